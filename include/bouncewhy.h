@@ -1,0 +1,413 @@
+/*
+ * bouncewhy.h - read a bounced email and say, for every recipient, what
+ * failed, why, and what to do about it.
+ *
+ * Conventions (see README.md, "Library API"):
+ *
+ *  - Every public name starts with bw_ / BW_.
+ *  - Public types are opaque; only the *_options structs are transparent,
+ *    and they start with an `unsigned int version` field.
+ *  - A function that can fail returns an int: BW_OK (0) or a negative
+ *    bw_error_code.  The detail is in bw_error_message(), a thread-local
+ *    string that is never NULL.  The library never aborts on bad input.
+ *  - Output parameters come first and are named `out`.  An object returned
+ *    through `out` belongs to the caller, who releases it with the matching
+ *    *_free() function (all of which accept NULL).  Strings allocated for the
+ *    caller are released with bw_free().
+ *  - Every `const char *` returned by an accessor is borrowed from the object
+ *    it was read from and lives as long as that object.  Accessors never
+ *    return NULL: an absent value is the empty string "".
+ *  - A bw_rules object is immutable once opened: any number of threads may
+ *    parse with the same bw_rules at the same time.  A bw_report belongs to
+ *    one thread at a time.
+ */
+#ifndef BOUNCEWHY_H
+#define BOUNCEWHY_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__) && !defined(BW_STATIC_BUILD)
+#define BW_EXTERN(type) __attribute__((visibility("default"))) type
+#else
+#define BW_EXTERN(type) type
+#endif
+
+/** Library version. */
+#define BW_VERSION_MAJOR 0
+#define BW_VERSION_MINOR 1
+#define BW_VERSION_PATCH 0
+#define BW_VERSION_STRING "0.1.0"
+
+/** Returns the version string of the library actually linked ("0.1.0"). */
+BW_EXTERN(const char *) bw_version(void);
+
+/* ------------------------------------------------------------------ */
+/* Errors                                                               */
+/* ------------------------------------------------------------------ */
+
+/** Return codes of fallible functions. */
+typedef enum bw_error_code {
+	BW_OK = 0,          /**< success */
+	BW_ERROR = -1,      /**< generic failure */
+	BW_ENOMEM = -2,     /**< out of memory */
+	BW_EINVALID = -3,   /**< invalid argument */
+	BW_EIO = -4,        /**< a file could not be read */
+	BW_EPARSE = -5,     /**< the input is not a usable message */
+	BW_ELIMIT = -6,     /**< the input exceeds a configured limit */
+	BW_ERULES = -7,     /**< the rule database is missing, corrupt or too new */
+	BW_ENOTFOUND = -8,  /**< the requested item does not exist */
+} bw_error_code;
+
+/**
+ * The message describing the last error raised in the calling thread.
+ * Never NULL ("" when there was none); valid until the next failing call
+ * in the same thread.  Do not free it.
+ */
+BW_EXTERN(const char *) bw_error_message(void);
+
+/** The code of the last error raised in the calling thread (BW_OK if none). */
+BW_EXTERN(int) bw_error_code_last(void);
+
+/** A short constant name for an error code ("BW_EPARSE"). Never NULL. */
+BW_EXTERN(const char *) bw_error_code_name(int code);
+
+/** Releases a string the library allocated for the caller.  NULL is fine. */
+BW_EXTERN(void) bw_free(void *ptr);
+
+/* ------------------------------------------------------------------ */
+/* Rules                                                                */
+/* ------------------------------------------------------------------ */
+
+/** A compiled, immutable rule set.  Open once, share between threads. */
+typedef struct bw_rules bw_rules;
+
+#define BW_RULES_OPTIONS_VERSION 1
+
+/** Options for bw_rules_open().  Initialise with BW_RULES_OPTIONS_INIT. */
+typedef struct bw_rules_options {
+	unsigned int version;      /**< BW_RULES_OPTIONS_VERSION */
+	/**
+	 * Rule database to open.  NULL: the environment variable
+	 * BOUNCEWHY_RULES if set, else the installed database.
+	 */
+	const char *path;
+	/**
+	 * Extra rule sources loaded on top of `path`, highest priority last.
+	 * Each is either a compiled database or a rules text file
+	 * (see README.md, "Rule format").  May be NULL when n_overlays is 0.
+	 */
+	const char *const *overlays;
+	size_t n_overlays;
+	/** PCRE2 match limit per pattern (0: library default). */
+	unsigned long match_limit;
+	/** PCRE2 depth limit per pattern (0: library default). */
+	unsigned long depth_limit;
+	/** PCRE2 heap limit in KiB per match (0: library default). */
+	unsigned long heap_limit_kib;
+} bw_rules_options;
+
+#define BW_RULES_OPTIONS_INIT { BW_RULES_OPTIONS_VERSION, NULL, NULL, 0, 0, 0, 0 }
+
+/** Fills `opts` with the defaults.  Returns BW_EINVALID on a version mismatch. */
+BW_EXTERN(int) bw_rules_options_init(bw_rules_options *opts, unsigned int version);
+
+/**
+ * Opens and compiles a rule set.
+ *
+ * @param out   receives the rule set; the caller frees it with bw_rules_free()
+ * @param opts  options, or NULL for all defaults
+ * @return BW_OK, BW_ERULES (missing, corrupt or newer-schema database, bad
+ *         pattern), BW_EIO or BW_ENOMEM.
+ */
+BW_EXTERN(int) bw_rules_open(bw_rules **out, const bw_rules_options *opts);
+
+/** Releases a rule set.  Reports parsed with it copy what they need and
+ *  stay valid.  NULL is fine. */
+BW_EXTERN(void) bw_rules_free(bw_rules *rules);
+
+/** Number of rules loaded (all layers). */
+BW_EXTERN(size_t) bw_rules_count(const bw_rules *rules);
+
+/** The path of the base database actually opened ("" for built-in rules). */
+BW_EXTERN(const char *) bw_rules_path(const bw_rules *rules);
+
+/**
+ * Metadata of the rule set: key is "schema_version", "source_hash",
+ * "rule_count" or "provider_count".  Returns "" for an unknown key.
+ * Borrowed from `rules`.
+ */
+BW_EXTERN(const char *) bw_rules_meta(const bw_rules *rules, const char *key);
+
+/* ------------------------------------------------------------------ */
+/* Parsing                                                              */
+/* ------------------------------------------------------------------ */
+
+/** The result of parsing one message. */
+typedef struct bw_report bw_report;
+/** One recipient of a report.  Borrowed from its bw_report. */
+typedef struct bw_recipient bw_recipient;
+
+#define BW_PARSE_OPTIONS_VERSION 1
+
+/** Limits and switches for parsing.  Initialise with BW_PARSE_OPTIONS_INIT. */
+typedef struct bw_parse_options {
+	unsigned int version;         /**< BW_PARSE_OPTIONS_VERSION */
+	size_t max_message_size;      /**< bytes; 0: 64 MiB */
+	unsigned int max_mime_depth;  /**< nesting of multiparts/messages; 0: 32 */
+	unsigned int max_parts;       /**< MIME parts walked; 0: 2000 */
+	unsigned int max_recipients;  /**< recipients kept; 0: 10000 */
+	size_t max_line_length;       /**< longest header/field line kept; 0: 64 KiB */
+} bw_parse_options;
+
+#define BW_PARSE_OPTIONS_INIT { BW_PARSE_OPTIONS_VERSION, 0, 0, 0, 0, 0 }
+
+/** Fills `opts` with the defaults.  Returns BW_EINVALID on a version mismatch. */
+BW_EXTERN(int) bw_parse_options_init(bw_parse_options *opts, unsigned int version);
+
+/**
+ * Parses one message held in memory and diagnoses it.
+ *
+ * Any octets are accepted; a message that is not a bounce gives a report of
+ * kind BW_KIND_NOT_A_BOUNCE with no recipients.  LF, CRLF and bare CR line
+ * endings are all accepted.
+ *
+ * @param out    receives the report; free it with bw_report_free()
+ * @param rules  the rule set (borrowed for the duration of the call)
+ * @param buf    the message (not modified, not retained)
+ * @param len    its length in bytes
+ * @param opts   limits, or NULL for the defaults
+ * @return BW_OK; BW_ELIMIT when the input exceeds a limit; BW_EPARSE when it
+ *         is not a message at all (empty, binary); BW_EINVALID; BW_ENOMEM.
+ *         On failure *out is set to NULL.
+ */
+BW_EXTERN(int) bw_parse_buffer(bw_report **out, const bw_rules *rules,
+                               const char *buf, size_t len,
+                               const bw_parse_options *opts);
+
+/** As bw_parse_buffer(), reading the file at `path` (BW_EIO if unreadable). */
+BW_EXTERN(int) bw_parse_file(bw_report **out, const bw_rules *rules,
+                             const char *path, const bw_parse_options *opts);
+
+/** As bw_parse_buffer(), reading `fd` to its end.  The fd is not closed. */
+BW_EXTERN(int) bw_parse_fd(bw_report **out, const bw_rules *rules, int fd,
+                           const bw_parse_options *opts);
+
+/**
+ * Classifies a bare SMTP reply, as a mail server sees it at SMTP time, or a
+ * Postfix/Exim/Sendmail log line that carries one.  The report has kind
+ * BW_KIND_REPLY and exactly one recipient (its address is "" unless the
+ * text names one).
+ *
+ * @param reply        the reply text ("550 5.7.1 ...", "SC-001", a log line)
+ * @param remote_host  the host that answered, or NULL
+ * @param command      the SMTP command it answered ("RCPT", "MAIL", "DATA"...), or NULL
+ */
+BW_EXTERN(int) bw_classify_reply(bw_report **out, const bw_rules *rules,
+                                 const char *reply, const char *remote_host,
+                                 const char *command);
+
+/** Releases a report and everything borrowed from it.  NULL is fine. */
+BW_EXTERN(void) bw_report_free(bw_report *report);
+
+/* ------------------------------------------------------------------ */
+/* Reports                                                              */
+/* ------------------------------------------------------------------ */
+
+/** What kind of message was parsed. */
+typedef enum bw_kind {
+	BW_KIND_BOUNCE = 0,      /**< at least one recipient failed */
+	BW_KIND_DELAY,           /**< delivery is delayed, still being retried */
+	BW_KIND_DELIVERED,       /**< a success notification */
+	BW_KIND_FEEDBACK,        /**< an RFC 5965 feedback (abuse) report */
+	BW_KIND_AUTOREPLY,       /**< an RFC 3834 automatic reply (vacation) */
+	BW_KIND_NOT_A_BOUNCE,    /**< none of the above */
+	BW_KIND_REPLY,           /**< a bare SMTP reply, from bw_classify_reply() */
+} bw_kind;
+
+/** The name of a kind ("bounce", "delay", "delivered", "feedback",
+ *  "autoreply", "not-a-bounce", "reply").  Never NULL. */
+BW_EXTERN(const char *) bw_kind_name(bw_kind kind);
+
+BW_EXTERN(bw_kind) bw_report_kind(const bw_report *report);
+
+/** Per-message string fields of a report. */
+typedef enum bw_report_field {
+	BW_REPORT_FORMAT = 0,         /**< decoder that read the report ("rfc3464", "postfix"...) */
+	BW_REPORT_REPORTING_MTA,      /**< Reporting-MTA, without its "dns;" type */
+	BW_REPORT_ARRIVAL_DATE,
+	BW_REPORT_RECEIVED_FROM_MTA,
+	BW_REPORT_SUBJECT,            /**< Subject of the bounce itself */
+	BW_REPORT_FROM,               /**< From of the bounce itself */
+	BW_REPORT_DATE,               /**< Date of the bounce itself */
+	BW_REPORT_ORIG_MESSAGE_ID,    /**< fields of the returned original message */
+	BW_REPORT_ORIG_FROM,
+	BW_REPORT_ORIG_TO,
+	BW_REPORT_ORIG_SUBJECT,
+	BW_REPORT_ORIG_DATE,
+	BW_REPORT_ORIG_LIST_ID,
+	BW_REPORT_FEEDBACK_TYPE,      /**< ARF Feedback-Type (feedback reports) */
+	BW_REPORT_USER_AGENT,         /**< ARF User-Agent */
+	BW_REPORT_SOURCE_IP,          /**< ARF Source-IP */
+	BW_REPORT_FIELD_COUNT
+} bw_report_field;
+
+/** A report field's value, "" when absent.  Borrowed from `report`. */
+BW_EXTERN(const char *) bw_report_get(const bw_report *report, bw_report_field field);
+
+/** The JSON key of a report field ("reporting_mta"), or "" if out of range. */
+BW_EXTERN(const char *) bw_report_field_name(bw_report_field field);
+
+/** Number of headers kept from the returned original message (Message-ID,
+ *  From, To, Subject, Date, List-Id and all X- headers). */
+BW_EXTERN(size_t) bw_report_original_header_count(const bw_report *report);
+
+/** The i-th kept original header; name and value are borrowed from `report`.
+ *  Returns BW_ENOTFOUND when i is out of range. */
+BW_EXTERN(int) bw_report_original_header(const bw_report *report, size_t i,
+                                         const char **name, const char **value);
+
+/** Per-message extension fields of the delivery-status part (X-Postfix-Queue-ID...). */
+BW_EXTERN(size_t) bw_report_extra_count(const bw_report *report);
+BW_EXTERN(int) bw_report_extra(const bw_report *report, size_t i,
+                               const char **name, const char **value);
+
+/** Things that were tolerated while parsing (malformed fields...). */
+BW_EXTERN(size_t) bw_report_warning_count(const bw_report *report);
+BW_EXTERN(const char *) bw_report_warning(const bw_report *report, size_t i);
+
+BW_EXTERN(size_t) bw_report_recipient_count(const bw_report *report);
+
+/** The i-th recipient, in the order the report lists them; NULL when out
+ *  of range.  Borrowed from `report`. */
+BW_EXTERN(const bw_recipient *) bw_report_recipient(const bw_report *report, size_t i);
+
+/* ------------------------------------------------------------------ */
+/* Recipients                                                           */
+/* ------------------------------------------------------------------ */
+
+/** Per-recipient string fields. */
+typedef enum bw_recipient_field {
+	BW_RCPT_RECIPIENT = 0,      /**< the failed address, normalised */
+	BW_RCPT_ORIGINAL_RECIPIENT, /**< Original-Recipient, when given */
+	BW_RCPT_ACTION,             /**< failed, delayed, delivered, relayed, expanded */
+	BW_RCPT_STATUS,             /**< RFC 3463 code "5.1.1", validated */
+	BW_RCPT_REPLY_CODE,         /**< RFC 5321 reply code "550" */
+	BW_RCPT_SMTP_COMMAND,       /**< CONN, HELO, MAIL, RCPT, DATA, STARTTLS, AUTH */
+	BW_RCPT_REMOTE_MTA,         /**< host that answered */
+	BW_RCPT_REMOTE_IP,          /**< its address */
+	BW_RCPT_DIAGNOSTIC_TYPE,    /**< "smtp", "x-unix"... */
+	BW_RCPT_DIAGNOSTIC,         /**< the full diagnostic text, unfolded */
+	BW_RCPT_LAST_ATTEMPT_DATE,
+	BW_RCPT_WILL_RETRY_UNTIL,
+	BW_RCPT_REASON,             /**< one of the reason names, see README */
+	BW_RCPT_FAULT,              /**< recipient, sender, receiver, transit or "" */
+	BW_RCPT_FORMAT,             /**< decoder that produced the record */
+	BW_RCPT_RULE,               /**< id of the rule that decided the reason */
+	BW_RCPT_PROVIDER,           /**< receiving provider ("Microsoft Outlook.com") */
+	BW_RCPT_PROVIDER_CODE,      /**< provider code ("SC-001", "TSS04") */
+	BW_RCPT_SERVER_TAG,         /**< answering host tag ("BAY004-MC1F7") */
+	BW_RCPT_EXPLANATION,        /**< what happened, in plain words */
+	BW_RCPT_FEEDBACK_TYPE,      /**< ARF feedback type for feedback reports */
+	BW_RCPT_FIELD_COUNT
+} bw_recipient_field;
+
+/** A recipient field's value, "" when absent.  Borrowed from the report. */
+BW_EXTERN(const char *) bw_recipient_get(const bw_recipient *rcpt, bw_recipient_field field);
+
+/** The JSON key of a recipient field ("reply_code"), or "" if out of range. */
+BW_EXTERN(const char *) bw_recipient_field_name(bw_recipient_field field);
+
+/** 1 when the failure is permanent (not worth retrying as it is), else 0. */
+BW_EXTERN(int) bw_recipient_permanent(const bw_recipient *rcpt);
+
+/** 1 when the address itself is bad and should be removed from a list. */
+BW_EXTERN(int) bw_recipient_hard_bounce(const bw_recipient *rcpt);
+
+/** Ordered remedies (what to do), most useful first. */
+BW_EXTERN(size_t) bw_recipient_remedy_count(const bw_recipient *rcpt);
+BW_EXTERN(const char *) bw_recipient_remedy(const bw_recipient *rcpt, size_t i);
+
+/** Reference URLs (provider documentation, delisting forms). */
+BW_EXTERN(size_t) bw_recipient_reference_count(const bw_recipient *rcpt);
+BW_EXTERN(const char *) bw_recipient_reference(const bw_recipient *rcpt, size_t i);
+
+/** The evidence chain that led to the verdict, one step a line
+ *  ("decoder postfix: Status 5.1.1", "rule generic.userunknown.en: ..."). */
+BW_EXTERN(size_t) bw_recipient_evidence_count(const bw_recipient *rcpt);
+BW_EXTERN(const char *) bw_recipient_evidence(const bw_recipient *rcpt, size_t i);
+
+/** Per-recipient extension fields (X-Actual-Recipient...). */
+BW_EXTERN(size_t) bw_recipient_extra_count(const bw_recipient *rcpt);
+BW_EXTERN(int) bw_recipient_extra(const bw_recipient *rcpt, size_t i,
+                                  const char **name, const char **value);
+
+/* ------------------------------------------------------------------ */
+/* JSON                                                                 */
+/* ------------------------------------------------------------------ */
+
+/** Flags for bw_report_to_json(). */
+enum {
+	BW_JSON_PRETTY = 1 << 0,    /**< indented output instead of one line */
+	BW_JSON_EVIDENCE = 1 << 1,  /**< include the evidence chain */
+};
+
+/**
+ * Serialises a report as one JSON object.
+ *
+ * @param out     receives a NUL-terminated string; free it with bw_free()
+ * @param report  the report
+ * @param source  value of the "source" member, or NULL to leave it out
+ * @param flags   BW_JSON_* flags
+ */
+BW_EXTERN(int) bw_report_to_json(char **out, const bw_report *report,
+                                 const char *source, unsigned int flags);
+
+/**
+ * Serialises an error record {"source":..., "error":..., "error_code":...,
+ * "recipients":[]}, for an input that gave no report.
+ *
+ * @param out     receives the string; free it with bw_free()
+ * @param source  value of "source", or NULL
+ * @param code    the bw_error_code
+ * @param message what went wrong
+ */
+BW_EXTERN(int) bw_error_to_json(char **out, const char *source, int code,
+                                const char *message, unsigned int flags);
+
+/* ------------------------------------------------------------------ */
+/* Mailbox reading                                                      */
+/* ------------------------------------------------------------------ */
+
+/** Streams messages out of an mbox file, one at a time, in bounded memory. */
+typedef struct bw_mbox bw_mbox;
+
+/**
+ * Opens an mbox reader over `fd` (not closed by the reader).
+ * @return BW_OK, BW_EINVALID or BW_ENOMEM.
+ */
+BW_EXTERN(int) bw_mbox_open_fd(bw_mbox **out, int fd, size_t max_message_size);
+
+/**
+ * Reads the next message.  `*msg` points into the reader's buffer and stays
+ * valid until the next call or bw_mbox_free().  ">From " quoting (mboxrd) is
+ * undone.
+ * @return BW_OK with a message, BW_ENOTFOUND at the end, BW_EIO on a read
+ *         error, BW_ELIMIT for a message over the size limit (it is skipped
+ *         and the next call continues after it).
+ */
+BW_EXTERN(int) bw_mbox_next(bw_mbox *mbox, const char **msg, size_t *len);
+
+/** 1 if the buffer starts like an mbox file ("From " line), else 0. */
+BW_EXTERN(int) bw_mbox_detect(const char *buf, size_t len);
+
+BW_EXTERN(void) bw_mbox_free(bw_mbox *mbox);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* BOUNCEWHY_H */

@@ -1,0 +1,81 @@
+/*
+ * record.h - the internal shape of a report and its recipients.
+ *
+ * Decoders fill these records; classify.c completes them; report.c exposes
+ * them through the public accessors; json.c serialises them.  Every string
+ * field is either NULL (absent) or a heap string owned by the record; the
+ * public accessors turn NULL into "".
+ */
+#ifndef BW_RECORD_H
+#define BW_RECORD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "bouncewhy.h"
+
+typedef struct bw_strlist {
+	char **v;
+	size_t n, cap;
+} bw_strlist;
+
+typedef struct bw_kvlist {
+	char **name;
+	char **value;
+	size_t n, cap;
+} bw_kvlist;
+
+struct bw_recipient {
+	char *f[BW_RCPT_FIELD_COUNT];
+	int permanent;          /* -1 unknown (decided by classify), 0, 1 */
+	int hard_bounce;        /* -1 unknown (decided by classify), 0, 1 */
+	bw_strlist remedies;
+	bw_strlist references;
+	bw_strlist evidence;
+	bw_kvlist extras;
+};
+
+struct bw_report {
+	char *f[BW_REPORT_FIELD_COUNT];
+	bw_kind kind;
+	bool kind_set;              /* a decoder decided the kind itself */
+	bw_recipient **rcpt;
+	size_t n_rcpt, cap_rcpt;
+	size_t max_rcpt;            /* limit from the parse options */
+	bw_kvlist original_headers;
+	bw_kvlist extras;
+	bw_strlist warnings;
+};
+
+/* Lists.  Functions returning int give BW_OK or BW_ENOMEM. */
+int bw_strlist__push(bw_strlist *l, const char *s);
+int bw_strlist__push_len(bw_strlist *l, const char *s, size_t len);
+void bw_strlist__clear(bw_strlist *l);
+int bw_kvlist__push(bw_kvlist *l, const char *name, const char *value);
+const char *bw_kvlist__get(const bw_kvlist *l, const char *name); /* case-insensitive, NULL if none */
+void bw_kvlist__clear(bw_kvlist *l);
+
+/* Reports and recipients. */
+bw_report *bw_report__new(size_t max_rcpt);
+/* Appends an empty recipient; NULL on ENOMEM or when the limit is reached
+ * (a warning is recorded then). */
+bw_recipient *bw_report__add_recipient(bw_report *r);
+/* Removes recipient i (used when a decoder retracts one). */
+void bw_report__remove_recipient(bw_report *r, size_t i);
+int bw_report__set(bw_report *r, bw_report_field f, const char *value);
+int bw_report__set_len(bw_report *r, bw_report_field f, const char *value, size_t len);
+int bw_report__warn(bw_report *r, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Setting a field replaces its value; NULL or "" clears it. */
+int bw_recipient__set(bw_recipient *rc, bw_recipient_field f, const char *value);
+int bw_recipient__set_len(bw_recipient *rc, bw_recipient_field f, const char *value, size_t len);
+static inline const char *bw_recipient__get(const bw_recipient *rc, bw_recipient_field f)
+{
+	return rc->f[f];
+}
+/* Appends "what: detail" to the evidence chain. */
+int bw_recipient__evidence(bw_recipient *rc, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+#endif

@@ -1,0 +1,193 @@
+/*
+ * util.c - small string helpers.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+static bool buf_grow(bw_buf *b, size_t extra)
+{
+	size_t need, cap;
+	char *p;
+
+	if (b->oom)
+		return false;
+	need = b->len + extra + 1;
+	if (need <= b->cap)
+		return true;
+	cap = b->cap ? b->cap : 64;
+	while (cap < need)
+		cap *= 2;
+	p = realloc(b->p, cap);
+	if (!p) {
+		b->oom = true;
+		return false;
+	}
+	b->p = p;
+	b->cap = cap;
+	return true;
+}
+
+void bw_buf__put(bw_buf *b, const char *s, size_t len)
+{
+	if (!buf_grow(b, len))
+		return;
+	memcpy(b->p + b->len, s, len);
+	b->len += len;
+	b->p[b->len] = '\0';
+}
+
+void bw_buf__puts(bw_buf *b, const char *s)
+{
+	bw_buf__put(b, s, strlen(s));
+}
+
+void bw_buf__putc(bw_buf *b, char c)
+{
+	bw_buf__put(b, &c, 1);
+}
+
+void bw_buf__printf(bw_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0 || !buf_grow(b, (size_t)n))
+		return;
+	va_start(ap, fmt);
+	vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	b->len += (size_t)n;
+}
+
+char *bw_buf__detach(bw_buf *b)
+{
+	char *p;
+
+	if (b->oom) {
+		bw_buf__free(b);
+		return NULL;
+	}
+	p = b->p ? b->p : calloc(1, 1);
+	b->p = NULL;
+	b->len = b->cap = 0;
+	return p;
+}
+
+void bw_buf__free(bw_buf *b)
+{
+	free(b->p);
+	b->p = NULL;
+	b->len = b->cap = 0;
+	b->oom = false;
+}
+
+char *bw_strndup(const char *s, size_t n)
+{
+	char *p = malloc(n + 1);
+
+	if (!p)
+		return NULL;
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+char *bw_strdup(const char *s)
+{
+	return bw_strndup(s, strlen(s));
+}
+
+int bw_strcasecmp(const char *a, const char *b)
+{
+	for (;; a++, b++) {
+		int d = bw_lower((unsigned char)*a) - bw_lower((unsigned char)*b);
+		if (d || !*a)
+			return d;
+	}
+}
+
+int bw_strncasecmp(const char *a, const char *b, size_t n)
+{
+	for (; n; n--, a++, b++) {
+		int d = bw_lower((unsigned char)*a) - bw_lower((unsigned char)*b);
+		if (d || !*a)
+			return d;
+	}
+	return 0;
+}
+
+const char *bw_memcasemem(const char *hay, size_t hay_len, const char *needle)
+{
+	size_t n = strlen(needle), i;
+	int first;
+
+	if (n == 0)
+		return hay;
+	if (n > hay_len)
+		return NULL;
+	first = bw_lower((unsigned char)needle[0]);
+	for (i = 0; i + n <= hay_len; i++) {
+		if (bw_lower((unsigned char)hay[i]) != first)
+			continue;
+		if (bw_strncasecmp(hay + i + 1, needle + 1, n - 1) == 0)
+			return hay + i;
+	}
+	return NULL;
+}
+
+const char *bw_strcasestr(const char *hay, const char *needle)
+{
+	return bw_memcasemem(hay, strlen(hay), needle);
+}
+
+bool bw_startswith_ci(const char *s, const char *prefix)
+{
+	return bw_strncasecmp(s, prefix, strlen(prefix)) == 0;
+}
+
+char *bw_squeeze(char *s)
+{
+	char *r = s, *w = s;
+	bool space = false;
+
+	while (*r && bw_isspace((unsigned char)*r))
+		r++;
+	for (; *r; r++) {
+		if (bw_isspace((unsigned char)*r)) {
+			space = true;
+			continue;
+		}
+		if (space && w != s)
+			*w++ = ' ';
+		space = false;
+		*w++ = *r;
+	}
+	*w = '\0';
+	return s;
+}
+
+char *bw_trim(char *s)
+{
+	char *e;
+
+	while (*s && bw_isspace((unsigned char)*s))
+		s++;
+	e = s + strlen(s);
+	while (e > s && bw_isspace((unsigned char)e[-1]))
+		*--e = '\0';
+	return s;
+}
+
+char *bw_squeeze_dup(const char *s, size_t len)
+{
+	char *p = bw_strndup(s, len);
+
+	return p ? bw_squeeze(p) : NULL;
+}

@@ -1,0 +1,54 @@
+/*
+ * util.h - small string helpers shared by the library modules.
+ */
+#ifndef BW_UTIL_H
+#define BW_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* A growable byte buffer, always NUL-terminated when non-empty. */
+typedef struct bw_buf {
+	char *p;
+	size_t len, cap;
+	bool oom;   /* an append failed; the content is truncated */
+} bw_buf;
+
+#define BW_BUF_INIT { NULL, 0, 0, false }
+
+void bw_buf__put(bw_buf *b, const char *s, size_t len);
+void bw_buf__puts(bw_buf *b, const char *s);
+void bw_buf__putc(bw_buf *b, char c);
+void bw_buf__printf(bw_buf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Gives the content to the caller (never NULL unless out of memory). */
+char *bw_buf__detach(bw_buf *b);
+void bw_buf__free(bw_buf *b);
+
+char *bw_strndup(const char *s, size_t n);
+char *bw_strdup(const char *s);
+
+/* ASCII-only, locale-independent. */
+static inline int bw_lower(int c) { return (c >= 'A' && c <= 'Z') ? c + 32 : c; }
+static inline bool bw_isspace(int c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v'; }
+static inline bool bw_isdigit(int c) { return c >= '0' && c <= '9'; }
+static inline bool bw_isalpha(int c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+static inline bool bw_isalnum(int c) { return bw_isalpha(c) || bw_isdigit(c); }
+
+int bw_strcasecmp(const char *a, const char *b);
+int bw_strncasecmp(const char *a, const char *b, size_t n);
+/* Case-insensitive substring search (ASCII); NULL if absent. */
+const char *bw_strcasestr(const char *hay, const char *needle);
+/* Same, limited to the first hay_len bytes. */
+const char *bw_memcasemem(const char *hay, size_t hay_len, const char *needle);
+bool bw_startswith_ci(const char *s, const char *prefix);
+
+/* Collapses every run of white space (including newlines) to one space and
+ * trims both ends, in place.  Returns s. */
+char *bw_squeeze(char *s);
+/* Trims white space at both ends; returns a pointer into s. */
+char *bw_trim(char *s);
+/* A copy of s[0..len) with white space squeezed; NULL on ENOMEM. */
+char *bw_squeeze_dup(const char *s, size_t len);
+
+#endif
