@@ -1,0 +1,67 @@
+/*
+ * msg.h - the decoded view of one message that the format decoders read.
+ *
+ * mime.c builds it from the raw octets with GMime; nothing after that point
+ * sees GMime.  All text is UTF-8 with LF line endings; transfer encodings and
+ * RFC 2047 words are decoded; HTML parts are turned into plain text.
+ */
+#ifndef BW_MSG_H
+#define BW_MSG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "record.h"
+
+typedef struct bw_msg {
+	/* Top-level headers of the bounce itself, decoded, in order. */
+	bw_kvlist headers;
+	/* Lower-cased "type/subtype" of the top-level part, and the
+	 * report-type parameter of a multipart/report ("" if none). */
+	char *content_type;
+	char *report_type;
+	/* The human-readable text of the bounce: every text/plain part (or
+	 * text/html turned into text when a multipart/alternative has no
+	 * plain part) outside returned messages, in order, separated by a
+	 * blank line.  For a non-MIME message, its whole body.  Never NULL. */
+	char *body;
+	size_t body_len;
+	/* Bodies of message/delivery-status and message/global-delivery-status
+	 * parts (any */delivery-status), outermost message first. */
+	bw_strlist dsn;
+	/* Body of the message/feedback-report part, or NULL. */
+	char *feedback;
+	/* Headers of the returned original message (message/rfc822,
+	 * message/global, text/rfc822-headers, message/global-headers), all of
+	 * them, in order; empty when none was attached. */
+	bw_kvlist orig_headers;
+	bool has_original;
+	/* Set when the bounce was found inside an attached message (a bounce
+	 * forwarded by a person, or a bounce of a bounce). */
+	bool nested;
+	/* Warnings collected while decoding the MIME structure. */
+	bw_strlist warnings;
+} bw_msg;
+
+/* Parses `buf` (LF line endings already) into `out`.  Returns BW_OK,
+ * BW_EPARSE, BW_ELIMIT or BW_ENOMEM (message in bw_error_message()). */
+int bw_msg__parse(bw_msg *out, const char *buf, size_t len,
+                  const bw_parse_options *opts);
+void bw_msg__clear(bw_msg *m);
+
+/* A top-level header of the bounce, or NULL. */
+static inline const char *bw_msg__header(const bw_msg *m, const char *name)
+{
+	return bw_kvlist__get(&m->headers, name);
+}
+
+/* Decodes RFC 2047 encoded words in a header value; returns a new string
+ * (NULL on ENOMEM). */
+char *bw_mime__decode_words(const char *value);
+
+/* Parses an RFC 5322 header block (unfolding continuation lines) from text
+ * into `out`, stopping at the first empty line or the end.  Returns the
+ * number of bytes consumed (header block and the empty line). */
+size_t bw_headers__parse(const char *text, size_t len, bw_kvlist *out);
+
+#endif
