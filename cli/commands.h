@@ -1,0 +1,18 @@
+/*
+ * commands.h - the subcommands of the bouncewhy CLI, one file each.
+ */
+#ifndef BW_CLI_COMMANDS_H
+#define BW_CLI_COMMANDS_H
+
+#include "bouncewhy.h"
+
+/* `bouncewhy rules list|show ID|check|compile OUT.db FILE...` (cmd_rules.c).
+ * argv[0] is "rules".  `opts` says which rule set to open (--rules,
+ * --rules-overlay given before the subcommand).  Returns the exit code. */
+int bw_cli_rules(int argc, char **argv, const bw_rules_options *opts);
+
+/* `bouncewhy explain [--host H] [--command C] TEXT...` (cmd_explain.c).
+ * Returns the exit code. */
+int bw_cli_explain(int argc, char **argv, const bw_rules_options *opts);
+
+#endif
