@@ -53,7 +53,8 @@ static char *content_bytes(GMimePart *part, size_t *len)
 	mem = g_mime_stream_mem_new();
 	g_mime_data_wrapper_write_to_stream(w, mem);
 	arr = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
-	out = bw_strndup((const char *)arr->data, arr->len);
+	/* An empty part has no data array at all (data == NULL). */
+	out = arr->len ? bw_strndup((const char *)arr->data, arr->len) : bw_strdup("");
 	if (out) {
 		*len = arr->len;
 		/* Line endings inside encoded bodies may still be CRLF. */
