@@ -194,6 +194,12 @@ static int apply_field(bw_recipient *rc, field_kind k, const char *name, const c
 	}
 }
 
+/* Recipient fields kept outside any recipient group.  Each is applied to
+ * every recipient, so an unbounded list would cost recipients x fields
+ * (100,000 lone "Status:" lines after 10,000 recipients took minutes);
+ * real reports have a handful. */
+#define MAX_DEFAULTS 64
+
 typedef struct dsn_state {
 	bw_report *r;
 	bw_recipient *cur;
@@ -255,7 +261,7 @@ static void field(dsn_state *st, const char *name, char *value)
 	default:
 		if (st->cur)
 			apply_field(st->cur, k, name, value);
-		else
+		else if (st->defaults.n < MAX_DEFAULTS)
 			bw_kvlist__push(&st->defaults, name, value);
 		break;
 	}
