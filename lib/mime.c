@@ -21,6 +21,7 @@
 #define DEFAULT_MAX_DEPTH 32
 #define DEFAULT_MAX_PARTS 2000
 #define MAX_ORIG_HEADERS 500
+#define DEFAULT_MAX_LINE ((size_t)64 << 10)
 
 static pthread_once_t gmime_once = PTHREAD_ONCE_INIT;
 
@@ -36,7 +37,57 @@ typedef struct walk_ctx {
 	bw_buf html;          /* html turned into text, used if no plain text */
 	int dsn_depth;        /* message depth of the DSN parts kept so far, -1 none */
 	bool limit_hit;
+	size_t max_line;      /* longest header or field line kept */
+	bool line_cut;        /* a line was cut to max_line (warned once) */
 } walk_ctx;
+
+/* Where to cut s to at most max bytes without splitting a UTF-8 sequence. */
+static size_t utf8_cut(const char *s, size_t max)
+{
+	while (max > 0 && ((unsigned char)s[max] & 0xC0) == 0x80)
+		max--;
+	return max;
+}
+
+static void warn_line_cut(walk_ctx *c)
+{
+	char msg[128];
+
+	if (c->line_cut)
+		return;
+	c->line_cut = true;
+	snprintf(msg, sizeof(msg), "a header or field line longer than %zu bytes was cut", c->max_line);
+	bw_strlist__push(&c->m->warnings, msg);
+}
+
+/* Cuts every line of text (in place) to c->max_line bytes; returns the new
+ * length.  Header blocks and delivery-status fields are read line by line,
+ * so this bounds every value they give (max_line_length). */
+static size_t clip_lines(walk_ctx *c, char *text, size_t len)
+{
+	size_t r = 0, w = 0;
+
+	while (r < len) {
+		const char *nl = memchr(text + r, '\n', len - r);
+		size_t ll = nl ? (size_t)(nl - (text + r)) : len - r;
+		size_t keep = ll;
+		if (ll > c->max_line) {
+			keep = utf8_cut(text + r, c->max_line);
+			warn_line_cut(c);
+		}
+		memmove(text + w, text + r, keep);
+		w += keep;
+		r += ll;
+		if (nl) {
+			text[w++] = '\n';
+			r++;
+		}
+	}
+	if (w < len)
+		text[w] = '\0';
+	return w;
+}
+
 
 static void walk(walk_ctx *c, GMimeObject *obj, unsigned depth, int msg_depth);
 
@@ -97,7 +148,7 @@ static char *part_text(GMimePart *part, size_t *len)
 	return text;
 }
 
-static void copy_headers(GMimeObject *obj, bw_kvlist *out, size_t max)
+static void copy_headers(walk_ctx *c, GMimeObject *obj, bw_kvlist *out, size_t max)
 {
 	GMimeHeaderList *list = g_mime_object_get_header_list(obj);
 	int i, n;
@@ -122,6 +173,10 @@ static void copy_headers(GMimeObject *obj, bw_kvlist *out, size_t max)
 			if (!(v = conv))
 				return;
 		}
+		if (strlen(v) > c->max_line) {
+			v[utf8_cut(v, c->max_line)] = '\0';
+			warn_line_cut(c);
+		}
 		bw_kvlist__push(out, name, v);
 		free(v);
 	}
@@ -141,10 +196,11 @@ static bool type_is(GMimeContentType *ct, const char *type, const char *subtype)
 	return ct && g_mime_content_type_is_type(ct, type, subtype);
 }
 
-static void take_original_headers(walk_ctx *c, const char *text, size_t len)
+static void take_original_headers(walk_ctx *c, char *text, size_t len)
 {
 	if (c->m->has_original)
 		return;
+	len = clip_lines(c, text, len);
 	bw_headers__parse(text, len, &c->m->orig_headers);
 	c->m->has_original = true;
 }
@@ -166,14 +222,15 @@ static void walk_leaf(walk_ctx *c, GMimePart *part, int msg_depth)
 			bw_strlist__clear(&c->m->dsn);
 		c->dsn_depth = msg_depth;
 		if ((text = part_text(part, &len))) {
+			len = clip_lines(c, text, len);
 			bw_strlist__push_len(&c->m->dsn, text, len);
 			free(text);
 		}
 		return;
 	}
 	if (type_is(ct, "message", "feedback-report")) {
-		if (!c->m->feedback && msg_depth == 0)
-			c->m->feedback = part_text(part, &len);
+		if (!c->m->feedback && msg_depth == 0 && (c->m->feedback = part_text(part, &len)))
+			clip_lines(c, c->m->feedback, len);
 		return;
 	}
 	if (type_is(ct, "text", "rfc822-headers") || type_is(ct, "text", "rfc822-header") ||
@@ -255,7 +312,7 @@ static void walk(walk_ctx *c, GMimeObject *obj, unsigned depth, int msg_depth)
 		if (!inner)
 			return;
 		if (msg_depth == 0 && !c->m->has_original) {
-			copy_headers(GMIME_OBJECT(inner), &c->m->orig_headers, MAX_ORIG_HEADERS);
+			copy_headers(c, GMIME_OBJECT(inner), &c->m->orig_headers, MAX_ORIG_HEADERS);
 			c->m->has_original = true;
 		}
 		/* Only a report nested in an attached message interests us
@@ -355,8 +412,9 @@ static int build_view(bw_msg *m, GMimeMessage *msg, const bw_parse_options *opts
 	c.dsn_depth = -1;
 	c.max_depth = opts && opts->max_mime_depth ? opts->max_mime_depth : DEFAULT_MAX_DEPTH;
 	c.max_parts = opts && opts->max_parts ? opts->max_parts : DEFAULT_MAX_PARTS;
+	c.max_line = opts && opts->max_line_length ? opts->max_line_length : DEFAULT_MAX_LINE;
 
-	copy_headers(GMIME_OBJECT(msg), &m->headers, MAX_ORIG_HEADERS);
+	copy_headers(&c, GMIME_OBJECT(msg), &m->headers, MAX_ORIG_HEADERS);
 	mime_type = ct ? g_mime_content_type_get_mime_type(ct) : NULL;
 	m->content_type = lower_dup(mime_type ? mime_type : "text/plain");
 	g_free(mime_type);
