@@ -171,3 +171,87 @@ bool bw_sniff__body_has(const bw_msg *m, const char *needle)
 {
 	return bw_memcasemem(m->body, m->body_len, needle) != NULL;
 }
+
+const char *bw_text__trim(const char *s, size_t len, size_t *out_len)
+{
+	while (len && bw_isspace((unsigned char)*s)) {
+		s++;
+		len--;
+	}
+	while (len && bw_isspace((unsigned char)s[len - 1]))
+		len--;
+	*out_len = len;
+	return s;
+}
+
+bool bw_text__starts(const char *s, size_t len, const char *prefix)
+{
+	size_t n = strlen(prefix);
+
+	return len >= n && bw_strncasecmp(s, prefix, n) == 0;
+}
+
+char *bw_text__address_line(const char *s, size_t len)
+{
+	size_t i;
+
+	s = bw_text__trim(s, len, &len);
+	while (len && (s[len - 1] == ':' || s[len - 1] == ','))
+		len--;
+	if (bw_text__starts(s, len, "mailto:")) {
+		s += 7;
+		len -= 7;
+	} else if (bw_text__starts(s, len, "rfc822;")) {
+		s += 7;
+		len -= 7;
+	}
+	s = bw_text__trim(s, len, &len);
+	if (len >= 2 && ((s[0] == '<' && s[len - 1] == '>') || (s[0] == '"' && s[len - 1] == '"'))) {
+		s++;
+		len -= 2;
+	}
+	if (!len || !memchr(s, '@', len))
+		return NULL;
+	for (i = 0; i < len; i++)
+		if (bw_isspace((unsigned char)s[i]) || s[i] == '<' || s[i] == '>' || s[i] == '"')
+			return NULL;
+	if (!bw_addr__plausible(s, len))
+		return NULL;
+	return bw_addr__normalize(s, len);
+}
+
+void bw_decoders__better_diag(bw_recipient *rc, const char *diag, size_t len)
+{
+	const char *old = bw_recipient__get(rc, BW_RCPT_DIAGNOSTIC);
+	char *d;
+
+	if (!diag || !len || !(d = bw_squeeze_dup(diag, len)))
+		return;
+	if (*d && (!old || strlen(old) < strlen(d)))
+		bw_recipient__set(rc, BW_RCPT_DIAGNOSTIC, d);
+	free(d);
+}
+
+int bw_decoders__add_failed_recipients(const bw_msg *m, bw_report *r, const char *diag)
+{
+	size_t first = r->n_rcpt, h;
+
+	for (h = 0; h < m->headers.n; h++) {
+		const char *v = m->headers.value[h];
+		if (bw_strcasecmp(m->headers.name[h], "X-Failed-Recipients") != 0)
+			continue;
+		while (v && *v) {
+			const char *comma = strchr(v, ',');
+			size_t l = comma ? (size_t)(comma - v) : strlen(v);
+			char *addr = bw_text__address_line(v, l);
+			if (addr && !bw_decoders__find(r, 0, addr) &&
+			    !bw_decoders__add(r, addr, diag, diag ? strlen(diag) : 0)) {
+				free(addr);
+				return BW_ENOMEM;
+			}
+			free(addr);
+			v = comma ? comma + 1 : NULL;
+		}
+	}
+	return (int)(r->n_rcpt - first);
+}

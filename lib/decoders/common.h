@@ -53,4 +53,26 @@ bool bw_sniff__header_has(const bw_msg *m, const char *name, const char *needle)
 bool bw_sniff__subject_starts(const bw_msg *m, const char *prefix);
 bool bw_sniff__body_has(const bw_msg *m, const char *needle);
 
+/* When s[0..len) holds nothing but one address (white space, "<>", quotes,
+ * a "mailto:"/"rfc822;" prefix and a trailing ':' or ',' allowed), that
+ * address normalised; otherwise NULL.  Caller frees. */
+char *bw_text__address_line(const char *s, size_t len);
+
+/* s[0..len) without leading and trailing white space: *out_len receives the
+ * new length, the new start is returned. */
+const char *bw_text__trim(const char *s, size_t len, size_t *out_len);
+
+/* Does s[0..len) start with `prefix` (case-insensitive)? */
+bool bw_text__starts(const char *s, size_t len, const char *prefix);
+
+/* For a decoder that started from the DSN: replaces a recipient's
+ * BW_RCPT_DIAGNOSTIC with `diag` (a text found in the prose, squeezed) when
+ * it had none or a shorter one.  `diag` NULL or empty does nothing. */
+void bw_decoders__better_diag(bw_recipient *rc, const char *diag, size_t len);
+
+/* Appends one recipient per address of the X-Failed-Recipients header(s)
+ * (not already among the report's recipients), each with `diag` (may be
+ * NULL).  Returns how many were added, or BW_ENOMEM. */
+int bw_decoders__add_failed_recipients(const bw_msg *m, bw_report *r, const char *diag);
+
 #endif

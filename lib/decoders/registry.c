@@ -12,11 +12,41 @@
 extern const bw_decoder bw_decoder_rfc3464;
 extern const bw_decoder bw_decoder_arf;
 extern const bw_decoder bw_decoder_rfc3834;
+extern const bw_decoder bw_decoder_exchange2003;
+extern const bw_decoder bw_decoder_exchange2007;
+extern const bw_decoder bw_decoder_office365;
+extern const bw_decoder bw_decoder_outlook;
+extern const bw_decoder bw_decoder_gmail;
+extern const bw_decoder bw_decoder_googlegroups;
+extern const bw_decoder bw_decoder_yahoo;
+extern const bw_decoder bw_decoder_notes;
+extern const bw_decoder bw_decoder_domino;
+extern const bw_decoder bw_decoder_messagingserver;
+extern const bw_decoder bw_decoder_mailru;
+extern const bw_decoder bw_decoder_gmx;
+extern const bw_decoder bw_decoder_einsundeins;
+extern const bw_decoder bw_decoder_zoho;
+extern const bw_decoder bw_decoder_verizon;
 
 static const bw_decoder *const decoders[] = {
 	&bw_decoder_arf,
 	&bw_decoder_rfc3464,
 	&bw_decoder_rfc3834,
+	&bw_decoder_exchange2003,
+	&bw_decoder_exchange2007,
+	&bw_decoder_office365,
+	&bw_decoder_outlook,
+	&bw_decoder_gmail,
+	&bw_decoder_googlegroups,
+	&bw_decoder_yahoo,
+	&bw_decoder_notes,
+	&bw_decoder_domino,
+	&bw_decoder_messagingserver,
+	&bw_decoder_mailru,
+	&bw_decoder_gmx,
+	&bw_decoder_einsundeins,
+	&bw_decoder_zoho,
+	&bw_decoder_verizon,
 };
 
 #define N_DECODERS (sizeof(decoders) / sizeof(decoders[0]))
