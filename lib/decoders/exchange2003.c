@@ -74,6 +74,7 @@ static int decode(const bw_msg *m, bw_report *r)
 	bw_recipient *cur = NULL;
 	bw_lines it;
 	int blank = 0;
+	bool in_mtsid = false;
 
 	if (!at)
 		return 0;
@@ -99,9 +100,17 @@ static int decode(const bw_msg *m, bw_report *r)
 		}
 		if (!cur)
 			continue;
-		/* the X.400 MTS identifier of the original and its wrapped tail */
-		if (bw_memcasemem(t, tl, "MTS-ID") || t[0] == ';')
+		/* the X.400 MTS identifier of the original, and its tail when
+		 * wrapped onto a line of its own at the left margin */
+		if (bw_memcasemem(t, tl, "MTS-ID")) {
+			in_mtsid = true;
 			continue;
+		}
+		if (in_mtsid && t == line && bw_memcasemem(t, tl, ";l=")) {
+			in_mtsid = false;
+			continue;
+		}
+		in_mtsid = false;
 		bw_decoders__append_diag(cur, t, tl);
 	}
 	return (int)(r->n_rcpt - first);

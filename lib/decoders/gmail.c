@@ -96,6 +96,7 @@ static char *prose_diag(const bw_msg *m, size_t n)
  * indented addresses under it. */
 static int old_format(const bw_msg *m, bw_report *r, size_t n, const char *diag)
 {
+	size_t diag_len = diag ? strlen(diag) : 0;
 	const char *at = bw_memcasemem(m->body, n, "Delivery to the following recipient");
 	bool delayed, seen = false;
 	size_t first = r->n_rcpt, len;
@@ -107,6 +108,15 @@ static int old_format(const bw_msg *m, bw_report *r, size_t n, const char *diag)
 	bw_lines__init(&it, at, n - (size_t)(at - m->body));
 	bw_lines__next(&it, &line, &len);
 	delayed = bw_memcasemem(line, len, "delayed") != NULL;
+	if (!diag && delayed) {
+		/* a warning without details: "Message will be retried for 2 more day(s)" */
+		const char *retry = bw_memcasemem(at, n - (size_t)(at - m->body), "Message will be retried");
+		const char *eol = retry ? memchr(retry, '\n', n - (size_t)(retry - m->body)) : NULL;
+		if (retry) {
+			diag = retry;
+			diag_len = eol ? (size_t)(eol - retry) : strlen(retry);
+		}
+	}
 	while (bw_lines__next(&it, &line, &len)) {
 		size_t tl;
 		const char *t = bw_text__trim(line, len, &tl);
@@ -121,7 +131,7 @@ static int old_format(const bw_msg *m, bw_report *r, size_t n, const char *diag)
 		if (!(addr = bw_text__address_line(t, tl)))
 			break;
 		seen = true;
-		rc = bw_decoders__add(r, addr, diag, diag ? strlen(diag) : 0);
+		rc = bw_decoders__add(r, addr, diag, diag_len);
 		free(addr);
 		if (!rc)
 			return BW_ENOMEM;
