@@ -6,7 +6,7 @@
  * in it.  rules.c stacks several of them (base, overlays) and rules_match.c
  * compiles the stack into the immutable bw_rules.
  *
- * Only lib/rules/*.c include this header.
+ * Only the files in lib/rules/ include this header.
  */
 #ifndef BW_RULES_SET_H
 #define BW_RULES_SET_H
