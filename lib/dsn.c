@@ -332,6 +332,8 @@ int bw_dsn__parse_fields(bw_report *r, const char *text, size_t len)
 		bw_buf__put(&value, line + k + 1, ll - k - 1);
 		have = true;
 	}
+	if (have)   /* the last field, when the text does not end with a newline */
+		field(&st, name, value.p ? value.p : (char *)"");
 	apply_defaults(&st);
 	bw_kvlist__clear(&st.defaults);
 	bw_buf__free(&value);
