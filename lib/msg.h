@@ -27,7 +27,7 @@ typedef struct bw_msg {
 	char *body;
 	size_t body_len;
 	/* Bodies of message/delivery-status and message/global-delivery-status
-	 * parts (any */delivery-status), outermost message first. */
+	 * parts (any type ending in "/delivery-status"), outermost message first. */
 	bw_strlist dsn;
 	/* Body of the message/feedback-report part, or NULL. */
 	char *feedback;

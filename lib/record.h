@@ -42,6 +42,7 @@ struct bw_report {
 	bw_recipient **rcpt;
 	size_t n_rcpt, cap_rcpt;
 	size_t max_rcpt;            /* limit from the parse options */
+	bool rcpt_dropped;          /* the limit was hit */
 	bw_kvlist original_headers;
 	bw_kvlist extras;
 	bw_strlist warnings;

@@ -191,3 +191,88 @@ char *bw_squeeze_dup(const char *s, size_t len)
 
 	return p ? bw_squeeze(p) : NULL;
 }
+
+size_t bw_text__normalize_eol(char *s, size_t len)
+{
+	size_t r, w = 0;
+
+	for (r = 0; r < len; r++) {
+		if (s[r] == '\r') {
+			s[w++] = '\n';
+			if (r + 1 < len && s[r + 1] == '\n')
+				r++;
+		} else {
+			s[w++] = s[r];
+		}
+	}
+	if (w < len)
+		s[w] = '\0';
+	return w;
+}
+
+/* Length of the valid UTF-8 sequence at s, or 0. */
+static size_t utf8_seq(const unsigned char *s, size_t left)
+{
+	size_t n, i;
+	unsigned cp;
+
+	if (s[0] < 0x80)
+		return s[0] ? 1 : 0;
+	if (s[0] >= 0xC2 && s[0] <= 0xDF)
+		n = 2, cp = s[0] & 0x1F;
+	else if (s[0] >= 0xE0 && s[0] <= 0xEF)
+		n = 3, cp = s[0] & 0x0F;
+	else if (s[0] >= 0xF0 && s[0] <= 0xF4)
+		n = 4, cp = s[0] & 0x07;
+	else
+		return 0;
+	if (n > left)
+		return 0;
+	for (i = 1; i < n; i++) {
+		if ((s[i] & 0xC0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3F);
+	}
+	if ((n == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
+	    (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
+		return 0;
+	return n;
+}
+
+bool bw_text__valid_utf8(const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, n;
+
+	while (i < len) {
+		if (p[i] < 0x80 && p[i]) {
+			i++;
+			continue;
+		}
+		if (!(n = utf8_seq(p + i, len - i)))
+			return false;
+		i += n;
+	}
+	return true;
+}
+
+char *bw_text__latin1_to_utf8(const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	bw_buf b = BW_BUF_INIT;
+	size_t i = 0, n;
+
+	while (i < len) {
+		if (!p[i]) {
+			i++;
+		} else if ((n = utf8_seq(p + i, len - i))) {
+			bw_buf__put(&b, s + i, n);
+			i += n;
+		} else {
+			char two[2] = { (char)(0xC0 | (p[i] >> 6)), (char)(0x80 | (p[i] & 0x3F)) };
+			bw_buf__put(&b, two, 2);
+			i++;
+		}
+	}
+	return bw_buf__detach(&b);
+}

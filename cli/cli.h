@@ -1,0 +1,40 @@
+/*
+ * cli.h - shared pieces of the bouncewhy command-line tool.
+ */
+#ifndef BW_CLI_H
+#define BW_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "bouncewhy.h"
+
+typedef enum cli_format { FORMAT_TEXT, FORMAT_JSON, FORMAT_NDJSON } cli_format;
+
+typedef struct cli_ctx {
+	const bw_rules *rules;
+	bw_parse_options popts;
+	cli_format format;
+	bool explain;         /* show the evidence chain */
+	bool progress;        /* progress line on stderr */
+	bool json_first;      /* --format json: no element printed yet */
+	unsigned long inputs, messages, errors;
+} cli_ctx;
+
+/* Prints one report (or an error record when report is NULL) in the chosen
+ * format.  `index` >= 0 numbers messages inside an mbox. */
+void cli_print_report(cli_ctx *c, const char *source, long index, const bw_report *report);
+void cli_print_error(cli_ctx *c, const char *source, long index, int code, const char *message);
+/* Opens and closes the array of --format json. */
+void cli_print_begin(cli_ctx *c);
+void cli_print_end(cli_ctx *c);
+
+/* Reads one command-line operand: a file, a directory (recursively), an
+ * mbox file, or "-" for standard input. */
+void cli_process(cli_ctx *c, const char *operand);
+void cli_progress_done(cli_ctx *c);
+
+/* Parses "text", "json", "ndjson"; returns false for anything else. */
+bool cli_parse_format(const char *s, cli_format *out);
+
+#endif

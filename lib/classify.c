@@ -1,0 +1,224 @@
+/*
+ * classify.c - from evidence to verdict.
+ *
+ * Order: a reason a decoder already set for a non-failure report (feedback,
+ * vacation, delivered) stands; then the rule database (provider codes, text,
+ * status, reply, in that precedence, see rules.h); then the built-in tables
+ * below, which read RFC 3463 subject.detail codes and RFC 5321 reply codes
+ * for what they mean.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "classify.h"
+#include "reason.h"
+#include "rules.h"
+#include "util.h"
+
+/* RFC 3463 / RFC 5248 subject.detail -> reason (class decided separately). */
+static const struct { const char *detail; const char *reason; } status_table[] = {
+	{ "1.1", "userunknown" }, { "1.2", "hostunknown" }, { "1.3", "userunknown" },
+	{ "1.4", "userunknown" }, { "1.6", "hasmoved" }, { "1.7", "rejected" },
+	{ "1.8", "rejected" }, { "1.10", "notaccept" },
+	{ "2.1", "suspend" }, { "2.2", "mailboxfull" }, { "2.3", "exceedlimit" },
+	{ "2.4", "systemerror" },
+	{ "3.0", "systemerror" }, { "3.1", "systemfull" }, { "3.2", "notaccept" },
+	{ "3.3", "systemerror" }, { "3.4", "mesgtoobig" }, { "3.5", "systemerror" },
+	{ "4.0", "networkerror" }, { "4.1", "networkerror" }, { "4.2", "networkerror" },
+	{ "4.3", "networkerror" }, { "4.4", "hostunknown" }, { "4.5", "networkerror" },
+	{ "4.6", "networkerror" }, { "4.7", "expired" },
+	{ "5.0", "syntaxerror" }, { "5.1", "syntaxerror" }, { "5.2", "syntaxerror" },
+	{ "5.3", "toomanyconn" }, { "5.4", "syntaxerror" }, { "5.5", "syntaxerror" },
+	{ "6.0", "contenterror" }, { "6.1", "contenterror" }, { "6.2", "contenterror" },
+	{ "6.3", "contenterror" }, { "6.4", "contenterror" }, { "6.5", "contenterror" },
+	{ "6.6", "contenterror" }, { "6.7", "contenterror" }, { "6.8", "contenterror" },
+	{ "6.9", "contenterror" }, { "6.10", "contenterror" },
+	{ "7.0", "securityerror" }, { "7.1", "rejected" }, { "7.2", "filtered" },
+	{ "7.3", "securityerror" }, { "7.4", "securityerror" }, { "7.5", "securityerror" },
+	{ "7.6", "securityerror" }, { "7.7", "securityerror" }, { "7.8", "securityerror" },
+	{ "7.9", "securityerror" }, { "7.10", "failedstarttls" }, { "7.11", "failedstarttls" },
+	{ "7.12", "securityerror" }, { "7.13", "suspend" }, { "7.14", "securityerror" },
+	{ "7.15", "policyviolation" }, { "7.16", "mesgtoobig" }, { "7.17", "hasmoved" },
+	{ "7.18", "hostunknown" }, { "7.20", "authfailure" }, { "7.21", "authfailure" },
+	{ "7.22", "authfailure" }, { "7.23", "authfailure" }, { "7.24", "authfailure" },
+	{ "7.25", "requireptr" }, { "7.26", "authfailure" }, { "7.27", "rejected" },
+	{ "7.28", "speeding" }, { "7.29", "authfailure" }, { "7.30", "failedstarttls" },
+};
+
+const char *bw_classify__by_status(const char *status)
+{
+	size_t i;
+
+	if (!status || strlen(status) < 5)
+		return NULL;
+	if (status[0] == '2')
+		return "delivered";
+	if (status[0] == '4' && strcmp(status + 1, ".0.0") == 0)
+		return NULL;
+	for (i = 0; i < sizeof(status_table) / sizeof(status_table[0]); i++)
+		if (strcmp(status + 2, status_table[i].detail) == 0)
+			return status_table[i].reason;
+	return NULL;
+}
+
+/* RFC 5321 reply codes whose meaning is specific enough on its own. */
+static const struct { const char *code; const char *reason; } reply_table[] = {
+	{ "421", "systemerror" }, { "450", "systemerror" }, { "451", "systemerror" },
+	{ "452", "systemfull" }, { "500", "syntaxerror" }, { "501", "syntaxerror" },
+	{ "502", "syntaxerror" }, { "503", "syntaxerror" }, { "504", "syntaxerror" },
+	{ "521", "notaccept" }, { "530", "securityerror" }, { "534", "securityerror" },
+	{ "535", "securityerror" }, { "538", "securityerror" }, { "551", "hasmoved" },
+	{ "552", "mailboxfull" }, { "553", "rejected" }, { "556", "notaccept" },
+};
+
+const char *bw_classify__by_reply(const char *code)
+{
+	size_t i;
+
+	if (!code)
+		return NULL;
+	if (code[0] == '2')
+		return "delivered";
+	for (i = 0; i < sizeof(reply_table) / sizeof(reply_table[0]); i++)
+		if (strcmp(code, reply_table[i].code) == 0)
+			return reply_table[i].reason;
+	return NULL;
+}
+
+static int decide_permanent(const bw_recipient *rc)
+{
+	const char *status = bw_recipient__get(rc, BW_RCPT_STATUS);
+	const char *reply = bw_recipient__get(rc, BW_RCPT_REPLY_CODE);
+	const char *action = bw_recipient__get(rc, BW_RCPT_ACTION);
+
+	if (action && (strcmp(action, "delayed") == 0 || strcmp(action, "delivered") == 0 ||
+	               strcmp(action, "relayed") == 0 || strcmp(action, "expanded") == 0))
+		return 0;
+	if (status)
+		return status[0] == '5';
+	if (reply)
+		return reply[0] == '5';
+	return action && strcmp(action, "failed") == 0;
+}
+
+static void copy_list(bw_strlist *dst, const char *const *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		bw_strlist__push(dst, v[i]);
+}
+
+static bool is_success(const bw_recipient *rc)
+{
+	const char *action = bw_recipient__get(rc, BW_RCPT_ACTION);
+	const char *status = bw_recipient__get(rc, BW_RCPT_STATUS);
+
+	if (action && (strcmp(action, "delivered") == 0 || strcmp(action, "relayed") == 0 ||
+	               strcmp(action, "expanded") == 0))
+		return !status || status[0] == '2';
+	return status && status[0] == '2' && (!action || strcmp(action, "failed") != 0);
+}
+
+int bw_classify__recipient(const bw_rules *rules, bw_recipient *rc)
+{
+	bw_match_input in;
+	bw_match_result res;
+	const char *reason = bw_recipient__get(rc, BW_RCPT_REASON);
+	int matched = 0, hard;
+
+	if (!reason && is_success(rc)) {
+		bw_recipient__set(rc, BW_RCPT_REASON, "delivered");
+		bw_recipient__evidence(rc, "action %s: the message was delivered",
+		                       bw_recipient__get(rc, BW_RCPT_ACTION) ? bw_recipient__get(rc, BW_RCPT_ACTION) : "none");
+		reason = "delivered";
+	}
+	if (!reason) {
+		memset(&in, 0, sizeof(in));
+		in.diagnostic = bw_recipient__get(rc, BW_RCPT_DIAGNOSTIC);
+		in.status = bw_recipient__get(rc, BW_RCPT_STATUS);
+		in.reply_code = bw_recipient__get(rc, BW_RCPT_REPLY_CODE);
+		in.smtp_command = bw_recipient__get(rc, BW_RCPT_SMTP_COMMAND);
+		in.remote_mta = bw_recipient__get(rc, BW_RCPT_REMOTE_MTA);
+		in.recipient = bw_recipient__get(rc, BW_RCPT_RECIPIENT);
+		in.format = bw_recipient__get(rc, BW_RCPT_FORMAT);
+		in.action = bw_recipient__get(rc, BW_RCPT_ACTION);
+		memset(&res, 0, sizeof(res));
+		res.permanent = res.hard_bounce = -1;
+		matched = rules ? bw_rules__match(rules, &in, &res) : 0;
+		if (matched < 0)
+			return matched;
+		if (res.provider)
+			bw_recipient__set(rc, BW_RCPT_PROVIDER, res.provider);
+		if (matched > 0) {
+			reason = res.reason;
+			bw_recipient__set(rc, BW_RCPT_REASON, res.reason);
+			bw_recipient__set(rc, BW_RCPT_RULE, res.rule_id);
+			bw_recipient__set(rc, BW_RCPT_FAULT, res.fault);
+			bw_recipient__set(rc, BW_RCPT_EXPLANATION, res.explanation);
+			bw_recipient__set(rc, BW_RCPT_PROVIDER_CODE, res.provider_code);
+			bw_recipient__set(rc, BW_RCPT_SERVER_TAG, res.server_tag);
+			copy_list(&rc->remedies, res.remedies, res.n_remedies);
+			copy_list(&rc->references, res.references, res.n_references);
+			bw_recipient__evidence(rc, "rule %s: %s", res.rule_id, res.evidence ? res.evidence : "matched");
+			if (res.permanent >= 0)
+				rc->permanent = res.permanent;
+			if (res.hard_bounce >= 0)
+				rc->hard_bounce = res.hard_bounce;
+		}
+	}
+	if (!reason) {
+		const char *status = bw_recipient__get(rc, BW_RCPT_STATUS);
+		const char *reply = bw_recipient__get(rc, BW_RCPT_REPLY_CODE);
+		if ((reason = bw_classify__by_status(status))) {
+			bw_recipient__evidence(rc, "built-in table: status %s means %s", status, reason);
+		} else if ((reason = bw_classify__by_reply(reply))) {
+			bw_recipient__evidence(rc, "built-in table: reply code %s means %s", reply, reason);
+		} else if (bw_recipient__get(rc, BW_RCPT_ACTION) &&
+		           strcmp(bw_recipient__get(rc, BW_RCPT_ACTION), "delayed") == 0) {
+			reason = "expired";
+			bw_recipient__evidence(rc, "action delayed and no more specific evidence");
+		} else {
+			reason = (status || reply || bw_recipient__get(rc, BW_RCPT_DIAGNOSTIC)) ? "onhold" : "undefined";
+			bw_recipient__evidence(rc, "no rule and no specific code: %s", reason);
+		}
+		bw_recipient__set(rc, BW_RCPT_REASON, reason);
+	}
+	if (rc->permanent < 0)
+		rc->permanent = decide_permanent(rc);
+	if (rc->hard_bounce < 0) {
+		hard = bw_reason__hard(reason);
+		rc->hard_bounce = hard > 0 ? rc->permanent : (hard < 0 ? rc->permanent : 0);
+	}
+	if (!bw_recipient__get(rc, BW_RCPT_FAULT)) {
+		static const struct { const char *reason, *fault; } faults[] = {
+			{ "userunknown", "recipient" }, { "hasmoved", "recipient" }, { "mailboxfull", "recipient" },
+			{ "suspend", "recipient" }, { "exceedlimit", "recipient" }, { "filtered", "recipient" },
+			{ "hostunknown", "recipient" }, { "notaccept", "receiver" }, { "systemerror", "receiver" },
+			{ "systemfull", "receiver" }, { "mailererror", "receiver" }, { "blocked", "sender" },
+			{ "badreputation", "sender" }, { "requireptr", "sender" }, { "authfailure", "sender" },
+			{ "speeding", "sender" }, { "toomanyconn", "sender" }, { "spamdetected", "sender" },
+			{ "virusdetected", "sender" }, { "policyviolation", "sender" }, { "contenterror", "sender" },
+			{ "notcompliantrfc", "sender" }, { "rejected", "sender" }, { "securityerror", "sender" },
+			{ "norelaying", "sender" }, { "mesgtoobig", "sender" }, { "syntaxerror", "sender" },
+			{ "suppressed", "sender" }, { "networkerror", "transit" }, { "expired", "transit" },
+			{ "failedstarttls", "transit" },
+		};
+		size_t i;
+		for (i = 0; i < sizeof(faults) / sizeof(faults[0]); i++)
+			if (strcmp(faults[i].reason, reason) == 0) {
+				bw_recipient__set(rc, BW_RCPT_FAULT, faults[i].fault);
+				break;
+			}
+	}
+	if (!bw_recipient__get(rc, BW_RCPT_EXPLANATION)) {
+		const bw_reason_info *info = bw_reason__find(reason);
+		if (info) {
+			char text[256];
+			snprintf(text, sizeof(text), "%c%s.", info->meaning[0] - 32, info->meaning + 1);
+			bw_recipient__set(rc, BW_RCPT_EXPLANATION, text);
+		}
+	}
+	return BW_OK;
+}

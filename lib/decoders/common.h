@@ -1,0 +1,56 @@
+/*
+ * common.h - helpers shared by the format decoders: line iteration, markers,
+ * addresses in prose, appending recipients, cheap sniffing.
+ *
+ * Use these instead of writing a private copy in a decoder; add what several
+ * decoders need here.
+ */
+#ifndef BW_DECODERS_COMMON_H
+#define BW_DECODERS_COMMON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "decoder.h"
+
+/* Iterating over the lines of a text (LF endings; the LF is not included). */
+typedef struct bw_lines {
+	const char *p, *end;
+} bw_lines;
+
+void bw_lines__init(bw_lines *it, const char *text, size_t len);
+bool bw_lines__next(bw_lines *it, const char **line, size_t *len);
+
+/* The first of `markers` found in text[0..len) (case-insensitive), or NULL;
+ * *which (if not NULL) receives its index. */
+const char *bw_text__find_any(const char *text, size_t len, const char *const *markers,
+                              size_t n_markers, size_t *which);
+
+/* Length of m->body before the returned original message starts (a line such
+ * as "------ This is a copy of the message" or "--- Below this line is a copy
+ * of the message"), or m->body_len if none of the common markers is found. */
+size_t bw_text__report_length(const bw_msg *m);
+
+/* The first e-mail address in s[0..len) ("<a@b.c>", "a@b.c", "rfc822;a@b.c"),
+ * normalised (addr.h); NULL when there is none.  Caller frees. */
+char *bw_text__first_address(const char *s, size_t len);
+
+/* Appends a recipient for `address` with `diag` (white space squeezed; may be
+ * NULL) as its diagnostic.  NULL on ENOMEM or the recipient limit. */
+bw_recipient *bw_decoders__add(bw_report *r, const char *address, const char *diag, size_t diag_len);
+
+/* Appends text to a recipient's diagnostic, separated by one space. */
+void bw_decoders__append_diag(bw_recipient *rc, const char *text, size_t len);
+
+/* The recipient with this address (case-insensitive) among r->rcpt[first..],
+ * or NULL. */
+bw_recipient *bw_decoders__find(bw_report *r, size_t first, const char *address);
+
+/* Sniffing: does the header (case-insensitive name) contain `needle`
+ * (case-insensitive)?  Does the subject start with `prefix` (after "Fwd:"/
+ * "Fw:" prefixes)?  Does the body contain `needle`? */
+bool bw_sniff__header_has(const bw_msg *m, const char *name, const char *needle);
+bool bw_sniff__subject_starts(const bw_msg *m, const char *prefix);
+bool bw_sniff__body_has(const bw_msg *m, const char *needle);
+
+#endif

@@ -1,0 +1,58 @@
+/*
+ * registry.c - the table of format decoders and the order they are tried in.
+ *
+ * Every decoder sniffs the message cheaply; the ones that claim it are tried
+ * best claim first (ties: table order), and the first that finds recipients
+ * wins.  The record says which one it was (BW_RCPT_FORMAT, BW_REPORT_FORMAT).
+ */
+#include <string.h>
+
+#include "decoder.h"
+
+extern const bw_decoder bw_decoder_rfc3464;
+extern const bw_decoder bw_decoder_arf;
+extern const bw_decoder bw_decoder_rfc3834;
+
+static const bw_decoder *const decoders[] = {
+	&bw_decoder_arf,
+	&bw_decoder_rfc3464,
+	&bw_decoder_rfc3834,
+};
+
+#define N_DECODERS (sizeof(decoders) / sizeof(decoders[0]))
+
+int bw_decoders__run(const bw_msg *m, bw_report *r)
+{
+	int score[N_DECODERS];
+	size_t order[N_DECODERS], n = 0, i, j;
+
+	for (i = 0; i < N_DECODERS; i++) {
+		score[i] = decoders[i]->sniff(m);
+		if (score[i] <= 0)
+			continue;
+		/* insertion sort, stable */
+		for (j = n; j > 0 && score[order[j - 1]] < score[i]; j--)
+			order[j] = order[j - 1];
+		order[j] = i;
+		n++;
+	}
+	for (i = 0; i < n; i++) {
+		const bw_decoder *d = decoders[order[i]];
+		size_t first = r->n_rcpt, k;
+		int got = d->decode(m, r);
+
+		if (got < 0)
+			return got;
+		if (got == 0 || r->n_rcpt == first) {
+			while (r->n_rcpt > first)
+				bw_report__remove_recipient(r, r->n_rcpt - 1);
+			continue;
+		}
+		bw_report__set(r, BW_REPORT_FORMAT, d->name);
+		for (k = first; k < r->n_rcpt; k++)
+			if (!bw_recipient__get(r->rcpt[k], BW_RCPT_FORMAT))
+				bw_recipient__set(r->rcpt[k], BW_RCPT_FORMAT, d->name);
+		return (int)(r->n_rcpt - first);
+	}
+	return 0;
+}

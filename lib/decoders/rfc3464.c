@@ -1,0 +1,11 @@
+/*
+ * rfc3464.c - the standard delivery-status report (any MTA that sends one).
+ */
+#include "decoder.h"
+
+static int sniff(const bw_msg *m)
+{
+	return m->dsn.n ? 50 : 0;
+}
+
+const bw_decoder bw_decoder_rfc3464 = { "rfc3464", sniff, bw_dsn__decode };

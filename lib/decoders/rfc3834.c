@@ -1,0 +1,88 @@
+/*
+ * rfc3834.c - automatic replies (vacation, out of office).
+ *
+ * Bounces carry "Auto-Submitted: auto-replied" too, so this decoder only
+ * claims a message weakly, and only when it has no delivery-status part:
+ * every bounce decoder is tried before it.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../addr.h"
+#include "../util.h"
+#include "decoder.h"
+
+static const char *const subject_marks[] = {
+	"out of office", "out of the office", "automatic reply", "auto reply", "autoreply",
+	"auto-reply", "away from", "vacation", "on leave", "abwesenheit", "abwesend",
+	"automatische antwort", "réponse automatique", "absence", "risposta automatica",
+	"respuesta automática", "fuera de la oficina", "resposta automática", "afwezig",
+	"automatisch antwoord", "自動応答", "不在", "自动回复", "away until", "auto:",
+};
+
+/* Bounces are auto-replied too: these say "delivery failure", not "away". */
+static bool bounce_like(const bw_msg *m)
+{
+	static const char *const from_marks[] = { "mailer-daemon", "postmaster", "mail delivery",
+		"mail administrator", "mailer_daemon" };
+	static const char *const subject_bounce[] = { "undeliver", "delivery fail", "failure notice",
+		"returned mail", "delivery status", "mail delivery", "non-delivery", "nondelivery",
+		"not delivered", "could not be delivered", "delivery problem", "failed delivery",
+		"rejected", "delivery notification" };
+	const char *from = bw_msg__header(m, "From");
+	const char *subject = bw_msg__header(m, "Subject");
+	size_t i;
+
+	for (i = 0; from && i < sizeof(from_marks) / sizeof(from_marks[0]); i++)
+		if (bw_strcasestr(from, from_marks[i]))
+			return true;
+	for (i = 0; subject && i < sizeof(subject_bounce) / sizeof(subject_bounce[0]); i++)
+		if (bw_strcasestr(subject, subject_bounce[i]))
+			return true;
+	return false;
+}
+
+static int sniff(const bw_msg *m)
+{
+	const char *as = bw_msg__header(m, "Auto-Submitted");
+	const char *subject = bw_msg__header(m, "Subject");
+	const char *prec = bw_msg__header(m, "Precedence");
+	size_t i;
+
+	if (m->dsn.n || m->feedback || bounce_like(m))
+		return 0;
+	if (bw_msg__header(m, "X-Autoreply") || bw_msg__header(m, "X-Autorespond") ||
+	    (prec && bw_strcasestr(prec, "auto_reply")))
+		return 5;
+	if (as && bw_strcasestr(as, "auto-replied"))
+		return 3;
+	if (subject)
+		for (i = 0; i < sizeof(subject_marks) / sizeof(subject_marks[0]); i++)
+			if (bw_strcasestr(subject, subject_marks[i]))
+				return 2;
+	return 0;
+}
+
+static int decode(const bw_msg *m, bw_report *r)
+{
+	const char *from = bw_msg__header(m, "From");
+	bw_recipient *rc;
+	char *a = from ? bw_addr__normalize(from, strlen(from)) : NULL;
+
+	if (!(rc = bw_report__add_recipient(r))) {
+		free(a);
+		return 0;
+	}
+	bw_recipient__set(rc, BW_RCPT_RECIPIENT, a);
+	bw_recipient__set(rc, BW_RCPT_REASON, "vacation");
+	bw_recipient__set(rc, BW_RCPT_DIAGNOSTIC, bw_msg__header(m, "Subject"));
+	bw_recipient__evidence(rc, "automatic reply (RFC 3834): not a failure");
+	rc->permanent = 0;
+	rc->hard_bounce = 0;
+	free(a);
+	r->kind = BW_KIND_AUTOREPLY;
+	r->kind_set = true;
+	return 1;
+}
+
+const bw_decoder bw_decoder_rfc3834 = { "rfc3834", sniff, decode };

@@ -1,0 +1,368 @@
+/*
+ * dsn.c - RFC 3464 / RFC 6533 delivery-status field groups.
+ *
+ * A delivery-status body is a per-message group followed by one group per
+ * recipient, separated by blank lines, each a block of "Name: value" fields
+ * with folded continuation lines.  Real reports bend this: recipient fields
+ * inside the per-message group, groups without blank lines between them,
+ * Action or Status given once for everybody.  We read field by field and
+ * start a new recipient whenever a Final-Recipient or Original-Recipient
+ * arrives for a recipient that already has one.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "addr.h"
+#include "decoders/decoder.h"
+#include "dsn.h"
+#include "msg.h"
+#include "util.h"
+
+typedef enum field_kind {
+	F_OTHER = 0,
+	F_REPORTING_MTA, F_ARRIVAL_DATE, F_RECEIVED_FROM_MTA, F_MSG_OTHER,
+	F_FINAL_RECIPIENT, F_ORIGINAL_RECIPIENT, F_ACTION, F_STATUS, F_REMOTE_MTA,
+	F_DIAGNOSTIC_CODE, F_LAST_ATTEMPT_DATE, F_WILL_RETRY_UNTIL, F_FINAL_LOG_ID,
+} field_kind;
+
+static const struct { const char *name; field_kind kind; } field_names[] = {
+	{ "Reporting-MTA", F_REPORTING_MTA },
+	{ "Arrival-Date", F_ARRIVAL_DATE },
+	{ "Received-From-MTA", F_RECEIVED_FROM_MTA },
+	{ "Original-Envelope-Id", F_MSG_OTHER },
+	{ "DSN-Gateway", F_MSG_OTHER },
+	{ "Final-Recipient", F_FINAL_RECIPIENT },
+	{ "Original-Recipient", F_ORIGINAL_RECIPIENT },
+	{ "Action", F_ACTION },
+	{ "Status", F_STATUS },
+	{ "Remote-MTA", F_REMOTE_MTA },
+	{ "Diagnostic-Code", F_DIAGNOSTIC_CODE },
+	{ "Last-Attempt-Date", F_LAST_ATTEMPT_DATE },
+	{ "Will-Retry-Until", F_WILL_RETRY_UNTIL },
+	{ "Final-Log-ID", F_FINAL_LOG_ID },
+	/* Seen in the wild for Final-Recipient. */
+	{ "X-Actual-Recipient", F_OTHER },
+};
+
+static field_kind classify_field(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(field_names) / sizeof(field_names[0]); i++)
+		if (bw_strcasecmp(name, field_names[i].name) == 0)
+			return field_names[i].kind;
+	return F_OTHER;
+}
+
+/* "dns; mx.example.com" -> "mx.example.com"; "smtp; 550 ..." -> type and text. */
+static const char *after_type(const char *value, char *type, size_t type_size)
+{
+	const char *semi = strchr(value, ';');
+	size_t n;
+
+	if (type_size)
+		type[0] = '\0';
+	if (!semi)
+		return value;
+	n = (size_t)(semi - value);
+	/* A type is one short token: "smtp", "x-unix", "X-Postfix", "utf-8". */
+	if (n == 0 || n > 24 || memchr(value, ' ', n))
+		return value;
+	if (type_size) {
+		if (n >= type_size)
+			n = type_size - 1;
+		memcpy(type, value, n);
+		type[n] = '\0';
+	}
+	semi++;
+	while (*semi == ' ' || *semi == '\t')
+		semi++;
+	return semi;
+}
+
+bool bw_status__valid(const char *s, size_t len)
+{
+	size_t i = 1, d;
+
+	if (len < 5 || (s[0] != '2' && s[0] != '4' && s[0] != '5') || s[1] != '.')
+		return false;
+	for (d = 0; d < 2; d++) {
+		size_t start = ++i, n = 0;
+		while (i < len && bw_isdigit((unsigned char)s[i]) && n < 4)
+			i++, n++;
+		if (n == 0 || n > 3 || i - start != n)
+			return false;
+		if (d == 0 && (i >= len || s[i] != '.'))
+			return false;
+	}
+	return i == len;
+}
+
+/* The first valid status code in `value` ("5.1.1 (user unknown)"). */
+static int set_status(bw_recipient *rc, const char *value)
+{
+	const char *p;
+
+	for (p = value; *p; p++) {
+		size_t n = 0;
+		if ((*p != '2' && *p != '4' && *p != '5') || (p > value && (bw_isdigit((unsigned char)p[-1]) || p[-1] == '.')))
+			continue;
+		while (p[n] && (bw_isdigit((unsigned char)p[n]) || p[n] == '.') && n < 9)
+			n++;
+		if (bw_status__valid(p, n))
+			return bw_recipient__set_len(rc, BW_RCPT_STATUS, p, n);
+	}
+	return BW_OK;
+}
+
+static int set_address(bw_recipient *rc, bw_recipient_field f, const char *value)
+{
+	char *addr = bw_addr__normalize(value, strlen(value));
+	int err;
+
+	if (!addr)
+		return BW_OK;
+	err = bw_recipient__set(rc, f, addr);
+	free(addr);
+	return err;
+}
+
+/* Remote-MTA: "dns; mx.example.com" or "dns; mx.example.com [192.0.2.1]". */
+static int set_remote_mta(bw_recipient *rc, const char *value)
+{
+	const char *v = after_type(value, NULL, 0);
+	const char *lb = strchr(v, '['), *rb;
+	size_t n = strcspn(v, " [");
+	int err = BW_OK;
+
+	if (n)
+		err = bw_recipient__set_len(rc, BW_RCPT_REMOTE_MTA, v, n);
+	if (!err && lb && (rb = strchr(lb, ']')) && rb > lb + 1)
+		err = bw_recipient__set_len(rc, BW_RCPT_REMOTE_IP, lb + 1, (size_t)(rb - lb - 1));
+	return err;
+}
+
+static int set_action(bw_recipient *rc, const char *value)
+{
+	char word[16];
+	size_t n = 0;
+
+	while (value[n] && !bw_isspace((unsigned char)value[n]) && value[n] != '(' && n < sizeof(word) - 1) {
+		word[n] = (char)bw_lower((unsigned char)value[n]);
+		n++;
+	}
+	word[n] = '\0';
+	/* Non-standard words seen in reports. */
+	if (strcmp(word, "failure") == 0 || strcmp(word, "expired") == 0)
+		strcpy(word, "failed");
+	else if (strcmp(word, "deliverable") == 0)
+		strcpy(word, "delivered");
+	return n ? bw_recipient__set(rc, BW_RCPT_ACTION, word) : BW_OK;
+}
+
+static int apply_field(bw_recipient *rc, field_kind k, const char *name, const char *value)
+{
+	char type[32];
+	const char *text;
+
+	switch (k) {
+	case F_FINAL_RECIPIENT:
+		return set_address(rc, BW_RCPT_RECIPIENT, value);
+	case F_ORIGINAL_RECIPIENT:
+		return set_address(rc, BW_RCPT_ORIGINAL_RECIPIENT, value);
+	case F_ACTION:
+		return set_action(rc, value);
+	case F_STATUS:
+		return set_status(rc, value);
+	case F_REMOTE_MTA:
+		return set_remote_mta(rc, value);
+	case F_DIAGNOSTIC_CODE:
+		text = after_type(value, type, sizeof(type));
+		if (type[0]) {
+			char *p;
+			for (p = type; *p; p++)
+				*p = (char)bw_lower((unsigned char)*p);
+			bw_recipient__set(rc, BW_RCPT_DIAGNOSTIC_TYPE, type);
+		}
+		return bw_recipient__set(rc, BW_RCPT_DIAGNOSTIC, text);
+	case F_LAST_ATTEMPT_DATE:
+		return bw_recipient__set(rc, BW_RCPT_LAST_ATTEMPT_DATE, value);
+	case F_WILL_RETRY_UNTIL:
+		return bw_recipient__set(rc, BW_RCPT_WILL_RETRY_UNTIL, value);
+	default:
+		return bw_kvlist__push(&rc->extras, name, value);
+	}
+}
+
+typedef struct dsn_state {
+	bw_report *r;
+	bw_recipient *cur;
+	/* Recipient fields that came without a recipient: defaults for all. */
+	bw_kvlist defaults;
+	size_t first;         /* index of the first recipient this DSN added */
+	int added;
+} dsn_state;
+
+static bw_recipient *new_recipient(dsn_state *st)
+{
+	st->cur = bw_report__add_recipient(st->r);
+	if (st->cur)
+		st->added++;
+	return st->cur;
+}
+
+static void field(dsn_state *st, const char *name, char *value)
+{
+	field_kind k = classify_field(name);
+	char *decoded = NULL;
+
+	value = bw_squeeze(value);
+	if (strstr(value, "=?"))
+		value = decoded = bw_mime__decode_words(value);
+	if (!value)
+		return;
+	switch (k) {
+	case F_REPORTING_MTA:
+		bw_report__set(st->r, BW_REPORT_REPORTING_MTA, after_type(value, NULL, 0));
+		break;
+	case F_ARRIVAL_DATE:
+		bw_report__set(st->r, BW_REPORT_ARRIVAL_DATE, value);
+		break;
+	case F_RECEIVED_FROM_MTA:
+		bw_report__set(st->r, BW_REPORT_RECEIVED_FROM_MTA, after_type(value, NULL, 0));
+		break;
+	case F_MSG_OTHER:
+		bw_kvlist__push(&st->r->extras, name, value);
+		break;
+	case F_FINAL_RECIPIENT:
+		if (!st->cur || bw_recipient__get(st->cur, BW_RCPT_RECIPIENT))
+			new_recipient(st);
+		if (st->cur)
+			apply_field(st->cur, k, name, value);
+		break;
+	case F_ORIGINAL_RECIPIENT:
+		if (!st->cur || bw_recipient__get(st->cur, BW_RCPT_ORIGINAL_RECIPIENT))
+			new_recipient(st);
+		if (st->cur)
+			apply_field(st->cur, k, name, value);
+		break;
+	case F_OTHER:
+		if (st->cur)
+			apply_field(st->cur, k, name, value);
+		else
+			bw_kvlist__push(&st->r->extras, name, value);
+		break;
+	default:
+		if (st->cur)
+			apply_field(st->cur, k, name, value);
+		else
+			bw_kvlist__push(&st->defaults, name, value);
+		break;
+	}
+	free(decoded);
+}
+
+static void apply_defaults(dsn_state *st)
+{
+	size_t i, j;
+
+	for (i = st->first; i < st->r->n_rcpt; i++) {
+		bw_recipient *rc = st->r->rcpt[i];
+		for (j = 0; j < st->defaults.n; j++) {
+			field_kind k = classify_field(st->defaults.name[j]);
+			static const bw_recipient_field slot[] = {
+				[F_ACTION] = BW_RCPT_ACTION, [F_STATUS] = BW_RCPT_STATUS,
+				[F_REMOTE_MTA] = BW_RCPT_REMOTE_MTA, [F_DIAGNOSTIC_CODE] = BW_RCPT_DIAGNOSTIC,
+				[F_LAST_ATTEMPT_DATE] = BW_RCPT_LAST_ATTEMPT_DATE,
+				[F_WILL_RETRY_UNTIL] = BW_RCPT_WILL_RETRY_UNTIL,
+			};
+			if (k >= F_ACTION && k <= F_WILL_RETRY_UNTIL && k != F_FINAL_LOG_ID &&
+			    !bw_recipient__get(rc, slot[k]))
+				apply_field(rc, k, st->defaults.name[j], st->defaults.value[j]);
+		}
+	}
+}
+
+int bw_dsn__parse_fields(bw_report *r, const char *text, size_t len)
+{
+	dsn_state st;
+	bw_buf value = BW_BUF_INIT;
+	char name[64];
+	bool have = false;
+	size_t i = 0;
+
+	memset(&st, 0, sizeof(st));
+	st.r = r;
+	st.first = r->n_rcpt;
+	name[0] = '\0';
+	while (i <= len) {
+		const char *line = text + i;
+		const char *nl = i < len ? memchr(line, '\n', len - i) : NULL;
+		size_t ll = i < len ? (nl ? (size_t)(nl - line) : len - i) : 0;
+		size_t k, blank;
+
+		for (blank = 0; blank < ll && bw_isspace((unsigned char)line[blank]); blank++)
+			;
+		if (have && (i >= len || blank == ll || !(line[0] == ' ' || line[0] == '\t'))) {
+			field(&st, name, value.p ? value.p : (char *)"");
+			have = false;
+		}
+		if (i >= len)
+			break;
+		i += ll + 1;
+		if (blank == ll) {          /* blank line: the group ends */
+			st.cur = NULL;
+			continue;
+		}
+		if (line[0] == ' ' || line[0] == '\t') {
+			if (have) {
+				bw_buf__putc(&value, ' ');
+				bw_buf__put(&value, line, ll);
+			}
+			continue;
+		}
+		for (k = 0; k < ll && line[k] != ':' && !bw_isspace((unsigned char)line[k]); k++)
+			;
+		if (k == 0 || k >= ll || line[k] != ':' || k >= sizeof(name))
+			continue;           /* not a field: skip the line */
+		memcpy(name, line, k);
+		name[k] = '\0';
+		value.len = 0;
+		bw_buf__put(&value, "", 0);
+		bw_buf__put(&value, line + k + 1, ll - k - 1);
+		have = true;
+	}
+	if (have)   /* the last field, when the text does not end with a newline */
+		field(&st, name, value.p ? value.p : (char *)"");
+	apply_defaults(&st);
+	bw_kvlist__clear(&st.defaults);
+	bw_buf__free(&value);
+	/* A recipient group without any address is of no use. */
+	for (i = r->n_rcpt; i > st.first; i--) {
+		bw_recipient *rc = r->rcpt[i - 1];
+		if (!bw_recipient__get(rc, BW_RCPT_RECIPIENT)) {
+			const char *orig = bw_recipient__get(rc, BW_RCPT_ORIGINAL_RECIPIENT);
+			if (orig) {
+				bw_recipient__set(rc, BW_RCPT_RECIPIENT, orig);
+			} else {
+				bw_report__remove_recipient(r, i - 1);
+				st.added--;
+			}
+		}
+	}
+	return st.added;
+}
+
+int bw_dsn__decode(const bw_msg *m, bw_report *r)
+{
+	size_t i;
+	int n = 0, got;
+
+	for (i = 0; i < m->dsn.n; i++) {
+		got = bw_dsn__parse_fields(r, m->dsn.v[i], strlen(m->dsn.v[i]));
+		if (got < 0)
+			return got;
+		n += got;
+	}
+	return n;
+}

@@ -1,0 +1,29 @@
+/*
+ * evidence.h - SMTP evidence in free text: reply code, enhanced status
+ * code, the command the reply answered, the remote host and its address.
+ */
+#ifndef BW_EVIDENCE_H
+#define BW_EVIDENCE_H
+
+#include <stddef.h>
+
+#include "record.h"
+
+typedef struct bw_smtp_evidence {
+	char reply_code[4];     /* "550" or "" */
+	char status[12];        /* "5.1.1" or "" */
+	char command[12];       /* "RCPT" or "" */
+	char host[256];         /* "mx2.hotmail.com" or "" */
+	char ip[64];            /* "65.54.188.72" or "" */
+} bw_smtp_evidence;
+
+/* Scans `text` and fills `ev` with what it finds (empty strings otherwise). */
+void bw_evidence__scan(const char *text, bw_smtp_evidence *ev);
+
+/* Fills the recipient's REPLY_CODE, STATUS, SMTP_COMMAND, REMOTE_MTA and
+ * REMOTE_IP from its diagnostic text where they are empty; replaces a
+ * generic status (X.0.0) by a specific one of the same class found in the
+ * text.  Notes what it took in the evidence chain. */
+void bw_evidence__complete(bw_recipient *rc);
+
+#endif

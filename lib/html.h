@@ -1,0 +1,14 @@
+/*
+ * html.h - HTML bodies (Exchange, Office 365 NDRs) turned into plain text.
+ */
+#ifndef BW_HTML_H
+#define BW_HTML_H
+
+#include <stddef.h>
+
+/* Plain text of an HTML document: tags removed, block elements and <br>
+ * become line breaks, <script>/<style>/<head> dropped, common entities and
+ * numeric references decoded.  NULL on ENOMEM. */
+char *bw_html__to_text(const char *html, size_t len);
+
+#endif

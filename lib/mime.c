@@ -1,0 +1,443 @@
+/*
+ * mime.c - the one place that talks to GMime: raw octets -> bw_msg.
+ *
+ * GMime returns message/delivery-status and message/feedback-report bodies
+ * as plain leaf parts, and text/rfc822-headers as a text part; we collect
+ * their decoded bodies and parse them ourselves (dsn.c, headers.c).  GMime's
+ * message foreach does not descend into attached messages, so the walk is
+ * our own.
+ */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gmime/gmime.h>
+
+#include "error.h"
+#include "html.h"
+#include "msg.h"
+#include "util.h"
+
+#define DEFAULT_MAX_DEPTH 32
+#define DEFAULT_MAX_PARTS 2000
+#define MAX_ORIG_HEADERS 500
+
+static pthread_once_t gmime_once = PTHREAD_ONCE_INIT;
+
+static void gmime_init_once(void)
+{
+	g_mime_init();
+}
+
+typedef struct walk_ctx {
+	bw_msg *m;
+	unsigned max_depth, max_parts, parts;
+	bw_buf body;          /* plain text at message depth 0 */
+	bw_buf html;          /* html turned into text, used if no plain text */
+	int dsn_depth;        /* message depth of the DSN parts kept so far, -1 none */
+	bool limit_hit;
+} walk_ctx;
+
+static void walk(walk_ctx *c, GMimeObject *obj, unsigned depth, int msg_depth);
+
+static char *content_bytes(GMimePart *part, size_t *len)
+{
+	GMimeDataWrapper *w = g_mime_part_get_content(part);
+	GMimeStream *mem;
+	GByteArray *arr;
+	char *out;
+
+	*len = 0;
+	if (!w)
+		return bw_strdup("");
+	mem = g_mime_stream_mem_new();
+	g_mime_data_wrapper_write_to_stream(w, mem);
+	arr = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
+	out = bw_strndup((const char *)arr->data, arr->len);
+	if (out) {
+		*len = arr->len;
+		/* Line endings inside encoded bodies may still be CRLF. */
+		*len = bw_text__normalize_eol(out, *len);
+	}
+	g_object_unref(mem);
+	return out;
+}
+
+/* Decoded, charset-converted text of a text part, valid UTF-8. */
+static char *part_text(GMimePart *part, size_t *len)
+{
+	char *raw, *text;
+	size_t n;
+
+	if (GMIME_IS_TEXT_PART(part)) {
+		raw = g_mime_text_part_get_text(GMIME_TEXT_PART(part));
+		if (!raw)
+			return bw_strdup("");
+		n = strlen(raw);
+		text = bw_strndup(raw, n);
+		g_free(raw);
+		if (!text)
+			return NULL;
+		n = bw_text__normalize_eol(text, n);
+	} else {
+		text = content_bytes(part, &n);
+		if (!text)
+			return NULL;
+	}
+	if (!bw_text__valid_utf8(text, n)) {
+		char *conv = bw_text__latin1_to_utf8(text, n);
+		free(text);
+		text = conv;
+		if (!text)
+			return NULL;
+		n = strlen(text);
+	}
+	*len = n;
+	return text;
+}
+
+static void copy_headers(GMimeObject *obj, bw_kvlist *out, size_t max)
+{
+	GMimeHeaderList *list = g_mime_object_get_header_list(obj);
+	int i, n;
+
+	if (!list)
+		return;
+	n = g_mime_header_list_get_count(list);
+	for (i = 0; i < n && out->n < max; i++) {
+		GMimeHeader *h = g_mime_header_list_get_header_at(list, i);
+		const char *name = g_mime_header_get_name(h);
+		const char *value = g_mime_header_get_value(h);
+		char *v;
+
+		if (!name)
+			continue;
+		v = bw_squeeze_dup(value ? value : "", value ? strlen(value) : 0);
+		if (!v)
+			return;
+		if (!bw_text__valid_utf8(v, strlen(v))) {
+			char *conv = bw_text__latin1_to_utf8(v, strlen(v));
+			free(v);
+			if (!(v = conv))
+				return;
+		}
+		bw_kvlist__push(out, name, v);
+		free(v);
+	}
+}
+
+static void append_text(bw_buf *b, const char *text, size_t len)
+{
+	if (!len)
+		return;
+	if (b->len)
+		bw_buf__puts(b, "\n\n");
+	bw_buf__put(b, text, len);
+}
+
+static bool type_is(GMimeContentType *ct, const char *type, const char *subtype)
+{
+	return ct && g_mime_content_type_is_type(ct, type, subtype);
+}
+
+static void take_original_headers(walk_ctx *c, const char *text, size_t len)
+{
+	if (c->m->has_original)
+		return;
+	bw_headers__parse(text, len, &c->m->orig_headers);
+	c->m->has_original = true;
+}
+
+static void walk_leaf(walk_ctx *c, GMimePart *part, int msg_depth)
+{
+	GMimeContentType *ct = g_mime_object_get_content_type(GMIME_OBJECT(part));
+	const char *subtype = ct ? g_mime_content_type_get_media_subtype(ct) : NULL;
+	char *text;
+	size_t len;
+
+	if (!ct)
+		return;
+	if (subtype && (bw_strcasecmp(subtype, "delivery-status") == 0 ||
+	                bw_strcasecmp(subtype, "global-delivery-status") == 0)) {
+		if (c->dsn_depth >= 0 && msg_depth > c->dsn_depth)
+			return;
+		if (c->dsn_depth >= 0 && msg_depth < c->dsn_depth)
+			bw_strlist__clear(&c->m->dsn);
+		c->dsn_depth = msg_depth;
+		if ((text = part_text(part, &len))) {
+			bw_strlist__push_len(&c->m->dsn, text, len);
+			free(text);
+		}
+		return;
+	}
+	if (type_is(ct, "message", "feedback-report")) {
+		if (!c->m->feedback && msg_depth == 0)
+			c->m->feedback = part_text(part, &len);
+		return;
+	}
+	if (type_is(ct, "text", "rfc822-headers") || type_is(ct, "text", "rfc822-header") ||
+	    type_is(ct, "message", "rfc822-headers") || type_is(ct, "message", "global-headers") ||
+	    type_is(ct, "message", "rfc822") || type_is(ct, "message", "global")) {
+		/* A returned message GMime kept as a leaf (encoded message/rfc822,
+		 * or headers only). */
+		if (msg_depth == 0 && (text = part_text(part, &len))) {
+			take_original_headers(c, text, len);
+			free(text);
+		}
+		return;
+	}
+	if (msg_depth != 0)
+		return;
+	if (type_is(ct, "text", "plain") || type_is(ct, "text", "enriched")) {
+		const GMimeContentDisposition *d = g_mime_object_get_content_disposition(GMIME_OBJECT(part));
+		/* A plain-text attachment after the report text is often the
+		 * returned message itself; keep it anyway: decoders look for
+		 * their markers and stop there. */
+		(void)d;
+		if ((text = part_text(part, &len))) {
+			append_text(&c->body, text, len);
+			free(text);
+		}
+	} else if (type_is(ct, "text", "html")) {
+		if ((text = part_text(part, &len))) {
+			char *plain = bw_html__to_text(text, len);
+			if (plain) {
+				append_text(&c->html, plain, strlen(plain));
+				free(plain);
+			}
+			free(text);
+		}
+	}
+}
+
+static void walk_multipart(walk_ctx *c, GMimeMultipart *mp, unsigned depth, int msg_depth)
+{
+	GMimeContentType *ct = g_mime_object_get_content_type(GMIME_OBJECT(mp));
+	int i, n = g_mime_multipart_get_count(mp);
+
+	if (type_is(ct, "multipart", "alternative")) {
+		/* One representation: the plain one when there is one. */
+		GMimeObject *pick = NULL;
+		for (i = 0; i < n; i++) {
+			GMimeObject *child = g_mime_multipart_get_part(mp, i);
+			GMimeContentType *cct = g_mime_object_get_content_type(child);
+			if (type_is(cct, "text", "plain")) {
+				pick = child;
+				break;
+			}
+			if (!pick)
+				pick = child;
+		}
+		if (pick)
+			walk(c, pick, depth + 1, msg_depth);
+		return;
+	}
+	for (i = 0; i < n; i++)
+		walk(c, g_mime_multipart_get_part(mp, i), depth + 1, msg_depth);
+}
+
+static void walk(walk_ctx *c, GMimeObject *obj, unsigned depth, int msg_depth)
+{
+	if (!obj || c->limit_hit)
+		return;
+	if (depth > c->max_depth || ++c->parts > c->max_parts) {
+		bw_strlist__push(&c->m->warnings, depth > c->max_depth
+		                 ? "MIME structure nested too deeply: the deeper parts were not read"
+		                 : "too many MIME parts: the rest were not read");
+		c->limit_hit = true;
+		return;
+	}
+	if (GMIME_IS_MULTIPART(obj)) {
+		walk_multipart(c, GMIME_MULTIPART(obj), depth, msg_depth);
+	} else if (GMIME_IS_MESSAGE_PART(obj)) {
+		GMimeMessage *inner = g_mime_message_part_get_message(GMIME_MESSAGE_PART(obj));
+		if (!inner)
+			return;
+		if (msg_depth == 0 && !c->m->has_original) {
+			copy_headers(GMIME_OBJECT(inner), &c->m->orig_headers, MAX_ORIG_HEADERS);
+			c->m->has_original = true;
+		}
+		/* Only a report nested in an attached message interests us
+		 * below this point (forwarded bounces, bounces of bounces). */
+		walk(c, g_mime_message_get_mime_part(inner), depth + 1, msg_depth + 1);
+	} else if (GMIME_IS_PART(obj)) {
+		walk_leaf(c, GMIME_PART(obj), msg_depth);
+	}
+}
+
+static void parser_warning(gint64 offset, GMimeParserWarning errcode, const gchar *item, gpointer user_data)
+{
+	bw_msg *m = user_data;
+	char msg[256];
+
+	if (m->warnings.n >= 16)
+		return;
+	switch (errcode) {
+	case GMIME_CRIT_NESTING_OVERFLOW:
+	case GMIME_WARN_PART_WITHOUT_CONTENT:
+	case GMIME_WARN_MALFORMED_MULTIPART:
+	case GMIME_WARN_UNENCODED_8BIT_HEADER:
+	case GMIME_WARN_INVALID_CONTENT_TYPE:
+	case GMIME_CRIT_INVALID_HEADER_NAME:
+	case GMIME_CRIT_CONFLICTING_HEADER:
+		snprintf(msg, sizeof(msg), "MIME: problem %d at offset %lld%s%s", (int)errcode,
+		         (long long)offset, item ? ": " : "", item ? item : "");
+		bw_strlist__push(&m->warnings, msg);
+		break;
+	default:
+		break;
+	}
+}
+
+static char *lower_dup(const char *s)
+{
+	char *p = bw_strdup(s ? s : ""), *q;
+
+	if (p)
+		for (q = p; *q; q++)
+			*q = (char)bw_lower((unsigned char)*q);
+	return p;
+}
+
+static bool looks_like_daemon(const char *from)
+{
+	static const char *const who[] = { "mailer-daemon", "postmaster", "mail delivery",
+		"mail administrator", "mdaemon", "mailer_daemon", "mail-daemon" };
+	size_t i;
+
+	if (!from)
+		return false;
+	for (i = 0; i < sizeof(who) / sizeof(who[0]); i++)
+		if (bw_strcasestr(from, who[i]))
+			return true;
+	return false;
+}
+
+static int build_view(bw_msg *m, GMimeMessage *msg, const bw_parse_options *opts);
+
+/* A bounce forwarded by a person: the real report is the attached message. */
+static GMimeMessage *forwarded_bounce(GMimeMessage *msg)
+{
+	GMimeObject *top = g_mime_message_get_mime_part(msg);
+	GMimeMessage *inner = NULL;
+	int i, n, found = 0;
+
+	if (!top || !GMIME_IS_MULTIPART(top))
+		return NULL;
+	n = g_mime_multipart_get_count(GMIME_MULTIPART(top));
+	for (i = 0; i < n; i++) {
+		GMimeObject *child = g_mime_multipart_get_part(GMIME_MULTIPART(top), i);
+		if (GMIME_IS_MESSAGE_PART(child)) {
+			inner = g_mime_message_part_get_message(GMIME_MESSAGE_PART(child));
+			found++;
+		}
+	}
+	if (found != 1 || !inner)
+		return NULL;
+	if (looks_like_daemon(g_mime_object_get_header(GMIME_OBJECT(inner), "From")))
+		return inner;
+	top = g_mime_message_get_mime_part(inner);
+	if (top && type_is(g_mime_object_get_content_type(top), "multipart", "report"))
+		return inner;
+	return NULL;
+}
+
+static int build_view(bw_msg *m, GMimeMessage *msg, const bw_parse_options *opts)
+{
+	walk_ctx c;
+	GMimeObject *top = g_mime_message_get_mime_part(msg);
+	GMimeContentType *ct = top ? g_mime_object_get_content_type(top) : NULL;
+	char *mime_type;
+
+	memset(&c, 0, sizeof(c));
+	c.m = m;
+	c.dsn_depth = -1;
+	c.max_depth = opts && opts->max_mime_depth ? opts->max_mime_depth : DEFAULT_MAX_DEPTH;
+	c.max_parts = opts && opts->max_parts ? opts->max_parts : DEFAULT_MAX_PARTS;
+
+	copy_headers(GMIME_OBJECT(msg), &m->headers, MAX_ORIG_HEADERS);
+	mime_type = ct ? g_mime_content_type_get_mime_type(ct) : NULL;
+	m->content_type = lower_dup(mime_type ? mime_type : "text/plain");
+	g_free(mime_type);
+	m->report_type = lower_dup(ct ? g_mime_content_type_get_parameter(ct, "report-type") : "");
+
+	walk(&c, top, 0, 0);
+	if (!c.body.len && c.html.len) {
+		bw_buf__free(&c.body);
+		c.body = c.html;
+		c.html = (bw_buf)BW_BUF_INIT;
+	}
+	bw_buf__free(&c.html);
+	m->body_len = c.body.len;
+	m->body = bw_buf__detach(&c.body);
+	if (!m->body || !m->content_type || !m->report_type)
+		return bw_error__set(BW_ENOMEM, "out of memory");
+	return BW_OK;
+}
+
+int bw_msg__parse(bw_msg *out, const char *buf, size_t len, const bw_parse_options *opts)
+{
+	GMimeStream *stream;
+	GMimeParser *parser;
+	GMimeParserOptions *po;
+	GMimeMessage *msg, *inner;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	pthread_once(&gmime_once, gmime_init_once);
+
+	stream = g_mime_stream_mem_new_with_buffer(buf, len);
+	parser = g_mime_parser_new_with_stream(stream);
+	g_object_unref(stream);
+	po = g_mime_parser_options_new();
+	g_mime_parser_options_set_rfc2047_compliance_mode(po, GMIME_RFC_COMPLIANCE_LOOSE);
+	g_mime_parser_options_set_address_compliance_mode(po, GMIME_RFC_COMPLIANCE_LOOSE);
+	g_mime_parser_options_set_parameter_compliance_mode(po, GMIME_RFC_COMPLIANCE_LOOSE);
+	g_mime_parser_options_set_warning_callback(po, parser_warning, out);
+	msg = g_mime_parser_construct_message(parser, po);
+	g_object_unref(parser);
+	if (!msg) {
+		g_mime_parser_options_free(po);
+		return bw_error__set(BW_EPARSE, "not an email message: no header block found");
+	}
+	inner = forwarded_bounce(msg);
+	if (inner && !looks_like_daemon(g_mime_object_get_header(GMIME_OBJECT(msg), "From"))) {
+		out->nested = true;
+		rc = build_view(out, inner, opts);
+	} else {
+		rc = build_view(out, msg, opts);
+	}
+	g_object_unref(msg);
+	g_mime_parser_options_free(po);
+	if (rc == BW_OK && out->headers.n == 0 && out->body_len == 0)
+		rc = bw_error__set(BW_EPARSE, "not an email message: no headers and no body");
+	return rc;
+}
+
+void bw_msg__clear(bw_msg *m)
+{
+	bw_kvlist__clear(&m->headers);
+	bw_kvlist__clear(&m->orig_headers);
+	bw_strlist__clear(&m->dsn);
+	bw_strlist__clear(&m->warnings);
+	free(m->content_type);
+	free(m->report_type);
+	free(m->body);
+	free(m->feedback);
+	memset(m, 0, sizeof(*m));
+}
+
+char *bw_mime__decode_words(const char *value)
+{
+	char *decoded, *copy;
+
+	pthread_once(&gmime_once, gmime_init_once);
+	if (!strstr(value, "=?"))
+		return bw_strdup(value);
+	decoded = g_mime_utils_header_decode_text(NULL, value);
+	if (!decoded)
+		return bw_strdup(value);
+	copy = bw_strdup(decoded);
+	g_free(decoded);
+	return copy;
+}

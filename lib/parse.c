@@ -1,0 +1,304 @@
+/*
+ * parse.c - the pipeline behind bw_parse_*: octets -> bw_msg -> decoders ->
+ * evidence -> classification -> report.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "classify.h"
+#include "decoders/decoder.h"
+#include "error.h"
+#include "evidence.h"
+#include "msg.h"
+#include "util.h"
+
+#define DEFAULT_MAX_SIZE ((size_t)64 << 20)
+#define DEFAULT_MAX_RCPT 10000
+
+int bw_parse_options_init(bw_parse_options *opts, unsigned int version)
+{
+	bw_parse_options init = BW_PARSE_OPTIONS_INIT;
+
+	if (!opts || version != BW_PARSE_OPTIONS_VERSION)
+		return bw_error__set(BW_EINVALID, "bw_parse_options_init: unsupported version %u", version);
+	*opts = init;
+	return BW_OK;
+}
+
+static size_t max_size(const bw_parse_options *opts)
+{
+	return opts && opts->max_message_size ? opts->max_message_size : DEFAULT_MAX_SIZE;
+}
+
+/* Headers of the returned original that a list manager may match on. */
+static bool keep_original_header(const char *name)
+{
+	static const char *const keep[] = { "Message-ID", "From", "To", "Subject", "Date",
+		"List-Id", "List-Unsubscribe", "Return-Path", "Sender", "Reply-To", "Feedback-ID" };
+	size_t i;
+
+	if (bw_startswith_ci(name, "X-"))
+		return true;
+	for (i = 0; i < sizeof(keep) / sizeof(keep[0]); i++)
+		if (bw_strcasecmp(name, keep[i]) == 0)
+			return true;
+	return false;
+}
+
+static void fill_report_fields(bw_report *r, const bw_msg *m)
+{
+	static const struct { const char *header; bw_report_field field; } orig[] = {
+		{ "Message-ID", BW_REPORT_ORIG_MESSAGE_ID }, { "From", BW_REPORT_ORIG_FROM },
+		{ "To", BW_REPORT_ORIG_TO }, { "Subject", BW_REPORT_ORIG_SUBJECT },
+		{ "Date", BW_REPORT_ORIG_DATE }, { "List-Id", BW_REPORT_ORIG_LIST_ID },
+	};
+	size_t i;
+
+	bw_report__set(r, BW_REPORT_SUBJECT, bw_msg__header(m, "Subject"));
+	bw_report__set(r, BW_REPORT_FROM, bw_msg__header(m, "From"));
+	bw_report__set(r, BW_REPORT_DATE, bw_msg__header(m, "Date"));
+	for (i = 0; i < sizeof(orig) / sizeof(orig[0]); i++)
+		bw_report__set(r, orig[i].field, bw_kvlist__get(&m->orig_headers, orig[i].header));
+	for (i = 0; i < m->orig_headers.n; i++)
+		if (keep_original_header(m->orig_headers.name[i]))
+			bw_kvlist__push(&r->original_headers, m->orig_headers.name[i], m->orig_headers.value[i]);
+	for (i = 0; i < m->warnings.n; i++)
+		bw_report__warn(r, "%s", m->warnings.v[i]);
+	if (m->nested)
+		bw_report__warn(r, "the report was found inside an attached message (forwarded bounce)");
+}
+
+static bool action_is(const bw_recipient *rc, const char *a)
+{
+	const char *v = bw_recipient__get(rc, BW_RCPT_ACTION);
+
+	return v && strcmp(v, a) == 0;
+}
+
+static void decide_kind(bw_report *r)
+{
+	size_t i, delayed = 0, delivered = 0;
+
+	if (r->kind_set)
+		return;
+	if (r->n_rcpt == 0) {
+		r->kind = BW_KIND_NOT_A_BOUNCE;
+		return;
+	}
+	for (i = 0; i < r->n_rcpt; i++) {
+		const char *reason = bw_recipient__get(r->rcpt[i], BW_RCPT_REASON);
+		if (action_is(r->rcpt[i], "delayed"))
+			delayed++;
+		else if (reason && strcmp(reason, "delivered") == 0)
+			delivered++;
+	}
+	if (delayed == r->n_rcpt)
+		r->kind = BW_KIND_DELAY;
+	else if (delivered == r->n_rcpt)
+		r->kind = BW_KIND_DELIVERED;
+	else
+		r->kind = BW_KIND_BOUNCE;
+}
+
+static int finish(bw_report *r, const bw_rules *rules)
+{
+	size_t i;
+	int err;
+
+	for (i = 0; i < r->n_rcpt; i++) {
+		bw_evidence__complete(r->rcpt[i]);
+		if ((err = bw_classify__recipient(rules, r->rcpt[i])) < 0)
+			return err;
+	}
+	decide_kind(r);
+	return BW_OK;
+}
+
+int bw_parse_buffer(bw_report **out, const bw_rules *rules, const char *buf, size_t len,
+                    const bw_parse_options *opts)
+{
+	bw_report *r = NULL;
+	bw_msg m;
+	char *copy = NULL;
+	int err;
+
+	if (!out)
+		return bw_error__set(BW_EINVALID, "bw_parse_buffer: out is NULL");
+	*out = NULL;
+	if (!rules || (!buf && len))
+		return bw_error__set(BW_EINVALID, "bw_parse_buffer: rules and buf are required");
+	if (opts && opts->version != BW_PARSE_OPTIONS_VERSION)
+		return bw_error__set(BW_EINVALID, "bw_parse_buffer: unsupported options version %u", opts->version);
+	if (len > max_size(opts))
+		return bw_error__set(BW_ELIMIT, "message of %zu bytes exceeds the limit of %zu bytes",
+		                     len, max_size(opts));
+	if (len == 0)
+		return bw_error__set(BW_EPARSE, "empty input");
+	if (memchr(buf, '\r', len)) {
+		if (!(copy = bw_strndup(buf, len)))
+			return bw_error__set(BW_ENOMEM, "out of memory");
+		len = bw_text__normalize_eol(copy, len);
+		buf = copy;
+	}
+	err = bw_msg__parse(&m, buf, len, opts);
+	free(copy);
+	if (err < 0) {
+		bw_msg__clear(&m);
+		return err;
+	}
+	if (!(r = bw_report__new(opts && opts->max_recipients ? opts->max_recipients : DEFAULT_MAX_RCPT))) {
+		bw_msg__clear(&m);
+		return bw_error__set(BW_ENOMEM, "out of memory");
+	}
+	fill_report_fields(r, &m);
+	err = bw_decoders__run(&m, r);
+	bw_msg__clear(&m);
+	if (err >= 0)
+		err = finish(r, rules);
+	if (err < 0) {
+		bw_report_free(r);
+		if (err == BW_ENOMEM)
+			bw_error__set(BW_ENOMEM, "out of memory");
+		return err;
+	}
+	*out = r;
+	return BW_OK;
+}
+
+/* Reads all of fd, refusing more than `limit` bytes. */
+static int read_all(int fd, size_t limit, char **out, size_t *len)
+{
+	bw_buf b = BW_BUF_INIT;
+	char chunk[65536];
+	struct stat st;
+
+	*out = NULL;
+	*len = 0;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (size_t)st.st_size > limit)
+		return bw_error__set(BW_ELIMIT, "message of %lld bytes exceeds the limit of %zu bytes",
+		                     (long long)st.st_size, limit);
+	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode))
+		return bw_error__set(BW_EIO, "is a directory");
+	for (;;) {
+		ssize_t n = read(fd, chunk, sizeof(chunk));
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			bw_buf__free(&b);
+			return bw_error__set(BW_EIO, "read failed: %s", strerror(errno));
+		}
+		if (n == 0)
+			break;
+		if (b.len + (size_t)n > limit) {
+			bw_buf__free(&b);
+			return bw_error__set(BW_ELIMIT, "message exceeds the limit of %zu bytes", limit);
+		}
+		bw_buf__put(&b, chunk, (size_t)n);
+		if (b.oom) {
+			bw_buf__free(&b);
+			return bw_error__set(BW_ENOMEM, "out of memory");
+		}
+	}
+	*len = b.len;
+	*out = bw_buf__detach(&b);
+	return *out ? BW_OK : bw_error__set(BW_ENOMEM, "out of memory");
+}
+
+int bw_parse_fd(bw_report **out, const bw_rules *rules, int fd, const bw_parse_options *opts)
+{
+	char *buf;
+	size_t len;
+	int err;
+
+	if (!out)
+		return bw_error__set(BW_EINVALID, "bw_parse_fd: out is NULL");
+	*out = NULL;
+	if (fd < 0)
+		return bw_error__set(BW_EINVALID, "bw_parse_fd: bad file descriptor");
+	if ((err = read_all(fd, max_size(opts), &buf, &len)) < 0)
+		return err;
+	err = bw_parse_buffer(out, rules, buf, len, opts);
+	free(buf);
+	return err;
+}
+
+int bw_parse_file(bw_report **out, const bw_rules *rules, const char *path, const bw_parse_options *opts)
+{
+	int fd, err;
+
+	if (!out)
+		return bw_error__set(BW_EINVALID, "bw_parse_file: out is NULL");
+	*out = NULL;
+	if (!path)
+		return bw_error__set(BW_EINVALID, "bw_parse_file: path is NULL");
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return bw_error__set(BW_EIO, "cannot open %s: %s", path, strerror(errno));
+	err = bw_parse_fd(out, rules, fd, opts);
+	close(fd);
+	if (err == BW_EIO)
+		bw_error__set(BW_EIO, "cannot read %s: %s", path, bw_error_message());
+	return err;
+}
+
+int bw_classify_reply(bw_report **out, const bw_rules *rules, const char *reply,
+                      const char *remote_host, const char *command)
+{
+	bw_report *r;
+	bw_recipient *rc;
+	bw_smtp_evidence ev;
+	char *text;
+	const char *p;
+	int err;
+
+	if (!out)
+		return bw_error__set(BW_EINVALID, "bw_classify_reply: out is NULL");
+	*out = NULL;
+	if (!rules || !reply)
+		return bw_error__set(BW_EINVALID, "bw_classify_reply: rules and reply are required");
+	if (!(r = bw_report__new(1)))
+		return bw_error__set(BW_ENOMEM, "out of memory");
+	r->kind = BW_KIND_REPLY;
+	r->kind_set = true;
+	if (!(rc = bw_report__add_recipient(r)) || !(text = bw_squeeze_dup(reply, strlen(reply)))) {
+		bw_report_free(r);
+		return bw_error__set(BW_ENOMEM, "out of memory");
+	}
+	/* A log line: "... to=<x@y>, relay=..., status=bounced (host ... said: ...)" */
+	if ((p = bw_strcasestr(text, "to=<"))) {
+		const char *e = strchr(p + 4, '>');
+		if (e)
+			bw_recipient__set_len(rc, BW_RCPT_RECIPIENT, p + 4, (size_t)(e - p - 4));
+	}
+	bw_recipient__set(rc, BW_RCPT_DIAGNOSTIC, text);
+	bw_recipient__set(rc, BW_RCPT_FORMAT, "reply");
+	bw_recipient__set(rc, BW_RCPT_ACTION, "failed");
+	bw_evidence__scan(text, &ev);
+	if (remote_host && *remote_host)
+		bw_recipient__set(rc, BW_RCPT_REMOTE_MTA, remote_host);
+	if (command && *command) {
+		char cmd[16];
+		size_t i;
+		for (i = 0; command[i] && i < sizeof(cmd) - 1 && !bw_isspace((unsigned char)command[i]); i++)
+			cmd[i] = (char)(command[i] >= 'a' && command[i] <= 'z' ? command[i] - 32 : command[i]);
+		cmd[i] = '\0';
+		if (strcmp(cmd, "EHLO") == 0)
+			strcpy(cmd, "HELO");
+		bw_recipient__set(rc, BW_RCPT_SMTP_COMMAND, cmd);
+	}
+	free(text);
+	if (!ev.reply_code[0] && !ev.status[0])
+		bw_recipient__set(rc, BW_RCPT_ACTION, NULL);
+	else if (ev.reply_code[0] == '4' || ev.status[0] == '4')
+		bw_recipient__set(rc, BW_RCPT_ACTION, "delayed");
+	if ((err = finish(r, rules)) < 0) {
+		bw_report_free(r);
+		return err;
+	}
+	*out = r;
+	return BW_OK;
+}

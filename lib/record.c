@@ -1,0 +1,229 @@
+/*
+ * record.c - building reports and recipients (see record.h).
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "record.h"
+#include "util.h"
+
+static int grow(void **v, size_t *cap, size_t n, size_t size)
+{
+	size_t c;
+	void *p;
+
+	if (n < *cap)
+		return BW_OK;
+	c = *cap ? *cap * 2 : 4;
+	p = realloc(*v, c * size);
+	if (!p)
+		return BW_ENOMEM;
+	*v = p;
+	*cap = c;
+	return BW_OK;
+}
+
+int bw_strlist__push_len(bw_strlist *l, const char *s, size_t len)
+{
+	char *copy;
+
+	if (grow((void **)&l->v, &l->cap, l->n, sizeof(char *)) < 0)
+		return BW_ENOMEM;
+	if (!(copy = bw_strndup(s, len)))
+		return BW_ENOMEM;
+	l->v[l->n++] = copy;
+	return BW_OK;
+}
+
+int bw_strlist__push(bw_strlist *l, const char *s)
+{
+	return bw_strlist__push_len(l, s, strlen(s));
+}
+
+void bw_strlist__clear(bw_strlist *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
+
+int bw_kvlist__push(bw_kvlist *l, const char *name, const char *value)
+{
+	size_t cap = l->cap;
+	char *n, *v;
+
+	if (grow((void **)&l->name, &cap, l->n, sizeof(char *)) < 0)
+		return BW_ENOMEM;
+	cap = l->cap;
+	if (grow((void **)&l->value, &cap, l->n, sizeof(char *)) < 0)
+		return BW_ENOMEM;
+	l->cap = cap;
+	n = bw_strdup(name);
+	v = bw_strdup(value ? value : "");
+	if (!n || !v) {
+		free(n);
+		free(v);
+		return BW_ENOMEM;
+	}
+	l->name[l->n] = n;
+	l->value[l->n] = v;
+	l->n++;
+	return BW_OK;
+}
+
+const char *bw_kvlist__get(const bw_kvlist *l, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		if (bw_strcasecmp(l->name[i], name) == 0)
+			return l->value[i];
+	return NULL;
+}
+
+void bw_kvlist__clear(bw_kvlist *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++) {
+		free(l->name[i]);
+		free(l->value[i]);
+	}
+	free(l->name);
+	free(l->value);
+	memset(l, 0, sizeof(*l));
+}
+
+bw_report *bw_report__new(size_t max_rcpt)
+{
+	bw_report *r = calloc(1, sizeof(*r));
+
+	if (!r)
+		return NULL;
+	r->kind = BW_KIND_NOT_A_BOUNCE;
+	r->max_rcpt = max_rcpt;
+	return r;
+}
+
+static void recipient_free(bw_recipient *rc)
+{
+	size_t i;
+
+	if (!rc)
+		return;
+	for (i = 0; i < BW_RCPT_FIELD_COUNT; i++)
+		free(rc->f[i]);
+	bw_strlist__clear(&rc->remedies);
+	bw_strlist__clear(&rc->references);
+	bw_strlist__clear(&rc->evidence);
+	bw_kvlist__clear(&rc->extras);
+	free(rc);
+}
+
+bw_recipient *bw_report__add_recipient(bw_report *r)
+{
+	bw_recipient *rc;
+
+	if (r->max_rcpt && r->n_rcpt >= r->max_rcpt) {
+		if (!r->rcpt_dropped)
+			bw_report__warn(r, "more than %zu recipients: the rest were not kept", r->max_rcpt);
+		r->rcpt_dropped = true;
+		return NULL;
+	}
+	if (grow((void **)&r->rcpt, &r->cap_rcpt, r->n_rcpt, sizeof(*r->rcpt)) < 0)
+		return NULL;
+	if (!(rc = calloc(1, sizeof(*rc))))
+		return NULL;
+	rc->permanent = -1;
+	rc->hard_bounce = -1;
+	r->rcpt[r->n_rcpt++] = rc;
+	return rc;
+}
+
+void bw_report__remove_recipient(bw_report *r, size_t i)
+{
+	if (i >= r->n_rcpt)
+		return;
+	recipient_free(r->rcpt[i]);
+	memmove(&r->rcpt[i], &r->rcpt[i + 1], (r->n_rcpt - i - 1) * sizeof(*r->rcpt));
+	r->n_rcpt--;
+}
+
+static int set_field(char **slot, const char *value, size_t len)
+{
+	char *copy = NULL;
+
+	if (value && len) {
+		if (!(copy = bw_strndup(value, len)))
+			return BW_ENOMEM;
+	}
+	free(*slot);
+	*slot = copy;
+	return BW_OK;
+}
+
+int bw_report__set_len(bw_report *r, bw_report_field f, const char *value, size_t len)
+{
+	return set_field(&r->f[f], value, len);
+}
+
+int bw_report__set(bw_report *r, bw_report_field f, const char *value)
+{
+	return set_field(&r->f[f], value, value ? strlen(value) : 0);
+}
+
+int bw_report__warn(bw_report *r, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	if (r->warnings.n >= 64)
+		return BW_OK;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return bw_strlist__push(&r->warnings, msg);
+}
+
+int bw_recipient__set_len(bw_recipient *rc, bw_recipient_field f, const char *value, size_t len)
+{
+	return set_field(&rc->f[f], value, len);
+}
+
+int bw_recipient__set(bw_recipient *rc, bw_recipient_field f, const char *value)
+{
+	return set_field(&rc->f[f], value, value ? strlen(value) : 0);
+}
+
+int bw_recipient__evidence(bw_recipient *rc, const char *fmt, ...)
+{
+	char msg[640];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return bw_strlist__push(&rc->evidence, msg);
+}
+
+void bw_report_free(bw_report *r)
+{
+	size_t i;
+
+	if (!r)
+		return;
+	for (i = 0; i < BW_REPORT_FIELD_COUNT; i++)
+		free(r->f[i]);
+	for (i = 0; i < r->n_rcpt; i++)
+		recipient_free(r->rcpt[i]);
+	free(r->rcpt);
+	bw_kvlist__clear(&r->original_headers);
+	bw_kvlist__clear(&r->extras);
+	bw_strlist__clear(&r->warnings);
+	free(r);
+}

@@ -1,0 +1,216 @@
+/* The public API end to end: parse from memory, file and fd; line endings;
+ * error codes and messages; JSON; bare replies. */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bouncewhy.h"
+#include "check.h"
+
+static const char *bounce =
+	"From: MAILER-DAEMON@mx.example.org (Mail Delivery System)\n"
+	"To: sender@example.com\n"
+	"Subject: Undelivered Mail Returned to Sender\n"
+	"MIME-Version: 1.0\n"
+	"Content-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\n"
+	"\n"
+	"--B\n"
+	"Content-Type: text/plain\n"
+	"\n"
+	"I'm sorry to have to inform you that your message could not be delivered.\n"
+	"--B\n"
+	"Content-Type: message/delivery-status\n"
+	"\n"
+	"Reporting-MTA: dns; mx.example.org\n"
+	"\n"
+	"Final-Recipient: rfc822; nobody@example.net\n"
+	"Action: failed\n"
+	"Status: 5.1.1\n"
+	"Diagnostic-Code: smtp; 550 5.1.1 <nobody@example.net>: Recipient address\n"
+	"    rejected: User unknown in virtual mailbox table\n"
+	"--B\n"
+	"Content-Type: text/rfc822-headers\n"
+	"\n"
+	"Message-ID: <abc@example.com>\n"
+	"From: sender@example.com\n"
+	"To: nobody@example.net\n"
+	"Subject: =?utf-8?q?Gr=C3=BC=C3=9Fe?=\n"
+	"List-Id: <news.example.com>\n"
+	"X-Campaign: 42\n"
+	"\n"
+	"--B--\n";
+
+static char *with_eol(const char *text, const char *eol)
+{
+	size_t n = 0;
+	const char *p;
+	char *out, *w;
+
+	for (p = text; *p; p++)
+		n += *p == '\n' ? strlen(eol) : 1;
+	w = out = malloc(n + 1);
+	for (p = text; *p; p++) {
+		if (*p == '\n') {
+			memcpy(w, eol, strlen(eol));
+			w += strlen(eol);
+		} else {
+			*w++ = *p;
+		}
+	}
+	*w = '\0';
+	return out;
+}
+
+static char *json_of(const bw_rules *rules, const char *buf)
+{
+	bw_report *r = NULL;
+	char *json = NULL;
+
+	if (bw_parse_buffer(&r, rules, buf, strlen(buf), NULL) != BW_OK)
+		return NULL;
+	bw_report_to_json(&json, r, NULL, 0);
+	bw_report_free(r);
+	return json;
+}
+
+int main(void)
+{
+	bw_rules *rules = NULL;
+	bw_report *r = NULL;
+	bw_parse_options opts;
+	const bw_recipient *rc;
+	const char *name, *value;
+	char *lf, *crlf, *cr, *json = NULL, path[] = "/tmp/bw-test-api-XXXXXX";
+	int fd, i;
+
+	CHECK(bw_rules_open(&rules, NULL) == BW_OK);
+	if (!rules) {
+		fprintf(stderr, "cannot open rules: %s\n", bw_error_message());
+		return check_done();
+	}
+
+	CHECK(bw_parse_buffer(&r, rules, bounce, strlen(bounce), NULL) == BW_OK);
+	CHECK(bw_report_kind(r) == BW_KIND_BOUNCE);
+	CHECK_STR(bw_kind_name(bw_report_kind(r)), "bounce");
+	CHECK_STR(bw_report_get(r, BW_REPORT_FORMAT), "rfc3464");
+	CHECK_STR(bw_report_get(r, BW_REPORT_REPORTING_MTA), "mx.example.org");
+	CHECK_STR(bw_report_get(r, BW_REPORT_ORIG_MESSAGE_ID), "<abc@example.com>");
+	CHECK_STR(bw_report_get(r, BW_REPORT_ORIG_SUBJECT), "Grüße");
+	CHECK_STR(bw_report_get(r, BW_REPORT_ORIG_LIST_ID), "<news.example.com>");
+	CHECK(bw_report_original_header_count(r) == 6);
+	CHECK(bw_report_original_header(r, 5, &name, &value) == BW_OK);
+	CHECK_STR(name, "X-Campaign");
+	CHECK_STR(value, "42");
+	CHECK(bw_report_original_header(r, 6, &name, &value) == BW_ENOTFOUND);
+	CHECK(bw_report_recipient_count(r) == 1);
+	CHECK(bw_report_recipient(r, 1) == NULL);
+	rc = bw_report_recipient(r, 0);
+	CHECK_STR(bw_recipient_get(rc, BW_RCPT_RECIPIENT), "nobody@example.net");
+	CHECK_STR(bw_recipient_get(rc, BW_RCPT_STATUS), "5.1.1");
+	CHECK_STR(bw_recipient_get(rc, BW_RCPT_REPLY_CODE), "550");
+	CHECK_STR(bw_recipient_get(rc, BW_RCPT_REASON), "userunknown");
+	CHECK_STR(bw_recipient_get(rc, BW_RCPT_FAULT), "recipient");
+	CHECK(bw_recipient_permanent(rc) == 1);
+	CHECK(bw_recipient_hard_bounce(rc) == 1);
+	CHECK(bw_recipient_evidence_count(rc) >= 1);
+	/* Absent values are "", never NULL; out-of-range fields too. */
+	CHECK_STR(bw_recipient_get(rc, BW_RCPT_WILL_RETRY_UNTIL), "");
+	CHECK_STR(bw_recipient_get(rc, (bw_recipient_field)999), "");
+	CHECK_STR(bw_recipient_field_name(BW_RCPT_REPLY_CODE), "reply_code");
+	CHECK_STR(bw_report_field_name(BW_REPORT_FIELD_COUNT), "");
+	CHECK(bw_report_to_json(&json, r, "x.eml", 0) == BW_OK);
+	CHECK(json && strstr(json, "\"source\":\"x.eml\""));
+	CHECK(json && strstr(json, "\"reason\":\"userunknown\""));
+	CHECK(json && strstr(json, "\"hard_bounce\":true"));
+	bw_free(json);
+	bw_report_free(r);
+	r = NULL;
+
+	/* LF, CRLF and bare CR give the same report. */
+	lf = json_of(rules, bounce);
+	crlf = with_eol(bounce, "\r\n");
+	cr = with_eol(bounce, "\r");
+	json = json_of(rules, crlf);
+	CHECK(lf && json && strcmp(lf, json) == 0);
+	bw_free(json);
+	json = json_of(rules, cr);
+	CHECK(lf && json && strcmp(lf, json) == 0);
+	bw_free(json);
+	free(crlf);
+	free(cr);
+
+	/* File and fd give the same report as memory. */
+	fd = mkstemp(path);
+	CHECK(fd >= 0);
+	CHECK(write(fd, bounce, strlen(bounce)) == (ssize_t)strlen(bounce));
+	close(fd);
+	CHECK(bw_parse_file(&r, rules, path, NULL) == BW_OK);
+	CHECK(bw_report_to_json(&json, r, NULL, 0) == BW_OK);
+	CHECK(lf && json && strcmp(lf, json) == 0);
+	bw_free(json);
+	bw_report_free(r);
+	fd = open(path, O_RDONLY);
+	CHECK(bw_parse_fd(&r, rules, fd, NULL) == BW_OK);
+	CHECK(bw_report_recipient_count(r) == 1);
+	bw_report_free(r);
+	close(fd);
+	unlink(path);
+	free(lf);
+
+	/* Errors: codes and messages, never a crash, *out left NULL. */
+	r = (bw_report *)&r;
+	CHECK(bw_parse_buffer(&r, rules, "", 0, NULL) == BW_EPARSE);
+	CHECK(r == NULL);
+	CHECK(strlen(bw_error_message()) > 0);
+	CHECK(bw_error_code_last() == BW_EPARSE);
+	CHECK(bw_parse_buffer(NULL, rules, "x", 1, NULL) == BW_EINVALID);
+	CHECK(bw_parse_buffer(&r, NULL, "x", 1, NULL) == BW_EINVALID);
+	CHECK(bw_parse_file(&r, rules, "/nonexistent/bounce.eml", NULL) == BW_EIO);
+	CHECK(strstr(bw_error_message(), "/nonexistent/bounce.eml") != NULL);
+	CHECK(bw_parse_options_init(&opts, BW_PARSE_OPTIONS_VERSION) == BW_OK);
+	opts.max_message_size = 100;
+	CHECK(bw_parse_buffer(&r, rules, bounce, strlen(bounce), &opts) == BW_ELIMIT);
+	CHECK(bw_parse_options_init(&opts, 99) == BW_EINVALID);
+	CHECK_STR(bw_error_code_name(BW_ELIMIT), "BW_ELIMIT");
+
+	/* Not a bounce: a report with no recipients. */
+	CHECK(bw_parse_buffer(&r, rules, "From: a@example.com\nSubject: hi\n\nhello\n", 40, NULL) == BW_OK);
+	CHECK(bw_report_kind(r) == BW_KIND_NOT_A_BOUNCE);
+	CHECK(bw_report_recipient_count(r) == 0);
+	bw_report_free(r);
+
+	/* Binary junk is handled without a crash. */
+	{
+		char junk[4096];
+		for (i = 0; i < (int)sizeof(junk); i++)
+			junk[i] = (char)(i * 7919 % 251);
+		i = bw_parse_buffer(&r, rules, junk, sizeof(junk), NULL);
+		CHECK(i == BW_OK || i == BW_EPARSE);
+		bw_report_free(r);
+	}
+
+	/* A bare reply, as at SMTP time. */
+	CHECK(bw_classify_reply(&r, rules, "550 5.1.1 <x@example.org>: Recipient address rejected: User unknown",
+	                        "mx.example.org", "rcpt") == BW_OK);
+	CHECK(bw_report_kind(r) == BW_KIND_REPLY);
+	rc = bw_report_recipient(r, 0);
+	CHECK_STR(bw_recipient_get(rc, BW_RCPT_REPLY_CODE), "550");
+	CHECK_STR(bw_recipient_get(rc, BW_RCPT_STATUS), "5.1.1");
+	CHECK_STR(bw_recipient_get(rc, BW_RCPT_SMTP_COMMAND), "RCPT");
+	CHECK_STR(bw_recipient_get(rc, BW_RCPT_REMOTE_MTA), "mx.example.org");
+	CHECK_STR(bw_recipient_get(rc, BW_RCPT_REASON), "userunknown");
+	CHECK(bw_recipient_hard_bounce(rc));
+	bw_report_free(r);
+	CHECK(bw_classify_reply(&r, rules, "421 4.7.0 try again later", NULL, NULL) == BW_OK);
+	rc = bw_report_recipient(r, 0);
+	CHECK(!bw_recipient_permanent(rc));
+	CHECK(!bw_recipient_hard_bounce(rc));
+	bw_report_free(r);
+
+	bw_rules_free(rules);
+	bw_report_free(NULL);
+	bw_rules_free(NULL);
+	return check_done();
+}

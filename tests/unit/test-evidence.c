@@ -1,0 +1,66 @@
+/* Reply codes, enhanced codes, commands and hosts found in free text. */
+#include "check.h"
+#include "evidence.h"
+#include "record.h"
+
+static void scan(const char *text, bw_smtp_evidence *ev)
+{
+	bw_evidence__scan(text, ev);
+}
+
+int main(void)
+{
+	bw_smtp_evidence ev;
+	bw_report *r;
+	bw_recipient *rc;
+
+	scan("host mx2.hotmail.com[65.54.188.72] said: 550 SC-001 (BAY004-MC1F7) Unfortunately, "
+	     "messages from 192.0.2.1 weren't sent. (in reply to MAIL FROM command)", &ev);
+	CHECK_STR(ev.reply_code, "550");
+	CHECK_STR(ev.status, "");
+	CHECK_STR(ev.command, "MAIL");
+	CHECK_STR(ev.host, "mx2.hotmail.com");
+	CHECK_STR(ev.ip, "65.54.188.72");
+
+	scan("SMTP error from remote mail server after RCPT TO:<a@example.com>: "
+	     "host mx.example.com [192.0.2.9]: 550-5.1.1 The email account that you tried to reach does not exist.", &ev);
+	CHECK_STR(ev.reply_code, "550");
+	CHECK_STR(ev.status, "5.1.1");
+	CHECK_STR(ev.command, "RCPT");
+	CHECK_STR(ev.host, "mx.example.com");
+	CHECK_STR(ev.ip, "192.0.2.9");
+
+	/* IP addresses, times and sizes are not codes. */
+	scan("connect to 192.168.250.1 at 12:45:32: timed out after 421.5 seconds, size 5500000", &ev);
+	CHECK_STR(ev.reply_code, "");
+	CHECK_STR(ev.status, "");
+
+	scan("#5.1.1 smtp;550 user unknown", &ev);
+	CHECK_STR(ev.reply_code, "550");
+	CHECK_STR(ev.status, "5.1.1");
+
+	scan("421 4.7.0 [TSS04] Messages from 192.0.2.1 temporarily deferred", &ev);
+	CHECK_STR(ev.reply_code, "421");
+	CHECK_STR(ev.status, "4.7.0");
+
+	scan("in reply to end of DATA command", &ev);
+	CHECK_STR(ev.command, "DATA");
+
+	/* A generic DSN status gives way to the specific one in the text. */
+	r = bw_report__new(10);
+	rc = bw_report__add_recipient(r);
+	bw_recipient__set(rc, BW_RCPT_STATUS, "5.0.0");
+	bw_recipient__set(rc, BW_RCPT_DIAGNOSTIC, "550 5.2.2 Mailbox full");
+	bw_evidence__complete(rc);
+	CHECK_STR(bw_recipient_get(rc, BW_RCPT_STATUS), "5.2.2");
+	CHECK_STR(bw_recipient_get(rc, BW_RCPT_REPLY_CODE), "550");
+	CHECK(bw_recipient_evidence_count(rc) == 1);
+	/* ... but not one of another class, and a specific one stays. */
+	rc = bw_report__add_recipient(r);
+	bw_recipient__set(rc, BW_RCPT_STATUS, "5.1.1");
+	bw_recipient__set(rc, BW_RCPT_DIAGNOSTIC, "550 5.7.1 denied");
+	bw_evidence__complete(rc);
+	CHECK_STR(bw_recipient_get(rc, BW_RCPT_STATUS), "5.1.1");
+	bw_report_free(r);
+	return check_done();
+}
