@@ -162,6 +162,17 @@ int bw_rules__compile(bw_rules *rules, const bw_rules_options *opts)
 		const bw_rset_provider *p = bw_rules__provider_by_id(rules, r->src->provider);
 
 		r->provider_name = p ? p->name : "";
+		r->file_provider_name = NULL;
+		if (!r->src->provider) {
+			size_t k, found = 0;
+			for (k = 0; k < rules->n_prov; k++)
+				if (rules->prov[k]->file && strcmp(rules->prov[k]->file, r->src->file) == 0) {
+					r->file_provider_name = rules->prov[k]->name;
+					found++;
+				}
+			if (found != 1)
+				r->file_provider_name = NULL;
+		}
 		r->evidence = make_evidence(r->src);
 		if (!r->evidence)
 			return bw_error__set(BW_ENOMEM, "out of memory");
@@ -322,6 +333,8 @@ int bw_rules__match(const bw_rules *rules, const bw_match_input *in, bw_match_re
 		if (r->re) {
 			copy_capture(md, "code", res->provider_code, sizeof(res->provider_code));
 			copy_capture(md, "tag", res->server_tag, sizeof(res->server_tag));
+			if (!prov && res->provider_code[0] && r->file_provider_name)
+				res->provider = r->file_provider_name;
 		}
 		pcre2_match_data_free(md);
 		return 1;
