@@ -10,6 +10,7 @@
  */
 #include <limits.h>
 #include <stdio.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -143,6 +144,7 @@ static char *make_evidence(const bw_rset_rule *r)
 int bw_rules__compile(bw_rules *rules, const bw_rules_options *opts)
 {
 	size_t i;
+	bool no_jit;
 
 	rules->mctx = pcre2_match_context_create(NULL);
 	if (!rules->mctx)
@@ -157,6 +159,7 @@ int bw_rules__compile(bw_rules *rules, const bw_rules_options *opts)
 		? (opts->heap_limit_kib > UINT32_MAX ? UINT32_MAX : opts->heap_limit_kib)
 		: DEFAULT_HEAP_LIMIT_KIB));
 	rules->max_pairs = 1;
+	no_jit = getenv("BOUNCEWHY_NO_JIT") && *getenv("BOUNCEWHY_NO_JIT");
 	for (i = 0; i < rules->n_rules; i++) {
 		struct bw_rule *r = &rules->rules[i];
 		const bw_rset_provider *p = bw_rules__provider_by_id(rules, r->src->provider);
@@ -189,7 +192,11 @@ int bw_rules__compile(bw_rules *rules, const bw_rules_options *opts)
 					"%s:%u: rule %s: text: pattern does not compile at offset %zu: %s",
 					r->src->file, r->src->line, r->src->id, (size_t)off, (char *)msg);
 			}
-			(void)pcre2_jit_compile(r->re, PCRE2_JIT_COMPLETE); /* falls back to the interpreter */
+			/* JIT unless BOUNCEWHY_NO_JIT is set (memory checkers such as
+			 * valgrind cannot follow JIT code's wide reads); without JIT
+			 * PCRE2 interprets the same pattern. */
+			if (!no_jit)
+				(void)pcre2_jit_compile(r->re, PCRE2_JIT_COMPLETE);
 			pcre2_pattern_info(r->re, PCRE2_INFO_CAPTURECOUNT, &pairs);
 			if (pairs + 1 > rules->max_pairs)
 				rules->max_pairs = pairs + 1;
