@@ -39,6 +39,7 @@ typedef struct walk_ctx {
 } walk_ctx;
 
 static void walk(walk_ctx *c, GMimeObject *obj, unsigned depth, int msg_depth);
+static void walk_multipart(walk_ctx *c, GMimeMultipart *mp, unsigned depth, int msg_depth);
 
 static char *content_bytes(GMimePart *part, size_t *len)
 {
@@ -210,6 +211,67 @@ static void walk_leaf(walk_ctx *c, GMimePart *part, int msg_depth)
 	}
 }
 
+/* A multipart whose declared boundary never occurs (some MTAs write one
+ * boundary in the header and another in the body) comes back from GMime
+ * with no parts and everything in its prologue.  When the prologue has a
+ * line "--token", reparse it with that token as the boundary.  Returns
+ * whether it did. */
+static bool reparse_misdeclared(walk_ctx *c, GMimeMultipart *mp, unsigned depth, int msg_depth)
+{
+	const char *pro = g_mime_multipart_get_prologue(mp);
+	GMimeContentType *ct = g_mime_object_get_content_type(GMIME_OBJECT(mp));
+	const char *p, *eol;
+	bw_buf b = BW_BUF_INIT;
+	GMimeStream *stream;
+	GMimeParser *parser;
+	GMimeObject *obj;
+	char *text;
+	size_t tl;
+
+	if (!pro || !ct)
+		return false;
+	for (p = pro; *p; p = eol + 1) {
+		eol = strchr(p, '\n');
+		if (!eol)
+			eol = p + strlen(p);
+		if (p[0] == '-' && p[1] == '-' && eol - p > 3 && !memchr(p + 2, ' ', (size_t)(eol - p - 2)))
+			break;
+		if (!*eol)
+			return false;
+	}
+	if (!*p)
+		return false;
+	tl = (size_t)(eol - p - 2);
+	while (tl && (p[2 + tl - 1] == '\r' || p[2 + tl - 1] == '-'))
+		tl--;
+	if (!tl)
+		return false;
+	bw_buf__printf(&b, "Content-Type: %s/%s; boundary=\"", g_mime_content_type_get_media_type(ct),
+	               g_mime_content_type_get_media_subtype(ct));
+	bw_buf__put(&b, p + 2, tl);
+	bw_buf__puts(&b, "\"\n\n");
+	bw_buf__puts(&b, pro);
+	bw_buf__puts(&b, "\n");
+	if (!(text = bw_buf__detach(&b)))
+		return false;
+	stream = g_mime_stream_mem_new_with_buffer(text, strlen(text));
+	parser = g_mime_parser_new_with_stream(stream);
+	g_object_unref(stream);
+	obj = g_mime_parser_construct_part(parser, NULL);
+	g_object_unref(parser);
+	free(text);
+	if (!obj)
+		return false;
+	if (!GMIME_IS_MULTIPART(obj) || g_mime_multipart_get_count(GMIME_MULTIPART(obj)) == 0) {
+		g_object_unref(obj);
+		return false;
+	}
+	bw_strlist__push(&c->m->warnings, "the multipart boundary in the header does not occur in the body: read with the one the body uses");
+	walk_multipart(c, GMIME_MULTIPART(obj), depth, msg_depth);
+	g_object_unref(obj);
+	return true;
+}
+
 static void walk_multipart(walk_ctx *c, GMimeMultipart *mp, unsigned depth, int msg_depth)
 {
 	GMimeContentType *ct = g_mime_object_get_content_type(GMIME_OBJECT(mp));
@@ -232,6 +294,8 @@ static void walk_multipart(walk_ctx *c, GMimeMultipart *mp, unsigned depth, int 
 			walk(c, pick, depth + 1, msg_depth);
 		return;
 	}
+	if (n == 0 && reparse_misdeclared(c, mp, depth, msg_depth))
+		return;
 	for (i = 0; i < n; i++)
 		walk(c, g_mime_multipart_get_part(mp, i), depth + 1, msg_depth);
 }
