@@ -277,6 +277,19 @@ static void walk_multipart(walk_ctx *c, GMimeMultipart *mp, unsigned depth, int 
 	GMimeContentType *ct = g_mime_object_get_content_type(GMIME_OBJECT(mp));
 	int i, n = g_mime_multipart_get_count(mp);
 
+	if (n == 0) {
+		const char *pro;
+		if (reparse_misdeclared(c, mp, depth, msg_depth))
+			return;
+		/* No boundary line at all: the whole body sits in the prologue;
+		 * read it as text (decoders find inline reports there). */
+		pro = g_mime_multipart_get_prologue(mp);
+		if (msg_depth == 0 && pro && *pro) {
+			append_text(&c->body, pro, strlen(pro));
+			bw_strlist__push(&c->m->warnings, "a multipart without any boundary line: read as plain text");
+		}
+		return;
+	}
 	if (type_is(ct, "multipart", "alternative")) {
 		/* One representation: the plain one when there is one. */
 		GMimeObject *pick = NULL;
@@ -294,8 +307,6 @@ static void walk_multipart(walk_ctx *c, GMimeMultipart *mp, unsigned depth, int 
 			walk(c, pick, depth + 1, msg_depth);
 		return;
 	}
-	if (n == 0 && reparse_misdeclared(c, mp, depth, msg_depth))
-		return;
 	for (i = 0; i < n; i++)
 		walk(c, g_mime_multipart_get_part(mp, i), depth + 1, msg_depth);
 }
@@ -331,25 +342,31 @@ static void walk(walk_ctx *c, GMimeObject *obj, unsigned depth, int msg_depth)
 
 static void parser_warning(gint64 offset, GMimeParserWarning errcode, const gchar *item, gpointer user_data)
 {
+	static const struct { GMimeParserWarning code; const char *what; } known[] = {
+		{ GMIME_CRIT_NESTING_OVERFLOW, "MIME parts nested too deeply" },
+		{ GMIME_WARN_PART_WITHOUT_CONTENT, "a MIME part without content" },
+		{ GMIME_WARN_MALFORMED_MULTIPART, "a malformed multipart" },
+		{ GMIME_WARN_UNENCODED_8BIT_HEADER, "8-bit bytes in a header" },
+		{ GMIME_WARN_INVALID_CONTENT_TYPE, "an invalid Content-Type" },
+		{ GMIME_CRIT_INVALID_HEADER_NAME, "lines that are not valid headers (folding broken?)" },
+		{ GMIME_CRIT_CONFLICTING_HEADER, "conflicting headers" },
+	};
 	bw_msg *m = user_data;
-	char msg[256];
+	char msg[160];
+	size_t i, k;
 
-	if (m->warnings.n >= 16)
+	(void)item;
+	for (i = 0; i < sizeof(known) / sizeof(known[0]); i++) {
+		if (known[i].code != errcode)
+			continue;
+		snprintf(msg, sizeof(msg), "MIME: %s (first at byte %lld)", known[i].what, (long long)offset);
+		/* One warning per kind of problem. */
+		for (k = 0; k < m->warnings.n; k++)
+			if (strncmp(m->warnings.v[k], msg, strlen("MIME: ") + strlen(known[i].what)) == 0)
+				return;
+		if (m->warnings.n < 16)
+			bw_strlist__push(&m->warnings, msg);
 		return;
-	switch (errcode) {
-	case GMIME_CRIT_NESTING_OVERFLOW:
-	case GMIME_WARN_PART_WITHOUT_CONTENT:
-	case GMIME_WARN_MALFORMED_MULTIPART:
-	case GMIME_WARN_UNENCODED_8BIT_HEADER:
-	case GMIME_WARN_INVALID_CONTENT_TYPE:
-	case GMIME_CRIT_INVALID_HEADER_NAME:
-	case GMIME_CRIT_CONFLICTING_HEADER:
-		snprintf(msg, sizeof(msg), "MIME: problem %d at offset %lld%s%s", (int)errcode,
-		         (long long)offset, item ? ": " : "", item ? item : "");
-		bw_strlist__push(&m->warnings, msg);
-		break;
-	default:
-		break;
 	}
 }
 
