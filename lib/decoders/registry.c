@@ -12,11 +12,15 @@
 extern const bw_decoder bw_decoder_rfc3464;
 extern const bw_decoder bw_decoder_arf;
 extern const bw_decoder bw_decoder_rfc3834;
+extern const bw_decoder bw_decoder_amazonses;
+extern const bw_decoder bw_decoder_amazonworkmail;
 
 static const bw_decoder *const decoders[] = {
 	&bw_decoder_arf,
 	&bw_decoder_rfc3464,
 	&bw_decoder_rfc3834,
+	&bw_decoder_amazonses,
+	&bw_decoder_amazonworkmail,
 };
 
 #define N_DECODERS (sizeof(decoders) / sizeof(decoders[0]))
