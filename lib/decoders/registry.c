@@ -12,6 +12,10 @@
 extern const bw_decoder bw_decoder_rfc3464;
 extern const bw_decoder bw_decoder_arf;
 extern const bw_decoder bw_decoder_rfc3834;
+extern const bw_decoder bw_decoder_ezweb;
+extern const bw_decoder bw_decoder_kddi;
+extern const bw_decoder bw_decoder_interscanmss;
+extern const bw_decoder bw_decoder_mxlogic;
 extern const bw_decoder bw_decoder_amazonses;
 extern const bw_decoder bw_decoder_amazonworkmail;
 
@@ -19,6 +23,10 @@ static const bw_decoder *const decoders[] = {
 	&bw_decoder_arf,
 	&bw_decoder_rfc3464,
 	&bw_decoder_rfc3834,
+	&bw_decoder_ezweb,
+	&bw_decoder_kddi,
+	&bw_decoder_interscanmss,
+	&bw_decoder_mxlogic,
 	&bw_decoder_amazonses,
 	&bw_decoder_amazonworkmail,
 };
