@@ -375,13 +375,13 @@ static bool ses_headers(const bw_msg *m)
 
 static int sniff(const bw_msg *m)
 {
-	bool json = bw_sniff__body_has(m, "\"notificationType\"") || bw_sniff__body_has(m, "\"eventType\"");
+	bool json = bw_sniff__body_has(m, "\"notificationType") || bw_sniff__body_has(m, "\"eventType");
 
 	if (m->feedback)
 		return 0;
 	if (json && ses_headers(m))
 		return 95;
-	if (json && bw_sniff__body_has(m, "\"mail\"") && bw_sniff__body_has(m, "\"messageId\""))
+	if (json && bw_sniff__body_has(m, "\"mail") && bw_sniff__body_has(m, "\"messageId"))
 		return 70;
 	if (m->dsn.n && bw_sniff__header_has(m, "From", "amazonses.com"))
 		return 75;
@@ -393,7 +393,7 @@ static int decode(const bw_msg *m, bw_report *r)
 	size_t first = r->n_rcpt, i;
 	int got;
 
-	if (bw_sniff__body_has(m, "\"notificationType\"") || bw_sniff__body_has(m, "\"eventType\"")) {
+	if (bw_sniff__body_has(m, "\"notificationType") || bw_sniff__body_has(m, "\"eventType")) {
 		char *json = json_text(m->body, m->body_len);
 		got = json ? decode_json(json, r, 0) : 0;
 		free(json);

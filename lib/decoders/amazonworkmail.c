@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "../dsn.h"
+#include "../error.h"
 #include "../util.h"
 #include "common.h"
 
@@ -45,7 +46,7 @@ static int sniff(const bw_msg *m)
 	return 0;
 }
 
-/* Copies the fields of the DSN group(s) found for `rc`'s address in tmp. */
+/* Copies the fields of a scratch DSN group to the recipient. */
 static void take_fields(bw_recipient *rc, const bw_recipient *src)
 {
 	static const bw_recipient_field f[] = { BW_RCPT_ACTION, BW_RCPT_STATUS, BW_RCPT_REPLY_CODE,
@@ -58,56 +59,102 @@ static void take_fields(bw_recipient *rc, const bw_recipient *src)
 			bw_recipient__set(rc, f[i], bw_recipient__get(src, f[i]));
 }
 
-/* Reads the delivery-status groups of `text` into a scratch report,
- * including groups without an address (kept by giving them none). */
+#define ORPHAN "orphan@group.invalid"
+
+/* Parses one blank-line separated group into tmp.  A group whose
+ * Final-Recipient is empty or missing but which has a Diagnostic-Code or
+ * Status is kept under the placeholder address ORPHAN. */
+static void parse_group(bw_report *tmp, const char *g, size_t len)
+{
+	bw_buf b = BW_BUF_INIT;
+	bw_lines it;
+	const char *line;
+	size_t ll;
+	bool has_rcpt = false, has_fields = false;
+
+	bw_buf__puts(&b, "Final-Recipient: rfc822; " ORPHAN "\n");
+	bw_lines__init(&it, g, len);
+	while (bw_lines__next(&it, &line, &ll)) {
+		if (ll >= 16 && bw_startswith_ci(line, "Final-Recipient:")) {
+			const char *v = line + 16;
+			while (v < line + ll && bw_isspace((unsigned char)*v))
+				v++;
+			if (v == line + ll)
+				continue;       /* empty: dropped */
+			has_rcpt = true;
+		}
+		if ((ll >= 16 && bw_startswith_ci(line, "Diagnostic-Code:")) ||
+		    (ll >= 7 && bw_startswith_ci(line, "Status:")))
+			has_fields = true;
+		bw_buf__put(&b, line, ll);
+		bw_buf__putc(&b, '\n');
+	}
+	if (b.p && (has_rcpt || has_fields)) {
+		size_t skip = has_rcpt ? strlen("Final-Recipient: rfc822; " ORPHAN "\n") : 0;
+		bw_dsn__parse_fields(tmp, b.p + skip, b.len - skip);
+	}
+	bw_buf__free(&b);
+}
+
+/* Reads the delivery-status groups (the message/delivery-status parts, or
+ * the text after "Technical report:") into a scratch report. */
 static bw_report *technical_report(const bw_msg *m)
 {
 	bw_report *tmp = bw_report__new(1000);
+	const char *t, *p, *end = m->body + m->body_len;
 	size_t i;
 
 	if (!tmp)
 		return NULL;
 	for (i = 0; i < m->dsn.n; i++)
 		bw_dsn__parse_fields(tmp, m->dsn.v[i], strlen(m->dsn.v[i]));
-	if (tmp->n_rcpt == 0) {
-		const char *t = bw_memcasemem(m->body, m->body_len, tech);
-		if (t) {
-			size_t off = (size_t)(t - m->body) + sizeof(tech) - 1;
-			bw_dsn__parse_fields(tmp, m->body + off, m->body_len - off);
-		}
+	if (tmp->n_rcpt || !(t = bw_memcasemem(m->body, m->body_len, tech)))
+		return tmp;
+	for (p = t + sizeof(tech) - 1; p < end;) {
+		const char *blank = bw_memcasemem(p, (size_t)(end - p), "\n\n");
+		const char *stop = blank ? blank + 1 : end;
+		parse_group(tmp, p, (size_t)(stop - p));
+		p = blank ? blank + 2 : end;
 	}
 	return tmp;
 }
 
-/* The diagnostic of a group that lost its address: the text parts after a
- * "Diagnostic-Code:" line that has no Final-Recipient before it. */
-static char *orphan_diagnostic(const bw_msg *m)
+static bool is_orphan(const bw_recipient *g)
 {
-	const char *d = bw_memcasemem(m->body, m->body_len, "Diagnostic-Code:");
-	const char *end = m->body + m->body_len, *p, *semi;
-	bw_lines it;
-	const char *line;
-	size_t len;
-	bw_buf b = BW_BUF_INIT;
+	return strcmp(bw_recipient__get(g, BW_RCPT_RECIPIENT), ORPHAN) == 0;
+}
 
-	if (!d)
-		return NULL;
-	p = d + strlen("Diagnostic-Code:");
-	bw_lines__init(&it, p, (size_t)(end - p));
-	if (!bw_lines__next(&it, &line, &len))
-		return NULL;
-	bw_buf__put(&b, line, len);
-	while (bw_lines__next(&it, &line, &len) && len && (line[0] == ' ' || line[0] == '\t')) {
-		bw_buf__putc(&b, ' ');
-		bw_buf__put(&b, line, len);
+/* Matches the scratch groups to the listed recipients: by address, then the
+ * groups that lost their address, in order, to recipients without a group. */
+static int match_groups(bw_report *r, size_t first, bw_report *tmp)
+{
+	bool *used = calloc(tmp->n_rcpt + 1, sizeof(bool));
+	size_t i, k, orphan = 0;
+
+	if (!used)
+		return BW_ENOMEM;
+	for (i = first; i < r->n_rcpt; i++) {
+		for (k = 0; k < tmp->n_rcpt; k++)
+			if (!used[k] && bw_strcasecmp(bw_recipient__get(tmp->rcpt[k], BW_RCPT_RECIPIENT),
+			                              bw_recipient__get(r->rcpt[i], BW_RCPT_RECIPIENT)) == 0)
+				break;
+		if (k < tmp->n_rcpt) {
+			used[k] = true;
+			take_fields(r->rcpt[i], tmp->rcpt[k]);
+		}
 	}
-	p = bw_buf__detach(&b);
-	if (p && (semi = strchr(p, ';')) && semi - p < 12) {
-		char *v = bw_squeeze_dup(semi + 1, strlen(semi + 1));
-		free((char *)p);
-		return v;
+	for (i = first; i < r->n_rcpt; i++) {
+		if (bw_recipient__get(r->rcpt[i], BW_RCPT_DIAGNOSTIC) || bw_recipient__get(r->rcpt[i], BW_RCPT_STATUS))
+			continue;
+		while (orphan < tmp->n_rcpt && (used[orphan] || !is_orphan(tmp->rcpt[orphan])))
+			orphan++;
+		if (orphan == tmp->n_rcpt)
+			break;
+		used[orphan] = true;
+		take_fields(r->rcpt[i], tmp->rcpt[orphan]);
 	}
-	return (char *)p;
+	free(used);
+	return BW_OK;
 }
 
 static int decode(const bw_msg *m, bw_report *r)
@@ -119,6 +166,7 @@ static int decode(const bw_msg *m, bw_report *r)
 	bw_lines it;
 	const char *line;
 	size_t len;
+	int err = BW_OK;
 
 	if (!at)
 		return bw_dsn__decode(m, r);
@@ -136,32 +184,21 @@ static int decode(const bw_msg *m, bw_report *r)
 		}
 	}
 	if (!(tmp = technical_report(m)))
-		return (int)(r->n_rcpt - first);
+		return BW_ENOMEM;
 	if (r->n_rcpt == first) {       /* no list: the groups are the recipients */
 		for (i = 0; i < tmp->n_rcpt; i++) {
-			bw_recipient *rc = bw_decoders__add(r, bw_recipient__get(tmp->rcpt[i], BW_RCPT_RECIPIENT), NULL, 0);
-			if (rc)
+			bw_recipient *rc;
+			if (is_orphan(tmp->rcpt[i]))
+				continue;
+			if ((rc = bw_decoders__add(r, bw_recipient__get(tmp->rcpt[i], BW_RCPT_RECIPIENT), NULL, 0)))
 				take_fields(rc, tmp->rcpt[i]);
 		}
 	} else {
-		for (i = first; i < r->n_rcpt; i++) {
-			bw_recipient *rc = r->rcpt[i];
-			bw_recipient *src = bw_decoders__find(tmp, 0, bw_recipient__get(rc, BW_RCPT_RECIPIENT));
-			if (!src && tmp->n_rcpt == 1 && r->n_rcpt - first == 1)
-				src = tmp->rcpt[0];
-			if (src)
-				take_fields(rc, src);
-		}
-		/* one recipient, one group whose Final-Recipient was lost */
-		if (tmp->n_rcpt == 0 && r->n_rcpt - first == 1) {
-			char *d = orphan_diagnostic(m);
-			if (d) {
-				bw_decoders__append_diag(r->rcpt[first], d, strlen(d));
-				free(d);
-			}
-		}
+		err = match_groups(r, first, tmp);
 	}
 	bw_report_free(tmp);
+	if (err < 0)
+		return err;
 	for (i = first; i < r->n_rcpt; i++) {
 		if (!bw_recipient__get(r->rcpt[i], BW_RCPT_ACTION))
 			bw_recipient__set(r->rcpt[i], BW_RCPT_ACTION, "failed");
