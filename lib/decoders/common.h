@@ -46,6 +46,14 @@ void bw_decoders__append_diag(bw_recipient *rc, const char *text, size_t len);
  * or NULL. */
 bw_recipient *bw_decoders__find(bw_report *r, size_t first, const char *address);
 
+/* Relays that wrap the remote server's reply in their own ("554 4.4.7 Message
+ * expired ... <421 4.4.2 Connection timed out>", "5.1.0 - Unknown address
+ * error 550-'5.2.2 ... Mailbox Full'"): when the diagnostic holds more than
+ * one reply code or status code, sets REPLY_CODE and STATUS from the last
+ * of each (the innermost, the remote server's own).  Returns true if it set
+ * anything. */
+bool bw_decoders__use_inner_reply(bw_recipient *rc);
+
 /* Sniffing: does the header (case-insensitive name) contain `needle`
  * (case-insensitive)?  Does the subject start with `prefix` (after "Fwd:"/
  * "Fw:" prefixes)?  Does the body contain `needle`? */

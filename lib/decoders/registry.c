@@ -27,6 +27,12 @@ extern const bw_decoder bw_decoder_gmx;
 extern const bw_decoder bw_decoder_einsundeins;
 extern const bw_decoder bw_decoder_zoho;
 extern const bw_decoder bw_decoder_verizon;
+extern const bw_decoder bw_decoder_ezweb;
+extern const bw_decoder bw_decoder_kddi;
+extern const bw_decoder bw_decoder_interscanmss;
+extern const bw_decoder bw_decoder_mxlogic;
+extern const bw_decoder bw_decoder_amazonses;
+extern const bw_decoder bw_decoder_amazonworkmail;
 
 static const bw_decoder *const decoders[] = {
 	&bw_decoder_arf,
@@ -47,6 +53,12 @@ static const bw_decoder *const decoders[] = {
 	&bw_decoder_einsundeins,
 	&bw_decoder_zoho,
 	&bw_decoder_verizon,
+	&bw_decoder_ezweb,
+	&bw_decoder_kddi,
+	&bw_decoder_interscanmss,
+	&bw_decoder_mxlogic,
+	&bw_decoder_amazonses,
+	&bw_decoder_amazonworkmail,
 };
 
 #define N_DECODERS (sizeof(decoders) / sizeof(decoders[0]))
