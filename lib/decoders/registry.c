@@ -13,6 +13,8 @@ extern const bw_decoder bw_decoder_rfc3464;
 extern const bw_decoder bw_decoder_arf;
 extern const bw_decoder bw_decoder_rfc3834;
 extern const bw_decoder bw_decoder_postfix;
+extern const bw_decoder bw_decoder_opensmtpd;
+extern const bw_decoder bw_decoder_dragonfly;
 extern const bw_decoder bw_decoder_qmail;
 extern const bw_decoder bw_decoder_exim;
 
@@ -21,6 +23,8 @@ static const bw_decoder *const decoders[] = {
 	&bw_decoder_rfc3464,
 	&bw_decoder_rfc3834,
 	&bw_decoder_postfix,
+	&bw_decoder_opensmtpd,
+	&bw_decoder_dragonfly,
 	&bw_decoder_qmail,
 	&bw_decoder_exim,
 };
