@@ -13,6 +13,7 @@ extern const bw_decoder bw_decoder_rfc3464;
 extern const bw_decoder bw_decoder_arf;
 extern const bw_decoder bw_decoder_rfc3834;
 extern const bw_decoder bw_decoder_postfix;
+extern const bw_decoder bw_decoder_prose;
 extern const bw_decoder bw_decoder_sendmail;
 extern const bw_decoder bw_decoder_opensmtpd;
 extern const bw_decoder bw_decoder_dragonfly;
@@ -24,6 +25,7 @@ static const bw_decoder *const decoders[] = {
 	&bw_decoder_rfc3464,
 	&bw_decoder_rfc3834,
 	&bw_decoder_postfix,
+	&bw_decoder_prose,
 	&bw_decoder_sendmail,
 	&bw_decoder_opensmtpd,
 	&bw_decoder_dragonfly,
