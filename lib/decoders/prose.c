@@ -56,7 +56,7 @@ static const char *const triggers[] = {
 static const char *const ends[] = {
 	"Original message follows", "--- Original message", "original message",
 	"Below is a copy", "Message headers follow", "original message headers",
-	"The original message", "Original mail as follows", "original mail info",
+	"Original mail as follows", "original mail info",
 	"Content-Type: message/", "Received: from", "Return-Path:",
 };
 
@@ -95,6 +95,11 @@ static int decode(const bw_msg *m, bw_report *r)
 	bw_addr_para p;
 	bw_lines it;
 
+	if (!memchr(m->body, '@', len)) {
+		/* cut at a "The original message was received" preamble */
+		len = m->body_len;
+		end = bw_text__find_any(m->body, len, ends, sizeof(ends) / sizeof(ends[0]), NULL);
+	}
 	if (end) {
 		/* back to the start of that line */
 		while (end > m->body && end[-1] != '\n')
@@ -137,8 +142,16 @@ static int decode(const bw_msg *m, bw_report *r)
 				for (q = 0; q < ll; q++)
 					if (!bw_isspace((unsigned char)after[k + q]))
 						blank = false;
-				if (blank || memchr(after + k, '@', ll))
+				if (blank)
 					break;
+				if (memchr(after + k, '@', ll)) {
+					/* another recipient's line ends it; this one's does not */
+					char *o = bw_text__first_address(after + k, ll);
+					bool other = o && bw_strcasecmp(o, a) != 0;
+					free(o);
+					if (other)
+						break;
+				}
 				k += ll + (nl ? 1 : 0);
 			}
 			{

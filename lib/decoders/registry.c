@@ -13,6 +13,10 @@ extern const bw_decoder bw_decoder_rfc3464;
 extern const bw_decoder bw_decoder_arf;
 extern const bw_decoder bw_decoder_rfc3834;
 extern const bw_decoder bw_decoder_postfix;
+extern const bw_decoder bw_decoder_activehunter;
+extern const bw_decoder bw_decoder_fml;
+extern const bw_decoder bw_decoder_mfilter;
+extern const bw_decoder bw_decoder_imailserver;
 extern const bw_decoder bw_decoder_prose;
 extern const bw_decoder bw_decoder_sendmail;
 extern const bw_decoder bw_decoder_opensmtpd;
@@ -25,6 +29,10 @@ static const bw_decoder *const decoders[] = {
 	&bw_decoder_rfc3464,
 	&bw_decoder_rfc3834,
 	&bw_decoder_postfix,
+	&bw_decoder_activehunter,
+	&bw_decoder_fml,
+	&bw_decoder_mfilter,
+	&bw_decoder_imailserver,
 	&bw_decoder_prose,
 	&bw_decoder_sendmail,
 	&bw_decoder_opensmtpd,
