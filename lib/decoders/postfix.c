@@ -35,7 +35,8 @@ static int sniff(const bw_msg *m)
 	if (bw_sniff__body_has(m, "This is the mail system at host") ||
 	    bw_sniff__body_has(m, "This is the Postfix program at host") || postfix_dsn(m))
 		return 80;
-	if (bw_sniff__from_daemon(m) &&
+	/* subject and sender alone add nothing to a DSN part */
+	if (!m->dsn.n && bw_sniff__from_daemon(m) &&
 	    (bw_sniff__subject_starts(m, "Undelivered Mail Returned to Sender") ||
 	     bw_sniff__subject_starts(m, "Delayed Mail (still being retried)") ||
 	     bw_sniff__subject_starts(m, "Undeliverable mail") ||
