@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "../addr.h"
+#include "../dsn.h"
 #include "../util.h"
 #include "common.h"
 
@@ -324,4 +325,173 @@ bool bw_decoders__use_inner_reply(bw_recipient *rc)
 	if (changed)
 		bw_recipient__evidence(rc, "the diagnostic wraps the remote server's reply: took the innermost codes");
 	return changed;
+}
+
+void bw_addr_para__clear(bw_addr_para *p)
+{
+	free(p->address);
+	free(p->original);
+	memset(p, 0, sizeof(*p));
+}
+
+/* An address lead at text[i..len): "<addr>" or "addr", optional "(expanded
+ * from <x>)", then ':'.  Returns the offset after the colon or 0. */
+static size_t addr_lead(const char *t, size_t i, size_t len, char **addr, char **orig)
+{
+	size_t a, b, k;
+
+	*addr = *orig = NULL;
+	if (i < len && t[i] == '<') {
+		a = i + 1;
+		for (b = a; b < len && t[b] != '>' && t[b] != '\n' && t[b] != ' '; b++)
+			;
+		if (b >= len || t[b] != '>')
+			return 0;
+		k = b + 1;
+	} else {
+		a = i;
+		for (b = a; b < len && t[b] != ':' && !bw_isspace((unsigned char)t[b]) && t[b] != '<'; b++)
+			;
+		k = b;
+	}
+	if (b - a < 3 || !memchr(t + a, '@', b - a) || !bw_addr__plausible(t + a, b - a))
+		return 0;
+	while (k < len && (t[k] == ' ' || t[k] == '\t'))
+		k++;
+	if (k + 14 < len && bw_strncasecmp(t + k, "(expanded from", 14) == 0) {
+		const char *close = memchr(t + k, ')', len - k);
+		if (!close)
+			return 0;
+		*orig = bw_text__first_address(t + k + 14, (size_t)(close - t) - k - 14);
+		k = (size_t)(close - t) + 1;
+	}
+	if (k >= len || t[k] != ':' || (k + 1 < len && !bw_isspace((unsigned char)t[k + 1]))) {
+		free(*orig);
+		*orig = NULL;
+		return 0;
+	}
+	if (!(*addr = bw_addr__normalize(t + a, b - a))) {
+		free(*orig);
+		*orig = NULL;
+		return 0;
+	}
+	return k + 1;
+}
+
+bool bw_text__next_addr_para(const char *text, size_t len, size_t *pos, bw_addr_para *out)
+{
+	size_t i = *pos;
+
+	memset(out, 0, sizeof(*out));
+	while (i < len) {
+		size_t eol, after, j;
+		const char *nl;
+
+		nl = memchr(text + i, '\n', len - i);
+		eol = nl ? (size_t)(nl - text) : len;
+		if (!(after = addr_lead(text, i, len, &out->address, &out->original))) {
+			i = eol + 1;
+			continue;
+		}
+		/* the paragraph: to a blank line or the next lead */
+		j = after;
+		for (;;) {
+			const char *n2 = memchr(text + j, '\n', len - j);
+			size_t ls, le, k;
+			char *a2, *o2;
+			if (!n2) {
+				j = len;
+				break;
+			}
+			ls = (size_t)(n2 - text) + 1;
+			if (ls >= len) {
+				j = len;
+				break;
+			}
+			nl = memchr(text + ls, '\n', len - ls);
+			le = nl ? (size_t)(nl - text) : len;
+			for (k = ls; k < le && bw_isspace((unsigned char)text[k]); k++)
+				;
+			if (k == le) {
+				j = ls;
+				break;
+			}
+			if (addr_lead(text, ls, len, &a2, &o2)) {
+				free(a2);
+				free(o2);
+				j = ls;
+				break;
+			}
+			j = le;
+		}
+		out->text = text + after;
+		out->len = j > after ? j - after : 0;
+		*pos = j;
+		return true;
+	}
+	*pos = len;
+	return false;
+}
+
+size_t bw_text__after_line(const char *text, size_t len, const char *marker)
+{
+	const char *at = bw_memcasemem(text, len, marker);
+	const char *nl;
+
+	if (!at)
+		return len;
+	nl = memchr(at, '\n', len - (size_t)(at - text));
+	return nl ? (size_t)(nl - text) + 1 : len;
+}
+
+int bw_decoders__inline_dsn(const bw_msg *m, bw_report *r)
+{
+	const char *p = m->body, *end = m->body + m->body_len;
+	int total = 0;
+
+	while ((p = bw_memcasemem(p, (size_t)(end - p), "Content-Type: message/delivery-status"))) {
+		const char *start = strstr(p, "\n\n"), *stop;
+		int got;
+		if (!start || start >= end)
+			break;
+		start += 2;
+		for (stop = start; stop < end; ) {
+			const char *nl = memchr(stop, '\n', (size_t)(end - stop));
+			if (stop[0] == '-' && stop + 1 < end && stop[1] == '-')
+				break;
+			stop = nl ? nl + 1 : end;
+		}
+		got = bw_dsn__parse_fields(r, start, (size_t)(stop - start));
+		if (got < 0)
+			return got;
+		total += got;
+		p = stop;
+	}
+	return total;
+}
+
+static bool header_address_is(const char *value, const char *addr)
+{
+	char *a;
+	bool same;
+
+	if (!value || !addr)
+		return false;
+	a = bw_text__first_address(value, strlen(value));
+	same = a && bw_strcasecmp(a, addr) == 0;
+	free(a);
+	return same;
+}
+
+bool bw_decoders__is_own_address(const bw_msg *m, const char *addr)
+{
+	return header_address_is(bw_msg__header(m, "To"), addr) ||
+	       header_address_is(bw_kvlist__get(&m->orig_headers, "From"), addr);
+}
+
+bool bw_sniff__from_daemon(const bw_msg *m)
+{
+	return bw_sniff__header_has(m, "From", "mailer-daemon") ||
+	       bw_sniff__header_has(m, "From", "postmaster") ||
+	       bw_sniff__header_has(m, "From", "mail delivery");
 }

@@ -33,6 +33,17 @@ extern const bw_decoder bw_decoder_interscanmss;
 extern const bw_decoder bw_decoder_mxlogic;
 extern const bw_decoder bw_decoder_amazonses;
 extern const bw_decoder bw_decoder_amazonworkmail;
+extern const bw_decoder bw_decoder_postfix;
+extern const bw_decoder bw_decoder_activehunter;
+extern const bw_decoder bw_decoder_fml;
+extern const bw_decoder bw_decoder_mfilter;
+extern const bw_decoder bw_decoder_imailserver;
+extern const bw_decoder bw_decoder_prose;
+extern const bw_decoder bw_decoder_sendmail;
+extern const bw_decoder bw_decoder_opensmtpd;
+extern const bw_decoder bw_decoder_dragonfly;
+extern const bw_decoder bw_decoder_qmail;
+extern const bw_decoder bw_decoder_exim;
 
 static const bw_decoder *const decoders[] = {
 	&bw_decoder_arf,
@@ -59,6 +70,17 @@ static const bw_decoder *const decoders[] = {
 	&bw_decoder_mxlogic,
 	&bw_decoder_amazonses,
 	&bw_decoder_amazonworkmail,
+	&bw_decoder_postfix,
+	&bw_decoder_activehunter,
+	&bw_decoder_fml,
+	&bw_decoder_mfilter,
+	&bw_decoder_imailserver,
+	&bw_decoder_prose,
+	&bw_decoder_sendmail,
+	&bw_decoder_opensmtpd,
+	&bw_decoder_dragonfly,
+	&bw_decoder_qmail,
+	&bw_decoder_exim,
 };
 
 #define N_DECODERS (sizeof(decoders) / sizeof(decoders[0]))
