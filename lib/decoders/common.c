@@ -144,9 +144,13 @@ bw_recipient *bw_decoders__find(bw_report *r, size_t first, const char *address)
 
 bool bw_sniff__header_has(const bw_msg *m, const char *name, const char *needle)
 {
-	const char *v = bw_msg__header(m, name);
+	size_t i;
 
-	return v && bw_strcasestr(v, needle);
+	/* Every header of that name: Received appears many times. */
+	for (i = 0; i < m->headers.n; i++)
+		if (bw_strcasecmp(m->headers.name[i], name) == 0 && bw_strcasestr(m->headers.value[i], needle))
+			return true;
+	return false;
 }
 
 bool bw_sniff__subject_starts(const bw_msg *m, const char *prefix)

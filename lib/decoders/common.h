@@ -54,7 +54,7 @@ bw_recipient *bw_decoders__find(bw_report *r, size_t first, const char *address)
  * anything. */
 bool bw_decoders__use_inner_reply(bw_recipient *rc);
 
-/* Sniffing: does the header (case-insensitive name) contain `needle`
+/* Sniffing: does a header of that (case-insensitive) name contain `needle`
  * (case-insensitive)?  Does the subject start with `prefix` (after "Fwd:"/
  * "Fw:" prefixes)?  Does the body contain `needle`? */
 bool bw_sniff__header_has(const bw_msg *m, const char *name, const char *needle);

@@ -28,6 +28,8 @@ static int sniff(const bw_msg *m)
 	if (m->feedback || m->dsn.n)
 		return 0;
 	body = bw_sniff__body_has(m, "could not be delivered to one or more");
+	if (bw_msg__header(m, "X-MXL-NoteHash") || bw_msg__header(m, "X-MX-Bounce"))
+		return 90;
 	if (bw_sniff__header_has(m, "From", "mxlogic.net") ||
 	    bw_sniff__header_has(m, "Received", "mxl_mta") ||
 	    bw_sniff__header_has(m, "Received", ".mxlogic.net"))
