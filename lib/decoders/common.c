@@ -448,6 +448,53 @@ size_t bw_text__after_line(const char *text, size_t len, const char *marker)
 	return nl ? (size_t)(nl - text) + 1 : len;
 }
 
+/* Does the line start with a field of a delivery-status group? */
+static bool dsn_field_line(const char *p, const char *end)
+{
+	static const char *const names[] = { "Reporting-MTA:", "Received-From-MTA:", "Arrival-Date:",
+		"Final-Recipient:", "Original-Recipient:", "Action:", "Status:", "Remote-MTA:",
+		"Diagnostic-Code:", "Original-Envelope-Id:", "X-Actual-Recipient:" };
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if ((size_t)(end - p) >= strlen(names[i]) && bw_strncasecmp(p, names[i], strlen(names[i])) == 0)
+			return true;
+	return false;
+}
+
+/* Delivery-status groups pasted into the text without any MIME header
+ * (a multipart whose boundaries were lost): from the first line that starts
+ * a group ("Reporting-MTA:" or "Final-Recipient:") through every following
+ * blank-line-separated group whose first line is a DSN field. */
+static int bare_inline_dsn(const bw_msg *m, bw_report *r)
+{
+	const char *end = m->body + m->body_len, *p = m->body, *start = NULL, *stop;
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		if (bw_startswith_ci(p, "Reporting-MTA:") || bw_startswith_ci(p, "Final-Recipient:")) {
+			start = p;
+			break;
+		}
+		p = nl ? nl + 1 : end;
+	}
+	if (!start)
+		return 0;
+	stop = start;
+	while (stop < end && dsn_field_line(stop, end)) {
+		/* to the end of this group */
+		const char *gap = strstr(stop, "\n\n");
+		if (!gap || gap >= end) {
+			stop = end;
+			break;
+		}
+		stop = gap + 2;
+		while (stop < end && *stop == '\n')
+			stop++;
+	}
+	return bw_dsn__parse_fields(r, start, (size_t)(stop - start));
+}
+
 int bw_decoders__inline_dsn(const bw_msg *m, bw_report *r)
 {
 	const char *p = m->body, *end = m->body + m->body_len;
@@ -471,6 +518,8 @@ int bw_decoders__inline_dsn(const bw_msg *m, bw_report *r)
 		total += got;
 		p = stop;
 	}
+	if (total == 0)
+		total = bare_inline_dsn(m, r);
 	return total;
 }
 

@@ -274,10 +274,14 @@ static int decode(const bw_msg *m, bw_report *r)
 		size_t off = bw_text__after_line(m->body, m->body_len, "----- Transcript of session follows -----");
 		size_t stop = m->body_len;
 		const char *unsent = bw_memcasemem(m->body + off, m->body_len - off, "----- Unsent message follows");
+		const char *dsn = bw_memcasemem(m->body + off, m->body_len - off, "\nReporting-MTA:");
 		if (unsent)
 			stop = (size_t)(unsent - m->body);
 		else if (len > off)
 			stop = len;
+		/* delivery-status fields pasted inline end the transcript too */
+		if (dsn && (size_t)(dsn - m->body) < stop)
+			stop = (size_t)(dsn - m->body);
 		read_transcript(m->body + off, stop - off, &s);
 	}
 	if (r->n_rcpt > first) {
