@@ -53,13 +53,11 @@ size_t bw_text__report_length(const bw_msg *m)
 		"--- Below this line is a copy of the message",
 		"----- Original message -----",
 		"-----Original Message-----",
-		"----- The following addresses had permanent fatal errors",
 		"------- Returned Message --------",
 		"----- Transcript of session follows -----\n\n\nReturn-Path:",
 		"Original message follows",
 		"Original message headers:",
 		"----- Message header follows -----",
-		"The original message was",
 		"--- The header of the original message is following. ---",
 	};
 	const char *at = bw_text__find_any(m->body, m->body_len, markers,

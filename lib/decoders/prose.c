@@ -54,7 +54,8 @@ static const char *const triggers[] = {
 };
 
 static const char *const ends[] = {
-	"Original message follows", "--- Original message", "original message",
+	"Original message follows", "--- Original message", "copy of the original message",
+	"original message is attached", "attached is the original message",
 	"Below is a copy", "Message headers follow", "original message headers",
 	"Original mail as follows", "original mail info",
 	"Content-Type: message/", "Received: from", "Return-Path:",
