@@ -65,8 +65,12 @@ static int load_layer(bw_rules *rules, size_t k, const char *source)
 	for (i = 0; i < k; i++)
 		extra[i] = &rules->layers[i];
 	is_db = bw_rset__is_db(source);
-	if (is_db < 0)
-		rc = bw_error__set(BW_ERULES, "rule overlay %s", bw_error_message());
+	if (is_db < 0) {
+		char msg[512];
+
+		snprintf(msg, sizeof(msg), "%s", bw_error_message());
+		rc = bw_error__set(BW_ERULES, "rule overlay %s", msg);
+	}
 	else if (is_db)
 		rc = bw_rset__read_db(&rules->layers[k], source);
 	else

@@ -227,7 +227,7 @@ int bw_rset__read_db(bw_rset *s, const char *path)
 		return bw_error__set(BW_ERULES, "%s: rule database is not a regular file", path);
 	rc = bw_rset__is_db(path);
 	if (rc < 0)
-		return bw_error__set(BW_ERULES, "%s", bw_error_message());
+		return bw_error__set(BW_ERULES, "%s: cannot read the rule database", path);
 	if (rc == 0)
 		return bw_error__set(BW_ERULES, "%s: not a SQLite database", path);
 	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {

@@ -352,6 +352,34 @@ static void test_parse_errors(void)
 		CHECK(strstr(bw_error_message(), "dupb.rules:2: rule same is already defined at") != NULL);
 		CHECK(strstr(bw_error_message(), "dupa.rules:2") != NULL);
 	}
+	/* CRLF line ends, a UTF-8 BOM, and a capture longer than the result buffer */
+	{
+		const char *p = path_in(work, "crlf.rules");
+		const char *t = "\xEF\xBB\xBF# crlf\r\n[rule crlf.x]\r\ntext = (?<code>X+)\r\n"
+		                "reason = blocked\r\nexplain = one\r\n  two\r\nexample = 550 XX\r\n";
+		const char *ov[1];
+		bw_rules *r;
+		bw_match_result res;
+		char longx[200];
+
+		write_file(p, t, strlen(t));
+		ov[0] = p;
+		r = open_with("", ov, 1);
+		CHECK(r != NULL);
+		if (r) {
+			const bw_rule *rule = bw_rules_find(r, "crlf.x");
+
+			CHECK_STR(bw_rule_get(rule, BW_RULE_REASON), "blocked");
+			CHECK_STR(bw_rule_get(rule, BW_RULE_EXPLANATION), "one two");
+			CHECK_STR(bw_rule_example(rule, 0), "550 XX");
+			CHECK(bw_rule_line(rule) == 2);
+			memset(longx, 'X', sizeof(longx) - 1);
+			longx[sizeof(longx) - 1] = '\0';
+			CHECK_STR(win(r, longx, NULL, NULL, NULL, NULL, &res), "crlf.x");
+			CHECK(strlen(res.provider_code) == sizeof(res.provider_code) - 1);
+			bw_rules_free(r);
+		}
+	}
 	/* a missing source */
 	CHECK(compile_one(path_in(work, "bad.db"), path_in(work, "no-such.rules")) == BW_EIO);
 }
