@@ -23,6 +23,11 @@ static bool reply_code_at(const char *t, size_t i)
 		    b == ':' || b == '$' || b == ',' || b == '%')
 			return false;
 	}
+	/* A success code is only taken as a reply with text after it ("250 OK",
+	 * "250 2.1.5 Ok"),
+	 * not a bare number such as a program's exit status. */
+	if (p[0] == '2' && !((p[3] == ' ' || p[3] == '-') && bw_isalnum(p[4])))
+		return false;
 	switch (p[3]) {
 	case '\0': case ' ': case '\t': case '\n': case '-': case ')': case ']': case ',':
 	case ';': case '"':
@@ -101,13 +106,18 @@ static void scan_codes(const char *t, bw_smtp_evidence *ev)
 			}
 		}
 		if ((n = status_at(t, i))) {
+			size_t k = i;
 			score = 1;
-			if (i >= 4 && reply_code_at(t, i - 4) && t[i - 4] == t[i])
+			/* "550 5.1.1", "550-5.1.1", "550-'5.2.2", "550 #5.1.1" */
+			while (k > 0 && i - k < 3 && strchr(" -'\"#", t[k - 1]))
+				k--;
+			if (k >= 3 && k < i && reply_code_at(t, k - 3) && t[k - 3] == t[i])
 				score = 3;
 			else if (i > 0 && (t[i - 1] == '#' || t[i - 1] == '('))
 				score = 2;
 			if (score > best_status) {
 				best_status = score;
+				ev->status_paired = score >= 3;
 				status = t + i;
 				best_status_len = n;
 			}
@@ -237,8 +247,10 @@ void bw_evidence__complete(bw_recipient *rc)
 		if (!status) {
 			bw_recipient__set(rc, BW_RCPT_STATUS, ev.status);
 			bw_recipient__evidence(rc, "status %s from the diagnostic text", ev.status);
-		} else if (generic_status(status) && !generic_status(ev.status) && ev.status[0] == status[0]) {
-			bw_recipient__evidence(rc, "status %s from the diagnostic text replaces %s", ev.status, status);
+		} else if (strcmp(status, ev.status) != 0 &&
+		           ((ev.status_paired && !generic_status(ev.status)) ||
+		            (generic_status(status) && !generic_status(ev.status) && ev.status[0] == status[0]))) {
+			bw_recipient__evidence(rc, "status %s from the remote server's reply replaces %s", ev.status, status);
 			bw_recipient__set(rc, BW_RCPT_STATUS, ev.status);
 		}
 	}

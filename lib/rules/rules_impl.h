@@ -22,6 +22,11 @@ struct bw_rule {
 	pcre2_code *re;             /* compiled `text`, or NULL */
 	char *evidence;             /* "provider x; text /.../; status 5.7.*" */
 	const char *provider_name;  /* display name of src->provider, or "" */
+	/* A rule without a provider condition that lives in a file defining
+	 * exactly one provider: that provider's name (else NULL).  When the
+	 * rule captures a provider code and the remote host named no provider,
+	 * the code itself identifies the provider. */
+	const char *file_provider_name;
 };
 
 struct bw_rules {

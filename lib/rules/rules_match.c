@@ -10,6 +10,7 @@
  */
 #include <limits.h>
 #include <stdio.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -143,6 +144,7 @@ static char *make_evidence(const bw_rset_rule *r)
 int bw_rules__compile(bw_rules *rules, const bw_rules_options *opts)
 {
 	size_t i;
+	bool no_jit;
 
 	rules->mctx = pcre2_match_context_create(NULL);
 	if (!rules->mctx)
@@ -157,11 +159,23 @@ int bw_rules__compile(bw_rules *rules, const bw_rules_options *opts)
 		? (opts->heap_limit_kib > UINT32_MAX ? UINT32_MAX : opts->heap_limit_kib)
 		: DEFAULT_HEAP_LIMIT_KIB));
 	rules->max_pairs = 1;
+	no_jit = getenv("BOUNCEWHY_NO_JIT") && *getenv("BOUNCEWHY_NO_JIT");
 	for (i = 0; i < rules->n_rules; i++) {
 		struct bw_rule *r = &rules->rules[i];
 		const bw_rset_provider *p = bw_rules__provider_by_id(rules, r->src->provider);
 
 		r->provider_name = p ? p->name : "";
+		r->file_provider_name = NULL;
+		if (!r->src->provider) {
+			size_t k, found = 0;
+			for (k = 0; k < rules->n_prov; k++)
+				if (rules->prov[k]->file && strcmp(rules->prov[k]->file, r->src->file) == 0) {
+					r->file_provider_name = rules->prov[k]->name;
+					found++;
+				}
+			if (found != 1)
+				r->file_provider_name = NULL;
+		}
 		r->evidence = make_evidence(r->src);
 		if (!r->evidence)
 			return bw_error__set(BW_ENOMEM, "out of memory");
@@ -178,7 +192,11 @@ int bw_rules__compile(bw_rules *rules, const bw_rules_options *opts)
 					"%s:%u: rule %s: text: pattern does not compile at offset %zu: %s",
 					r->src->file, r->src->line, r->src->id, (size_t)off, (char *)msg);
 			}
-			(void)pcre2_jit_compile(r->re, PCRE2_JIT_COMPLETE); /* falls back to the interpreter */
+			/* JIT unless BOUNCEWHY_NO_JIT is set (memory checkers such as
+			 * valgrind cannot follow JIT code's wide reads); without JIT
+			 * PCRE2 interprets the same pattern. */
+			if (!no_jit)
+				(void)pcre2_jit_compile(r->re, PCRE2_JIT_COMPLETE);
 			pcre2_pattern_info(r->re, PCRE2_INFO_CAPTURECOUNT, &pairs);
 			if (pairs + 1 > rules->max_pairs)
 				rules->max_pairs = pairs + 1;
@@ -322,6 +340,8 @@ int bw_rules__match(const bw_rules *rules, const bw_match_input *in, bw_match_re
 		if (r->re) {
 			copy_capture(md, "code", res->provider_code, sizeof(res->provider_code));
 			copy_capture(md, "tag", res->server_tag, sizeof(res->server_tag));
+			if (!prov && res->provider_code[0] && r->file_provider_name)
+				res->provider = r->file_provider_name;
 		}
 		pcre2_match_data_free(md);
 		return 1;
