@@ -23,9 +23,10 @@ static bool reply_code_at(const char *t, size_t i)
 		    b == ':' || b == '$' || b == ',' || b == '%')
 			return false;
 	}
-	/* A success code is only taken as a reply with text after it ("250 OK"),
+	/* A success code is only taken as a reply with text after it ("250 OK",
+	 * "250 2.1.5 Ok"),
 	 * not a bare number such as a program's exit status. */
-	if (p[0] == '2' && !((p[3] == ' ' || p[3] == '-') && bw_isalpha(p[4])))
+	if (p[0] == '2' && !((p[3] == ' ' || p[3] == '-') && bw_isalnum(p[4])))
 		return false;
 	switch (p[3]) {
 	case '\0': case ' ': case '\t': case '\n': case '-': case ')': case ']': case ',':

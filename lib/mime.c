@@ -456,8 +456,62 @@ static int build_view(bw_msg *m, GMimeMessage *msg, const bw_parse_options *opts
 	return BW_OK;
 }
 
+/* Is line[0..n) a Content-Type parameter that lost its folding white space
+ * ("boundary=\"x\"" at the start of a line)? */
+static bool bare_parameter(const char *line, size_t n)
+{
+	static const char *const names[] = { "boundary=", "charset=", "report-type=", "name=", "type=" };
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (n > strlen(names[i]) && bw_strncasecmp(line, names[i], strlen(names[i])) == 0)
+			return true;
+	return false;
+}
+
+/* Some servers break a Content-Type header across lines without indenting
+ * the continuation, so the boundary is lost and the multipart unreadable.
+ * Returns a repaired copy (continuations indented), or NULL when nothing
+ * needed repair.  Only a line that follows a line ending in ';' and starts
+ * with a known parameter name is touched. */
+static char *repair_unfolded_parameters(const char *buf, size_t len, size_t *out_len)
+{
+	bw_buf b = BW_BUF_INIT;
+	size_t i = 0, from = 0;
+	bool changed = false;
+
+	while (i < len) {
+		const char *nl = memchr(buf + i, '\n', len - i);
+		size_t next;
+		if (!nl)
+			break;
+		next = (size_t)(nl - buf) + 1;
+		if (next < len && nl > buf + i) {
+			const char *e = nl;
+			while (e > buf + i && (e[-1] == ' ' || e[-1] == '\t'))
+				e--;
+			if (e > buf + i && e[-1] == ';' && bare_parameter(buf + next, len - next)) {
+				bw_buf__put(&b, buf + from, next - from);
+				bw_buf__putc(&b, '\t');
+				from = next;
+				changed = true;
+			}
+		}
+		i = next;
+	}
+	if (!changed) {
+		bw_buf__free(&b);
+		return NULL;
+	}
+	bw_buf__put(&b, buf + from, len - from);
+	*out_len = b.len;
+	return bw_buf__detach(&b);
+}
+
 int bw_msg__parse(bw_msg *out, const char *buf, size_t len, const bw_parse_options *opts)
 {
+	char *repaired = NULL;
+	size_t rlen = 0;
 	GMimeStream *stream;
 	GMimeParser *parser;
 	GMimeParserOptions *po;
@@ -467,7 +521,13 @@ int bw_msg__parse(bw_msg *out, const char *buf, size_t len, const bw_parse_optio
 	memset(out, 0, sizeof(*out));
 	pthread_once(&gmime_once, gmime_init_once);
 
+	if ((repaired = repair_unfolded_parameters(buf, len, &rlen))) {
+		buf = repaired;
+		len = rlen;
+		bw_strlist__push(&out->warnings, "a Content-Type parameter on an unindented line: read as a continuation");
+	}
 	stream = g_mime_stream_mem_new_with_buffer(buf, len);
+	free(repaired);
 	parser = g_mime_parser_new_with_stream(stream);
 	g_object_unref(stream);
 	po = g_mime_parser_options_new();

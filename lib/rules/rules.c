@@ -118,6 +118,10 @@ static int rule_cmp(const void *a, const void *b)
 		return rx < ry ? -1 : 1;
 	if (x->src->tier != y->src->tier)
 		return x->src->tier < y->src->tier ? -1 : 1;
+	/* Among provider rules, those that require the recipient's provider
+	 * come before those whose text alone is specific. */
+	if (!x->src->provider != !y->src->provider)
+		return x->src->provider ? -1 : 1;
 	if (x->src->priority != y->src->priority)
 		return x->src->priority > y->src->priority ? -1 : 1;
 	if (x->seq != y->seq)

@@ -213,7 +213,7 @@ const char *bw_rset__check_value(const char *key, const char *value)
 		return (strcmp(value, "recipient") == 0 || strcmp(value, "sender") == 0 ||
 		        strcmp(value, "receiver") == 0 || strcmp(value, "transit") == 0)
 		       ? NULL : "fault must be recipient, sender, receiver or transit";
-	if (strcmp(key, "permanent") == 0 || strcmp(key, "hard") == 0)
+	if (strcmp(key, "permanent") == 0 || strcmp(key, "hard") == 0 || strcmp(key, "specific") == 0)
 		return (strcmp(value, "yes") == 0 || strcmp(value, "no") == 0)
 		       ? NULL : "value must be yes or no";
 	if (strcmp(key, "priority") == 0) {
@@ -361,7 +361,19 @@ int bw_rset__validate(bw_rset *s, const bw_rset *const *extra, size_t n_extra)
 				return bw_error__set(BW_ERULES,
 					"%s:%u: rule %s is already defined at %s:%u",
 					r->file, r->line, r->id, s->rule[j].file, s->rule[j].line);
-		r->tier = bw_rset__tier(r);
+		/* A rule stored as a provider rule (`specific = yes` in its
+		 * source) stays one. */
+		if (!(r->tier == 1 && bw_rset__tier(r) == 2))
+			r->tier = bw_rset__tier(r);
+		/* A provider's own wording counts as a provider rule even when it
+		 * does not require the provider's host (its text is unique to
+		 * it): a rule that captures a provider code, or that lives in a
+		 * file defining a provider. */
+		if (r->tier == 2 && strstr(r->text, "(?<code>"))
+			r->tier = 1;
+		for (j = 0; r->tier == 2 && j < s->n_prov; j++)
+			if (s->prov[j].file && r->file && strcmp(s->prov[j].file, r->file) == 0)
+				r->tier = 1;
 	}
 	return BW_OK;
 }

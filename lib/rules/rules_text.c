@@ -9,6 +9,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -48,7 +49,7 @@ static const char *const provider_keys[] = { "name", "domains", "hosts", "url", 
 static const char *const rule_keys[] = {
 	"provider", "text", "status", "reply", "command", "format", "action",
 	"reason", "fault", "permanent", "hard", "explain", "remedy", "ref",
-	"example", "priority", NULL
+	"example", "priority", "specific", NULL
 };
 
 static int key_known(const char *const *keys, const char *key)
@@ -148,6 +149,7 @@ static int apply_rule(bw_rset *s, const char *file, section *sec)
 	char buf[256];
 	size_t i;
 	int rc = BW_OK;
+	bool specific = false;
 
 	if (!r)
 		return bw_error__set(BW_ENOMEM, "out of memory");
@@ -192,6 +194,8 @@ static int apply_rule(bw_rset *s, const char *file, section *sec)
 			r->hard = strcmp(v, "yes") == 0;
 		else if (strcmp(e->key, "priority") == 0)
 			r->priority = atoi(v);
+		else if (strcmp(e->key, "specific") == 0)
+			specific = strcmp(v, "yes") == 0;
 		else if (strcmp(e->key, "remedy") == 0)
 			rc = bw_rstrv__push(&r->remedies, v);
 		else if (strcmp(e->key, "ref") == 0)
@@ -207,6 +211,8 @@ static int apply_rule(bw_rset *s, const char *file, section *sec)
 		return bw_error__set(BW_ERULES, "%s:%u: rule %s: a rule needs at least one condition",
 		                     file, sec->line, sec->id);
 	r->tier = bw_rset__tier(r);
+	if (specific && r->tier == 2)
+		r->tier = 1;
 	return rc;
 }
 
