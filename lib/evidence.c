@@ -180,10 +180,12 @@ static bool host_ip_at(const char *t, bw_smtp_evidence *ev)
 	s = n;
 	while (t[s] == ' ')
 		s++;
-	if (t[s] == '[') {
-		for (k = s + 1; t[k] && t[k] != ']' && ip_char((unsigned char)t[k]) && k - s < sizeof(ev->ip) - 1; k++)
+	/* "name[ip]", "name [ip]", or "name (ip)" */
+	if (t[s] == '[' || (t[s] == '(' && bw_isdigit((unsigned char)t[s + 1]))) {
+		char close = t[s] == '[' ? ']' : ')';
+		for (k = s + 1; t[k] && t[k] != close && ip_char((unsigned char)t[k]) && k - s < sizeof(ev->ip) - 1; k++)
 			;
-		if (t[k] == ']' && k > s + 1) {
+		if (t[k] == close && k > s + 1) {
 			const char *ip = t + s + 1;
 			size_t iplen = k - s - 1;
 			if (iplen > 5 && bw_strncasecmp(ip, "IPv6:", 5) == 0)
@@ -201,7 +203,7 @@ static bool host_ip_at(const char *t, bw_smtp_evidence *ev)
 
 static void scan_host(const char *t, bw_smtp_evidence *ev)
 {
-	static const char *const lead[] = { "host ", "connect to ", "remote host ", "mx " };
+	static const char *const lead[] = { "host ", "host: ", "connect to ", "remote host ", "mx " };
 	size_t i;
 
 	for (i = 0; i < sizeof(lead) / sizeof(lead[0]); i++) {

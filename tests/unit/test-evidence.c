@@ -43,6 +43,11 @@ int main(void)
 	CHECK_STR(ev.reply_code, "421");
 	CHECK_STR(ev.status, "4.7.0");
 
+	scan("SMTP error from remote server for TEXT command, host: smtp-in.example.fr (192.0.2.65) reason: 550 5.2.0 Mail rejected", &ev);
+	CHECK_STR(ev.host, "smtp-in.example.fr");
+	CHECK_STR(ev.ip, "192.0.2.65");
+	CHECK_STR(ev.reply_code, "550");
+
 	scan("in reply to end of DATA command", &ev);
 	CHECK_STR(ev.command, "DATA");
 
