@@ -13,6 +13,7 @@ extern const bw_decoder bw_decoder_rfc3464;
 extern const bw_decoder bw_decoder_arf;
 extern const bw_decoder bw_decoder_rfc3834;
 extern const bw_decoder bw_decoder_apachejames;
+extern const bw_decoder bw_decoder_dsnnotice;
 extern const bw_decoder bw_decoder_exchange2003;
 extern const bw_decoder bw_decoder_exchange2007;
 extern const bw_decoder bw_decoder_office365;
@@ -51,6 +52,7 @@ static const bw_decoder *const decoders[] = {
 	&bw_decoder_rfc3464,
 	&bw_decoder_rfc3834,
 	&bw_decoder_apachejames,
+	&bw_decoder_dsnnotice,
 	&bw_decoder_exchange2003,
 	&bw_decoder_exchange2007,
 	&bw_decoder_office365,
