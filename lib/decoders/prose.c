@@ -39,7 +39,9 @@ static int sniff(const bw_msg *m)
 	for (i = 0; i < sizeof(subjects) / sizeof(subjects[0]); i++)
 		if (bw_sniff__subject_starts(m, subjects[i]))
 			return 1;
-	if (strcmp(m->content_type, "multipart/report") == 0 && !m->dsn.n && !m->feedback)
+	/* A read receipt (report-type disposition-notification) is no bounce. */
+	if (strcmp(m->content_type, "multipart/report") == 0 && !m->dsn.n && !m->feedback &&
+	    strcmp(m->report_type, "disposition-notification") != 0)
 		return 1;
 	return 0;
 }
