@@ -122,7 +122,8 @@ static void print_text(cli_ctx *c, const char *source, long index, const bw_repo
 		const char *ip = bw_recipient_get(rc, BW_RCPT_REMOTE_IP);
 		const char *fault = bw_recipient_get(rc, BW_RCPT_FAULT);
 
-		printf("\n  %s: %s.\n", *who ? who : "(address unknown)", headline(reason));
+		printf("\n  %s: %s.\n", *who ? who : (bw_report_kind(r) == BW_KIND_REPLY ? "this reply" : "(address unknown)"),
+		       headline(reason));
 		printf("    reason %s, %s", reason, bw_recipient_permanent(rc) ? "permanent" : "temporary");
 		if (*fault)
 			printf(", cause on the %s side", fault);

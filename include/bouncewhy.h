@@ -143,6 +143,111 @@ BW_EXTERN(const char *) bw_rules_path(const bw_rules *rules);
 BW_EXTERN(const char *) bw_rules_meta(const bw_rules *rules, const char *key);
 
 /* ------------------------------------------------------------------ */
+/* Rule tooling                                                         */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Compiling, inspecting and self-testing rule sets.  The text format and the
+ * precedence are described in doc/rules-format.md.
+ *
+ * Setting bw_rules_options.path to "" opens no base database: only the
+ * overlays are loaded (bw_rules_path() then returns "").
+ */
+
+/**
+ * Compiles rule text into a database that bw_rules_open() can load.
+ *
+ * @param out_db   the database to write; replaced atomically.  The same
+ *                 sources always give a byte-identical file.
+ * @param sources  .rules files, or directories scanned recursively for
+ *                 *.rules; all files are read in the order of their recorded
+ *                 path (a file given directly is recorded as given; a file
+ *                 found in directory D as basename(D)/relative/path).
+ * @param n        number of sources
+ * @return BW_OK; BW_ERULES for a syntax or validation error (the message
+ *         names file:line); BW_EIO; BW_EINVALID; BW_ENOMEM.
+ */
+BW_EXTERN(int) bw_rules_compile(const char *out_db, const char *const *sources, size_t n);
+
+/** One rule of a rule set.  Borrowed from its bw_rules. */
+typedef struct bw_rule bw_rule;
+
+/**
+ * The i-th rule in precedence order (the order in which rules are tried),
+ * or NULL when i >= bw_rules_count().  Borrowed from `rules`.
+ */
+BW_EXTERN(const bw_rule *) bw_rules_at(const bw_rules *rules, size_t i);
+
+/**
+ * The rule with this id, or NULL.  When an overlay reuses an id, the one
+ * that takes precedence is returned.  Borrowed from `rules`.
+ */
+BW_EXTERN(const bw_rule *) bw_rules_find(const bw_rules *rules, const char *id);
+
+/** String fields of a rule. */
+typedef enum bw_rule_field {
+	BW_RULE_ID = 0,
+	BW_RULE_FILE,           /**< source file ("rules/providers/microsoft.rules") */
+	BW_RULE_REASON,         /**< the reason name */
+	BW_RULE_FAULT,          /**< recipient, sender, receiver, transit or "" */
+	BW_RULE_PERMANENT,      /**< "yes", "no" or "" (rule does not say) */
+	BW_RULE_HARD,           /**< "yes", "no" or "" */
+	BW_RULE_PROVIDER,       /**< provider id of the provider condition, or "" */
+	BW_RULE_PROVIDER_NAME,  /**< that provider's display name, or "" */
+	BW_RULE_TEXT,           /**< the PCRE2 pattern, or "" */
+	BW_RULE_STATUS,         /**< status condition ("5.7.1 5.7.*"), or "" */
+	BW_RULE_REPLY,          /**< reply condition ("550 5*"), or "" */
+	BW_RULE_COMMAND,        /**< command condition, or "" */
+	BW_RULE_FORMAT,         /**< decoder-name condition, or "" */
+	BW_RULE_ACTION,         /**< DSN action condition, or "" */
+	BW_RULE_EXPLANATION,    /**< plain-words explanation, or "" */
+	BW_RULE_CONDITIONS,     /**< all conditions on one line (the evidence text) */
+	BW_RULE_FIELD_COUNT
+} bw_rule_field;
+
+/** A rule's string field, "" when absent or out of range.  Borrowed. */
+BW_EXTERN(const char *) bw_rule_get(const bw_rule *rule, bw_rule_field field);
+
+/** The name of a rule field ("provider_name"), or "" if out of range. */
+BW_EXTERN(const char *) bw_rule_field_name(bw_rule_field field);
+
+/** Line of the [rule] header in its source file. */
+BW_EXTERN(unsigned int) bw_rule_line(const bw_rule *rule);
+
+/** Precedence tier: 0 overlay, 1 provider, 2 text, 3 status, 4 reply/other. */
+BW_EXTERN(int) bw_rule_tier(const bw_rule *rule);
+
+/** The rule's priority within its tier (higher wins; default 0). */
+BW_EXTERN(int) bw_rule_priority(const bw_rule *rule);
+
+/** Which layer defined the rule: 0 the base database, 1.. the overlays. */
+BW_EXTERN(size_t) bw_rule_layer(const bw_rule *rule);
+
+/** Remedies, references and examples of a rule, in source order.  The
+ *  item accessors return NULL when i is out of range.  Borrowed. */
+BW_EXTERN(size_t) bw_rule_remedy_count(const bw_rule *rule);
+BW_EXTERN(const char *) bw_rule_remedy(const bw_rule *rule, size_t i);
+BW_EXTERN(size_t) bw_rule_reference_count(const bw_rule *rule);
+BW_EXTERN(const char *) bw_rule_reference(const bw_rule *rule, size_t i);
+BW_EXTERN(size_t) bw_rule_example_count(const bw_rule *rule);
+BW_EXTERN(const char *) bw_rule_example(const bw_rule *rule, size_t i);
+
+/**
+ * Self-tests a rule set.  Patterns, reasons and provider ids are already
+ * verified by bw_rules_open(); this adds what needs the whole set: every
+ * rule has at least one example, every example is won by its own rule when
+ * classified as a bare reply (see doc/rules-format.md, "Self-test"), and
+ * every provider can be detected (has hosts or domains).
+ *
+ * @param out    receives the report, one line per failure and a summary
+ *               line; free it with bw_free().  Set even when checks fail.
+ * @param rules  the rule set
+ * @return BW_OK when everything passed, BW_ERULES when something failed,
+ *         BW_EINVALID, BW_ENOMEM.
+ */
+BW_EXTERN(int) bw_rules_check(char **out, const bw_rules *rules);
+
+/* ------------------------------------------------------------------ */
 /* Parsing                                                              */
 /* ------------------------------------------------------------------ */
 

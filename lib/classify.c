@@ -7,6 +7,7 @@
  * below, which read RFC 3463 subject.detail codes and RFC 5321 reply codes
  * for what they mean.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -99,7 +100,9 @@ static int decide_permanent(const bw_recipient *rc)
 		return status[0] == '5';
 	if (reply)
 		return reply[0] == '5';
-	return action && strcmp(action, "failed") == 0;
+	/* A failure report that gives no code at all ("The recipient name is
+	 * not recognized"): the report itself says delivery failed. */
+	return 1;
 }
 
 static void copy_list(bw_strlist *dst, const char *const *v, size_t n)
@@ -188,8 +191,15 @@ int bw_classify__recipient(const bw_rules *rules, bw_recipient *rc)
 	if (rc->permanent < 0)
 		rc->permanent = decide_permanent(rc);
 	if (rc->hard_bounce < 0) {
+		/* An address-level reason makes a hard bounce even when the
+		 * server answered with a temporary code ("450 4.1.1 User
+		 * unknown"), unless the delivery is still being retried; a
+		 * reason that depends on permanence (notaccept) needs a
+		 * permanent failure. */
+		const char *action = bw_recipient__get(rc, BW_RCPT_ACTION);
+		bool retrying = action && strcmp(action, "delayed") == 0;
 		hard = bw_reason__hard(reason);
-		rc->hard_bounce = hard > 0 ? rc->permanent : (hard < 0 ? rc->permanent : 0);
+		rc->hard_bounce = hard > 0 ? !retrying : (hard < 0 ? rc->permanent : 0);
 	}
 	if (!bw_recipient__get(rc, BW_RCPT_FAULT)) {
 		static const struct { const char *reason, *fault; } faults[] = {

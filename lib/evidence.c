@@ -23,6 +23,11 @@ static bool reply_code_at(const char *t, size_t i)
 		    b == ':' || b == '$' || b == ',' || b == '%')
 			return false;
 	}
+	/* A success code is only taken as a reply with text after it ("250 OK",
+	 * "250 2.1.5 Ok"),
+	 * not a bare number such as a program's exit status. */
+	if (p[0] == '2' && !((p[3] == ' ' || p[3] == '-') && bw_isalnum(p[4])))
+		return false;
 	switch (p[3]) {
 	case '\0': case ' ': case '\t': case '\n': case '-': case ')': case ']': case ',':
 	case ';': case '"':
@@ -101,13 +106,18 @@ static void scan_codes(const char *t, bw_smtp_evidence *ev)
 			}
 		}
 		if ((n = status_at(t, i))) {
+			size_t k = i;
 			score = 1;
-			if (i >= 4 && reply_code_at(t, i - 4) && t[i - 4] == t[i])
+			/* "550 5.1.1", "550-5.1.1", "550-'5.2.2", "550 #5.1.1" */
+			while (k > 0 && i - k < 3 && strchr(" -'\"#", t[k - 1]))
+				k--;
+			if (k >= 3 && k < i && reply_code_at(t, k - 3) && t[k - 3] == t[i])
 				score = 3;
 			else if (i > 0 && (t[i - 1] == '#' || t[i - 1] == '('))
 				score = 2;
 			if (score > best_status) {
 				best_status = score;
+				ev->status_paired = score >= 3;
 				status = t + i;
 				best_status_len = n;
 			}
@@ -170,10 +180,12 @@ static bool host_ip_at(const char *t, bw_smtp_evidence *ev)
 	s = n;
 	while (t[s] == ' ')
 		s++;
-	if (t[s] == '[') {
-		for (k = s + 1; t[k] && t[k] != ']' && ip_char((unsigned char)t[k]) && k - s < sizeof(ev->ip) - 1; k++)
+	/* "name[ip]", "name [ip]", or "name (ip)" */
+	if (t[s] == '[' || (t[s] == '(' && bw_isdigit((unsigned char)t[s + 1]))) {
+		char close = t[s] == '[' ? ']' : ')';
+		for (k = s + 1; t[k] && t[k] != close && ip_char((unsigned char)t[k]) && k - s < sizeof(ev->ip) - 1; k++)
 			;
-		if (t[k] == ']' && k > s + 1) {
+		if (t[k] == close && k > s + 1) {
 			const char *ip = t + s + 1;
 			size_t iplen = k - s - 1;
 			if (iplen > 5 && bw_strncasecmp(ip, "IPv6:", 5) == 0)
@@ -191,7 +203,7 @@ static bool host_ip_at(const char *t, bw_smtp_evidence *ev)
 
 static void scan_host(const char *t, bw_smtp_evidence *ev)
 {
-	static const char *const lead[] = { "host ", "connect to ", "remote host ", "mx " };
+	static const char *const lead[] = { "host ", "host: ", "connect to ", "remote host ", "mx " };
 	size_t i;
 
 	for (i = 0; i < sizeof(lead) / sizeof(lead[0]); i++) {
@@ -237,8 +249,10 @@ void bw_evidence__complete(bw_recipient *rc)
 		if (!status) {
 			bw_recipient__set(rc, BW_RCPT_STATUS, ev.status);
 			bw_recipient__evidence(rc, "status %s from the diagnostic text", ev.status);
-		} else if (generic_status(status) && !generic_status(ev.status) && ev.status[0] == status[0]) {
-			bw_recipient__evidence(rc, "status %s from the diagnostic text replaces %s", ev.status, status);
+		} else if (strcmp(status, ev.status) != 0 &&
+		           ((ev.status_paired && !generic_status(ev.status)) ||
+		            (generic_status(status) && !generic_status(ev.status) && ev.status[0] == status[0]))) {
+			bw_recipient__evidence(rc, "status %s from the remote server's reply replaces %s", ev.status, status);
 			bw_recipient__set(rc, BW_RCPT_STATUS, ev.status);
 		}
 	}

@@ -15,15 +15,19 @@ typedef struct bw_smtp_evidence {
 	char command[12];       /* "RCPT" or "" */
 	char host[256];         /* "mx2.hotmail.com" or "" */
 	char ip[64];            /* "65.54.188.72" or "" */
+	int status_paired;      /* the status follows a reply code of its class ("550 5.1.1") */
 } bw_smtp_evidence;
 
 /* Scans `text` and fills `ev` with what it finds (empty strings otherwise). */
 void bw_evidence__scan(const char *text, bw_smtp_evidence *ev);
 
 /* Fills the recipient's REPLY_CODE, STATUS, SMTP_COMMAND, REMOTE_MTA and
- * REMOTE_IP from its diagnostic text where they are empty; replaces a
- * generic status (X.0.0) by a specific one of the same class found in the
- * text.  Notes what it took in the evidence chain. */
+ * REMOTE_IP from its diagnostic text where they are empty.  A status the
+ * remote server gave with its reply ("550 5.7.1 ...") replaces the one the
+ * reporting MTA put in the DSN when they differ (the DSN's is the MTA's own
+ * mapping); a generic DSN status (X.0.0) also gives way to a specific one of
+ * the same class found anywhere in the text.  Notes what it took in the
+ * evidence chain. */
 void bw_evidence__complete(bw_recipient *rc);
 
 #endif

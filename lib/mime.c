@@ -16,6 +16,7 @@
 #include "error.h"
 #include "html.h"
 #include "msg.h"
+#include "rfc2047.h"
 #include "util.h"
 
 #define DEFAULT_MAX_DEPTH 32
@@ -90,6 +91,7 @@ static size_t clip_lines(walk_ctx *c, char *text, size_t len)
 
 
 static void walk(walk_ctx *c, GMimeObject *obj, unsigned depth, int msg_depth);
+static void walk_multipart(walk_ctx *c, GMimeMultipart *mp, unsigned depth, int msg_depth);
 
 static char *content_bytes(GMimePart *part, size_t *len)
 {
@@ -115,13 +117,40 @@ static char *content_bytes(GMimePart *part, size_t *len)
 	return out;
 }
 
+/* A part labelled with a 7-bit charset (ISO-2022-JP, US-ASCII) whose
+ * bytes are 8-bit UTF-8 was re-encoded on the way (a relay converted it and
+ * kept the label): converting it "from ISO-2022-JP" would destroy it.
+ * Returns true and the bytes when that is the case. */
+static bool mislabelled_utf8(GMimePart *part, char **out, size_t *len)
+{
+	const char *cs = g_mime_object_get_content_type_parameter(GMIME_OBJECT(part), "charset");
+	char *bytes;
+	size_t n, i;
+
+	if (!cs || !(bw_startswith_ci(cs, "iso-2022-") || bw_strcasecmp(cs, "us-ascii") == 0))
+		return false;
+	if (!(bytes = content_bytes(part, &n)))
+		return false;
+	for (i = 0; i < n && !((unsigned char)bytes[i] & 0x80); i++)
+		;
+	if (i == n || !bw_text__valid_utf8(bytes, n)) {
+		free(bytes);
+		return false;
+	}
+	*out = bytes;
+	*len = n;
+	return true;
+}
+
 /* Decoded, charset-converted text of a text part, valid UTF-8. */
 static char *part_text(GMimePart *part, size_t *len)
 {
 	char *raw, *text;
 	size_t n;
 
-	if (GMIME_IS_TEXT_PART(part)) {
+	if (GMIME_IS_TEXT_PART(part) && mislabelled_utf8(part, &text, &n)) {
+		/* keep the UTF-8 bytes as they are */
+	} else if (GMIME_IS_TEXT_PART(part)) {
 		raw = g_mime_text_part_get_text(GMIME_TEXT_PART(part));
 		if (!raw)
 			return bw_strdup("");
@@ -159,12 +188,18 @@ static void copy_headers(walk_ctx *c, GMimeObject *obj, bw_kvlist *out, size_t m
 	for (i = 0; i < n && out->n < max; i++) {
 		GMimeHeader *h = g_mime_header_list_get_header_at(list, i);
 		const char *name = g_mime_header_get_name(h);
-		const char *value = g_mime_header_get_value(h);
-		char *v;
+		const char *value = g_mime_header_get_raw_value(h);
+		char *raw, *v;
 
 		if (!name)
 			continue;
-		v = bw_squeeze_dup(value ? value : "", value ? strlen(value) : 0);
+		/* Our own RFC 2047 decoding (rfc2047.c) of the unfolded raw value. */
+		raw = bw_squeeze_dup(value ? value : "", value ? strlen(value) : 0);
+		if (!raw)
+			return;
+		v = strstr(raw, "=?") ? bw_rfc2047__decode(raw) : raw;
+		if (v != raw)
+			free(raw);
 		if (!v)
 			return;
 		if (!bw_text__valid_utf8(v, strlen(v))) {
@@ -268,11 +303,85 @@ static void walk_leaf(walk_ctx *c, GMimePart *part, int msg_depth)
 	}
 }
 
+/* A multipart whose declared boundary never occurs (some MTAs write one
+ * boundary in the header and another in the body) comes back from GMime
+ * with no parts and everything in its prologue.  When the prologue has a
+ * line "--token", reparse it with that token as the boundary.  Returns
+ * whether it did. */
+static bool reparse_misdeclared(walk_ctx *c, GMimeMultipart *mp, unsigned depth, int msg_depth)
+{
+	const char *pro = g_mime_multipart_get_prologue(mp);
+	GMimeContentType *ct = g_mime_object_get_content_type(GMIME_OBJECT(mp));
+	const char *p, *eol;
+	bw_buf b = BW_BUF_INIT;
+	GMimeStream *stream;
+	GMimeParser *parser;
+	GMimeObject *obj;
+	char *text;
+	size_t tl;
+
+	if (!pro || !ct)
+		return false;
+	for (p = pro; *p; p = eol + 1) {
+		eol = strchr(p, '\n');
+		if (!eol)
+			eol = p + strlen(p);
+		if (p[0] == '-' && p[1] == '-' && eol - p > 3 && !memchr(p + 2, ' ', (size_t)(eol - p - 2)))
+			break;
+		if (!*eol)
+			return false;
+	}
+	if (!*p)
+		return false;
+	tl = (size_t)(eol - p - 2);
+	while (tl && (p[2 + tl - 1] == '\r' || p[2 + tl - 1] == '-'))
+		tl--;
+	if (!tl)
+		return false;
+	bw_buf__printf(&b, "Content-Type: %s/%s; boundary=\"", g_mime_content_type_get_media_type(ct),
+	               g_mime_content_type_get_media_subtype(ct));
+	bw_buf__put(&b, p + 2, tl);
+	bw_buf__puts(&b, "\"\n\n");
+	bw_buf__puts(&b, pro);
+	bw_buf__puts(&b, "\n");
+	if (!(text = bw_buf__detach(&b)))
+		return false;
+	stream = g_mime_stream_mem_new_with_buffer(text, strlen(text));
+	parser = g_mime_parser_new_with_stream(stream);
+	g_object_unref(stream);
+	obj = g_mime_parser_construct_part(parser, NULL);
+	g_object_unref(parser);
+	free(text);
+	if (!obj)
+		return false;
+	if (!GMIME_IS_MULTIPART(obj) || g_mime_multipart_get_count(GMIME_MULTIPART(obj)) == 0) {
+		g_object_unref(obj);
+		return false;
+	}
+	bw_strlist__push(&c->m->warnings, "the multipart boundary in the header does not occur in the body: read with the one the body uses");
+	walk_multipart(c, GMIME_MULTIPART(obj), depth, msg_depth);
+	g_object_unref(obj);
+	return true;
+}
+
 static void walk_multipart(walk_ctx *c, GMimeMultipart *mp, unsigned depth, int msg_depth)
 {
 	GMimeContentType *ct = g_mime_object_get_content_type(GMIME_OBJECT(mp));
 	int i, n = g_mime_multipart_get_count(mp);
 
+	if (n == 0) {
+		const char *pro;
+		if (reparse_misdeclared(c, mp, depth, msg_depth))
+			return;
+		/* No boundary line at all: the whole body sits in the prologue;
+		 * read it as text (decoders find inline reports there). */
+		pro = g_mime_multipart_get_prologue(mp);
+		if (msg_depth == 0 && pro && *pro) {
+			append_text(&c->body, pro, strlen(pro));
+			bw_strlist__push(&c->m->warnings, "a multipart without any boundary line: read as plain text");
+		}
+		return;
+	}
 	if (type_is(ct, "multipart", "alternative")) {
 		/* One representation: the plain one when there is one. */
 		GMimeObject *pick = NULL;
@@ -325,25 +434,31 @@ static void walk(walk_ctx *c, GMimeObject *obj, unsigned depth, int msg_depth)
 
 static void parser_warning(gint64 offset, GMimeParserWarning errcode, const gchar *item, gpointer user_data)
 {
+	static const struct { GMimeParserWarning code; const char *what; } known[] = {
+		{ GMIME_CRIT_NESTING_OVERFLOW, "MIME parts nested too deeply" },
+		{ GMIME_WARN_PART_WITHOUT_CONTENT, "a MIME part without content" },
+		{ GMIME_WARN_MALFORMED_MULTIPART, "a malformed multipart" },
+		{ GMIME_WARN_UNENCODED_8BIT_HEADER, "8-bit bytes in a header" },
+		{ GMIME_WARN_INVALID_CONTENT_TYPE, "an invalid Content-Type" },
+		{ GMIME_CRIT_INVALID_HEADER_NAME, "lines that are not valid headers (folding broken?)" },
+		{ GMIME_CRIT_CONFLICTING_HEADER, "conflicting headers" },
+	};
 	bw_msg *m = user_data;
-	char msg[256];
+	char msg[160];
+	size_t i, k;
 
-	if (m->warnings.n >= 16)
+	(void)item;
+	for (i = 0; i < sizeof(known) / sizeof(known[0]); i++) {
+		if (known[i].code != errcode)
+			continue;
+		snprintf(msg, sizeof(msg), "MIME: %s (first at byte %lld)", known[i].what, (long long)offset);
+		/* One warning per kind of problem. */
+		for (k = 0; k < m->warnings.n; k++)
+			if (strncmp(m->warnings.v[k], msg, strlen("MIME: ") + strlen(known[i].what)) == 0)
+				return;
+		if (m->warnings.n < 16)
+			bw_strlist__push(&m->warnings, msg);
 		return;
-	switch (errcode) {
-	case GMIME_CRIT_NESTING_OVERFLOW:
-	case GMIME_WARN_PART_WITHOUT_CONTENT:
-	case GMIME_WARN_MALFORMED_MULTIPART:
-	case GMIME_WARN_UNENCODED_8BIT_HEADER:
-	case GMIME_WARN_INVALID_CONTENT_TYPE:
-	case GMIME_CRIT_INVALID_HEADER_NAME:
-	case GMIME_CRIT_CONFLICTING_HEADER:
-		snprintf(msg, sizeof(msg), "MIME: problem %d at offset %lld%s%s", (int)errcode,
-		         (long long)offset, item ? ": " : "", item ? item : "");
-		bw_strlist__push(&m->warnings, msg);
-		break;
-	default:
-		break;
 	}
 }
 
@@ -434,8 +549,62 @@ static int build_view(bw_msg *m, GMimeMessage *msg, const bw_parse_options *opts
 	return BW_OK;
 }
 
+/* Is line[0..n) a Content-Type parameter that lost its folding white space
+ * ("boundary=\"x\"" at the start of a line)? */
+static bool bare_parameter(const char *line, size_t n)
+{
+	static const char *const names[] = { "boundary=", "charset=", "report-type=", "name=", "type=" };
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (n > strlen(names[i]) && bw_strncasecmp(line, names[i], strlen(names[i])) == 0)
+			return true;
+	return false;
+}
+
+/* Some servers break a Content-Type header across lines without indenting
+ * the continuation, so the boundary is lost and the multipart unreadable.
+ * Returns a repaired copy (continuations indented), or NULL when nothing
+ * needed repair.  Only a line that follows a line ending in ';' and starts
+ * with a known parameter name is touched. */
+static char *repair_unfolded_parameters(const char *buf, size_t len, size_t *out_len)
+{
+	bw_buf b = BW_BUF_INIT;
+	size_t i = 0, from = 0;
+	bool changed = false;
+
+	while (i < len) {
+		const char *nl = memchr(buf + i, '\n', len - i);
+		size_t next;
+		if (!nl)
+			break;
+		next = (size_t)(nl - buf) + 1;
+		if (next < len && nl > buf + i) {
+			const char *e = nl;
+			while (e > buf + i && (e[-1] == ' ' || e[-1] == '\t'))
+				e--;
+			if (e > buf + i && e[-1] == ';' && bare_parameter(buf + next, len - next)) {
+				bw_buf__put(&b, buf + from, next - from);
+				bw_buf__putc(&b, '\t');
+				from = next;
+				changed = true;
+			}
+		}
+		i = next;
+	}
+	if (!changed) {
+		bw_buf__free(&b);
+		return NULL;
+	}
+	bw_buf__put(&b, buf + from, len - from);
+	*out_len = b.len;
+	return bw_buf__detach(&b);
+}
+
 int bw_msg__parse(bw_msg *out, const char *buf, size_t len, const bw_parse_options *opts)
 {
+	char *repaired = NULL;
+	size_t rlen = 0;
 	GMimeStream *stream;
 	GMimeParser *parser;
 	GMimeParserOptions *po;
@@ -445,7 +614,13 @@ int bw_msg__parse(bw_msg *out, const char *buf, size_t len, const bw_parse_optio
 	memset(out, 0, sizeof(*out));
 	pthread_once(&gmime_once, gmime_init_once);
 
+	if ((repaired = repair_unfolded_parameters(buf, len, &rlen))) {
+		buf = repaired;
+		len = rlen;
+		bw_strlist__push(&out->warnings, "a Content-Type parameter on an unindented line: read as a continuation");
+	}
 	stream = g_mime_stream_mem_new_with_buffer(buf, len);
+	free(repaired);
 	parser = g_mime_parser_new_with_stream(stream);
 	g_object_unref(stream);
 	po = g_mime_parser_options_new();
@@ -486,17 +661,3 @@ void bw_msg__clear(bw_msg *m)
 	memset(m, 0, sizeof(*m));
 }
 
-char *bw_mime__decode_words(const char *value)
-{
-	char *decoded, *copy;
-
-	pthread_once(&gmime_once, gmime_init_once);
-	if (!strstr(value, "=?"))
-		return bw_strdup(value);
-	decoded = g_mime_utils_header_decode_text(NULL, value);
-	if (!decoded)
-		return bw_strdup(value);
-	copy = bw_strdup(decoded);
-	g_free(decoded);
-	return copy;
-}

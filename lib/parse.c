@@ -3,6 +3,7 @@
  * evidence -> classification -> report.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -240,8 +241,11 @@ int bw_parse_file(bw_report **out, const bw_rules *rules, const char *path, cons
 		return bw_error__set(BW_EIO, "cannot open %s: %s", path, strerror(errno));
 	err = bw_parse_fd(out, rules, fd, opts);
 	close(fd);
-	if (err == BW_EIO)
-		bw_error__set(BW_EIO, "cannot read %s: %s", path, bw_error_message());
+	if (err == BW_EIO) {
+		char why[256];
+		snprintf(why, sizeof(why), "%s", bw_error_message());
+		bw_error__set(BW_EIO, "cannot read %s: %s", path, why);
+	}
 	return err;
 }
 

@@ -51,7 +51,7 @@ typedef struct bw_match_result {
 /*
  * Finds the winning rule for one recipient.
  * Returns 1 and fills `res` when a rule matched, 0 when none did (res
- * untouched except rule_id = NULL), or a negative bw_error_code.
+ * untouched except rule_id = NULL and provider), or a negative bw_error_code.
  * The provider (from remote_mta or the recipient's domain) is reported in
  * res->provider even when the winning rule is generic.
  */

@@ -1,17 +1,62 @@
 /*
  * arf.c - RFC 5965 feedback reports (abuse complaints, feedback loops).
+ *
+ * Besides the standard multipart/report with a message/feedback-report part:
+ *  - the feedback fields in a text part (senders that build the report by
+ *    hand, or a relay that flattened the MIME structure): a line
+ *    "Feedback-Type:" followed by other RFC 5965 fields;
+ *  - Microsoft's JMRP (Hotmail/Outlook.com junk mail reporting): no
+ *    feedback fields at all, From staff@hotmail.com, Subject "complaint about
+ *    message from <ip>", the reported message attached, with the complaining
+ *    address in its X-HmXmrOriginalRecipient header.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "../addr.h"
 #include "../util.h"
-#include "decoder.h"
+#include "common.h"
+
+/* The feedback fields in the text: a line starting "Feedback-Type:" with
+ * another RFC 5965 field in the same block.  Returns its start or NULL. */
+static const char *inline_fields(const bw_msg *m)
+{
+	static const char *const others[] = { "\nUser-Agent:", "\nVersion:", "\nOriginal-Mail-From:",
+		"\nOriginal-Rcpt-To:", "\nArrival-Date:", "\nReported-Domain:", "\nSource-IP:" };
+	const char *p = m->body, *end = m->body + m->body_len;
+
+	while (p < end && (p = bw_memcasemem(p, (size_t)(end - p), "Feedback-Type:"))) {
+		if (p == m->body || p[-1] == '\n') {
+			const char *blank = bw_memcasemem(p, (size_t)(end - p), "\n\n");
+			size_t n = blank ? (size_t)(blank - p) + 1 : (size_t)(end - p);
+			if (bw_text__find_any(p, n, others, sizeof(others) / sizeof(others[0]), NULL))
+				return p;
+		}
+		p += 14;
+	}
+	return NULL;
+}
+
+static bool jmrp(const bw_msg *m)
+{
+	if (!m->has_original)
+		return false;
+	if (bw_kvlist__get(&m->orig_headers, "X-HmXmrOriginalRecipient"))
+		return true;
+	return bw_sniff__header_has(m, "From", "staff@hotmail.com") &&
+	       bw_sniff__subject_starts(m, "complaint about message from");
+}
 
 static int sniff(const bw_msg *m)
 {
 	if (m->feedback)
 		return 90;
+	if (m->dsn.n)
+		return 0;
+	if (jmrp(m))
+		return 70;
+	if (inline_fields(m))
+		return 60;
 	return 0;
 }
 
@@ -38,12 +83,29 @@ static bool add(bw_report *r, const char *address, const char *type)
 static int decode(const bw_msg *m, bw_report *r)
 {
 	bw_kvlist f = { 0 };
-	const char *type, *to;
+	const char *type, *to, *text;
 	size_t i;
 	int n = 0;
 	char lower[32];
 
-	bw_headers__parse(m->feedback, strlen(m->feedback), &f);
+	if (m->feedback) {
+		bw_headers__parse(m->feedback, strlen(m->feedback), &f);
+	} else if ((text = inline_fields(m))) {
+		bw_headers__parse(text, m->body_len - (size_t)(text - m->body), &f);
+	} else {
+		/* JMRP: junk reports; the complaining user is in the original */
+		type = "abuse";
+		bw_report__set(r, BW_REPORT_FEEDBACK_TYPE, type);
+		if ((to = bw_kvlist__get(&m->orig_headers, "X-HmXmrOriginalRecipient")))
+			n += add(r, to, type);
+		else if ((to = bw_kvlist__get(&m->orig_headers, "To")))
+			n += add(r, to, type);
+		if (n > 0) {
+			r->kind = BW_KIND_FEEDBACK;
+			r->kind_set = true;
+		}
+		return n;
+	}
 	type = bw_kvlist__get(&f, "Feedback-Type");
 	if (type) {
 		for (i = 0; type[i] && i < sizeof(lower) - 1 && !bw_isspace((unsigned char)type[i]); i++)

@@ -46,11 +46,75 @@ void bw_decoders__append_diag(bw_recipient *rc, const char *text, size_t len);
  * or NULL. */
 bw_recipient *bw_decoders__find(bw_report *r, size_t first, const char *address);
 
-/* Sniffing: does the header (case-insensitive name) contain `needle`
+/* Relays that wrap the remote server's reply in their own ("554 4.4.7 Message
+ * expired ... <421 4.4.2 Connection timed out>", "5.1.0 - Unknown address
+ * error 550-'5.2.2 ... Mailbox Full'"): when the diagnostic holds more than
+ * one reply code or status code, sets REPLY_CODE and STATUS from the last
+ * of each (the innermost, the remote server's own).  Returns true if it set
+ * anything. */
+bool bw_decoders__use_inner_reply(bw_recipient *rc);
+
+/* Sniffing: does a header of that (case-insensitive) name contain `needle`
  * (case-insensitive)?  Does the subject start with `prefix` (after "Fwd:"/
  * "Fw:" prefixes)?  Does the body contain `needle`? */
 bool bw_sniff__header_has(const bw_msg *m, const char *name, const char *needle);
 bool bw_sniff__subject_starts(const bw_msg *m, const char *prefix);
 bool bw_sniff__body_has(const bw_msg *m, const char *needle);
 
+/* When s[0..len) holds nothing but one address (white space, "<>", quotes,
+ * a "mailto:"/"rfc822;" prefix and a trailing ':' or ',' allowed), that
+ * address normalised; otherwise NULL.  Caller frees. */
+char *bw_text__address_line(const char *s, size_t len);
+
+/* s[0..len) without leading and trailing white space: *out_len receives the
+ * new length, the new start is returned. */
+const char *bw_text__trim(const char *s, size_t len, size_t *out_len);
+
+/* Does s[0..len) start with `prefix` (case-insensitive)? */
+bool bw_text__starts(const char *s, size_t len, const char *prefix);
+
+/* For a decoder that started from the DSN: replaces a recipient's
+ * BW_RCPT_DIAGNOSTIC with `diag` (a text found in the prose, squeezed) when
+ * it had none or a shorter one.  `diag` NULL or empty does nothing. */
+void bw_decoders__better_diag(bw_recipient *rc, const char *diag, size_t len);
+
+/* Appends one recipient per address of the X-Failed-Recipients header(s)
+ * (not already among the report's recipients), each with `diag` (may be
+ * NULL).  Returns how many were added, or BW_ENOMEM. */
+int bw_decoders__add_failed_recipients(const bw_msg *m, bw_report *r, const char *diag);
+
 #endif
+
+/* Recipient paragraphs ("<a@b.c>: text", "a@b.c:" then text, Postfix's
+ * "<a@b.c> (expanded from <x@y.z>): text"), as qmail, Postfix, OpenSMTPD and
+ * many others write them.  A paragraph starts with an address at the start of
+ * a line followed by ':' and runs to the first blank line or the next such
+ * start. */
+typedef struct bw_addr_para {
+	char *address;      /* normalised; owned */
+	char *original;     /* the "expanded from" address or NULL; owned */
+	const char *text;   /* the text after the colon, up to the paragraph end */
+	size_t len;
+} bw_addr_para;
+
+/* The next paragraph in text[*pos..len), advancing *pos past it.  false when
+ * there is none.  Free with bw_addr_para__clear. */
+bool bw_text__next_addr_para(const char *text, size_t len, size_t *pos, bw_addr_para *out);
+void bw_addr_para__clear(bw_addr_para *p);
+
+/* The offset just past the first line that contains `marker` (case-insensitive)
+ * in text[0..len), or len when absent. */
+size_t bw_text__after_line(const char *text, size_t len, const char *marker);
+
+/* Delivery-status fields quoted as text in the body (a bounce forwarded inline,
+ * or a multipart the MIME reader could not split): parses the block after each
+ * "Content-Type: message/delivery-status" line up to the next boundary line.
+ * Returns the number of recipients added. */
+int bw_decoders__inline_dsn(const bw_msg *m, bw_report *r);
+
+/* Is `addr` the bounce's own To: address or the returned original's From:
+ * (never a failed recipient)? */
+bool bw_decoders__is_own_address(const bw_msg *m, const char *addr);
+
+/* Is the header From: a mailer-daemon or postmaster address? */
+bool bw_sniff__from_daemon(const bw_msg *m);

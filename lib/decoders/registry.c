@@ -12,11 +12,79 @@
 extern const bw_decoder bw_decoder_rfc3464;
 extern const bw_decoder bw_decoder_arf;
 extern const bw_decoder bw_decoder_rfc3834;
+extern const bw_decoder bw_decoder_apachejames;
+extern const bw_decoder bw_decoder_dsnnotice;
+extern const bw_decoder bw_decoder_exchange2003;
+extern const bw_decoder bw_decoder_exchange2007;
+extern const bw_decoder bw_decoder_office365;
+extern const bw_decoder bw_decoder_outlook;
+extern const bw_decoder bw_decoder_gmail;
+extern const bw_decoder bw_decoder_googlegroups;
+extern const bw_decoder bw_decoder_yahoo;
+extern const bw_decoder bw_decoder_notes;
+extern const bw_decoder bw_decoder_domino;
+extern const bw_decoder bw_decoder_messagingserver;
+extern const bw_decoder bw_decoder_mailru;
+extern const bw_decoder bw_decoder_gmx;
+extern const bw_decoder bw_decoder_einsundeins;
+extern const bw_decoder bw_decoder_zoho;
+extern const bw_decoder bw_decoder_verizon;
+extern const bw_decoder bw_decoder_ezweb;
+extern const bw_decoder bw_decoder_kddi;
+extern const bw_decoder bw_decoder_interscanmss;
+extern const bw_decoder bw_decoder_mxlogic;
+extern const bw_decoder bw_decoder_amazonses;
+extern const bw_decoder bw_decoder_amazonworkmail;
+extern const bw_decoder bw_decoder_postfix;
+extern const bw_decoder bw_decoder_activehunter;
+extern const bw_decoder bw_decoder_fml;
+extern const bw_decoder bw_decoder_mfilter;
+extern const bw_decoder bw_decoder_imailserver;
+extern const bw_decoder bw_decoder_prose;
+extern const bw_decoder bw_decoder_sendmail;
+extern const bw_decoder bw_decoder_opensmtpd;
+extern const bw_decoder bw_decoder_dragonfly;
+extern const bw_decoder bw_decoder_qmail;
+extern const bw_decoder bw_decoder_exim;
 
 static const bw_decoder *const decoders[] = {
 	&bw_decoder_arf,
 	&bw_decoder_rfc3464,
 	&bw_decoder_rfc3834,
+	&bw_decoder_apachejames,
+	&bw_decoder_dsnnotice,
+	&bw_decoder_exchange2003,
+	&bw_decoder_exchange2007,
+	&bw_decoder_office365,
+	&bw_decoder_outlook,
+	&bw_decoder_gmail,
+	&bw_decoder_googlegroups,
+	&bw_decoder_yahoo,
+	&bw_decoder_notes,
+	&bw_decoder_domino,
+	&bw_decoder_messagingserver,
+	&bw_decoder_mailru,
+	&bw_decoder_gmx,
+	&bw_decoder_einsundeins,
+	&bw_decoder_zoho,
+	&bw_decoder_verizon,
+	&bw_decoder_ezweb,
+	&bw_decoder_kddi,
+	&bw_decoder_interscanmss,
+	&bw_decoder_mxlogic,
+	&bw_decoder_amazonses,
+	&bw_decoder_amazonworkmail,
+	&bw_decoder_postfix,
+	&bw_decoder_activehunter,
+	&bw_decoder_fml,
+	&bw_decoder_mfilter,
+	&bw_decoder_imailserver,
+	&bw_decoder_prose,
+	&bw_decoder_sendmail,
+	&bw_decoder_opensmtpd,
+	&bw_decoder_dragonfly,
+	&bw_decoder_qmail,
+	&bw_decoder_exim,
 };
 
 #define N_DECODERS (sizeof(decoders) / sizeof(decoders[0]))

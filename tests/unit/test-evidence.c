@@ -43,6 +43,11 @@ int main(void)
 	CHECK_STR(ev.reply_code, "421");
 	CHECK_STR(ev.status, "4.7.0");
 
+	scan("SMTP error from remote server for TEXT command, host: smtp-in.example.fr (192.0.2.65) reason: 550 5.2.0 Mail rejected", &ev);
+	CHECK_STR(ev.host, "smtp-in.example.fr");
+	CHECK_STR(ev.ip, "192.0.2.65");
+	CHECK_STR(ev.reply_code, "550");
+
 	scan("in reply to end of DATA command", &ev);
 	CHECK_STR(ev.command, "DATA");
 
@@ -55,10 +60,22 @@ int main(void)
 	CHECK_STR(bw_recipient_get(rc, BW_RCPT_STATUS), "5.2.2");
 	CHECK_STR(bw_recipient_get(rc, BW_RCPT_REPLY_CODE), "550");
 	CHECK(bw_recipient_evidence_count(rc) == 1);
-	/* ... but not one of another class, and a specific one stays. */
+	/* The remote server's own code, given with its reply, wins over the
+	 * reporting MTA's mapping... */
 	rc = bw_report__add_recipient(r);
 	bw_recipient__set(rc, BW_RCPT_STATUS, "5.1.1");
 	bw_recipient__set(rc, BW_RCPT_DIAGNOSTIC, "550 5.7.1 denied");
+	bw_evidence__complete(rc);
+	CHECK_STR(bw_recipient_get(rc, BW_RCPT_STATUS), "5.7.1");
+	rc = bw_report__add_recipient(r);
+	bw_recipient__set(rc, BW_RCPT_STATUS, "5.1.0");
+	bw_recipient__set(rc, BW_RCPT_DIAGNOSTIC, "5.1.0 - Unknown address error 550-'5.2.2 <a@example.jp>... Mailbox Full'");
+	bw_evidence__complete(rc);
+	CHECK_STR(bw_recipient_get(rc, BW_RCPT_STATUS), "5.2.2");
+	/* ... but a code merely mentioned in the text does not. */
+	rc = bw_report__add_recipient(r);
+	bw_recipient__set(rc, BW_RCPT_STATUS, "5.1.1");
+	bw_recipient__set(rc, BW_RCPT_DIAGNOSTIC, "user unknown (see 5.7.1 in our policy)");
 	bw_evidence__complete(rc);
 	CHECK_STR(bw_recipient_get(rc, BW_RCPT_STATUS), "5.1.1");
 	bw_report_free(r);

@@ -1,0 +1,892 @@
+/*
+ * _bouncewhy.c - the CPython extension module bouncewhy._bouncewhy.
+ *
+ * A thin layer over include/bouncewhy.h.  Reports cross into Python as the
+ * JSON text bw_report_to_json() produces (the same text the CLI prints), so
+ * the Python objects and `bouncewhy --format json` agree by construction;
+ * the pure-Python package (bouncewhy/__init__.py) builds objects from it.
+ *
+ * Types:
+ *   Rules       one bw_rules plus parse limits; immutable, shareable between
+ *               threads.  Its parse methods release the GIL.
+ *   MboxReader  one bw_mbox over a file descriptor; one thread at a time.
+ *
+ * Errors raise bouncewhy.Error subclasses chosen by bw_error_code, carrying
+ * the library's message and the attributes `code` and `code_name`.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+
+#include <string.h>
+
+#include "bouncewhy.h"
+
+/* ------------------------------------------------------------------ */
+/* Module state: the exception classes                                  */
+/* ------------------------------------------------------------------ */
+
+typedef struct {
+	PyObject *Error;
+	PyObject *ParseError;
+	PyObject *LimitError;
+	PyObject *RulesError;
+	PyObject *ReadError;
+	PyObject *InvalidInputError;
+	PyObject *NotFoundError;
+	PyObject *OutOfMemoryError;
+} module_state;
+
+static struct PyModuleDef bouncewhy_module;
+
+static module_state *state_of_module(PyObject *m)
+{
+	return (module_state *)PyModule_GetState(m);
+}
+
+/* The state of this module, found from a type defined in it. */
+static module_state *state_of_type(PyTypeObject *tp)
+{
+	PyObject *m = PyType_GetModuleByDef(tp, &bouncewhy_module);
+
+	return m ? state_of_module(m) : NULL;
+}
+
+static PyObject *error_class(module_state *st, int code)
+{
+	switch (code) {
+	case BW_EPARSE: return st->ParseError;
+	case BW_ELIMIT: return st->LimitError;
+	case BW_ERULES: return st->RulesError;
+	case BW_EIO: return st->ReadError;
+	case BW_EINVALID: return st->InvalidInputError;
+	case BW_ENOTFOUND: return st->NotFoundError;
+	case BW_ENOMEM: return st->OutOfMemoryError;
+	default: return st->Error;
+	}
+}
+
+/* Raises the exception for `code` with `message`; returns NULL. */
+static PyObject *raise_bw(module_state *st, int code, const char *message)
+{
+	PyObject *cls, *msg, *exc, *v;
+
+	if (!st)
+		return NULL;
+	if (code >= 0)
+		code = BW_ERROR;
+	cls = error_class(st, code);
+	msg = PyUnicode_DecodeUTF8(message ? message : "", (Py_ssize_t)strlen(message ? message : ""),
+	                           "replace");
+	if (!msg)
+		return NULL;
+	exc = PyObject_CallOneArg(cls, msg);
+	Py_DECREF(msg);
+	if (!exc)
+		return NULL;
+	v = PyLong_FromLong(code);
+	if (!v || PyObject_SetAttrString(exc, "code", v) < 0)
+		goto fail;
+	Py_DECREF(v);
+	v = PyUnicode_FromString(bw_error_code_name(code));
+	if (!v || PyObject_SetAttrString(exc, "code_name", v) < 0)
+		goto fail;
+	Py_DECREF(v);
+	PyErr_SetObject(cls, exc);
+	Py_DECREF(exc);
+	return NULL;
+fail:
+	Py_XDECREF(v);
+	Py_DECREF(exc);
+	return NULL;
+}
+
+/* JSON text from the library -> str.  Invalid UTF-8 (which the library may
+ * pass through from a broken message) round-trips as surrogate escapes. */
+static PyObject *json_to_str(const char *json)
+{
+	return PyUnicode_DecodeUTF8(json, (Py_ssize_t)strlen(json), "surrogateescape");
+}
+
+/* Optional str argument -> UTF-8 bytes object (new ref) or None. */
+static int opt_utf8(PyObject *obj, PyObject **out)
+{
+	if (obj == Py_None) {
+		Py_INCREF(Py_None);
+		*out = Py_None;
+		return 1;
+	}
+	if (!PyUnicode_Check(obj)) {
+		PyErr_Format(PyExc_TypeError, "expected str or None, not %.100s", Py_TYPE(obj)->tp_name);
+		return 0;
+	}
+	*out = PyUnicode_AsEncodedString(obj, "utf-8", "surrogateescape");
+	if (!*out)
+		return 0;
+	if (memchr(PyBytes_AS_STRING(*out), '\0', (size_t)PyBytes_GET_SIZE(*out))) {
+		Py_CLEAR(*out);
+		PyErr_SetString(PyExc_ValueError, "embedded NUL character");
+		return 0;
+	}
+	return 1;
+}
+
+static const char *opt_cstr(PyObject *bytes_or_none)
+{
+	return bytes_or_none == Py_None ? NULL : PyBytes_AS_STRING(bytes_or_none);
+}
+
+/* ------------------------------------------------------------------ */
+/* Rules                                                                */
+/* ------------------------------------------------------------------ */
+
+typedef struct {
+	PyObject_HEAD
+	bw_rules *rules;
+	bw_parse_options popts;
+} RulesObject;
+
+static void Rules_dealloc(RulesObject *self)
+{
+	PyTypeObject *tp = Py_TYPE(self);
+
+	bw_rules_free(self->rules);
+	tp->tp_free((PyObject *)self);
+	Py_DECREF(tp);
+}
+
+static int get_ulong(PyObject *o, const char *name, unsigned long max, unsigned long *out)
+{
+	unsigned long v;
+
+	if (o == NULL || o == Py_None) {
+		*out = 0;
+		return 0;
+	}
+	if (!PyLong_Check(o)) {
+		PyErr_Format(PyExc_TypeError, "%s must be an int", name);
+		return -1;
+	}
+	v = PyLong_AsUnsignedLong(o);
+	if (v == (unsigned long)-1 && PyErr_Occurred()) {
+		PyErr_Clear();
+		PyErr_Format(PyExc_ValueError, "%s must be a non-negative int", name);
+		return -1;
+	}
+	if (v > max) {
+		PyErr_Format(PyExc_ValueError, "%s is too large (at most %lu)", name, max);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+static int Rules_init(RulesObject *self, PyObject *args, PyObject *kwds)
+{
+	static char *kwlist[] = { "path", "overlays", "match_limit", "depth_limit", "heap_limit_kib",
+	                          "max_message_size", "max_mime_depth", "max_parts",
+	                          "max_recipients", "max_line_length", NULL };
+	PyObject *path = Py_None, *overlays = Py_None, *path_b = NULL, *seq = NULL;
+	PyObject *lim[7] = { NULL, NULL, NULL, NULL, NULL, NULL, NULL };
+	unsigned long v[7];
+	static const char *lim_names[7] = { "match_limit", "depth_limit", "heap_limit_kib",
+	                                    "max_message_size", "max_mime_depth", "max_parts",
+	                                    "max_recipients" };
+	PyObject *line_len = NULL;
+	unsigned long line_len_v;
+	PyObject **ov_b = NULL;
+	const char **ov = NULL;
+	Py_ssize_t n_ov = 0, i;
+	bw_rules_options ropts = BW_RULES_OPTIONS_INIT;
+	bw_rules *rules = NULL;
+	int rc, ret = -1;
+	const char *emsg;
+
+	if (self->rules) {
+		PyErr_SetString(PyExc_RuntimeError, "Rules objects cannot be re-initialised");
+		return -1;
+	}
+	if (!PyArg_ParseTupleAndKeywords(args, kwds, "|OO$OOOOOOOO", kwlist, &path, &overlays,
+	                                 &lim[0], &lim[1], &lim[2], &lim[3], &lim[4], &lim[5],
+	                                 &lim[6], &line_len))
+		return -1;
+	for (i = 0; i < 7; i++)
+		if (get_ulong(lim[i], lim_names[i], i == 3 ? (unsigned long)PY_SSIZE_T_MAX : 0xffffffffUL,
+		              &v[i]) < 0)
+			return -1;
+	if (get_ulong(line_len, "max_line_length", (unsigned long)PY_SSIZE_T_MAX, &line_len_v) < 0)
+		return -1;
+
+	if (path != Py_None && !PyUnicode_FSConverter(path, &path_b))
+		return -1;
+	if (overlays != Py_None) {
+		if (PyUnicode_Check(overlays) || PyBytes_Check(overlays)) {
+			PyErr_SetString(PyExc_TypeError, "overlays must be a sequence of paths, not one string");
+			goto out;
+		}
+		seq = PySequence_Fast(overlays, "overlays must be a sequence of paths");
+		if (!seq)
+			goto out;
+		n_ov = PySequence_Fast_GET_SIZE(seq);
+		ov_b = PyMem_Calloc((size_t)n_ov + 1, sizeof(*ov_b));
+		ov = PyMem_Calloc((size_t)n_ov + 1, sizeof(*ov));
+		if (!ov_b || !ov) {
+			PyErr_NoMemory();
+			goto out;
+		}
+		for (i = 0; i < n_ov; i++) {
+			if (!PyUnicode_FSConverter(PySequence_Fast_GET_ITEM(seq, i), &ov_b[i]))
+				goto out;
+			ov[i] = PyBytes_AS_STRING(ov_b[i]);
+		}
+	}
+	ropts.path = path_b ? PyBytes_AS_STRING(path_b) : NULL;
+	ropts.overlays = ov;
+	ropts.n_overlays = (size_t)n_ov;
+	ropts.match_limit = v[0];
+	ropts.depth_limit = v[1];
+	ropts.heap_limit_kib = v[2];
+
+	Py_BEGIN_ALLOW_THREADS
+	rc = bw_rules_open(&rules, &ropts);
+	emsg = bw_error_message();
+	Py_END_ALLOW_THREADS
+	if (rc < 0) {
+		raise_bw(state_of_type(Py_TYPE(self)), rc, emsg);
+		goto out;
+	}
+	self->rules = rules;
+	bw_parse_options_init(&self->popts, BW_PARSE_OPTIONS_VERSION);
+	self->popts.max_message_size = (size_t)v[3];
+	self->popts.max_mime_depth = (unsigned)v[4];
+	self->popts.max_parts = (unsigned)v[5];
+	self->popts.max_recipients = (unsigned)v[6];
+	self->popts.max_line_length = (size_t)line_len_v;
+	ret = 0;
+out:
+	for (i = 0; ov_b && i < n_ov; i++)
+		Py_XDECREF(ov_b[i]);
+	PyMem_Free(ov_b);
+	PyMem_Free(ov);
+	Py_XDECREF(seq);
+	Py_XDECREF(path_b);
+	return ret;
+}
+
+static int check_open(RulesObject *self)
+{
+	if (!self->rules) {
+		PyErr_SetString(PyExc_RuntimeError, "Rules object was not initialised");
+		return -1;
+	}
+	return 0;
+}
+
+/* What one parse call produced, gathered without the GIL. */
+typedef struct {
+	int rc;
+	const char *emsg;
+	char *json;
+} parse_result;
+
+/* Serialises (and frees) a report; runs without the GIL. */
+static void finish(parse_result *res, bw_report *r, const char *source, unsigned flags)
+{
+	if (res->rc >= 0)
+		res->rc = bw_report_to_json(&res->json, r, source, flags);
+	if (res->rc < 0)
+		res->emsg = bw_error_message();
+	bw_report_free(r);
+}
+
+static PyObject *result_to_py(PyTypeObject *tp, parse_result *res)
+{
+	PyObject *s;
+
+	if (res->rc < 0)
+		return raise_bw(state_of_type(tp), res->rc, res->emsg);
+	s = json_to_str(res->json);
+	bw_free(res->json);
+	return s;
+}
+
+#define JSON_FLAGS_DOC "flags: BW_JSON_* bits for the JSON text (default JSON_EVIDENCE).\n"
+
+PyDoc_STRVAR(Rules_parse_buffer_doc,
+"parse_buffer(data, source=None, flags=JSON_EVIDENCE) -> str\n\n"
+"Parse one message held in a bytes-like object and return the report as\n"
+"JSON text (bw_parse_buffer + bw_report_to_json).  `source`, when given,\n"
+"becomes the \"source\" member.  The GIL is released while parsing.\n"
+JSON_FLAGS_DOC);
+
+static PyObject *Rules_parse_buffer(RulesObject *self, PyObject *args, PyObject *kwds)
+{
+	static char *kwlist[] = { "data", "source", "flags", NULL };
+	Py_buffer buf;
+	PyObject *source = Py_None, *source_b = NULL, *ret;
+	unsigned int flags = BW_JSON_EVIDENCE;
+	parse_result res = { 0, NULL, NULL };
+	const char *src;
+	bw_report *r = NULL;
+
+	if (check_open(self) < 0)
+		return NULL;
+	if (!PyArg_ParseTupleAndKeywords(args, kwds, "y*|OI", kwlist, &buf, &source, &flags))
+		return NULL;
+	if (!opt_utf8(source, &source_b)) {
+		PyBuffer_Release(&buf);
+		return NULL;
+	}
+	src = opt_cstr(source_b);
+	Py_BEGIN_ALLOW_THREADS
+	res.rc = bw_parse_buffer(&r, self->rules, (const char *)buf.buf, (size_t)buf.len, &self->popts);
+	finish(&res, r, src, flags);
+	Py_END_ALLOW_THREADS
+	PyBuffer_Release(&buf);
+	ret = result_to_py(Py_TYPE(self), &res);
+	Py_DECREF(source_b);
+	return ret;
+}
+
+PyDoc_STRVAR(Rules_parse_file_doc,
+"parse_file(path, source=None, flags=JSON_EVIDENCE) -> str\n\n"
+"Parse the message in the file at `path` (str, bytes or os.PathLike) and\n"
+"return the report as JSON text.  Raises ReadError when it cannot be read.\n"
+"The GIL is released while reading and parsing.\n"
+JSON_FLAGS_DOC);
+
+static PyObject *Rules_parse_file(RulesObject *self, PyObject *args, PyObject *kwds)
+{
+	static char *kwlist[] = { "path", "source", "flags", NULL };
+	PyObject *path_b = NULL, *source = Py_None, *source_b = NULL, *ret;
+	unsigned int flags = BW_JSON_EVIDENCE;
+	parse_result res = { 0, NULL, NULL };
+	const char *src, *path;
+	bw_report *r = NULL;
+
+	if (check_open(self) < 0)
+		return NULL;
+	if (!PyArg_ParseTupleAndKeywords(args, kwds, "O&|OI", kwlist, PyUnicode_FSConverter, &path_b,
+	                                 &source, &flags))
+		return NULL;
+	if (!opt_utf8(source, &source_b)) {
+		Py_DECREF(path_b);
+		return NULL;
+	}
+	src = opt_cstr(source_b);
+	path = PyBytes_AS_STRING(path_b);
+	Py_BEGIN_ALLOW_THREADS
+	res.rc = bw_parse_file(&r, self->rules, path, &self->popts);
+	finish(&res, r, src, flags);
+	Py_END_ALLOW_THREADS
+	ret = result_to_py(Py_TYPE(self), &res);
+	Py_DECREF(path_b);
+	Py_DECREF(source_b);
+	return ret;
+}
+
+PyDoc_STRVAR(Rules_classify_reply_doc,
+"classify_reply(reply, remote_host=None, command=None, source=None, flags=JSON_EVIDENCE) -> str\n\n"
+"Classify a bare SMTP reply (\"550 5.7.1 ...\"), a provider code or a mail\n"
+"log line, as bw_classify_reply() does, and return the report (kind\n"
+"\"reply\", one recipient) as JSON text.\n"
+JSON_FLAGS_DOC);
+
+static PyObject *Rules_classify_reply(RulesObject *self, PyObject *args, PyObject *kwds)
+{
+	static char *kwlist[] = { "reply", "remote_host", "command", "source", "flags", NULL };
+	PyObject *reply, *host = Py_None, *command = Py_None, *source = Py_None;
+	PyObject *reply_b = NULL, *host_b = NULL, *command_b = NULL, *source_b = NULL, *ret = NULL;
+	unsigned int flags = BW_JSON_EVIDENCE;
+	parse_result res = { 0, NULL, NULL };
+	const char *c_reply, *c_host, *c_command, *c_src;
+	bw_report *r = NULL;
+
+	if (check_open(self) < 0)
+		return NULL;
+	if (!PyArg_ParseTupleAndKeywords(args, kwds, "U|OOOI", kwlist, &reply, &host, &command,
+	                                 &source, &flags))
+		return NULL;
+	if (!opt_utf8(reply, &reply_b) || !opt_utf8(host, &host_b) ||
+	    !opt_utf8(command, &command_b) || !opt_utf8(source, &source_b))
+		goto out;
+	c_reply = PyBytes_AS_STRING(reply_b);
+	c_host = opt_cstr(host_b);
+	c_command = opt_cstr(command_b);
+	c_src = opt_cstr(source_b);
+	Py_BEGIN_ALLOW_THREADS
+	res.rc = bw_classify_reply(&r, self->rules, c_reply, c_host, c_command);
+	finish(&res, r, c_src, flags);
+	Py_END_ALLOW_THREADS
+	ret = result_to_py(Py_TYPE(self), &res);
+out:
+	Py_XDECREF(reply_b);
+	Py_XDECREF(host_b);
+	Py_XDECREF(command_b);
+	Py_XDECREF(source_b);
+	return ret;
+}
+
+PyDoc_STRVAR(Rules_meta_doc,
+"meta(key) -> str\n\n"
+"Metadata of the rule set: \"schema_version\", \"source_hash\", \"rule_count\"\n"
+"or \"provider_count\".  \"\" for an unknown key.");
+
+static PyObject *Rules_meta(RulesObject *self, PyObject *arg)
+{
+	const char *key;
+
+	if (check_open(self) < 0)
+		return NULL;
+	if (!PyUnicode_Check(arg)) {
+		PyErr_SetString(PyExc_TypeError, "key must be a str");
+		return NULL;
+	}
+	if (!(key = PyUnicode_AsUTF8(arg)))
+		return NULL;
+	return PyUnicode_DecodeUTF8(bw_rules_meta(self->rules, key),
+	                            (Py_ssize_t)strlen(bw_rules_meta(self->rules, key)), "replace");
+}
+
+static PyObject *Rules_get_count(RulesObject *self, void *closure)
+{
+	if (check_open(self) < 0)
+		return NULL;
+	return PyLong_FromSize_t(bw_rules_count(self->rules));
+}
+
+static PyObject *Rules_get_path(RulesObject *self, void *closure)
+{
+	if (check_open(self) < 0)
+		return NULL;
+	return PyUnicode_DecodeFSDefault(bw_rules_path(self->rules));
+}
+
+static PyObject *Rules_get_max_message_size(RulesObject *self, void *closure)
+{
+	return PyLong_FromSize_t(self->popts.max_message_size);
+}
+
+static PyMethodDef Rules_methods[] = {
+	{ "parse_buffer", (PyCFunction)(void (*)(void))Rules_parse_buffer, METH_VARARGS | METH_KEYWORDS,
+	  Rules_parse_buffer_doc },
+	{ "parse_file", (PyCFunction)(void (*)(void))Rules_parse_file, METH_VARARGS | METH_KEYWORDS,
+	  Rules_parse_file_doc },
+	{ "classify_reply", (PyCFunction)(void (*)(void))Rules_classify_reply,
+	  METH_VARARGS | METH_KEYWORDS, Rules_classify_reply_doc },
+	{ "meta", (PyCFunction)Rules_meta, METH_O, Rules_meta_doc },
+	{ NULL, NULL, 0, NULL },
+};
+
+static PyGetSetDef Rules_getset[] = {
+	{ "count", (getter)Rules_get_count, NULL, "Number of rules loaded (all layers).", NULL },
+	{ "path", (getter)Rules_get_path, NULL,
+	  "Path of the base rule database actually opened (\"\" for none).", NULL },
+	{ "max_message_size", (getter)Rules_get_max_message_size, NULL,
+	  "Largest message accepted, in bytes (0: the library default, 64 MiB).", NULL },
+	{ NULL, NULL, NULL, NULL, NULL },
+};
+
+PyDoc_STRVAR(Rules_doc,
+"Rules(path=None, overlays=None, *, match_limit=0, depth_limit=0,\n"
+"      heap_limit_kib=0, max_message_size=0, max_mime_depth=0, max_parts=0,\n"
+"      max_recipients=0, max_line_length=0)\n\n"
+"An opened, compiled, immutable rule set (bw_rules) together with the\n"
+"parse limits to use with it.  `path` is the rule database (None: the\n"
+"BOUNCEWHY_RULES environment variable, else the installed database);\n"
+"`overlays` is a sequence of extra rule files or databases, later ones win.\n"
+"Limits of 0 mean the library defaults.  One Rules object may be used by\n"
+"any number of threads at once; parsing releases the GIL.\n"
+"Raises RulesError when the rules cannot be loaded.");
+
+static PyType_Slot Rules_slots[] = {
+	{ Py_tp_dealloc, Rules_dealloc },
+	{ Py_tp_init, Rules_init },
+	{ Py_tp_new, PyType_GenericNew },
+	{ Py_tp_methods, Rules_methods },
+	{ Py_tp_getset, Rules_getset },
+	{ Py_tp_doc, (void *)Rules_doc },
+	{ 0, NULL },
+};
+
+static PyType_Spec Rules_spec = {
+	"bouncewhy._bouncewhy.Rules",
+	sizeof(RulesObject),
+	0,
+	Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE,
+	Rules_slots,
+};
+
+/* ------------------------------------------------------------------ */
+/* MboxReader                                                           */
+/* ------------------------------------------------------------------ */
+
+typedef struct {
+	PyObject_HEAD
+	bw_mbox *mbox;
+	int busy;      /* a read() is running with the GIL released */
+} MboxObject;
+
+static void Mbox_dealloc(MboxObject *self)
+{
+	PyTypeObject *tp = Py_TYPE(self);
+
+	bw_mbox_free(self->mbox);
+	tp->tp_free((PyObject *)self);
+	Py_DECREF(tp);
+}
+
+static int Mbox_init(MboxObject *self, PyObject *args, PyObject *kwds)
+{
+	static char *kwlist[] = { "fd", "max_message_size", NULL };
+	int fd, rc;
+	Py_ssize_t max_size = 0;
+	bw_mbox *mb = NULL;
+
+	if (self->mbox) {
+		PyErr_SetString(PyExc_RuntimeError, "MboxReader objects cannot be re-initialised");
+		return -1;
+	}
+	if (!PyArg_ParseTupleAndKeywords(args, kwds, "i|n", kwlist, &fd, &max_size))
+		return -1;
+	if (fd < 0 || max_size < 0) {
+		PyErr_SetString(PyExc_ValueError, "fd and max_message_size must not be negative");
+		return -1;
+	}
+	rc = bw_mbox_open_fd(&mb, fd, (size_t)max_size);
+	if (rc < 0) {
+		raise_bw(state_of_type(Py_TYPE(self)), rc, bw_error_message());
+		return -1;
+	}
+	self->mbox = mb;
+	return 0;
+}
+
+PyDoc_STRVAR(Mbox_read_doc,
+"read() -> bytes | None\n\n"
+"The next message of the mbox (\">From \" quoting undone), or None at the\n"
+"end.  Raises LimitError for a message over the size limit: it is skipped\n"
+"and the next read() continues after it.  Raises ReadError on a read error.");
+
+static PyObject *Mbox_read(MboxObject *self, PyObject *unused)
+{
+	const char *msg = NULL, *emsg = NULL;
+	size_t len = 0;
+	int rc;
+
+	if (!self->mbox) {
+		PyErr_SetString(PyExc_ValueError, "MboxReader is closed");
+		return NULL;
+	}
+	if (self->busy) {
+		PyErr_SetString(PyExc_RuntimeError, "MboxReader used by two threads at once");
+		return NULL;
+	}
+	self->busy = 1;
+	Py_BEGIN_ALLOW_THREADS
+	rc = bw_mbox_next(self->mbox, &msg, &len);
+	if (rc < 0)
+		emsg = bw_error_message();
+	Py_END_ALLOW_THREADS
+	self->busy = 0;
+	if (rc == BW_ENOTFOUND)
+		Py_RETURN_NONE;
+	if (rc < 0)
+		return raise_bw(state_of_type(Py_TYPE(self)), rc, emsg);
+	return PyBytes_FromStringAndSize(msg, (Py_ssize_t)len);
+}
+
+PyDoc_STRVAR(Mbox_close_doc, "close()\n\nRelease the reader (the file descriptor is not closed).");
+
+static PyObject *Mbox_close(MboxObject *self, PyObject *unused)
+{
+	if (self->busy) {
+		PyErr_SetString(PyExc_RuntimeError, "MboxReader is being read by another thread");
+		return NULL;
+	}
+	bw_mbox_free(self->mbox);
+	self->mbox = NULL;
+	Py_RETURN_NONE;
+}
+
+static PyMethodDef Mbox_methods[] = {
+	{ "read", (PyCFunction)Mbox_read, METH_NOARGS, Mbox_read_doc },
+	{ "close", (PyCFunction)Mbox_close, METH_NOARGS, Mbox_close_doc },
+	{ NULL, NULL, 0, NULL },
+};
+
+PyDoc_STRVAR(Mbox_doc,
+"MboxReader(fd, max_message_size=0)\n\n"
+"Streams the messages of an mbox file open on `fd` (a file descriptor the\n"
+"caller keeps open and closes), one at a time in bounded memory (bw_mbox).\n"
+"Not for use by two threads at once.");
+
+static PyType_Slot Mbox_slots[] = {
+	{ Py_tp_dealloc, Mbox_dealloc },
+	{ Py_tp_init, Mbox_init },
+	{ Py_tp_new, PyType_GenericNew },
+	{ Py_tp_methods, Mbox_methods },
+	{ Py_tp_doc, (void *)Mbox_doc },
+	{ 0, NULL },
+};
+
+static PyType_Spec Mbox_spec = {
+	"bouncewhy._bouncewhy.MboxReader",
+	sizeof(MboxObject),
+	0,
+	Py_TPFLAGS_DEFAULT,
+	Mbox_slots,
+};
+
+/* ------------------------------------------------------------------ */
+/* Module functions                                                     */
+/* ------------------------------------------------------------------ */
+
+PyDoc_STRVAR(mbox_detect_doc,
+"mbox_detect(data) -> bool\n\nTrue if the bytes start like an mbox file (a \"From \" line).");
+
+static PyObject *mod_mbox_detect(PyObject *m, PyObject *arg)
+{
+	Py_buffer buf;
+	int r;
+
+	if (PyObject_GetBuffer(arg, &buf, PyBUF_SIMPLE) < 0)
+		return NULL;
+	r = bw_mbox_detect((const char *)buf.buf, (size_t)buf.len);
+	PyBuffer_Release(&buf);
+	return PyBool_FromLong(r);
+}
+
+PyDoc_STRVAR(error_code_name_doc,
+"error_code_name(code) -> str\n\nThe constant name of a bw_error_code (\"BW_EPARSE\").");
+
+static PyObject *mod_error_code_name(PyObject *m, PyObject *arg)
+{
+	long code = PyLong_AsLong(arg);
+
+	if (code == -1 && PyErr_Occurred())
+		return NULL;
+	if (code < -1000 || code > 1000)
+		code = 1000;
+	return PyUnicode_FromString(bw_error_code_name((int)code));
+}
+
+PyDoc_STRVAR(error_json_doc,
+"error_json(source, code, message, flags=0) -> str\n\n"
+"The JSON error record bw_error_to_json() makes for an input that gave no\n"
+"report (what the CLI prints for it).");
+
+static PyObject *mod_error_json(PyObject *m, PyObject *args, PyObject *kwds)
+{
+	static char *kwlist[] = { "source", "code", "message", "flags", NULL };
+	PyObject *source, *message, *source_b = NULL, *message_b = NULL, *ret = NULL;
+	int code;
+	unsigned int flags = 0;
+	char *json = NULL;
+	int rc;
+
+	if (!PyArg_ParseTupleAndKeywords(args, kwds, "OiU|I", kwlist, &source, &code, &message, &flags))
+		return NULL;
+	if (!opt_utf8(source, &source_b) || !opt_utf8(message, &message_b))
+		goto out;
+	rc = bw_error_to_json(&json, opt_cstr(source_b), code, PyBytes_AS_STRING(message_b), flags);
+	if (rc < 0) {
+		raise_bw(state_of_module(m), rc, bw_error_message());
+		goto out;
+	}
+	ret = json_to_str(json);
+	bw_free(json);
+out:
+	Py_XDECREF(source_b);
+	Py_XDECREF(message_b);
+	return ret;
+}
+
+static PyObject *name_tuple(const char *(*name)(int), int n)
+{
+	PyObject *t = PyTuple_New(n);
+	int i;
+
+	for (i = 0; t && i < n; i++) {
+		PyObject *s = PyUnicode_FromString(name(i));
+		if (!s) {
+			Py_DECREF(t);
+			return NULL;
+		}
+		PyTuple_SET_ITEM(t, i, s);
+	}
+	return t;
+}
+
+static const char *report_field_name(int i) { return bw_report_field_name((bw_report_field)i); }
+static const char *recipient_field_name(int i) { return bw_recipient_field_name((bw_recipient_field)i); }
+static const char *kind_name(int i) { return bw_kind_name((bw_kind)i); }
+
+static PyMethodDef module_methods[] = {
+	{ "mbox_detect", mod_mbox_detect, METH_O, mbox_detect_doc },
+	{ "error_code_name", mod_error_code_name, METH_O, error_code_name_doc },
+	{ "error_json", (PyCFunction)(void (*)(void))mod_error_json, METH_VARARGS | METH_KEYWORDS,
+	  error_json_doc },
+	{ NULL, NULL, 0, NULL },
+};
+
+/* ------------------------------------------------------------------ */
+/* Module setup                                                         */
+/* ------------------------------------------------------------------ */
+
+static int add_exception(PyObject *m, PyObject **slot, const char *name, const char *doc,
+                         PyObject *bases)
+{
+	char qual[128];
+
+	snprintf(qual, sizeof(qual), "bouncewhy.%s", name);
+	*slot = PyErr_NewExceptionWithDoc(qual, doc, bases, NULL);
+	if (!*slot)
+		return -1;
+	Py_INCREF(*slot);
+	if (PyModule_AddObject(m, name, *slot) < 0) {
+		Py_DECREF(*slot);
+		return -1;
+	}
+	return 0;
+}
+
+static int add_sub(PyObject *m, PyObject **slot, const char *name, const char *doc,
+                   PyObject *base, PyObject *builtin)
+{
+	PyObject *bases = builtin ? PyTuple_Pack(2, base, builtin) : PyTuple_Pack(1, base);
+	int r;
+
+	if (!bases)
+		return -1;
+	r = add_exception(m, slot, name, doc, bases);
+	Py_DECREF(bases);
+	return r;
+}
+
+static int module_exec(PyObject *m)
+{
+	module_state *st = state_of_module(m);
+	PyObject *t;
+
+	if (add_exception(m, &st->Error, "Error",
+	                  "Base class of the errors bouncewhy raises.  Attributes: code (the\n"
+	                  "negative bw_error_code) and code_name (\"BW_EPARSE\"...).", NULL) < 0 ||
+	    add_sub(m, &st->ParseError, "ParseError",
+	            "The input is not a usable message (empty, binary) (BW_EPARSE).",
+	            st->Error, PyExc_ValueError) < 0 ||
+	    add_sub(m, &st->LimitError, "LimitError",
+	            "The input exceeds a configured limit (BW_ELIMIT).", st->Error, NULL) < 0 ||
+	    add_sub(m, &st->RulesError, "RulesError",
+	            "The rule database is missing, corrupt or too new, or a rule is bad (BW_ERULES).",
+	            st->Error, NULL) < 0 ||
+	    add_sub(m, &st->ReadError, "ReadError",
+	            "A file could not be read (BW_EIO).", st->Error, PyExc_OSError) < 0 ||
+	    add_sub(m, &st->InvalidInputError, "InvalidInputError",
+	            "An argument the library refused (BW_EINVALID).", st->Error, PyExc_ValueError) < 0 ||
+	    add_sub(m, &st->NotFoundError, "NotFoundError",
+	            "The requested item does not exist (BW_ENOTFOUND).", st->Error, NULL) < 0 ||
+	    add_sub(m, &st->OutOfMemoryError, "OutOfMemoryError",
+	            "The library ran out of memory (BW_ENOMEM).", st->Error, PyExc_MemoryError) < 0)
+		return -1;
+
+	t = PyType_FromModuleAndSpec(m, &Rules_spec, NULL);
+	if (!t || PyModule_AddObject(m, "Rules", t) < 0) {
+		Py_XDECREF(t);
+		return -1;
+	}
+	t = PyType_FromModuleAndSpec(m, &Mbox_spec, NULL);
+	if (!t || PyModule_AddObject(m, "MboxReader", t) < 0) {
+		Py_XDECREF(t);
+		return -1;
+	}
+	if ((t = name_tuple(report_field_name, BW_REPORT_FIELD_COUNT)) == NULL ||
+	    PyModule_AddObject(m, "REPORT_FIELDS", t) < 0)
+		goto fail_t;
+	if ((t = name_tuple(recipient_field_name, BW_RCPT_FIELD_COUNT)) == NULL ||
+	    PyModule_AddObject(m, "RECIPIENT_FIELDS", t) < 0)
+		goto fail_t;
+	if ((t = name_tuple(kind_name, BW_KIND_REPLY + 1)) == NULL ||
+	    PyModule_AddObject(m, "KINDS", t) < 0)
+		goto fail_t;
+	if (PyModule_AddStringConstant(m, "LIBRARY_VERSION", bw_version()) < 0 ||
+	    PyModule_AddIntConstant(m, "JSON_PRETTY", BW_JSON_PRETTY) < 0 ||
+	    PyModule_AddIntConstant(m, "JSON_EVIDENCE", BW_JSON_EVIDENCE) < 0 ||
+	    PyModule_AddIntConstant(m, "BW_OK", BW_OK) < 0 ||
+	    PyModule_AddIntConstant(m, "BW_ERROR", BW_ERROR) < 0 ||
+	    PyModule_AddIntConstant(m, "BW_ENOMEM", BW_ENOMEM) < 0 ||
+	    PyModule_AddIntConstant(m, "BW_EINVALID", BW_EINVALID) < 0 ||
+	    PyModule_AddIntConstant(m, "BW_EIO", BW_EIO) < 0 ||
+	    PyModule_AddIntConstant(m, "BW_EPARSE", BW_EPARSE) < 0 ||
+	    PyModule_AddIntConstant(m, "BW_ELIMIT", BW_ELIMIT) < 0 ||
+	    PyModule_AddIntConstant(m, "BW_ERULES", BW_ERULES) < 0 ||
+	    PyModule_AddIntConstant(m, "BW_ENOTFOUND", BW_ENOTFOUND) < 0)
+		return -1;
+	return 0;
+fail_t:
+	Py_XDECREF(t);
+	return -1;
+}
+
+static int module_traverse(PyObject *m, visitproc visit, void *arg)
+{
+	module_state *st = state_of_module(m);
+
+	Py_VISIT(st->Error);
+	Py_VISIT(st->ParseError);
+	Py_VISIT(st->LimitError);
+	Py_VISIT(st->RulesError);
+	Py_VISIT(st->ReadError);
+	Py_VISIT(st->InvalidInputError);
+	Py_VISIT(st->NotFoundError);
+	Py_VISIT(st->OutOfMemoryError);
+	return 0;
+}
+
+static int module_clear(PyObject *m)
+{
+	module_state *st = state_of_module(m);
+
+	Py_CLEAR(st->Error);
+	Py_CLEAR(st->ParseError);
+	Py_CLEAR(st->LimitError);
+	Py_CLEAR(st->RulesError);
+	Py_CLEAR(st->ReadError);
+	Py_CLEAR(st->InvalidInputError);
+	Py_CLEAR(st->NotFoundError);
+	Py_CLEAR(st->OutOfMemoryError);
+	return 0;
+}
+
+static void module_free(void *m)
+{
+	module_clear((PyObject *)m);
+}
+
+static PyModuleDef_Slot module_slots[] = {
+	{ Py_mod_exec, module_exec },
+	{ 0, NULL },
+};
+
+PyDoc_STRVAR(module_doc,
+"Low-level binding of the bouncewhy C library (include/bouncewhy.h).\n\n"
+"Use the `bouncewhy` package instead: it wraps these pieces in Classifier,\n"
+"Diagnosis and Recipient objects.");
+
+static struct PyModuleDef bouncewhy_module = {
+	PyModuleDef_HEAD_INIT,
+	"bouncewhy._bouncewhy",
+	module_doc,
+	sizeof(module_state),
+	module_methods,
+	module_slots,
+	module_traverse,
+	module_clear,
+	module_free,
+};
+
+PyMODINIT_FUNC PyInit__bouncewhy(void);
+
+PyMODINIT_FUNC PyInit__bouncewhy(void)
+{
+	return PyModuleDef_Init(&bouncewhy_module);
+}

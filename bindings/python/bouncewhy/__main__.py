@@ -1,0 +1,100 @@
+"""``python3 -m bouncewhy [OPTION]... [FILE|DIR|-]...``: the bouncewhy
+command's main mode, in Python.  Same options, output and exit status as
+the C CLI: 0 every input was read, 1 some input could not be read or parsed
+(an error record was printed for it), 2 bad usage, 3 the rules could not be
+loaded.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import List, Optional
+
+from . import Classifier, Error, __version__
+from ._output import Printer
+
+EXIT_INPUT_ERRORS = 1
+EXIT_USAGE = 2
+EXIT_RULES = 3
+
+
+def _size(text: str) -> int:
+    """A positive size such as 10M (k, M, G suffixes), as the CLI reads it."""
+    mult = 1
+    if text[-1:] in ("k", "K", "m", "M", "g", "G"):
+        mult = {"k": 1 << 10, "m": 1 << 20, "g": 1 << 30}[text[-1].lower()]
+        text = text[:-1]
+    if not text.isdigit() or int(text) == 0:
+        raise argparse.ArgumentTypeError("wants a positive size such as 10M")
+    return int(text) * mult
+
+
+def _count(text: str) -> int:
+    n = _size(text)
+    if n > 100000000:
+        raise argparse.ArgumentTypeError("wants a positive number")
+    return n
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="python3 -m bouncewhy",
+        description="Read bounced email and say, for every recipient, what failed, why, "
+                    "and what to do about it.  FILE may be one message or an mbox file "
+                    "(detected by its content); DIR is read recursively (Maildir or plain; "
+                    "files named *.json, *.tsv and *.md are skipped there); - or no operand "
+                    "reads standard input.")
+    p.add_argument("inputs", nargs="*", metavar="FILE|DIR|-")
+    p.add_argument("-f", "--format", choices=("text", "json", "ndjson"), default="text",
+                   help="text (default), json (one pretty array) or ndjson (one object per "
+                        "message, with \"source\")")
+    p.add_argument("-e", "--explain", action="store_true",
+                   help="show the rule and the evidence behind each verdict")
+    p.add_argument("-r", "--rules", metavar="PATH",
+                   help="rule database to use (default: $BOUNCEWHY_RULES, the package's "
+                        "rules.db, or the installed one)")
+    p.add_argument("-o", "--rules-overlay", metavar="FILE", action="append", default=[],
+                   help="site rules (.rules or .db) on top; repeatable; later ones win")
+    p.add_argument("--max-size", type=_size, default=0, metavar="BYTES",
+                   help="largest message accepted (default 64 MiB)")
+    p.add_argument("--max-depth", type=_count, default=0, metavar="N",
+                   help="deepest MIME nesting read (default 32)")
+    p.add_argument("--max-parts", type=_count, default=0, metavar="N",
+                   help="most MIME parts read (default 2000)")
+    p.add_argument("--max-recipients", type=_count, default=0, metavar="N",
+                   help="most recipients kept per message (default 10000)")
+    p.add_argument("-V", "--version", action="version", version="bouncewhy %s" % __version__)
+    return p
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    """Run the command; returns the exit status."""
+    args = build_parser().parse_args(argv)
+    try:
+        classifier = Classifier(
+            args.rules, args.rules_overlay or None,
+            max_message_size=args.max_size, max_mime_depth=args.max_depth,
+            max_parts=args.max_parts, max_recipients=args.max_recipients)
+    except Error as e:
+        print("bouncewhy: cannot load the rules: %s" % e, file=sys.stderr)
+        return EXIT_RULES
+    printer = Printer(sys.stdout.buffer, args.format, args.explain)
+    printer.begin()
+    try:
+        for operand in args.inputs or ["-"]:
+            if operand == "-":
+                results = classifier.scan_stream(sys.stdin.buffer, "-")
+            else:
+                results = classifier.scan(operand)
+            for d in results:
+                printer.put(d)
+    finally:
+        printer.end()
+    return EXIT_INPUT_ERRORS if printer.errors else 0
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except BrokenPipeError:
+        sys.exit(1)

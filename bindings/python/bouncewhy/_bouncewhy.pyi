@@ -1,0 +1,76 @@
+"""Type stubs for the C extension bouncewhy._bouncewhy (see _bouncewhy.c)."""
+import os
+from typing import Optional, Sequence, Tuple, Union
+
+_Path = Union[str, bytes, "os.PathLike[str]", "os.PathLike[bytes]"]
+_Buffer = Union[bytes, bytearray, memoryview]
+
+LIBRARY_VERSION: str
+REPORT_FIELDS: Tuple[str, ...]
+RECIPIENT_FIELDS: Tuple[str, ...]
+KINDS: Tuple[str, ...]
+JSON_PRETTY: int
+JSON_EVIDENCE: int
+BW_OK: int
+BW_ERROR: int
+BW_ENOMEM: int
+BW_EINVALID: int
+BW_EIO: int
+BW_EPARSE: int
+BW_ELIMIT: int
+BW_ERULES: int
+BW_ENOTFOUND: int
+
+class Error(Exception):
+    code: int
+    code_name: str
+
+class ParseError(Error, ValueError): ...
+class LimitError(Error): ...
+class RulesError(Error): ...
+class ReadError(Error, OSError): ...
+class InvalidInputError(Error, ValueError): ...
+class NotFoundError(Error): ...
+class OutOfMemoryError(Error, MemoryError): ...
+
+class Rules:
+    def __init__(
+        self,
+        path: Optional[_Path] = ...,
+        overlays: Optional[Sequence[_Path]] = ...,
+        *,
+        match_limit: int = ...,
+        depth_limit: int = ...,
+        heap_limit_kib: int = ...,
+        max_message_size: int = ...,
+        max_mime_depth: int = ...,
+        max_parts: int = ...,
+        max_recipients: int = ...,
+        max_line_length: int = ...,
+    ) -> None: ...
+    @property
+    def count(self) -> int: ...
+    @property
+    def path(self) -> str: ...
+    @property
+    def max_message_size(self) -> int: ...
+    def meta(self, key: str) -> str: ...
+    def parse_buffer(self, data: _Buffer, source: Optional[str] = ..., flags: int = ...) -> str: ...
+    def parse_file(self, path: _Path, source: Optional[str] = ..., flags: int = ...) -> str: ...
+    def classify_reply(
+        self,
+        reply: str,
+        remote_host: Optional[str] = ...,
+        command: Optional[str] = ...,
+        source: Optional[str] = ...,
+        flags: int = ...,
+    ) -> str: ...
+
+class MboxReader:
+    def __init__(self, fd: int, max_message_size: int = ...) -> None: ...
+    def read(self) -> Optional[bytes]: ...
+    def close(self) -> None: ...
+
+def mbox_detect(data: _Buffer) -> bool: ...
+def error_code_name(code: int) -> str: ...
+def error_json(source: Optional[str], code: int, message: str, flags: int = ...) -> str: ...

@@ -1,0 +1,71 @@
+/*
+ * apachejames.c - bounces of the Apache James mail server.
+ *
+ * James writes a short report: "Error message below:" followed by the
+ * remote server's reply, then "Message details:" with the envelope of the
+ * refused message as "MAIL FROM:" / "RCPT TO:" lines.  The failed recipients
+ * are the RCPT TO addresses (comma separated when there are several).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../util.h"
+#include "common.h"
+
+static int sniff(const bw_msg *m)
+{
+	if (!bw_sniff__body_has(m, "Message details:") || !bw_sniff__body_has(m, "RCPT TO:"))
+		return 0;
+	if (bw_sniff__body_has(m, "Error message below:"))
+		return 80;
+	return bw_sniff__header_has(m, "Message-ID", "JavaMail") ? 60 : 0;
+}
+
+static int decode(const bw_msg *m, bw_report *r)
+{
+	const char *report_end = m->body + bw_text__report_length(m);
+	const char *err = bw_memcasemem(m->body, (size_t)(report_end - m->body), "Error message below:");
+	const char *details = bw_memcasemem(m->body, (size_t)(report_end - m->body), "Message details:");
+	const char *diag = NULL, *line;
+	size_t diag_len = 0, len;
+	bw_lines it;
+	int n = 0;
+
+	if (!details)
+		return 0;
+	if (err && err < details) {
+		diag = err + strlen("Error message below:");
+		diag_len = (size_t)(details - diag);
+	} else {
+		/* The first paragraph ("Error: Invalid user address") then. */
+		const char *end = strstr(m->body, "\n\n");
+		diag = m->body;
+		diag_len = end && end < details ? (size_t)(end - m->body) : (size_t)(details - m->body);
+	}
+	bw_lines__init(&it, details, (size_t)(report_end - details));
+	while (bw_lines__next(&it, &line, &len)) {
+		const char *p = line, *end = line + len;
+		while (p < end && bw_isspace((unsigned char)*p))
+			p++;
+		if ((size_t)(end - p) < 8 || bw_strncasecmp(p, "RCPT TO:", 8) != 0)
+			continue;
+		p += 8;
+		while (p < end) {
+			const char *comma = memchr(p, ',', (size_t)(end - p));
+			const char *stop = comma ? comma : end;
+			char *a = bw_text__first_address(p, (size_t)(stop - p));
+			if (a && !bw_decoders__find(r, 0, a)) {
+				bw_recipient *rc = bw_decoders__add(r, a, diag, diag_len);
+				if (rc) {
+					bw_recipient__set(rc, BW_RCPT_SMTP_COMMAND, "RCPT");
+					n++;
+				}
+			}
+			free(a);
+			p = comma ? comma + 1 : end;
+		}
+	}
+	return n;
+}
+
+const bw_decoder bw_decoder_apachejames = { "apachejames", sniff, decode };

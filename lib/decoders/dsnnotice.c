@@ -1,0 +1,118 @@
+/*
+ * dsnnotice.c - the "automatically generated Delivery Status Notification"
+ * layout: a framed notice listing the failed recipients as "* address"
+ * lines under "Delivery to the following recipients failed permanently:"
+ * (or "... was aborted after N hour(s):"), then a "Technical details:"
+ * section with the transport's words, e.g.
+ * "SMTP:RCPT host 192.0.2.8: 553 5.3.0 <a@example.com>... No such user here"
+ * or "Routing: Could not find a gateway for a@example.com".
+ *
+ * Several unnamed gateways send this layout; a delivery-status part, when
+ * they attach one, is read first and the technical details complete it.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../util.h"
+#include "common.h"
+
+static const char *const list_markers[] = {
+	"to the following recipients failed permanently",
+	"to the following recipients was aborted after",
+	"to the following recipients failed temporarily",
+	"to the following recipients has been delayed",
+};
+
+static int sniff(const bw_msg *m)
+{
+	if (!bw_sniff__body_has(m, "automatically generated Delivery Status Notification"))
+		return 0;
+	return bw_text__find_any(m->body, m->body_len, list_markers,
+	                         sizeof(list_markers) / sizeof(list_markers[0]), NULL) ? 75 : 0;
+}
+
+/* The technical-details line for `addr`, or the whole section when no line
+ * names an address. */
+static void technical_details(const char *sec, size_t len, const char *addr, bw_buf *out)
+{
+	const char *line;
+	size_t n;
+	bw_lines it;
+	bw_buf all = BW_BUF_INIT;
+
+	bw_lines__init(&it, sec, len);
+	while (bw_lines__next(&it, &line, &n)) {
+		const char *t = line;
+		while (n && bw_isspace((unsigned char)*t))
+			t++, n--;
+		while (n && bw_isspace((unsigned char)t[n - 1]))
+			n--;
+		if (!n || *t == '=')
+			continue;
+		if (bw_memcasemem(t, n, addr)) {
+			bw_buf__put(out, t, n);
+			bw_buf__free(&all);
+			return;
+		}
+		if (all.len)
+			bw_buf__putc(&all, ' ');
+		bw_buf__put(&all, t, n);
+	}
+	if (all.len)
+		bw_buf__put(out, all.p, all.len);
+	bw_buf__free(&all);
+}
+
+static int decode(const bw_msg *m, bw_report *r)
+{
+	size_t first = r->n_rcpt, which = 0, k;
+	size_t len = bw_text__report_length(m);
+	const char *at = bw_text__find_any(m->body, len, list_markers,
+	                                   sizeof(list_markers) / sizeof(list_markers[0]), &which);
+	const char *tech = bw_memcasemem(m->body, len, "Technical details:");
+	const char *line, *list_end = tech ? tech : m->body + len;
+	size_t n;
+	bw_lines it;
+	int got;
+
+	if (!at)
+		return 0;
+	if (m->dsn.n && (got = bw_dsn__decode(m, r)) < 0)
+		return got;
+	bw_lines__init(&it, at, (size_t)(list_end - at));
+	bw_lines__next(&it, &line, &n);           /* the marker line itself */
+	while (bw_lines__next(&it, &line, &n)) {
+		const char *t = line;
+		char *a;
+		while (n && bw_isspace((unsigned char)*t))
+			t++, n--;
+		if (!n || *t != '*')
+			continue;
+		if ((a = bw_text__first_address(t, n)) && !bw_decoders__find(r, first, a)) {
+			bw_recipient *rc = bw_decoders__add(r, a, NULL, 0);
+			if (rc)
+				bw_recipient__set(rc, BW_RCPT_ACTION, which >= 2 && which == 3 ? "delayed" : "failed");
+		}
+		free(a);
+	}
+	for (k = first; tech && k < r->n_rcpt; k++) {
+		bw_recipient *rc = r->rcpt[k];
+		bw_buf d = BW_BUF_INIT;
+		const char *sec = tech + strlen("Technical details:");
+		technical_details(sec, len - (size_t)(sec - m->body), bw_recipient__get(rc, BW_RCPT_RECIPIENT), &d);
+		if (d.len) {
+			/* "SMTP:RCPT host 192.0.2.8: 553 ..." names the command */
+			if (d.len > 9 && bw_strncasecmp(d.p, "SMTP:RCPT", 9) == 0)
+				bw_recipient__set(rc, BW_RCPT_SMTP_COMMAND, "RCPT");
+			else if (d.len > 9 && bw_strncasecmp(d.p, "SMTP:MAIL", 9) == 0)
+				bw_recipient__set(rc, BW_RCPT_SMTP_COMMAND, "MAIL");
+			else if (d.len > 9 && bw_strncasecmp(d.p, "SMTP:DATA", 9) == 0)
+				bw_recipient__set(rc, BW_RCPT_SMTP_COMMAND, "DATA");
+			bw_decoders__better_diag(rc, d.p, d.len);
+		}
+		bw_buf__free(&d);
+	}
+	return (int)(r->n_rcpt - first);
+}
+
+const bw_decoder bw_decoder_dsnnotice = { "dsnnotice", sniff, decode };

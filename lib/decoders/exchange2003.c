@@ -1,0 +1,119 @@
+/*
+ * exchange2003.c - Microsoft Exchange 5.5 / 2000 / 2003 non-delivery reports
+ * (the Internet Mail Service / Internet Mail Connector prose):
+ *
+ *     Your message ... did not reach the following recipient(s):
+ *
+ *     user@example.com on 29 Apr 2010 00:00:00 -0000
+ *         The recipient name is not recognized
+ *         MSEXCH:IMS:ORG:SITE:SERVER 0 (000C05A6) Unknown Recipient
+ *
+ * Each failed recipient starts a line "ADDRESS on DATE" (the word "on" is
+ * localised: "am", "le", "el", "il", "op", "em"...); the lines indented
+ * below it are the explanation and the MSEXCH code.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../util.h"
+#include "common.h"
+
+static const char *const intro[] = {
+	"did not reach the following recipient",
+	"could not be reached:",
+	"hat folgende Empf", /* "... Empfänger nicht erreicht" */
+	"n'a pas pu atteindre",
+	"no ha llegado a los siguientes destinatarios",
+	"non ha raggiunto",
+	"heeft de volgende ontvanger",
+};
+
+static int sniff(const bw_msg *m)
+{
+	bool ims = bw_sniff__header_has(m, "X-Mailer", "Internet Mail Service") ||
+	           bw_sniff__header_has(m, "X-Mailer", "Microsoft Exchange") ||
+	           bw_msg__header(m, "X-MS-Embedded-Report") != NULL;
+	bool body = bw_sniff__body_has(m, "MSEXCH:");
+	size_t n = bw_text__report_length(m);
+
+	if (!bw_text__find_any(m->body, n, intro, sizeof(intro) / sizeof(intro[0]), NULL))
+		return body ? 40 : 0;
+	return ims || body ? 85 : 45;
+}
+
+/* "addr on date": the address that starts the line, when a date follows. */
+static char *recipient_line(const char *line, size_t len)
+{
+	size_t i = 0, a;
+
+	while (i < len && (line[i] == ' ' || line[i] == '\t'))
+		i++;
+	a = i;
+	while (i < len && !bw_isspace((unsigned char)line[i]))
+		i++;
+	if (i == a || i >= len || !memchr(line + a, '@', i - a))
+		return NULL;
+	/* a date: some digit after the address */
+	{
+		size_t k;
+		bool digit = false;
+		for (k = i; k < len; k++)
+			if (bw_isdigit((unsigned char)line[k]))
+				digit = true;
+		if (!digit)
+			return NULL;
+	}
+	return bw_text__address_line(line + a, i - a);
+}
+
+static int decode(const bw_msg *m, bw_report *r)
+{
+	size_t n = bw_text__report_length(m), which = 0, first = r->n_rcpt, len;
+	const char *at = bw_text__find_any(m->body, n, intro, sizeof(intro) / sizeof(intro[0]), &which);
+	const char *line;
+	bw_recipient *cur = NULL;
+	bw_lines it;
+	int blank = 0;
+	bool in_mtsid = false;
+
+	if (!at)
+		return 0;
+	bw_lines__init(&it, at, n - (size_t)(at - m->body));
+	bw_lines__next(&it, &line, &len); /* the intro itself */
+	while (bw_lines__next(&it, &line, &len)) {
+		size_t tl;
+		const char *t = bw_text__trim(line, len, &tl);
+		char *addr;
+
+		if (!tl) {
+			if (cur && ++blank >= 2)
+				break;
+			continue;
+		}
+		blank = 0;
+		if ((addr = recipient_line(line, len))) {
+			cur = bw_decoders__add(r, addr, NULL, 0);
+			free(addr);
+			if (!cur)
+				return BW_ENOMEM;
+			continue;
+		}
+		if (!cur)
+			continue;
+		/* the X.400 MTS identifier of the original, and its tail when
+		 * wrapped onto a line of its own at the left margin */
+		if (bw_memcasemem(t, tl, "MTS-ID")) {
+			in_mtsid = true;
+			continue;
+		}
+		if (in_mtsid && t == line && bw_memcasemem(t, tl, ";l=")) {
+			in_mtsid = false;
+			continue;
+		}
+		in_mtsid = false;
+		bw_decoders__append_diag(cur, t, tl);
+	}
+	return (int)(r->n_rcpt - first);
+}
+
+const bw_decoder bw_decoder_exchange2003 = { "exchange2003", sniff, decode };

@@ -1,0 +1,189 @@
+/*
+ * gmail.c - bounces from Google's mail servers (Gmail and Google Workspace):
+ * From "Mail Delivery Subsystem <mailer-daemon@googlemail.com>".
+ *
+ * Two generations:
+ *  - until about 2015, plain text:
+ *        Delivery to the following recipient failed permanently:
+ *             user@example.com
+ *        Technical details of permanent failure:
+ *        Google tried to deliver your message, but ... The error that the
+ *        other server returned was: 550 5.1.1 ... User unknown
+ *    ("has been delayed:" and "temporary failure" for warnings);
+ *  - since, a multipart/report with a DSN and prose such as
+ *        ** Address not found **
+ *        Your message wasn't delivered to user@example.com because ...
+ *        The response from the remote server was:
+ *        550 5.1.1 The email account that you tried to reach does not exist.
+ *    whose DSN is sometimes empty or without a Diagnostic-Code.
+ * X-Failed-Recipients lists the failed addresses in both.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../util.h"
+#include "common.h"
+
+static bool from_google(const bw_msg *m)
+{
+	return bw_sniff__header_has(m, "From", "mailer-daemon@googlemail.com") ||
+	       bw_sniff__header_has(m, "From", "mailer-daemon@google.com") ||
+	       bw_sniff__header_has(m, "From", "mailer-daemon@gmail.com") ||
+	       bw_sniff__header_has(m, "Message-ID", ".GMR@mx.google.com");
+}
+
+static int sniff(const bw_msg *m)
+{
+	bool google = from_google(m);
+	bool old = bw_sniff__body_has(m, "Delivery to the following recipient");
+	bool tech = bw_sniff__body_has(m, "Technical details of ");
+
+	if (bw_sniff__header_has(m, "X-Failed-Recipients", "googlegroups.com"))
+		return google ? 30 : 0;
+	if (google)
+		return 80;
+	if (old && tech)
+		return 60;
+	return 0;
+}
+
+/* The text after `marker` up to the next blank line (or `until`), or NULL. */
+static char *block_after(const char *text, size_t len, const char *marker, bool to_blank)
+{
+	const char *at = bw_memcasemem(text, len, marker), *end, *stop;
+
+	if (!at)
+		return NULL;
+	at += strlen(marker);
+	stop = text + len;
+	end = to_blank ? bw_memcasemem(at, (size_t)(stop - at), "\n\n") : NULL;
+	/* the response may start after one blank line */
+	if (end == at || (end && end == at + 1 && *at == '\n')) {
+		const char *again = bw_memcasemem(end + 2, (size_t)(stop - end - 2), "\n\n");
+		end = again;
+	}
+	if (!end)
+		end = stop;
+	while (at < end && bw_isspace((unsigned char)*at))
+		at++;
+	return end > at ? bw_squeeze_dup(at, (size_t)(end - at)) : NULL;
+}
+
+/* The diagnostic in the prose of either generation. */
+static char *prose_diag(const bw_msg *m, size_t n)
+{
+	static const char *const markers[] = {
+		"The response from the remote server was:",
+		"The response was:",
+		"The error that the other server returned was:",
+	};
+	const char *tech = bw_memcasemem(m->body, n, "Technical details of ");
+	size_t i;
+	char *d;
+
+	if (tech) {
+		const char *colon = memchr(tech, ':', n - (size_t)(tech - m->body));
+		if (colon)
+			return block_after(colon, n - (size_t)(colon - m->body), ":", false);
+	}
+	for (i = 0; i < sizeof(markers) / sizeof(markers[0]); i++)
+		if ((d = block_after(m->body, n, markers[i], true)))
+			return d;
+	return NULL;
+}
+
+/* "Delivery to the following recipient(s) failed permanently:" and the
+ * indented addresses under it. */
+static int old_format(const bw_msg *m, bw_report *r, size_t n, const char *diag)
+{
+	size_t diag_len = diag ? strlen(diag) : 0;
+	const char *at = bw_memcasemem(m->body, n, "Delivery to the following recipient");
+	bool delayed, seen = false;
+	size_t first = r->n_rcpt, len;
+	const char *line;
+	bw_lines it;
+
+	if (!at)
+		return 0;
+	bw_lines__init(&it, at, n - (size_t)(at - m->body));
+	bw_lines__next(&it, &line, &len);
+	delayed = bw_memcasemem(line, len, "delayed") != NULL;
+	if (!diag && delayed) {
+		/* a warning without details: "Message will be retried for 2 more day(s)" */
+		const char *retry = bw_memcasemem(at, n - (size_t)(at - m->body), "Message will be retried");
+		const char *eol = retry ? memchr(retry, '\n', n - (size_t)(retry - m->body)) : NULL;
+		if (retry) {
+			diag = retry;
+			diag_len = eol ? (size_t)(eol - retry) : strlen(retry);
+		}
+	}
+	while (bw_lines__next(&it, &line, &len)) {
+		size_t tl;
+		const char *t = bw_text__trim(line, len, &tl);
+		char *addr;
+		bw_recipient *rc;
+
+		if (!tl) {
+			if (seen)
+				break;
+			continue;
+		}
+		if (!(addr = bw_text__address_line(t, tl)))
+			break;
+		seen = true;
+		rc = bw_decoders__add(r, addr, diag, diag_len);
+		free(addr);
+		if (!rc)
+			return BW_ENOMEM;
+		if (delayed)
+			bw_recipient__set(rc, BW_RCPT_ACTION, "delayed");
+	}
+	return (int)(r->n_rcpt - first);
+}
+
+/* "Your message wasn't delivered to user@example.com because ..." */
+static int new_format(const bw_msg *m, bw_report *r, size_t n, const char *diag)
+{
+	static const char *const markers[] = {
+		"wasn't delivered to ", "was not delivered to ", "couldn't be delivered to ",
+	};
+	size_t which = 0, first = r->n_rcpt;
+	const char *at = bw_text__find_any(m->body, n, markers, 3, &which);
+	char *addr;
+
+	if (!at)
+		return 0;
+	at += strlen(markers[which]);
+	if (!(addr = bw_text__first_address(at, (size_t)(m->body + n - at) < 200 ? (size_t)(m->body + n - at) : 200)))
+		return 0;
+	if (!bw_decoders__add(r, addr, diag, diag ? strlen(diag) : 0)) {
+		free(addr);
+		return BW_ENOMEM;
+	}
+	free(addr);
+	return (int)(r->n_rcpt - first);
+}
+
+static int decode(const bw_msg *m, bw_report *r)
+{
+	size_t n = bw_text__report_length(m), first = r->n_rcpt, i;
+	char *diag = prose_diag(m, n);
+	int rc = 0;
+
+	if (m->dsn.n && (rc = bw_dsn__decode(m, r)) < 0)
+		goto out;
+	if (r->n_rcpt > first) {
+		if (diag && r->n_rcpt - first == 1)
+			for (i = first; i < r->n_rcpt; i++)
+				bw_decoders__better_diag(r->rcpt[i], diag, strlen(diag));
+	} else if ((rc = old_format(m, r, n, diag)) == 0 && (rc = new_format(m, r, n, diag)) == 0) {
+		rc = bw_decoders__add_failed_recipients(m, r, diag);
+	}
+	if (rc >= 0)
+		rc = (int)(r->n_rcpt - first);
+out:
+	free(diag);
+	return rc;
+}
+
+const bw_decoder bw_decoder_gmail = { "gmail", sniff, decode };

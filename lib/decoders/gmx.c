@@ -1,0 +1,123 @@
+/*
+ * gmx.c - the United Internet platform: GMX and WEB.DE ("gmx", From
+ * MAILER-DAEMON@*.gmx.* / web.de) and 1&1 / IONOS ("einsundeins", From
+ * mailer-daemon@kundenserver.de / *.ionos.*).  An Exim-like text:
+ *
+ *     ... The following address failed:
+ *
+ *     "user@example.com":
+ *     SMTP error from remote server after RCPT command:
+ *     host: mx.example.com
+ *     5.2.2 <user@example.com>... Mailbox Full
+ *
+ *     --- The header of the original message is following. ---
+ *
+ * or "user@example.com:" then "SMTP error from remote server for TEXT
+ * command, host: mx.example.com (192.0.2.1) reason: 550 5.2.0 ...", or
+ * "<user@example.com>" then "Reason:" and the reason on the next line.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../util.h"
+#include "common.h"
+
+static const char *const lists[] = {
+	"The following address failed:",
+	"The following addresses failed:",
+	"The following address(es) failed:",
+	"The following address\nfailed:",
+	"The following address(es)\nfailed:",
+	"The following addresses\nfailed:",
+};
+#define N_LISTS (sizeof(lists) / sizeof(lists[0]))
+
+static bool has_list(const bw_msg *m)
+{
+	return bw_text__find_any(m->body, m->body_len, lists, N_LISTS, NULL) != NULL;
+}
+
+static int sniff_gmx(const bw_msg *m)
+{
+	if (!has_list(m))
+		return 0;
+	return bw_sniff__header_has(m, "From", "gmx.") || bw_sniff__header_has(m, "From", "@web.de") ||
+	       bw_sniff__header_has(m, "From", ".web.de") ? 85 : 0;
+}
+
+static int sniff_1und1(const bw_msg *m)
+{
+	if (!has_list(m))
+		return 0;
+	return bw_sniff__header_has(m, "From", "kundenserver.de") || bw_sniff__header_has(m, "From", "ionos.") ||
+	       bw_sniff__header_has(m, "From", "1and1.") || bw_sniff__header_has(m, "From", "1und1.") ? 85 : 0;
+}
+
+static void command(bw_recipient *rc, const char *t, size_t tl)
+{
+	static const struct { const char *word, *cmd; } cmds[] = {
+		{ "RCPT command", "RCPT" }, { "MAIL command", "MAIL" }, { "TEXT command", "DATA" },
+		{ "DATA command", "DATA" }, { "RCPT TO", "RCPT" }, { "MAIL FROM", "MAIL" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		if (bw_memcasemem(t, tl, cmds[i].word)) {
+			if (!bw_recipient__get(rc, BW_RCPT_SMTP_COMMAND))
+				bw_recipient__set(rc, BW_RCPT_SMTP_COMMAND, cmds[i].cmd);
+			return;
+		}
+}
+
+static int decode(const bw_msg *m, bw_report *r)
+{
+	size_t n = bw_text__report_length(m), first = r->n_rcpt, len;
+	const char *at = bw_text__find_any(m->body, n, lists, N_LISTS, NULL), *line;
+	bw_recipient *cur = NULL;
+	bw_lines it;
+
+	if (!at)
+		return 0;
+	at = strstr(at, "failed:");
+	bw_lines__init(&it, at, n - (size_t)(at - m->body));
+	bw_lines__next(&it, &line, &len);
+	while (bw_lines__next(&it, &line, &len)) {
+		size_t tl;
+		const char *t = bw_text__trim(line, len, &tl), *h;
+		char *addr;
+
+		if (!tl)
+			continue;
+		if (bw_text__starts(t, tl, "---"))
+			break;
+		if ((addr = bw_text__address_line(t, tl))) {
+			cur = bw_decoders__add(r, addr, NULL, 0);
+			free(addr);
+			if (!cur)
+				return BW_ENOMEM;
+			continue;
+		}
+		if (!cur)
+			continue;
+		if (bw_text__starts(t, tl, "Reason:")) {
+			t += 7;
+			t = bw_text__trim(t, tl - 7, &tl);
+			if (!tl)
+				continue;
+		}
+		command(cur, t, tl);
+		if (bw_text__starts(t, tl, "host:")) {
+			size_t hl, k = 0;
+			h = bw_text__trim(t + 5, tl - 5, &hl);
+			while (k < hl && !bw_isspace((unsigned char)h[k]))
+				k++;
+			if (k && !bw_recipient__get(cur, BW_RCPT_REMOTE_MTA))
+				bw_recipient__set_len(cur, BW_RCPT_REMOTE_MTA, h, k);
+		}
+		bw_decoders__append_diag(cur, t, tl);
+	}
+	return (int)(r->n_rcpt - first);
+}
+
+const bw_decoder bw_decoder_gmx = { "gmx", sniff_gmx, decode };
+const bw_decoder bw_decoder_einsundeins = { "einsundeins", sniff_1und1, decode };

@@ -1,0 +1,62 @@
+/*
+ * googlegroups.c - Google Groups refusing a post: a bounce from Google's
+ * mailer-daemon whose X-Failed-Recipients names the group, with a (localised)
+ * letter explaining that the group may not exist or that the sender may not
+ * post to it, pointing to groups.google.com.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../util.h"
+#include "common.h"
+
+static int sniff(const bw_msg *m)
+{
+	bool google = bw_sniff__header_has(m, "From", "mailer-daemon@googlemail.com") ||
+	              bw_sniff__header_has(m, "From", "mailer-daemon@google.com");
+	bool groups = bw_sniff__body_has(m, "groups.google.com") || bw_sniff__body_has(m, "Google Groups");
+
+	if (!bw_msg__header(m, "X-Failed-Recipients"))
+		return 0;
+	if (groups && (google || bw_sniff__header_has(m, "X-Failed-Recipients", "googlegroups.com")))
+		return 85;
+	return 0;
+}
+
+/* The letter's main paragraph: the first that names the group "(name)", or
+ * the first paragraph of more than one line's worth of text. */
+static char *letter(const bw_msg *m)
+{
+	size_t n = bw_text__report_length(m);
+	const char *p = m->body, *end = m->body + n, *fallback = NULL, *fallback_end = NULL;
+
+	while (p < end) {
+		const char *q = bw_memcasemem(p, (size_t)(end - p), "\n\n");
+		const char *e = q ? q : end;
+		const char *open = memchr(p, '(', (size_t)(e - p));
+		size_t tl;
+		const char *t = bw_text__trim(p, (size_t)(e - p), &tl);
+
+		if (tl > 80) {
+			if (open && memchr(open, ')', (size_t)(e - open)))
+				return bw_squeeze_dup(t, tl);
+			if (!fallback) {
+				fallback = t;
+				fallback_end = t + tl;
+			}
+		}
+		p = q ? q + 2 : end;
+	}
+	return fallback ? bw_squeeze_dup(fallback, (size_t)(fallback_end - fallback)) : NULL;
+}
+
+static int decode(const bw_msg *m, bw_report *r)
+{
+	char *diag = letter(m);
+	int rc = bw_decoders__add_failed_recipients(m, r, diag);
+
+	free(diag);
+	return rc;
+}
+
+const bw_decoder bw_decoder_googlegroups = { "googlegroups", sniff, decode };

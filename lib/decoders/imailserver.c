@@ -1,0 +1,71 @@
+/*
+ * imailserver.c - Ipswitch IMail Server ("X-Mailer: <SMTP32 vN>").
+ *
+ *   Unknown user: rcpt@example.com
+ *
+ *   Original message follows.
+ *
+ * Each failed recipient is a line "Explanation: address" (or "undeliverable
+ * to address" followed by "Body of message generated response:" and the
+ * remote reply) before "Original message follows."
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../util.h"
+#include "common.h"
+
+static int sniff(const bw_msg *m)
+{
+	if (bw_sniff__header_has(m, "X-Mailer", "<SMTP32 v"))
+		return 80;
+	return 0;
+}
+
+static int decode(const bw_msg *m, bw_report *r)
+{
+	size_t first = r->n_rcpt, len = bw_text__report_length(m);
+	const char *end = bw_memcasemem(m->body, len, "Original message follows");
+	const char *l;
+	size_t n;
+	bw_lines it;
+
+	if (end)
+		len = (size_t)(end - m->body);
+	bw_lines__init(&it, m->body, len);
+	while (bw_lines__next(&it, &l, &n)) {
+		char *a;
+		const char *colon = memchr(l, ':', n);
+		bw_recipient *rc;
+		bool undeliverable = bw_memcasemem(l, n, "undeliverable to ") != NULL;
+
+		/* "Label: address", but not a header-like "To:" / "CC:" line */
+		if (!undeliverable && (!colon || colon - l < 6))
+			continue;
+		if (!(a = bw_text__first_address(undeliverable ? l : colon, n - (size_t)((undeliverable ? l : colon) - l))))
+			continue;
+		if (bw_decoders__find(r, first, a) || bw_decoders__is_own_address(m, a)) {
+			free(a);
+			continue;
+		}
+		if (undeliverable) {
+			/* the remote reply follows the line */
+			const char *resp = bw_memcasemem(it.p, len - (size_t)(it.p - m->body), "generated response:");
+			if (resp) {
+				resp += 19;
+				rc = bw_decoders__add(r, a, resp, len - (size_t)(resp - m->body));
+			} else {
+				rc = bw_decoders__add(r, a, l, n);
+			}
+		} else {
+			rc = bw_decoders__add(r, a, l, (size_t)(colon - l));
+		}
+		free(a);
+		if (!rc)
+			break;
+		bw_recipient__set(rc, BW_RCPT_ACTION, "failed");
+	}
+	return (int)(r->n_rcpt - first);
+}
+
+const bw_decoder bw_decoder_imailserver = { "imailserver", sniff, decode };

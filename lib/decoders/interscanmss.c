@@ -1,0 +1,90 @@
+/*
+ * interscanmss.c - Trend Micro InterScan Messaging Security Suite (MSS) and
+ * InterScan VirusWall bounces.
+ *
+ * Two shapes: a transcript
+ *
+ *   Sent <<< RCPT TO:<user@example.com>
+ *   Received >>> 550 5.1.1 <user@example.com>... user unknown
+ *
+ * and a notification
+ *
+ *   Message from InterScan Messaging Security Suite
+ *   Unable to deliver message to <user@example.com> (and other recipients
+ *   in the same domain). Please check if address is correct.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../util.h"
+#include "common.h"
+
+static int sniff(const bw_msg *m)
+{
+	if (m->feedback || m->dsn.n)
+		return 0;
+	if (bw_sniff__header_has(m, "From", "InterScan") ||
+	    bw_sniff__header_has(m, "Content-Type", "InterScan") ||
+	    bw_sniff__body_has(m, "Message from InterScan"))
+		return 80;
+	if (bw_sniff__body_has(m, "Sent <<< RCPT TO:") && bw_sniff__body_has(m, "Received >>> "))
+		return 50;
+	return 0;
+}
+
+static const char *command_of(const char *s, size_t len)
+{
+	static const char *const cmds[] = { "RCPT", "MAIL", "DATA", "HELO", "EHLO", "STARTTLS" };
+	size_t k;
+
+	while (len && *s == ' ') {
+		s++;
+		len--;
+	}
+	for (k = 0; k < sizeof(cmds) / sizeof(cmds[0]); k++)
+		if (len >= strlen(cmds[k]) && bw_startswith_ci(s, cmds[k]))
+			return k == 4 ? "HELO" : cmds[k];
+	return NULL;
+}
+
+static int decode(const bw_msg *m, bw_report *r)
+{
+	size_t first = r->n_rcpt;
+	bw_recipient *cur = NULL;
+	const char *cmd = NULL;
+	bw_lines it;
+	const char *line, *at;
+	size_t len;
+	char *a;
+
+	bw_lines__init(&it, m->body, bw_text__report_length(m));
+	while (bw_lines__next(&it, &line, &len)) {
+		if (len > 8 && bw_startswith_ci(line, "Sent <<<")) {
+			cmd = command_of(line + 8, len - 8);
+			if ((a = bw_text__first_address(line + 8, len - 8))) {
+				if (!(cur = bw_decoders__find(r, first, a)))
+					cur = bw_decoders__add(r, a, NULL, 0);
+				free(a);
+			}
+			continue;
+		}
+		if (len > 12 && bw_startswith_ci(line, "Received >>>")) {
+			if (cur && !bw_recipient__get(cur, BW_RCPT_DIAGNOSTIC)) {
+				bw_decoders__append_diag(cur, line + 12, len - 12);
+				if (cmd)
+					bw_recipient__set(cur, BW_RCPT_SMTP_COMMAND, cmd);
+				bw_recipient__set(cur, BW_RCPT_ACTION, "failed");
+			}
+			continue;
+		}
+		if ((at = bw_memcasemem(line, len, "Unable to deliver message to")) &&
+		    (a = bw_text__first_address(at, (size_t)(line + len - at)))) {
+			if (!(cur = bw_decoders__find(r, first, a)) && (cur = bw_decoders__add(r, a, line, len)))
+				bw_recipient__set(cur, BW_RCPT_ACTION, "failed");
+			free(a);
+		}
+	}
+	return (int)(r->n_rcpt - first);
+}
+
+const bw_decoder bw_decoder_interscanmss = { "interscanmss", sniff, decode };

@@ -1,0 +1,70 @@
+/*
+ * kddi.c - KDDI (au one net, dion.ne.jp) mail server bounces.
+ *
+ *   Your mail sent on: Thu, 29 Apr 2013 00:00:00 +0900
+ *        Could not be delivered to: <user@example.dion.ne.jp>
+ *        As their mailbox is full.
+ *
+ * One "Could not be delivered to:" line per recipient; the indented lines
+ * that follow it are the reason.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../util.h"
+#include "common.h"
+
+static const char marker[] = "Could not be delivered to:";
+
+static int sniff(const bw_msg *m)
+{
+	bool body;
+
+	if (m->feedback || m->dsn.n)
+		return 0;
+	body = bw_sniff__body_has(m, marker);
+	if (body && (bw_sniff__header_has(m, "From", "dion.ne.jp") ||
+	             bw_sniff__header_has(m, "From", "kddi") ||
+	             bw_sniff__header_has(m, "From", "auone-net.jp") ||
+	             bw_sniff__header_has(m, "Received", "auone-net.jp") ||
+	             bw_sniff__header_has(m, "Received", "dion.ne.jp")))
+		return 75;
+	if (body && bw_sniff__body_has(m, "Your mail sent on:"))
+		return 40;
+	return 0;
+}
+
+static int decode(const bw_msg *m, bw_report *r)
+{
+	size_t first = r->n_rcpt;
+	bw_recipient *cur = NULL;
+	bw_lines it;
+	const char *line;
+	size_t len;
+
+	bw_lines__init(&it, m->body, bw_text__report_length(m));
+	while (bw_lines__next(&it, &line, &len)) {
+		const char *at = bw_memcasemem(line, len, marker);
+		char *a;
+
+		if (at && (a = bw_text__first_address(at, (size_t)(line + len - at)))) {
+			cur = bw_decoders__find(r, first, a);
+			if (!cur && (cur = bw_decoders__add(r, a, NULL, 0)))
+				bw_recipient__set(cur, BW_RCPT_ACTION, "failed");
+			free(a);
+			continue;
+		}
+		if (cur && len && bw_isspace((unsigned char)line[0]) && !bw_memcasemem(line, len, "Your mail sent on:")) {
+			size_t k;
+			for (k = 0; k < len && bw_isspace((unsigned char)line[k]); k++)
+				;
+			if (k < len)
+				bw_decoders__append_diag(cur, line + k, len - k);
+			continue;
+		}
+		cur = NULL;
+	}
+	return (int)(r->n_rcpt - first);
+}
+
+const bw_decoder bw_decoder_kddi = { "kddi", sniff, decode };

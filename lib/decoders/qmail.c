@@ -1,0 +1,71 @@
+/*
+ * qmail.c - qmail-send bounces and the servers built on qmail (netqmail,
+ * vpopmail, and hosted mail systems that kept its report).
+ *
+ *   Hi. This is the qmail-send program at mx.example.net.
+ *   I'm afraid I wasn't able to deliver your message to the following addresses.
+ *   This is a permanent error; I've given up. Sorry it didn't work out.
+ *
+ *   <rcpt@example.com>:
+ *   192.0.2.1 does not like recipient.
+ *   Remote host said: 550 5.1.1 No such user
+ *   Giving up on 192.0.2.1.
+ *
+ *   --- Below this line is a copy of the message.
+ *
+ * One "<address>:" paragraph per recipient; qmail's own status code, when it
+ * gives one, is "(#5.1.1)".  Delay notices ("I'm not going to try again" is a
+ * final failure; "has been in the queue" warnings are delays) use the same
+ * paragraphs.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../util.h"
+#include "common.h"
+
+static int sniff(const bw_msg *m)
+{
+	if (bw_sniff__body_has(m, "This is the qmail-send program") ||
+	    bw_sniff__body_has(m, "I'm afraid I wasn't able to deliver your message"))
+		return 80;
+	/* hosted systems that kept qmail's report layout */
+	if (bw_sniff__body_has(m, "--- Below this line is a copy of the message") ||
+	    (bw_sniff__body_has(m, "Unable to deliver message to the following address") &&
+	     bw_sniff__body_has(m, "--- Original message follows")))
+		return 60;
+	if (bw_sniff__subject_starts(m, "failure notice") && bw_sniff__from_daemon(m))
+		return 30;
+	return 0;
+}
+
+static int decode(const bw_msg *m, bw_report *r)
+{
+	static const char *const ends[] = {
+		"--- Below this line is a copy of the message",
+		"--- Original message follows",
+		"--- Enclosed are the original headers",
+	};
+	size_t first = r->n_rcpt, len = bw_text__report_length(m), pos = 0;
+	const char *end = bw_text__find_any(m->body, len, ends, sizeof(ends) / sizeof(ends[0]), NULL);
+	bool delayed = bw_sniff__body_has(m, "This is not a permanent error") ||
+	               bw_sniff__body_has(m, "I'll keep trying");
+	bw_addr_para p;
+
+	if (end)
+		len = (size_t)(end - m->body);
+	while (bw_text__next_addr_para(m->body, len, &pos, &p)) {
+		bw_recipient *rc;
+		if (!bw_decoders__find(r, first, p.address)) {
+			if (!(rc = bw_decoders__add(r, p.address, p.text, p.len))) {
+				bw_addr_para__clear(&p);
+				break;
+			}
+			bw_recipient__set(rc, BW_RCPT_ACTION, delayed ? "delayed" : "failed");
+		}
+		bw_addr_para__clear(&p);
+	}
+	return (int)(r->n_rcpt - first);
+}
+
+const bw_decoder bw_decoder_qmail = { "qmail", sniff, decode };

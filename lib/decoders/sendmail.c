@@ -1,0 +1,334 @@
+/*
+ * sendmail.c - Sendmail bounces, from 8.x with a delivery-status part back to
+ * V5 ("----- Unsent message follows -----").
+ *
+ *      ----- The following addresses had permanent fatal errors -----
+ *   <rcpt@example.com>
+ *       (reason: 550 5.1.1 User unknown)
+ *       (expanded from: <alias@example.com>)
+ *
+ *      ----- Transcript of session follows -----
+ *   ... while talking to mx.example.com.:
+ *   >>> RCPT To:<rcpt@example.com>
+ *   <<< 550 5.1.1 User unknown
+ *   550 5.1.1 <rcpt@example.com>... User unknown
+ *
+ * The transcript gives the remote replies ("<<<") per command and Sendmail's
+ * own summary line per recipient ("NNN <addr>... text").  With a DSN part,
+ * the DSN names the recipients and the transcript completes replies the DSN
+ * lacks (a local mailer's exit code, an empty Diagnostic-Code).  Sendmail's
+ * Status is its own mapping (4.4.7 for every timeout, 5.1.1 for any RCPT
+ * refusal); when the remote reply in Diagnostic-Code carries an enhanced code
+ * of the same class, that code is the more exact one.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../evidence.h"
+#include "../util.h"
+#include "common.h"
+
+static int sniff(const bw_msg *m)
+{
+	if (bw_sniff__body_has(m, "----- Transcript of session follows -----") ||
+	    bw_sniff__body_has(m, "----- The following addresses had permanent fatal errors -----") ||
+	    bw_sniff__body_has(m, "----- Unsent message follows -----"))
+		return 70;
+	/* subject and sender alone add nothing to a DSN part */
+	if (!m->dsn.n && bw_sniff__from_daemon(m) &&
+	    (bw_sniff__subject_starts(m, "Returned mail:") ||
+	     bw_sniff__subject_starts(m, "Warning: could not send message")))
+		return 55;
+	return 0;
+}
+
+typedef struct srcpt {
+	char *address;
+	bw_buf summary;   /* Sendmail's own lines naming it */
+	bw_buf replies;   /* "<<<" replies to its RCPT, or to the session's MAIL/DATA */
+	bw_buf reason;    /* "(reason: ...)" in the fatal-errors list */
+} srcpt;
+
+typedef struct sstate {
+	srcpt *v;
+	size_t n, cap;
+	bw_buf session;   /* replies not tied to a recipient in this session */
+	bw_buf misc;      /* other transcript lines (local mailer output) */
+} sstate;
+
+static srcpt *get(sstate *s, const char *addr)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		if (bw_strcasecmp(s->v[i].address, addr) == 0)
+			return &s->v[i];
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 8;
+		srcpt *v = realloc(s->v, cap * sizeof(*v));
+		if (!v)
+			return NULL;
+		s->v = v;
+		s->cap = cap;
+	}
+	memset(&s->v[s->n], 0, sizeof(srcpt));
+	if (!(s->v[s->n].address = bw_strdup(addr)))
+		return NULL;
+	return &s->v[s->n++];
+}
+
+static void put(bw_buf *b, const char *s, size_t n)
+{
+	while (n && bw_isspace((unsigned char)*s))
+		s++, n--;
+	while (n && bw_isspace((unsigned char)s[n - 1]))
+		n--;
+	if (!n)
+		return;
+	if (b->len)
+		bw_buf__putc(b, ' ');
+	bw_buf__put(b, s, n);
+}
+
+static bool boilerplate(const char *l, size_t n)
+{
+	static const char *const lines[] = {
+		"Message could not be delivered for", "Message will be deleted from queue",
+		"Warning: message still undelivered", "Will keep trying until",
+		"Message will be returned", "Your message could not be delivered",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(lines) / sizeof(lines[0]); i++)
+		if (n >= strlen(lines[i]) && bw_strncasecmp(l, lines[i], strlen(lines[i])) == 0)
+			return true;
+	return false;
+}
+
+/* "550 5.1.1 <a@b>... text", "<a@b>... Deferred: text", "a@b... text". */
+static char *summary_address(const char *l, size_t n)
+{
+	const char *dots = bw_memcasemem(l, n, "... ");
+	const char *end3 = bw_memcasemem(l, n, "...");
+
+	if (!dots && end3 && end3 + 3 == l + n)
+		dots = end3;
+	if (!dots)
+		return NULL;
+	return bw_text__first_address(l, (size_t)(dots - l));
+}
+
+static void read_fatal_list(const char *t, size_t len, sstate *s)
+{
+	bw_lines it;
+	const char *l;
+	size_t n;
+	srcpt *cur = NULL;
+
+	bw_lines__init(&it, t, len);
+	while (bw_lines__next(&it, &l, &n)) {
+		const char *p = l;
+		size_t k = n;
+		char *a;
+		while (k && bw_isspace((unsigned char)*p))
+			p++, k--;
+		if (!k)
+			continue;
+		if (k > 5 && p[0] == '-' && p[1] == '-' && p[2] == '-')
+			break;
+		if (bw_strncasecmp(p, "(reason:", 8) == 0) {
+			if (cur)
+				put(&cur->reason, p + 8, k > 9 && p[k - 1] == ')' ? k - 9 : k - 8);
+			continue;
+		}
+		if (*p == '(')
+			continue;
+		if ((a = bw_text__first_address(p, k))) {
+			cur = get(s, a);
+			free(a);
+		}
+	}
+}
+
+static void read_transcript(const char *t, size_t len, sstate *s)
+{
+	bw_lines it;
+	const char *l;
+	size_t n;
+	char *rcpt = NULL;
+
+	bw_lines__init(&it, t, len);
+	while (bw_lines__next(&it, &l, &n)) {
+		char *a;
+		while (n && bw_isspace((unsigned char)l[n - 1]))
+			n--;
+		if (!n)
+			continue;
+		if (n > 5 && l[0] == '-' && l[1] == '-' && l[2] == '-' && bw_memcasemem(l, n, "-----"))
+			break;
+		if (bw_memcasemem(l, n < 40 ? n : 40, "while talking to")) {
+			s->session.len = 0;
+			free(rcpt);
+			rcpt = NULL;
+			continue;
+		}
+		if (n > 4 && strncmp(l, ">>> ", 4) == 0) {
+			free(rcpt);
+			rcpt = NULL;
+			if (bw_strncasecmp(l + 4, "RCPT", 4) == 0)
+				rcpt = bw_text__first_address(l + 4, n - 4);
+			continue;
+		}
+		if (n > 3 && strncmp(l, "<<<", 3) == 0) {
+			srcpt *r = rcpt ? get(s, rcpt) : NULL;
+			put(r ? &r->replies : &s->session, l + 3, n - 3);
+			continue;
+		}
+		if ((a = summary_address(l, n))) {
+			srcpt *r = get(s, a);
+			free(a);
+			if (r) {
+				const char *dots = bw_memcasemem(l, n, "...");
+				const char *rest = dots + 3;
+				size_t rn = n - (size_t)(rest - l);
+				while (rn && *rest == ' ')
+					rest++, rn--;
+				/* "554 <a>... 550 Host unknown": the inner reply is the remote's */
+				if (rn >= 4 && bw_isdigit((unsigned char)rest[0]) && bw_isdigit((unsigned char)rest[1]) &&
+				    bw_isdigit((unsigned char)rest[2]) && rest[3] == ' ')
+					put(&r->summary, rest, rn);
+				else
+					put(&r->summary, l, n);
+				if (!r->replies.len && s->session.len)
+					put(&r->replies, s->session.p, s->session.len);
+			}
+			continue;
+		}
+		if (!boilerplate(l, n))
+			put(&s->misc, l, n);
+	}
+	free(rcpt);
+}
+
+static char *diag_for(const srcpt *r, const sstate *s)
+{
+	bw_buf b = BW_BUF_INIT;
+
+	if (r && r->summary.len)
+		put(&b, r->summary.p, r->summary.len);
+	if (r && r->replies.len)
+		put(&b, r->replies.p, r->replies.len);
+	if (!b.len && r && r->reason.len)
+		put(&b, r->reason.p, r->reason.len);
+	if (s->misc.len && (!r || !r->summary.len))
+		put(&b, s->misc.p, s->misc.len);
+	if (!b.len && s->session.len)
+		put(&b, s->session.p, s->session.len);
+	return b.len ? bw_buf__detach(&b) : (bw_buf__free(&b), NULL);
+}
+
+static bool starts_with_reply(const char *d)
+{
+	return d && bw_isdigit((unsigned char)d[0]) && bw_isdigit((unsigned char)d[1]) &&
+	       bw_isdigit((unsigned char)d[2]) && (d[3] == ' ' || d[3] == '-' || d[3] == '\0') &&
+	       (d[0] == '2' || d[0] == '4' || d[0] == '5');
+}
+
+/* Status from "NNN X.Y.Z" at the start of the remote reply, same class. */
+static void prefer_remote_status(bw_recipient *rc)
+{
+	const char *d = bw_recipient__get(rc, BW_RCPT_DIAGNOSTIC);
+	const char *st = bw_recipient__get(rc, BW_RCPT_STATUS);
+	bw_smtp_evidence ev;
+	size_t n;
+
+	if (!st || !starts_with_reply(d))
+		return;
+	bw_evidence__scan(d, &ev);
+	n = strlen(ev.status);
+	if (!n || strcmp(ev.status + 1, ".0.0") == 0 || ev.status[0] != d[0] || ev.status[0] != st[0] || strcmp(ev.status, st) == 0 ||
+	    strncmp(d + 4, ev.status, n) != 0)
+		return;
+	bw_recipient__evidence(rc, "status %s of the remote reply replaces the reporting server's %s",
+	                       ev.status, st);
+	bw_recipient__set(rc, BW_RCPT_STATUS, ev.status);
+}
+
+static int decode(const bw_msg *m, bw_report *r)
+{
+	size_t first = r->n_rcpt, len = bw_text__report_length(m), i, k;
+	const char *at;
+	sstate s;
+	int got;
+
+	memset(&s, 0, sizeof(s));
+	got = m->dsn.n ? bw_dsn__decode(m, r) : bw_decoders__inline_dsn(m, r);
+	if (got < 0)
+		return got;
+	if ((at = bw_memcasemem(m->body, m->body_len, "following addresses had permanent fatal errors")) ||
+	    (at = bw_memcasemem(m->body, m->body_len, "following addresses had transient non-fatal errors"))) {
+		size_t off = bw_text__after_line(m->body, m->body_len, at == NULL ? "" : "following addresses had");
+		read_fatal_list(m->body + off, m->body_len - off, &s);
+	}
+	if ((at = bw_memcasemem(m->body, m->body_len, "----- Transcript of session follows -----"))) {
+		size_t off = bw_text__after_line(m->body, m->body_len, "----- Transcript of session follows -----");
+		size_t stop = m->body_len;
+		const char *unsent = bw_memcasemem(m->body + off, m->body_len - off, "----- Unsent message follows");
+		const char *dsn = bw_memcasemem(m->body + off, m->body_len - off, "\nReporting-MTA:");
+		if (unsent)
+			stop = (size_t)(unsent - m->body);
+		else if (len > off)
+			stop = len;
+		/* delivery-status fields pasted inline end the transcript too */
+		if (dsn && (size_t)(dsn - m->body) < stop)
+			stop = (size_t)(dsn - m->body);
+		read_transcript(m->body + off, stop - off, &s);
+	}
+	if (r->n_rcpt > first) {
+		size_t n_dsn = r->n_rcpt - first;
+		for (k = first; k < r->n_rcpt; k++) {
+			bw_recipient *rc = r->rcpt[k];
+			const char *d = bw_recipient__get(rc, BW_RCPT_DIAGNOSTIC);
+			const char *a = bw_recipient__get(rc, BW_RCPT_RECIPIENT);
+			srcpt *sr = NULL;
+			for (i = 0; a && i < s.n; i++)
+				if (bw_strcasecmp(s.v[i].address, a) == 0)
+					sr = &s.v[i];
+			if (!sr && n_dsn == 1 && s.n == 1)
+				sr = &s.v[0];
+			const char *type = bw_recipient__get(rc, BW_RCPT_DIAGNOSTIC_TYPE);
+			if (type && bw_strcasecmp(type, "smtp") != 0)
+				d = NULL;
+			if (!starts_with_reply(d)) {
+				/* a local mailer's exit code or nothing: the transcript says more */
+				char *t = diag_for(sr, &s);
+				if (t && *t)
+					bw_recipient__set(rc, BW_RCPT_DIAGNOSTIC, bw_squeeze(t));
+				free(t);
+			} else {
+				prefer_remote_status(rc);
+			}
+		}
+	} else {
+		for (i = 0; i < s.n; i++) {
+			char *t = diag_for(&s.v[i], &s);
+			bw_recipient *rc = bw_decoders__add(r, s.v[i].address, t, t ? strlen(t) : 0);
+			free(t);
+			if (!rc)
+				break;
+			bw_recipient__set(rc, BW_RCPT_ACTION, "failed");
+		}
+	}
+	for (i = 0; i < s.n; i++) {
+		free(s.v[i].address);
+		bw_buf__free(&s.v[i].summary);
+		bw_buf__free(&s.v[i].replies);
+		bw_buf__free(&s.v[i].reason);
+	}
+	free(s.v);
+	bw_buf__free(&s.session);
+	bw_buf__free(&s.misc);
+	return (int)(r->n_rcpt - first);
+}
+
+const bw_decoder bw_decoder_sendmail = { "sendmail", sniff, decode };

@@ -1,0 +1,114 @@
+/*
+ * yahoo.c - bounces from Yahoo Mail and AOL (the same platform since 2017),
+ * From MAILER-DAEMON@yahoo.com / aol.com, Subject "Failure Notice":
+ *
+ *     Sorry, we were unable to deliver your message to the following address.
+ *
+ *     <user@example.com>:
+ *     Remote host said: 550 5.1.1 <user@example.com>... User Unknown [RCPT_TO]
+ *
+ *     --- Below this line is a copy of the message.
+ *
+ * The reply may be split over several lines; the bracketed tag at the end
+ * names the SMTP command that drew it.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../util.h"
+#include "common.h"
+
+static const char *const intro[] = {
+	"unable to deliver your message to the following address",
+	"Message delivery to the following address",
+};
+
+static int sniff(const bw_msg *m)
+{
+	bool from = bw_sniff__header_has(m, "From", "MAILER-DAEMON@yahoo") ||
+	            bw_sniff__header_has(m, "From", "MAILER-DAEMON@aol") ||
+	            bw_sniff__header_has(m, "From", "@yahoo-inc.com") ||
+	            bw_sniff__header_has(m, "From", "MAILER-DAEMON@y");
+	bool body = bw_text__find_any(m->body, m->body_len, intro, 2, NULL) != NULL;
+
+	if (!body)
+		return 0;
+	return from || bw_sniff__subject_starts(m, "Failure Notice") ? 85 : 55;
+}
+
+static void command_tag(bw_recipient *rc, const char *t, size_t tl)
+{
+	static const struct { const char *tag, *cmd; } tags[] = {
+		{ "[RCPT_TO]", "RCPT" }, { "[MAIL_FROM]", "MAIL" }, { "[DATA]", "DATA" },
+		{ "[CONNECT]", "CONN" }, { "[EHLO]", "EHLO" }, { "[HELO]", "HELO" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(tags) / sizeof(tags[0]); i++)
+		if (bw_memcasemem(t, tl, tags[i].tag) && !bw_recipient__get(rc, BW_RCPT_SMTP_COMMAND))
+			bw_recipient__set(rc, BW_RCPT_SMTP_COMMAND, tags[i].cmd);
+}
+
+static int decode(const bw_msg *m, bw_report *r)
+{
+	size_t n = bw_text__report_length(m), first = r->n_rcpt, len;
+	const char *at = bw_text__find_any(m->body, n, intro, 2, NULL), *line;
+	bw_recipient *cur = NULL;
+	bw_lines it;
+
+	if (!at)
+		return 0;
+	bw_lines__init(&it, at, n - (size_t)(at - m->body));
+	bw_lines__next(&it, &line, &len);
+	while (bw_lines__next(&it, &line, &len)) {
+		size_t tl;
+		const char *t = bw_text__trim(line, len, &tl);
+		char *addr;
+
+		if (!tl) {
+			cur = NULL;
+			continue;
+		}
+		if (bw_text__starts(t, tl, "---"))
+			break;
+		if (t[0] == '<' && (addr = bw_text__address_line(t, tl))) {
+			cur = bw_decoders__add(r, addr, NULL, 0);
+			free(addr);
+			if (!cur)
+				return BW_ENOMEM;
+			continue;
+		}
+		if (!cur)
+			continue;
+		command_tag(cur, t, tl);
+		if (bw_text__starts(t, tl, "Remote host said:")) {
+			t += 17;
+			tl -= 17;
+			t = bw_text__trim(t, tl, &tl);
+		}
+		{
+			/* drop the command tag and a "550:" colon after the code */
+			const char *tag = memchr(t, '[', tl);
+			char *piece;
+			if (tag && tag > t && memchr(tag, ']', tl - (size_t)(tag - t)) &&
+			    (bw_memcasemem(tag, tl - (size_t)(tag - t), "_TO]") || bw_memcasemem(tag, tl - (size_t)(tag - t), "_FROM]") ||
+			     bw_memcasemem(tag, tl - (size_t)(tag - t), "[DATA]")))
+				tl = (size_t)(tag - t);
+			else if (tag == t && tl < 20)
+				continue; /* a tag alone on its line */
+			if (!tl)
+				continue;
+			piece = bw_strndup(t, tl);
+			if (!piece)
+				return BW_ENOMEM;
+			if (tl > 4 && bw_isdigit((unsigned char)piece[0]) && bw_isdigit((unsigned char)piece[1]) &&
+			    bw_isdigit((unsigned char)piece[2]) && piece[3] == ':')
+				piece[3] = ' ';
+			bw_decoders__append_diag(cur, piece, strlen(piece));
+			free(piece);
+		}
+	}
+	return (int)(r->n_rcpt - first);
+}
+
+const bw_decoder bw_decoder_yahoo = { "yahoo", sniff, decode };

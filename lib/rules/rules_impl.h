@@ -1,0 +1,53 @@
+/*
+ * rules_impl.h - the compiled, immutable rule set behind bw_rules.
+ *
+ * rules.c builds it (layers), rules_match.c compiles and matches,
+ * rules_info.c exposes rules one by one, rules_check.c self-tests.
+ * Nothing in a bw_rules changes after bw_rules_open() returns.
+ */
+#ifndef BW_RULES_IMPL_H
+#define BW_RULES_IMPL_H
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+#include "rules_set.h"
+#include "../rules.h"
+
+struct bw_rule {
+	const bw_rset_rule *src;    /* borrowed from the layer that defined it */
+	size_t layer;               /* 0 base, 1.. overlays in the order given */
+	size_t seq;                 /* source order inside its layer */
+	int tier;                   /* 0 for overlay rules, else src->tier */
+	pcre2_code *re;             /* compiled `text`, or NULL */
+	char *evidence;             /* "provider x; text /.../; status 5.7.*" */
+	const char *provider_name;  /* display name of src->provider, or "" */
+	/* A rule without a provider condition that lives in a file defining
+	 * exactly one provider: that provider's name (else NULL).  When the
+	 * rule captures a provider code and the remote host named no provider,
+	 * the code itself identifies the provider. */
+	const char *file_provider_name;
+};
+
+struct bw_rules {
+	char *path;                 /* base database opened, "" for none */
+	bw_rset *layers;            /* [0] base (maybe empty), then overlays */
+	size_t n_layers;
+	struct bw_rule *rules;      /* in precedence order */
+	size_t n_rules;
+	const bw_rset_provider **prov;  /* merged: a later layer replaces an id */
+	size_t n_prov;
+	pcre2_match_context *mctx;  /* limits; only read while matching */
+	uint32_t max_pairs;         /* ovector size every pattern fits in */
+	char meta_rules[24], meta_providers[24], meta_schema[16];
+};
+
+/* rules_match.c */
+int bw_rules__compile(bw_rules *rules, const bw_rules_options *opts);
+void bw_rules__release_compiled(bw_rules *rules);
+/* The provider for a remote host and/or recipient address, or NULL. */
+const bw_rset_provider *bw_rules__provider(const bw_rules *rules, const char *remote_host,
+                                           const char *recipient);
+const bw_rset_provider *bw_rules__provider_by_id(const bw_rules *rules, const char *id);
+
+#endif

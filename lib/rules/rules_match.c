@@ -1,0 +1,353 @@
+/*
+ * rules_match.c - compiles the rule stack and finds the winning rule.
+ *
+ * Every `text` pattern is compiled once at open time with PCRE2_CASELESS,
+ * PCRE2_UTF, PCRE2_UCP and PCRE2_MATCH_INVALID_UTF (a diagnostic that is not
+ * valid UTF-8 is still matched), then JIT-compiled when the platform allows.
+ * Matching only reads the bw_rules: the match data is created per call, and
+ * the match context (limits) is shared read-only, so threads may match
+ * against one bw_rules at once.
+ */
+#include <limits.h>
+#include <stdio.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rules_impl.h"
+#include "../error.h"
+#include "../util.h"
+
+#define PATTERN_FLAGS (PCRE2_CASELESS | PCRE2_UTF | PCRE2_UCP | PCRE2_MATCH_INVALID_UTF)
+
+/* Defaults when the options say 0: tight enough that one pathological
+ * pattern cannot stall a parse, loose enough for any sane rule. */
+#define DEFAULT_MATCH_LIMIT 1000000UL
+#define DEFAULT_DEPTH_LIMIT 100000UL
+#define DEFAULT_HEAP_LIMIT_KIB 65536UL
+
+static pcre2_code *compile_pattern(const char *pattern, int *err, PCRE2_SIZE *off)
+{
+	return pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED, PATTERN_FLAGS,
+	                     err, off, NULL);
+}
+
+const char *bw_rset__pattern_error(const char *pattern, char *buf, size_t size)
+{
+	PCRE2_UCHAR msg[200];
+	PCRE2_SIZE off = 0;
+	int err = 0;
+	pcre2_code *re = compile_pattern(pattern, &err, &off);
+
+	if (re) {
+		pcre2_code_free(re);
+		return NULL;
+	}
+	pcre2_get_error_message(err, msg, sizeof(msg));
+	snprintf(buf, size, "pattern does not compile at offset %zu: %s", (size_t)off, (char *)msg);
+	return buf;
+}
+
+/* ---- providers ------------------------------------------------------- */
+
+/* Length of `suffix` when `name` is it or ends with ".suffix", else 0. */
+static size_t label_suffix(const char *name, size_t len, const char *suffix)
+{
+	size_t sl = strlen(suffix);
+
+	if (!sl || sl > len)
+		return 0;
+	if (bw_strncasecmp(name + len - sl, suffix, sl) != 0)
+		return 0;
+	if (sl == len || name[len - sl - 1] == '.')
+		return sl;
+	return 0;
+}
+
+static const bw_rset_provider *best_suffix(const bw_rules *rules, const char *name,
+                                           int hosts)
+{
+	const bw_rset_provider *best = NULL;
+	size_t len, best_len = 0, i, j;
+
+	if (!name)
+		return NULL;
+	while (*name == '[' || *name == ' ')
+		name++;
+	len = strlen(name);
+	while (len && (name[len - 1] == '.' || name[len - 1] == '>' || name[len - 1] == ' '))
+		len--;
+	if (!len)
+		return NULL;
+	for (i = 0; i < rules->n_prov; i++) {
+		const bw_rstrv *l = hosts ? &rules->prov[i]->hosts : &rules->prov[i]->domains;
+
+		for (j = 0; j < l->n; j++) {
+			size_t m = label_suffix(name, len, l->v[j]);
+
+			if (m > best_len) {
+				best_len = m;
+				best = rules->prov[i];
+			}
+		}
+	}
+	return best;
+}
+
+const bw_rset_provider *bw_rules__provider(const bw_rules *rules, const char *remote_host,
+                                           const char *recipient)
+{
+	const bw_rset_provider *p = NULL;
+	const char *at;
+
+	if (remote_host && *remote_host)
+		p = best_suffix(rules, remote_host, 1);
+	if (!p && recipient && (at = strrchr(recipient, '@')))
+		p = best_suffix(rules, at + 1, 0);
+	return p;
+}
+
+const bw_rset_provider *bw_rules__provider_by_id(const bw_rules *rules, const char *id)
+{
+	size_t i;
+
+	for (i = 0; id && i < rules->n_prov; i++)
+		if (strcmp(rules->prov[i]->id, id) == 0)
+			return rules->prov[i];
+	return NULL;
+}
+
+/* ---- compiling ------------------------------------------------------- */
+
+static char *make_evidence(const bw_rset_rule *r)
+{
+	static const char *const keys[] = {
+		"provider", "text", "status", "reply", "command", "format", "action"
+	};
+	const char *vals[] = {
+		r->provider, r->text, r->status, r->reply, r->command, r->format, r->action
+	};
+	bw_buf b = BW_BUF_INIT;
+	size_t i;
+
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		if (!vals[i])
+			continue;
+		if (i == 1)
+			bw_buf__printf(&b, "%stext /%s/", b.len ? "; " : "", vals[i]);
+		else
+			bw_buf__printf(&b, "%s%s %s", b.len ? "; " : "", keys[i], vals[i]);
+	}
+	return bw_buf__detach(&b);
+}
+
+int bw_rules__compile(bw_rules *rules, const bw_rules_options *opts)
+{
+	size_t i;
+	bool no_jit;
+
+	rules->mctx = pcre2_match_context_create(NULL);
+	if (!rules->mctx)
+		return bw_error__set(BW_ENOMEM, "out of memory");
+	pcre2_set_match_limit(rules->mctx, (uint32_t)(opts && opts->match_limit
+		? (opts->match_limit > UINT32_MAX ? UINT32_MAX : opts->match_limit)
+		: DEFAULT_MATCH_LIMIT));
+	pcre2_set_depth_limit(rules->mctx, (uint32_t)(opts && opts->depth_limit
+		? (opts->depth_limit > UINT32_MAX ? UINT32_MAX : opts->depth_limit)
+		: DEFAULT_DEPTH_LIMIT));
+	pcre2_set_heap_limit(rules->mctx, (uint32_t)(opts && opts->heap_limit_kib
+		? (opts->heap_limit_kib > UINT32_MAX ? UINT32_MAX : opts->heap_limit_kib)
+		: DEFAULT_HEAP_LIMIT_KIB));
+	rules->max_pairs = 1;
+	no_jit = getenv("BOUNCEWHY_NO_JIT") && *getenv("BOUNCEWHY_NO_JIT");
+	for (i = 0; i < rules->n_rules; i++) {
+		struct bw_rule *r = &rules->rules[i];
+		const bw_rset_provider *p = bw_rules__provider_by_id(rules, r->src->provider);
+
+		r->provider_name = p ? p->name : "";
+		r->file_provider_name = NULL;
+		if (!r->src->provider) {
+			size_t k, found = 0;
+			for (k = 0; k < rules->n_prov; k++)
+				if (rules->prov[k]->file && strcmp(rules->prov[k]->file, r->src->file) == 0) {
+					r->file_provider_name = rules->prov[k]->name;
+					found++;
+				}
+			if (found != 1)
+				r->file_provider_name = NULL;
+		}
+		r->evidence = make_evidence(r->src);
+		if (!r->evidence)
+			return bw_error__set(BW_ENOMEM, "out of memory");
+		if (r->src->text) {
+			PCRE2_UCHAR msg[200];
+			PCRE2_SIZE off = 0;
+			uint32_t pairs = 0;
+			int err = 0;
+
+			r->re = compile_pattern(r->src->text, &err, &off);
+			if (!r->re) {
+				pcre2_get_error_message(err, msg, sizeof(msg));
+				return bw_error__set(BW_ERULES,
+					"%s:%u: rule %s: text: pattern does not compile at offset %zu: %s",
+					r->src->file, r->src->line, r->src->id, (size_t)off, (char *)msg);
+			}
+			/* JIT unless BOUNCEWHY_NO_JIT is set (memory checkers such as
+			 * valgrind cannot follow JIT code's wide reads); without JIT
+			 * PCRE2 interprets the same pattern. */
+			if (!no_jit)
+				(void)pcre2_jit_compile(r->re, PCRE2_JIT_COMPLETE);
+			pcre2_pattern_info(r->re, PCRE2_INFO_CAPTURECOUNT, &pairs);
+			if (pairs + 1 > rules->max_pairs)
+				rules->max_pairs = pairs + 1;
+		}
+	}
+	return BW_OK;
+}
+
+void bw_rules__release_compiled(bw_rules *rules)
+{
+	size_t i;
+
+	for (i = 0; i < rules->n_rules; i++) {
+		pcre2_code_free(rules->rules[i].re);
+		free(rules->rules[i].evidence);
+	}
+	pcre2_match_context_free(rules->mctx);
+	rules->mctx = NULL;
+}
+
+/* ---- matching -------------------------------------------------------- */
+
+/* Does `value` match one of the space-separated words of `list`?  A word
+ * ending in '*' is a prefix.  Comparison ignores ASCII case. */
+static int in_list(const char *list, const char *value)
+{
+	const char *p = list;
+	size_t vlen;
+
+	if (!value || !*value)
+		return 0;
+	vlen = strlen(value);
+	while (*p) {
+		const char *e;
+		size_t wl;
+
+		while (*p == ' ')
+			p++;
+		e = p;
+		while (*e && *e != ' ')
+			e++;
+		wl = (size_t)(e - p);
+		if (wl && p[wl - 1] == '*') {
+			if (vlen >= wl - 1 && bw_strncasecmp(value, p, wl - 1) == 0)
+				return 1;
+		} else if (wl && wl == vlen && bw_strncasecmp(value, p, wl) == 0) {
+			return 1;
+		}
+		p = e;
+	}
+	return 0;
+}
+
+/* The first word of the SMTP command ("MAIL" of "MAIL FROM"). */
+static int command_in(const char *list, const char *cmd)
+{
+	char word[16];
+	size_t n = 0;
+
+	if (!cmd)
+		return 0;
+	while (*cmd == ' ')
+		cmd++;
+	while (cmd[n] && cmd[n] != ' ' && n + 1 < sizeof(word)) {
+		word[n] = cmd[n];
+		n++;
+	}
+	word[n] = '\0';
+	return in_list(list, word);
+}
+
+static void copy_capture(pcre2_match_data *md, const char *name, char *dst, size_t size)
+{
+	PCRE2_SIZE len = 0;
+	PCRE2_UCHAR *s = NULL;
+
+	dst[0] = '\0';
+	if (pcre2_substring_get_byname(md, (PCRE2_SPTR)name, &s, &len) != 0)
+		return;
+	if (len >= size)
+		len = size - 1;
+	memcpy(dst, s, len);
+	dst[len] = '\0';
+	pcre2_substring_free(s);
+}
+
+int bw_rules__match(const bw_rules *rules, const bw_match_input *in, bw_match_result *res)
+{
+	const bw_rset_provider *prov;
+	pcre2_match_data *md = NULL;
+	const char *diag;
+	size_t i, dlen;
+
+	if (!rules || !in || !res)
+		return bw_error__set(BW_EINVALID, "bw_rules__match: NULL argument");
+	prov = bw_rules__provider(rules, in->remote_mta, in->recipient);
+	diag = in->diagnostic ? in->diagnostic : "";
+	dlen = strlen(diag);
+	for (i = 0; i < rules->n_rules; i++) {
+		const struct bw_rule *r = &rules->rules[i];
+		const bw_rset_rule *s = r->src;
+		int rc;
+
+		if (s->provider && (!prov || strcmp(prov->id, s->provider) != 0))
+			continue;
+		if (s->status && !in_list(s->status, in->status))
+			continue;
+		if (s->reply && !in_list(s->reply, in->reply_code))
+			continue;
+		if (s->command && !command_in(s->command, in->smtp_command))
+			continue;
+		if (s->format && !in_list(s->format, in->format))
+			continue;
+		if (s->action && !in_list(s->action, in->action))
+			continue;
+		if (r->re) {
+			if (!dlen)
+				continue;
+			if (!md) {
+				md = pcre2_match_data_create(rules->max_pairs, NULL);
+				if (!md)
+					return bw_error__set(BW_ENOMEM, "out of memory");
+			}
+			rc = pcre2_match(r->re, (PCRE2_SPTR)diag, dlen, 0, 0, md, rules->mctx);
+			if (rc < 0)  /* no match, or a limit hit: this rule does not apply */
+				continue;
+		}
+		memset(res, 0, sizeof(*res));
+		res->rule_id = s->id;
+		res->reason = s->reason;
+		res->fault = s->fault;
+		res->permanent = s->permanent;
+		res->hard_bounce = s->hard;
+		res->provider = prov ? prov->name : NULL;
+		res->explanation = s->explain;
+		res->remedies = (const char *const *)s->remedies.v;
+		res->n_remedies = s->remedies.n;
+		res->references = (const char *const *)s->refs.v;
+		res->n_references = s->refs.n;
+		res->evidence = r->evidence;
+		if (r->re) {
+			copy_capture(md, "code", res->provider_code, sizeof(res->provider_code));
+			copy_capture(md, "tag", res->server_tag, sizeof(res->server_tag));
+			if (!prov && res->provider_code[0] && r->file_provider_name)
+				res->provider = r->file_provider_name;
+		}
+		pcre2_match_data_free(md);
+		return 1;
+	}
+	pcre2_match_data_free(md);
+	res->rule_id = NULL;
+	res->provider = prov ? prov->name : NULL;
+	return 0;
+}

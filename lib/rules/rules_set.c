@@ -1,0 +1,379 @@
+/*
+ * rules_set.c - building and validating a bw_rset (see rules_set.h).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "rules_set.h"
+#include "../error.h"
+#include "../rules.h"
+#include "../util.h"
+
+int bw_rstrv__push(bw_rstrv *l, const char *s)
+{
+	char *copy;
+
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 4;
+		char **v = realloc(l->v, cap * sizeof(*v));
+
+		if (!v)
+			return bw_error__set(BW_ENOMEM, "out of memory");
+		l->v = v;
+		l->cap = cap;
+	}
+	copy = bw_strdup(s);
+	if (!copy)
+		return bw_error__set(BW_ENOMEM, "out of memory");
+	l->v[l->n++] = copy;
+	return BW_OK;
+}
+
+void bw_rstrv__clear(bw_rstrv *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+	l->v = NULL;
+	l->n = l->cap = 0;
+}
+
+void bw_rset__free(bw_rset *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->n_prov; i++) {
+		bw_rset_provider *p = &s->prov[i];
+
+		free(p->id); free(p->name); free(p->url); free(p->file);
+		bw_rstrv__clear(&p->domains);
+		bw_rstrv__clear(&p->hosts);
+	}
+	for (i = 0; i < s->n_rule; i++) {
+		bw_rset_rule *r = &s->rule[i];
+
+		free(r->id); free(r->file);
+		free(r->provider); free(r->text); free(r->status); free(r->reply);
+		free(r->command); free(r->format); free(r->action);
+		free(r->reason); free(r->fault); free(r->explain);
+		bw_rstrv__clear(&r->remedies);
+		bw_rstrv__clear(&r->refs);
+		bw_rstrv__clear(&r->examples);
+	}
+	free(s->prov);
+	free(s->rule);
+	memset(s, 0, sizeof(*s));
+}
+
+bw_rset_provider *bw_rset__add_provider(bw_rset *s)
+{
+	if (s->n_prov == s->cap_prov) {
+		size_t cap = s->cap_prov ? s->cap_prov * 2 : 8;
+		bw_rset_provider *v = realloc(s->prov, cap * sizeof(*v));
+
+		if (!v)
+			return NULL;
+		s->prov = v;
+		s->cap_prov = cap;
+	}
+	memset(&s->prov[s->n_prov], 0, sizeof(s->prov[0]));
+	return &s->prov[s->n_prov++];
+}
+
+bw_rset_rule *bw_rset__add_rule(bw_rset *s)
+{
+	bw_rset_rule *r;
+
+	if (s->n_rule == s->cap_rule) {
+		size_t cap = s->cap_rule ? s->cap_rule * 2 : 32;
+		bw_rset_rule *v = realloc(s->rule, cap * sizeof(*v));
+
+		if (!v)
+			return NULL;
+		s->rule = v;
+		s->cap_rule = cap;
+	}
+	r = &s->rule[s->n_rule++];
+	memset(r, 0, sizeof(*r));
+	r->permanent = r->hard = -1;
+	return r;
+}
+
+int bw_rset__tier(const bw_rset_rule *r)
+{
+	if (r->provider)
+		return 1;
+	if (r->text)
+		return 2;
+	if (r->status)
+		return 3;
+	return 4;
+}
+
+/* ---- value checks ---------------------------------------------------- */
+
+static int is_word_in(const char *w, size_t len, const char *const *set)
+{
+	for (; *set; set++)
+		if (strlen(*set) == len && memcmp(*set, w, len) == 0)
+			return 1;
+	return 0;
+}
+
+static size_t digits(const char *p, size_t len, size_t max)
+{
+	size_t i = 0;
+
+	while (i < len && i < max && bw_isdigit((unsigned char)p[i]))
+		i++;
+	return i;
+}
+
+/* 5.1.1, 5.1.*, 5.*, with 1-3 digit subject and detail */
+static int status_word_ok(const char *w, size_t len)
+{
+	size_t i = 1, d;
+
+	if (len < 3 || (w[0] != '2' && w[0] != '4' && w[0] != '5') || w[1] != '.')
+		return 0;
+	i = 2;
+	if (len == 3)
+		return w[2] == '*';
+	d = digits(w + i, len - i, 3);
+	if (!d || i + d >= len || w[i + d] != '.')
+		return 0;
+	i += d + 1;
+	if (len - i == 1 && w[i] == '*')
+		return 1;
+	d = digits(w + i, len - i, 3);
+	return d && i + d == len;
+}
+
+/* 550, 55*, 5* */
+static int reply_word_ok(const char *w, size_t len)
+{
+	if (len < 2 || len > 3 || (w[0] != '2' && w[0] != '4' && w[0] != '5'))
+		return 0;
+	if (len == 2)
+		return w[1] == '*';
+	return bw_isdigit((unsigned char)w[1]) && (w[2] == '*' || bw_isdigit((unsigned char)w[2]));
+}
+
+static int name_word_ok(const char *w, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (!bw_isalnum((unsigned char)w[i]) && w[i] != '-' && w[i] != '_' && w[i] != '.')
+			return 0;
+	return len > 0;
+}
+
+static const char *const commands[] = {
+	"CONN", "HELO", "MAIL", "RCPT", "DATA", "STARTTLS", "AUTH", NULL
+};
+static const char *const actions[] = {
+	"failed", "delayed", "delivered", "relayed", "expanded", NULL
+};
+
+/* Applies `ok` to every space-separated word; NULL if all pass. */
+static const char *check_words(const char *value, int (*ok)(const char *, size_t),
+                               const char *const *set, const char *msg)
+{
+	const char *p = value;
+	int any = 0;
+
+	while (*p) {
+		const char *e;
+
+		while (*p == ' ')
+			p++;
+		if (!*p)
+			break;
+		e = p;
+		while (*e && *e != ' ')
+			e++;
+		if (ok ? !ok(p, (size_t)(e - p)) : !is_word_in(p, (size_t)(e - p), set))
+			return msg;
+		any = 1;
+		p = e;
+	}
+	return any ? NULL : "empty value";
+}
+
+const char *bw_rset__check_value(const char *key, const char *value)
+{
+	if (!value)
+		return "missing value";
+	if (strcmp(key, "reason") == 0)
+		return bw_reason__known(value) ? NULL : "unknown reason (see the reason vocabulary)";
+	if (strcmp(key, "fault") == 0)
+		return (strcmp(value, "recipient") == 0 || strcmp(value, "sender") == 0 ||
+		        strcmp(value, "receiver") == 0 || strcmp(value, "transit") == 0)
+		       ? NULL : "fault must be recipient, sender, receiver or transit";
+	if (strcmp(key, "permanent") == 0 || strcmp(key, "hard") == 0 || strcmp(key, "specific") == 0)
+		return (strcmp(value, "yes") == 0 || strcmp(value, "no") == 0)
+		       ? NULL : "value must be yes or no";
+	if (strcmp(key, "priority") == 0) {
+		const char *p = value;
+		if (*p == '-' || *p == '+')
+			p++;
+		if (!*p || strlen(p) > 6)
+			return "priority must be an integer between -999999 and 999999";
+		for (; *p; p++)
+			if (!bw_isdigit((unsigned char)*p))
+				return "priority must be an integer between -999999 and 999999";
+		return NULL;
+	}
+	if (strcmp(key, "status") == 0)
+		return check_words(value, status_word_ok, NULL,
+		                   "status must be codes like 5.1.1, 5.7.* or 4.*");
+	if (strcmp(key, "reply") == 0)
+		return check_words(value, reply_word_ok, NULL,
+		                   "reply must be codes like 550, 55* or 5*");
+	if (strcmp(key, "command") == 0)
+		return check_words(value, NULL, commands,
+		                   "command must be among CONN HELO MAIL RCPT DATA STARTTLS AUTH");
+	if (strcmp(key, "action") == 0)
+		return check_words(value, NULL, actions,
+		                   "action must be among failed delayed delivered relayed expanded");
+	if ((strcmp(key, "provider") == 0 || strcmp(key, "id") == 0) && strchr(value, ' '))
+		return "one name expected";
+	if (strcmp(key, "format") == 0 || strcmp(key, "domains") == 0 ||
+	    strcmp(key, "hosts") == 0 || strcmp(key, "provider") == 0 || strcmp(key, "id") == 0)
+		return check_words(value, name_word_ok, NULL,
+		                   "expected names made of letters, digits, '.', '-' and '_'");
+	if (strcmp(key, "url") == 0 || strcmp(key, "ref") == 0)
+		return (strncmp(value, "https://", 8) == 0 || strncmp(value, "http://", 7) == 0)
+		       ? NULL : "expected an http:// or https:// URL";
+	if (!*value)
+		return "empty value";
+	return NULL;
+}
+
+/* ---- whole-set validation -------------------------------------------- */
+
+static const bw_rset_provider *find_provider(const bw_rset *s, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < s->n_prov; i++)
+		if (strcmp(s->prov[i].id, id) == 0)
+			return &s->prov[i];
+	return NULL;
+}
+
+static int rule_error(const bw_rset_rule *r, const char *key, const char *msg)
+{
+	return bw_error__set(BW_ERULES, "%s:%u: rule %s: %s%s%s", r->file, r->line,
+	                     r->id, key ? key : "", key ? ": " : "", msg);
+}
+
+static int check_rule(const bw_rset *s, const bw_rset_rule *r,
+                      const bw_rset *const *extra, size_t n_extra)
+{
+	static const char *const keys[] = {
+		"provider", "status", "reply", "command", "format", "action", "fault",
+	};
+	const char *vals[] = {
+		r->provider, r->status, r->reply, r->command, r->format, r->action, r->fault,
+	};
+	const char *msg;
+	char buf[256];
+	size_t i;
+
+	if ((msg = bw_rset__check_value("id", r->id)))
+		return rule_error(r, "id", msg);
+	if (!r->reason)
+		return rule_error(r, NULL, "missing reason");
+	if ((msg = bw_rset__check_value("reason", r->reason)))
+		return bw_error__set(BW_ERULES, "%s:%u: rule %s: unknown reason '%s'",
+		                     r->file, r->line, r->id, r->reason);
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (vals[i] && (msg = bw_rset__check_value(keys[i], vals[i])))
+			return rule_error(r, keys[i], msg);
+	for (i = 0; i < r->refs.n; i++)
+		if ((msg = bw_rset__check_value("ref", r->refs.v[i])))
+			return rule_error(r, "ref", msg);
+	if (!r->provider && !r->text && !r->status && !r->reply && !r->command &&
+	    !r->format && !r->action)
+		return rule_error(r, NULL, "a rule needs at least one condition");
+	if (r->text && (msg = bw_rset__pattern_error(r->text, buf, sizeof(buf))))
+		return rule_error(r, "text", msg);
+	if (r->provider && !find_provider(s, r->provider)) {
+		for (i = 0; i < n_extra; i++)
+			if (extra[i] && find_provider(extra[i], r->provider))
+				break;
+		if (i == n_extra)
+			return bw_error__set(BW_ERULES, "%s:%u: rule %s: unknown provider '%s'",
+			                     r->file, r->line, r->id, r->provider);
+	}
+	return BW_OK;
+}
+
+static int check_provider(const bw_rset_provider *p)
+{
+	const char *msg = NULL, *key = NULL;
+	size_t i;
+
+	if ((msg = bw_rset__check_value("id", p->id)))
+		key = "id";
+	else if (!p->name || !*p->name)
+		key = "name", msg = "missing name";
+	else if (p->url && *p->url && (msg = bw_rset__check_value("url", p->url)))
+		key = "url";
+	for (i = 0; !msg && i < p->domains.n; i++)
+		if ((msg = bw_rset__check_value("domains", p->domains.v[i])))
+			key = "domains";
+	for (i = 0; !msg && i < p->hosts.n; i++)
+		if ((msg = bw_rset__check_value("hosts", p->hosts.v[i])))
+			key = "hosts";
+	if (msg)
+		return bw_error__set(BW_ERULES, "%s:%u: provider %s: %s: %s",
+		                     p->file, p->line, p->id, key, msg);
+	return BW_OK;
+}
+
+int bw_rset__validate(bw_rset *s, const bw_rset *const *extra, size_t n_extra)
+{
+	size_t i, j;
+	int rc;
+
+	for (i = 0; i < s->n_prov; i++) {
+		if ((rc = check_provider(&s->prov[i])) < 0)
+			return rc;
+		for (j = 0; j < i; j++)
+			if (strcmp(s->prov[i].id, s->prov[j].id) == 0)
+				return bw_error__set(BW_ERULES,
+					"%s:%u: provider %s is already defined at %s:%u",
+					s->prov[i].file, s->prov[i].line, s->prov[i].id,
+					s->prov[j].file, s->prov[j].line);
+	}
+	for (i = 0; i < s->n_rule; i++) {
+		bw_rset_rule *r = &s->rule[i];
+
+		if ((rc = check_rule(s, r, extra, n_extra)) < 0)
+			return rc;
+		for (j = 0; j < i; j++)
+			if (strcmp(r->id, s->rule[j].id) == 0)
+				return bw_error__set(BW_ERULES,
+					"%s:%u: rule %s is already defined at %s:%u",
+					r->file, r->line, r->id, s->rule[j].file, s->rule[j].line);
+		/* A rule stored as a provider rule (`specific = yes` in its
+		 * source) stays one. */
+		if (!(r->tier == 1 && bw_rset__tier(r) == 2))
+			r->tier = bw_rset__tier(r);
+		/* A provider's own wording counts as a provider rule even when it
+		 * does not require the provider's host (its text is unique to
+		 * it): a rule that captures a provider code, or that lives in a
+		 * file defining a provider. */
+		if (r->tier == 2 && strstr(r->text, "(?<code>"))
+			r->tier = 1;
+		for (j = 0; r->tier == 2 && j < s->n_prov; j++)
+			if (s->prov[j].file && r->file && strcmp(s->prov[j].file, r->file) == 0)
+				r->tier = 1;
+	}
+	return BW_OK;
+}

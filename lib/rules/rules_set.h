@@ -1,0 +1,119 @@
+/*
+ * rules_set.h - a rule set as plain data, before compilation.
+ *
+ * One bw_rset is what one source gives: a group of .rules text files
+ * (rules_text.c) or a compiled database (rules_db.c).  It owns every string
+ * in it.  rules.c stacks several of them (base, overlays) and rules_match.c
+ * compiles the stack into the immutable bw_rules.
+ *
+ * Only the files in lib/rules/ include this header.
+ */
+#ifndef BW_RULES_SET_H
+#define BW_RULES_SET_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bouncewhy.h"
+
+/* Version of rules/schema.sql this library writes and reads. */
+#define BW_RULES_SCHEMA_VERSION 1
+
+/* A growable list of owned strings. */
+typedef struct bw_rstrv {
+	char **v;
+	size_t n, cap;
+} bw_rstrv;
+
+int bw_rstrv__push(bw_rstrv *l, const char *s);   /* BW_OK or BW_ENOMEM */
+void bw_rstrv__clear(bw_rstrv *l);
+
+typedef struct bw_rset_provider {
+	char *id;
+	char *name;
+	char *url;          /* "" when absent */
+	char *file;         /* source file as recorded ("rules/providers/x.rules") */
+	unsigned int line;  /* line of the [provider] header */
+	bw_rstrv domains;
+	bw_rstrv hosts;
+} bw_rset_provider;
+
+typedef struct bw_rset_rule {
+	char *id;
+	char *file;
+	unsigned int line;  /* line of the [rule] header */
+	int tier;           /* 1..4, see bw_rset__tier() */
+	int priority;
+	/* Conditions; NULL when absent.  List conditions hold their words
+	 * separated by single spaces. */
+	char *provider, *text, *status, *reply, *command, *format, *action;
+	/* Outputs. */
+	char *reason;
+	char *fault;        /* NULL when absent */
+	char *explain;      /* NULL when absent */
+	int permanent;      /* -1 not said, 0, 1 */
+	int hard;           /* -1 not said, 0, 1 */
+	bw_rstrv remedies, refs, examples;
+} bw_rset_rule;
+
+typedef struct bw_rset {
+	bw_rset_provider *prov;
+	size_t n_prov, cap_prov;
+	bw_rset_rule *rule;
+	size_t n_rule, cap_rule;
+	char source_hash[65];   /* hex SHA-256 of the sources, "" if unknown */
+	int schema_version;
+} bw_rset;
+
+/* rules_set.c: construction and validation. */
+void bw_rset__free(bw_rset *s);   /* frees the content, not `s` */
+bw_rset_provider *bw_rset__add_provider(bw_rset *s);  /* zeroed; NULL on ENOMEM */
+bw_rset_rule *bw_rset__add_rule(bw_rset *s);          /* permanent=hard=-1 */
+/* The precedence tier of a rule from its conditions (doc/rules-format.md). */
+int bw_rset__tier(const bw_rset_rule *r);
+/* Checks one key's value.  Returns NULL when fine, else a static message. */
+const char *bw_rset__check_value(const char *key, const char *value);
+/* Checks a whole set: required keys, values, unique ids, known providers
+ * (looked up in `s` and, if given, in `extra` too), patterns compile.
+ * Fills tiers.  Errors name file:line.  BW_OK or BW_ERULES. */
+int bw_rset__validate(bw_rset *s, const bw_rset *const *extra, size_t n_extra);
+
+/* rules_text.c: reads .rules text. */
+/* Parses one text buffer; `file` is the name recorded and used in errors. */
+int bw_rset__parse_text(bw_rset *s, const char *file, const char *buf, size_t len);
+/* Collects the .rules files named by `sources` (files, or directories
+ * scanned recursively for *.rules), sorted by recorded name.  `real` gets
+ * the paths to open, `names` the names to record (for a directory D:
+ * basename(D)/relative/path; for a file: the path as given), `dirs` every
+ * directory scanned (for build dependency files; may be NULL). */
+int bw_rset__scan(bw_rstrv *real, bw_rstrv *names, bw_rstrv *dirs,
+                  const char *const *sources, size_t n);
+/* Scans, reads and parses all sources into `s`, computes the source hash,
+ * validates.  Does not check providers against other sets when
+ * `extra` is NULL. */
+int bw_rset__load_text(bw_rset *s, const char *const *sources, size_t n,
+                       const bw_rset *const *extra, size_t n_extra);
+
+/* rules_db.c: the SQLite side. */
+/* 1 when the file starts with the SQLite header, 0 if not, <0 if unreadable. */
+int bw_rset__is_db(const char *path);
+int bw_rset__read_db(bw_rset *s, const char *path);
+/* Writes `s` to a new database at `path` (replaced atomically). */
+int bw_rset__write_db(const bw_rset *s, const char *path);
+
+/* rules_pattern.c: compiles a pattern the way the matcher does.
+ * Returns NULL when it compiles, else a message in `buf`. */
+const char *bw_rset__pattern_error(const char *pattern, char *buf, size_t size);
+
+/* rules_sha256.c */
+typedef struct bw_sha256 {
+	uint32_t h[8];
+	uint64_t len;
+	unsigned char block[64];
+	size_t fill;
+} bw_sha256;
+void bw_sha256__init(bw_sha256 *c);
+void bw_sha256__update(bw_sha256 *c, const void *data, size_t len);
+void bw_sha256__hex(bw_sha256 *c, char out[65]);
+
+#endif

@@ -1,0 +1,542 @@
+/*
+ * rules_text.c - reads .rules text files into a bw_rset.
+ *
+ * The syntax is in doc/rules-format.md.  Lines are first grouped into
+ * entries (key, value, line), continuation lines joined; each section's
+ * entries are then applied to a provider or a rule.  Every error names
+ * file:line.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "rules_set.h"
+#include "../error.h"
+#include "../util.h"
+
+typedef struct entry {
+	char *key;
+	bw_buf value;
+	unsigned int line;
+} entry;
+
+typedef struct section {
+	int kind;               /* 0 none, 1 provider, 2 rule */
+	char *id;
+	unsigned int line;
+	entry *e;
+	size_t n, cap;
+} section;
+
+static void section_reset(section *sec)
+{
+	size_t i;
+
+	for (i = 0; i < sec->n; i++) {
+		free(sec->e[i].key);
+		bw_buf__free(&sec->e[i].value);
+	}
+	free(sec->e);
+	free(sec->id);
+	memset(sec, 0, sizeof(*sec));
+}
+
+static const char *const provider_keys[] = { "name", "domains", "hosts", "url", NULL };
+static const char *const rule_keys[] = {
+	"provider", "text", "status", "reply", "command", "format", "action",
+	"reason", "fault", "permanent", "hard", "explain", "remedy", "ref",
+	"example", "priority", "specific", NULL
+};
+
+static int key_known(const char *const *keys, const char *key)
+{
+	for (; *keys; keys++)
+		if (strcmp(*keys, key) == 0)
+			return 1;
+	return 0;
+}
+
+static int repeatable(const char *key)
+{
+	return strcmp(key, "remedy") == 0 || strcmp(key, "ref") == 0 ||
+	       strcmp(key, "example") == 0;
+}
+
+/* Replaces *field with a copy of v. */
+static int set_str(char **field, const char *v)
+{
+	char *c = bw_strdup(v);
+
+	if (!c)
+		return bw_error__set(BW_ENOMEM, "out of memory");
+	free(*field);
+	*field = c;
+	return BW_OK;
+}
+
+static void case_words(char *s, int upper)
+{
+	for (; *s; s++) {
+		if (upper && *s >= 'a' && *s <= 'z')
+			*s = (char)(*s - 32);
+		else if (!upper)
+			*s = (char)bw_lower((unsigned char)*s);
+	}
+}
+
+/* Splits a word list into `l`, lower-cased, trailing dots removed. */
+static int push_words(bw_rstrv *l, const char *v)
+{
+	char *copy = bw_strdup(v), *p, *save = NULL;
+	int rc = BW_OK;
+
+	if (!copy)
+		return bw_error__set(BW_ENOMEM, "out of memory");
+	case_words(copy, 0);
+	for (p = strtok_r(copy, " ", &save); p && rc == BW_OK; p = strtok_r(NULL, " ", &save)) {
+		size_t len = strlen(p);
+
+		while (len && p[len - 1] == '.')
+			p[--len] = '\0';
+		if (len)
+			rc = bw_rstrv__push(l, p);
+	}
+	free(copy);
+	return rc;
+}
+
+static int apply_provider(bw_rset *s, const char *file, section *sec)
+{
+	bw_rset_provider *p = bw_rset__add_provider(s);
+	size_t i;
+	int rc = BW_OK;
+
+	if (!p)
+		return bw_error__set(BW_ENOMEM, "out of memory");
+	p->line = sec->line;
+	if (set_str(&p->id, sec->id) < 0 || set_str(&p->file, file) < 0 || set_str(&p->url, "") < 0)
+		return BW_ENOMEM;
+	for (i = 0; i < sec->n && rc == BW_OK; i++) {
+		const entry *e = &sec->e[i];
+		const char *v = e->value.p ? e->value.p : "";
+		const char *msg = bw_rset__check_value(e->key, v);
+
+		if (msg)
+			return bw_error__set(BW_ERULES, "%s:%u: provider %s: %s: %s",
+			                     file, e->line, sec->id, e->key, msg);
+		if (strcmp(e->key, "name") == 0)
+			rc = set_str(&p->name, v);
+		else if (strcmp(e->key, "url") == 0)
+			rc = set_str(&p->url, v);
+		else if (strcmp(e->key, "domains") == 0)
+			rc = push_words(&p->domains, v);
+		else
+			rc = push_words(&p->hosts, v);
+	}
+	if (rc == BW_OK && !p->name)
+		return bw_error__set(BW_ERULES, "%s:%u: provider %s: missing name",
+		                     file, sec->line, sec->id);
+	return rc;
+}
+
+static int apply_rule(bw_rset *s, const char *file, section *sec)
+{
+	bw_rset_rule *r = bw_rset__add_rule(s);
+	char buf[256];
+	size_t i;
+	int rc = BW_OK;
+	bool specific = false;
+
+	if (!r)
+		return bw_error__set(BW_ENOMEM, "out of memory");
+	r->line = sec->line;
+	if (set_str(&r->id, sec->id) < 0 || set_str(&r->file, file) < 0)
+		return BW_ENOMEM;
+	for (i = 0; i < sec->n && rc == BW_OK; i++) {
+		const entry *e = &sec->e[i];
+		char *v = e->value.p ? e->value.p : (char *)"";
+		const char *msg;
+		char **field = NULL;
+
+		if (strcmp(e->key, "command") == 0)
+			case_words(v, 1);
+		else if (strcmp(e->key, "action") == 0 || strcmp(e->key, "format") == 0 ||
+		         strcmp(e->key, "provider") == 0)
+			case_words(v, 0);
+		msg = bw_rset__check_value(e->key, v);
+		if (!msg && strcmp(e->key, "text") == 0)
+			msg = bw_rset__pattern_error(v, buf, sizeof(buf));
+		if (msg && strcmp(e->key, "reason") == 0)
+			return bw_error__set(BW_ERULES, "%s:%u: rule %s: unknown reason '%s'",
+			                     file, e->line, sec->id, v);
+		if (msg)
+			return bw_error__set(BW_ERULES, "%s:%u: rule %s: %s: %s",
+			                     file, e->line, sec->id, e->key, msg);
+		if (strcmp(e->key, "provider") == 0) field = &r->provider;
+		else if (strcmp(e->key, "text") == 0) field = &r->text;
+		else if (strcmp(e->key, "status") == 0) field = &r->status;
+		else if (strcmp(e->key, "reply") == 0) field = &r->reply;
+		else if (strcmp(e->key, "command") == 0) field = &r->command;
+		else if (strcmp(e->key, "format") == 0) field = &r->format;
+		else if (strcmp(e->key, "action") == 0) field = &r->action;
+		else if (strcmp(e->key, "reason") == 0) field = &r->reason;
+		else if (strcmp(e->key, "fault") == 0) field = &r->fault;
+		else if (strcmp(e->key, "explain") == 0) field = &r->explain;
+		if (field)
+			rc = set_str(field, v);
+		else if (strcmp(e->key, "permanent") == 0)
+			r->permanent = strcmp(v, "yes") == 0;
+		else if (strcmp(e->key, "hard") == 0)
+			r->hard = strcmp(v, "yes") == 0;
+		else if (strcmp(e->key, "priority") == 0)
+			r->priority = atoi(v);
+		else if (strcmp(e->key, "specific") == 0)
+			specific = strcmp(v, "yes") == 0;
+		else if (strcmp(e->key, "remedy") == 0)
+			rc = bw_rstrv__push(&r->remedies, v);
+		else if (strcmp(e->key, "ref") == 0)
+			rc = bw_rstrv__push(&r->refs, v);
+		else
+			rc = bw_rstrv__push(&r->examples, v);
+	}
+	if (rc == BW_OK && !r->reason)
+		return bw_error__set(BW_ERULES, "%s:%u: rule %s: missing reason",
+		                     file, sec->line, sec->id);
+	if (rc == BW_OK && !r->provider && !r->text && !r->status && !r->reply &&
+	    !r->command && !r->format && !r->action)
+		return bw_error__set(BW_ERULES, "%s:%u: rule %s: a rule needs at least one condition",
+		                     file, sec->line, sec->id);
+	r->tier = bw_rset__tier(r);
+	if (specific && r->tier == 2)
+		r->tier = 1;
+	return rc;
+}
+
+static int finish_section(bw_rset *s, const char *file, section *sec)
+{
+	int rc = BW_OK;
+
+	if (sec->kind == 1)
+		rc = apply_provider(s, file, sec);
+	else if (sec->kind == 2)
+		rc = apply_rule(s, file, sec);
+	section_reset(sec);
+	return rc;
+}
+
+static int start_section(section *sec, const char *file, unsigned int lineno, char *line)
+{
+	char *end = strrchr(line, ']'), *inner, *sp, *id;
+	const char *msg;
+
+	if (!end || bw_trim(end + 1)[0] != '\0')
+		return bw_error__set(BW_ERULES, "%s:%u: section header must end with ']'", file, lineno);
+	*end = '\0';
+	inner = bw_trim(line + 1);
+	sp = inner;
+	while (*sp && !bw_isspace((unsigned char)*sp))
+		sp++;
+	if (!*sp)
+		return bw_error__set(BW_ERULES, "%s:%u: expected [provider ID] or [rule ID]", file, lineno);
+	*sp = '\0';
+	id = bw_trim(sp + 1);
+	if (strcmp(inner, "provider") == 0)
+		sec->kind = 1;
+	else if (strcmp(inner, "rule") == 0)
+		sec->kind = 2;
+	else
+		return bw_error__set(BW_ERULES, "%s:%u: unknown section '%s' (expected provider or rule)",
+		                     file, lineno, inner);
+	if ((msg = bw_rset__check_value("id", id)) || strchr(id, ' '))
+		return bw_error__set(BW_ERULES, "%s:%u: bad %s id '%s': %s", file, lineno, inner, id,
+		                     msg ? msg : "one word expected");
+	sec->line = lineno;
+	sec->id = bw_strdup(id);
+	return sec->id ? BW_OK : bw_error__set(BW_ENOMEM, "out of memory");
+}
+
+static int add_entry(section *sec, const char *file, unsigned int lineno, char *line)
+{
+	char *eq = strchr(line, '='), *key, *val;
+	const char *const *keys;
+	entry *e;
+	size_t i;
+
+	if (!eq)
+		return bw_error__set(BW_ERULES, "%s:%u: expected 'key = value'", file, lineno);
+	*eq = '\0';
+	key = bw_trim(line);
+	val = bw_trim(eq + 1);
+	if (!sec->kind)
+		return bw_error__set(BW_ERULES, "%s:%u: '%s' outside a [provider] or [rule] section",
+		                     file, lineno, key);
+	keys = sec->kind == 1 ? provider_keys : rule_keys;
+	if (!key_known(keys, key))
+		return bw_error__set(BW_ERULES, "%s:%u: unknown key '%s' in a %s section",
+		                     file, lineno, key, sec->kind == 1 ? "provider" : "rule");
+	if (!repeatable(key))
+		for (i = 0; i < sec->n; i++)
+			if (strcmp(sec->e[i].key, key) == 0)
+				return bw_error__set(BW_ERULES, "%s:%u: '%s' given twice (first at line %u)",
+				                     file, lineno, key, sec->e[i].line);
+	if (!*val)
+		return bw_error__set(BW_ERULES, "%s:%u: '%s' has an empty value", file, lineno, key);
+	if (sec->n == sec->cap) {
+		size_t cap = sec->cap ? sec->cap * 2 : 16;
+		entry *v = realloc(sec->e, cap * sizeof(*v));
+
+		if (!v)
+			return bw_error__set(BW_ENOMEM, "out of memory");
+		sec->e = v;
+		sec->cap = cap;
+	}
+	e = &sec->e[sec->n];
+	memset(e, 0, sizeof(*e));
+	e->key = bw_strdup(key);
+	e->line = lineno;
+	if (!e->key)
+		return bw_error__set(BW_ENOMEM, "out of memory");
+	sec->n++;
+	bw_buf__puts(&e->value, val);
+	return e->value.oom ? bw_error__set(BW_ENOMEM, "out of memory") : BW_OK;
+}
+
+int bw_rset__parse_text(bw_rset *s, const char *file, const char *buf, size_t len)
+{
+	section sec;
+	const char *p = buf, *end = buf + len;
+	unsigned int lineno = 0;
+	entry *open_entry = NULL;
+	int rc = BW_OK;
+
+	memset(&sec, 0, sizeof(sec));
+	if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
+		p += 3;
+	while (p < end && rc == BW_OK) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = (nl ? nl : end) - p;
+		char *line = bw_strndup(p, n), *t;
+
+		p = nl ? nl + 1 : end;
+		lineno++;
+		if (!line) {
+			rc = bw_error__set(BW_ENOMEM, "out of memory");
+			break;
+		}
+		if (memchr(line, '\0', n)) {
+			rc = bw_error__set(BW_ERULES, "%s:%u: NUL byte in a rules file", file, lineno);
+		} else if (line[0] == '#') {
+			/* comment: keeps an open entry open */
+		} else if (bw_trim(line)[0] == '\0') {
+			open_entry = NULL;
+		} else if (line[0] == ' ' || line[0] == '\t') {
+			if (!open_entry) {
+				rc = bw_error__set(BW_ERULES, "%s:%u: continuation line without a key above it",
+				                   file, lineno);
+			} else {
+				t = bw_trim(line);
+				bw_buf__putc(&open_entry->value, ' ');
+				bw_buf__puts(&open_entry->value, t);
+				if (open_entry->value.oom)
+					rc = bw_error__set(BW_ENOMEM, "out of memory");
+			}
+		} else if (line[0] == '[') {
+			open_entry = NULL;
+			rc = finish_section(s, file, &sec);
+			if (rc == BW_OK)
+				rc = start_section(&sec, file, lineno, bw_trim(line));
+		} else {
+			rc = add_entry(&sec, file, lineno, line);
+			open_entry = rc == BW_OK ? &sec.e[sec.n - 1] : NULL;
+		}
+		free(line);
+	}
+	if (rc == BW_OK)
+		rc = finish_section(s, file, &sec);
+	section_reset(&sec);
+	return rc;
+}
+
+/* ---- scanning sources ------------------------------------------------ */
+
+typedef struct pair { char *real, *name; } pair;
+
+static int pair_cmp(const void *a, const void *b)
+{
+	return strcmp(((const pair *)a)->name, ((const pair *)b)->name);
+}
+
+static int ends_with(const char *s, const char *suffix)
+{
+	size_t a = strlen(s), b = strlen(suffix);
+
+	return a >= b && strcmp(s + a - b, suffix) == 0;
+}
+
+static int walk(bw_rstrv *real, bw_rstrv *names, bw_rstrv *dirs,
+                const char *dir, const char *name, int depth)
+{
+	DIR *d;
+	struct dirent *de;
+	int rc = BW_OK;
+
+	if (depth > 32)
+		return bw_error__set(BW_EIO, "%s: directories nested too deep", dir);
+	if (dirs && (rc = bw_rstrv__push(dirs, dir)) < 0)
+		return rc;
+	d = opendir(dir);
+	if (!d)
+		return bw_error__set(BW_EIO, "%s: %s", dir, strerror(errno));
+	while (rc == BW_OK && (de = readdir(d))) {
+		bw_buf full = BW_BUF_INIT, nm = BW_BUF_INIT;
+		struct stat st;
+
+		if (de->d_name[0] == '.')
+			continue;
+		bw_buf__printf(&full, "%s/%s", dir, de->d_name);
+		bw_buf__printf(&nm, "%s%s%s", name, *name ? "/" : "", de->d_name);
+		if (full.oom || nm.oom)
+			rc = bw_error__set(BW_ENOMEM, "out of memory");
+		else if (stat(full.p, &st) != 0)
+			rc = bw_error__set(BW_EIO, "%s: %s", full.p, strerror(errno));
+		else if (S_ISDIR(st.st_mode))
+			rc = walk(real, names, dirs, full.p, nm.p, depth + 1);
+		else if (S_ISREG(st.st_mode) && ends_with(de->d_name, ".rules")) {
+			rc = bw_rstrv__push(real, full.p);
+			if (rc == BW_OK)
+				rc = bw_rstrv__push(names, nm.p);
+		}
+		bw_buf__free(&full);
+		bw_buf__free(&nm);
+	}
+	closedir(d);
+	return rc;
+}
+
+/* basename of the canonical directory path ("rules" for "../rules/"). */
+static char *dir_label(const char *dir)
+{
+	char *rp = realpath(dir, NULL), *slash;
+	char *label;
+
+	if (!rp)
+		return bw_strdup("");
+	slash = strrchr(rp, '/');
+	label = bw_strdup(slash ? slash + 1 : rp);
+	free(rp);
+	return label;
+}
+
+int bw_rset__scan(bw_rstrv *real, bw_rstrv *names, bw_rstrv *dirs,
+                  const char *const *sources, size_t n)
+{
+	bw_rstrv r = { 0 }, nm = { 0 };
+	pair *pairs = NULL;
+	size_t i;
+	int rc = BW_OK;
+
+	for (i = 0; i < n && rc == BW_OK; i++) {
+		struct stat st;
+
+		if (!sources[i] || stat(sources[i], &st) != 0) {
+			rc = bw_error__set(BW_EIO, "%s: %s", sources[i] ? sources[i] : "(null)",
+			                   strerror(errno));
+		} else if (S_ISDIR(st.st_mode)) {
+			char *label = dir_label(sources[i]);
+
+			rc = label ? walk(&r, &nm, dirs, sources[i], label, 0)
+			           : bw_error__set(BW_ENOMEM, "out of memory");
+			free(label);
+		} else {
+			rc = bw_rstrv__push(&r, sources[i]);
+			if (rc == BW_OK)
+				rc = bw_rstrv__push(&nm, sources[i]);
+		}
+	}
+	if (rc == BW_OK && r.n) {
+		pairs = malloc(r.n * sizeof(*pairs));
+		if (!pairs)
+			rc = bw_error__set(BW_ENOMEM, "out of memory");
+	}
+	if (rc == BW_OK && r.n) {
+		for (i = 0; i < r.n; i++)
+			pairs[i].real = r.v[i], pairs[i].name = nm.v[i];
+		qsort(pairs, r.n, sizeof(*pairs), pair_cmp);
+		for (i = 0; i < r.n && rc == BW_OK; i++) {
+			if (i && strcmp(pairs[i].name, pairs[i - 1].name) == 0)
+				rc = bw_error__set(BW_EINVALID, "%s: the same rules file is given twice",
+				                   pairs[i].name);
+			if (rc == BW_OK)
+				rc = bw_rstrv__push(real, pairs[i].real);
+			if (rc == BW_OK)
+				rc = bw_rstrv__push(names, pairs[i].name);
+		}
+	}
+	free(pairs);
+	bw_rstrv__clear(&r);
+	bw_rstrv__clear(&nm);
+	return rc;
+}
+
+static int read_file(char **out, size_t *len, const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	bw_buf b = BW_BUF_INIT;
+	char chunk[8192];
+	size_t got;
+
+	*out = NULL;
+	if (!f)
+		return bw_error__set(BW_EIO, "%s: %s", path, strerror(errno));
+	while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		bw_buf__put(&b, chunk, got);
+	if (ferror(f)) {
+		fclose(f);
+		bw_buf__free(&b);
+		return bw_error__set(BW_EIO, "%s: read error", path);
+	}
+	fclose(f);
+	*len = b.len;
+	*out = bw_buf__detach(&b);
+	return *out ? BW_OK : bw_error__set(BW_ENOMEM, "out of memory");
+}
+
+int bw_rset__load_text(bw_rset *s, const char *const *sources, size_t n,
+                       const bw_rset *const *extra, size_t n_extra)
+{
+	bw_rstrv real = { 0 }, names = { 0 };
+	bw_sha256 sha;
+	size_t i;
+	int rc;
+
+	bw_sha256__init(&sha);
+	rc = bw_rset__scan(&real, &names, NULL, sources, n);
+	for (i = 0; rc == BW_OK && i < real.n; i++) {
+		char *buf;
+		size_t len = 0;
+		unsigned char lenbuf[8];
+		int k;
+
+		if ((rc = read_file(&buf, &len, real.v[i])) < 0)
+			break;
+		for (k = 0; k < 8; k++)
+			lenbuf[k] = (unsigned char)((uint64_t)len >> (56 - 8 * k));
+		bw_sha256__update(&sha, names.v[i], strlen(names.v[i]) + 1);
+		bw_sha256__update(&sha, lenbuf, sizeof(lenbuf));
+		bw_sha256__update(&sha, buf, len);
+		rc = bw_rset__parse_text(s, names.v[i], buf, len);
+		free(buf);
+	}
+	if (rc == BW_OK) {
+		bw_sha256__hex(&sha, s->source_hash);
+		s->schema_version = BW_RULES_SCHEMA_VERSION;
+		rc = bw_rset__validate(s, extra, n_extra);
+	}
+	bw_rstrv__clear(&real);
+	bw_rstrv__clear(&names);
+	return rc;
+}

@@ -1,0 +1,93 @@
+-- rules.db: the compiled rule database of bouncewhy.
+--
+-- Written by bw_rules_compile() (tools/bw-rulec, `bouncewhy rules compile`)
+-- from rules/**/*.rules; read by bw_rules_open().  The text format and the
+-- precedence are described in doc/rules-format.md.  The same sources always
+-- give a byte-identical file: rows are inserted in source order, and nothing
+-- time- or host-dependent is stored.
+--
+-- The library embeds this file at build time (lib/rules/meson.build): it is
+-- the one definition of the schema.  Change BW_RULES_SCHEMA_VERSION in
+-- lib/rules/rules_set.h together with meta.schema_version when it changes;
+-- a library refuses a database whose schema_version is not its own.
+
+-- schema_version: integer as text; source_hash: hex SHA-256 over the sources
+-- (for each file in path order: its recorded path, a NUL, its length as
+-- 8 bytes big-endian, its bytes).
+CREATE TABLE meta (
+	key   TEXT PRIMARY KEY,
+	value TEXT NOT NULL
+);
+
+-- [provider ID] sections.  seq is the source order.
+CREATE TABLE provider (
+	seq  INTEGER PRIMARY KEY,
+	id   TEXT NOT NULL UNIQUE,
+	name TEXT NOT NULL,
+	url  TEXT NOT NULL DEFAULT '',
+	file TEXT NOT NULL,           -- source file, relative to the rules/ root
+	line INTEGER NOT NULL         -- line of the [provider] header
+);
+
+-- Recipient domains of a provider (a domain matches itself and subdomains).
+CREATE TABLE provider_domain (
+	provider TEXT NOT NULL REFERENCES provider(id),
+	seq      INTEGER NOT NULL,
+	domain   TEXT NOT NULL,
+	PRIMARY KEY (provider, seq)
+);
+
+-- Remote MTA host name suffixes of a provider (matched at a label boundary).
+CREATE TABLE provider_host (
+	provider TEXT NOT NULL REFERENCES provider(id),
+	seq      INTEGER NOT NULL,
+	host     TEXT NOT NULL,
+	PRIMARY KEY (provider, seq)
+);
+
+-- [rule ID] sections.  seq is the source order (files sorted by path, rules
+-- in file order); tier is 1 provider, 2 text, 3 status, 4 reply/other.
+-- Conditions are NULL when absent; list conditions hold space-separated
+-- words.  permanent and hard are NULL when the rule does not say, else 0/1.
+CREATE TABLE rule (
+	seq       INTEGER PRIMARY KEY,
+	id        TEXT NOT NULL UNIQUE,
+	file      TEXT NOT NULL,
+	line      INTEGER NOT NULL,
+	tier      INTEGER NOT NULL,
+	priority  INTEGER NOT NULL DEFAULT 0,
+	provider  TEXT REFERENCES provider(id),
+	text      TEXT,
+	status    TEXT,
+	reply     TEXT,
+	command   TEXT,
+	format    TEXT,
+	action    TEXT,
+	reason    TEXT NOT NULL,
+	fault     TEXT,
+	permanent INTEGER,
+	hard      INTEGER,
+	explain   TEXT
+);
+
+-- The repeatable outputs of a rule, in source order.
+CREATE TABLE rule_remedy (
+	rule TEXT NOT NULL REFERENCES rule(id),
+	seq  INTEGER NOT NULL,
+	text TEXT NOT NULL,
+	PRIMARY KEY (rule, seq)
+);
+
+CREATE TABLE rule_ref (
+	rule TEXT NOT NULL REFERENCES rule(id),
+	seq  INTEGER NOT NULL,
+	url  TEXT NOT NULL,
+	PRIMARY KEY (rule, seq)
+);
+
+CREATE TABLE rule_example (
+	rule TEXT NOT NULL REFERENCES rule(id),
+	seq  INTEGER NOT NULL,
+	text TEXT NOT NULL,
+	PRIMARY KEY (rule, seq)
+);
