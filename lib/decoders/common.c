@@ -546,3 +546,22 @@ bool bw_sniff__from_daemon(const bw_msg *m)
 	       bw_sniff__header_has(m, "From", "postmaster") ||
 	       bw_sniff__header_has(m, "From", "mail delivery");
 }
+
+void bw_decoders__command_from_line(bw_recipient *rc, const char *t, size_t tl)
+{
+	static const struct { const char *word, *cmd; } cmds[] = {
+		{ "[RCPT_TO]", "RCPT" }, { "[MAIL_FROM]", "MAIL" }, { "[DATA]", "DATA" },
+		{ "[CONNECT]", "CONN" }, { "[EHLO]", "HELO" }, { "[HELO]", "HELO" },
+		{ "RCPT command", "RCPT" }, { "MAIL command", "MAIL" }, { "TEXT command", "DATA" },
+		{ "DATA command", "DATA" }, { "RCPT TO", "RCPT" }, { "MAIL FROM", "MAIL" },
+	};
+	size_t i;
+
+	if (bw_recipient__get(rc, BW_RCPT_SMTP_COMMAND))
+		return;
+	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		if (bw_memcasemem(t, tl, cmds[i].word)) {
+			bw_recipient__set(rc, BW_RCPT_SMTP_COMMAND, cmds[i].cmd);
+			return;
+		}
+}
