@@ -104,6 +104,7 @@ int main(int argc, char **argv)
 		case 'f':
 			if (!cli_parse_format(optarg, &c.format)) {
 				fprintf(stderr, "bouncewhy: unknown format '%s' (text, json or ndjson)\n", optarg);
+				free(overlays);
 				return EXIT_USAGE;
 			}
 			break;
@@ -113,6 +114,7 @@ int main(int argc, char **argv)
 		case OPT_MAX_SIZE:
 			if (!parse_size(optarg, &c.popts.max_message_size)) {
 				fprintf(stderr, "bouncewhy: --max-size wants a positive size such as 10M\n");
+				free(overlays);
 				return EXIT_USAGE;
 			}
 			break;
@@ -121,6 +123,7 @@ int main(int argc, char **argv)
 		case OPT_MAX_RCPT:
 			if (!parse_size(optarg, &n) || n > 100000000) {
 				fprintf(stderr, "bouncewhy: %s wants a positive number\n", argv[optind - 1]);
+				free(overlays);
 				return EXIT_USAGE;
 			}
 			if (opt == OPT_MAX_DEPTH)
@@ -132,9 +135,9 @@ int main(int argc, char **argv)
 			break;
 		case OPT_PROGRESS: progress = 1; break;
 		case OPT_NO_PROGRESS: progress = 0; break;
-		case 'h': usage(stdout); return 0;
-		case 'V': printf("bouncewhy %s\n", bw_version()); return 0;
-		default: usage(stderr); return EXIT_USAGE;
+		case 'h': usage(stdout); free(overlays); return 0;
+		case 'V': printf("bouncewhy %s\n", bw_version()); free(overlays); return 0;
+		default: usage(stderr); free(overlays); return EXIT_USAGE;
 		}
 	}
 	ropts.overlays = overlays;
