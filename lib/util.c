@@ -123,23 +123,43 @@ int bw_strncasecmp(const char *a, const char *b, size_t n)
 	return 0;
 }
 
+/* Next occurrence of byte c in [p, end), or end. */
+static const char *next_byte(const char *p, const char *end, int c)
+{
+	const char *q = p < end ? memchr(p, c, (size_t)(end - p)) : NULL;
+
+	return q ? q : end;
+}
+
 const char *bw_memcasemem(const char *hay, size_t hay_len, const char *needle)
 {
-	size_t n = strlen(needle), i;
-	int first;
+	size_t n = strlen(needle);
+	const char *end, *lo_at, *up_at;
+	int lo, up;
 
 	if (n == 0)
 		return hay;
 	if (n > hay_len)
 		return NULL;
-	first = bw_lower((unsigned char)needle[0]);
-	for (i = 0; i + n <= hay_len; i++) {
-		if (bw_lower((unsigned char)hay[i]) != first)
-			continue;
-		if (bw_strncasecmp(hay + i + 1, needle + 1, n - 1) == 0)
-			return hay + i;
+	/* Candidates are found with memchr on both cases of the first byte
+	 * (decoders scan whole bodies for many markers: a byte-by-byte loop
+	 * made a 65 MB body take 40 s). */
+	lo = bw_lower((unsigned char)needle[0]);
+	up = lo >= 'a' && lo <= 'z' ? lo - 32 : lo;
+	end = hay + (hay_len - n) + 1;       /* candidate starts are < end */
+	lo_at = next_byte(hay, end, lo);
+	up_at = up != lo ? next_byte(hay, end, up) : end;
+	for (;;) {
+		const char *c = lo_at < up_at ? lo_at : up_at;
+		if (c >= end)
+			return NULL;
+		if (bw_strncasecmp(c + 1, needle + 1, n - 1) == 0)
+			return c;
+		if (lo_at == c)
+			lo_at = next_byte(c + 1, end, lo);
+		if (up_at == c)
+			up_at = up != lo ? next_byte(c + 1, end, up) : end;
 	}
-	return NULL;
 }
 
 const char *bw_strcasestr(const char *hay, const char *needle)
