@@ -148,6 +148,7 @@ static char *part_text(GMimePart *part, size_t *len)
 	char *raw, *text;
 	size_t n;
 
+	*len = 0;  /* also for the early return of an empty text part */
 	if (GMIME_IS_TEXT_PART(part) && mislabelled_utf8(part, &text, &n)) {
 		/* keep the UTF-8 bytes as they are */
 	} else if (GMIME_IS_TEXT_PART(part)) {
