@@ -62,7 +62,7 @@ static int decode(const bw_msg *m, bw_report *r)
 	bw_lines__next(&it, &line, &len);
 	while (bw_lines__next(&it, &line, &len)) {
 		size_t k;
-		char *a;
+		char *a = NULL;
 
 		for (k = 0; k < len && bw_isspace((unsigned char)line[k]); k++)
 			;
@@ -86,6 +86,7 @@ static int decode(const bw_msg *m, bw_report *r)
 			free(a);
 			continue;
 		}
+		free(a);   /* an address in a line that is not an address line */
 		if (cur)
 			bw_decoders__append_diag(cur, line + k, len - k);
 	}
