@@ -568,6 +568,9 @@ static bool contact_line(const char *l, size_t n)
 	return bw_text__find_any(l, n, noise, sizeof(noise) / sizeof(noise[0]), NULL) != NULL;
 }
 
+static const char *const header_starts[] = { "Received:", "Return-Path:", "Message-ID:",
+	"From:", "Subject:", "Date:", "To:", "MIME-Version:", "Content-Type:" };
+
 int bw_decoders__listed(const bw_msg *m, bw_report *r, const char *text, size_t len,
                         const char *action)
 {
@@ -585,6 +588,10 @@ int bw_decoders__listed(const bw_msg *m, bw_report *r, const char *text, size_t 
 			cur = NULL;
 			continue;
 		}
+		/* a header block at the margin: the returned original starts */
+		if (bw_text__find_any(l, n < 14 ? n : 14, header_starts,
+		                      sizeof(header_starts) / sizeof(header_starts[0]), NULL) == l)
+			break;
 		if (!(a = bw_text__first_address(l, n))) {
 			if (cur)
 				bw_decoders__append_diag(cur, l, n);

@@ -67,6 +67,13 @@ static int transcript(const bw_msg *m, bw_report *r, size_t first, bool delayed)
 			e = memchr(p, ']', n - (size_t)(p - l));
 			host = p;
 			host_len = e ? (size_t)(e - p) : 0;
+			/* "[host : port]" */
+			while (host_len && (host[host_len - 1] == ' ' || bw_isdigit((unsigned char)host[host_len - 1])))
+				host_len--;
+			if (host_len && host[host_len - 1] == ':')
+				host_len--;
+			while (host_len && host[host_len - 1] == ' ')
+				host_len--;
 			continue;
 		}
 		if ((p = bw_memcasemem(l, n, "--> RCPT To:"))) {
