@@ -103,6 +103,8 @@ static void read_mbox(cli_ctx *c, const char *source, int fd, const char *head, 
 		}
 		parse_and_print(c, source, index++, msg, len);
 	}
+	if (index == 0)
+		cli_print_error(c, source, -1, BW_EPARSE, "an mbox file without any message");
 	bw_mbox_free(mb);
 }
 

@@ -16,6 +16,7 @@
 #include "decoders/decoder.h"
 #include "dsn.h"
 #include "msg.h"
+#include "rfc2047.h"
 #include "util.h"
 
 typedef enum field_kind {
@@ -218,7 +219,7 @@ static void field(dsn_state *st, const char *name, char *value)
 
 	value = bw_squeeze(value);
 	if (strstr(value, "=?"))
-		value = decoded = bw_mime__decode_words(value);
+		value = decoded = bw_rfc2047__decode(value);
 	if (!value)
 		return;
 	switch (k) {

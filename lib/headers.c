@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "msg.h"
+#include "rfc2047.h"
 #include "util.h"
 
 #define MAX_HEADERS 500
@@ -17,7 +18,7 @@ static void flush(bw_kvlist *out, const char *name, bw_buf *value)
 	if (out->n >= MAX_HEADERS)
 		return;
 	v = value->p ? bw_squeeze(value->p) : (char *)"";
-	decoded = strstr(v, "=?") ? bw_mime__decode_words(v) : NULL;
+	decoded = strstr(v, "=?") ? bw_rfc2047__decode(v) : NULL;
 	bw_kvlist__push(out, name, decoded ? decoded : v);
 	free(decoded);
 }

@@ -2,9 +2,9 @@
  * mbox.c - streaming messages out of an mbox file in bounded memory.
  *
  * A message starts at a line beginning "From " at the start of the file or
- * after a blank line... in practice many writers do not leave the blank
- * line, so any "From " line that looks like an envelope line ("From " +
- * sender + date-ish text) separates messages.  ">From " lines (mboxrd and
+ * after a blank line; in practice many writers do not leave the blank line,
+ * so any line starting "From " separates messages.  Lines may end in LF,
+ * CRLF or a bare CR.  ">From " lines (mboxrd and
  * mboxo quoting) are unquoted by one level.
  */
 #include <errno.h>
@@ -28,6 +28,7 @@ struct bw_mbox {
 	bool have_from;     /* the next message's "From " line was consumed */
 	bool skipping;      /* the current message is over the limit */
 	bool mid_line;      /* the last piece read did not end a line */
+	bool after_cr;      /* the last chunk ended with CR: skip a leading LF */
 };
 
 int bw_mbox_detect(const char *buf, size_t len)
@@ -86,8 +87,28 @@ static int read_line(bw_mbox *m, const char **line, size_t *len, bool *line_star
 		m->in_len = (size_t)n;
 		m->in_pos = 0;
 	}
+	/* The LF of a CRLF whose CR ended the previous chunk. */
+	if (m->after_cr && m->in[m->in_pos] == '\n') {
+		m->after_cr = false;
+		m->in_pos++;
+		if (m->in_pos >= m->in_len)
+			return read_line(m, line, len, line_start);
+	}
+	m->after_cr = false;
 	*line = m->in + m->in_pos;
-	nl = memchr(*line, '\n', m->in_len - m->in_pos);
+	/* A line ends at LF, CRLF or a bare CR (files written on old Macs). */
+	for (nl = (char *)*line; nl < m->in + m->in_len && *nl != '\n' && *nl != '\r'; nl++)
+		;
+	if (nl == m->in + m->in_len) {
+		nl = NULL;
+	} else if (*nl == '\r') {
+		if (nl + 1 < m->in + m->in_len) {
+			if (nl[1] == '\n')
+				nl++;
+		} else {
+			m->after_cr = true;
+		}
+	}
 	*len = nl ? (size_t)(nl - *line) + 1 : m->in_len - m->in_pos;
 	m->in_pos += *len;
 	*line_start = !m->mid_line;

@@ -16,6 +16,7 @@
 #include "error.h"
 #include "html.h"
 #include "msg.h"
+#include "rfc2047.h"
 #include "util.h"
 
 #define DEFAULT_MAX_DEPTH 32
@@ -64,13 +65,40 @@ static char *content_bytes(GMimePart *part, size_t *len)
 	return out;
 }
 
+/* A part labelled with a 7-bit charset (ISO-2022-JP, US-ASCII) whose
+ * bytes are 8-bit UTF-8 was re-encoded on the way (a relay converted it and
+ * kept the label): converting it "from ISO-2022-JP" would destroy it.
+ * Returns true and the bytes when that is the case. */
+static bool mislabelled_utf8(GMimePart *part, char **out, size_t *len)
+{
+	const char *cs = g_mime_object_get_content_type_parameter(GMIME_OBJECT(part), "charset");
+	char *bytes;
+	size_t n, i;
+
+	if (!cs || !(bw_startswith_ci(cs, "iso-2022-") || bw_strcasecmp(cs, "us-ascii") == 0))
+		return false;
+	if (!(bytes = content_bytes(part, &n)))
+		return false;
+	for (i = 0; i < n && !((unsigned char)bytes[i] & 0x80); i++)
+		;
+	if (i == n || !bw_text__valid_utf8(bytes, n)) {
+		free(bytes);
+		return false;
+	}
+	*out = bytes;
+	*len = n;
+	return true;
+}
+
 /* Decoded, charset-converted text of a text part, valid UTF-8. */
 static char *part_text(GMimePart *part, size_t *len)
 {
 	char *raw, *text;
 	size_t n;
 
-	if (GMIME_IS_TEXT_PART(part)) {
+	if (GMIME_IS_TEXT_PART(part) && mislabelled_utf8(part, &text, &n)) {
+		/* keep the UTF-8 bytes as they are */
+	} else if (GMIME_IS_TEXT_PART(part)) {
 		raw = g_mime_text_part_get_text(GMIME_TEXT_PART(part));
 		if (!raw)
 			return bw_strdup("");
@@ -108,12 +136,18 @@ static void copy_headers(GMimeObject *obj, bw_kvlist *out, size_t max)
 	for (i = 0; i < n && out->n < max; i++) {
 		GMimeHeader *h = g_mime_header_list_get_header_at(list, i);
 		const char *name = g_mime_header_get_name(h);
-		const char *value = g_mime_header_get_value(h);
-		char *v;
+		const char *value = g_mime_header_get_raw_value(h);
+		char *raw, *v;
 
 		if (!name)
 			continue;
-		v = bw_squeeze_dup(value ? value : "", value ? strlen(value) : 0);
+		/* Our own RFC 2047 decoding (rfc2047.c) of the unfolded raw value. */
+		raw = bw_squeeze_dup(value ? value : "", value ? strlen(value) : 0);
+		if (!raw)
+			return;
+		v = strstr(raw, "=?") ? bw_rfc2047__decode(raw) : raw;
+		if (v != raw)
+			free(raw);
 		if (!v)
 			return;
 		if (!bw_text__valid_utf8(v, strlen(v))) {
@@ -568,17 +602,3 @@ void bw_msg__clear(bw_msg *m)
 	memset(m, 0, sizeof(*m));
 }
 
-char *bw_mime__decode_words(const char *value)
-{
-	char *decoded, *copy;
-
-	pthread_once(&gmime_once, gmime_init_once);
-	if (!strstr(value, "=?"))
-		return bw_strdup(value);
-	decoded = g_mime_utils_header_decode_text(NULL, value);
-	if (!decoded)
-		return bw_strdup(value);
-	copy = bw_strdup(decoded);
-	g_free(decoded);
-	return copy;
-}

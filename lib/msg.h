@@ -55,10 +55,6 @@ static inline const char *bw_msg__header(const bw_msg *m, const char *name)
 	return bw_kvlist__get(&m->headers, name);
 }
 
-/* Decodes RFC 2047 encoded words in a header value; returns a new string
- * (NULL on ENOMEM). */
-char *bw_mime__decode_words(const char *value);
-
 /* Parses an RFC 5322 header block (unfolding continuation lines) from text
  * into `out`, stopping at the first empty line or the end.  Returns the
  * number of bytes consumed (header block and the empty line). */

@@ -41,5 +41,29 @@ int main(void)
 	CHECK(bw_mbox_open_fd(&mb, -1, 0) == BW_EINVALID);
 	close(fd);
 	unlink(path);
+
+	/* Bare CR and CRLF line endings split the same way. */
+	{
+		const char *variants[] = {
+			"From a Thu Sep 18 17:54:04 2008\rSubject: one\r\rbody\rFrom b Thu Sep 18 17:55:04 2008\rSubject: two\r\rbody\r",
+			"From a Thu Sep 18 17:54:04 2008\r\nSubject: one\r\n\r\nbody\r\nFrom b Thu Sep 18 17:55:04 2008\r\nSubject: two\r\n\r\nbody\r\n",
+		};
+		size_t v;
+		for (v = 0; v < 2; v++) {
+			char p2[] = "/tmp/bw-test-mbox-XXXXXX";
+			int fd2 = mkstemp(p2);
+			CHECK(write(fd2, variants[v], strlen(variants[v])) == (ssize_t)strlen(variants[v]));
+			lseek(fd2, 0, SEEK_SET);
+			CHECK(bw_mbox_open_fd(&mb, fd2, 0) == BW_OK);
+			CHECK(bw_mbox_next(mb, &msg, &len) == BW_OK);
+			CHECK(len > 12 && strncmp(msg, "Subject: one", 12) == 0);
+			CHECK(bw_mbox_next(mb, &msg, &len) == BW_OK);
+			CHECK(len > 12 && strncmp(msg, "Subject: two", 12) == 0);
+			CHECK(bw_mbox_next(mb, &msg, &len) == BW_ENOTFOUND);
+			bw_mbox_free(mb);
+			close(fd2);
+			unlink(p2);
+		}
+	}
 	return check_done();
 }
