@@ -623,7 +623,9 @@ bool bw_sniff__delay_notice(const bw_msg *m)
 		"not been delivered yet", "has not been delivered yet", "will continue trying",
 		"will keep trying", "will continue to try", "will retry", "WARNING message only",
 		"you do not need to resend", "no action is required on your part", "still trying",
-		"delivery has been delayed", "delivery attempts will continue", "is delayed" };
+		"delivery has been delayed", "delivery attempts will continue", "is delayed",
+		"will be retried", "will continue to attempt", "advisory only", "only a warning",
+		"no need to resend", "is still in the queue", "still be retried" };
 	static const char *const final[] = { "permanent fatal", "failed permanently", "permanent error",
 		"giving up", "gave up", "has been removed from the mail queue", "will not be retried",
 		"no further attempts", "could not be delivered to", "permanently failed" };

@@ -37,6 +37,7 @@ static const char *const subjects[] = {
 	"Unzustellbar", "Nicht zustellbar", "Nicht zugestellt", "Mensaje no entregado",
 	"No se puede entregar", "Imposible entregar", "No entregado", "Onbestelbaar",
 	"Non recapitabile", "配信不能", "配信エラー", "配信できませんでした", "Returned mail",
+	"Não entregue", "Mensagem não entregue", "系统退信", "退信", "邮件投递失败",
 };
 
 /* Mail a list or a person sent in bulk: a bounce never carries these. */
@@ -79,7 +80,9 @@ static const char *const triggers[] = {
 	"introuvable", "inconnu", "nicht zugestellt", "unzustellbar", "konnte nicht", "empfänger",
 	"unbekannt", "no se pudo entregar", "no pudo ser entregado", "no se ha podido entregar",
 	"destinatario", "desconocido", "配信できません", "届けられません", "宛先", "送信できません",
-	"存在しません",
+	"存在しません", "non è stato possibile recapitare", "impossibile recapitare", "non recapitato",
+	"não pôde ser entregue", "não foi possível entregar", "kon niet worden bezorgd",
+	"onbestelbaar", "无法投递", "未能送达", "投递失败", "退信", "收件人", "不存在",
 };
 
 /* Lines that introduce a list of failed recipients ("the following
@@ -89,6 +92,8 @@ static const char *const list_intros[] = {
 	"destinataires suivants", "adresse suivante", "adresses suivantes", "folgende empfänger",
 	"folgenden empfänger", "folgende adresse", "folgenden adresse", "siguientes destinatarios",
 	"siguiente destinatario", "siguientes direcciones", "次の宛先", "以下の宛先", "下記の宛先",
+	"seguenti destinatari", "seguente destinatario", "seguintes destinatários", "volgende geadresseerde",
+	"volgende ontvanger", "以下收件人", "下列收件人",
 };
 
 /* Challenge-response systems hold the message and ask the sender to prove
