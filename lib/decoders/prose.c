@@ -102,7 +102,7 @@ static const char *const challenges[] = {
 	"confirm you are human", "confirm that you are human", "verify you are human",
 	"verify that you are human", "challenge/response", "challenge-response",
 	"prove you are human", "are not a robot", "are a real person", "to be delivered, please confirm",
-	"confirm your message", "verify your message", "sender verification",
+	"confirm your message", "verify your message",
 };
 
 static const char *const ends[] = {
