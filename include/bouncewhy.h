@@ -337,6 +337,7 @@ typedef enum bw_kind {
  *  "autoreply", "not-a-bounce", "reply").  Never NULL. */
 BW_EXTERN(const char *) bw_kind_name(bw_kind kind);
 
+/** The kind of message the report describes. */
 BW_EXTERN(bw_kind) bw_report_kind(const bw_report *report);
 
 /** Per-message string fields of a report. */
@@ -384,6 +385,7 @@ BW_EXTERN(int) bw_report_extra(const bw_report *report, size_t i,
 BW_EXTERN(size_t) bw_report_warning_count(const bw_report *report);
 BW_EXTERN(const char *) bw_report_warning(const bw_report *report, size_t i);
 
+/** Number of recipients in the report (0 for not-a-bounce). */
 BW_EXTERN(size_t) bw_report_recipient_count(const bw_report *report);
 
 /** The i-th recipient, in the order the report lists them; NULL when out
@@ -509,6 +511,7 @@ BW_EXTERN(int) bw_mbox_next(bw_mbox *mbox, const char **msg, size_t *len);
 /** 1 if the buffer starts like an mbox file ("From " line), else 0. */
 BW_EXTERN(int) bw_mbox_detect(const char *buf, size_t len);
 
+/** Releases an mbox reader (the fd stays open).  NULL is fine. */
 BW_EXTERN(void) bw_mbox_free(bw_mbox *mbox);
 
 #ifdef __cplusplus

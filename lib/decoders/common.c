@@ -671,3 +671,22 @@ bool bw_decoders__looks_like_report(const bw_msg *m)
 			return true;
 	return false;
 }
+
+void bw_decoders__command_from_line(bw_recipient *rc, const char *t, size_t tl)
+{
+	static const struct { const char *word, *cmd; } cmds[] = {
+		{ "[RCPT_TO]", "RCPT" }, { "[MAIL_FROM]", "MAIL" }, { "[DATA]", "DATA" },
+		{ "[CONNECT]", "CONN" }, { "[EHLO]", "HELO" }, { "[HELO]", "HELO" },
+		{ "RCPT command", "RCPT" }, { "MAIL command", "MAIL" }, { "TEXT command", "DATA" },
+		{ "DATA command", "DATA" }, { "RCPT TO", "RCPT" }, { "MAIL FROM", "MAIL" },
+	};
+	size_t i;
+
+	if (bw_recipient__get(rc, BW_RCPT_SMTP_COMMAND))
+		return;
+	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		if (bw_memcasemem(t, tl, cmds[i].word)) {
+			bw_recipient__set(rc, BW_RCPT_SMTP_COMMAND, cmds[i].cmd);
+			return;
+		}
+}

@@ -83,6 +83,11 @@ void bw_decoders__better_diag(bw_recipient *rc, const char *diag, size_t len);
  * NULL).  Returns how many were added, or BW_ENOMEM. */
 int bw_decoders__add_failed_recipients(const bw_msg *m, bw_report *r, const char *diag);
 
+/* Sets the recipient's SMTP command (if still empty) from a line that names
+ * it the way some bounces do outside the reply text: "RCPT command",
+ * "TEXT command", "[RCPT_TO]", "[MAIL_FROM]", "[DATA]", "[CONNECT]"... */
+void bw_decoders__command_from_line(bw_recipient *rc, const char *t, size_t tl);
+
 #endif
 
 /* Recipient paragraphs ("<a@b.c>: text", "a@b.c:" then text, Postfix's

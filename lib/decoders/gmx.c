@@ -53,22 +53,6 @@ static int sniff_1und1(const bw_msg *m)
 	       bw_sniff__header_has(m, "From", "1and1.") || bw_sniff__header_has(m, "From", "1und1.") ? 85 : 0;
 }
 
-static void command(bw_recipient *rc, const char *t, size_t tl)
-{
-	static const struct { const char *word, *cmd; } cmds[] = {
-		{ "RCPT command", "RCPT" }, { "MAIL command", "MAIL" }, { "TEXT command", "DATA" },
-		{ "DATA command", "DATA" }, { "RCPT TO", "RCPT" }, { "MAIL FROM", "MAIL" },
-	};
-	size_t i;
-
-	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
-		if (bw_memcasemem(t, tl, cmds[i].word)) {
-			if (!bw_recipient__get(rc, BW_RCPT_SMTP_COMMAND))
-				bw_recipient__set(rc, BW_RCPT_SMTP_COMMAND, cmds[i].cmd);
-			return;
-		}
-}
-
 static int decode(const bw_msg *m, bw_report *r)
 {
 	size_t n = bw_text__report_length(m), first = r->n_rcpt, len;
@@ -105,7 +89,7 @@ static int decode(const bw_msg *m, bw_report *r)
 			if (!tl)
 				continue;
 		}
-		command(cur, t, tl);
+		bw_decoders__command_from_line(cur, t, tl);
 		if (bw_text__starts(t, tl, "host:")) {
 			size_t hl, k = 0;
 			h = bw_text__trim(t + 5, tl - 5, &hl);

@@ -36,19 +36,6 @@ static int sniff(const bw_msg *m)
 	return from || bw_sniff__subject_starts(m, "Failure Notice") ? 85 : 55;
 }
 
-static void command_tag(bw_recipient *rc, const char *t, size_t tl)
-{
-	static const struct { const char *tag, *cmd; } tags[] = {
-		{ "[RCPT_TO]", "RCPT" }, { "[MAIL_FROM]", "MAIL" }, { "[DATA]", "DATA" },
-		{ "[CONNECT]", "CONN" }, { "[EHLO]", "EHLO" }, { "[HELO]", "HELO" },
-	};
-	size_t i;
-
-	for (i = 0; i < sizeof(tags) / sizeof(tags[0]); i++)
-		if (bw_memcasemem(t, tl, tags[i].tag) && !bw_recipient__get(rc, BW_RCPT_SMTP_COMMAND))
-			bw_recipient__set(rc, BW_RCPT_SMTP_COMMAND, tags[i].cmd);
-}
-
 static int decode(const bw_msg *m, bw_report *r)
 {
 	size_t n = bw_text__report_length(m), first = r->n_rcpt, len;
@@ -80,7 +67,7 @@ static int decode(const bw_msg *m, bw_report *r)
 		}
 		if (!cur)
 			continue;
-		command_tag(cur, t, tl);
+		bw_decoders__command_from_line(cur, t, tl);
 		if (bw_text__starts(t, tl, "Remote host said:")) {
 			t += 17;
 			tl -= 17;
