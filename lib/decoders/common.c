@@ -571,6 +571,23 @@ static bool contact_line(const char *l, size_t n)
 static const char *const header_starts[] = { "Received:", "Return-Path:", "Message-ID:",
 	"From:", "Subject:", "Date:", "To:", "MIME-Version:", "Content-Type:" };
 
+/* A line about the original message (its sender, its identifier), indented
+ * in a summary: its address did not fail. */
+static bool origin_line(const char *l, size_t n)
+{
+	static const char *const labels[] = { "Message-ID", "From:", "Sender:", "Reply-To:",
+		"Return-Path:", "In-Reply-To:", "References:", "Mail From:", "MAIL FROM:<", "Sent by",
+		"Author:", "Originator:" };
+	size_t tl;
+	const char *t = bw_text__trim(l, n, &tl);
+	size_t i;
+
+	for (i = 0; i < sizeof(labels) / sizeof(labels[0]); i++)
+		if (bw_text__starts(t, tl, labels[i]))
+			return true;
+	return bw_memcasemem(l, n, "Message-ID") != NULL || bw_memcasemem(l, n, "on behalf of") != NULL;
+}
+
 int bw_decoders__listed(const bw_msg *m, bw_report *r, const char *text, size_t len,
                         const char *action)
 {
@@ -600,7 +617,7 @@ int bw_decoders__listed(const bw_msg *m, bw_report *r, const char *text, size_t 
 		if (cur && bw_strcasecmp(bw_recipient__get(cur, BW_RCPT_RECIPIENT), a) == 0) {
 			bw_decoders__append_diag(cur, l, n);
 		} else if (bw_decoders__is_own_address(m, a) || bw_text__is_role_address(a) ||
-		           contact_line(l, n)) {
+		           contact_line(l, n) || origin_line(l, n)) {
 			cur = NULL;
 		} else if ((cur = bw_decoders__find(r, first, a))) {
 			bw_decoders__append_diag(cur, l, n);

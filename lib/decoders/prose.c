@@ -123,7 +123,7 @@ static bool ignorable_address(const bw_msg *m, const char *a, const char *line, 
 	static const char *const noise[] = { "contact", "please", "http", "help", "From:", "Reply-To:",
 		"Sender:", "write to", "questions", "report abuse", "send a message to", "email us",
 		"écrivez", "contactez", "wenden sie sich", "kontakt", "escriba", "contacte", "問い合わせ",
-		"unsubscribe", "visit" };
+		"unsubscribe", "visit", "Message-ID", "In-Reply-To:", "References:" };
 
 	if (bw_decoders__is_own_address(m, a) || bw_text__is_role_address(a))
 		return true;
