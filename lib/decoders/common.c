@@ -547,6 +547,148 @@ bool bw_sniff__from_daemon(const bw_msg *m)
 	       bw_sniff__header_has(m, "From", "mail delivery");
 }
 
+bool bw_text__is_role_address(const char *addr)
+{
+	static const char *const roles[] = { "postmaster@", "mailer-daemon@", "mailer_daemon@",
+		"abuse@", "hostmaster@", "webmaster@", "noc@", "security@" };
+	size_t i;
+
+	for (i = 0; addr && i < sizeof(roles) / sizeof(roles[0]); i++)
+		if (bw_startswith_ci(addr, roles[i]))
+			return true;
+	return false;
+}
+
+/* A line that asks the reader to contact someone: its address is no recipient. */
+static bool contact_line(const char *l, size_t n)
+{
+	static const char *const noise[] = { "contact", "please reply to", "send mail to",
+		"write to", "for assistance", "for help", "http://", "https://", "mailto:" };
+
+	return bw_text__find_any(l, n, noise, sizeof(noise) / sizeof(noise[0]), NULL) != NULL;
+}
+
+static const char *const header_starts[] = { "Received:", "Return-Path:", "Message-ID:",
+	"From:", "Subject:", "Date:", "To:", "MIME-Version:", "Content-Type:" };
+
+/* A line about the original message (its sender, its identifier), indented
+ * in a summary: its address did not fail. */
+static bool origin_line(const char *l, size_t n)
+{
+	static const char *const labels[] = { "Message-ID", "From:", "Sender:", "Reply-To:",
+		"Return-Path:", "In-Reply-To:", "References:", "Mail From:", "MAIL FROM:<", "Sent by",
+		"Author:", "Originator:" };
+	size_t tl;
+	const char *t = bw_text__trim(l, n, &tl);
+	size_t i;
+
+	for (i = 0; i < sizeof(labels) / sizeof(labels[0]); i++)
+		if (bw_text__starts(t, tl, labels[i]))
+			return true;
+	return bw_memcasemem(l, n, "Message-ID") != NULL || bw_memcasemem(l, n, "on behalf of") != NULL;
+}
+
+int bw_decoders__listed(const bw_msg *m, bw_report *r, const char *text, size_t len,
+                        const char *action)
+{
+	size_t first = r->n_rcpt;
+	bw_recipient *cur = NULL;
+	const char *l;
+	size_t n, tl;
+	bw_lines it;
+
+	bw_lines__init(&it, text, len);
+	while (bw_lines__next(&it, &l, &n)) {
+		char *a;
+		bw_text__trim(l, n, &tl);
+		if (!tl) {
+			cur = NULL;
+			continue;
+		}
+		/* a header block at the margin: the returned original starts */
+		if (bw_text__find_any(l, n < 14 ? n : 14, header_starts,
+		                      sizeof(header_starts) / sizeof(header_starts[0]), NULL) == l)
+			break;
+		if (!(a = bw_text__first_address(l, n))) {
+			if (cur)
+				bw_decoders__append_diag(cur, l, n);
+			continue;
+		}
+		if (cur && bw_strcasecmp(bw_recipient__get(cur, BW_RCPT_RECIPIENT), a) == 0) {
+			bw_decoders__append_diag(cur, l, n);
+		} else if (bw_decoders__is_own_address(m, a) || bw_text__is_role_address(a) ||
+		           contact_line(l, n) || origin_line(l, n)) {
+			cur = NULL;
+		} else if ((cur = bw_decoders__find(r, first, a))) {
+			bw_decoders__append_diag(cur, l, n);
+		} else if ((cur = bw_decoders__add(r, a, l, n)) && action) {
+			bw_recipient__set(cur, BW_RCPT_ACTION, action);
+		}
+		free(a);
+	}
+	return (int)(r->n_rcpt - first);
+}
+
+bool bw_sniff__delay_notice(const bw_msg *m)
+{
+	static const char *const subjects[] = { "Delayed Mail", "Delivery delayed", "Delivery Delay",
+		"Message delayed", "Warning: message", "Delivery Status Notification (Delay)",
+		"Mail delivery delayed", "Warning: could not send message", "Delivery Notification: Delay",
+		"Message delivery delayed", "Delay notification", "Temporary delivery failure",
+		"Warning: Temporary", "Delivery warning", "Message status - delayed" };
+	static const char *const delayed[] = { "has been delayed", "has not yet been delivered",
+		"not been delivered yet", "has not been delivered yet", "will continue trying",
+		"will keep trying", "will continue to try", "will retry", "WARNING message only",
+		"you do not need to resend", "no action is required on your part", "still trying",
+		"delivery has been delayed", "delivery attempts will continue", "is delayed",
+		"will be retried", "will continue to attempt", "advisory only", "only a warning",
+		"no need to resend", "is still in the queue", "still be retried" };
+	static const char *const final[] = { "permanent fatal", "failed permanently", "permanent error",
+		"giving up", "gave up", "has been removed from the mail queue", "will not be retried",
+		"no further attempts", "could not be delivered to", "permanently failed" };
+	size_t i, len = bw_text__report_length(m);
+	bool delay = false;
+
+	for (i = 0; i < sizeof(subjects) / sizeof(subjects[0]) && !delay; i++)
+		delay = bw_sniff__subject_starts(m, subjects[i]);
+	if (!delay)
+		delay = bw_text__find_any(m->body, len, delayed, sizeof(delayed) / sizeof(delayed[0]), NULL) != NULL;
+	return delay && !bw_text__find_any(m->body, len, final, sizeof(final) / sizeof(final[0]), NULL);
+}
+
+int bw_decoders__listed_after_intro(const bw_msg *m, bw_report *r, const char *action)
+{
+	static const char *const intros[] = { "following recipient", "following address",
+		"following destination", "could not be delivered", "couldn't be delivered",
+		"was undeliverable", "unable to deliver", "delivery failed", "delivery has failed",
+		"not be delivered to", "failed to deliver", "has been delayed", "could not deliver",
+		"undeliverable to", "delivery to the following", "permanent fatal" };
+	size_t len = bw_text__report_length(m);
+	const char *at = bw_text__find_any(m->body, len, intros, sizeof(intros) / sizeof(intros[0]), NULL);
+
+	if (!at)
+		return 0;
+	while (at > m->body && at[-1] != '\n')
+		at--;
+	return bw_decoders__listed(m, r, at, len - (size_t)(at - m->body), action);
+}
+
+bool bw_decoders__looks_like_report(const bw_msg *m)
+{
+	static const char *const words[] = { "undeliver", "undelivered", "delivery", "returned mail",
+		"failure notice", "failed", "delayed", "not delivered", "mail system error", "bounce" };
+	const char *subject = bw_msg__header(m, "Subject");
+	size_t i;
+
+	if (bw_sniff__from_daemon(m) || bw_msg__header(m, "X-Failed-Recipients") ||
+	    strcmp(m->content_type, "multipart/report") == 0)
+		return true;
+	for (i = 0; subject && i < sizeof(words) / sizeof(words[0]); i++)
+		if (bw_strcasestr(subject, words[i]))
+			return true;
+	return false;
+}
+
 void bw_decoders__command_from_line(bw_recipient *rc, const char *t, size_t tl)
 {
 	static const struct { const char *word, *cmd; } cmds[] = {

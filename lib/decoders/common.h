@@ -123,3 +123,36 @@ bool bw_decoders__is_own_address(const bw_msg *m, const char *addr);
 
 /* Is the header From: a mailer-daemon or postmaster address? */
 bool bw_sniff__from_daemon(const bw_msg *m);
+
+/* Recipients listed one per line in text[0..len) (a block a decoder cut out
+ * after its family's "following recipients" marker): each line holding an
+ * address starts a recipient (the line is its diagnostic); the following
+ * non-blank lines without another address are appended to it; a blank line
+ * ends it.  Skips the bounce's own To:, the original sender and postmaster/
+ * mailer-daemon addresses, and lines that only ask to contact someone.
+ * `action` ("failed", "delayed" or NULL) is set on each recipient added.
+ * Returns how many were added. */
+int bw_decoders__listed(const bw_msg *m, bw_report *r, const char *text, size_t len,
+                        const char *action);
+
+/* Is the address one that signs or explains a report rather than one that
+ * failed (postmaster@, mailer-daemon@, abuse@, ...)? */
+bool bw_text__is_role_address(const char *addr);
+
+/* Does the message read as a delay warning (the server still retries: "has
+ * been delayed", "will keep trying", "WARNING message only", a "Delayed
+ * Mail" / "Delivery delayed" subject) rather than a final failure? */
+bool bw_sniff__delay_notice(const bw_msg *m);
+
+/* For families whose wording varies between versions: the recipients listed
+ * (bw_decoders__listed) from the first line of the report (the text before
+ * the returned original) that announces failed or delayed recipients ("the
+ * following recipients", "could not be delivered to", "undeliverable to",
+ * ...) to the end of the report. */
+int bw_decoders__listed_after_intro(const bw_msg *m, bw_report *r, const char *action);
+
+/* Does the message present itself as a delivery report (From a mailer-daemon
+ * or postmaster, a bounce or delay subject, X-Failed-Recipients, a
+ * multipart/report)?  For sniffers keyed on a product name that also appears
+ * in ordinary mail relayed by that product. */
+bool bw_decoders__looks_like_report(const bw_msg *m);

@@ -12,9 +12,14 @@
  *     with the rest of that line and the lines after it as the diagnostic;
  *   - addresses listed under a "following recipients/addresses" line.
  * Never the bounce's own To: or the original sender, never an address on a
- * "contact"/"please" line, never mailer-daemon or postmaster addresses that
- * merely sign the report.  X-Failed-Recipients is used when the text names
- * no one.
+ * "contact"/"please"/"write to" line, never role addresses (postmaster,
+ * mailer-daemon, abuse...) that merely sign the report, never an address in
+ * quoted ("> ") lines or in a header block of the returned original.
+ * X-Failed-Recipients is used when the text names no one.  The triggers and
+ * list intros are also read in French, German, Spanish and Japanese.
+ * Mail from a list (List-Unsubscribe, Precedence: bulk/list) that is not
+ * from a mailer-daemon, and challenge-response requests ("confirm you are
+ * human"), are not bounces.  Delay warnings mark the recipients delayed.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -28,7 +33,21 @@ static const char *const subjects[] = {
 	"Delivery Notification", "Nondeliverable", "Non-delivery", "Mail could not be delivered",
 	"Message delivery has failed", "failed delivery", "Delivery status notification",
 	"Returned Mail", "Message not delivered", "Undeliverable mail", "DELIVERY FAILURE",
+	"Delivery delayed", "Delayed Mail", "Warning: message", "Non remis", "Non distribu",
+	"Unzustellbar", "Nicht zustellbar", "Nicht zugestellt", "Mensaje no entregado",
+	"No se puede entregar", "Imposible entregar", "No entregado", "Onbestelbaar",
+	"Non recapitabile", "配信不能", "配信エラー", "配信できませんでした", "Returned mail",
+	"Não entregue", "Mensagem não entregue", "系统退信", "退信", "邮件投递失败",
 };
+
+/* Mail a list or a person sent in bulk: a bounce never carries these. */
+static bool bulk_mail(const bw_msg *m)
+{
+	const char *prec = bw_msg__header(m, "Precedence");
+
+	return bw_msg__header(m, "List-Unsubscribe") || bw_msg__header(m, "List-Id") ||
+	       (prec && (bw_strcasestr(prec, "bulk") || bw_strcasestr(prec, "list")));
+}
 
 static int sniff(const bw_msg *m)
 {
@@ -36,6 +55,8 @@ static int sniff(const bw_msg *m)
 
 	if (bw_sniff__from_daemon(m) || bw_msg__header(m, "X-Failed-Recipients"))
 		return 1;
+	if (bulk_mail(m))
+		return 0;
 	for (i = 0; i < sizeof(subjects) / sizeof(subjects[0]); i++)
 		if (bw_sniff__subject_starts(m, subjects[i]))
 			return 1;
@@ -52,7 +73,36 @@ static const char *const triggers[] = {
 	"unknown", "does not exist", "doesn't exist", "no such", "rejected", "invalid",
 	"not found", "over quota", "quota exceeded", "mailbox full", "mailbox is full",
 	"refused", "denied", "error", "undeliverable", "not permitted", "disabled",
-	"returned", "bounced",
+	"returned", "bounced", "delayed", "could not deliver", "couldn't deliver",
+	"cannot deliver", "can't deliver", "failed to deliver",
+	/* French, German, Spanish, Japanese */
+	"pas pu être remis", "pas pu etre remis", "non remis", "pas pu être distribué", "destinataire",
+	"introuvable", "inconnu", "nicht zugestellt", "unzustellbar", "konnte nicht", "empfänger",
+	"unbekannt", "no se pudo entregar", "no pudo ser entregado", "no se ha podido entregar",
+	"destinatario", "desconocido", "配信できません", "届けられません", "宛先", "送信できません",
+	"存在しません", "non è stato possibile recapitare", "impossibile recapitare", "non recapitato",
+	"não pôde ser entregue", "não foi possível entregar", "kon niet worden bezorgd",
+	"onbestelbaar", "无法投递", "未能送达", "投递失败", "退信", "收件人", "不存在",
+};
+
+/* Lines that introduce a list of failed recipients ("the following
+ * recipients", in the languages above). */
+static const char *const list_intros[] = {
+	"following recipient", "following address", "following destination", "destinataire suivant",
+	"destinataires suivants", "adresse suivante", "adresses suivantes", "folgende empfänger",
+	"folgenden empfänger", "folgende adresse", "folgenden adresse", "siguientes destinatarios",
+	"siguiente destinatario", "siguientes direcciones", "次の宛先", "以下の宛先", "下記の宛先",
+	"seguenti destinatari", "seguente destinatario", "seguintes destinatários", "volgende geadresseerde",
+	"volgende ontvanger", "以下收件人", "下列收件人",
+};
+
+/* Challenge-response systems hold the message and ask the sender to prove
+ * they are a person: nothing failed. */
+static const char *const challenges[] = {
+	"confirm you are human", "confirm that you are human", "verify you are human",
+	"verify that you are human", "challenge/response", "challenge-response",
+	"prove you are human", "are not a robot", "are a real person", "to be delivered, please confirm",
+	"confirm your message", "verify your message",
 };
 
 static const char *const ends[] = {
@@ -70,11 +120,12 @@ static bool has_any(const char *l, size_t n, const char *const *v, size_t nv)
 
 static bool ignorable_address(const bw_msg *m, const char *a, const char *line, size_t n)
 {
-	static const char *const noise[] = { "contact", "please", "http", "help", "From:", "Reply-To:", "Sender:" };
+	static const char *const noise[] = { "contact", "please", "http", "help", "From:", "Reply-To:",
+		"Sender:", "write to", "questions", "report abuse", "send a message to", "email us",
+		"écrivez", "contactez", "wenden sie sich", "kontakt", "escriba", "contacte", "問い合わせ",
+		"unsubscribe", "visit", "Message-ID", "In-Reply-To:", "References:" };
 
-	if (bw_decoders__is_own_address(m, a))
-		return true;
-	if (bw_startswith_ci(a, "mailer-daemon@") || bw_startswith_ci(a, "postmaster@"))
+	if (bw_decoders__is_own_address(m, a) || bw_text__is_role_address(a))
 		return true;
 	return has_any(line, n, noise, sizeof(noise) / sizeof(noise[0]));
 }
@@ -86,6 +137,101 @@ static bw_recipient *add_once(const bw_msg *m, bw_report *r, size_t first, const
 	if (bw_decoders__find(r, first, a))
 		return NULL;
 	return bw_decoders__add(r, a, diag, diag_len);
+}
+
+/* A line quoted from the original ("> text"). */
+static bool quoted(const char *l, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n && (l[i] == ' ' || l[i] == '\t'))
+		i++;
+	return i < n && l[i] == '>';
+}
+
+/* Does the line start (at the margin) with a header of a returned message? */
+static bool header_line(const char *l, size_t n)
+{
+	static const char *const names[] = { "From:", "To:", "Subject:", "Date:", "Cc:", "Message-ID:",
+		"Received:", "Return-Path:", "MIME-Version:", "Content-Type:", "Reply-To:" };
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (bw_text__starts(l, n, names[i]))
+			return true;
+	return false;
+}
+
+/* The length of text[0..len) before a header block (three header lines or
+ * more in a row at the margin, one of them From:, Received:, Return-Path: or
+ * Message-ID:): the original pasted without a marker.  A summary of the
+ * original ("Subject: ... / Date: ...") is no such block. */
+static size_t before_original(const char *text, size_t len)
+{
+	const char *l, *start = NULL;
+	size_t n, run = 0;
+	bool origin = false;
+	bw_lines it;
+
+	bw_lines__init(&it, text, len);
+	while (bw_lines__next(&it, &l, &n)) {
+		if (!header_line(l, n)) {
+			run = 0;
+			origin = false;
+			continue;
+		}
+		if (run++ == 0)
+			start = l;
+		if (bw_text__starts(l, n, "From:") || bw_text__starts(l, n, "Received:") ||
+		    bw_text__starts(l, n, "Return-Path:") || bw_text__starts(l, n, "Message-ID:"))
+			origin = true;
+		if (run >= 3 && origin)
+			return (size_t)(start - text);
+	}
+	return len;
+}
+
+/* A reply code or enhanced status in s[0..n): "550 ", "5.1.1". */
+static bool has_code(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i + 3 <= n; i++) {
+		if (i > 0 && (bw_isalnum((unsigned char)s[i - 1]) || s[i - 1] == '.'))
+			continue;
+		if ((s[i] == '4' || s[i] == '5') && i + 4 <= n && bw_isdigit((unsigned char)s[i + 1]) &&
+		    bw_isdigit((unsigned char)s[i + 2]) && (s[i + 3] == ' ' || s[i + 3] == '-'))
+			return true;
+		if ((s[i] == '4' || s[i] == '5') && s[i + 1] == '.' && bw_isdigit((unsigned char)s[i + 2]))
+			return true;
+	}
+	return false;
+}
+
+/* After the recipients are known: one explanation line (with a reply code)
+ * that names no address ("Reason: 550 ...") serves every recipient whose own
+ * lines gave none; a delay warning marks them delayed. */
+static void finish(const bw_msg *m, bw_report *r, size_t first, size_t len)
+{
+	const char *l, *reason = NULL;
+	size_t n, reason_len = 0, k;
+	bool delayed = bw_sniff__delay_notice(m);
+	bw_lines it;
+
+	bw_lines__init(&it, m->body, len);
+	while (bw_lines__next(&it, &l, &n))
+		if (!memchr(l, '@', n) && !quoted(l, n) && has_code(l, n)) {
+			reason = l;
+			reason_len = n;
+			break;
+		}
+	for (k = first; k < r->n_rcpt; k++) {
+		const char *d = bw_recipient__get(r->rcpt[k], BW_RCPT_DIAGNOSTIC);
+		if (reason && (!d || !has_code(d, strlen(d))))
+			bw_decoders__append_diag(r->rcpt[k], reason, reason_len);
+		if (delayed && !bw_recipient__get(r->rcpt[k], BW_RCPT_ACTION))
+			bw_recipient__set(r->rcpt[k], BW_RCPT_ACTION, "delayed");
+	}
 }
 
 static int decode(const bw_msg *m, bw_report *r)
@@ -109,6 +255,9 @@ static int decode(const bw_msg *m, bw_report *r)
 			end--;
 		len = (size_t)(end - m->body);
 	}
+	len = before_original(m->body, len);
+	if (bw_text__find_any(m->body, len, challenges, sizeof(challenges) / sizeof(challenges[0]), NULL))
+		return 0;
 	while (bw_text__next_addr_para(m->body, len, &pos, &p)) {
 		if (!bw_decoders__is_own_address(m, p.address))
 			add_once(m, r, first, p.address, p.text, p.len);
@@ -121,15 +270,16 @@ static int decode(const bw_msg *m, bw_report *r)
 			const char *after;
 			size_t k;
 			if (!n || !memchr(l, '@', n)) {
-				if (bw_memcasemem(l, n, "following") &&
-				    (bw_memcasemem(l, n, "recipient") || bw_memcasemem(l, n, "address")))
+				if (has_any(l, n, list_intros, sizeof(list_intros) / sizeof(list_intros[0])))
 					listing = true;
 				else if (n && listing && r->n_rcpt > first)
 					listing = false;
 				continue;
 			}
-			if (!(a = bw_text__first_address(l, n)))
+			if (quoted(l, n) || !(a = bw_text__first_address(l, n)))
 				continue;
+			if (has_any(l, n, list_intros, sizeof(list_intros) / sizeof(list_intros[0])))
+				listing = true;
 			if (ignorable_address(m, a, l, n) ||
 			    (!listing && !has_any(l, n, triggers, sizeof(triggers) / sizeof(triggers[0])))) {
 				free(a);
@@ -145,7 +295,7 @@ static int decode(const bw_msg *m, bw_report *r)
 				for (q = 0; q < ll; q++)
 					if (!bw_isspace((unsigned char)after[k + q]))
 						blank = false;
-				if (blank)
+				if (blank || quoted(after + k, ll))
 					break;
 				if (memchr(after + k, '@', ll)) {
 					/* another recipient's line ends it; this one's does not */
@@ -184,6 +334,8 @@ static int decode(const bw_msg *m, bw_report *r)
 				q++;
 		}
 	}
+	if (r->n_rcpt > first)
+		finish(m, r, first, len);
 	return (int)(r->n_rcpt - first);
 }
 

@@ -41,6 +41,21 @@ extern const bw_decoder bw_decoder_fml;
 extern const bw_decoder bw_decoder_mfilter;
 extern const bw_decoder bw_decoder_imailserver;
 extern const bw_decoder bw_decoder_prose;
+extern const bw_decoder bw_decoder_groupwise;
+extern const bw_decoder bw_decoder_netscape;
+extern const bw_decoder bw_decoder_mdaemon;
+extern const bw_decoder bw_decoder_communigate;
+extern const bw_decoder bw_decoder_mailenable;
+extern const bw_decoder bw_decoder_xmail;
+extern const bw_decoder bw_decoder_smail;
+extern const bw_decoder bw_decoder_aol;
+extern const bw_decoder bw_decoder_mailman;
+extern const bw_decoder bw_decoder_kerio;
+extern const bw_decoder bw_decoder_mercury;
+extern const bw_decoder bw_decoder_icewarp;
+extern const bw_decoder bw_decoder_surgemail;
+extern const bw_decoder bw_decoder_postini;
+extern const bw_decoder bw_decoder_listserv;
 extern const bw_decoder bw_decoder_sendmail;
 extern const bw_decoder bw_decoder_opensmtpd;
 extern const bw_decoder bw_decoder_dragonfly;
@@ -79,6 +94,21 @@ static const bw_decoder *const decoders[] = {
 	&bw_decoder_fml,
 	&bw_decoder_mfilter,
 	&bw_decoder_imailserver,
+	&bw_decoder_groupwise,
+	&bw_decoder_netscape,
+	&bw_decoder_mdaemon,
+	&bw_decoder_communigate,
+	&bw_decoder_mailenable,
+	&bw_decoder_xmail,
+	&bw_decoder_smail,
+	&bw_decoder_aol,
+	&bw_decoder_mailman,
+	&bw_decoder_kerio,
+	&bw_decoder_mercury,
+	&bw_decoder_icewarp,
+	&bw_decoder_surgemail,
+	&bw_decoder_postini,
+	&bw_decoder_listserv,
 	&bw_decoder_prose,
 	&bw_decoder_sendmail,
 	&bw_decoder_opensmtpd,

@@ -1,0 +1,143 @@
+/*
+ * mdaemon.c - Alt-N / MDaemon Technologies MDaemon delivery status messages
+ * (X-MDDSN-Message header; From MDaemon@host):
+ *
+ *     The attached message had PERMANENT fatal delivery errors!
+ *     ...
+ *     --- Session Transcript ---
+ *      Mon 2008-01-01 00:00:00: Attempting SMTP connection to [mx.example.com : 25]
+ *      ...
+ *      Mon 2008-01-01 00:00:01: --> RCPT To:<user@example.com>
+ *      Mon 2008-01-01 00:00:01: <-- 550 5.1.1 <user@example.com>... User unknown
+ *     --- End Transcript ---
+ *
+ * Each "--> RCPT To:<address>" answered by a 4xx/5xx "<--" line is a failed
+ * recipient, the reply (with the host of the last "connection to" line) its
+ * diagnostic.  Warnings ("This is a WARNING message only", "has not yet been
+ * delivered") mark the recipients delayed.  When the transcript names none
+ * the addresses listed in the report are taken; a DSN part, when there is
+ * one, is read first and its recipients get the transcript's reply.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../util.h"
+#include "common.h"
+
+static int sniff(const bw_msg *m)
+{
+	if (bw_msg__header(m, "X-MDDSN-Message") || bw_sniff__header_has(m, "From", "MDaemon@") ||
+	    bw_sniff__header_has(m, "X-Mailer", "MDaemon"))
+		return 75;
+	if (bw_sniff__body_has(m, "had PERMANENT fatal delivery errors") ||
+	    bw_sniff__body_has(m, "--- Session Transcript ---"))
+		return 70;
+	return 0;
+}
+
+/* The reply text after "<-- " at l, up to the end of the line. */
+static const char *reply_after(const char *l, size_t n, size_t *out_len)
+{
+	const char *p = bw_memcasemem(l, n, "<-- ");
+
+	if (!p)
+		return NULL;
+	p += 4;
+	*out_len = n - (size_t)(p - l);
+	if (*out_len < 3 || !(p[0] == '4' || p[0] == '5') || !bw_isdigit((unsigned char)p[1]))
+		return NULL;
+	return p;
+}
+
+static int transcript(const bw_msg *m, bw_report *r, size_t first, bool delayed)
+{
+	size_t len = m->body_len, n, added = 0;
+	const char *l, *host = NULL;
+	size_t host_len = 0;
+	char *pending = NULL;
+	bw_lines it;
+
+	bw_lines__init(&it, m->body, len);
+	while (bw_lines__next(&it, &l, &n)) {
+		const char *p, *reply;
+		size_t rl;
+		if ((p = bw_memcasemem(l, n, "connection to ["))) {
+			const char *e;
+			p += 15;
+			e = memchr(p, ']', n - (size_t)(p - l));
+			host = p;
+			host_len = e ? (size_t)(e - p) : 0;
+			/* "[host : port]" */
+			while (host_len && (host[host_len - 1] == ' ' || bw_isdigit((unsigned char)host[host_len - 1])))
+				host_len--;
+			if (host_len && host[host_len - 1] == ':')
+				host_len--;
+			while (host_len && host[host_len - 1] == ' ')
+				host_len--;
+			continue;
+		}
+		if ((p = bw_memcasemem(l, n, "--> RCPT To:"))) {
+			free(pending);
+			pending = bw_text__first_address(p, n - (size_t)(p - l));
+			continue;
+		}
+		if (pending && (reply = reply_after(l, n, &rl))) {
+			bw_recipient *rc = bw_decoders__find(r, first, pending);
+			bw_buf d = BW_BUF_INIT;
+			char *ds;
+			if (host && host_len) {
+				bw_buf__puts(&d, "host ");
+				bw_buf__put(&d, host, host_len);
+				bw_buf__puts(&d, " said: ");
+			}
+			bw_buf__put(&d, reply, rl);
+			ds = bw_buf__detach(&d);
+			if (rc) {
+				bw_decoders__better_diag(rc, ds, ds ? strlen(ds) : 0);
+			} else if (!bw_decoders__is_own_address(m, pending) &&
+			           (rc = bw_decoders__add(r, pending, ds, ds ? strlen(ds) : 0))) {
+				bw_recipient__set(rc, BW_RCPT_ACTION, delayed || reply[0] == '4' ? "delayed" : "failed");
+				bw_recipient__set(rc, BW_RCPT_SMTP_COMMAND, "RCPT");
+				added++;
+			}
+			free(ds);
+			free(pending);
+			pending = NULL;
+		} else if (pending && bw_memcasemem(l, n, "<-- ")) {
+			/* a 2xx: this recipient was accepted */
+			free(pending);
+			pending = NULL;
+		}
+	}
+	free(pending);
+	return (int)added;
+}
+
+static int decode(const bw_msg *m, bw_report *r)
+{
+	size_t first = r->n_rcpt, len;
+	bool delayed = bw_sniff__delay_notice(m);
+	int got;
+
+	if (m->dsn.n && (got = bw_dsn__decode(m, r)) < 0)
+		return got;
+	if ((got = transcript(m, r, first, delayed)) < 0)
+		return got;
+	if (r->n_rcpt == first) {
+		/* no transcript: the addresses the report lists */
+		const char *at;
+		size_t start;
+		len = bw_text__report_length(m);
+		if ((at = bw_memcasemem(m->body, len, "--- Session Transcript ---")))
+			len = (size_t)(at - m->body);
+		start = bw_text__after_line(m->body, len, "delivery errors");
+		if (start == len)
+			start = bw_text__after_line(m->body, len, "following recipient");
+		if (start < len && (got = bw_decoders__listed(m, r, m->body + start, len - start,
+		                                              delayed ? "delayed" : "failed")) < 0)
+			return got;
+	}
+	return (int)(r->n_rcpt - first);
+}
+
+const bw_decoder bw_decoder_mdaemon = { "mdaemon", sniff, decode };
