@@ -135,7 +135,7 @@ const char *bw_memcasemem(const char *hay, size_t hay_len, const char *needle)
 {
 	size_t n = strlen(needle);
 	const char *end, *lo_at, *up_at;
-	int lo, up;
+	int lo, up, second;
 
 	if (n == 0)
 		return hay;
@@ -146,6 +146,7 @@ const char *bw_memcasemem(const char *hay, size_t hay_len, const char *needle)
 	 * made a 65 MB body take 40 s). */
 	lo = bw_lower((unsigned char)needle[0]);
 	up = lo >= 'a' && lo <= 'z' ? lo - 32 : lo;
+	second = n > 1 ? bw_lower((unsigned char)needle[1]) : 0;
 	end = hay + (hay_len - n) + 1;       /* candidate starts are < end */
 	lo_at = next_byte(hay, end, lo);
 	up_at = up != lo ? next_byte(hay, end, up) : end;
@@ -153,7 +154,9 @@ const char *bw_memcasemem(const char *hay, size_t hay_len, const char *needle)
 		const char *c = lo_at < up_at ? lo_at : up_at;
 		if (c >= end)
 			return NULL;
-		if (bw_strncasecmp(c + 1, needle + 1, n - 1) == 0)
+		/* The second byte inline first: most candidates fail there. */
+		if (n == 1 || (bw_lower((unsigned char)c[1]) == second &&
+		               bw_strncasecmp(c + 2, needle + 2, n - 2) == 0))
 			return c;
 		if (lo_at == c)
 			lo_at = next_byte(c + 1, end, lo);
