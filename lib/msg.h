@@ -41,6 +41,11 @@ typedef struct bw_msg {
 	bool nested;
 	/* Warnings collected while decoding the MIME structure. */
 	bw_strlist warnings;
+	/* bw_text__report_length() of this message, computed once before the
+	 * decoders run (they ask for it about 150 times a message); valid when
+	 * report_length_known. */
+	size_t report_length;
+	bool report_length_known;
 } bw_msg;
 
 /* Parses `buf` (LF line endings already) into `out`.  Returns BW_OK,

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "classify.h"
+#include "decoders/common.h"
 #include "decoders/decoder.h"
 #include "error.h"
 #include "evidence.h"
@@ -156,6 +157,8 @@ int bw_parse_buffer(bw_report **out, const bw_rules *rules, const char *buf, siz
 		return bw_error__set(BW_ENOMEM, "out of memory");
 	}
 	fill_report_fields(r, &m);
+	m.report_length = bw_text__report_length(&m);
+	m.report_length_known = true;
 	err = bw_decoders__run(&m, r);
 	bw_msg__clear(&m);
 	if (err >= 0)

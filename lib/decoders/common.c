@@ -60,9 +60,11 @@ size_t bw_text__report_length(const bw_msg *m)
 		"----- Message header follows -----",
 		"--- The header of the original message is following. ---",
 	};
-	const char *at = bw_text__find_any(m->body, m->body_len, markers,
-	                                   sizeof(markers) / sizeof(markers[0]), NULL);
+	const char *at;
 
+	if (m->report_length_known)
+		return m->report_length;
+	at = bw_text__find_any(m->body, m->body_len, markers, sizeof(markers) / sizeof(markers[0]), NULL);
 	return at ? (size_t)(at - m->body) : m->body_len;
 }
 
