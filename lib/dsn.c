@@ -228,6 +228,17 @@ static void field(dsn_state *st, const char *name, char *value)
 		value = decoded = bw_rfc2047__decode(value);
 	if (!value)
 		return;
+	if (st->r->max_line && strlen(value) > st->r->max_line) {
+		/* max_line_length: a field folded over many lines, or a delivery-
+		 * status text quoted in a body, is cut at a UTF-8 boundary. */
+		size_t cut = st->r->max_line;
+		while (cut > 0 && ((unsigned char)value[cut] & 0xC0) == 0x80)
+			cut--;
+		value[cut] = '\0';
+		if (!st->r->line_cut)
+			bw_report__warn(st->r, "a delivery-status field longer than %zu bytes was cut", st->r->max_line);
+		st->r->line_cut = true;
+	}
 	switch (k) {
 	case F_REPORTING_MTA:
 		bw_report__set(st->r, BW_REPORT_REPORTING_MTA, after_type(value, NULL, 0));

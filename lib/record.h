@@ -43,6 +43,8 @@ struct bw_report {
 	size_t n_rcpt, cap_rcpt;
 	size_t max_rcpt;            /* limit from the parse options */
 	bool rcpt_dropped;          /* the limit was hit */
+	size_t max_line;            /* longest field value kept (0: no limit) */
+	bool line_cut;              /* a value was cut to max_line (warned once) */
 	bw_kvlist original_headers;
 	bw_kvlist extras;
 	bw_strlist warnings;
