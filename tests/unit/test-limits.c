@@ -215,6 +215,37 @@ static void test_long_lines(void)
 	bw_buf__free(&b);
 }
 
+/* A Diagnostic-Code folded over 10,000 continuation lines of 1,000 bytes:
+ * every line is short, the field is 10 MB. */
+static void test_long_folded_field(void)
+{
+	bw_buf b = BW_BUF_INIT;
+	bw_report *r;
+	unsigned i;
+	int rc;
+
+	head(&b, "Content-Type: multipart/report; report-type=delivery-status; boundary=\"F\"");
+	bw_buf__puts(&b, "--F\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx.example.org\n\n"
+	             "Final-Recipient: rfc822; folded@example.net\nAction: failed\nStatus: 5.0.0\n"
+	             "Diagnostic-Code: smtp; 550 rejected\n");
+	for (i = 0; i < 10000; i++) {
+		bw_buf__puts(&b, " ");
+		fill(&b, 'f', 999);
+		bw_buf__puts(&b, "\n");
+	}
+	bw_buf__puts(&b, "\n--F--\n");
+	CHECK(!b.oom);
+	r = parse("10 MB folded field", &b, NULL, &rc);
+	CHECK(rc == BW_OK);
+	if (r) {
+		CHECK(bw_report_recipient_count(r) == 1);
+		CHECK(strlen(bw_recipient_get(bw_report_recipient(r, 0), BW_RCPT_DIAGNOSTIC)) <= 64 * 1024);
+		CHECK(has_warning(r, "longer than"));
+	}
+	bw_report_free(r);
+	bw_buf__free(&b);
+}
+
 static void test_huge_message(void)
 {
 	bw_buf b = BW_BUF_INIT;
@@ -257,6 +288,7 @@ int main(void)
 	test_many_parts();
 	test_many_recipients();
 	test_long_lines();
+	test_long_folded_field();
 	test_huge_message();
 	getrusage(RUSAGE_SELF, &ru);
 	printf("peak RSS %.1f MiB\n", (double)ru.ru_maxrss / 1024.0);
