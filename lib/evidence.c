@@ -173,7 +173,7 @@ static bool host_ip_at(const char *t, bw_smtp_evidence *ev)
 {
 	size_t n = 0, s, k;
 
-	while (host_char((unsigned char)t[n]) && n < sizeof(ev->host) - 1)
+	while (n < sizeof(ev->host) - 1 && host_char((unsigned char)t[n]))
 		n++;
 	if (n < 3 || !memchr(t, '.', n))
 		return false;

@@ -292,7 +292,7 @@ int bw_classify_reply(bw_report **out, const bw_rules *rules, const char *reply,
 	if (command && *command) {
 		char cmd[16];
 		size_t i;
-		for (i = 0; command[i] && i < sizeof(cmd) - 1 && !bw_isspace((unsigned char)command[i]); i++)
+		for (i = 0; i < sizeof(cmd) - 1 && command[i] && !bw_isspace((unsigned char)command[i]); i++)
 			cmd[i] = (char)(command[i] >= 'a' && command[i] <= 'z' ? command[i] - 32 : command[i]);
 		cmd[i] = '\0';
 		if (strcmp(cmd, "EHLO") == 0)

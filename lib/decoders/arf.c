@@ -108,7 +108,7 @@ static int decode(const bw_msg *m, bw_report *r)
 	}
 	type = bw_kvlist__get(&f, "Feedback-Type");
 	if (type) {
-		for (i = 0; type[i] && i < sizeof(lower) - 1 && !bw_isspace((unsigned char)type[i]); i++)
+		for (i = 0; i < sizeof(lower) - 1 && type[i] && !bw_isspace((unsigned char)type[i]); i++)
 			lower[i] = (char)bw_lower((unsigned char)type[i]);
 		lower[i] = '\0';
 		type = lower;
