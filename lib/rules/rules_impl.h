@@ -27,6 +27,10 @@ struct bw_rule {
 	 * rule captures a provider code and the remote host named no provider,
 	 * the code itself identifies the provider. */
 	const char *file_provider_name;
+	/* Lower-case literals the text pattern cannot match without (one of
+	 * them must occur), NULL-terminated; NULL when the pattern must
+	 * always be tried (rules_prefilter.c). */
+	char **literals;
 };
 
 struct bw_rules {

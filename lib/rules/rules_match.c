@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "rules_impl.h"
+#include "rules_prefilter.h"
 #include "../error.h"
 #include "../util.h"
 
@@ -185,6 +186,8 @@ int bw_rules__compile(bw_rules *rules, const bw_rules_options *opts)
 			uint32_t pairs = 0;
 			int err = 0;
 
+			if (bw_rules__literals(r->src->text, &r->literals) < 0)
+				return bw_error__set(BW_ENOMEM, "out of memory");
 			r->re = compile_pattern(r->src->text, &err, &off);
 			if (!r->re) {
 				pcre2_get_error_message(err, msg, sizeof(msg));
@@ -212,6 +215,7 @@ void bw_rules__release_compiled(bw_rules *rules)
 	for (i = 0; i < rules->n_rules; i++) {
 		pcre2_code_free(rules->rules[i].re);
 		free(rules->rules[i].evidence);
+		bw_rules__literals_free(rules->rules[i].literals);
 	}
 	pcre2_match_context_free(rules->mctx);
 	rules->mctx = NULL;
@@ -283,18 +287,35 @@ static void copy_capture(pcre2_match_data *md, const char *name, char *dst, size
 	pcre2_substring_free(s);
 }
 
+static bool any_literal(const char *text, size_t len, char *const *lits)
+{
+	for (; *lits; lits++)
+		if (memmem(text, len, *lits, strlen(*lits)))
+			return true;
+	return false;
+}
+
 int bw_rules__match(const bw_rules *rules, const bw_match_input *in, bw_match_result *res)
 {
 	const bw_rset_provider *prov;
 	pcre2_match_data *md = NULL;
 	const char *diag;
+	char lower_buf[2048], *lower;
 	size_t i, dlen;
+	int result = 0;
 
 	if (!rules || !in || !res)
 		return bw_error__set(BW_EINVALID, "bw_rules__match: NULL argument");
 	prov = bw_rules__provider(rules, in->remote_mta, in->recipient);
 	diag = in->diagnostic ? in->diagnostic : "";
 	dlen = strlen(diag);
+	/* The text lower-cased once, for the literal prefilter. */
+	lower = dlen < sizeof(lower_buf) ? lower_buf : malloc(dlen + 1);
+	if (!lower)
+		return bw_error__set(BW_ENOMEM, "out of memory");
+	for (i = 0; i < dlen; i++)
+		lower[i] = (char)bw_lower((unsigned char)diag[i]);
+	lower[dlen] = '\0';
 	for (i = 0; i < rules->n_rules; i++) {
 		const struct bw_rule *r = &rules->rules[i];
 		const bw_rset_rule *s = r->src;
@@ -313,12 +334,14 @@ int bw_rules__match(const bw_rules *rules, const bw_match_input *in, bw_match_re
 		if (s->action && !in_list(s->action, in->action))
 			continue;
 		if (r->re) {
-			if (!dlen)
+			if (!dlen || (r->literals && !any_literal(lower, dlen, r->literals)))
 				continue;
 			if (!md) {
 				md = pcre2_match_data_create(rules->max_pairs, NULL);
-				if (!md)
-					return bw_error__set(BW_ENOMEM, "out of memory");
+				if (!md) {
+					result = bw_error__set(BW_ENOMEM, "out of memory");
+					break;
+				}
 			}
 			rc = pcre2_match(r->re, (PCRE2_SPTR)diag, dlen, 0, 0, md, rules->mctx);
 			if (rc < 0)  /* no match, or a limit hit: this rule does not apply */
@@ -343,11 +366,15 @@ int bw_rules__match(const bw_rules *rules, const bw_match_input *in, bw_match_re
 			if (!prov && res->provider_code[0] && r->file_provider_name)
 				res->provider = r->file_provider_name;
 		}
-		pcre2_match_data_free(md);
-		return 1;
+		result = 1;
+		break;
 	}
 	pcre2_match_data_free(md);
-	res->rule_id = NULL;
-	res->provider = prov ? prov->name : NULL;
-	return 0;
+	if (lower != lower_buf)
+		free(lower);
+	if (result == 0) {
+		res->rule_id = NULL;
+		res->provider = prov ? prov->name : NULL;
+	}
+	return result;
 }

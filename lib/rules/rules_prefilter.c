@@ -1,0 +1,286 @@
+/*
+ * rules_prefilter.c - a cheap test that rules out most patterns before
+ * PCRE2 runs them.
+ *
+ * Each rule's text pattern is tried in precedence order for every
+ * recipient, and most do not match.  A pattern such as
+ * "\buser\s+unknown\b|\bno\s+such\s+user\b" cannot match unless the text
+ * contains "unknown" or "such"; looking for those with memmem in the
+ * lower-cased text is much cheaper than a regex run.  The derivation is
+ * conservative: whatever it cannot read (groups, classes, escapes other
+ * than escaped punctuation, quantified characters) only shortens the
+ * literal runs, and a pattern it cannot vouch for gets no prefilter.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "rules_prefilter.h"
+#include "../util.h"
+
+#define MIN_LITERAL 3
+
+void bw_rules__literals_free(char **lits)
+{
+	size_t i;
+
+	for (i = 0; lits && lits[i]; i++)
+		free(lits[i]);
+	free(lits);
+}
+
+/* Index just past the group or class that starts at p[i]. */
+static size_t skip_group(const char *p, size_t i)
+{
+	int depth = 0;
+	bool in_class = false;
+
+	for (; p[i]; i++) {
+		if (p[i] == '\\' && p[i + 1]) {
+			i++;
+			continue;
+		}
+		if (in_class) {
+			if (p[i] == ']')
+				in_class = false;
+			continue;
+		}
+		if (p[i] == '[') {
+			in_class = true;
+			/* "[]abc]" and "[^]abc]": a leading ] is a member */
+			if (p[i + 1] == '^')
+				i++;
+			if (p[i + 1] == ']')
+				i++;
+			continue;
+		}
+		if (p[i] == '(')
+			depth++;
+		else if (p[i] == ')' && --depth == 0)
+			return i + 1;
+	}
+	return i;
+}
+
+static size_t skip_class(const char *p, size_t i)
+{
+	i++;
+	if (p[i] == '^')
+		i++;
+	if (p[i] == ']')
+		i++;
+	for (; p[i] && p[i] != ']'; i++)
+		if (p[i] == '\\' && p[i + 1])
+			i++;
+	return p[i] ? i + 1 : i;
+}
+
+static bool escaped_literal(char c)
+{
+	return c && strchr(".-/\\:@#()[]{}*+?|^$ '\"=,;<>!&%_~`", c) != NULL;
+}
+
+typedef struct strv {
+	char **v;
+	size_t n;
+} strv;
+
+static void strv_free(strv *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+	l->v = NULL;
+	l->n = 0;
+}
+
+static bool strv_push(strv *l, const char *s, size_t len)
+{
+	char **grown = realloc(l->v, (l->n + 2) * sizeof(*l->v));
+	char *copy;
+
+	if (!grown)
+		return false;
+	l->v = grown;
+	if (!(copy = bw_strndup(s, len)))
+		return false;
+	l->v[l->n++] = copy;
+	l->v[l->n] = NULL;
+	return true;
+}
+
+static size_t min_len(const strv *l)
+{
+	size_t i, m = (size_t)-1;
+
+	for (i = 0; i < l->n; i++)
+		if (strlen(l->v[i]) < m)
+			m = strlen(l->v[i]);
+	return l->n ? m : 0;
+}
+
+/* Where a group's content starts when the group must match something of
+ * its own (capturing, "(?:", "(?<name>", atomic "(?>"), else 0: lookarounds,
+ * option settings, comments and conditionals say nothing. */
+static size_t group_body(const char *p, size_t i)
+{
+	if (p[i + 1] != '?')
+		return i + 1;
+	if (p[i + 2] == ':' || p[i + 2] == '>' || p[i + 2] == '|')
+		return p[i + 2] == '|' ? 0 : i + 3;
+	if ((p[i + 2] == '<' && p[i + 3] != '=' && p[i + 3] != '!') ||
+	    (p[i + 2] == 'P' && p[i + 3] == '<') || p[i + 2] == '\'') {
+		const char *close = strchr(p + i + 3, p[i + 2] == '\'' ? '\'' : '>');
+		return close ? (size_t)(close - p) + 1 : 0;
+	}
+	return 0;
+}
+
+static bool literal_set(const char *p, size_t start, size_t end, strv *out);
+
+/* What one alternative p[start..end) cannot match without: its longest run
+ * of plain characters outside groups, or else the literal set of one of its
+ * compulsory groups. */
+static bool alternative_set(const char *p, size_t start, size_t end, strv *out)
+{
+	bw_buf run = BW_BUF_INIT, best = BW_BUF_INIT;
+	strv group_best = { NULL, 0 };
+	size_t i = start;
+	bool ok;
+
+#define BREAK_RUN() do { if (run.len > best.len) { best.len = 0; bw_buf__put(&best, run.p, run.len); } run.len = 0; } while (0)
+	while (i < end) {
+		char c = p[i];
+		if (c == '(') {
+			size_t close = skip_group(p, i), body = group_body(p, i);
+			bool optional = close < end && (p[close] == '?' || p[close] == '*' ||
+			                 (p[close] == '{' && p[close + 1] == '0'));
+			BREAK_RUN();
+			if (body && !optional && close > body) {
+				strv inner = { NULL, 0 };
+				if (literal_set(p, body, close - 1, &inner) && min_len(&inner) > min_len(&group_best)) {
+					strv_free(&group_best);
+					group_best = inner;
+				} else {
+					strv_free(&inner);
+				}
+			}
+			i = close;
+			continue;
+		}
+		if (c == '[') {
+			BREAK_RUN();
+			i = skip_class(p, i);
+			continue;
+		}
+		if (c == '?' || c == '*' || c == '{') {
+			/* the atom before is optional (or counted): drop it */
+			if (run.len)
+				run.len--;
+			BREAK_RUN();
+			if (c == '{')
+				while (i < end && p[i] != '}')
+					i++;
+			i++;
+			if (i < end && (p[i] == '?' || p[i] == '+'))
+				i++;            /* lazy or possessive */
+			continue;
+		}
+		if (c == '+') {
+			BREAK_RUN();
+			i++;
+			if (i < end && (p[i] == '?' || p[i] == '+'))
+				i++;
+			continue;
+		}
+		if (c == '.' || c == '^' || c == '$' || c == '|') {
+			BREAK_RUN();
+			i++;
+			continue;
+		}
+		if (c == '\\') {
+			char e = p[i + 1];
+			if (escaped_literal(e)) {
+				/* the escaped character may itself be quantified */
+				if (i + 2 < end && strchr("?*{", p[i + 2])) {
+					BREAK_RUN();
+					i += 2;
+					continue;
+				}
+				bw_buf__putc(&run, e);
+				i += 2;
+				continue;
+			}
+			BREAK_RUN();
+			i += e ? 2 : 1;
+			continue;
+		}
+		if ((unsigned char)c >= 0x80 || c < 0x20) {
+			BREAK_RUN();
+			i++;
+			continue;
+		}
+		bw_buf__putc(&run, (char)bw_lower((unsigned char)c));
+		i++;
+	}
+	BREAK_RUN();
+#undef BREAK_RUN
+	if (best.len >= MIN_LITERAL && !best.oom && best.len >= min_len(&group_best)) {
+		ok = strv_push(out, best.p, best.len);
+	} else if (group_best.n && min_len(&group_best) >= MIN_LITERAL) {
+		size_t k;
+		ok = true;
+		for (k = 0; ok && k < group_best.n; k++)
+			ok = strv_push(out, group_best.v[k], strlen(group_best.v[k]));
+	} else {
+		ok = false;
+	}
+	strv_free(&group_best);
+	bw_buf__free(&run);
+	bw_buf__free(&best);
+	return ok;
+}
+
+/* The union over the alternatives of p[start..end) split at depth 0. */
+static bool literal_set(const char *p, size_t start, size_t end, strv *out)
+{
+	size_t i = start, alt = start;
+
+	for (;; i++) {
+		if (i < end && p[i] == '\\' && i + 1 < end) {
+			i++;
+			continue;
+		}
+		if (i < end && p[i] == '[') {
+			i = skip_class(p, i) - 1;
+			continue;
+		}
+		if (i < end && p[i] == '(') {
+			i = skip_group(p, i) - 1;
+			continue;
+		}
+		if (i >= end || p[i] == '|') {
+			if (!alternative_set(p, alt, i < end ? i : end, out))
+				return false;
+			alt = i + 1;
+			if (i >= end)
+				return true;
+		}
+	}
+}
+
+int bw_rules__literals(const char *p, char ***out)
+{
+	strv l = { NULL, 0 };
+
+	*out = NULL;
+	if (strstr(p, "(?x") || strstr(p, "\\Q") || strstr(p, "(?-i") || strstr(p, "(?|"))
+		return 0;
+	if (!literal_set(p, 0, strlen(p), &l) || !l.n) {
+		strv_free(&l);
+		return 0;
+	}
+	*out = l.v;
+	return (int)l.n;
+}
