@@ -22,7 +22,7 @@ fi
 
 if [ "$what" = valgrind ] || [ "$what" = all ]; then
 	corpus=
-	for c in ../shared/corpus/sisimai /work/shared/corpus/sisimai; do
+	for c in ../shared/corpus/sisimai; do
 		[ -d "$c" ] && { corpus=$c; break; }
 	done
 	if ! command -v valgrind >/dev/null; then
