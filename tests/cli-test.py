@@ -103,5 +103,22 @@ check(p.returncode == 0 and sum(l.startswith('reply:') for l in p.stdout.decode(
 p = run('explain')
 check(p.returncode == 2, 'explain without text is a usage error')
 
+# the seed replies through `bouncewhy explain` (../shared/docs/seed-replies.md)
+p = run('explain', '--format', 'json', '--host', 'mx2.hotmail.com', '--command', 'MAIL',
+        "550 SC-001 (COL004-MC2F22) Unfortunately, messages from 192.0.2.1 weren't sent. Please contact "
+        "your Internet service provider since part of their network is on our block list.")
+r = json.loads(p.stdout)[0]['recipients'][0]
+check((r['reason'], r['fault'], r['provider_code'], r['server_tag'], r['permanent'], r['hard_bounce'])
+      == ('blocked', 'sender', 'SC-001', 'COL004-MC2F22', True, False), 'explain SC-001: %r' % r)
+check('Microsoft' in (r['provider'] or '') and any('SNDS' in x for x in r['remedies']), 'explain SC-001 provider and remedies')
+p = run('explain', '--format', 'json', "421 RP-001 (BLU004-MC1F5) Unfortunately, some messages from 192.0.2.1 "
+        "weren't sent. Please try again. We have limits for how many messages can be sent per hour and per day.")
+r = json.loads(p.stdout)[0]['recipients'][0]
+check((r['reason'], r['fault'], r['provider_code'], r['permanent'], r['hard_bounce'])
+      == ('speeding', 'sender', 'RP-001', False, False), 'explain RP-001: %r' % r)
+p = run('explain', '--format', 'json', 'SC-001')
+r = json.loads(p.stdout)[0]['recipients'][0]
+check(r['reason'] == 'blocked' and 'Microsoft' in (r['provider'] or ''), 'explain a bare provider code')
+
 print('%d passed, %d failed' % (passed, failed))
 sys.exit(1 if failed else 0)
