@@ -1,6 +1,7 @@
 /*
  * output.c - printing reports: text for people, JSON and NDJSON for programs.
  */
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -98,6 +99,41 @@ static const char *headline(const char *reason)
 	return "unknown";
 }
 
+/* Prints text word-wrapped at 78 columns: `first` before the first line,
+ * `rest` before the others.  Words longer than a line (URLs) stay whole. */
+static void wrap(const char *first, const char *rest, const char *text)
+{
+	const size_t width = 78;
+	const char *p = text;
+	size_t col;
+
+	fputs(first, stdout);
+	col = strlen(first);
+	bool line_start = true;
+	while (*p == ' ')
+		p++;
+	while (*p) {
+		size_t n = strcspn(p, " ");
+		if (!line_start && col + 1 + n > width) {
+			fputc('\n', stdout);
+			fputs(rest, stdout);
+			col = strlen(rest);
+			line_start = true;
+		}
+		if (!line_start) {
+			fputc(' ', stdout);
+			col++;
+		}
+		fwrite(p, 1, n, stdout);
+		col += n;
+		line_start = false;
+		p += n;
+		while (*p == ' ')
+			p++;
+	}
+	fputc('\n', stdout);
+}
+
 static void print_text(cli_ctx *c, const char *source, long index, const bw_report *r)
 {
 	size_t i, k, n = bw_report_recipient_count(r);
@@ -141,17 +177,24 @@ static void print_text(cli_ctx *c, const char *source, long index, const bw_repo
 			printf("\n");
 		}
 		if (*bw_recipient_get(rc, BW_RCPT_EXPLANATION))
-			printf("    %s\n", bw_recipient_get(rc, BW_RCPT_EXPLANATION));
+			wrap("    ", "    ", bw_recipient_get(rc, BW_RCPT_EXPLANATION));
 		if (*diag) {
-			printf("    The server said: %s", diag);
+			char said[4096];
 			if (*host && *ip)
-				printf(" (host %s, %s)", host, ip);
+				snprintf(said, sizeof(said), "The server said: %s (host %s, %s)", diag, host, ip);
 			else if (*host || *ip)
-				printf(" (host %s)", *host ? host : ip);
-			printf("\n");
+				snprintf(said, sizeof(said), "The server said: %s (host %s)", diag, *host ? host : ip);
+			else
+				snprintf(said, sizeof(said), "The server said: %s", diag);
+			wrap("    ", "      ", said);
 		}
-		for (k = 0; k < bw_recipient_remedy_count(rc); k++)
-			printf("    %s %s\n", k == 0 ? "What to do:" : "           ", bw_recipient_remedy(rc, k));
+		for (k = 0; k < bw_recipient_remedy_count(rc); k++) {
+			char lead[32];
+			snprintf(lead, sizeof(lead), "    %zu. ", k + 1);
+			if (k == 0)
+				printf("    What to do:\n");
+			wrap(lead, "       ", bw_recipient_remedy(rc, k));
+		}
 		for (k = 0; k < bw_recipient_reference_count(rc); k++)
 			printf("    See: %s\n", bw_recipient_reference(rc, k));
 		if (c->explain) {

@@ -56,6 +56,29 @@ _HEADLINES = {
 }
 
 
+def _wrap(first: str, rest: str, text: str, width: int = 78) -> str:
+    """The CLI's word wrap (cli/output.c: wrap): `first` before the first
+    line, `rest` before the others; words longer than a line stay whole.
+    Widths count bytes, as the C code does."""
+    out = [first]
+    col = len(first.encode("utf-8"))
+    line_start = True
+    for word in [w for w in text.split(" ") if w]:
+        n = len(word.encode("utf-8"))
+        if not line_start and col + 1 + n > width:
+            out.append("\n" + rest)
+            col = len(rest.encode("utf-8"))
+            line_start = True
+        if not line_start:
+            out.append(" ")
+            col += 1
+        out.append(word)
+        col += n
+        line_start = False
+    out.append("\n")
+    return "".join(out)
+
+
 def _scalar(v: Any) -> str:
     # json.dumps escapes strings exactly as cJSON does with ensure_ascii off:
     # \" \\ \b \f \n \r \t, other control characters as \u00xx.
@@ -151,7 +174,7 @@ class Printer:
         lines.append(", %d recipient%s\n" % (n, "" if n == 1 else "s"))
         for r in rcpts:
             reason = r.reason or ""
-            lines.append("\n  %s: %s.\n" % (r.recipient or "(address unknown)",
+            lines.append("\n  %s: %s.\n" % (r.recipient or ("this reply" if d.kind == "reply" else "(address unknown)"),
                                             _HEADLINES.get(reason, "unknown")))
             lines.append("    reason %s, %s" % (reason, "permanent" if r.permanent else "temporary"))
             if r.fault:
@@ -169,17 +192,19 @@ class Printer:
                     lines.append(", answering server %s" % r.server_tag)
                 lines.append("\n")
             if r.explanation:
-                lines.append("    %s\n" % r.explanation)
+                lines.append(_wrap("    ", "    ", r.explanation))
             if r.diagnostic:
-                lines.append("    The server said: %s" % r.diagnostic)
+                said = "The server said: %s" % r.diagnostic
                 host, ip = r.remote_mta, r.remote_ip
                 if host and ip:
-                    lines.append(" (host %s, %s)" % (host, ip))
+                    said += " (host %s, %s)" % (host, ip)
                 elif host or ip:
-                    lines.append(" (host %s)" % (host or ip))
-                lines.append("\n")
+                    said += " (host %s)" % (host or ip)
+                lines.append(_wrap("    ", "      ", said))
             for k, remedy in enumerate(r.remedies):
-                lines.append("    %s %s\n" % ("What to do:" if k == 0 else "           ", remedy))
+                if k == 0:
+                    lines.append("    What to do:\n")
+                lines.append(_wrap("    %d. " % (k + 1), "       ", remedy))
             for ref in r.references:
                 lines.append("    See: %s\n" % ref)
             if self.explain:
