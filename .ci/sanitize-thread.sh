@@ -10,7 +10,7 @@ BUILD=${BUILD:-build-tsan}
 ninja -C "$BUILD" >/dev/null
 [ -f "$BUILD/rules/rules.db" ] && { BOUNCEWHY_RULES=$PWD/$BUILD/rules/rules.db; export BOUNCEWHY_RULES; }
 set -- tests/corpus
-for c in ../shared/corpus/sisimai /work/shared/corpus/sisimai; do
+for c in ../shared/corpus/sisimai; do
 	[ -d "$c" ] && { set -- "$@" "$c"; break; }
 done
 G_SLICE=always-malloc TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 suppressions=$PWD/.ci/tsan.supp" \

@@ -19,7 +19,7 @@ SYNTH_N=${SYNTH_N:-40}
 MIN_MSGS=${MIN_MSGS:-10000}
 
 if [ -z "${CORPUS:-}" ]; then
-	for c in ../shared/corpus/sisimai /work/shared/corpus/sisimai tests/corpus; do
+	for c in ../shared/corpus/sisimai tests/corpus; do
 		[ -d "$c" ] && { CORPUS=$c; break; }
 	done
 fi

@@ -34,7 +34,7 @@ fi
 
 seed() { # target -> seed files
 	case $1 in
-	fuzz-parse) find tests/corpus ../shared/corpus/sisimai /work/shared/corpus/sisimai \
+	fuzz-parse) find tests/corpus ../shared/corpus/sisimai \
 		-name '*.eml' 2>/dev/null ;;
 	fuzz-mbox) find tests/corpus -name '*.mbox'; find tests/corpus -name '*.eml' | head -20 ;;
 	fuzz-dsn) find fuzz/seeds/dsn -type f ;;
