@@ -38,7 +38,7 @@ if [ "$what" = valgrind ] || [ "$what" = all ]; then
 		fi
 		if valgrind --quiet --leak-check=full --error-exitcode=1 \
 			--suppressions=.ci/valgrind.supp \
-			build/cli/bouncewhy --format ndjson "$corpus"/*.eml tests/corpus >/dev/null; then
+			build/bouncewhy --format ndjson "$corpus"/*.eml tests/corpus >/dev/null; then
 			echo "valgrind: clean over $corpus and tests/corpus"
 		else
 			echo "valgrind: errors (see above)"

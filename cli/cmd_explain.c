@@ -78,7 +78,7 @@ int bw_cli_explain(int argc, char **argv, const bw_rules_options *ropts)
 		explain_usage(stderr);
 		return 2;
 	}
-	if (bw_rules_open(&rules, ropts) < 0) {
+	if (cli_rules_open(&rules, ropts) < 0) {
 		fprintf(stderr, "bouncewhy: cannot load the rules: %s\n", bw_error_message());
 		return 3;
 	}

@@ -140,7 +140,7 @@ int bw_cli_rules(int argc, char **argv, const bw_rules_options *opts)
 		rules_usage(stderr);
 		return EXIT_USAGE;
 	}
-	if (bw_rules_open(&rules, opts) < 0) {
+	if (cli_rules_open(&rules, opts) < 0) {
 		fprintf(stderr, "bouncewhy rules %s: cannot load the rules: %s\n", sub, bw_error_message());
 		/* for check, a rule that does not load is one more failure */
 		return strcmp(sub, "check") == 0 ? EXIT_FAIL : EXIT_RULES;

@@ -15,4 +15,10 @@ int bw_cli_rules(int argc, char **argv, const bw_rules_options *opts);
  * Returns the exit code. */
 int bw_cli_explain(int argc, char **argv, const bw_rules_options *opts);
 
+/* bw_rules_open() for the CLI: when neither --rules nor BOUNCEWHY_RULES
+ * names a database and the installed one cannot be opened, an uninstalled
+ * build uses the database built beside the executable (build/rules/rules.db
+ * for build/bouncewhy).  Same return values as bw_rules_open(). */
+int cli_rules_open(bw_rules **out, const bw_rules_options *opts);
+
 #endif

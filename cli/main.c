@@ -29,8 +29,9 @@ static void usage(FILE *f)
 "  -f, --format=FMT        text (default), json (one pretty array) or ndjson\n"
 "                          (one object per message, with \"source\")\n"
 "  -e, --explain           show the rule and the evidence behind each verdict\n"
-"  -r, --rules=PATH        rule database to use (default: $BOUNCEWHY_RULES or\n"
-"                          the installed one)\n"
+"  -r, --rules=PATH        rule database to use (default: $BOUNCEWHY_RULES, the\n"
+"                          installed one, or for an uninstalled build the one\n"
+"                          built beside the executable)\n"
 "  -o, --rules-overlay=FILE  site rules (.rules or .db) on top; repeatable;\n"
 "                          later ones win\n"
 "      --max-size=BYTES    largest message accepted (default 64 MiB)\n"
@@ -151,7 +152,7 @@ int main(int argc, char **argv)
 		free(overlays);
 		return status;
 	}
-	if (bw_rules_open(&rules, &ropts) < 0) {
+	if (cli_rules_open(&rules, &ropts) < 0) {
 		fprintf(stderr, "bouncewhy: cannot load the rules: %s\n", bw_error_message());
 		free(overlays);
 		return EXIT_RULES;

@@ -33,6 +33,12 @@ p = run('--format', 'yaml', sample)
 check(p.returncode == 2 and b'unknown format' in p.stderr, 'bad --format gives exit 2 and says why')
 p = run('--no-such-option')
 check(p.returncode == 2, 'unknown option gives exit 2')
+# an uninstalled build finds the database built beside it, from any directory
+env = {k: v for k, v in os.environ.items() if k != 'BOUNCEWHY_RULES'}
+p = subprocess.run([os.path.abspath(cli), '--format', 'ndjson', os.path.abspath(sample)],
+                   capture_output=True, env=env, cwd='/')
+check(p.returncode == 0 and json.loads(p.stdout)['recipients'][0]['reason'] == 'blocked',
+      'without BOUNCEWHY_RULES the build finds its own rule database')
 p = run('--rules', '/nonexistent/rules.db', sample)
 check(p.returncode == 3 and b'cannot load the rules' in p.stderr, 'missing rules database gives exit 3')
 

@@ -12,5 +12,5 @@ $sudo apt-get install -y -qq --no-install-recommends $pkgs >/dev/null
 if [ -d build ]; then meson setup --reconfigure build >/dev/null; else meson setup build >/dev/null; fi
 ninja -C build
 echo
-echo "== bouncewhy on tests/corpus/postfix/outlook-sc001.eml:"
-meson devenv -C build bouncewhy "$PWD/tests/corpus/postfix/outlook-sc001.eml"
+echo "== build/bouncewhy tests/corpus/postfix/outlook-sc001.eml"
+build/bouncewhy tests/corpus/postfix/outlook-sc001.eml
