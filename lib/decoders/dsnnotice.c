@@ -70,13 +70,18 @@ static int decode(const bw_msg *m, bw_report *r)
 	const char *at = bw_text__find_any(m->body, len, list_markers,
 	                                   sizeof(list_markers) / sizeof(list_markers[0]), &which);
 	const char *tech = bw_memcasemem(m->body, len, "Technical details:");
-	const char *line, *list_end = tech ? tech : m->body + len;
+	const char *line, *list_end = m->body + len;
 	size_t n;
 	bw_lines it;
 	int got;
 
 	if (!at)
 		return 0;
+	/* the technical details follow the list; one before it says nothing */
+	if (tech && tech < at)
+		tech = bw_memcasemem(at, len - (size_t)(at - m->body), "Technical details:");
+	if (tech)
+		list_end = tech;
 	if (m->dsn.n && (got = bw_dsn__decode(m, r)) < 0)
 		return got;
 	bw_lines__init(&it, at, (size_t)(list_end - at));

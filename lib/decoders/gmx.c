@@ -62,7 +62,10 @@ static int decode(const bw_msg *m, bw_report *r)
 
 	if (!at)
 		return 0;
-	at = strstr(at, "failed:");
+	/* the list ends its intro line with "failed:" */
+	at = bw_memcasemem(at, n - (size_t)(at - m->body), "failed:");
+	if (!at)
+		return 0;
 	bw_lines__init(&it, at, n - (size_t)(at - m->body));
 	bw_lines__next(&it, &line, &len);
 	while (bw_lines__next(&it, &line, &len)) {
