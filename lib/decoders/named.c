@@ -1,0 +1,67 @@
+/*
+ * named.c - delivery reports of servers recognised only by the product's
+ * name: Kerio Connect, Mercury, IceWarp/Merak, SurgeMail, LISTSERV/LSMTP.
+ *
+ * Their report wording is not documented well enough for a decoder of its
+ * own, so each is recognised by its name in the headers it writes
+ * (X-Mailer, Message-ID, From, X-Server; not Received, which the sender's
+ * own server adds to any bounce it passes on) or, for most, in the report's
+ * text.  When the report carries a delivery-status part the DSN decoder
+ * reads it; otherwise the recipients are the addresses listed after the
+ * report's intro line ("the following recipients", "could not be delivered
+ * to", ...), each with the lines below it as its diagnostic.  Warnings that
+ * the server keeps retrying mark the recipients delayed.
+ */
+#include <string.h>
+
+#include "../util.h"
+#include "common.h"
+
+typedef struct product {
+	const char *const *names;   /* NULL-terminated */
+	bool in_text;               /* the name in the report's text counts too */
+} product;
+
+static const char *const headers[] = { "X-Mailer", "Message-ID", "From", "X-Server" };
+
+static bool named(const bw_msg *m, const product *p)
+{
+	const char *const *name;
+	size_t j;
+
+	for (name = p->names; *name; name++) {
+		for (j = 0; j < sizeof(headers) / sizeof(headers[0]); j++)
+			if (bw_sniff__header_has(m, headers[j], *name))
+				return true;
+		if (p->in_text && bw_memcasemem(m->body, bw_text__report_length(m), *name))
+			return true;
+	}
+	return false;
+}
+
+static int sniff_product(const bw_msg *m, const product *p)
+{
+	if (m->dsn.n || !named(m, p) || !bw_decoders__looks_like_report(m))
+		return 0;
+	return 55;
+}
+
+static int decode(const bw_msg *m, bw_report *r)
+{
+	return bw_decoders__listed_after_intro(m, r, bw_sniff__delay_notice(m) ? "delayed" : "failed");
+}
+
+/* One decoder per product, so the record names the product. */
+#define NAMED_DECODER(id, in_text_, ...)                                              \
+	static const char *const id##_names[] = { __VA_ARGS__, NULL };                \
+	static const product id##_product = { id##_names, in_text_ };                 \
+	static int sniff_##id(const bw_msg *m) { return sniff_product(m, &id##_product); } \
+	const bw_decoder bw_decoder_##id = { #id, sniff_##id, decode };
+
+NAMED_DECODER(kerio, true, "Kerio Connect", "Kerio MailServer")
+NAMED_DECODER(mercury, true, "Mercury/32", "Mercury Mail Transport", "Mercury for Win32", "Mercury for NetWare")
+NAMED_DECODER(icewarp, true, "IceWarp", "Merak Mail Server", "Merak ")
+NAMED_DECODER(surgemail, true, "SurgeMail", "NetWin")
+/* The list server's name in the text proves nothing: bounces of list mail
+ * quote it. */
+NAMED_DECODER(listserv, false, "L-Soft", "LISTSERV", "LSMTP")
