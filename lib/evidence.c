@@ -141,6 +141,10 @@ static const struct { const char *phrase; const char *command; } commands[] = {
 	{ "after starttls", "STARTTLS" }, { "in reply to auth", "AUTH" },
 	{ "after initial connection", "CONN" }, { "in reply to initial greeting", "CONN" },
 	{ "during the smtp greeting", "CONN" }, { "after pipelined", "DATA" },
+	/* qmail-remote */
+	{ "does not like recipient", "RCPT" }, { "does not like sender", "MAIL" },
+	{ "but sender was rejected", "MAIL" }, { "failed on data command", "DATA" },
+	{ "failed after i sent the message", "DATA" },
 };
 
 static void scan_command(const char *t, bw_smtp_evidence *ev)

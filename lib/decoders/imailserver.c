@@ -1,5 +1,6 @@
 /*
- * imailserver.c - Ipswitch IMail Server ("X-Mailer: <SMTP32 vN>").
+ * imailserver.c - Ipswitch IMail Server ("X-Mailer: <SMTP32 vN>", or the
+ * subject "Undeliverable Mail" with an "Original message follows." line).
  *
  *   Unknown user: rcpt@example.com
  *
@@ -19,6 +20,10 @@ static int sniff(const bw_msg *m)
 {
 	if (bw_sniff__header_has(m, "X-Mailer", "<SMTP32 v"))
 		return 80;
+	/* without its X-Mailer: IMail's subject and its separator line */
+	if (bw_sniff__subject_starts(m, "Undeliverable Mail") &&
+	    bw_sniff__body_has(m, "\nOriginal message follows."))
+		return 40;
 	return 0;
 }
 

@@ -47,6 +47,8 @@ typedef struct srcpt {
 	bw_buf summary;   /* Sendmail's own lines naming it */
 	bw_buf replies;   /* "<<<" replies to its RCPT, or to the session's MAIL/DATA */
 	bw_buf reason;    /* "(reason: ...)" in the fatal-errors list */
+	const char *cmd;  /* the command its first "<<<" reply answered */
+	unsigned session_no; /* the "while talking to" session of that reply */
 } srcpt;
 
 typedef struct sstate {
@@ -54,6 +56,8 @@ typedef struct sstate {
 	size_t n, cap;
 	bw_buf session;   /* replies not tied to a recipient in this session */
 	bw_buf misc;      /* other transcript lines (local mailer output) */
+	const char *session_cmd; /* the command the first session reply answered */
+	unsigned session_no;     /* counts "while talking to" lines */
 } sstate;
 
 static srcpt *get(sstate *s, const char *addr)
@@ -150,12 +154,45 @@ static void read_fatal_list(const char *t, size_t len, sstate *s)
 	}
 }
 
+/* The command word of a ">>> " line, as the rules name it. */
+static const char *command_of(const char *l, size_t n)
+{
+	static const struct { const char *word, *cmd; } map[] = {
+		{ "RCPT", "RCPT" }, { "MAIL", "MAIL" }, { "DATA", "DATA" }, { ".", "DATA" },
+		{ "EHLO", "HELO" }, { "HELO", "HELO" }, { "STARTTLS", "STARTTLS" }, { "AUTH", "AUTH" },
+	};
+	size_t i, w = 0;
+
+	while (w < n && l[w] != ' ')
+		w++;
+	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (w == strlen(map[i].word) && bw_strncasecmp(l, map[i].word, w) == 0)
+			return map[i].cmd;
+	return NULL;
+}
+
+/* "<<< 503 ... RCPT" after ">>> DATA": the session was pipelined
+ * (RFC 2920) and the replies read after DATA answered the RCPT commands
+ * ("503 5.0.0 Need RCPT", "503 Valid RCPT command must precede DATA"). */
+static void pipelined_rcpt(sstate *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		if (s->v[i].session_no == s->session_no && s->v[i].cmd &&
+		    strcmp(s->v[i].cmd, "DATA") == 0)
+			s->v[i].cmd = "RCPT";
+	if (s->session_cmd && strcmp(s->session_cmd, "DATA") == 0)
+		s->session_cmd = "RCPT";
+}
+
 static void read_transcript(const char *t, size_t len, sstate *s)
 {
 	bw_lines it;
 	const char *l;
 	size_t n;
 	char *rcpt = NULL;
+	const char *last_cmd = NULL;
 
 	bw_lines__init(&it, t, len);
 	while (bw_lines__next(&it, &l, &n)) {
@@ -168,6 +205,8 @@ static void read_transcript(const char *t, size_t len, sstate *s)
 			break;
 		if (bw_memcasemem(l, n < 40 ? n : 40, "while talking to")) {
 			s->session.len = 0;
+			s->session_cmd = NULL;
+			s->session_no++;
 			free(rcpt);
 			rcpt = NULL;
 			continue;
@@ -175,12 +214,20 @@ static void read_transcript(const char *t, size_t len, sstate *s)
 		if (n > 4 && strncmp(l, ">>> ", 4) == 0) {
 			free(rcpt);
 			rcpt = NULL;
+			last_cmd = command_of(l + 4, n - 4);
 			if (bw_strncasecmp(l + 4, "RCPT", 4) == 0)
 				rcpt = bw_text__first_address(l + 4, n - 4);
 			continue;
 		}
 		if (n > 3 && strncmp(l, "<<<", 3) == 0) {
 			srcpt *r = rcpt ? get(s, rcpt) : NULL;
+			if (r && !r->replies.len)
+				r->cmd = last_cmd, r->session_no = s->session_no;
+			else if (!r && !s->session.len)
+				s->session_cmd = last_cmd;
+			if (last_cmd && strcmp(last_cmd, "DATA") == 0 && n > 7 &&
+			    strncmp(l + 3, " 503", 4) == 0 && bw_memcasemem(l, n, "RCPT"))
+				pipelined_rcpt(s);
 			put(r ? &r->replies : &s->session, l + 3, n - 3);
 			continue;
 		}
@@ -199,8 +246,11 @@ static void read_transcript(const char *t, size_t len, sstate *s)
 					put(&r->summary, rest, rn);
 				else
 					put(&r->summary, l, n);
-				if (!r->replies.len && s->session.len)
+				if (!r->replies.len && s->session.len) {
 					put(&r->replies, s->session.p, s->session.len);
+					r->cmd = s->session_cmd;
+					r->session_no = s->session_no;
+				}
 			}
 			continue;
 		}
@@ -296,6 +346,13 @@ static int decode(const bw_msg *m, bw_report *r)
 					sr = &s.v[i];
 			if (!sr && n_dsn == 1 && s.n == 1)
 				sr = &s.v[0];
+			if (!bw_recipient__get(rc, BW_RCPT_SMTP_COMMAND)) {
+				/* its own reply's command, else that of the session's reply */
+				const char *cmd = !sr ? NULL : sr->cmd ? sr->cmd :
+				                  !sr->replies.len && s.session.len ? s.session_cmd : NULL;
+				if (cmd)
+					bw_recipient__set(rc, BW_RCPT_SMTP_COMMAND, cmd);
+			}
 			const char *type = bw_recipient__get(rc, BW_RCPT_DIAGNOSTIC_TYPE);
 			if (type && bw_strcasecmp(type, "smtp") != 0)
 				d = NULL;
@@ -317,6 +374,12 @@ static int decode(const bw_msg *m, bw_report *r)
 			if (!rc)
 				break;
 			bw_recipient__set(rc, BW_RCPT_ACTION, "failed");
+			if (!bw_recipient__get(rc, BW_RCPT_SMTP_COMMAND)) {
+				const char *cmd = s.v[i].cmd ? s.v[i].cmd :
+				                  !s.v[i].replies.len && s.session.len ? s.session_cmd : NULL;
+				if (cmd)
+					bw_recipient__set(rc, BW_RCPT_SMTP_COMMAND, cmd);
+			}
 		}
 	}
 	for (i = 0; i < s.n; i++) {

@@ -17,7 +17,8 @@
 #include "../error.h"
 #include "../util.h"
 
-/* First word of a space-separated list into buf. */
+/* First word of a space-separated list into buf; NULL for no list or for
+ * "none" (the condition asks for a missing value). */
 static const char *first_word(const char *list, char *buf, size_t size)
 {
 	size_t n = 0;
@@ -29,7 +30,7 @@ static const char *first_word(const char *list, char *buf, size_t size)
 		n++;
 	}
 	buf[n] = '\0';
-	return buf;
+	return bw_strcasecmp(buf, "none") == 0 ? NULL : buf;
 }
 
 static void shorten(const char *s, char *buf, size_t size)

@@ -224,14 +224,15 @@ void bw_rules__release_compiled(bw_rules *rules)
 /* ---- matching -------------------------------------------------------- */
 
 /* Does `value` match one of the space-separated words of `list`?  A word
- * ending in '*' is a prefix.  Comparison ignores ASCII case. */
+ * ending in '*' is a prefix; the word "none" matches a missing value.
+ * Comparison ignores ASCII case. */
 static int in_list(const char *list, const char *value)
 {
 	const char *p = list;
 	size_t vlen;
 
 	if (!value || !*value)
-		return 0;
+		value = "none";
 	vlen = strlen(value);
 	while (*p) {
 		const char *e;
@@ -261,7 +262,7 @@ static int command_in(const char *list, const char *cmd)
 	size_t n = 0;
 
 	if (!cmd)
-		return 0;
+		cmd = "";
 	while (*cmd == ' ')
 		cmd++;
 	while (cmd[n] && cmd[n] != ' ' && n + 1 < sizeof(word)) {

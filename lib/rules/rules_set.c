@@ -132,9 +132,18 @@ static size_t digits(const char *p, size_t len, size_t max)
 }
 
 /* 5.1.1, 5.1.*, 5.*, with 1-3 digit subject and detail */
+/* "none" in a status, reply or command list: the evidence has no value. */
+static int is_none(const char *w, size_t len)
+{
+	return len == 4 && bw_strncasecmp(w, "none", 4) == 0;
+}
+
 static int status_word_ok(const char *w, size_t len)
 {
 	size_t i = 1, d;
+
+	if (is_none(w, len))
+		return 1;
 
 	if (len < 3 || (w[0] != '2' && w[0] != '4' && w[0] != '5') || w[1] != '.')
 		return 0;
@@ -154,6 +163,8 @@ static int status_word_ok(const char *w, size_t len)
 /* 550, 55*, 5* */
 static int reply_word_ok(const char *w, size_t len)
 {
+	if (is_none(w, len))
+		return 1;
 	if (len < 2 || len > 3 || (w[0] != '2' && w[0] != '4' && w[0] != '5'))
 		return 0;
 	if (len == 2)
@@ -172,7 +183,7 @@ static int name_word_ok(const char *w, size_t len)
 }
 
 static const char *const commands[] = {
-	"CONN", "HELO", "MAIL", "RCPT", "DATA", "STARTTLS", "AUTH", NULL
+	"CONN", "HELO", "MAIL", "RCPT", "DATA", "STARTTLS", "AUTH", "NONE", NULL
 };
 static const char *const actions[] = {
 	"failed", "delayed", "delivered", "relayed", "expanded", NULL
@@ -229,13 +240,13 @@ const char *bw_rset__check_value(const char *key, const char *value)
 	}
 	if (strcmp(key, "status") == 0)
 		return check_words(value, status_word_ok, NULL,
-		                   "status must be codes like 5.1.1, 5.7.* or 4.*");
+		                   "status must be codes like 5.1.1, 5.7.* or 4.*, or none");
 	if (strcmp(key, "reply") == 0)
 		return check_words(value, reply_word_ok, NULL,
-		                   "reply must be codes like 550, 55* or 5*");
+		                   "reply must be codes like 550, 55* or 5*, or none");
 	if (strcmp(key, "command") == 0)
 		return check_words(value, NULL, commands,
-		                   "command must be among CONN HELO MAIL RCPT DATA STARTTLS AUTH");
+		                   "command must be among CONN HELO MAIL RCPT DATA STARTTLS AUTH NONE");
 	if (strcmp(key, "action") == 0)
 		return check_words(value, NULL, actions,
 		                   "action must be among failed delayed delivered relayed expanded");
