@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "classify.h"
+#include "evidence.h"
 #include "reason.h"
 #include "rules.h"
 #include "util.h"
@@ -129,6 +130,7 @@ int bw_classify__recipient(const bw_rules *rules, bw_recipient *rc)
 	bw_match_input in;
 	bw_match_result res;
 	const char *reason = bw_recipient__get(rc, BW_RCPT_REASON);
+	char *unfolded;
 	int matched = 0, hard;
 
 	if (!reason && is_success(rc)) {
@@ -139,7 +141,8 @@ int bw_classify__recipient(const bw_rules *rules, bw_recipient *rc)
 	}
 	if (!reason) {
 		memset(&in, 0, sizeof(in));
-		in.diagnostic = bw_recipient__get(rc, BW_RCPT_DIAGNOSTIC);
+		unfolded = bw_evidence__unfold_reply(bw_recipient__get(rc, BW_RCPT_DIAGNOSTIC));
+		in.diagnostic = unfolded ? unfolded : bw_recipient__get(rc, BW_RCPT_DIAGNOSTIC);
 		in.status = bw_recipient__get(rc, BW_RCPT_STATUS);
 		in.reply_code = bw_recipient__get(rc, BW_RCPT_REPLY_CODE);
 		in.smtp_command = bw_recipient__get(rc, BW_RCPT_SMTP_COMMAND);
@@ -150,8 +153,10 @@ int bw_classify__recipient(const bw_rules *rules, bw_recipient *rc)
 		memset(&res, 0, sizeof(res));
 		res.permanent = res.hard_bounce = -1;
 		matched = rules ? bw_rules__match(rules, &in, &res) : 0;
-		if (matched < 0)
+		if (matched < 0) {
+			free(unfolded);
 			return matched;
+		}
 		if (res.provider)
 			bw_recipient__set(rc, BW_RCPT_PROVIDER, res.provider);
 		if (matched > 0) {
@@ -170,6 +175,7 @@ int bw_classify__recipient(const bw_rules *rules, bw_recipient *rc)
 			if (res.hard_bounce >= 0)
 				rc->hard_bounce = res.hard_bounce;
 		}
+		free(unfolded);
 	}
 	if (!reason) {
 		const char *status = bw_recipient__get(rc, BW_RCPT_STATUS);

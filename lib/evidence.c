@@ -4,6 +4,7 @@
  * Hand-written scanners rather than patterns: they run on every recipient
  * and need no shared state.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "evidence.h"
@@ -266,4 +267,61 @@ void bw_evidence__complete(bw_recipient *rc)
 		bw_recipient__set(rc, BW_RCPT_REMOTE_MTA, ev.host);
 	if (ev.ip[0] && !bw_recipient__get(rc, BW_RCPT_REMOTE_IP))
 		bw_recipient__set(rc, BW_RCPT_REMOTE_IP, ev.ip);
+}
+
+/* Length of a repeated line prefix ("550-5.7.1 ", "550 ") at text+i, or 0:
+ * the first reply's code, then its status when it had one.  "550 other
+ * text" after a "550 5.7.1" reply is not a prefix. */
+static size_t repeated_prefix(const char *text, size_t i, const char *code,
+                              const char *status, size_t slen)
+{
+	size_t skip = 4;
+
+	if (i == 0 || !bw_isspace((unsigned char)text[i - 1]) || strncmp(text + i, code, 3) != 0 ||
+	    (text[i + 3] != '-' && text[i + 3] != ' '))
+		return 0;
+	if (slen && strncmp(text + i + 4, status, slen) == 0 &&
+	    (text[i + 4 + slen] == ' ' || text[i + 4 + slen] == '\0'))
+		return skip + slen + (text[i + 4 + slen] == ' ');
+	return text[i + 3] == ' ' && slen ? 0 : skip;
+}
+
+char *bw_evidence__unfold_reply(const char *text)
+{
+	size_t i, n, first = (size_t)-1, slen, o = 0;
+	char code[4], status[12] = "", *out = NULL;
+
+	if (!text)
+		return NULL;
+	n = strlen(text);
+	for (i = 0; i + 3 < n && first == (size_t)-1; i++)
+		if ((i == 0 || bw_isspace((unsigned char)text[i - 1])) && reply_code_at(text, i) &&
+		    (text[i + 3] == '-' || text[i + 3] == ' '))
+			first = i;
+	if (first == (size_t)-1)
+		return NULL;
+	memcpy(code, text + first, 3);
+	code[3] = '\0';
+	slen = status_at(text, first + 4);
+	if (slen >= sizeof(status))
+		slen = 0;
+	memcpy(status, text + first + 4, slen);
+	status[slen] = '\0';
+	for (i = first + 4; i < n; i++) {
+		size_t skip = repeated_prefix(text, i, code, status, slen);
+
+		if (skip && !out) {
+			if (!(out = malloc(n + 1)))
+				return NULL;
+			memcpy(out, text, i);
+			o = i;
+		}
+		if (skip)
+			i += skip - 1;
+		else if (out)
+			out[o++] = text[i];
+	}
+	if (out)
+		out[o] = '\0';
+	return out;
 }

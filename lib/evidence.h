@@ -30,4 +30,12 @@ void bw_evidence__scan(const char *text, bw_smtp_evidence *ev);
  * evidence chain. */
 void bw_evidence__complete(bw_recipient *rc);
 
+/* The text rules should read for a multi-line SMTP reply that a reporting
+ * server joined into one line ("550-5.7.1 Messages with multiple 550 5.7.1
+ * addresses ..."): the repeated "NNN-X.Y.Z" / "NNN X.Y.Z" line prefixes after
+ * the first reply code are dropped.  Returns a new string the caller frees,
+ * or NULL when there is nothing to drop (or no memory): then `text` itself
+ * is the one to read. */
+char *bw_evidence__unfold_reply(const char *text);
+
 #endif
