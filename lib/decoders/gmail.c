@@ -89,6 +89,15 @@ static char *prose_diag(const bw_msg *m, size_t n)
 	for (i = 0; i < sizeof(markers) / sizeof(markers[0]); i++)
 		if ((d = block_after(m->body, n, markers[i], true)))
 			return d;
+	/* no remote response quoted: Google's own sentence says why
+	 * ("... wasn't delivered to x because the address couldn't be found.") */
+	if ((tech = bw_memcasemem(m->body, n, "wasn't delivered to ")) &&
+	    bw_memcasemem(tech, n - (size_t)(tech - m->body), " because ")) {
+		const char *start = tech;
+		while (start > m->body && start[-1] != '\n')
+			start--;
+		return block_after(start, n - (size_t)(start - m->body), "", true);
+	}
 	return NULL;
 }
 

@@ -241,12 +241,16 @@ static void read_transcript(const char *t, size_t len, sstate *s)
 				while (rn && *rest == ' ')
 					rest++, rn--;
 				/* "554 <a>... 550 Host unknown": the inner reply is the remote's */
-				if (rn >= 4 && bw_isdigit((unsigned char)rest[0]) && bw_isdigit((unsigned char)rest[1]) &&
-				    bw_isdigit((unsigned char)rest[2]) && rest[3] == ' ')
+				bool inner = rn >= 4 && bw_isdigit((unsigned char)rest[0]) &&
+				             bw_isdigit((unsigned char)rest[1]) &&
+				             bw_isdigit((unsigned char)rest[2]) && rest[3] == ' ';
+				if (inner)
 					put(&r->summary, rest, rn);
 				else
 					put(&r->summary, l, n);
-				if (!r->replies.len && s->session.len) {
+				/* the session's replies explain a summary without its own
+				 * reply ("Remote protocol error"), not one that has it */
+				if (!inner && !r->replies.len && s->session.len) {
 					put(&r->replies, s->session.p, s->session.len);
 					r->cmd = s->session_cmd;
 					r->session_no = s->session_no;
