@@ -55,11 +55,10 @@ static int decode(const bw_msg *m, bw_report *r)
 			const char *stop = comma ? comma : end;
 			char *a = bw_text__first_address(p, (size_t)(stop - p));
 			if (a && !bw_decoders__find(r, 0, a)) {
-				bw_recipient *rc = bw_decoders__add(r, a, diag, diag_len);
-				if (rc) {
-					bw_recipient__set(rc, BW_RCPT_SMTP_COMMAND, "RCPT");
+				/* "RCPT TO:" names the envelope, not the command the
+				 * error answered: no SMTP command is recorded */
+				if (bw_decoders__add(r, a, diag, diag_len))
 					n++;
-				}
 			}
 			free(a);
 			p = comma ? comma + 1 : end;
