@@ -1,4 +1,6 @@
 /* Reply codes, enhanced codes, commands and hosts found in free text. */
+#include <stdlib.h>
+
 #include "check.h"
 #include "evidence.h"
 #include "record.h"
@@ -29,6 +31,14 @@ int main(void)
 	CHECK_STR(ev.command, "RCPT");
 	CHECK_STR(ev.host, "mx.example.com");
 	CHECK_STR(ev.ip, "192.0.2.9");
+
+	/* qmail-remote names the stage in words */
+	scan("192.0.2.3 does not like recipient. Remote host said: 550 5.2.1 <a@example.jp>... User Unknown", &ev);
+	CHECK_STR(ev.command, "RCPT");
+	scan("Connected to 192.0.2.3 but sender was rejected. Remote host said: 553 sorry", &ev);
+	CHECK_STR(ev.command, "MAIL");
+	scan("192.0.2.3 failed after I sent the message. Remote host said: 554 content rejected", &ev);
+	CHECK_STR(ev.command, "DATA");
 
 	/* IP addresses, times and sizes are not codes. */
 	scan("connect to 192.168.250.1 at 12:45:32: timed out after 421.5 seconds, size 5500000", &ev);
@@ -79,5 +89,28 @@ int main(void)
 	bw_evidence__complete(rc);
 	CHECK_STR(bw_recipient_get(rc, BW_RCPT_STATUS), "5.1.1");
 	bw_report_free(r);
+
+	/* A multi-line reply joined into one line reads without its repeated
+	 * line prefixes; other text is left alone. */
+	{
+		char *u = bw_evidence__unfold_reply("550-5.7.1 [192.0.2.1 13] Messages with multiple 550 5.7.1 "
+		                                    "addresses in From: header are not accepted.");
+		CHECK_STR(u, "550-5.7.1 [192.0.2.1 13] Messages with multiple addresses in From: header "
+		             "are not accepted.");
+		free(u);
+		u = bw_evidence__unfold_reply("host mx.example.com said: 550-5.1.1 The email account 550-5.1.1 "
+		                              "does not exist. 550 5.1.1 https://support.example.com");
+		CHECK_STR(u, "host mx.example.com said: 550-5.1.1 The email account does not exist. "
+		             "https://support.example.com");
+		free(u);
+		u = bw_evidence__unfold_reply("421-mx.example.org busy 421-please 421 try later");
+		CHECK_STR(u, "421-mx.example.org busy please try later");
+		free(u);
+		/* nothing repeated, no reply code, "550 other text" after a coded reply */
+		CHECK(bw_evidence__unfold_reply("550 5.1.1 User unknown") == NULL);
+		CHECK(bw_evidence__unfold_reply("User unknown") == NULL);
+		CHECK(bw_evidence__unfold_reply("550 5.7.1 denied; error 550 from the filter") == NULL);
+		CHECK(bw_evidence__unfold_reply(NULL) == NULL);
+	}
 	return check_done();
 }
