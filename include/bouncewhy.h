@@ -473,6 +473,30 @@ enum {
 BW_EXTERN(int) bw_report_to_json(char **out, const bw_report *report,
                                  const char *source, unsigned int flags);
 
+/** Flags for bw_report_to_text(). */
+enum {
+	BW_TEXT_EXPLAIN = 1 << 0,   /**< add each verdict's rule, evidence chain and the warnings */
+};
+
+/**
+ * Renders a report as text for people, as the bouncewhy command prints it:
+ * a line naming the input and its kind, then per recipient a headline in
+ * plain words, the verdict (reason, permanence, whose side, remove or keep
+ * the address), provider and code, the explanation, what the server said,
+ * the numbered remedies and the references, word-wrapped at 78 columns.
+ * Ends with an empty line.
+ *
+ * @param out         receives a NUL-terminated UTF-8 string; free it with bw_free()
+ * @param report      the report
+ * @param source      the input's name for the first line; NULL prints "-"
+ * @param mbox_index  the message's 0-based position in an mbox, or -1 for
+ *                    a message read on its own
+ * @param flags       BW_TEXT_* flags
+ * @return BW_OK, BW_EINVALID for a NULL out or report, BW_ENOMEM
+ */
+BW_EXTERN(int) bw_report_to_text(char **out, const bw_report *report, const char *source,
+                                 long mbox_index, unsigned int flags);
+
 /**
  * Serialises an error record {"source":..., "error":..., "error_code":...,
  * "recipients":[]}, for an input that gave no report.

@@ -10,6 +10,7 @@ typedef struct bw_reason_info {
 	const char *name;
 	int hard;              /* 1, 0, or -1: hard only when permanent */
 	const char *meaning;
+	const char *headline;  /* "the address does not exist" */
 } bw_reason_info;
 
 /* The entry for `name`, or NULL. */

@@ -286,51 +286,75 @@ typedef struct {
 	int rc;
 	const char *emsg;
 	char *json;
+	int text_flags;   /* -1: no text rendering wanted */
+	long mbox_index;
+	char *text;
 } parse_result;
 
-/* Serialises (and frees) a report; runs without the GIL. */
+#define PARSE_RESULT_INIT { 0, NULL, NULL, -1, -1, NULL }
+
+/* Serialises (and frees) a report, and renders its text when asked; runs
+ * without the GIL. */
 static void finish(parse_result *res, bw_report *r, const char *source, unsigned flags)
 {
 	if (res->rc >= 0)
 		res->rc = bw_report_to_json(&res->json, r, source, flags);
+	if (res->rc >= 0 && res->text_flags >= 0)
+		res->rc = bw_report_to_text(&res->text, r, source, res->mbox_index,
+		                            (unsigned)res->text_flags);
 	if (res->rc < 0)
 		res->emsg = bw_error_message();
 	bw_report_free(r);
 }
 
+/* The JSON text, or (JSON, text) when text rendering was asked for. */
 static PyObject *result_to_py(PyTypeObject *tp, parse_result *res)
 {
-	PyObject *s;
+	PyObject *s, *t;
 
-	if (res->rc < 0)
+	if (res->rc < 0) {
+		bw_free(res->json);
 		return raise_bw(state_of_type(tp), res->rc, res->emsg);
+	}
 	s = json_to_str(res->json);
 	bw_free(res->json);
-	return s;
+	if (!s || res->text_flags < 0)
+		return s;
+	t = json_to_str(res->text);
+	bw_free(res->text);
+	if (!t) {
+		Py_DECREF(s);
+		return NULL;
+	}
+	return Py_BuildValue("(NN)", s, t);
 }
 
 #define JSON_FLAGS_DOC "flags: BW_JSON_* bits for the JSON text (default JSON_EVIDENCE).\n"
+#define TEXT_DOC "text: BW_TEXT_* bits (TEXT_EXPLAIN) to also render the report as the CLI's\n" \
+	"text (bw_report_to_text), returned as (json, text); -1 (default) renders none.\n" \
+	"mbox_index: the message's 0-based position in an mbox, for that text.\n"
 
 PyDoc_STRVAR(Rules_parse_buffer_doc,
-"parse_buffer(data, source=None, flags=JSON_EVIDENCE) -> str\n\n"
+"parse_buffer(data, source=None, flags=JSON_EVIDENCE, text=-1, mbox_index=-1) -> str\n\n"
 "Parse one message held in a bytes-like object and return the report as\n"
 "JSON text (bw_parse_buffer + bw_report_to_json).  `source`, when given,\n"
 "becomes the \"source\" member.  The GIL is released while parsing.\n"
-JSON_FLAGS_DOC);
+JSON_FLAGS_DOC TEXT_DOC);
 
 static PyObject *Rules_parse_buffer(RulesObject *self, PyObject *args, PyObject *kwds)
 {
-	static char *kwlist[] = { "data", "source", "flags", NULL };
+	static char *kwlist[] = { "data", "source", "flags", "text", "mbox_index", NULL };
 	Py_buffer buf;
 	PyObject *source = Py_None, *source_b = NULL, *ret;
 	unsigned int flags = BW_JSON_EVIDENCE;
-	parse_result res = { 0, NULL, NULL };
+	parse_result res = PARSE_RESULT_INIT;
 	const char *src;
 	bw_report *r = NULL;
 
 	if (check_open(self) < 0)
 		return NULL;
-	if (!PyArg_ParseTupleAndKeywords(args, kwds, "y*|OI", kwlist, &buf, &source, &flags))
+	if (!PyArg_ParseTupleAndKeywords(args, kwds, "y*|OIil", kwlist, &buf, &source, &flags,
+	                                 &res.text_flags, &res.mbox_index))
 		return NULL;
 	if (!opt_utf8(source, &source_b)) {
 		PyBuffer_Release(&buf);
@@ -348,25 +372,25 @@ static PyObject *Rules_parse_buffer(RulesObject *self, PyObject *args, PyObject 
 }
 
 PyDoc_STRVAR(Rules_parse_file_doc,
-"parse_file(path, source=None, flags=JSON_EVIDENCE) -> str\n\n"
+"parse_file(path, source=None, flags=JSON_EVIDENCE, text=-1, mbox_index=-1) -> str\n\n"
 "Parse the message in the file at `path` (str, bytes or os.PathLike) and\n"
 "return the report as JSON text.  Raises ReadError when it cannot be read.\n"
 "The GIL is released while reading and parsing.\n"
-JSON_FLAGS_DOC);
+JSON_FLAGS_DOC TEXT_DOC);
 
 static PyObject *Rules_parse_file(RulesObject *self, PyObject *args, PyObject *kwds)
 {
-	static char *kwlist[] = { "path", "source", "flags", NULL };
+	static char *kwlist[] = { "path", "source", "flags", "text", "mbox_index", NULL };
 	PyObject *path_b = NULL, *source = Py_None, *source_b = NULL, *ret;
 	unsigned int flags = BW_JSON_EVIDENCE;
-	parse_result res = { 0, NULL, NULL };
+	parse_result res = PARSE_RESULT_INIT;
 	const char *src, *path;
 	bw_report *r = NULL;
 
 	if (check_open(self) < 0)
 		return NULL;
-	if (!PyArg_ParseTupleAndKeywords(args, kwds, "O&|OI", kwlist, PyUnicode_FSConverter, &path_b,
-	                                 &source, &flags))
+	if (!PyArg_ParseTupleAndKeywords(args, kwds, "O&|OIil", kwlist, PyUnicode_FSConverter, &path_b,
+	                                 &source, &flags, &res.text_flags, &res.mbox_index))
 		return NULL;
 	if (!opt_utf8(source, &source_b)) {
 		Py_DECREF(path_b);
@@ -397,7 +421,7 @@ static PyObject *Rules_classify_reply(RulesObject *self, PyObject *args, PyObjec
 	PyObject *reply, *host = Py_None, *command = Py_None, *source = Py_None;
 	PyObject *reply_b = NULL, *host_b = NULL, *command_b = NULL, *source_b = NULL, *ret = NULL;
 	unsigned int flags = BW_JSON_EVIDENCE;
-	parse_result res = { 0, NULL, NULL };
+	parse_result res = PARSE_RESULT_INIT;
 	const char *c_reply, *c_host, *c_command, *c_src;
 	bw_report *r = NULL;
 
@@ -811,6 +835,7 @@ static int module_exec(PyObject *m)
 	if (PyModule_AddStringConstant(m, "LIBRARY_VERSION", bw_version()) < 0 ||
 	    PyModule_AddIntConstant(m, "JSON_PRETTY", BW_JSON_PRETTY) < 0 ||
 	    PyModule_AddIntConstant(m, "JSON_EVIDENCE", BW_JSON_EVIDENCE) < 0 ||
+	    PyModule_AddIntConstant(m, "TEXT_EXPLAIN", BW_TEXT_EXPLAIN) < 0 ||
 	    PyModule_AddIntConstant(m, "BW_OK", BW_OK) < 0 ||
 	    PyModule_AddIntConstant(m, "BW_ERROR", BW_ERROR) < 0 ||
 	    PyModule_AddIntConstant(m, "BW_ENOMEM", BW_ENOMEM) < 0 ||

@@ -35,7 +35,7 @@ import io
 import json
 import os
 import threading
-from typing import IO, Any, Iterable, Iterator, List, Optional, Sequence, Union
+from typing import IO, Any, Iterable, Iterator, List, Optional, Sequence, Tuple, Union
 
 from . import _bouncewhy as _c
 from ._bouncewhy import (
@@ -280,17 +280,31 @@ class Classifier:
         return self._run(_scan.walk_stream(stream, source, self._max_message_size), on_error)
 
     def _run(self, items: Iterator[Any], on_error: str) -> Iterator[Diagnosis]:
+        return (d for d, _ in self._results(items, on_error, -1))
+
+    def _results(self, items: Iterator[Any], on_error: str,
+                 text: int) -> Iterator[Tuple[Diagnosis, Optional[str]]]:
+        """(Diagnosis, its text rendering) per item; the rendering (by the
+        library's bw_report_to_text, with BW_TEXT_* flags `text`) is None
+        when `text` is -1 and for error records."""
         for item in items:
             kind = item[0]
             try:
                 if kind == "file":
-                    yield self._diagnosis(self._rules.parse_file(item[2], item[1]))
+                    got = self._rules.parse_file(item[2], item[1], text=text)
+                    index = None
+                elif kind == "message":
+                    got = self._rules.parse_buffer(item[3], item[1], text=text,
+                                                   mbox_index=-1 if item[2] is None else item[2])
+                    index = item[2]
+                else:
+                    _, source, index, code, message = item
+                    got = None
+                    err = _make_error(code, message)
+                if got is not None:
+                    json_text, rendered = got if text >= 0 else (got, None)
+                    yield self._diagnosis(json_text, index), rendered
                     continue
-                if kind == "message":
-                    yield self._diagnosis(self._rules.parse_buffer(item[3], item[1]), item[2])
-                    continue
-                _, source, index, code, message = item
-                err = _make_error(code, message)
             except Error as e:
                 if kind == "file":
                     source, index = item[1], None
@@ -300,7 +314,19 @@ class Classifier:
             if on_error == "raise":
                 raise err
             if on_error == "record":
-                yield self._diagnosis(_c.error_json(source, err.code, str(err)), index)
+                yield self._diagnosis(_c.error_json(source, err.code, str(err)), index), None
+
+    def _scan_rendered(self, path: Optional[StrPath], stream: Optional[IO[bytes]] = None,
+                       source: str = "-", explain: bool = False
+                       ) -> Iterator[Tuple[Diagnosis, Optional[str]]]:
+        """For ``python3 -m bouncewhy``: as :meth:`scan` (or :meth:`scan_stream`
+        when `stream` is given), each Diagnosis with the CLI's text for it."""
+        flags = _c.TEXT_EXPLAIN if explain else 0
+        if stream is not None:
+            items = _scan.walk_stream(stream, source, self._max_message_size)
+        else:
+            items = _scan.walk(os.fsdecode(path), self._max_message_size)  # type: ignore[arg-type]
+        return self._results(items, "record", flags)
 
 
 _default: Optional[Classifier] = None

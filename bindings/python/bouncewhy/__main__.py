@@ -83,11 +83,11 @@ def main(argv: Optional[List[str]] = None) -> int:
     try:
         for operand in args.inputs or ["-"]:
             if operand == "-":
-                results = classifier.scan_stream(sys.stdin.buffer, "-")
+                results = classifier._scan_rendered(None, sys.stdin.buffer, "-", args.explain)
             else:
-                results = classifier.scan(operand)
-            for d in results:
-                printer.put(d)
+                results = classifier._scan_rendered(operand, explain=args.explain)
+            for d, text in results:
+                printer.put(d, text)
     finally:
         printer.end()
     return EXIT_INPUT_ERRORS if printer.errors else 0
