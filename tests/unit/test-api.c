@@ -125,6 +125,23 @@ int main(void)
 	CHECK(json && strstr(json, "\"reason\":\"userunknown\""));
 	CHECK(json && strstr(json, "\"hard_bounce\":true"));
 	bw_free(json);
+	/* The text for people: headline, verdict, and with BW_TEXT_EXPLAIN the rule. */
+	CHECK(bw_report_to_text(&json, r, "x.eml", -1, 0) == BW_OK);
+	CHECK(json && strncmp(json, "x.eml: bounce (read as rfc3464), 1 recipient\n",
+	                      sizeof("x.eml: bounce (read as rfc3464), 1 recipient\n") - 1) == 0);
+	CHECK(json && strstr(json, "\n  nobody@example.net: the address does not exist.\n"));
+	CHECK(json && strstr(json, "reason userunknown, permanent, cause on the recipient side: "
+	                            "remove this address from your lists\n"));
+	CHECK(json && !strstr(json, "    rule: "));
+	CHECK(json && strlen(json) >= 2 && strcmp(json + strlen(json) - 2, "\n\n") == 0);
+	bw_free(json);
+	CHECK(bw_report_to_text(&json, r, NULL, 2, BW_TEXT_EXPLAIN) == BW_OK);
+	CHECK(json && strncmp(json, "- (message 3): bounce", sizeof("- (message 3): bounce") - 1) == 0);
+	CHECK(json && strstr(json, "    rule: userunknown."));
+	CHECK(json && strstr(json, "    evidence 1: "));
+	bw_free(json);
+	CHECK(bw_report_to_text(NULL, r, NULL, -1, 0) == BW_EINVALID);
+	CHECK(bw_report_to_text(&json, NULL, NULL, -1, 0) == BW_EINVALID);
 	bw_report_free(r);
 	r = NULL;
 
