@@ -28,6 +28,9 @@ static __attribute__((unused)) void fuzz_consume(bw_report *r)
 		return;
 	if (bw_report_to_json(&json, r, "fuzz", BW_JSON_EVIDENCE) == BW_OK)
 		bw_free(json);
+	json = NULL;
+	if (bw_report_to_text(&json, r, "fuzz", -1, BW_TEXT_EXPLAIN) == BW_OK)
+		bw_free(json);
 	n = bw_report_recipient_count(r);
 	for (i = 0; i < n; i++) {
 		const bw_recipient *rc = bw_report_recipient(r, i);
