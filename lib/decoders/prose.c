@@ -94,6 +94,9 @@ static const char *const list_intros[] = {
 	"siguiente destinatario", "siguientes direcciones", "次の宛先", "以下の宛先", "下記の宛先",
 	"seguenti destinatari", "seguente destinatario", "seguintes destinatários", "volgende geadresseerde",
 	"volgende ontvanger", "以下收件人", "下列收件人",
+	/* Exchange's "Delivery has failed to these recipients or groups:" */
+	"to these recipients", "à ces destinataires", "an diese empfänger", "a estos destinatarios",
+	"a questi destinatari", "para estes destinatários", "aan deze geadresseerden",
 };
 
 /* Challenge-response systems hold the message and ask the sender to prove
@@ -208,27 +211,43 @@ static bool has_code(const char *s, size_t n)
 	return false;
 }
 
-/* After the recipients are known: one explanation line (with a reply code)
- * that names no address ("Reason: 550 ...") serves every recipient whose own
- * lines gave none; a delay warning marks them delayed. */
-static void finish(const bw_msg *m, bw_report *r, size_t first, size_t len)
+/* The first line of the report with a reply code that names no address,
+ * or names `addr` ("Reason: 550 ...", "Remote server replied: 552 5.2.2
+ * <addr>: Mailbox full"); NULL if none. */
+static const char *code_line(const bw_msg *m, size_t len, const char *addr, size_t *out_len)
 {
-	const char *l, *reason = NULL;
-	size_t n, reason_len = 0, k;
-	bool delayed = bw_sniff__delay_notice(m);
+	const char *l;
+	size_t n, alen = addr ? strlen(addr) : 0;
 	bw_lines it;
 
 	bw_lines__init(&it, m->body, len);
-	while (bw_lines__next(&it, &l, &n))
-		if (!memchr(l, '@', n) && !quoted(l, n) && has_code(l, n)) {
-			reason = l;
-			reason_len = n;
-			break;
+	while (bw_lines__next(&it, &l, &n)) {
+		if (quoted(l, n) || !has_code(l, n))
+			continue;
+		if (!memchr(l, '@', n) || (alen && bw_memcasemem(l, n, addr))) {
+			*out_len = n;
+			return l;
 		}
+	}
+	return NULL;
+}
+
+/* After the recipients are known: a line with a reply code that names no
+ * address, or names the recipient, serves each recipient whose own lines
+ * gave none; a delay warning marks them delayed. */
+static void finish(const bw_msg *m, bw_report *r, size_t first, size_t len)
+{
+	bool delayed = bw_sniff__delay_notice(m);
+	size_t k;
+
 	for (k = first; k < r->n_rcpt; k++) {
 		const char *d = bw_recipient__get(r->rcpt[k], BW_RCPT_DIAGNOSTIC);
-		if (reason && (!d || !has_code(d, strlen(d))))
-			bw_decoders__append_diag(r->rcpt[k], reason, reason_len);
+		if (!d || !has_code(d, strlen(d))) {
+			size_t rl = 0;
+			const char *reason = code_line(m, len, bw_recipient__get(r->rcpt[k], BW_RCPT_RECIPIENT), &rl);
+			if (reason)
+				bw_decoders__append_diag(r->rcpt[k], reason, rl);
+		}
 		if (delayed && !bw_recipient__get(r->rcpt[k], BW_RCPT_ACTION))
 			bw_recipient__set(r->rcpt[k], BW_RCPT_ACTION, "delayed");
 	}
