@@ -308,6 +308,20 @@ static void prefer_remote_status(bw_recipient *rc)
 	bw_recipient__set(rc, BW_RCPT_STATUS, ev.status);
 }
 
+/* The SMTP stage of `sr`'s failure, unless the record already has one: the
+ * command its own reply answered, else, when it has no reply of its own,
+ * the command the session's reply answered. */
+static void set_command(bw_recipient *rc, const srcpt *sr, const sstate *s)
+{
+	const char *cmd;
+
+	if (!sr || bw_recipient__get(rc, BW_RCPT_SMTP_COMMAND))
+		return;
+	cmd = sr->cmd ? sr->cmd : !sr->replies.len && s->session.len ? s->session_cmd : NULL;
+	if (cmd)
+		bw_recipient__set(rc, BW_RCPT_SMTP_COMMAND, cmd);
+}
+
 static int decode(const bw_msg *m, bw_report *r)
 {
 	size_t first = r->n_rcpt, len = bw_text__report_length(m), i, k;
@@ -350,13 +364,7 @@ static int decode(const bw_msg *m, bw_report *r)
 					sr = &s.v[i];
 			if (!sr && n_dsn == 1 && s.n == 1)
 				sr = &s.v[0];
-			if (!bw_recipient__get(rc, BW_RCPT_SMTP_COMMAND)) {
-				/* its own reply's command, else that of the session's reply */
-				const char *cmd = !sr ? NULL : sr->cmd ? sr->cmd :
-				                  !sr->replies.len && s.session.len ? s.session_cmd : NULL;
-				if (cmd)
-					bw_recipient__set(rc, BW_RCPT_SMTP_COMMAND, cmd);
-			}
+			set_command(rc, sr, &s);
 			const char *type = bw_recipient__get(rc, BW_RCPT_DIAGNOSTIC_TYPE);
 			if (type && bw_strcasecmp(type, "smtp") != 0)
 				d = NULL;
@@ -378,12 +386,7 @@ static int decode(const bw_msg *m, bw_report *r)
 			if (!rc)
 				break;
 			bw_recipient__set(rc, BW_RCPT_ACTION, "failed");
-			if (!bw_recipient__get(rc, BW_RCPT_SMTP_COMMAND)) {
-				const char *cmd = s.v[i].cmd ? s.v[i].cmd :
-				                  !s.v[i].replies.len && s.session.len ? s.session_cmd : NULL;
-				if (cmd)
-					bw_recipient__set(rc, BW_RCPT_SMTP_COMMAND, cmd);
-			}
+			set_command(rc, &s.v[i], &s);
 		}
 	}
 	for (i = 0; i < s.n; i++) {
