@@ -211,46 +211,77 @@ static bool has_code(const char *s, size_t n)
 	return false;
 }
 
-/* The first line of the report with a reply code that names no address,
- * or names `addr` ("Reason: 550 ...", "Remote server replied: 552 5.2.2
- * <addr>: Mailbox full"); NULL if none. */
-static const char *code_line(const bw_msg *m, size_t len, const char *addr, size_t *out_len)
+/* The report's unquoted lines that carry a reply code, in order: the
+ * candidates for a recipient whose own lines gave none. */
+typedef struct code_lines {
+	struct { const char *l; size_t n; } *v;
+	size_t count;
+} code_lines;
+
+static int collect_code_lines(const bw_msg *m, size_t len, code_lines *out)
 {
 	const char *l;
-	size_t n, alen = addr ? strlen(addr) : 0;
+	size_t n, cap = 0;
 	bw_lines it;
 
+	memset(out, 0, sizeof(*out));
 	bw_lines__init(&it, m->body, len);
 	while (bw_lines__next(&it, &l, &n)) {
 		if (quoted(l, n) || !has_code(l, n))
 			continue;
-		if (!memchr(l, '@', n) || (alen && bw_memcasemem(l, n, addr))) {
-			*out_len = n;
-			return l;
+		if (out->count == cap) {
+			size_t c = cap ? cap * 2 : 8;
+			void *v = realloc(out->v, c * sizeof(*out->v));
+			if (!v)
+				return BW_ENOMEM;
+			out->v = v;
+			cap = c;
 		}
+		out->v[out->count].l = l;
+		out->v[out->count++].n = n;
 	}
+	return BW_OK;
+}
+
+/* The first of `lines` that names no address, or names `addr` ("Reason: 550
+ * ...", "Remote server replied: 552 5.2.2 <addr>: Mailbox full"); NULL if
+ * none. */
+static const char *code_line_for(const code_lines *lines, const char *addr, size_t *out_len)
+{
+	size_t i;
+
+	for (i = 0; i < lines->count; i++)
+		if (!memchr(lines->v[i].l, '@', lines->v[i].n) ||
+		    (addr && *addr && bw_memcasemem(lines->v[i].l, lines->v[i].n, addr))) {
+			*out_len = lines->v[i].n;
+			return lines->v[i].l;
+		}
 	return NULL;
 }
 
 /* After the recipients are known: a line with a reply code that names no
  * address, or names the recipient, serves each recipient whose own lines
  * gave none; a delay warning marks them delayed. */
-static void finish(const bw_msg *m, bw_report *r, size_t first, size_t len)
+static int finish(const bw_msg *m, bw_report *r, size_t first, size_t len)
 {
 	bool delayed = bw_sniff__delay_notice(m);
+	code_lines lines;
 	size_t k;
+	int rc = collect_code_lines(m, len, &lines);
 
-	for (k = first; k < r->n_rcpt; k++) {
+	for (k = first; rc == BW_OK && k < r->n_rcpt; k++) {
 		const char *d = bw_recipient__get(r->rcpt[k], BW_RCPT_DIAGNOSTIC);
 		if (!d || !has_code(d, strlen(d))) {
 			size_t rl = 0;
-			const char *reason = code_line(m, len, bw_recipient__get(r->rcpt[k], BW_RCPT_RECIPIENT), &rl);
+			const char *reason = code_line_for(&lines, bw_recipient__get(r->rcpt[k], BW_RCPT_RECIPIENT), &rl);
 			if (reason)
 				bw_decoders__append_diag(r->rcpt[k], reason, rl);
 		}
 		if (delayed && !bw_recipient__get(r->rcpt[k], BW_RCPT_ACTION))
 			bw_recipient__set(r->rcpt[k], BW_RCPT_ACTION, "delayed");
 	}
+	free(lines.v);
+	return rc;
 }
 
 static int decode(const bw_msg *m, bw_report *r)
@@ -353,8 +384,11 @@ static int decode(const bw_msg *m, bw_report *r)
 				q++;
 		}
 	}
-	if (r->n_rcpt > first)
-		finish(m, r, first, len);
+	if (r->n_rcpt > first) {
+		int rc = finish(m, r, first, len);
+		if (rc < 0)
+			return rc;
+	}
 	return (int)(r->n_rcpt - first);
 }
 
