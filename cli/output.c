@@ -51,38 +51,28 @@ static void put_json(cli_ctx *c, char *json, long index)
 		fputc('\n', stdout);
 }
 
-static void print_text(cli_ctx *c, const char *source, long index, const bw_report *r)
-{
-	char *text = NULL;
-
-	if (bw_report_to_text(&text, r, source, index, c->explain ? BW_TEXT_EXPLAIN : 0) < 0) {
-		cli_print_error(c, source, index, bw_error_code_last(), bw_error_message());
-		c->messages--;
-		return;
-	}
-	fputs(text, stdout);
-	bw_free(text);
-}
-
 void cli_print_report(cli_ctx *c, const char *source, long index, const bw_report *r)
 {
-	char *json = NULL;
+	char *out = NULL;
 	unsigned flags = c->explain ? BW_JSON_EVIDENCE : 0;
+	int rc;
 
 	c->messages++;
-	if (c->format == FORMAT_TEXT) {
-		print_text(c, source, index, r);
-		return;
-	}
-	if (c->format == FORMAT_JSON)
-		flags |= BW_JSON_PRETTY;
-	if (bw_report_to_json(&json, r, source, flags) < 0) {
-		cli_print_error(c, source, index, bw_error_code_last(), bw_error_message());
+	if (c->format == FORMAT_TEXT)
+		rc = bw_report_to_text(&out, r, source, index, c->explain ? BW_TEXT_EXPLAIN : 0);
+	else
+		rc = bw_report_to_json(&out, r, source, c->format == FORMAT_JSON ? flags | BW_JSON_PRETTY : flags);
+	if (rc < 0) {
+		/* counted once, as the error record printed instead */
 		c->messages--;
+		cli_print_error(c, source, index, bw_error_code_last(), bw_error_message());
 		return;
 	}
-	put_json(c, json, index);
-	bw_free(json);
+	if (c->format == FORMAT_TEXT)
+		fputs(out, stdout);
+	else
+		put_json(c, out, index);
+	bw_free(out);
 }
 
 void cli_print_error(cli_ctx *c, const char *source, long index, int code, const char *message)
