@@ -77,7 +77,7 @@ static char *prose_diag(const bw_msg *m, size_t n)
 		"The response was:",
 		"The error that the other server returned was:",
 	};
-	const char *tech = bw_memcasemem(m->body, n, "Technical details of ");
+	const char *tech = bw_memcasemem(m->body, n, "Technical details of "), *sentence;
 	size_t i;
 	char *d;
 
@@ -91,12 +91,11 @@ static char *prose_diag(const bw_msg *m, size_t n)
 			return d;
 	/* no remote response quoted: Google's own sentence says why
 	 * ("... wasn't delivered to x because the address couldn't be found.") */
-	if ((tech = bw_memcasemem(m->body, n, "wasn't delivered to ")) &&
-	    bw_memcasemem(tech, n - (size_t)(tech - m->body), " because ")) {
-		const char *start = tech;
-		while (start > m->body && start[-1] != '\n')
-			start--;
-		return block_after(start, n - (size_t)(start - m->body), "", true);
+	if ((sentence = bw_memcasemem(m->body, n, "wasn't delivered to ")) &&
+	    bw_memcasemem(sentence, n - (size_t)(sentence - m->body), " because ")) {
+		while (sentence > m->body && sentence[-1] != '\n')
+			sentence--;
+		return block_after(sentence, n - (size_t)(sentence - m->body), "", true);
 	}
 	return NULL;
 }
