@@ -60,13 +60,14 @@ static void verdict_line(bw_buf *b, const bw_recipient *rc)
 {
 	const char *reason = bw_recipient_get(rc, BW_RCPT_REASON);
 	const char *fault = bw_recipient_get(rc, BW_RCPT_FAULT);
+	const bw_reason_info *info = bw_reason__find(reason);
 
 	bw_buf__printf(b, "    reason %s, %s", reason, bw_recipient_permanent(rc) ? "permanent" : "temporary");
 	if (*fault)
 		bw_buf__printf(b, ", cause on the %s side", fault);
 	if (bw_recipient_hard_bounce(rc))
 		bw_buf__puts(b, ": remove this address from your lists");
-	else if (strcmp(reason, "vacation") && strcmp(reason, "feedback") && strcmp(reason, "delivered"))
+	else if (!info || info->failure)
 		bw_buf__puts(b, ": keep the address");
 	bw_buf__putc(b, '\n');
 }
@@ -137,6 +138,10 @@ static void recipient_text(bw_buf *b, const bw_report *r, const bw_recipient *rc
 	if (flags & BW_TEXT_EXPLAIN) {
 		if (*bw_recipient_get(rc, BW_RCPT_RULE))
 			bw_buf__printf(b, "    rule: %s\n", bw_recipient_get(rc, BW_RCPT_RULE));
+		if (*bw_recipient_get(rc, BW_RCPT_DECIDED_BY))
+			bw_buf__printf(b, "    decided by: %s, confidence %d%%\n",
+			               bw_recipient_get(rc, BW_RCPT_DECIDED_BY),
+			               bw_recipient_confidence(rc));
 		for (k = 0; k < bw_recipient_evidence_count(rc); k++)
 			bw_buf__printf(b, "    evidence %zu: %s\n", k + 1, bw_recipient_evidence(rc, k));
 	}

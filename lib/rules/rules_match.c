@@ -296,6 +296,104 @@ static bool any_literal(const char *text, size_t len, char *const *lits)
 	return false;
 }
 
+/* Whether the non-text conditions of `r` hold. */
+static bool rule_applies(const struct bw_rule *r, const bw_match_input *in,
+                         const bw_rset_provider *prov)
+{
+	const bw_rset_rule *s = r->src;
+
+	if (s->provider && (!prov || strcmp(prov->id, s->provider) != 0))
+		return false;
+	if (s->status && !in_list(s->status, in->status))
+		return false;
+	if (s->reply && !in_list(s->reply, in->reply_code))
+		return false;
+	if (s->command && !command_in(s->command, in->smtp_command))
+		return false;
+	if (s->format && !in_list(s->format, in->format))
+		return false;
+	if (s->action && !in_list(s->action, in->action))
+		return false;
+	return true;
+}
+
+/* Most times one cue rule counts in one text (a reply that repeats a word
+ * is not more certain of it). */
+#define LEXICON_MAX_HITS 2
+
+/*
+ * The lexicon tier, rules[from..to): every cue rule whose conditions hold
+ * and whose reason fits the enhanced status code adds weight x hits to its
+ * reason.  The reason with the highest sum wins (ties: the one whose cue
+ * comes last in the text, as the cause usually follows the wrapper); its
+ * strongest rule is returned, with the winning sum in *score.  NULL when no
+ * cue matched.
+ */
+static const struct bw_rule *score_lexicon(const bw_rules *rules, size_t from, size_t to,
+                                           const bw_match_input *in, const char *diag,
+                                           size_t dlen, const char *lower,
+                                           const bw_rset_provider *prov,
+                                           pcre2_match_data *md, int *score)
+{
+	struct cand { const struct bw_rule *r; int points; size_t last; } best_rule[64];
+	const struct bw_rule *won = NULL;
+	size_t n = 0, i, j, won_last = 0;
+	int won_sum = 0;
+
+	if (!dlen)
+		return NULL;
+	for (i = from; i < to && n < sizeof(best_rule) / sizeof(best_rule[0]); i++) {
+		const struct bw_rule *r = &rules->rules[i];
+		PCRE2_SIZE off = 0, *ov;
+		int hits = 0;
+		size_t last = 0;
+
+		if (!r->re || !rule_applies(r, in, prov) ||
+		    !bw_reason__fits_status(r->src->reason, in->status))
+			continue;
+		if (r->literals && !any_literal(lower, dlen, r->literals))
+			continue;
+		while (hits < LEXICON_MAX_HITS && off <= dlen &&
+		       pcre2_match(r->re, (PCRE2_SPTR)diag, dlen, off, 0, md, rules->mctx) > 0) {
+			ov = pcre2_get_ovector_pointer(md);
+			hits++;
+			last = ov[1];
+			off = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
+		}
+		if (!hits)
+			continue;
+		best_rule[n].r = r;
+		best_rule[n].points = hits * r->src->priority;
+		best_rule[n].last = last;
+		n++;
+	}
+	for (i = 0; i < n; i++) {
+		int sum = 0;
+		size_t last = 0;
+		const struct bw_rule *top = NULL;
+		int top_points = 0;
+
+		for (j = 0; j < n; j++) {
+			if (strcmp(best_rule[j].r->src->reason, best_rule[i].r->src->reason) != 0)
+				continue;
+			sum += best_rule[j].points;
+			if (best_rule[j].last > last)
+				last = best_rule[j].last;
+			if (best_rule[j].points > top_points) {
+				top_points = best_rule[j].points;
+				top = best_rule[j].r;
+			}
+		}
+		if (sum > won_sum || (sum == won_sum && last > won_last)) {
+			won_sum = sum;
+			won_last = last;
+			won = top;
+		}
+	}
+	*score = won_sum;
+	return won;
+}
+
 int bw_rules__match(const bw_rules *rules, const bw_match_input *in, bw_match_result *res)
 {
 	const bw_rset_provider *prov;
@@ -322,19 +420,29 @@ int bw_rules__match(const bw_rules *rules, const bw_match_input *in, bw_match_re
 		const bw_rset_rule *s = r->src;
 		int rc;
 
-		if (s->provider && (!prov || strcmp(prov->id, s->provider) != 0))
-			continue;
-		if (s->status && !in_list(s->status, in->status))
-			continue;
-		if (s->reply && !in_list(s->reply, in->reply_code))
-			continue;
-		if (s->command && !command_in(s->command, in->smtp_command))
-			continue;
-		if (s->format && !in_list(s->format, in->format))
-			continue;
-		if (s->action && !in_list(s->action, in->action))
-			continue;
-		if (r->re) {
+		if (r->tier == BW_TIER_LEXICON) {
+			/* The whole lexicon tier is scored at once. */
+			size_t end = i;
+			const struct bw_rule *won;
+
+			while (end < rules->n_rules && rules->rules[end].tier == BW_TIER_LEXICON)
+				end++;
+			if (!md && !(md = pcre2_match_data_create(rules->max_pairs, NULL))) {
+				result = bw_error__set(BW_ENOMEM, "out of memory");
+				break;
+			}
+			won = score_lexicon(rules, i, end, in, diag, dlen, lower, prov, md,
+			                    &res->lexicon_score);
+			i = end - 1;
+			if (!won)
+				continue;
+			r = won;
+			s = r->src;
+		} else {
+			if (!rule_applies(r, in, prov))
+				continue;
+		}
+		if (r->re && r->tier != BW_TIER_LEXICON) {
 			if (!dlen || (r->literals && !any_literal(lower, dlen, r->literals)))
 				continue;
 			if (!md) {
@@ -348,7 +456,13 @@ int bw_rules__match(const bw_rules *rules, const bw_match_input *in, bw_match_re
 			if (rc < 0)  /* no match, or a limit hit: this rule does not apply */
 				continue;
 		}
-		memset(res, 0, sizeof(*res));
+		{
+			int score = res->lexicon_score;
+
+			memset(res, 0, sizeof(*res));
+			res->lexicon_score = r->tier == BW_TIER_LEXICON ? score : 0;
+		}
+		res->tier = r->tier;
 		res->rule_id = s->id;
 		res->reason = s->reason;
 		res->fault = s->fault;
@@ -361,7 +475,7 @@ int bw_rules__match(const bw_rules *rules, const bw_match_input *in, bw_match_re
 		res->references = (const char *const *)s->refs.v;
 		res->n_references = s->refs.n;
 		res->evidence = r->evidence;
-		if (r->re) {
+		if (r->re && r->tier != BW_TIER_LEXICON) {
 			copy_capture(md, "code", res->provider_code, sizeof(res->provider_code));
 			copy_capture(md, "tag", res->server_tag, sizeof(res->server_tag));
 			if (!prov && res->provider_code[0] && r->file_provider_name)
