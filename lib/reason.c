@@ -37,6 +37,18 @@ int bw_reason__hard(const char *name)
 	return r ? r->hard : 0;
 }
 
+int bw_reason__fits_stage(const char *reason, const char *command)
+{
+	const bw_reason_info *r = bw_reason__find(reason);
+
+	if (!r || !r->fault || !command)
+		return 1;
+	if (strncmp(command, "CONN", 4) != 0 && strncmp(command, "HELO", 4) != 0 &&
+	    strncmp(command, "EHLO", 4) != 0)
+		return 1;
+	return strcmp(r->fault, "recipient") != 0;
+}
+
 int bw_reason__fits_status(const char *reason, const char *status)
 {
 	const bw_reason_info *r = bw_reason__find(reason);

@@ -83,5 +83,9 @@ int bw_reason__hard(const char *name);
  * (the x of 5.x.y) means: a lexicon cue never turns "5.1.1" into spam.
  * True for a missing status and for the generic subject 0. */
 int bw_reason__fits_status(const char *reason, const char *status);
+/* Whether `reason` can be the cause of a refusal at this SMTP stage: a
+ * refusal of the connection or the greeting (CONN, HELO) is about the
+ * client, never about a recipient's mailbox. */
+int bw_reason__fits_stage(const char *reason, const char *command);
 
 #endif

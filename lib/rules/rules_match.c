@@ -349,7 +349,8 @@ static const struct bw_rule *score_lexicon(const bw_rules *rules, size_t from, s
 		size_t last = 0;
 
 		if (!r->re || !rule_applies(r, in, prov) ||
-		    !bw_reason__fits_status(r->src->reason, in->status))
+		    !bw_reason__fits_status(r->src->reason, in->status) ||
+		    !bw_reason__fits_stage(r->src->reason, in->smtp_command))
 			continue;
 		if (r->literals && !any_literal(lower, dlen, r->literals))
 			continue;
