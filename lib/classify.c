@@ -282,6 +282,18 @@ int bw_classify__recipient(const bw_rules *rules, bw_recipient *rc)
 	}
 	if (!info)
 		return BW_OK;
+	/* A delay report: the server has not given up, whatever the rule's
+	 * wording of the same cause says. */
+	if (info->delayed_meaning && bw_recipient__get(rc, BW_RCPT_ACTION) &&
+	    strcmp(bw_recipient__get(rc, BW_RCPT_ACTION), "delayed") == 0) {
+		char text[256];
+
+		snprintf(text, sizeof(text), "%c%s.", info->delayed_meaning[0] - 32,
+		         info->delayed_meaning + 1);
+		bw_recipient__set(rc, BW_RCPT_EXPLANATION, text);
+		bw_strlist__clear(&rc->remedies);
+		copy_list(&rc->remedies, info->delayed_remedies, info->n_delayed_remedies);
+	}
 	if (!bw_recipient__get(rc, BW_RCPT_FAULT) && info->fault)
 		bw_recipient__set(rc, BW_RCPT_FAULT, info->fault);
 	if (!bw_recipient__get(rc, BW_RCPT_EXPLANATION)) {

@@ -19,6 +19,12 @@ typedef struct bw_reason_info {
 	const char *headline;  /* "the address does not exist" */
 	const char *const *remedies;  /* default advice, NULL-terminated */
 	size_t n_remedies;
+	/* While the sender still retries (action delayed), or NULL: the same
+	 * cause reads differently before the server gives up. */
+	const char *delayed_meaning;
+	const char *delayed_headline;
+	const char *const *delayed_remedies;
+	size_t n_delayed_remedies;
 } bw_reason_info;
 
 /* The entry for `name`, or NULL. */

@@ -49,11 +49,15 @@ static void wrap(bw_buf *b, const char *first, const char *rest, const char *tex
 	bw_buf__putc(b, '\n');
 }
 
-static const char *headline(const char *reason)
+static const char *headline(const bw_recipient *rc)
 {
-	const bw_reason_info *info = bw_reason__find(reason);
+	const bw_reason_info *info = bw_reason__find(bw_recipient_get(rc, BW_RCPT_REASON));
 
-	return info ? info->headline : "unknown";
+	if (!info)
+		return "unknown";
+	if (info->delayed_headline && strcmp(bw_recipient_get(rc, BW_RCPT_ACTION), "delayed") == 0)
+		return info->delayed_headline;
+	return info->headline;
 }
 
 static void verdict_line(bw_buf *b, const bw_recipient *rc)
@@ -119,7 +123,7 @@ static void recipient_text(bw_buf *b, const bw_report *r, const bw_recipient *rc
 
 	bw_buf__printf(b, "\n  %s: %s.\n",
 	               *who ? who : (bw_report_kind(r) == BW_KIND_REPLY ? "this reply" : "(address unknown)"),
-	               headline(bw_recipient_get(rc, BW_RCPT_REASON)));
+	               headline(rc));
 	verdict_line(b, rc);
 	provider_line(b, rc);
 	if (*bw_recipient_get(rc, BW_RCPT_EXPLANATION))

@@ -7,7 +7,8 @@ sections; every error names file:line and fails the build.
 """
 import sys
 
-KEYS = {'hard', 'fault', 'failure', 'subjects', 'meaning', 'headline', 'remedy'}
+KEYS = {'hard', 'fault', 'failure', 'subjects', 'meaning', 'headline', 'remedy',
+        'delayed-meaning', 'delayed-headline', 'delayed-remedy'}
 REQUIRED = {'hard', 'fault', 'subjects', 'meaning', 'headline'}
 FAULTS = {'recipient', 'sender', 'receiver', 'transit', 'none'}
 
@@ -50,9 +51,9 @@ def parse(path):
                 fail(where, 'unknown key %s' % key)
             if not value:
                 fail(where, 'empty value')
-            if key == 'remedy':
+            if key in ('remedy', 'delayed-remedy'):
                 last = [key, value]
-                cur['remedy'].append(last)
+                cur.setdefault(key, []).append(last)
             else:
                 if key in cur:
                     fail(where, 'key %s given twice' % key)
@@ -63,7 +64,8 @@ def parse(path):
         missing = REQUIRED - set(s)
         if missing:
             fail(s['where'], 'missing %s' % ', '.join(sorted(missing)))
-        v = {k: (s[k][1] if k in s else None) for k in KEYS - {'remedy'}}
+        v = {k: (s[k][1] if k in s else None)
+             for k in KEYS - {'remedy', 'delayed-remedy'}}
         if v['hard'] not in ('yes', 'no', 'permanent'):
             fail(s['where'], 'hard must be yes, no or permanent')
         if v['fault'] not in FAULTS:
@@ -74,7 +76,8 @@ def parse(path):
         if subj != ['any'] and not all(x.isdigit() and int(x) < 10 for x in subj):
             fail(s['where'], 'subjects must be "any" or digits 0-9')
         v['name'] = s['name']
-        v['remedy'] = [r[1] for r in s['remedy']]
+        v['remedy'] = [r[1] for r in s.get('remedy', [])]
+        v['delayed-remedy'] = [r[1] for r in s.get('delayed-remedy', [])]
         out.append(v)
     return out
 
@@ -92,14 +95,20 @@ def main():
     for i, r in enumerate(reasons):
         lines.append('static const char *const remedies_%d[] = { %s };'
                      % (i, ', '.join([cstr(x) for x in r['remedy']] + ['NULL'])))
+        lines.append('static const char *const delayed_remedies_%d[] = { %s };'
+                     % (i, ', '.join([cstr(x) for x in r['delayed-remedy']] + ['NULL'])))
     lines.append('static const bw_reason_info reasons[] = {')
     for i, r in enumerate(reasons):
         hard = {'yes': '1', 'no': '0', 'permanent': '-1'}[r['hard']]
         fault = 'NULL' if r['fault'] == 'none' else cstr(r['fault'])
         subjects = 'NULL' if r['subjects'] == 'any' else cstr(''.join(r['subjects'].split()))
-        lines.append('\t{ %s, %s, %s, %s, %s, %s, %s, remedies_%d, %d },' % (
-            cstr(r['name']), hard, fault, '0' if r['failure'] == 'no' else '1', subjects,
-            cstr(r['meaning']), cstr(r['headline']), i, len(r['remedy'])))
+        opt = lambda k: cstr(r[k]) if r[k] else 'NULL'
+        lines.append('\t{ %s, %s, %s, %s, %s, %s, %s, remedies_%d, %d, %s, %s, '
+                     'delayed_remedies_%d, %d },' % (
+                         cstr(r['name']), hard, fault, '0' if r['failure'] == 'no' else '1',
+                         subjects, cstr(r['meaning']), cstr(r['headline']), i,
+                         len(r['remedy']), opt('delayed-meaning'), opt('delayed-headline'),
+                         i, len(r['delayed-remedy'])))
     lines.append('};')
     with open(sys.argv[2], 'w', encoding='utf-8') as f:
         f.write('\n'.join(lines) + '\n')

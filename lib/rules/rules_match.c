@@ -224,12 +224,14 @@ void bw_rules__release_compiled(bw_rules *rules)
 /* ---- matching -------------------------------------------------------- */
 
 /* Does `value` match one of the space-separated words of `list`?  A word
- * ending in '*' is a prefix; the word "none" matches a missing value.
+ * ending in '*' is a prefix; the word "none" matches a missing value; a
+ * word "!x" excludes x (a list of exclusions alone admits everything else).
  * Comparison ignores ASCII case. */
 static int in_list(const char *list, const char *value)
 {
 	const char *p = list;
 	size_t vlen;
+	int positive = 0, hit = 0;
 
 	if (!value || !*value)
 		value = "none";
@@ -244,15 +246,21 @@ static int in_list(const char *list, const char *value)
 		while (*e && *e != ' ')
 			e++;
 		wl = (size_t)(e - p);
-		if (wl && p[wl - 1] == '*') {
-			if (vlen >= wl - 1 && bw_strncasecmp(value, p, wl - 1) == 0)
-				return 1;
-		} else if (wl && wl == vlen && bw_strncasecmp(value, p, wl) == 0) {
-			return 1;
+		if (wl > 1 && *p == '!') {
+			if (wl - 1 == vlen && bw_strncasecmp(value, p + 1, wl - 1) == 0)
+				return 0;
+		} else if (wl) {
+			positive = 1;
+			if (p[wl - 1] == '*') {
+				if (vlen >= wl - 1 && bw_strncasecmp(value, p, wl - 1) == 0)
+					hit = 1;
+			} else if (wl == vlen && bw_strncasecmp(value, p, wl) == 0) {
+				hit = 1;
+			}
 		}
 		p = e;
 	}
-	return 0;
+	return positive ? hit : 1;
 }
 
 /* The first word of the SMTP command ("MAIL" of "MAIL FROM"). */

@@ -250,6 +250,14 @@ static int reply_word_ok(const char *w, size_t len)
 	return bw_isdigit((unsigned char)w[1]) && (w[2] == '*' || bw_isdigit((unsigned char)w[2]));
 }
 
+static int name_word_ok(const char *w, size_t len);
+
+/* A decoder name, or "!name" to exclude one. */
+static int format_word_ok(const char *w, size_t len)
+{
+	return *w == '!' ? name_word_ok(w + 1, len - 1) : name_word_ok(w, len);
+}
+
 static int name_word_ok(const char *w, size_t len)
 {
 	size_t i;
@@ -334,7 +342,10 @@ const char *bw_rset__check_value(const char *key, const char *value)
 		                   "action must be among failed delayed delivered relayed expanded");
 	if ((strcmp(key, "provider") == 0 || strcmp(key, "id") == 0) && strchr(value, ' '))
 		return "one name expected";
-	if (strcmp(key, "format") == 0 || strcmp(key, "domains") == 0 ||
+	if (strcmp(key, "format") == 0)
+		return check_words(value, format_word_ok, NULL,
+		                   "expected decoder names, or !name to exclude one");
+	if (strcmp(key, "domains") == 0 ||
 	    strcmp(key, "hosts") == 0 || strcmp(key, "provider") == 0 || strcmp(key, "id") == 0)
 		return check_words(value, name_word_ok, NULL,
 		                   "expected names made of letters, digits, '.', '-' and '_'");
