@@ -95,8 +95,81 @@ static const bw_rset_provider *best_suffix(const bw_rules *rules, const char *na
 	return best;
 }
 
+static bool host_char(int c)
+{
+	return bw_isalnum(c) || c == '-' || c == '.';
+}
+
+/* The provider a mark names: a whole word of the text (letters, digits,
+ * '-' and '.' around it do not continue it), the longest mark winning. */
+static const bw_rset_provider *by_mark(const bw_rules *rules, const char *text)
+{
+	const bw_rset_provider *best = NULL;
+	size_t best_len = 0, tlen = strlen(text), i, j;
+
+	for (i = 0; i < rules->n_prov; i++) {
+		const bw_rstrv *l = &rules->prov[i]->marks;
+
+		for (j = 0; j < l->n; j++) {
+			size_t ml = strlen(l->v[j]), from = 0;
+			const char *hit;
+
+			if (ml <= best_len)
+				continue;
+			while (from < tlen && (hit = bw_memcasemem(text + from, tlen - from, l->v[j]))) {
+				size_t off = (size_t)(hit - text);
+				bool left = off == 0 || !bw_isalnum((unsigned char)text[off - 1]);
+				bool right = off + ml == tlen || !bw_isalnum((unsigned char)text[off + ml]);
+
+				if (left && right) {
+					best = rules->prov[i];
+					best_len = ml;
+					break;
+				}
+				from = off + 1;
+			}
+		}
+	}
+	return best;
+}
+
+/* The provider whose host a URL ("https://support.example.com/...") or a
+ * bracketed host name ("[mx.example.com]") of the text names. */
+static const bw_rset_provider *by_named_host(const bw_rules *rules, const char *text)
+{
+	const char *p = text;
+
+	while (*p) {
+		const char *h = NULL, *e;
+
+		if (p[0] == ':' && p[1] == '/' && p[2] == '/')
+			h = p + 3;
+		else if (p[0] == '[' && bw_isalpha((unsigned char)p[1]))
+			h = p + 1;
+		if (h) {
+			char host[256];
+			size_t n;
+			const bw_rset_provider *found;
+
+			for (e = h; host_char((unsigned char)*e); e++)
+				;
+			n = (size_t)(e - h);
+			if (n && n < sizeof(host) && memchr(h, '.', n)) {
+				memcpy(host, h, n);
+				host[n] = '\0';
+				if ((found = best_suffix(rules, host, 1)))
+					return found;
+			}
+			p = e > p ? e : p + 1;
+			continue;
+		}
+		p++;
+	}
+	return NULL;
+}
+
 const bw_rset_provider *bw_rules__provider(const bw_rules *rules, const char *remote_host,
-                                           const char *recipient)
+                                           const char *recipient, const char *text)
 {
 	const bw_rset_provider *p = NULL;
 	const char *at;
@@ -105,6 +178,8 @@ const bw_rset_provider *bw_rules__provider(const bw_rules *rules, const char *re
 		p = best_suffix(rules, remote_host, 1);
 	if (!p && recipient && (at = strrchr(recipient, '@')))
 		p = best_suffix(rules, at + 1, 0);
+	if (!p && text && *text && !(p = by_mark(rules, text)))
+		p = by_named_host(rules, text);
 	return p;
 }
 
@@ -414,8 +489,11 @@ int bw_rules__match(const bw_rules *rules, const bw_match_input *in, bw_match_re
 
 	if (!rules || !in || !res)
 		return bw_error__set(BW_EINVALID, "bw_rules__match: NULL argument");
-	prov = bw_rules__provider(rules, in->remote_mta, in->recipient);
 	diag = in->diagnostic ? in->diagnostic : "";
+	/* Only a remote server's own reply (it has a reply code) names the
+	 * receiving provider; a sending service's notice names itself. */
+	prov = bw_rules__provider(rules, in->remote_mta, in->recipient,
+	                          in->reply_code && *in->reply_code ? diag : NULL);
 	dlen = strlen(diag);
 	/* The text lower-cased once, for the literal prefilter. */
 	lower = dlen < sizeof(lower_buf) ? lower_buf : malloc(dlen + 1);

@@ -50,6 +50,7 @@ void bw_rset__free(bw_rset *s)
 		free(p->id); free(p->name); free(p->url); free(p->file);
 		bw_rstrv__clear(&p->domains);
 		bw_rstrv__clear(&p->hosts);
+		bw_rstrv__clear(&p->marks);
 	}
 	for (i = 0; i < s->n_rule; i++) {
 		bw_rset_rule *r = &s->rule[i];
@@ -345,7 +346,7 @@ const char *bw_rset__check_value(const char *key, const char *value)
 	if (strcmp(key, "format") == 0)
 		return check_words(value, format_word_ok, NULL,
 		                   "expected decoder names, or !name to exclude one");
-	if (strcmp(key, "domains") == 0 ||
+	if (strcmp(key, "domains") == 0 || strcmp(key, "marks") == 0 ||
 	    strcmp(key, "hosts") == 0 || strcmp(key, "provider") == 0 || strcmp(key, "id") == 0)
 		return check_words(value, name_word_ok, NULL,
 		                   "expected names made of letters, digits, '.', '-' and '_'");
@@ -434,6 +435,9 @@ static int check_provider(const bw_rset_provider *p)
 	for (i = 0; !msg && i < p->hosts.n; i++)
 		if ((msg = bw_rset__check_value("hosts", p->hosts.v[i])))
 			key = "hosts";
+	for (i = 0; !msg && i < p->marks.n; i++)
+		if ((msg = bw_rset__check_value("marks", p->marks.v[i])))
+			key = "marks";
 	if (msg)
 		return bw_error__set(BW_ERULES, "%s:%u: provider %s: %s: %s",
 		                     p->file, p->line, p->id, key, msg);

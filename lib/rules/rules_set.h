@@ -17,7 +17,7 @@
 #include "bouncewhy.h"
 
 /* Version of rules/schema.sql this library writes and reads. */
-#define BW_RULES_SCHEMA_VERSION 1
+#define BW_RULES_SCHEMA_VERSION 2
 
 /* A growable list of owned strings. */
 typedef struct bw_rstrv {
@@ -36,6 +36,7 @@ typedef struct bw_rset_provider {
 	unsigned int line;  /* line of the [provider] header */
 	bw_rstrv domains;
 	bw_rstrv hosts;
+	bw_rstrv marks;     /* words or hosts that name it inside a reply */
 } bw_rset_provider;
 
 typedef struct bw_rset_rule {

@@ -46,7 +46,7 @@ static void section_reset(section *sec)
 	memset(sec, 0, sizeof(*sec));
 }
 
-static const char *const provider_keys[] = { "name", "domains", "hosts", "url", NULL };
+static const char *const provider_keys[] = { "name", "domains", "hosts", "marks", "url", NULL };
 static const char *const rule_keys[] = {
 	"provider", "text", "status", "reply", "command", "format", "action",
 	"reason", "fault", "permanent", "hard", "explain", "remedy", "ref",
@@ -135,6 +135,8 @@ static int apply_provider(bw_rset *s, const char *file, section *sec)
 			rc = set_str(&p->url, v);
 		else if (strcmp(e->key, "domains") == 0)
 			rc = push_words(&p->domains, v);
+		else if (strcmp(e->key, "marks") == 0)
+			rc = push_words(&p->marks, v);
 		else
 			rc = push_words(&p->hosts, v);
 	}
