@@ -352,7 +352,8 @@ static int add_entry(section *sec, const char *file, unsigned int lineno, char *
 	key = bw_trim(line);
 	val = bw_trim(eq + 1);
 	if (!sec->kind)
-		return bw_error__set(BW_ERULES, "%s:%u: '%s' outside a section", file, lineno, key);
+		return bw_error__set(BW_ERULES, "%s:%u: '%s' outside a [provider], [rule], [advice] or [fragment] section",
+		                     file, lineno, key);
 	keys = sec->kind == 1 ? provider_keys : sec->kind == 2 ? rule_keys :
 	       sec->kind == 3 ? advice_keys : fragment_keys;
 	if (!key_known(keys, key))
