@@ -188,7 +188,7 @@ static int by_rules(const bw_rules *rules, bw_recipient *rc, verdict *v)
 	if (!rules)
 		return 0;
 	memset(&in, 0, sizeof(in));
-	unfolded = bw_evidence__unfold_reply(bw_recipient__get(rc, BW_RCPT_DIAGNOSTIC));
+	unfolded = bw_smtp__unfold_reply(bw_recipient__get(rc, BW_RCPT_DIAGNOSTIC));
 	in.diagnostic = unfolded ? unfolded : bw_recipient__get(rc, BW_RCPT_DIAGNOSTIC);
 	in.status = bw_recipient__get(rc, BW_RCPT_STATUS);
 	in.reply_code = bw_recipient__get(rc, BW_RCPT_REPLY_CODE);

@@ -13,10 +13,10 @@
 #include <string.h>
 
 #include "addr.h"
-#include "decoders/decoder.h"
 #include "dsn.h"
 #include "msg.h"
 #include "rfc2047.h"
+#include "smtp.h"
 #include "util.h"
 
 typedef enum field_kind {
@@ -81,38 +81,14 @@ static const char *after_type(const char *value, char *type, size_t type_size)
 	return semi;
 }
 
-bool bw_status__valid(const char *s, size_t len)
-{
-	size_t i = 1, d;
-
-	if (len < 5 || (s[0] != '2' && s[0] != '4' && s[0] != '5') || s[1] != '.')
-		return false;
-	for (d = 0; d < 2; d++) {
-		size_t start = ++i, n = 0;
-		while (i < len && bw_isdigit((unsigned char)s[i]) && n < 4)
-			i++, n++;
-		if (n == 0 || n > 3 || i - start != n)
-			return false;
-		if (d == 0 && (i >= len || s[i] != '.'))
-			return false;
-	}
-	return i == len;
-}
-
 /* The first valid status code in `value` ("5.1.1 (user unknown)"). */
 static int set_status(bw_recipient *rc, const char *value)
 {
-	const char *p;
+	size_t i, n, len = strlen(value);
 
-	for (p = value; *p; p++) {
-		size_t n = 0;
-		if ((*p != '2' && *p != '4' && *p != '5') || (p > value && (bw_isdigit((unsigned char)p[-1]) || p[-1] == '.')))
-			continue;
-		while (p[n] && (bw_isdigit((unsigned char)p[n]) || p[n] == '.') && n < 9)
-			n++;
-		if (bw_status__valid(p, n))
-			return bw_recipient__set_len(rc, BW_RCPT_STATUS, p, n);
-	}
+	for (i = 0; i < len; i++)
+		if ((n = bw_smtp__status_at(value, len, i)))
+			return bw_recipient__set_len(rc, BW_RCPT_STATUS, value + i, n);
 	return BW_OK;
 }
 

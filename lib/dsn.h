@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "msg.h"
 #include "record.h"
 
 /* Reads the field groups of one delivery-status body: per-message fields
@@ -14,7 +15,9 @@
  * Returns the number of recipients added. */
 int bw_dsn__parse_fields(bw_report *r, const char *text, size_t len);
 
-/* Is s[0..len) an RFC 3463 status code: [245].d{1,3}.d{1,3}? */
-bool bw_status__valid(const char *s, size_t len);
+/* The RFC 3464 delivery-status decoder: the field groups of every
+ * delivery-status part of `m` (bw_dsn__parse_fields).  Decoders that start
+ * from the DSN call it, then patch what their family gets wrong. */
+int bw_dsn__decode(const bw_msg *m, bw_report *r);
 
 #endif

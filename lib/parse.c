@@ -294,7 +294,7 @@ int bw_classify_reply(bw_report **out, const bw_rules *rules, const char *reply,
 	bw_recipient__set(rc, BW_RCPT_DIAGNOSTIC, text);
 	bw_recipient__set(rc, BW_RCPT_FORMAT, "reply");
 	bw_recipient__set(rc, BW_RCPT_ACTION, "failed");
-	bw_evidence__scan(text, &ev);
+	bw_smtp__scan(text, &ev);
 	if (remote_host && *remote_host)
 		bw_recipient__set(rc, BW_RCPT_REMOTE_MTA, remote_host);
 	if (command && *command) {

@@ -4,7 +4,6 @@
 #include <string.h>
 
 #include "reason.h"
-#include "rules.h"
 
 #include "reason_table.h"
 

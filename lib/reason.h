@@ -3,6 +3,9 @@
  *
  * The table is data: rules/vocabulary/reasons.vocab, turned into C at build
  * time by tools/gen-vocab.py.  Nothing else writes a reason's properties.
+ * It sits at the bottom of the include graph (it includes nothing of the
+ * library): the rule engine's value checks, the classifier and the text
+ * renderer read it.
  */
 #ifndef BW_REASON_H
 #define BW_REASON_H
@@ -31,5 +34,23 @@ typedef struct bw_reason_info {
 const bw_reason_info *bw_reason__find(const char *name);
 /* The i-th entry, or NULL past the end (for listings and tests). */
 const bw_reason_info *bw_reason__at(size_t i);
+/* Is `name` one of the reason names of the vocabulary? */
+int bw_reason__known(const char *name);
+/* 1 if the reason alone makes the address bad (userunknown...), 0 if not,
+ * -1 if it depends on permanence (notaccept). */
+int bw_reason__hard(const char *name);
+/* Whether `reason` can be what an enhanced status code of this subject
+ * (the x of 5.x.y) means: a lexicon cue never turns "5.1.1" into spam.
+ * True for a missing status and for the generic subject 0. */
+int bw_reason__fits_status(const char *reason, const char *status);
+/* Whether `reason` can be the cause of a refusal at this SMTP stage: a
+ * refusal of the connection or the greeting (CONN, HELO) is about the
+ * client, never about a recipient's mailbox. */
+int bw_reason__fits_stage(const char *reason, const char *command);
+/* Is `name` one of the reason names of the vocabulary? */
+int bw_reason__known(const char *name);
+/* 1 if the reason alone makes the address bad (userunknown...), 0 if not,
+ * -1 if it depends on permanence (notaccept). */
+int bw_reason__hard(const char *name);
 
 #endif

@@ -74,18 +74,4 @@ typedef struct bw_match_result {
 int bw_rules__match(const bw_rules *rules, const bw_match_input *in,
                     bw_match_result *res);
 
-/* Is `name` one of the reason names of the vocabulary (reason.c)? */
-int bw_reason__known(const char *name);
-/* 1 if the reason alone makes the address bad (userunknown...), 0 if not,
- * -1 if it depends on permanence (notaccept). */
-int bw_reason__hard(const char *name);
-/* Whether `reason` can be what an enhanced status code of this subject
- * (the x of 5.x.y) means: a lexicon cue never turns "5.1.1" into spam.
- * True for a missing status and for the generic subject 0. */
-int bw_reason__fits_status(const char *reason, const char *status);
-/* Whether `reason` can be the cause of a refusal at this SMTP stage: a
- * refusal of the connection or the greeting (CONN, HELO) is about the
- * client, never about a recipient's mailbox. */
-int bw_reason__fits_stage(const char *reason, const char *command);
-
 #endif

@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 
 /* A growable byte buffer, always NUL-terminated when non-empty. */
 typedef struct bw_buf {
@@ -51,8 +52,6 @@ char *bw_trim(char *s);
 /* A copy of s[0..len) with white space squeezed; NULL on ENOMEM. */
 char *bw_squeeze_dup(const char *s, size_t len);
 
-#endif
-
 /* Rewrites CRLF and bare CR as LF in place; returns the new length. */
 size_t bw_text__normalize_eol(char *s, size_t len);
 /* Is s[0..len) valid UTF-8 (no NUL bytes)? */
@@ -60,3 +59,13 @@ bool bw_text__valid_utf8(const char *s, size_t len);
 /* A valid UTF-8 copy: valid sequences kept, other bytes read as Latin-1
  * (Windows-1252 is not worth its table here), NULs dropped. */
 char *bw_text__latin1_to_utf8(const char *s, size_t len);
+
+/* The length of a string literal or char array, counted by the compiler
+ * (never by hand): BW_LITERAL_LEN("IPv6:") == 5. */
+#define BW_LITERAL_LEN(lit) (sizeof(lit) - 1)
+/* Does s start with the string literal `lit`?  Case-sensitive, and
+ * case-insensitive (ASCII). */
+#define BW_HAS_PREFIX(s, lit) (strncmp((s), "" lit, BW_LITERAL_LEN(lit)) == 0)
+#define BW_HAS_PREFIX_CI(s, lit) (bw_strncasecmp((s), "" lit, BW_LITERAL_LEN(lit)) == 0)
+
+#endif

@@ -19,7 +19,7 @@
 #include <string.h>
 
 #include "../addr.h"
-#include "../dsn.h"
+#include "../smtp.h"
 #include "../util.h"
 #include "common.h"
 
@@ -249,7 +249,7 @@ static void recipient_object(const char *el, const char *el_end, void *ctx)
 		} else {
 			bw_recipient__set(rc, BW_RCPT_ACTION,
 			                  action ? action : strcmp(n->kind, "delay") == 0 ? "delayed" : "failed");
-			if (status && bw_status__valid(status, strlen(status)))
+			if (status && bw_smtp__status_valid(status, strlen(status)))
 				bw_recipient__set(rc, BW_RCPT_STATUS, status);
 			if (diag && *diag)
 				set_diag(rc, diag);

@@ -6,6 +6,7 @@
 
 #include "../addr.h"
 #include "../dsn.h"
+#include "../smtp.h"
 #include "../util.h"
 #include "common.h"
 
@@ -261,55 +262,23 @@ int bw_decoders__add_failed_recipients(const bw_msg *m, bw_report *r, const char
 	return (int)(r->n_rcpt - first);
 }
 
-/* A reply code at t[i]: [245]dd between delimiters, not part of a number. */
-static bool inner_reply_at(const char *t, size_t i)
-{
-	if (i > 0 && (bw_isalnum((unsigned char)t[i - 1]) || t[i - 1] == '.' || t[i - 1] == ':' ||
-	              t[i - 1] == '-' || t[i - 1] == '/' || t[i - 1] == '#'))
-		return false;
-	if (!(t[i] >= '2' && t[i] <= '5') || !bw_isdigit((unsigned char)t[i + 1]) ||
-	    !bw_isdigit((unsigned char)t[i + 2]))
-		return false;
-	return t[i + 3] == ' ' || t[i + 3] == '-' || t[i + 3] == '\0';
-}
-
-/* A status code at t[i]: [245].d{1,3}.d{1,3}; returns its length or 0. */
-static size_t inner_status_at(const char *t, size_t i)
-{
-	size_t j = i + 2, a, b;
-
-	if (i > 0 && (bw_isalnum((unsigned char)t[i - 1]) || t[i - 1] == '.'))
-		return 0;
-	if (!(t[i] == '2' || t[i] == '4' || t[i] == '5') || t[i + 1] != '.')
-		return 0;
-	for (a = 0; bw_isdigit((unsigned char)t[j]) && a < 4; a++, j++)
-		;
-	if (a == 0 || a > 3 || t[j] != '.')
-		return 0;
-	j++;
-	for (b = 0; bw_isdigit((unsigned char)t[j]) && b < 4; b++, j++)
-		;
-	if (b == 0 || b > 3 || t[j] == '.' || bw_isalnum((unsigned char)t[j]))
-		return 0;
-	return j - i;
-}
-
 bool bw_decoders__use_inner_reply(bw_recipient *rc)
 {
 	const char *d = bw_recipient__get(rc, BW_RCPT_DIAGNOSTIC);
 	const char *reply = NULL, *status = NULL;
-	size_t i, n_reply = 0, n_status = 0, status_len = 0, l;
+	size_t i, n_reply = 0, n_status = 0, status_len = 0, l, len;
 	bool changed = false;
 
 	if (!d)
 		return false;
-	for (i = 0; d[i]; i++) {
-		if ((l = inner_status_at(d, i))) {
+	len = strlen(d);
+	for (i = 0; i < len; i++) {
+		if ((l = bw_smtp__status_at(d, len, i))) {
 			status = d + i;
 			status_len = l;
 			n_status++;
 			i += l - 1;
-		} else if (d[i + 1] && d[i + 2] && inner_reply_at(d, i)) {
+		} else if (bw_smtp__reply_at(d, len, i)) {
 			reply = d + i;
 			n_reply++;
 			i += 2;
@@ -716,19 +685,8 @@ bool bw_decoders__looks_like_report(const bw_msg *m)
 
 void bw_decoders__command_from_line(bw_recipient *rc, const char *t, size_t tl)
 {
-	static const struct { const char *word, *cmd; } cmds[] = {
-		{ "[RCPT_TO]", "RCPT" }, { "[MAIL_FROM]", "MAIL" }, { "[DATA]", "DATA" },
-		{ "[CONNECT]", "CONN" }, { "[EHLO]", "HELO" }, { "[HELO]", "HELO" },
-		{ "RCPT command", "RCPT" }, { "MAIL command", "MAIL" }, { "TEXT command", "DATA" },
-		{ "DATA command", "DATA" }, { "RCPT TO", "RCPT" }, { "MAIL FROM", "MAIL" },
-	};
-	size_t i;
+	const char *stage;
 
-	if (bw_recipient__get(rc, BW_RCPT_SMTP_COMMAND))
-		return;
-	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
-		if (bw_memcasemem(t, tl, cmds[i].word)) {
-			bw_recipient__set(rc, BW_RCPT_SMTP_COMMAND, cmds[i].cmd);
-			return;
-		}
+	if (!bw_recipient__get(rc, BW_RCPT_SMTP_COMMAND) && (stage = bw_smtp__stage_named(t, tl)))
+		bw_recipient__set(rc, BW_RCPT_SMTP_COMMAND, stage);
 }

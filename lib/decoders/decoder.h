@@ -22,6 +22,7 @@
 #ifndef BW_DECODER_H
 #define BW_DECODER_H
 
+#include "../dsn.h"
 #include "../msg.h"
 #include "../record.h"
 
@@ -40,9 +41,5 @@ typedef struct bw_decoder {
 /* Runs the decoders on `m`, best sniff first, and keeps the first that
  * finds recipients.  Returns the number of recipients or a negative code. */
 int bw_decoders__run(const bw_msg *m, bw_report *r);
-
-/* The RFC 3464 delivery-status decoder, for decoders that start from the
- * DSN and then patch what their family gets wrong. */
-int bw_dsn__decode(const bw_msg *m, bw_report *r);
 
 #endif

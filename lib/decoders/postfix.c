@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../evidence.h"
+#include "../smtp.h"
 #include "../util.h"
 #include "common.h"
 
@@ -69,7 +69,7 @@ static void fill_from_prose(bw_recipient *rc, const char *t, size_t len, bool re
 
 	if (!para)
 		return;
-	bw_evidence__scan(para, &ev);
+	bw_smtp__scan(para, &ev);
 	if (ev.host[0] && !bw_recipient__get(rc, BW_RCPT_REMOTE_MTA))
 		bw_recipient__set(rc, BW_RCPT_REMOTE_MTA, ev.host);
 	if (ev.ip[0] && !bw_recipient__get(rc, BW_RCPT_REMOTE_IP))

@@ -24,7 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../evidence.h"
+#include "../smtp.h"
 #include "../util.h"
 #include "common.h"
 
@@ -298,7 +298,7 @@ static void prefer_remote_status(bw_recipient *rc)
 
 	if (!st || !starts_with_reply(d))
 		return;
-	bw_evidence__scan(d, &ev);
+	bw_smtp__scan(d, &ev);
 	n = strlen(ev.status);
 	if (!n || strcmp(ev.status + 1, ".0.0") == 0 || ev.status[0] != d[0] || ev.status[0] != st[0] || strcmp(ev.status, st) == 0 ||
 	    strncmp(d + 4, ev.status, n) != 0)

@@ -5,10 +5,10 @@
 #define BW_RULES_EXAMPLE_H
 
 typedef struct bw_example_facts {
-	char reply[4];      /* first [245]xx token, or "" */
-	char status[12];    /* first [245].d.d token, or "" */
-	char host[256];     /* NAME of the first "host NAME[", or "" */
-	char command[16];   /* word after "in reply to" (upper case), or "" */
+	char reply[4];      /* the first reply code (bw_smtp__reply_at), or "" */
+	char status[12];    /* the first status code (bw_smtp__status_at), or "" */
+	char host[256];     /* the remote host (bw_smtp__host_ip), or "" */
+	char command[16];   /* the stage (bw_smtp__stage_of_reply), or "" */
 } bw_example_facts;
 
 void bw_rules__read_example(bw_example_facts *out, const char *text);

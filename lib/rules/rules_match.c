@@ -17,6 +17,7 @@
 #include "rules_impl.h"
 #include "rules_prefilter.h"
 #include "../error.h"
+#include "../reason.h"
 #include "../util.h"
 
 #define PATTERN_FLAGS (PCRE2_CASELESS | PCRE2_UTF | PCRE2_UCP | PCRE2_MATCH_INVALID_UTF)

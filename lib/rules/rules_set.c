@@ -6,7 +6,9 @@
 
 #include "rules_set.h"
 #include "../error.h"
+#include "../reason.h"
 #include "../rules.h"
+#include "../smtp.h"
 #include "../util.h"
 
 int bw_rstrv__push(bw_rstrv *l, const char *s)
@@ -228,54 +230,28 @@ static int is_word_in(const char *w, size_t len, const char *const *set)
 	return 0;
 }
 
-static size_t digits(const char *p, size_t len, size_t max)
-{
-	size_t i = 0;
-
-	while (i < len && i < max && bw_isdigit((unsigned char)p[i]))
-		i++;
-	return i;
-}
-
-/* 5.1.1, 5.1.*, 5.*, with 1-3 digit subject and detail */
 /* "none" in a status, reply or command list: the evidence has no value. */
 static int is_none(const char *w, size_t len)
 {
 	return len == 4 && bw_strncasecmp(w, "none", 4) == 0;
 }
 
+/* 5.1.1, 5.1.*, 5.* (smtp.c's grammar) */
 static int status_word_ok(const char *w, size_t len)
 {
-	size_t i = 1, d;
-
-	if (is_none(w, len))
-		return 1;
-
-	if (len < 3 || (w[0] != '2' && w[0] != '4' && w[0] != '5') || w[1] != '.')
-		return 0;
-	i = 2;
-	if (len == 3)
-		return w[2] == '*';
-	d = digits(w + i, len - i, 3);
-	if (!d || i + d >= len || w[i + d] != '.')
-		return 0;
-	i += d + 1;
-	if (len - i == 1 && w[i] == '*')
-		return 1;
-	d = digits(w + i, len - i, 3);
-	return d && i + d == len;
+	return is_none(w, len) || bw_smtp__status_pattern_valid(w, len);
 }
 
 /* 550, 55*, 5* */
 static int reply_word_ok(const char *w, size_t len)
 {
-	if (is_none(w, len))
-		return 1;
-	if (len < 2 || len > 3 || (w[0] != '2' && w[0] != '4' && w[0] != '5'))
-		return 0;
-	if (len == 2)
-		return w[1] == '*';
-	return bw_isdigit((unsigned char)w[1]) && (w[2] == '*' || bw_isdigit((unsigned char)w[2]));
+	return is_none(w, len) || bw_smtp__reply_pattern_valid(w, len);
+}
+
+/* CONN HELO MAIL RCPT DATA STARTTLS AUTH (smtp.c's stages) or NONE */
+static int command_word_ok(const char *w, size_t len)
+{
+	return (len == 4 && memcmp(w, "NONE", 4) == 0) || bw_smtp__stage_known(w, len);
 }
 
 static int name_word_ok(const char *w, size_t len);
@@ -296,9 +272,6 @@ static int name_word_ok(const char *w, size_t len)
 	return len > 0;
 }
 
-static const char *const commands[] = {
-	"CONN", "HELO", "MAIL", "RCPT", "DATA", "STARTTLS", "AUTH", "NONE", NULL
-};
 static const char *const actions[] = {
 	"failed", "delayed", "delivered", "relayed", "expanded", NULL
 };
@@ -363,7 +336,7 @@ const char *bw_rset__check_value(const char *key, const char *value)
 		return check_words(value, reply_word_ok, NULL,
 		                   "reply must be codes like 550, 55* or 5*, or none");
 	if (strcmp(key, "command") == 0)
-		return check_words(value, NULL, commands,
+		return check_words(value, command_word_ok, NULL,
 		                   "command must be among CONN HELO MAIL RCPT DATA STARTTLS AUTH NONE");
 	if (strcmp(key, "action") == 0)
 		return check_words(value, NULL, actions,

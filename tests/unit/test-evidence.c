@@ -7,7 +7,7 @@
 
 static void scan(const char *text, bw_smtp_evidence *ev)
 {
-	bw_evidence__scan(text, ev);
+	bw_smtp__scan(text, ev);
 }
 
 int main(void)
@@ -93,24 +93,24 @@ int main(void)
 	/* A multi-line reply joined into one line reads without its repeated
 	 * line prefixes; other text is left alone. */
 	{
-		char *u = bw_evidence__unfold_reply("550-5.7.1 [192.0.2.1 13] Messages with multiple 550 5.7.1 "
+		char *u = bw_smtp__unfold_reply("550-5.7.1 [192.0.2.1 13] Messages with multiple 550 5.7.1 "
 		                                    "addresses in From: header are not accepted.");
 		CHECK_STR(u, "550-5.7.1 [192.0.2.1 13] Messages with multiple addresses in From: header "
 		             "are not accepted.");
 		free(u);
-		u = bw_evidence__unfold_reply("host mx.example.com said: 550-5.1.1 The email account 550-5.1.1 "
+		u = bw_smtp__unfold_reply("host mx.example.com said: 550-5.1.1 The email account 550-5.1.1 "
 		                              "does not exist. 550 5.1.1 https://support.example.com");
 		CHECK_STR(u, "host mx.example.com said: 550-5.1.1 The email account does not exist. "
 		             "https://support.example.com");
 		free(u);
-		u = bw_evidence__unfold_reply("421-mx.example.org busy 421-please 421 try later");
+		u = bw_smtp__unfold_reply("421-mx.example.org busy 421-please 421 try later");
 		CHECK_STR(u, "421-mx.example.org busy please try later");
 		free(u);
 		/* nothing repeated, no reply code, "550 other text" after a coded reply */
-		CHECK(bw_evidence__unfold_reply("550 5.1.1 User unknown") == NULL);
-		CHECK(bw_evidence__unfold_reply("User unknown") == NULL);
-		CHECK(bw_evidence__unfold_reply("550 5.7.1 denied; error 550 from the filter") == NULL);
-		CHECK(bw_evidence__unfold_reply(NULL) == NULL);
+		CHECK(bw_smtp__unfold_reply("550 5.1.1 User unknown") == NULL);
+		CHECK(bw_smtp__unfold_reply("User unknown") == NULL);
+		CHECK(bw_smtp__unfold_reply("550 5.7.1 denied; error 550 from the filter") == NULL);
+		CHECK(bw_smtp__unfold_reply(NULL) == NULL);
 	}
 	return check_done();
 }

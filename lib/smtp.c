@@ -1,0 +1,408 @@
+/*
+ * smtp.c - the one recogniser of SMTP facts in text (see smtp.h).
+ *
+ * Hand-written scanners rather than patterns: they run on every recipient
+ * and need no shared state.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "smtp.h"
+#include "util.h"
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+/* t[i], or 0 past the end. */
+static int at(const char *t, size_t len, size_t i)
+{
+	return i < len ? (unsigned char)t[i] : 0;
+}
+
+static bool is_class(int c)
+{
+	return c == '2' || c == '4' || c == '5';
+}
+
+/* 1*3digit without leading zeros ("0", "7", "10", "999"; not "01", "0000"). */
+static size_t subcode(const char *s, size_t len, size_t i)
+{
+	size_t n = 0;
+
+	while (i + n < len && bw_isdigit((unsigned char)s[i + n]))
+		n++;
+	if (n == 0 || n > 3 || (n > 1 && s[i] == '0'))
+		return 0;
+	return n;
+}
+
+bool bw_smtp__status_valid(const char *s, size_t len)
+{
+	size_t a, b;
+
+	if (len < 5 || !is_class((unsigned char)s[0]) || s[1] != '.')
+		return false;
+	if (!(a = subcode(s, len, 2)) || 2 + a >= len || s[2 + a] != '.')
+		return false;
+	b = subcode(s, len, 3 + a);
+	return b && 3 + a + b == len;
+}
+
+size_t bw_smtp__status_at(const char *t, size_t len, size_t i)
+{
+	size_t n = 0;
+
+	if (!is_class(at(t, len, i)))
+		return 0;
+	if (i > 0) {
+		int b = (unsigned char)t[i - 1];
+		if (bw_isalnum(b) || b == '.' || b == '/' || b == '_' || b == '@' || b == ':' || b == '=')
+			return 0;
+		if (b == '-' && i > 1 && bw_isalpha((unsigned char)t[i - 2]))
+			return 0;   /* "Exim-4.94.2", but "550-5.1.1" */
+	}
+	while (n < 10 && (bw_isdigit(at(t, len, i + n)) || at(t, len, i + n) == '.'))
+		n++;
+	while (n && t[i + n - 1] == '.')
+		n--;
+	if (bw_isalnum(at(t, len, i + n)))
+		return 0;
+	return bw_smtp__status_valid(t + i, n) ? n : 0;
+}
+
+bool bw_smtp__reply_at(const char *t, size_t len, size_t i)
+{
+	int c0 = at(t, len, i), c1 = at(t, len, i + 1), c2 = at(t, len, i + 2);
+	int c3 = at(t, len, i + 3);
+
+	if (!is_class(c0) || !bw_isdigit(c1) || c1 > '5' || !bw_isdigit(c2))
+		return false;
+	if (i > 0) {
+		int b = (unsigned char)t[i - 1];
+		if (bw_isalnum(b) || b == '.' || b == '-' || b == '/' || b == '+' || b == '_' || b == '@' ||
+		    b == ':' || b == '$' || b == ',' || b == '%' || b == '=')
+			return false;
+	}
+	/* A success code is only taken as a reply with text after it ("250 OK",
+	 * "250 2.1.5 Ok"), not a bare number such as a program's exit status. */
+	if (c0 == '2' && !((c3 == ' ' || c3 == '-') && bw_isalnum(at(t, len, i + 4))))
+		return false;
+	switch (c3) {
+	case '\0': case ' ': case '\t': case '\n': case '\r': case '-': case ')': case ']': case ',':
+	case ';': case '"':
+		return true;
+	case '.':
+		return !bw_isdigit(at(t, len, i + 4));
+	default:
+		return false;
+	}
+}
+
+bool bw_smtp__starts_with_reply(const char *s, size_t len)
+{
+	int c3 = at(s, len, 3);
+
+	return s && (c3 == ' ' || c3 == '-' || c3 == '\0') && bw_smtp__reply_at(s, len, 0);
+}
+
+bool bw_smtp__has_failure_code(const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		if (s[i] != '4' && s[i] != '5')
+			continue;
+		if (bw_smtp__reply_at(s, len, i) || bw_smtp__status_at(s, len, i))
+			return true;
+	}
+	return false;
+}
+
+bool bw_smtp__status_pattern_valid(const char *w, size_t len)
+{
+	if (len == 3 && is_class((unsigned char)w[0]) && w[1] == '.' && w[2] == '*')
+		return true;                                    /* 5.* */
+	if (len >= 5 && w[len - 1] == '*' && w[len - 2] == '.')   /* 5.7.* */
+		return is_class((unsigned char)w[0]) && w[1] == '.' && subcode(w, len - 2, 2) == len - 4;
+	return bw_smtp__status_valid(w, len);
+}
+
+bool bw_smtp__reply_pattern_valid(const char *w, size_t len)
+{
+	if (len < 2 || len > 3 || !is_class((unsigned char)w[0]))
+		return false;
+	if (len == 2)
+		return w[1] == '*';
+	return bw_isdigit((unsigned char)w[1]) && (w[2] == '*' || bw_isdigit((unsigned char)w[2]));
+}
+
+const char *const bw_smtp__stages[] = {
+	"CONN", "HELO", "MAIL", "RCPT", "DATA", "STARTTLS", "AUTH", NULL
+};
+
+bool bw_smtp__stage_known(const char *w, size_t len)
+{
+	size_t i;
+
+	for (i = 0; bw_smtp__stages[i]; i++)
+		if (strlen(bw_smtp__stages[i]) == len && memcmp(bw_smtp__stages[i], w, len) == 0)
+			return true;
+	return false;
+}
+
+/* The phrases of reply texts that name the command answered. */
+static const struct { const char *phrase; const char *stage; } reply_phrases[] = {
+	{ "in reply to rcpt to", "RCPT" }, { "after rcpt to", "RCPT" }, { "in reply to rcpt", "RCPT" },
+	{ "rcpt to:<", "RCPT" }, { "rcpt to: <", "RCPT" },
+	{ "in reply to mail from", "MAIL" }, { "after mail from", "MAIL" }, { "mail from:<", "MAIL" },
+	{ "in reply to end of data", "DATA" }, { "after end of data", "DATA" },
+	{ "in reply to data", "DATA" }, { "after data", "DATA" }, { "end of data", "DATA" },
+	{ "in reply to helo", "HELO" }, { "in reply to ehlo", "HELO" }, { "after helo", "HELO" },
+	{ "after ehlo", "HELO" }, { "in reply to starttls", "STARTTLS" },
+	{ "after starttls", "STARTTLS" }, { "in reply to auth", "AUTH" },
+	{ "after initial connection", "CONN" }, { "in reply to initial greeting", "CONN" },
+	{ "during the smtp greeting", "CONN" }, { "after pipelined", "DATA" },
+	/* qmail-remote */
+	{ "does not like recipient", "RCPT" }, { "does not like sender", "MAIL" },
+	{ "but sender was rejected", "MAIL" }, { "failed on data command", "DATA" },
+	{ "failed after i sent the message", "DATA" },
+};
+
+const char *bw_smtp__stage_of_reply(const char *text)
+{
+	const char *best = NULL, *stage = NULL;
+	size_t i;
+
+	if (!text)
+		return NULL;
+	for (i = 0; i < COUNT(reply_phrases); i++) {
+		const char *p = bw_strcasestr(text, reply_phrases[i].phrase);
+		if (p && (!best || p < best)) {
+			best = p;
+			stage = reply_phrases[i].stage;
+		}
+	}
+	return stage;
+}
+
+/* Words naming a command outside the reply text; the first in this order wins. */
+static const struct { const char *word, *stage; } named[] = {
+	{ "[RCPT_TO]", "RCPT" }, { "[MAIL_FROM]", "MAIL" }, { "[DATA]", "DATA" },
+	{ "[CONNECT]", "CONN" }, { "[EHLO]", "HELO" }, { "[HELO]", "HELO" },
+	{ "RCPT command", "RCPT" }, { "MAIL command", "MAIL" }, { "TEXT command", "DATA" },
+	{ "DATA command", "DATA" }, { "RCPT TO", "RCPT" }, { "MAIL FROM", "MAIL" },
+};
+
+const char *bw_smtp__stage_named(const char *line, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < COUNT(named); i++)
+		if (bw_memcasemem(line, len, named[i].word))
+			return named[i].stage;
+	return NULL;
+}
+
+static bool preceded_by(const char *t, size_t i, const char *word)
+{
+	size_t n = strlen(word);
+
+	while (i > 0 && (t[i - 1] == ' ' || t[i - 1] == '\t' || t[i - 1] == '\n'))
+		i--;
+	return i >= n && bw_strncasecmp(t + i - n, word, n) == 0;
+}
+
+static void scan_codes(const char *t, size_t len, bw_smtp_evidence *ev)
+{
+	static const char *const lead_ins[] = {
+		"said:", "<<<", ";", "reply:", "response:", "error:", "]:",
+	};
+	size_t i, best_status_len = 0;
+	int best_reply = 0, best_status = 0;
+	const char *reply = NULL, *status = NULL;
+
+	for (i = 0; i < len; i++) {
+		size_t n, k;
+		int score;
+
+		if (!bw_isdigit((unsigned char)t[i]))
+			continue;
+		if (bw_smtp__reply_at(t, len, i)) {
+			size_t j = i + 3;
+			score = 1;
+			while (t[j] == ' ' || t[j] == '-')
+				j++;
+			if ((n = bw_smtp__status_at(t, len, j)) && t[j] == t[i])
+				score = 4;
+			for (k = 0; score == 1 && k < COUNT(lead_ins); k++)
+				if (i == 0 || preceded_by(t, i, lead_ins[k]))
+					score = 3;
+			if (score == 1) {
+				k = i;
+				while (k > 0 && (t[k - 1] == ' ' || t[k - 1] == '\t'))
+					k--;
+				if (k == 0 || t[k - 1] == '\n' || t[k - 1] == '(' || t[k - 1] == '"')
+					score = 2;
+			}
+			if (score > best_reply) {
+				best_reply = score;
+				reply = t + i;
+			}
+		}
+		if ((n = bw_smtp__status_at(t, len, i))) {
+			k = i;
+			score = 1;
+			/* "550 5.1.1", "550-5.1.1", "550-'5.2.2", "550 #5.1.1" */
+			while (k > 0 && i - k < 3 && strchr(" -'\"#", t[k - 1]))
+				k--;
+			if (k >= 3 && k < i && bw_smtp__reply_at(t, len, k - 3) && t[k - 3] == t[i])
+				score = 3;
+			else if (i > 0 && (t[i - 1] == '#' || t[i - 1] == '('))
+				score = 2;
+			if (score > best_status) {
+				best_status = score;
+				ev->status_paired = score >= 3;
+				status = t + i;
+				best_status_len = n;
+			}
+			i += n - 1;
+		}
+	}
+	if (reply)
+		memcpy(ev->reply_code, reply, 3), ev->reply_code[3] = '\0';
+	if (status && best_status_len < sizeof(ev->status))
+		memcpy(ev->status, status, best_status_len), ev->status[best_status_len] = '\0';
+}
+
+static bool host_char(int c)
+{
+	return bw_isalnum(c) || c == '.' || c == '-' || c == '_';
+}
+
+static bool ip_char(int c)
+{
+	return bw_isdigit(c) || c == '.' || c == ':' || (bw_lower(c) >= 'a' && bw_lower(c) <= 'f') ||
+	       c == 'v' || c == 'V' || c == 'I' || c == 'P' || c == 'p' || c == 'i';
+}
+
+/* "NAME[IP]", "NAME [IP]" or "NAME (IP)" starting at t: fills host (and ip
+ * when there is one) and returns true. */
+static bool host_ip_at(const char *t, char *host, size_t hsize, char *ip, size_t isize)
+{
+	static const char v6[] = "IPv6:";
+	size_t n = 0, s, k;
+
+	while (n < hsize - 1 && host_char((unsigned char)t[n]))
+		n++;
+	if (n < 3 || !memchr(t, '.', n))
+		return false;
+	s = n;
+	while (t[s] == ' ')
+		s++;
+	if (t[s] == '[' || (t[s] == '(' && bw_isdigit((unsigned char)t[s + 1]))) {
+		char close = t[s] == '[' ? ']' : ')';
+		for (k = s + 1; t[k] && t[k] != close && ip_char((unsigned char)t[k]) && k - s < isize - 1; k++)
+			;
+		if (t[k] == close && k > s + 1) {
+			const char *a = t + s + 1;
+			size_t alen = k - s - 1;
+			if (alen > BW_LITERAL_LEN(v6) && bw_strncasecmp(a, v6, BW_LITERAL_LEN(v6)) == 0)
+				a += BW_LITERAL_LEN(v6), alen -= BW_LITERAL_LEN(v6);
+			memcpy(ip, a, alen);
+			ip[alen] = '\0';
+		}
+	}
+	while (n > 0 && t[n - 1] == '.')
+		n--;
+	memcpy(host, t, n);
+	host[n] = '\0';
+	return true;
+}
+
+void bw_smtp__host_ip(const char *t, char *host, size_t hsize, char *ip, size_t isize)
+{
+	static const char *const lead[] = { "host ", "host: ", "connect to ", "remote host ", "mx " };
+	size_t i;
+
+	host[0] = ip[0] = '\0';
+	if (!t)
+		return;
+	for (i = 0; i < COUNT(lead); i++) {
+		const char *p = t;
+		while ((p = bw_strcasestr(p, lead[i]))) {
+			p += strlen(lead[i]);
+			if (host_ip_at(p, host, hsize, ip, isize) && ip[0])
+				return;
+			host[0] = ip[0] = '\0';
+		}
+	}
+}
+
+void bw_smtp__scan(const char *text, bw_smtp_evidence *ev)
+{
+	const char *stage;
+
+	memset(ev, 0, sizeof(*ev));
+	if (!text)
+		return;
+	scan_codes(text, strlen(text), ev);
+	if ((stage = bw_smtp__stage_of_reply(text)))
+		strcpy(ev->command, stage);
+	bw_smtp__host_ip(text, ev->host, sizeof(ev->host), ev->ip, sizeof(ev->ip));
+}
+
+/* Length of a repeated line prefix ("550-5.7.1 ", "550 ") at text+i, or 0:
+ * the first reply's code, then its status when it had one.  "550 other
+ * text" after a "550 5.7.1" reply is not a prefix. */
+static size_t repeated_prefix(const char *text, size_t i, const char *code,
+                              const char *status, size_t slen)
+{
+	size_t skip = 4;
+
+	if (i == 0 || !bw_isspace((unsigned char)text[i - 1]) || strncmp(text + i, code, 3) != 0 ||
+	    (text[i + 3] != '-' && text[i + 3] != ' '))
+		return 0;
+	if (slen && strncmp(text + i + 4, status, slen) == 0 &&
+	    (text[i + 4 + slen] == ' ' || text[i + 4 + slen] == '\0'))
+		return skip + slen + (text[i + 4 + slen] == ' ');
+	return text[i + 3] == ' ' && slen ? 0 : skip;
+}
+
+char *bw_smtp__unfold_reply(const char *text)
+{
+	size_t i, n, first = (size_t)-1, slen, o = 0;
+	char code[4], status[12] = "", *out = NULL;
+
+	if (!text)
+		return NULL;
+	n = strlen(text);
+	for (i = 0; i + 3 < n && first == (size_t)-1; i++)
+		if ((i == 0 || bw_isspace((unsigned char)text[i - 1])) && bw_smtp__reply_at(text, n, i) &&
+		    (text[i + 3] == '-' || text[i + 3] == ' '))
+			first = i;
+	if (first == (size_t)-1)
+		return NULL;
+	memcpy(code, text + first, 3);
+	code[3] = '\0';
+	slen = bw_smtp__status_at(text, n, first + 4);
+	if (slen >= sizeof(status))
+		slen = 0;
+	memcpy(status, text + first + 4, slen);
+	status[slen] = '\0';
+	for (i = first + 4; i < n; i++) {
+		size_t skip = repeated_prefix(text, i, code, status, slen);
+
+		if (skip && !out) {
+			if (!(out = malloc(n + 1)))
+				return NULL;
+			memcpy(out, text, i);
+			o = i;
+		}
+		if (skip)
+			i += skip - 1;
+		else if (out)
+			out[o++] = text[i];
+	}
+	if (out)
+		out[o] = '\0';
+	return out;
+}
