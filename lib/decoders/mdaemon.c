@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../smtp.h"
 #include "../util.h"
 #include "common.h"
 
@@ -44,7 +45,7 @@ static const char *reply_after(const char *l, size_t n, size_t *out_len)
 		return NULL;
 	p += 4;
 	*out_len = n - (size_t)(p - l);
-	if (*out_len < 3 || !(p[0] == '4' || p[0] == '5') || !bw_isdigit((unsigned char)p[1]))
+	if (!bw_smtp__reply_at(p, *out_len, 0) || p[0] == '2')
 		return NULL;
 	return p;
 }

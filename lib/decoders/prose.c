@@ -26,6 +26,7 @@
 
 #include "../addr.h"
 #include "../msg.h"
+#include "../smtp.h"
 #include "../util.h"
 #include "common.h"
 
@@ -196,23 +197,6 @@ static size_t before_original(const char *text, size_t len)
 	return len;
 }
 
-/* A reply code or enhanced status in s[0..n): "550 ", "5.1.1". */
-static bool has_code(const char *s, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i + 3 <= n; i++) {
-		if (i > 0 && (bw_isalnum((unsigned char)s[i - 1]) || s[i - 1] == '.'))
-			continue;
-		if ((s[i] == '4' || s[i] == '5') && i + 4 <= n && bw_isdigit((unsigned char)s[i + 1]) &&
-		    bw_isdigit((unsigned char)s[i + 2]) && (s[i + 3] == ' ' || s[i + 3] == '-'))
-			return true;
-		if ((s[i] == '4' || s[i] == '5') && s[i + 1] == '.' && bw_isdigit((unsigned char)s[i + 2]))
-			return true;
-	}
-	return false;
-}
-
 /* The report's unquoted lines that carry a reply code, in order: the
  * candidates for a recipient whose own lines gave none. */
 typedef struct code_lines {
@@ -229,7 +213,7 @@ static int collect_code_lines(const bw_msg *m, size_t len, code_lines *out)
 	memset(out, 0, sizeof(*out));
 	bw_lines__init(&it, m->body, len);
 	while (bw_lines__next(&it, &l, &n)) {
-		if (quoted(l, n) || !has_code(l, n))
+		if (quoted(l, n) || !bw_smtp__has_failure_code(l, n))
 			continue;
 		if (out->count == cap) {
 			size_t c = cap ? cap * 2 : 8;
@@ -273,7 +257,7 @@ static int finish(const bw_msg *m, bw_report *r, size_t first, size_t len)
 
 	for (k = first; rc == BW_OK && k < r->n_rcpt; k++) {
 		const char *d = bw_recipient__get(r->rcpt[k], BW_RCPT_DIAGNOSTIC);
-		if (!d || !has_code(d, strlen(d))) {
+		if (!d || !bw_smtp__has_failure_code(d, strlen(d))) {
 			size_t rl = 0;
 			const char *reason = code_line_for(&lines, bw_recipient__get(r->rcpt[k], BW_RCPT_RECIPIENT), &rl);
 			if (reason)

@@ -241,9 +241,7 @@ static void read_transcript(const char *t, size_t len, sstate *s)
 				while (rn && *rest == ' ')
 					rest++, rn--;
 				/* "554 <a>... 550 Host unknown": the inner reply is the remote's */
-				bool inner = rn >= 4 && bw_isdigit((unsigned char)rest[0]) &&
-				             bw_isdigit((unsigned char)rest[1]) &&
-				             bw_isdigit((unsigned char)rest[2]) && rest[3] == ' ';
+				bool inner = rn >= 4 && rest[3] == ' ' && bw_smtp__starts_with_reply(rest, rn);
 				if (inner)
 					put(&r->summary, rest, rn);
 				else
@@ -281,13 +279,6 @@ static char *diag_for(const srcpt *r, const sstate *s)
 	return b.len ? bw_buf__detach(&b) : (bw_buf__free(&b), NULL);
 }
 
-static bool starts_with_reply(const char *d)
-{
-	return d && bw_isdigit((unsigned char)d[0]) && bw_isdigit((unsigned char)d[1]) &&
-	       bw_isdigit((unsigned char)d[2]) && (d[3] == ' ' || d[3] == '-' || d[3] == '\0') &&
-	       (d[0] == '2' || d[0] == '4' || d[0] == '5');
-}
-
 /* Status from "NNN X.Y.Z" at the start of the remote reply, same class. */
 static void prefer_remote_status(bw_recipient *rc)
 {
@@ -296,7 +287,7 @@ static void prefer_remote_status(bw_recipient *rc)
 	bw_smtp_evidence ev;
 	size_t n;
 
-	if (!st || !starts_with_reply(d))
+	if (!st || !d || !bw_smtp__starts_with_reply(d, strlen(d)))
 		return;
 	bw_smtp__scan(d, &ev);
 	n = strlen(ev.status);
@@ -368,7 +359,7 @@ static int decode(const bw_msg *m, bw_report *r)
 			const char *type = bw_recipient__get(rc, BW_RCPT_DIAGNOSTIC_TYPE);
 			if (type && bw_strcasecmp(type, "smtp") != 0)
 				d = NULL;
-			if (!starts_with_reply(d)) {
+			if (!d || !bw_smtp__starts_with_reply(d, strlen(d))) {
 				/* a local mailer's exit code or nothing: the transcript says more */
 				char *t = diag_for(sr, &s);
 				if (t && *t)
