@@ -423,6 +423,8 @@ typedef enum bw_recipient_field {
 	BW_RCPT_DECIDED_BY,         /**< which tier decided the reason: "provider rule",
 	                                 "phrase rule", "status code", "lexicon",
 	                                 "generic phrase", "reply code", "report", "none" */
+	BW_RCPT_PROVIDER_ID,        /**< the provider's stable id ("microsoft"); JSON puts
+	                                 it right after "provider" */
 	BW_RCPT_FIELD_COUNT
 } bw_recipient_field;
 
@@ -463,6 +465,11 @@ BW_EXTERN(int) bw_recipient_extra(const bw_recipient *rcpt, size_t i,
 /* ------------------------------------------------------------------ */
 /* JSON                                                                 */
 /* ------------------------------------------------------------------ */
+
+/** The "schema_version" every JSON record carries (doc/record.schema.json).
+ *  It grows when a member changes meaning or goes away, not when one is
+ *  added. */
+#define BW_JSON_SCHEMA_VERSION 1
 
 /** Flags for bw_report_to_json(). */
 enum {

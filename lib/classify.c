@@ -203,6 +203,8 @@ static int by_rules(const bw_rules *rules, bw_recipient *rc, verdict *v)
 	if (matched > 0 || matched == 0) {
 		if (res.provider)
 			bw_recipient__set(rc, BW_RCPT_PROVIDER, res.provider);
+		if (res.provider_id)
+			bw_recipient__set(rc, BW_RCPT_PROVIDER_ID, res.provider_id);
 		if (matched > 0) {
 			rule_tier_verdict(&res, v);
 			apply_rule(rc, &res);

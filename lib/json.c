@@ -48,7 +48,11 @@ static cJSON *recipient_json(const bw_recipient *rc, unsigned int flags)
 	if (!o)
 		return NULL;
 	for (f = 0; f < BW_RCPT_FIELD_COUNT; f++) {
+		if (f == BW_RCPT_PROVIDER_ID)
+			continue;   /* beside the provider's name */
 		cJSON_AddItemToObject(o, bw_recipient_field_name((bw_recipient_field)f), str_or_null(rc->f[f]));
+		if (f == BW_RCPT_PROVIDER)
+			cJSON_AddItemToObject(o, "provider_id", str_or_null(rc->f[BW_RCPT_PROVIDER_ID]));
 		if (f == BW_RCPT_REASON) {
 			cJSON_AddBoolToObject(o, "permanent", rc->permanent > 0);
 			cJSON_AddBoolToObject(o, "hard_bounce", rc->hard_bounce > 0);
@@ -91,6 +95,7 @@ int bw_report_to_json(char **out, const bw_report *r, const char *source, unsign
 	*out = NULL;
 	if (!(root = cJSON_CreateObject()))
 		return bw_error__set(BW_ENOMEM, "out of memory");
+	cJSON_AddNumberToObject(root, "schema_version", BW_JSON_SCHEMA_VERSION);
 	if (source)
 		cJSON_AddStringToObject(root, "source", source);
 	cJSON_AddStringToObject(root, "kind", bw_kind_name(r->kind));
@@ -115,6 +120,7 @@ int bw_error_to_json(char **out, const char *source, int code, const char *messa
 	*out = NULL;
 	if (!(root = cJSON_CreateObject()))
 		return bw_error__set(BW_ENOMEM, "out of memory");
+	cJSON_AddNumberToObject(root, "schema_version", BW_JSON_SCHEMA_VERSION);
 	if (source)
 		cJSON_AddStringToObject(root, "source", source);
 	cJSON_AddStringToObject(root, "kind", "error");

@@ -48,6 +48,7 @@ static const char *const recipient_field_names[BW_RCPT_FIELD_COUNT] = {
 	[BW_RCPT_EXPLANATION] = "explanation",
 	[BW_RCPT_FEEDBACK_TYPE] = "feedback_type",
 	[BW_RCPT_DECIDED_BY] = "decided_by",
+	[BW_RCPT_PROVIDER_ID] = "provider_id",
 };
 
 static const char *const kind_names[] = {

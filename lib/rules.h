@@ -44,7 +44,7 @@ typedef struct bw_match_input {
 
 /* A rule's verdict.  Strings are borrowed from the bw_rules, except the
  * captured provider code and server tag, which are copied into the fixed
- * buffers. */
+ * buffers, and `evidence`, which may point into `res` itself. */
 typedef struct bw_match_result {
 	const char *rule_id;
 	const char *reason;         /* one of the reason names */
@@ -52,12 +52,17 @@ typedef struct bw_match_result {
 	int permanent;              /* -1 rule does not say, 0, 1 */
 	int hard_bounce;            /* -1 rule does not say, 0, 1 */
 	const char *provider;       /* provider display name, or NULL */
+	const char *provider_id;    /* that provider's stable id ("microsoft"), or NULL */
 	const char *explanation;    /* or NULL */
 	const char *const *remedies;
 	size_t n_remedies;
 	const char *const *references;
 	size_t n_references;
-	const char *evidence;       /* which condition matched: "text /.../", "status 5.1.*" */
+	/* Which conditions matched: "status 5.1.*; action failed"; for a text
+	 * rule the text its pattern matched, quoted and cut at 200 bytes with
+	 * "...": 'text "no such user"' (then it points to evidence_buf). */
+	const char *evidence;
+	char evidence_buf[512];
 	int tier;                   /* BW_TIER_* of the winning rule (rules_set.h) */
 	int lexicon_score;          /* lexicon tier: the winning reason's sum */
 	char provider_code[64];     /* named capture "code", or "" */

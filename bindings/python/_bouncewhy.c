@@ -836,6 +836,7 @@ static int module_exec(PyObject *m)
 	    PyModule_AddIntConstant(m, "JSON_PRETTY", BW_JSON_PRETTY) < 0 ||
 	    PyModule_AddIntConstant(m, "JSON_EVIDENCE", BW_JSON_EVIDENCE) < 0 ||
 	    PyModule_AddIntConstant(m, "TEXT_EXPLAIN", BW_TEXT_EXPLAIN) < 0 ||
+	    PyModule_AddIntConstant(m, "JSON_SCHEMA_VERSION", BW_JSON_SCHEMA_VERSION) < 0 ||
 	    PyModule_AddIntConstant(m, "BW_OK", BW_OK) < 0 ||
 	    PyModule_AddIntConstant(m, "BW_ERROR", BW_ERROR) < 0 ||
 	    PyModule_AddIntConstant(m, "BW_ENOMEM", BW_ENOMEM) < 0 ||

@@ -21,12 +21,14 @@ struct bw_rule {
 	int tier;                   /* 0 for overlay rules, else src->tier */
 	pcre2_code *re;             /* compiled `text`, or NULL */
 	char *evidence;             /* "provider x; text /.../; status 5.7.*" */
+	size_t evidence_text_at;    /* where "/.../" starts in it (a text rule) */
+	size_t evidence_text_len;   /* and its length, or 0 */
 	const char *provider_name;  /* display name of src->provider, or "" */
 	/* A rule without a provider condition that lives in a file defining
-	 * exactly one provider: that provider's name (else NULL).  When the
-	 * rule captures a provider code and the remote host named no provider,
-	 * the code itself identifies the provider. */
-	const char *file_provider_name;
+	 * exactly one provider: that provider (else NULL).  When the rule
+	 * captures a provider code and the remote host named no provider, the
+	 * code itself identifies the provider. */
+	const bw_rset_provider *file_provider;
 	/* Lower-case literals the text pattern cannot match without (one of
 	 * them must occur), NULL-terminated; NULL when the pattern must
 	 * always be tried (rules_prefilter.c). */

@@ -196,7 +196,9 @@ const bw_rset_provider *bw_rules__provider_by_id(const bw_rules *rules, const ch
 
 /* ---- compiling ------------------------------------------------------- */
 
-static char *make_evidence(const bw_rset_rule *r)
+/* The rule's conditions in words; *text_at and *text_len receive where
+ * the "/pattern/" of a text rule is in it (0, 0 without one). */
+static char *make_evidence(const bw_rset_rule *r, size_t *text_at, size_t *text_len)
 {
 	static const char *const keys[] = {
 		"provider", "text", "status", "reply", "command", "format", "action"
@@ -207,12 +209,16 @@ static char *make_evidence(const bw_rset_rule *r)
 	bw_buf b = BW_BUF_INIT;
 	size_t i;
 
+	*text_at = *text_len = 0;
 	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
 		if (!vals[i])
 			continue;
-		if (i == 1)
-			bw_buf__printf(&b, "%stext /%s/", b.len ? "; " : "", vals[i]);
-		else
+		if (i == 1) {
+			bw_buf__printf(&b, "%stext ", b.len ? "; " : "");
+			*text_at = b.len;
+			bw_buf__printf(&b, "/%s/", vals[i]);
+			*text_len = b.len - *text_at;
+		} else
 			bw_buf__printf(&b, "%s%s %s", b.len ? "; " : "", keys[i], vals[i]);
 	}
 	return bw_buf__detach(&b);
@@ -242,18 +248,18 @@ int bw_rules__compile(bw_rules *rules, const bw_rules_options *opts)
 		const bw_rset_provider *p = bw_rules__provider_by_id(rules, r->src->provider);
 
 		r->provider_name = p ? p->name : "";
-		r->file_provider_name = NULL;
+		r->file_provider = NULL;
 		if (!r->src->provider) {
 			size_t k, found = 0;
 			for (k = 0; k < rules->n_prov; k++)
 				if (rules->prov[k]->file && strcmp(rules->prov[k]->file, r->src->file) == 0) {
-					r->file_provider_name = rules->prov[k]->name;
+					r->file_provider = rules->prov[k];
 					found++;
 				}
 			if (found != 1)
-				r->file_provider_name = NULL;
+				r->file_provider = NULL;
 		}
-		r->evidence = make_evidence(r->src);
+		r->evidence = make_evidence(r->src, &r->evidence_text_at, &r->evidence_text_len);
 		if (!r->evidence)
 			return bw_error__set(BW_ENOMEM, "out of memory");
 		if (r->src->text) {
@@ -479,6 +485,35 @@ static const struct bw_rule *score_lexicon(const bw_rules *rules, size_t from, s
 	return won;
 }
 
+static void set_provider(bw_match_result *res, const bw_rset_provider *p)
+{
+	res->provider = p ? p->name : NULL;
+	res->provider_id = p ? p->id : NULL;
+}
+
+/* res->evidence with the text the pattern matched in place of the pattern
+ * ('text "no such user"'), cut at MATCHED_MAX bytes with "...". */
+#define MATCHED_MAX 200
+static void matched_evidence(bw_match_result *res, const struct bw_rule *r, const char *diag,
+                             pcre2_match_data *md)
+{
+	PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
+	size_t at = r->evidence_text_at, n = ov[1] > ov[0] ? ov[1] - ov[0] : 0;
+	const char *cut = "";
+
+	if (!r->evidence_text_len || !n)
+		return;
+	if (n > MATCHED_MAX) {
+		n = MATCHED_MAX;
+		while (n > 0 && ((unsigned char)diag[ov[0] + n] & 0xC0) == 0x80)
+			n--;
+		cut = "...";
+	}
+	snprintf(res->evidence_buf, sizeof(res->evidence_buf), "%.*s\"%.*s%s\"%s", (int)at, r->evidence,
+	         (int)n, diag + ov[0], cut, r->evidence + at + r->evidence_text_len);
+	res->evidence = res->evidence_buf;
+}
+
 int bw_rules__match(const bw_rules *rules, const bw_match_input *in, bw_match_result *res)
 {
 	const bw_rset_provider *prov;
@@ -556,7 +591,7 @@ int bw_rules__match(const bw_rules *rules, const bw_match_input *in, bw_match_re
 		res->fault = s->fault;
 		res->permanent = s->permanent;
 		res->hard_bounce = s->hard;
-		res->provider = prov ? prov->name : NULL;
+		set_provider(res, prov);
 		res->explanation = s->explain;
 		res->remedies = (const char *const *)s->remedies.v;
 		res->n_remedies = s->remedies.n;
@@ -566,8 +601,9 @@ int bw_rules__match(const bw_rules *rules, const bw_match_input *in, bw_match_re
 		if (r->re && r->tier != BW_TIER_LEXICON) {
 			copy_capture(md, "code", res->provider_code, sizeof(res->provider_code));
 			copy_capture(md, "tag", res->server_tag, sizeof(res->server_tag));
-			if (!prov && res->provider_code[0] && r->file_provider_name)
-				res->provider = r->file_provider_name;
+			if (!prov && res->provider_code[0] && r->file_provider)
+				set_provider(res, r->file_provider);
+			matched_evidence(res, r, diag, md);
 		}
 		result = 1;
 		break;
@@ -577,7 +613,7 @@ int bw_rules__match(const bw_rules *rules, const bw_match_input *in, bw_match_re
 		free(lower);
 	if (result == 0) {
 		res->rule_id = NULL;
-		res->provider = prov ? prov->name : NULL;
+		set_provider(res, prov);
 	}
 	return result;
 }

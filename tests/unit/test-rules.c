@@ -161,6 +161,24 @@ static void test_captures(const char *db)
 	CHECK(res.n_remedies == 2 && strstr(res.remedies[1], "SNDS") != NULL);
 	CHECK(res.explanation && strstr(res.explanation, "network range is on Microsoft") != NULL);
 	CHECK(res.evidence && strstr(res.evidence, "provider microsoft-consumer") != NULL);
+	CHECK_STR(res.provider_id, "microsoft-consumer");
+	/* the evidence quotes the text the pattern matched, not the pattern */
+	CHECK(res.evidence && strstr(res.evidence, "text \"SC-001 (BAY004-MC1F7)\"") != NULL);
+	CHECK(res.evidence && strstr(res.evidence, "(?<code>") == NULL);
+	{
+		/* a long match is cut, at a UTF-8 boundary, with "..." */
+		char longtext[600];
+		size_t k;
+
+		strcpy(longtext, "552 mailbox is full ");
+		for (k = strlen(longtext); k < 400; k += 2)
+			memcpy(longtext + k, "\xc3\xa9", 2);
+		strcpy(longtext + k, " quota");
+		CHECK_STR(win(r, longtext, NULL, "552", NULL, NULL, &res), "generic.priority-high");
+		CHECK(res.evidence && strstr(res.evidence, "text \"mailbox is full \xc3\xa9") != NULL);
+		CHECK(res.evidence && strstr(res.evidence, "\xc3\xa9...\"") != NULL);
+		CHECK(res.evidence && strlen(res.evidence) < 250);
+	}
 	/* the tag group is optional */
 	CHECK_STR(win(r, "550 SC-001 Unfortunately", NULL, "550", "mx4.hotmail.com", NULL, &res),
 	          "microsoft-consumer.sc-001");

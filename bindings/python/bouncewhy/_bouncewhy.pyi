@@ -1,16 +1,43 @@
-"""Type stubs for the C extension bouncewhy._bouncewhy (see _bouncewhy.c)."""
+"""Type stubs for the C extension bouncewhy._bouncewhy (see _bouncewhy.c).
+
+The Literal types name the library's vocabularies for type checkers (import
+them under ``typing.TYPE_CHECKING``; they do not exist at run time).
+tests/schema-check.py checks that they match the library.
+"""
 import os
-from typing import Optional, Sequence, Tuple, Union
+from typing import Literal, Optional, Sequence, Tuple, Union
 
 _Path = Union[str, bytes, "os.PathLike[str]", "os.PathLike[bytes]"]
 _Buffer = Union[bytes, bytearray, memoryview]
 
+# Why a delivery failed (lib/reason.c).
+Reason = Literal[
+    "userunknown", "hostunknown", "hasmoved", "mailboxfull", "suspend", "exceedlimit",
+    "mesgtoobig", "filtered", "rejected", "blocked", "badreputation", "requireptr",
+    "authfailure", "speeding", "toomanyconn", "spamdetected", "virusdetected",
+    "policyviolation", "contenterror", "notcompliantrfc", "securityerror", "failedstarttls",
+    "norelaying", "notaccept", "networkerror", "expired", "systemerror", "systemfull",
+    "mailererror", "syntaxerror", "suppressed", "onhold", "undefined", "vacation", "feedback",
+    "delivered",
+]
+# What kind of message a record is about; "error" for a message that could
+# not be read.
+Kind = Literal[
+    "bounce", "delay", "delivered", "feedback", "autoreply", "not-a-bounce", "reply", "error",
+]
+# Whose side the cause is on.
+Fault = Literal["recipient", "sender", "receiver", "transit"]
+# The SMTP stage a failure is tied to (lib/smtp.c).
+Stage = Literal["CONN", "HELO", "MAIL", "RCPT", "DATA", "STARTTLS", "AUTH"]
+
 LIBRARY_VERSION: str
+JSON_SCHEMA_VERSION: int
 REPORT_FIELDS: Tuple[str, ...]
 RECIPIENT_FIELDS: Tuple[str, ...]
-KINDS: Tuple[str, ...]
+KINDS: Tuple[Kind, ...]
 JSON_PRETTY: int
 JSON_EVIDENCE: int
+TEXT_EXPLAIN: int
 BW_OK: int
 BW_ERROR: int
 BW_ENOMEM: int

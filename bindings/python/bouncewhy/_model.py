@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import copy
 import json
-from typing import Any, Dict, Generic, List, Optional, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Dict, Generic, List, Optional, TypeVar, overload
+
+if TYPE_CHECKING:
+    from ._bouncewhy import Fault, Kind, Reason, Stage
 
 __all__ = ["Diagnosis", "Recipient"]
 
@@ -71,7 +74,7 @@ class Recipient:
         "action", "failed, delayed, delivered, relayed or expanded.")
     status: _Field[Optional[str]] = _Field("status", 'RFC 3463 status code, such as "5.1.1".')
     reply_code: _Field[Optional[str]] = _Field("reply_code", 'RFC 5321 reply code, such as "550".')
-    smtp_command: _Field[Optional[str]] = _Field(
+    smtp_command: _Field[Optional["Stage"]] = _Field(
         "smtp_command", "The SMTP command that failed (CONN, HELO, MAIL, RCPT, DATA...).")
     remote_mta: _Field[Optional[str]] = _Field("remote_mta", "The host that answered.")
     remote_ip: _Field[Optional[str]] = _Field("remote_ip", "Its IP address.")
@@ -81,19 +84,21 @@ class Recipient:
         "diagnostic", "The full diagnostic text the server gave, unfolded.")
     last_attempt_date: _Field[Optional[str]] = _Field("last_attempt_date", "Last-Attempt-Date.")
     will_retry_until: _Field[Optional[str]] = _Field("will_retry_until", "Will-Retry-Until.")
-    reason: _Field[Optional[str]] = _Field(
+    reason: _Field[Optional["Reason"]] = _Field(
         "reason", 'Why it failed, from the fixed vocabulary ("userunknown", "blocked"...).')
     permanent: _Field[bool] = _Field(
         "permanent", "True when the failure is permanent (not worth retrying as it is).", False)
     hard_bounce: _Field[bool] = _Field(
         "hard_bounce", "True when the address itself is bad and should be removed from lists.",
         False)
-    fault: _Field[Optional[str]] = _Field(
+    fault: _Field[Optional["Fault"]] = _Field(
         "fault", 'Whose side the cause is on: "recipient", "sender", "receiver", "transit".')
     format: _Field[Optional[str]] = _Field("format", "The decoder that produced this record.")
     rule: _Field[Optional[str]] = _Field("rule", "Id of the rule that decided the reason.")
     provider: _Field[Optional[str]] = _Field(
-        "provider", 'The receiving provider ("Microsoft Outlook.com").')
+        "provider", 'The receiving provider\'s name ("Microsoft Outlook.com").')
+    provider_id: _Field[Optional[str]] = _Field(
+        "provider_id", 'The receiving provider\'s stable id ("microsoft"); set when provider is.')
     provider_code: _Field[Optional[str]] = _Field(
         "provider_code", 'The provider\'s own code ("SC-001", "TSS04").')
     server_tag: _Field[Optional[str]] = _Field(
@@ -172,7 +177,9 @@ class Diagnosis:
         "source", "Where the message came from (a path), when known.")
     mbox_index: _Field[Optional[int]] = _Field(
         "mbox_index", "Position of the message in its mbox file (0-based), or None.")
-    kind: _Field[str] = _Field("kind", "What kind of message was parsed.")
+    schema_version: _Field[int] = _Field(
+        "schema_version", "The version of the record's layout (doc/record.schema.json).", 1)
+    kind: _Field["Kind"] = _Field("kind", "What kind of message was parsed.")
     format: _Field[Optional[str]] = _Field(
         "format", 'Decoder that read the report ("rfc3464", "postfix"...).')
     reporting_mta: _Field[Optional[str]] = _Field("reporting_mta", "Reporting-MTA.")
