@@ -110,7 +110,7 @@ bw_report *bw_report__new(size_t max_rcpt)
 	return r;
 }
 
-static void recipient_free(bw_recipient *rc)
+void bw_recipient__free(bw_recipient *rc)
 {
 	size_t i;
 
@@ -149,7 +149,7 @@ void bw_report__remove_recipient(bw_report *r, size_t i)
 {
 	if (i >= r->n_rcpt)
 		return;
-	recipient_free(r->rcpt[i]);
+	bw_recipient__free(r->rcpt[i]);
 	memmove(&r->rcpt[i], &r->rcpt[i + 1], (r->n_rcpt - i - 1) * sizeof(*r->rcpt));
 	r->n_rcpt--;
 }
@@ -202,28 +202,24 @@ int bw_recipient__set(bw_recipient *rc, bw_recipient_field f, const char *value)
 
 int bw_recipient__evidence(bw_recipient *rc, const char *fmt, ...)
 {
-	char msg[640];
+	char small[256], *msg = small;
 	va_list ap;
+	int n, err;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	n = vsnprintf(small, sizeof(small), fmt, ap);
 	va_end(ap);
-	return bw_strlist__push(&rc->evidence, msg);
-}
-
-void bw_report_free(bw_report *r)
-{
-	size_t i;
-
-	if (!r)
-		return;
-	for (i = 0; i < BW_REPORT_FIELD_COUNT; i++)
-		free(r->f[i]);
-	for (i = 0; i < r->n_rcpt; i++)
-		recipient_free(r->rcpt[i]);
-	free(r->rcpt);
-	bw_kvlist__clear(&r->original_headers);
-	bw_kvlist__clear(&r->extras);
-	bw_strlist__clear(&r->warnings);
-	free(r);
+	if (n < 0)
+		return BW_EINVALID;
+	if ((size_t)n >= sizeof(small)) {   /* whole, however long */
+		if (!(msg = malloc((size_t)n + 1)))
+			return BW_ENOMEM;
+		va_start(ap, fmt);
+		vsnprintf(msg, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+	}
+	err = bw_strlist__push(&rc->evidence, msg);
+	if (msg != small)
+		free(msg);
+	return err;
 }

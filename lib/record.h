@@ -64,6 +64,8 @@ bw_report *bw_report__new(size_t max_rcpt);
 /* Appends an empty recipient; NULL on ENOMEM or when the limit is reached
  * (a warning is recorded then). */
 bw_recipient *bw_report__add_recipient(bw_report *r);
+/* Frees a recipient that is not (or no longer) in a report. */
+void bw_recipient__free(bw_recipient *rc);
 /* Removes recipient i (used when a decoder retracts one). */
 void bw_report__remove_recipient(bw_report *r, size_t i);
 int bw_report__set(bw_report *r, bw_report_field f, const char *value);

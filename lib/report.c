@@ -217,3 +217,20 @@ int bw_recipient_extra(const bw_recipient *rc, size_t i, const char **name, cons
 {
 	return rc ? kv_at(&rc->extras, i, name, value) : BW_EINVALID;
 }
+
+void bw_report_free(bw_report *r)
+{
+	size_t i;
+
+	if (!r)
+		return;
+	for (i = 0; i < BW_REPORT_FIELD_COUNT; i++)
+		free(r->f[i]);
+	for (i = 0; i < r->n_rcpt; i++)
+		bw_recipient__free(r->rcpt[i]);
+	free(r->rcpt);
+	bw_kvlist__clear(&r->original_headers);
+	bw_kvlist__clear(&r->extras);
+	bw_strlist__clear(&r->warnings);
+	free(r);
+}

@@ -88,8 +88,6 @@ int bw_decoders__add_failed_recipients(const bw_msg *m, bw_report *r, const char
  * "TEXT command", "[RCPT_TO]", "[MAIL_FROM]", "[DATA]", "[CONNECT]"... */
 void bw_decoders__command_from_line(bw_recipient *rc, const char *t, size_t tl);
 
-#endif
-
 /* Recipient paragraphs ("<a@b.c>: text", "a@b.c:" then text, Postfix's
  * "<a@b.c> (expanded from <x@y.z>): text"), as qmail, Postfix, OpenSMTPD and
  * many others write them.  A paragraph starts with an address at the start of
@@ -158,3 +156,5 @@ int bw_decoders__listed_after_intro(const bw_msg *m, bw_report *r, const char *a
 bool bw_decoders__looks_like_report(const bw_msg *m);
 /* Does the report text say that delivery failed, in so many words? */
 bool bw_decoders__says_failure(const bw_msg *m);
+
+#endif

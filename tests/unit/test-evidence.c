@@ -1,5 +1,6 @@
 /* Reply codes, enhanced codes, commands and hosts found in free text. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "check.h"
 #include "evidence.h"
@@ -88,6 +89,15 @@ int main(void)
 	bw_recipient__set(rc, BW_RCPT_DIAGNOSTIC, "user unknown (see 5.7.1 in our policy)");
 	bw_evidence__complete(rc);
 	CHECK_STR(bw_recipient_get(rc, BW_RCPT_STATUS), "5.1.1");
+	/* An evidence line is kept whole, however long. */
+	{
+		char longtext[2001];
+		memset(longtext, 'x', sizeof(longtext) - 1);
+		longtext[sizeof(longtext) - 1] = '\0';
+		CHECK(bw_recipient__evidence(rc, "rule r: text \"%s\"", longtext) == 0);
+		CHECK(strlen(bw_recipient_evidence(rc, bw_recipient_evidence_count(rc) - 1)) ==
+		      strlen("rule r: text \"\"") + 2000);
+	}
 	bw_report_free(r);
 
 	/* A multi-line reply joined into one line reads without its repeated
