@@ -22,7 +22,6 @@
 #define DEFAULT_MAX_DEPTH 32
 #define DEFAULT_MAX_PARTS 2000
 #define MAX_ORIG_HEADERS 500
-#define DEFAULT_MAX_LINE ((size_t)64 << 10)
 
 static pthread_once_t gmime_once = PTHREAD_ONCE_INIT;
 
@@ -528,7 +527,7 @@ static int build_view(bw_msg *m, GMimeMessage *msg, const bw_parse_options *opts
 	c.dsn_depth = -1;
 	c.max_depth = opts && opts->max_mime_depth ? opts->max_mime_depth : DEFAULT_MAX_DEPTH;
 	c.max_parts = opts && opts->max_parts ? opts->max_parts : DEFAULT_MAX_PARTS;
-	c.max_line = opts && opts->max_line_length ? opts->max_line_length : DEFAULT_MAX_LINE;
+	c.max_line = opts && opts->max_line_length ? opts->max_line_length : BW_DEFAULT_MAX_LINE;
 
 	copy_headers(&c, GMIME_OBJECT(msg), &m->headers, MAX_ORIG_HEADERS);
 	mime_type = ct ? g_mime_content_type_get_mime_type(ct) : NULL;

@@ -13,6 +13,11 @@
 
 #include "record.h"
 
+/* The longest header or field line kept when the caller sets no
+ * max_line_length (bw_parse_options): the MIME reader and the DSN reader
+ * both cut there. */
+#define BW_DEFAULT_MAX_LINE ((size_t)64 << 10)
+
 typedef struct bw_msg {
 	/* Top-level headers of the bounce itself, decoded, in order. */
 	bw_kvlist headers;

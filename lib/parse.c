@@ -20,7 +20,6 @@
 
 #define DEFAULT_MAX_SIZE ((size_t)64 << 20)
 #define DEFAULT_MAX_RCPT 10000
-#define DEFAULT_MAX_LINE ((size_t)64 << 10)
 
 int bw_parse_options_init(bw_parse_options *opts, unsigned int version)
 {
@@ -157,7 +156,7 @@ int bw_parse_buffer(bw_report **out, const bw_rules *rules, const char *buf, siz
 		bw_msg__clear(&m);
 		return bw_error__set(BW_ENOMEM, "out of memory");
 	}
-	r->max_line = opts && opts->max_line_length ? opts->max_line_length : DEFAULT_MAX_LINE;
+	r->max_line = opts && opts->max_line_length ? opts->max_line_length : BW_DEFAULT_MAX_LINE;
 	fill_report_fields(r, &m);
 	m.report_length = bw_text__report_length(&m);
 	m.report_length_known = true;
