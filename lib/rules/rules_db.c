@@ -57,6 +57,24 @@ static char *col(sqlite3_stmt *st, int i, int *oom)
 	return c;
 }
 
+/* Prepares "SELECT cols... FROM rest": the column list is written once, in
+ * the caller's table of names, and read back by the enum that indexes it. */
+static int prepare_select(sqlite3 *db, const char *const *cols, size_t n, const char *rest,
+                          sqlite3_stmt **st)
+{
+	bw_buf sql = BW_BUF_INIT;
+	size_t i;
+	int rc;
+
+	bw_buf__puts(&sql, "SELECT ");
+	for (i = 0; i < n; i++)
+		bw_buf__printf(&sql, "%s%s", i ? ", " : "", cols[i]);
+	bw_buf__printf(&sql, " FROM %s", rest);
+	rc = sql.oom ? SQLITE_NOMEM : sqlite3_prepare_v2(db, sql.p, -1, st, NULL);
+	bw_buf__free(&sql);
+	return rc;
+}
+
 static int read_list(sqlite3 *db, const char *path, const char *sql,
                      const char *key, bw_rstrv *out)
 {
@@ -120,8 +138,12 @@ static int read_providers(sqlite3 *db, const char *path, bw_rset *s)
 	sqlite3_stmt *st = NULL;
 	int rc = BW_OK, step, oom = 0;
 
-	if (sqlite3_prepare_v2(db, "SELECT id, name, url, file, line FROM provider ORDER BY seq",
-	                       -1, &st, NULL) != SQLITE_OK)
+	enum { P_ID, P_NAME, P_URL, P_FILE, P_LINE, P_COUNT };
+	static const char *const cols[P_COUNT] = {
+		[P_ID] = "id", [P_NAME] = "name", [P_URL] = "url", [P_FILE] = "file", [P_LINE] = "line",
+	};
+
+	if (prepare_select(db, cols, P_COUNT, "provider ORDER BY seq", &st) != SQLITE_OK)
 		return db_error(db, path);
 	while (rc == BW_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
 		bw_rset_provider *p = bw_rset__add_provider(s);
@@ -130,11 +152,11 @@ static int read_providers(sqlite3 *db, const char *path, bw_rset *s)
 			rc = bw_error__set(BW_ENOMEM, "out of memory");
 			break;
 		}
-		p->id = col(st, 0, &oom);
-		p->name = col(st, 1, &oom);
-		p->url = col(st, 2, &oom);
-		p->file = col(st, 3, &oom);
-		p->line = (unsigned int)sqlite3_column_int(st, 4);
+		p->id = col(st, P_ID, &oom);
+		p->name = col(st, P_NAME, &oom);
+		p->url = col(st, P_URL, &oom);
+		p->file = col(st, P_FILE, &oom);
+		p->line = (unsigned int)sqlite3_column_int(st, P_LINE);
 		if (oom)
 			rc = bw_error__set(BW_ENOMEM, "out of memory");
 		else if (!p->id || !p->name || !p->file)
@@ -169,10 +191,21 @@ static int read_rules(sqlite3 *db, const char *path, bw_rset *s)
 	sqlite3_stmt *st = NULL;
 	int rc = BW_OK, step, oom = 0;
 
-	if (sqlite3_prepare_v2(db,
-		"SELECT id, file, line, tier, priority, provider, text, status, reply, command,"
-		" format, action, reason, fault, permanent, hard, explain FROM rule ORDER BY seq",
-		-1, &st, NULL) != SQLITE_OK)
+	enum {
+		R_ID, R_FILE, R_LINE, R_TIER, R_PRIORITY, R_PROVIDER, R_TEXT, R_STATUS, R_REPLY,
+		R_COMMAND, R_FORMAT, R_ACTION, R_REASON, R_FAULT, R_PERMANENT, R_HARD, R_EXPLAIN,
+		R_COUNT
+	};
+	static const char *const cols[R_COUNT] = {
+		[R_ID] = "id", [R_FILE] = "file", [R_LINE] = "line", [R_TIER] = "tier",
+		[R_PRIORITY] = "priority", [R_PROVIDER] = "provider", [R_TEXT] = "text",
+		[R_STATUS] = "status", [R_REPLY] = "reply", [R_COMMAND] = "command",
+		[R_FORMAT] = "format", [R_ACTION] = "action", [R_REASON] = "reason",
+		[R_FAULT] = "fault", [R_PERMANENT] = "permanent", [R_HARD] = "hard",
+		[R_EXPLAIN] = "explain",
+	};
+
+	if (prepare_select(db, cols, R_COUNT, "rule ORDER BY seq", &st) != SQLITE_OK)
 		return db_error(db, path);
 	while (rc == BW_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
 		bw_rset_rule *r = bw_rset__add_rule(s);
@@ -181,23 +214,23 @@ static int read_rules(sqlite3 *db, const char *path, bw_rset *s)
 			rc = bw_error__set(BW_ENOMEM, "out of memory");
 			break;
 		}
-		r->id = col(st, 0, &oom);
-		r->file = col(st, 1, &oom);
-		r->line = (unsigned int)sqlite3_column_int(st, 2);
-		r->tier = sqlite3_column_int(st, 3);
-		r->priority = sqlite3_column_int(st, 4);
-		r->provider = col(st, 5, &oom);
-		r->text = col(st, 6, &oom);
-		r->status = col(st, 7, &oom);
-		r->reply = col(st, 8, &oom);
-		r->command = col(st, 9, &oom);
-		r->format = col(st, 10, &oom);
-		r->action = col(st, 11, &oom);
-		r->reason = col(st, 12, &oom);
-		r->fault = col(st, 13, &oom);
-		r->permanent = tristate(st, 14);
-		r->hard = tristate(st, 15);
-		r->explain = col(st, 16, &oom);
+		r->id = col(st, R_ID, &oom);
+		r->file = col(st, R_FILE, &oom);
+		r->line = (unsigned int)sqlite3_column_int(st, R_LINE);
+		r->tier = sqlite3_column_int(st, R_TIER);
+		r->priority = sqlite3_column_int(st, R_PRIORITY);
+		r->provider = col(st, R_PROVIDER, &oom);
+		r->text = col(st, R_TEXT, &oom);
+		r->status = col(st, R_STATUS, &oom);
+		r->reply = col(st, R_REPLY, &oom);
+		r->command = col(st, R_COMMAND, &oom);
+		r->format = col(st, R_FORMAT, &oom);
+		r->action = col(st, R_ACTION, &oom);
+		r->reason = col(st, R_REASON, &oom);
+		r->fault = col(st, R_FAULT, &oom);
+		r->permanent = tristate(st, R_PERMANENT);
+		r->hard = tristate(st, R_HARD);
+		r->explain = col(st, R_EXPLAIN, &oom);
 		if (oom)
 			rc = bw_error__set(BW_ENOMEM, "out of memory");
 		else if (!r->id || !r->file)
