@@ -522,6 +522,7 @@ int bw_rules__match(const bw_rules *rules, const bw_match_input *in, bw_match_re
 	char lower_buf[2048], *lower;
 	size_t i, dlen;
 	int result = 0;
+	bool lexicon_match = false;
 
 	if (!rules || !in || !res)
 		return bw_error__set(BW_EINVALID, "bw_rules__match: NULL argument");
@@ -561,6 +562,8 @@ int bw_rules__match(const bw_rules *rules, const bw_match_input *in, bw_match_re
 				continue;
 			r = won;
 			s = r->src;
+			/* its first match, for the evidence */
+			lexicon_match = pcre2_match(r->re, (PCRE2_SPTR)diag, dlen, 0, 0, md, rules->mctx) >= 0;
 		} else {
 			if (!rule_applies(r, in, prov))
 				continue;
@@ -603,6 +606,8 @@ int bw_rules__match(const bw_rules *rules, const bw_match_input *in, bw_match_re
 			copy_capture(md, "tag", res->server_tag, sizeof(res->server_tag));
 			if (!prov && res->provider_code[0] && r->file_provider)
 				set_provider(res, r->file_provider);
+			matched_evidence(res, r, diag, md);
+		} else if (lexicon_match) {
 			matched_evidence(res, r, diag, md);
 		}
 		result = 1;
