@@ -57,7 +57,8 @@ for args in runs:
         seen += 1
         kinds.add(rec.get("kind"))
         errors = sorted(validator.iter_errors(rec), key=lambda e: list(e.path))
-        check(not errors, "%s: %s" % (rec.get("source"), errors[0].message[:300] if errors else ""))
+        check(not errors, "%s: %s: %s" % (rec.get("source"), "/".join(map(str, errors[0].absolute_path))
+                                          if errors else "", errors[0].message[:200] if errors else ""))
         check(rec.get("schema_version") == 1, "schema_version missing: %s" % rec.get("source"))
         for r in rec.get("recipients", []):
             check((r["provider"] is None) == (r["provider_id"] is None),
@@ -92,10 +93,10 @@ check(not valid(broken(lambda r: r.update(surprise=1))), "no unknown members")
 
 # The vocabularies spelled out in the schema and the stubs are the library's.
 defs = schema["$defs"]
-reason_c = open(os.path.join(root, "lib", "reason.c"), encoding="utf-8").read()
-reasons = re.findall(r'^\s*\{ "([a-z]+)", -?[01],', reason_c, re.M)
-check(len(reasons) > 30, "reasons read from lib/reason.c")
-check([x for x in defs["reason"]["enum"] if x] == reasons, "schema reasons == lib/reason.c")
+vocab = open(os.path.join(root, "rules", "vocabulary", "reasons.vocab"), encoding="utf-8").read()
+reasons = re.findall(r"^\[reason ([a-z]+)\]", vocab, re.M)
+check(len(reasons) > 30, "reasons read from rules/vocabulary/reasons.vocab")
+check([x for x in defs["reason"]["enum"] if x] == reasons, "schema reasons == reasons.vocab")
 smtp_c = open(os.path.join(root, "lib", "smtp.c"), encoding="utf-8").read()
 stages = re.findall(r'"([A-Z]+)"', re.search(r"bw_smtp__stages\[\] = \{(.*?)\}", smtp_c, re.S).group(1))
 check([x for x in defs["smtp_command"]["enum"] if x] == stages, "schema stages == lib/smtp.c")
@@ -111,7 +112,7 @@ for node in stub.body:
         if getattr(node.value.value, "id", None) == "Literal":
             elts = node.value.slice.elts if isinstance(node.value.slice, ast.Tuple) else [node.value.slice]
             literals[node.targets[0].id] = [e.value for e in elts]
-check(literals.get("Reason") == reasons, "stub Reason == lib/reason.c")
+check(literals.get("Reason") == reasons, "stub Reason == reasons.vocab")
 check(literals.get("Fault") == [x for x in defs["fault"]["enum"] if x], "stub Fault == schema")
 check(literals.get("Kind") == kind_names + ["error"], "stub Kind == lib/report.c + error")
 check(literals.get("Stage") == stages, "stub Stage == lib/smtp.c")

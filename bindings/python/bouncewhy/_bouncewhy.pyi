@@ -10,7 +10,7 @@ from typing import Literal, Optional, Sequence, Tuple, Union
 _Path = Union[str, bytes, "os.PathLike[str]", "os.PathLike[bytes]"]
 _Buffer = Union[bytes, bytearray, memoryview]
 
-# Why a delivery failed (lib/reason.c).
+# Why a delivery failed (rules/vocabulary/reasons.vocab).
 Reason = Literal[
     "userunknown", "hostunknown", "hasmoved", "mailboxfull", "suspend", "exceedlimit",
     "mesgtoobig", "filtered", "rejected", "blocked", "badreputation", "requireptr",
