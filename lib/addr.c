@@ -32,13 +32,6 @@ bool bw_addr__plausible(const char *s, size_t len)
 	return at && at > s && at < s + len - 1 && dot && s[len - 1] != '.';
 }
 
-const char *bw_addr__domain(const char *addr)
-{
-	const char *at = strrchr(addr, '@');
-
-	return at ? at + 1 : "";
-}
-
 /* The X.400 form of an RFC 822 address: "(a)" for '@', and the other
  * characters X.400 cannot carry written as "(p)" for '%', "(b)" for '!'
  * and "(q)" for '"' (RFC 2156 4.3.1). */

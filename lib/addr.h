@@ -16,7 +16,4 @@ char *bw_addr__normalize(const char *in, size_t len);
 /* Does s[0..len) look like local@domain.tld? */
 bool bw_addr__plausible(const char *s, size_t len);
 
-/* The domain part of an address (after the last '@'), or "". */
-const char *bw_addr__domain(const char *addr);
-
 #endif

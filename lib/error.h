@@ -9,7 +9,4 @@
 int bw_error__set(int code, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-/* Forgets the last error of the calling thread. */
-void bw_error__clear(void);
-
 #endif

@@ -19,21 +19,9 @@ const bw_reason_info *bw_reason__find(const char *name)
 	return NULL;
 }
 
-const bw_reason_info *bw_reason__at(size_t i)
-{
-	return i < sizeof(reasons) / sizeof(reasons[0]) ? &reasons[i] : NULL;
-}
-
 int bw_reason__known(const char *name)
 {
 	return bw_reason__find(name) != NULL;
-}
-
-int bw_reason__hard(const char *name)
-{
-	const bw_reason_info *r = bw_reason__find(name);
-
-	return r ? r->hard : 0;
 }
 
 int bw_reason__fits_stage(const char *reason, const char *command)

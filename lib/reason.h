@@ -32,13 +32,8 @@ typedef struct bw_reason_info {
 
 /* The entry for `name`, or NULL. */
 const bw_reason_info *bw_reason__find(const char *name);
-/* The i-th entry, or NULL past the end (for listings and tests). */
-const bw_reason_info *bw_reason__at(size_t i);
 /* Is `name` one of the reason names of the vocabulary? */
 int bw_reason__known(const char *name);
-/* 1 if the reason alone makes the address bad (userunknown...), 0 if not,
- * -1 if it depends on permanence (notaccept). */
-int bw_reason__hard(const char *name);
 /* Whether `reason` can be what an enhanced status code of this subject
  * (the x of 5.x.y) means: a lexicon cue never turns "5.1.1" into spam.
  * True for a missing status and for the generic subject 0. */
@@ -47,10 +42,5 @@ int bw_reason__fits_status(const char *reason, const char *status);
  * refusal of the connection or the greeting (CONN, HELO) is about the
  * client, never about a recipient's mailbox. */
 int bw_reason__fits_stage(const char *reason, const char *command);
-/* Is `name` one of the reason names of the vocabulary? */
-int bw_reason__known(const char *name);
-/* 1 if the reason alone makes the address bad (userunknown...), 0 if not,
- * -1 if it depends on permanence (notaccept). */
-int bw_reason__hard(const char *name);
 
 #endif

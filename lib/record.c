@@ -167,11 +167,6 @@ static int set_field(char **slot, const char *value, size_t len)
 	return BW_OK;
 }
 
-int bw_report__set_len(bw_report *r, bw_report_field f, const char *value, size_t len)
-{
-	return set_field(&r->f[f], value, len);
-}
-
 int bw_report__set(bw_report *r, bw_report_field f, const char *value)
 {
 	return set_field(&r->f[f], value, value ? strlen(value) : 0);

@@ -69,7 +69,6 @@ void bw_recipient__free(bw_recipient *rc);
 /* Removes recipient i (used when a decoder retracts one). */
 void bw_report__remove_recipient(bw_report *r, size_t i);
 int bw_report__set(bw_report *r, bw_report_field f, const char *value);
-int bw_report__set_len(bw_report *r, bw_report_field f, const char *value, size_t len);
 int bw_report__warn(bw_report *r, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
