@@ -96,10 +96,10 @@ char *bw_addr__normalize(const char *in, size_t len)
 		}
 	}
 	/* "smtp=x@y", "SMTP:x@y" (Exchange proxy addresses), "mailto:x@y" */
-	if (e - s > 5 && bw_strncasecmp(s, "smtp", 4) == 0 && (s[4] == '=' || s[4] == ':'))
+	if (e - s > 5 && BW_HAS_PREFIX_CI(s, "smtp") && (s[4] == '=' || s[4] == ':'))
 		s += 5;
-	else if (e - s > 7 && bw_strncasecmp(s, "mailto:", 7) == 0)
-		s += 7;
+	else if (e - s > (ptrdiff_t)BW_LITERAL_LEN("mailto:"))
+		BW_SKIP_PREFIX_CI(s, "mailto:");
 	/* "Name <x@y>" */
 	lt = memchr(s, '<', (size_t)(e - s));
 	if (lt) {

@@ -103,7 +103,7 @@ char *bw_html__to_text(const char *html, size_t len)
 			if (!end)
 				break;
 			tlen = (size_t)(end - tag);
-			if (tlen >= 3 && strncmp(tag, "!--", 3) == 0) {
+			if (tlen >= 3 && BW_HAS_PREFIX(tag, "!--")) {
 				const char *ce = bw_memcasemem(tag, len - (size_t)(tag - html), "-->");
 				i = ce ? (size_t)(ce - html) + 3 : len;
 				continue;

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "reason.h"
+#include "util.h"
 
 #include "reason_table.h"
 
@@ -30,8 +31,8 @@ int bw_reason__fits_stage(const char *reason, const char *command)
 
 	if (!r || !r->fault || !command)
 		return 1;
-	if (strncmp(command, "CONN", 4) != 0 && strncmp(command, "HELO", 4) != 0 &&
-	    strncmp(command, "EHLO", 4) != 0)
+	if (!BW_HAS_PREFIX(command, "CONN") && !BW_HAS_PREFIX(command, "HELO") &&
+	    !BW_HAS_PREFIX(command, "EHLO"))
 		return 1;
 	return strcmp(r->fault, "recipient") != 0;
 }

@@ -67,5 +67,10 @@ char *bw_text__latin1_to_utf8(const char *s, size_t len);
  * case-insensitive (ASCII). */
 #define BW_HAS_PREFIX(s, lit) (strncmp((s), "" lit, BW_LITERAL_LEN(lit)) == 0)
 #define BW_HAS_PREFIX_CI(s, lit) (bw_strncasecmp((s), "" lit, BW_LITERAL_LEN(lit)) == 0)
+/* The same, and when it does, advances the pointer `s` (an lvalue, read
+ * more than once) past the literal. */
+#define BW_SKIP_PREFIX(s, lit) (BW_HAS_PREFIX((s), lit) ? ((s) += BW_LITERAL_LEN(lit), true) : false)
+#define BW_SKIP_PREFIX_CI(s, lit) \
+	(BW_HAS_PREFIX_CI((s), lit) ? ((s) += BW_LITERAL_LEN(lit), true) : false)
 
 #endif

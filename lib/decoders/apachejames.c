@@ -47,9 +47,8 @@ static int decode(const bw_msg *m, bw_report *r)
 		const char *p = line, *end = line + len;
 		while (p < end && bw_isspace((unsigned char)*p))
 			p++;
-		if ((size_t)(end - p) < 8 || bw_strncasecmp(p, "RCPT TO:", 8) != 0)
+		if ((size_t)(end - p) < BW_LITERAL_LEN("RCPT TO:") || !BW_SKIP_PREFIX_CI(p, "RCPT TO:"))
 			continue;
-		p += 8;
 		while (p < end) {
 			const char *comma = memchr(p, ',', (size_t)(end - p));
 			const char *stop = comma ? comma : end;

@@ -163,11 +163,7 @@ bool bw_sniff__subject_starts(const bw_msg *m, const char *prefix)
 	for (;;) {
 		while (*s == ' ')
 			s++;
-		if (bw_startswith_ci(s, "fwd:"))
-			s += 4;
-		else if (bw_startswith_ci(s, "fw:"))
-			s += 3;
-		else
+		if (!BW_SKIP_PREFIX_CI(s, "fwd:") && !BW_SKIP_PREFIX_CI(s, "fw:"))
 			break;
 	}
 	return bw_startswith_ci(s, prefix);
@@ -204,13 +200,10 @@ char *bw_text__address_line(const char *s, size_t len)
 	s = bw_text__trim(s, len, &len);
 	while (len && (s[len - 1] == ':' || s[len - 1] == ','))
 		len--;
-	if (bw_text__starts(s, len, "mailto:")) {
-		s += 7;
-		len -= 7;
-	} else if (bw_text__starts(s, len, "rfc822;")) {
-		s += 7;
-		len -= 7;
-	}
+	if (len >= BW_LITERAL_LEN("mailto:") && BW_SKIP_PREFIX_CI(s, "mailto:"))
+		len -= BW_LITERAL_LEN("mailto:");
+	else if (len >= BW_LITERAL_LEN("rfc822;") && BW_SKIP_PREFIX_CI(s, "rfc822;"))
+		len -= BW_LITERAL_LEN("rfc822;");
 	s = bw_text__trim(s, len, &len);
 	if (len >= 2 && ((s[0] == '<' && s[len - 1] == '>') || (s[0] == '"' && s[len - 1] == '"'))) {
 		s++;
@@ -331,7 +324,7 @@ static size_t addr_lead(const char *t, size_t i, size_t len, char **addr, char *
 		return 0;
 	while (k < len && (t[k] == ' ' || t[k] == '\t'))
 		k++;
-	if (k + 14 < len && bw_strncasecmp(t + k, "(expanded from", 14) == 0) {
+	if (k + 14 < len && BW_HAS_PREFIX_CI(t + k, "(expanded from")) {
 		const char *close = memchr(t + k, ')', len - k);
 		if (!close)
 			return 0;

@@ -107,11 +107,11 @@ static int decode(const bw_msg *m, bw_report *r)
 		technical_details(sec, len - (size_t)(sec - m->body), bw_recipient__get(rc, BW_RCPT_RECIPIENT), &d);
 		if (d.len) {
 			/* "SMTP:RCPT host 192.0.2.8: 553 ..." names the command */
-			if (d.len > 9 && bw_strncasecmp(d.p, "SMTP:RCPT", 9) == 0)
+			if (d.len > 9 && BW_HAS_PREFIX_CI(d.p, "SMTP:RCPT"))
 				bw_recipient__set(rc, BW_RCPT_SMTP_COMMAND, "RCPT");
-			else if (d.len > 9 && bw_strncasecmp(d.p, "SMTP:MAIL", 9) == 0)
+			else if (d.len > 9 && BW_HAS_PREFIX_CI(d.p, "SMTP:MAIL"))
 				bw_recipient__set(rc, BW_RCPT_SMTP_COMMAND, "MAIL");
-			else if (d.len > 9 && bw_strncasecmp(d.p, "SMTP:DATA", 9) == 0)
+			else if (d.len > 9 && BW_HAS_PREFIX_CI(d.p, "SMTP:DATA"))
 				bw_recipient__set(rc, BW_RCPT_SMTP_COMMAND, "DATA");
 			bw_decoders__better_diag(rc, d.p, d.len);
 		}

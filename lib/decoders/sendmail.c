@@ -140,7 +140,7 @@ static void read_fatal_list(const char *t, size_t len, sstate *s)
 			continue;
 		if (k > 5 && p[0] == '-' && p[1] == '-' && p[2] == '-')
 			break;
-		if (bw_strncasecmp(p, "(reason:", 8) == 0) {
+		if (BW_HAS_PREFIX_CI(p, "(reason:")) {
 			if (cur)
 				put(&cur->reason, p + 8, k > 9 && p[k - 1] == ')' ? k - 9 : k - 8);
 			continue;
@@ -211,22 +211,22 @@ static void read_transcript(const char *t, size_t len, sstate *s)
 			rcpt = NULL;
 			continue;
 		}
-		if (n > 4 && strncmp(l, ">>> ", 4) == 0) {
+		if (n > 4 && BW_HAS_PREFIX(l, ">>> ")) {
 			free(rcpt);
 			rcpt = NULL;
 			last_cmd = command_of(l + 4, n - 4);
-			if (bw_strncasecmp(l + 4, "RCPT", 4) == 0)
+			if (BW_HAS_PREFIX_CI(l + 4, "RCPT"))
 				rcpt = bw_text__first_address(l + 4, n - 4);
 			continue;
 		}
-		if (n > 3 && strncmp(l, "<<<", 3) == 0) {
+		if (n > 3 && BW_HAS_PREFIX(l, "<<<")) {
 			srcpt *r = rcpt ? get(s, rcpt) : NULL;
 			if (r && !r->replies.len)
 				r->cmd = last_cmd, r->session_no = s->session_no;
 			else if (!r && !s->session.len)
 				s->session_cmd = last_cmd;
 			if (last_cmd && strcmp(last_cmd, "DATA") == 0 && n > 7 &&
-			    strncmp(l + 3, " 503", 4) == 0 && bw_memcasemem(l, n, "RCPT"))
+			    BW_HAS_PREFIX(l + 3, " 503") && bw_memcasemem(l, n, "RCPT"))
 				pipelined_rcpt(s);
 			put(r ? &r->replies : &s->session, l + 3, n - 3);
 			continue;

@@ -351,7 +351,7 @@ const char *bw_rset__check_value(const char *key, const char *value)
 		return check_words(value, name_word_ok, NULL,
 		                   "expected names made of letters, digits, '.', '-' and '_'");
 	if (strcmp(key, "url") == 0 || strcmp(key, "ref") == 0)
-		return (strncmp(value, "https://", 8) == 0 || strncmp(value, "http://", 7) == 0)
+		return (BW_HAS_PREFIX(value, "https://") || BW_HAS_PREFIX(value, "http://"))
 		       ? NULL : "expected an http:// or https:// URL";
 	if (!*value)
 		return "empty value";

@@ -395,8 +395,8 @@ int bw_rset__parse_text(bw_rset *s, const char *file, const char *buf, size_t le
 	int rc = BW_OK;
 
 	memset(&sec, 0, sizeof(sec));
-	if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
-		p += 3;
+	if (len >= BW_LITERAL_LEN("\xEF\xBB\xBF"))
+		BW_SKIP_PREFIX(p, "\xEF\xBB\xBF");    /* a UTF-8 byte order mark */
 	while (p < end && rc == BW_OK) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t n = (nl ? nl : end) - p;
