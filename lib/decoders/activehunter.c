@@ -12,7 +12,7 @@ extern const bw_decoder bw_decoder_sendmail;
 
 static int sniff(const bw_msg *m)
 {
-	return bw_msg__header(m, "X-AHMAILID") ? 85 : 0;
+	return bw_msg__header(m, "X-AHMAILID") ? BW_SNIFF_SIGNED : 0;
 }
 
 static int decode(const bw_msg *m, bw_report *r)

@@ -380,11 +380,11 @@ static int sniff(const bw_msg *m)
 	if (m->feedback)
 		return 0;
 	if (json && ses_headers(m))
-		return 95;
+		return BW_SNIFF_CERTAIN;
 	if (json && bw_sniff__body_has(m, "\"mail") && bw_sniff__body_has(m, "\"messageId"))
-		return 70;
+		return BW_SNIFF_LIKELY;
 	if (m->dsn.n && bw_sniff__header_has(m, "From", "amazonses.com"))
-		return 75;
+		return BW_SNIFF_STRONG;
 	return 0;
 }
 

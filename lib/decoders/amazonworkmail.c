@@ -38,11 +38,11 @@ static int sniff(const bw_msg *m)
 		return 0;
 	if (bw_sniff__header_has(m, "X-Mailer", "Amazon WorkMail") ||
 	    bw_sniff__header_has(m, "X-Original-Mailer", "Amazon WorkMail"))
-		return body || m->dsn.n ? 85 : 40;
+		return body || m->dsn.n ? BW_SNIFF_SIGNED : BW_SNIFF_HINT;
 	if (body && bw_sniff__body_has(m, tech))
-		return 80;
+		return BW_SNIFF_MARKERS;
 	if (body)
-		return 60;
+		return BW_SNIFF_WORDING;
 	return 0;
 }
 

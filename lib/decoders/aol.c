@@ -22,7 +22,7 @@ static const char *const intro = "Your mail to the following recipients could no
 
 static int sniff(const bw_msg *m)
 {
-	return bw_memcasemem(m->body, bw_text__report_length(m), intro) ? 85 : 0;
+	return bw_memcasemem(m->body, bw_text__report_length(m), intro) ? BW_SNIFF_SIGNED : 0;
 }
 
 /* The domain of the From: address (the reporting system), or NULL. */

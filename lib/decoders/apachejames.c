@@ -17,8 +17,8 @@ static int sniff(const bw_msg *m)
 	if (!bw_sniff__body_has(m, "Message details:") || !bw_sniff__body_has(m, "RCPT TO:"))
 		return 0;
 	if (bw_sniff__body_has(m, "Error message below:"))
-		return 80;
-	return bw_sniff__header_has(m, "Message-ID", "JavaMail") ? 60 : 0;
+		return BW_SNIFF_MARKERS;
+	return bw_sniff__header_has(m, "Message-ID", "JavaMail") ? BW_SNIFF_WORDING : 0;
 }
 
 static int decode(const bw_msg *m, bw_report *r)

@@ -50,13 +50,13 @@ static bool jmrp(const bw_msg *m)
 static int sniff(const bw_msg *m)
 {
 	if (m->feedback)
-		return 90;
+		return BW_SNIFF_DISTINCT;
 	if (m->dsn.n)
 		return 0;
 	if (jmrp(m))
-		return 70;
+		return BW_SNIFF_LIKELY;
 	if (inline_fields(m))
-		return 60;
+		return BW_SNIFF_WORDING;
 	return 0;
 }
 

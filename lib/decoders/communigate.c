@@ -26,9 +26,9 @@ static int sniff(const bw_msg *m)
 
 	if (bw_sniff__header_has(m, "X-Mailer", "CommuniGate") ||
 	    (bw_memcasemem(m->body, len, "Failed to deliver to '") && bw_memcasemem(m->body, len, " module(")))
-		return 85;
+		return BW_SNIFF_SIGNED;
 	if (bw_memcasemem(m->body, len, "Failed to deliver to '"))
-		return 40;
+		return BW_SNIFF_HINT;
 	return 0;
 }
 

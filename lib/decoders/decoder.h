@@ -26,11 +26,37 @@
 #include "../msg.h"
 #include "../record.h"
 
+/* What a sniff returns: 0 when the message is surely not of the family,
+ * else a rung of this ladder.  Only the order matters (the registry runs
+ * the decoders best sniff first), so the rungs are named once, here, and
+ * re-tuning one moves every decoder that stands on it. */
+enum bw_sniff_confidence {
+	BW_SNIFF_NO = 0,
+	BW_SNIFF_LAST_RESORT = 1,   /* prose: anything that reads like a bounce */
+	BW_SNIFF_FAINT = 2,         /* auto-replies: a subject word */
+	BW_SNIFF_SLIGHT = 3,        /*   an Auto-Submitted header */
+	BW_SNIFF_TRACE = 5,         /*   an X-Autoreply style header */
+	BW_SNIFF_WEAK = 30,         /* a name that ordinary mail can carry too */
+	BW_SNIFF_HINT = 40,
+	BW_SNIFF_SOME = 45,
+	BW_SNIFF_STANDARD = 50,     /* a standard report, nothing family-specific */
+	BW_SNIFF_PARTIAL = 55,      /* part of the family's markers */
+	BW_SNIFF_WORDING = 60,      /* the family's wording, without its headers */
+	BW_SNIFF_PROBABLE = 65,
+	BW_SNIFF_LIKELY = 70,
+	BW_SNIFF_STRONG = 75,
+	BW_SNIFF_MARKERS = 80,      /* the family's own markers and layout */
+	BW_SNIFF_SIGNED = 85,       /* the product names itself (header, signature) */
+	BW_SNIFF_DISTINCT = 90,
+	BW_SNIFF_CERTAIN = 95,      /* a structure only this family writes */
+};
+/* Added by a decoder to win a tie against a sibling on the same rung. */
+#define BW_SNIFF_TIE_BREAK 2
+
 typedef struct bw_decoder {
 	const char *name;
 	/* Cheap evidence (From, Subject, X-Mailer, Received, body markers):
-	 * 0 when the message is surely not of this family, otherwise a
-	 * confidence from 1 (weak) to 100 (certain).  Must not allocate. */
+	 * a bw_sniff_confidence.  Must not allocate. */
 	int (*sniff)(const bw_msg *m);
 	/* Appends the recipients.  Returns how many were added (0: not this
 	 * format after all; nothing may have been added then), or a negative

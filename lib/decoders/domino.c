@@ -31,8 +31,8 @@ static int sniff(const bw_msg *m)
 		return 0;
 	if (bw_sniff__subject_starts(m, "DELIVERY FAILURE") || bw_sniff__subject_starts(m, "DELIVERY_FAILURE") ||
 	    bw_sniff__subject_starts(m, "Delivery Failure Report") || bw_sniff__body_has(m, "Domino"))
-		return 85;
-	return 60;
+		return BW_SNIFF_SIGNED;
+	return BW_SNIFF_WORDING;
 }
 
 static int decode(const bw_msg *m, bw_report *r)

@@ -23,9 +23,9 @@
 static int sniff(const bw_msg *m)
 {
 	if (bw_sniff__body_has(m, "This is the DragonFly Mail Agent"))
-		return 90;
+		return BW_SNIFF_DISTINCT;
 	if (bw_sniff__body_has(m, "There was an error delivering your mail to"))
-		return 60;
+		return BW_SNIFF_WORDING;
 	return 0;
 }
 

@@ -28,7 +28,7 @@ static int sniff(const bw_msg *m)
 	if (!bw_sniff__body_has(m, "automatically generated Delivery Status Notification"))
 		return 0;
 	return bw_text__find_any(m->body, m->body_len, list_markers,
-	                         sizeof(list_markers) / sizeof(list_markers[0]), NULL) ? 75 : 0;
+	                         sizeof(list_markers) / sizeof(list_markers[0]), NULL) ? BW_SNIFF_STRONG : 0;
 }
 
 /* The technical-details line for `addr`, or the whole section when no line

@@ -37,8 +37,8 @@ static int sniff(const bw_msg *m)
 	size_t n = bw_text__report_length(m);
 
 	if (!bw_text__find_any(m->body, n, intro, sizeof(intro) / sizeof(intro[0]), NULL))
-		return body ? 40 : 0;
-	return ims || body ? 85 : 45;
+		return body ? BW_SNIFF_HINT : 0;
+	return ims || body ? BW_SNIFF_SIGNED : BW_SNIFF_SOME;
 }
 
 /* "addr on date": the address that starts the line, when a date follows. */

@@ -35,15 +35,15 @@ static int sniff(const bw_msg *m)
 {
 	if (bw_sniff__body_has(m, "This message was created automatically by mail delivery software") ||
 	    bw_sniff__body_has(m, "This message was created automatically by the SMTP relay"))
-		return 75;
+		return BW_SNIFF_STRONG;
 	if (bw_sniff__body_has(m, "The following address(es) failed:"))
-		return 70;
+		return BW_SNIFF_LIKELY;
 	if (bw_msg__header(m, "X-Failed-Recipients") &&
 	    (bw_sniff__subject_starts(m, "Mail delivery failed") || bw_sniff__from_daemon(m)))
-		return 65;
+		return BW_SNIFF_PROBABLE;
 	if (bw_sniff__subject_starts(m, "Mail delivery failed: returning message to sender") ||
 	    (bw_sniff__subject_starts(m, "Warning: message") && bw_sniff__header_has(m, "Subject", "delayed")))
-		return 60;
+		return BW_SNIFF_WORDING;
 	return 0;
 }
 

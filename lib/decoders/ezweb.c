@@ -35,12 +35,12 @@ static int sniff(const bw_msg *m)
 		return 0;
 	if (bw_sniff__header_has(m, "From", "@ezweb.ne.jp") ||
 	    bw_sniff__header_has(m, "Reply-To", "@ezweb.ne.jp"))
-		return 80;
+		return BW_SNIFF_MARKERS;
 	if (bw_sniff__header_has(m, "Received", "ezweb.ne.jp") &&
 	    (bw_sniff__body_has(m, "The user(s) account is disabled") ||
 	     bw_sniff__body_has(m, "Each of the following recipients was rejected by a remote") ||
 	     bw_sniff__body_has(m, "The following recipients did not receive this message")))
-		return 65;
+		return BW_SNIFF_PROBABLE;
 	return 0;
 }
 

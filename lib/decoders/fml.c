@@ -15,7 +15,7 @@
 
 static int sniff(const bw_msg *m)
 {
-	return bw_sniff__header_has(m, "X-MLServer", "fml") ? 85 : 0;
+	return bw_sniff__header_has(m, "X-MLServer", "fml") ? BW_SNIFF_SIGNED : 0;
 }
 
 static int decode(const bw_msg *m, bw_report *r)

@@ -39,11 +39,11 @@ static int sniff(const bw_msg *m)
 	bool tech = bw_sniff__body_has(m, "Technical details of ");
 
 	if (bw_sniff__header_has(m, "X-Failed-Recipients", "googlegroups.com"))
-		return google ? 30 : 0;
+		return google ? BW_SNIFF_WEAK : 0;
 	if (google)
-		return 80;
+		return BW_SNIFF_MARKERS;
 	if (old && tech)
-		return 60;
+		return BW_SNIFF_WORDING;
 	return 0;
 }
 

@@ -42,7 +42,7 @@ static int sniff_gmx(const bw_msg *m)
 	if (!has_list(m))
 		return 0;
 	return bw_sniff__header_has(m, "From", "gmx.") || bw_sniff__header_has(m, "From", "@web.de") ||
-	       bw_sniff__header_has(m, "From", ".web.de") ? 85 : 0;
+	       bw_sniff__header_has(m, "From", ".web.de") ? BW_SNIFF_SIGNED : 0;
 }
 
 static int sniff_1und1(const bw_msg *m)
@@ -50,7 +50,7 @@ static int sniff_1und1(const bw_msg *m)
 	if (!has_list(m))
 		return 0;
 	return bw_sniff__header_has(m, "From", "kundenserver.de") || bw_sniff__header_has(m, "From", "ionos.") ||
-	       bw_sniff__header_has(m, "From", "1and1.") || bw_sniff__header_has(m, "From", "1und1.") ? 85 : 0;
+	       bw_sniff__header_has(m, "From", "1and1.") || bw_sniff__header_has(m, "From", "1und1.") ? BW_SNIFF_SIGNED : 0;
 }
 
 static int decode(const bw_msg *m, bw_report *r)

@@ -19,7 +19,7 @@ static int sniff(const bw_msg *m)
 	if (!bw_msg__header(m, "X-Failed-Recipients"))
 		return 0;
 	if (groups && (google || bw_sniff__header_has(m, "X-Failed-Recipients", "googlegroups.com")))
-		return 85;
+		return BW_SNIFF_SIGNED;
 	return 0;
 }
 

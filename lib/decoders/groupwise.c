@@ -35,10 +35,10 @@ static int sniff(const bw_msg *m)
 	size_t len = bw_text__report_length(m);
 
 	if (bw_text__find_any(m->body, len, intro, sizeof(intro) / sizeof(intro[0]), NULL))
-		return 90;
+		return BW_SNIFF_DISTINCT;
 	if (bw_sniff__subject_starts(m, "Message status - undeliverable") ||
 	    bw_sniff__subject_starts(m, "Message status - delayed"))
-		return 60;
+		return BW_SNIFF_WORDING;
 	return 0;
 }
 

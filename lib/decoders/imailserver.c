@@ -19,11 +19,11 @@
 static int sniff(const bw_msg *m)
 {
 	if (bw_sniff__header_has(m, "X-Mailer", "<SMTP32 v"))
-		return 80;
+		return BW_SNIFF_MARKERS;
 	/* without its X-Mailer: IMail's subject and its separator line */
 	if (bw_sniff__subject_starts(m, "Undeliverable Mail") &&
 	    bw_sniff__body_has(m, "\nOriginal message follows."))
-		return 40;
+		return BW_SNIFF_HINT;
 	return 0;
 }
 

@@ -26,9 +26,9 @@ static int sniff(const bw_msg *m)
 	if (bw_sniff__header_has(m, "From", "InterScan") ||
 	    bw_sniff__header_has(m, "Content-Type", "InterScan") ||
 	    bw_sniff__body_has(m, "Message from InterScan"))
-		return 80;
+		return BW_SNIFF_MARKERS;
 	if (bw_sniff__body_has(m, "Sent <<< RCPT TO:") && bw_sniff__body_has(m, "Received >>> "))
-		return 50;
+		return BW_SNIFF_STANDARD;
 	return 0;
 }
 

@@ -28,9 +28,9 @@ static int sniff(const bw_msg *m)
 	             bw_sniff__header_has(m, "From", "auone-net.jp") ||
 	             bw_sniff__header_has(m, "Received", "auone-net.jp") ||
 	             bw_sniff__header_has(m, "Received", "dion.ne.jp")))
-		return 75;
+		return BW_SNIFF_STRONG;
 	if (body && bw_sniff__body_has(m, "Your mail sent on:"))
-		return 40;
+		return BW_SNIFF_HINT;
 	return 0;
 }
 

@@ -26,8 +26,8 @@ static int sniff(const bw_msg *m)
 	             bw_sniff__header_has(m, "Message-ID", "MailEnable");
 
 	if (named && bw_sniff__body_has(m, "[SMTP:"))
-		return 85;
-	return named ? 30 : 0;
+		return BW_SNIFF_SIGNED;
+	return named ? BW_SNIFF_WEAK : 0;
 }
 
 static int decode(const bw_msg *m, bw_report *r)

@@ -25,9 +25,9 @@ static const char *const intro = "mailing list bounce action notice";
 static int sniff(const bw_msg *m)
 {
 	if (bw_sniff__body_has(m, intro))
-		return 90;
+		return BW_SNIFF_DISTINCT;
 	if (bw_sniff__subject_starts(m, "Bounce action notification"))
-		return 60;
+		return BW_SNIFF_WORDING;
 	return 0;
 }
 

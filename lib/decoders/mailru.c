@@ -26,7 +26,7 @@ static int sniff(const bw_msg *m)
 
 	if (!from)
 		return 0;
-	return bw_text__find_any(m->body, m->body_len, lists, 2, NULL) ? 85 : 0;
+	return bw_text__find_any(m->body, m->body_len, lists, 2, NULL) ? BW_SNIFF_SIGNED : 0;
 }
 
 static size_t indent(const char *line, size_t len)

@@ -29,10 +29,10 @@ static int sniff(const bw_msg *m)
 {
 	if (bw_msg__header(m, "X-MDDSN-Message") || bw_sniff__header_has(m, "From", "MDaemon@") ||
 	    bw_sniff__header_has(m, "X-Mailer", "MDaemon"))
-		return 75;
+		return BW_SNIFF_STRONG;
 	if (bw_sniff__body_has(m, "had PERMANENT fatal delivery errors") ||
 	    bw_sniff__body_has(m, "--- Session Transcript ---"))
-		return 70;
+		return BW_SNIFF_LIKELY;
 	return 0;
 }
 

@@ -26,9 +26,9 @@ static int sniff(const bw_msg *m)
 	bool fields = bw_sniff__body_has(m, "Recipient address:");
 
 	if (intro && fields)
-		return 85;
+		return BW_SNIFF_SIGNED;
 	if (fields && bw_sniff__body_has(m, "Reason:"))
-		return 55;
+		return BW_SNIFF_PARTIAL;
 	return 0;
 }
 

@@ -25,9 +25,9 @@
 static int sniff(const bw_msg *m)
 {
 	if (bw_sniff__header_has(m, "X-Mailer", "m-FILTER"))
-		return 85;
+		return BW_SNIFF_SIGNED;
 	if (bw_sniff__body_has(m, "-------server message") && bw_sniff__body_has(m, "-------SMTP command"))
-		return 70;
+		return BW_SNIFF_LIKELY;
 	return 0;
 }
 

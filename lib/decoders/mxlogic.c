@@ -29,13 +29,13 @@ static int sniff(const bw_msg *m)
 		return 0;
 	body = bw_sniff__body_has(m, "could not be delivered to one or more");
 	if (bw_msg__header(m, "X-MXL-NoteHash") || bw_msg__header(m, "X-MX-Bounce"))
-		return 90;
+		return BW_SNIFF_DISTINCT;
 	if (bw_sniff__header_has(m, "From", "mxlogic.net") ||
 	    bw_sniff__header_has(m, "Received", "mxl_mta") ||
 	    bw_sniff__header_has(m, "Received", ".mxlogic.net"))
-		return body ? 85 : 30;
+		return body ? BW_SNIFF_SIGNED : BW_SNIFF_WEAK;
 	if (body && bw_sniff__body_has(m, "(mxl_mta-"))
-		return 70;
+		return BW_SNIFF_LIKELY;
 	return 0;
 }
 

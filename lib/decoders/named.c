@@ -43,7 +43,7 @@ static int sniff_product(const bw_msg *m, const product *p)
 {
 	if (m->dsn.n || !named(m, p) || !bw_decoders__looks_like_report(m))
 		return 0;
-	return 55;
+	return BW_SNIFF_PARTIAL;
 }
 
 static int decode(const bw_msg *m, bw_report *r)

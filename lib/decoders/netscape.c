@@ -30,7 +30,7 @@ static const char *const stops[] = {
 
 static int sniff(const bw_msg *m)
 {
-	return bw_memcasemem(m->body, bw_text__report_length(m), intro) ? 90 : 0;
+	return bw_memcasemem(m->body, bw_text__report_length(m), intro) ? BW_SNIFF_DISTINCT : 0;
 }
 
 static int decode(const bw_msg *m, bw_report *r)

@@ -22,7 +22,7 @@ static int sniff(const bw_msg *m)
 {
 	if (!bw_sniff__body_has(m, "------- Failure Reasons"))
 		return 0;
-	return bw_sniff__subject_starts(m, "Undeliverable message") || bw_sniff__body_has(m, "Lotus") ? 85 : 60;
+	return bw_sniff__subject_starts(m, "Undeliverable message") || bw_sniff__body_has(m, "Lotus") ? BW_SNIFF_SIGNED : BW_SNIFF_WORDING;
 }
 
 static int decode(const bw_msg *m, bw_report *r)

@@ -24,9 +24,9 @@ static int sniff(const bw_msg *m)
 {
 	if (bw_sniff__body_has(m, "This is the MAILER-DAEMON, please DO NOT REPLY") ||
 	    bw_sniff__body_has(m, "(OpenSMTPD)"))
-		return 80;
+		return BW_SNIFF_MARKERS;
 	if (bw_sniff__subject_starts(m, "Delivery status notification: ") && bw_sniff__from_daemon(m))
-		return 60;
+		return BW_SNIFF_WORDING;
 	return 0;
 }
 

@@ -40,7 +40,7 @@ static int sniff(const bw_msg *m)
 {
 	if (!from_outlook(m))
 		return 0;
-	return bw_text__find_any(m->body, m->body_len, lists, 4, NULL) ? 75 : 0;
+	return bw_text__find_any(m->body, m->body_len, lists, 4, NULL) ? BW_SNIFF_STRONG : 0;
 }
 
 static int decode(const bw_msg *m, bw_report *r)

@@ -34,14 +34,14 @@ static int sniff(const bw_msg *m)
 {
 	if (bw_sniff__body_has(m, "This is the mail system at host") ||
 	    bw_sniff__body_has(m, "This is the Postfix program at host") || postfix_dsn(m))
-		return 80;
+		return BW_SNIFF_MARKERS;
 	/* subject and sender alone add nothing to a DSN part */
 	if (!m->dsn.n && bw_sniff__from_daemon(m) &&
 	    (bw_sniff__subject_starts(m, "Undelivered Mail Returned to Sender") ||
 	     bw_sniff__subject_starts(m, "Delayed Mail (still being retried)") ||
 	     bw_sniff__subject_starts(m, "Undeliverable mail") ||
 	     bw_sniff__subject_starts(m, "Mail Delivery Status Report")))
-		return 60;
+		return BW_SNIFF_WORDING;
 	return 0;
 }
 

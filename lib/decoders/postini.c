@@ -26,8 +26,8 @@ static int sniff(const bw_msg *m)
 		return 0;
 	if (bw_sniff__header_has(m, "Received", "postini") || bw_sniff__header_has(m, "Received", "psmtp.com") ||
 	    bw_sniff__header_has(m, "From", "postini"))
-		return 80;
-	return m->dsn.n ? 0 : 45;
+		return BW_SNIFF_MARKERS;
+	return m->dsn.n ? BW_SNIFF_NO : BW_SNIFF_SOME;
 }
 
 static int decode(const bw_msg *m, bw_report *r)

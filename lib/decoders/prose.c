@@ -57,16 +57,16 @@ static int sniff(const bw_msg *m)
 	size_t i;
 
 	if (bw_sniff__from_daemon(m) || bw_msg__header(m, "X-Failed-Recipients"))
-		return 1;
+		return BW_SNIFF_LAST_RESORT;
 	if (bulk_mail(m))
 		return 0;
 	for (i = 0; i < sizeof(subjects) / sizeof(subjects[0]); i++)
 		if (bw_sniff__subject_starts(m, subjects[i]))
-			return 1;
+			return BW_SNIFF_LAST_RESORT;
 	/* A read receipt (report-type disposition-notification) is no bounce. */
 	if (strcmp(m->content_type, "multipart/report") == 0 && !m->dsn.n && !m->feedback &&
 	    strcmp(m->report_type, "disposition-notification") != 0)
-		return 1;
+		return BW_SNIFF_LAST_RESORT;
 	return 0;
 }
 

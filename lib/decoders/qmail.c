@@ -28,14 +28,14 @@ static int sniff(const bw_msg *m)
 {
 	if (bw_sniff__body_has(m, "This is the qmail-send program") ||
 	    bw_sniff__body_has(m, "I'm afraid I wasn't able to deliver your message"))
-		return 80;
+		return BW_SNIFF_MARKERS;
 	/* hosted systems that kept qmail's report layout */
 	if (bw_sniff__body_has(m, "--- Below this line is a copy of the message") ||
 	    (bw_sniff__body_has(m, "Unable to deliver message to the following address") &&
 	     bw_sniff__body_has(m, "--- Original message follows")))
-		return 60;
+		return BW_SNIFF_WORDING;
 	if (bw_sniff__subject_starts(m, "failure notice") && bw_sniff__from_daemon(m))
-		return 30;
+		return BW_SNIFF_WEAK;
 	return 0;
 }
 

@@ -5,7 +5,7 @@
 
 static int sniff(const bw_msg *m)
 {
-	return m->dsn.n ? 50 : 0;
+	return m->dsn.n ? BW_SNIFF_STANDARD : 0;
 }
 
 const bw_decoder bw_decoder_rfc3464 = { "rfc3464", sniff, bw_dsn__decode };

@@ -53,13 +53,13 @@ static int sniff(const bw_msg *m)
 		return 0;
 	if (bw_msg__header(m, "X-Autoreply") || bw_msg__header(m, "X-Autorespond") ||
 	    (prec && bw_strcasestr(prec, "auto_reply")))
-		return 5;
+		return BW_SNIFF_TRACE;
 	if (as && bw_strcasestr(as, "auto-replied"))
-		return 3;
+		return BW_SNIFF_SLIGHT;
 	if (subject)
 		for (i = 0; i < sizeof(subject_marks) / sizeof(subject_marks[0]); i++)
 			if (bw_strcasestr(subject, subject_marks[i]))
-				return 2;
+				return BW_SNIFF_FAINT;
 	return 0;
 }
 

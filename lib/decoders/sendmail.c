@@ -33,12 +33,12 @@ static int sniff(const bw_msg *m)
 	if (bw_sniff__body_has(m, "----- Transcript of session follows -----") ||
 	    bw_sniff__body_has(m, "----- The following addresses had permanent fatal errors -----") ||
 	    bw_sniff__body_has(m, "----- Unsent message follows -----"))
-		return 70;
+		return BW_SNIFF_LIKELY;
 	/* subject and sender alone add nothing to a DSN part */
 	if (!m->dsn.n && bw_sniff__from_daemon(m) &&
 	    (bw_sniff__subject_starts(m, "Returned mail:") ||
 	     bw_sniff__subject_starts(m, "Warning: could not send message")))
-		return 55;
+		return BW_SNIFF_PARTIAL;
 	return 0;
 }
 

@@ -18,7 +18,7 @@ static const char *const intro = "Failed addresses follow:";
 
 static int sniff(const bw_msg *m)
 {
-	return bw_sniff__body_has(m, intro) ? 90 : 0;
+	return bw_sniff__body_has(m, intro) ? BW_SNIFF_DISTINCT : 0;
 }
 
 static int decode(const bw_msg *m, bw_report *r)

@@ -22,7 +22,7 @@ static int sniff(const bw_msg *m)
 	bool from = bw_sniff__header_has(m, "From", "vzwpix.com") || bw_sniff__header_has(m, "From", "vtext.com") ||
 	            bw_sniff__header_has(m, "From", "MMSC NDR");
 
-	return from && bw_sniff__body_has(m, "Error:") ? 85 : 0;
+	return from && bw_sniff__body_has(m, "Error:") ? BW_SNIFF_SIGNED : 0;
 }
 
 static int decode(const bw_msg *m, bw_report *r)

@@ -18,9 +18,9 @@
 static int sniff(const bw_msg *m)
 {
 	if (bw_sniff__body_has(m, "XMail bounce: Rcpt=["))
-		return 95;
+		return BW_SNIFF_CERTAIN;
 	if (bw_sniff__header_has(m, "X-Mailer", "XMail") || bw_sniff__header_has(m, "From", "XMail"))
-		return 30;
+		return BW_SNIFF_WEAK;
 	return 0;
 }
 

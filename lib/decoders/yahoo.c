@@ -33,7 +33,7 @@ static int sniff(const bw_msg *m)
 
 	if (!body)
 		return 0;
-	return from || bw_sniff__subject_starts(m, "Failure Notice") ? 85 : 55;
+	return from || bw_sniff__subject_starts(m, "Failure Notice") ? BW_SNIFF_SIGNED : 55;
 }
 
 static int decode(const bw_msg *m, bw_report *r)

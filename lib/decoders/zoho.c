@@ -19,7 +19,7 @@ static int sniff(const bw_msg *m)
 	bool from = bw_sniff__header_has(m, "From", "zoho.") || bw_sniff__header_has(m, "User-Agent", "Zoho");
 	bool body = bw_sniff__body_has(m, "ERROR_CODE :") || bw_sniff__body_has(m, "[Status: ");
 
-	return from && body ? 85 : (body && bw_sniff__body_has(m, "mail delivery s") ? 40 : 0);
+	return from && body ? BW_SNIFF_SIGNED : (body && bw_sniff__body_has(m, "mail delivery s") ? BW_SNIFF_HINT : 0);
 }
 
 /* "ERROR_CODE :550, ERROR_CODE :5.1.1 text" -> "550 5.1.1 text" */
