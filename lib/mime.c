@@ -17,6 +17,7 @@
 #include "html.h"
 #include "msg.h"
 #include "rfc2047.h"
+#include "text.h"
 #include "util.h"
 
 #define DEFAULT_MAX_DEPTH 32

@@ -16,6 +16,7 @@
 #include "error.h"
 #include "evidence.h"
 #include "msg.h"
+#include "text.h"
 #include "util.h"
 
 #define DEFAULT_MAX_SIZE ((size_t)64 << 20)

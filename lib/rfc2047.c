@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "rfc2047.h"
+#include "text.h"
 #include "util.h"
 
 static int b64_value(int c)

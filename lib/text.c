@@ -1,183 +1,342 @@
 /*
- * text.c - a report as text for people: what failed, why, and what to do,
- * word-wrapped at 78 columns.  The CLI's default output and the Python
- * binding's command both print this, so there is one renderer.
+ * text.c - scanning text for the facts a report is made of: line ends and
+ * UTF-8, markers, where a report ends, addresses and the paragraphs that
+ * start with one, role addresses (see text.h).
+ *
+ * (The rendering of a report as text for people is report_text.c.)
  */
-#include <stdbool.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "bouncewhy.h"
-#include "error.h"
-#include "reason.h"
+#include "addr.h"
+#include "text.h"
 #include "util.h"
 
-/* `text` word-wrapped at 78 columns (counted in bytes): `first` before the
- * first line, `rest` before the others.  Words longer than a line (URLs)
- * stay whole. */
-static void wrap(bw_buf *b, const char *first, const char *rest, const char *text)
+size_t bw_text__normalize_eol(char *s, size_t len)
 {
-	const size_t width = 78;
-	const char *p = text;
-	size_t col = strlen(first);
-	bool line_start = true;
+	size_t r, w = 0;
 
-	bw_buf__puts(b, first);
-	while (*p == ' ')
-		p++;
-	while (*p) {
-		size_t n = strcspn(p, " ");
-
-		if (!line_start && col + 1 + n > width) {
-			bw_buf__putc(b, '\n');
-			bw_buf__puts(b, rest);
-			col = strlen(rest);
-			line_start = true;
+	for (r = 0; r < len; r++) {
+		if (s[r] == '\r') {
+			s[w++] = '\n';
+			if (r + 1 < len && s[r + 1] == '\n')
+				r++;
+		} else {
+			s[w++] = s[r];
 		}
-		if (!line_start) {
-			bw_buf__putc(b, ' ');
-			col++;
-		}
-		bw_buf__put(b, p, n);
-		col += n;
-		line_start = false;
-		p += n;
-		while (*p == ' ')
-			p++;
 	}
-	bw_buf__putc(b, '\n');
+	if (w < len)
+		s[w] = '\0';
+	return w;
 }
 
-static const char *headline(const bw_recipient *rc)
+/* Length of the valid UTF-8 sequence at s, or 0. */
+static size_t utf8_seq(const unsigned char *s, size_t left)
 {
-	const bw_reason_info *info = bw_reason__find(bw_recipient_get(rc, BW_RCPT_REASON));
+	size_t n, i;
+	unsigned cp;
 
-	if (!info)
-		return "unknown";
-	if (info->delayed_headline && strcmp(bw_recipient_get(rc, BW_RCPT_ACTION), "delayed") == 0)
-		return info->delayed_headline;
-	return info->headline;
-}
-
-static void verdict_line(bw_buf *b, const bw_recipient *rc)
-{
-	const char *reason = bw_recipient_get(rc, BW_RCPT_REASON);
-	const char *fault = bw_recipient_get(rc, BW_RCPT_FAULT);
-	const bw_reason_info *info = bw_reason__find(reason);
-
-	bw_buf__printf(b, "    reason %s, %s", reason, bw_recipient_permanent(rc) ? "permanent" : "temporary");
-	if (*fault)
-		bw_buf__printf(b, ", cause on the %s side", fault);
-	if (bw_recipient_hard_bounce(rc))
-		bw_buf__puts(b, ": remove this address from your lists");
-	else if (!info || info->failure)
-		bw_buf__puts(b, ": keep the address");
-	bw_buf__putc(b, '\n');
-}
-
-static void provider_line(bw_buf *b, const bw_recipient *rc)
-{
-	const char *provider = bw_recipient_get(rc, BW_RCPT_PROVIDER);
-	const char *code = bw_recipient_get(rc, BW_RCPT_PROVIDER_CODE);
-	const char *tag = bw_recipient_get(rc, BW_RCPT_SERVER_TAG);
-
-	if (!*provider && !*code)
-		return;
-	bw_buf__printf(b, "    provider %s", *provider ? provider : "unknown");
-	if (*code)
-		bw_buf__printf(b, ", code %s", code);
-	if (*tag)
-		bw_buf__printf(b, ", answering server %s", tag);
-	bw_buf__putc(b, '\n');
-}
-
-static void said_line(bw_buf *b, const bw_recipient *rc)
-{
-	const char *diag = bw_recipient_get(rc, BW_RCPT_DIAGNOSTIC);
-	const char *host = bw_recipient_get(rc, BW_RCPT_REMOTE_MTA);
-	const char *ip = bw_recipient_get(rc, BW_RCPT_REMOTE_IP);
-	bw_buf said = BW_BUF_INIT;
-	char *s;
-
-	if (!*diag)
-		return;
-	bw_buf__printf(&said, "The server said: %s", diag);
-	if (*host && *ip)
-		bw_buf__printf(&said, " (host %s, %s)", host, ip);
-	else if (*host || *ip)
-		bw_buf__printf(&said, " (host %s)", *host ? host : ip);
-	s = bw_buf__detach(&said);
-	if (!s) {
-		b->oom = true;
-		return;
-	}
-	wrap(b, "    ", "      ", s);
-	free(s);
-}
-
-static void recipient_text(bw_buf *b, const bw_report *r, const bw_recipient *rc, unsigned int flags)
-{
-	const char *who = bw_recipient_get(rc, BW_RCPT_RECIPIENT);
-	size_t k;
-
-	bw_buf__printf(b, "\n  %s: %s.\n",
-	               *who ? who : (bw_report_kind(r) == BW_KIND_REPLY ? "this reply" : "(address unknown)"),
-	               headline(rc));
-	verdict_line(b, rc);
-	provider_line(b, rc);
-	if (*bw_recipient_get(rc, BW_RCPT_EXPLANATION))
-		wrap(b, "    ", "    ", bw_recipient_get(rc, BW_RCPT_EXPLANATION));
-	said_line(b, rc);
-	for (k = 0; k < bw_recipient_remedy_count(rc); k++) {
-		char lead[32];
-
-		if (k == 0)
-			bw_buf__puts(b, "    What to do:\n");
-		snprintf(lead, sizeof(lead), "    %zu. ", k + 1);
-		wrap(b, lead, "       ", bw_recipient_remedy(rc, k));
-	}
-	for (k = 0; k < bw_recipient_reference_count(rc); k++)
-		bw_buf__printf(b, "    See: %s\n", bw_recipient_reference(rc, k));
-	if (flags & BW_TEXT_EXPLAIN) {
-		if (*bw_recipient_get(rc, BW_RCPT_RULE))
-			bw_buf__printf(b, "    rule: %s\n", bw_recipient_get(rc, BW_RCPT_RULE));
-		if (*bw_recipient_get(rc, BW_RCPT_DECIDED_BY))
-			bw_buf__printf(b, "    decided by: %s, confidence %d%%\n",
-			               bw_recipient_get(rc, BW_RCPT_DECIDED_BY),
-			               bw_recipient_confidence(rc));
-		for (k = 0; k < bw_recipient_evidence_count(rc); k++)
-			bw_buf__printf(b, "    evidence %zu: %s\n", k + 1, bw_recipient_evidence(rc, k));
-	}
-}
-
-int bw_report_to_text(char **out, const bw_report *report, const char *source, long mbox_index,
-                      unsigned int flags)
-{
-	bw_buf b = BW_BUF_INIT;
-	size_t i, n;
-	const char *format;
-
-	if (!out || !report)
-		return bw_error__set(BW_EINVALID, "bw_report_to_text: NULL argument");
-	*out = NULL;
-	if (!source)
-		source = "-";
-	n = bw_report_recipient_count(report);
-	format = bw_report_get(report, BW_REPORT_FORMAT);
-	if (mbox_index >= 0)
-		bw_buf__printf(&b, "%s (message %ld): %s", source, mbox_index + 1, bw_kind_name(bw_report_kind(report)));
+	if (s[0] < 0x80)
+		return s[0] ? 1 : 0;
+	if (s[0] >= 0xC2 && s[0] <= 0xDF)
+		n = 2, cp = s[0] & 0x1F;
+	else if (s[0] >= 0xE0 && s[0] <= 0xEF)
+		n = 3, cp = s[0] & 0x0F;
+	else if (s[0] >= 0xF0 && s[0] <= 0xF4)
+		n = 4, cp = s[0] & 0x07;
 	else
-		bw_buf__printf(&b, "%s: %s", source, bw_kind_name(bw_report_kind(report)));
-	if (*format)
-		bw_buf__printf(&b, " (read as %s)", format);
-	bw_buf__printf(&b, ", %zu recipient%s\n", n, n == 1 ? "" : "s");
-	for (i = 0; i < n; i++)
-		recipient_text(&b, report, bw_report_recipient(report, i), flags);
-	for (i = 0; (flags & BW_TEXT_EXPLAIN) && i < bw_report_warning_count(report); i++)
-		bw_buf__printf(&b, "  warning: %s\n", bw_report_warning(report, i));
-	bw_buf__putc(&b, '\n');
-	if (!(*out = bw_buf__detach(&b)))
-		return bw_error__set(BW_ENOMEM, "out of memory");
-	return BW_OK;
+		return 0;
+	if (n > left)
+		return 0;
+	for (i = 1; i < n; i++) {
+		if ((s[i] & 0xC0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3F);
+	}
+	if ((n == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
+	    (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
+		return 0;
+	return n;
+}
+
+bool bw_text__valid_utf8(const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, n;
+
+	while (i < len) {
+		if (p[i] < 0x80 && p[i]) {
+			i++;
+			continue;
+		}
+		if (!(n = utf8_seq(p + i, len - i)))
+			return false;
+		i += n;
+	}
+	return true;
+}
+
+char *bw_text__latin1_to_utf8(const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	bw_buf b = BW_BUF_INIT;
+	size_t i = 0, n;
+
+	while (i < len) {
+		if (!p[i]) {
+			i++;
+		} else if ((n = utf8_seq(p + i, len - i))) {
+			bw_buf__put(&b, s + i, n);
+			i += n;
+		} else {
+			char two[2] = { (char)(0xC0 | (p[i] >> 6)), (char)(0x80 | (p[i] & 0x3F)) };
+			bw_buf__put(&b, two, 2);
+			i++;
+		}
+	}
+	return bw_buf__detach(&b);
+}
+
+const char *bw_text__find_any(const char *text, size_t len, const char *const *markers,
+                              size_t n_markers, size_t *which)
+{
+	const char *best = NULL, *at;
+	size_t i;
+
+	for (i = 0; i < n_markers; i++) {
+		at = bw_memcasemem(text, best ? (size_t)(best - text) + strlen(markers[i]) : len, markers[i]);
+		if (at && (!best || at < best)) {
+			best = at;
+			if (which)
+				*which = i;
+		}
+	}
+	return best;
+}
+
+size_t bw_text__report_length(const bw_msg *m)
+{
+	static const char *const markers[] = {
+		"------ This is a copy of the message",
+		"------ This is a copy of your message",
+		"--- Below this line is a copy of the message",
+		"----- Original message -----",
+		"-----Original Message-----",
+		"------- Returned Message --------",
+		"----- Transcript of session follows -----\n\n\nReturn-Path:",
+		"Original message follows",
+		"Original message headers:",
+		"----- Message header follows -----",
+		"--- The header of the original message is following. ---",
+	};
+	const char *at;
+
+	if (m->report_length_known)
+		return m->report_length;
+	at = bw_text__find_any(m->body, m->body_len, markers, sizeof(markers) / sizeof(markers[0]), NULL);
+	return at ? (size_t)(at - m->body) : m->body_len;
+}
+
+static bool local_char(int c)
+{
+	return bw_isalnum(c) || (c && strchr(".!#$%&'*+/=?^_`{|}~-", c)) || c >= 0x80;
+}
+
+static bool domain_char(int c)
+{
+	return bw_isalnum(c) || c == '.' || c == '-' || c >= 0x80;
+}
+
+char *bw_text__first_address(const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		size_t a, b;
+		if (s[i] != '@')
+			continue;
+		for (a = i; a > 0 && local_char((unsigned char)s[a - 1]); a--)
+			;
+		for (b = i + 1; b < len && domain_char((unsigned char)s[b]); b++)
+			;
+		while (b > i + 1 && (s[b - 1] == '.' || s[b - 1] == '-'))
+			b--;
+		if (a < i && bw_addr__plausible(s + a, b - a))
+			return bw_addr__normalize(s + a, b - a);
+	}
+	return NULL;
+}
+
+const char *bw_text__trim(const char *s, size_t len, size_t *out_len)
+{
+	while (len && bw_isspace((unsigned char)*s)) {
+		s++;
+		len--;
+	}
+	while (len && bw_isspace((unsigned char)s[len - 1]))
+		len--;
+	*out_len = len;
+	return s;
+}
+
+bool bw_text__starts(const char *s, size_t len, const char *prefix)
+{
+	size_t n = strlen(prefix);
+
+	return len >= n && bw_strncasecmp(s, prefix, n) == 0;
+}
+
+char *bw_text__address_line(const char *s, size_t len)
+{
+	size_t i;
+
+	s = bw_text__trim(s, len, &len);
+	while (len && (s[len - 1] == ':' || s[len - 1] == ','))
+		len--;
+	if (len >= BW_LITERAL_LEN("mailto:") && BW_SKIP_PREFIX_CI(s, "mailto:"))
+		len -= BW_LITERAL_LEN("mailto:");
+	else if (len >= BW_LITERAL_LEN("rfc822;") && BW_SKIP_PREFIX_CI(s, "rfc822;"))
+		len -= BW_LITERAL_LEN("rfc822;");
+	s = bw_text__trim(s, len, &len);
+	if (len >= 2 && ((s[0] == '<' && s[len - 1] == '>') || (s[0] == '"' && s[len - 1] == '"'))) {
+		s++;
+		len -= 2;
+	}
+	if (!len || !memchr(s, '@', len))
+		return NULL;
+	for (i = 0; i < len; i++)
+		if (bw_isspace((unsigned char)s[i]) || s[i] == '<' || s[i] == '>' || s[i] == '"')
+			return NULL;
+	if (!bw_addr__plausible(s, len))
+		return NULL;
+	return bw_addr__normalize(s, len);
+}
+
+void bw_addr_para__clear(bw_addr_para *p)
+{
+	free(p->address);
+	free(p->original);
+	memset(p, 0, sizeof(*p));
+}
+
+/* An address lead at text[i..len): "<addr>" or "addr", optional "(expanded
+ * from <x>)", then ':'.  Returns the offset after the colon or 0. */
+static size_t addr_lead(const char *t, size_t i, size_t len, char **addr, char **orig)
+{
+	size_t a, b, k;
+
+	*addr = *orig = NULL;
+	if (i < len && t[i] == '<') {
+		a = i + 1;
+		for (b = a; b < len && t[b] != '>' && t[b] != '\n' && t[b] != ' '; b++)
+			;
+		if (b >= len || t[b] != '>')
+			return 0;
+		k = b + 1;
+	} else {
+		a = i;
+		for (b = a; b < len && t[b] != ':' && !bw_isspace((unsigned char)t[b]) && t[b] != '<'; b++)
+			;
+		k = b;
+	}
+	if (b - a < 3 || !memchr(t + a, '@', b - a) || !bw_addr__plausible(t + a, b - a))
+		return 0;
+	while (k < len && (t[k] == ' ' || t[k] == '\t'))
+		k++;
+	if (k + 14 < len && BW_HAS_PREFIX_CI(t + k, "(expanded from")) {
+		const char *close = memchr(t + k, ')', len - k);
+		if (!close)
+			return 0;
+		*orig = bw_text__first_address(t + k + 14, (size_t)(close - t) - k - 14);
+		k = (size_t)(close - t) + 1;
+	}
+	if (k >= len || t[k] != ':' || (k + 1 < len && !bw_isspace((unsigned char)t[k + 1]))) {
+		free(*orig);
+		*orig = NULL;
+		return 0;
+	}
+	if (!(*addr = bw_addr__normalize(t + a, b - a))) {
+		free(*orig);
+		*orig = NULL;
+		return 0;
+	}
+	return k + 1;
+}
+
+bool bw_text__next_addr_para(const char *text, size_t len, size_t *pos, bw_addr_para *out)
+{
+	size_t i = *pos;
+
+	memset(out, 0, sizeof(*out));
+	while (i < len) {
+		size_t eol, after, j;
+		const char *nl;
+
+		nl = memchr(text + i, '\n', len - i);
+		eol = nl ? (size_t)(nl - text) : len;
+		if (!(after = addr_lead(text, i, len, &out->address, &out->original))) {
+			i = eol + 1;
+			continue;
+		}
+		/* the paragraph: to a blank line or the next lead */
+		j = after;
+		for (;;) {
+			const char *n2 = memchr(text + j, '\n', len - j);
+			size_t ls, le, k;
+			char *a2, *o2;
+			if (!n2) {
+				j = len;
+				break;
+			}
+			ls = (size_t)(n2 - text) + 1;
+			if (ls >= len) {
+				j = len;
+				break;
+			}
+			nl = memchr(text + ls, '\n', len - ls);
+			le = nl ? (size_t)(nl - text) : len;
+			for (k = ls; k < le && bw_isspace((unsigned char)text[k]); k++)
+				;
+			if (k == le) {
+				j = ls;
+				break;
+			}
+			if (addr_lead(text, ls, len, &a2, &o2)) {
+				free(a2);
+				free(o2);
+				j = ls;
+				break;
+			}
+			j = le;
+		}
+		out->text = text + after;
+		out->len = j > after ? j - after : 0;
+		*pos = j;
+		return true;
+	}
+	*pos = len;
+	return false;
+}
+
+size_t bw_text__after_line(const char *text, size_t len, const char *marker)
+{
+	const char *at = bw_memcasemem(text, len, marker);
+	const char *nl;
+
+	if (!at)
+		return len;
+	nl = memchr(at, '\n', len - (size_t)(at - text));
+	return nl ? (size_t)(nl - text) + 1 : len;
+}
+
+bool bw_text__is_role_address(const char *addr)
+{
+	static const char *const roles[] = { "postmaster@", "mailer-daemon@", "mailer_daemon@",
+		"abuse@", "hostmaster@", "webmaster@", "noc@", "security@" };
+	size_t i;
+
+	for (i = 0; addr && i < sizeof(roles) / sizeof(roles[0]); i++)
+		if (bw_startswith_ci(addr, roles[i]))
+			return true;
+	return false;
 }

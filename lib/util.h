@@ -52,13 +52,6 @@ char *bw_trim(char *s);
 /* A copy of s[0..len) with white space squeezed; NULL on ENOMEM. */
 char *bw_squeeze_dup(const char *s, size_t len);
 
-/* Rewrites CRLF and bare CR as LF in place; returns the new length. */
-size_t bw_text__normalize_eol(char *s, size_t len);
-/* Is s[0..len) valid UTF-8 (no NUL bytes)? */
-bool bw_text__valid_utf8(const char *s, size_t len);
-/* A valid UTF-8 copy: valid sequences kept, other bytes read as Latin-1
- * (Windows-1252 is not worth its table here), NULs dropped. */
-char *bw_text__latin1_to_utf8(const char *s, size_t len);
 
 /* The length of a string literal or char array, counted by the compiler
  * (never by hand): BW_LITERAL_LEN("IPv6:") == 5. */

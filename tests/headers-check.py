@@ -4,9 +4,9 @@ include guard, and no module includes one from a layer above its own.
 
 Layers, lowest first (a module may include its own layer and those below):
   0  util, error, reason, smtp          plain helpers and vocabularies
-  1  addr, rfc2047, html, record, msg, dsn, evidence, headers
+  1  addr, rfc2047, html, record, msg, dsn, evidence, headers, text
   2  decoders/ (one per reporting-server family), rules/ (the rule engine)
-  3  mime, classify, text, json, report, mbox, parse (the pipeline and output)
+  3  mime, classify, report_text, json, report, mbox, parse (the pipeline and output)
 The public header (include/bouncewhy.h) may be included from any layer.
 
 Usage: headers-check.py SOURCE_ROOT
@@ -20,9 +20,9 @@ lib = os.path.join(root, "lib")
 LAYER = {}
 for n, names in enumerate([
         "util error reason smtp",
-        "addr rfc2047 html record msg dsn evidence headers",
+        "addr rfc2047 html record msg dsn evidence headers text",
         "rules",
-        "mime classify text json report mbox parse"]):
+        "mime classify report_text json report mbox parse"]):
     for name in names.split():
         LAYER[name] = n
 ANY_LAYER = {"bouncewhy"}
@@ -70,6 +70,18 @@ for dirpath, _, files in os.walk(lib):
             theirs = layer_of(target)
             if theirs is None or theirs > mine:
                 failures.append("%s (layer %s) includes %s (layer %s)" % (rel, mine, name, theirs))
+
+# A module's internal functions live in the file named for them: bw_text__*
+# in text.c, bw_smtp__* in smtp.c.
+for dirpath, _, files in os.walk(lib):
+    for f in sorted(files):
+        if not f.endswith(".c"):
+            continue
+        path = os.path.join(dirpath, f)
+        for m in re.finditer(r"^[a-z][^;(]*\b(bw_(text|smtp)__\w+)\(", open(path, encoding="utf-8").read(), re.M):
+            if f != m.group(2) + ".c":
+                failures.append("%s defines %s (it belongs in lib/%s.c)"
+                                % (os.path.relpath(path, root), m.group(1), m.group(2)))
 
 for f in failures:
     print("FAIL:", f)

@@ -29,76 +29,6 @@ bool bw_lines__next(bw_lines *it, const char **line, size_t *len)
 	return true;
 }
 
-const char *bw_text__find_any(const char *text, size_t len, const char *const *markers,
-                              size_t n_markers, size_t *which)
-{
-	const char *best = NULL, *at;
-	size_t i;
-
-	for (i = 0; i < n_markers; i++) {
-		at = bw_memcasemem(text, best ? (size_t)(best - text) + strlen(markers[i]) : len, markers[i]);
-		if (at && (!best || at < best)) {
-			best = at;
-			if (which)
-				*which = i;
-		}
-	}
-	return best;
-}
-
-size_t bw_text__report_length(const bw_msg *m)
-{
-	static const char *const markers[] = {
-		"------ This is a copy of the message",
-		"------ This is a copy of your message",
-		"--- Below this line is a copy of the message",
-		"----- Original message -----",
-		"-----Original Message-----",
-		"------- Returned Message --------",
-		"----- Transcript of session follows -----\n\n\nReturn-Path:",
-		"Original message follows",
-		"Original message headers:",
-		"----- Message header follows -----",
-		"--- The header of the original message is following. ---",
-	};
-	const char *at;
-
-	if (m->report_length_known)
-		return m->report_length;
-	at = bw_text__find_any(m->body, m->body_len, markers, sizeof(markers) / sizeof(markers[0]), NULL);
-	return at ? (size_t)(at - m->body) : m->body_len;
-}
-
-static bool local_char(int c)
-{
-	return bw_isalnum(c) || (c && strchr(".!#$%&'*+/=?^_`{|}~-", c)) || c >= 0x80;
-}
-
-static bool domain_char(int c)
-{
-	return bw_isalnum(c) || c == '.' || c == '-' || c >= 0x80;
-}
-
-char *bw_text__first_address(const char *s, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i < len; i++) {
-		size_t a, b;
-		if (s[i] != '@')
-			continue;
-		for (a = i; a > 0 && local_char((unsigned char)s[a - 1]); a--)
-			;
-		for (b = i + 1; b < len && domain_char((unsigned char)s[b]); b++)
-			;
-		while (b > i + 1 && (s[b - 1] == '.' || s[b - 1] == '-'))
-			b--;
-		if (a < i && bw_addr__plausible(s + a, b - a))
-			return bw_addr__normalize(s + a, b - a);
-	}
-	return NULL;
-}
-
 bw_recipient *bw_decoders__add(bw_report *r, const char *address, const char *diag, size_t diag_len)
 {
 	bw_recipient *rc;
@@ -174,51 +104,6 @@ bool bw_sniff__body_has(const bw_msg *m, const char *needle)
 	return bw_memcasemem(m->body, m->body_len, needle) != NULL;
 }
 
-const char *bw_text__trim(const char *s, size_t len, size_t *out_len)
-{
-	while (len && bw_isspace((unsigned char)*s)) {
-		s++;
-		len--;
-	}
-	while (len && bw_isspace((unsigned char)s[len - 1]))
-		len--;
-	*out_len = len;
-	return s;
-}
-
-bool bw_text__starts(const char *s, size_t len, const char *prefix)
-{
-	size_t n = strlen(prefix);
-
-	return len >= n && bw_strncasecmp(s, prefix, n) == 0;
-}
-
-char *bw_text__address_line(const char *s, size_t len)
-{
-	size_t i;
-
-	s = bw_text__trim(s, len, &len);
-	while (len && (s[len - 1] == ':' || s[len - 1] == ','))
-		len--;
-	if (len >= BW_LITERAL_LEN("mailto:") && BW_SKIP_PREFIX_CI(s, "mailto:"))
-		len -= BW_LITERAL_LEN("mailto:");
-	else if (len >= BW_LITERAL_LEN("rfc822;") && BW_SKIP_PREFIX_CI(s, "rfc822;"))
-		len -= BW_LITERAL_LEN("rfc822;");
-	s = bw_text__trim(s, len, &len);
-	if (len >= 2 && ((s[0] == '<' && s[len - 1] == '>') || (s[0] == '"' && s[len - 1] == '"'))) {
-		s++;
-		len -= 2;
-	}
-	if (!len || !memchr(s, '@', len))
-		return NULL;
-	for (i = 0; i < len; i++)
-		if (bw_isspace((unsigned char)s[i]) || s[i] == '<' || s[i] == '>' || s[i] == '"')
-			return NULL;
-	if (!bw_addr__plausible(s, len))
-		return NULL;
-	return bw_addr__normalize(s, len);
-}
-
 void bw_decoders__better_diag(bw_recipient *rc, const char *diag, size_t len)
 {
 	const char *old = bw_recipient__get(rc, BW_RCPT_DIAGNOSTIC);
@@ -291,123 +176,6 @@ bool bw_decoders__use_inner_reply(bw_recipient *rc)
 	if (changed)
 		bw_recipient__evidence(rc, "the diagnostic wraps the remote server's reply: took the innermost codes");
 	return changed;
-}
-
-void bw_addr_para__clear(bw_addr_para *p)
-{
-	free(p->address);
-	free(p->original);
-	memset(p, 0, sizeof(*p));
-}
-
-/* An address lead at text[i..len): "<addr>" or "addr", optional "(expanded
- * from <x>)", then ':'.  Returns the offset after the colon or 0. */
-static size_t addr_lead(const char *t, size_t i, size_t len, char **addr, char **orig)
-{
-	size_t a, b, k;
-
-	*addr = *orig = NULL;
-	if (i < len && t[i] == '<') {
-		a = i + 1;
-		for (b = a; b < len && t[b] != '>' && t[b] != '\n' && t[b] != ' '; b++)
-			;
-		if (b >= len || t[b] != '>')
-			return 0;
-		k = b + 1;
-	} else {
-		a = i;
-		for (b = a; b < len && t[b] != ':' && !bw_isspace((unsigned char)t[b]) && t[b] != '<'; b++)
-			;
-		k = b;
-	}
-	if (b - a < 3 || !memchr(t + a, '@', b - a) || !bw_addr__plausible(t + a, b - a))
-		return 0;
-	while (k < len && (t[k] == ' ' || t[k] == '\t'))
-		k++;
-	if (k + 14 < len && BW_HAS_PREFIX_CI(t + k, "(expanded from")) {
-		const char *close = memchr(t + k, ')', len - k);
-		if (!close)
-			return 0;
-		*orig = bw_text__first_address(t + k + 14, (size_t)(close - t) - k - 14);
-		k = (size_t)(close - t) + 1;
-	}
-	if (k >= len || t[k] != ':' || (k + 1 < len && !bw_isspace((unsigned char)t[k + 1]))) {
-		free(*orig);
-		*orig = NULL;
-		return 0;
-	}
-	if (!(*addr = bw_addr__normalize(t + a, b - a))) {
-		free(*orig);
-		*orig = NULL;
-		return 0;
-	}
-	return k + 1;
-}
-
-bool bw_text__next_addr_para(const char *text, size_t len, size_t *pos, bw_addr_para *out)
-{
-	size_t i = *pos;
-
-	memset(out, 0, sizeof(*out));
-	while (i < len) {
-		size_t eol, after, j;
-		const char *nl;
-
-		nl = memchr(text + i, '\n', len - i);
-		eol = nl ? (size_t)(nl - text) : len;
-		if (!(after = addr_lead(text, i, len, &out->address, &out->original))) {
-			i = eol + 1;
-			continue;
-		}
-		/* the paragraph: to a blank line or the next lead */
-		j = after;
-		for (;;) {
-			const char *n2 = memchr(text + j, '\n', len - j);
-			size_t ls, le, k;
-			char *a2, *o2;
-			if (!n2) {
-				j = len;
-				break;
-			}
-			ls = (size_t)(n2 - text) + 1;
-			if (ls >= len) {
-				j = len;
-				break;
-			}
-			nl = memchr(text + ls, '\n', len - ls);
-			le = nl ? (size_t)(nl - text) : len;
-			for (k = ls; k < le && bw_isspace((unsigned char)text[k]); k++)
-				;
-			if (k == le) {
-				j = ls;
-				break;
-			}
-			if (addr_lead(text, ls, len, &a2, &o2)) {
-				free(a2);
-				free(o2);
-				j = ls;
-				break;
-			}
-			j = le;
-		}
-		out->text = text + after;
-		out->len = j > after ? j - after : 0;
-		*pos = j;
-		return true;
-	}
-	*pos = len;
-	return false;
-}
-
-size_t bw_text__after_line(const char *text, size_t len, const char *marker)
-{
-	const char *at = bw_memcasemem(text, len, marker);
-	const char *nl;
-
-	if (!at)
-		return len;
-	nl = memchr(at, '\n', len - (size_t)(at - text));
-	return nl ? (size_t)(nl - text) + 1 : len;
 }
 
 /* Does the line start with a field of a delivery-status group? */
@@ -509,18 +277,6 @@ bool bw_sniff__from_daemon(const bw_msg *m)
 	return bw_sniff__header_has(m, "From", "mailer-daemon") ||
 	       bw_sniff__header_has(m, "From", "postmaster") ||
 	       bw_sniff__header_has(m, "From", "mail delivery");
-}
-
-bool bw_text__is_role_address(const char *addr)
-{
-	static const char *const roles[] = { "postmaster@", "mailer-daemon@", "mailer_daemon@",
-		"abuse@", "hostmaster@", "webmaster@", "noc@", "security@" };
-	size_t i;
-
-	for (i = 0; addr && i < sizeof(roles) / sizeof(roles[0]); i++)
-		if (bw_startswith_ci(addr, roles[i]))
-			return true;
-	return false;
 }
 
 /* A line that asks the reader to contact someone: its address is no recipient. */

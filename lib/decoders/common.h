@@ -1,6 +1,7 @@
 /*
- * common.h - helpers shared by the format decoders: line iteration, markers,
- * addresses in prose, appending recipients, cheap sniffing.
+ * common.h - helpers shared by the format decoders: line iteration,
+ * appending recipients, cheap sniffing (the text scanning they share is
+ * ../text.h).
  *
  * Use these instead of writing a private copy in a decoder; add what several
  * decoders need here.
@@ -11,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "../text.h"
 #include "decoder.h"
 
 /* Iterating over the lines of a text (LF endings; the LF is not included). */
@@ -20,20 +22,6 @@ typedef struct bw_lines {
 
 void bw_lines__init(bw_lines *it, const char *text, size_t len);
 bool bw_lines__next(bw_lines *it, const char **line, size_t *len);
-
-/* The first of `markers` found in text[0..len) (case-insensitive), or NULL;
- * *which (if not NULL) receives its index. */
-const char *bw_text__find_any(const char *text, size_t len, const char *const *markers,
-                              size_t n_markers, size_t *which);
-
-/* Length of m->body before the returned original message starts (a line such
- * as "------ This is a copy of the message" or "--- Below this line is a copy
- * of the message"), or m->body_len if none of the common markers is found. */
-size_t bw_text__report_length(const bw_msg *m);
-
-/* The first e-mail address in s[0..len) ("<a@b.c>", "a@b.c", "rfc822;a@b.c"),
- * normalised (addr.h); NULL when there is none.  Caller frees. */
-char *bw_text__first_address(const char *s, size_t len);
 
 /* Appends a recipient for `address` with `diag` (white space squeezed; may be
  * NULL) as its diagnostic.  NULL on ENOMEM or the recipient limit. */
@@ -61,18 +49,6 @@ bool bw_sniff__header_has(const bw_msg *m, const char *name, const char *needle)
 bool bw_sniff__subject_starts(const bw_msg *m, const char *prefix);
 bool bw_sniff__body_has(const bw_msg *m, const char *needle);
 
-/* When s[0..len) holds nothing but one address (white space, "<>", quotes,
- * a "mailto:"/"rfc822;" prefix and a trailing ':' or ',' allowed), that
- * address normalised; otherwise NULL.  Caller frees. */
-char *bw_text__address_line(const char *s, size_t len);
-
-/* s[0..len) without leading and trailing white space: *out_len receives the
- * new length, the new start is returned. */
-const char *bw_text__trim(const char *s, size_t len, size_t *out_len);
-
-/* Does s[0..len) start with `prefix` (case-insensitive)? */
-bool bw_text__starts(const char *s, size_t len, const char *prefix);
-
 /* For a decoder that started from the DSN: replaces a recipient's
  * BW_RCPT_DIAGNOSTIC with `diag` (a text found in the prose, squeezed) when
  * it had none or a shorter one.  `diag` NULL or empty does nothing. */
@@ -87,27 +63,6 @@ int bw_decoders__add_failed_recipients(const bw_msg *m, bw_report *r, const char
  * it the way some bounces do outside the reply text: "RCPT command",
  * "TEXT command", "[RCPT_TO]", "[MAIL_FROM]", "[DATA]", "[CONNECT]"... */
 void bw_decoders__command_from_line(bw_recipient *rc, const char *t, size_t tl);
-
-/* Recipient paragraphs ("<a@b.c>: text", "a@b.c:" then text, Postfix's
- * "<a@b.c> (expanded from <x@y.z>): text"), as qmail, Postfix, OpenSMTPD and
- * many others write them.  A paragraph starts with an address at the start of
- * a line followed by ':' and runs to the first blank line or the next such
- * start. */
-typedef struct bw_addr_para {
-	char *address;      /* normalised; owned */
-	char *original;     /* the "expanded from" address or NULL; owned */
-	const char *text;   /* the text after the colon, up to the paragraph end */
-	size_t len;
-} bw_addr_para;
-
-/* The next paragraph in text[*pos..len), advancing *pos past it.  false when
- * there is none.  Free with bw_addr_para__clear. */
-bool bw_text__next_addr_para(const char *text, size_t len, size_t *pos, bw_addr_para *out);
-void bw_addr_para__clear(bw_addr_para *p);
-
-/* The offset just past the first line that contains `marker` (case-insensitive)
- * in text[0..len), or len when absent. */
-size_t bw_text__after_line(const char *text, size_t len, const char *marker);
 
 /* Delivery-status fields quoted as text in the body (a bounce forwarded inline,
  * or a multipart the MIME reader could not split): parses the block after each
@@ -132,10 +87,6 @@ bool bw_sniff__from_daemon(const bw_msg *m);
  * Returns how many were added. */
 int bw_decoders__listed(const bw_msg *m, bw_report *r, const char *text, size_t len,
                         const char *action);
-
-/* Is the address one that signs or explains a report rather than one that
- * failed (postmaster@, mailer-daemon@, abuse@, ...)? */
-bool bw_text__is_role_address(const char *addr);
 
 /* Does the message read as a delay warning (the server still retries: "has
  * been delayed", "will keep trying", "WARNING message only", a "Delayed

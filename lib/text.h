@@ -1,0 +1,77 @@
+/*
+ * text.h - scanning text for the facts a report is made of: line ends and
+ * UTF-8, markers, where a report ends, addresses and the paragraphs that
+ * start with one, role addresses.
+ *
+ * The MIME reader, the DSN and RFC 2047 decoders and every format decoder
+ * use these instead of a private copy.  (A report rendered as text for
+ * people is report_text.c's bw_report_to_text.)
+ */
+#ifndef BW_TEXT_H
+#define BW_TEXT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "msg.h"
+
+/* Rewrites CRLF and bare CR as LF in place; returns the new length. */
+size_t bw_text__normalize_eol(char *s, size_t len);
+/* Is s[0..len) valid UTF-8 (no NUL bytes)? */
+bool bw_text__valid_utf8(const char *s, size_t len);
+/* A valid UTF-8 copy: valid sequences kept, other bytes read as Latin-1
+ * (Windows-1252 is not worth its table here), NULs dropped. */
+char *bw_text__latin1_to_utf8(const char *s, size_t len);
+
+/* The first of `markers` found in text[0..len) (case-insensitive), or NULL;
+ * *which (if not NULL) receives its index. */
+const char *bw_text__find_any(const char *text, size_t len, const char *const *markers,
+                              size_t n_markers, size_t *which);
+
+/* Length of m->body before the returned original message starts (a line such
+ * as "------ This is a copy of the message" or "--- Below this line is a copy
+ * of the message"), or m->body_len if none of the common markers is found. */
+size_t bw_text__report_length(const bw_msg *m);
+
+/* The first e-mail address in s[0..len) ("<a@b.c>", "a@b.c", "rfc822;a@b.c"),
+ * normalised (addr.h); NULL when there is none.  Caller frees. */
+char *bw_text__first_address(const char *s, size_t len);
+
+/* When s[0..len) holds nothing but one address (white space, "<>", quotes,
+ * a "mailto:"/"rfc822;" prefix and a trailing ':' or ',' allowed), that
+ * address normalised; otherwise NULL.  Caller frees. */
+char *bw_text__address_line(const char *s, size_t len);
+
+/* s[0..len) without leading and trailing white space: *out_len receives the
+ * new length, the new start is returned. */
+const char *bw_text__trim(const char *s, size_t len, size_t *out_len);
+
+/* Does s[0..len) start with `prefix` (case-insensitive)? */
+bool bw_text__starts(const char *s, size_t len, const char *prefix);
+
+/* Recipient paragraphs ("<a@b.c>: text", "a@b.c:" then text, Postfix's
+ * "<a@b.c> (expanded from <x@y.z>): text"), as qmail, Postfix, OpenSMTPD and
+ * many others write them.  A paragraph starts with an address at the start of
+ * a line followed by ':' and runs to the first blank line or the next such
+ * start. */
+typedef struct bw_addr_para {
+	char *address;      /* normalised; owned */
+	char *original;     /* the "expanded from" address or NULL; owned */
+	const char *text;   /* the text after the colon, up to the paragraph end */
+	size_t len;
+} bw_addr_para;
+
+/* The next paragraph in text[*pos..len), advancing *pos past it.  false when
+ * there is none.  Free with bw_addr_para__clear. */
+bool bw_text__next_addr_para(const char *text, size_t len, size_t *pos, bw_addr_para *out);
+void bw_addr_para__clear(bw_addr_para *p);
+
+/* The offset just past the first line that contains `marker` (case-insensitive)
+ * in text[0..len), or len when absent. */
+size_t bw_text__after_line(const char *text, size_t len, const char *marker);
+
+/* Is the address one that signs or explains a report rather than one that
+ * failed (postmaster@, mailer-daemon@, abuse@, ...)? */
+bool bw_text__is_role_address(const char *addr);
+
+#endif
