@@ -297,16 +297,8 @@ int bw_classify_reply(bw_report **out, const bw_rules *rules, const char *reply,
 	bw_smtp__scan(text, &ev);
 	if (remote_host && *remote_host)
 		bw_recipient__set(rc, BW_RCPT_REMOTE_MTA, remote_host);
-	if (command && *command) {
-		char cmd[16];
-		size_t i;
-		for (i = 0; i < sizeof(cmd) - 1 && command[i] && !bw_isspace((unsigned char)command[i]); i++)
-			cmd[i] = (char)(command[i] >= 'a' && command[i] <= 'z' ? command[i] - 32 : command[i]);
-		cmd[i] = '\0';
-		if (strcmp(cmd, "EHLO") == 0)
-			strcpy(cmd, "HELO");
-		bw_recipient__set(rc, BW_RCPT_SMTP_COMMAND, cmd);
-	}
+	if (command && *command)
+		bw_recipient__set(rc, BW_RCPT_SMTP_COMMAND, bw_smtp__stage_of_command(command, strlen(command)));
 	free(text);
 	if (!ev.reply_code[0] && !ev.status[0])
 		bw_recipient__set(rc, BW_RCPT_ACTION, NULL);

@@ -149,6 +149,25 @@ bool bw_smtp__stage_known(const char *w, size_t len)
 	return false;
 }
 
+const char *bw_smtp__stage_of_command(const char *w, size_t len)
+{
+	static const struct { const char *word, *stage; } map[] = {
+		{ "HELO", "HELO" }, { "EHLO", "HELO" }, { "LHLO", "HELO" }, { "MAIL", "MAIL" },
+		{ "RCPT", "RCPT" }, { "DATA", "DATA" }, { "BDAT", "DATA" }, { ".", "DATA" },
+		{ "STARTTLS", "STARTTLS" }, { "AUTH", "AUTH" }, { "CONN", "CONN" },
+	};
+	size_t i, n = 0;
+
+	while (len && (*w == ' ' || *w == '\t'))
+		w++, len--;
+	while (n < len && !bw_isspace((unsigned char)w[n]) && w[n] != ':')
+		n++;
+	for (i = 0; i < COUNT(map); i++)
+		if (strlen(map[i].word) == n && bw_strncasecmp(w, map[i].word, n) == 0)
+			return map[i].stage;
+	return NULL;
+}
+
 /* The phrases of reply texts that name the command answered. */
 static const struct { const char *phrase; const char *stage; } reply_phrases[] = {
 	{ "in reply to rcpt to", "RCPT" }, { "after rcpt to", "RCPT" }, { "in reply to rcpt", "RCPT" },

@@ -61,6 +61,13 @@ extern const char *const bw_smtp__stages[];
 /* Is w[0..len) one of bw_smtp__stages? */
 bool bw_smtp__stage_known(const char *w, size_t len);
 
+/* The stage of an SMTP command: the first word of w[0..len) (ending at
+ * white space or ':'), case-insensitive: HELO, EHLO and LHLO are HELO; MAIL,
+ * RCPT; DATA, BDAT and "." (end of data) are DATA; STARTTLS; AUTH; and the
+ * stage name CONN (the connection, which has no command).  NULL for any
+ * other word. */
+const char *bw_smtp__stage_of_command(const char *w, size_t len);
+
 /* The stage a reply text says it answered ("... (in reply to RCPT TO
  * command)", "after end of data", qmail's "does not like recipient"), the
  * phrase found earliest winning; NULL when it names none. */

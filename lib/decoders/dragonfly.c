@@ -32,7 +32,7 @@ static int sniff(const bw_msg *m)
 static const struct { const char *phrase, *command; } commands[] = {
 	{ "did not like our RCPT", "RCPT" }, { "did not like our MAIL", "MAIL" },
 	{ "did not like our final DATA", "DATA" }, { "did not like our DATA", "DATA" },
-	{ "did not like our EHLO", "EHLO" }, { "did not like our HELO", "HELO" },
+	{ "did not like our EHLO", "HELO" }, { "did not like our HELO", "HELO" },
 	{ "did not like our AUTH", "AUTH" }, { "did not like our STARTTLS", "STARTTLS" },
 	{ "did not like our greeting", "CONN" },
 };

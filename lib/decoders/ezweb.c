@@ -26,6 +26,7 @@
 #include <string.h>
 
 #include "../dsn.h"
+#include "../smtp.h"
 #include "../util.h"
 #include "common.h"
 
@@ -94,15 +95,9 @@ static int decode(const bw_msg *m, bw_report *r)
 		if (len == 0)
 			continue;
 		if (starts(line, len, ">>>") && cur) {
-			static const char *const cmds[] = { "RCPT", "MAIL", "DATA", "HELO", "EHLO" };
-			const char *c = line + 3;
-			size_t k;
-			while (*c == ' ')
-				c++;
-			for (k = 0; k < sizeof(cmds) / sizeof(cmds[0]); k++)
-				if (bw_startswith_ci(c, cmds[k]))
-					bw_recipient__set(cur, BW_RCPT_SMTP_COMMAND,
-					                  k >= 3 ? "HELO" : cmds[k]);
+			const char *stage = bw_smtp__stage_of_command(line + 3, len - 3);
+			if (stage)
+				bw_recipient__set(cur, BW_RCPT_SMTP_COMMAND, stage);
 			continue;
 		}
 		if (starts(line, len, "<<<") && cur) {

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../smtp.h"
 #include "../util.h"
 #include "common.h"
 
@@ -34,17 +35,7 @@ static int sniff(const bw_msg *m)
 
 static const char *command_of(const char *s, size_t len)
 {
-	static const char *const cmds[] = { "RCPT", "MAIL", "DATA", "HELO", "EHLO", "STARTTLS" };
-	size_t k;
-
-	while (len && *s == ' ') {
-		s++;
-		len--;
-	}
-	for (k = 0; k < sizeof(cmds) / sizeof(cmds[0]); k++)
-		if (len >= strlen(cmds[k]) && bw_startswith_ci(s, cmds[k]))
-			return k == 4 ? "HELO" : cmds[k];
-	return NULL;
+	return bw_smtp__stage_of_command(s, len);
 }
 
 static int decode(const bw_msg *m, bw_report *r)

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../smtp.h"
 #include "../util.h"
 #include "common.h"
 
@@ -50,7 +51,7 @@ static void section(const bw_msg *m, const char *marker, const char **out, size_
 static int decode(const bw_msg *m, bw_report *r)
 {
 	size_t first = r->n_rcpt, start, k;
-	const char *reply, *cmd, *list_end, *l;
+	const char *reply, *cmd, *list_end, *l, *stage;
 	size_t reply_len, cmd_len, n;
 	bw_lines it;
 
@@ -74,16 +75,9 @@ static int decode(const bw_msg *m, bw_report *r)
 		cmd++, cmd_len--;
 	for (n = 0; n < cmd_len && bw_isalpha((unsigned char)cmd[n]); n++)
 		;
-	if (n >= 4 && n <= 8) {
-		char c[9];
-		for (k = 0; k < n; k++)
-			c[k] = (char)(cmd[k] >= 'a' && cmd[k] <= 'z' ? cmd[k] - 32 : cmd[k]);
-		c[n] = '\0';
-		if (strcmp(c, "EHLO") == 0)
-			strcpy(c, "HELO");
+	if ((stage = bw_smtp__stage_of_command(cmd, n)))
 		for (k = first; k < r->n_rcpt; k++)
-			bw_recipient__set(r->rcpt[k], BW_RCPT_SMTP_COMMAND, c);
-	}
+			bw_recipient__set(r->rcpt[k], BW_RCPT_SMTP_COMMAND, stage);
 	return (int)(r->n_rcpt - first);
 }
 

@@ -157,18 +157,7 @@ static void read_fatal_list(const char *t, size_t len, sstate *s)
 /* The command word of a ">>> " line, as the rules name it. */
 static const char *command_of(const char *l, size_t n)
 {
-	static const struct { const char *word, *cmd; } map[] = {
-		{ "RCPT", "RCPT" }, { "MAIL", "MAIL" }, { "DATA", "DATA" }, { ".", "DATA" },
-		{ "EHLO", "HELO" }, { "HELO", "HELO" }, { "STARTTLS", "STARTTLS" }, { "AUTH", "AUTH" },
-	};
-	size_t i, w = 0;
-
-	while (w < n && l[w] != ' ')
-		w++;
-	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++)
-		if (w == strlen(map[i].word) && bw_strncasecmp(l, map[i].word, w) == 0)
-			return map[i].cmd;
-	return NULL;
+	return bw_smtp__stage_of_command(l, n);
 }
 
 /* "<<< 503 ... RCPT" after ">>> DATA": the session was pipelined

@@ -164,6 +164,16 @@ int main(void)
 	CHECK_STR(bw_smtp__stage_of_reply("554 rejected (in reply to end of DATA command)"), "DATA");
 	CHECK_STR(bw_smtp__stage_of_reply("after EHLO: 421 go away; after RCPT TO: 550"), "HELO");
 	CHECK(bw_smtp__stage_of_reply("550 user unknown") == NULL);
+	CHECK_STR(bw_smtp__stage_of_command("RCPT TO:<a@example.com>", 23), "RCPT");
+	CHECK_STR(bw_smtp__stage_of_command("  mail from:<>", 14), "MAIL");
+	CHECK_STR(bw_smtp__stage_of_command("ehlo mx.example.com", 19), "HELO");
+	CHECK_STR(bw_smtp__stage_of_command("LHLO x", 6), "HELO");
+	CHECK_STR(bw_smtp__stage_of_command(".", 1), "DATA");
+	CHECK_STR(bw_smtp__stage_of_command("BDAT 1000 LAST", 14), "DATA");
+	CHECK_STR(bw_smtp__stage_of_command("conn", 4), "CONN");
+	CHECK(bw_smtp__stage_of_command("RCPTX", 5) == NULL);
+	CHECK(bw_smtp__stage_of_command("QUIT", 4) == NULL);
+	CHECK(bw_smtp__stage_of_command("RCPT", 3) == NULL);           /* length honoured */
 	CHECK_STR(bw_smtp__stage_named("Error [RCPT_TO] 550", 19), "RCPT");
 	CHECK_STR(bw_smtp__stage_named("for TEXT command", 16), "DATA");
 	CHECK(bw_smtp__stage_named("for TEXT command", 8) == NULL);    /* length honoured */
