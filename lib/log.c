@@ -253,8 +253,10 @@ void bw_log__set_relay(bw_log_attempt *a, const char *s, size_t len)
 		bw_log_attempt__set(a, BW_LOG_RELAY_IP, s, (size_t)(b - s));
 		return;
 	}
-	/* "host[ip]:port" (Postfix), "host. [ip]" or "[ip]" (Sendmail) */
-	if ((b = memchr(s, '[', len)) && (c = memchr(b, ']', (size_t)(e - b)))) {
+	/* "host[ip]:port" (Postfix), "host. [ip]" or "[ip]" (Sendmail); not
+	 * "host[private/dovecot-lmtp]" (a socket) */
+	if ((b = memchr(s, '[', len)) && (c = memchr(b, ']', (size_t)(e - b))) &&
+	    c - b > 1 && strspn(b + 1, "0123456789abcdefABCDEF.:") == (size_t)(c - b - 1)) {
 		const char *he = b;
 		while (he > s && (he[-1] == ' ' || he[-1] == '.'))
 			he--;

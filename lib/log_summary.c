@@ -394,8 +394,15 @@ int bw_log_summary_has_fault(const bw_log_summary *s, const char *fault)
 
 /* ---- rendering ---------------------------------------------------------- */
 
-/* The time of the later successful delivery that ends the group, or 0 if
- * none (then it is still happening); -1 when it has no time. */
+/* A problem of the recipient's address or mailbox is not ended by mail to
+ * other addresses getting through: "still happening" is not told for it. */
+static bool per_address(const group *g)
+{
+	return g->fault && strcmp(g->fault, "recipient") == 0;
+}
+
+/* The later successful delivery to the same provider that ends the group,
+ * or NULL when there is none (then it is still happening). */
 static const sent_entry *ended_by(const bw_log_summary *s, const group *g)
 {
 	const sent_entry *e = sent_find((bw_log_summary *)s, g->pkey, false);
@@ -514,7 +521,9 @@ static void text_group(bw_buf *b, const bw_log_summary *s, const group *g, size_
 	wrap(b, line, 3, 0);
 	local_stamp(g->first, t1, sizeof(t1));
 	local_stamp(g->last, t2, sizeof(t2));
-	if (end) {
+	if (per_address(g)) {
+		bw_buf__printf(b, "   Seen from %s to %s.\n", t1, t2);
+	} else if (end) {
 		char t3[64];
 		local_stamp(end->time, t3, sizeof(t3));
 		bw_buf__printf(b, "   Ended: from %s to %s; a later delivery to the same provider succeeded (%s).\n",
@@ -582,7 +591,7 @@ int bw_log_summary_to_text(char **out, const bw_log_summary *s, unsigned int fla
 		return bw_error__set(BW_ENOMEM, "out of memory");
 	for (i = 0; i < s->n; i++) {
 		senders += v[i]->fault && strcmp(v[i]->fault, "sender") == 0;
-		ongoing += ended_by(s, v[i]) == NULL;
+		ongoing += !per_address(v[i]) && ended_by(s, v[i]) == NULL;
 	}
 	if (s->n == 0)
 		bw_buf__puts(&b, "No delivery problems found.\n");
@@ -638,7 +647,7 @@ static void json_list(bw_buf *b, const bw_strlist *l)
 static void json_group(bw_buf *b, const bw_log_summary *s, const group *g, int ind)
 {
 	const bw_reason_info *info = bw_reason__find(g->reason);
-	const sent_entry *end = ended_by(s, g);
+	const sent_entry *end = per_address(g) ? NULL : ended_by(s, g);
 	bool first = true;
 
 #define KEY(k) bw_log__json_key(b, k, ind, &first)
@@ -664,7 +673,7 @@ static void json_group(bw_buf *b, const bw_log_summary *s, const group *g, int i
 	KEY("domains"); json_list(b, &g->domain_names);
 	KEY("first_seen"); json_time(b, g->first);
 	KEY("last_seen"); json_time(b, g->last);
-	KEY("ongoing"); bw_buf__puts(b, end ? "false" : "true");
+	KEY("ongoing"); bw_buf__puts(b, per_address(g) ? "null" : end ? "false" : "true");
 	KEY("ended_by_delivery_at"); json_time(b, end ? end->time : -1);
 	KEY("latest_reply"); NULLABLE(g->reply);
 	KEY("latest_reply_at"); json_time(b, g->reply_time);

@@ -218,9 +218,12 @@ BW_EXTERN(int) bw_log_attempt_to_json(char **out, const bw_log_attempt *a,
  * code; each group counts attempts, messages and recipients, lists the
  * domains, first and last seen, the latest reply and the remedies.  A group
  * is still happening unless a later successful attempt went to the same
- * provider.  Memory is bounded: at most 1000 groups (later failures go to
- * an "other" group), and at most 10000 distinct messages and recipients are
- * told apart per group (counts beyond that are marked as lower bounds).
+ * provider (not told for problems of the recipient's own address or
+ * mailbox, whose fault is "recipient": mail to other addresses getting
+ * through does not end them).  Memory is bounded: at most 200 groups
+ * (failures beyond are counted as not grouped), and at most 4096 distinct
+ * messages, recipients and domains are told apart per group (counts beyond
+ * that are marked as lower bounds).
  */
 BW_EXTERN(int) bw_log_summary_new(bw_log_summary **out, const bw_rules *rules);
 
