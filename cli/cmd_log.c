@@ -34,6 +34,7 @@ typedef struct log_run {
 	cli_format format;
 	bool explain;
 	long long since, until;     /* -1: none */
+	long long reference;        /* --year: the end of that year; 0: each file's mtime */
 	bw_log_summary *sum;
 	char *buf;
 	int errors;
@@ -60,6 +61,10 @@ static void log_usage(FILE *f)
 "      --until=TIME     only attempts at or before TIME\n"
 "                       TIME: 2026-12-01, \"2026-12-01 09:30[:00]\",\n"
 "                       2026-12-01T09:30:00Z, @EPOCH, or an age: 30m, 24h, 7d\n"
+"      --year=YYYY      the year of classic syslog stamps (\"Dec  1 09:12:03\"),\n"
+"                       which have none; default: inferred from each file's\n"
+"                       modification time (the latest year that does not put\n"
+"                       a line in the future)\n"
 "      --fail-on=FAULT  exit 1 when a problem of that side is seen: sender,\n"
 "                       recipient, receiver, transit or any\n"
 "  -e, --explain        ndjson: add each verdict's evidence chain\n"
@@ -205,7 +210,7 @@ static int read_operand(log_run *r, const char *path, bool follow)
 		return 1;
 	}
 	follow = follow && log_source_plain_file(src);
-	opts.reference_time = log_source_mtime(src);
+	opts.reference_time = r->reference ? r->reference : log_source_mtime(src);
 	if (bw_log_open_push(&log, r->rules, &opts) < 0) {
 		fprintf(stderr, "bouncewhy log: %s\n", bw_error_message());
 		log_source_close(src);
@@ -239,7 +244,7 @@ static int read_operand(log_run *r, const char *path, bool follow)
 			bw_log_free(log);
 			log_source_close(src);
 			src = next;
-			opts.reference_time = 0;
+			opts.reference_time = r->reference;
 			if (bw_log_open_push(&log, r->rules, &opts) < 0) {
 				log = NULL;
 				goto fail;
@@ -274,13 +279,14 @@ fail:
 
 int bw_cli_log(int argc, char **argv, const bw_rules_options *ropts)
 {
-	enum { OPT_SINCE = 256, OPT_UNTIL, OPT_FAIL_ON };
+	enum { OPT_SINCE = 256, OPT_UNTIL, OPT_FAIL_ON, OPT_YEAR };
 	static const struct option longopts[] = {
 		{ "format", required_argument, NULL, 'f' },
 		{ "follow", no_argument, NULL, 'F' },
 		{ "since", required_argument, NULL, OPT_SINCE },
 		{ "until", required_argument, NULL, OPT_UNTIL },
 		{ "fail-on", required_argument, NULL, OPT_FAIL_ON },
+		{ "year", required_argument, NULL, OPT_YEAR },
 		{ "explain", no_argument, NULL, 'e' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -316,6 +322,24 @@ int bw_cli_log(int argc, char **argv, const bw_rules_options *ropts)
 				return 2;
 			}
 			break;
+		case OPT_YEAR: {
+			char *end;
+			long y = strtol(optarg, &end, 10);
+			struct tm tm;
+			if (*end || y < 1970 || y > 9999) {
+				fprintf(stderr, "bouncewhy log: --year wants a year such as 2026\n");
+				return 2;
+			}
+			memset(&tm, 0, sizeof(tm));
+			tm.tm_year = (int)y - 1900;
+			tm.tm_mon = 11;
+			tm.tm_mday = 30;        /* one day before the end: stamps up to a day later are allowed */
+			tm.tm_hour = 23;
+			tm.tm_min = 59;
+			tm.tm_isdst = -1;
+			r.reference = (long long)mktime(&tm);
+			break;
+		}
 		case OPT_FAIL_ON:
 			for (k = 0; k < sizeof(faults) / sizeof(faults[0]); k++)
 				if (strcmp(optarg, faults[k]) == 0)
