@@ -442,11 +442,26 @@ static void recall_deferral(bw_log *log, bw_log_attempt *a)
 
 /* ---- attempts ----------------------------------------------------------- */
 
-/* Could the line be a delivery line at all?  (Most lines are not.) */
+/* Could the line be a delivery line at all?  (Most lines are not.)  One
+ * pass looking for "stat" (status=, stat=) and Exim's " => ", " -> ",
+ * " == ", " ** "; four memmem() calls cost several times more. */
 static bool candidate(const char *s, size_t n)
 {
-	return memmem(s, n, "stat", 4) || memmem(s, n, "> ", 2) ||
-	       memmem(s, n, " == ", 4) || memmem(s, n, " ** ", 4);
+	const unsigned char *p = (const unsigned char *)s, *e;
+
+	if (n < 4)
+		return false;
+	for (e = p + n - 3; p < e; p++) {
+		if (*p == 't') {
+			if (p[1] == 'a' && p[2] == 't' && p > (const unsigned char *)s && p[-1] == 's')
+				return true;
+		} else if (*p == ' ' && p[3] == ' ') {
+			if ((p[2] == '>' && (p[1] == '=' || p[1] == '-')) || (p[1] == '=' && p[2] == '=') ||
+			    (p[1] == '*' && p[2] == '*'))
+				return true;
+		}
+	}
+	return false;
 }
 
 /* Parses log->lb into log->cur: 1 for a delivery attempt, 0 for another line. */
