@@ -553,6 +553,13 @@ static void text_group(bw_buf *b, const bw_log_summary *s, const group *g, size_
 	wrap(b, line, 3, 3);
 	if (g->explanation && *g->explanation)
 		wrap(b, g->explanation, 3, 3);
+	if (g->remedies.n) {
+		bw_buf__puts(b, "   What to do:\n");
+		for (i = 0; i < g->remedies.n; i++) {
+			snprintf(line, sizeof(line), "%zu. %s", i + 1, g->remedies.v[i]);
+			wrap(b, line, 8, 5);
+		}
+	}
 	if (g->reply && *g->reply) {
 		local_stamp(g->reply_time, t1, sizeof(t1));
 		bw_buf__printf(b, "   Latest reply (%s", t1);
@@ -564,13 +571,6 @@ static void text_group(bw_buf *b, const bw_log_summary *s, const group *g, size_
 			bw_buf__printf(b, ", for %s", g->rcpt);
 		bw_buf__puts(b, "):\n");
 		wrap(b, g->reply, 5, 5);
-	}
-	if (g->remedies.n) {
-		bw_buf__puts(b, "   What to do:\n");
-		for (i = 0; i < g->remedies.n; i++) {
-			snprintf(line, sizeof(line), "%zu. %s", i + 1, g->remedies.v[i]);
-			wrap(b, line, 8, 5);
-		}
 	}
 	for (i = 0; i < g->references.n; i++)
 		bw_buf__printf(b, "   See: %s\n", g->references.v[i]);
