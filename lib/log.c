@@ -550,17 +550,21 @@ static bool next_recipient(bw_log *log)
 static int finish_attempt(bw_log *log, const bw_log_attempt **out)
 {
 	bw_log_attempt *a = &log->cur;
+	/* read once: setting fields may move the arena the status lives in */
 	const char *status = bw_log_attempt__get(a, BW_LOG_STATUS);
+	bool sent = strcmp(status, BW_LOG_SENT) == 0;
+	bool expired = strcmp(status, BW_LOG_EXPIRED) == 0;
+	bool deferred = strcmp(status, BW_LOG_DEFERRED) == 0;
 	int err;
 
 	bw_report_free(a->report);
 	a->report = NULL;
-	if (strcmp(status, BW_LOG_SENT) != 0) {
-		if (strcmp(status, BW_LOG_EXPIRED) == 0 && !*bw_log_attempt__get(a, BW_LOG_RECIPIENT))
+	if (!sent) {
+		if (expired && !*bw_log_attempt__get(a, BW_LOG_RECIPIENT))
 			recall_deferral(log, a);
 		if ((err = diagnose(log, a)) < 0)
 			return err;
-		if (strcmp(status, BW_LOG_DEFERRED) == 0)
+		if (deferred)
 			remember_deferral(log, a);
 	}
 	if (a->arena.oom)

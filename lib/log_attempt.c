@@ -58,8 +58,16 @@ void bw_log_attempt__set(bw_log_attempt *a, bw_log_field f, const char *s, size_
 	}
 	if (!a->arena.len)
 		bw_buf__putc(&a->arena, '\0');
-	a->off[f] = a->arena.len;
-	bw_buf__put(&a->arena, s, len);
+	if (a->arena.p && s >= a->arena.p && s < a->arena.p + a->arena.len) {
+		/* a value taken from the arena itself: growing it would move the source */
+		size_t from = (size_t)(s - a->arena.p), i;
+		a->off[f] = a->arena.len;
+		for (i = 0; i < len && !a->arena.oom; i++)
+			bw_buf__putc(&a->arena, a->arena.p[from + i]);
+	} else {
+		a->off[f] = a->arena.len;
+		bw_buf__put(&a->arena, s, len);
+	}
 	bw_buf__putc(&a->arena, '\0');
 	if (a->arena.oom)
 		a->off[f] = 0;
