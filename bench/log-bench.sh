@@ -6,7 +6,8 @@
 #   floor     grep -c 'status=' (reading the file and finding the delivery lines)
 #   ndjson    bouncewhy log --format ndjson >/dev/null (every attempt serialised)
 #   summary   bouncewhy log (the text summary)
-# MB/s, failures classified per second, and peak RSS (GNU time's %M).
+# MB/s and failures classified per second, by wall-clock time and by CPU
+# time (user+sys: steadier on a shared machine), and peak RSS (GNU time's %M).
 # The log is written to a temporary directory and deleted at the end.
 #
 #   bench/log-bench.sh            (BUILD=build-bench by default: a release build)
@@ -37,19 +38,20 @@ failures=$(echo "$counts" | awk '{print $4}')
 bytes=$(stat -c %s "$LOG")
 echo "log: $((bytes / 1048576)) MiB, $(wc -l <"$LOG") lines, $counts"
 
-# one timed run: prints seconds and peak KiB
+# one timed run: prints wall seconds, CPU seconds and peak KiB
 timed() {
-	/usr/bin/time -f '%e %M' -o "$TMP/time" "$@" >"$TMP/out" 2>"$TMP/err" || true
-	cat "$TMP/time"
+	/usr/bin/time -f '%e %U %S %M' -o "$TMP/time" "$@" >"$TMP/out" 2>"$TMP/err" || true
+	awk '{print $1, $2 + $3, $4}' "$TMP/time"
 }
 cat "$LOG" >/dev/null   # warm the page cache for every contender alike
-report() {   # "SECONDS KIB" NAME
+report() {   # "WALL CPU KIB" NAME
 	name=$2
 	set -- $1
-	awk -v s="$1" -v kb="$2" -v name="$name" -v b="$bytes" -v f="$failures" 'BEGIN {
+	awk -v s="$1" -v c="$2" -v kb="$3" -v name="$name" -v b="$bytes" -v f="$failures" 'BEGIN {
 		if (s <= 0) s = 0.01
-		printf "%-8s %7.2f s  %8.1f MB/s  %10.0f failures/s  peak RSS %6.1f MiB\n",
-		       name, s, b / 1048576 / s, f / s, kb / 1024 }'
+		if (c <= 0) c = 0.01
+		printf "%-8s wall %7.2f s %7.1f MB/s %8.0f failures/s | cpu %7.2f s %7.1f MB/s %8.0f failures/s | peak RSS %5.1f MiB\n",
+		       name, s, b / 1048576 / s, f / s, c, b / 1048576 / c, f / c, kb / 1024 }'
 }
 report "$(timed grep -c 'status=' "$LOG")" floor
 echo "         (grep counted $(cat "$TMP/out") delivery lines)"
