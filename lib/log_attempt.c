@@ -126,6 +126,7 @@ static bw_report *copy_report(const bw_report *src)
 		bw_recipient__set(d, (bw_recipient_field)f, s->f[f]);
 	d->permanent = s->permanent;
 	d->hard_bounce = s->hard_bounce;
+	d->confidence = s->confidence;
 	for (i = 0; i < s->remedies.n; i++)
 		bw_strlist__push(&d->remedies, s->remedies.v[i]);
 	for (i = 0; i < s->references.n; i++)

@@ -69,15 +69,22 @@ void bw_log__json_recipient(bw_buf *b, const bw_recipient *rc, unsigned int flag
 	int f;
 
 	bw_buf__putc(b, '{');
+	/* the keys in the order of the bounce JSON (json.c) */
 	for (f = 0; f < BW_RCPT_FIELD_COUNT; f++) {
 		const char *v = bw_recipient_get(rc, (bw_recipient_field)f);
 		bw_log__json_key(b, bw_recipient_field_name((bw_recipient_field)f), -1, &first);
 		bw_log__json_str(b, *v ? v : NULL);
+		if (f == BW_RCPT_REASON) {
+			bw_log__json_key(b, "permanent", -1, &first);
+			bw_buf__puts(b, bw_recipient_permanent(rc) ? "true" : "false");
+			bw_log__json_key(b, "hard_bounce", -1, &first);
+			bw_buf__puts(b, bw_recipient_hard_bounce(rc) ? "true" : "false");
+		}
+		if (f == BW_RCPT_DECIDED_BY) {
+			bw_log__json_key(b, "confidence", -1, &first);
+			bw_buf__printf(b, "%d", bw_recipient_confidence(rc));
+		}
 	}
-	bw_log__json_key(b, "permanent", -1, &first);
-	bw_buf__puts(b, bw_recipient_permanent(rc) ? "true" : "false");
-	bw_log__json_key(b, "hard_bounce", -1, &first);
-	bw_buf__puts(b, bw_recipient_hard_bounce(rc) ? "true" : "false");
 	bw_log__json_key(b, "remedies", -1, &first);
 	str_list(b, bw_recipient_remedy_count(rc), bw_recipient_remedy, rc);
 	bw_log__json_key(b, "references", -1, &first);

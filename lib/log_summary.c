@@ -39,7 +39,8 @@ typedef struct group {
 	char *provider;         /* provider name, or the recipient domain */
 	bool by_domain;
 	uint64_t pkey;
-	char *reason, *code, *fault, *explanation;
+	char *reason, *code, *fault, *explanation, *rule;
+	int confidence;                     /* of the group's first verdict */
 	unsigned long attempts, deferred, bounced, expired, hard;
 	hset messages, recipients, domains;
 	bw_strlist domain_names;
@@ -122,6 +123,7 @@ static void group_free(group *g)
 	free(g->code);
 	free(g->fault);
 	free(g->explanation);
+	free(g->rule);
 	free(g->messages.v);
 	free(g->recipients.v);
 	free(g->domains.v);
@@ -335,6 +337,8 @@ int bw_log_summary_add(bw_log_summary *s, const bw_log_attempt *a)
 		g->pkey = provider_key(provider, rcpt);
 		set_str(&g->fault, bw_recipient_get(rc, BW_RCPT_FAULT));
 		set_str(&g->explanation, bw_recipient_get(rc, BW_RCPT_EXPLANATION));
+		set_str(&g->rule, bw_recipient_get(rc, BW_RCPT_RULE));
+		g->confidence = bw_recipient_confidence(rc);
 		for (i = 0; i < bw_recipient_remedy_count(rc); i++)
 			bw_strlist__push(&g->remedies, bw_recipient_remedy(rc, i));
 		for (i = 0; i < bw_recipient_reference_count(rc); i++)
@@ -660,6 +664,8 @@ static void json_group(bw_buf *b, const bw_log_summary *s, const group *g, int i
 	KEY("fault"); NULLABLE(g->fault);
 	KEY("headline"); NULLABLE(info ? info->headline : NULL);
 	KEY("explanation"); NULLABLE(g->explanation);
+	KEY("rule"); NULLABLE(g->rule);
+	KEY("confidence"); bw_buf__printf(b, "%d", g->confidence);
 	KEY("attempts"); bw_buf__printf(b, "%lu", g->attempts);
 	KEY("deferred"); bw_buf__printf(b, "%lu", g->deferred);
 	KEY("bounced"); bw_buf__printf(b, "%lu", g->bounced);

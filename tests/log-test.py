@@ -92,6 +92,15 @@ for mta in ('exim-mainlog', 'sendmail', 'opensmtpd'):
           and 'recipients are not at fault' in first and 'What to do' in out.split('\n2. ')[0],
           mta + ': same answer:\n' + out[:600])
 
+# ---- a failure's diagnosis has the bounce JSON's recipient shape ----------
+p = subprocess.run([exe, 'explain', '--format', 'json', '550 5.1.1 user unknown'], capture_output=True, env=env)
+explained = json.loads(p.stdout)
+explained = explained[0] if isinstance(explained, list) else explained
+rc, out, err = run('--format', 'ndjson', seed)
+diag = [json.loads(l)['diagnosis'] for l in out.splitlines()]
+check(all(list(d.keys()) == list(explained['recipients'][0].keys()) for d in diag if d),
+      'diagnosis keys equal the bounce recipient keys')
+
 # ---- ordinary lines are never problems -------------------------------------
 ordinary = (b'Dec  1 09:10:58 mail postfix/smtpd[2101]: connect from localhost[127.0.0.1]\n'
             b'Dec  1 09:10:59 mail postfix/smtp[2106]: 4A1B2C3D4E: to=<carol@example.net>, relay=mx.example.net[192.0.2.5]:25, delay=1.1, dsn=2.0.0, status=sent (250 2.0.0 Ok: queued as 9F8E7D6C5B)\n'
