@@ -197,6 +197,26 @@ try:
         p.kill()
         rc = -1
     check(rc == 0, 'follow: ends cleanly on SIGTERM (%d)' % rc)
+
+    # --follow with the text format: failures as they happen, the summary at the end
+    p = subprocess.Popen([exe, 'log', '--year', '2026', '--follow', live],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    first = b''
+    while b'nobody@example.net' not in first:
+        r, _, _ = select.select([p.stdout], [], [], max(0.0, deadline - time.time()))
+        c = os.read(p.stdout.fileno(), 4096) if r else b''
+        if not c:
+            break
+        first += c
+    check(b'2026-12-02 05:31:37 bounced henry@hotmail.com: Microsoft Outlook.com (consumer), blocked SC-001' in first,
+          'follow text: a failure line as it happens:\n' + first.decode())
+    p.send_signal(signal.SIGINT)
+    try:
+        rest, _ = p.communicate(timeout=max(1.0, deadline - time.time()))
+    except subprocess.TimeoutExpired:
+        p.kill()
+        rest = b''
+    check(b'delivery problems' in first + rest and p.returncode == 0, 'follow text: the summary on SIGINT')
 finally:
     shutil.rmtree(tmp)
 
