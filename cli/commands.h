@@ -15,6 +15,10 @@ int bw_cli_rules(int argc, char **argv, const bw_rules_options *opts);
  * Returns the exit code. */
 int bw_cli_explain(int argc, char **argv, const bw_rules_options *opts);
 
+/* `bouncewhy log [--format F] [--follow] [--since T] [--until T]
+ * [--fail-on FAULT] [FILE|-]...` (cmd_log.c).  Returns the exit code. */
+int bw_cli_log(int argc, char **argv, const bw_rules_options *opts);
+
 /* bw_rules_open() for the CLI: when neither --rules nor BOUNCEWHY_RULES
  * names a database and the installed one cannot be opened, an uninstalled
  * build uses the database built beside the executable (build/rules/rules.db

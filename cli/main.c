@@ -18,6 +18,7 @@ static void usage(FILE *f)
 	fputs(
 "Usage: bouncewhy [OPTION]... [FILE|DIR|-]...\n"
 "       bouncewhy explain [--host HOST] [--command CMD] REPLY...\n"
+"       bouncewhy log [--format F] [--follow] [--since T] [--fail-on S] [FILE|-]...\n"
 "       bouncewhy rules list|show ID|check|compile OUT.db SOURCE...\n"
 "\n"
 "Read bounced email and say, for every recipient, what failed, why, and what\n"
@@ -144,6 +145,11 @@ int main(int argc, char **argv)
 	ropts.overlays = overlays;
 	if (optind < argc && strcmp(argv[optind], "rules") == 0) {
 		status = bw_cli_rules(argc - optind, argv + optind, &ropts);
+		free(overlays);
+		return status;
+	}
+	if (optind < argc && strcmp(argv[optind], "log") == 0) {
+		status = bw_cli_log(argc - optind, argv + optind, &ropts);
 		free(overlays);
 		return status;
 	}

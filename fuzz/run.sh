@@ -14,7 +14,7 @@ SECONDS_EACH=${1:?usage: fuzz/run.sh SECONDS [TARGET...]}
 shift
 BUILD=${BUILD:-build-fuzz}
 JOBS=${JOBS:-2}
-TARGETS=${*:-fuzz-parse fuzz-dsn fuzz-reply fuzz-mbox fuzz-rules}
+TARGETS=${*:-fuzz-parse fuzz-dsn fuzz-reply fuzz-mbox fuzz-rules fuzz-log}
 
 if [ ! -f "$BUILD/build.ninja" ]; then
 	CC=clang meson setup "$BUILD" -Dfuzzing=true -Dtests=false -Dpython=disabled \
@@ -40,6 +40,7 @@ seed() { # target -> seed files
 	fuzz-dsn) find fuzz/seeds/dsn -type f ;;
 	fuzz-reply) find fuzz/seeds/reply -type f ;;
 	fuzz-rules) find fuzz/seeds/rules rules -name '*.rules' 2>/dev/null ;;
+	fuzz-log) find tests/log -name '*.log' ;;
 	esac
 }
 

@@ -37,6 +37,7 @@ typedef struct {
 } module_state;
 
 static struct PyModuleDef bouncewhy_module;
+int bw_py_log_register(PyObject *m);   /* _log.c */
 
 static module_state *state_of_module(PyObject *m)
 {
@@ -847,7 +848,7 @@ static int module_exec(PyObject *m)
 	    PyModule_AddIntConstant(m, "BW_ERULES", BW_ERULES) < 0 ||
 	    PyModule_AddIntConstant(m, "BW_ENOTFOUND", BW_ENOTFOUND) < 0)
 		return -1;
-	return 0;
+	return bw_py_log_register(m);   /* _log.c: the mail log types */
 fail_t:
 	Py_XDECREF(t);
 	return -1;

@@ -50,6 +50,7 @@ from ._bouncewhy import (
 )
 from ._model import Diagnosis, Recipient
 from . import _scan
+from ._log import LogAttempt, LogSummary, read_log, summarize  # mail logs (_log.py)
 
 __all__ = [
     "Classifier",
