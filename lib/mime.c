@@ -8,6 +8,7 @@
  * our own.
  */
 #include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,9 +27,16 @@
 
 static pthread_once_t gmime_once = PTHREAD_ONCE_INIT;
 
+/* GMime's initialisation (through gpgme) sets SIGPIPE to ignored for the
+ * whole process; the library puts back what the program had. */
 static void gmime_init_once(void)
 {
+	struct sigaction old;
+	bool saved = sigaction(SIGPIPE, NULL, &old) == 0;
+
 	g_mime_init();
+	if (saved)
+		sigaction(SIGPIPE, &old, NULL);
 }
 
 typedef struct walk_ctx {

@@ -105,7 +105,7 @@ class Printer:
         source = d.source if d.source is not None else "-"
         if not d.ok:
             if d.mbox_index is not None:
-                return "%s (message %d): error: %s\n\n" % (source, d.mbox_index + 1, d.error)
+                return "%s (mbox_index %d): error: %s\n\n" % (source, d.mbox_index, d.error)
             return "%s: error: %s\n\n" % (source, d.error)
         if text is None:
             raise ValueError("text output needs the library's rendering of the diagnosis")
