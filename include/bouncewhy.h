@@ -490,7 +490,9 @@ enum {
  * plain words, the verdict (reason, permanence, whose side, remove or keep
  * the address), provider and code, the explanation, what the server said,
  * the numbered remedies and the references, word-wrapped at 78 columns.
- * Ends with an empty line.
+ * Ends with an empty line.  Text taken from the message or the source name
+ * has its control characters and non-UTF-8 bytes written as \xHH.  A
+ * message of an mbox is named "SOURCE (mbox_index N)", N as in the JSON.
  *
  * @param out         receives a NUL-terminated UTF-8 string; free it with bw_free()
  * @param report      the report

@@ -184,9 +184,14 @@ int bw_report__warn(bw_report *r, const char *fmt, ...)
 
 	if (r->warnings.n >= 64)
 		return BW_OK;
+	size_t i;
+
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	for (i = 0; i < r->warnings.n; i++)
+		if (strcmp(r->warnings.v[i], msg) == 0)
+			return BW_OK;     /* each warning once */
 	return bw_strlist__push(&r->warnings, msg);
 }
 
