@@ -1,11 +1,16 @@
 /*
  * record.c - building reports and recipients (see record.h).
+ *
+ * Every setter that fails for want of memory also sets the allocation
+ * latch (error.h), so the parse that called it returns BW_ENOMEM even when
+ * the caller ignored the setter's result.
  */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "error.h"
 #include "record.h"
 #include "util.h"
 
@@ -18,8 +23,10 @@ static int grow(void **v, size_t *cap, size_t n, size_t size)
 		return BW_OK;
 	c = *cap ? *cap * 2 : 4;
 	p = realloc(*v, c * size);
-	if (!p)
+	if (!p) {
+		bw_error__oom();   /* reported by the parse: see error.h */
 		return BW_ENOMEM;
+	}
 	*v = p;
 	*cap = c;
 	return BW_OK;
@@ -137,8 +144,10 @@ bw_recipient *bw_report__add_recipient(bw_report *r)
 	}
 	if (grow((void **)&r->rcpt, &r->cap_rcpt, r->n_rcpt, sizeof(*r->rcpt)) < 0)
 		return NULL;
-	if (!(rc = calloc(1, sizeof(*rc))))
+	if (!(rc = calloc(1, sizeof(*rc)))) {
+		bw_error__oom();
 		return NULL;
+	}
 	rc->permanent = -1;
 	rc->hard_bounce = -1;
 	r->rcpt[r->n_rcpt++] = rc;
