@@ -157,6 +157,13 @@ int bw_classify__recipient(const bw_rules *rules, bw_recipient *rc)
 			free(unfolded);
 			return matched;
 		}
+		if (res.limit_rule) {
+			/* Not silently "no match": the evidence and a warning say so. */
+			bw_recipient__evidence(rc, "rule %s: its pattern hit the PCRE2 match limit on this text; "
+			                       "counted as not matching", res.limit_rule);
+			if (!rc->limit_rule)
+				rc->limit_rule = bw_strdup(res.limit_rule);
+		}
 		if (res.provider)
 			bw_recipient__set(rc, BW_RCPT_PROVIDER, res.provider);
 		if (matched > 0) {

@@ -116,6 +116,9 @@ static int finish(bw_report *r, const bw_rules *rules)
 		bw_evidence__complete(r->rcpt[i]);
 		if ((err = bw_classify__recipient(rules, r->rcpt[i])) < 0)
 			return err;
+		if (r->rcpt[i]->limit_rule)
+			bw_report__warn(r, "rule %s hit the PCRE2 match limit and was counted as not matching",
+			                r->rcpt[i]->limit_rule);
 	}
 	decide_kind(r);
 	return BW_OK;

@@ -129,6 +129,7 @@ static void recipient_free(bw_recipient *rc)
 	bw_strlist__clear(&rc->references);
 	bw_strlist__clear(&rc->evidence);
 	bw_kvlist__clear(&rc->extras);
+	free(rc->limit_rule);
 	free(rc);
 }
 

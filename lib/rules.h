@@ -46,6 +46,9 @@ typedef struct bw_match_result {
 	const char *evidence;       /* which condition matched: "text /.../", "status 5.1.*" */
 	char provider_code[64];     /* named capture "code", or "" */
 	char server_tag[64];        /* named capture "tag", or "" */
+	const char *limit_rule;     /* the first rule whose pattern hit a PCRE2
+	                               limit (counted as not matching), or NULL;
+	                               set whether a rule matched or not */
 } bw_match_result;
 
 /*
