@@ -17,7 +17,7 @@
 #include "bouncewhy.h"
 
 /* Version of rules/schema.sql this library writes and reads. */
-#define BW_RULES_SCHEMA_VERSION 1
+#define BW_RULES_SCHEMA_VERSION 2
 
 /* A growable list of owned strings. */
 typedef struct bw_rstrv {
@@ -36,13 +36,14 @@ typedef struct bw_rset_provider {
 	unsigned int line;  /* line of the [provider] header */
 	bw_rstrv domains;
 	bw_rstrv hosts;
+	bw_rstrv marks;     /* words or hosts that name it inside a reply */
 } bw_rset_provider;
 
 typedef struct bw_rset_rule {
 	char *id;
 	char *file;
 	unsigned int line;  /* line of the [rule] header */
-	int tier;           /* 1..4, see bw_rset__tier() */
+	int tier;           /* BW_TIER_PROVIDER..BW_TIER_OTHER, see bw_rset__tier() */
 	int priority;
 	/* Conditions; NULL when absent.  List conditions hold their words
 	 * separated by single spaces. */
@@ -69,8 +70,14 @@ typedef struct bw_rset {
 void bw_rset__free(bw_rset *s);   /* frees the content, not `s` */
 bw_rset_provider *bw_rset__add_provider(bw_rset *s);  /* zeroed; NULL on ENOMEM */
 bw_rset_rule *bw_rset__add_rule(bw_rset *s);          /* permanent=hard=-1 */
-/* The precedence tier of a rule from its conditions (doc/rules-format.md). */
+/* The precedence tier of a rule from its conditions alone (a `specific`,
+ * `generic` or `cues` rule keeps the tier its source gave it). */
 int bw_rset__tier(const bw_rset_rule *r);
+/* The PCRE2 pattern for a lexicon rule's `cues` ("no such user | unknown
+ * recipient*"): each phrase matched as words (spaces match any white space,
+ * a trailing '*' any word ending), or NULL when a phrase is empty or the
+ * memory runs out.  The caller frees it. */
+char *bw_rset__cues_pattern(const char *cues);
 /* Checks one key's value.  Returns NULL when fine, else a static message. */
 const char *bw_rset__check_value(const char *key, const char *value);
 /* Checks a whole set: required keys, values, unique ids, known providers

@@ -16,6 +16,7 @@
 
 #include "rules_set.h"
 #include "../error.h"
+#include "../rules.h"
 #include "../util.h"
 
 typedef struct entry {
@@ -45,11 +46,11 @@ static void section_reset(section *sec)
 	memset(sec, 0, sizeof(*sec));
 }
 
-static const char *const provider_keys[] = { "name", "domains", "hosts", "url", NULL };
+static const char *const provider_keys[] = { "name", "domains", "hosts", "marks", "url", NULL };
 static const char *const rule_keys[] = {
 	"provider", "text", "status", "reply", "command", "format", "action",
 	"reason", "fault", "permanent", "hard", "explain", "remedy", "ref",
-	"example", "priority", "specific", NULL
+	"example", "priority", "specific", "generic", "cues", "weight", NULL
 };
 
 static int key_known(const char *const *keys, const char *key)
@@ -134,6 +135,8 @@ static int apply_provider(bw_rset *s, const char *file, section *sec)
 			rc = set_str(&p->url, v);
 		else if (strcmp(e->key, "domains") == 0)
 			rc = push_words(&p->domains, v);
+		else if (strcmp(e->key, "marks") == 0)
+			rc = push_words(&p->marks, v);
 		else
 			rc = push_words(&p->hosts, v);
 	}
@@ -149,7 +152,9 @@ static int apply_rule(bw_rset *s, const char *file, section *sec)
 	char buf[256];
 	size_t i;
 	int rc = BW_OK;
-	bool specific = false;
+	bool specific = false, generic = false;
+	const char *cues = NULL;
+	int weight = 0;
 
 	if (!r)
 		return bw_error__set(BW_ENOMEM, "out of memory");
@@ -196,6 +201,12 @@ static int apply_rule(bw_rset *s, const char *file, section *sec)
 			r->priority = atoi(v);
 		else if (strcmp(e->key, "specific") == 0)
 			specific = strcmp(v, "yes") == 0;
+		else if (strcmp(e->key, "generic") == 0)
+			generic = strcmp(v, "yes") == 0;
+		else if (strcmp(e->key, "cues") == 0)
+			cues = v;
+		else if (strcmp(e->key, "weight") == 0)
+			weight = v[0] - '0';
 		else if (strcmp(e->key, "remedy") == 0)
 			rc = bw_rstrv__push(&r->remedies, v);
 		else if (strcmp(e->key, "ref") == 0)
@@ -206,13 +217,28 @@ static int apply_rule(bw_rset *s, const char *file, section *sec)
 	if (rc == BW_OK && !r->reason)
 		return bw_error__set(BW_ERULES, "%s:%u: rule %s: missing reason",
 		                     file, sec->line, sec->id);
+	if (rc == BW_OK && (cues || weight) &&
+	    (!cues || r->text || r->provider || specific || generic || r->priority))
+		return bw_error__set(BW_ERULES, "%s:%u: rule %s: a lexicon rule has `cues` and "
+		                     "`weight` and none of text, provider, specific, generic, priority",
+		                     file, sec->line, sec->id);
+	if (rc == BW_OK && cues) {
+		if (!(r->text = bw_rset__cues_pattern(cues)))
+			return bw_error__set(BW_ERULES, "%s:%u: rule %s: cues: expected phrases "
+			                     "separated by '|'", file, sec->line, sec->id);
+		r->priority = weight ? weight : 1;
+	}
 	if (rc == BW_OK && !r->provider && !r->text && !r->status && !r->reply &&
 	    !r->command && !r->format && !r->action)
 		return bw_error__set(BW_ERULES, "%s:%u: rule %s: a rule needs at least one condition",
 		                     file, sec->line, sec->id);
 	r->tier = bw_rset__tier(r);
-	if (specific && r->tier == 2)
-		r->tier = 1;
+	if (specific && r->tier == BW_TIER_TEXT)
+		r->tier = BW_TIER_PROVIDER;
+	else if (generic && r->tier == BW_TIER_TEXT)
+		r->tier = BW_TIER_GENERIC;
+	else if (cues)
+		r->tier = BW_TIER_LEXICON;
 	return rc;
 }
 
