@@ -133,7 +133,7 @@ static void test_compile_and_open(const char *db)
 		return;
 	CHECK(bw_rules_count(r) == 9);
 	CHECK_STR(bw_rules_path(r), db);
-	CHECK_STR(bw_rules_meta(r, "schema_version"), "1");
+	CHECK_STR(bw_rules_meta(r, "schema_version"), "2");
 	CHECK_STR(bw_rules_meta(r, "rule_count"), "9");
 	CHECK_STR(bw_rules_meta(r, "provider_count"), "2");
 	CHECK_STR(bw_rules_meta(r, "nonsense"), "");
@@ -442,12 +442,12 @@ static void test_db_errors(const char *db)
 	write_file(bad, buf, len);
 	expect_open_error(bad, bad);
 	free(buf);
-	/* newer schema: patch the stored schema_version value from 1 to 9 */
+	/* newer schema: patch the stored schema_version value from 2 to 9 */
 	bad = path_in(work, "newer.db");
 	buf = read_all(db, &len);
 	write_file(bad, buf, len);
 	free(buf);
-	patch(bad, "schema_version1", "schema_version9");
+	patch(bad, "schema_version2", "schema_version9");
 	expect_open_error(bad, "schema version 9 is newer");
 	/* an unknown reason stored in a database is caught with file:line */
 	bad = path_in(work, "badreason.db");
