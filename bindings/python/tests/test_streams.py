@@ -82,3 +82,15 @@ def test_scan_symlink_loops_end(tmp_path):
     os.symlink("../a", top / "a" / "again")     # a second way into a/
     got = list(bouncewhy.scan(top))
     assert len(got) == 1
+
+
+def test_error_lines_escaped_like_the_cli(tmp_path):
+    cli = os.environ.get("BOUNCEWHY_CLI")
+    if not cli:
+        pytest.skip("BOUNCEWHY_CLI not set")
+    missing = str(tmp_path / "gone\x1b]0;t\x07\n.eml")
+    want = subprocess.run([cli, missing], capture_output=True).stdout
+    got = subprocess.run([sys.executable, "-m", "bouncewhy", missing], capture_output=True,
+                         env=dict(os.environ)).stdout
+    assert b"\x1b" not in want and b"\x07" not in want
+    assert got == want
