@@ -32,7 +32,7 @@ void cli_print_begin(cli_ctx *c)
  * SIGPIPE is ignored) ends the run with a non-zero status. */
 static void check_written(cli_ctx *c)
 {
-	if (!c->write_failed && (ferror(stdout) || (c->format == FORMAT_NDJSON && fflush(stdout) == EOF)))
+	if (!c->write_failed && ferror(stdout))
 		c->write_failed = true;
 }
 
