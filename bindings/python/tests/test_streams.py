@@ -94,3 +94,14 @@ def test_error_lines_escaped_like_the_cli(tmp_path):
                          env=dict(os.environ)).stdout
     assert b"\x1b" not in want and b"\x07" not in want
     assert got == want
+
+
+def test_python_cli_errors_on_stderr_and_full_disk(tmp_path):
+    missing = str(tmp_path / "gone.eml")
+    p = subprocess.run([sys.executable, "-m", "bouncewhy", missing], capture_output=True)
+    assert p.returncode == 1 and missing.encode() in p.stderr
+    sample = os.path.join(SOURCE_ROOT, "tests", "corpus", "rfc3464", "global-dsn-utf8.eml")
+    with open("/dev/full", "wb") as full:
+        p = subprocess.run([sys.executable, "-m", "bouncewhy", sample], stdout=full,
+                           stderr=subprocess.PIPE)
+    assert p.returncode == 4 and b"cannot write" in p.stderr
