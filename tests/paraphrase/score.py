@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Scores `bouncewhy explain` on the paraphrase set (replies.tsv).
 
-Usage: score.py BOUNCEWHY [--min PERCENT] [--show-misses]
+Usage: score.py BOUNCEWHY [--set FILE.tsv] [--min PERCENT] [--show-misses]
 Prints reason and hard-bounce agreement, the onhold/undefined share, and the
 misses; exits 1 when the reason share is below --min (threshold.txt in CI).
 """
@@ -37,7 +37,8 @@ def main():
         minimum = float(args[args.index('--min') + 1])
     show = '--show-misses' in args
     here = os.path.dirname(os.path.abspath(__file__))
-    rows = load(os.path.join(here, 'replies.tsv'))
+    name = args[args.index('--set') + 1] if '--set' in args else 'replies.tsv'
+    rows = load(os.path.join(here, name))
     text = ''.join(r[2] + '\n' for r in rows)
     out = subprocess.run([exe, 'explain', '--format', 'ndjson', '-'], input=text.encode(),
                          stdout=subprocess.PIPE, check=False).stdout.decode()
@@ -59,8 +60,8 @@ def main():
         if bool(r['hard_bounce']) == want_hard:
             hard_right += 1
     n = len(rows)
-    print('paraphrase replies %d: reason %.1f%% (%d), hard %.1f%% (%d), onhold/undefined %.1f%% (%d)'
-          % (n, 100.0 * right / n, right, 100.0 * hard_right / n, hard_right,
+    print('%s %d: reason %.1f%% (%d), hard %.1f%% (%d), onhold/undefined %.1f%% (%d)'
+          % (name, n, 100.0 * right / n, right, 100.0 * hard_right / n, hard_right,
              100.0 * vague / n, vague))
     if show:
         for m in misses:
