@@ -18,7 +18,11 @@ typedef struct cli_ctx {
 	bool explain;         /* show the evidence chain */
 	bool progress;        /* progress line on stderr */
 	bool json_first;      /* --format json: no element printed yet */
+	bool write_failed;    /* standard output could not be written: stop */
 	unsigned long inputs, messages, errors;
+	/* Directories of the current operand's walk (symbolic-link loops). */
+	struct cli_visited { unsigned long long dev, ino; } *visited;
+	size_t n_visited, cap_visited;
 } cli_ctx;
 
 /* Prints one report (or an error record when report is NULL) in the chosen

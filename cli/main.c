@@ -1,7 +1,10 @@
 /*
  * main.c - the bouncewhy command: options, subcommands, exit codes.
  */
+#include <errno.h>
 #include <getopt.h>
+#include <signal.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -12,6 +15,7 @@
 #define EXIT_INPUT_ERRORS 1
 #define EXIT_USAGE 2
 #define EXIT_RULES 3
+#define EXIT_OUTPUT 4
 
 static void usage(FILE *f)
 {
@@ -46,27 +50,35 @@ static void usage(FILE *f)
 "\n"
 "Exit status: 0 every input was read (whatever it was), 1 some input could not\n"
 "be read or parsed (an error record was printed for it), 2 bad usage, 3 the\n"
-"rules could not be loaded.\n"
+"rules could not be loaded, 4 the output could not be written (a full disk).\n"
 "\n"
 "See bouncewhy(1) and README.md.\n", f);
 }
 
+/* A positive decimal number with an optional k, M or G suffix, strictly:
+ * no sign, no space, no overflow ("-1" and 17179869185G are refused, not
+ * read as "no limit" or wrapped). */
 static bool parse_size(const char *s, size_t *out)
 {
 	char *end;
-	unsigned long long v = strtoull(s, &end, 10);
+	unsigned long long v;
+	unsigned shift = 0;
 
-	if (end == s)
+	if (*s < '0' || *s > '9')
+		return false;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno == ERANGE)
 		return false;
 	if (*end == 'k' || *end == 'K')
-		v <<= 10, end++;
+		shift = 10, end++;
 	else if (*end == 'm' || *end == 'M')
-		v <<= 20, end++;
+		shift = 20, end++;
 	else if (*end == 'g' || *end == 'G')
-		v <<= 30, end++;
-	if (*end || v == 0)
+		shift = 30, end++;
+	if (*end || v == 0 || v > (unsigned long long)SIZE_MAX >> shift)
 		return false;
-	*out = (size_t)v;
+	*out = (size_t)(v << shift);
 	return true;
 }
 
@@ -95,6 +107,8 @@ int main(int argc, char **argv)
 	int opt, progress = -1, i, status;
 	size_t n;
 
+	/* Whatever the parent left: a closed pipe ends the run (head -1). */
+	signal(SIGPIPE, SIG_DFL);
 	memset(&c, 0, sizeof(c));
 	bw_parse_options_init(&c.popts, BW_PARSE_OPTIONS_VERSION);
 	c.format = FORMAT_TEXT;
@@ -174,5 +188,10 @@ int main(int argc, char **argv)
 	cli_progress_done(&c);
 	bw_rules_free(rules);
 	free(overlays);
+	free(c.visited);
+	if (c.write_failed) {
+		fputs("bouncewhy: cannot write the output\n", stderr);
+		return EXIT_OUTPUT;
+	}
 	return c.errors ? EXIT_INPUT_ERRORS : 0;
 }

@@ -28,11 +28,35 @@ void cli_print_begin(cli_ctx *c)
 	}
 }
 
+/* After each record: a write error (a full disk, a closed pipe when
+ * SIGPIPE is ignored) ends the run with a non-zero status. */
+static void check_written(cli_ctx *c)
+{
+	if (!c->write_failed && ferror(stdout))
+		c->write_failed = true;
+}
+
 void cli_print_end(cli_ctx *c)
 {
-	if (c->format == FORMAT_JSON)
+	if (c->format == FORMAT_JSON && !c->write_failed)
 		fputs(c->json_first ? "]\n" : "\n]\n", stdout);
-	fflush(stdout);
+	if (fflush(stdout) == EOF || ferror(stdout))
+		c->write_failed = true;
+}
+
+/* A file name or message as one line of text: control characters and
+ * non-UTF-8 bytes as \xHH (the library's text output does the same). */
+static void put_escaped(FILE *f, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	for (; *p; p++) {
+		if (*p < 0x20 || *p == 0x7f || (*p == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F) ||
+		    (*p >= 0x80 && *p < 0xC2) || *p > 0xF4)
+			fprintf(f, "\\x%02x", *p);
+		else
+			fputc(*p, f);
+	}
 }
 
 /* Adds "mbox_index": N after the opening brace of a JSON object. */
@@ -73,6 +97,7 @@ void cli_print_report(cli_ctx *c, const char *source, long index, const bw_repor
 	else
 		put_json(c, out, index);
 	bw_free(out);
+	check_written(c);
 }
 
 void cli_print_error(cli_ctx *c, const char *source, long index, int code, const char *message)
@@ -81,17 +106,29 @@ void cli_print_error(cli_ctx *c, const char *source, long index, int code, const
 
 	c->messages++;
 	c->errors++;
+	/* Also on standard error, where a person running a pipeline sees it. */
+	if (c->progress)
+		fputc('\n', stderr);
+	fputs("bouncewhy: ", stderr);
+	put_escaped(stderr, source);
+	if (index >= 0)
+		fprintf(stderr, " (mbox_index %ld)", index);
+	fprintf(stderr, ": %s\n", message);
+	if (c->write_failed)
+		return;
 	if (c->format == FORMAT_TEXT) {
+		put_escaped(stdout, source);
 		if (index >= 0)
-			printf("%s (message %ld): error: %s\n\n", source, index + 1, message);
-		else
-			printf("%s: error: %s\n\n", source, message);
+			printf(" (mbox_index %ld)", index);
+		fputs(": error: ", stdout);
+		put_escaped(stdout, message);
+		fputs("\n\n", stdout);
+		check_written(c);
 		return;
 	}
-	if (bw_error_to_json(&json, source, code, message, c->format == FORMAT_JSON ? BW_JSON_PRETTY : 0) < 0) {
-		fprintf(stderr, "bouncewhy: %s: %s\n", source, message);
+	if (bw_error_to_json(&json, source, code, message, c->format == FORMAT_JSON ? BW_JSON_PRETTY : 0) < 0)
 		return;
-	}
 	put_json(c, json, index);
 	bw_free(json);
+	check_written(c);
 }

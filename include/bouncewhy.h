@@ -20,6 +20,12 @@
  *  - A bw_rules object is immutable once opened: any number of threads may
  *    parse with the same bw_rules at the same time.  A bw_report belongs to
  *    one thread at a time.
+ *  - Process state: the first parse initialises GMime, which would set
+ *    SIGPIPE to ignored (through gpgme); the library restores the
+ *    disposition the program had, so it changes no signal handling and
+ *    installs no handlers.  A program that ignores SIGPIPE itself sees
+ *    write errors (EPIPE) instead.  The rule database is opened read-only
+ *    and never written.
  */
 #ifndef BOUNCEWHY_H
 #define BOUNCEWHY_H
@@ -499,7 +505,9 @@ enum {
  * plain words, the verdict (reason, permanence, whose side, remove or keep
  * the address), provider and code, the explanation, what the server said,
  * the numbered remedies and the references, word-wrapped at 78 columns.
- * Ends with an empty line.
+ * Ends with an empty line.  Text taken from the message or the source name
+ * has its control characters and non-UTF-8 bytes written as \xHH.  A
+ * message of an mbox is named "SOURCE (mbox_index N)", N as in the JSON.
  *
  * @param out         receives a NUL-terminated UTF-8 string; free it with bw_free()
  * @param report      the report
@@ -536,6 +544,16 @@ typedef struct bw_mbox bw_mbox;
  * @return BW_OK, BW_EINVALID or BW_ENOMEM.
  */
 BW_EXTERN(int) bw_mbox_open_fd(bw_mbox **out, int fd, size_t max_message_size);
+
+/**
+ * As bw_mbox_open_fd(), for a descriptor whose first bytes were already
+ * read (a pipe cannot seek back after bw_mbox_detect()): the reader reads
+ * `head` first, then `fd`.  Standard input is read this way, as a stream.
+ * @param head      the bytes already read (copied; at most 64 KiB)
+ * @return BW_OK, BW_EINVALID or BW_ENOMEM.
+ */
+BW_EXTERN(int) bw_mbox_open_fd_head(bw_mbox **out, int fd, const char *head, size_t head_len,
+                                    size_t max_message_size);
 
 /**
  * Reads the next message.  `*msg` points into the reader's buffer and stays

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "addr.h"
+#include "error.h"
 #include "util.h"
 
 static bool addr_char(int c)
@@ -44,8 +45,10 @@ static char *x400_address(const char *s, size_t len)
 	char *out = malloc(len + 1), *o = out, *at;
 	size_t i, k;
 
-	if (!out)
+	if (!out) {
+		bw_error__oom();
 		return NULL;
+	}
 	for (i = 0; i < len; i++) {
 		if (s[i] == '(' && i + 2 < len && s[i + 2] == ')') {
 			for (k = 0; k < sizeof(map) / sizeof(map[0]); k++)

@@ -200,6 +200,13 @@ static int by_rules(const bw_rules *rules, bw_recipient *rc, verdict *v)
 	memset(&res, 0, sizeof(res));
 	res.permanent = res.hard_bounce = -1;
 	matched = bw_rules__match(rules, &in, &res);
+	if (matched >= 0 && res.limit_rule) {
+		/* Not silently "no match": the evidence and a warning say so. */
+		bw_recipient__evidence(rc, "rule %s: its pattern hit the PCRE2 match limit on this text; "
+		                       "counted as not matching", res.limit_rule);
+		if (!rc->limit_rule)
+			rc->limit_rule = bw_strdup(res.limit_rule);
+	}
 	if (matched > 0 || matched == 0) {
 		if (res.provider)
 			bw_recipient__set(rc, BW_RCPT_PROVIDER, res.provider);

@@ -2,6 +2,7 @@
  * error.c - thread-local error state.
  */
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "bouncewhy.h"
@@ -9,6 +10,20 @@
 
 static _Thread_local char last_message[512];
 static _Thread_local int last_code;
+static _Thread_local bool oom_seen;
+
+void bw_error__oom(void)
+{
+	oom_seen = true;
+}
+
+bool bw_error__oom_take(void)
+{
+	bool seen = oom_seen;
+
+	oom_seen = false;
+	return seen;
+}
 
 int bw_error__set(int code, const char *fmt, ...)
 {

@@ -25,7 +25,7 @@ static void flush(bw_kvlist *out, const char *name, bw_buf *value)
 
 static bool is_field_name_char(int c)
 {
-	return c > 32 && c < 127 && c != ':';
+	return c > 32 && c != 127 && c != ':'; /* 8-bit names are tolerated */
 }
 
 size_t bw_headers__parse(const char *text, size_t len, bw_kvlist *out)

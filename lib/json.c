@@ -11,10 +11,43 @@
 
 #include "error.h"
 #include "record.h"
+#include "text.h"
+#include "util.h"
+
+/* JSON is UTF-8, always: a string that is not (an 8-bit header name, a file
+ * name in another encoding, bytes given to explain) is read as Latin-1
+ * where it is not UTF-8, as the MIME reader does with bodies.  Returns s or
+ * a copy in *tmp (free it). */
+static const char *utf8(const char *s, char **tmp)
+{
+	*tmp = NULL;
+	if (!s || bw_text__valid_utf8(s, strlen(s)))
+		return s;
+	*tmp = bw_text__latin1_to_utf8(s, strlen(s));
+	return *tmp ? *tmp : "";
+}
+
+static cJSON *jstr(const char *s)
+{
+	char *tmp;
+	cJSON *j = cJSON_CreateString(utf8(s, &tmp));
+
+	free(tmp);
+	return j;
+}
+
+/* cJSON_AddItemToObject with a key made valid UTF-8 (the key is copied). */
+static void jadd(cJSON *o, const char *key, cJSON *item)
+{
+	char *tmp;
+
+	cJSON_AddItemToObject(o, utf8(key, &tmp), item);
+	free(tmp);
+}
 
 static cJSON *str_or_null(const char *s)
 {
-	return s ? cJSON_CreateString(s) : cJSON_CreateNull();
+	return s ? jstr(s) : cJSON_CreateNull();
 }
 
 static cJSON *strlist(const bw_strlist *l)
@@ -23,7 +56,7 @@ static cJSON *strlist(const bw_strlist *l)
 	size_t i;
 
 	for (i = 0; a && i < l->n; i++)
-		cJSON_AddItemToArray(a, cJSON_CreateString(l->v[i]));
+		cJSON_AddItemToArray(a, jstr(l->v[i]));
 	return a;
 }
 
@@ -33,9 +66,12 @@ static cJSON *kvobject(const bw_kvlist *l)
 	size_t i;
 
 	for (i = 0; o && i < l->n; i++) {
+		char *tmp;
+		const char *name = utf8(l->name[i], &tmp);
 		/* Repeated names (several X-Mailer...) keep the first value. */
-		if (!cJSON_GetObjectItemCaseSensitive(o, l->name[i]))
-			cJSON_AddItemToObject(o, l->name[i], cJSON_CreateString(l->value[i]));
+		if (!cJSON_GetObjectItemCaseSensitive(o, name))
+			cJSON_AddItemToObject(o, name, jstr(l->value[i]));
+		free(tmp);
 	}
 	return o;
 }
@@ -97,7 +133,7 @@ int bw_report_to_json(char **out, const bw_report *r, const char *source, unsign
 		return bw_error__set(BW_ENOMEM, "out of memory");
 	cJSON_AddNumberToObject(root, "schema_version", BW_JSON_SCHEMA_VERSION);
 	if (source)
-		cJSON_AddStringToObject(root, "source", source);
+		jadd(root, "source", jstr(source));
 	cJSON_AddStringToObject(root, "kind", bw_kind_name(r->kind));
 	for (f = 0; f < BW_REPORT_FIELD_COUNT; f++)
 		cJSON_AddItemToObject(root, bw_report_field_name((bw_report_field)f), str_or_null(r->f[f]));
@@ -122,9 +158,9 @@ int bw_error_to_json(char **out, const char *source, int code, const char *messa
 		return bw_error__set(BW_ENOMEM, "out of memory");
 	cJSON_AddNumberToObject(root, "schema_version", BW_JSON_SCHEMA_VERSION);
 	if (source)
-		cJSON_AddStringToObject(root, "source", source);
+		jadd(root, "source", jstr(source));
 	cJSON_AddStringToObject(root, "kind", "error");
-	cJSON_AddStringToObject(root, "error", message ? message : "");
+	jadd(root, "error", jstr(message ? message : ""));
 	cJSON_AddStringToObject(root, "error_code", bw_error_code_name(code));
 	cJSON_AddArrayToObject(root, "recipients");
 	return emit(out, root, flags);

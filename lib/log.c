@@ -15,6 +15,7 @@
 #include "evidence.h"
 #include "log.h"
 #include "record.h"
+#include "text.h"
 
 #define DEFAULT_MAX_LINE ((size_t)64 << 10)
 #define READ_SIZE ((size_t)128 << 10)

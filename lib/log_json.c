@@ -72,8 +72,16 @@ void bw_log__json_recipient(bw_buf *b, const bw_recipient *rc, unsigned int flag
 	/* the keys in the order of the bounce JSON (json.c) */
 	for (f = 0; f < BW_RCPT_FIELD_COUNT; f++) {
 		const char *v = bw_recipient_get(rc, (bw_recipient_field)f);
+
+		if (f == BW_RCPT_PROVIDER_ID)
+			continue;   /* beside the provider's name, as json.c writes it */
 		bw_log__json_key(b, bw_recipient_field_name((bw_recipient_field)f), -1, &first);
 		bw_log__json_str(b, *v ? v : NULL);
+		if (f == BW_RCPT_PROVIDER) {
+			v = bw_recipient_get(rc, BW_RCPT_PROVIDER_ID);
+			bw_log__json_key(b, "provider_id", -1, &first);
+			bw_log__json_str(b, *v ? v : NULL);
+		}
 		if (f == BW_RCPT_REASON) {
 			bw_log__json_key(b, "permanent", -1, &first);
 			bw_buf__puts(b, bw_recipient_permanent(rc) ? "true" : "false");

@@ -28,7 +28,6 @@ struct bw_mbox {
 	bool have_from;     /* the next message's "From " line was consumed */
 	bool skipping;      /* the current message is over the limit */
 	bool mid_line;      /* the last piece read did not end a line */
-	bool after_cr;      /* the last chunk ended with CR: skip a leading LF */
 };
 
 int bw_mbox_detect(const char *buf, size_t len)
@@ -36,7 +35,8 @@ int bw_mbox_detect(const char *buf, size_t len)
 	return len >= 5 && memcmp(buf, "From ", 5) == 0;
 }
 
-int bw_mbox_open_fd(bw_mbox **out, int fd, size_t max_message_size)
+int bw_mbox_open_fd_head(bw_mbox **out, int fd, const char *head, size_t head_len,
+                         size_t max_message_size)
 {
 	bw_mbox *m;
 
@@ -45,14 +45,24 @@ int bw_mbox_open_fd(bw_mbox **out, int fd, size_t max_message_size)
 	*out = NULL;
 	if (fd < 0)
 		return bw_error__set(BW_EINVALID, "bw_mbox_open_fd: bad file descriptor");
+	if ((head_len && !head) || head_len > CHUNK)
+		return bw_error__set(BW_EINVALID, "bw_mbox_open_fd_head: the head must be at most %d bytes", CHUNK);
 	if (!(m = calloc(1, sizeof(*m))) || !(m->in = malloc(CHUNK))) {
 		free(m);
 		return bw_error__set(BW_ENOMEM, "out of memory");
 	}
 	m->fd = fd;
 	m->max = max_message_size ? max_message_size : ((size_t)64 << 20);
+	if (head_len)
+		memcpy(m->in, head, head_len);
+	m->in_len = head_len;
 	*out = m;
 	return BW_OK;
+}
+
+int bw_mbox_open_fd(bw_mbox **out, int fd, size_t max_message_size)
+{
+	return bw_mbox_open_fd_head(out, fd, NULL, 0, max_message_size);
 }
 
 void bw_mbox_free(bw_mbox *m)
@@ -64,51 +74,90 @@ void bw_mbox_free(bw_mbox *m)
 	free(m);
 }
 
-/* Reads one line (with its LF) into line and len, refilling the buffer;
- * lines longer than the buffer come in pieces (only the first piece can be a
- * "From " line).  Returns 1, 0 at EOF, or a negative code. */
+/* Refills the buffer: keeps the unread bytes (moved to the front) and
+ * reads more after them.  Returns 1 if bytes were added, 0 at EOF, or a
+ * negative code. */
+static int refill(bw_mbox *m)
+{
+	size_t keep = m->in_len - m->in_pos;
+	ssize_t n;
+
+	if (m->eof)
+		return 0;
+	if (keep && m->in_pos)
+		memmove(m->in, m->in + m->in_pos, keep);
+	m->in_pos = 0;
+	m->in_len = keep;
+	do
+		n = read(m->fd, m->in + keep, CHUNK - keep);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return bw_error__set(BW_EIO, "read failed: %s", strerror(errno));
+	if (n == 0) {
+		m->eof = true;
+		return 0;
+	}
+	m->in_len += (size_t)n;
+	return 1;
+}
+
+static const char *line_end(const char *p, const char *end)
+{
+	for (; p < end && *p != '\n' && *p != '\r'; p++)
+		;
+	return p;
+}
+
+/* Reads one line (with its line end) into line and len, refilling the
+ * buffer; lines longer than the buffer come in pieces.  A line is never
+ * split near its start: the first piece holds the whole line or at least
+ * PEEK bytes, so a "From " or ">From " line is recognised wherever it falls
+ * in the file (separators straddling the buffer were missed once), and a
+ * CRLF is never split.  Returns 1, 0 at EOF, or a negative code. */
+#define PEEK 1024
 static int read_line(bw_mbox *m, const char **line, size_t *len, bool *line_start)
 {
-	char *nl;
+	const char *nl, *end;
+	int rc;
 
-	if (m->in_pos >= m->in_len) {
-		ssize_t n;
-		if (m->eof)
-			return 0;
-		do
-			n = read(m->fd, m->in, CHUNK);
-		while (n < 0 && errno == EINTR);
-		if (n < 0)
-			return bw_error__set(BW_EIO, "read failed: %s", strerror(errno));
-		if (n == 0) {
-			m->eof = true;
-			return 0;
+	for (;;) {
+		if (m->in_pos >= m->in_len) {
+			m->in_pos = m->in_len = 0;
+			if ((rc = refill(m)) <= 0)
+				return rc;
 		}
-		m->in_len = (size_t)n;
-		m->in_pos = 0;
+		end = m->in + m->in_len;
+		nl = line_end(m->in + m->in_pos, end);
+		if (m->eof)
+			break;
+		if (nl == end && !m->mid_line && m->in_len - m->in_pos < PEEK) {
+			if ((rc = refill(m)) < 0)
+				return rc;
+			continue;
+		}
+		if (nl + 1 == end && *nl == '\r') {
+			/* Is it CRLF?  Read on to see the next byte. */
+			if (m->in_pos > 0 || m->in_len < CHUNK) {
+				if ((rc = refill(m)) < 0)
+					return rc;
+				continue;
+			}
+			/* A full buffer ending in CR: hand out what comes before it. */
+			*line = m->in + m->in_pos;
+			*len = (size_t)(nl - *line);
+			m->in_pos += *len;
+			*line_start = !m->mid_line;
+			m->mid_line = true;
+			return 1;
+		}
+		break;
 	}
-	/* The LF of a CRLF whose CR ended the previous chunk. */
-	if (m->after_cr && m->in[m->in_pos] == '\n') {
-		m->after_cr = false;
-		m->in_pos++;
-		if (m->in_pos >= m->in_len)
-			return read_line(m, line, len, line_start);
-	}
-	m->after_cr = false;
 	*line = m->in + m->in_pos;
 	/* A line ends at LF, CRLF or a bare CR (files written on old Macs). */
-	for (nl = (char *)*line; nl < m->in + m->in_len && *nl != '\n' && *nl != '\r'; nl++)
-		;
-	if (nl == m->in + m->in_len) {
+	if (nl == end)
 		nl = NULL;
-	} else if (*nl == '\r') {
-		if (nl + 1 < m->in + m->in_len) {
-			if (nl[1] == '\n')
-				nl++;
-		} else {
-			m->after_cr = true;
-		}
-	}
+	else if (*nl == '\r' && nl + 1 < end && nl[1] == '\n')
+		nl++;
 	*len = nl ? (size_t)(nl - *line) + 1 : m->in_len - m->in_pos;
 	m->in_pos += *len;
 	*line_start = !m->mid_line;

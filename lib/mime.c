@@ -8,6 +8,7 @@
  * our own.
  */
 #include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,6 +17,7 @@
 #include "error.h"
 #include "html.h"
 #include "msg.h"
+#include "prepare.h"
 #include "rfc2047.h"
 #include "text.h"
 #include "util.h"
@@ -26,9 +28,16 @@
 
 static pthread_once_t gmime_once = PTHREAD_ONCE_INIT;
 
+/* GMime's initialisation (through gpgme) sets SIGPIPE to ignored for the
+ * whole process; the library puts back what the program had. */
 static void gmime_init_once(void)
 {
+	struct sigaction old;
+	bool saved = sigaction(SIGPIPE, NULL, &old) == 0;
+
 	g_mime_init();
+	if (saved)
+		sigaction(SIGPIPE, &old, NULL);
 }
 
 typedef struct walk_ctx {
@@ -604,8 +613,9 @@ static char *repair_unfolded_parameters(const char *buf, size_t len, size_t *out
 
 int bw_msg__parse(bw_msg *out, const char *buf, size_t len, const bw_parse_options *opts)
 {
-	char *repaired = NULL;
+	char *repaired = NULL, *prepared;
 	size_t rlen = 0;
+	bw_prepared prep;
 	GMimeStream *stream;
 	GMimeParser *parser;
 	GMimeParserOptions *po;
@@ -615,13 +625,34 @@ int bw_msg__parse(bw_msg *out, const char *buf, size_t len, const bw_parse_optio
 	memset(out, 0, sizeof(*out));
 	pthread_once(&gmime_once, gmime_init_once);
 
+	/* The line and part budgets, applied before GMime builds anything. */
+	if (bw_prepare__input(&prep, buf, len,
+	                      opts && opts->max_line_length ? opts->max_line_length : BW_DEFAULT_MAX_LINE,
+	                      opts && opts->max_parts ? opts->max_parts : DEFAULT_MAX_PARTS) < 0)
+		return bw_error__set(BW_ENOMEM, "out of memory");
+	if ((prepared = prep.buf)) {
+		buf = prepared;
+		len = prep.len;
+	}
+	if (prep.lines_cut) {
+		char cut[128];
+		snprintf(cut, sizeof(cut), "a header or field line longer than %zu bytes was cut",
+		         opts && opts->max_line_length ? opts->max_line_length : BW_DEFAULT_MAX_LINE);
+		bw_strlist__push(&out->warnings, cut);
+	}
+	if (prep.parts_cut)
+		bw_strlist__push(&out->warnings, "too many MIME parts: the rest were not read");
+
 	if ((repaired = repair_unfolded_parameters(buf, len, &rlen))) {
+		free(prepared);
+		prepared = NULL;
 		buf = repaired;
 		len = rlen;
 		bw_strlist__push(&out->warnings, "a Content-Type parameter on an unindented line: read as a continuation");
 	}
 	stream = g_mime_stream_mem_new_with_buffer(buf, len);
 	free(repaired);
+	free(prepared);
 	parser = g_mime_parser_new_with_stream(stream);
 	g_object_unref(stream);
 	po = g_mime_parser_options_new();

@@ -116,6 +116,9 @@ static int finish(bw_report *r, const bw_rules *rules)
 		bw_evidence__complete(r->rcpt[i]);
 		if ((err = bw_classify__recipient(rules, r->rcpt[i])) < 0)
 			return err;
+		if (r->rcpt[i]->limit_rule)
+			bw_report__warn(r, "rule %s hit the PCRE2 match limit and was counted as not matching",
+			                r->rcpt[i]->limit_rule);
 	}
 	decide_kind(r);
 	return BW_OK;
@@ -141,6 +144,7 @@ int bw_parse_buffer(bw_report **out, const bw_rules *rules, const char *buf, siz
 		                     len, max_size(opts));
 	if (len == 0)
 		return bw_error__set(BW_EPARSE, "empty input");
+	bw_error__oom_take();   /* the latch counts for this parse only */
 	if (memchr(buf, '\r', len)) {
 		if (!(copy = bw_strndup(buf, len)))
 			return bw_error__set(BW_ENOMEM, "out of memory");
@@ -149,6 +153,8 @@ int bw_parse_buffer(bw_report **out, const bw_rules *rules, const char *buf, siz
 	}
 	err = bw_msg__parse(&m, buf, len, opts);
 	free(copy);
+	if (err < 0 && bw_error__oom_take())
+		err = bw_error__set(BW_ENOMEM, "out of memory");   /* not a parse error */
 	if (err < 0) {
 		bw_msg__clear(&m);
 		return err;
@@ -173,6 +179,10 @@ int bw_parse_buffer(bw_report **out, const bw_rules *rules, const char *buf, siz
 	bw_msg__clear(&m);
 	if (err >= 0)
 		err = finish(r, rules);
+	/* An allocation failed somewhere, even where its result was not
+	 * checked: the report may lack a field, so there is no report. */
+	if (bw_error__oom_take())
+		err = BW_ENOMEM;
 	if (err < 0) {
 		bw_report_free(r);
 		if (err == BW_ENOMEM)
@@ -277,6 +287,7 @@ int bw_classify_reply(bw_report **out, const bw_rules *rules, const char *reply,
 	*out = NULL;
 	if (!rules || !reply)
 		return bw_error__set(BW_EINVALID, "bw_classify_reply: rules and reply are required");
+	bw_error__oom_take();
 	if (!(r = bw_report__new(1)))
 		return bw_error__set(BW_ENOMEM, "out of memory");
 	r->kind = BW_KIND_REPLY;
@@ -304,7 +315,9 @@ int bw_classify_reply(bw_report **out, const bw_rules *rules, const char *reply,
 		bw_recipient__set(rc, BW_RCPT_ACTION, NULL);
 	else if (ev.reply_code[0] == '4' || ev.status[0] == '4')
 		bw_recipient__set(rc, BW_RCPT_ACTION, "delayed");
-	if ((err = finish(r, rules)) < 0) {
+	if ((err = finish(r, rules)) >= 0 && bw_error__oom_take())
+		err = bw_error__set(BW_ENOMEM, "out of memory");
+	if (err < 0) {
 		bw_report_free(r);
 		return err;
 	}

@@ -1,11 +1,16 @@
 /*
  * record.c - building reports and recipients (see record.h).
+ *
+ * Every setter that fails for want of memory also sets the allocation
+ * latch (error.h), so the parse that called it returns BW_ENOMEM even when
+ * the caller ignored the setter's result.
  */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "error.h"
 #include "record.h"
 #include "util.h"
 
@@ -18,8 +23,10 @@ static int grow(void **v, size_t *cap, size_t n, size_t size)
 		return BW_OK;
 	c = *cap ? *cap * 2 : 4;
 	p = realloc(*v, c * size);
-	if (!p)
+	if (!p) {
+		bw_error__oom();   /* reported by the parse: see error.h */
 		return BW_ENOMEM;
+	}
 	*v = p;
 	*cap = c;
 	return BW_OK;
@@ -122,6 +129,7 @@ void bw_recipient__free(bw_recipient *rc)
 	bw_strlist__clear(&rc->references);
 	bw_strlist__clear(&rc->evidence);
 	bw_kvlist__clear(&rc->extras);
+	free(rc->limit_rule);
 	free(rc);
 }
 
@@ -137,8 +145,10 @@ bw_recipient *bw_report__add_recipient(bw_report *r)
 	}
 	if (grow((void **)&r->rcpt, &r->cap_rcpt, r->n_rcpt, sizeof(*r->rcpt)) < 0)
 		return NULL;
-	if (!(rc = calloc(1, sizeof(*rc))))
+	if (!(rc = calloc(1, sizeof(*rc)))) {
+		bw_error__oom();
 		return NULL;
+	}
 	rc->permanent = -1;
 	rc->hard_bounce = -1;
 	r->rcpt[r->n_rcpt++] = rc;
@@ -179,9 +189,14 @@ int bw_report__warn(bw_report *r, const char *fmt, ...)
 
 	if (r->warnings.n >= 64)
 		return BW_OK;
+	size_t i;
+
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	for (i = 0; i < r->warnings.n; i++)
+		if (strcmp(r->warnings.v[i], msg) == 0)
+			return BW_OK;     /* each warning once */
 	return bw_strlist__push(&r->warnings, msg);
 }
 

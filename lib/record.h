@@ -34,6 +34,7 @@ struct bw_recipient {
 	bw_strlist references;
 	bw_strlist evidence;
 	bw_kvlist extras;
+	char *limit_rule;       /* a rule whose pattern hit a PCRE2 limit, or NULL */
 };
 
 struct bw_report {

@@ -11,7 +11,61 @@
 #include "bouncewhy.h"
 #include "error.h"
 #include "reason.h"
+#include "record.h"
+#include "text.h"
 #include "util.h"
+
+/* Text from the message (addresses, server replies, file names) goes to a
+ * terminal: control characters (C0, DEL, C1) and bytes that are not UTF-8
+ * are written as \xHH, so a bounce cannot clear the screen, retitle the
+ * window or forge an output line. */
+static size_t unsafe_at(const unsigned char *p, size_t len, size_t i)
+{
+	size_t n, k;
+
+	if (p[i] < 0x20 || p[i] == 0x7f)
+		return 1;
+	if (p[i] < 0x80)
+		return 0;
+	if (p[i] == 0xC2 && i + 1 < len && p[i + 1] >= 0x80 && p[i + 1] <= 0x9F)
+		return 2;   /* a C1 control such as CSI */
+	n = p[i] >= 0xF0 ? 4 : p[i] >= 0xE0 ? 3 : p[i] >= 0xC2 ? 2 : 0;
+	if (!n || n > 4 || i + n > len)
+		return 1;
+	for (k = 1; k < n; k++)
+		if ((p[i + k] & 0xC0) != 0x80)
+			return 1;
+	return bw_text__valid_utf8((const char *)p + i, n) ? 0 : 1;
+}
+
+/* s, or an escaped copy kept in `keep` (freed with it). */
+static const char *safe(bw_strlist *keep, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t len = strlen(s), i, n;
+	bw_buf b = BW_BUF_INIT;
+	char *out;
+
+	for (i = 0; i < len && !unsafe_at(p, len, i); i++)
+		;
+	if (i == len)
+		return s;
+	bw_buf__put(&b, s, i);
+	while (i < len) {
+		if ((n = unsafe_at(p, len, i))) {
+			while (n--)
+				bw_buf__printf(&b, "\\x%02x", p[i++]);
+		} else {
+			bw_buf__putc(&b, s[i++]);
+		}
+	}
+	if (!(out = bw_buf__detach(&b)) || bw_strlist__push(keep, out) < 0) {
+		free(out);
+		return "?";
+	}
+	free(out);
+	return keep->v[keep->n - 1];
+}
 
 /* `text` word-wrapped at 78 columns (counted in bytes): `first` before the
  * first line, `rest` before the others.  Words longer than a line (URLs)
@@ -60,10 +114,12 @@ static const char *headline(const bw_recipient *rc)
 	return info->headline;
 }
 
-static void verdict_line(bw_buf *b, const bw_recipient *rc)
+#define RGET(rc, f) safe(keep, bw_recipient_get(rc, f))
+
+static void verdict_line(bw_buf *b, bw_strlist *keep, const bw_recipient *rc)
 {
-	const char *reason = bw_recipient_get(rc, BW_RCPT_REASON);
-	const char *fault = bw_recipient_get(rc, BW_RCPT_FAULT);
+	const char *reason = RGET(rc, BW_RCPT_REASON);
+	const char *fault = RGET(rc, BW_RCPT_FAULT);
 	const bw_reason_info *info = bw_reason__find(reason);
 
 	bw_buf__printf(b, "    reason %s, %s", reason, bw_recipient_permanent(rc) ? "permanent" : "temporary");
@@ -76,11 +132,11 @@ static void verdict_line(bw_buf *b, const bw_recipient *rc)
 	bw_buf__putc(b, '\n');
 }
 
-static void provider_line(bw_buf *b, const bw_recipient *rc)
+static void provider_line(bw_buf *b, bw_strlist *keep, const bw_recipient *rc)
 {
-	const char *provider = bw_recipient_get(rc, BW_RCPT_PROVIDER);
-	const char *code = bw_recipient_get(rc, BW_RCPT_PROVIDER_CODE);
-	const char *tag = bw_recipient_get(rc, BW_RCPT_SERVER_TAG);
+	const char *provider = RGET(rc, BW_RCPT_PROVIDER);
+	const char *code = RGET(rc, BW_RCPT_PROVIDER_CODE);
+	const char *tag = RGET(rc, BW_RCPT_SERVER_TAG);
 
 	if (!*provider && !*code)
 		return;
@@ -92,11 +148,11 @@ static void provider_line(bw_buf *b, const bw_recipient *rc)
 	bw_buf__putc(b, '\n');
 }
 
-static void said_line(bw_buf *b, const bw_recipient *rc)
+static void said_line(bw_buf *b, bw_strlist *keep, const bw_recipient *rc)
 {
-	const char *diag = bw_recipient_get(rc, BW_RCPT_DIAGNOSTIC);
-	const char *host = bw_recipient_get(rc, BW_RCPT_REMOTE_MTA);
-	const char *ip = bw_recipient_get(rc, BW_RCPT_REMOTE_IP);
+	const char *diag = RGET(rc, BW_RCPT_DIAGNOSTIC);
+	const char *host = RGET(rc, BW_RCPT_REMOTE_MTA);
+	const char *ip = RGET(rc, BW_RCPT_REMOTE_IP);
 	bw_buf said = BW_BUF_INIT;
 	char *s;
 
@@ -116,38 +172,39 @@ static void said_line(bw_buf *b, const bw_recipient *rc)
 	free(s);
 }
 
-static void recipient_text(bw_buf *b, const bw_report *r, const bw_recipient *rc, unsigned int flags)
+static void recipient_text(bw_buf *b, bw_strlist *keep, const bw_report *r, const bw_recipient *rc,
+                           unsigned int flags)
 {
-	const char *who = bw_recipient_get(rc, BW_RCPT_RECIPIENT);
+	const char *who = RGET(rc, BW_RCPT_RECIPIENT);
 	size_t k;
 
 	bw_buf__printf(b, "\n  %s: %s.\n",
 	               *who ? who : (bw_report_kind(r) == BW_KIND_REPLY ? "this reply" : "(address unknown)"),
 	               headline(rc));
-	verdict_line(b, rc);
-	provider_line(b, rc);
-	if (*bw_recipient_get(rc, BW_RCPT_EXPLANATION))
-		wrap(b, "    ", "    ", bw_recipient_get(rc, BW_RCPT_EXPLANATION));
-	said_line(b, rc);
+	verdict_line(b, keep, rc);
+	provider_line(b, keep, rc);
+	if (*RGET(rc, BW_RCPT_EXPLANATION))
+		wrap(b, "    ", "    ", RGET(rc, BW_RCPT_EXPLANATION));
+	said_line(b, keep, rc);
 	for (k = 0; k < bw_recipient_remedy_count(rc); k++) {
 		char lead[32];
 
 		if (k == 0)
 			bw_buf__puts(b, "    What to do:\n");
 		snprintf(lead, sizeof(lead), "    %zu. ", k + 1);
-		wrap(b, lead, "       ", bw_recipient_remedy(rc, k));
+		wrap(b, lead, "       ", safe(keep, bw_recipient_remedy(rc, k)));
 	}
 	for (k = 0; k < bw_recipient_reference_count(rc); k++)
-		bw_buf__printf(b, "    See: %s\n", bw_recipient_reference(rc, k));
+		bw_buf__printf(b, "    See: %s\n", safe(keep, bw_recipient_reference(rc, k)));
 	if (flags & BW_TEXT_EXPLAIN) {
-		if (*bw_recipient_get(rc, BW_RCPT_RULE))
-			bw_buf__printf(b, "    rule: %s\n", bw_recipient_get(rc, BW_RCPT_RULE));
-		if (*bw_recipient_get(rc, BW_RCPT_DECIDED_BY))
+		if (*RGET(rc, BW_RCPT_RULE))
+			bw_buf__printf(b, "    rule: %s\n", RGET(rc, BW_RCPT_RULE));
+		if (*RGET(rc, BW_RCPT_DECIDED_BY))
 			bw_buf__printf(b, "    decided by: %s, confidence %d%%\n",
-			               bw_recipient_get(rc, BW_RCPT_DECIDED_BY),
+			               RGET(rc, BW_RCPT_DECIDED_BY),
 			               bw_recipient_confidence(rc));
 		for (k = 0; k < bw_recipient_evidence_count(rc); k++)
-			bw_buf__printf(b, "    evidence %zu: %s\n", k + 1, bw_recipient_evidence(rc, k));
+			bw_buf__printf(b, "    evidence %zu: %s\n", k + 1, safe(keep, bw_recipient_evidence(rc, k)));
 	}
 }
 
@@ -155,6 +212,7 @@ int bw_report_to_text(char **out, const bw_report *report, const char *source, l
                       unsigned int flags)
 {
 	bw_buf b = BW_BUF_INIT;
+	bw_strlist keep = { 0 };
 	size_t i, n;
 	const char *format;
 
@@ -164,19 +222,21 @@ int bw_report_to_text(char **out, const bw_report *report, const char *source, l
 	if (!source)
 		source = "-";
 	n = bw_report_recipient_count(report);
-	format = bw_report_get(report, BW_REPORT_FORMAT);
+	format = safe(&keep, bw_report_get(report, BW_REPORT_FORMAT));
+	source = safe(&keep, source);
 	if (mbox_index >= 0)
-		bw_buf__printf(&b, "%s (message %ld): %s", source, mbox_index + 1, bw_kind_name(bw_report_kind(report)));
+		bw_buf__printf(&b, "%s (mbox_index %ld): %s", source, mbox_index, bw_kind_name(bw_report_kind(report)));
 	else
 		bw_buf__printf(&b, "%s: %s", source, bw_kind_name(bw_report_kind(report)));
 	if (*format)
 		bw_buf__printf(&b, " (read as %s)", format);
 	bw_buf__printf(&b, ", %zu recipient%s\n", n, n == 1 ? "" : "s");
 	for (i = 0; i < n; i++)
-		recipient_text(&b, report, bw_report_recipient(report, i), flags);
+		recipient_text(&b, &keep, report, bw_report_recipient(report, i), flags);
 	for (i = 0; (flags & BW_TEXT_EXPLAIN) && i < bw_report_warning_count(report); i++)
-		bw_buf__printf(&b, "  warning: %s\n", bw_report_warning(report, i));
+		bw_buf__printf(&b, "  warning: %s\n", safe(&keep, bw_report_warning(report, i)));
 	bw_buf__putc(&b, '\n');
+	bw_strlist__clear(&keep);
 	if (!(*out = bw_buf__detach(&b)))
 		return bw_error__set(BW_ENOMEM, "out of memory");
 	return BW_OK;

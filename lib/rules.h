@@ -67,6 +67,9 @@ typedef struct bw_match_result {
 	int lexicon_score;          /* lexicon tier: the winning reason's sum */
 	char provider_code[64];     /* named capture "code", or "" */
 	char server_tag[64];        /* named capture "tag", or "" */
+	const char *limit_rule;     /* the first rule whose pattern hit a PCRE2
+	                               limit (counted as not matching), or NULL;
+	                               set whether a rule matched or not */
 } bw_match_result;
 
 /*

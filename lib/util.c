@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "error.h"
 #include "util.h"
 
 static bool buf_grow(bw_buf *b, size_t extra)
@@ -24,6 +25,7 @@ static bool buf_grow(bw_buf *b, size_t extra)
 	p = realloc(b->p, cap);
 	if (!p) {
 		b->oom = true;
+		bw_error__oom();
 		return false;
 	}
 	b->p = p;
@@ -75,6 +77,8 @@ char *bw_buf__detach(bw_buf *b)
 		return NULL;
 	}
 	p = b->p ? b->p : calloc(1, 1);
+	if (!p)
+		bw_error__oom();
 	b->p = NULL;
 	b->len = b->cap = 0;
 	return p;
@@ -92,8 +96,10 @@ char *bw_strndup(const char *s, size_t n)
 {
 	char *p = malloc(n + 1);
 
-	if (!p)
+	if (!p) {
+		bw_error__oom();
 		return NULL;
+	}
 	memcpy(p, s, n);
 	p[n] = '\0';
 	return p;
@@ -104,8 +110,13 @@ char *bw_strdup(const char *s)
 	return bw_strndup(s, strlen(s));
 }
 
+/* The comparisons and searches accept NULL (a field whose copy failed for
+ * want of memory): NULL sorts first and matches nothing.  The parse then
+ * reports BW_ENOMEM (error.h); it must not crash on the way there. */
 int bw_strcasecmp(const char *a, const char *b)
 {
+	if (!a || !b)
+		return a == b ? 0 : a ? 1 : -1;
 	for (;; a++, b++) {
 		int d = bw_lower((unsigned char)*a) - bw_lower((unsigned char)*b);
 		if (d || !*a)
@@ -115,6 +126,8 @@ int bw_strcasecmp(const char *a, const char *b)
 
 int bw_strncasecmp(const char *a, const char *b, size_t n)
 {
+	if (!a || !b)
+		return a == b ? 0 : a ? 1 : -1;
 	for (; n; n--, a++, b++) {
 		int d = bw_lower((unsigned char)*a) - bw_lower((unsigned char)*b);
 		if (d || !*a)
@@ -133,10 +146,13 @@ static const char *next_byte(const char *p, const char *end, int c)
 
 const char *bw_memcasemem(const char *hay, size_t hay_len, const char *needle)
 {
-	size_t n = strlen(needle);
+	size_t n;
 	const char *end, *lo_at, *up_at;
 	int lo, up, second;
 
+	if (!hay || !needle)
+		return NULL;
+	n = strlen(needle);
 	if (n == 0)
 		return hay;
 	if (n > hay_len)
@@ -167,12 +183,12 @@ const char *bw_memcasemem(const char *hay, size_t hay_len, const char *needle)
 
 const char *bw_strcasestr(const char *hay, const char *needle)
 {
-	return bw_memcasemem(hay, strlen(hay), needle);
+	return hay ? bw_memcasemem(hay, strlen(hay), needle) : NULL;
 }
 
 bool bw_startswith_ci(const char *s, const char *prefix)
 {
-	return bw_strncasecmp(s, prefix, strlen(prefix)) == 0;
+	return s && bw_strncasecmp(s, prefix, strlen(prefix)) == 0;
 }
 
 char *bw_squeeze(char *s)

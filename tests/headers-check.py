@@ -6,7 +6,8 @@ Layers, lowest first (a module may include its own layer and those below):
   0  util, error, reason, smtp          plain helpers and vocabularies
   1  addr, rfc2047, html, record, msg, dsn, evidence, headers, text
   2  decoders/ (one per reporting-server family), rules/ (the rule engine)
-  3  mime, classify, report_text, json, report, mbox, parse (the pipeline and output)
+  3  mime, prepare, classify, report_text, json, report, mbox, parse (the pipeline and output)
+  4  log, log_* (the mail log reader), ledger, ledger_* (the bounce ledger): users of the pipeline
 The public header (include/bouncewhy.h) may be included from any layer.
 
 Usage: headers-check.py SOURCE_ROOT
@@ -22,7 +23,7 @@ for n, names in enumerate([
         "util error reason smtp",
         "addr rfc2047 html record msg dsn evidence headers text",
         "rules",
-        "mime classify report_text json report mbox parse"]):
+        "mime prepare classify report_text json report mbox parse"]):
     for name in names.split():
         LAYER[name] = n
 ANY_LAYER = {"bouncewhy"}
@@ -34,6 +35,8 @@ def layer_of(path):
     if rel.startswith("decoders" + os.sep) or rel.startswith("rules" + os.sep):
         return 2
     stem = os.path.splitext(os.path.basename(rel))[0]
+    if stem.split("_")[0] in ("log", "ledger"):
+        return 4
     return LAYER.get(stem)
 
 

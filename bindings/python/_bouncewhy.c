@@ -562,22 +562,26 @@ static void Mbox_dealloc(MboxObject *self)
 
 static int Mbox_init(MboxObject *self, PyObject *args, PyObject *kwds)
 {
-	static char *kwlist[] = { "fd", "max_message_size", NULL };
+	static char *kwlist[] = { "fd", "max_message_size", "head", NULL };
 	int fd, rc;
 	Py_ssize_t max_size = 0;
+	Py_buffer head = { 0 };
 	bw_mbox *mb = NULL;
 
 	if (self->mbox) {
 		PyErr_SetString(PyExc_RuntimeError, "MboxReader objects cannot be re-initialised");
 		return -1;
 	}
-	if (!PyArg_ParseTupleAndKeywords(args, kwds, "i|n", kwlist, &fd, &max_size))
+	if (!PyArg_ParseTupleAndKeywords(args, kwds, "i|ny*", kwlist, &fd, &max_size, &head))
 		return -1;
 	if (fd < 0 || max_size < 0) {
+		PyBuffer_Release(&head);
 		PyErr_SetString(PyExc_ValueError, "fd and max_message_size must not be negative");
 		return -1;
 	}
-	rc = bw_mbox_open_fd(&mb, fd, (size_t)max_size);
+	/* head: bytes already read from fd (a stream's buffer), read first */
+	rc = bw_mbox_open_fd_head(&mb, fd, head.buf, head.buf ? (size_t)head.len : 0, (size_t)max_size);
+	PyBuffer_Release(&head);
 	if (rc < 0) {
 		raise_bw(state_of_type(Py_TYPE(self)), rc, bw_error_message());
 		return -1;

@@ -121,7 +121,9 @@ static bw_report *technical_report(const bw_msg *m)
 
 static bool is_orphan(const bw_recipient *g)
 {
-	return strcmp(bw_recipient__get(g, BW_RCPT_RECIPIENT), ORPHAN) == 0;
+	const char *a = bw_recipient__get(g, BW_RCPT_RECIPIENT);
+
+	return a && strcmp(a, ORPHAN) == 0;
 }
 
 /* Matches the scratch groups to the listed recipients: by address, then the
@@ -134,9 +136,10 @@ static int match_groups(bw_report *r, size_t first, bw_report *tmp)
 	if (!used)
 		return BW_ENOMEM;
 	for (i = first; i < r->n_rcpt; i++) {
+		const char *want = bw_recipient__get(r->rcpt[i], BW_RCPT_RECIPIENT), *a;
 		for (k = 0; k < tmp->n_rcpt; k++)
-			if (!used[k] && bw_strcasecmp(bw_recipient__get(tmp->rcpt[k], BW_RCPT_RECIPIENT),
-			                              bw_recipient__get(r->rcpt[i], BW_RCPT_RECIPIENT)) == 0)
+			if (!used[k] && want && (a = bw_recipient__get(tmp->rcpt[k], BW_RCPT_RECIPIENT)) &&
+			    bw_strcasecmp(a, want) == 0)
 				break;
 		if (k < tmp->n_rcpt) {
 			used[k] = true;

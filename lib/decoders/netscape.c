@@ -60,7 +60,7 @@ static int decode(const bw_msg *m, bw_report *r)
 		const char *d = bw_recipient__get(r->rcpt[k], BW_RCPT_DIAGNOSTIC);
 		const char *a = bw_recipient__get(r->rcpt[k], BW_RCPT_RECIPIENT);
 		/* only the address and a label on its line: no explanation */
-		if (!d || strlen(d) <= strlen(a) + 14)
+		if (!d || (a && strlen(d) <= strlen(a) + 14))
 			bw_decoders__append_diag(r->rcpt[k], m->body + start, (size_t)(addr_at - m->body) - start);
 	}
 	return got;

@@ -26,6 +26,7 @@
 
 #include "../smtp.h"
 #include "../util.h"
+#include "../error.h"
 #include "common.h"
 
 static int sniff(const bw_msg *m)
@@ -70,8 +71,10 @@ static srcpt *get(sstate *s, const char *addr)
 	if (s->n == s->cap) {
 		size_t cap = s->cap ? s->cap * 2 : 8;
 		srcpt *v = realloc(s->v, cap * sizeof(*v));
-		if (!v)
+		if (!v) {
+			bw_error__oom();
 			return NULL;
+		}
 		s->v = v;
 		s->cap = cap;
 	}

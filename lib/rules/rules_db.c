@@ -251,6 +251,33 @@ static int read_rules(sqlite3 *db, const char *path, bw_rset *s)
 	return rc;
 }
 
+/* Opens the database read-only and immutable (a URI with mode=ro and
+ * immutable=1): SQLite then takes no locks and creates no -wal, -shm or
+ * journal file beside it, even for a database left in WAL mode. */
+static int open_immutable(const char *path, sqlite3 **db)
+{
+	bw_buf uri = BW_BUF_INIT;
+	const unsigned char *p;
+	int rc;
+
+	bw_buf__puts(&uri, "file:");
+	for (p = (const unsigned char *)path; *p; p++) {
+		if (*p == '%' || *p == '?' || *p == '#' || *p <= ' ' || *p >= 0x7f)
+			bw_buf__printf(&uri, "%%%02X", *p);
+		else
+			bw_buf__putc(&uri, (char)*p);
+	}
+	bw_buf__puts(&uri, "?mode=ro&immutable=1");
+	if (uri.oom) {
+		bw_buf__free(&uri);
+		*db = NULL;
+		return SQLITE_NOMEM;
+	}
+	rc = sqlite3_open_v2(uri.p, db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
+	bw_buf__free(&uri);
+	return rc;
+}
+
 int bw_rset__read_db(bw_rset *s, const char *path)
 {
 	sqlite3 *db = NULL;
@@ -266,7 +293,11 @@ int bw_rset__read_db(bw_rset *s, const char *path)
 		return bw_error__set(BW_ERULES, "%s: cannot read the rule database", path);
 	if (rc == 0)
 		return bw_error__set(BW_ERULES, "%s: not a SQLite database", path);
-	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+	if ((rc = open_immutable(path, &db)) != SQLITE_OK) {
+		if (rc == SQLITE_NOMEM) {
+			sqlite3_close(db);
+			return bw_error__set(BW_ENOMEM, "out of memory");
+		}
 		rc = db_error(db, path);
 		sqlite3_close(db);
 		return rc;

@@ -518,7 +518,7 @@ int bw_rules__match(const bw_rules *rules, const bw_match_input *in, bw_match_re
 {
 	const bw_rset_provider *prov;
 	pcre2_match_data *md = NULL;
-	const char *diag;
+	const char *diag, *limit_rule = NULL;
 	char lower_buf[2048], *lower;
 	size_t i, dlen;
 	int result = 0;
@@ -579,8 +579,11 @@ int bw_rules__match(const bw_rules *rules, const bw_match_input *in, bw_match_re
 				}
 			}
 			rc = pcre2_match(r->re, (PCRE2_SPTR)diag, dlen, 0, 0, md, rules->mctx);
-			if (rc < 0)  /* no match, or a limit hit: this rule does not apply */
+			if (rc < 0) {  /* no match, or a limit hit: this rule does not apply */
+				if (!limit_rule && rc != PCRE2_ERROR_NOMATCH && rc != PCRE2_ERROR_PARTIAL)
+					limit_rule = s->id;   /* said in a warning (classify.c) */
 				continue;
+			}
 		}
 		{
 			int score = res->lexicon_score;
@@ -620,5 +623,7 @@ int bw_rules__match(const bw_rules *rules, const bw_match_input *in, bw_match_re
 		res->rule_id = NULL;
 		set_provider(res, prov);
 	}
+	if (result >= 0)
+		res->limit_rule = limit_rule;
 	return result;
 }

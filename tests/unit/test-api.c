@@ -136,7 +136,7 @@ int main(void)
 	CHECK(json && strlen(json) >= 2 && strcmp(json + strlen(json) - 2, "\n\n") == 0);
 	bw_free(json);
 	CHECK(bw_report_to_text(&json, r, NULL, 2, BW_TEXT_EXPLAIN) == BW_OK);
-	CHECK(json && strncmp(json, "- (message 3): bounce", sizeof("- (message 3): bounce") - 1) == 0);
+	CHECK(json && strncmp(json, "- (mbox_index 2): bounce", sizeof("- (mbox_index 2): bounce") - 1) == 0);
 	CHECK(json && strstr(json, "    rule: userunknown."));
 	CHECK(json && strstr(json, "    evidence 1: "));
 	bw_free(json);

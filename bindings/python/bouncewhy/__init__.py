@@ -210,7 +210,8 @@ class Classifier:
             return self.parse_file(data) if source is None else self._parse_path(data, source)
         read = getattr(data, "read", None)
         if callable(read):
-            content = read()
+            # read in chunks: more than max_message_size is refused as it arrives
+            content = _scan.read_limited(data, self._max_message_size)
             if isinstance(content, str):
                 content = content.encode("utf-8", "surrogateescape")
             if not isinstance(content, (bytes, bytearray, memoryview)):

@@ -11,11 +11,12 @@ import sys
 from typing import List, Optional
 
 from . import Classifier, Error, __version__
-from ._output import Printer
+from ._output import Printer, _escaped
 
 EXIT_INPUT_ERRORS = 1
 EXIT_USAGE = 2
 EXIT_RULES = 3
+EXIT_OUTPUT = 4
 
 
 def _size(text: str) -> int:
@@ -79,8 +80,8 @@ def main(argv: Optional[List[str]] = None) -> int:
         print("bouncewhy: cannot load the rules: %s" % e, file=sys.stderr)
         return EXIT_RULES
     printer = Printer(sys.stdout.buffer, args.format, args.explain)
-    printer.begin()
     try:
+        printer.begin()
         for operand in args.inputs or ["-"]:
             if operand == "-":
                 results = classifier._scan_rendered(None, sys.stdin.buffer, "-", args.explain)
@@ -88,8 +89,16 @@ def main(argv: Optional[List[str]] = None) -> int:
                 results = classifier._scan_rendered(operand, explain=args.explain)
             for d, text in results:
                 printer.put(d, text)
-    finally:
+                if not d.ok:      # also on stderr, as the CLI does
+                    where = "" if d.mbox_index is None else " (mbox_index %d)" % d.mbox_index
+                    sys.stderr.write("bouncewhy: %s%s: %s\n" % (
+                        _escaped(d.source if d.source is not None else "-"), where, _escaped(d.error or "")))
         printer.end()
+    except OSError as e:
+        if isinstance(e, BrokenPipeError):
+            raise
+        print("bouncewhy: cannot write the output", file=sys.stderr)
+        return EXIT_OUTPUT
     return EXIT_INPUT_ERRORS if printer.errors else 0
 
 

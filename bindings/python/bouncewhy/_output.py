@@ -19,6 +19,19 @@ from ._model import Diagnosis
 
 __all__ = ["Printer", "cjson_print"]
 
+def _escaped(s: str) -> str:
+    """Control characters (C0, DEL, C1) as \\xHH of their UTF-8 bytes, as
+    the CLI writes error lines (cli/output.c)."""
+    out = []
+    for ch in s:
+        o = ord(ch)
+        if o < 0x20 or 0x7F <= o <= 0x9F:
+            out.append("".join("\\x%02x" % b for b in ch.encode("utf-8")))
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
 def _scalar(v: Any) -> str:
     # json.dumps escapes strings exactly as cJSON does with ensure_ascii off:
     # \" \\ \b \f \n \r \t, other control characters as \u00xx.
@@ -105,8 +118,9 @@ class Printer:
         source = d.source if d.source is not None else "-"
         if not d.ok:
             if d.mbox_index is not None:
-                return "%s (message %d): error: %s\n\n" % (source, d.mbox_index + 1, d.error)
-            return "%s: error: %s\n\n" % (source, d.error)
+                return "%s (mbox_index %d): error: %s\n\n" % (
+                    _escaped(source), d.mbox_index, _escaped(d.error or ""))
+            return "%s: error: %s\n\n" % (_escaped(source), _escaped(d.error or ""))
         if text is None:
             raise ValueError("text output needs the library's rendering of the diagnosis")
         return text

@@ -149,7 +149,12 @@ def _maildir(tmp_path):
     shutil.copy(SC001, md / "cur" / ".hidden")            # skipped
     (md / "cur" / "labels.json").write_text("{}")         # skipped
     shutil.copy(MBOX, md / "new" / "1700000002.M3P3.host")  # an mbox inside
-    (md / "tmp" / "empty").write_bytes(b"")                # an error record
+    (md / "cur" / "1700000003.M4P4.host:2,S").write_bytes(b"")  # an error record
+    # Dovecot's and Courier's files, and tmp/: skipped in a Maildir
+    (md / "tmp" / "1700000004.M5P5.host").write_bytes(b"")
+    for name in ("dovecot-uidlist", "dovecot.index.cache", "dovecot-keywords", "subscriptions",
+                 "maildirfolder", "courierimapuiddb"):
+        (md / name).write_bytes(b"3 V1 N2\n\x00\x01binary")
     return md
 
 
