@@ -3,10 +3,13 @@
  *
  * Every `text` pattern is compiled once at open time with PCRE2_CASELESS,
  * PCRE2_UTF, PCRE2_UCP and PCRE2_MATCH_INVALID_UTF (a diagnostic that is not
- * valid UTF-8 is still matched), then JIT-compiled when the platform allows.
- * Matching only reads the bw_rules: the match data is created per call, and
- * the match context (limits) is shared read-only, so threads may match
- * against one bw_rules at once.
+ * valid UTF-8 is still matched), and JIT-compiled, when the platform allows,
+ * the first time it is about to run (most patterns never run in a short
+ * process).  Matching only reads the bw_rules, apart from that first JIT
+ * compilation of a pattern, which happens under a lock before any thread
+ * runs the pattern: the match data is created per call, and the match
+ * context (limits) is shared read-only, so threads may match against one
+ * bw_rules at once.
  */
 #include <limits.h>
 #include <stdio.h>
@@ -160,7 +163,14 @@ int bw_rules__compile(bw_rules *rules, const bw_rules_options *opts)
 		? (opts->heap_limit_kib > UINT32_MAX ? UINT32_MAX : opts->heap_limit_kib)
 		: DEFAULT_HEAP_LIMIT_KIB));
 	rules->max_pairs = 1;
+	/* JIT unless BOUNCEWHY_NO_JIT is set (memory checkers such as valgrind
+	 * cannot follow JIT code's wide reads); without JIT PCRE2 interprets
+	 * the same pattern. */
 	no_jit = getenv("BOUNCEWHY_NO_JIT") && *getenv("BOUNCEWHY_NO_JIT");
+	rules->jit = !no_jit;
+	if (pthread_mutex_init(&rules->jit_lock, NULL) != 0)
+		return bw_error__set(BW_ENOMEM, "cannot create a mutex");
+	rules->jit_lock_made = 1;
 	for (i = 0; i < rules->n_rules; i++) {
 		struct bw_rule *r = &rules->rules[i];
 		const bw_rset_provider *p = bw_rules__provider_by_id(rules, r->src->provider);
@@ -195,11 +205,7 @@ int bw_rules__compile(bw_rules *rules, const bw_rules_options *opts)
 					"%s:%u: rule %s: text: pattern does not compile at offset %zu: %s",
 					r->src->file, r->src->line, r->src->id, (size_t)off, (char *)msg);
 			}
-			/* JIT unless BOUNCEWHY_NO_JIT is set (memory checkers such as
-			 * valgrind cannot follow JIT code's wide reads); without JIT
-			 * PCRE2 interprets the same pattern. */
-			if (!no_jit)
-				(void)pcre2_jit_compile(r->re, PCRE2_JIT_COMPLETE);
+			atomic_init(&r->ready, !rules->jit);
 			pcre2_pattern_info(r->re, PCRE2_INFO_CAPTURECOUNT, &pairs);
 			if (pairs + 1 > rules->max_pairs)
 				rules->max_pairs = pairs + 1;
@@ -219,6 +225,28 @@ void bw_rules__release_compiled(bw_rules *rules)
 	}
 	pcre2_match_context_free(rules->mctx);
 	rules->mctx = NULL;
+	if (rules->jit_lock_made)
+		pthread_mutex_destroy(&rules->jit_lock);
+	rules->jit_lock_made = 0;
+}
+
+/* Makes `r`'s pattern ready to run: JIT-compiles it the first time (a
+ * failed JIT leaves PCRE2's interpreter, same results). */
+static void make_ready(const bw_rules *rules, const struct bw_rule *r)
+{
+	/* The rule array and its lock are the library's own allocations, never
+	 * const objects: only the bw_rules handed to callers is const. */
+	struct bw_rule *w = (struct bw_rule *)r;
+	pthread_mutex_t *lock = (pthread_mutex_t *)&rules->jit_lock;
+
+	if (atomic_load_explicit(&w->ready, memory_order_acquire))
+		return;
+	pthread_mutex_lock(lock);
+	if (!atomic_load_explicit(&w->ready, memory_order_relaxed)) {
+		(void)pcre2_jit_compile(w->re, PCRE2_JIT_COMPLETE);
+		atomic_store_explicit(&w->ready, 1, memory_order_release);
+	}
+	pthread_mutex_unlock(lock);
 }
 
 /* ---- matching -------------------------------------------------------- */
@@ -344,6 +372,7 @@ int bw_rules__match(const bw_rules *rules, const bw_match_input *in, bw_match_re
 					break;
 				}
 			}
+			make_ready(rules, r);
 			rc = pcre2_match(r->re, (PCRE2_SPTR)diag, dlen, 0, 0, md, rules->mctx);
 			if (rc < 0)  /* no match, or a limit hit: this rule does not apply */
 				continue;
