@@ -5,7 +5,9 @@
  * as plain leaf parts, and text/rfc822-headers as a text part; we collect
  * their decoded bodies and parse them ourselves (dsn.c, headers.c).  GMime's
  * message foreach does not descend into attached messages, so the walk is
- * our own.
+ * our own.  GMime is given the message only up to the end of the returned
+ * original's header block when mimecut.c finds that nothing after it is
+ * read (the original's body can be megabytes); otherwise the whole.
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -15,6 +17,7 @@
 
 #include "error.h"
 #include "html.h"
+#include "mimecut.h"
 #include "msg.h"
 #include "rfc2047.h"
 #include "util.h"
@@ -433,6 +436,14 @@ static void walk(walk_ctx *c, GMimeObject *obj, unsigned depth, int msg_depth)
 	}
 }
 
+/* Where parser warnings go.  A cut parse (mimecut.h) drops those at or past
+ * the cut: they are about bytes we made up, or about the original's body,
+ * which is not read. */
+typedef struct warn_ctx {
+	bw_msg *m;
+	gint64 limit;           /* -1: none */
+} warn_ctx;
+
 static void parser_warning(gint64 offset, GMimeParserWarning errcode, const gchar *item, gpointer user_data)
 {
 	static const struct { GMimeParserWarning code; const char *what; } known[] = {
@@ -444,11 +455,14 @@ static void parser_warning(gint64 offset, GMimeParserWarning errcode, const gcha
 		{ GMIME_CRIT_INVALID_HEADER_NAME, "lines that are not valid headers (folding broken?)" },
 		{ GMIME_CRIT_CONFLICTING_HEADER, "conflicting headers" },
 	};
-	bw_msg *m = user_data;
+	const warn_ctx *w = user_data;
+	bw_msg *m = w->m;
 	char msg[160];
 	size_t i, k;
 
 	(void)item;
+	if (w->limit >= 0 && offset >= w->limit)
+		return;
 	for (i = 0; i < sizeof(known) / sizeof(known[0]); i++) {
 		if (known[i].code != errcode)
 			continue;
@@ -570,28 +584,30 @@ static bool bare_parameter(const char *line, size_t n)
  * with a known parameter name is touched. */
 static char *repair_unfolded_parameters(const char *buf, size_t len, size_t *out_len)
 {
+	const char *end = buf + len, *p;
 	bw_buf b = BW_BUF_INIT;
-	size_t i = 0, from = 0;
+	size_t from = 0;
 	bool changed = false;
 
-	while (i < len) {
-		const char *nl = memchr(buf + i, '\n', len - i);
+	/* Keyed on ';' (rare in encoded bodies) rather than on every line:
+	 * a line qualifies when its last byte before spaces, tabs and the
+	 * '\n' is ';'. */
+	for (p = buf; p < end && (p = memchr(p, ';', (size_t)(end - p))); p++) {
+		const char *q = p + 1;
 		size_t next;
-		if (!nl)
-			break;
-		next = (size_t)(nl - buf) + 1;
-		if (next < len && nl > buf + i) {
-			const char *e = nl;
-			while (e > buf + i && (e[-1] == ' ' || e[-1] == '\t'))
-				e--;
-			if (e > buf + i && e[-1] == ';' && bare_parameter(buf + next, len - next)) {
-				bw_buf__put(&b, buf + from, next - from);
-				bw_buf__putc(&b, '\t');
-				from = next;
-				changed = true;
-			}
+
+		while (q < end && (*q == ' ' || *q == '\t'))
+			q++;
+		if (q == end || *q != '\n')
+			continue;
+		next = (size_t)(q - buf) + 1;
+		if (next < len && bare_parameter(buf + next, len - next)) {
+			bw_buf__put(&b, buf + from, next - from);
+			bw_buf__putc(&b, '\t');
+			from = next;
+			changed = true;
 		}
-		i = next;
+		p = q;
 	}
 	if (!changed) {
 		bw_buf__free(&b);
@@ -602,14 +618,71 @@ static char *repair_unfolded_parameters(const char *buf, size_t len, size_t *out
 	return bw_buf__detach(&b);
 }
 
+static GMimeMessage *construct(GMimeStream *stream, GMimeParserOptions *po)
+{
+	GMimeParser *parser = g_mime_parser_new_with_stream(stream);
+	GMimeMessage *msg;
+
+	g_object_unref(stream);
+	msg = g_mime_parser_construct_message(parser, po);
+	g_object_unref(parser);
+	return msg;
+}
+
+/* Parses only up to the end of the returned original's header block when
+ * the message allows it (mimecut.h); NULL when it does not, and then no
+ * trace of the attempt is left in w->m. */
+static GMimeMessage *construct_cut(const char *buf, size_t len, GMimeParserOptions *po,
+                                   warn_ctx *w)
+{
+	static const char dashes[] = "\n--";
+	size_t n_warnings = w->m->warnings.n;
+	GMimeMessage *msg;
+	GMimeObject *top;
+	GByteArray *arr;
+	bw_mimecut cut;
+	int n;
+
+	if (len > G_MAXUINT / 2 || !bw_mimecut__find(buf, len, &cut))
+		return NULL;
+	arr = g_byte_array_sized_new((guint)(cut.cut + cut.boundary_len + 8));
+	g_byte_array_append(arr, (const guint8 *)buf, (guint)cut.cut);
+	if (cut.inner_boundary_len) {
+		g_byte_array_append(arr, (const guint8 *)dashes + 1, 2);
+		g_byte_array_append(arr, (const guint8 *)cut.inner_boundary, (guint)cut.inner_boundary_len);
+		g_byte_array_append(arr, (const guint8 *)"--\n", 3);
+	}
+	g_byte_array_append(arr, (const guint8 *)dashes, 3);
+	g_byte_array_append(arr, (const guint8 *)cut.boundary, (guint)cut.boundary_len);
+	g_byte_array_append(arr, (const guint8 *)"--\n", 3);
+	w->limit = (gint64)cut.cut;
+	msg = construct(g_mime_stream_mem_new_with_byte_array(arr), po);
+	w->limit = -1;
+	if (!msg)
+		goto undo;
+	/* GMime must see the structure the scan saw; and a forwarded bounce
+	 * needs the original's body. */
+	top = g_mime_message_get_mime_part(msg);
+	n = top && GMIME_IS_MULTIPART(top) ? g_mime_multipart_get_count(GMIME_MULTIPART(top)) : -1;
+	if (n == (int)cut.n_parts &&
+	    GMIME_IS_MESSAGE_PART(g_mime_multipart_get_part(GMIME_MULTIPART(top), n - 1)) &&
+	    g_strcmp0(g_mime_multipart_get_boundary(GMIME_MULTIPART(top)), cut.boundary) == 0 &&
+	    !(forwarded_bounce(msg) && !looks_like_daemon(g_mime_object_get_header(GMIME_OBJECT(msg), "From"))))
+		return msg;
+	g_object_unref(msg);
+undo:
+	while (w->m->warnings.n > n_warnings)
+		free(w->m->warnings.v[--w->m->warnings.n]);
+	return NULL;
+}
+
 int bw_msg__parse(bw_msg *out, const char *buf, size_t len, const bw_parse_options *opts)
 {
 	char *repaired = NULL;
 	size_t rlen = 0;
-	GMimeStream *stream;
-	GMimeParser *parser;
 	GMimeParserOptions *po;
 	GMimeMessage *msg, *inner;
+	warn_ctx w;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
@@ -620,17 +693,17 @@ int bw_msg__parse(bw_msg *out, const char *buf, size_t len, const bw_parse_optio
 		len = rlen;
 		bw_strlist__push(&out->warnings, "a Content-Type parameter on an unindented line: read as a continuation");
 	}
-	stream = g_mime_stream_mem_new_with_buffer(buf, len);
-	free(repaired);
-	parser = g_mime_parser_new_with_stream(stream);
-	g_object_unref(stream);
+	w.m = out;
+	w.limit = -1;
 	po = g_mime_parser_options_new();
 	g_mime_parser_options_set_rfc2047_compliance_mode(po, GMIME_RFC_COMPLIANCE_LOOSE);
 	g_mime_parser_options_set_address_compliance_mode(po, GMIME_RFC_COMPLIANCE_LOOSE);
 	g_mime_parser_options_set_parameter_compliance_mode(po, GMIME_RFC_COMPLIANCE_LOOSE);
-	g_mime_parser_options_set_warning_callback(po, parser_warning, out);
-	msg = g_mime_parser_construct_message(parser, po);
-	g_object_unref(parser);
+	g_mime_parser_options_set_warning_callback(po, parser_warning, &w);
+	msg = construct_cut(buf, len, po, &w);
+	if (!msg)
+		msg = construct(g_mime_stream_mem_new_with_buffer(buf, len), po);
+	free(repaired);
 	if (!msg) {
 		g_mime_parser_options_free(po);
 		return bw_error__set(BW_EPARSE, "not an email message: no header block found");
