@@ -316,11 +316,64 @@ static void copy_capture(pcre2_match_data *md, const char *name, char *dst, size
 	pcre2_substring_free(s);
 }
 
-static bool any_literal(const char *text, size_t len, char *const *lits)
+/* The byte triples of the lower-cased text, read once per match: a rule
+ * literal with a triple the text lacks is rejected without a memmem (the
+ * prefilter tries ~400 literals per recipient, most of them absent). */
+#define TRIPLE_BITS 4096
+
+typedef struct triples {
+	uint64_t w[TRIPLE_BITS / 64];
+} triples;
+
+static inline uint32_t triple_bit(uint32_t t)
 {
-	for (; *lits; lits++)
-		if (memmem(text, len, *lits, strlen(*lits)))
+	return (t * 2654435761u) >> 20;   /* 12 bits: TRIPLE_BITS */
+}
+
+static void triples_build(triples *ts, const char *lower, size_t len)
+{
+	uint32_t t = 0;
+	size_t i;
+
+	memset(ts, 0, sizeof(*ts));
+	for (i = 0; i < len; i++) {
+		uint32_t b;
+
+		t = ((t << 8) | (unsigned char)lower[i]) & 0xFFFFFF;
+		if (i < 2)
+			continue;
+		b = triple_bit(t);
+		ts->w[b >> 6] |= (uint64_t)1 << (b & 63);
+	}
+}
+
+/* False when lit[0..n) surely does not occur in the text. */
+static bool triples_may(const triples *ts, const char *lit, size_t n)
+{
+	uint32_t t = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		uint32_t b;
+
+		t = ((t << 8) | (unsigned char)lit[i]) & 0xFFFFFF;
+		if (i < 2)
+			continue;
+		b = triple_bit(t);
+		if (!(ts->w[b >> 6] & ((uint64_t)1 << (b & 63))))
+			return false;
+	}
+	return true;
+}
+
+static bool any_literal(const char *text, size_t len, const triples *ts, char *const *lits)
+{
+	for (; *lits; lits++) {
+		size_t n = strlen(*lits);
+
+		if (triples_may(ts, *lits, n) && memmem(text, len, *lits, n))
 			return true;
+	}
 	return false;
 }
 
@@ -330,6 +383,7 @@ int bw_rules__match(const bw_rules *rules, const bw_match_input *in, bw_match_re
 	pcre2_match_data *md = NULL;
 	const char *diag;
 	char lower_buf[2048], *lower;
+	triples ts;
 	size_t i, dlen;
 	int result = 0;
 
@@ -345,6 +399,7 @@ int bw_rules__match(const bw_rules *rules, const bw_match_input *in, bw_match_re
 	for (i = 0; i < dlen; i++)
 		lower[i] = (char)bw_lower((unsigned char)diag[i]);
 	lower[dlen] = '\0';
+	triples_build(&ts, lower, dlen);
 	for (i = 0; i < rules->n_rules; i++) {
 		const struct bw_rule *r = &rules->rules[i];
 		const bw_rset_rule *s = r->src;
@@ -363,7 +418,7 @@ int bw_rules__match(const bw_rules *rules, const bw_match_input *in, bw_match_re
 		if (s->action && !in_list(s->action, in->action))
 			continue;
 		if (r->re) {
-			if (!dlen || (r->literals && !any_literal(lower, dlen, r->literals)))
+			if (!dlen || (r->literals && !any_literal(lower, dlen, &ts, r->literals)))
 				continue;
 			if (!md) {
 				md = pcre2_match_data_create(rules->max_pairs, NULL);
