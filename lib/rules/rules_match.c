@@ -366,14 +366,26 @@ static bool triples_may(const triples *ts, const char *lit, size_t n)
 	return true;
 }
 
+/* Do all the BW_LITERAL_AND-separated parts of `lit` occur in the text? */
+static bool all_parts(const char *text, size_t len, const triples *ts, const char *lit)
+{
+	for (;;) {
+		const char *e = strchr(lit, BW_LITERAL_AND);
+		size_t n = e ? (size_t)(e - lit) : strlen(lit);
+
+		if (!triples_may(ts, lit, n) || !memmem(text, len, lit, n))
+			return false;
+		if (!e)
+			return true;
+		lit = e + 1;
+	}
+}
+
 static bool any_literal(const char *text, size_t len, const triples *ts, char *const *lits)
 {
-	for (; *lits; lits++) {
-		size_t n = strlen(*lits);
-
-		if (triples_may(ts, *lits, n) && memmem(text, len, *lits, n))
+	for (; *lits; lits++)
+		if (all_parts(text, len, ts, *lits))
 			return true;
-	}
 	return false;
 }
 

@@ -5,8 +5,8 @@
  * Each rule's text pattern is tried in precedence order for every
  * recipient, and most do not match.  A pattern such as
  * "\buser\s+unknown\b|\bno\s+such\s+user\b" cannot match unless the text
- * contains "unknown" or "such"; looking for those with memmem in the
- * lower-cased text is much cheaper than a regex run.  The derivation is
+ * contains "user" and "unknown", or "such" and "user"; looking for those
+ * in the lower-cased text is much cheaper than a regex run.  The derivation is
  * conservative: whatever it cannot read (groups, classes, escapes other
  * than escaped punctuation, quantified characters) only shortens the
  * literal runs, and a pattern it cannot vouch for gets no prefilter.
@@ -139,17 +139,51 @@ static size_t group_body(const char *p, size_t i)
 
 static bool literal_set(const char *p, size_t start, size_t end, strv *out);
 
-/* What one alternative p[start..end) cannot match without: its longest run
- * of plain characters outside groups, or else the literal set of one of its
- * compulsory groups. */
+/* Length of the UTF-8 character at p when it has no case variants (CJK
+ * symbols, kana and ideographs U+3000-U+9FFF, Hangul syllables), so that
+ * matching it caselessly is matching its bytes; else 0. */
+static size_t caseless_char(const char *p)
+{
+	const unsigned char *u = (const unsigned char *)p;
+
+	if (u[0] < 0xE3 || u[0] > 0xED || (u[1] & 0xC0) != 0x80 || (u[2] & 0xC0) != 0x80)
+		return 0;
+	if (u[0] == 0xEA && u[1] < 0xB0)     /* U+A000-U+ABFF: has cased letters */
+		return 0;
+	if (u[0] == 0xED && u[1] > 0x9E)     /* past the Hangul syllables */
+		return 0;
+	return 3;
+}
+
+/* Drops the last character of a run (an optional or counted atom). */
+static void drop_last_char(bw_buf *run)
+{
+	while (run->len && ((unsigned char)run->p[run->len - 1] & 0xC0) == 0x80)
+		run->len--;
+	if (run->len)
+		run->len--;
+}
+
+/* What one alternative p[start..end) cannot match without: all its runs of
+ * plain characters outside groups (joined by BW_LITERAL_AND: each must
+ * occur), or else the literal set of one of its compulsory groups. */
 static bool alternative_set(const char *p, size_t start, size_t end, strv *out)
 {
-	bw_buf run = BW_BUF_INIT, best = BW_BUF_INIT;
+	bw_buf run = BW_BUF_INIT, all = BW_BUF_INIT;
 	strv group_best = { NULL, 0 };
-	size_t i = start;
+	size_t i = start, best = 0;
 	bool ok;
 
-#define BREAK_RUN() do { if (run.len > best.len) { best.len = 0; bw_buf__put(&best, run.p, run.len); } run.len = 0; } while (0)
+#define BREAK_RUN() do { \
+		if (run.len >= MIN_LITERAL) { \
+			if (all.len) \
+				bw_buf__putc(&all, BW_LITERAL_AND); \
+			bw_buf__put(&all, run.p, run.len); \
+		} \
+		if (run.len > best) \
+			best = run.len; \
+		run.len = 0; \
+	} while (0)
 	while (i < end) {
 		char c = p[i];
 		if (c == '(') {
@@ -176,8 +210,7 @@ static bool alternative_set(const char *p, size_t start, size_t end, strv *out)
 		}
 		if (c == '?' || c == '*' || c == '{') {
 			/* the atom before is optional (or counted): drop it */
-			if (run.len)
-				run.len--;
+			drop_last_char(&run);
 			BREAK_RUN();
 			if (c == '{')
 				while (i < end && p[i] != '}')
@@ -216,6 +249,11 @@ static bool alternative_set(const char *p, size_t start, size_t end, strv *out)
 			i += e ? 2 : 1;
 			continue;
 		}
+		if ((unsigned char)c >= 0x80 && i + 3 <= end && caseless_char(p + i)) {
+			bw_buf__put(&run, p + i, 3);
+			i += 3;
+			continue;
+		}
 		if ((unsigned char)c >= 0x80 || c < 0x20) {
 			BREAK_RUN();
 			i++;
@@ -226,8 +264,8 @@ static bool alternative_set(const char *p, size_t start, size_t end, strv *out)
 	}
 	BREAK_RUN();
 #undef BREAK_RUN
-	if (best.len >= MIN_LITERAL && !best.oom && best.len >= min_len(&group_best)) {
-		ok = strv_push(out, best.p, best.len);
+	if (best >= MIN_LITERAL && !all.oom && best >= min_len(&group_best)) {
+		ok = strv_push(out, all.p, all.len);
 	} else if (group_best.n && min_len(&group_best) >= MIN_LITERAL) {
 		size_t k;
 		ok = true;
@@ -238,7 +276,7 @@ static bool alternative_set(const char *p, size_t start, size_t end, strv *out)
 	}
 	strv_free(&group_best);
 	bw_buf__free(&run);
-	bw_buf__free(&best);
+	bw_buf__free(&all);
 	return ok;
 }
 
