@@ -323,6 +323,7 @@ static void copy_capture(pcre2_match_data *md, const char *name, char *dst, size
 
 typedef struct triples {
 	uint64_t w[TRIPLE_BITS / 64];
+	bool eight_bit;             /* the text has a byte >= 0x80 */
 } triples;
 
 static inline uint32_t triple_bit(uint32_t t)
@@ -340,6 +341,8 @@ static void triples_build(triples *ts, const char *lower, size_t len)
 		uint32_t b;
 
 		t = ((t << 8) | (unsigned char)lower[i]) & 0xFFFFFF;
+		if ((unsigned char)lower[i] >= 0x80)
+			ts->eight_bit = true;
 		if (i < 2)
 			continue;
 		b = triple_bit(t);
@@ -373,8 +376,12 @@ static bool all_parts(const char *text, size_t len, const triples *ts, const cha
 		const char *e = strchr(lit, BW_LITERAL_AND);
 		size_t n = e ? (size_t)(e - lit) : strlen(lit);
 
-		if (!triples_may(ts, lit, n) || !memmem(text, len, lit, n))
+		if (n == 1 && *lit == BW_LITERAL_8BIT) {
+			if (!ts->eight_bit)
+				return false;
+		} else if (!triples_may(ts, lit, n) || !memmem(text, len, lit, n)) {
 			return false;
+		}
 		if (!e)
 			return true;
 		lit = e + 1;

@@ -155,6 +155,25 @@ static size_t caseless_char(const char *p)
 	return 3;
 }
 
+/* Length of the non-ASCII UTF-8 character at p when no ASCII character
+ * matches it caselessly (Latin-1 letters, Cyrillic, any 3- or 4-byte
+ * character but the Kelvin and Angstrom signs): a subject without any
+ * 8-bit byte cannot match it.  0 when unsure (the long s and the dotted
+ * and dotless i fold to ASCII letters). */
+static size_t non_ascii_char(const char *p)
+{
+	const unsigned char *u = (const unsigned char *)p;
+
+	if ((u[0] == 0xC3 || (u[0] >= 0xD0 && u[0] <= 0xD4)) && (u[1] & 0xC0) == 0x80)
+		return 2;
+	if (u[0] >= 0xE0 && u[0] <= 0xEF && (u[1] & 0xC0) == 0x80 && (u[2] & 0xC0) == 0x80)
+		return u[0] == 0xE2 && u[1] == 0x84 && (u[2] == 0xAA || u[2] == 0xAB) ? 0 : 3;
+	if (u[0] >= 0xF0 && u[0] <= 0xF4 && (u[1] & 0xC0) == 0x80 && (u[2] & 0xC0) == 0x80 &&
+	    (u[3] & 0xC0) == 0x80)
+		return 4;
+	return 0;
+}
+
 /* Drops the last character of a run (an optional or counted atom). */
 static void drop_last_char(bw_buf *run)
 {
@@ -171,8 +190,8 @@ static bool alternative_set(const char *p, size_t start, size_t end, strv *out)
 {
 	bw_buf run = BW_BUF_INIT, all = BW_BUF_INIT;
 	strv group_best = { NULL, 0 };
-	size_t i = start, best = 0;
-	bool ok;
+	size_t i = start, best = 0, l8;
+	bool ok, needs_8bit = false;
 
 #define BREAK_RUN() do { \
 		if (run.len >= MIN_LITERAL) { \
@@ -254,6 +273,15 @@ static bool alternative_set(const char *p, size_t start, size_t end, strv *out)
 			i += 3;
 			continue;
 		}
+		if ((unsigned char)c >= 0x80 && i + 1 < end && (l8 = non_ascii_char(p + i)) &&
+		    i + l8 <= end) {
+			/* a compulsory character no ASCII text can match */
+			BREAK_RUN();
+			if (i + l8 == end || !strchr("?*{", p[i + l8]))
+				needs_8bit = true;
+			i += l8;
+			continue;
+		}
 		if ((unsigned char)c >= 0x80 || c < 0x20) {
 			BREAK_RUN();
 			i++;
@@ -265,12 +293,19 @@ static bool alternative_set(const char *p, size_t start, size_t end, strv *out)
 	BREAK_RUN();
 #undef BREAK_RUN
 	if (best >= MIN_LITERAL && !all.oom && best >= min_len(&group_best)) {
-		ok = strv_push(out, all.p, all.len);
+		if (needs_8bit) {
+			bw_buf__putc(&all, BW_LITERAL_AND);
+			bw_buf__putc(&all, BW_LITERAL_8BIT);
+		}
+		ok = !all.oom && strv_push(out, all.p, all.len);
 	} else if (group_best.n && min_len(&group_best) >= MIN_LITERAL) {
 		size_t k;
 		ok = true;
 		for (k = 0; ok && k < group_best.n; k++)
 			ok = strv_push(out, group_best.v[k], strlen(group_best.v[k]));
+	} else if (needs_8bit) {
+		static const char eight[] = { BW_LITERAL_8BIT, '\0' };
+		ok = strv_push(out, eight, 1);
 	} else {
 		ok = false;
 	}

@@ -8,6 +8,9 @@
 
 /* Separates the literals of one alternative that must all occur. */
 #define BW_LITERAL_AND '\x01'
+/* A part that stands for "some byte >= 0x80": the alternative has a
+ * character (Cyrillic, accented Latin, CJK...) no ASCII text matches. */
+#define BW_LITERAL_8BIT '\x02'
 
 /* A set of lower-case strings (ASCII, and characters without case variants
  * such as CJK ideographs and kana) such that `pattern` (compiled

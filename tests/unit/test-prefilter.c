@@ -21,6 +21,8 @@ static const char *set_of(const char *pattern)
 		strcat(buf, l[i]);
 		for (p = buf; (p = strchr(p, BW_LITERAL_AND)); )
 			*p = '&';  /* parts that must all occur */
+		for (p = buf; (p = strchr(p, BW_LITERAL_8BIT)); )
+			*p = '8';  /* some 8-bit byte */
 	}
 	bw_rules__literals_free(l);
 	return buf;
@@ -44,8 +46,13 @@ int main(void)
 	 * such as Cyrillic or accented Latin, are not */
 	CHECK_STR(set_of("宛先不明|unknown"), "宛先不明|unknown");
 	CHECK_STR(set_of("ユーザー?不明"), "ユーザ&不明");
-	CHECK_STR(set_of("спам|unknown"), "");
-	CHECK_STR(set_of("Empfänger|unknown"), "empf&nger|unknown");
+	CHECK_STR(set_of("спам|unknown"), "8|unknown");
+	CHECK_STR(set_of("Empfänger|unknown"), "empf&nger&8|unknown");
+	CHECK_STR(set_of("zu\\s+groß"), "gro&8");
+	CHECK_STR(set_of("спам"), "8");
+	CHECK_STR(set_of("ab|zu\\s+groß"), "");     /* "ab" vouches for nothing */
+	CHECK_STR(set_of("Empfä?nger"), "empf&nger");   /* the optional character is not required */
+	CHECK_STR(set_of("\\bſ\\b"), "");               /* long s matches 's' caselessly */
 	CHECK_STR(set_of("(?:foo|ab)"), "");
 	CHECK_STR(set_of("(?x) foo bar"), "");
 	CHECK_STR(set_of("(?:abc)*defg|xyz"), "defg|xyz");
