@@ -4,12 +4,12 @@
  * rules.c builds it (layers), rules_match.c compiles and matches,
  * rules_info.c exposes rules one by one, rules_check.c self-tests.
  * Nothing in a bw_rules changes after bw_rules_open() returns, except each
- * pattern's JIT code, made on the pattern's first use under jit_lock.
+ * pattern's run count and, once it has run often enough, the JIT-compiled
+ * copy published beside it (rules_match.c).
  */
 #ifndef BW_RULES_IMPL_H
 #define BW_RULES_IMPL_H
 
-#include <pthread.h>
 #include <stdatomic.h>
 
 #define PCRE2_CODE_UNIT_WIDTH 8
@@ -24,7 +24,10 @@ struct bw_rule {
 	size_t seq;                 /* source order inside its layer */
 	int tier;                   /* 0 for overlay rules, else src->tier */
 	pcre2_code *re;             /* compiled `text`, or NULL */
-	atomic_int ready;           /* 1 once `re` may be matched (JIT done or not wanted) */
+	atomic_uint runs;           /* times `re` was run */
+	/* A JIT-compiled copy of `re`, published once `re` has run often
+	 * enough to pay for the compilation; NULL until then. */
+	_Atomic(pcre2_code *) jit_re;
 	char *evidence;             /* "provider x; text /.../; status 5.7.*" */
 	const char *provider_name;  /* display name of src->provider, or "" */
 	/* A rule without a provider condition that lives in a file defining
@@ -48,9 +51,7 @@ struct bw_rules {
 	size_t n_prov;
 	pcre2_match_context *mctx;  /* limits; only read while matching */
 	uint32_t max_pairs;         /* ovector size every pattern fits in */
-	int jit;                    /* JIT-compile patterns (on first use) */
-	pthread_mutex_t jit_lock;   /* serialises those JIT compilations */
-	int jit_lock_made;
+	int jit;                    /* JIT-compile patterns that run often */
 	char meta_rules[24], meta_providers[24], meta_schema[16];
 };
 

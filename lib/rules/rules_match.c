@@ -3,13 +3,15 @@
  *
  * Every `text` pattern is compiled once at open time with PCRE2_CASELESS,
  * PCRE2_UTF, PCRE2_UCP and PCRE2_MATCH_INVALID_UTF (a diagnostic that is not
- * valid UTF-8 is still matched), and JIT-compiled, when the platform allows,
- * the first time it is about to run (most patterns never run in a short
- * process).  Matching only reads the bw_rules, apart from that first JIT
- * compilation of a pattern, which happens under a lock before any thread
- * runs the pattern: the match data is created per call, and the match
- * context (limits) is shared read-only, so threads may match against one
- * bw_rules at once.
+ * valid UTF-8 is still matched).  A pattern is interpreted for its first
+ * JIT_AFTER runs, then a JIT-compiled copy of it is made, when the platform
+ * allows, and used from then on: JIT compilation costs about as much as a
+ * few dozen runs, and most patterns never run, or run once, in a short
+ * process.  Matching only reads the bw_rules, apart from each pattern's run
+ * count and that copy, published with an atomic pointer by the one thread
+ * that counted the JIT_AFTER-th run: the match data is created per call,
+ * and the match context (limits) is shared read-only, so threads may match
+ * against one bw_rules at once.
  */
 #include <limits.h>
 #include <stdio.h>
@@ -29,6 +31,9 @@
 #define DEFAULT_MATCH_LIMIT 1000000UL
 #define DEFAULT_DEPTH_LIMIT 100000UL
 #define DEFAULT_HEAP_LIMIT_KIB 65536UL
+
+/* Runs of a pattern interpreted before its JIT-compiled copy is made. */
+#define JIT_AFTER 8
 
 static pcre2_code *compile_pattern(const char *pattern, int *err, PCRE2_SIZE *off)
 {
@@ -168,9 +173,6 @@ int bw_rules__compile(bw_rules *rules, const bw_rules_options *opts)
 	 * the same pattern. */
 	no_jit = getenv("BOUNCEWHY_NO_JIT") && *getenv("BOUNCEWHY_NO_JIT");
 	rules->jit = !no_jit;
-	if (pthread_mutex_init(&rules->jit_lock, NULL) != 0)
-		return bw_error__set(BW_ENOMEM, "cannot create a mutex");
-	rules->jit_lock_made = 1;
 	for (i = 0; i < rules->n_rules; i++) {
 		struct bw_rule *r = &rules->rules[i];
 		const bw_rset_provider *p = bw_rules__provider_by_id(rules, r->src->provider);
@@ -205,7 +207,8 @@ int bw_rules__compile(bw_rules *rules, const bw_rules_options *opts)
 					"%s:%u: rule %s: text: pattern does not compile at offset %zu: %s",
 					r->src->file, r->src->line, r->src->id, (size_t)off, (char *)msg);
 			}
-			atomic_init(&r->ready, !rules->jit);
+			atomic_init(&r->runs, 0);
+			atomic_init(&r->jit_re, NULL);
 			pcre2_pattern_info(r->re, PCRE2_INFO_CAPTURECOUNT, &pairs);
 			if (pairs + 1 > rules->max_pairs)
 				rules->max_pairs = pairs + 1;
@@ -220,33 +223,36 @@ void bw_rules__release_compiled(bw_rules *rules)
 
 	for (i = 0; i < rules->n_rules; i++) {
 		pcre2_code_free(rules->rules[i].re);
+		pcre2_code_free(atomic_load_explicit(&rules->rules[i].jit_re, memory_order_relaxed));
 		free(rules->rules[i].evidence);
 		bw_rules__literals_free(rules->rules[i].literals);
 	}
 	pcre2_match_context_free(rules->mctx);
 	rules->mctx = NULL;
-	if (rules->jit_lock_made)
-		pthread_mutex_destroy(&rules->jit_lock);
-	rules->jit_lock_made = 0;
 }
 
-/* Makes `r`'s pattern ready to run: JIT-compiles it the first time (a
- * failed JIT leaves PCRE2's interpreter, same results). */
-static void make_ready(const bw_rules *rules, const struct bw_rule *r)
+/* The code to run `r`'s pattern with: its JIT-compiled copy once there is
+ * one; the thread that counts the JIT_AFTER-th run makes and publishes it
+ * (a failed JIT publishes nothing: the interpreter goes on, same results). */
+static const pcre2_code *code_for(const bw_rules *rules, const struct bw_rule *r)
 {
-	/* The rule array and its lock are the library's own allocations, never
-	 * const objects: only the bw_rules handed to callers is const. */
+	/* The rule array is the library's own allocation, never a const
+	 * object: only the bw_rules handed to callers is const. */
 	struct bw_rule *w = (struct bw_rule *)r;
-	pthread_mutex_t *lock = (pthread_mutex_t *)&rules->jit_lock;
+	pcre2_code *jit = atomic_load_explicit(&w->jit_re, memory_order_acquire);
 
-	if (atomic_load_explicit(&w->ready, memory_order_acquire))
-		return;
-	pthread_mutex_lock(lock);
-	if (!atomic_load_explicit(&w->ready, memory_order_relaxed)) {
-		(void)pcre2_jit_compile(w->re, PCRE2_JIT_COMPLETE);
-		atomic_store_explicit(&w->ready, 1, memory_order_release);
+	if (jit)
+		return jit;
+	if (rules->jit && atomic_fetch_add_explicit(&w->runs, 1, memory_order_relaxed) == JIT_AFTER) {
+		pcre2_code *copy = pcre2_code_copy(w->re);
+
+		if (copy && pcre2_jit_compile(copy, PCRE2_JIT_COMPLETE) == 0) {
+			atomic_store_explicit(&w->jit_re, copy, memory_order_release);
+			return copy;
+		}
+		pcre2_code_free(copy);
 	}
-	pthread_mutex_unlock(lock);
+	return w->re;
 }
 
 /* ---- matching -------------------------------------------------------- */
@@ -446,8 +452,8 @@ int bw_rules__match(const bw_rules *rules, const bw_match_input *in, bw_match_re
 					break;
 				}
 			}
-			make_ready(rules, r);
-			rc = pcre2_match(r->re, (PCRE2_SPTR)diag, dlen, 0, 0, md, rules->mctx);
+			rc = pcre2_match(code_for(rules, r), (PCRE2_SPTR)diag, dlen, 0, 0, md,
+			                 rules->mctx);
 			if (rc < 0)  /* no match, or a limit hit: this rule does not apply */
 				continue;
 		}
