@@ -110,16 +110,6 @@ static bool strv_push(strv *l, const char *s, size_t len)
 	return true;
 }
 
-static size_t min_len(const strv *l)
-{
-	size_t i, m = (size_t)-1;
-
-	for (i = 0; i < l->n; i++)
-		if (strlen(l->v[i]) < m)
-			m = strlen(l->v[i]);
-	return l->n ? m : 0;
-}
-
 /* Where a group's content starts when the group must match something of
  * its own (capturing, "(?:", "(?<name>", atomic "(?>"), else 0: lookarounds,
  * option settings, comments and conditionals say nothing. */
@@ -183,14 +173,43 @@ static void drop_last_char(bw_buf *run)
 		run->len--;
 }
 
-/* What one alternative p[start..end) cannot match without: all its runs of
- * plain characters outside groups (joined by BW_LITERAL_AND: each must
- * occur), or else the literal set of one of its compulsory groups. */
+#define MAX_GROUPS 8     /* compulsory groups of an alternative looked at */
+#define MAX_DNF 32       /* strings one alternative may expand to */
+
+/* Every string of `dnf` joined (BW_LITERAL_AND) with every string of `g`;
+ * false on ENOMEM. */
+static bool dnf_times(strv *dnf, const strv *g)
+{
+	strv prod = { NULL, 0 };
+	bw_buf b = BW_BUF_INIT;
+	size_t i, j;
+	bool ok = true;
+
+	for (i = 0; ok && i < dnf->n; i++)
+		for (j = 0; ok && j < g->n; j++) {
+			b.len = 0;
+			bw_buf__puts(&b, dnf->v[i]);
+			if (b.len)
+				bw_buf__putc(&b, BW_LITERAL_AND);
+			bw_buf__puts(&b, g->v[j]);
+			ok = !b.oom && strv_push(&prod, b.p, b.len);
+		}
+	bw_buf__free(&b);
+	strv_free(dnf);
+	*dnf = prod;
+	return ok;
+}
+
+/* What one alternative p[start..end) cannot match without, as strings of
+ * parts that must all occur (BW_LITERAL_AND), one of which must hold: all
+ * its runs of plain characters outside groups, a mark when it has a
+ * character no ASCII text matches, and one string of each compulsory
+ * group's own set (expanded while that stays within MAX_DNF strings). */
 static bool alternative_set(const char *p, size_t start, size_t end, strv *out)
 {
 	bw_buf run = BW_BUF_INIT, all = BW_BUF_INIT;
-	strv group_best = { NULL, 0 };
-	size_t i = start, best = 0, l8;
+	strv groups[MAX_GROUPS], dnf = { NULL, 0 };
+	size_t i = start, l8, ng = 0, k;
 	bool ok, needs_8bit = false;
 
 #define BREAK_RUN() do { \
@@ -199,8 +218,6 @@ static bool alternative_set(const char *p, size_t start, size_t end, strv *out)
 				bw_buf__putc(&all, BW_LITERAL_AND); \
 			bw_buf__put(&all, run.p, run.len); \
 		} \
-		if (run.len > best) \
-			best = run.len; \
 		run.len = 0; \
 	} while (0)
 	while (i < end) {
@@ -210,14 +227,12 @@ static bool alternative_set(const char *p, size_t start, size_t end, strv *out)
 			bool optional = close < end && (p[close] == '?' || p[close] == '*' ||
 			                 (p[close] == '{' && p[close + 1] == '0'));
 			BREAK_RUN();
-			if (body && !optional && close > body) {
+			if (body && !optional && close > body && ng < MAX_GROUPS) {
 				strv inner = { NULL, 0 };
-				if (literal_set(p, body, close - 1, &inner) && min_len(&inner) > min_len(&group_best)) {
-					strv_free(&group_best);
-					group_best = inner;
-				} else {
+				if (literal_set(p, body, close - 1, &inner) && inner.n)
+					groups[ng++] = inner;
+				else
 					strv_free(&inner);
-				}
 			}
 			i = close;
 			continue;
@@ -292,24 +307,24 @@ static bool alternative_set(const char *p, size_t start, size_t end, strv *out)
 	}
 	BREAK_RUN();
 #undef BREAK_RUN
-	if (best >= MIN_LITERAL && !all.oom && best >= min_len(&group_best)) {
-		if (needs_8bit) {
+	if (needs_8bit) {
+		if (all.len)
 			bw_buf__putc(&all, BW_LITERAL_AND);
-			bw_buf__putc(&all, BW_LITERAL_8BIT);
-		}
-		ok = !all.oom && strv_push(out, all.p, all.len);
-	} else if (group_best.n && min_len(&group_best) >= MIN_LITERAL) {
-		size_t k;
-		ok = true;
-		for (k = 0; ok && k < group_best.n; k++)
-			ok = strv_push(out, group_best.v[k], strlen(group_best.v[k]));
-	} else if (needs_8bit) {
-		static const char eight[] = { BW_LITERAL_8BIT, '\0' };
-		ok = strv_push(out, eight, 1);
-	} else {
-		ok = false;
+		bw_buf__putc(&all, BW_LITERAL_8BIT);
 	}
-	strv_free(&group_best);
+	ok = !all.oom && strv_push(&dnf, all.len ? all.p : "", all.len);
+	for (k = 0; k < ng; k++) {
+		if (ok && dnf.n * groups[k].n <= MAX_DNF)
+			ok = dnf_times(&dnf, &groups[k]);
+		strv_free(&groups[k]);
+	}
+	/* An empty string would vouch for nothing: the alternative had no
+	 * literal at all. */
+	for (k = 0; ok && k < dnf.n; k++)
+		ok = dnf.v[k][0] != '\0';
+	for (k = 0; ok && k < dnf.n; k++)
+		ok = strv_push(out, dnf.v[k], strlen(dnf.v[k]));
+	strv_free(&dnf);
 	bw_buf__free(&run);
 	bw_buf__free(&all);
 	return ok;

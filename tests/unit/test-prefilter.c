@@ -57,6 +57,12 @@ int main(void)
 	CHECK_STR(set_of("(?x) foo bar"), "");
 	CHECK_STR(set_of("(?:abc)*defg|xyz"), "defg|xyz");
 	CHECK_STR(set_of("[abc]{3}"), "");
+	/* and one string of each compulsory group */
+	CHECK_STR(set_of("\\bclient\\s+host\\s+(?:rejected|blocked)\\b"),
+	          "client&host&rejected|client&host&blocked");
+	CHECK_STR(set_of("(?:mail\\s*box|inbox)\\s+(?:is\\s+)?(?:full|over\\s*quota)"),
+	          "mail&box&full|mail&box&over&quota|inbox&full|inbox&over&quota");
+	CHECK_STR(set_of("(?:is|was)\\s+full"), "full");   /* "is" vouches for nothing */
 	/* every run of an alternative must occur; short runs are not required */
 	CHECK_STR(set_of("\\bhost\\s+(?:or\\s+domain\\s+)?not\\s+found\\b"), "host&not&found");
 	CHECK_STR(set_of("\\bno\\s+MX\\s+record"), "record");
