@@ -36,9 +36,11 @@ struct bw_rule {
 	 * the code itself identifies the provider. */
 	const char *file_provider_name;
 	/* Lower-case literals the text pattern cannot match without (one of
-	 * them must occur), NULL-terminated; NULL when the pattern must
-	 * always be tried (rules_prefilter.c). */
+	 * them must occur, each part of it), NULL-terminated; NULL when the
+	 * pattern must always be tried (rules_prefilter.c).  `pf` is the same
+	 * set ready to test (rules_match.c). */
 	char **literals;
+	struct bw_prefilter *pf;
 };
 
 struct bw_rules {

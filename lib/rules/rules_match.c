@@ -32,6 +32,9 @@
 #define DEFAULT_DEPTH_LIMIT 100000UL
 #define DEFAULT_HEAP_LIMIT_KIB 65536UL
 
+static struct bw_prefilter *prefilter_new(char *const *lits);
+static void prefilter_free(struct bw_prefilter *pf);
+
 /* Runs of a pattern interpreted before its JIT-compiled copy is made. */
 #define JIT_AFTER 8
 
@@ -200,6 +203,7 @@ int bw_rules__compile(bw_rules *rules, const bw_rules_options *opts)
 
 			if (bw_rules__literals(r->src->text, &r->literals) < 0)
 				return bw_error__set(BW_ENOMEM, "out of memory");
+			r->pf = r->literals ? prefilter_new(r->literals) : NULL;
 			r->re = compile_pattern(r->src->text, &err, &off);
 			if (!r->re) {
 				pcre2_get_error_message(err, msg, sizeof(msg));
@@ -226,6 +230,7 @@ void bw_rules__release_compiled(bw_rules *rules)
 		pcre2_code_free(atomic_load_explicit(&rules->rules[i].jit_re, memory_order_relaxed));
 		free(rules->rules[i].evidence);
 		bw_rules__literals_free(rules->rules[i].literals);
+		prefilter_free(rules->rules[i].pf);
 	}
 	pcre2_match_context_free(rules->mctx);
 	rules->mctx = NULL;
@@ -356,49 +361,114 @@ static void triples_build(triples *ts, const char *lower, size_t len)
 	}
 }
 
-/* False when lit[0..n) surely does not occur in the text. */
-static bool triples_may(const triples *ts, const char *lit, size_t n)
+/* A rule's literals ready to test: for each string, its parts, each with
+ * the bits of up to MAX_PART_TRIPLES of its triples. */
+#define MAX_PART_TRIPLES 8
+
+typedef struct pf_part {
+	const char *s;              /* inside the rule's literals; not terminated */
+	size_t len;
+	bool eight_bit;             /* BW_LITERAL_8BIT: some byte >= 0x80 */
+	unsigned n_bits;
+	uint16_t bits[MAX_PART_TRIPLES];
+} pf_part;
+
+struct bw_prefilter {
+	pf_part *parts;
+	size_t *alt_end;            /* alternative k is parts[alt_end[k-1] .. alt_end[k]) */
+	size_t n_alts;
+};
+
+static void prefilter_free(struct bw_prefilter *pf)
 {
-	uint32_t t = 0;
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		uint32_t b;
-
-		t = ((t << 8) | (unsigned char)lit[i]) & 0xFFFFFF;
-		if (i < 2)
-			continue;
-		b = triple_bit(t);
-		if (!(ts->w[b >> 6] & ((uint64_t)1 << (b & 63))))
-			return false;
-	}
-	return true;
+	if (!pf)
+		return;
+	free(pf->parts);
+	free(pf->alt_end);
+	free(pf);
 }
 
-/* Do all the BW_LITERAL_AND-separated parts of `lit` occur in the text? */
-static bool all_parts(const char *text, size_t len, const triples *ts, const char *lit)
+static void part_bits(pf_part *pp)
 {
-	for (;;) {
-		const char *e = strchr(lit, BW_LITERAL_AND);
-		size_t n = e ? (size_t)(e - lit) : strlen(lit);
+	size_t n = pp->len - 2, k, step = n > MAX_PART_TRIPLES ? n / MAX_PART_TRIPLES : 1;
 
-		if (n == 1 && *lit == BW_LITERAL_8BIT) {
-			if (!ts->eight_bit)
-				return false;
-		} else if (!triples_may(ts, lit, n) || !memmem(text, len, lit, n)) {
-			return false;
+	pp->n_bits = 0;
+	for (k = 0; k < n && pp->n_bits < MAX_PART_TRIPLES; k += step) {
+		const unsigned char *u = (const unsigned char *)pp->s + k;
+
+		pp->bits[pp->n_bits++] = (uint16_t)triple_bit((uint32_t)u[0] << 16 | (uint32_t)u[1] << 8 | u[2]);
+	}
+}
+
+/* The literals of one rule, split and with their bits; NULL on ENOMEM (the
+ * rule is then always tried). */
+static struct bw_prefilter *prefilter_new(char *const *lits)
+{
+	struct bw_prefilter *pf = calloc(1, sizeof(*pf));
+	size_t n_parts = 0, n_alts = 0, k = 0, i;
+	const char *c;
+
+	if (!pf)
+		return NULL;
+	for (i = 0; lits[i]; i++, n_alts++)
+		for (c = lits[i], n_parts++; *c; c++)
+			n_parts += *c == BW_LITERAL_AND;
+	pf->parts = calloc(n_parts, sizeof(*pf->parts));
+	pf->alt_end = calloc(n_alts, sizeof(*pf->alt_end));
+	if (!pf->parts || !pf->alt_end) {
+		prefilter_free(pf);
+		return NULL;
+	}
+	for (i = 0; lits[i]; i++) {
+		const char *p = lits[i];
+
+		for (;;) {
+			const char *e = strchr(p, BW_LITERAL_AND);
+			pf_part *pp = &pf->parts[k++];
+
+			pp->s = p;
+			pp->len = e ? (size_t)(e - p) : strlen(p);
+			pp->eight_bit = pp->len == 1 && *p == BW_LITERAL_8BIT;
+			if (!pp->eight_bit && pp->len >= 3)
+				part_bits(pp);
+			if (!e)
+				break;
+			p = e + 1;
 		}
-		if (!e)
-			return true;
-		lit = e + 1;
+		pf->alt_end[i] = k;
 	}
+	pf->n_alts = n_alts;
+	return pf;
 }
 
-static bool any_literal(const char *text, size_t len, const triples *ts, char *const *lits)
+/* May the pattern match the text?  First the triple bits of every part of
+ * an alternative, then memmem for the parts of one that passed. */
+static bool prefilter_pass(const struct bw_prefilter *pf, const char *text, size_t len,
+                           const triples *ts)
 {
-	for (; *lits; lits++)
-		if (all_parts(text, len, ts, *lits))
+	size_t k, from = 0, i, j;
+
+	for (k = 0; k < pf->n_alts; from = pf->alt_end[k++]) {
+		bool may = true;
+
+		for (i = from; may && i < pf->alt_end[k]; i++) {
+			const pf_part *pp = &pf->parts[i];
+
+			if (pp->eight_bit) {
+				may = ts->eight_bit;
+				continue;
+			}
+			for (j = 0; may && j < pp->n_bits; j++)
+				may = (ts->w[pp->bits[j] >> 6] >> (pp->bits[j] & 63)) & 1;
+		}
+		for (i = from; may && i < pf->alt_end[k]; i++) {
+			const pf_part *pp = &pf->parts[i];
+
+			may = pp->eight_bit || memmem(text, len, pp->s, pp->len) != NULL;
+		}
+		if (may)
 			return true;
+	}
 	return false;
 }
 
@@ -443,7 +513,7 @@ int bw_rules__match(const bw_rules *rules, const bw_match_input *in, bw_match_re
 		if (s->action && !in_list(s->action, in->action))
 			continue;
 		if (r->re) {
-			if (!dlen || (r->literals && !any_literal(lower, dlen, &ts, r->literals)))
+			if (!dlen || (r->pf && !prefilter_pass(r->pf, lower, dlen, &ts)))
 				continue;
 			if (!md) {
 				md = pcre2_match_data_create(rules->max_pairs, NULL);
