@@ -43,7 +43,18 @@ typedef struct walk_ctx {
 	bool limit_hit;
 	size_t max_line;      /* longest header or field line kept */
 	bool line_cut;        /* a line was cut to max_line (warned once) */
+	/* The returned original, when GMime was given none of it (see
+	 * construct_cut()): the message part standing for it and its headers,
+	 * read by mimecut.c. */
+	const GMimeObject *plain_part;
+	const struct plain_original *plain;
 } walk_ctx;
+
+/* The original's headers read without GMime (mimecut.h). */
+typedef struct plain_original {
+	bw_mimecut_header h[500];
+	int n;
+} plain_original;
 
 /* Where to cut s to at most max bytes without splitting a UTF-8 sequence. */
 static size_t utf8_cut(const char *s, size_t max)
@@ -181,6 +192,36 @@ static char *part_text(GMimePart *part, size_t *len)
 	return text;
 }
 
+/* Keeps one header: our own RFC 2047 decoding (rfc2047.c) of the unfolded
+ * raw value, valid UTF-8, cut to max_line.  False on ENOMEM. */
+static bool keep_header(walk_ctx *c, const char *name, const char *value, size_t vlen,
+                        bw_kvlist *out)
+{
+	char *raw, *v;
+
+	raw = bw_squeeze_dup(value ? value : "", value ? vlen : 0);
+	if (!raw)
+		return false;
+	v = strstr(raw, "=?") ? bw_rfc2047__decode(raw) : raw;
+	if (v != raw)
+		free(raw);
+	if (!v)
+		return false;
+	if (!bw_text__valid_utf8(v, strlen(v))) {
+		char *conv = bw_text__latin1_to_utf8(v, strlen(v));
+		free(v);
+		if (!(v = conv))
+			return false;
+	}
+	if (strlen(v) > c->max_line) {
+		v[utf8_cut(v, c->max_line)] = '\0';
+		warn_line_cut(c);
+	}
+	bw_kvlist__push(out, name, v);
+	free(v);
+	return true;
+}
+
 static void copy_headers(walk_ctx *c, GMimeObject *obj, bw_kvlist *out, size_t max)
 {
 	GMimeHeaderList *list = g_mime_object_get_header_list(obj);
@@ -193,31 +234,26 @@ static void copy_headers(walk_ctx *c, GMimeObject *obj, bw_kvlist *out, size_t m
 		GMimeHeader *h = g_mime_header_list_get_header_at(list, i);
 		const char *name = g_mime_header_get_name(h);
 		const char *value = g_mime_header_get_raw_value(h);
-		char *raw, *v;
 
 		if (!name)
 			continue;
-		/* Our own RFC 2047 decoding (rfc2047.c) of the unfolded raw value. */
-		raw = bw_squeeze_dup(value ? value : "", value ? strlen(value) : 0);
-		if (!raw)
+		if (!keep_header(c, name, value, value ? strlen(value) : 0, out))
 			return;
-		v = strstr(raw, "=?") ? bw_rfc2047__decode(raw) : raw;
-		if (v != raw)
-			free(raw);
-		if (!v)
+	}
+}
+
+/* The same for headers read by mimecut.c. */
+static void copy_plain_headers(walk_ctx *c, const plain_original *po, bw_kvlist *out, size_t max)
+{
+	int i;
+
+	for (i = 0; i < po->n && out->n < max; i++) {
+		char *name = bw_strndup(po->h[i].name, po->h[i].name_len);
+		bool ok = name && keep_header(c, name, po->h[i].value, po->h[i].value_len, out);
+
+		free(name);
+		if (!ok)
 			return;
-		if (!bw_text__valid_utf8(v, strlen(v))) {
-			char *conv = bw_text__latin1_to_utf8(v, strlen(v));
-			free(v);
-			if (!(v = conv))
-				return;
-		}
-		if (strlen(v) > c->max_line) {
-			v[utf8_cut(v, c->max_line)] = '\0';
-			warn_line_cut(c);
-		}
-		bw_kvlist__push(out, name, v);
-		free(v);
 	}
 }
 
@@ -422,6 +458,14 @@ static void walk(walk_ctx *c, GMimeObject *obj, unsigned depth, int msg_depth)
 		walk_multipart(c, GMIME_MULTIPART(obj), depth, msg_depth);
 	} else if (GMIME_IS_MESSAGE_PART(obj)) {
 		GMimeMessage *inner = g_mime_message_part_get_message(GMIME_MESSAGE_PART(obj));
+		if (c->plain && obj == c->plain_part) {
+			/* the original GMime did not see: its headers only */
+			if (msg_depth == 0 && !c->m->has_original) {
+				copy_plain_headers(c, c->plain, &c->m->orig_headers, MAX_ORIG_HEADERS);
+				c->m->has_original = true;
+			}
+			return;
+		}
 		if (!inner)
 			return;
 		if (msg_depth == 0 && !c->m->has_original) {
@@ -501,7 +545,8 @@ static bool looks_like_daemon(const char *from)
 	return false;
 }
 
-static int build_view(bw_msg *m, GMimeMessage *msg, const bw_parse_options *opts);
+static int build_view(bw_msg *m, GMimeMessage *msg, const bw_parse_options *opts,
+                      const plain_original *plain);
 
 /* A bounce forwarded by a person: the real report is the attached message. */
 static GMimeMessage *forwarded_bounce(GMimeMessage *msg)
@@ -530,7 +575,8 @@ static GMimeMessage *forwarded_bounce(GMimeMessage *msg)
 	return NULL;
 }
 
-static int build_view(bw_msg *m, GMimeMessage *msg, const bw_parse_options *opts)
+static int build_view(bw_msg *m, GMimeMessage *msg, const bw_parse_options *opts,
+                      const plain_original *plain)
 {
 	walk_ctx c;
 	GMimeObject *top = g_mime_message_get_mime_part(msg);
@@ -543,6 +589,12 @@ static int build_view(bw_msg *m, GMimeMessage *msg, const bw_parse_options *opts
 	c.max_depth = opts && opts->max_mime_depth ? opts->max_mime_depth : DEFAULT_MAX_DEPTH;
 	c.max_parts = opts && opts->max_parts ? opts->max_parts : DEFAULT_MAX_PARTS;
 	c.max_line = opts && opts->max_line_length ? opts->max_line_length : DEFAULT_MAX_LINE;
+	if (plain && top && GMIME_IS_MULTIPART(top)) {
+		int n = g_mime_multipart_get_count(GMIME_MULTIPART(top));
+
+		c.plain = plain;
+		c.plain_part = n > 0 ? g_mime_multipart_get_part(GMIME_MULTIPART(top), n - 1) : NULL;
+	}
 
 	copy_headers(&c, GMIME_OBJECT(msg), &m->headers, MAX_ORIG_HEADERS);
 	mime_type = ct ? g_mime_content_type_get_mime_type(ct) : NULL;
@@ -629,24 +681,58 @@ static GMimeMessage *construct(GMimeStream *stream, GMimeParserOptions *po)
 	return msg;
 }
 
-/* Parses only up to the end of the returned original's header block when
- * the message allows it (mimecut.h); NULL when it does not, and then no
- * trace of the attempt is left in w->m. */
+/* Does the original's From (read by mimecut.c) say it was a bounce itself,
+ * or is it encoded (GMime would decode it before we look)? */
+static bool plain_from_daemon(const plain_original *plain)
+{
+	int i;
+
+	for (i = 0; i < plain->n; i++) {
+		const bw_mimecut_header *h = &plain->h[i];
+		char *v;
+		bool daemon;
+
+		if (h->name_len != 4 || bw_strncasecmp(h->name, "From", 4) != 0)
+			continue;
+		if (!(v = bw_strndup(h->value, h->value_len)))
+			return true;
+		daemon = strstr(v, "=?") || looks_like_daemon(v);
+		free(v);
+		return daemon;
+	}
+	return false;
+}
+
+/* Parses only up to the start of the returned original's header block
+ * when the message allows it and the block is plain (its headers are then
+ * read by mimecut.c into *plain), or else up to the block's end (mimecut.h);
+ * NULL when neither, and then no trace of the attempt is left in w->m.
+ * plain->n is -1 unless the first way was taken. */
 static GMimeMessage *construct_cut(const char *buf, size_t len, GMimeParserOptions *po,
-                                   warn_ctx *w)
+                                   warn_ctx *w, plain_original *plain)
 {
 	static const char dashes[] = "\n--";
-	size_t n_warnings = w->m->warnings.n;
+	size_t n_warnings = w->m->warnings.n, keep;
 	GMimeMessage *msg;
 	GMimeObject *top;
 	GByteArray *arr;
 	bw_mimecut cut;
 	int n;
 
+	plain->n = -1;
 	if (len > G_MAXUINT / 2 || !bw_mimecut__find(buf, len, &cut))
 		return NULL;
-	arr = g_byte_array_sized_new((guint)(cut.cut + cut.boundary_len + 8));
-	g_byte_array_append(arr, (const guint8 *)buf, (guint)cut.cut);
+	keep = cut.cut;
+	plain->n = bw_mimecut__plain_original(buf, &cut, plain->h,
+	                                      sizeof(plain->h) / sizeof(plain->h[0]));
+	if (plain->n >= 0 && plain_from_daemon(plain))
+		plain->n = -1;
+	if (plain->n >= 0) {
+		keep = cut.orig;
+		cut.inner_boundary_len = 0;
+	}
+	arr = g_byte_array_sized_new((guint)(keep + cut.boundary_len + cut.inner_boundary_len + 16));
+	g_byte_array_append(arr, (const guint8 *)buf, (guint)keep);
 	if (cut.inner_boundary_len) {
 		g_byte_array_append(arr, (const guint8 *)dashes + 1, 2);
 		g_byte_array_append(arr, (const guint8 *)cut.inner_boundary, (guint)cut.inner_boundary_len);
@@ -655,7 +741,7 @@ static GMimeMessage *construct_cut(const char *buf, size_t len, GMimeParserOptio
 	g_byte_array_append(arr, (const guint8 *)dashes, 3);
 	g_byte_array_append(arr, (const guint8 *)cut.boundary, (guint)cut.boundary_len);
 	g_byte_array_append(arr, (const guint8 *)"--\n", 3);
-	w->limit = (gint64)cut.cut;
+	w->limit = (gint64)keep;
 	msg = construct(g_mime_stream_mem_new_with_byte_array(arr), po);
 	w->limit = -1;
 	if (!msg)
@@ -673,6 +759,7 @@ static GMimeMessage *construct_cut(const char *buf, size_t len, GMimeParserOptio
 undo:
 	while (w->m->warnings.n > n_warnings)
 		free(w->m->warnings.v[--w->m->warnings.n]);
+	plain->n = -1;
 	return NULL;
 }
 
@@ -682,6 +769,7 @@ int bw_msg__parse(bw_msg *out, const char *buf, size_t len, const bw_parse_optio
 	size_t rlen = 0;
 	GMimeParserOptions *po;
 	GMimeMessage *msg, *inner;
+	plain_original *plain;
 	warn_ctx w;
 	int rc;
 
@@ -700,23 +788,27 @@ int bw_msg__parse(bw_msg *out, const char *buf, size_t len, const bw_parse_optio
 	g_mime_parser_options_set_address_compliance_mode(po, GMIME_RFC_COMPLIANCE_LOOSE);
 	g_mime_parser_options_set_parameter_compliance_mode(po, GMIME_RFC_COMPLIANCE_LOOSE);
 	g_mime_parser_options_set_warning_callback(po, parser_warning, &w);
-	msg = construct_cut(buf, len, po, &w);
+	plain = malloc(sizeof(*plain));
+	msg = plain ? construct_cut(buf, len, po, &w, plain) : NULL;
 	if (!msg)
 		msg = construct(g_mime_stream_mem_new_with_buffer(buf, len), po);
-	free(repaired);
 	if (!msg) {
 		g_mime_parser_options_free(po);
+		free(plain);
+		free(repaired);
 		return bw_error__set(BW_EPARSE, "not an email message: no header block found");
 	}
 	inner = forwarded_bounce(msg);
 	if (inner && !looks_like_daemon(g_mime_object_get_header(GMIME_OBJECT(msg), "From"))) {
 		out->nested = true;
-		rc = build_view(out, inner, opts);
+		rc = build_view(out, inner, opts, NULL);
 	} else {
-		rc = build_view(out, msg, opts);
+		rc = build_view(out, msg, opts, plain && plain->n >= 0 ? plain : NULL);
 	}
 	g_object_unref(msg);
 	g_mime_parser_options_free(po);
+	free(plain);        /* its headers point into buf: freed after the view */
+	free(repaired);
 	if (rc == BW_OK && out->headers.n == 0 && out->body_len == 0)
 		rc = bw_error__set(BW_EPARSE, "not an email message: no headers and no body");
 	return rc;

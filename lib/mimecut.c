@@ -350,6 +350,7 @@ bool bw_mimecut__find(const char *buf, size_t len, bw_mimecut *out)
 	 * body does. */
 	if (!orig || !orig_end || !closing)
 		return false;
+	out->orig = (size_t)(orig - buf);
 	out->cut = header_end(buf, (size_t)(orig - buf), (size_t)(orig_end - buf));
 	if (!out->cut || buf + out->cut >= orig_end)
 		return false;
@@ -374,4 +375,101 @@ bool bw_mimecut__find(const char *buf, size_t len, bw_mimecut *out)
 		return false;
 	out->n_parts = n_parts;
 	return true;
+}
+
+static bool token_char(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       (c && strchr("!#$%&'*+-.^_`|~", c));
+}
+
+int bw_mimecut__headers(const char *p, size_t len, bw_mimecut_header *out, size_t max)
+{
+	const char *end = p + len;
+	size_t n = 0;
+
+	while (p < end) {
+		const char *eol = line_end(p, end), *q;
+
+		if (blank_line(p, eol))
+			return (int)n;
+		for (q = p; q < eol; q++)
+			if ((unsigned char)*q >= 0x80 || ((unsigned char)*q < 0x20 && *q != '\t'))
+				return -1;
+		if (*p == ' ' || *p == '\t') {          /* a folded line */
+			if (!n)
+				return -1;
+			out[n - 1].value_len = (size_t)(eol - out[n - 1].value);
+		} else {
+			for (q = p; q < eol && token_char((unsigned char)*q); q++)
+				;
+			if (q == p || q == eol || *q != ':' || n == max)
+				return -1;
+			out[n].name = p;
+			out[n].name_len = (size_t)(q - p);
+			out[n].value = q + 1;
+			out[n].value_len = (size_t)(eol - (q + 1));
+			n++;
+		}
+		if (eol == end)
+			return -1;                        /* no blank line */
+		p = eol + 1;
+	}
+	return -1;
+}
+
+static bool name_is(const bw_mimecut_header *h, const char *name)
+{
+	return h->name_len == strlen(name) && bw_strncasecmp(h->name, name, h->name_len) == 0;
+}
+
+/* "type/subtype" made of tokens, then the end or ';'. */
+static bool plain_type(const char *v, size_t len)
+{
+	const char *e = v + len;
+	int part;
+
+	for (part = 0; part < 2; part++) {
+		const char *t;
+
+		while (v < e && (*v == ' ' || *v == '\t' || *v == '\n'))
+			v++;
+		for (t = v; v < e && token_char((unsigned char)*v) && *v != '/'; v++)
+			;
+		if (v == t)
+			return false;
+		while (v < e && (*v == ' ' || *v == '\t' || *v == '\n'))
+			v++;
+		if (part == 0 && (v == e || *v++ != '/'))
+			return false;
+	}
+	return v == e || *v == ';';
+}
+
+int bw_mimecut__plain_original(const char *buf, const bw_mimecut *cut,
+                               bw_mimecut_header *out, size_t max)
+{
+	int n = bw_mimecut__headers(buf + cut->orig, cut->cut - cut->orig, out, max), i, j;
+	char v[MAX_VALUE + 1];
+
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < i; j++)
+			if (out[i].name_len == out[j].name_len &&
+			    bw_strncasecmp(out[i].name, out[j].name, out[i].name_len) == 0 &&
+			    !name_is(&out[i], "Received"))
+				return -1;
+		if (name_is(&out[i], "Content-Type")) {
+			if (!plain_type(out[i].value, out[i].value_len) ||
+			    out[i].value_len > MAX_VALUE)
+				return -1;
+			memcpy(v, out[i].value, out[i].value_len);
+			v[out[i].value_len] = '\0';
+			for (j = 0; v[j]; j++)
+				if (v[j] == '\n' || v[j] == '\t')
+					v[j] = ' ';
+			if (type_is(v, "multipart", "report"))
+				return -1;
+		}
+	}
+	return n;
 }

@@ -19,6 +19,7 @@
 #include <stddef.h>
 
 typedef struct bw_mimecut {
+	size_t orig;             /* where the original's header block starts */
 	size_t cut;              /* bytes to keep: up to the original's blank line */
 	char boundary[201];      /* the top-level boundary, to close the multipart */
 	size_t boundary_len;
@@ -31,5 +32,27 @@ typedef struct bw_mimecut {
 
 /* True, with `out` filled, when buf[0..len) has that shape. */
 bool bw_mimecut__find(const char *buf, size_t len, bw_mimecut *out);
+
+/* One header of a plain header block: name and raw value (after the colon,
+ * folding kept), pointing into the block. */
+typedef struct bw_mimecut_header {
+	const char *name, *value;
+	size_t name_len, value_len;
+} bw_mimecut_header;
+
+/* Reads the header block p[0..len) (up to its blank line) into out[0..max)
+ * when it is plain: every line a "Name:" header with a token name, or a
+ * folded continuation; no 8-bit or control byte; at most max headers.
+ * Returns the number of headers, or -1 when the block is not plain (GMime
+ * might then read or warn about it differently: let it parse the block). */
+int bw_mimecut__headers(const char *p, size_t len, bw_mimecut_header *out, size_t max);
+
+/* The original's header block (cut->orig .. cut->cut) read as above, when
+ * GMime would read it the same way and have nothing to say about it: plain,
+ * no header repeated but Received (GMime warns about conflicting ones), a
+ * Content-Type that is a plain type/subtype and not multipart/report (a
+ * forwarded bounce).  -1 otherwise. */
+int bw_mimecut__plain_original(const char *buf, const bw_mimecut *cut,
+                               bw_mimecut_header *out, size_t max);
 
 #endif

@@ -75,6 +75,7 @@ int main(void)
 	CHECK_STR(c.boundary, "OUTER.1");
 	CHECK_STR(c.inner_boundary, "INNER.2");
 	CHECK(c.n_parts == 3);
+	CHECK(c.orig < c.cut && msg[c.orig - 1] == '\n' && msg[c.orig - 2] == '\n');
 
 	/* CRLF line ends: same cut. */
 	{
@@ -123,6 +124,40 @@ int main(void)
 	/* ...but an original without one may be cut. */
 	len = build(false, NULL, orig_body, NULL);
 	CHECK(bw_mimecut__find(msg, len, &c));
+
+	/* The original's headers, read when they are plain. */
+	{
+		bw_mimecut_header h[8];
+		int n;
+
+		len = build(true, NULL, orig_body, NULL);
+		CHECK(bw_mimecut__find(msg, len, &c));
+		CHECK(strncmp(msg + c.orig, "From: someone@example.org\n", 26) == 0);
+		n = bw_mimecut__plain_original(msg, &c, h, 8);
+		CHECK(n == 4);
+		CHECK(n == 4 && h[2].name_len == 7 && strncmp(h[2].name, "Subject", 7) == 0);
+		CHECK(n == 4 && h[2].value_len == 6 && strncmp(h[2].value, " hello", 6) == 0);
+		/* folding kept in the raw value */
+		n = bw_mimecut__headers("A: x\n\ty\nB:z\n\nbody", 19, h, 8);
+		CHECK(n == 2 && h[0].value_len == 5 && strncmp(h[0].value, " x\n\ty", 5) == 0);
+		/* not plain: 8-bit, a line that is no header, a name with a space,
+		 * no blank line, too many headers */
+		CHECK(bw_mimecut__headers("A: \xc3\xa9\n\n", 8, h, 8) == -1);
+		CHECK(bw_mimecut__headers("A: x\nnot a header\n\n", 20, h, 8) == -1);
+		CHECK(bw_mimecut__headers("A b: x\n\n", 8, h, 8) == -1);
+		CHECK(bw_mimecut__headers("A: x\n", 5, h, 8) == -1);
+		CHECK(bw_mimecut__headers("A: x\nB: y\n\n", 12, h, 1) == -1);
+		/* a repeated header (GMime warns when they differ), an odd
+		 * Content-Type, a forwarded report: GMime reads those */
+		len = build(true, NULL, orig_body, NULL);
+		memcpy(strstr(msg, "To: nobody"), "Subject: x", 10);
+		CHECK(bw_mimecut__find(msg, len, &c));
+		CHECK(bw_mimecut__plain_original(msg, &c, h, 8) == -1);
+		len = build(true, NULL, orig_body, NULL);
+		memcpy(strstr(msg, "multipart/mixed; boundary=\"INNER"), "multipart/report;boundary=\"INNER", 32);
+		CHECK(bw_mimecut__find(msg, len, &c));
+		CHECK(bw_mimecut__plain_original(msg, &c, h, 8) == -1);
+	}
 
 	/* Not a multipart, or no boundary. */
 	CHECK(!bw_mimecut__find("From: a\nSubject: b\n\nbody\n", 24, &c));
