@@ -131,23 +131,35 @@ static char *content_bytes(GMimePart *part, size_t *len)
 	return out;
 }
 
-/* A part labelled with a 7-bit charset (ISO-2022-JP, US-ASCII) whose
- * bytes are 8-bit UTF-8 was re-encoded on the way (a relay converted it and
- * kept the label): converting it "from ISO-2022-JP" would destroy it.
- * Returns true and the bytes when that is the case. */
-static bool mislabelled_utf8(GMimePart *part, char **out, size_t *len)
+/* Can the decoded bytes of a text part be taken as its text, without
+ * GMime's charset conversion (g_mime_text_part_get_text())?  Returns true
+ * and the bytes when:
+ *  - the part is labelled with a 7-bit charset (ISO-2022-JP, US-ASCII) but
+ *    its bytes are 8-bit UTF-8: it was re-encoded on the way (a relay
+ *    converted it and kept the label), and converting it "from
+ *    ISO-2022-JP" would destroy it;
+ *  - the conversion would give the same bytes: no charset (GMime converts
+ *    nothing), US-ASCII bytes labelled US-ASCII, valid UTF-8 labelled
+ *    UTF-8 (and no NUL byte, where GMime's text would end).
+ * The second case only saves the conversion's cost. */
+static bool bytes_are_text(GMimePart *part, char **out, size_t *len)
 {
 	const char *cs = g_mime_object_get_content_type_parameter(GMIME_OBJECT(part), "charset");
+	bool seven = cs && (bw_startswith_ci(cs, "iso-2022-") || bw_strcasecmp(cs, "us-ascii") == 0);
+	bool ascii_label = cs && bw_strcasecmp(cs, "us-ascii") == 0;
+	bool utf8_label = cs && (bw_strcasecmp(cs, "utf-8") == 0 || bw_strcasecmp(cs, "utf8") == 0);
 	char *bytes;
 	size_t n, i;
 
-	if (!cs || !(bw_startswith_ci(cs, "iso-2022-") || bw_strcasecmp(cs, "us-ascii") == 0))
+	if (cs && !seven && !utf8_label)
 		return false;
 	if (!(bytes = content_bytes(part, &n)))
 		return false;
 	for (i = 0; i < n && !((unsigned char)bytes[i] & 0x80); i++)
 		;
-	if (i == n || !bw_text__valid_utf8(bytes, n)) {
+	if (memchr(bytes, '\0', n) ||
+	    (seven && !(i == n ? ascii_label : bw_text__valid_utf8(bytes, n))) ||
+	    (utf8_label && !bw_text__valid_utf8(bytes, n))) {
 		free(bytes);
 		return false;
 	}
@@ -163,8 +175,8 @@ static char *part_text(GMimePart *part, size_t *len)
 	size_t n;
 
 	*len = 0;  /* also for the early return of an empty text part */
-	if (GMIME_IS_TEXT_PART(part) && mislabelled_utf8(part, &text, &n)) {
-		/* keep the UTF-8 bytes as they are */
+	if (GMIME_IS_TEXT_PART(part) && bytes_are_text(part, &text, &n)) {
+		/* the bytes as they are */
 	} else if (GMIME_IS_TEXT_PART(part)) {
 		raw = g_mime_text_part_get_text(GMIME_TEXT_PART(part));
 		if (!raw)
