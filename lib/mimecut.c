@@ -9,6 +9,7 @@
  * original) answers "do not cut"; mime.c checks the cut parse's structure
  * against this scan and parses the whole message when they disagree.
  */
+#include <stddef.h>
 #include <string.h>
 
 #include "mimecut.h"
@@ -85,6 +86,8 @@ static int header_value(const char *p, const char *end, const char *name,
 				}
 			}
 		}
+		if (eol == end)
+			break;
 		p = eol + 1;
 	}
 	out[w] = '\0';
@@ -236,8 +239,11 @@ static const char *next_boundary(const char *from, const char *end, const char *
 static const char *find_ci_by(const char *p, const char *end, const char *needle, size_t k)
 {
 	size_t n = strlen(needle);
-	const char *q = p + k;
+	const char *q;
 
+	if (end - p <= (ptrdiff_t)k)
+		return NULL;
+	q = p + k;
 	while (q < end && (q = memchr(q, needle[k], (size_t)(end - q)))) {
 		const char *at = q - k;
 
