@@ -10,12 +10,18 @@
  *                                       attachments (deterministic)
  *   bw-bench gen-mbox PATH MB FILE...   write an mbox of at least MB
  *                                       megabytes from FILEs, cycling
+ *   bw-bench gen-recipients PATH N      write one DSN listing N recipients
+ *   bw-bench startup NAME N CMD...      run CMD N times, report the mean
+ *                                       CPU time of one run
  *
- * Timing covers parsing and JSON serialisation only, not reading files.
+ * Timing covers parsing and JSON serialisation only, not reading files;
+ * it is CPU time (bench-io.h).  BW_BENCH_MAX_RCPT raises the recipient
+ * limit of bw_parse_buffer() (default 10,000) for the large DSN.
  * Prints a RESULT line (see bench-io.h) for bench/run.sh.
  */
 #include <fcntl.h>
 #include <stdint.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "bouncewhy.h"
@@ -35,11 +41,14 @@ static bw_rules *open_rules(void)
 /* What a caller does with a report: read it out as JSON. */
 static size_t use_report(const bw_rules *rules, const char *buf, size_t len)
 {
+	bw_parse_options opts = BW_PARSE_OPTIONS_INIT;
 	bw_report *r = NULL;
 	char *json = NULL;
 	size_t n = 0;
 
-	if (bw_parse_buffer(&r, rules, buf, len, NULL) != BW_OK)
+	if (getenv("BW_BENCH_MAX_RCPT"))
+		opts.max_recipients = (unsigned int)atol(getenv("BW_BENCH_MAX_RCPT"));
+	if (bw_parse_buffer(&r, rules, buf, len, &opts) != BW_OK)
 		return 0;
 	if (bw_report_to_json(&json, r, NULL, 0) == BW_OK)
 		n = strlen(json);
@@ -324,6 +333,85 @@ static int cmd_gen_mbox(const char *path, size_t mb, int nfiles, char **paths)
 	return 0;
 }
 
+/* One Postfix-style DSN failing n recipients (text part, delivery-status
+ * part with one group per recipient, the original's headers). */
+static int cmd_gen_recipients(const char *path, unsigned long n)
+{
+	FILE *f = fopen(path, "w");
+	unsigned long k;
+
+	if (!f) {
+		perror(path);
+		return 1;
+	}
+	fprintf(f, "From: MAILER-DAEMON@mail.example.com (Mail Delivery System)\n"
+	        "To: sender@example.com\n"
+	        "Subject: Undelivered Mail Returned to Sender\n"
+	        "Date: Mon, 2 Mar 2026 10:00:00 +0000 (UTC)\n"
+	        "MIME-Version: 1.0\n"
+	        "Content-Type: multipart/report; report-type=delivery-status;\n"
+	        "\tboundary=\"R.bounce\"\n\n"
+	        "--R.bounce\n"
+	        "Content-Type: text/plain; charset=us-ascii\n\n"
+	        "This is the mail system at host mail.example.com.\n\n"
+	        "I'm sorry to have to inform you that your message could not\n"
+	        "be delivered to one or more recipients.\n\n"
+	        "--R.bounce\n"
+	        "Content-Type: message/delivery-status\n\n"
+	        "Reporting-MTA: dns; mail.example.com\n");
+	for (k = 0; k < n; k++)
+		fprintf(f, "\nFinal-Recipient: rfc822; user%lu@example.org\n"
+		        "Action: failed\n"
+		        "Status: 5.1.1\n"
+		        "Remote-MTA: dns; mx.example.org\n"
+		        "Diagnostic-Code: smtp; 550 5.1.1 <user%lu@example.org>: Recipient address\n"
+		        "    rejected: User unknown in virtual mailbox table\n", k, k);
+	fprintf(f, "\n--R.bounce\n"
+	        "Content-Type: text/rfc822-headers\n\n"
+	        "From: Sender <sender@example.com>\n"
+	        "Subject: News\n\n"
+	        "--R.bounce--\n");
+	if (fclose(f) != 0) {
+		perror(path);
+		return 1;
+	}
+	return 0;
+}
+
+/* Start-up: the mean CPU time (user + system) of one run of argv. */
+static int cmd_startup(const char *name, int n, char **argv)
+{
+	struct rusage ru;
+	double cpu;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		pid_t pid = fork();
+		int st;
+
+		if (pid < 0)
+			return 1;
+		if (pid == 0) {
+			int null = open("/dev/null", O_RDWR);
+
+			dup2(null, 0);
+			dup2(null, 1);
+			execvp(argv[0], argv);
+			_exit(127);
+		}
+		if (waitpid(pid, &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st) == 127) {
+			fprintf(stderr, "bw-bench: %s did not run\n", argv[0]);
+			return 1;
+		}
+	}
+	getrusage(RUSAGE_CHILDREN, &ru);
+	cpu = (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+	      (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+	printf("STARTUP %s %.3f\n", name, cpu / n * 1e3);
+	fprintf(stderr, "%-28s start-up %7.1f ms CPU (mean of %d runs)\n", name, cpu / n * 1e3, n);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc >= 5 && strcmp(argv[1], "files") == 0)
@@ -334,7 +422,12 @@ int main(int argc, char **argv)
 		return cmd_gen_synthetic(argv[2], (unsigned)atoi(argv[3]));
 	if (argc >= 5 && strcmp(argv[1], "gen-mbox") == 0)
 		return cmd_gen_mbox(argv[2], (size_t)atol(argv[3]), argc - 4, argv + 4);
+	if (argc == 4 && strcmp(argv[1], "gen-recipients") == 0)
+		return cmd_gen_recipients(argv[2], (unsigned long)atol(argv[3]));
+	if (argc >= 5 && strcmp(argv[1], "startup") == 0)
+		return cmd_startup(argv[2], atoi(argv[3]), argv + 4);
 	fprintf(stderr, "usage: bw-bench files SET ROUNDS FILE... | mbox SET PATH |\n"
-	        "       gen-synthetic DIR N | gen-mbox PATH MB FILE...\n");
+	        "       gen-synthetic DIR N | gen-mbox PATH MB FILE... |\n"
+	        "       gen-recipients PATH N | startup NAME N CMD...\n");
 	return 2;
 }

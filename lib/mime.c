@@ -5,7 +5,9 @@
  * as plain leaf parts, and text/rfc822-headers as a text part; we collect
  * their decoded bodies and parse them ourselves (dsn.c, headers.c).  GMime's
  * message foreach does not descend into attached messages, so the walk is
- * our own.
+ * our own.  GMime is given the message only up to the end of the returned
+ * original's header block when mimecut.c finds that nothing after it is
+ * read (the original's body can be megabytes); otherwise the whole.
  */
 #include <pthread.h>
 #include <signal.h>
@@ -16,6 +18,7 @@
 
 #include "error.h"
 #include "html.h"
+#include "mimecut.h"
 #include "msg.h"
 #include "prepare.h"
 #include "rfc2047.h"
@@ -49,7 +52,18 @@ typedef struct walk_ctx {
 	bool limit_hit;
 	size_t max_line;      /* longest header or field line kept */
 	bool line_cut;        /* a line was cut to max_line (warned once) */
+	/* The returned original, when GMime was given none of it (see
+	 * construct_cut()): the message part standing for it and its headers,
+	 * read by mimecut.c. */
+	const GMimeObject *plain_part;
+	const struct plain_original *plain;
 } walk_ctx;
+
+/* The original's headers read without GMime (mimecut.h). */
+typedef struct plain_original {
+	bw_mimecut_header h[500];
+	int n;
+} plain_original;
 
 /* Where to cut s to at most max bytes without splitting a UTF-8 sequence. */
 static size_t utf8_cut(const char *s, size_t max)
@@ -126,23 +140,35 @@ static char *content_bytes(GMimePart *part, size_t *len)
 	return out;
 }
 
-/* A part labelled with a 7-bit charset (ISO-2022-JP, US-ASCII) whose
- * bytes are 8-bit UTF-8 was re-encoded on the way (a relay converted it and
- * kept the label): converting it "from ISO-2022-JP" would destroy it.
- * Returns true and the bytes when that is the case. */
-static bool mislabelled_utf8(GMimePart *part, char **out, size_t *len)
+/* Can the decoded bytes of a text part be taken as its text, without
+ * GMime's charset conversion (g_mime_text_part_get_text())?  Returns true
+ * and the bytes when:
+ *  - the part is labelled with a 7-bit charset (ISO-2022-JP, US-ASCII) but
+ *    its bytes are 8-bit UTF-8: it was re-encoded on the way (a relay
+ *    converted it and kept the label), and converting it "from
+ *    ISO-2022-JP" would destroy it;
+ *  - the conversion would give the same bytes: no charset (GMime converts
+ *    nothing), US-ASCII bytes labelled US-ASCII, valid UTF-8 labelled
+ *    UTF-8 (and no NUL byte, where GMime's text would end).
+ * The second case only saves the conversion's cost. */
+static bool bytes_are_text(GMimePart *part, char **out, size_t *len)
 {
 	const char *cs = g_mime_object_get_content_type_parameter(GMIME_OBJECT(part), "charset");
+	bool seven = cs && (bw_startswith_ci(cs, "iso-2022-") || bw_strcasecmp(cs, "us-ascii") == 0);
+	bool ascii_label = cs && bw_strcasecmp(cs, "us-ascii") == 0;
+	bool utf8_label = cs && (bw_strcasecmp(cs, "utf-8") == 0 || bw_strcasecmp(cs, "utf8") == 0);
 	char *bytes;
 	size_t n, i;
 
-	if (!cs || !(bw_startswith_ci(cs, "iso-2022-") || bw_strcasecmp(cs, "us-ascii") == 0))
+	if (cs && !seven && !utf8_label)
 		return false;
 	if (!(bytes = content_bytes(part, &n)))
 		return false;
 	for (i = 0; i < n && !((unsigned char)bytes[i] & 0x80); i++)
 		;
-	if (i == n || !bw_text__valid_utf8(bytes, n)) {
+	if (memchr(bytes, '\0', n) ||
+	    (seven && !(i == n ? ascii_label : bw_text__valid_utf8(bytes, n))) ||
+	    (utf8_label && !bw_text__valid_utf8(bytes, n))) {
 		free(bytes);
 		return false;
 	}
@@ -158,8 +184,8 @@ static char *part_text(GMimePart *part, size_t *len)
 	size_t n;
 
 	*len = 0;  /* also for the early return of an empty text part */
-	if (GMIME_IS_TEXT_PART(part) && mislabelled_utf8(part, &text, &n)) {
-		/* keep the UTF-8 bytes as they are */
+	if (GMIME_IS_TEXT_PART(part) && bytes_are_text(part, &text, &n)) {
+		/* the bytes as they are */
 	} else if (GMIME_IS_TEXT_PART(part)) {
 		raw = g_mime_text_part_get_text(GMIME_TEXT_PART(part));
 		if (!raw)
@@ -187,6 +213,36 @@ static char *part_text(GMimePart *part, size_t *len)
 	return text;
 }
 
+/* Keeps one header: our own RFC 2047 decoding (rfc2047.c) of the unfolded
+ * raw value, valid UTF-8, cut to max_line.  False on ENOMEM. */
+static bool keep_header(walk_ctx *c, const char *name, const char *value, size_t vlen,
+                        bw_kvlist *out)
+{
+	char *raw, *v;
+
+	raw = bw_squeeze_dup(value ? value : "", value ? vlen : 0);
+	if (!raw)
+		return false;
+	v = strstr(raw, "=?") ? bw_rfc2047__decode(raw) : raw;
+	if (v != raw)
+		free(raw);
+	if (!v)
+		return false;
+	if (!bw_text__valid_utf8(v, strlen(v))) {
+		char *conv = bw_text__latin1_to_utf8(v, strlen(v));
+		free(v);
+		if (!(v = conv))
+			return false;
+	}
+	if (strlen(v) > c->max_line) {
+		v[utf8_cut(v, c->max_line)] = '\0';
+		warn_line_cut(c);
+	}
+	bw_kvlist__push(out, name, v);
+	free(v);
+	return true;
+}
+
 static void copy_headers(walk_ctx *c, GMimeObject *obj, bw_kvlist *out, size_t max)
 {
 	GMimeHeaderList *list = g_mime_object_get_header_list(obj);
@@ -199,31 +255,26 @@ static void copy_headers(walk_ctx *c, GMimeObject *obj, bw_kvlist *out, size_t m
 		GMimeHeader *h = g_mime_header_list_get_header_at(list, i);
 		const char *name = g_mime_header_get_name(h);
 		const char *value = g_mime_header_get_raw_value(h);
-		char *raw, *v;
 
 		if (!name)
 			continue;
-		/* Our own RFC 2047 decoding (rfc2047.c) of the unfolded raw value. */
-		raw = bw_squeeze_dup(value ? value : "", value ? strlen(value) : 0);
-		if (!raw)
+		if (!keep_header(c, name, value, value ? strlen(value) : 0, out))
 			return;
-		v = strstr(raw, "=?") ? bw_rfc2047__decode(raw) : raw;
-		if (v != raw)
-			free(raw);
-		if (!v)
+	}
+}
+
+/* The same for headers read by mimecut.c. */
+static void copy_plain_headers(walk_ctx *c, const plain_original *po, bw_kvlist *out, size_t max)
+{
+	int i;
+
+	for (i = 0; i < po->n && out->n < max; i++) {
+		char *name = bw_strndup(po->h[i].name, po->h[i].name_len);
+		bool ok = name && keep_header(c, name, po->h[i].value, po->h[i].value_len, out);
+
+		free(name);
+		if (!ok)
 			return;
-		if (!bw_text__valid_utf8(v, strlen(v))) {
-			char *conv = bw_text__latin1_to_utf8(v, strlen(v));
-			free(v);
-			if (!(v = conv))
-				return;
-		}
-		if (strlen(v) > c->max_line) {
-			v[utf8_cut(v, c->max_line)] = '\0';
-			warn_line_cut(c);
-		}
-		bw_kvlist__push(out, name, v);
-		free(v);
 	}
 }
 
@@ -428,6 +479,14 @@ static void walk(walk_ctx *c, GMimeObject *obj, unsigned depth, int msg_depth)
 		walk_multipart(c, GMIME_MULTIPART(obj), depth, msg_depth);
 	} else if (GMIME_IS_MESSAGE_PART(obj)) {
 		GMimeMessage *inner = g_mime_message_part_get_message(GMIME_MESSAGE_PART(obj));
+		if (c->plain && obj == c->plain_part) {
+			/* the original GMime did not see: its headers only */
+			if (msg_depth == 0 && !c->m->has_original) {
+				copy_plain_headers(c, c->plain, &c->m->orig_headers, MAX_ORIG_HEADERS);
+				c->m->has_original = true;
+			}
+			return;
+		}
 		if (!inner)
 			return;
 		if (msg_depth == 0 && !c->m->has_original) {
@@ -442,6 +501,14 @@ static void walk(walk_ctx *c, GMimeObject *obj, unsigned depth, int msg_depth)
 	}
 }
 
+/* Where parser warnings go.  A cut parse (mimecut.h) drops those at or past
+ * the cut: they are about bytes we made up, or about the original's body,
+ * which is not read. */
+typedef struct warn_ctx {
+	bw_msg *m;
+	gint64 limit;           /* -1: none */
+} warn_ctx;
+
 static void parser_warning(gint64 offset, GMimeParserWarning errcode, const gchar *item, gpointer user_data)
 {
 	static const struct { GMimeParserWarning code; const char *what; } known[] = {
@@ -453,11 +520,14 @@ static void parser_warning(gint64 offset, GMimeParserWarning errcode, const gcha
 		{ GMIME_CRIT_INVALID_HEADER_NAME, "lines that are not valid headers (folding broken?)" },
 		{ GMIME_CRIT_CONFLICTING_HEADER, "conflicting headers" },
 	};
-	bw_msg *m = user_data;
+	const warn_ctx *w = user_data;
+	bw_msg *m = w->m;
 	char msg[160];
 	size_t i, k;
 
 	(void)item;
+	if (w->limit >= 0 && offset >= w->limit)
+		return;
 	for (i = 0; i < sizeof(known) / sizeof(known[0]); i++) {
 		if (known[i].code != errcode)
 			continue;
@@ -496,7 +566,8 @@ static bool looks_like_daemon(const char *from)
 	return false;
 }
 
-static int build_view(bw_msg *m, GMimeMessage *msg, const bw_parse_options *opts);
+static int build_view(bw_msg *m, GMimeMessage *msg, const bw_parse_options *opts,
+                      const plain_original *plain);
 
 /* A bounce forwarded by a person: the real report is the attached message. */
 static GMimeMessage *forwarded_bounce(GMimeMessage *msg)
@@ -525,7 +596,8 @@ static GMimeMessage *forwarded_bounce(GMimeMessage *msg)
 	return NULL;
 }
 
-static int build_view(bw_msg *m, GMimeMessage *msg, const bw_parse_options *opts)
+static int build_view(bw_msg *m, GMimeMessage *msg, const bw_parse_options *opts,
+                      const plain_original *plain)
 {
 	walk_ctx c;
 	GMimeObject *top = g_mime_message_get_mime_part(msg);
@@ -538,6 +610,12 @@ static int build_view(bw_msg *m, GMimeMessage *msg, const bw_parse_options *opts
 	c.max_depth = opts && opts->max_mime_depth ? opts->max_mime_depth : DEFAULT_MAX_DEPTH;
 	c.max_parts = opts && opts->max_parts ? opts->max_parts : DEFAULT_MAX_PARTS;
 	c.max_line = opts && opts->max_line_length ? opts->max_line_length : BW_DEFAULT_MAX_LINE;
+	if (plain && top && GMIME_IS_MULTIPART(top)) {
+		int n = g_mime_multipart_get_count(GMIME_MULTIPART(top));
+
+		c.plain = plain;
+		c.plain_part = n > 0 ? g_mime_multipart_get_part(GMIME_MULTIPART(top), n - 1) : NULL;
+	}
 
 	copy_headers(&c, GMIME_OBJECT(msg), &m->headers, MAX_ORIG_HEADERS);
 	mime_type = ct ? g_mime_content_type_get_mime_type(ct) : NULL;
@@ -579,28 +657,30 @@ static bool bare_parameter(const char *line, size_t n)
  * with a known parameter name is touched. */
 static char *repair_unfolded_parameters(const char *buf, size_t len, size_t *out_len)
 {
+	const char *end = buf + len, *p;
 	bw_buf b = BW_BUF_INIT;
-	size_t i = 0, from = 0;
+	size_t from = 0;
 	bool changed = false;
 
-	while (i < len) {
-		const char *nl = memchr(buf + i, '\n', len - i);
+	/* Keyed on ';' (rare in encoded bodies) rather than on every line:
+	 * a line qualifies when its last byte before spaces, tabs and the
+	 * '\n' is ';'. */
+	for (p = buf; p < end && (p = memchr(p, ';', (size_t)(end - p))); p++) {
+		const char *q = p + 1;
 		size_t next;
-		if (!nl)
-			break;
-		next = (size_t)(nl - buf) + 1;
-		if (next < len && nl > buf + i) {
-			const char *e = nl;
-			while (e > buf + i && (e[-1] == ' ' || e[-1] == '\t'))
-				e--;
-			if (e > buf + i && e[-1] == ';' && bare_parameter(buf + next, len - next)) {
-				bw_buf__put(&b, buf + from, next - from);
-				bw_buf__putc(&b, '\t');
-				from = next;
-				changed = true;
-			}
+
+		while (q < end && (*q == ' ' || *q == '\t'))
+			q++;
+		if (q == end || *q != '\n')
+			continue;
+		next = (size_t)(q - buf) + 1;
+		if (next < len && bare_parameter(buf + next, len - next)) {
+			bw_buf__put(&b, buf + from, next - from);
+			bw_buf__putc(&b, '\t');
+			from = next;
+			changed = true;
 		}
-		i = next;
+		p = q;
 	}
 	if (!changed) {
 		bw_buf__free(&b);
@@ -611,15 +691,108 @@ static char *repair_unfolded_parameters(const char *buf, size_t len, size_t *out
 	return bw_buf__detach(&b);
 }
 
+static GMimeMessage *construct(GMimeStream *stream, GMimeParserOptions *po)
+{
+	GMimeParser *parser = g_mime_parser_new_with_stream(stream);
+	GMimeMessage *msg;
+
+	g_object_unref(stream);
+	msg = g_mime_parser_construct_message(parser, po);
+	g_object_unref(parser);
+	return msg;
+}
+
+/* Does the original's From (read by mimecut.c) say it was a bounce itself,
+ * or is it encoded (GMime would decode it before we look)? */
+static bool plain_from_daemon(const plain_original *plain)
+{
+	int i;
+
+	for (i = 0; i < plain->n; i++) {
+		const bw_mimecut_header *h = &plain->h[i];
+		char *v;
+		bool daemon;
+
+		if (h->name_len != 4 || bw_strncasecmp(h->name, "From", 4) != 0)
+			continue;
+		if (!(v = bw_strndup(h->value, h->value_len)))
+			return true;
+		daemon = strstr(v, "=?") || looks_like_daemon(v);
+		free(v);
+		return daemon;
+	}
+	return false;
+}
+
+/* Parses only up to the start of the returned original's header block
+ * when the message allows it and the block is plain (its headers are then
+ * read by mimecut.c into *plain), or else up to the block's end (mimecut.h);
+ * NULL when neither, and then no trace of the attempt is left in w->m.
+ * plain->n is -1 unless the first way was taken. */
+static GMimeMessage *construct_cut(const char *buf, size_t len, GMimeParserOptions *po,
+                                   warn_ctx *w, plain_original *plain)
+{
+	static const char dashes[] = "\n--";
+	size_t n_warnings = w->m->warnings.n, keep;
+	GMimeMessage *msg;
+	GMimeObject *top;
+	GByteArray *arr;
+	bw_mimecut cut;
+	int n;
+
+	plain->n = -1;
+	if (len > G_MAXUINT / 2 || !bw_mimecut__find(buf, len, &cut))
+		return NULL;
+	keep = cut.cut;
+	plain->n = bw_mimecut__plain_original(buf, &cut, plain->h,
+	                                      sizeof(plain->h) / sizeof(plain->h[0]));
+	if (plain->n >= 0 && plain_from_daemon(plain))
+		plain->n = -1;
+	if (plain->n >= 0) {
+		keep = cut.orig;
+		cut.inner_boundary_len = 0;
+	}
+	arr = g_byte_array_sized_new((guint)(keep + cut.boundary_len + cut.inner_boundary_len + 16));
+	g_byte_array_append(arr, (const guint8 *)buf, (guint)keep);
+	if (cut.inner_boundary_len) {
+		g_byte_array_append(arr, (const guint8 *)dashes + 1, 2);
+		g_byte_array_append(arr, (const guint8 *)cut.inner_boundary, (guint)cut.inner_boundary_len);
+		g_byte_array_append(arr, (const guint8 *)"--\n", 3);
+	}
+	g_byte_array_append(arr, (const guint8 *)dashes, 3);
+	g_byte_array_append(arr, (const guint8 *)cut.boundary, (guint)cut.boundary_len);
+	g_byte_array_append(arr, (const guint8 *)"--\n", 3);
+	w->limit = (gint64)keep;
+	msg = construct(g_mime_stream_mem_new_with_byte_array(arr), po);
+	w->limit = -1;
+	if (!msg)
+		goto undo;
+	/* GMime must see the structure the scan saw; and a forwarded bounce
+	 * needs the original's body. */
+	top = g_mime_message_get_mime_part(msg);
+	n = top && GMIME_IS_MULTIPART(top) ? g_mime_multipart_get_count(GMIME_MULTIPART(top)) : -1;
+	if (n == (int)cut.n_parts &&
+	    GMIME_IS_MESSAGE_PART(g_mime_multipart_get_part(GMIME_MULTIPART(top), n - 1)) &&
+	    g_strcmp0(g_mime_multipart_get_boundary(GMIME_MULTIPART(top)), cut.boundary) == 0 &&
+	    !(forwarded_bounce(msg) && !looks_like_daemon(g_mime_object_get_header(GMIME_OBJECT(msg), "From"))))
+		return msg;
+	g_object_unref(msg);
+undo:
+	while (w->m->warnings.n > n_warnings)
+		free(w->m->warnings.v[--w->m->warnings.n]);
+	plain->n = -1;
+	return NULL;
+}
+
 int bw_msg__parse(bw_msg *out, const char *buf, size_t len, const bw_parse_options *opts)
 {
 	char *repaired = NULL, *prepared;
 	size_t rlen = 0;
 	bw_prepared prep;
-	GMimeStream *stream;
-	GMimeParser *parser;
 	GMimeParserOptions *po;
 	GMimeMessage *msg, *inner;
+	plain_original *plain;
+	warn_ctx w;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
@@ -650,31 +823,36 @@ int bw_msg__parse(bw_msg *out, const char *buf, size_t len, const bw_parse_optio
 		len = rlen;
 		bw_strlist__push(&out->warnings, "a Content-Type parameter on an unindented line: read as a continuation");
 	}
-	stream = g_mime_stream_mem_new_with_buffer(buf, len);
-	free(repaired);
-	free(prepared);
-	parser = g_mime_parser_new_with_stream(stream);
-	g_object_unref(stream);
+	w.m = out;
+	w.limit = -1;
 	po = g_mime_parser_options_new();
 	g_mime_parser_options_set_rfc2047_compliance_mode(po, GMIME_RFC_COMPLIANCE_LOOSE);
 	g_mime_parser_options_set_address_compliance_mode(po, GMIME_RFC_COMPLIANCE_LOOSE);
 	g_mime_parser_options_set_parameter_compliance_mode(po, GMIME_RFC_COMPLIANCE_LOOSE);
-	g_mime_parser_options_set_warning_callback(po, parser_warning, out);
-	msg = g_mime_parser_construct_message(parser, po);
-	g_object_unref(parser);
+	g_mime_parser_options_set_warning_callback(po, parser_warning, &w);
+	plain = malloc(sizeof(*plain));
+	msg = plain ? construct_cut(buf, len, po, &w, plain) : NULL;
+	if (!msg)
+		msg = construct(g_mime_stream_mem_new_with_buffer(buf, len), po);
 	if (!msg) {
 		g_mime_parser_options_free(po);
+		free(plain);
+		free(repaired);
+		free(prepared);
 		return bw_error__set(BW_EPARSE, "not an email message: no header block found");
 	}
 	inner = forwarded_bounce(msg);
 	if (inner && !looks_like_daemon(g_mime_object_get_header(GMIME_OBJECT(msg), "From"))) {
 		out->nested = true;
-		rc = build_view(out, inner, opts);
+		rc = build_view(out, inner, opts, NULL);
 	} else {
-		rc = build_view(out, msg, opts);
+		rc = build_view(out, msg, opts, plain && plain->n >= 0 ? plain : NULL);
 	}
 	g_object_unref(msg);
 	g_mime_parser_options_free(po);
+	free(plain);        /* its headers point into buf: freed after the view */
+	free(repaired);
+	free(prepared);
 	if (rc == BW_OK && out->headers.n == 0 && out->body_len == 0)
 		rc = bw_error__set(BW_EPARSE, "not an email message: no headers and no body");
 	return rc;

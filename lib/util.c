@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "error.h"
+#include "textindex.h"
 #include "util.h"
 
 static bool buf_grow(bw_buf *b, size_t extra)
@@ -156,6 +157,9 @@ const char *bw_memcasemem(const char *hay, size_t hay_len, const char *needle)
 	if (n == 0)
 		return hay;
 	if (n > hay_len)
+		return NULL;
+	/* A phrase the body being decoded surely lacks (textindex.h). */
+	if (!bw_textindex__may_occur(hay, hay_len, needle, n))
 		return NULL;
 	/* Candidates are found with memchr on both cases of the first byte
 	 * (decoders scan whole bodies for many markers: a byte-by-byte loop

@@ -3,10 +3,10 @@
 include guard, and no module includes one from a layer above its own.
 
 Layers, lowest first (a module may include its own layer and those below):
-  0  util, error, reason, smtp          plain helpers and vocabularies
+  0  util, error, reason, smtp, textindex   plain helpers and vocabularies
   1  addr, rfc2047, html, record, msg, dsn, evidence, headers, text
   2  decoders/ (one per reporting-server family), rules/ (the rule engine)
-  3  mime, prepare, classify, report_text, json, report, mbox, parse (the pipeline and output)
+  3  mime, mimecut, prepare, classify, report_text, json, report, mbox, parse (the pipeline and output)
   4  log, log_* (the mail log reader), ledger, ledger_* (the bounce ledger): users of the pipeline
 The public header (include/bouncewhy.h) may be included from any layer.
 
@@ -20,10 +20,10 @@ root = sys.argv[1]
 lib = os.path.join(root, "lib")
 LAYER = {}
 for n, names in enumerate([
-        "util error reason smtp",
+        "util error reason smtp textindex",
         "addr rfc2047 html record msg dsn evidence headers text",
         "rules",
-        "mime prepare classify report_text json report mbox parse"]):
+        "mime mimecut prepare classify report_text json report mbox parse"]):
     for name in names.split():
         LAYER[name] = n
 ANY_LAYER = {"bouncewhy"}

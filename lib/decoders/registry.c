@@ -4,10 +4,15 @@
  * Every decoder sniffs the message cheaply; the ones that claim it are tried
  * best claim first (ties: table order), and the first that finds recipients
  * wins.  The record says which one it was (BW_RCPT_FORMAT, BW_REPORT_FORMAT).
+ *
+ * The body is read once first for all the decoders' marker phrases
+ * (textindex.h): a phrase it surely lacks is answered without a scan.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "decoder.h"
+#include "../textindex.h"
 
 extern const bw_decoder bw_decoder_rfc3464;
 extern const bw_decoder bw_decoder_arf;
@@ -119,7 +124,7 @@ static const bw_decoder *const decoders[] = {
 
 #define N_DECODERS (sizeof(decoders) / sizeof(decoders[0]))
 
-int bw_decoders__run(const bw_msg *m, bw_report *r)
+static int run(const bw_msg *m, bw_report *r)
 {
 	int score[N_DECODERS];
 	size_t order[N_DECODERS], n = 0, i, j;
@@ -153,4 +158,20 @@ int bw_decoders__run(const bw_msg *m, bw_report *r)
 		return (int)(r->n_rcpt - first);
 	}
 	return 0;
+}
+
+int bw_decoders__run(const bw_msg *m, bw_report *r)
+{
+	bw_textindex *ix = m->body_len >= 3 ? malloc(sizeof(*ix)) : NULL;
+	const bw_textindex *prev;
+	int rc;
+
+	if (!ix)   /* short body, or no memory: plain scans */
+		return run(m, r);
+	bw_textindex__build(ix, m->body, m->body_len);
+	prev = bw_textindex__use(ix);
+	rc = run(m, r);
+	bw_textindex__use(prev);
+	free(ix);
+	return rc;
 }

@@ -64,6 +64,9 @@ static int load_layer(bw_rules *rules, size_t k, const char *source)
 	}
 	for (i = 0; i < k; i++)
 		extra[i] = &rules->layers[i];
+	/* bw_rules__compile() compiles every pattern and reports a bad one
+	 * with the message validation would give: compile once. */
+	rules->layers[k].patterns_compiled_later = 1;
 	is_db = bw_rset__is_db(source);
 	if (is_db < 0) {
 		char msg[512];
@@ -185,6 +188,7 @@ int bw_rules_open(bw_rules **out, const bw_rules_options *opts)
 	}
 	rules->n_layers = 1 + n_over;
 	if (*path) {
+		rules->layers[0].patterns_compiled_later = 1;  /* see load_layer() */
 		rc = bw_rset__read_db(&rules->layers[0], path);
 		if (rc == BW_OK)
 			rc = bw_rset__validate(&rules->layers[0], NULL, 0);

@@ -75,14 +75,14 @@ static int prepare_select(sqlite3 *db, const char *const *cols, size_t n, const 
 	return rc;
 }
 
-static int read_list(sqlite3 *db, const char *path, const char *sql,
+/* Reads the list of `key` with `st`, a statement prepared once per
+ * database ("SELECT value FROM table WHERE owner = ?1 ORDER BY seq") and
+ * reset here for the next key. */
+static int read_list(sqlite3 *db, const char *path, sqlite3_stmt *st,
                      const char *key, bw_rstrv *out)
 {
-	sqlite3_stmt *st = NULL;
 	int rc = BW_OK, step;
 
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-		return db_error(db, path);
 	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
 	while (rc == BW_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
 		const unsigned char *t = sqlite3_column_text(st, 0);
@@ -91,8 +91,37 @@ static int read_list(sqlite3 *db, const char *path, const char *sql,
 	}
 	if (rc == BW_OK && step != SQLITE_DONE)
 		rc = db_error(db, path);
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
 	return rc;
+}
+
+/* Prepares the n statements of `sql` (all NULL on failure). */
+static int prepare_all(sqlite3 *db, const char *path, const char *const *sql,
+                       sqlite3_stmt **st, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		st[i] = NULL;
+	for (i = 0; i < n; i++) {
+		if (sqlite3_prepare_v2(db, sql[i], -1, &st[i], NULL) != SQLITE_OK) {
+			int rc = db_error(db, path);
+
+			while (i > 0)
+				sqlite3_finalize(st[--i]);
+			return rc;
+		}
+	}
+	return BW_OK;
+}
+
+static void finalize_all(sqlite3_stmt **st, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		sqlite3_finalize(st[i]);
 }
 
 static int read_meta(sqlite3 *db, const char *path, bw_rset *s)
@@ -135,7 +164,12 @@ static int read_meta(sqlite3 *db, const char *path, bw_rset *s)
 
 static int read_providers(sqlite3 *db, const char *path, bw_rset *s)
 {
-	sqlite3_stmt *st = NULL;
+	static const char *const list_sql[] = {
+		"SELECT domain FROM provider_domain WHERE provider = ?1 ORDER BY seq",
+		"SELECT host FROM provider_host WHERE provider = ?1 ORDER BY seq",
+		"SELECT mark FROM provider_mark WHERE provider = ?1 ORDER BY seq",
+	};
+	sqlite3_stmt *st = NULL, *lst[3];
 	int rc = BW_OK, step, oom = 0;
 
 	enum { P_ID, P_NAME, P_URL, P_FILE, P_LINE, P_COUNT };
@@ -145,6 +179,10 @@ static int read_providers(sqlite3 *db, const char *path, bw_rset *s)
 
 	if (prepare_select(db, cols, P_COUNT, "provider ORDER BY seq", &st) != SQLITE_OK)
 		return db_error(db, path);
+	if ((rc = prepare_all(db, path, list_sql, lst, 3)) < 0) {
+		sqlite3_finalize(st);
+		return rc;
+	}
 	while (rc == BW_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
 		bw_rset_provider *p = bw_rset__add_provider(s);
 
@@ -164,18 +202,16 @@ static int read_providers(sqlite3 *db, const char *path, bw_rset *s)
 		else if (!p->url && !(p->url = bw_strdup("")))
 			rc = bw_error__set(BW_ENOMEM, "out of memory");
 		if (rc == BW_OK)
-			rc = read_list(db, path, "SELECT domain FROM provider_domain WHERE provider = ?1 ORDER BY seq",
-			               p->id, &p->domains);
+			rc = read_list(db, path, lst[0], p->id, &p->domains);
 		if (rc == BW_OK)
-			rc = read_list(db, path, "SELECT host FROM provider_host WHERE provider = ?1 ORDER BY seq",
-			               p->id, &p->hosts);
+			rc = read_list(db, path, lst[1], p->id, &p->hosts);
 		if (rc == BW_OK)
-			rc = read_list(db, path, "SELECT mark FROM provider_mark WHERE provider = ?1 ORDER BY seq",
-			               p->id, &p->marks);
+			rc = read_list(db, path, lst[2], p->id, &p->marks);
 	}
 	if (rc == BW_OK && step != SQLITE_DONE)
 		rc = db_error(db, path);
 	sqlite3_finalize(st);
+	finalize_all(lst, 3);
 	return rc;
 }
 
@@ -188,7 +224,12 @@ static int tristate(sqlite3_stmt *st, int i)
 
 static int read_rules(sqlite3 *db, const char *path, bw_rset *s)
 {
-	sqlite3_stmt *st = NULL;
+	static const char *const list_sql[] = {
+		"SELECT text FROM rule_remedy WHERE rule = ?1 ORDER BY seq",
+		"SELECT url FROM rule_ref WHERE rule = ?1 ORDER BY seq",
+		"SELECT text FROM rule_example WHERE rule = ?1 ORDER BY seq",
+	};
+	sqlite3_stmt *st = NULL, *lst[3];
 	int rc = BW_OK, step, oom = 0;
 
 	enum {
@@ -207,6 +248,10 @@ static int read_rules(sqlite3 *db, const char *path, bw_rset *s)
 
 	if (prepare_select(db, cols, R_COUNT, "rule ORDER BY seq", &st) != SQLITE_OK)
 		return db_error(db, path);
+	if ((rc = prepare_all(db, path, list_sql, lst, 3)) < 0) {
+		sqlite3_finalize(st);
+		return rc;
+	}
 	while (rc == BW_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
 		bw_rset_rule *r = bw_rset__add_rule(s);
 
@@ -236,18 +281,16 @@ static int read_rules(sqlite3 *db, const char *path, bw_rset *s)
 		else if (!r->id || !r->file)
 			rc = bw_error__set(BW_ERULES, "%s: corrupt rule row", path);
 		if (rc == BW_OK)
-			rc = read_list(db, path, "SELECT text FROM rule_remedy WHERE rule = ?1 ORDER BY seq",
-			               r->id, &r->remedies);
+			rc = read_list(db, path, lst[0], r->id, &r->remedies);
 		if (rc == BW_OK)
-			rc = read_list(db, path, "SELECT url FROM rule_ref WHERE rule = ?1 ORDER BY seq",
-			               r->id, &r->refs);
+			rc = read_list(db, path, lst[1], r->id, &r->refs);
 		if (rc == BW_OK)
-			rc = read_list(db, path, "SELECT text FROM rule_example WHERE rule = ?1 ORDER BY seq",
-			               r->id, &r->examples);
+			rc = read_list(db, path, lst[2], r->id, &r->examples);
 	}
 	if (rc == BW_OK && step != SQLITE_DONE)
 		rc = db_error(db, path);
 	sqlite3_finalize(st);
+	finalize_all(lst, 3);
 	return rc;
 }
 

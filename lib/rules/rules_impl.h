@@ -3,10 +3,14 @@
  *
  * rules.c builds it (layers), rules_match.c compiles and matches,
  * rules_info.c exposes rules one by one, rules_check.c self-tests.
- * Nothing in a bw_rules changes after bw_rules_open() returns.
+ * Nothing in a bw_rules changes after bw_rules_open() returns, except each
+ * pattern's run count and, once it has run often enough, the JIT-compiled
+ * copy published beside it (rules_match.c).
  */
 #ifndef BW_RULES_IMPL_H
 #define BW_RULES_IMPL_H
+
+#include <stdatomic.h>
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
@@ -20,6 +24,10 @@ struct bw_rule {
 	size_t seq;                 /* source order inside its layer */
 	int tier;                   /* 0 for overlay rules, else src->tier */
 	pcre2_code *re;             /* compiled `text`, or NULL */
+	atomic_uint runs;           /* times `re` was run */
+	/* A JIT-compiled copy of `re`, published once `re` has run often
+	 * enough to pay for the compilation; NULL until then. */
+	_Atomic(pcre2_code *) jit_re;
 	char *evidence;             /* "provider x; text /.../; status 5.7.*" */
 	size_t evidence_text_at;    /* where "/.../" starts in it (a text rule) */
 	size_t evidence_text_len;   /* and its length, or 0 */
@@ -30,9 +38,11 @@ struct bw_rule {
 	 * code itself identifies the provider. */
 	const bw_rset_provider *file_provider;
 	/* Lower-case literals the text pattern cannot match without (one of
-	 * them must occur), NULL-terminated; NULL when the pattern must
-	 * always be tried (rules_prefilter.c). */
+	 * them must occur, each part of it), NULL-terminated; NULL when the
+	 * pattern must always be tried (rules_prefilter.c).  `pf` is the same
+	 * set ready to test (rules_match.c). */
 	char **literals;
+	struct bw_prefilter *pf;
 };
 
 struct bw_rules {
@@ -45,6 +55,7 @@ struct bw_rules {
 	size_t n_prov;
 	pcre2_match_context *mctx;  /* limits; only read while matching */
 	uint32_t max_pairs;         /* ovector size every pattern fits in */
+	int jit;                    /* JIT-compile patterns that run often */
 	char meta_rules[24], meta_providers[24], meta_schema[16];
 };
 

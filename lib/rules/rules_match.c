@@ -3,9 +3,14 @@
  *
  * Every `text` pattern is compiled once at open time with PCRE2_CASELESS,
  * PCRE2_UTF, PCRE2_UCP and PCRE2_MATCH_INVALID_UTF (a diagnostic that is not
- * valid UTF-8 is still matched), then JIT-compiled when the platform allows.
- * Matching only reads the bw_rules: the match data is created per call, and
- * the match context (limits) is shared read-only, so threads may match
+ * valid UTF-8 is still matched).  A pattern is interpreted for its first
+ * JIT_AFTER runs, then a JIT-compiled copy of it is made, when the platform
+ * allows, and used from then on: JIT compilation costs about as much as a
+ * few dozen runs, and most patterns never run, or run once, in a short
+ * process.  Matching only reads the bw_rules, apart from each pattern's run
+ * count and that copy, published with an atomic pointer by the one thread
+ * that counted the JIT_AFTER-th run: the match data is created per call,
+ * and the match context (limits) is shared read-only, so threads may match
  * against one bw_rules at once.
  */
 #include <limits.h>
@@ -27,6 +32,12 @@
 #define DEFAULT_MATCH_LIMIT 1000000UL
 #define DEFAULT_DEPTH_LIMIT 100000UL
 #define DEFAULT_HEAP_LIMIT_KIB 65536UL
+
+static struct bw_prefilter *prefilter_new(char *const *lits);
+static void prefilter_free(struct bw_prefilter *pf);
+
+/* Runs of a pattern interpreted before its JIT-compiled copy is made. */
+#define JIT_AFTER 8
 
 static pcre2_code *compile_pattern(const char *pattern, int *err, PCRE2_SIZE *off)
 {
@@ -242,7 +253,11 @@ int bw_rules__compile(bw_rules *rules, const bw_rules_options *opts)
 		? (opts->heap_limit_kib > UINT32_MAX ? UINT32_MAX : opts->heap_limit_kib)
 		: DEFAULT_HEAP_LIMIT_KIB));
 	rules->max_pairs = 1;
+	/* JIT unless BOUNCEWHY_NO_JIT is set (memory checkers such as valgrind
+	 * cannot follow JIT code's wide reads); without JIT PCRE2 interprets
+	 * the same pattern. */
 	no_jit = getenv("BOUNCEWHY_NO_JIT") && *getenv("BOUNCEWHY_NO_JIT");
+	rules->jit = !no_jit;
 	for (i = 0; i < rules->n_rules; i++) {
 		struct bw_rule *r = &rules->rules[i];
 		const bw_rset_provider *p = bw_rules__provider_by_id(rules, r->src->provider);
@@ -270,6 +285,7 @@ int bw_rules__compile(bw_rules *rules, const bw_rules_options *opts)
 
 			if (bw_rules__literals(r->src->text, &r->literals) < 0)
 				return bw_error__set(BW_ENOMEM, "out of memory");
+			r->pf = r->literals ? prefilter_new(r->literals) : NULL;
 			r->re = compile_pattern(r->src->text, &err, &off);
 			if (!r->re) {
 				pcre2_get_error_message(err, msg, sizeof(msg));
@@ -277,11 +293,8 @@ int bw_rules__compile(bw_rules *rules, const bw_rules_options *opts)
 					"%s:%u: rule %s: text: pattern does not compile at offset %zu: %s",
 					r->src->file, r->src->line, r->src->id, (size_t)off, (char *)msg);
 			}
-			/* JIT unless BOUNCEWHY_NO_JIT is set (memory checkers such as
-			 * valgrind cannot follow JIT code's wide reads); without JIT
-			 * PCRE2 interprets the same pattern. */
-			if (!no_jit)
-				(void)pcre2_jit_compile(r->re, PCRE2_JIT_COMPLETE);
+			atomic_init(&r->runs, 0);
+			atomic_init(&r->jit_re, NULL);
 			pcre2_pattern_info(r->re, PCRE2_INFO_CAPTURECOUNT, &pairs);
 			if (pairs + 1 > rules->max_pairs)
 				rules->max_pairs = pairs + 1;
@@ -296,11 +309,37 @@ void bw_rules__release_compiled(bw_rules *rules)
 
 	for (i = 0; i < rules->n_rules; i++) {
 		pcre2_code_free(rules->rules[i].re);
+		pcre2_code_free(atomic_load_explicit(&rules->rules[i].jit_re, memory_order_relaxed));
 		free(rules->rules[i].evidence);
 		bw_rules__literals_free(rules->rules[i].literals);
+		prefilter_free(rules->rules[i].pf);
 	}
 	pcre2_match_context_free(rules->mctx);
 	rules->mctx = NULL;
+}
+
+/* The code to run `r`'s pattern with: its JIT-compiled copy once there is
+ * one; the thread that counts the JIT_AFTER-th run makes and publishes it
+ * (a failed JIT publishes nothing: the interpreter goes on, same results). */
+static const pcre2_code *code_for(const bw_rules *rules, const struct bw_rule *r)
+{
+	/* The rule array is the library's own allocation, never a const
+	 * object: only the bw_rules handed to callers is const. */
+	struct bw_rule *w = (struct bw_rule *)r;
+	pcre2_code *jit = atomic_load_explicit(&w->jit_re, memory_order_acquire);
+
+	if (jit)
+		return jit;
+	if (rules->jit && atomic_fetch_add_explicit(&w->runs, 1, memory_order_relaxed) == JIT_AFTER) {
+		pcre2_code *copy = pcre2_code_copy(w->re);
+
+		if (copy && pcre2_jit_compile(copy, PCRE2_JIT_COMPLETE) == 0) {
+			atomic_store_explicit(&w->jit_re, copy, memory_order_release);
+			return copy;
+		}
+		pcre2_code_free(copy);
+	}
+	return w->re;
 }
 
 /* ---- matching -------------------------------------------------------- */
@@ -378,11 +417,148 @@ static void copy_capture(pcre2_match_data *md, const char *name, char *dst, size
 	pcre2_substring_free(s);
 }
 
-static bool any_literal(const char *text, size_t len, char *const *lits)
+/* The byte triples of the lower-cased text, read once per match: a rule
+ * literal with a triple the text lacks is rejected without a memmem (the
+ * prefilter tries ~400 literals per recipient, most of them absent). */
+#define TRIPLE_BITS 4096
+
+typedef struct triples {
+	uint64_t w[TRIPLE_BITS / 64];
+	bool eight_bit;             /* the text has a byte >= 0x80 */
+} triples;
+
+static inline uint32_t triple_bit(uint32_t t)
 {
-	for (; *lits; lits++)
-		if (memmem(text, len, *lits, strlen(*lits)))
+	return (t * 2654435761u) >> 20;   /* 12 bits: TRIPLE_BITS */
+}
+
+static void triples_build(triples *ts, const char *lower, size_t len)
+{
+	uint32_t t = 0;
+	size_t i;
+
+	memset(ts, 0, sizeof(*ts));
+	for (i = 0; i < len; i++) {
+		uint32_t b;
+
+		t = ((t << 8) | (unsigned char)lower[i]) & 0xFFFFFF;
+		if ((unsigned char)lower[i] >= 0x80)
+			ts->eight_bit = true;
+		if (i < 2)
+			continue;
+		b = triple_bit(t);
+		ts->w[b >> 6] |= (uint64_t)1 << (b & 63);
+	}
+}
+
+/* A rule's literals ready to test: for each string, its parts, each with
+ * the bits of up to MAX_PART_TRIPLES of its triples. */
+#define MAX_PART_TRIPLES 8
+
+typedef struct pf_part {
+	const char *s;              /* inside the rule's literals; not terminated */
+	size_t len;
+	bool eight_bit;             /* BW_LITERAL_8BIT: some byte >= 0x80 */
+	unsigned n_bits;
+	uint16_t bits[MAX_PART_TRIPLES];
+} pf_part;
+
+struct bw_prefilter {
+	pf_part *parts;
+	size_t *alt_end;            /* alternative k is parts[alt_end[k-1] .. alt_end[k]) */
+	size_t n_alts;
+};
+
+static void prefilter_free(struct bw_prefilter *pf)
+{
+	if (!pf)
+		return;
+	free(pf->parts);
+	free(pf->alt_end);
+	free(pf);
+}
+
+static void part_bits(pf_part *pp)
+{
+	size_t n = pp->len - 2, k, step = n > MAX_PART_TRIPLES ? n / MAX_PART_TRIPLES : 1;
+
+	pp->n_bits = 0;
+	for (k = 0; k < n && pp->n_bits < MAX_PART_TRIPLES; k += step) {
+		const unsigned char *u = (const unsigned char *)pp->s + k;
+
+		pp->bits[pp->n_bits++] = (uint16_t)triple_bit((uint32_t)u[0] << 16 | (uint32_t)u[1] << 8 | u[2]);
+	}
+}
+
+/* The literals of one rule, split and with their bits; NULL on ENOMEM (the
+ * rule is then always tried). */
+static struct bw_prefilter *prefilter_new(char *const *lits)
+{
+	struct bw_prefilter *pf = calloc(1, sizeof(*pf));
+	size_t n_parts = 0, n_alts = 0, k = 0, i;
+	const char *c;
+
+	if (!pf)
+		return NULL;
+	for (i = 0; lits[i]; i++, n_alts++)
+		for (c = lits[i], n_parts++; *c; c++)
+			n_parts += *c == BW_LITERAL_AND;
+	pf->parts = calloc(n_parts, sizeof(*pf->parts));
+	pf->alt_end = calloc(n_alts, sizeof(*pf->alt_end));
+	if (!pf->parts || !pf->alt_end) {
+		prefilter_free(pf);
+		return NULL;
+	}
+	for (i = 0; lits[i]; i++) {
+		const char *p = lits[i];
+
+		for (;;) {
+			const char *e = strchr(p, BW_LITERAL_AND);
+			pf_part *pp = &pf->parts[k++];
+
+			pp->s = p;
+			pp->len = e ? (size_t)(e - p) : strlen(p);
+			pp->eight_bit = pp->len == 1 && *p == BW_LITERAL_8BIT;
+			if (!pp->eight_bit && pp->len >= 3)
+				part_bits(pp);
+			if (!e)
+				break;
+			p = e + 1;
+		}
+		pf->alt_end[i] = k;
+	}
+	pf->n_alts = n_alts;
+	return pf;
+}
+
+/* May the pattern match the text?  First the triple bits of every part of
+ * an alternative, then memmem for the parts of one that passed. */
+static bool prefilter_pass(const struct bw_prefilter *pf, const char *text, size_t len,
+                           const triples *ts)
+{
+	size_t k, from = 0, i, j;
+
+	for (k = 0; k < pf->n_alts; from = pf->alt_end[k++]) {
+		bool may = true;
+
+		for (i = from; may && i < pf->alt_end[k]; i++) {
+			const pf_part *pp = &pf->parts[i];
+
+			if (pp->eight_bit) {
+				may = ts->eight_bit;
+				continue;
+			}
+			for (j = 0; may && j < pp->n_bits; j++)
+				may = (ts->w[pp->bits[j] >> 6] >> (pp->bits[j] & 63)) & 1;
+		}
+		for (i = from; may && i < pf->alt_end[k]; i++) {
+			const pf_part *pp = &pf->parts[i];
+
+			may = pp->eight_bit || memmem(text, len, pp->s, pp->len) != NULL;
+		}
+		if (may)
 			return true;
+	}
 	return false;
 }
 
@@ -421,7 +597,7 @@ static bool rule_applies(const struct bw_rule *r, const bw_match_input *in,
  */
 static const struct bw_rule *score_lexicon(const bw_rules *rules, size_t from, size_t to,
                                            const bw_match_input *in, const char *diag,
-                                           size_t dlen, const char *lower,
+                                           size_t dlen, const char *lower, const triples *ts,
                                            const bw_rset_provider *prov,
                                            pcre2_match_data *md, int *score)
 {
@@ -442,10 +618,10 @@ static const struct bw_rule *score_lexicon(const bw_rules *rules, size_t from, s
 		    !bw_reason__fits_status(r->src->reason, in->status) ||
 		    !bw_reason__fits_stage(r->src->reason, in->smtp_command))
 			continue;
-		if (r->literals && !any_literal(lower, dlen, r->literals))
+		if (r->pf && !prefilter_pass(r->pf, lower, dlen, ts))
 			continue;
 		while (hits < LEXICON_MAX_HITS && off <= dlen &&
-		       pcre2_match(r->re, (PCRE2_SPTR)diag, dlen, off, 0, md, rules->mctx) > 0) {
+		       pcre2_match(code_for(rules, r), (PCRE2_SPTR)diag, dlen, off, 0, md, rules->mctx) > 0) {
 			ov = pcre2_get_ovector_pointer(md);
 			hits++;
 			last = ov[1];
@@ -520,6 +696,7 @@ int bw_rules__match(const bw_rules *rules, const bw_match_input *in, bw_match_re
 	pcre2_match_data *md = NULL;
 	const char *diag, *limit_rule = NULL;
 	char lower_buf[2048], *lower;
+	triples ts;
 	size_t i, dlen;
 	int result = 0;
 	bool lexicon_match = false;
@@ -539,6 +716,7 @@ int bw_rules__match(const bw_rules *rules, const bw_match_input *in, bw_match_re
 	for (i = 0; i < dlen; i++)
 		lower[i] = (char)bw_lower((unsigned char)diag[i]);
 	lower[dlen] = '\0';
+	triples_build(&ts, lower, dlen);
 	for (i = 0; i < rules->n_rules; i++) {
 		const struct bw_rule *r = &rules->rules[i];
 		const bw_rset_rule *s = r->src;
@@ -555,7 +733,7 @@ int bw_rules__match(const bw_rules *rules, const bw_match_input *in, bw_match_re
 				result = bw_error__set(BW_ENOMEM, "out of memory");
 				break;
 			}
-			won = score_lexicon(rules, i, end, in, diag, dlen, lower, prov, md,
+			won = score_lexicon(rules, i, end, in, diag, dlen, lower, &ts, prov, md,
 			                    &res->lexicon_score);
 			i = end - 1;
 			if (!won)
@@ -563,13 +741,13 @@ int bw_rules__match(const bw_rules *rules, const bw_match_input *in, bw_match_re
 			r = won;
 			s = r->src;
 			/* its first match, for the evidence */
-			lexicon_match = pcre2_match(r->re, (PCRE2_SPTR)diag, dlen, 0, 0, md, rules->mctx) >= 0;
+			lexicon_match = pcre2_match(code_for(rules, r), (PCRE2_SPTR)diag, dlen, 0, 0, md, rules->mctx) >= 0;
 		} else {
 			if (!rule_applies(r, in, prov))
 				continue;
 		}
 		if (r->re && r->tier != BW_TIER_LEXICON) {
-			if (!dlen || (r->literals && !any_literal(lower, dlen, r->literals)))
+			if (!dlen || (r->pf && !prefilter_pass(r->pf, lower, dlen, &ts)))
 				continue;
 			if (!md) {
 				md = pcre2_match_data_create(rules->max_pairs, NULL);
@@ -578,7 +756,8 @@ int bw_rules__match(const bw_rules *rules, const bw_match_input *in, bw_match_re
 					break;
 				}
 			}
-			rc = pcre2_match(r->re, (PCRE2_SPTR)diag, dlen, 0, 0, md, rules->mctx);
+			rc = pcre2_match(code_for(rules, r), (PCRE2_SPTR)diag, dlen, 0, 0, md,
+			                 rules->mctx);
 			if (rc < 0) {  /* no match, or a limit hit: this rule does not apply */
 				if (!limit_rule && rc != PCRE2_ERROR_NOMATCH && rc != PCRE2_ERROR_PARTIAL)
 					limit_rule = s->id;   /* said in a warning (classify.c) */

@@ -5,8 +5,8 @@
  * Each rule's text pattern is tried in precedence order for every
  * recipient, and most do not match.  A pattern such as
  * "\buser\s+unknown\b|\bno\s+such\s+user\b" cannot match unless the text
- * contains "unknown" or "such"; looking for those with memmem in the
- * lower-cased text is much cheaper than a regex run.  The derivation is
+ * contains "user" and "unknown", or "such" and "user"; looking for those
+ * in the lower-cased text is much cheaper than a regex run.  The derivation is
  * conservative: whatever it cannot read (groups, classes, escapes other
  * than escaped punctuation, quantified characters) only shortens the
  * literal runs, and a pattern it cannot vouch for gets no prefilter.
@@ -110,16 +110,6 @@ static bool strv_push(strv *l, const char *s, size_t len)
 	return true;
 }
 
-static size_t min_len(const strv *l)
-{
-	size_t i, m = (size_t)-1;
-
-	for (i = 0; i < l->n; i++)
-		if (strlen(l->v[i]) < m)
-			m = strlen(l->v[i]);
-	return l->n ? m : 0;
-}
-
 /* Where a group's content starts when the group must match something of
  * its own (capturing, "(?:", "(?<name>", atomic "(?>"), else 0: lookarounds,
  * option settings, comments and conditionals say nothing. */
@@ -139,17 +129,97 @@ static size_t group_body(const char *p, size_t i)
 
 static bool literal_set(const char *p, size_t start, size_t end, strv *out);
 
-/* What one alternative p[start..end) cannot match without: its longest run
- * of plain characters outside groups, or else the literal set of one of its
- * compulsory groups. */
+/* Length of the UTF-8 character at p when it has no case variants (CJK
+ * symbols, kana and ideographs U+3000-U+9FFF, Hangul syllables), so that
+ * matching it caselessly is matching its bytes; else 0. */
+static size_t caseless_char(const char *p)
+{
+	const unsigned char *u = (const unsigned char *)p;
+
+	if (u[0] < 0xE3 || u[0] > 0xED || (u[1] & 0xC0) != 0x80 || (u[2] & 0xC0) != 0x80)
+		return 0;
+	if (u[0] == 0xEA && u[1] < 0xB0)     /* U+A000-U+ABFF: has cased letters */
+		return 0;
+	if (u[0] == 0xED && u[1] > 0x9E)     /* past the Hangul syllables */
+		return 0;
+	return 3;
+}
+
+/* Length of the non-ASCII UTF-8 character at p when no ASCII character
+ * matches it caselessly (Latin-1 letters, Cyrillic, any 3- or 4-byte
+ * character but the Kelvin and Angstrom signs): a subject without any
+ * 8-bit byte cannot match it.  0 when unsure (the long s and the dotted
+ * and dotless i fold to ASCII letters). */
+static size_t non_ascii_char(const char *p)
+{
+	const unsigned char *u = (const unsigned char *)p;
+
+	if ((u[0] == 0xC3 || (u[0] >= 0xD0 && u[0] <= 0xD4)) && (u[1] & 0xC0) == 0x80)
+		return 2;
+	if (u[0] >= 0xE0 && u[0] <= 0xEF && (u[1] & 0xC0) == 0x80 && (u[2] & 0xC0) == 0x80)
+		return u[0] == 0xE2 && u[1] == 0x84 && (u[2] == 0xAA || u[2] == 0xAB) ? 0 : 3;
+	if (u[0] >= 0xF0 && u[0] <= 0xF4 && (u[1] & 0xC0) == 0x80 && (u[2] & 0xC0) == 0x80 &&
+	    (u[3] & 0xC0) == 0x80)
+		return 4;
+	return 0;
+}
+
+/* Drops the last character of a run (an optional or counted atom). */
+static void drop_last_char(bw_buf *run)
+{
+	while (run->len && ((unsigned char)run->p[run->len - 1] & 0xC0) == 0x80)
+		run->len--;
+	if (run->len)
+		run->len--;
+}
+
+#define MAX_GROUPS 8     /* compulsory groups of an alternative looked at */
+#define MAX_DNF 32       /* strings one alternative may expand to */
+
+/* Every string of `dnf` joined (BW_LITERAL_AND) with every string of `g`;
+ * false on ENOMEM. */
+static bool dnf_times(strv *dnf, const strv *g)
+{
+	strv prod = { NULL, 0 };
+	bw_buf b = BW_BUF_INIT;
+	size_t i, j;
+	bool ok = true;
+
+	for (i = 0; ok && i < dnf->n; i++)
+		for (j = 0; ok && j < g->n; j++) {
+			b.len = 0;
+			bw_buf__puts(&b, dnf->v[i]);
+			if (b.len)
+				bw_buf__putc(&b, BW_LITERAL_AND);
+			bw_buf__puts(&b, g->v[j]);
+			ok = !b.oom && strv_push(&prod, b.p, b.len);
+		}
+	bw_buf__free(&b);
+	strv_free(dnf);
+	*dnf = prod;
+	return ok;
+}
+
+/* What one alternative p[start..end) cannot match without, as strings of
+ * parts that must all occur (BW_LITERAL_AND), one of which must hold: all
+ * its runs of plain characters outside groups, a mark when it has a
+ * character no ASCII text matches, and one string of each compulsory
+ * group's own set (expanded while that stays within MAX_DNF strings). */
 static bool alternative_set(const char *p, size_t start, size_t end, strv *out)
 {
-	bw_buf run = BW_BUF_INIT, best = BW_BUF_INIT;
-	strv group_best = { NULL, 0 };
-	size_t i = start;
-	bool ok;
+	bw_buf run = BW_BUF_INIT, all = BW_BUF_INIT;
+	strv groups[MAX_GROUPS], dnf = { NULL, 0 };
+	size_t i = start, l8, ng = 0, k;
+	bool ok, needs_8bit = false;
 
-#define BREAK_RUN() do { if (run.len > best.len) { best.len = 0; bw_buf__put(&best, run.p, run.len); } run.len = 0; } while (0)
+#define BREAK_RUN() do { \
+		if (run.len >= MIN_LITERAL) { \
+			if (all.len) \
+				bw_buf__putc(&all, BW_LITERAL_AND); \
+			bw_buf__put(&all, run.p, run.len); \
+		} \
+		run.len = 0; \
+	} while (0)
 	while (i < end) {
 		char c = p[i];
 		if (c == '(') {
@@ -157,14 +227,12 @@ static bool alternative_set(const char *p, size_t start, size_t end, strv *out)
 			bool optional = close < end && (p[close] == '?' || p[close] == '*' ||
 			                 (p[close] == '{' && p[close + 1] == '0'));
 			BREAK_RUN();
-			if (body && !optional && close > body) {
+			if (body && !optional && close > body && ng < MAX_GROUPS) {
 				strv inner = { NULL, 0 };
-				if (literal_set(p, body, close - 1, &inner) && min_len(&inner) > min_len(&group_best)) {
-					strv_free(&group_best);
-					group_best = inner;
-				} else {
+				if (literal_set(p, body, close - 1, &inner) && inner.n)
+					groups[ng++] = inner;
+				else
 					strv_free(&inner);
-				}
 			}
 			i = close;
 			continue;
@@ -176,8 +244,7 @@ static bool alternative_set(const char *p, size_t start, size_t end, strv *out)
 		}
 		if (c == '?' || c == '*' || c == '{') {
 			/* the atom before is optional (or counted): drop it */
-			if (run.len)
-				run.len--;
+			drop_last_char(&run);
 			BREAK_RUN();
 			if (c == '{')
 				while (i < end && p[i] != '}')
@@ -216,6 +283,20 @@ static bool alternative_set(const char *p, size_t start, size_t end, strv *out)
 			i += e ? 2 : 1;
 			continue;
 		}
+		if ((unsigned char)c >= 0x80 && i + 3 <= end && caseless_char(p + i)) {
+			bw_buf__put(&run, p + i, 3);
+			i += 3;
+			continue;
+		}
+		if ((unsigned char)c >= 0x80 && i + 1 < end && (l8 = non_ascii_char(p + i)) &&
+		    i + l8 <= end) {
+			/* a compulsory character no ASCII text can match */
+			BREAK_RUN();
+			if (i + l8 == end || !strchr("?*{", p[i + l8]))
+				needs_8bit = true;
+			i += l8;
+			continue;
+		}
 		if ((unsigned char)c >= 0x80 || c < 0x20) {
 			BREAK_RUN();
 			i++;
@@ -226,19 +307,26 @@ static bool alternative_set(const char *p, size_t start, size_t end, strv *out)
 	}
 	BREAK_RUN();
 #undef BREAK_RUN
-	if (best.len >= MIN_LITERAL && !best.oom && best.len >= min_len(&group_best)) {
-		ok = strv_push(out, best.p, best.len);
-	} else if (group_best.n && min_len(&group_best) >= MIN_LITERAL) {
-		size_t k;
-		ok = true;
-		for (k = 0; ok && k < group_best.n; k++)
-			ok = strv_push(out, group_best.v[k], strlen(group_best.v[k]));
-	} else {
-		ok = false;
+	if (needs_8bit) {
+		if (all.len)
+			bw_buf__putc(&all, BW_LITERAL_AND);
+		bw_buf__putc(&all, BW_LITERAL_8BIT);
 	}
-	strv_free(&group_best);
+	ok = !all.oom && strv_push(&dnf, all.len ? all.p : "", all.len);
+	for (k = 0; k < ng; k++) {
+		if (ok && dnf.n * groups[k].n <= MAX_DNF)
+			ok = dnf_times(&dnf, &groups[k]);
+		strv_free(&groups[k]);
+	}
+	/* An empty string would vouch for nothing: the alternative had no
+	 * literal at all. */
+	for (k = 0; ok && k < dnf.n; k++)
+		ok = dnf.v[k][0] != '\0';
+	for (k = 0; ok && k < dnf.n; k++)
+		ok = strv_push(out, dnf.v[k], strlen(dnf.v[k]));
+	strv_free(&dnf);
 	bw_buf__free(&run);
-	bw_buf__free(&best);
+	bw_buf__free(&all);
 	return ok;
 }
 

@@ -6,11 +6,19 @@
 
 #include <stddef.h>
 
-/* A set of lower-case ASCII strings such that `pattern` (compiled
+/* Separates the literals of one alternative that must all occur. */
+#define BW_LITERAL_AND '\x01'
+/* A part that stands for "some byte >= 0x80": the alternative has a
+ * character (Cyrillic, accented Latin, CJK...) no ASCII text matches. */
+#define BW_LITERAL_8BIT '\x02'
+
+/* A set of lower-case strings (ASCII, and characters without case variants
+ * such as CJK ideographs and kana) such that `pattern` (compiled
  * case-insensitively, without the x flag) can only match a subject that
- * contains at least one of them, ignoring ASCII case.  One string per
- * top-level alternative: its longest run of plain characters outside any
- * group.  `*out` is a NULL-terminated array the caller frees with
+ * contains, ignoring ASCII case, all the BW_LITERAL_AND-separated parts of
+ * at least one of them.  One string per top-level alternative: its runs of
+ * at least 3 plain characters outside any group (or, when it has none, the
+ * strings of one of its compulsory groups).  `*out` is a NULL-terminated array the caller frees with
  * bw_rules__literals_free().  Returns the number of strings, 0 when no
  * such set can be derived (an alternative without a run of 3 plain
  * characters, extended mode, \Q...\E): the pattern must always be tried

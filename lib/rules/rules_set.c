@@ -405,7 +405,8 @@ static int check_rule(const bw_rset *s, const bw_rset_rule *r,
 	if (!r->provider && !r->text && !r->status && !r->reply && !r->command &&
 	    !r->format && !r->action)
 		return rule_error(r, NULL, "a rule needs at least one condition");
-	if (r->text && (msg = bw_rset__pattern_error(r->text, buf, sizeof(buf))))
+	if (r->text && !s->patterns_compiled_later &&
+	    (msg = bw_rset__pattern_error(r->text, buf, sizeof(buf))))
 		return rule_error(r, "text", msg);
 	if (r->provider && !find_provider(s, r->provider)) {
 		for (i = 0; i < n_extra; i++)

@@ -81,6 +81,10 @@ typedef struct bw_rset {
 	size_t n_shared, cap_shared;
 	char source_hash[65];   /* hex SHA-256 of the sources, "" if unknown */
 	int schema_version;
+	/* Set by the caller before validation when the set is about to be
+	 * compiled for matching: bw_rset__validate() then leaves the patterns
+	 * to that compilation (same message), so each is compiled once. */
+	int patterns_compiled_later;
 } bw_rset;
 
 /* rules_set.c: construction and validation. */
@@ -99,7 +103,8 @@ char *bw_rset__cues_pattern(const char *cues);
 /* Checks one key's value.  Returns NULL when fine, else a static message. */
 const char *bw_rset__check_value(const char *key, const char *value);
 /* Checks a whole set: required keys, values, unique ids, known providers
- * (looked up in `s` and, if given, in `extra` too), patterns compile.
+ * (looked up in `s` and, if given, in `extra` too), patterns compile
+ * (unless s->patterns_compiled_later).
  * Fills tiers.  Errors name file:line.  BW_OK or BW_ERULES. */
 int bw_rset__validate(bw_rset *s, const bw_rset *const *extra, size_t n_extra);
 

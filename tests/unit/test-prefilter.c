@@ -14,9 +14,15 @@ static const char *set_of(const char *pattern)
 
 	buf[0] = '\0';
 	for (i = 0; i < n; i++) {
+		char *p;
+
 		if (i)
 			strcat(buf, "|");
 		strcat(buf, l[i]);
+		for (p = buf; (p = strchr(p, BW_LITERAL_AND)); )
+			*p = '&';  /* parts that must all occur */
+		for (p = buf; (p = strchr(p, BW_LITERAL_8BIT)); )
+			*p = '8';  /* some 8-bit byte */
 	}
 	bw_rules__literals_free(l);
 	return buf;
@@ -24,10 +30,10 @@ static const char *set_of(const char *pattern)
 
 int main(void)
 {
-	CHECK_STR(set_of("\\buser\\s+unknown\\b|\\bno\\s+such\\s+user\\b"), "unknown|such");
+	CHECK_STR(set_of("\\buser\\s+unknown\\b|\\bno\\s+such\\s+user\\b"), "user&unknown|such&user");
 	CHECK_STR(set_of("\\b(?:SPF|DKIM)\\b"), "spf|dkim");
-	CHECK_STR(set_of("Mailbox\\s+(?:is\\s+)?full"), "mailbox");
-	CHECK_STR(set_of("colou?red"), "colo");
+	CHECK_STR(set_of("Mailbox\\s+(?:is\\s+)?full"), "mailbox&full");
+	CHECK_STR(set_of("colou?red"), "colo&red");
 	CHECK_STR(set_of("a(?:bc)?defg"), "defg");
 	CHECK_STR(set_of("(?=foo)barx"), "barx");
 	CHECK_STR(set_of("RESOLVER\\.ADR\\.RecipientNotFound"), "resolver.adr.recipientnotfound");
@@ -36,10 +42,29 @@ int main(void)
 	/* nothing it can vouch for: always tried */
 	CHECK_STR(set_of("^\\s*(?:6[4-9]|7[0-8]|255)\\s*$"), "");
 	CHECK_STR(set_of("x{2}yz"), "");
-	CHECK_STR(set_of("宛先不明|unknown"), "");
+	/* characters without case (CJK, kana, Hangul) are literals; others,
+	 * such as Cyrillic or accented Latin, are not */
+	CHECK_STR(set_of("宛先不明|unknown"), "宛先不明|unknown");
+	CHECK_STR(set_of("ユーザー?不明"), "ユーザ&不明");
+	CHECK_STR(set_of("спам|unknown"), "8|unknown");
+	CHECK_STR(set_of("Empfänger|unknown"), "empf&nger&8|unknown");
+	CHECK_STR(set_of("zu\\s+groß"), "gro&8");
+	CHECK_STR(set_of("спам"), "8");
+	CHECK_STR(set_of("ab|zu\\s+groß"), "");     /* "ab" vouches for nothing */
+	CHECK_STR(set_of("Empfä?nger"), "empf&nger");   /* the optional character is not required */
+	CHECK_STR(set_of("\\bſ\\b"), "");               /* long s matches 's' caselessly */
 	CHECK_STR(set_of("(?:foo|ab)"), "");
 	CHECK_STR(set_of("(?x) foo bar"), "");
 	CHECK_STR(set_of("(?:abc)*defg|xyz"), "defg|xyz");
 	CHECK_STR(set_of("[abc]{3}"), "");
+	/* and one string of each compulsory group */
+	CHECK_STR(set_of("\\bclient\\s+host\\s+(?:rejected|blocked)\\b"),
+	          "client&host&rejected|client&host&blocked");
+	CHECK_STR(set_of("(?:mail\\s*box|inbox)\\s+(?:is\\s+)?(?:full|over\\s*quota)"),
+	          "mail&box&full|mail&box&over&quota|inbox&full|inbox&over&quota");
+	CHECK_STR(set_of("(?:is|was)\\s+full"), "full");   /* "is" vouches for nothing */
+	/* every run of an alternative must occur; short runs are not required */
+	CHECK_STR(set_of("\\bhost\\s+(?:or\\s+domain\\s+)?not\\s+found\\b"), "host&not&found");
+	CHECK_STR(set_of("\\bno\\s+MX\\s+record"), "record");
 	return check_done();
 }
