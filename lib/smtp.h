@@ -99,6 +99,12 @@ void bw_smtp__scan(const char *text, bw_smtp_evidence *ev);
  * empty when no host with an address is named. */
 void bw_smtp__host_ip(const char *text, char *host, size_t hsize, char *ip, size_t isize);
 
+/* The next host name `text` names in a URL ("https://mx.example.com/...")
+ * or in brackets ("[mx.example.com]"), looking from text[*pos]: copies it to
+ * host[size] and returns true, *pos advanced past it; false when there is no
+ * more.  A name is letters, digits, '-' and '.', with at least one '.'. */
+bool bw_smtp__next_named_host(const char *text, size_t *pos, char *host, size_t size);
+
 /* The reply text a multi-line SMTP reply joined into one line should be
  * read as ("550-5.7.1 Messages with multiple 550 5.7.1 addresses ..."): the
  * repeated "NNN-X.Y.Z" / "NNN X.Y.Z" line prefixes after the first reply
