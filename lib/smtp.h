@@ -26,10 +26,10 @@ bool bw_smtp__status_valid(const char *s, size_t len);
 
 /* The length of an enhanced status code starting at t[i] and standing alone
  * in t[0..len), or 0: not preceded by a letter, digit, '.', '/', '_', '@',
- * ':' or '=' (a version "v5.1.1", an address "5.1.1.1", a path or URL), a
- * '-' only as in "550-5.1.1"; not followed by a letter, a digit or another
- * ".digit" ("5.1.1.1", "5.1.1a").  One sentence-ending '.' after it is not
- * part of it. */
+ * ':' or '=' (a version "v5.1.1", an address "10.5.1.1", a path or URL),
+ * nor by a '-' that follows a letter ("Exim-4.94.2"; "550-5.1.1" is fine);
+ * not followed by a letter, a digit or another ".digit" ("5.1.1.1",
+ * "5.1.1a").  Dots after it (a sentence's end) are not part of it. */
 size_t bw_smtp__status_at(const char *t, size_t len, size_t i);
 
 /* Is there a reply code at t[i] in t[0..len): [245][0-5][0-9] not inside a
