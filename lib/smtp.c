@@ -337,6 +337,44 @@ static bool host_ip_at(const char *t, char *host, size_t hsize, char *ip, size_t
 	return true;
 }
 
+/* A character of a DNS name as URLs and brackets write it. */
+static bool dns_char(int c)
+{
+	return bw_isalnum(c) || c == '-' || c == '.';
+}
+
+bool bw_smtp__next_named_host(const char *text, size_t *pos, char *host, size_t size)
+{
+	const char *p = text + *pos;
+
+	while (*p) {
+		const char *h = NULL, *e, *next;
+		size_t n;
+
+		if (p[0] == ':' && p[1] == '/' && p[2] == '/')
+			h = p + 3;
+		else if (p[0] == '[' && bw_isalpha((unsigned char)p[1]))
+			h = p + 1;
+		if (!h) {
+			p++;
+			continue;
+		}
+		for (e = h; dns_char((unsigned char)*e); e++)
+			;
+		n = (size_t)(e - h);
+		next = e > p ? e : p + 1;
+		if (n && n < size && memchr(h, '.', n)) {
+			memcpy(host, h, n);
+			host[n] = '\0';
+			*pos = (size_t)(next - text);
+			return true;
+		}
+		p = next;
+	}
+	*pos = (size_t)(p - text);
+	return false;
+}
+
 void bw_smtp__host_ip(const char *t, char *host, size_t hsize, char *ip, size_t isize)
 {
 	static const char *const lead[] = { "host ", "host: ", "connect to ", "remote host ", "mx " };

@@ -26,10 +26,10 @@ bool bw_smtp__status_valid(const char *s, size_t len);
 
 /* The length of an enhanced status code starting at t[i] and standing alone
  * in t[0..len), or 0: not preceded by a letter, digit, '.', '/', '_', '@',
- * ':' or '=' (a version "v5.1.1", an address "5.1.1.1", a path or URL), a
- * '-' only as in "550-5.1.1"; not followed by a letter, a digit or another
- * ".digit" ("5.1.1.1", "5.1.1a").  One sentence-ending '.' after it is not
- * part of it. */
+ * ':' or '=' (a version "v5.1.1", an address "10.5.1.1", a path or URL),
+ * nor by a '-' that follows a letter ("Exim-4.94.2"; "550-5.1.1" is fine);
+ * not followed by a letter, a digit or another ".digit" ("5.1.1.1",
+ * "5.1.1a").  Dots after it (a sentence's end) are not part of it. */
 size_t bw_smtp__status_at(const char *t, size_t len, size_t i);
 
 /* Is there a reply code at t[i] in t[0..len): [245][0-5][0-9] not inside a
@@ -98,6 +98,12 @@ void bw_smtp__scan(const char *text, bw_smtp_evidence *ev);
  * NAME[IP]", "host: NAME (IP)"), written to host[hsize] and ip[isize]; both
  * empty when no host with an address is named. */
 void bw_smtp__host_ip(const char *text, char *host, size_t hsize, char *ip, size_t isize);
+
+/* The next host name `text` names in a URL ("https://mx.example.com/...")
+ * or in brackets ("[mx.example.com]"), looking from text[*pos]: copies it to
+ * host[size] and returns true, *pos advanced past it; false when there is no
+ * more.  A name is letters, digits, '-' and '.', with at least one '.'. */
+bool bw_smtp__next_named_host(const char *text, size_t *pos, char *host, size_t size);
 
 /* The reply text a multi-line SMTP reply joined into one line should be
  * read as ("550-5.7.1 Messages with multiple 550 5.7.1 addresses ..."): the

@@ -186,6 +186,24 @@ bool bw_text__starts(const char *s, size_t len, const char *prefix)
 	return len >= n && bw_strncasecmp(s, prefix, n) == 0;
 }
 
+bool bw_text__skip(const char **s, size_t *len, const char *prefix)
+{
+	size_t n = strlen(prefix);
+
+	if (!bw_text__starts(*s, *len, prefix))
+		return false;
+	*s += n;
+	*len -= n;
+	return true;
+}
+
+const char *bw_text__after(const char *hay, size_t len, const char *needle)
+{
+	const char *p = bw_memcasemem(hay, len, needle);
+
+	return p ? p + strlen(needle) : NULL;
+}
+
 char *bw_text__address_line(const char *s, size_t len)
 {
 	size_t i;

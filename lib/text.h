@@ -49,6 +49,14 @@ const char *bw_text__trim(const char *s, size_t len, size_t *out_len);
 /* Does s[0..len) start with `prefix` (case-insensitive)? */
 bool bw_text__starts(const char *s, size_t len, const char *prefix);
 
+/* When (*s)[0..*len) starts with `prefix` (case-insensitive), advances *s
+ * and *len past it and returns true (the length is the prefix's own, never
+ * counted by hand at the call). */
+bool bw_text__skip(const char **s, size_t *len, const char *prefix);
+
+/* Just past the first `needle` (case-insensitive) in hay[0..len), or NULL. */
+const char *bw_text__after(const char *hay, size_t len, const char *needle);
+
 /* Recipient paragraphs ("<a@b.c>: text", "a@b.c:" then text, Postfix's
  * "<a@b.c> (expanded from <x@y.z>): text"), as qmail, Postfix, OpenSMTPD and
  * many others write them.  A paragraph starts with an address at the start of

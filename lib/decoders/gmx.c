@@ -86,9 +86,8 @@ static int decode(const bw_msg *m, bw_report *r)
 		}
 		if (!cur)
 			continue;
-		if (bw_text__starts(t, tl, "Reason:")) {
-			t += 7;
-			t = bw_text__trim(t, tl - 7, &tl);
+		if (bw_text__skip(&t, &tl, "Reason:")) {
+			t = bw_text__trim(t, tl, &tl);
 			if (!tl)
 				continue;
 		}

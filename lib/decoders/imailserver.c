@@ -55,9 +55,8 @@ static int decode(const bw_msg *m, bw_report *r)
 		}
 		if (undeliverable) {
 			/* the remote reply follows the line */
-			const char *resp = bw_memcasemem(it.p, len - (size_t)(it.p - m->body), "generated response:");
+			const char *resp = bw_text__after(it.p, len - (size_t)(it.p - m->body), "generated response:");
 			if (resp) {
-				resp += 19;
 				rc = bw_decoders__add(r, a, resp, len - (size_t)(resp - m->body));
 			} else {
 				rc = bw_decoders__add(r, a, l, n);

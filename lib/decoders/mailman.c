@@ -41,10 +41,10 @@ static int decode(const bw_msg *m, bw_report *r)
 	bw_lines__init(&it, m->body, bw_text__report_length(m));
 	while (bw_lines__next(&it, &l, &n)) {
 		t = bw_text__trim(l, n, &tl);
-		if (bw_text__starts(t, tl, "Member:")) {
-			char *a = bw_text__address_line(t + 7, tl - 7);
+		if (bw_text__skip(&t, &tl, "Member:")) {
+			char *a = bw_text__address_line(t, tl);
 			if (!a)
-				a = bw_text__first_address(t + 7, tl - 7);
+				a = bw_text__first_address(t, tl);
 			cur = NULL;
 			if (a && !bw_decoders__find(r, first, a) && !bw_decoders__is_own_address(m, a)) {
 				if (!(cur = bw_decoders__add(r, a, NULL, 0))) {

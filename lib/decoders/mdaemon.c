@@ -62,9 +62,8 @@ static int transcript(const bw_msg *m, bw_report *r, size_t first, bool delayed)
 	while (bw_lines__next(&it, &l, &n)) {
 		const char *p, *reply;
 		size_t rl;
-		if ((p = bw_memcasemem(l, n, "connection to ["))) {
+		if ((p = bw_text__after(l, n, "connection to ["))) {
 			const char *e;
-			p += 15;
 			e = memchr(p, ']', n - (size_t)(p - l));
 			host = p;
 			host_len = e ? (size_t)(e - p) : 0;

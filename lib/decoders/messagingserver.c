@@ -45,9 +45,7 @@ static void set_remote(bw_recipient *rc, const char *v, size_t vl)
 {
 	size_t k = 0;
 
-	if (bw_text__starts(v, vl, "dns;")) {
-		v += 4;
-		vl -= 4;
+	if (bw_text__skip(&v, &vl, "dns;")) {
 	}
 	while (k < vl && !bw_isspace((unsigned char)v[k]))
 		k++;

@@ -48,10 +48,9 @@ static int sniff(const bw_msg *m)
 /* "said:" text of a paragraph (the remote server's reply), or the paragraph. */
 static void reply_text(const char *t, size_t len, const char **out, size_t *out_len)
 {
-	const char *said = bw_memcasemem(t, len, " said:");
+	const char *said = bw_text__after(t, len, " said:");
 
 	if (said) {
-		said += 6;
 		*out = said;
 		*out_len = len - (size_t)(said - t);
 	} else {

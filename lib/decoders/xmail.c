@@ -45,9 +45,8 @@ static int decode(const bw_msg *m, bw_report *r)
 			free(a);
 			continue;
 		}
-		err = bw_memcasemem(e, n - (size_t)(e - l), "Error=[");
+		err = bw_text__after(e, n - (size_t)(e - l), "Error=[");
 		if (err) {
-			err += 7;
 			ee = l + n;
 			while (ee > err && ee[-1] != ']')
 				ee--;

@@ -68,9 +68,7 @@ static int decode(const bw_msg *m, bw_report *r)
 		if (!cur)
 			continue;
 		bw_decoders__command_from_line(cur, t, tl);
-		if (bw_text__starts(t, tl, "Remote host said:")) {
-			t += 17;
-			tl -= 17;
+		if (bw_text__skip(&t, &tl, "Remote host said:")) {
 			t = bw_text__trim(t, tl, &tl);
 		}
 		{

@@ -30,11 +30,10 @@ static char *error_codes(const char *t, size_t tl)
 
 	lead_end = bw_memcasemem(t, tl, "ERROR_CODE");
 	while (p < end) {
-		const char *e = bw_memcasemem(p, (size_t)(end - p), "ERROR_CODE");
+		const char *e = bw_text__after(p, (size_t)(end - p), "ERROR_CODE");
 		const char *next, *stop;
 		if (!e)
 			break;
-		e += 10;
 		while (e < end && (*e == ' ' || *e == ':'))
 			e++;
 		next = bw_memcasemem(e, (size_t)(end - e), "ERROR_CODE");

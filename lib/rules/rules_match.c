@@ -23,6 +23,7 @@
 #include "rules_prefilter.h"
 #include "../error.h"
 #include "../reason.h"
+#include "../smtp.h"
 #include "../util.h"
 
 #define PATTERN_FLAGS (PCRE2_CASELESS | PCRE2_UTF | PCRE2_UCP | PCRE2_MATCH_INVALID_UTF)
@@ -107,11 +108,6 @@ static const bw_rset_provider *best_suffix(const bw_rules *rules, const char *na
 	return best;
 }
 
-static bool host_char(int c)
-{
-	return bw_isalnum(c) || c == '-' || c == '.';
-}
-
 /* The provider a mark names: a whole word of the text (letters, digits,
  * '-' and '.' around it do not continue it), the longest mark winning. */
 static const bw_rset_provider *by_mark(const bw_rules *rules, const char *text)
@@ -149,34 +145,13 @@ static const bw_rset_provider *by_mark(const bw_rules *rules, const char *text)
  * bracketed host name ("[mx.example.com]") of the text names. */
 static const bw_rset_provider *by_named_host(const bw_rules *rules, const char *text)
 {
-	const char *p = text;
+	const bw_rset_provider *found;
+	char host[256];
+	size_t pos = 0;
 
-	while (*p) {
-		const char *h = NULL, *e;
-
-		if (p[0] == ':' && p[1] == '/' && p[2] == '/')
-			h = p + 3;
-		else if (p[0] == '[' && bw_isalpha((unsigned char)p[1]))
-			h = p + 1;
-		if (h) {
-			char host[256];
-			size_t n;
-			const bw_rset_provider *found;
-
-			for (e = h; host_char((unsigned char)*e); e++)
-				;
-			n = (size_t)(e - h);
-			if (n && n < sizeof(host) && memchr(h, '.', n)) {
-				memcpy(host, h, n);
-				host[n] = '\0';
-				if ((found = best_suffix(rules, host, 1)))
-					return found;
-			}
-			p = e > p ? e : p + 1;
-			continue;
-		}
-		p++;
-	}
+	while (bw_smtp__next_named_host(text, &pos, host, sizeof(host)))
+		if ((found = best_suffix(rules, host, 1)))
+			return found;
 	return NULL;
 }
 

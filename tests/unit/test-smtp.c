@@ -193,6 +193,23 @@ int main(void)
 	bw_smtp__host_ip("host averyveryverylongname.example.com[192.0.2.1]", host, 8, ip, sizeof(ip));
 	CHECK(strlen(host) < 8);
 
+	/* hosts named in URLs and brackets, one after the other */
+	{
+		const char *t = "see https://support.example.com/550 or [localhost] or [mx1.example.net]:25 "
+		                "or [192.0.2.1] or ftp://files.example.org";
+		size_t pos = 0;
+
+		CHECK(bw_smtp__next_named_host(t, &pos, host, sizeof(host)));
+		CHECK_STR(host, "support.example.com");
+		CHECK(bw_smtp__next_named_host(t, &pos, host, sizeof(host)));
+		CHECK_STR(host, "mx1.example.net");                   /* [localhost] has no dot */
+		CHECK(bw_smtp__next_named_host(t, &pos, host, sizeof(host)));
+		CHECK_STR(host, "files.example.org");                 /* [192.0.2.1] is no name */
+		CHECK(!bw_smtp__next_named_host(t, &pos, host, sizeof(host)));
+		pos = 0;
+		CHECK(!bw_smtp__next_named_host("[averyveryverylong.example.com]", &pos, host, 8));
+	}
+
 	/* unfolding "550-5.1.1" continuations */
 	u = bw_smtp__unfold_reply("550-5.1.1 The email account 550-5.1.1 that you tried 550 5.1.1 to reach");
 	CHECK_STR(u, "550-5.1.1 The email account that you tried to reach");

@@ -1,7 +1,10 @@
-/* util.h: prefix macros that count a literal's length themselves. */
+/* util.h: prefix macros that count a literal's length themselves; text.h:
+ * skipping a prefix or a marker by its own length. */
 #include <stdbool.h>
+#include <string.h>
 
 #include "check.h"
+#include "text.h"
 #include "util.h"
 
 int main(void)
@@ -22,5 +25,19 @@ int main(void)
 	CHECK(p == s);
 	CHECK(!BW_SKIP_PREFIX_CI(p, "rfc822;"));
 	CHECK(p == s);
+	{
+		const char *t = "Reason: mailbox full";
+		size_t tl = strlen(t);
+
+		CHECK(!bw_text__skip(&t, &tl, "Member:"));
+		CHECK(tl == 20);
+		CHECK(bw_text__skip(&t, &tl, "reason:"));
+		CHECK(tl == 13 && strncmp(t, " mailbox full", tl) == 0);
+		tl = 3;
+		t = "Reason: x";
+		CHECK(!bw_text__skip(&t, &tl, "Reason:"));    /* longer than the text */
+		CHECK_STR(bw_text__after("host x said: 550", 16, " SAID:"), " 550");
+		CHECK(bw_text__after("host x said: 550", 8, " said:") == NULL);
+	}
 	return check_done();
 }
