@@ -62,9 +62,18 @@ void bw_rset__free(bw_rset *s)
 		bw_rstrv__clear(&r->remedies);
 		bw_rstrv__clear(&r->refs);
 		bw_rstrv__clear(&r->examples);
+		free(r->advice);
+	}
+	for (i = 0; i < s->n_shared; i++) {
+		bw_rset_shared *x = &s->shared[i];
+
+		free(x->id); free(x->file); free(x->text); free(x->explain);
+		bw_rstrv__clear(&x->remedies);
+		bw_rstrv__clear(&x->refs);
 	}
 	free(s->prov);
 	free(s->rule);
+	free(s->shared);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -81,6 +90,24 @@ bw_rset_provider *bw_rset__add_provider(bw_rset *s)
 	}
 	memset(&s->prov[s->n_prov], 0, sizeof(s->prov[0]));
 	return &s->prov[s->n_prov++];
+}
+
+bw_rset_shared *bw_rset__add_shared(bw_rset *s)
+{
+	bw_rset_shared *x;
+
+	if (s->n_shared == s->cap_shared) {
+		size_t cap = s->cap_shared ? s->cap_shared * 2 : 16;
+		bw_rset_shared *v = realloc(s->shared, cap * sizeof(*v));
+
+		if (!v)
+			return NULL;
+		s->shared = v;
+		s->cap_shared = cap;
+	}
+	x = &s->shared[s->n_shared++];
+	memset(x, 0, sizeof(*x));
+	return x;
 }
 
 bw_rset_rule *bw_rset__add_rule(bw_rset *s)

@@ -55,13 +55,30 @@ typedef struct bw_rset_rule {
 	int permanent;      /* -1 not said, 0, 1 */
 	int hard;           /* -1 not said, 0, 1 */
 	bw_rstrv remedies, refs, examples;
+	char *advice;       /* [advice ID] named by the source; resolved (NULL) after loading */
 } bw_rset_rule;
+
+/* What text sources share between rules, resolved when they are loaded
+ * (bw_rset__load_text) and never stored: [advice ID] sections (an
+ * explanation, remedies and references that rules name with `advice`) and
+ * [fragment ID] sections (a pattern that `text` includes as %{ID}). */
+typedef struct bw_rset_shared {
+	int fragment;       /* 1 [fragment], 0 [advice] */
+	char *id;
+	char *file;
+	unsigned int line;
+	char *text;         /* fragment pattern */
+	char *explain;      /* advice */
+	bw_rstrv remedies, refs;
+} bw_rset_shared;
 
 typedef struct bw_rset {
 	bw_rset_provider *prov;
 	size_t n_prov, cap_prov;
 	bw_rset_rule *rule;
 	size_t n_rule, cap_rule;
+	bw_rset_shared *shared;
+	size_t n_shared, cap_shared;
 	char source_hash[65];   /* hex SHA-256 of the sources, "" if unknown */
 	int schema_version;
 } bw_rset;
@@ -70,6 +87,7 @@ typedef struct bw_rset {
 void bw_rset__free(bw_rset *s);   /* frees the content, not `s` */
 bw_rset_provider *bw_rset__add_provider(bw_rset *s);  /* zeroed; NULL on ENOMEM */
 bw_rset_rule *bw_rset__add_rule(bw_rset *s);          /* permanent=hard=-1 */
+bw_rset_shared *bw_rset__add_shared(bw_rset *s);      /* zeroed; NULL on ENOMEM */
 /* The precedence tier of a rule from its conditions alone (a `specific`,
  * `generic` or `cues` rule keeps the tier its source gave it). */
 int bw_rset__tier(const bw_rset_rule *r);
