@@ -6,7 +6,8 @@
  *   log_postfix.c   log_exim.c   log_sendmail.c   log_opensmtpd.c
  *                   one delivery-line parser per MTA
  *   log_attempt.c   attempts: fields, copies, JSON
- *   log_summary.c   grouping failures for a person (text and JSON)
+ *   log_summary.c   grouping failures for a person (log_summary.h)
+ *   log_summary_text.c, log_summary_json.c   rendering the groups
  *   log_json.c      the small JSON writer the two above share
  */
 #ifndef BW_LOG_H
