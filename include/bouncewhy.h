@@ -376,6 +376,14 @@ BW_EXTERN(size_t) bw_report_original_header_count(const bw_report *report);
 BW_EXTERN(int) bw_report_original_header(const bw_report *report, size_t i,
                                          const char **name, const char **value);
 
+/**
+ * A header of the bounce message itself, kept for matching a bounce to a
+ * subscriber: "Message-ID", "To", "Delivered-To", "X-Original-To",
+ * "Envelope-To" or "X-Envelope-To" (case-insensitive).  "" when absent or
+ * not one of those.  Borrowed from `report`.
+ */
+BW_EXTERN(const char *) bw_report_message_header(const bw_report *report, const char *name);
+
 /** Per-message extension fields of the delivery-status part (X-Postfix-Queue-ID...). */
 BW_EXTERN(size_t) bw_report_extra_count(const bw_report *report);
 BW_EXTERN(int) bw_report_extra(const bw_report *report, size_t i,

@@ -223,6 +223,7 @@ void bw_report_free(bw_report *r)
 		recipient_free(r->rcpt[i]);
 	free(r->rcpt);
 	bw_kvlist__clear(&r->original_headers);
+	bw_kvlist__clear(&r->envelope);
 	bw_kvlist__clear(&r->extras);
 	bw_strlist__clear(&r->warnings);
 	free(r);
