@@ -58,6 +58,10 @@ void cli_print_report(cli_ctx *c, const char *source, long index, const bw_repor
 	int rc;
 
 	c->messages++;
+	if (c->sink) {
+		c->sink(c, source, index, r, BW_OK, NULL);
+		return;
+	}
 	if (c->format == FORMAT_TEXT)
 		rc = bw_report_to_text(&out, r, source, index, c->explain ? BW_TEXT_EXPLAIN : 0);
 	else
@@ -81,6 +85,10 @@ void cli_print_error(cli_ctx *c, const char *source, long index, int code, const
 
 	c->messages++;
 	c->errors++;
+	if (c->sink) {
+		c->sink(c, source, index, NULL, code, message);
+		return;
+	}
 	if (c->format == FORMAT_TEXT) {
 		if (index >= 0)
 			printf("%s (message %ld): error: %s\n\n", source, index + 1, message);

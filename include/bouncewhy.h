@@ -60,6 +60,7 @@ typedef enum bw_error_code {
 	BW_ELIMIT = -6,     /**< the input exceeds a configured limit */
 	BW_ERULES = -7,     /**< the rule database is missing, corrupt or too new */
 	BW_ENOTFOUND = -8,  /**< the requested item does not exist */
+	BW_ELEDGER = -9,    /**< the ledger's database failed, or its schema is too new */
 } bw_error_code;
 
 /**
