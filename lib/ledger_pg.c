@@ -115,7 +115,7 @@ static int pg_exec(bw_ledger_store *bs, const char *sql, const bw_ledger_val *pa
 		nparams = 64;
 	for (i = 0; i < nparams; i++) {
 		switch (params[i].type) {
-		case BW_LV_NULL: values[i] = NULL; types[i] = 25; break;
+		case BW_LV_NULL: values[i] = NULL; types[i] = 0; break;   /* inferred */
 		case BW_LV_TEXT: values[i] = params[i].s; types[i] = 25; break;
 		case BW_LV_INT:
 			snprintf(nums[i], sizeof(nums[i]), "%lld", params[i].i);
