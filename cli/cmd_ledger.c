@@ -241,7 +241,7 @@ int bw_cli_ledger(int argc, char **argv, const char *location, const bw_rules_op
 	char *out = NULL, *end;
 	int opt, status;
 
-	optind = 1;
+	optind = 0;    /* re-initialise GNU getopt (main() used "+") */
 	while ((opt = getopt_long(argc, argv, "f:p:h", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'f':
