@@ -50,6 +50,8 @@ from ._bouncewhy import (
 )
 from ._model import Diagnosis, Recipient
 from . import _scan
+from ._bouncewhy import LedgerError
+from ._ledger import AddResult, Ledger
 
 __all__ = [
     "Classifier",
@@ -68,6 +70,9 @@ __all__ = [
     "scan",
     "explain",
     "default_classifier",
+    "Ledger",
+    "AddResult",
+    "LedgerError",
     "__version__",
 ]
 
