@@ -37,8 +37,8 @@ int bw_ledger__pg_open(bw_ledger_store **out, const char *uri, unsigned busy_ms)
 typedef struct pg_store {
 	bw_ledger_store base;
 	PGconn *conn;
-	/* "?" -> "$n" translations, keyed like SQLite's statement cache. */
-	struct { char *sql; char *text; } cache[48];
+	/* Prepared statements, keyed by their text. */
+	struct { char *sql; char name[16]; } cache[64];
 	int n_cache;
 } pg_store;
 
@@ -69,31 +69,49 @@ static char *number_params(const char *sql)
 	return bw_buf__detach(&b);
 }
 
-static const char *translate(pg_store *s, const char *sql, char **owned)
+/* The prepared statement for `sql`: its name in *name, or NULL with the
+ * numbered text in *owned when the cache is full.  Statements are
+ * prepared once per connection, keyed by their text; parameter types are
+ * those of the first call (NULLs left for the server to infer). */
+static int prepare(pg_store *s, const char *sql, int nparams, const Oid *types,
+                   const char **name, char **owned)
 {
-	int i;
+	PGresult *res;
+	char *text, *key;
+	int i, n;
 
+	*name = NULL;
 	*owned = NULL;
 	for (i = 0; i < s->n_cache; i++)
-		if (strcmp(s->cache[i].sql, sql) == 0)
-			return s->cache[i].text;
-	if (!(*owned = number_params(sql)))
-		return NULL;
-	return *owned;
-}
-
-/* Translations are cached by the statement's text. */
-static void remember(pg_store *s, const char *sql, char **owned)
-{
-	char *key;
-
-	if (*owned && s->n_cache < (int)(sizeof(s->cache) / sizeof(s->cache[0])) &&
-	    (key = bw_strdup(sql))) {
-		s->cache[s->n_cache].sql = key;
-		s->cache[s->n_cache].text = *owned;
-		s->n_cache++;
-		*owned = NULL;
+		if (strcmp(s->cache[i].sql, sql) == 0) {
+			*name = s->cache[i].name;
+			return BW_OK;
+		}
+	if (!(text = number_params(sql)))
+		return bw_error__set(BW_ENOMEM, "out of memory");
+	n = s->n_cache;
+	if (n == (int)(sizeof(s->cache) / sizeof(s->cache[0]))) {
+		*owned = text;
+		return BW_OK;
 	}
+	if (!(key = bw_strdup(sql))) {
+		free(text);
+		return bw_error__set(BW_ENOMEM, "out of memory");
+	}
+	snprintf(s->cache[n].name, sizeof(s->cache[n].name), "bw_ledger_%d", n);
+	res = PQprepare(s->conn, s->cache[n].name, text, nparams, types);
+	free(text);
+	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+		int rc = fail(s, "prepare", res);
+		PQclear(res);
+		free(key);
+		return rc;
+	}
+	PQclear(res);
+	s->cache[n].sql = key;
+	s->n_cache++;
+	*name = s->cache[n].name;
+	return BW_OK;
 }
 
 static int pg_exec(bw_ledger_store *bs, const char *sql, const bw_ledger_val *params,
@@ -105,12 +123,10 @@ static int pg_exec(bw_ledger_store *bs, const char *sql, const bw_ledger_val *pa
 	Oid types[64];
 	const char *vals[64];
 	char *owned = NULL;
-	const char *text = translate(s, sql, &owned);
+	const char *name = NULL;
 	PGresult *res;
 	int i, r, rows, ncol, rc = BW_OK;
 
-	if (!text)
-		return bw_error__set(BW_ENOMEM, "out of memory");
 	if (nparams > 64)
 		nparams = 64;
 	for (i = 0; i < nparams; i++) {
@@ -129,15 +145,18 @@ static int pg_exec(bw_ledger_store *bs, const char *sql, const bw_ledger_val *pa
 			break;
 		}
 	}
-	res = PQexecParams(s->conn, text, nparams, types, values, NULL, NULL, 0);
+	if ((rc = prepare(s, sql, nparams, types, &name, &owned)) < 0)
+		return rc;
+	if (name)
+		res = PQexecPrepared(s->conn, name, nparams, values, NULL, NULL, 0);
+	else
+		res = PQexecParams(s->conn, owned, nparams, types, values, NULL, NULL, 0);
+	free(owned);
 	if (PQresultStatus(res) != PGRES_TUPLES_OK && PQresultStatus(res) != PGRES_COMMAND_OK) {
 		rc = fail(s, "statement", res);
 		PQclear(res);
-		free(owned);
 		return rc;
 	}
-	remember(s, sql, &owned);
-	free(owned);
 	rows = PQntuples(res);
 	ncol = PQnfields(res);
 	if (ncol > 64)
@@ -198,10 +217,8 @@ static void pg_close(bw_ledger_store *bs)
 
 	if (!s)
 		return;
-	for (i = 0; i < s->n_cache; i++) {
+	for (i = 0; i < s->n_cache; i++)
 		free(s->cache[i].sql);
-		free(s->cache[i].text);
-	}
 	PQfinish(s->conn);
 	free(s);
 }
