@@ -122,7 +122,7 @@ long long bw_ledger__now(const bw_ledger *l);
  * record; turned into entries by bw_ledger__add_view(). */
 typedef struct bw_ledger_rcpt_view {
 	const char *recipient, *original_recipient, *action, *status, *reason,
-		*fault, *provider, *provider_code, *last_attempt;
+		*fault, *provider, *provider_code, *last_attempt, *feedback_type;
 	int hard;
 } bw_ledger_rcpt_view;
 

@@ -182,8 +182,9 @@ static const char *nz(const char *s)
 /* The event a recipient of a message of kind `kind` is, or -1 for none. */
 static int event_of(const char *kind, const bw_ledger_rcpt_view *rc)
 {
-	if (!strcmp(kind, "feedback"))
-		return BW_LEDGER_COMPLAINT;
+	if (!strcmp(kind, "feedback"))   /* a "not-spam" report is no complaint */
+		return rc->feedback_type && !bw_strcasecmp(rc->feedback_type, "not-spam") ? -1
+			: BW_LEDGER_COMPLAINT;
 	if (!strcmp(kind, "delivered") || (rc->reason && !strcmp(rc->reason, "delivered")))
 		return BW_LEDGER_SUCCESS;
 	if (rc->action && !strcmp(rc->action, "delayed"))
@@ -318,6 +319,9 @@ int bw_ledger_add_report(bw_ledger *l, const bw_report *r, const char *source, s
 		x->provider = bw_recipient_get(rc_, BW_RCPT_PROVIDER);
 		x->provider_code = bw_recipient_get(rc_, BW_RCPT_PROVIDER_CODE);
 		x->last_attempt = bw_recipient_get(rc_, BW_RCPT_LAST_ATTEMPT_DATE);
+		x->feedback_type = bw_recipient_get(rc_, BW_RCPT_FEEDBACK_TYPE);
+		if (!*x->feedback_type)
+			x->feedback_type = bw_report_get(r, BW_REPORT_FEEDBACK_TYPE);
 		x->hard = bw_recipient_hard_bounce(rc_);
 	}
 	rc = bw_ledger__add_view(l, &v, added);

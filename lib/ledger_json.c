@@ -78,6 +78,9 @@ int bw_ledger_add_json(bw_ledger *l, const char *json, size_t len, size_t *added
 			x->provider = jstr(r, "provider");
 			x->provider_code = jstr(r, "provider_code");
 			x->last_attempt = jstr(r, "last_attempt_date");
+			x->feedback_type = jstr(r, "feedback_type");
+			if (!*x->feedback_type)
+				x->feedback_type = jstr(root, "feedback_type");
 			x->hard = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(r, "hard_bounce"));
 		}
 	rc = bw_ledger__add_view(l, &v, added);

@@ -212,6 +212,21 @@ static void test_complaint(void)
 	rec(l, BW_LEDGER_BOUNCE, "jo@example.com", 0, "userunknown", "recipient", 1);
 	rec(l, BW_LEDGER_COMPLAINT, "jo@example.com", 1, "feedback", NULL, 0);
 	CHECK(state(l, "jo@example.com", NULL, 0) == BW_LEDGER_UNSUBSCRIBED);
+	/* ARF from NDJSON: abuse unsubscribes, not-spam is no complaint */
+	{
+		static const char abuse[] = "{\"kind\":\"feedback\",\"feedback_type\":\"abuse\","
+			"\"date\":\"Thu, 28 May 2026 10:00:00 +0000\",\"recipients\":"
+			"[{\"recipient\":\"pat@example.com\",\"reason\":\"feedback\"}]}";
+		static const char notspam[] = "{\"kind\":\"feedback\",\"feedback_type\":\"not-spam\","
+			"\"date\":\"Thu, 28 May 2026 10:00:00 +0000\",\"recipients\":"
+			"[{\"recipient\":\"quinn@example.com\",\"reason\":\"feedback\"}]}";
+		size_t added = 9;
+		CHECK(bw_ledger_add_json(l, abuse, sizeof(abuse) - 1, &added) == BW_OK && added == 1);
+		CHECK(state(l, "pat@example.com", NULL, 0) == BW_LEDGER_UNSUBSCRIBED);
+		CHECK(bw_ledger_add_json(l, notspam, sizeof(notspam) - 1, &added) == BW_OK && added == 0);
+		CHECK(state(l, "quinn@example.com", NULL, 0) == BW_LEDGER_ACTIVE);
+		CHECK(bw_ledger_add_json(l, "[1,2]", 5, &added) == BW_EPARSE);
+	}
 	bw_ledger_free(l);
 }
 
