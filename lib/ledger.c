@@ -46,6 +46,7 @@ static const char schema_v1[] =
 	" reason TEXT,"
 	" forgot_seq BIGINT NOT NULL DEFAULT 0);"
 	"CREATE INDEX bw_subscriber_state ON bw_subscriber(state, address);"
+	"CREATE INDEX bw_subscriber_domain ON bw_subscriber(domain, state, since);"
 	"CREATE TABLE bw_transition ("
 	" seq %PK%,"
 	" address TEXT NOT NULL,"
@@ -223,14 +224,15 @@ int bw_ledger_open(bw_ledger **out, const char *location, const bw_ledger_option
 	policy = opts->policy_path ? opts->policy_path : getenv("BOUNCEWHY_LEDGER_POLICY");
 	if (policy && *policy && (rc = bw_policy__load(&l->policy, policy)) < 0)
 		goto fail;
-	li->sql.burst = in_list_sql("SELECT COUNT(DISTINCT address) FROM bw_event"
+	/* Both stay cheap inside a huge burst: the count stops at the
+	 * threshold (the last parameter), and the addresses to hold come from
+	 * bw_subscriber, where only those not yet held remain. */
+	li->sql.burst = in_list_sql("SELECT COUNT(*) FROM (SELECT DISTINCT address FROM bw_event"
 		" WHERE domain = ? AND ts BETWEEN ? AND ? AND event = 'bounce' AND hard = 1 AND reason",
-		&l->policy.outage_reasons, "");
-	li->sql.burst_addrs = in_list_sql("SELECT DISTINCT e.address FROM bw_event e"
-		" JOIN bw_subscriber s ON s.address = e.address"
-		" WHERE e.domain = ? AND e.ts BETWEEN ? AND ? AND e.event = 'bounce' AND e.hard = 1"
-		" AND s.state = 'suppressed' AND s.rule = 'hard-bounce' AND e.reason",
-		&l->policy.outage_reasons, "");
+		&l->policy.outage_reasons, " LIMIT ?) AS burst");
+	li->sql.burst_addrs = in_list_sql("SELECT address FROM bw_subscriber"
+		" WHERE domain = ? AND since BETWEEN ? AND ? AND state = 'suppressed'"
+		" AND rule = 'hard-bounce' AND reason", &l->policy.outage_reasons, "");
 	if (!li->sql.burst || !li->sql.burst_addrs) {
 		rc = bw_error__set(BW_ENOMEM, "out of memory");
 		goto fail;
@@ -460,9 +462,12 @@ static int burst_params(const bw_ledger *l, bw_ledger_val *p, const char *domain
 static int in_burst(bw_ledger *l, const char *domain, long long ts, bool *out)
 {
 	ledger_impl *li = (ledger_impl *)l;
-	bw_ledger_val p[3 + BW_POLICY_MAX_LIST];
+	bw_ledger_val p[4 + BW_POLICY_MAX_LIST];
 	long long n = 0;
-	int rc = bw_ledger__exec(l, li->sql.burst, p, burst_params(l, p, domain, ts), count_cb, &n, NULL);
+	int np = burst_params(l, p, domain, ts), rc;
+
+	p[np++] = LV_INT(l->policy.outage_threshold);
+	rc = bw_ledger__exec(l, li->sql.burst, p, np, count_cb, &n, NULL);
 
 	*out = n >= l->policy.outage_threshold;
 	return rc;
