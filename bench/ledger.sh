@@ -38,31 +38,34 @@ BW=$PWD/$BUILD/bouncewhy
 BOUNCEWHY_RULES=$PWD/$BUILD/rules/rules.db
 export BOUNCEWHY_RULES
 
-seconds() { $PY -c 'import time; print("%.3f" % time.monotonic())'; }
+# timed OUT-PREFIX COMMAND...: runs COMMAND with stdout to $TMP/out and
+# prints "wall W s, cpu C s" (the machine may be shared: CPU time is the
+# steadier figure; PostgreSQL's own CPU is not in it).
+timed() {
+	/usr/bin/time -f "%e %U %S" -o "$TMP/time" "$@" >"$TMP/out" || true
+	tail -n 1 "$TMP/time" | awk '{printf "wall %.2f s, cpu %.2f s", $1, $2 + $3}'
+}
 
 # run_backend NAME MAKE-LEDGER-COMMAND SIZE-COMMAND
 run_backend() {
 	name=$1 mk=$2 size=$3
 	loc=$($mk add)
-	t0=$(seconds); "$BW" --ledger "$loc" ledger add "$TMP/add.ndjson" >"$TMP/out"; t1=$(seconds)
-	$PY -c "import sys; t=float(sys.argv[2])-float(sys.argv[1]); print('%s add-ndjson: %s in %.1f s' % (sys.argv[3], open(sys.argv[4]).read().strip(), t))" "$t0" "$t1" "$name" "$TMP/out"
-	echo "$name add-ndjson: database $($size "$loc")"
+	t=$(timed "$BW" --ledger "$loc" ledger add "$TMP/add.ndjson")
+	echo "$name add-ndjson: $(cat "$TMP/out"): $t; database $($size "$loc")"
 	if [ "$name" = sqlite ]; then
 		loc=$($mk mail)
-		t0=$(seconds); "$BW" --ledger "$loc" ledger add "$TMP/add.mbox" >"$TMP/out" || true; t1=$(seconds)
-		$PY -c "import sys; t=float(sys.argv[2])-float(sys.argv[1]); print('%s add-mail: %s in %.1f s' % (sys.argv[3], open(sys.argv[4]).read().strip(), t))" "$t0" "$t1" "$name" "$TMP/out"
-		echo "$name add-mail: database $($size "$loc")"
+		t=$(timed "$BW" --ledger "$loc" ledger add "$TMP/add.mbox" 2>/dev/null)
+		echo "$name add-mail: $(cat "$TMP/out"): $t; database $($size "$loc")"
 	fi
 	loc=$($mk million)
-	t0=$(seconds); "$BW" --ledger "$loc" ledger add "$TMP/million.ndjson" >"$TMP/out"; t1=$(seconds)
-	$PY -c "import sys; t=float(sys.argv[2])-float(sys.argv[1]); print('%s add-million: %s in %.1f s' % (sys.argv[3], open(sys.argv[4]).read().strip(), t))" "$t0" "$t1" "$name" "$TMP/out"
-	echo "$name add-million: database $($size "$loc")"
+	t=$(timed "$BW" --ledger "$loc" ledger add "$TMP/million.ndjson")
+	echo "$name add-million: $(cat "$TMP/out"): $t; database $($size "$loc")"
 	for run in 1 2 3; do
-		t0=$(seconds); "$BW" --ledger "$loc" ledger suppressed >"$TMP/supp"; t1=$(seconds)
-		$PY -c "import sys; print('%s suppressed (run %s): %d addresses in %.3f s' % (sys.argv[3], sys.argv[4], sum(1 for _ in open(sys.argv[5])), float(sys.argv[2])-float(sys.argv[1])))" "$t0" "$t1" "$name" "$run" "$TMP/supp"
+		t=$(timed "$BW" --ledger "$loc" ledger suppressed)
+		echo "$name suppressed (run $run): $(wc -l < "$TMP/out") addresses: $t"
 	done
-	t0=$(seconds); "$BW" --ledger "$loc" ledger --format csv suppressed >"$TMP/supp"; t1=$(seconds)
-	$PY -c "import sys; print('%s suppressed --format csv: %.3f s' % (sys.argv[3], float(sys.argv[2])-float(sys.argv[1])))" "$t0" "$t1" "$name"
+	t=$(timed "$BW" --ledger "$loc" ledger --format csv suppressed)
+	echo "$name suppressed --format csv: $t"
 }
 
 pg_mk() { dropdb --if-exists "$1" >/dev/null 2>&1; createdb "$1"; echo "postgresql:///$1"; }
