@@ -11,7 +11,14 @@
 
 typedef enum cli_format { FORMAT_TEXT, FORMAT_JSON, FORMAT_NDJSON } cli_format;
 
-typedef struct cli_ctx {
+typedef struct cli_ctx cli_ctx;
+
+/* Where reports go instead of being printed (`ledger add`): called for each
+ * report, or with report NULL and an error code and message. */
+typedef void (*cli_sink_fn)(cli_ctx *c, const char *source, long index,
+                            const bw_report *report, int code, const char *message);
+
+struct cli_ctx {
 	const bw_rules *rules;
 	bw_parse_options popts;
 	cli_format format;
@@ -23,7 +30,9 @@ typedef struct cli_ctx {
 	/* Directories of the current operand's walk (symbolic-link loops). */
 	struct cli_visited { unsigned long long dev, ino; } *visited;
 	size_t n_visited, cap_visited;
-} cli_ctx;
+	cli_sink_fn sink;     /* NULL: print */
+	void *sink_data;
+};
 
 /* Prints one report (or an error record when report is NULL) in the chosen
  * format.  `index` >= 0 numbers messages inside an mbox. */

@@ -24,6 +24,7 @@ static void usage(FILE *f)
 "       bouncewhy explain [--host HOST] [--command CMD] REPLY...\n"
 "       bouncewhy log [--format F] [--follow] [--since T] [--fail-on S] [FILE|-]...\n"
 "       bouncewhy rules list|show ID|check|compile OUT.db SOURCE...\n"
+"       bouncewhy [--ledger FILE|URI] ledger add|status|suppressed|alerts|stats|forget|policy\n"
 "\n"
 "Read bounced email and say, for every recipient, what failed, why, and what\n"
 "to do about it.  FILE may be one message or an mbox file (detected by its\n"
@@ -43,6 +44,8 @@ static void usage(FILE *f)
 "      --max-depth=N       deepest MIME nesting read (default 32)\n"
 "      --max-parts=N       most MIME parts read (default 2000)\n"
 "      --max-recipients=N  most recipients kept per message (default 10000)\n"
+"  -l, --ledger=FILE|URI   the bounce ledger of `bouncewhy ledger` (default:\n"
+"                          $BOUNCEWHY_LEDGER); see `bouncewhy ledger --help`\n"
 "      --progress / --no-progress  progress on stderr (default: when stderr\n"
 "                          is a terminal)\n"
 "  -h, --help              this help\n"
@@ -90,6 +93,7 @@ int main(int argc, char **argv)
 		{ "explain", no_argument, NULL, 'e' },
 		{ "rules", required_argument, NULL, 'r' },
 		{ "rules-overlay", required_argument, NULL, 'o' },
+		{ "ledger", required_argument, NULL, 'l' },
 		{ "max-size", required_argument, NULL, OPT_MAX_SIZE },
 		{ "max-depth", required_argument, NULL, OPT_MAX_DEPTH },
 		{ "max-parts", required_argument, NULL, OPT_MAX_PARTS },
@@ -104,6 +108,7 @@ int main(int argc, char **argv)
 	bw_rules_options ropts = BW_RULES_OPTIONS_INIT;
 	const char **overlays = calloc((size_t)argc + 1, sizeof(char *));
 	bw_rules *rules = NULL;
+	const char *ledger = NULL;
 	int opt, progress = -1, i, status;
 	size_t n;
 
@@ -115,7 +120,7 @@ int main(int argc, char **argv)
 	if (!overlays)
 		return EXIT_USAGE;
 	/* "+": stop at the first operand, so subcommands keep their options. */
-	while ((opt = getopt_long(argc, argv, "+f:er:o:hV", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+f:er:o:l:hV", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'f':
 			if (!cli_parse_format(optarg, &c.format)) {
@@ -127,6 +132,7 @@ int main(int argc, char **argv)
 		case 'e': c.explain = true; break;
 		case 'r': ropts.path = optarg; break;
 		case 'o': overlays[ropts.n_overlays++] = optarg; break;
+		case 'l': ledger = optarg; break;
 		case OPT_MAX_SIZE:
 			if (!parse_size(optarg, &c.popts.max_message_size)) {
 				fprintf(stderr, "bouncewhy: --max-size wants a positive size such as 10M\n");
@@ -164,6 +170,11 @@ int main(int argc, char **argv)
 	}
 	if (optind < argc && strcmp(argv[optind], "log") == 0) {
 		status = bw_cli_log(argc - optind, argv + optind, &ropts);
+		free(overlays);
+		return status;
+	}
+	if (optind < argc && strcmp(argv[optind], "ledger") == 0) {
+		status = bw_cli_ledger(argc - optind, argv + optind, ledger, &ropts, &c.popts, progress);
 		free(overlays);
 		return status;
 	}

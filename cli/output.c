@@ -82,6 +82,10 @@ void cli_print_report(cli_ctx *c, const char *source, long index, const bw_repor
 	int rc;
 
 	c->messages++;
+	if (c->sink) {
+		c->sink(c, source, index, r, BW_OK, NULL);
+		return;
+	}
 	if (c->format == FORMAT_TEXT)
 		rc = bw_report_to_text(&out, r, source, index, c->explain ? BW_TEXT_EXPLAIN : 0);
 	else
@@ -114,6 +118,10 @@ void cli_print_error(cli_ctx *c, const char *source, long index, int code, const
 	if (index >= 0)
 		fprintf(stderr, " (mbox_index %ld)", index);
 	fprintf(stderr, ": %s\n", message);
+	if (c->sink) {
+		c->sink(c, source, index, NULL, code, message);
+		return;
+	}
 	if (c->write_failed)
 		return;
 	if (c->format == FORMAT_TEXT) {

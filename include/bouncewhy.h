@@ -66,6 +66,7 @@ typedef enum bw_error_code {
 	BW_ELIMIT = -6,     /**< the input exceeds a configured limit */
 	BW_ERULES = -7,     /**< the rule database is missing, corrupt or too new */
 	BW_ENOTFOUND = -8,  /**< the requested item does not exist */
+	BW_ELEDGER = -9,    /**< the ledger's database failed, or its schema is too new */
 } bw_error_code;
 
 /**
@@ -382,6 +383,14 @@ BW_EXTERN(size_t) bw_report_original_header_count(const bw_report *report);
  *  Returns BW_ENOTFOUND when i is out of range. */
 BW_EXTERN(int) bw_report_original_header(const bw_report *report, size_t i,
                                          const char **name, const char **value);
+
+/**
+ * A header of the bounce message itself, kept for matching a bounce to a
+ * subscriber: "Message-ID", "To", "Delivered-To", "X-Original-To",
+ * "Envelope-To" or "X-Envelope-To" (case-insensitive).  "" when absent or
+ * not one of those.  Borrowed from `report`.
+ */
+BW_EXTERN(const char *) bw_report_message_header(const bw_report *report, const char *name);
 
 /** Per-message extension fields of the delivery-status part (X-Postfix-Queue-ID...). */
 BW_EXTERN(size_t) bw_report_extra_count(const bw_report *report);

@@ -58,6 +58,7 @@ const char *bw_error_code_name(int code)
 	case BW_ELIMIT: return "BW_ELIMIT";
 	case BW_ERULES: return "BW_ERULES";
 	case BW_ENOTFOUND: return "BW_ENOTFOUND";
+	case BW_ELEDGER: return "BW_ELEDGER";
 	default: return "BW_UNKNOWN";
 	}
 }

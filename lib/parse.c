@@ -59,8 +59,13 @@ static void fill_report_fields(bw_report *r, const bw_msg *m)
 		{ "To", BW_REPORT_ORIG_TO }, { "Subject", BW_REPORT_ORIG_SUBJECT },
 		{ "Date", BW_REPORT_ORIG_DATE }, { "List-Id", BW_REPORT_ORIG_LIST_ID },
 	};
+	static const char *const envelope[] = { "Message-ID", "To", "Delivered-To",
+		"X-Original-To", "Envelope-To", "X-Envelope-To" };
 	size_t i;
 
+	for (i = 0; i < sizeof(envelope) / sizeof(envelope[0]); i++)
+		if (bw_msg__header(m, envelope[i]))
+			bw_kvlist__push(&r->envelope, envelope[i], bw_msg__header(m, envelope[i]));
 	bw_report__set(r, BW_REPORT_SUBJECT, bw_msg__header(m, "Subject"));
 	bw_report__set(r, BW_REPORT_FROM, bw_msg__header(m, "From"));
 	bw_report__set(r, BW_REPORT_DATE, bw_msg__header(m, "Date"));

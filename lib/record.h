@@ -48,6 +48,7 @@ struct bw_report {
 	size_t max_line;            /* longest field value kept (0: no limit) */
 	bool line_cut;              /* a value was cut to max_line (warned once) */
 	bw_kvlist original_headers;
+	bw_kvlist envelope;          /* the bounce's own Message-ID, To, Delivered-To... */
 	bw_kvlist extras;
 	bw_strlist warnings;
 };

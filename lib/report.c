@@ -121,6 +121,13 @@ int bw_report_original_header(const bw_report *r, size_t i, const char **name, c
 	return r ? kv_at(&r->original_headers, i, name, value) : BW_EINVALID;
 }
 
+const char *bw_report_message_header(const bw_report *r, const char *name)
+{
+	const char *v = r && name ? bw_kvlist__get(&r->envelope, name) : NULL;
+
+	return v ? v : "";
+}
+
 size_t bw_report_extra_count(const bw_report *r)
 {
 	return r ? r->extras.n : 0;
@@ -230,6 +237,7 @@ void bw_report_free(bw_report *r)
 		bw_recipient__free(r->rcpt[i]);
 	free(r->rcpt);
 	bw_kvlist__clear(&r->original_headers);
+	bw_kvlist__clear(&r->envelope);
 	bw_kvlist__clear(&r->extras);
 	bw_strlist__clear(&r->warnings);
 	free(r);

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""The shared library exports exactly the functions the public header
-declares with BW_EXTERN: no internal helper leaks, none is missing.
+"""The shared library exports exactly the functions the public headers
+declare with BW_EXTERN: no internal helper leaks, none is missing.
 
     symbols-check.py HEADER... LIBRARY
 """

@@ -21,6 +21,8 @@
 
 #include "bouncewhy.h"
 
+int bw_py_ledger_register(PyObject *module);   /* the ledger's types: _ledger.c */
+
 /* ------------------------------------------------------------------ */
 /* Module state: the exception classes                                  */
 /* ------------------------------------------------------------------ */
@@ -851,6 +853,8 @@ static int module_exec(PyObject *m)
 	    PyModule_AddIntConstant(m, "BW_ELIMIT", BW_ELIMIT) < 0 ||
 	    PyModule_AddIntConstant(m, "BW_ERULES", BW_ERULES) < 0 ||
 	    PyModule_AddIntConstant(m, "BW_ENOTFOUND", BW_ENOTFOUND) < 0)
+		return -1;
+	if (bw_py_ledger_register(m) < 0)   /* _ledger.c: the bounce ledger */
 		return -1;
 	return bw_py_log_register(m);   /* _log.c: the mail log types */
 fail_t:

@@ -51,6 +51,8 @@ from ._bouncewhy import (
 from ._model import Diagnosis, Recipient
 from . import _scan
 from ._log import LogAttempt, LogSummary, read_log, summarize  # mail logs (_log.py)
+from ._bouncewhy import LedgerError
+from ._ledger import AddResult, Ledger
 
 __all__ = [
     "Classifier",
@@ -69,6 +71,9 @@ __all__ = [
     "scan",
     "explain",
     "default_classifier",
+    "Ledger",
+    "AddResult",
+    "LedgerError",
     "__version__",
 ]
 

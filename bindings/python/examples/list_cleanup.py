@@ -1,94 +1,81 @@
 #!/usr/bin/python3
-"""list_cleanup.py - which addresses should a mailing list drop?
+"""list_cleanup.py - which addresses should a mailing list stop sending to?
 
-Reads the bounces a list received (a Maildir, an mbox, a directory, or
-single files) and prints, one per line on standard output, the addresses to
-remove: those whose bounce says the address itself is bad (a hard bounce),
-and never one where the cause is on the sending side (a blocked IP, a bad
-reputation, an authentication failure: removing readers does not fix those).
+Feeds the bounces a list received (a Maildir, an mbox, a directory, single
+files, or NDJSON from `bouncewhy --format ndjson`) to a bounce ledger and
+prints, one per line on standard output, the addresses the ledger's policy
+says to stop: hard bounces of a bad address, runs of soft bounces over
+days, complaints.  Never one where the cause is on the sending side (a
+blocked IP, a bad reputation, an authentication failure: removing readers
+does not fix those), and not a burst of "unknown user" at one domain (held
+as the receiver's outage).
 
-A summary goes to standard error: failures counted by provider and by
-reason, plus the sender-side problems worth fixing.
+A summary goes to standard error: failures by provider and by reason, the
+sender-side problems worth fixing and the suspected outages.
 
     list_cleanup.py ~/Maildir/.bounces/ > remove.txt
-    list_cleanup.py --rules /path/rules.db bounces.mbox
+    list_cleanup.py --ledger /var/lib/list/bounces.db ~/Maildir/.bounces/new   # from cron
 
-Exit status: 0, or 1 when some message could not be read.
+Without --ledger the ledger lives in memory for this run only; with it,
+history accumulates across runs and each bounce counts once.
+
+Exit status: 0, 1 when some message could not be read, 2 when the rules or
+the ledger could not be opened.
 """
 import argparse
-import collections
 import sys
 
 import bouncewhy
-
-# Kinds that report failed or delayed delivery; feedback reports, automatic
-# replies and ordinary mail say nothing about whether an address exists.
-FAILURE_KINDS = {"bounce", "delay"}
-
-
-def should_remove(r: bouncewhy.Recipient) -> bool:
-    """True when the list should drop this recipient's address."""
-    return bool(r.recipient) and r.hard_bounce and r.fault != "sender"
 
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[1],
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("paths", nargs="+", metavar="PATH",
-                    help="Maildir, mbox, directory or message file")
+                    help="Maildir, mbox, directory, message file or NDJSON file")
+    ap.add_argument("--ledger", default=":memory:",
+                    help="ledger file or postgresql:// URI (default: in memory, this run only)")
+    ap.add_argument("--policy", help="policy file (default: the built-in policy)")
     ap.add_argument("--rules", help="rule database (default: the installed one)")
     ap.add_argument("--quiet", action="store_true", help="no summary on standard error")
     args = ap.parse_args(argv)
 
     try:
-        classifier = bouncewhy.Classifier(rules=args.rules)
-    except bouncewhy.Error as e:
-        print("list_cleanup: cannot load the rules: %s" % e, file=sys.stderr)
+        ledger = bouncewhy.Ledger(args.ledger, policy=args.policy, rules=args.rules)
+        result = ledger.add(*args.paths)
+    except (bouncewhy.RulesError, bouncewhy.LedgerError, bouncewhy.InvalidInputError) as e:
+        print("list_cleanup: %s" % e, file=sys.stderr)
         return 2
 
-    remove = set()
-    by_provider = collections.Counter()
-    by_reason = collections.Counter()
-    sender_side = collections.Counter()
-    unreadable = 0
-    messages = 0
-
-    for path in args.paths:
-        for d in classifier.scan(path):
-            messages += 1
-            if not d.ok:
-                unreadable += 1
-                print("list_cleanup: %s: %s" % (d.source, d.error), file=sys.stderr)
-                continue
-            if d.kind not in FAILURE_KINDS:
-                continue
-            for r in d.recipients:
-                by_provider[r.provider or "(unknown provider)"] += 1
-                by_reason[r.reason or "(no reason)"] += 1
-                if r.fault == "sender":
-                    sender_side[(r.reason, r.provider or "", r.provider_code or "")] += 1
-                if should_remove(r):
-                    remove.add(r.recipient.lower())
-
-    for address in sorted(remove):
-        print(address)
+    stop = ledger.suppressed()
+    for row in stop:
+        print(row["address"])
 
     if not args.quiet:
         err = sys.stderr
-        print("%d messages read, %d addresses to remove, %d unreadable"
-              % (messages, len(remove), unreadable), file=err)
+        for source, error in result.errors:
+            print("list_cleanup: %s: %s" % (source, error), file=err)
+        stats = ledger.stats()
+        print("%d messages read, %d addresses to stop, %d held, %d unreadable"
+              % (result.messages, len(stop), stats["states"].get("held", 0), result.unreadable),
+              file=err)
         print("\nfailures by provider:", file=err)
-        for name, n in by_provider.most_common():
+        for name, n in stats["providers"].items():
             print("  %6d  %s" % (n, name), file=err)
         print("\nfailures by reason:", file=err)
-        for name, n in by_reason.most_common():
+        for name, n in stats["reasons"].items():
             print("  %6d  %s" % (n, name), file=err)
-        if sender_side:
+        alerts = ledger.alerts()
+        if alerts["sender"]:
             print("\nproblems on the sending side (fix these, keep the addresses):", file=err)
-            for (reason, provider, code), n in sender_side.most_common():
-                what = reason + (" at " + provider if provider else "") + (" (" + code + ")" if code else "")
-                print("  %6d  %s" % (n, what), file=err)
-    return 1 if unreadable else 0
+            for a in alerts["sender"]:
+                print("  %6d  %s at %s" % (a["count"], a["reason"], a["provider"]), file=err)
+        if alerts["outages"]:
+            print("\nsuspected outages (addresses held, not removed):", file=err)
+            for a in alerts["outages"]:
+                print("  %6d  %s" % (a["held"], a["domain"]), file=err)
+    ledger.close()
+    return 1 if result.unreadable else 0
 
 
 if __name__ == "__main__":

@@ -1,0 +1,263 @@
+/*
+ * bouncewhy-ledger.h - what a list manager does with a diagnosis: a bounce
+ * ledger and a suppression policy.
+ *
+ * A bw_ledger records every diagnosis it is given (one row per recipient of
+ * a bounce, delay, complaint or success) in a database, and keeps for every
+ * address a state decided by a policy: active, suppressed (stop sending),
+ * unsubscribed (an ARF complaint) or held (part of a burst of "unknown
+ * user" at one domain: a suspected outage of the receiver, not a dead
+ * address).  Every change of state records the rule of the policy that made
+ * it.  Feeding the same bounce twice counts it once.
+ *
+ * Storage: a SQLite file (WAL, busy timeout; several processes may write at
+ * once) or a PostgreSQL database named by a "postgresql://" URI, when the
+ * library was built with libpq.  Both backends hold the same schema and
+ * give the same answers.
+ *
+ * The policy is data: a small "key = value" file (see bw_ledger_policy()
+ * and README.md, "Bounce ledger"), every key optional, with documented
+ * defaults.
+ *
+ * The conventions of bouncewhy.h apply: fallible functions return BW_OK or
+ * a negative bw_error_code with the detail in bw_error_message(); strings
+ * returned through `out` are freed with bw_free().  A bw_ledger is used by
+ * one thread at a time (open one per thread or process).
+ */
+#ifndef BOUNCEWHY_LEDGER_H
+#define BOUNCEWHY_LEDGER_H
+
+#include <bouncewhy.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** An open ledger: a database connection, its policy and its clock. */
+typedef struct bw_ledger bw_ledger;
+
+/** The schema version this library writes (and the newest it reads). */
+#define BW_LEDGER_SCHEMA_VERSION 2
+
+#define BW_LEDGER_OPTIONS_VERSION 1
+
+/** Options for bw_ledger_open().  Initialise with BW_LEDGER_OPTIONS_INIT. */
+typedef struct bw_ledger_options {
+	unsigned int version;        /**< BW_LEDGER_OPTIONS_VERSION */
+	/**
+	 * Policy file.  NULL: the environment variable BOUNCEWHY_LEDGER_POLICY
+	 * if set, else the built-in defaults.  "" forces the defaults.
+	 */
+	const char *policy_path;
+	/**
+	 * The clock, in seconds since the epoch: "now" for events without a
+	 * date, for the alert window and for state changes.  0: the real clock.
+	 * Tests and replays set it.
+	 */
+	long long now;
+	/** How long a writer waits for another one, in ms (0: 30000). */
+	unsigned int busy_timeout_ms;
+} bw_ledger_options;
+
+#define BW_LEDGER_OPTIONS_INIT { BW_LEDGER_OPTIONS_VERSION, NULL, 0, 0 }
+
+/** Fills `opts` with the defaults.  Returns BW_EINVALID on a version mismatch. */
+BW_EXTERN(int) bw_ledger_options_init(bw_ledger_options *opts, unsigned int version);
+
+/**
+ * Opens a ledger, creating it when it does not exist and migrating an
+ * older schema to BW_LEDGER_SCHEMA_VERSION.
+ *
+ * @param out       receives the ledger; free it with bw_ledger_free()
+ * @param location  a file path (SQLite), or a "postgresql://" or
+ *                  "postgres://" URI (PostgreSQL)
+ * @param opts      options, or NULL for the defaults
+ * @return BW_OK; BW_ELEDGER when the database cannot be opened, is not a
+ *         ledger, or was written by a newer version (its schema is newer
+ *         than BW_LEDGER_SCHEMA_VERSION; the message says both versions);
+ *         BW_EINVALID for a bad policy file (the message names file:line)
+ *         or a PostgreSQL URI when built without libpq; BW_ENOMEM.
+ */
+BW_EXTERN(int) bw_ledger_open(bw_ledger **out, const char *location,
+                              const bw_ledger_options *opts);
+
+/** Closes a ledger; an open batch is rolled back.  NULL is fine. */
+BW_EXTERN(void) bw_ledger_free(bw_ledger *ledger);
+
+/** "sqlite" or "postgresql". */
+BW_EXTERN(const char *) bw_ledger_backend(const bw_ledger *ledger);
+
+/** Moves the ledger's clock (see bw_ledger_options.now; 0: the real clock). */
+BW_EXTERN(void) bw_ledger_set_now(bw_ledger *ledger, long long now);
+
+/* ------------------------------------------------------------------ */
+/* Recording                                                            */
+/* ------------------------------------------------------------------ */
+
+/** What an entry says happened to a message sent to an address. */
+typedef enum bw_ledger_event {
+	BW_LEDGER_BOUNCE = 0,   /**< delivery failed */
+	BW_LEDGER_DELAY,        /**< delivery delayed, still being retried */
+	BW_LEDGER_SUCCESS,      /**< delivered: ends a run of soft bounces */
+	BW_LEDGER_COMPLAINT,    /**< an ARF complaint by the address */
+} bw_ledger_event;
+
+/** "bounce", "delay", "success", "complaint"; "" out of range. */
+BW_EXTERN(const char *) bw_ledger_event_name(bw_ledger_event event);
+
+#define BW_LEDGER_ENTRY_VERSION 1
+
+/**
+ * One diagnosis given by the caller (bw_ledger_record()).  A transparent
+ * input struct like the *_options ones: initialise with
+ * BW_LEDGER_ENTRY_INIT, then set what is known; NULL strings are absent.
+ */
+typedef struct bw_ledger_entry {
+	unsigned int version;       /**< BW_LEDGER_ENTRY_VERSION */
+	bw_ledger_event event;
+	const char *address;        /**< the subscriber (required) */
+	long long time;             /**< seconds since the epoch; 0: the ledger's now */
+	const char *reason;         /**< reason name ("mailboxfull") */
+	const char *fault;          /**< recipient, sender, receiver, transit */
+	const char *provider;
+	const char *provider_code;
+	const char *status;         /**< enhanced status code */
+	int hard;                   /**< 1 hard bounce, 0 soft, -1 unknown */
+	double confidence;          /**< 0..1; negative: none (stored as NULL) */
+	/** The bounce's identity: an entry with the same report_id,
+	 *  original_id, recipient and event as one already recorded is a
+	 *  duplicate.  All NULL: identity is the address, time and reason. */
+	const char *report_id;      /**< Message-ID of the report (the bounce) */
+	const char *original_id;    /**< Message-ID of the returned original */
+	const char *recipient;      /**< the recipient as the report names it */
+	const char *source;         /**< where it came from (a path), for people */
+} bw_ledger_entry;
+
+#define BW_LEDGER_ENTRY_INIT { BW_LEDGER_ENTRY_VERSION, BW_LEDGER_BOUNCE, NULL, 0, \
+	NULL, NULL, NULL, NULL, NULL, -1, -1.0, NULL, NULL, NULL, NULL }
+
+/**
+ * Records one diagnosis and applies the policy to its address.
+ *
+ * @param ledger  the ledger
+ * @param entry   the diagnosis (not retained)
+ * @param added   if not NULL, receives 1 when recorded, 0 for a duplicate
+ * @return BW_OK, BW_EINVALID (no address), BW_ELEDGER (storage), BW_ENOMEM
+ */
+BW_EXTERN(int) bw_ledger_record(bw_ledger *ledger, const bw_ledger_entry *entry, int *added);
+
+/**
+ * Records every recipient of a parsed report: bounces, delays, successes
+ * ("delivered") and complaints (feedback reports); auto-replies and
+ * non-bounces record nothing.  The subscriber is found, in this order, from
+ * a VERP address the bounce was sent to (policy key verp_prefix), a header
+ * of the returned original (subscriber_header), Original-Recipient, and
+ * the recipient itself.  The time is the recipient's Last-Attempt-Date,
+ * else the bounce's Date, else Arrival-Date, else now.
+ *
+ * @param added  if not NULL, receives the number of new entries
+ * @return as bw_ledger_record()
+ */
+BW_EXTERN(int) bw_ledger_add_report(bw_ledger *ledger, const bw_report *report,
+                                    const char *source, size_t *added);
+
+/**
+ * Records the recipients of one JSON record as `bouncewhy --format ndjson`
+ * prints it (one line), as bw_ledger_add_report() does for a report.  The
+ * CLI's JSON carries no envelope headers of the bounce, so VERP cannot be
+ * used and the bounce's identity is its Date, From and Subject: feed a
+ * bounce either as mail or as NDJSON, not both.  Error records are
+ * skipped (nothing added).
+ *
+ * @return BW_OK, BW_EPARSE (not a JSON object), BW_ELEDGER, BW_ENOMEM
+ */
+BW_EXTERN(int) bw_ledger_add_json(bw_ledger *ledger, const char *json, size_t len,
+                                  size_t *added);
+
+/**
+ * Groups the following records in one transaction, up to bw_ledger_commit()
+ * (much faster for many records; a crash loses the open batch only).
+ * Without a batch each record is its own transaction.
+ */
+BW_EXTERN(int) bw_ledger_begin(bw_ledger *ledger);
+/** Commits the open batch (BW_OK when none is open). */
+BW_EXTERN(int) bw_ledger_commit(bw_ledger *ledger);
+/** Rolls the open batch back (BW_OK when none is open). */
+BW_EXTERN(int) bw_ledger_rollback(bw_ledger *ledger);
+
+/**
+ * Forgets an address's history (a person asked to be re-added): its state
+ * becomes active (rule "forget") and the entries recorded so far no longer
+ * count; they stay in the ledger, so feeding the same bounces again still
+ * counts them once.
+ * @return BW_OK, BW_ENOTFOUND (the ledger does not know the address), BW_ELEDGER
+ */
+BW_EXTERN(int) bw_ledger_forget(bw_ledger *ledger, const char *address);
+
+/* ------------------------------------------------------------------ */
+/* States and reports                                                   */
+/* ------------------------------------------------------------------ */
+
+/** The state of an address. */
+typedef enum bw_ledger_state {
+	BW_LEDGER_ACTIVE = 0,      /**< keep sending */
+	BW_LEDGER_SUPPRESSED,      /**< stop: the address bounces */
+	BW_LEDGER_UNSUBSCRIBED,    /**< stop: the person complained */
+	BW_LEDGER_HELD,            /**< wait: suspected outage at the domain */
+} bw_ledger_state;
+
+/** "active", "suppressed", "unsubscribed", "held"; "" out of range. */
+BW_EXTERN(const char *) bw_ledger_state_name(bw_ledger_state state);
+
+/**
+ * The state of an address (BW_LEDGER_ACTIVE when unknown).
+ * @param rule  if not NULL, receives the policy rule that set it, as a
+ *              string to free with bw_free() ("" when none)
+ */
+BW_EXTERN(int) bw_ledger_state_of(bw_ledger *ledger, const char *address,
+                                  bw_ledger_state *out, char **rule);
+
+/** Output formats of the report functions below. */
+typedef enum bw_ledger_format {
+	BW_LEDGER_TEXT = 0,   /**< for people */
+	BW_LEDGER_JSON,       /**< one JSON document */
+	BW_LEDGER_CSV,        /**< header line, the address in the first column */
+	BW_LEDGER_POSTFIX,    /**< a Postfix access map ("address REJECT text") */
+} bw_ledger_format;
+
+/**
+ * An address's state, the rule and time of each state change, and its
+ * entries.  TEXT or JSON.  Unknown addresses are reported as active with
+ * no entries.
+ */
+BW_EXTERN(int) bw_ledger_status(char **out, bw_ledger *ledger, const char *address,
+                                bw_ledger_format format);
+
+/**
+ * The addresses to stop sending to (suppressed and unsubscribed), sorted,
+ * with state, rule, since and the reason of the deciding entry.  TEXT (one
+ * address a line), CSV, JSON or POSTFIX.
+ */
+BW_EXTERN(int) bw_ledger_suppressed(char **out, bw_ledger *ledger, bw_ledger_format format);
+
+/**
+ * Alerts: sender-side failures per provider within the policy's alert
+ * window (the sender's problem: block lists, reputation, authentication,
+ * rate limits), and domains with held addresses (suspected outages).
+ * TEXT or JSON.
+ */
+BW_EXTERN(int) bw_ledger_alerts(char **out, bw_ledger *ledger, bw_ledger_format format);
+
+/** Counts: addresses by state; entries by event, reason, provider, domain
+ *  and day.  TEXT or JSON. */
+BW_EXTERN(int) bw_ledger_stats(char **out, bw_ledger *ledger, bw_ledger_format format);
+
+/** The effective policy, as a policy file with a comment per key (TEXT),
+ *  or JSON. */
+BW_EXTERN(int) bw_ledger_policy(char **out, const bw_ledger *ledger, bw_ledger_format format);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* BOUNCEWHY_LEDGER_H */
