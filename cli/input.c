@@ -316,4 +316,8 @@ void cli_process(cli_ctx *c, const char *operand)
 		process_fd(c, "-", STDIN_FILENO);
 	else
 		process_path(c, operand, 0);
+	/* the walk's memory ends with it, whoever made the context */
+	free(c->visited);
+	c->visited = NULL;
+	c->n_visited = c->cap_visited = 0;
 }
