@@ -596,7 +596,8 @@ static const struct bw_rule *score_lexicon(const bw_rules *rules, size_t from, s
 		if (r->pf && !prefilter_pass(r->pf, lower, dlen, ts))
 			continue;
 		while (hits < LEXICON_MAX_HITS && off <= dlen &&
-		       pcre2_match(code_for(rules, r), (PCRE2_SPTR)diag, dlen, off, 0, md, rules->mctx) > 0) {
+		       pcre2_match(code_for(rules, r), (PCRE2_SPTR)diag, dlen, off, 0, md,
+		                   rules->mctx) > 0) {
 			ov = pcre2_get_ovector_pointer(md);
 			hits++;
 			last = ov[1];
