@@ -74,6 +74,10 @@ __all__ = [
     "Ledger",
     "AddResult",
     "LedgerError",
+    "read_log",
+    "summarize",
+    "LogAttempt",
+    "LogSummary",
     "__version__",
 ]
 
