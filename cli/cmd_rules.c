@@ -30,9 +30,11 @@ static void rules_usage(FILE *f)
 
 static const char *tier_name(int tier)
 {
-	static const char *const names[] = { "overlay", "provider", "text", "status", "reply/other" };
+	static const char *const names[] = {
+		"overlay", "provider", "text", "status", "lexicon", "generic text", "reply/other"
+	};
 
-	return tier >= 0 && tier <= 4 ? names[tier] : "?";
+	return tier >= 0 && tier <= 6 ? names[tier] : "?";
 }
 
 static int cmd_list(const bw_rules *rules)

@@ -215,7 +215,8 @@ BW_EXTERN(const char *) bw_rule_field_name(bw_rule_field field);
 /** Line of the [rule] header in its source file. */
 BW_EXTERN(unsigned int) bw_rule_line(const bw_rule *rule);
 
-/** Precedence tier: 0 overlay, 1 provider, 2 text, 3 status, 4 reply/other. */
+/** Precedence tier: 0 overlay, 1 provider, 2 text, 3 status, 4 lexicon,
+ *  5 generic text, 6 reply/other (doc/rules-format.md). */
 BW_EXTERN(int) bw_rule_tier(const bw_rule *rule);
 
 /** The rule's priority within its tier (higher wins; default 0). */
@@ -428,6 +429,9 @@ typedef enum bw_recipient_field {
 	BW_RCPT_SERVER_TAG,         /**< answering host tag ("BAY004-MC1F7") */
 	BW_RCPT_EXPLANATION,        /**< what happened, in plain words */
 	BW_RCPT_FEEDBACK_TYPE,      /**< ARF feedback type for feedback reports */
+	BW_RCPT_DECIDED_BY,         /**< which tier decided the reason: "provider rule",
+	                                 "phrase rule", "status code", "lexicon",
+	                                 "generic phrase", "reply code", "report", "none" */
 	BW_RCPT_FIELD_COUNT
 } bw_recipient_field;
 
@@ -442,6 +446,10 @@ BW_EXTERN(int) bw_recipient_permanent(const bw_recipient *rcpt);
 
 /** 1 when the address itself is bad and should be removed from a list. */
 BW_EXTERN(int) bw_recipient_hard_bounce(const bw_recipient *rcpt);
+
+/** How strongly the evidence supports the reason, 0 (none) to 100 (a
+ *  provider's own code); which tier decided is BW_RCPT_DECIDED_BY. */
+BW_EXTERN(int) bw_recipient_confidence(const bw_recipient *rcpt);
 
 /** Ordered remedies (what to do), most useful first. */
 BW_EXTERN(size_t) bw_recipient_remedy_count(const bw_recipient *rcpt);

@@ -39,6 +39,43 @@ const char *bw_addr__domain(const char *addr)
 	return at ? at + 1 : "";
 }
 
+/* The X.400 form of an RFC 822 address: "(a)" for '@', and the other
+ * characters X.400 cannot carry written as "(p)" for '%', "(b)" for '!'
+ * and "(q)" for '"' (RFC 2156 4.3.1). */
+static char *x400_address(const char *s, size_t len)
+{
+	static const struct { char code, c; } map[] = {
+		{ 'a', '@' }, { 'p', '%' }, { 'b', '!' }, { 'q', '"' }, { 'u', '_' }, { 'l', '(' },
+		{ 'r', ')' },
+	};
+	char *out = malloc(len + 1), *o = out, *at;
+	size_t i, k;
+
+	if (!out)
+		return NULL;
+	for (i = 0; i < len; i++) {
+		if (s[i] == '(' && i + 2 < len && s[i + 2] == ')') {
+			for (k = 0; k < sizeof(map) / sizeof(map[0]); k++)
+				if (bw_lower((unsigned char)s[i + 1]) == map[k].code)
+					break;
+			if (k < sizeof(map) / sizeof(map[0])) {
+				*o++ = map[k].c;
+				i += 2;
+				continue;
+			}
+		}
+		*o++ = s[i];
+	}
+	*o = '\0';
+	if (!(at = strrchr(out, '@')) || !bw_addr__plausible(out, strlen(out))) {
+		free(out);
+		return NULL;
+	}
+	for (at++; *at; at++)
+		*at = (char)bw_lower((unsigned char)*at);
+	return out;
+}
+
 char *bw_addr__normalize(const char *in, size_t len)
 {
 	const char *s = in, *e = in + len, *lt, *semi;
@@ -50,6 +87,26 @@ char *bw_addr__normalize(const char *in, size_t len)
 	semi = memchr(s, ';', (size_t)(e - s));
 	if (semi && !memchr(s, '@', (size_t)(semi - s)) && !memchr(s, '<', (size_t)(semi - s)))
 		s = semi + 1;
+	while (s < e && bw_isspace((unsigned char)*s))
+		s++;
+	/* X.400: "/c=us/.../rfc-822=user(a)example.com/" */
+	{
+		const char *x = bw_memcasemem(s, (size_t)(e - s), "rfc-822=");
+
+		if (x) {
+			const char *slash;
+
+			s = x + 8;
+			if ((slash = memchr(s, '/', (size_t)(e - s))))
+				e = slash;
+			return x400_address(s, (size_t)(e - s));
+		}
+	}
+	/* "smtp=x@y", "SMTP:x@y" (Exchange proxy addresses), "mailto:x@y" */
+	if (e - s > 5 && bw_strncasecmp(s, "smtp", 4) == 0 && (s[4] == '=' || s[4] == ':'))
+		s += 5;
+	else if (e - s > 7 && bw_strncasecmp(s, "mailto:", 7) == 0)
+		s += 7;
 	/* "Name <x@y>" */
 	lt = memchr(s, '<', (size_t)(e - s));
 	if (lt) {
@@ -73,6 +130,18 @@ char *bw_addr__normalize(const char *in, size_t len)
 		e = p;
 	if (!(out = bw_strndup(s, (size_t)(e - s))))
 		return NULL;
+	/* "user%host@relay" (the percent hack, RFC 1123 5.2.16): the address
+	 * is user@host, the relay only carried it. */
+	if ((at = strrchr(out, '@')) && (p = memchr(out, '%', (size_t)(at - out))) &&
+	    !memchr(out, '"', (size_t)(at - out)) && memchr(p + 1, '.', (size_t)(at - p - 1)) &&
+	    !memchr(out, '@', (size_t)(at - out))) {
+		char *last = p;
+
+		while ((p = memchr(last + 1, '%', (size_t)(at - last - 1))))
+			last = p;
+		*last = '@';
+		*at = '\0';
+	}
 	/* A quoted local part "a b"@x keeps its quotes; drop a stray one. */
 	if ((at = strrchr(out, '@')))
 		for (p = at + 1; *p; p++)

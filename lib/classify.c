@@ -125,77 +125,150 @@ static bool is_success(const bw_recipient *rc)
 	return status && status[0] == '2' && (!action || strcmp(action, "failed") != 0);
 }
 
-int bw_classify__recipient(const bw_rules *rules, bw_recipient *rc)
+/* One verdict, built from the evidence and written to the record once. */
+typedef struct verdict {
+	const char *reason;
+	const char *decided_by;   /* the tier, for BW_RCPT_DECIDED_BY */
+	int confidence;           /* 0..100 */
+} verdict;
+
+/* How much each tier of the rule engine is trusted (rules_set.h). */
+static void rule_tier_verdict(const bw_match_result *res, verdict *v)
+{
+	static const struct { const char *name; int confidence; } tiers[] = {
+		[BW_TIER_OVERLAY] = { "site rule", 95 },
+		[BW_TIER_PROVIDER] = { "provider rule", 95 },
+		[BW_TIER_TEXT] = { "phrase rule", 85 },
+		[BW_TIER_STATUS] = { "status code", 80 },
+		[BW_TIER_LEXICON] = { "lexicon", 0 },
+		[BW_TIER_GENERIC] = { "generic phrase", 55 },
+		[BW_TIER_OTHER] = { "reply code", 45 },
+	};
+	int t = res->tier >= 0 && res->tier <= BW_TIER_OTHER ? res->tier : BW_TIER_OTHER;
+
+	v->reason = res->reason;
+	v->decided_by = tiers[t].name;
+	v->confidence = tiers[t].confidence;
+	/* The lexicon: one weak cue says little, several or a strong one more. */
+	if (t == BW_TIER_LEXICON)
+		v->confidence = res->lexicon_score >= 6 ? 75 : res->lexicon_score >= 3 ? 65 : 50;
+}
+
+static void apply_rule(bw_recipient *rc, const bw_match_result *res)
+{
+	bw_recipient__set(rc, BW_RCPT_RULE, res->rule_id);
+	bw_recipient__set(rc, BW_RCPT_FAULT, res->fault);
+	bw_recipient__set(rc, BW_RCPT_EXPLANATION, res->explanation);
+	bw_recipient__set(rc, BW_RCPT_PROVIDER_CODE, res->provider_code);
+	bw_recipient__set(rc, BW_RCPT_SERVER_TAG, res->server_tag);
+	copy_list(&rc->remedies, res->remedies, res->n_remedies);
+	copy_list(&rc->references, res->references, res->n_references);
+	if (res->tier == BW_TIER_LEXICON)
+		bw_recipient__evidence(rc, "lexicon %s: cue words for %s (score %d): %s",
+		                       res->rule_id, res->reason, res->lexicon_score,
+		                       res->evidence ? res->evidence : "matched");
+	else
+		bw_recipient__evidence(rc, "rule %s: %s", res->rule_id,
+		                       res->evidence ? res->evidence : "matched");
+	if (res->permanent >= 0)
+		rc->permanent = res->permanent;
+	if (res->hard_bounce >= 0)
+		rc->hard_bounce = res->hard_bounce;
+}
+
+/* The rule engine's verdict; 1 when a rule decided, 0 when none matched,
+ * or a negative bw_error_code. */
+static int by_rules(const bw_rules *rules, bw_recipient *rc, verdict *v)
 {
 	bw_match_input in;
 	bw_match_result res;
-	const char *reason = bw_recipient__get(rc, BW_RCPT_REASON);
 	char *unfolded;
-	int matched = 0, hard;
+	int matched;
 
-	if (!reason && is_success(rc)) {
-		bw_recipient__set(rc, BW_RCPT_REASON, "delivered");
-		bw_recipient__evidence(rc, "action %s: the message was delivered",
-		                       bw_recipient__get(rc, BW_RCPT_ACTION) ? bw_recipient__get(rc, BW_RCPT_ACTION) : "none");
-		reason = "delivered";
-	}
-	if (!reason) {
-		memset(&in, 0, sizeof(in));
-		unfolded = bw_evidence__unfold_reply(bw_recipient__get(rc, BW_RCPT_DIAGNOSTIC));
-		in.diagnostic = unfolded ? unfolded : bw_recipient__get(rc, BW_RCPT_DIAGNOSTIC);
-		in.status = bw_recipient__get(rc, BW_RCPT_STATUS);
-		in.reply_code = bw_recipient__get(rc, BW_RCPT_REPLY_CODE);
-		in.smtp_command = bw_recipient__get(rc, BW_RCPT_SMTP_COMMAND);
-		in.remote_mta = bw_recipient__get(rc, BW_RCPT_REMOTE_MTA);
-		in.recipient = bw_recipient__get(rc, BW_RCPT_RECIPIENT);
-		in.format = bw_recipient__get(rc, BW_RCPT_FORMAT);
-		in.action = bw_recipient__get(rc, BW_RCPT_ACTION);
-		memset(&res, 0, sizeof(res));
-		res.permanent = res.hard_bounce = -1;
-		matched = rules ? bw_rules__match(rules, &in, &res) : 0;
-		if (matched < 0) {
-			free(unfolded);
-			return matched;
-		}
+	if (!rules)
+		return 0;
+	memset(&in, 0, sizeof(in));
+	unfolded = bw_evidence__unfold_reply(bw_recipient__get(rc, BW_RCPT_DIAGNOSTIC));
+	in.diagnostic = unfolded ? unfolded : bw_recipient__get(rc, BW_RCPT_DIAGNOSTIC);
+	in.status = bw_recipient__get(rc, BW_RCPT_STATUS);
+	in.reply_code = bw_recipient__get(rc, BW_RCPT_REPLY_CODE);
+	in.smtp_command = bw_recipient__get(rc, BW_RCPT_SMTP_COMMAND);
+	in.remote_mta = bw_recipient__get(rc, BW_RCPT_REMOTE_MTA);
+	in.recipient = bw_recipient__get(rc, BW_RCPT_RECIPIENT);
+	in.format = bw_recipient__get(rc, BW_RCPT_FORMAT);
+	in.action = bw_recipient__get(rc, BW_RCPT_ACTION);
+	memset(&res, 0, sizeof(res));
+	res.permanent = res.hard_bounce = -1;
+	matched = bw_rules__match(rules, &in, &res);
+	if (matched > 0 || matched == 0) {
 		if (res.provider)
 			bw_recipient__set(rc, BW_RCPT_PROVIDER, res.provider);
 		if (matched > 0) {
-			reason = res.reason;
-			bw_recipient__set(rc, BW_RCPT_REASON, res.reason);
-			bw_recipient__set(rc, BW_RCPT_RULE, res.rule_id);
-			bw_recipient__set(rc, BW_RCPT_FAULT, res.fault);
-			bw_recipient__set(rc, BW_RCPT_EXPLANATION, res.explanation);
-			bw_recipient__set(rc, BW_RCPT_PROVIDER_CODE, res.provider_code);
-			bw_recipient__set(rc, BW_RCPT_SERVER_TAG, res.server_tag);
-			copy_list(&rc->remedies, res.remedies, res.n_remedies);
-			copy_list(&rc->references, res.references, res.n_references);
-			bw_recipient__evidence(rc, "rule %s: %s", res.rule_id, res.evidence ? res.evidence : "matched");
-			if (res.permanent >= 0)
-				rc->permanent = res.permanent;
-			if (res.hard_bounce >= 0)
-				rc->hard_bounce = res.hard_bounce;
+			rule_tier_verdict(&res, v);
+			apply_rule(rc, &res);
 		}
-		free(unfolded);
 	}
-	if (!reason) {
-		const char *status = bw_recipient__get(rc, BW_RCPT_STATUS);
-		const char *reply = bw_recipient__get(rc, BW_RCPT_REPLY_CODE);
-		if ((reason = bw_classify__by_status(status))) {
-			bw_recipient__evidence(rc, "built-in table: status %s means %s", status, reason);
-		} else if ((reason = bw_classify__by_reply(reply))) {
-			bw_recipient__evidence(rc, "built-in table: reply code %s means %s", reply, reason);
-		} else if (bw_recipient__get(rc, BW_RCPT_ACTION) &&
-		           strcmp(bw_recipient__get(rc, BW_RCPT_ACTION), "delayed") == 0) {
-			reason = "expired";
-			bw_recipient__evidence(rc, "action delayed and no more specific evidence");
-		} else {
-			reason = (status || reply || bw_recipient__get(rc, BW_RCPT_DIAGNOSTIC)) ? "onhold" : "undefined";
-			bw_recipient__evidence(rc, "no rule and no specific code: %s", reason);
-		}
-		bw_recipient__set(rc, BW_RCPT_REASON, reason);
+	free(unfolded);
+	return matched;
+}
+
+/* The built-in reading of the codes themselves, when no rule decided. */
+static void by_codes(bw_recipient *rc, verdict *v)
+{
+	const char *status = bw_recipient__get(rc, BW_RCPT_STATUS);
+	const char *reply = bw_recipient__get(rc, BW_RCPT_REPLY_CODE);
+	const char *action = bw_recipient__get(rc, BW_RCPT_ACTION);
+
+	if ((v->reason = bw_classify__by_status(status))) {
+		v->decided_by = "status code";
+		v->confidence = 70;
+		bw_recipient__evidence(rc, "built-in table: status %s means %s", status, v->reason);
+	} else if ((v->reason = bw_classify__by_reply(reply))) {
+		v->decided_by = "reply code";
+		v->confidence = 45;
+		bw_recipient__evidence(rc, "built-in table: reply code %s means %s", reply, v->reason);
+	} else if (action && strcmp(action, "delayed") == 0) {
+		v->reason = "expired";
+		v->decided_by = "report";
+		v->confidence = 35;
+		bw_recipient__evidence(rc, "action delayed and no more specific evidence");
+	} else {
+		v->reason = (status || reply || bw_recipient__get(rc, BW_RCPT_DIAGNOSTIC)) ? "onhold" : "undefined";
+		v->decided_by = "none";
+		v->confidence = 0;
+		bw_recipient__evidence(rc, "no rule and no specific code: %s", v->reason);
 	}
+}
+
+int bw_classify__recipient(const bw_rules *rules, bw_recipient *rc)
+{
+	verdict v = { bw_recipient__get(rc, BW_RCPT_REASON), "report", 90 };
+	const bw_reason_info *info;
+	int hard;
+
+	if (!v.reason && is_success(rc)) {
+		v.reason = "delivered";
+		v.confidence = 95;
+		bw_recipient__evidence(rc, "action %s: the message was delivered",
+		                       bw_recipient__get(rc, BW_RCPT_ACTION) ? bw_recipient__get(rc, BW_RCPT_ACTION) : "none");
+	}
+	if (!v.reason) {
+		int matched = by_rules(rules, rc, &v);
+
+		if (matched < 0)
+			return matched;
+		if (!matched)
+			by_codes(rc, &v);
+	}
+	/* A decoder's own reason is the record's string already. */
+	if (v.reason != bw_recipient__get(rc, BW_RCPT_REASON))
+		bw_recipient__set(rc, BW_RCPT_REASON, v.reason);
+	v.reason = bw_recipient__get(rc, BW_RCPT_REASON);
+	bw_recipient__set(rc, BW_RCPT_DECIDED_BY, v.decided_by);
+	rc->confidence = v.confidence;
 	if (rc->permanent < 0)
 		rc->permanent = decide_permanent(rc);
+	info = bw_reason__find(v.reason);
 	if (rc->hard_bounce < 0) {
 		/* An address-level reason makes a hard bounce even when the
 		 * server answered with a temporary code ("450 4.1.1 User
@@ -204,37 +277,34 @@ int bw_classify__recipient(const bw_rules *rules, bw_recipient *rc)
 		 * permanent failure. */
 		const char *action = bw_recipient__get(rc, BW_RCPT_ACTION);
 		bool retrying = action && strcmp(action, "delayed") == 0;
-		hard = bw_reason__hard(reason);
+		hard = info ? info->hard : 0;
 		rc->hard_bounce = hard > 0 ? !retrying : (hard < 0 ? rc->permanent : 0);
 	}
-	if (!bw_recipient__get(rc, BW_RCPT_FAULT)) {
-		static const struct { const char *reason, *fault; } faults[] = {
-			{ "userunknown", "recipient" }, { "hasmoved", "recipient" }, { "mailboxfull", "recipient" },
-			{ "suspend", "recipient" }, { "exceedlimit", "recipient" }, { "filtered", "recipient" },
-			{ "hostunknown", "recipient" }, { "notaccept", "receiver" }, { "systemerror", "receiver" },
-			{ "systemfull", "receiver" }, { "mailererror", "receiver" }, { "blocked", "sender" },
-			{ "badreputation", "sender" }, { "requireptr", "sender" }, { "authfailure", "sender" },
-			{ "speeding", "sender" }, { "toomanyconn", "sender" }, { "spamdetected", "sender" },
-			{ "virusdetected", "sender" }, { "policyviolation", "sender" }, { "contenterror", "sender" },
-			{ "notcompliantrfc", "sender" }, { "rejected", "sender" }, { "securityerror", "sender" },
-			{ "norelaying", "sender" }, { "mesgtoobig", "sender" }, { "syntaxerror", "sender" },
-			{ "suppressed", "sender" }, { "networkerror", "transit" }, { "expired", "transit" },
-			{ "failedstarttls", "transit" },
-		};
-		size_t i;
-		for (i = 0; i < sizeof(faults) / sizeof(faults[0]); i++)
-			if (strcmp(faults[i].reason, reason) == 0) {
-				bw_recipient__set(rc, BW_RCPT_FAULT, faults[i].fault);
-				break;
-			}
+	if (!info)
+		return BW_OK;
+	/* A delay report: the server has not given up, whatever the rule's
+	 * wording of the same cause says. */
+	if (info->delayed_meaning && bw_recipient__get(rc, BW_RCPT_ACTION) &&
+	    strcmp(bw_recipient__get(rc, BW_RCPT_ACTION), "delayed") == 0) {
+		char text[256];
+
+		snprintf(text, sizeof(text), "%c%s.", info->delayed_meaning[0] - 32,
+		         info->delayed_meaning + 1);
+		bw_recipient__set(rc, BW_RCPT_EXPLANATION, text);
+		bw_strlist__clear(&rc->remedies);
+		copy_list(&rc->remedies, info->delayed_remedies, info->n_delayed_remedies);
 	}
+	if (!bw_recipient__get(rc, BW_RCPT_FAULT) && info->fault)
+		bw_recipient__set(rc, BW_RCPT_FAULT, info->fault);
 	if (!bw_recipient__get(rc, BW_RCPT_EXPLANATION)) {
-		const bw_reason_info *info = bw_reason__find(reason);
-		if (info) {
-			char text[256];
-			snprintf(text, sizeof(text), "%c%s.", info->meaning[0] - 32, info->meaning + 1);
-			bw_recipient__set(rc, BW_RCPT_EXPLANATION, text);
-		}
+		char text[256];
+
+		snprintf(text, sizeof(text), "%c%s.", info->meaning[0] - 32, info->meaning + 1);
+		bw_recipient__set(rc, BW_RCPT_EXPLANATION, text);
 	}
+	/* Every verdict carries advice: the vocabulary's when the deciding
+	 * rule gave none. */
+	if (!rc->remedies.n)
+		copy_list(&rc->remedies, info->remedies, info->n_remedies);
 	return BW_OK;
 }

@@ -53,6 +53,8 @@ static cJSON *recipient_json(const bw_recipient *rc, unsigned int flags)
 			cJSON_AddBoolToObject(o, "permanent", rc->permanent > 0);
 			cJSON_AddBoolToObject(o, "hard_bounce", rc->hard_bounce > 0);
 		}
+		if (f == BW_RCPT_DECIDED_BY)
+			cJSON_AddNumberToObject(o, "confidence", rc->confidence);
 	}
 	cJSON_AddItemToObject(o, "remedies", strlist(&rc->remedies));
 	cJSON_AddItemToObject(o, "references", strlist(&rc->references));

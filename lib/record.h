@@ -29,6 +29,7 @@ struct bw_recipient {
 	char *f[BW_RCPT_FIELD_COUNT];
 	int permanent;          /* -1 unknown (decided by classify), 0, 1 */
 	int hard_bounce;        /* -1 unknown (decided by classify), 0, 1 */
+	int confidence;         /* 0..100, set by classify */
 	bw_strlist remedies;
 	bw_strlist references;
 	bw_strlist evidence;

@@ -47,6 +47,7 @@ static const char *const recipient_field_names[BW_RCPT_FIELD_COUNT] = {
 	[BW_RCPT_SERVER_TAG] = "server_tag",
 	[BW_RCPT_EXPLANATION] = "explanation",
 	[BW_RCPT_FEEDBACK_TYPE] = "feedback_type",
+	[BW_RCPT_DECIDED_BY] = "decided_by",
 };
 
 static const char *const kind_names[] = {
@@ -171,6 +172,11 @@ const char *bw_recipient_get(const bw_recipient *rc, bw_recipient_field f)
 int bw_recipient_permanent(const bw_recipient *rc)
 {
 	return rc && rc->permanent > 0;
+}
+
+int bw_recipient_confidence(const bw_recipient *rc)
+{
+	return rc && rc->confidence > 0 ? rc->confidence : 0;
 }
 
 int bw_recipient_hard_bounce(const bw_recipient *rc)

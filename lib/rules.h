@@ -16,6 +16,20 @@
 
 #include "bouncewhy.h"
 
+/* Precedence tiers (doc/rules-format.md), tried in this order.  Overlay
+ * rules come first whatever their own tier; the lexicon tier is scored
+ * (every matching cue rule adds its weight to its reason) instead of won by
+ * the first match. */
+enum {
+	BW_TIER_OVERLAY = 0,   /* site rules (only in a compiled bw_rules) */
+	BW_TIER_PROVIDER = 1,  /* provider rules, `specific = yes` */
+	BW_TIER_TEXT = 2,      /* text rules */
+	BW_TIER_STATUS = 3,    /* enhanced status rules without text */
+	BW_TIER_LEXICON = 4,   /* `cues` rules: weighted words per reason */
+	BW_TIER_GENERIC = 5,   /* `generic = yes` text: wrappers, bare words */
+	BW_TIER_OTHER = 6      /* reply code, command, format or action only */
+};
+
 /* What a rule can look at, for one recipient.  NULL or "" means unknown. */
 typedef struct bw_match_input {
 	const char *diagnostic;     /* unfolded diagnostic text */
@@ -44,6 +58,8 @@ typedef struct bw_match_result {
 	const char *const *references;
 	size_t n_references;
 	const char *evidence;       /* which condition matched: "text /.../", "status 5.1.*" */
+	int tier;                   /* BW_TIER_* of the winning rule (rules_set.h) */
+	int lexicon_score;          /* lexicon tier: the winning reason's sum */
 	char provider_code[64];     /* named capture "code", or "" */
 	char server_tag[64];        /* named capture "tag", or "" */
 } bw_match_result;
@@ -63,5 +79,13 @@ int bw_reason__known(const char *name);
 /* 1 if the reason alone makes the address bad (userunknown...), 0 if not,
  * -1 if it depends on permanence (notaccept). */
 int bw_reason__hard(const char *name);
+/* Whether `reason` can be what an enhanced status code of this subject
+ * (the x of 5.x.y) means: a lexicon cue never turns "5.1.1" into spam.
+ * True for a missing status and for the generic subject 0. */
+int bw_reason__fits_status(const char *reason, const char *status);
+/* Whether `reason` can be the cause of a refusal at this SMTP stage: a
+ * refusal of the connection or the greeting (CONN, HELO) is about the
+ * client, never about a recipient's mailbox. */
+int bw_reason__fits_stage(const char *reason, const char *command);
 
 #endif

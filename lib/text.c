@@ -49,24 +49,29 @@ static void wrap(bw_buf *b, const char *first, const char *rest, const char *tex
 	bw_buf__putc(b, '\n');
 }
 
-static const char *headline(const char *reason)
+static const char *headline(const bw_recipient *rc)
 {
-	const bw_reason_info *info = bw_reason__find(reason);
+	const bw_reason_info *info = bw_reason__find(bw_recipient_get(rc, BW_RCPT_REASON));
 
-	return info ? info->headline : "unknown";
+	if (!info)
+		return "unknown";
+	if (info->delayed_headline && strcmp(bw_recipient_get(rc, BW_RCPT_ACTION), "delayed") == 0)
+		return info->delayed_headline;
+	return info->headline;
 }
 
 static void verdict_line(bw_buf *b, const bw_recipient *rc)
 {
 	const char *reason = bw_recipient_get(rc, BW_RCPT_REASON);
 	const char *fault = bw_recipient_get(rc, BW_RCPT_FAULT);
+	const bw_reason_info *info = bw_reason__find(reason);
 
 	bw_buf__printf(b, "    reason %s, %s", reason, bw_recipient_permanent(rc) ? "permanent" : "temporary");
 	if (*fault)
 		bw_buf__printf(b, ", cause on the %s side", fault);
 	if (bw_recipient_hard_bounce(rc))
 		bw_buf__puts(b, ": remove this address from your lists");
-	else if (strcmp(reason, "vacation") && strcmp(reason, "feedback") && strcmp(reason, "delivered"))
+	else if (!info || info->failure)
 		bw_buf__puts(b, ": keep the address");
 	bw_buf__putc(b, '\n');
 }
@@ -118,7 +123,7 @@ static void recipient_text(bw_buf *b, const bw_report *r, const bw_recipient *rc
 
 	bw_buf__printf(b, "\n  %s: %s.\n",
 	               *who ? who : (bw_report_kind(r) == BW_KIND_REPLY ? "this reply" : "(address unknown)"),
-	               headline(bw_recipient_get(rc, BW_RCPT_REASON)));
+	               headline(rc));
 	verdict_line(b, rc);
 	provider_line(b, rc);
 	if (*bw_recipient_get(rc, BW_RCPT_EXPLANATION))
@@ -137,6 +142,10 @@ static void recipient_text(bw_buf *b, const bw_report *r, const bw_recipient *rc
 	if (flags & BW_TEXT_EXPLAIN) {
 		if (*bw_recipient_get(rc, BW_RCPT_RULE))
 			bw_buf__printf(b, "    rule: %s\n", bw_recipient_get(rc, BW_RCPT_RULE));
+		if (*bw_recipient_get(rc, BW_RCPT_DECIDED_BY))
+			bw_buf__printf(b, "    decided by: %s, confidence %d%%\n",
+			               bw_recipient_get(rc, BW_RCPT_DECIDED_BY),
+			               bw_recipient_confidence(rc));
 		for (k = 0; k < bw_recipient_evidence_count(rc); k++)
 			bw_buf__printf(b, "    evidence %zu: %s\n", k + 1, bw_recipient_evidence(rc, k));
 	}

@@ -45,8 +45,18 @@ CREATE TABLE provider_host (
 	PRIMARY KEY (provider, seq)
 );
 
+-- Words that name a provider inside a reply ("gsmtp"), or host names whose
+-- appearance in a reply's URLs or bracketed host names names it.
+CREATE TABLE provider_mark (
+	provider TEXT NOT NULL REFERENCES provider(id),
+	seq      INTEGER NOT NULL,
+	mark     TEXT NOT NULL,
+	PRIMARY KEY (provider, seq)
+);
+
 -- [rule ID] sections.  seq is the source order (files sorted by path, rules
--- in file order); tier is 1 provider, 2 text, 3 status, 4 reply/other.
+-- in file order); tier is 1 provider, 2 text, 3 status, 4 lexicon (`cues`,
+-- priority holds the weight), 5 generic text, 6 reply/other.
 -- Conditions are NULL when absent; list conditions hold space-separated
 -- words.  permanent and hard are NULL when the rule does not say, else 0/1.
 CREATE TABLE rule (

@@ -675,6 +675,29 @@ int bw_decoders__listed_after_intro(const bw_msg *m, bw_report *r, const char *a
 	return bw_decoders__listed(m, r, at, len - (size_t)(at - m->body), action);
 }
 
+bool bw_decoders__says_failure(const bw_msg *m)
+{
+	static const char *const words[] = {
+		"could not be delivered", "couldn't be delivered", "undeliverable", "not delivered",
+		"delivery failed", "delivery has failed", "failed to deliver", "unable to deliver",
+		"could not deliver", "permanent error", "fatal error", "returned to sender",
+		"non remis", "pas pu être", "unzustellbar", "nicht zugestellt", "no se pudo entregar",
+		"no pudo ser entregado", "non è stato possibile", "não foi possível entregar",
+		"配信できませんでした", "无法投递", "退信",
+	};
+	size_t len = m->report_length_known ? m->report_length : m->body_len;
+	const char *to = bw_msg__header(m, "To");
+	char *own = to ? bw_text__first_address(to, strlen(to)) : NULL;
+	bool about_reader = own && bw_memcasemem(m->body, len, own);
+
+	free(own);
+	/* A notice about the reader's own mailbox ("messages for you were
+	 * rejected, verify your account") is no bounce of theirs. */
+	if (about_reader)
+		return false;
+	return bw_text__find_any(m->body, len, words, sizeof(words) / sizeof(words[0]), NULL) != NULL;
+}
+
 bool bw_decoders__looks_like_report(const bw_msg *m)
 {
 	static const char *const words[] = { "undeliver", "undelivered", "delivery", "returned mail",

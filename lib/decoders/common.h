@@ -156,3 +156,5 @@ int bw_decoders__listed_after_intro(const bw_msg *m, bw_report *r, const char *a
  * multipart/report)?  For sniffers keyed on a product name that also appears
  * in ordinary mail relayed by that product. */
 bool bw_decoders__looks_like_report(const bw_msg *m);
+/* Does the report text say that delivery failed, in so many words? */
+bool bw_decoders__says_failure(const bw_msg *m);

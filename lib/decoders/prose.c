@@ -24,6 +24,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../addr.h"
+#include "../msg.h"
 #include "../util.h"
 #include "common.h"
 
@@ -284,6 +286,115 @@ static int finish(const bw_msg *m, bw_report *r, size_t first, size_t len)
 	return rc;
 }
 
+/* The first line of the report that says something failed, as the
+ * diagnostic of a recipient named only by the returned original. */
+static const char *failure_line(const char *text, size_t len, size_t *out_len)
+{
+	bw_lines it;
+	const char *l;
+	size_t n;
+
+	bw_lines__init(&it, text, len);
+	while (bw_lines__next(&it, &l, &n))
+		if (n && !quoted(l, n) && has_any(l, n, triggers, sizeof(triggers) / sizeof(triggers[0]))) {
+			*out_len = n;
+			return l;
+		}
+	return NULL;
+}
+
+/* The line of the report that names `local` (an address's local part) as
+ * a word, or NULL; its length in *line_len. */
+static const char *names_local_part(const char *text, size_t len, const char *local, size_t ll,
+                                    size_t *line_len)
+{
+	const char *p = text, *e = text + len, *hit;
+	char word[256];
+
+	if (!ll || ll >= sizeof(word))
+		return NULL;
+	memcpy(word, local, ll);
+	word[ll] = '\0';
+	while (p < e && (hit = bw_memcasemem(p, (size_t)(e - p), word))) {
+		bool left = hit == text || !(bw_isalnum((unsigned char)hit[-1]) || hit[-1] == '.');
+		bool right = hit + ll >= e || !(bw_isalnum((unsigned char)hit[ll]) || hit[ll] == '.' ||
+		                                hit[ll] == '@');
+		if (left && right) {
+			const char *b = hit, *nl;
+
+			while (b > text && b[-1] != '\n')
+				b--;
+			nl = memchr(hit, '\n', (size_t)(e - hit));
+			*line_len = (size_t)((nl ? nl : e) - b);
+			return b;
+		}
+		p = hit + 1;
+	}
+	return NULL;
+}
+
+/*
+ * A report that says delivery failed but names nobody the other readers
+ * recognise ("The message that you sent was undeliverable to the
+ * following: carol (user not found)"; an old gateway's own user id): the
+ * recipients are the returned original's To and Cc addresses, those whose
+ * local part the report names when any does, else all of them (at most a
+ * few: a long list is a list's, not one failed delivery's).
+ */
+#define ORIGINAL_FALLBACK_MAX 3
+
+static void from_original(const bw_msg *m, bw_report *r, size_t first, size_t len)
+{
+	static const char *const fields[] = { "To", "Cc" };
+	char *cand[ORIGINAL_FALLBACK_MAX * 2];
+	size_t n = 0, i, named = 0, dl = 0, off;
+	const char *diag = failure_line(m->body, len, &dl);
+	const bw_kvlist *orig = &m->orig_headers;
+	bw_kvlist inline_orig = { 0 };
+
+	if (!diag)
+		return;
+	/* The original pasted into the text after the report. */
+	if (!bw_kvlist__get(orig, "To") && (off = before_original(m->body, m->body_len)) < m->body_len) {
+		bw_headers__parse(m->body + off, m->body_len - off, &inline_orig);
+		orig = &inline_orig;
+	}
+	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+		const char *v = bw_kvlist__get(orig, fields[i]);
+
+		while (v && *v && n < sizeof(cand) / sizeof(cand[0])) {
+			size_t k = strcspn(v, ",");
+			char *a = bw_text__first_address(v, k);
+
+			if (a && !bw_decoders__is_own_address(m, a) && !bw_text__is_role_address(a))
+				cand[n++] = a;
+			else
+				free(a);
+			v += k;
+			if (*v == ',')
+				v++;
+		}
+	}
+	for (i = 0; i < n; i++) {
+		const char *at = strrchr(cand[i], '@');
+		size_t ll;
+
+		if (at && names_local_part(m->body, len, cand[i], (size_t)(at - cand[i]), &ll))
+			named++;
+	}
+	for (i = 0; i < n; i++) {
+		const char *at = strrchr(cand[i], '@');
+		size_t ll = 0;
+		const char *line = at ? names_local_part(m->body, len, cand[i], (size_t)(at - cand[i]), &ll)
+		                      : NULL;
+
+		if (named ? line != NULL : n <= ORIGINAL_FALLBACK_MAX)
+			add_once(m, r, first, cand[i], line ? line : diag, line ? ll : dl);
+		free(cand[i]);
+	}
+	bw_kvlist__clear(&inline_orig);
+}
+
 static int decode(const bw_msg *m, bw_report *r)
 {
 	size_t first = r->n_rcpt, len = bw_text__report_length(m), pos = 0;
@@ -318,7 +429,21 @@ static int decode(const bw_msg *m, bw_report *r)
 		while (bw_lines__next(&it, &l, &n)) {
 			char *a;
 			const char *after;
+			const char *x400;
 			size_t k;
+			/* An X.400 originator/recipient address with its RFC 822
+			 * form ("/.../rfc-822=user(a)example.com/"). */
+			if (n && !quoted(l, n) && (x400 = bw_memcasemem(l, n, "rfc-822=")) &&
+			    (listing || has_any(l, n, triggers, sizeof(triggers) / sizeof(triggers[0])))) {
+				char *x = bw_addr__normalize(x400, n - (size_t)(x400 - l));
+				/* its diagnostic: the report lines after it */
+				const char *rest = it.p;
+				size_t rl = (size_t)(m->body + len - rest);
+				if (x)
+					add_once(m, r, first, x, rest, rl);
+				free(x);
+				continue;
+			}
 			if (!n || !memchr(l, '@', n)) {
 				if (has_any(l, n, list_intros, sizeof(list_intros) / sizeof(list_intros[0])))
 					listing = true;
@@ -384,6 +509,8 @@ static int decode(const bw_msg *m, bw_report *r)
 				q++;
 		}
 	}
+	if (r->n_rcpt == first)
+		from_original(m, r, first, len);
 	if (r->n_rcpt > first) {
 		int rc = finish(m, r, first, len);
 		if (rc < 0)

@@ -110,9 +110,10 @@ static int merge_providers(bw_rules *rules)
 static int rule_cmp(const void *a, const void *b)
 {
 	const struct bw_rule *x = a, *y = b;
-	/* base (layer 0) last; among overlays the later (higher layer) first */
-	size_t rx = x->layer ? SIZE_MAX - x->layer : SIZE_MAX;
-	size_t ry = y->layer ? SIZE_MAX - y->layer : SIZE_MAX;
+	/* base (layer 0) last; among overlays the later (higher layer) first;
+	 * an overlay's lexicon rules vote with the base's (one lexicon tier) */
+	size_t rx = x->layer && x->src->tier != BW_TIER_LEXICON ? SIZE_MAX - x->layer : SIZE_MAX;
+	size_t ry = y->layer && y->src->tier != BW_TIER_LEXICON ? SIZE_MAX - y->layer : SIZE_MAX;
 
 	if (rx != ry)
 		return rx < ry ? -1 : 1;
@@ -145,7 +146,7 @@ static int build_rules(bw_rules *rules)
 			r->src = &rules->layers[i].rule[j];
 			r->layer = i;
 			r->seq = j;
-			r->tier = i ? 0 : r->src->tier;
+			r->tier = i && r->src->tier != BW_TIER_LEXICON ? BW_TIER_OVERLAY : r->src->tier;
 		}
 	}
 	rules->n_rules = n;

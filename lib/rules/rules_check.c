@@ -30,7 +30,9 @@ static const char *first_word(const char *list, char *buf, size_t size)
 		n++;
 	}
 	buf[n] = '\0';
-	return bw_strcasecmp(buf, "none") == 0 ? NULL : buf;
+	/* "none", or an exclusion ("!reply"): the example stands for a record
+	 * without the value. */
+	return bw_strcasecmp(buf, "none") == 0 || buf[0] == '!' ? NULL : buf;
 }
 
 static void shorten(const char *s, char *buf, size_t size)

@@ -147,6 +147,9 @@ static int read_providers(sqlite3 *db, const char *path, bw_rset *s)
 		if (rc == BW_OK)
 			rc = read_list(db, path, "SELECT host FROM provider_host WHERE provider = ?1 ORDER BY seq",
 			               p->id, &p->hosts);
+		if (rc == BW_OK)
+			rc = read_list(db, path, "SELECT mark FROM provider_mark WHERE provider = ?1 ORDER BY seq",
+			               p->id, &p->marks);
 	}
 	if (rc == BW_OK && step != SQLITE_DONE)
 		rc = db_error(db, path);
@@ -280,7 +283,7 @@ static int insert_list(sqlite3_stmt *st, const char *key, const bw_rstrv *l)
 	return rc;
 }
 
-enum { S_META, S_PROV, S_PDOM, S_PHOST, S_RULE, S_REM, S_REF, S_EX, S_COUNT };
+enum { S_META, S_PROV, S_PDOM, S_PHOST, S_PMARK, S_RULE, S_REM, S_REF, S_EX, S_COUNT };
 
 static int write_all(sqlite3 *db, const bw_rset *s)
 {
@@ -289,6 +292,7 @@ static int write_all(sqlite3 *db, const bw_rset *s)
 		"INSERT INTO provider (seq, id, name, url, file, line) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
 		"INSERT INTO provider_domain (provider, seq, domain) VALUES (?1, ?2, ?3)",
 		"INSERT INTO provider_host (provider, seq, host) VALUES (?1, ?2, ?3)",
+		"INSERT INTO provider_mark (provider, seq, mark) VALUES (?1, ?2, ?3)",
 		"INSERT INTO rule (seq, id, file, line, tier, priority, provider, text, status, reply,"
 		" command, format, action, reason, fault, permanent, hard, explain) VALUES"
 		" (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
@@ -329,6 +333,8 @@ static int write_all(sqlite3 *db, const bw_rset *s)
 			rc = insert_list(st[S_PDOM], p->id, &p->domains);
 		if (rc == SQLITE_OK)
 			rc = insert_list(st[S_PHOST], p->id, &p->hosts);
+		if (rc == SQLITE_OK)
+			rc = insert_list(st[S_PMARK], p->id, &p->marks);
 	}
 	for (i = 0; i < s->n_rule && rc == SQLITE_OK; i++) {
 		const bw_rset_rule *r = &s->rule[i];

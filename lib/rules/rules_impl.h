@@ -49,9 +49,11 @@ struct bw_rules {
 /* rules_match.c */
 int bw_rules__compile(bw_rules *rules, const bw_rules_options *opts);
 void bw_rules__release_compiled(bw_rules *rules);
-/* The provider for a remote host and/or recipient address, or NULL. */
+/* The provider for a remote host, else the recipient's domain, else what
+ * the reply text names (a mark, or a provider host in a URL or in
+ * brackets); NULL when none. */
 const bw_rset_provider *bw_rules__provider(const bw_rules *rules, const char *remote_host,
-                                           const char *recipient);
+                                           const char *recipient, const char *text);
 const bw_rset_provider *bw_rules__provider_by_id(const bw_rules *rules, const char *id);
 
 #endif

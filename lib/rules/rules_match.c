@@ -95,8 +95,81 @@ static const bw_rset_provider *best_suffix(const bw_rules *rules, const char *na
 	return best;
 }
 
+static bool host_char(int c)
+{
+	return bw_isalnum(c) || c == '-' || c == '.';
+}
+
+/* The provider a mark names: a whole word of the text (letters, digits,
+ * '-' and '.' around it do not continue it), the longest mark winning. */
+static const bw_rset_provider *by_mark(const bw_rules *rules, const char *text)
+{
+	const bw_rset_provider *best = NULL;
+	size_t best_len = 0, tlen = strlen(text), i, j;
+
+	for (i = 0; i < rules->n_prov; i++) {
+		const bw_rstrv *l = &rules->prov[i]->marks;
+
+		for (j = 0; j < l->n; j++) {
+			size_t ml = strlen(l->v[j]), from = 0;
+			const char *hit;
+
+			if (ml <= best_len)
+				continue;
+			while (from < tlen && (hit = bw_memcasemem(text + from, tlen - from, l->v[j]))) {
+				size_t off = (size_t)(hit - text);
+				bool left = off == 0 || !bw_isalnum((unsigned char)text[off - 1]);
+				bool right = off + ml == tlen || !bw_isalnum((unsigned char)text[off + ml]);
+
+				if (left && right) {
+					best = rules->prov[i];
+					best_len = ml;
+					break;
+				}
+				from = off + 1;
+			}
+		}
+	}
+	return best;
+}
+
+/* The provider whose host a URL ("https://support.example.com/...") or a
+ * bracketed host name ("[mx.example.com]") of the text names. */
+static const bw_rset_provider *by_named_host(const bw_rules *rules, const char *text)
+{
+	const char *p = text;
+
+	while (*p) {
+		const char *h = NULL, *e;
+
+		if (p[0] == ':' && p[1] == '/' && p[2] == '/')
+			h = p + 3;
+		else if (p[0] == '[' && bw_isalpha((unsigned char)p[1]))
+			h = p + 1;
+		if (h) {
+			char host[256];
+			size_t n;
+			const bw_rset_provider *found;
+
+			for (e = h; host_char((unsigned char)*e); e++)
+				;
+			n = (size_t)(e - h);
+			if (n && n < sizeof(host) && memchr(h, '.', n)) {
+				memcpy(host, h, n);
+				host[n] = '\0';
+				if ((found = best_suffix(rules, host, 1)))
+					return found;
+			}
+			p = e > p ? e : p + 1;
+			continue;
+		}
+		p++;
+	}
+	return NULL;
+}
+
 const bw_rset_provider *bw_rules__provider(const bw_rules *rules, const char *remote_host,
-                                           const char *recipient)
+                                           const char *recipient, const char *text)
 {
 	const bw_rset_provider *p = NULL;
 	const char *at;
@@ -105,6 +178,8 @@ const bw_rset_provider *bw_rules__provider(const bw_rules *rules, const char *re
 		p = best_suffix(rules, remote_host, 1);
 	if (!p && recipient && (at = strrchr(recipient, '@')))
 		p = best_suffix(rules, at + 1, 0);
+	if (!p && text && *text && !(p = by_mark(rules, text)))
+		p = by_named_host(rules, text);
 	return p;
 }
 
@@ -224,12 +299,14 @@ void bw_rules__release_compiled(bw_rules *rules)
 /* ---- matching -------------------------------------------------------- */
 
 /* Does `value` match one of the space-separated words of `list`?  A word
- * ending in '*' is a prefix; the word "none" matches a missing value.
+ * ending in '*' is a prefix; the word "none" matches a missing value; a
+ * word "!x" excludes x (a list of exclusions alone admits everything else).
  * Comparison ignores ASCII case. */
 static int in_list(const char *list, const char *value)
 {
 	const char *p = list;
 	size_t vlen;
+	int positive = 0, hit = 0;
 
 	if (!value || !*value)
 		value = "none";
@@ -244,15 +321,21 @@ static int in_list(const char *list, const char *value)
 		while (*e && *e != ' ')
 			e++;
 		wl = (size_t)(e - p);
-		if (wl && p[wl - 1] == '*') {
-			if (vlen >= wl - 1 && bw_strncasecmp(value, p, wl - 1) == 0)
-				return 1;
-		} else if (wl && wl == vlen && bw_strncasecmp(value, p, wl) == 0) {
-			return 1;
+		if (wl > 1 && *p == '!') {
+			if (wl - 1 == vlen && bw_strncasecmp(value, p + 1, wl - 1) == 0)
+				return 0;
+		} else if (wl) {
+			positive = 1;
+			if (p[wl - 1] == '*') {
+				if (vlen >= wl - 1 && bw_strncasecmp(value, p, wl - 1) == 0)
+					hit = 1;
+			} else if (wl == vlen && bw_strncasecmp(value, p, wl) == 0) {
+				hit = 1;
+			}
 		}
 		p = e;
 	}
-	return 0;
+	return positive ? hit : 1;
 }
 
 /* The first word of the SMTP command ("MAIL" of "MAIL FROM"). */
@@ -296,6 +379,105 @@ static bool any_literal(const char *text, size_t len, char *const *lits)
 	return false;
 }
 
+/* Whether the non-text conditions of `r` hold. */
+static bool rule_applies(const struct bw_rule *r, const bw_match_input *in,
+                         const bw_rset_provider *prov)
+{
+	const bw_rset_rule *s = r->src;
+
+	if (s->provider && (!prov || strcmp(prov->id, s->provider) != 0))
+		return false;
+	if (s->status && !in_list(s->status, in->status))
+		return false;
+	if (s->reply && !in_list(s->reply, in->reply_code))
+		return false;
+	if (s->command && !command_in(s->command, in->smtp_command))
+		return false;
+	if (s->format && !in_list(s->format, in->format))
+		return false;
+	if (s->action && !in_list(s->action, in->action))
+		return false;
+	return true;
+}
+
+/* Most times one cue rule counts in one text (a reply that repeats a word
+ * is not more certain of it). */
+#define LEXICON_MAX_HITS 2
+
+/*
+ * The lexicon tier, rules[from..to): every cue rule whose conditions hold
+ * and whose reason fits the enhanced status code adds weight x hits to its
+ * reason.  The reason with the highest sum wins (ties: the one whose cue
+ * comes last in the text, as the cause usually follows the wrapper); its
+ * strongest rule is returned, with the winning sum in *score.  NULL when no
+ * cue matched.
+ */
+static const struct bw_rule *score_lexicon(const bw_rules *rules, size_t from, size_t to,
+                                           const bw_match_input *in, const char *diag,
+                                           size_t dlen, const char *lower,
+                                           const bw_rset_provider *prov,
+                                           pcre2_match_data *md, int *score)
+{
+	struct cand { const struct bw_rule *r; int points; size_t last; } best_rule[64];
+	const struct bw_rule *won = NULL;
+	size_t n = 0, i, j, won_last = 0;
+	int won_sum = 0;
+
+	if (!dlen)
+		return NULL;
+	for (i = from; i < to && n < sizeof(best_rule) / sizeof(best_rule[0]); i++) {
+		const struct bw_rule *r = &rules->rules[i];
+		PCRE2_SIZE off = 0, *ov;
+		int hits = 0;
+		size_t last = 0;
+
+		if (!r->re || !rule_applies(r, in, prov) ||
+		    !bw_reason__fits_status(r->src->reason, in->status) ||
+		    !bw_reason__fits_stage(r->src->reason, in->smtp_command))
+			continue;
+		if (r->literals && !any_literal(lower, dlen, r->literals))
+			continue;
+		while (hits < LEXICON_MAX_HITS && off <= dlen &&
+		       pcre2_match(r->re, (PCRE2_SPTR)diag, dlen, off, 0, md, rules->mctx) > 0) {
+			ov = pcre2_get_ovector_pointer(md);
+			hits++;
+			last = ov[1];
+			off = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
+		}
+		if (!hits)
+			continue;
+		best_rule[n].r = r;
+		best_rule[n].points = hits * r->src->priority;
+		best_rule[n].last = last;
+		n++;
+	}
+	for (i = 0; i < n; i++) {
+		int sum = 0;
+		size_t last = 0;
+		const struct bw_rule *top = NULL;
+		int top_points = 0;
+
+		for (j = 0; j < n; j++) {
+			if (strcmp(best_rule[j].r->src->reason, best_rule[i].r->src->reason) != 0)
+				continue;
+			sum += best_rule[j].points;
+			if (best_rule[j].last > last)
+				last = best_rule[j].last;
+			if (best_rule[j].points > top_points) {
+				top_points = best_rule[j].points;
+				top = best_rule[j].r;
+			}
+		}
+		if (sum > won_sum || (sum == won_sum && last > won_last)) {
+			won_sum = sum;
+			won_last = last;
+			won = top;
+		}
+	}
+	*score = won_sum;
+	return won;
+}
+
 int bw_rules__match(const bw_rules *rules, const bw_match_input *in, bw_match_result *res)
 {
 	const bw_rset_provider *prov;
@@ -307,8 +489,11 @@ int bw_rules__match(const bw_rules *rules, const bw_match_input *in, bw_match_re
 
 	if (!rules || !in || !res)
 		return bw_error__set(BW_EINVALID, "bw_rules__match: NULL argument");
-	prov = bw_rules__provider(rules, in->remote_mta, in->recipient);
 	diag = in->diagnostic ? in->diagnostic : "";
+	/* Only a remote server's own reply (it has a reply code) names the
+	 * receiving provider; a sending service's notice names itself. */
+	prov = bw_rules__provider(rules, in->remote_mta, in->recipient,
+	                          in->reply_code && *in->reply_code ? diag : NULL);
 	dlen = strlen(diag);
 	/* The text lower-cased once, for the literal prefilter. */
 	lower = dlen < sizeof(lower_buf) ? lower_buf : malloc(dlen + 1);
@@ -322,19 +507,29 @@ int bw_rules__match(const bw_rules *rules, const bw_match_input *in, bw_match_re
 		const bw_rset_rule *s = r->src;
 		int rc;
 
-		if (s->provider && (!prov || strcmp(prov->id, s->provider) != 0))
-			continue;
-		if (s->status && !in_list(s->status, in->status))
-			continue;
-		if (s->reply && !in_list(s->reply, in->reply_code))
-			continue;
-		if (s->command && !command_in(s->command, in->smtp_command))
-			continue;
-		if (s->format && !in_list(s->format, in->format))
-			continue;
-		if (s->action && !in_list(s->action, in->action))
-			continue;
-		if (r->re) {
+		if (r->tier == BW_TIER_LEXICON) {
+			/* The whole lexicon tier is scored at once. */
+			size_t end = i;
+			const struct bw_rule *won;
+
+			while (end < rules->n_rules && rules->rules[end].tier == BW_TIER_LEXICON)
+				end++;
+			if (!md && !(md = pcre2_match_data_create(rules->max_pairs, NULL))) {
+				result = bw_error__set(BW_ENOMEM, "out of memory");
+				break;
+			}
+			won = score_lexicon(rules, i, end, in, diag, dlen, lower, prov, md,
+			                    &res->lexicon_score);
+			i = end - 1;
+			if (!won)
+				continue;
+			r = won;
+			s = r->src;
+		} else {
+			if (!rule_applies(r, in, prov))
+				continue;
+		}
+		if (r->re && r->tier != BW_TIER_LEXICON) {
 			if (!dlen || (r->literals && !any_literal(lower, dlen, r->literals)))
 				continue;
 			if (!md) {
@@ -348,7 +543,13 @@ int bw_rules__match(const bw_rules *rules, const bw_match_input *in, bw_match_re
 			if (rc < 0)  /* no match, or a limit hit: this rule does not apply */
 				continue;
 		}
-		memset(res, 0, sizeof(*res));
+		{
+			int score = res->lexicon_score;
+
+			memset(res, 0, sizeof(*res));
+			res->lexicon_score = r->tier == BW_TIER_LEXICON ? score : 0;
+		}
+		res->tier = r->tier;
 		res->rule_id = s->id;
 		res->reason = s->reason;
 		res->fault = s->fault;
@@ -361,7 +562,7 @@ int bw_rules__match(const bw_rules *rules, const bw_match_input *in, bw_match_re
 		res->references = (const char *const *)s->refs.v;
 		res->n_references = s->refs.n;
 		res->evidence = r->evidence;
-		if (r->re) {
+		if (r->re && r->tier != BW_TIER_LEXICON) {
 			copy_capture(md, "code", res->provider_code, sizeof(res->provider_code));
 			copy_capture(md, "tag", res->server_tag, sizeof(res->server_tag));
 			if (!prov && res->provider_code[0] && r->file_provider_name)

@@ -50,6 +50,7 @@ void bw_rset__free(bw_rset *s)
 		free(p->id); free(p->name); free(p->url); free(p->file);
 		bw_rstrv__clear(&p->domains);
 		bw_rstrv__clear(&p->hosts);
+		bw_rstrv__clear(&p->marks);
 	}
 	for (i = 0; i < s->n_rule; i++) {
 		bw_rset_rule *r = &s->rule[i];
@@ -61,9 +62,18 @@ void bw_rset__free(bw_rset *s)
 		bw_rstrv__clear(&r->remedies);
 		bw_rstrv__clear(&r->refs);
 		bw_rstrv__clear(&r->examples);
+		free(r->advice);
+	}
+	for (i = 0; i < s->n_shared; i++) {
+		bw_rset_shared *x = &s->shared[i];
+
+		free(x->id); free(x->file); free(x->text); free(x->explain);
+		bw_rstrv__clear(&x->remedies);
+		bw_rstrv__clear(&x->refs);
 	}
 	free(s->prov);
 	free(s->rule);
+	free(s->shared);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -80,6 +90,24 @@ bw_rset_provider *bw_rset__add_provider(bw_rset *s)
 	}
 	memset(&s->prov[s->n_prov], 0, sizeof(s->prov[0]));
 	return &s->prov[s->n_prov++];
+}
+
+bw_rset_shared *bw_rset__add_shared(bw_rset *s)
+{
+	bw_rset_shared *x;
+
+	if (s->n_shared == s->cap_shared) {
+		size_t cap = s->cap_shared ? s->cap_shared * 2 : 16;
+		bw_rset_shared *v = realloc(s->shared, cap * sizeof(*v));
+
+		if (!v)
+			return NULL;
+		s->shared = v;
+		s->cap_shared = cap;
+	}
+	x = &s->shared[s->n_shared++];
+	memset(x, 0, sizeof(*x));
+	return x;
 }
 
 bw_rset_rule *bw_rset__add_rule(bw_rset *s)
@@ -104,12 +132,90 @@ bw_rset_rule *bw_rset__add_rule(bw_rset *s)
 int bw_rset__tier(const bw_rset_rule *r)
 {
 	if (r->provider)
-		return 1;
+		return BW_TIER_PROVIDER;
 	if (r->text)
-		return 2;
+		return BW_TIER_TEXT;
 	if (r->status)
-		return 3;
-	return 4;
+		return BW_TIER_STATUS;
+	return BW_TIER_OTHER;
+}
+
+/* ---- lexicon cues ----------------------------------------------------- */
+
+/* Whether a phrase that begins or ends with the byte sequence at `p` gets a
+ * word boundary there: letters of alphabetic scripts do, ideographs and
+ * kana (no spaces between words) do not. */
+static int bounded(const unsigned char *p)
+{
+	if (*p < 0x80)
+		return bw_isalnum(*p);
+	/* A lead byte below 0xE3 starts a code point below U+3000. */
+	return *p < 0xE3;
+}
+
+static const unsigned char *last_char(const unsigned char *b, const unsigned char *e)
+{
+	const unsigned char *p = e - 1;
+
+	while (p > b && (*p & 0xC0) == 0x80)
+		p--;
+	return p;
+}
+
+char *bw_rset__cues_pattern(const char *cues)
+{
+	bw_buf out = BW_BUF_INIT;
+	const char *p = cues;
+	int n = 0;
+
+	bw_buf__puts(&out, "(?:");
+	while (*p) {
+		const char *b = p, *e;
+		int star = 0;
+
+		while (*p && *p != '|')
+			p++;
+		e = p;
+		if (*p)
+			p++;
+		while (b < e && bw_isspace((unsigned char)*b))
+			b++;
+		while (e > b && bw_isspace((unsigned char)e[-1]))
+			e--;
+		if (e > b && e[-1] == '*') {
+			star = 1;
+			e--;
+		}
+		if (e == b) {
+			bw_buf__free(&out);
+			return NULL;
+		}
+		if (n++)
+			bw_buf__puts(&out, "|");
+		if (bounded((const unsigned char *)b))
+			bw_buf__puts(&out, "\\b");
+		for (; b < e; b++) {
+			if (bw_isspace((unsigned char)*b)) {
+				while (b + 1 < e && bw_isspace((unsigned char)b[1]))
+					b++;
+				bw_buf__puts(&out, "\\s+");
+			} else if (strchr("\\^$.[]|()?*+{}-#", *b)) {
+				bw_buf__printf(&out, "\\%c", *b);
+			} else {
+				bw_buf__printf(&out, "%c", *b);
+			}
+		}
+		if (star)
+			bw_buf__puts(&out, "\\w*");
+		else if (bounded(last_char((const unsigned char *)cues, (const unsigned char *)e)))
+			bw_buf__puts(&out, "\\b");
+	}
+	bw_buf__puts(&out, ")");
+	if (!n || out.oom) {
+		bw_buf__free(&out);
+		return NULL;
+	}
+	return bw_buf__detach(&out);
 }
 
 /* ---- value checks ---------------------------------------------------- */
@@ -172,6 +278,14 @@ static int reply_word_ok(const char *w, size_t len)
 	return bw_isdigit((unsigned char)w[1]) && (w[2] == '*' || bw_isdigit((unsigned char)w[2]));
 }
 
+static int name_word_ok(const char *w, size_t len);
+
+/* A decoder name, or "!name" to exclude one. */
+static int format_word_ok(const char *w, size_t len)
+{
+	return *w == '!' ? name_word_ok(w + 1, len - 1) : name_word_ok(w, len);
+}
+
 static int name_word_ok(const char *w, size_t len)
 {
 	size_t i;
@@ -224,9 +338,13 @@ const char *bw_rset__check_value(const char *key, const char *value)
 		return (strcmp(value, "recipient") == 0 || strcmp(value, "sender") == 0 ||
 		        strcmp(value, "receiver") == 0 || strcmp(value, "transit") == 0)
 		       ? NULL : "fault must be recipient, sender, receiver or transit";
-	if (strcmp(key, "permanent") == 0 || strcmp(key, "hard") == 0 || strcmp(key, "specific") == 0)
+	if (strcmp(key, "permanent") == 0 || strcmp(key, "hard") == 0 || strcmp(key, "specific") == 0 ||
+	    strcmp(key, "generic") == 0)
 		return (strcmp(value, "yes") == 0 || strcmp(value, "no") == 0)
 		       ? NULL : "value must be yes or no";
+	if (strcmp(key, "weight") == 0)
+		return (value[0] >= '1' && value[0] <= '9' && !value[1])
+		       ? NULL : "weight must be a digit from 1 to 9";
 	if (strcmp(key, "priority") == 0) {
 		const char *p = value;
 		if (*p == '-' || *p == '+')
@@ -252,7 +370,10 @@ const char *bw_rset__check_value(const char *key, const char *value)
 		                   "action must be among failed delayed delivered relayed expanded");
 	if ((strcmp(key, "provider") == 0 || strcmp(key, "id") == 0) && strchr(value, ' '))
 		return "one name expected";
-	if (strcmp(key, "format") == 0 || strcmp(key, "domains") == 0 ||
+	if (strcmp(key, "format") == 0)
+		return check_words(value, format_word_ok, NULL,
+		                   "expected decoder names, or !name to exclude one");
+	if (strcmp(key, "domains") == 0 || strcmp(key, "marks") == 0 ||
 	    strcmp(key, "hosts") == 0 || strcmp(key, "provider") == 0 || strcmp(key, "id") == 0)
 		return check_words(value, name_word_ok, NULL,
 		                   "expected names made of letters, digits, '.', '-' and '_'");
@@ -341,6 +462,9 @@ static int check_provider(const bw_rset_provider *p)
 	for (i = 0; !msg && i < p->hosts.n; i++)
 		if ((msg = bw_rset__check_value("hosts", p->hosts.v[i])))
 			key = "hosts";
+	for (i = 0; !msg && i < p->marks.n; i++)
+		if ((msg = bw_rset__check_value("marks", p->marks.v[i])))
+			key = "marks";
 	if (msg)
 		return bw_error__set(BW_ERULES, "%s:%u: provider %s: %s: %s",
 		                     p->file, p->line, p->id, key, msg);
@@ -372,19 +496,21 @@ int bw_rset__validate(bw_rset *s, const bw_rset *const *extra, size_t n_extra)
 				return bw_error__set(BW_ERULES,
 					"%s:%u: rule %s is already defined at %s:%u",
 					r->file, r->line, r->id, s->rule[j].file, s->rule[j].line);
-		/* A rule stored as a provider rule (`specific = yes` in its
-		 * source) stays one. */
-		if (!(r->tier == 1 && bw_rset__tier(r) == 2))
+		/* A text rule stored as a provider, lexicon or generic rule
+		 * (`specific`, `cues` or `generic` in its source) stays one. */
+		if (!(bw_rset__tier(r) == BW_TIER_TEXT &&
+		      (r->tier == BW_TIER_PROVIDER || r->tier == BW_TIER_LEXICON ||
+		       r->tier == BW_TIER_GENERIC)))
 			r->tier = bw_rset__tier(r);
 		/* A provider's own wording counts as a provider rule even when it
 		 * does not require the provider's host (its text is unique to
 		 * it): a rule that captures a provider code, or that lives in a
 		 * file defining a provider. */
-		if (r->tier == 2 && strstr(r->text, "(?<code>"))
-			r->tier = 1;
-		for (j = 0; r->tier == 2 && j < s->n_prov; j++)
+		if (r->tier == BW_TIER_TEXT && strstr(r->text, "(?<code>"))
+			r->tier = BW_TIER_PROVIDER;
+		for (j = 0; r->tier == BW_TIER_TEXT && j < s->n_prov; j++)
 			if (s->prov[j].file && r->file && strcmp(s->prov[j].file, r->file) == 0)
-				r->tier = 1;
+				r->tier = BW_TIER_PROVIDER;
 	}
 	return BW_OK;
 }

@@ -17,7 +17,7 @@
 #include "bouncewhy.h"
 
 /* Version of rules/schema.sql this library writes and reads. */
-#define BW_RULES_SCHEMA_VERSION 1
+#define BW_RULES_SCHEMA_VERSION 2
 
 /* A growable list of owned strings. */
 typedef struct bw_rstrv {
@@ -36,13 +36,14 @@ typedef struct bw_rset_provider {
 	unsigned int line;  /* line of the [provider] header */
 	bw_rstrv domains;
 	bw_rstrv hosts;
+	bw_rstrv marks;     /* words or hosts that name it inside a reply */
 } bw_rset_provider;
 
 typedef struct bw_rset_rule {
 	char *id;
 	char *file;
 	unsigned int line;  /* line of the [rule] header */
-	int tier;           /* 1..4, see bw_rset__tier() */
+	int tier;           /* BW_TIER_PROVIDER..BW_TIER_OTHER, see bw_rset__tier() */
 	int priority;
 	/* Conditions; NULL when absent.  List conditions hold their words
 	 * separated by single spaces. */
@@ -54,13 +55,30 @@ typedef struct bw_rset_rule {
 	int permanent;      /* -1 not said, 0, 1 */
 	int hard;           /* -1 not said, 0, 1 */
 	bw_rstrv remedies, refs, examples;
+	char *advice;       /* [advice ID] named by the source; resolved (NULL) after loading */
 } bw_rset_rule;
+
+/* What text sources share between rules, resolved when they are loaded
+ * (bw_rset__load_text) and never stored: [advice ID] sections (an
+ * explanation, remedies and references that rules name with `advice`) and
+ * [fragment ID] sections (a pattern that `text` includes as %{ID}). */
+typedef struct bw_rset_shared {
+	int fragment;       /* 1 [fragment], 0 [advice] */
+	char *id;
+	char *file;
+	unsigned int line;
+	char *text;         /* fragment pattern */
+	char *explain;      /* advice */
+	bw_rstrv remedies, refs;
+} bw_rset_shared;
 
 typedef struct bw_rset {
 	bw_rset_provider *prov;
 	size_t n_prov, cap_prov;
 	bw_rset_rule *rule;
 	size_t n_rule, cap_rule;
+	bw_rset_shared *shared;
+	size_t n_shared, cap_shared;
 	char source_hash[65];   /* hex SHA-256 of the sources, "" if unknown */
 	int schema_version;
 } bw_rset;
@@ -69,8 +87,15 @@ typedef struct bw_rset {
 void bw_rset__free(bw_rset *s);   /* frees the content, not `s` */
 bw_rset_provider *bw_rset__add_provider(bw_rset *s);  /* zeroed; NULL on ENOMEM */
 bw_rset_rule *bw_rset__add_rule(bw_rset *s);          /* permanent=hard=-1 */
-/* The precedence tier of a rule from its conditions (doc/rules-format.md). */
+bw_rset_shared *bw_rset__add_shared(bw_rset *s);      /* zeroed; NULL on ENOMEM */
+/* The precedence tier of a rule from its conditions alone (a `specific`,
+ * `generic` or `cues` rule keeps the tier its source gave it). */
 int bw_rset__tier(const bw_rset_rule *r);
+/* The PCRE2 pattern for a lexicon rule's `cues` ("no such user | unknown
+ * recipient*"): each phrase matched as words (spaces match any white space,
+ * a trailing '*' any word ending), or NULL when a phrase is empty or the
+ * memory runs out.  The caller frees it. */
+char *bw_rset__cues_pattern(const char *cues);
 /* Checks one key's value.  Returns NULL when fine, else a static message. */
 const char *bw_rset__check_value(const char *key, const char *value);
 /* Checks a whole set: required keys, values, unique ids, known providers

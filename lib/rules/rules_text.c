@@ -16,6 +16,7 @@
 
 #include "rules_set.h"
 #include "../error.h"
+#include "../rules.h"
 #include "../util.h"
 
 typedef struct entry {
@@ -25,7 +26,7 @@ typedef struct entry {
 } entry;
 
 typedef struct section {
-	int kind;               /* 0 none, 1 provider, 2 rule */
+	int kind;               /* 0 none, 1 provider, 2 rule, 3 advice, 4 fragment */
 	char *id;
 	unsigned int line;
 	entry *e;
@@ -45,12 +46,15 @@ static void section_reset(section *sec)
 	memset(sec, 0, sizeof(*sec));
 }
 
-static const char *const provider_keys[] = { "name", "domains", "hosts", "url", NULL };
+static const char *const provider_keys[] = { "name", "domains", "hosts", "marks", "url", NULL };
 static const char *const rule_keys[] = {
 	"provider", "text", "status", "reply", "command", "format", "action",
 	"reason", "fault", "permanent", "hard", "explain", "remedy", "ref",
-	"example", "priority", "specific", NULL
+	"example", "priority", "specific", "generic", "cues", "weight", "advice", NULL
 };
+static const char *const advice_keys[] = { "explain", "remedy", "ref", NULL };
+static const char *const fragment_keys[] = { "text", NULL };
+static const char *const kind_names[] = { "", "provider", "rule", "advice", "fragment" };
 
 static int key_known(const char *const *keys, const char *key)
 {
@@ -134,6 +138,8 @@ static int apply_provider(bw_rset *s, const char *file, section *sec)
 			rc = set_str(&p->url, v);
 		else if (strcmp(e->key, "domains") == 0)
 			rc = push_words(&p->domains, v);
+		else if (strcmp(e->key, "marks") == 0)
+			rc = push_words(&p->marks, v);
 		else
 			rc = push_words(&p->hosts, v);
 	}
@@ -149,7 +155,9 @@ static int apply_rule(bw_rset *s, const char *file, section *sec)
 	char buf[256];
 	size_t i;
 	int rc = BW_OK;
-	bool specific = false;
+	bool specific = false, generic = false;
+	const char *cues = NULL;
+	int weight = 0;
 
 	if (!r)
 		return bw_error__set(BW_ENOMEM, "out of memory");
@@ -168,7 +176,7 @@ static int apply_rule(bw_rset *s, const char *file, section *sec)
 		         strcmp(e->key, "provider") == 0)
 			case_words(v, 0);
 		msg = bw_rset__check_value(e->key, v);
-		if (!msg && strcmp(e->key, "text") == 0)
+		if (!msg && strcmp(e->key, "text") == 0 && !strstr(v, "%{"))
 			msg = bw_rset__pattern_error(v, buf, sizeof(buf));
 		if (msg && strcmp(e->key, "reason") == 0)
 			return bw_error__set(BW_ERULES, "%s:%u: rule %s: unknown reason '%s'",
@@ -186,6 +194,7 @@ static int apply_rule(bw_rset *s, const char *file, section *sec)
 		else if (strcmp(e->key, "reason") == 0) field = &r->reason;
 		else if (strcmp(e->key, "fault") == 0) field = &r->fault;
 		else if (strcmp(e->key, "explain") == 0) field = &r->explain;
+		else if (strcmp(e->key, "advice") == 0) field = &r->advice;
 		if (field)
 			rc = set_str(field, v);
 		else if (strcmp(e->key, "permanent") == 0)
@@ -196,6 +205,12 @@ static int apply_rule(bw_rset *s, const char *file, section *sec)
 			r->priority = atoi(v);
 		else if (strcmp(e->key, "specific") == 0)
 			specific = strcmp(v, "yes") == 0;
+		else if (strcmp(e->key, "generic") == 0)
+			generic = strcmp(v, "yes") == 0;
+		else if (strcmp(e->key, "cues") == 0)
+			cues = v;
+		else if (strcmp(e->key, "weight") == 0)
+			weight = v[0] - '0';
 		else if (strcmp(e->key, "remedy") == 0)
 			rc = bw_rstrv__push(&r->remedies, v);
 		else if (strcmp(e->key, "ref") == 0)
@@ -206,13 +221,71 @@ static int apply_rule(bw_rset *s, const char *file, section *sec)
 	if (rc == BW_OK && !r->reason)
 		return bw_error__set(BW_ERULES, "%s:%u: rule %s: missing reason",
 		                     file, sec->line, sec->id);
+	if (rc == BW_OK && (cues || weight) &&
+	    (!cues || r->text || r->provider || specific || generic || r->priority))
+		return bw_error__set(BW_ERULES, "%s:%u: rule %s: a lexicon rule has `cues` and "
+		                     "`weight` and none of text, provider, specific, generic, priority",
+		                     file, sec->line, sec->id);
+	if (rc == BW_OK && cues) {
+		if (!(r->text = bw_rset__cues_pattern(cues)))
+			return bw_error__set(BW_ERULES, "%s:%u: rule %s: cues: expected phrases "
+			                     "separated by '|'", file, sec->line, sec->id);
+		r->priority = weight ? weight : 1;
+	}
 	if (rc == BW_OK && !r->provider && !r->text && !r->status && !r->reply &&
 	    !r->command && !r->format && !r->action)
 		return bw_error__set(BW_ERULES, "%s:%u: rule %s: a rule needs at least one condition",
 		                     file, sec->line, sec->id);
 	r->tier = bw_rset__tier(r);
-	if (specific && r->tier == 2)
-		r->tier = 1;
+	if (specific && r->tier == BW_TIER_TEXT)
+		r->tier = BW_TIER_PROVIDER;
+	else if (generic && r->tier == BW_TIER_TEXT)
+		r->tier = BW_TIER_GENERIC;
+	else if (cues)
+		r->tier = BW_TIER_LEXICON;
+	return rc;
+}
+
+/* [advice ID] and [fragment ID]: kept aside until every source is read. */
+static int apply_shared(bw_rset *s, const char *file, section *sec)
+{
+	bw_rset_shared *x = bw_rset__add_shared(s);
+	char buf[256];
+	size_t i;
+	int rc = BW_OK;
+
+	if (!x)
+		return bw_error__set(BW_ENOMEM, "out of memory");
+	x->fragment = sec->kind == 4;
+	x->line = sec->line;
+	if (set_str(&x->id, sec->id) < 0 || set_str(&x->file, file) < 0)
+		return BW_ENOMEM;
+	for (i = 0; i < sec->n && rc == BW_OK; i++) {
+		const entry *e = &sec->e[i];
+		const char *v = e->value.p ? e->value.p : "";
+		const char *msg = bw_rset__check_value(e->key, v);
+
+		if (!msg && strcmp(e->key, "text") == 0)
+			msg = bw_rset__pattern_error(v, buf, sizeof(buf));
+		if (msg)
+			return bw_error__set(BW_ERULES, "%s:%u: %s %s: %s: %s", file, e->line,
+			                     kind_names[sec->kind], sec->id, e->key, msg);
+		if (strcmp(e->key, "text") == 0)
+			rc = set_str(&x->text, v);
+		else if (strcmp(e->key, "explain") == 0)
+			rc = set_str(&x->explain, v);
+		else if (strcmp(e->key, "remedy") == 0)
+			rc = bw_rstrv__push(&x->remedies, v);
+		else
+			rc = bw_rstrv__push(&x->refs, v);
+	}
+	if (rc == BW_OK && x->fragment && !x->text)
+		return bw_error__set(BW_ERULES, "%s:%u: fragment %s: missing text", file, sec->line, sec->id);
+	for (i = 0; rc == BW_OK && i + 1 < s->n_shared; i++)
+		if (s->shared[i].fragment == x->fragment && strcmp(s->shared[i].id, x->id) == 0)
+			return bw_error__set(BW_ERULES, "%s:%u: %s %s is already defined at %s:%u", file,
+			                     sec->line, kind_names[sec->kind], x->id, s->shared[i].file,
+			                     s->shared[i].line);
 	return rc;
 }
 
@@ -224,6 +297,8 @@ static int finish_section(bw_rset *s, const char *file, section *sec)
 		rc = apply_provider(s, file, sec);
 	else if (sec->kind == 2)
 		rc = apply_rule(s, file, sec);
+	else if (sec->kind == 3 || sec->kind == 4)
+		rc = apply_shared(s, file, sec);
 	section_reset(sec);
 	return rc;
 }
@@ -241,16 +316,21 @@ static int start_section(section *sec, const char *file, unsigned int lineno, ch
 	while (*sp && !bw_isspace((unsigned char)*sp))
 		sp++;
 	if (!*sp)
-		return bw_error__set(BW_ERULES, "%s:%u: expected [provider ID] or [rule ID]", file, lineno);
+		return bw_error__set(BW_ERULES, "%s:%u: expected [provider ID], [rule ID], [advice ID] "
+		                     "or [fragment ID]", file, lineno);
 	*sp = '\0';
 	id = bw_trim(sp + 1);
 	if (strcmp(inner, "provider") == 0)
 		sec->kind = 1;
 	else if (strcmp(inner, "rule") == 0)
 		sec->kind = 2;
+	else if (strcmp(inner, "advice") == 0)
+		sec->kind = 3;
+	else if (strcmp(inner, "fragment") == 0)
+		sec->kind = 4;
 	else
-		return bw_error__set(BW_ERULES, "%s:%u: unknown section '%s' (expected provider or rule)",
-		                     file, lineno, inner);
+		return bw_error__set(BW_ERULES, "%s:%u: unknown section '%s' (expected provider, rule, "
+		                     "advice or fragment)", file, lineno, inner);
 	if ((msg = bw_rset__check_value("id", id)) || strchr(id, ' '))
 		return bw_error__set(BW_ERULES, "%s:%u: bad %s id '%s': %s", file, lineno, inner, id,
 		                     msg ? msg : "one word expected");
@@ -272,12 +352,13 @@ static int add_entry(section *sec, const char *file, unsigned int lineno, char *
 	key = bw_trim(line);
 	val = bw_trim(eq + 1);
 	if (!sec->kind)
-		return bw_error__set(BW_ERULES, "%s:%u: '%s' outside a [provider] or [rule] section",
+		return bw_error__set(BW_ERULES, "%s:%u: '%s' outside a [provider], [rule], [advice] or [fragment] section",
 		                     file, lineno, key);
-	keys = sec->kind == 1 ? provider_keys : rule_keys;
+	keys = sec->kind == 1 ? provider_keys : sec->kind == 2 ? rule_keys :
+	       sec->kind == 3 ? advice_keys : fragment_keys;
 	if (!key_known(keys, key))
 		return bw_error__set(BW_ERULES, "%s:%u: unknown key '%s' in a %s section",
-		                     file, lineno, key, sec->kind == 1 ? "provider" : "rule");
+		                     file, lineno, key, kind_names[sec->kind]);
 	if (!repeatable(key))
 		for (i = 0; i < sec->n; i++)
 			if (strcmp(sec->e[i].key, key) == 0)
@@ -505,6 +586,101 @@ static int read_file(char **out, size_t *len, const char *path)
 	return *out ? BW_OK : bw_error__set(BW_ENOMEM, "out of memory");
 }
 
+static const bw_rset_shared *find_shared(const bw_rset *s, int fragment, const char *id, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < s->n_shared; i++)
+		if (s->shared[i].fragment == fragment && strlen(s->shared[i].id) == len &&
+		    memcmp(s->shared[i].id, id, len) == 0)
+			return &s->shared[i];
+	return NULL;
+}
+
+/* `text` with every %{ID} replaced by (?:the fragment's pattern). */
+static int expand_fragments(const bw_rset *s, bw_rset_rule *r)
+{
+	bw_buf out = BW_BUF_INIT;
+	const char *p = r->text, *open;
+	char buf[256];
+	const char *msg;
+
+	while ((open = strstr(p, "%{"))) {
+		const char *close = strchr(open + 2, '}');
+		const bw_rset_shared *f = close ? find_shared(s, 1, open + 2, (size_t)(close - open - 2)) : NULL;
+
+		if (!f) {
+			bw_buf__free(&out);
+			return bw_error__set(BW_ERULES, "%s:%u: rule %s: text: unknown fragment %.*s",
+			                     r->file, r->line, r->id,
+			                     close ? (int)(close - open + 1) : 2, open);
+		}
+		bw_buf__put(&out, p, (size_t)(open - p));
+		bw_buf__puts(&out, "(?:");
+		bw_buf__puts(&out, f->text);
+		bw_buf__puts(&out, ")");
+		p = close + 1;
+	}
+	bw_buf__puts(&out, p);
+	if (out.oom) {
+		bw_buf__free(&out);
+		return bw_error__set(BW_ENOMEM, "out of memory");
+	}
+	free(r->text);
+	r->text = bw_buf__detach(&out);
+	if ((msg = bw_rset__pattern_error(r->text, buf, sizeof(buf))))
+		return bw_error__set(BW_ERULES, "%s:%u: rule %s: text: %s", r->file, r->line, r->id, msg);
+	return BW_OK;
+}
+
+/* A list made of `first`'s items, then `l`'s own. */
+static int prepend(bw_rstrv *l, const bw_rstrv *first)
+{
+	bw_rstrv out = { 0 };
+	size_t i;
+	int rc = BW_OK;
+
+	for (i = 0; rc == BW_OK && i < first->n; i++)
+		rc = bw_rstrv__push(&out, first->v[i]);
+	for (i = 0; rc == BW_OK && i < l->n; i++)
+		rc = bw_rstrv__push(&out, l->v[i]);
+	if (rc != BW_OK) {
+		bw_rstrv__clear(&out);
+		return rc;
+	}
+	bw_rstrv__clear(l);
+	*l = out;
+	return BW_OK;
+}
+
+/* Fragments into patterns, advice into outputs: a rule's own explanation
+ * wins, the advice's remedies and references come before its own. */
+static int resolve_shared(bw_rset *s)
+{
+	size_t i;
+	int rc = BW_OK;
+
+	for (i = 0; rc == BW_OK && i < s->n_rule; i++) {
+		bw_rset_rule *r = &s->rule[i];
+		const bw_rset_shared *a;
+
+		if (r->text && strstr(r->text, "%{") && (rc = expand_fragments(s, r)) < 0)
+			break;
+		if (!r->advice)
+			continue;
+		if (!(a = find_shared(s, 0, r->advice, strlen(r->advice))))
+			return bw_error__set(BW_ERULES, "%s:%u: rule %s: advice: unknown advice %s",
+			                     r->file, r->line, r->id, r->advice);
+		if (!r->explain && a->explain && set_str(&r->explain, a->explain) < 0)
+			return BW_ENOMEM;
+		if ((rc = prepend(&r->remedies, &a->remedies)) == BW_OK)
+			rc = prepend(&r->refs, &a->refs);
+		free(r->advice);
+		r->advice = NULL;
+	}
+	return rc;
+}
+
 int bw_rset__load_text(bw_rset *s, const char *const *sources, size_t n,
                        const bw_rset *const *extra, size_t n_extra)
 {
@@ -531,6 +707,8 @@ int bw_rset__load_text(bw_rset *s, const char *const *sources, size_t n,
 		rc = bw_rset__parse_text(s, names.v[i], buf, len);
 		free(buf);
 	}
+	if (rc == BW_OK)
+		rc = resolve_shared(s);
 	if (rc == BW_OK) {
 		bw_sha256__hex(&sha, s->source_hash);
 		s->schema_version = BW_RULES_SCHEMA_VERSION;

@@ -133,7 +133,7 @@ static void test_compile_and_open(const char *db)
 		return;
 	CHECK(bw_rules_count(r) == 9);
 	CHECK_STR(bw_rules_path(r), db);
-	CHECK_STR(bw_rules_meta(r, "schema_version"), "1");
+	CHECK_STR(bw_rules_meta(r, "schema_version"), "2");
 	CHECK_STR(bw_rules_meta(r, "rule_count"), "9");
 	CHECK_STR(bw_rules_meta(r, "provider_count"), "2");
 	CHECK_STR(bw_rules_meta(r, "nonsense"), "");
@@ -295,6 +295,79 @@ static void test_overlays(const char *db)
 	}
 }
 
+/* Issue 11's rule format: lexicon votes, generic wrappers below status
+ * codes, format exclusions, provider marks, advice and fragments. */
+static void test_lexicon_and_sharing(void)
+{
+	const char *p = path_in(work, "lexicon.rules");
+	const char *txt =
+		"[provider acme]\nname = Acme Mail\nhosts = acme.example\nmarks = acmesmtp\n\n"
+		"[rule acme.own]\nprovider = acme\ntext = \\bwidget\\b\nreason = blocked\n"
+		"example = 550 widget - acmesmtp\n\n"
+		"[fragment nobody]\ntext = \\bno\\s+such\\s+person\\b\n\n"
+		"[advice gone]\nexplain = Nobody by that name.\nremedy = Remove it.\n"
+		"ref = https://example.org/gone\n\n"
+		"[rule words.nobody]\ntext = %{nobody}\nformat = !reply\nreason = filtered\n"
+		"advice = gone\nremedy = Ask them.\nexample = 550 no such person\n\n"
+		"[rule wrap.rejected]\ntext = \\brecipient\\s+rejected\\b\ngeneric = yes\n"
+		"reason = userunknown\nexample = 550 recipient rejected\n\n"
+		"[rule st.full]\nstatus = 5.2.2\nreason = mailboxfull\nexample = 552 5.2.2 x\n\n"
+		"[rule lex.spam]\ncues = spam | junk mail\nweight = 3\nreason = spamdetected\n"
+		"example = 550 looks like junk mail\n\n"
+		"[rule lex.full]\ncues = quota\nweight = 2\nreason = mailboxfull\n"
+		"example = 552 quota\n\n"
+		"[rule lex.blocked]\ncues = listed\nweight = 1\nreason = blocked\n"
+		"example = 554 listed\n";
+	bw_match_result res;
+	bw_match_input in;
+	bw_rules *r;
+
+	write_file(p, txt, strlen(txt));
+	/* as a base: an overlay's own rules would all rank as site rules */
+	CHECK(compile_one(path_in(work, "lexicon.db"), p) == BW_OK);
+	r = open_with(path_in(work, "lexicon.db"), NULL, 0);
+	CHECK(r != NULL);
+	if (!r)
+		return;
+	/* the lexicon is a vote: two weak cues lose to one strong one */
+	CHECK_STR(win(r, "550 listed: spam", NULL, "550", NULL, NULL, &res), "lex.spam");
+	CHECK(res.lexicon_score == 3);
+	CHECK_STR(win(r, "452 quota, quota and spam", NULL, "452", NULL, NULL, NULL), "lex.full");
+	/* a spam cue never turns 5.1.1 into spam */
+	CHECK_STR(win(r, "550 5.1.1 spam", "5.1.1", "550", NULL, NULL, NULL), "");
+	/* a mailbox reason is no cue at the connection stage */
+	memset(&in, 0, sizeof(in));
+	in.diagnostic = "554 quota";
+	in.reply_code = "554";
+	in.smtp_command = "CONN";
+	CHECK(bw_rules__match(r, &in, &res) == 0);
+	/* a status code outranks the lexicon, the lexicon a generic wrapper */
+	CHECK_STR(win(r, "552 5.2.2 recipient rejected: spam", "5.2.2", "552", NULL, NULL, NULL), "st.full");
+	CHECK_STR(win(r, "550 recipient rejected: spam", NULL, "550", NULL, NULL, NULL), "lex.spam");
+	CHECK_STR(win(r, "550 recipient rejected", NULL, "550", NULL, NULL, NULL), "wrap.rejected");
+	/* fragments, advice, and a format exclusion */
+	memset(&in, 0, sizeof(in));
+	in.diagnostic = "550 No such person here";
+	in.reply_code = "550";
+	in.format = "postfix";
+	CHECK(bw_rules__match(r, &in, &res) == 1 && strcmp(res.rule_id, "words.nobody") == 0);
+	CHECK_STR(res.explanation, "Nobody by that name.");
+	CHECK(res.n_remedies == 2 && strcmp(res.remedies[0], "Remove it.") == 0 &&
+	      strcmp(res.remedies[1], "Ask them.") == 0);
+	CHECK(res.n_references == 1);
+	in.format = "reply";
+	CHECK(bw_rules__match(r, &in, &res) == 0);
+	/* the provider named by a mark in a remote reply */
+	CHECK_STR(win(r, "550 widget - acmesmtp", NULL, "550", NULL, NULL, &res), "acme.own");
+	CHECK_STR(res.provider, "Acme Mail");
+	/* ... or by its host in a URL */
+	CHECK_STR(win(r, "550 widget, see https://help.acme.example/x", NULL, "550", NULL, NULL, NULL),
+	          "acme.own");
+	/* not by a notice without a reply code (the sender's own words) */
+	CHECK_STR(win(r, "widget - acmesmtp", NULL, NULL, NULL, NULL, NULL), "");
+	bw_rules_free(r);
+}
+
 /* Each case: file content, then the expected start of the error message
  * after the file name ("file:line: ..."). */
 static void test_parse_errors(void)
@@ -305,7 +378,7 @@ static void test_parse_errors(void)
 		{ "[rule a]\nprovider = nobody\nreason = blocked\n", ":1: rule a: unknown provider 'nobody'" },
 		{ "[rule a]\ntext = (unclosed\nreason = blocked\n", ":2: rule a: text: pattern does not compile" },
 		{ "[rule a]\n  reason = blocked\n", ":2: continuation line without a key" },
-		{ "\n\nreason = blocked\n", ":3: 'reason' outside a [provider] or [rule] section" },
+		{ "\n\nreason = blocked\n", ":3: 'reason' outside a [provider], [rule], [advice] or [fragment] section" },
 		{ "[rule a]\nreply = 550\n", ":1: rule a: missing reason" },
 		{ "[rule a]\nreason = blocked\n", ":1: rule a: a rule needs at least one condition" },
 		{ "[rule a]\nstatus = 5.7.x\nreason = blocked\n", ":2: rule a: status: status must be" },
@@ -318,6 +391,12 @@ static void test_parse_errors(void)
 		{ "[rule a]\nreply = 550\nreason = blocked\npermanent = maybe\n", ":4: rule a: permanent: " },
 		{ "[rule a]\ncommand = FROB\nreason = blocked\n", ":2: rule a: command: " },
 		{ "[rule a]\nreply = 550\nreason =\n", ":3: 'reason' has an empty value" },
+		{ "[rule a]\ntext = %{nope}\nreason = blocked\n", ":1: rule a: text: unknown fragment %{nope}" },
+		{ "[rule a]\nreply = 550\nadvice = nope\nreason = blocked\n", ":1: rule a: advice: unknown advice nope" },
+		{ "[advice x]\nremedy = a\n[advice x]\nremedy = b\n", ":3: advice x is already defined" },
+		{ "[rule a]\ncues = spam\ntext = x\nreason = blocked\n", ":1: rule a: a lexicon rule has" },
+		{ "[rule a]\ncues = spam\nweight = 10\nreason = blocked\n", ":3: rule a: weight: " },
+		{ "[rule a]\ncues = spam ||\nreason = blocked\n", ":1: rule a: cues: expected phrases" },
 	};
 	size_t i;
 
@@ -442,12 +521,12 @@ static void test_db_errors(const char *db)
 	write_file(bad, buf, len);
 	expect_open_error(bad, bad);
 	free(buf);
-	/* newer schema: patch the stored schema_version value from 1 to 9 */
+	/* newer schema: patch the stored schema_version value from 2 to 9 */
 	bad = path_in(work, "newer.db");
 	buf = read_all(db, &len);
 	write_file(bad, buf, len);
 	free(buf);
-	patch(bad, "schema_version1", "schema_version9");
+	patch(bad, "schema_version2", "schema_version9");
 	expect_open_error(bad, "schema version 9 is newer");
 	/* an unknown reason stored in a database is caught with file:line */
 	bad = path_in(work, "badreason.db");
@@ -704,6 +783,7 @@ int main(int argc, char **argv)
 	test_captures(db);
 	test_tiers(db);
 	test_overlays(db);
+	test_lexicon_and_sharing();
 	test_parse_errors();
 	test_db_errors(db);
 	test_determinism();

@@ -101,6 +101,11 @@ class Recipient:
     explanation: _Field[Optional[str]] = _Field("explanation", "What happened, in plain words.")
     feedback_type: _Field[Optional[str]] = _Field(
         "feedback_type", "ARF feedback type, for feedback reports.")
+    decided_by: _Field[Optional[str]] = _Field(
+        "decided_by", 'Which tier decided the reason ("provider rule", "phrase rule", '
+        '"status code", "lexicon", "generic phrase", "reply code", "report", "none").')
+    confidence: _Field[int] = _Field(
+        "confidence", "How strongly the evidence supports the reason, 0 to 100.", 0)
     remedies: _Field[List[str]] = _Field("remedies", "What to do, most useful first.", [])
     references: _Field[List[str]] = _Field(
         "references", "Reference URLs (provider documentation, delisting forms).", [])

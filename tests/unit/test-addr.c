@@ -1,0 +1,41 @@
+/*
+ * test-addr.c - address normalisation (addr.c): the forms reports give.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "addr.h"
+#include "check.h"
+
+static void norm(const char *in, const char *want)
+{
+	char *got = bw_addr__normalize(in, strlen(in));
+
+	if (want)
+		CHECK_STR(got, want);
+	else
+		CHECK(got == NULL);
+	free(got);
+}
+
+int main(void)
+{
+	norm("rfc822; Jane@Example.COM", "Jane@example.com");
+	norm("\"Jane Doe\" <jane@example.com>", "jane@example.com");
+	norm("Jane Doe <jane@example.com> (the boss)", "jane@example.com");
+	/* X.400 (RFC 2156): rfc-822= with (a) for @ */
+	norm("/c=US/admd=ATTMAIL/prmd=EXAMPLE/o=MAIL/rfc-822=jane(a)Example.com/",
+	     "jane@example.com");
+	norm("rfc-822=first(u)last(a)example.org", "first_last@example.org");
+	/* Exchange proxy addresses and mailto: */
+	norm("smtp=jane@example.com", "jane@example.com");
+	norm("SMTP:jane@example.com", "jane@example.com");
+	norm("mailto:jane@example.com", "jane@example.com");
+	/* The percent hack through a relay */
+	norm("jane%mail.example.org@relay.example.net", "jane@mail.example.org");
+	norm("<jane%mail.example.org@relay.example.net>", "jane@mail.example.org");
+	/* a % that is not a host stays */
+	norm("50%off@example.com", "50%off@example.com");
+	norm("", NULL);
+	return check_done();
+}
