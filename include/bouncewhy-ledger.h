@@ -123,7 +123,7 @@ typedef struct bw_ledger_entry {
 	const char *provider_code;
 	const char *status;         /**< enhanced status code */
 	int hard;                   /**< 1 hard bounce, 0 soft, -1 unknown */
-	double confidence;          /**< 0..1; negative: none (stored as NULL) */
+	double confidence;          /**< 0..100 as bw_recipient_confidence(); negative: none (NULL) */
 	/** The bounce's identity: an entry with the same report_id,
 	 *  original_id, recipient and event as one already recorded is a
 	 *  duplicate.  All NULL: identity is the address, time and reason. */

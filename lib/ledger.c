@@ -116,21 +116,23 @@ int bw_ledger__create_v1(bw_ledger_store *s)
  * excludes other writers (two processes opening a new ledger at once). */
 static int prepare_schema(bw_ledger_store *s, const char *location)
 {
-	long version;
+	long version = 0;
 	int rc;
 
-	if ((rc = s->ops->script(s, "CREATE TABLE IF NOT EXISTS bw_meta"
-	                         " (key TEXT PRIMARY KEY, value TEXT NOT NULL)")) < 0)
-		return rc;
-	if ((rc = read_version(s, &version)) < 0)
-		return rc;
-	if (version == BW_LEDGER_SCHEMA_VERSION)
+	/* The common case, without a lock: an up-to-date ledger.  (A new
+	 * database has no bw_meta yet: that error is expected.) */
+	if (read_version(s, &version) == BW_OK && version == BW_LEDGER_SCHEMA_VERSION)
 		return BW_OK;
+	bw_error__clear();
 	if (version > BW_LEDGER_SCHEMA_VERSION)
 		goto too_new;
+	/* Creation and migration under the writer lock: PostgreSQL's CREATE
+	 * TABLE IF NOT EXISTS is not safe against a concurrent one. */
 	if ((rc = s->ops->begin(s)) < 0)
 		return rc;
-	if ((rc = read_version(s, &version)) < 0)
+	if ((rc = s->ops->script(s, "CREATE TABLE IF NOT EXISTS bw_meta"
+	                         " (key TEXT PRIMARY KEY, value TEXT NOT NULL)")) < 0 ||
+	    (rc = read_version(s, &version)) < 0)
 		goto fail;
 	if (version > BW_LEDGER_SCHEMA_VERSION) {
 		s->ops->rollback(s);

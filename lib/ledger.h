@@ -124,6 +124,7 @@ typedef struct bw_ledger_rcpt_view {
 	const char *recipient, *original_recipient, *action, *status, *reason,
 		*fault, *provider, *provider_code, *last_attempt, *feedback_type;
 	int hard;
+	double confidence;      /* negative: none */
 } bw_ledger_rcpt_view;
 
 typedef struct bw_ledger_view {

@@ -253,6 +253,7 @@ int bw_ledger__add_view(bw_ledger *l, const bw_ledger_view *v, size_t *added)
 		en.provider_code = nz(r->provider_code);
 		en.status = nz(r->status);
 		en.hard = e == BW_LEDGER_BOUNCE ? r->hard : 0;
+		en.confidence = r->confidence;
 		en.report_id = report_id;
 		en.original_id = nz(v->orig_message_id);
 		en.recipient = rcpt ? rcpt : addr;
@@ -323,6 +324,7 @@ int bw_ledger_add_report(bw_ledger *l, const bw_report *r, const char *source, s
 		if (!*x->feedback_type)
 			x->feedback_type = bw_report_get(r, BW_REPORT_FEEDBACK_TYPE);
 		x->hard = bw_recipient_hard_bounce(rc_);
+		x->confidence = bw_recipient_confidence(rc_);
 	}
 	rc = bw_ledger__add_view(l, &v, added);
 	free(v.rcpt);

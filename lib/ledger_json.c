@@ -82,6 +82,8 @@ int bw_ledger_add_json(bw_ledger *l, const char *json, size_t len, size_t *added
 			if (!*x->feedback_type)
 				x->feedback_type = jstr(root, "feedback_type");
 			x->hard = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(r, "hard_bounce"));
+			x->confidence = cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(r, "confidence"))
+				? cJSON_GetObjectItemCaseSensitive(r, "confidence")->valuedouble : -1.0;
 		}
 	rc = bw_ledger__add_view(l, &v, added);
 	free(v.rcpt);

@@ -449,6 +449,7 @@ static void test_subscriber(void)
 	CHECK(state(l, "forward-target@elsewhere.example", NULL, 0) == BW_LEDGER_ACTIVE);
 	CHECK(bw_ledger_add_report(l, r, "verp.eml", &added) == BW_OK && added == 0);
 	CHECK(bw_ledger_status(&s, l, "alice@example.org", BW_LEDGER_JSON) == BW_OK);
+	CHECK(strstr(s, "\"confidence\":null") == NULL);   /* the record's confidence is kept */
 	CHECK(contains(s, "\"report_id\":\"<b1@mx.example.net>\""));
 	bw_report_free(r);
 	bw_rules_free(rules);
