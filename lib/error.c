@@ -36,6 +36,12 @@ int bw_error__set(int code, const char *fmt, ...)
 	return code;
 }
 
+void bw_error__clear(void)
+{
+	last_message[0] = '\0';
+	last_code = BW_OK;
+}
+
 const char *bw_error_message(void)
 {
 	return last_message;
