@@ -67,5 +67,8 @@ typedef struct bw_decoder {
 /* Runs the decoders on `m`, best sniff first, and keeps the first that
  * finds recipients.  Returns the number of recipients or a negative code. */
 int bw_decoders__run(const bw_msg *m, bw_report *r);
+/* Is name[0..len) a decoder's name, or "reply" (what a rule's `format`
+ * may name: the vocabulary of BW_RCPT_FORMAT)? */
+bool bw_decoders__known_format(const char *name, size_t len);
 
 #endif

@@ -175,3 +175,16 @@ int bw_decoders__run(const bw_msg *m, bw_report *r)
 	free(ix);
 	return rc;
 }
+
+bool bw_decoders__known_format(const char *name, size_t len)
+{
+	size_t i;
+
+	/* "reply": a bare reply given to explain, read by no decoder */
+	if (len == 5 && memcmp(name, "reply", 5) == 0)
+		return true;
+	for (i = 0; i < N_DECODERS; i++)
+		if (strlen(decoders[i]->name) == len && memcmp(decoders[i]->name, name, len) == 0)
+			return true;
+	return false;
+}

@@ -8,6 +8,7 @@
 #include "../error.h"
 #include "../reason.h"
 #include "../rules.h"
+#include "../decoders/decoder.h"
 #include "../smtp.h"
 #include "../util.h"
 
@@ -259,7 +260,11 @@ static int name_word_ok(const char *w, size_t len);
 /* A decoder name, or "!name" to exclude one. */
 static int format_word_ok(const char *w, size_t len)
 {
-	return *w == '!' ? name_word_ok(w + 1, len - 1) : name_word_ok(w, len);
+	if (len && *w == '!') {
+		w++;
+		len--;
+	}
+	return name_word_ok(w, len) && bw_decoders__known_format(w, len);
 }
 
 static int name_word_ok(const char *w, size_t len)
@@ -345,7 +350,7 @@ const char *bw_rset__check_value(const char *key, const char *value)
 		return "one name expected";
 	if (strcmp(key, "format") == 0)
 		return check_words(value, format_word_ok, NULL,
-		                   "expected decoder names, or !name to exclude one");
+		                   "expected decoder names (see lib/decoders/registry.c) or reply, or !name to exclude one");
 	if (strcmp(key, "domains") == 0 || strcmp(key, "marks") == 0 ||
 	    strcmp(key, "hosts") == 0 || strcmp(key, "provider") == 0 || strcmp(key, "id") == 0)
 		return check_words(value, name_word_ok, NULL,
