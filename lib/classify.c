@@ -125,6 +125,14 @@ static bool is_success(const bw_recipient *rc)
 	return status && status[0] == '2' && (!action || strcmp(action, "failed") != 0);
 }
 
+/* The vocabulary's lower-case phrase as a sentence: capital, full stop. */
+static void sentence(char *out, size_t size, const char *phrase)
+{
+	snprintf(out, size, "%s.", phrase);
+	if (out[0] >= 'a' && out[0] <= 'z')
+		out[0] = (char)(out[0] - 'a' + 'A');
+}
+
 /* One verdict, built from the evidence and written to the record once. */
 typedef struct verdict {
 	const char *reason;
@@ -297,8 +305,7 @@ int bw_classify__recipient(const bw_rules *rules, bw_recipient *rc)
 	    strcmp(bw_recipient__get(rc, BW_RCPT_ACTION), "delayed") == 0) {
 		char text[256];
 
-		snprintf(text, sizeof(text), "%c%s.", info->delayed_meaning[0] - 32,
-		         info->delayed_meaning + 1);
+		sentence(text, sizeof(text), info->delayed_meaning);
 		bw_recipient__set(rc, BW_RCPT_EXPLANATION, text);
 		bw_strlist__clear(&rc->remedies);
 		copy_list(&rc->remedies, info->delayed_remedies, info->n_delayed_remedies);
@@ -308,7 +315,7 @@ int bw_classify__recipient(const bw_rules *rules, bw_recipient *rc)
 	if (!bw_recipient__get(rc, BW_RCPT_EXPLANATION)) {
 		char text[256];
 
-		snprintf(text, sizeof(text), "%c%s.", info->meaning[0] - 32, info->meaning + 1);
+		sentence(text, sizeof(text), info->meaning);
 		bw_recipient__set(rc, BW_RCPT_EXPLANATION, text);
 	}
 	/* Every verdict carries advice: the vocabulary's when the deciding
