@@ -412,15 +412,17 @@ static PyObject *Rules_parse_file(RulesObject *self, PyObject *args, PyObject *k
 }
 
 PyDoc_STRVAR(Rules_classify_reply_doc,
-"classify_reply(reply, remote_host=None, command=None, source=None, flags=JSON_EVIDENCE) -> str\n\n"
+"classify_reply(reply, remote_host=None, command=None, source=None, flags=JSON_EVIDENCE, text=-1) -> str\n\n"
 "Classify a bare SMTP reply (\"550 5.7.1 ...\"), a provider code or a mail\n"
 "log line, as bw_classify_reply() does, and return the report (kind\n"
 "\"reply\", one recipient) as JSON text.\n"
-JSON_FLAGS_DOC);
+JSON_FLAGS_DOC
+"text: BW_TEXT_* bits to also render the report as the CLI's text, returned\n"
+"as (json, text); -1 (default) renders none.\n");
 
 static PyObject *Rules_classify_reply(RulesObject *self, PyObject *args, PyObject *kwds)
 {
-	static char *kwlist[] = { "reply", "remote_host", "command", "source", "flags", NULL };
+	static char *kwlist[] = { "reply", "remote_host", "command", "source", "flags", "text", NULL };
 	PyObject *reply, *host = Py_None, *command = Py_None, *source = Py_None;
 	PyObject *reply_b = NULL, *host_b = NULL, *command_b = NULL, *source_b = NULL, *ret = NULL;
 	unsigned int flags = BW_JSON_EVIDENCE;
@@ -430,8 +432,8 @@ static PyObject *Rules_classify_reply(RulesObject *self, PyObject *args, PyObjec
 
 	if (check_open(self) < 0)
 		return NULL;
-	if (!PyArg_ParseTupleAndKeywords(args, kwds, "U|OOOI", kwlist, &reply, &host, &command,
-	                                 &source, &flags))
+	if (!PyArg_ParseTupleAndKeywords(args, kwds, "U|OOOIi", kwlist, &reply, &host, &command,
+	                                 &source, &flags, &res.text_flags))
 		return NULL;
 	if (!opt_utf8(reply, &reply_b) || !opt_utf8(host, &host_b) ||
 	    !opt_utf8(command, &command_b) || !opt_utf8(source, &source_b))

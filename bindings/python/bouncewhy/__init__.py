@@ -327,6 +327,20 @@ class Classifier:
             if on_error == "record":
                 yield self._diagnosis(_c.error_json(source, err.code, str(err)), index), None
 
+    def _explain_rendered(self, reply: str, remote_host: Optional[str] = None,
+                          command: Optional[str] = None,
+                          explain: bool = False) -> Tuple[Diagnosis, Optional[str]]:
+        """For ``python3 -m bouncewhy explain``: :meth:`explain` with the
+        CLI's source ("reply") and text for the diagnosis; an error record
+        when the reply cannot be classified."""
+        flags = _c.TEXT_EXPLAIN if explain else 0
+        try:
+            json_text, rendered = self._rules.classify_reply(reply, remote_host, command,
+                                                             source="reply", text=flags)
+        except Error as e:
+            return self._diagnosis(_c.error_json("reply", e.code, str(e)), None), None
+        return self._diagnosis(json_text, None), rendered
+
     def _scan_rendered(self, path: Optional[StrPath], stream: Optional[IO[bytes]] = None,
                        source: str = "-", explain: bool = False
                        ) -> Iterator[Tuple[Diagnosis, Optional[str]]]:

@@ -1,8 +1,9 @@
-"""``python3 -m bouncewhy [OPTION]... [FILE|DIR|-]...``: the bouncewhy
-command's main mode, in Python.  Same options, output and exit status as
+"""``python3 -m bouncewhy [OPTION]... [FILE|DIR|-]...`` and ``python3 -m
+bouncewhy explain [OPTION]... REPLY...|-``: the bouncewhy command's main mode
+and its explain command, in Python.  Same options, output and exit status as
 the C CLI: 0 every input was read, 1 some input could not be read or parsed
 (an error record was printed for it), 2 bad usage, 3 the rules could not be
-loaded.
+loaded, 4 the output could not be written.
 """
 from __future__ import annotations
 
@@ -68,8 +69,64 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+def build_explain_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="python3 -m bouncewhy explain",
+        description="Classifies an SMTP reply (\"550 5.7.26 ...\"), a provider code "
+                    "(\"SC-001\") or a Postfix/Exim/Sendmail log line as a mail server sees "
+                    "it at SMTP time.  Several REPLY words are one reply; - reads one reply "
+                    "or log line per input line.")
+    p.add_argument("reply", nargs="+", metavar="REPLY|-")
+    p.add_argument("-H", "--host", help="the host that answered (picks the provider)")
+    p.add_argument("-c", "--command", help="the SMTP command it answered (MAIL, RCPT, DATA...)")
+    p.add_argument("-f", "--format", choices=("text", "json", "ndjson"), default="text",
+                   help="text (default), json or ndjson")
+    p.add_argument("-e", "--explain", action="store_true",
+                   help="show the rule and the evidence")
+    p.add_argument("-r", "--rules", metavar="PATH", help="rule database to use")
+    p.add_argument("-o", "--rules-overlay", metavar="FILE", action="append", default=[],
+                   help="site rules (.rules or .db) on top; repeatable; later ones win")
+    return p
+
+
+def explain_main(argv: List[str]) -> int:
+    """``explain``: one diagnosis per reply (or per input line with -)."""
+    args = build_explain_parser().parse_args(argv)
+    try:
+        classifier = Classifier(args.rules, args.rules_overlay or None)
+    except Error as e:
+        print("bouncewhy: cannot load the rules: %s" % e, file=sys.stderr)
+        return EXIT_RULES
+    if args.reply == ["-"]:
+        # as the CLI reads them: lines split at LF, CR and LF at their ends
+        # dropped, empty lines skipped
+        lines = (raw.rstrip(b"\r\n") for raw in sys.stdin.buffer.read().split(b"\n"))
+        replies = [line.decode("utf-8", "surrogateescape") for line in lines if line]
+    else:
+        replies = [" ".join(args.reply)]
+    printer = Printer(sys.stdout.buffer, args.format, args.explain)
+    try:
+        printer.begin()
+        for reply in replies:
+            d, text = classifier._explain_rendered(reply, args.host, args.command, args.explain)
+            printer.put(d, text)
+            if not d.ok:
+                sys.stderr.write("bouncewhy: reply: %s\n" % _escaped(d.error or ""))
+        printer.end()
+    except OSError as e:
+        if isinstance(e, BrokenPipeError):
+            raise
+        print("bouncewhy: cannot write the output", file=sys.stderr)
+        return EXIT_OUTPUT
+    return EXIT_INPUT_ERRORS if printer.errors else 0
+
+
 def main(argv: Optional[List[str]] = None) -> int:
     """Run the command; returns the exit status."""
+    if argv is None:
+        argv = sys.argv[1:]
+    if argv[:1] == ["explain"]:
+        return explain_main(argv[1:])
     args = build_parser().parse_args(argv)
     try:
         classifier = Classifier(

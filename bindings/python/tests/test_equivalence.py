@@ -101,3 +101,30 @@ def test_module_usage_and_rules_errors(cli):
     status, out = run_module_raw("--rules", "/nonexistent/rules.db", corpus_dir())
     assert status == run_cli_raw(cli, "--rules", "/nonexistent/rules.db", corpus_dir())[0] == 3
     assert out == b""
+
+
+EXPLAIN_REPLIES = (
+    b"550 5.1.1 <ana@example.com>: Recipient address rejected: User unknown\n"
+    b"421 RP-001 (BLU004-MC1F5) Unfortunately, some messages from 192.0.2.1 weren't sent.\n"
+    b"\n"
+    b"  \n"
+    b"550 5.7.1 <x@example.com>: Recipient address rejected: Multiple authentication checks failed\r\n"
+    b"550 Probable spam\n"
+)
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "ndjson"])
+def test_module_explain_equals_cli(cli, fmt):
+    # one reply per input line, empty lines skipped, in every format
+    want = run_cli_raw(cli, "explain", "--format", fmt, "-", stdin=EXPLAIN_REPLIES)
+    got = run_module_raw("explain", "--format", fmt, "-", stdin=EXPLAIN_REPLIES)
+    assert got == want
+    assert want[0] == 0 and want[1].count(b"reply") >= 5
+
+
+def test_module_explain_words_and_evidence_equal_cli(cli):
+    # several words are one reply; --explain shows the rule, tier and evidence
+    args = ("explain", "--explain", "--host", "mx1.hotmail.com", "550", "SC-001")
+    want = run_cli_raw(cli, *args)
+    assert run_module_raw(*args) == want
+    assert b"decided by: provider rule" in want[1]
