@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import List, Optional
+from typing import Iterable, Iterator, List, Optional, Tuple
 
-from . import Classifier, Error, __version__
+from . import Classifier, Diagnosis, Error, __version__
 from ._output import Printer, _escaped
 
 EXIT_INPUT_ERRORS = 1
@@ -69,6 +69,29 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+def _print_all(fmt: str, explain: bool,
+               results: Iterable[Tuple[Diagnosis, Optional[str]]]) -> int:
+    """Print each (diagnosis, text) as the CLI does, error records also on
+    standard error; returns the exit status."""
+    printer = Printer(sys.stdout.buffer, fmt, explain)
+    try:
+        printer.begin()
+        for d, text in results:
+            printer.put(d, text)
+            if not d.ok:      # also on stderr, as the CLI does
+                where = "" if d.mbox_index is None else " (mbox_index %d)" % d.mbox_index
+                sys.stderr.write("bouncewhy: %s%s: %s\n" % (
+                    _escaped(d.source if d.source is not None else "-"), where,
+                    _escaped(d.error or "")))
+        printer.end()
+    except OSError as e:
+        if isinstance(e, BrokenPipeError):
+            raise
+        print("bouncewhy: cannot write the output", file=sys.stderr)
+        return EXIT_OUTPUT
+    return EXIT_INPUT_ERRORS if printer.errors else 0
+
+
 def build_explain_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="python3 -m bouncewhy explain",
@@ -104,21 +127,9 @@ def explain_main(argv: List[str]) -> int:
         replies = [line.decode("utf-8", "surrogateescape") for line in lines if line]
     else:
         replies = [" ".join(args.reply)]
-    printer = Printer(sys.stdout.buffer, args.format, args.explain)
-    try:
-        printer.begin()
-        for reply in replies:
-            d, text = classifier._explain_rendered(reply, args.host, args.command, args.explain)
-            printer.put(d, text)
-            if not d.ok:
-                sys.stderr.write("bouncewhy: reply: %s\n" % _escaped(d.error or ""))
-        printer.end()
-    except OSError as e:
-        if isinstance(e, BrokenPipeError):
-            raise
-        print("bouncewhy: cannot write the output", file=sys.stderr)
-        return EXIT_OUTPUT
-    return EXIT_INPUT_ERRORS if printer.errors else 0
+    return _print_all(args.format, args.explain,
+                      [classifier._explain_rendered(reply, args.host, args.command, args.explain)
+                       for reply in replies])
 
 
 def main(argv: Optional[List[str]] = None) -> int:
@@ -136,27 +147,13 @@ def main(argv: Optional[List[str]] = None) -> int:
     except Error as e:
         print("bouncewhy: cannot load the rules: %s" % e, file=sys.stderr)
         return EXIT_RULES
-    printer = Printer(sys.stdout.buffer, args.format, args.explain)
-    try:
-        printer.begin()
+    def results() -> Iterator[Tuple[Diagnosis, Optional[str]]]:
         for operand in args.inputs or ["-"]:
             if operand == "-":
-                results = classifier._scan_rendered(None, sys.stdin.buffer, "-", args.explain)
+                yield from classifier._scan_rendered(None, sys.stdin.buffer, "-", args.explain)
             else:
-                results = classifier._scan_rendered(operand, explain=args.explain)
-            for d, text in results:
-                printer.put(d, text)
-                if not d.ok:      # also on stderr, as the CLI does
-                    where = "" if d.mbox_index is None else " (mbox_index %d)" % d.mbox_index
-                    sys.stderr.write("bouncewhy: %s%s: %s\n" % (
-                        _escaped(d.source if d.source is not None else "-"), where, _escaped(d.error or "")))
-        printer.end()
-    except OSError as e:
-        if isinstance(e, BrokenPipeError):
-            raise
-        print("bouncewhy: cannot write the output", file=sys.stderr)
-        return EXIT_OUTPUT
-    return EXIT_INPUT_ERRORS if printer.errors else 0
+                yield from classifier._scan_rendered(operand, explain=args.explain)
+    return _print_all(args.format, args.explain, results())
 
 
 if __name__ == "__main__":
