@@ -12,7 +12,7 @@ lines for the seed's replies, ordinary lines never reported, --fail-on,
 --follow across a log rotation (bounded by events: each step waits for the
 record it caused, never for a fixed time).
 """
-import gzip, json, os, select, shutil, signal, subprocess, sys, tempfile, time
+import gzip, json, os, shutil, signal, subprocess, sys, tempfile
 
 exe, logdir = sys.argv[1], sys.argv[2]
 update = '--update' in sys.argv[3:]
@@ -157,14 +157,12 @@ try:
         f.writelines(lines[:7])           # up to the first SC-001 bounce
     p = subprocess.Popen([exe, 'log', '--year', '2026', '--follow', '--format', 'ndjson', live],
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
-    deadline = time.time() + 60           # a safety net only; every wait ends on an event
+    # Every wait below ends on an event (a record, end of output, the
+    # process's exit); a hang is the test harness's timeout, not a bound here.
 
     def next_record():
         buf = b''
         while not buf.endswith(b'\n'):
-            r, _, _ = select.select([p.stdout], [], [], max(0.0, deadline - time.time()))
-            if not r:
-                return None
             c = os.read(p.stdout.fileno(), 1)
             if not c:
                 return None
@@ -191,11 +189,7 @@ try:
           'follow: the new file after rotation: %s' % got)
     check(all(r and r['line'] <= 4 for r in got), 'follow: lines counted in the new file')
     p.send_signal(signal.SIGTERM)
-    try:
-        rc = p.wait(timeout=max(1.0, deadline - time.time()))
-    except subprocess.TimeoutExpired:
-        p.kill()
-        rc = -1
+    rc = p.wait()
     check(rc == 0, 'follow: ends cleanly on SIGTERM (%d)' % rc)
 
     # --follow with the text format: failures as they happen, the summary at the end
@@ -203,19 +197,14 @@ try:
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
     first = b''
     while b'nobody@example.net' not in first:
-        r, _, _ = select.select([p.stdout], [], [], max(0.0, deadline - time.time()))
-        c = os.read(p.stdout.fileno(), 4096) if r else b''
+        c = os.read(p.stdout.fileno(), 4096)
         if not c:
             break
         first += c
     check(b'2026-12-02 05:31:37 bounced henry@hotmail.com: Microsoft Outlook.com (consumer), blocked SC-001' in first,
           'follow text: a failure line as it happens:\n' + first.decode())
     p.send_signal(signal.SIGINT)
-    try:
-        rest, _ = p.communicate(timeout=max(1.0, deadline - time.time()))
-    except subprocess.TimeoutExpired:
-        p.kill()
-        rest = b''
+    rest, _ = p.communicate()
     check(b'delivery problems' in first + rest and p.returncode == 0, 'follow text: the summary on SIGINT')
 finally:
     shutil.rmtree(tmp)
