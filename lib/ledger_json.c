@@ -231,12 +231,11 @@ static int event_cb(void *payload, int ncol, const char *const *v)
 		cJSON_AddItemToArray(c->arr, o);
 	} else {
 		fmt_time(t, sizeof(t), strtoll(v[0], NULL, 10));
-		bw_buf__printf(c->b, "  %s  %-9s %s%s%s%s%s%s%s%s\n", t, v[1],
+		bw_buf__printf(c->b, "  %s  %-9s %s%s%s%s%s%s%s\n", t, v[1],
 		               v[2] ? v[2] : "", v[3] ? " fault " : "", v[3] ? v[3] : "",
 		               v[7] ? (atoi(v[7]) ? " hard" : " soft") : "",
 		               v[4] ? " at " : "", v[4] ? v[4] : "",
-		               v[13] && atoi(v[13]) ? "" : " (before forget)",
-		               v[12] ? "" : "");
+		               v[13] && atoi(v[13]) ? "" : " (before forget)");
 	}
 	return 0;
 }
