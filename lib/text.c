@@ -197,6 +197,24 @@ bool bw_text__skip(const char **s, size_t *len, const char *prefix)
 	return true;
 }
 
+const char *bw_text__find_word(const char *text, size_t len, const char *word,
+                               const char *joins_before, const char *joins_after)
+{
+	const char *p = text, *e = text + len, *hit;
+	size_t wl = strlen(word);
+
+	while (wl && p < e && (hit = bw_memcasemem(p, (size_t)(e - p), word))) {
+		unsigned char b = hit > text ? (unsigned char)hit[-1] : ' ';
+		unsigned char a = hit + wl < e ? (unsigned char)hit[wl] : ' ';
+
+		if (!bw_isalnum(b) && !(b && strchr(joins_before, b)) &&
+		    !bw_isalnum(a) && !(a && strchr(joins_after, a)))
+			return hit;
+		p = hit + 1;
+	}
+	return NULL;
+}
+
 const char *bw_text__after(const char *hay, size_t len, const char *needle)
 {
 	const char *p = bw_memcasemem(hay, len, needle);

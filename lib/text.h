@@ -54,6 +54,12 @@ bool bw_text__starts(const char *s, size_t len, const char *prefix);
  * counted by hand at the call). */
 bool bw_text__skip(const char **s, size_t *len, const char *prefix);
 
+/* The first `word` in text[0..len) (case-insensitive) standing as a word:
+ * not preceded by a letter, a digit or one of `joins_before`, not followed
+ * by a letter, a digit or one of `joins_after`.  NULL when none. */
+const char *bw_text__find_word(const char *text, size_t len, const char *word,
+                               const char *joins_before, const char *joins_after);
+
 /* Just past the first `needle` (case-insensitive) in hay[0..len), or NULL. */
 const char *bw_text__after(const char *hay, size_t len, const char *needle);
 

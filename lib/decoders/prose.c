@@ -292,29 +292,21 @@ static const char *failure_line(const char *text, size_t len, size_t *out_len)
 static const char *names_local_part(const char *text, size_t len, const char *local, size_t ll,
                                     size_t *line_len)
 {
-	const char *p = text, *e = text + len, *hit;
+	const char *e = text + len, *hit, *b, *nl;
 	char word[256];
 
 	if (!ll || ll >= sizeof(word))
 		return NULL;
 	memcpy(word, local, ll);
 	word[ll] = '\0';
-	while (p < e && (hit = bw_memcasemem(p, (size_t)(e - p), word))) {
-		bool left = hit == text || !(bw_isalnum((unsigned char)hit[-1]) || hit[-1] == '.');
-		bool right = hit + ll >= e || !(bw_isalnum((unsigned char)hit[ll]) || hit[ll] == '.' ||
-		                                hit[ll] == '@');
-		if (left && right) {
-			const char *b = hit, *nl;
-
-			while (b > text && b[-1] != '\n')
-				b--;
-			nl = memchr(hit, '\n', (size_t)(e - hit));
-			*line_len = (size_t)((nl ? nl : e) - b);
-			return b;
-		}
-		p = hit + 1;
-	}
-	return NULL;
+	/* a local part alone, not one of a whole address or host name */
+	if (!(hit = bw_text__find_word(text, len, word, ".", ".@")))
+		return NULL;
+	for (b = hit; b > text && b[-1] != '\n'; b--)
+		;
+	nl = memchr(hit, '\n', (size_t)(e - hit));
+	*line_len = (size_t)((nl ? nl : e) - b);
+	return b;
 }
 
 /*

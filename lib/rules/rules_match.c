@@ -24,6 +24,7 @@
 #include "../error.h"
 #include "../reason.h"
 #include "../smtp.h"
+#include "../text.h"
 #include "../util.h"
 
 #define PATTERN_FLAGS (PCRE2_CASELESS | PCRE2_UTF | PCRE2_UCP | PCRE2_MATCH_INVALID_UTF)
@@ -119,22 +120,11 @@ static const bw_rset_provider *by_mark(const bw_rules *rules, const char *text)
 		const bw_rstrv *l = &rules->prov[i]->marks;
 
 		for (j = 0; j < l->n; j++) {
-			size_t ml = strlen(l->v[j]), from = 0;
-			const char *hit;
+			size_t ml = strlen(l->v[j]);
 
-			if (ml <= best_len)
-				continue;
-			while (from < tlen && (hit = bw_memcasemem(text + from, tlen - from, l->v[j]))) {
-				size_t off = (size_t)(hit - text);
-				bool left = off == 0 || !bw_isalnum((unsigned char)text[off - 1]);
-				bool right = off + ml == tlen || !bw_isalnum((unsigned char)text[off + ml]);
-
-				if (left && right) {
-					best = rules->prov[i];
-					best_len = ml;
-					break;
-				}
-				from = off + 1;
+			if (ml > best_len && bw_text__find_word(text, tlen, l->v[j], "", "")) {
+				best = rules->prov[i];
+				best_len = ml;
 			}
 		}
 	}
