@@ -40,9 +40,9 @@ int main(void)
 		CHECK(bw_text__after("host x said: 550", 8, " said:") == NULL);
 		/* a word, not part of a longer one: the joins are extra glue */
 		{
-			const char *t = "carol@x.org, Carol (user not found)";
-			CHECK(bw_text__find_word(t, strlen(t), "carol", ".", ".@") == t + 13);
-			CHECK(bw_text__find_word(t, strlen(t), "carol", "", "") == t);
+			const char *w = "carol@x.org, Carol (user not found)";
+			CHECK(bw_text__find_word(w, strlen(w), "carol", ".", ".@") == w + 13);
+			CHECK(bw_text__find_word(w, strlen(w), "carol", "", "") == w);
 			CHECK(bw_text__find_word("gsmtps gsmtp", 12, "GSMTP", "", "") != NULL);
 			CHECK(bw_text__find_word("xgsmtp gsmtps", 13, "gsmtp", "", "") == NULL);
 			CHECK(bw_text__find_word("gsmtp", 3, "gsmtp", "", "") == NULL);
