@@ -215,15 +215,15 @@ static int by_rules(const bw_rules *rules, bw_recipient *rc, verdict *v)
 		if (!rc->limit_rule)
 			rc->limit_rule = bw_strdup(res.limit_rule);
 	}
-	if (matched > 0 || matched == 0) {
+	if (matched >= 0) {
 		if (res.provider)
 			bw_recipient__set(rc, BW_RCPT_PROVIDER, res.provider);
 		if (res.provider_id)
 			bw_recipient__set(rc, BW_RCPT_PROVIDER_ID, res.provider_id);
-		if (matched > 0) {
-			rule_tier_verdict(&res, v);
-			apply_rule(rc, &res);
-		}
+	}
+	if (matched > 0) {
+		rule_tier_verdict(&res, v);
+		apply_rule(rc, &res);
 	}
 	free(unfolded);
 	return matched;
@@ -260,14 +260,16 @@ static void by_codes(bw_recipient *rc, verdict *v)
 int bw_classify__recipient(const bw_rules *rules, bw_recipient *rc)
 {
 	verdict v = { bw_recipient__get(rc, BW_RCPT_REASON), "report", 90 };
+	const char *action = bw_recipient__get(rc, BW_RCPT_ACTION);
+	/* a delay report: the sender still retries */
+	bool delayed = action && strcmp(action, "delayed") == 0;
 	const bw_reason_info *info;
 	int hard;
 
 	if (!v.reason && is_success(rc)) {
 		v.reason = "delivered";
 		v.confidence = 95;
-		bw_recipient__evidence(rc, "action %s: the message was delivered",
-		                       bw_recipient__get(rc, BW_RCPT_ACTION) ? bw_recipient__get(rc, BW_RCPT_ACTION) : "none");
+		bw_recipient__evidence(rc, "action %s: the message was delivered", action ? action : "none");
 	}
 	if (!v.reason) {
 		int matched = by_rules(rules, rc, &v);
@@ -292,17 +294,14 @@ int bw_classify__recipient(const bw_rules *rules, bw_recipient *rc)
 		 * unknown"), unless the delivery is still being retried; a
 		 * reason that depends on permanence (notaccept) needs a
 		 * permanent failure. */
-		const char *action = bw_recipient__get(rc, BW_RCPT_ACTION);
-		bool retrying = action && strcmp(action, "delayed") == 0;
 		hard = info ? info->hard : 0;
-		rc->hard_bounce = hard > 0 ? !retrying : (hard < 0 ? rc->permanent : 0);
+		rc->hard_bounce = hard > 0 ? !delayed : (hard < 0 ? rc->permanent : 0);
 	}
 	if (!info)
 		return BW_OK;
 	/* A delay report: the server has not given up, whatever the rule's
 	 * wording of the same cause says. */
-	if (info->delayed_meaning && bw_recipient__get(rc, BW_RCPT_ACTION) &&
-	    strcmp(bw_recipient__get(rc, BW_RCPT_ACTION), "delayed") == 0) {
+	if (info->delayed_meaning && delayed) {
 		char text[256];
 
 		sentence(text, sizeof(text), info->delayed_meaning);
