@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "reason.h"
+#include "smtp.h"
 #include "util.h"
 
 #include "reason_table.h"
@@ -29,10 +30,9 @@ int bw_reason__fits_stage(const char *reason, const char *command)
 {
 	const bw_reason_info *r = bw_reason__find(reason);
 
-	if (!r || !r->fault || !command)
-		return 1;
-	if (!BW_HAS_PREFIX(command, "CONN") && !BW_HAS_PREFIX(command, "HELO") &&
-	    !BW_HAS_PREFIX(command, "EHLO"))
+	const char *stage = command ? bw_smtp__stage_of_command(command, strlen(command)) : NULL;
+
+	if (!r || !r->fault || !stage || (strcmp(stage, "CONN") != 0 && strcmp(stage, "HELO") != 0))
 		return 1;
 	return strcmp(r->fault, "recipient") != 0;
 }
