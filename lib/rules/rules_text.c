@@ -239,7 +239,7 @@ static int apply_rule(bw_rset *s, const char *file, section *sec)
 	r->tier = bw_rset__tier(r);
 	if (specific && r->tier == BW_TIER_TEXT)
 		r->tier = BW_TIER_PROVIDER;
-	else if (generic && r->tier == BW_TIER_TEXT)
+	else if (generic && (r->tier == BW_TIER_TEXT || r->tier == BW_TIER_STATUS))
 		r->tier = BW_TIER_GENERIC;
 	else if (cues)
 		r->tier = BW_TIER_LEXICON;
