@@ -4,9 +4,10 @@
 Usage: bounce_forms.py BOUNCEWHY SET.tsv...
 
 Each reply of the paraphrase sets that carries a reply code is classified by
-`bouncewhy explain`, then wrapped in four bounce layouts written here (a
+`bouncewhy explain`, then wrapped in six bounce layouts written here (a
 Postfix report with a delivery-status part, an Exim notice, a qmail notice,
-a bare RFC 3464 report without a stage) and parsed as a bounce.  The verdict
+a bare RFC 3464 report without a stage, a Sendmail report with its session
+transcript, an Exchange report) and parsed as a bounce.  The verdict
 must be the same, recipient found, except where a bounce legitimately adds
 knowledge the bare reply lacks:
   - a report that records no SMTP stage keeps the convention for "user
@@ -150,7 +151,100 @@ Diagnostic-Code: smtp; {reply}
 """
 
 
-FORMS = {'postfix': postfix, 'exim': exim, 'qmail': qmail, 'rfc3464': rfc3464}
+def sendmail(reply, status):
+    return f"""From: Mail Delivery Subsystem <MAILER-DAEMON@mail.example.net>
+To: bob@example.net
+Subject: Returned mail: see transcript for details
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=delivery-status; boundary="B2"
+
+--B2
+
+The original message was received at Tue, 1 Dec 2026 10:00:00 +0100
+from localhost [127.0.0.1]
+
+   ----- The following addresses had permanent fatal errors -----
+<{RCPT}>
+    (reason: {reply})
+
+   ----- Transcript of session follows -----
+... while talking to mx.example.org.:
+>>> RCPT To:<{RCPT}>
+<<< {reply}
+
+--B2
+Content-Type: message/delivery-status
+
+Reporting-MTA: dns; mail.example.net
+Arrival-Date: Tue, 1 Dec 2026 10:00:00 +0100
+
+Final-Recipient: RFC822; {RCPT}
+Action: failed
+Status: {status}
+Remote-MTA: DNS; mx.example.org
+Diagnostic-Code: SMTP; {reply}
+Last-Attempt-Date: Tue, 1 Dec 2026 10:00:01 +0100
+
+--B2
+Content-Type: text/rfc822-headers
+
+From: bob@example.net
+To: {RCPT}
+Subject: hello
+
+--B2--
+"""
+
+
+def exchange(reply, status):
+    return f"""From: postmaster@example.net
+To: bob@example.net
+Subject: Undeliverable: hello
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=delivery-status; boundary="B3"
+
+--B3
+Content-Type: text/plain; charset=us-ascii
+
+Delivery has failed to these recipients or groups:
+
+{RCPT}
+A problem occurred during the delivery of this message to this e-mail
+address. Try sending this message again.
+
+Diagnostic information for administrators:
+
+Generating server: mail.example.net
+
+{RCPT}
+mx.example.org #{reply} ##
+
+--B3
+Content-Type: message/delivery-status
+
+Reporting-MTA: dns;mail.example.net
+Received-From-MTA: dns;client.example.net
+Arrival-Date: Tue, 1 Dec 2026 09:00:00 +0000
+
+Final-Recipient: rfc822;{RCPT}
+Action: failed
+Status: {status}
+Remote-MTA: dns;mx.example.org
+Diagnostic-Code: smtp;{reply}
+
+--B3
+Content-Type: text/rfc822-headers
+
+From: bob@example.net
+To: {RCPT}
+Subject: hello
+
+--B3--
+"""
+
+
+FORMS = {'postfix': postfix, 'exim': exim, 'qmail': qmail, 'rfc3464': rfc3464,
+         'sendmail': sendmail, 'exchange': exchange}
 
 
 def replies(paths):
