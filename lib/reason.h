@@ -2,7 +2,7 @@
  * reason.h - the reason vocabulary.
  *
  * The table is data: rules/vocabulary/reasons.vocab, turned into C at build
- * time by tools/gen-vocab.py.  Nothing else writes a reason's properties.
+ * time by tools/gen-vocab.c.  Nothing else writes a reason's properties.
  * It sits at the bottom of the include graph (it includes nothing of the
  * library): the rule engine's value checks, the classifier and the text
  * renderer read it.
