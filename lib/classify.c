@@ -3,9 +3,8 @@
  *
  * Order: a reason a decoder already set for a non-failure report (feedback,
  * vacation, delivered) stands; then the rule database (provider codes, text,
- * status, reply, in that precedence, see rules.h); then the built-in tables
- * below, which read RFC 3463 subject.detail codes and RFC 5321 reply codes
- * for what they mean.
+ * status, reply, in that precedence, see rules.h); then the vocabulary's
+ * reading of RFC 3463 subject.detail codes and RFC 5321 reply codes.
  *
  * The record is read once into a view; every tier produces the same
  * verdict structure; write_verdict() is the one place a verdict reaches the
@@ -24,74 +23,27 @@
 #include "rules.h"
 #include "util.h"
 
-/* RFC 3463 / RFC 5248 subject.detail -> reason (class decided separately). */
-static const struct { const char *detail; const char *reason; } status_table[] = {
-	{ "1.1", "userunknown" }, { "1.2", "hostunknown" }, { "1.3", "userunknown" },
-	{ "1.4", "userunknown" }, { "1.6", "hasmoved" }, { "1.7", "rejected" },
-	{ "1.8", "rejected" }, { "1.10", "notaccept" },
-	{ "2.1", "suspend" }, { "2.2", "mailboxfull" }, { "2.3", "exceedlimit" },
-	{ "2.4", "systemerror" },
-	{ "3.0", "systemerror" }, { "3.1", "systemfull" }, { "3.2", "notaccept" },
-	{ "3.3", "systemerror" }, { "3.4", "mesgtoobig" }, { "3.5", "systemerror" },
-	{ "4.0", "networkerror" }, { "4.1", "networkerror" }, { "4.2", "networkerror" },
-	{ "4.3", "networkerror" }, { "4.4", "hostunknown" }, { "4.5", "networkerror" },
-	{ "4.6", "networkerror" }, { "4.7", "expired" },
-	{ "5.0", "syntaxerror" }, { "5.1", "syntaxerror" }, { "5.2", "syntaxerror" },
-	{ "5.3", "toomanyconn" }, { "5.4", "syntaxerror" }, { "5.5", "syntaxerror" },
-	{ "6.0", "contenterror" }, { "6.1", "contenterror" }, { "6.2", "contenterror" },
-	{ "6.3", "contenterror" }, { "6.4", "contenterror" }, { "6.5", "contenterror" },
-	{ "6.6", "contenterror" }, { "6.7", "contenterror" }, { "6.8", "contenterror" },
-	{ "6.9", "contenterror" }, { "6.10", "contenterror" },
-	{ "7.0", "securityerror" }, { "7.1", "rejected" }, { "7.2", "filtered" },
-	{ "7.3", "securityerror" }, { "7.4", "securityerror" }, { "7.5", "securityerror" },
-	{ "7.6", "securityerror" }, { "7.7", "securityerror" }, { "7.8", "securityerror" },
-	{ "7.9", "securityerror" }, { "7.10", "failedstarttls" }, { "7.11", "failedstarttls" },
-	{ "7.12", "securityerror" }, { "7.13", "suspend" }, { "7.14", "securityerror" },
-	{ "7.15", "policyviolation" }, { "7.16", "mesgtoobig" }, { "7.17", "hasmoved" },
-	{ "7.18", "hostunknown" }, { "7.20", "authfailure" }, { "7.21", "authfailure" },
-	{ "7.22", "authfailure" }, { "7.23", "authfailure" }, { "7.24", "authfailure" },
-	{ "7.25", "requireptr" }, { "7.26", "authfailure" }, { "7.27", "rejected" },
-	{ "7.28", "speeding" }, { "7.29", "authfailure" }, { "7.30", "failedstarttls" },
-};
-
+/* The built-in readings of the codes come from the vocabulary
+ * (rules/vocabulary/reasons.vocab: `status`, `reply`); the class is decided
+ * here: 2.x.x is a delivery, 4.0.0 says nothing. */
 const char *bw_classify__by_status(const char *status)
 {
-	size_t i;
-
 	if (!status || strlen(status) < 5)
 		return NULL;
 	if (status[0] == '2')
 		return "delivered";
 	if (status[0] == '4' && strcmp(status + 1, ".0.0") == 0)
 		return NULL;
-	for (i = 0; i < sizeof(status_table) / sizeof(status_table[0]); i++)
-		if (strcmp(status + 2, status_table[i].detail) == 0)
-			return status_table[i].reason;
-	return NULL;
+	return bw_reason__of_status_detail(status + 2);
 }
-
-/* RFC 5321 reply codes whose meaning is specific enough on its own. */
-static const struct { const char *code; const char *reason; } reply_table[] = {
-	{ "421", "systemerror" }, { "450", "systemerror" }, { "451", "systemerror" },
-	{ "452", "systemfull" }, { "500", "syntaxerror" }, { "501", "syntaxerror" },
-	{ "502", "syntaxerror" }, { "503", "syntaxerror" }, { "504", "syntaxerror" },
-	{ "521", "notaccept" }, { "530", "securityerror" }, { "534", "securityerror" },
-	{ "535", "securityerror" }, { "538", "securityerror" }, { "551", "hasmoved" },
-	{ "552", "mailboxfull" }, { "553", "rejected" }, { "556", "notaccept" },
-};
 
 const char *bw_classify__by_reply(const char *code)
 {
-	size_t i;
-
 	if (!code)
 		return NULL;
 	if (code[0] == '2')
 		return "delivered";
-	for (i = 0; i < sizeof(reply_table) / sizeof(reply_table[0]); i++)
-		if (strcmp(code, reply_table[i].code) == 0)
-			return reply_table[i].reason;
-	return NULL;
+	return bw_reason__of_reply(code);
 }
 
 /* What the tiers read of one recipient: its fields, read once. */

@@ -18,8 +18,8 @@
 #include "../lib/util.h"
 
 static const char *const reason_keys[] = {
-	"hard", "fault", "failure", "subjects", "meaning", "headline", "remedy",
-	"delayed-meaning", "delayed-headline", "delayed-remedy", NULL
+	"hard", "fault", "failure", "subjects", "status", "reply", "meaning", "headline",
+	"remedy", "delayed-meaning", "delayed-headline", "delayed-remedy", NULL
 };
 static const char *const *const kind_keys[] = { reason_keys };
 static const char *const kinds[] = { "reason", NULL };
@@ -29,8 +29,12 @@ static const char *const required[] = { "hard", "fault", "subjects", "meaning", 
 typedef struct out {
 	bw_buf remedies;          /* the arrays, before the table */
 	bw_buf table;             /* the rows of the table */
+	bw_buf status;            /* rows of the status-detail table */
+	bw_buf reply;             /* rows of the reply-code table */
 	char **names;
 	size_t n;
+	char **codes;             /* every status detail and reply code seen */
+	size_t n_codes;
 } out;
 
 static const char *value(const bw_rsyn_section *sec, const char *key)
@@ -93,6 +97,66 @@ static int subjects_ok(const char *v)
 	return 1;
 }
 
+/* "1.1" or "6.10" (status), "550" (reply). */
+static int code_ok(const char *w, size_t len, int status)
+{
+	size_t i, dot = 0, digits = 0;
+
+	if (!status)
+		return len == 3 && w[0] >= '2' && w[0] <= '5' && w[1] >= '0' && w[1] <= '9' &&
+		       w[2] >= '0' && w[2] <= '9';
+	for (i = 0; i < len; i++) {
+		if (w[i] == '.') {
+			if (dot++ || !digits)
+				return 0;
+			digits = 0;
+		} else if (w[i] >= '0' && w[i] <= '9' && digits < 3) {
+			digits++;
+		} else {
+			return 0;
+		}
+	}
+	return dot == 1 && digits > 0;
+}
+
+/* Adds the codes of `v` ("1.1 1.3") to `rows` for reason `name`; each code
+ * may mean one reason only. */
+static int add_codes(out *o, bw_buf *rows, const char *file, const bw_rsyn_section *sec,
+                     const char *v, int status)
+{
+	const char *p = v, *e;
+	char code[16], **codes, msg[96];
+	size_t i;
+
+	for (; v && *p; p = e) {
+		while (*p == ' ')
+			p++;
+		for (e = p; *e && *e != ' '; e++)
+			;
+		if (e == p)
+			break;
+		if (!code_ok(p, (size_t)(e - p), status) || (size_t)(e - p) >= sizeof(code)) {
+			snprintf(msg, sizeof(msg), "%s: bad code '%.*s'", status ? "status" : "reply",
+			         (int)(e - p), p);
+			return bad(file, sec, msg);
+		}
+		snprintf(code, sizeof(code), "%s%.*s", status ? "s" : "r", (int)(e - p), p);
+		for (i = 0; i < o->n_codes; i++)
+			if (strcmp(o->codes[i], code) == 0) {
+				snprintf(msg, sizeof(msg), "%s %s already means another reason",
+				         status ? "status" : "reply", code + 1);
+				return bad(file, sec, msg);
+			}
+		if (!(codes = realloc(o->codes, (o->n_codes + 1) * sizeof(*codes))) ||
+		    !(codes[o->n_codes] = bw_strdup(code)))
+			return bw_error__set(BW_ENOMEM, "out of memory");
+		o->codes = codes;
+		o->n_codes++;
+		bw_buf__printf(rows, "\t{ \"%s\", \"%s\" },\n", code + 1, sec->id);
+	}
+	return BW_OK;
+}
+
 static int reason_section(void *ctx, const char *file, const bw_rsyn_section *sec)
 {
 	out *o = ctx;
@@ -121,6 +185,9 @@ static int reason_section(void *ctx, const char *file, const bw_rsyn_section *se
 		return bad(file, sec, "failure must be yes or no");
 	if (!subjects_ok(subjects))
 		return bad(file, sec, "subjects must be \"any\" or digits 0-9");
+	if (add_codes(o, &o->status, file, sec, value(sec, "status"), 1) < 0 ||
+	    add_codes(o, &o->reply, file, sec, value(sec, "reply"), 0) < 0)
+		return BW_ERULES;
 	if (!(names = realloc(o->names, (o->n + 1) * sizeof(*names))) ||
 	    !(names[o->n] = bw_strdup(sec->id)))
 		return bw_error__set(BW_ENOMEM, "out of memory");
@@ -215,6 +282,12 @@ int main(int argc, char **argv)
 	fputs("static const bw_reason_info reasons[] = {\n", f);
 	fputs(o.table.p ? o.table.p : "", f);
 	fputs("};\n", f);
+	fputs("static const bw_code_reason status_details[] = {\n", f);
+	fputs(o.status.p ? o.status.p : "\t{ NULL, NULL },\n", f);
+	fputs("};\n", f);
+	fputs("static const bw_code_reason reply_codes[] = {\n", f);
+	fputs(o.reply.p ? o.reply.p : "\t{ NULL, NULL },\n", f);
+	fputs("};\n", f);
 	if (fclose(f) != 0) {
 		perror(argv[2]);
 		return 1;
@@ -222,6 +295,11 @@ int main(int argc, char **argv)
 	for (i = 0; i < o.n; i++)
 		free(o.names[i]);
 	free(o.names);
+	for (i = 0; i < o.n_codes; i++)
+		free(o.codes[i]);
+	free(o.codes);
+	bw_buf__free(&o.status);
+	bw_buf__free(&o.reply);
 	bw_buf__free(&o.remedies);
 	bw_buf__free(&o.table);
 	return 0;
