@@ -389,8 +389,8 @@ def _stream_items(rules: Any, stream: IO[bytes], source: str) -> Iterator[Any]:
     try:
         yield from _c.Scanner(rules, fd=r, source=source, head=head)
     finally:
-        os.close(r)
-        pump.join()
+        os.close(r)          # a pump still writing gets EPIPE and ends
+        pump.join(timeout=1.0)
 
 
 _default: Optional[Classifier] = None
