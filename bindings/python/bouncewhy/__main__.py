@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from typing import IO, Iterable, Iterator, List, Optional, Tuple
 
 from . import Classifier, Error, __version__
@@ -68,6 +69,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="deepest MIME nesting read (default 32)")
     p.add_argument("--max-parts", type=_count, default=0, metavar="N",
                    help="most MIME parts read (default 2000)")
+    p.add_argument("--progress", dest="progress", action="store_true", default=None,
+                   help="progress on stderr (default: when stderr is a terminal)")
+    p.add_argument("--no-progress", dest="progress", action="store_false")
     p.add_argument("--max-recipients", type=_count, default=0, metavar="N",
                    help="most recipients kept per message (default 10000)")
     p.add_argument("-V", "--version", action="version", version="bouncewhy %s" % __version__)
@@ -98,11 +102,27 @@ class _Printer:
     one record a line; a message of an mbox gets "mbox_index" first.  Error
     records also go to standard error."""
 
-    def __init__(self, out: IO[bytes], fmt: str) -> None:
+    def __init__(self, out: IO[bytes], fmt: str, progress: bool = False) -> None:
         self.out = out
         self.fmt = fmt
         self.first = True
+        self.messages = 0
         self.errors = 0
+        self.progress = progress
+        self._shown = 0.0
+
+    def _progress(self) -> None:
+        """The CLI's progress line, at most every 0.2 s."""
+        now = time.monotonic()
+        if self.progress and now - self._shown >= 0.2:
+            self._shown = now
+            sys.stderr.write("\rbouncewhy: %d messages, %d errors" % (self.messages, self.errors))
+            sys.stderr.flush()
+
+    def done(self) -> None:
+        if self.progress and self.messages:
+            sys.stderr.write("\rbouncewhy: %d messages, %d errors\n" % (self.messages, self.errors))
+            sys.stderr.flush()
 
     def begin(self) -> None:
         if self.fmt == "json":
@@ -114,12 +134,18 @@ class _Printer:
         self.out.flush()
 
     def put(self, item: _Item) -> None:
+        self._put(item)
+        self._progress()
+
+    def _put(self, item: _Item) -> None:
         source, index, code, message, rendered = item
         where = b" (mbox_index %d)" % index if index >= 0 else b""
+        self.messages += 1
         if code != _c.BW_OK:
             self.errors += 1
             sys.stdout.flush()
-            sys.stderr.buffer.write(b"bouncewhy: " + _escaped(source) + where + b": "
+            sys.stderr.buffer.write((b"\n" if self.progress else b"") + b"bouncewhy: "
+                                    + _escaped(source) + where + b": "
                                     + message.encode("utf-8", "surrogateescape") + b"\n")
             sys.stderr.flush()
             if self.fmt == "text":
@@ -143,9 +169,9 @@ class _Printer:
             self.out.write(b"\n")
 
 
-def _print_all(fmt: str, items: Iterable[_Item]) -> int:
+def _print_all(fmt: str, items: Iterable[_Item], progress: bool = False) -> int:
     """Print each item as the CLI does; returns the exit status."""
-    printer = _Printer(sys.stdout.buffer, fmt)
+    printer = _Printer(sys.stdout.buffer, fmt, progress)
     try:
         printer.begin()
         for item in items:
@@ -156,6 +182,8 @@ def _print_all(fmt: str, items: Iterable[_Item]) -> int:
             raise
         print("bouncewhy: cannot write the output", file=sys.stderr)
         return EXIT_OUTPUT
+    finally:
+        printer.done()
     return EXIT_INPUT_ERRORS if printer.errors else 0
 
 
@@ -232,7 +260,8 @@ def main(argv: Optional[List[str]] = None) -> int:
         for operand in args.inputs or ["-"]:
             for source, index, code, message, _, rendered in classifier._scanner(operand, **flags):
                 yield source, index, code, message, rendered
-    return _print_all(args.format, items())
+    progress = sys.stderr.isatty() if args.progress is None else args.progress
+    return _print_all(args.format, items(), progress)
 
 
 if __name__ == "__main__":

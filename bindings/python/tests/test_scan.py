@@ -152,3 +152,19 @@ def test_package_modules_that_are_gone():
     pkg = os.path.dirname(bouncewhy.__file__)
     for gone in ("_scan.py", "_output.py"):
         assert not os.path.exists(os.path.join(pkg, gone))
+
+
+def test_module_progress_like_cli(cli, tmp_path):
+    # --progress: the error on a line of its own and the same closing count
+    missing = str(tmp_path / "missing.eml")
+    args = ("--progress", "--format", "ndjson", SC001, missing)
+    c = subprocess.run([cli, *args], capture_output=True)
+    p = subprocess.run([sys.executable, "-m", "bouncewhy", *args], capture_output=True)
+    assert (p.returncode, p.stdout) == (c.returncode, c.stdout) and c.returncode == 1
+    want_end = b"\rbouncewhy: 2 messages, 1 errors\n"
+    assert c.stderr.endswith(want_end) and p.stderr.endswith(want_end)
+    err_line = b"\nbouncewhy: " + missing.encode() + b": No such file or directory\n"
+    assert err_line in c.stderr and err_line in p.stderr
+    quiet = subprocess.run([sys.executable, "-m", "bouncewhy", "--no-progress", SC001],
+                           capture_output=True)
+    assert quiet.returncode == 0 and quiet.stderr == b""
