@@ -4,6 +4,7 @@
  * files and standard input; this file prints what it yields and shows the
  * progress line.
  */
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 
