@@ -4,10 +4,11 @@
 Usage: bounce_forms.py BOUNCEWHY SET.tsv...
 
 Each reply of the paraphrase sets that carries a reply code is classified by
-`bouncewhy explain`, then wrapped in six bounce layouts written here (a
-Postfix report with a delivery-status part, an Exim notice, a qmail notice,
-a bare RFC 3464 report without a stage, a Sendmail report with its session
-transcript, an Exchange report) and parsed as a bounce.  The verdict
+`bouncewhy explain`, then wrapped in nine bounce layouts written here (a
+Postfix report with a delivery-status part and an older one without, two
+Exim notices, a qmail notice, a bare RFC 3464 report without a stage, a
+Sendmail report with its session transcript and an older one without a
+delivery-status part, an Exchange report) and parsed as a bounce.  The verdict
 must be the same, recipient found, except where a bounce legitimately adds
 knowledge the bare reply lacks:
   - a report that records no SMTP stage keeps the convention for "user
@@ -243,8 +244,92 @@ Subject: hello
 """
 
 
+def postfix_plain(reply, status):
+    """An older Postfix notice: no delivery-status part, the reply folded."""
+    return f"""From: MAILER-DAEMON@mail.example.net (Mail Delivery System)
+To: bob@example.net
+Subject: Undelivered Mail Returned to Sender
+
+This is the Postfix program at host mail.example.net.
+
+I'm sorry to have to inform you that your message could not
+be delivered to one or more recipients. It's attached below.
+
+For further assistance, please send mail to postmaster.
+
+If you do so, please include this problem report. You can
+delete your own text from the attached returned message.
+
+\t\t\tThe Postfix program
+
+<{RCPT}>: host mx.example.org[192.0.2.25] said: {reply} (in reply to RCPT TO
+    command)
+
+--- Below this line is a copy of the message.
+
+From: bob@example.net
+To: {RCPT}
+Subject: hello
+
+hi
+"""
+
+
+def exim_host_line(reply, status):
+    """Exim with the reply on the host line, as older versions write it."""
+    return f"""From: Mail Delivery System <Mailer-Daemon@mail.example.net>
+To: bob@example.net
+Subject: Mail delivery failed: returning message to sender
+
+This message was created automatically by mail delivery software.
+
+A message that you sent could not be delivered to one or more of its
+recipients. This is a permanent error. The following address(es) failed:
+
+  {RCPT}
+    SMTP error from remote mail server after RCPT TO:<{RCPT}>:
+    host mx.example.org [192.0.2.25]: {reply}
+
+------ This is a copy of the message, including all the headers. ------
+
+From: bob@example.net
+To: {RCPT}
+Subject: hello
+
+hi
+"""
+
+
+def sendmail_plain(reply, status):
+    """An older Sendmail notice: the transcript only, no delivery-status part."""
+    return f"""From: Mail Delivery Subsystem <MAILER-DAEMON@mail.example.net>
+To: bob@example.net
+Subject: Returned mail: User unknown
+
+The original message was received at Tue, 1 Dec 2026 10:00:00 +0100
+from localhost [127.0.0.1]
+
+   ----- The following addresses had permanent fatal errors -----
+<{RCPT}>
+
+   ----- Transcript of session follows -----
+... while talking to mx.example.org.:
+>>> RCPT To:<{RCPT}>
+<<< {reply}
+
+   ----- Original message follows -----
+
+From: bob@example.net
+To: {RCPT}
+Subject: hello
+
+hi
+"""
+
+
 FORMS = {'postfix': postfix, 'exim': exim, 'qmail': qmail, 'rfc3464': rfc3464,
-         'sendmail': sendmail, 'exchange': exchange}
+         'sendmail': sendmail, 'exchange': exchange, 'postfix-plain': postfix_plain,
+         'exim-host-line': exim_host_line, 'sendmail-plain': sendmail_plain}
 
 
 def replies(paths):
