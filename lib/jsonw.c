@@ -26,20 +26,53 @@ void bw_jsonw__init(bw_jsonw *w, bw_jsonw_layout layout, bw_jsonw_sink sink, voi
 
 static void flush(bw_jsonw *w)
 {
-	if (w->buf.oom && !w->err)
-		w->err = BW_ENOMEM;
-	if (w->err || !w->sink || !w->buf.len)
+	if (w->err || !w->sink || !w->len)
 		return;
-	if (w->sink(w->payload, w->buf.p, w->buf.len) != 0)
+	if (w->sink(w->p, w->len, w->payload) != 0)
 		w->err = BW_EIO;
-	w->buf.len = 0;
+	w->len = 0;
+}
+
+/* Room for n more bytes (and a NUL) at w->p + w->len, or false with
+ * w->err set.  With a sink, what is buffered goes out first once it is
+ * FLUSH_AT long. */
+static bool reserve(bw_jsonw *w, size_t n)
+{
+	size_t cap;
+	char *p;
+
+	if (w->err)
+		return false;
+	if (w->sink && w->len >= FLUSH_AT) {
+		flush(w);
+		if (w->err)
+			return false;
+	}
+	if (w->len + n < w->cap)
+		return true;
+	cap = w->cap ? w->cap : 256;
+	while (cap <= w->len + n) {
+		if (cap > ((size_t)-1) / 2) {
+			w->err = BW_ENOMEM;
+			return false;
+		}
+		cap *= 2;
+	}
+	if (!(p = realloc(w->p, cap))) {
+		w->err = BW_ENOMEM;
+		return false;
+	}
+	w->p = p;
+	w->cap = cap;
+	return true;
 }
 
 static void put(bw_jsonw *w, const char *s, size_t n)
 {
-	bw_buf__put(&w->buf, s, n);
-	if (w->buf.len >= FLUSH_AT)
-		flush(w);
+	if (!reserve(w, n))
+		return;
+	memcpy(w->p + w->len, s, n);
+	w->len += n;
 }
 
 static void puts_(bw_jsonw *w, const char *s)
@@ -154,38 +187,61 @@ void bw_jsonw__end_array(bw_jsonw *w)
 	w->depth--;
 }
 
-/* A string between quotes, escaped as cJSON's print_string_ptr does. */
-static void quoted(bw_jsonw *w, const char *s)
+/* The bytes cJSON's print_string_ptr escapes: 1 for its short escapes
+ * (\", \\, \b, \f, \n, \r, \t), 2 for \u00xx. */
+static const unsigned char escaped[256] = {
+	2, 2, 2, 2, 2, 2, 2, 2, 1, 1, 1, 2, 1, 1, 2, 2,
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+	0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0,
+};
+
+/* A string between quotes, escaped as cJSON's print_string_ptr does;
+ * copied and scanned in one pass. */
+static void quoted(bw_jsonw *w, const char *s, size_t n)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	const char *run = s;
-	char esc[8];
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *p = (const unsigned char *)s, *end = p + n;
+	char *d;
 
-	put(w, "\"", 1);
-	for (; *p; p++) {
-		const char *e;
+	if (!reserve(w, n + 2))
+		return;
+	d = w->p + w->len;
+	*d++ = '"';
+	for (; p < end; p++) {
+		unsigned char c = *p;
 
-		if (*p >= 0x20 && *p != '"' && *p != '\\')
+		if (!escaped[c]) {
+			*d++ = (char)c;
 			continue;
-		switch (*p) {
-		case '"': e = "\\\""; break;
-		case '\\': e = "\\\\"; break;
-		case '\b': e = "\\b"; break;
-		case '\f': e = "\\f"; break;
-		case '\n': e = "\\n"; break;
-		case '\r': e = "\\r"; break;
-		case '\t': e = "\\t"; break;
+		}
+		/* an escape: up to 6 bytes for this one, room kept for the rest */
+		w->len = (size_t)(d - w->p);
+		if (!reserve(w, 6 + (size_t)(end - p) + 1))
+			return;
+		d = w->p + w->len;
+		*d++ = '\\';
+		switch (c) {
+		case '"': *d++ = '"'; break;
+		case '\\': *d++ = '\\'; break;
+		case '\b': *d++ = 'b'; break;
+		case '\f': *d++ = 'f'; break;
+		case '\n': *d++ = 'n'; break;
+		case '\r': *d++ = 'r'; break;
+		case '\t': *d++ = 't'; break;
 		default:
-			snprintf(esc, sizeof(esc), "\\u%04x", *p);
-			e = esc;
+			*d++ = 'u';
+			*d++ = '0';
+			*d++ = '0';
+			*d++ = hex[c >> 4];
+			*d++ = hex[c & 15];
 			break;
 		}
-		put(w, run, (size_t)((const char *)p - run));
-		puts_(w, e);
-		run = (const char *)p + 1;
 	}
-	put(w, run, (size_t)((const char *)p - run));
-	put(w, "\"", 1);
+	*d++ = '"';
+	w->len = (size_t)(d - w->p);
 }
 
 void bw_jsonw__key(bw_jsonw *w, const char *key)
@@ -204,20 +260,20 @@ void bw_jsonw__key(bw_jsonw *w, const char *key)
 	case BW_JSONW_SPACES_FLAT:
 		if (*count)
 			put(w, ",", 1);
-		quoted(w, key);
+		quoted(w, key, strlen(key));
 		put(w, ":", 1);
 		break;
 	case BW_JSONW_TABS:
 		if (*count)
 			put(w, ",\n", 2);
 		indent(w, '\t', w->depth);
-		quoted(w, key);
+		quoted(w, key, strlen(key));
 		put(w, ":\t", 2);
 		break;
 	case BW_JSONW_SPACES:
 		put(w, *count ? ",\n" : "\n", *count ? 2 : 1);
 		indent(w, ' ', 2 * w->depth);
-		quoted(w, key);
+		quoted(w, key, strlen(key));
 		put(w, ": ", 2);
 		break;
 	}
@@ -226,18 +282,26 @@ void bw_jsonw__key(bw_jsonw *w, const char *key)
 
 void bw_jsonw__string(bw_jsonw *w, const char *s)
 {
+	if (s)
+		bw_jsonw__string_len(w, s, strlen(s));
+	else
+		bw_jsonw__null(w);
+}
+
+void bw_jsonw__string_len(bw_jsonw *w, const char *s, size_t len)
+{
 	if (w->err)
 		return;
 	before_value(w, false);
-	if (s)
-		quoted(w, s);
-	else
-		put(w, "null", 4);
+	quoted(w, s, len);
 }
 
 void bw_jsonw__null(bw_jsonw *w)
 {
-	bw_jsonw__string(w, NULL);
+	if (w->err)
+		return;
+	before_value(w, false);
+	put(w, "null", 4);
 }
 
 void bw_jsonw__bool(bw_jsonw *w, bool v)
@@ -321,17 +385,17 @@ int bw_jsonw__finish(bw_jsonw *w, char **out)
 	if (out)
 		*out = NULL;
 	flush(w);
-	err = w->err;
-	if (!err && !w->sink) {
-		char *text = bw_buf__detach(&w->buf);
-		if (!text)
-			err = BW_ENOMEM;
-		else if (out)
-			*out = text;
-		else
-			free(text);
+	if (!w->sink && reserve(w, 0)) {
+		w->p[w->len] = '\0';
+		if (out) {
+			*out = w->p;
+			w->p = NULL;
+		}
 	}
-	bw_buf__free(&w->buf);
+	err = w->err;
+	free(w->p);
+	w->p = NULL;
+	w->len = w->cap = 0;
 	switch (err) {
 	case 0:
 		return BW_OK;

@@ -20,7 +20,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "util.h"
 
 typedef enum bw_jsonw_layout {
 	/* One line, no blanks (cJSON_PrintUnformatted). */
@@ -40,13 +39,14 @@ typedef enum bw_jsonw_layout {
 
 /* Receives the text in pieces; returns 0 to go on, anything else to stop
  * (bw_jsonw__finish() then returns BW_EIO). */
-typedef int (*bw_jsonw_sink)(void *payload, const char *data, size_t len);
+typedef int (*bw_jsonw_sink)(const char *data, size_t len, void *payload);
 
 #define BW_JSONW_MAX_DEPTH 16
 
 typedef struct bw_jsonw {
-	bw_buf buf;                 /* text not yet given to the sink */
-	bw_jsonw_sink sink;         /* NULL: everything stays in buf */
+	char *p;                    /* text not yet given to the sink */
+	size_t len, cap;
+	bw_jsonw_sink sink;         /* NULL: everything stays in p */
 	void *payload;
 	bw_jsonw_layout layout;
 	int depth;                  /* open objects and arrays */
@@ -74,6 +74,7 @@ void bw_jsonw__key(bw_jsonw *w, const char *key);
 /* Values: a member's after its key, an element of the open array, or the
  * document itself. */
 void bw_jsonw__string(bw_jsonw *w, const char *s);   /* NULL writes null */
+void bw_jsonw__string_len(bw_jsonw *w, const char *s, size_t len);   /* s has no NUL */
 void bw_jsonw__null(bw_jsonw *w);
 void bw_jsonw__bool(bw_jsonw *w, bool v);
 void bw_jsonw__int(bw_jsonw *w, long long v);
