@@ -248,7 +248,7 @@ typedef struct collect {
 	size_t fail_after;   /* 0: never */
 } collect;
 
-static int collect_sink(void *payload, const char *data, size_t len)
+static int collect_sink(const char *data, size_t len, void *payload)
 {
 	collect *c = payload;
 	char *p;
