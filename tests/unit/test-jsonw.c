@@ -103,6 +103,37 @@ static void strings(void)
 		cJSON_AddStringToObject(o, "k", s);
 		same_as_cjson(o, "byte in a string");
 	}
+	/* every byte at every place of strings longer than a word */
+	for (c = 1; c < 256; c++) {
+		char longer[40];
+		size_t at, len;
+
+		for (len = 8; len < sizeof(longer); len += 9)
+			for (at = 0; at < len; at++) {
+				memset(longer, 'a' + (int)(at % 26), len);
+				longer[len] = '\0';
+				longer[at] = (char)c;
+				if (at + 2 < len && c < 0x20)
+					longer[at + 2] = '"';
+				same_as_cjson(cJSON_CreateString(longer), "byte in a longer string");
+			}
+	}
+	{
+		/* long strings of random bytes */
+		char big[3000];
+		unsigned x = 12345;
+		size_t i, k;
+
+		for (k = 0; k < 50; k++) {
+			size_t len = (k * 977) % sizeof(big);
+			for (i = 0; i < len; i++) {
+				x = x * 1103515245u + 12345u;
+				big[i] = (char)((x >> 16) % (k % 3 ? 255 : 40) + 1);
+			}
+			big[len] = '\0';
+			same_as_cjson(cJSON_CreateString(big), "random long string");
+		}
+	}
 	same_as_cjson(cJSON_CreateString(""), "empty string");
 	same_as_cjson(cJSON_CreateString("caf\xc3\xa9 \xe6\x97\xa5\xe6\x9c\xac / <\\/> \"q\" \x7f \xff\xfe"),
 	              "UTF-8, slash, DEL and stray bytes");
