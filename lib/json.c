@@ -8,6 +8,7 @@
  * Absent string fields are null.  Keys are the field names from report.c,
  * so the JSON, the accessors and the Python binding agree by construction.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,11 +31,25 @@ static const char *utf8(const char *s, char **tmp)
 	return *tmp ? *tmp : "";
 }
 
-/* A string value made valid UTF-8 (as utf8() does, with a quick path for
- * the ASCII most values are); NULL is null. */
+/* Is s[0..n) ASCII?  8 bytes at a time. */
+static bool ascii(const char *s, size_t n)
+{
+	uint64_t x, any = 0;
+	size_t i = 0;
+
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&x, s + i, 8);
+		any |= x;
+	}
+	for (; i < n; i++)
+		any |= (unsigned char)s[i];
+	return !(any & 0x8080808080808080ull);
+}
+
+/* A string value made valid UTF-8, as utf8() does (most values are ASCII,
+ * and checked for that first); NULL is null. */
 static void str(bw_jsonw *w, const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
 	size_t n;
 	char *tmp;
 
@@ -42,21 +57,14 @@ static void str(bw_jsonw *w, const char *s)
 		bw_jsonw__null(w);
 		return;
 	}
-	while (*p && *p < 0x80)
-		p++;
-	n = (size_t)((const char *)p - s);
-	if (*p) {
-		size_t rest = strlen((const char *)p);
-
-		if (!bw_text__valid_utf8((const char *)p, rest)) {
-			tmp = bw_text__latin1_to_utf8(s, n + rest);
-			bw_jsonw__string(w, tmp ? tmp : "");
-			free(tmp);
-			return;
-		}
-		n += rest;
+	n = strlen(s);
+	if (ascii(s, n) || bw_text__valid_utf8(s, n)) {
+		bw_jsonw__string_len(w, s, n);
+		return;
 	}
-	bw_jsonw__string_len(w, s, n);
+	tmp = bw_text__latin1_to_utf8(s, n);
+	bw_jsonw__string(w, tmp ? tmp : "");
+	free(tmp);
 }
 
 static void strlist(bw_jsonw *w, const bw_strlist *l)
