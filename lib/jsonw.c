@@ -266,6 +266,15 @@ static void quoted(bw_jsonw *w, const char *s, size_t n)
 				p += 8;
 				continue;
 			}
+		} else {
+			/* the last bytes: as they are, unless one needs an escape */
+			for (i = 0; i < k && !escaped[p[i]]; i++)
+				;
+			if (i == k) {
+				memcpy(d, p, k);
+				d += k;
+				break;
+			}
 		}
 		/* up to 8 bytes one by one, each up to 6 written */
 		w->len = (size_t)(d - w->p);
