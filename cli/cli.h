@@ -27,9 +27,6 @@ struct cli_ctx {
 	bool json_first;      /* --format json: no element printed yet */
 	bool write_failed;    /* standard output could not be written: stop */
 	unsigned long inputs, messages, errors;
-	/* Directories of the current operand's walk (symbolic-link loops). */
-	struct cli_visited { unsigned long long dev, ino; } *visited;
-	size_t n_visited, cap_visited;
 	cli_sink_fn sink;     /* NULL: print */
 	void *sink_data;
 };
@@ -42,8 +39,8 @@ void cli_print_error(cli_ctx *c, const char *source, long index, int code, const
 void cli_print_begin(cli_ctx *c);
 void cli_print_end(cli_ctx *c);
 
-/* Reads one command-line operand: a file, a directory (recursively), an
- * mbox file, or "-" for standard input. */
+/* Reads one command-line operand with the library's scanner (bw_scan): a
+ * file, a directory (recursively), an mbox file, or "-" for standard input. */
 void cli_process(cli_ctx *c, const char *operand);
 void cli_progress_done(cli_ctx *c);
 

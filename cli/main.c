@@ -199,7 +199,6 @@ int main(int argc, char **argv)
 	cli_progress_done(&c);
 	bw_rules_free(rules);
 	free(overlays);
-	free(c.visited);
 	if (c.write_failed) {
 		fputs("bouncewhy: cannot write the output\n", stderr);
 		return EXIT_OUTPUT;

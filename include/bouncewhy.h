@@ -619,6 +619,105 @@ BW_EXTERN(int) bw_mbox_detect(const char *buf, size_t len);
 /** Releases an mbox reader (the fd stays open).  NULL is fine. */
 BW_EXTERN(void) bw_mbox_free(bw_mbox *mbox);
 
+/* ------------------------------------------------------------------ */
+/* Scanning inputs                                                      */
+/* ------------------------------------------------------------------ */
+
+/*
+ * A scanner turns inputs into diagnosed messages, one at a time, as the
+ * bouncewhy command reads its operands:
+ *
+ *  - a file is one message, or an mbox file when it starts with a "From "
+ *    line (each message numbered from 0 by its mbox index);
+ *  - a directory is read recursively, entries in byte order of their names;
+ *    hidden entries, files other than regular ones and the notes kept
+ *    beside samples (*.json, *.tsv, *.md) are skipped; a directory with
+ *    cur/ or new/ is a Maildir, where tmp/ and the files the mail and IMAP
+ *    servers keep there (dovecot*, courier*, subscriptions, maildirfolder)
+ *    are skipped too; a directory reached twice through symbolic links is
+ *    read once, and nesting deeper than 64 is an error;
+ *  - a descriptor (standard input) is read as a stream: one message, refused
+ *    as soon as it exceeds max_message_size, or an mbox of any length.
+ *
+ * The walk is lazy and bounded in memory.  Every input that gives no report
+ * (unreadable, over a limit, not a message) gives an error item instead, so
+ * no message is dropped silently.  A scanner belongs to one thread at a
+ * time; several scanners may share one bw_rules.
+ */
+
+/** A scanner over queued inputs. */
+typedef struct bw_scan bw_scan;
+/** One result of a scanner: a report or an error.  Borrowed from its scanner. */
+typedef struct bw_scan_item bw_scan_item;
+
+/**
+ * Creates a scanner with nothing queued.
+ *
+ * @param out    receives the scanner; free it with bw_scan_free()
+ * @param rules  the rule set, borrowed: it must outlive the scanner
+ * @param opts   limits (copied), or NULL for the defaults
+ * @return BW_OK, BW_EINVALID (NULL rules, options version) or BW_ENOMEM.
+ */
+BW_EXTERN(int) bw_scan_new(bw_scan **out, const bw_rules *rules, const bw_parse_options *opts);
+
+/**
+ * Queues a file, mbox or directory (the path is copied).  Nothing is read
+ * until bw_scan_next(); a path that cannot be read gives an error item.
+ * @return BW_OK, BW_EINVALID or BW_ENOMEM.
+ */
+BW_EXTERN(int) bw_scan_add_path(bw_scan *scan, const char *path);
+
+/**
+ * Queues a descriptor, read to its end when its turn comes.  It is not
+ * closed.  A regular file is read from its start; anything else as a stream.
+ * @param source  the name items carry (copied); NULL gives "-"
+ * @return BW_OK, BW_EINVALID or BW_ENOMEM.
+ */
+BW_EXTERN(int) bw_scan_add_fd(bw_scan *scan, int fd, const char *source);
+
+/**
+ * As bw_scan_add_fd(), for a descriptor whose first bytes the caller
+ * already read (a buffered stream): `head` is read first, then `fd`, as a
+ * stream.
+ * @param head  the bytes already read (copied; at most 64 KiB)
+ * @return BW_OK, BW_EINVALID or BW_ENOMEM.
+ */
+BW_EXTERN(int) bw_scan_add_fd_head(bw_scan *scan, int fd, const char *source,
+                                   const char *head, size_t head_len);
+
+/**
+ * Reads and diagnoses the next message of the queued inputs, in order.
+ *
+ * @param out   receives the item, valid until the next bw_scan_next() or
+ *              bw_scan_free() on this scanner (report included)
+ * @param scan  the scanner
+ * @return BW_OK with an item; BW_ENOTFOUND when every input is done;
+ *         BW_ENOMEM or BW_EINVALID when the scanner itself failed (an input
+ *         that fails gives an item, not an error code).
+ */
+BW_EXTERN(int) bw_scan_next(const bw_scan_item **out, bw_scan *scan);
+
+/** Releases a scanner, its current item and any descriptor it opened.
+ *  Queued descriptors stay open.  NULL is fine. */
+BW_EXTERN(void) bw_scan_free(bw_scan *scan);
+
+/** The item's input: the path as queued or as found in a directory, or the
+ *  descriptor's source name.  Never NULL. */
+BW_EXTERN(const char *) bw_scan_item_source(const bw_scan_item *item);
+
+/** The message's 0-based position in its mbox, or -1 for a message read on
+ *  its own and for an error about a whole input. */
+BW_EXTERN(long) bw_scan_item_mbox_index(const bw_scan_item *item);
+
+/** The report, or NULL for an error item.  Borrowed from the scanner. */
+BW_EXTERN(const bw_report *) bw_scan_item_report(const bw_scan_item *item);
+
+/** BW_OK when the item has a report, else the bw_error_code of the failure. */
+BW_EXTERN(int) bw_scan_item_error_code(const bw_scan_item *item);
+
+/** What went wrong ("" when the item has a report).  Never NULL. */
+BW_EXTERN(const char *) bw_scan_item_error(const bw_scan_item *item);
+
 #ifdef __cplusplus
 }
 #endif

@@ -3,107 +3,93 @@
  *
  * Order: a reason a decoder already set for a non-failure report (feedback,
  * vacation, delivered) stands; then the rule database (provider codes, text,
- * status, reply, in that precedence, see rules.h); then the built-in tables
- * below, which read RFC 3463 subject.detail codes and RFC 5321 reply codes
- * for what they mean.
+ * status, reply, in that precedence, see rules.h); then the vocabulary's
+ * reading of RFC 3463 subject.detail codes and RFC 5321 reply codes.
+ *
+ * The record is read once into a view; every tier produces the same
+ * verdict structure; write_verdict() is the one place a verdict reaches the
+ * record.
  */
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "classify.h"
+#include "error.h"
 #include "evidence.h"
 #include "reason.h"
 #include "rules.h"
 #include "util.h"
 
-/* RFC 3463 / RFC 5248 subject.detail -> reason (class decided separately). */
-static const struct { const char *detail; const char *reason; } status_table[] = {
-	{ "1.1", "userunknown" }, { "1.2", "hostunknown" }, { "1.3", "userunknown" },
-	{ "1.4", "userunknown" }, { "1.6", "hasmoved" }, { "1.7", "rejected" },
-	{ "1.8", "rejected" }, { "1.10", "notaccept" },
-	{ "2.1", "suspend" }, { "2.2", "mailboxfull" }, { "2.3", "exceedlimit" },
-	{ "2.4", "systemerror" },
-	{ "3.0", "systemerror" }, { "3.1", "systemfull" }, { "3.2", "notaccept" },
-	{ "3.3", "systemerror" }, { "3.4", "mesgtoobig" }, { "3.5", "systemerror" },
-	{ "4.0", "networkerror" }, { "4.1", "networkerror" }, { "4.2", "networkerror" },
-	{ "4.3", "networkerror" }, { "4.4", "hostunknown" }, { "4.5", "networkerror" },
-	{ "4.6", "networkerror" }, { "4.7", "expired" },
-	{ "5.0", "syntaxerror" }, { "5.1", "syntaxerror" }, { "5.2", "syntaxerror" },
-	{ "5.3", "toomanyconn" }, { "5.4", "syntaxerror" }, { "5.5", "syntaxerror" },
-	{ "6.0", "contenterror" }, { "6.1", "contenterror" }, { "6.2", "contenterror" },
-	{ "6.3", "contenterror" }, { "6.4", "contenterror" }, { "6.5", "contenterror" },
-	{ "6.6", "contenterror" }, { "6.7", "contenterror" }, { "6.8", "contenterror" },
-	{ "6.9", "contenterror" }, { "6.10", "contenterror" },
-	{ "7.0", "securityerror" }, { "7.1", "rejected" }, { "7.2", "filtered" },
-	{ "7.3", "securityerror" }, { "7.4", "securityerror" }, { "7.5", "securityerror" },
-	{ "7.6", "securityerror" }, { "7.7", "securityerror" }, { "7.8", "securityerror" },
-	{ "7.9", "securityerror" }, { "7.10", "failedstarttls" }, { "7.11", "failedstarttls" },
-	{ "7.12", "securityerror" }, { "7.13", "suspend" }, { "7.14", "securityerror" },
-	{ "7.15", "policyviolation" }, { "7.16", "mesgtoobig" }, { "7.17", "hasmoved" },
-	{ "7.18", "hostunknown" }, { "7.20", "authfailure" }, { "7.21", "authfailure" },
-	{ "7.22", "authfailure" }, { "7.23", "authfailure" }, { "7.24", "authfailure" },
-	{ "7.25", "requireptr" }, { "7.26", "authfailure" }, { "7.27", "rejected" },
-	{ "7.28", "speeding" }, { "7.29", "authfailure" }, { "7.30", "failedstarttls" },
-};
-
+/* The built-in readings of the codes come from the vocabulary
+ * (rules/vocabulary/reasons.vocab: `status`, `reply`); the class is decided
+ * here: 2.x.x is a delivery, 4.0.0 says nothing. */
 const char *bw_classify__by_status(const char *status)
 {
-	size_t i;
-
 	if (!status || strlen(status) < 5)
 		return NULL;
 	if (status[0] == '2')
 		return "delivered";
 	if (status[0] == '4' && strcmp(status + 1, ".0.0") == 0)
 		return NULL;
-	for (i = 0; i < sizeof(status_table) / sizeof(status_table[0]); i++)
-		if (strcmp(status + 2, status_table[i].detail) == 0)
-			return status_table[i].reason;
-	return NULL;
+	return bw_reason__of_status_detail(status + 2);
 }
-
-/* RFC 5321 reply codes whose meaning is specific enough on its own. */
-static const struct { const char *code; const char *reason; } reply_table[] = {
-	{ "421", "systemerror" }, { "450", "systemerror" }, { "451", "systemerror" },
-	{ "452", "systemfull" }, { "500", "syntaxerror" }, { "501", "syntaxerror" },
-	{ "502", "syntaxerror" }, { "503", "syntaxerror" }, { "504", "syntaxerror" },
-	{ "521", "notaccept" }, { "530", "securityerror" }, { "534", "securityerror" },
-	{ "535", "securityerror" }, { "538", "securityerror" }, { "551", "hasmoved" },
-	{ "552", "mailboxfull" }, { "553", "rejected" }, { "556", "notaccept" },
-};
 
 const char *bw_classify__by_reply(const char *code)
 {
-	size_t i;
-
 	if (!code)
 		return NULL;
 	if (code[0] == '2')
 		return "delivered";
-	for (i = 0; i < sizeof(reply_table) / sizeof(reply_table[0]); i++)
-		if (strcmp(code, reply_table[i].code) == 0)
-			return reply_table[i].reason;
-	return NULL;
+	return bw_reason__of_reply(code);
 }
 
-static int decide_permanent(const bw_recipient *rc)
-{
-	const char *status = bw_recipient__get(rc, BW_RCPT_STATUS);
-	const char *reply = bw_recipient__get(rc, BW_RCPT_REPLY_CODE);
-	const char *action = bw_recipient__get(rc, BW_RCPT_ACTION);
+/* What the tiers read of one recipient: its fields, read once. */
+typedef struct view {
+	const char *reason;       /* a decoder's own reason (feedback...), or NULL */
+	const char *status;
+	const char *reply;
+	const char *action;
+	const char *diagnostic;
+	bool delayed;             /* a delay report: the sender still retries */
+} view;
 
-	if (action && (strcmp(action, "delayed") == 0 || strcmp(action, "delivered") == 0 ||
-	               strcmp(action, "relayed") == 0 || strcmp(action, "expanded") == 0))
+static void read_view(const bw_recipient *rc, view *w)
+{
+	w->reason = bw_recipient__get(rc, BW_RCPT_REASON);
+	w->status = bw_recipient__get(rc, BW_RCPT_STATUS);
+	w->reply = bw_recipient__get(rc, BW_RCPT_REPLY_CODE);
+	w->action = bw_recipient__get(rc, BW_RCPT_ACTION);
+	w->diagnostic = bw_recipient__get(rc, BW_RCPT_DIAGNOSTIC);
+	w->delayed = w->action && strcmp(w->action, "delayed") == 0;
+}
+
+static bool action_is(const view *w, const char *a)
+{
+	return w->action && strcmp(w->action, a) == 0;
+}
+
+static int decide_permanent(const view *w)
+{
+	if (w->delayed || action_is(w, "delivered") || action_is(w, "relayed") ||
+	    action_is(w, "expanded"))
 		return 0;
-	if (status)
-		return status[0] == '5';
-	if (reply)
-		return reply[0] == '5';
+	if (w->status)
+		return w->status[0] == '5';
+	if (w->reply)
+		return w->reply[0] == '5';
 	/* A failure report that gives no code at all ("The recipient name is
 	 * not recognized"): the report itself says delivery failed. */
 	return 1;
+}
+
+static bool is_success(const view *w)
+{
+	if (action_is(w, "delivered") || action_is(w, "relayed") || action_is(w, "expanded"))
+		return !w->status || w->status[0] == '2';
+	return w->status && w->status[0] == '2' && !action_is(w, "failed");
 }
 
 static void copy_list(bw_strlist *dst, const char *const *v, size_t n)
@@ -114,17 +100,6 @@ static void copy_list(bw_strlist *dst, const char *const *v, size_t n)
 		bw_strlist__push(dst, v[i]);
 }
 
-static bool is_success(const bw_recipient *rc)
-{
-	const char *action = bw_recipient__get(rc, BW_RCPT_ACTION);
-	const char *status = bw_recipient__get(rc, BW_RCPT_STATUS);
-
-	if (action && (strcmp(action, "delivered") == 0 || strcmp(action, "relayed") == 0 ||
-	               strcmp(action, "expanded") == 0))
-		return !status || status[0] == '2';
-	return status && status[0] == '2' && (!action || strcmp(action, "failed") != 0);
-}
-
 /* The vocabulary's lower-case phrase as a sentence: capital, full stop. */
 static void sentence(char *out, size_t size, const char *phrase)
 {
@@ -133,12 +108,45 @@ static void sentence(char *out, size_t size, const char *phrase)
 		out[0] = (char)(out[0] - 'a' + 'A');
 }
 
-/* One verdict, built from the evidence and written to the record once. */
+/* One verdict: what the tiers conclude, written to the record once
+ * (write_verdict).  Strings are borrowed from the view, the rule set or
+ * the rule engine's result; evidence lines are owned. */
 typedef struct verdict {
 	const char *reason;
 	const char *decided_by;   /* the tier, for BW_RCPT_DECIDED_BY */
 	int confidence;           /* 0..100 */
+	const bw_match_result *rule;   /* the deciding rule, or NULL */
+	const char *provider;     /* the receiving provider, found even when */
+	const char *provider_id;  /* no provider rule decided */
+	const char *limit_rule;   /* a rule that hit the PCRE2 match limit */
+	char *evidence[2];        /* why, in order */
+	size_t n_evidence;
 } verdict;
+
+static void note(verdict *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void note(verdict *v, const char *fmt, ...)
+{
+	va_list ap;
+	char *line;
+	int n;
+
+	if (v->n_evidence >= sizeof(v->evidence) / sizeof(v->evidence[0]))
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if (!(line = malloc((size_t)n + 1))) {
+		bw_error__oom();   /* reported by the parse: see error.h */
+		return;
+	}
+	va_start(ap, fmt);
+	vsnprintf(line, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	v->evidence[v->n_evidence++] = line;
+}
 
 /* How much each tier of the rule engine is trusted (rules_set.h). */
 static void rule_tier_verdict(const bw_match_result *res, verdict *v)
@@ -154,140 +162,123 @@ static void rule_tier_verdict(const bw_match_result *res, verdict *v)
 	};
 	int t = res->tier >= 0 && res->tier <= BW_TIER_OTHER ? res->tier : BW_TIER_OTHER;
 
+	v->rule = res;
 	v->reason = res->reason;
 	v->decided_by = tiers[t].name;
 	v->confidence = tiers[t].confidence;
 	/* The lexicon: one weak cue says little, several or a strong one more. */
-	if (t == BW_TIER_LEXICON)
+	if (t == BW_TIER_LEXICON) {
 		v->confidence = res->lexicon_score >= 6 ? 75 : res->lexicon_score >= 3 ? 65 : 50;
+		note(v, "lexicon %s: cue words for %s (score %d): %s", res->rule_id, res->reason,
+		     res->lexicon_score, res->evidence ? res->evidence : "matched");
+	} else {
+		note(v, "rule %s: %s", res->rule_id, res->evidence ? res->evidence : "matched");
+	}
 }
 
-static void apply_rule(bw_recipient *rc, const bw_match_result *res)
-{
-	bw_recipient__set(rc, BW_RCPT_RULE, res->rule_id);
-	bw_recipient__set(rc, BW_RCPT_FAULT, res->fault);
-	bw_recipient__set(rc, BW_RCPT_EXPLANATION, res->explanation);
-	bw_recipient__set(rc, BW_RCPT_PROVIDER_CODE, res->provider_code);
-	bw_recipient__set(rc, BW_RCPT_SERVER_TAG, res->server_tag);
-	copy_list(&rc->remedies, res->remedies, res->n_remedies);
-	copy_list(&rc->references, res->references, res->n_references);
-	if (res->tier == BW_TIER_LEXICON)
-		bw_recipient__evidence(rc, "lexicon %s: cue words for %s (score %d): %s",
-		                       res->rule_id, res->reason, res->lexicon_score,
-		                       res->evidence ? res->evidence : "matched");
-	else
-		bw_recipient__evidence(rc, "rule %s: %s", res->rule_id,
-		                       res->evidence ? res->evidence : "matched");
-	if (res->permanent >= 0)
-		rc->permanent = res->permanent;
-	if (res->hard_bounce >= 0)
-		rc->hard_bounce = res->hard_bounce;
-}
-
-/* The rule engine's verdict; 1 when a rule decided, 0 when none matched,
- * or a negative bw_error_code. */
-static int by_rules(const bw_rules *rules, bw_recipient *rc, verdict *v)
+/* The rule engine's verdict into `v` (its strings borrowed from `res`); 1
+ * when a rule decided, 0 when none matched, or a negative bw_error_code. */
+static int by_rules(const bw_rules *rules, const bw_recipient *rc, const view *w,
+                    bw_match_result *res, verdict *v)
 {
 	bw_match_input in;
-	bw_match_result res;
 	char *unfolded;
 	int matched;
 
 	if (!rules)
 		return 0;
 	memset(&in, 0, sizeof(in));
-	unfolded = bw_smtp__unfold_reply(bw_recipient__get(rc, BW_RCPT_DIAGNOSTIC));
-	in.diagnostic = unfolded ? unfolded : bw_recipient__get(rc, BW_RCPT_DIAGNOSTIC);
-	in.status = bw_recipient__get(rc, BW_RCPT_STATUS);
-	in.reply_code = bw_recipient__get(rc, BW_RCPT_REPLY_CODE);
+	unfolded = bw_smtp__unfold_reply(w->diagnostic);
+	in.diagnostic = unfolded ? unfolded : w->diagnostic;
+	in.status = w->status;
+	in.reply_code = w->reply;
 	in.smtp_command = bw_recipient__get(rc, BW_RCPT_SMTP_COMMAND);
 	in.remote_mta = bw_recipient__get(rc, BW_RCPT_REMOTE_MTA);
 	in.recipient = bw_recipient__get(rc, BW_RCPT_RECIPIENT);
 	in.format = bw_recipient__get(rc, BW_RCPT_FORMAT);
-	in.action = bw_recipient__get(rc, BW_RCPT_ACTION);
-	memset(&res, 0, sizeof(res));
-	res.permanent = res.hard_bounce = -1;
-	matched = bw_rules__match(rules, &in, &res);
-	if (matched >= 0 && res.limit_rule) {
-		/* Not silently "no match": the evidence and a warning say so. */
-		bw_recipient__evidence(rc, "rule %s: its pattern hit the PCRE2 match limit on this text; "
-		                       "counted as not matching", res.limit_rule);
-		if (!rc->limit_rule)
-			rc->limit_rule = bw_strdup(res.limit_rule);
-	}
-	if (matched >= 0) {
-		if (res.provider)
-			bw_recipient__set(rc, BW_RCPT_PROVIDER, res.provider);
-		if (res.provider_id)
-			bw_recipient__set(rc, BW_RCPT_PROVIDER_ID, res.provider_id);
-	}
-	if (matched > 0) {
-		rule_tier_verdict(&res, v);
-		apply_rule(rc, &res);
-	}
+	in.action = w->action;
+	memset(res, 0, sizeof(*res));
+	res->permanent = res->hard_bounce = -1;
+	matched = bw_rules__match(rules, &in, res);
 	free(unfolded);
+	if (matched < 0)
+		return matched;
+	if (res->limit_rule) {
+		/* Not silently "no match": the evidence and a warning say so. */
+		v->limit_rule = res->limit_rule;
+		note(v, "rule %s: its pattern hit the PCRE2 match limit on this text; "
+		     "counted as not matching", res->limit_rule);
+	}
+	v->provider = res->provider;
+	v->provider_id = res->provider_id;
+	if (matched > 0)
+		rule_tier_verdict(res, v);
 	return matched;
 }
 
 /* The built-in reading of the codes themselves, when no rule decided. */
-static void by_codes(bw_recipient *rc, verdict *v)
+static void by_codes(const view *w, verdict *v)
 {
-	const char *status = bw_recipient__get(rc, BW_RCPT_STATUS);
-	const char *reply = bw_recipient__get(rc, BW_RCPT_REPLY_CODE);
-	const char *action = bw_recipient__get(rc, BW_RCPT_ACTION);
-
-	if ((v->reason = bw_classify__by_status(status))) {
+	if ((v->reason = bw_classify__by_status(w->status))) {
 		v->decided_by = "status code";
 		v->confidence = 70;
-		bw_recipient__evidence(rc, "built-in table: status %s means %s", status, v->reason);
-	} else if ((v->reason = bw_classify__by_reply(reply))) {
+		note(v, "built-in table: status %s means %s", w->status, v->reason);
+	} else if ((v->reason = bw_classify__by_reply(w->reply))) {
 		v->decided_by = "reply code";
 		v->confidence = 45;
-		bw_recipient__evidence(rc, "built-in table: reply code %s means %s", reply, v->reason);
-	} else if (action && strcmp(action, "delayed") == 0) {
+		note(v, "built-in table: reply code %s means %s", w->reply, v->reason);
+	} else if (w->delayed) {
 		v->reason = "expired";
 		v->decided_by = "report";
 		v->confidence = 35;
-		bw_recipient__evidence(rc, "action delayed and no more specific evidence");
+		note(v, "action delayed and no more specific evidence");
 	} else {
-		v->reason = (status || reply || bw_recipient__get(rc, BW_RCPT_DIAGNOSTIC)) ? "onhold" : "undefined";
+		v->reason = (w->status || w->reply || w->diagnostic) ? "onhold" : "undefined";
 		v->decided_by = "none";
 		v->confidence = 0;
-		bw_recipient__evidence(rc, "no rule and no specific code: %s", v->reason);
+		note(v, "no rule and no specific code: %s", v->reason);
 	}
 }
 
-int bw_classify__recipient(const bw_rules *rules, bw_recipient *rc)
+/* The one place a verdict reaches the record. */
+static void write_verdict(bw_recipient *rc, const view *w, const verdict *v)
 {
-	verdict v = { bw_recipient__get(rc, BW_RCPT_REASON), "report", 90 };
-	const char *action = bw_recipient__get(rc, BW_RCPT_ACTION);
-	/* a delay report: the sender still retries */
-	bool delayed = action && strcmp(action, "delayed") == 0;
-	const bw_reason_info *info;
+	const bw_match_result *res = v->rule;
+	const bw_reason_info *info = bw_reason__find(v->reason);
+	char text[256];
+	size_t i;
 	int hard;
 
-	if (!v.reason && is_success(rc)) {
-		v.reason = "delivered";
-		v.confidence = 95;
-		bw_recipient__evidence(rc, "action %s: the message was delivered", action ? action : "none");
+	if (v->limit_rule && !rc->limit_rule)
+		rc->limit_rule = bw_strdup(v->limit_rule);
+	if (v->provider)
+		bw_recipient__set(rc, BW_RCPT_PROVIDER, v->provider);
+	if (v->provider_id)
+		bw_recipient__set(rc, BW_RCPT_PROVIDER_ID, v->provider_id);
+	if (res) {
+		/* The deciding rule's account replaces whatever a decoder said. */
+		bw_recipient__set(rc, BW_RCPT_RULE, res->rule_id);
+		bw_recipient__set(rc, BW_RCPT_FAULT, res->fault);
+		bw_recipient__set(rc, BW_RCPT_EXPLANATION, res->explanation);
+		bw_recipient__set(rc, BW_RCPT_PROVIDER_CODE, res->provider_code);
+		bw_recipient__set(rc, BW_RCPT_SERVER_TAG, res->server_tag);
+		copy_list(&rc->remedies, res->remedies, res->n_remedies);
+		copy_list(&rc->references, res->references, res->n_references);
+		if (res->permanent >= 0)
+			rc->permanent = res->permanent;
+		if (res->hard_bounce >= 0)
+			rc->hard_bounce = res->hard_bounce;
 	}
-	if (!v.reason) {
-		int matched = by_rules(rules, rc, &v);
-
-		if (matched < 0)
-			return matched;
-		if (!matched)
-			by_codes(rc, &v);
-	}
+	for (i = 0; i < v->n_evidence; i++)
+		if (v->evidence[i])
+			bw_recipient__evidence(rc, "%s", v->evidence[i]);
 	/* A decoder's own reason is the record's string already. */
-	if (v.reason != bw_recipient__get(rc, BW_RCPT_REASON))
-		bw_recipient__set(rc, BW_RCPT_REASON, v.reason);
-	v.reason = bw_recipient__get(rc, BW_RCPT_REASON);
-	bw_recipient__set(rc, BW_RCPT_DECIDED_BY, v.decided_by);
-	rc->confidence = v.confidence;
+	if (v->reason != w->reason)
+		bw_recipient__set(rc, BW_RCPT_REASON, v->reason);
+	bw_recipient__set(rc, BW_RCPT_DECIDED_BY, v->decided_by);
+	rc->confidence = v->confidence;
 	if (rc->permanent < 0)
-		rc->permanent = decide_permanent(rc);
-	info = bw_reason__find(v.reason);
+		rc->permanent = decide_permanent(w);
 	if (rc->hard_bounce < 0) {
 		/* An address-level reason makes a hard bounce even when the
 		 * server answered with a temporary code ("450 4.1.1 User
@@ -295,15 +286,13 @@ int bw_classify__recipient(const bw_rules *rules, bw_recipient *rc)
 		 * reason that depends on permanence (notaccept) needs a
 		 * permanent failure. */
 		hard = info ? info->hard : 0;
-		rc->hard_bounce = hard > 0 ? !delayed : (hard < 0 ? rc->permanent : 0);
+		rc->hard_bounce = hard > 0 ? !w->delayed : (hard < 0 ? rc->permanent : 0);
 	}
 	if (!info)
-		return BW_OK;
+		return;
 	/* A delay report: the server has not given up, whatever the rule's
 	 * wording of the same cause says. */
-	if (info->delayed_meaning && delayed) {
-		char text[256];
-
+	if (info->delayed_meaning && w->delayed) {
 		sentence(text, sizeof(text), info->delayed_meaning);
 		bw_recipient__set(rc, BW_RCPT_EXPLANATION, text);
 		bw_strlist__clear(&rc->remedies);
@@ -312,8 +301,6 @@ int bw_classify__recipient(const bw_rules *rules, bw_recipient *rc)
 	if (!bw_recipient__get(rc, BW_RCPT_FAULT) && info->fault)
 		bw_recipient__set(rc, BW_RCPT_FAULT, info->fault);
 	if (!bw_recipient__get(rc, BW_RCPT_EXPLANATION)) {
-		char text[256];
-
 		sentence(text, sizeof(text), info->meaning);
 		bw_recipient__set(rc, BW_RCPT_EXPLANATION, text);
 	}
@@ -321,5 +308,34 @@ int bw_classify__recipient(const bw_rules *rules, bw_recipient *rc)
 	 * rule gave none. */
 	if (!rc->remedies.n)
 		copy_list(&rc->remedies, info->remedies, info->n_remedies);
-	return BW_OK;
+}
+
+int bw_classify__recipient(const bw_rules *rules, bw_recipient *rc)
+{
+	view w;
+	verdict v;
+	bw_match_result res;
+	size_t i;
+	int matched = 0;
+
+	read_view(rc, &w);
+	memset(&v, 0, sizeof(v));
+	v.reason = w.reason;
+	v.decided_by = "report";
+	v.confidence = 90;
+	if (!v.reason && is_success(&w)) {
+		v.reason = "delivered";
+		v.confidence = 95;
+		note(&v, "action %s: the message was delivered", w.action ? w.action : "none");
+	}
+	if (!v.reason) {
+		matched = by_rules(rules, rc, &w, &res, &v);
+		if (matched == 0)
+			by_codes(&w, &v);
+	}
+	if (matched >= 0)
+		write_verdict(rc, &w, &v);
+	for (i = 0; i < v.n_evidence; i++)
+		free(v.evidence[i]);
+	return matched < 0 ? matched : BW_OK;
 }

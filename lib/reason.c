@@ -49,3 +49,23 @@ int bw_reason__fits_status(const char *reason, const char *status)
 		return 1;
 	return strchr(r->subjects, subject) != NULL;
 }
+
+static const char *lookup(const bw_code_reason *t, size_t n, const char *code)
+{
+	size_t i;
+
+	for (i = 0; code && i < n; i++)
+		if (t[i].code && strcmp(t[i].code, code) == 0)
+			return t[i].reason;
+	return NULL;
+}
+
+const char *bw_reason__of_status_detail(const char *detail)
+{
+	return lookup(status_details, sizeof(status_details) / sizeof(status_details[0]), detail);
+}
+
+const char *bw_reason__of_reply(const char *code)
+{
+	return lookup(reply_codes, sizeof(reply_codes) / sizeof(reply_codes[0]), code);
+}

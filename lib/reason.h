@@ -2,7 +2,7 @@
  * reason.h - the reason vocabulary.
  *
  * The table is data: rules/vocabulary/reasons.vocab, turned into C at build
- * time by tools/gen-vocab.py.  Nothing else writes a reason's properties.
+ * time by tools/gen-vocab.c.  Nothing else writes a reason's properties.
  * It sits at the bottom of the include graph (it includes nothing of the
  * library): the rule engine's value checks, the classifier and the text
  * renderer read it.
@@ -30,6 +30,12 @@ typedef struct bw_reason_info {
 	size_t n_delayed_remedies;
 } bw_reason_info;
 
+/* A code and the reason it means when no rule decided. */
+typedef struct bw_code_reason {
+	const char *code;
+	const char *reason;
+} bw_code_reason;
+
 /* The entry for `name`, or NULL. */
 const bw_reason_info *bw_reason__find(const char *name);
 /* Is `name` one of the reason names of the vocabulary? */
@@ -42,5 +48,10 @@ int bw_reason__fits_status(const char *reason, const char *status);
  * refusal of the connection or the greeting (CONN, HELO) is about the
  * client, never about a recipient's mailbox. */
 int bw_reason__fits_stage(const char *reason, const char *command);
+/* The reason an enhanced status code's subject.detail ("1.1" of 5.1.1)
+ * means in the vocabulary, or NULL. */
+const char *bw_reason__of_status_detail(const char *detail);
+/* The reason a reply code ("552") means in the vocabulary, or NULL. */
+const char *bw_reason__of_reply(const char *code);
 
 #endif

@@ -1,14 +1,17 @@
 /*
  * _bouncewhy.c - the CPython extension module bouncewhy._bouncewhy.
  *
- * A thin layer over include/bouncewhy.h.  Reports cross into Python as the
- * JSON text bw_report_to_json() produces (the same text the CLI prints), so
- * the Python objects and `bouncewhy --format json` agree by construction;
- * the pure-Python package (bouncewhy/__init__.py) builds objects from it.
+ * A thin layer over include/bouncewhy.h.  Reports cross into Python as
+ * dicts built from the library's accessors (_report.c), equal to the objects
+ * bw_report_to_json() writes; the pure-Python package (bouncewhy/__init__.py)
+ * wraps them in Diagnosis objects.  Text and JSON for printing are the
+ * library's own (bw_report_to_text, bw_report_to_json, bw_error_to_json).
  *
  * Types:
  *   Rules       one bw_rules plus parse limits; immutable, shareable between
  *               threads.  Its parse methods release the GIL.
+ *   Scanner     one bw_scan over paths or a descriptor, an iterator of
+ *               items; reads and parses without the GIL; one thread at a time.
  *   MboxReader  one bw_mbox over a file descriptor; one thread at a time.
  *
  * Errors raise bouncewhy.Error subclasses chosen by bw_error_code, carrying
@@ -20,6 +23,7 @@
 #include <string.h>
 
 #include "bouncewhy.h"
+#include "_report.h"
 
 int bw_py_ledger_register(PyObject *module);   /* the ledger's types: _ledger.c */
 
@@ -103,8 +107,10 @@ fail:
 	return NULL;
 }
 
-/* JSON text from the library -> str.  Invalid UTF-8 (which the library may
- * pass through from a broken message) round-trips as surrogate escapes. */
+/* Text or JSON rendered by the library -> str.  Bytes that are not UTF-8
+ * (text output may pass them through from a broken message) round-trip as
+ * surrogate escapes: encoded with "surrogateescape" they are the library's
+ * bytes again. */
 static PyObject *json_to_str(const char *json)
 {
 	return PyUnicode_DecodeUTF8(json, (Py_ssize_t)strlen(json), "surrogateescape");
@@ -284,69 +290,73 @@ static int check_open(RulesObject *self)
 	return 0;
 }
 
-/* What one parse call produced, gathered without the GIL. */
+/* What one parse call asks for and produced; rendered without the GIL. */
 typedef struct {
 	int rc;
 	const char *emsg;
-	char *json;
 	int text_flags;   /* -1: no text rendering wanted */
+	int json_flags;   /* -1: no JSON rendering wanted */
 	long mbox_index;
-	char *text;
+	char *rendered;
 } parse_result;
 
-#define PARSE_RESULT_INIT { 0, NULL, NULL, -1, -1, NULL }
+#define PARSE_RESULT_INIT { 0, NULL, -1, -1, -1, NULL }
 
-/* Serialises (and frees) a report, and renders its text when asked; runs
- * without the GIL. */
-static void finish(parse_result *res, bw_report *r, const char *source, unsigned flags)
+/* Renders the report as text or JSON when asked; runs without the GIL. */
+static void render(parse_result *res, const bw_report *r, const char *source)
 {
-	if (res->rc >= 0)
-		res->rc = bw_report_to_json(&res->json, r, source, flags);
 	if (res->rc >= 0 && res->text_flags >= 0)
-		res->rc = bw_report_to_text(&res->text, r, source, res->mbox_index,
+		res->rc = bw_report_to_text(&res->rendered, r, source, res->mbox_index,
 		                            (unsigned)res->text_flags);
+	else if (res->rc >= 0 && res->json_flags >= 0)
+		res->rc = bw_report_to_json(&res->rendered, r, source, (unsigned)res->json_flags);
 	if (res->rc < 0)
 		res->emsg = bw_error_message();
-	bw_report_free(r);
 }
 
-/* The JSON text, or (JSON, text) when text rendering was asked for. */
-static PyObject *result_to_py(PyTypeObject *tp, parse_result *res)
+/* The report as a dict, or (dict, rendering) when one was asked for.
+ * Frees the report. */
+static PyObject *result_to_py(PyTypeObject *tp, parse_result *res, bw_report *r,
+                              const char *source, unsigned flags)
 {
-	PyObject *s, *t;
+	PyObject *d, *t;
 
 	if (res->rc < 0) {
-		bw_free(res->json);
+		bw_free(res->rendered);
+		bw_report_free(r);
 		return raise_bw(state_of_type(tp), res->rc, res->emsg);
 	}
-	s = json_to_str(res->json);
-	bw_free(res->json);
-	if (!s || res->text_flags < 0)
-		return s;
-	t = json_to_str(res->text);
-	bw_free(res->text);
+	d = bw_py_report_dict(r, source, -1, (flags & BW_JSON_EVIDENCE) != 0);
+	bw_report_free(r);
+	if (!d || (res->text_flags < 0 && res->json_flags < 0)) {
+		bw_free(res->rendered);
+		return d;
+	}
+	t = json_to_str(res->rendered);
+	bw_free(res->rendered);
 	if (!t) {
-		Py_DECREF(s);
+		Py_DECREF(d);
 		return NULL;
 	}
-	return Py_BuildValue("(NN)", s, t);
+	return Py_BuildValue("(NN)", d, t);
 }
 
-#define JSON_FLAGS_DOC "flags: BW_JSON_* bits for the JSON text (default JSON_EVIDENCE).\n"
+#define JSON_FLAGS_DOC "flags: BW_JSON_EVIDENCE to include each recipient's evidence (the default).\n"
 #define TEXT_DOC "text: BW_TEXT_* bits (TEXT_EXPLAIN) to also render the report as the CLI's\n" \
-	"text (bw_report_to_text), returned as (json, text); -1 (default) renders none.\n" \
+	"text (bw_report_to_text), returned as (dict, text); -1 (default) renders none.\n" \
+	"json: BW_JSON_* bits to render it as JSON (bw_report_to_json) instead.\n" \
 	"mbox_index: the message's 0-based position in an mbox, for that text.\n"
 
 PyDoc_STRVAR(Rules_parse_buffer_doc,
-"parse_buffer(data, source=None, flags=JSON_EVIDENCE, text=-1, mbox_index=-1) -> str\n\n"
-"Parse one message held in a bytes-like object and return the report as\n"
-"JSON text (bw_parse_buffer + bw_report_to_json).  `source`, when given,\n"
-"becomes the \"source\" member.  The GIL is released while parsing.\n"
+"parse_buffer(data, source=None, flags=JSON_EVIDENCE, text=-1, json=-1, mbox_index=-1) -> dict\n\n"
+"Parse one message held in a bytes-like object and return the report as a\n"
+"dict equal to the object bw_report_to_json() writes.  `source`, when\n"
+"given, becomes the \"source\" key.  The GIL is released while parsing.\n"
 JSON_FLAGS_DOC TEXT_DOC);
 
 static PyObject *Rules_parse_buffer(RulesObject *self, PyObject *args, PyObject *kwds)
 {
-	static char *kwlist[] = { "data", "source", "flags", "text", "mbox_index", NULL };
+	static char *kwlist[] = { "data", "source", "flags", "text", "json", "mbox_index", NULL };
 	Py_buffer buf;
 	PyObject *source = Py_None, *source_b = NULL, *ret;
 	unsigned int flags = BW_JSON_EVIDENCE;
@@ -356,8 +366,8 @@ static PyObject *Rules_parse_buffer(RulesObject *self, PyObject *args, PyObject 
 
 	if (check_open(self) < 0)
 		return NULL;
-	if (!PyArg_ParseTupleAndKeywords(args, kwds, "y*|OIil", kwlist, &buf, &source, &flags,
-	                                 &res.text_flags, &res.mbox_index))
+	if (!PyArg_ParseTupleAndKeywords(args, kwds, "y*|OIiil", kwlist, &buf, &source, &flags,
+	                                 &res.text_flags, &res.json_flags, &res.mbox_index))
 		return NULL;
 	if (!opt_utf8(source, &source_b)) {
 		PyBuffer_Release(&buf);
@@ -366,24 +376,26 @@ static PyObject *Rules_parse_buffer(RulesObject *self, PyObject *args, PyObject 
 	src = opt_cstr(source_b);
 	Py_BEGIN_ALLOW_THREADS
 	res.rc = bw_parse_buffer(&r, self->rules, (const char *)buf.buf, (size_t)buf.len, &self->popts);
-	finish(&res, r, src, flags);
+	if (res.rc < 0)
+		res.emsg = bw_error_message();
+	render(&res, r, src);
 	Py_END_ALLOW_THREADS
 	PyBuffer_Release(&buf);
-	ret = result_to_py(Py_TYPE(self), &res);
+	ret = result_to_py(Py_TYPE(self), &res, r, src, flags);
 	Py_DECREF(source_b);
 	return ret;
 }
 
 PyDoc_STRVAR(Rules_parse_file_doc,
-"parse_file(path, source=None, flags=JSON_EVIDENCE, text=-1, mbox_index=-1) -> str\n\n"
+"parse_file(path, source=None, flags=JSON_EVIDENCE, text=-1, json=-1, mbox_index=-1) -> dict\n\n"
 "Parse the message in the file at `path` (str, bytes or os.PathLike) and\n"
-"return the report as JSON text.  Raises ReadError when it cannot be read.\n"
+"return the report as a dict.  Raises ReadError when it cannot be read.\n"
 "The GIL is released while reading and parsing.\n"
 JSON_FLAGS_DOC TEXT_DOC);
 
 static PyObject *Rules_parse_file(RulesObject *self, PyObject *args, PyObject *kwds)
 {
-	static char *kwlist[] = { "path", "source", "flags", "text", "mbox_index", NULL };
+	static char *kwlist[] = { "path", "source", "flags", "text", "json", "mbox_index", NULL };
 	PyObject *path_b = NULL, *source = Py_None, *source_b = NULL, *ret;
 	unsigned int flags = BW_JSON_EVIDENCE;
 	parse_result res = PARSE_RESULT_INIT;
@@ -392,8 +404,9 @@ static PyObject *Rules_parse_file(RulesObject *self, PyObject *args, PyObject *k
 
 	if (check_open(self) < 0)
 		return NULL;
-	if (!PyArg_ParseTupleAndKeywords(args, kwds, "O&|OIil", kwlist, PyUnicode_FSConverter, &path_b,
-	                                 &source, &flags, &res.text_flags, &res.mbox_index))
+	if (!PyArg_ParseTupleAndKeywords(args, kwds, "O&|OIiil", kwlist, PyUnicode_FSConverter, &path_b,
+	                                 &source, &flags, &res.text_flags, &res.json_flags,
+	                                 &res.mbox_index))
 		return NULL;
 	if (!opt_utf8(source, &source_b)) {
 		Py_DECREF(path_b);
@@ -403,26 +416,30 @@ static PyObject *Rules_parse_file(RulesObject *self, PyObject *args, PyObject *k
 	path = PyBytes_AS_STRING(path_b);
 	Py_BEGIN_ALLOW_THREADS
 	res.rc = bw_parse_file(&r, self->rules, path, &self->popts);
-	finish(&res, r, src, flags);
+	if (res.rc < 0)
+		res.emsg = bw_error_message();
+	render(&res, r, src);
 	Py_END_ALLOW_THREADS
-	ret = result_to_py(Py_TYPE(self), &res);
+	ret = result_to_py(Py_TYPE(self), &res, r, src, flags);
 	Py_DECREF(path_b);
 	Py_DECREF(source_b);
 	return ret;
 }
 
 PyDoc_STRVAR(Rules_classify_reply_doc,
-"classify_reply(reply, remote_host=None, command=None, source=None, flags=JSON_EVIDENCE, text=-1) -> str\n\n"
+"classify_reply(reply, remote_host=None, command=None, source=None, flags=JSON_EVIDENCE, text=-1, json=-1) -> dict\n\n"
 "Classify a bare SMTP reply (\"550 5.7.1 ...\"), a provider code or a mail\n"
 "log line, as bw_classify_reply() does, and return the report (kind\n"
-"\"reply\", one recipient) as JSON text.\n"
+"\"reply\", one recipient) as a dict.\n"
 JSON_FLAGS_DOC
 "text: BW_TEXT_* bits to also render the report as the CLI's text, returned\n"
-"as (json, text); -1 (default) renders none.\n");
+"as (dict, text); json: BW_JSON_* bits to render JSON instead; -1 (default)\n"
+"renders none.\n");
 
 static PyObject *Rules_classify_reply(RulesObject *self, PyObject *args, PyObject *kwds)
 {
-	static char *kwlist[] = { "reply", "remote_host", "command", "source", "flags", "text", NULL };
+	static char *kwlist[] = { "reply", "remote_host", "command", "source", "flags", "text", "json",
+	                          NULL };
 	PyObject *reply, *host = Py_None, *command = Py_None, *source = Py_None;
 	PyObject *reply_b = NULL, *host_b = NULL, *command_b = NULL, *source_b = NULL, *ret = NULL;
 	unsigned int flags = BW_JSON_EVIDENCE;
@@ -432,8 +449,8 @@ static PyObject *Rules_classify_reply(RulesObject *self, PyObject *args, PyObjec
 
 	if (check_open(self) < 0)
 		return NULL;
-	if (!PyArg_ParseTupleAndKeywords(args, kwds, "U|OOOIi", kwlist, &reply, &host, &command,
-	                                 &source, &flags, &res.text_flags))
+	if (!PyArg_ParseTupleAndKeywords(args, kwds, "U|OOOIii", kwlist, &reply, &host, &command,
+	                                 &source, &flags, &res.text_flags, &res.json_flags))
 		return NULL;
 	if (!opt_utf8(reply, &reply_b) || !opt_utf8(host, &host_b) ||
 	    !opt_utf8(command, &command_b) || !opt_utf8(source, &source_b))
@@ -444,9 +461,11 @@ static PyObject *Rules_classify_reply(RulesObject *self, PyObject *args, PyObjec
 	c_src = opt_cstr(source_b);
 	Py_BEGIN_ALLOW_THREADS
 	res.rc = bw_classify_reply(&r, self->rules, c_reply, c_host, c_command);
-	finish(&res, r, c_src, flags);
+	if (res.rc < 0)
+		res.emsg = bw_error_message();
+	render(&res, r, c_src);
 	Py_END_ALLOW_THREADS
-	ret = result_to_py(Py_TYPE(self), &res);
+	ret = result_to_py(Py_TYPE(self), &res, r, c_src, flags);
 out:
 	Py_XDECREF(reply_b);
 	Py_XDECREF(host_b);
@@ -543,6 +562,224 @@ static PyType_Spec Rules_spec = {
 	0,
 	Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE,
 	Rules_slots,
+};
+
+/* ------------------------------------------------------------------ */
+/* Scanner                                                              */
+/* ------------------------------------------------------------------ */
+
+typedef struct {
+	PyObject_HEAD
+	bw_scan *scan;
+	PyObject *rules;   /* the Rules object, kept alive while the scanner is */
+	int busy;          /* a next() is running with the GIL released */
+	int dicts;         /* build each item's dict */
+	int evidence;      /* with the recipients' evidence */
+	int text_flags;    /* -1: no text rendering */
+	int json_flags;    /* -1: no JSON rendering */
+} ScannerObject;
+
+static void Scanner_dealloc(ScannerObject *self)
+{
+	PyTypeObject *tp = Py_TYPE(self);
+
+	bw_scan_free(self->scan);
+	Py_XDECREF(self->rules);
+	tp->tp_free((PyObject *)self);
+	Py_DECREF(tp);
+}
+
+static int Scanner_init(ScannerObject *self, PyObject *args, PyObject *kwds)
+{
+	static char *kwlist[] = { "rules", "paths", "fd", "source", "head", "dicts", "evidence",
+	                          "text", "json", NULL };
+	PyObject *rules, *paths = Py_None, *source = Py_None, *source_b = NULL, *seq = NULL;
+	Py_buffer head = { 0 };
+	int fd = -1, dicts = 1, evidence = 1, text = -1, json = -1, rc = BW_OK, ret = -1;
+	PyTypeObject *rules_type;
+	module_state *st = state_of_type(Py_TYPE(self));
+	PyObject *m = PyType_GetModuleByDef(Py_TYPE(self), &bouncewhy_module);
+	Py_ssize_t i, n;
+
+	if (self->scan) {
+		PyErr_SetString(PyExc_RuntimeError, "Scanner objects cannot be re-initialised");
+		return -1;
+	}
+	if (!m || !st)
+		return -1;
+	if (!PyArg_ParseTupleAndKeywords(args, kwds, "O|O$iOy*ppii", kwlist, &rules, &paths, &fd,
+	                                 &source, &head, &dicts, &evidence, &text, &json))
+		return -1;
+	rules_type = (PyTypeObject *)PyObject_GetAttrString(m, "Rules");
+	if (!rules_type)
+		goto out;
+	if (!PyObject_TypeCheck(rules, rules_type)) {
+		Py_DECREF(rules_type);
+		PyErr_SetString(PyExc_TypeError, "rules must be a Rules object");
+		goto out;
+	}
+	Py_DECREF(rules_type);
+	if (check_open((RulesObject *)rules) < 0)
+		goto out;
+	if (!opt_utf8(source, &source_b))
+		goto out;
+	rc = bw_scan_new(&self->scan, ((RulesObject *)rules)->rules, &((RulesObject *)rules)->popts);
+	if (rc == BW_OK && paths != Py_None) {
+		if (PyUnicode_Check(paths) || PyBytes_Check(paths)) {
+			PyErr_SetString(PyExc_TypeError, "paths must be a sequence of paths, not one string");
+			goto out;
+		}
+		if (!(seq = PySequence_Fast(paths, "paths must be a sequence of paths")))
+			goto out;
+		n = PySequence_Fast_GET_SIZE(seq);
+		for (i = 0; rc == BW_OK && i < n; i++) {
+			PyObject *p = NULL;
+			if (!PyUnicode_FSConverter(PySequence_Fast_GET_ITEM(seq, i), &p))
+				goto out;
+			rc = bw_scan_add_path(self->scan, PyBytes_AS_STRING(p));
+			Py_DECREF(p);
+		}
+	}
+	if (rc == BW_OK && fd >= 0)
+		rc = bw_scan_add_fd_head(self->scan, fd, opt_cstr(source_b), head.buf,
+		                         head.buf ? (size_t)head.len : 0);
+	if (rc < 0) {
+		raise_bw(st, rc, bw_error_message());
+		goto out;
+	}
+	Py_INCREF(rules);
+	self->rules = rules;
+	self->dicts = dicts;
+	self->evidence = evidence;
+	self->text_flags = text;
+	self->json_flags = json;
+	ret = 0;
+out:
+	if (ret < 0) {
+		bw_scan_free(self->scan);
+		self->scan = NULL;
+	}
+	if (head.buf)
+		PyBuffer_Release(&head);
+	Py_XDECREF(seq);
+	Py_XDECREF(source_b);
+	return ret;
+}
+
+/* (source, mbox_index, error_code, error, record, rendered) for the next
+ * message; record is the dict (None when dicts=False), rendered the text or
+ * JSON asked for (None otherwise; for an error item in text, None: the
+ * caller writes its line). */
+static PyObject *Scanner_next(ScannerObject *self)
+{
+	const bw_scan_item *it = NULL;
+	const bw_report *r = NULL;
+	const char *emsg = NULL, *src, *msg;
+	char *rendered = NULL, *tmp_msg = NULL;
+	long index;
+	int rc, code = BW_OK;
+	PyObject *rec = NULL, *rend = NULL, *source = NULL, *message = NULL;
+
+	if (!self->scan) {
+		PyErr_SetString(PyExc_RuntimeError, "Scanner was not initialised");
+		return NULL;
+	}
+	if (self->busy) {
+		PyErr_SetString(PyExc_RuntimeError, "Scanner used by two threads at once");
+		return NULL;
+	}
+	self->busy = 1;
+	Py_BEGIN_ALLOW_THREADS
+	rc = bw_scan_next(&it, self->scan);
+	if (rc < 0 && rc != BW_ENOTFOUND)
+		emsg = bw_error_message();
+	if (rc == BW_OK) {
+		r = bw_scan_item_report(it);
+		code = bw_scan_item_error_code(it);
+		src = bw_scan_item_source(it);
+		index = bw_scan_item_mbox_index(it);
+		if (r && self->text_flags >= 0)
+			code = bw_report_to_text(&rendered, r, src, index, (unsigned)self->text_flags);
+		else if (r && self->json_flags >= 0)
+			code = bw_report_to_json(&rendered, r, src, (unsigned)self->json_flags);
+		if (code < 0 && r) {
+			/* not renderable: an error record instead, as the CLI does */
+			r = NULL;
+			tmp_msg = strdup(bw_error_message());
+		}
+		msg = tmp_msg ? tmp_msg : bw_scan_item_error(it);
+		if (!r && self->json_flags >= 0 &&
+		    bw_error_to_json(&rendered, src, code, msg, (unsigned)self->json_flags & BW_JSON_PRETTY) < 0)
+			rendered = NULL;
+	}
+	Py_END_ALLOW_THREADS
+	self->busy = 0;
+	if (rc == BW_ENOTFOUND)
+		return NULL;     /* StopIteration */
+	if (rc < 0)
+		return raise_bw(state_of_type(Py_TYPE(self)), rc, emsg);
+	src = bw_scan_item_source(it);
+	index = bw_scan_item_mbox_index(it);
+	msg = tmp_msg ? tmp_msg : bw_scan_item_error(it);
+	if (!self->dicts) {
+		Py_INCREF(Py_None);
+		rec = Py_None;
+	} else {
+		rec = r ? bw_py_report_dict(r, src, index, self->evidence)
+		        : bw_py_error_dict(src, index, code, msg);
+	}
+	if (rendered) {
+		rend = json_to_str(rendered);
+	} else {
+		Py_INCREF(Py_None);
+		rend = Py_None;
+	}
+	source = PyUnicode_DecodeFSDefault(src);
+	message = bw_py_str(msg);
+	bw_free(rendered);
+	free(tmp_msg);
+	if (!rec || !rend || !source || !message) {
+		Py_XDECREF(rec);
+		Py_XDECREF(rend);
+		Py_XDECREF(source);
+		Py_XDECREF(message);
+		return NULL;
+	}
+	return Py_BuildValue("(NliNNN)", source, index, code, message, rec, rend);
+}
+
+PyDoc_STRVAR(Scanner_doc,
+"Scanner(rules, paths=None, *, fd=-1, source=None, head=b\"\", dicts=True,\n"
+"        evidence=True, text=-1, json=-1)\n\n"
+"The library's scanner (bw_scan) over `paths` (files, mbox files,\n"
+"directories and Maildirs, read recursively in name order) and then `fd`\n"
+"(a descriptor read as a stream, not closed; `head`: bytes already read\n"
+"from it; `source`: its name, \"-\" by default), parsed with the Rules\n"
+"object `rules` and its limits.  An iterator of tuples\n"
+"(source, mbox_index, error_code, error, record, rendered): mbox_index is\n"
+"-1 outside an mbox, error_code BW_OK (0) when the message gave a report;\n"
+"record is the report's dict (or the error record's) unless dicts=False\n"
+"(then None), with evidence when `evidence`; rendered is the library's\n"
+"text (text: BW_TEXT_* bits) or JSON (json: BW_JSON_* bits) for the item,\n"
+"or None (also for an error item in text).  Reading and parsing release\n"
+"the GIL.  One thread at a time.");
+
+static PyType_Slot Scanner_slots[] = {
+	{ Py_tp_dealloc, Scanner_dealloc },
+	{ Py_tp_init, Scanner_init },
+	{ Py_tp_new, PyType_GenericNew },
+	{ Py_tp_iter, PyObject_SelfIter },
+	{ Py_tp_iternext, Scanner_next },
+	{ Py_tp_doc, (void *)Scanner_doc },
+	{ 0, NULL },
+};
+
+static PyType_Spec Scanner_spec = {
+	"bouncewhy._bouncewhy.Scanner",
+	sizeof(ScannerObject),
+	0,
+	Py_TPFLAGS_DEFAULT,
+	Scanner_slots,
 };
 
 /* ------------------------------------------------------------------ */
@@ -801,6 +1038,8 @@ static int module_exec(PyObject *m)
 	module_state *st = state_of_module(m);
 	PyObject *t;
 
+	if (bw_py_report_init() < 0)
+		return -1;
 	if (add_exception(m, &st->Error, "Error",
 	                  "Base class of the errors bouncewhy raises.  Attributes: code (the\n"
 	                  "negative bw_error_code) and code_name (\"BW_EPARSE\"...).", NULL) < 0 ||
@@ -824,6 +1063,11 @@ static int module_exec(PyObject *m)
 
 	t = PyType_FromModuleAndSpec(m, &Rules_spec, NULL);
 	if (!t || PyModule_AddObject(m, "Rules", t) < 0) {
+		Py_XDECREF(t);
+		return -1;
+	}
+	t = PyType_FromModuleAndSpec(m, &Scanner_spec, NULL);
+	if (!t || PyModule_AddObject(m, "Scanner", t) < 0) {
 		Py_XDECREF(t);
 		return -1;
 	}

@@ -182,6 +182,74 @@ static PyObject *Ledger_add_file(PyObject *self, PyObject *args)
 	return added_or_raise(self, rc, added);
 }
 
+/* add_path(path, pending=0, batch=500) -> (messages, entries, errors, pending):
+ * reads a file, mbox, directory or Maildir with the library's scanner
+ * (bw_scan) and records every report; `errors` lists (source, message) of
+ * the messages that gave none.  `pending` messages of the open batch are
+ * counted on: every `batch` the batch is committed and a new one begun. */
+static PyObject *Ledger_add_path(PyObject *self, PyObject *args)
+{
+	LedgerHandle *h = (LedgerHandle *)self;
+	PyObject *path_b = NULL, *errors = NULL, *ret = NULL;
+	Py_ssize_t pending = 0, batch = 500;
+	size_t messages = 0, entries = 0, added;
+	bw_scan *scan = NULL;
+	const bw_scan_item *it;
+	int rc;
+
+	if (!PyArg_ParseTuple(args, "O&|nn", PyUnicode_FSConverter, &path_b, &pending, &batch))
+		return NULL;
+	if (check_open(h) < 0 || need_rules(h) < 0 || !(errors = PyList_New(0)))
+		goto out;
+	if ((rc = bw_scan_new(&scan, h->rules, NULL)) < 0 ||
+	    (rc = bw_scan_add_path(scan, PyBytes_AS_STRING(path_b))) < 0) {
+		raise_last(self);
+		goto out;
+	}
+	for (;;) {
+		Py_BEGIN_ALLOW_THREADS
+		rc = bw_scan_next(&it, scan);
+		Py_END_ALLOW_THREADS
+		if (rc == BW_ENOTFOUND)
+			break;
+		if (rc < 0) {
+			raise_last(self);
+			goto out;
+		}
+		messages++;
+		if (bw_scan_item_report(it)) {
+			added = 0;
+			if (bw_ledger_add_report(h->ledger, bw_scan_item_report(it), bw_scan_item_source(it),
+			                         &added) < 0) {
+				raise_last(self);
+				goto out;
+			}
+			entries += added;
+		} else {
+			PyObject *e = Py_BuildValue("(O&O&)", PyUnicode_DecodeFSDefault, bw_scan_item_source(it),
+			                            PyUnicode_DecodeFSDefault, bw_scan_item_error(it));
+			if (!e || PyList_Append(errors, e) < 0) {
+				Py_XDECREF(e);
+				goto out;
+			}
+			Py_DECREF(e);
+		}
+		if (++pending >= batch) {
+			if (bw_ledger_commit(h->ledger) < 0 || bw_ledger_begin(h->ledger) < 0) {
+				raise_last(self);
+				goto out;
+			}
+			pending = 0;
+		}
+	}
+	ret = Py_BuildValue("(nnOn)", (Py_ssize_t)messages, (Py_ssize_t)entries, errors, pending);
+out:
+	bw_scan_free(scan);
+	Py_XDECREF(errors);
+	Py_XDECREF(path_b);
+	return ret;
+}
+
 /* add_json(record: str) -> int: one record of `bouncewhy --format ndjson`. */
 static PyObject *Ledger_add_json(PyObject *self, PyObject *arg)
 {
@@ -370,6 +438,10 @@ static PyMethodDef Ledger_methods[] = {
 	  "add_message(data, source=None) -> int: parse one message, record its recipients." },
 	{ "add_file", Ledger_add_file, METH_VARARGS,
 	  "add_file(path, source=None) -> int: parse one message file, record its recipients." },
+	{ "add_path", Ledger_add_path, METH_VARARGS,
+	  "add_path(path, pending=0, batch=500) -> (messages, entries, errors, pending): read\n"
+	  "a file, mbox, directory or Maildir with the library's scanner and record every\n"
+	  "report; errors lists (source, message) of the messages that gave none." },
 	{ "add_json", Ledger_add_json, METH_O,
 	  "add_json(record) -> int: record one `bouncewhy --format ndjson` record." },
 	{ "record", (PyCFunction)(void (*)(void))Ledger_record, METH_VARARGS | METH_KEYWORDS,

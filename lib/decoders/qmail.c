@@ -39,6 +39,27 @@ static int sniff(const bw_msg *m)
 	return 0;
 }
 
+/* "Giving up on 192.0.2.1." closes every permanent failure: qmail's template,
+ * not the remote server's words, and not a sign of an expired queue (the
+ * notice says "in the queue too long" when it is one).  Dropped from the
+ * diagnostic so that it does not vote as a cause. */
+static void drop_giving_up(bw_recipient *rc)
+{
+	const char *d = bw_recipient__get(rc, BW_RCPT_DIAGNOSTIC);
+	const char *g = d ? strstr(d, "Giving up on ") : NULL;
+	const char *p;
+
+	if (!g)
+		return;
+	for (p = g + 13; *p && *p != ' '; p++)
+		;
+	if (*p || p[-1] != '.' || g == d)
+		return;
+	while (g > d && g[-1] == ' ')
+		g--;
+	bw_recipient__set_len(rc, BW_RCPT_DIAGNOSTIC, d, (size_t)(g - d));
+}
+
 static int decode(const bw_msg *m, bw_report *r)
 {
 	static const char *const ends[] = {
@@ -62,6 +83,7 @@ static int decode(const bw_msg *m, bw_report *r)
 				break;
 			}
 			bw_recipient__set(rc, BW_RCPT_ACTION, delayed ? "delayed" : "failed");
+			drop_giving_up(rc);
 		}
 		bw_addr_para__clear(&p);
 	}

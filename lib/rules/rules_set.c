@@ -476,10 +476,13 @@ int bw_rset__validate(bw_rset *s, const bw_rset *const *extra, size_t n_extra)
 					"%s:%u: rule %s is already defined at %s:%u",
 					r->file, r->line, r->id, s->rule[j].file, s->rule[j].line);
 		/* A text rule stored as a provider, lexicon or generic rule
-		 * (`specific`, `cues` or `generic` in its source) stays one. */
+		 * (`specific`, `cues` or `generic` in its source) stays one; so
+		 * does a status rule marked `generic` (a code class that names
+		 * no cause, which the lexicon should overrule). */
 		if (!(bw_rset__tier(r) == BW_TIER_TEXT &&
 		      (r->tier == BW_TIER_PROVIDER || r->tier == BW_TIER_LEXICON ||
-		       r->tier == BW_TIER_GENERIC)))
+		       r->tier == BW_TIER_GENERIC)) &&
+		    !(bw_rset__tier(r) == BW_TIER_STATUS && r->tier == BW_TIER_GENERIC))
 			r->tier = bw_rset__tier(r);
 		/* A provider's own wording counts as a provider rule even when it
 		 * does not require the provider's host (its text is unique to

@@ -1,9 +1,9 @@
 /*
  * rules_text.c - reads .rules text files into a bw_rset.
  *
- * The syntax is in doc/rules-format.md.  Lines are first grouped into
- * entries (key, value, line), continuation lines joined; each section's
- * entries are then applied to a provider or a rule.  Every error names
+ * The syntax is in doc/rules-format.md.  rules_syntax.c groups the lines
+ * into sections of entries (key, value, line); here each section is applied
+ * to a provider, a rule, shared advice or a fragment.  Every error names
  * file:line.
  */
 #include <dirent.h>
@@ -15,36 +15,10 @@
 #include <sys/stat.h>
 
 #include "rules_set.h"
+#include "rules_syntax.h"
 #include "../error.h"
 #include "../rules.h"
 #include "../util.h"
-
-typedef struct entry {
-	char *key;
-	bw_buf value;
-	unsigned int line;
-} entry;
-
-typedef struct section {
-	int kind;               /* 0 none, 1 provider, 2 rule, 3 advice, 4 fragment */
-	char *id;
-	unsigned int line;
-	entry *e;
-	size_t n, cap;
-} section;
-
-static void section_reset(section *sec)
-{
-	size_t i;
-
-	for (i = 0; i < sec->n; i++) {
-		free(sec->e[i].key);
-		bw_buf__free(&sec->e[i].value);
-	}
-	free(sec->e);
-	free(sec->id);
-	memset(sec, 0, sizeof(*sec));
-}
 
 static const char *const provider_keys[] = { "name", "domains", "hosts", "marks", "url", NULL };
 static const char *const rule_keys[] = {
@@ -54,21 +28,10 @@ static const char *const rule_keys[] = {
 };
 static const char *const advice_keys[] = { "explain", "remedy", "ref", NULL };
 static const char *const fragment_keys[] = { "text", NULL };
-static const char *const kind_names[] = { "", "provider", "rule", "advice", "fragment" };
-
-static int key_known(const char *const *keys, const char *key)
-{
-	for (; *keys; keys++)
-		if (strcmp(*keys, key) == 0)
-			return 1;
-	return 0;
-}
-
-static int repeatable(const char *key)
-{
-	return strcmp(key, "remedy") == 0 || strcmp(key, "ref") == 0 ||
-	       strcmp(key, "example") == 0;
-}
+static const char *const kind_names[] = { "provider", "rule", "advice", "fragment", NULL };
+enum { KIND_PROVIDER, KIND_RULE, KIND_ADVICE, KIND_FRAGMENT };
+static const char *const *const kind_keys[] = { provider_keys, rule_keys, advice_keys, fragment_keys };
+static const char *const repeatable_keys[] = { "remedy", "ref", "example", NULL };
 
 /* Replaces *field with a copy of v. */
 static int set_str(char **field, const char *v)
@@ -113,7 +76,7 @@ static int push_words(bw_rstrv *l, const char *v)
 	return rc;
 }
 
-static int apply_provider(bw_rset *s, const char *file, section *sec)
+static int apply_provider(bw_rset *s, const char *file, const bw_rsyn_section *sec)
 {
 	bw_rset_provider *p = bw_rset__add_provider(s);
 	size_t i;
@@ -125,7 +88,7 @@ static int apply_provider(bw_rset *s, const char *file, section *sec)
 	if (set_str(&p->id, sec->id) < 0 || set_str(&p->file, file) < 0 || set_str(&p->url, "") < 0)
 		return BW_ENOMEM;
 	for (i = 0; i < sec->n && rc == BW_OK; i++) {
-		const entry *e = &sec->e[i];
+		const bw_rsyn_entry *e = &sec->e[i];
 		const char *v = e->value.p ? e->value.p : "";
 		const char *msg = bw_rset__check_value(e->key, v);
 
@@ -149,7 +112,7 @@ static int apply_provider(bw_rset *s, const char *file, section *sec)
 	return rc;
 }
 
-static int apply_rule(bw_rset *s, const char *file, section *sec)
+static int apply_rule(bw_rset *s, const char *file, const bw_rsyn_section *sec)
 {
 	bw_rset_rule *r = bw_rset__add_rule(s);
 	char buf[256];
@@ -165,7 +128,7 @@ static int apply_rule(bw_rset *s, const char *file, section *sec)
 	if (set_str(&r->id, sec->id) < 0 || set_str(&r->file, file) < 0)
 		return BW_ENOMEM;
 	for (i = 0; i < sec->n && rc == BW_OK; i++) {
-		const entry *e = &sec->e[i];
+		const bw_rsyn_entry *e = &sec->e[i];
 		char *v = e->value.p ? e->value.p : (char *)"";
 		const char *msg;
 		char **field = NULL;
@@ -239,7 +202,7 @@ static int apply_rule(bw_rset *s, const char *file, section *sec)
 	r->tier = bw_rset__tier(r);
 	if (specific && r->tier == BW_TIER_TEXT)
 		r->tier = BW_TIER_PROVIDER;
-	else if (generic && r->tier == BW_TIER_TEXT)
+	else if (generic && (r->tier == BW_TIER_TEXT || r->tier == BW_TIER_STATUS))
 		r->tier = BW_TIER_GENERIC;
 	else if (cues)
 		r->tier = BW_TIER_LEXICON;
@@ -247,7 +210,7 @@ static int apply_rule(bw_rset *s, const char *file, section *sec)
 }
 
 /* [advice ID] and [fragment ID]: kept aside until every source is read. */
-static int apply_shared(bw_rset *s, const char *file, section *sec)
+static int apply_shared(bw_rset *s, const char *file, const bw_rsyn_section *sec)
 {
 	bw_rset_shared *x = bw_rset__add_shared(s);
 	char buf[256];
@@ -256,12 +219,12 @@ static int apply_shared(bw_rset *s, const char *file, section *sec)
 
 	if (!x)
 		return bw_error__set(BW_ENOMEM, "out of memory");
-	x->fragment = sec->kind == 4;
+	x->fragment = sec->kind == KIND_FRAGMENT;
 	x->line = sec->line;
 	if (set_str(&x->id, sec->id) < 0 || set_str(&x->file, file) < 0)
 		return BW_ENOMEM;
 	for (i = 0; i < sec->n && rc == BW_OK; i++) {
-		const entry *e = &sec->e[i];
+		const bw_rsyn_entry *e = &sec->e[i];
 		const char *v = e->value.p ? e->value.p : "";
 		const char *msg = bw_rset__check_value(e->key, v);
 
@@ -289,157 +252,29 @@ static int apply_shared(bw_rset *s, const char *file, section *sec)
 	return rc;
 }
 
-static int finish_section(bw_rset *s, const char *file, section *sec)
+static int apply_section(void *ctx, const char *file, const bw_rsyn_section *sec)
 {
-	int rc = BW_OK;
+	bw_rset *s = ctx;
 
-	if (sec->kind == 1)
-		rc = apply_provider(s, file, sec);
-	else if (sec->kind == 2)
-		rc = apply_rule(s, file, sec);
-	else if (sec->kind == 3 || sec->kind == 4)
-		rc = apply_shared(s, file, sec);
-	section_reset(sec);
-	return rc;
+	if (sec->kind == KIND_PROVIDER)
+		return apply_provider(s, file, sec);
+	if (sec->kind == KIND_RULE)
+		return apply_rule(s, file, sec);
+	return apply_shared(s, file, sec);
 }
 
-static int start_section(section *sec, const char *file, unsigned int lineno, char *line)
+static const char *check_id(const char *id)
 {
-	char *end = strrchr(line, ']'), *inner, *sp, *id;
-	const char *msg;
-
-	if (!end || bw_trim(end + 1)[0] != '\0')
-		return bw_error__set(BW_ERULES, "%s:%u: section header must end with ']'", file, lineno);
-	*end = '\0';
-	inner = bw_trim(line + 1);
-	sp = inner;
-	while (*sp && !bw_isspace((unsigned char)*sp))
-		sp++;
-	if (!*sp)
-		return bw_error__set(BW_ERULES, "%s:%u: expected [provider ID], [rule ID], [advice ID] "
-		                     "or [fragment ID]", file, lineno);
-	*sp = '\0';
-	id = bw_trim(sp + 1);
-	if (strcmp(inner, "provider") == 0)
-		sec->kind = 1;
-	else if (strcmp(inner, "rule") == 0)
-		sec->kind = 2;
-	else if (strcmp(inner, "advice") == 0)
-		sec->kind = 3;
-	else if (strcmp(inner, "fragment") == 0)
-		sec->kind = 4;
-	else
-		return bw_error__set(BW_ERULES, "%s:%u: unknown section '%s' (expected provider, rule, "
-		                     "advice or fragment)", file, lineno, inner);
-	if ((msg = bw_rset__check_value("id", id)) || strchr(id, ' '))
-		return bw_error__set(BW_ERULES, "%s:%u: bad %s id '%s': %s", file, lineno, inner, id,
-		                     msg ? msg : "one word expected");
-	sec->line = lineno;
-	sec->id = bw_strdup(id);
-	return sec->id ? BW_OK : bw_error__set(BW_ENOMEM, "out of memory");
-}
-
-static int add_entry(section *sec, const char *file, unsigned int lineno, char *line)
-{
-	char *eq = strchr(line, '='), *key, *val;
-	const char *const *keys;
-	entry *e;
-	size_t i;
-
-	if (!eq)
-		return bw_error__set(BW_ERULES, "%s:%u: expected 'key = value'", file, lineno);
-	*eq = '\0';
-	key = bw_trim(line);
-	val = bw_trim(eq + 1);
-	if (!sec->kind)
-		return bw_error__set(BW_ERULES, "%s:%u: '%s' outside a [provider], [rule], [advice] or [fragment] section",
-		                     file, lineno, key);
-	keys = sec->kind == 1 ? provider_keys : sec->kind == 2 ? rule_keys :
-	       sec->kind == 3 ? advice_keys : fragment_keys;
-	if (!key_known(keys, key))
-		return bw_error__set(BW_ERULES, "%s:%u: unknown key '%s' in a %s section",
-		                     file, lineno, key, kind_names[sec->kind]);
-	if (!repeatable(key))
-		for (i = 0; i < sec->n; i++)
-			if (strcmp(sec->e[i].key, key) == 0)
-				return bw_error__set(BW_ERULES, "%s:%u: '%s' given twice (first at line %u)",
-				                     file, lineno, key, sec->e[i].line);
-	if (!*val)
-		return bw_error__set(BW_ERULES, "%s:%u: '%s' has an empty value", file, lineno, key);
-	if (sec->n == sec->cap) {
-		size_t cap = sec->cap ? sec->cap * 2 : 16;
-		entry *v = realloc(sec->e, cap * sizeof(*v));
-
-		if (!v)
-			return bw_error__set(BW_ENOMEM, "out of memory");
-		sec->e = v;
-		sec->cap = cap;
-	}
-	e = &sec->e[sec->n];
-	memset(e, 0, sizeof(*e));
-	e->key = bw_strdup(key);
-	e->line = lineno;
-	if (!e->key)
-		return bw_error__set(BW_ENOMEM, "out of memory");
-	sec->n++;
-	bw_buf__puts(&e->value, val);
-	return e->value.oom ? bw_error__set(BW_ENOMEM, "out of memory") : BW_OK;
+	return bw_rset__check_value("id", id);
 }
 
 int bw_rset__parse_text(bw_rset *s, const char *file, const char *buf, size_t len)
 {
-	section sec;
-	const char *p = buf, *end = buf + len;
-	unsigned int lineno = 0;
-	entry *open_entry = NULL;
-	int rc = BW_OK;
+	const bw_rsyn_grammar g = {
+		kind_names, kind_keys, repeatable_keys, check_id, apply_section, s
+	};
 
-	memset(&sec, 0, sizeof(sec));
-	if (len >= BW_LITERAL_LEN("\xEF\xBB\xBF"))
-		BW_SKIP_PREFIX(p, "\xEF\xBB\xBF");    /* a UTF-8 byte order mark */
-	while (p < end && rc == BW_OK) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		size_t n = (nl ? nl : end) - p;
-		char *line = bw_strndup(p, n), *t;
-
-		p = nl ? nl + 1 : end;
-		lineno++;
-		if (!line) {
-			rc = bw_error__set(BW_ENOMEM, "out of memory");
-			break;
-		}
-		if (memchr(line, '\0', n)) {
-			rc = bw_error__set(BW_ERULES, "%s:%u: NUL byte in a rules file", file, lineno);
-		} else if (line[0] == '#') {
-			/* comment: keeps an open entry open */
-		} else if (bw_trim(line)[0] == '\0') {
-			open_entry = NULL;
-		} else if (line[0] == ' ' || line[0] == '\t') {
-			if (!open_entry) {
-				rc = bw_error__set(BW_ERULES, "%s:%u: continuation line without a key above it",
-				                   file, lineno);
-			} else {
-				t = bw_trim(line);
-				bw_buf__putc(&open_entry->value, ' ');
-				bw_buf__puts(&open_entry->value, t);
-				if (open_entry->value.oom)
-					rc = bw_error__set(BW_ENOMEM, "out of memory");
-			}
-		} else if (line[0] == '[') {
-			open_entry = NULL;
-			rc = finish_section(s, file, &sec);
-			if (rc == BW_OK)
-				rc = start_section(&sec, file, lineno, bw_trim(line));
-		} else {
-			rc = add_entry(&sec, file, lineno, line);
-			open_entry = rc == BW_OK ? &sec.e[sec.n - 1] : NULL;
-		}
-		free(line);
-	}
-	if (rc == BW_OK)
-		rc = finish_section(s, file, &sec);
-	section_reset(&sec);
-	return rc;
+	return bw_rsyn__parse(&g, file, buf, len);
 }
 
 /* ---- scanning sources ------------------------------------------------ */

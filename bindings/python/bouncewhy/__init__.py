@@ -32,7 +32,6 @@ The rule database is found in this order: the ``rules`` argument; the
 from __future__ import annotations
 
 import io
-import json
 import os
 import threading
 from typing import IO, Any, Iterable, Iterator, List, Optional, Sequence, Tuple, Union
@@ -49,7 +48,6 @@ from ._bouncewhy import (
     RulesError,
 )
 from ._model import Diagnosis, Recipient
-from . import _scan
 from ._log import LogAttempt, LogSummary, read_log, summarize  # mail logs (_log.py)
 from ._bouncewhy import LedgerError
 from ._ledger import AddResult, Ledger
@@ -190,12 +188,7 @@ class Classifier:
 
     # -- parsing ----------------------------------------------------------
 
-    @staticmethod
-    def _diagnosis(text: str, index: Optional[int] = None) -> Diagnosis:
-        d = json.loads(text)
-        if index is not None:
-            d = {"mbox_index": index, **d}
-        return Diagnosis(d)
+    _diagnosis = staticmethod(Diagnosis)
 
     def parse(self, data: MessageInput, *, source: Optional[str] = None) -> Diagnosis:
         """Diagnose one message.
@@ -220,7 +213,7 @@ class Classifier:
         read = getattr(data, "read", None)
         if callable(read):
             # read in chunks: more than max_message_size is refused as it arrives
-            content = _scan.read_limited(data, self._max_message_size)
+            content = _read_limited(data, self._max_message_size)
             if isinstance(content, str):
                 content = content.encode("utf-8", "surrogateescape")
             if not isinstance(content, (bytes, bytearray, memoryview)):
@@ -280,78 +273,124 @@ class Classifier:
             raise ValueError('on_error must be "record", "skip" or "raise"')
         if not isinstance(path, (str, bytes, os.PathLike)):
             raise TypeError("expected a path (str or os.PathLike), not %s" % type(path).__name__)
-        return self._run(_scan.walk(os.fsdecode(path), self._max_message_size), on_error)
+        return self._run(_c.Scanner(self._rules, [path]), on_error)
 
     def scan_stream(self, stream: IO[bytes], source: str = "-", *,
                     on_error: str = "record") -> Iterator[Diagnosis]:
         """As :meth:`scan`, for a binary stream such as ``sys.stdin.buffer``:
-        one message, or an mbox when it starts with a "From " line."""
+        one message, or an mbox when it starts with a "From " line.  One
+        message is refused as soon as it exceeds the size limit; an mbox is
+        read as a stream, in bounded memory."""
         if on_error not in ("record", "skip", "raise"):
             raise ValueError('on_error must be "record", "skip" or "raise"')
-        return self._run(_scan.walk_stream(stream, source, self._max_message_size), on_error)
+        return self._run(_stream_items(self._rules, stream, source), on_error)
 
-    def _run(self, items: Iterator[Any], on_error: str) -> Iterator[Diagnosis]:
-        return (d for d, _ in self._results(items, on_error, -1))
-
-    def _results(self, items: Iterator[Any], on_error: str,
-                 text: int) -> Iterator[Tuple[Diagnosis, Optional[str]]]:
-        """(Diagnosis, its text rendering) per item; the rendering (by the
-        library's bw_report_to_text, with BW_TEXT_* flags `text`) is None
-        when `text` is -1 and for error records."""
-        for item in items:
-            kind = item[0]
-            try:
-                if kind == "file":
-                    got = self._rules.parse_file(item[2], item[1], text=text)
-                    index = None
-                elif kind == "message":
-                    got = self._rules.parse_buffer(item[3], item[1], text=text,
-                                                   mbox_index=-1 if item[2] is None else item[2])
-                    index = item[2]
-                else:
-                    _, source, index, code, message = item
-                    got = None
-                    err = _make_error(code, message)
-                if got is not None:
-                    json_text, rendered = got if text >= 0 else (got, None)
-                    yield self._diagnosis(json_text, index), rendered
+    @staticmethod
+    def _run(items: Iterator[Any], on_error: str) -> Iterator[Diagnosis]:
+        """Diagnosis objects from Scanner items (source, mbox_index, code,
+        message, record, rendered)."""
+        for _, _, code, message, record, _ in items:
+            if code != _c.BW_OK:
+                if on_error == "raise":
+                    raise _make_error(code, message)
+                if on_error == "skip":
                     continue
-            except Error as e:
-                if kind == "file":
-                    source, index = item[1], None
-                else:
-                    source, index = item[1], item[2]
-                err = e
-            if on_error == "raise":
-                raise err
-            if on_error == "record":
-                yield self._diagnosis(_c.error_json(source, err.code, str(err)), index), None
+            yield Diagnosis(record)
 
     def _explain_rendered(self, reply: str, remote_host: Optional[str] = None,
-                          command: Optional[str] = None,
-                          explain: bool = False) -> Tuple[Diagnosis, Optional[str]]:
-        """For ``python3 -m bouncewhy explain``: :meth:`explain` with the
-        CLI's source ("reply") and text for the diagnosis; an error record
-        when the reply cannot be classified."""
-        flags = _c.TEXT_EXPLAIN if explain else 0
+                          command: Optional[str] = None, *, text: int = -1,
+                          json: int = -1) -> Tuple[int, str, Optional[str]]:
+        """For ``python3 -m bouncewhy explain``: (error code, error message,
+        the library's rendering) of the reply classified with the CLI's
+        source ("reply"); the rendering is None for an error in text."""
         try:
-            json_text, rendered = self._rules.classify_reply(reply, remote_host, command,
-                                                             source="reply", text=flags)
+            _, rendered = self._rules.classify_reply(reply, remote_host, command,
+                                                     source="reply", text=text, json=json)
         except Error as e:
-            return self._diagnosis(_c.error_json("reply", e.code, str(e)), None), None
-        return self._diagnosis(json_text, None), rendered
+            rendered = (_c.error_json("reply", e.code, str(e), json & _c.JSON_PRETTY)
+                        if json >= 0 else None)
+            return e.code, str(e), rendered
+        return _c.BW_OK, "", rendered
 
-    def _scan_rendered(self, path: Optional[StrPath], stream: Optional[IO[bytes]] = None,
-                       source: str = "-", explain: bool = False
-                       ) -> Iterator[Tuple[Diagnosis, Optional[str]]]:
-        """For ``python3 -m bouncewhy``: as :meth:`scan` (or :meth:`scan_stream`
-        when `stream` is given), each Diagnosis with the CLI's text for it."""
-        flags = _c.TEXT_EXPLAIN if explain else 0
-        if stream is not None:
-            items = _scan.walk_stream(stream, source, self._max_message_size)
-        else:
-            items = _scan.walk(os.fsdecode(path), self._max_message_size)  # type: ignore[arg-type]
-        return self._results(items, "record", flags)
+    def _scanner(self, operand: str, *, text: int = -1, json: int = -1) -> Any:
+        """For ``python3 -m bouncewhy``: the library's scanner over one
+        operand ("-": standard input), rendering each item, without dicts."""
+        if operand == "-":
+            return _c.Scanner(self._rules, fd=0, source="-", dicts=False, text=text, json=json)
+        return _c.Scanner(self._rules, [operand], dicts=False, text=text, json=json)
+
+
+_DEFAULT_MAX_SIZE = 64 << 20
+_HEAD_MAX = 1 << 16      # what the scanner accepts as bytes already read
+
+
+def _read_limited(stream: IO[Any], limit: int) -> Any:
+    """Reads `stream` to its end, in chunks, raising LimitError as soon as
+    more than `limit` bytes (0: 64 MiB) arrive: an endless stream costs
+    `limit` at most.  Returns bytes, or str when the stream gives str."""
+    limit = limit or _DEFAULT_MAX_SIZE
+    chunks = []
+    total = 0
+    while True:
+        chunk = stream.read(min(1 << 20, limit + 1 - total))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        total += len(chunk)
+        if total > limit:
+            raise _make_error(_c.BW_ELIMIT, "message exceeds the limit of %d bytes" % limit)
+    if chunks and isinstance(chunks[0], str):
+        return "".join(chunks)
+    if chunks and not isinstance(chunks[0], (bytes, bytearray, memoryview)):
+        return chunks[0]                    # not bytes: the caller reports it
+    return b"".join(chunks)
+
+
+def _pump(stream: IO[bytes], fd: int) -> None:
+    """Copies the rest of `stream` into the pipe `fd`, then closes it; stops
+    when the reader closes its end (the scanner refused a message)."""
+    try:
+        with os.fdopen(fd, "wb", buffering=0) as w:
+            while True:
+                chunk = stream.read(1 << 16)
+                if not chunk:
+                    break
+                w.write(chunk)
+    except (OSError, ValueError):
+        pass
+
+
+def _stream_items(rules: Any, stream: IO[bytes], source: str) -> Iterator[Any]:
+    """Scanner items for a binary stream.  A stream on a descriptor is read
+    by the scanner directly (what its buffer already holds is handed over
+    first); any other stream is fed to it through a pipe by a thread, so
+    the size limit and the mbox streaming are the scanner's in every case."""
+    head = stream.read(5)
+    if not isinstance(head, (bytes, bytearray)):
+        raise TypeError("the stream must be opened in binary mode")
+    head = bytes(head)
+    try:
+        fd = stream.fileno()
+    except (AttributeError, OSError, ValueError):
+        fd = -1
+    peek = getattr(stream, "peek", None)
+    if fd >= 0 and isinstance(stream, io.RawIOBase):
+        yield from _c.Scanner(rules, fd=fd, source=source, head=head)
+        return
+    if fd >= 0 and callable(peek):
+        buffered = peek(1) if head else b""
+        if len(head) + len(buffered) <= _HEAD_MAX:
+            head += stream.read(len(buffered)) if buffered else b""
+            yield from _c.Scanner(rules, fd=fd, source=source, head=head)
+            return
+    r, w = os.pipe()
+    pump = threading.Thread(target=_pump, args=(stream, w), daemon=True)
+    pump.start()
+    try:
+        yield from _c.Scanner(rules, fd=r, source=source, head=head)
+    finally:
+        os.close(r)          # a pump still writing gets EPIPE and ends
+        pump.join(timeout=1.0)
 
 
 _default: Optional[Classifier] = None

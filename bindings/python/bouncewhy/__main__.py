@@ -4,15 +4,21 @@ and its explain command, in Python.  Same options, output and exit status as
 the C CLI: 0 every input was read, 1 some input could not be read or parsed
 (an error record was printed for it), 2 bad usage, 3 the rules could not be
 loaded, 4 the output could not be written.
+
+Reading, parsing and rendering are the C library's: its scanner (bw_scan)
+walks the operands, and each record is printed as the library renders it
+(bw_report_to_text, bw_report_to_json, bw_error_to_json); this module only
+frames the records as the CLI does (cli/output.c).
 """
 from __future__ import annotations
 
 import argparse
 import sys
-from typing import Iterable, Iterator, List, Optional, Tuple
+import time
+from typing import IO, Iterable, Iterator, List, Optional, Tuple
 
-from . import Classifier, Diagnosis, Error, __version__
-from ._output import Printer, _escaped
+from . import Classifier, Error, __version__
+from . import _bouncewhy as _c
 
 EXIT_INPUT_ERRORS = 1
 EXIT_USAGE = 2
@@ -63,33 +69,130 @@ def build_parser() -> argparse.ArgumentParser:
                    help="deepest MIME nesting read (default 32)")
     p.add_argument("--max-parts", type=_count, default=0, metavar="N",
                    help="most MIME parts read (default 2000)")
+    p.add_argument("--progress", dest="progress", action="store_true", default=None,
+                   help="progress on stderr (default: when stderr is a terminal)")
+    p.add_argument("--no-progress", dest="progress", action="store_false")
     p.add_argument("--max-recipients", type=_count, default=0, metavar="N",
                    help="most recipients kept per message (default 10000)")
     p.add_argument("-V", "--version", action="version", version="bouncewhy %s" % __version__)
     return p
 
 
-def _print_all(fmt: str, explain: bool,
-               results: Iterable[Tuple[Diagnosis, Optional[str]]]) -> int:
-    """Print each (diagnosis, text) as the CLI does, error records also on
-    standard error; returns the exit status."""
-    printer = Printer(sys.stdout.buffer, fmt, explain)
+def _escaped(s: str) -> bytes:
+    """A file name or message as one line: control characters and bytes
+    that are not UTF-8 as \\xHH (as cli/output.c writes them)."""
+    b = s.encode("utf-8", "surrogateescape")
+    out = bytearray()
+    for i, c in enumerate(b):
+        nxt = b[i + 1] if i + 1 < len(b) else 0
+        if (c < 0x20 or c == 0x7F or (c == 0xC2 and 0x80 <= nxt <= 0x9F)
+                or 0x80 <= c < 0xC2 or c > 0xF4):
+            out += b"\\x%02x" % c
+        else:
+            out.append(c)
+    return bytes(out)
+
+
+# An item to print: (source, mbox_index, error code, error message, rendering).
+_Item = Tuple[str, int, int, str, Optional[str]]
+
+
+class _Printer:
+    """Frames records as the CLI does: --format json is one array, ndjson
+    one record a line; a message of an mbox gets "mbox_index" first.  Error
+    records also go to standard error."""
+
+    def __init__(self, out: IO[bytes], fmt: str, progress: bool = False) -> None:
+        self.out = out
+        self.fmt = fmt
+        self.first = True
+        self.messages = 0
+        self.errors = 0
+        self.progress = progress
+        self._shown = 0.0
+
+    def _progress(self) -> None:
+        """The CLI's progress line, at most every 0.2 s."""
+        now = time.monotonic()
+        if self.progress and now - self._shown >= 0.2:
+            self._shown = now
+            sys.stderr.write("\rbouncewhy: %d messages, %d errors" % (self.messages, self.errors))
+            sys.stderr.flush()
+
+    def done(self) -> None:
+        if self.progress and self.messages:
+            sys.stderr.write("\rbouncewhy: %d messages, %d errors\n" % (self.messages, self.errors))
+            sys.stderr.flush()
+
+    def begin(self) -> None:
+        if self.fmt == "json":
+            self.out.write(b"[\n")
+
+    def end(self) -> None:
+        if self.fmt == "json":
+            self.out.write(b"]\n" if self.first else b"\n]\n")
+        self.out.flush()
+
+    def put(self, item: _Item) -> None:
+        self._put(item)
+        self._progress()
+
+    def _put(self, item: _Item) -> None:
+        source, index, code, message, rendered = item
+        where = b" (mbox_index %d)" % index if index >= 0 else b""
+        self.messages += 1
+        if code != _c.BW_OK:
+            self.errors += 1
+            sys.stdout.flush()
+            sys.stderr.buffer.write((b"\n" if self.progress else b"") + b"bouncewhy: "
+                                    + _escaped(source) + where + b": "
+                                    + message.encode("utf-8", "surrogateescape") + b"\n")
+            sys.stderr.flush()
+            if self.fmt == "text":
+                self.out.write(_escaped(source) + where + b": error: " + _escaped(message)
+                               + b"\n\n")
+                return
+        if rendered is None:
+            return
+        data = rendered.encode("utf-8", "surrogateescape")
+        if self.fmt == "text":
+            self.out.write(data)
+            return
+        if self.fmt == "json":
+            if not self.first:
+                self.out.write(b",\n")
+            self.first = False
+        if index >= 0 and data[:1] == b"{":
+            data = b'{"mbox_index":%d,' % index + data[1:]
+        self.out.write(data)
+        if self.fmt == "ndjson":
+            self.out.write(b"\n")
+
+
+def _print_all(fmt: str, items: Iterable[_Item], progress: bool = False) -> int:
+    """Print each item as the CLI does; returns the exit status."""
+    printer = _Printer(sys.stdout.buffer, fmt, progress)
     try:
         printer.begin()
-        for d, text in results:
-            printer.put(d, text)
-            if not d.ok:      # also on stderr, as the CLI does
-                where = "" if d.mbox_index is None else " (mbox_index %d)" % d.mbox_index
-                sys.stderr.write("bouncewhy: %s%s: %s\n" % (
-                    _escaped(d.source if d.source is not None else "-"), where,
-                    _escaped(d.error or "")))
+        for item in items:
+            printer.put(item)
         printer.end()
     except OSError as e:
         if isinstance(e, BrokenPipeError):
             raise
         print("bouncewhy: cannot write the output", file=sys.stderr)
         return EXIT_OUTPUT
+    finally:
+        printer.done()
     return EXIT_INPUT_ERRORS if printer.errors else 0
+
+
+def _render_flags(fmt: str, explain: bool) -> dict:
+    """The library's rendering flags for the CLI's format and --explain."""
+    if fmt == "text":
+        return {"text": _c.TEXT_EXPLAIN if explain else 0}
+    flags = _c.JSON_EVIDENCE if explain else 0
+    return {"json": flags | (_c.JSON_PRETTY if fmt == "json" else 0)}
 
 
 def build_explain_parser() -> argparse.ArgumentParser:
@@ -127,9 +230,13 @@ def explain_main(argv: List[str]) -> int:
         replies = [line.decode("utf-8", "surrogateescape") for line in lines if line]
     else:
         replies = [" ".join(args.reply)]
-    return _print_all(args.format, args.explain,
-                      [classifier._explain_rendered(reply, args.host, args.command, args.explain)
-                       for reply in replies])
+    flags = _render_flags(args.format, args.explain)
+    items = []
+    for reply in replies:
+        code, message, rendered = classifier._explain_rendered(reply, args.host, args.command,
+                                                               **flags)
+        items.append(("reply", -1, code, message, rendered))
+    return _print_all(args.format, items)
 
 
 def main(argv: Optional[List[str]] = None) -> int:
@@ -147,13 +254,14 @@ def main(argv: Optional[List[str]] = None) -> int:
     except Error as e:
         print("bouncewhy: cannot load the rules: %s" % e, file=sys.stderr)
         return EXIT_RULES
-    def results() -> Iterator[Tuple[Diagnosis, Optional[str]]]:
+    flags = _render_flags(args.format, args.explain)
+
+    def items() -> Iterator[_Item]:
         for operand in args.inputs or ["-"]:
-            if operand == "-":
-                yield from classifier._scan_rendered(None, sys.stdin.buffer, "-", args.explain)
-            else:
-                yield from classifier._scan_rendered(operand, explain=args.explain)
-    return _print_all(args.format, args.explain, results())
+            for source, index, code, message, _, rendered in classifier._scanner(operand, **flags):
+                yield source, index, code, message, rendered
+    progress = sys.stderr.isatty() if args.progress is None else args.progress
+    return _print_all(args.format, items(), progress)
 
 
 if __name__ == "__main__":

@@ -5,7 +5,7 @@ them under ``typing.TYPE_CHECKING``; they do not exist at run time).
 tests/schema-check.py checks that they match the library.
 """
 import os
-from typing import Literal, Optional, Sequence, Tuple, Union
+from typing import Any, Dict, Iterator, Literal, Optional, Sequence, Tuple, Union
 
 _Path = Union[str, bytes, "os.PathLike[str]", "os.PathLike[bytes]"]
 _Buffer = Union[bytes, bytearray, memoryview]
@@ -82,11 +82,15 @@ class Rules:
     @property
     def max_message_size(self) -> int: ...
     def meta(self, key: str) -> str: ...
-    # With text >= 0 (BW_TEXT_* bits) these return (json, text) instead of json.
+    # Reports come back as dicts equal to the library's JSON objects; with
+    # text >= 0 (BW_TEXT_* bits) or json >= 0 (BW_JSON_* bits) these return
+    # (dict, rendering) instead.
     def parse_buffer(self, data: _Buffer, source: Optional[str] = ..., flags: int = ...,
-                     text: int = ..., mbox_index: int = ...) -> Union[str, Tuple[str, str]]: ...
+                     text: int = ..., json: int = ..., mbox_index: int = ...
+                     ) -> Union[Dict[str, Any], Tuple[Dict[str, Any], str]]: ...
     def parse_file(self, path: _Path, source: Optional[str] = ..., flags: int = ...,
-                   text: int = ..., mbox_index: int = ...) -> Union[str, Tuple[str, str]]: ...
+                   text: int = ..., json: int = ..., mbox_index: int = ...
+                   ) -> Union[Dict[str, Any], Tuple[Dict[str, Any], str]]: ...
     def classify_reply(
         self,
         reply: str,
@@ -95,7 +99,28 @@ class Rules:
         source: Optional[str] = ...,
         flags: int = ...,
         text: int = ...,
-    ) -> Union[str, Tuple[str, str]]: ...
+        json: int = ...,
+    ) -> Union[Dict[str, Any], Tuple[Dict[str, Any], str]]: ...
+
+# (source, mbox_index, error_code, error, record, rendered)
+ScanItem = Tuple[str, int, int, str, Optional[Dict[str, Any]], Optional[str]]
+
+class Scanner(Iterator[ScanItem]):
+    def __init__(
+        self,
+        rules: Rules,
+        paths: Optional[Sequence[_Path]] = ...,
+        *,
+        fd: int = ...,
+        source: Optional[str] = ...,
+        head: _Buffer = ...,
+        dicts: bool = ...,
+        evidence: bool = ...,
+        text: int = ...,
+        json: int = ...,
+    ) -> None: ...
+    def __iter__(self) -> "Scanner": ...
+    def __next__(self) -> ScanItem: ...
 
 class MboxReader:
     def __init__(self, fd: int, max_message_size: int = ..., head: _Buffer = ...) -> None: ...

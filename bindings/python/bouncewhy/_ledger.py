@@ -16,7 +16,6 @@ import os
 from typing import Any, Dict, Iterable, List, Optional, Tuple, Union
 
 from . import _bouncewhy as _c
-from . import _scan
 
 __all__ = ["Ledger", "AddResult"]
 
@@ -121,24 +120,11 @@ class Ledger:
                                 self._h.begin()
                                 pending = 0
                     continue
-                for item in _scan.walk(p):
-                    res.messages += 1
-                    try:
-                        if item[0] == "file":
-                            res.entries += self._h.add_file(item[2], item[1])
-                        elif item[0] == "message":
-                            res.entries += self._h.add_message(item[3], item[1])
-                        else:
-                            res.unreadable += 1
-                            res.errors.append((item[1], item[4]))
-                    except (_c.ParseError, _c.LimitError, _c.ReadError) as e:
-                        res.unreadable += 1
-                        res.errors.append((item[1], str(e)))
-                    pending += 1
-                    if pending >= _BATCH:
-                        self._h.commit()
-                        self._h.begin()
-                        pending = 0
+                messages, entries, errors, pending = self._h.add_path(p, pending, _BATCH)
+                res.messages += messages
+                res.entries += entries
+                res.unreadable += len(errors)
+                res.errors.extend(errors)
             self._h.commit()
         except BaseException:
             self._h.rollback()

@@ -1,19 +1,26 @@
 """Result objects: :class:`Diagnosis` (one message) and :class:`Recipient`.
 
-Both are read-only views over the dictionary decoded from the JSON the C
-library writes (``bw_report_to_json``), which is also what
-``bouncewhy --format json`` prints.  So ``Diagnosis.to_dict()`` equals the
-CLI's JSON object for the same input: same keys, same values, ``None`` for
-absent fields.
+Both are read-only views over the dict the extension builds from the C
+library's report accessors (bindings/python/_report.c), equal to the object
+``bw_report_to_json`` writes and ``bouncewhy --format json`` prints.  So
+``Diagnosis.to_dict()`` equals the CLI's JSON object for the same input:
+same keys, same values, ``None`` for absent fields.
+
+The string attributes are the library's fields, named by the library
+(``bw_report_field_name``, ``bw_recipient_field_name``, exported as
+``_bouncewhy.REPORT_FIELDS`` and ``RECIPIENT_FIELDS``): they are made here
+from those names, not listed.  Only the attributes that are not string
+fields (flags, numbers, lists, the record's framing) are named below.
+Their types and documentation for type checkers are in ``_model.pyi``.
 """
 from __future__ import annotations
 
 import copy
 import json
-from typing import TYPE_CHECKING, Any, Dict, Generic, List, Optional, TypeVar, overload
+import keyword
+from typing import Any, Dict, Generic, List, Optional, TypeVar, overload
 
-if TYPE_CHECKING:
-    from ._bouncewhy import Fault, Kind, Reason, Stage
+from . import _bouncewhy as _c
 
 __all__ = ["Diagnosis", "Recipient"]
 
@@ -67,48 +74,13 @@ class Recipient:
 
     __slots__ = ("_d", "_evidence")
 
-    recipient: _Field[Optional[str]] = _Field("recipient", "The failed address, normalised.")
-    original_recipient: _Field[Optional[str]] = _Field(
-        "original_recipient", "Original-Recipient, when the report gives it.")
-    action: _Field[Optional[str]] = _Field(
-        "action", "failed, delayed, delivered, relayed or expanded.")
-    status: _Field[Optional[str]] = _Field("status", 'RFC 3463 status code, such as "5.1.1".')
-    reply_code: _Field[Optional[str]] = _Field("reply_code", 'RFC 5321 reply code, such as "550".')
-    smtp_command: _Field[Optional["Stage"]] = _Field(
-        "smtp_command", "The SMTP command that failed (CONN, HELO, MAIL, RCPT, DATA...).")
-    remote_mta: _Field[Optional[str]] = _Field("remote_mta", "The host that answered.")
-    remote_ip: _Field[Optional[str]] = _Field("remote_ip", "Its IP address.")
-    diagnostic_type: _Field[Optional[str]] = _Field(
-        "diagnostic_type", 'Type of the diagnostic ("smtp", "x-unix"...).')
-    diagnostic: _Field[Optional[str]] = _Field(
-        "diagnostic", "The full diagnostic text the server gave, unfolded.")
-    last_attempt_date: _Field[Optional[str]] = _Field("last_attempt_date", "Last-Attempt-Date.")
-    will_retry_until: _Field[Optional[str]] = _Field("will_retry_until", "Will-Retry-Until.")
-    reason: _Field[Optional["Reason"]] = _Field(
-        "reason", 'Why it failed, from the fixed vocabulary ("userunknown", "blocked"...).')
+    # The string fields (recipient, status, reason, provider...) are added
+    # below from the library's names; these are the others.
     permanent: _Field[bool] = _Field(
         "permanent", "True when the failure is permanent (not worth retrying as it is).", False)
     hard_bounce: _Field[bool] = _Field(
         "hard_bounce", "True when the address itself is bad and should be removed from lists.",
         False)
-    fault: _Field[Optional["Fault"]] = _Field(
-        "fault", 'Whose side the cause is on: "recipient", "sender", "receiver", "transit".')
-    format: _Field[Optional[str]] = _Field("format", "The decoder that produced this record.")
-    rule: _Field[Optional[str]] = _Field("rule", "Id of the rule that decided the reason.")
-    provider: _Field[Optional[str]] = _Field(
-        "provider", 'The receiving provider\'s name ("Microsoft Outlook.com").')
-    provider_id: _Field[Optional[str]] = _Field(
-        "provider_id", 'The receiving provider\'s stable id ("microsoft"); set when provider is.')
-    provider_code: _Field[Optional[str]] = _Field(
-        "provider_code", 'The provider\'s own code ("SC-001", "TSS04").')
-    server_tag: _Field[Optional[str]] = _Field(
-        "server_tag", 'Tag of the answering server ("BAY004-MC1F7").')
-    explanation: _Field[Optional[str]] = _Field("explanation", "What happened, in plain words.")
-    feedback_type: _Field[Optional[str]] = _Field(
-        "feedback_type", "ARF feedback type, for feedback reports.")
-    decided_by: _Field[Optional[str]] = _Field(
-        "decided_by", 'Which tier decided the reason ("provider rule", "phrase rule", '
-        '"status code", "lexicon", "generic phrase", "reply code", "report", "none").')
     confidence: _Field[int] = _Field(
         "confidence", "How strongly the evidence supports the reason, 0 to 100.", 0)
     remedies: _Field[List[str]] = _Field("remedies", "What to do, most useful first.", [])
@@ -118,8 +90,8 @@ class Recipient:
         "extras", "Per-recipient extension fields (X-Actual-Recipient...).", {})
 
     def __init__(self, data: Dict[str, Any]) -> None:
-        """Wrap one recipient object of the library's JSON (``evidence`` is
-        taken out of it and kept apart)."""
+        """Wrap one recipient dict (``evidence`` is taken out of it and kept
+        apart)."""
         d = dict(data)
         self._evidence: List[str] = list(d.pop("evidence", None) or [])
         self._d: Dict[str, Any] = d
@@ -179,28 +151,9 @@ class Diagnosis:
         "mbox_index", "Position of the message in its mbox file (0-based), or None.")
     schema_version: _Field[int] = _Field(
         "schema_version", "The version of the record's layout (doc/record.schema.json).", 1)
-    kind: _Field["Kind"] = _Field("kind", "What kind of message was parsed.")
-    format: _Field[Optional[str]] = _Field(
-        "format", 'Decoder that read the report ("rfc3464", "postfix"...).')
-    reporting_mta: _Field[Optional[str]] = _Field("reporting_mta", "Reporting-MTA.")
-    arrival_date: _Field[Optional[str]] = _Field("arrival_date", "Arrival-Date.")
-    received_from_mta: _Field[Optional[str]] = _Field("received_from_mta", "Received-From-MTA.")
-    subject: _Field[Optional[str]] = _Field("subject", "Subject of the bounce itself.")
-    from_: _Field[Optional[str]] = _Field("from", "From of the bounce itself (key \"from\").")
-    date: _Field[Optional[str]] = _Field("date", "Date of the bounce itself.")
-    original_message_id: _Field[Optional[str]] = _Field(
-        "original_message_id", "Message-ID of the returned original message.")
-    original_from: _Field[Optional[str]] = _Field("original_from", "From of the original.")
-    original_to: _Field[Optional[str]] = _Field("original_to", "To of the original.")
-    original_subject: _Field[Optional[str]] = _Field(
-        "original_subject", "Subject of the original.")
-    original_date: _Field[Optional[str]] = _Field("original_date", "Date of the original.")
-    original_list_id: _Field[Optional[str]] = _Field(
-        "original_list_id", "List-Id of the original.")
-    feedback_type: _Field[Optional[str]] = _Field(
-        "feedback_type", "ARF Feedback-Type (feedback reports).")
-    user_agent: _Field[Optional[str]] = _Field("user_agent", "ARF User-Agent.")
-    source_ip: _Field[Optional[str]] = _Field("source_ip", "ARF Source-IP.")
+    kind: _Field[str] = _Field("kind", "What kind of message was parsed.")
+    # The string fields (format, reporting_mta, subject, from_...) are added
+    # below from the library's names.
     original_headers: _Field[Dict[str, str]] = _Field(
         "original_headers",
         "Headers kept from the returned original message (Message-ID, From, To,\n"
@@ -215,7 +168,7 @@ class Diagnosis:
         "error_code", 'The error code name, such as "BW_EPARSE" (kind "error" only).')
 
     def __init__(self, data: Dict[str, Any]) -> None:
-        """Wrap one report object decoded from the library's JSON."""
+        """Wrap one report dict, as the extension builds it."""
         d = dict(data)
         self._recipients = [Recipient(r) for r in d.get("recipients") or []]
         # The dict keeps its key order; recipients are rebuilt by to_dict().
@@ -268,3 +221,20 @@ class Diagnosis:
         if self.mbox_index is not None:
             where += " mbox_index=%d" % self.mbox_index
         return "<Diagnosis kind=%s%s recipients=%d>" % (self.kind, where, len(self._recipients))
+
+
+def _add_string_fields(cls: type, names: "tuple[str, ...]", what: str) -> None:
+    """One read-only attribute per string field of the library, named as
+    the library names it (``from_`` for ``from``, a Python keyword)."""
+    for key in names:
+        name = key + "_" if keyword.iskeyword(key) else key
+        if name in cls.__dict__:
+            continue
+        f: _Field[Optional[str]] = _Field(
+            key, "The %s's %s field (None when absent)." % (what, key))
+        f.__set_name__(cls, name)
+        setattr(cls, name, f)
+
+
+_add_string_fields(Recipient, _c.RECIPIENT_FIELDS, "recipient")
+_add_string_fields(Diagnosis, _c.REPORT_FIELDS, "report")

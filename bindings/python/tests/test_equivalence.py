@@ -1,8 +1,10 @@
 """The binding gives the same answers as the CLI: for every file of
 tests/corpus (and the shared corpus when present), the dicts of
 bouncewhy.scan() equal the objects `bouncewhy --format json` prints, and
-`python3 -m bouncewhy` prints the same bytes as `bouncewhy`."""
+`python3 -m bouncewhy` prints the same bytes as `bouncewhy` there and on the
+shared corpus when present."""
 import os
+import subprocess
 
 import pytest
 
@@ -128,3 +130,23 @@ def test_module_explain_words_and_evidence_equal_cli(cli):
     want = run_cli_raw(cli, *args)
     assert run_module_raw(*args) == want
     assert b"decided by: provider rule" in want[1]
+
+
+@pytest.mark.parametrize("opts", [["--format", "ndjson"], ["--format", "json", "--explain"],
+                                  []], ids=lambda o: " ".join(o) or "text")
+@pytest.mark.parametrize("which", ["sisimai", "sisimai-mbox"])
+def test_module_prints_what_cli_prints_on_shared_corpus(cli, tmp_path, opts, which):
+    # byte for byte, compared with cmp, on ../shared when it is there
+    d = shared_corpus_dir()
+    if d is None:
+        pytest.skip("shared corpus not present (set BOUNCEWHY_SHARED_CORPUS)")
+    d = os.path.join(os.path.dirname(d), which)
+    if not os.path.isdir(d):
+        pytest.skip("%s not present" % d)
+    c, p = tmp_path / "cli.out", tmp_path / "module.out"
+    status_c, out_c = run_cli_raw(cli, "--no-progress", *opts, d)
+    status_p, out_p = run_module_raw(*opts, d)
+    c.write_bytes(out_c)
+    p.write_bytes(out_p)
+    assert status_p == status_c and len(out_c) > 10000
+    assert subprocess.run(["cmp", str(c), str(p)]).returncode == 0

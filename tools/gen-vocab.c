@@ -1,0 +1,306 @@
+/*
+ * gen-vocab.c - turns rules/vocabulary/reasons.vocab into the C table that
+ * lib/reason.c includes (reason_table.h), at build time.
+ *
+ *   gen-vocab INPUT.vocab OUTPUT.h
+ *
+ * The input is read with the rule files' own syntax reader
+ * (lib/rules/rules_syntax.c): [reason NAME] sections with the keys below.
+ * Every error names file:line and fails the build.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bouncewhy.h"
+#include "../lib/error.h"
+#include "../lib/rules/rules_syntax.h"
+#include "../lib/util.h"
+
+static const char *const reason_keys[] = {
+	"hard", "fault", "failure", "subjects", "status", "reply", "meaning", "headline",
+	"remedy", "delayed-meaning", "delayed-headline", "delayed-remedy", NULL
+};
+static const char *const *const kind_keys[] = { reason_keys };
+static const char *const kinds[] = { "reason", NULL };
+static const char *const repeatable[] = { "remedy", "delayed-remedy", NULL };
+static const char *const required[] = { "hard", "fault", "subjects", "meaning", "headline", NULL };
+
+typedef struct out {
+	bw_buf remedies;          /* the arrays, before the table */
+	bw_buf table;             /* the rows of the table */
+	bw_buf status;            /* rows of the status-detail table */
+	bw_buf reply;             /* rows of the reply-code table */
+	char **names;
+	size_t n;
+	char **codes;             /* every status detail and reply code seen */
+	size_t n_codes;
+} out;
+
+static const char *value(const bw_rsyn_section *sec, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < sec->n; i++)
+		if (strcmp(sec->e[i].key, key) == 0)
+			return sec->e[i].value.p ? sec->e[i].value.p : "";
+	return NULL;
+}
+
+/* A C string literal. */
+static void cstr(bw_buf *b, const char *s)
+{
+	if (!s) {
+		bw_buf__puts(b, "NULL");
+		return;
+	}
+	bw_buf__putc(b, '"');
+	for (; *s; s++) {
+		if (*s == '\\' || *s == '"')
+			bw_buf__putc(b, '\\');
+		bw_buf__putc(b, *s);
+	}
+	bw_buf__putc(b, '"');
+}
+
+/* "static const char *const NAME_I[] = { "a", "b", NULL };"; returns the count. */
+static size_t string_array(bw_buf *b, const char *name, size_t i, const bw_rsyn_section *sec,
+                           const char *key)
+{
+	size_t j, n = 0;
+
+	bw_buf__printf(b, "static const char *const %s_%zu[] = { ", name, i);
+	for (j = 0; j < sec->n; j++)
+		if (strcmp(sec->e[j].key, key) == 0) {
+			cstr(b, sec->e[j].value.p);
+			bw_buf__puts(b, ", ");
+			n++;
+		}
+	bw_buf__puts(b, "NULL };\n");
+	return n;
+}
+
+static int bad(const char *file, const bw_rsyn_section *sec, const char *what)
+{
+	return bw_error__set(BW_ERULES, "%s:%u: reason %s: %s", file, sec->line, sec->id, what);
+}
+
+static int subjects_ok(const char *v)
+{
+	if (strcmp(v, "any") == 0)
+		return 1;
+	for (; *v; v++)
+		if (!(*v >= '0' && *v <= '9') && *v != ' ')
+			return 0;
+		else if (*v >= '0' && *v <= '9' && v[1] >= '0' && v[1] <= '9')
+			return 0;   /* one digit per subject */
+	return 1;
+}
+
+/* "1.1" or "6.10" (status), "550" (reply). */
+static int code_ok(const char *w, size_t len, int status)
+{
+	size_t i, dot = 0, digits = 0;
+
+	if (!status)
+		return len == 3 && w[0] >= '2' && w[0] <= '5' && w[1] >= '0' && w[1] <= '9' &&
+		       w[2] >= '0' && w[2] <= '9';
+	for (i = 0; i < len; i++) {
+		if (w[i] == '.') {
+			if (dot++ || !digits)
+				return 0;
+			digits = 0;
+		} else if (w[i] >= '0' && w[i] <= '9' && digits < 3) {
+			digits++;
+		} else {
+			return 0;
+		}
+	}
+	return dot == 1 && digits > 0;
+}
+
+/* Adds the codes of `v` ("1.1 1.3") to `rows` for reason `name`; each code
+ * may mean one reason only. */
+static int add_codes(out *o, bw_buf *rows, const char *file, const bw_rsyn_section *sec,
+                     const char *v, int status)
+{
+	const char *p = v, *e;
+	char code[16], **codes, msg[96];
+	size_t i;
+
+	for (; v && *p; p = e) {
+		while (*p == ' ')
+			p++;
+		for (e = p; *e && *e != ' '; e++)
+			;
+		if (e == p)
+			break;
+		if (!code_ok(p, (size_t)(e - p), status) || (size_t)(e - p) >= sizeof(code)) {
+			snprintf(msg, sizeof(msg), "%s: bad code '%.*s'", status ? "status" : "reply",
+			         (int)(e - p), p);
+			return bad(file, sec, msg);
+		}
+		snprintf(code, sizeof(code), "%s%.*s", status ? "s" : "r", (int)(e - p), p);
+		for (i = 0; i < o->n_codes; i++)
+			if (strcmp(o->codes[i], code) == 0) {
+				snprintf(msg, sizeof(msg), "%s %s already means another reason",
+				         status ? "status" : "reply", code + 1);
+				return bad(file, sec, msg);
+			}
+		if (!(codes = realloc(o->codes, (o->n_codes + 1) * sizeof(*codes))) ||
+		    !(codes[o->n_codes] = bw_strdup(code)))
+			return bw_error__set(BW_ENOMEM, "out of memory");
+		o->codes = codes;
+		o->n_codes++;
+		bw_buf__printf(rows, "\t{ \"%s\", \"%s\" },\n", code + 1, sec->id);
+	}
+	return BW_OK;
+}
+
+static int reason_section(void *ctx, const char *file, const bw_rsyn_section *sec)
+{
+	out *o = ctx;
+	const char *hard = value(sec, "hard"), *fault = value(sec, "fault");
+	const char *failure = value(sec, "failure"), *subjects = value(sec, "subjects");
+	size_t i = o->n, j, n_rem, n_delayed;
+	char **names;
+	char digits[16];
+
+	for (j = 0; required[j]; j++)
+		if (!value(sec, required[j])) {
+			char msg[64];
+
+			snprintf(msg, sizeof(msg), "missing %s", required[j]);
+			return bad(file, sec, msg);
+		}
+	for (j = 0; j < o->n; j++)
+		if (strcmp(o->names[j], sec->id) == 0)
+			return bad(file, sec, "defined twice");
+	if (strcmp(hard, "yes") && strcmp(hard, "no") && strcmp(hard, "permanent"))
+		return bad(file, sec, "hard must be yes, no or permanent");
+	if (strcmp(fault, "none") && strcmp(fault, "recipient") && strcmp(fault, "sender") &&
+	    strcmp(fault, "receiver") && strcmp(fault, "transit"))
+		return bad(file, sec, "fault must be one of none, receiver, recipient, sender, transit");
+	if (failure && strcmp(failure, "yes") && strcmp(failure, "no"))
+		return bad(file, sec, "failure must be yes or no");
+	if (!subjects_ok(subjects))
+		return bad(file, sec, "subjects must be \"any\" or digits 0-9");
+	if (add_codes(o, &o->status, file, sec, value(sec, "status"), 1) < 0 ||
+	    add_codes(o, &o->reply, file, sec, value(sec, "reply"), 0) < 0)
+		return BW_ERULES;
+	if (!(names = realloc(o->names, (o->n + 1) * sizeof(*names))) ||
+	    !(names[o->n] = bw_strdup(sec->id)))
+		return bw_error__set(BW_ENOMEM, "out of memory");
+	o->names = names;
+	o->n++;
+	n_rem = string_array(&o->remedies, "remedies", i, sec, "remedy");
+	n_delayed = string_array(&o->remedies, "delayed_remedies", i, sec, "delayed-remedy");
+	bw_buf__puts(&o->table, "\t{ ");
+	cstr(&o->table, sec->id);
+	bw_buf__printf(&o->table, ", %s, ", strcmp(hard, "yes") == 0 ? "1" :
+	               strcmp(hard, "no") == 0 ? "0" : "-1");
+	cstr(&o->table, strcmp(fault, "none") == 0 ? NULL : fault);
+	bw_buf__printf(&o->table, ", %s, ", failure && strcmp(failure, "no") == 0 ? "0" : "1");
+	if (strcmp(subjects, "any") == 0) {
+		cstr(&o->table, NULL);
+	} else {
+		size_t d = 0;
+
+		for (j = 0; subjects[j] && d + 1 < sizeof(digits); j++)
+			if (subjects[j] != ' ')
+				digits[d++] = subjects[j];
+		digits[d] = '\0';
+		cstr(&o->table, digits);
+	}
+	bw_buf__puts(&o->table, ", ");
+	cstr(&o->table, value(sec, "meaning"));
+	bw_buf__puts(&o->table, ", ");
+	cstr(&o->table, value(sec, "headline"));
+	bw_buf__printf(&o->table, ", remedies_%zu, %zu, ", i, n_rem);
+	cstr(&o->table, value(sec, "delayed-meaning"));
+	bw_buf__puts(&o->table, ", ");
+	cstr(&o->table, value(sec, "delayed-headline"));
+	bw_buf__printf(&o->table, ", delayed_remedies_%zu, %zu },\n", i, n_delayed);
+	return (o->remedies.oom || o->table.oom) ? bw_error__set(BW_ENOMEM, "out of memory") : BW_OK;
+}
+
+static const char *check_id(const char *id)
+{
+	for (; *id; id++)
+		if (!((*id >= 'a' && *id <= 'z') || (*id >= '0' && *id <= '9') || *id == '-'))
+			return "lower-case letters, digits and '-' only";
+	return NULL;
+}
+
+static char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	bw_buf b = BW_BUF_INIT;
+	char chunk[8192];
+	size_t n;
+
+	if (!f)
+		return NULL;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		bw_buf__put(&b, chunk, n);
+	fclose(f);
+	*len = b.len;
+	return bw_buf__detach(&b);
+}
+
+int main(int argc, char **argv)
+{
+	out o;
+	bw_rsyn_grammar g = { kinds, kind_keys, repeatable, check_id, reason_section, &o };
+	char *text;
+	size_t len = 0, i;
+	FILE *f;
+	int rc;
+
+	if (argc != 3) {
+		fprintf(stderr, "usage: gen-vocab INPUT.vocab OUTPUT.h\n");
+		return 2;
+	}
+	memset(&o, 0, sizeof(o));
+	if (!(text = slurp(argv[1], &len))) {
+		perror(argv[1]);
+		return 1;
+	}
+	rc = bw_rsyn__parse(&g, argv[1], text, len);
+	free(text);
+	if (rc < 0) {
+		fprintf(stderr, "gen-vocab: %s\n", bw_error_message());
+		return 1;
+	}
+	if (!(f = fopen(argv[2], "w"))) {
+		perror(argv[2]);
+		return 1;
+	}
+	fputs("/* Generated by tools/gen-vocab.c from rules/vocabulary/reasons.vocab:\n"
+	      " * do not edit. */\n", f);
+	fputs(o.remedies.p ? o.remedies.p : "", f);
+	fputs("static const bw_reason_info reasons[] = {\n", f);
+	fputs(o.table.p ? o.table.p : "", f);
+	fputs("};\n", f);
+	fputs("static const bw_code_reason status_details[] = {\n", f);
+	fputs(o.status.p ? o.status.p : "\t{ NULL, NULL },\n", f);
+	fputs("};\n", f);
+	fputs("static const bw_code_reason reply_codes[] = {\n", f);
+	fputs(o.reply.p ? o.reply.p : "\t{ NULL, NULL },\n", f);
+	fputs("};\n", f);
+	if (fclose(f) != 0) {
+		perror(argv[2]);
+		return 1;
+	}
+	for (i = 0; i < o.n; i++)
+		free(o.names[i]);
+	free(o.names);
+	for (i = 0; i < o.n_codes; i++)
+		free(o.codes[i]);
+	free(o.codes);
+	bw_buf__free(&o.status);
+	bw_buf__free(&o.reply);
+	bw_buf__free(&o.remedies);
+	bw_buf__free(&o.table);
+	return 0;
+}
