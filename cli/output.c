@@ -151,7 +151,7 @@ failed:
 
 void cli_print_error(cli_ctx *c, const char *source, long index, int code, const char *message)
 {
-	json_out o = { -1, false, false };
+	json_out o = { index, false, false };
 	int rc;
 
 	c->messages++;
@@ -181,7 +181,6 @@ void cli_print_error(cli_ctx *c, const char *source, long index, int code, const
 		return;
 	}
 	begin_record(c);
-	o.index = index;
 	rc = bw_error_write_json(source, code, message, c->format == FORMAT_JSON ? BW_JSON_PRETTY : 0,
 	                         write_stdout, &o);
 	end_record(c, &o, rc);
