@@ -77,19 +77,22 @@ void bw_jsonw__string(bw_jsonw *w, const char *s);   /* NULL writes null */
 void bw_jsonw__string_len(bw_jsonw *w, const char *s, size_t len);   /* s has no NUL */
 void bw_jsonw__null(bw_jsonw *w);
 void bw_jsonw__bool(bw_jsonw *w, bool v);
+/* Every digit (%lld, %llu): the same text as bw_jsonw__number() below
+ * 10^15 in magnitude. */
 void bw_jsonw__int(bw_jsonw *w, long long v);
 void bw_jsonw__uint(bw_jsonw *w, unsigned long long v);
-void bw_jsonw__number(bw_jsonw *w, double v);      /* as cJSON prints a number */
-/* bw_jsonw__int() and bw_jsonw__uint() print every digit (%lld): the same as
- * bw_jsonw__number() below 10^15 in magnitude. */
+/* As cJSON prints a number: null for NaN and infinities, 15 significant
+ * digits or 17 when 15 do not read back ("1e+15", "0.1", "-0"). */
+void bw_jsonw__number(bw_jsonw *w, double v);
 
 /* Text as it is, outside the JSON grammar (a closing newline). */
 void bw_jsonw__raw(bw_jsonw *w, const char *text);
 
 /* Ends the document: gives the rest to the sink, or the whole text to *out
  * (NUL-terminated, free() it; out may be NULL with a sink).  Returns BW_OK,
- * BW_ENOMEM or BW_EIO (the sink stopped), with the error message set; the
- * buffer is released either way. */
+ * BW_ENOMEM, BW_EIO (the sink stopped) or BW_EINVALID (a key outside an
+ * object, nesting deeper than BW_JSONW_MAX_DEPTH), with the error message
+ * set; the buffer is released either way. */
 int bw_jsonw__finish(bw_jsonw *w, char **out);
 
 #endif
