@@ -59,26 +59,64 @@ static void put_escaped(FILE *f, const char *s)
 	}
 }
 
-/* Adds "mbox_index": N after the opening brace of a JSON object. */
-static void put_json(cli_ctx *c, char *json, long index)
+/* Where a record's JSON goes: standard output, as the library writes it,
+ * with "mbox_index": N added after the opening brace. */
+typedef struct json_out {
+	long index;
+	bool started;      /* some of the record was written */
+	bool failed;       /* standard output refused it */
+} json_out;
+
+static int write_stdout(const char *data, size_t len, void *payload)
+{
+	json_out *o = payload;
+
+	if (!o->started && len) {
+		o->started = true;
+		if (o->index >= 0 && data[0] == '{') {
+			printf("{\"mbox_index\":%ld,", o->index);
+			data++;
+			len--;
+		}
+	}
+	if (fwrite(data, 1, len, stdout) != len) {
+		o->failed = true;
+		return 1;
+	}
+	return 0;
+}
+
+/* Before a record: the separator of the JSON array. */
+static void begin_record(cli_ctx *c)
 {
 	if (c->format == FORMAT_JSON) {
 		if (!c->json_first)
 			fputs(",\n", stdout);
 		c->json_first = false;
 	}
-	if (index >= 0 && json[0] == '{')
-		printf("{\"mbox_index\":%ld,%s", index, json + 1);
-	else
-		fputs(json, stdout);
+}
+
+/* After a record written (rc) through `o`: the NDJSON line end.  A record
+ * that could not be written whole (standard output refused it, or memory
+ * ran out half-way) ends the output, as a write error does. */
+static void end_record(cli_ctx *c, const json_out *o, int rc)
+{
+	if (rc < 0) {
+		if (!o->failed)
+			fprintf(stderr, "bouncewhy: %s\n", bw_error_message());
+		c->write_failed = true;
+		return;
+	}
 	if (c->format == FORMAT_NDJSON)
 		fputc('\n', stdout);
+	check_written(c);
 }
 
 void cli_print_report(cli_ctx *c, const char *source, long index, const bw_report *r)
 {
 	char *out = NULL;
 	unsigned flags = c->explain ? BW_JSON_EVIDENCE : 0;
+	json_out o = { index, false, false };
 	int rc;
 
 	c->messages++;
@@ -86,27 +124,35 @@ void cli_print_report(cli_ctx *c, const char *source, long index, const bw_repor
 		c->sink(c, source, index, r, BW_OK, NULL);
 		return;
 	}
-	if (c->format == FORMAT_TEXT)
-		rc = bw_report_to_text(&out, r, source, index, c->explain ? BW_TEXT_EXPLAIN : 0);
-	else
-		rc = bw_report_to_json(&out, r, source, c->format == FORMAT_JSON ? flags | BW_JSON_PRETTY : flags);
-	if (rc < 0) {
-		/* counted once, as the error record printed instead */
-		c->messages--;
-		cli_print_error(c, source, index, bw_error_code_last(), bw_error_message());
+	if (c->format == FORMAT_TEXT) {
+		if (bw_report_to_text(&out, r, source, index, c->explain ? BW_TEXT_EXPLAIN : 0) < 0)
+			goto failed;
+		fputs(out, stdout);
+		bw_free(out);
+		check_written(c);
 		return;
 	}
-	if (c->format == FORMAT_TEXT)
-		fputs(out, stdout);
-	else
-		put_json(c, out, index);
-	bw_free(out);
-	check_written(c);
+	/* Streamed: a report with many recipients is never held as text. */
+	begin_record(c);
+	rc = bw_report_write_json(r, source, c->format == FORMAT_JSON ? flags | BW_JSON_PRETTY : flags,
+	                          write_stdout, &o);
+	if (rc == BW_OK || o.started || o.failed) {
+		end_record(c, &o, rc);
+		return;
+	}
+	/* nothing was written: the error record takes the place (and the
+	 * separator already written) of the report */
+	c->json_first = true;
+failed:
+	/* counted once, as the error record printed instead */
+	c->messages--;
+	cli_print_error(c, source, index, bw_error_code_last(), bw_error_message());
 }
 
 void cli_print_error(cli_ctx *c, const char *source, long index, int code, const char *message)
 {
-	char *json = NULL;
+	json_out o = { index, false, false };
+	int rc;
 
 	c->messages++;
 	c->errors++;
@@ -134,9 +180,8 @@ void cli_print_error(cli_ctx *c, const char *source, long index, int code, const
 		check_written(c);
 		return;
 	}
-	if (bw_error_to_json(&json, source, code, message, c->format == FORMAT_JSON ? BW_JSON_PRETTY : 0) < 0)
-		return;
-	put_json(c, json, index);
-	bw_free(json);
-	check_written(c);
+	begin_record(c);
+	rc = bw_error_write_json(source, code, message, c->format == FORMAT_JSON ? BW_JSON_PRETTY : 0,
+	                         write_stdout, &o);
+	end_record(c, &o, rc);
 }

@@ -486,7 +486,8 @@ BW_EXTERN(int) bw_recipient_extra(const bw_recipient *rcpt, size_t i,
  *  added. */
 #define BW_JSON_SCHEMA_VERSION 1
 
-/** Flags for bw_report_to_json(). */
+/** Flags for bw_report_to_json(), bw_report_write_json() and the error
+ *  records. */
 enum {
 	BW_JSON_PRETTY = 1 << 0,    /**< indented output instead of one line */
 	BW_JSON_EVIDENCE = 1 << 1,  /**< include the evidence chain */
@@ -502,6 +503,44 @@ enum {
  */
 BW_EXTERN(int) bw_report_to_json(char **out, const bw_report *report,
                                  const char *source, unsigned int flags);
+
+/**
+ * Receives JSON text written by bw_report_write_json() or
+ * bw_error_write_json(), in order, in pieces of up to some tens of
+ * kilobytes (not NUL-terminated; a piece may end inside a string).
+ *
+ * @param data     the next piece of text
+ * @param len      its length in bytes
+ * @param payload  the pointer given with the callback
+ * @return 0 to go on; any other value stops the writing (BW_EIO)
+ */
+typedef int (*bw_write_cb)(const char *data, size_t len, void *payload);
+
+/**
+ * Writes a report as one JSON object, the text bw_report_to_json() gives,
+ * through `write` while it is produced: memory stays small whatever the
+ * number of recipients (the report is not copied).  Nothing follows the
+ * closing brace (no newline).
+ *
+ * @param report   the report
+ * @param source   value of the "source" member, or NULL to leave it out
+ * @param flags    BW_JSON_* flags
+ * @param write    receives the text
+ * @param payload  passed to `write`
+ * @return BW_OK, BW_EINVALID for a NULL report or write, BW_ENOMEM, or
+ *         BW_EIO when `write` stopped (part of the text may have gone out)
+ */
+BW_EXTERN(int) bw_report_write_json(const bw_report *report, const char *source,
+                                    unsigned int flags, bw_write_cb write, void *payload);
+
+/**
+ * Writes the error record of bw_error_to_json() through `write`, as
+ * bw_report_write_json() does for a report.
+ *
+ * @return BW_OK, BW_EINVALID for a NULL write, BW_ENOMEM or BW_EIO
+ */
+BW_EXTERN(int) bw_error_write_json(const char *source, int code, const char *message,
+                                   unsigned int flags, bw_write_cb write, void *payload);
 
 /** Flags for bw_report_to_text(). */
 enum {

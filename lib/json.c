@@ -1,15 +1,19 @@
 /*
- * json.c - the one place that uses cJSON: reports as JSON.
+ * json.c - reports and error records as JSON, written member by member
+ * through the JSON writer (jsonw.c), into a string or to a callback: no
+ * tree, so a report with 100,000 recipients needs no more memory than the
+ * report.  The text is cJSON's (compact, or cJSON_Print's layout for
+ * BW_JSON_PRETTY).
  *
  * Absent string fields are null.  Keys are the field names from report.c,
  * so the JSON, the accessors and the Python binding agree by construction.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <cjson/cJSON.h>
-
 #include "error.h"
+#include "jsonw.h"
 #include "record.h"
 #include "text.h"
 #include "util.h"
@@ -27,141 +31,237 @@ static const char *utf8(const char *s, char **tmp)
 	return *tmp ? *tmp : "";
 }
 
-static cJSON *jstr(const char *s)
+/* Is s[0..n) ASCII?  8 bytes at a time. */
+static bool ascii(const char *s, size_t n)
 {
+	uint64_t x, any = 0;
+	size_t i = 0;
+
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&x, s + i, 8);
+		any |= x;
+	}
+	for (; i < n; i++)
+		any |= (unsigned char)s[i];
+	return !(any & 0x8080808080808080ull);
+}
+
+/* A string value made valid UTF-8, as utf8() does (most values are ASCII,
+ * and checked for that first); NULL is null. */
+static void str(bw_jsonw *w, const char *s)
+{
+	size_t n;
 	char *tmp;
-	cJSON *j = cJSON_CreateString(utf8(s, &tmp));
 
+	if (!s) {
+		bw_jsonw__null(w);
+		return;
+	}
+	n = strlen(s);
+	if (ascii(s, n) || bw_text__valid_utf8(s, n)) {
+		bw_jsonw__string_len(w, s, n);
+		return;
+	}
+	tmp = bw_text__latin1_to_utf8(s, n);
+	bw_jsonw__string(w, tmp ? tmp : "");
 	free(tmp);
-	return j;
 }
 
-/* cJSON_AddItemToObject with a key made valid UTF-8 (the key is copied). */
-static void jadd(cJSON *o, const char *key, cJSON *item)
+static void strlist(bw_jsonw *w, const bw_strlist *l)
 {
-	char *tmp;
-
-	cJSON_AddItemToObject(o, utf8(key, &tmp), item);
-	free(tmp);
-}
-
-static cJSON *str_or_null(const char *s)
-{
-	return s ? jstr(s) : cJSON_CreateNull();
-}
-
-static cJSON *strlist(const bw_strlist *l)
-{
-	cJSON *a = cJSON_CreateArray();
 	size_t i;
 
-	for (i = 0; a && i < l->n; i++)
-		cJSON_AddItemToArray(a, jstr(l->v[i]));
-	return a;
+	bw_jsonw__begin_array(w);
+	for (i = 0; i < l->n; i++)
+		if (l->v[i])
+			str(w, l->v[i]);
+	bw_jsonw__end_array(w);
 }
 
-static cJSON *kvobject(const bw_kvlist *l)
+/* Was name (made UTF-8) the name of an entry before i? */
+static bool named_before(const bw_kvlist *l, size_t i, const char *name)
 {
-	cJSON *o = cJSON_CreateObject();
-	size_t i;
+	size_t j;
 
-	for (i = 0; o && i < l->n; i++) {
+	for (j = 0; j < i; j++) {
 		char *tmp;
-		const char *name = utf8(l->name[i], &tmp);
+		bool same;
+
+		if (!l->name[j] || !l->value[j])
+			continue;
+		same = strcmp(utf8(l->name[j], &tmp), name) == 0;
+		free(tmp);
+		if (same)
+			return true;
+	}
+	return false;
+}
+
+static void kvobject(bw_jsonw *w, const bw_kvlist *l)
+{
+	size_t i;
+
+	bw_jsonw__begin_object(w);
+	for (i = 0; i < l->n; i++) {
+		char *tmp;
+		const char *name;
+
+		if (!l->name[i] || !l->value[i])
+			continue;
+		name = utf8(l->name[i], &tmp);
 		/* Repeated names (several X-Mailer...) keep the first value. */
-		if (!cJSON_GetObjectItemCaseSensitive(o, name))
-			cJSON_AddItemToObject(o, name, jstr(l->value[i]));
+		if (!named_before(l, i, name)) {
+			bw_jsonw__key(w, name);
+			str(w, l->value[i]);
+		}
 		free(tmp);
 	}
-	return o;
+	bw_jsonw__end_object(w);
 }
 
-static cJSON *recipient_json(const bw_recipient *rc, unsigned int flags)
+static void recipient(bw_jsonw *w, const bw_recipient *rc, unsigned int flags)
 {
-	cJSON *o = cJSON_CreateObject();
 	int f;
 
-	if (!o)
-		return NULL;
+	bw_jsonw__begin_object(w);
 	for (f = 0; f < BW_RCPT_FIELD_COUNT; f++) {
 		if (f == BW_RCPT_PROVIDER_ID)
 			continue;   /* beside the provider's name */
-		cJSON_AddItemToObject(o, bw_recipient_field_name((bw_recipient_field)f), str_or_null(rc->f[f]));
-		if (f == BW_RCPT_PROVIDER)
-			cJSON_AddItemToObject(o, "provider_id", str_or_null(rc->f[BW_RCPT_PROVIDER_ID]));
-		if (f == BW_RCPT_REASON) {
-			cJSON_AddBoolToObject(o, "permanent", rc->permanent > 0);
-			cJSON_AddBoolToObject(o, "hard_bounce", rc->hard_bounce > 0);
+		bw_jsonw__key(w, bw_recipient_field_name((bw_recipient_field)f));
+		str(w, rc->f[f]);
+		if (f == BW_RCPT_PROVIDER) {
+			bw_jsonw__key(w, "provider_id");
+			str(w, rc->f[BW_RCPT_PROVIDER_ID]);
 		}
-		if (f == BW_RCPT_DECIDED_BY)
-			cJSON_AddNumberToObject(o, "confidence", rc->confidence);
+		if (f == BW_RCPT_REASON) {
+			bw_jsonw__key(w, "permanent");
+			bw_jsonw__bool(w, rc->permanent > 0);
+			bw_jsonw__key(w, "hard_bounce");
+			bw_jsonw__bool(w, rc->hard_bounce > 0);
+		}
+		if (f == BW_RCPT_DECIDED_BY) {
+			bw_jsonw__key(w, "confidence");
+			bw_jsonw__number(w, rc->confidence);
+		}
 	}
-	cJSON_AddItemToObject(o, "remedies", strlist(&rc->remedies));
-	cJSON_AddItemToObject(o, "references", strlist(&rc->references));
-	if (rc->extras.n)
-		cJSON_AddItemToObject(o, "extras", kvobject(&rc->extras));
-	if (flags & BW_JSON_EVIDENCE)
-		cJSON_AddItemToObject(o, "evidence", strlist(&rc->evidence));
-	return o;
+	bw_jsonw__key(w, "remedies");
+	strlist(w, &rc->remedies);
+	bw_jsonw__key(w, "references");
+	strlist(w, &rc->references);
+	if (rc->extras.n) {
+		bw_jsonw__key(w, "extras");
+		kvobject(w, &rc->extras);
+	}
+	if (flags & BW_JSON_EVIDENCE) {
+		bw_jsonw__key(w, "evidence");
+		strlist(w, &rc->evidence);
+	}
+	bw_jsonw__end_object(w);
 }
 
-static int emit(char **out, cJSON *root, unsigned int flags)
+static void report(bw_jsonw *w, const bw_report *r, const char *source, unsigned int flags)
 {
-	char *text;
+	size_t i;
+	int f;
 
-	if (!root)
-		return bw_error__set(BW_ENOMEM, "out of memory");
-	text = (flags & BW_JSON_PRETTY) ? cJSON_Print(root) : cJSON_PrintUnformatted(root);
-	cJSON_Delete(root);
-	if (!text)
-		return bw_error__set(BW_ENOMEM, "out of memory");
-	/* cJSON allocates with malloc by default, so bw_free() can release it. */
-	*out = text;
-	return BW_OK;
+	bw_jsonw__begin_object(w);
+	bw_jsonw__key(w, "schema_version");
+	bw_jsonw__number(w, BW_JSON_SCHEMA_VERSION);
+	if (source) {
+		bw_jsonw__key(w, "source");
+		str(w, source);
+	}
+	bw_jsonw__key(w, "kind");
+	bw_jsonw__string(w, bw_kind_name(r->kind));
+	for (f = 0; f < BW_REPORT_FIELD_COUNT; f++) {
+		bw_jsonw__key(w, bw_report_field_name((bw_report_field)f));
+		str(w, r->f[f]);
+	}
+	bw_jsonw__key(w, "original_headers");
+	kvobject(w, &r->original_headers);
+	if (r->extras.n) {
+		bw_jsonw__key(w, "extras");
+		kvobject(w, &r->extras);
+	}
+	bw_jsonw__key(w, "warnings");
+	strlist(w, &r->warnings);
+	bw_jsonw__key(w, "recipients");
+	bw_jsonw__begin_array(w);
+	for (i = 0; i < r->n_rcpt; i++)
+		recipient(w, r->rcpt[i], flags);
+	bw_jsonw__end_array(w);
+	bw_jsonw__end_object(w);
+}
+
+static void error_record(bw_jsonw *w, const char *source, int code, const char *message)
+{
+	bw_jsonw__begin_object(w);
+	bw_jsonw__key(w, "schema_version");
+	bw_jsonw__number(w, BW_JSON_SCHEMA_VERSION);
+	if (source) {
+		bw_jsonw__key(w, "source");
+		str(w, source);
+	}
+	bw_jsonw__key(w, "kind");
+	bw_jsonw__string(w, "error");
+	bw_jsonw__key(w, "error");
+	str(w, message ? message : "");
+	bw_jsonw__key(w, "error_code");
+	bw_jsonw__string(w, bw_error_code_name(code));
+	bw_jsonw__key(w, "recipients");
+	bw_jsonw__begin_array(w);
+	bw_jsonw__end_array(w);
+	bw_jsonw__end_object(w);
+}
+
+static bw_jsonw_layout layout(unsigned int flags)
+{
+	return (flags & BW_JSON_PRETTY) ? BW_JSONW_TABS : BW_JSONW_COMPACT;
 }
 
 int bw_report_to_json(char **out, const bw_report *r, const char *source, unsigned int flags)
 {
-	cJSON *root, *rcpts;
-	size_t i;
-	int f;
+	bw_jsonw w;
 
 	if (!out || !r)
 		return bw_error__set(BW_EINVALID, "bw_report_to_json: out and report are required");
-	*out = NULL;
-	if (!(root = cJSON_CreateObject()))
-		return bw_error__set(BW_ENOMEM, "out of memory");
-	cJSON_AddNumberToObject(root, "schema_version", BW_JSON_SCHEMA_VERSION);
-	if (source)
-		jadd(root, "source", jstr(source));
-	cJSON_AddStringToObject(root, "kind", bw_kind_name(r->kind));
-	for (f = 0; f < BW_REPORT_FIELD_COUNT; f++)
-		cJSON_AddItemToObject(root, bw_report_field_name((bw_report_field)f), str_or_null(r->f[f]));
-	cJSON_AddItemToObject(root, "original_headers", kvobject(&r->original_headers));
-	if (r->extras.n)
-		cJSON_AddItemToObject(root, "extras", kvobject(&r->extras));
-	cJSON_AddItemToObject(root, "warnings", strlist(&r->warnings));
-	rcpts = cJSON_AddArrayToObject(root, "recipients");
-	for (i = 0; rcpts && i < r->n_rcpt; i++)
-		cJSON_AddItemToArray(rcpts, recipient_json(r->rcpt[i], flags));
-	return emit(out, root, flags);
+	bw_jsonw__init(&w, layout(flags), NULL, NULL);
+	report(&w, r, source, flags);
+	/* the text is malloc'd, so bw_free() releases it */
+	return bw_jsonw__finish(&w, out);
+}
+
+int bw_report_write_json(const bw_report *r, const char *source, unsigned int flags,
+                         bw_write_cb write, void *payload)
+{
+	bw_jsonw w;
+
+	if (!r || !write)
+		return bw_error__set(BW_EINVALID, "bw_report_write_json: report and write are required");
+	bw_jsonw__init(&w, layout(flags), write, payload);
+	report(&w, r, source, flags);
+	return bw_jsonw__finish(&w, NULL);
 }
 
 int bw_error_to_json(char **out, const char *source, int code, const char *message, unsigned int flags)
 {
-	cJSON *root;
+	bw_jsonw w;
 
 	if (!out)
 		return bw_error__set(BW_EINVALID, "bw_error_to_json: out is NULL");
-	*out = NULL;
-	if (!(root = cJSON_CreateObject()))
-		return bw_error__set(BW_ENOMEM, "out of memory");
-	cJSON_AddNumberToObject(root, "schema_version", BW_JSON_SCHEMA_VERSION);
-	if (source)
-		jadd(root, "source", jstr(source));
-	cJSON_AddStringToObject(root, "kind", "error");
-	jadd(root, "error", jstr(message ? message : ""));
-	cJSON_AddStringToObject(root, "error_code", bw_error_code_name(code));
-	cJSON_AddArrayToObject(root, "recipients");
-	return emit(out, root, flags);
+	bw_jsonw__init(&w, layout(flags), NULL, NULL);
+	error_record(&w, source, code, message);
+	return bw_jsonw__finish(&w, out);
+}
+
+int bw_error_write_json(const char *source, int code, const char *message, unsigned int flags,
+                        bw_write_cb write, void *payload)
+{
+	bw_jsonw w;
+
+	if (!write)
+		return bw_error__set(BW_EINVALID, "bw_error_write_json: write is NULL");
+	bw_jsonw__init(&w, layout(flags), write, payload);
+	error_record(&w, source, code, message);
+	return bw_jsonw__finish(&w, NULL);
 }

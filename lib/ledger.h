@@ -6,7 +6,8 @@
  *   ledger.c          open, schema and migrations, recording, the policy engine
  *   ledger_policy.c   the policy: defaults, the file format, printing it
  *   ledger_input.c    reports -> entries: finding the subscriber, dates, identity
- *   ledger_json.c     NDJSON in; status, suppressed, alerts, stats out (cJSON)
+ *   ledger_ndjson.c   NDJSON in (cJSON, the library's only parser of JSON)
+ *   ledger_json.c     status, suppressed, alerts, stats out (JSON by jsonw.c)
  *   ledger_sqlite.c   the SQLite backend
  *   ledger_pg.c       the PostgreSQL backend (libpq; a stub without it)
  */

@@ -1,95 +1,18 @@
 /*
  * ledger_json.c - the ledger's reports (status, suppressed, alerts, stats)
- * in text, CSV, JSON and Postfix form, and reading the CLI's NDJSON records
- * back in.  The ledger's only user of cJSON.
+ * in text, CSV, JSON and Postfix form.  JSON is written through the one
+ * JSON writer (jsonw.c), row by row as the queries give them, one line
+ * ending in a newline.  (Reading NDJSON back in: ledger_ndjson.c.)
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include <cjson/cJSON.h>
-
 #include "error.h"
+#include "jsonw.h"
 #include "ledger.h"
 #include "util.h"
-
-/* ------------------------------------------------------------------ */
-/* NDJSON in                                                            */
-/* ------------------------------------------------------------------ */
-
-static const char *jstr(const cJSON *o, const char *key)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-
-	return cJSON_IsString(v) ? v->valuestring : "";
-}
-
-int bw_ledger_add_json(bw_ledger *l, const char *json, size_t len, size_t *added)
-{
-	cJSON *root, *rcpts, *hdrs, *r, *h;
-	bw_ledger_view v;
-	size_t i = 0;
-	int rc;
-
-	if (added)
-		*added = 0;
-	if (!l || !json)
-		return bw_error__set(BW_EINVALID, "bw_ledger_add_json: NULL argument");
-	root = cJSON_ParseWithLength(json, len);
-	if (!cJSON_IsObject(root)) {
-		cJSON_Delete(root);
-		return bw_error__set(BW_EPARSE, "not a JSON object");
-	}
-	memset(&v, 0, sizeof(v));
-	v.kind = jstr(root, "kind");
-	if (!*v.kind || !strcmp(v.kind, "error")) {
-		cJSON_Delete(root);
-		return BW_OK;
-	}
-	v.date = jstr(root, "date");
-	v.from = jstr(root, "from");
-	v.subject = jstr(root, "subject");
-	v.arrival = jstr(root, "arrival_date");
-	v.message_id = "";
-	v.orig_message_id = jstr(root, "original_message_id");
-	v.source = jstr(root, "source");
-	hdrs = cJSON_GetObjectItemCaseSensitive(root, "original_headers");
-	if (l->policy.subscriber_header[0] && cJSON_IsObject(hdrs))
-		cJSON_ArrayForEach(h, hdrs)
-			if (h->string && bw_strcasecmp(h->string, l->policy.subscriber_header) == 0 &&
-			    cJSON_IsString(h))
-				v.subscriber_header = h->valuestring;
-	rcpts = cJSON_GetObjectItemCaseSensitive(root, "recipients");
-	v.n_rcpt = cJSON_IsArray(rcpts) ? (size_t)cJSON_GetArraySize(rcpts) : 0;
-	if (v.n_rcpt && !(v.rcpt = calloc(v.n_rcpt, sizeof(*v.rcpt)))) {
-		cJSON_Delete(root);
-		return bw_error__set(BW_ENOMEM, "out of memory");
-	}
-	if (v.n_rcpt)
-		cJSON_ArrayForEach(r, rcpts) {
-			bw_ledger_rcpt_view *x = &v.rcpt[i++];
-			x->recipient = jstr(r, "recipient");
-			x->original_recipient = jstr(r, "original_recipient");
-			x->action = jstr(r, "action");
-			x->status = jstr(r, "status");
-			x->reason = jstr(r, "reason");
-			x->fault = jstr(r, "fault");
-			x->provider = jstr(r, "provider");
-			x->provider_code = jstr(r, "provider_code");
-			x->last_attempt = jstr(r, "last_attempt_date");
-			x->feedback_type = jstr(r, "feedback_type");
-			if (!*x->feedback_type)
-				x->feedback_type = jstr(root, "feedback_type");
-			x->hard = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(r, "hard_bounce"));
-			x->confidence = cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(r, "confidence"))
-				? cJSON_GetObjectItemCaseSensitive(r, "confidence")->valuedouble : -1.0;
-		}
-	rc = bw_ledger__add_view(l, &v, added);
-	free(v.rcpt);
-	cJSON_Delete(root);
-	return rc;
-}
 
 /* ------------------------------------------------------------------ */
 /* Helpers                                                              */
@@ -106,24 +29,16 @@ static void fmt_time(char *buf, size_t n, long long t)
 		snprintf(buf, n, "%lld", t);
 }
 
-static int finish_json(char **out, cJSON *root)
+/* Ends a JSON report: the text and a newline in *out, or nothing when rc
+ * (the queries' result) is a failure. */
+static int finish_json(char **out, bw_jsonw *w, int rc)
 {
-	char *s = cJSON_PrintUnformatted(root), *res;
-	size_t n;
-
-	cJSON_Delete(root);
-	if (!s)
-		return bw_error__set(BW_ENOMEM, "out of memory");
-	n = strlen(s);
-	res = malloc(n + 2);
-	if (res) {
-		memcpy(res, s, n);
-		res[n] = '\n';
-		res[n + 1] = '\0';
+	if (rc < 0) {
+		bw_jsonw__finish(w, NULL);
+		return rc;
 	}
-	cJSON_free(s);
-	*out = res;
-	return res ? BW_OK : bw_error__set(BW_ENOMEM, "out of memory");
+	bw_jsonw__raw(w, "\n");
+	return bw_jsonw__finish(w, out);
 }
 
 static int finish_buf(char **out, bw_buf *b, int rc)
@@ -142,24 +57,31 @@ static int finish_buf(char **out, bw_buf *b, int rc)
 	return *out ? BW_OK : bw_error__set(BW_ENOMEM, "out of memory");
 }
 
-static void add_str(cJSON *o, const char *key, const char *v)
+static void add_str(bw_jsonw *w, const char *key, const char *v)
 {
-	if (v)
-		cJSON_AddStringToObject(o, key, v);
-	else
-		cJSON_AddNullToObject(o, key);
+	bw_jsonw__key(w, key);
+	bw_jsonw__string(w, v);
 }
 
-static void add_time(cJSON *o, const char *key, const char *v)
+/* A time stamp (seconds, as text) as ISO 8601, or null. */
+static void add_time(bw_jsonw *w, const char *key, const char *v)
 {
 	char buf[40];
 
+	bw_jsonw__key(w, key);
 	if (!v) {
-		cJSON_AddNullToObject(o, key);
+		bw_jsonw__null(w);
 		return;
 	}
 	fmt_time(buf, sizeof(buf), strtoll(v, NULL, 10));
-	cJSON_AddStringToObject(o, key, buf);
+	bw_jsonw__string(w, buf);
+}
+
+/* A count or other number given as text. */
+static void add_num(bw_jsonw *w, const char *key, const char *v)
+{
+	bw_jsonw__key(w, key);
+	bw_jsonw__number(w, strtod(v, NULL));
 }
 
 static int check_format(bw_ledger_format f, bool csv_ok, const char *what)
@@ -175,7 +97,7 @@ static int check_format(bw_ledger_format f, bool csv_ok, const char *what)
 
 typedef struct rows_ctx {
 	bw_ledger_format format;
-	cJSON *arr;
+	bw_jsonw *w;        /* JSON: the open array the rows go to */
 	bw_buf *b;
 	long n;
 } rows_ctx;
@@ -187,12 +109,12 @@ static int transition_cb(void *payload, int ncol, const char *const *v)
 
 	(void)ncol;
 	if (c->format == BW_LEDGER_JSON) {
-		cJSON *o = cJSON_CreateObject();
-		add_time(o, "time", v[0]);
-		add_str(o, "from", v[1]);
-		add_str(o, "to", v[2]);
-		add_str(o, "rule", v[3]);
-		cJSON_AddItemToArray(c->arr, o);
+		bw_jsonw__begin_object(c->w);
+		add_time(c->w, "time", v[0]);
+		add_str(c->w, "from", v[1]);
+		add_str(c->w, "to", v[2]);
+		add_str(c->w, "rule", v[3]);
+		bw_jsonw__end_object(c->w);
 	} else {
 		fmt_time(t, sizeof(t), strtoll(v[0], NULL, 10));
 		bw_buf__printf(c->b, "  %s  %s -> %s  (rule %s)\n", t, v[1], v[2], v[3]);
@@ -207,28 +129,32 @@ static int event_cb(void *payload, int ncol, const char *const *v)
 
 	(void)ncol;
 	if (c->format == BW_LEDGER_JSON) {
-		cJSON *o = cJSON_CreateObject();
-		add_time(o, "time", v[0]);
-		add_str(o, "event", v[1]);
-		add_str(o, "reason", v[2]);
-		add_str(o, "fault", v[3]);
-		add_str(o, "provider", v[4]);
-		add_str(o, "provider_code", v[5]);
-		add_str(o, "status", v[6]);
+		bw_jsonw *w = c->w;
+
+		bw_jsonw__begin_object(w);
+		add_time(w, "time", v[0]);
+		add_str(w, "event", v[1]);
+		add_str(w, "reason", v[2]);
+		add_str(w, "fault", v[3]);
+		add_str(w, "provider", v[4]);
+		add_str(w, "provider_code", v[5]);
+		add_str(w, "status", v[6]);
+		bw_jsonw__key(w, "hard");
 		if (v[7])
-			cJSON_AddBoolToObject(o, "hard", atoi(v[7]) != 0);
+			bw_jsonw__bool(w, atoi(v[7]) != 0);
 		else
-			cJSON_AddNullToObject(o, "hard");
+			bw_jsonw__null(w);
 		if (v[8])
-			cJSON_AddNumberToObject(o, "confidence", strtod(v[8], NULL));
+			add_num(w, "confidence", v[8]);
 		else
-			cJSON_AddNullToObject(o, "confidence");
-		add_str(o, "report_id", v[9]);
-		add_str(o, "original_id", v[10]);
-		add_str(o, "recipient", v[11]);
-		add_str(o, "source", v[12]);
-		cJSON_AddBoolToObject(o, "counts", v[13] && atoi(v[13]) != 0);
-		cJSON_AddItemToArray(c->arr, o);
+			add_str(w, "confidence", NULL);
+		add_str(w, "report_id", v[9]);
+		add_str(w, "original_id", v[10]);
+		add_str(w, "recipient", v[11]);
+		add_str(w, "source", v[12]);
+		bw_jsonw__key(w, "counts");
+		bw_jsonw__bool(w, v[13] && atoi(v[13]) != 0);
+		bw_jsonw__end_object(w);
 	} else {
 		fmt_time(t, sizeof(t), strtoll(v[0], NULL, 10));
 		bw_buf__printf(c->b, "  %s  %-9s %s%s%s%s%s%s%s\n", t, v[1],
@@ -274,11 +200,12 @@ int bw_ledger_status(char **out, bw_ledger *l, const char *address, bw_ledger_fo
 	sub_info si = { false, NULL, NULL, NULL, NULL };
 	char *a;
 	bw_buf b = BW_BUF_INIT;
-	cJSON *root = NULL;
-	rows_ctx c = { format, NULL, &b, 0 };
+	bw_jsonw w;
+	rows_ctx c = { format, &w, &b, 0 };
 	char t[40];
 	int rc;
 
+	bw_jsonw__init(&w, BW_JSONW_COMPACT, NULL, NULL);
 	if (!out || !l)
 		return bw_error__set(BW_EINVALID, "bw_ledger_status: NULL argument");
 	*out = NULL;
@@ -290,14 +217,16 @@ int bw_ledger_status(char **out, bw_ledger *l, const char *address, bw_ledger_fo
 	if ((rc = bw_ledger__exec(l, sql_info, p, 1, info_cb, &si, NULL)) < 0)
 		goto out;
 	if (format == BW_LEDGER_JSON) {
-		root = cJSON_CreateObject();
-		cJSON_AddStringToObject(root, "address", a);
-		cJSON_AddStringToObject(root, "state", si.state ? si.state : "active");
-		add_str(root, "rule", si.rule && si.rule[0] ? si.rule : NULL);
-		add_time(root, "since", si.since);
-		add_str(root, "reason", si.reason);
-		cJSON_AddBoolToObject(root, "known", si.found);
-		c.arr = cJSON_AddArrayToObject(root, "changes");
+		bw_jsonw__begin_object(&w);
+		add_str(&w, "address", a);
+		add_str(&w, "state", si.state ? si.state : "active");
+		add_str(&w, "rule", si.rule && si.rule[0] ? si.rule : NULL);
+		add_time(&w, "since", si.since);
+		add_str(&w, "reason", si.reason);
+		bw_jsonw__key(&w, "known");
+		bw_jsonw__bool(&w, si.found);
+		bw_jsonw__key(&w, "changes");
+		bw_jsonw__begin_array(&w);
 	} else {
 		bw_buf__printf(&b, "%s: %s", a, si.state ? si.state : "active (unknown to the ledger)");
 		if (si.rule && si.rule[0]) {
@@ -311,11 +240,17 @@ int bw_ledger_status(char **out, bw_ledger *l, const char *address, bw_ledger_fo
 	}
 	if ((rc = bw_ledger__exec(l, sql_trans, p, 1, transition_cb, &c, NULL)) < 0)
 		goto out;
-	if (format == BW_LEDGER_JSON)
-		c.arr = cJSON_AddArrayToObject(root, "entries");
-	else if (si.found)
+	if (format == BW_LEDGER_JSON) {
+		bw_jsonw__end_array(&w);
+		bw_jsonw__key(&w, "entries");
+		bw_jsonw__begin_array(&w);
+	} else if (si.found)
 		bw_buf__puts(&b, "entries:\n");
 	rc = bw_ledger__exec(l, sql_events, p, 1, event_cb, &c, NULL);
+	if (format == BW_LEDGER_JSON) {
+		bw_jsonw__end_array(&w);
+		bw_jsonw__end_object(&w);
+	}
 out:
 	free(a);
 	free(si.state);
@@ -324,11 +259,7 @@ out:
 	free(si.reason);
 	if (format == BW_LEDGER_JSON) {
 		bw_buf__free(&b);
-		if (rc < 0) {
-			cJSON_Delete(root);
-			return rc;
-		}
-		return finish_json(out, root);
+		return finish_json(out, &w, rc);
 	}
 	return finish_buf(out, &b, rc);
 }
@@ -381,13 +312,13 @@ static int suppressed_cb(void *payload, int ncol, const char *const *v)
 		               v[1], v[2]);
 		break;
 	case BW_LEDGER_JSON: {
-		cJSON *o = cJSON_CreateObject();
-		add_str(o, "address", v[0]);
-		add_str(o, "state", v[1]);
-		add_str(o, "rule", v[2]);
-		add_time(o, "since", v[3]);
-		add_str(o, "reason", v[4]);
-		cJSON_AddItemToArray(c->arr, o);
+		bw_jsonw__begin_object(c->w);
+		add_str(c->w, "address", v[0]);
+		add_str(c->w, "state", v[1]);
+		add_str(c->w, "rule", v[2]);
+		add_time(c->w, "since", v[3]);
+		add_str(c->w, "reason", v[4]);
+		bw_jsonw__end_object(c->w);
 		break;
 	}
 	}
@@ -400,10 +331,11 @@ int bw_ledger_suppressed(char **out, bw_ledger *l, bw_ledger_format format)
 		"SELECT address, state, rule, since, reason FROM bw_subscriber"
 		" WHERE state IN ('suppressed', 'unsubscribed') ORDER BY address";
 	bw_buf b = BW_BUF_INIT;
-	rows_ctx c = { format, NULL, &b, 0 };
-	cJSON *root = NULL;
+	bw_jsonw w;
+	rows_ctx c = { format, &w, &b, 0 };
 	int rc;
 
+	bw_jsonw__init(&w, BW_JSONW_COMPACT, NULL, NULL);
 	if (!out || !l)
 		return bw_error__set(BW_EINVALID, "bw_ledger_suppressed: NULL argument");
 	*out = NULL;
@@ -412,15 +344,12 @@ int bw_ledger_suppressed(char **out, bw_ledger *l, bw_ledger_format format)
 	if (format == BW_LEDGER_CSV)
 		bw_buf__puts(&b, "address,state,rule,since,reason\n");
 	if (format == BW_LEDGER_JSON)
-		c.arr = root = cJSON_CreateArray();
+		bw_jsonw__begin_array(&w);
 	rc = bw_ledger__exec(l, sql, NULL, 0, suppressed_cb, &c, NULL);
 	if (format == BW_LEDGER_JSON) {
+		bw_jsonw__end_array(&w);
 		bw_buf__free(&b);
-		if (rc < 0) {
-			cJSON_Delete(root);
-			return rc;
-		}
-		return finish_json(out, root);
+		return finish_json(out, &w, rc);
 	}
 	return finish_buf(out, &b, rc);
 }
@@ -437,14 +366,14 @@ static int alert_cb(void *payload, int ncol, const char *const *v)
 	(void)ncol;
 	c->n++;
 	if (c->format == BW_LEDGER_JSON) {
-		cJSON *o = cJSON_CreateObject();
-		add_str(o, "provider", v[0]);
-		add_str(o, "reason", v[1]);
-		cJSON_AddNumberToObject(o, "count", strtod(v[2], NULL));
-		add_time(o, "first", v[3]);
-		add_time(o, "last", v[4]);
-		add_str(o, "provider_code", v[5]);
-		cJSON_AddItemToArray(c->arr, o);
+		bw_jsonw__begin_object(c->w);
+		add_str(c->w, "provider", v[0]);
+		add_str(c->w, "reason", v[1]);
+		add_num(c->w, "count", v[2]);
+		add_time(c->w, "first", v[3]);
+		add_time(c->w, "last", v[4]);
+		add_str(c->w, "provider_code", v[5]);
+		bw_jsonw__end_object(c->w);
 	} else {
 		fmt_time(t0, sizeof(t0), strtoll(v[3], NULL, 10));
 		fmt_time(t1, sizeof(t1), strtoll(v[4], NULL, 10));
@@ -462,12 +391,12 @@ static int outage_cb(void *payload, int ncol, const char *const *v)
 	(void)ncol;
 	c->n++;
 	if (c->format == BW_LEDGER_JSON) {
-		cJSON *o = cJSON_CreateObject();
-		add_str(o, "domain", v[0]);
-		cJSON_AddNumberToObject(o, "held", strtod(v[1], NULL));
-		add_time(o, "first", v[2]);
-		add_time(o, "last", v[3]);
-		cJSON_AddItemToArray(c->arr, o);
+		bw_jsonw__begin_object(c->w);
+		add_str(c->w, "domain", v[0]);
+		add_num(c->w, "held", v[1]);
+		add_time(c->w, "first", v[2]);
+		add_time(c->w, "last", v[3]);
+		bw_jsonw__end_object(c->w);
 	} else {
 		fmt_time(t0, sizeof(t0), strtoll(v[2], NULL, 10));
 		fmt_time(t1, sizeof(t1), strtoll(v[3], NULL, 10));
@@ -484,10 +413,11 @@ int bw_ledger_alerts(char **out, bw_ledger *l, bw_ledger_format format)
 		" WHERE state = 'held' GROUP BY domain ORDER BY COUNT(*) DESC, domain";
 	bw_ledger_val p[1 + BW_POLICY_MAX_LIST];
 	bw_buf b = BW_BUF_INIT, sql = BW_BUF_INIT;
-	rows_ctx c = { format, NULL, &b, 0 };
-	cJSON *root = NULL;
+	bw_jsonw w;
+	rows_ctx c = { format, &w, &b, 0 };
 	int i, n = 0, rc;
 
+	bw_jsonw__init(&w, BW_JSONW_COMPACT, NULL, NULL);
 	if (!out || !l)
 		return bw_error__set(BW_EINVALID, "bw_ledger_alerts: NULL argument");
 	*out = NULL;
@@ -507,8 +437,9 @@ int bw_ledger_alerts(char **out, bw_ledger *l, bw_ledger_format format)
 		return bw_error__set(BW_ENOMEM, "out of memory");
 	}
 	if (format == BW_LEDGER_JSON) {
-		root = cJSON_CreateObject();
-		c.arr = cJSON_AddArrayToObject(root, "sender");
+		bw_jsonw__begin_object(&w);
+		bw_jsonw__key(&w, "sender");
+		bw_jsonw__begin_array(&w);
 	} else {
 		bw_buf__printf(&b, "sender-side failures in the last %ld days (fix these; the addresses are kept):\n",
 		               l->policy.alert_days);
@@ -516,7 +447,9 @@ int bw_ledger_alerts(char **out, bw_ledger *l, bw_ledger_format format)
 	rc = bw_ledger__exec(l, sql.p, p, n, alert_cb, &c, NULL);
 	bw_buf__free(&sql);
 	if (format == BW_LEDGER_JSON) {
-		c.arr = cJSON_AddArrayToObject(root, "outages");
+		bw_jsonw__end_array(&w);
+		bw_jsonw__key(&w, "outages");
+		bw_jsonw__begin_array(&w);
 	} else {
 		if (c.n == 0)
 			bw_buf__puts(&b, "  none\n");
@@ -526,12 +459,10 @@ int bw_ledger_alerts(char **out, bw_ledger *l, bw_ledger_format format)
 	if (rc == BW_OK)
 		rc = bw_ledger__exec(l, sql_outage, NULL, 0, outage_cb, &c, NULL);
 	if (format == BW_LEDGER_JSON) {
+		bw_jsonw__end_array(&w);
+		bw_jsonw__end_object(&w);
 		bw_buf__free(&b);
-		if (rc < 0) {
-			cJSON_Delete(root);
-			return rc;
-		}
-		return finish_json(out, root);
+		return finish_json(out, &w, rc);
 	}
 	if (c.n == 0)
 		bw_buf__puts(&b, "  none\n");
@@ -544,7 +475,7 @@ int bw_ledger_alerts(char **out, bw_ledger *l, bw_ledger_format format)
 
 typedef struct stats_ctx {
 	bw_ledger_format format;
-	cJSON *obj;
+	bw_jsonw *w;        /* JSON: the open object the counts go to */
 	bw_buf *b;
 	bool day;
 } stats_ctx;
@@ -564,7 +495,7 @@ static int stats_cb(void *payload, int ncol, const char *const *v)
 		k = key;
 	}
 	if (c->format == BW_LEDGER_JSON)
-		cJSON_AddNumberToObject(c->obj, k, strtod(v[1], NULL));
+		add_num(c->w, k, v[1]);
 	else
 		bw_buf__printf(c->b, "  %10s  %s\n", v[1], k);
 	return 0;
@@ -587,8 +518,8 @@ int bw_ledger_stats(char **out, bw_ledger *l, bw_ledger_format format)
 		  " GROUP BY ts / 86400 ORDER BY ts / 86400 DESC LIMIT 60", true },
 	};
 	bw_buf b = BW_BUF_INIT;
-	cJSON *root = NULL;
-	stats_ctx c = { format, NULL, &b, false };
+	bw_jsonw w;
+	stats_ctx c = { format, &w, &b, false };
 	size_t i;
 	int rc = BW_OK;
 
@@ -597,23 +528,25 @@ int bw_ledger_stats(char **out, bw_ledger *l, bw_ledger_format format)
 	*out = NULL;
 	if ((rc = check_format(format, false, "stats")) < 0)
 		return rc;
+	bw_jsonw__init(&w, BW_JSONW_COMPACT, NULL, NULL);
 	if (format == BW_LEDGER_JSON)
-		root = cJSON_CreateObject();
+		bw_jsonw__begin_object(&w);
 	for (i = 0; i < sizeof(parts) / sizeof(parts[0]) && rc == BW_OK; i++) {
-		if (format == BW_LEDGER_JSON)
-			c.obj = cJSON_AddObjectToObject(root, parts[i].name);
-		else
+		if (format == BW_LEDGER_JSON) {
+			bw_jsonw__key(&w, parts[i].name);
+			bw_jsonw__begin_object(&w);
+		} else {
 			bw_buf__printf(&b, "%s%s:\n", i ? "\n" : "", parts[i].name);
+		}
 		c.day = parts[i].day;
 		rc = bw_ledger__exec(l, parts[i].sql, NULL, 0, stats_cb, &c, NULL);
+		if (format == BW_LEDGER_JSON)
+			bw_jsonw__end_object(&w);
 	}
 	if (format == BW_LEDGER_JSON) {
+		bw_jsonw__end_object(&w);
 		bw_buf__free(&b);
-		if (rc < 0) {
-			cJSON_Delete(root);
-			return rc;
-		}
-		return finish_json(out, root);
+		return finish_json(out, &w, rc);
 	}
 	return finish_buf(out, &b, rc);
 }

@@ -8,7 +8,7 @@
  *   log_attempt.c   attempts: fields, copies, JSON
  *   log_summary.c   grouping failures for a person (log_summary.h)
  *   log_summary_text.c, log_summary_json.c   rendering the groups
- *   log_json.c      the small JSON writer the two above share
+ *   log_json.c      the diagnosis of an attempt as JSON (jsonw.c writes it)
  */
 #ifndef BW_LOG_H
 #define BW_LOG_H
@@ -87,10 +87,9 @@ const char *bw_log__kv(const char *s, const char *key, size_t *len);
 /* Splits "host[ip]:port", "host. [ip]", "ip (host)" etc. into RELAY and RELAY_IP. */
 void bw_log__set_relay(bw_log_attempt *a, const char *s, size_t len);
 
-/* JSON writing (log_json.c). */
-void bw_log__json_str(bw_buf *b, const char *s);   /* "..." escaped, or null for NULL */
-void bw_log__json_key(bw_buf *b, const char *key, int indent, bool *first);
-/* The recipient of a report as the JSON object the bounce JSON gives it. */
-void bw_log__json_recipient(bw_buf *b, const bw_recipient *rc, unsigned int flags);
+/* JSON writing (log_json.c), through the one JSON writer (jsonw.c).
+ * The recipient of a report as the JSON object the bounce JSON gives it. */
+struct bw_jsonw;
+void bw_log__json_recipient(struct bw_jsonw *w, const bw_recipient *rc, unsigned int flags);
 
 #endif

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "error.h"
+#include "jsonw.h"
 #include "log.h"
 #include "record.h"
 
@@ -169,40 +170,34 @@ void bw_log_attempt_free(bw_log_attempt *a)
 int bw_log_attempt_to_json(char **out, const bw_log_attempt *a, const char *source,
                            unsigned int flags)
 {
-	bw_buf b = BW_BUF_INIT;
-	bool first = true;
+	bw_jsonw w;
 	int f;
 
 	if (!out || !a)
 		return bw_error__set(BW_EINVALID, "bw_log_attempt_to_json: out and a are required");
-	*out = NULL;
-	bw_buf__putc(&b, '{');
+	bw_jsonw__init(&w, BW_JSONW_COMPACT, NULL, NULL);
+	bw_jsonw__begin_object(&w);
 	if (source) {
-		bw_log__json_key(&b, "source", -1, &first);
-		bw_log__json_str(&b, source);
+		bw_jsonw__key(&w, "source");
+		bw_jsonw__string(&w, source);
 	}
-	bw_log__json_key(&b, "line", -1, &first);
-	bw_buf__printf(&b, "%llu", a->line);
-	bw_log__json_key(&b, "timestamp", -1, &first);
+	bw_jsonw__key(&w, "line");
+	bw_jsonw__uint(&w, a->line);
+	bw_jsonw__key(&w, "timestamp");
 	if (a->time >= 0)
-		bw_buf__printf(&b, "%lld", a->time);
+		bw_jsonw__int(&w, a->time);
 	else
-		bw_buf__puts(&b, "null");
+		bw_jsonw__null(&w);
 	for (f = 0; f < BW_LOG_FIELD_COUNT; f++) {
 		const char *v = bw_log_attempt__get(a, (bw_log_field)f);
-		bw_log__json_key(&b, field_names[f], -1, &first);
-		bw_log__json_str(&b, *v ? v : NULL);
+		bw_jsonw__key(&w, field_names[f]);
+		bw_jsonw__string(&w, *v ? v : NULL);
 	}
-	bw_log__json_key(&b, "diagnosis", -1, &first);
+	bw_jsonw__key(&w, "diagnosis");
 	if (a->report && bw_report_recipient_count(a->report))
-		bw_log__json_recipient(&b, bw_report_recipient(a->report, 0), flags);
+		bw_log__json_recipient(&w, bw_report_recipient(a->report, 0), flags);
 	else
-		bw_buf__puts(&b, "null");
-	bw_buf__putc(&b, '}');
-	if (b.oom) {
-		bw_buf__free(&b);
-		return bw_error__set(BW_ENOMEM, "out of memory");
-	}
-	*out = bw_buf__detach(&b);
-	return BW_OK;
+		bw_jsonw__null(&w);
+	bw_jsonw__end_object(&w);
+	return bw_jsonw__finish(&w, out);
 }

@@ -75,6 +75,83 @@ static char *json_of(const bw_rules *rules, const char *buf)
 	return json;
 }
 
+/* bw_report_write_json()'s callback: collects the pieces; with stop_at,
+ * refuses that call. */
+typedef struct pieces {
+	char *text;
+	size_t len, calls, stop_at;
+} pieces;
+
+static int collect(const char *data, size_t len, void *payload)
+{
+	pieces *p = payload;
+	char *t;
+
+	if (++p->calls == p->stop_at)
+		return 1;
+	if (!(t = realloc(p->text, p->len + len + 1)))
+		return -1;
+	memcpy(t + p->len, data, len);
+	p->len += len;
+	t[p->len] = '\0';
+	p->text = t;
+	return 0;
+}
+
+/* A DSN failing 2,000 recipients: its JSON is written in several pieces,
+ * which together are bw_report_to_json()'s text, in every layout; a
+ * callback that stops gives BW_EIO. */
+static void streaming(const bw_rules *rules)
+{
+	static const unsigned flags[] = { 0, BW_JSON_PRETTY, BW_JSON_EVIDENCE, BW_JSON_PRETTY | BW_JSON_EVIDENCE };
+	char *dsn = NULL;
+	size_t dsn_len = 0;
+	bw_report *r = NULL;
+	pieces p = { NULL, 0, 0, 0 };
+	char *json = NULL;
+	FILE *f = open_memstream(&dsn, &dsn_len);
+	size_t i;
+
+	fputs("From: MAILER-DAEMON@mx.example.org\nSubject: Undelivered Mail\nMIME-Version: 1.0\n"
+	      "Content-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\n\n"
+	      "--B\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx.example.org\n", f);
+	for (i = 0; i < 2000; i++)
+		fprintf(f, "\nFinal-Recipient: rfc822; u%zu@example.net\nAction: failed\nStatus: 5.1.1\n"
+		        "Diagnostic-Code: smtp; 550 5.1.1 <u%zu@example.net>: User unknown \"\\x\"\n", i, i);
+	fputs("--B--\n", f);
+	fclose(f);
+	CHECK(bw_parse_buffer(&r, rules, dsn, dsn_len, NULL) == BW_OK);
+	CHECK(bw_report_recipient_count(r) == 2000);
+	for (i = 0; i < sizeof(flags) / sizeof(flags[0]); i++) {
+		CHECK(bw_report_to_json(&json, r, "many.eml", flags[i]) == BW_OK);
+		CHECK(bw_report_write_json(r, "many.eml", flags[i], collect, &p) == BW_OK);
+		CHECK(p.calls > 2);
+		CHECK(json && p.text && strcmp(json, p.text) == 0);
+		bw_free(json);
+		free(p.text);
+		p.text = NULL;
+		p.len = p.calls = 0;
+	}
+	p.stop_at = 2;
+	CHECK(bw_report_write_json(r, NULL, 0, collect, &p) == BW_EIO);
+	CHECK(p.calls == 2);
+	free(p.text);
+	CHECK(bw_report_write_json(NULL, NULL, 0, collect, &p) == BW_EINVALID);
+	CHECK(bw_report_write_json(r, NULL, 0, NULL, NULL) == BW_EINVALID);
+	/* the error record the same way */
+	p = (pieces){ NULL, 0, 0, 0 };
+	CHECK(bw_error_to_json(&json, "x", BW_EPARSE, "bad \"input\"", BW_JSON_PRETTY) == BW_OK);
+	CHECK(bw_error_write_json("x", BW_EPARSE, "bad \"input\"", BW_JSON_PRETTY, collect, &p) == BW_OK);
+	CHECK(json && p.text && strcmp(json, p.text) == 0);
+	CHECK_STR(p.text, "{\n\t\"schema_version\":\t1,\n\t\"source\":\t\"x\",\n\t\"kind\":\t\"error\",\n"
+	          "\t\"error\":\t\"bad \\\"input\\\"\",\n\t\"error_code\":\t\"BW_EPARSE\",\n\t\"recipients\":\t[]\n}");
+	CHECK(bw_error_write_json("x", BW_EPARSE, "m", 0, NULL, NULL) == BW_EINVALID);
+	bw_free(json);
+	free(p.text);
+	bw_report_free(r);
+	free(dsn);
+}
+
 int main(void)
 {
 	bw_rules *rules = NULL;
@@ -226,6 +303,7 @@ int main(void)
 	CHECK(!bw_recipient_hard_bounce(rc));
 	bw_report_free(r);
 
+	streaming(rules);
 	bw_rules_free(rules);
 	bw_report_free(NULL);
 	bw_rules_free(NULL);
