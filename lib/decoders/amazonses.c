@@ -12,8 +12,9 @@
  *    expired ... <421 4.4.2 Connection timed out>", "5.1.0 - Unknown address
  *    error 550-'5.2.2 ...'"): the innermost codes are the remote server's.
  *
- * The JSON is read with a small scanner (cJSON lives in json.c only): string
- * values of known keys inside the arrays SES documents.
+ * The JSON is read with a small scanner (the library's one cJSON user is
+ * ledger_ndjson.c): string values of known keys inside the arrays SES
+ * documents.
  */
 #include <stdlib.h>
 #include <string.h>
