@@ -24,7 +24,8 @@ struct cli_ctx {
 	cli_format format;
 	bool explain;         /* show the evidence chain */
 	bool progress;        /* progress line on stderr */
-	bool json_first;      /* --format json: no element printed yet */
+	bw_output *out;       /* the library's framing of the records */
+	bool stdout_failed;   /* standard output refused a write */
 	bool write_failed;    /* standard output could not be written: stop */
 	unsigned long inputs, messages, errors;
 	cli_sink_fn sink;     /* NULL: print */
@@ -35,7 +36,7 @@ struct cli_ctx {
  * format.  `index` >= 0 numbers messages inside an mbox. */
 void cli_print_report(cli_ctx *c, const char *source, long index, const bw_report *report);
 void cli_print_error(cli_ctx *c, const char *source, long index, int code, const char *message);
-/* Opens and closes the array of --format json. */
+/* Starts and ends the output (the array of --format json). */
 void cli_print_begin(cli_ctx *c);
 void cli_print_end(cli_ctx *c);
 

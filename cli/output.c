@@ -1,5 +1,7 @@
 /*
- * output.c - printing reports: text for people, JSON and NDJSON for programs.
+ * output.c - printing reports on standard output through the library's
+ * framing (bw_output: text, one JSON array, or NDJSON), and error lines on
+ * standard error.
  */
 #include <stdbool.h>
 #include <stdlib.h>
@@ -20,32 +22,52 @@ bool cli_parse_format(const char *s, cli_format *out)
 	return true;
 }
 
-void cli_print_begin(cli_ctx *c)
+static int write_stdout(const char *data, size_t len, void *payload)
 {
-	if (c->format == FORMAT_JSON) {
-		fputs("[\n", stdout);
-		c->json_first = true;
+	cli_ctx *c = payload;
+
+	if (fwrite(data, 1, len, stdout) != len) {
+		c->stdout_failed = true;
+		return 1;
+	}
+	return 0;
+}
+
+/* After a record: a write error (a full disk, a closed pipe when SIGPIPE
+ * is ignored) or a record cut off half-way ends the run with a non-zero
+ * status. */
+static void check_written(cli_ctx *c, int rc)
+{
+	if (!c->write_failed && (rc < 0 || c->stdout_failed || ferror(stdout))) {
+		if (!c->stdout_failed && !ferror(stdout))
+			fprintf(stderr, "bouncewhy: %s\n", bw_error_message());
+		c->write_failed = true;
 	}
 }
 
-/* After each record: a write error (a full disk, a closed pipe when
- * SIGPIPE is ignored) ends the run with a non-zero status. */
-static void check_written(cli_ctx *c)
+void cli_print_begin(cli_ctx *c)
 {
-	if (!c->write_failed && ferror(stdout))
-		c->write_failed = true;
+	static const bw_output_format formats[] = {
+		[FORMAT_TEXT] = BW_OUTPUT_TEXT, [FORMAT_JSON] = BW_OUTPUT_JSON,
+		[FORMAT_NDJSON] = BW_OUTPUT_NDJSON,
+	};
+
+	check_written(c, bw_output_new(&c->out, formats[c->format],
+	                               c->explain ? BW_OUTPUT_EXPLAIN : 0, write_stdout, c));
 }
 
 void cli_print_end(cli_ctx *c)
 {
-	if (c->format == FORMAT_JSON && !c->write_failed)
-		fputs(c->json_first ? "]\n" : "\n]\n", stdout);
+	if (c->out && !c->write_failed)
+		check_written(c, bw_output_finish(c->out));
+	bw_output_free(c->out);
+	c->out = NULL;
 	if (fflush(stdout) == EOF || ferror(stdout))
 		c->write_failed = true;
 }
 
-/* A file name or message as one line of text: control characters and
- * non-UTF-8 bytes as \xHH (the library's text output does the same). */
+/* A file name as one line of text: control characters and non-UTF-8 bytes
+ * as \xHH (the library's text output does the same). */
 static void put_escaped(FILE *f, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
@@ -59,64 +81,8 @@ static void put_escaped(FILE *f, const char *s)
 	}
 }
 
-/* Where a record's JSON goes: standard output, as the library writes it,
- * with "mbox_index": N added after the opening brace. */
-typedef struct json_out {
-	long index;
-	bool started;      /* some of the record was written */
-	bool failed;       /* standard output refused it */
-} json_out;
-
-static int write_stdout(const char *data, size_t len, void *payload)
-{
-	json_out *o = payload;
-
-	if (!o->started && len) {
-		o->started = true;
-		if (o->index >= 0 && data[0] == '{') {
-			printf("{\"mbox_index\":%ld,", o->index);
-			data++;
-			len--;
-		}
-	}
-	if (fwrite(data, 1, len, stdout) != len) {
-		o->failed = true;
-		return 1;
-	}
-	return 0;
-}
-
-/* Before a record: the separator of the JSON array. */
-static void begin_record(cli_ctx *c)
-{
-	if (c->format == FORMAT_JSON) {
-		if (!c->json_first)
-			fputs(",\n", stdout);
-		c->json_first = false;
-	}
-}
-
-/* After a record written (rc) through `o`: the NDJSON line end.  A record
- * that could not be written whole (standard output refused it, or memory
- * ran out half-way) ends the output, as a write error does. */
-static void end_record(cli_ctx *c, const json_out *o, int rc)
-{
-	if (rc < 0) {
-		if (!o->failed)
-			fprintf(stderr, "bouncewhy: %s\n", bw_error_message());
-		c->write_failed = true;
-		return;
-	}
-	if (c->format == FORMAT_NDJSON)
-		fputc('\n', stdout);
-	check_written(c);
-}
-
 void cli_print_report(cli_ctx *c, const char *source, long index, const bw_report *r)
 {
-	char *out = NULL;
-	unsigned flags = c->explain ? BW_JSON_EVIDENCE : 0;
-	json_out o = { index, false, false };
 	int rc;
 
 	c->messages++;
@@ -124,36 +90,21 @@ void cli_print_report(cli_ctx *c, const char *source, long index, const bw_repor
 		c->sink(c, source, index, r, BW_OK, NULL);
 		return;
 	}
-	if (c->format == FORMAT_TEXT) {
-		if (bw_report_to_text(&out, r, source, index, c->explain ? BW_TEXT_EXPLAIN : 0) < 0)
-			goto failed;
-		fputs(out, stdout);
-		bw_free(out);
-		check_written(c);
+	if (c->write_failed || !c->out)
+		return;
+	rc = bw_output_report(c->out, r, source, index);
+	if (rc < 0 && !c->stdout_failed && rc != BW_EIO) {
+		/* Nothing of the record went out (no memory to render it): the
+		 * error record takes its place, counted once. */
+		c->messages--;
+		cli_print_error(c, source, index, rc, bw_error_message());
 		return;
 	}
-	/* Streamed: a report with many recipients is never held as text. */
-	begin_record(c);
-	rc = bw_report_write_json(r, source, c->format == FORMAT_JSON ? flags | BW_JSON_PRETTY : flags,
-	                          write_stdout, &o);
-	if (rc == BW_OK || o.started || o.failed) {
-		end_record(c, &o, rc);
-		return;
-	}
-	/* nothing was written: the error record takes the place (and the
-	 * separator already written) of the report */
-	c->json_first = true;
-failed:
-	/* counted once, as the error record printed instead */
-	c->messages--;
-	cli_print_error(c, source, index, bw_error_code_last(), bw_error_message());
+	check_written(c, rc);
 }
 
 void cli_print_error(cli_ctx *c, const char *source, long index, int code, const char *message)
 {
-	json_out o = { index, false, false };
-	int rc;
-
 	c->messages++;
 	c->errors++;
 	/* Also on standard error, where a person running a pipeline sees it. */
@@ -168,20 +119,7 @@ void cli_print_error(cli_ctx *c, const char *source, long index, int code, const
 		c->sink(c, source, index, NULL, code, message);
 		return;
 	}
-	if (c->write_failed)
+	if (c->write_failed || !c->out)
 		return;
-	if (c->format == FORMAT_TEXT) {
-		put_escaped(stdout, source);
-		if (index >= 0)
-			printf(" (mbox_index %ld)", index);
-		fputs(": error: ", stdout);
-		put_escaped(stdout, message);
-		fputs("\n\n", stdout);
-		check_written(c);
-		return;
-	}
-	begin_record(c);
-	rc = bw_error_write_json(source, code, message, c->format == FORMAT_JSON ? BW_JSON_PRETTY : 0,
-	                         write_stdout, &o);
-	end_record(c, &o, rc);
+	check_written(c, bw_output_error(c->out, source, index, code, message));
 }

@@ -569,6 +569,86 @@ BW_EXTERN(int) bw_report_to_text(char **out, const bw_report *report, const char
                                  long mbox_index, unsigned int flags);
 
 /**
+ * The text record the bouncewhy command prints for a message it could not
+ * read: "SOURCE (mbox_index N): error: MESSAGE" and an empty line, with
+ * control characters and non-UTF-8 bytes written as \xHH.
+ *
+ * @param out         receives a NUL-terminated string; free it with bw_free()
+ * @param source      the input's name, or NULL ("-")
+ * @param mbox_index  the message's index in its mbox, or -1
+ * @param message     what went wrong
+ */
+BW_EXTERN(int) bw_error_to_text(char **out, const char *source, long mbox_index,
+                                const char *message);
+
+/* ------------------------------------------------------------------ */
+/* Output: records framed as the bouncewhy command prints them         */
+/* ------------------------------------------------------------------ */
+
+/** A sequence of records written through a bw_write_cb: one JSON array,
+ *  NDJSON, or text.  One thread at a time. */
+typedef struct bw_output bw_output;
+
+/** The framing of a bw_output. */
+typedef enum bw_output_format {
+	BW_OUTPUT_TEXT = 0,    /**< bw_report_to_text() and bw_error_to_text(), one after another */
+	BW_OUTPUT_JSON,        /**< one indented JSON array, "[" at the start, "]" at the end */
+	BW_OUTPUT_NDJSON       /**< one compact JSON object per line */
+} bw_output_format;
+
+/** Flags for bw_output_new(). */
+enum {
+	BW_OUTPUT_EXPLAIN = 1 << 0,   /**< evidence in JSON, rule and evidence in text */
+};
+
+/**
+ * Starts an output (for BW_OUTPUT_JSON, writes the opening bracket).
+ *
+ * @param out      receives the output; free it with bw_output_free()
+ * @param format   the framing
+ * @param flags    BW_OUTPUT_* flags
+ * @param write    receives the text, in order
+ * @param payload  passed to `write`
+ * @return BW_OK, BW_EINVALID, BW_ENOMEM, or BW_EIO when `write` refused
+ */
+BW_EXTERN(int) bw_output_new(bw_output **out, bw_output_format format, unsigned int flags,
+                             bw_write_cb write, void *payload);
+
+/**
+ * Writes one report: in JSON its object (with "mbox_index": N first when
+ * mbox_index >= 0) after the separator the framing needs, streamed; in text
+ * its rendering.  A failure before anything of the record was written (no
+ * memory) leaves the output as it was, so that the caller can write an
+ * error record instead; after part of it was written the output is cut
+ * off, and every later call fails with BW_EIO.
+ *
+ * @return BW_OK, BW_EINVALID, BW_ENOMEM or BW_EIO
+ */
+BW_EXTERN(int) bw_output_report(bw_output *o, const bw_report *report, const char *source,
+                                long mbox_index);
+
+/**
+ * Writes the record of a message that could not be read: the JSON error
+ * record of bw_error_write_json() (framed as a report is), or the text of
+ * bw_error_to_text().
+ *
+ * @return BW_OK, BW_EINVALID, BW_ENOMEM or BW_EIO
+ */
+BW_EXTERN(int) bw_output_error(bw_output *o, const char *source, long mbox_index, int code,
+                               const char *message);
+
+/**
+ * Ends the output (for BW_OUTPUT_JSON, writes the closing bracket).  Call
+ * once; nothing can be written after it.
+ *
+ * @return BW_OK, BW_EINVALID, or BW_EIO (refused, or cut off earlier)
+ */
+BW_EXTERN(int) bw_output_finish(bw_output *o);
+
+/** Releases an output (it does not finish it).  NULL is fine. */
+BW_EXTERN(void) bw_output_free(bw_output *o);
+
+/**
  * Serialises an error record {"source":..., "error":..., "error_code":...,
  * "recipients":[]}, for an input that gave no report.
  *

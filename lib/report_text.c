@@ -241,3 +241,24 @@ int bw_report_to_text(char **out, const bw_report *report, const char *source, l
 		return bw_error__set(BW_ENOMEM, "out of memory");
 	return BW_OK;
 }
+
+int bw_error_to_text(char **out, const char *source, long mbox_index, const char *message)
+{
+	bw_buf b = BW_BUF_INIT;
+	bw_strlist keep = { 0 };
+	const char *s, *m;
+
+	if (!out)
+		return bw_error__set(BW_EINVALID, "bw_error_to_text: NULL argument");
+	*out = NULL;
+	s = safe(&keep, source ? source : "-");
+	m = safe(&keep, message ? message : "");
+	if (mbox_index >= 0)
+		bw_buf__printf(&b, "%s (mbox_index %ld): error: %s\n\n", s, mbox_index, m);
+	else
+		bw_buf__printf(&b, "%s: error: %s\n\n", s, m);
+	bw_strlist__clear(&keep);
+	if (!(*out = bw_buf__detach(&b)))
+		return bw_error__set(BW_ENOMEM, "out of memory");
+	return BW_OK;
+}
