@@ -7,7 +7,9 @@
  * message foreach does not descend into attached messages, so the walk is
  * our own.  GMime is given the message only up to the end of the returned
  * original's header block when mimecut.c finds that nothing after it is
- * read (the original's body can be megabytes); otherwise the whole.
+ * read (the original's body can be megabytes); otherwise the whole.  When
+ * the bounce's own header block is plain, GMime is given only the headers
+ * that make the structure (read_top()) and the view reads the block itself.
  */
 #include <pthread.h>
 #include <signal.h>
@@ -61,9 +63,25 @@ typedef struct walk_ctx {
 
 /* The original's headers read without GMime (mimecut.h). */
 typedef struct plain_original {
-	bw_mimecut_header h[500];
+	bw_mimecut_header h[MAX_ORIG_HEADERS];
 	int n;
 } plain_original;
+
+/* The bounce's own header block read without GMime (read_top()): GMime is
+ * given only the headers it needs to build the structure, and the view
+ * takes the block from here.  Creating a header object per header (each
+ * value decoded once to validate it, address and date headers parsed)
+ * was about a fifth of the work per message. */
+typedef struct top_block {
+	plain_original all;       /* all.n is -1 when GMime reads the whole block */
+	size_t blank;             /* offset of the blank line that ends the block */
+	bw_buf kept;              /* the headers GMime is given, in order */
+	/* The pieces of what GMime is given: kept.buf[seg[k].at ...] comes
+	 * from buf[seg[k].from ...]; the last piece is the rest of the
+	 * message from the blank line on.  Puts its warnings' offsets back. */
+	struct { size_t at, from; } seg[MAX_ORIG_HEADERS + 1];
+	size_t n_seg;
+} top_block;
 
 /* Where to cut s to at most max bytes without splitting a UTF-8 sequence. */
 static size_t utf8_cut(const char *s, size_t max)
@@ -263,14 +281,28 @@ static void copy_headers(walk_ctx *c, GMimeObject *obj, bw_kvlist *out, size_t m
 	}
 }
 
-/* The same for headers read by mimecut.c. */
-static void copy_plain_headers(walk_ctx *c, const plain_original *po, bw_kvlist *out, size_t max)
+/* GMime's test for the headers of a message that belong to its MIME part
+ * (a message object holds none of them). */
+static bool content_header(const bw_mimecut_header *h)
+{
+	return h->name_len >= 8 && bw_strncasecmp(h->name, "Content-", 8) == 0;
+}
+
+/* The same for headers read by mimecut.c; a message's own headers
+ * (`message`) without its Content-* ones, as GMime's message object. */
+static void copy_plain_headers(walk_ctx *c, const plain_original *po, bool message,
+                               bw_kvlist *out, size_t max)
 {
 	int i;
 
 	for (i = 0; i < po->n && out->n < max; i++) {
-		char *name = bw_strndup(po->h[i].name, po->h[i].name_len);
-		bool ok = name && keep_header(c, name, po->h[i].value, po->h[i].value_len, out);
+		char *name;
+		bool ok;
+
+		if (message && content_header(&po->h[i]))
+			continue;
+		name = bw_strndup(po->h[i].name, po->h[i].name_len);
+		ok = name && keep_header(c, name, po->h[i].value, po->h[i].value_len, out);
 
 		free(name);
 		if (!ok)
@@ -482,7 +514,7 @@ static void walk(walk_ctx *c, GMimeObject *obj, unsigned depth, int msg_depth)
 		if (c->plain && obj == c->plain_part) {
 			/* the original GMime did not see: its headers only */
 			if (msg_depth == 0 && !c->m->has_original) {
-				copy_plain_headers(c, c->plain, &c->m->orig_headers, MAX_ORIG_HEADERS);
+				copy_plain_headers(c, c->plain, false, &c->m->orig_headers, MAX_ORIG_HEADERS);
 				c->m->has_original = true;
 			}
 			return;
@@ -507,7 +539,22 @@ static void walk(walk_ctx *c, GMimeObject *obj, unsigned depth, int msg_depth)
 typedef struct warn_ctx {
 	bw_msg *m;
 	gint64 limit;           /* -1: none */
+	const top_block *top;   /* GMime was given part of the header block */
 } warn_ctx;
+
+/* Where GMime's offset `off` is in the message (its offsets count what it
+ * was given: read_top()). */
+static gint64 message_offset(const top_block *t, gint64 off)
+{
+	size_t k;
+
+	if (!t || t->all.n < 0 || off < 0)
+		return off;
+	for (k = t->n_seg; k-- > 0;)
+		if ((size_t)off >= t->seg[k].at)
+			return (gint64)(t->seg[k].from + ((size_t)off - t->seg[k].at));
+	return off;
+}
 
 static void parser_warning(gint64 offset, GMimeParserWarning errcode, const gchar *item, gpointer user_data)
 {
@@ -526,6 +573,7 @@ static void parser_warning(gint64 offset, GMimeParserWarning errcode, const gcha
 	size_t i, k;
 
 	(void)item;
+	offset = message_offset(w->top, offset);
 	if (w->limit >= 0 && offset >= w->limit)
 		return;
 	for (i = 0; i < sizeof(known) / sizeof(known[0]); i++) {
@@ -567,7 +615,7 @@ static bool looks_like_daemon(const char *from)
 }
 
 static int build_view(bw_msg *m, GMimeMessage *msg, const bw_parse_options *opts,
-                      const plain_original *plain);
+                      const plain_original *plain, const plain_original *top_headers);
 
 /* A bounce forwarded by a person: the real report is the attached message. */
 static GMimeMessage *forwarded_bounce(GMimeMessage *msg)
@@ -596,8 +644,10 @@ static GMimeMessage *forwarded_bounce(GMimeMessage *msg)
 	return NULL;
 }
 
+/* The view of msg; its own headers from top_headers when GMime was not
+ * given them all (read_top()). */
 static int build_view(bw_msg *m, GMimeMessage *msg, const bw_parse_options *opts,
-                      const plain_original *plain)
+                      const plain_original *plain, const plain_original *top_headers)
 {
 	walk_ctx c;
 	GMimeObject *top = g_mime_message_get_mime_part(msg);
@@ -617,7 +667,10 @@ static int build_view(bw_msg *m, GMimeMessage *msg, const bw_parse_options *opts
 		c.plain_part = n > 0 ? g_mime_multipart_get_part(GMIME_MULTIPART(top), n - 1) : NULL;
 	}
 
-	copy_headers(&c, GMIME_OBJECT(msg), &m->headers, MAX_ORIG_HEADERS);
+	if (top_headers)
+		copy_plain_headers(&c, top_headers, true, &m->headers, MAX_ORIG_HEADERS);
+	else
+		copy_headers(&c, GMIME_OBJECT(msg), &m->headers, MAX_ORIG_HEADERS);
 	mime_type = ct ? g_mime_content_type_get_mime_type(ct) : NULL;
 	m->content_type = lower_dup(mime_type ? mime_type : "text/plain");
 	g_free(mime_type);
@@ -724,13 +777,99 @@ static bool plain_from_daemon(const plain_original *plain)
 	return false;
 }
 
+/* Is h one of the headers RFC 5322 allows once (GMime warns when one is
+ * repeated with another value)? */
+static bool single_header(const bw_mimecut_header *h)
+{
+	static const char *const once[] = { "Bcc", "Cc", "Date", "From", "In-Reply-To",
+		"Message-ID", "References", "Reply-To", "Sender", "Subject", "To" };
+	size_t i;
+
+	for (i = 0; i < sizeof(once) / sizeof(once[0]); i++)
+		if (h->name_len == strlen(once[i]) && bw_strncasecmp(h->name, once[i], h->name_len) == 0)
+			return true;
+	return false;
+}
+
+static bool same_name(const bw_mimecut_header *a, const bw_mimecut_header *b)
+{
+	return a->name_len == b->name_len && bw_strncasecmp(a->name, b->name, a->name_len) == 0;
+}
+
+/* Reads the message's header block into t->all when GMime would read it
+ * the same way and have nothing to say about it (plain, as mimecut.h says,
+ * ended by an empty line, no once-only header repeated), and puts into
+ * t->kept what GMime still needs of it: the Content-* headers (they make
+ * the structure), From (the forwarded-bounce test reads it), and the first
+ * header (so that the block GMime sees is never empty).  False, with
+ * t->all.n -1, when GMime is to read the whole block. */
+static bool read_top(top_block *t, const char *buf, size_t len)
+{
+	int n, i, j;
+	size_t end;
+
+	t->all.n = -1;
+	t->n_seg = 0;
+	if (len > G_MAXUINT / 2)
+		return false;
+	n = bw_mimecut__headers(buf, len, t->all.h, MAX_ORIG_HEADERS);
+	if (n <= 0)
+		return false;
+	end = (size_t)(t->all.h[n - 1].value + t->all.h[n - 1].value_len - buf);
+	if (end + 1 >= len || buf[end] != '\n' || buf[end + 1] != '\n')
+		return false;
+	for (i = 0; i < n; i++)
+		if (single_header(&t->all.h[i]))
+			for (j = 0; j < i; j++)
+				if (same_name(&t->all.h[i], &t->all.h[j]))
+					return false;
+	t->blank = end + 1;
+	t->kept = (bw_buf)BW_BUF_INIT;
+	for (i = 0; i < n; i++) {
+		const bw_mimecut_header *h = &t->all.h[i];
+		size_t from = (size_t)(h->name - buf), to = (size_t)(h->value + h->value_len - buf) + 1;
+
+		if (i > 0 && !content_header(h) && !(h->name_len == 4 && bw_strncasecmp(h->name, "From", 4) == 0))
+			continue;
+		t->seg[t->n_seg].at = t->kept.len;
+		t->seg[t->n_seg++].from = from;
+		bw_buf__put(&t->kept, buf + from, to - from);
+	}
+	t->seg[t->n_seg].at = t->kept.len;
+	t->seg[t->n_seg++].from = t->blank;
+	if (t->kept.oom) {
+		bw_buf__free(&t->kept);
+		t->n_seg = 0;
+		return false;
+	}
+	t->all.n = n;
+	return true;
+}
+
+/* What GMime is given of buf[0..keep): all of it, or the kept headers of
+ * the top block and the rest from its blank line on. */
+static GByteArray *gmime_input(const char *buf, size_t keep, const top_block *top, size_t extra)
+{
+	GByteArray *arr;
+
+	if (!top || top->all.n < 0 || keep <= top->blank) {
+		arr = g_byte_array_sized_new((guint)(keep + extra));
+		g_byte_array_append(arr, (const guint8 *)buf, (guint)keep);
+		return arr;
+	}
+	arr = g_byte_array_sized_new((guint)(top->kept.len + keep - top->blank + extra));
+	g_byte_array_append(arr, (const guint8 *)top->kept.p, (guint)top->kept.len);
+	g_byte_array_append(arr, (const guint8 *)buf + top->blank, (guint)(keep - top->blank));
+	return arr;
+}
+
 /* Parses only up to the start of the returned original's header block
  * when the message allows it and the block is plain (its headers are then
  * read by mimecut.c into *plain), or else up to the block's end (mimecut.h);
  * NULL when neither, and then no trace of the attempt is left in w->m.
  * plain->n is -1 unless the first way was taken. */
 static GMimeMessage *construct_cut(const char *buf, size_t len, GMimeParserOptions *po,
-                                   warn_ctx *w, plain_original *plain)
+                                   warn_ctx *w, plain_original *plain, const top_block *tb)
 {
 	static const char dashes[] = "\n--";
 	size_t n_warnings = w->m->warnings.n, keep;
@@ -752,8 +891,9 @@ static GMimeMessage *construct_cut(const char *buf, size_t len, GMimeParserOptio
 		keep = cut.orig;
 		cut.inner_boundary_len = 0;
 	}
-	arr = g_byte_array_sized_new((guint)(keep + cut.boundary_len + cut.inner_boundary_len + 16));
-	g_byte_array_append(arr, (const guint8 *)buf, (guint)keep);
+	if (tb->all.n >= 0 && keep <= tb->blank)
+		goto undo;
+	arr = gmime_input(buf, keep, tb, cut.boundary_len + cut.inner_boundary_len + 16);
 	if (cut.inner_boundary_len) {
 		g_byte_array_append(arr, (const guint8 *)dashes + 1, 2);
 		g_byte_array_append(arr, (const guint8 *)cut.inner_boundary, (guint)cut.inner_boundary_len);
@@ -791,7 +931,9 @@ int bw_msg__parse(bw_msg *out, const char *buf, size_t len, const bw_parse_optio
 	bw_prepared prep;
 	GMimeParserOptions *po;
 	GMimeMessage *msg, *inner;
-	plain_original *plain;
+	struct { plain_original plain; top_block top; } *aux;
+	plain_original *plain = NULL;
+	top_block *top = NULL;
 	warn_ctx w;
 	int rc;
 
@@ -825,18 +967,28 @@ int bw_msg__parse(bw_msg *out, const char *buf, size_t len, const bw_parse_optio
 	}
 	w.m = out;
 	w.limit = -1;
+	w.top = NULL;
+	if ((aux = malloc(sizeof(*aux)))) {
+		plain = &aux->plain;
+		top = &aux->top;
+		if (read_top(top, buf, len))
+			w.top = top;
+	}
 	po = g_mime_parser_options_new();
 	g_mime_parser_options_set_rfc2047_compliance_mode(po, GMIME_RFC_COMPLIANCE_LOOSE);
 	g_mime_parser_options_set_address_compliance_mode(po, GMIME_RFC_COMPLIANCE_LOOSE);
 	g_mime_parser_options_set_parameter_compliance_mode(po, GMIME_RFC_COMPLIANCE_LOOSE);
 	g_mime_parser_options_set_warning_callback(po, parser_warning, &w);
-	plain = malloc(sizeof(*plain));
-	msg = plain ? construct_cut(buf, len, po, &w, plain) : NULL;
-	if (!msg)
+	msg = aux ? construct_cut(buf, len, po, &w, plain, top) : NULL;
+	if (!msg && w.top)
+		msg = construct(g_mime_stream_mem_new_with_byte_array(gmime_input(buf, len, top, 0)), po);
+	else if (!msg)
 		msg = construct(g_mime_stream_mem_new_with_buffer(buf, len), po);
+	if (w.top)
+		bw_buf__free(&top->kept);
 	if (!msg) {
 		g_mime_parser_options_free(po);
-		free(plain);
+		free(aux);
 		free(repaired);
 		free(prepared);
 		return bw_error__set(BW_EPARSE, "not an email message: no header block found");
@@ -844,13 +996,14 @@ int bw_msg__parse(bw_msg *out, const char *buf, size_t len, const bw_parse_optio
 	inner = forwarded_bounce(msg);
 	if (inner && !looks_like_daemon(g_mime_object_get_header(GMIME_OBJECT(msg), "From"))) {
 		out->nested = true;
-		rc = build_view(out, inner, opts, NULL);
+		rc = build_view(out, inner, opts, NULL, NULL);
 	} else {
-		rc = build_view(out, msg, opts, plain && plain->n >= 0 ? plain : NULL);
+		rc = build_view(out, msg, opts, plain && plain->n >= 0 ? plain : NULL,
+		                w.top ? &top->all : NULL);
 	}
 	g_object_unref(msg);
 	g_mime_parser_options_free(po);
-	free(plain);        /* its headers point into buf: freed after the view */
+	free(aux);          /* its headers point into buf: freed after the view */
 	free(repaired);
 	free(prepared);
 	if (rc == BW_OK && out->headers.n == 0 && out->body_len == 0)

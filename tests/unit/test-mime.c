@@ -1,0 +1,114 @@
+/*
+ * The bounce's own header block read without GMime (lib/mime.c, read_top):
+ * GMime is given only the Content-* headers, From and the first header, so
+ * the view must still hold every header, and GMime's warnings must still
+ * name the byte of the message they are about.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "bouncewhy.h"
+#include "check.h"
+
+static bw_rules *rules;
+
+/* The warning that contains `needle`, or "". */
+static const char *warning(const bw_report *r, const char *needle)
+{
+	size_t i;
+
+	for (i = 0; r && i < bw_report_warning_count(r); i++)
+		if (strstr(bw_report_warning(r, i), needle))
+			return bw_report_warning(r, i);
+	return "";
+}
+
+/* "... (first at byte N)" with N the offset of `what` in `msg`. */
+static void check_at(const bw_report *r, const char *kind, const char *msg, const char *what)
+{
+	char want[160];
+	const char *at = strstr(msg, what);
+
+	CHECK(at != NULL);
+	snprintf(want, sizeof(want), "MIME: %s (first at byte %zu)", kind, (size_t)(at - msg));
+	CHECK_STR(warning(r, kind), want);
+}
+
+static bw_report *parse(const char *msg)
+{
+	bw_report *r = NULL;
+
+	CHECK(bw_parse_buffer(&r, rules, msg, strlen(msg), NULL) == BW_OK);
+	return r;
+}
+
+static const char *const HEAD =
+	"Received: from a.example.org\n"
+	"\tby b.example.org; Mon, 1 Jan 2024 00:00:00 +0000\n"
+	"From: MAILER-DAEMON@mx.example.org\n"
+	"To: sender@example.com\n"
+	"Subject: =?UTF-8?Q?Undeliverable=3A_hello?=\n"
+	"X-Mailer: test\n"
+	"Delivered-To: sender@example.com\n"
+	"MIME-Version: 1.0\n";
+
+/* A warning about a part of the body: its offset in the message, not in
+ * the shorter text GMime was given. */
+static void test_body_warning_offset(void)
+{
+	char msg[2048];
+	bw_report *r;
+
+	snprintf(msg, sizeof(msg), "%sContent-Type: multipart/mixed; boundary=\"B\"\n\n"
+	         "--B\nContent-Type: text/plain\n\nI could not deliver it.\n"
+	         "--B\nContent-Type: bogus\n\nmore text\n--B--\n", HEAD);
+	r = parse(msg);
+	check_at(r, "an invalid Content-Type", msg, "Content-Type: bogus");
+	/* the headers GMime was not given are in the view all the same */
+	CHECK_STR(bw_report_get(r, BW_REPORT_SUBJECT), "Undeliverable: hello");
+	CHECK_STR(bw_report_get(r, BW_REPORT_FROM), "MAILER-DAEMON@mx.example.org");
+	CHECK_STR(bw_report_message_header(r, "To"), "sender@example.com");
+	CHECK_STR(bw_report_message_header(r, "Delivered-To"), "sender@example.com");
+	bw_report_free(r);
+}
+
+/* A warning about a top-level Content-* header after headers GMime was not
+ * given. */
+static void test_top_warning_offset(void)
+{
+	char msg[2048];
+	bw_report *r;
+
+	snprintf(msg, sizeof(msg), "%sContent-Type: bogus\n\nI could not deliver it.\n", HEAD);
+	r = parse(msg);
+	check_at(r, "an invalid Content-Type", msg, "Content-Type: bogus");
+	CHECK_STR(bw_report_get(r, BW_REPORT_SUBJECT), "Undeliverable: hello");
+	bw_report_free(r);
+}
+
+/* A once-only header repeated with another value: GMime reads the whole
+ * block and says so, at the second one. */
+static void test_repeated_header(void)
+{
+	char msg[2048];
+	bw_report *r;
+
+	snprintf(msg, sizeof(msg), "%sSubject: again\nContent-Type: bogus\n\nI could not deliver it.\n", HEAD);
+	r = parse(msg);
+	check_at(r, "conflicting headers", msg, "Subject: again");
+	check_at(r, "an invalid Content-Type", msg, "Content-Type: bogus");
+	bw_report_free(r);
+}
+
+int main(void)
+{
+	if (bw_rules_open(&rules, NULL) != BW_OK) {
+		fprintf(stderr, "cannot open rules: %s\n", bw_error_message());
+		return 1;
+	}
+	test_body_warning_offset();
+	test_top_warning_offset();
+	test_repeated_header();
+	bw_rules_free(rules);
+	return check_done();
+}
