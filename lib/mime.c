@@ -899,7 +899,12 @@ static GMimeMessage *construct_cut(const char *buf, size_t len, GMimeParserOptio
 		g_byte_array_append(arr, (const guint8 *)cut.inner_boundary, (guint)cut.inner_boundary_len);
 		g_byte_array_append(arr, (const guint8 *)"--\n", 3);
 	}
-	g_byte_array_append(arr, (const guint8 *)dashes, 3);
+	/* After a plain original's part headers, the closing boundary comes
+	 * at once: GMime then builds no (empty) message for the part. */
+	if (plain->n >= 0)
+		g_byte_array_append(arr, (const guint8 *)dashes + 1, 2);
+	else
+		g_byte_array_append(arr, (const guint8 *)dashes, 3);
 	g_byte_array_append(arr, (const guint8 *)cut.boundary, (guint)cut.boundary_len);
 	g_byte_array_append(arr, (const guint8 *)"--\n", 3);
 	w->limit = (gint64)keep;
