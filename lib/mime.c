@@ -74,6 +74,7 @@ typedef struct plain_original {
  * was about a fifth of the work per message. */
 typedef struct top_block {
 	plain_original all;       /* all.n is -1 when GMime reads the whole block */
+	char *from;               /* its From as GMime decodes it (g_free), or NULL */
 	size_t blank;             /* offset of the blank line that ends the block */
 	bw_buf kept;              /* the headers GMime is given, in order */
 	/* The pieces of what GMime is given: kept.buf[seg[k].at ...] comes
@@ -614,13 +615,23 @@ static bool looks_like_daemon(const char *from)
 	return false;
 }
 
-static int build_view(bw_msg *m, GMimeMessage *msg, const bw_parse_options *opts,
-                      const plain_original *plain, const plain_original *top_headers);
+/* What GMime built: a message, or, when it was given only the Content-*
+ * headers of the header block (read_top()), the top-level part alone. */
+static GMimeObject *top_part(GMimeObject *root)
+{
+	return GMIME_IS_MESSAGE(root) ? g_mime_message_get_mime_part(GMIME_MESSAGE(root)) : root;
+}
+
+/* The From of root as GMime decodes it; `from`, decoded by
+ * read_top(), when GMime did not see the header block. */
+static const char *from_of(GMimeObject *root, const char *from)
+{
+	return GMIME_IS_MESSAGE(root) ? g_mime_object_get_header(root, "From") : from;
+}
 
 /* A bounce forwarded by a person: the real report is the attached message. */
-static GMimeMessage *forwarded_bounce(GMimeMessage *msg)
+static GMimeMessage *forwarded_bounce(GMimeObject *top)
 {
-	GMimeObject *top = g_mime_message_get_mime_part(msg);
 	GMimeMessage *inner = NULL;
 	int i, n, found = 0;
 
@@ -644,13 +655,13 @@ static GMimeMessage *forwarded_bounce(GMimeMessage *msg)
 	return NULL;
 }
 
-/* The view of msg; its own headers from top_headers when GMime was not
- * given them all (read_top()). */
-static int build_view(bw_msg *m, GMimeMessage *msg, const bw_parse_options *opts,
+/* The view of root (a message, or a top part: top_part()); its own
+ * headers from top_headers when GMime was not given them (read_top()). */
+static int build_view(bw_msg *m, GMimeObject *root, const bw_parse_options *opts,
                       const plain_original *plain, const plain_original *top_headers)
 {
 	walk_ctx c;
-	GMimeObject *top = g_mime_message_get_mime_part(msg);
+	GMimeObject *top = top_part(root);
 	GMimeContentType *ct = top ? g_mime_object_get_content_type(top) : NULL;
 	char *mime_type;
 
@@ -670,7 +681,7 @@ static int build_view(bw_msg *m, GMimeMessage *msg, const bw_parse_options *opts
 	if (top_headers)
 		copy_plain_headers(&c, top_headers, true, &m->headers, MAX_ORIG_HEADERS);
 	else
-		copy_headers(&c, GMIME_OBJECT(msg), &m->headers, MAX_ORIG_HEADERS);
+		copy_headers(&c, root, &m->headers, MAX_ORIG_HEADERS);
 	mime_type = ct ? g_mime_content_type_get_mime_type(ct) : NULL;
 	m->content_type = lower_dup(mime_type ? mime_type : "text/plain");
 	g_free(mime_type);
@@ -744,15 +755,19 @@ static char *repair_unfolded_parameters(const char *buf, size_t len, size_t *out
 	return bw_buf__detach(&b);
 }
 
-static GMimeMessage *construct(GMimeStream *stream, GMimeParserOptions *po)
+/* A message from stream, or (part) its top-level part alone: GMime then
+ * builds no message object (address lists, dates) for headers it is not
+ * given (read_top()). */
+static GMimeObject *construct(GMimeStream *stream, GMimeParserOptions *po, bool part)
 {
 	GMimeParser *parser = g_mime_parser_new_with_stream(stream);
-	GMimeMessage *msg;
+	GMimeObject *root;
 
 	g_object_unref(stream);
-	msg = g_mime_parser_construct_message(parser, po);
+	root = part ? g_mime_parser_construct_part(parser, po)
+	            : GMIME_OBJECT(g_mime_parser_construct_message(parser, po));
 	g_object_unref(parser);
-	return msg;
+	return root;
 }
 
 /* Does the original's From (read by mimecut.c) say it was a bounce itself,
@@ -796,20 +811,37 @@ static bool same_name(const bw_mimecut_header *a, const bw_mimecut_header *b)
 	return a->name_len == b->name_len && bw_strncasecmp(a->name, b->name, a->name_len) == 0;
 }
 
+/* The value of header h as GMime gives it (unfolded, RFC 2047 words
+ * decoded with po), g_malloc'd; NULL when out of memory. */
+static char *gmime_value(const bw_mimecut_header *h, GMimeParserOptions *po)
+{
+	char *raw = bw_strndup(h->value, h->value_len), *unfolded, *v;
+
+	if (!raw)
+		return NULL;
+	unfolded = g_mime_utils_header_unfold(raw);
+	free(raw);
+	v = g_mime_utils_header_decode_text(po, unfolded);
+	g_free(unfolded);
+	return v;
+}
+
 /* Reads the message's header block into t->all when GMime would read it
  * the same way and have nothing to say about it (plain, as mimecut.h says,
  * ended by an empty line, no once-only header repeated), and puts into
  * t->kept what GMime still needs of it: the Content-* headers (they make
- * the structure), From (the forwarded-bounce test reads it), and the first
- * header (so that the block GMime sees is never empty).  False, with
- * t->all.n -1, when GMime is to read the whole block. */
-static bool read_top(top_block *t, const char *buf, size_t len)
+ * the structure; GMime then builds the top part alone, no message object).
+ * t->from is the From that GMime would have given (the forwarded-bounce
+ * test reads it).  False, with t->all.n -1, when GMime is to read the
+ * whole block. */
+static bool read_top(top_block *t, const char *buf, size_t len, GMimeParserOptions *po)
 {
 	int n, i, j;
 	size_t end;
 
 	t->all.n = -1;
 	t->n_seg = 0;
+	t->from = NULL;
 	if (len > G_MAXUINT / 2)
 		return false;
 	n = bw_mimecut__headers(buf, len, t->all.h, MAX_ORIG_HEADERS);
@@ -829,7 +861,10 @@ static bool read_top(top_block *t, const char *buf, size_t len)
 		const bw_mimecut_header *h = &t->all.h[i];
 		size_t from = (size_t)(h->name - buf), to = (size_t)(h->value + h->value_len - buf) + 1;
 
-		if (i > 0 && !content_header(h) && !(h->name_len == 4 && bw_strncasecmp(h->name, "From", 4) == 0))
+		if (h->name_len == 4 && bw_strncasecmp(h->name, "From", 4) == 0 &&
+		    !(t->from = gmime_value(h, po)))
+			break;     /* out of memory: given up below */
+		if (!content_header(h))
 			continue;
 		t->seg[t->n_seg].at = t->kept.len;
 		t->seg[t->n_seg++].from = from;
@@ -837,8 +872,10 @@ static bool read_top(top_block *t, const char *buf, size_t len)
 	}
 	t->seg[t->n_seg].at = t->kept.len;
 	t->seg[t->n_seg++].from = t->blank;
-	if (t->kept.oom) {
+	if (t->kept.oom || i < n) {
 		bw_buf__free(&t->kept);
+		g_free(t->from);
+		t->from = NULL;
 		t->n_seg = 0;
 		return false;
 	}
@@ -858,7 +895,8 @@ static GByteArray *gmime_input(const char *buf, size_t keep, const top_block *to
 		return arr;
 	}
 	arr = g_byte_array_sized_new((guint)(top->kept.len + keep - top->blank + extra));
-	g_byte_array_append(arr, (const guint8 *)top->kept.p, (guint)top->kept.len);
+	if (top->kept.len)
+		g_byte_array_append(arr, (const guint8 *)top->kept.p, (guint)top->kept.len);
 	g_byte_array_append(arr, (const guint8 *)buf + top->blank, (guint)(keep - top->blank));
 	return arr;
 }
@@ -868,13 +906,12 @@ static GByteArray *gmime_input(const char *buf, size_t keep, const top_block *to
  * read by mimecut.c into *plain), or else up to the block's end (mimecut.h);
  * NULL when neither, and then no trace of the attempt is left in w->m.
  * plain->n is -1 unless the first way was taken. */
-static GMimeMessage *construct_cut(const char *buf, size_t len, GMimeParserOptions *po,
-                                   warn_ctx *w, plain_original *plain, const top_block *tb)
+static GMimeObject *construct_cut(const char *buf, size_t len, GMimeParserOptions *po,
+                                  warn_ctx *w, plain_original *plain, const top_block *tb)
 {
 	static const char dashes[] = "\n--";
 	size_t n_warnings = w->m->warnings.n, keep;
-	GMimeMessage *msg;
-	GMimeObject *top;
+	GMimeObject *msg, *top;
 	GByteArray *arr;
 	bw_mimecut cut;
 	int n;
@@ -908,18 +945,18 @@ static GMimeMessage *construct_cut(const char *buf, size_t len, GMimeParserOptio
 	g_byte_array_append(arr, (const guint8 *)cut.boundary, (guint)cut.boundary_len);
 	g_byte_array_append(arr, (const guint8 *)"--\n", 3);
 	w->limit = (gint64)keep;
-	msg = construct(g_mime_stream_mem_new_with_byte_array(arr), po);
+	msg = construct(g_mime_stream_mem_new_with_byte_array(arr), po, tb->all.n >= 0);
 	w->limit = -1;
 	if (!msg)
 		goto undo;
 	/* GMime must see the structure the scan saw; and a forwarded bounce
 	 * needs the original's body. */
-	top = g_mime_message_get_mime_part(msg);
+	top = top_part(msg);
 	n = top && GMIME_IS_MULTIPART(top) ? g_mime_multipart_get_count(GMIME_MULTIPART(top)) : -1;
 	if (n == (int)cut.n_parts &&
 	    GMIME_IS_MESSAGE_PART(g_mime_multipart_get_part(GMIME_MULTIPART(top), n - 1)) &&
 	    g_strcmp0(g_mime_multipart_get_boundary(GMIME_MULTIPART(top)), cut.boundary) == 0 &&
-	    !(forwarded_bounce(msg) && !looks_like_daemon(g_mime_object_get_header(GMIME_OBJECT(msg), "From"))))
+	    !(forwarded_bounce(top) && !looks_like_daemon(from_of(msg, tb->from))))
 		return msg;
 	g_object_unref(msg);
 undo:
@@ -935,7 +972,8 @@ int bw_msg__parse(bw_msg *out, const char *buf, size_t len, const bw_parse_optio
 	size_t rlen = 0;
 	bw_prepared prep;
 	GMimeParserOptions *po;
-	GMimeMessage *msg, *inner;
+	GMimeObject *msg;
+	GMimeMessage *inner;
 	struct { plain_original plain; top_block top; } *aux;
 	plain_original *plain = NULL;
 	top_block *top = NULL;
@@ -973,40 +1011,44 @@ int bw_msg__parse(bw_msg *out, const char *buf, size_t len, const bw_parse_optio
 	w.m = out;
 	w.limit = -1;
 	w.top = NULL;
-	if ((aux = malloc(sizeof(*aux)))) {
-		plain = &aux->plain;
-		top = &aux->top;
-		if (read_top(top, buf, len))
-			w.top = top;
-	}
 	po = g_mime_parser_options_new();
 	g_mime_parser_options_set_rfc2047_compliance_mode(po, GMIME_RFC_COMPLIANCE_LOOSE);
 	g_mime_parser_options_set_address_compliance_mode(po, GMIME_RFC_COMPLIANCE_LOOSE);
 	g_mime_parser_options_set_parameter_compliance_mode(po, GMIME_RFC_COMPLIANCE_LOOSE);
 	g_mime_parser_options_set_warning_callback(po, parser_warning, &w);
+	if ((aux = malloc(sizeof(*aux)))) {
+		plain = &aux->plain;
+		top = &aux->top;
+		if (read_top(top, buf, len, po))
+			w.top = top;
+	}
 	msg = aux ? construct_cut(buf, len, po, &w, plain, top) : NULL;
 	if (!msg && w.top)
-		msg = construct(g_mime_stream_mem_new_with_byte_array(gmime_input(buf, len, top, 0)), po);
+		msg = construct(g_mime_stream_mem_new_with_byte_array(gmime_input(buf, len, top, 0)), po, true);
 	else if (!msg)
-		msg = construct(g_mime_stream_mem_new_with_buffer(buf, len), po);
+		msg = construct(g_mime_stream_mem_new_with_buffer(buf, len), po, false);
 	if (w.top)
 		bw_buf__free(&top->kept);
 	if (!msg) {
+		if (w.top)
+			g_free(top->from);
 		g_mime_parser_options_free(po);
 		free(aux);
 		free(repaired);
 		free(prepared);
 		return bw_error__set(BW_EPARSE, "not an email message: no header block found");
 	}
-	inner = forwarded_bounce(msg);
-	if (inner && !looks_like_daemon(g_mime_object_get_header(GMIME_OBJECT(msg), "From"))) {
+	inner = forwarded_bounce(top_part(msg));
+	if (inner && !looks_like_daemon(from_of(msg, w.top ? top->from : NULL))) {
 		out->nested = true;
-		rc = build_view(out, inner, opts, NULL, NULL);
+		rc = build_view(out, GMIME_OBJECT(inner), opts, NULL, NULL);
 	} else {
 		rc = build_view(out, msg, opts, plain && plain->n >= 0 ? plain : NULL,
 		                w.top ? &top->all : NULL);
 	}
 	g_object_unref(msg);
+	if (w.top)
+		g_free(top->from);
 	g_mime_parser_options_free(po);
 	free(aux);          /* its headers point into buf: freed after the view */
 	free(repaired);

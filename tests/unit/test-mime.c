@@ -4,6 +4,7 @@
  * the view must still hold every header, and GMime's warnings must still
  * name the byte of the message they are about.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -100,6 +101,30 @@ static void test_repeated_header(void)
 	bw_report_free(r);
 }
 
+/* A bounce attached to a message: forwarded by a person (the report is
+ * read inside the attachment), unless the outer From, as GMime decodes it,
+ * is itself a mail system's. */
+static void test_forwarded(const char *from, bool nested)
+{
+	char msg[4096];
+	bw_report *r;
+
+	snprintf(msg, sizeof(msg),
+	         "From: %s\nTo: postmaster@example.com\nSubject: Fwd: failure\n"
+	         "MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"F\"\n\n"
+	         "--F\nContent-Type: text/plain\n\nsee below\n"
+	         "--F\nContent-Type: message/rfc822\n\n"
+	         "From: MAILER-DAEMON@mx.example.org\nTo: sender@example.com\nSubject: failure\n"
+	         "MIME-Version: 1.0\nContent-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\n\n"
+	         "--B\nContent-Type: text/plain\n\nI could not deliver it.\n"
+	         "--B\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx.example.org\n\n"
+	         "Final-Recipient: rfc822; nobody@example.net\nAction: failed\nStatus: 5.1.1\n\n"
+	         "--B--\n\n--F--\n", from);
+	r = parse(msg);
+	CHECK((warning(r, "found inside an attached message")[0] != '\0') == nested);
+	bw_report_free(r);
+}
+
 int main(void)
 {
 	if (bw_rules_open(&rules, NULL) != BW_OK) {
@@ -109,6 +134,8 @@ int main(void)
 	test_body_warning_offset();
 	test_top_warning_offset();
 	test_repeated_header();
+	test_forwarded("Alice <alice@example.com>", true);
+	test_forwarded("=?UTF-8?Q?Mail_Delivery_System?= <mailer@example.com>", false);
 	bw_rules_free(rules);
 	return check_done();
 }
