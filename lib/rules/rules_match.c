@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "rules_impl.h"
+#include "rules_hoist.h"
 #include "rules_prefilter.h"
 #include "../error.h"
 #include "../reason.h"
@@ -247,11 +248,20 @@ int bw_rules__compile(bw_rules *rules, const bw_rules_options *opts)
 			PCRE2_SIZE off = 0;
 			uint32_t pairs = 0;
 			int err = 0;
+			char *fast;
 
 			if (bw_rules__literals(r->src->text, &r->literals) < 0)
 				return bw_error__set(BW_ENOMEM, "out of memory");
 			r->pf = r->literals ? prefilter_new(r->literals) : NULL;
-			r->re = compile_pattern(r->src->text, &err, &off);
+			/* the same matches, faster (rules_hoist.h); a bad pattern
+			 * is reported as written */
+			r->re = NULL;
+			if ((fast = bw_rules__hoist(r->src->text))) {
+				r->re = compile_pattern(fast, &err, &off);
+				free(fast);
+			}
+			if (!r->re)
+				r->re = compile_pattern(r->src->text, &err, &off);
 			if (!r->re) {
 				pcre2_get_error_message(err, msg, sizeof(msg));
 				return bw_error__set(BW_ERULES,

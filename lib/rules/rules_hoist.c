@@ -1,0 +1,185 @@
+/*
+ * rules_hoist.c - hoists the \b that begins consecutive alternatives out of
+ * them (see rules_hoist.h).
+ */
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rules_hoist.h"
+#include "../util.h"
+
+/* Index just past the class that starts at p[i] ('['); *bad for a class
+ * without end or with a POSIX class inside. */
+static size_t class_end(const char *p, size_t i, bool *bad)
+{
+	size_t j = i + 1;
+
+	if (p[j] == '^')
+		j++;
+	if (p[j] == ']')
+		j++;
+	while (p[j] && p[j] != ']') {
+		if (p[j] == '\\') {
+			if (!p[j + 1]) {
+				*bad = true;
+				return j + 1;
+			}
+			j += 2;
+			continue;
+		}
+		if (p[j] == '[' && (p[j + 1] == ':' || p[j + 1] == '.' || p[j + 1] == '=')) {
+			*bad = true;
+			return j;
+		}
+		j++;
+	}
+	if (!p[j]) {
+		*bad = true;
+		return j;
+	}
+	return j + 1;
+}
+
+/* Index just past the item that starts at p[i]: an escape, a class, a
+ * group (with what it holds), or one character; *bad for syntax not read
+ * here. */
+static size_t item_end(const char *p, size_t i, bool *bad)
+{
+	size_t j;
+
+	switch (p[i]) {
+	case '\\':
+		if (!p[i + 1] || strchr("QEc", p[i + 1])) {
+			*bad = true;
+			return i + 1;
+		}
+		return i + 2;
+	case '[':
+		return class_end(p, i, bad);
+	case '(':
+		for (j = i + 1; p[j] && p[j] != ')' && !*bad;)
+			j = item_end(p, j, bad);
+		if (!p[j])
+			*bad = true;
+		return j + 1;
+	case ')':
+		*bad = true;
+		return i + 1;
+	default:
+		return i + 1;
+	}
+}
+
+static bool hoist_alternation(const char *p, size_t i, size_t end, bw_buf *b);
+
+/* Does p[i..] start a group name ("name>" of "(?<name>")? */
+static bool name_start(char c)
+{
+	return bw_isalpha((unsigned char)c) || c == '_';
+}
+
+/* Copies the alternative p[i..end) to b, rewriting the alternations of
+ * the groups it holds. */
+static bool copy_alternative(const char *p, size_t i, size_t end, bw_buf *b)
+{
+	while (i < end) {
+		bool bad = false;
+		size_t e = item_end(p, i, &bad), open;
+
+		if (bad || e > end)
+			return false;
+		if (p[i] != '(') {
+			bw_buf__put(b, p + i, e - i);
+			i = e;
+			continue;
+		}
+		/* e - 1 is the group's ')' */
+		if (p[i + 1] != '?' && p[i + 1] != '*')
+			open = i + 1;                                  /* ( */
+		else if (p[i + 1] == '?' && p[i + 2] == ':')
+			open = i + 3;                                  /* (?: */
+		else if (p[i + 1] == '?' && (p[i + 2] == '=' || p[i + 2] == '!' || p[i + 2] == '>' ||
+		         (p[i + 2] == '<' && (p[i + 3] == '=' || p[i + 3] == '!')))) {
+			bw_buf__put(b, p + i, e - i);                  /* lookaround, atomic: as is */
+			i = e;
+			continue;
+		} else if (p[i + 1] == '?' && (p[i + 2] == '<' || (p[i + 2] == 'P' && p[i + 3] == '<'))) {
+			const char *gt;
+
+			open = i + (p[i + 2] == '<' ? 3 : 4);          /* (?<name> (?P<name> */
+			if (!name_start(p[open]) || !(gt = memchr(p + open, '>', e - open)))
+				return false;
+			open = (size_t)(gt - p) + 1;
+		} else {
+			return false;                                  /* (*VERB) (?| (?# (?( (?i) ... */
+		}
+		bw_buf__put(b, p + i, open - i);
+		if (!hoist_alternation(p, open, e - 1, b))
+			return false;
+		bw_buf__putc(b, ')');
+		i = e;
+	}
+	return true;
+}
+
+/* Does the alternative p[i..e) begin with a \b that nothing quantifies? */
+static bool begins_with_boundary(const char *p, size_t i, size_t e)
+{
+	return e - i >= 2 && p[i] == '\\' && p[i + 1] == 'b' &&
+	       (e - i == 2 || !strchr("*+?{", p[i + 2]));
+}
+
+/* Copies the alternation p[i..end) (a group's content, or the pattern) to
+ * b, each run of alternatives that begin with \b as one "\b(?:...)". */
+static bool hoist_alternation(const char *p, size_t i, size_t end, bw_buf *b)
+{
+	bool first = true, in_run = false;
+
+	for (;;) {
+		size_t e = i;
+		bool bad = false, wb;
+
+		while (e < end && p[e] != '|' && !bad)
+			e = item_end(p, e, &bad);
+		if (bad || e > end)
+			return false;
+		wb = begins_with_boundary(p, i, e);
+		if (wb && !in_run) {
+			if (!first)
+				bw_buf__putc(b, '|');
+			bw_buf__puts(b, "\\b(?:");
+			in_run = true;
+		} else if (wb) {
+			bw_buf__putc(b, '|');
+		} else {
+			if (in_run)
+				bw_buf__putc(b, ')');
+			in_run = false;
+			if (!first)
+				bw_buf__putc(b, '|');
+		}
+		if (!copy_alternative(p, wb ? i + 2 : i, e, b))
+			return false;
+		first = false;
+		if (e >= end)
+			break;
+		i = e + 1;
+	}
+	if (in_run)
+		bw_buf__putc(b, ')');
+	return true;
+}
+
+char *bw_rules__hoist(const char *pattern)
+{
+	bw_buf b = BW_BUF_INIT;
+	size_t len = strlen(pattern);
+
+	if (!strstr(pattern, "\\b") || !hoist_alternation(pattern, 0, len, &b) || b.oom ||
+	    (b.len == len && memcmp(b.p, pattern, len) == 0)) {
+		bw_buf__free(&b);
+		return NULL;
+	}
+	return bw_buf__detach(&b);
+}
