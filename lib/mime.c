@@ -655,6 +655,34 @@ static GMimeMessage *forwarded_bounce(GMimeObject *top)
 	return NULL;
 }
 
+static void view_init(walk_ctx *c, bw_msg *m, const bw_parse_options *opts)
+{
+	memset(c, 0, sizeof(*c));
+	c->m = m;
+	c->dsn_depth = -1;
+	c->max_depth = opts && opts->max_mime_depth ? opts->max_mime_depth : DEFAULT_MAX_DEPTH;
+	c->max_parts = opts && opts->max_parts ? opts->max_parts : DEFAULT_MAX_PARTS;
+	c->max_line = opts && opts->max_line_length ? opts->max_line_length : BW_DEFAULT_MAX_LINE;
+}
+
+/* The body of the view: the plain text, or else the HTML made text. */
+static int view_done(walk_ctx *c)
+{
+	bw_msg *m = c->m;
+
+	if (!c->body.len && c->html.len) {
+		bw_buf__free(&c->body);
+		c->body = c->html;
+		c->html = (bw_buf)BW_BUF_INIT;
+	}
+	bw_buf__free(&c->html);
+	m->body_len = c->body.len;
+	m->body = bw_buf__detach(&c->body);
+	if (!m->body || !m->content_type || !m->report_type)
+		return bw_error__set(BW_ENOMEM, "out of memory");
+	return BW_OK;
+}
+
 /* The view of root (a message, or a top part: top_part()); its own
  * headers from top_headers when GMime was not given them (read_top()). */
 static int build_view(bw_msg *m, GMimeObject *root, const bw_parse_options *opts,
@@ -665,12 +693,7 @@ static int build_view(bw_msg *m, GMimeObject *root, const bw_parse_options *opts
 	GMimeContentType *ct = top ? g_mime_object_get_content_type(top) : NULL;
 	char *mime_type;
 
-	memset(&c, 0, sizeof(c));
-	c.m = m;
-	c.dsn_depth = -1;
-	c.max_depth = opts && opts->max_mime_depth ? opts->max_mime_depth : DEFAULT_MAX_DEPTH;
-	c.max_parts = opts && opts->max_parts ? opts->max_parts : DEFAULT_MAX_PARTS;
-	c.max_line = opts && opts->max_line_length ? opts->max_line_length : BW_DEFAULT_MAX_LINE;
+	view_init(&c, m, opts);
 	if (plain && top && GMIME_IS_MULTIPART(top)) {
 		int n = g_mime_multipart_get_count(GMIME_MULTIPART(top));
 
@@ -688,17 +711,24 @@ static int build_view(bw_msg *m, GMimeObject *root, const bw_parse_options *opts
 	m->report_type = lower_dup(ct ? g_mime_content_type_get_parameter(ct, "report-type") : "");
 
 	walk(&c, top, 0, 0);
-	if (!c.body.len && c.html.len) {
-		bw_buf__free(&c.body);
-		c.body = c.html;
-		c.html = (bw_buf)BW_BUF_INIT;
-	}
-	bw_buf__free(&c.html);
-	m->body_len = c.body.len;
-	m->body = bw_buf__detach(&c.body);
-	if (!m->body || !m->content_type || !m->report_type)
-		return bw_error__set(BW_ENOMEM, "out of memory");
-	return BW_OK;
+	return view_done(&c);
+}
+
+/* The view of a message that is plain text (plain_text_body()): its
+ * headers from top_headers, its body `text` (taken). */
+static int build_text_view(bw_msg *m, const bw_parse_options *opts,
+                           const plain_original *top_headers, char *text, size_t len)
+{
+	walk_ctx c;
+
+	view_init(&c, m, opts);
+	copy_plain_headers(&c, top_headers, true, &m->headers, MAX_ORIG_HEADERS);
+	m->content_type = lower_dup("text/plain");
+	m->report_type = lower_dup("");
+	c.parts = 1;         /* walk() of the one leaf */
+	append_text(&c.body, text, len);
+	free(text);
+	return view_done(&c);
 }
 
 /* Is line[0..n) a Content-Type parameter that lost its folding white space
@@ -883,6 +913,120 @@ static bool read_top(top_block *t, const char *buf, size_t len, GMimeParserOptio
 	return true;
 }
 
+/* Is the Content-Type value h a plain "text/plain", alone or with a
+ * charset=us-ascii or UTF-8 parameter (quoted or not)?  *utf8 and *ascii
+ * say which label it has. */
+static bool text_plain_type(const bw_mimecut_header *h, bool *ascii, bool *utf8)
+{
+	char v[128], cs[16];
+	size_t i, n = 0, k = 0;
+	const char *p;
+
+	*ascii = *utf8 = false;
+	if (h->value_len >= sizeof(v))
+		return false;
+	for (i = 0; i < h->value_len; i++)
+		v[i] = h->value[i] == '\n' || h->value[i] == '\t' ? ' ' : h->value[i];
+	v[i] = '\0';
+	for (p = v; *p == ' '; p++)
+		;
+	if (bw_strncasecmp(p, "text/plain", 10) != 0)
+		return false;
+	for (p += 10; *p == ' '; p++)
+		;
+	if (!*p)
+		return true;
+	if (*p++ != ';')
+		return false;
+	while (*p == ' ')
+		p++;
+	if (bw_strncasecmp(p, "charset=", 8) != 0)
+		return false;
+	p += 8;
+	if (*p == '"')
+		p++, n = 1;
+	while (k + 1 < sizeof(cs) && (bw_isalnum((unsigned char)*p) || *p == '-'))
+		cs[k++] = *p++;
+	cs[k] = '\0';
+	if (n && *p++ != '"')
+		return false;
+	while (*p == ' ')
+		p++;
+	if (*p)
+		return false;
+	*ascii = bw_strcasecmp(cs, "us-ascii") == 0;
+	*utf8 = bw_strcasecmp(cs, "utf-8") == 0 || bw_strcasecmp(cs, "utf8") == 0;
+	return *ascii || *utf8;
+}
+
+/* Is the Content-Transfer-Encoding value h "7bit" or "8bit" (nothing to
+ * decode)? */
+static bool unencoded(const bw_mimecut_header *h)
+{
+	const char *p = h->value, *e = h->value + h->value_len;
+
+	while (p < e && (*p == ' ' || *p == '\t'))
+		p++;
+	while (e > p && (e[-1] == ' ' || e[-1] == '\t'))
+		e--;
+	return e - p == 4 && (bw_strncasecmp(p, "7bit", 4) == 0 || bw_strncasecmp(p, "8bit", 4) == 0);
+}
+
+/* The text of a message whose header block read_top() read, when it is
+ * plain text that GMime would give as it is: no Content-* header but one
+ * plain text/plain Content-Type (text_plain_type()) and one 7bit or 8bit
+ * Content-Transfer-Encoding, and a body that needs no charset conversion
+ * from GMime (no NUL byte; valid UTF-8 when labelled).  The text is what
+ * part_text() makes of GMime's text part: LF line ends, Latin-1 made UTF-8
+ * when not valid UTF-8.  NULL, when GMime is to read the message (or out
+ * of memory). */
+static char *plain_text_body(const top_block *t, const char *buf, size_t len, size_t *out_len)
+{
+	bool type = false, cte = false, ascii = false, utf8 = false, valid;
+	size_t n, i;
+	char *text;
+	int k;
+
+	for (k = 0; k < t->all.n; k++) {
+		const bw_mimecut_header *h = &t->all.h[k];
+
+		if (!content_header(h))
+			continue;
+		if (!type && h->name_len == 12 && bw_strncasecmp(h->name, "Content-Type", 12) == 0)
+			type = true;
+		else if (!cte && h->name_len == 25 &&
+		         bw_strncasecmp(h->name, "Content-Transfer-Encoding", 25) == 0)
+			cte = true;
+		else
+			return NULL;
+		if (type && h->name_len == 12 && !text_plain_type(h, &ascii, &utf8))
+			return NULL;
+		if (h->name_len == 25 && !unencoded(h))
+			return NULL;
+	}
+	n = len - (t->blank + 1);
+	if (!(text = n ? bw_strndup(buf + t->blank + 1, n) : bw_strdup("")))
+		return NULL;
+	n = bw_text__normalize_eol(text, n);
+	for (i = 0; i < n && !((unsigned char)text[i] & 0x80); i++)
+		;
+	valid = i == n || bw_text__valid_utf8(text, n);
+	if (memchr(text, '\0', n) || ((ascii || utf8) && !valid)) {
+		free(text);
+		return NULL;
+	}
+	if (!valid) {
+		char *conv = bw_text__latin1_to_utf8(text, n);
+
+		free(text);
+		if (!(text = conv))
+			return NULL;
+		n = strlen(text);
+	}
+	*out_len = n;
+	return text;
+}
+
 /* What GMime is given of buf[0..keep): all of it, or the kept headers of
  * the top block and the rest from its blank line on. */
 static GByteArray *gmime_input(const char *buf, size_t keep, const top_block *top, size_t extra)
@@ -975,6 +1119,8 @@ int bw_msg__parse(bw_msg *out, const char *buf, size_t len, const bw_parse_optio
 	GMimeObject *msg;
 	GMimeMessage *inner;
 	struct { plain_original plain; top_block top; } *aux;
+	char *text;
+	size_t tlen = 0;
 	plain_original *plain = NULL;
 	top_block *top = NULL;
 	warn_ctx w;
@@ -1022,6 +1168,12 @@ int bw_msg__parse(bw_msg *out, const char *buf, size_t len, const bw_parse_optio
 		if (read_top(top, buf, len, po))
 			w.top = top;
 	}
+	/* Plain text that GMime would give as it is: no GMime at all. */
+	if (w.top && (text = plain_text_body(top, buf, len, &tlen))) {
+		bw_buf__free(&top->kept);
+		rc = build_text_view(out, opts, &top->all, text, tlen);
+		goto done;
+	}
 	msg = aux ? construct_cut(buf, len, po, &w, plain, top) : NULL;
 	if (!msg && w.top)
 		msg = construct(g_mime_stream_mem_new_with_byte_array(gmime_input(buf, len, top, 0)), po, true);
@@ -1047,6 +1199,7 @@ int bw_msg__parse(bw_msg *out, const char *buf, size_t len, const bw_parse_optio
 		                w.top ? &top->all : NULL);
 	}
 	g_object_unref(msg);
+done:
 	if (w.top)
 		g_free(top->from);
 	g_mime_parser_options_free(po);

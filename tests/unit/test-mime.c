@@ -10,6 +10,7 @@
 
 #include "bouncewhy.h"
 #include "check.h"
+#include "msg.h"
 
 static bw_rules *rules;
 
@@ -125,6 +126,52 @@ static void test_forwarded(const char *from, bool nested)
 	bw_report_free(r);
 }
 
+/* A plain-text message is read without GMime (plain_text_body()); with a
+ * Content-Description header GMime reads it: the same view either way. */
+static void check_text_view(const char *head, const char *body)
+{
+	char a[1024], b[1024];
+	bw_msg ma, mb;
+	size_t i;
+
+	snprintf(a, sizeof(a), "From: MAILER-DAEMON@example.org\nSubject: failure\n%s\n%s", head, body);
+	snprintf(b, sizeof(b), "From: MAILER-DAEMON@example.org\nSubject: failure\n%s"
+	         "Content-Description: notice\n\n%s", head, body);
+	CHECK(bw_msg__parse(&ma, a, strlen(a), NULL) == BW_OK);
+	CHECK(bw_msg__parse(&mb, b, strlen(b), NULL) == BW_OK);
+	CHECK(ma.body_len == mb.body_len && memcmp(ma.body, mb.body, ma.body_len) == 0);
+	CHECK_STR(ma.content_type, mb.content_type);
+	CHECK_STR(ma.report_type, mb.report_type);
+	CHECK(ma.headers.n == mb.headers.n && ma.headers.n == 2);
+	for (i = 0; i < ma.headers.n && i < mb.headers.n; i++) {
+		CHECK_STR(ma.headers.name[i], mb.headers.name[i]);
+		CHECK_STR(ma.headers.value[i], mb.headers.value[i]);
+	}
+	CHECK(ma.warnings.n == mb.warnings.n);
+	bw_msg__clear(&ma);
+	bw_msg__clear(&mb);
+}
+
+static void test_text_views(void)
+{
+	static const char *const heads[] = {
+		"", "Content-Type: text/plain\n", "Content-Type: TEXT/PLAIN; charset=us-ascii\n",
+		"Content-Type: text/plain; charset=\"UTF-8\"\nContent-Transfer-Encoding: 8bit\n",
+		"Content-Type: text/plain; charset=utf8\nContent-Transfer-Encoding: 7bit\n",
+		"Content-Type: text/plain; charset=iso-8859-1\n",
+		"Content-Transfer-Encoding: quoted-printable\n",
+	};
+	static const char *const bodies[] = {
+		"", "550 5.1.1 user unknown\n", "caf\xc3\xa9 550 unknown\n", "caf\xe9 550 unknown\n",
+		"=E9t=E9 550\n", "no newline at the end",
+	};
+	size_t i, j;
+
+	for (i = 0; i < sizeof(heads) / sizeof(heads[0]); i++)
+		for (j = 0; j < sizeof(bodies) / sizeof(bodies[0]); j++)
+			check_text_view(heads[i], bodies[j]);
+}
+
 int main(void)
 {
 	if (bw_rules_open(&rules, NULL) != BW_OK) {
@@ -134,6 +181,7 @@ int main(void)
 	test_body_warning_offset();
 	test_top_warning_offset();
 	test_repeated_header();
+	test_text_views();
 	test_forwarded("Alice <alice@example.com>", true);
 	test_forwarded("=?UTF-8?Q?Mail_Delivery_System?= <mailer@example.com>", false);
 	bw_rules_free(rules);
