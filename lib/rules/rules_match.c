@@ -438,9 +438,13 @@ typedef struct pf_part {
 	uint16_t bits[MAX_PART_TRIPLES];
 } pf_part;
 
+/* first[k] when alternative k has no triple bit to test first */
+#define NO_BIT 0xFFFF
+
 struct bw_prefilter {
 	pf_part *parts;
 	size_t *alt_end;            /* alternative k is parts[alt_end[k-1] .. alt_end[k]) */
+	uint16_t *first;            /* the first triple bit of alternative k, or NO_BIT */
 	size_t n_alts;
 };
 
@@ -450,6 +454,7 @@ static void prefilter_free(struct bw_prefilter *pf)
 		return;
 	free(pf->parts);
 	free(pf->alt_end);
+	free(pf->first);
 	free(pf);
 }
 
@@ -480,7 +485,8 @@ static struct bw_prefilter *prefilter_new(char *const *lits)
 			n_parts += *c == BW_LITERAL_AND;
 	pf->parts = calloc(n_parts, sizeof(*pf->parts));
 	pf->alt_end = calloc(n_alts, sizeof(*pf->alt_end));
-	if (!pf->parts || !pf->alt_end) {
+	pf->first = calloc(n_alts, sizeof(*pf->first));
+	if (!pf->parts || !pf->alt_end || !pf->first) {
 		prefilter_free(pf);
 		return NULL;
 	}
@@ -503,6 +509,14 @@ static struct bw_prefilter *prefilter_new(char *const *lits)
 		pf->alt_end[i] = k;
 	}
 	pf->n_alts = n_alts;
+	for (i = 0; i < n_alts; i++) {
+		size_t j = i ? pf->alt_end[i - 1] : 0;
+
+		pf->first[i] = NO_BIT;
+		for (; j < pf->alt_end[i] && pf->first[i] == NO_BIT; j++)
+			if (pf->parts[j].n_bits)
+				pf->first[i] = pf->parts[j].bits[0];
+	}
 	return pf;
 }
 
@@ -515,6 +529,11 @@ static bool prefilter_pass(const struct bw_prefilter *pf, const char *text, size
 
 	for (k = 0; k < pf->n_alts; from = pf->alt_end[k++]) {
 		bool may = true;
+		uint16_t b = pf->first[k];
+
+		/* most alternatives fail on their first bit: that test alone */
+		if (b != NO_BIT && !((ts->w[b >> 6] >> (b & 63)) & 1))
+			continue;
 
 		for (i = from; may && i < pf->alt_end[k]; i++) {
 			const pf_part *pp = &pf->parts[i];
