@@ -233,32 +233,40 @@ static char *part_text(GMimePart *part, size_t *len)
 }
 
 /* Keeps one header: our own RFC 2047 decoding (rfc2047.c) of the unfolded
- * raw value, valid UTF-8, cut to max_line.  False on ENOMEM. */
-static bool keep_header(walk_ctx *c, const char *name, const char *value, size_t vlen,
+ * raw value, valid UTF-8, cut to max_line; `name` is taken.  False on
+ * ENOMEM. */
+static bool keep_header(walk_ctx *c, char *name, const char *value, size_t vlen,
                         bw_kvlist *out)
 {
 	char *raw, *v;
+	size_t len;
 
-	raw = bw_squeeze_dup(value ? value : "", value ? vlen : 0);
-	if (!raw)
+	if (!name || !(raw = bw_squeeze_dup(value ? value : "", value ? vlen : 0))) {
+		free(name);
 		return false;
+	}
 	v = strstr(raw, "=?") ? bw_rfc2047__decode(raw) : raw;
 	if (v != raw)
 		free(raw);
-	if (!v)
+	if (!v) {
+		free(name);
 		return false;
-	if (!bw_text__valid_utf8(v, strlen(v))) {
-		char *conv = bw_text__latin1_to_utf8(v, strlen(v));
-		free(v);
-		if (!(v = conv))
-			return false;
 	}
-	if (strlen(v) > c->max_line) {
+	len = strlen(v);
+	if (!bw_text__valid_utf8(v, len)) {
+		char *conv = bw_text__latin1_to_utf8(v, len);
+		free(v);
+		if (!(v = conv)) {
+			free(name);
+			return false;
+		}
+		len = strlen(v);
+	}
+	if (len > c->max_line) {
 		v[utf8_cut(v, c->max_line)] = '\0';
 		warn_line_cut(c);
 	}
-	bw_kvlist__push(out, name, v);
-	free(v);
+	bw_kvlist__push_take(out, name, v);
 	return true;
 }
 
@@ -277,7 +285,7 @@ static void copy_headers(walk_ctx *c, GMimeObject *obj, bw_kvlist *out, size_t m
 
 		if (!name)
 			continue;
-		if (!keep_header(c, name, value, value ? strlen(value) : 0, out))
+		if (!keep_header(c, bw_strdup(name), value, value ? strlen(value) : 0, out))
 			return;
 	}
 }
@@ -303,9 +311,7 @@ static void copy_plain_headers(walk_ctx *c, const plain_original *po, bool messa
 		if (message && content_header(&po->h[i]))
 			continue;
 		name = bw_strndup(po->h[i].name, po->h[i].name_len);
-		ok = name && keep_header(c, name, po->h[i].value, po->h[i].value_len, out);
-
-		free(name);
+		ok = keep_header(c, name, po->h[i].value, po->h[i].value_len, out);
 		if (!ok)
 			return;
 	}
