@@ -79,18 +79,22 @@ static bool name_start(char c)
 	return bw_isalpha((unsigned char)c) || c == '_';
 }
 
-/* Copies the alternative p[i..end) to b, rewriting the alternations of
- * the groups it holds. */
-static bool copy_alternative(const char *p, size_t i, size_t end, bw_buf *b)
+#define BAD ((size_t)-1)
+
+/* Copies the alternative that starts at p[i] to b, up to the '|' that ends
+ * it or `end`, rewriting the alternations of the groups it holds.  Returns
+ * where it stopped, BAD for syntax not read here. */
+static size_t copy_alternative(const char *p, size_t i, size_t end, bw_buf *b)
 {
-	while (i < end) {
+	size_t run = i;       /* items not yet copied, up to a group */
+
+	while (i < end && p[i] != '|') {
 		bool bad = false;
 		size_t e = item_end(p, i, &bad), open;
 
 		if (bad || e > end)
-			return false;
+			return BAD;
 		if (p[i] != '(') {
-			bw_buf__put(b, p + i, e - i);
 			i = e;
 			continue;
 		}
@@ -101,33 +105,34 @@ static bool copy_alternative(const char *p, size_t i, size_t end, bw_buf *b)
 			open = i + 3;                                  /* (?: */
 		else if (p[i + 1] == '?' && (p[i + 2] == '=' || p[i + 2] == '!' || p[i + 2] == '>' ||
 		         (p[i + 2] == '<' && (p[i + 3] == '=' || p[i + 3] == '!')))) {
-			bw_buf__put(b, p + i, e - i);                  /* lookaround, atomic: as is */
-			i = e;
+			i = e;                                         /* lookaround, atomic: as is */
 			continue;
 		} else if (p[i + 1] == '?' && (p[i + 2] == '<' || (p[i + 2] == 'P' && p[i + 3] == '<'))) {
 			const char *gt;
 
 			open = i + (p[i + 2] == '<' ? 3 : 4);          /* (?<name> (?P<name> */
 			if (!name_start(p[open]) || !(gt = memchr(p + open, '>', e - open)))
-				return false;
+				return BAD;
 			open = (size_t)(gt - p) + 1;
 		} else {
-			return false;                                  /* (*VERB) (?| (?# (?( (?i) ... */
+			return BAD;                                    /* (*VERB) (?| (?# (?( (?i) ... */
 		}
-		bw_buf__put(b, p + i, open - i);
+		bw_buf__put(b, p + run, open - run);
 		if (!hoist_alternation(p, open, e - 1, b))
-			return false;
+			return BAD;
 		bw_buf__putc(b, ')');
-		i = e;
+		i = run = e;
 	}
-	return true;
+	bw_buf__put(b, p + run, i - run);
+	return i;
 }
 
-/* Does the alternative p[i..e) begin with a \b that nothing quantifies? */
-static bool begins_with_boundary(const char *p, size_t i, size_t e)
+/* Does the alternative at p[i] (the alternation ending at `end`) begin
+ * with a \b that nothing quantifies? */
+static bool begins_with_boundary(const char *p, size_t i, size_t end)
 {
-	return e - i >= 2 && p[i] == '\\' && p[i + 1] == 'b' &&
-	       (e - i == 2 || !strchr("*+?{", p[i + 2]));
+	return i + 2 <= end && p[i] == '\\' && p[i + 1] == 'b' &&
+	       (i + 2 == end || !strchr("*+?{", p[i + 2]));
 }
 
 /* Copies the alternation p[i..end) (a group's content, or the pattern) to
@@ -137,14 +142,9 @@ static bool hoist_alternation(const char *p, size_t i, size_t end, bw_buf *b)
 	bool first = true, in_run = false;
 
 	for (;;) {
-		size_t e = i;
-		bool bad = false, wb;
+		bool wb = begins_with_boundary(p, i, end);
+		size_t e;
 
-		while (e < end && p[e] != '|' && !bad)
-			e = item_end(p, e, &bad);
-		if (bad || e > end)
-			return false;
-		wb = begins_with_boundary(p, i, e);
 		if (wb && !in_run) {
 			if (!first)
 				bw_buf__putc(b, '|');
@@ -159,7 +159,7 @@ static bool hoist_alternation(const char *p, size_t i, size_t end, bw_buf *b)
 			if (!first)
 				bw_buf__putc(b, '|');
 		}
-		if (!copy_alternative(p, wb ? i + 2 : i, e, b))
+		if ((e = copy_alternative(p, wb ? i + 2 : i, end, b)) == BAD)
 			return false;
 		first = false;
 		if (e >= end)
@@ -176,7 +176,8 @@ char *bw_rules__hoist(const char *pattern)
 	bw_buf b = BW_BUF_INIT;
 	size_t len = strlen(pattern);
 
-	if (!strstr(pattern, "\\b") || !hoist_alternation(pattern, 0, len, &b) || b.oom ||
+	/* nothing to gain without two alternatives beginning with \b */
+	if (!strstr(pattern, "|\\b") || !hoist_alternation(pattern, 0, len, &b) || b.oom ||
 	    (b.len == len && memcmp(b.p, pattern, len) == 0)) {
 		bw_buf__free(&b);
 		return NULL;
