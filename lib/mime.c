@@ -7,7 +7,9 @@
  * message foreach does not descend into attached messages, so the walk is
  * our own.  GMime is given the message only up to the end of the returned
  * original's header block when mimecut.c finds that nothing after it is
- * read (the original's body can be megabytes); otherwise the whole.
+ * read (the original's body can be megabytes); otherwise the whole.  When
+ * the bounce's own header block is plain, GMime is given only the headers
+ * that make the structure (read_top()) and the view reads the block itself.
  */
 #include <pthread.h>
 #include <signal.h>
@@ -61,9 +63,26 @@ typedef struct walk_ctx {
 
 /* The original's headers read without GMime (mimecut.h). */
 typedef struct plain_original {
-	bw_mimecut_header h[500];
+	bw_mimecut_header h[MAX_ORIG_HEADERS];
 	int n;
 } plain_original;
+
+/* The bounce's own header block read without GMime (read_top()): GMime is
+ * given only the headers it needs to build the structure, and the view
+ * takes the block from here.  Creating a header object per header (each
+ * value decoded once to validate it, address and date headers parsed)
+ * was about a fifth of the work per message. */
+typedef struct top_block {
+	plain_original all;       /* all.n is -1 when GMime reads the whole block */
+	char *from;               /* its From as GMime decodes it (g_free), or NULL */
+	size_t blank;             /* offset of the blank line that ends the block */
+	bw_buf kept;              /* the headers GMime is given, in order */
+	/* The pieces of what GMime is given: kept.buf[seg[k].at ...] comes
+	 * from buf[seg[k].from ...]; the last piece is the rest of the
+	 * message from the blank line on.  Puts its warnings' offsets back. */
+	struct { size_t at, from; } seg[MAX_ORIG_HEADERS + 1];
+	size_t n_seg;
+} top_block;
 
 /* Where to cut s to at most max bytes without splitting a UTF-8 sequence. */
 static size_t utf8_cut(const char *s, size_t max)
@@ -214,32 +233,40 @@ static char *part_text(GMimePart *part, size_t *len)
 }
 
 /* Keeps one header: our own RFC 2047 decoding (rfc2047.c) of the unfolded
- * raw value, valid UTF-8, cut to max_line.  False on ENOMEM. */
-static bool keep_header(walk_ctx *c, const char *name, const char *value, size_t vlen,
+ * raw value, valid UTF-8, cut to max_line; `name` is taken.  False on
+ * ENOMEM. */
+static bool keep_header(walk_ctx *c, char *name, const char *value, size_t vlen,
                         bw_kvlist *out)
 {
 	char *raw, *v;
+	size_t len;
 
-	raw = bw_squeeze_dup(value ? value : "", value ? vlen : 0);
-	if (!raw)
+	if (!name || !(raw = bw_squeeze_dup(value ? value : "", value ? vlen : 0))) {
+		free(name);
 		return false;
+	}
 	v = strstr(raw, "=?") ? bw_rfc2047__decode(raw) : raw;
 	if (v != raw)
 		free(raw);
-	if (!v)
+	if (!v) {
+		free(name);
 		return false;
-	if (!bw_text__valid_utf8(v, strlen(v))) {
-		char *conv = bw_text__latin1_to_utf8(v, strlen(v));
-		free(v);
-		if (!(v = conv))
-			return false;
 	}
-	if (strlen(v) > c->max_line) {
+	len = strlen(v);
+	if (!bw_text__valid_utf8(v, len)) {
+		char *conv = bw_text__latin1_to_utf8(v, len);
+		free(v);
+		if (!(v = conv)) {
+			free(name);
+			return false;
+		}
+		len = strlen(v);
+	}
+	if (len > c->max_line) {
 		v[utf8_cut(v, c->max_line)] = '\0';
 		warn_line_cut(c);
 	}
-	bw_kvlist__push(out, name, v);
-	free(v);
+	bw_kvlist__push_take(out, name, v);
 	return true;
 }
 
@@ -258,21 +285,33 @@ static void copy_headers(walk_ctx *c, GMimeObject *obj, bw_kvlist *out, size_t m
 
 		if (!name)
 			continue;
-		if (!keep_header(c, name, value, value ? strlen(value) : 0, out))
+		if (!keep_header(c, bw_strdup(name), value, value ? strlen(value) : 0, out))
 			return;
 	}
 }
 
-/* The same for headers read by mimecut.c. */
-static void copy_plain_headers(walk_ctx *c, const plain_original *po, bw_kvlist *out, size_t max)
+/* GMime's test for the headers of a message that belong to its MIME part
+ * (a message object holds none of them). */
+static bool content_header(const bw_mimecut_header *h)
+{
+	return h->name_len >= 8 && bw_strncasecmp(h->name, "Content-", 8) == 0;
+}
+
+/* The same for headers read by mimecut.c; a message's own headers
+ * (`message`) without its Content-* ones, as GMime's message object. */
+static void copy_plain_headers(walk_ctx *c, const plain_original *po, bool message,
+                               bw_kvlist *out, size_t max)
 {
 	int i;
 
 	for (i = 0; i < po->n && out->n < max; i++) {
-		char *name = bw_strndup(po->h[i].name, po->h[i].name_len);
-		bool ok = name && keep_header(c, name, po->h[i].value, po->h[i].value_len, out);
+		char *name;
+		bool ok;
 
-		free(name);
+		if (message && content_header(&po->h[i]))
+			continue;
+		name = bw_strndup(po->h[i].name, po->h[i].name_len);
+		ok = keep_header(c, name, po->h[i].value, po->h[i].value_len, out);
 		if (!ok)
 			return;
 	}
@@ -482,7 +521,7 @@ static void walk(walk_ctx *c, GMimeObject *obj, unsigned depth, int msg_depth)
 		if (c->plain && obj == c->plain_part) {
 			/* the original GMime did not see: its headers only */
 			if (msg_depth == 0 && !c->m->has_original) {
-				copy_plain_headers(c, c->plain, &c->m->orig_headers, MAX_ORIG_HEADERS);
+				copy_plain_headers(c, c->plain, false, &c->m->orig_headers, MAX_ORIG_HEADERS);
 				c->m->has_original = true;
 			}
 			return;
@@ -507,7 +546,22 @@ static void walk(walk_ctx *c, GMimeObject *obj, unsigned depth, int msg_depth)
 typedef struct warn_ctx {
 	bw_msg *m;
 	gint64 limit;           /* -1: none */
+	const top_block *top;   /* GMime was given part of the header block */
 } warn_ctx;
+
+/* Where GMime's offset `off` is in the message (its offsets count what it
+ * was given: read_top()). */
+static gint64 message_offset(const top_block *t, gint64 off)
+{
+	size_t k;
+
+	if (!t || t->all.n < 0 || off < 0)
+		return off;
+	for (k = t->n_seg; k-- > 0;)
+		if ((size_t)off >= t->seg[k].at)
+			return (gint64)(t->seg[k].from + ((size_t)off - t->seg[k].at));
+	return off;
+}
 
 static void parser_warning(gint64 offset, GMimeParserWarning errcode, const gchar *item, gpointer user_data)
 {
@@ -526,6 +580,7 @@ static void parser_warning(gint64 offset, GMimeParserWarning errcode, const gcha
 	size_t i, k;
 
 	(void)item;
+	offset = message_offset(w->top, offset);
 	if (w->limit >= 0 && offset >= w->limit)
 		return;
 	for (i = 0; i < sizeof(known) / sizeof(known[0]); i++) {
@@ -566,13 +621,23 @@ static bool looks_like_daemon(const char *from)
 	return false;
 }
 
-static int build_view(bw_msg *m, GMimeMessage *msg, const bw_parse_options *opts,
-                      const plain_original *plain);
+/* What GMime built: a message, or, when it was given only the Content-*
+ * headers of the header block (read_top()), the top-level part alone. */
+static GMimeObject *top_part(GMimeObject *root)
+{
+	return GMIME_IS_MESSAGE(root) ? g_mime_message_get_mime_part(GMIME_MESSAGE(root)) : root;
+}
+
+/* The From of root as GMime decodes it; `from`, decoded by
+ * read_top(), when GMime did not see the header block. */
+static const char *from_of(GMimeObject *root, const char *from)
+{
+	return GMIME_IS_MESSAGE(root) ? g_mime_object_get_header(root, "From") : from;
+}
 
 /* A bounce forwarded by a person: the real report is the attached message. */
-static GMimeMessage *forwarded_bounce(GMimeMessage *msg)
+static GMimeMessage *forwarded_bounce(GMimeObject *top)
 {
-	GMimeObject *top = g_mime_message_get_mime_part(msg);
 	GMimeMessage *inner = NULL;
 	int i, n, found = 0;
 
@@ -596,20 +661,45 @@ static GMimeMessage *forwarded_bounce(GMimeMessage *msg)
 	return NULL;
 }
 
-static int build_view(bw_msg *m, GMimeMessage *msg, const bw_parse_options *opts,
-                      const plain_original *plain)
+static void view_init(walk_ctx *c, bw_msg *m, const bw_parse_options *opts)
+{
+	memset(c, 0, sizeof(*c));
+	c->m = m;
+	c->dsn_depth = -1;
+	c->max_depth = opts && opts->max_mime_depth ? opts->max_mime_depth : DEFAULT_MAX_DEPTH;
+	c->max_parts = opts && opts->max_parts ? opts->max_parts : DEFAULT_MAX_PARTS;
+	c->max_line = opts && opts->max_line_length ? opts->max_line_length : BW_DEFAULT_MAX_LINE;
+}
+
+/* The body of the view: the plain text, or else the HTML made text. */
+static int view_done(walk_ctx *c)
+{
+	bw_msg *m = c->m;
+
+	if (!c->body.len && c->html.len) {
+		bw_buf__free(&c->body);
+		c->body = c->html;
+		c->html = (bw_buf)BW_BUF_INIT;
+	}
+	bw_buf__free(&c->html);
+	m->body_len = c->body.len;
+	m->body = bw_buf__detach(&c->body);
+	if (!m->body || !m->content_type || !m->report_type)
+		return bw_error__set(BW_ENOMEM, "out of memory");
+	return BW_OK;
+}
+
+/* The view of root (a message, or a top part: top_part()); its own
+ * headers from top_headers when GMime was not given them (read_top()). */
+static int build_view(bw_msg *m, GMimeObject *root, const bw_parse_options *opts,
+                      const plain_original *plain, const plain_original *top_headers)
 {
 	walk_ctx c;
-	GMimeObject *top = g_mime_message_get_mime_part(msg);
+	GMimeObject *top = top_part(root);
 	GMimeContentType *ct = top ? g_mime_object_get_content_type(top) : NULL;
 	char *mime_type;
 
-	memset(&c, 0, sizeof(c));
-	c.m = m;
-	c.dsn_depth = -1;
-	c.max_depth = opts && opts->max_mime_depth ? opts->max_mime_depth : DEFAULT_MAX_DEPTH;
-	c.max_parts = opts && opts->max_parts ? opts->max_parts : DEFAULT_MAX_PARTS;
-	c.max_line = opts && opts->max_line_length ? opts->max_line_length : BW_DEFAULT_MAX_LINE;
+	view_init(&c, m, opts);
 	if (plain && top && GMIME_IS_MULTIPART(top)) {
 		int n = g_mime_multipart_get_count(GMIME_MULTIPART(top));
 
@@ -617,24 +707,34 @@ static int build_view(bw_msg *m, GMimeMessage *msg, const bw_parse_options *opts
 		c.plain_part = n > 0 ? g_mime_multipart_get_part(GMIME_MULTIPART(top), n - 1) : NULL;
 	}
 
-	copy_headers(&c, GMIME_OBJECT(msg), &m->headers, MAX_ORIG_HEADERS);
+	if (top_headers)
+		copy_plain_headers(&c, top_headers, true, &m->headers, MAX_ORIG_HEADERS);
+	else
+		copy_headers(&c, root, &m->headers, MAX_ORIG_HEADERS);
 	mime_type = ct ? g_mime_content_type_get_mime_type(ct) : NULL;
 	m->content_type = lower_dup(mime_type ? mime_type : "text/plain");
 	g_free(mime_type);
 	m->report_type = lower_dup(ct ? g_mime_content_type_get_parameter(ct, "report-type") : "");
 
 	walk(&c, top, 0, 0);
-	if (!c.body.len && c.html.len) {
-		bw_buf__free(&c.body);
-		c.body = c.html;
-		c.html = (bw_buf)BW_BUF_INIT;
-	}
-	bw_buf__free(&c.html);
-	m->body_len = c.body.len;
-	m->body = bw_buf__detach(&c.body);
-	if (!m->body || !m->content_type || !m->report_type)
-		return bw_error__set(BW_ENOMEM, "out of memory");
-	return BW_OK;
+	return view_done(&c);
+}
+
+/* The view of a message that is plain text (plain_text_body()): its
+ * headers from top_headers, its body `text` (taken). */
+static int build_text_view(bw_msg *m, const bw_parse_options *opts,
+                           const plain_original *top_headers, char *text, size_t len)
+{
+	walk_ctx c;
+
+	view_init(&c, m, opts);
+	copy_plain_headers(&c, top_headers, true, &m->headers, MAX_ORIG_HEADERS);
+	m->content_type = lower_dup("text/plain");
+	m->report_type = lower_dup("");
+	c.parts = 1;         /* walk() of the one leaf */
+	append_text(&c.body, text, len);
+	free(text);
+	return view_done(&c);
 }
 
 /* Is line[0..n) a Content-Type parameter that lost its folding white space
@@ -691,15 +791,19 @@ static char *repair_unfolded_parameters(const char *buf, size_t len, size_t *out
 	return bw_buf__detach(&b);
 }
 
-static GMimeMessage *construct(GMimeStream *stream, GMimeParserOptions *po)
+/* A message from stream, or (part) its top-level part alone: GMime then
+ * builds no message object (address lists, dates) for headers it is not
+ * given (read_top()). */
+static GMimeObject *construct(GMimeStream *stream, GMimeParserOptions *po, bool part)
 {
 	GMimeParser *parser = g_mime_parser_new_with_stream(stream);
-	GMimeMessage *msg;
+	GMimeObject *root;
 
 	g_object_unref(stream);
-	msg = g_mime_parser_construct_message(parser, po);
+	root = part ? g_mime_parser_construct_part(parser, po)
+	            : GMIME_OBJECT(g_mime_parser_construct_message(parser, po));
 	g_object_unref(parser);
-	return msg;
+	return root;
 }
 
 /* Does the original's From (read by mimecut.c) say it was a bounce itself,
@@ -724,18 +828,240 @@ static bool plain_from_daemon(const plain_original *plain)
 	return false;
 }
 
+/* Is h one of the headers RFC 5322 allows once (GMime warns when one is
+ * repeated with another value)? */
+static bool single_header(const bw_mimecut_header *h)
+{
+	static const char *const once[] = { "Bcc", "Cc", "Date", "From", "In-Reply-To",
+		"Message-ID", "References", "Reply-To", "Sender", "Subject", "To" };
+	size_t i;
+
+	for (i = 0; i < sizeof(once) / sizeof(once[0]); i++)
+		if (h->name_len == strlen(once[i]) && bw_strncasecmp(h->name, once[i], h->name_len) == 0)
+			return true;
+	return false;
+}
+
+static bool same_name(const bw_mimecut_header *a, const bw_mimecut_header *b)
+{
+	return a->name_len == b->name_len && bw_strncasecmp(a->name, b->name, a->name_len) == 0;
+}
+
+/* The value of header h as GMime gives it (unfolded, RFC 2047 words
+ * decoded with po), g_malloc'd; NULL when out of memory. */
+static char *gmime_value(const bw_mimecut_header *h, GMimeParserOptions *po)
+{
+	char *raw = bw_strndup(h->value, h->value_len), *unfolded, *v;
+
+	if (!raw)
+		return NULL;
+	unfolded = g_mime_utils_header_unfold(raw);
+	free(raw);
+	v = g_mime_utils_header_decode_text(po, unfolded);
+	g_free(unfolded);
+	return v;
+}
+
+/* Reads the message's header block into t->all when GMime would read it
+ * the same way and have nothing to say about it (plain, as mimecut.h says,
+ * ended by an empty line, no once-only header repeated), and puts into
+ * t->kept what GMime still needs of it: the Content-* headers (they make
+ * the structure; GMime then builds the top part alone, no message object).
+ * t->from is the From that GMime would have given (the forwarded-bounce
+ * test reads it).  False, with t->all.n -1, when GMime is to read the
+ * whole block. */
+static bool read_top(top_block *t, const char *buf, size_t len, GMimeParserOptions *po)
+{
+	int n, i, j;
+	size_t end;
+
+	t->all.n = -1;
+	t->n_seg = 0;
+	t->from = NULL;
+	if (len > G_MAXUINT / 2)
+		return false;
+	n = bw_mimecut__headers(buf, len, t->all.h, MAX_ORIG_HEADERS);
+	if (n <= 0)
+		return false;
+	end = (size_t)(t->all.h[n - 1].value + t->all.h[n - 1].value_len - buf);
+	if (end + 1 >= len || buf[end] != '\n' || buf[end + 1] != '\n')
+		return false;
+	for (i = 0; i < n; i++)
+		if (single_header(&t->all.h[i]))
+			for (j = 0; j < i; j++)
+				if (same_name(&t->all.h[i], &t->all.h[j]))
+					return false;
+	t->blank = end + 1;
+	t->kept = (bw_buf)BW_BUF_INIT;
+	for (i = 0; i < n; i++) {
+		const bw_mimecut_header *h = &t->all.h[i];
+		size_t from = (size_t)(h->name - buf), to = (size_t)(h->value + h->value_len - buf) + 1;
+
+		if (h->name_len == 4 && bw_strncasecmp(h->name, "From", 4) == 0 &&
+		    !(t->from = gmime_value(h, po)))
+			break;     /* out of memory: given up below */
+		if (!content_header(h))
+			continue;
+		t->seg[t->n_seg].at = t->kept.len;
+		t->seg[t->n_seg++].from = from;
+		bw_buf__put(&t->kept, buf + from, to - from);
+	}
+	t->seg[t->n_seg].at = t->kept.len;
+	t->seg[t->n_seg++].from = t->blank;
+	if (t->kept.oom || i < n) {
+		bw_buf__free(&t->kept);
+		g_free(t->from);
+		t->from = NULL;
+		t->n_seg = 0;
+		return false;
+	}
+	t->all.n = n;
+	return true;
+}
+
+/* Is the Content-Type value h a plain "text/plain", alone or with a
+ * charset=us-ascii or UTF-8 parameter (quoted or not)?  *utf8 and *ascii
+ * say which label it has. */
+static bool text_plain_type(const bw_mimecut_header *h, bool *ascii, bool *utf8)
+{
+	char v[128], cs[16];
+	size_t i, n = 0, k = 0;
+	const char *p;
+
+	*ascii = *utf8 = false;
+	if (h->value_len >= sizeof(v))
+		return false;
+	for (i = 0; i < h->value_len; i++)
+		v[i] = h->value[i] == '\n' || h->value[i] == '\t' ? ' ' : h->value[i];
+	v[i] = '\0';
+	for (p = v; *p == ' '; p++)
+		;
+	if (bw_strncasecmp(p, "text/plain", 10) != 0)
+		return false;
+	for (p += 10; *p == ' '; p++)
+		;
+	if (!*p)
+		return true;
+	if (*p++ != ';')
+		return false;
+	while (*p == ' ')
+		p++;
+	if (bw_strncasecmp(p, "charset=", 8) != 0)
+		return false;
+	p += 8;
+	if (*p == '"')
+		p++, n = 1;
+	while (k + 1 < sizeof(cs) && (bw_isalnum((unsigned char)*p) || *p == '-'))
+		cs[k++] = *p++;
+	cs[k] = '\0';
+	if (n && *p++ != '"')
+		return false;
+	while (*p == ' ')
+		p++;
+	if (*p)
+		return false;
+	*ascii = bw_strcasecmp(cs, "us-ascii") == 0;
+	*utf8 = bw_strcasecmp(cs, "utf-8") == 0 || bw_strcasecmp(cs, "utf8") == 0;
+	return *ascii || *utf8;
+}
+
+/* Is the Content-Transfer-Encoding value h "7bit" or "8bit" (nothing to
+ * decode)? */
+static bool unencoded(const bw_mimecut_header *h)
+{
+	const char *p = h->value, *e = h->value + h->value_len;
+
+	while (p < e && (*p == ' ' || *p == '\t'))
+		p++;
+	while (e > p && (e[-1] == ' ' || e[-1] == '\t'))
+		e--;
+	return e - p == 4 && (bw_strncasecmp(p, "7bit", 4) == 0 || bw_strncasecmp(p, "8bit", 4) == 0);
+}
+
+/* The text of a message whose header block read_top() read, when it is
+ * plain text that GMime would give as it is: no Content-* header but one
+ * plain text/plain Content-Type (text_plain_type()) and one 7bit or 8bit
+ * Content-Transfer-Encoding, and a body that needs no charset conversion
+ * from GMime (no NUL byte; valid UTF-8 when labelled).  The text is what
+ * part_text() makes of GMime's text part: LF line ends, Latin-1 made UTF-8
+ * when not valid UTF-8.  NULL, when GMime is to read the message (or out
+ * of memory). */
+static char *plain_text_body(const top_block *t, const char *buf, size_t len, size_t *out_len)
+{
+	bool type = false, cte = false, ascii = false, utf8 = false, valid;
+	size_t n, i;
+	char *text;
+	int k;
+
+	for (k = 0; k < t->all.n; k++) {
+		const bw_mimecut_header *h = &t->all.h[k];
+
+		if (!content_header(h))
+			continue;
+		if (!type && h->name_len == 12 && bw_strncasecmp(h->name, "Content-Type", 12) == 0)
+			type = true;
+		else if (!cte && h->name_len == 25 &&
+		         bw_strncasecmp(h->name, "Content-Transfer-Encoding", 25) == 0)
+			cte = true;
+		else
+			return NULL;
+		if (type && h->name_len == 12 && !text_plain_type(h, &ascii, &utf8))
+			return NULL;
+		if (h->name_len == 25 && !unencoded(h))
+			return NULL;
+	}
+	n = len - (t->blank + 1);
+	if (!(text = n ? bw_strndup(buf + t->blank + 1, n) : bw_strdup("")))
+		return NULL;
+	n = bw_text__normalize_eol(text, n);
+	for (i = 0; i < n && !((unsigned char)text[i] & 0x80); i++)
+		;
+	valid = i == n || bw_text__valid_utf8(text, n);
+	if (memchr(text, '\0', n) || ((ascii || utf8) && !valid)) {
+		free(text);
+		return NULL;
+	}
+	if (!valid) {
+		char *conv = bw_text__latin1_to_utf8(text, n);
+
+		free(text);
+		if (!(text = conv))
+			return NULL;
+		n = strlen(text);
+	}
+	*out_len = n;
+	return text;
+}
+
+/* What GMime is given of buf[0..keep): all of it, or the kept headers of
+ * the top block and the rest from its blank line on. */
+static GByteArray *gmime_input(const char *buf, size_t keep, const top_block *top, size_t extra)
+{
+	GByteArray *arr;
+
+	if (!top || top->all.n < 0 || keep <= top->blank) {
+		arr = g_byte_array_sized_new((guint)(keep + extra));
+		g_byte_array_append(arr, (const guint8 *)buf, (guint)keep);
+		return arr;
+	}
+	arr = g_byte_array_sized_new((guint)(top->kept.len + keep - top->blank + extra));
+	if (top->kept.len)
+		g_byte_array_append(arr, (const guint8 *)top->kept.p, (guint)top->kept.len);
+	g_byte_array_append(arr, (const guint8 *)buf + top->blank, (guint)(keep - top->blank));
+	return arr;
+}
+
 /* Parses only up to the start of the returned original's header block
  * when the message allows it and the block is plain (its headers are then
  * read by mimecut.c into *plain), or else up to the block's end (mimecut.h);
  * NULL when neither, and then no trace of the attempt is left in w->m.
  * plain->n is -1 unless the first way was taken. */
-static GMimeMessage *construct_cut(const char *buf, size_t len, GMimeParserOptions *po,
-                                   warn_ctx *w, plain_original *plain)
+static GMimeObject *construct_cut(const char *buf, size_t len, GMimeParserOptions *po,
+                                  warn_ctx *w, plain_original *plain, const top_block *tb)
 {
 	static const char dashes[] = "\n--";
 	size_t n_warnings = w->m->warnings.n, keep;
-	GMimeMessage *msg;
-	GMimeObject *top;
+	GMimeObject *msg, *top;
 	GByteArray *arr;
 	bw_mimecut cut;
 	int n;
@@ -752,29 +1078,35 @@ static GMimeMessage *construct_cut(const char *buf, size_t len, GMimeParserOptio
 		keep = cut.orig;
 		cut.inner_boundary_len = 0;
 	}
-	arr = g_byte_array_sized_new((guint)(keep + cut.boundary_len + cut.inner_boundary_len + 16));
-	g_byte_array_append(arr, (const guint8 *)buf, (guint)keep);
+	if (tb->all.n >= 0 && keep <= tb->blank)
+		goto undo;
+	arr = gmime_input(buf, keep, tb, cut.boundary_len + cut.inner_boundary_len + 16);
 	if (cut.inner_boundary_len) {
 		g_byte_array_append(arr, (const guint8 *)dashes + 1, 2);
 		g_byte_array_append(arr, (const guint8 *)cut.inner_boundary, (guint)cut.inner_boundary_len);
 		g_byte_array_append(arr, (const guint8 *)"--\n", 3);
 	}
-	g_byte_array_append(arr, (const guint8 *)dashes, 3);
+	/* After a plain original's part headers, the closing boundary comes
+	 * at once: GMime then builds no (empty) message for the part. */
+	if (plain->n >= 0)
+		g_byte_array_append(arr, (const guint8 *)dashes + 1, 2);
+	else
+		g_byte_array_append(arr, (const guint8 *)dashes, 3);
 	g_byte_array_append(arr, (const guint8 *)cut.boundary, (guint)cut.boundary_len);
 	g_byte_array_append(arr, (const guint8 *)"--\n", 3);
 	w->limit = (gint64)keep;
-	msg = construct(g_mime_stream_mem_new_with_byte_array(arr), po);
+	msg = construct(g_mime_stream_mem_new_with_byte_array(arr), po, tb->all.n >= 0);
 	w->limit = -1;
 	if (!msg)
 		goto undo;
 	/* GMime must see the structure the scan saw; and a forwarded bounce
 	 * needs the original's body. */
-	top = g_mime_message_get_mime_part(msg);
+	top = top_part(msg);
 	n = top && GMIME_IS_MULTIPART(top) ? g_mime_multipart_get_count(GMIME_MULTIPART(top)) : -1;
 	if (n == (int)cut.n_parts &&
 	    GMIME_IS_MESSAGE_PART(g_mime_multipart_get_part(GMIME_MULTIPART(top), n - 1)) &&
 	    g_strcmp0(g_mime_multipart_get_boundary(GMIME_MULTIPART(top)), cut.boundary) == 0 &&
-	    !(forwarded_bounce(msg) && !looks_like_daemon(g_mime_object_get_header(GMIME_OBJECT(msg), "From"))))
+	    !(forwarded_bounce(top) && !looks_like_daemon(from_of(msg, tb->from))))
 		return msg;
 	g_object_unref(msg);
 undo:
@@ -790,8 +1122,13 @@ int bw_msg__parse(bw_msg *out, const char *buf, size_t len, const bw_parse_optio
 	size_t rlen = 0;
 	bw_prepared prep;
 	GMimeParserOptions *po;
-	GMimeMessage *msg, *inner;
-	plain_original *plain;
+	GMimeObject *msg;
+	GMimeMessage *inner;
+	struct { plain_original plain; top_block top; } *aux;
+	char *text;
+	size_t tlen = 0;
+	plain_original *plain = NULL;
+	top_block *top = NULL;
 	warn_ctx w;
 	int rc;
 
@@ -825,32 +1162,54 @@ int bw_msg__parse(bw_msg *out, const char *buf, size_t len, const bw_parse_optio
 	}
 	w.m = out;
 	w.limit = -1;
+	w.top = NULL;
 	po = g_mime_parser_options_new();
 	g_mime_parser_options_set_rfc2047_compliance_mode(po, GMIME_RFC_COMPLIANCE_LOOSE);
 	g_mime_parser_options_set_address_compliance_mode(po, GMIME_RFC_COMPLIANCE_LOOSE);
 	g_mime_parser_options_set_parameter_compliance_mode(po, GMIME_RFC_COMPLIANCE_LOOSE);
 	g_mime_parser_options_set_warning_callback(po, parser_warning, &w);
-	plain = malloc(sizeof(*plain));
-	msg = plain ? construct_cut(buf, len, po, &w, plain) : NULL;
-	if (!msg)
-		msg = construct(g_mime_stream_mem_new_with_buffer(buf, len), po);
+	if ((aux = malloc(sizeof(*aux)))) {
+		plain = &aux->plain;
+		top = &aux->top;
+		if (read_top(top, buf, len, po))
+			w.top = top;
+	}
+	/* Plain text that GMime would give as it is: no GMime at all. */
+	if (w.top && (text = plain_text_body(top, buf, len, &tlen))) {
+		bw_buf__free(&top->kept);
+		rc = build_text_view(out, opts, &top->all, text, tlen);
+		goto done;
+	}
+	msg = aux ? construct_cut(buf, len, po, &w, plain, top) : NULL;
+	if (!msg && w.top)
+		msg = construct(g_mime_stream_mem_new_with_byte_array(gmime_input(buf, len, top, 0)), po, true);
+	else if (!msg)
+		msg = construct(g_mime_stream_mem_new_with_buffer(buf, len), po, false);
+	if (w.top)
+		bw_buf__free(&top->kept);
 	if (!msg) {
+		if (w.top)
+			g_free(top->from);
 		g_mime_parser_options_free(po);
-		free(plain);
+		free(aux);
 		free(repaired);
 		free(prepared);
 		return bw_error__set(BW_EPARSE, "not an email message: no header block found");
 	}
-	inner = forwarded_bounce(msg);
-	if (inner && !looks_like_daemon(g_mime_object_get_header(GMIME_OBJECT(msg), "From"))) {
+	inner = forwarded_bounce(top_part(msg));
+	if (inner && !looks_like_daemon(from_of(msg, w.top ? top->from : NULL))) {
 		out->nested = true;
-		rc = build_view(out, inner, opts, NULL);
+		rc = build_view(out, GMIME_OBJECT(inner), opts, NULL, NULL);
 	} else {
-		rc = build_view(out, msg, opts, plain && plain->n >= 0 ? plain : NULL);
+		rc = build_view(out, msg, opts, plain && plain->n >= 0 ? plain : NULL,
+		                w.top ? &top->all : NULL);
 	}
 	g_object_unref(msg);
+done:
+	if (w.top)
+		g_free(top->from);
 	g_mime_parser_options_free(po);
-	free(plain);        /* its headers point into buf: freed after the view */
+	free(aux);          /* its headers point into buf: freed after the view */
 	free(repaired);
 	free(prepared);
 	if (rc == BW_OK && out->headers.n == 0 && out->body_len == 0)

@@ -17,6 +17,7 @@
 #include "evidence.h"
 #include "msg.h"
 #include "text.h"
+#include "textindex.h"
 #include "util.h"
 
 #define DEFAULT_MAX_SIZE ((size_t)64 << 20)
@@ -134,6 +135,8 @@ int bw_parse_buffer(bw_report **out, const bw_rules *rules, const char *buf, siz
 {
 	bw_report *r = NULL;
 	bw_msg m;
+	bw_textindex ix;    /* 8 KiB: on the stack */
+	const bw_textindex *prev_ix = NULL;
 	char *copy = NULL;
 	int err;
 
@@ -170,6 +173,12 @@ int bw_parse_buffer(bw_report **out, const bw_rules *rules, const char *buf, siz
 	}
 	r->max_line = opts && opts->max_line_length ? opts->max_line_length : BW_DEFAULT_MAX_LINE;
 	fill_report_fields(r, &m);
+	/* The body indexed (textindex.h) for all that searches it below: a
+	 * phrase the body lacks is then rejected without a scan. */
+	if (m.body_len >= 3) {
+		bw_textindex__build(&ix, m.body, m.body_len);
+		prev_ix = bw_textindex__use(&ix);
+	}
 	m.report_length = bw_text__report_length(&m);
 	m.report_length_known = true;
 	err = bw_decoders__run(&m, r);
@@ -181,6 +190,8 @@ int bw_parse_buffer(bw_report **out, const bw_rules *rules, const char *buf, siz
 		r->kind_set = true;
 		bw_report__warn(r, "a delivery failure notice that names no recipient bouncewhy could find");
 	}
+	if (m.body_len >= 3)
+		bw_textindex__use(prev_ix);
 	bw_msg__clear(&m);
 	if (err >= 0)
 		err = finish(r, rules);

@@ -59,28 +59,27 @@ void bw_strlist__clear(bw_strlist *l)
 	memset(l, 0, sizeof(*l));
 }
 
-int bw_kvlist__push(bw_kvlist *l, const char *name, const char *value)
+int bw_kvlist__push_take(bw_kvlist *l, char *name, char *value)
 {
 	size_t cap = l->cap;
-	char *n, *v;
 
-	if (grow((void **)&l->name, &cap, l->n, sizeof(char *)) < 0)
-		return BW_ENOMEM;
-	cap = l->cap;
-	if (grow((void **)&l->value, &cap, l->n, sizeof(char *)) < 0)
-		return BW_ENOMEM;
-	l->cap = cap;
-	n = bw_strdup(name);
-	v = bw_strdup(value ? value : "");
-	if (!n || !v) {
-		free(n);
-		free(v);
+	if (!name || !value ||
+	    grow((void **)&l->name, &cap, l->n, sizeof(char *)) < 0 ||
+	    (cap = l->cap, grow((void **)&l->value, &cap, l->n, sizeof(char *)) < 0)) {
+		free(name);
+		free(value);
 		return BW_ENOMEM;
 	}
-	l->name[l->n] = n;
-	l->value[l->n] = v;
+	l->cap = cap;
+	l->name[l->n] = name;
+	l->value[l->n] = value;
 	l->n++;
 	return BW_OK;
+}
+
+int bw_kvlist__push(bw_kvlist *l, const char *name, const char *value)
+{
+	return bw_kvlist__push_take(l, bw_strdup(name), bw_strdup(value ? value : ""));
 }
 
 const char *bw_kvlist__get(const bw_kvlist *l, const char *name)

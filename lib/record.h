@@ -58,6 +58,9 @@ int bw_strlist__push(bw_strlist *l, const char *s);
 int bw_strlist__push_len(bw_strlist *l, const char *s, size_t len);
 void bw_strlist__clear(bw_strlist *l);
 int bw_kvlist__push(bw_kvlist *l, const char *name, const char *value);
+/* The same with name and value allocated by the caller and taken (freed
+ * on failure; NULL for either is ENOMEM). */
+int bw_kvlist__push_take(bw_kvlist *l, char *name, char *value);
 const char *bw_kvlist__get(const bw_kvlist *l, const char *name); /* case-insensitive, NULL if none */
 void bw_kvlist__clear(bw_kvlist *l);
 

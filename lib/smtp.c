@@ -188,13 +188,26 @@ static const struct { const char *phrase; const char *stage; } reply_phrases[] =
 
 const char *bw_smtp__stage_of_reply(const char *text)
 {
+	/* Most phrases begin so: a text without these lacks them all. */
+	static const char *const leads[] = { "in reply to ", "after " };
 	const char *best = NULL, *stage = NULL;
-	size_t i;
+	bool lead_in[COUNT(leads)];
+	size_t i, k, len;
 
 	if (!text)
 		return NULL;
+	len = strlen(text);
+	for (k = 0; k < COUNT(leads); k++)
+		lead_in[k] = bw_memcasemem(text, len, leads[k]) != NULL;
 	for (i = 0; i < COUNT(reply_phrases); i++) {
-		const char *p = bw_strcasestr(text, reply_phrases[i].phrase);
+		const char *p;
+
+		for (k = 0; k < COUNT(leads); k++)
+			if (!lead_in[k] && strncmp(reply_phrases[i].phrase, leads[k], strlen(leads[k])) == 0)
+				break;
+		if (k < COUNT(leads))
+			continue;
+		p = bw_memcasemem(text, len, reply_phrases[i].phrase);
 		if (p && (!best || p < best)) {
 			best = p;
 			stage = reply_phrases[i].stage;

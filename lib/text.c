@@ -5,6 +5,7 @@
  *
  * (The rendering of a report as text for people is report_text.c.)
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -66,7 +67,18 @@ bool bw_text__valid_utf8(const char *s, size_t len)
 
 	while (i < len) {
 		if (p[i] < 0x80 && p[i]) {
-			i++;
+			uint64_t v;
+
+			/* eight ASCII bytes, none NUL, at a time */
+			while (i + 8 <= len) {
+				memcpy(&v, p + i, 8);
+				if ((v & 0x8080808080808080u) ||
+				    ((v - 0x0101010101010101u) & ~v & 0x8080808080808080u))
+					break;
+				i += 8;
+			}
+			if (i < len && p[i] < 0x80 && p[i])
+				i++;
 			continue;
 		}
 		if (!(n = utf8_seq(p + i, len - i)))

@@ -65,7 +65,9 @@ typedef struct bw_decoder {
 } bw_decoder;
 
 /* Runs the decoders on `m`, best sniff first, and keeps the first that
- * finds recipients.  Returns the number of recipients or a negative code. */
+ * finds recipients.  Returns the number of recipients or a negative code.
+ * Their body searches are fastest with the body indexed (textindex.h;
+ * parse.c does it). */
 int bw_decoders__run(const bw_msg *m, bw_report *r);
 /* Is name[0..len) a decoder's name, or "reply" (what a rule's `format`
  * may name: the vocabulary of BW_RCPT_FORMAT)? */

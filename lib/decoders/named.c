@@ -24,18 +24,26 @@ typedef struct product {
 
 static const char *const headers[] = { "X-Mailer", "Message-ID", "From", "X-Server" };
 
+/* One of p's names in a header of `headers` or, when p->in_text, in the
+ * report's text?  Each header is looked at once, for all the names. */
 static bool named(const bw_msg *m, const product *p)
 {
 	const char *const *name;
-	size_t j;
+	size_t i, j;
 
-	for (name = p->names; *name; name++) {
+	for (i = 0; i < m->headers.n; i++) {
 		for (j = 0; j < sizeof(headers) / sizeof(headers[0]); j++)
-			if (bw_sniff__header_has(m, headers[j], *name))
+			if (bw_strcasecmp(m->headers.name[i], headers[j]) == 0)
+				break;
+		if (j == sizeof(headers) / sizeof(headers[0]))
+			continue;
+		for (name = p->names; *name; name++)
+			if (bw_strcasestr(m->headers.value[i], *name))
 				return true;
-		if (p->in_text && bw_memcasemem(m->body, bw_text__report_length(m), *name))
-			return true;
 	}
+	for (name = p->names; p->in_text && *name; name++)
+		if (bw_memcasemem(m->body, bw_text__report_length(m), *name))
+			return true;
 	return false;
 }
 

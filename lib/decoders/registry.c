@@ -5,14 +5,14 @@
  * best claim first (ties: table order), and the first that finds recipients
  * wins.  The record says which one it was (BW_RCPT_FORMAT, BW_REPORT_FORMAT).
  *
- * The body is read once first for all the decoders' marker phrases
- * (textindex.h): a phrase it surely lacks is answered without a scan.
+ * The caller (parse.c) reads the body once first for all the decoders'
+ * marker phrases (textindex.h): a phrase it surely lacks is answered
+ * without a scan.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "decoder.h"
-#include "../textindex.h"
 
 extern const bw_decoder bw_decoder_rfc3464;
 extern const bw_decoder bw_decoder_arf;
@@ -162,18 +162,7 @@ static int run(const bw_msg *m, bw_report *r)
 
 int bw_decoders__run(const bw_msg *m, bw_report *r)
 {
-	bw_textindex *ix = m->body_len >= 3 ? malloc(sizeof(*ix)) : NULL;
-	const bw_textindex *prev;
-	int rc;
-
-	if (!ix)   /* short body, or no memory: plain scans */
-		return run(m, r);
-	bw_textindex__build(ix, m->body, m->body_len);
-	prev = bw_textindex__use(ix);
-	rc = run(m, r);
-	bw_textindex__use(prev);
-	free(ix);
-	return rc;
+	return run(m, r);
 }
 
 bool bw_decoders__known_format(const char *name, size_t len)

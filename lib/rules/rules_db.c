@@ -7,6 +7,7 @@
  * sources give the same bytes (with the same SQLite library).
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -222,14 +223,52 @@ static int tristate(sqlite3_stmt *st, int i)
 	return sqlite3_column_int(st, i) != 0;
 }
 
+static int cmp_rule_id(const void *a, const void *b)
+{
+	return strcmp((*(bw_rset_rule *const *)a)->id, (*(bw_rset_rule *const *)b)->id);
+}
+
+/* Reads one list table, `sql` giving (rule, value) rows ordered by rule
+ * (SQLite's BINARY order, strcmp's) and seq, into the list at byte offset
+ * `list` of the rules by[0..n), sorted by id: one scan of the table, not a
+ * query per rule. */
+static int read_rule_lists(sqlite3 *db, const char *path, const char *sql, bw_rset_rule **by,
+                           size_t n, size_t list)
+{
+	sqlite3_stmt *st = NULL;
+	size_t k = 0;
+	int rc = BW_OK, step;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		return db_error(db, path);
+	while (rc == BW_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *owner = (const char *)sqlite3_column_text(st, 0);
+		const unsigned char *t = sqlite3_column_text(st, 1);
+		int c = 1;
+
+		if (!owner)
+			continue;
+		while (k < n && (c = strcmp(by[k]->id, owner)) < 0)
+			k++;
+		if (k < n && c == 0)
+			rc = bw_rstrv__push((bw_rstrv *)((char *)by[k] + list), t ? (const char *)t : "");
+	}
+	if (rc == BW_OK && step != SQLITE_DONE)
+		rc = db_error(db, path);
+	sqlite3_finalize(st);
+	return rc;
+}
+
 static int read_rules(sqlite3 *db, const char *path, bw_rset *s)
 {
-	static const char *const list_sql[] = {
-		"SELECT text FROM rule_remedy WHERE rule = ?1 ORDER BY seq",
-		"SELECT url FROM rule_ref WHERE rule = ?1 ORDER BY seq",
-		"SELECT text FROM rule_example WHERE rule = ?1 ORDER BY seq",
+	static const struct { const char *sql; size_t list; } lists[] = {
+		{ "SELECT rule, text FROM rule_remedy ORDER BY rule, seq", offsetof(bw_rset_rule, remedies) },
+		{ "SELECT rule, url FROM rule_ref ORDER BY rule, seq", offsetof(bw_rset_rule, refs) },
+		{ "SELECT rule, text FROM rule_example ORDER BY rule, seq", offsetof(bw_rset_rule, examples) },
 	};
-	sqlite3_stmt *st = NULL, *lst[3];
+	sqlite3_stmt *st = NULL;
+	bw_rset_rule **by;
+	size_t first = s->n_rule, i;
 	int rc = BW_OK, step, oom = 0;
 
 	enum {
@@ -248,10 +287,6 @@ static int read_rules(sqlite3 *db, const char *path, bw_rset *s)
 
 	if (prepare_select(db, cols, R_COUNT, "rule ORDER BY seq", &st) != SQLITE_OK)
 		return db_error(db, path);
-	if ((rc = prepare_all(db, path, list_sql, lst, 3)) < 0) {
-		sqlite3_finalize(st);
-		return rc;
-	}
 	while (rc == BW_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
 		bw_rset_rule *r = bw_rset__add_rule(s);
 
@@ -280,17 +315,21 @@ static int read_rules(sqlite3 *db, const char *path, bw_rset *s)
 			rc = bw_error__set(BW_ENOMEM, "out of memory");
 		else if (!r->id || !r->file)
 			rc = bw_error__set(BW_ERULES, "%s: corrupt rule row", path);
-		if (rc == BW_OK)
-			rc = read_list(db, path, lst[0], r->id, &r->remedies);
-		if (rc == BW_OK)
-			rc = read_list(db, path, lst[1], r->id, &r->refs);
-		if (rc == BW_OK)
-			rc = read_list(db, path, lst[2], r->id, &r->examples);
 	}
 	if (rc == BW_OK && step != SQLITE_DONE)
 		rc = db_error(db, path);
 	sqlite3_finalize(st);
-	finalize_all(lst, 3);
+	/* Their remedies, references and examples, each table read once. */
+	if (rc == BW_OK && s->n_rule > first) {
+		if (!(by = malloc((s->n_rule - first) * sizeof(*by))))
+			return bw_error__set(BW_ENOMEM, "out of memory");
+		for (i = first; i < s->n_rule; i++)
+			by[i - first] = &s->rule[i];
+		qsort(by, s->n_rule - first, sizeof(*by), cmp_rule_id);
+		for (i = 0; rc == BW_OK && i < sizeof(lists) / sizeof(lists[0]); i++)
+			rc = read_rule_lists(db, path, lists[i].sql, by, s->n_rule - first, lists[i].list);
+		free(by);
+	}
 	return rc;
 }
 

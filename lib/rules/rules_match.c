@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "rules_impl.h"
+#include "rules_hoist.h"
 #include "rules_prefilter.h"
 #include "../error.h"
 #include "../reason.h"
@@ -247,11 +248,20 @@ int bw_rules__compile(bw_rules *rules, const bw_rules_options *opts)
 			PCRE2_SIZE off = 0;
 			uint32_t pairs = 0;
 			int err = 0;
+			char *fast;
 
 			if (bw_rules__literals(r->src->text, &r->literals) < 0)
 				return bw_error__set(BW_ENOMEM, "out of memory");
 			r->pf = r->literals ? prefilter_new(r->literals) : NULL;
-			r->re = compile_pattern(r->src->text, &err, &off);
+			/* the same matches, faster (rules_hoist.h); a bad pattern
+			 * is reported as written */
+			r->re = NULL;
+			if ((fast = bw_rules__hoist(r->src->text))) {
+				r->re = compile_pattern(fast, &err, &off);
+				free(fast);
+			}
+			if (!r->re)
+				r->re = compile_pattern(r->src->text, &err, &off);
 			if (!r->re) {
 				pcre2_get_error_message(err, msg, sizeof(msg));
 				return bw_error__set(BW_ERULES,
@@ -428,9 +438,13 @@ typedef struct pf_part {
 	uint16_t bits[MAX_PART_TRIPLES];
 } pf_part;
 
+/* first[k] when alternative k has no triple bit to test first */
+#define NO_BIT 0xFFFF
+
 struct bw_prefilter {
 	pf_part *parts;
 	size_t *alt_end;            /* alternative k is parts[alt_end[k-1] .. alt_end[k]) */
+	uint16_t *first;            /* the first triple bit of alternative k, or NO_BIT */
 	size_t n_alts;
 };
 
@@ -440,6 +454,7 @@ static void prefilter_free(struct bw_prefilter *pf)
 		return;
 	free(pf->parts);
 	free(pf->alt_end);
+	free(pf->first);
 	free(pf);
 }
 
@@ -470,7 +485,8 @@ static struct bw_prefilter *prefilter_new(char *const *lits)
 			n_parts += *c == BW_LITERAL_AND;
 	pf->parts = calloc(n_parts, sizeof(*pf->parts));
 	pf->alt_end = calloc(n_alts, sizeof(*pf->alt_end));
-	if (!pf->parts || !pf->alt_end) {
+	pf->first = calloc(n_alts, sizeof(*pf->first));
+	if (!pf->parts || !pf->alt_end || !pf->first) {
 		prefilter_free(pf);
 		return NULL;
 	}
@@ -493,6 +509,14 @@ static struct bw_prefilter *prefilter_new(char *const *lits)
 		pf->alt_end[i] = k;
 	}
 	pf->n_alts = n_alts;
+	for (i = 0; i < n_alts; i++) {
+		size_t j = i ? pf->alt_end[i - 1] : 0;
+
+		pf->first[i] = NO_BIT;
+		for (; j < pf->alt_end[i] && pf->first[i] == NO_BIT; j++)
+			if (pf->parts[j].n_bits)
+				pf->first[i] = pf->parts[j].bits[0];
+	}
 	return pf;
 }
 
@@ -505,6 +529,11 @@ static bool prefilter_pass(const struct bw_prefilter *pf, const char *text, size
 
 	for (k = 0; k < pf->n_alts; from = pf->alt_end[k++]) {
 		bool may = true;
+		uint16_t b = pf->first[k];
+
+		/* most alternatives fail on their first bit: that test alone */
+		if (b != NO_BIT && !((ts->w[b >> 6] >> (b & 63)) & 1))
+			continue;
 
 		for (i = from; may && i < pf->alt_end[k]; i++) {
 			const pf_part *pp = &pf->parts[i];

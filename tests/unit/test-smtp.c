@@ -164,6 +164,11 @@ int main(void)
 	CHECK_STR(bw_smtp__stage_of_reply("554 rejected (in reply to end of DATA command)"), "DATA");
 	CHECK_STR(bw_smtp__stage_of_reply("after EHLO: 421 go away; after RCPT TO: 550"), "HELO");
 	CHECK(bw_smtp__stage_of_reply("550 user unknown") == NULL);
+	/* phrases without the common lead-ins, alone and before one with it */
+	CHECK_STR(bw_smtp__stage_of_reply("Remote host said: 550 unknown (RCPT TO:<a@b>)"), "RCPT");
+	CHECK_STR(bw_smtp__stage_of_reply("mail from:<x@y> refused, after DATA too"), "MAIL");
+	CHECK_STR(bw_smtp__stage_of_reply("qmail: does not like recipient"), "RCPT");
+	CHECK_STR(bw_smtp__stage_of_reply("IN REPLY TO STARTTLS"), "STARTTLS");
 	CHECK_STR(bw_smtp__stage_of_command("RCPT TO:<a@example.com>", 23), "RCPT");
 	CHECK_STR(bw_smtp__stage_of_command("  mail from:<>", 14), "MAIL");
 	CHECK_STR(bw_smtp__stage_of_command("ehlo mx.example.com", 19), "HELO");

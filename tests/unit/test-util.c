@@ -7,8 +7,34 @@
 #include "text.h"
 #include "util.h"
 
+/* bw_text__valid_utf8 reads ASCII eight bytes at a time: a NUL or an
+ * 8-bit byte at every offset of a long text, and a valid sequence across
+ * the eight-byte steps. */
+static void test_valid_utf8(void)
+{
+	char t[40];
+	size_t i;
+
+	memset(t, 'a', sizeof(t));
+	CHECK(bw_text__valid_utf8(t, sizeof(t)));
+	for (i = 0; i < sizeof(t); i++) {
+		memset(t, 'a', sizeof(t));
+		t[i] = '\0';
+		CHECK(!bw_text__valid_utf8(t, sizeof(t)));
+		t[i] = (char)0xE9;                  /* Latin-1 e-acute: not UTF-8 */
+		CHECK(!bw_text__valid_utf8(t, sizeof(t)));
+		if (i + 1 < sizeof(t)) {
+			t[i] = (char)0xC3;              /* UTF-8 e-acute */
+			t[i + 1] = (char)0xA9;
+			CHECK(bw_text__valid_utf8(t, sizeof(t)));
+		}
+	}
+	CHECK(!bw_text__valid_utf8("abcdefgh\xC3", 9));   /* cut sequence */
+}
+
 int main(void)
 {
+	test_valid_utf8();
 	const char *s = "Mailto:a@example.com", *p;
 
 	CHECK(BW_LITERAL_LEN("IPv6:") == 5);

@@ -1,0 +1,156 @@
+/*
+ * The \b hoisting of lib/rules/rules_hoist.c: what it rewrites, what it
+ * leaves alone, and that every pattern of the rules database matches every
+ * rule example the same way (same result, same match, same named captures)
+ * written and rewritten, as well as every example with 4 bytes cut off
+ * each end and a Latin-1 copy (invalid UTF-8).
+ */
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "rules/rules_hoist.h"
+
+#define FLAGS (PCRE2_CASELESS | PCRE2_UTF | PCRE2_UCP | PCRE2_MATCH_INVALID_UTF)
+
+static void check_rewrite(const char *pattern, const char *want)
+{
+	char *got = bw_rules__hoist(pattern);
+
+	if (!want)
+		CHECK(got == NULL);
+	else
+		CHECK_STR(got ? got : "(none)", want);
+	free(got);
+}
+
+static pcre2_code *compile(const char *p)
+{
+	int err;
+	PCRE2_SIZE off;
+
+	return pcre2_compile((PCRE2_SPTR)p, PCRE2_ZERO_TERMINATED, FLAGS, &err, &off, NULL);
+}
+
+/* The capture called name, or "" (none, or unset). */
+static void capture(pcre2_match_data *md, const char *name, char *out, size_t size)
+{
+	PCRE2_SIZE len = size;
+
+	if (pcre2_substring_copy_byname(md, (PCRE2_SPTR)name, (PCRE2_UCHAR *)out, &len) != 0)
+		out[0] = '\0';
+}
+
+/* Both codes on text: the same result, match and named captures. */
+static int same(pcre2_code *a, pcre2_code *b, const char *text, size_t len, pcre2_match_data *ma,
+                pcre2_match_data *mb)
+{
+	int ra = pcre2_match(a, (PCRE2_SPTR)text, len, 0, 0, ma, NULL);
+	int rb = pcre2_match(b, (PCRE2_SPTR)text, len, 0, 0, mb, NULL);
+	PCRE2_SIZE *oa = pcre2_get_ovector_pointer(ma), *ob = pcre2_get_ovector_pointer(mb);
+	char ca[256], cb[256];
+
+	if ((ra >= 0) != (rb >= 0))
+		return 0;
+	if (ra < 0)
+		return 1;
+	if (oa[0] != ob[0] || oa[1] != ob[1])
+		return 0;
+	capture(ma, "code", ca, sizeof(ca));
+	capture(mb, "code", cb, sizeof(cb));
+	if (strcmp(ca, cb) != 0)
+		return 0;
+	capture(ma, "tag", ca, sizeof(ca));
+	capture(mb, "tag", cb, sizeof(cb));
+	return strcmp(ca, cb) == 0;
+}
+
+/* Every pattern of the database against every example; returns how many
+ * patterns were rewritten. */
+static int check_database(const char *path)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *pats = NULL, *exs = NULL;
+	pcre2_match_data *ma = pcre2_match_data_create(32, NULL), *mb = pcre2_match_data_create(32, NULL);
+	char **ex = NULL;
+	size_t n_ex = 0, i;
+	int rewritten = 0;
+
+	CHECK(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK);
+	CHECK(sqlite3_prepare_v2(db, "SELECT text FROM rule_example", -1, &exs, NULL) == SQLITE_OK);
+	while (exs && sqlite3_step(exs) == SQLITE_ROW) {
+		ex = realloc(ex, (n_ex + 1) * sizeof(*ex));
+		ex[n_ex++] = strdup((const char *)sqlite3_column_text(exs, 0));
+	}
+	CHECK(n_ex > 100);
+	CHECK(sqlite3_prepare_v2(db, "SELECT id, text FROM rule WHERE text IS NOT NULL", -1, &pats, NULL) == SQLITE_OK);
+	while (pats && sqlite3_step(pats) == SQLITE_ROW) {
+		const char *id = (const char *)sqlite3_column_text(pats, 0);
+		const char *text = (const char *)sqlite3_column_text(pats, 1);
+		char *fast = bw_rules__hoist(text);
+		pcre2_code *a, *b;
+		int ok = 1;
+
+		if (!fast)
+			continue;
+		rewritten++;
+		a = compile(text);
+		b = compile(fast);
+		CHECK(a && b);
+		for (i = 0; a && b && i < n_ex; i++) {
+			size_t len = strlen(ex[i]), k;
+			char latin1[1024];
+
+			ok &= same(a, b, ex[i], len, ma, mb);
+			if (len > 8)
+				ok &= same(a, b, ex[i] + 4, len - 8, ma, mb);
+			for (k = 0; k < len && k < sizeof(latin1); k++)
+				latin1[k] = (char)(ex[i][k] == 'e' ? 0xE9 : ex[i][k]);
+			ok &= same(a, b, latin1, k, ma, mb);
+		}
+		if (!ok)
+			fprintf(stderr, "rule %s: the rewritten pattern matches differently\n", id);
+		CHECK(ok);
+		pcre2_code_free(a);
+		pcre2_code_free(b);
+		free(fast);
+	}
+	sqlite3_finalize(pats);
+	sqlite3_finalize(exs);
+	sqlite3_close(db);
+	for (i = 0; i < n_ex; i++)
+		free(ex[i]);
+	free(ex);
+	pcre2_match_data_free(ma);
+	pcre2_match_data_free(mb);
+	return rewritten;
+}
+
+int main(void)
+{
+	const char *db = getenv("BOUNCEWHY_RULES");
+
+	check_rewrite("\\bfoo\\b|\\bbar\\b|baz", "\\b(?:foo\\b|bar\\b)|baz");
+	check_rewrite("baz|\\bfoo|\\bbar", "baz|\\b(?:foo|bar)");
+	check_rewrite("(?:\\ba\\s+b|\\bc)\\b", "(?:\\b(?:a\\s+b|c))\\b");
+	check_rewrite("x(?<code>\\b5\\d\\d|\\b4\\d\\d)", "x(?<code>\\b(?:5\\d\\d|4\\d\\d))");
+	check_rewrite("\\ba|[|(]|\\bb", "\\b(?:a)|[|(]|\\b(?:b)");
+	/* nothing to hoist, or syntax it does not read */
+	check_rewrite("foo|bar", NULL);
+	check_rewrite("(?<=\\ba|\\bb)c", NULL);
+	check_rewrite("(?i)\\ba|\\bb", NULL);
+	check_rewrite("\\Q\\b|\\E|\\bb", NULL);
+	check_rewrite("[[:alpha:]]|\\ba|\\bb", NULL);
+	check_rewrite("(*UCP)\\ba|\\bb", NULL);
+	check_rewrite("(?|\\ba|\\bb)", NULL);
+	check_rewrite("\\ba|\\bb(", NULL);
+	/* a quantified \b is not a boundary to hoist */
+	check_rewrite("\\b?a|\\bb", "\\b?a|\\b(?:b)");
+	if (db)
+		CHECK(check_database(db) > 50);
+	return check_done();
+}
