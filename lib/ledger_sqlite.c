@@ -162,6 +162,7 @@ static const bw_ledger_store_ops sqlite_ops = {
 int bw_ledger__sqlite_open(bw_ledger_store **out, const char *path, unsigned busy_ms)
 {
 	sqlite_store *s = calloc(1, sizeof(*s));
+	unsigned waited;
 	int rc;
 
 	*out = NULL;
@@ -178,9 +179,19 @@ int bw_ledger__sqlite_open(bw_ledger_store **out, const char *path, unsigned bus
 	}
 	sqlite3_busy_timeout(s->db, (int)busy_ms);
 	/* WAL lets readers run beside one writer; NORMAL sync is durable
-	 * against process crashes (the kill test) and fast. */
-	if (sqlite3_exec(s->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
-	                 "PRAGMA foreign_keys=OFF;", NULL, NULL, NULL) != SQLITE_OK) {
+	 * against process crashes (the kill test) and fast.  Two processes
+	 * opening a new ledger at once both switch it to WAL, and SQLite may
+	 * answer one of them "database is locked" at once, without waiting
+	 * (its lock escalation avoids a deadlock): that switch is retried for
+	 * the busy timeout. */
+	for (waited = 0;; waited += 10) {
+		rc = sqlite3_exec(s->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+		                  "PRAGMA foreign_keys=OFF;", NULL, NULL, NULL);
+		if ((rc & 0xff) != SQLITE_BUSY || waited >= busy_ms)
+			break;
+		sqlite3_sleep(10);
+	}
+	if (rc != SQLITE_OK) {
 		bw_error__set(BW_ELEDGER, "ledger %s: %s", path, sqlite3_errmsg(s->db));
 		sq_close(&s->base);
 		return BW_ELEDGER;
