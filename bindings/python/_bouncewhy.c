@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "bouncewhy.h"
+#include "_output.h"
 #include "_report.h"
 
 int bw_py_ledger_register(PyObject *module);   /* the ledger's types: _ledger.c */
@@ -434,13 +435,17 @@ PyDoc_STRVAR(Rules_classify_reply_doc,
 JSON_FLAGS_DOC
 "text: BW_TEXT_* bits to also render the report as the CLI's text, returned\n"
 "as (dict, text); json: BW_JSON_* bits to render JSON instead; -1 (default)\n"
-"renders none.\n");
+"renders none.  output: an Output that receives the framed record (or, when\n"
+"the reply cannot be classified, its error record; the error is raised too).\n");
 
 static PyObject *Rules_classify_reply(RulesObject *self, PyObject *args, PyObject *kwds)
 {
 	static char *kwlist[] = { "reply", "remote_host", "command", "source", "flags", "text", "json",
-	                          NULL };
-	PyObject *reply, *host = Py_None, *command = Py_None, *source = Py_None;
+	                          "output", NULL };
+	PyObject *reply, *host = Py_None, *command = Py_None, *source = Py_None, *output = Py_None;
+	bw_py_output *out = NULL;
+	int put_rc = BW_OK, code = BW_OK;
+	char *msg = NULL;
 	PyObject *reply_b = NULL, *host_b = NULL, *command_b = NULL, *source_b = NULL, *ret = NULL;
 	unsigned int flags = BW_JSON_EVIDENCE;
 	parse_result res = PARSE_RESULT_INIT;
@@ -449,8 +454,8 @@ static PyObject *Rules_classify_reply(RulesObject *self, PyObject *args, PyObjec
 
 	if (check_open(self) < 0)
 		return NULL;
-	if (!PyArg_ParseTupleAndKeywords(args, kwds, "U|OOOIii", kwlist, &reply, &host, &command,
-	                                 &source, &flags, &res.text_flags, &res.json_flags))
+	if (!PyArg_ParseTupleAndKeywords(args, kwds, "U|OOOIii$O", kwlist, &reply, &host, &command,
+	                                 &source, &flags, &res.text_flags, &res.json_flags, &output))
 		return NULL;
 	if (!opt_utf8(reply, &reply_b) || !opt_utf8(host, &host_b) ||
 	    !opt_utf8(command, &command_b) || !opt_utf8(source, &source_b))
@@ -459,12 +464,36 @@ static PyObject *Rules_classify_reply(RulesObject *self, PyObject *args, PyObjec
 	c_host = opt_cstr(host_b);
 	c_command = opt_cstr(command_b);
 	c_src = opt_cstr(source_b);
+	if (output != Py_None &&
+	    !(out = bw_py_output_acquire(PyType_GetModuleByDef(Py_TYPE(self), &bouncewhy_module), output)))
+		goto out;
 	Py_BEGIN_ALLOW_THREADS
 	res.rc = bw_classify_reply(&r, self->rules, c_reply, c_host, c_command);
 	if (res.rc < 0)
 		res.emsg = bw_error_message();
+	if (out) {
+		/* framed into the Output: the report, or its error record */
+		code = res.rc;
+		msg = res.rc < 0 ? strdup(res.emsg ? res.emsg : "") : NULL;
+		put_rc = bw_py_output_put(out, res.rc < 0 ? NULL : r, c_src ? c_src : "reply", -1,
+		                          &code, &msg);
+		res.rc = BW_OK;
+	}
 	render(&res, r, c_src);
 	Py_END_ALLOW_THREADS
+	if (out) {
+		bw_py_output_release(out);
+		if (put_rc < 0 || !r) {
+			/* a cut-off output, or the error (whose record went into
+			 * the output) raised as without one */
+			bw_report_free(r);
+			ret = raise_bw(state_of_type(Py_TYPE(self)), put_rc < 0 ? put_rc : code,
+			               put_rc < 0 ? bw_error_message() : msg);
+			free(msg);
+			goto out;
+		}
+		free(msg);
+	}
 	ret = result_to_py(Py_TYPE(self), &res, r, c_src, flags);
 out:
 	Py_XDECREF(reply_b);
@@ -577,6 +606,7 @@ typedef struct {
 	int evidence;      /* with the recipients' evidence */
 	int text_flags;    /* -1: no text rendering */
 	int json_flags;    /* -1: no JSON rendering */
+	PyObject *output;  /* an Output framing every item, or NULL */
 } ScannerObject;
 
 static void Scanner_dealloc(ScannerObject *self)
@@ -585,6 +615,7 @@ static void Scanner_dealloc(ScannerObject *self)
 
 	bw_scan_free(self->scan);
 	Py_XDECREF(self->rules);
+	Py_XDECREF(self->output);
 	tp->tp_free((PyObject *)self);
 	Py_DECREF(tp);
 }
@@ -592,8 +623,9 @@ static void Scanner_dealloc(ScannerObject *self)
 static int Scanner_init(ScannerObject *self, PyObject *args, PyObject *kwds)
 {
 	static char *kwlist[] = { "rules", "paths", "fd", "source", "head", "dicts", "evidence",
-	                          "text", "json", NULL };
+	                          "text", "json", "output", NULL };
 	PyObject *rules, *paths = Py_None, *source = Py_None, *source_b = NULL, *seq = NULL;
+	PyObject *output = Py_None;
 	Py_buffer head = { 0 };
 	int fd = -1, dicts = 1, evidence = 1, text = -1, json = -1, rc = BW_OK, ret = -1;
 	PyTypeObject *rules_type;
@@ -607,9 +639,16 @@ static int Scanner_init(ScannerObject *self, PyObject *args, PyObject *kwds)
 	}
 	if (!m || !st)
 		return -1;
-	if (!PyArg_ParseTupleAndKeywords(args, kwds, "O|O$iOy*ppii", kwlist, &rules, &paths, &fd,
-	                                 &source, &head, &dicts, &evidence, &text, &json))
+	if (!PyArg_ParseTupleAndKeywords(args, kwds, "O|O$iOy*ppiiO", kwlist, &rules, &paths, &fd,
+	                                 &source, &head, &dicts, &evidence, &text, &json, &output))
 		return -1;
+	if (output != Py_None) {
+		bw_py_output *o = bw_py_output_acquire(m, output);   /* checks the type */
+
+		if (!o)
+			goto out;
+		bw_py_output_release(o);
+	}
 	rules_type = (PyTypeObject *)PyObject_GetAttrString(m, "Rules");
 	if (!rules_type)
 		goto out;
@@ -653,6 +692,10 @@ static int Scanner_init(ScannerObject *self, PyObject *args, PyObject *kwds)
 	self->evidence = evidence;
 	self->text_flags = text;
 	self->json_flags = json;
+	if (output != Py_None) {
+		Py_INCREF(output);
+		self->output = output;
+	}
 	ret = 0;
 out:
 	if (ret < 0) {
@@ -677,8 +720,9 @@ static PyObject *Scanner_next(ScannerObject *self)
 	const char *emsg = NULL, *src, *msg;
 	char *rendered = NULL, *tmp_msg = NULL;
 	long index;
-	int rc, code = BW_OK;
+	int rc, code = BW_OK, put_rc = BW_OK;
 	PyObject *rec = NULL, *rend = NULL, *source = NULL, *message = NULL;
+	bw_py_output *out = NULL;
 
 	if (!self->scan) {
 		PyErr_SetString(PyExc_RuntimeError, "Scanner was not initialised");
@@ -688,6 +732,10 @@ static PyObject *Scanner_next(ScannerObject *self)
 		PyErr_SetString(PyExc_RuntimeError, "Scanner used by two threads at once");
 		return NULL;
 	}
+	if (self->output &&
+	    !(out = bw_py_output_acquire(PyType_GetModuleByDef(Py_TYPE(self), &bouncewhy_module),
+	                                 self->output)))
+		return NULL;
 	self->busy = 1;
 	Py_BEGIN_ALLOW_THREADS
 	rc = bw_scan_next(&it, self->scan);
@@ -698,7 +746,14 @@ static PyObject *Scanner_next(ScannerObject *self)
 		code = bw_scan_item_error_code(it);
 		src = bw_scan_item_source(it);
 		index = bw_scan_item_mbox_index(it);
-		if (r && self->text_flags >= 0)
+		if (out) {
+			/* framed by the library; a report that cannot be written
+			 * becomes an error record there */
+			tmp_msg = r ? NULL : strdup(bw_scan_item_error(it));
+			put_rc = bw_py_output_put(out, r, src, index, &code, &tmp_msg);
+			if (code < 0)
+				r = NULL;
+		} else if (r && self->text_flags >= 0)
 			code = bw_report_to_text(&rendered, r, src, index, (unsigned)self->text_flags);
 		else if (r && self->json_flags >= 0)
 			code = bw_report_to_json(&rendered, r, src, (unsigned)self->json_flags);
@@ -708,12 +763,19 @@ static PyObject *Scanner_next(ScannerObject *self)
 			tmp_msg = strdup(bw_error_message());
 		}
 		msg = tmp_msg ? tmp_msg : bw_scan_item_error(it);
-		if (!r && self->json_flags >= 0 &&
+		if (!out && !r && self->json_flags >= 0 &&
 		    bw_error_to_json(&rendered, src, code, msg, (unsigned)self->json_flags & BW_JSON_PRETTY) < 0)
 			rendered = NULL;
 	}
 	Py_END_ALLOW_THREADS
 	self->busy = 0;
+	if (out) {
+		bw_py_output_release(out);
+		if (rc == BW_OK && put_rc < 0) {
+			free(tmp_msg);
+			return raise_bw(state_of_type(Py_TYPE(self)), put_rc, bw_error_message());
+		}
+	}
 	if (rc == BW_ENOTFOUND)
 		return NULL;     /* StopIteration */
 	if (rc < 0)
@@ -728,7 +790,9 @@ static PyObject *Scanner_next(ScannerObject *self)
 		rec = r ? bw_py_report_dict(r, src, index, self->evidence)
 		        : bw_py_error_dict(src, index, code, msg);
 	}
-	if (rendered) {
+	if (out) {
+		rend = bw_py_output_take(out);
+	} else if (rendered) {
 		rend = json_to_str(rendered);
 	} else {
 		Py_INCREF(Py_None);
@@ -761,8 +825,9 @@ PyDoc_STRVAR(Scanner_doc,
 "record is the report's dict (or the error record's) unless dicts=False\n"
 "(then None), with evidence when `evidence`; rendered is the library's\n"
 "text (text: BW_TEXT_* bits) or JSON (json: BW_JSON_* bits) for the item,\n"
-"or None (also for an error item in text).  Reading and parsing release\n"
-"the GIL.  One thread at a time.");
+"or None (also for an error item in text); with output (an Output) it is\n"
+"instead the bytes the item added to that Output, framed as the CLI prints\n"
+"them.  Reading and parsing release the GIL.  One thread at a time.");
 
 static PyType_Slot Scanner_slots[] = {
 	{ Py_tp_dealloc, Scanner_dealloc },
@@ -1099,6 +1164,8 @@ static int module_exec(PyObject *m)
 	    PyModule_AddIntConstant(m, "BW_ELIMIT", BW_ELIMIT) < 0 ||
 	    PyModule_AddIntConstant(m, "BW_ERULES", BW_ERULES) < 0 ||
 	    PyModule_AddIntConstant(m, "BW_ENOTFOUND", BW_ENOTFOUND) < 0)
+		return -1;
+	if (bw_py_output_register(m) < 0)   /* _output.c: the record framing */
 		return -1;
 	if (bw_py_ledger_register(m) < 0)   /* _ledger.c: the bounce ledger */
 		return -1;

@@ -297,27 +297,24 @@ class Classifier:
                     continue
             yield Diagnosis(record)
 
-    def _explain_rendered(self, reply: str, remote_host: Optional[str] = None,
-                          command: Optional[str] = None, *, text: int = -1,
-                          json: int = -1) -> Tuple[int, str, Optional[str]]:
-        """For ``python3 -m bouncewhy explain``: (error code, error message,
-        the library's rendering) of the reply classified with the CLI's
-        source ("reply"); the rendering is None for an error in text."""
+    def _explain_into(self, reply: str, remote_host: Optional[str],
+                      command: Optional[str], output: Any) -> Tuple[int, str]:
+        """For ``python3 -m bouncewhy explain``: classifies `reply` with the
+        CLI's source ("reply") into `output` (an Output: the record, or the
+        error record); returns (error code, error message)."""
         try:
-            _, rendered = self._rules.classify_reply(reply, remote_host, command,
-                                                     source="reply", text=text, json=json)
+            self._rules.classify_reply(reply, remote_host, command, source="reply",
+                                       output=output)
         except Error as e:
-            rendered = (_c.error_json("reply", e.code, str(e), json & _c.JSON_PRETTY)
-                        if json >= 0 else None)
-            return e.code, str(e), rendered
-        return _c.BW_OK, "", rendered
+            return e.code, str(e)
+        return _c.BW_OK, ""
 
-    def _scanner(self, operand: str, *, text: int = -1, json: int = -1) -> Any:
+    def _scanner(self, operand: str, output: Any) -> Any:
         """For ``python3 -m bouncewhy``: the library's scanner over one
-        operand ("-": standard input), rendering each item, without dicts."""
+        operand ("-": standard input), each item framed into `output`."""
         if operand == "-":
-            return _c.Scanner(self._rules, fd=0, source="-", dicts=False, text=text, json=json)
-        return _c.Scanner(self._rules, [operand], dicts=False, text=text, json=json)
+            return _c.Scanner(self._rules, fd=0, source="-", dicts=False, output=output)
+        return _c.Scanner(self._rules, [operand], dicts=False, output=output)
 
 
 _DEFAULT_MAX_SIZE = 64 << 20

@@ -5,10 +5,11 @@ the C CLI: 0 every input was read, 1 some input could not be read or parsed
 (an error record was printed for it), 2 bad usage, 3 the rules could not be
 loaded, 4 the output could not be written.
 
-Reading, parsing and rendering are the C library's: its scanner (bw_scan)
-walks the operands, and each record is printed as the library renders it
-(bw_report_to_text, bw_report_to_json, bw_error_to_json); this module only
-frames the records as the CLI does (cli/output.c).
+Reading, parsing, rendering and framing are the C library's: its scanner
+(bw_scan) walks the operands and its output (bw_output, through
+_bouncewhy.Output) frames every record as the CLI prints it (the JSON
+array, NDJSON lines, text and error records); this module writes those
+bytes, the error lines on standard error and the progress line.
 """
 from __future__ import annotations
 
@@ -93,19 +94,18 @@ def _escaped(s: str) -> bytes:
     return bytes(out)
 
 
-# An item to print: (source, mbox_index, error code, error message, rendering).
-_Item = Tuple[str, int, int, str, Optional[str]]
+# An item to print: (source, mbox_index, error code, error message, the
+# bytes the library framed for it).
+_Item = Tuple[str, int, int, str, bytes]
 
 
 class _Printer:
-    """Frames records as the CLI does: --format json is one array, ndjson
-    one record a line; a message of an mbox gets "mbox_index" first.  Error
-    records also go to standard error."""
+    """Writes what the library framed (an Output) to standard output; error
+    lines on standard error; counts; the progress line."""
 
-    def __init__(self, out: IO[bytes], fmt: str, progress: bool = False) -> None:
+    def __init__(self, out: IO[bytes], output: "_c.Output", progress: bool = False) -> None:
         self.out = out
-        self.fmt = fmt
-        self.first = True
+        self.output = output
         self.messages = 0
         self.errors = 0
         self.progress = progress
@@ -125,53 +125,30 @@ class _Printer:
             sys.stderr.flush()
 
     def begin(self) -> None:
-        if self.fmt == "json":
-            self.out.write(b"[\n")
+        self.out.write(self.output.take())
 
     def end(self) -> None:
-        if self.fmt == "json":
-            self.out.write(b"]\n" if self.first else b"\n]\n")
+        self.output.finish()
+        self.out.write(self.output.take())
         self.out.flush()
 
     def put(self, item: _Item) -> None:
-        self._put(item)
-        self._progress()
-
-    def _put(self, item: _Item) -> None:
-        source, index, code, message, rendered = item
-        where = b" (mbox_index %d)" % index if index >= 0 else b""
+        source, index, code, message, framed = item
         self.messages += 1
         if code != _c.BW_OK:
             self.errors += 1
-            sys.stdout.flush()
+            where = b" (mbox_index %d)" % index if index >= 0 else b""
             sys.stderr.buffer.write((b"\n" if self.progress else b"") + b"bouncewhy: "
                                     + _escaped(source) + where + b": "
                                     + message.encode("utf-8", "surrogateescape") + b"\n")
             sys.stderr.flush()
-            if self.fmt == "text":
-                self.out.write(_escaped(source) + where + b": error: " + _escaped(message)
-                               + b"\n\n")
-                return
-        if rendered is None:
-            return
-        data = rendered.encode("utf-8", "surrogateescape")
-        if self.fmt == "text":
-            self.out.write(data)
-            return
-        if self.fmt == "json":
-            if not self.first:
-                self.out.write(b",\n")
-            self.first = False
-        if index >= 0 and data[:1] == b"{":
-            data = b'{"mbox_index":%d,' % index + data[1:]
-        self.out.write(data)
-        if self.fmt == "ndjson":
-            self.out.write(b"\n")
+        self.out.write(framed)
+        self._progress()
 
 
-def _print_all(fmt: str, items: Iterable[_Item], progress: bool = False) -> int:
+def _print_all(output: "_c.Output", items: Iterable[_Item], progress: bool = False) -> int:
     """Print each item as the CLI does; returns the exit status."""
-    printer = _Printer(sys.stdout.buffer, fmt, progress)
+    printer = _Printer(sys.stdout.buffer, output, progress)
     try:
         printer.begin()
         for item in items:
@@ -185,14 +162,6 @@ def _print_all(fmt: str, items: Iterable[_Item], progress: bool = False) -> int:
     finally:
         printer.done()
     return EXIT_INPUT_ERRORS if printer.errors else 0
-
-
-def _render_flags(fmt: str, explain: bool) -> dict:
-    """The library's rendering flags for the CLI's format and --explain."""
-    if fmt == "text":
-        return {"text": _c.TEXT_EXPLAIN if explain else 0}
-    flags = _c.JSON_EVIDENCE if explain else 0
-    return {"json": flags | (_c.JSON_PRETTY if fmt == "json" else 0)}
 
 
 def build_explain_parser() -> argparse.ArgumentParser:
@@ -230,13 +199,13 @@ def explain_main(argv: List[str]) -> int:
         replies = [line.decode("utf-8", "surrogateescape") for line in lines if line]
     else:
         replies = [" ".join(args.reply)]
-    flags = _render_flags(args.format, args.explain)
-    items = []
-    for reply in replies:
-        code, message, rendered = classifier._explain_rendered(reply, args.host, args.command,
-                                                               **flags)
-        items.append(("reply", -1, code, message, rendered))
-    return _print_all(args.format, items)
+    output = _c.Output(args.format, args.explain)
+
+    def items() -> Iterator[_Item]:
+        for reply in replies:
+            code, message = classifier._explain_into(reply, args.host, args.command, output)
+            yield "reply", -1, code, message, output.take()
+    return _print_all(output, items())
 
 
 def main(argv: Optional[List[str]] = None) -> int:
@@ -254,14 +223,14 @@ def main(argv: Optional[List[str]] = None) -> int:
     except Error as e:
         print("bouncewhy: cannot load the rules: %s" % e, file=sys.stderr)
         return EXIT_RULES
-    flags = _render_flags(args.format, args.explain)
+    output = _c.Output(args.format, args.explain)
 
     def items() -> Iterator[_Item]:
         for operand in args.inputs or ["-"]:
-            for source, index, code, message, _, rendered in classifier._scanner(operand, **flags):
-                yield source, index, code, message, rendered
+            for source, index, code, message, _, framed in classifier._scanner(operand, output):
+                yield source, index, code, message, framed
     progress = sys.stderr.isatty() if args.progress is None else args.progress
-    return _print_all(args.format, items(), progress)
+    return _print_all(output, items(), progress)
 
 
 if __name__ == "__main__":

@@ -100,10 +100,20 @@ class Rules:
         flags: int = ...,
         text: int = ...,
         json: int = ...,
+        *,
+        output: Optional["Output"] = ...,
     ) -> Union[Dict[str, Any], Tuple[Dict[str, Any], str]]: ...
 
-# (source, mbox_index, error_code, error, record, rendered)
-ScanItem = Tuple[str, int, int, str, Optional[Dict[str, Any]], Optional[str]]
+class Output:
+    """The library's framing of records (bw_output): "text", "json", "ndjson"."""
+    def __init__(self, format: str, explain: bool = ...) -> None: ...
+    def error(self, source: str, mbox_index: int, code: int, message: str) -> None: ...
+    def finish(self) -> None: ...
+    def take(self) -> bytes: ...
+
+# (source, mbox_index, error_code, error, record, rendered); rendered is the
+# item's framed bytes when the Scanner was given an Output
+ScanItem = Tuple[str, int, int, str, Optional[Dict[str, Any]], Union[str, bytes, None]]
 
 class Scanner(Iterator[ScanItem]):
     def __init__(
@@ -118,6 +128,7 @@ class Scanner(Iterator[ScanItem]):
         evidence: bool = ...,
         text: int = ...,
         json: int = ...,
+        output: Optional[Output] = ...,
     ) -> None: ...
     def __iter__(self) -> "Scanner": ...
     def __next__(self) -> ScanItem: ...
