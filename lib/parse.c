@@ -129,12 +129,71 @@ static int finish(bw_report *r, const bw_rules *rules)
 	return BW_OK;
 }
 
+/* A header field line: a name of printable ASCII without a colon, then ':'. */
+static bool header_field_line(const char *l, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n && l[i] != ':'; i++)
+		if ((unsigned char)l[i] <= ' ' || (unsigned char)l[i] >= 127)
+			return false;
+	return i > 0 && i < n;
+}
+
+/* Does the header line name a field every message has? */
+static bool main_field_line(const char *l, size_t n)
+{
+	static const char *const names[] = { "From:", "To:", "Subject:", "Date:", "Received:",
+		"Return-Path:", "Message-ID:" };
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (n >= strlen(names[i]) && bw_strncasecmp(l, names[i], strlen(names[i])) == 0)
+			return true;
+	return false;
+}
+
+#define PREAMBLE_MAX_LINES 5
+
+/* Saved bounces sometimes start with a blank line or a line of junk (an
+ * archive's note such as "Message 17 of 40") before the first header, and
+ * the header block would then be read as body.  When the input does not
+ * start with a header (or an mbox "From " line) but a header block starts
+ * within its first PREAMBLE_MAX_LINES lines (two header lines in a row,
+ * one of them a field every message has), returns the offset of that
+ * block; else 0. */
+static size_t preamble_length(const char *buf, size_t len)
+{
+	const char *p = buf, *end = buf + len;
+	size_t i;
+
+	if (len >= 5 && memcmp(buf, "From ", 5) == 0)
+		return 0;
+	for (i = 0; i <= PREAMBLE_MAX_LINES && p < end; i++) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		const char *q = nl ? nl + 1 : end;
+		const char *nl2 = memchr(q, '\n', (size_t)(end - q));
+		size_t n2 = nl2 ? (size_t)(nl2 - q) : (size_t)(end - q);
+
+		if (header_field_line(p, n)) {
+			if (i == 0 || !header_field_line(q, n2) ||
+			    !(main_field_line(p, n) || main_field_line(q, n2)))
+				return 0;
+			return (size_t)(p - buf);
+		}
+		p = q;
+	}
+	return 0;
+}
+
 int bw_parse_buffer(bw_report **out, const bw_rules *rules, const char *buf, size_t len,
                     const bw_parse_options *opts)
 {
 	bw_report *r = NULL;
 	bw_msg m;
 	char *copy = NULL;
+	size_t skip;
 	int err;
 
 	if (!out)
@@ -156,7 +215,8 @@ int bw_parse_buffer(bw_report **out, const bw_rules *rules, const char *buf, siz
 		len = bw_text__normalize_eol(copy, len);
 		buf = copy;
 	}
-	err = bw_msg__parse(&m, buf, len, opts);
+	skip = preamble_length(buf, len);
+	err = bw_msg__parse(&m, buf + skip, len - skip, opts);
 	free(copy);
 	if (err < 0 && bw_error__oom_take())
 		err = bw_error__set(BW_ENOMEM, "out of memory");   /* not a parse error */

@@ -272,6 +272,32 @@ bool bw_decoders__is_own_address(const bw_msg *m, const char *addr)
 	       header_address_is(bw_kvlist__get(&m->orig_headers, "From"), addr);
 }
 
+bool bw_sniff__challenge(const char *text, size_t len)
+{
+	static const char *const challenges[] = {
+		"confirm you are human", "confirm that you are human", "verify you are human",
+		"verify that you are human", "challenge/response", "challenge-response",
+		"prove you are human", "are not a robot", "are a real person",
+		"to be delivered, please confirm", "confirm your message", "verify your message",
+		"release your message", "message has been held", "awaiting your confirmation",
+		"confirm that you sent", "add you to my list of approved senders",
+	};
+
+	return bw_text__find_any(text, len, challenges, sizeof(challenges) / sizeof(challenges[0]),
+	                         NULL) != NULL;
+}
+
+bool bw_sniff__null_return_path(const bw_msg *m)
+{
+	const char *rp = bw_msg__header(m, "Return-Path");
+	size_t n;
+
+	if (!rp)
+		return false;
+	rp = bw_text__trim(rp, strlen(rp), &n);
+	return n == 2 && rp[0] == '<' && rp[1] == '>';
+}
+
 bool bw_sniff__from_daemon(const bw_msg *m)
 {
 	return bw_sniff__header_has(m, "From", "mailer-daemon") ||

@@ -74,6 +74,14 @@ int bw_decoders__inline_dsn(const bw_msg *m, bw_report *r);
  * (never a failed recipient)? */
 bool bw_decoders__is_own_address(const bw_msg *m, const char *addr);
 
+/* Does text[0..len) ask the sender to prove they are a person so that a
+ * held message is released (a challenge-response system: nothing failed)? */
+bool bw_sniff__challenge(const char *text, size_t len);
+
+/* Is the Return-Path the null reverse path "<>" (RFC 5321 4.5.5: what
+ * mail systems send notices with)? */
+bool bw_sniff__null_return_path(const bw_msg *m);
+
 /* Is the header From: a mailer-daemon or postmaster address? */
 bool bw_sniff__from_daemon(const bw_msg *m);
 

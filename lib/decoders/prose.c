@@ -18,8 +18,8 @@
  * X-Failed-Recipients is used when the text names no one.  The triggers and
  * list intros are also read in French, German, Spanish and Japanese.
  * Mail from a list (List-Unsubscribe, Precedence: bulk/list) that is not
- * from a mailer-daemon, and challenge-response requests ("confirm you are
- * human"), are not bounces.  Delay warnings mark the recipients delayed.
+ * from a mailer-daemon, a person's reply in a conversation, and
+ * challenge-response requests ("confirm you are human"), are not bounces.  Delay warnings mark the recipients delayed.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +41,13 @@ static const char *const subjects[] = {
 	"No se puede entregar", "Imposible entregar", "No entregado", "Onbestelbaar",
 	"Non recapitabile", "配信不能", "配信エラー", "配信できませんでした", "Returned mail",
 	"Não entregue", "Mensagem não entregue", "系统退信", "退信", "邮件投递失败",
+	"Falha na entrega", "Echec de", "Échec de", "Erreur de remise", "Error de entrega",
+	"Error en la entrega", "Errore di consegna", "Mancata consegna", "Messaggio non consegnato",
+	"Mancato recapito", "Zustellung fehlgeschlagen", "Fehler bei der Zustellung",
+	"Niet afgeleverd", "Bericht niet afgeleverd", "Non-delivery", "Nondelivery", "Bounced mail",
+	"Mail failure", "Failed mail", "Message failure", "Delivery report", "Mail delivery problem",
+	"Delivery problem", "Returned message", "Rejected mail", "メール配信エラー", "配信失敗",
+	"Недоставленное", "Не доставлено",
 };
 
 /* Mail a list or a person sent in bulk: a bounce never carries these. */
@@ -52,14 +59,30 @@ static bool bulk_mail(const bw_msg *m)
 	       (prec && (bw_strcasestr(prec, "bulk") || bw_strcasestr(prec, "list")));
 }
 
+/* A person's reply in a conversation (In-Reply-To or References) that
+ * carries none of a bounce's structural marks: a human mail that talks
+ * about undeliverable things is no bounce.  (Some mail systems' bounces
+ * do carry References: they come from a mailer-daemon, with a null
+ * Return-Path or a returned original.) */
+static bool conversation(const bw_msg *m)
+{
+	return (bw_msg__header(m, "In-Reply-To") || bw_msg__header(m, "References")) &&
+	       !bw_sniff__from_daemon(m) && !bw_sniff__null_return_path(m) && !m->has_original &&
+	       strcmp(m->content_type, "multipart/report") != 0;
+}
+
 static int sniff(const bw_msg *m)
 {
 	size_t i;
 
 	if (bw_sniff__from_daemon(m) || bw_msg__header(m, "X-Failed-Recipients"))
 		return BW_SNIFF_LAST_RESORT;
-	if (bulk_mail(m))
+	if (bulk_mail(m) || conversation(m))
 		return 0;
+	/* Mail systems send their notices with a null reverse path (RFC 5321
+	 * 4.5.5); so do auto-replies, read first by their own decoder. */
+	if (bw_sniff__null_return_path(m))
+		return BW_SNIFF_LAST_RESORT;
 	for (i = 0; i < sizeof(subjects) / sizeof(subjects[0]); i++)
 		if (bw_sniff__subject_starts(m, subjects[i]))
 			return BW_SNIFF_LAST_RESORT;
@@ -77,7 +100,15 @@ static const char *const triggers[] = {
 	"not found", "over quota", "quota exceeded", "mailbox full", "mailbox is full",
 	"refused", "denied", "error", "undeliverable", "not permitted", "disabled",
 	"returned", "bounced", "delayed", "could not deliver", "couldn't deliver",
-	"cannot deliver", "can't deliver", "failed to deliver",
+	"cannot deliver", "can't deliver", "failed to deliver", "could not be delivered",
+	"couldn't be delivered", "cannot be delivered", "can't be delivered", "did not reach",
+	"could not be reached", "cannot be reached", "couldn't be reached", "was not delivered",
+	"no longer", "not accept",
+	/* Dutch, Italian, Portuguese, German, French, Japanese, Chinese, Russian */
+	"niet worden afgeleverd", "niet afgeleverd", "niet bezorgd", "onbekend", "non consegnat",
+	"non è stato", "sconosciut", "inesistente", "falha", "não existe", "desconhecido",
+	"fehlgeschlagen", "échec", "echec", "n'existe pas", "失敗", "エラー", "できませんでした",
+	"失败", "не доставлено", "не удалось", "не существует",
 	/* French, German, Spanish, Japanese */
 	"pas pu être remis", "pas pu etre remis", "non remis", "pas pu être distribué", "destinataire",
 	"introuvable", "inconnu", "nicht zugestellt", "unzustellbar", "konnte nicht", "empfänger",
@@ -100,15 +131,6 @@ static const char *const list_intros[] = {
 	/* Exchange's "Delivery has failed to these recipients or groups:" */
 	"to these recipients", "à ces destinataires", "an diese empfänger", "a estos destinatarios",
 	"a questi destinatari", "para estes destinatários", "aan deze geadresseerden",
-};
-
-/* Challenge-response systems hold the message and ask the sender to prove
- * they are a person: nothing failed. */
-static const char *const challenges[] = {
-	"confirm you are human", "confirm that you are human", "verify you are human",
-	"verify that you are human", "challenge/response", "challenge-response",
-	"prove you are human", "are not a robot", "are a real person", "to be delivered, please confirm",
-	"confirm your message", "verify your message",
 };
 
 static const char *const ends[] = {
@@ -371,15 +393,268 @@ static void from_original(const bw_msg *m, bw_report *r, size_t first, size_t le
 	bw_kvlist__clear(&inline_orig);
 }
 
+/* Labels that name a failed recipient on their line ("Recipient: <x>",
+ * "Original-Recipient: rfc822;x", "Destinatário: x"), in the languages
+ * above. */
+static const char *const rcpt_labels[] = {
+	"recipient", "recipients", "failed recipient", "recipient address", "recipient's address",
+	"original-recipient", "original recipient", "final-recipient", "final recipient",
+	"rcpt to", "rcpt", "invalid recipient", "unknown recipient", "bad recipient",
+	"undeliverable recipient", "address", "e-mail address", "email address", "mailbox",
+	"destinataire", "destinataires", "adresse", "empfänger", "empfaenger", "adresse des empfängers",
+	"destinatario", "destinatarios", "dirección", "direccion", "destinatari", "indirizzo",
+	"destinatário", "destinatários", "endereço", "ontvanger", "geadresseerde", "adres",
+	"宛先", "受信者", "あて先", "收件人", "收件者", "получатель", "адресат", "адрес",
+};
+
+/* Weaker labels: the original's summary ("To: x") names the recipient of
+ * a notice that names no one else. */
+static const char *const weak_labels[] = { "to", "an", "à", "a", "para", "aan", "envelope-to",
+	"original-to", "x-original-to", "delivered-to" };
+
+/* The columns of white space before the line's text (a tab counts 8). */
+static size_t indent_of(const char *l, size_t n)
+{
+	size_t i, w = 0;
+
+	for (i = 0; i < n && (l[i] == ' ' || l[i] == '\t'); i++)
+		w += l[i] == '\t' ? 8 : 1;
+	return w;
+}
+
+/* The line's text after a list bullet ("-", "*", "•", "1.", "1)"). */
+static const char *after_bullet(const char *l, size_t n, size_t *out_len)
+{
+	size_t i = 0, d;
+
+	l = bw_text__trim(l, n, &n);
+	if (n > 1 && (l[0] == '-' || l[0] == '*') && l[1] == ' ')
+		i = 1;
+	else if (n > 3 && memcmp(l, "\xe2\x80\xa2", 3) == 0)
+		i = 3;
+	else {
+		for (d = 0; d < n && d < 3 && bw_isdigit((unsigned char)l[d]); d++)
+			;
+		if (d && d + 1 < n && (l[d] == '.' || l[d] == ')') && l[d + 1] == ' ')
+			i = d + 1;
+	}
+	return bw_text__trim(l + i, n - i, out_len);
+}
+
+/* When the line holds one address and nothing else (a bullet, brackets,
+ * quotes, a display name before "<address>", a trailing ':' or ','
+ * allowed): that address, normalised; else NULL.  Caller frees. */
+static char *lone_address(const char *l, size_t n)
+{
+	size_t tl, i;
+	const char *t = after_bullet(l, n, &tl);
+
+	if (!tl || !memchr(t, '@', tl))
+		return NULL;
+	/* "Name <address>" */
+	if (t[tl - 1] == '>' && memchr(t, '<', tl)) {
+		const char *lt = t + tl - 1;
+		while (lt > t && *lt != '<')
+			lt--;
+		if (memchr(lt, '@', (size_t)(t + tl - lt)) && !memchr(t, '@', (size_t)(lt - t)))
+			return bw_text__first_address(lt, (size_t)(t + tl - lt));
+	}
+	for (i = 0; i < tl; i++)
+		if (bw_isspace((unsigned char)t[i]))
+			return NULL;
+	return bw_text__first_address(t, tl);
+}
+
+/* When the line is "LABEL: address" with one of `labels` (a colon or a
+ * full-width colon after optional spaces), the address; else NULL.
+ * Caller frees. */
+static char *labelled_address(const char *l, size_t n, const char *const *labels, size_t nl)
+{
+	size_t tl, i, k;
+	const char *t = after_bullet(l, n, &tl);
+
+	for (i = 0; i < nl; i++) {
+		size_t ll = strlen(labels[i]);
+		if (tl <= ll || bw_strncasecmp(t, labels[i], ll) != 0)
+			continue;
+		for (k = ll; k < tl && (t[k] == ' ' || t[k] == '\t'); k++)
+			;
+		if (k < tl && t[k] == ':')
+			k++;
+		else if (k + 3 <= tl && memcmp(t + k, "\xef\xbc\x9a", 3) == 0)
+			k += 3;
+		else
+			continue;
+		return bw_text__first_address(t + k, tl - k);
+	}
+	return NULL;
+}
+
+/* The diagnostic of the recipient on line l[0..n): the line itself and
+ * the lines after it (from `after`) up to a blank or quoted line or a line
+ * that names another address.  Caller frees. */
+static char *diag_paragraph(const char *l, size_t n, const char *after, const char *end,
+                            const char *a)
+{
+	bw_buf d = BW_BUF_INIT;
+	size_t k = 0;
+
+	while (after + k < end) {
+		const char *nl = memchr(after + k, '\n', (size_t)(end - after - k));
+		size_t ll = nl ? (size_t)(nl - after - k) : (size_t)(end - after - k), tl;
+
+		bw_text__trim(after + k, ll, &tl);
+		if (!tl || quoted(after + k, ll))
+			break;
+		if (memchr(after + k, '@', ll)) {
+			/* another recipient's line ends it; this one's does not */
+			char *o = bw_text__first_address(after + k, ll);
+			bool other = o && bw_strcasecmp(o, a) != 0;
+			free(o);
+			if (other)
+				break;
+		}
+		k += ll + (nl ? 1 : 0);
+	}
+	bw_buf__put(&d, l, n);
+	bw_buf__putc(&d, ' ');
+	bw_buf__put(&d, after, k);
+	return bw_buf__detach(&d);
+}
+
+static void add_with_paragraph(const bw_msg *m, bw_report *r, size_t first, const char *a,
+                               const char *l, size_t n, const char *after, const char *end)
+{
+	char *ds = diag_paragraph(l, n, after, end, a);
+
+	add_once(m, r, first, a, ds, ds ? strlen(ds) : 0);
+	free(ds);
+}
+
+static bool has_trigger(const char *l, size_t n)
+{
+	return has_any(l, n, triggers, sizeof(triggers) / sizeof(triggers[0]));
+}
+
+/*
+ * The generic reader: a recipient is an address (never one of the
+ * exclusions of ignorable_address) that stands
+ *   - on a line that says something failed;
+ *   - after a "LABEL:" that names a recipient (rcpt_labels), in a report
+ *     that says something failed;
+ *   - alone on its line (a list) in a list that a "following recipients"
+ *     line or a paragraph that says something failed introduced.
+ * A list ends at a text line indented no deeper than its addresses.
+ */
+static void read_lines(const bw_msg *m, bw_report *r, size_t first, size_t len)
+{
+	const char *end = m->body + len, *l;
+	size_t n, tl, list_indent = 0;
+	bool listing = false, indent_known = false, para_text = false, para_fail = false,
+	     last_fail = false;
+	bool report_fails = has_trigger(m->body, len);
+	bw_lines it;
+
+	bw_lines__init(&it, m->body, len);
+	while (bw_lines__next(&it, &l, &n)) {
+		char *a, *lone = NULL, *label = NULL;
+		const char *x400;
+		bool accept;
+
+		bw_text__trim(l, n, &tl);
+		if (!tl) {
+			if (para_text)
+				last_fail = para_fail;
+			para_text = para_fail = false;
+			continue;
+		}
+		if (quoted(l, n))
+			continue;
+		/* An X.400 originator/recipient address with its RFC 822 form
+		 * ("/.../rfc-822=user(a)example.com/"). */
+		if ((x400 = bw_memcasemem(l, n, "rfc-822=")) &&
+		    (listing || para_fail || last_fail || has_trigger(l, n))) {
+			char *x = bw_addr__normalize(x400, n - (size_t)(x400 - l));
+			/* its diagnostic: the report lines after it */
+			if (x)
+				add_once(m, r, first, x, it.p, (size_t)(end - it.p));
+			free(x);
+			continue;
+		}
+		if (!memchr(l, '@', n)) {
+			para_text = true;
+			if (has_trigger(l, n))
+				para_fail = true;
+			if (has_any(l, n, list_intros, sizeof(list_intros) / sizeof(list_intros[0]))) {
+				listing = true;
+				indent_known = false;
+			} else if (listing && indent_known && indent_of(l, n) <= list_indent) {
+				listing = false;
+			}
+			continue;
+		}
+		if (!(a = bw_text__first_address(l, n)))
+			continue;
+		if (has_any(l, n, list_intros, sizeof(list_intros) / sizeof(list_intros[0]))) {
+			listing = true;
+			indent_known = false;
+		}
+		if (report_fails)
+			label = labelled_address(l, n, rcpt_labels, sizeof(rcpt_labels) / sizeof(rcpt_labels[0]));
+		if (!listing && !label && (para_fail || last_fail) && (lone = lone_address(l, n))) {
+			/* a list after the paragraph that says what failed */
+			listing = true;
+			indent_known = false;
+		}
+		accept = listing || label || has_trigger(l, n);
+		if (label) {
+			free(a);
+			a = label;
+			label = NULL;
+		} else if (lone && bw_strcasecmp(lone, a) != 0) {
+			free(a);
+			a = lone;
+			lone = NULL;
+		}
+		free(lone);
+		if (accept && !ignorable_address(m, a, l, n)) {
+			if (listing && !indent_known) {
+				list_indent = indent_of(l, n);
+				indent_known = true;
+			}
+			add_with_paragraph(m, r, first, a, l, n, it.p, end);
+		}
+		free(a);
+	}
+}
+
+/* The notice names no recipient in the ways above: "To: x" lines of its
+ * summary of the original, when the report says something failed. */
+static void read_weak_labels(const bw_msg *m, bw_report *r, size_t first, size_t len)
+{
+	const char *end = m->body + len, *l;
+	size_t n;
+	bw_lines it;
+
+	if (!has_trigger(m->body, len))
+		return;
+	bw_lines__init(&it, m->body, len);
+	while (bw_lines__next(&it, &l, &n)) {
+		char *a;
+		if (quoted(l, n) || !memchr(l, '@', n) ||
+		    !(a = labelled_address(l, n, weak_labels, sizeof(weak_labels) / sizeof(weak_labels[0]))))
+			continue;
+		if (!ignorable_address(m, a, l, n))
+			add_with_paragraph(m, r, first, a, l, n, it.p, end);
+		free(a);
+	}
+}
+
 static int decode(const bw_msg *m, bw_report *r)
 {
 	size_t first = r->n_rcpt, len = bw_text__report_length(m), pos = 0;
 	const char *end = bw_text__find_any(m->body, len, ends, sizeof(ends) / sizeof(ends[0]), NULL);
-	const char *l;
-	size_t n;
-	bool listing = false;
 	bw_addr_para p;
-	bw_lines it;
 
 	if (!memchr(m->body, '@', len)) {
 		/* cut at a "The original message was received" preamble */
@@ -393,84 +668,15 @@ static int decode(const bw_msg *m, bw_report *r)
 		len = (size_t)(end - m->body);
 	}
 	len = before_original(m->body, len);
-	if (bw_text__find_any(m->body, len, challenges, sizeof(challenges) / sizeof(challenges[0]), NULL))
+	if (bw_sniff__challenge(m->body, len))
 		return 0;
 	while (bw_text__next_addr_para(m->body, len, &pos, &p)) {
 		if (!bw_decoders__is_own_address(m, p.address))
 			add_once(m, r, first, p.address, p.text, p.len);
 		bw_addr_para__clear(&p);
 	}
-	if (r->n_rcpt == first) {
-		bw_lines__init(&it, m->body, len);
-		while (bw_lines__next(&it, &l, &n)) {
-			char *a;
-			const char *after;
-			const char *x400;
-			size_t k;
-			/* An X.400 originator/recipient address with its RFC 822
-			 * form ("/.../rfc-822=user(a)example.com/"). */
-			if (n && !quoted(l, n) && (x400 = bw_memcasemem(l, n, "rfc-822=")) &&
-			    (listing || has_any(l, n, triggers, sizeof(triggers) / sizeof(triggers[0])))) {
-				char *x = bw_addr__normalize(x400, n - (size_t)(x400 - l));
-				/* its diagnostic: the report lines after it */
-				const char *rest = it.p;
-				size_t rl = (size_t)(m->body + len - rest);
-				if (x)
-					add_once(m, r, first, x, rest, rl);
-				free(x);
-				continue;
-			}
-			if (!n || !memchr(l, '@', n)) {
-				if (has_any(l, n, list_intros, sizeof(list_intros) / sizeof(list_intros[0])))
-					listing = true;
-				else if (n && listing && r->n_rcpt > first)
-					listing = false;
-				continue;
-			}
-			if (quoted(l, n) || !(a = bw_text__first_address(l, n)))
-				continue;
-			if (has_any(l, n, list_intros, sizeof(list_intros) / sizeof(list_intros[0])))
-				listing = true;
-			if (ignorable_address(m, a, l, n) ||
-			    (!listing && !has_any(l, n, triggers, sizeof(triggers) / sizeof(triggers[0])))) {
-				free(a);
-				continue;
-			}
-			/* the diagnostic: this line and the lines up to a blank one */
-			after = it.p;
-			for (k = 0; after + k < m->body + len; ) {
-				const char *nl = memchr(after + k, '\n', (size_t)(m->body + len - after - k));
-				size_t ll = nl ? (size_t)(nl - after - k) : (size_t)(m->body + len - after - k);
-				bool blank = true;
-				size_t q;
-				for (q = 0; q < ll; q++)
-					if (!bw_isspace((unsigned char)after[k + q]))
-						blank = false;
-				if (blank || quoted(after + k, ll))
-					break;
-				if (memchr(after + k, '@', ll)) {
-					/* another recipient's line ends it; this one's does not */
-					char *o = bw_text__first_address(after + k, ll);
-					bool other = o && bw_strcasecmp(o, a) != 0;
-					free(o);
-					if (other)
-						break;
-				}
-				k += ll + (nl ? 1 : 0);
-			}
-			{
-				bw_buf d = BW_BUF_INIT;
-				char *ds;
-				bw_buf__put(&d, l, n);
-				bw_buf__putc(&d, ' ');
-				bw_buf__put(&d, after, k);
-				ds = bw_buf__detach(&d);
-				add_once(m, r, first, a, ds, ds ? strlen(ds) : 0);
-				free(ds);
-			}
-			free(a);
-		}
-	}
+	if (r->n_rcpt == first)
+		read_lines(m, r, first, len);
 	if (r->n_rcpt == first) {
 		const char *failed = bw_msg__header(m, "X-Failed-Recipients");
 		const char *q = failed;
@@ -485,6 +691,8 @@ static int decode(const bw_msg *m, bw_report *r)
 				q++;
 		}
 	}
+	if (r->n_rcpt == first)
+		read_weak_labels(m, r, first, len);
 	if (r->n_rcpt == first)
 		from_original(m, r, first, len);
 	if (r->n_rcpt > first) {
