@@ -112,6 +112,23 @@ static void decide_kind(bw_report *r)
 		r->kind = BW_KIND_BOUNCE;
 }
 
+/* A recipient named only by a local form ("Final-Recipient: LOCAL;lars",
+ * a gateway's user name) whose report also gives its full address
+ * (Original-Recipient: rfc822;lars@example.net): the full address is the
+ * one a sender knows. */
+static void prefer_full_addresses(bw_report *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->n_rcpt; i++) {
+		const char *a = bw_recipient__get(r->rcpt[i], BW_RCPT_RECIPIENT);
+		const char *o = bw_recipient__get(r->rcpt[i], BW_RCPT_ORIGINAL_RECIPIENT);
+
+		if (a && o && !strchr(a, '@') && strchr(o, '@'))
+			bw_recipient__set(r->rcpt[i], BW_RCPT_RECIPIENT, o);
+	}
+}
+
 static int finish(bw_report *r, const bw_rules *rules)
 {
 	size_t i;
@@ -242,8 +259,10 @@ int bw_parse_buffer(bw_report **out, const bw_rules *rules, const char *buf, siz
 		bw_report__warn(r, "a delivery failure notice that names no recipient bouncewhy could find");
 	}
 	bw_msg__clear(&m);
-	if (err >= 0)
+	if (err >= 0) {
+		prefer_full_addresses(r);
 		err = finish(r, rules);
+	}
 	/* An allocation failed somewhere, even where its result was not
 	 * checked: the report may lack a field, so there is no report. */
 	if (bw_error__oom_take())

@@ -103,7 +103,10 @@ static const char *const triggers[] = {
 	"cannot deliver", "can't deliver", "failed to deliver", "could not be delivered",
 	"couldn't be delivered", "cannot be delivered", "can't be delivered", "did not reach",
 	"could not be reached", "cannot be reached", "couldn't be reached", "was not delivered",
-	"no longer", "not accept",
+	"no longer", "not accept", "exceed", "quota", "too large", "too big", "size limit",
+	"unavailable", "inactive", "suspended", "expired", "blocked", "unreachable", "timed out",
+	"deferred", "not allowed", "prohibited", "unrouteable", "unroutable", "no mailbox",
+	"host not found", "not known", "not listed",
 	/* Dutch, Italian, Portuguese, German, French, Japanese, Chinese, Russian */
 	"niet worden afgeleverd", "niet afgeleverd", "niet bezorgd", "onbekend", "non consegnat",
 	"non è stato", "sconosciut", "inesistente", "falha", "não existe", "desconhecido",
