@@ -252,7 +252,7 @@ int bw_parse_buffer(bw_report **out, const bw_rules *rules, const char *buf, siz
 	err = bw_decoders__run(&m, r);
 	/* A mail system's notice that says delivery failed is a bounce even
 	 * when no reader found whom it was about. */
-	if (err >= 0 && r->n_rcpt == 0 && !r->kind_set && bw_sniff__from_daemon(&m) &&
+	if (err >= 0 && r->n_rcpt == 0 && !r->kind_set && bw_sniff__system_notice(&m) &&
 	    bw_decoders__says_failure(&m)) {
 		r->kind = BW_KIND_BOUNCE;
 		r->kind_set = true;

@@ -298,6 +298,25 @@ bool bw_sniff__null_return_path(const bw_msg *m)
 	return n == 2 && rp[0] == '<' && rp[1] == '>';
 }
 
+bool bw_sniff__bulk_mail(const bw_msg *m)
+{
+	const char *prec = bw_msg__header(m, "Precedence");
+
+	return bw_msg__header(m, "List-Unsubscribe") || bw_msg__header(m, "List-Id") ||
+	       (prec && (bw_strcasestr(prec, "bulk") || bw_strcasestr(prec, "list")));
+}
+
+bool bw_sniff__system_notice(const bw_msg *m)
+{
+	if (bw_sniff__challenge(m->body, m->report_length_known ? m->report_length : m->body_len))
+		return false;
+	return bw_sniff__from_daemon(m) || bw_msg__header(m, "X-Failed-Recipients") ||
+	       (!bw_sniff__bulk_mail(m) &&
+	        (bw_sniff__null_return_path(m) ||
+	         (strcmp(m->content_type, "multipart/report") == 0 &&
+	          bw_strcasecmp(m->report_type, "delivery-status") == 0)));
+}
+
 bool bw_sniff__from_daemon(const bw_msg *m)
 {
 	return bw_sniff__header_has(m, "From", "mailer-daemon") ||

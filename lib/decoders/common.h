@@ -82,6 +82,16 @@ bool bw_sniff__challenge(const char *text, size_t len);
  * mail systems send notices with)? */
 bool bw_sniff__null_return_path(const bw_msg *m);
 
+/* Mail a list or a person sent in bulk (List-Unsubscribe, List-Id,
+ * Precedence: bulk/list): a bounce never carries these. */
+bool bw_sniff__bulk_mail(const bw_msg *m);
+
+/* Does the message come from a mail system rather than a person, by its
+ * structure: a mailer-daemon or postmaster sender, X-Failed-Recipients,
+ * or (for mail not sent in bulk) a null Return-Path or a multipart/report
+ * of delivery-status?  Never a challenge-response request. */
+bool bw_sniff__system_notice(const bw_msg *m);
+
 /* Is the header From: a mailer-daemon or postmaster address? */
 bool bw_sniff__from_daemon(const bw_msg *m);
 

@@ -50,15 +50,6 @@ static const char *const subjects[] = {
 	"Недоставленное", "Не доставлено",
 };
 
-/* Mail a list or a person sent in bulk: a bounce never carries these. */
-static bool bulk_mail(const bw_msg *m)
-{
-	const char *prec = bw_msg__header(m, "Precedence");
-
-	return bw_msg__header(m, "List-Unsubscribe") || bw_msg__header(m, "List-Id") ||
-	       (prec && (bw_strcasestr(prec, "bulk") || bw_strcasestr(prec, "list")));
-}
-
 /* A person's reply in a conversation (In-Reply-To or References) that
  * carries none of a bounce's structural marks: a human mail that talks
  * about undeliverable things is no bounce.  (Some mail systems' bounces
@@ -77,7 +68,7 @@ static int sniff(const bw_msg *m)
 
 	if (bw_sniff__from_daemon(m) || bw_msg__header(m, "X-Failed-Recipients"))
 		return BW_SNIFF_LAST_RESORT;
-	if (bulk_mail(m) || conversation(m))
+	if (bw_sniff__bulk_mail(m) || conversation(m))
 		return 0;
 	/* Mail systems send their notices with a null reverse path (RFC 5321
 	 * 4.5.5); so do auto-replies, read first by their own decoder. */
@@ -653,6 +644,27 @@ static void read_weak_labels(const bw_msg *m, bw_report *r, size_t first, size_t
 	}
 }
 
+/* A bounce subject that names the failed address ("Undeliverable:
+ * x@example.com"), for a report whose text names no one. */
+static void read_subject(const bw_msg *m, bw_report *r, size_t first, size_t len)
+{
+	const char *subject = bw_msg__header(m, "Subject");
+	size_t i, dl = 0;
+	const char *diag;
+	char *a;
+
+	if (!subject || !strchr(subject, '@') || !(diag = failure_line(m->body, len, &dl)))
+		return;
+	for (i = 0; i < sizeof(subjects) / sizeof(subjects[0]); i++)
+		if (bw_sniff__subject_starts(m, subjects[i]))
+			break;
+	if (i == sizeof(subjects) / sizeof(subjects[0]))
+		return;
+	if ((a = bw_text__first_address(subject, strlen(subject))) && !ignorable_address(m, a, "", 0))
+		add_once(m, r, first, a, diag, dl);
+	free(a);
+}
+
 static int decode(const bw_msg *m, bw_report *r)
 {
 	size_t first = r->n_rcpt, len = bw_text__report_length(m), pos = 0;
@@ -696,6 +708,8 @@ static int decode(const bw_msg *m, bw_report *r)
 	}
 	if (r->n_rcpt == first)
 		read_weak_labels(m, r, first, len);
+	if (r->n_rcpt == first)
+		read_subject(m, r, first, len);
 	if (r->n_rcpt == first)
 		from_original(m, r, first, len);
 	if (r->n_rcpt > first) {
