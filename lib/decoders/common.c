@@ -458,7 +458,16 @@ bool bw_decoders__says_failure(const bw_msg *m)
 	 * rejected, verify your account") is no bounce of theirs. */
 	if (about_reader)
 		return false;
-	return bw_text__find_any(m->body, len, words, sizeof(words) / sizeof(words[0]), NULL) != NULL;
+	if (bw_text__find_any(m->body, len, words, sizeof(words) / sizeof(words[0]), NULL))
+		return true;
+	/* the words wrapped over two lines */
+	{
+		char *flat = bw_squeeze_dup(m->body, len);
+		bool yes = flat && bw_text__find_any(flat, strlen(flat), words,
+		                                     sizeof(words) / sizeof(words[0]), NULL);
+		free(flat);
+		return yes;
+	}
 }
 
 bool bw_decoders__looks_like_report(const bw_msg *m)

@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "../addr.h"
+#include "../error.h"
 #include "../msg.h"
 #include "../smtp.h"
 #include "../util.h"
@@ -140,16 +141,78 @@ static bool has_any(const char *l, size_t n, const char *const *v, size_t nv)
 	return bw_text__find_any(l, n, v, nv, NULL) != NULL;
 }
 
-static bool ignorable_address(const bw_msg *m, const char *a, const char *line, size_t n)
-{
-	static const char *const noise[] = { "contact", "please", "http", "help", "From:", "Reply-To:",
-		"Sender:", "write to", "questions", "report abuse", "send a message to", "email us",
-		"écrivez", "contactez", "wenden sie sich", "kontakt", "escriba", "contacte", "問い合わせ",
-		"unsubscribe", "visit", "Message-ID", "In-Reply-To:", "References:" };
+/* Words before an address that make it a contact, a sender or an
+ * identifier rather than a failed recipient. */
+static const char *const noise[] = { "contact", "please", "http", "help", "From:", "Reply-To:",
+	"Sender:", "write to", "questions", "report abuse", "send a message to", "email us",
+	"écrivez", "contactez", "wenden sie sich", "kontakt", "escriba", "contacte", "問い合わせ",
+	"unsubscribe", "visit", "Message-ID", "In-Reply-To:", "References:", "expanded from",
+	"sent by", "on behalf of", "Return-Path:", "envelope-from", "mail from", "message from",
+	"originator", "postmaster" };
 
-	if (bw_decoders__is_own_address(m, a) || bw_text__is_role_address(a))
+/* Does a header of the returned original (or the bounce's own From) name
+ * `a`: its sender, whoever it asked replies to go to? */
+static bool sender_side(const bw_msg *m, const char *a)
+{
+	static const char *const orig[] = { "Reply-To", "Sender", "Return-Path" };
+	size_t i;
+	bool same = false;
+
+	for (i = 0; i < sizeof(orig) / sizeof(orig[0]) && !same; i++) {
+		const char *v = bw_kvlist__get(&m->orig_headers, orig[i]);
+		char *o = v ? bw_text__first_address(v, strlen(v)) : NULL;
+		same = o && bw_strcasecmp(o, a) == 0;
+		free(o);
+	}
+	if (!same) {
+		const char *v = bw_msg__header(m, "From");
+		char *o = v ? bw_text__first_address(v, strlen(v)) : NULL;
+		same = o && bw_strcasecmp(o, a) == 0;
+		free(o);
+	}
+	return same;
+}
+
+/* Is `a` no failed recipient: the reader's or the original sender's own
+ * address, a role address signing the report, or an address that
+ * `context` (the words before it on its line) presents as a contact,
+ * a sender or an identifier? */
+static bool ignorable_address(const bw_msg *m, const char *a, const char *context, size_t n)
+{
+	if (bw_decoders__is_own_address(m, a) || bw_text__is_role_address(a) || sender_side(m, a))
 		return true;
-	return has_any(line, n, noise, sizeof(noise) / sizeof(noise[0]));
+	return has_any(context, n, noise, sizeof(noise) / sizeof(noise[0]));
+}
+
+/* The next address in l[*pos..n), normalised (caller frees), with the
+ * offset where its word starts in *start and *pos moved past it; NULL when
+ * there is none. */
+static char *next_address(const char *l, size_t n, size_t *pos, size_t *start)
+{
+	size_t i;
+
+	for (i = *pos; i < n; i++) {
+		size_t a, b;
+		char *addr;
+
+		if (l[i] != '@')
+			continue;
+		for (a = i; a > *pos && l[a - 1] != ' ' && l[a - 1] != '\t' && l[a - 1] != '<' &&
+		     l[a - 1] != '"' && l[a - 1] != '\'' && l[a - 1] != '(' && l[a - 1] != ',' &&
+		     l[a - 1] != ';' && l[a - 1] != '[' && l[a - 1] != ':'; a--)
+			;
+		for (b = i + 1; b < n && l[b] != ' ' && l[b] != '\t' && l[b] != '>' && l[b] != '"' &&
+		     l[b] != '\'' && l[b] != ')' && l[b] != ',' && l[b] != ';' && l[b] != ']' &&
+		     !(l[b] == ':' && (b + 1 == n || l[b + 1] == ' ')); b++)
+			;
+		if ((addr = bw_text__first_address(l + a, b - a))) {
+			*start = a;
+			*pos = b;
+			return addr;
+		}
+	}
+	*pos = n;
+	return NULL;
 }
 
 static bw_recipient *add_once(const bw_msg *m, bw_report *r, size_t first, const char *a,
@@ -530,6 +593,31 @@ static bool has_trigger(const char *l, size_t n)
 	return has_any(l, n, triggers, sizeof(triggers) / sizeof(triggers[0]));
 }
 
+/* Does the line, or its sentence wrapped onto the next line (l[0..n) then
+ * next[0..nn), white space squeezed), say something failed? */
+static bool has_trigger_wrapped(const char *l, size_t n, const char *next, size_t nn)
+{
+	char *joined;
+	bool yes;
+
+	if (has_trigger(l, n))
+		return true;
+	if (!nn || quoted(next, nn))
+		return false;
+	if (!(joined = malloc(n + nn + 2))) {
+		bw_error__oom();
+		return false;
+	}
+	memcpy(joined, l, n);
+	joined[n] = ' ';
+	memcpy(joined + n + 1, next, nn);
+	joined[n + nn + 1] = '\0';
+	bw_squeeze(joined);
+	yes = has_trigger(joined, strlen(joined));
+	free(joined);
+	return yes;
+}
+
 /*
  * The generic reader: a recipient is an address (never one of the
  * exclusions of ignorable_address) that stands
@@ -600,25 +688,42 @@ static void read_lines(const bw_msg *m, bw_report *r, size_t first, size_t len)
 			listing = true;
 			indent_known = false;
 		}
-		accept = listing || label || has_trigger(l, n);
-		if (label) {
-			free(a);
-			a = label;
-			label = NULL;
-		} else if (lone && bw_strcasecmp(lone, a) != 0) {
-			free(a);
-			a = lone;
-			lone = NULL;
-		}
-		free(lone);
-		if (accept && !ignorable_address(m, a, l, n)) {
-			if (listing && !indent_known) {
-				list_indent = indent_of(l, n);
-				indent_known = true;
-			}
-			add_with_paragraph(m, r, first, a, l, n, it.p, end);
+		if (!(accept = listing || label)) {
+			const char *nl = memchr(it.p, '\n', (size_t)(end - it.p));
+			size_t nn = it.p < end ? (size_t)((nl ? nl : end) - it.p) : 0;
+			accept = has_trigger_wrapped(l, n, it.p, nn);
 		}
 		free(a);
+		if (!accept) {
+			free(lone);
+			continue;
+		}
+		if (listing && !indent_known) {
+			list_indent = indent_of(l, n);
+			indent_known = true;
+		}
+		if (label || lone) {
+			size_t pos = 0, start = 0;
+			char *w = next_address(l, n, &pos, &start);
+			a = label ? label : lone;
+			free(w);
+			if (!ignorable_address(m, a, l, start))
+				add_with_paragraph(m, r, first, a, l, n, it.p, end);
+			free(label);
+			free(lone);
+			continue;
+		}
+		/* every address of the line, each judged by the words between it
+		 * and the one before */
+		{
+			size_t pos = 0, start = 0, prev = 0;
+			while ((a = next_address(l, n, &pos, &start))) {
+				if (!ignorable_address(m, a, l + prev, start - prev))
+					add_with_paragraph(m, r, first, a, l, n, it.p, end);
+				free(a);
+				prev = pos;
+			}
+		}
 	}
 }
 
