@@ -446,7 +446,12 @@ bool bw_decoders__says_failure(const bw_msg *m)
 		"could not deliver", "permanent error", "fatal error", "returned to sender",
 		"non remis", "pas pu être", "unzustellbar", "nicht zugestellt", "no se pudo entregar",
 		"no pudo ser entregado", "non è stato possibile", "não foi possível entregar",
-		"配信できませんでした", "无法投递", "退信",
+		"配信できませんでした", "无法投递", "退信", "could not be sent", "couldn't be sent",
+		"delivery failure", "failed delivery", "undelivered", "user unknown", "unknown user",
+		"host unknown", "no such user", "mailbox unavailable", "did not reach",
+		"could not be reached", "permanent failure", "não entregue", "niet afgeleverd",
+		"niet worden afgeleverd", "non consegnat", "fehlgeschlagen", "échec de la remise",
+		"失敗しました", "配信できません", "送信できません",
 	};
 	size_t len = m->report_length_known ? m->report_length : m->body_len;
 	const char *to = bw_msg__header(m, "To");

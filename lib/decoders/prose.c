@@ -98,7 +98,8 @@ static const char *const triggers[] = {
 	"no longer", "not accept", "exceed", "quota", "too large", "too big", "size limit",
 	"unavailable", "inactive", "suspended", "expired", "blocked", "unreachable", "timed out",
 	"deferred", "not allowed", "prohibited", "unrouteable", "unroutable", "no mailbox",
-	"host not found", "not known", "not listed",
+	"host not found", "not known", "not listed", "failure", "could not be sent",
+	"couldn't be sent", "cannot be sent", "can't be sent", "not be sent", "was not sent",
 	/* Dutch, Italian, Portuguese, German, French, Japanese, Chinese, Russian */
 	"niet worden afgeleverd", "niet afgeleverd", "niet bezorgd", "onbekend", "non consegnat",
 	"non è stato", "sconosciut", "inesistente", "falha", "não existe", "desconhecido",
@@ -479,17 +480,19 @@ static size_t indent_of(const char *l, size_t n)
 	return w;
 }
 
-/* The line's text after a list bullet ("-", "*", "•", "1.", "1)"). */
+/* The line's text after a list bullet ("-", "--", "*", "•", "1.", "1)"). */
 static const char *after_bullet(const char *l, size_t n, size_t *out_len)
 {
 	size_t i = 0, d;
 
 	l = bw_text__trim(l, n, &n);
-	if (n > 1 && (l[0] == '-' || l[0] == '*') && l[1] == ' ')
-		i = 1;
-	else if (n > 3 && memcmp(l, "\xe2\x80\xa2", 3) == 0)
+	while (i < n && i < 4 && l[i] && strchr("-*=+~#", l[i]))
+		i++;
+	if (i && i < n && l[i] != ' ')
+		i = 0;   /* no bullet: a word that starts with one of them */
+	if (!i && n > 3 && memcmp(l, "\xe2\x80\xa2", 3) == 0)
 		i = 3;
-	else {
+	if (!i) {
 		for (d = 0; d < n && d < 3 && bw_isdigit((unsigned char)l[d]); d++)
 			;
 		if (d && d + 1 < n && (l[d] == '.' || l[d] == ')') && l[d + 1] == ' ')
