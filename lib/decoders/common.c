@@ -306,13 +306,41 @@ bool bw_sniff__bulk_mail(const bw_msg *m)
 	       (prec && (bw_strcasestr(prec, "bulk") || bw_strcasestr(prec, "list")));
 }
 
+bool bw_sniff__bounce_subject(const bw_msg *m)
+{
+	static const char *const subjects[] = {
+		"Undeliverable", "Undelivered", "Returned mail", "Delivery Status Notification",
+		"failure notice", "Mail delivery failed", "Delivery failure", "Mail System Error",
+		"Delivery Notification", "Nondeliverable", "Non-delivery", "Mail could not be delivered",
+		"Message delivery has failed", "failed delivery", "Message not delivered",
+		"Delivery delayed", "Delayed Mail", "Warning: message", "Non remis", "Non distribu",
+		"Unzustellbar", "Nicht zustellbar", "Nicht zugestellt", "Mensaje no entregado",
+		"No se puede entregar", "Imposible entregar", "No entregado", "Onbestelbaar",
+		"Non recapitabile", "配信不能", "配信エラー", "配信できませんでした",
+		"Não entregue", "Mensagem não entregue", "系统退信", "退信", "邮件投递失败",
+		"Falha na entrega", "Echec de", "Échec de", "Erreur de remise", "Error de entrega",
+		"Error en la entrega", "Errore di consegna", "Mancata consegna", "Messaggio non consegnato",
+		"Mancato recapito", "Zustellung fehlgeschlagen", "Fehler bei der Zustellung",
+		"Niet afgeleverd", "Bericht niet afgeleverd", "Nondelivery", "Bounced mail",
+		"Mail failure", "Failed mail", "Message failure", "Delivery report", "Mail delivery problem",
+		"Delivery problem", "Returned message", "Rejected mail", "メール配信エラー", "配信失敗",
+		"Недоставленное", "Не доставлено",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(subjects) / sizeof(subjects[0]); i++)
+		if (bw_sniff__subject_starts(m, subjects[i]))
+			return true;
+	return false;
+}
+
 bool bw_sniff__system_notice(const bw_msg *m)
 {
 	if (bw_sniff__challenge(m->body, m->report_length_known ? m->report_length : m->body_len))
 		return false;
 	return bw_sniff__from_daemon(m) || bw_msg__header(m, "X-Failed-Recipients") ||
 	       (!bw_sniff__bulk_mail(m) &&
-	        (bw_sniff__null_return_path(m) ||
+	        ((bw_sniff__null_return_path(m) && bw_sniff__bounce_subject(m)) ||
 	         (strcmp(m->content_type, "multipart/report") == 0 &&
 	          bw_strcasecmp(m->report_type, "delivery-status") == 0)));
 }

@@ -86,10 +86,15 @@ bool bw_sniff__null_return_path(const bw_msg *m);
  * Precedence: bulk/list): a bounce never carries these. */
 bool bw_sniff__bulk_mail(const bw_msg *m);
 
+/* Does the subject (after "Fwd:") start the way delivery reports' subjects
+ * do ("Undeliverable", "Returned mail", "Unzustellbar", ...)? */
+bool bw_sniff__bounce_subject(const bw_msg *m);
+
 /* Does the message come from a mail system rather than a person, by its
  * structure: a mailer-daemon or postmaster sender, X-Failed-Recipients,
- * or (for mail not sent in bulk) a null Return-Path or a multipart/report
- * of delivery-status?  Never a challenge-response request. */
+ * or (for mail not sent in bulk) a multipart/report of delivery-status or
+ * a null Return-Path with a bounce subject?  Never a challenge-response
+ * request. */
 bool bw_sniff__system_notice(const bw_msg *m);
 
 /* Is the header From: a mailer-daemon or postmaster address? */

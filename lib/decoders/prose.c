@@ -31,25 +31,6 @@
 #include "../util.h"
 #include "common.h"
 
-static const char *const subjects[] = {
-	"Undeliverable", "Undelivered", "Returned mail", "Delivery Status Notification",
-	"failure notice", "Mail delivery failed", "Delivery failure", "Mail System Error",
-	"Delivery Notification", "Nondeliverable", "Non-delivery", "Mail could not be delivered",
-	"Message delivery has failed", "failed delivery", "Delivery status notification",
-	"Returned Mail", "Message not delivered", "Undeliverable mail", "DELIVERY FAILURE",
-	"Delivery delayed", "Delayed Mail", "Warning: message", "Non remis", "Non distribu",
-	"Unzustellbar", "Nicht zustellbar", "Nicht zugestellt", "Mensaje no entregado",
-	"No se puede entregar", "Imposible entregar", "No entregado", "Onbestelbaar",
-	"Non recapitabile", "配信不能", "配信エラー", "配信できませんでした", "Returned mail",
-	"Não entregue", "Mensagem não entregue", "系统退信", "退信", "邮件投递失败",
-	"Falha na entrega", "Echec de", "Échec de", "Erreur de remise", "Error de entrega",
-	"Error en la entrega", "Errore di consegna", "Mancata consegna", "Messaggio non consegnato",
-	"Mancato recapito", "Zustellung fehlgeschlagen", "Fehler bei der Zustellung",
-	"Niet afgeleverd", "Bericht niet afgeleverd", "Non-delivery", "Nondelivery", "Bounced mail",
-	"Mail failure", "Failed mail", "Message failure", "Delivery report", "Mail delivery problem",
-	"Delivery problem", "Returned message", "Rejected mail", "メール配信エラー", "配信失敗",
-	"Недоставленное", "Не доставлено",
-};
 
 /* A person's reply in a conversation (In-Reply-To or References) that
  * carries none of a bounce's structural marks: a human mail that talks
@@ -65,8 +46,6 @@ static bool conversation(const bw_msg *m)
 
 static int sniff(const bw_msg *m)
 {
-	size_t i;
-
 	if (bw_sniff__from_daemon(m) || bw_msg__header(m, "X-Failed-Recipients"))
 		return BW_SNIFF_LAST_RESORT;
 	if (bw_sniff__bulk_mail(m) || conversation(m))
@@ -75,9 +54,8 @@ static int sniff(const bw_msg *m)
 	 * 4.5.5); so do auto-replies, read first by their own decoder. */
 	if (bw_sniff__null_return_path(m))
 		return BW_SNIFF_LAST_RESORT;
-	for (i = 0; i < sizeof(subjects) / sizeof(subjects[0]); i++)
-		if (bw_sniff__subject_starts(m, subjects[i]))
-			return BW_SNIFF_LAST_RESORT;
+	if (bw_sniff__bounce_subject(m))
+		return BW_SNIFF_LAST_RESORT;
 	/* A read receipt (report-type disposition-notification) is no bounce. */
 	if (strcmp(m->content_type, "multipart/report") == 0 && !m->dsn.n && !m->feedback &&
 	    strcmp(m->report_type, "disposition-notification") != 0)
@@ -757,16 +735,12 @@ static void read_weak_labels(const bw_msg *m, bw_report *r, size_t first, size_t
 static void read_subject(const bw_msg *m, bw_report *r, size_t first, size_t len)
 {
 	const char *subject = bw_msg__header(m, "Subject");
-	size_t i, dl = 0;
+	size_t dl = 0;
 	const char *diag;
 	char *a;
 
-	if (!subject || !strchr(subject, '@') || !(diag = failure_line(m->body, len, &dl)))
-		return;
-	for (i = 0; i < sizeof(subjects) / sizeof(subjects[0]); i++)
-		if (bw_sniff__subject_starts(m, subjects[i]))
-			break;
-	if (i == sizeof(subjects) / sizeof(subjects[0]))
+	if (!subject || !strchr(subject, '@') || !bw_sniff__bounce_subject(m) ||
+	    !(diag = failure_line(m->body, len, &dl)))
 		return;
 	if ((a = bw_text__first_address(subject, strlen(subject))) && !ignorable_address(m, a, "", 0))
 		add_once(m, r, first, a, diag, dl);
