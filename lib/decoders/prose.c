@@ -599,6 +599,33 @@ static bool has_trigger_wrapped(const char *l, size_t n, const char *next, size_
 	return yes;
 }
 
+/* Text lines of a paragraph: [start, end); whether [start, checked) says
+ * something failed, once read. */
+typedef struct text_span {
+	const char *start, *end;
+	const char *checked;
+	bool fails;
+} text_span;
+
+/* The most text of a paragraph read for failure words: its end, where the
+ * sentence that introduces a list stands. */
+#define SPAN_READ_MAX 2048
+
+/* Does the paragraph say something failed? */
+static bool span_fails(text_span *sp)
+{
+	const char *s = sp->start;
+
+	if (!s)
+		return false;
+	if (sp->checked == sp->end)
+		return sp->fails;
+	if ((size_t)(sp->end - s) > SPAN_READ_MAX)
+		s = sp->end - SPAN_READ_MAX;
+	sp->checked = sp->end;
+	return sp->fails = has_trigger(s, (size_t)(sp->end - s));
+}
+
 /*
  * The generic reader: a recipient is an address (never one of the
  * exclusions of ignorable_address) that stands
@@ -613,9 +640,11 @@ static void read_lines(const bw_msg *m, bw_report *r, size_t first, size_t len)
 {
 	const char *end = m->body + len, *l;
 	size_t n, tl, list_indent = 0;
-	bool listing = false, indent_known = false, para_text = false, para_fail = false,
-	     last_fail = false;
+	bool listing = false, indent_known = false;
 	bool report_fails = has_trigger(m->body, len);
+	/* the text lines of the current paragraph and of the last one before
+	 * it, read for failure words only when an address needs them */
+	text_span cur = { NULL, NULL, NULL, false }, last = { NULL, NULL, NULL, false };
 	bw_lines it;
 
 	bw_lines__init(&it, m->body, len);
@@ -624,11 +653,13 @@ static void read_lines(const bw_msg *m, bw_report *r, size_t first, size_t len)
 		const char *x400;
 		bool accept;
 
+		if (r->n_rcpt >= r->max_rcpt)
+			break;   /* the report is full */
 		bw_text__trim(l, n, &tl);
 		if (!tl) {
-			if (para_text)
-				last_fail = para_fail;
-			para_text = para_fail = false;
+			if (cur.start)
+				last = cur;
+			cur.start = cur.end = cur.checked = NULL;
 			continue;
 		}
 		if (quoted(l, n))
@@ -636,7 +667,7 @@ static void read_lines(const bw_msg *m, bw_report *r, size_t first, size_t len)
 		/* An X.400 originator/recipient address with its RFC 822 form
 		 * ("/.../rfc-822=user(a)example.com/"). */
 		if ((x400 = bw_memcasemem(l, n, "rfc-822=")) &&
-		    (listing || para_fail || last_fail || has_trigger(l, n))) {
+		    (listing || span_fails(&cur) || span_fails(&last) || has_trigger(l, n))) {
 			char *x = bw_addr__normalize(x400, n - (size_t)(x400 - l));
 			/* its diagnostic: the report lines after it */
 			if (x)
@@ -645,9 +676,9 @@ static void read_lines(const bw_msg *m, bw_report *r, size_t first, size_t len)
 			continue;
 		}
 		if (!memchr(l, '@', n)) {
-			para_text = true;
-			if (has_trigger(l, n))
-				para_fail = true;
+			if (!cur.start)
+				cur.start = l;
+			cur.end = l + n;
 			if (has_any(l, n, list_intros, sizeof(list_intros) / sizeof(list_intros[0]))) {
 				listing = true;
 				indent_known = false;
@@ -664,7 +695,12 @@ static void read_lines(const bw_msg *m, bw_report *r, size_t first, size_t len)
 		}
 		if (report_fails)
 			label = labelled_address(l, n, rcpt_labels, sizeof(rcpt_labels) / sizeof(rcpt_labels[0]));
-		if (!listing && !label && (para_fail || last_fail) && (lone = lone_address(l, n))) {
+		if (!listing && !label && (lone = lone_address(l, n)) &&
+		    !span_fails(&cur) && !span_fails(&last)) {
+			free(lone);
+			lone = NULL;
+		}
+		if (lone && !listing && !label) {
 			/* a list after the paragraph that says what failed */
 			listing = true;
 			indent_known = false;
