@@ -121,6 +121,30 @@ char *bw_addr__normalize(const char *in, size_t len)
 			return x400_address(s, (size_t)(e - s));
 		}
 	}
+	/* A quoted local part ("a b"@x, "x..y"@z, RFC 5321 4.1.2) keeps its
+	 * quotes. */
+	{
+		const char *qa = NULL, *q0, *d, *c;
+
+		for (c = s; c + 1 < e; c++)
+			if (c[0] == '"' && c[1] == '@')
+				qa = c;
+		if (qa) {
+			for (q0 = qa - 1; q0 >= s && *q0 != '"'; q0--)
+				;
+			for (d = qa + 2; d < e && (bw_isalnum((unsigned char)*d) || *d == '.' || *d == '-'); d++)
+				;
+			while (d > qa + 2 && (d[-1] == '.' || d[-1] == '-'))
+				d--;
+			if (q0 >= s && q0 + 1 < qa && d > qa + 2 && memchr(qa + 2, '.', (size_t)(d - qa - 2))) {
+				char *q = bw_strndup(q0, (size_t)(d - q0));
+
+				for (at = q ? q + (qa - q0) + 1 : NULL; at && *at; at++)
+					*at = (char)bw_lower((unsigned char)*at);
+				return q;
+			}
+		}
+	}
 	while (s < e && (*s == '[' || *s == '(' || *s == '"' || *s == '\''))
 		s++;
 	/* "smtp=x@y", "SMTP:x@y" (Exchange proxy addresses), "mailto:x@y" */

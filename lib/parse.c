@@ -247,6 +247,8 @@ int bw_parse_buffer(bw_report **out, const bw_rules *rules, const char *buf, siz
 	}
 	r->max_line = opts && opts->max_line_length ? opts->max_line_length : BW_DEFAULT_MAX_LINE;
 	fill_report_fields(r, &m);
+	if (skip)
+		bw_report__warn(r, "skipped %zu bytes before the first header", skip);
 	m.report_length = bw_text__report_length(&m);
 	m.report_length_known = true;
 	err = bw_decoders__run(&m, r);

@@ -1,25 +1,36 @@
 /*
  * prose.c - the last resort: a bounce from a server no other decoder knows.
  *
- * Claims (with the lowest confidence, 1) messages that look like a bounce:
- * from a mailer-daemon or postmaster, a bounce subject, X-Failed-Recipients,
- * or a multipart/report without a delivery-status part.  Reads the report
- * part of the body only (before the returned original) and takes as failed
- * recipients:
- *   - "<address>:" paragraphs, their text as the diagnostic;
- *   - addresses on lines that say something failed ("could not be delivered
- *     to", "undeliverable to", "... said: 550 ...", "user unknown", ...),
- *     with the rest of that line and the lines after it as the diagnostic;
- *   - addresses listed under a "following recipients/addresses" line.
- * Never the bounce's own To: or the original sender, never an address on a
- * "contact"/"please"/"write to" line, never role addresses (postmaster,
- * mailer-daemon, abuse...) that merely sign the report, never an address in
- * quoted ("> ") lines or in a header block of the returned original.
- * X-Failed-Recipients is used when the text names no one.  The triggers and
- * list intros are also read in French, German, Spanish and Japanese.
+ * Claims (with the lowest confidence, 1) messages that look like a bounce by
+ * their structure: from a mailer-daemon or postmaster, X-Failed-Recipients,
+ * a null Return-Path, a bounce subject (common.c's list, in several
+ * languages), or a multipart/report without a delivery-status part.  Reads
+ * the report part of the body only (before the returned original, marked or
+ * pasted as a header block) and takes as failed recipients, in this order
+ * of tiers (the first that finds anyone wins):
+ *   1. "<address>:" paragraphs, their text as the diagnostic;
+ *   2. the generic line reader (read_lines): every address on a line that
+ *      says something failed (a sentence wrapped onto the next line
+ *      counts), after a recipient label ("Recipient:", "Original-Recipient:",
+ *      "Destinatário:", "宛先:" ...), or alone on its line (bullets,
+ *      brackets, quotes, a display name allowed) in a list that a
+ *      "following recipients" line or a paragraph that says something
+ *      failed introduced; the list runs through its indented diagnostics;
+ *   3. X-Failed-Recipients;
+ *   4. "To: x" lines of the notice's summary of the original;
+ *   5. an address in a bounce subject ("Undeliverable: x@y");
+ *   6. the returned original's To/Cc (from_original).
+ * Never the bounce's own To: or From:, the original's From, Reply-To,
+ * Sender or Return-Path, never an address that the words before it present
+ * as a contact, a sender, an alias it was expanded from or a Message-ID,
+ * never role addresses (postmaster, mailer-daemon, abuse...) that merely
+ * sign the report, never an address in quoted ("> ") lines.  Failure
+ * words, list intros and labels are read in English, French, German,
+ * Spanish, Italian, Portuguese, Dutch, Japanese, Chinese and Russian.
  * Mail from a list (List-Unsubscribe, Precedence: bulk/list) that is not
  * from a mailer-daemon, a person's reply in a conversation, and
- * challenge-response requests ("confirm you are human"), are not bounces.  Delay warnings mark the recipients delayed.
+ * challenge-response requests ("confirm you are human"), are not bounces.
+ * Delay warnings mark the recipients delayed.
  */
 #include <stdlib.h>
 #include <string.h>

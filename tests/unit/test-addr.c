@@ -44,6 +44,9 @@ int main(void)
 	/* trailing punctuation, doubled brackets */
 	norm("<<jane@example.com>>.", "jane@example.com");
 	norm("'jane@example.com',", "jane@example.com");
+	/* a quoted local part keeps its quotes */
+	norm("<\"jane..doe\"@Example.com>", "\"jane..doe\"@example.com");
+	norm("\"Jane Doe\" <\"j d\"@example.com>", "\"j d\"@example.com");
 	norm("", NULL);
 	return check_done();
 }
