@@ -140,36 +140,80 @@ static const char *const noise[] = { "contact", "please", "http", "help", "From:
 	"sent by", "on behalf of", "Return-Path:", "envelope-from", "mail from", "message from",
 	"originator", "postmaster" };
 
-/* Does a header of the returned original (or the bounce's own From) name
- * `a`: its sender, whoever it asked replies to go to? */
-static bool sender_side(const bw_msg *m, const char *a)
+/* Does header `v` hold `a` as a message identifier ("<a>")? */
+static bool names_message_id(const char *v, const char *a)
 {
-	static const char *const orig[] = { "Reply-To", "Sender", "Return-Path" };
+	size_t al = strlen(a);
+	const char *p = v;
+
+	while (v && al && (p = bw_strcasestr(p, a))) {
+		if (p > v && p[-1] == '<' && p[al] == '>')
+			return true;
+		p++;
+	}
+	return false;
+}
+
+/* Does a header name `a` as no failed recipient: the returned original's
+ * sender (Reply-To, Sender, Return-Path), the notice's own From, or a
+ * message identifier of either (Message-ID, In-Reply-To, References)? */
+static bool header_says_not_recipient(const bw_msg *m, const char *a)
+{
+	static const char *const senders[] = { "Reply-To", "Sender", "Return-Path" };
+	static const char *const ids[] = { "Message-ID", "In-Reply-To", "References" };
+	const char *v;
+	char *o;
 	size_t i;
 	bool same = false;
 
-	for (i = 0; i < sizeof(orig) / sizeof(orig[0]) && !same; i++) {
-		const char *v = bw_kvlist__get(&m->orig_headers, orig[i]);
-		char *o = v ? bw_text__first_address(v, strlen(v)) : NULL;
+	for (i = 0; i < sizeof(senders) / sizeof(senders[0]) && !same; i++) {
+		v = bw_kvlist__get(&m->orig_headers, senders[i]);
+		o = v ? bw_text__first_address(v, strlen(v)) : NULL;
 		same = o && bw_strcasecmp(o, a) == 0;
 		free(o);
 	}
-	if (!same) {
-		const char *v = bw_msg__header(m, "From");
-		char *o = v ? bw_text__first_address(v, strlen(v)) : NULL;
+	if (!same && (v = bw_msg__header(m, "From"))) {
+		o = bw_text__first_address(v, strlen(v));
 		same = o && bw_strcasecmp(o, a) == 0;
 		free(o);
 	}
+	for (i = 0; i < sizeof(ids) / sizeof(ids[0]) && !same; i++)
+		same = names_message_id(bw_msg__header(m, ids[i]), a) ||
+		       names_message_id(bw_kvlist__get(&m->orig_headers, ids[i]), a);
 	return same;
 }
 
+/* Does the context before an address end the way a message identifier is
+ * introduced ("Message <", "Message-ID: <", "id <")? */
+static bool introduces_message_id(const char *c, size_t n)
+{
+	static const char *const words[] = { "message", "message-id:", "message-id", "msgid", "id" };
+	size_t i, wl;
+
+	while (n && (c[n - 1] == ' ' || c[n - 1] == '\t'))
+		n--;
+	if (!n || c[n - 1] != '<')
+		return false;
+	n--;
+	while (n && (c[n - 1] == ' ' || c[n - 1] == '\t'))
+		n--;
+	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+		wl = strlen(words[i]);
+		if (n >= wl && bw_strncasecmp(c + n - wl, words[i], wl) == 0 &&
+		    (n == wl || !bw_isalnum((unsigned char)c[n - wl - 1])))
+			return true;
+	}
+	return false;
+}
+
 /* Is `a` no failed recipient: the reader's or the original sender's own
- * address, a role address signing the report, or an address that
- * `context` (the words before it on its line) presents as a contact,
- * a sender or an identifier? */
+ * address, a role address signing the report, an address a header names
+ * as no recipient, or an address that `context` (the words before it on
+ * its line) presents as a contact, a sender or a message identifier? */
 static bool ignorable_address(const bw_msg *m, const char *a, const char *context, size_t n)
 {
-	if (bw_decoders__is_own_address(m, a) || bw_text__is_role_address(a) || sender_side(m, a))
+	if (bw_decoders__is_own_address(m, a) || bw_text__is_role_address(a) ||
+	    header_says_not_recipient(m, a) || introduces_message_id(context, n))
 		return true;
 	return has_any(context, n, noise, sizeof(noise) / sizeof(noise[0]));
 }
