@@ -347,9 +347,14 @@ bool bw_sniff__system_notice(const bw_msg *m)
 
 bool bw_sniff__from_daemon(const bw_msg *m)
 {
-	return bw_sniff__header_has(m, "From", "mailer-daemon") ||
-	       bw_sniff__header_has(m, "From", "postmaster") ||
-	       bw_sniff__header_has(m, "From", "mail delivery");
+	static const char *const names[] = { "mailer-daemon", "postmaster", "mail delivery",
+		"mailer_daemon", "mailerdaemon", "mail-daemon", "mail_daemon", "maildaemon" };
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (bw_sniff__header_has(m, "From", names[i]))
+			return true;
+	return false;
 }
 
 /* A line that asks the reader to contact someone: its address is no recipient. */

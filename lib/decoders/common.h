@@ -97,7 +97,8 @@ bool bw_sniff__bounce_subject(const bw_msg *m);
  * request. */
 bool bw_sniff__system_notice(const bw_msg *m);
 
-/* Is the header From: a mailer-daemon or postmaster address? */
+/* Is the header From: a mailer-daemon (in any of its spellings:
+ * MAILER_DAEMON, mail-daemon...), postmaster or "Mail Delivery" sender? */
 bool bw_sniff__from_daemon(const bw_msg *m);
 
 /* Recipients listed one per line in text[0..len) (a block a decoder cut out
