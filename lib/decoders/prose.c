@@ -838,11 +838,12 @@ static void read_subject(const bw_msg *m, bw_report *r, size_t first, size_t len
 	free(a);
 }
 
-static int decode(const bw_msg *m, bw_report *r)
+/* The length of the report in m->body: before the returned original (a
+ * marker line, or a header block pasted without one). */
+static size_t report_text_length(const bw_msg *m)
 {
-	size_t first = r->n_rcpt, len = bw_text__report_length(m), pos = 0;
+	size_t len = bw_text__report_length(m);
 	const char *end = bw_text__find_any(m->body, len, ends, sizeof(ends) / sizeof(ends[0]), NULL);
-	bw_addr_para p;
 
 	if (!memchr(m->body, '@', len)) {
 		/* cut at a "The original message was received" preamble */
@@ -855,9 +856,15 @@ static int decode(const bw_msg *m, bw_report *r)
 			end--;
 		len = (size_t)(end - m->body);
 	}
-	len = before_original(m->body, len);
-	if (bw_sniff__challenge(m->body, len))
-		return 0;
+	return before_original(m->body, len);
+}
+
+/* Tiers 1 and 2: "<address>:" paragraphs, else the line reader. */
+static void read_text(const bw_msg *m, bw_report *r, size_t first, size_t len)
+{
+	size_t pos = 0;
+	bw_addr_para p;
+
 	while (bw_text__next_addr_para(m->body, len, &pos, &p)) {
 		if (!bw_decoders__is_own_address(m, p.address))
 			add_once(m, r, first, p.address, p.text, p.len);
@@ -865,6 +872,76 @@ static int decode(const bw_msg *m, bw_report *r)
 	}
 	if (r->n_rcpt == first)
 		read_lines(m, r, first, len);
+}
+
+/* A report forwarded by a person with every line quoted needs at least
+ * this many quoted lines. */
+#define QUOTED_MIN 3
+
+/* The quoted lines of text[0..len) with one level of quoting ("> " or
+ * ">") removed, the others left out; NULL when fewer than QUOTED_MIN
+ * lines are quoted.  Caller frees. */
+static char *unquoted(const char *text, size_t len, size_t *out_len)
+{
+	bw_buf b = BW_BUF_INIT;
+	const char *l;
+	size_t n, count = 0;
+	bw_lines it;
+
+	bw_lines__init(&it, text, len);
+	while (bw_lines__next(&it, &l, &n)) {
+		size_t i = 0;
+		if (!quoted(l, n))
+			continue;
+		while (l[i] != '>')
+			i++;
+		i++;
+		if (i < n && l[i] == ' ')
+			i++;
+		bw_buf__put(&b, l + i, n - i);
+		bw_buf__putc(&b, '\n');
+		count++;
+	}
+	if (count < QUOTED_MIN) {
+		bw_buf__free(&b);
+		return NULL;
+	}
+	*out_len = b.len;
+	return bw_buf__detach(&b);
+}
+
+/* A bounce forwarded by a person inline with its lines quoted ("> "): its
+ * recipients are read from the quoted text.  Returns BW_OK or BW_ENOMEM. */
+static int read_quoted(const bw_msg *m, bw_report *r, size_t first, size_t len)
+{
+	bw_msg inner = *m;
+	size_t ulen = 0, ilen;
+	char *u = unquoted(m->body, len, &ulen);
+	int rc = BW_OK;
+
+	if (!u)
+		return BW_OK;
+	inner.body = u;
+	inner.body_len = ulen;
+	inner.report_length_known = false;
+	ilen = report_text_length(&inner);
+	if (!bw_sniff__challenge(u, ilen)) {
+		read_text(&inner, r, first, ilen);
+		if (r->n_rcpt > first)
+			rc = finish(&inner, r, first, ilen);
+	}
+	free(u);
+	return rc;
+}
+
+static int decode(const bw_msg *m, bw_report *r)
+{
+	size_t first = r->n_rcpt, len = report_text_length(m);
+	int rc;
+
+	if (bw_sniff__challenge(m->body, len))
+		return 0;
+	read_text(m, r, first, len);
 	if (r->n_rcpt == first) {
 		const char *failed = bw_msg__header(m, "X-Failed-Recipients");
 		const char *q = failed;
@@ -879,17 +956,20 @@ static int decode(const bw_msg *m, bw_report *r)
 				q++;
 		}
 	}
+	if (r->n_rcpt == first) {
+		if ((rc = read_quoted(m, r, first, len)) < 0)
+			return rc;
+		if (r->n_rcpt > first)
+			return (int)(r->n_rcpt - first);
+	}
 	if (r->n_rcpt == first)
 		read_weak_labels(m, r, first, len);
 	if (r->n_rcpt == first)
 		read_subject(m, r, first, len);
 	if (r->n_rcpt == first)
 		from_original(m, r, first, len);
-	if (r->n_rcpt > first) {
-		int rc = finish(m, r, first, len);
-		if (rc < 0)
-			return rc;
-	}
+	if (r->n_rcpt > first && (rc = finish(m, r, first, len)) < 0)
+		return rc;
 	return (int)(r->n_rcpt - first);
 }
 
