@@ -172,9 +172,9 @@ static bool main_field_line(const char *l, size_t n)
 
 #define PREAMBLE_MAX_LINES 5
 
-/* Saved bounces sometimes start with a blank line or a line of junk (an
- * archive's note such as "Message 17 of 40") before the first header, and
- * the header block would then be read as body.  When the input does not
+/* Saved bounces sometimes start with a byte order mark, a blank line or a
+ * line of junk (an archive's note such as "Message 17 of 40") before the
+ * first header, and the header block would then be read as body.  When the input does not
  * start with a header (or an mbox "From " line) but a header block starts
  * within its first PREAMBLE_MAX_LINES lines (two header lines in a row,
  * one of them a field every message has), returns the offset of that
@@ -184,6 +184,9 @@ static size_t preamble_length(const char *buf, size_t len)
 	const char *p = buf, *end = buf + len;
 	size_t i;
 
+	/* a UTF-8 byte order mark some editors write */
+	if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0)
+		return 3 + preamble_length(buf + 3, len - 3);
 	if (len >= 5 && memcmp(buf, "From ", 5) == 0)
 		return 0;
 	for (i = 0; i <= PREAMBLE_MAX_LINES && p < end; i++) {
