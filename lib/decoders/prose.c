@@ -184,10 +184,10 @@ static bool header_says_not_recipient(const bw_msg *m, const char *a)
 }
 
 /* Does the context before an address end the way a message identifier is
- * introduced ("Message <", "Message-ID: <", "id <")? */
+ * introduced ("Message <", "Message-ID: <")? */
 static bool introduces_message_id(const char *c, size_t n)
 {
-	static const char *const words[] = { "message", "message-id:", "message-id", "msgid", "id" };
+	static const char *const words[] = { "message", "message-id:", "message-id", "msgid" };
 	size_t i, wl;
 
 	while (n && (c[n - 1] == ' ' || c[n - 1] == '\t'))
