@@ -874,6 +874,45 @@ static void read_text(const bw_msg *m, bw_report *r, size_t first, size_t len)
 		read_lines(m, r, first, len);
 }
 
+/* Tier 3: X-Failed-Recipients, when the mail system gives it, is the list
+ * of failed addresses: the text's addresses it does not name are dropped,
+ * and those it names that the text did not are added. */
+static void keep_failed_recipients(const bw_msg *m, bw_report *r, size_t first)
+{
+	const char *failed = bw_msg__header(m, "X-Failed-Recipients");
+	const char *q;
+	size_t i, listed = 0;
+
+	if (!failed)
+		return;
+	for (q = failed; *q; ) {
+		size_t k = strcspn(q, ",");
+		char *a = bw_text__first_address(q, k);
+		listed += a != NULL;
+		free(a);
+		q += k;
+		if (*q == ',')
+			q++;
+	}
+	if (!listed)
+		return;
+	for (i = r->n_rcpt; i > first; i--) {
+		const char *a = bw_recipient__get(r->rcpt[i - 1], BW_RCPT_RECIPIENT);
+		if (!a || !bw_strcasestr(failed, a))
+			bw_report__remove_recipient(r, i - 1);
+	}
+	for (q = failed; *q; ) {
+		size_t k = strcspn(q, ",");
+		char *a = bw_text__first_address(q, k);
+		if (a)
+			add_once(m, r, first, a, NULL, 0);
+		free(a);
+		q += k;
+		if (*q == ',')
+			q++;
+	}
+}
+
 /* A report forwarded by a person with every line quoted needs at least
  * this many quoted lines. */
 #define QUOTED_MIN 3
@@ -942,20 +981,7 @@ static int decode(const bw_msg *m, bw_report *r)
 	if (bw_sniff__challenge(m->body, len))
 		return 0;
 	read_text(m, r, first, len);
-	if (r->n_rcpt == first) {
-		const char *failed = bw_msg__header(m, "X-Failed-Recipients");
-		const char *q = failed;
-		while (q && *q) {
-			size_t k = strcspn(q, ",");
-			char *a = bw_text__first_address(q, k);
-			if (a)
-				add_once(m, r, first, a, NULL, 0);
-			free(a);
-			q += k;
-			if (*q == ',')
-				q++;
-		}
-	}
+	keep_failed_recipients(m, r, first);
 	if (r->n_rcpt == first) {
 		if ((rc = read_quoted(m, r, first, len)) < 0)
 			return rc;
