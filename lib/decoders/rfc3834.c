@@ -40,7 +40,7 @@ static bool bounce_like(const bw_msg *m)
 	for (i = 0; subject && i < sizeof(subject_bounce) / sizeof(subject_bounce[0]); i++)
 		if (bw_strcasestr(subject, subject_bounce[i]))
 			return true;
-	return false;
+	return bw_sniff__bounce_subject(m) || bw_msg__header(m, "X-Failed-Recipients");
 }
 
 static int sniff(const bw_msg *m)
