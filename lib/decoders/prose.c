@@ -558,6 +558,29 @@ static char *lone_address(const char *l, size_t n)
 	return bw_text__first_address(t, tl);
 }
 
+/* Does the line (after a bullet) start with an address, bracketed or
+ * quoted or not, or with a display name right before one ("Name <x>",
+ * "Name (x)")? */
+static bool starts_with_address(const char *l, size_t n)
+{
+	size_t tl, i;
+	const char *t = after_bullet(l, n, &tl);
+	const char *at = memchr(t, '@', tl);
+
+	if (!at)
+		return false;
+	for (i = 0; t + i < at; i++)
+		if (bw_isspace((unsigned char)t[i]))
+			break;
+	if (t + i >= at)
+		return true;   /* the first word holds the '@' */
+	/* "Name Surname <x@y>": only the name's words before the bracket */
+	for (i = 0; t + i < at; i++)
+		if (t[i] == '<' || t[i] == '(')
+			return !memchr(t, ',', i) && !memchr(t, ':', i) && i < 64;
+	return false;
+}
+
 /* When the line is "LABEL: address" with one of `labels` (a colon or a
  * full-width colon after optional spaces), the address; else NULL.
  * Caller frees. */
@@ -744,6 +767,9 @@ static void read_lines(const bw_msg *m, bw_report *r, size_t first, size_t len)
 		}
 		if (!(a = bw_text__first_address(l, n)))
 			continue;
+		/* a sentence after the list ends it, even one that names addresses */
+		if (listing && indent_known && indent_of(l, n) <= list_indent && !starts_with_address(l, n))
+			listing = false;
 		if (has_any(l, n, list_intros, sizeof(list_intros) / sizeof(list_intros[0]))) {
 			listing = true;
 			indent_known = false;
