@@ -324,7 +324,11 @@ bool bw_sniff__bounce_subject(const bw_msg *m)
 		"Niet afgeleverd", "Bericht niet afgeleverd", "Nondelivery", "Bounced mail",
 		"Mail failure", "Failed mail", "Message failure", "Delivery report", "Mail delivery problem",
 		"Delivery problem", "Returned message", "Rejected mail", "メール配信エラー", "配信失敗",
-		"Недоставленное", "Не доставлено",
+		"Недоставленное", "Не доставлено", "Wiadomość niedostarczona", "Niedostarczona",
+		"Olevererbart", "Kan ikke leveres", "Kunne ikke leveres", "Nedoručitelná",
+		"Teslim edilemedi", "Nem kézbesíthető", "Message non délivré", "Mancata consegna",
+		"Mensaje devuelto", "Mensagem devolvida", "Bezorging mislukt", "Nachricht nicht zustellbar",
+		"메일 전송 실패", "郵件無法傳遞",
 	};
 	size_t i;
 
@@ -484,7 +488,11 @@ bool bw_decoders__says_failure(const bw_msg *m)
 		"host unknown", "no such user", "mailbox unavailable", "did not reach",
 		"could not be reached", "permanent failure", "não entregue", "niet afgeleverd",
 		"niet worden afgeleverd", "non consegnat", "fehlgeschlagen", "échec de la remise",
-		"失敗しました", "配信できません", "送信できません",
+		"失敗しました", "配信できません", "送信できません", "pas été délivré",
+		"pas été distribué", "nicht zustellbar", "non può essere consegnat", "mancata consegna",
+		"no fue posible entregar", "não foi entregue", "nie została dostarczona",
+		"kunde inte levereras", "kunne ikke leveres", "nelze doručit", "teslim edilemedi",
+		"전달되지 않았습니다", "無法傳遞",
 	};
 	size_t len = m->report_length_known ? m->report_length : m->body_len;
 	const char *to = bw_msg__header(m, "To");
