@@ -368,9 +368,36 @@ static const char *code_line_for(const code_lines *lines, const char *addr, size
 /* After the recipients are known: a line with a reply code that names no
  * address, or names the recipient, serves each recipient whose own lines
  * gave none; a delay warning marks them delayed. */
+/* A notice that says the message was delivered or relayed (a success
+ * DSN written as text) and nowhere that delivery failed: "delivered",
+ * "relayed" or NULL. */
+static const char *success_action(const bw_msg *m, size_t len)
+{
+	static const char *const delivered[] = { "successfully delivered", "delivered successfully",
+		"delivery was successful", "delivery succeeded", "successful delivery",
+		"erfolgreich zugestellt", "erfolgreich übermittelt", "remis avec succès",
+		"distribué avec succès", "entregado correctamente", "entregado con éxito",
+		"consegnato correttamente", "consegnato con successo", "entregue com sucesso",
+		"succesvol afgeleverd", "配信されました", "已成功投递" };
+	static const char *const relayed[] = { "successfully relayed", "relayed successfully" };
+	static const char *const failure[] = { "fail", "could not", "couldn't", "cannot", "unable",
+		"undeliver", "not delivered", "rejected", "refused", "error", "permanent", "delayed",
+		"unknown", "does not exist", "no such" };
+
+	if (!bw_text__find_any(m->body, len, delivered, sizeof(delivered) / sizeof(delivered[0]), NULL) &&
+	    !bw_text__find_any(m->body, len, relayed, sizeof(relayed) / sizeof(relayed[0]), NULL))
+		return NULL;
+	if (bw_decoders__says_failure(m) ||
+	    bw_text__find_any(m->body, len, failure, sizeof(failure) / sizeof(failure[0]), NULL))
+		return NULL;
+	return bw_text__find_any(m->body, len, relayed, sizeof(relayed) / sizeof(relayed[0]), NULL)
+	       ? "relayed" : "delivered";
+}
+
 static int finish(const bw_msg *m, bw_report *r, size_t first, size_t len)
 {
 	bool delayed = bw_sniff__delay_notice(m);
+	const char *success = delayed ? NULL : success_action(m, len);
 	code_lines lines;
 	size_t k;
 	int rc = collect_code_lines(m, len, &lines);
@@ -385,6 +412,8 @@ static int finish(const bw_msg *m, bw_report *r, size_t first, size_t len)
 		}
 		if (delayed && !bw_recipient__get(r->rcpt[k], BW_RCPT_ACTION))
 			bw_recipient__set(r->rcpt[k], BW_RCPT_ACTION, "delayed");
+		else if (success && !bw_recipient__get(r->rcpt[k], BW_RCPT_ACTION))
+			bw_recipient__set(r->rcpt[k], BW_RCPT_ACTION, success);
 	}
 	free(lines.v);
 	return rc;
