@@ -326,7 +326,7 @@ bool bw_sniff__bounce_subject(const bw_msg *m)
 		"Delivery problem", "Returned message", "Rejected mail", "メール配信エラー", "配信失敗",
 		"Недоставленное", "Не доставлено", "Wiadomość niedostarczona", "Niedostarczona",
 		"Olevererbart", "Kan ikke leveres", "Kunne ikke leveres", "Nedoručitelná",
-		"Teslim edilemedi", "Nem kézbesíthető", "Message non délivré", "Mancata consegna",
+		"Teslim edilemedi", "Nem kézbesíthető", "Message non délivré",
 		"Mensaje devuelto", "Mensagem devolvida", "Bezorging mislukt", "Nachricht nicht zustellbar",
 		"메일 전송 실패", "郵件無法傳遞",
 	};

@@ -140,7 +140,9 @@ static bool has_any(const char *l, size_t n, const char *const *v, size_t nv)
 
 /* Words before an address that make it a contact, a sender or an
  * identifier rather than a failed recipient. */
-static const char *const noise[] = { "contact", "please", "http", "help", "From:", "Reply-To:",
+static const char *const noise[] = { "contact", "please write", "please send", "please reply",
+	"please e-mail", "please email", "please forward", "please direct", "please notify", "http",
+	"for help", "for assistance", "help desk", "helpdesk", "From:", "Reply-To:",
 	"Sender:", "write to", "questions", "report abuse", "send a message to", "email us",
 	"écrivez", "contactez", "wenden sie sich", "kontakt", "escriba", "contacte", "問い合わせ",
 	"unsubscribe", "visit", "Message-ID", "In-Reply-To:", "References:", "expanded from",
