@@ -253,6 +253,30 @@ int bw_decoders__inline_dsn(const bw_msg *m, bw_report *r)
 	return total;
 }
 
+/* The length of an address's local part without its "+tag" (RFC 5233
+ * subaddress), or 0 when it has no '@'. */
+static size_t base_local_length(const char *a)
+{
+	const char *at = strrchr(a, '@');
+	const char *plus;
+
+	if (!at)
+		return 0;
+	plus = memchr(a, '+', (size_t)(at - a));
+	return (size_t)((plus && plus > a ? plus : at) - a);
+}
+
+/* The same mailbox: the same address, or the same but for a "+tag". */
+static bool same_mailbox(const char *a, const char *b)
+{
+	size_t la = base_local_length(a), lb = base_local_length(b);
+
+	if (bw_strcasecmp(a, b) == 0)
+		return true;
+	return la && la == lb && bw_strncasecmp(a, b, la) == 0 &&
+	       bw_strcasecmp(strrchr(a, '@'), strrchr(b, '@')) == 0;
+}
+
 static bool header_address_is(const char *value, const char *addr)
 {
 	char *a;
@@ -261,7 +285,7 @@ static bool header_address_is(const char *value, const char *addr)
 	if (!value || !addr)
 		return false;
 	a = bw_text__first_address(value, strlen(value));
-	same = a && bw_strcasecmp(a, addr) == 0;
+	same = a && same_mailbox(a, addr);
 	free(a);
 	return same;
 }
