@@ -679,7 +679,11 @@ static char *diag_paragraph(const char *l, size_t n, const char *after, const ch
 static void add_with_paragraph(const bw_msg *m, bw_report *r, size_t first, const char *a,
                                const char *l, size_t n, const char *after, const char *end)
 {
-	char *ds = diag_paragraph(l, n, after, end, a);
+	char *ds;
+
+	if (bw_decoders__find(r, first, a))
+		return;   /* named again: its first paragraph is its diagnostic */
+	ds = diag_paragraph(l, n, after, end, a);
 
 	add_once(m, r, first, a, ds, ds ? strlen(ds) : 0);
 	free(ds);
