@@ -942,6 +942,24 @@ static void read_text(const bw_msg *m, bw_report *r, size_t first, size_t len)
 		read_lines(m, r, first, len);
 }
 
+/* Does the comma-separated address list `list` name `a`? */
+static bool list_names(const char *list, const char *a)
+{
+	const char *q = list;
+	bool found = false;
+
+	while (*q && !found) {
+		size_t k = strcspn(q, ",");
+		char *x = bw_text__first_address(q, k);
+		found = x && bw_strcasecmp(x, a) == 0;
+		free(x);
+		q += k;
+		if (*q == ',')
+			q++;
+	}
+	return found;
+}
+
 /* Tier 3: X-Failed-Recipients, when the mail system gives it, is the list
  * of failed addresses: the text's addresses it does not name are dropped,
  * and those it names that the text did not are added. */
@@ -949,24 +967,13 @@ static void keep_failed_recipients(const bw_msg *m, bw_report *r, size_t first)
 {
 	const char *failed = bw_msg__header(m, "X-Failed-Recipients");
 	const char *q;
-	size_t i, listed = 0;
+	size_t i;
 
-	if (!failed)
-		return;
-	for (q = failed; *q; ) {
-		size_t k = strcspn(q, ",");
-		char *a = bw_text__first_address(q, k);
-		listed += a != NULL;
-		free(a);
-		q += k;
-		if (*q == ',')
-			q++;
-	}
-	if (!listed)
+	if (!failed || !strchr(failed, '@'))
 		return;
 	for (i = r->n_rcpt; i > first; i--) {
 		const char *a = bw_recipient__get(r->rcpt[i - 1], BW_RCPT_RECIPIENT);
-		if (!a || !bw_strcasestr(failed, a))
+		if (!a || !list_names(failed, a))
 			bw_report__remove_recipient(r, i - 1);
 	}
 	for (q = failed; *q; ) {
