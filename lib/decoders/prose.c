@@ -40,6 +40,7 @@
 #include "../msg.h"
 #include "../smtp.h"
 #include "../util.h"
+#include "addrline.h"
 #include "common.h"
 
 
@@ -225,37 +226,6 @@ static bool ignorable_address(const bw_msg *m, const char *a, const char *contex
 	    header_says_not_recipient(m, a) || introduces_message_id(context, n))
 		return true;
 	return has_any(context, n, noise, sizeof(noise) / sizeof(noise[0]));
-}
-
-/* The next address in l[*pos..n), normalised (caller frees), with the
- * offset where its word starts in *start and *pos moved past it; NULL when
- * there is none. */
-static char *next_address(const char *l, size_t n, size_t *pos, size_t *start)
-{
-	size_t i;
-
-	for (i = *pos; i < n; i++) {
-		size_t a, b;
-		char *addr;
-
-		if (l[i] != '@')
-			continue;
-		for (a = i; a > *pos && l[a - 1] != ' ' && l[a - 1] != '\t' && l[a - 1] != '<' &&
-		     l[a - 1] != '"' && l[a - 1] != '\'' && l[a - 1] != '(' && l[a - 1] != ',' &&
-		     l[a - 1] != ';' && l[a - 1] != '[' && l[a - 1] != ':'; a--)
-			;
-		for (b = i + 1; b < n && l[b] != ' ' && l[b] != '\t' && l[b] != '>' && l[b] != '"' &&
-		     l[b] != '\'' && l[b] != ')' && l[b] != ',' && l[b] != ';' && l[b] != ']' &&
-		     !(l[b] == ':' && (b + 1 == n || l[b + 1] == ' ')); b++)
-			;
-		if ((addr = bw_text__first_address(l + a, b - a))) {
-			*start = a;
-			*pos = b;
-			return addr;
-		}
-	}
-	*pos = n;
-	return NULL;
 }
 
 static bw_recipient *add_once(const bw_msg *m, bw_report *r, size_t first, const char *a,
@@ -541,109 +511,6 @@ static const char *const rcpt_labels[] = {
 static const char *const weak_labels[] = { "to", "an", "à", "a", "para", "aan", "envelope-to",
 	"original-to", "x-original-to", "delivered-to" };
 
-/* The columns of white space before the line's text (a tab counts 8). */
-static size_t indent_of(const char *l, size_t n)
-{
-	size_t i, w = 0;
-
-	for (i = 0; i < n && (l[i] == ' ' || l[i] == '\t'); i++)
-		w += l[i] == '\t' ? 8 : 1;
-	return w;
-}
-
-/* The line's text after a list bullet ("-", "--", "*", "•", "1.", "1)"). */
-static const char *after_bullet(const char *l, size_t n, size_t *out_len)
-{
-	size_t i = 0, d;
-
-	l = bw_text__trim(l, n, &n);
-	while (i < n && i < 4 && l[i] && strchr("-*=+~#", l[i]))
-		i++;
-	if (i && i < n && l[i] != ' ')
-		i = 0;   /* no bullet: a word that starts with one of them */
-	if (!i && n > 3 && memcmp(l, "\xe2\x80\xa2", 3) == 0)
-		i = 3;
-	if (!i) {
-		for (d = 0; d < n && d < 3 && bw_isdigit((unsigned char)l[d]); d++)
-			;
-		if (d && d + 1 < n && (l[d] == '.' || l[d] == ')') && l[d + 1] == ' ')
-			i = d + 1;
-	}
-	return bw_text__trim(l + i, n - i, out_len);
-}
-
-/* When the line holds one address and nothing else (a bullet, brackets,
- * quotes, a display name before "<address>", a trailing ':' or ','
- * allowed): that address, normalised; else NULL.  Caller frees. */
-static char *lone_address(const char *l, size_t n)
-{
-	size_t tl, i;
-	const char *t = after_bullet(l, n, &tl);
-
-	if (!tl || !memchr(t, '@', tl))
-		return NULL;
-	/* "Name <address>" */
-	if (t[tl - 1] == '>' && memchr(t, '<', tl)) {
-		const char *lt = t + tl - 1;
-		while (lt > t && *lt != '<')
-			lt--;
-		if (memchr(lt, '@', (size_t)(t + tl - lt)) && !memchr(t, '@', (size_t)(lt - t)))
-			return bw_text__first_address(lt, (size_t)(t + tl - lt));
-	}
-	for (i = 0; i < tl; i++)
-		if (bw_isspace((unsigned char)t[i]))
-			return NULL;
-	return bw_text__first_address(t, tl);
-}
-
-/* Does the line (after a bullet) start with an address, bracketed or
- * quoted or not, or with a display name right before one ("Name <x>",
- * "Name (x)")? */
-static bool starts_with_address(const char *l, size_t n)
-{
-	size_t tl, i;
-	const char *t = after_bullet(l, n, &tl);
-	const char *at = memchr(t, '@', tl);
-
-	if (!at)
-		return false;
-	for (i = 0; t + i < at; i++)
-		if (bw_isspace((unsigned char)t[i]))
-			break;
-	if (t + i >= at)
-		return true;   /* the first word holds the '@' */
-	/* "Name Surname <x@y>": only the name's words before the bracket */
-	for (i = 0; t + i < at; i++)
-		if (t[i] == '<' || t[i] == '(')
-			return !memchr(t, ',', i) && !memchr(t, ':', i) && i < 64;
-	return false;
-}
-
-/* When the line is "LABEL: address" with one of `labels` (a colon or a
- * full-width colon after optional spaces), the address; else NULL.
- * Caller frees. */
-static char *labelled_address(const char *l, size_t n, const char *const *labels, size_t nl)
-{
-	size_t tl, i, k;
-	const char *t = after_bullet(l, n, &tl);
-
-	for (i = 0; i < nl; i++) {
-		size_t ll = strlen(labels[i]);
-		if (tl <= ll || bw_strncasecmp(t, labels[i], ll) != 0)
-			continue;
-		for (k = ll; k < tl && (t[k] == ' ' || t[k] == '\t'); k++)
-			;
-		if (k < tl && t[k] == ':')
-			k++;
-		else if (k + 3 <= tl && memcmp(t + k, "\xef\xbc\x9a", 3) == 0)
-			k += 3;
-		else
-			continue;
-		return bw_text__first_address(t + k, tl - k);
-	}
-	return NULL;
-}
-
 /* The diagnostic of the recipient on line l[0..n): the line itself and
  * the lines after it (from `after`) up to a blank or quoted line or a line
  * that names another address.  Caller frees. */
@@ -802,7 +669,7 @@ static void read_lines(const bw_msg *m, bw_report *r, size_t first, size_t len)
 			if (has_any(l, n, list_intros, sizeof(list_intros) / sizeof(list_intros[0]))) {
 				listing = true;
 				indent_known = false;
-			} else if (listing && indent_known && indent_of(l, n) <= list_indent) {
+			} else if (listing && indent_known && bw_addrline__indent(l, n) <= list_indent) {
 				listing = false;
 			}
 			continue;
@@ -810,15 +677,15 @@ static void read_lines(const bw_msg *m, bw_report *r, size_t first, size_t len)
 		if (!(a = bw_text__first_address(l, n)))
 			continue;
 		/* a sentence after the list ends it, even one that names addresses */
-		if (listing && indent_known && indent_of(l, n) <= list_indent && !starts_with_address(l, n))
+		if (listing && indent_known && bw_addrline__indent(l, n) <= list_indent && !bw_addrline__starts_with_address(l, n))
 			listing = false;
 		if (has_any(l, n, list_intros, sizeof(list_intros) / sizeof(list_intros[0]))) {
 			listing = true;
 			indent_known = false;
 		}
 		if (report_fails)
-			label = labelled_address(l, n, rcpt_labels, sizeof(rcpt_labels) / sizeof(rcpt_labels[0]));
-		if (!listing && !label && (lone = lone_address(l, n)) &&
+			label = bw_addrline__labelled(l, n, rcpt_labels, sizeof(rcpt_labels) / sizeof(rcpt_labels[0]));
+		if (!listing && !label && (lone = bw_addrline__lone(l, n)) &&
 		    !span_fails(&cur) && !span_fails(&last)) {
 			free(lone);
 			lone = NULL;
@@ -839,12 +706,12 @@ static void read_lines(const bw_msg *m, bw_report *r, size_t first, size_t len)
 			continue;
 		}
 		if (listing && !indent_known) {
-			list_indent = indent_of(l, n);
+			list_indent = bw_addrline__indent(l, n);
 			indent_known = true;
 		}
 		if (label || lone) {
 			size_t pos = 0, start = 0;
-			char *w = next_address(l, n, &pos, &start);
+			char *w = bw_addrline__next(l, n, &pos, &start);
 			a = label ? label : lone;
 			free(w);
 			if (!ignorable_address(m, a, l, start))
@@ -857,7 +724,7 @@ static void read_lines(const bw_msg *m, bw_report *r, size_t first, size_t len)
 		 * and the one before */
 		{
 			size_t pos = 0, start = 0, prev = 0;
-			while ((a = next_address(l, n, &pos, &start))) {
+			while ((a = bw_addrline__next(l, n, &pos, &start))) {
 				if (!ignorable_address(m, a, l + prev, start - prev))
 					add_with_paragraph(m, r, first, a, l, n, it.p, end);
 				free(a);
@@ -881,7 +748,7 @@ static void read_weak_labels(const bw_msg *m, bw_report *r, size_t first, size_t
 	while (bw_lines__next(&it, &l, &n)) {
 		char *a;
 		if (quoted(l, n) || !memchr(l, '@', n) ||
-		    !(a = labelled_address(l, n, weak_labels, sizeof(weak_labels) / sizeof(weak_labels[0]))))
+		    !(a = bw_addrline__labelled(l, n, weak_labels, sizeof(weak_labels) / sizeof(weak_labels[0]))))
 			continue;
 		if (!ignorable_address(m, a, l, n))
 			add_with_paragraph(m, r, first, a, l, n, it.p, end);
