@@ -72,6 +72,29 @@ static char *x400_address(const char *s, size_t len)
 	return out;
 }
 
+static bool word_char(int c)
+{
+	return c > 32 && c != 127 && !strchr("<>()[],;:\"\\@", c);
+}
+
+/* The address-like word around `at` in s[0..e): characters of an address
+ * on both sides, normalised again (it may carry a "smtp=" prefix); NULL
+ * when it is no plausible address. */
+static char *around_at(const char *s, const char *e, const char *at)
+{
+	const char *a = at, *b = at + 1;
+
+	while (a > s && word_char((unsigned char)a[-1]))
+		a--;
+	while (b < e && word_char((unsigned char)*b))
+		b++;
+	while (b > at + 1 && (b[-1] == '.' || b[-1] == '-'))
+		b--;
+	if (!bw_addr__plausible(a, (size_t)(b - a)) && !(bw_startswith_ci(a, "smtp=") && b - a > 5))
+		return NULL;
+	return bw_addr__normalize(a, (size_t)(b - a));
+}
+
 char *bw_addr__normalize(const char *in, size_t len)
 {
 	const char *s = in, *e = in + len, *lt, *semi;
@@ -98,6 +121,32 @@ char *bw_addr__normalize(const char *in, size_t len)
 			return x400_address(s, (size_t)(e - s));
 		}
 	}
+	/* A quoted local part ("a b"@x, "x..y"@z, RFC 5321 4.1.2) keeps its
+	 * quotes. */
+	{
+		const char *qa = NULL, *q0, *d, *c;
+
+		for (c = s; c + 1 < e; c++)
+			if (c[0] == '"' && c[1] == '@')
+				qa = c;
+		if (qa) {
+			for (q0 = qa - 1; q0 >= s && *q0 != '"'; q0--)
+				;
+			for (d = qa + 2; d < e && (bw_isalnum((unsigned char)*d) || *d == '.' || *d == '-'); d++)
+				;
+			while (d > qa + 2 && (d[-1] == '.' || d[-1] == '-'))
+				d--;
+			if (q0 >= s && q0 + 1 < qa && d > qa + 2 && memchr(qa + 2, '.', (size_t)(d - qa - 2))) {
+				char *q = bw_strndup(q0, (size_t)(d - q0));
+
+				for (at = q ? q + (qa - q0) + 1 : NULL; at && *at; at++)
+					*at = (char)bw_lower((unsigned char)*at);
+				return q;
+			}
+		}
+	}
+	while (s < e && (*s == '[' || *s == '(' || *s == '"' || *s == '\''))
+		s++;
 	/* "smtp=x@y", "SMTP:x@y" (Exchange proxy addresses), "mailto:x@y" */
 	if (e - s > 5 && BW_HAS_PREFIX_CI(s, "smtp") && (s[4] == '=' || s[4] == ':'))
 		s += 5;
@@ -112,9 +161,21 @@ char *bw_addr__normalize(const char *in, size_t len)
 			e = gt;
 		}
 	}
-	while (s < e && (bw_isspace((unsigned char)*s) || *s == '<' || *s == '"' || *s == '\'' || *s == '('))
+	while (s < e && (bw_isspace((unsigned char)*s) || *s == '<' || *s == '"' || *s == '\'' || *s == '(' || *s == '['))
 		s++;
-	while (e > s && (bw_isspace((unsigned char)e[-1]) || strchr(">\"'.,;:)", e[-1])))
+	/* An RFC 821 source route "<@relay1,@relay2:x@y>": the relays only
+	 * carried it. */
+	if (s < e && *s == '@') {
+		const char *colon = s;
+		const char *c;
+
+		for (c = s; c < e; c++)
+			if (*c == ':')
+				colon = c;
+		if (colon > s)
+			s = colon + 1;
+	}
+	while (e > s && (bw_isspace((unsigned char)e[-1]) || strchr(">\"'.,;:)]", e[-1])))
 		e--;
 	if (s >= e)
 		return NULL;
@@ -124,6 +185,10 @@ char *bw_addr__normalize(const char *in, size_t len)
 			break;
 	if (p < e && memchr(s, '@', (size_t)(p - s)))
 		e = p;
+	/* Wrapped in more than the forms above ("c=US;...;dda:SMTP=x@y;"):
+	 * the address-like word around the '@'. */
+	if ((p = memchr(s, '@', (size_t)(e - s))) && !bw_addr__plausible(s, (size_t)(e - s)))
+		return around_at(s, e, p);
 	if (!(out = bw_strndup(s, (size_t)(e - s))))
 		return NULL;
 	/* "user%host@relay" (the percent hack, RFC 1123 5.2.16): the address

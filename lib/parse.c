@@ -113,6 +113,23 @@ static void decide_kind(bw_report *r)
 		r->kind = BW_KIND_BOUNCE;
 }
 
+/* A recipient named only by a local form ("Final-Recipient: LOCAL;lars",
+ * a gateway's user name) whose report also gives its full address
+ * (Original-Recipient: rfc822;lars@example.net): the full address is the
+ * one a sender knows. */
+static void prefer_full_addresses(bw_report *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->n_rcpt; i++) {
+		const char *a = bw_recipient__get(r->rcpt[i], BW_RCPT_RECIPIENT);
+		const char *o = bw_recipient__get(r->rcpt[i], BW_RCPT_ORIGINAL_RECIPIENT);
+
+		if (a && o && !strchr(a, '@') && strchr(o, '@'))
+			bw_recipient__set(r->rcpt[i], BW_RCPT_RECIPIENT, o);
+	}
+}
+
 static int finish(bw_report *r, const bw_rules *rules)
 {
 	size_t i;
@@ -130,6 +147,67 @@ static int finish(bw_report *r, const bw_rules *rules)
 	return BW_OK;
 }
 
+/* A header field line: a name of printable ASCII without a colon, then ':'. */
+static bool header_field_line(const char *l, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n && l[i] != ':'; i++)
+		if ((unsigned char)l[i] <= ' ' || (unsigned char)l[i] >= 127)
+			return false;
+	return i > 0 && i < n;
+}
+
+/* Does the header line name a field every message has? */
+static bool main_field_line(const char *l, size_t n)
+{
+	static const char *const names[] = { "From:", "To:", "Subject:", "Date:", "Received:",
+		"Return-Path:", "Message-ID:" };
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (n >= strlen(names[i]) && bw_strncasecmp(l, names[i], strlen(names[i])) == 0)
+			return true;
+	return false;
+}
+
+#define PREAMBLE_MAX_LINES 5
+
+/* Saved bounces sometimes start with a byte order mark, a blank line or a
+ * line of junk (an archive's note such as "Message 17 of 40") before the
+ * first header, and the header block would then be read as body.  When the input does not
+ * start with a header (or an mbox "From " line) but a header block starts
+ * within its first PREAMBLE_MAX_LINES lines (two header lines in a row,
+ * one of them a field every message has), returns the offset of that
+ * block; else 0. */
+static size_t preamble_length(const char *buf, size_t len)
+{
+	const char *p = buf, *end = buf + len;
+	size_t i;
+
+	/* a UTF-8 byte order mark some editors write */
+	if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0)
+		return 3 + preamble_length(buf + 3, len - 3);
+	if (len >= 5 && memcmp(buf, "From ", 5) == 0)
+		return 0;
+	for (i = 0; i <= PREAMBLE_MAX_LINES && p < end; i++) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		const char *q = nl ? nl + 1 : end;
+		const char *nl2 = memchr(q, '\n', (size_t)(end - q));
+		size_t n2 = nl2 ? (size_t)(nl2 - q) : (size_t)(end - q);
+
+		if (header_field_line(p, n)) {
+			if (i == 0 || !header_field_line(q, n2) ||
+			    !(main_field_line(p, n) || main_field_line(q, n2)))
+				return 0;
+			return (size_t)(p - buf);
+		}
+		p = q;
+	}
+	return 0;
+}
+
 int bw_parse_buffer(bw_report **out, const bw_rules *rules, const char *buf, size_t len,
                     const bw_parse_options *opts)
 {
@@ -138,6 +216,7 @@ int bw_parse_buffer(bw_report **out, const bw_rules *rules, const char *buf, siz
 	bw_textindex ix;    /* 8 KiB: on the stack */
 	const bw_textindex *prev_ix = NULL;
 	char *copy = NULL;
+	size_t skip;
 	int err;
 
 	if (!out)
@@ -159,7 +238,8 @@ int bw_parse_buffer(bw_report **out, const bw_rules *rules, const char *buf, siz
 		len = bw_text__normalize_eol(copy, len);
 		buf = copy;
 	}
-	err = bw_msg__parse(&m, buf, len, opts);
+	skip = preamble_length(buf, len);
+	err = bw_msg__parse(&m, buf + skip, len - skip, opts);
 	free(copy);
 	if (err < 0 && bw_error__oom_take())
 		err = bw_error__set(BW_ENOMEM, "out of memory");   /* not a parse error */
@@ -173,6 +253,8 @@ int bw_parse_buffer(bw_report **out, const bw_rules *rules, const char *buf, siz
 	}
 	r->max_line = opts && opts->max_line_length ? opts->max_line_length : BW_DEFAULT_MAX_LINE;
 	fill_report_fields(r, &m);
+	if (skip)
+		bw_report__warn(r, "skipped %zu bytes before the first header", skip);
 	/* The body indexed (textindex.h) for all that searches it below: a
 	 * phrase the body lacks is then rejected without a scan. */
 	if (m.body_len >= 3) {
@@ -184,7 +266,7 @@ int bw_parse_buffer(bw_report **out, const bw_rules *rules, const char *buf, siz
 	err = bw_decoders__run(&m, r);
 	/* A mail system's notice that says delivery failed is a bounce even
 	 * when no reader found whom it was about. */
-	if (err >= 0 && r->n_rcpt == 0 && !r->kind_set && bw_sniff__from_daemon(&m) &&
+	if (err >= 0 && r->n_rcpt == 0 && !r->kind_set && bw_sniff__system_notice(&m) &&
 	    bw_decoders__says_failure(&m)) {
 		r->kind = BW_KIND_BOUNCE;
 		r->kind_set = true;
@@ -193,8 +275,10 @@ int bw_parse_buffer(bw_report **out, const bw_rules *rules, const char *buf, siz
 	if (m.body_len >= 3)
 		bw_textindex__use(prev_ix);
 	bw_msg__clear(&m);
-	if (err >= 0)
+	if (err >= 0) {
+		prefer_full_addresses(r);
 		err = finish(r, rules);
+	}
 	/* An allocation failed somewhere, even where its result was not
 	 * checked: the report may lack a field, so there is no report. */
 	if (bw_error__oom_take())

@@ -253,6 +253,30 @@ int bw_decoders__inline_dsn(const bw_msg *m, bw_report *r)
 	return total;
 }
 
+/* The length of an address's local part without its "+tag" (RFC 5233
+ * subaddress), or 0 when it has no '@'. */
+static size_t base_local_length(const char *a)
+{
+	const char *at = strrchr(a, '@');
+	const char *plus;
+
+	if (!at)
+		return 0;
+	plus = memchr(a, '+', (size_t)(at - a));
+	return (size_t)((plus && plus > a ? plus : at) - a);
+}
+
+/* The same mailbox: the same address, or the same but for a "+tag". */
+static bool same_mailbox(const char *a, const char *b)
+{
+	size_t la = base_local_length(a), lb = base_local_length(b);
+
+	if (bw_strcasecmp(a, b) == 0)
+		return true;
+	return la && la == lb && bw_strncasecmp(a, b, la) == 0 &&
+	       bw_strcasecmp(strrchr(a, '@'), strrchr(b, '@')) == 0;
+}
+
 static bool header_address_is(const char *value, const char *addr)
 {
 	char *a;
@@ -261,7 +285,7 @@ static bool header_address_is(const char *value, const char *addr)
 	if (!value || !addr)
 		return false;
 	a = bw_text__first_address(value, strlen(value));
-	same = a && bw_strcasecmp(a, addr) == 0;
+	same = a && same_mailbox(a, addr);
 	free(a);
 	return same;
 }
@@ -272,11 +296,93 @@ bool bw_decoders__is_own_address(const bw_msg *m, const char *addr)
 	       header_address_is(bw_kvlist__get(&m->orig_headers, "From"), addr);
 }
 
+bool bw_sniff__challenge(const char *text, size_t len)
+{
+	static const char *const challenges[] = {
+		"confirm you are human", "confirm that you are human", "verify you are human",
+		"verify that you are human", "challenge/response", "challenge-response",
+		"prove you are human", "are not a robot", "are a real person",
+		"to be delivered, please confirm", "confirm your message", "verify your message",
+		"release your message", "message has been held", "awaiting your confirmation",
+		"confirm that you sent", "add you to my list of approved senders",
+	};
+
+	return bw_text__find_any(text, len, challenges, sizeof(challenges) / sizeof(challenges[0]),
+	                         NULL) != NULL;
+}
+
+bool bw_sniff__null_return_path(const bw_msg *m)
+{
+	const char *rp = bw_msg__header(m, "Return-Path");
+	size_t n;
+
+	if (!rp)
+		return false;
+	rp = bw_text__trim(rp, strlen(rp), &n);
+	return n == 2 && rp[0] == '<' && rp[1] == '>';
+}
+
+bool bw_sniff__bulk_mail(const bw_msg *m)
+{
+	const char *prec = bw_msg__header(m, "Precedence");
+
+	return bw_msg__header(m, "List-Unsubscribe") || bw_msg__header(m, "List-Id") ||
+	       (prec && (bw_strcasestr(prec, "bulk") || bw_strcasestr(prec, "list")));
+}
+
+bool bw_sniff__bounce_subject(const bw_msg *m)
+{
+	static const char *const subjects[] = {
+		"Undeliverable", "Undelivered", "Returned mail", "Delivery Status Notification",
+		"failure notice", "Mail delivery failed", "Delivery failure", "Mail System Error",
+		"Delivery Notification", "Nondeliverable", "Non-delivery", "Mail could not be delivered",
+		"Message delivery has failed", "failed delivery", "Message not delivered",
+		"Delivery delayed", "Delayed Mail", "Warning: message", "Non remis", "Non distribu",
+		"Unzustellbar", "Nicht zustellbar", "Nicht zugestellt", "Mensaje no entregado",
+		"No se puede entregar", "Imposible entregar", "No entregado", "Onbestelbaar",
+		"Non recapitabile", "配信不能", "配信エラー", "配信できませんでした",
+		"Não entregue", "Mensagem não entregue", "系统退信", "退信", "邮件投递失败",
+		"Falha na entrega", "Echec de", "Échec de", "Erreur de remise", "Error de entrega",
+		"Error en la entrega", "Errore di consegna", "Mancata consegna", "Messaggio non consegnato",
+		"Mancato recapito", "Zustellung fehlgeschlagen", "Fehler bei der Zustellung",
+		"Niet afgeleverd", "Bericht niet afgeleverd", "Nondelivery", "Bounced mail",
+		"Mail failure", "Failed mail", "Message failure", "Delivery report", "Mail delivery problem",
+		"Delivery problem", "Returned message", "Rejected mail", "メール配信エラー", "配信失敗",
+		"Недоставленное", "Не доставлено", "Wiadomość niedostarczona", "Niedostarczona",
+		"Olevererbart", "Kan ikke leveres", "Kunne ikke leveres", "Nedoručitelná",
+		"Teslim edilemedi", "Nem kézbesíthető", "Message non délivré",
+		"Mensaje devuelto", "Mensagem devolvida", "Bezorging mislukt", "Nachricht nicht zustellbar",
+		"메일 전송 실패", "郵件無法傳遞",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(subjects) / sizeof(subjects[0]); i++)
+		if (bw_sniff__subject_starts(m, subjects[i]))
+			return true;
+	return false;
+}
+
+bool bw_sniff__system_notice(const bw_msg *m)
+{
+	if (bw_sniff__challenge(m->body, m->report_length_known ? m->report_length : m->body_len))
+		return false;
+	return bw_sniff__from_daemon(m) || bw_msg__header(m, "X-Failed-Recipients") ||
+	       (!bw_sniff__bulk_mail(m) &&
+	        ((bw_sniff__null_return_path(m) && bw_sniff__bounce_subject(m)) ||
+	         (strcmp(m->content_type, "multipart/report") == 0 &&
+	          bw_strcasecmp(m->report_type, "delivery-status") == 0)));
+}
+
 bool bw_sniff__from_daemon(const bw_msg *m)
 {
-	return bw_sniff__header_has(m, "From", "mailer-daemon") ||
-	       bw_sniff__header_has(m, "From", "postmaster") ||
-	       bw_sniff__header_has(m, "From", "mail delivery");
+	static const char *const names[] = { "mailer-daemon", "postmaster", "mail delivery",
+		"mailer_daemon", "mailerdaemon", "mail-daemon", "mail_daemon", "maildaemon" };
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (bw_sniff__header_has(m, "From", names[i]))
+			return true;
+	return false;
 }
 
 /* A line that asks the reader to contact someone: its address is no recipient. */
@@ -401,7 +507,16 @@ bool bw_decoders__says_failure(const bw_msg *m)
 		"could not deliver", "permanent error", "fatal error", "returned to sender",
 		"non remis", "pas pu être", "unzustellbar", "nicht zugestellt", "no se pudo entregar",
 		"no pudo ser entregado", "non è stato possibile", "não foi possível entregar",
-		"配信できませんでした", "无法投递", "退信",
+		"配信できませんでした", "无法投递", "退信", "could not be sent", "couldn't be sent",
+		"delivery failure", "failed delivery", "undelivered", "user unknown", "unknown user",
+		"host unknown", "no such user", "mailbox unavailable", "did not reach",
+		"could not be reached", "permanent failure", "não entregue", "niet afgeleverd",
+		"niet worden afgeleverd", "non consegnat", "fehlgeschlagen", "échec de la remise",
+		"失敗しました", "配信できません", "送信できません", "pas été délivré",
+		"pas été distribué", "nicht zustellbar", "non può essere consegnat", "mancata consegna",
+		"no fue posible entregar", "não foi entregue", "nie została dostarczona",
+		"kunde inte levereras", "kunne ikke leveres", "nelze doručit", "teslim edilemedi",
+		"전달되지 않았습니다", "無法傳遞",
 	};
 	size_t len = m->report_length_known ? m->report_length : m->body_len;
 	const char *to = bw_msg__header(m, "To");
@@ -413,7 +528,16 @@ bool bw_decoders__says_failure(const bw_msg *m)
 	 * rejected, verify your account") is no bounce of theirs. */
 	if (about_reader)
 		return false;
-	return bw_text__find_any(m->body, len, words, sizeof(words) / sizeof(words[0]), NULL) != NULL;
+	if (bw_text__find_any(m->body, len, words, sizeof(words) / sizeof(words[0]), NULL))
+		return true;
+	/* the words wrapped over two lines */
+	{
+		char *flat = bw_squeeze_dup(m->body, len);
+		bool yes = flat && bw_text__find_any(flat, strlen(flat), words,
+		                                     sizeof(words) / sizeof(words[0]), NULL);
+		free(flat);
+		return yes;
+	}
 }
 
 bool bw_decoders__looks_like_report(const bw_msg *m)

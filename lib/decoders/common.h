@@ -71,10 +71,34 @@ void bw_decoders__command_from_line(bw_recipient *rc, const char *t, size_t tl);
 int bw_decoders__inline_dsn(const bw_msg *m, bw_report *r);
 
 /* Is `addr` the bounce's own To: address or the returned original's From:
- * (never a failed recipient)? */
+ * (never a failed recipient), or a "+tag" subaddress of either? */
 bool bw_decoders__is_own_address(const bw_msg *m, const char *addr);
 
-/* Is the header From: a mailer-daemon or postmaster address? */
+/* Does text[0..len) ask the sender to prove they are a person so that a
+ * held message is released (a challenge-response system: nothing failed)? */
+bool bw_sniff__challenge(const char *text, size_t len);
+
+/* Is the Return-Path the null reverse path "<>" (RFC 5321 4.5.5: what
+ * mail systems send notices with)? */
+bool bw_sniff__null_return_path(const bw_msg *m);
+
+/* Mail a list or a person sent in bulk (List-Unsubscribe, List-Id,
+ * Precedence: bulk/list): a bounce never carries these. */
+bool bw_sniff__bulk_mail(const bw_msg *m);
+
+/* Does the subject (after "Fwd:") start the way delivery reports' subjects
+ * do ("Undeliverable", "Returned mail", "Unzustellbar", ...)? */
+bool bw_sniff__bounce_subject(const bw_msg *m);
+
+/* Does the message come from a mail system rather than a person, by its
+ * structure: a mailer-daemon or postmaster sender, X-Failed-Recipients,
+ * or (for mail not sent in bulk) a multipart/report of delivery-status or
+ * a null Return-Path with a bounce subject?  Never a challenge-response
+ * request. */
+bool bw_sniff__system_notice(const bw_msg *m);
+
+/* Is the header From: a mailer-daemon (in any of its spellings:
+ * MAILER_DAEMON, mail-daemon...), postmaster or "Mail Delivery" sender? */
 bool bw_sniff__from_daemon(const bw_msg *m);
 
 /* Recipients listed one per line in text[0..len) (a block a decoder cut out

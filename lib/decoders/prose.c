@@ -1,68 +1,73 @@
 /*
  * prose.c - the last resort: a bounce from a server no other decoder knows.
  *
- * Claims (with the lowest confidence, 1) messages that look like a bounce:
- * from a mailer-daemon or postmaster, a bounce subject, X-Failed-Recipients,
- * or a multipart/report without a delivery-status part.  Reads the report
- * part of the body only (before the returned original) and takes as failed
- * recipients:
- *   - "<address>:" paragraphs, their text as the diagnostic;
- *   - addresses on lines that say something failed ("could not be delivered
- *     to", "undeliverable to", "... said: 550 ...", "user unknown", ...),
- *     with the rest of that line and the lines after it as the diagnostic;
- *   - addresses listed under a "following recipients/addresses" line.
- * Never the bounce's own To: or the original sender, never an address on a
- * "contact"/"please"/"write to" line, never role addresses (postmaster,
- * mailer-daemon, abuse...) that merely sign the report, never an address in
- * quoted ("> ") lines or in a header block of the returned original.
- * X-Failed-Recipients is used when the text names no one.  The triggers and
- * list intros are also read in French, German, Spanish and Japanese.
+ * Claims (with the lowest confidence, 1) messages that look like a bounce by
+ * their structure: from a mailer-daemon or postmaster, X-Failed-Recipients,
+ * a null Return-Path, a bounce subject (common.c's list, in several
+ * languages), or a multipart/report without a delivery-status part.  Reads
+ * the report part of the body only (before the returned original, marked or
+ * pasted as a header block) and takes as failed recipients, in this order
+ * of tiers (the first that finds anyone wins):
+ *   1. "<address>:" paragraphs, their text as the diagnostic;
+ *   2. the generic line reader (read_lines): every address on a line that
+ *      says something failed (a sentence wrapped onto the next line
+ *      counts), after a recipient label ("Recipient:", "Original-Recipient:",
+ *      "Destinatário:", "宛先:" ...), or alone on its line (bullets,
+ *      brackets, quotes, a display name allowed) in a list that a
+ *      "following recipients" line or a paragraph that says something
+ *      failed introduced; the list runs through its indented diagnostics;
+ *   3. X-Failed-Recipients;
+ *   4. "To: x" lines of the notice's summary of the original;
+ *   5. an address in a bounce subject ("Undeliverable: x@y");
+ *   6. the returned original's To/Cc (from_original).
+ * Never the bounce's own To: or From:, the original's From, Reply-To,
+ * Sender or Return-Path, never an address that the words before it present
+ * as a contact, a sender, an alias it was expanded from or a Message-ID,
+ * never role addresses (postmaster, mailer-daemon, abuse...) that merely
+ * sign the report, never an address in quoted ("> ") lines.  Failure
+ * words, list intros and labels are read in English, French, German,
+ * Spanish, Italian, Portuguese, Dutch, Japanese, Chinese and Russian.
  * Mail from a list (List-Unsubscribe, Precedence: bulk/list) that is not
- * from a mailer-daemon, and challenge-response requests ("confirm you are
- * human"), are not bounces.  Delay warnings mark the recipients delayed.
+ * from a mailer-daemon, a person's reply in a conversation, and
+ * challenge-response requests ("confirm you are human"), are not bounces.
+ * Delay warnings mark the recipients delayed.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "../addr.h"
+#include "../error.h"
 #include "../msg.h"
 #include "../smtp.h"
 #include "../util.h"
+#include "addrline.h"
 #include "common.h"
 
-static const char *const subjects[] = {
-	"Undeliverable", "Undelivered", "Returned mail", "Delivery Status Notification",
-	"failure notice", "Mail delivery failed", "Delivery failure", "Mail System Error",
-	"Delivery Notification", "Nondeliverable", "Non-delivery", "Mail could not be delivered",
-	"Message delivery has failed", "failed delivery", "Delivery status notification",
-	"Returned Mail", "Message not delivered", "Undeliverable mail", "DELIVERY FAILURE",
-	"Delivery delayed", "Delayed Mail", "Warning: message", "Non remis", "Non distribu",
-	"Unzustellbar", "Nicht zustellbar", "Nicht zugestellt", "Mensaje no entregado",
-	"No se puede entregar", "Imposible entregar", "No entregado", "Onbestelbaar",
-	"Non recapitabile", "配信不能", "配信エラー", "配信できませんでした", "Returned mail",
-	"Não entregue", "Mensagem não entregue", "系统退信", "退信", "邮件投递失败",
-};
 
-/* Mail a list or a person sent in bulk: a bounce never carries these. */
-static bool bulk_mail(const bw_msg *m)
+/* A person's reply in a conversation (In-Reply-To or References) that
+ * carries none of a bounce's structural marks: a human mail that talks
+ * about undeliverable things is no bounce.  (Some mail systems' bounces
+ * do carry References: they come from a mailer-daemon, with a null
+ * Return-Path or a returned original.) */
+static bool conversation(const bw_msg *m)
 {
-	const char *prec = bw_msg__header(m, "Precedence");
-
-	return bw_msg__header(m, "List-Unsubscribe") || bw_msg__header(m, "List-Id") ||
-	       (prec && (bw_strcasestr(prec, "bulk") || bw_strcasestr(prec, "list")));
+	return (bw_msg__header(m, "In-Reply-To") || bw_msg__header(m, "References")) &&
+	       !bw_sniff__from_daemon(m) && !bw_sniff__null_return_path(m) && !m->has_original &&
+	       strcmp(m->content_type, "multipart/report") != 0;
 }
 
 static int sniff(const bw_msg *m)
 {
-	size_t i;
-
 	if (bw_sniff__from_daemon(m) || bw_msg__header(m, "X-Failed-Recipients"))
 		return BW_SNIFF_LAST_RESORT;
-	if (bulk_mail(m))
+	if (bw_sniff__bulk_mail(m) || conversation(m))
 		return 0;
-	for (i = 0; i < sizeof(subjects) / sizeof(subjects[0]); i++)
-		if (bw_sniff__subject_starts(m, subjects[i]))
-			return BW_SNIFF_LAST_RESORT;
+	/* Mail systems send their notices with a null reverse path (RFC 5321
+	 * 4.5.5); so do auto-replies, read first by their own decoder. */
+	if (bw_sniff__null_return_path(m))
+		return BW_SNIFF_LAST_RESORT;
+	if (bw_sniff__bounce_subject(m))
+		return BW_SNIFF_LAST_RESORT;
 	/* A read receipt (report-type disposition-notification) is no bounce. */
 	if (strcmp(m->content_type, "multipart/report") == 0 && !m->dsn.n && !m->feedback &&
 	    strcmp(m->report_type, "disposition-notification") != 0)
@@ -77,7 +82,26 @@ static const char *const triggers[] = {
 	"not found", "over quota", "quota exceeded", "mailbox full", "mailbox is full",
 	"refused", "denied", "error", "undeliverable", "not permitted", "disabled",
 	"returned", "bounced", "delayed", "could not deliver", "couldn't deliver",
-	"cannot deliver", "can't deliver", "failed to deliver",
+	"cannot deliver", "can't deliver", "failed to deliver", "could not be delivered",
+	"couldn't be delivered", "cannot be delivered", "can't be delivered", "did not reach",
+	"could not be reached", "cannot be reached", "couldn't be reached", "was not delivered",
+	"no longer", "not accept", "exceed", "quota", "too large", "too big", "size limit",
+	"unavailable", "inactive", "suspended", "expired", "blocked", "unreachable", "timed out",
+	"deferred", "not allowed", "prohibited", "unrouteable", "unroutable", "no mailbox",
+	"host not found", "not known", "not listed", "failure", "could not be sent",
+	"couldn't be sent", "cannot be sent", "can't be sent", "not be sent", "was not sent",
+	/* Dutch, Italian, Portuguese, German, French, Japanese, Chinese, Russian */
+	"niet worden afgeleverd", "niet afgeleverd", "niet bezorgd", "onbekend", "non consegnat",
+	"non è stato", "sconosciut", "inesistente", "falha", "não existe", "desconhecido",
+	"fehlgeschlagen", "échec", "echec", "n'existe pas", "失敗", "エラー", "できませんでした",
+	"失败", "не доставлено", "не удалось", "не существует", "pas été délivré",
+	"pas pu être délivré", "pas été distribué", "impossible de remettre",
+	"impossible de distribuer", "nicht zustellbar", "non può essere consegnat",
+	"impossibile consegnare", "mancata consegna", "no fue posible entregar", "no ha podido",
+	"não foi entregue", "falhou", "mislukt", "宛先不明", "nie została dostarczona",
+	"nie można dostarczyć", "kunde inte levereras", "kunne ikke leveres", "kunne ikke levere",
+	"nelze doručit", "nebyla doručena", "teslim edilemedi", "ei voitu toimittaa",
+	"전달되지 않았습니다", "전송 실패", "無法傳遞", "無法投遞", "退回",
 	/* French, German, Spanish, Japanese */
 	"pas pu être remis", "pas pu etre remis", "non remis", "pas pu être distribué", "destinataire",
 	"introuvable", "inconnu", "nicht zugestellt", "unzustellbar", "konnte nicht", "empfänger",
@@ -102,15 +126,6 @@ static const char *const list_intros[] = {
 	"a questi destinatari", "para estes destinatários", "aan deze geadresseerden",
 };
 
-/* Challenge-response systems hold the message and ask the sender to prove
- * they are a person: nothing failed. */
-static const char *const challenges[] = {
-	"confirm you are human", "confirm that you are human", "verify you are human",
-	"verify that you are human", "challenge/response", "challenge-response",
-	"prove you are human", "are not a robot", "are a real person", "to be delivered, please confirm",
-	"confirm your message", "verify your message",
-};
-
 static const char *const ends[] = {
 	"Original message follows", "--- Original message", "copy of the original message",
 	"original message is attached", "attached is the original message",
@@ -124,16 +139,93 @@ static bool has_any(const char *l, size_t n, const char *const *v, size_t nv)
 	return bw_text__find_any(l, n, v, nv, NULL) != NULL;
 }
 
-static bool ignorable_address(const bw_msg *m, const char *a, const char *line, size_t n)
-{
-	static const char *const noise[] = { "contact", "please", "http", "help", "From:", "Reply-To:",
-		"Sender:", "write to", "questions", "report abuse", "send a message to", "email us",
-		"écrivez", "contactez", "wenden sie sich", "kontakt", "escriba", "contacte", "問い合わせ",
-		"unsubscribe", "visit", "Message-ID", "In-Reply-To:", "References:" };
+/* Words before an address that make it a contact, a sender or an
+ * identifier rather than a failed recipient. */
+static const char *const noise[] = { "contact", "please write", "please send", "please reply",
+	"please e-mail", "please email", "please forward", "please direct", "please notify", "http",
+	"for help", "for assistance", "help desk", "helpdesk", "From:", "Reply-To:",
+	"Sender:", "write to", "questions", "report abuse", "send a message to", "email us",
+	"écrivez", "contactez", "wenden sie sich", "kontakt", "escriba", "contacte", "問い合わせ",
+	"unsubscribe", "visit", "Message-ID", "In-Reply-To:", "References:", "expanded from",
+	"sent by", "on behalf of", "Return-Path:", "envelope-from", "mail from", "message from",
+	"originator", "postmaster" };
 
-	if (bw_decoders__is_own_address(m, a) || bw_text__is_role_address(a))
+/* Does header `v` hold `a` as a message identifier ("<a>")? */
+static bool names_message_id(const char *v, const char *a)
+{
+	size_t al = strlen(a);
+	const char *p = v;
+
+	while (v && al && (p = bw_strcasestr(p, a))) {
+		if (p > v && p[-1] == '<' && p[al] == '>')
+			return true;
+		p++;
+	}
+	return false;
+}
+
+/* Does a header name `a` as no failed recipient: the returned original's
+ * sender (Reply-To, Sender, Return-Path), the notice's own From, or a
+ * message identifier of either (Message-ID, In-Reply-To, References)? */
+static bool header_says_not_recipient(const bw_msg *m, const char *a)
+{
+	static const char *const senders[] = { "Reply-To", "Sender", "Return-Path" };
+	static const char *const ids[] = { "Message-ID", "In-Reply-To", "References" };
+	const char *v;
+	char *o;
+	size_t i;
+	bool same = false;
+
+	for (i = 0; i < sizeof(senders) / sizeof(senders[0]) && !same; i++) {
+		v = bw_kvlist__get(&m->orig_headers, senders[i]);
+		o = v ? bw_text__first_address(v, strlen(v)) : NULL;
+		same = o && bw_strcasecmp(o, a) == 0;
+		free(o);
+	}
+	if (!same && (v = bw_msg__header(m, "From"))) {
+		o = bw_text__first_address(v, strlen(v));
+		same = o && bw_strcasecmp(o, a) == 0;
+		free(o);
+	}
+	for (i = 0; i < sizeof(ids) / sizeof(ids[0]) && !same; i++)
+		same = names_message_id(bw_msg__header(m, ids[i]), a) ||
+		       names_message_id(bw_kvlist__get(&m->orig_headers, ids[i]), a);
+	return same;
+}
+
+/* Does the context before an address end the way a message identifier is
+ * introduced ("Message <", "Message-ID: <")? */
+static bool introduces_message_id(const char *c, size_t n)
+{
+	static const char *const words[] = { "message", "message-id:", "message-id", "msgid" };
+	size_t i, wl;
+
+	while (n && (c[n - 1] == ' ' || c[n - 1] == '\t'))
+		n--;
+	if (!n || c[n - 1] != '<')
+		return false;
+	n--;
+	while (n && (c[n - 1] == ' ' || c[n - 1] == '\t'))
+		n--;
+	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+		wl = strlen(words[i]);
+		if (n >= wl && bw_strncasecmp(c + n - wl, words[i], wl) == 0 &&
+		    (n == wl || !bw_isalnum((unsigned char)c[n - wl - 1])))
+			return true;
+	}
+	return false;
+}
+
+/* Is `a` no failed recipient: the reader's or the original sender's own
+ * address, a role address signing the report, an address a header names
+ * as no recipient, or an address that `context` (the words before it on
+ * its line) presents as a contact, a sender or a message identifier? */
+static bool ignorable_address(const bw_msg *m, const char *a, const char *context, size_t n)
+{
+	if (bw_decoders__is_own_address(m, a) || bw_text__is_role_address(a) ||
+	    header_says_not_recipient(m, a) || introduces_message_id(context, n))
 		return true;
-	return has_any(line, n, noise, sizeof(noise) / sizeof(noise[0]));
+	return has_any(context, n, noise, sizeof(noise) / sizeof(noise[0]));
 }
 
 static bw_recipient *add_once(const bw_msg *m, bw_report *r, size_t first, const char *a,
@@ -248,9 +340,36 @@ static const char *code_line_for(const code_lines *lines, const char *addr, size
 /* After the recipients are known: a line with a reply code that names no
  * address, or names the recipient, serves each recipient whose own lines
  * gave none; a delay warning marks them delayed. */
+/* A notice that says the message was delivered or relayed (a success
+ * DSN written as text) and nowhere that delivery failed: "delivered",
+ * "relayed" or NULL. */
+static const char *success_action(const bw_msg *m, size_t len)
+{
+	static const char *const delivered[] = { "successfully delivered", "delivered successfully",
+		"delivery was successful", "delivery succeeded", "successful delivery",
+		"erfolgreich zugestellt", "erfolgreich übermittelt", "remis avec succès",
+		"distribué avec succès", "entregado correctamente", "entregado con éxito",
+		"consegnato correttamente", "consegnato con successo", "entregue com sucesso",
+		"succesvol afgeleverd", "配信されました", "已成功投递" };
+	static const char *const relayed[] = { "successfully relayed", "relayed successfully" };
+	static const char *const failure[] = { "fail", "could not", "couldn't", "cannot", "unable",
+		"undeliver", "not delivered", "rejected", "refused", "error", "permanent", "delayed",
+		"unknown", "does not exist", "no such" };
+
+	if (!bw_text__find_any(m->body, len, delivered, sizeof(delivered) / sizeof(delivered[0]), NULL) &&
+	    !bw_text__find_any(m->body, len, relayed, sizeof(relayed) / sizeof(relayed[0]), NULL))
+		return NULL;
+	if (bw_decoders__says_failure(m) ||
+	    bw_text__find_any(m->body, len, failure, sizeof(failure) / sizeof(failure[0]), NULL))
+		return NULL;
+	return bw_text__find_any(m->body, len, relayed, sizeof(relayed) / sizeof(relayed[0]), NULL)
+	       ? "relayed" : "delivered";
+}
+
 static int finish(const bw_msg *m, bw_report *r, size_t first, size_t len)
 {
 	bool delayed = bw_sniff__delay_notice(m);
+	const char *success = delayed ? NULL : success_action(m, len);
 	code_lines lines;
 	size_t k;
 	int rc = collect_code_lines(m, len, &lines);
@@ -265,6 +384,8 @@ static int finish(const bw_msg *m, bw_report *r, size_t first, size_t len)
 		}
 		if (delayed && !bw_recipient__get(r->rcpt[k], BW_RCPT_ACTION))
 			bw_recipient__set(r->rcpt[k], BW_RCPT_ACTION, "delayed");
+		else if (success && !bw_recipient__get(r->rcpt[k], BW_RCPT_ACTION))
+			bw_recipient__set(r->rcpt[k], BW_RCPT_ACTION, success);
 	}
 	free(lines.v);
 	return rc;
@@ -371,15 +492,293 @@ static void from_original(const bw_msg *m, bw_report *r, size_t first, size_t le
 	bw_kvlist__clear(&inline_orig);
 }
 
-static int decode(const bw_msg *m, bw_report *r)
+/* Labels that name a failed recipient on their line ("Recipient: <x>",
+ * "Original-Recipient: rfc822;x", "Destinatário: x"), in the languages
+ * above. */
+static const char *const rcpt_labels[] = {
+	"recipient", "recipients", "failed recipient", "recipient address", "recipient's address",
+	"original-recipient", "original recipient", "final-recipient", "final recipient",
+	"rcpt to", "rcpt", "invalid recipient", "unknown recipient", "bad recipient",
+	"undeliverable recipient", "address", "e-mail address", "email address", "mailbox",
+	"destinataire", "destinataires", "adresse", "empfänger", "empfaenger", "adresse des empfängers",
+	"destinatario", "destinatarios", "dirección", "direccion", "destinatari", "indirizzo",
+	"destinatário", "destinatários", "endereço", "ontvanger", "geadresseerde", "adres",
+	"宛先", "受信者", "あて先", "收件人", "收件者", "получатель", "адресат", "адрес",
+};
+
+/* Weaker labels: the original's summary ("To: x") names the recipient of
+ * a notice that names no one else. */
+static const char *const weak_labels[] = { "to", "an", "à", "a", "para", "aan", "envelope-to",
+	"original-to", "x-original-to", "delivered-to" };
+
+/* The diagnostic of the recipient on line l[0..n): the line itself and
+ * the lines after it (from `after`) up to a blank or quoted line or a line
+ * that names another address.  Caller frees. */
+static char *diag_paragraph(const char *l, size_t n, const char *after, const char *end,
+                            const char *a)
 {
-	size_t first = r->n_rcpt, len = bw_text__report_length(m), pos = 0;
-	const char *end = bw_text__find_any(m->body, len, ends, sizeof(ends) / sizeof(ends[0]), NULL);
-	const char *l;
-	size_t n;
-	bool listing = false;
-	bw_addr_para p;
+	bw_buf d = BW_BUF_INIT;
+	size_t k = 0;
+
+	while (after + k < end) {
+		const char *nl = memchr(after + k, '\n', (size_t)(end - after - k));
+		size_t ll = nl ? (size_t)(nl - after - k) : (size_t)(end - after - k), tl;
+
+		bw_text__trim(after + k, ll, &tl);
+		if (!tl || quoted(after + k, ll))
+			break;
+		if (memchr(after + k, '@', ll)) {
+			/* another recipient's line ends it; this one's does not */
+			char *o = bw_text__first_address(after + k, ll);
+			bool other = o && bw_strcasecmp(o, a) != 0;
+			free(o);
+			if (other)
+				break;
+		}
+		k += ll + (nl ? 1 : 0);
+	}
+	bw_buf__put(&d, l, n);
+	bw_buf__putc(&d, ' ');
+	bw_buf__put(&d, after, k);
+	return bw_buf__detach(&d);
+}
+
+static void add_with_paragraph(const bw_msg *m, bw_report *r, size_t first, const char *a,
+                               const char *l, size_t n, const char *after, const char *end)
+{
+	char *ds;
+
+	if (bw_decoders__find(r, first, a))
+		return;   /* named again: its first paragraph is its diagnostic */
+	ds = diag_paragraph(l, n, after, end, a);
+
+	add_once(m, r, first, a, ds, ds ? strlen(ds) : 0);
+	free(ds);
+}
+
+static bool has_trigger(const char *l, size_t n)
+{
+	return has_any(l, n, triggers, sizeof(triggers) / sizeof(triggers[0]));
+}
+
+/* Does the line, or its sentence wrapped onto the next line (l[0..n) then
+ * next[0..nn), white space squeezed), say something failed? */
+static bool has_trigger_wrapped(const char *l, size_t n, const char *next, size_t nn)
+{
+	char *joined;
+	bool yes;
+
+	if (has_trigger(l, n))
+		return true;
+	if (!nn || quoted(next, nn))
+		return false;
+	if (!(joined = malloc(n + nn + 2))) {
+		bw_error__oom();
+		return false;
+	}
+	memcpy(joined, l, n);
+	joined[n] = ' ';
+	memcpy(joined + n + 1, next, nn);
+	joined[n + nn + 1] = '\0';
+	bw_squeeze(joined);
+	yes = has_trigger(joined, strlen(joined));
+	free(joined);
+	return yes;
+}
+
+/* Text lines of a paragraph: [start, end); whether [start, checked) says
+ * something failed, once read. */
+typedef struct text_span {
+	const char *start, *end;
+	const char *checked;
+	bool fails;
+} text_span;
+
+/* The most text of a paragraph read for failure words: its end, where the
+ * sentence that introduces a list stands. */
+#define SPAN_READ_MAX 2048
+
+/* Does the paragraph say something failed? */
+static bool span_fails(text_span *sp)
+{
+	const char *s = sp->start;
+
+	if (!s)
+		return false;
+	if (sp->checked == sp->end)
+		return sp->fails;
+	if ((size_t)(sp->end - s) > SPAN_READ_MAX)
+		s = sp->end - SPAN_READ_MAX;
+	sp->checked = sp->end;
+	return sp->fails = has_trigger(s, (size_t)(sp->end - s));
+}
+
+/*
+ * The generic reader: a recipient is an address (never one of the
+ * exclusions of ignorable_address) that stands
+ *   - on a line that says something failed;
+ *   - after a "LABEL:" that names a recipient (rcpt_labels), in a report
+ *     that says something failed;
+ *   - alone on its line (a list) in a list that a "following recipients"
+ *     line or a paragraph that says something failed introduced.
+ * A list ends at a text line indented no deeper than its addresses.
+ */
+static void read_lines(const bw_msg *m, bw_report *r, size_t first, size_t len)
+{
+	const char *end = m->body + len, *l;
+	size_t n, tl, list_indent = 0;
+	bool listing = false, indent_known = false;
+	bool report_fails = has_trigger(m->body, len);
+	/* the text lines of the current paragraph and of the last one before
+	 * it, read for failure words only when an address needs them */
+	text_span cur = { NULL, NULL, NULL, false }, last = { NULL, NULL, NULL, false };
 	bw_lines it;
+
+	bw_lines__init(&it, m->body, len);
+	while (bw_lines__next(&it, &l, &n)) {
+		char *a, *lone = NULL, *label = NULL;
+		const char *x400;
+		bool accept;
+
+		if (r->n_rcpt >= r->max_rcpt)
+			break;   /* the report is full */
+		bw_text__trim(l, n, &tl);
+		if (!tl) {
+			if (cur.start)
+				last = cur;
+			cur.start = cur.end = cur.checked = NULL;
+			continue;
+		}
+		if (quoted(l, n))
+			continue;
+		/* An X.400 originator/recipient address with its RFC 822 form
+		 * ("/.../rfc-822=user(a)example.com/"). */
+		if ((x400 = bw_memcasemem(l, n, "rfc-822=")) &&
+		    (listing || span_fails(&cur) || span_fails(&last) || has_trigger(l, n))) {
+			char *x = bw_addr__normalize(x400, n - (size_t)(x400 - l));
+			/* its diagnostic: the report lines after it */
+			if (x)
+				add_once(m, r, first, x, it.p, (size_t)(end - it.p));
+			free(x);
+			continue;
+		}
+		if (!memchr(l, '@', n)) {
+			if (!cur.start)
+				cur.start = l;
+			cur.end = l + n;
+			if (has_any(l, n, list_intros, sizeof(list_intros) / sizeof(list_intros[0]))) {
+				listing = true;
+				indent_known = false;
+			} else if (listing && indent_known && bw_addrline__indent(l, n) <= list_indent) {
+				listing = false;
+			}
+			continue;
+		}
+		if (!(a = bw_text__first_address(l, n)))
+			continue;
+		/* a sentence after the list ends it, even one that names addresses */
+		if (listing && indent_known && bw_addrline__indent(l, n) <= list_indent && !bw_addrline__starts_with_address(l, n))
+			listing = false;
+		if (has_any(l, n, list_intros, sizeof(list_intros) / sizeof(list_intros[0]))) {
+			listing = true;
+			indent_known = false;
+		}
+		if (report_fails)
+			label = bw_addrline__labelled(l, n, rcpt_labels, sizeof(rcpt_labels) / sizeof(rcpt_labels[0]));
+		if (!listing && !label && (lone = bw_addrline__lone(l, n)) &&
+		    !span_fails(&cur) && !span_fails(&last)) {
+			free(lone);
+			lone = NULL;
+		}
+		if (lone && !listing && !label) {
+			/* a list after the paragraph that says what failed */
+			listing = true;
+			indent_known = false;
+		}
+		if (!(accept = listing || label)) {
+			const char *nl = memchr(it.p, '\n', (size_t)(end - it.p));
+			size_t nn = it.p < end ? (size_t)((nl ? nl : end) - it.p) : 0;
+			accept = has_trigger_wrapped(l, n, it.p, nn);
+		}
+		free(a);
+		if (!accept) {
+			free(lone);
+			continue;
+		}
+		if (listing && !indent_known) {
+			list_indent = bw_addrline__indent(l, n);
+			indent_known = true;
+		}
+		if (label || lone) {
+			size_t pos = 0, start = 0;
+			char *w = bw_addrline__next(l, n, &pos, &start);
+			a = label ? label : lone;
+			free(w);
+			if (!ignorable_address(m, a, l, start))
+				add_with_paragraph(m, r, first, a, l, n, it.p, end);
+			free(label);
+			free(lone);
+			continue;
+		}
+		/* every address of the line, each judged by the words between it
+		 * and the one before */
+		{
+			size_t pos = 0, start = 0, prev = 0;
+			while ((a = bw_addrline__next(l, n, &pos, &start))) {
+				if (!ignorable_address(m, a, l + prev, start - prev))
+					add_with_paragraph(m, r, first, a, l, n, it.p, end);
+				free(a);
+				prev = pos;
+			}
+		}
+	}
+}
+
+/* The notice names no recipient in the ways above: "To: x" lines of its
+ * summary of the original, when the report says something failed. */
+static void read_weak_labels(const bw_msg *m, bw_report *r, size_t first, size_t len)
+{
+	const char *end = m->body + len, *l;
+	size_t n;
+	bw_lines it;
+
+	if (!has_trigger(m->body, len))
+		return;
+	bw_lines__init(&it, m->body, len);
+	while (bw_lines__next(&it, &l, &n)) {
+		char *a;
+		if (quoted(l, n) || !memchr(l, '@', n) ||
+		    !(a = bw_addrline__labelled(l, n, weak_labels, sizeof(weak_labels) / sizeof(weak_labels[0]))))
+			continue;
+		if (!ignorable_address(m, a, l, n))
+			add_with_paragraph(m, r, first, a, l, n, it.p, end);
+		free(a);
+	}
+}
+
+/* A bounce subject that names the failed address ("Undeliverable:
+ * x@example.com"), for a report whose text names no one. */
+static void read_subject(const bw_msg *m, bw_report *r, size_t first, size_t len)
+{
+	const char *subject = bw_msg__header(m, "Subject");
+	size_t dl = 0;
+	const char *diag;
+	char *a;
+
+	if (!subject || !strchr(subject, '@') || !bw_sniff__bounce_subject(m) ||
+	    !(diag = failure_line(m->body, len, &dl)))
+		return;
+	if ((a = bw_text__first_address(subject, strlen(subject))) && !ignorable_address(m, a, "", 0))
+		add_once(m, r, first, a, diag, dl);
+	free(a);
+}
+
+/* The length of the report in m->body: before the returned original (a
+ * marker line, or a header block pasted without one). */
+static size_t report_text_length(const bw_msg *m)
+{
+	size_t len = bw_text__report_length(m);
+	const char *end = bw_text__find_any(m->body, len, ends, sizeof(ends) / sizeof(ends[0]), NULL);
 
 	if (!memchr(m->body, '@', len)) {
 		/* cut at a "The original message was received" preamble */
@@ -392,106 +791,153 @@ static int decode(const bw_msg *m, bw_report *r)
 			end--;
 		len = (size_t)(end - m->body);
 	}
-	len = before_original(m->body, len);
-	if (bw_text__find_any(m->body, len, challenges, sizeof(challenges) / sizeof(challenges[0]), NULL))
-		return 0;
+	return before_original(m->body, len);
+}
+
+/* Tiers 1 and 2: "<address>:" paragraphs, else the line reader. */
+static void read_text(const bw_msg *m, bw_report *r, size_t first, size_t len)
+{
+	size_t pos = 0;
+	bw_addr_para p;
+
 	while (bw_text__next_addr_para(m->body, len, &pos, &p)) {
 		if (!bw_decoders__is_own_address(m, p.address))
 			add_once(m, r, first, p.address, p.text, p.len);
 		bw_addr_para__clear(&p);
 	}
-	if (r->n_rcpt == first) {
-		bw_lines__init(&it, m->body, len);
-		while (bw_lines__next(&it, &l, &n)) {
-			char *a;
-			const char *after;
-			const char *x400;
-			size_t k;
-			/* An X.400 originator/recipient address with its RFC 822
-			 * form ("/.../rfc-822=user(a)example.com/"). */
-			if (n && !quoted(l, n) && (x400 = bw_memcasemem(l, n, "rfc-822=")) &&
-			    (listing || has_any(l, n, triggers, sizeof(triggers) / sizeof(triggers[0])))) {
-				char *x = bw_addr__normalize(x400, n - (size_t)(x400 - l));
-				/* its diagnostic: the report lines after it */
-				const char *rest = it.p;
-				size_t rl = (size_t)(m->body + len - rest);
-				if (x)
-					add_once(m, r, first, x, rest, rl);
-				free(x);
-				continue;
-			}
-			if (!n || !memchr(l, '@', n)) {
-				if (has_any(l, n, list_intros, sizeof(list_intros) / sizeof(list_intros[0])))
-					listing = true;
-				else if (n && listing && r->n_rcpt > first)
-					listing = false;
-				continue;
-			}
-			if (quoted(l, n) || !(a = bw_text__first_address(l, n)))
-				continue;
-			if (has_any(l, n, list_intros, sizeof(list_intros) / sizeof(list_intros[0])))
-				listing = true;
-			if (ignorable_address(m, a, l, n) ||
-			    (!listing && !has_any(l, n, triggers, sizeof(triggers) / sizeof(triggers[0])))) {
-				free(a);
-				continue;
-			}
-			/* the diagnostic: this line and the lines up to a blank one */
-			after = it.p;
-			for (k = 0; after + k < m->body + len; ) {
-				const char *nl = memchr(after + k, '\n', (size_t)(m->body + len - after - k));
-				size_t ll = nl ? (size_t)(nl - after - k) : (size_t)(m->body + len - after - k);
-				bool blank = true;
-				size_t q;
-				for (q = 0; q < ll; q++)
-					if (!bw_isspace((unsigned char)after[k + q]))
-						blank = false;
-				if (blank || quoted(after + k, ll))
-					break;
-				if (memchr(after + k, '@', ll)) {
-					/* another recipient's line ends it; this one's does not */
-					char *o = bw_text__first_address(after + k, ll);
-					bool other = o && bw_strcasecmp(o, a) != 0;
-					free(o);
-					if (other)
-						break;
-				}
-				k += ll + (nl ? 1 : 0);
-			}
-			{
-				bw_buf d = BW_BUF_INIT;
-				char *ds;
-				bw_buf__put(&d, l, n);
-				bw_buf__putc(&d, ' ');
-				bw_buf__put(&d, after, k);
-				ds = bw_buf__detach(&d);
-				add_once(m, r, first, a, ds, ds ? strlen(ds) : 0);
-				free(ds);
-			}
-			free(a);
-		}
+	if (r->n_rcpt == first)
+		read_lines(m, r, first, len);
+}
+
+/* Does the comma-separated address list `list` name `a`? */
+static bool list_names(const char *list, const char *a)
+{
+	const char *q = list;
+	bool found = false;
+
+	while (*q && !found) {
+		size_t k = strcspn(q, ",");
+		char *x = bw_text__first_address(q, k);
+		found = x && bw_strcasecmp(x, a) == 0;
+		free(x);
+		q += k;
+		if (*q == ',')
+			q++;
 	}
+	return found;
+}
+
+/* Tier 3: X-Failed-Recipients, when the mail system gives it, is the list
+ * of failed addresses: the text's addresses it does not name are dropped,
+ * and those it names that the text did not are added. */
+static void keep_failed_recipients(const bw_msg *m, bw_report *r, size_t first)
+{
+	const char *failed = bw_msg__header(m, "X-Failed-Recipients");
+	const char *q;
+	size_t i;
+
+	if (!failed || !strchr(failed, '@'))
+		return;
+	for (i = r->n_rcpt; i > first; i--) {
+		const char *a = bw_recipient__get(r->rcpt[i - 1], BW_RCPT_RECIPIENT);
+		if (!a || !list_names(failed, a))
+			bw_report__remove_recipient(r, i - 1);
+	}
+	for (q = failed; *q; ) {
+		size_t k = strcspn(q, ",");
+		char *a = bw_text__first_address(q, k);
+		if (a)
+			add_once(m, r, first, a, NULL, 0);
+		free(a);
+		q += k;
+		if (*q == ',')
+			q++;
+	}
+}
+
+/* A report forwarded by a person with every line quoted needs at least
+ * this many quoted lines. */
+#define QUOTED_MIN 3
+
+/* The quoted lines of text[0..len) with one level of quoting ("> " or
+ * ">") removed, the others left out; NULL when fewer than QUOTED_MIN
+ * lines are quoted.  Caller frees. */
+static char *unquoted(const char *text, size_t len, size_t *out_len)
+{
+	bw_buf b = BW_BUF_INIT;
+	const char *l;
+	size_t n, count = 0;
+	bw_lines it;
+
+	bw_lines__init(&it, text, len);
+	while (bw_lines__next(&it, &l, &n)) {
+		size_t i = 0;
+		if (!quoted(l, n))
+			continue;
+		while (l[i] != '>')
+			i++;
+		i++;
+		if (i < n && l[i] == ' ')
+			i++;
+		bw_buf__put(&b, l + i, n - i);
+		bw_buf__putc(&b, '\n');
+		count++;
+	}
+	if (count < QUOTED_MIN) {
+		bw_buf__free(&b);
+		return NULL;
+	}
+	*out_len = b.len;
+	return bw_buf__detach(&b);
+}
+
+/* A bounce forwarded by a person inline with its lines quoted ("> "): its
+ * recipients are read from the quoted text.  Returns BW_OK or BW_ENOMEM. */
+static int read_quoted(const bw_msg *m, bw_report *r, size_t first, size_t len)
+{
+	bw_msg inner = *m;
+	size_t ulen = 0, ilen;
+	char *u = unquoted(m->body, len, &ulen);
+	int rc = BW_OK;
+
+	if (!u)
+		return BW_OK;
+	inner.body = u;
+	inner.body_len = ulen;
+	inner.report_length_known = false;
+	ilen = report_text_length(&inner);
+	if (!bw_sniff__challenge(u, ilen)) {
+		read_text(&inner, r, first, ilen);
+		if (r->n_rcpt > first)
+			rc = finish(&inner, r, first, ilen);
+	}
+	free(u);
+	return rc;
+}
+
+static int decode(const bw_msg *m, bw_report *r)
+{
+	size_t first = r->n_rcpt, len = report_text_length(m);
+	int rc;
+
+	if (bw_sniff__challenge(m->body, len))
+		return 0;
+	read_text(m, r, first, len);
+	keep_failed_recipients(m, r, first);
 	if (r->n_rcpt == first) {
-		const char *failed = bw_msg__header(m, "X-Failed-Recipients");
-		const char *q = failed;
-		while (q && *q) {
-			size_t k = strcspn(q, ",");
-			char *a = bw_text__first_address(q, k);
-			if (a)
-				add_once(m, r, first, a, NULL, 0);
-			free(a);
-			q += k;
-			if (*q == ',')
-				q++;
-		}
+		if ((rc = read_quoted(m, r, first, len)) < 0)
+			return rc;
+		if (r->n_rcpt > first)
+			return (int)(r->n_rcpt - first);
 	}
 	if (r->n_rcpt == first)
+		read_weak_labels(m, r, first, len);
+	if (r->n_rcpt == first)
+		read_subject(m, r, first, len);
+	if (r->n_rcpt == first)
 		from_original(m, r, first, len);
-	if (r->n_rcpt > first) {
-		int rc = finish(m, r, first, len);
-		if (rc < 0)
-			return rc;
-	}
+	if (r->n_rcpt > first && (rc = finish(m, r, first, len)) < 0)
+		return rc;
 	return (int)(r->n_rcpt - first);
 }
 

@@ -10,6 +10,7 @@
 
 #include "../addr.h"
 #include "../util.h"
+#include "common.h"
 #include "decoder.h"
 
 static const char *const subject_marks[] = {
@@ -39,7 +40,7 @@ static bool bounce_like(const bw_msg *m)
 	for (i = 0; subject && i < sizeof(subject_bounce) / sizeof(subject_bounce[0]); i++)
 		if (bw_strcasestr(subject, subject_bounce[i]))
 			return true;
-	return false;
+	return bw_sniff__bounce_subject(m) || bw_msg__header(m, "X-Failed-Recipients");
 }
 
 static int sniff(const bw_msg *m)
@@ -49,7 +50,8 @@ static int sniff(const bw_msg *m)
 	const char *prec = bw_msg__header(m, "Precedence");
 	size_t i;
 
-	if (m->dsn.n || m->feedback || bounce_like(m))
+	/* a challenge-response request is not an auto-reply to keep */
+	if (m->dsn.n || m->feedback || bounce_like(m) || bw_sniff__challenge(m->body, m->body_len))
 		return 0;
 	if (bw_msg__header(m, "X-Autoreply") || bw_msg__header(m, "X-Autorespond") ||
 	    (prec && bw_strcasestr(prec, "auto_reply")))

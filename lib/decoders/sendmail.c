@@ -362,13 +362,16 @@ static int decode(const bw_msg *m, bw_report *r)
 			}
 		}
 	} else {
+		/* a warning ("THIS IS A WARNING MESSAGE ONLY", "transient non-fatal
+		 * errors"): the server still retries */
+		const char *action = bw_sniff__delay_notice(m) ? "delayed" : "failed";
 		for (i = 0; i < s.n; i++) {
 			char *t = diag_for(&s.v[i], &s);
 			bw_recipient *rc = bw_decoders__add(r, s.v[i].address, t, t ? strlen(t) : 0);
 			free(t);
 			if (!rc)
 				break;
-			bw_recipient__set(rc, BW_RCPT_ACTION, "failed");
+			bw_recipient__set(rc, BW_RCPT_ACTION, action);
 			set_command(rc, &s.v[i], &s);
 		}
 	}

@@ -36,6 +36,17 @@ int main(void)
 	norm("<jane%mail.example.org@relay.example.net>", "jane@mail.example.org");
 	/* a % that is not a host stays */
 	norm("50%off@example.com", "50%off@example.com");
+	/* MailEnable's "[SMTP:x]", an X.400 address with its dda:SMTP= form */
+	norm("[SMTP:jane@example.com]", "jane@example.com");
+	norm("c=US;a= ;p=Example Corp;o=Exchange;dda:SMTP=jane@Example.com;", "jane@example.com");
+	/* an RFC 821 source route */
+	norm("<@relay1.example.net,@relay2.example.net:jane@example.com>", "jane@example.com");
+	/* trailing punctuation, doubled brackets */
+	norm("<<jane@example.com>>.", "jane@example.com");
+	norm("'jane@example.com',", "jane@example.com");
+	/* a quoted local part keeps its quotes */
+	norm("<\"jane..doe\"@Example.com>", "\"jane..doe\"@example.com");
+	norm("\"Jane Doe\" <\"j d\"@example.com>", "\"j d\"@example.com");
 	norm("", NULL);
 	return check_done();
 }
