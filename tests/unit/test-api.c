@@ -152,6 +152,84 @@ static void streaming(const bw_rules *rules)
 	free(dsn);
 }
 
+/* bw_output: the framing of a JSON array, NDJSON and text around records
+ * and error records; a refused write cuts the output off, and nothing can
+ * follow the end. */
+static void framing(const bw_rules *rules)
+{
+	pieces p = { NULL, 0, 0, 0 };
+	bw_output *o = NULL;
+	bw_report *r = NULL;
+	char *one = NULL, *text = NULL;
+
+	CHECK(bw_parse_buffer(&r, rules, bounce, strlen(bounce), NULL) == BW_OK);
+	if (!r)
+		return;
+
+	CHECK(bw_output_new(&o, BW_OUTPUT_JSON, 0, collect, &p) == BW_OK);
+	CHECK(bw_output_finish(o) == BW_OK);
+	CHECK_STR(p.text, "[\n]\n");
+	CHECK(bw_output_finish(o) == BW_EINVALID);
+	CHECK(bw_output_report(o, r, "a.eml", -1) == BW_EIO);
+	bw_output_free(o);
+	free(p.text);
+	p = (pieces){ NULL, 0, 0, 0 };
+
+	/* two records in the array: separator, mbox_index first, end */
+	CHECK(bw_report_to_json(&one, r, "a.eml", BW_JSON_PRETTY) == BW_OK);
+	CHECK(bw_output_new(&o, BW_OUTPUT_JSON, 0, collect, &p) == BW_OK);
+	CHECK(bw_output_report(o, r, "a.eml", -1) == BW_OK);
+	CHECK(bw_output_error(o, "b.eml", 4, BW_EPARSE, "bad") == BW_OK);
+	CHECK(bw_output_finish(o) == BW_OK);
+	CHECK(p.text && strncmp(p.text, "[\n", 2) == 0 && one &&
+	      strncmp(p.text + 2, one, strlen(one)) == 0);
+	CHECK(p.text && strstr(p.text, "},\n{\"mbox_index\":4,\n\t\"schema_version\"") != NULL);
+	CHECK(p.len > 4 && strcmp(p.text + p.len - 4, "}\n]\n") == 0);
+	bw_output_free(o);
+	free(p.text);
+	bw_free(one);
+	p = (pieces){ NULL, 0, 0, 0 };
+
+	/* NDJSON: one line each */
+	CHECK(bw_output_new(&o, BW_OUTPUT_NDJSON, BW_OUTPUT_EXPLAIN, collect, &p) == BW_OK);
+	CHECK(bw_output_report(o, r, "a.eml", 0) == BW_OK);
+	CHECK(bw_output_report(o, r, "a.eml", 1) == BW_OK);
+	CHECK(bw_output_finish(o) == BW_OK);
+	CHECK(p.text && strncmp(p.text, "{\"mbox_index\":0,\"schema_version\"",
+	                        strlen("{\"mbox_index\":0,\"schema_version\"")) == 0);
+	CHECK(p.text && strstr(p.text, "}\n{\"mbox_index\":1,") != NULL && p.text[p.len - 1] == '\n');
+	CHECK(p.text && strstr(p.text, "\"evidence\":") != NULL);
+	bw_output_free(o);
+	free(p.text);
+	p = (pieces){ NULL, 0, 0, 0 };
+
+	/* text: the report's rendering, then the error record */
+	CHECK(bw_report_to_text(&text, r, "a.eml", -1, 0) == BW_OK);
+	CHECK(bw_output_new(&o, BW_OUTPUT_TEXT, 0, collect, &p) == BW_OK);
+	CHECK(bw_output_report(o, r, "a.eml", -1) == BW_OK);
+	CHECK(bw_output_error(o, "b\x01.eml", -1, BW_EIO, "gone") == BW_OK);
+	CHECK(bw_output_finish(o) == BW_OK);
+	CHECK(p.text && text && strncmp(p.text, text, strlen(text)) == 0 &&
+	      strcmp(p.text + strlen(text), "b\\x01.eml: error: gone\n\n") == 0);
+	bw_output_free(o);
+	free(p.text);
+	bw_free(text);
+	p = (pieces){ NULL, 0, 0, 0 };
+
+	/* a refused write cuts the output off */
+	p.stop_at = 1;
+	CHECK(bw_output_new(&o, BW_OUTPUT_NDJSON, 0, collect, &p) == BW_OK);
+	CHECK(bw_output_report(o, r, "a.eml", -1) == BW_EIO);
+	CHECK(bw_output_error(o, "b.eml", -1, BW_EIO, "x") == BW_EIO);
+	CHECK(bw_output_finish(o) == BW_EIO);
+	bw_output_free(o);
+	free(p.text);
+	CHECK(bw_output_new(&o, 99, 0, collect, &p) == BW_EINVALID && o == NULL);
+	CHECK(bw_output_new(&o, BW_OUTPUT_JSON, 0, NULL, NULL) == BW_EINVALID);
+	bw_output_free(NULL);
+	bw_report_free(r);
+}
+
 int main(void)
 {
 	bw_rules *rules = NULL;
@@ -304,6 +382,7 @@ int main(void)
 	bw_report_free(r);
 
 	streaming(rules);
+	framing(rules);
 	bw_rules_free(rules);
 	bw_report_free(NULL);
 	bw_rules_free(NULL);
