@@ -542,6 +542,49 @@ BW_EXTERN(int) bw_report_write_json(const bw_report *report, const char *source,
 BW_EXTERN(int) bw_error_write_json(const char *source, int code, const char *message,
                                    unsigned int flags, bw_write_cb write, void *payload);
 
+/**
+ * Receives the members of a record in order, as bw_report_walk() and
+ * bw_error_walk() give them: the structure of the JSON record (objects,
+ * arrays, keys and values), told once for every consumer (the JSON writer,
+ * the Python binding's dicts).  Each callback returns 0 to go on; any
+ * other value stops the walk (BW_EIO).  Strings are the record's own bytes
+ * (not necessarily UTF-8; NULL is an absent value, JSON null).
+ */
+typedef struct bw_record_visitor {
+	int (*begin_object)(void *ctx);
+	int (*end_object)(void *ctx);
+	int (*begin_array)(void *ctx);
+	int (*end_array)(void *ctx);
+	int (*key)(void *ctx, const char *name);
+	int (*string)(void *ctx, const char *value);
+	int (*integer)(void *ctx, long value);
+	int (*boolean)(void *ctx, int value);
+} bw_record_visitor;
+
+/**
+ * Walks a report as its JSON record: "mbox_index" first when mbox_index >=
+ * 0, then "schema_version", "source" (when not NULL), "kind", the report's
+ * fields, "original_headers", "extras" (when there are any), "warnings" and
+ * "recipients" (each with its fields, "permanent", "hard_bounce",
+ * "confidence", "remedies", "references", "extras" when any, and
+ * "evidence" with BW_JSON_EVIDENCE).
+ *
+ * @param flags  BW_JSON_EVIDENCE or 0 (BW_JSON_PRETTY is the writer's)
+ * @return BW_OK, BW_EINVALID (a NULL report or callback), or BW_EIO when a
+ *         callback stopped the walk
+ */
+BW_EXTERN(int) bw_report_walk(const bw_report *report, const char *source, long mbox_index,
+                              unsigned int flags, const bw_record_visitor *visitor, void *ctx);
+
+/**
+ * Walks the error record of a message that could not be read, as
+ * bw_error_to_json() writes it.
+ *
+ * @return BW_OK, BW_EINVALID or BW_EIO
+ */
+BW_EXTERN(int) bw_error_walk(const char *source, long mbox_index, int code, const char *message,
+                             const bw_record_visitor *visitor, void *ctx);
+
 /** Flags for bw_report_to_text(). */
 enum {
 	BW_TEXT_EXPLAIN = 1 << 0,   /**< add each verdict's rule, evidence chain and the warnings */

@@ -5,8 +5,9 @@
  * report.  The text is cJSON's (compact, or cJSON_Print's layout for
  * BW_JSON_PRETTY).
  *
- * Absent string fields are null.  Keys are the field names from report.c,
- * so the JSON, the accessors and the Python binding agree by construction.
+ * The members and their order are walk.c's (bw_report_walk), as for the
+ * Python binding's dicts; this file only writes them as JSON text.  Absent
+ * string fields are null; text that is not UTF-8 is read as Latin-1.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -67,151 +68,37 @@ static void str(bw_jsonw *w, const char *s)
 	free(tmp);
 }
 
-static void strlist(bw_jsonw *w, const bw_strlist *l)
-{
-	size_t i;
+/* The record's walk (walk.c) written through the JSON writer. */
+static int v_begin_object(void *w) { bw_jsonw__begin_object(w); return 0; }
+static int v_end_object(void *w) { bw_jsonw__end_object(w); return 0; }
+static int v_begin_array(void *w) { bw_jsonw__begin_array(w); return 0; }
+static int v_end_array(void *w) { bw_jsonw__end_array(w); return 0; }
+static int v_string(void *w, const char *s) { str(w, s); return 0; }
+static int v_integer(void *w, long n) { bw_jsonw__number(w, (double)n); return 0; }
+static int v_boolean(void *w, int b) { bw_jsonw__bool(w, b != 0); return 0; }
 
-	bw_jsonw__begin_array(w);
-	for (i = 0; i < l->n; i++)
-		if (l->v[i])
-			str(w, l->v[i]);
-	bw_jsonw__end_array(w);
+static int v_key(void *w, const char *name)
+{
+	char *tmp;
+
+	bw_jsonw__key(w, utf8(name, &tmp));
+	free(tmp);
+	return 0;
 }
 
-/* Was name (made UTF-8) the name of an entry before i? */
-static bool named_before(const bw_kvlist *l, size_t i, const char *name)
-{
-	size_t j;
-
-	for (j = 0; j < i; j++) {
-		char *tmp;
-		bool same;
-
-		if (!l->name[j] || !l->value[j])
-			continue;
-		same = strcmp(utf8(l->name[j], &tmp), name) == 0;
-		free(tmp);
-		if (same)
-			return true;
-	}
-	return false;
-}
-
-static void kvobject(bw_jsonw *w, const bw_kvlist *l)
-{
-	size_t i;
-
-	bw_jsonw__begin_object(w);
-	for (i = 0; i < l->n; i++) {
-		char *tmp;
-		const char *name;
-
-		if (!l->name[i] || !l->value[i])
-			continue;
-		name = utf8(l->name[i], &tmp);
-		/* Repeated names (several X-Mailer...) keep the first value. */
-		if (!named_before(l, i, name)) {
-			bw_jsonw__key(w, name);
-			str(w, l->value[i]);
-		}
-		free(tmp);
-	}
-	bw_jsonw__end_object(w);
-}
-
-static void recipient(bw_jsonw *w, const bw_recipient *rc, unsigned int flags)
-{
-	int f;
-
-	bw_jsonw__begin_object(w);
-	for (f = 0; f < BW_RCPT_FIELD_COUNT; f++) {
-		if (f == BW_RCPT_PROVIDER_ID)
-			continue;   /* beside the provider's name */
-		bw_jsonw__key(w, bw_recipient_field_name((bw_recipient_field)f));
-		str(w, rc->f[f]);
-		if (f == BW_RCPT_PROVIDER) {
-			bw_jsonw__key(w, "provider_id");
-			str(w, rc->f[BW_RCPT_PROVIDER_ID]);
-		}
-		if (f == BW_RCPT_REASON) {
-			bw_jsonw__key(w, "permanent");
-			bw_jsonw__bool(w, rc->permanent > 0);
-			bw_jsonw__key(w, "hard_bounce");
-			bw_jsonw__bool(w, rc->hard_bounce > 0);
-		}
-		if (f == BW_RCPT_DECIDED_BY) {
-			bw_jsonw__key(w, "confidence");
-			bw_jsonw__number(w, rc->confidence);
-		}
-	}
-	bw_jsonw__key(w, "remedies");
-	strlist(w, &rc->remedies);
-	bw_jsonw__key(w, "references");
-	strlist(w, &rc->references);
-	if (rc->extras.n) {
-		bw_jsonw__key(w, "extras");
-		kvobject(w, &rc->extras);
-	}
-	if (flags & BW_JSON_EVIDENCE) {
-		bw_jsonw__key(w, "evidence");
-		strlist(w, &rc->evidence);
-	}
-	bw_jsonw__end_object(w);
-}
+static const bw_record_visitor to_json = {
+	v_begin_object, v_end_object, v_begin_array, v_end_array,
+	v_key, v_string, v_integer, v_boolean,
+};
 
 static void report(bw_jsonw *w, const bw_report *r, const char *source, unsigned int flags)
 {
-	size_t i;
-	int f;
-
-	bw_jsonw__begin_object(w);
-	bw_jsonw__key(w, "schema_version");
-	bw_jsonw__number(w, BW_JSON_SCHEMA_VERSION);
-	if (source) {
-		bw_jsonw__key(w, "source");
-		str(w, source);
-	}
-	bw_jsonw__key(w, "kind");
-	bw_jsonw__string(w, bw_kind_name(r->kind));
-	for (f = 0; f < BW_REPORT_FIELD_COUNT; f++) {
-		bw_jsonw__key(w, bw_report_field_name((bw_report_field)f));
-		str(w, r->f[f]);
-	}
-	bw_jsonw__key(w, "original_headers");
-	kvobject(w, &r->original_headers);
-	if (r->extras.n) {
-		bw_jsonw__key(w, "extras");
-		kvobject(w, &r->extras);
-	}
-	bw_jsonw__key(w, "warnings");
-	strlist(w, &r->warnings);
-	bw_jsonw__key(w, "recipients");
-	bw_jsonw__begin_array(w);
-	for (i = 0; i < r->n_rcpt; i++)
-		recipient(w, r->rcpt[i], flags);
-	bw_jsonw__end_array(w);
-	bw_jsonw__end_object(w);
+	bw_report_walk(r, source, -1, flags & BW_JSON_EVIDENCE, &to_json, w);
 }
 
 static void error_record(bw_jsonw *w, const char *source, int code, const char *message)
 {
-	bw_jsonw__begin_object(w);
-	bw_jsonw__key(w, "schema_version");
-	bw_jsonw__number(w, BW_JSON_SCHEMA_VERSION);
-	if (source) {
-		bw_jsonw__key(w, "source");
-		str(w, source);
-	}
-	bw_jsonw__key(w, "kind");
-	bw_jsonw__string(w, "error");
-	bw_jsonw__key(w, "error");
-	str(w, message ? message : "");
-	bw_jsonw__key(w, "error_code");
-	bw_jsonw__string(w, bw_error_code_name(code));
-	bw_jsonw__key(w, "recipients");
-	bw_jsonw__begin_array(w);
-	bw_jsonw__end_array(w);
-	bw_jsonw__end_object(w);
+	bw_error_walk(source, -1, code, message, &to_json, w);
 }
 
 static bw_jsonw_layout layout(unsigned int flags)

@@ -1,7 +1,6 @@
 /*
- * _report.c - reports as Python dicts, built straight from the library's
- * accessors (include/bouncewhy.h): the field names and their order are the
- * library's (bw_report_field_name, bw_recipient_field_name), and a dict
+ * _report.c - reports as Python dicts, built by walking the record with the
+ * library (bw_report_walk, the same walk its JSON writer makes): a dict
  * equals, key for key and in the same order, the object bw_report_to_json()
  * writes for the same report.  No JSON text is made or read.
  *
@@ -57,174 +56,121 @@ PyObject *bw_py_str(const char *s)
 	return PyUnicode_DecodeUTF8(s, (Py_ssize_t)strlen(s), LATIN1_HANDLER);
 }
 
-/* A field's value: None when absent (""), as the JSON writer's null. */
-static PyObject *field(const char *s)
-{
-	if (!*s)
-		Py_RETURN_NONE;
-	return bw_py_str(s);
-}
+/* The library's walk of a record (bw_report_walk) built into dicts and
+ * lists: a stack of the open containers and the key waiting for its value. */
+typedef struct builder {
+	PyObject *stack[8];
+	int depth;
+	PyObject *key;      /* the pending key of the innermost dict, or NULL */
+	PyObject *root;
+} builder;
 
-/* d[key] = v, taking v. */
-static int put(PyObject *d, const char *key, PyObject *v)
+/* Adds v (taken) where the walk is: the root, a list's next item, or the
+ * pending key's value (a repeated key keeps its first value, as in the
+ * JSON).  Returns 0, or 1 to stop the walk with a Python error set. */
+static int add(builder *b, PyObject *v)
 {
-	int r;
+	PyObject *c;
+	int r = 0;
 
 	if (!v)
-		return -1;
-	r = PyDict_SetItemString(d, key, v);
+		return 1;
+	if (b->depth == 0) {
+		Py_XDECREF(b->root);
+		b->root = v;
+		return 0;
+	}
+	c = b->stack[b->depth - 1];
+	if (PyList_Check(c)) {
+		r = PyList_Append(c, v) < 0;
+	} else if (b->key) {
+		int has = PyDict_Contains(c, b->key);
+
+		r = has < 0 || (!has && PyDict_SetItem(c, b->key, v) < 0);
+		Py_CLEAR(b->key);
+	}
 	Py_DECREF(v);
 	return r;
 }
 
-/* A list of n strings read with get(obj, i). */
-#define STR_LIST(out, n, get, obj) do { \
-	size_t i_, n_ = (n); \
-	(out) = PyList_New((Py_ssize_t)n_); \
-	for (i_ = 0; (out) && i_ < n_; i_++) { \
-		PyObject *s_ = bw_py_str(get(obj, i_)); \
-		if (!s_) { Py_CLEAR(out); break; } \
-		PyList_SET_ITEM(out, (Py_ssize_t)i_, s_); \
-	} \
-} while (0)
-
-/* A name -> value dict of n pairs read with get(obj, i, &name, &value);
- * a repeated name keeps its first value, as in the JSON. */
-#define KV_DICT(out, n, get, obj) do { \
-	size_t i_, n_ = (n); \
-	(out) = PyDict_New(); \
-	for (i_ = 0; (out) && i_ < n_; i_++) { \
-		const char *k_ = "", *v_ = ""; \
-		PyObject *ko_, *vo_ = NULL; \
-		get(obj, i_, &k_, &v_); \
-		if (!(ko_ = bw_py_str(k_)) || \
-		    (!PyDict_Contains(out, ko_) && \
-		     (!(vo_ = bw_py_str(v_)) || PyDict_SetItem(out, ko_, vo_) < 0))) { \
-			Py_XDECREF(ko_); Py_XDECREF(vo_); Py_CLEAR(out); break; \
-		} \
-		Py_DECREF(ko_); Py_XDECREF(vo_); \
-	} \
-} while (0)
-
-static PyObject *recipient_dict(const bw_recipient *rc, int evidence)
+static int push(builder *b, PyObject *c)
 {
-	PyObject *d = PyDict_New(), *v;
-	int f;
-
-	if (!d)
-		return NULL;
-	for (f = 0; f < BW_RCPT_FIELD_COUNT; f++) {
-		if (f == BW_RCPT_PROVIDER_ID)
-			continue;   /* beside the provider's name */
-		if (put(d, bw_recipient_field_name((bw_recipient_field)f),
-		        field(bw_recipient_get(rc, (bw_recipient_field)f))) < 0)
-			goto fail;
-		if (f == BW_RCPT_PROVIDER &&
-		    put(d, "provider_id", field(bw_recipient_get(rc, BW_RCPT_PROVIDER_ID))) < 0)
-			goto fail;
-		if (f == BW_RCPT_REASON &&
-		    (put(d, "permanent", PyBool_FromLong(bw_recipient_permanent(rc))) < 0 ||
-		     put(d, "hard_bounce", PyBool_FromLong(bw_recipient_hard_bounce(rc))) < 0))
-			goto fail;
-		if (f == BW_RCPT_DECIDED_BY &&
-		    put(d, "confidence", PyLong_FromLong(bw_recipient_confidence(rc))) < 0)
-			goto fail;
+	if (!c || b->depth >= (int)(sizeof(b->stack) / sizeof(b->stack[0]))) {
+		Py_XDECREF(c);
+		if (c)
+			PyErr_SetString(PyExc_ValueError, "record nested too deeply");
+		return 1;
 	}
-	STR_LIST(v, bw_recipient_remedy_count(rc), bw_recipient_remedy, rc);
-	if (put(d, "remedies", v) < 0)
-		goto fail;
-	STR_LIST(v, bw_recipient_reference_count(rc), bw_recipient_reference, rc);
-	if (put(d, "references", v) < 0)
-		goto fail;
-	if (bw_recipient_extra_count(rc)) {
-		KV_DICT(v, bw_recipient_extra_count(rc), bw_recipient_extra, rc);
-		if (put(d, "extras", v) < 0)
-			goto fail;
+	Py_INCREF(c);
+	if (add(b, c)) {
+		Py_DECREF(c);
+		return 1;
 	}
-	if (evidence) {
-		STR_LIST(v, bw_recipient_evidence_count(rc), bw_recipient_evidence, rc);
-		if (put(d, "evidence", v) < 0)
-			goto fail;
-	}
-	return d;
-fail:
-	Py_DECREF(d);
-	return NULL;
+	b->stack[b->depth++] = c;
+	return 0;
 }
 
-/* The keys every record starts with: mbox_index (when >= 0, as the CLI
- * puts it first), schema_version, source (when given). */
-static PyObject *record_head(const char *source, long mbox_index)
+static int pop(builder *b)
 {
-	PyObject *d = PyDict_New();
+	if (b->depth > 0)
+		Py_DECREF(b->stack[--b->depth]);
+	return 0;
+}
 
-	if (!d)
-		return NULL;
-	if ((mbox_index >= 0 && put(d, "mbox_index", PyLong_FromLong(mbox_index)) < 0) ||
-	    put(d, "schema_version", PyLong_FromLong(BW_JSON_SCHEMA_VERSION)) < 0 ||
-	    (source && put(d, "source", bw_py_str(source)) < 0)) {
-		Py_DECREF(d);
+static int b_begin_object(void *ctx) { return push(ctx, PyDict_New()); }
+static int b_begin_array(void *ctx) { return push(ctx, PyList_New(0)); }
+static int b_end(void *ctx) { return pop(ctx); }
+static int b_integer(void *ctx, long n) { return add(ctx, PyLong_FromLong(n)); }
+static int b_boolean(void *ctx, int v) { return add(ctx, PyBool_FromLong(v)); }
+
+static int b_key(void *ctx, const char *name)
+{
+	builder *b = ctx;
+
+	Py_XDECREF(b->key);
+	b->key = bw_py_str(name);
+	return b->key == NULL;
+}
+
+static int b_string(void *ctx, const char *s)
+{
+	if (!s) {
+		Py_INCREF(Py_None);
+		return add(ctx, Py_None);
+	}
+	return add(ctx, bw_py_str(s));
+}
+
+static const bw_record_visitor to_python = {
+	b_begin_object, b_end, b_begin_array, b_end, b_key, b_string, b_integer, b_boolean,
+};
+
+/* The walk's result, or NULL with an exception set. */
+static PyObject *built(builder *b, int rc)
+{
+	while (b->depth > 0)
+		pop(b);
+	Py_CLEAR(b->key);
+	if (rc < 0 || PyErr_Occurred()) {
+		Py_CLEAR(b->root);
+		if (!PyErr_Occurred())
+			PyErr_SetString(PyExc_RuntimeError, bw_error_message());
 		return NULL;
 	}
-	return d;
+	return b->root;
 }
 
 PyObject *bw_py_report_dict(const bw_report *r, const char *source, long mbox_index, int evidence)
 {
-	PyObject *d = record_head(source, mbox_index), *v;
-	size_t i, n;
-	int f;
+	builder b = { { NULL }, 0, NULL, NULL };
 
-	if (!d)
-		return NULL;
-	if (put(d, "kind", PyUnicode_FromString(bw_kind_name(bw_report_kind(r)))) < 0)
-		goto fail;
-	for (f = 0; f < BW_REPORT_FIELD_COUNT; f++)
-		if (put(d, bw_report_field_name((bw_report_field)f),
-		        field(bw_report_get(r, (bw_report_field)f))) < 0)
-			goto fail;
-	KV_DICT(v, bw_report_original_header_count(r), bw_report_original_header, r);
-	if (put(d, "original_headers", v) < 0)
-		goto fail;
-	if (bw_report_extra_count(r)) {
-		KV_DICT(v, bw_report_extra_count(r), bw_report_extra, r);
-		if (put(d, "extras", v) < 0)
-			goto fail;
-	}
-	STR_LIST(v, bw_report_warning_count(r), bw_report_warning, r);
-	if (put(d, "warnings", v) < 0)
-		goto fail;
-	n = bw_report_recipient_count(r);
-	if (!(v = PyList_New((Py_ssize_t)n)))
-		goto fail;
-	for (i = 0; i < n; i++) {
-		PyObject *rd = recipient_dict(bw_report_recipient(r, i), evidence);
-		if (!rd) {
-			Py_DECREF(v);
-			goto fail;
-		}
-		PyList_SET_ITEM(v, (Py_ssize_t)i, rd);
-	}
-	if (put(d, "recipients", v) < 0)
-		goto fail;
-	return d;
-fail:
-	Py_DECREF(d);
-	return NULL;
+	return built(&b, bw_report_walk(r, source, mbox_index, evidence ? BW_JSON_EVIDENCE : 0,
+	                                &to_python, &b));
 }
 
 PyObject *bw_py_error_dict(const char *source, long mbox_index, int code, const char *message)
 {
-	PyObject *d = record_head(source, mbox_index);
+	builder b = { { NULL }, 0, NULL, NULL };
 
-	if (!d)
-		return NULL;
-	if (put(d, "kind", PyUnicode_FromString("error")) < 0 ||
-	    put(d, "error", bw_py_str(message ? message : "")) < 0 ||
-	    put(d, "error_code", PyUnicode_FromString(bw_error_code_name(code))) < 0 ||
-	    put(d, "recipients", PyList_New(0)) < 0) {
-		Py_DECREF(d);
-		return NULL;
-	}
-	return d;
+	return built(&b, bw_error_walk(source, mbox_index, code, message, &to_python, &b));
 }

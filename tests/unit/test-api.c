@@ -230,6 +230,58 @@ static void framing(const bw_rules *rules)
 	bw_report_free(r);
 }
 
+/* bw_report_walk: the members a visitor receives are the JSON record's
+ * keys, in its order; a visitor that stops gives BW_EIO. */
+typedef struct keys {
+	char text[4096];
+	int stop_after;    /* stop at this key (0: never) */
+	int n;
+} keys;
+
+static int k_nop(void *ctx) { (void)ctx; return 0; }
+static int k_string(void *ctx, const char *v) { (void)ctx; (void)v; return 0; }
+static int k_integer(void *ctx, long v) { (void)ctx; (void)v; return 0; }
+static int k_boolean(void *ctx, int v) { (void)ctx; (void)v; return 0; }
+static int k_key(void *ctx, const char *name)
+{
+	keys *k = ctx;
+	size_t len = strlen(k->text);
+
+	snprintf(k->text + len, sizeof(k->text) - len, "%s,", name);
+	return ++k->n == k->stop_after;
+}
+
+static void walking(const bw_rules *rules)
+{
+	static const bw_record_visitor v = { k_nop, k_nop, k_nop, k_nop, k_key, k_string,
+	                                     k_integer, k_boolean };
+	bw_record_visitor broken = v;
+	keys k = { "", 0, 0 };
+	bw_report *r = NULL;
+
+	CHECK(bw_parse_buffer(&r, rules, bounce, strlen(bounce), NULL) == BW_OK);
+	if (!r)
+		return;
+	CHECK(bw_report_walk(r, "a.eml", 2, 0, &v, &k) == BW_OK);
+	CHECK(strncmp(k.text, "mbox_index,schema_version,source,kind,format,", 45) == 0);
+	CHECK(strstr(k.text, ",provider,provider_id,") != NULL);
+	CHECK(strstr(k.text, ",reason,permanent,hard_bounce,") != NULL);
+	CHECK(strstr(k.text, ",decided_by,confidence,") != NULL);
+	CHECK(strstr(k.text, "evidence") == NULL);
+	k = (keys){ "", 0, 0 };
+	CHECK(bw_report_walk(r, NULL, -1, BW_JSON_EVIDENCE, &v, &k) == BW_OK);
+	CHECK(strncmp(k.text, "schema_version,kind,", 20) == 0 && strstr(k.text, ",evidence,") != NULL);
+	k = (keys){ "", 3, 0 };
+	CHECK(bw_report_walk(r, NULL, -1, 0, &v, &k) == BW_EIO && k.n == 3);
+	k = (keys){ "", 0, 0 };
+	CHECK(bw_error_walk("x", -1, BW_EPARSE, "bad", &v, &k) == BW_OK);
+	CHECK_STR(k.text, "schema_version,source,kind,error,error_code,recipients,");
+	broken.key = NULL;
+	CHECK(bw_report_walk(r, NULL, -1, 0, &broken, &k) == BW_EINVALID);
+	CHECK(bw_report_walk(NULL, NULL, -1, 0, &v, &k) == BW_EINVALID);
+	bw_report_free(r);
+}
+
 int main(void)
 {
 	bw_rules *rules = NULL;
@@ -383,6 +435,7 @@ int main(void)
 
 	streaming(rules);
 	framing(rules);
+	walking(rules);
 	bw_rules_free(rules);
 	bw_report_free(NULL);
 	bw_rules_free(NULL);
