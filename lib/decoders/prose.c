@@ -78,7 +78,7 @@ static int sniff(const bw_msg *m)
 static const char *const triggers[] = {
 	"could not be delivered to", "couldn't be delivered to", "undeliverable to",
 	"unable to deliver", "not delivered to", "delivery to", "failed", "said:",
-	"unknown", "does not exist", "doesn't exist", "no such", "rejected", "invalid",
+	"unknown", "does not exist", "doesn't exist", "no such", "rejected", "invalid", "not valid",
 	"not found", "over quota", "quota exceeded", "mailbox full", "mailbox is full",
 	"refused", "denied", "error", "undeliverable", "not permitted", "disabled",
 	"returned", "bounced", "delayed", "could not deliver", "couldn't deliver",
@@ -366,6 +366,109 @@ static const char *success_action(const bw_msg *m, size_t len)
 	       ? "relayed" : "delivered";
 }
 
+static const char *failure_line(const char *text, size_t len, size_t *out_len);
+static bool has_trigger(const char *l, size_t n);
+
+/* Labels that introduce the notice's own statement of the cause. */
+static const char *const reason_labels[] = {
+	"reason", "reasons", "cause", "error", "grund", "fehler", "ursache", "raison", "motif",
+	"cause de l'erreur", "motivo", "razón", "razon", "causa", "reden", "oorzaak", "orsak",
+	"årsak", "årsag", "syy", "powód", "důvod", "sebep", "причина", "原因", "理由", "错误",
+};
+
+/* The text a "Reason:" line gives (after its colon, or the next non-empty
+ * line when nothing follows the colon: "...for the following reason:"),
+ * or NULL; its length in *out_len. */
+static const char *reason_line(const char *text, size_t len, size_t *out_len)
+{
+	bw_lines it;
+	const char *l, *want_next = NULL;
+	size_t n, i;
+
+	bw_lines__init(&it, text, len);
+	while (bw_lines__next(&it, &l, &n)) {
+		const char *c, *v;
+		size_t tl, vl;
+
+		l = bw_text__trim(l, n, &tl);
+		if (!tl || quoted(l, tl))
+			continue;
+		if (want_next) {
+			*out_len = tl;
+			return l;
+		}
+		if (!(c = memchr(l, ':', tl)) && !(c = memmem(l, tl, "\xEF\xBC\x9A", 3)))
+			continue;
+		v = bw_text__trim(c + (*c == ':' ? 1 : 3), (size_t)(l + tl - c - (*c == ':' ? 1 : 3)), &vl);
+		for (i = 0; i < sizeof(reason_labels) / sizeof(reason_labels[0]); i++) {
+			size_t k = strlen(reason_labels[i]);
+			const char *w = c;
+
+			/* the label ends the text before the colon ("Reason:",
+			 * "for the following reason:") */
+			while (w > l && (w[-1] == ' ' || w[-1] == '\t'))
+				w--;
+			if ((size_t)(w - l) < k || bw_strncasecmp(w - k, reason_labels[i], k) != 0 ||
+			    (w - k > l && bw_isalnum((unsigned char)w[-k - 1])))
+				continue;
+			if (vl) {
+				*out_len = vl;
+				return v;
+			}
+			want_next = l;
+			break;
+		}
+	}
+	return NULL;
+}
+
+/* The notice's reason line when it has one only (several belong to their
+ * recipients' own paragraphs), or NULL. */
+static const char *sole_reason_line(const char *text, size_t len, size_t *out_len)
+{
+	const char *first = reason_line(text, len, out_len), *after;
+	size_t second_len;
+
+	if (!first)
+		return NULL;
+	after = first + *out_len;
+	if (reason_line(after, (size_t)(text + len - after), &second_len))
+		return NULL;
+	return first;
+}
+
+/* Does the recipient's diagnostic carry a reason line of its own? */
+static bool own_reason(const char *d)
+{
+	size_t n;
+
+	return d && reason_line(d, strlen(d), &n) != NULL;
+}
+
+/* Does d (a diagnostic) say more than the addresses it names?  Counts the
+ * letters outside addresses. */
+static bool says_little(const char *d)
+{
+	size_t letters = 0;
+	const char *p;
+
+	if (!d)
+		return true;
+	for (p = d; *p; p++) {
+		if (*p == '@') {
+			/* skip the address around it */
+			while (*p && *p != ' ' && *p != '>' && *p != ',')
+				p++;
+			if (!*p)
+				break;
+			continue;
+		}
+		if (bw_isalpha((unsigned char)*p))
+			letters++;
+	}
+	return letters < 8;
+}
+
 static int finish(const bw_msg *m, bw_report *r, size_t first, size_t len)
 {
 	bool delayed = bw_sniff__delay_notice(m);
@@ -376,6 +479,20 @@ static int finish(const bw_msg *m, bw_report *r, size_t first, size_t len)
 
 	for (k = first; rc == BW_OK && k < r->n_rcpt; k++) {
 		const char *d = bw_recipient__get(r->rcpt[k], BW_RCPT_DIAGNOSTIC);
+		size_t cl = 0;
+		const char *cause;
+
+		/* The notice's own statement of the cause (its "Reason:" line)
+		 * completes every recipient's lines; the first line that says
+		 * what failed completes those of a notice's only recipient and
+		 * of a recipient whose lines name only the address. */
+		if (((!own_reason(d) && (cause = sole_reason_line(m->body, len, &cl))) ||
+		     ((r->n_rcpt - first == 1 || says_little(d) || !has_trigger(d, strlen(d))) &&
+		      (cause = failure_line(m->body, len, &cl)))) &&
+		    !(d && memmem(d, strlen(d), cause, cl))) {
+			bw_decoders__append_diag(r->rcpt[k], cause, cl);
+			d = bw_recipient__get(r->rcpt[k], BW_RCPT_DIAGNOSTIC);
+		}
 		if (!d || !bw_smtp__has_failure_code(d, strlen(d))) {
 			size_t rl = 0;
 			const char *reason = code_line_for(&lines, bw_recipient__get(r->rcpt[k], BW_RCPT_RECIPIENT), &rl);
