@@ -20,6 +20,10 @@ static int sniff(const bw_msg *m)
 		return 0;
 	if (groups && (google || bw_sniff__header_has(m, "X-Failed-Recipients", "googlegroups.com")))
 		return BW_SNIFF_SIGNED;
+	/* A translated letter may name neither: Google's mailer-daemon failing
+	 * a googlegroups.com address is the notice all the same. */
+	if (google && bw_sniff__header_has(m, "X-Failed-Recipients", "googlegroups.com"))
+		return BW_SNIFF_SIGNED;
 	return 0;
 }
 
