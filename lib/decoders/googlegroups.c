@@ -21,8 +21,10 @@ static int sniff(const bw_msg *m)
 	if (groups && (google || bw_sniff__header_has(m, "X-Failed-Recipients", "googlegroups.com")))
 		return BW_SNIFF_SIGNED;
 	/* A translated letter may name neither: Google's mailer-daemon failing
-	 * a googlegroups.com address is the notice all the same. */
-	if (google && bw_sniff__header_has(m, "X-Failed-Recipients", "googlegroups.com"))
+	 * a googlegroups.com address in a letter (no delivery-status part: a
+	 * DSN is Gmail's own report of a remote reply) is the notice all the
+	 * same. */
+	if (google && !m->dsn.n && bw_sniff__header_has(m, "X-Failed-Recipients", "googlegroups.com"))
 		return BW_SNIFF_SIGNED;
 	return 0;
 }
