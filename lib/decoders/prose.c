@@ -408,8 +408,11 @@ static const char *reason_line(const char *text, size_t len, size_t *out_len)
 			 * "for the following reason:") */
 			while (w > l && (w[-1] == ' ' || w[-1] == '\t'))
 				w--;
-			if ((size_t)(w - l) < k || bw_strncasecmp(w - k, reason_labels[i], k) != 0 ||
-			    (w - k > l && bw_isalnum((unsigned char)w[-k - 1])))
+			if ((size_t)(w - l) < k)
+				continue;
+			w -= k;   /* where the label would start */
+			if (bw_strncasecmp(w, reason_labels[i], k) != 0 ||
+			    (w > l && bw_isalnum((unsigned char)w[-1])))
 				continue;
 			if (vl) {
 				*out_len = vl;
