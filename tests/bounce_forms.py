@@ -26,6 +26,8 @@ import sys
 import tempfile
 
 RCPT = 'kim@example.org'
+# The returned original's header block, the same in every layout.
+ORIGINAL = 'From: bob@example.net\nTo: %s\nSubject: hello\n' % RCPT
 
 
 def status_of(reply):
@@ -67,10 +69,7 @@ Diagnostic-Code: smtp; {reply}
 --B1
 Content-Type: text/rfc822-headers
 
-From: bob@example.net
-To: {RCPT}
-Subject: hello
-
+{ORIGINAL}
 --B1--
 """
 
@@ -92,10 +91,7 @@ recipients. This is a permanent error. The following address(es) failed:
 
 ------ This is a copy of the message, including all the headers. ------
 
-From: bob@example.net
-To: {RCPT}
-Subject: hello
-
+{ORIGINAL}
 hi
 """
 
@@ -116,10 +112,7 @@ Giving up on 192.0.2.25.
 
 --- Below this line is a copy of the message.
 
-From: bob@example.net
-To: {RCPT}
-Subject: hello
-
+{ORIGINAL}
 hi
 """
 
@@ -189,10 +182,7 @@ Last-Attempt-Date: Tue, 1 Dec 2026 10:00:01 +0100
 --B2
 Content-Type: text/rfc822-headers
 
-From: bob@example.net
-To: {RCPT}
-Subject: hello
-
+{ORIGINAL}
 --B2--
 """
 
@@ -236,10 +226,7 @@ Diagnostic-Code: smtp;{reply}
 --B3
 Content-Type: text/rfc822-headers
 
-From: bob@example.net
-To: {RCPT}
-Subject: hello
-
+{ORIGINAL}
 --B3--
 """
 
@@ -267,10 +254,7 @@ delete your own text from the attached returned message.
 
 --- Below this line is a copy of the message.
 
-From: bob@example.net
-To: {RCPT}
-Subject: hello
-
+{ORIGINAL}
 hi
 """
 
@@ -292,10 +276,7 @@ recipients. This is a permanent error. The following address(es) failed:
 
 ------ This is a copy of the message, including all the headers. ------
 
-From: bob@example.net
-To: {RCPT}
-Subject: hello
-
+{ORIGINAL}
 hi
 """
 
@@ -319,10 +300,7 @@ from localhost [127.0.0.1]
 
    ----- Original message follows -----
 
-From: bob@example.net
-To: {RCPT}
-Subject: hello
-
+{ORIGINAL}
 hi
 """
 
