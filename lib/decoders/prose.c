@@ -477,22 +477,29 @@ static int finish(const bw_msg *m, bw_report *r, size_t first, size_t len)
 	bool delayed = bw_sniff__delay_notice(m);
 	const char *success = delayed ? NULL : success_action(m, len);
 	code_lines lines;
-	size_t k;
+	size_t k, reason_len = 0, failed_len = 0;
 	int rc = collect_code_lines(m, len, &lines);
+	/* The notice's own statement of the cause (its "Reason:" line)
+	 * completes every recipient's lines; the first line that says what
+	 * failed completes those of a notice's only recipient and of a
+	 * recipient whose lines name only the address.  Both read once. */
+	const char *stated = sole_reason_line(m->body, len, &reason_len);
+	const char *failed = failure_line(m->body, len, &failed_len);
 
 	for (k = first; rc == BW_OK && k < r->n_rcpt; k++) {
 		const char *d = bw_recipient__get(r->rcpt[k], BW_RCPT_DIAGNOSTIC);
 		size_t cl = 0;
-		const char *cause;
+		const char *cause = NULL;
 
-		/* The notice's own statement of the cause (its "Reason:" line)
-		 * completes every recipient's lines; the first line that says
-		 * what failed completes those of a notice's only recipient and
-		 * of a recipient whose lines name only the address. */
-		if (((!own_reason(d) && (cause = sole_reason_line(m->body, len, &cl))) ||
-		     ((r->n_rcpt - first == 1 || says_little(d) || !has_trigger(d, strlen(d))) &&
-		      (cause = failure_line(m->body, len, &cl)))) &&
-		    !(d && memmem(d, strlen(d), cause, cl))) {
+		if (stated && !own_reason(d)) {
+			cause = stated;
+			cl = reason_len;
+		} else if (failed &&
+		           (r->n_rcpt - first == 1 || says_little(d) || !has_trigger(d, strlen(d)))) {
+			cause = failed;
+			cl = failed_len;
+		}
+		if (cause && !(d && memmem(d, strlen(d), cause, cl))) {
 			bw_decoders__append_diag(r->rcpt[k], cause, cl);
 			d = bw_recipient__get(r->rcpt[k], BW_RCPT_DIAGNOSTIC);
 		}
