@@ -293,11 +293,10 @@ int bw_parse_buffer(bw_report **out, const bw_rules *rules, const char *buf, siz
 	return BW_OK;
 }
 
-/* Reads all of fd, refusing more than `limit` bytes. */
+/* Reads all of fd, refusing more than `limit` bytes (a regular file that
+ * is larger before reading it). */
 static int read_all(int fd, size_t limit, char **out, size_t *len)
 {
-	bw_buf b = BW_BUF_INIT;
-	char chunk[65536];
 	struct stat st;
 
 	*out = NULL;
@@ -307,29 +306,7 @@ static int read_all(int fd, size_t limit, char **out, size_t *len)
 		                     (long long)st.st_size, limit);
 	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode))
 		return bw_error__set(BW_EIO, "is a directory");
-	for (;;) {
-		ssize_t n = read(fd, chunk, sizeof(chunk));
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			bw_buf__free(&b);
-			return bw_error__set(BW_EIO, "read failed: %s", strerror(errno));
-		}
-		if (n == 0)
-			break;
-		if (b.len + (size_t)n > limit) {
-			bw_buf__free(&b);
-			return bw_error__set(BW_ELIMIT, "message exceeds the limit of %zu bytes", limit);
-		}
-		bw_buf__put(&b, chunk, (size_t)n);
-		if (b.oom) {
-			bw_buf__free(&b);
-			return bw_error__set(BW_ENOMEM, "out of memory");
-		}
-	}
-	*len = b.len;
-	*out = bw_buf__detach(&b);
-	return *out ? BW_OK : bw_error__set(BW_ENOMEM, "out of memory");
+	return bw_read_fd(fd, NULL, 0, limit, out, len);
 }
 
 int bw_parse_fd(bw_report **out, const bw_rules *rules, int fd, const bw_parse_options *opts)

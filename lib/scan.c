@@ -279,45 +279,6 @@ const char *bw_scan_item_error(const bw_scan_item *it)
 /* Descriptors: one message or an mbox                                  */
 /* ------------------------------------------------------------------ */
 
-/* Reads the rest of a stream after its head, refusing more than `limit`
- * bytes as soon as they arrive (an endless stream costs `limit` at most). */
-static int read_stream(int fd, const char *head, size_t head_len, size_t limit,
-                       char **out, size_t *len)
-{
-	bw_buf b = BW_BUF_INIT;
-	char chunk[65536];
-	ssize_t got;
-
-	*out = NULL;
-	*len = 0;
-	if (head_len > limit)
-		return bw_error__set(BW_ELIMIT, "message exceeds the limit of %zu bytes", limit);
-	bw_buf__put(&b, head, head_len);
-	for (;;) {
-		got = read(fd, chunk, sizeof(chunk));
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got < 0) {
-			bw_buf__free(&b);
-			return bw_error__set(BW_EIO, "read failed: %s", strerror(errno));
-		}
-		if (got == 0)
-			break;
-		if (b.len + (size_t)got > limit) {
-			bw_buf__free(&b);
-			return bw_error__set(BW_ELIMIT, "message exceeds the limit of %zu bytes", limit);
-		}
-		bw_buf__put(&b, chunk, (size_t)got);
-		if (b.oom) {
-			bw_buf__free(&b);
-			return bw_error__set(BW_ENOMEM, "out of memory");
-		}
-	}
-	*len = b.len;
-	*out = bw_buf__detach(&b);
-	return *out || !b.len ? BW_OK : bw_error__set(BW_ENOMEM, "out of memory");
-}
-
 /* Starts on a descriptor: an mbox becomes the current mbox (returns 0, the
  * caller goes on), anything else is one message (returns 1 with the item).
  * `own_fd`: the descriptor is closed here or when the mbox ends.  `given`
@@ -362,7 +323,7 @@ static int scan_fd(bw_scan *s, const char *source, int fd, bool own_fd,
 	}
 	if (!given_len && lseek(fd, 0, SEEK_SET) == 0) {
 		err = bw_parse_fd(&r, s->rules, fd, &s->popts);
-	} else if ((err = read_stream(fd, head, n, limit_of(s), &buf, &len)) == BW_OK) {
+	} else if ((err = bw_read_fd(fd, head, n, limit_of(s), &buf, &len)) == BW_OK) {
 		/* a pipe: the head glued back on */
 		err = bw_parse_buffer(&r, s->rules, buf, len, &s->popts);
 		free(buf);

@@ -1,10 +1,14 @@
 /*
  * util.c - small string helpers.
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#include "bouncewhy.h"
 
 #include "error.h"
 #include "textindex.h"
@@ -233,4 +237,70 @@ char *bw_squeeze_dup(const char *s, size_t len)
 	char *p = bw_strndup(s, len);
 
 	return p ? bw_squeeze(p) : NULL;
+}
+
+/* *out from b (its length in *len), or BW_ENOMEM. */
+static int detach_read(bw_buf *b, char **out, size_t *len)
+{
+	*len = b->len;
+	if (!(*out = bw_buf__detach(b)))
+		return bw_error__set(BW_ENOMEM, "out of memory");
+	return BW_OK;
+}
+
+int bw_read_fd(int fd, const char *head, size_t head_len, size_t limit, char **out, size_t *len)
+{
+	bw_buf b = BW_BUF_INIT;
+	char chunk[65536];
+	ssize_t got;
+
+	*out = NULL;
+	*len = 0;
+	if (head_len > limit)
+		return bw_error__set(BW_ELIMIT, "message exceeds the limit of %zu bytes", limit);
+	if (head_len)
+		bw_buf__put(&b, head, head_len);
+	for (;;) {
+		got = read(fd, chunk, sizeof(chunk));
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			bw_buf__free(&b);
+			return bw_error__set(BW_EIO, "read failed: %s", strerror(errno));
+		}
+		if (got == 0)
+			break;
+		if (b.len + (size_t)got > limit) {
+			bw_buf__free(&b);
+			return bw_error__set(BW_ELIMIT, "message exceeds the limit of %zu bytes", limit);
+		}
+		bw_buf__put(&b, chunk, (size_t)got);
+		if (b.oom) {
+			bw_buf__free(&b);
+			return bw_error__set(BW_ENOMEM, "out of memory");
+		}
+	}
+	return detach_read(&b, out, len);
+}
+
+int bw_read_file(const char *path, char **out, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	bw_buf b = BW_BUF_INIT;
+	char chunk[8192];
+	size_t got;
+
+	*out = NULL;
+	*len = 0;
+	if (!f)
+		return bw_error__set(BW_EIO, "%s: %s", path, strerror(errno));
+	while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		bw_buf__put(&b, chunk, got);
+	if (ferror(f)) {
+		fclose(f);
+		bw_buf__free(&b);
+		return bw_error__set(BW_EIO, "%s: read error", path);
+	}
+	fclose(f);
+	return detach_read(&b, out, len);
 }

@@ -52,6 +52,14 @@ char *bw_trim(char *s);
 /* A copy of s[0..len) with white space squeezed; NULL on ENOMEM. */
 char *bw_squeeze_dup(const char *s, size_t len);
 
+/* Reads fd to its end after `head` (head_len bytes the caller already read
+ * from it), refusing more than `limit` bytes as soon as they arrive (an
+ * endless stream costs `limit` at most).  *out (NUL-terminated, free it)
+ * and *len on BW_OK; BW_ELIMIT, BW_EIO or BW_ENOMEM with the message set. */
+int bw_read_fd(int fd, const char *head, size_t head_len, size_t limit, char **out, size_t *len);
+/* Reads the file at `path` whole; the same contract, without a limit. */
+int bw_read_file(const char *path, char **out, size_t *len);
+
 
 /* The length of a string literal or char array, counted by the compiler
  * (never by hand): BW_LITERAL_LEN("IPv6:") == 5. */

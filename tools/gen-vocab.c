@@ -232,22 +232,6 @@ static const char *check_id(const char *id)
 	return NULL;
 }
 
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	bw_buf b = BW_BUF_INIT;
-	char chunk[8192];
-	size_t n;
-
-	if (!f)
-		return NULL;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		bw_buf__put(&b, chunk, n);
-	fclose(f);
-	*len = b.len;
-	return bw_buf__detach(&b);
-}
-
 int main(int argc, char **argv)
 {
 	out o;
@@ -262,8 +246,8 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	memset(&o, 0, sizeof(o));
-	if (!(text = slurp(argv[1], &len))) {
-		perror(argv[1]);
+	if (bw_read_file(argv[1], &text, &len) < 0) {
+		fprintf(stderr, "gen-vocab: %s\n", bw_error_message());
 		return 1;
 	}
 	rc = bw_rsyn__parse(&g, argv[1], text, len);

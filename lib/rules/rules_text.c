@@ -398,29 +398,6 @@ int bw_rset__scan(bw_rstrv *real, bw_rstrv *names, bw_rstrv *dirs,
 	return rc;
 }
 
-static int read_file(char **out, size_t *len, const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	bw_buf b = BW_BUF_INIT;
-	char chunk[8192];
-	size_t got;
-
-	*out = NULL;
-	if (!f)
-		return bw_error__set(BW_EIO, "%s: %s", path, strerror(errno));
-	while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		bw_buf__put(&b, chunk, got);
-	if (ferror(f)) {
-		fclose(f);
-		bw_buf__free(&b);
-		return bw_error__set(BW_EIO, "%s: read error", path);
-	}
-	fclose(f);
-	*len = b.len;
-	*out = bw_buf__detach(&b);
-	return *out ? BW_OK : bw_error__set(BW_ENOMEM, "out of memory");
-}
-
 static const bw_rset_shared *find_shared(const bw_rset *s, int fragment, const char *id, size_t len)
 {
 	size_t i;
@@ -532,7 +509,7 @@ int bw_rset__load_text(bw_rset *s, const char *const *sources, size_t n,
 		unsigned char lenbuf[8];
 		int k;
 
-		if ((rc = read_file(&buf, &len, real.v[i])) < 0)
+		if ((rc = bw_read_file(real.v[i], &buf, &len)) < 0)
 			break;
 		for (k = 0; k < 8; k++)
 			lenbuf[k] = (unsigned char)((uint64_t)len >> (56 - 8 * k));
