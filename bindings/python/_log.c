@@ -21,45 +21,9 @@
 #include <string.h>
 
 #include "bouncewhy/log.h"
+#include "_report.h"
 
 int bw_py_log_register(PyObject *m);
-
-/* Raises the package's exception class for `code` (looked up by name in
- * the module the type belongs to); returns NULL. */
-static PyObject *raise_log(PyTypeObject *tp, int code)
-{
-	const char *name;
-	PyObject *m = PyType_GetModule(tp), *cls, *exc, *v;
-	const char *msg = bw_error_message();
-
-	switch (code) {
-	case BW_EPARSE: name = "ParseError"; break;
-	case BW_ELIMIT: name = "LimitError"; break;
-	case BW_ERULES: name = "RulesError"; break;
-	case BW_EIO: name = "ReadError"; break;
-	case BW_EINVALID: name = "InvalidInputError"; break;
-	case BW_ENOTFOUND: name = "NotFoundError"; break;
-	case BW_ENOMEM: name = "OutOfMemoryError"; break;
-	default: name = "Error"; break;
-	}
-	if (!m || !(cls = PyObject_GetAttrString(m, name)))
-		return NULL;
-	exc = PyObject_CallFunction(cls, "s", msg);
-	if (exc) {
-		v = PyLong_FromLong(code);
-		if (v)
-			PyObject_SetAttrString(exc, "code", v);
-		Py_XDECREF(v);
-		v = PyUnicode_FromString(bw_error_code_name(code));
-		if (v)
-			PyObject_SetAttrString(exc, "code_name", v);
-		Py_XDECREF(v);
-		PyErr_SetObject(cls, exc);
-		Py_DECREF(exc);
-	}
-	Py_DECREF(cls);
-	return NULL;
-}
 
 static PyObject *text_to_str(char *s)
 {
@@ -127,7 +91,7 @@ static int LogRules_init(LogRulesObject *self, PyObject *args, PyObject *kwds)
 	PyMem_Free(ov);
 	Py_XDECREF(seq);
 	if (rc < 0) {
-		raise_log(Py_TYPE(self), rc);
+		bw_py_raise(Py_TYPE(self), rc);
 		return -1;
 	}
 	self->rules = rules;
@@ -193,7 +157,7 @@ static PyObject *LogAttempt_to_json(LogAttemptObject *self, PyObject *args, PyOb
 	if (!PyArg_ParseTupleAndKeywords(args, kwds, "|zp", kwlist, &source, &evidence))
 		return NULL;
 	if ((rc = bw_log_attempt_to_json(&json, self->a, source, evidence ? BW_JSON_EVIDENCE : 0)) < 0)
-		return raise_log(Py_TYPE(self), rc);
+		return bw_py_raise(Py_TYPE(self), rc);
 	return text_to_str(json);
 }
 
@@ -255,7 +219,7 @@ static int LogReader_init(LogReaderObject *self, PyObject *args, PyObject *kwds)
 		return -1;
 	o.reference_time = ref;
 	if ((rc = bw_log_open_push(&self->log, rules, &o)) < 0) {
-		raise_log(Py_TYPE(self), rc);
+		bw_py_raise(Py_TYPE(self), rc);
 		return -1;
 	}
 	Py_INCREF(rules_obj);
@@ -276,7 +240,7 @@ static PyObject *LogReader_feed(LogReaderObject *self, PyObject *data)
 		return NULL;
 	}
 	if ((rc = bw_log_feed(self->log, PyBytes_AS_STRING(data), (size_t)PyBytes_GET_SIZE(data))) < 0)
-		return raise_log(Py_TYPE(self), rc);
+		return bw_py_raise(Py_TYPE(self), rc);
 	Py_INCREF(data);
 	Py_XSETREF(self->chunk, data);
 	Py_RETURN_NONE;
@@ -309,7 +273,7 @@ static PyObject *LogReader_next(LogReaderObject *self, PyObject *unused)
 	if (rc == BW_ENOTFOUND)
 		Py_RETURN_NONE;
 	if (rc < 0)
-		return raise_log(Py_TYPE(self), rc);
+		return bw_py_raise(Py_TYPE(self), rc);
 	if (!(m = PyType_GetModule(Py_TYPE(self))) || !(t = PyObject_GetAttrString(m, "LogAttempt")))
 		return NULL;
 	obj = PyObject_New(LogAttemptObject, (PyTypeObject *)t);
@@ -319,7 +283,7 @@ static PyObject *LogReader_next(LogReaderObject *self, PyObject *unused)
 	obj->a = NULL;
 	if ((rc = bw_log_attempt_dup(&obj->a, a)) < 0) {
 		Py_DECREF(obj);
-		return raise_log(Py_TYPE(self), rc);
+		return bw_py_raise(Py_TYPE(self), rc);
 	}
 	return (PyObject *)obj;
 }
@@ -392,7 +356,7 @@ static int LogSummary_init(LogSummaryObject *self, PyObject *args, PyObject *kwd
 	if (!(rules = rules_of(Py_TYPE(self), rules_obj)))
 		return -1;
 	if ((rc = bw_log_summary_new(&self->s, rules)) < 0) {
-		raise_log(Py_TYPE(self), rc);
+		bw_py_raise(Py_TYPE(self), rc);
 		return -1;
 	}
 	Py_INCREF(rules_obj);
@@ -414,7 +378,7 @@ static PyObject *LogSummary_add(LogSummaryObject *self, PyObject *attempt)
 		return NULL;
 	}
 	if ((rc = bw_log_summary_add(self->s, ((LogAttemptObject *)attempt)->a)) < 0)
-		return raise_log(Py_TYPE(self), rc);
+		return bw_py_raise(Py_TYPE(self), rc);
 	Py_RETURN_NONE;
 }
 
@@ -444,7 +408,7 @@ static PyObject *LogSummary_to_json(LogSummaryObject *self, PyObject *args, PyOb
 	if (!PyArg_ParseTupleAndKeywords(args, kwds, "|p", kwlist, &pretty))
 		return NULL;
 	if ((rc = bw_log_summary_to_json(&out, self->s, pretty ? BW_JSON_PRETTY : 0)) < 0)
-		return raise_log(Py_TYPE(self), rc);
+		return bw_py_raise(Py_TYPE(self), rc);
 	return text_to_str(out);
 }
 
@@ -455,7 +419,7 @@ static PyObject *LogSummary_to_text(LogSummaryObject *self, PyObject *unused)
 
 	(void)unused;
 	if ((rc = bw_log_summary_to_text(&out, self->s, 0)) < 0)
-		return raise_log(Py_TYPE(self), rc);
+		return bw_py_raise(Py_TYPE(self), rc);
 	return text_to_str(out);
 }
 

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "_output.h"
+#include "_report.h"
 
 struct bw_py_output {
 	PyObject_HEAD
@@ -44,14 +45,6 @@ static int collect(const char *data, size_t len, void *payload)
 	memcpy(o->buf + o->len, data, len);
 	o->len += len;
 	return 0;
-}
-
-static PyObject *raise_code(int code)
-{
-	PyErr_Format(code == BW_ENOMEM ? PyExc_MemoryError :
-	             code == BW_EINVALID ? PyExc_ValueError : PyExc_OSError,
-	             "%s", bw_error_message());
-	return NULL;
 }
 
 static void Output_dealloc(bw_py_output *self)
@@ -89,7 +82,7 @@ static int Output_init(bw_py_output *self, PyObject *args, PyObject *kwds)
 	}
 	rc = bw_output_new(&self->out, f, explain ? BW_OUTPUT_EXPLAIN : 0, collect, self);
 	if (rc < 0) {
-		raise_code(rc);
+		bw_py_raise(Py_TYPE(self), rc);
 		return -1;
 	}
 	return 0;
@@ -177,7 +170,7 @@ static PyObject *Output_error(bw_py_output *self, PyObject *args, PyObject *kwds
 	free(msg);
 	Py_DECREF(source_b);
 	if (rc < 0)
-		return raise_code(rc);
+		return bw_py_raise(Py_TYPE(self), rc);
 	Py_RETURN_NONE;
 }
 
@@ -191,7 +184,7 @@ static PyObject *Output_finish(bw_py_output *self, PyObject *unused)
 		return NULL;
 	}
 	if ((rc = bw_output_finish(self->out)) < 0)
-		return raise_code(rc);
+		return bw_py_raise(Py_TYPE(self), rc);
 	Py_RETURN_NONE;
 }
 

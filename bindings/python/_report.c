@@ -51,6 +51,42 @@ int bw_py_report_init(void)
 	return r;
 }
 
+/* The package's exception for a library error code (see _report.h). */
+PyObject *bw_py_raise(PyTypeObject *tp, int code)
+{
+	const char *name;
+	PyObject *m = PyType_GetModule(tp), *cls, *exc, *v;
+	const char *msg = bw_error_message();
+
+	switch (code) {
+	case BW_EPARSE: name = "ParseError"; break;
+	case BW_ELIMIT: name = "LimitError"; break;
+	case BW_ERULES: name = "RulesError"; break;
+	case BW_EIO: name = "ReadError"; break;
+	case BW_EINVALID: name = "InvalidInputError"; break;
+	case BW_ENOTFOUND: name = "NotFoundError"; break;
+	case BW_ENOMEM: name = "OutOfMemoryError"; break;
+	default: name = "Error"; break;
+	}
+	if (!m || !(cls = PyObject_GetAttrString(m, name)))
+		return NULL;
+	exc = PyObject_CallFunction(cls, "s", msg);
+	if (exc) {
+		v = PyLong_FromLong(code);
+		if (v)
+			PyObject_SetAttrString(exc, "code", v);
+		Py_XDECREF(v);
+		v = PyUnicode_FromString(bw_error_code_name(code));
+		if (v)
+			PyObject_SetAttrString(exc, "code_name", v);
+		Py_XDECREF(v);
+		PyErr_SetObject(cls, exc);
+		Py_DECREF(exc);
+	}
+	Py_DECREF(cls);
+	return NULL;
+}
+
 PyObject *bw_py_str(const char *s)
 {
 	return PyUnicode_DecodeUTF8(s, (Py_ssize_t)strlen(s), LATIN1_HANDLER);

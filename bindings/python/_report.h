@@ -12,6 +12,11 @@
 /* Registers the "bouncewhy.latin1" decoding error handler; -1 on failure. */
 int bw_py_report_init(void);
 
+/* Raises the package's exception class for `code` (ParseError, ReadError,
+ * ...: looked up by name in the module that type `tp` belongs to) with the
+ * thread's bw_error_message(), `code` and `code_name` set; returns NULL. */
+PyObject *bw_py_raise(PyTypeObject *tp, int code);
+
 /* A string from the library as str (UTF-8, other bytes as Latin-1). */
 PyObject *bw_py_str(const char *s);
 
