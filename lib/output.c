@@ -76,7 +76,8 @@ static int record_end(record *rec, int rc)
 	return BW_OK;
 }
 
-static int put_text(record *rec, char *text, int rc)
+/* Writes a rendered record (rc: how the rendering went), then frees it. */
+static int put_text(record *rec, int rc, char *text)
 {
 	if (rc >= 0) {
 		rc = record_write(text, strlen(text), rec) ? bw_error__set(BW_EIO, "the output refused a record")
@@ -122,9 +123,11 @@ int bw_output_report(bw_output *o, const bw_report *report, const char *source, 
 	if (o->broken || o->finished)
 		return bw_error__set(BW_EIO, o->finished ? "the output is finished"
 		                     : "the output was cut off by an earlier error");
-	if (o->format == BW_OUTPUT_TEXT)
-		return put_text(&rec, text, bw_report_to_text(&text, report, source, mbox_index,
-		                (o->flags & BW_OUTPUT_EXPLAIN) ? BW_TEXT_EXPLAIN : 0));
+	if (o->format == BW_OUTPUT_TEXT) {
+		int rc = bw_report_to_text(&text, report, source, mbox_index,
+		                           (o->flags & BW_OUTPUT_EXPLAIN) ? BW_TEXT_EXPLAIN : 0);
+		return put_text(&rec, rc, text);
+	}
 	if (o->flags & BW_OUTPUT_EXPLAIN)
 		json |= BW_JSON_EVIDENCE;
 	if (o->format == BW_OUTPUT_JSON)
@@ -144,8 +147,11 @@ int bw_output_error(bw_output *o, const char *source, long mbox_index, int code,
 	if (o->broken || o->finished)
 		return bw_error__set(BW_EIO, o->finished ? "the output is finished"
 		                     : "the output was cut off by an earlier error");
-	if (o->format == BW_OUTPUT_TEXT)
-		return put_text(&rec, text, bw_error_to_text(&text, source, mbox_index, message));
+	if (o->format == BW_OUTPUT_TEXT) {
+		int rc = bw_error_to_text(&text, source, mbox_index, message);
+
+		return put_text(&rec, rc, text);
+	}
 	return record_end(&rec, bw_error_write_json(source, code, message,
 	                  o->format == BW_OUTPUT_JSON ? BW_JSON_PRETTY : 0, record_write, &rec));
 }
