@@ -91,7 +91,7 @@ static int LogRules_init(LogRulesObject *self, PyObject *args, PyObject *kwds)
 	PyMem_Free(ov);
 	Py_XDECREF(seq);
 	if (rc < 0) {
-		bw_py_raise(Py_TYPE(self), rc);
+		bw_py_raise(Py_TYPE(self), rc, NULL);
 		return -1;
 	}
 	self->rules = rules;
@@ -157,7 +157,7 @@ static PyObject *LogAttempt_to_json(LogAttemptObject *self, PyObject *args, PyOb
 	if (!PyArg_ParseTupleAndKeywords(args, kwds, "|zp", kwlist, &source, &evidence))
 		return NULL;
 	if ((rc = bw_log_attempt_to_json(&json, self->a, source, evidence ? BW_JSON_EVIDENCE : 0)) < 0)
-		return bw_py_raise(Py_TYPE(self), rc);
+		return bw_py_raise(Py_TYPE(self), rc, NULL);
 	return text_to_str(json);
 }
 
@@ -219,7 +219,7 @@ static int LogReader_init(LogReaderObject *self, PyObject *args, PyObject *kwds)
 		return -1;
 	o.reference_time = ref;
 	if ((rc = bw_log_open_push(&self->log, rules, &o)) < 0) {
-		bw_py_raise(Py_TYPE(self), rc);
+		bw_py_raise(Py_TYPE(self), rc, NULL);
 		return -1;
 	}
 	Py_INCREF(rules_obj);
@@ -240,7 +240,7 @@ static PyObject *LogReader_feed(LogReaderObject *self, PyObject *data)
 		return NULL;
 	}
 	if ((rc = bw_log_feed(self->log, PyBytes_AS_STRING(data), (size_t)PyBytes_GET_SIZE(data))) < 0)
-		return bw_py_raise(Py_TYPE(self), rc);
+		return bw_py_raise(Py_TYPE(self), rc, NULL);
 	Py_INCREF(data);
 	Py_XSETREF(self->chunk, data);
 	Py_RETURN_NONE;
@@ -273,7 +273,7 @@ static PyObject *LogReader_next(LogReaderObject *self, PyObject *unused)
 	if (rc == BW_ENOTFOUND)
 		Py_RETURN_NONE;
 	if (rc < 0)
-		return bw_py_raise(Py_TYPE(self), rc);
+		return bw_py_raise(Py_TYPE(self), rc, NULL);
 	if (!(m = PyType_GetModule(Py_TYPE(self))) || !(t = PyObject_GetAttrString(m, "LogAttempt")))
 		return NULL;
 	obj = PyObject_New(LogAttemptObject, (PyTypeObject *)t);
@@ -283,7 +283,7 @@ static PyObject *LogReader_next(LogReaderObject *self, PyObject *unused)
 	obj->a = NULL;
 	if ((rc = bw_log_attempt_dup(&obj->a, a)) < 0) {
 		Py_DECREF(obj);
-		return bw_py_raise(Py_TYPE(self), rc);
+		return bw_py_raise(Py_TYPE(self), rc, NULL);
 	}
 	return (PyObject *)obj;
 }
@@ -356,7 +356,7 @@ static int LogSummary_init(LogSummaryObject *self, PyObject *args, PyObject *kwd
 	if (!(rules = rules_of(Py_TYPE(self), rules_obj)))
 		return -1;
 	if ((rc = bw_log_summary_new(&self->s, rules)) < 0) {
-		bw_py_raise(Py_TYPE(self), rc);
+		bw_py_raise(Py_TYPE(self), rc, NULL);
 		return -1;
 	}
 	Py_INCREF(rules_obj);
@@ -378,7 +378,7 @@ static PyObject *LogSummary_add(LogSummaryObject *self, PyObject *attempt)
 		return NULL;
 	}
 	if ((rc = bw_log_summary_add(self->s, ((LogAttemptObject *)attempt)->a)) < 0)
-		return bw_py_raise(Py_TYPE(self), rc);
+		return bw_py_raise(Py_TYPE(self), rc, NULL);
 	Py_RETURN_NONE;
 }
 
@@ -408,7 +408,7 @@ static PyObject *LogSummary_to_json(LogSummaryObject *self, PyObject *args, PyOb
 	if (!PyArg_ParseTupleAndKeywords(args, kwds, "|p", kwlist, &pretty))
 		return NULL;
 	if ((rc = bw_log_summary_to_json(&out, self->s, pretty ? BW_JSON_PRETTY : 0)) < 0)
-		return bw_py_raise(Py_TYPE(self), rc);
+		return bw_py_raise(Py_TYPE(self), rc, NULL);
 	return text_to_str(out);
 }
 
@@ -419,7 +419,7 @@ static PyObject *LogSummary_to_text(LogSummaryObject *self, PyObject *unused)
 
 	(void)unused;
 	if ((rc = bw_log_summary_to_text(&out, self->s, 0)) < 0)
-		return bw_py_raise(Py_TYPE(self), rc);
+		return bw_py_raise(Py_TYPE(self), rc, NULL);
 	return text_to_str(out);
 }
 

@@ -9,13 +9,26 @@
 
 #include "bouncewhy.h"
 
+/* The definition of the module bouncewhy._bouncewhy (_bouncewhy.c): its
+ * types find their module with PyType_GetModuleByDef(). */
+extern struct PyModuleDef bw_py_module;
+
 /* Registers the "bouncewhy.latin1" decoding error handler; -1 on failure. */
 int bw_py_report_init(void);
 
-/* Raises the package's exception class for `code` (ParseError, ReadError,
- * ...: looked up by name in the module that type `tp` belongs to) with the
- * thread's bw_error_message(), `code` and `code_name` set; returns NULL. */
-PyObject *bw_py_raise(PyTypeObject *tp, int code);
+/* The package's exception for a library error code: an instance of the
+ * class of that code (ParseError, ReadError, ..., LedgerError; Error for
+ * any other), looked up by name in module `m`, with `message` (NULL: the
+ * thread's bw_error_message()), `code` and `code_name` set.  The one
+ * mapping from codes to classes (the module function make_error() serves
+ * the pure-Python package).  NULL with an exception set on failure. */
+PyObject *bw_py_error_new(PyObject *m, int code, const char *message);
+
+/* Raises bw_py_error_new(m, code, message); returns NULL. */
+PyObject *bw_py_raise_in(PyObject *m, int code, const char *message);
+
+/* bw_py_raise_in() for the module that type `tp` belongs to. */
+PyObject *bw_py_raise(PyTypeObject *tp, int code, const char *message);
 
 /* A string from the library as str (UTF-8, other bytes as Latin-1). */
 PyObject *bw_py_str(const char *s);
