@@ -475,6 +475,60 @@ static PyObject *Rules_meta(RulesObject *self, PyObject *arg)
 	                            (Py_ssize_t)strlen(bw_rules_meta(self->rules, key)), "replace");
 }
 
+/* A string the library rendered -> str (surrogate escapes for bytes that
+ * are not UTF-8), or the exception for rc.  Call as rendered(tp, f(&text,
+ * ...), &text): *textp is read after the call. */
+static PyObject *rendered(PyTypeObject *tp, int rc, char **textp)
+{
+	PyObject *r;
+
+	if (rc < 0)
+		return bw_py_raise(tp, rc, NULL);
+	r = json_to_str(*textp);
+	bw_free(*textp);
+	return r;
+}
+
+static PyObject *Rules_listing(RulesObject *self, PyObject *unused)
+{
+	char *text = NULL;
+
+	if (check_open(self) < 0)
+		return NULL;
+	return rendered(Py_TYPE(self), bw_rules_list(&text, self->rules), &text);
+}
+
+static PyObject *Rules_show(RulesObject *self, PyObject *arg)
+{
+	char *text = NULL;
+	const char *id;
+
+	if (check_open(self) < 0 || !(id = PyUnicode_AsUTF8(arg)))
+		return NULL;
+	return rendered(Py_TYPE(self), bw_rules_show(&text, self->rules, id), &text);
+}
+
+static PyObject *Rules_check(RulesObject *self, PyObject *unused)
+{
+	char *text = NULL;
+	PyObject *report;
+	int rc;
+
+	if (check_open(self) < 0)
+		return NULL;
+	Py_BEGIN_ALLOW_THREADS
+	rc = bw_rules_check(&text, self->rules);
+	Py_END_ALLOW_THREADS
+	if (rc != BW_OK && rc != BW_ERULES) {
+		bw_free(text);
+		return bw_py_raise(Py_TYPE(self), rc, NULL);
+	}
+	if (!(report = json_to_str(text ? text : "")))
+		return NULL;
+	bw_free(text);
+	return Py_BuildValue("(NN)", PyBool_FromLong(rc == BW_OK), report);
+}
+
 static PyObject *Rules_get_count(RulesObject *self, void *closure)
 {
 	if (check_open(self) < 0)
@@ -502,6 +556,15 @@ static PyMethodDef Rules_methods[] = {
 	{ "classify_reply", (PyCFunction)(void (*)(void))Rules_classify_reply,
 	  METH_VARARGS | METH_KEYWORDS, Rules_classify_reply_doc },
 	{ "meta", (PyCFunction)Rules_meta, METH_O, Rules_meta_doc },
+	{ "listing", (PyCFunction)Rules_listing, METH_NOARGS,
+	  "listing() -> str\n\nEvery rule in precedence order, one line each: id, reason,\n"
+	  "provider (bw_rules_list: what `bouncewhy rules list` prints)." },
+	{ "show", (PyCFunction)Rules_show, METH_O,
+	  "show(id) -> str\n\nEverything about one rule (bw_rules_show: what `bouncewhy rules\n"
+	  "show ID` prints).  NotFoundError (\"no rule 'ID'\") for an unknown id." },
+	{ "check", (PyCFunction)Rules_check, METH_NOARGS,
+	  "check() -> (ok, report)\n\nThe self-test (bw_rules_check): ok is False when\n"
+	  "anything failed; report has one line per failure and a summary line." },
 	{ NULL, NULL, 0, NULL },
 };
 
@@ -987,6 +1050,95 @@ out:
 	return ret;
 }
 
+PyDoc_STRVAR(error_line_doc,
+"error_line(source, mbox_index, message) -> bytes\n\n"
+"The line the bouncewhy command writes on standard error for an input it\n"
+"could not read (bw_error_line): the source's control characters and bytes\n"
+"that are not UTF-8 as \\xHH.");
+
+static PyObject *mod_error_line(PyObject *m, PyObject *args)
+{
+	PyObject *source_b = NULL, *message_b = NULL, *ret = NULL;
+	long index;
+	char *line = NULL;
+	int rc;
+
+	if (!PyArg_ParseTuple(args, "O&lO&", PyUnicode_FSConverter, &source_b, &index,
+	                      PyUnicode_FSConverter, &message_b))
+		goto out;
+	if ((rc = bw_error_line(&line, PyBytes_AS_STRING(source_b), index,
+	                        PyBytes_AS_STRING(message_b))) < 0) {
+		bw_py_raise_in(m, rc, NULL);
+		goto out;
+	}
+	ret = PyBytes_FromString(line);
+	bw_free(line);
+out:
+	Py_XDECREF(source_b);
+	Py_XDECREF(message_b);
+	return ret;
+}
+
+PyDoc_STRVAR(make_error_doc,
+"make_error(code, message) -> Error\n\n"
+"The exception this module raises for a bw_error_code (ParseError, ...),\n"
+"with `message`, `code` and `code_name`; not raised.");
+
+static PyObject *mod_make_error(PyObject *m, PyObject *args)
+{
+	PyObject *message_b = NULL, *ret;
+	int code;
+
+	if (!PyArg_ParseTuple(args, "iO&", &code, PyUnicode_FSConverter, &message_b))
+		return NULL;
+	ret = bw_py_error_new(m, code, PyBytes_AS_STRING(message_b));
+	Py_DECREF(message_b);
+	return ret;
+}
+
+PyDoc_STRVAR(rules_compile_doc,
+"rules_compile(out_db, sources)\n\n"
+"Compiles .rules files, or directories of them, into a rule database\n"
+"(bw_rules_compile).  RulesError names file:line of a bad rule.");
+
+static PyObject *mod_rules_compile(PyObject *m, PyObject *args)
+{
+	PyObject *out_b = NULL, *sources, *fast = NULL, *bytes = NULL, *b, *ret = NULL;
+	const char **v = NULL;
+	Py_ssize_t i, n;
+	int rc;
+
+	if (!PyArg_ParseTuple(args, "O&O", PyUnicode_FSConverter, &out_b, &sources))
+		return NULL;
+	if (!(fast = PySequence_Fast(sources, "sources must be a sequence of paths")))
+		goto out;
+	n = PySequence_Fast_GET_SIZE(fast);
+	if (!(bytes = PyList_New(n)) || !(v = PyMem_Calloc((size_t)n + 1, sizeof(char *)))) {
+		if (bytes)
+			PyErr_NoMemory();
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		if (!PyUnicode_FSConverter(PySequence_Fast_GET_ITEM(fast, i), &b))
+			goto out;
+		PyList_SET_ITEM(bytes, i, b);
+		v[i] = PyBytes_AS_STRING(b);
+	}
+	Py_BEGIN_ALLOW_THREADS
+	rc = bw_rules_compile(PyBytes_AS_STRING(out_b), v, (size_t)n);
+	Py_END_ALLOW_THREADS
+	if (rc < 0)
+		bw_py_raise_in(m, rc, NULL);
+	else
+		ret = Py_NewRef(Py_None);
+out:
+	PyMem_Free(v);
+	Py_XDECREF(bytes);
+	Py_XDECREF(fast);
+	Py_XDECREF(out_b);
+	return ret;
+}
+
 static PyObject *name_tuple(const char *(*name)(int), int n)
 {
 	PyObject *t = PyTuple_New(n);
@@ -1012,6 +1164,9 @@ static PyMethodDef module_methods[] = {
 	{ "error_code_name", mod_error_code_name, METH_O, error_code_name_doc },
 	{ "error_json", (PyCFunction)(void (*)(void))mod_error_json, METH_VARARGS | METH_KEYWORDS,
 	  error_json_doc },
+	{ "error_line", mod_error_line, METH_VARARGS, error_line_doc },
+	{ "make_error", mod_make_error, METH_VARARGS, make_error_doc },
+	{ "rules_compile", mod_rules_compile, METH_VARARGS, rules_compile_doc },
 	{ NULL, NULL, 0, NULL },
 };
 

@@ -169,53 +169,21 @@ typedef struct add_call {
 	bw_rules *rules;
 	PyObject *out, *err, *progress;   /* callables or None */
 	PyObject *errors;           /* list of (source, message) */
-	PyObject *exc_type, *exc_value, *exc_tb;   /* the first Python error */
+	bw_py_calls calls;          /* the first Python error */
 } add_call;
-
-/* Calls fn(arg) with the GIL; a failure is kept for later.  0 or 1 (failed). */
-static int call_python(add_call *c, PyObject *fn, PyObject *arg)
-{
-	PyObject *r;
-
-	if (!arg) {
-		if (!c->exc_type)
-			PyErr_Fetch(&c->exc_type, &c->exc_value, &c->exc_tb);
-		PyErr_Clear();
-		return 1;
-	}
-	r = fn != Py_None && !c->exc_type ? PyObject_CallOneArg(fn, arg) : (Py_INCREF(Py_None), Py_None);
-	Py_DECREF(arg);
-	if (!r) {
-		if (!c->exc_type)
-			PyErr_Fetch(&c->exc_type, &c->exc_value, &c->exc_tb);
-		PyErr_Clear();
-		return 1;
-	}
-	Py_DECREF(r);
-	return 0;
-}
-
-static int add_write(add_call *c, PyObject *fn, const char *data, size_t len)
-{
-	PyGILState_STATE g = PyGILState_Ensure();
-	int r = call_python(c, fn, PyBytes_FromStringAndSize(data, (Py_ssize_t)len));
-
-	PyGILState_Release(g);
-	return r;
-}
 
 static int add_out(const char *data, size_t len, void *payload)
 {
 	add_call *c = payload;
 
-	return add_write(c, c->out, data, len);
+	return bw_py_calls_write(&c->calls, c->out, data, len);
 }
 
 static int add_err(const char *data, size_t len, void *payload)
 {
 	add_call *c = payload;
 
-	return add_write(c, c->err, data, len);
+	return bw_py_calls_write(&c->calls, c->err, data, len);
 }
 
 static void add_unreadable(const char *source, const char *message, void *payload)
@@ -224,11 +192,8 @@ static void add_unreadable(const char *source, const char *message, void *payloa
 	PyGILState_STATE g = PyGILState_Ensure();
 	PyObject *e = Py_BuildValue("(O&O&)", PyUnicode_DecodeFSDefault, source, bw_py_str, message);
 
-	if (!e || PyList_Append(c->errors, e) < 0) {
-		if (!c->exc_type)
-			PyErr_Fetch(&c->exc_type, &c->exc_value, &c->exc_tb);
-		PyErr_Clear();
-	}
+	if (!e || PyList_Append(c->errors, e) < 0)
+		bw_py_calls_keep(&c->calls);
 	Py_XDECREF(e);
 	PyGILState_Release(g);
 }
@@ -237,11 +202,14 @@ static void add_progress(unsigned long messages, unsigned long errors, void *pay
 {
 	add_call *c = payload;
 	PyGILState_STATE g;
+	PyObject *r = NULL;
 
 	if (c->progress == Py_None)
 		return;
 	g = PyGILState_Ensure();
-	call_python(c, c->progress, Py_BuildValue("(kk)", messages, errors));
+	if (!c->calls.exc_type && !(r = PyObject_CallFunction(c->progress, "kk", messages, errors)))
+		bw_py_calls_keep(&c->calls);
+	Py_XDECREF(r);
 	PyGILState_Release(g);
 }
 
@@ -297,7 +265,7 @@ static int fs_list(PyObject *seq, PyObject **bytes_out, const char ***out, Py_ss
 /* add_paths(paths, *, ndjson_stdin=False, rules=None, overlays=None,
  *           max_message_size=0, max_mime_depth=0, max_parts=0,
  *           max_recipients=0, out=None, err=None, progress=None)
- *   -> (messages, entries, unreadable, errors)
+ *   -> (messages, entries, unreadable, errors, error_count)
  * The library's bw_ledger_add_paths(), run without the GIL. */
 static PyObject *Ledger_add_paths(PyObject *self, PyObject *args, PyObject *kw)
 {
@@ -361,13 +329,13 @@ static PyObject *Ledger_add_paths(PyObject *self, PyObject *args, PyObject *kw)
 	rc = bw_ledger_add_paths(&res, h->ledger, path_v, (size_t)n, &o);
 	Py_END_ALLOW_THREADS
 	h->busy = 0;
-	if (c.exc_type) {
-		PyErr_Restore(c.exc_type, c.exc_value, c.exc_tb);
-		c.exc_type = c.exc_value = c.exc_tb = NULL;
+	if (bw_py_calls_restore(&c.calls) < 0) {
+		;
 	} else if (rc < 0) {
 		raise_last(self);
 	} else {
-		ret = Py_BuildValue("(kkkO)", res.messages, res.entries, res.unreadable, c.errors);
+		ret = Py_BuildValue("(kkkOk)", res.messages, res.entries, res.unreadable, c.errors,
+		                    res.errors);
 	}
 done:
 	bw_rules_free(c.rules);
@@ -571,9 +539,10 @@ static PyMethodDef Ledger_methods[] = {
 	{ "add_paths", (PyCFunction)(void (*)(void))Ledger_add_paths, METH_VARARGS | METH_KEYWORDS,
 	  "add_paths(paths, *, ndjson_stdin=False, rules=None, overlays=None, max_message_size=0,\n"
 	  "max_mime_depth=0, max_parts=0, max_recipients=0, out=None, err=None, progress=None)\n"
-	  "-> (messages, entries, unreadable, errors): `bouncewhy ledger add` (the library's\n"
-	  "bw_ledger_add_paths): mail and NDJSON operands recorded in batches; errors lists\n"
-	  "(source, message) of what could not be read; out(bytes) gets the count line,\n"
+	  "-> (messages, entries, unreadable, errors, error_count): `bouncewhy ledger add`\n"
+	  "(the library's bw_ledger_add_paths): mail and NDJSON operands recorded in batches;\n"
+	  "errors lists (source, message) of what could not be read; error_count counts the\n"
+	  "messages and records among them; out(bytes) gets the count line,\n"
 	  "err(bytes) the command's lines for standard error, progress(messages, errors)\n"
 	  "the counts.  Rules (path, overlays): opened for this call; else the handle's." },
 	{ "add_json", Ledger_add_json, METH_O,

@@ -9,6 +9,8 @@
  *   LogAttempt  an owned copy of one attempt (bw_log_attempt_dup): to_json()
  *   LogSummary  bw_log_summary: add(attempt), add_stats(reader), to_json(),
  *               to_text(), has_fault()
+ *   LogRun      `bouncewhy log` as the library runs it (bw_log_run): set()
+ *               options from their command-line text, run() over paths
  *
  * Attempts cross into Python as the JSON text bw_log_attempt_to_json()
  * produces (what `bouncewhy log --format ndjson` prints); the pure-Python
@@ -458,13 +460,190 @@ static PyType_Spec LogSummary_spec = {
 	Py_TPFLAGS_DEFAULT, LogSummary_slots,
 };
 
+/* ---- LogRun ------------------------------------------------------------ */
+
+/* `bouncewhy log` as the library runs it (bw_log_run): options set from
+ * their command-line text with set(), then run(). */
+typedef struct {
+	PyObject_HEAD
+	bw_log_run_options o;
+	int running;
+} LogRunObject;
+
+typedef struct run_call {
+	PyObject *out, *err;
+	bw_py_calls calls;
+} run_call;
+
+static int LogRun_init(LogRunObject *self, PyObject *args, PyObject *kwds)
+{
+	static char *kwlist[] = { NULL };
+
+	if (!PyArg_ParseTupleAndKeywords(args, kwds, "", kwlist))
+		return -1;
+	if (self->running) {
+		PyErr_SetString(PyExc_RuntimeError, "LogRun is running");
+		return -1;
+	}
+	bw_log_run_options_init(&self->o, BW_LOG_RUN_OPTIONS_VERSION);
+	return 0;
+}
+
+static void LogRun_dealloc(LogRunObject *self)
+{
+	PyTypeObject *tp = Py_TYPE(self);
+
+	tp->tp_free((PyObject *)self);
+	Py_DECREF(tp);
+}
+
+static PyObject *LogRun_set(LogRunObject *self, PyObject *args)
+{
+	const char *name, *value;
+
+	if (!PyArg_ParseTuple(args, "ss", &name, &value))
+		return NULL;
+	if (self->running) {
+		PyErr_SetString(PyExc_RuntimeError, "LogRun is running");
+		return NULL;
+	}
+	if (bw_log_run_option(&self->o, name, value) < 0)
+		return bw_py_raise(Py_TYPE(self), bw_error_code_last(), NULL);
+	Py_RETURN_NONE;
+}
+
+static int run_out(const char *data, size_t len, void *payload)
+{
+	run_call *c = payload;
+
+	return bw_py_calls_write(&c->calls, c->out, data, len);
+}
+
+static int run_err(const char *data, size_t len, void *payload)
+{
+	run_call *c = payload;
+
+	return bw_py_calls_write(&c->calls, c->err, data, len);
+}
+
+/* Following ends when a signal handler raised (KeyboardInterrupt: Ctrl-C,
+ * or what the caller's SIGTERM handler raises), as SIGINT and SIGTERM end
+ * the CLI's; the summary is still printed. */
+static int run_stop(void *payload)
+{
+	run_call *c = payload;
+	PyGILState_STATE g = PyGILState_Ensure();
+	int stop = c->calls.exc_type != NULL;
+
+	if (!stop && PyErr_CheckSignals() < 0) {
+		if (PyErr_ExceptionMatches(PyExc_KeyboardInterrupt))
+			PyErr_Clear();
+		else
+			bw_py_calls_keep(&c->calls);
+		stop = 1;
+	}
+	PyGILState_Release(g);
+	return stop;
+}
+
+/* run(rules, paths, *, explain=False, follow=False, out=None, err=None)
+ *   -> (code, fault_seen) */
+static PyObject *LogRun_run(LogRunObject *self, PyObject *args, PyObject *kwds)
+{
+	static char *kwlist[] = { "rules", "paths", "explain", "follow", "out", "err", NULL };
+	PyObject *rules_obj, *paths, *fast = NULL, *bytes = NULL, *ret = NULL, *b;
+	const char **path_v = NULL;
+	int explain = 0, follow = 0, fault = 0, rc;
+	bw_log_run_options o;
+	Py_ssize_t i, n = 0;
+	bw_rules *rules;
+	run_call c;
+
+	memset(&c, 0, sizeof(c));
+	c.out = c.err = Py_None;
+	if (!PyArg_ParseTupleAndKeywords(args, kwds, "OO|$ppOO", kwlist, &rules_obj, &paths, &explain,
+	                                 &follow, &c.out, &c.err))
+		return NULL;
+	if (!(rules = rules_of(Py_TYPE(self), rules_obj)))
+		return NULL;
+	if (self->running) {
+		PyErr_SetString(PyExc_RuntimeError, "LogRun is running");
+		return NULL;
+	}
+	if (!(fast = PySequence_Fast(paths, "paths must be a sequence")))
+		return NULL;
+	n = PySequence_Fast_GET_SIZE(fast);
+	if (!(bytes = PyList_New(n)) || !(path_v = PyMem_Calloc((size_t)n + 1, sizeof(char *)))) {
+		if (bytes)
+			PyErr_NoMemory();
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		if (!PyUnicode_FSConverter(PySequence_Fast_GET_ITEM(fast, i), &b))
+			goto out;
+		PyList_SET_ITEM(bytes, i, b);
+		path_v[i] = PyBytes_AS_STRING(b);
+	}
+	o = self->o;
+	o.explain = explain;
+	o.follow = follow;
+	o.write = run_out;
+	o.diag = run_err;
+	o.stop = run_stop;
+	o.payload = &c;
+	self->running = 1;
+	Py_INCREF(rules_obj);       /* kept alive while the GIL is released */
+	Py_BEGIN_ALLOW_THREADS
+	rc = bw_log_run(&fault, rules, path_v, (size_t)n, &o);
+	Py_END_ALLOW_THREADS
+	Py_DECREF(rules_obj);
+	self->running = 0;
+	if (bw_py_calls_restore(&c.calls) == 0)
+		ret = Py_BuildValue("(iO)", rc, fault ? Py_True : Py_False);
+out:
+	PyMem_Free(path_v);
+	Py_XDECREF(bytes);
+	Py_XDECREF(fast);
+	return ret;
+}
+
+static PyMethodDef LogRun_methods[] = {
+	{ "set", (PyCFunction)LogRun_set, METH_VARARGS,
+	  "set(name, value): one option from its command-line text (bw_log_run_option):\n"
+	  "format, since, until, year, fail-on.  InvalidInputError with the message\n"
+	  "`bouncewhy log` prints for a bad value." },
+	{ "run", (PyCFunction)(void (*)(void))LogRun_run, METH_VARARGS | METH_KEYWORDS,
+	  "run(rules, paths, *, explain=False, follow=False, out=None, err=None)\n"
+	  "-> (code, fault_seen): `bouncewhy log` (bw_log_run) over the paths (none:\n"
+	  "standard input), without the GIL; out(bytes) receives the output, err(bytes)\n"
+	  "the lines for standard error.  Following ends when a signal handler raises\n"
+	  "(KeyboardInterrupt).  code is 0 or the library's error code; fault_seen tells\n"
+	  "whether the fail-on side was seen." },
+	{ NULL, NULL, 0, NULL },
+};
+
+static PyType_Slot LogRun_slots[] = {
+	{ Py_tp_dealloc, LogRun_dealloc },
+	{ Py_tp_init, LogRun_init },
+	{ Py_tp_new, PyType_GenericNew },
+	{ Py_tp_methods, LogRun_methods },
+	{ Py_tp_doc, (void *)"LogRun(): the options and run of `bouncewhy log` (bw_log_run)." },
+	{ 0, NULL },
+};
+
+static PyType_Spec LogRun_spec = {
+	"bouncewhy._bouncewhy.LogRun", sizeof(LogRunObject), 0,
+	Py_TPFLAGS_DEFAULT, LogRun_slots,
+};
+
 /* ---- registration ------------------------------------------------------- */
 
 int bw_py_log_register(PyObject *m)
 {
 	static PyType_Spec *const specs[] = { &LogRules_spec, &LogAttempt_spec, &LogReader_spec,
-	                                      &LogSummary_spec };
-	static const char *const names[] = { "LogRules", "LogAttempt", "LogReader", "LogSummary" };
+	                                      &LogSummary_spec, &LogRun_spec };
+	static const char *const names[] = { "LogRules", "LogAttempt", "LogReader", "LogSummary",
+	                                     "LogRun" };
 	size_t i;
 
 	for (i = 0; i < sizeof(specs) / sizeof(specs[0]); i++) {

@@ -238,3 +238,42 @@ PyObject *bw_py_error_dict(const char *source, long mbox_index, int code, const 
 
 	return built(&b, bw_error_walk(source, mbox_index, code, message, &to_python, &b));
 }
+
+/* ---- callbacks from the library into Python ----------------------------- */
+
+void bw_py_calls_keep(bw_py_calls *c)
+{
+	if (!c->exc_type)
+		PyErr_Fetch(&c->exc_type, &c->exc_value, &c->exc_tb);
+	PyErr_Clear();
+}
+
+int bw_py_calls_write(bw_py_calls *c, PyObject *fn, const char *data, size_t len)
+{
+	PyGILState_STATE g;
+	PyObject *b, *r = NULL;
+	int failed;
+
+	if (!fn || fn == Py_None)
+		return 0;
+	g = PyGILState_Ensure();
+	if (!c->exc_type && (b = PyBytes_FromStringAndSize(data, (Py_ssize_t)len))) {
+		r = PyObject_CallOneArg(fn, b);
+		Py_DECREF(b);
+	}
+	if (!r && !c->exc_type)
+		bw_py_calls_keep(c);
+	Py_XDECREF(r);
+	failed = c->exc_type != NULL;
+	PyGILState_Release(g);
+	return failed;
+}
+
+int bw_py_calls_restore(bw_py_calls *c)
+{
+	if (!c->exc_type)
+		return 0;
+	PyErr_Restore(c->exc_type, c->exc_value, c->exc_tb);
+	c->exc_type = c->exc_value = c->exc_tb = NULL;
+	return -1;
+}

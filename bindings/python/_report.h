@@ -41,4 +41,21 @@ PyObject *bw_py_report_dict(const bw_report *r, const char *source, long mbox_in
 /* The error record bw_error_to_json() writes, as a dict. */
 PyObject *bw_py_error_dict(const char *source, long mbox_index, int code, const char *message);
 
+/* Calls from the library's callbacks into Python, made without the GIL
+ * held by the caller: the first Python exception is kept, later calls are
+ * skipped, and the library is told to stop (a non-zero return). */
+typedef struct bw_py_calls {
+	PyObject *exc_type, *exc_value, *exc_tb;
+} bw_py_calls;
+
+/* Keeps the current exception (the first one only); the GIL held. */
+void bw_py_calls_keep(bw_py_calls *c);
+
+/* fn(bytes) with the GIL taken; nothing for fn NULL or None.  0, or 1 when
+ * a call failed (now or before). */
+int bw_py_calls_write(bw_py_calls *c, PyObject *fn, const char *data, size_t len);
+
+/* Raises the kept exception: -1, or 0 when there is none. */
+int bw_py_calls_restore(bw_py_calls *c);
+
 #endif

@@ -94,7 +94,7 @@ class Ledger:
         :raises LedgerError: the ledger failed (the open batch is rolled back).
         """
         res = AddResult()
-        res.messages, res.entries, res.unreadable, res.errors = self._h.add_paths(
+        res.messages, res.entries, res.unreadable, res.errors, _ = self._h.add_paths(
             [os.fsdecode(p) for p in paths], ndjson_stdin=ndjson_stdin)
         return res
 
