@@ -714,9 +714,10 @@ BW_EXTERN(void) bw_output_free(bw_output *o);
 /**
  * The line the bouncewhy command writes on standard error for an input it
  * could not read: "bouncewhy: SOURCE: MESSAGE" and a newline, with
- * " (mbox_index N)" after SOURCE for a message of an mbox.  SOURCE's
- * control characters and bytes that cannot start UTF-8 text are written as
- * \xHH (a file name cannot break the line); MESSAGE is written as given.
+ * " (mbox_index N)" after SOURCE for a message of an mbox.  In SOURCE,
+ * control characters (below 0x20, 0x7F, and the C1 controls 0xC2 0x80-0x9F)
+ * and the bytes 0x80-0xC1 and 0xF5-0xFF are written as \xHH (a file name
+ * cannot break the line or steer a terminal); MESSAGE is written as given.
  * The CLI and `python3 -m bouncewhy` write this line.
  *
  * @param out         receives the line; free it with bw_free()

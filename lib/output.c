@@ -180,8 +180,9 @@ void bw_output_free(bw_output *o)
 	free(o);
 }
 
-/* The source named on one line: control characters and bytes that cannot
- * start UTF-8 text as \xHH (the CLI's rule since its first error line). */
+/* The source named on one line: control characters (C0, DEL, C1) and the
+ * bytes 0x80-0xC1 and 0xF5-0xFF as \xHH (the CLI's rule since its first
+ * error line; it escapes the continuation bytes of valid UTF-8 too). */
 static void put_escaped(bw_buf *b, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
