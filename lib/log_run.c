@@ -153,21 +153,28 @@ static void diag(run *r, const char *fmt, ...) __attribute__((format(printf, 2, 
 /* A "bouncewhy log: ..." line for the diagnostics. */
 static void diag(run *r, const char *fmt, ...)
 {
-	char line[1024];
+	bw_buf b = BW_BUF_INIT;
 	va_list ap;
+	char *s;
 	int n;
 
 	if (!r->o->diag)
 		return;
-	memcpy(line, "bouncewhy log: ", 15);
 	va_start(ap, fmt);
-	n = vsnprintf(line + 15, sizeof(line) - 16, fmt, ap);
+	n = vsnprintf(NULL, 0, fmt, ap);
 	va_end(ap);
-	if (n < 0)
+	if (n < 0 || !(s = malloc((size_t)n + 1)))
 		return;
-	n = 15 + (n < (int)sizeof(line) - 16 ? n : (int)sizeof(line) - 17);
-	line[n++] = '\n';
-	r->o->diag(line, (size_t)n, r->o->payload);
+	va_start(ap, fmt);
+	vsnprintf(s, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	bw_buf__puts(&b, "bouncewhy log: ");
+	bw_buf__put(&b, s, (size_t)n);
+	bw_buf__putc(&b, '\n');
+	free(s);
+	if (!b.oom)
+		r->o->diag(b.p, b.len, r->o->payload);
+	bw_buf__free(&b);
 }
 
 /* Writes what the step printed; false when the output refused it. */
