@@ -471,7 +471,7 @@ typedef struct {
 } LogRunObject;
 
 typedef struct run_call {
-	PyObject *out, *err;
+	PyObject *out, *err, *stop;
 	bw_py_calls calls;
 } run_call;
 
@@ -526,14 +526,15 @@ static int run_err(const char *data, size_t len, void *payload)
 	return bw_py_calls_write(&c->calls, c->err, data, len);
 }
 
-/* Following ends when a signal handler raised (KeyboardInterrupt: Ctrl-C,
- * or what the caller's SIGTERM handler raises), as SIGINT and SIGTERM end
- * the CLI's; the summary is still printed. */
+/* Following ends when stop() says so (the caller's SIGINT and SIGTERM
+ * handlers, run here, tell it: as the signals end the CLI's), or when a
+ * signal handler raised KeyboardInterrupt; the summary is still printed. */
 static int run_stop(void *payload)
 {
 	run_call *c = payload;
 	PyGILState_STATE g = PyGILState_Ensure();
 	int stop = c->calls.exc_type != NULL;
+	PyObject *r;
 
 	if (!stop && PyErr_CheckSignals() < 0) {
 		if (PyErr_ExceptionMatches(PyExc_KeyboardInterrupt))
@@ -542,15 +543,22 @@ static int run_stop(void *payload)
 			bw_py_calls_keep(&c->calls);
 		stop = 1;
 	}
+	if (!stop && c->stop != Py_None) {
+		if (!(r = PyObject_CallNoArgs(c->stop)) || (stop = PyObject_IsTrue(r)) < 0) {
+			bw_py_calls_keep(&c->calls);
+			stop = 1;
+		}
+		Py_XDECREF(r);
+	}
 	PyGILState_Release(g);
 	return stop;
 }
 
-/* run(rules, paths, *, explain=False, follow=False, out=None, err=None)
- *   -> (code, fault_seen) */
+/* run(rules, paths, *, explain=False, follow=False, out=None, err=None,
+ *     stop=None) -> (code, fault_seen) */
 static PyObject *LogRun_run(LogRunObject *self, PyObject *args, PyObject *kwds)
 {
-	static char *kwlist[] = { "rules", "paths", "explain", "follow", "out", "err", NULL };
+	static char *kwlist[] = { "rules", "paths", "explain", "follow", "out", "err", "stop", NULL };
 	PyObject *rules_obj, *paths, *fast = NULL, *bytes = NULL, *ret = NULL, *b;
 	const char **path_v = NULL;
 	int explain = 0, follow = 0, fault = 0, rc;
@@ -560,9 +568,9 @@ static PyObject *LogRun_run(LogRunObject *self, PyObject *args, PyObject *kwds)
 	run_call c;
 
 	memset(&c, 0, sizeof(c));
-	c.out = c.err = Py_None;
-	if (!PyArg_ParseTupleAndKeywords(args, kwds, "OO|$ppOO", kwlist, &rules_obj, &paths, &explain,
-	                                 &follow, &c.out, &c.err))
+	c.out = c.err = c.stop = Py_None;
+	if (!PyArg_ParseTupleAndKeywords(args, kwds, "OO|$ppOOO", kwlist, &rules_obj, &paths, &explain,
+	                                 &follow, &c.out, &c.err, &c.stop))
 		return NULL;
 	if (!(rules = rules_of(Py_TYPE(self), rules_obj)))
 		return NULL;
@@ -613,12 +621,13 @@ static PyMethodDef LogRun_methods[] = {
 	  "format, since, until, year, fail-on.  InvalidInputError with the message\n"
 	  "`bouncewhy log` prints for a bad value." },
 	{ "run", (PyCFunction)(void (*)(void))LogRun_run, METH_VARARGS | METH_KEYWORDS,
-	  "run(rules, paths, *, explain=False, follow=False, out=None, err=None)\n"
+	  "run(rules, paths, *, explain=False, follow=False, out=None, err=None, stop=None)\n"
 	  "-> (code, fault_seen): `bouncewhy log` (bw_log_run) over the paths (none:\n"
 	  "standard input), without the GIL; out(bytes) receives the output, err(bytes)\n"
-	  "the lines for standard error.  Following ends when a signal handler raises\n"
-	  "(KeyboardInterrupt).  code is 0 or the library's error code; fault_seen tells\n"
-	  "whether the fail-on side was seen." },
+	  "the lines for standard error.  Following ends when stop() returns true (asked\n"
+	  "about five times a second, after the signal handlers ran) or a signal handler\n"
+	  "raises KeyboardInterrupt.  code is 0 or the library's error code; fault_seen\n"
+	  "tells whether the fail-on side was seen." },
 	{ NULL, NULL, 0, NULL },
 };
 

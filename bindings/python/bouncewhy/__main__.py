@@ -269,10 +269,6 @@ def build_log_parser() -> argparse.ArgumentParser:
     return p
 
 
-def _raise_interrupt(signum: int, frame: Any) -> None:
-    raise KeyboardInterrupt
-
-
 def log_main(argv: List[str], g: argparse.Namespace) -> int:
     """``log``: the library's bw_log_run() over the files."""
     args = build_log_parser().parse_intermixed_args(argv)
@@ -288,11 +284,15 @@ def log_main(argv: List[str], g: argparse.Namespace) -> int:
     except Error as e:
         _put_err("bouncewhy: cannot load the rules: %s\n" % e)
         return EXIT_RULES
+    stopped: List[int] = []
     if args.follow:
-        # SIGTERM ends following as Ctrl-C does (the summary is printed)
-        signal.signal(signal.SIGTERM, _raise_interrupt)
+        # SIGINT and SIGTERM end following, and the summary is printed: the
+        # handlers only take note (an exception could cut a write short)
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, lambda signum, frame: stopped.append(signum))
     code, fault = run.run(rules, args.files, explain=args.explain, follow=args.follow,
-                          out=_write_to(sys.stdout.buffer), err=_write_to(sys.stderr.buffer))
+                          out=_write_to(sys.stdout.buffer), err=_write_to(sys.stderr.buffer),
+                          stop=lambda: bool(stopped))
     return EXIT_INPUT_ERRORS if code < 0 or fault else 0
 
 

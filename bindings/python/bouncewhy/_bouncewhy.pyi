@@ -208,4 +208,5 @@ class LogRun:
     # -> (0 or the library's error code, fault_seen)
     def run(self, rules: LogRules, paths: Sequence[_Path], *, explain: bool = ...,
             follow: bool = ..., out: Optional[Callable[[bytes], Any]] = ...,
-            err: Optional[Callable[[bytes], Any]] = ...) -> Tuple[int, bool]: ...
+            err: Optional[Callable[[bytes], Any]] = ...,
+            stop: Optional[Callable[[], bool]] = ...) -> Tuple[int, bool]: ...
