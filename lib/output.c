@@ -11,6 +11,7 @@
 
 #include "bouncewhy.h"
 #include "error.h"
+#include "util.h"
 
 struct bw_output {
 	bw_output_format format;
@@ -177,4 +178,39 @@ int bw_output_finish(bw_output *o)
 void bw_output_free(bw_output *o)
 {
 	free(o);
+}
+
+/* The source named on one line: control characters (C0, DEL, C1) and the
+ * bytes 0x80-0xC1 and 0xF5-0xFF as \xHH (the CLI's rule since its first
+ * error line; it escapes the continuation bytes of valid UTF-8 too). */
+static void put_escaped(bw_buf *b, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	for (; *p; p++) {
+		if (*p < 0x20 || *p == 0x7f || (*p == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F) ||
+		    (*p >= 0x80 && *p < 0xC2) || *p > 0xF4)
+			bw_buf__printf(b, "\\x%02x", *p);
+		else
+			bw_buf__putc(b, (char)*p);
+	}
+}
+
+int bw_error_line(char **out, const char *source, long mbox_index, const char *message)
+{
+	bw_buf b = BW_BUF_INIT;
+
+	if (!out)
+		return bw_error__set(BW_EINVALID, "bw_error_line: out is NULL");
+	*out = NULL;
+	bw_buf__puts(&b, "bouncewhy: ");
+	put_escaped(&b, source ? source : "-");
+	if (mbox_index >= 0)
+		bw_buf__printf(&b, " (mbox_index %ld)", mbox_index);
+	bw_buf__printf(&b, ": %s\n", message ? message : "");
+	if (b.oom || !(*out = bw_buf__detach(&b))) {
+		bw_buf__free(&b);
+		return bw_error__set(BW_ENOMEM, "out of memory");
+	}
+	return BW_OK;
 }
