@@ -97,8 +97,7 @@ static void unreadable(adder *a, const char *source, const char *message)
 }
 
 /* A message of a mail operand that gave no report: the command's error
- * line (bw_error_line), then the ledger's own line naming the message by
- * its number in the mbox. */
+ * line (bw_error_line), once. */
 static void message_error(adder *a, const char *source, long index, const char *message)
 {
 	char *line = NULL;
@@ -109,10 +108,6 @@ static void message_error(adder *a, const char *source, long index, const char *
 		diag_text(a, line, strlen(line));
 	bw_free(line);
 	unreadable(a, source, message);
-	if (index >= 0)
-		diag(a, "bouncewhy: %s (message %ld): %s\n", source, index + 1, message);
-	else
-		diag(a, "bouncewhy: %s: %s\n", source, message);
 }
 
 static void add_report(adder *a, const bw_report *r, const char *source)

@@ -11,6 +11,7 @@
 
 #include "bouncewhy.h"
 #include "error.h"
+#include "text.h"
 #include "util.h"
 
 struct bw_output {
@@ -180,20 +181,12 @@ void bw_output_free(bw_output *o)
 	free(o);
 }
 
-/* The source named on one line: control characters (C0, DEL, C1) and the
- * bytes 0x80-0xC1 and 0xF5-0xFF as \xHH (the CLI's rule since its first
- * error line; it escapes the continuation bytes of valid UTF-8 too). */
+/* The source named on one line, escaped as the text report escapes what it
+ * prints (bw_text__unsafe_at): control characters and bytes that are not
+ * UTF-8 as \xHH; valid UTF-8 as it is. */
 static void put_escaped(bw_buf *b, const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
-
-	for (; *p; p++) {
-		if (*p < 0x20 || *p == 0x7f || (*p == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F) ||
-		    (*p >= 0x80 && *p < 0xC2) || *p > 0xF4)
-			bw_buf__printf(b, "\\x%02x", *p);
-		else
-			bw_buf__putc(b, (char)*p);
-	}
+	bw_text__put_terminal(b, s, strlen(s));
 }
 
 int bw_error_line(char **out, const char *source, long mbox_index, const char *message)
