@@ -169,9 +169,10 @@ int bw_cli_ledger(int argc, char **argv, const char *location, const bw_rules_op
 			break;
 		case 'p': lopts.policy_path = optarg; break;
 		case OPT_NOW:
+			/* digits only, as Python's check (no sign, no spaces) */
 			errno = 0;
 			lopts.now = strtoll(optarg, &end, 10);
-			if (*end || errno || lopts.now <= 0) {
+			if (*end || errno || lopts.now <= 0 || optarg[0] < '0' || optarg[0] > '9') {
 				fprintf(stderr, "bouncewhy: ledger: --now wants seconds since 1970\n");
 				return EXIT_USAGE;
 			}

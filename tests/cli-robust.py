@@ -205,6 +205,9 @@ with tempfile.TemporaryDirectory() as d:
     p = run('--ledger', os.path.join(d, 'l.db'), 'ledger', 'add', os.path.join(d, 'missing.eml'))
     check(p.stderr.count(b'missing.eml') == 1,
           'ledger add says once that an input could not be read: %r' % p.stderr)
+    for bad in ('+5', ' 5', '-5', '5s', ''):
+        p = run('--ledger', os.path.join(d, 'l.db'), 'ledger', '--now', bad, 'stats')
+        check(p.returncode == 2, 'ledger --now %r is a usage error (as in Python)' % bad)
 p = subprocess.run([os.fsencode(cli), b'explain', b'-f', b'json', b'550 5.1.1 <us\xe9r@example.net> unknown \xff'],
                    capture_output=True)
 try:
