@@ -45,6 +45,7 @@ extern const bw_decoder bw_decoder_amazonworkmail;
 extern const bw_decoder bw_decoder_postfix;
 extern const bw_decoder bw_decoder_activehunter;
 extern const bw_decoder bw_decoder_fml;
+extern const bw_decoder bw_decoder_listrefusal;
 extern const bw_decoder bw_decoder_mfilter;
 extern const bw_decoder bw_decoder_imailserver;
 extern const bw_decoder bw_decoder_prose;
@@ -116,6 +117,7 @@ static const bw_decoder *const decoders[] = {
 	&bw_decoder_surgemail,
 	&bw_decoder_postini,
 	&bw_decoder_listserv,
+	&bw_decoder_listrefusal,
 	&bw_decoder_prose,
 	&bw_decoder_sendmail,
 	&bw_decoder_opensmtpd,

@@ -1,0 +1,131 @@
+/*
+ * listrefusal.c - a mailing list's refusal of a post, from any list manager
+ * (Mailman, Sympa, Majordomo, LISTSERV-style owners' robots):
+ *
+ *     Subject: Your message to the Dev mailing list was rejected
+ *
+ *     Your message to the dev mailing list has been rejected for the
+ *     following reason:
+ *
+ *     Non-members are not allowed to post messages to this list.
+ *
+ * with the refused post returned.  Recognised by structure: the notice comes
+ * from the list's own robot (a List-Id or X-BeenThere header, or a sender
+ * such as list-owner@, list-bounces@, owner-list@), says that a message to a
+ * list was refused, and returns the post.  The refused destination is the
+ * list address (X-BeenThere, List-Post, else the returned post's To); the
+ * sentences that say why are the diagnostic, which the rules classify.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../util.h"
+#include "common.h"
+
+/* A post to a list was refused (the subject or the first lines say so). */
+static const char *const refused[] = {
+	"mailing list was rejected", "mailing list has been rejected", "list was rejected",
+	"list has been rejected", "was rejected by the list", "has been rejected by the list",
+	"list was refused", "list has been refused", "rejected by the moderator",
+	"rejected by the list moderator", "not allowed to post", "non-members are not allowed",
+	"not a member of the list", "not a member of this list", "posting restricted to members",
+	"only members can post", "members-only list", "members only list",
+	"not authorized to post", "not authorised to post", "not authorized to send mail to the",
+	"non-member submission", "post by non-member", "not allowed to send messages to the list",
+	"not allowed to send to the list", "not allowed to send to this list",
+};
+
+/* Sender local parts of list robots: "dev-owner", "dev-bounces",
+ * "dev-request", "owner-dev", "sympa", "listserv", "majordomo". */
+static bool robot_sender(const bw_msg *m)
+{
+	static const char *const marks[] = {
+		"-owner@", "-bounces@", "-request@", "-admin@", "owner-", "sympa@", "listserv@",
+		"majordomo@", "mailman@",
+	};
+	const char *from = bw_msg__header(m, "From");
+	size_t i;
+
+	for (i = 0; from && i < sizeof(marks) / sizeof(marks[0]); i++)
+		if (bw_memcasemem(from, strlen(from), marks[i]))
+			return true;
+	return false;
+}
+
+static int sniff(const bw_msg *m)
+{
+	const char *subj = bw_msg__header(m, "Subject");
+	size_t n = bw_text__report_length(m);
+
+	if (!m->has_original)
+		return 0;
+	if (!bw_msg__header(m, "List-Id") && !bw_msg__header(m, "X-BeenThere") && !robot_sender(m))
+		return 0;
+	if ((subj && bw_text__find_any(subj, strlen(subj), refused,
+	                               sizeof(refused) / sizeof(refused[0]), NULL)) ||
+	    bw_text__find_any(m->body, n, refused, sizeof(refused) / sizeof(refused[0]), NULL))
+		return BW_SNIFF_WORDING;
+	return 0;
+}
+
+/* The list's address: X-BeenThere, the mailto: of List-Post, else the
+ * returned post's To.  NULL if none. */
+static char *list_address(const bw_msg *m)
+{
+	const char *v;
+	char *a;
+
+	if ((v = bw_msg__header(m, "X-BeenThere")) && (a = bw_text__first_address(v, strlen(v))))
+		return a;
+	if ((v = bw_msg__header(m, "List-Post")) && (a = bw_text__first_address(v, strlen(v))))
+		return a;
+	if ((v = bw_kvlist__get(&m->orig_headers, "To")))
+		return bw_text__first_address(v, strlen(v));
+	return NULL;
+}
+
+static int decode(const bw_msg *m, bw_report *r)
+{
+	size_t n = bw_text__report_length(m), len, tl;
+	const char *hit = bw_text__find_any(m->body, n, refused, sizeof(refused) / sizeof(refused[0]),
+	                                    NULL);
+	const char *line, *t;
+	char *addr = list_address(m);
+	bw_recipient *rc;
+	bw_lines it;
+
+	if (!addr)
+		return 0;
+	if (bw_decoders__is_own_address(m, addr) || !(rc = bw_decoders__add(r, addr, NULL, 0))) {
+		free(addr);
+		return 0;
+	}
+	free(addr);
+	bw_recipient__set(rc, BW_RCPT_ACTION, "failed");
+	/* the diagnostic: the paragraph that says the post was refused, and the
+	 * one after it when that one only announces the reason ("for the
+	 * following reason:") */
+	if (!hit)
+		hit = m->body;
+	while (hit > m->body && hit[-1] != '\n')
+		hit--;
+	bw_lines__init(&it, hit, n - (size_t)(hit - m->body));
+	{
+		int paragraphs = 0;
+		bool announces = false;
+
+		while (bw_lines__next(&it, &line, &len)) {
+			t = bw_text__trim(line, len, &tl);
+			if (!tl) {
+				if (bw_recipient__get(rc, BW_RCPT_DIAGNOSTIC) && (++paragraphs > 1 || !announces))
+					break;
+				continue;
+			}
+			bw_decoders__append_diag(rc, t, tl);
+			announces = t[tl - 1] == ':';
+		}
+	}
+	return 1;
+}
+
+const bw_decoder bw_decoder_listrefusal = { "listrefusal", sniff, decode };
