@@ -204,27 +204,13 @@ static bool boundary_line(const char *p, const char *end, const char *b, size_t 
 	return true;
 }
 
-/* The next line at or after p that starts with "--", or NULL.  `first`
- * is a position known to be a line start.  Keyed on '-' with memchr: the
- * byte never occurs in base64, so a large attachment is crossed at
- * memchr's speed. */
-static const char *next_dash_line(const char *p, const char *end, const char *first)
-{
-	while (p < end && (p = memchr(p, '-', (size_t)(end - p)))) {
-		if (end - p >= 2 && p[1] == '-' && (p == first || p[-1] == '\n'))
-			return p;
-		p += 1 + (end - p >= 2 && p[1] != '-');
-	}
-	return NULL;
-}
-
 /* The next boundary line of `b` at or after `from`, or NULL. */
 static const char *next_boundary(const char *from, const char *end, const char *b, size_t bl,
                                  const char *first, bool *closing)
 {
 	const char *p = from;
 
-	while ((p = next_dash_line(p, end, first))) {
+	while ((p = bw_next_dash_line(p, end, first))) {
 		if (boundary_line(p, end, b, bl, closing))
 			return p;
 		p += 2;
@@ -291,7 +277,7 @@ static bool all_multiparts_closed(const char *p, const char *end)
 		nd++;
 	}
 	open = nd;
-	for (line = start; open && (line = next_dash_line(line, end, start)); line += 2) {
+	for (line = start; open && (line = bw_next_dash_line(line, end, start)); line += 2) {
 		for (i = 0; i < nd; i++) {
 			bool closing;
 

@@ -189,7 +189,11 @@ int bw_prepare__input(bw_prepared *out, const char *in, size_t len, size_t max_l
 			continue;
 		}
 		if (!header) {
-			i = next;
+			/* In a body only a boundary line counts: the next line
+			 * that starts with "--" (a large attachment crossed at
+			 * memchr's speed, not line by line). */
+			const char *dash = next < len ? bw_next_dash_line(in + next, in + len, in + next) : NULL;
+			i = dash ? (size_t)(dash - in) : len;
 			continue;
 		}
 		if (ll == 0) {

@@ -194,6 +194,16 @@ const char *bw_strcasestr(const char *hay, const char *needle)
 	return hay ? bw_memcasemem(hay, strlen(hay), needle) : NULL;
 }
 
+const char *bw_next_dash_line(const char *p, const char *end, const char *first)
+{
+	while (p < end && (p = memchr(p, '-', (size_t)(end - p)))) {
+		if (end - p >= 2 && p[1] == '-' && (p == first || p[-1] == '\n'))
+			return p;
+		p += 1 + (end - p >= 2 && p[1] != '-');
+	}
+	return NULL;
+}
+
 bool bw_startswith_ci(const char *s, const char *prefix)
 {
 	return s && bw_strncasecmp(s, prefix, strlen(prefix)) == 0;

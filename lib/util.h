@@ -43,6 +43,11 @@ const char *bw_strcasestr(const char *hay, const char *needle);
 /* Same, limited to the first hay_len bytes. */
 const char *bw_memcasemem(const char *hay, size_t hay_len, const char *needle);
 bool bw_startswith_ci(const char *s, const char *prefix);
+/* The first line starting with "--" at or after p (MIME boundary lines),
+ * or NULL.  `first` is a position known to be a line start (the others
+ * follow a '\n').  Keyed on '-' with memchr: the byte never occurs in
+ * base64, so a large attachment is crossed at memchr's speed. */
+const char *bw_next_dash_line(const char *p, const char *end, const char *first);
 
 /* Collapses every run of white space (including newlines) to one space and
  * trims both ends, in place.  Returns s. */
