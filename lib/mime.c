@@ -1056,8 +1056,9 @@ static GByteArray *gmime_input(const char *buf, size_t keep, const top_block *to
  * read by mimecut.c into *plain), or else up to the block's end (mimecut.h);
  * NULL when neither, and then no trace of the attempt is left in w->m.
  * plain->n is -1 unless the first way was taken. */
-static GMimeObject *construct_cut(const char *buf, size_t len, GMimeParserOptions *po,
-                                  warn_ctx *w, plain_original *plain, const top_block *tb)
+static GMimeObject *construct_cut(const char *buf, size_t len, const bw_prepared *prep,
+                                  GMimeParserOptions *po, warn_ctx *w, plain_original *plain,
+                                  const top_block *tb)
 {
 	static const char dashes[] = "\n--";
 	size_t n_warnings = w->m->warnings.n, keep;
@@ -1067,7 +1068,7 @@ static GMimeObject *construct_cut(const char *buf, size_t len, GMimeParserOption
 	int n;
 
 	plain->n = -1;
-	if (len > G_MAXUINT / 2 || !bw_mimecut__find(buf, len, &cut))
+	if (len > G_MAXUINT / 2 || !bw_mimecut__find_with(buf, len, prep->dash, prep->n_dash, &cut))
 		return NULL;
 	keep = cut.cut;
 	plain->n = bw_mimecut__plain_original(buf, &cut, plain->h,
@@ -1118,7 +1119,7 @@ undo:
 
 int bw_msg__parse(bw_msg *out, const char *buf, size_t len, const bw_parse_options *opts)
 {
-	char *repaired = NULL, *prepared;
+	char *repaired = NULL;
 	size_t rlen = 0;
 	bw_prepared prep;
 	GMimeParserOptions *po;
@@ -1140,8 +1141,8 @@ int bw_msg__parse(bw_msg *out, const char *buf, size_t len, const bw_parse_optio
 	                      opts && opts->max_line_length ? opts->max_line_length : BW_DEFAULT_MAX_LINE,
 	                      opts && opts->max_parts ? opts->max_parts : DEFAULT_MAX_PARTS) < 0)
 		return bw_error__set(BW_ENOMEM, "out of memory");
-	if ((prepared = prep.buf)) {
-		buf = prepared;
+	if (prep.buf) {
+		buf = prep.buf;
 		len = prep.len;
 	}
 	if (prep.lines_cut) {
@@ -1154,8 +1155,7 @@ int bw_msg__parse(bw_msg *out, const char *buf, size_t len, const bw_parse_optio
 		bw_strlist__push(&out->warnings, "too many MIME parts: the rest were not read");
 
 	if ((repaired = repair_unfolded_parameters(buf, len, &rlen))) {
-		free(prepared);
-		prepared = NULL;
+		bw_prepare__clear(&prep);   /* its line offsets are the input's */
 		buf = repaired;
 		len = rlen;
 		bw_strlist__push(&out->warnings, "a Content-Type parameter on an unindented line: read as a continuation");
@@ -1180,7 +1180,7 @@ int bw_msg__parse(bw_msg *out, const char *buf, size_t len, const bw_parse_optio
 		rc = build_text_view(out, opts, &top->all, text, tlen);
 		goto done;
 	}
-	msg = aux ? construct_cut(buf, len, po, &w, plain, top) : NULL;
+	msg = aux ? construct_cut(buf, len, &prep, po, &w, plain, top) : NULL;
 	if (!msg && w.top)
 		msg = construct(g_mime_stream_mem_new_with_byte_array(gmime_input(buf, len, top, 0)), po, true);
 	else if (!msg)
@@ -1193,7 +1193,7 @@ int bw_msg__parse(bw_msg *out, const char *buf, size_t len, const bw_parse_optio
 		g_mime_parser_options_free(po);
 		free(aux);
 		free(repaired);
-		free(prepared);
+		bw_prepare__clear(&prep);
 		return bw_error__set(BW_EPARSE, "not an email message: no header block found");
 	}
 	inner = forwarded_bounce(top_part(msg));
@@ -1211,7 +1211,7 @@ done:
 	g_mime_parser_options_free(po);
 	free(aux);          /* its headers point into buf: freed after the view */
 	free(repaired);
-	free(prepared);
+	bw_prepare__clear(&prep);
 	if (rc == BW_OK && out->headers.n == 0 && out->body_len == 0)
 		rc = bw_error__set(BW_EPARSE, "not an email message: no headers and no body");
 	return rc;

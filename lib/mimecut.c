@@ -204,13 +204,45 @@ static bool boundary_line(const char *p, const char *end, const char *b, size_t 
 	return true;
 }
 
+/* Where the lines starting with "--" are: found by scanning, or listed
+ * (bw_mimecut__find_with()). */
+typedef struct dash_lines {
+	const char *buf;
+	const size_t *at;       /* NULL: scan */
+	size_t n;
+} dash_lines;
+
+/* The next line at or after p that starts with "--", before end, or NULL.
+ * `first` is a line start (the scan's bw_next_dash_line() counts it as
+ * one; every position the callers pass is one). */
+static const char *next_dash(const dash_lines *d, const char *p, const char *end,
+                             const char *first)
+{
+	size_t lo = 0, hi, off;
+
+	if (!d->at)
+		return bw_next_dash_line(p, end, first);
+	if (p >= end)
+		return NULL;
+	off = (size_t)(p - d->buf);
+	hi = d->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (d->at[mid] < off)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < d->n && d->buf + d->at[lo] < end ? d->buf + d->at[lo] : NULL;
+}
+
 /* The next boundary line of `b` at or after `from`, or NULL. */
-static const char *next_boundary(const char *from, const char *end, const char *b, size_t bl,
-                                 const char *first, bool *closing)
+static const char *next_boundary(const dash_lines *d, const char *from, const char *end,
+                                 const char *b, size_t bl, const char *first, bool *closing)
 {
 	const char *p = from;
 
-	while ((p = bw_next_dash_line(p, end, first))) {
+	while ((p = next_dash(d, p, end, first))) {
 		if (boundary_line(p, end, b, bl, closing))
 			return p;
 		p += 2;
@@ -247,7 +279,7 @@ static const char *find_ci_by(const char *p, const char *end, const char *needle
  * reports a malformed multipart, and a cut parse would not: parse those
  * whole so that the warnings stay what they were.  One pass for the
  * declarations, one for the "--" lines. */
-static bool all_multiparts_closed(const char *p, const char *end)
+static bool all_multiparts_closed(const dash_lines *d, const char *p, const char *end)
 {
 	struct { const char *b; size_t n; bool closed; } decl[MAX_INNER];
 	const char *start = p, *line;
@@ -277,7 +309,7 @@ static bool all_multiparts_closed(const char *p, const char *end)
 		nd++;
 	}
 	open = nd;
-	for (line = start; open && (line = bw_next_dash_line(line, end, start)); line += 2) {
+	for (line = start; open && (line = next_dash(d, line, end, start)); line += 2) {
 		for (i = 0; i < nd; i++) {
 			bool closing;
 
@@ -293,6 +325,13 @@ static bool all_multiparts_closed(const char *p, const char *end)
 
 bool bw_mimecut__find(const char *buf, size_t len, bw_mimecut *out)
 {
+	return bw_mimecut__find_with(buf, len, NULL, 0, out);
+}
+
+bool bw_mimecut__find_with(const char *buf, size_t len, const size_t *dash, size_t n_dash,
+                           bw_mimecut *out)
+{
+	const dash_lines d = { buf, dash, n_dash };
 	char ct[MAX_VALUE + 1], cte[MAX_VALUE + 1];
 	const char *end = buf + len, *p, *line, *orig = NULL, *orig_end = NULL;
 	size_t top_end, part_head_end;
@@ -307,7 +346,7 @@ bool bw_mimecut__find(const char *buf, size_t len, bw_mimecut *out)
 	out->boundary_len = strlen(out->boundary);
 
 	/* The direct parts, in order. */
-	line = next_boundary(buf + top_end, end, out->boundary, out->boundary_len, buf + top_end,
+	line = next_boundary(&d, buf + top_end, end, out->boundary, out->boundary_len, buf + top_end,
 	                     &closing);
 	while (line && !closing) {
 		const char *start = line_end(line, end);
@@ -317,7 +356,7 @@ bool bw_mimecut__find(const char *buf, size_t len, bw_mimecut *out)
 		if (start == end)
 			return false;
 		start++;
-		next = next_boundary(start, end, out->boundary, out->boundary_len, start,
+		next = next_boundary(&d, start, end, out->boundary, out->boundary_len, start,
 		                     &next_closing);
 		n_parts++;
 		orig = NULL;
@@ -363,7 +402,7 @@ bool bw_mimecut__find(const char *buf, size_t len, bw_mimecut *out)
 	 * (bounces of bounces): keep those whole. */
 	if (!has_dsn && find_ci_by(buf + out->cut, orig_end, "delivery-status", 8))
 		return false;
-	if (!all_multiparts_closed(orig, orig_end))
+	if (!all_multiparts_closed(&d, orig, orig_end))
 		return false;
 	out->n_parts = n_parts;
 	return true;
