@@ -340,66 +340,113 @@ static void take_original_headers(walk_ctx *c, char *text, size_t len)
 	c->m->has_original = true;
 }
 
+/* What the view does with a leaf part, by its type. */
+typedef enum leaf_kind {
+	LEAF_DSN,          /* any type ending in delivery-status: its fields */
+	LEAF_FEEDBACK,     /* message/feedback-report */
+	LEAF_ORIGINAL,     /* returned headers, or a returned message kept a leaf */
+	LEAF_TEXT,         /* text/plain, text/enriched: the body */
+	LEAF_HTML,         /* text/html: the body made text */
+	LEAF_OTHER         /* not read */
+} leaf_kind;
+
+/* The kind of a leaf of type/subtype (ASCII case ignored). */
+static leaf_kind leaf_kind_of(const char *type, size_t tl, const char *subtype, size_t sl)
+{
+	static const struct { const char *type, *subtype; leaf_kind kind; } kinds[] = {
+		{ "message", "feedback-report", LEAF_FEEDBACK },
+		{ "text", "rfc822-headers", LEAF_ORIGINAL }, { "text", "rfc822-header", LEAF_ORIGINAL },
+		{ "message", "rfc822-headers", LEAF_ORIGINAL }, { "message", "global-headers", LEAF_ORIGINAL },
+		{ "message", "rfc822", LEAF_ORIGINAL }, { "message", "global", LEAF_ORIGINAL },
+		{ "text", "plain", LEAF_TEXT }, { "text", "enriched", LEAF_TEXT },
+		{ "text", "html", LEAF_HTML },
+	};
+	size_t i;
+
+	if ((sl == 15 && bw_strncasecmp(subtype, "delivery-status", 15) == 0) ||
+	    (sl == 22 && bw_strncasecmp(subtype, "global-delivery-status", 22) == 0))
+		return LEAF_DSN;
+	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (tl == strlen(kinds[i].type) && bw_strncasecmp(type, kinds[i].type, tl) == 0 &&
+		    sl == strlen(kinds[i].subtype) && bw_strncasecmp(subtype, kinds[i].subtype, sl) == 0)
+			return kinds[i].kind;
+	return LEAF_OTHER;
+}
+
+/* Does the view read the text of a leaf of this kind at msg_depth? */
+static bool leaf_wanted(const walk_ctx *c, leaf_kind k, int msg_depth)
+{
+	switch (k) {
+	case LEAF_DSN:
+		return !(c->dsn_depth >= 0 && msg_depth > c->dsn_depth);
+	case LEAF_FEEDBACK:
+		return !c->m->feedback && msg_depth == 0;
+	case LEAF_ORIGINAL:
+	case LEAF_TEXT:
+	case LEAF_HTML:
+		return msg_depth == 0;
+	default:
+		return false;
+	}
+}
+
+/* Takes the text of a leaf that leaf_wanted() (part_text(), or the same
+ * made without GMime: mimeflat.c); NULL when out of memory. */
+static void take_leaf(walk_ctx *c, leaf_kind k, int msg_depth, char *text, size_t len)
+{
+	if (k == LEAF_DSN) {
+		/* the outermost report's parts only */
+		if (c->dsn_depth >= 0 && msg_depth < c->dsn_depth)
+			bw_strlist__clear(&c->m->dsn);
+		c->dsn_depth = msg_depth;
+	}
+	if (!text)
+		return;
+	switch (k) {
+	case LEAF_DSN:
+		len = clip_lines(c, text, len);
+		bw_strlist__push_len(&c->m->dsn, text, len);
+		break;
+	case LEAF_FEEDBACK:
+		c->m->feedback = text;
+		clip_lines(c, text, len);
+		return;
+	case LEAF_ORIGINAL:
+		take_original_headers(c, text, len);
+		break;
+	case LEAF_TEXT:
+		append_text(&c->body, text, len);
+		break;
+	case LEAF_HTML: {
+		char *plain = bw_html__to_text(text, len);
+		if (plain) {
+			append_text(&c->html, plain, strlen(plain));
+			free(plain);
+		}
+		break;
+	}
+	default:
+		break;
+	}
+	free(text);
+}
+
 static void walk_leaf(walk_ctx *c, GMimePart *part, int msg_depth)
 {
 	GMimeContentType *ct = g_mime_object_get_content_type(GMIME_OBJECT(part));
-	const char *subtype = ct ? g_mime_content_type_get_media_subtype(ct) : NULL;
-	char *text;
+	const char *type, *subtype;
+	leaf_kind k;
 	size_t len;
 
 	if (!ct)
 		return;
-	if (subtype && (bw_strcasecmp(subtype, "delivery-status") == 0 ||
-	                bw_strcasecmp(subtype, "global-delivery-status") == 0)) {
-		if (c->dsn_depth >= 0 && msg_depth > c->dsn_depth)
-			return;
-		if (c->dsn_depth >= 0 && msg_depth < c->dsn_depth)
-			bw_strlist__clear(&c->m->dsn);
-		c->dsn_depth = msg_depth;
-		if ((text = part_text(part, &len))) {
-			len = clip_lines(c, text, len);
-			bw_strlist__push_len(&c->m->dsn, text, len);
-			free(text);
-		}
-		return;
-	}
-	if (type_is(ct, "message", "feedback-report")) {
-		if (!c->m->feedback && msg_depth == 0 && (c->m->feedback = part_text(part, &len)))
-			clip_lines(c, c->m->feedback, len);
-		return;
-	}
-	if (type_is(ct, "text", "rfc822-headers") || type_is(ct, "text", "rfc822-header") ||
-	    type_is(ct, "message", "rfc822-headers") || type_is(ct, "message", "global-headers") ||
-	    type_is(ct, "message", "rfc822") || type_is(ct, "message", "global")) {
-		/* A returned message GMime kept as a leaf (encoded message/rfc822,
-		 * or headers only). */
-		if (msg_depth == 0 && (text = part_text(part, &len))) {
-			take_original_headers(c, text, len);
-			free(text);
-		}
-		return;
-	}
-	if (msg_depth != 0)
-		return;
-	if (type_is(ct, "text", "plain") || type_is(ct, "text", "enriched")) {
-		const GMimeContentDisposition *d = g_mime_object_get_content_disposition(GMIME_OBJECT(part));
-		/* A plain-text attachment after the report text is often the
-		 * returned message itself; keep it anyway: decoders look for
-		 * their markers and stop there. */
-		(void)d;
-		if ((text = part_text(part, &len))) {
-			append_text(&c->body, text, len);
-			free(text);
-		}
-	} else if (type_is(ct, "text", "html")) {
-		if ((text = part_text(part, &len))) {
-			char *plain = bw_html__to_text(text, len);
-			if (plain) {
-				append_text(&c->html, plain, strlen(plain));
-				free(plain);
-			}
-			free(text);
-		}
+	type = g_mime_content_type_get_media_type(ct);
+	subtype = g_mime_content_type_get_media_subtype(ct);
+	k = leaf_kind_of(type ? type : "", type ? strlen(type) : 0,
+	                 subtype ? subtype : "", subtype ? strlen(subtype) : 0);
+	if (leaf_wanted(c, k, msg_depth)) {
+		char *text = part_text(part, &len);
+		take_leaf(c, k, msg_depth, text, len);
 	}
 }
 
