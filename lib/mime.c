@@ -21,6 +21,7 @@
 #include "error.h"
 #include "html.h"
 #include "mimecut.h"
+#include "mimeflat.h"
 #include "msg.h"
 #include "prepare.h"
 #include "rfc2047.h"
@@ -1080,6 +1081,186 @@ static char *plain_text_body(const top_block *t, const char *buf, size_t len, si
 	return text;
 }
 
+/* The text of a flat part (mimeflat.h) as part_text() makes it of the
+ * part GMime would build: a text part's bytes when bytes_are_text()
+ * would take them, any other part's bytes; then valid UTF-8.  False when
+ * GMime's charset conversion would be needed (or out of memory). */
+static bool flat_text(const bw_mimeflat_part *p, char **out, size_t *len)
+{
+	size_t csl, n, i;
+	const char *cs = bw_mimeflat__param(&p->type, "charset", &csl);
+	bool text = p->type.type_len == 4 && bw_strncasecmp(p->type.type, "text", 4) == 0;
+	bool seven = false, ascii_label = false, utf8_label = false;
+	char *bytes;
+
+	if (text && cs) {
+		ascii_label = csl == 8 && bw_strncasecmp(cs, "us-ascii", 8) == 0;
+		seven = ascii_label || (csl >= 9 && bw_strncasecmp(cs, "iso-2022-", 9) == 0);
+		utf8_label = (csl == 5 && bw_strncasecmp(cs, "utf-8", 5) == 0) ||
+		             (csl == 4 && bw_strncasecmp(cs, "utf8", 4) == 0);
+		if (!seven && !utf8_label)
+			return false;
+	}
+	if (p->encoding == BW_MIMEFLAT_IDENTITY) {
+		if (!(bytes = bw_strndup(p->body, p->body_len)))
+			return false;
+		n = p->body_len;
+	} else {
+		/* GMime's own decoder, as its data wrapper would run it */
+		GMimeEncoding enc;
+
+		g_mime_encoding_init_decode(&enc, p->encoding == BW_MIMEFLAT_QP
+		                                  ? GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE
+		                                  : GMIME_CONTENT_ENCODING_BASE64);
+		if (!(bytes = malloc(g_mime_encoding_outlen(&enc, p->body_len) + 16))) {
+			bw_error__oom();
+			return false;
+		}
+		n = g_mime_encoding_step(&enc, p->body, p->body_len, bytes);
+		n += g_mime_encoding_flush(&enc, "", 0, bytes + n);
+		bytes[n] = '\0';
+	}
+	n = bw_text__normalize_eol(bytes, n);
+	if (text) {
+		for (i = 0; i < n && !((unsigned char)bytes[i] & 0x80); i++)
+			;
+		if (memchr(bytes, '\0', n) ||
+		    (seven && !(i == n ? ascii_label : bw_text__valid_utf8(bytes, n))) ||
+		    (utf8_label && !bw_text__valid_utf8(bytes, n))) {
+			free(bytes);
+			return false;
+		}
+	}
+	if (!bw_text__valid_utf8(bytes, n)) {
+		char *conv = bw_text__latin1_to_utf8(bytes, n);
+		free(bytes);
+		if (!(bytes = conv))
+			return false;
+		n = strlen(bytes);
+	}
+	*out = bytes;
+	*len = n;
+	return true;
+}
+
+/* May a flat part of this type be read without GMime?  Not a multipart
+ * (GMime would read its parts), not a returned message (GMime parses it)
+ * nor another message/ type GMime builds an object of its own for. */
+static bool flat_leaf_type(const bw_mimeflat_type *t)
+{
+	static const char *const message_ok[] = { "delivery-status", "global-delivery-status",
+		"feedback-report", "rfc822-headers", "global-headers" };
+	size_t i;
+
+	if (t->type_len == 9 && bw_strncasecmp(t->type, "multipart", 9) == 0)
+		return false;
+	if (t->type_len != 7 || bw_strncasecmp(t->type, "message", 7) != 0)
+		return true;
+	for (i = 0; i < sizeof(message_ok) / sizeof(message_ok[0]); i++)
+		if (bw_mimeflat__is(t, "message", message_ok[i]))
+			return true;
+	return false;
+}
+
+/* The view of a flat multipart/report or multipart/mixed (mimeflat.h)
+ * whose header block read_top() read, built without GMime: what
+ * build_view() builds from GMime's parts, for messages where GMime would
+ * have nothing to warn about.  The returned original, when there is one,
+ * is the last part, cut by mimecut.c and read as plain (plain->n >= 0).
+ * False, with nothing changed in m, when the message is not that. */
+static bool flat_view(bw_mimeflat *flat, bw_msg *m, const char *buf, size_t len,
+                      const bw_prepared *prep, const bw_parse_options *opts,
+                      plain_original *plain, const top_block *t, int *rc)
+{
+	bw_mimeflat_type type;
+	const bw_mimecut_header *ct = NULL;
+	const char *b, *rt;
+	size_t bl, rtl, to = len, lens[BW_MIMEFLAT_MAX_PARTS];
+	char *texts[BW_MIMEFLAT_MAX_PARTS] = { NULL }, *mime_type;
+	leaf_kind kinds[BW_MIMEFLAT_MAX_PARTS];
+	bool open_last = false, ok = true;
+	bw_mimecut cut;
+	walk_ctx c;
+	unsigned i, n;
+	int k;
+
+	plain->n = -1;
+	for (k = 0; k < t->all.n; k++) {
+		const bw_mimecut_header *h = &t->all.h[k];
+		if (h->name_len == 12 && bw_strncasecmp(h->name, "Content-Type", 12) == 0) {
+			if (ct)
+				return false;
+			ct = h;
+		} else if (h->name_len == 25 && bw_strncasecmp(h->name, "Content-Transfer-Encoding", 25) == 0 &&
+		           bw_mimeflat__encoding(h->value, h->value_len) != BW_MIMEFLAT_IDENTITY) {
+			return false;
+		}
+	}
+	if (!ct || !bw_mimeflat__content_type(ct->value, ct->value_len, &type) ||
+	    !(bw_mimeflat__is(&type, "multipart", "report") || bw_mimeflat__is(&type, "multipart", "mixed")) ||
+	    !(b = bw_mimeflat__param(&type, "boundary", &bl)) || bl > 200)
+		return false;
+	if (bw_mimecut__find_with(buf, len, prep->dash, prep->n_dash, &cut)) {
+		if (cut.boundary_len != bl || memcmp(cut.boundary, b, bl) != 0)
+			return false;
+		plain->n = bw_mimecut__plain_original(buf, &cut, plain->h,
+		                                      sizeof(plain->h) / sizeof(plain->h[0]));
+		if (plain->n < 0 || plain_from_daemon(plain)) {
+			plain->n = -1;
+			return false;
+		}
+		open_last = true;
+		to = cut.orig;
+	}
+	if (!bw_mimeflat__read(buf, t->blank + 1, to, b, bl, open_last, flat))
+		goto not_flat;
+	n = flat->n - open_last;
+	if (open_last && !bw_mimeflat__is(&flat->part[n].type, "message", "rfc822") &&
+	    !bw_mimeflat__is(&flat->part[n].type, "message", "global"))
+		goto not_flat;
+	view_init(&c, m, opts);
+	if (1 + flat->n > c.max_parts || c.max_depth < 1)
+		goto not_flat;
+	/* Every text first: a part GMime would convert sends it all to GMime. */
+	for (i = 0; i < n && ok; i++) {
+		const bw_mimeflat_type *pt = &flat->part[i].type;
+		kinds[i] = leaf_kind_of(pt->type, pt->type_len, pt->subtype, pt->subtype_len);
+		ok = flat_leaf_type(pt) &&
+		     (kinds[i] == LEAF_OTHER || flat_text(&flat->part[i], &texts[i], &lens[i]));
+	}
+	if (!ok) {
+		while (i-- > 0)
+			free(texts[i]);
+		goto not_flat;
+	}
+	copy_plain_headers(&c, &t->all, true, &m->headers, MAX_ORIG_HEADERS);
+	mime_type = g_strdup_printf("%.*s/%.*s", (int)type.type_len, type.type,
+	                            (int)type.subtype_len, type.subtype);
+	m->content_type = lower_dup(mime_type);
+	g_free(mime_type);
+	rt = bw_mimeflat__param(&type, "report-type", &rtl);
+	m->report_type = rt ? bw_strndup(rt, rtl) : bw_strdup("");
+	if (m->report_type)
+		for (mime_type = m->report_type; *mime_type; mime_type++)
+			*mime_type = (char)bw_lower((unsigned char)*mime_type);
+	c.parts = 1 + flat->n;      /* walk() of the multipart and its parts */
+	for (i = 0; i < n; i++) {
+		if (texts[i] && leaf_wanted(&c, kinds[i], 0))
+			take_leaf(&c, kinds[i], 0, texts[i], lens[i]);
+		else
+			free(texts[i]);
+	}
+	if (open_last && !m->has_original) {
+		copy_plain_headers(&c, plain, false, &m->orig_headers, MAX_ORIG_HEADERS);
+		m->has_original = true;
+	}
+	*rc = view_done(&c);
+	return true;
+not_flat:
+	plain->n = -1;
+	return false;
+}
+
 /* What GMime is given of buf[0..keep): all of it, or the kept headers of
  * the top block and the rest from its blank line on. */
 static GByteArray *gmime_input(const char *buf, size_t keep, const top_block *top, size_t extra)
@@ -1172,7 +1353,7 @@ int bw_msg__parse(bw_msg *out, const char *buf, size_t len, const bw_parse_optio
 	GMimeParserOptions *po;
 	GMimeObject *msg;
 	GMimeMessage *inner;
-	struct { plain_original plain; top_block top; } *aux;
+	struct { plain_original plain; top_block top; bw_mimeflat flat; } *aux;
 	char *text;
 	size_t tlen = 0;
 	plain_original *plain = NULL;
@@ -1225,6 +1406,12 @@ int bw_msg__parse(bw_msg *out, const char *buf, size_t len, const bw_parse_optio
 	if (w.top && (text = plain_text_body(top, buf, len, &tlen))) {
 		bw_buf__free(&top->kept);
 		rc = build_text_view(out, opts, &top->all, text, tlen);
+		goto done;
+	}
+	/* A flat multipart: no GMime objects. */
+	if (w.top && flat_view(&aux->flat, out, buf, len, &prep, opts, plain, top, &rc)) {
+		if (getenv("BW_FLAT_DEBUG")) fprintf(stderr, "FLAT\n");
+		bw_buf__free(&top->kept);
 		goto done;
 	}
 	msg = aux ? construct_cut(buf, len, &prep, po, &w, plain, top) : NULL;
