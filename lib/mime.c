@@ -34,6 +34,8 @@
 
 static pthread_once_t gmime_once = PTHREAD_ONCE_INIT;
 
+bool bw_msg__flat_off;
+
 /* GMime's initialisation (through gpgme) sets SIGPIPE to ignored for the
  * whole process; the library puts back what the program had. */
 static void gmime_init_once(void)
@@ -1254,6 +1256,7 @@ static bool flat_view(bw_mimeflat *flat, bw_msg *m, const char *buf, size_t len,
 		copy_plain_headers(&c, plain, false, &m->orig_headers, MAX_ORIG_HEADERS);
 		m->has_original = true;
 	}
+	m->flat = true;
 	*rc = view_done(&c);
 	return true;
 not_flat:
@@ -1409,7 +1412,7 @@ int bw_msg__parse(bw_msg *out, const char *buf, size_t len, const bw_parse_optio
 		goto done;
 	}
 	/* A flat multipart: no GMime objects. */
-	if (w.top && flat_view(&aux->flat, out, buf, len, &prep, opts, plain, top, &rc)) {
+	if (w.top && !bw_msg__flat_off && flat_view(&aux->flat, out, buf, len, &prep, opts, plain, top, &rc)) {
 		if (getenv("BW_FLAT_DEBUG")) fprintf(stderr, "FLAT\n");
 		bw_buf__free(&top->kept);
 		goto done;
