@@ -37,6 +37,12 @@ static inline bool bw_isalpha(int c) { return (c >= 'a' && c <= 'z') || (c >= 'A
 static inline bool bw_isalnum(int c) { return bw_isalpha(c) || bw_isdigit(c); }
 
 int bw_strcasecmp(const char *a, const char *b);
+/* bw_strcasecmp(a, b) == 0 for two non-NULL strings, the first bytes
+ * compared inline (header lookups compare a name with every header's). */
+static inline bool bw_streq_ci(const char *a, const char *b)
+{
+	return bw_lower((unsigned char)*a) == bw_lower((unsigned char)*b) && bw_strcasecmp(a, b) == 0;
+}
 int bw_strncasecmp(const char *a, const char *b, size_t n);
 /* Case-insensitive substring search (ASCII); NULL if absent. */
 const char *bw_strcasestr(const char *hay, const char *needle);
