@@ -1164,6 +1164,50 @@ static bool flat_leaf_type(const bw_mimeflat_type *t)
 	return false;
 }
 
+/* A multipart never closed whose last part is the returned original,
+ * running to the end of the message (truncated bounces): GMime reads it
+ * as a message to the end and, when it is simple, has nothing to warn
+ * about.  Simple: unencoded message/rfc822 or message/global, its header
+ * block plain (bw_mimecut__plain_original(), into *plain) with a From that
+ * is not a mail system's, its type neither a multipart nor a message nor a
+ * report (nothing below it is read), and no line of its body starting
+ * with "--" (no boundary GMime could take for one). */
+static bool open_to_end(const char *buf, size_t len, const bw_mimeflat *flat, bw_mimecut *cut,
+                        plain_original *plain)
+{
+	const bw_mimeflat_part *last = &flat->part[flat->n - 1];
+	const char *orig = last->body, *end = buf + len;
+	int n, i;
+
+	if ((!bw_mimeflat__is(&last->type, "message", "rfc822") &&
+	     !bw_mimeflat__is(&last->type, "message", "global")) ||
+	    last->encoding != BW_MIMEFLAT_IDENTITY)
+		return false;
+	memset(cut, 0, sizeof(*cut));
+	cut->orig = (size_t)(orig - buf);
+	n = bw_mimecut__headers(orig, (size_t)(end - orig), plain->h, MAX_ORIG_HEADERS);
+	if (n <= 0)
+		return false;
+	cut->cut = (size_t)(plain->h[n - 1].value + plain->h[n - 1].value_len - buf) + 2;
+	if (cut->cut > len || buf[cut->cut - 1] != '\n' || buf[cut->cut - 2] != '\n' ||
+	    bw_next_dash_line(buf + cut->cut, end, buf + cut->cut))
+		return false;
+	plain->n = bw_mimecut__plain_original(buf, cut, plain->h, MAX_ORIG_HEADERS);
+	if (plain->n < 0 || plain_from_daemon(plain))
+		return false;
+	for (i = 0; i < plain->n; i++) {
+		bw_mimeflat_type t;
+		if (plain->h[i].name_len != 12 || bw_strncasecmp(plain->h[i].name, "Content-Type", 12) != 0)
+			continue;
+		if (!bw_mimeflat__content_type(plain->h[i].value, plain->h[i].value_len, &t) ||
+		    (t.type_len == 9 && bw_strncasecmp(t.type, "multipart", 9) == 0) ||
+		    (t.type_len == 7 && bw_strncasecmp(t.type, "message", 7) == 0) ||
+		    leaf_kind_of(t.type, t.type_len, t.subtype, t.subtype_len) == LEAF_DSN)
+			return false;
+	}
+	return true;
+}
+
 /* The view of a flat multipart/report or multipart/mixed (mimeflat.h)
  * whose header block read_top() read, built without GMime: what
  * build_view() builds from GMime's parts, for messages where GMime would
@@ -1214,14 +1258,19 @@ static bool flat_view(bw_mimeflat *flat, bw_msg *m, const char *buf, size_t len,
 		open_last = true;
 		to = cut.orig;
 	}
-	if (!bw_mimeflat__read(buf, t->blank + 1, to, b, bl, open_last, flat))
+	if (!bw_mimeflat__read(buf, t->blank + 1, to, b, bl,
+	                       open_last ? BW_MIMEFLAT_CUT : BW_MIMEFLAT_CLOSED_OR_END, flat) ||
+	    (flat->to_end && !open_to_end(buf, len, flat, &cut, plain)))
 		goto not_flat;
+	open_last = open_last || flat->to_end;
 	n = flat->n - open_last;
 	if (open_last && !bw_mimeflat__is(&flat->part[n].type, "message", "rfc822") &&
 	    !bw_mimeflat__is(&flat->part[n].type, "message", "global"))
 		goto not_flat;
 	view_init(&c, m, opts);
-	if (1 + flat->n > c.max_parts || c.max_depth < 1)
+	/* GMime's parse walks the original's own part too when it runs to
+	 * the end: one more part, one level deeper */
+	if (1 + flat->n + flat->to_end > c.max_parts || c.max_depth < 1u + flat->to_end)
 		goto not_flat;
 	/* Every text first: a part GMime would convert sends it all to GMime. */
 	for (i = 0; i < n && ok; i++) {
@@ -1253,7 +1302,10 @@ static bool flat_view(bw_mimeflat *flat, bw_msg *m, const char *buf, size_t len,
 			free(texts[i]);
 	}
 	if (open_last && !m->has_original) {
-		copy_plain_headers(&c, plain, false, &m->orig_headers, MAX_ORIG_HEADERS);
+		/* run to the end, GMime's message object would hold the
+		 * original's headers but its Content-* ones; cut, the cut
+		 * parse's view (construct_cut()) holds them all */
+		copy_plain_headers(&c, plain, flat->to_end, &m->orig_headers, MAX_ORIG_HEADERS);
 		m->has_original = true;
 	}
 	m->flat = true;

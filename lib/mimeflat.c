@@ -168,8 +168,8 @@ static int boundary_kind(const char *p, const char *end, const char *b, size_t b
 }
 
 /* Reads the part whose header block starts at `start` and whose body ends
- * at `stop` (the '\n' before the next boundary line, or `to` for the open
- * last part, whose body is then empty). */
+ * at `stop` (the '\n' before the next boundary line, or `to` for the cut
+ * last part, whose body is then empty: `open`). */
 static bool read_part(const char *start, const char *stop, bool open, bw_mimeflat_part *out)
 {
 	bw_mimecut_header h[MAX_PART_HEADERS];
@@ -210,12 +210,14 @@ static bool read_part(const char *start, const char *stop, bool open, bw_mimefla
 }
 
 bool bw_mimeflat__read(const char *buf, size_t from, size_t to, const char *b, size_t bl,
-                       bool open_last, bw_mimeflat *out)
+                       bw_mimeflat_end how, bw_mimeflat *out)
 {
 	const char *end = buf + to, *p = buf + from, *start = NULL;
+	bool open_last = how == BW_MIMEFLAT_CUT;
 	int k;
 
 	out->n = 0;
+	out->to_end = false;
 	/* The prologue, then the parts. */
 	while ((p = bw_next_dash_line(p, end, buf + from))) {
 		k = boundary_kind(p, end, b, bl);
@@ -239,9 +241,10 @@ bool bw_mimeflat__read(const char *buf, size_t from, size_t to, const char *b, s
 			return false;
 		start = ++p;
 	}
-	if (!open_last || !start || out->n == BW_MIMEFLAT_MAX_PARTS ||
-	    !read_part(start, end, true, &out->part[out->n]))
+	if (how == BW_MIMEFLAT_CLOSED || !start || out->n == BW_MIMEFLAT_MAX_PARTS ||
+	    !read_part(start, end, open_last, &out->part[out->n]))
 		return false;
 	out->n++;
+	out->to_end = !open_last;
 	return true;
 }

@@ -66,19 +66,27 @@ typedef struct bw_mimeflat_part {
 typedef struct bw_mimeflat {
 	bw_mimeflat_part part[BW_MIMEFLAT_MAX_PARTS];
 	unsigned n;
+	bool to_end;        /* never closed: the last part runs to the end */
 } bw_mimeflat;
+
+/* How the region of parts ends (bw_mimeflat__read()). */
+typedef enum bw_mimeflat_end {
+	BW_MIMEFLAT_CLOSED,     /* at the line "--b--" (the rest is the epilogue) */
+	BW_MIMEFLAT_CUT,        /* at `to`, just after the last part's header block */
+	BW_MIMEFLAT_CLOSED_OR_END /* closed, or else the last part runs to `to` */
+} bw_mimeflat_end;
 
 /* Reads the parts of a multipart body buf[from..to) with boundary b:
  * the lines "--b" open parts (anything before the first is the prologue,
- * not read), and the region ends either at `to` just after a part's header
- * block (`open_last`: the last part's body is not read; mimecut.c found
- * where) or at the line "--b--" (the rest is the epilogue).  Each part has
+ * not read), and the region ends as `how` says (BW_MIMEFLAT_CUT: the last
+ * part's body is not read; mimecut.c found where; BW_MIMEFLAT_CLOSED_OR_END:
+ * out->to_end says which).  Each part has
  * a plain header block (bw_mimecut__headers()) ended by an empty line,
  * no header repeated, a Content-Type (if any) that
  * bw_mimeflat__content_type() reads, a Content-Transfer-Encoding (if any)
  * that bw_mimeflat__encoding() knows, and a non-empty body.  False (not flat) otherwise, or
  * when a line "--b..." is not exactly a boundary line. */
 bool bw_mimeflat__read(const char *buf, size_t from, size_t to, const char *b, size_t bl,
-                       bool open_last, bw_mimeflat *out);
+                       bw_mimeflat_end how, bw_mimeflat *out);
 
 #endif

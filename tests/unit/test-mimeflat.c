@@ -69,7 +69,15 @@ static void compare(const char *name, const char *buf, size_t len, const bw_pars
 	    !same_str(a.body, b.body) || !same_list(&a.dsn, &b.dsn) || !same_str(a.feedback, b.feedback) ||
 	    !same_kv(&a.orig_headers, &b.orig_headers) || a.has_original != b.has_original ||
 	    a.nested != b.nested || !same_list(&a.warnings, &b.warnings))
+	{
 		check_fail(__FILE__, __LINE__, "flat view == GMime's view", name);
+		if (getenv("SHOW")) {
+			size_t i;
+			printf("ra %d rb %d ct %s/%s rt %s/%s body %zu/%zu dsn %zu/%zu orig %zu/%zu w %zu/%zu\n", ra, rb, a.content_type, b.content_type, a.report_type, b.report_type, a.body_len, b.body_len, a.dsn.n, b.dsn.n, a.orig_headers.n, b.orig_headers.n, a.warnings.n, b.warnings.n);
+			for (i = 0; i < b.warnings.n; i++) printf("  w %s\n", b.warnings.v[i]);
+			for (i = 0; i < a.orig_headers.n && i < b.orig_headers.n; i++) printf("  o %s=%s | %s=%s\n", a.orig_headers.name[i], a.orig_headers.value[i], b.orig_headers.name[i], b.orig_headers.value[i]);
+		}
+	}
 	else
 		check_passed++;
 	bw_msg__clear(&a);
@@ -142,26 +150,34 @@ static void check_read(void)
 	         "Content-Type: message/delivery-status\n\nAction: failed\n--B.1--\nepilogue\n", top);
 	len = strlen(msg);
 	/* "--B.1x" is a line GMime may read as a boundary: not flat */
-	CHECK(!bw_mimeflat__read(msg, 0, len, "B.1", 3, false, &f));
-	CHECK(bw_mimeflat__read(msg, from, len, "B.1", 3, false, &f));
+	CHECK(!bw_mimeflat__read(msg, 0, len, "B.1", 3, BW_MIMEFLAT_CLOSED, &f));
+	CHECK(bw_mimeflat__read(msg, from, len, "B.1", 3, BW_MIMEFLAT_CLOSED, &f));
 	CHECK(f.n == 2);
 	CHECK(f.n == 2 && f.part[0].body_len == 6 && memcmp(f.part[0].body, "hello\n", 6) == 0);
 	CHECK(f.n == 2 && bw_mimeflat__is(&f.part[1].type, "message", "delivery-status"));
 	CHECK(f.n == 2 && f.part[1].body_len == 14);
 	/* never closed, an encoding GMime has other plans for, a nested
 	 * multipart's parts, a repeated header, an empty body */
-	CHECK(!bw_mimeflat__read(msg, from, (size_t)(strstr(msg, "--B.1--") - msg), "B.1", 3, false, &f));
+	CHECK(!bw_mimeflat__read(msg, from, (size_t)(strstr(msg, "--B.1--") - msg), "B.1", 3, BW_MIMEFLAT_CLOSED, &f));
 	snprintf(msg, sizeof(msg), "%s--B.1\nContent-Transfer-Encoding: x-uuencode\n\nx\n--B.1--\n", top);
-	CHECK(!bw_mimeflat__read(msg, from, strlen(msg), "B.1", 3, false, &f));
+	CHECK(!bw_mimeflat__read(msg, from, strlen(msg), "B.1", 3, BW_MIMEFLAT_CLOSED, &f));
 	snprintf(msg, sizeof(msg), "%s--B.1\nContent-Type: text/plain\nContent-type: text/html\n\nx\n--B.1--\n", top);
-	CHECK(!bw_mimeflat__read(msg, from, strlen(msg), "B.1", 3, false, &f));
+	CHECK(!bw_mimeflat__read(msg, from, strlen(msg), "B.1", 3, BW_MIMEFLAT_CLOSED, &f));
 	snprintf(msg, sizeof(msg), "%s--B.1\nContent-Type: text/plain\n\n--B.1--\n", top);
-	CHECK(!bw_mimeflat__read(msg, from, strlen(msg), "B.1", 3, false, &f));
+	CHECK(!bw_mimeflat__read(msg, from, strlen(msg), "B.1", 3, BW_MIMEFLAT_CLOSED, &f));
 	/* the open last part: its header block ends the region */
 	snprintf(msg, sizeof(msg), "%s--B.1\n\nno headers\n--B.1\nContent-Type: message/rfc822\n\n", top);
-	CHECK(bw_mimeflat__read(msg, from, strlen(msg), "B.1", 3, true, &f));
+	CHECK(bw_mimeflat__read(msg, from, strlen(msg), "B.1", 3, BW_MIMEFLAT_CUT, &f));
 	CHECK(f.n == 2 && bw_mimeflat__is(&f.part[0].type, "text", "plain"));
 	CHECK(f.n == 2 && bw_mimeflat__is(&f.part[1].type, "message", "rfc822") && f.part[1].body_len == 0);
+	/* never closed: the last part runs to the end, when allowed */
+	snprintf(msg, sizeof(msg), "%s--B.1\n\ntext\n--B.1\nContent-Type: message/rfc822\n\nFrom: a\n\nbody\n", top);
+	CHECK(!bw_mimeflat__read(msg, from, strlen(msg), "B.1", 3, BW_MIMEFLAT_CLOSED, &f));
+	CHECK(bw_mimeflat__read(msg, from, strlen(msg), "B.1", 3, BW_MIMEFLAT_CLOSED_OR_END, &f));
+	CHECK(f.n == 2 && f.to_end && f.part[1].body_len == 14);
+	snprintf(msg, sizeof(msg), "%s--B.1\n\ntext\n--B.1--\n", top);
+	CHECK(bw_mimeflat__read(msg, from, strlen(msg), "B.1", 3, BW_MIMEFLAT_CLOSED_OR_END, &f));
+	CHECK(f.n == 1 && !f.to_end);
 }
 
 /* Generated reports: text parts in each encoding and charset, with bytes
@@ -182,6 +198,14 @@ static void check_generated(void)
 		"--B.1\nContent-Type: message/rfc822\n\nFrom: sender@example.com\nTo: nobody@example.net\nSubject: hi\n\nbody\n--B.1--\n",
 		"--B.1\nContent-Type: text/rfc822-headers\n\nFrom: sender@example.com\nSubject: hi\n\n--B.1--\n",
 		"--B.1\nContent-Type: message/feedback-report\n\nFeedback-Type: abuse\n--B.1--\n",
+		/* truncated: never closed, the original running to the end */
+		"--B.1\nContent-Type: message/rfc822\n\nFrom: sender@example.com\nTo: nobody@example.net\n\nbody\n",
+		"--B.1\nContent-Type: message/rfc822\n\nFrom: sender@example.com\n\n--B.1 cut short\n",
+		"--B.1\nContent-Type: message/rfc822\n\nFrom: sender@example.com\nContent-Type: multipart/mixed; boundary=x\n\n--x\n\nbody\n",
+		"--B.1\nContent-Type: message/rfc822\n\nFrom: sender@example.com\nContent-Type: text/plain\n\nbody",
+		"--B.1\nContent-Type: text/plain\n\nnot the original, never closed\n",
+		"--B.1\nContent-Type: message/rfc822\n\nFrom: sender@example.com\nContent-Type: text/plain\n\nbody\n",
+		"--B.1\nContent-Type: message/rfc822\n\nFrom: sender@example.com\nContent-Type: text/plain\n\nbody\n--B.1--\n",
 	};
 	size_t e, c, b, o;
 	char msg[4096], name[64];
