@@ -1083,30 +1083,62 @@ static char *plain_text_body(const top_block *t, const char *buf, size_t len, si
 	return text;
 }
 
+/* g_mime_text_part_get_text() of a text part whose decoded bytes are
+ * raw[0..n) and whose charset parameter is cs (NULL: none): the bytes
+ * through GMime's charset filter to UTF-8, when it has one for cs, then a
+ * NUL.  g_malloc'd, cut at its first NUL as that function's caller reads
+ * it. */
+static char *flat_converted(const char *raw, size_t n, const char *cs, size_t csl)
+{
+	GMimeStream *stream = g_mime_stream_mem_new();
+	GMimeStream *filtered = g_mime_stream_filter_new(stream);
+	GByteArray *arr;
+	GMimeFilter *f;
+	char *text;
+
+	if (cs) {
+		char *name = g_strndup(cs, csl);
+		if ((f = g_mime_filter_charset_new(name, "utf-8"))) {
+			g_mime_stream_filter_add(GMIME_STREAM_FILTER(filtered), f);
+			g_object_unref(f);
+		}
+		g_free(name);
+	}
+	if (n)
+		g_mime_stream_write(filtered, raw, n);
+	g_mime_stream_flush(filtered);
+	g_object_unref(filtered);
+	g_mime_stream_write(stream, "", 1);
+	arr = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(stream));
+	text = g_strdup((const char *)arr->data);
+	g_object_unref(stream);
+	return text;
+}
+
 /* The text of a flat part (mimeflat.h) as part_text() makes it of the
- * part GMime would build: a text part's bytes when bytes_are_text()
- * would take them, any other part's bytes; then valid UTF-8.  False when
- * GMime's charset conversion would be needed (or out of memory). */
+ * part GMime would build: a text part's bytes when bytes_are_text() would
+ * take them, else what GMime's charset conversion makes of them
+ * (flat_converted()); any other part's bytes; then valid UTF-8.  False
+ * when out of memory. */
 static bool flat_text(const bw_mimeflat_part *p, char **out, size_t *len)
 {
 	size_t csl, n, i;
 	const char *cs = bw_mimeflat__param(&p->type, "charset", &csl);
 	bool text = p->type.type_len == 4 && bw_strncasecmp(p->type.type, "text", 4) == 0;
-	bool seven = false, ascii_label = false, utf8_label = false;
-	char *bytes;
+	bool seven = false, ascii_label = false, utf8_label = false, as_is = true;
+	char *raw, *bytes;
+	size_t rn;
 
 	if (text && cs) {
 		ascii_label = csl == 8 && bw_strncasecmp(cs, "us-ascii", 8) == 0;
 		seven = ascii_label || (csl >= 9 && bw_strncasecmp(cs, "iso-2022-", 9) == 0);
 		utf8_label = (csl == 5 && bw_strncasecmp(cs, "utf-8", 5) == 0) ||
 		             (csl == 4 && bw_strncasecmp(cs, "utf8", 4) == 0);
-		if (!seven && !utf8_label)
-			return false;
+		as_is = seven || utf8_label;
 	}
 	if (p->encoding == BW_MIMEFLAT_IDENTITY) {
-		if (!(bytes = bw_strndup(p->body, p->body_len)))
-			return false;
-		n = p->body_len;
+		raw = (char *)p->body;
+		rn = p->body_len;
 	} else {
 		/* GMime's own decoder, as its data wrapper would run it */
 		GMimeEncoding enc;
@@ -1114,25 +1146,39 @@ static bool flat_text(const bw_mimeflat_part *p, char **out, size_t *len)
 		g_mime_encoding_init_decode(&enc, p->encoding == BW_MIMEFLAT_QP
 		                                  ? GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE
 		                                  : GMIME_CONTENT_ENCODING_BASE64);
-		if (!(bytes = malloc(g_mime_encoding_outlen(&enc, p->body_len) + 16))) {
+		if (!(raw = malloc(g_mime_encoding_outlen(&enc, p->body_len) + 16))) {
 			bw_error__oom();
 			return false;
 		}
-		n = g_mime_encoding_step(&enc, p->body, p->body_len, bytes);
-		n += g_mime_encoding_flush(&enc, "", 0, bytes + n);
-		bytes[n] = '\0';
+		rn = g_mime_encoding_step(&enc, p->body, p->body_len, raw);
+		rn += g_mime_encoding_flush(&enc, "", 0, raw + rn);
 	}
-	n = bw_text__normalize_eol(bytes, n);
-	if (text) {
+	bytes = as_is ? bw_strndup(raw, rn) : NULL;
+	n = bytes ? bw_text__normalize_eol(bytes, rn) : 0;
+	if (bytes && text) {
 		for (i = 0; i < n && !((unsigned char)bytes[i] & 0x80); i++)
 			;
 		if (memchr(bytes, '\0', n) ||
 		    (seven && !(i == n ? ascii_label : bw_text__valid_utf8(bytes, n))) ||
 		    (utf8_label && !bw_text__valid_utf8(bytes, n))) {
 			free(bytes);
-			return false;
+			bytes = NULL;
+			as_is = false;
 		}
 	}
+	if (!as_is) {
+		/* part_text()'s g_mime_text_part_get_text() */
+		char *conv = flat_converted(raw, rn, cs, csl);
+		n = strlen(conv);
+		bytes = bw_strndup(conv, n);
+		g_free(conv);
+		if (bytes)
+			n = bw_text__normalize_eol(bytes, n);
+	}
+	if (raw != p->body)
+		free(raw);
+	if (!bytes)
+		return false;
 	if (!bw_text__valid_utf8(bytes, n)) {
 		char *conv = bw_text__latin1_to_utf8(bytes, n);
 		free(bytes);
@@ -1221,9 +1267,11 @@ static bool flat_view(bw_mimeflat *flat, bw_msg *m, const char *buf, size_t len,
 	bw_mimeflat_type type;
 	const bw_mimecut_header *ct = NULL;
 	const char *b, *rt;
-	size_t bl, rtl, to = len, lens[BW_MIMEFLAT_MAX_PARTS];
-	char *texts[BW_MIMEFLAT_MAX_PARTS] = { NULL }, *mime_type;
-	leaf_kind kinds[BW_MIMEFLAT_MAX_PARTS];
+	size_t bl, rtl, to = len, lens[2 * BW_MIMEFLAT_MAX_PARTS];
+	char *texts[2 * BW_MIMEFLAT_MAX_PARTS] = { NULL }, *mime_type;
+	leaf_kind kinds[2 * BW_MIMEFLAT_MAX_PARTS];
+	const bw_mimeflat_part *leaf[2 * BW_MIMEFLAT_MAX_PARTS];
+	unsigned n_leaf = 0, walked = 1, depth = 1;
 	bool open_last = false, ok = true;
 	bw_mimecut cut;
 	walk_ctx c;
@@ -1267,17 +1315,42 @@ static bool flat_view(bw_mimeflat *flat, bw_msg *m, const char *buf, size_t len,
 	if (open_last && !bw_mimeflat__is(&flat->part[n].type, "message", "rfc822") &&
 	    !bw_mimeflat__is(&flat->part[n].type, "message", "global"))
 		goto not_flat;
+	/* The leaves walk() would visit, in order: of a multipart/alternative
+	 * only its plain text part (else its first) */
+	for (i = 0; i < n; i++) {
+		const bw_mimeflat_part *p = &flat->part[i];
+		unsigned j, pick = 0;
+
+		walked++;
+		if (!p->n_child) {
+			leaf[n_leaf++] = p;
+			continue;
+		}
+		depth = 2;
+		if (bw_mimeflat__is(&p->type, "multipart", "alternative")) {
+			for (j = p->n_child; j-- > 0;)
+				if (bw_mimeflat__is(&flat->child[p->child + j].type, "text", "plain"))
+					pick = j;
+			leaf[n_leaf++] = &flat->child[p->child + pick];
+			walked++;
+			continue;
+		}
+		for (j = 0; j < p->n_child; j++)
+			leaf[n_leaf++] = &flat->child[p->child + j];
+		walked += p->n_child;
+	}
 	view_init(&c, m, opts);
 	/* GMime's parse walks the original's own part too when it runs to
 	 * the end: one more part, one level deeper */
-	if (1 + flat->n + flat->to_end > c.max_parts || c.max_depth < 1u + flat->to_end)
+	if (walked + open_last + flat->to_end > c.max_parts ||
+	    c.max_depth < (flat->to_end ? 2u : depth))
 		goto not_flat;
 	/* Every text first: a part GMime would convert sends it all to GMime. */
-	for (i = 0; i < n && ok; i++) {
-		const bw_mimeflat_type *pt = &flat->part[i].type;
+	for (i = 0; i < n_leaf && ok; i++) {
+		const bw_mimeflat_type *pt = &leaf[i]->type;
 		kinds[i] = leaf_kind_of(pt->type, pt->type_len, pt->subtype, pt->subtype_len);
 		ok = flat_leaf_type(pt) &&
-		     (kinds[i] == LEAF_OTHER || flat_text(&flat->part[i], &texts[i], &lens[i]));
+		     (kinds[i] == LEAF_OTHER || flat_text(leaf[i], &texts[i], &lens[i]));
 	}
 	if (!ok) {
 		while (i-- > 0)
@@ -1294,8 +1367,8 @@ static bool flat_view(bw_mimeflat *flat, bw_msg *m, const char *buf, size_t len,
 	if (m->report_type)
 		for (mime_type = m->report_type; *mime_type; mime_type++)
 			*mime_type = (char)bw_lower((unsigned char)*mime_type);
-	c.parts = 1 + flat->n;      /* walk() of the multipart and its parts */
-	for (i = 0; i < n; i++) {
+	c.parts = walked + open_last;   /* walk() of the multipart and its parts */
+	for (i = 0; i < n_leaf; i++) {
 		if (texts[i] && leaf_wanted(&c, kinds[i], 0))
 			take_leaf(&c, kinds[i], 0, texts[i], lens[i]);
 		else

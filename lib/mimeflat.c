@@ -167,17 +167,25 @@ static int boundary_kind(const char *p, const char *end, const char *b, size_t b
 	return -1;
 }
 
+static bool read_parts(const char *from, const char *end, const char *b, size_t bl,
+                       bw_mimeflat_end how, bw_mimeflat_part *parts, unsigned max, unsigned *n,
+                       bool *to_end, bw_mimeflat *nest);
+
 /* Reads the part whose header block starts at `start` and whose body ends
  * at `stop` (the '\n' before the next boundary line, or `to` for the cut
- * last part, whose body is then empty: `open`). */
-static bool read_part(const char *start, const char *stop, bool open, bw_mimeflat_part *out)
+ * last part, whose body is then empty: `open`).  A multipart part's own
+ * parts go to nest->child (leaves only); nest NULL: no multipart. */
+static bool read_part(const char *start, const char *stop, bool open, bw_mimeflat_part *out,
+                      bw_mimeflat *nest)
 {
 	bw_mimecut_header h[MAX_PART_HEADERS];
-	const char *body;
+	const char *body, *ib;
+	size_t ibl;
 	int n, i, j;
 	bool typed = false;
 
 	out->encoding = BW_MIMEFLAT_IDENTITY;
+	out->child = out->n_child = 0;
 	n = bw_mimecut__headers(start, (size_t)(stop - start), h, MAX_PART_HEADERS);
 	if (n < 0)
 		return false;
@@ -206,20 +214,36 @@ static bool read_part(const char *start, const char *stop, bool open, bw_mimefla
 		return false;
 	out->body = body;
 	out->body_len = (size_t)(stop - body);
+	if (out->type.type_len != 9 || bw_strncasecmp(out->type.type, "multipart", 9) != 0)
+		return true;
+	/* A multipart/alternative, related or mixed of leaves, closed. */
+	if (!nest || open || out->encoding != BW_MIMEFLAT_IDENTITY ||
+	    !(bw_mimeflat__is(&out->type, "multipart", "alternative") ||
+	      bw_mimeflat__is(&out->type, "multipart", "related") ||
+	      bw_mimeflat__is(&out->type, "multipart", "mixed")) ||
+	    !(ib = bw_mimeflat__param(&out->type, "boundary", &ibl)) || ibl > 200)
+		return false;
+	out->child = nest->n_child;
+	if (!read_parts(body, stop, ib, ibl, BW_MIMEFLAT_CLOSED, nest->child + nest->n_child,
+	                BW_MIMEFLAT_MAX_PARTS - nest->n_child, &out->n_child, NULL, NULL))
+		return false;
+	nest->n_child += out->n_child;
 	return true;
 }
 
-bool bw_mimeflat__read(const char *buf, size_t from, size_t to, const char *b, size_t bl,
-                       bw_mimeflat_end how, bw_mimeflat *out)
+/* The parts of the region [from, end) delimited by boundary b, as
+ * bw_mimeflat__read() says, into parts[0..max); *n of them. */
+static bool read_parts(const char *from, const char *end, const char *b, size_t bl,
+                       bw_mimeflat_end how, bw_mimeflat_part *parts, unsigned max, unsigned *n,
+                       bool *to_end, bw_mimeflat *nest)
 {
-	const char *end = buf + to, *p = buf + from, *start = NULL;
+	const char *p = from, *start = NULL;
 	bool open_last = how == BW_MIMEFLAT_CUT;
 	int k;
 
-	out->n = 0;
-	out->to_end = false;
+	*n = 0;
 	/* The prologue, then the parts. */
-	while ((p = bw_next_dash_line(p, end, buf + from))) {
+	while ((p = bw_next_dash_line(p, end, from))) {
 		k = boundary_kind(p, end, b, bl);
 		if (k < 0)
 			return false;
@@ -229,22 +253,30 @@ bool bw_mimeflat__read(const char *buf, size_t from, size_t to, const char *b, s
 		}
 		if (start) {
 			/* the part before ends at the '\n' before this line */
-			if (out->n == BW_MIMEFLAT_MAX_PARTS || p - 1 < start ||
-			    !read_part(start, p - 1, false, &out->part[out->n]))
+			if (*n == max || p - 1 < start || !read_part(start, p - 1, false, &parts[*n], nest))
 				return false;
-			out->n++;
+			++*n;
 		}
 		if (k == 2)
-			return !open_last && out->n > 0;
+			return !open_last && *n > 0;
 		p = memchr(p, '\n', (size_t)(end - p));
 		if (!p)
 			return false;
 		start = ++p;
 	}
-	if (how == BW_MIMEFLAT_CLOSED || !start || out->n == BW_MIMEFLAT_MAX_PARTS ||
-	    !read_part(start, end, open_last, &out->part[out->n]))
+	if (how == BW_MIMEFLAT_CLOSED || !start || *n == max ||
+	    !read_part(start, end, open_last, &parts[*n], open_last ? NULL : nest))
 		return false;
-	out->n++;
-	out->to_end = !open_last;
+	++*n;
+	*to_end = !open_last;
 	return true;
+}
+
+bool bw_mimeflat__read(const char *buf, size_t from, size_t to, const char *b, size_t bl,
+                       bw_mimeflat_end how, bw_mimeflat *out)
+{
+	out->n = out->n_child = 0;
+	out->to_end = false;
+	return read_parts(buf + from, buf + to, b, bl, how, out->part, BW_MIMEFLAT_MAX_PARTS,
+	                  &out->n, &out->to_end, out);
 }
