@@ -1271,7 +1271,8 @@ static bool flat_view(bw_mimeflat *flat, bw_msg *m, const char *buf, size_t len,
 	char *texts[2 * BW_MIMEFLAT_MAX_PARTS] = { NULL }, *mime_type;
 	leaf_kind kinds[2 * BW_MIMEFLAT_MAX_PARTS];
 	const bw_mimeflat_part *leaf[2 * BW_MIMEFLAT_MAX_PARTS];
-	unsigned n_leaf = 0, walked = 1, depth = 1;
+	unsigned n_leaf = 0, walked = 1, depth = 1, cte_seen = 0;
+	bw_mimeflat_encoding top_enc = BW_MIMEFLAT_IDENTITY;
 	bool open_last = false, ok = true;
 	bw_mimecut cut;
 	walk_ctx c;
@@ -1285,12 +1286,31 @@ static bool flat_view(bw_mimeflat *flat, bw_msg *m, const char *buf, size_t len,
 			if (ct)
 				return false;
 			ct = h;
-		} else if (h->name_len == 25 && bw_strncasecmp(h->name, "Content-Transfer-Encoding", 25) == 0 &&
-		           bw_mimeflat__encoding(h->value, h->value_len) != BW_MIMEFLAT_IDENTITY) {
-			return false;
+		} else if (h->name_len == 25 && bw_strncasecmp(h->name, "Content-Transfer-Encoding", 25) == 0) {
+			if (cte_seen++ || (top_enc = bw_mimeflat__encoding(h->value, h->value_len)) == BW_MIMEFLAT_OTHER)
+				return false;
 		}
 	}
-	if (!ct || !bw_mimeflat__content_type(ct->value, ct->value_len, &type) ||
+	if (ct ? !bw_mimeflat__content_type(ct->value, ct->value_len, &type)
+	       : !bw_mimeflat__content_type("text/plain", 10, &type))
+		return false;
+	if (type.type_len != 9 || bw_strncasecmp(type.type, "multipart", 9) != 0) {
+		/* A single leaf (plain_text_body() did not take it): its body
+		 * is the rest of the message. */
+		if (!flat_leaf_type(&type) || t->blank + 1 >= len)
+			return false;
+		memset(flat, 0, sizeof(flat->part[0]));
+		flat->part[0].type = type;
+		flat->part[0].encoding = top_enc;
+		flat->part[0].body = buf + t->blank + 1;
+		flat->part[0].body_len = len - (t->blank + 1);
+		flat->n = 1;
+		flat->n_child = 0;
+		flat->to_end = false;
+		leaf[n_leaf++] = &flat->part[0];
+		goto leaves;
+	}
+	if (top_enc != BW_MIMEFLAT_IDENTITY ||
 	    !(bw_mimeflat__is(&type, "multipart", "report") || bw_mimeflat__is(&type, "multipart", "mixed")) ||
 	    !(b = bw_mimeflat__param(&type, "boundary", &bl)) || bl > 200)
 		return false;
@@ -1339,6 +1359,7 @@ static bool flat_view(bw_mimeflat *flat, bw_msg *m, const char *buf, size_t len,
 			leaf[n_leaf++] = &flat->child[p->child + j];
 		walked += p->n_child;
 	}
+leaves:
 	view_init(&c, m, opts);
 	/* GMime's parse walks the original's own part too when it runs to
 	 * the end: one more part, one level deeper */
