@@ -597,6 +597,7 @@ typedef struct warn_ctx {
 	bw_msg *m;
 	gint64 limit;           /* -1: none */
 	const top_block *top;   /* GMime was given part of the header block */
+	gint64 base;            /* GMime was given the message from this offset on */
 } warn_ctx;
 
 /* Where GMime's offset `off` is in the message (its offsets count what it
@@ -630,7 +631,7 @@ static void parser_warning(gint64 offset, GMimeParserWarning errcode, const gcha
 	size_t i, k;
 
 	(void)item;
-	offset = message_offset(w->top, offset);
+	offset = w->base + message_offset(w->top, offset);
 	if (w->limit >= 0 && offset >= w->limit)
 		return;
 	for (i = 0; i < sizeof(known) / sizeof(known[0]); i++) {
@@ -1254,6 +1255,49 @@ static bool open_to_end(const char *buf, size_t len, const bw_mimeflat *flat, bw
 	return true;
 }
 
+/* The returned original whose header block mimecut.c found but could not
+ * read as plain (8-bit or encoded words, repeated or odd headers): GMime
+ * parses that block alone, given what the cut parse gives it of the
+ * original (construct_cut()), its warnings counted from the block's
+ * offset and those past the cut dropped as there.  NULL, with no warning
+ * left, when GMime would take the message for a forwarded bounce (the
+ * original from a mail system, or a report itself), or fails. */
+static GMimeMessage *original_by_gmime(const char *buf, const bw_mimecut *cut,
+                                       GMimeParserOptions *po, warn_ctx *w)
+{
+	size_t n_warnings = w->m->warnings.n;
+	const top_block *top = w->top;
+	GMimeObject *part;
+	GMimeMessage *orig;
+	GByteArray *arr;
+
+	if (cut->cut - cut->orig > G_MAXUINT / 2)
+		return NULL;
+	arr = g_byte_array_sized_new((guint)(cut->cut - cut->orig + cut->inner_boundary_len + 8));
+	g_byte_array_append(arr, (const guint8 *)buf + cut->orig, (guint)(cut->cut - cut->orig));
+	if (cut->inner_boundary_len) {
+		g_byte_array_append(arr, (const guint8 *)"--", 2);
+		g_byte_array_append(arr, (const guint8 *)cut->inner_boundary, (guint)cut->inner_boundary_len);
+		g_byte_array_append(arr, (const guint8 *)"--\n", 3);
+	}
+	w->top = NULL;
+	w->base = (gint64)cut->orig;
+	w->limit = (gint64)cut->cut;
+	orig = GMIME_MESSAGE(construct(g_mime_stream_mem_new_with_byte_array(arr), po, false));
+	w->top = top;
+	w->base = 0;
+	w->limit = -1;
+	if (orig && !looks_like_daemon(g_mime_object_get_header(GMIME_OBJECT(orig), "From")) &&
+	    !((part = g_mime_message_get_mime_part(orig)) &&
+	      type_is(g_mime_object_get_content_type(part), "multipart", "report")))
+		return orig;
+	if (orig)
+		g_object_unref(orig);
+	while (w->m->warnings.n > n_warnings)
+		free(w->m->warnings.v[--w->m->warnings.n]);
+	return NULL;
+}
+
 /* The view of a flat multipart/report or multipart/mixed (mimeflat.h)
  * whose header block read_top() read, built without GMime: what
  * build_view() builds from GMime's parts, for messages where GMime would
@@ -1262,8 +1306,11 @@ static bool open_to_end(const char *buf, size_t len, const bw_mimeflat *flat, bw
  * False, with nothing changed in m, when the message is not that. */
 static bool flat_view(bw_mimeflat *flat, bw_msg *m, const char *buf, size_t len,
                       const bw_prepared *prep, const bw_parse_options *opts,
-                      plain_original *plain, const top_block *t, int *rc)
+                      plain_original *plain, const top_block *t, GMimeParserOptions *po,
+                      warn_ctx *w, int *rc)
 {
+	GMimeMessage *orig = NULL;     /* the original, when GMime reads it */
+	bool orig_by_gmime = false;
 	bw_mimeflat_type type;
 	const bw_mimecut_header *ct = NULL;
 	const char *b, *rt;
@@ -1321,7 +1368,7 @@ static bool flat_view(bw_mimeflat *flat, bw_msg *m, const char *buf, size_t len,
 		                                      sizeof(plain->h) / sizeof(plain->h[0]));
 		if (plain->n < 0 || plain_from_daemon(plain)) {
 			plain->n = -1;
-			return false;
+			orig_by_gmime = true;      /* original_by_gmime(), last */
 		}
 		open_last = true;
 		to = cut.orig;
@@ -1373,6 +1420,8 @@ leaves:
 		ok = flat_leaf_type(pt) &&
 		     (kinds[i] == LEAF_OTHER || flat_text(leaf[i], &texts[i], &lens[i]));
 	}
+	if (ok && orig_by_gmime && !(orig = original_by_gmime(buf, &cut, po, w)))
+		ok = false;
 	if (!ok) {
 		while (i-- > 0)
 			free(texts[i]);
@@ -1395,7 +1444,15 @@ leaves:
 		else
 			free(texts[i]);
 	}
-	if (open_last && !m->has_original) {
+	if (orig) {
+		/* walk() of the message part */
+		if (!m->has_original) {
+			copy_headers(&c, GMIME_OBJECT(orig), &m->orig_headers, MAX_ORIG_HEADERS);
+			m->has_original = true;
+		}
+		walk(&c, g_mime_message_get_mime_part(orig), 2, 1);
+		g_object_unref(orig);
+	} else if (open_last && !m->has_original) {
 		/* run to the end, GMime's message object would hold the
 		 * original's headers but its Content-* ones; cut, the cut
 		 * parse's view (construct_cut()) holds them all */
@@ -1540,6 +1597,7 @@ int bw_msg__parse(bw_msg *out, const char *buf, size_t len, const bw_parse_optio
 	w.m = out;
 	w.limit = -1;
 	w.top = NULL;
+	w.base = 0;
 	po = g_mime_parser_options_new();
 	g_mime_parser_options_set_rfc2047_compliance_mode(po, GMIME_RFC_COMPLIANCE_LOOSE);
 	g_mime_parser_options_set_address_compliance_mode(po, GMIME_RFC_COMPLIANCE_LOOSE);
@@ -1558,7 +1616,7 @@ int bw_msg__parse(bw_msg *out, const char *buf, size_t len, const bw_parse_optio
 		goto done;
 	}
 	/* A flat multipart: no GMime objects. */
-	if (w.top && !bw_msg__flat_off && flat_view(&aux->flat, out, buf, len, &prep, opts, plain, top, &rc)) {
+	if (w.top && !bw_msg__flat_off && flat_view(&aux->flat, out, buf, len, &prep, opts, plain, top, po, &w, &rc)) {
 		if (getenv("BW_FLAT_DEBUG")) fprintf(stderr, "FLAT\n");
 		bw_buf__free(&top->kept);
 		goto done;

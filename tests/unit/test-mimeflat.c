@@ -206,6 +206,15 @@ static void check_generated(void)
 		"--B.1\nContent-Type: message/rfc822\n\nFrom: sender@example.com\nContent-Type: multipart/mixed; boundary=x\n\n--x\n\nbody\n",
 		"--B.1\nContent-Type: message/rfc822\n\nFrom: sender@example.com\nContent-Type: text/plain\n\nbody",
 		"--B.1\nContent-Type: text/plain\n\nnot the original, never closed\n",
+		/* originals GMime reads (not plain): 8-bit, encoded words, a
+		 * repeated header, a mail system's, a multipart, a report */
+		"--B.1\nContent-Type: message/rfc822\n\nFrom: sender@example.com\nSubject: caf\xc3\xa9\n\nbody\n--B.1--\n",
+		"--B.1\nContent-Type: message/rfc822\n\nFrom: =?utf-8?q?S=C3=A9n?= <s@example.com>\nSubject: =?iso-8859-1?q?caf=E9?=\n\nbody\n--B.1--\n",
+		"--B.1\nContent-Type: message/rfc822\n\nFrom: sender@example.com\nSubject: one\nSubject: two\nBad Header: x\n\nbody\n--B.1--\n",
+		"--B.1\nContent-Type: message/rfc822\n\nFrom: Mail Delivery System <MAILER-DAEMON@example.org>\nSubject: \xe9\n\nbody\n--B.1--\n",
+		"--B.1\nContent-Type: message/rfc822\n\nFrom: s@example.com\nSubject: \xe9\nContent-Type: multipart/mixed; boundary=\"in\"\n\n--in\n\nx\n--in--\n--B.1--\n",
+		"--B.1\nContent-Type: message/rfc822\n\nFrom: s@example.com\nSubject: \xe9\nContent-Type: multipart/report; boundary=\"in\"\n\n--in\n\nx\n--in--\n--B.1--\n",
+		"--B.1\nContent-Type: message/rfc822\n\nFrom: s@example.com\nSubject: \xe9\nContent-Type: message/delivery-status\n\nAction: failed\n--B.1--\n",
 		"--B.1\nContent-Type: message/rfc822\n\nFrom: sender@example.com\nContent-Type: text/plain\n\nbody\n",
 		"--B.1\nContent-Type: message/rfc822\n\nFrom: sender@example.com\nContent-Type: text/plain\n\nbody\n--B.1--\n",
 	};
