@@ -1255,6 +1255,33 @@ static bool open_to_end(const char *buf, size_t len, const bw_mimeflat *flat, bw
 	return true;
 }
 
+/* The leaves walk() would visit under part p (at `level`), in order: of
+ * a multipart/alternative only its plain text part (else its first);
+ * *walked counts every part visited, *depth the deepest level. */
+static void flat_leaves(const bw_mimeflat *flat, const bw_mimeflat_part *p, unsigned level,
+                        const bw_mimeflat_part **leaf, unsigned *n_leaf, unsigned *walked,
+                        unsigned *depth)
+{
+	unsigned j, pick = 0;
+
+	++*walked;
+	if (level > *depth)
+		*depth = level;
+	if (!p->n_child) {
+		leaf[(*n_leaf)++] = p;
+		return;
+	}
+	if (bw_mimeflat__is(&p->type, "multipart", "alternative")) {
+		for (j = p->n_child; j-- > 0;)
+			if (bw_mimeflat__is(&flat->child[p->child + j].type, "text", "plain"))
+				pick = j;
+		flat_leaves(flat, &flat->child[p->child + pick], level + 1, leaf, n_leaf, walked, depth);
+		return;
+	}
+	for (j = 0; j < p->n_child; j++)
+		flat_leaves(flat, &flat->child[p->child + j], level + 1, leaf, n_leaf, walked, depth);
+}
+
 /* The returned original whose header block mimecut.c found but could not
  * read as plain (8-bit or encoded words, repeated or odd headers): GMime
  * parses that block alone, given what the cut parse gives it of the
@@ -1314,10 +1341,10 @@ static bool flat_view(bw_mimeflat *flat, bw_msg *m, const char *buf, size_t len,
 	bw_mimeflat_type type;
 	const bw_mimecut_header *ct = NULL;
 	const char *b, *rt;
-	size_t bl, rtl, to = len, lens[2 * BW_MIMEFLAT_MAX_PARTS];
-	char *texts[2 * BW_MIMEFLAT_MAX_PARTS] = { NULL }, *mime_type;
-	leaf_kind kinds[2 * BW_MIMEFLAT_MAX_PARTS];
-	const bw_mimeflat_part *leaf[2 * BW_MIMEFLAT_MAX_PARTS];
+	size_t bl, rtl, to = len, lens[BW_MIMEFLAT_MAX_PARTS + BW_MIMEFLAT_MAX_CHILDREN];
+	char *texts[BW_MIMEFLAT_MAX_PARTS + BW_MIMEFLAT_MAX_CHILDREN] = { NULL }, *mime_type;
+	leaf_kind kinds[BW_MIMEFLAT_MAX_PARTS + BW_MIMEFLAT_MAX_CHILDREN];
+	const bw_mimeflat_part *leaf[BW_MIMEFLAT_MAX_PARTS + BW_MIMEFLAT_MAX_CHILDREN];
 	unsigned n_leaf = 0, walked = 1, depth = 1, cte_seen = 0;
 	bw_mimeflat_encoding top_enc = BW_MIMEFLAT_IDENTITY;
 	bool open_last = false, ok = true;
@@ -1382,36 +1409,14 @@ static bool flat_view(bw_mimeflat *flat, bw_msg *m, const char *buf, size_t len,
 	if (open_last && !bw_mimeflat__is(&flat->part[n].type, "message", "rfc822") &&
 	    !bw_mimeflat__is(&flat->part[n].type, "message", "global"))
 		goto not_flat;
-	/* The leaves walk() would visit, in order: of a multipart/alternative
-	 * only its plain text part (else its first) */
-	for (i = 0; i < n; i++) {
-		const bw_mimeflat_part *p = &flat->part[i];
-		unsigned j, pick = 0;
-
-		walked++;
-		if (!p->n_child) {
-			leaf[n_leaf++] = p;
-			continue;
-		}
-		depth = 2;
-		if (bw_mimeflat__is(&p->type, "multipart", "alternative")) {
-			for (j = p->n_child; j-- > 0;)
-				if (bw_mimeflat__is(&flat->child[p->child + j].type, "text", "plain"))
-					pick = j;
-			leaf[n_leaf++] = &flat->child[p->child + pick];
-			walked++;
-			continue;
-		}
-		for (j = 0; j < p->n_child; j++)
-			leaf[n_leaf++] = &flat->child[p->child + j];
-		walked += p->n_child;
-	}
+	for (i = 0; i < n; i++)
+		flat_leaves(flat, &flat->part[i], 1, leaf, &n_leaf, &walked, &depth);
 leaves:
 	view_init(&c, m, opts);
 	/* GMime's parse walks the original's own part too when it runs to
 	 * the end: one more part, one level deeper */
 	if (walked + open_last + flat->to_end > c.max_parts ||
-	    c.max_depth < (flat->to_end ? 2u : depth))
+	    c.max_depth < (flat->to_end && depth < 2 ? 2u : depth))
 		goto not_flat;
 	/* Every text first: a part GMime would convert sends it all to GMime. */
 	for (i = 0; i < n_leaf && ok; i++) {

@@ -167,16 +167,19 @@ static int boundary_kind(const char *p, const char *end, const char *b, size_t b
 	return -1;
 }
 
+#define MAX_NESTING 3      /* multiparts inside the top-level one */
+
 static bool read_parts(const char *from, const char *end, const char *b, size_t bl,
                        bw_mimeflat_end how, bw_mimeflat_part *parts, unsigned max, unsigned *n,
-                       bool *to_end, bw_mimeflat *nest);
+                       bool *to_end, bw_mimeflat *nest, unsigned level);
 
 /* Reads the part whose header block starts at `start` and whose body ends
  * at `stop` (the '\n' before the next boundary line, or `to` for the cut
  * last part, whose body is then empty: `open`).  A multipart part's own
- * parts go to nest->child (leaves only); nest NULL: no multipart. */
+ * parts go to nest->child, `level` multiparts deep (MAX_NESTING at most);
+ * nest NULL: no multipart. */
 static bool read_part(const char *start, const char *stop, bool open, bw_mimeflat_part *out,
-                      bw_mimeflat *nest)
+                      bw_mimeflat *nest, unsigned level)
 {
 	bw_mimecut_header h[MAX_PART_HEADERS];
 	const char *body, *ib;
@@ -216,59 +219,87 @@ static bool read_part(const char *start, const char *stop, bool open, bw_mimefla
 	out->body_len = (size_t)(stop - body);
 	if (out->type.type_len != 9 || bw_strncasecmp(out->type.type, "multipart", 9) != 0)
 		return true;
-	/* A multipart/alternative, related or mixed of leaves, closed. */
-	if (!nest || open || out->encoding != BW_MIMEFLAT_IDENTITY ||
+	/* A multipart/alternative, related or mixed, closed; its parts are
+	 * kept together: those of a multipart among them come after. */
+	if (!nest || open || level > MAX_NESTING || out->encoding != BW_MIMEFLAT_IDENTITY ||
 	    !(bw_mimeflat__is(&out->type, "multipart", "alternative") ||
 	      bw_mimeflat__is(&out->type, "multipart", "related") ||
 	      bw_mimeflat__is(&out->type, "multipart", "mixed")) ||
 	    !(ib = bw_mimeflat__param(&out->type, "boundary", &ibl)) || ibl > 200)
 		return false;
-	out->child = nest->n_child;
-	if (!read_parts(body, stop, ib, ibl, BW_MIMEFLAT_CLOSED, nest->child + nest->n_child,
-	                BW_MIMEFLAT_MAX_PARTS - nest->n_child, &out->n_child, NULL, NULL))
-		return false;
-	nest->n_child += out->n_child;
-	return true;
+	return read_parts(body, stop, ib, ibl, BW_MIMEFLAT_CLOSED, NULL, 0, &out->n_child, NULL, nest,
+	                  level + 1) &&
+	       (out->child = nest->last_first, true);
 }
 
 /* The parts of the region [from, end) delimited by boundary b, as
- * bw_mimeflat__read() says, into parts[0..max); *n of them. */
+ * bw_mimeflat__read() says: into parts[0..max), or (parts NULL) into
+ * nest->child, next to each other (nest->last_first: the first); *n of
+ * them.  The regions first, then each part (a multipart's own parts are
+ * put after its siblings). */
 static bool read_parts(const char *from, const char *end, const char *b, size_t bl,
                        bw_mimeflat_end how, bw_mimeflat_part *parts, unsigned max, unsigned *n,
-                       bool *to_end, bw_mimeflat *nest)
+                       bool *to_end, bw_mimeflat *nest, unsigned level)
 {
+	struct { const char *start, *stop; } region[BW_MIMEFLAT_MAX_PARTS];
 	const char *p = from, *start = NULL;
-	bool open_last = how == BW_MIMEFLAT_CUT;
-	int k;
+	bool open_last = how == BW_MIMEFLAT_CUT, closed = false, last_to_end = false;
+	unsigned k, nr = 0, first;
+	int kind;
 
-	*n = 0;
-	/* The prologue, then the parts. */
+	/* The prologue, then the parts' regions. */
 	while ((p = bw_next_dash_line(p, end, from))) {
-		k = boundary_kind(p, end, b, bl);
-		if (k < 0)
+		kind = boundary_kind(p, end, b, bl);
+		if (kind < 0)
 			return false;
-		if (k == 0) {
+		if (kind == 0) {
 			p += 2;
 			continue;
 		}
 		if (start) {
 			/* the part before ends at the '\n' before this line */
-			if (*n == max || p - 1 < start || !read_part(start, p - 1, false, &parts[*n], nest))
+			if (nr == BW_MIMEFLAT_MAX_PARTS || p - 1 < start)
 				return false;
-			++*n;
+			region[nr].start = start;
+			region[nr++].stop = p - 1;
 		}
-		if (k == 2)
-			return !open_last && *n > 0;
+		if (kind == 2) {
+			if (open_last || !nr)
+				return false;
+			closed = true;
+			break;
+		}
 		p = memchr(p, '\n', (size_t)(end - p));
 		if (!p)
 			return false;
 		start = ++p;
 	}
-	if (how == BW_MIMEFLAT_CLOSED || !start || *n == max ||
-	    !read_part(start, end, open_last, &parts[*n], open_last ? NULL : nest))
-		return false;
-	++*n;
-	*to_end = !open_last;
+	if (!closed) {
+		if (how == BW_MIMEFLAT_CLOSED || !start || nr == BW_MIMEFLAT_MAX_PARTS)
+			return false;
+		region[nr].start = start;
+		region[nr++].stop = end;
+		last_to_end = !open_last;
+	}
+	if (!parts) {
+		if (nr > BW_MIMEFLAT_MAX_CHILDREN - nest->n_child)
+			return false;
+		parts = nest->child + nest->n_child;
+		first = nest->n_child;
+		nest->n_child += nr;
+	} else {
+		if (nr > max)
+			return false;
+		first = 0;
+	}
+	for (k = 0; k < nr; k++)
+		if (!read_part(region[k].start, region[k].stop, open_last && k + 1 == nr, &parts[k],
+		               open_last && k + 1 == nr ? NULL : nest, level))
+			return false;
+	*n = nr;
+	if (to_end)
+		*to_end = last_to_end;
+	nest->last_first = first;
 	return true;
 }
 
@@ -278,5 +309,5 @@ bool bw_mimeflat__read(const char *buf, size_t from, size_t to, const char *b, s
 	out->n = out->n_child = 0;
 	out->to_end = false;
 	return read_parts(buf + from, buf + to, b, bl, how, out->part, BW_MIMEFLAT_MAX_PARTS,
-	                  &out->n, &out->to_end, out);
+	                  &out->n, &out->to_end, out, 1);
 }

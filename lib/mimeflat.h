@@ -18,6 +18,7 @@
 
 #define BW_MIMEFLAT_MAX_PARAMS 8
 #define BW_MIMEFLAT_MAX_PARTS 16
+#define BW_MIMEFLAT_MAX_CHILDREN 32
 
 /* A Content-Type value read strictly (bw_mimeflat__content_type()). */
 typedef struct bw_mimeflat_type {
@@ -61,16 +62,17 @@ typedef struct bw_mimeflat_part {
 	bw_mimeflat_encoding encoding;  /* never BW_MIMEFLAT_OTHER */
 	const char *body;           /* its content, without the line end before the boundary */
 	size_t body_len;
-	/* A multipart part (of a direct part only): its own parts, leaves,
-	 * are bw_mimeflat.child[child .. child + n_child); n_child 0: a leaf. */
+	/* A multipart part: its own parts are bw_mimeflat.child[child ..
+	 * child + n_child); n_child 0: a leaf. */
 	unsigned child, n_child;
 } bw_mimeflat_part;
 
 typedef struct bw_mimeflat {
 	bw_mimeflat_part part[BW_MIMEFLAT_MAX_PARTS];
 	unsigned n;
-	bw_mimeflat_part child[BW_MIMEFLAT_MAX_PARTS];
+	bw_mimeflat_part child[BW_MIMEFLAT_MAX_CHILDREN];
 	unsigned n_child;
+	unsigned last_first;      /* (while reading) */
 	bool to_end;        /* never closed: the last part runs to the end */
 } bw_mimeflat;
 
@@ -87,8 +89,8 @@ typedef enum bw_mimeflat_end {
  * part's body is not read; mimecut.c found where; BW_MIMEFLAT_CLOSED_OR_END:
  * out->to_end says which).  Each part has
  * a plain header block (bw_mimecut__headers()) ended by an empty line,
- * is a leaf or (a direct part only) a closed multipart/alternative, related
- * or mixed of leaves, unencoded, read the same way,
+ * is a leaf or a closed multipart/alternative, related or mixed (three
+ * deep at most), unencoded, read the same way,
  * no header repeated, a Content-Type (if any) that
  * bw_mimeflat__content_type() reads, a Content-Transfer-Encoding (if any)
  * that bw_mimeflat__encoding() knows, and a non-empty body.  False (not flat) otherwise, or

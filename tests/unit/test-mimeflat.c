@@ -241,6 +241,25 @@ static void check_generated(void)
 					snprintf(name, sizeof(name), "generated %zu/%zu/%zu/%zu", e, c, b, o);
 					compare(name, msg, strlen(msg), NULL);
 				}
+	/* The report text nested two and three deep (related > alternative >
+	 * plain + html; an image beside), as some providers write it; and
+	 * deeper than the reader goes. */
+	for (b = 0; b < sizeof(body) / sizeof(body[0]); b++)
+		for (c = 0; c < 3; c++) {
+			snprintf(msg, sizeof(msg), "%s--B.1\nContent-Type: multipart/related; boundary=R\n\n"
+			         "--R\nContent-Type: multipart/alternative; boundary=A\n\n"
+			         "%s"
+			         "--A\nContent-Type: text/%s; charset=%s\nContent-Transfer-Encoding: quoted-printable\n\n%s\n"
+			         "--A\nContent-Type: text/html; charset=UTF-8\n\n<p>%s</p>\n--A--\n%s"
+			         "--R\nContent-Type: image/png\nContent-Transfer-Encoding: base64\n\niVBORw0KGgo=\n--R--\n"
+			         "--B.1\nContent-Type: message/delivery-status\n\nAction: failed\nStatus: 5.1.1\n\n%s",
+			         top, c == 2 ? "--A\nContent-Type: multipart/mixed; boundary=C\n\n--C\nContent-Type: multipart/alternative; boundary=D\n\n--D\n\ndeep\n--D--\n--C--\n" : "",
+			         c == 1 ? "html" : "plain", c ? "windows-1252" : "utf-8", body[b], body[b],
+			         c == 2 ? "" : "", orig[0]);
+			memcpy(strstr(msg, "--B.1x"), "  B.1x", 6);
+			snprintf(name, sizeof(name), "generated nested %zu/%zu", b, c);
+			compare(name, msg, strlen(msg), NULL);
+		}
 	/* Single parts: the body is the rest of the message. */
 	for (e = 0; e < sizeof(enc) / sizeof(enc[0]); e++)
 		for (c = 0; c < sizeof(cs) / sizeof(cs[0]); c++)
