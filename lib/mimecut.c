@@ -10,6 +10,7 @@
  * against this scan and parses the whole message when they disagree.
  */
 #include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "mimecut.h"
@@ -408,10 +409,30 @@ bool bw_mimecut__find_with(const char *buf, size_t len, const size_t *dash, size
 	return true;
 }
 
+/* RFC 7230's tchar: letters, digits and !#$%&'*+-.^_`|~ (a bit per byte). */
 static bool token_char(unsigned char c)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-	       (c && strchr("!#$%&'*+-.^_`|~", c));
+	static const uint32_t tchar[8] = { 0x00000000u, 0x03ff6cfau, 0xc7fffffeu, 0x57ffffffu };
+
+	return (tchar[c >> 5] >> (c & 31)) & 1;
+}
+
+/* Does [p, e) hold an 8-bit byte or a control byte other than a tab?
+ * Eight bytes at a time while none is below 0x20 or above 0x7f. */
+static bool unplain_bytes(const char *p, const char *e)
+{
+	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+
+	for (; e - p >= 8; p += 8) {
+		uint64_t x;
+		memcpy(&x, p, 8);
+		if (((x - ones * 0x20) | x) & highs)
+			break;
+	}
+	for (; p < e; p++)
+		if ((unsigned char)*p >= 0x80 || ((unsigned char)*p < 0x20 && *p != '\t'))
+			return true;
+	return false;
 }
 
 int bw_mimecut__headers(const char *p, size_t len, bw_mimecut_header *out, size_t max)
@@ -424,9 +445,8 @@ int bw_mimecut__headers(const char *p, size_t len, bw_mimecut_header *out, size_
 
 		if (blank_line(p, eol))
 			return (int)n;
-		for (q = p; q < eol; q++)
-			if ((unsigned char)*q >= 0x80 || ((unsigned char)*q < 0x20 && *q != '\t'))
-				return -1;
+		if (unplain_bytes(p, eol))
+			return -1;
 		if (*p == ' ' || *p == '\t') {          /* a folded line */
 			if (!n)
 				return -1;

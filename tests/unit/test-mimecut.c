@@ -166,6 +166,12 @@ int main(void)
 		/* not plain: 8-bit, a line that is no header, a name with a space,
 		 * no blank line, too many headers */
 		CHECK(bw_mimecut__headers("A: \xc3\xa9\n\n", 8, h, 8) == -1);
+		/* the same deep in long lines (read eight bytes at a time) */
+		CHECK(bw_mimecut__headers("Subject: a long enough value \xc3\xa9 here\n\n", 42, h, 8) == -1);
+		CHECK(bw_mimecut__headers("Subject: a long enough value \x01 here\n\n", 40, h, 8) == -1);
+		CHECK(bw_mimecut__headers("Subject: a long\tenough value ~ here\n\n", 39, h, 8) == 1);
+		CHECK(bw_mimecut__headers("X-Long-Name_1.2: v\n\n", 21, h, 8) == 1);
+		CHECK(bw_mimecut__headers("X(Bad): v\n\n", 12, h, 8) == -1);
 		CHECK(bw_mimecut__headers("A: x\nnot a header\n\n", 20, h, 8) == -1);
 		CHECK(bw_mimecut__headers("A b: x\n\n", 8, h, 8) == -1);
 		CHECK(bw_mimecut__headers("A: x\n", 5, h, 8) == -1);
