@@ -10,6 +10,11 @@
  * read (the original's body can be megabytes); otherwise the whole.  When
  * the bounce's own header block is plain, GMime is given only the headers
  * that make the structure (read_top()) and the view reads the block itself.
+ * The common layouts (mimeflat.h: leaf parts with plain headers, a returned
+ * original cut or simple) build no GMime objects at all (flat_view()): the
+ * view takes the parts' bytes, decoded and converted by GMime's own
+ * encoders and charset filter, and only an original whose header block is
+ * not plain is parsed by GMime, alone.
  */
 #include <pthread.h>
 #include <signal.h>
