@@ -13,11 +13,6 @@ typedef enum cli_format { FORMAT_TEXT, FORMAT_JSON, FORMAT_NDJSON } cli_format;
 
 typedef struct cli_ctx cli_ctx;
 
-/* Where reports go instead of being printed (`ledger add`): called for each
- * report, or with report NULL and an error code and message. */
-typedef void (*cli_sink_fn)(cli_ctx *c, const char *source, long index,
-                            const bw_report *report, int code, const char *message);
-
 struct cli_ctx {
 	const bw_rules *rules;
 	bw_parse_options popts;
@@ -28,8 +23,6 @@ struct cli_ctx {
 	bool stdout_failed;   /* standard output refused a write */
 	bool write_failed;    /* standard output could not be written: stop */
 	unsigned long inputs, messages, errors;
-	cli_sink_fn sink;     /* NULL: print */
-	void *sink_data;
 };
 
 /* Prints one report (or an error record when report is NULL) in the chosen
@@ -44,6 +37,10 @@ void cli_print_end(cli_ctx *c);
  * file, a directory (recursively), an mbox file, or "-" for standard input. */
 void cli_process(cli_ctx *c, const char *operand);
 void cli_progress_done(cli_ctx *c);
+/* The progress line on standard error when `on`: at most every 0.2 s, and
+ * the last one (with a newline) when something was read. */
+void cli_progress(bool on, unsigned long messages, unsigned long errors);
+void cli_progress_end(bool on, unsigned long messages, unsigned long errors);
 
 /* Parses "text", "json", "ndjson"; returns false for anything else. */
 bool cli_parse_format(const char *s, cli_format *out);

@@ -3,11 +3,9 @@
  * ask it what to do (include/bouncewhy-ledger.h).
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "bouncewhy-ledger.h"
@@ -18,10 +16,6 @@
 #define EXIT_USAGE 2
 #define EXIT_RULES 3
 #define EXIT_LEDGER 4
-
-/* Messages per transaction in `add`: a crash loses at most this many, and
- * the next run records them (entries are recorded once). */
-#define BATCH 500
 
 static void ledger_usage(FILE *f)
 {
@@ -57,154 +51,69 @@ static void ledger_usage(FILE *f)
 }
 
 typedef struct add_ctx {
-	bw_ledger *ledger;
-	unsigned long since_commit, entries, unreadable;
-	int failed;          /* a ledger error: stop recording */
+	const bw_rules_options *ropts;
+	bw_rules *rules;     /* opened when the first operand is mail */
+	bool progress;
 } add_ctx;
 
-static void ledger_fail(add_ctx *a)
+static int add_rules(const bw_rules **out, void *payload)
 {
-	if (!a->failed)
-		fprintf(stderr, "bouncewhy: ledger: %s\n", bw_error_message());
-	a->failed = 1;
+	add_ctx *a = payload;
+	int rc = cli_rules_open(&a->rules, a->ropts);
+
+	*out = a->rules;
+	return rc;
 }
 
-static void batch_tick(add_ctx *a)
+static int add_write(const char *data, size_t len, void *payload)
 {
-	if (a->failed || ++a->since_commit < BATCH)
-		return;
-	a->since_commit = 0;
-	if (bw_ledger_commit(a->ledger) < 0 || bw_ledger_begin(a->ledger) < 0)
-		ledger_fail(a);
+	(void)payload;
+	fwrite(data, 1, len, stdout);
+	return 0;
 }
 
-static void add_sink(cli_ctx *c, const char *source, long index, const bw_report *r,
-                     int code, const char *message)
+static int add_diag(const char *data, size_t len, void *payload)
 {
-	add_ctx *a = c->sink_data;
-	size_t n = 0;
+	add_ctx *a = payload;
 
-	if (!r) {
-		a->unreadable++;
-		if (index >= 0)
-			fprintf(stderr, "bouncewhy: %s (message %ld): %s\n", source, index + 1, message);
-		else
-			fprintf(stderr, "bouncewhy: %s: %s\n", source, message);
-		(void)code;
-		return;
-	}
-	if (a->failed)
-		return;
-	if (bw_ledger_add_report(a->ledger, r, source, &n) < 0) {
-		ledger_fail(a);
-		return;
-	}
-	a->entries += n;
-	batch_tick(a);
+	if (a->progress)
+		fputc('\n', stderr);      /* after the progress line */
+	fwrite(data, 1, len, stderr);
+	return 0;
 }
 
-/* Reads NDJSON records from fd, one per line. */
-static void add_ndjson(cli_ctx *c, add_ctx *a, const char *source, FILE *f)
+static void add_progress(unsigned long messages, unsigned long errors, void *payload)
 {
-	char *line = NULL;
-	size_t cap = 0, n;
-	ssize_t len;
-	unsigned long lineno = 0;
+	add_ctx *a = payload;
 
-	c->inputs++;
-	while (!a->failed && (len = getline(&line, &cap, f)) >= 0) {
-		lineno++;
-		if (len == 0 || line[0] == '\n')
-			continue;
-		c->messages++;
-		n = 0;
-		if (bw_ledger_add_json(a->ledger, line, (size_t)len, &n) < 0) {
-			if (bw_error_code_last() == BW_EPARSE) {
-				a->unreadable++;
-				c->errors++;
-				fprintf(stderr, "bouncewhy: %s:%lu: %s\n", source, lineno, bw_error_message());
-				continue;
-			}
-			ledger_fail(a);
-			break;
-		}
-		a->entries += n;
-		batch_tick(a);
-	}
-	free(line);
+	cli_progress(a->progress, messages, errors);
 }
 
-/* A regular file whose first non-blank byte is '{' holds NDJSON. */
-static bool looks_ndjson(const char *path)
-{
-	struct stat st;
-	char buf[64];
-	ssize_t n, i;
-	int fd;
-
-	if (stat(path, &st) != 0 || !S_ISREG(st.st_mode) || (fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-		return false;
-	n = read(fd, buf, sizeof(buf));
-	close(fd);
-	for (i = 0; i < n; i++)
-		if (buf[i] != ' ' && buf[i] != '\t' && buf[i] != '\r' && buf[i] != '\n')
-			return buf[i] == '{';
-	return false;
-}
-
+/* `ledger add`: the library's bw_ledger_add_paths() over the operands. */
 static int cmd_add(bw_ledger *l, int argc, char **argv, bool ndjson_stdin,
                    const bw_rules_options *ropts, const bw_parse_options *popts, int progress)
 {
-	add_ctx a = { l, 0, 0, 0, 0 };
-	cli_ctx c;
-	bw_rules *rules = NULL;
-	const char *dash = "-";
-	char **ops = argc > 0 ? argv : (char **)&dash;
-	int i, nops = argc > 0 ? argc : 1;
+	add_ctx a = { ropts, NULL, false };
+	bw_ledger_add_options o = BW_LEDGER_ADD_OPTIONS_INIT;
+	bw_ledger_add_result res;
+	int rc;
 
-	memset(&c, 0, sizeof(c));
-	c.popts = *popts;
-	c.sink = add_sink;
-	c.sink_data = &a;
-	c.progress = progress < 0 ? isatty(STDERR_FILENO) : progress;
-	if (bw_ledger_begin(l) < 0) {
-		fprintf(stderr, "bouncewhy: ledger: %s\n", bw_error_message());
+	a.progress = progress < 0 ? isatty(STDERR_FILENO) : progress;
+	o.ndjson_stdin = ndjson_stdin;
+	o.parse = popts;
+	o.rules = add_rules;
+	o.write = add_write;
+	o.diag = add_diag;
+	o.progress = add_progress;
+	o.payload = &a;
+	rc = bw_ledger_add_paths(&res, l, (const char *const *)argv, (size_t)argc, &o);
+	cli_progress_end(a.progress, res.messages, res.errors);
+	bw_rules_free(a.rules);
+	if (rc == BW_ERULES)
+		return EXIT_RULES;
+	if (rc < 0)
 		return EXIT_LEDGER;
-	}
-	for (i = 0; i < nops && !a.failed; i++) {
-		if (strcmp(ops[i], "-") == 0 ? ndjson_stdin : looks_ndjson(ops[i])) {
-			FILE *f = strcmp(ops[i], "-") == 0 ? stdin : fopen(ops[i], "r");
-			if (!f) {
-				a.unreadable++;
-				fprintf(stderr, "bouncewhy: %s: %s\n", ops[i], strerror(errno));
-				continue;
-			}
-			add_ndjson(&c, &a, ops[i], f);
-			if (f != stdin)
-				fclose(f);
-			continue;
-		}
-		if (!rules) {
-			if (cli_rules_open(&rules, ropts) < 0) {
-				fprintf(stderr, "bouncewhy: cannot load the rules: %s\n", bw_error_message());
-				bw_ledger_rollback(l);
-				return EXIT_RULES;
-			}
-			c.rules = rules;
-		}
-		cli_process(&c, ops[i]);
-	}
-	cli_progress_done(&c);
-	if (!a.failed && bw_ledger_commit(l) < 0)
-		ledger_fail(&a);
-	bw_rules_free(rules);
-	if (a.failed) {
-		bw_ledger_rollback(l);
-		return EXIT_LEDGER;
-	}
-	printf("%lu messages read, %lu entries recorded, %lu unreadable\n",
-	       c.messages, a.entries, a.unreadable);
-	return a.unreadable ? EXIT_INPUT_ERRORS : 0;
+	return res.unreadable ? EXIT_INPUT_ERRORS : 0;
 }
 
 /* Call as print_result(bw_ledger_x(&out, ...), &out): `out` is read after the call. */
@@ -260,9 +169,10 @@ int bw_cli_ledger(int argc, char **argv, const char *location, const bw_rules_op
 			break;
 		case 'p': lopts.policy_path = optarg; break;
 		case OPT_NOW:
+			/* digits only, as Python's check (no sign, no spaces) */
 			errno = 0;
 			lopts.now = strtoll(optarg, &end, 10);
-			if (*end || errno || lopts.now <= 0) {
+			if (*end || errno || lopts.now <= 0 || optarg[0] < '0' || optarg[0] > '9') {
 				fprintf(stderr, "bouncewhy: ledger: --now wants seconds since 1970\n");
 				return EXIT_USAGE;
 			}

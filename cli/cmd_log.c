@@ -1,25 +1,18 @@
 /*
  * cmd_log.c - `bouncewhy log [FILE|-]...`: read a mail server's own log,
  * diagnose every failed delivery and tell its operator what is wrong,
- * grouped by provider, reason and provider code (bouncewhy/log.h).
+ * grouped by provider, reason and provider code.  The command is the
+ * library's bw_log_run() (bouncewhy/log.h); this file reads its argv.
  */
-#include <errno.h>
 #include <getopt.h>
 #include <signal.h>
-#include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <time.h>
-#include <unistd.h>
 
 #include <bouncewhy/log.h>
 
 #include "cli.h"
 #include "commands.h"
-#include "log_source.h"
-
-#define CHUNK ((size_t)128 << 10)
-#define POLL_NS 200000000L      /* --follow: look for new data 5 times a second */
 
 static volatile sig_atomic_t stop_requested;
 
@@ -29,17 +22,30 @@ static void on_signal(int sig)
 	stop_requested = 1;
 }
 
-typedef struct log_run {
-	const bw_rules *rules;
-	cli_format format;
-	bool explain;
-	long long since, until;     /* -1: none */
-	long long reference;        /* --year: the end of that year; 0: each file's mtime */
-	bw_log_summary *sum;
-	char *buf;
-	int errors;
-	bool follow_text;           /* print failures as they come */
-} log_run;
+static int stop(void *payload)
+{
+	(void)payload;
+	return stop_requested;
+}
+
+static int write_to(FILE *f, const char *data, size_t len)
+{
+	fwrite(data, 1, len, f);
+	fflush(f);
+	return 0;
+}
+
+static int write_stdout(const char *data, size_t len, void *payload)
+{
+	(void)payload;
+	return write_to(stdout, data, len);
+}
+
+static int write_stderr(const char *data, size_t len, void *payload)
+{
+	(void)payload;
+	return write_to(stderr, data, len);
+}
 
 static void log_usage(FILE *f)
 {
@@ -73,210 +79,6 @@ static void log_usage(FILE *f)
 "FILE could not be read, 2 bad usage, 3 the rules could not be loaded.\n", f);
 }
 
-/* ---- times -------------------------------------------------------------- */
-
-static bool parse_when(const char *s, long long *out)
-{
-	static const char *const forms[] = { "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S",
-		"%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d" };
-	char *end;
-	size_t i;
-
-	if (*s == '@') {
-		*out = strtoll(s + 1, &end, 10);
-		return end != s + 1 && !*end;
-	}
-	if (*s >= '0' && *s <= '9') {
-		long long n = strtoll(s, &end, 10);
-		long long unit = 0;
-		if (end != s && end[0] && !end[1]) {
-			unit = *end == 's' ? 1 : *end == 'm' ? 60 : *end == 'h' ? 3600 : *end == 'd' ? 86400 : 0;
-			if (unit) {
-				*out = (long long)time(NULL) - n * unit;
-				return true;
-			}
-		}
-	}
-	for (i = 0; i < sizeof(forms) / sizeof(forms[0]); i++) {
-		struct tm tm;
-		memset(&tm, 0, sizeof(tm));
-		end = strptime(s, forms[i], &tm);
-		if (!end)
-			continue;
-		if (*end == 'Z' && !end[1]) {
-			*out = (long long)timegm(&tm);
-			return true;
-		}
-		if (*end)
-			continue;
-		tm.tm_isdst = -1;
-		*out = (long long)mktime(&tm);
-		return true;
-	}
-	return false;
-}
-
-/* ---- output ------------------------------------------------------------- */
-
-static void print_follow_line(const bw_log_attempt *a)
-{
-	const bw_report *r = bw_log_attempt_report(a);
-	const bw_recipient *rc = r ? bw_report_recipient(r, 0) : NULL;
-	long long t = bw_log_attempt_time(a);
-	char when[32] = "-";
-
-	if (!rc)
-		return;
-	if (t >= 0) {
-		time_t tt = (time_t)t;
-		struct tm tm;
-		localtime_r(&tt, &tm);
-		strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm);
-	}
-	printf("%s %s %s: %s, %s%s%s%s%s\n", when, bw_log_attempt_get(a, BW_LOG_STATUS),
-	       *bw_log_attempt_get(a, BW_LOG_RECIPIENT) ? bw_log_attempt_get(a, BW_LOG_RECIPIENT) : "(unknown)",
-	       *bw_recipient_get(rc, BW_RCPT_PROVIDER) ? bw_recipient_get(rc, BW_RCPT_PROVIDER) : "provider unknown",
-	       bw_recipient_get(rc, BW_RCPT_REASON),
-	       *bw_recipient_get(rc, BW_RCPT_PROVIDER_CODE) ? " " : "",
-	       bw_recipient_get(rc, BW_RCPT_PROVIDER_CODE),
-	       *bw_recipient_get(rc, BW_RCPT_FAULT) ? ", cause on the side of the " : "",
-	       bw_recipient_get(rc, BW_RCPT_FAULT));
-	fflush(stdout);
-}
-
-/* Reads every attempt the reader has; 0 when it needs more input. */
-static int drain(log_run *r, bw_log *log, const char *source)
-{
-	const bw_log_attempt *a;
-	char *json;
-	int err;
-
-	while ((err = bw_log_next(log, &a)) == BW_OK) {
-		long long t = bw_log_attempt_time(a);
-		if (t >= 0 && ((r->since >= 0 && t < r->since) || (r->until >= 0 && t > r->until)))
-			continue;
-		if ((err = bw_log_summary_add(r->sum, a)) < 0)
-			return err;
-		if (r->format == FORMAT_NDJSON) {
-			if ((err = bw_log_attempt_to_json(&json, a, source, r->explain ? BW_JSON_EVIDENCE : 0)) < 0)
-				return err;
-			puts(json);
-			bw_free(json);
-		} else if (r->follow_text && bw_log_attempt_failed(a)) {
-			print_follow_line(a);
-		}
-	}
-	if (r->format == FORMAT_NDJSON)
-		fflush(stdout);
-	return err == BW_ENOTFOUND ? 0 : err;
-}
-
-/* ---- reading ------------------------------------------------------------ */
-
-static void pause_a_moment(void)
-{
-	struct timespec ts = { 0, POLL_NS };
-
-	nanosleep(&ts, NULL);
-}
-
-/* Has `path` been rotated away from `fd` (another file there now) or
- * truncated below `offset`?  1 rotated, 2 truncated, 0 neither. */
-static int rotated(const char *path, int fd)
-{
-	struct stat now, open_st;
-	off_t offset = lseek(fd, 0, SEEK_CUR);
-
-	if (stat(path, &now) < 0 || fstat(fd, &open_st) < 0)
-		return 0;            /* moved away and not yet re-created: keep reading the old one */
-	if (now.st_ino != open_st.st_ino || now.st_dev != open_st.st_dev)
-		return 1;
-	if (offset >= 0 && now.st_size < offset)
-		return 2;
-	return 0;
-}
-
-/* Reads one operand to its end, or with `follow` until stopped. */
-static int read_operand(log_run *r, const char *path, bool follow)
-{
-	char err[512];
-	bw_log_options opts = BW_LOG_OPTIONS_INIT;
-	log_source *src;
-	bw_log *log = NULL;
-	int status = 0, e;
-
-	if (!(src = log_source_open(path, err, sizeof(err)))) {
-		fprintf(stderr, "bouncewhy log: %s\n", err);
-		return 1;
-	}
-	follow = follow && log_source_plain_file(src);
-	opts.reference_time = r->reference ? r->reference : log_source_mtime(src);
-	if (bw_log_open_push(&log, r->rules, &opts) < 0) {
-		fprintf(stderr, "bouncewhy log: %s\n", bw_error_message());
-		log_source_close(src);
-		return 1;
-	}
-	for (;;) {
-		ssize_t n = log_source_read(src, r->buf, CHUNK, err, sizeof(err));
-		if (n < 0) {
-			fprintf(stderr, "bouncewhy log: %s: %s\n", path, err);
-			status = 1;
-			break;
-		}
-		if (n > 0) {
-			bw_log_feed(log, r->buf, (size_t)n);
-			if ((e = drain(r, log, path)) < 0)
-				goto fail;
-			continue;
-		}
-		if (!follow || stop_requested)
-			break;
-		switch (rotated(path, log_source_fd(src))) {
-		case 1: {
-			log_source *next;
-			/* what was written to the old file before the switch is read above */
-			if (!(next = log_source_open(path, err, sizeof(err))))
-				break;
-			bw_log_feed_end(log);
-			if ((e = drain(r, log, path)) < 0)
-				goto fail;
-			bw_log_summary_add_stats(r->sum, log);
-			bw_log_free(log);
-			log_source_close(src);
-			src = next;
-			opts.reference_time = r->reference;
-			if (bw_log_open_push(&log, r->rules, &opts) < 0) {
-				log = NULL;
-				goto fail;
-			}
-			continue;
-		}
-		case 2:
-			lseek(log_source_fd(src), 0, SEEK_SET);
-			continue;
-		default:
-			break;
-		}
-		pause_a_moment();
-		if (stop_requested)
-			break;
-	}
-	bw_log_feed_end(log);
-	if ((e = drain(r, log, path)) < 0)
-		goto fail;
-	bw_log_summary_add_stats(r->sum, log);
-	bw_log_free(log);
-	log_source_close(src);
-	return status;
-fail:
-	fprintf(stderr, "bouncewhy log: %s: %s\n", path, bw_error_message());
-	if (log)
-		bw_log_summary_add_stats(r->sum, log);
-	bw_log_free(log);
-	log_source_close(src);
-	return 1;
-}
-
 int bw_cli_log(int argc, char **argv, const bw_rules_options *ropts)
 {
 	enum { OPT_SINCE = 256, OPT_UNTIL, OPT_FAIL_ON, OPT_YEAR };
@@ -291,61 +93,26 @@ int bw_cli_log(int argc, char **argv, const bw_rules_options *ropts)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	static const char *const faults[] = { "sender", "recipient", "receiver", "transit", "any" };
-	const char *fail_on = NULL;
-	bool follow = false;
+	bw_log_run_options o = BW_LOG_RUN_OPTIONS_INIT;
 	bw_rules *rules = NULL;
 	struct sigaction sa;
-	log_run r;
-	char *out = NULL;
-	int opt, i, status = 0;
-	size_t k;
+	int opt, rc, fault = 0;
 
-	memset(&r, 0, sizeof(r));
-	r.format = FORMAT_TEXT;
-	r.since = r.until = -1;
 	optind = 0;     /* re-initialise getopt: options may follow operands here */
 	while ((opt = getopt_long(argc, argv, "f:Feh", longopts, NULL)) != -1) {
 		switch (opt) {
+		case 'F': o.follow = 1; break;
+		case 'e': o.explain = 1; break;
 		case 'f':
-			if (!cli_parse_format(optarg, &r.format)) {
-				fprintf(stderr, "bouncewhy log: unknown format '%s' (text, json or ndjson)\n", optarg);
-				return 2;
-			}
-			break;
-		case 'F': follow = true; break;
-		case 'e': r.explain = true; break;
 		case OPT_SINCE:
 		case OPT_UNTIL:
-			if (!parse_when(optarg, opt == OPT_SINCE ? &r.since : &r.until)) {
-				fprintf(stderr, "bouncewhy log: cannot read the time '%s'\n", optarg);
-				return 2;
-			}
-			break;
-		case OPT_YEAR: {
-			char *end;
-			long y = strtol(optarg, &end, 10);
-			struct tm tm;
-			if (*end || y < 1970 || y > 9999) {
-				fprintf(stderr, "bouncewhy log: --year wants a year such as 2026\n");
-				return 2;
-			}
-			memset(&tm, 0, sizeof(tm));
-			tm.tm_year = (int)y - 1900;
-			tm.tm_mon = 11;
-			tm.tm_mday = 30;        /* one day before the end: stamps up to a day later are allowed */
-			tm.tm_hour = 23;
-			tm.tm_min = 59;
-			tm.tm_isdst = -1;
-			r.reference = (long long)mktime(&tm);
-			break;
-		}
+		case OPT_YEAR:
 		case OPT_FAIL_ON:
-			for (k = 0; k < sizeof(faults) / sizeof(faults[0]); k++)
-				if (strcmp(optarg, faults[k]) == 0)
-					fail_on = faults[k];
-			if (!fail_on) {
-				fprintf(stderr, "bouncewhy log: --fail-on wants sender, recipient, receiver, transit or any\n");
+			/* the option's long name, as the library knows it */
+			if (bw_log_run_option(&o, opt == 'f' ? "format" : opt == OPT_SINCE ? "since" :
+			                      opt == OPT_UNTIL ? "until" : opt == OPT_YEAR ? "year" : "fail-on",
+			                      optarg) < 0) {
+				fprintf(stderr, "bouncewhy log: %s\n", bw_error_message());
 				return 2;
 			}
 			break;
@@ -357,42 +124,16 @@ int bw_cli_log(int argc, char **argv, const bw_rules_options *ropts)
 		fprintf(stderr, "bouncewhy: cannot load the rules: %s\n", bw_error_message());
 		return 3;
 	}
-	r.rules = rules;
-	r.follow_text = follow && r.format == FORMAT_TEXT;
-	if (!(r.buf = malloc(CHUNK)) || bw_log_summary_new(&r.sum, rules) < 0) {
-		fprintf(stderr, "bouncewhy log: out of memory\n");
-		free(r.buf);
-		bw_rules_free(rules);
-		return 1;
-	}
-	if (follow) {
+	o.write = write_stdout;
+	o.diag = write_stderr;
+	if (o.follow) {
 		memset(&sa, 0, sizeof(sa));
 		sa.sa_handler = on_signal;     /* no SA_RESTART: the pause ends at once */
 		sigaction(SIGINT, &sa, NULL);
 		sigaction(SIGTERM, &sa, NULL);
+		o.stop = stop;
 	}
-	if (optind >= argc)
-		status |= read_operand(&r, "-", false);
-	for (i = optind; i < argc && !stop_requested; i++)
-		status |= read_operand(&r, argv[i], follow && i == argc - 1);
-	if (r.format != FORMAT_NDJSON) {
-		int err = r.format == FORMAT_JSON ? bw_log_summary_to_json(&out, r.sum, BW_JSON_PRETTY)
-		                                  : bw_log_summary_to_text(&out, r.sum, 0);
-		if (err < 0) {
-			fprintf(stderr, "bouncewhy log: %s\n", bw_error_message());
-			status = 1;
-		} else {
-			if (r.follow_text)
-				putchar('\n');
-			fputs(out, stdout);
-			bw_free(out);
-		}
-	}
-	if (fail_on && bw_log_summary_has_fault(r.sum, fail_on))
-		status = 1;
-	fflush(stdout);
-	bw_log_summary_free(r.sum);
-	free(r.buf);
+	rc = bw_log_run(&fault, rules, (const char *const *)argv + optind, (size_t)(argc - optind), &o);
 	bw_rules_free(rules);
-	return status;
+	return rc < 0 || fault ? 1 : 0;
 }

@@ -1,5 +1,7 @@
 /*
- * cmd_rules.c - `bouncewhy rules`: list, show, check and compile rules.
+ * cmd_rules.c - `bouncewhy rules`: list, show, check and compile rules
+ * (the library's bw_rules_list, bw_rules_show, bw_rules_check and
+ * bw_rules_compile; this file reads argv and prints).
  *
  *   rules list              one line per rule: id, reason, provider
  *   rules show ID           everything about one rule
@@ -28,78 +30,15 @@ static void rules_usage(FILE *f)
 "                          a rule database\n", f);
 }
 
-static const char *tier_name(int tier)
+/* Prints the text of bw_rules_list() or bw_rules_show(), or the error. */
+static int print_text(int rc, char **textp, const char *sub)
 {
-	static const char *const names[] = {
-		"overlay", "provider", "text", "status", "lexicon", "generic text", "reply/other"
-	};
-
-	return tier >= 0 && tier <= 6 ? names[tier] : "?";
-}
-
-static int cmd_list(const bw_rules *rules)
-{
-	size_t i;
-
-	for (i = 0; i < bw_rules_count(rules); i++) {
-		const bw_rule *r = bw_rules_at(rules, i);
-		const char *prov = bw_rule_get(r, BW_RULE_PROVIDER);
-
-		printf("%-44s %-16s %s\n", bw_rule_get(r, BW_RULE_ID),
-		       bw_rule_get(r, BW_RULE_REASON), *prov ? prov : "-");
-	}
-	return 0;
-}
-
-static void field(const char *name, const char *value)
-{
-	if (value && *value)
-		printf("%-12s %s\n", name, value);
-}
-
-static int cmd_show(const bw_rules *rules, const char *id)
-{
-	const bw_rule *r = bw_rules_find(rules, id);
-	char buf[512];
-	size_t i;
-
-	if (!r) {
-		fprintf(stderr, "bouncewhy rules show: no rule '%s'\n", id);
+	if (rc < 0) {
+		fprintf(stderr, "bouncewhy rules %s: %s\n", sub, bw_error_message());
 		return EXIT_FAIL;
 	}
-	field("id:", bw_rule_get(r, BW_RULE_ID));
-	snprintf(buf, sizeof(buf), "%s:%u", bw_rule_get(r, BW_RULE_FILE), bw_rule_line(r));
-	field("source:", buf);
-	if (bw_rule_layer(r))
-		snprintf(buf, sizeof(buf), "overlay %zu", bw_rule_layer(r));
-	else
-		snprintf(buf, sizeof(buf), "base %s", bw_rules_path(rules));
-	field("layer:", buf);
-	snprintf(buf, sizeof(buf), "%d (%s), priority %d", bw_rule_tier(r),
-	         tier_name(bw_rule_tier(r)), bw_rule_priority(r));
-	field("tier:", buf);
-	if (*bw_rule_get(r, BW_RULE_PROVIDER)) {
-		snprintf(buf, sizeof(buf), "%s (%s)", bw_rule_get(r, BW_RULE_PROVIDER),
-		         bw_rule_get(r, BW_RULE_PROVIDER_NAME));
-		field("provider:", buf);
-	}
-	field("text:", bw_rule_get(r, BW_RULE_TEXT));
-	field("status:", bw_rule_get(r, BW_RULE_STATUS));
-	field("reply:", bw_rule_get(r, BW_RULE_REPLY));
-	field("command:", bw_rule_get(r, BW_RULE_COMMAND));
-	field("format:", bw_rule_get(r, BW_RULE_FORMAT));
-	field("action:", bw_rule_get(r, BW_RULE_ACTION));
-	field("reason:", bw_rule_get(r, BW_RULE_REASON));
-	field("fault:", bw_rule_get(r, BW_RULE_FAULT));
-	field("permanent:", bw_rule_get(r, BW_RULE_PERMANENT));
-	field("hard:", bw_rule_get(r, BW_RULE_HARD));
-	field("explain:", bw_rule_get(r, BW_RULE_EXPLANATION));
-	for (i = 0; i < bw_rule_remedy_count(r); i++)
-		field("remedy:", bw_rule_remedy(r, i));
-	for (i = 0; i < bw_rule_reference_count(r); i++)
-		field("ref:", bw_rule_reference(r, i));
-	for (i = 0; i < bw_rule_example_count(r); i++)
-		field("example:", bw_rule_example(r, i));
+	fputs(*textp, stdout);
+	bw_free(*textp);
 	return 0;
 }
 
@@ -120,6 +59,7 @@ int bw_cli_rules(int argc, char **argv, const bw_rules_options *opts)
 {
 	const char *sub = argc > 1 ? argv[1] : NULL;
 	bw_rules *rules = NULL;
+	char *text = NULL;
 	int status;
 
 	if (!sub || strcmp(sub, "--help") == 0 || strcmp(sub, "-h") == 0 || strcmp(sub, "help") == 0) {
@@ -148,9 +88,9 @@ int bw_cli_rules(int argc, char **argv, const bw_rules_options *opts)
 		return strcmp(sub, "check") == 0 ? EXIT_FAIL : EXIT_RULES;
 	}
 	if (strcmp(sub, "list") == 0)
-		status = cmd_list(rules);
+		status = print_text(bw_rules_list(&text, rules), &text, sub);
 	else if (strcmp(sub, "show") == 0)
-		status = cmd_show(rules, argv[2]);
+		status = print_text(bw_rules_show(&text, rules, argv[2]), &text, sub);
 	else
 		status = cmd_check(rules);
 	bw_rules_free(rules);

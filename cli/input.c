@@ -10,27 +10,32 @@
 
 #include "cli.h"
 
-static void progress(cli_ctx *c)
+void cli_progress(bool on, unsigned long messages, unsigned long errors)
 {
 	static struct timespec last;
 	struct timespec now;
 
-	if (!c->progress)
+	if (!on)
 		return;
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	if (now.tv_sec - last.tv_sec + (now.tv_nsec - last.tv_nsec) / 1e9 < 0.2)
 		return;
 	last = now;
-	fprintf(stderr, "\rbouncewhy: %lu messages, %lu errors", c->messages, c->errors);
+	fprintf(stderr, "\rbouncewhy: %lu messages, %lu errors", messages, errors);
 	fflush(stderr);
+}
+
+void cli_progress_end(bool on, unsigned long messages, unsigned long errors)
+{
+	if (on && messages) {
+		fprintf(stderr, "\rbouncewhy: %lu messages, %lu errors\n", messages, errors);
+		fflush(stderr);
+	}
 }
 
 void cli_progress_done(cli_ctx *c)
 {
-	if (c->progress && c->messages) {
-		fprintf(stderr, "\rbouncewhy: %lu messages, %lu errors\n", c->messages, c->errors);
-		fflush(stderr);
-	}
+	cli_progress_end(c->progress, c->messages, c->errors);
 }
 
 void cli_process(cli_ctx *c, const char *operand)
@@ -60,7 +65,7 @@ void cli_process(cli_ctx *c, const char *operand)
 		else
 			cli_print_error(c, bw_scan_item_source(it), bw_scan_item_mbox_index(it),
 			                bw_scan_item_error_code(it), bw_scan_item_error(it));
-		progress(c);
+		cli_progress(c->progress, c->messages, c->errors);
 	}
 	bw_scan_free(scan);
 }

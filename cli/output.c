@@ -66,30 +66,11 @@ void cli_print_end(cli_ctx *c)
 		c->write_failed = true;
 }
 
-/* A file name as one line of text: control characters and non-UTF-8 bytes
- * as \xHH (the library's text output does the same). */
-static void put_escaped(FILE *f, const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-
-	for (; *p; p++) {
-		if (*p < 0x20 || *p == 0x7f || (*p == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F) ||
-		    (*p >= 0x80 && *p < 0xC2) || *p > 0xF4)
-			fprintf(f, "\\x%02x", *p);
-		else
-			fputc(*p, f);
-	}
-}
-
 void cli_print_report(cli_ctx *c, const char *source, long index, const bw_report *r)
 {
 	int rc;
 
 	c->messages++;
-	if (c->sink) {
-		c->sink(c, source, index, r, BW_OK, NULL);
-		return;
-	}
 	if (c->write_failed || !c->out)
 		return;
 	rc = bw_output_report(c->out, r, source, index);
@@ -105,20 +86,16 @@ void cli_print_report(cli_ctx *c, const char *source, long index, const bw_repor
 
 void cli_print_error(cli_ctx *c, const char *source, long index, int code, const char *message)
 {
+	char *line = NULL;
+
 	c->messages++;
 	c->errors++;
 	/* Also on standard error, where a person running a pipeline sees it. */
 	if (c->progress)
 		fputc('\n', stderr);
-	fputs("bouncewhy: ", stderr);
-	put_escaped(stderr, source);
-	if (index >= 0)
-		fprintf(stderr, " (mbox_index %ld)", index);
-	fprintf(stderr, ": %s\n", message);
-	if (c->sink) {
-		c->sink(c, source, index, NULL, code, message);
-		return;
-	}
+	if (bw_error_line(&line, source, index, message) == BW_OK)
+		fputs(line, stderr);
+	bw_free(line);
 	if (c->write_failed || !c->out)
 		return;
 	check_written(c, bw_output_error(c->out, source, index, code, message));

@@ -185,6 +185,78 @@ BW_EXTERN(int) bw_ledger_commit(bw_ledger *ledger);
 /** Rolls the open batch back (BW_OK when none is open). */
 BW_EXTERN(int) bw_ledger_rollback(bw_ledger *ledger);
 
+#define BW_LEDGER_ADD_OPTIONS_VERSION 1
+
+/** How bw_ledger_add_paths() reads its operands and what it tells.
+ *  Initialise with BW_LEDGER_ADD_OPTIONS_INIT.  Every callback may be NULL. */
+typedef struct bw_ledger_add_options {
+	unsigned int version;             /**< BW_LEDGER_ADD_OPTIONS_VERSION */
+	/** Standard input ("-") holds NDJSON records, not mail.  (Files are
+	 *  recognised by themselves: NDJSON when the first non-blank byte is
+	 *  '{'.) */
+	int ndjson_stdin;
+	const bw_parse_options *parse;    /**< the limits for mail; NULL: the defaults */
+	/** Gives the rule set mail is read with, asked once, when the first
+	 *  operand that is not NDJSON comes (NDJSON needs none); borrowed
+	 *  until bw_ledger_add_paths() returns.  NULL: the library's default
+	 *  rules (bw_rules_open() with no options). */
+	int (*rules)(const bw_rules **out, void *payload);
+	/** Receives the closing line "N messages read, N entries recorded, N
+	 *  unreadable" (the command's standard output), when nothing failed. */
+	bw_write_cb write;
+	/** Receives whole lines for a person (the command's standard error):
+	 *  for a message that could not be read its bw_error_line() and
+	 *  "bouncewhy: SOURCE (message N): MESSAGE"; "bouncewhy: SOURCE:LINE:
+	 *  MESSAGE" for an NDJSON line that is not a record;
+	 *  "bouncewhy: ledger: ..." and "bouncewhy: cannot load the rules:
+	 *  ..." before a failure. */
+	bw_write_cb diag;
+	/** Told each input that could not be read (a message, an NDJSON line,
+	 *  a file that cannot be opened): its source and what went wrong. */
+	void (*on_unreadable)(const char *source, const char *message, void *payload);
+	/** Told the counts after each message read as mail (a progress line). */
+	void (*progress)(unsigned long messages, unsigned long errors, void *payload);
+	void *payload;                    /**< passed to every callback */
+} bw_ledger_add_options;
+
+#define BW_LEDGER_ADD_OPTIONS_INIT \
+	{ BW_LEDGER_ADD_OPTIONS_VERSION, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL }
+
+/** Fills `opts` with the defaults.  Returns BW_EINVALID on a version mismatch. */
+BW_EXTERN(int) bw_ledger_add_options_init(bw_ledger_add_options *opts, unsigned int version);
+
+/** What bw_ledger_add_paths() did. */
+typedef struct bw_ledger_add_result {
+	unsigned long messages;     /**< messages and NDJSON records read (unreadable ones too) */
+	unsigned long entries;      /**< new entries recorded (a bounce seen before adds none) */
+	unsigned long unreadable;   /**< inputs that could not be read */
+	unsigned long errors;       /**< of those, messages and records (not whole files) */
+} bw_ledger_add_result;
+
+/**
+ * Records the diagnoses of every operand, as `bouncewhy ledger add` does:
+ * each path is a file of NDJSON records printed by `bouncewhy --format
+ * ndjson` (first non-blank byte '{'), or mail read with the scanner (one
+ * message, an mbox, a directory or Maildir; "-" is standard input).  With
+ * no path, standard input is read.  Batches of 500 messages are committed
+ * as they go (a crash loses the open batch only; feeding the same bounces
+ * again records each once).  Inputs that cannot be read are counted, told
+ * and skipped.
+ *
+ * @param out     receives the counts (also when something failed); may be NULL
+ * @param ledger  the ledger; no batch may be open
+ * @param paths   the operands
+ * @param n       how many
+ * @param opts    options and callbacks, or NULL
+ * @return BW_OK (even when some inputs were unreadable: see out->unreadable);
+ *         BW_ERULES when the rule set could not be had; BW_ELEDGER when the
+ *         ledger failed (both after rolling the open batch back);
+ *         BW_EINVALID.
+ */
+BW_EXTERN(int) bw_ledger_add_paths(bw_ledger_add_result *out, bw_ledger *ledger,
+                                   const char *const *paths, size_t n,
+                                   const bw_ledger_add_options *opts);
+
 /**
  * Forgets an address's history (a person asked to be re-added): its state
  * becomes active (rule "forget") and the entries recorded so far no longer

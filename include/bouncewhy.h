@@ -255,6 +255,26 @@ BW_EXTERN(const char *) bw_rule_example(const bw_rule *rule, size_t i);
  */
 BW_EXTERN(int) bw_rules_check(char **out, const bw_rules *rules);
 
+/**
+ * Every rule in precedence order, one line each: id, reason and provider
+ * ("-" for none) in columns, as `bouncewhy rules list` prints them.
+ *
+ * @param out  receives the text; free it with bw_free()
+ * @return BW_OK, BW_EINVALID, BW_ENOMEM
+ */
+BW_EXTERN(int) bw_rules_list(char **out, const bw_rules *rules);
+
+/**
+ * Everything about the rule with this id (bw_rules_find()), one "name:
+ * value" line per field that has a value, as `bouncewhy rules show ID`
+ * prints it: id, source file and line, layer, tier and priority, provider,
+ * conditions, verdict, explanation, remedies, references and examples.
+ *
+ * @param out  receives the text; free it with bw_free()
+ * @return BW_OK, BW_ENOTFOUND ("no rule 'ID'"), BW_EINVALID, BW_ENOMEM
+ */
+BW_EXTERN(int) bw_rules_show(char **out, const bw_rules *rules, const char *id);
+
 /* ------------------------------------------------------------------ */
 /* Parsing                                                              */
 /* ------------------------------------------------------------------ */
@@ -690,6 +710,24 @@ BW_EXTERN(int) bw_output_finish(bw_output *o);
 
 /** Releases an output (it does not finish it).  NULL is fine. */
 BW_EXTERN(void) bw_output_free(bw_output *o);
+
+/**
+ * The line the bouncewhy command writes on standard error for an input it
+ * could not read: "bouncewhy: SOURCE: MESSAGE" and a newline, with
+ * " (mbox_index N)" after SOURCE for a message of an mbox.  In SOURCE,
+ * control characters (below 0x20, 0x7F, and the C1 controls 0xC2 0x80-0x9F)
+ * and the bytes 0x80-0xC1 and 0xF5-0xFF are written as \xHH (a file name
+ * cannot break the line or steer a terminal); MESSAGE is written as given.
+ * The CLI and `python3 -m bouncewhy` write this line.
+ *
+ * @param out         receives the line; free it with bw_free()
+ * @param source      the input's name, or NULL ("-")
+ * @param mbox_index  the message's index in its mbox, or -1
+ * @param message     what went wrong, or NULL ("")
+ * @return BW_OK, BW_EINVALID for a NULL out, BW_ENOMEM
+ */
+BW_EXTERN(int) bw_error_line(char **out, const char *source, long mbox_index,
+                             const char *message);
 
 /**
  * Serialises an error record {"source":..., "error":..., "error_code":...,

@@ -11,6 +11,8 @@
 
 #include "bouncewhy.h"
 #include "error.h"
+#include "text.h"
+#include "util.h"
 
 struct bw_output {
 	bw_output_format format;
@@ -177,4 +179,31 @@ int bw_output_finish(bw_output *o)
 void bw_output_free(bw_output *o)
 {
 	free(o);
+}
+
+/* The source named on one line, escaped as the text report escapes what it
+ * prints (bw_text__unsafe_at): control characters and bytes that are not
+ * UTF-8 as \xHH; valid UTF-8 as it is. */
+static void put_escaped(bw_buf *b, const char *s)
+{
+	bw_text__put_terminal(b, s, strlen(s));
+}
+
+int bw_error_line(char **out, const char *source, long mbox_index, const char *message)
+{
+	bw_buf b = BW_BUF_INIT;
+
+	if (!out)
+		return bw_error__set(BW_EINVALID, "bw_error_line: out is NULL");
+	*out = NULL;
+	bw_buf__puts(&b, "bouncewhy: ");
+	put_escaped(&b, source ? source : "-");
+	if (mbox_index >= 0)
+		bw_buf__printf(&b, " (mbox_index %ld)", mbox_index);
+	bw_buf__printf(&b, ": %s\n", message ? message : "");
+	if (b.oom || !(*out = bw_buf__detach(&b))) {
+		bw_buf__free(&b);
+		return bw_error__set(BW_ENOMEM, "out of memory");
+	}
+	return BW_OK;
 }

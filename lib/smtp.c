@@ -69,6 +69,15 @@ size_t bw_smtp__status_at(const char *t, size_t len, size_t i)
 	return bw_smtp__status_valid(t + i, n) ? n : 0;
 }
 
+static bool preceded_by(const char *t, size_t i, const char *word)
+{
+	size_t n = strlen(word);
+
+	while (i > 0 && (t[i - 1] == ' ' || t[i - 1] == '\t' || t[i - 1] == '\n'))
+		i--;
+	return i >= n && bw_strncasecmp(t + i - n, word, n) == 0;
+}
+
 bool bw_smtp__reply_at(const char *t, size_t len, size_t i)
 {
 	int c0 = at(t, len, i), c1 = at(t, len, i + 1), c2 = at(t, len, i + 2);
@@ -92,6 +101,10 @@ bool bw_smtp__reply_at(const char *t, size_t len, size_t i)
 		return true;
 	case '.':
 		return !bw_isdigit(at(t, len, i + 4));
+	case ':':
+		/* "SMTP error 552: mailbox full", "code 550: ..." */
+		return (at(t, len, i + 4) == ' ' || at(t, len, i + 4) == '\0') &&
+		       (preceded_by(t, i, "error") || preceded_by(t, i, "code") || preceded_by(t, i, "reply"));
 	default:
 		return false;
 	}
@@ -232,15 +245,6 @@ const char *bw_smtp__stage_named(const char *line, size_t len)
 		if (bw_memcasemem(line, len, named[i].word))
 			return named[i].stage;
 	return NULL;
-}
-
-static bool preceded_by(const char *t, size_t i, const char *word)
-{
-	size_t n = strlen(word);
-
-	while (i > 0 && (t[i - 1] == ' ' || t[i - 1] == '\t' || t[i - 1] == '\n'))
-		i--;
-	return i >= n && bw_strncasecmp(t + i - n, word, n) == 0;
 }
 
 static void scan_codes(const char *t, size_t len, bw_smtp_evidence *ev)

@@ -391,3 +391,57 @@ bool bw_text__is_role_address(const char *addr)
 			return true;
 	return false;
 }
+
+/* Text from the message (addresses, server replies, file names) goes to a
+ * terminal: control characters (C0, DEL, C1) and bytes that are not UTF-8
+ * are written as \xHH by the text report and the error line, so a bounce
+ * cannot clear the screen, retitle the window or forge an output line. */
+static size_t unsafe_at(const unsigned char *p, size_t len, size_t i)
+{
+	size_t n, k;
+
+	if (p[i] < 0x20 || p[i] == 0x7f)
+		return 1;
+	if (p[i] < 0x80)
+		return 0;
+	if (p[i] == 0xC2 && i + 1 < len && p[i + 1] >= 0x80 && p[i + 1] <= 0x9F)
+		return 2;   /* a C1 control such as CSI */
+	n = p[i] >= 0xF0 ? 4 : p[i] >= 0xE0 ? 3 : p[i] >= 0xC2 ? 2 : 0;
+	if (!n || n > 4 || i + n > len)
+		return 1;
+	for (k = 1; k < n; k++)
+		if ((p[i + k] & 0xC0) != 0x80)
+			return 1;
+	return bw_text__valid_utf8((const char *)p + i, n) ? 0 : 1;
+}
+
+bool bw_text__terminal_clean(const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0;
+
+	while (i < len) {
+		if (unsafe_at(p, len, i))
+			return false;
+		i += p[i] < 0x80 ? 1 : p[i] >= 0xF0 ? 4 : p[i] >= 0xE0 ? 3 : 2;
+	}
+	return true;
+}
+
+void bw_text__put_terminal(bw_buf *b, const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, n;
+
+	while (i < len) {
+		if ((n = unsafe_at(p, len, i))) {
+			while (n--)
+				bw_buf__printf(b, "\\x%02x", p[i++]);
+		} else {
+			/* a whole character: unsafe_at checked all its bytes */
+			n = p[i] < 0x80 ? 1 : p[i] >= 0xF0 ? 4 : p[i] >= 0xE0 ? 3 : 2;
+			bw_buf__put(b, s + i, n);
+			i += n;
+		}
+	}
+}

@@ -15,10 +15,18 @@
 
 #include "msg.h"
 
+struct bw_buf;
+
 /* Rewrites CRLF and bare CR as LF in place; returns the new length. */
 size_t bw_text__normalize_eol(char *s, size_t len);
 /* Is s[0..len) valid UTF-8 (no NUL bytes)? */
 bool bw_text__valid_utf8(const char *s, size_t len);
+/* Whether s[0..len) may go to a terminal as it is: no control character
+ * (C0, DEL, C1) and valid UTF-8. */
+bool bw_text__terminal_clean(const char *s, size_t len);
+/* Appends s[0..len) to b with what may not go to a terminal (see above)
+ * written as \xHH, valid UTF-8 characters whole. */
+void bw_text__put_terminal(struct bw_buf *b, const char *s, size_t len);
 /* A valid UTF-8 copy: valid sequences kept, other bytes read as Latin-1
  * (Windows-1252 is not worth its table here), NULs dropped. */
 char *bw_text__latin1_to_utf8(const char *s, size_t len);

@@ -194,6 +194,20 @@ with tempfile.TemporaryDirectory() as d:
     p = run(os.path.join(d, 'missing\x1b]0;t\x07.eml'))
     check(b'\x1b' not in p.stdout and b'\x07' not in p.stdout and b'\x1b' not in p.stderr,
           'error lines escape control characters too')
+    p = run(os.path.join(d, 'caf\u00e9-missing.eml'))
+    check('caf\u00e9-missing.eml'.encode() in p.stderr and b'\\x' not in p.stderr,
+          'the error line keeps valid UTF-8 in a file name as it is')
+    p = run(os.path.join(d, 'bad\udce9.eml'))
+    check(b'bad\\xe9.eml' in p.stderr, 'the error line escapes a byte that is not UTF-8')
+    junk = os.path.join(d, 'junk.eml')
+    with open(junk, 'wb') as f:
+        f.write(b'\x00' * 10)
+    p = run('--ledger', os.path.join(d, 'l.db'), 'ledger', 'add', os.path.join(d, 'missing.eml'))
+    check(p.stderr.count(b'missing.eml') == 1,
+          'ledger add says once that an input could not be read: %r' % p.stderr)
+    for bad in ('+5', ' 5', '-5', '5s', ''):
+        p = run('--ledger', os.path.join(d, 'l.db'), 'ledger', '--now', bad, 'stats')
+        check(p.returncode == 2, 'ledger --now %r is a usage error (as in Python)' % bad)
 p = subprocess.run([os.fsencode(cli), b'explain', b'-f', b'json', b'550 5.1.1 <us\xe9r@example.net> unknown \xff'],
                    capture_output=True)
 try:
@@ -201,6 +215,9 @@ try:
     check(True, '')
 except (UnicodeDecodeError, ValueError) as e:
     check(False, 'explain with 8-bit bytes gives UTF-8 JSON: %s' % e)
+p = run('explain', '550 \u5b9b\u5148\u4e0d\u660e caf\u00e9')
+check('550 \u5b9b\u5148\u4e0d\u660e caf\u00e9'.encode() in p.stdout,
+      'text output keeps valid UTF-8 (Japanese, accents) as it is: %r' % p.stdout[-120:])
 p = subprocess.run([os.fsencode(cli), b'explain', b'550 5.1.1 user unknown \x1b]0;owned\x07'], capture_output=True)
 check(b'\x1b' not in p.stdout and b'\x07' not in p.stdout, 'explain text escapes control characters')
 

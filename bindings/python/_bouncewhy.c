@@ -43,7 +43,7 @@ typedef struct {
 	PyObject *OutOfMemoryError;
 } module_state;
 
-static struct PyModuleDef bouncewhy_module;
+
 int bw_py_log_register(PyObject *m);   /* _log.c */
 
 static module_state *state_of_module(PyObject *m)
@@ -54,58 +54,9 @@ static module_state *state_of_module(PyObject *m)
 /* The state of this module, found from a type defined in it. */
 static module_state *state_of_type(PyTypeObject *tp)
 {
-	PyObject *m = PyType_GetModuleByDef(tp, &bouncewhy_module);
+	PyObject *m = PyType_GetModuleByDef(tp, &bw_py_module);
 
 	return m ? state_of_module(m) : NULL;
-}
-
-static PyObject *error_class(module_state *st, int code)
-{
-	switch (code) {
-	case BW_EPARSE: return st->ParseError;
-	case BW_ELIMIT: return st->LimitError;
-	case BW_ERULES: return st->RulesError;
-	case BW_EIO: return st->ReadError;
-	case BW_EINVALID: return st->InvalidInputError;
-	case BW_ENOTFOUND: return st->NotFoundError;
-	case BW_ENOMEM: return st->OutOfMemoryError;
-	default: return st->Error;
-	}
-}
-
-/* Raises the exception for `code` with `message`; returns NULL. */
-static PyObject *raise_bw(module_state *st, int code, const char *message)
-{
-	PyObject *cls, *msg, *exc, *v;
-
-	if (!st)
-		return NULL;
-	if (code >= 0)
-		code = BW_ERROR;
-	cls = error_class(st, code);
-	msg = PyUnicode_DecodeUTF8(message ? message : "", (Py_ssize_t)strlen(message ? message : ""),
-	                           "replace");
-	if (!msg)
-		return NULL;
-	exc = PyObject_CallOneArg(cls, msg);
-	Py_DECREF(msg);
-	if (!exc)
-		return NULL;
-	v = PyLong_FromLong(code);
-	if (!v || PyObject_SetAttrString(exc, "code", v) < 0)
-		goto fail;
-	Py_DECREF(v);
-	v = PyUnicode_FromString(bw_error_code_name(code));
-	if (!v || PyObject_SetAttrString(exc, "code_name", v) < 0)
-		goto fail;
-	Py_DECREF(v);
-	PyErr_SetObject(cls, exc);
-	Py_DECREF(exc);
-	return NULL;
-fail:
-	Py_XDECREF(v);
-	Py_DECREF(exc);
-	return NULL;
 }
 
 /* Text or JSON rendered by the library -> str.  Bytes that are not UTF-8
@@ -261,7 +212,7 @@ static int Rules_init(RulesObject *self, PyObject *args, PyObject *kwds)
 	emsg = bw_error_message();
 	Py_END_ALLOW_THREADS
 	if (rc < 0) {
-		raise_bw(state_of_type(Py_TYPE(self)), rc, emsg);
+		bw_py_raise(Py_TYPE(self), rc, emsg);
 		goto out;
 	}
 	self->rules = rules;
@@ -325,7 +276,7 @@ static PyObject *result_to_py(PyTypeObject *tp, parse_result *res, bw_report *r,
 	if (res->rc < 0) {
 		bw_free(res->rendered);
 		bw_report_free(r);
-		return raise_bw(state_of_type(tp), res->rc, res->emsg);
+		return bw_py_raise(tp, res->rc, res->emsg);
 	}
 	d = bw_py_report_dict(r, source, -1, (flags & BW_JSON_EVIDENCE) != 0);
 	bw_report_free(r);
@@ -465,7 +416,7 @@ static PyObject *Rules_classify_reply(RulesObject *self, PyObject *args, PyObjec
 	c_command = opt_cstr(command_b);
 	c_src = opt_cstr(source_b);
 	if (output != Py_None &&
-	    !(out = bw_py_output_acquire(PyType_GetModuleByDef(Py_TYPE(self), &bouncewhy_module), output)))
+	    !(out = bw_py_output_acquire(PyType_GetModuleByDef(Py_TYPE(self), &bw_py_module), output)))
 		goto out;
 	Py_BEGIN_ALLOW_THREADS
 	res.rc = bw_classify_reply(&r, self->rules, c_reply, c_host, c_command);
@@ -487,7 +438,7 @@ static PyObject *Rules_classify_reply(RulesObject *self, PyObject *args, PyObjec
 			/* a cut-off output, or the error (whose record went into
 			 * the output) raised as without one */
 			bw_report_free(r);
-			ret = raise_bw(state_of_type(Py_TYPE(self)), put_rc < 0 ? put_rc : code,
+			ret = bw_py_raise(Py_TYPE(self), put_rc < 0 ? put_rc : code,
 			               put_rc < 0 ? bw_error_message() : msg);
 			free(msg);
 			goto out;
@@ -524,6 +475,60 @@ static PyObject *Rules_meta(RulesObject *self, PyObject *arg)
 	                            (Py_ssize_t)strlen(bw_rules_meta(self->rules, key)), "replace");
 }
 
+/* A string the library rendered -> str (surrogate escapes for bytes that
+ * are not UTF-8), or the exception for rc.  Call as rendered(tp, f(&text,
+ * ...), &text): *textp is read after the call. */
+static PyObject *rendered(PyTypeObject *tp, int rc, char **textp)
+{
+	PyObject *r;
+
+	if (rc < 0)
+		return bw_py_raise(tp, rc, NULL);
+	r = json_to_str(*textp);
+	bw_free(*textp);
+	return r;
+}
+
+static PyObject *Rules_listing(RulesObject *self, PyObject *unused)
+{
+	char *text = NULL;
+
+	if (check_open(self) < 0)
+		return NULL;
+	return rendered(Py_TYPE(self), bw_rules_list(&text, self->rules), &text);
+}
+
+static PyObject *Rules_show(RulesObject *self, PyObject *arg)
+{
+	char *text = NULL;
+	const char *id;
+
+	if (check_open(self) < 0 || !(id = PyUnicode_AsUTF8(arg)))
+		return NULL;
+	return rendered(Py_TYPE(self), bw_rules_show(&text, self->rules, id), &text);
+}
+
+static PyObject *Rules_check(RulesObject *self, PyObject *unused)
+{
+	char *text = NULL;
+	PyObject *report;
+	int rc;
+
+	if (check_open(self) < 0)
+		return NULL;
+	Py_BEGIN_ALLOW_THREADS
+	rc = bw_rules_check(&text, self->rules);
+	Py_END_ALLOW_THREADS
+	if (rc != BW_OK && rc != BW_ERULES) {
+		bw_free(text);
+		return bw_py_raise(Py_TYPE(self), rc, NULL);
+	}
+	if (!(report = json_to_str(text ? text : "")))
+		return NULL;
+	bw_free(text);
+	return Py_BuildValue("(NN)", PyBool_FromLong(rc == BW_OK), report);
+}
+
 static PyObject *Rules_get_count(RulesObject *self, void *closure)
 {
 	if (check_open(self) < 0)
@@ -551,6 +556,15 @@ static PyMethodDef Rules_methods[] = {
 	{ "classify_reply", (PyCFunction)(void (*)(void))Rules_classify_reply,
 	  METH_VARARGS | METH_KEYWORDS, Rules_classify_reply_doc },
 	{ "meta", (PyCFunction)Rules_meta, METH_O, Rules_meta_doc },
+	{ "listing", (PyCFunction)Rules_listing, METH_NOARGS,
+	  "listing() -> str\n\nEvery rule in precedence order, one line each: id, reason,\n"
+	  "provider (bw_rules_list: what `bouncewhy rules list` prints)." },
+	{ "show", (PyCFunction)Rules_show, METH_O,
+	  "show(id) -> str\n\nEverything about one rule (bw_rules_show: what `bouncewhy rules\n"
+	  "show ID` prints).  NotFoundError (\"no rule 'ID'\") for an unknown id." },
+	{ "check", (PyCFunction)Rules_check, METH_NOARGS,
+	  "check() -> (ok, report)\n\nThe self-test (bw_rules_check): ok is False when\n"
+	  "anything failed; report has one line per failure and a summary line." },
 	{ NULL, NULL, 0, NULL },
 };
 
@@ -630,7 +644,7 @@ static int Scanner_init(ScannerObject *self, PyObject *args, PyObject *kwds)
 	int fd = -1, dicts = 1, evidence = 1, text = -1, json = -1, rc = BW_OK, ret = -1;
 	PyTypeObject *rules_type;
 	module_state *st = state_of_type(Py_TYPE(self));
-	PyObject *m = PyType_GetModuleByDef(Py_TYPE(self), &bouncewhy_module);
+	PyObject *m = PyType_GetModuleByDef(Py_TYPE(self), &bw_py_module);
 	Py_ssize_t i, n;
 
 	if (self->scan) {
@@ -683,7 +697,7 @@ static int Scanner_init(ScannerObject *self, PyObject *args, PyObject *kwds)
 		rc = bw_scan_add_fd_head(self->scan, fd, opt_cstr(source_b), head.buf,
 		                         head.buf ? (size_t)head.len : 0);
 	if (rc < 0) {
-		raise_bw(st, rc, bw_error_message());
+		bw_py_raise(Py_TYPE(self), rc, NULL);
 		goto out;
 	}
 	Py_INCREF(rules);
@@ -733,7 +747,7 @@ static PyObject *Scanner_next(ScannerObject *self)
 		return NULL;
 	}
 	if (self->output &&
-	    !(out = bw_py_output_acquire(PyType_GetModuleByDef(Py_TYPE(self), &bouncewhy_module),
+	    !(out = bw_py_output_acquire(PyType_GetModuleByDef(Py_TYPE(self), &bw_py_module),
 	                                 self->output)))
 		return NULL;
 	self->busy = 1;
@@ -773,13 +787,13 @@ static PyObject *Scanner_next(ScannerObject *self)
 		bw_py_output_release(out);
 		if (rc == BW_OK && put_rc < 0) {
 			free(tmp_msg);
-			return raise_bw(state_of_type(Py_TYPE(self)), put_rc, bw_error_message());
+			return bw_py_raise(Py_TYPE(self), put_rc, NULL);
 		}
 	}
 	if (rc == BW_ENOTFOUND)
 		return NULL;     /* StopIteration */
 	if (rc < 0)
-		return raise_bw(state_of_type(Py_TYPE(self)), rc, emsg);
+		return bw_py_raise(Py_TYPE(self), rc, emsg);
 	src = bw_scan_item_source(it);
 	index = bw_scan_item_mbox_index(it);
 	msg = tmp_msg ? tmp_msg : bw_scan_item_error(it);
@@ -889,7 +903,7 @@ static int Mbox_init(MboxObject *self, PyObject *args, PyObject *kwds)
 	rc = bw_mbox_open_fd_head(&mb, fd, head.buf, head.buf ? (size_t)head.len : 0, (size_t)max_size);
 	PyBuffer_Release(&head);
 	if (rc < 0) {
-		raise_bw(state_of_type(Py_TYPE(self)), rc, bw_error_message());
+		bw_py_raise(Py_TYPE(self), rc, NULL);
 		return -1;
 	}
 	self->mbox = mb;
@@ -926,7 +940,7 @@ static PyObject *Mbox_read(MboxObject *self, PyObject *unused)
 	if (rc == BW_ENOTFOUND)
 		Py_RETURN_NONE;
 	if (rc < 0)
-		return raise_bw(state_of_type(Py_TYPE(self)), rc, emsg);
+		return bw_py_raise(Py_TYPE(self), rc, emsg);
 	return PyBytes_FromStringAndSize(msg, (Py_ssize_t)len);
 }
 
@@ -1025,7 +1039,7 @@ static PyObject *mod_error_json(PyObject *m, PyObject *args, PyObject *kwds)
 		goto out;
 	rc = bw_error_to_json(&json, opt_cstr(source_b), code, PyBytes_AS_STRING(message_b), flags);
 	if (rc < 0) {
-		raise_bw(state_of_module(m), rc, bw_error_message());
+		bw_py_raise_in(m, rc, NULL);
 		goto out;
 	}
 	ret = json_to_str(json);
@@ -1033,6 +1047,95 @@ static PyObject *mod_error_json(PyObject *m, PyObject *args, PyObject *kwds)
 out:
 	Py_XDECREF(source_b);
 	Py_XDECREF(message_b);
+	return ret;
+}
+
+PyDoc_STRVAR(error_line_doc,
+"error_line(source, mbox_index, message) -> bytes\n\n"
+"The line the bouncewhy command writes on standard error for an input it\n"
+"could not read (bw_error_line): the source's control characters and bytes\n"
+"that are not UTF-8 as \\xHH.");
+
+static PyObject *mod_error_line(PyObject *m, PyObject *args)
+{
+	PyObject *source_b = NULL, *message_b = NULL, *ret = NULL;
+	long index;
+	char *line = NULL;
+	int rc;
+
+	if (!PyArg_ParseTuple(args, "O&lO&", PyUnicode_FSConverter, &source_b, &index,
+	                      PyUnicode_FSConverter, &message_b))
+		goto out;
+	if ((rc = bw_error_line(&line, PyBytes_AS_STRING(source_b), index,
+	                        PyBytes_AS_STRING(message_b))) < 0) {
+		bw_py_raise_in(m, rc, NULL);
+		goto out;
+	}
+	ret = PyBytes_FromString(line);
+	bw_free(line);
+out:
+	Py_XDECREF(source_b);
+	Py_XDECREF(message_b);
+	return ret;
+}
+
+PyDoc_STRVAR(make_error_doc,
+"make_error(code, message) -> Error\n\n"
+"The exception this module raises for a bw_error_code (ParseError, ...),\n"
+"with `message`, `code` and `code_name`; not raised.");
+
+static PyObject *mod_make_error(PyObject *m, PyObject *args)
+{
+	PyObject *message_b = NULL, *ret;
+	int code;
+
+	if (!PyArg_ParseTuple(args, "iO&", &code, PyUnicode_FSConverter, &message_b))
+		return NULL;
+	ret = bw_py_error_new(m, code, PyBytes_AS_STRING(message_b));
+	Py_DECREF(message_b);
+	return ret;
+}
+
+PyDoc_STRVAR(rules_compile_doc,
+"rules_compile(out_db, sources)\n\n"
+"Compiles .rules files, or directories of them, into a rule database\n"
+"(bw_rules_compile).  RulesError names file:line of a bad rule.");
+
+static PyObject *mod_rules_compile(PyObject *m, PyObject *args)
+{
+	PyObject *out_b = NULL, *sources, *fast = NULL, *bytes = NULL, *b, *ret = NULL;
+	const char **v = NULL;
+	Py_ssize_t i, n;
+	int rc;
+
+	if (!PyArg_ParseTuple(args, "O&O", PyUnicode_FSConverter, &out_b, &sources))
+		return NULL;
+	if (!(fast = PySequence_Fast(sources, "sources must be a sequence of paths")))
+		goto out;
+	n = PySequence_Fast_GET_SIZE(fast);
+	if (!(bytes = PyList_New(n)) || !(v = PyMem_Calloc((size_t)n + 1, sizeof(char *)))) {
+		if (bytes)
+			PyErr_NoMemory();
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		if (!PyUnicode_FSConverter(PySequence_Fast_GET_ITEM(fast, i), &b))
+			goto out;
+		PyList_SET_ITEM(bytes, i, b);
+		v[i] = PyBytes_AS_STRING(b);
+	}
+	Py_BEGIN_ALLOW_THREADS
+	rc = bw_rules_compile(PyBytes_AS_STRING(out_b), v, (size_t)n);
+	Py_END_ALLOW_THREADS
+	if (rc < 0)
+		bw_py_raise_in(m, rc, NULL);
+	else
+		ret = Py_NewRef(Py_None);
+out:
+	PyMem_Free(v);
+	Py_XDECREF(bytes);
+	Py_XDECREF(fast);
+	Py_XDECREF(out_b);
 	return ret;
 }
 
@@ -1061,6 +1164,9 @@ static PyMethodDef module_methods[] = {
 	{ "error_code_name", mod_error_code_name, METH_O, error_code_name_doc },
 	{ "error_json", (PyCFunction)(void (*)(void))mod_error_json, METH_VARARGS | METH_KEYWORDS,
 	  error_json_doc },
+	{ "error_line", mod_error_line, METH_VARARGS, error_line_doc },
+	{ "make_error", mod_make_error, METH_VARARGS, make_error_doc },
+	{ "rules_compile", mod_rules_compile, METH_VARARGS, rules_compile_doc },
 	{ NULL, NULL, 0, NULL },
 };
 
@@ -1220,7 +1326,7 @@ PyDoc_STRVAR(module_doc,
 "Use the `bouncewhy` package instead: it wraps these pieces in Classifier,\n"
 "Diagnosis and Recipient objects.");
 
-static struct PyModuleDef bouncewhy_module = {
+struct PyModuleDef bw_py_module = {
 	PyModuleDef_HEAD_INIT,
 	"bouncewhy._bouncewhy",
 	module_doc,
@@ -1236,5 +1342,5 @@ PyMODINIT_FUNC PyInit__bouncewhy(void);
 
 PyMODINIT_FUNC PyInit__bouncewhy(void)
 {
-	return PyModuleDef_Init(&bouncewhy_module);
+	return PyModuleDef_Init(&bw_py_module);
 }

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "bouncewhy-ledger.h"
+#include "_report.h"
 
 int bw_py_ledger_register(PyObject *module);
 
@@ -22,48 +23,21 @@ typedef struct {
 	bw_ledger *ledger;
 	bw_rules *rules;        /* opened on the first message to parse */
 	char *rules_path;       /* NULL: the library's default */
+	int busy;               /* add_paths() runs without the GIL */
 } LedgerHandle;
 
 /* Raises the bouncewhy exception for the last library error. */
 static PyObject *raise_last(PyObject *self)
 {
-	static const struct { int code; const char *name; } classes[] = {
-		{ BW_EPARSE, "ParseError" }, { BW_ELIMIT, "LimitError" }, { BW_ERULES, "RulesError" },
-		{ BW_EIO, "ReadError" }, { BW_EINVALID, "InvalidInputError" },
-		{ BW_ENOTFOUND, "NotFoundError" }, { BW_ENOMEM, "OutOfMemoryError" },
-		{ BW_ELEDGER, "LedgerError" },
-	};
-	int code = bw_error_code_last();
-	const char *name = "Error";
-	PyObject *m = PyType_GetModule(Py_TYPE(self)), *cls, *exc, *v;
-	size_t i;
-
-	if (code >= 0)
-		code = BW_ERROR;
-	for (i = 0; i < sizeof(classes) / sizeof(classes[0]); i++)
-		if (classes[i].code == code)
-			name = classes[i].name;
-	if (!m || !(cls = PyObject_GetAttrString(m, name)))
-		return NULL;
-	exc = PyObject_CallFunction(cls, "s", bw_error_message());
-	if (exc) {
-		if ((v = PyLong_FromLong(code))) {
-			PyObject_SetAttrString(exc, "code", v);
-			Py_DECREF(v);
-		}
-		if ((v = PyUnicode_FromString(bw_error_code_name(code)))) {
-			PyObject_SetAttrString(exc, "code_name", v);
-			Py_DECREF(v);
-		}
-		PyErr_SetObject(cls, exc);
-		Py_DECREF(exc);
-	}
-	Py_DECREF(cls);
-	return NULL;
+	return bw_py_raise(Py_TYPE(self), bw_error_code_last(), NULL);
 }
 
 static int check_open(LedgerHandle *h)
 {
+	if (h->busy) {
+		PyErr_SetString(PyExc_RuntimeError, "the ledger is in use by another thread");
+		return -1;
+	}
 	if (h->ledger)
 		return 0;
 	PyErr_SetString(PyExc_ValueError, "the ledger is closed");
@@ -111,6 +85,10 @@ static PyObject *Ledger_close(PyObject *self, PyObject *unused)
 {
 	LedgerHandle *h = (LedgerHandle *)self;
 
+	if (h->busy) {
+		PyErr_SetString(PyExc_RuntimeError, "the ledger is in use by another thread");
+		return NULL;
+	}
 	bw_ledger_free(h->ledger);
 	h->ledger = NULL;
 	Py_RETURN_NONE;
@@ -182,71 +160,191 @@ static PyObject *Ledger_add_file(PyObject *self, PyObject *args)
 	return added_or_raise(self, rc, added);
 }
 
-/* add_path(path, pending=0, batch=500) -> (messages, entries, errors, pending):
- * reads a file, mbox, directory or Maildir with the library's scanner
- * (bw_scan) and records every report; `errors` lists (source, message) of
- * the messages that gave none.  `pending` messages of the open batch are
- * counted on: every `batch` the batch is committed and a new one begun. */
-static PyObject *Ledger_add_path(PyObject *self, PyObject *args)
+/* The state of one add_paths() call, shared with the library's callbacks
+ * (which run without the GIL and take it to call Python). */
+typedef struct add_call {
+	LedgerHandle *h;
+	bw_rules_options ropts;     /* rules given to the call */
+	int own_rules;              /* open them for this call (else h->rules) */
+	bw_rules *rules;
+	PyObject *out, *err, *progress;   /* callables or None */
+	PyObject *errors;           /* list of (source, message) */
+	bw_py_calls calls;          /* the first Python error */
+} add_call;
+
+static int add_out(const char *data, size_t len, void *payload)
 {
-	LedgerHandle *h = (LedgerHandle *)self;
-	PyObject *path_b = NULL, *errors = NULL, *ret = NULL;
-	Py_ssize_t pending = 0, batch = 500;
-	size_t messages = 0, entries = 0, added;
-	bw_scan *scan = NULL;
-	const bw_scan_item *it;
+	add_call *c = payload;
+
+	return bw_py_calls_write(&c->calls, c->out, data, len);
+}
+
+static int add_err(const char *data, size_t len, void *payload)
+{
+	add_call *c = payload;
+
+	return bw_py_calls_write(&c->calls, c->err, data, len);
+}
+
+static void add_unreadable(const char *source, const char *message, void *payload)
+{
+	add_call *c = payload;
+	PyGILState_STATE g = PyGILState_Ensure();
+	PyObject *e = Py_BuildValue("(O&O&)", PyUnicode_DecodeFSDefault, source, bw_py_str, message);
+
+	if (!e || PyList_Append(c->errors, e) < 0)
+		bw_py_calls_keep(&c->calls);
+	Py_XDECREF(e);
+	PyGILState_Release(g);
+}
+
+static void add_progress(unsigned long messages, unsigned long errors, void *payload)
+{
+	add_call *c = payload;
+	PyGILState_STATE g;
+	PyObject *r = NULL;
+
+	if (c->progress == Py_None)
+		return;
+	g = PyGILState_Ensure();
+	if (!c->calls.exc_type && !(r = PyObject_CallFunction(c->progress, "kk", messages, errors)))
+		bw_py_calls_keep(&c->calls);
+	Py_XDECREF(r);
+	PyGILState_Release(g);
+}
+
+/* The rule set, opened with the library only (no Python): the message of a
+ * failure is the library's. */
+static int add_rules(const bw_rules **out, void *payload)
+{
+	add_call *c = payload;
 	int rc;
 
-	if (!PyArg_ParseTuple(args, "O&|nn", PyUnicode_FSConverter, &path_b, &pending, &batch))
+	if (c->own_rules) {
+		rc = bw_rules_open(&c->rules, &c->ropts);
+		*out = c->rules;
+		return rc;
+	}
+	if (!c->h->rules) {
+		bw_rules_options o = BW_RULES_OPTIONS_INIT;
+		o.path = c->h->rules_path;
+		if ((rc = bw_rules_open(&c->h->rules, &o)) < 0)
+			return rc;
+	}
+	*out = c->h->rules;
+	return BW_OK;
+}
+
+static int fs_list(PyObject *seq, PyObject **bytes_out, const char ***out, Py_ssize_t *n)
+{
+	PyObject *fast = PySequence_Fast(seq, "a sequence of paths is wanted"), *b;
+	Py_ssize_t i;
+
+	*bytes_out = NULL;
+	if (!fast)
+		return -1;
+	*n = PySequence_Fast_GET_SIZE(fast);
+	if (!(*bytes_out = PyList_New(*n)) || !(*out = PyMem_Calloc((size_t)*n + 1, sizeof(char *)))) {
+		Py_DECREF(fast);
+		if (*bytes_out)
+			PyErr_NoMemory();
+		return -1;
+	}
+	for (i = 0; i < *n; i++) {
+		if (!PyUnicode_FSConverter(PySequence_Fast_GET_ITEM(fast, i), &b)) {
+			Py_DECREF(fast);
+			return -1;
+		}
+		PyList_SET_ITEM(*bytes_out, i, b);
+		(*out)[i] = PyBytes_AS_STRING(b);
+	}
+	Py_DECREF(fast);
+	return 0;
+}
+
+/* add_paths(paths, *, ndjson_stdin=False, rules=None, overlays=None,
+ *           max_message_size=0, max_mime_depth=0, max_parts=0,
+ *           max_recipients=0, out=None, err=None, progress=None)
+ *   -> (messages, entries, unreadable, errors, error_count)
+ * The library's bw_ledger_add_paths(), run without the GIL. */
+static PyObject *Ledger_add_paths(PyObject *self, PyObject *args, PyObject *kw)
+{
+	static char *kwlist[] = { "paths", "ndjson_stdin", "rules", "overlays", "max_message_size",
+		"max_mime_depth", "max_parts", "max_recipients", "out", "err", "progress", NULL };
+	LedgerHandle *h = (LedgerHandle *)self;
+	PyObject *paths, *rules = Py_None, *overlays = Py_None, *rules_b = NULL, *paths_b = NULL;
+	PyObject *ov_b = NULL, *ret = NULL;
+	const char **path_v = NULL, **ov_v = NULL;
+	Py_ssize_t n = 0, n_ov = 0;
+	Py_ssize_t max_size = 0;
+	unsigned int max_depth = 0, max_parts = 0, max_rcpt = 0;
+	int ndjson = 0, rc;
+	bw_parse_options popts = BW_PARSE_OPTIONS_INIT;
+	bw_ledger_add_options o = BW_LEDGER_ADD_OPTIONS_INIT;
+	bw_ledger_add_result res;
+	add_call c;
+
+	memset(&c, 0, sizeof(c));
+	c.out = c.err = c.progress = Py_None;
+	if (!PyArg_ParseTupleAndKeywords(args, kw, "O|$pOOnIIIOOO", kwlist, &paths, &ndjson, &rules,
+	                                 &overlays, &max_size, &max_depth, &max_parts, &max_rcpt,
+	                                 &c.out, &c.err, &c.progress))
 		return NULL;
-	if (check_open(h) < 0 || need_rules(h) < 0 || !(errors = PyList_New(0)))
-		goto out;
-	if ((rc = bw_scan_new(&scan, h->rules, NULL)) < 0 ||
-	    (rc = bw_scan_add_path(scan, PyBytes_AS_STRING(path_b))) < 0) {
-		raise_last(self);
-		goto out;
-	}
-	for (;;) {
-		Py_BEGIN_ALLOW_THREADS
-		rc = bw_scan_next(&it, scan);
-		Py_END_ALLOW_THREADS
-		if (rc == BW_ENOTFOUND)
-			break;
-		if (rc < 0) {
-			raise_last(self);
-			goto out;
-		}
-		messages++;
-		if (bw_scan_item_report(it)) {
-			added = 0;
-			if (bw_ledger_add_report(h->ledger, bw_scan_item_report(it), bw_scan_item_source(it),
-			                         &added) < 0) {
-				raise_last(self);
-				goto out;
-			}
-			entries += added;
+	if (check_open(h) < 0 || fs_list(paths, &paths_b, &path_v, &n) < 0)
+		goto done;
+	c.h = h;
+	c.ropts = (bw_rules_options)BW_RULES_OPTIONS_INIT;
+	if (rules != Py_None || overlays != Py_None) {
+		c.own_rules = 1;
+		if (rules != Py_None) {
+			if (!PyUnicode_FSConverter(rules, &rules_b))
+				goto done;
+			c.ropts.path = PyBytes_AS_STRING(rules_b);
 		} else {
-			PyObject *e = Py_BuildValue("(O&O&)", PyUnicode_DecodeFSDefault, bw_scan_item_source(it),
-			                            PyUnicode_DecodeFSDefault, bw_scan_item_error(it));
-			if (!e || PyList_Append(errors, e) < 0) {
-				Py_XDECREF(e);
-				goto out;
-			}
-			Py_DECREF(e);
+			c.ropts.path = h->rules_path;
 		}
-		if (++pending >= batch) {
-			if (bw_ledger_commit(h->ledger) < 0 || bw_ledger_begin(h->ledger) < 0) {
-				raise_last(self);
-				goto out;
-			}
-			pending = 0;
+		if (overlays != Py_None) {
+			if (fs_list(overlays, &ov_b, &ov_v, &n_ov) < 0)
+				goto done;
+			c.ropts.overlays = ov_v;
+			c.ropts.n_overlays = (size_t)n_ov;
 		}
 	}
-	ret = Py_BuildValue("(nnOn)", (Py_ssize_t)messages, (Py_ssize_t)entries, errors, pending);
-out:
-	bw_scan_free(scan);
-	Py_XDECREF(errors);
-	Py_XDECREF(path_b);
+	if (!(c.errors = PyList_New(0)))
+		goto done;
+	popts.max_message_size = (size_t)max_size;
+	popts.max_mime_depth = max_depth;
+	popts.max_parts = max_parts;
+	popts.max_recipients = max_rcpt;
+	o.ndjson_stdin = ndjson;
+	o.parse = &popts;
+	o.rules = add_rules;
+	o.write = c.out != Py_None ? add_out : NULL;
+	o.diag = c.err != Py_None ? add_err : NULL;
+	o.on_unreadable = add_unreadable;
+	o.progress = add_progress;
+	o.payload = &c;
+	h->busy = 1;
+	Py_BEGIN_ALLOW_THREADS
+	rc = bw_ledger_add_paths(&res, h->ledger, path_v, (size_t)n, &o);
+	Py_END_ALLOW_THREADS
+	h->busy = 0;
+	if (bw_py_calls_restore(&c.calls) < 0) {
+		;
+	} else if (rc < 0) {
+		raise_last(self);
+	} else {
+		ret = Py_BuildValue("(kkkOk)", res.messages, res.entries, res.unreadable, c.errors,
+		                    res.errors);
+	}
+done:
+	bw_rules_free(c.rules);
+	Py_XDECREF(c.errors);
+	Py_XDECREF(paths_b);
+	Py_XDECREF(ov_b);
+	Py_XDECREF(rules_b);
+	PyMem_Free(path_v);
+	PyMem_Free(ov_v);
 	return ret;
 }
 
@@ -438,10 +536,15 @@ static PyMethodDef Ledger_methods[] = {
 	  "add_message(data, source=None) -> int: parse one message, record its recipients." },
 	{ "add_file", Ledger_add_file, METH_VARARGS,
 	  "add_file(path, source=None) -> int: parse one message file, record its recipients." },
-	{ "add_path", Ledger_add_path, METH_VARARGS,
-	  "add_path(path, pending=0, batch=500) -> (messages, entries, errors, pending): read\n"
-	  "a file, mbox, directory or Maildir with the library's scanner and record every\n"
-	  "report; errors lists (source, message) of the messages that gave none." },
+	{ "add_paths", (PyCFunction)(void (*)(void))Ledger_add_paths, METH_VARARGS | METH_KEYWORDS,
+	  "add_paths(paths, *, ndjson_stdin=False, rules=None, overlays=None, max_message_size=0,\n"
+	  "max_mime_depth=0, max_parts=0, max_recipients=0, out=None, err=None, progress=None)\n"
+	  "-> (messages, entries, unreadable, errors, error_count): `bouncewhy ledger add`\n"
+	  "(the library's bw_ledger_add_paths): mail and NDJSON operands recorded in batches;\n"
+	  "errors lists (source, message) of what could not be read; error_count counts the\n"
+	  "messages and records among them; out(bytes) gets the count line,\n"
+	  "err(bytes) the command's lines for standard error, progress(messages, errors)\n"
+	  "the counts.  Rules (path, overlays): opened for this call; else the handle's." },
 	{ "add_json", Ledger_add_json, METH_O,
 	  "add_json(record) -> int: record one `bouncewhy --format ndjson` record." },
 	{ "record", (PyCFunction)(void (*)(void))Ledger_record, METH_VARARGS | METH_KEYWORDS,

@@ -9,6 +9,8 @@
  *   LogAttempt  an owned copy of one attempt (bw_log_attempt_dup): to_json()
  *   LogSummary  bw_log_summary: add(attempt), add_stats(reader), to_json(),
  *               to_text(), has_fault()
+ *   LogRun      `bouncewhy log` as the library runs it (bw_log_run): set()
+ *               options from their command-line text, run() over paths
  *
  * Attempts cross into Python as the JSON text bw_log_attempt_to_json()
  * produces (what `bouncewhy log --format ndjson` prints); the pure-Python
@@ -91,7 +93,7 @@ static int LogRules_init(LogRulesObject *self, PyObject *args, PyObject *kwds)
 	PyMem_Free(ov);
 	Py_XDECREF(seq);
 	if (rc < 0) {
-		bw_py_raise(Py_TYPE(self), rc);
+		bw_py_raise(Py_TYPE(self), rc, NULL);
 		return -1;
 	}
 	self->rules = rules;
@@ -157,7 +159,7 @@ static PyObject *LogAttempt_to_json(LogAttemptObject *self, PyObject *args, PyOb
 	if (!PyArg_ParseTupleAndKeywords(args, kwds, "|zp", kwlist, &source, &evidence))
 		return NULL;
 	if ((rc = bw_log_attempt_to_json(&json, self->a, source, evidence ? BW_JSON_EVIDENCE : 0)) < 0)
-		return bw_py_raise(Py_TYPE(self), rc);
+		return bw_py_raise(Py_TYPE(self), rc, NULL);
 	return text_to_str(json);
 }
 
@@ -219,7 +221,7 @@ static int LogReader_init(LogReaderObject *self, PyObject *args, PyObject *kwds)
 		return -1;
 	o.reference_time = ref;
 	if ((rc = bw_log_open_push(&self->log, rules, &o)) < 0) {
-		bw_py_raise(Py_TYPE(self), rc);
+		bw_py_raise(Py_TYPE(self), rc, NULL);
 		return -1;
 	}
 	Py_INCREF(rules_obj);
@@ -240,7 +242,7 @@ static PyObject *LogReader_feed(LogReaderObject *self, PyObject *data)
 		return NULL;
 	}
 	if ((rc = bw_log_feed(self->log, PyBytes_AS_STRING(data), (size_t)PyBytes_GET_SIZE(data))) < 0)
-		return bw_py_raise(Py_TYPE(self), rc);
+		return bw_py_raise(Py_TYPE(self), rc, NULL);
 	Py_INCREF(data);
 	Py_XSETREF(self->chunk, data);
 	Py_RETURN_NONE;
@@ -273,7 +275,7 @@ static PyObject *LogReader_next(LogReaderObject *self, PyObject *unused)
 	if (rc == BW_ENOTFOUND)
 		Py_RETURN_NONE;
 	if (rc < 0)
-		return bw_py_raise(Py_TYPE(self), rc);
+		return bw_py_raise(Py_TYPE(self), rc, NULL);
 	if (!(m = PyType_GetModule(Py_TYPE(self))) || !(t = PyObject_GetAttrString(m, "LogAttempt")))
 		return NULL;
 	obj = PyObject_New(LogAttemptObject, (PyTypeObject *)t);
@@ -283,7 +285,7 @@ static PyObject *LogReader_next(LogReaderObject *self, PyObject *unused)
 	obj->a = NULL;
 	if ((rc = bw_log_attempt_dup(&obj->a, a)) < 0) {
 		Py_DECREF(obj);
-		return bw_py_raise(Py_TYPE(self), rc);
+		return bw_py_raise(Py_TYPE(self), rc, NULL);
 	}
 	return (PyObject *)obj;
 }
@@ -356,7 +358,7 @@ static int LogSummary_init(LogSummaryObject *self, PyObject *args, PyObject *kwd
 	if (!(rules = rules_of(Py_TYPE(self), rules_obj)))
 		return -1;
 	if ((rc = bw_log_summary_new(&self->s, rules)) < 0) {
-		bw_py_raise(Py_TYPE(self), rc);
+		bw_py_raise(Py_TYPE(self), rc, NULL);
 		return -1;
 	}
 	Py_INCREF(rules_obj);
@@ -378,7 +380,7 @@ static PyObject *LogSummary_add(LogSummaryObject *self, PyObject *attempt)
 		return NULL;
 	}
 	if ((rc = bw_log_summary_add(self->s, ((LogAttemptObject *)attempt)->a)) < 0)
-		return bw_py_raise(Py_TYPE(self), rc);
+		return bw_py_raise(Py_TYPE(self), rc, NULL);
 	Py_RETURN_NONE;
 }
 
@@ -408,7 +410,7 @@ static PyObject *LogSummary_to_json(LogSummaryObject *self, PyObject *args, PyOb
 	if (!PyArg_ParseTupleAndKeywords(args, kwds, "|p", kwlist, &pretty))
 		return NULL;
 	if ((rc = bw_log_summary_to_json(&out, self->s, pretty ? BW_JSON_PRETTY : 0)) < 0)
-		return bw_py_raise(Py_TYPE(self), rc);
+		return bw_py_raise(Py_TYPE(self), rc, NULL);
 	return text_to_str(out);
 }
 
@@ -419,7 +421,7 @@ static PyObject *LogSummary_to_text(LogSummaryObject *self, PyObject *unused)
 
 	(void)unused;
 	if ((rc = bw_log_summary_to_text(&out, self->s, 0)) < 0)
-		return bw_py_raise(Py_TYPE(self), rc);
+		return bw_py_raise(Py_TYPE(self), rc, NULL);
 	return text_to_str(out);
 }
 
@@ -458,13 +460,199 @@ static PyType_Spec LogSummary_spec = {
 	Py_TPFLAGS_DEFAULT, LogSummary_slots,
 };
 
+/* ---- LogRun ------------------------------------------------------------ */
+
+/* `bouncewhy log` as the library runs it (bw_log_run): options set from
+ * their command-line text with set(), then run(). */
+typedef struct {
+	PyObject_HEAD
+	bw_log_run_options o;
+	int running;
+} LogRunObject;
+
+typedef struct run_call {
+	PyObject *out, *err, *stop;
+	bw_py_calls calls;
+} run_call;
+
+static int LogRun_init(LogRunObject *self, PyObject *args, PyObject *kwds)
+{
+	static char *kwlist[] = { NULL };
+
+	if (!PyArg_ParseTupleAndKeywords(args, kwds, "", kwlist))
+		return -1;
+	if (self->running) {
+		PyErr_SetString(PyExc_RuntimeError, "LogRun is running");
+		return -1;
+	}
+	bw_log_run_options_init(&self->o, BW_LOG_RUN_OPTIONS_VERSION);
+	return 0;
+}
+
+static void LogRun_dealloc(LogRunObject *self)
+{
+	PyTypeObject *tp = Py_TYPE(self);
+
+	tp->tp_free((PyObject *)self);
+	Py_DECREF(tp);
+}
+
+static PyObject *LogRun_set(LogRunObject *self, PyObject *args)
+{
+	const char *name, *value;
+
+	if (!PyArg_ParseTuple(args, "ss", &name, &value))
+		return NULL;
+	if (self->running) {
+		PyErr_SetString(PyExc_RuntimeError, "LogRun is running");
+		return NULL;
+	}
+	if (bw_log_run_option(&self->o, name, value) < 0)
+		return bw_py_raise(Py_TYPE(self), bw_error_code_last(), NULL);
+	Py_RETURN_NONE;
+}
+
+static int run_out(const char *data, size_t len, void *payload)
+{
+	run_call *c = payload;
+
+	return bw_py_calls_write(&c->calls, c->out, data, len);
+}
+
+static int run_err(const char *data, size_t len, void *payload)
+{
+	run_call *c = payload;
+
+	return bw_py_calls_write(&c->calls, c->err, data, len);
+}
+
+/* Following ends when stop() says so (the caller's SIGINT and SIGTERM
+ * handlers, run here, tell it: as the signals end the CLI's), or when a
+ * signal handler raised KeyboardInterrupt; the summary is still printed. */
+static int run_stop(void *payload)
+{
+	run_call *c = payload;
+	PyGILState_STATE g = PyGILState_Ensure();
+	int stop = c->calls.exc_type != NULL;
+	PyObject *r;
+
+	if (!stop && PyErr_CheckSignals() < 0) {
+		if (PyErr_ExceptionMatches(PyExc_KeyboardInterrupt))
+			PyErr_Clear();
+		else
+			bw_py_calls_keep(&c->calls);
+		stop = 1;
+	}
+	if (!stop && c->stop != Py_None) {
+		if (!(r = PyObject_CallNoArgs(c->stop)) || (stop = PyObject_IsTrue(r)) < 0) {
+			bw_py_calls_keep(&c->calls);
+			stop = 1;
+		}
+		Py_XDECREF(r);
+	}
+	PyGILState_Release(g);
+	return stop;
+}
+
+/* run(rules, paths, *, explain=False, follow=False, out=None, err=None,
+ *     stop=None) -> (code, fault_seen) */
+static PyObject *LogRun_run(LogRunObject *self, PyObject *args, PyObject *kwds)
+{
+	static char *kwlist[] = { "rules", "paths", "explain", "follow", "out", "err", "stop", NULL };
+	PyObject *rules_obj, *paths, *fast = NULL, *bytes = NULL, *ret = NULL, *b;
+	const char **path_v = NULL;
+	int explain = 0, follow = 0, fault = 0, rc;
+	bw_log_run_options o;
+	Py_ssize_t i, n = 0;
+	bw_rules *rules;
+	run_call c;
+
+	memset(&c, 0, sizeof(c));
+	c.out = c.err = c.stop = Py_None;
+	if (!PyArg_ParseTupleAndKeywords(args, kwds, "OO|$ppOOO", kwlist, &rules_obj, &paths, &explain,
+	                                 &follow, &c.out, &c.err, &c.stop))
+		return NULL;
+	if (!(rules = rules_of(Py_TYPE(self), rules_obj)))
+		return NULL;
+	if (self->running) {
+		PyErr_SetString(PyExc_RuntimeError, "LogRun is running");
+		return NULL;
+	}
+	if (!(fast = PySequence_Fast(paths, "paths must be a sequence")))
+		return NULL;
+	n = PySequence_Fast_GET_SIZE(fast);
+	if (!(bytes = PyList_New(n)) || !(path_v = PyMem_Calloc((size_t)n + 1, sizeof(char *)))) {
+		if (bytes)
+			PyErr_NoMemory();
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		if (!PyUnicode_FSConverter(PySequence_Fast_GET_ITEM(fast, i), &b))
+			goto out;
+		PyList_SET_ITEM(bytes, i, b);
+		path_v[i] = PyBytes_AS_STRING(b);
+	}
+	o = self->o;
+	o.explain = explain;
+	o.follow = follow;
+	o.write = run_out;
+	o.diag = run_err;
+	o.stop = run_stop;
+	o.payload = &c;
+	self->running = 1;
+	Py_INCREF(rules_obj);       /* kept alive while the GIL is released */
+	Py_BEGIN_ALLOW_THREADS
+	rc = bw_log_run(&fault, rules, path_v, (size_t)n, &o);
+	Py_END_ALLOW_THREADS
+	Py_DECREF(rules_obj);
+	self->running = 0;
+	if (bw_py_calls_restore(&c.calls) == 0)
+		ret = Py_BuildValue("(iO)", rc, fault ? Py_True : Py_False);
+out:
+	PyMem_Free(path_v);
+	Py_XDECREF(bytes);
+	Py_XDECREF(fast);
+	return ret;
+}
+
+static PyMethodDef LogRun_methods[] = {
+	{ "set", (PyCFunction)LogRun_set, METH_VARARGS,
+	  "set(name, value): one option from its command-line text (bw_log_run_option):\n"
+	  "format, since, until, year, fail-on.  InvalidInputError with the message\n"
+	  "`bouncewhy log` prints for a bad value." },
+	{ "run", (PyCFunction)(void (*)(void))LogRun_run, METH_VARARGS | METH_KEYWORDS,
+	  "run(rules, paths, *, explain=False, follow=False, out=None, err=None, stop=None)\n"
+	  "-> (code, fault_seen): `bouncewhy log` (bw_log_run) over the paths (none:\n"
+	  "standard input), without the GIL; out(bytes) receives the output, err(bytes)\n"
+	  "the lines for standard error.  Following ends when stop() returns true (asked\n"
+	  "about five times a second, after the signal handlers ran) or a signal handler\n"
+	  "raises KeyboardInterrupt.  code is 0 or the library's error code; fault_seen\n"
+	  "tells whether the fail-on side was seen." },
+	{ NULL, NULL, 0, NULL },
+};
+
+static PyType_Slot LogRun_slots[] = {
+	{ Py_tp_dealloc, LogRun_dealloc },
+	{ Py_tp_init, LogRun_init },
+	{ Py_tp_new, PyType_GenericNew },
+	{ Py_tp_methods, LogRun_methods },
+	{ Py_tp_doc, (void *)"LogRun(): the options and run of `bouncewhy log` (bw_log_run)." },
+	{ 0, NULL },
+};
+
+static PyType_Spec LogRun_spec = {
+	"bouncewhy._bouncewhy.LogRun", sizeof(LogRunObject), 0,
+	Py_TPFLAGS_DEFAULT, LogRun_slots,
+};
+
 /* ---- registration ------------------------------------------------------- */
 
 int bw_py_log_register(PyObject *m)
 {
 	static PyType_Spec *const specs[] = { &LogRules_spec, &LogAttempt_spec, &LogReader_spec,
-	                                      &LogSummary_spec };
-	static const char *const names[] = { "LogRules", "LogAttempt", "LogReader", "LogSummary" };
+	                                      &LogSummary_spec, &LogRun_spec };
+	static const char *const names[] = { "LogRules", "LogAttempt", "LogReader", "LogSummary",
+	                                     "LogRun" };
 	size_t i;
 
 	for (i = 0; i < sizeof(specs) / sizeof(specs[0]); i++) {

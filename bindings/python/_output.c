@@ -82,7 +82,7 @@ static int Output_init(bw_py_output *self, PyObject *args, PyObject *kwds)
 	}
 	rc = bw_output_new(&self->out, f, explain ? BW_OUTPUT_EXPLAIN : 0, collect, self);
 	if (rc < 0) {
-		bw_py_raise(Py_TYPE(self), rc);
+		bw_py_raise(Py_TYPE(self), rc, NULL);
 		return -1;
 	}
 	return 0;
@@ -170,7 +170,7 @@ static PyObject *Output_error(bw_py_output *self, PyObject *args, PyObject *kwds
 	free(msg);
 	Py_DECREF(source_b);
 	if (rc < 0)
-		return bw_py_raise(Py_TYPE(self), rc);
+		return bw_py_raise(Py_TYPE(self), rc, NULL);
 	Py_RETURN_NONE;
 }
 
@@ -184,7 +184,7 @@ static PyObject *Output_finish(bw_py_output *self, PyObject *unused)
 		return NULL;
 	}
 	if ((rc = bw_output_finish(self->out)) < 0)
-		return bw_py_raise(Py_TYPE(self), rc);
+		return bw_py_raise(Py_TYPE(self), rc, NULL);
 	Py_RETURN_NONE;
 }
 

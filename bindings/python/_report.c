@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "bouncewhy.h"
+#include "bouncewhy-ledger.h"
 #include "_report.h"
 
 #define LATIN1_HANDLER "bouncewhy.latin1"
@@ -51,40 +52,67 @@ int bw_py_report_init(void)
 	return r;
 }
 
-/* The package's exception for a library error code (see _report.h). */
-PyObject *bw_py_raise(PyTypeObject *tp, int code)
+/* The one mapping from a library error code to the package's exception
+ * class, by name in the module (see _report.h). */
+PyObject *bw_py_error_new(PyObject *m, int code, const char *message)
 {
-	const char *name;
-	PyObject *m = PyType_GetModule(tp), *cls, *exc, *v;
-	const char *msg = bw_error_message();
+	static const struct { int code; const char *name; } classes[] = {
+		{ BW_EPARSE, "ParseError" }, { BW_ELIMIT, "LimitError" }, { BW_ERULES, "RulesError" },
+		{ BW_EIO, "ReadError" }, { BW_EINVALID, "InvalidInputError" },
+		{ BW_ENOTFOUND, "NotFoundError" }, { BW_ENOMEM, "OutOfMemoryError" },
+		{ BW_ELEDGER, "LedgerError" },
+	};
+	const char *name = "Error";
+	PyObject *cls, *exc, *msg, *v;
+	size_t i;
 
-	switch (code) {
-	case BW_EPARSE: name = "ParseError"; break;
-	case BW_ELIMIT: name = "LimitError"; break;
-	case BW_ERULES: name = "RulesError"; break;
-	case BW_EIO: name = "ReadError"; break;
-	case BW_EINVALID: name = "InvalidInputError"; break;
-	case BW_ENOTFOUND: name = "NotFoundError"; break;
-	case BW_ENOMEM: name = "OutOfMemoryError"; break;
-	default: name = "Error"; break;
-	}
-	if (!m || !(cls = PyObject_GetAttrString(m, name)))
+	if (!m)
 		return NULL;
-	exc = PyObject_CallFunction(cls, "s", msg);
+	if (code >= 0)
+		code = BW_ERROR;
+	if (!message)
+		message = bw_error_message();
+	for (i = 0; i < sizeof(classes) / sizeof(classes[0]); i++)
+		if (classes[i].code == code)
+			name = classes[i].name;
+	if (!(cls = PyObject_GetAttrString(m, name)))
+		return NULL;
+	/* bytes that are not UTF-8 (a file name) come back as they were when
+	 * encoded with "surrogateescape" */
+	msg = PyUnicode_DecodeUTF8(message, (Py_ssize_t)strlen(message), "surrogateescape");
+	exc = msg ? PyObject_CallOneArg(cls, msg) : NULL;
+	Py_XDECREF(msg);
+	Py_DECREF(cls);
+	if (!exc)
+		return NULL;
+	if (!(v = PyLong_FromLong(code)) || PyObject_SetAttrString(exc, "code", v) < 0)
+		goto fail;
+	Py_DECREF(v);
+	if (!(v = PyUnicode_FromString(bw_error_code_name(code))) ||
+	    PyObject_SetAttrString(exc, "code_name", v) < 0)
+		goto fail;
+	Py_DECREF(v);
+	return exc;
+fail:
+	Py_XDECREF(v);
+	Py_DECREF(exc);
+	return NULL;
+}
+
+PyObject *bw_py_raise_in(PyObject *m, int code, const char *message)
+{
+	PyObject *exc = bw_py_error_new(m, code, message);
+
 	if (exc) {
-		v = PyLong_FromLong(code);
-		if (v)
-			PyObject_SetAttrString(exc, "code", v);
-		Py_XDECREF(v);
-		v = PyUnicode_FromString(bw_error_code_name(code));
-		if (v)
-			PyObject_SetAttrString(exc, "code_name", v);
-		Py_XDECREF(v);
-		PyErr_SetObject(cls, exc);
+		PyErr_SetObject((PyObject *)Py_TYPE(exc), exc);
 		Py_DECREF(exc);
 	}
-	Py_DECREF(cls);
 	return NULL;
+}
+
+PyObject *bw_py_raise(PyTypeObject *tp, int code, const char *message)
+{
+	return bw_py_raise_in(PyType_GetModuleByDef(tp, &bw_py_module), code, message);
 }
 
 PyObject *bw_py_str(const char *s)
@@ -209,4 +237,43 @@ PyObject *bw_py_error_dict(const char *source, long mbox_index, int code, const 
 	builder b = { { NULL }, 0, NULL, NULL };
 
 	return built(&b, bw_error_walk(source, mbox_index, code, message, &to_python, &b));
+}
+
+/* ---- callbacks from the library into Python ----------------------------- */
+
+void bw_py_calls_keep(bw_py_calls *c)
+{
+	if (!c->exc_type)
+		PyErr_Fetch(&c->exc_type, &c->exc_value, &c->exc_tb);
+	PyErr_Clear();
+}
+
+int bw_py_calls_write(bw_py_calls *c, PyObject *fn, const char *data, size_t len)
+{
+	PyGILState_STATE g;
+	PyObject *b, *r = NULL;
+	int failed;
+
+	if (!fn || fn == Py_None)
+		return 0;
+	g = PyGILState_Ensure();
+	if (!c->exc_type && (b = PyBytes_FromStringAndSize(data, (Py_ssize_t)len))) {
+		r = PyObject_CallOneArg(fn, b);
+		Py_DECREF(b);
+	}
+	if (!r && !c->exc_type)
+		bw_py_calls_keep(c);
+	Py_XDECREF(r);
+	failed = c->exc_type != NULL;
+	PyGILState_Release(g);
+	return failed;
+}
+
+int bw_py_calls_restore(bw_py_calls *c)
+{
+	if (!c->exc_type)
+		return 0;
+	PyErr_Restore(c->exc_type, c->exc_value, c->exc_tb);
+	c->exc_type = c->exc_value = c->exc_tb = NULL;
+	return -1;
 }

@@ -9,13 +9,26 @@
 
 #include "bouncewhy.h"
 
+/* The definition of the module bouncewhy._bouncewhy (_bouncewhy.c): its
+ * types find their module with PyType_GetModuleByDef(). */
+extern struct PyModuleDef bw_py_module;
+
 /* Registers the "bouncewhy.latin1" decoding error handler; -1 on failure. */
 int bw_py_report_init(void);
 
-/* Raises the package's exception class for `code` (ParseError, ReadError,
- * ...: looked up by name in the module that type `tp` belongs to) with the
- * thread's bw_error_message(), `code` and `code_name` set; returns NULL. */
-PyObject *bw_py_raise(PyTypeObject *tp, int code);
+/* The package's exception for a library error code: an instance of the
+ * class of that code (ParseError, ReadError, ..., LedgerError; Error for
+ * any other), looked up by name in module `m`, with `message` (NULL: the
+ * thread's bw_error_message()), `code` and `code_name` set.  The one
+ * mapping from codes to classes (the module function make_error() serves
+ * the pure-Python package).  NULL with an exception set on failure. */
+PyObject *bw_py_error_new(PyObject *m, int code, const char *message);
+
+/* Raises bw_py_error_new(m, code, message); returns NULL. */
+PyObject *bw_py_raise_in(PyObject *m, int code, const char *message);
+
+/* bw_py_raise_in() for the module that type `tp` belongs to. */
+PyObject *bw_py_raise(PyTypeObject *tp, int code, const char *message);
 
 /* A string from the library as str (UTF-8, other bytes as Latin-1). */
 PyObject *bw_py_str(const char *s);
@@ -27,5 +40,22 @@ PyObject *bw_py_report_dict(const bw_report *r, const char *source, long mbox_in
 
 /* The error record bw_error_to_json() writes, as a dict. */
 PyObject *bw_py_error_dict(const char *source, long mbox_index, int code, const char *message);
+
+/* Calls from the library's callbacks into Python, made without the GIL
+ * held by the caller: the first Python exception is kept, later calls are
+ * skipped, and the library is told to stop (a non-zero return). */
+typedef struct bw_py_calls {
+	PyObject *exc_type, *exc_value, *exc_tb;
+} bw_py_calls;
+
+/* Keeps the current exception (the first one only); the GIL held. */
+void bw_py_calls_keep(bw_py_calls *c);
+
+/* fn(bytes) with the GIL taken; nothing for fn NULL or None.  0, or 1 when
+ * a call failed (now or before). */
+int bw_py_calls_write(bw_py_calls *c, PyObject *fn, const char *data, size_t len);
+
+/* Raises the kept exception: -1, or 0 when there is none. */
+int bw_py_calls_restore(bw_py_calls *c);
 
 #endif

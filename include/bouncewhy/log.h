@@ -255,6 +255,93 @@ BW_EXTERN(int) bw_log_summary_to_json(char **out, const bw_log_summary *s, unsig
 /** Releases a summary.  NULL is fine. */
 BW_EXTERN(void) bw_log_summary_free(bw_log_summary *s);
 
+/* ------------------------------------------------------------------ */
+/* The log command: log files read, filtered and summarised            */
+/* ------------------------------------------------------------------ */
+
+#define BW_LOG_RUN_OPTIONS_VERSION 1
+
+/**
+ * What bw_log_run() reads and prints.  Initialise with
+ * BW_LOG_RUN_OPTIONS_INIT; the options that the command line gives as text
+ * are best set with bw_log_run_option(), which checks them.
+ */
+typedef struct bw_log_run_options {
+	unsigned int version;       /**< BW_LOG_RUN_OPTIONS_VERSION */
+	/** BW_OUTPUT_TEXT: the summary as text (when following, also one line
+	 *  per failure as it happens, and an empty line before the summary);
+	 *  BW_OUTPUT_JSON: the summary as one indented JSON object;
+	 *  BW_OUTPUT_NDJSON: one bw_log_attempt_to_json() record per attempt,
+	 *  with "source", and no summary. */
+	bw_output_format format;
+	int explain;                /**< NDJSON: add each verdict's evidence chain */
+	/** Keep reading the last path as it grows, through log rotation and
+	 *  truncation (like tail -F), until `stop` says to end. */
+	int follow;
+	long long since;            /**< only attempts at or after this epoch second; -1: no bound */
+	long long until;            /**< only attempts at or before this epoch second; -1: no bound */
+	/** bw_log_options.reference_time of every reader (the year of classic
+	 *  syslog stamps); 0: each file's modification time. */
+	long long reference_time;
+	/** NULL, or "sender", "recipient", "receiver", "transit" or "any":
+	 *  bw_log_run() tells whether the summary has a problem of that side. */
+	const char *fail_on;
+	bw_write_cb write;          /**< receives the output (the command's standard output) */
+	/** Receives the diagnostics, whole lines "bouncewhy log: ...\n" (the
+	 *  command's standard error): a path that cannot be opened or read.
+	 *  NULL: none. */
+	bw_write_cb diag;
+	/** Asked while following, about five times a second; non-zero ends the
+	 *  run (the summary is still printed).  NULL: never. */
+	int (*stop)(void *payload);
+	void *payload;              /**< passed to write, diag and stop */
+} bw_log_run_options;
+
+#define BW_LOG_RUN_OPTIONS_INIT \
+	{ BW_LOG_RUN_OPTIONS_VERSION, BW_OUTPUT_TEXT, 0, 0, -1, -1, 0, NULL, NULL, NULL, NULL, NULL }
+
+/** Fills `opts` with the defaults.  Returns BW_EINVALID on a version mismatch. */
+BW_EXTERN(int) bw_log_run_options_init(bw_log_run_options *opts, unsigned int version);
+
+/**
+ * Sets one option of `bouncewhy log` from its command-line text:
+ *
+ *   "format"   text, json or ndjson
+ *   "since", "until"  a time: 2026-12-01, "2026-12-01 09:30[:00]" (local
+ *              time), 2026-12-01T09:30:00Z, @EPOCH, or an age back from
+ *              now: 30s, 30m, 24h, 7d
+ *   "year"     the year of classic syslog stamps (1970-9999): the
+ *              reference time becomes the end of that year (local time)
+ *   "fail-on"  sender, recipient, receiver, transit or any
+ *
+ * @return BW_OK, or BW_EINVALID with the message the command prints
+ *         ("cannot read the time '...'", "unknown format '...' (text, json
+ *         or ndjson)", ...)
+ */
+BW_EXTERN(int) bw_log_run_option(bw_log_run_options *opts, const char *name, const char *value);
+
+/**
+ * Runs `bouncewhy log`: reads every path in order ("-": standard input;
+ * gzip-compressed files and streams are recognised by their magic bytes),
+ * each with its own push reader, keeps the attempts within since/until,
+ * and prints them or their summary through opts->write.  With no path,
+ * standard input is read (never followed).  A path that cannot be read is
+ * told on opts->diag and the others are still read.
+ *
+ * @param fault_seen  receives 1 when opts->fail_on is set and the summary
+ *                    has a problem of that side, else 0; may be NULL
+ * @param rules       the rule set failures are classified with
+ * @param paths       the log files
+ * @param n           how many
+ * @param opts        what to print and how
+ * @return BW_OK; the error of the first path that could not be read
+ *         (BW_EIO...), the others being read all the same; BW_EIO when
+ *         opts->write refused the output (reading stops); BW_ENOMEM;
+ *         BW_EINVALID.
+ */
+BW_EXTERN(int) bw_log_run(int *fault_seen, const bw_rules *rules, const char *const *paths,
+                          size_t n, const bw_log_run_options *opts);
+
 #ifdef __cplusplus
 }
 #endif

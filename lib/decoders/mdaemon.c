@@ -13,7 +13,9 @@
  *
  * Each "--> RCPT To:<address>" answered by a 4xx/5xx "<--" line is a failed
  * recipient, the reply (with the host of the last "connection to" line) its
- * diagnostic.  Warnings ("This is a WARNING message only", "has not yet been
+ * diagnostic.  A 4xx/5xx answer to any other command (MAIL, DATA, EHLO, the
+ * greeting) fails every recipient of the session: those accepted at RCPT,
+ * else the envelope recipients the transcript lists ("*  To: address").  Warnings ("This is a WARNING message only", "has not yet been
  * delivered") mark the recipients delayed.  When the transcript names none
  * the addresses listed in the report are taken; a DSN part, when there is
  * one, is read first and its recipients get the transcript's reply.
@@ -50,12 +52,35 @@ static const char *reply_after(const char *l, size_t n, size_t *out_len)
 	return p;
 }
 
+/* Records the failed recipient `addr` (owned by the caller) with the reply
+ * `ds` to `command`; 1 when a new recipient was added. */
+static int fail_one(const bw_msg *m, bw_report *r, size_t first, const char *addr,
+                    const char *ds, const char *command, bool delayed, char class)
+{
+	bw_recipient *rc = bw_decoders__find(r, first, addr);
+
+	if (rc) {
+		bw_decoders__better_diag(rc, ds, ds ? strlen(ds) : 0);
+		return 0;
+	}
+	if (bw_decoders__is_own_address(m, addr) ||
+	    !(rc = bw_decoders__add(r, addr, ds, ds ? strlen(ds) : 0)))
+		return 0;
+	bw_recipient__set(rc, BW_RCPT_ACTION, delayed || class == '4' ? "delayed" : "failed");
+	if (command)
+		bw_recipient__set(rc, BW_RCPT_SMTP_COMMAND, command);
+	return 1;
+}
+
+#define MAX_SESSION_RCPTS 64
+
 static int transcript(const bw_msg *m, bw_report *r, size_t first, bool delayed)
 {
-	size_t len = m->body_len, n, added = 0;
+	size_t len = m->body_len, n, added = 0, n_env = 0, n_ok = 0, i;
 	const char *l, *host = NULL;
 	size_t host_len = 0;
-	char *pending = NULL;
+	char *pending = NULL, *env[MAX_SESSION_RCPTS], *ok[MAX_SESSION_RCPTS];
+	const char *command = NULL;    /* the last command sent; NULL: the greeting */
 	bw_lines it;
 
 	bw_lines__init(&it, m->body, len);
@@ -79,10 +104,26 @@ static int transcript(const bw_msg *m, bw_report *r, size_t first, bool delayed)
 		if ((p = bw_memcasemem(l, n, "--> RCPT To:"))) {
 			free(pending);
 			pending = bw_text__first_address(p, n - (size_t)(p - l));
+			command = "RCPT";
 			continue;
 		}
-		if (pending && (reply = reply_after(l, n, &rl))) {
-			bw_recipient *rc = bw_decoders__find(r, first, pending);
+		if ((p = bw_memcasemem(l, n, "*  To:"))) {
+			char *a = bw_text__first_address(p, n - (size_t)(p - l));
+
+			if (a && n_env < MAX_SESSION_RCPTS)
+				env[n_env++] = a;
+			else
+				free(a);
+			continue;
+		}
+		if ((p = bw_memcasemem(l, n, "--> "))) {
+			p += 4;
+			/* "" for a command that concerns no recipient (RSET, QUIT...) */
+			command = !bw_strncasecmp(p, "MAIL", 4) ? "MAIL" : !bw_strncasecmp(p, "DATA", 4) ? "DATA" :
+			          !bw_strncasecmp(p, "EHLO", 4) || !bw_strncasecmp(p, "HELO", 4) ? "EHLO" : "";
+			continue;
+		}
+		if ((reply = reply_after(l, n, &rl)) && (pending || !command || *command)) {
 			bw_buf d = BW_BUF_INIT;
 			char *ds;
 			if (host && host_len) {
@@ -92,24 +133,34 @@ static int transcript(const bw_msg *m, bw_report *r, size_t first, bool delayed)
 			}
 			bw_buf__put(&d, reply, rl);
 			ds = bw_buf__detach(&d);
-			if (rc) {
-				bw_decoders__better_diag(rc, ds, ds ? strlen(ds) : 0);
-			} else if (!bw_decoders__is_own_address(m, pending) &&
-			           (rc = bw_decoders__add(r, pending, ds, ds ? strlen(ds) : 0))) {
-				bw_recipient__set(rc, BW_RCPT_ACTION, delayed || reply[0] == '4' ? "delayed" : "failed");
-				bw_recipient__set(rc, BW_RCPT_SMTP_COMMAND, "RCPT");
-				added++;
+			if (pending) {
+				added += (size_t)fail_one(m, r, first, pending, ds, "RCPT", delayed, reply[0]);
+				free(pending);
+				pending = NULL;
+			} else {
+				/* refused outside RCPT: every recipient of this session */
+				char **who = n_ok ? ok : env;
+				size_t nw = n_ok ? n_ok : n_env;
+
+				for (i = 0; i < nw; i++)
+					added += (size_t)fail_one(m, r, first, who[i], ds, command ? command : "CONN",
+					                          delayed, reply[0]);
 			}
 			free(ds);
-			free(pending);
-			pending = NULL;
 		} else if (pending && bw_memcasemem(l, n, "<-- ")) {
 			/* a 2xx: this recipient was accepted */
-			free(pending);
+			if (n_ok < MAX_SESSION_RCPTS)
+				ok[n_ok++] = pending;
+			else
+				free(pending);
 			pending = NULL;
 		}
 	}
 	free(pending);
+	for (i = 0; i < n_env; i++)
+		free(env[i]);
+	for (i = 0; i < n_ok; i++)
+		free(ok[i]);
 	return (int)added;
 }
 

@@ -13,6 +13,8 @@
 #include <string.h>
 
 #include "decoder.h"
+#include "../dsn.h"
+#include "../util.h"
 
 extern const bw_decoder bw_decoder_rfc3464;
 extern const bw_decoder bw_decoder_arf;
@@ -124,6 +126,65 @@ static const bw_decoder *const decoders[] = {
 
 #define N_DECODERS (sizeof(decoders) / sizeof(decoders[0]))
 
+/* The fields a delivery-status part states that a template decoder which
+ * read only the human-readable part lacks. */
+static const bw_recipient_field dsn_fields[] = {
+	BW_RCPT_STATUS, BW_RCPT_ACTION, BW_RCPT_ORIGINAL_RECIPIENT, BW_RCPT_REMOTE_MTA,
+	BW_RCPT_DIAGNOSTIC_TYPE, BW_RCPT_DIAGNOSTIC, BW_RCPT_LAST_ATTEMPT_DATE,
+	BW_RCPT_WILL_RETRY_UNTIL,
+};
+
+/*
+ * A decoder read the message's own wording and found recipients[first..);
+ * when the message also carries a delivery-status part, each of them that
+ * the part names by the same address takes from it the fields it has none
+ * of (a Domino or GroupWise notice with an RFC 3464 part beside its text).
+ * Recipients the decoder filled from the part already have them.
+ */
+static int complete_from_dsn(const bw_msg *m, bw_report *r, size_t first)
+{
+	bw_report *dsn;
+	size_t i, j, k;
+
+	if (!m->dsn.n)
+		return BW_OK;
+	for (i = first; i < r->n_rcpt && bw_recipient__get(r->rcpt[i], BW_RCPT_STATUS); i++)
+		;
+	if (i == r->n_rcpt)
+		return BW_OK;
+	if (!(dsn = bw_report__new(r->max_rcpt)))
+		return BW_ENOMEM;
+	if (bw_dsn__decode(m, dsn) < 0) {
+		bw_report_free(dsn);
+		return BW_ENOMEM;
+	}
+	for (i = first; i < r->n_rcpt; i++) {
+		bw_recipient *rc = r->rcpt[i];
+		const char *addr = bw_recipient__get(rc, BW_RCPT_RECIPIENT);
+
+		if (!addr || bw_recipient__get(rc, BW_RCPT_STATUS))
+			continue;
+		for (j = 0; j < dsn->n_rcpt; j++) {
+			const char *da = bw_recipient__get(dsn->rcpt[j], BW_RCPT_RECIPIENT);
+
+			if (!da || bw_strcasecmp(da, addr) != 0)
+				continue;
+			for (k = 0; k < sizeof(dsn_fields) / sizeof(dsn_fields[0]); k++) {
+				const char *v = bw_recipient__get(dsn->rcpt[j], dsn_fields[k]);
+
+				if (v && !bw_recipient__get(rc, dsn_fields[k]) &&
+				    bw_recipient__set(rc, dsn_fields[k], v) < 0) {
+					bw_report_free(dsn);
+					return BW_ENOMEM;
+				}
+			}
+			break;
+		}
+	}
+	bw_report_free(dsn);
+	return BW_OK;
+}
+
 static int run(const bw_msg *m, bw_report *r)
 {
 	int score[N_DECODERS];
@@ -151,6 +212,8 @@ static int run(const bw_msg *m, bw_report *r)
 				bw_report__remove_recipient(r, r->n_rcpt - 1);
 			continue;
 		}
+		if ((got = complete_from_dsn(m, r, first)) < 0)
+			return got;
 		bw_report__set(r, BW_REPORT_FORMAT, d->name);
 		for (k = first; k < r->n_rcpt; k++)
 			if (!bw_recipient__get(r->rcpt[k], BW_RCPT_FORMAT))

@@ -676,6 +676,70 @@ static bool rule_applies(const struct bw_rule *r, const bw_match_input *in,
  * is not more certain of it). */
 #define LEXICON_MAX_HITS 2
 
+
+static bool host_char(unsigned char c)
+{
+	return bw_isalnum(c) || c == '.' || c == '-' || c == '_' || c == '@' || c == '%' || c == '+';
+}
+
+/*
+ * The text with every address and host name ("kim@example.org",
+ * "relay.example.invalid") overwritten by '_' (a word character, so that no
+ * cue matches inside one): a cue names the cause in words, not in the
+ * labels of a name ("invalid", "relay", "spam").  A run of name characters
+ * is a name when it has an '@', or dots between labels ending in an
+ * alphabetic label of two letters or more (not "5.7.1", not "e.g.").
+ * Returns NULL (nothing to hide, or no memory: the text is used as it is)
+ * or a copy of `len` bytes for the caller to free.
+ */
+static char *mask_names(const char *text, size_t len)
+{
+	char *out = NULL;
+	size_t i = 0;
+
+	while (i < len) {
+		size_t b = i, e, last, k;
+		bool at = false, dot = false, alpha_tld = true;
+
+		if (!host_char((unsigned char)text[i])) {
+			i++;
+			continue;
+		}
+		while (i < len && host_char((unsigned char)text[i]))
+			i++;
+		e = i;
+		while (e > b && (text[e - 1] == '.' || text[e - 1] == '-'))
+			e--;
+		for (k = b; k < e; k++) {
+			if (text[k] == '@')
+				at = true;
+			else if (text[k] == '.' && k > b && bw_isalnum((unsigned char)text[k - 1]) &&
+			         k + 1 < e && bw_isalnum((unsigned char)text[k + 1]))
+				dot = true;
+		}
+		last = e;
+		while (last > b && text[last - 1] != '.' && text[last - 1] != '@')
+			last--;
+		if (e - last < 2)
+			alpha_tld = false;
+		for (k = last; k < e && alpha_tld; k++)
+			if (!bw_isalpha((unsigned char)text[k]))
+				alpha_tld = false;
+		if (!at && !(dot && alpha_tld))
+			continue;
+		if (!out) {
+			if (!(out = malloc(len + 1)))
+				return NULL;
+			memcpy(out, text, len);
+			out[len] = '\0';
+		}
+		for (k = b; k < e; k++)
+			if (bw_isalnum((unsigned char)text[k]))
+				out[k] = '_';
+	}
+	return out;
+}
+
 /*
  * The lexicon tier, rules[from..to): every cue rule whose conditions hold
  * and whose reason fits the enhanced status code adds weight x hits to its
@@ -688,15 +752,19 @@ static const struct bw_rule *score_lexicon(const bw_rules *rules, size_t from, s
                                            const bw_match_input *in, const char *diag,
                                            size_t dlen, const char *lower, const triples *ts,
                                            const uint64_t *cand, const bw_rset_provider *prov,
-                                           pcre2_match_data *md, int *score)
+                                           pcre2_match_data *md, int *score, bool *matched)
 {
 	struct cand { const struct bw_rule *r; int points; size_t last; } best_rule[64];
 	const struct bw_rule *won = NULL;
 	size_t n = 0, i, j, won_last = 0;
 	int won_sum = 0;
+	char *masked;
 
 	if (!dlen)
 		return NULL;
+	masked = mask_names(diag, dlen);
+	if (masked)
+		diag = masked;
 	for (i = from; i < to && n < sizeof(best_rule) / sizeof(best_rule[0]); i++) {
 		const struct bw_rule *r = &rules->rules[i];
 		PCRE2_SIZE off = 0, *ov;
@@ -749,6 +817,13 @@ static const struct bw_rule *score_lexicon(const bw_rules *rules, size_t from, s
 		}
 	}
 	*score = won_sum;
+	if (won && masked)  /* its first match, for the evidence */
+		*matched = pcre2_match(code_for(rules, won), (PCRE2_SPTR)masked, dlen, 0, 0, md,
+		                       rules->mctx) >= 0;
+	else if (won)
+		*matched = pcre2_match(code_for(rules, won), (PCRE2_SPTR)diag, dlen, 0, 0, md,
+		                       rules->mctx) >= 0;
+	free(masked);
 	return won;
 }
 
@@ -829,14 +904,12 @@ int bw_rules__match(const bw_rules *rules, const bw_match_input *in, bw_match_re
 				break;
 			}
 			won = score_lexicon(rules, i, end, in, diag, dlen, lower, &ts, cand, prov, md,
-			                    &res->lexicon_score);
+			                    &res->lexicon_score, &lexicon_match);
 			i = end - 1;
 			if (!won)
 				continue;
 			r = won;
 			s = r->src;
-			/* its first match, for the evidence */
-			lexicon_match = pcre2_match(code_for(rules, r), (PCRE2_SPTR)diag, dlen, 0, 0, md, rules->mctx) >= 0;
 		} else {
 			if (!rule_applies(r, in, prov))
 				continue;

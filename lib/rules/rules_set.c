@@ -146,12 +146,16 @@ int bw_rset__tier(const bw_rset_rule *r)
 /* ---- lexicon cues ----------------------------------------------------- */
 
 /* Whether a phrase that begins or ends with the byte sequence at `p` gets a
- * word boundary there: letters of alphabetic scripts do, ideographs and
- * kana (no spaces between words) do not. */
+ * word boundary there: letters of alphabetic scripts do; ideographs, kana,
+ * hangul and Thai or Lao (scripts written without spaces between words) do
+ * not. */
 static int bounded(const unsigned char *p)
 {
 	if (*p < 0x80)
 		return bw_isalnum(*p);
+	/* Thai and Lao: U+0E00-U+0EFF */
+	if (p[0] == 0xE0 && p[1] >= 0xB8 && p[1] <= 0xBB)
+		return 0;
 	/* A lead byte below 0xE3 starts a code point below U+3000. */
 	return *p < 0xE3;
 }

@@ -136,6 +136,13 @@ int main(void)
 	scan("see https://support.example.com/550/5.7.1 for help", reply, status);
 	CHECK_STR(reply, "");
 	CHECK_STR(status, "");
+	/* "error 552:" names a reply; a time of day does not */
+	scan("SMTP error 552: mailbox full", reply, status);
+	CHECK_STR(reply, "552");
+	scan("Error code 550: user unknown", reply, status);
+	CHECK_STR(reply, "550");
+	scan("failed at 14:52: host unreachable", reply, status);
+	CHECK_STR(reply, "");
 	scan(NULL, reply, status);
 	CHECK_STR(reply, "");
 

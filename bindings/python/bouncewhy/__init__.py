@@ -89,23 +89,10 @@ RECIPIENT_FIELDS: tuple = _c.RECIPIENT_FIELDS
 StrPath = Union[str, "os.PathLike[str]"]
 MessageInput = Union[bytes, bytearray, memoryview, str, "os.PathLike[str]", IO[bytes], IO[str]]
 
-_ERROR_CLASSES = {
-    _c.BW_EPARSE: ParseError,
-    _c.BW_ELIMIT: LimitError,
-    _c.BW_ERULES: RulesError,
-    _c.BW_EIO: ReadError,
-    _c.BW_EINVALID: InvalidInputError,
-    _c.BW_ENOTFOUND: NotFoundError,
-    _c.BW_ENOMEM: OutOfMemoryError,
-}
-
-
 def _make_error(code: int, message: str) -> Error:
-    """An Error instance for a bw_error_code, as the C module raises them."""
-    exc = _ERROR_CLASSES.get(code, Error)(message)
-    exc.code = code
-    exc.code_name = _c.error_code_name(code)
-    return exc
+    """An Error instance for a bw_error_code, as the C module raises them
+    (one mapping from codes to classes: the extension's)."""
+    return _c.make_error(code, message)
 
 
 def _default_rules_path() -> Optional[str]:

@@ -1,30 +1,37 @@
-"""``python3 -m bouncewhy [OPTION]... [FILE|DIR|-]...`` and ``python3 -m
-bouncewhy explain [OPTION]... REPLY...|-``: the bouncewhy command's main mode
-and its explain command, in Python.  Same options, output and exit status as
-the C CLI: 0 every input was read, 1 some input could not be read or parsed
-(an error record was printed for it), 2 bad usage, 3 the rules could not be
-loaded, 4 the output could not be written.
+"""``python3 -m bouncewhy``: the bouncewhy command in Python, with its main
+mode ``[OPTION]... [FILE|DIR|-]...`` and its subcommands ``explain``,
+``log``, ``rules`` and ``ledger``.  Same options, output (standard output
+and standard error) and exit status as the C CLI: 0 every input was read,
+1 some input could not be read or parsed (an error record was printed for
+it), 2 bad usage, 3 the rules could not be loaded, 4 the output could not
+be written (`ledger`: the ledger failed).  Only the help and usage texts
+are argparse's own.
 
-Reading, parsing, rendering and framing are the C library's: its scanner
-(bw_scan) walks the operands and its output (bw_output, through
-_bouncewhy.Output) frames every record as the CLI prints it (the JSON
-array, NDJSON lines, text and error records); this module writes those
-bytes, the error lines on standard error and the progress line.
+Everything but argv is the C library's: its scanner (bw_scan) walks the
+operands and its output (bw_output, through _bouncewhy.Output) frames every
+record; the error lines are bw_error_line()'s; `log` is bw_log_run(), `ledger
+add` bw_ledger_add_paths(), `rules list|show|check|compile` bw_rules_list(),
+bw_rules_show(), bw_rules_check() and bw_rules_compile().  This module
+parses argv, writes those bytes and maps outcomes to exit statuses.
 """
 from __future__ import annotations
 
 import argparse
+import os
+import signal
 import sys
 import time
-from typing import IO, Iterable, Iterator, List, Optional, Tuple
+from typing import IO, Any, Callable, Iterable, Iterator, List, Optional, Sequence, Tuple
 
-from . import Classifier, Error, __version__
+from . import Classifier, Error, __version__, _default_rules_path
 from . import _bouncewhy as _c
+from ._log import _rules as _log_rules
 
 EXIT_INPUT_ERRORS = 1
 EXIT_USAGE = 2
 EXIT_RULES = 3
 EXIT_OUTPUT = 4
+EXIT_LEDGER = 4
 
 
 def _size(text: str) -> int:
@@ -75,23 +82,45 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-progress", dest="progress", action="store_false")
     p.add_argument("--max-recipients", type=_count, default=0, metavar="N",
                    help="most recipients kept per message (default 10000)")
+    p.add_argument("-l", "--ledger", metavar="FILE|URI",
+                   help="the bounce ledger of `ledger` (default: $BOUNCEWHY_LEDGER)")
     p.add_argument("-V", "--version", action="version", version="bouncewhy %s" % __version__)
     return p
 
 
-def _escaped(s: str) -> bytes:
-    """A file name or message as one line: control characters and bytes
-    that are not UTF-8 as \\xHH (as cli/output.c writes them)."""
-    b = s.encode("utf-8", "surrogateescape")
-    out = bytearray()
-    for i, c in enumerate(b):
-        nxt = b[i + 1] if i + 1 < len(b) else 0
-        if (c < 0x20 or c == 0x7F or (c == 0xC2 and 0x80 <= nxt <= 0x9F)
-                or 0x80 <= c < 0xC2 or c > 0xF4):
-            out += b"\\x%02x" % c
-        else:
-            out.append(c)
-    return bytes(out)
+def _write_to(stream: IO[bytes]) -> Callable[[bytes], None]:
+    """A writer of the library's bytes that flushes each time (followed
+    logs, lines on standard error)."""
+    def write(data: bytes) -> None:
+        stream.write(data)
+        stream.flush()
+    return write
+
+
+def _put_err(text: str) -> None:
+    """A line of ours on standard error, its bytes as the library's."""
+    sys.stderr.buffer.write(text.encode("utf-8", "surrogateescape"))
+    sys.stderr.flush()
+
+
+class _Progress:
+    """The CLI's progress line on standard error, at most every 0.2 s."""
+
+    def __init__(self, on: bool) -> None:
+        self.on = on
+        self._shown = 0.0
+
+    def show(self, messages: int, errors: int) -> None:
+        now = time.monotonic()
+        if self.on and now - self._shown >= 0.2:
+            self._shown = now
+            sys.stderr.write("\rbouncewhy: %d messages, %d errors" % (messages, errors))
+            sys.stderr.flush()
+
+    def done(self, messages: int, errors: int) -> None:
+        if self.on and messages:
+            sys.stderr.write("\rbouncewhy: %d messages, %d errors\n" % (messages, errors))
+            sys.stderr.flush()
 
 
 # An item to print: (source, mbox_index, error code, error message, the
@@ -109,20 +138,10 @@ class _Printer:
         self.messages = 0
         self.errors = 0
         self.progress = progress
-        self._shown = 0.0
-
-    def _progress(self) -> None:
-        """The CLI's progress line, at most every 0.2 s."""
-        now = time.monotonic()
-        if self.progress and now - self._shown >= 0.2:
-            self._shown = now
-            sys.stderr.write("\rbouncewhy: %d messages, %d errors" % (self.messages, self.errors))
-            sys.stderr.flush()
+        self._line = _Progress(progress)
 
     def done(self) -> None:
-        if self.progress and self.messages:
-            sys.stderr.write("\rbouncewhy: %d messages, %d errors\n" % (self.messages, self.errors))
-            sys.stderr.flush()
+        self._line.done(self.messages, self.errors)
 
     def begin(self) -> None:
         self.out.write(self.output.take())
@@ -137,13 +156,11 @@ class _Printer:
         self.messages += 1
         if code != _c.BW_OK:
             self.errors += 1
-            where = b" (mbox_index %d)" % index if index >= 0 else b""
-            sys.stderr.buffer.write((b"\n" if self.progress else b"") + b"bouncewhy: "
-                                    + _escaped(source) + where + b": "
-                                    + message.encode("utf-8", "surrogateescape") + b"\n")
+            sys.stderr.buffer.write((b"\n" if self.progress else b"")
+                                    + _c.error_line(source, index, message))
             sys.stderr.flush()
         self.out.write(framed)
-        self._progress()
+        self._line.show(self.messages, self.errors)
 
 
 def _print_all(output: "_c.Output", items: Iterable[_Item], progress: bool = False) -> int:
@@ -184,13 +201,15 @@ def build_explain_parser() -> argparse.ArgumentParser:
     return p
 
 
-def explain_main(argv: List[str]) -> int:
+def explain_main(argv: List[str], g: Optional[argparse.Namespace] = None) -> int:
     """``explain``: one diagnosis per reply (or per input line with -)."""
     args = build_explain_parser().parse_args(argv)
+    rules = args.rules or (g.rules if g else None)
+    overlays = (g.rules_overlay if g else []) + args.rules_overlay
     try:
-        classifier = Classifier(args.rules, args.rules_overlay or None)
+        classifier = Classifier(rules, overlays or None)
     except Error as e:
-        print("bouncewhy: cannot load the rules: %s" % e, file=sys.stderr)
+        _put_err("bouncewhy: cannot load the rules: %s\n" % e)
         return EXIT_RULES
     if args.reply == ["-"]:
         # as the CLI reads them: lines split at LF, CR and LF at their ends
@@ -208,12 +227,292 @@ def explain_main(argv: List[str]) -> int:
     return _print_all(output, items())
 
 
+class _InOrder(argparse.Action):
+    """Keeps (name, value) of the options whose values the library checks,
+    in the order given: the first bad one is told, as the CLI's getopt
+    loop does."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: Any, option_string: Optional[str] = None) -> None:
+        seen = list(getattr(namespace, self.dest, None) or [])
+        seen.append((self.const, values))
+        setattr(namespace, self.dest, seen)
+
+
+def build_log_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="python3 -m bouncewhy log",
+        description="Reads a mail server's log (Postfix, Exim main log, Sendmail, OpenSMTPD; "
+                    "plain or .gz; - or no operand: standard input), diagnoses every failed "
+                    "delivery attempt and summarises the problems for a person: grouped by "
+                    "provider, reason and provider code, sender-side problems first.")
+    p.add_argument("files", nargs="*", metavar="FILE|-")
+    p.add_argument("-f", "--format", dest="opts", action=_InOrder, const="format", metavar="FMT",
+                   help="text (default: the summary), json (the summary as data) or ndjson "
+                        "(one record per delivery attempt)")
+    p.add_argument("-F", "--follow", action="store_true",
+                   help="keep reading the last FILE as it grows, through log rotation; stop "
+                        "with Ctrl-C or SIGTERM, which prints the summary")
+    p.add_argument("--since", dest="opts", action=_InOrder, const="since", metavar="TIME",
+                   help="only attempts at or after TIME (2026-12-01, \"2026-12-01 09:30[:00]\", "
+                        "2026-12-01T09:30:00Z, @EPOCH, or an age: 30m, 24h, 7d)")
+    p.add_argument("--until", dest="opts", action=_InOrder, const="until", metavar="TIME",
+                   help="only attempts at or before TIME")
+    p.add_argument("--year", dest="opts", action=_InOrder, const="year", metavar="YYYY",
+                   help="the year of classic syslog stamps (default: from each file's "
+                        "modification time)")
+    p.add_argument("--fail-on", dest="opts", action=_InOrder, const="fail-on", metavar="FAULT",
+                   help="exit 1 when a problem of that side is seen: sender, recipient, "
+                        "receiver, transit or any")
+    p.add_argument("-e", "--explain", action="store_true",
+                   help="ndjson: add each verdict's evidence chain")
+    return p
+
+
+def log_main(argv: List[str], g: argparse.Namespace) -> int:
+    """``log``: the library's bw_log_run() over the files."""
+    args = build_log_parser().parse_intermixed_args(argv)
+    run = _c.LogRun()
+    for name, value in args.opts or []:
+        try:
+            run.set(name, value)
+        except Error as e:
+            _put_err("bouncewhy log: %s\n" % e)
+            return EXIT_USAGE
+    try:
+        rules = _log_rules(g.rules, g.rules_overlay or None)
+    except Error as e:
+        _put_err("bouncewhy: cannot load the rules: %s\n" % e)
+        return EXIT_RULES
+    stopped: List[int] = []
+    if args.follow:
+        # SIGINT and SIGTERM end following, and the summary is printed: the
+        # handlers only take note (an exception could cut a write short)
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, lambda signum, frame: stopped.append(signum))
+    code, fault = run.run(rules, args.files, explain=args.explain, follow=args.follow,
+                          out=_write_to(sys.stdout.buffer), err=_write_to(sys.stderr.buffer),
+                          stop=lambda: bool(stopped))
+    return EXIT_INPUT_ERRORS if code < 0 or fault else 0
+
+
+def build_rules_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="python3 -m bouncewhy rules",
+        description="list: every rule in precedence order (id, reason, provider); show ID: "
+                    "everything about one rule; check: self-test, every example must be won "
+                    "by its own rule (exit status 1 when anything fails); compile OUT.db "
+                    "SOURCE...: compile .rules files, or directories of them, into a rule "
+                    "database.  The rules are those of --rules and --rules-overlay given "
+                    "before `rules`.")
+    p.add_argument("command", metavar="list|show ID|check|compile OUT.db SOURCE...")
+    p.add_argument("operands", nargs="*", help=argparse.SUPPRESS)
+    return p
+
+
+def rules_main(argv: List[str], g: argparse.Namespace) -> int:
+    """``rules list|show ID|check|compile OUT.db SOURCE...``."""
+    p = build_rules_parser()
+    sub = argv[0] if argv else None
+    if sub in (None, "--help", "-h", "help"):
+        if sub is None:
+            p.print_usage(sys.stderr)
+            return EXIT_USAGE
+        p.print_help(sys.stdout)
+        return 0
+    if sub == "compile":
+        if len(argv) < 3:
+            p.print_usage(sys.stderr)
+            return EXIT_USAGE
+        try:
+            _c.rules_compile(argv[1], argv[2:])
+        except Error as e:
+            _put_err("bouncewhy rules compile: %s\n" % e)
+            return EXIT_INPUT_ERRORS
+        return 0
+    if not ((sub in ("list", "check") and len(argv) == 1) or (sub == "show" and len(argv) == 2)):
+        p.print_usage(sys.stderr)
+        return EXIT_USAGE
+    try:
+        rules = Classifier(g.rules, g.rules_overlay or None)._rules
+    except Error as e:
+        _put_err("bouncewhy rules %s: cannot load the rules: %s\n" % (sub, e))
+        # for check, a rule that does not load is one more failure
+        return EXIT_INPUT_ERRORS if sub == "check" else EXIT_RULES
+    out = sys.stdout.buffer
+    try:
+        if sub == "list":
+            text = rules.listing()
+        elif sub == "show":
+            text = rules.show(argv[1])
+        else:
+            ok, text = rules.check()
+            if not ok:
+                out = sys.stderr.buffer
+    except Error as e:
+        _put_err("bouncewhy rules %s: %s\n" % (sub, e))
+        return EXIT_INPUT_ERRORS
+    out.write(text.encode("utf-8", "surrogateescape"))
+    out.flush()
+    return 0 if out is sys.stdout.buffer else EXIT_INPUT_ERRORS
+
+
+LEDGER_COMMANDS = ("add", "status", "suppressed", "alerts", "stats", "forget", "policy")
+
+
+def build_ledger_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="python3 -m bouncewhy [--ledger FILE|URI] ledger",
+        description="add [--ndjson] [FILE|DIR|-]...: record the diagnoses of bounces (or of "
+                    "NDJSON records); status ADDRESS; suppressed; alerts; stats; forget "
+                    "ADDRESS; policy.  The ledger is --ledger FILE (SQLite) or URI "
+                    "(postgresql://...), given before `ledger`, or $BOUNCEWHY_LEDGER.")
+    p.add_argument("command", nargs="?", metavar="COMMAND")
+    p.add_argument("operands", nargs="*", metavar="ARG")
+    p.add_argument("-f", "--format", dest="opts", action=_InOrder, const="format", metavar="FMT",
+                   help="text (default) or json; suppressed also takes csv and postfix")
+    p.add_argument("-p", "--policy", metavar="FILE",
+                   help="policy file (default: $BOUNCEWHY_LEDGER_POLICY, else the built-in "
+                        "policy)")
+    p.add_argument("--now", dest="opts", action=_InOrder, const="now", metavar="EPOCH",
+                   help="the clock, in seconds since 1970 (replays, tests)")
+    p.add_argument("--ndjson", action="store_true",
+                   help="add: standard input is NDJSON (files starting with '{' are "
+                        "recognised by themselves)")
+    return p
+
+
+def _ledger_error(e: Error, not_found: int = EXIT_LEDGER) -> int:
+    _put_err("bouncewhy: ledger: %s\n" % e)
+    if e.code == _c.BW_EINVALID:
+        return EXIT_USAGE
+    return not_found if e.code == _c.BW_ENOTFOUND else EXIT_LEDGER
+
+
+def ledger_main(argv: List[str], g: argparse.Namespace) -> int:
+    """``ledger COMMAND``: the bounce ledger of include/bouncewhy-ledger.h."""
+    p = build_ledger_parser()
+    args = p.parse_intermixed_args(argv)
+    fmt, now = "text", 0
+    for name, value in args.opts or []:
+        if name == "format":
+            if value not in ("text", "json", "csv", "postfix"):
+                _put_err("bouncewhy: ledger: unknown format '%s'\n" % value)
+                return EXIT_USAGE
+            fmt = value
+        else:
+            if not (value.isdigit() and value.isascii()) or int(value) <= 0 or int(value) >= 1 << 63:
+                _put_err("bouncewhy: ledger: --now wants seconds since 1970\n")
+                return EXIT_USAGE
+            now = int(value)
+    cmd = args.command
+    if cmd is None:
+        p.print_usage(sys.stderr)
+        return EXIT_USAGE
+    location = g.ledger or os.environ.get("BOUNCEWHY_LEDGER")
+    if not location and cmd == "policy":
+        location = ":memory:"          # the policy needs no ledger
+    if not location:
+        _put_err("bouncewhy: ledger: no ledger: give --ledger FILE before `ledger`, or set "
+                 "BOUNCEWHY_LEDGER\n")
+        return EXIT_USAGE
+    if cmd not in LEDGER_COMMANDS:
+        _put_err("bouncewhy: ledger: unknown command '%s'\n" % cmd)
+        p.print_usage(sys.stderr)
+        return EXIT_USAGE
+    if cmd in ("status", "forget") and len(args.operands) != 1:
+        _put_err("bouncewhy: ledger %s wants one ADDRESS\n" % cmd)
+        return EXIT_USAGE
+    if fmt not in ("text", "json") and cmd != "suppressed":
+        _put_err("bouncewhy: ledger %s: csv and postfix are for `suppressed`\n" % cmd)
+        return EXIT_USAGE
+    try:
+        h = _c.LedgerHandle(location, args.policy, None, now)
+    except Error as e:
+        return _ledger_error(e)
+    try:
+        if cmd == "add":
+            return _ledger_add(h, args.operands, args.ndjson, g)
+        try:
+            if cmd == "forget":
+                h.forget(args.operands[0])
+                text = "%s: forgotten; active again\n" % args.operands[0]
+            elif cmd == "status":
+                text = h.status(args.operands[0], fmt)
+            else:
+                text = getattr(h, cmd)(fmt)
+        except Error as e:
+            return _ledger_error(e, EXIT_INPUT_ERRORS if cmd == "forget" else EXIT_LEDGER)
+        sys.stdout.buffer.write(text.encode("utf-8", "surrogateescape"))
+        sys.stdout.buffer.flush()
+        return 0
+    finally:
+        h.close()
+
+
+def _ledger_add(h: Any, operands: Sequence[str], ndjson: bool, g: argparse.Namespace) -> int:
+    """``ledger add``: the library's bw_ledger_add_paths()."""
+    on = sys.stderr.isatty() if g.progress is None else g.progress
+    line = _Progress(on)
+
+    def err(data: bytes) -> None:
+        sys.stderr.buffer.write((b"\n" if on else b"") + data)   # after the progress line
+        sys.stderr.flush()
+    try:
+        messages, _, unreadable, _, errors = h.add_paths(
+            list(operands), ndjson_stdin=ndjson, rules=g.rules or _default_rules_path(),
+            overlays=g.rules_overlay or None, max_message_size=g.max_size,
+            max_mime_depth=g.max_depth, max_parts=g.max_parts, max_recipients=g.max_recipients,
+            out=_write_to(sys.stdout.buffer), err=err, progress=line.show if on else None)
+    except Error as e:
+        return EXIT_RULES if e.code == _c.BW_ERULES else EXIT_LEDGER
+    line.done(messages, errors)
+    return EXIT_INPUT_ERRORS if unreadable else 0
+
+
+SUBCOMMANDS = {"explain": explain_main, "log": log_main, "rules": rules_main,
+               "ledger": ledger_main}
+# The main mode's options that take a value in the next word.
+_VALUE_OPTIONS = {"-f", "--format", "-r", "--rules", "-o", "--rules-overlay", "-l", "--ledger",
+                  "--max-size", "--max-depth", "--max-parts", "--max-recipients"}
+
+
+def _split(argv: List[str]) -> Tuple[List[str], Optional[str], List[str]]:
+    """(main options, subcommand, its arguments): as the CLI's getopt with
+    "+", the options before the first operand are the main mode's, and that
+    operand names the subcommand, if it is one."""
+    i = 0
+    while i < len(argv):
+        a = argv[i]
+        if a == "--":
+            i += 1
+            break
+        if not a.startswith("-") or a == "-":
+            break
+        if a in _VALUE_OPTIONS:
+            i += 2
+            continue
+        if not a.startswith("--") and len(a) > 2:
+            # a cluster such as -ef: a value option letter last takes the next word
+            letters = a[1:]
+            for k, ch in enumerate(letters):
+                if ch in "frol":
+                    if k == len(letters) - 1:
+                        i += 1
+                    break
+        i += 1
+    if i < len(argv) and argv[i] in SUBCOMMANDS:
+        return argv[:i], argv[i], argv[i + 1:]
+    return argv, None, []
+
+
 def main(argv: Optional[List[str]] = None) -> int:
     """Run the command; returns the exit status."""
     if argv is None:
         argv = sys.argv[1:]
-    if argv[:1] == ["explain"]:
-        return explain_main(argv[1:])
+    head, sub, rest = _split(argv)
+    if sub is not None:
+        return SUBCOMMANDS[sub](rest, build_parser().parse_args(head))
     args = build_parser().parse_args(argv)
     try:
         classifier = Classifier(
@@ -221,7 +520,7 @@ def main(argv: Optional[List[str]] = None) -> int:
             max_message_size=args.max_size, max_mime_depth=args.max_depth,
             max_parts=args.max_parts, max_recipients=args.max_recipients)
     except Error as e:
-        print("bouncewhy: cannot load the rules: %s" % e, file=sys.stderr)
+        _put_err("bouncewhy: cannot load the rules: %s\n" % e)
         return EXIT_RULES
     output = _c.Output(args.format, args.explain)
 

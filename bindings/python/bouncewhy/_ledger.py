@@ -13,16 +13,13 @@ from __future__ import annotations
 
 import json
 import os
-from typing import Any, Dict, Iterable, List, Optional, Tuple, Union
+from typing import Any, Dict, List, Optional, Tuple, Union
 
 from . import _bouncewhy as _c
 
 __all__ = ["Ledger", "AddResult"]
 
 StrPath = Union[str, "os.PathLike[str]"]
-
-# Messages per transaction, as `bouncewhy ledger add` does (cli/cmd_ledger.c).
-_BATCH = 500
 
 
 class AddResult:
@@ -39,15 +36,6 @@ class AddResult:
     def __repr__(self) -> str:
         return "AddResult(messages=%d, entries=%d, unreadable=%d)" % (
             self.messages, self.entries, self.unreadable)
-
-
-def _looks_ndjson(path: str) -> bool:
-    try:
-        with open(path, "rb") as f:
-            head = f.read(64).lstrip()
-    except OSError:
-        return False
-    return head.startswith(b"{")
 
 
 class Ledger:
@@ -91,44 +79,23 @@ class Ledger:
         self._h.set_now(int(now or 0))
 
     # -- recording ------------------------------------------------------
-    def add(self, *paths: StrPath) -> AddResult:
+    def add(self, *paths: StrPath, ndjson_stdin: bool = False) -> AddResult:
         """Records the diagnoses of bounces: files, mbox files, directories
         and Maildirs (read as `bouncewhy` reads them), and files of NDJSON
-        records printed by `bouncewhy --format ndjson`.  Feeding the same
-        bounce again records nothing new.  Batches of 500 messages are
-        committed as they go."""
+        records printed by `bouncewhy --format ndjson` (recognised by their
+        first non-blank byte, '{'); "-" is standard input (NDJSON records
+        with `ndjson_stdin`).  Feeding the same bounce again records nothing
+        new.  Batches of 500 messages are committed as they go.  Inputs that
+        cannot be read are counted in ``unreadable`` and listed in
+        ``errors``.  This is `bouncewhy ledger add` (the library's
+        bw_ledger_add_paths).
+
+        :raises RulesError: mail was given and the rules could not be loaded.
+        :raises LedgerError: the ledger failed (the open batch is rolled back).
+        """
         res = AddResult()
-        pending = 0
-        self._h.begin()
-        try:
-            for path in paths:
-                p = os.fsdecode(path)
-                if os.path.isfile(p) and _looks_ndjson(p):
-                    with open(p, encoding="utf-8", errors="surrogateescape") as f:
-                        for line in f:
-                            if not line.strip():
-                                continue
-                            res.messages += 1
-                            try:
-                                res.entries += self._h.add_json(line)
-                            except _c.ParseError as e:
-                                res.unreadable += 1
-                                res.errors.append((p, str(e)))
-                            pending += 1
-                            if pending >= _BATCH:
-                                self._h.commit()
-                                self._h.begin()
-                                pending = 0
-                    continue
-                messages, entries, errors, pending = self._h.add_path(p, pending, _BATCH)
-                res.messages += messages
-                res.entries += entries
-                res.unreadable += len(errors)
-                res.errors.extend(errors)
-            self._h.commit()
-        except BaseException:
-            self._h.rollback()
-            raise
+        res.messages, res.entries, res.unreadable, res.errors, _ = self._h.add_paths(
+            [os.fsdecode(p) for p in paths], ndjson_stdin=ndjson_stdin)
         return res
 
     def add_diagnosis(self, diagnosis: Any) -> int:

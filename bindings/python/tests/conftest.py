@@ -71,6 +71,20 @@ def run_module_raw(*args, stdin=None):
     return p.returncode, p.stdout
 
 
+def run_cli_full(cli_path, *args, stdin=None, env=None):
+    """(exit status, stdout bytes, stderr bytes) of the C CLI."""
+    p = subprocess.run([cli_path, *args], input=stdin, stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, timeout=600, env=env)
+    return p.returncode, p.stdout, p.stderr
+
+
+def run_module_full(*args, stdin=None, env=None):
+    """(exit status, stdout bytes, stderr bytes) of `python3 -m bouncewhy ARGS`."""
+    p = subprocess.run([sys.executable, "-m", "bouncewhy", *args], input=stdin,
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=600, env=env)
+    return p.returncode, p.stdout, p.stderr
+
+
 @pytest.fixture(scope="session")
 def classifier():
     import bouncewhy

@@ -187,3 +187,20 @@ def test_low_level_objects_guard_misuse():
         rules.parse_buffer(b"x")
     with pytest.raises(TypeError):
         _bouncewhy.Rules(overlays="one-string")
+
+
+def test_one_mapping_from_codes_to_exceptions():
+    # the package's _make_error and the C module's raising use one mapping
+    from bouncewhy import _bouncewhy as c
+    for code, cls in ((c.BW_EPARSE, bouncewhy.ParseError), (c.BW_ELIMIT, bouncewhy.LimitError),
+                      (c.BW_ERULES, bouncewhy.RulesError), (c.BW_EIO, bouncewhy.ReadError),
+                      (c.BW_EINVALID, bouncewhy.InvalidInputError),
+                      (c.BW_ENOTFOUND, bouncewhy.NotFoundError),
+                      (c.BW_ENOMEM, bouncewhy.OutOfMemoryError),
+                      (c.BW_ELEDGER, bouncewhy.LedgerError), (c.BW_ERROR, bouncewhy.Error)):
+        e = bouncewhy._make_error(code, "what \udce9 went wrong")
+        assert type(e) is cls and e.code == code and e.code_name == c.error_code_name(code)
+        assert str(e) == "what \udce9 went wrong"
+    with pytest.raises(bouncewhy.LedgerError) as info:
+        bouncewhy.Ledger("/nonexistent/dir/l.db")
+    assert info.value.code == c.BW_ELEDGER

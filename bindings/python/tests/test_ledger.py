@@ -102,3 +102,33 @@ def test_newer_schema_refused(tmp_path):
     with pytest.raises(bouncewhy.LedgerError) as e:
         bouncewhy.Ledger(db)
     assert "newer" in str(e.value) and e.value.code_name == "BW_ELEDGER"
+
+
+def test_add_counts_unreadable_inputs_as_the_cli_does(tmp_path):
+    # Ledger.add is bw_ledger_add_paths: a path that cannot be read, a
+    # message that is not one and a line that is not a record are counted
+    # and listed, not raised; the rest is recorded
+    bad = tmp_path / "bad.eml"
+    bad.write_bytes(b"\x00\x01\x02")
+    junk = tmp_path / "junk.ndjson"
+    junk.write_text('{"not": "a record"}\nnot json\n')
+    with bouncewhy.Ledger(str(tmp_path / "l.db"), now=BASE) as ledger:
+        res = ledger.add(os.path.join(corpus_dir(), "aol"), str(tmp_path / "missing.eml"),
+                         str(bad), str(junk))
+        assert res.entries > 0
+        assert res.unreadable == 3 and len(res.errors) == 3
+        sources = [s for s, _ in res.errors]
+        assert str(tmp_path / "missing.eml") in sources and str(bad) in sources
+        assert (str(junk), res.errors[-1][1]) == res.errors[-1]
+        assert "aol" not in " ".join(sources)
+
+
+def test_add_raises_rules_error_only_for_mail(tmp_path):
+    nd = tmp_path / "r.ndjson"
+    nd.write_bytes(subprocess.run(
+        [os.environ.get("BOUNCEWHY_CLI") or "true", "--no-progress", "-f", "ndjson",
+         os.path.join(corpus_dir(), "aol")], capture_output=True).stdout or b"{}\n")
+    with bouncewhy.Ledger(str(tmp_path / "l.db"), rules="/nonexistent/rules.db") as ledger:
+        assert ledger.add(str(nd)).messages >= 1          # NDJSON needs no rules
+        with pytest.raises(bouncewhy.RulesError):
+            ledger.add(os.path.join(corpus_dir(), "aol"))

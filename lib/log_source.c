@@ -12,9 +12,11 @@
 #include <gio/gio.h>
 #include <gio/gunixinputstream.h>
 
+#include "bouncewhy.h"
+#include "error.h"
 #include "log_source.h"
 
-struct log_source {
+struct bw_log_source {
 	int fd;
 	bool own_fd;
 	bool plain;                 /* read(2) directly */
@@ -27,37 +29,36 @@ static bool gzip_magic(const unsigned char *b, size_t n)
 	return n >= 2 && b[0] == 0x1f && b[1] == 0x8b;
 }
 
-log_source *log_source_open(const char *path, char *err, size_t errlen)
+int bw_log_source__open(bw_log_source **out, const char *path)
 {
-	log_source *s = calloc(1, sizeof(*s));
+	bw_log_source *s = calloc(1, sizeof(*s));
 	unsigned char magic[2];
 	struct stat st;
 	ssize_t n;
 
-	if (!s) {
-		snprintf(err, errlen, "out of memory");
-		return NULL;
-	}
+	*out = NULL;
+	if (!s)
+		return bw_error__set(BW_ENOMEM, "out of memory");
 	if (strcmp(path, "-") == 0) {
 		s->fd = STDIN_FILENO;
 	} else if ((s->fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
-		snprintf(err, errlen, "cannot open %s: %s", path, strerror(errno));
+		int e = errno;
 		free(s);
-		return NULL;
+		return bw_error__set(BW_EIO, "cannot open %s: %s", path, strerror(e));
 	} else {
 		s->own_fd = true;
 	}
 	if (fstat(s->fd, &st) == 0 && S_ISDIR(st.st_mode)) {
-		snprintf(err, errlen, "%s is a directory", path);
-		log_source_close(s);
-		return NULL;
+		bw_log_source__close(s);
+		return bw_error__set(BW_EIO, "%s is a directory", path);
 	}
 	if (fstat(s->fd, &st) == 0 && S_ISREG(st.st_mode)) {
 		s->mtime = (long long)st.st_mtime;
 		n = pread(s->fd, magic, sizeof(magic), 0);
 		if (!gzip_magic(magic, n > 0 ? (size_t)n : 0)) {
 			s->plain = true;
-			return s;
+			*out = s;
+			return BW_OK;
 		}
 	}
 	/* a stream (peeked through a buffer) or a compressed file */
@@ -79,10 +80,11 @@ log_source *log_source_open(const char *path, char *err, size_t errlen)
 			s->in = buffered;
 		}
 	}
-	return s;
+	*out = s;
+	return BW_OK;
 }
 
-ssize_t log_source_read(log_source *s, char *buf, size_t len, char *err, size_t errlen)
+ssize_t bw_log_source__read(bw_log_source *s, char *buf, size_t len)
 {
 	GError *gerr = NULL;
 	gssize n;
@@ -93,34 +95,34 @@ ssize_t log_source_read(log_source *s, char *buf, size_t len, char *err, size_t 
 			r = read(s->fd, buf, len);
 		while (r < 0 && errno == EINTR);
 		if (r < 0)
-			snprintf(err, errlen, "read failed: %s", strerror(errno));
+			bw_error__set(BW_EIO, "read failed: %s", strerror(errno));
 		return r;
 	}
 	n = g_input_stream_read(s->in, buf, len, NULL, &gerr);
 	if (n < 0) {
-		snprintf(err, errlen, "read failed: %s", gerr ? gerr->message : "unknown error");
+		bw_error__set(BW_EIO, "read failed: %s", gerr ? gerr->message : "unknown error");
 		g_clear_error(&gerr);
 		return -1;
 	}
 	return (ssize_t)n;
 }
 
-bool log_source_plain_file(const log_source *s)
+bool bw_log_source__plain_file(const bw_log_source *s)
 {
 	return s->plain;
 }
 
-int log_source_fd(const log_source *s)
+int bw_log_source__fd(const bw_log_source *s)
 {
 	return s->plain ? s->fd : -1;
 }
 
-long long log_source_mtime(const log_source *s)
+long long bw_log_source__mtime(const bw_log_source *s)
 {
 	return s->mtime;
 }
 
-void log_source_close(log_source *s)
+void bw_log_source__close(bw_log_source *s)
 {
 	if (!s)
 		return;
