@@ -10,6 +10,11 @@
  * read (the original's body can be megabytes); otherwise the whole.  When
  * the bounce's own header block is plain, GMime is given only the headers
  * that make the structure (read_top()) and the view reads the block itself.
+ * The common layouts (mimeflat.h: leaf parts with plain headers, a returned
+ * original cut or simple) build no GMime objects at all (flat_view()): the
+ * view takes the parts' bytes, decoded and converted by GMime's own
+ * encoders and charset filter, and only an original whose header block is
+ * not plain is parsed by GMime, alone.
  */
 #include <pthread.h>
 #include <signal.h>
@@ -21,6 +26,7 @@
 #include "error.h"
 #include "html.h"
 #include "mimecut.h"
+#include "mimeflat.h"
 #include "msg.h"
 #include "prepare.h"
 #include "rfc2047.h"
@@ -32,6 +38,8 @@
 #define MAX_ORIG_HEADERS 500
 
 static pthread_once_t gmime_once = PTHREAD_ONCE_INIT;
+
+bool bw_msg__flat_off;
 
 /* GMime's initialisation (through gpgme) sets SIGPIPE to ignored for the
  * whole process; the library puts back what the program had. */
@@ -340,66 +348,113 @@ static void take_original_headers(walk_ctx *c, char *text, size_t len)
 	c->m->has_original = true;
 }
 
+/* What the view does with a leaf part, by its type. */
+typedef enum leaf_kind {
+	LEAF_DSN,          /* any type ending in delivery-status: its fields */
+	LEAF_FEEDBACK,     /* message/feedback-report */
+	LEAF_ORIGINAL,     /* returned headers, or a returned message kept a leaf */
+	LEAF_TEXT,         /* text/plain, text/enriched: the body */
+	LEAF_HTML,         /* text/html: the body made text */
+	LEAF_OTHER         /* not read */
+} leaf_kind;
+
+/* The kind of a leaf of type/subtype (ASCII case ignored). */
+static leaf_kind leaf_kind_of(const char *type, size_t tl, const char *subtype, size_t sl)
+{
+	static const struct { const char *type, *subtype; leaf_kind kind; } kinds[] = {
+		{ "message", "feedback-report", LEAF_FEEDBACK },
+		{ "text", "rfc822-headers", LEAF_ORIGINAL }, { "text", "rfc822-header", LEAF_ORIGINAL },
+		{ "message", "rfc822-headers", LEAF_ORIGINAL }, { "message", "global-headers", LEAF_ORIGINAL },
+		{ "message", "rfc822", LEAF_ORIGINAL }, { "message", "global", LEAF_ORIGINAL },
+		{ "text", "plain", LEAF_TEXT }, { "text", "enriched", LEAF_TEXT },
+		{ "text", "html", LEAF_HTML },
+	};
+	size_t i;
+
+	if ((sl == 15 && bw_strncasecmp(subtype, "delivery-status", 15) == 0) ||
+	    (sl == 22 && bw_strncasecmp(subtype, "global-delivery-status", 22) == 0))
+		return LEAF_DSN;
+	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (tl == strlen(kinds[i].type) && bw_strncasecmp(type, kinds[i].type, tl) == 0 &&
+		    sl == strlen(kinds[i].subtype) && bw_strncasecmp(subtype, kinds[i].subtype, sl) == 0)
+			return kinds[i].kind;
+	return LEAF_OTHER;
+}
+
+/* Does the view read the text of a leaf of this kind at msg_depth? */
+static bool leaf_wanted(const walk_ctx *c, leaf_kind k, int msg_depth)
+{
+	switch (k) {
+	case LEAF_DSN:
+		return !(c->dsn_depth >= 0 && msg_depth > c->dsn_depth);
+	case LEAF_FEEDBACK:
+		return !c->m->feedback && msg_depth == 0;
+	case LEAF_ORIGINAL:
+	case LEAF_TEXT:
+	case LEAF_HTML:
+		return msg_depth == 0;
+	default:
+		return false;
+	}
+}
+
+/* Takes the text of a leaf that leaf_wanted() (part_text(), or the same
+ * made without GMime: mimeflat.c); NULL when out of memory. */
+static void take_leaf(walk_ctx *c, leaf_kind k, int msg_depth, char *text, size_t len)
+{
+	if (k == LEAF_DSN) {
+		/* the outermost report's parts only */
+		if (c->dsn_depth >= 0 && msg_depth < c->dsn_depth)
+			bw_strlist__clear(&c->m->dsn);
+		c->dsn_depth = msg_depth;
+	}
+	if (!text)
+		return;
+	switch (k) {
+	case LEAF_DSN:
+		len = clip_lines(c, text, len);
+		bw_strlist__push_len(&c->m->dsn, text, len);
+		break;
+	case LEAF_FEEDBACK:
+		c->m->feedback = text;
+		clip_lines(c, text, len);
+		return;
+	case LEAF_ORIGINAL:
+		take_original_headers(c, text, len);
+		break;
+	case LEAF_TEXT:
+		append_text(&c->body, text, len);
+		break;
+	case LEAF_HTML: {
+		char *plain = bw_html__to_text(text, len);
+		if (plain) {
+			append_text(&c->html, plain, strlen(plain));
+			free(plain);
+		}
+		break;
+	}
+	default:
+		break;
+	}
+	free(text);
+}
+
 static void walk_leaf(walk_ctx *c, GMimePart *part, int msg_depth)
 {
 	GMimeContentType *ct = g_mime_object_get_content_type(GMIME_OBJECT(part));
-	const char *subtype = ct ? g_mime_content_type_get_media_subtype(ct) : NULL;
-	char *text;
+	const char *type, *subtype;
+	leaf_kind k;
 	size_t len;
 
 	if (!ct)
 		return;
-	if (subtype && (bw_strcasecmp(subtype, "delivery-status") == 0 ||
-	                bw_strcasecmp(subtype, "global-delivery-status") == 0)) {
-		if (c->dsn_depth >= 0 && msg_depth > c->dsn_depth)
-			return;
-		if (c->dsn_depth >= 0 && msg_depth < c->dsn_depth)
-			bw_strlist__clear(&c->m->dsn);
-		c->dsn_depth = msg_depth;
-		if ((text = part_text(part, &len))) {
-			len = clip_lines(c, text, len);
-			bw_strlist__push_len(&c->m->dsn, text, len);
-			free(text);
-		}
-		return;
-	}
-	if (type_is(ct, "message", "feedback-report")) {
-		if (!c->m->feedback && msg_depth == 0 && (c->m->feedback = part_text(part, &len)))
-			clip_lines(c, c->m->feedback, len);
-		return;
-	}
-	if (type_is(ct, "text", "rfc822-headers") || type_is(ct, "text", "rfc822-header") ||
-	    type_is(ct, "message", "rfc822-headers") || type_is(ct, "message", "global-headers") ||
-	    type_is(ct, "message", "rfc822") || type_is(ct, "message", "global")) {
-		/* A returned message GMime kept as a leaf (encoded message/rfc822,
-		 * or headers only). */
-		if (msg_depth == 0 && (text = part_text(part, &len))) {
-			take_original_headers(c, text, len);
-			free(text);
-		}
-		return;
-	}
-	if (msg_depth != 0)
-		return;
-	if (type_is(ct, "text", "plain") || type_is(ct, "text", "enriched")) {
-		const GMimeContentDisposition *d = g_mime_object_get_content_disposition(GMIME_OBJECT(part));
-		/* A plain-text attachment after the report text is often the
-		 * returned message itself; keep it anyway: decoders look for
-		 * their markers and stop there. */
-		(void)d;
-		if ((text = part_text(part, &len))) {
-			append_text(&c->body, text, len);
-			free(text);
-		}
-	} else if (type_is(ct, "text", "html")) {
-		if ((text = part_text(part, &len))) {
-			char *plain = bw_html__to_text(text, len);
-			if (plain) {
-				append_text(&c->html, plain, strlen(plain));
-				free(plain);
-			}
-			free(text);
-		}
+	type = g_mime_content_type_get_media_type(ct);
+	subtype = g_mime_content_type_get_media_subtype(ct);
+	k = leaf_kind_of(type ? type : "", type ? strlen(type) : 0,
+	                 subtype ? subtype : "", subtype ? strlen(subtype) : 0);
+	if (leaf_wanted(c, k, msg_depth)) {
+		char *text = part_text(part, &len);
+		take_leaf(c, k, msg_depth, text, len);
 	}
 }
 
@@ -547,6 +602,7 @@ typedef struct warn_ctx {
 	bw_msg *m;
 	gint64 limit;           /* -1: none */
 	const top_block *top;   /* GMime was given part of the header block */
+	gint64 base;            /* GMime was given the message from this offset on */
 } warn_ctx;
 
 /* Where GMime's offset `off` is in the message (its offsets count what it
@@ -580,7 +636,7 @@ static void parser_warning(gint64 offset, GMimeParserWarning errcode, const gcha
 	size_t i, k;
 
 	(void)item;
-	offset = message_offset(w->top, offset);
+	offset = w->base + message_offset(w->top, offset);
 	if (w->limit >= 0 && offset >= w->limit)
 		return;
 	for (i = 0; i < sizeof(known) / sizeof(known[0]); i++) {
@@ -1033,6 +1089,394 @@ static char *plain_text_body(const top_block *t, const char *buf, size_t len, si
 	return text;
 }
 
+/* g_mime_text_part_get_text() of a text part whose decoded bytes are
+ * raw[0..n) and whose charset parameter is cs (NULL: none): the bytes
+ * through GMime's charset filter to UTF-8, when it has one for cs, then a
+ * NUL.  g_malloc'd, cut at its first NUL as that function's caller reads
+ * it. */
+static char *flat_converted(const char *raw, size_t n, const char *cs, size_t csl)
+{
+	GMimeStream *stream = g_mime_stream_mem_new();
+	GMimeStream *filtered = g_mime_stream_filter_new(stream);
+	GByteArray *arr;
+	GMimeFilter *f;
+	char *text;
+
+	if (cs) {
+		char *name = g_strndup(cs, csl);
+		if ((f = g_mime_filter_charset_new(name, "utf-8"))) {
+			g_mime_stream_filter_add(GMIME_STREAM_FILTER(filtered), f);
+			g_object_unref(f);
+		}
+		g_free(name);
+	}
+	if (n)
+		g_mime_stream_write(filtered, raw, n);
+	g_mime_stream_flush(filtered);
+	g_object_unref(filtered);
+	g_mime_stream_write(stream, "", 1);
+	arr = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(stream));
+	text = g_strdup((const char *)arr->data);
+	g_object_unref(stream);
+	return text;
+}
+
+/* The text of a flat part (mimeflat.h) as part_text() makes it of the
+ * part GMime would build: a text part's bytes when bytes_are_text() would
+ * take them, else what GMime's charset conversion makes of them
+ * (flat_converted()); any other part's bytes; then valid UTF-8.  False
+ * when out of memory. */
+static bool flat_text(const bw_mimeflat_part *p, char **out, size_t *len)
+{
+	size_t csl, n, i;
+	const char *cs = bw_mimeflat__param(&p->type, "charset", &csl);
+	bool text = p->type.type_len == 4 && bw_strncasecmp(p->type.type, "text", 4) == 0;
+	bool seven = false, ascii_label = false, utf8_label = false, as_is = true;
+	char *raw, *bytes;
+	size_t rn;
+
+	if (text && cs) {
+		ascii_label = csl == 8 && bw_strncasecmp(cs, "us-ascii", 8) == 0;
+		seven = ascii_label || (csl >= 9 && bw_strncasecmp(cs, "iso-2022-", 9) == 0);
+		utf8_label = (csl == 5 && bw_strncasecmp(cs, "utf-8", 5) == 0) ||
+		             (csl == 4 && bw_strncasecmp(cs, "utf8", 4) == 0);
+		as_is = seven || utf8_label;
+	}
+	if (p->encoding == BW_MIMEFLAT_IDENTITY) {
+		raw = (char *)p->body;
+		rn = p->body_len;
+	} else {
+		/* GMime's own decoder, as its data wrapper would run it */
+		GMimeEncoding enc;
+
+		g_mime_encoding_init_decode(&enc, p->encoding == BW_MIMEFLAT_QP
+		                                  ? GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE
+		                                  : GMIME_CONTENT_ENCODING_BASE64);
+		if (!(raw = malloc(g_mime_encoding_outlen(&enc, p->body_len) + 16))) {
+			bw_error__oom();
+			return false;
+		}
+		rn = g_mime_encoding_step(&enc, p->body, p->body_len, raw);
+		rn += g_mime_encoding_flush(&enc, "", 0, raw + rn);
+	}
+	bytes = as_is ? bw_strndup(raw, rn) : NULL;
+	n = bytes ? bw_text__normalize_eol(bytes, rn) : 0;
+	if (bytes && text) {
+		for (i = 0; i < n && !((unsigned char)bytes[i] & 0x80); i++)
+			;
+		if (memchr(bytes, '\0', n) ||
+		    (seven && !(i == n ? ascii_label : bw_text__valid_utf8(bytes, n))) ||
+		    (utf8_label && !bw_text__valid_utf8(bytes, n))) {
+			free(bytes);
+			bytes = NULL;
+			as_is = false;
+		}
+	}
+	if (!as_is) {
+		/* part_text()'s g_mime_text_part_get_text() */
+		char *conv = flat_converted(raw, rn, cs, csl);
+		n = strlen(conv);
+		bytes = bw_strndup(conv, n);
+		g_free(conv);
+		if (bytes)
+			n = bw_text__normalize_eol(bytes, n);
+	}
+	if (raw != p->body)
+		free(raw);
+	if (!bytes)
+		return false;
+	if (!bw_text__valid_utf8(bytes, n)) {
+		char *conv = bw_text__latin1_to_utf8(bytes, n);
+		free(bytes);
+		if (!(bytes = conv))
+			return false;
+		n = strlen(bytes);
+	}
+	*out = bytes;
+	*len = n;
+	return true;
+}
+
+/* May a flat part of this type be read without GMime?  Not a multipart
+ * (GMime would read its parts), not a returned message (GMime parses it)
+ * nor another message/ type GMime builds an object of its own for. */
+static bool flat_leaf_type(const bw_mimeflat_type *t)
+{
+	static const char *const message_ok[] = { "delivery-status", "global-delivery-status",
+		"feedback-report", "rfc822-headers", "global-headers" };
+	size_t i;
+
+	if (t->type_len == 9 && bw_strncasecmp(t->type, "multipart", 9) == 0)
+		return false;
+	if (t->type_len != 7 || bw_strncasecmp(t->type, "message", 7) != 0)
+		return true;
+	for (i = 0; i < sizeof(message_ok) / sizeof(message_ok[0]); i++)
+		if (bw_mimeflat__is(t, "message", message_ok[i]))
+			return true;
+	return false;
+}
+
+/* A multipart never closed whose last part is the returned original,
+ * running to the end of the message (truncated bounces): GMime reads it
+ * as a message to the end and, when it is simple, has nothing to warn
+ * about.  Simple: unencoded message/rfc822 or message/global, its header
+ * block plain (bw_mimecut__plain_original(), into *plain) with a From that
+ * is not a mail system's, its type neither a multipart nor a message nor a
+ * report (nothing below it is read), and no line of its body starting
+ * with "--" (no boundary GMime could take for one). */
+static bool open_to_end(const char *buf, size_t len, const bw_mimeflat *flat, bw_mimecut *cut,
+                        plain_original *plain)
+{
+	const bw_mimeflat_part *last = &flat->part[flat->n - 1];
+	const char *orig = last->body, *end = buf + len;
+	int n, i;
+
+	if ((!bw_mimeflat__is(&last->type, "message", "rfc822") &&
+	     !bw_mimeflat__is(&last->type, "message", "global")) ||
+	    last->encoding != BW_MIMEFLAT_IDENTITY)
+		return false;
+	memset(cut, 0, sizeof(*cut));
+	cut->orig = (size_t)(orig - buf);
+	n = bw_mimecut__headers(orig, (size_t)(end - orig), plain->h, MAX_ORIG_HEADERS);
+	if (n <= 0)
+		return false;
+	cut->cut = (size_t)(plain->h[n - 1].value + plain->h[n - 1].value_len - buf) + 2;
+	if (cut->cut > len || buf[cut->cut - 1] != '\n' || buf[cut->cut - 2] != '\n' ||
+	    bw_next_dash_line(buf + cut->cut, end, buf + cut->cut))
+		return false;
+	plain->n = bw_mimecut__plain_original(buf, cut, plain->h, MAX_ORIG_HEADERS);
+	if (plain->n < 0 || plain_from_daemon(plain))
+		return false;
+	for (i = 0; i < plain->n; i++) {
+		bw_mimeflat_type t;
+		if (plain->h[i].name_len != 12 || bw_strncasecmp(plain->h[i].name, "Content-Type", 12) != 0)
+			continue;
+		if (!bw_mimeflat__content_type(plain->h[i].value, plain->h[i].value_len, &t) ||
+		    (t.type_len == 9 && bw_strncasecmp(t.type, "multipart", 9) == 0) ||
+		    (t.type_len == 7 && bw_strncasecmp(t.type, "message", 7) == 0) ||
+		    leaf_kind_of(t.type, t.type_len, t.subtype, t.subtype_len) == LEAF_DSN)
+			return false;
+	}
+	return true;
+}
+
+/* The leaves walk() would visit under part p (at `level`), in order: of
+ * a multipart/alternative only its plain text part (else its first);
+ * *walked counts every part visited, *depth the deepest level. */
+static void flat_leaves(const bw_mimeflat *flat, const bw_mimeflat_part *p, unsigned level,
+                        const bw_mimeflat_part **leaf, unsigned *n_leaf, unsigned *walked,
+                        unsigned *depth)
+{
+	unsigned j, pick = 0;
+
+	++*walked;
+	if (level > *depth)
+		*depth = level;
+	if (!p->n_child) {
+		leaf[(*n_leaf)++] = p;
+		return;
+	}
+	if (bw_mimeflat__is(&p->type, "multipart", "alternative")) {
+		for (j = p->n_child; j-- > 0;)
+			if (bw_mimeflat__is(&flat->child[p->child + j].type, "text", "plain"))
+				pick = j;
+		flat_leaves(flat, &flat->child[p->child + pick], level + 1, leaf, n_leaf, walked, depth);
+		return;
+	}
+	for (j = 0; j < p->n_child; j++)
+		flat_leaves(flat, &flat->child[p->child + j], level + 1, leaf, n_leaf, walked, depth);
+}
+
+/* The returned original whose header block mimecut.c found but could not
+ * read as plain (8-bit or encoded words, repeated or odd headers): GMime
+ * parses that block alone, given what the cut parse gives it of the
+ * original (construct_cut()), its warnings counted from the block's
+ * offset and those past the cut dropped as there.  NULL, with no warning
+ * left, when GMime would take the message for a forwarded bounce (the
+ * original from a mail system, or a report itself), or fails. */
+static GMimeMessage *original_by_gmime(const char *buf, const bw_mimecut *cut,
+                                       GMimeParserOptions *po, warn_ctx *w)
+{
+	size_t n_warnings = w->m->warnings.n;
+	const top_block *top = w->top;
+	GMimeObject *part;
+	GMimeMessage *orig;
+	GByteArray *arr;
+
+	if (cut->cut - cut->orig > G_MAXUINT / 2)
+		return NULL;
+	arr = g_byte_array_sized_new((guint)(cut->cut - cut->orig + cut->inner_boundary_len + 8));
+	g_byte_array_append(arr, (const guint8 *)buf + cut->orig, (guint)(cut->cut - cut->orig));
+	if (cut->inner_boundary_len) {
+		g_byte_array_append(arr, (const guint8 *)"--", 2);
+		g_byte_array_append(arr, (const guint8 *)cut->inner_boundary, (guint)cut->inner_boundary_len);
+		g_byte_array_append(arr, (const guint8 *)"--\n", 3);
+	}
+	w->top = NULL;
+	w->base = (gint64)cut->orig;
+	w->limit = (gint64)cut->cut;
+	orig = GMIME_MESSAGE(construct(g_mime_stream_mem_new_with_byte_array(arr), po, false));
+	w->top = top;
+	w->base = 0;
+	w->limit = -1;
+	if (orig && !looks_like_daemon(g_mime_object_get_header(GMIME_OBJECT(orig), "From")) &&
+	    !((part = g_mime_message_get_mime_part(orig)) &&
+	      type_is(g_mime_object_get_content_type(part), "multipart", "report")))
+		return orig;
+	if (orig)
+		g_object_unref(orig);
+	while (w->m->warnings.n > n_warnings)
+		free(w->m->warnings.v[--w->m->warnings.n]);
+	return NULL;
+}
+
+/* The view of a flat multipart/report or multipart/mixed (mimeflat.h)
+ * whose header block read_top() read, built without GMime: what
+ * build_view() builds from GMime's parts, for messages where GMime would
+ * have nothing to warn about.  The returned original, when there is one,
+ * is the last part, cut by mimecut.c and read as plain (plain->n >= 0).
+ * False, with nothing changed in m, when the message is not that. */
+static bool flat_view(bw_mimeflat *flat, bw_msg *m, const char *buf, size_t len,
+                      const bw_prepared *prep, const bw_parse_options *opts,
+                      plain_original *plain, const top_block *t, GMimeParserOptions *po,
+                      warn_ctx *w, int *rc)
+{
+	GMimeMessage *orig = NULL;     /* the original, when GMime reads it */
+	bool orig_by_gmime = false;
+	bw_mimeflat_type type;
+	const bw_mimecut_header *ct = NULL;
+	const char *b, *rt;
+	size_t bl, rtl, to = len, lens[BW_MIMEFLAT_MAX_PARTS + BW_MIMEFLAT_MAX_CHILDREN];
+	char *texts[BW_MIMEFLAT_MAX_PARTS + BW_MIMEFLAT_MAX_CHILDREN] = { NULL }, *mime_type;
+	leaf_kind kinds[BW_MIMEFLAT_MAX_PARTS + BW_MIMEFLAT_MAX_CHILDREN];
+	const bw_mimeflat_part *leaf[BW_MIMEFLAT_MAX_PARTS + BW_MIMEFLAT_MAX_CHILDREN];
+	unsigned n_leaf = 0, walked = 1, depth = 1, cte_seen = 0;
+	bw_mimeflat_encoding top_enc = BW_MIMEFLAT_IDENTITY;
+	bool open_last = false, ok = true;
+	bw_mimecut cut;
+	walk_ctx c;
+	unsigned i, n;
+	int k;
+
+	plain->n = -1;
+	for (k = 0; k < t->all.n; k++) {
+		const bw_mimecut_header *h = &t->all.h[k];
+		if (h->name_len == 12 && bw_strncasecmp(h->name, "Content-Type", 12) == 0) {
+			if (ct)
+				return false;
+			ct = h;
+		} else if (h->name_len == 25 && bw_strncasecmp(h->name, "Content-Transfer-Encoding", 25) == 0) {
+			if (cte_seen++ || (top_enc = bw_mimeflat__encoding(h->value, h->value_len)) == BW_MIMEFLAT_OTHER)
+				return false;
+		}
+	}
+	if (ct ? !bw_mimeflat__content_type(ct->value, ct->value_len, &type)
+	       : !bw_mimeflat__content_type("text/plain", 10, &type))
+		return false;
+	if (type.type_len != 9 || bw_strncasecmp(type.type, "multipart", 9) != 0) {
+		/* A single leaf (plain_text_body() did not take it): its body
+		 * is the rest of the message. */
+		if (!flat_leaf_type(&type) || t->blank + 1 >= len)
+			return false;
+		memset(flat, 0, sizeof(flat->part[0]));
+		flat->part[0].type = type;
+		flat->part[0].encoding = top_enc;
+		flat->part[0].body = buf + t->blank + 1;
+		flat->part[0].body_len = len - (t->blank + 1);
+		flat->n = 1;
+		flat->n_child = 0;
+		flat->to_end = false;
+		leaf[n_leaf++] = &flat->part[0];
+		goto leaves;
+	}
+	if (top_enc != BW_MIMEFLAT_IDENTITY ||
+	    !(bw_mimeflat__is(&type, "multipart", "report") || bw_mimeflat__is(&type, "multipart", "mixed")) ||
+	    !(b = bw_mimeflat__param(&type, "boundary", &bl)) || bl > 200)
+		return false;
+	if (bw_mimecut__find_with(buf, len, prep->dash, prep->n_dash, &cut)) {
+		if (cut.boundary_len != bl || memcmp(cut.boundary, b, bl) != 0)
+			return false;
+		plain->n = bw_mimecut__plain_original(buf, &cut, plain->h,
+		                                      sizeof(plain->h) / sizeof(plain->h[0]));
+		if (plain->n < 0 || plain_from_daemon(plain)) {
+			plain->n = -1;
+			orig_by_gmime = true;      /* original_by_gmime(), last */
+		}
+		open_last = true;
+		to = cut.orig;
+	}
+	if (!bw_mimeflat__read(buf, t->blank + 1, to, b, bl,
+	                       open_last ? BW_MIMEFLAT_CUT : BW_MIMEFLAT_CLOSED_OR_END, flat) ||
+	    (flat->to_end && !open_to_end(buf, len, flat, &cut, plain)))
+		goto not_flat;
+	open_last = open_last || flat->to_end;
+	n = flat->n - open_last;
+	if (open_last && !bw_mimeflat__is(&flat->part[n].type, "message", "rfc822") &&
+	    !bw_mimeflat__is(&flat->part[n].type, "message", "global"))
+		goto not_flat;
+	for (i = 0; i < n; i++)
+		flat_leaves(flat, &flat->part[i], 1, leaf, &n_leaf, &walked, &depth);
+leaves:
+	view_init(&c, m, opts);
+	/* GMime's parse walks the original's own part too when it runs to
+	 * the end: one more part, one level deeper */
+	if (walked + open_last + flat->to_end > c.max_parts ||
+	    c.max_depth < (flat->to_end && depth < 2 ? 2u : depth))
+		goto not_flat;
+	/* Every text first: a part GMime would convert sends it all to GMime. */
+	for (i = 0; i < n_leaf && ok; i++) {
+		const bw_mimeflat_type *pt = &leaf[i]->type;
+		kinds[i] = leaf_kind_of(pt->type, pt->type_len, pt->subtype, pt->subtype_len);
+		ok = flat_leaf_type(pt) &&
+		     (kinds[i] == LEAF_OTHER || flat_text(leaf[i], &texts[i], &lens[i]));
+	}
+	if (ok && orig_by_gmime && !(orig = original_by_gmime(buf, &cut, po, w)))
+		ok = false;
+	if (!ok) {
+		while (i-- > 0)
+			free(texts[i]);
+		goto not_flat;
+	}
+	copy_plain_headers(&c, &t->all, true, &m->headers, MAX_ORIG_HEADERS);
+	mime_type = g_strdup_printf("%.*s/%.*s", (int)type.type_len, type.type,
+	                            (int)type.subtype_len, type.subtype);
+	m->content_type = lower_dup(mime_type);
+	g_free(mime_type);
+	rt = bw_mimeflat__param(&type, "report-type", &rtl);
+	m->report_type = rt ? bw_strndup(rt, rtl) : bw_strdup("");
+	if (m->report_type)
+		for (mime_type = m->report_type; *mime_type; mime_type++)
+			*mime_type = (char)bw_lower((unsigned char)*mime_type);
+	c.parts = walked + open_last;   /* walk() of the multipart and its parts */
+	for (i = 0; i < n_leaf; i++) {
+		if (texts[i] && leaf_wanted(&c, kinds[i], 0))
+			take_leaf(&c, kinds[i], 0, texts[i], lens[i]);
+		else
+			free(texts[i]);
+	}
+	if (orig) {
+		/* walk() of the message part */
+		if (!m->has_original) {
+			copy_headers(&c, GMIME_OBJECT(orig), &m->orig_headers, MAX_ORIG_HEADERS);
+			m->has_original = true;
+		}
+		walk(&c, g_mime_message_get_mime_part(orig), 2, 1);
+		g_object_unref(orig);
+	} else if (open_last && !m->has_original) {
+		/* run to the end, GMime's message object would hold the
+		 * original's headers but its Content-* ones; cut, the cut
+		 * parse's view (construct_cut()) holds them all */
+		copy_plain_headers(&c, plain, flat->to_end, &m->orig_headers, MAX_ORIG_HEADERS);
+		m->has_original = true;
+	}
+	m->flat = true;
+	*rc = view_done(&c);
+	return true;
+not_flat:
+	plain->n = -1;
+	return false;
+}
+
 /* What GMime is given of buf[0..keep): all of it, or the kept headers of
  * the top block and the rest from its blank line on. */
 static GByteArray *gmime_input(const char *buf, size_t keep, const top_block *top, size_t extra)
@@ -1056,8 +1500,9 @@ static GByteArray *gmime_input(const char *buf, size_t keep, const top_block *to
  * read by mimecut.c into *plain), or else up to the block's end (mimecut.h);
  * NULL when neither, and then no trace of the attempt is left in w->m.
  * plain->n is -1 unless the first way was taken. */
-static GMimeObject *construct_cut(const char *buf, size_t len, GMimeParserOptions *po,
-                                  warn_ctx *w, plain_original *plain, const top_block *tb)
+static GMimeObject *construct_cut(const char *buf, size_t len, const bw_prepared *prep,
+                                  GMimeParserOptions *po, warn_ctx *w, plain_original *plain,
+                                  const top_block *tb)
 {
 	static const char dashes[] = "\n--";
 	size_t n_warnings = w->m->warnings.n, keep;
@@ -1067,7 +1512,7 @@ static GMimeObject *construct_cut(const char *buf, size_t len, GMimeParserOption
 	int n;
 
 	plain->n = -1;
-	if (len > G_MAXUINT / 2 || !bw_mimecut__find(buf, len, &cut))
+	if (len > G_MAXUINT / 2 || !bw_mimecut__find_with(buf, len, prep->dash, prep->n_dash, &cut))
 		return NULL;
 	keep = cut.cut;
 	plain->n = bw_mimecut__plain_original(buf, &cut, plain->h,
@@ -1118,13 +1563,13 @@ undo:
 
 int bw_msg__parse(bw_msg *out, const char *buf, size_t len, const bw_parse_options *opts)
 {
-	char *repaired = NULL, *prepared;
+	char *repaired = NULL;
 	size_t rlen = 0;
 	bw_prepared prep;
 	GMimeParserOptions *po;
 	GMimeObject *msg;
 	GMimeMessage *inner;
-	struct { plain_original plain; top_block top; } *aux;
+	struct { plain_original plain; top_block top; bw_mimeflat flat; } *aux;
 	char *text;
 	size_t tlen = 0;
 	plain_original *plain = NULL;
@@ -1140,8 +1585,8 @@ int bw_msg__parse(bw_msg *out, const char *buf, size_t len, const bw_parse_optio
 	                      opts && opts->max_line_length ? opts->max_line_length : BW_DEFAULT_MAX_LINE,
 	                      opts && opts->max_parts ? opts->max_parts : DEFAULT_MAX_PARTS) < 0)
 		return bw_error__set(BW_ENOMEM, "out of memory");
-	if ((prepared = prep.buf)) {
-		buf = prepared;
+	if (prep.buf) {
+		buf = prep.buf;
 		len = prep.len;
 	}
 	if (prep.lines_cut) {
@@ -1154,8 +1599,7 @@ int bw_msg__parse(bw_msg *out, const char *buf, size_t len, const bw_parse_optio
 		bw_strlist__push(&out->warnings, "too many MIME parts: the rest were not read");
 
 	if ((repaired = repair_unfolded_parameters(buf, len, &rlen))) {
-		free(prepared);
-		prepared = NULL;
+		bw_prepare__clear(&prep);   /* its line offsets are the input's */
 		buf = repaired;
 		len = rlen;
 		bw_strlist__push(&out->warnings, "a Content-Type parameter on an unindented line: read as a continuation");
@@ -1163,6 +1607,7 @@ int bw_msg__parse(bw_msg *out, const char *buf, size_t len, const bw_parse_optio
 	w.m = out;
 	w.limit = -1;
 	w.top = NULL;
+	w.base = 0;
 	po = g_mime_parser_options_new();
 	g_mime_parser_options_set_rfc2047_compliance_mode(po, GMIME_RFC_COMPLIANCE_LOOSE);
 	g_mime_parser_options_set_address_compliance_mode(po, GMIME_RFC_COMPLIANCE_LOOSE);
@@ -1180,7 +1625,13 @@ int bw_msg__parse(bw_msg *out, const char *buf, size_t len, const bw_parse_optio
 		rc = build_text_view(out, opts, &top->all, text, tlen);
 		goto done;
 	}
-	msg = aux ? construct_cut(buf, len, po, &w, plain, top) : NULL;
+	/* A flat multipart: no GMime objects. */
+	if (w.top && !bw_msg__flat_off && flat_view(&aux->flat, out, buf, len, &prep, opts, plain, top, po, &w, &rc)) {
+		if (getenv("BW_FLAT_DEBUG")) fprintf(stderr, "FLAT\n");
+		bw_buf__free(&top->kept);
+		goto done;
+	}
+	msg = aux ? construct_cut(buf, len, &prep, po, &w, plain, top) : NULL;
 	if (!msg && w.top)
 		msg = construct(g_mime_stream_mem_new_with_byte_array(gmime_input(buf, len, top, 0)), po, true);
 	else if (!msg)
@@ -1193,7 +1644,7 @@ int bw_msg__parse(bw_msg *out, const char *buf, size_t len, const bw_parse_optio
 		g_mime_parser_options_free(po);
 		free(aux);
 		free(repaired);
-		free(prepared);
+		bw_prepare__clear(&prep);
 		return bw_error__set(BW_EPARSE, "not an email message: no header block found");
 	}
 	inner = forwarded_bounce(top_part(msg));
@@ -1211,7 +1662,7 @@ done:
 	g_mime_parser_options_free(po);
 	free(aux);          /* its headers point into buf: freed after the view */
 	free(repaired);
-	free(prepared);
+	bw_prepare__clear(&prep);
 	if (rc == BW_OK && out->headers.n == 0 && out->body_len == 0)
 		rc = bw_error__set(BW_EPARSE, "not an email message: no headers and no body");
 	return rc;

@@ -10,6 +10,7 @@
  * against this scan and parses the whole message when they disagree.
  */
 #include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "mimecut.h"
@@ -204,27 +205,45 @@ static bool boundary_line(const char *p, const char *end, const char *b, size_t 
 	return true;
 }
 
-/* The next line at or after p that starts with "--", or NULL.  `first`
- * is a position known to be a line start.  Keyed on '-' with memchr: the
- * byte never occurs in base64, so a large attachment is crossed at
- * memchr's speed. */
-static const char *next_dash_line(const char *p, const char *end, const char *first)
+/* Where the lines starting with "--" are: found by scanning, or listed
+ * (bw_mimecut__find_with()). */
+typedef struct dash_lines {
+	const char *buf;
+	const size_t *at;       /* NULL: scan */
+	size_t n;
+} dash_lines;
+
+/* The next line at or after p that starts with "--", before end, or NULL.
+ * `first` is a line start (the scan's bw_next_dash_line() counts it as
+ * one; every position the callers pass is one). */
+static const char *next_dash(const dash_lines *d, const char *p, const char *end,
+                             const char *first)
 {
-	while (p < end && (p = memchr(p, '-', (size_t)(end - p)))) {
-		if (end - p >= 2 && p[1] == '-' && (p == first || p[-1] == '\n'))
-			return p;
-		p += 1 + (end - p >= 2 && p[1] != '-');
+	size_t lo = 0, hi, off;
+
+	if (!d->at)
+		return bw_next_dash_line(p, end, first);
+	if (p >= end)
+		return NULL;
+	off = (size_t)(p - d->buf);
+	hi = d->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (d->at[mid] < off)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
-	return NULL;
+	return lo < d->n && d->buf + d->at[lo] < end ? d->buf + d->at[lo] : NULL;
 }
 
 /* The next boundary line of `b` at or after `from`, or NULL. */
-static const char *next_boundary(const char *from, const char *end, const char *b, size_t bl,
-                                 const char *first, bool *closing)
+static const char *next_boundary(const dash_lines *d, const char *from, const char *end,
+                                 const char *b, size_t bl, const char *first, bool *closing)
 {
 	const char *p = from;
 
-	while ((p = next_dash_line(p, end, first))) {
+	while ((p = next_dash(d, p, end, first))) {
 		if (boundary_line(p, end, b, bl, closing))
 			return p;
 		p += 2;
@@ -261,7 +280,7 @@ static const char *find_ci_by(const char *p, const char *end, const char *needle
  * reports a malformed multipart, and a cut parse would not: parse those
  * whole so that the warnings stay what they were.  One pass for the
  * declarations, one for the "--" lines. */
-static bool all_multiparts_closed(const char *p, const char *end)
+static bool all_multiparts_closed(const dash_lines *d, const char *p, const char *end)
 {
 	struct { const char *b; size_t n; bool closed; } decl[MAX_INNER];
 	const char *start = p, *line;
@@ -291,7 +310,7 @@ static bool all_multiparts_closed(const char *p, const char *end)
 		nd++;
 	}
 	open = nd;
-	for (line = start; open && (line = next_dash_line(line, end, start)); line += 2) {
+	for (line = start; open && (line = next_dash(d, line, end, start)); line += 2) {
 		for (i = 0; i < nd; i++) {
 			bool closing;
 
@@ -307,6 +326,13 @@ static bool all_multiparts_closed(const char *p, const char *end)
 
 bool bw_mimecut__find(const char *buf, size_t len, bw_mimecut *out)
 {
+	return bw_mimecut__find_with(buf, len, NULL, 0, out);
+}
+
+bool bw_mimecut__find_with(const char *buf, size_t len, const size_t *dash, size_t n_dash,
+                           bw_mimecut *out)
+{
+	const dash_lines d = { buf, dash, n_dash };
 	char ct[MAX_VALUE + 1], cte[MAX_VALUE + 1];
 	const char *end = buf + len, *p, *line, *orig = NULL, *orig_end = NULL;
 	size_t top_end, part_head_end;
@@ -321,7 +347,7 @@ bool bw_mimecut__find(const char *buf, size_t len, bw_mimecut *out)
 	out->boundary_len = strlen(out->boundary);
 
 	/* The direct parts, in order. */
-	line = next_boundary(buf + top_end, end, out->boundary, out->boundary_len, buf + top_end,
+	line = next_boundary(&d, buf + top_end, end, out->boundary, out->boundary_len, buf + top_end,
 	                     &closing);
 	while (line && !closing) {
 		const char *start = line_end(line, end);
@@ -331,7 +357,7 @@ bool bw_mimecut__find(const char *buf, size_t len, bw_mimecut *out)
 		if (start == end)
 			return false;
 		start++;
-		next = next_boundary(start, end, out->boundary, out->boundary_len, start,
+		next = next_boundary(&d, start, end, out->boundary, out->boundary_len, start,
 		                     &next_closing);
 		n_parts++;
 		orig = NULL;
@@ -377,16 +403,36 @@ bool bw_mimecut__find(const char *buf, size_t len, bw_mimecut *out)
 	 * (bounces of bounces): keep those whole. */
 	if (!has_dsn && find_ci_by(buf + out->cut, orig_end, "delivery-status", 8))
 		return false;
-	if (!all_multiparts_closed(orig, orig_end))
+	if (!all_multiparts_closed(&d, orig, orig_end))
 		return false;
 	out->n_parts = n_parts;
 	return true;
 }
 
+/* RFC 7230's tchar: letters, digits and !#$%&'*+-.^_`|~ (a bit per byte). */
 static bool token_char(unsigned char c)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-	       (c && strchr("!#$%&'*+-.^_`|~", c));
+	static const uint32_t tchar[8] = { 0x00000000u, 0x03ff6cfau, 0xc7fffffeu, 0x57ffffffu };
+
+	return (tchar[c >> 5] >> (c & 31)) & 1;
+}
+
+/* Does [p, e) hold an 8-bit byte or a control byte other than a tab?
+ * Eight bytes at a time while none is below 0x20 or above 0x7f. */
+static bool unplain_bytes(const char *p, const char *e)
+{
+	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+
+	for (; e - p >= 8; p += 8) {
+		uint64_t x;
+		memcpy(&x, p, 8);
+		if (((x - ones * 0x20) | x) & highs)
+			break;
+	}
+	for (; p < e; p++)
+		if ((unsigned char)*p >= 0x80 || ((unsigned char)*p < 0x20 && *p != '\t'))
+			return true;
+	return false;
 }
 
 int bw_mimecut__headers(const char *p, size_t len, bw_mimecut_header *out, size_t max)
@@ -399,9 +445,8 @@ int bw_mimecut__headers(const char *p, size_t len, bw_mimecut_header *out, size_
 
 		if (blank_line(p, eol))
 			return (int)n;
-		for (q = p; q < eol; q++)
-			if ((unsigned char)*q >= 0x80 || ((unsigned char)*q < 0x20 && *q != '\t'))
-				return -1;
+		if (unplain_bytes(p, eol))
+			return -1;
 		if (*p == ' ' || *p == '\t') {          /* a folded line */
 			if (!n)
 				return -1;

@@ -33,6 +33,12 @@ typedef struct bw_mimecut {
 /* True, with `out` filled, when buf[0..len) has that shape. */
 bool bw_mimecut__find(const char *buf, size_t len, bw_mimecut *out);
 
+/* The same, given the offsets of every line of buf that starts with "--",
+ * in order (bw_prepared.dash): the boundary lines are then looked up
+ * there instead of found by scanning the body again.  dash NULL: scan. */
+bool bw_mimecut__find_with(const char *buf, size_t len, const size_t *dash, size_t n_dash,
+                           bw_mimecut *out);
+
 /* One header of a plain header block: name and raw value (after the colon,
  * folding kept), pointing into the block. */
 typedef struct bw_mimecut_header {

@@ -46,6 +46,8 @@ typedef struct bw_msg {
 	bool nested;
 	/* Warnings collected while decoding the MIME structure. */
 	bw_strlist warnings;
+	/* The view was built without GMime objects (mimeflat.h). */
+	bool flat;
 	/* bw_text__report_length() of this message, computed once before the
 	 * decoders run (they ask for it about 150 times a message); valid when
 	 * report_length_known. */
@@ -58,6 +60,10 @@ typedef struct bw_msg {
 int bw_msg__parse(bw_msg *out, const char *buf, size_t len,
                   const bw_parse_options *opts);
 void bw_msg__clear(bw_msg *m);
+
+/* Tests only: when set (before any parse), every message goes to GMime,
+ * none is read by mimeflat.c, so that the two views can be compared. */
+extern bool bw_msg__flat_off;
 
 /* A top-level header of the bounce, or NULL. */
 static inline const char *bw_msg__header(const bw_msg *m, const char *name)

@@ -41,7 +41,29 @@ typedef struct prep {
 	bool ct_field;        /* it is Content-Type */
 	bw_buf ct;            /* its text (kept part) */
 	bool block_is_message;/* the block declared message/rfc822 and kin */
+	/* offsets of the lines starting with "--" (bw_prepared.dash) */
+	size_t *dash;
+	size_t n_dash, dash_cap;
+	bool dash_oom;
 } prep;
+
+/* Notes a line starting with "--" at offset at. */
+static void note_dash(prep *p, size_t at)
+{
+	if (p->dash_oom)
+		return;
+	if (p->n_dash == p->dash_cap) {
+		size_t cap = p->dash_cap ? p->dash_cap * 2 : 64;
+		size_t *d = realloc(p->dash, cap * sizeof(*d));
+		if (!d) {
+			p->dash_oom = true;   /* mimecut.c then scans for itself */
+			return;
+		}
+		p->dash = d;
+		p->dash_cap = cap;
+	}
+	p->dash[p->n_dash++] = at;
+}
 
 /* Copies input [from, upto) to the output and skips to `resume`. */
 static void splice(prep *p, size_t upto, size_t resume)
@@ -175,6 +197,9 @@ int bw_prepare__input(bw_prepared *out, const char *in, size_t len, size_t max_l
 		size_t next = i + ll + (nl ? 1 : 0);
 		int d = delimiter(&p, line, ll);
 
+		if (ll >= 2 && line[0] == '-' && line[1] == '-')
+			note_dash(&p, i);
+
 		if (d) {
 			end_field(&p);
 			if (d == 1 && ++out->parts > max_parts) {
@@ -189,7 +214,11 @@ int bw_prepare__input(bw_prepared *out, const char *in, size_t len, size_t max_l
 			continue;
 		}
 		if (!header) {
-			i = next;
+			/* In a body only a boundary line counts: the next line
+			 * that starts with "--" (a large attachment crossed at
+			 * memchr's speed, not line by line). */
+			const char *dash = next < len ? bw_next_dash_line(in + next, in + len, in + next) : NULL;
+			i = dash ? (size_t)(dash - in) : len;
 			continue;
 		}
 		if (ll == 0) {
@@ -249,5 +278,20 @@ int bw_prepare__input(bw_prepared *out, const char *in, size_t len, size_t max_l
 	bw_buf__free(&p.out);
 	if (rc == BW_OK && !out->buf)
 		out->len = len;
+	if (rc == BW_OK && !p.changed && !p.dash_oom) {
+		out->dash = p.dash;
+		out->n_dash = p.n_dash;
+	} else {
+		free(p.dash);
+	}
 	return rc;
+}
+
+void bw_prepare__clear(bw_prepared *p)
+{
+	free(p->buf);
+	free(p->dash);
+	p->buf = NULL;
+	p->dash = NULL;
+	p->n_dash = 0;
 }

@@ -86,8 +86,10 @@ const char *bw_kvlist__get(const bw_kvlist *l, const char *name)
 {
 	size_t i;
 
+	if (!name)
+		return NULL;
 	for (i = 0; i < l->n; i++)
-		if (bw_strcasecmp(l->name[i], name) == 0)
+		if (l->name[i] && bw_streq_ci(l->name[i], name))
 			return l->value[i];
 	return NULL;
 }

@@ -15,9 +15,12 @@
 
 size_t bw_text__normalize_eol(char *s, size_t len)
 {
-	size_t r, w = 0;
+	const char *cr = len ? memchr(s, '\r', len) : NULL;
+	size_t r, w;
 
-	for (r = 0; r < len; r++) {
+	if (!cr)
+		return len;           /* nothing to change (most texts) */
+	for (r = w = (size_t)(cr - s); r < len; r++) {
 		if (s[r] == '\r') {
 			s[w++] = '\n';
 			if (r + 1 < len && s[r + 1] == '\n')

@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -194,30 +195,61 @@ const char *bw_strcasestr(const char *hay, const char *needle)
 	return hay ? bw_memcasemem(hay, strlen(hay), needle) : NULL;
 }
 
+const char *bw_next_dash_line(const char *p, const char *end, const char *first)
+{
+	while (p < end && (p = memchr(p, '-', (size_t)(end - p)))) {
+		if (end - p >= 2 && p[1] == '-' && (p == first || p[-1] == '\n'))
+			return p;
+		p += 1 + (end - p >= 2 && p[1] != '-');
+	}
+	return NULL;
+}
+
 bool bw_startswith_ci(const char *s, const char *prefix)
 {
 	return s && bw_strncasecmp(s, prefix, strlen(prefix)) == 0;
 }
 
-char *bw_squeeze(char *s)
+/* bw_squeeze() of s[0..n) (s[n] is its NUL).  Eight bytes at a time
+ * while none is a space or a control byte (header values are mostly long
+ * runs of visible bytes: signatures, Received paths). */
+static char *squeeze_n(char *s, size_t n)
 {
-	char *r = s, *w = s;
+	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+	char *r = s, *w = s, *end = s + n;
 	bool space = false;
 
-	while (*r && bw_isspace((unsigned char)*r))
+	while (r < end && bw_isspace((unsigned char)*r))
 		r++;
-	for (; *r; r++) {
+	while (r < end) {
+		if (!space && end - r >= 8) {
+			uint64_t x;
+			memcpy(&x, r, 8);
+			/* no byte below 0x21 (each is 0x80 or more, or 0x21..0x7f) */
+			if (!((x - ones * 0x21) & ~x & highs)) {
+				memcpy(w, &x, 8);
+				w += 8;
+				r += 8;
+				continue;
+			}
+		}
 		if (bw_isspace((unsigned char)*r)) {
 			space = true;
-			continue;
+		} else {
+			if (space && w != s)
+				*w++ = ' ';
+			space = false;
+			*w++ = *r;
 		}
-		if (space && w != s)
-			*w++ = ' ';
-		space = false;
-		*w++ = *r;
+		r++;
 	}
 	*w = '\0';
 	return s;
+}
+
+char *bw_squeeze(char *s)
+{
+	return squeeze_n(s, strlen(s));
 }
 
 char *bw_trim(char *s)
@@ -235,8 +267,9 @@ char *bw_trim(char *s)
 char *bw_squeeze_dup(const char *s, size_t len)
 {
 	char *p = bw_strndup(s, len);
+	const char *nul = p ? memchr(p, '\0', len) : NULL;
 
-	return p ? bw_squeeze(p) : NULL;
+	return p ? squeeze_n(p, nul ? (size_t)(nul - p) : len) : NULL;
 }
 
 /* *out from b (its length in *len), or BW_ENOMEM. */

@@ -37,12 +37,23 @@ static inline bool bw_isalpha(int c) { return (c >= 'a' && c <= 'z') || (c >= 'A
 static inline bool bw_isalnum(int c) { return bw_isalpha(c) || bw_isdigit(c); }
 
 int bw_strcasecmp(const char *a, const char *b);
+/* bw_strcasecmp(a, b) == 0 for two non-NULL strings, the first bytes
+ * compared inline (header lookups compare a name with every header's). */
+static inline bool bw_streq_ci(const char *a, const char *b)
+{
+	return bw_lower((unsigned char)*a) == bw_lower((unsigned char)*b) && bw_strcasecmp(a, b) == 0;
+}
 int bw_strncasecmp(const char *a, const char *b, size_t n);
 /* Case-insensitive substring search (ASCII); NULL if absent. */
 const char *bw_strcasestr(const char *hay, const char *needle);
 /* Same, limited to the first hay_len bytes. */
 const char *bw_memcasemem(const char *hay, size_t hay_len, const char *needle);
 bool bw_startswith_ci(const char *s, const char *prefix);
+/* The first line starting with "--" at or after p (MIME boundary lines),
+ * or NULL.  `first` is a position known to be a line start (the others
+ * follow a '\n').  Keyed on '-' with memchr: the byte never occurs in
+ * base64, so a large attachment is crossed at memchr's speed. */
+const char *bw_next_dash_line(const char *p, const char *end, const char *first);
 
 /* Collapses every run of white space (including newlines) to one space and
  * trims both ends, in place.  Returns s. */

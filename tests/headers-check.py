@@ -6,7 +6,7 @@ Layers, lowest first (a module may include its own layer and those below):
   0  util, error, reason, smtp, textindex, jsonw   plain helpers and vocabularies
   1  addr, rfc2047, html, record, msg, dsn, evidence, headers, text
   2  decoders/ (one per reporting-server family), rules/ (the rule engine)
-  3  mime, mimecut, prepare, classify, report_text, walk, json, output, report, mbox, parse, scan (the pipeline,
+  3  mime, mimecut, mimeflat, prepare, classify, report_text, walk, json, output, report, mbox, parse, scan (the pipeline,
      its input and output)
   4  log, log_* (the mail log reader), ledger, ledger_* (the bounce ledger): users of the pipeline
 The public header (include/bouncewhy.h) may be included from any layer.
@@ -24,7 +24,7 @@ for n, names in enumerate([
         "util error reason smtp textindex jsonw",
         "addr rfc2047 html record msg dsn evidence headers text",
         "rules",
-        "mime mimecut prepare classify report_text walk json output report mbox parse scan"]):
+        "mime mimecut mimeflat prepare classify report_text walk json output report mbox parse scan"]):
     for name in names.split():
         LAYER[name] = n
 ANY_LAYER = {"bouncewhy"}

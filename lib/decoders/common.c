@@ -79,7 +79,8 @@ bool bw_sniff__header_has(const bw_msg *m, const char *name, const char *needle)
 
 	/* Every header of that name: Received appears many times. */
 	for (i = 0; i < m->headers.n; i++)
-		if (bw_strcasecmp(m->headers.name[i], name) == 0 && bw_strcasestr(m->headers.value[i], needle))
+		if (m->headers.name[i] && name && bw_streq_ci(m->headers.name[i], name) &&
+		    bw_strcasestr(m->headers.value[i], needle))
 			return true;
 	return false;
 }

@@ -38,6 +38,7 @@
 
 static struct bw_prefilter *prefilter_new(char *const *lits);
 static void prefilter_free(struct bw_prefilter *pf);
+static void index_first_bits(bw_rules *rules);
 
 /* Runs of a pattern interpreted before its JIT-compiled copy is made. */
 #define JIT_AFTER 8
@@ -275,12 +276,19 @@ int bw_rules__compile(bw_rules *rules, const bw_rules_options *opts)
 				rules->max_pairs = pairs + 1;
 		}
 	}
+	index_first_bits(rules);
 	return BW_OK;
 }
 
 void bw_rules__release_compiled(bw_rules *rules)
 {
 	size_t i;
+
+	free(rules->bit_start);
+	free(rules->bit_rule);
+	free(rules->pf_always);
+	rules->bit_start = rules->bit_rule = NULL;
+	rules->pf_always = NULL;
 
 	for (i = 0; i < rules->n_rules; i++) {
 		pcre2_code_free(rules->rules[i].re);
@@ -520,6 +528,93 @@ static struct bw_prefilter *prefilter_new(char *const *lits)
 	return pf;
 }
 
+/* rules->bit_start, bit_rule and pf_always (rules_impl.h); left NULL when
+ * an allocation fails. */
+static void index_first_bits(bw_rules *rules)
+{
+	size_t words = (rules->n_rules + 63) / 64, i, k, b, n = 0;
+	uint32_t *last = malloc(TRIPLE_BITS * sizeof(*last));
+	uint32_t *start = calloc(TRIPLE_BITS + 1, sizeof(*start)), *at = NULL, *list = NULL;
+	uint64_t *always = calloc(words ? words : 1, sizeof(*always));
+
+	if (!last || !start || !always || rules->n_rules >= UINT32_MAX)
+		goto fail;
+	/* counts, a rule once per bit */
+	for (b = 0; b < TRIPLE_BITS; b++)
+		last[b] = UINT32_MAX;
+	for (i = 0; i < rules->n_rules; i++) {
+		const struct bw_prefilter *pf = rules->rules[i].pf;
+
+		for (k = 0; pf && k < pf->n_alts; k++) {
+			b = pf->first[k];
+			if (b == NO_BIT) {
+				always[i >> 6] |= (uint64_t)1 << (i & 63);
+			} else if (last[b] != i) {
+				last[b] = (uint32_t)i;
+				start[b + 1]++;
+				n++;
+			}
+		}
+	}
+	for (b = 0; b < TRIPLE_BITS; b++)
+		start[b + 1] += start[b];
+	if (!(list = malloc((n ? n : 1) * sizeof(*list))) ||
+	    !(at = malloc(TRIPLE_BITS * sizeof(*at))))
+		goto fail;
+	memcpy(at, start, TRIPLE_BITS * sizeof(*at));
+	for (b = 0; b < TRIPLE_BITS; b++)
+		last[b] = UINT32_MAX;
+	for (i = 0; i < rules->n_rules; i++) {
+		const struct bw_prefilter *pf = rules->rules[i].pf;
+
+		for (k = 0; pf && k < pf->n_alts; k++) {
+			b = pf->first[k];
+			if (b != NO_BIT && last[b] != i) {
+				last[b] = (uint32_t)i;
+				list[at[b]++] = (uint32_t)i;
+			}
+		}
+	}
+	free(at);
+	free(last);
+	rules->bit_start = start;
+	rules->bit_rule = list;
+	rules->pf_always = always;
+	return;
+fail:
+	free(at);
+	free(list);
+	free(last);
+	free(start);
+	free(always);
+}
+
+/* The rules whose prefilter may pass on a text with triples ts (a bit per
+ * rule, in cand[0 .. (n_rules + 63) / 64)); false when the index is not
+ * there or cand too small: then every prefilter is to run. */
+#define CAND_WORDS 128
+static bool candidates(const bw_rules *rules, const triples *ts, uint64_t *cand)
+{
+	size_t words = (rules->n_rules + 63) / 64, w;
+
+	if (!rules->bit_start || words > CAND_WORDS)
+		return false;
+	memcpy(cand, rules->pf_always, words * sizeof(*cand));
+	for (w = 0; w < TRIPLE_BITS / 64; w++) {
+		uint64_t x = ts->w[w];
+
+		while (x) {
+			size_t b = w * 64 + (size_t)__builtin_ctzll(x);
+			uint32_t k;
+
+			for (k = rules->bit_start[b]; k < rules->bit_start[b + 1]; k++)
+				cand[rules->bit_rule[k] >> 6] |= (uint64_t)1 << (rules->bit_rule[k] & 63);
+			x &= x - 1;
+		}
+	}
+	return true;
+}
+
 /* May the pattern match the text?  First the triple bits of every part of
  * an alternative, then memmem for the parts of one that passed. */
 static bool prefilter_pass(const struct bw_prefilter *pf, const char *text, size_t len,
@@ -656,7 +751,7 @@ static char *mask_names(const char *text, size_t len)
 static const struct bw_rule *score_lexicon(const bw_rules *rules, size_t from, size_t to,
                                            const bw_match_input *in, const char *diag,
                                            size_t dlen, const char *lower, const triples *ts,
-                                           const bw_rset_provider *prov,
+                                           const uint64_t *cand, const bw_rset_provider *prov,
                                            pcre2_match_data *md, int *score, bool *matched)
 {
 	struct cand { const struct bw_rule *r; int points; size_t last; } best_rule[64];
@@ -680,7 +775,8 @@ static const struct bw_rule *score_lexicon(const bw_rules *rules, size_t from, s
 		    !bw_reason__fits_status(r->src->reason, in->status) ||
 		    !bw_reason__fits_stage(r->src->reason, in->smtp_command))
 			continue;
-		if (r->pf && !prefilter_pass(r->pf, lower, dlen, ts))
+		if (r->pf && ((cand && !((cand[i >> 6] >> (i & 63)) & 1)) ||
+		              !prefilter_pass(r->pf, lower, dlen, ts)))
 			continue;
 		while (hits < LEXICON_MAX_HITS && off <= dlen &&
 		       pcre2_match(code_for(rules, r), (PCRE2_SPTR)diag, dlen, off, 0, md,
@@ -767,6 +863,8 @@ int bw_rules__match(const bw_rules *rules, const bw_match_input *in, bw_match_re
 	const char *diag, *limit_rule = NULL;
 	char lower_buf[2048], *lower;
 	triples ts;
+	uint64_t cand_buf[CAND_WORDS];
+	const uint64_t *cand = NULL;
 	size_t i, dlen;
 	int result = 0;
 	bool lexicon_match = false;
@@ -787,6 +885,8 @@ int bw_rules__match(const bw_rules *rules, const bw_match_input *in, bw_match_re
 		lower[i] = (char)bw_lower((unsigned char)diag[i]);
 	lower[dlen] = '\0';
 	triples_build(&ts, lower, dlen);
+	if (candidates(rules, &ts, cand_buf))
+		cand = cand_buf;
 	for (i = 0; i < rules->n_rules; i++) {
 		const struct bw_rule *r = &rules->rules[i];
 		const bw_rset_rule *s = r->src;
@@ -803,7 +903,7 @@ int bw_rules__match(const bw_rules *rules, const bw_match_input *in, bw_match_re
 				result = bw_error__set(BW_ENOMEM, "out of memory");
 				break;
 			}
-			won = score_lexicon(rules, i, end, in, diag, dlen, lower, &ts, prov, md,
+			won = score_lexicon(rules, i, end, in, diag, dlen, lower, &ts, cand, prov, md,
 			                    &res->lexicon_score, &lexicon_match);
 			i = end - 1;
 			if (!won)
@@ -815,7 +915,8 @@ int bw_rules__match(const bw_rules *rules, const bw_match_input *in, bw_match_re
 				continue;
 		}
 		if (r->re && r->tier != BW_TIER_LEXICON) {
-			if (!dlen || (r->pf && !prefilter_pass(r->pf, lower, dlen, &ts)))
+			if (!dlen || (r->pf && ((cand && !((cand[i >> 6] >> (i & 63)) & 1)) ||
+			                        !prefilter_pass(r->pf, lower, dlen, &ts))))
 				continue;
 			if (!md) {
 				md = pcre2_match_data_create(rules->max_pairs, NULL);

@@ -44,8 +44,7 @@ static bw_prepared prepared(const bw_buf *b, size_t max_line, unsigned max_parts
 	bw_prepared p;
 
 	CHECK(bw_prepare__input(&p, b->p, b->len, max_line, max_parts) == BW_OK);
-	free(p.buf);
-	p.buf = NULL;
+	bw_prepare__clear(&p);
 	printf("  handed to GMime: %zu of %zu bytes, %zu lines cut, %u parts%s\n", p.len, b->len,
 	       p.lines_cut, p.parts, p.parts_cut ? ", cut" : "");
 	return p;

@@ -6,6 +6,7 @@
 
 #include "check.h"
 #include "mimecut.h"
+#include "prepare.h"
 
 static const char head[] =
 	"From: MAILER-DAEMON@example.org\n"
@@ -61,6 +62,28 @@ static size_t build(bool with_dsn, const char *part, const char *body, const cha
 	return strlen(msg);
 }
 
+/* bw_mimecut__find(), checked against bw_mimecut__find_with() given the
+ * "--" lines that bw_prepare__input() lists: both must answer the same. */
+static bool find(const char *buf, size_t len, bw_mimecut *out)
+{
+	bw_prepared p;
+	bw_mimecut w;
+	bool scanned = bw_mimecut__find(buf, len, out), listed;
+	size_t i, n = 0;
+
+	CHECK(bw_prepare__input(&p, buf, len, 65536, 2000) == 0);
+	CHECK(!p.buf && p.dash);
+	for (i = 0; i + 1 < len; i++)
+		if (buf[i] == '-' && buf[i + 1] == '-' && (i == 0 || buf[i - 1] == '\n'))
+			CHECK(n < p.n_dash && p.dash[n++] == i);
+	CHECK(n == p.n_dash);
+	listed = bw_mimecut__find_with(buf, len, p.dash, p.n_dash, &w);
+	CHECK(listed == scanned);
+	CHECK(memcmp(&w, out, sizeof(w)) == 0);
+	bw_prepare__clear(&p);
+	return scanned;
+}
+
 int main(void)
 {
 	bw_mimecut c;
@@ -69,7 +92,7 @@ int main(void)
 	/* The plain case: cut just after the original's blank line, close both
 	 * multiparts. */
 	len = build(true, NULL, orig_body, NULL);
-	CHECK(bw_mimecut__find(msg, len, &c));
+	CHECK(find(msg, len, &c));
 	CHECK(c.cut == (size_t)(strstr(msg, "boundary=\"INNER.2\"\n\n") - msg) +
 	               strlen("boundary=\"INNER.2\"\n\n"));
 	CHECK_STR(c.boundary, "OUTER.1");
@@ -94,36 +117,36 @@ int main(void)
 
 	/* The bounce itself never closed: GMime warns at its end, past the cut. */
 	len = (size_t)(strstr(msg, "\n--OUTER.1--") + 1 - msg);
-	CHECK(!bw_mimecut__find(msg, len, &c));
+	CHECK(!find(msg, len, &c));
 
 	/* A part after the original: the cut would lose it. */
 	len = build(true, NULL, orig_body, "--OUTER.1\nContent-Type: text/plain\n\nmore\n");
-	CHECK(!bw_mimecut__find(msg, len, &c));
+	CHECK(!find(msg, len, &c));
 
 	/* An encoded original: GMime keeps it a leaf and we decode it. */
 	len = build(true, "Content-Type: message/rfc822\nContent-Transfer-Encoding: base64", orig_body, NULL);
-	CHECK(!bw_mimecut__find(msg, len, &c));
+	CHECK(!find(msg, len, &c));
 	len = build(true, "Content-Type: message/rfc822\nContent-Transfer-Encoding: 7bit", orig_body, NULL);
-	CHECK(bw_mimecut__find(msg, len, &c));
+	CHECK(find(msg, len, &c));
 
 	/* Headers only: nothing to save. */
 	len = build(true, "Content-Type: text/rfc822-headers", orig_body, NULL);
-	CHECK(!bw_mimecut__find(msg, len, &c));
+	CHECK(!find(msg, len, &c));
 
 	/* A truncated original (an inner multipart never closed): GMime warns
 	 * about it on a whole parse, so parse it whole. */
 	len = build(true, NULL, "--INNER.2\nContent-Type: text/plain\n\ncut short\n", NULL);
-	CHECK(!bw_mimecut__find(msg, len, &c));
+	CHECK(!find(msg, len, &c));
 
 	/* No report at the top: a report inside the original is the one read
 	 * (bounce of a bounce), so keep it... */
 	len = build(false, NULL,
 	            "--INNER.2\nContent-Type: message/delivery-status\n\nAction: failed\n--INNER.2--\n",
 	            NULL);
-	CHECK(!bw_mimecut__find(msg, len, &c));
+	CHECK(!find(msg, len, &c));
 	/* ...but an original without one may be cut. */
 	len = build(false, NULL, orig_body, NULL);
-	CHECK(bw_mimecut__find(msg, len, &c));
+	CHECK(find(msg, len, &c));
 
 	/* The original's headers, read when they are plain. */
 	{
@@ -131,7 +154,7 @@ int main(void)
 		int n;
 
 		len = build(true, NULL, orig_body, NULL);
-		CHECK(bw_mimecut__find(msg, len, &c));
+		CHECK(find(msg, len, &c));
 		CHECK(strncmp(msg + c.orig, "From: someone@example.org\n", 26) == 0);
 		n = bw_mimecut__plain_original(msg, &c, h, 8);
 		CHECK(n == 4);
@@ -143,6 +166,12 @@ int main(void)
 		/* not plain: 8-bit, a line that is no header, a name with a space,
 		 * no blank line, too many headers */
 		CHECK(bw_mimecut__headers("A: \xc3\xa9\n\n", 8, h, 8) == -1);
+		/* the same deep in long lines (read eight bytes at a time) */
+		CHECK(bw_mimecut__headers("Subject: a long enough value \xc3\xa9 here\n\n", 42, h, 8) == -1);
+		CHECK(bw_mimecut__headers("Subject: a long enough value \x01 here\n\n", 40, h, 8) == -1);
+		CHECK(bw_mimecut__headers("Subject: a long\tenough value ~ here\n\n", 39, h, 8) == 1);
+		CHECK(bw_mimecut__headers("X-Long-Name_1.2: v\n\n", 21, h, 8) == 1);
+		CHECK(bw_mimecut__headers("X(Bad): v\n\n", 12, h, 8) == -1);
 		CHECK(bw_mimecut__headers("A: x\nnot a header\n\n", 20, h, 8) == -1);
 		CHECK(bw_mimecut__headers("A b: x\n\n", 8, h, 8) == -1);
 		CHECK(bw_mimecut__headers("A: x\n", 5, h, 8) == -1);
@@ -151,11 +180,11 @@ int main(void)
 		 * Content-Type, a forwarded report: GMime reads those */
 		len = build(true, NULL, orig_body, NULL);
 		memcpy(strstr(msg, "To: nobody"), "Subject: x", 10);
-		CHECK(bw_mimecut__find(msg, len, &c));
+		CHECK(find(msg, len, &c));
 		CHECK(bw_mimecut__plain_original(msg, &c, h, 8) == -1);
 		len = build(true, NULL, orig_body, NULL);
 		memcpy(strstr(msg, "multipart/mixed; boundary=\"INNER"), "multipart/report;boundary=\"INNER", 32);
-		CHECK(bw_mimecut__find(msg, len, &c));
+		CHECK(find(msg, len, &c));
 		CHECK(bw_mimecut__plain_original(msg, &c, h, 8) == -1);
 	}
 

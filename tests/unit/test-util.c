@@ -1,6 +1,7 @@
 /* util.h: prefix macros that count a literal's length themselves; text.h:
  * skipping a prefix or a marker by its own length. */
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "check.h"
@@ -32,9 +33,90 @@ static void test_valid_utf8(void)
 	CHECK(!bw_text__valid_utf8("abcdefgh\xC3", 9));   /* cut sequence */
 }
 
+/* The squeeze as it was written first, byte by byte: the reference. */
+static void ref_squeeze(char *s)
+{
+	char *r = s, *w = s;
+	bool space = false;
+
+	while (*r && bw_isspace((unsigned char)*r))
+		r++;
+	for (; *r; r++) {
+		if (bw_isspace((unsigned char)*r)) {
+			space = true;
+			continue;
+		}
+		if (space && w != s)
+			*w++ = ' ';
+		space = false;
+		*w++ = *r;
+	}
+	*w = '\0';
+}
+
+static size_t ref_normalize_eol(char *s, size_t len)
+{
+	size_t r, w = 0;
+
+	for (r = 0; r < len; r++) {
+		if (s[r] == '\r') {
+			s[w++] = '\n';
+			if (r + 1 < len && s[r + 1] == '\n')
+				r++;
+		} else {
+			s[w++] = s[r];
+		}
+	}
+	if (w < len)
+		s[w] = '\0';
+	return w;
+}
+
+/* bw_squeeze, bw_squeeze_dup (eight bytes at a time) and
+ * bw_text__normalize_eol (nothing done without a CR) against the
+ * references on random strings of white space, controls, 8-bit bytes,
+ * NULs and long visible runs. */
+static void test_squeeze(void)
+{
+	static const char alphabet[] = " \t\n\r\f\v\x01\x1f!~aZ\x80\xff";
+	unsigned seed = 12345;
+	int round;
+
+	for (round = 0; round < 20000; round++) {
+		char in[80], a[81], b[81], *d;
+		size_t n, i, na, nb;
+
+		seed = seed * 1103515245u + 12345u;
+		n = (seed >> 8) % sizeof(in);
+		for (i = 0; i < n; i++) {
+			seed = seed * 1103515245u + 12345u;
+			/* long visible runs too, and now and then a NUL */
+			in[i] = (seed >> 16) % 3 ? 'x' : alphabet[(seed >> 20) % (sizeof(alphabet) - 1)];
+			if ((seed >> 12) % 97 == 0)
+				in[i] = '\0';
+		}
+		memcpy(a, in, n);
+		a[n] = '\0';
+		memcpy(b, in, n);
+		b[n] = '\0';
+		ref_squeeze(a);
+		CHECK(strcmp(bw_squeeze(b), a) == 0);
+		d = bw_squeeze_dup(in, n);
+		CHECK(d && strcmp(d, a) == 0);
+		free(d);
+		memcpy(a, in, n);
+		memcpy(b, in, n);
+		a[n] = b[n] = '\0';
+		na = ref_normalize_eol(a, n);
+		nb = bw_text__normalize_eol(b, n);
+		CHECK(na == nb && memcmp(a, b, n + 1) == 0);
+	}
+}
+
 int main(void)
 {
 	test_valid_utf8();
+	test_squeeze();
 	const char *s = "Mailto:a@example.com", *p;
 
 	CHECK(BW_LITERAL_LEN("IPv6:") == 5);
