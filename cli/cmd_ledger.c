@@ -147,35 +147,26 @@ int bw_cli_ledger(int argc, char **argv, const char *location, const bw_rules_op
 	bw_ledger *l = NULL;
 	bool ndjson = false;
 	const char *cmd;
-	char *out = NULL, *end;
+	char *out = NULL;
+	long long now;
 	int opt, status;
 
 	optind = 0;    /* re-initialise GNU getopt (main() used "+") */
 	while ((opt = getopt_long(argc, argv, "f:p:h", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'f':
-			if (!strcmp(optarg, "text"))
-				format = BW_LEDGER_TEXT;
-			else if (!strcmp(optarg, "json"))
-				format = BW_LEDGER_JSON;
-			else if (!strcmp(optarg, "csv"))
-				format = BW_LEDGER_CSV;
-			else if (!strcmp(optarg, "postfix"))
-				format = BW_LEDGER_POSTFIX;
-			else {
-				fprintf(stderr, "bouncewhy: ledger: unknown format '%s'\n", optarg);
+			if (bw_ledger_format_from_name(optarg, &format) < 0) {
+				fprintf(stderr, "bouncewhy: %s\n", bw_error_message());
 				return EXIT_USAGE;
 			}
 			break;
 		case 'p': lopts.policy_path = optarg; break;
 		case OPT_NOW:
-			/* digits only, as Python's check (no sign, no spaces) */
-			errno = 0;
-			lopts.now = strtoll(optarg, &end, 10);
-			if (*end || errno || lopts.now <= 0 || optarg[0] < '0' || optarg[0] > '9') {
-				fprintf(stderr, "bouncewhy: ledger: --now wants seconds since 1970\n");
+			if (bw_ledger_clock_from_text(optarg, &now) < 0) {
+				fprintf(stderr, "bouncewhy: %s\n", bw_error_message());
 				return EXIT_USAGE;
 			}
+			lopts.now = now;
 			break;
 		case OPT_NDJSON: ndjson = true; break;
 		case 'h': ledger_usage(stdout); return 0;
@@ -195,19 +186,10 @@ int bw_cli_ledger(int argc, char **argv, const char *location, const bw_rules_op
 		fprintf(stderr, "bouncewhy: ledger: no ledger: give --ledger FILE before `ledger`, or set BOUNCEWHY_LEDGER\n");
 		return EXIT_USAGE;
 	}
-	if (strcmp(cmd, "add") && strcmp(cmd, "status") && strcmp(cmd, "suppressed") &&
-	    strcmp(cmd, "alerts") && strcmp(cmd, "stats") && strcmp(cmd, "forget") &&
-	    strcmp(cmd, "policy")) {
-		fprintf(stderr, "bouncewhy: ledger: unknown command '%s'\n", cmd);
-		ledger_usage(stderr);
-		return EXIT_USAGE;
-	}
-	if ((!strcmp(cmd, "status") || !strcmp(cmd, "forget")) && optind + 1 != argc) {
-		fprintf(stderr, "bouncewhy: ledger %s wants one ADDRESS\n", cmd);
-		return EXIT_USAGE;
-	}
-	if (format != BW_LEDGER_TEXT && format != BW_LEDGER_JSON && strcmp(cmd, "suppressed")) {
-		fprintf(stderr, "bouncewhy: ledger %s: csv and postfix are for `suppressed`\n", cmd);
+	if (bw_ledger_check_command(cmd, (size_t)(argc - optind), format) < 0) {
+		fprintf(stderr, "bouncewhy: %s\n", bw_error_message());
+		if (bw_error_code_last() == BW_ENOTFOUND)
+			ledger_usage(stderr);
 		return EXIT_USAGE;
 	}
 	if (bw_ledger_open(&l, location, &lopts) < 0) {

@@ -298,6 +298,30 @@ typedef enum bw_ledger_format {
 } bw_ledger_format;
 
 /**
+ * The format named `name` ("text", "json", "csv", "postfix").
+ * @return BW_OK, or BW_EINVALID ("ledger: unknown format 'NAME'")
+ */
+BW_EXTERN(int) bw_ledger_format_from_name(const char *name, bw_ledger_format *out);
+
+/**
+ * Whether the `bouncewhy ledger` command `command` (add, status,
+ * suppressed, alerts, stats, forget, policy) may run with `n_operands`
+ * operands and `format`: the command line's rules, shared by the CLI and
+ * the Python module.
+ * @return BW_OK; BW_ENOTFOUND for an unknown command ("ledger: unknown
+ *         command 'X'"); BW_EINVALID for a wrong operand count or a format
+ *         the command does not write (the message says which)
+ */
+BW_EXTERN(int) bw_ledger_check_command(const char *command, size_t n_operands,
+                                       bw_ledger_format format);
+
+/**
+ * The `--now` clock: decimal digits only, seconds since 1970, above 0.
+ * @return BW_OK, or BW_EINVALID ("ledger: --now wants seconds since 1970")
+ */
+BW_EXTERN(int) bw_ledger_clock_from_text(const char *text, long long *out);
+
+/**
  * An address's state, the rule and time of each state change, and its
  * entries.  TEXT or JSON.  Unknown addresses are reported as active with
  * no entries.

@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "bouncewhy.h"
+#include "bouncewhy-ledger.h"
 #include "_output.h"
 #include "_report.h"
 
@@ -1157,6 +1158,46 @@ static PyObject *name_tuple(const char *(*name)(int), int n)
 
 static const char *report_field_name(int i) { return bw_report_field_name((bw_report_field)i); }
 static const char *recipient_field_name(int i) { return bw_recipient_field_name((bw_recipient_field)i); }
+PyDoc_STRVAR(ledger_check_doc,
+"ledger_check(command, n_operands, format) -> None\n\n"
+"The `bouncewhy ledger` command line's rules, as the CLI applies them\n"
+"(bw_ledger_format_from_name, then bw_ledger_check_command unless command\n"
+"is None): raises the\n"
+"package's error (code BW_ENOTFOUND for an unknown command, BW_EINVALID\n"
+"otherwise) with the message the CLI prints.");
+
+static PyObject *mod_ledger_check(PyObject *m, PyObject *args)
+{
+	const char *command, *format_name;
+	Py_ssize_t n;
+	bw_ledger_format f;
+	int rc;
+
+	if (!PyArg_ParseTuple(args, "zns", &command, &n, &format_name))
+		return NULL;
+	if ((rc = bw_ledger_format_from_name(format_name, &f)) < 0 ||
+	    (command && (rc = bw_ledger_check_command(command, n < 0 ? 0 : (size_t)n, f)) < 0))
+		return bw_py_raise_in(m, rc, bw_error_message());
+	Py_RETURN_NONE;
+}
+
+PyDoc_STRVAR(ledger_clock_doc,
+"ledger_clock(text) -> int\n\n"
+"The `--now` value as the CLI reads it (bw_ledger_clock_from_text).");
+
+static PyObject *mod_ledger_clock(PyObject *m, PyObject *arg)
+{
+	const char *text = PyUnicode_AsUTF8(arg);
+	long long v;
+	int rc;
+
+	if (!text)
+		return NULL;
+	if ((rc = bw_ledger_clock_from_text(text, &v)) < 0)
+		return bw_py_raise_in(m, rc, bw_error_message());
+	return PyLong_FromLongLong(v);
+}
+
 static const char *kind_name(int i) { return bw_kind_name((bw_kind)i); }
 
 static PyMethodDef module_methods[] = {
@@ -1165,6 +1206,8 @@ static PyMethodDef module_methods[] = {
 	{ "error_json", (PyCFunction)(void (*)(void))mod_error_json, METH_VARARGS | METH_KEYWORDS,
 	  error_json_doc },
 	{ "error_line", mod_error_line, METH_VARARGS, error_line_doc },
+	{ "ledger_check", mod_ledger_check, METH_VARARGS, ledger_check_doc },
+	{ "ledger_clock", mod_ledger_clock, METH_O, ledger_clock_doc },
 	{ "make_error", mod_make_error, METH_VARARGS, make_error_doc },
 	{ "rules_compile", mod_rules_compile, METH_VARARGS, rules_compile_doc },
 	{ NULL, NULL, 0, NULL },

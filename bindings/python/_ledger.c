@@ -420,18 +420,17 @@ static PyObject *Ledger_begin(PyObject *self, PyObject *unused) { return Ledger_
 static PyObject *Ledger_commit(PyObject *self, PyObject *unused) { return Ledger_simple(self, bw_ledger_commit); }
 static PyObject *Ledger_rollback(PyObject *self, PyObject *unused) { return Ledger_simple(self, bw_ledger_rollback); }
 
-static int format_of(const char *s, bw_ledger_format *out)
+/* A format name read with the library's vocabulary; sets the package's
+ * InvalidInputError (a ValueError) when there is no such format. */
+static int format_of(PyObject *self, const char *s, bw_ledger_format *out)
 {
-	static const char *const names[] = { "text", "json", "csv", "postfix" };
-	int i;
+	int rc = bw_ledger_format_from_name(s, out);
 
-	for (i = 0; i < 4; i++)
-		if (!strcmp(s, names[i])) {
-			*out = (bw_ledger_format)i;
-			return 0;
-		}
-	PyErr_SetString(PyExc_ValueError, "format must be text, json, csv or postfix");
-	return -1;
+	if (rc < 0) {
+		bw_py_raise(Py_TYPE(self), rc, bw_error_message());
+		return -1;
+	}
+	return 0;
 }
 
 static PyObject *string_result(PyObject *self, int rc, char *out)
@@ -455,7 +454,7 @@ static PyObject *Ledger_status(PyObject *self, PyObject *args)
 	char *out = NULL;
 	int rc;
 
-	if (!PyArg_ParseTuple(args, "s|s", &address, &fmt) || check_open(h) < 0 || format_of(fmt, &f) < 0)
+	if (!PyArg_ParseTuple(args, "s|s", &address, &fmt) || check_open(h) < 0 || format_of(self, fmt, &f) < 0)
 		return NULL;
 	rc = bw_ledger_status(&out, h->ledger, address, f);
 	return string_result(self, rc, out);
@@ -470,7 +469,7 @@ static PyObject *Ledger_##name(PyObject *self, PyObject *args)                 \
 	char *out = NULL;                                                      \
 	int rc;                                                                \
 	if (!PyArg_ParseTuple(args, "|s", &fmt) || check_open(h) < 0 ||        \
-	    format_of(fmt, &f) < 0)                                            \
+	    format_of(self, fmt, &f) < 0)                                      \
 		return NULL;                                                   \
 	rc = call(&out, h->ledger, f);                                         \
 	return string_result(self, rc, out);                                   \

@@ -193,6 +193,31 @@ int main(void)
 	snprintf(path, sizeof(path), "%s/l.db-shm", dir);
 	unlink(path);
 	rmdir(dir);
+	/* the ledger command line's vocabulary (bw_ledger_*_from_*, check_command) */
+	{
+		bw_ledger_format lf = BW_LEDGER_TEXT;
+		long long now = 0;
+
+		CHECK(bw_ledger_format_from_name("postfix", &lf) == BW_OK && lf == BW_LEDGER_POSTFIX);
+		CHECK(bw_ledger_format_from_name("json", &lf) == BW_OK && lf == BW_LEDGER_JSON);
+		CHECK(bw_ledger_format_from_name("xml", &lf) == BW_EINVALID);
+		CHECK_STR(bw_error_message(), "ledger: unknown format 'xml'");
+		CHECK(bw_ledger_check_command("suppressed", 0, BW_LEDGER_CSV) == BW_OK);
+		CHECK(bw_ledger_check_command("add", 3, BW_LEDGER_TEXT) == BW_OK);
+		CHECK(bw_ledger_check_command("stats", 0, BW_LEDGER_CSV) == BW_EINVALID);
+		CHECK_STR(bw_error_message(), "ledger stats: csv and postfix are for `suppressed`");
+		CHECK(bw_ledger_check_command("status", 0, BW_LEDGER_TEXT) == BW_EINVALID);
+		CHECK_STR(bw_error_message(), "ledger status wants one ADDRESS");
+		CHECK(bw_ledger_check_command("forget", 2, BW_LEDGER_TEXT) == BW_EINVALID);
+		CHECK(bw_ledger_check_command("frob", 0, BW_LEDGER_TEXT) == BW_ENOTFOUND);
+		CHECK_STR(bw_error_message(), "ledger: unknown command 'frob'");
+		CHECK(bw_ledger_clock_from_text("1700000000", &now) == BW_OK && now == 1700000000LL);
+		CHECK(bw_ledger_clock_from_text("+5", &now) == BW_EINVALID);
+		CHECK(bw_ledger_clock_from_text(" 5", &now) == BW_EINVALID);
+		CHECK(bw_ledger_clock_from_text("0", &now) == BW_EINVALID);
+		CHECK(bw_ledger_clock_from_text("99999999999999999999", &now) == BW_EINVALID);
+		CHECK_STR(bw_error_message(), "ledger: --now wants seconds since 1970");
+	}
 	bw_rules_free(rules);
 	return check_done();
 }

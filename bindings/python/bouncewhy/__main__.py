@@ -357,9 +357,6 @@ def rules_main(argv: List[str], g: argparse.Namespace) -> int:
     return 0 if out is sys.stdout.buffer else EXIT_INPUT_ERRORS
 
 
-LEDGER_COMMANDS = ("add", "status", "suppressed", "alerts", "stats", "forget", "policy")
-
-
 def build_ledger_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="python3 -m bouncewhy [--ledger FILE|URI] ledger",
@@ -395,16 +392,15 @@ def ledger_main(argv: List[str], g: argparse.Namespace) -> int:
     args = p.parse_intermixed_args(argv)
     fmt, now = "text", 0
     for name, value in args.opts or []:
-        if name == "format":
-            if value not in ("text", "json", "csv", "postfix"):
-                _put_err("bouncewhy: ledger: unknown format '%s'\n" % value)
-                return EXIT_USAGE
-            fmt = value
-        else:
-            if not (value.isdigit() and value.isascii()) or int(value) <= 0 or int(value) >= 1 << 63:
-                _put_err("bouncewhy: ledger: --now wants seconds since 1970\n")
-                return EXIT_USAGE
-            now = int(value)
+        try:
+            if name == "format":
+                _c.ledger_check(None, 0, value)   # the format name alone
+                fmt = value
+            else:
+                now = _c.ledger_clock(value)
+        except Error as e:
+            _put_err("bouncewhy: %s\n" % e)
+            return EXIT_USAGE
     cmd = args.command
     if cmd is None:
         p.print_usage(sys.stderr)
@@ -416,15 +412,12 @@ def ledger_main(argv: List[str], g: argparse.Namespace) -> int:
         _put_err("bouncewhy: ledger: no ledger: give --ledger FILE before `ledger`, or set "
                  "BOUNCEWHY_LEDGER\n")
         return EXIT_USAGE
-    if cmd not in LEDGER_COMMANDS:
-        _put_err("bouncewhy: ledger: unknown command '%s'\n" % cmd)
-        p.print_usage(sys.stderr)
-        return EXIT_USAGE
-    if cmd in ("status", "forget") and len(args.operands) != 1:
-        _put_err("bouncewhy: ledger %s wants one ADDRESS\n" % cmd)
-        return EXIT_USAGE
-    if fmt not in ("text", "json") and cmd != "suppressed":
-        _put_err("bouncewhy: ledger %s: csv and postfix are for `suppressed`\n" % cmd)
+    try:
+        _c.ledger_check(cmd, len(args.operands), fmt)
+    except Error as e:
+        _put_err("bouncewhy: %s\n" % e)
+        if e.code == _c.BW_ENOTFOUND:
+            p.print_usage(sys.stderr)
         return EXIT_USAGE
     try:
         h = _c.LedgerHandle(location, args.policy, None, now)
