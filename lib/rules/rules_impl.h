@@ -23,7 +23,10 @@ struct bw_rule {
 	size_t layer;               /* 0 base, 1.. overlays in the order given */
 	size_t seq;                 /* source order inside its layer */
 	int tier;                   /* 0 for overlay rules, else src->tier */
-	pcre2_code *re;             /* compiled `text`, or NULL */
+	/* The compiled `text` (NULL without one, and until the pattern first
+	 * runs: patterns are compiled on first use, most never run in a short
+	 * process), published once with an atomic compare-and-swap. */
+	_Atomic(pcre2_code *) re;
 	atomic_uint runs;           /* times `re` was run */
 	/* A JIT-compiled copy of `re`, published once `re` has run often
 	 * enough to pay for the compilation; NULL until then. */

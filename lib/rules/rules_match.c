@@ -202,6 +202,42 @@ static char *make_evidence(const bw_rset_rule *r, size_t *text_at, size_t *text_
 	return bw_buf__detach(&b);
 }
 
+/* How many capturing groups `pattern` can have at most: its '(' that are
+ * not escaped (non-capturing groups, lookarounds and a '(' in a class are
+ * counted too, which only makes the bound larger). */
+static uint32_t groups_at_most(const char *pattern)
+{
+	uint32_t n = 0;
+	const char *p;
+
+	for (p = pattern; *p; p++) {
+		if (*p == '\\' && p[1])
+			p++;
+		else if (*p == '(')
+			n++;
+	}
+	return n;
+}
+
+/* `r`'s pattern compiled (hoisted when that is possible, rules_hoist.h: the
+ * same matches, faster), or NULL when it does not compile (a database not
+ * written by the rule compiler) or memory ran out. */
+static pcre2_code *compile_rule(const struct bw_rule *r)
+{
+	PCRE2_SIZE off = 0;
+	pcre2_code *re = NULL;
+	int err = 0;
+	char *fast;
+
+	if ((fast = bw_rules__hoist(r->src->text))) {
+		re = compile_pattern(fast, &err, &off);
+		free(fast);
+	}
+	if (!re)
+		re = compile_pattern(r->src->text, &err, &off);
+	return re;
+}
+
 int bw_rules__compile(bw_rules *rules, const bw_rules_options *opts)
 {
 	size_t i;
@@ -245,33 +281,18 @@ int bw_rules__compile(bw_rules *rules, const bw_rules_options *opts)
 		if (!r->evidence)
 			return bw_error__set(BW_ENOMEM, "out of memory");
 		if (r->src->text) {
-			PCRE2_UCHAR msg[200];
-			PCRE2_SIZE off = 0;
-			uint32_t pairs = 0;
-			int err = 0;
-			char *fast;
+			uint32_t pairs;
 
 			if (bw_rules__literals(r->src->text, &r->literals) < 0)
 				return bw_error__set(BW_ENOMEM, "out of memory");
 			r->pf = r->literals ? prefilter_new(r->literals) : NULL;
-			/* the same matches, faster (rules_hoist.h); a bad pattern
-			 * is reported as written */
-			r->re = NULL;
-			if ((fast = bw_rules__hoist(r->src->text))) {
-				r->re = compile_pattern(fast, &err, &off);
-				free(fast);
-			}
-			if (!r->re)
-				r->re = compile_pattern(r->src->text, &err, &off);
-			if (!r->re) {
-				pcre2_get_error_message(err, msg, sizeof(msg));
-				return bw_error__set(BW_ERULES,
-					"%s:%u: rule %s: text: pattern does not compile at offset %zu: %s",
-					r->src->file, r->src->line, r->src->id, (size_t)off, (char *)msg);
-			}
+			/* compiled on first use (code_for); the match data is
+			 * sized for the most groups a pattern can have: one per
+			 * '(' that is not escaped, an upper bound */
+			atomic_init(&r->re, NULL);
 			atomic_init(&r->runs, 0);
 			atomic_init(&r->jit_re, NULL);
-			pcre2_pattern_info(r->re, PCRE2_INFO_CAPTURECOUNT, &pairs);
+			pairs = groups_at_most(r->src->text);
 			if (pairs + 1 > rules->max_pairs)
 				rules->max_pairs = pairs + 1;
 		}
@@ -291,7 +312,7 @@ void bw_rules__release_compiled(bw_rules *rules)
 	rules->pf_always = NULL;
 
 	for (i = 0; i < rules->n_rules; i++) {
-		pcre2_code_free(rules->rules[i].re);
+		pcre2_code_free(atomic_load_explicit(&rules->rules[i].re, memory_order_relaxed));
 		pcre2_code_free(atomic_load_explicit(&rules->rules[i].jit_re, memory_order_relaxed));
 		free(rules->rules[i].evidence);
 		bw_rules__literals_free(rules->rules[i].literals);
@@ -301,20 +322,39 @@ void bw_rules__release_compiled(bw_rules *rules)
 	rules->mctx = NULL;
 }
 
-/* The code to run `r`'s pattern with: its JIT-compiled copy once there is
- * one; the thread that counts the JIT_AFTER-th run makes and publishes it
- * (a failed JIT publishes nothing: the interpreter goes on, same results). */
+/* The code to run `r`'s pattern with: compiled the first time it is
+ * needed (threads that race each compile, one copy is published, the others
+ * are freed), then its JIT-compiled copy once there is one: the thread that
+ * counts the JIT_AFTER-th run makes and publishes it (a failed JIT
+ * publishes nothing: the interpreter goes on, same results).  NULL when the
+ * pattern does not compile (pcre2_match() then fails, and the rule does
+ * not apply). */
 static const pcre2_code *code_for(const bw_rules *rules, const struct bw_rule *r)
 {
 	/* The rule array is the library's own allocation, never a const
 	 * object: only the bw_rules handed to callers is const. */
 	struct bw_rule *w = (struct bw_rule *)r;
 	pcre2_code *jit = atomic_load_explicit(&w->jit_re, memory_order_acquire);
+	pcre2_code *re;
 
 	if (jit)
 		return jit;
+	re = atomic_load_explicit(&w->re, memory_order_acquire);
+	if (!re) {
+		pcre2_code *mine = compile_rule(w), *none = NULL;
+
+		if (!mine)
+			return NULL;
+		if (atomic_compare_exchange_strong_explicit(&w->re, &none, mine, memory_order_acq_rel,
+		                                            memory_order_acquire)) {
+			re = mine;
+		} else {
+			pcre2_code_free(mine);
+			re = none;
+		}
+	}
 	if (rules->jit && atomic_fetch_add_explicit(&w->runs, 1, memory_order_relaxed) == JIT_AFTER) {
-		pcre2_code *copy = pcre2_code_copy(w->re);
+		pcre2_code *copy = pcre2_code_copy(re);
 
 		if (copy && pcre2_jit_compile(copy, PCRE2_JIT_COMPLETE) == 0) {
 			atomic_store_explicit(&w->jit_re, copy, memory_order_release);
@@ -322,7 +362,7 @@ static const pcre2_code *code_for(const bw_rules *rules, const struct bw_rule *r
 		}
 		pcre2_code_free(copy);
 	}
-	return w->re;
+	return re;
 }
 
 /* ---- matching -------------------------------------------------------- */
@@ -771,7 +811,7 @@ static const struct bw_rule *score_lexicon(const bw_rules *rules, size_t from, s
 		int hits = 0;
 		size_t last = 0;
 
-		if (!r->re || !rule_applies(r, in, prov) ||
+		if (!r->src->text || !rule_applies(r, in, prov) ||
 		    !bw_reason__fits_status(r->src->reason, in->status) ||
 		    !bw_reason__fits_stage(r->src->reason, in->smtp_command))
 			continue;
@@ -914,7 +954,7 @@ int bw_rules__match(const bw_rules *rules, const bw_match_input *in, bw_match_re
 			if (!rule_applies(r, in, prov))
 				continue;
 		}
-		if (r->re && r->tier != BW_TIER_LEXICON) {
+		if (r->src->text && r->tier != BW_TIER_LEXICON) {
 			if (!dlen || (r->pf && ((cand && !((cand[i >> 6] >> (i & 63)) & 1)) ||
 			                        !prefilter_pass(r->pf, lower, dlen, &ts))))
 				continue;
@@ -952,7 +992,7 @@ int bw_rules__match(const bw_rules *rules, const bw_match_input *in, bw_match_re
 		res->references = (const char *const *)s->refs.v;
 		res->n_references = s->refs.n;
 		res->evidence = r->evidence;
-		if (r->re && r->tier != BW_TIER_LEXICON) {
+		if (r->src->text && r->tier != BW_TIER_LEXICON) {
 			copy_capture(md, "code", res->provider_code, sizeof(res->provider_code));
 			copy_capture(md, "tag", res->server_tag, sizeof(res->server_tag));
 			if (!prov && res->provider_code[0] && r->file_provider)
