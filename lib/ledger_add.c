@@ -55,22 +55,17 @@ static void diag(adder *a, const char *fmt, ...) __attribute__((format(printf, 2
 /* One line for the diagnostics. */
 static void diag(adder *a, const char *fmt, ...)
 {
+	bw_buf b = BW_BUF_INIT;
 	va_list ap;
-	char *s;
-	int n;
 
 	if (!a->o->diag)
 		return;
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	bw_buf__vprintf(&b, fmt, ap);
 	va_end(ap);
-	if (n < 0 || !(s = malloc((size_t)n + 1)))
-		return;
-	va_start(ap, fmt);
-	vsnprintf(s, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	diag_text(a, s, (size_t)n);
-	free(s);
+	if (!b.oom && b.len)
+		diag_text(a, b.p, b.len);
+	bw_buf__free(&b);
 }
 
 static void ledger_fail(adder *a)

@@ -155,23 +155,14 @@ static void diag(run *r, const char *fmt, ...)
 {
 	bw_buf b = BW_BUF_INIT;
 	va_list ap;
-	char *s;
-	int n;
 
 	if (!r->o->diag)
 		return;
-	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n < 0 || !(s = malloc((size_t)n + 1)))
-		return;
-	va_start(ap, fmt);
-	vsnprintf(s, (size_t)n + 1, fmt, ap);
-	va_end(ap);
 	bw_buf__puts(&b, "bouncewhy log: ");
-	bw_buf__put(&b, s, (size_t)n);
+	va_start(ap, fmt);
+	bw_buf__vprintf(&b, fmt, ap);
+	va_end(ap);
 	bw_buf__putc(&b, '\n');
-	free(s);
 	if (!b.oom)
 		r->o->diag(b.p, b.len, r->o->payload);
 	bw_buf__free(&b);

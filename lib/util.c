@@ -58,20 +58,29 @@ void bw_buf__putc(bw_buf *b, char c)
 	bw_buf__put(b, &c, 1);
 }
 
+void bw_buf__vprintf(bw_buf *b, const char *fmt, va_list ap)
+{
+	va_list aq;
+	int n;
+
+	va_copy(aq, ap);
+	n = vsnprintf(NULL, 0, fmt, aq);
+	va_end(aq);
+	if (n < 0 || !buf_grow(b, (size_t)n))
+		return;
+	va_copy(aq, ap);
+	vsnprintf(b->p + b->len, (size_t)n + 1, fmt, aq);
+	va_end(aq);
+	b->len += (size_t)n;
+}
+
 void bw_buf__printf(bw_buf *b, const char *fmt, ...)
 {
 	va_list ap;
-	int n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	bw_buf__vprintf(b, fmt, ap);
 	va_end(ap);
-	if (n < 0 || !buf_grow(b, (size_t)n))
-		return;
-	va_start(ap, fmt);
-	vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	b->len += (size_t)n;
 }
 
 char *bw_buf__detach(bw_buf *b)

@@ -5,6 +5,7 @@
 #define BW_UTIL_H
 
 #include <stdbool.h>
+#include <stdarg.h>
 #include <stddef.h>
 #include <string.h>
 
@@ -22,6 +23,10 @@ void bw_buf__puts(bw_buf *b, const char *s);
 void bw_buf__putc(bw_buf *b, char c);
 void bw_buf__printf(bw_buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* bw_buf__printf with the arguments as a va_list (the caller's, left as
+ * it was: the function works on a copy). */
+void bw_buf__vprintf(bw_buf *b, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
 /* Gives the content to the caller (never NULL unless out of memory). */
 char *bw_buf__detach(bw_buf *b);
 void bw_buf__free(bw_buf *b);

@@ -1104,27 +1104,15 @@ PyDoc_STRVAR(rules_compile_doc,
 
 static PyObject *mod_rules_compile(PyObject *m, PyObject *args)
 {
-	PyObject *out_b = NULL, *sources, *fast = NULL, *bytes = NULL, *b, *ret = NULL;
+	PyObject *out_b = NULL, *sources, *bytes = NULL, *ret = NULL;
 	const char **v = NULL;
-	Py_ssize_t i, n;
+	Py_ssize_t n = 0;
 	int rc;
 
 	if (!PyArg_ParseTuple(args, "O&O", PyUnicode_FSConverter, &out_b, &sources))
 		return NULL;
-	if (!(fast = PySequence_Fast(sources, "sources must be a sequence of paths")))
+	if (bw_py_fs_list(sources, &bytes, &v, &n) < 0)
 		goto out;
-	n = PySequence_Fast_GET_SIZE(fast);
-	if (!(bytes = PyList_New(n)) || !(v = PyMem_Calloc((size_t)n + 1, sizeof(char *)))) {
-		if (bytes)
-			PyErr_NoMemory();
-		goto out;
-	}
-	for (i = 0; i < n; i++) {
-		if (!PyUnicode_FSConverter(PySequence_Fast_GET_ITEM(fast, i), &b))
-			goto out;
-		PyList_SET_ITEM(bytes, i, b);
-		v[i] = PyBytes_AS_STRING(b);
-	}
 	Py_BEGIN_ALLOW_THREADS
 	rc = bw_rules_compile(PyBytes_AS_STRING(out_b), v, (size_t)n);
 	Py_END_ALLOW_THREADS
@@ -1135,7 +1123,6 @@ static PyObject *mod_rules_compile(PyObject *m, PyObject *args)
 out:
 	PyMem_Free(v);
 	Py_XDECREF(bytes);
-	Py_XDECREF(fast);
 	Py_XDECREF(out_b);
 	return ret;
 }

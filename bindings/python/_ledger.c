@@ -235,33 +235,6 @@ static int add_rules(const bw_rules **out, void *payload)
 	return BW_OK;
 }
 
-static int fs_list(PyObject *seq, PyObject **bytes_out, const char ***out, Py_ssize_t *n)
-{
-	PyObject *fast = PySequence_Fast(seq, "a sequence of paths is wanted"), *b;
-	Py_ssize_t i;
-
-	*bytes_out = NULL;
-	if (!fast)
-		return -1;
-	*n = PySequence_Fast_GET_SIZE(fast);
-	if (!(*bytes_out = PyList_New(*n)) || !(*out = PyMem_Calloc((size_t)*n + 1, sizeof(char *)))) {
-		Py_DECREF(fast);
-		if (*bytes_out)
-			PyErr_NoMemory();
-		return -1;
-	}
-	for (i = 0; i < *n; i++) {
-		if (!PyUnicode_FSConverter(PySequence_Fast_GET_ITEM(fast, i), &b)) {
-			Py_DECREF(fast);
-			return -1;
-		}
-		PyList_SET_ITEM(*bytes_out, i, b);
-		(*out)[i] = PyBytes_AS_STRING(b);
-	}
-	Py_DECREF(fast);
-	return 0;
-}
-
 /* add_paths(paths, *, ndjson_stdin=False, rules=None, overlays=None,
  *           max_message_size=0, max_mime_depth=0, max_parts=0,
  *           max_recipients=0, out=None, err=None, progress=None)
@@ -290,7 +263,7 @@ static PyObject *Ledger_add_paths(PyObject *self, PyObject *args, PyObject *kw)
 	                                 &overlays, &max_size, &max_depth, &max_parts, &max_rcpt,
 	                                 &c.out, &c.err, &c.progress))
 		return NULL;
-	if (check_open(h) < 0 || fs_list(paths, &paths_b, &path_v, &n) < 0)
+	if (check_open(h) < 0 || bw_py_fs_list(paths, &paths_b, &path_v, &n) < 0)
 		goto done;
 	c.h = h;
 	c.ropts = (bw_rules_options)BW_RULES_OPTIONS_INIT;
@@ -304,7 +277,7 @@ static PyObject *Ledger_add_paths(PyObject *self, PyObject *args, PyObject *kw)
 			c.ropts.path = h->rules_path;
 		}
 		if (overlays != Py_None) {
-			if (fs_list(overlays, &ov_b, &ov_v, &n_ov) < 0)
+			if (bw_py_fs_list(overlays, &ov_b, &ov_v, &n_ov) < 0)
 				goto done;
 			c.ropts.overlays = ov_v;
 			c.ropts.n_overlays = (size_t)n_ov;

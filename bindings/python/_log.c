@@ -559,11 +559,11 @@ static int run_stop(void *payload)
 static PyObject *LogRun_run(LogRunObject *self, PyObject *args, PyObject *kwds)
 {
 	static char *kwlist[] = { "rules", "paths", "explain", "follow", "out", "err", "stop", NULL };
-	PyObject *rules_obj, *paths, *fast = NULL, *bytes = NULL, *ret = NULL, *b;
+	PyObject *rules_obj, *paths, *bytes = NULL, *ret = NULL;
 	const char **path_v = NULL;
 	int explain = 0, follow = 0, fault = 0, rc;
 	bw_log_run_options o;
-	Py_ssize_t i, n = 0;
+	Py_ssize_t n = 0;
 	bw_rules *rules;
 	run_call c;
 
@@ -578,20 +578,8 @@ static PyObject *LogRun_run(LogRunObject *self, PyObject *args, PyObject *kwds)
 		PyErr_SetString(PyExc_RuntimeError, "LogRun is running");
 		return NULL;
 	}
-	if (!(fast = PySequence_Fast(paths, "paths must be a sequence")))
-		return NULL;
-	n = PySequence_Fast_GET_SIZE(fast);
-	if (!(bytes = PyList_New(n)) || !(path_v = PyMem_Calloc((size_t)n + 1, sizeof(char *)))) {
-		if (bytes)
-			PyErr_NoMemory();
+	if (bw_py_fs_list(paths, &bytes, &path_v, &n) < 0)
 		goto out;
-	}
-	for (i = 0; i < n; i++) {
-		if (!PyUnicode_FSConverter(PySequence_Fast_GET_ITEM(fast, i), &b))
-			goto out;
-		PyList_SET_ITEM(bytes, i, b);
-		path_v[i] = PyBytes_AS_STRING(b);
-	}
 	o = self->o;
 	o.explain = explain;
 	o.follow = follow;
@@ -611,7 +599,6 @@ static PyObject *LogRun_run(LogRunObject *self, PyObject *args, PyObject *kwds)
 out:
 	PyMem_Free(path_v);
 	Py_XDECREF(bytes);
-	Py_XDECREF(fast);
 	return ret;
 }
 

@@ -277,3 +277,30 @@ int bw_py_calls_restore(bw_py_calls *c)
 	c->exc_type = c->exc_value = c->exc_tb = NULL;
 	return -1;
 }
+
+int bw_py_fs_list(PyObject *seq, PyObject **bytes_out, const char ***out, Py_ssize_t *n)
+{
+	PyObject *fast = PySequence_Fast(seq, "a sequence of paths is wanted"), *b;
+	Py_ssize_t i;
+
+	*bytes_out = NULL;
+	if (!fast)
+		return -1;
+	*n = PySequence_Fast_GET_SIZE(fast);
+	if (!(*bytes_out = PyList_New(*n)) || !(*out = PyMem_Calloc((size_t)*n + 1, sizeof(char *)))) {
+		Py_DECREF(fast);
+		if (*bytes_out)
+			PyErr_NoMemory();
+		return -1;
+	}
+	for (i = 0; i < *n; i++) {
+		if (!PyUnicode_FSConverter(PySequence_Fast_GET_ITEM(fast, i), &b)) {
+			Py_DECREF(fast);
+			return -1;
+		}
+		PyList_SET_ITEM(*bytes_out, i, b);
+		(*out)[i] = PyBytes_AS_STRING(b);
+	}
+	Py_DECREF(fast);
+	return 0;
+}

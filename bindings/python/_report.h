@@ -24,6 +24,13 @@ int bw_py_report_init(void);
  * the pure-Python package).  NULL with an exception set on failure. */
 PyObject *bw_py_error_new(PyObject *m, int code, const char *message);
 
+/* A Python sequence of paths as file-system bytes: *bytes_out receives a
+ * new list that owns them, *out a PyMem_Calloc'd NULL-terminated array of
+ * their strings (PyMem_Free it; it points into *bytes_out), *n their count.
+ * 0, or -1 with an exception set (*bytes_out, if not NULL, still to be
+ * released, and *out to be freed). */
+int bw_py_fs_list(PyObject *seq, PyObject **bytes_out, const char ***out, Py_ssize_t *n);
+
 /* Raises bw_py_error_new(m, code, message); returns NULL. */
 PyObject *bw_py_raise_in(PyObject *m, int code, const char *message);
 
