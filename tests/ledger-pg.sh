@@ -20,6 +20,13 @@ if "$bouncewhy" --ledger postgresql://nowhere ledger stats 2>&1 | grep -q "witho
 	exit 77
 fi
 # pg_virtualenv sets PGHOST, PGPORT, PGUSER, PGPASSWORD and PGDATABASE;
-# "postgresql://" means: those.
-exec pg_virtualenv sh -c '"$1" postgresql:// && /usr/bin/python3 "$2" "$3" "$4" postgresql://' \
+# "postgresql://" means: those.  Run as root it always names its cluster
+# "regress", so two test runs on one machine (an ASan build beside the
+# normal one) take turns through a lock instead of failing with "Cluster
+# 15/regress exists".
+set -- pg_virtualenv sh -c '"$1" postgresql:// && /usr/bin/python3 "$2" "$3" "$4" postgresql://' \
 	ledger-pg "$test_ledger" "$cli_test" "$bouncewhy" "$corpus"
+if command -v flock >/dev/null 2>&1; then
+	exec flock "${TMPDIR:-/tmp}/bouncewhy-ledger-pg.lock" "$@"
+fi
+exec "$@"
