@@ -385,15 +385,9 @@ static int ev_cb(void *payload, int ncol, const char *const *vals)
 	ev_list *l = payload;
 	ev_row *r;
 
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 16;
-		ev_row *nv = realloc(l->v, cap * sizeof(*nv));
-		if (!nv) {
-			l->oom = true;
-			return 1;
-		}
-		l->v = nv;
-		l->cap = cap;
+	if (bw_grow((void **)&l->v, &l->cap, l->n, sizeof(*l->v), 16) < 0) {
+		l->oom = true;
+		return 1;
 	}
 	r = &l->v[l->n++];
 	memset(r, 0, sizeof(*r));
@@ -628,14 +622,8 @@ static int str_cb(void *payload, int ncol, const char *const *vals)
 {
 	str_list *l = payload;
 
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 16;
-		char **nv = realloc(l->v, cap * sizeof(*nv));
-		if (!nv)
-			return 1;
-		l->v = nv;
-		l->cap = cap;
-	}
+	if (bw_grow((void **)&l->v, &l->cap, l->n, sizeof(*l->v), 16) < 0)
+		return 1;
 	if (vals[0] && (l->v[l->n] = bw_strdup(vals[0])))
 		l->n++;
 	(void)ncol;

@@ -18,6 +18,7 @@
 #include "error.h"
 #include "log_summary.h"
 #include "rules.h"
+#include "util.h"
 
 #define MAX_GROUPS 200
 #define MAX_DISTINCT 4096
@@ -219,14 +220,8 @@ static bw_log_group *find_group(bw_log_summary *s, const char *provider, bool by
 	}
 	if (s->n >= MAX_GROUPS)
 		return NULL;
-	if (s->n == s->cap) {
-		size_t ncap = s->cap ? s->cap * 2 : 8;
-		bw_log_group **ng = realloc(s->g, ncap * sizeof(*ng));
-		if (!ng)
-			return NULL;
-		s->g = ng;
-		s->cap = ncap;
-	}
+	if (bw_grow((void **)&s->g, &s->cap, s->n, sizeof(*s->g), 8) < 0)
+		return NULL;
 	if (!(g = calloc(1, sizeof(*g))))
 		return NULL;
 	set_str(&g->provider, provider);

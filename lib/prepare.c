@@ -52,15 +52,9 @@ static void note_dash(prep *p, size_t at)
 {
 	if (p->dash_oom)
 		return;
-	if (p->n_dash == p->dash_cap) {
-		size_t cap = p->dash_cap ? p->dash_cap * 2 : 64;
-		size_t *d = realloc(p->dash, cap * sizeof(*d));
-		if (!d) {
-			p->dash_oom = true;   /* mimecut.c then scans for itself */
-			return;
-		}
-		p->dash = d;
-		p->dash_cap = cap;
+	if (bw_grow((void **)&p->dash, &p->dash_cap, p->n_dash, sizeof(*p->dash), 64) < 0) {
+		p->dash_oom = true;   /* mimecut.c then scans for itself */
+		return;
 	}
 	p->dash[p->n_dash++] = at;
 }

@@ -16,20 +16,10 @@
 
 static int grow(void **v, size_t *cap, size_t n, size_t size)
 {
-	size_t c;
-	void *p;
-
-	if (n < *cap)
+	if (bw_grow(v, cap, n, size, 4) == BW_OK)
 		return BW_OK;
-	c = *cap ? *cap * 2 : 4;
-	p = realloc(*v, c * size);
-	if (!p) {
-		bw_error__oom();   /* reported by the parse: see error.h */
-		return BW_ENOMEM;
-	}
-	*v = p;
-	*cap = c;
-	return BW_OK;
+	bw_error__oom();   /* reported by the parse: see error.h */
+	return BW_ENOMEM;
 }
 
 int bw_strlist__push_len(bw_strlist *l, const char *s, size_t len)

@@ -154,14 +154,8 @@ void bw_scan_free(bw_scan *s)
 
 static int push_operand(bw_scan *s, operand *op)
 {
-	if (s->n_ops == s->cap_ops) {
-		size_t cap = s->cap_ops ? s->cap_ops * 2 : 8;
-		operand *n = realloc(s->ops, cap * sizeof(*n));
-		if (!n)
-			return bw_error__set(BW_ENOMEM, "out of memory");
-		s->ops = n;
-		s->cap_ops = cap;
-	}
+	if (bw_grow((void **)&s->ops, &s->cap_ops, s->n_ops, sizeof(*s->ops), 8) < 0)
+		return bw_error__set(BW_ENOMEM, "out of memory");
 	s->ops[s->n_ops++] = *op;
 	return BW_OK;
 }
@@ -407,14 +401,8 @@ static bool first_visit(bw_scan *s, const struct stat *st)
 	for (i = 0; i < s->n_visited; i++)
 		if (s->visited[i].dev == st->st_dev && s->visited[i].ino == st->st_ino)
 			return false;
-	if (s->n_visited == s->cap_visited) {
-		size_t cap = s->cap_visited ? s->cap_visited * 2 : 64;
-		void *nv = realloc(s->visited, cap * sizeof(*s->visited));
-		if (!nv)
-			return true;
-		s->visited = nv;
-		s->cap_visited = cap;
-	}
+	if (bw_grow((void **)&s->visited, &s->cap_visited, s->n_visited, sizeof(*s->visited), 64) < 0)
+		return true;
 	s->visited[s->n_visited].dev = st->st_dev;
 	s->visited[s->n_visited].ino = st->st_ino;
 	s->n_visited++;
@@ -445,12 +433,8 @@ static int open_dir(bw_scan *s, const char *path, int depth)
 			continue;     /* ., .., and hidden files (Maildir++ folders are .Name) */
 		if (strcmp(e->d_name, "cur") == 0 || strcmp(e->d_name, "new") == 0)
 			maildir = true;
-		if (n == cap) {
-			char **nn = realloc(names, (cap = cap ? cap * 2 : 64) * sizeof(*names));
-			if (!nn)
-				goto oom;
-			names = nn;
-		}
+		if (bw_grow((void **)&names, &cap, n, sizeof(*names), 64) < 0)
+			goto oom;
 		if (!(names[n] = bw_strdup(e->d_name)))
 			goto oom;
 		n++;
@@ -468,14 +452,8 @@ static int open_dir(bw_scan *s, const char *path, int depth)
 	}
 	if (n)
 		qsort(names, n, sizeof(*names), name_cmp);
-	if (s->n_dirs == s->cap_dirs) {
-		size_t c = s->cap_dirs ? s->cap_dirs * 2 : 16;
-		frame *nd = realloc(s->dirs, c * sizeof(*nd));
-		if (!nd)
-			goto oom;
-		s->dirs = nd;
-		s->cap_dirs = c;
-	}
+	if (bw_grow((void **)&s->dirs, &s->cap_dirs, s->n_dirs, sizeof(*s->dirs), 16) < 0)
+		goto oom;
 	f = &s->dirs[s->n_dirs];
 	if (!(f->path = bw_strdup(path)))
 		goto oom;

@@ -58,6 +58,21 @@ void bw_buf__putc(bw_buf *b, char c)
 	bw_buf__put(b, &c, 1);
 }
 
+int bw_grow(void **v, size_t *cap, size_t n, size_t size, size_t first)
+{
+	size_t c;
+	void *p;
+
+	if (n < *cap)
+		return BW_OK;
+	c = *cap ? *cap * 2 : first;
+	if (c <= n || c > SIZE_MAX / size || !(p = realloc(*v, c * size)))
+		return BW_ENOMEM;
+	*v = p;
+	*cap = c;
+	return BW_OK;
+}
+
 void bw_buf__vprintf(bw_buf *b, const char *fmt, va_list ap)
 {
 	va_list aq;

@@ -9,6 +9,12 @@
 #include <stddef.h>
 #include <string.h>
 
+/* Room for element n of the array *v of *cap elements of `size` bytes:
+ * when n == *cap the array is reallocated to twice its capacity (`first`
+ * elements the first time).  BW_OK, or BW_ENOMEM (no error message set:
+ * the caller says what failed) with *v and *cap unchanged. */
+int bw_grow(void **v, size_t *cap, size_t n, size_t size, size_t first);
+
 /* A growable byte buffer, always NUL-terminated when non-empty. */
 typedef struct bw_buf {
 	char *p;

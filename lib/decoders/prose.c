@@ -307,14 +307,8 @@ static int collect_code_lines(const bw_msg *m, size_t len, code_lines *out)
 	while (bw_lines__next(&it, &l, &n)) {
 		if (quoted(l, n) || !bw_smtp__has_failure_code(l, n))
 			continue;
-		if (out->count == cap) {
-			size_t c = cap ? cap * 2 : 8;
-			void *v = realloc(out->v, c * sizeof(*out->v));
-			if (!v)
-				return BW_ENOMEM;
-			out->v = v;
-			cap = c;
-		}
+		if (bw_grow((void **)&out->v, &cap, out->count, sizeof(*out->v), 8) < 0)
+			return BW_ENOMEM;
 		out->v[out->count].l = l;
 		out->v[out->count++].n = n;
 	}

@@ -68,15 +68,9 @@ static srcpt *get(sstate *s, const char *addr)
 	for (i = 0; i < s->n; i++)
 		if (bw_strcasecmp(s->v[i].address, addr) == 0)
 			return &s->v[i];
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 8;
-		srcpt *v = realloc(s->v, cap * sizeof(*v));
-		if (!v) {
-			bw_error__oom();
-			return NULL;
-		}
-		s->v = v;
-		s->cap = cap;
+	if (bw_grow((void **)&s->v, &s->cap, s->n, sizeof(*s->v), 8) < 0) {
+		bw_error__oom();
+		return NULL;
 	}
 	memset(&s->v[s->n], 0, sizeof(srcpt));
 	if (!(s->v[s->n].address = bw_strdup(addr)))

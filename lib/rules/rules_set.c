@@ -16,15 +16,8 @@ int bw_rstrv__push(bw_rstrv *l, const char *s)
 {
 	char *copy;
 
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 4;
-		char **v = realloc(l->v, cap * sizeof(*v));
-
-		if (!v)
-			return bw_error__set(BW_ENOMEM, "out of memory");
-		l->v = v;
-		l->cap = cap;
-	}
+	if (bw_grow((void **)&l->v, &l->cap, l->n, sizeof(*l->v), 4) < 0)
+		return bw_error__set(BW_ENOMEM, "out of memory");
 	copy = bw_strdup(s);
 	if (!copy)
 		return bw_error__set(BW_ENOMEM, "out of memory");
@@ -82,15 +75,8 @@ void bw_rset__free(bw_rset *s)
 
 bw_rset_provider *bw_rset__add_provider(bw_rset *s)
 {
-	if (s->n_prov == s->cap_prov) {
-		size_t cap = s->cap_prov ? s->cap_prov * 2 : 8;
-		bw_rset_provider *v = realloc(s->prov, cap * sizeof(*v));
-
-		if (!v)
-			return NULL;
-		s->prov = v;
-		s->cap_prov = cap;
-	}
+	if (bw_grow((void **)&s->prov, &s->cap_prov, s->n_prov, sizeof(*s->prov), 8) < 0)
+		return NULL;
 	memset(&s->prov[s->n_prov], 0, sizeof(s->prov[0]));
 	return &s->prov[s->n_prov++];
 }
@@ -99,15 +85,8 @@ bw_rset_shared *bw_rset__add_shared(bw_rset *s)
 {
 	bw_rset_shared *x;
 
-	if (s->n_shared == s->cap_shared) {
-		size_t cap = s->cap_shared ? s->cap_shared * 2 : 16;
-		bw_rset_shared *v = realloc(s->shared, cap * sizeof(*v));
-
-		if (!v)
-			return NULL;
-		s->shared = v;
-		s->cap_shared = cap;
-	}
+	if (bw_grow((void **)&s->shared, &s->cap_shared, s->n_shared, sizeof(*s->shared), 16) < 0)
+		return NULL;
 	x = &s->shared[s->n_shared++];
 	memset(x, 0, sizeof(*x));
 	return x;
@@ -117,15 +96,8 @@ bw_rset_rule *bw_rset__add_rule(bw_rset *s)
 {
 	bw_rset_rule *r;
 
-	if (s->n_rule == s->cap_rule) {
-		size_t cap = s->cap_rule ? s->cap_rule * 2 : 32;
-		bw_rset_rule *v = realloc(s->rule, cap * sizeof(*v));
-
-		if (!v)
-			return NULL;
-		s->rule = v;
-		s->cap_rule = cap;
-	}
+	if (bw_grow((void **)&s->rule, &s->cap_rule, s->n_rule, sizeof(*s->rule), 32) < 0)
+		return NULL;
 	r = &s->rule[s->n_rule++];
 	memset(r, 0, sizeof(*r));
 	r->permanent = r->hard = -1;

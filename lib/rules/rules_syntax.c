@@ -117,15 +117,8 @@ static int add_entry(const bw_rsyn_grammar *g, bw_rsyn_section *sec, const char 
 				                     file, lineno, key, sec->e[i].line);
 	if (!*val)
 		return bw_error__set(BW_ERULES, "%s:%u: '%s' has an empty value", file, lineno, key);
-	if (sec->n == sec->cap) {
-		size_t cap = sec->cap ? sec->cap * 2 : 16;
-		bw_rsyn_entry *v = realloc(sec->e, cap * sizeof(*v));
-
-		if (!v)
-			return bw_error__set(BW_ENOMEM, "out of memory");
-		sec->e = v;
-		sec->cap = cap;
-	}
+	if (bw_grow((void **)&sec->e, &sec->cap, sec->n, sizeof(*sec->e), 16) < 0)
+		return bw_error__set(BW_ENOMEM, "out of memory");
 	e = &sec->e[sec->n];
 	memset(e, 0, sizeof(*e));
 	e->key = bw_strdup(key);
