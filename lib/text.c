@@ -395,35 +395,33 @@ bool bw_text__is_role_address(const char *addr)
 /* Text from the message (addresses, server replies, file names) goes to a
  * terminal: control characters (C0, DEL, C1) and bytes that are not UTF-8
  * are written as \xHH by the text report and the error line, so a bounce
- * cannot clear the screen, retitle the window or forge an output line. */
-static size_t unsafe_at(const unsigned char *p, size_t len, size_t i)
+ * cannot clear the screen, retitle the window or forge an output line.
+ * terminal_char: the length of the character at p[i] when a terminal may
+ * take it, else 0 with *bad the bytes to escape (both bytes of a C1
+ * control). */
+static size_t terminal_char(const unsigned char *p, size_t len, size_t i, size_t *bad)
 {
-	size_t n, k;
+	size_t n = utf8_seq(p + i, len - i);
 
+	*bad = 1;
 	if (p[i] < 0x20 || p[i] == 0x7f)
-		return 1;
-	if (p[i] < 0x80)
 		return 0;
-	if (p[i] == 0xC2 && i + 1 < len && p[i + 1] >= 0x80 && p[i + 1] <= 0x9F)
-		return 2;   /* a C1 control such as CSI */
-	n = p[i] >= 0xF0 ? 4 : p[i] >= 0xE0 ? 3 : p[i] >= 0xC2 ? 2 : 0;
-	if (!n || n > 4 || i + n > len)
-		return 1;
-	for (k = 1; k < n; k++)
-		if ((p[i + k] & 0xC0) != 0x80)
-			return 1;
-	return bw_text__valid_utf8((const char *)p + i, n) ? 0 : 1;
+	if (n == 2 && p[i] == 0xC2 && p[i + 1] <= 0x9F) {
+		*bad = 2;   /* a C1 control such as CSI */
+		return 0;
+	}
+	return n;
 }
 
 bool bw_text__terminal_clean(const char *s, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	size_t i = 0;
+	size_t i = 0, n, bad;
 
 	while (i < len) {
-		if (unsafe_at(p, len, i))
+		if (!(n = terminal_char(p, len, i, &bad)))
 			return false;
-		i += p[i] < 0x80 ? 1 : p[i] >= 0xF0 ? 4 : p[i] >= 0xE0 ? 3 : 2;
+		i += n;
 	}
 	return true;
 }
@@ -431,17 +429,15 @@ bool bw_text__terminal_clean(const char *s, size_t len)
 void bw_text__put_terminal(bw_buf *b, const char *s, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	size_t i = 0, n;
+	size_t i = 0, n, bad;
 
 	while (i < len) {
-		if ((n = unsafe_at(p, len, i))) {
-			while (n--)
-				bw_buf__printf(b, "\\x%02x", p[i++]);
-		} else {
-			/* a whole character: unsafe_at checked all its bytes */
-			n = p[i] < 0x80 ? 1 : p[i] >= 0xF0 ? 4 : p[i] >= 0xE0 ? 3 : 2;
+		if ((n = terminal_char(p, len, i, &bad))) {
 			bw_buf__put(b, s + i, n);
 			i += n;
+		} else {
+			while (bad-- && i < len)
+				bw_buf__printf(b, "\\x%02x", p[i++]);
 		}
 	}
 }
