@@ -252,10 +252,12 @@ static char *diag_for(const srcpt *r, const sstate *s)
 {
 	bw_buf b = BW_BUF_INIT;
 
-	if (r && r->summary.len)
-		put(&b, r->summary.p, r->summary.len);
+	/* the remote's own reply is the evidence; Sendmail's summary line maps
+	 * any refusal at RCPT to "User unknown" and says less */
 	if (r && r->replies.len)
 		put(&b, r->replies.p, r->replies.len);
+	else if (r && r->summary.len)
+		put(&b, r->summary.p, r->summary.len);
 	if (!b.len && r && r->reason.len)
 		put(&b, r->reason.p, r->reason.len);
 	if (s->misc.len && (!r || !r->summary.len))
