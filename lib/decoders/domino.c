@@ -15,7 +15,9 @@
  *       User some.name (user@example.com) not listed in Domino Directory
  *
  * A report may repeat the "was not delivered to: / because:" pair for
- * several recipients.
+ * several recipients.  Domino writes the report in the server's language;
+ * the pair of lead-in lines is read in each of them (German "wurde nicht
+ * zugestellt an: / weil:", ...).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -23,9 +25,46 @@
 #include "../util.h"
 #include "common.h"
 
+/* The lead-in before the recipients and the one before the reason, per
+ * language of the report. */
+static const struct { const char *to, *because; } leads[] = {
+	{ "was not delivered to:", "because:" },
+	{ "wurde nicht zugestellt an:", "weil:" },
+	{ "n'a pas été remis à :", "pour la raison suivante :" },
+	{ "n'a pas été remis à:", "pour la raison suivante:" },
+	{ "n'a pas été distribué à :", "car :" },
+	{ "no se ha entregado a:", "porque:" },
+	{ "no se entregó a:", "debido a:" },
+	{ "non è stato recapitato a:", "perché:" },
+	{ "non è stato consegnato a:", "perché:" },
+	{ "não foi entregue a:", "porque:" },
+	{ "is niet afgeleverd bij:", "omdat:" },
+	{ "is niet bezorgd bij:", "omdat:" },
+};
+
+static bool has_pair(const bw_msg *m)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(leads) / sizeof(leads[0]); i++)
+		if (bw_sniff__body_has(m, leads[i].to) && bw_sniff__body_has(m, leads[i].because))
+			return true;
+	return false;
+}
+
+static bool lead_line(const char *t, size_t tl, bool because)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(leads) / sizeof(leads[0]); i++)
+		if (bw_text__starts(t, tl, because ? leads[i].because : leads[i].to))
+			return true;
+	return false;
+}
+
 static int sniff(const bw_msg *m)
 {
-	bool body = bw_sniff__body_has(m, "was not delivered to:") && bw_sniff__body_has(m, "because:");
+	bool body = has_pair(m);
 
 	if (!body)
 		return 0;
@@ -51,12 +90,12 @@ static int decode(const bw_msg *m, bw_report *r)
 		if (!tl) {
 			continue;
 		}
-		if (bw_text__starts(t, tl, "was not delivered to:")) {
+		if (lead_line(t, tl, false)) {
 			state = ADDRS;
 			batch = r->n_rcpt;
 			continue;
 		}
-		if (bw_text__starts(t, tl, "because:")) {
+		if (lead_line(t, tl, true)) {
 			state = REASON;
 			continue;
 		}
@@ -66,7 +105,10 @@ static int decode(const bw_msg *m, bw_report *r)
 			if (!rc)
 				return BW_ENOMEM;
 		} else if (state == REASON) {
-			if (bw_text__starts(t, tl, "Your message"))
+			if (bw_text__starts(t, tl, "Your message") || bw_text__starts(t, tl, "Ihre Nachricht") ||
+			    bw_text__starts(t, tl, "Votre message") || bw_text__starts(t, tl, "Su mensaje") ||
+			    bw_text__starts(t, tl, "Il messaggio") || bw_text__starts(t, tl, "Sua mensagem") ||
+			    bw_text__starts(t, tl, "Uw bericht"))
 				state = NONE;
 			else
 				for (i = batch; i < r->n_rcpt; i++)
