@@ -469,7 +469,16 @@ bool bw_sniff__delay_notice(const bw_msg *m)
 		"you do not need to resend", "no action is required on your part", "still trying",
 		"delivery has been delayed", "delivery attempts will continue", "is delayed",
 		"will be retried", "will continue to attempt", "advisory only", "only a warning",
-		"no need to resend", "is still in the queue", "still be retried" };
+		"no need to resend", "is still in the queue", "still be retried",
+		/* the same in the languages notices arrive in */
+		"wurde verzögert", "ist verzögert", "wird weiterhin versucht", "werden fortgesetzt",
+		"a été retardé", "est retardé", "été différé", "nouvelles tentatives seront",
+		"se ha retrasado", "ha sido retrasad", "se seguirá intentando", "è stata ritardata",
+		"è stato ritardato", "foi atrasad", "está atrasad", "is vertraagd", "zostało opóźnione",
+		"została opóźniona", "będą ponawiane", "byla zpožděna", "bylo zpožděno",
+		"doručení je zpožděno", "задерживается", "была задержана", "遅延しています",
+		"遅延が発生", "已延迟", "已延遲", "har försenats", "är försenad", "gecikti", "gecikmiştir",
+		"késik", "késleltetve", "지연되었습니다", "지연되고" };
 	static const char *const final[] = { "permanent fatal", "failed permanently", "permanent error",
 		"giving up", "gave up", "has been removed from the mail queue", "will not be retried",
 		"no further attempts", "could not be delivered to", "permanently failed" };

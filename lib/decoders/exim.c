@@ -189,6 +189,43 @@ static void read_generated_text(const bw_msg *m, size_t len, bw_report *r, size_
 	bw_buf__free(&text);
 }
 
+/* A template in another language ("Доставка не удалась по следующим
+ * адресам:") has no marker line we know; X-Failed-Recipients still names the
+ * addresses, and the list has the same shape.  Returns the offset of the
+ * first line that is one of them alone, indented one to three columns; 0 if
+ * none. */
+static size_t listed_failed_address(const bw_msg *m, size_t len)
+{
+	const char *failed = bw_msg__header(m, "X-Failed-Recipients");
+	const char *line;
+	size_t line_len;
+	bw_lines it;
+
+	if (!failed)
+		return 0;
+	bw_lines__init(&it, m->body, len);
+	while (bw_lines__next(&it, &line, &line_len)) {
+		size_t ind = indent_of(line, line_len), tlen = line_len;
+		const char *text = line;
+		char *a;
+		bool hit;
+
+		if (ind == 0 || ind > 3)
+			continue;
+		while (tlen && (*text == ' ' || *text == '\t'))
+			text++, tlen--;
+		while (tlen && bw_isspace((unsigned char)text[tlen - 1]))
+			tlen--;
+		if (!tlen || memchr(text, ' ', tlen) || !(a = bw_text__first_address(text, tlen)))
+			continue;
+		hit = bw_memcasemem(failed, strlen(failed), a) != NULL;
+		free(a);
+		if (hit)
+			return (size_t)(line - m->body);
+	}
+	return 0;
+}
+
 static int decode(const bw_msg *m, bw_report *r)
 {
 	size_t first = r->n_rcpt, len = bw_text__report_length(m), start, which = 0, k;
@@ -204,6 +241,7 @@ static int decode(const bw_msg *m, bw_report *r)
 	at = bw_text__find_any(m->body, len, list_markers, sizeof(list_markers) / sizeof(list_markers[0]), &which);
 	delayed = bw_sniff__body_has(m, "has not yet been delivered") ||
 	          bw_sniff__subject_starts(m, "Warning: message");
+	start = 0;
 	if (at) {
 		start = bw_text__after_line(m->body, len, list_markers[which]);
 		/* "could not be delivered ..." may be followed by the list marker line */
@@ -212,6 +250,10 @@ static int decode(const bw_msg *m, bw_report *r)
 			if (colon)
 				start = bw_text__after_line(m->body, len, "failed:");
 		}
+	} else {
+		start = listed_failed_address(m, len);
+	}
+	if (at || start) {
 		bw_lines__init(&it, m->body + start, len - start);
 		while (bw_lines__next(&it, &line, &line_len)) {
 			size_t ind = indent_of(line, line_len);

@@ -35,22 +35,38 @@ static const char *const refused[] = {
 	"not allowed to send to the list", "not allowed to send to this list",
 };
 
-/* Sender local parts of list robots: "dev-owner", "dev-bounces",
- * "dev-request", "owner-dev", "sympa", "listserv", "majordomo". */
+/* Local parts of list robots, in From, Sender or Return-Path: "dev-owner",
+ * "dev-bounces", "dev-request", "owner-dev", "sympa", "listserv",
+ * "majordomo", "listmaster". */
 static bool robot_sender(const bw_msg *m)
 {
 	static const char *const marks[] = {
 		"-owner@", "-bounces@", "-request@", "-admin@", "owner-", "sympa@", "listserv@",
-		"majordomo@", "mailman@",
+		"majordomo@", "mailman@", "listmaster@",
 	};
-	const char *from = bw_msg__header(m, "From");
-	size_t i;
+	static const char *const fields[] = { "From", "Sender", "Return-Path" };
+	size_t i, f;
 
-	for (i = 0; from && i < sizeof(marks) / sizeof(marks[0]); i++)
-		if (bw_memcasemem(from, strlen(from), marks[i]))
-			return true;
+	for (f = 0; f < sizeof(fields) / sizeof(fields[0]); f++) {
+		const char *v = bw_msg__header(m, fields[f]);
+		for (i = 0; v && i < sizeof(marks) / sizeof(marks[0]); i++)
+			if (bw_memcasemem(v, strlen(v), marks[i]))
+				return true;
+	}
 	return false;
 }
+
+/* Words of a refusal and words that name a list, for a notice in words of
+ * its own ("Your message for list X has been rejected: only subscribers
+ * may post"): from a list's robot, returning the post, both must occur. */
+static const char *const refusal_words[] = {
+	"rejected", "refused", "denied", "declined", "not distributed", "not accepted",
+	"not been distributed", "not been accepted", "not allowed", "not permitted",
+	"only subscribers", "only members", "may post", "can post",
+};
+static const char *const list_words[] = {
+	"mailing list", "for list", "to list", "the list", "this list", "list \"", "subscribers",
+};
 
 static int sniff(const bw_msg *m)
 {
@@ -64,6 +80,9 @@ static int sniff(const bw_msg *m)
 	if ((subj && bw_text__find_any(subj, strlen(subj), refused,
 	                               sizeof(refused) / sizeof(refused[0]), NULL)) ||
 	    bw_text__find_any(m->body, n, refused, sizeof(refused) / sizeof(refused[0]), NULL))
+		return BW_SNIFF_WORDING;
+	if (bw_text__find_any(m->body, n, refusal_words, sizeof(refusal_words) / sizeof(refusal_words[0]), NULL) &&
+	    bw_text__find_any(m->body, n, list_words, sizeof(list_words) / sizeof(list_words[0]), NULL))
 		return BW_SNIFF_WORDING;
 	return 0;
 }

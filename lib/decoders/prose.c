@@ -90,6 +90,9 @@ static const char *const triggers[] = {
 	"deferred", "not allowed", "prohibited", "unrouteable", "unroutable", "no mailbox",
 	"host not found", "not known", "not listed", "failure", "could not be sent",
 	"couldn't be sent", "cannot be sent", "can't be sent", "not be sent", "was not sent",
+	/* other verbs of handing a message on */
+	"could not be handed", "not be passed on", "could not be forwarded", "could not be transferred",
+	"could not be relayed", "could not be transmitted", "could not be routed", "not be processed",
 	/* Dutch, Italian, Portuguese, German, French, Japanese, Chinese, Russian */
 	"niet worden afgeleverd", "niet afgeleverd", "niet bezorgd", "onbekend", "non consegnat",
 	"non è stato", "sconosciut", "inesistente", "falha", "não existe", "desconhecido",
@@ -110,6 +113,13 @@ static const char *const triggers[] = {
 	"存在しません", "non è stato possibile recapitare", "impossibile recapitare", "non recapitato",
 	"não pôde ser entregue", "não foi possível entregar", "kon niet worden bezorgd",
 	"onbestelbaar", "无法投递", "未能送达", "投递失败", "退信", "收件人", "不存在",
+	/* Czech, Polish, Swedish, Turkish, Hungarian, Romanian, Ukrainian, Korean, Greek */
+	"nepodařilo doručit", "nepodařilo se doručit", "nebylo možné doručit", "nedoručitelná",
+	"nie udało się dostarczyć", "nie dostarczono", "nie mogła zostać dostarczona",
+	"opóźnion", "kunde inte levereras", "kunde inte leverera", "iletilemedi", "teslim edilemedi",
+	"nem sikerült kézbesíteni", "nem kézbesíthető", "nu a putut fi livrat", "nu a putut fi trimis",
+	"не вдалося доставити", "не доставлено", "전달할 수 없", "전달하지 못했", "δεν ήταν δυνατή η παράδοση",
+	"δεν παραδόθηκε",
 };
 
 /* Lines that introduce a list of failed recipients ("the following
@@ -121,6 +131,18 @@ static const char *const list_intros[] = {
 	"siguiente destinatario", "siguientes direcciones", "次の宛先", "以下の宛先", "下記の宛先",
 	"seguenti destinatari", "seguente destinatario", "seguintes destinatários", "volgende geadresseerde",
 	"volgende ontvanger", "以下收件人", "下列收件人",
+	"addresses below", "address below", "recipients below", "recipient below", "listed below",
+	"addresses listed", "recipients listed",
+	/* Czech, Polish, Swedish, Danish/Norwegian, Finnish, Turkish, Hungarian,
+	 * Romanian, Russian, Ukrainian, Korean, Greek */
+	"následujícímu příjemci", "následujícím příjemcům", "následující adres",
+	"poniższego odbiorcy", "poniższych odbiorców", "następującego odbiorcy",
+	"następujących odbiorców", "następujące adres", "följande mottagare", "følgende modtager",
+	"følgende mottaker", "seuraavalle vastaanottajalle", "seuraaville vastaanottajille",
+	"aşağıdaki alıcı", "következő címzett", "următorul destinatar", "următorii destinatari",
+	"следующему получателю", "следующим получателям", "следующие адрес",
+	"наступному одержувачу", "наступним одержувачам", "다음 수신자", "τον ακόλουθο παραλήπτη",
+	"τους ακόλουθους παραλήπτες",
 	/* Exchange's "Delivery has failed to these recipients or groups:" */
 	"to these recipients", "à ces destinataires", "an diese empfänger", "a estos destinatarios",
 	"a questi destinatari", "para estes destinatários", "aan deze geadresseerden",
@@ -512,18 +534,32 @@ static int finish(const bw_msg *m, bw_report *r, size_t first, size_t len)
 	return rc;
 }
 
-/* The first line of the report that says something failed, as the
- * diagnostic of a recipient named only by the returned original. */
+#define FAILURE_PARAGRAPH_MAX 400
+
+/* The first line of the report that says something failed, with the rest
+ * of its paragraph (the sentence that says why often follows the one that
+ * says what: "could not be passed on. None of the recipients is known"),
+ * as the diagnostic of a recipient named only by the returned original or
+ * by a bare list.  A paragraph line holding an address or a colon-ended
+ * list intro ends it. */
 static const char *failure_line(const char *text, size_t len, size_t *out_len)
 {
 	bw_lines it;
-	const char *l;
-	size_t n;
+	const char *l, *l2;
+	size_t n, n2;
 
 	bw_lines__init(&it, text, len);
 	while (bw_lines__next(&it, &l, &n))
 		if (n && !quoted(l, n) && has_any(l, n, triggers, sizeof(triggers) / sizeof(triggers[0]))) {
 			*out_len = n;
+			while (bw_lines__next(&it, &l2, &n2)) {
+				size_t tl;
+				bw_text__trim(l2, n2, &tl);
+				if (!tl || quoted(l2, n2) || memchr(l2, '@', n2) ||
+				    (size_t)(l2 + n2 - l) > FAILURE_PARAGRAPH_MAX || l[*out_len - 1] == ':')
+					break;
+				*out_len = (size_t)(l2 + n2 - l);
+			}
 			return l;
 		}
 	return NULL;
