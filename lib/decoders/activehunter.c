@@ -20,4 +20,4 @@ static int decode(const bw_msg *m, bw_report *r)
 	return bw_decoder_sendmail.decode(m, r);
 }
 
-const bw_decoder bw_decoder_activehunter = { "activehunter", sniff, decode };
+const bw_decoder bw_decoder_activehunter = { "activehunter", sniff, decode, false };

@@ -408,4 +408,4 @@ static int decode(const bw_msg *m, bw_report *r)
 	return got;
 }
 
-const bw_decoder bw_decoder_amazonses = { "amazonses", sniff, decode };
+const bw_decoder bw_decoder_amazonses = { "amazonses", sniff, decode, false };

@@ -106,4 +106,4 @@ static int decode(const bw_msg *m, bw_report *r)
 	return (int)(r->n_rcpt - first);
 }
 
-const bw_decoder bw_decoder_aol = { "aol", sniff, decode };
+const bw_decoder bw_decoder_aol = { "aol", sniff, decode, false };

@@ -66,4 +66,4 @@ static int decode(const bw_msg *m, bw_report *r)
 	return n;
 }
 
-const bw_decoder bw_decoder_apachejames = { "apachejames", sniff, decode };
+const bw_decoder bw_decoder_apachejames = { "apachejames", sniff, decode, false };

@@ -141,4 +141,4 @@ static int decode(const bw_msg *m, bw_report *r)
 	return n;
 }
 
-const bw_decoder bw_decoder_arf = { "arf", sniff, decode };
+const bw_decoder bw_decoder_arf = { "arf", sniff, decode, false };

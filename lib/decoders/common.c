@@ -331,6 +331,16 @@ bool bw_sniff__bulk_mail(const bw_msg *m)
 	       (prec && (bw_strcasestr(prec, "bulk") || bw_strcasestr(prec, "list")));
 }
 
+bool bw_sniff__list_post(const bw_msg *m)
+{
+	const char *prec = bw_msg__header(m, "Precedence");
+
+	return bw_msg__header(m, "List-Id") && prec &&
+	       (bw_strcasestr(prec, "bulk") || bw_strcasestr(prec, "list")) &&
+	       !bw_sniff__from_daemon(m) && !bw_sniff__null_return_path(m) && !m->dsn.n &&
+	       strcmp(m->content_type, "multipart/report") != 0;
+}
+
 bool bw_sniff__bounce_subject(const bw_msg *m)
 {
 	static const char *const subjects[] = {

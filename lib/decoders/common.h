@@ -86,6 +86,11 @@ bool bw_sniff__null_return_path(const bw_msg *m);
  * Precedence: bulk/list): a bounce never carries these. */
 bool bw_sniff__bulk_mail(const bw_msg *m);
 
+/* A list's distribution of posts: List-Id and Precedence: bulk/list, from
+ * no mail system (not a mailer-daemon, not a null Return-Path, no
+ * delivery-status part, not a multipart/report). */
+bool bw_sniff__list_post(const bw_msg *m);
+
 /* Does the subject (after "Fwd:") start the way delivery reports' subjects
  * do ("Undeliverable", "Returned mail", "Unzustellbar", ...)? */
 bool bw_sniff__bounce_subject(const bw_msg *m);

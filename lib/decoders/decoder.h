@@ -62,6 +62,10 @@ typedef struct bw_decoder {
 	 * format after all; nothing may have been added then), or a negative
 	 * bw_error_code. */
 	int (*decode)(const bw_msg *m, bw_report *r);
+	/* Reads a mailing list's own notices (a refused post, a list
+	 * manager's report), which come as list mail; the other decoders do
+	 * not run on a list's distribution of posts (bw_sniff__list_post). */
+	bool list_notices;
 } bw_decoder;
 
 /* Runs the decoders on `m`, best sniff first, and keeps the first that

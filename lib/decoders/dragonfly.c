@@ -83,4 +83,4 @@ static int decode(const bw_msg *m, bw_report *r)
 	return 1;
 }
 
-const bw_decoder bw_decoder_dragonfly = { "dragonfly", sniff, decode };
+const bw_decoder bw_decoder_dragonfly = { "dragonfly", sniff, decode, false };

@@ -116,4 +116,4 @@ static int decode(const bw_msg *m, bw_report *r)
 	return (int)(r->n_rcpt - first);
 }
 
-const bw_decoder bw_decoder_exchange2003 = { "exchange2003", sniff, decode };
+const bw_decoder bw_decoder_exchange2003 = { "exchange2003", sniff, decode, false };

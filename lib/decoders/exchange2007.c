@@ -363,5 +363,5 @@ out:
 	return rc;
 }
 
-const bw_decoder bw_decoder_exchange2007 = { "exchange2007", sniff_onprem, decode };
-const bw_decoder bw_decoder_office365 = { "office365", sniff_online, decode };
+const bw_decoder bw_decoder_exchange2007 = { "exchange2007", sniff_onprem, decode, false };
+const bw_decoder bw_decoder_office365 = { "office365", sniff_online, decode, false };

@@ -194,4 +194,4 @@ out:
 	return rc;
 }
 
-const bw_decoder bw_decoder_gmail = { "gmail", sniff, decode };
+const bw_decoder bw_decoder_gmail = { "gmail", sniff, decode, false };

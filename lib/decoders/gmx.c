@@ -105,5 +105,5 @@ static int decode(const bw_msg *m, bw_report *r)
 	return (int)(r->n_rcpt - first);
 }
 
-const bw_decoder bw_decoder_gmx = { "gmx", sniff_gmx, decode };
-const bw_decoder bw_decoder_einsundeins = { "einsundeins", sniff_1und1, decode };
+const bw_decoder bw_decoder_gmx = { "gmx", sniff_gmx, decode, false };
+const bw_decoder bw_decoder_einsundeins = { "einsundeins", sniff_1und1, decode, false };

@@ -65,4 +65,4 @@ static int decode(const bw_msg *m, bw_report *r)
 	return rc;
 }
 
-const bw_decoder bw_decoder_googlegroups = { "googlegroups", sniff, decode };
+const bw_decoder bw_decoder_googlegroups = { "googlegroups", sniff, decode, true };

@@ -57,4 +57,4 @@ static int decode(const bw_msg *m, bw_report *r)
 	                           delayed ? "delayed" : "failed");
 }
 
-const bw_decoder bw_decoder_groupwise = { "groupwise", sniff, decode };
+const bw_decoder bw_decoder_groupwise = { "groupwise", sniff, decode, false };

@@ -72,4 +72,4 @@ static int decode(const bw_msg *m, bw_report *r)
 	return (int)(r->n_rcpt - first);
 }
 
-const bw_decoder bw_decoder_imailserver = { "imailserver", sniff, decode };
+const bw_decoder bw_decoder_imailserver = { "imailserver", sniff, decode, false };

@@ -67,4 +67,4 @@ static int decode(const bw_msg *m, bw_report *r)
 	return (int)(r->n_rcpt - first);
 }
 
-const bw_decoder bw_decoder_kddi = { "kddi", sniff, decode };
+const bw_decoder bw_decoder_kddi = { "kddi", sniff, decode, false };

@@ -44,4 +44,4 @@ static int decode(const bw_msg *m, bw_report *r)
 	return bw_decoders__listed(m, r, at, len - start, delayed ? "delayed" : "failed");
 }
 
-const bw_decoder bw_decoder_mailenable = { "mailenable", sniff, decode };
+const bw_decoder bw_decoder_mailenable = { "mailenable", sniff, decode, false };

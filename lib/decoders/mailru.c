@@ -91,4 +91,4 @@ static int decode(const bw_msg *m, bw_report *r)
 	return rc;
 }
 
-const bw_decoder bw_decoder_mailru = { "mailru", sniff, decode };
+const bw_decoder bw_decoder_mailru = { "mailru", sniff, decode, false };

@@ -64,7 +64,7 @@ static int decode(const bw_msg *m, bw_report *r)
 	static const char *const id##_names[] = { __VA_ARGS__, NULL };                \
 	static const product id##_product = { id##_names, in_text_ };                 \
 	static int sniff_##id(const bw_msg *m) { return sniff_product(m, &id##_product); } \
-	const bw_decoder bw_decoder_##id = { #id, sniff_##id, decode };
+	const bw_decoder bw_decoder_##id = { #id, sniff_##id, decode, false };
 
 NAMED_DECODER(kerio, true, "Kerio Connect", "Kerio MailServer")
 NAMED_DECODER(mercury, true, "Mercury/32", "Mercury Mail Transport", "Mercury for Win32", "Mercury for NetWare")

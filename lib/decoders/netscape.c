@@ -66,4 +66,4 @@ static int decode(const bw_msg *m, bw_report *r)
 	return got;
 }
 
-const bw_decoder bw_decoder_netscape = { "netscape", sniff, decode };
+const bw_decoder bw_decoder_netscape = { "netscape", sniff, decode, false };

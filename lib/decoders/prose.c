@@ -1098,4 +1098,4 @@ static int decode(const bw_msg *m, bw_report *r)
 	return (int)(r->n_rcpt - first);
 }
 
-const bw_decoder bw_decoder_prose = { "prose", sniff, decode };
+const bw_decoder bw_decoder_prose = { "prose", sniff, decode, false };

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common.h"
 #include "decoder.h"
 #include "../dsn.h"
 #include "../util.h"
@@ -191,8 +192,13 @@ static int run(const bw_msg *m, bw_report *r)
 {
 	int score[N_DECODERS];
 	size_t order[N_DECODERS], n = 0, i, j;
+	/* A list's distribution of posts (a digest, a post that quotes a
+	 * bounce) is nobody's bounce, whatever text it carries. */
+	bool list_post = bw_sniff__list_post(m);
 
 	for (i = 0; i < N_DECODERS; i++) {
+		if (list_post && !decoders[i]->list_notices)
+			continue;
 		score[i] = decoders[i]->sniff(m);
 		if (score[i] <= 0)
 			continue;

@@ -8,4 +8,4 @@ static int sniff(const bw_msg *m)
 	return m->dsn.n ? BW_SNIFF_STANDARD : 0;
 }
 
-const bw_decoder bw_decoder_rfc3464 = { "rfc3464", sniff, bw_dsn__decode };
+const bw_decoder bw_decoder_rfc3464 = { "rfc3464", sniff, bw_dsn__decode, false };

@@ -87,4 +87,4 @@ static int decode(const bw_msg *m, bw_report *r)
 	return 1;
 }
 
-const bw_decoder bw_decoder_rfc3834 = { "rfc3834", sniff, decode };
+const bw_decoder bw_decoder_rfc3834 = { "rfc3834", sniff, decode, false };

@@ -37,4 +37,4 @@ static int decode(const bw_msg *m, bw_report *r)
 	return bw_decoders__listed(m, r, m->body + start, end - start, "failed");
 }
 
-const bw_decoder bw_decoder_smail = { "smail", sniff, decode };
+const bw_decoder bw_decoder_smail = { "smail", sniff, decode, false };

@@ -112,4 +112,4 @@ static int decode(const bw_msg *m, bw_report *r)
 	return (int)(r->n_rcpt - first);
 }
 
-const bw_decoder bw_decoder_zoho = { "zoho", sniff, decode };
+const bw_decoder bw_decoder_zoho = { "zoho", sniff, decode, false };
