@@ -111,8 +111,23 @@ static const bw_rset_provider *best_suffix(const bw_rules *rules, const char *na
 	return best;
 }
 
+/* Does `prefix` (case-insensitive) start a word of text[0..len): not
+ * preceded by a letter or a digit? */
+static bool starts_word(const char *text, size_t len, const char *prefix)
+{
+	const char *p = text, *end = text + len, *hit;
+
+	while (p < end && (hit = bw_memcasemem(p, (size_t)(end - p), prefix))) {
+		if (hit == text || !bw_isalnum((unsigned char)hit[-1]))
+			return true;
+		p = hit + 1;
+	}
+	return false;
+}
+
 /* The provider a mark names: a whole word of the text (letters, digits,
- * '-' and '.' around it do not continue it), the longest mark winning. */
+ * '-' and '.' around it do not continue it), or for a mark ending in '*'
+ * (a code's shape, "OFR*") the start of one; the longest mark winning. */
 static const bw_rset_provider *by_mark(const bw_rules *rules, const char *text)
 {
 	const bw_rset_provider *best = NULL;
@@ -123,7 +138,18 @@ static const bw_rset_provider *by_mark(const bw_rules *rules, const char *text)
 
 		for (j = 0; j < l->n; j++) {
 			size_t ml = strlen(l->v[j]);
+			bool prefix = ml > 1 && l->v[j][ml - 1] == '*';
+			char stem[64];
 
+			if (prefix && ml - 1 < sizeof(stem)) {
+				memcpy(stem, l->v[j], ml - 1);
+				stem[ml - 1] = '\0';
+				if (ml - 1 > best_len && starts_word(text, tlen, stem)) {
+					best = rules->prov[i];
+					best_len = ml - 1;
+				}
+				continue;
+			}
 			if (ml > best_len && bw_text__find_word(text, tlen, l->v[j], "", "")) {
 				best = rules->prov[i];
 				best_len = ml;

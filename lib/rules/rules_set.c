@@ -253,6 +253,12 @@ static int name_word_ok(const char *w, size_t len)
 	return len > 0;
 }
 
+/* A mark: a name, or a name's start followed by '*' (a code's shape). */
+static int mark_word_ok(const char *w, size_t len)
+{
+	return len > 1 && w[len - 1] == '*' ? name_word_ok(w, len - 1) : name_word_ok(w, len);
+}
+
 static const char *const actions[] = {
 	"failed", "delayed", "delivered", "relayed", "expanded", NULL
 };
@@ -327,7 +333,10 @@ const char *bw_rset__check_value(const char *key, const char *value)
 	if (strcmp(key, "format") == 0)
 		return check_words(value, format_word_ok, NULL,
 		                   "expected decoder names (see lib/decoders/registry.c) or reply, or !name to exclude one");
-	if (strcmp(key, "domains") == 0 || strcmp(key, "marks") == 0 ||
+	if (strcmp(key, "marks") == 0)
+		return check_words(value, mark_word_ok, NULL,
+		                   "expected names made of letters, digits, '.', '-' and '_', each optionally ending in '*'");
+	if (strcmp(key, "domains") == 0 ||
 	    strcmp(key, "hosts") == 0 || strcmp(key, "provider") == 0 || strcmp(key, "id") == 0)
 		return check_words(value, name_word_ok, NULL,
 		                   "expected names made of letters, digits, '.', '-' and '_'");
