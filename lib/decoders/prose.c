@@ -25,8 +25,11 @@
  * as a contact, a sender, an alias it was expanded from or a Message-ID,
  * never role addresses (postmaster, mailer-daemon, abuse...) that merely
  * sign the report, never an address in quoted ("> ") lines.  Failure
- * words, list intros and labels are read in English, French, German,
- * Spanish, Italian, Portuguese, Dutch, Japanese, Chinese and Russian.
+ * words and labels are read in English, French, German, Spanish, Italian,
+ * Portuguese, Dutch, Japanese, Chinese and Russian, failure words and list
+ * intros also in Czech, Polish, Swedish, Danish, Norwegian, Finnish,
+ * Turkish, Hungarian, Romanian, Ukrainian, Korean and Greek.  The failure
+ * sentence's paragraph is the diagnostic of recipients that have none.
  * Mail from a list (List-Unsubscribe, Precedence: bulk/list) that is not
  * from a mailer-daemon, a person's reply in a conversation, and
  * challenge-response requests ("confirm you are human"), are not bounces.
