@@ -472,7 +472,10 @@ bool bw_sniff__delay_notice(const bw_msg *m)
 		"Message delayed", "Warning: message", "Delivery Status Notification (Delay)",
 		"Mail delivery delayed", "Warning: could not send message", "Delivery Notification: Delay",
 		"Message delivery delayed", "Delay notification", "Temporary delivery failure",
-		"Warning: Temporary", "Delivery warning", "Message status - delayed" };
+		"Warning: Temporary", "Delivery warning", "Message status - delayed",
+		"Aviso: entrega retrasada", "Entrega retrasada", "Zustellung verzögert", "Verzögerte Zustellung",
+		"Remise différée", "Distribution retardée", "Consegna ritardata", "Entrega atrasada",
+		"Vertraagde bezorging" };
 	static const char *const delayed[] = { "has been delayed", "has not yet been delivered",
 		"not been delivered yet", "has not been delivered yet", "will continue trying",
 		"will keep trying", "will continue to try", "will retry", "WARNING message only",
@@ -488,7 +491,13 @@ bool bw_sniff__delay_notice(const bw_msg *m)
 		"została opóźniona", "będą ponawiane", "byla zpožděna", "bylo zpožděno",
 		"doručení je zpožděno", "задерживается", "была задержана", "遅延しています",
 		"遅延が発生", "已延迟", "已延遲", "har försenats", "är försenad", "gecikti", "gecikmiştir",
-		"késik", "késleltetve", "지연되었습니다", "지연되고" };
+		"késik", "késleltetve", "지연되었습니다", "지연되고",
+		"todavía no ha podido ser entregado", "volverá a intentar", "no es necesario que vuelva a enviar",
+		"n'a pas encore pu être", "nouvelle tentative", "pas besoin de renvoyer",
+		"noch nicht zugestellt", "wird erneut versucht", "nicht erneut senden",
+		"non è stato ancora", "verrà ritentat", "non è necessario reinviare",
+		"ainda não foi entregue", "tentará novamente", "não é necessário reenviar",
+		"nog niet afgeleverd", "opnieuw geprobeerd" };
 	static const char *const final[] = { "permanent fatal", "failed permanently", "permanent error",
 		"giving up", "gave up", "has been removed from the mail queue", "will not be retried",
 		"no further attempts", "could not be delivered to", "permanently failed" };

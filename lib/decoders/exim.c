@@ -292,6 +292,9 @@ static int decode(const bw_msg *m, bw_report *r)
 		}
 		add_entry(m, r, first, &e, delayed);
 	}
+	if (r->n_rcpt == first && !bw_sniff__body_has(m, "created automatically by mail delivery software") &&
+	    !bw_sniff__body_has(m, "created automatically by the SMTP relay"))
+		return 0;   /* not Exim's text: the generic reader reads it */
 	if (r->n_rcpt == first) {
 		/* no list in the text: the header names them */
 		const char *failed = bw_msg__header(m, "X-Failed-Recipients");

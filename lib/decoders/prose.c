@@ -173,7 +173,8 @@ static const char *const noise[] = { "contact", "please write", "please send", "
 	"écrivez", "contactez", "wenden sie sich", "kontakt", "escriba", "contacte", "問い合わせ",
 	"unsubscribe", "visit", "Message-ID", "In-Reply-To:", "References:", "expanded from",
 	"sent by", "on behalf of", "Return-Path:", "envelope-from", "mail from", "message from",
-	"originator", "postmaster" };
+	"originator", "postmaster", "please try", "try instead", "new address", "forward to",
+	"forwarded to", "now at", "moved to", "redirect" };
 
 /* Does header `v` hold `a` as a message identifier ("<a>")? */
 static bool names_message_id(const char *v, const char *a)
@@ -340,16 +341,18 @@ static int collect_code_lines(const bw_msg *m, size_t len, code_lines *out)
 	return BW_OK;
 }
 
-/* The first of `lines` that names no address, or names `addr` ("Reason: 550
- * ...", "Remote server replied: 552 5.2.2 <addr>: Mailbox full"); NULL if
- * none. */
+/* The first of `lines` that names no address, names `addr` ("Reason: 550
+ * ...", "Remote server replied: 552 5.2.2 <addr>: Mailbox full") or is a
+ * 551 (whose address is where to write instead); NULL if none. */
 static const char *code_line_for(const code_lines *lines, const char *addr, size_t *out_len)
 {
 	size_t i;
 
 	for (i = 0; i < lines->count; i++)
 		if (!memchr(lines->v[i].l, '@', lines->v[i].n) ||
-		    (addr && *addr && bw_memcasemem(lines->v[i].l, lines->v[i].n, addr))) {
+		    (addr && *addr && bw_memcasemem(lines->v[i].l, lines->v[i].n, addr)) ||
+		    /* "551 User not local; please try <x>": x is the forward path */
+		    bw_memcasemem(lines->v[i].l, lines->v[i].n, "551 ")) {
 			*out_len = lines->v[i].n;
 			return lines->v[i].l;
 		}
@@ -538,33 +541,73 @@ static int finish(const bw_msg *m, bw_report *r, size_t first, size_t len)
 }
 
 #define FAILURE_PARAGRAPH_MAX 400
+#define FAILURE_REASON_MAX 700
+
+/* The paragraph that starts at `l` (n bytes) and runs to the next blank
+ * line, a quoted line or a line naming an address, within `max` bytes of
+ * `from`: its end. */
+static const char *paragraph_end(bw_lines *it, const char *from, const char *l, size_t n, size_t max)
+{
+	const char *end = l + n, *l2;
+	size_t n2, tl;
+
+	while (bw_lines__next(it, &l2, &n2)) {
+		bw_text__trim(l2, n2, &tl);
+		if (!tl || quoted(l2, n2) || memchr(l2, '@', n2) || (size_t)(l2 + n2 - from) > max)
+			break;
+		end = l2 + n2;
+	}
+	return end;
+}
+
+/* Does the line end with a colon (an intro to what follows)? */
+static bool ends_with_colon(const char *l, size_t n)
+{
+	while (n && bw_isspace((unsigned char)l[n - 1]))
+		n--;
+	return n && l[n - 1] == ':';
+}
 
 /* The first line of the report that says something failed, with the rest
  * of its paragraph (the sentence that says why often follows the one that
  * says what: "could not be passed on. None of the recipients is known"),
  * as the diagnostic of a recipient named only by the returned original or
- * by a bare list.  A paragraph line holding an address or a colon-ended
- * list intro ends it. */
+ * by a bare list.  A paragraph line holding an address ends it.  When that
+ * paragraph introduces a list (it ends with a colon: "was not delivered to
+ * the following address:"), the first text paragraph after the list is the
+ * reason and is taken with it ("The mail server reports: the mailbox has
+ * been disabled"). */
 static const char *failure_line(const char *text, size_t len, size_t *out_len)
 {
 	bw_lines it;
-	const char *l, *l2;
-	size_t n, n2;
+	const char *l, *l2, *end;
+	size_t n, n2, tl;
 
 	bw_lines__init(&it, text, len);
-	while (bw_lines__next(&it, &l, &n))
-		if (n && !quoted(l, n) && has_any(l, n, triggers, sizeof(triggers) / sizeof(triggers[0]))) {
-			*out_len = n;
-			while (bw_lines__next(&it, &l2, &n2)) {
-				size_t tl;
-				bw_text__trim(l2, n2, &tl);
-				if (!tl || quoted(l2, n2) || memchr(l2, '@', n2) ||
-				    (size_t)(l2 + n2 - l) > FAILURE_PARAGRAPH_MAX || l[*out_len - 1] == ':')
-					break;
-				*out_len = (size_t)(l2 + n2 - l);
-			}
+	while (bw_lines__next(&it, &l, &n)) {
+		if (!n || quoted(l, n) || !has_any(l, n, triggers, sizeof(triggers) / sizeof(triggers[0])))
+			continue;
+		if (!ends_with_colon(l, n)) {
+			end = paragraph_end(&it, l, l, n, FAILURE_PARAGRAPH_MAX);
+			*out_len = (size_t)(end - l);
 			return l;
 		}
+		/* an intro: skip the list (address lines, blank lines) to the
+		 * next text paragraph, unless the report ends there */
+		*out_len = n;
+		while (bw_lines__next(&it, &l2, &n2)) {
+			bw_text__trim(l2, n2, &tl);
+			if (!tl || memchr(l2, '@', n2))
+				continue;
+			if (quoted(l2, n2) || has_any(l2, n2, ends, sizeof(ends) / sizeof(ends[0])) ||
+			    header_line(l2, n2) || (size_t)(l2 - l) > FAILURE_REASON_MAX)
+				break;
+			end = paragraph_end(&it, l, l2, n2, FAILURE_REASON_MAX);
+			*out_len = (size_t)(end - l);
+			break;
+		}
+		return l;
+	}
 	return NULL;
 }
 
@@ -933,6 +976,57 @@ static void read_subject(const bw_msg *m, bw_report *r, size_t first, size_t len
 	free(a);
 }
 
+/* A VERP address (a list's bounce address carrying the subscriber:
+ * "list-bounces+jane=example.org@lists.example.net"): the subscriber's
+ * address ("jane@example.org"), or NULL. */
+static char *verp_decode(const char *a)
+{
+	const char *plus = strchr(a, '+'), *at = strrchr(a, '@'), *eq;
+	char *out;
+
+	if (!plus || !at || plus > at)
+		return NULL;
+	/* the last '=' of the extension splits local part and domain */
+	for (eq = at - 1; eq > plus && *eq != '='; eq--)
+		;
+	if (eq <= plus + 1 || eq + 1 >= at || !memchr(eq + 1, '.', (size_t)(at - eq - 1)))
+		return NULL;
+	if (!(out = malloc((size_t)(at - plus))))
+		return NULL;
+	memcpy(out, plus + 1, (size_t)(eq - plus - 1));
+	out[eq - plus - 1] = '@';
+	memcpy(out + (eq - plus), eq + 1, (size_t)(at - eq - 1));
+	out[at - plus - 1] = '\0';
+	return out;
+}
+
+/* A bounce sent to a VERP address names its failed recipient in that
+ * address: the envelope headers of the bounce (To, Delivered-To,
+ * X-Original-To, Envelope-To) or the returned original's Return-Path. */
+static void read_verp(const bw_msg *m, bw_report *r, size_t first, size_t len)
+{
+	static const char *const fields[] = { "Delivered-To", "X-Original-To", "Envelope-To", "To" };
+	const char *v = NULL, *diag;
+	size_t i, dl = 0;
+	char *a = NULL, *d = NULL;
+
+	if (!(diag = failure_line(m->body, len, &dl)))
+		return;
+	for (i = 0; i < sizeof(fields) / sizeof(fields[0]) && !d; i++)
+		if ((v = bw_msg__header(m, fields[i])) && (a = bw_text__first_address(v, strlen(v)))) {
+			d = verp_decode(a);
+			free(a);
+		}
+	if (!d && (v = bw_kvlist__get(&m->orig_headers, "Return-Path")) &&
+	    (a = bw_text__first_address(v, strlen(v)))) {
+		d = verp_decode(a);
+		free(a);
+	}
+	if (d && !ignorable_address(m, d, "", 0))
+		add_once(m, r, first, d, diag, dl);
+	free(d);
+}
+
 /* The length of the report in m->body: before the returned original (a
  * marker line, or a header block pasted without one). */
 static size_t report_text_length(const bw_msg *m)
@@ -1094,6 +1188,8 @@ static int decode(const bw_msg *m, bw_report *r)
 		read_weak_labels(m, r, first, len);
 	if (r->n_rcpt == first)
 		read_subject(m, r, first, len);
+	if (r->n_rcpt == first)
+		read_verp(m, r, first, len);
 	if (r->n_rcpt == first)
 		from_original(m, r, first, len);
 	if (r->n_rcpt > first && (rc = finish(m, r, first, len)) < 0)

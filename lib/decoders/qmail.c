@@ -66,6 +66,8 @@ static int decode(const bw_msg *m, bw_report *r)
 		"--- Below this line is a copy of the message",
 		"--- Original message follows",
 		"--- Enclosed are the original headers",
+		/* a double bounce: the bounce that bounced follows */
+		"--- Below this line is the original bounce",
 	};
 	size_t first = r->n_rcpt, len = bw_text__report_length(m), pos = 0;
 	const char *end = bw_text__find_any(m->body, len, ends, sizeof(ends) / sizeof(ends[0]), NULL);
