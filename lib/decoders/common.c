@@ -293,7 +293,9 @@ static bool header_address_is(const char *value, const char *addr)
 
 bool bw_decoders__is_own_address(const bw_msg *m, const char *addr)
 {
+	/* the notice's own To and Cc (whom it informs) and the original's From */
 	return header_address_is(bw_msg__header(m, "To"), addr) ||
+	       header_address_is(bw_msg__header(m, "Cc"), addr) ||
 	       header_address_is(bw_kvlist__get(&m->orig_headers, "From"), addr);
 }
 
@@ -475,7 +477,7 @@ bool bw_sniff__delay_notice(const bw_msg *m)
 		"Warning: Temporary", "Delivery warning", "Message status - delayed",
 		"Aviso: entrega retrasada", "Entrega retrasada", "Zustellung verzögert", "Verzögerte Zustellung",
 		"Remise différée", "Distribution retardée", "Consegna ritardata", "Entrega atrasada",
-		"Vertraagde bezorging" };
+		"Vertraagde bezorging", "配送遅延", "配信遅延", "投递延迟" };
 	static const char *const delayed[] = { "has been delayed", "has not yet been delivered",
 		"not been delivered yet", "has not been delivered yet", "will continue trying",
 		"will keep trying", "will continue to try", "will retry", "WARNING message only",
@@ -497,7 +499,10 @@ bool bw_sniff__delay_notice(const bw_msg *m)
 		"noch nicht zugestellt", "wird erneut versucht", "nicht erneut senden",
 		"non è stato ancora", "verrà ritentat", "non è necessario reinviare",
 		"ainda não foi entregue", "tentará novamente", "não é necessário reenviar",
-		"nog niet afgeleverd", "opnieuw geprobeerd" };
+		"nog niet afgeleverd", "opnieuw geprobeerd", "niet opnieuw te versturen", "nog niet worden bezorgd",
+		"blijven het", "まだ配送されていません", "再送を試みます", "再試行します", "再送する必要はありません",
+		"仍在重试", "将继续尝试", "遅れています", "再送の必要はありません", "引き続き配送を試みます",
+		"投递延迟", "延迟投递" };
 	static const char *const final[] = { "permanent fatal", "failed permanently", "permanent error",
 		"giving up", "gave up", "has been removed from the mail queue", "will not be retried",
 		"no further attempts", "could not be delivered to", "permanently failed" };

@@ -70,8 +70,9 @@ void bw_decoders__command_from_line(bw_recipient *rc, const char *t, size_t tl);
  * Returns the number of recipients added. */
 int bw_decoders__inline_dsn(const bw_msg *m, bw_report *r);
 
-/* Is `addr` the bounce's own To: address or the returned original's From:
- * (never a failed recipient), or a "+tag" subaddress of either? */
+/* Is `addr` the bounce's own To: or Cc: address (whom the notice informs) or
+ * the returned original's From: (never a failed recipient), or a "+tag"
+ * subaddress of one of them? */
 bool bw_decoders__is_own_address(const bw_msg *m, const char *addr);
 
 /* Does text[0..len) ask the sender to prove they are a person so that a

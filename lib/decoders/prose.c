@@ -122,7 +122,8 @@ static const char *const triggers[] = {
 	"opóźnion", "kunde inte levereras", "kunde inte leverera", "iletilemedi", "teslim edilemedi",
 	"nem sikerült kézbesíteni", "nem kézbesíthető", "nu a putut fi livrat", "nu a putut fi trimis",
 	"не вдалося доставити", "не доставлено", "전달할 수 없", "전달하지 못했", "δεν ήταν δυνατή η παράδοση",
-	"δεν παραδόθηκε",
+	"δεν παραδόθηκε", "wasn't delivered", "weren't delivered", "wasn't sent", "couldn't be found",
+	"nog niet worden", "niet worden bezorgd", "kon nog niet", "handed over",
 };
 
 /* Lines that introduce a list of failed recipients ("the following
@@ -174,7 +175,8 @@ static const char *const noise[] = { "contact", "please write", "please send", "
 	"unsubscribe", "visit", "Message-ID", "In-Reply-To:", "References:", "expanded from",
 	"sent by", "on behalf of", "Return-Path:", "envelope-from", "mail from", "message from",
 	"originator", "postmaster", "please try", "try instead", "new address", "forward to",
-	"forwarded to", "now at", "moved to", "redirect" };
+	"forwarded to", "now at", "moved to", "redirect", "was delivered to", "were delivered to",
+	"delivered successfully", "successfully delivered", "copy kept for", "copy sent to" };
 
 /* Does header `v` hold `a` as a message identifier ("<a>")? */
 static bool names_message_id(const char *v, const char *a)
@@ -856,12 +858,25 @@ static void read_lines(const bw_msg *m, bw_report *r, size_t first, size_t len)
 			continue;
 		/* An X.400 originator/recipient address with its RFC 822 form
 		 * ("/.../rfc-822=user(a)example.com/"). */
-		if ((x400 = bw_memcasemem(l, n, "rfc-822=")) &&
+		if (((x400 = bw_memcasemem(l, n, "rfc-822=")) ||
+		     ((x400 = bw_memcasemem(l, n, "dda:smtp=")) && (x400 += BW_LITERAL_LEN("dda:smtp=")))) &&
 		    (listing || span_fails(&cur) || span_fails(&last) || has_trigger(l, n))) {
 			char *x = bw_addr__normalize(x400, n - (size_t)(x400 - l));
-			/* its diagnostic: the report lines after it */
-			if (x)
-				add_once(m, r, first, x, it.p, (size_t)(end - it.p));
+			/* its diagnostic: the report lines after it, up to a line
+			 * that names another address */
+			if (x) {
+				const char *q = it.p, *stop = end;
+				while (q < end) {
+					const char *nl = memchr(q, '\n', (size_t)(end - q));
+					const char *le = nl ? nl : end;
+					if (memchr(q, '@', (size_t)(le - q))) {
+						stop = q;
+						break;
+					}
+					q = nl ? nl + 1 : end;
+				}
+				add_once(m, r, first, x, it.p, (size_t)(stop - it.p));
+			}
 			free(x);
 			continue;
 		}
@@ -901,7 +916,9 @@ static void read_lines(const bw_msg *m, bw_report *r, size_t first, size_t len)
 		if (!(accept = listing || label)) {
 			const char *nl = memchr(it.p, '\n', (size_t)(end - it.p));
 			size_t nn = it.p < end ? (size_t)((nl ? nl : end) - it.p) : 0;
-			accept = has_trigger_wrapped(l, n, it.p, nn);
+			/* a line with a failure reply ("x@y -> 550 5.1.1 ...") says
+			 * what failed in any language */
+			accept = has_trigger_wrapped(l, n, it.p, nn) || bw_smtp__has_failure_code(l, n);
 		}
 		free(a);
 		if (!accept) {
