@@ -306,9 +306,12 @@ void bw_rules__release_compiled(bw_rules *rules)
 	size_t i;
 
 	free(rules->bit_start);
-	free(rules->bit_rule);
+	free(rules->bit_alt);
+	free(rules->alt_bits);
 	free(rules->pf_always);
-	rules->bit_start = rules->bit_rule = NULL;
+	rules->bit_start = NULL;
+	rules->bit_alt = NULL;
+	rules->alt_bits = NULL;
 	rules->pf_always = NULL;
 
 	for (i = 0; i < rules->n_rules; i++) {
@@ -568,20 +571,30 @@ static struct bw_prefilter *prefilter_new(char *const *lits)
 	return pf;
 }
 
-/* rules->bit_start, bit_rule and pf_always (rules_impl.h); left NULL when
- * an allocation fails. */
+/* An alternative in the first-bit index: its rule, and every triple bit
+ * of its parts (alt_bits[at .. at + n_bits)), of which the first is the
+ * bit it is filed under; eight_bit when one of its parts is
+ * BW_LITERAL_8BIT. */
+struct bw_pf_alt {
+	uint32_t rule;
+	uint32_t at;
+	uint16_t n_bits;
+	bool eight_bit;
+};
+
+/* rules->bit_start, bit_alt, alt_bits and pf_always (rules_impl.h); left
+ * NULL when an allocation fails. */
 static void index_first_bits(bw_rules *rules)
 {
-	size_t words = (rules->n_rules + 63) / 64, i, k, b, n = 0;
-	uint32_t *last = malloc(TRIPLE_BITS * sizeof(*last));
-	uint32_t *start = calloc(TRIPLE_BITS + 1, sizeof(*start)), *at = NULL, *list = NULL;
+	size_t words = (rules->n_rules + 63) / 64, i, k, j, b, n = 0, n_bits = 0;
+	uint32_t *start = calloc(TRIPLE_BITS + 1, sizeof(*start)), *at = NULL;
+	struct bw_pf_alt *list = NULL;
+	uint16_t *bits = NULL;
 	uint64_t *always = calloc(words ? words : 1, sizeof(*always));
 
-	if (!last || !start || !always || rules->n_rules >= UINT32_MAX)
+	if (!start || !always || rules->n_rules >= UINT32_MAX)
 		goto fail;
-	/* counts, a rule once per bit */
-	for (b = 0; b < TRIPLE_BITS; b++)
-		last[b] = UINT32_MAX;
+	/* counts: alternatives per first bit, and their bits */
 	for (i = 0; i < rules->n_rules; i++) {
 		const struct bw_prefilter *pf = rules->rules[i].pf;
 
@@ -589,49 +602,68 @@ static void index_first_bits(bw_rules *rules)
 			b = pf->first[k];
 			if (b == NO_BIT) {
 				always[i >> 6] |= (uint64_t)1 << (i & 63);
-			} else if (last[b] != i) {
-				last[b] = (uint32_t)i;
-				start[b + 1]++;
-				n++;
+				continue;
 			}
+			start[b + 1]++;
+			n++;
+			for (j = k ? pf->alt_end[k - 1] : 0; j < pf->alt_end[k]; j++)
+				n_bits += pf->parts[j].n_bits;
 		}
 	}
+	if (n_bits >= UINT32_MAX)
+		goto fail;
 	for (b = 0; b < TRIPLE_BITS; b++)
 		start[b + 1] += start[b];
 	if (!(list = malloc((n ? n : 1) * sizeof(*list))) ||
+	    !(bits = malloc((n_bits ? n_bits : 1) * sizeof(*bits))) ||
 	    !(at = malloc(TRIPLE_BITS * sizeof(*at))))
 		goto fail;
 	memcpy(at, start, TRIPLE_BITS * sizeof(*at));
-	for (b = 0; b < TRIPLE_BITS; b++)
-		last[b] = UINT32_MAX;
+	n_bits = 0;
 	for (i = 0; i < rules->n_rules; i++) {
 		const struct bw_prefilter *pf = rules->rules[i].pf;
 
 		for (k = 0; pf && k < pf->n_alts; k++) {
+			struct bw_pf_alt *e;
+
 			b = pf->first[k];
-			if (b != NO_BIT && last[b] != i) {
-				last[b] = (uint32_t)i;
-				list[at[b]++] = (uint32_t)i;
+			if (b == NO_BIT)
+				continue;
+			e = &list[at[b]++];
+			e->rule = (uint32_t)i;
+			e->at = (uint32_t)n_bits;
+			e->eight_bit = false;
+			for (j = k ? pf->alt_end[k - 1] : 0; j < pf->alt_end[k]; j++) {
+				const pf_part *pp = &pf->parts[j];
+
+				e->eight_bit |= pp->eight_bit;
+				memcpy(bits + n_bits, pp->bits, pp->n_bits * sizeof(*bits));
+				n_bits += pp->n_bits;
 			}
+			e->n_bits = (uint16_t)(n_bits - e->at);
 		}
 	}
 	free(at);
-	free(last);
 	rules->bit_start = start;
-	rules->bit_rule = list;
+	rules->bit_alt = list;
+	rules->alt_bits = bits;
 	rules->pf_always = always;
 	return;
 fail:
 	free(at);
 	free(list);
-	free(last);
+	free(bits);
 	free(start);
 	free(always);
 }
 
 /* The rules whose prefilter may pass on a text with triples ts (a bit per
- * rule, in cand[0 .. (n_rules + 63) / 64)); false when the index is not
- * there or cand too small: then every prefilter is to run. */
+ * rule, in cand[0 .. (n_rules + 63) / 64)): those with an alternative
+ * whose triple bits are all in the text (and that has a byte >= 0x80 when
+ * the alternative needs one), and those with an alternative without
+ * bits.  A superset of the rules prefilter_pass() passes, which still
+ * decides.  False when the index is not there or cand too small: then
+ * every prefilter is to run. */
 #define CAND_WORDS 128
 static bool candidates(const bw_rules *rules, const triples *ts, uint64_t *cand)
 {
@@ -647,8 +679,19 @@ static bool candidates(const bw_rules *rules, const triples *ts, uint64_t *cand)
 			size_t b = w * 64 + (size_t)__builtin_ctzll(x);
 			uint32_t k;
 
-			for (k = rules->bit_start[b]; k < rules->bit_start[b + 1]; k++)
-				cand[rules->bit_rule[k] >> 6] |= (uint64_t)1 << (rules->bit_rule[k] & 63);
+			for (k = rules->bit_start[b]; k < rules->bit_start[b + 1]; k++) {
+				const struct bw_pf_alt *e = &rules->bit_alt[k];
+				const uint16_t *bit = rules->alt_bits + e->at;
+				bool may = !e->eight_bit || ts->eight_bit;
+				uint16_t j;
+
+				if (cand[e->rule >> 6] & ((uint64_t)1 << (e->rule & 63)))
+					continue;
+				for (j = 1; may && j < e->n_bits; j++)
+					may = (ts->w[bit[j] >> 6] >> (bit[j] & 63)) & 1;
+				if (may)
+					cand[e->rule >> 6] |= (uint64_t)1 << (e->rule & 63);
+			}
 			x &= x - 1;
 		}
 	}
@@ -811,12 +854,14 @@ static const struct bw_rule *score_lexicon(const bw_rules *rules, size_t from, s
 		int hits = 0;
 		size_t last = 0;
 
-		if (!r->src->text || !rule_applies(r, in, prov) ||
+		/* the candidate bit first: it rules most of them out */
+		if (!r->src->text || (r->pf && cand && !((cand[i >> 6] >> (i & 63)) & 1)))
+			continue;
+		if (!rule_applies(r, in, prov) ||
 		    !bw_reason__fits_status(r->src->reason, in->status) ||
 		    !bw_reason__fits_stage(r->src->reason, in->smtp_command))
 			continue;
-		if (r->pf && ((cand && !((cand[i >> 6] >> (i & 63)) & 1)) ||
-		              !prefilter_pass(r->pf, lower, dlen, ts)))
+		if (r->pf && !prefilter_pass(r->pf, lower, dlen, ts))
 			continue;
 		while (hits < LEXICON_MAX_HITS && off <= dlen &&
 		       pcre2_match(code_for(rules, r), (PCRE2_SPTR)diag, dlen, off, 0, md,
@@ -951,6 +996,9 @@ int bw_rules__match(const bw_rules *rules, const bw_match_input *in, bw_match_re
 			r = won;
 			s = r->src;
 		} else {
+			/* the candidate bit first: it rules most of them out */
+			if (r->src->text && (!dlen || (r->pf && cand && !((cand[i >> 6] >> (i & 63)) & 1))))
+				continue;
 			if (!rule_applies(r, in, prov))
 				continue;
 		}
