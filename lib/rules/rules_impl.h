@@ -62,14 +62,13 @@ struct bw_rules {
 	/* The literal prefilter turned around (rules_match.c): the
 	 * alternatives bit_alt[k], k in bit_start[b] .. bit_start[b + 1], have
 	 * b as their first triple bit, each with the rule it belongs to and
-	 * all its triple bits (in alt_bits); bit pf_always[i] is set for a
-	 * rule whose prefilter has an alternative without one.  A text's
-	 * triples then name the only rules with an alternative whose bits are
-	 * all there, the only ones whose prefilter may pass.  NULL when not
-	 * built (out of memory): every prefilter runs. */
+	 * some more of its triple bits; bit pf_always[i] is set for a rule
+	 * whose prefilter has an alternative without one.  A text's triples
+	 * then name the only rules with an alternative whose bits are there,
+	 * the only ones whose prefilter may pass.  NULL when not built (out of
+	 * memory): every prefilter runs. */
 	uint32_t *bit_start;
 	struct bw_pf_alt *bit_alt;
-	uint16_t *alt_bits;
 	uint64_t *pf_always;
 	char meta_rules[24], meta_providers[24], meta_schema[16];
 };

@@ -307,11 +307,9 @@ void bw_rules__release_compiled(bw_rules *rules)
 
 	free(rules->bit_start);
 	free(rules->bit_alt);
-	free(rules->alt_bits);
 	free(rules->pf_always);
 	rules->bit_start = NULL;
 	rules->bit_alt = NULL;
-	rules->alt_bits = NULL;
 	rules->pf_always = NULL;
 
 	for (i = 0; i < rules->n_rules; i++) {
@@ -571,30 +569,32 @@ static struct bw_prefilter *prefilter_new(char *const *lits)
 	return pf;
 }
 
-/* An alternative in the first-bit index: its rule, and every triple bit
- * of its parts (alt_bits[at .. at + n_bits)), of which the first is the
- * bit it is filed under; eight_bit when one of its parts is
- * BW_LITERAL_8BIT. */
+/* An alternative in the first-bit index: its rule, and up to ALT_BITS
+ * more triple bits of its parts after the first one it is filed under
+ * (testing some of its bits, not all, still names every rule whose
+ * prefilter may pass); eight_bit when one of its parts is
+ * BW_LITERAL_8BIT.  Sixteen bytes, so that the alternatives filed under
+ * one bit lie together. */
+#define ALT_BITS 5
 struct bw_pf_alt {
 	uint32_t rule;
-	uint32_t at;
-	uint16_t n_bits;
+	uint16_t bits[ALT_BITS];
+	uint8_t n_bits;
 	bool eight_bit;
 };
 
-/* rules->bit_start, bit_alt, alt_bits and pf_always (rules_impl.h); left
- * NULL when an allocation fails. */
+/* rules->bit_start, bit_alt and pf_always (rules_impl.h); left NULL
+ * when an allocation fails. */
 static void index_first_bits(bw_rules *rules)
 {
-	size_t words = (rules->n_rules + 63) / 64, i, k, j, b, n = 0, n_bits = 0;
+	size_t words = (rules->n_rules + 63) / 64, i, k, j, b, n = 0;
 	uint32_t *start = calloc(TRIPLE_BITS + 1, sizeof(*start)), *at = NULL;
 	struct bw_pf_alt *list = NULL;
-	uint16_t *bits = NULL;
 	uint64_t *always = calloc(words ? words : 1, sizeof(*always));
 
 	if (!start || !always || rules->n_rules >= UINT32_MAX)
 		goto fail;
-	/* counts: alternatives per first bit, and their bits */
+	/* counts: alternatives per first bit */
 	for (i = 0; i < rules->n_rules; i++) {
 		const struct bw_prefilter *pf = rules->rules[i].pf;
 
@@ -606,62 +606,58 @@ static void index_first_bits(bw_rules *rules)
 			}
 			start[b + 1]++;
 			n++;
-			for (j = k ? pf->alt_end[k - 1] : 0; j < pf->alt_end[k]; j++)
-				n_bits += pf->parts[j].n_bits;
 		}
 	}
-	if (n_bits >= UINT32_MAX)
-		goto fail;
 	for (b = 0; b < TRIPLE_BITS; b++)
 		start[b + 1] += start[b];
 	if (!(list = malloc((n ? n : 1) * sizeof(*list))) ||
-	    !(bits = malloc((n_bits ? n_bits : 1) * sizeof(*bits))) ||
 	    !(at = malloc(TRIPLE_BITS * sizeof(*at))))
 		goto fail;
 	memcpy(at, start, TRIPLE_BITS * sizeof(*at));
-	n_bits = 0;
 	for (i = 0; i < rules->n_rules; i++) {
 		const struct bw_prefilter *pf = rules->rules[i].pf;
 
 		for (k = 0; pf && k < pf->n_alts; k++) {
 			struct bw_pf_alt *e;
+			bool first = true;
 
 			b = pf->first[k];
 			if (b == NO_BIT)
 				continue;
 			e = &list[at[b]++];
 			e->rule = (uint32_t)i;
-			e->at = (uint32_t)n_bits;
+			e->n_bits = 0;
 			e->eight_bit = false;
 			for (j = k ? pf->alt_end[k - 1] : 0; j < pf->alt_end[k]; j++) {
 				const pf_part *pp = &pf->parts[j];
+				unsigned m;
 
 				e->eight_bit |= pp->eight_bit;
-				memcpy(bits + n_bits, pp->bits, pp->n_bits * sizeof(*bits));
-				n_bits += pp->n_bits;
+				/* the first bit of the alternative is the one filed under */
+				for (m = first && pp->n_bits ? 1 : 0; m < pp->n_bits && e->n_bits < ALT_BITS; m++)
+					e->bits[e->n_bits++] = pp->bits[m];
+				if (pp->n_bits)
+					first = false;
 			}
-			e->n_bits = (uint16_t)(n_bits - e->at);
 		}
 	}
 	free(at);
 	rules->bit_start = start;
 	rules->bit_alt = list;
-	rules->alt_bits = bits;
 	rules->pf_always = always;
 	return;
 fail:
 	free(at);
 	free(list);
-	free(bits);
 	free(start);
 	free(always);
 }
 
 /* The rules whose prefilter may pass on a text with triples ts (a bit per
  * rule, in cand[0 .. (n_rules + 63) / 64)): those with an alternative
- * whose triple bits are all in the text (and that has a byte >= 0x80 when
- * the alternative needs one), and those with an alternative without
- * bits.  A superset of the rules prefilter_pass() passes, which still
+ * whose first triple bits (up to 1 + ALT_BITS) are all in the text (and
+ * that has a byte >= 0x80 when the alternative needs one), and those with
+ * an alternative without bits.  A superset of the rules prefilter_pass() passes, which still
  * decides.  False when the index is not there or cand too small: then
  * every prefilter is to run. */
 #define CAND_WORDS 128
@@ -681,14 +677,13 @@ static bool candidates(const bw_rules *rules, const triples *ts, uint64_t *cand)
 
 			for (k = rules->bit_start[b]; k < rules->bit_start[b + 1]; k++) {
 				const struct bw_pf_alt *e = &rules->bit_alt[k];
-				const uint16_t *bit = rules->alt_bits + e->at;
 				bool may = !e->eight_bit || ts->eight_bit;
-				uint16_t j;
+				unsigned j;
 
 				if (cand[e->rule >> 6] & ((uint64_t)1 << (e->rule & 63)))
 					continue;
-				for (j = 1; may && j < e->n_bits; j++)
-					may = (ts->w[bit[j] >> 6] >> (bit[j] & 63)) & 1;
+				for (j = 0; may && j < e->n_bits; j++)
+					may = (ts->w[e->bits[j] >> 6] >> (e->bits[j] & 63)) & 1;
 				if (may)
 					cand[e->rule >> 6] |= (uint64_t)1 << (e->rule & 63);
 			}
@@ -854,8 +849,9 @@ static const struct bw_rule *score_lexicon(const bw_rules *rules, size_t from, s
 		int hits = 0;
 		size_t last = 0;
 
-		/* the candidate bit first: it rules most of them out */
-		if (!r->src->text || (r->pf && cand && !((cand[i >> 6] >> (i & 63)) & 1)))
+		/* the candidate bit first (a rule with a prefilter has a text):
+		 * it rules most of them out without reading the rule */
+		if ((r->pf && cand && !((cand[i >> 6] >> (i & 63)) & 1)) || !r->src->text)
 			continue;
 		if (!rule_applies(r, in, prov) ||
 		    !bw_reason__fits_status(r->src->reason, in->status) ||
@@ -996,8 +992,11 @@ int bw_rules__match(const bw_rules *rules, const bw_match_input *in, bw_match_re
 			r = won;
 			s = r->src;
 		} else {
-			/* the candidate bit first: it rules most of them out */
-			if (r->src->text && (!dlen || (r->pf && cand && !((cand[i >> 6] >> (i & 63)) & 1))))
+			/* the candidate bit first (a rule with a prefilter has a
+			 * text): it rules most of them out without reading the rule */
+			if (r->pf && cand && !((cand[i >> 6] >> (i & 63)) & 1))
+				continue;
+			if (r->src->text && !dlen)
 				continue;
 			if (!rule_applies(r, in, prov))
 				continue;
