@@ -698,15 +698,17 @@ static bool candidates(const bw_rules *rules, const triples *ts, uint64_t *cand)
 static bool prefilter_pass(const struct bw_prefilter *pf, const char *text, size_t len,
                            const triples *ts)
 {
-	size_t k, from = 0, i, j;
+	size_t k, from, i, j;
 
-	for (k = 0; k < pf->n_alts; from = pf->alt_end[k++]) {
+	for (k = 0; k < pf->n_alts; k++) {
 		bool may = true;
 		uint16_t b = pf->first[k];
 
-		/* most alternatives fail on their first bit: that test alone */
+		/* most alternatives fail on their first bit: that test alone
+		 * (reading only `first`, not where the alternative's parts are) */
 		if (b != NO_BIT && !((ts->w[b >> 6] >> (b & 63)) & 1))
 			continue;
+		from = k ? pf->alt_end[k - 1] : 0;
 
 		for (i = from; may && i < pf->alt_end[k]; i++) {
 			const pf_part *pp = &pf->parts[i];
