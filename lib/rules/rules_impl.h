@@ -70,6 +70,9 @@ struct bw_rules {
 	uint32_t *bit_start;
 	struct bw_pf_alt *bit_alt;
 	uint64_t *pf_always;
+	/* The providers' hosts and domains (rules_suffix.h); NULL when not
+	 * built (out of memory): every provider's list is scanned. */
+	struct bw_suffix_table *host_suffix, *domain_suffix;
 	char meta_rules[24], meta_providers[24], meta_schema[16];
 };
 

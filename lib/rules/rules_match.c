@@ -22,6 +22,7 @@
 #include "rules_impl.h"
 #include "rules_hoist.h"
 #include "rules_prefilter.h"
+#include "rules_suffix.h"
 #include "../error.h"
 #include "../reason.h"
 #include "../smtp.h"
@@ -96,6 +97,8 @@ static const bw_rset_provider *best_suffix(const bw_rules *rules, const char *na
 		len--;
 	if (!len)
 		return NULL;
+	if (hosts ? rules->host_suffix : rules->domain_suffix)
+		return bw_suffix__best(hosts ? rules->host_suffix : rules->domain_suffix, name, len);
 	for (i = 0; i < rules->n_prov; i++) {
 		const bw_rstrv *l = hosts ? &rules->prov[i]->hosts : &rules->prov[i]->domains;
 
@@ -298,6 +301,8 @@ int bw_rules__compile(bw_rules *rules, const bw_rules_options *opts)
 		}
 	}
 	index_first_bits(rules);
+	rules->host_suffix = bw_suffix__build(rules->prov, rules->n_prov, 1);
+	rules->domain_suffix = bw_suffix__build(rules->prov, rules->n_prov, 0);
 	return BW_OK;
 }
 
@@ -305,6 +310,9 @@ void bw_rules__release_compiled(bw_rules *rules)
 {
 	size_t i;
 
+	bw_suffix__free(rules->host_suffix);
+	bw_suffix__free(rules->domain_suffix);
+	rules->host_suffix = rules->domain_suffix = NULL;
 	free(rules->bit_start);
 	free(rules->bit_alt);
 	free(rules->pf_always);
