@@ -4,7 +4,8 @@
  * Open addressing over a power-of-two array, keyed by the ASCII-lower-cased
  * entry; an entry listed by several providers keeps the first.  A name is
  * looked up as itself, then as what follows each of its dots, longest
- * first: the first hit is the longest entry it ends with.
+ * first (from the longest entry's length on): the first hit is the
+ * longest entry it ends with.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -23,6 +24,7 @@ struct slot {
 struct bw_suffix_table {
 	struct slot *slot;
 	size_t mask;
+	size_t longest;             /* the longest entry's length */
 };
 
 static uint32_t hash_ci(const char *s, size_t n)
@@ -74,6 +76,8 @@ bw_suffix_table *bw_suffix__build(const bw_rset_provider *const *prov, size_t n,
 				continue;   /* never matches, or listed before */
 			s->s = l->v[j];
 			s->len = len;
+			if (len > t->longest)
+				t->longest = len;
 			s->hash = h;
 			s->p = prov[i];
 		}
@@ -93,7 +97,9 @@ const bw_rset_provider *bw_suffix__best(const bw_suffix_table *t, const char *na
 {
 	size_t at;
 
-	for (at = 0; at < len; at++) {
+	/* only the ends no longer than the longest entry: a name of many
+	 * labels costs no more than a short one */
+	for (at = len > t->longest ? len - t->longest : 0; at < len; at++) {
 		if (at == 0 || name[at - 1] == '.') {
 			const struct slot *s = find(t, name + at, len - at, hash_ci(name + at, len - at));
 

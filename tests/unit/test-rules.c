@@ -900,6 +900,21 @@ static void test_suffix_tables(const char *real_db)
 	}
 	CHECK(n > 100);
 	printf("suffix tables: %zu names, same providers\n", n);
+	{   /* a name of 30,000 labels: the same answer, in no time */
+		size_t len = 60000, k;
+		char *big = malloc(len + 32);
+
+		CHECK(big != NULL);
+		if (big) {
+			for (k = 0; k < len; k += 2)
+				memcpy(big + k, "a.", 2);
+			snprintf(big + len, 32, "%s", r->n_prov && r->prov[0]->hosts.n
+			         ? r->prov[0]->hosts.v[0] : "example.org");
+			CHECK(bw_rules__provider(r, big, NULL, NULL) ==
+			      bw_rules__provider(r, big + len, NULL, NULL));
+			free(big);
+		}
+	}
 	bw_rules_free(r);
 }
 
