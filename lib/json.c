@@ -74,7 +74,17 @@ static int v_end_object(void *w) { bw_jsonw__end_object(w); return 0; }
 static int v_begin_array(void *w) { bw_jsonw__begin_array(w); return 0; }
 static int v_end_array(void *w) { bw_jsonw__end_array(w); return 0; }
 static int v_string(void *w, const char *s) { str(w, s); return 0; }
-static int v_integer(void *w, long n) { bw_jsonw__number(w, (double)n); return 0; }
+/* An integer as cJSON prints it (a double): its digits below 10^15 in
+ * magnitude (bw_jsonw__int, without the float formatting and read-back);
+ * the double's text beyond. */
+static int v_integer(void *w, long n)
+{
+	if (n > -1000000000000000L && n < 1000000000000000L)
+		bw_jsonw__int(w, n);
+	else
+		bw_jsonw__number(w, (double)n);
+	return 0;
+}
 static int v_boolean(void *w, int b) { bw_jsonw__bool(w, b != 0); return 0; }
 
 static int v_key(void *w, const char *name)

@@ -356,24 +356,42 @@ void bw_jsonw__bool(bw_jsonw *w, bool v)
 	puts_(w, v ? "true" : "false");
 }
 
+/* The decimal digits of v at the end of tmp[0..32); returns where they
+ * start (the text %llu makes). */
+static char *digits(char tmp[32], unsigned long long v)
+{
+	char *p = tmp + 32;
+
+	do {
+		*--p = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	return p;
+}
+
 void bw_jsonw__int(bw_jsonw *w, long long v)
 {
-	char tmp[32];
+	char tmp[32], *p;
 
 	if (w->err)
 		return;
 	before_value(w, false);
-	put(w, tmp, (size_t)snprintf(tmp, sizeof(tmp), "%lld", v));
+	/* the magnitude as unsigned: -LLONG_MIN does not fit a long long */
+	p = digits(tmp, v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v);
+	if (v < 0)
+		*--p = '-';
+	put(w, p, (size_t)(tmp + 32 - p));
 }
 
 void bw_jsonw__uint(bw_jsonw *w, unsigned long long v)
 {
-	char tmp[32];
+	char tmp[32], *p;
 
 	if (w->err)
 		return;
 	before_value(w, false);
-	put(w, tmp, (size_t)snprintf(tmp, sizeof(tmp), "%llu", v));
+	p = digits(tmp, v);
+	put(w, p, (size_t)(tmp + 32 - p));
 }
 
 /* cJSON's compare_double: equal within the precision of the larger. */

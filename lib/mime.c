@@ -23,6 +23,7 @@
 
 #include <gmime/gmime.h>
 
+#include "charset.h"
 #include "error.h"
 #include "html.h"
 #include "mimecut.h"
@@ -214,6 +215,10 @@ static char *part_text(GMimePart *part, size_t *len)
 	if (GMIME_IS_TEXT_PART(part) && bytes_are_text(part, &text, &n)) {
 		/* the bytes as they are */
 	} else if (GMIME_IS_TEXT_PART(part)) {
+		const char *cs = g_mime_object_get_content_type_parameter(GMIME_OBJECT(part), "charset");
+
+		if (cs)
+			bw_charset__pin(cs, strlen(cs), true);
 		raw = g_mime_text_part_get_text(GMIME_TEXT_PART(part));
 		if (!raw)
 			return bw_strdup("");
@@ -1104,6 +1109,7 @@ static char *flat_converted(const char *raw, size_t n, const char *cs, size_t cs
 
 	if (cs) {
 		char *name = g_strndup(cs, csl);
+		bw_charset__pin(cs, csl, true);
 		if ((f = g_mime_filter_charset_new(name, "utf-8"))) {
 			g_mime_stream_filter_add(GMIME_STREAM_FILTER(filtered), f);
 			g_object_unref(f);

@@ -55,7 +55,8 @@ int bw_kvlist__push_take(bw_kvlist *l, char *name, char *value)
 
 	if (!name || !value ||
 	    grow((void **)&l->name, &cap, l->n, sizeof(char *)) < 0 ||
-	    (cap = l->cap, grow((void **)&l->value, &cap, l->n, sizeof(char *)) < 0)) {
+	    (cap = l->cap, grow((void **)&l->value, &cap, l->n, sizeof(char *)) < 0) ||
+	    (cap = l->cap, grow((void **)&l->key, &cap, l->n, sizeof(uint32_t)) < 0)) {
 		free(name);
 		free(value);
 		return BW_ENOMEM;
@@ -63,6 +64,7 @@ int bw_kvlist__push_take(bw_kvlist *l, char *name, char *value)
 	l->cap = cap;
 	l->name[l->n] = name;
 	l->value[l->n] = value;
+	l->key[l->n] = bw_kvlist__key(name);
 	l->n++;
 	return BW_OK;
 }
@@ -76,10 +78,13 @@ const char *bw_kvlist__get(const bw_kvlist *l, const char *name)
 {
 	size_t i;
 
+	uint32_t key;
+
 	if (!name)
 		return NULL;
+	key = bw_kvlist__key(name);
 	for (i = 0; i < l->n; i++)
-		if (l->name[i] && bw_streq_ci(l->name[i], name))
+		if (l->key[i] == key && bw_strcasecmp(l->name[i], name) == 0)
 			return l->value[i];
 	return NULL;
 }
@@ -94,6 +99,7 @@ void bw_kvlist__clear(bw_kvlist *l)
 	}
 	free(l->name);
 	free(l->value);
+	free(l->key);
 	memset(l, 0, sizeof(*l));
 }
 

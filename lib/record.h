@@ -11,8 +11,11 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <string.h>
 
 #include "bouncewhy.h"
+#include "util.h"
 
 typedef struct bw_strlist {
 	char **v;
@@ -22,6 +25,10 @@ typedef struct bw_strlist {
 typedef struct bw_kvlist {
 	char **name;
 	char **value;
+	/* bw_kvlist__key() of each name: a lookup compares these before
+	 * reading any name (decoders look headers up by name ~100 times a
+	 * message). */
+	uint32_t *key;
 	size_t n, cap;
 } bw_kvlist;
 
@@ -62,6 +69,14 @@ int bw_kvlist__push(bw_kvlist *l, const char *name, const char *value);
  * on failure; NULL for either is ENOMEM). */
 int bw_kvlist__push_take(bw_kvlist *l, char *name, char *value);
 const char *bw_kvlist__get(const bw_kvlist *l, const char *name); /* case-insensitive, NULL if none */
+/* A name's length and lower-cased first byte in one number: two names
+ * equal but for ASCII case have the same key. */
+static inline uint32_t bw_kvlist__key(const char *name)
+{
+	size_t len = strlen(name);
+
+	return (uint32_t)(len > 0xFFFFFF ? 0xFFFFFF : len) << 8 | (uint32_t)bw_lower((unsigned char)name[0]);
+}
 void bw_kvlist__clear(bw_kvlist *l);
 
 /* Reports and recipients. */

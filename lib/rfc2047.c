@@ -7,10 +7,12 @@
  * Charsets are converted with iconv from the C library.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <iconv.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "charset.h"
 #include "rfc2047.h"
 #include "text.h"
 #include "util.h"
@@ -76,10 +78,14 @@ static void convert(bw_buf *out, const char *charset, const char *bytes, size_t 
 	char *in = (char *)bytes, *o, *obuf;
 	size_t inleft = n, cap = n * 4 + 16, oleft = cap;
 	char *fallback;
+	bool utf8;
 
 	if (!n)
 		return;
-	if (bw_strcasecmp(charset, "utf-8") == 0 || bw_strcasecmp(charset, "us-ascii") == 0) {
+	utf8 = bw_strcasecmp(charset, "utf-8") == 0 || bw_strcasecmp(charset, "us-ascii") == 0;
+	if (!utf8)
+		bw_charset__pin(charset, strlen(charset), false);
+	if (utf8) {
 		if (bw_text__valid_utf8(bytes, n)) {
 			bw_buf__put(out, bytes, n);
 			return;

@@ -119,7 +119,10 @@ const char *bw_text__find_any(const char *text, size_t len, const char *const *m
 	size_t i;
 
 	for (i = 0; i < n_markers; i++) {
-		at = bw_memcasemem(text, best ? (size_t)(best - text) + strlen(markers[i]) : len, markers[i]);
+		/* a match starting before the best so far, inside the text */
+		size_t upto = best ? (size_t)(best - text) + strlen(markers[i]) : len;
+
+		at = bw_memcasemem(text, upto < len ? upto : len, markers[i]);
 		if (at && (!best || at < best)) {
 			best = at;
 			if (which)

@@ -76,10 +76,14 @@ bw_recipient *bw_decoders__find(bw_report *r, size_t first, const char *address)
 bool bw_sniff__header_has(const bw_msg *m, const char *name, const char *needle)
 {
 	size_t i;
+	uint32_t key;
 
+	if (!name)
+		return false;
 	/* Every header of that name: Received appears many times. */
+	key = bw_kvlist__key(name);
 	for (i = 0; i < m->headers.n; i++)
-		if (m->headers.name[i] && name && bw_streq_ci(m->headers.name[i], name) &&
+		if (m->headers.key[i] == key && bw_strcasecmp(m->headers.name[i], name) == 0 &&
 		    bw_strcasestr(m->headers.value[i], needle))
 			return true;
 	return false;

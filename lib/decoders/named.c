@@ -33,7 +33,8 @@ static bool named(const bw_msg *m, const product *p)
 
 	for (i = 0; i < m->headers.n; i++) {
 		for (j = 0; j < sizeof(headers) / sizeof(headers[0]); j++)
-			if (bw_strcasecmp(m->headers.name[i], headers[j]) == 0)
+			if (m->headers.key[i] == bw_kvlist__key(headers[j]) &&
+			    bw_strcasecmp(m->headers.name[i], headers[j]) == 0)
 				break;
 		if (j == sizeof(headers) / sizeof(headers[0]))
 			continue;

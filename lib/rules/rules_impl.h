@@ -59,14 +59,20 @@ struct bw_rules {
 	pcre2_match_context *mctx;  /* limits; only read while matching */
 	uint32_t max_pairs;         /* ovector size every pattern fits in */
 	int jit;                    /* JIT-compile patterns that run often */
-	/* The literal prefilter turned around (rules_match.c): the rules
-	 * rules[bit_rule[k]], k in bit_start[b] .. bit_start[b + 1], have an
-	 * alternative whose first triple bit is b; bit pf_always[i] is set for
-	 * a rule whose prefilter has an alternative without one.  A text's
-	 * triples then name the only rules whose prefilter may pass.  NULL when
-	 * not built (out of memory): every prefilter runs. */
-	uint32_t *bit_start, *bit_rule;
+	/* The literal prefilter turned around (rules_match.c): the
+	 * alternatives bit_alt[k], k in bit_start[b] .. bit_start[b + 1], have
+	 * b as their first triple bit, each with the rule it belongs to and
+	 * some more of its triple bits; bit pf_always[i] is set for a rule
+	 * whose prefilter has an alternative without one.  A text's triples
+	 * then name the only rules with an alternative whose bits are there,
+	 * the only ones whose prefilter may pass.  NULL when not built (out of
+	 * memory): every prefilter runs. */
+	uint32_t *bit_start;
+	struct bw_pf_alt *bit_alt;
 	uint64_t *pf_always;
+	/* The providers' hosts and domains (rules_suffix.h); NULL when not
+	 * built (out of memory): every provider's list is scanned. */
+	struct bw_suffix_table *host_suffix, *domain_suffix;
 	char meta_rules[24], meta_providers[24], meta_schema[16];
 };
 

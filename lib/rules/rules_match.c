@@ -22,6 +22,7 @@
 #include "rules_impl.h"
 #include "rules_hoist.h"
 #include "rules_prefilter.h"
+#include "rules_suffix.h"
 #include "../error.h"
 #include "../reason.h"
 #include "../smtp.h"
@@ -96,6 +97,8 @@ static const bw_rset_provider *best_suffix(const bw_rules *rules, const char *na
 		len--;
 	if (!len)
 		return NULL;
+	if (hosts ? rules->host_suffix : rules->domain_suffix)
+		return bw_suffix__best(hosts ? rules->host_suffix : rules->domain_suffix, name, len);
 	for (i = 0; i < rules->n_prov; i++) {
 		const bw_rstrv *l = hosts ? &rules->prov[i]->hosts : &rules->prov[i]->domains;
 
@@ -324,6 +327,8 @@ int bw_rules__compile(bw_rules *rules, const bw_rules_options *opts)
 		}
 	}
 	index_first_bits(rules);
+	rules->host_suffix = bw_suffix__build(rules->prov, rules->n_prov, 1);
+	rules->domain_suffix = bw_suffix__build(rules->prov, rules->n_prov, 0);
 	return BW_OK;
 }
 
@@ -331,10 +336,14 @@ void bw_rules__release_compiled(bw_rules *rules)
 {
 	size_t i;
 
+	bw_suffix__free(rules->host_suffix);
+	bw_suffix__free(rules->domain_suffix);
+	rules->host_suffix = rules->domain_suffix = NULL;
 	free(rules->bit_start);
-	free(rules->bit_rule);
+	free(rules->bit_alt);
 	free(rules->pf_always);
-	rules->bit_start = rules->bit_rule = NULL;
+	rules->bit_start = NULL;
+	rules->bit_alt = NULL;
 	rules->pf_always = NULL;
 
 	for (i = 0; i < rules->n_rules; i++) {
@@ -594,20 +603,32 @@ static struct bw_prefilter *prefilter_new(char *const *lits)
 	return pf;
 }
 
-/* rules->bit_start, bit_rule and pf_always (rules_impl.h); left NULL when
- * an allocation fails. */
+/* An alternative in the first-bit index: its rule, and up to ALT_BITS
+ * more triple bits of its parts after the first one it is filed under
+ * (testing some of its bits, not all, still names every rule whose
+ * prefilter may pass); eight_bit when one of its parts is
+ * BW_LITERAL_8BIT.  Sixteen bytes, so that the alternatives filed under
+ * one bit lie together. */
+#define ALT_BITS 5
+struct bw_pf_alt {
+	uint32_t rule;
+	uint16_t bits[ALT_BITS];
+	uint8_t n_bits;
+	bool eight_bit;
+};
+
+/* rules->bit_start, bit_alt and pf_always (rules_impl.h); left NULL
+ * when an allocation fails. */
 static void index_first_bits(bw_rules *rules)
 {
-	size_t words = (rules->n_rules + 63) / 64, i, k, b, n = 0;
-	uint32_t *last = malloc(TRIPLE_BITS * sizeof(*last));
-	uint32_t *start = calloc(TRIPLE_BITS + 1, sizeof(*start)), *at = NULL, *list = NULL;
+	size_t words = (rules->n_rules + 63) / 64, i, k, j, b, n = 0;
+	uint32_t *start = calloc(TRIPLE_BITS + 1, sizeof(*start)), *at = NULL;
+	struct bw_pf_alt *list = NULL;
 	uint64_t *always = calloc(words ? words : 1, sizeof(*always));
 
-	if (!last || !start || !always || rules->n_rules >= UINT32_MAX)
+	if (!start || !always || rules->n_rules >= UINT32_MAX)
 		goto fail;
-	/* counts, a rule once per bit */
-	for (b = 0; b < TRIPLE_BITS; b++)
-		last[b] = UINT32_MAX;
+	/* counts: alternatives per first bit */
 	for (i = 0; i < rules->n_rules; i++) {
 		const struct bw_prefilter *pf = rules->rules[i].pf;
 
@@ -615,11 +636,10 @@ static void index_first_bits(bw_rules *rules)
 			b = pf->first[k];
 			if (b == NO_BIT) {
 				always[i >> 6] |= (uint64_t)1 << (i & 63);
-			} else if (last[b] != i) {
-				last[b] = (uint32_t)i;
-				start[b + 1]++;
-				n++;
+				continue;
 			}
+			start[b + 1]++;
+			n++;
 		}
 	}
 	for (b = 0; b < TRIPLE_BITS; b++)
@@ -628,36 +648,52 @@ static void index_first_bits(bw_rules *rules)
 	    !(at = malloc(TRIPLE_BITS * sizeof(*at))))
 		goto fail;
 	memcpy(at, start, TRIPLE_BITS * sizeof(*at));
-	for (b = 0; b < TRIPLE_BITS; b++)
-		last[b] = UINT32_MAX;
 	for (i = 0; i < rules->n_rules; i++) {
 		const struct bw_prefilter *pf = rules->rules[i].pf;
 
 		for (k = 0; pf && k < pf->n_alts; k++) {
+			struct bw_pf_alt *e;
+			bool first = true;
+
 			b = pf->first[k];
-			if (b != NO_BIT && last[b] != i) {
-				last[b] = (uint32_t)i;
-				list[at[b]++] = (uint32_t)i;
+			if (b == NO_BIT)
+				continue;
+			e = &list[at[b]++];
+			e->rule = (uint32_t)i;
+			e->n_bits = 0;
+			e->eight_bit = false;
+			for (j = k ? pf->alt_end[k - 1] : 0; j < pf->alt_end[k]; j++) {
+				const pf_part *pp = &pf->parts[j];
+				unsigned m;
+
+				e->eight_bit |= pp->eight_bit;
+				/* the first bit of the alternative is the one filed under */
+				for (m = first && pp->n_bits ? 1 : 0; m < pp->n_bits && e->n_bits < ALT_BITS; m++)
+					e->bits[e->n_bits++] = pp->bits[m];
+				if (pp->n_bits)
+					first = false;
 			}
 		}
 	}
 	free(at);
-	free(last);
 	rules->bit_start = start;
-	rules->bit_rule = list;
+	rules->bit_alt = list;
 	rules->pf_always = always;
 	return;
 fail:
 	free(at);
 	free(list);
-	free(last);
 	free(start);
 	free(always);
 }
 
 /* The rules whose prefilter may pass on a text with triples ts (a bit per
- * rule, in cand[0 .. (n_rules + 63) / 64)); false when the index is not
- * there or cand too small: then every prefilter is to run. */
+ * rule, in cand[0 .. (n_rules + 63) / 64)): those with an alternative
+ * whose first triple bits (up to 1 + ALT_BITS) are all in the text (and
+ * that has a byte >= 0x80 when the alternative needs one), and those with
+ * an alternative without bits.  A superset of the rules prefilter_pass() passes, which still
+ * decides.  False when the index is not there or cand too small: then
+ * every prefilter is to run. */
 #define CAND_WORDS 128
 static bool candidates(const bw_rules *rules, const triples *ts, uint64_t *cand)
 {
@@ -673,8 +709,18 @@ static bool candidates(const bw_rules *rules, const triples *ts, uint64_t *cand)
 			size_t b = w * 64 + (size_t)__builtin_ctzll(x);
 			uint32_t k;
 
-			for (k = rules->bit_start[b]; k < rules->bit_start[b + 1]; k++)
-				cand[rules->bit_rule[k] >> 6] |= (uint64_t)1 << (rules->bit_rule[k] & 63);
+			for (k = rules->bit_start[b]; k < rules->bit_start[b + 1]; k++) {
+				const struct bw_pf_alt *e = &rules->bit_alt[k];
+				bool may = !e->eight_bit || ts->eight_bit;
+				unsigned j;
+
+				if (cand[e->rule >> 6] & ((uint64_t)1 << (e->rule & 63)))
+					continue;
+				for (j = 0; may && j < e->n_bits; j++)
+					may = (ts->w[e->bits[j] >> 6] >> (e->bits[j] & 63)) & 1;
+				if (may)
+					cand[e->rule >> 6] |= (uint64_t)1 << (e->rule & 63);
+			}
 			x &= x - 1;
 		}
 	}
@@ -686,15 +732,17 @@ static bool candidates(const bw_rules *rules, const triples *ts, uint64_t *cand)
 static bool prefilter_pass(const struct bw_prefilter *pf, const char *text, size_t len,
                            const triples *ts)
 {
-	size_t k, from = 0, i, j;
+	size_t k, from, i, j;
 
-	for (k = 0; k < pf->n_alts; from = pf->alt_end[k++]) {
+	for (k = 0; k < pf->n_alts; k++) {
 		bool may = true;
 		uint16_t b = pf->first[k];
 
-		/* most alternatives fail on their first bit: that test alone */
+		/* most alternatives fail on their first bit: that test alone
+		 * (reading only `first`, not where the alternative's parts are) */
 		if (b != NO_BIT && !((ts->w[b >> 6] >> (b & 63)) & 1))
 			continue;
+		from = k ? pf->alt_end[k - 1] : 0;
 
 		for (i = from; may && i < pf->alt_end[k]; i++) {
 			const pf_part *pp = &pf->parts[i];
@@ -837,12 +885,15 @@ static const struct bw_rule *score_lexicon(const bw_rules *rules, size_t from, s
 		int hits = 0;
 		size_t last = 0;
 
-		if (!r->src->text || !rule_applies(r, in, prov) ||
+		/* the candidate bit first (a rule with a prefilter has a text):
+		 * it rules most of them out without reading the rule */
+		if ((r->pf && cand && !((cand[i >> 6] >> (i & 63)) & 1)) || !r->src->text)
+			continue;
+		if (!rule_applies(r, in, prov) ||
 		    !bw_reason__fits_status(r->src->reason, in->status) ||
 		    !bw_reason__fits_stage(r->src->reason, in->smtp_command))
 			continue;
-		if (r->pf && ((cand && !((cand[i >> 6] >> (i & 63)) & 1)) ||
-		              !prefilter_pass(r->pf, lower, dlen, ts)))
+		if (r->pf && !prefilter_pass(r->pf, lower, dlen, ts))
 			continue;
 		while (hits < LEXICON_MAX_HITS && off <= dlen &&
 		       pcre2_match(code_for(rules, r), (PCRE2_SPTR)diag, dlen, off, 0, md,
@@ -977,6 +1028,12 @@ int bw_rules__match(const bw_rules *rules, const bw_match_input *in, bw_match_re
 			r = won;
 			s = r->src;
 		} else {
+			/* the candidate bit first (a rule with a prefilter has a
+			 * text): it rules most of them out without reading the rule */
+			if (r->pf && cand && !((cand[i >> 6] >> (i & 63)) & 1))
+				continue;
+			if (r->src->text && !dlen)
+				continue;
 			if (!rule_applies(r, in, prov))
 				continue;
 		}

@@ -273,6 +273,44 @@ static void spaces(void)
 	}
 }
 
+/* bw_jsonw__int and __uint write the digits %lld and %llu make, and the
+ * same text as bw_jsonw__number below 10^15 in magnitude (json.c writes
+ * the record's integers with them). */
+static void integers(void)
+{
+	static const long long v[] = {
+		0, 1, -1, 9, 10, -10, 99, 100, 12345, -98765, 2147483647LL, -2147483648LL,
+		999999999999999LL, -999999999999999LL, 1000000000000000LL, 9223372036854775807LL,
+		-9223372036854775807LL - 1
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		bw_jsonw w;
+		char *out = NULL, want[64];
+		int pass;
+
+		for (pass = 0; pass < 3; pass++) {
+			bw_jsonw__init(&w, BW_JSONW_COMPACT, NULL, NULL);
+			if (pass == 0) {
+				bw_jsonw__int(&w, v[i]);
+				snprintf(want, sizeof(want), "%lld", v[i]);
+			} else if (pass == 1) {
+				bw_jsonw__uint(&w, (unsigned long long)v[i]);
+				snprintf(want, sizeof(want), "%llu", (unsigned long long)v[i]);
+			} else {
+				if (v[i] <= -1000000000000000LL || v[i] >= 1000000000000000LL)
+					continue;
+				bw_jsonw__number(&w, (double)v[i]);
+				snprintf(want, sizeof(want), "%lld", v[i]);
+			}
+			CHECK(bw_jsonw__finish(&w, &out) == BW_OK);
+			CHECK_STR(out, want);
+			free(out);
+		}
+	}
+}
+
 typedef struct collect {
 	char *text;
 	size_t len, calls;
@@ -353,6 +391,7 @@ int main(void)
 	numbers();
 	nesting();
 	spaces();
+	integers();
 	sink();
 	misuse();
 	return check_done();

@@ -113,10 +113,65 @@ static void test_squeeze(void)
 	}
 }
 
+/* The first match of needle in hay[0..len), ASCII case ignored, byte by
+ * byte: what bw_memcasemem() must answer. */
+static const char *ref_casemem(const char *hay, size_t len, const char *needle)
+{
+	size_t n = strlen(needle), i, k;
+
+	if (n == 0)
+		return hay;
+	for (i = 0; i + n <= len; i++) {
+		for (k = 0; k < n && bw_lower((unsigned char)hay[i + k]) ==
+		                     bw_lower((unsigned char)needle[k]); k++)
+			;
+		if (k == n)
+			return hay + i;
+	}
+	return NULL;
+}
+
+/* bw_memcasemem compares sixteen candidate starts at a time (first and
+ * last byte): every offset and length around those steps, letters in
+ * both cases, punctuation that differs from a letter by 0x20 ('@' and
+ * '`', '[' and '{'), 8-bit and NUL bytes, needles of 1 to 40 bytes. */
+static void test_casemem(void)
+{
+	static const char alphabet[] = "aAbB@`[{ \xc3\0z1-";
+	static const char *const needles[] = {
+		"a", "@", "ab", "AB", "`b", "[a", "{A", "a@", "ba", "aaa", "abab", "a\xc3" "b",
+		"bA@`[{", "zz", "aaaaaaaaaaaaaaaaa", "ab-1z ab-1z ab-1z ab-1z ab-1z ab-1z zzz"
+	};
+	char hay[200];
+	unsigned seed = 7;
+	int round;
+	size_t i, len;
+
+	for (round = 0; round < 4000; round++) {
+		len = (size_t)round % 120;
+		for (i = 0; i < len; i++) {
+			seed = seed * 1103515245u + 12345u;
+			hay[i] = alphabet[(seed >> 16) % (sizeof(alphabet) - 1)];
+		}
+		for (i = 0; i < sizeof(needles) / sizeof(needles[0]); i++)
+			CHECK(bw_memcasemem(hay, len, needles[i]) == ref_casemem(hay, len, needles[i]));
+	}
+	for (len = 0; len < 120; len++) {     /* a match at every offset */
+		memset(hay, 'x', sizeof(hay));
+		for (i = 0; i + 6 <= len; i++) {
+			memcpy(hay + i, "Bounce", 6);
+			CHECK(bw_memcasemem(hay, len, "bOUNCE") == hay + i);
+			CHECK(bw_memcasemem(hay, len, "bounced") == NULL);
+			memset(hay + i, 'x', 6);
+		}
+	}
+}
+
 int main(void)
 {
 	test_valid_utf8();
 	test_squeeze();
+	test_casemem();
 	const char *s = "Mailto:a@example.com", *p;
 
 	CHECK(BW_LITERAL_LEN("IPv6:") == 5);
