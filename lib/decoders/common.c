@@ -329,20 +329,23 @@ bool bw_sniff__null_return_path(const bw_msg *m)
 	return n == 2 && rp[0] == '<' && rp[1] == '>';
 }
 
-bool bw_sniff__bulk_mail(const bw_msg *m)
+/* Precedence: bulk or list. */
+static bool bulk_precedence(const bw_msg *m)
 {
 	const char *prec = bw_msg__header(m, "Precedence");
 
+	return prec && (bw_strcasestr(prec, "bulk") || bw_strcasestr(prec, "list"));
+}
+
+bool bw_sniff__bulk_mail(const bw_msg *m)
+{
 	return bw_msg__header(m, "List-Unsubscribe") || bw_msg__header(m, "List-Id") ||
-	       (prec && (bw_strcasestr(prec, "bulk") || bw_strcasestr(prec, "list")));
+	       bulk_precedence(m);
 }
 
 bool bw_sniff__list_post(const bw_msg *m)
 {
-	const char *prec = bw_msg__header(m, "Precedence");
-
-	return bw_msg__header(m, "List-Id") && prec &&
-	       (bw_strcasestr(prec, "bulk") || bw_strcasestr(prec, "list")) &&
+	return bw_msg__header(m, "List-Id") && bulk_precedence(m) &&
 	       !bw_sniff__from_daemon(m) && !bw_sniff__null_return_path(m) && !m->dsn.n &&
 	       strcmp(m->content_type, "multipart/report") != 0;
 }

@@ -25,21 +25,23 @@
 #include "../util.h"
 #include "common.h"
 
-/* The lead-in before the recipients and the one before the reason, per
- * language of the report. */
-static const struct { const char *to, *because; } leads[] = {
-	{ "was not delivered to:", "because:" },
-	{ "wurde nicht zugestellt an:", "weil:" },
-	{ "n'a pas été remis à :", "pour la raison suivante :" },
-	{ "n'a pas été remis à:", "pour la raison suivante:" },
-	{ "n'a pas été distribué à :", "car :" },
-	{ "no se ha entregado a:", "porque:" },
-	{ "no se entregó a:", "debido a:" },
-	{ "non è stato recapitato a:", "perché:" },
-	{ "non è stato consegnato a:", "perché:" },
-	{ "não foi entregue a:", "porque:" },
-	{ "is niet afgeleverd bij:", "omdat:" },
-	{ "is niet bezorgd bij:", "omdat:" },
+/* Per language of the report: the line that opens a report ("Your
+ * message"), the lead-in before the recipients and the one before the
+ * reason. */
+enum lead { OPENING, TO, BECAUSE };
+static const char *const leads[][3] = {
+	{ "Your message", "was not delivered to:", "because:" },
+	{ "Ihre Nachricht", "wurde nicht zugestellt an:", "weil:" },
+	{ "Votre message", "n'a pas été remis à :", "pour la raison suivante :" },
+	{ "Votre message", "n'a pas été remis à:", "pour la raison suivante:" },
+	{ "Votre message", "n'a pas été distribué à :", "car :" },
+	{ "Su mensaje", "no se ha entregado a:", "porque:" },
+	{ "Su mensaje", "no se entregó a:", "debido a:" },
+	{ "Il messaggio", "non è stato recapitato a:", "perché:" },
+	{ "Il messaggio", "non è stato consegnato a:", "perché:" },
+	{ "Sua mensagem", "não foi entregue a:", "porque:" },
+	{ "Uw bericht", "is niet afgeleverd bij:", "omdat:" },
+	{ "Uw bericht", "is niet bezorgd bij:", "omdat:" },
 };
 
 static bool has_pair(const bw_msg *m)
@@ -47,17 +49,18 @@ static bool has_pair(const bw_msg *m)
 	size_t i;
 
 	for (i = 0; i < sizeof(leads) / sizeof(leads[0]); i++)
-		if (bw_sniff__body_has(m, leads[i].to) && bw_sniff__body_has(m, leads[i].because))
+		if (bw_sniff__body_has(m, leads[i][TO]) && bw_sniff__body_has(m, leads[i][BECAUSE]))
 			return true;
 	return false;
 }
 
-static bool lead_line(const char *t, size_t tl, bool because)
+/* Does the trimmed line t start with the `which` lead of any language? */
+static bool lead_line(const char *t, size_t tl, enum lead which)
 {
 	size_t i;
 
 	for (i = 0; i < sizeof(leads) / sizeof(leads[0]); i++)
-		if (bw_text__starts(t, tl, because ? leads[i].because : leads[i].to))
+		if (bw_text__starts(t, tl, leads[i][which]))
 			return true;
 	return false;
 }
@@ -90,12 +93,12 @@ static int decode(const bw_msg *m, bw_report *r)
 		if (!tl) {
 			continue;
 		}
-		if (lead_line(t, tl, false)) {
+		if (lead_line(t, tl, TO)) {
 			state = ADDRS;
 			batch = r->n_rcpt;
 			continue;
 		}
-		if (lead_line(t, tl, true)) {
+		if (lead_line(t, tl, BECAUSE)) {
 			state = REASON;
 			continue;
 		}
@@ -105,10 +108,7 @@ static int decode(const bw_msg *m, bw_report *r)
 			if (!rc)
 				return BW_ENOMEM;
 		} else if (state == REASON) {
-			if (bw_text__starts(t, tl, "Your message") || bw_text__starts(t, tl, "Ihre Nachricht") ||
-			    bw_text__starts(t, tl, "Votre message") || bw_text__starts(t, tl, "Su mensaje") ||
-			    bw_text__starts(t, tl, "Il messaggio") || bw_text__starts(t, tl, "Sua mensagem") ||
-			    bw_text__starts(t, tl, "Uw bericht"))
+			if (lead_line(t, tl, OPENING))
 				state = NONE;
 			else
 				for (i = batch; i < r->n_rcpt; i++)

@@ -205,17 +205,13 @@ static size_t listed_failed_address(const bw_msg *m, size_t len)
 		return 0;
 	bw_lines__init(&it, m->body, len);
 	while (bw_lines__next(&it, &line, &line_len)) {
-		size_t ind = indent_of(line, line_len), tlen = line_len;
-		const char *text = line;
+		size_t ind = indent_of(line, line_len), tlen;
+		const char *text = bw_text__trim(line, line_len, &tlen);
 		char *a;
 		bool hit;
 
 		if (ind == 0 || ind > 3)
 			continue;
-		while (tlen && (*text == ' ' || *text == '\t'))
-			text++, tlen--;
-		while (tlen && bw_isspace((unsigned char)text[tlen - 1]))
-			tlen--;
 		if (!tlen || memchr(text, ' ', tlen) || !(a = bw_text__first_address(text, tlen)))
 			continue;
 		hit = bw_memcasemem(failed, strlen(failed), a) != NULL;

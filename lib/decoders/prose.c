@@ -865,16 +865,16 @@ static void read_lines(const bw_msg *m, bw_report *r, size_t first, size_t len)
 			/* its diagnostic: the report lines after it, up to a line
 			 * that names another address */
 			if (x) {
-				const char *q = it.p, *stop = end;
-				while (q < end) {
-					const char *nl = memchr(q, '\n', (size_t)(end - q));
-					const char *le = nl ? nl : end;
-					if (memchr(q, '@', (size_t)(le - q))) {
-						stop = q;
+				const char *stop = end, *d;
+				size_t dn;
+				bw_lines rest;
+
+				bw_lines__init(&rest, it.p, (size_t)(end - it.p));
+				while (bw_lines__next(&rest, &d, &dn))
+					if (memchr(d, '@', dn)) {
+						stop = d;
 						break;
 					}
-					q = nl ? nl + 1 : end;
-				}
 				add_once(m, r, first, x, it.p, (size_t)(stop - it.p));
 			}
 			free(x);

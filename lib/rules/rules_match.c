@@ -114,17 +114,16 @@ static const bw_rset_provider *best_suffix(const bw_rules *rules, const char *na
 	return best;
 }
 
-/* Does `prefix` (case-insensitive) start a word of text[0..len): not
- * preceded by a letter or a digit? */
-static bool starts_word(const char *text, size_t len, const char *prefix)
+/* Does prefix[0..plen) (case-insensitive) start a word of text[0..len):
+ * at a place not preceded by a letter or a digit? */
+static bool starts_word(const char *text, size_t len, const char *prefix, size_t plen)
 {
-	const char *p = text, *end = text + len, *hit;
+	size_t i;
 
-	while (p < end && (hit = bw_memcasemem(p, (size_t)(end - p), prefix))) {
-		if (hit == text || !bw_isalnum((unsigned char)hit[-1]))
+	for (i = 0; i + plen <= len; i++)
+		if ((i == 0 || !bw_isalnum((unsigned char)text[i - 1])) &&
+		    bw_strncasecmp(text + i, prefix, plen) == 0)
 			return true;
-		p = hit + 1;
-	}
 	return false;
 }
 
@@ -142,12 +141,9 @@ static const bw_rset_provider *by_mark(const bw_rules *rules, const char *text)
 		for (j = 0; j < l->n; j++) {
 			size_t ml = strlen(l->v[j]);
 			bool prefix = ml > 1 && l->v[j][ml - 1] == '*';
-			char stem[64];
 
-			if (prefix && ml - 1 < sizeof(stem)) {
-				memcpy(stem, l->v[j], ml - 1);
-				stem[ml - 1] = '\0';
-				if (ml - 1 > best_len && starts_word(text, tlen, stem)) {
+			if (prefix) {
+				if (ml - 1 > best_len && starts_word(text, tlen, l->v[j], ml - 1)) {
 					best = rules->prov[i];
 					best_len = ml - 1;
 				}
