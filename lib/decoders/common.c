@@ -98,6 +98,12 @@ bool bw_sniff__subject_starts(const bw_msg *m, const char *prefix)
 	for (;;) {
 		while (*s == ' ')
 			s++;
+		/* A sending service's tag ("[Mailgun] Permanent failure ..."). */
+		const char *close = *s == '[' ? strchr(s, ']') : NULL;
+		if (close && close - s < 40 && !memchr(s, '@', (size_t)(close - s))) {
+			s = close + 1;
+			continue;
+		}
 		if (!BW_SKIP_PREFIX_CI(s, "fwd:") && !BW_SKIP_PREFIX_CI(s, "fw:"))
 			break;
 	}
@@ -373,6 +379,9 @@ bool bw_sniff__bounce_subject(const bw_msg *m)
 		"Teslim edilemedi", "Nem kézbesíthető", "Message non délivré",
 		"Mensaje devuelto", "Mensagem devolvida", "Bezorging mislukt", "Nachricht nicht zustellbar",
 		"메일 전송 실패", "郵件無法傳遞",
+		/* sending services' notices to the sender */
+		"Bounce:", "Bounce notification", "Bounced:", "Bounce report", "Hard bounce",
+		"Soft bounce", "Permanent failure", "Temporary failure", "Delivery failed",
 	};
 	size_t i;
 

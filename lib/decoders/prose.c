@@ -288,6 +288,12 @@ static bool header_line(const char *l, size_t n)
 	return false;
 }
 
+/* The line a mail program writes above a message a person forwards. */
+static const char *const forward_marks[] = { "forwarded message",
+	"begin forwarded", "weitergeleitete nachricht", "message transféré", "mensaje reenviado",
+	"mensagem encaminhada", "doorgestuurd bericht", "messaggio inoltrato", "пересланное сообщение",
+	"转发的邮件", "転送されたメッセージ" };
+
 /* The length of text[0..len) before a header block (three header lines or
  * more in a row at the margin, one of them From:, Received:, Return-Path: or
  * Message-ID:): the original pasted without a marker.  A summary of the
@@ -296,7 +302,7 @@ static size_t before_original(const char *text, size_t len)
 {
 	const char *l, *start = NULL;
 	size_t n, run = 0;
-	bool origin = false;
+	bool origin = false, after_marker = false, forwarded = false;
 	bw_lines it;
 
 	bw_lines__init(&it, text, len);
@@ -304,8 +310,18 @@ static size_t before_original(const char *text, size_t len)
 		if (!header_line(l, n)) {
 			run = 0;
 			origin = false;
+			forwarded = false;
+			after_marker = bw_text__find_any(l, n, forward_marks,
+			                                 sizeof(forward_marks) / sizeof(forward_marks[0]),
+			                                 NULL) != NULL;
 			continue;
 		}
+		/* the header block of a notice a person forwarded, under its
+		 * "Forwarded Message" line: the notice itself follows */
+		if (run == 0)
+			forwarded = after_marker;
+		if (forwarded)
+			continue;
 		if (run++ == 0)
 			start = l;
 		if (bw_text__starts(l, n, "From:") || bw_text__starts(l, n, "Received:") ||
@@ -343,21 +359,26 @@ static int collect_code_lines(const bw_msg *m, size_t len, code_lines *out)
 	return BW_OK;
 }
 
+static bool says_little_n(const char *d, size_t n);
+
 /* The first of `lines` that names no address, names `addr` ("Reason: 550
  * ...", "Remote server replied: 552 5.2.2 <addr>: Mailbox full") or is a
  * 551 (whose address is where to write instead); NULL if none. */
 static const char *code_line_for(const code_lines *lines, const char *addr, size_t *out_len)
 {
-	size_t i;
+	size_t i, pass;
 
-	for (i = 0; i < lines->count; i++)
-		if (!memchr(lines->v[i].l, '@', lines->v[i].n) ||
-		    (addr && *addr && bw_memcasemem(lines->v[i].l, lines->v[i].n, addr)) ||
-		    /* "551 User not local; please try <x>": x is the forward path */
-		    bw_memcasemem(lines->v[i].l, lines->v[i].n, "551 ")) {
-			*out_len = lines->v[i].n;
-			return lines->v[i].l;
-		}
+	/* first a line that says more than its code ("code: 550" is no reply) */
+	for (pass = 0; pass < 2; pass++)
+		for (i = 0; i < lines->count; i++)
+			if ((pass == 1 || !says_little_n(lines->v[i].l, lines->v[i].n)) &&
+			    (!memchr(lines->v[i].l, '@', lines->v[i].n) ||
+			     (addr && *addr && bw_memcasemem(lines->v[i].l, lines->v[i].n, addr)) ||
+			     /* "551 User not local; please try <x>": x is the forward path */
+			     bw_memcasemem(lines->v[i].l, lines->v[i].n, "551 "))) {
+				*out_len = lines->v[i].n;
+				return lines->v[i].l;
+			}
 	return NULL;
 }
 
@@ -472,21 +493,19 @@ static bool own_reason(const char *d)
 	return d && reason_line(d, strlen(d), &n) != NULL;
 }
 
-/* Does d (a diagnostic) say more than the addresses it names?  Counts the
- * letters outside addresses. */
-static bool says_little(const char *d)
+/* Does d[0..n) (a diagnostic) say more than the addresses it names?
+ * Counts the letters outside addresses. */
+static bool says_little_n(const char *d, size_t n)
 {
 	size_t letters = 0;
-	const char *p;
+	const char *p, *end = d + n;
 
-	if (!d)
-		return true;
-	for (p = d; *p; p++) {
+	for (p = d; p < end; p++) {
 		if (*p == '@') {
 			/* skip the address around it */
-			while (*p && *p != ' ' && *p != '>' && *p != ',')
+			while (p < end && *p != ' ' && *p != '>' && *p != ',')
 				p++;
-			if (!*p)
+			if (p == end)
 				break;
 			continue;
 		}
@@ -494,6 +513,11 @@ static bool says_little(const char *d)
 			letters++;
 	}
 	return letters < 8;
+}
+
+static bool says_little(const char *d)
+{
+	return !d || says_little_n(d, strlen(d));
 }
 
 static int finish(const bw_msg *m, bw_report *r, size_t first, size_t len)
@@ -704,7 +728,8 @@ static const char *const rcpt_labels[] = {
 	"recipient", "recipients", "failed recipient", "recipient address", "recipient's address",
 	"original-recipient", "original recipient", "final-recipient", "final recipient",
 	"rcpt to", "rcpt", "invalid recipient", "unknown recipient", "bad recipient",
-	"undeliverable recipient", "address", "e-mail address", "email address", "mailbox",
+	"undeliverable recipient", "address", "e-mail address", "email address", "mailbox", "email",
+	"e-mail",
 	"destinataire", "destinataires", "adresse", "empfänger", "empfaenger", "adresse des empfängers",
 	"destinatario", "destinatarios", "dirección", "direccion", "destinatari", "indirizzo",
 	"destinatário", "destinatários", "endereço", "ontvanger", "geadresseerde", "adres",
