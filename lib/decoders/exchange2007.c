@@ -233,6 +233,18 @@ static size_t read_admin_block(const bw_msg *m, entry *out, size_t cap)
 			cur->diag = s;
 			continue;
 		}
+		/* "host #550 5.7.1 text ##": the remote host before the reply */
+		{
+			const char *sp = memchr(t, ' ', tl);
+			size_t hl = sp ? (size_t)(sp - t) : 0;
+			if (!cur->diag && sp && bare_host(t, hl) &&
+			    (s = hash_text(sp + 1, tl - hl - 1))) {
+				cur->diag = s;
+				if (!cur->host)
+					cur->host = bw_strndup(t, hl);
+				continue;
+			}
+		}
 		if (!cur->diag && !cur->host && bare_host(t, tl))
 			cur->host = bw_strndup(t, tl);
 	}
