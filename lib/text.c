@@ -165,6 +165,15 @@ static bool domain_char(int c)
 	return bw_isalnum(c) || c == '.' || c == '-' || c >= 0x80;
 }
 
+/* Does s[0..3) encode a CJK character or a full-width punctuation mark
+ * (U+3000-U+9FFF, U+FF00-U+FF5F): the text before an address ("收件人："),
+ * never part of its local part? */
+static bool cjk_before(const unsigned char *s)
+{
+	return (s[1] & 0xC0) == 0x80 && (s[2] & 0xC0) == 0x80 &&
+	       ((s[0] >= 0xE3 && s[0] <= 0xE9) || (s[0] == 0xEF && (s[1] == 0xBC || s[1] == 0xBD)));
+}
+
 char *bw_text__first_address(const char *s, size_t len)
 {
 	size_t i;
@@ -174,7 +183,8 @@ char *bw_text__first_address(const char *s, size_t len)
 		if (s[i] != '@')
 			continue;
 		for (a = i; a > 0 && local_char((unsigned char)s[a - 1]); a--)
-			;
+			if (a >= 3 && cjk_before((const unsigned char *)s + a - 3))
+				break;
 		for (b = i + 1; b < len && domain_char((unsigned char)s[b]); b++)
 			;
 		while (b > i + 1 && (s[b - 1] == '.' || s[b - 1] == '-'))

@@ -107,7 +107,7 @@ static const char *const triggers[] = {
 	"não foi entregue", "falhou", "mislukt", "宛先不明", "nie została dostarczona",
 	"nie można dostarczyć", "kunde inte levereras", "kunne ikke leveres", "kunne ikke levere",
 	"nelze doručit", "nebyla doručena", "teslim edilemedi", "ei voitu toimittaa",
-	"전달되지 않았습니다", "전송 실패", "無法傳遞", "無法投遞", "退回",
+	"전달되지 않았습니다", "전송 실패", "無法傳遞", "無法投遞", "退回", "未能投递", "未能投遞",
 	/* French, German, Spanish, Japanese */
 	"pas pu être remis", "pas pu etre remis", "non remis", "pas pu être distribué", "destinataire",
 	"introuvable", "inconnu", "nicht zugestellt", "unzustellbar", "konnte nicht", "empfänger",
@@ -150,6 +150,7 @@ static const char *const list_intros[] = {
 	/* Exchange's "Delivery has failed to these recipients or groups:" */
 	"to these recipients", "à ces destinataires", "an diese empfänger", "a estos destinatarios",
 	"a questi destinatari", "para estes destinatários", "aan deze geadresseerden",
+	"以下地址", "下列地址", "以下のアドレス", "下記のアドレス", "다음 주소",
 };
 
 static const char *const ends[] = {
@@ -158,6 +159,7 @@ static const char *const ends[] = {
 	"Below is a copy", "Message headers follow", "original message headers",
 	"Original mail as follows", "original mail info",
 	"Content-Type: message/", "Received: from", "Return-Path:",
+	"message d'origine", "原邮件信息", "原始邮件", "原郵件", "元のメッセージ", "원본 메시지",
 };
 
 static bool has_any(const char *l, size_t n, const char *const *v, size_t nv)
@@ -176,7 +178,9 @@ static const char *const noise[] = { "contact", "please write", "please send", "
 	"sent by", "on behalf of", "Return-Path:", "envelope-from", "mail from", "message from",
 	"originator", "postmaster", "please try", "try instead", "new address", "forward to",
 	"forwarded to", "now at", "moved to", "redirect", "was delivered to", "were delivered to",
-	"delivered successfully", "successfully delivered", "copy kept for", "copy sent to" };
+	"delivered successfully", "successfully delivered", "copy kept for", "copy sent to",
+	"other recipients", "autres destinataires", "andere empfänger", "otros destinatarios",
+	"altri destinatari", "outros destinatários", "not affected", "received a copy" };
 
 /* Does header `v` hold `a` as a message identifier ("<a>")? */
 static bool names_message_id(const char *v, const char *a)
