@@ -428,6 +428,30 @@ static const char *const reason_labels[] = {
 /* The text a "Reason:" line gives (after its colon, or the next non-empty
  * line when nothing follows the colon: "...for the following reason:"),
  * or NULL; its length in *out_len. */
+/* Where a reason that starts on a label's line ends: its sentence may
+ * wrap onto the next lines (up to three), until a blank line or a line
+ * that starts another label ("Host:").  `end` is the end of the first
+ * line's text; `it` is at the next line. */
+static const char *reason_end(const bw_lines *it, const char *end)
+{
+	bw_lines rest = *it;
+	const char *l;
+	size_t n, k;
+
+	for (k = 0; k < 3 && bw_lines__next(&rest, &l, &n); k++) {
+		size_t tl, i;
+		const char *t = bw_text__trim(l, n, &tl);
+		if (!tl || quoted(t, tl))
+			break;
+		for (i = 0; i < tl && i < 24 && (bw_isalnum((unsigned char)t[i]) || t[i] == '-'); i++)
+			;
+		if (i && i < tl && t[i] == ':')
+			break;
+		end = t + tl;
+	}
+	return end;
+}
+
 static const char *reason_line(const char *text, size_t len, size_t *out_len)
 {
 	bw_lines it;
@@ -464,7 +488,7 @@ static const char *reason_line(const char *text, size_t len, size_t *out_len)
 			    (w > l && bw_isalnum((unsigned char)w[-1])))
 				continue;
 			if (vl) {
-				*out_len = vl;
+				*out_len = (size_t)(reason_end(&it, v + vl) - v);
 				return v;
 			}
 			want_next = l;
