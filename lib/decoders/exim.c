@@ -236,7 +236,7 @@ static int decode(const bw_msg *m, bw_report *r)
 		return got;
 	at = bw_text__find_any(m->body, len, list_markers, sizeof(list_markers) / sizeof(list_markers[0]), &which);
 	delayed = bw_sniff__body_has(m, "has not yet been delivered") ||
-	          bw_sniff__subject_starts(m, "Warning: message");
+	          bw_sniff__subject_starts(m, "Warning: message") || bw_sniff__delay_notice(m);
 	start = 0;
 	if (at) {
 		start = bw_text__after_line(m->body, len, list_markers[which]);
