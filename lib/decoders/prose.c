@@ -151,6 +151,8 @@ static const char *const list_intros[] = {
 	"to these recipients", "à ces destinataires", "an diese empfänger", "a estos destinatarios",
 	"a questi destinatari", "para estes destinatários", "aan deze geadresseerden",
 	"以下地址", "下列地址", "以下のアドレス", "下記のアドレス", "다음 주소",
+	"for these recipients", "for the following recipients", "für diese empfänger",
+	"pour ces destinataires", "para estos destinatarios", "per questi destinatari",
 };
 
 static const char *const ends[] = {
@@ -180,7 +182,8 @@ static const char *const noise[] = { "contact", "please write", "please send", "
 	"forwarded to", "now at", "moved to", "redirect", "was delivered to", "were delivered to",
 	"delivered successfully", "successfully delivered", "copy kept for", "copy sent to",
 	"other recipients", "autres destinataires", "andere empfänger", "otros destinatarios",
-	"altri destinatari", "outros destinatários", "not affected", "received a copy" };
+	"altri destinatari", "outros destinatários", "not affected", "received a copy",
+	"다른 주소", "정상적으로 전달" };
 
 /* Does header `v` hold `a` as a message identifier ("<a>")? */
 static bool names_message_id(const char *v, const char *a)
@@ -423,6 +426,7 @@ static const char *const reason_labels[] = {
 	"reason", "reasons", "cause", "error", "grund", "fehler", "ursache", "raison", "motif",
 	"cause de l'erreur", "motivo", "razón", "razon", "causa", "reden", "oorzaak", "orsak",
 	"årsak", "årsag", "syy", "powód", "důvod", "sebep", "причина", "原因", "理由", "错误",
+	"원인", "사유",
 };
 
 /* The text a "Reason:" line gives (after its colon, or the next non-empty
@@ -762,6 +766,7 @@ static const char *const rcpt_labels[] = {
 	"destinatario", "destinatarios", "dirección", "direccion", "destinatari", "indirizzo",
 	"destinatário", "destinatários", "endereço", "ontvanger", "geadresseerde", "adres",
 	"宛先", "受信者", "あて先", "收件人", "收件者", "получатель", "адресат", "адрес",
+	"받는 사람", "수신자", "수신인", "받는사람",
 };
 
 /* Weaker labels: the original's summary ("To: x") names the recipient of
