@@ -318,6 +318,8 @@ bool bw_sniff__challenge(const char *text, size_t len)
 		"to be delivered, please confirm", "confirm your message", "verify your message",
 		"release your message", "message has been held", "awaiting your confirmation",
 		"confirm that you sent", "add you to my list of approved senders",
+		"has been held, not delivered", "sender verification service", "approve yourself",
+		"pending folder", "confirm that you are a person", "verify yourself as a sender",
 	};
 
 	return bw_text__find_any(text, len, challenges, sizeof(challenges) / sizeof(challenges[0]),

@@ -886,10 +886,27 @@ static bool span_fails(text_span *sp)
  *     line or a paragraph that says something failed introduced.
  * A list ends at a text line indented no deeper than its addresses.
  */
+/* Does the line end by introducing a message identifier on the next
+ * line ("Original message id:")? */
+static bool ends_with_id_label(const char *l, size_t n)
+{
+	static const char *const labels[] = { "message id:", "message-id:", "message id",
+		"message-id", "msgid:" };
+	size_t tl, i, k;
+	const char *t = l ? bw_text__trim(l, n, &tl) : NULL;
+
+	for (i = 0; t && i < sizeof(labels) / sizeof(labels[0]); i++) {
+		k = strlen(labels[i]);
+		if (tl >= k && bw_strncasecmp(t + tl - k, labels[i], k) == 0)
+			return true;
+	}
+	return false;
+}
+
 static void read_lines(const bw_msg *m, bw_report *r, size_t first, size_t len)
 {
-	const char *end = m->body + len, *l;
-	size_t n, tl, list_indent = 0;
+	const char *end = m->body + len, *l, *prev_line = NULL;
+	size_t n, tl, list_indent = 0, prev_n = 0;
 	bool listing = false, indent_known = false;
 	bool report_fails = has_trigger(m->body, len);
 	/* the text lines of the current paragraph and of the last one before
@@ -903,6 +920,9 @@ static void read_lines(const bw_msg *m, bw_report *r, size_t first, size_t len)
 		const char *x400;
 		bool accept;
 
+		const char *before = prev_line;
+		size_t before_n = prev_n;
+
 		if (r->n_rcpt >= r->max_rcpt)
 			break;   /* the report is full */
 		bw_text__trim(l, n, &tl);
@@ -912,6 +932,8 @@ static void read_lines(const bw_msg *m, bw_report *r, size_t first, size_t len)
 			cur.start = cur.end = cur.checked = NULL;
 			continue;
 		}
+		prev_line = l;
+		prev_n = n;
 		if (quoted(l, n))
 			continue;
 		/* An X.400 originator/recipient address with its RFC 822 form
@@ -992,7 +1014,7 @@ static void read_lines(const bw_msg *m, bw_report *r, size_t first, size_t len)
 			char *w = bw_addrline__next(l, n, &pos, &start);
 			a = label ? label : lone;
 			free(w);
-			if (!ignorable_address(m, a, l, start))
+			if (!ignorable_address(m, a, l, start) && !(lone && ends_with_id_label(before, before_n)))
 				add_with_paragraph(m, r, first, a, l, n, it.p, end);
 			free(label);
 			free(lone);

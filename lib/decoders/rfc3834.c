@@ -32,15 +32,31 @@ static bool bounce_like(const bw_msg *m)
 		"rejected", "delivery notification" };
 	const char *from = bw_msg__header(m, "From");
 	const char *subject = bw_msg__header(m, "Subject");
-	size_t i;
+	size_t i, n;
 
 	for (i = 0; from && i < sizeof(from_marks) / sizeof(from_marks[0]); i++)
 		if (bw_strcasestr(from, from_marks[i]))
 			return true;
-	for (i = 0; subject && i < sizeof(subject_bounce) / sizeof(subject_bounce[0]); i++)
-		if (bw_strcasestr(subject, subject_bounce[i]))
+	if (bw_msg__header(m, "X-Failed-Recipients"))
+		return true;
+	/* "Out of Office: Delivery failed for order 5521?": an auto-reply's
+	 * own mark first, then the subject it answers */
+	for (i = 0; subject && i < sizeof(subject_marks) / sizeof(subject_marks[0]); i++)
+		if (bw_startswith_ci(subject, subject_marks[i]))
+			return false;
+	/* the words of the subject being answered ("Re: ...") are not the
+	 * notice's own */
+	n = subject ? strlen(subject) : 0;
+	for (i = 0; i + 3 <= n; i++)
+		if (bw_strncasecmp(subject + i, "re:", 3) == 0 &&
+		    (i == 0 || !bw_isalnum((unsigned char)subject[i - 1]))) {
+			n = i;
+			break;
+		}
+	for (i = 0; n && i < sizeof(subject_bounce) / sizeof(subject_bounce[0]); i++)
+		if (bw_memcasemem(subject, n, subject_bounce[i]))
 			return true;
-	return bw_sniff__bounce_subject(m) || bw_msg__header(m, "X-Failed-Recipients");
+	return n && bw_sniff__bounce_subject(m);
 }
 
 static int sniff(const bw_msg *m)
