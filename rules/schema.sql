@@ -101,3 +101,14 @@ CREATE TABLE rule_example (
 	text TEXT NOT NULL,
 	PRIMARY KEY (rule, seq)
 );
+
+-- The literal prefilter of each text rule, derived at build time so that
+-- opening the database does not derive it again (lib/rules/rules_prefilter.c,
+-- bw_rules__literals()): the strings joined by newlines, '' when no prefilter
+-- can be derived (the pattern is always tried).  Used only when
+-- meta.prefilter_version is the reading library's; otherwise (or for a rule
+-- without a row) the library derives the literals itself.
+CREATE TABLE rule_prefilter (
+	rule     INTEGER PRIMARY KEY REFERENCES rule(seq),
+	literals TEXT NOT NULL
+);

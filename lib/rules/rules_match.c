@@ -216,13 +216,19 @@ static char *make_evidence(const bw_rset_rule *r, size_t *text_at, size_t *text_
 	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
 		if (!vals[i])
 			continue;
+		/* puts, not printf: a lexicon rule's text is kilobytes long */
+		if (b.len)
+			bw_buf__puts(&b, "; ");
+		bw_buf__puts(&b, keys[i]);
+		bw_buf__putc(&b, ' ');
 		if (i == 1) {
-			bw_buf__printf(&b, "%stext ", b.len ? "; " : "");
 			*text_at = b.len;
-			bw_buf__printf(&b, "/%s/", vals[i]);
+			bw_buf__putc(&b, '/');
+			bw_buf__puts(&b, vals[i]);
+			bw_buf__putc(&b, '/');
 			*text_len = b.len - *text_at;
 		} else
-			bw_buf__printf(&b, "%s%s %s", b.len ? "; " : "", keys[i], vals[i]);
+			bw_buf__puts(&b, vals[i]);
 	}
 	return bw_buf__detach(&b);
 }
@@ -261,6 +267,35 @@ static pcre2_code *compile_rule(const struct bw_rule *r)
 	if (!re)
 		re = compile_pattern(r->src->text, &err, &off);
 	return re;
+}
+
+/* The literals the rule compiler stored ('\n'-separated, "" for none) as
+ * bw_rules__literals() gives them: a NULL-terminated array in *out (NULL
+ * for none).  Negative on ENOMEM. */
+static int stored_literals(const char *joined, char ***out)
+{
+	size_t n = 1, i = 0;
+	const char *p, *e;
+	char **v;
+
+	*out = NULL;
+	if (!*joined)
+		return 0;
+	for (p = joined; *p; p++)
+		n += *p == '\n';
+	if (!(v = calloc(n + 1, sizeof(*v))))
+		return -1;
+	for (p = joined;; p = e + 1) {
+		e = strchr(p, '\n');
+		if (!(v[i++] = bw_strndup(p, e ? (size_t)(e - p) : strlen(p)))) {
+			bw_rules__literals_free(v);
+			return -1;
+		}
+		if (!e)
+			break;
+	}
+	*out = v;
+	return (int)n;
 }
 
 int bw_rules__compile(bw_rules *rules, const bw_rules_options *opts)
@@ -308,7 +343,8 @@ int bw_rules__compile(bw_rules *rules, const bw_rules_options *opts)
 		if (r->src->text) {
 			uint32_t pairs;
 
-			if (bw_rules__literals(r->src->text, &r->literals) < 0)
+			if ((r->src->literals ? stored_literals(r->src->literals, &r->literals)
+			                      : bw_rules__literals(r->src->text, &r->literals)) < 0)
 				return bw_error__set(BW_ENOMEM, "out of memory");
 			r->pf = r->literals ? prefilter_new(r->literals) : NULL;
 			/* compiled on first use (code_for); the match data is
