@@ -39,6 +39,7 @@
 
 static struct bw_prefilter *prefilter_new(char *const *lits);
 static void prefilter_free(struct bw_prefilter *pf);
+static void split_free(struct bw_split *sp);
 static void index_first_bits(bw_rules *rules);
 
 /* Runs of a pattern interpreted before its JIT-compiled copy is made. */
@@ -250,22 +251,22 @@ static uint32_t groups_at_most(const char *pattern)
 	return n;
 }
 
-/* `r`'s pattern compiled (hoisted when that is possible, rules_hoist.h: the
+/* A rule's pattern compiled (hoisted when that is possible, rules_hoist.h: the
  * same matches, faster), or NULL when it does not compile (a database not
  * written by the rule compiler) or memory ran out. */
-static pcre2_code *compile_rule(const struct bw_rule *r)
+static pcre2_code *compile_rule(const char *text)
 {
 	PCRE2_SIZE off = 0;
 	pcre2_code *re = NULL;
 	int err = 0;
 	char *fast;
 
-	if ((fast = bw_rules__hoist(r->src->text))) {
+	if ((fast = bw_rules__hoist(text))) {
 		re = compile_pattern(fast, &err, &off);
 		free(fast);
 	}
 	if (!re)
-		re = compile_pattern(r->src->text, &err, &off);
+		re = compile_pattern(text, &err, &off);
 	return re;
 }
 
@@ -353,6 +354,7 @@ int bw_rules__compile(bw_rules *rules, const bw_rules_options *opts)
 			atomic_init(&r->re, NULL);
 			atomic_init(&r->runs, 0);
 			atomic_init(&r->jit_re, NULL);
+			atomic_init(&r->split, NULL);
 			pairs = groups_at_most(r->src->text);
 			if (pairs + 1 > rules->max_pairs)
 				rules->max_pairs = pairs + 1;
@@ -381,6 +383,7 @@ void bw_rules__release_compiled(bw_rules *rules)
 	for (i = 0; i < rules->n_rules; i++) {
 		pcre2_code_free(atomic_load_explicit(&rules->rules[i].re, memory_order_relaxed));
 		pcre2_code_free(atomic_load_explicit(&rules->rules[i].jit_re, memory_order_relaxed));
+		split_free(atomic_load_explicit(&rules->rules[i].split, memory_order_relaxed));
 		free(rules->rules[i].evidence);
 		bw_rules__literals_free(rules->rules[i].literals);
 		prefilter_free(rules->rules[i].pf);
@@ -389,30 +392,29 @@ void bw_rules__release_compiled(bw_rules *rules)
 	rules->mctx = NULL;
 }
 
-/* The code to run `r`'s pattern with: compiled the first time it is
- * needed (threads that race each compile, one copy is published, the others
- * are freed), then its JIT-compiled copy once there is one: the thread that
+/* The code to run a pattern with: compiled the first time it is needed
+ * (threads that race each compile, one copy is published, the others are
+ * freed), then its JIT-compiled copy once there is one: the thread that
  * counts the JIT_AFTER-th run makes and publishes it (a failed JIT
  * publishes nothing: the interpreter goes on, same results).  NULL when the
  * pattern does not compile (pcre2_match() then fails, and the rule does
  * not apply). */
-static const pcre2_code *code_for(const bw_rules *rules, const struct bw_rule *r)
+static const pcre2_code *code_of(const bw_rules *rules, const char *text,
+                                 _Atomic(pcre2_code *) *rep, atomic_uint *runs,
+                                 _Atomic(pcre2_code *) *jitp)
 {
-	/* The rule array is the library's own allocation, never a const
-	 * object: only the bw_rules handed to callers is const. */
-	struct bw_rule *w = (struct bw_rule *)r;
-	pcre2_code *jit = atomic_load_explicit(&w->jit_re, memory_order_acquire);
+	pcre2_code *jit = atomic_load_explicit(jitp, memory_order_acquire);
 	pcre2_code *re;
 
 	if (jit)
 		return jit;
-	re = atomic_load_explicit(&w->re, memory_order_acquire);
+	re = atomic_load_explicit(rep, memory_order_acquire);
 	if (!re) {
-		pcre2_code *mine = compile_rule(w), *none = NULL;
+		pcre2_code *mine = compile_rule(text), *none = NULL;
 
 		if (!mine)
 			return NULL;
-		if (atomic_compare_exchange_strong_explicit(&w->re, &none, mine, memory_order_acq_rel,
+		if (atomic_compare_exchange_strong_explicit(rep, &none, mine, memory_order_acq_rel,
 		                                            memory_order_acquire)) {
 			re = mine;
 		} else {
@@ -420,16 +422,25 @@ static const pcre2_code *code_for(const bw_rules *rules, const struct bw_rule *r
 			re = none;
 		}
 	}
-	if (rules->jit && atomic_fetch_add_explicit(&w->runs, 1, memory_order_relaxed) == JIT_AFTER) {
+	if (rules->jit && atomic_fetch_add_explicit(runs, 1, memory_order_relaxed) == JIT_AFTER) {
 		pcre2_code *copy = pcre2_code_copy(re);
 
 		if (copy && pcre2_jit_compile(copy, PCRE2_JIT_COMPLETE) == 0) {
-			atomic_store_explicit(&w->jit_re, copy, memory_order_release);
+			atomic_store_explicit(jitp, copy, memory_order_release);
 			return copy;
 		}
 		pcre2_code_free(copy);
 	}
 	return re;
+}
+
+static const pcre2_code *code_for(const bw_rules *rules, const struct bw_rule *r)
+{
+	/* The rule array is the library's own allocation, never a const
+	 * object: only the bw_rules handed to callers is const. */
+	struct bw_rule *w = (struct bw_rule *)r;
+
+	return code_of(rules, r->src->text, &w->re, &w->runs, &w->jit_re);
 }
 
 /* ---- matching -------------------------------------------------------- */
@@ -797,6 +808,160 @@ static bool prefilter_pass(const struct bw_prefilter *pf, const char *text, size
 	return false;
 }
 
+/* ---- patterns matched one alternative at a time ---------------------- */
+
+/* A rule whose pattern has at least SPLIT_MIN top-level alternatives (the
+ * lexicon's cue lists, the long phrase lists of some text rules) is matched
+ * one alternative at a time: each alternative behind its own prefilter, so
+ * that only those whose literals the text has are compiled and run, and
+ * each small enough to compile and JIT-compile cheaply.  The matches are
+ * the pattern's: from a start offset, the pattern's match begins at the
+ * leftmost position where some alternative matches, and is the first such
+ * alternative's (bw_rules__alternatives() splits only patterns where that
+ * holds).  Only a match, depth or heap limit can differ: each alternative
+ * runs under the limits on its own. */
+#define SPLIT_MIN 8
+
+struct split_alt {
+	char *text;
+	char **literals;
+	struct bw_prefilter *pf;    /* NULL: always tried */
+	_Atomic(pcre2_code *) re;
+	atomic_uint runs;
+	_Atomic(pcre2_code *) jit_re;
+};
+
+struct bw_split {
+	size_t n;
+	struct split_alt *alt;
+};
+
+/* Published for a rule whose pattern is matched whole. */
+static struct bw_split no_split;
+
+static void split_free(struct bw_split *sp)
+{
+	size_t k;
+
+	if (!sp || sp == &no_split)
+		return;
+	for (k = 0; k < sp->n; k++) {
+		pcre2_code_free(atomic_load_explicit(&sp->alt[k].re, memory_order_relaxed));
+		pcre2_code_free(atomic_load_explicit(&sp->alt[k].jit_re, memory_order_relaxed));
+		free(sp->alt[k].text);
+		bw_rules__literals_free(sp->alt[k].literals);
+		prefilter_free(sp->alt[k].pf);
+	}
+	free(sp->alt);
+	free(sp);
+}
+
+/* The alternatives of `text` ready to match, or &no_split (too few, not
+ * separable, or out of memory: the pattern is then matched whole). */
+static struct bw_split *split_new(const char *text)
+{
+	struct bw_split *sp;
+	char **alts = NULL;
+	int n = bw_rules__alternatives(text, &alts);
+	size_t k;
+
+	if (n < SPLIT_MIN || !(sp = calloc(1, sizeof(*sp)))) {
+		bw_rules__literals_free(alts);
+		return &no_split;
+	}
+	if (!(sp->alt = calloc((size_t)n, sizeof(*sp->alt)))) {
+		free(sp);
+		bw_rules__literals_free(alts);
+		return &no_split;
+	}
+	sp->n = (size_t)n;
+	for (k = 0; k < sp->n; k++) {
+		struct split_alt *a = &sp->alt[k];
+		size_t j;
+
+		a->text = alts[k];
+		alts[k] = NULL;
+		atomic_init(&a->re, NULL);
+		atomic_init(&a->runs, 0);
+		atomic_init(&a->jit_re, NULL);
+		if (bw_rules__literals(a->text, &a->literals) < 0) {
+			free(alts);
+			split_free(sp);
+			return &no_split;
+		}
+		/* the lexicon matches a copy with names masked by '_': a
+		 * literal with '_' might be found only there */
+		for (j = 0; a->literals && a->literals[j]; j++)
+			if (strchr(a->literals[j], '_'))
+				break;
+		if (a->literals && !a->literals[j])
+			a->pf = prefilter_new(a->literals);
+	}
+	free(alts);
+	return sp;
+}
+
+static const struct bw_split *split_for(const struct bw_rule *r)
+{
+	struct bw_rule *w = (struct bw_rule *)r;
+	struct bw_split *sp = atomic_load_explicit(&w->split, memory_order_acquire), *none = NULL;
+
+	if (sp)
+		return sp;
+	sp = split_new(r->src->text);
+	if (!atomic_compare_exchange_strong_explicit(&w->split, &none, sp, memory_order_acq_rel,
+	                                             memory_order_acquire)) {
+		split_free(sp);
+		sp = none;
+	}
+	return sp;
+}
+
+/* pcre2_match() of `r`'s pattern on diag[0..dlen) from `off` (lower: the
+ * lower-cased text with triples ts, for the prefilters), the match in md. */
+static int rule_match(const bw_rules *rules, const struct bw_rule *r, const char *diag,
+                      size_t dlen, size_t off, const char *lower, const triples *ts,
+                      pcre2_match_data *md)
+{
+	const struct bw_split *sp = split_for(r);
+	size_t k, won = 0, last = 0, best = SIZE_MAX;
+	int rc, won_rc = PCRE2_ERROR_NOMATCH, fail = PCRE2_ERROR_NOMATCH;
+
+	if (sp == &no_split)
+		return pcre2_match(code_for(rules, r), (PCRE2_SPTR)diag, dlen, off, 0, md,
+		                   rules->mctx);
+	for (k = 0; k < sp->n; k++) {
+		struct split_alt *a = &sp->alt[k];
+
+		if (a->pf && !prefilter_pass(a->pf, lower, dlen, ts))
+			continue;
+		rc = pcre2_match(code_of(rules, a->text, &a->re, &a->runs, &a->jit_re),
+		                 (PCRE2_SPTR)diag, dlen, off, 0, md, rules->mctx);
+		last = k;
+		if (rc < 0) {
+			if (rc != PCRE2_ERROR_NOMATCH)
+				fail = rc;
+			continue;
+		}
+		if (pcre2_get_ovector_pointer(md)[0] < best) {
+			best = pcre2_get_ovector_pointer(md)[0];
+			won = k;
+			won_rc = rc;
+			if (best == off)
+				break;  /* no later alternative can start before */
+		}
+	}
+	if (best == SIZE_MAX)
+		return fail;
+	if (won != last) {
+		struct split_alt *a = &sp->alt[won];
+
+		won_rc = pcre2_match(code_of(rules, a->text, &a->re, &a->runs, &a->jit_re),
+		                     (PCRE2_SPTR)diag, dlen, off, 0, md, rules->mctx);
+	}
+	return won_rc;
+}
+
 /* Whether the non-text conditions of `r` hold. */
 static bool rule_applies(const struct bw_rule *r, const bw_match_input *in,
                          const bw_rset_provider *prov)
@@ -928,8 +1093,7 @@ static const struct bw_rule *score_lexicon(const bw_rules *rules, size_t from, s
 		if (r->pf && !prefilter_pass(r->pf, lower, dlen, ts))
 			continue;
 		while (hits < LEXICON_MAX_HITS && off <= dlen &&
-		       pcre2_match(code_for(rules, r), (PCRE2_SPTR)diag, dlen, off, 0, md,
-		                   rules->mctx) > 0) {
+		       rule_match(rules, r, diag, dlen, off, lower, ts, md) > 0) {
 			ov = pcre2_get_ovector_pointer(md);
 			hits++;
 			last = ov[1];
@@ -967,11 +1131,9 @@ static const struct bw_rule *score_lexicon(const bw_rules *rules, size_t from, s
 	}
 	*score = won_sum;
 	if (won && masked)  /* its first match, for the evidence */
-		*matched = pcre2_match(code_for(rules, won), (PCRE2_SPTR)masked, dlen, 0, 0, md,
-		                       rules->mctx) >= 0;
+		*matched = rule_match(rules, won, masked, dlen, 0, lower, ts, md) >= 0;
 	else if (won)
-		*matched = pcre2_match(code_for(rules, won), (PCRE2_SPTR)diag, dlen, 0, 0, md,
-		                       rules->mctx) >= 0;
+		*matched = rule_match(rules, won, diag, dlen, 0, lower, ts, md) >= 0;
 	free(masked);
 	return won;
 }
@@ -1080,8 +1242,7 @@ int bw_rules__match(const bw_rules *rules, const bw_match_input *in, bw_match_re
 					break;
 				}
 			}
-			rc = pcre2_match(code_for(rules, r), (PCRE2_SPTR)diag, dlen, 0, 0, md,
-			                 rules->mctx);
+			rc = rule_match(rules, r, diag, dlen, 0, lower, &ts, md);
 			if (rc < 0) {  /* no match, or a limit hit: this rule does not apply */
 				if (!limit_rule && rc != PCRE2_ERROR_NOMATCH && rc != PCRE2_ERROR_PARTIAL)
 					limit_rule = s->id;   /* said in a warning (classify.c) */
