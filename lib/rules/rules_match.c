@@ -1,9 +1,11 @@
 /*
  * rules_match.c - compiles the rule stack and finds the winning rule.
  *
- * Every `text` pattern is compiled once at open time with PCRE2_CASELESS,
+ * Every `text` pattern is compiled on its first run with PCRE2_CASELESS,
  * PCRE2_UTF, PCRE2_UCP and PCRE2_MATCH_INVALID_UTF (a diagnostic that is not
- * valid UTF-8 is still matched).  A pattern is interpreted for its first
+ * valid UTF-8 is still matched); a pattern with several top-level
+ * alternatives is compiled and run one alternative at a time (see
+ * rule_match()).  A pattern is interpreted for its first
  * JIT_AFTER runs, then a JIT-compiled copy of it is made, when the platform
  * allows, and used from then on: JIT compilation costs about as much as a
  * few dozen runs, and most patterns never run, or run once, in a short
@@ -43,7 +45,7 @@ static void split_free(struct bw_split *sp);
 static void index_first_bits(bw_rules *rules);
 
 /* Runs of a pattern interpreted before its JIT-compiled copy is made. */
-#define JIT_AFTER 8
+#define JIT_AFTER 12
 
 static pcre2_code *compile_pattern(const char *pattern, int *err, PCRE2_SIZE *off)
 {
@@ -820,7 +822,7 @@ static bool prefilter_pass(const struct bw_prefilter *pf, const char *text, size
  * alternative's (bw_rules__alternatives() splits only patterns where that
  * holds).  Only a match, depth or heap limit can differ: each alternative
  * runs under the limits on its own. */
-#define SPLIT_MIN 8
+#define SPLIT_MIN 4
 
 struct split_alt {
 	char *text;
