@@ -107,8 +107,12 @@ CREATE TABLE rule_example (
 -- bw_rules__literals()): the strings joined by newlines, '' when no prefilter
 -- can be derived (the pattern is always tried).  Used only when
 -- meta.prefilter_version is the reading library's; otherwise (or for a rule
--- without a row) the library derives the literals itself.
+-- without a row) the library derives the literals itself.  alternatives: the
+-- same for each top-level alternative of a pattern that has several
+-- (bw_rules__alternatives()), in order, separated by the byte 0x1E; NULL when
+-- the pattern is matched whole.
 CREATE TABLE rule_prefilter (
-	rule     INTEGER PRIMARY KEY REFERENCES rule(seq),
-	literals TEXT NOT NULL
+	rule         INTEGER PRIMARY KEY REFERENCES rule(seq),
+	literals     TEXT NOT NULL,
+	alternatives TEXT
 );

@@ -269,8 +269,8 @@ static int read_prefilter(sqlite3 *db, const char *path, bw_rset *s, size_t firs
 	sqlite3_stmt *st = NULL;
 	int rc = BW_OK, step;
 
-	if (sqlite3_prepare_v2(db, "SELECT rule, literals FROM rule_prefilter ORDER BY rule", -1,
-	                       &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(db, "SELECT rule, literals, alternatives FROM rule_prefilter"
+	                       " ORDER BY rule", -1, &st, NULL) != SQLITE_OK)
 		return db_error(db, path);
 	while (rc == BW_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
 		sqlite3_int64 seq = sqlite3_column_int64(st, 0);
@@ -283,6 +283,9 @@ static int read_prefilter(sqlite3 *db, const char *path, bw_rset *s, size_t firs
 		if (!r->text || r->literals)
 			continue;
 		if (!(r->literals = bw_strdup((const char *)t)))
+			rc = bw_error__set(BW_ENOMEM, "out of memory");
+		else if ((t = sqlite3_column_text(st, 2)) &&
+		         !(r->alt_literals = bw_strdup((const char *)t)))
 			rc = bw_error__set(BW_ENOMEM, "out of memory");
 	}
 	if (rc == BW_OK && step != SQLITE_DONE)
@@ -486,6 +489,39 @@ static char *joined_literals(const char *text)
 	return bw_buf__detach(&b);
 }
 
+/* The literals of each top-level alternative of `text` (joined_literals()),
+ * separated by '\x1e', in *out; *out NULL when the pattern has no
+ * alternatives to match one by one.  Negative on ENOMEM. */
+static int alternative_literals(const char *text, char **out)
+{
+	bw_buf b = BW_BUF_INIT;
+	char **alts = NULL;
+	int n = bw_rules__alternatives(text, &alts), k;
+
+	*out = NULL;
+	if (n <= 0)
+		return n;
+	for (k = 0; k < n; k++) {
+		char *lits = joined_literals(alts[k]);
+
+		if (!lits) {
+			b.oom = true;
+			break;
+		}
+		if (k)
+			bw_buf__putc(&b, '\x1e');
+		bw_buf__puts(&b, lits);
+		free(lits);
+	}
+	bw_rules__literals_free(alts);
+	if (b.oom) {
+		bw_buf__free(&b);
+		return -1;
+	}
+	*out = bw_buf__detach(&b);
+	return *out ? 1 : -1;
+}
+
 static int write_all(sqlite3 *db, const bw_rset *s)
 {
 	static const char *const sql[S_COUNT] = {
@@ -500,7 +536,7 @@ static int write_all(sqlite3 *db, const bw_rset *s)
 		"INSERT INTO rule_remedy (rule, seq, text) VALUES (?1, ?2, ?3)",
 		"INSERT INTO rule_ref (rule, seq, url) VALUES (?1, ?2, ?3)",
 		"INSERT INTO rule_example (rule, seq, text) VALUES (?1, ?2, ?3)",
-		"INSERT INTO rule_prefilter (rule, literals) VALUES (?1, ?2)",
+		"INSERT INTO rule_prefilter (rule, literals, alternatives) VALUES (?1, ?2, ?3)",
 	};
 	sqlite3_stmt *st[S_COUNT] = { 0 };
 	char version[16];
@@ -573,16 +609,19 @@ static int write_all(sqlite3 *db, const bw_rset *s)
 		if (rc == SQLITE_OK)
 			rc = insert_list(st[S_EX], r->id, &r->examples);
 		if (rc == SQLITE_OK && r->text) {
-			char *lits = joined_literals(r->text);
+			char *lits = joined_literals(r->text), *alts = NULL;
 
-			if (!lits) {
+			if (!lits || alternative_literals(r->text, &alts) < 0) {
+				free(lits);
 				rc = SQLITE_NOMEM;
 				break;
 			}
 			sqlite3_bind_int64(st[S_PF], 1, (sqlite3_int64)i + 1);
 			sqlite3_bind_text(st[S_PF], 2, lits, -1, SQLITE_TRANSIENT);
-			free(lits);
+			bind_opt(st[S_PF], 3, alts);
 			rc = run(st[S_PF]);
+			free(lits);
+			free(alts);
 		}
 	}
 	for (i = 0; i < S_COUNT; i++)

@@ -272,25 +272,25 @@ static pcre2_code *compile_rule(const char *text)
 	return re;
 }
 
-/* The literals the rule compiler stored ('\n'-separated, "" for none) as
- * bw_rules__literals() gives them: a NULL-terminated array in *out (NULL
- * for none).  Negative on ENOMEM. */
-static int stored_literals(const char *joined, char ***out)
+/* The literals the rule compiler stored (joined[0..len): '\n'-separated,
+ * empty for none) as bw_rules__literals() gives them: a NULL-terminated
+ * array in *out (NULL for none).  Negative on ENOMEM. */
+static int stored_literals(const char *joined, size_t len, char ***out)
 {
 	size_t n = 1, i = 0;
-	const char *p, *e;
+	const char *p, *e, *end = joined + len;
 	char **v;
 
 	*out = NULL;
-	if (!*joined)
+	if (!len)
 		return 0;
-	for (p = joined; *p; p++)
+	for (p = joined; p < end; p++)
 		n += *p == '\n';
 	if (!(v = calloc(n + 1, sizeof(*v))))
 		return -1;
 	for (p = joined;; p = e + 1) {
-		e = strchr(p, '\n');
-		if (!(v[i++] = bw_strndup(p, e ? (size_t)(e - p) : strlen(p)))) {
+		e = memchr(p, '\n', (size_t)(end - p));
+		if (!(v[i++] = bw_strndup(p, e ? (size_t)(e - p) : (size_t)(end - p)))) {
 			bw_rules__literals_free(v);
 			return -1;
 		}
@@ -346,7 +346,8 @@ int bw_rules__compile(bw_rules *rules, const bw_rules_options *opts)
 		if (r->src->text) {
 			uint32_t pairs;
 
-			if ((r->src->literals ? stored_literals(r->src->literals, &r->literals)
+			if ((r->src->literals ? stored_literals(r->src->literals, strlen(r->src->literals),
+			                                        &r->literals)
 			                      : bw_rules__literals(r->src->text, &r->literals)) < 0)
 				return bw_error__set(BW_ENOMEM, "out of memory");
 			r->pf = r->literals ? prefilter_new(r->literals) : NULL;
@@ -860,12 +861,20 @@ static void split_free(struct bw_split *sp)
 
 /* The alternatives of `text` ready to match, or &no_split (too few, not
  * separable, or out of memory: the pattern is then matched whole). */
-static struct bw_split *split_new(const char *text)
+static struct bw_split *split_new(const char *text, const char *stored)
 {
 	struct bw_split *sp;
 	char **alts = NULL;
 	int n = bw_rules__alternatives(text, &alts);
-	size_t k;
+	size_t k, n_stored = 1;
+	const char *c;
+
+	/* the literals the rule compiler stored, when they are for as many
+	 * alternatives */
+	for (c = stored; c && *c; c++)
+		n_stored += *c == '\x1e';
+	if (stored && n_stored != (size_t)n)
+		stored = NULL;
 
 	if (n < SPLIT_MIN || !(sp = calloc(1, sizeof(*sp)))) {
 		bw_rules__literals_free(alts);
@@ -886,7 +895,17 @@ static struct bw_split *split_new(const char *text)
 		atomic_init(&a->re, NULL);
 		atomic_init(&a->runs, 0);
 		atomic_init(&a->jit_re, NULL);
-		if (bw_rules__literals(a->text, &a->literals) < 0) {
+		if (stored) {
+			const char *e = strchr(stored, '\x1e');
+			size_t len = e ? (size_t)(e - stored) : strlen(stored);
+
+			if (stored_literals(stored, len, &a->literals) < 0) {
+				free(alts);
+				split_free(sp);
+				return &no_split;
+			}
+			stored += len + (e ? 1 : 0);
+		} else if (bw_rules__literals(a->text, &a->literals) < 0) {
 			free(alts);
 			split_free(sp);
 			return &no_split;
@@ -910,7 +929,7 @@ static const struct bw_split *split_for(const struct bw_rule *r)
 
 	if (sp)
 		return sp;
-	sp = split_new(r->src->text);
+	sp = split_new(r->src->text, r->src->alt_literals);
 	if (!atomic_compare_exchange_strong_explicit(&w->split, &none, sp, memory_order_acq_rel,
 	                                             memory_order_acquire)) {
 		split_free(sp);

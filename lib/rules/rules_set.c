@@ -60,6 +60,7 @@ void bw_rset__free(bw_rset *s)
 		bw_rstrv__clear(&r->examples);
 		free(r->advice);
 		free(r->literals);
+		free(r->alt_literals);
 	}
 	for (i = 0; i < s->n_shared; i++) {
 		bw_rset_shared *x = &s->shared[i];

@@ -66,6 +66,9 @@ typedef struct bw_rset_rule {
 	 * (rules_db.c: joined by '\n', "" for none), or NULL when the source
 	 * did not store them (then they are derived when compiling). */
 	char *literals;
+	/* The same for each top-level alternative of the text, separated by
+	 * '\x1e' (bw_rules__alternatives()); NULL when not stored. */
+	char *alt_literals;
 } bw_rset_rule;
 
 /* What text sources share between rules, resolved when they are loaded
