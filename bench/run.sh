@@ -38,8 +38,7 @@ if [ ! -f "$BUILD/build.ninja" ]; then
 fi
 ninja -C "$BUILD" >/dev/null
 DEPS="gmime-3.0 libpcre2-8 sqlite3 libcjson"
-# the library uses libpq (the ledger's PostgreSQL backend) when it was found
-if pkg-config --exists libpq; then DEPS="$DEPS libpq"; fi
+# (libpq, the ledger's PostgreSQL backend, is loaded with dlopen: not linked)
 mkdir -p "$BUILD/bench"
 ${CC:-cc} -O2 -Wall -Wextra -Iinclude bench/bw-bench.c "$BUILD/lib/libbouncewhy.a" \
 	$(pkg-config --libs $DEPS) -lpthread -o "$BUILD/bench/bw-bench"

@@ -7,7 +7,10 @@
  * IMMEDIATE does, and the policy sees a stable history.
  *
  * Built only when meson finds libpq (BW_HAVE_LIBPQ); otherwise opening a
- * postgresql:// ledger fails with BW_EINVALID.
+ * postgresql:// ledger fails with BW_EINVALID.  libpq is loaded with
+ * dlopen() when a postgresql:// ledger is first opened, not linked: it
+ * brings a dozen libraries (TLS, Kerberos, LDAP, SASL) whose loading cost
+ * every process about 15 ms of CPU at start-up, ledger or not.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,7 +32,59 @@ int bw_ledger__pg_open(bw_ledger_store **out, const char *uri, unsigned busy_ms)
 
 #else
 
+#include <dlfcn.h>
+#include <pthread.h>
 #include <libpq-fe.h>
+
+/* The libpq functions used, resolved from the library loaded at run time;
+ * the names below call through them. */
+#define PQ_FUNCTIONS(X) \
+	X(PQclear) X(PQcmdTuples) X(PQconnectdb) X(PQerrorMessage) X(PQexec) \
+	X(PQexecParams) X(PQexecPrepared) X(PQfinish) X(PQgetisnull) X(PQgetvalue) \
+	X(PQnfields) X(PQntuples) X(PQprepare) X(PQresultErrorMessage) \
+	X(PQresultStatus) X(PQstatus) X(PQtransactionStatus)
+#define PQ_POINTER(f) __typeof__(f) *f;
+static struct { PQ_FUNCTIONS(PQ_POINTER) } pq;
+static char pq_error[200];
+static pthread_once_t pq_once = PTHREAD_ONCE_INIT;
+
+static void pq_load(void)
+{
+	static const char *const names[] = { "libpq.so.5", "libpq.so" };
+	void *h = NULL;
+	size_t i;
+
+	for (i = 0; !h && i < sizeof(names) / sizeof(names[0]); i++)
+		h = dlopen(names[i], RTLD_NOW | RTLD_LOCAL);
+	if (!h) {
+		snprintf(pq_error, sizeof(pq_error), "cannot load libpq: %s", dlerror());
+		return;
+	}
+#define PQ_RESOLVE(f) \
+	if (!pq_error[0] && !(*(void **)&pq.f = dlsym(h, #f))) \
+		snprintf(pq_error, sizeof(pq_error), "libpq lacks %s", #f);
+	PQ_FUNCTIONS(PQ_RESOLVE)
+#undef PQ_RESOLVE
+}
+
+#define PQ_CALL(f) (*pq.f)
+#define PQclear PQ_CALL(PQclear)
+#define PQcmdTuples PQ_CALL(PQcmdTuples)
+#define PQconnectdb PQ_CALL(PQconnectdb)
+#define PQerrorMessage PQ_CALL(PQerrorMessage)
+#define PQexec PQ_CALL(PQexec)
+#define PQexecParams PQ_CALL(PQexecParams)
+#define PQexecPrepared PQ_CALL(PQexecPrepared)
+#define PQfinish PQ_CALL(PQfinish)
+#define PQgetisnull PQ_CALL(PQgetisnull)
+#define PQgetvalue PQ_CALL(PQgetvalue)
+#define PQnfields PQ_CALL(PQnfields)
+#define PQntuples PQ_CALL(PQntuples)
+#define PQprepare PQ_CALL(PQprepare)
+#define PQresultErrorMessage PQ_CALL(PQresultErrorMessage)
+#define PQresultStatus PQ_CALL(PQresultStatus)
+#define PQstatus PQ_CALL(PQstatus)
+#define PQtransactionStatus PQ_CALL(PQtransactionStatus)
 
 /* Any 64-bit number: the key of the ledger's writer lock. */
 #define LEDGER_LOCK_KEY "7310158472634391317"
@@ -236,10 +291,14 @@ static const bw_ledger_store_ops pg_ops = {
 
 int bw_ledger__pg_open(bw_ledger_store **out, const char *uri, unsigned busy_ms)
 {
-	pg_store *s = calloc(1, sizeof(*s));
+	pg_store *s;
 	char set[80];
 
 	*out = NULL;
+	pthread_once(&pq_once, pq_load);
+	if (pq_error[0])
+		return bw_error__set(BW_ELEDGER, "ledger (postgresql): %s", pq_error);
+	s = calloc(1, sizeof(*s));
 	if (!s)
 		return bw_error__set(BW_ENOMEM, "out of memory");
 	s->base.ops = &pg_ops;

@@ -101,3 +101,18 @@ CREATE TABLE rule_example (
 	text TEXT NOT NULL,
 	PRIMARY KEY (rule, seq)
 );
+
+-- The literal prefilter of each text rule, derived at build time so that
+-- opening the database does not derive it again (lib/rules/rules_prefilter.c,
+-- bw_rules__literals()): the strings joined by newlines, '' when no prefilter
+-- can be derived (the pattern is always tried).  Used only when
+-- meta.prefilter_version is the reading library's; otherwise (or for a rule
+-- without a row) the library derives the literals itself.  alternatives: the
+-- same for each top-level alternative of a pattern that has several
+-- (bw_rules__alternatives()), in order, separated by the byte 0x1E; NULL when
+-- the pattern is matched whole.
+CREATE TABLE rule_prefilter (
+	rule         INTEGER PRIMARY KEY REFERENCES rule(seq),
+	literals     TEXT NOT NULL,
+	alternatives TEXT
+);

@@ -17,6 +17,7 @@
 #include <sqlite3.h>
 
 #include "rules_set.h"
+#include "rules_prefilter.h"
 #include "rules/rules_schema.h"
 #include "../error.h"
 #include "../util.h"
@@ -144,6 +145,8 @@ static int read_meta(sqlite3 *db, const char *path, bw_rset *s)
 			have_version = 1;
 		} else if (strcmp(k, "source_hash") == 0) {
 			snprintf(s->source_hash, sizeof(s->source_hash), "%s", v);
+		} else if (strcmp(k, "prefilter_version") == 0) {
+			s->prefilter_stored = strcmp(v, BW_RULES_PREFILTER_VERSION) == 0;
 		}
 	}
 	if (step != SQLITE_DONE)
@@ -259,6 +262,38 @@ static int read_rule_lists(sqlite3 *db, const char *path, const char *sql, bw_rs
 	return rc;
 }
 
+/* The stored prefilter literals of the rules s->rule[first..] (rule_prefilter,
+ * keyed by the rule's seq, 1-based in the database's order). */
+static int read_prefilter(sqlite3 *db, const char *path, bw_rset *s, size_t first)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = BW_OK, step;
+
+	if (sqlite3_prepare_v2(db, "SELECT rule, literals, alternatives FROM rule_prefilter"
+	                       " ORDER BY rule", -1, &st, NULL) != SQLITE_OK)
+		return db_error(db, path);
+	while (rc == BW_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		sqlite3_int64 seq = sqlite3_column_int64(st, 0);
+		const unsigned char *t = sqlite3_column_text(st, 1);
+		bw_rset_rule *r;
+
+		if (seq < 1 || (size_t)seq > s->n_rule - first || !t)
+			continue;
+		r = &s->rule[first + (size_t)seq - 1];
+		if (!r->text || r->literals)
+			continue;
+		if (!(r->literals = bw_strdup((const char *)t)))
+			rc = bw_error__set(BW_ENOMEM, "out of memory");
+		else if ((t = sqlite3_column_text(st, 2)) &&
+		         !(r->alt_literals = bw_strdup((const char *)t)))
+			rc = bw_error__set(BW_ENOMEM, "out of memory");
+	}
+	if (rc == BW_OK && step != SQLITE_DONE)
+		rc = db_error(db, path);
+	sqlite3_finalize(st);
+	return rc;
+}
+
 static int read_rules(sqlite3 *db, const char *path, bw_rset *s)
 {
 	static const struct { const char *sql; size_t list; } lists[] = {
@@ -330,6 +365,8 @@ static int read_rules(sqlite3 *db, const char *path, bw_rset *s)
 			rc = read_rule_lists(db, path, lists[i].sql, by, s->n_rule - first, lists[i].list);
 		free(by);
 	}
+	if (rc == BW_OK && s->prefilter_stored)
+		rc = read_prefilter(db, path, s, first);
 	return rc;
 }
 
@@ -429,7 +466,61 @@ static int insert_list(sqlite3_stmt *st, const char *key, const bw_rstrv *l)
 	return rc;
 }
 
-enum { S_META, S_PROV, S_PDOM, S_PHOST, S_PMARK, S_RULE, S_REM, S_REF, S_EX, S_COUNT };
+enum { S_META, S_PROV, S_PDOM, S_PHOST, S_PMARK, S_RULE, S_REM, S_REF, S_EX, S_PF, S_COUNT };
+
+/* The prefilter literals of `text` joined by '\n' ("" when none can be
+ * derived), for rule_prefilter; NULL on ENOMEM. */
+static char *joined_literals(const char *text)
+{
+	bw_buf b = BW_BUF_INIT;
+	char **lits = NULL;
+	size_t i;
+
+	if (bw_rules__literals(text, &lits) < 0)
+		return NULL;
+	bw_buf__puts(&b, "");
+	for (i = 0; lits && lits[i]; i++)
+		bw_buf__printf(&b, "%s%s", i ? "\n" : "", lits[i]);
+	bw_rules__literals_free(lits);
+	if (b.oom) {
+		bw_buf__free(&b);
+		return NULL;
+	}
+	return bw_buf__detach(&b);
+}
+
+/* The literals of each top-level alternative of `text` (joined_literals()),
+ * separated by '\x1e', in *out; *out NULL when the pattern has no
+ * alternatives to match one by one.  Negative on ENOMEM. */
+static int alternative_literals(const char *text, char **out)
+{
+	bw_buf b = BW_BUF_INIT;
+	char **alts = NULL;
+	int n = bw_rules__alternatives(text, &alts), k;
+
+	*out = NULL;
+	if (n <= 0)
+		return n;
+	for (k = 0; k < n; k++) {
+		char *lits = joined_literals(alts[k]);
+
+		if (!lits) {
+			b.oom = true;
+			break;
+		}
+		if (k)
+			bw_buf__putc(&b, '\x1e');
+		bw_buf__puts(&b, lits);
+		free(lits);
+	}
+	bw_rules__literals_free(alts);
+	if (b.oom) {
+		bw_buf__free(&b);
+		return -1;
+	}
+	*out = bw_buf__detach(&b);
+	return *out ? 1 : -1;
+}
 
 static int write_all(sqlite3 *db, const bw_rset *s)
 {
@@ -445,6 +536,7 @@ static int write_all(sqlite3 *db, const bw_rset *s)
 		"INSERT INTO rule_remedy (rule, seq, text) VALUES (?1, ?2, ?3)",
 		"INSERT INTO rule_ref (rule, seq, url) VALUES (?1, ?2, ?3)",
 		"INSERT INTO rule_example (rule, seq, text) VALUES (?1, ?2, ?3)",
+		"INSERT INTO rule_prefilter (rule, literals, alternatives) VALUES (?1, ?2, ?3)",
 	};
 	sqlite3_stmt *st[S_COUNT] = { 0 };
 	char version[16];
@@ -463,6 +555,11 @@ static int write_all(sqlite3 *db, const bw_rset *s)
 	if (rc == SQLITE_OK) {
 		sqlite3_bind_text(st[S_META], 1, "source_hash", -1, SQLITE_STATIC);
 		sqlite3_bind_text(st[S_META], 2, s->source_hash, -1, SQLITE_STATIC);
+		rc = run(st[S_META]);
+	}
+	if (rc == SQLITE_OK) {
+		sqlite3_bind_text(st[S_META], 1, "prefilter_version", -1, SQLITE_STATIC);
+		sqlite3_bind_text(st[S_META], 2, BW_RULES_PREFILTER_VERSION, -1, SQLITE_STATIC);
 		rc = run(st[S_META]);
 	}
 	for (i = 0; i < s->n_prov && rc == SQLITE_OK; i++) {
@@ -511,6 +608,21 @@ static int write_all(sqlite3 *db, const bw_rset *s)
 			rc = insert_list(st[S_REF], r->id, &r->refs);
 		if (rc == SQLITE_OK)
 			rc = insert_list(st[S_EX], r->id, &r->examples);
+		if (rc == SQLITE_OK && r->text) {
+			char *lits = joined_literals(r->text), *alts = NULL;
+
+			if (!lits || alternative_literals(r->text, &alts) < 0) {
+				free(lits);
+				rc = SQLITE_NOMEM;
+				break;
+			}
+			sqlite3_bind_int64(st[S_PF], 1, (sqlite3_int64)i + 1);
+			sqlite3_bind_text(st[S_PF], 2, lits, -1, SQLITE_TRANSIENT);
+			bind_opt(st[S_PF], 3, alts);
+			rc = run(st[S_PF]);
+			free(lits);
+			free(alts);
+		}
 	}
 	for (i = 0; i < S_COUNT; i++)
 		sqlite3_finalize(st[i]);

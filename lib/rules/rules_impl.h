@@ -46,6 +46,10 @@ struct bw_rule {
 	 * set ready to test (rules_match.c). */
 	char **literals;
 	struct bw_prefilter *pf;
+	/* A pattern with many top-level alternatives matched one alternative
+	 * at a time, each behind its own prefilter (rules_match.c): built on
+	 * the rule's first run, published once; NULL until then. */
+	_Atomic(struct bw_split *) split;
 };
 
 struct bw_rules {

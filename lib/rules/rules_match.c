@@ -1,9 +1,11 @@
 /*
  * rules_match.c - compiles the rule stack and finds the winning rule.
  *
- * Every `text` pattern is compiled once at open time with PCRE2_CASELESS,
+ * Every `text` pattern is compiled on its first run with PCRE2_CASELESS,
  * PCRE2_UTF, PCRE2_UCP and PCRE2_MATCH_INVALID_UTF (a diagnostic that is not
- * valid UTF-8 is still matched).  A pattern is interpreted for its first
+ * valid UTF-8 is still matched); a pattern with several top-level
+ * alternatives is compiled and run one alternative at a time (see
+ * rule_match()).  A pattern is interpreted for its first
  * JIT_AFTER runs, then a JIT-compiled copy of it is made, when the platform
  * allows, and used from then on: JIT compilation costs about as much as a
  * few dozen runs, and most patterns never run, or run once, in a short
@@ -39,10 +41,11 @@
 
 static struct bw_prefilter *prefilter_new(char *const *lits);
 static void prefilter_free(struct bw_prefilter *pf);
+static void split_free(struct bw_split *sp);
 static void index_first_bits(bw_rules *rules);
 
 /* Runs of a pattern interpreted before its JIT-compiled copy is made. */
-#define JIT_AFTER 8
+#define JIT_AFTER 12
 
 static pcre2_code *compile_pattern(const char *pattern, int *err, PCRE2_SIZE *off)
 {
@@ -216,13 +219,19 @@ static char *make_evidence(const bw_rset_rule *r, size_t *text_at, size_t *text_
 	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
 		if (!vals[i])
 			continue;
+		/* puts, not printf: a lexicon rule's text is kilobytes long */
+		if (b.len)
+			bw_buf__puts(&b, "; ");
+		bw_buf__puts(&b, keys[i]);
+		bw_buf__putc(&b, ' ');
 		if (i == 1) {
-			bw_buf__printf(&b, "%stext ", b.len ? "; " : "");
 			*text_at = b.len;
-			bw_buf__printf(&b, "/%s/", vals[i]);
+			bw_buf__putc(&b, '/');
+			bw_buf__puts(&b, vals[i]);
+			bw_buf__putc(&b, '/');
 			*text_len = b.len - *text_at;
 		} else
-			bw_buf__printf(&b, "%s%s %s", b.len ? "; " : "", keys[i], vals[i]);
+			bw_buf__puts(&b, vals[i]);
 	}
 	return bw_buf__detach(&b);
 }
@@ -244,23 +253,52 @@ static uint32_t groups_at_most(const char *pattern)
 	return n;
 }
 
-/* `r`'s pattern compiled (hoisted when that is possible, rules_hoist.h: the
+/* A rule's pattern compiled (hoisted when that is possible, rules_hoist.h: the
  * same matches, faster), or NULL when it does not compile (a database not
  * written by the rule compiler) or memory ran out. */
-static pcre2_code *compile_rule(const struct bw_rule *r)
+static pcre2_code *compile_rule(const char *text)
 {
 	PCRE2_SIZE off = 0;
 	pcre2_code *re = NULL;
 	int err = 0;
 	char *fast;
 
-	if ((fast = bw_rules__hoist(r->src->text))) {
+	if ((fast = bw_rules__hoist(text))) {
 		re = compile_pattern(fast, &err, &off);
 		free(fast);
 	}
 	if (!re)
-		re = compile_pattern(r->src->text, &err, &off);
+		re = compile_pattern(text, &err, &off);
 	return re;
+}
+
+/* The literals the rule compiler stored (joined[0..len): '\n'-separated,
+ * empty for none) as bw_rules__literals() gives them: a NULL-terminated
+ * array in *out (NULL for none).  Negative on ENOMEM. */
+static int stored_literals(const char *joined, size_t len, char ***out)
+{
+	size_t n = 1, i = 0;
+	const char *p, *e, *end = joined + len;
+	char **v;
+
+	*out = NULL;
+	if (!len)
+		return 0;
+	for (p = joined; p < end; p++)
+		n += *p == '\n';
+	if (!(v = calloc(n + 1, sizeof(*v))))
+		return -1;
+	for (p = joined;; p = e + 1) {
+		e = memchr(p, '\n', (size_t)(end - p));
+		if (!(v[i++] = bw_strndup(p, e ? (size_t)(e - p) : (size_t)(end - p)))) {
+			bw_rules__literals_free(v);
+			return -1;
+		}
+		if (!e)
+			break;
+	}
+	*out = v;
+	return (int)n;
 }
 
 int bw_rules__compile(bw_rules *rules, const bw_rules_options *opts)
@@ -308,7 +346,9 @@ int bw_rules__compile(bw_rules *rules, const bw_rules_options *opts)
 		if (r->src->text) {
 			uint32_t pairs;
 
-			if (bw_rules__literals(r->src->text, &r->literals) < 0)
+			if ((r->src->literals ? stored_literals(r->src->literals, strlen(r->src->literals),
+			                                        &r->literals)
+			                      : bw_rules__literals(r->src->text, &r->literals)) < 0)
 				return bw_error__set(BW_ENOMEM, "out of memory");
 			r->pf = r->literals ? prefilter_new(r->literals) : NULL;
 			/* compiled on first use (code_for); the match data is
@@ -317,6 +357,7 @@ int bw_rules__compile(bw_rules *rules, const bw_rules_options *opts)
 			atomic_init(&r->re, NULL);
 			atomic_init(&r->runs, 0);
 			atomic_init(&r->jit_re, NULL);
+			atomic_init(&r->split, NULL);
 			pairs = groups_at_most(r->src->text);
 			if (pairs + 1 > rules->max_pairs)
 				rules->max_pairs = pairs + 1;
@@ -345,6 +386,7 @@ void bw_rules__release_compiled(bw_rules *rules)
 	for (i = 0; i < rules->n_rules; i++) {
 		pcre2_code_free(atomic_load_explicit(&rules->rules[i].re, memory_order_relaxed));
 		pcre2_code_free(atomic_load_explicit(&rules->rules[i].jit_re, memory_order_relaxed));
+		split_free(atomic_load_explicit(&rules->rules[i].split, memory_order_relaxed));
 		free(rules->rules[i].evidence);
 		bw_rules__literals_free(rules->rules[i].literals);
 		prefilter_free(rules->rules[i].pf);
@@ -353,30 +395,29 @@ void bw_rules__release_compiled(bw_rules *rules)
 	rules->mctx = NULL;
 }
 
-/* The code to run `r`'s pattern with: compiled the first time it is
- * needed (threads that race each compile, one copy is published, the others
- * are freed), then its JIT-compiled copy once there is one: the thread that
+/* The code to run a pattern with: compiled the first time it is needed
+ * (threads that race each compile, one copy is published, the others are
+ * freed), then its JIT-compiled copy once there is one: the thread that
  * counts the JIT_AFTER-th run makes and publishes it (a failed JIT
  * publishes nothing: the interpreter goes on, same results).  NULL when the
  * pattern does not compile (pcre2_match() then fails, and the rule does
  * not apply). */
-static const pcre2_code *code_for(const bw_rules *rules, const struct bw_rule *r)
+static const pcre2_code *code_of(const bw_rules *rules, const char *text,
+                                 _Atomic(pcre2_code *) *rep, atomic_uint *runs,
+                                 _Atomic(pcre2_code *) *jitp)
 {
-	/* The rule array is the library's own allocation, never a const
-	 * object: only the bw_rules handed to callers is const. */
-	struct bw_rule *w = (struct bw_rule *)r;
-	pcre2_code *jit = atomic_load_explicit(&w->jit_re, memory_order_acquire);
+	pcre2_code *jit = atomic_load_explicit(jitp, memory_order_acquire);
 	pcre2_code *re;
 
 	if (jit)
 		return jit;
-	re = atomic_load_explicit(&w->re, memory_order_acquire);
+	re = atomic_load_explicit(rep, memory_order_acquire);
 	if (!re) {
-		pcre2_code *mine = compile_rule(w), *none = NULL;
+		pcre2_code *mine = compile_rule(text), *none = NULL;
 
 		if (!mine)
 			return NULL;
-		if (atomic_compare_exchange_strong_explicit(&w->re, &none, mine, memory_order_acq_rel,
+		if (atomic_compare_exchange_strong_explicit(rep, &none, mine, memory_order_acq_rel,
 		                                            memory_order_acquire)) {
 			re = mine;
 		} else {
@@ -384,16 +425,25 @@ static const pcre2_code *code_for(const bw_rules *rules, const struct bw_rule *r
 			re = none;
 		}
 	}
-	if (rules->jit && atomic_fetch_add_explicit(&w->runs, 1, memory_order_relaxed) == JIT_AFTER) {
+	if (rules->jit && atomic_fetch_add_explicit(runs, 1, memory_order_relaxed) == JIT_AFTER) {
 		pcre2_code *copy = pcre2_code_copy(re);
 
 		if (copy && pcre2_jit_compile(copy, PCRE2_JIT_COMPLETE) == 0) {
-			atomic_store_explicit(&w->jit_re, copy, memory_order_release);
+			atomic_store_explicit(jitp, copy, memory_order_release);
 			return copy;
 		}
 		pcre2_code_free(copy);
 	}
 	return re;
+}
+
+static const pcre2_code *code_for(const bw_rules *rules, const struct bw_rule *r)
+{
+	/* The rule array is the library's own allocation, never a const
+	 * object: only the bw_rules handed to callers is const. */
+	struct bw_rule *w = (struct bw_rule *)r;
+
+	return code_of(rules, r->src->text, &w->re, &w->runs, &w->jit_re);
 }
 
 /* ---- matching -------------------------------------------------------- */
@@ -761,6 +811,178 @@ static bool prefilter_pass(const struct bw_prefilter *pf, const char *text, size
 	return false;
 }
 
+/* ---- patterns matched one alternative at a time ---------------------- */
+
+/* A rule whose pattern has at least SPLIT_MIN top-level alternatives (the
+ * lexicon's cue lists, the long phrase lists of some text rules) is matched
+ * one alternative at a time: each alternative behind its own prefilter, so
+ * that only those whose literals the text has are compiled and run, and
+ * each small enough to compile and JIT-compile cheaply.  The matches are
+ * the pattern's: from a start offset, the pattern's match begins at the
+ * leftmost position where some alternative matches, and is the first such
+ * alternative's (bw_rules__alternatives() splits only patterns where that
+ * holds).  Only a match, depth or heap limit can differ: each alternative
+ * runs under the limits on its own. */
+#define SPLIT_MIN 4
+
+struct split_alt {
+	char *text;
+	char **literals;
+	struct bw_prefilter *pf;    /* NULL: always tried */
+	_Atomic(pcre2_code *) re;
+	atomic_uint runs;
+	_Atomic(pcre2_code *) jit_re;
+};
+
+struct bw_split {
+	size_t n;
+	struct split_alt *alt;
+};
+
+/* Published for a rule whose pattern is matched whole. */
+static struct bw_split no_split;
+
+static void split_free(struct bw_split *sp)
+{
+	size_t k;
+
+	if (!sp || sp == &no_split)
+		return;
+	for (k = 0; k < sp->n; k++) {
+		pcre2_code_free(atomic_load_explicit(&sp->alt[k].re, memory_order_relaxed));
+		pcre2_code_free(atomic_load_explicit(&sp->alt[k].jit_re, memory_order_relaxed));
+		free(sp->alt[k].text);
+		bw_rules__literals_free(sp->alt[k].literals);
+		prefilter_free(sp->alt[k].pf);
+	}
+	free(sp->alt);
+	free(sp);
+}
+
+/* The alternatives of `text` ready to match, or &no_split (too few, not
+ * separable, or out of memory: the pattern is then matched whole). */
+static struct bw_split *split_new(const char *text, const char *stored)
+{
+	struct bw_split *sp;
+	char **alts = NULL;
+	int n = bw_rules__alternatives(text, &alts);
+	size_t k, n_stored = 1;
+	const char *c;
+
+	/* the literals the rule compiler stored, when they are for as many
+	 * alternatives */
+	for (c = stored; c && *c; c++)
+		n_stored += *c == '\x1e';
+	if (stored && n_stored != (size_t)n)
+		stored = NULL;
+
+	if (n < SPLIT_MIN || !(sp = calloc(1, sizeof(*sp)))) {
+		bw_rules__literals_free(alts);
+		return &no_split;
+	}
+	if (!(sp->alt = calloc((size_t)n, sizeof(*sp->alt)))) {
+		free(sp);
+		bw_rules__literals_free(alts);
+		return &no_split;
+	}
+	sp->n = (size_t)n;
+	for (k = 0; k < sp->n; k++) {
+		struct split_alt *a = &sp->alt[k];
+		size_t j;
+
+		a->text = alts[k];
+		alts[k] = NULL;
+		atomic_init(&a->re, NULL);
+		atomic_init(&a->runs, 0);
+		atomic_init(&a->jit_re, NULL);
+		if (stored) {
+			const char *e = strchr(stored, '\x1e');
+			size_t len = e ? (size_t)(e - stored) : strlen(stored);
+
+			if (stored_literals(stored, len, &a->literals) < 0) {
+				free(alts);
+				split_free(sp);
+				return &no_split;
+			}
+			stored += len + (e ? 1 : 0);
+		} else if (bw_rules__literals(a->text, &a->literals) < 0) {
+			free(alts);
+			split_free(sp);
+			return &no_split;
+		}
+		/* the lexicon matches a copy with names masked by '_': a
+		 * literal with '_' might be found only there */
+		for (j = 0; a->literals && a->literals[j]; j++)
+			if (strchr(a->literals[j], '_'))
+				break;
+		if (a->literals && !a->literals[j])
+			a->pf = prefilter_new(a->literals);
+	}
+	free(alts);
+	return sp;
+}
+
+static const struct bw_split *split_for(const struct bw_rule *r)
+{
+	struct bw_rule *w = (struct bw_rule *)r;
+	struct bw_split *sp = atomic_load_explicit(&w->split, memory_order_acquire), *none = NULL;
+
+	if (sp)
+		return sp;
+	sp = split_new(r->src->text, r->src->alt_literals);
+	if (!atomic_compare_exchange_strong_explicit(&w->split, &none, sp, memory_order_acq_rel,
+	                                             memory_order_acquire)) {
+		split_free(sp);
+		sp = none;
+	}
+	return sp;
+}
+
+/* pcre2_match() of `r`'s pattern on diag[0..dlen) from `off` (lower: the
+ * lower-cased text with triples ts, for the prefilters), the match in md. */
+static int rule_match(const bw_rules *rules, const struct bw_rule *r, const char *diag,
+                      size_t dlen, size_t off, const char *lower, const triples *ts,
+                      pcre2_match_data *md)
+{
+	const struct bw_split *sp = split_for(r);
+	size_t k, won = 0, last = 0, best = SIZE_MAX;
+	int rc, won_rc = PCRE2_ERROR_NOMATCH, fail = PCRE2_ERROR_NOMATCH;
+
+	if (sp == &no_split)
+		return pcre2_match(code_for(rules, r), (PCRE2_SPTR)diag, dlen, off, 0, md,
+		                   rules->mctx);
+	for (k = 0; k < sp->n; k++) {
+		struct split_alt *a = &sp->alt[k];
+
+		if (a->pf && !prefilter_pass(a->pf, lower, dlen, ts))
+			continue;
+		rc = pcre2_match(code_of(rules, a->text, &a->re, &a->runs, &a->jit_re),
+		                 (PCRE2_SPTR)diag, dlen, off, 0, md, rules->mctx);
+		last = k;
+		if (rc < 0) {
+			if (rc != PCRE2_ERROR_NOMATCH)
+				fail = rc;
+			continue;
+		}
+		if (pcre2_get_ovector_pointer(md)[0] < best) {
+			best = pcre2_get_ovector_pointer(md)[0];
+			won = k;
+			won_rc = rc;
+			if (best == off)
+				break;  /* no later alternative can start before */
+		}
+	}
+	if (best == SIZE_MAX)
+		return fail;
+	if (won != last) {
+		struct split_alt *a = &sp->alt[won];
+
+		won_rc = pcre2_match(code_of(rules, a->text, &a->re, &a->runs, &a->jit_re),
+		                     (PCRE2_SPTR)diag, dlen, off, 0, md, rules->mctx);
+	}
+	return won_rc;
+}
+
 /* Whether the non-text conditions of `r` hold. */
 static bool rule_applies(const struct bw_rule *r, const bw_match_input *in,
                          const bw_rset_provider *prov)
@@ -892,8 +1114,7 @@ static const struct bw_rule *score_lexicon(const bw_rules *rules, size_t from, s
 		if (r->pf && !prefilter_pass(r->pf, lower, dlen, ts))
 			continue;
 		while (hits < LEXICON_MAX_HITS && off <= dlen &&
-		       pcre2_match(code_for(rules, r), (PCRE2_SPTR)diag, dlen, off, 0, md,
-		                   rules->mctx) > 0) {
+		       rule_match(rules, r, diag, dlen, off, lower, ts, md) > 0) {
 			ov = pcre2_get_ovector_pointer(md);
 			hits++;
 			last = ov[1];
@@ -931,11 +1152,9 @@ static const struct bw_rule *score_lexicon(const bw_rules *rules, size_t from, s
 	}
 	*score = won_sum;
 	if (won && masked)  /* its first match, for the evidence */
-		*matched = pcre2_match(code_for(rules, won), (PCRE2_SPTR)masked, dlen, 0, 0, md,
-		                       rules->mctx) >= 0;
+		*matched = rule_match(rules, won, masked, dlen, 0, lower, ts, md) >= 0;
 	else if (won)
-		*matched = pcre2_match(code_for(rules, won), (PCRE2_SPTR)diag, dlen, 0, 0, md,
-		                       rules->mctx) >= 0;
+		*matched = rule_match(rules, won, diag, dlen, 0, lower, ts, md) >= 0;
 	free(masked);
 	return won;
 }
@@ -1044,8 +1263,7 @@ int bw_rules__match(const bw_rules *rules, const bw_match_input *in, bw_match_re
 					break;
 				}
 			}
-			rc = pcre2_match(code_for(rules, r), (PCRE2_SPTR)diag, dlen, 0, 0, md,
-			                 rules->mctx);
+			rc = rule_match(rules, r, diag, dlen, 0, lower, &ts, md);
 			if (rc < 0) {  /* no match, or a limit hit: this rule does not apply */
 				if (!limit_rule && rc != PCRE2_ERROR_NOMATCH && rc != PCRE2_ERROR_PARTIAL)
 					limit_rule = s->id;   /* said in a warning (classify.c) */

@@ -372,3 +372,75 @@ int bw_rules__literals(const char *p, char ***out)
 	*out = l.v;
 	return (int)l.n;
 }
+
+/* Whether `p` uses syntax that ties its top-level alternatives together, so
+ * that they cannot be matched one by one: option settings and other "(?"
+ * forms than groups and lookarounds, verbs, back-references and
+ * subroutine calls, \K, \G, \Q...\E, \c. */
+static bool ties_alternatives(const char *p)
+{
+	size_t i;
+
+	for (i = 0; p[i]; i++) {
+		if (p[i] == '\\' && p[i + 1]) {
+			char e = p[i + 1];
+
+			if ((e >= '1' && e <= '9') || strchr("gkKGQEc", e))
+				return true;
+			i++;
+			continue;
+		}
+		if (p[i] == '(' && p[i + 1] == '*')
+			return true;
+		if (p[i] == '(' && p[i + 1] == '?' && !strchr(":=!<>", p[i + 2]))
+			return true;
+		if (p[i] == '(' && p[i + 1] == '?' && p[i + 2] == '<' && p[i + 3] != '=' &&
+		    p[i + 3] != '!' && !bw_isalpha((unsigned char)p[i + 3]) && p[i + 3] != '_')
+			return true;
+	}
+	return false;
+}
+
+int bw_rules__alternatives(const char *p, char ***out)
+{
+	strv l = { NULL, 0 };
+	size_t start = 0, end = strlen(p), i, alt;
+
+	*out = NULL;
+	if (ties_alternatives(p))
+		return 0;
+	/* the whole pattern one "(?:...)" group: its alternatives */
+	if (strncmp(p, "(?:", 3) == 0 && skip_group(p, 0) == end && end >= 4 && p[end - 1] == ')') {
+		start = 3;
+		end--;
+	}
+	for (i = alt = start;; i++) {
+		if (i < end && p[i] == '\\' && i + 1 < end) {
+			i++;
+			continue;
+		}
+		if (i < end && p[i] == '[') {
+			i = skip_class(p, i) - 1;
+			continue;
+		}
+		if (i < end && p[i] == '(') {
+			i = skip_group(p, i) - 1;
+			continue;
+		}
+		if (i >= end || p[i] == '|') {
+			if (!strv_push(&l, p + alt, (i < end ? i : end) - alt)) {
+				strv_free(&l);
+				return -1;
+			}
+			alt = i + 1;
+			if (i >= end)
+				break;
+		}
+	}
+	if (l.n < 2) {
+		strv_free(&l);
+		return 0;
+	}
+	*out = l.v;
+	return (int)l.n;
+}

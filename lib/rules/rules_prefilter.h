@@ -26,4 +26,13 @@
 int bw_rules__literals(const char *pattern, char ***out);
 void bw_rules__literals_free(char **lits);
 
+/* The top-level alternatives of `pattern` (or of the "(?:...)" group that
+ * is the whole pattern), copied into a NULL-terminated array freed with
+ * bw_rules__literals_free(), such that the pattern matches at a position
+ * exactly when one of them does there, the first of them in order that
+ * does giving the match.  Returns their number, 0 when the pattern has
+ * fewer than two or uses syntax that ties them together (option settings,
+ * back-references, verbs, \K...), negative on ENOMEM. */
+int bw_rules__alternatives(const char *pattern, char ***out);
+
 #endif

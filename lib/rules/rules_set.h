@@ -19,6 +19,12 @@
 /* Version of rules/schema.sql this library writes and reads. */
 #define BW_RULES_SCHEMA_VERSION 2
 
+/* Version of the prefilter derivation (rules_prefilter.c) whose literals a
+ * database stores in rule_prefilter: change it whenever bw_rules__literals()
+ * gives other strings for the same pattern, so that databases written
+ * before are derived again when opened. */
+#define BW_RULES_PREFILTER_VERSION "1"
+
 /* A growable list of owned strings. */
 typedef struct bw_rstrv {
 	char **v;
@@ -56,6 +62,13 @@ typedef struct bw_rset_rule {
 	int hard;           /* -1 not said, 0, 1 */
 	bw_rstrv remedies, refs, examples;
 	char *advice;       /* [advice ID] named by the source; resolved (NULL) after loading */
+	/* The text's prefilter literals as the rule compiler derived them
+	 * (rules_db.c: joined by '\n', "" for none), or NULL when the source
+	 * did not store them (then they are derived when compiling). */
+	char *literals;
+	/* The same for each top-level alternative of the text, separated by
+	 * '\x1e' (bw_rules__alternatives()); NULL when not stored. */
+	char *alt_literals;
 } bw_rset_rule;
 
 /* What text sources share between rules, resolved when they are loaded
@@ -80,6 +93,7 @@ typedef struct bw_rset {
 	bw_rset_shared *shared;
 	size_t n_shared, cap_shared;
 	char source_hash[65];   /* hex SHA-256 of the sources, "" if unknown */
+	int prefilter_stored;   /* meta.prefilter_version is BW_RULES_PREFILTER_VERSION */
 	int schema_version;
 	/* Set by the caller before validation when the set is about to be
 	 * compiled for matching: bw_rset__validate() then leaves the patterns
