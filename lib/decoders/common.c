@@ -523,7 +523,8 @@ bool bw_sniff__delay_notice(const bw_msg *m)
 		"投递延迟", "延迟投递" };
 	static const char *const final[] = { "permanent fatal", "failed permanently", "permanent error",
 		"giving up", "gave up", "has been removed from the mail queue", "will not be retried",
-		"no further attempts", "could not be delivered to", "permanently failed" };
+		"no further attempts", "could not be delivered to", "permanently failed",
+		"not delivered to:" };
 	size_t i, len = bw_text__report_length(m);
 	bool delay = false;
 

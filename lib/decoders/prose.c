@@ -59,9 +59,28 @@ static bool conversation(const bw_msg *m)
 	       strcmp(m->content_type, "multipart/report") != 0;
 }
 
+/* A subject that announces a summary of bounces ("photo list: bounce
+ * summary for 2017-05-22", "Bouncing addresses on list x"). */
+static bool bounce_summary(const bw_msg *m)
+{
+	static const char *const words[] = { "bounce summary", "bounce report", "bounce digest",
+		"bouncing addresses", "bouncing subscribers", "bounces for", "bounce notification" };
+	const char *subject = bw_msg__header(m, "Subject");
+	size_t i;
+
+	for (i = 0; subject && i < sizeof(words) / sizeof(words[0]); i++)
+		if (bw_strcasestr(subject, words[i]))
+			return true;
+	return false;
+}
+
 static int sniff(const bw_msg *m)
 {
 	if (bw_sniff__from_daemon(m) || bw_msg__header(m, "X-Failed-Recipients"))
+		return BW_SNIFF_LAST_RESORT;
+	/* a list manager's summary of its subscribers' bounces is sent as
+	 * bulk mail, and is about them */
+	if (bw_sniff__bulk_mail(m) && !conversation(m) && bounce_summary(m))
 		return BW_SNIFF_LAST_RESORT;
 	if (bw_sniff__bulk_mail(m) || conversation(m))
 		return 0;
