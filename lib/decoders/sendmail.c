@@ -49,6 +49,7 @@ typedef struct srcpt {
 	bw_buf replies;   /* "<<<" replies to its RCPT, or to the session's MAIL/DATA */
 	bw_buf reason;    /* "(reason: ...)" in the fatal-errors list */
 	const char *cmd;  /* the command its first "<<<" reply answered */
+	bool transient;   /* listed under "transient non-fatal errors": still queued */
 	unsigned session_no; /* the "while talking to" session of that reply */
 } srcpt;
 
@@ -119,7 +120,7 @@ static char *summary_address(const char *l, size_t n)
 	return bw_text__first_address(l, (size_t)(dots - l));
 }
 
-static void read_fatal_list(const char *t, size_t len, sstate *s)
+static void read_fatal_list(const char *t, size_t len, sstate *s, bool transient)
 {
 	bw_lines it;
 	const char *l;
@@ -147,6 +148,8 @@ static void read_fatal_list(const char *t, size_t len, sstate *s)
 		if ((a = bw_text__first_address(p, k))) {
 			cur = get(s, a);
 			free(a);
+			if (cur)
+				cur->transient = transient;
 		}
 	}
 }
@@ -312,10 +315,13 @@ static int decode(const bw_msg *m, bw_report *r)
 	got = m->dsn.n ? bw_dsn__decode(m, r) : bw_decoders__inline_dsn(m, r);
 	if (got < 0)
 		return got;
-	if ((at = bw_memcasemem(m->body, m->body_len, "following addresses had permanent fatal errors")) ||
-	    (at = bw_memcasemem(m->body, m->body_len, "following addresses had transient non-fatal errors"))) {
-		size_t off = bw_text__after_line(m->body, m->body_len, at == NULL ? "" : "following addresses had");
-		read_fatal_list(m->body + off, m->body_len - off, &s);
+	if ((at = bw_memcasemem(m->body, m->body_len, "following addresses had permanent fatal errors"))) {
+		size_t off = bw_text__after_line(m->body, m->body_len, "following addresses had permanent fatal errors");
+		read_fatal_list(m->body + off, m->body_len - off, &s, false);
+	}
+	if ((at = bw_memcasemem(m->body, m->body_len, "following addresses had transient non-fatal errors"))) {
+		size_t off = bw_text__after_line(m->body, m->body_len, "following addresses had transient non-fatal errors");
+		read_fatal_list(m->body + off, m->body_len - off, &s, true);
 	}
 	if ((at = bw_memcasemem(m->body, m->body_len, "----- Transcript of session follows -----"))) {
 		size_t off = bw_text__after_line(m->body, m->body_len, "----- Transcript of session follows -----");
@@ -367,7 +373,7 @@ static int decode(const bw_msg *m, bw_report *r)
 			free(t);
 			if (!rc)
 				break;
-			bw_recipient__set(rc, BW_RCPT_ACTION, action);
+			bw_recipient__set(rc, BW_RCPT_ACTION, s.v[i].transient ? "delayed" : action);
 			set_command(rc, &s.v[i], &s);
 		}
 	}
