@@ -445,7 +445,7 @@ static const char *const reason_labels[] = {
 	"reason", "reasons", "cause", "error", "grund", "fehler", "ursache", "raison", "motif",
 	"cause de l'erreur", "motivo", "razón", "razon", "causa", "reden", "oorzaak", "orsak",
 	"årsak", "årsag", "syy", "powód", "důvod", "sebep", "причина", "原因", "理由", "错误",
-	"원인", "사유",
+	"원인", "사유", "supplementary information",
 };
 
 /* The text a "Reason:" line gives (after its colon, or the next non-empty
@@ -922,6 +922,22 @@ static bool ends_with_id_label(const char *l, size_t n)
 	return false;
 }
 
+/* Does the line end with words that present the address on the next line
+ * as a contact ("... or write to" / "support@example.com")? */
+static bool ends_with_noise(const char *l, size_t n)
+{
+	size_t tl;
+	const char *t = l ? bw_text__trim(l, n, &tl) : NULL;
+
+	if (!t)
+		return false;
+	if (tl > 24) {
+		t += tl - 24;
+		tl = 24;
+	}
+	return has_any(t, tl, noise, sizeof(noise) / sizeof(noise[0]));
+}
+
 static void read_lines(const bw_msg *m, bw_report *r, size_t first, size_t len)
 {
 	const char *end = m->body + len, *l, *prev_line = NULL;
@@ -1033,7 +1049,8 @@ static void read_lines(const bw_msg *m, bw_report *r, size_t first, size_t len)
 			char *w = bw_addrline__next(l, n, &pos, &start);
 			a = label ? label : lone;
 			free(w);
-			if (!ignorable_address(m, a, l, start) && !(lone && ends_with_id_label(before, before_n)))
+			if (!ignorable_address(m, a, l, start) &&
+			    !(lone && (ends_with_id_label(before, before_n) || ends_with_noise(before, before_n))))
 				add_with_paragraph(m, r, first, a, l, n, it.p, end);
 			free(label);
 			free(lone);
