@@ -328,7 +328,7 @@ static size_t before_original(const char *text, size_t len)
 {
 	const char *l, *start = NULL;
 	size_t n, run = 0;
-	bool origin = false, after_marker = false, forwarded = false;
+	bool origin = false, after_marker = false;
 	bw_lines it;
 
 	bw_lines__init(&it, text, len);
@@ -336,7 +336,6 @@ static size_t before_original(const char *text, size_t len)
 		if (!header_line(l, n)) {
 			run = 0;
 			origin = false;
-			forwarded = false;
 			after_marker = bw_text__find_any(l, n, forward_marks,
 			                                 sizeof(forward_marks) / sizeof(forward_marks[0]),
 			                                 NULL) != NULL;
@@ -344,9 +343,7 @@ static size_t before_original(const char *text, size_t len)
 		}
 		/* the header block of a notice a person forwarded, under its
 		 * "Forwarded Message" line: the notice itself follows */
-		if (run == 0)
-			forwarded = after_marker;
-		if (forwarded)
+		if (after_marker)
 			continue;
 		if (run++ == 0)
 			start = l;
@@ -448,9 +445,6 @@ static const char *const reason_labels[] = {
 	"원인", "사유", "supplementary information",
 };
 
-/* The text a "Reason:" line gives (after its colon, or the next non-empty
- * line when nothing follows the colon: "...for the following reason:"),
- * or NULL; its length in *out_len. */
 /* Where a reason that starts on a label's line ends: its sentence may
  * wrap onto the next lines (up to three), until a blank line or a line
  * that starts another label ("Host:").  `end` is the end of the first
@@ -475,6 +469,9 @@ static const char *reason_end(const bw_lines *it, const char *end)
 	return end;
 }
 
+/* The text a "Reason:" line gives (after its colon, or the next non-empty
+ * line when nothing follows the colon: "...for the following reason:"),
+ * or NULL; its length in *out_len. */
 static const char *reason_line(const char *text, size_t len, size_t *out_len)
 {
 	bw_lines it;
@@ -895,6 +892,30 @@ static bool span_fails(text_span *sp)
 	return sp->fails = has_trigger(s, (size_t)(sp->end - s));
 }
 
+/* Does the line before a lone address present that address as no failed
+ * recipient: a message identifier ("Original message id:") or a contact
+ * ("... or write to")?  Looks at the end of the line only. */
+static bool introduces_no_recipient(const char *l, size_t n)
+{
+	static const char *const id_labels[] = { "message id:", "message-id:", "message id",
+		"message-id", "msgid:" };
+	size_t tl, i, k;
+	const char *t = l ? bw_text__trim(l, n, &tl) : NULL;
+
+	if (!t)
+		return false;
+	for (i = 0; i < sizeof(id_labels) / sizeof(id_labels[0]); i++) {
+		k = strlen(id_labels[i]);
+		if (tl >= k && bw_strncasecmp(t + tl - k, id_labels[i], k) == 0)
+			return true;
+	}
+	if (tl > 24) {
+		t += tl - 24;
+		tl = 24;
+	}
+	return has_any(t, tl, noise, sizeof(noise) / sizeof(noise[0]));
+}
+
 /*
  * The generic reader: a recipient is an address (never one of the
  * exclusions of ignorable_address) that stands
@@ -905,39 +926,6 @@ static bool span_fails(text_span *sp)
  *     line or a paragraph that says something failed introduced.
  * A list ends at a text line indented no deeper than its addresses.
  */
-/* Does the line end by introducing a message identifier on the next
- * line ("Original message id:")? */
-static bool ends_with_id_label(const char *l, size_t n)
-{
-	static const char *const labels[] = { "message id:", "message-id:", "message id",
-		"message-id", "msgid:" };
-	size_t tl, i, k;
-	const char *t = l ? bw_text__trim(l, n, &tl) : NULL;
-
-	for (i = 0; t && i < sizeof(labels) / sizeof(labels[0]); i++) {
-		k = strlen(labels[i]);
-		if (tl >= k && bw_strncasecmp(t + tl - k, labels[i], k) == 0)
-			return true;
-	}
-	return false;
-}
-
-/* Does the line end with words that present the address on the next line
- * as a contact ("... or write to" / "support@example.com")? */
-static bool ends_with_noise(const char *l, size_t n)
-{
-	size_t tl;
-	const char *t = l ? bw_text__trim(l, n, &tl) : NULL;
-
-	if (!t)
-		return false;
-	if (tl > 24) {
-		t += tl - 24;
-		tl = 24;
-	}
-	return has_any(t, tl, noise, sizeof(noise) / sizeof(noise[0]));
-}
-
 static void read_lines(const bw_msg *m, bw_report *r, size_t first, size_t len)
 {
 	const char *end = m->body + len, *l, *prev_line = NULL;
@@ -1050,7 +1038,7 @@ static void read_lines(const bw_msg *m, bw_report *r, size_t first, size_t len)
 			a = label ? label : lone;
 			free(w);
 			if (!ignorable_address(m, a, l, start) &&
-			    !(lone && (ends_with_id_label(before, before_n) || ends_with_noise(before, before_n))))
+			    !(lone && introduces_no_recipient(before, before_n)))
 				add_with_paragraph(m, r, first, a, l, n, it.p, end);
 			free(label);
 			free(lone);

@@ -306,6 +306,10 @@ static void set_command(bw_recipient *rc, const srcpt *sr, const sstate *s)
 
 static int decode(const bw_msg *m, bw_report *r)
 {
+	static const struct { const char *heading; bool transient; } lists[] = {
+		{ "following addresses had permanent fatal errors", false },
+		{ "following addresses had transient non-fatal errors", true },
+	};
 	size_t first = r->n_rcpt, len = bw_text__report_length(m), i, k;
 	const char *at;
 	sstate s;
@@ -315,13 +319,11 @@ static int decode(const bw_msg *m, bw_report *r)
 	got = m->dsn.n ? bw_dsn__decode(m, r) : bw_decoders__inline_dsn(m, r);
 	if (got < 0)
 		return got;
-	if ((at = bw_memcasemem(m->body, m->body_len, "following addresses had permanent fatal errors"))) {
-		size_t off = bw_text__after_line(m->body, m->body_len, "following addresses had permanent fatal errors");
-		read_fatal_list(m->body + off, m->body_len - off, &s, false);
-	}
-	if ((at = bw_memcasemem(m->body, m->body_len, "following addresses had transient non-fatal errors"))) {
-		size_t off = bw_text__after_line(m->body, m->body_len, "following addresses had transient non-fatal errors");
-		read_fatal_list(m->body + off, m->body_len - off, &s, true);
+	/* the addresses listed as failed, then those listed as still queued
+	 * (a heading that is not there leaves nothing to read) */
+	for (i = 0; i < sizeof(lists) / sizeof(lists[0]); i++) {
+		size_t off = bw_text__after_line(m->body, m->body_len, lists[i].heading);
+		read_fatal_list(m->body + off, m->body_len - off, &s, lists[i].transient);
 	}
 	if ((at = bw_memcasemem(m->body, m->body_len, "----- Transcript of session follows -----"))) {
 		size_t off = bw_text__after_line(m->body, m->body_len, "----- Transcript of session follows -----");

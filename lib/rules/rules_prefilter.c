@@ -330,31 +330,33 @@ static bool alternative_set(const char *p, size_t start, size_t end, strv *out)
 	return ok;
 }
 
+/* The end of the top-level alternative of p[..end) that starts at i: the
+ * next '|' outside groups, classes and escapes, or end. */
+static size_t alternative_end(const char *p, size_t i, size_t end)
+{
+	for (; i < end && p[i] != '|'; i++) {
+		if (p[i] == '\\' && i + 1 < end)
+			i++;
+		else if (p[i] == '[')
+			i = skip_class(p, i) - 1;
+		else if (p[i] == '(')
+			i = skip_group(p, i) - 1;
+	}
+	return i < end ? i : end;
+}
+
 /* The union over the alternatives of p[start..end) split at depth 0. */
 static bool literal_set(const char *p, size_t start, size_t end, strv *out)
 {
-	size_t i = start, alt = start;
+	size_t alt = start, e;
 
-	for (;; i++) {
-		if (i < end && p[i] == '\\' && i + 1 < end) {
-			i++;
-			continue;
-		}
-		if (i < end && p[i] == '[') {
-			i = skip_class(p, i) - 1;
-			continue;
-		}
-		if (i < end && p[i] == '(') {
-			i = skip_group(p, i) - 1;
-			continue;
-		}
-		if (i >= end || p[i] == '|') {
-			if (!alternative_set(p, alt, i < end ? i : end, out))
-				return false;
-			alt = i + 1;
-			if (i >= end)
-				return true;
-		}
+	for (;;) {
+		e = alternative_end(p, alt, end);
+		if (!alternative_set(p, alt, e, out))
+			return false;
+		if (e >= end)
+			return true;
+		alt = e + 1;
 	}
 }
 
@@ -414,28 +416,15 @@ int bw_rules__alternatives(const char *p, char ***out)
 		start = 3;
 		end--;
 	}
-	for (i = alt = start;; i++) {
-		if (i < end && p[i] == '\\' && i + 1 < end) {
-			i++;
-			continue;
+	for (alt = start;;) {
+		i = alternative_end(p, alt, end);
+		if (!strv_push(&l, p + alt, i - alt)) {
+			strv_free(&l);
+			return -1;
 		}
-		if (i < end && p[i] == '[') {
-			i = skip_class(p, i) - 1;
-			continue;
-		}
-		if (i < end && p[i] == '(') {
-			i = skip_group(p, i) - 1;
-			continue;
-		}
-		if (i >= end || p[i] == '|') {
-			if (!strv_push(&l, p + alt, (i < end ? i : end) - alt)) {
-				strv_free(&l);
-				return -1;
-			}
-			alt = i + 1;
-			if (i >= end)
-				break;
-		}
+		if (i >= end)
+			break;
+		alt = i + 1;
 	}
 	if (l.n < 2) {
 		strv_free(&l);
