@@ -16,10 +16,20 @@ static bool addr_char(int c)
 bool bw_addr__plausible(const char *s, size_t len)
 {
 	const char *at = NULL;
-	size_t i;
+	size_t i = 0;
 	bool dot = false;
 
-	for (i = 0; i < len; i++) {
+	/* A quoted local part ("jean claude"@x, RFC 5321 4.1.2): any
+	 * printable characters but a quote or a backslash between the quotes. */
+	if (len > 2 && s[0] == '"') {
+		for (i = 1; i < len && s[i] != '"'; i++)
+			if ((unsigned char)s[i] < 32 || s[i] == '\\' || s[i] == 127)
+				return false;
+		if (i < 2 || i + 1 >= len || s[i + 1] != '@')
+			return false;
+		i++;
+	}
+	for (; i < len; i++) {
 		if (s[i] == '@') {
 			if (at)
 				return false;

@@ -292,7 +292,11 @@ static size_t addr_lead(const char *t, size_t i, size_t len, char **addr, char *
 	*addr = *orig = NULL;
 	if (i < len && t[i] == '<') {
 		a = i + 1;
-		for (b = a; b < len && t[b] != '>' && t[b] != '\n' && t[b] != ' '; b++)
+		b = a;
+		if (b < len && t[b] == '"') /* a quoted local part may hold spaces */
+			for (b++; b < len && t[b] != '"' && t[b] != '\n'; b++)
+				;
+		for (; b < len && t[b] != '>' && t[b] != '\n' && t[b] != ' '; b++)
 			;
 		if (b >= len || t[b] != '>')
 			return 0;

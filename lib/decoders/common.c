@@ -552,6 +552,31 @@ int bw_decoders__listed_after_intro(const bw_msg *m, bw_report *r, const char *a
 	return bw_decoders__listed(m, r, at, len - (size_t)(at - m->body), action);
 }
 
+/* Does text[0..len) name the reader's address `own` other than as the
+ * one who got a copy or whom to contact ("the list administrator (x)
+ * received a copy") or in a header line of the returned original? */
+static bool names_reader(const char *text, size_t len, const char *own)
+{
+	static const char *const aside[] = { "copy", "contact", "administrator", "questions" };
+	const char *p = text, *e = text + len, *hit;
+
+	while (p < e && (hit = bw_memcasemem(p, (size_t)(e - p), own))) {
+		const char *b = hit, *nl = memchr(hit, '\n', (size_t)(e - hit)), *h;
+
+		while (b > text && b[-1] != '\n')
+			b--;
+		/* a header line of the returned original ("Sender: x") */
+		for (h = b; h < hit && (bw_isalnum((unsigned char)*h) || *h == '-'); h++)
+			;
+		if (!(h > b && h < hit && *h == ':') &&
+		    !bw_text__find_any(b, (size_t)((nl ? nl : e) - b), aside,
+		                       sizeof(aside) / sizeof(aside[0]), NULL))
+			return true;
+		p = nl ? nl + 1 : e;
+	}
+	return false;
+}
+
 bool bw_decoders__says_failure(const bw_msg *m)
 {
 	static const char *const words[] = {
@@ -574,7 +599,7 @@ bool bw_decoders__says_failure(const bw_msg *m)
 	size_t len = m->report_length_known ? m->report_length : m->body_len;
 	const char *to = bw_msg__header(m, "To");
 	char *own = to ? bw_text__first_address(to, strlen(to)) : NULL;
-	bool about_reader = own && bw_memcasemem(m->body, len, own);
+	bool about_reader = own && names_reader(m->body, len, own);
 
 	free(own);
 	/* A notice about the reader's own mailbox ("messages for you were

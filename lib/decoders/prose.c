@@ -18,8 +18,12 @@
  *      failed introduced; the list runs through its indented diagnostics;
  *   3. X-Failed-Recipients;
  *   4. "To: x" lines of the notice's summary of the original;
- *   5. an address in a bounce subject ("Undeliverable: x@y");
- *   6. the returned original's To/Cc (from_original).
+ *   5. an address given in two labelled parts ("Mailbox name: x" and
+ *      "Domain: y");
+ *   6. an address in a bounce subject ("Undeliverable: x@y");
+ *   7. a VERP address the bounce was sent to;
+ *   8. the returned original's To/Cc (from_original), unless it is a
+ *      list's own address.
  * Never the bounce's own To: or From:, the original's From, Reply-To,
  * Sender or Return-Path, never an address that the words before it present
  * as a contact, a sender, an alias it was expanded from or a Message-ID,
@@ -202,6 +206,10 @@ static const char *const noise[] = { "contact", "please write", "please send", "
 	"delivered successfully", "successfully delivered", "copy kept for", "copy sent to",
 	"other recipients", "autres destinataires", "andere empfänger", "otros destinatarios",
 	"altri destinatari", "outros destinatários", "not affected", "received a copy",
+	"remaining recipients", "weiteren empfänger", "übrigen empfänger", "nicht betroffen",
+	"demás destinatarios", "os demais destinatários", "overige ontvangers", "andere ontvangers",
+	"pozostali odbiorcy", "ostatní příjemci", "другие получатели", "остальные получатели",
+	"他の宛先", "其他收件人",
 	"다른 주소", "정상적으로 전달" };
 
 /* Does header `v` hold `a` as a message identifier ("<a>")? */
@@ -442,7 +450,8 @@ static const char *const reason_labels[] = {
 	"reason", "reasons", "cause", "error", "grund", "fehler", "ursache", "raison", "motif",
 	"cause de l'erreur", "motivo", "razón", "razon", "causa", "reden", "oorzaak", "orsak",
 	"årsak", "årsag", "syy", "powód", "důvod", "sebep", "причина", "原因", "理由", "错误",
-	"원인", "사유", "supplementary information",
+	"원인", "사유", "supplementary information", "because", "weil", "parce que", "porque",
+	"perché", "omdat", "ponieważ", "protože", "problem", "problème", "problema",
 };
 
 /* Where a reason that starts on a label's line ends: its sentence may
@@ -713,9 +722,41 @@ static const char *names_local_part(const char *text, size_t len, const char *lo
  * following: carol (user not found)"; an old gateway's own user id): the
  * recipients are the returned original's To and Cc addresses, those whose
  * local part the report names when any does, else all of them (at most a
- * few: a long list is a list's, not one failed delivery's).
+ * few: a long list is a list's, not one failed delivery's, and never the
+ * list's own address).
  */
 #define ORIGINAL_FALLBACK_MAX 3
+
+/* Is `a` the list's own address in a returned original that came through
+ * a mailing list: the address its List-Post or Reply-To gives, or one at
+ * the domain of the list robot that sent it (Sender, Errors-To or
+ * Return-Path "owner-x@", "x-request@", "x-bounces@"...)?  The member whose
+ * delivery failed is then named nowhere in its headers. */
+static bool list_address(const bw_kvlist *o, const char *a)
+{
+	static const char *const robots[] = { "owner-", "-owner@", "-request@", "-bounces",
+		"-errors@", "-admin@" };
+	static const char *const senders[] = { "Sender", "Errors-To", "Return-Path" };
+	const char *v, *at = strrchr(a, '@'), *vat;
+	size_t i, k;
+
+	if ((v = bw_kvlist__get(o, "List-Post")) && bw_strcasestr(v, a))
+		return true;
+	if ((v = bw_kvlist__get(o, "Reply-To")) && bw_strcasestr(v, a))
+		return true;
+	for (i = 0; at && i < sizeof(senders) / sizeof(senders[0]); i++) {
+		if (!(v = bw_kvlist__get(o, senders[i])) || !(vat = strrchr(v, '@')))
+			continue;
+		for (k = 0; k < sizeof(robots) / sizeof(robots[0]); k++)
+			if (bw_strcasestr(v, robots[k]))
+				break;
+		if (k < sizeof(robots) / sizeof(robots[0]) &&
+		    bw_strncasecmp(vat + 1, at + 1, strlen(at + 1)) == 0 &&
+		    !bw_isalnum((unsigned char)vat[1 + strlen(at + 1)]) && vat[1 + strlen(at + 1)] != '.')
+			return true;
+	}
+	return false;
+}
 
 static void from_original(const bw_msg *m, bw_report *r, size_t first, size_t len)
 {
@@ -762,7 +803,7 @@ static void from_original(const bw_msg *m, bw_report *r, size_t first, size_t le
 		const char *line = at ? names_local_part(m->body, len, cand[i], (size_t)(at - cand[i]), &ll)
 		                      : NULL;
 
-		if (named ? line != NULL : n <= ORIGINAL_FALLBACK_MAX)
+		if (named ? line != NULL : n <= ORIGINAL_FALLBACK_MAX && !list_address(orig, cand[i]))
 			add_once(m, r, first, cand[i], line ? line : diag, line ? ll : dl);
 		free(cand[i]);
 	}
@@ -916,6 +957,31 @@ static bool introduces_no_recipient(const char *l, size_t n)
 	return has_any(t, tl, noise, sizeof(noise) / sizeof(noise[0]));
 }
 
+/* Is s[0..n) only what separates the addresses of a list (commas,
+ * semicolons, brackets, spaces, "and")? */
+static bool only_separators(const char *s, size_t n)
+{
+	static const char *const words[] = { "and", "und", "et", "y", "e", "en", "i", "или", "и" };
+	size_t i = 0, k;
+
+	while (i < n) {
+		if (bw_isspace((unsigned char)s[i]) || strchr(",;<>()[]\"'", s[i])) {
+			i++;
+			continue;
+		}
+		for (k = 0; k < sizeof(words) / sizeof(words[0]); k++) {
+			size_t wl = strlen(words[k]);
+			if (i + wl <= n && bw_strncasecmp(s + i, words[k], wl) == 0 &&
+			    (i + wl == n || bw_isspace((unsigned char)s[i + wl])))
+				break;
+		}
+		if (k == sizeof(words) / sizeof(words[0]))
+			return false;
+		i += strlen(words[k]);
+	}
+	return true;
+}
+
 /*
  * The generic reader: a recipient is an address (never one of the
  * exclusions of ignorable_address) that stands
@@ -1048,8 +1114,16 @@ static void read_lines(const bw_msg *m, bw_report *r, size_t first, size_t len)
 		 * and the one before */
 		{
 			size_t pos = 0, start = 0, prev = 0;
+			bool skip = false;
+
 			while ((a = bw_addrline__next(l, n, &pos, &start))) {
-				if (!ignorable_address(m, a, l + prev, start - prev))
+				/* "other recipients (a, b)": an address that only a
+				 * separator parts from the one before shares its verdict */
+				if (!(prev && only_separators(l + prev, start - prev)))
+					skip = ignorable_address(m, a, l + prev, start - prev);
+				else if (!skip)
+					skip = ignorable_address(m, a, "", 0);
+				if (!skip)
 					add_with_paragraph(m, r, first, a, l, n, it.p, end);
 				free(a);
 				prev = pos;
@@ -1077,6 +1151,85 @@ static void read_weak_labels(const bw_msg *m, bw_report *r, size_t first, size_t
 		if (!ignorable_address(m, a, l, n))
 			add_with_paragraph(m, r, first, a, l, n, it.p, end);
 		free(a);
+	}
+}
+
+/* The value after `label:` at the start of line l[0..n) (a bullet and
+ * spaces allowed), trimmed to its first word, when that word is made of
+ * `chars` (and letters and digits); its length in *vl. */
+static const char *label_value(const char *l, size_t n, const char *const *labels, size_t nl,
+                               const char *chars, size_t *vl)
+{
+	size_t tl, i, k, e;
+	const char *t = bw_addrline__after_bullet(l, n, &tl);
+
+	for (i = 0; i < nl; i++) {
+		size_t ll = strlen(labels[i]);
+
+		if (tl <= ll || bw_strncasecmp(t, labels[i], ll) != 0)
+			continue;
+		for (k = ll; k < tl && (t[k] == ' ' || t[k] == '\t'); k++)
+			;
+		if (k >= tl || t[k] != ':')
+			continue;
+		for (k++; k < tl && (t[k] == ' ' || t[k] == '\t'); k++)
+			;
+		for (e = k; e < tl && (bw_isalnum((unsigned char)t[e]) || strchr(chars, t[e])); e++)
+			;
+		if (e == k || (e < tl && !bw_isspace((unsigned char)t[e])))
+			return NULL;
+		*vl = e - k;
+		return t + k;
+	}
+	return NULL;
+}
+
+/* A notice that gives the failed address in two labelled parts
+ * ("Mailbox name: jane" and, on one of the next lines, "Domain:
+ * example.com"): the address they make. */
+#define SPLIT_ADDRESS_LINES 3
+
+static void read_split_address(const bw_msg *m, bw_report *r, size_t first, size_t len)
+{
+	static const char *const locals[] = { "mailbox name", "mailbox", "user name", "username",
+		"user", "user id", "userid", "account", "account name", "local part", "recipient name",
+		"benutzer", "benutzername", "postfach", "utilisateur", "nom d'utilisateur", "compte",
+		"usuario", "cuenta", "utente", "usuário", "conta", "gebruiker", "gebruikersnaam" };
+	static const char *const domains[] = { "domain", "domain name", "mail domain", "host",
+		"hostname", "host name", "domäne", "domaine", "dominio", "domínio", "domein" };
+	const char *l, *lv, *dv, *diag;
+	size_t n, lvl = 0, dvl = 0, dl = 0, k;
+	bw_lines it;
+
+	if (!has_trigger(m->body, len))
+		return;
+	bw_lines__init(&it, m->body, len);
+	while (bw_lines__next(&it, &l, &n)) {
+		bw_lines ahead;
+		const char *l2;
+		size_t n2;
+
+		if (quoted(l, n) ||
+		    !(lv = label_value(l, n, locals, sizeof(locals) / sizeof(locals[0]), "._-+!'%=", &lvl)))
+			continue;
+		ahead = it;
+		for (k = 0, dv = NULL; k < SPLIT_ADDRESS_LINES && !dv && bw_lines__next(&ahead, &l2, &n2); k++)
+			dv = label_value(l2, n2, domains, sizeof(domains) / sizeof(domains[0]), ".-", &dvl);
+		if (dv && memchr(dv, '.', dvl) && (diag = failure_line(m->body, len, &dl))) {
+			char *a = malloc(lvl + dvl + 2);
+
+			if (!a) {
+				bw_error__oom();
+				return;
+			}
+			memcpy(a, lv, lvl);
+			a[lvl] = '@';
+			memcpy(a + lvl + 1, dv, dvl);
+			a[lvl + 1 + dvl] = '\0';
+			if (bw_addr__plausible(a, lvl + 1 + dvl) && !ignorable_address(m, a, "", 0))
+				add_once(m, r, first, a, diag, dl);
+			free(a);
+		}
 	}
 }
 
@@ -1112,8 +1265,10 @@ static char *verp_decode(const char *a)
 		;
 	if (eq <= plus + 1 || eq + 1 >= at || !memchr(eq + 1, '.', (size_t)(at - eq - 1)))
 		return NULL;
-	if (!(out = malloc((size_t)(at - plus))))
+	if (!(out = malloc((size_t)(at - plus)))) {
+		bw_error__oom();
 		return NULL;
+	}
 	memcpy(out, plus + 1, (size_t)(eq - plus - 1));
 	out[eq - plus - 1] = '@';
 	memcpy(out + (eq - plus), eq + 1, (size_t)(at - eq - 1));
@@ -1307,6 +1462,8 @@ static int decode(const bw_msg *m, bw_report *r)
 	}
 	if (r->n_rcpt == first)
 		read_weak_labels(m, r, first, len);
+	if (r->n_rcpt == first)
+		read_split_address(m, r, first, len);
 	if (r->n_rcpt == first)
 		read_subject(m, r, first, len);
 	if (r->n_rcpt == first)
