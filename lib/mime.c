@@ -358,7 +358,7 @@ typedef enum leaf_kind {
 	LEAF_DSN,          /* any type ending in delivery-status: its fields */
 	LEAF_FEEDBACK,     /* message/feedback-report */
 	LEAF_ORIGINAL,     /* returned headers, or a returned message kept a leaf */
-	LEAF_TEXT,         /* text/plain, text/enriched: the body */
+	LEAF_TEXT,         /* text/plain, text/enriched, other prose text/x-*: the body */
 	LEAF_HTML,         /* text/html: the body made text */
 	LEAF_OTHER         /* not read */
 } leaf_kind;
@@ -383,6 +383,16 @@ static leaf_kind leaf_kind_of(const char *type, size_t tl, const char *subtype, 
 		if (tl == strlen(kinds[i].type) && bw_strncasecmp(type, kinds[i].type, tl) == 0 &&
 		    sl == strlen(kinds[i].subtype) && bw_strncasecmp(subtype, kinds[i].subtype, sl) == 0)
 			return kinds[i].kind;
+	/* Another text subtype ("text/x-notice", "text/x-log") is read as
+	 * text too, unless it is data rather than prose. */
+	if (tl == 4 && bw_strncasecmp(type, "text", 4) == 0) {
+		static const char *const data[] = { "calendar", "vcard", "x-vcard", "csv", "css",
+			"javascript", "xml", "directory", "tab-separated-values" };
+		for (i = 0; i < sizeof(data) / sizeof(data[0]); i++)
+			if (sl == strlen(data[i]) && bw_strncasecmp(subtype, data[i], sl) == 0)
+				return LEAF_OTHER;
+		return LEAF_TEXT;
+	}
 	return LEAF_OTHER;
 }
 

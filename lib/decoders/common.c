@@ -398,10 +398,65 @@ bool bw_sniff__system_notice(const bw_msg *m)
 	if (bw_sniff__challenge(m->body, m->report_length_known ? m->report_length : m->body_len))
 		return false;
 	return bw_sniff__from_daemon(m) || bw_msg__header(m, "X-Failed-Recipients") ||
+	       (bw_sniff__null_return_path(m) && !bw_msg__header(m, "List-Unsubscribe") &&
+	        !bw_msg__header(m, "List-Id") &&
+	        (bw_sniff__bounce_subject(m) || bw_sniff__delivery_subject(m))) ||
 	       (!bw_sniff__bulk_mail(m) &&
-	        ((bw_sniff__null_return_path(m) && bw_sniff__bounce_subject(m)) ||
-	         (strcmp(m->content_type, "multipart/report") == 0 &&
-	          bw_strcasecmp(m->report_type, "delivery-status") == 0)));
+	        ((strcmp(m->content_type, "multipart/report") == 0 &&
+	          bw_strcasecmp(m->report_type, "delivery-status") == 0) ||
+	         (bw_sniff__automated(m) && bw_sniff__delivery_subject(m))));
+}
+
+bool bw_sniff__automated(const bw_msg *m)
+{
+	static const char *const robots[] = { "mailer", "no-reply", "noreply", "no_reply",
+		"donotreply", "do-not-reply", "do_not_reply", "notification", "notifier", "notify",
+		"dsn@", "bounce", "daemon", "robot", "gateway", "relay", "list server", "listserv",
+		"automat", "auto-reply", "autoreply", "system", "sistema", "système", "delivery" };
+	const char *v = bw_msg__header(m, "Auto-Submitted");
+	size_t i;
+
+	if (v && bw_strncasecmp(v, "no", 2) != 0)
+		return true;
+	for (i = 0; i < sizeof(robots) / sizeof(robots[0]); i++)
+		if (bw_sniff__header_has(m, "From", robots[i]))
+			return true;
+	return false;
+}
+
+bool bw_sniff__delivery_subject(const bw_msg *m)
+{
+	static const char *const mail[] = { "mail", "message", "copy", "post ", "deliver", "sent",
+		"send", "recipient", "forward", "correo", "mensaje", "entrega", "nachricht", "zustell",
+		"courrier", "envoi", "remise", "messaggio", "consegna", "mensagem", "bericht",
+		"bezorg", "wiadomo", "zpráv", "сообщени", "письм", "メール", "邮件", "郵件", "메일" };
+	static const char *const failed[] = { "not ", "n't", "fail", "undeliver", "undelivered",
+		"delay", "retry", "waiting", "bounce", "rejected", "refused", "returned", "error",
+		"no se", "nicht", "non ", "não", "niet", "retras", "verzög", "retard", "ritard",
+		"atras", "échec", "fehl", "nie ", "не ", "失敗", "失败", "遅延", "延迟", "실패" };
+	static const char *const replies[] = { "re:", "aw:", "sv:", "antw:", "r:", "ref:", "réf" };
+	static const char *const about_reader[] = { "ticket", "quarantine", "summary", "digest",
+		"received:", "quarantäne", "quarantaine", "cuarentena" };
+	const char *subject = bw_msg__header(m, "Subject");
+	size_t n = subject ? strlen(subject) : 0, i;
+
+	/* a ticket's acknowledgement, a quarantine digest: about the
+	 * reader's own mail, not a failure of theirs */
+	if (n && bw_text__find_any(subject, n, about_reader, sizeof(about_reader) / sizeof(about_reader[0]), NULL))
+		return false;
+	/* a reply in a conversation ("[List] Re: delivery failed") */
+	while (subject && (*subject == ' ' || *subject == '[')) {
+		const char *close = *subject == '[' ? strchr(subject, ']') : NULL;
+		subject = close ? close + 1 : subject + 1;
+		if (!close && subject[-1] == '[')
+			break;
+	}
+	for (i = 0; subject && i < sizeof(replies) / sizeof(replies[0]); i++)
+		if (bw_strncasecmp(subject, replies[i], strlen(replies[i])) == 0)
+			return false;
+	n = subject ? strlen(subject) : 0;
+	return n && bw_text__find_any(subject, n, mail, sizeof(mail) / sizeof(mail[0]), NULL) &&
+	       bw_text__find_any(subject, n, failed, sizeof(failed) / sizeof(failed[0]), NULL);
 }
 
 bool bw_sniff__from_daemon(const bw_msg *m)
@@ -513,6 +568,8 @@ bool bw_sniff__delay_notice(const bw_msg *m)
 		"遅延が発生", "已延迟", "已延遲", "har försenats", "är försenad", "gecikti", "gecikmiştir",
 		"késik", "késleltetve", "지연되었습니다", "지연되고",
 		"todavía no ha podido ser entregado", "volverá a intentar", "no es necesario que vuelva a enviar",
+		"keeps retrying", "keep retrying", "still retrying", "retrying continues", "will try again",
+		"will be tried again", "this is a warning", "seguiremos intentándolo", "intentaremos de nuevo",
 		"n'a pas encore pu être", "nouvelle tentative", "pas besoin de renvoyer",
 		"noch nicht zugestellt", "wird erneut versucht", "nicht erneut senden",
 		"non è stato ancora", "verrà ritentat", "non è necessario reinviare",
@@ -524,7 +581,10 @@ bool bw_sniff__delay_notice(const bw_msg *m)
 	static const char *const final[] = { "permanent fatal", "failed permanently", "permanent error",
 		"giving up", "gave up", "has been removed from the mail queue", "will not be retried",
 		"no further attempts", "could not be delivered to", "permanently failed",
-		"not delivered to:" };
+		"not delivered to:", "not be retried", "won't be retried", "will not retry",
+		"no more attempts", "no se volverá a intentar", "no volveremos a intentar",
+		"wird nicht erneut versucht", "ne sera pas retenté", "ne sera plus retenté",
+		"non verrà ritentat", "não será tentad" };
 	size_t i, len = bw_text__report_length(m);
 	bool delay = false;
 

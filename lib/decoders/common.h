@@ -98,10 +98,24 @@ bool bw_sniff__bounce_subject(const bw_msg *m);
 
 /* Does the message come from a mail system rather than a person, by its
  * structure: a mailer-daemon or postmaster sender, X-Failed-Recipients,
- * or (for mail not sent in bulk) a multipart/report of delivery-status or
- * a null Return-Path with a bounce subject?  Never a challenge-response
+ * a null Return-Path with a bounce or delivery subject (on mail without
+ * List-Unsubscribe or List-Id), or (for
+ * mail not sent in bulk) a multipart/report of delivery-status or a
+ * program's message with a delivery subject?  Never a challenge-response
  * request. */
 bool bw_sniff__system_notice(const bw_msg *m);
+
+/* Is the message a program's, by its sender (a robot, no-reply,
+ * notifications, mailer, gateway or list server address or name) or an
+ * Auto-Submitted header other than "no" (RFC 3834)? */
+bool bw_sniff__automated(const bw_msg *m);
+
+/* Does the subject say that mail was not delivered, not sent or is held
+ * up ("Message not sent to 1 recipient", "copy not yet sent", "Your mail
+ * could not be filed"): a word about mail and one about failure or delay,
+ * in the languages notices arrive in?  Never a reply ("Re: ..."), a ticket
+ * acknowledgement or a quarantine digest. */
+bool bw_sniff__delivery_subject(const bw_msg *m);
 
 /* Is the header From: a mailer-daemon (in any of its spellings:
  * MAILER_DAEMON, mail-daemon...), postmaster or "Mail Delivery" sender? */

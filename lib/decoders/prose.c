@@ -82,17 +82,26 @@ static int sniff(const bw_msg *m)
 {
 	if (bw_sniff__from_daemon(m) || bw_msg__header(m, "X-Failed-Recipients"))
 		return BW_SNIFF_LAST_RESORT;
-	/* a list manager's summary of its subscribers' bounces is sent as
-	 * bulk mail, and is about them */
-	if (bw_sniff__bulk_mail(m) && !conversation(m) && bounce_summary(m))
-		return BW_SNIFF_LAST_RESORT;
-	if (bw_sniff__bulk_mail(m) || conversation(m))
+	if (conversation(m))
 		return 0;
 	/* Mail systems send their notices with a null reverse path (RFC 5321
-	 * 4.5.5); so do auto-replies, read first by their own decoder. */
-	if (bw_sniff__null_return_path(m))
+	 * 4.5.5), a list server's report to its owner too, even when marked
+	 * "Precedence: list" (a newsletter carries List-Unsubscribe); so do
+	 * auto-replies, read first by their own decoder. */
+	if (bw_sniff__null_return_path(m) && !bw_msg__header(m, "List-Unsubscribe") &&
+	    !bw_msg__header(m, "List-Id"))
 		return BW_SNIFF_LAST_RESORT;
+	/* a list manager's summary of its subscribers' bounces is sent as
+	 * bulk mail, and is about them */
+	if (bw_sniff__bulk_mail(m) && bounce_summary(m))
+		return BW_SNIFF_LAST_RESORT;
+	if (bw_sniff__bulk_mail(m))
+		return 0;
 	if (bw_sniff__bounce_subject(m))
+		return BW_SNIFF_LAST_RESORT;
+	/* a program's own notice (a CRM, a form relay, a ticket system) whose
+	 * subject says mail was not delivered or sent */
+	if (bw_sniff__automated(m) && bw_sniff__delivery_subject(m))
 		return BW_SNIFF_LAST_RESORT;
 	/* A read receipt (report-type disposition-notification) is no bounce. */
 	if (strcmp(m->content_type, "multipart/report") == 0 && !m->dsn.n && !m->feedback &&
@@ -147,6 +156,12 @@ static const char *const triggers[] = {
 	"не вдалося доставити", "не доставлено", "전달할 수 없", "전달하지 못했", "δεν ήταν δυνατή η παράδοση",
 	"δεν παραδόθηκε", "wasn't delivered", "weren't delivered", "wasn't sent", "couldn't be found",
 	"nog niet worden", "niet worden bezorgd", "kon nog niet", "handed over",
+	/* not delivered yet, held up, turned away */
+	"undelivered", "not been delivered", "not yet been delivered", "not yet delivered",
+	"not been sent", "not sent to", "turned away", "declined", "not accepted", "gave up",
+	"could not be", "couldn't be", "did not reach", "didn't reach", "will be retried",
+	"no se ha entregado", "todavía no", "aún no", "noch nicht zugestellt", "pas encore été",
+	"ainda não foi", "non è ancora stato",
 };
 
 /* Lines that introduce a list of failed recipients ("the following
@@ -209,7 +224,8 @@ static const char *const noise[] = { "contact", "please write", "please send", "
 	"remaining recipients", "weiteren empfänger", "übrigen empfänger", "nicht betroffen",
 	"demás destinatarios", "os demais destinatários", "overige ontvangers", "andere ontvangers",
 	"pozostali odbiorcy", "ostatní příjemci", "другие получатели", "остальные получатели",
-	"他の宛先", "其他收件人",
+	"他の宛先", "其他收件人", "neue adresse", "nouvelle adresse", "nueva dirección",
+	"nuovo indirizzo", "novo endereço", "nieuw adres", "nowy adres", "новый адрес", "551 ",
 	"다른 주소", "정상적으로 전달" };
 
 /* Does header `v` hold `a` as a message identifier ("<a>")? */
@@ -284,9 +300,21 @@ static bool introduces_message_id(const char *c, size_t n)
  * its line) presents as a contact, a sender or a message identifier? */
 static bool ignorable_address(const bw_msg *m, const char *a, const char *context, size_t n)
 {
+	static const char *const by[] = { "from", "von", "by" };
+	size_t i, tl = n, wl;
+
 	if (bw_decoders__is_own_address(m, a) || bw_text__is_role_address(a) ||
 	    header_says_not_recipient(m, a) || introduces_message_id(context, n))
 		return true;
+	/* "a post from x@y", "sent by x@y": its author */
+	while (tl && strchr(" \t<(\"'", context[tl - 1]))
+		tl--;
+	for (i = 0; i < sizeof(by) / sizeof(by[0]); i++) {
+		wl = strlen(by[i]);
+		if (tl >= wl && bw_strncasecmp(context + tl - wl, by[i], wl) == 0 &&
+		    (tl == wl || !bw_isalnum((unsigned char)context[tl - wl - 1])))
+			return true;
+	}
 	return has_any(context, n, noise, sizeof(noise) / sizeof(noise[0]));
 }
 
@@ -982,6 +1010,16 @@ static bool only_separators(const char *s, size_t n)
 	return true;
 }
 
+/* Does the next line (from p, before end) carry a failure reply ("x@y"
+ * alone on its line over "last answer: 452 4.3.1 ...")? */
+static bool reply_follows(const char *p, const char *end)
+{
+	const char *nl = p < end ? memchr(p, '\n', (size_t)(end - p)) : NULL;
+	size_t n = p < end ? (size_t)((nl ? nl : end) - p) : 0;
+
+	return n && !memchr(p, '@', n) && bw_smtp__has_failure_code(p, n);
+}
+
 /*
  * The generic reader: a recipient is an address (never one of the
  * exclusions of ignorable_address) that stands
@@ -1073,7 +1111,7 @@ static void read_lines(const bw_msg *m, bw_report *r, size_t first, size_t len)
 		if (report_fails)
 			label = bw_addrline__labelled(l, n, rcpt_labels, sizeof(rcpt_labels) / sizeof(rcpt_labels[0]));
 		if (!listing && !label && (lone = bw_addrline__lone(l, n)) &&
-		    !span_fails(&cur) && !span_fails(&last)) {
+		    !span_fails(&cur) && !span_fails(&last) && !reply_follows(it.p, end)) {
 			free(lone);
 			lone = NULL;
 		}
@@ -1087,7 +1125,8 @@ static void read_lines(const bw_msg *m, bw_report *r, size_t first, size_t len)
 			size_t nn = it.p < end ? (size_t)((nl ? nl : end) - it.p) : 0;
 			/* a line with a failure reply ("x@y -> 550 5.1.1 ...") says
 			 * what failed in any language */
-			accept = has_trigger_wrapped(l, n, it.p, nn) || bw_smtp__has_failure_code(l, n);
+			accept = has_trigger_wrapped(l, n, it.p, nn) || bw_smtp__has_failure_code(l, n) ||
+			         reply_follows(it.p, end);
 		}
 		free(a);
 		if (!accept) {
