@@ -92,8 +92,11 @@ bool bw_smtp__reply_at(const char *t, size_t len, size_t i)
 			return false;
 	}
 	/* A success code is only taken as a reply with text after it ("250 OK",
-	 * "250 2.1.5 Ok"), not a bare number such as a program's exit status. */
-	if (c0 == '2' && !((c3 == ' ' || c3 == '-') && bw_isalnum(at(t, len, i + 4))))
+	 * "250 2.1.5 Ok"), not a bare number such as a program's exit status,
+	 * and only one that answers a mail transaction's command (250-252,
+	 * RFC 5321 4.2.2): a greeting's 220 or a number in prose ("message
+	 * no. 220 of the list") says nothing about a recipient. */
+	if (c0 == '2' && (c1 != '5' || c2 > '2' || !((c3 == ' ' || c3 == '-') && bw_isalnum(at(t, len, i + 4)))))
 		return false;
 	switch (c3) {
 	case '\0': case ' ': case '\t': case '\n': case '\r': case '-': case ')': case ']': case ',':

@@ -479,7 +479,8 @@ static const char *const reason_labels[] = {
 	"cause de l'erreur", "motivo", "razón", "razon", "causa", "reden", "oorzaak", "orsak",
 	"årsak", "årsag", "syy", "powód", "důvod", "sebep", "причина", "原因", "理由", "错误",
 	"원인", "사유", "supplementary information", "because", "weil", "parce que", "porque",
-	"perché", "omdat", "ponieważ", "protože", "problem", "problème", "problema",
+	"perché", "omdat", "ponieważ", "protože", "problem", "problème", "problema", "why",
+	"warum", "pourquoi", "por qué", "porquê",
 };
 
 /* Where a reason that starts on a label's line ends: its sentence may
@@ -701,11 +702,23 @@ static const char *failure_line(const char *text, size_t len, size_t *out_len)
 		if (!ends_with_colon(l, n)) {
 			end = paragraph_end(&it, l, l, n, FAILURE_PARAGRAPH_MAX);
 			*out_len = (size_t)(end - l);
-			return l;
+			/* a list of addresses right after it makes it an intro
+			 * too ("... could not be delivered to the subscriber" over
+			 * the address, then why) */
+			char *lone = NULL;
+
+			bw_lines__init(&it, end, (size_t)(text + len - end));
+			tl = 0;
+			while (!tl && bw_lines__next(&it, &l2, &n2))
+				bw_text__trim(l2, n2, &tl);
+			if (!tl || !memchr(l2, '@', n2) || !(lone = bw_addrline__lone(l2, n2)))
+				return l;
+			free(lone);
 		}
 		/* an intro: skip the list (address lines, blank lines) to the
 		 * next text paragraph, unless the report ends there */
-		*out_len = n;
+		if (ends_with_colon(l, n))
+			*out_len = n;
 		while (bw_lines__next(&it, &l2, &n2)) {
 			bw_text__trim(l2, n2, &tl);
 			if (!tl || memchr(l2, '@', n2))
