@@ -112,12 +112,6 @@ char *bw_addr__normalize(const char *in, size_t len)
 
 	while (s < e && bw_isspace((unsigned char)*s))
 		s++;
-	/* "rfc822; x@y" */
-	semi = memchr(s, ';', (size_t)(e - s));
-	if (semi && !memchr(s, '@', (size_t)(semi - s)) && !memchr(s, '<', (size_t)(semi - s)))
-		s = semi + 1;
-	while (s < e && bw_isspace((unsigned char)*s))
-		s++;
 	/* X.400: "/c=us/.../rfc-822=user(a)example.com/" */
 	{
 		const char *x = bw_memcasemem(s, (size_t)(e - s), "rfc-822=");
@@ -126,11 +120,22 @@ char *bw_addr__normalize(const char *in, size_t len)
 			const char *slash;
 
 			s = x + 8;
+			/* the next attribute: "/o=x/" or "C=gb;...;RFC-822=x;" */
 			if ((slash = memchr(s, '/', (size_t)(e - s))))
 				e = slash;
+			if ((slash = memchr(s, ';', (size_t)(e - s))))
+				e = slash;
+			while (e > s && bw_isspace((unsigned char)e[-1]))
+				e--;
 			return x400_address(s, (size_t)(e - s));
 		}
 	}
+	/* "rfc822; x@y" */
+	semi = memchr(s, ';', (size_t)(e - s));
+	if (semi && !memchr(s, '@', (size_t)(semi - s)) && !memchr(s, '<', (size_t)(semi - s)))
+		s = semi + 1;
+	while (s < e && bw_isspace((unsigned char)*s))
+		s++;
 	/* A quoted local part ("a b"@x, "x..y"@z, RFC 5321 4.1.2) keeps its
 	 * quotes. */
 	{

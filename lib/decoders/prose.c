@@ -161,7 +161,8 @@ static const char *const triggers[] = {
 	"not been sent", "not sent to", "turned away", "declined", "not accepted", "gave up",
 	"could not be", "couldn't be", "did not reach", "didn't reach", "will be retried",
 	"no se ha entregado", "todavía no", "aún no", "noch nicht zugestellt", "pas encore été",
-	"ainda não foi", "non è ancora stato",
+	"ainda não foi", "non è ancora stato", "non-delivery", "nondelivery", "non delivery",
+	"unable to transfer",
 };
 
 /* Lines that introduce a list of failed recipients ("the following
@@ -867,6 +868,12 @@ static const char *const rcpt_labels[] = {
 	"받는 사람", "수신자", "수신인", "받는사람",
 };
 
+/* Words that present the address after them as the one the message was
+ * sent to. */
+static const char *const to_cues[] = { "you wrote to", "you sent to", "you mailed to",
+	"your message to", "your mail to", "your e-mail to", "your email to",
+	"your message was addressed to", "intended for", "destined for" };
+
 /* Weaker labels: the original's summary ("To: x") names the recipient of
  * a notice that names no one else. */
 static const char *const weak_labels[] = { "to", "an", "à", "a", "para", "aan", "envelope-to",
@@ -1139,7 +1146,9 @@ static void read_lines(const bw_msg *m, bw_report *r, size_t first, size_t len)
 			/* a line with a failure reply ("x@y -> 550 5.1.1 ...") says
 			 * what failed in any language */
 			accept = has_trigger_wrapped(l, n, it.p, nn) || bw_smtp__has_failure_code(l, n) ||
-			         reply_follows(it.p, end);
+			         reply_follows(it.p, end) ||
+			         /* "The person you wrote to, x@y, ..." in a failure report */
+			         (report_fails && has_any(l, n, to_cues, sizeof(to_cues) / sizeof(to_cues[0])));
 		}
 		free(a);
 		if (!accept) {

@@ -127,6 +127,12 @@ static void read_fatal_list(const char *t, size_t len, sstate *s, bool transient
 	size_t n;
 	srcpt *cur = NULL;
 
+	/* a program or file the address expanded to ("|/usr/bin/procmail"):
+	 * its reason waits for the "(expanded from: <address>)" line */
+	const char *prog_reason = NULL;
+	size_t prog_reason_len = 0;
+	bool program = false;
+
 	bw_lines__init(&it, t, len);
 	while (bw_lines__next(&it, &l, &n)) {
 		const char *p = l;
@@ -138,9 +144,33 @@ static void read_fatal_list(const char *t, size_t len, sstate *s, bool transient
 			continue;
 		if (k > 5 && p[0] == '-' && p[1] == '-' && p[2] == '-')
 			break;
+		if (*p == '|' || *p == '/' || (k > 1 && *p == '"' && (p[1] == '|' || p[1] == '/'))) {
+			program = true;
+			prog_reason = NULL;
+			cur = NULL;
+			continue;
+		}
 		if (BW_HAS_PREFIX_CI(p, "(reason:")) {
+			size_t rl = k > 9 && p[k - 1] == ')' ? k - 9 : k - 8;
 			if (cur)
-				put(&cur->reason, p + 8, k > 9 && p[k - 1] == ')' ? k - 9 : k - 8);
+				put(&cur->reason, p + 8, rl);
+			else if (program) {
+				prog_reason = p + 8;
+				prog_reason_len = rl;
+			}
+			continue;
+		}
+		if (program && BW_HAS_PREFIX_CI(p, "(expanded from")) {
+			if ((a = bw_text__first_address(p, k))) {
+				cur = get(s, a);
+				free(a);
+				if (cur) {
+					cur->transient = transient;
+					if (prog_reason)
+						put(&cur->reason, prog_reason, prog_reason_len);
+				}
+			}
+			program = false;
 			continue;
 		}
 		if (*p == '(')
