@@ -8,7 +8,10 @@
  *  - Microsoft's JMRP (Hotmail/Outlook.com junk mail reporting): no
  *    feedback fields at all, From staff@hotmail.com, Subject "complaint about
  *    message from <ip>", the reported message attached, with the complaining
- *    address in its X-HmXmrOriginalRecipient header.
+ *    address in its X-HmXmrOriginalRecipient header;
+ *  - other complaints without feedback fields (complaint()): a program's
+ *    message returning the reported one and calling itself a complaint;
+ *    the complainant from X-Complainant or the original's To.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -47,6 +50,31 @@ static bool jmrp(const bw_msg *m)
 	       bw_sniff__subject_starts(m, "complaint about message from");
 }
 
+/* A complaint report without feedback fields, by its structure: a
+ * program's message (not a mail system's notice: no mailer-daemon, no null
+ * Return-Path) that returns the reported message and says it is a complaint
+ * ("Spam complaint for your network", "our customer reported the attached
+ * mail as unwanted"), or names the complainant in X-Complainant. */
+static bool complaint(const bw_msg *m)
+{
+	static const char *const words[] = { "complaint", "abuse report", "spam report",
+		"unsolicited", "feedback loop", "reported as spam", "marked as spam", "this is spam",
+		"as unwanted", "as junk", "reported the attached", "clicked \"junk", "plainte",
+		"beschwerde", "queja", "reclamação", "segnalazione" };
+	const char *subject = bw_msg__header(m, "Subject");
+	size_t len = bw_text__report_length(m);
+
+	if (!m->has_original || bw_sniff__from_daemon(m) || bw_sniff__null_return_path(m))
+		return false;
+	if (bw_msg__header(m, "X-Complainant"))
+		return true;
+	if (!bw_sniff__automated(m))
+		return false;
+	return (subject && bw_text__find_any(subject, strlen(subject), words,
+	                                     sizeof(words) / sizeof(words[0]), NULL)) ||
+	       bw_text__find_any(m->body, len, words, sizeof(words) / sizeof(words[0]), NULL);
+}
+
 static int sniff(const bw_msg *m)
 {
 	if (m->feedback)
@@ -57,6 +85,8 @@ static int sniff(const bw_msg *m)
 		return BW_SNIFF_LIKELY;
 	if (inline_fields(m))
 		return BW_SNIFF_WORDING;
+	if (complaint(m))
+		return BW_SNIFF_SOME;
 	return 0;
 }
 
@@ -93,10 +123,14 @@ static int decode(const bw_msg *m, bw_report *r)
 	} else if ((text = inline_fields(m))) {
 		bw_headers__parse(text, m->body_len - (size_t)(text - m->body), &f);
 	} else {
-		/* JMRP: junk reports; the complaining user is in the original */
+		/* JMRP and other complaints without feedback fields: the
+		 * complaining user is named by the report or is the original's
+		 * recipient */
 		type = "abuse";
 		bw_report__set(r, BW_REPORT_FEEDBACK_TYPE, type);
-		if ((to = bw_kvlist__get(&m->orig_headers, "X-HmXmrOriginalRecipient")))
+		if ((to = bw_msg__header(m, "X-Complainant")))
+			n += add(r, to, type);
+		else if ((to = bw_kvlist__get(&m->orig_headers, "X-HmXmrOriginalRecipient")))
 			n += add(r, to, type);
 		else if ((to = bw_kvlist__get(&m->orig_headers, "To")))
 			n += add(r, to, type);
