@@ -40,6 +40,16 @@ void bw_rset__free(bw_rset *s)
 {
 	size_t i;
 
+	if (s->image) {
+		/* strings and lists all point into the image (rules_db.c) */
+		free(s->image);
+		free(s->image_ptrs);
+		free(s->prov);
+		free(s->rule);
+		free(s->shared);
+		memset(s, 0, sizeof(*s));
+		return;
+	}
 	for (i = 0; i < s->n_prov; i++) {
 		bw_rset_provider *p = &s->prov[i];
 
