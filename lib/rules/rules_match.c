@@ -236,23 +236,6 @@ static char *make_evidence(const bw_rset_rule *r, size_t *text_at, size_t *text_
 	return bw_buf__detach(&b);
 }
 
-/* How many capturing groups `pattern` can have at most: its '(' that are
- * not escaped (non-capturing groups, lookarounds and a '(' in a class are
- * counted too, which only makes the bound larger). */
-static uint32_t groups_at_most(const char *pattern)
-{
-	uint32_t n = 0;
-	const char *p;
-
-	for (p = pattern; *p; p++) {
-		if (*p == '\\' && p[1])
-			p++;
-		else if (*p == '(')
-			n++;
-	}
-	return n;
-}
-
 /* A rule's pattern compiled (hoisted when that is possible, rules_hoist.h: the
  * same matches, faster), or NULL when it does not compile (a database not
  * written by the rule compiler) or memory ran out. */
@@ -274,31 +257,65 @@ static pcre2_code *compile_rule(const char *text)
 
 /* The literals the rule compiler stored (joined[0..len): '\n'-separated,
  * empty for none) as bw_rules__literals() gives them: a NULL-terminated
- * array in *out (NULL for none).  Negative on ENOMEM. */
+ * array in *out (NULL for none), made as one allocation with the strings
+ * after the array (free it with free(), not bw_rules__literals_free():
+ * see literals_free()).  Negative on ENOMEM. */
 static int stored_literals(const char *joined, size_t len, char ***out)
 {
 	size_t n = 1, i = 0;
-	const char *p, *e, *end = joined + len;
-	char **v;
+	const char *p, *end = joined + len;
+	char **v, *w, *e;
 
 	*out = NULL;
 	if (!len)
 		return 0;
-	for (p = joined; p < end; p++)
-		n += *p == '\n';
-	if (!(v = calloc(n + 1, sizeof(*v))))
+	for (p = joined; (p = memchr(p, '\n', (size_t)(end - p))); p++)
+		n++;
+	if (!(v = malloc((n + 1) * sizeof(*v) + len + 1)))
 		return -1;
-	for (p = joined;; p = e + 1) {
-		e = memchr(p, '\n', (size_t)(end - p));
-		if (!(v[i++] = bw_strndup(p, e ? (size_t)(e - p) : (size_t)(end - p)))) {
-			bw_rules__literals_free(v);
-			return -1;
-		}
-		if (!e)
+	w = (char *)(v + n + 1);
+	memcpy(w, joined, len);
+	w[len] = '\0';
+	for (;; w = e + 1) {
+		v[i++] = w;
+		if (!(e = strchr(w, '\n')))
 			break;
+		*e = '\0';
 	}
+	v[i] = NULL;
 	*out = v;
 	return (int)n;
+}
+
+/* Frees literals made by stored_literals() (one block) or by
+ * bw_rules__literals(). */
+static void literals_free(char **lits, bool one_block)
+{
+	if (one_block)
+		free(lits);
+	else
+		bw_rules__literals_free(lits);
+}
+
+/* How many capturing groups `pattern` can have at most: its '(' that are
+ * not escaped (non-capturing groups, lookarounds and a '(' in a class are
+ * counted too, which only makes the bound larger).  (strcspn skips the
+ * bytes between, kilobytes in a lexicon rule.) */
+static uint32_t groups_at_most(const char *pattern)
+{
+	uint32_t n = 0;
+	const char *p = pattern;
+
+	while (*(p += strcspn(p, "\\("))) {
+		if (*p == '\\') {
+			if (!*++p)
+				break;
+		} else {
+			n++;
+		}
+		p++;
+	}
+	return n;
 }
 
 int bw_rules__compile(bw_rules *rules, const bw_rules_options *opts)
@@ -346,6 +363,7 @@ int bw_rules__compile(bw_rules *rules, const bw_rules_options *opts)
 		if (r->src->text) {
 			uint32_t pairs;
 
+			r->literals_block = r->src->literals != NULL;
 			if ((r->src->literals ? stored_literals(r->src->literals, strlen(r->src->literals),
 			                                        &r->literals)
 			                      : bw_rules__literals(r->src->text, &r->literals)) < 0)
@@ -388,7 +406,7 @@ void bw_rules__release_compiled(bw_rules *rules)
 		pcre2_code_free(atomic_load_explicit(&rules->rules[i].jit_re, memory_order_relaxed));
 		split_free(atomic_load_explicit(&rules->rules[i].split, memory_order_relaxed));
 		free(rules->rules[i].evidence);
-		bw_rules__literals_free(rules->rules[i].literals);
+		literals_free(rules->rules[i].literals, rules->rules[i].literals_block);
 		prefilter_free(rules->rules[i].pf);
 	}
 	pcre2_match_context_free(rules->mctx);
@@ -828,6 +846,7 @@ static bool prefilter_pass(const struct bw_prefilter *pf, const char *text, size
 struct split_alt {
 	char *text;
 	char **literals;
+	bool literals_block;        /* made by stored_literals() */
 	struct bw_prefilter *pf;    /* NULL: always tried */
 	_Atomic(pcre2_code *) re;
 	atomic_uint runs;
@@ -852,7 +871,7 @@ static void split_free(struct bw_split *sp)
 		pcre2_code_free(atomic_load_explicit(&sp->alt[k].re, memory_order_relaxed));
 		pcre2_code_free(atomic_load_explicit(&sp->alt[k].jit_re, memory_order_relaxed));
 		free(sp->alt[k].text);
-		bw_rules__literals_free(sp->alt[k].literals);
+		literals_free(sp->alt[k].literals, sp->alt[k].literals_block);
 		prefilter_free(sp->alt[k].pf);
 	}
 	free(sp->alt);
@@ -899,6 +918,7 @@ static struct bw_split *split_new(const char *text, const char *stored)
 			const char *e = strchr(stored, '\x1e');
 			size_t len = e ? (size_t)(e - stored) : strlen(stored);
 
+			a->literals_block = true;
 			if (stored_literals(stored, len, &a->literals) < 0) {
 				free(alts);
 				split_free(sp);
