@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -25,6 +26,12 @@
 #include "../util.h"
 
 static const char sqlite_magic[16] = "SQLite format 3";
+
+#ifdef MAP_POPULATE
+#define IMAGE_POPULATE MAP_POPULATE
+#else
+#define IMAGE_POPULATE 0
+#endif
 
 /* A NULL string in rule_image (see "the image" below). */
 #define IMAGE_NULL 0xFFFFFFFFu
@@ -465,7 +472,14 @@ static int read_image(sqlite3 *db, const char *path, bw_rset *s)
 		sqlite3_blob_close(blob);
 		return bw_error__set(BW_ERULES, "%s: corrupt rule image", path);
 	}
-	if (!(s->image = malloc((size_t)n))) {
+	/* Mapped with its pages made at once (MAP_POPULATE, where there is
+	 * one): copying 850 KB into fresh memory otherwise takes a page fault
+	 * a page, the costliest part of reading it. */
+	s->image_len = (size_t)n;
+	s->image = mmap(NULL, s->image_len, PROT_READ | PROT_WRITE,
+	                MAP_PRIVATE | MAP_ANONYMOUS | IMAGE_POPULATE, -1, 0);
+	if (s->image == MAP_FAILED) {
+		s->image = NULL;
 		sqlite3_blob_close(blob);
 		return bw_error__set(BW_ENOMEM, "out of memory");
 	}

@@ -2,6 +2,7 @@
  * rules_set.c - building and validating a bw_rset (see rules_set.h).
  */
 #include <stdlib.h>
+#include <sys/mman.h>
 #include <string.h>
 
 #include "rules_set.h"
@@ -42,7 +43,7 @@ void bw_rset__free(bw_rset *s)
 
 	if (s->image) {
 		/* strings and lists all point into the image (rules_db.c) */
-		free(s->image);
+		munmap(s->image, s->image_len);
 		free(s->image_ptrs);
 		free(s->prov);
 		free(s->rule);

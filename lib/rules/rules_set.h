@@ -104,10 +104,12 @@ typedef struct bw_rset {
 	 * to that compilation (same message), so each is compiled once. */
 	int patterns_compiled_later;
 	/* A set read from a database's rule_image: every string and list
-	 * element points into `image`, every list's array into `image_ptrs`
-	 * (one allocation each, lists with cap 0); bw_rset__free() frees
-	 * those two and the arrays, no string one by one. */
+	 * element points into `image` (image_len bytes, mapped with mmap),
+	 * every list's array into `image_ptrs` (one allocation; lists with
+	 * cap 0); bw_rset__free() frees those two and the arrays, no string
+	 * one by one. */
 	char *image;
+	size_t image_len;
 	char **image_ptrs;
 } bw_rset;
 
