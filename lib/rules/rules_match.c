@@ -320,6 +320,8 @@ static uint32_t groups_at_most(const char *pattern)
 
 int bw_rules__compile(bw_rules *rules, const bw_rules_options *opts)
 {
+	const bw_rset_provider *last_provider = NULL;
+	const char *last_file = NULL;
 	size_t i;
 	bool no_jit;
 
@@ -347,7 +349,10 @@ int bw_rules__compile(bw_rules *rules, const bw_rules_options *opts)
 
 		r->provider_name = p ? p->name : "";
 		r->file_provider = NULL;
-		if (!r->src->provider) {
+		if (!r->src->provider && last_file && strcmp(last_file, r->src->file) == 0) {
+			/* rules of one file mostly come together: its answer again */
+			r->file_provider = last_provider;
+		} else if (!r->src->provider) {
 			size_t k, found = 0;
 			for (k = 0; k < rules->n_prov; k++)
 				if (rules->prov[k]->file && strcmp(rules->prov[k]->file, r->src->file) == 0) {
@@ -356,6 +361,8 @@ int bw_rules__compile(bw_rules *rules, const bw_rules_options *opts)
 				}
 			if (found != 1)
 				r->file_provider = NULL;
+			last_file = r->src->file;
+			last_provider = r->file_provider;
 		}
 		r->evidence = make_evidence(r->src, &r->evidence_text_at, &r->evidence_text_len);
 		if (!r->evidence)
@@ -577,11 +584,11 @@ static void triples_build(triples *ts, const char *lower, size_t len)
  * the bits of up to MAX_PART_TRIPLES of its triples. */
 #define MAX_PART_TRIPLES 8
 
-typedef struct pf_part {
+typedef struct pf_part {       /* 32 bytes: a lexicon rule has thousands */
 	const char *s;              /* inside the rule's literals; not terminated */
-	size_t len;
+	uint32_t len;               /* (a literal is a piece of one rule's pattern) */
 	bool eight_bit;             /* BW_LITERAL_8BIT: some byte >= 0x80 */
-	unsigned n_bits;
+	uint8_t n_bits;
 	uint16_t bits[MAX_PART_TRIPLES];
 } pf_part;
 
@@ -645,7 +652,7 @@ static struct bw_prefilter *prefilter_new(char *const *lits)
 			pf_part *pp = &pf->parts[k++];
 
 			pp->s = p;
-			pp->len = e ? (size_t)(e - p) : strlen(p);
+			pp->len = (uint32_t)(e ? (size_t)(e - p) : strlen(p));
 			pp->eight_bit = pp->len == 1 && *p == BW_LITERAL_8BIT;
 			if (!pp->eight_bit && pp->len >= 3)
 				part_bits(pp);
