@@ -546,7 +546,8 @@ static int read_image(sqlite3 *db, const char *path, bw_rset *s)
 		cur_list(&c, &r->examples);
 		r->literals = cur_str(&c);
 		r->alt_literals = cur_str(&c);
-		if (!r->id || !r->file || (r->text && !r->literals))
+		if (!r->id || !r->file || (r->text && !r->literals) ||
+		    r->permanent < -1 || r->permanent > 1 || r->hard < -1 || r->hard > 1)
 			c.bad = true;
 	}
 	if (c.bad || c.p != c.end || c.ptrs != c.ptrs_end)
