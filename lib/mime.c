@@ -826,20 +826,30 @@ static bool bare_parameter(const char *line, size_t n)
  * Returns a repaired copy (continuations indented), or NULL when nothing
  * needed repair.  Only a line that follows a line ending in ';' and starts
  * with a known parameter name is touched. */
-static char *repair_unfolded_parameters(const char *buf, size_t len, size_t *out_len)
+static char *repair_unfolded_parameters(const char *buf, size_t len, size_t *out_len,
+                                        const bw_prepared *prep)
 {
 	const char *end = buf + len, *p;
 	bw_buf b = BW_BUF_INIT;
-	size_t from = 0;
+	size_t from = 0, k = 0;
 	bool changed = false;
 
 	/* Keyed on ';' (rare in encoded bodies) rather than on every line:
 	 * a line qualifies when its last byte before spaces, tabs and the
-	 * '\n' is ';'. */
-	for (p = buf; p < end && (p = memchr(p, ';', (size_t)(end - p))); p++) {
-		const char *q = p + 1;
+	 * '\n' is ';'.  The prepared input lists those (prepare.h), when it
+	 * was given the message's index: then no search. */
+	for (p = buf; p < end; p++) {
+		const char *q;
 		size_t next;
 
+		if (prep->indexed) {
+			if (k == prep->n_semi)
+				break;
+			p = buf + (prep->semi[k++] - prep->base);
+		} else if (!(p = memchr(p, ';', (size_t)(end - p)))) {
+			break;
+		}
+		q = p + 1;
 		while (q < end && (*q == ' ' || *q == '\t'))
 			q++;
 		if (q == end || *q != '\n')
@@ -1409,7 +1419,8 @@ static bool flat_view(bw_mimeflat *flat, bw_msg *m, const char *buf, size_t len,
 	    !(bw_mimeflat__is(&type, "multipart", "report") || bw_mimeflat__is(&type, "multipart", "mixed")) ||
 	    !(b = bw_mimeflat__param(&type, "boundary", &bl)) || bl > 200)
 		return false;
-	if (bw_mimecut__find_with(buf, len, prep->dash, prep->n_dash, &cut)) {
+	if (bw_mimecut__find_indexed(buf, len, prep->dash, prep->n_dash, prep->indexed,
+	                             prep->bnd, prep->n_bnd, prep->base, &cut)) {
 		if (cut.boundary_len != bl || memcmp(cut.boundary, b, bl) != 0)
 			return false;
 		plain->n = bw_mimecut__plain_original(buf, &cut, plain->h,
@@ -1528,7 +1539,8 @@ static GMimeObject *construct_cut(const char *buf, size_t len, const bw_prepared
 	int n;
 
 	plain->n = -1;
-	if (len > G_MAXUINT / 2 || !bw_mimecut__find_with(buf, len, prep->dash, prep->n_dash, &cut))
+	if (len > G_MAXUINT / 2 || !bw_mimecut__find_indexed(buf, len, prep->dash, prep->n_dash, prep->indexed,
+	                             prep->bnd, prep->n_bnd, prep->base, &cut))
 		return NULL;
 	keep = cut.cut;
 	plain->n = bw_mimecut__plain_original(buf, &cut, plain->h,
@@ -1579,6 +1591,12 @@ undo:
 
 int bw_msg__parse(bw_msg *out, const char *buf, size_t len, const bw_parse_options *opts)
 {
+	return bw_msg__parse_indexed(out, buf, len, opts, NULL, 0);
+}
+
+int bw_msg__parse_indexed(bw_msg *out, const char *buf, size_t len, const bw_parse_options *opts,
+                          const bw_scanidx *x, size_t base)
+{
 	char *repaired = NULL;
 	size_t rlen = 0;
 	bw_prepared prep;
@@ -1597,9 +1615,9 @@ int bw_msg__parse(bw_msg *out, const char *buf, size_t len, const bw_parse_optio
 	pthread_once(&gmime_once, gmime_init_once);
 
 	/* The line and part budgets, applied before GMime builds anything. */
-	if (bw_prepare__input(&prep, buf, len,
+	if (bw_prepare__input_indexed(&prep, buf, len,
 	                      opts && opts->max_line_length ? opts->max_line_length : BW_DEFAULT_MAX_LINE,
-	                      opts && opts->max_parts ? opts->max_parts : DEFAULT_MAX_PARTS) < 0)
+	                      opts && opts->max_parts ? opts->max_parts : DEFAULT_MAX_PARTS, x, base) < 0)
 		return bw_error__set(BW_ENOMEM, "out of memory");
 	if (prep.buf) {
 		buf = prep.buf;
@@ -1614,7 +1632,7 @@ int bw_msg__parse(bw_msg *out, const char *buf, size_t len, const bw_parse_optio
 	if (prep.parts_cut)
 		bw_strlist__push(&out->warnings, "too many MIME parts: the rest were not read");
 
-	if ((repaired = repair_unfolded_parameters(buf, len, &rlen))) {
+	if ((repaired = repair_unfolded_parameters(buf, len, &rlen, &prep))) {
 		bw_prepare__clear(&prep);   /* its line offsets are the input's */
 		buf = repaired;
 		len = rlen;

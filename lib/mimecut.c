@@ -211,6 +211,10 @@ typedef struct dash_lines {
 	const char *buf;
 	const size_t *at;       /* NULL: scan */
 	size_t n;
+	/* where the "boundary=" are (bw_mimecut__find_indexed()) */
+	bool have_bnd;
+	const size_t *bnd;      /* buf + bnd[k] - bnd_base */
+	size_t n_bnd, bnd_base;
 } dash_lines;
 
 /* The next line at or after p that starts with "--", before end, or NULL.
@@ -284,11 +288,18 @@ static bool all_multiparts_closed(const dash_lines *d, const char *p, const char
 {
 	struct { const char *b; size_t n; bool closed; } decl[MAX_INNER];
 	const char *start = p, *line;
-	size_t nd = 0, open, i;
+	size_t nd = 0, open, i, kb = 0;
 
 	/* "boundary=" (no space before '=': RFC 2045 allows none there, and
-	 * the search is keyed on the '='). */
-	while ((p = find_ci_by(p, end, "boundary=", 8))) {
+	 * the search is keyed on the '='); listed, when the caller has them,
+	 * as find_ci_by() would find them one after the other */
+	if (d->have_bnd)
+		while (kb < d->n_bnd && d->bnd[kb] - d->bnd_base < (size_t)(p - d->buf))
+			kb++;
+	while ((p = d->have_bnd
+	        ? (kb < d->n_bnd && d->bnd[kb] - d->bnd_base + 9 <= (size_t)(end - d->buf)
+	           ? d->buf + (d->bnd[kb++] - d->bnd_base) : NULL)
+	        : find_ci_by(p, end, "boundary=", 8))) {
 		const char *q = p + 9;
 		size_t n = 0;
 		bool quoted;
@@ -332,7 +343,14 @@ bool bw_mimecut__find(const char *buf, size_t len, bw_mimecut *out)
 bool bw_mimecut__find_with(const char *buf, size_t len, const size_t *dash, size_t n_dash,
                            bw_mimecut *out)
 {
-	const dash_lines d = { buf, dash, n_dash };
+	return bw_mimecut__find_indexed(buf, len, dash, n_dash, false, NULL, 0, 0, out);
+}
+
+bool bw_mimecut__find_indexed(const char *buf, size_t len, const size_t *dash, size_t n_dash,
+                              bool have_bnd, const size_t *bnd, size_t n_bnd, size_t bnd_base,
+                              bw_mimecut *out)
+{
+	const dash_lines d = { buf, dash, n_dash, have_bnd, bnd, n_bnd, bnd_base };
 	char ct[MAX_VALUE + 1], cte[MAX_VALUE + 1];
 	const char *end = buf + len, *p, *line, *orig = NULL, *orig_end = NULL;
 	size_t top_end, part_head_end;

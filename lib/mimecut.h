@@ -39,6 +39,14 @@ bool bw_mimecut__find(const char *buf, size_t len, bw_mimecut *out);
 bool bw_mimecut__find_with(const char *buf, size_t len, const size_t *dash, size_t n_dash,
                            bw_mimecut *out);
 
+/* The same, given also (have_bnd) where all of buf's "boundary=" are
+ * (ASCII case ignored), in order: at bnd[k] - bnd_base, for k < n_bnd
+ * (bw_prepared.bnd): the returned original's body is then not searched
+ * for them. */
+bool bw_mimecut__find_indexed(const char *buf, size_t len, const size_t *dash, size_t n_dash,
+                              bool have_bnd, const size_t *bnd, size_t n_bnd, size_t bnd_base,
+                              bw_mimecut *out);
+
 /* One header of a plain header block: name and raw value (after the colon,
  * folding kept), pointing into the block. */
 typedef struct bw_mimecut_header {

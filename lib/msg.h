@@ -59,6 +59,12 @@ typedef struct bw_msg {
  * BW_EPARSE, BW_ELIMIT or BW_ENOMEM (message in bw_error_message()). */
 int bw_msg__parse(bw_msg *out, const char *buf, size_t len,
                   const bw_parse_options *opts);
+/* The same, given the index of the buffer that `buf` is at offset `base`
+ * of (prepare.h, bw_scanidx__build(); NULL: none): what it lists is not
+ * searched for again. */
+struct bw_scanidx;
+int bw_msg__parse_indexed(bw_msg *out, const char *buf, size_t len,
+                          const bw_parse_options *opts, const struct bw_scanidx *x, size_t base);
 void bw_msg__clear(bw_msg *m);
 
 /* Tests only: when set (before any parse), every message goes to GMime,

@@ -16,6 +16,7 @@
 #include "error.h"
 #include "evidence.h"
 #include "msg.h"
+#include "prepare.h"
 #include "text.h"
 #include "textindex.h"
 #include "util.h"
@@ -213,6 +214,7 @@ int bw_parse_buffer(bw_report **out, const bw_rules *rules, const char *buf, siz
 {
 	bw_report *r = NULL;
 	bw_msg m;
+	bw_scanidx idx;
 	bw_textindex ix;    /* 8 KiB: on the stack */
 	const bw_textindex *prev_ix = NULL;
 	char *copy = NULL;
@@ -232,14 +234,19 @@ int bw_parse_buffer(bw_report **out, const bw_rules *rules, const char *buf, siz
 	if (len == 0)
 		return bw_error__set(BW_EPARSE, "empty input");
 	bw_error__oom_take();   /* the latch counts for this parse only */
-	if (memchr(buf, '\r', len)) {
+	/* One pass over the message for what the steps below would each
+	 * search it for (prepare.h); it stops at a CR: */
+	bw_scanidx__build(&idx, buf, len);
+	if (idx.has_cr) {
 		if (!(copy = bw_strndup(buf, len)))
 			return bw_error__set(BW_ENOMEM, "out of memory");
 		len = bw_text__normalize_eol(copy, len);
 		buf = copy;
+		bw_scanidx__build(&idx, buf, len);
 	}
 	skip = preamble_length(buf, len);
-	err = bw_msg__parse(&m, buf + skip, len - skip, opts);
+	err = bw_msg__parse_indexed(&m, buf + skip, len - skip, opts, &idx, skip);
+	bw_scanidx__free(&idx);
 	free(copy);
 	if (err < 0 && bw_error__oom_take())
 		err = bw_error__set(BW_ENOMEM, "out of memory");   /* not a parse error */

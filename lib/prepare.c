@@ -17,8 +17,12 @@
  * Boundaries are the ones declared by Content-Type fields read so far; a
  * line "--" + boundary opens a part unless it closes one ("--b--").
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "prepare.h"
 #include "util.h"
@@ -157,17 +161,165 @@ static int delimiter(const prep *p, const char *line, size_t ll)
 	return 0;
 }
 
+static bool push_off(size_t **v, size_t *n, size_t *cap, size_t at)
+{
+	if (bw_grow((void **)v, cap, *n, sizeof(**v), 64) < 0)
+		return false;
+	(*v)[(*n)++] = at;
+	return true;
+}
+
+/* One byte of interest at buf[i] (a CR, '-', ';' or '='): noted in x.
+ * False when the scan stops (a CR, or memory ran out). */
+static bool scan_hit(bw_scanidx *x, const char *buf, size_t len, size_t i)
+{
+	const char *p = buf + i, *end = buf + len, *q;
+
+	switch (*p) {
+	case '\r':
+		x->has_cr = true;
+		return false;
+	case '-':
+		/* bw_next_dash_line()'s dash line: "--" at a line start */
+		if (end - p >= 2 && p[1] == '-' && (i == 0 || p[-1] == '\n'))
+			return push_off(&x->dash, &x->n_dash, &x->cap_dash, i);
+		return true;
+	case ';':
+		for (q = p + 1; q < end && (*q == ' ' || *q == '\t'); q++)
+			;
+		if (q < end && *q == '\n')
+			return push_off(&x->semi, &x->n_semi, &x->cap_semi, i);
+		return true;
+	case '=':
+		if (i >= 8 && bw_strncasecmp(p - 8, "boundary", 8) == 0)
+			return push_off(&x->bnd, &x->n_bnd, &x->cap_bnd, i - 8);
+		return true;
+	default:
+		return true;
+	}
+}
+
+/* The scan proper: 64 bytes a step where the CPU has AVX2 (the bytes of
+ * interest are rare in encoded bodies: most steps find none), else 16
+ * with SSE2, else one; each hit goes to scan_hit() in order.  Returns
+ * false when it stopped. */
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+__attribute__((target("avx2")))
+static bool scan_avx2(bw_scanidx *x, const char *buf, size_t len, size_t *done)
+{
+	const __m256i cr = _mm256_set1_epi8('\r'), da = _mm256_set1_epi8('-');
+	const __m256i se = _mm256_set1_epi8(';'), eq = _mm256_set1_epi8('=');
+	size_t i;
+
+	for (i = 0; len - i >= 64; i += 64) {
+		__m256i a = _mm256_loadu_si256((const __m256i *)(buf + i));
+		__m256i b = _mm256_loadu_si256((const __m256i *)(buf + i + 32));
+		__m256i ma = _mm256_or_si256(_mm256_or_si256(_mm256_cmpeq_epi8(a, cr), _mm256_cmpeq_epi8(a, da)),
+		                             _mm256_or_si256(_mm256_cmpeq_epi8(a, se), _mm256_cmpeq_epi8(a, eq)));
+		__m256i mb = _mm256_or_si256(_mm256_or_si256(_mm256_cmpeq_epi8(b, cr), _mm256_cmpeq_epi8(b, da)),
+		                             _mm256_or_si256(_mm256_cmpeq_epi8(b, se), _mm256_cmpeq_epi8(b, eq)));
+		uint64_t m;
+
+		if (_mm256_testz_si256(_mm256_or_si256(ma, mb), _mm256_or_si256(ma, mb)))
+			continue;
+		m = (uint64_t)(uint32_t)_mm256_movemask_epi8(ma) |
+		    (uint64_t)(uint32_t)_mm256_movemask_epi8(mb) << 32;
+		for (; m; m &= m - 1)
+			if (!scan_hit(x, buf, len, i + (size_t)__builtin_ctzll(m)))
+				return false;
+	}
+	*done = i;
+	return true;
+}
+#endif
+
+void bw_scanidx__build(bw_scanidx *x, const char *buf, size_t len)
+{
+	size_t i = 0;
+	bool go = true;
+
+	memset(x, 0, sizeof(*x));
+#if defined(__x86_64__) && defined(__GNUC__)
+	/* (a load and a test: libgcc reads the CPU's features before main) */
+	if (__builtin_cpu_supports("avx2"))
+		go = scan_avx2(x, buf, len, &i);
+	else
+#endif
+#ifdef __SSE2__
+	{
+		const __m128i cr = _mm_set1_epi8('\r'), da = _mm_set1_epi8('-');
+		const __m128i se = _mm_set1_epi8(';'), eq = _mm_set1_epi8('=');
+
+		for (; go && len - i >= 16; i += 16) {
+			__m128i a = _mm_loadu_si128((const __m128i *)(buf + i));
+			unsigned m = (unsigned)_mm_movemask_epi8(_mm_or_si128(
+				_mm_or_si128(_mm_cmpeq_epi8(a, cr), _mm_cmpeq_epi8(a, da)),
+				_mm_or_si128(_mm_cmpeq_epi8(a, se), _mm_cmpeq_epi8(a, eq))));
+
+			for (; go && m; m &= m - 1)
+				go = scan_hit(x, buf, len, i + (size_t)__builtin_ctz(m));
+		}
+	}
+#endif
+	for (; go && i < len; i++)
+		if (buf[i] == '\r' || buf[i] == '-' || buf[i] == ';' || buf[i] == '=')
+			go = scan_hit(x, buf, len, i);
+	if (go)
+		return;
+	if (x->has_cr) {
+		/* the caller normalises the line ends and scans again */
+		bw_scanidx__free(x);
+		x->has_cr = true;
+	} else {
+		x->oom = true;
+	}
+}
+
+void bw_scanidx__free(bw_scanidx *x)
+{
+	free(x->dash);
+	free(x->semi);
+	free(x->bnd);
+	memset(x, 0, sizeof(*x));
+}
+
+/* The first of v[0..n) at or after `from` (n when none). */
+static size_t first_at(const size_t *v, size_t n, size_t from)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (v[mid] < from)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 int bw_prepare__input(bw_prepared *out, const char *in, size_t len, size_t max_line, unsigned max_parts)
+{
+	return bw_prepare__input_indexed(out, in, len, max_line, max_parts, NULL, 0);
+}
+
+int bw_prepare__input_indexed(bw_prepared *out, const char *in, size_t len, size_t max_line,
+                              unsigned max_parts, const bw_scanidx *x, size_t base)
 {
 	prep p;
 	size_t i = 0, field_len = 0, k;
 	bool header = true;      /* in a header block */
 	int rc = BW_OK;
+	size_t xd = 0;           /* x->dash[xd] is the next dash line to look at */
 
 	memset(out, 0, sizeof(*out));
 	memset(&p, 0, sizeof(p));
 	p.in = in;
 	p.len = len;
+	if (x && (x->has_cr || x->oom))
+		x = NULL;
 
 	/* Blank or white-space-only lines before the first header. */
 	for (k = 0; k < len; k++) {
@@ -211,7 +363,17 @@ int bw_prepare__input(bw_prepared *out, const char *in, size_t len, size_t max_l
 			/* In a body only a boundary line counts: the next line
 			 * that starts with "--" (a large attachment crossed at
 			 * memchr's speed, not line by line). */
-			const char *dash = next < len ? bw_next_dash_line(in + next, in + len, in + next) : NULL;
+			const char *dash;
+
+			if (x) {
+				/* in + next follows a '\n': the index's dash lines
+				 * are bw_next_dash_line()'s there */
+				while (xd < x->n_dash && x->dash[xd] < base + next)
+					xd++;
+				i = xd < x->n_dash && x->dash[xd] < base + len ? x->dash[xd] - base : len;
+				continue;
+			}
+			dash = next < len ? bw_next_dash_line(in + next, in + len, in + next) : NULL;
 			i = dash ? (size_t)(dash - in) : len;
 			continue;
 		}
@@ -278,6 +440,17 @@ int bw_prepare__input(bw_prepared *out, const char *in, size_t len, size_t max_l
 	} else {
 		free(p.dash);
 	}
+	if (rc == BW_OK && !p.changed && x) {
+		size_t at = first_at(x->semi, x->n_semi, base);
+
+		out->semi = x->semi ? x->semi + at : NULL;
+		out->n_semi = first_at(x->semi, x->n_semi, base + len) - at;
+		at = first_at(x->bnd, x->n_bnd, base);
+		out->bnd = x->bnd ? x->bnd + at : NULL;
+		out->n_bnd = first_at(x->bnd, x->n_bnd, base + len) - at;
+		out->base = base;
+		out->indexed = true;
+	}
 	return rc;
 }
 
@@ -288,4 +461,7 @@ void bw_prepare__clear(bw_prepared *p)
 	p->buf = NULL;
 	p->dash = NULL;
 	p->n_dash = 0;
+	p->indexed = false;     /* the index's lists belong to the caller */
+	p->semi = p->bnd = NULL;
+	p->n_semi = p->n_bnd = 0;
 }

@@ -116,3 +116,14 @@ CREATE TABLE rule_prefilter (
 	literals     TEXT NOT NULL,
 	alternatives TEXT
 );
+
+-- Everything above that bw_rules_open() reads (providers with their lists,
+-- rules with their lists and prefilter literals), in one blob written by the
+-- same compiler, so that opening the database is one query and one copy
+-- (lib/rules/rules_db.c, "the image"; its layout is the library's own).
+-- Read only when version is the reading library's and
+-- meta.prefilter_version is too; otherwise the tables above are read.
+CREATE TABLE rule_image (
+	version TEXT NOT NULL,
+	data    BLOB NOT NULL
+);

@@ -7,10 +7,13 @@
  * sources give the same bytes (with the same SQLite library).
  */
 #include <errno.h>
+#include <limits.h>
+#include <stdint.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -23,6 +26,15 @@
 #include "../util.h"
 
 static const char sqlite_magic[16] = "SQLite format 3";
+
+#ifdef MAP_POPULATE
+#define IMAGE_POPULATE MAP_POPULATE
+#else
+#define IMAGE_POPULATE 0
+#endif
+
+/* A NULL string in rule_image (see "the image" below). */
+#define IMAGE_NULL 0xFFFFFFFFu
 
 int bw_rset__is_db(const char *path)
 {
@@ -370,6 +382,179 @@ static int read_rules(sqlite3 *db, const char *path, bw_rset *s)
 	return rc;
 }
 
+/* Reading the image: a cursor over the copy, every step bounds-checked. */
+typedef struct image_cur {
+	char *p, *end;
+	char **ptrs, **ptrs_end;
+	bool bad;
+} image_cur;
+
+static uint32_t cur_u32(image_cur *c)
+{
+	const unsigned char *u = (const unsigned char *)c->p;
+
+	if (c->bad || c->end - c->p < 4) {
+		c->bad = true;
+		return 0;
+	}
+	c->p += 4;
+	return (uint32_t)u[0] | (uint32_t)u[1] << 8 | (uint32_t)u[2] << 16 | (uint32_t)u[3] << 24;
+}
+
+static char *cur_str(image_cur *c)
+{
+	uint32_t n = cur_u32(c);
+	char *s;
+
+	if (c->bad || n == IMAGE_NULL)
+		return NULL;
+	if ((size_t)(c->end - c->p) <= n || c->p[n] != '\0') {
+		c->bad = true;
+		return NULL;
+	}
+	s = c->p;
+	c->p += (size_t)n + 1;
+	return s;
+}
+
+/* A list: its array taken from the pointer block (cap 0: not growable). */
+static void cur_list(image_cur *c, bw_rstrv *l)
+{
+	uint32_t n = cur_u32(c), i;
+
+	if (c->bad)
+		return;
+	if ((size_t)(c->ptrs_end - c->ptrs) < n) {
+		c->bad = true;
+		return;
+	}
+	l->v = n ? c->ptrs : NULL;
+	l->n = n;
+	l->cap = 0;
+	for (i = 0; i < n && !c->bad; i++)
+		if (!(*c->ptrs++ = cur_str(c)))
+			c->bad = true;
+}
+
+/* Reads the set from rule_image when it is there in this library's version
+ * (and the prefilter literals in it are this library's): 1 read, 0 not
+ * there (read the tables), negative on error. */
+static int read_image(sqlite3 *db, const char *path, bw_rset *s)
+{
+	sqlite3_stmt *st = NULL;
+	sqlite3_blob *blob = NULL;
+	image_cur c = { 0 };
+	sqlite3_int64 row;
+	uint32_t n_prov, n_rule, n_items, i;
+	int n, step;
+
+	if (!s->prefilter_stored ||
+	    sqlite3_prepare_v2(db, "SELECT rowid FROM rule_image WHERE version = ?1", -1, &st,
+	                       NULL) != SQLITE_OK)
+		return 0;     /* an older database: no such table */
+	sqlite3_bind_text(st, 1, BW_RULES_IMAGE_VERSION, -1, SQLITE_STATIC);
+	step = sqlite3_step(st);
+	row = step == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_finalize(st);
+	if (step == SQLITE_DONE)
+		return 0;
+	/* Read straight into our copy (sqlite3_blob_read), through the
+	 * file mapped (PRAGMA mmap_size, set by the caller): no page cache
+	 * and no assembled copy of the overflow pages on the way. */
+	if (step != SQLITE_ROW ||
+	    sqlite3_blob_open(db, "main", "rule_image", "data", row, 0, &blob) != SQLITE_OK) {
+		n = db_error(db, path);
+		sqlite3_blob_close(blob);
+		return n;
+	}
+	n = sqlite3_blob_bytes(blob);
+	if (n < 12) {
+		sqlite3_blob_close(blob);
+		return bw_error__set(BW_ERULES, "%s: corrupt rule image", path);
+	}
+	/* Mapped with its pages made at once (MAP_POPULATE, where there is
+	 * one): copying 850 KB into fresh memory otherwise takes a page fault
+	 * a page, the costliest part of reading it. */
+	s->image_len = (size_t)n;
+	s->image = mmap(NULL, s->image_len, PROT_READ | PROT_WRITE,
+	                MAP_PRIVATE | MAP_ANONYMOUS | IMAGE_POPULATE, -1, 0);
+	if (s->image == MAP_FAILED) {
+		s->image = NULL;
+		sqlite3_blob_close(blob);
+		return bw_error__set(BW_ENOMEM, "out of memory");
+	}
+	if (sqlite3_blob_read(blob, s->image, n, 0) != SQLITE_OK) {
+		int rc = db_error(db, path);
+
+		sqlite3_blob_close(blob);
+		return rc;
+	}
+	sqlite3_blob_close(blob);
+	c.p = s->image;
+	c.end = s->image + n;
+	n_prov = cur_u32(&c);
+	n_rule = cur_u32(&c);
+	n_items = cur_u32(&c);
+	/* every count is bounded by the blob's size (4 bytes or more each) */
+	if (n_prov > (uint32_t)n / 4 || n_rule > (uint32_t)n / 4 || n_items > (uint32_t)n / 4)
+		return bw_error__set(BW_ERULES, "%s: corrupt rule image", path);
+	s->image_ptrs = malloc((n_items ? n_items : 1) * sizeof(*s->image_ptrs));
+	s->prov = calloc(n_prov ? n_prov : 1, sizeof(*s->prov));
+	s->rule = calloc(n_rule ? n_rule : 1, sizeof(*s->rule));
+	if (!s->image_ptrs || !s->prov || !s->rule)
+		return bw_error__set(BW_ENOMEM, "out of memory");
+	s->cap_prov = n_prov;
+	s->cap_rule = n_rule;
+	c.ptrs = s->image_ptrs;
+	c.ptrs_end = s->image_ptrs + n_items;
+	for (i = 0; i < n_prov && !c.bad; i++) {
+		bw_rset_provider *p = &s->prov[s->n_prov++];
+
+		p->id = cur_str(&c);
+		p->name = cur_str(&c);
+		p->url = cur_str(&c);
+		p->file = cur_str(&c);
+		p->line = cur_u32(&c);
+		cur_list(&c, &p->domains);
+		cur_list(&c, &p->hosts);
+		cur_list(&c, &p->marks);
+		if (!p->id || !p->name || !p->file || !p->url)
+			c.bad = true;
+	}
+	for (i = 0; i < n_rule && !c.bad; i++) {
+		bw_rset_rule *r = &s->rule[s->n_rule++];
+
+		r->id = cur_str(&c);
+		r->file = cur_str(&c);
+		r->line = cur_u32(&c);
+		r->tier = (int)cur_u32(&c);
+		r->priority = (int)cur_u32(&c);
+		r->provider = cur_str(&c);
+		r->text = cur_str(&c);
+		r->status = cur_str(&c);
+		r->reply = cur_str(&c);
+		r->command = cur_str(&c);
+		r->format = cur_str(&c);
+		r->action = cur_str(&c);
+		r->reason = cur_str(&c);
+		r->fault = cur_str(&c);
+		r->explain = cur_str(&c);
+		r->permanent = (int)cur_u32(&c);
+		r->hard = (int)cur_u32(&c);
+		cur_list(&c, &r->remedies);
+		cur_list(&c, &r->refs);
+		cur_list(&c, &r->examples);
+		r->literals = cur_str(&c);
+		r->alt_literals = cur_str(&c);
+		if (!r->id || !r->file || (r->text && !r->literals) ||
+		    r->permanent < -1 || r->permanent > 1 || r->hard < -1 || r->hard > 1)
+			c.bad = true;
+	}
+	if (c.bad || c.p != c.end || c.ptrs != c.ptrs_end)
+		return bw_error__set(BW_ERULES, "%s: corrupt rule image", path);
+	return 1;
+}
+
 /* Opens the database read-only and immutable (a URI with mode=ro and
  * immutable=1): SQLite then takes no locks and creates no -wal, -shm or
  * journal file beside it, even for a database left in WAL mode. */
@@ -421,7 +606,14 @@ int bw_rset__read_db(bw_rset *s, const char *path)
 		sqlite3_close(db);
 		return rc;
 	}
+	/* mapped: the image is read through the mapping (read_image()) */
+	sqlite3_exec(db, "PRAGMA mmap_size = 268435456", NULL, NULL, NULL);
 	rc = read_meta(db, path, s);
+	if (rc == BW_OK && s->n_prov == 0 && s->n_rule == 0 &&
+	    (rc = read_image(db, path, s)) != 0) {
+		sqlite3_close(db);
+		return rc < 0 ? rc : BW_OK;
+	}
 	if (rc == BW_OK)
 		rc = read_providers(db, path, s);
 	if (rc == BW_OK)
@@ -466,7 +658,54 @@ static int insert_list(sqlite3_stmt *st, const char *key, const bw_rstrv *l)
 	return rc;
 }
 
-enum { S_META, S_PROV, S_PDOM, S_PHOST, S_PMARK, S_RULE, S_REM, S_REF, S_EX, S_PF, S_COUNT };
+enum { S_META, S_PROV, S_PDOM, S_PHOST, S_PMARK, S_RULE, S_REM, S_REF, S_EX, S_PF, S_IMAGE,
+       S_COUNT };
+
+/* ---- the image ---------------------------------------------------------
+ * rule_image.data: what read_rules() and read_providers() read from the
+ * tables, in one blob, so that bw_rset__read_db() makes one query, one copy
+ * and one array of list pointers instead of a row step and an allocation
+ * per string.  Integers are 4 bytes little-endian; a string is its length
+ * (0xFFFFFFFF for NULL) then its bytes and a NUL, so that it is used in
+ * place; a list is its count then its strings.
+ *
+ *   n_prov n_rule n_list_items
+ *   per provider: id name url file line domains hosts marks
+ *   per rule: id file line tier priority provider text status reply
+ *             command format action reason fault explain permanent hard
+ *             remedies refs examples literals alternatives
+ *
+ * (permanent and hard as -1/0/1; literals and alternatives as
+ * rule_prefilter holds them, NULL for a rule without a text.) */
+static void image_u32(bw_buf *b, uint32_t v)
+{
+	char c[4] = { (char)(v & 0xFF), (char)((v >> 8) & 0xFF), (char)((v >> 16) & 0xFF),
+	              (char)((v >> 24) & 0xFF) };
+
+	bw_buf__put(b, c, 4);
+}
+
+static void image_str(bw_buf *b, const char *v)
+{
+	size_t n = v ? strlen(v) : 0;
+
+	if (!v || n >= IMAGE_NULL) {
+		image_u32(b, IMAGE_NULL);
+		return;
+	}
+	image_u32(b, (uint32_t)n);
+	bw_buf__put(b, v, n + 1);
+}
+
+static void image_list(bw_buf *b, const bw_rstrv *l, uint32_t *items)
+{
+	size_t i;
+
+	image_u32(b, (uint32_t)l->n);
+	for (i = 0; i < l->n; i++)
+		image_str(b, l->v[i]);
+	*items += (uint32_t)l->n;
+}
 
 /* The prefilter literals of `text` joined by '\n' ("" when none can be
  * derived), for rule_prefilter; NULL on ENOMEM. */
@@ -537,8 +776,11 @@ static int write_all(sqlite3 *db, const bw_rset *s)
 		"INSERT INTO rule_ref (rule, seq, url) VALUES (?1, ?2, ?3)",
 		"INSERT INTO rule_example (rule, seq, text) VALUES (?1, ?2, ?3)",
 		"INSERT INTO rule_prefilter (rule, literals, alternatives) VALUES (?1, ?2, ?3)",
+		"INSERT INTO rule_image (version, data) VALUES (?1, ?2)",
 	};
 	sqlite3_stmt *st[S_COUNT] = { 0 };
+	bw_buf image = BW_BUF_INIT;
+	uint32_t items = 0;
 	char version[16];
 	size_t i;
 	int rc = SQLITE_OK;
@@ -562,6 +804,9 @@ static int write_all(sqlite3 *db, const bw_rset *s)
 		sqlite3_bind_text(st[S_META], 2, BW_RULES_PREFILTER_VERSION, -1, SQLITE_STATIC);
 		rc = run(st[S_META]);
 	}
+	image_u32(&image, (uint32_t)s->n_prov);
+	image_u32(&image, (uint32_t)s->n_rule);
+	image_u32(&image, 0);      /* n_list_items, filled in at the end */
 	for (i = 0; i < s->n_prov && rc == SQLITE_OK; i++) {
 		const bw_rset_provider *p = &s->prov[i];
 
@@ -578,6 +823,14 @@ static int write_all(sqlite3 *db, const bw_rset *s)
 			rc = insert_list(st[S_PHOST], p->id, &p->hosts);
 		if (rc == SQLITE_OK)
 			rc = insert_list(st[S_PMARK], p->id, &p->marks);
+		image_str(&image, p->id);
+		image_str(&image, p->name);
+		image_str(&image, p->url ? p->url : "");
+		image_str(&image, p->file);
+		image_u32(&image, p->line);
+		image_list(&image, &p->domains, &items);
+		image_list(&image, &p->hosts, &items);
+		image_list(&image, &p->marks, &items);
 	}
 	for (i = 0; i < s->n_rule && rc == SQLITE_OK; i++) {
 		const bw_rset_rule *r = &s->rule[i];
@@ -608,6 +861,26 @@ static int write_all(sqlite3 *db, const bw_rset *s)
 			rc = insert_list(st[S_REF], r->id, &r->refs);
 		if (rc == SQLITE_OK)
 			rc = insert_list(st[S_EX], r->id, &r->examples);
+		image_str(&image, r->id);
+		image_str(&image, r->file);
+		image_u32(&image, r->line);
+		image_u32(&image, (uint32_t)r->tier);
+		image_u32(&image, (uint32_t)r->priority);
+		image_str(&image, r->provider);
+		image_str(&image, r->text);
+		image_str(&image, r->status);
+		image_str(&image, r->reply);
+		image_str(&image, r->command);
+		image_str(&image, r->format);
+		image_str(&image, r->action);
+		image_str(&image, r->reason);
+		image_str(&image, r->fault);
+		image_str(&image, r->explain);
+		image_u32(&image, (uint32_t)r->permanent);
+		image_u32(&image, (uint32_t)r->hard);
+		image_list(&image, &r->remedies, &items);
+		image_list(&image, &r->refs, &items);
+		image_list(&image, &r->examples, &items);
 		if (rc == SQLITE_OK && r->text) {
 			char *lits = joined_literals(r->text), *alts = NULL;
 
@@ -620,10 +893,29 @@ static int write_all(sqlite3 *db, const bw_rset *s)
 			sqlite3_bind_text(st[S_PF], 2, lits, -1, SQLITE_TRANSIENT);
 			bind_opt(st[S_PF], 3, alts);
 			rc = run(st[S_PF]);
+			image_str(&image, lits);
+			image_str(&image, alts);
 			free(lits);
 			free(alts);
+		} else {
+			image_str(&image, NULL);
+			image_str(&image, NULL);
 		}
 	}
+	if (rc == SQLITE_OK && image.oom)
+		rc = SQLITE_NOMEM;
+	if (rc == SQLITE_OK && image.len > INT_MAX)
+		rc = SQLITE_TOOBIG;
+	if (rc == SQLITE_OK) {
+		image.p[8] = (char)(items & 0xFF);
+		image.p[9] = (char)((items >> 8) & 0xFF);
+		image.p[10] = (char)((items >> 16) & 0xFF);
+		image.p[11] = (char)((items >> 24) & 0xFF);
+		sqlite3_bind_text(st[S_IMAGE], 1, BW_RULES_IMAGE_VERSION, -1, SQLITE_STATIC);
+		sqlite3_bind_blob(st[S_IMAGE], 2, image.p, (int)image.len, SQLITE_STATIC);
+		rc = run(st[S_IMAGE]);
+	}
+	bw_buf__free(&image);
 	for (i = 0; i < S_COUNT; i++)
 		sqlite3_finalize(st[i]);
 	return rc;

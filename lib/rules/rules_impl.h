@@ -11,6 +11,7 @@
 #define BW_RULES_IMPL_H
 
 #include <stdatomic.h>
+#include <stdbool.h>
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
@@ -45,6 +46,7 @@ struct bw_rule {
 	 * pattern must always be tried (rules_prefilter.c).  `pf` is the same
 	 * set ready to test (rules_match.c). */
 	char **literals;
+	bool literals_block;        /* `literals` is one allocation (stored) */
 	struct bw_prefilter *pf;
 	/* A pattern with many top-level alternatives matched one alternative
 	 * at a time, each behind its own prefilter (rules_match.c): built on

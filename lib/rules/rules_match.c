@@ -236,23 +236,6 @@ static char *make_evidence(const bw_rset_rule *r, size_t *text_at, size_t *text_
 	return bw_buf__detach(&b);
 }
 
-/* How many capturing groups `pattern` can have at most: its '(' that are
- * not escaped (non-capturing groups, lookarounds and a '(' in a class are
- * counted too, which only makes the bound larger). */
-static uint32_t groups_at_most(const char *pattern)
-{
-	uint32_t n = 0;
-	const char *p;
-
-	for (p = pattern; *p; p++) {
-		if (*p == '\\' && p[1])
-			p++;
-		else if (*p == '(')
-			n++;
-	}
-	return n;
-}
-
 /* A rule's pattern compiled (hoisted when that is possible, rules_hoist.h: the
  * same matches, faster), or NULL when it does not compile (a database not
  * written by the rule compiler) or memory ran out. */
@@ -274,35 +257,71 @@ static pcre2_code *compile_rule(const char *text)
 
 /* The literals the rule compiler stored (joined[0..len): '\n'-separated,
  * empty for none) as bw_rules__literals() gives them: a NULL-terminated
- * array in *out (NULL for none).  Negative on ENOMEM. */
+ * array in *out (NULL for none), made as one allocation with the strings
+ * after the array (free it with free(), not bw_rules__literals_free():
+ * see literals_free()).  Negative on ENOMEM. */
 static int stored_literals(const char *joined, size_t len, char ***out)
 {
 	size_t n = 1, i = 0;
-	const char *p, *e, *end = joined + len;
-	char **v;
+	const char *p, *end = joined + len;
+	char **v, *w, *e;
 
 	*out = NULL;
 	if (!len)
 		return 0;
-	for (p = joined; p < end; p++)
-		n += *p == '\n';
-	if (!(v = calloc(n + 1, sizeof(*v))))
+	for (p = joined; (p = memchr(p, '\n', (size_t)(end - p))); p++)
+		n++;
+	if (!(v = malloc((n + 1) * sizeof(*v) + len + 1)))
 		return -1;
-	for (p = joined;; p = e + 1) {
-		e = memchr(p, '\n', (size_t)(end - p));
-		if (!(v[i++] = bw_strndup(p, e ? (size_t)(e - p) : (size_t)(end - p)))) {
-			bw_rules__literals_free(v);
-			return -1;
-		}
-		if (!e)
+	w = (char *)(v + n + 1);
+	memcpy(w, joined, len);
+	w[len] = '\0';
+	for (;; w = e + 1) {
+		v[i++] = w;
+		if (!(e = strchr(w, '\n')))
 			break;
+		*e = '\0';
 	}
+	v[i] = NULL;
 	*out = v;
 	return (int)n;
 }
 
+/* Frees literals made by stored_literals() (one block) or by
+ * bw_rules__literals(). */
+static void literals_free(char **lits, bool one_block)
+{
+	if (one_block)
+		free(lits);
+	else
+		bw_rules__literals_free(lits);
+}
+
+/* How many capturing groups `pattern` can have at most: its '(' that are
+ * not escaped (non-capturing groups, lookarounds and a '(' in a class are
+ * counted too, which only makes the bound larger).  (strcspn skips the
+ * bytes between, kilobytes in a lexicon rule.) */
+static uint32_t groups_at_most(const char *pattern)
+{
+	uint32_t n = 0;
+	const char *p = pattern;
+
+	while (*(p += strcspn(p, "\\("))) {
+		if (*p == '\\') {
+			if (!*++p)
+				break;
+		} else {
+			n++;
+		}
+		p++;
+	}
+	return n;
+}
+
 int bw_rules__compile(bw_rules *rules, const bw_rules_options *opts)
 {
+	const bw_rset_provider *last_provider = NULL;
+	const char *last_file = NULL;
 	size_t i;
 	bool no_jit;
 
@@ -330,7 +349,10 @@ int bw_rules__compile(bw_rules *rules, const bw_rules_options *opts)
 
 		r->provider_name = p ? p->name : "";
 		r->file_provider = NULL;
-		if (!r->src->provider) {
+		if (!r->src->provider && last_file && strcmp(last_file, r->src->file) == 0) {
+			/* rules of one file mostly come together: its answer again */
+			r->file_provider = last_provider;
+		} else if (!r->src->provider) {
 			size_t k, found = 0;
 			for (k = 0; k < rules->n_prov; k++)
 				if (rules->prov[k]->file && strcmp(rules->prov[k]->file, r->src->file) == 0) {
@@ -339,6 +361,8 @@ int bw_rules__compile(bw_rules *rules, const bw_rules_options *opts)
 				}
 			if (found != 1)
 				r->file_provider = NULL;
+			last_file = r->src->file;
+			last_provider = r->file_provider;
 		}
 		r->evidence = make_evidence(r->src, &r->evidence_text_at, &r->evidence_text_len);
 		if (!r->evidence)
@@ -346,6 +370,7 @@ int bw_rules__compile(bw_rules *rules, const bw_rules_options *opts)
 		if (r->src->text) {
 			uint32_t pairs;
 
+			r->literals_block = r->src->literals != NULL;
 			if ((r->src->literals ? stored_literals(r->src->literals, strlen(r->src->literals),
 			                                        &r->literals)
 			                      : bw_rules__literals(r->src->text, &r->literals)) < 0)
@@ -388,7 +413,7 @@ void bw_rules__release_compiled(bw_rules *rules)
 		pcre2_code_free(atomic_load_explicit(&rules->rules[i].jit_re, memory_order_relaxed));
 		split_free(atomic_load_explicit(&rules->rules[i].split, memory_order_relaxed));
 		free(rules->rules[i].evidence);
-		bw_rules__literals_free(rules->rules[i].literals);
+		literals_free(rules->rules[i].literals, rules->rules[i].literals_block);
 		prefilter_free(rules->rules[i].pf);
 	}
 	pcre2_match_context_free(rules->mctx);
@@ -559,11 +584,11 @@ static void triples_build(triples *ts, const char *lower, size_t len)
  * the bits of up to MAX_PART_TRIPLES of its triples. */
 #define MAX_PART_TRIPLES 8
 
-typedef struct pf_part {
+typedef struct pf_part {       /* 32 bytes: a lexicon rule has thousands */
 	const char *s;              /* inside the rule's literals; not terminated */
-	size_t len;
+	uint32_t len;               /* (a literal is a piece of one rule's pattern) */
 	bool eight_bit;             /* BW_LITERAL_8BIT: some byte >= 0x80 */
-	unsigned n_bits;
+	uint8_t n_bits;
 	uint16_t bits[MAX_PART_TRIPLES];
 } pf_part;
 
@@ -627,7 +652,7 @@ static struct bw_prefilter *prefilter_new(char *const *lits)
 			pf_part *pp = &pf->parts[k++];
 
 			pp->s = p;
-			pp->len = e ? (size_t)(e - p) : strlen(p);
+			pp->len = (uint32_t)(e ? (size_t)(e - p) : strlen(p));
 			pp->eight_bit = pp->len == 1 && *p == BW_LITERAL_8BIT;
 			if (!pp->eight_bit && pp->len >= 3)
 				part_bits(pp);
@@ -828,6 +853,7 @@ static bool prefilter_pass(const struct bw_prefilter *pf, const char *text, size
 struct split_alt {
 	char *text;
 	char **literals;
+	bool literals_block;        /* made by stored_literals() */
 	struct bw_prefilter *pf;    /* NULL: always tried */
 	_Atomic(pcre2_code *) re;
 	atomic_uint runs;
@@ -852,7 +878,7 @@ static void split_free(struct bw_split *sp)
 		pcre2_code_free(atomic_load_explicit(&sp->alt[k].re, memory_order_relaxed));
 		pcre2_code_free(atomic_load_explicit(&sp->alt[k].jit_re, memory_order_relaxed));
 		free(sp->alt[k].text);
-		bw_rules__literals_free(sp->alt[k].literals);
+		literals_free(sp->alt[k].literals, sp->alt[k].literals_block);
 		prefilter_free(sp->alt[k].pf);
 	}
 	free(sp->alt);
@@ -899,6 +925,7 @@ static struct bw_split *split_new(const char *text, const char *stored)
 			const char *e = strchr(stored, '\x1e');
 			size_t len = e ? (size_t)(e - stored) : strlen(stored);
 
+			a->literals_block = true;
 			if (stored_literals(stored, len, &a->literals) < 0) {
 				free(alts);
 				split_free(sp);

@@ -2,6 +2,7 @@
  * rules_set.c - building and validating a bw_rset (see rules_set.h).
  */
 #include <stdlib.h>
+#include <sys/mman.h>
 #include <string.h>
 
 #include "rules_set.h"
@@ -40,6 +41,16 @@ void bw_rset__free(bw_rset *s)
 {
 	size_t i;
 
+	if (s->image) {
+		/* strings and lists all point into the image (rules_db.c) */
+		munmap(s->image, s->image_len);
+		free(s->image_ptrs);
+		free(s->prov);
+		free(s->rule);
+		free(s->shared);
+		memset(s, 0, sizeof(*s));
+		return;
+	}
 	for (i = 0; i < s->n_prov; i++) {
 		bw_rset_provider *p = &s->prov[i];
 

@@ -25,6 +25,10 @@
  * before are derived again when opened. */
 #define BW_RULES_PREFILTER_VERSION "1"
 
+/* Version of the layout of rule_image (rules_db.c): a database whose image
+ * has another version is read from its tables. */
+#define BW_RULES_IMAGE_VERSION "1"
+
 /* A growable list of owned strings. */
 typedef struct bw_rstrv {
 	char **v;
@@ -99,6 +103,14 @@ typedef struct bw_rset {
 	 * compiled for matching: bw_rset__validate() then leaves the patterns
 	 * to that compilation (same message), so each is compiled once. */
 	int patterns_compiled_later;
+	/* A set read from a database's rule_image: every string and list
+	 * element points into `image` (image_len bytes, mapped with mmap),
+	 * every list's array into `image_ptrs` (one allocation; lists with
+	 * cap 0); bw_rset__free() frees those two and the arrays, no string
+	 * one by one. */
+	char *image;
+	size_t image_len;
+	char **image_ptrs;
 } bw_rset;
 
 /* rules_set.c: construction and validation. */

@@ -7,6 +7,7 @@
 #include "check.h"
 #include "mimecut.h"
 #include "prepare.h"
+#include "util.h"
 
 static const char head[] =
 	"From: MAILER-DAEMON@example.org\n"
@@ -81,6 +82,40 @@ static bool find(const char *buf, size_t len, bw_mimecut *out)
 	CHECK(listed == scanned);
 	CHECK(memcmp(&w, out, sizeof(w)) == 0);
 	bw_prepare__clear(&p);
+	/* and given the message's scan index (prepare.h): its lists are what
+	 * a search finds, and the answer is the same */
+	{
+		bw_scanidx x;
+		size_t ns = 0, nb = 0;
+
+		bw_scanidx__build(&x, buf, len);
+		CHECK(x.has_cr == (memchr(buf, '\r', len) != NULL));
+		if (!x.has_cr) {
+			for (i = 0, n = 0; i + 1 < len; i++)
+				if (buf[i] == '-' && buf[i + 1] == '-' && (i == 0 || buf[i - 1] == '\n'))
+					CHECK(n < x.n_dash && x.dash[n++] == i);
+			CHECK(n == x.n_dash);
+			for (i = 0; i < len; i++) {
+				size_t q = i + 1;
+
+				while (buf[i] == ';' && q < len && (buf[q] == ' ' || buf[q] == '\t'))
+					q++;
+				if (buf[i] == ';' && q < len && buf[q] == '\n')
+					CHECK(ns < x.n_semi && x.semi[ns++] == i);
+				if (i + 9 <= len && bw_strncasecmp(buf + i, "boundary=", 9) == 0)
+					CHECK(nb < x.n_bnd && x.bnd[nb++] == i);
+			}
+			CHECK(ns == x.n_semi && nb == x.n_bnd);
+		}
+		CHECK(bw_prepare__input_indexed(&p, buf, len, 65536, 2000, &x, 0) == 0);
+		CHECK(p.indexed == !x.has_cr);
+		listed = bw_mimecut__find_indexed(buf, len, p.dash, p.n_dash, p.indexed, p.bnd, p.n_bnd,
+		                                  p.base, &w);
+		CHECK(listed == scanned);
+		CHECK(memcmp(&w, out, sizeof(w)) == 0);
+		bw_prepare__clear(&p);
+		bw_scanidx__free(&x);
+	}
 	return scanned;
 }
 

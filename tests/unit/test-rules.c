@@ -499,6 +499,26 @@ static void patch(const char *path, const char *find, const char *repl)
 	exit(99);
 }
 
+/* patch() at every occurrence: a database holds its rules twice, in the
+ * tables and in rule_image (rules_db.c), and is read from the image. */
+static void patch_all(const char *path, const char *find, const char *repl)
+{
+	size_t len, n = strlen(find), i, hits = 0;
+	char *buf = read_all(path, &len);
+
+	for (i = 0; buf && i + n <= len; i++)
+		if (memcmp(buf + i, find, n) == 0) {
+			memcpy(buf + i, repl, n);
+			hits++;
+		}
+	if (!hits) {
+		fprintf(stderr, "patch: '%s' not found in %s\n", find, path);
+		exit(99);
+	}
+	write_file(path, buf, len);
+	free(buf);
+}
+
 static void expect_open_error(const char *db, const char *what)
 {
 	bw_rules_options o = BW_RULES_OPTIONS_INIT;
@@ -553,7 +573,7 @@ static void test_db_errors(const char *db)
 	buf = read_all(db, &len);
 	write_file(bad, buf, len);
 	free(buf);
-	patch(bad, "policyviolation", "policyvi0lation");
+	patch_all(bad, "policyviolation", "policyvi0lation");
 	expect_open_error(bad, "base.rules:42: rule generic.status-5.7: unknown reason 'policyvi0lation'");
 	/* environment variable */
 	{
