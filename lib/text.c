@@ -174,6 +174,15 @@ static bool cjk_before(const unsigned char *s)
 	       ((s[0] >= 0xE3 && s[0] <= 0xE9) || (s[0] == 0xEF && (s[1] == 0xBC || s[1] == 0xBD)));
 }
 
+/* Does s[0..3) encode a CJK punctuation mark or full-width form (U+3000-
+ * U+303F, U+FF00-U+FF5F: "。", "」", "）", "，") that ends an address
+ * ("发送给 x@example.org。")? */
+static bool cjk_punctuation(const unsigned char *s)
+{
+	return (s[1] & 0xC0) == 0x80 && (s[2] & 0xC0) == 0x80 &&
+	       ((s[0] == 0xE3 && s[1] == 0x80) || (s[0] == 0xEF && (s[1] == 0xBC || s[1] == 0xBD)));
+}
+
 char *bw_text__first_address(const char *s, size_t len)
 {
 	size_t i;
@@ -186,7 +195,8 @@ char *bw_text__first_address(const char *s, size_t len)
 			if (a >= 3 && cjk_before((const unsigned char *)s + a - 3))
 				break;
 		for (b = i + 1; b < len && domain_char((unsigned char)s[b]); b++)
-			;
+			if (b + 3 <= len && cjk_punctuation((const unsigned char *)s + b))
+				break;
 		while (b > i + 1 && (s[b - 1] == '.' || s[b - 1] == '-'))
 			b--;
 		if (a < i && bw_addr__plausible(s + a, b - a))

@@ -27,7 +27,12 @@ char *bw_addrline__next(const char *l, size_t n, size_t *pos, size_t *start)
 		     !(l[b] == ':' && (b + 1 == n || l[b + 1] == ' ')); b++)
 			;
 		if ((addr = bw_text__first_address(l + a, b - a))) {
-			*start = a;
+			const char *at = strrchr(addr, '@');
+			size_t ll = at ? (size_t)(at - addr) : 0;
+
+			/* where the address starts: after any text run into it
+			 * ("お問い合わせ：x@y" has no space before x) */
+			*start = addr[0] != '"' && ll && ll <= i - a ? i - ll : a;
 			*pos = b;
 			return addr;
 		}

@@ -227,6 +227,7 @@ static const char *const noise[] = { "contact", "please write", "please send", "
 	"pozostali odbiorcy", "ostatní příjemci", "другие получатели", "остальные получатели",
 	"他の宛先", "其他收件人", "neue adresse", "nouvelle adresse", "nueva dirección",
 	"nuovo indirizzo", "novo endereço", "nieuw adres", "nowy adres", "новый адрес", "551 ",
+	"成功投递", "投递成功", "已送达", "正常に配送", "お問い合わせ",
 	"다른 주소", "정상적으로 전달" };
 
 /* Does header `v` hold `a` as a message identifier ("<a>")? */
@@ -1005,6 +1006,18 @@ static bool introduces_no_recipient(const char *l, size_t n)
 	return has_any(t, tl, noise, sizeof(noise) / sizeof(noise[0]));
 }
 
+/* Does the text right after an address say it was delivered ("x@y was
+ * delivered", "x@y には配送されました")? */
+static bool delivered_after(const char *s, size_t n)
+{
+	static const char *const words[] = { "was delivered", "has been delivered",
+		"were delivered", "delivered ok", "delivered successfully", "wurde zugestellt",
+		"a été distribué", "a été remis", "fue entregado", "には配送されました", "に配送されました",
+		"配送済み" };
+
+	return has_any(s, n < 40 ? n : 40, words, sizeof(words) / sizeof(words[0]));
+}
+
 /* Is s[0..n) only what separates the addresses of a list (commas,
  * semicolons, brackets, spaces, "and")? */
 static bool only_separators(const char *s, size_t n)
@@ -1184,6 +1197,8 @@ static void read_lines(const bw_msg *m, bw_report *r, size_t first, size_t len)
 					skip = ignorable_address(m, a, l + prev, start - prev);
 				else if (!skip)
 					skip = ignorable_address(m, a, "", 0);
+				if (!skip && delivered_after(l + pos, n - pos))
+					skip = true;
 				if (!skip)
 					add_with_paragraph(m, r, first, a, l, n, it.p, end);
 				free(a);
