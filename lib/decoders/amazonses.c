@@ -382,7 +382,9 @@ static int sniff(const bw_msg *m)
 		return 0;
 	if (json && ses_headers(m))
 		return BW_SNIFF_CERTAIN;
-	if (json && bw_sniff__body_has(m, "\"mail") && bw_sniff__body_has(m, "\"messageId"))
+	if (json && bw_sniff__body_has(m, "\"mail") &&
+	    (bw_sniff__body_has(m, "\"messageId") || bw_sniff__body_has(m, "\"bouncedRecipients") ||
+	     bw_sniff__body_has(m, "\"complainedRecipients")))
 		return BW_SNIFF_LIKELY;
 	if (m->dsn.n && bw_sniff__header_has(m, "From", "amazonses.com"))
 		return BW_SNIFF_STRONG;

@@ -401,10 +401,8 @@ bool bw_sniff__system_notice(const bw_msg *m)
 	       (bw_sniff__null_return_path(m) && !bw_msg__header(m, "List-Unsubscribe") &&
 	        !bw_msg__header(m, "List-Id") &&
 	        (bw_sniff__bounce_subject(m) || bw_sniff__delivery_subject(m))) ||
-	       (!bw_sniff__bulk_mail(m) &&
-	        ((strcmp(m->content_type, "multipart/report") == 0 &&
-	          bw_strcasecmp(m->report_type, "delivery-status") == 0) ||
-	         (bw_sniff__automated(m) && bw_sniff__delivery_subject(m))));
+	       (!bw_sniff__bulk_mail(m) && strcmp(m->content_type, "multipart/report") == 0 &&
+	        bw_strcasecmp(m->report_type, "delivery-status") == 0);
 }
 
 bool bw_sniff__automated(const bw_msg *m)
@@ -412,7 +410,8 @@ bool bw_sniff__automated(const bw_msg *m)
 	static const char *const robots[] = { "mailer", "no-reply", "noreply", "no_reply",
 		"donotreply", "do-not-reply", "do_not_reply", "notification", "notifier", "notify",
 		"dsn@", "bounce", "daemon", "robot", "gateway", "relay", "list server", "listserv",
-		"automat", "auto-reply", "autoreply", "system", "sistema", "système", "delivery" };
+		"automat", "auto-reply", "autoreply", "system", "sistema", "système", "delivery",
+		"router", "reports@" };
 	const char *v = bw_msg__header(m, "Auto-Submitted");
 	size_t i;
 
@@ -427,6 +426,7 @@ bool bw_sniff__automated(const bw_msg *m)
 bool bw_sniff__delivery_subject(const bw_msg *m)
 {
 	static const char *const mail[] = { "mail", "message", "copy", "post ", "deliver", "sent",
+		"bounce",
 		"send", "recipient", "forward", "correo", "mensaje", "entrega", "nachricht", "zustell",
 		"courrier", "envoi", "remise", "messaggio", "consegna", "mensagem", "bericht",
 		"bezorg", "wiadomo", "zpráv", "сообщени", "письм", "メール", "邮件", "郵件", "메일" };

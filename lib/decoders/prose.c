@@ -213,7 +213,7 @@ static bool has_any(const char *l, size_t n, const char *const *v, size_t nv)
 static const char *const noise[] = { "contact", "please write", "please send", "please reply",
 	"please e-mail", "please email", "please forward", "please direct", "please notify", "http",
 	"for help", "for assistance", "help desk", "helpdesk", "From:", "Reply-To:",
-	"Sender:", "write to", "questions", "report abuse", "send a message to", "email us",
+	"Sender:", "reply-to", "write to", "questions", "report abuse", "send a message to", "email us",
 	"écrivez", "contactez", "wenden sie sich", "kontakt", "escriba", "contacte", "問い合わせ",
 	"unsubscribe", "visit", "Message-ID", "In-Reply-To:", "References:", "expanded from",
 	"sent by", "on behalf of", "Return-Path:", "envelope-from", "mail from", "message from",
@@ -1194,7 +1194,10 @@ static void read_lines(const bw_msg *m, bw_report *r, size_t first, size_t len)
 				/* "other recipients (a, b)": an address that only a
 				 * separator parts from the one before shares its verdict */
 				if (!(prev && only_separators(l + prev, start - prev)))
-					skip = ignorable_address(m, a, l + prev, start - prev);
+					skip = ignorable_address(m, a, l + prev, start - prev) ||
+					       /* "(reply-to" ending the line before */
+					       (!prev && only_separators(l, start) &&
+					        introduces_no_recipient(before, before_n));
 				else if (!skip)
 					skip = ignorable_address(m, a, "", 0);
 				if (!skip && delivered_after(l + pos, n - pos))
@@ -1521,7 +1524,81 @@ static int read_quoted(const bw_msg *m, bw_report *r, size_t first, size_t len)
 	return rc;
 }
 
+/* A copy of text[0..len) with every address that a line break cut after a
+ * '-' of its domain (a label never ends with one: "x@warehouse-" over
+ * "north.example.com"), or after a '.' when the next line goes on with a
+ * host name, joined again; NULL when there is none. */
+static char *unfold_addresses(const char *text, size_t len, size_t *out_len)
+{
+	bw_buf b = BW_BUF_INIT;
+	size_t i, from = 0, folds = 0;
+
+	for (i = 0; i < len; i++) {
+		size_t d, k;
+
+		if (text[i] != '@')
+			continue;
+		for (d = i + 1; d < len && (bw_isalnum((unsigned char)text[d]) || text[d] == '.' ||
+		                            text[d] == '-'); d++)
+			;
+		if (d == i + 1 || (text[d - 1] != '-' && text[d - 1] != '.'))
+			continue;
+		k = d;
+		if (k < len && text[k] == '\r')
+			k++;
+		if (k >= len || text[k] != '\n')
+			continue;
+		for (k++; k < len && (text[k] == ' ' || text[k] == '\t'); k++)
+			;
+		if (k >= len || !bw_isalnum((unsigned char)text[k]))
+			continue;
+		if (text[d - 1] == '.') {
+			/* a sentence's full stop unless the next line goes on with
+			 * a lower-case host name ("mail." over "example.com") */
+			size_t e = k;
+			bool dot = false;
+
+			while (e < len && ((text[e] >= 'a' && text[e] <= 'z') || bw_isdigit((unsigned char)text[e]) ||
+			                   text[e] == '-' || text[e] == '.'))
+				dot |= text[e++] == '.';
+			if (!dot || (e < len && !bw_isspace((unsigned char)text[e]) && !strchr(">),;", text[e])))
+				continue;
+		}
+		bw_buf__put(&b, text + from, d - from);
+		from = k;
+		folds++;
+		i = k;
+	}
+	if (!folds) {
+		bw_buf__free(&b);
+		return NULL;
+	}
+	bw_buf__put(&b, text + from, len - from);
+	*out_len = b.len;
+	return bw_buf__detach(&b);
+}
+
+static int read_report(const bw_msg *m, bw_report *r);
+
 static int decode(const bw_msg *m, bw_report *r)
+{
+	size_t ulen = 0;
+	char *u = unfold_addresses(m->body, m->body_len, &ulen);
+	bw_msg inner;
+	int rc;
+
+	if (!u)
+		return read_report(m, r);
+	inner = *m;
+	inner.body = u;
+	inner.body_len = ulen;
+	inner.report_length_known = false;
+	rc = read_report(&inner, r);
+	free(u);
+	return rc;
+}
+
+static int read_report(const bw_msg *m, bw_report *r)
 {
 	size_t first = r->n_rcpt, len = report_text_length(m);
 	int rc;
