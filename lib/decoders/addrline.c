@@ -111,7 +111,8 @@ bool bw_addrline__starts_with_address(const char *l, size_t n)
 	return false;
 }
 
-char *bw_addrline__labelled(const char *l, size_t n, const char *const *labels, size_t nl)
+const char *bw_addrline__label_value(const char *l, size_t n, const char *const *labels,
+                                     size_t nl, size_t *out_len)
 {
 	size_t tl, i, k;
 	const char *t = bw_addrline__after_bullet(l, n, &tl);
@@ -128,7 +129,18 @@ char *bw_addrline__labelled(const char *l, size_t n, const char *const *labels, 
 			k += 3;
 		else
 			continue;
-		return bw_text__first_address(t + k, tl - k);
+		while (k < tl && (t[k] == ' ' || t[k] == '\t'))
+			k++;
+		*out_len = tl - k;
+		return t + k;
 	}
 	return NULL;
+}
+
+char *bw_addrline__labelled(const char *l, size_t n, const char *const *labels, size_t nl)
+{
+	size_t vl = 0;
+	const char *v = bw_addrline__label_value(l, n, labels, nl, &vl);
+
+	return v ? bw_text__first_address(v, vl) : NULL;
 }

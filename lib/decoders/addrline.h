@@ -32,6 +32,12 @@ char *bw_addrline__lone(const char *l, size_t n);
  * "Name (x)")? */
 bool bw_addrline__starts_with_address(const char *l, size_t n);
 
+/* The text after "LABEL:" (or a full-width colon) at the start of line
+ * l[0..n), bullets and spaces skipped, for the first of `labels` (matched
+ * case-insensitively) that starts it; its length in *out_len; NULL when
+ * no label starts the line. */
+const char *bw_addrline__label_value(const char *l, size_t n, const char *const *labels,
+                                     size_t nl, size_t *out_len);
 /* When the line is "LABEL: address" with one of labels[0..nl) (matched
  * case-insensitively at the start of the line after a bullet; a colon or a
  * full-width colon after optional spaces), the address; else NULL.

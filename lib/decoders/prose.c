@@ -273,12 +273,26 @@ static bool header_says_not_recipient(const bw_msg *m, const char *a)
 	return same;
 }
 
+/* Does c[0..n) end with one of words[0..nw) as a whole word (case
+ * ignored)? */
+static bool ends_with_word(const char *c, size_t n, const char *const *words, size_t nw)
+{
+	size_t i, wl;
+
+	for (i = 0; i < nw; i++) {
+		wl = strlen(words[i]);
+		if (n >= wl && bw_strncasecmp(c + n - wl, words[i], wl) == 0 &&
+		    (n == wl || !bw_isalnum((unsigned char)c[n - wl - 1])))
+			return true;
+	}
+	return false;
+}
+
 /* Does the context before an address end the way a message identifier is
  * introduced ("Message <", "Message-ID: <")? */
 static bool introduces_message_id(const char *c, size_t n)
 {
 	static const char *const words[] = { "message", "message-id:", "message-id", "msgid" };
-	size_t i, wl;
 
 	while (n && (c[n - 1] == ' ' || c[n - 1] == '\t'))
 		n--;
@@ -287,13 +301,7 @@ static bool introduces_message_id(const char *c, size_t n)
 	n--;
 	while (n && (c[n - 1] == ' ' || c[n - 1] == '\t'))
 		n--;
-	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
-		wl = strlen(words[i]);
-		if (n >= wl && bw_strncasecmp(c + n - wl, words[i], wl) == 0 &&
-		    (n == wl || !bw_isalnum((unsigned char)c[n - wl - 1])))
-			return true;
-	}
-	return false;
+	return ends_with_word(c, n, words, sizeof(words) / sizeof(words[0]));
 }
 
 /* Is `a` no failed recipient: the reader's or the original sender's own
@@ -303,7 +311,7 @@ static bool introduces_message_id(const char *c, size_t n)
 static bool ignorable_address(const bw_msg *m, const char *a, const char *context, size_t n)
 {
 	static const char *const by[] = { "from", "von", "by" };
-	size_t i, tl = n, wl;
+	size_t tl = n;
 
 	if (bw_decoders__is_own_address(m, a) || bw_text__is_role_address(a) ||
 	    header_says_not_recipient(m, a) || introduces_message_id(context, n))
@@ -311,12 +319,8 @@ static bool ignorable_address(const bw_msg *m, const char *a, const char *contex
 	/* "a post from x@y", "sent by x@y": its author */
 	while (tl && strchr(" \t<(\"'", context[tl - 1]))
 		tl--;
-	for (i = 0; i < sizeof(by) / sizeof(by[0]); i++) {
-		wl = strlen(by[i]);
-		if (tl >= wl && bw_strncasecmp(context + tl - wl, by[i], wl) == 0 &&
-		    (tl == wl || !bw_isalnum((unsigned char)context[tl - wl - 1])))
-			return true;
-	}
+	if (ends_with_word(context, tl, by, sizeof(by) / sizeof(by[0])))
+		return true;
 	return has_any(context, n, noise, sizeof(noise) / sizeof(noise[0]));
 }
 
@@ -1234,33 +1238,22 @@ static void read_weak_labels(const bw_msg *m, bw_report *r, size_t first, size_t
 }
 
 /* The value after `label:` at the start of line l[0..n) (a bullet and
- * spaces allowed), trimmed to its first word, when that word is made of
- * `chars` (and letters and digits); its length in *vl. */
+ * spaces allowed) when it is one word made of `chars` (and letters and
+ * digits); its length in *vl. */
 static const char *label_value(const char *l, size_t n, const char *const *labels, size_t nl,
                                const char *chars, size_t *vl)
 {
-	size_t tl, i, k, e;
-	const char *t = bw_addrline__after_bullet(l, n, &tl);
+	size_t tl = 0, e;
+	const char *t = bw_addrline__label_value(l, n, labels, nl, &tl);
 
-	for (i = 0; i < nl; i++) {
-		size_t ll = strlen(labels[i]);
-
-		if (tl <= ll || bw_strncasecmp(t, labels[i], ll) != 0)
-			continue;
-		for (k = ll; k < tl && (t[k] == ' ' || t[k] == '\t'); k++)
-			;
-		if (k >= tl || t[k] != ':')
-			continue;
-		for (k++; k < tl && (t[k] == ' ' || t[k] == '\t'); k++)
-			;
-		for (e = k; e < tl && (bw_isalnum((unsigned char)t[e]) || strchr(chars, t[e])); e++)
-			;
-		if (e == k || (e < tl && !bw_isspace((unsigned char)t[e])))
-			return NULL;
-		*vl = e - k;
-		return t + k;
-	}
-	return NULL;
+	if (!t)
+		return NULL;
+	for (e = 0; e < tl && (bw_isalnum((unsigned char)t[e]) || strchr(chars, t[e])); e++)
+		;
+	if (e == 0 || (e < tl && !bw_isspace((unsigned char)t[e])))
+		return NULL;
+	*vl = e;
+	return t;
 }
 
 /* A notice that gives the failed address in two labelled parts
