@@ -426,8 +426,7 @@ bool bw_sniff__automated(const bw_msg *m)
 bool bw_sniff__delivery_subject(const bw_msg *m)
 {
 	static const char *const mail[] = { "mail", "message", "copy", "post ", "deliver", "sent",
-		"bounce",
-		"send", "recipient", "forward", "correo", "mensaje", "entrega", "nachricht", "zustell",
+		"bounce", "send", "recipient", "forward", "correo", "mensaje", "entrega", "nachricht", "zustell",
 		"courrier", "envoi", "remise", "messaggio", "consegna", "mensagem", "bericht",
 		"bezorg", "wiadomo", "zpráv", "сообщени", "письм", "メール", "邮件", "郵件", "메일" };
 	static const char *const failed[] = { "not ", "n't", "fail", "undeliver", "undelivered",
@@ -444,13 +443,10 @@ bool bw_sniff__delivery_subject(const bw_msg *m)
 	 * reader's own mail, not a failure of theirs */
 	if (n && bw_text__find_any(subject, n, about_reader, sizeof(about_reader) / sizeof(about_reader[0]), NULL))
 		return false;
-	/* a reply in a conversation ("[List] Re: delivery failed") */
-	while (subject && (*subject == ' ' || *subject == '[')) {
-		const char *close = *subject == '[' ? strchr(subject, ']') : NULL;
-		subject = close ? close + 1 : subject + 1;
-		if (!close && subject[-1] == '[')
-			break;
-	}
+	/* a reply in a conversation ("[List] Re: delivery failed"): the
+	 * prefix after any spaces and "[tag]"s */
+	while (subject && (*subject == ' ' || (*subject == '[' && strchr(subject, ']'))))
+		subject = *subject == '[' ? strchr(subject, ']') + 1 : subject + 1;
 	for (i = 0; subject && i < sizeof(replies) / sizeof(replies[0]); i++)
 		if (bw_strncasecmp(subject, replies[i], strlen(replies[i])) == 0)
 			return false;

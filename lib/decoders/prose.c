@@ -1571,26 +1571,6 @@ static char *unfold_addresses(const char *text, size_t len, size_t *out_len)
 	return bw_buf__detach(&b);
 }
 
-static int read_report(const bw_msg *m, bw_report *r);
-
-static int decode(const bw_msg *m, bw_report *r)
-{
-	size_t ulen = 0;
-	char *u = unfold_addresses(m->body, m->body_len, &ulen);
-	bw_msg inner;
-	int rc;
-
-	if (!u)
-		return read_report(m, r);
-	inner = *m;
-	inner.body = u;
-	inner.body_len = ulen;
-	inner.report_length_known = false;
-	rc = read_report(&inner, r);
-	free(u);
-	return rc;
-}
-
 static int read_report(const bw_msg *m, bw_report *r)
 {
 	size_t first = r->n_rcpt, len = report_text_length(m);
@@ -1619,6 +1599,25 @@ static int read_report(const bw_msg *m, bw_report *r)
 	if (r->n_rcpt > first && (rc = finish(m, r, first, len)) < 0)
 		return rc;
 	return (int)(r->n_rcpt - first);
+}
+
+/* The report as read, or a copy with its folded addresses joined. */
+static int decode(const bw_msg *m, bw_report *r)
+{
+	size_t ulen = 0;
+	char *u = unfold_addresses(m->body, m->body_len, &ulen);
+	bw_msg inner;
+	int rc;
+
+	if (!u)
+		return read_report(m, r);
+	inner = *m;
+	inner.body = u;
+	inner.body_len = ulen;
+	inner.report_length_known = false;
+	rc = read_report(&inner, r);
+	free(u);
+	return rc;
 }
 
 const bw_decoder bw_decoder_prose = { "prose", sniff, decode, false };
