@@ -700,6 +700,7 @@ static const char *failure_line(const char *text, size_t len, size_t *out_len)
 	bw_lines it;
 	const char *l, *l2, *end;
 	size_t n, n2, tl;
+	char *lone;
 
 	bw_lines__init(&it, text, len);
 	while (bw_lines__next(&it, &l, &n)) {
@@ -711,8 +712,6 @@ static const char *failure_line(const char *text, size_t len, size_t *out_len)
 			/* a list of addresses right after it makes it an intro
 			 * too ("... could not be delivered to the subscriber" over
 			 * the address, then why) */
-			char *lone = NULL;
-
 			bw_lines__init(&it, end, (size_t)(text + len - end));
 			tl = 0;
 			while (!tl && bw_lines__next(&it, &l2, &n2))
@@ -785,7 +784,7 @@ static bool list_address(const bw_kvlist *o, const char *a)
 		"-errors@", "-admin@" };
 	static const char *const senders[] = { "Sender", "Errors-To", "Return-Path" };
 	const char *v, *at = strrchr(a, '@'), *vat;
-	size_t i, k;
+	size_t i, k, dl = at ? strlen(at + 1) : 0;
 
 	if ((v = bw_kvlist__get(o, "List-Post")) && bw_strcasestr(v, a))
 		return true;
@@ -798,8 +797,8 @@ static bool list_address(const bw_kvlist *o, const char *a)
 			if (bw_strcasestr(v, robots[k]))
 				break;
 		if (k < sizeof(robots) / sizeof(robots[0]) &&
-		    bw_strncasecmp(vat + 1, at + 1, strlen(at + 1)) == 0 &&
-		    !bw_isalnum((unsigned char)vat[1 + strlen(at + 1)]) && vat[1 + strlen(at + 1)] != '.')
+		    bw_strncasecmp(vat + 1, at + 1, dl) == 0 &&
+		    !bw_isalnum((unsigned char)vat[1 + dl]) && vat[1 + dl] != '.')
 			return true;
 	}
 	return false;
@@ -1204,8 +1203,7 @@ static void read_lines(const bw_msg *m, bw_report *r, size_t first, size_t len)
 					        introduces_no_recipient(before, before_n));
 				else if (!skip)
 					skip = ignorable_address(m, a, "", 0);
-				if (!skip && delivered_after(l + pos, n - pos))
-					skip = true;
+				skip = skip || delivered_after(l + pos, n - pos);
 				if (!skip)
 					add_with_paragraph(m, r, first, a, l, n, it.p, end);
 				free(a);
@@ -1525,12 +1523,12 @@ static char *unfold_addresses(const char *text, size_t len, size_t *out_len)
 {
 	bw_buf b = BW_BUF_INIT;
 	size_t i, from = 0, folds = 0;
+	const char *at;
 
-	for (i = 0; i < len; i++) {
+	for (i = 0; i < len && (at = memchr(text + i, '@', len - i)); i++) {
 		size_t d, k;
 
-		if (text[i] != '@')
-			continue;
+		i = (size_t)(at - text);
 		for (d = i + 1; d < len && (bw_isalnum((unsigned char)text[d]) || text[d] == '.' ||
 		                            text[d] == '-'); d++)
 			;
