@@ -774,7 +774,8 @@ BW_EXTERN(int) bw_mbox_open_fd_head(bw_mbox **out, int fd, const char *head, siz
  */
 BW_EXTERN(int) bw_mbox_next(bw_mbox *mbox, const char **msg, size_t *len);
 
-/** 1 if the buffer starts like an mbox file ("From " line), else 0. */
+/** 1 if the buffer starts like an mbox file (a "From " line, after any
+ * blank lines), else 0. */
 BW_EXTERN(int) bw_mbox_detect(const char *buf, size_t len);
 
 /** Releases an mbox reader (the fd stays open).  NULL is fine. */

@@ -32,7 +32,14 @@ struct bw_mbox {
 
 int bw_mbox_detect(const char *buf, size_t len)
 {
-	return len >= 5 && memcmp(buf, "From ", 5) == 0;
+	size_t i = 0;
+
+	/* blank lines before the first "From " line (a file saved with a
+	 * leading newline) do not make it a single message: the reader skips
+	 * them as it skips the blank line between messages */
+	while (i < len && (buf[i] == '\n' || buf[i] == '\r'))
+		i++;
+	return len - i >= 5 && memcmp(buf + i, "From ", 5) == 0;
 }
 
 int bw_mbox_open_fd_head(bw_mbox **out, int fd, const char *head, size_t head_len,

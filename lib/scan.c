@@ -273,6 +273,17 @@ const char *bw_scan_item_error(const bw_scan_item *it)
 /* Descriptors: one message or an mbox                                  */
 /* ------------------------------------------------------------------ */
 
+/* How many bytes bw_mbox_detect() needs to decide on `head`: a "From " after
+ * the blank lines read so far (at most 1 KB of them). */
+static size_t mbox_head_wanted(const char *head, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n && i < 1024 && (head[i] == '\n' || head[i] == '\r'))
+		i++;
+	return i + 5;
+}
+
 /* Starts on a descriptor: an mbox becomes the current mbox (returns 0, the
  * caller goes on), anything else is one message (returns 1 with the item).
  * `own_fd`: the descriptor is closed here or when the mbox ends.  `given`
@@ -290,7 +301,8 @@ static int scan_fd(bw_scan *s, const char *source, int fd, bool own_fd,
 
 	if (given_len)
 		memcpy(head, given, given_len);
-	while (n < 5 && (got = read(fd, head + n, 5 - n)) != 0) {
+	while (n < mbox_head_wanted(head, n) &&
+	       (got = read(fd, head + n, mbox_head_wanted(head, n) - n)) != 0) {
 		if (got < 0 && errno == EINTR)
 			continue;
 		if (got < 0) {

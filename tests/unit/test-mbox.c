@@ -210,6 +210,10 @@ int main(void)
 
 	CHECK(bw_mbox_detect(mbox, strlen(mbox)) == 1);
 	CHECK(bw_mbox_detect("Subject: x\n", 11) == 0);
+	CHECK(bw_mbox_detect("\nFrom a@b Thu Dec  3 03:00:00 2026\n", 35) == 1);
+	CHECK(bw_mbox_detect("\r\n\r\nFrom x", 11) == 1);
+	CHECK(bw_mbox_detect("\n\nSubject: x\n", 13) == 0);
+	CHECK(bw_mbox_detect("\n\n", 2) == 0);
 	fd = mkstemp(path);
 	CHECK(write(fd, mbox, strlen(mbox)) == (ssize_t)strlen(mbox));
 	lseek(fd, 0, SEEK_SET);
