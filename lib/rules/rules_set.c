@@ -145,6 +145,14 @@ static int bounded(const unsigned char *p)
 	return *p < 0xE3;
 }
 
+/* Word edges for a cue that begins or ends with a letter outside ASCII.  A
+ * combining mark (a Devanagari vowel sign, a Hebrew point) is part of its
+ * word, but PCRE2's \w does not include it, so \b would find no edge after
+ * a cue ending in one ("ब्लॉक सूची") and would find one inside a word before
+ * a letter that follows a mark. */
+#define OTHER_START "(?<![\\w\\p{M}])"
+#define OTHER_END "(?![\\w\\p{M}])"
+
 static const unsigned char *last_char(const unsigned char *b, const unsigned char *e)
 {
 	const unsigned char *p = e - 1;
@@ -185,7 +193,7 @@ char *bw_rset__cues_pattern(const char *cues)
 		if (n++)
 			bw_buf__puts(&out, "|");
 		if (bounded((const unsigned char *)b))
-			bw_buf__puts(&out, "\\b");
+			bw_buf__puts(&out, *b & 0x80 ? OTHER_START : "\\b");
 		for (; b < e; b++) {
 			if (bw_isspace((unsigned char)*b)) {
 				while (b + 1 < e && bw_isspace((unsigned char)b[1]))
@@ -200,7 +208,7 @@ char *bw_rset__cues_pattern(const char *cues)
 		if (star)
 			bw_buf__puts(&out, "\\w*");
 		else if (bounded(last_char((const unsigned char *)cues, (const unsigned char *)e)))
-			bw_buf__puts(&out, "\\b");
+			bw_buf__puts(&out, e[-1] & 0x80 ? OTHER_END : "\\b");
 	}
 	bw_buf__puts(&out, ")");
 	if (!n || out.oom) {
