@@ -411,7 +411,11 @@ bool bw_sniff__automated(const bw_msg *m)
 		"donotreply", "do-not-reply", "do_not_reply", "notification", "notifier", "notify",
 		"dsn@", "bounce", "daemon", "robot", "gateway", "relay", "list server", "listserv",
 		"automat", "auto-reply", "autoreply", "system", "sistema", "système", "delivery",
-		"router", "reports@" };
+		"router", "reports@",
+		/* content and virus gateways sign their notices with the product */
+		"virus", "interscan", "scanmail", "sweeper", "webshield", "mailscanner", "amavis",
+		"content filter", "contentfilter", "mail filter", "mailfilter", "mail security",
+		"email security", "spamblocker", "spam filter" };
 	const char *v = bw_msg__header(m, "Auto-Submitted");
 	size_t i;
 
@@ -425,12 +429,13 @@ bool bw_sniff__automated(const bw_msg *m)
 
 bool bw_sniff__delivery_subject(const bw_msg *m)
 {
-	static const char *const mail[] = { "mail", "message", "copy", "post ", "deliver", "sent",
+	static const char *const mail[] = { "mail", "message", "copy", "post ", "deliver", "sent", "attachment",
 		"bounce", "send", "recipient", "forward", "correo", "mensaje", "entrega", "nachricht", "zustell",
 		"courrier", "envoi", "remise", "messaggio", "consegna", "mensagem", "bericht",
 		"bezorg", "wiadomo", "zpráv", "сообщени", "письм", "メール", "邮件", "郵件", "메일" };
 	static const char *const failed[] = { "not ", "n't", "fail", "undeliver", "undelivered",
 		"delay", "retry", "waiting", "bounce", "rejected", "refused", "returned", "error",
+		"blocked", "stopped", "virus found", "infected",
 		"no se", "nicht", "non ", "não", "niet", "retras", "verzög", "retard", "ritard",
 		"atras", "échec", "fehl", "nie ", "не ", "失敗", "失败", "遅延", "延迟", "실패" };
 	static const char *const replies[] = { "re:", "aw:", "sv:", "antw:", "r:", "ref:", "réf" };
@@ -467,6 +472,47 @@ bool bw_sniff__from_daemon(const bw_msg *m)
 	return false;
 }
 
+bool bw_decoders__ends_with_word(const char *c, size_t n, const char *const *words, size_t nw)
+{
+	size_t i, wl;
+
+	for (i = 0; i < nw; i++) {
+		wl = strlen(words[i]);
+		if (n >= wl && bw_strncasecmp(c + n - wl, words[i], wl) == 0 &&
+		    (n == wl || !bw_isalnum((unsigned char)c[n - wl - 1])))
+			return true;
+	}
+	return false;
+}
+
+bool bw_decoders__presents_author(const char *context, size_t n)
+{
+	static const char *const by[] = { "from", "von", "by" };
+	size_t tl = n, words;
+	bool angle = (n && context[n - 1] == '<') || context[n] == '<';
+
+	while (tl && strchr(" \t<(\"'", context[tl - 1]))
+		tl--;
+	/* the word right before, or before a display name of up to four words
+	 * (letters, dots, hyphens, apostrophes, quotes, commas) in front of a
+	 * bracketed address */
+	for (words = 0; words <= (angle ? 4u : 0u); words++) {
+		size_t w = tl;
+
+		if (bw_decoders__ends_with_word(context, tl, by, sizeof(by) / sizeof(by[0])))
+			return true;
+		while (w && (bw_isalpha((unsigned char)context[w - 1]) ||
+		             (unsigned char)context[w - 1] >= 0x80 || strchr(".-'\",", context[w - 1])))
+			w--;
+		if (w == tl)
+			break;
+		tl = w;
+		while (tl && (context[tl - 1] == ' ' || context[tl - 1] == '\t'))
+			tl--;
+	}
+	return false;
+}
+
 /* A line that asks the reader to contact someone: its address is no recipient. */
 static bool contact_line(const char *l, size_t n)
 {
@@ -496,21 +542,69 @@ static bool origin_line(const char *l, size_t n)
 	return bw_memcasemem(l, n, "Message-ID") != NULL || bw_memcasemem(l, n, "on behalf of") != NULL;
 }
 
+/* Does line l[0..n) present address `a` as the original's author? */
+static bool authored(const char *l, size_t n, const char *a)
+{
+	const char *at = bw_memcasemem(l, n, a);
+
+	return at && bw_decoders__presents_author(l, (size_t)(at - l));
+}
+
+/* A list of one recipient whose own lines quote no reply, in a notice
+ * that quotes the server's reply in a paragraph of its own ("The server
+ * there said:" / "552 Message too large"): that reply is the recipient's.
+ * Only a line that names no address counts, and only before the returned
+ * original's headers. */
+static void attach_sole_reply(bw_recipient *rc, const char *text, size_t len)
+{
+	const char *d = bw_recipient__get(rc, BW_RCPT_DIAGNOSTIC), *l;
+	size_t n;
+	bw_lines it;
+
+	if (d && bw_smtp__has_failure_code(d, strlen(d)))
+		return;
+	bw_lines__init(&it, text, len);
+	while (bw_lines__next(&it, &l, &n)) {
+		if (bw_text__find_any(l, n < 14 ? n : 14, header_starts,
+		                      sizeof(header_starts) / sizeof(header_starts[0]), NULL) == l)
+			return;
+		if (n && l[0] != '>' && !memchr(l, '@', n) && bw_smtp__has_failure_code(l, n)) {
+			bw_decoders__append_diag(rc, l, n);
+			return;
+		}
+	}
+}
+
+/* Does the line before an address, in the same sentence, say the
+ * addresses after it got the message ("delivered to the other recipients,
+ * including")? */
+static bool introduces_delivered(const char *l, size_t n)
+{
+	static const char *const words[] = { "other recipients", "was delivered to",
+		"were delivered to", "has been delivered to", "received it", "delivered successfully",
+		"successfully delivered" };
+	static const char *const failed[] = { "not ", "n't", "undeliver", "fail", "unable" };
+
+	return l && bw_text__find_any(l, n, words, sizeof(words) / sizeof(words[0]), NULL) &&
+	       !bw_text__find_any(l, n, failed, sizeof(failed) / sizeof(failed[0]), NULL);
+}
+
 int bw_decoders__listed(const bw_msg *m, bw_report *r, const char *text, size_t len,
                         const char *action)
 {
-	size_t first = r->n_rcpt;
+	size_t first = r->n_rcpt, prev_n = 0;
 	bw_recipient *cur = NULL;
-	const char *l;
+	const char *l, *prev = NULL;
 	size_t n, tl;
 	bw_lines it;
 
 	bw_lines__init(&it, text, len);
-	while (bw_lines__next(&it, &l, &n)) {
+	for (; bw_lines__next(&it, &l, &n); prev = l, prev_n = n) {
 		char *a;
 		bw_text__trim(l, n, &tl);
 		if (!tl) {
 			cur = NULL;
+			l = NULL;
 			continue;
 		}
 		/* a header block at the margin: the returned original starts */
@@ -525,7 +619,8 @@ int bw_decoders__listed(const bw_msg *m, bw_report *r, const char *text, size_t 
 		if (cur && bw_strcasecmp(bw_recipient__get(cur, BW_RCPT_RECIPIENT), a) == 0) {
 			bw_decoders__append_diag(cur, l, n);
 		} else if (bw_decoders__is_own_address(m, a) || bw_text__is_role_address(a) ||
-		           contact_line(l, n) || origin_line(l, n)) {
+		           contact_line(l, n) || origin_line(l, n) || authored(l, n, a) ||
+		           (!cur && introduces_delivered(prev, prev_n))) {
 			cur = NULL;
 		} else if ((cur = bw_decoders__find(r, first, a))) {
 			bw_decoders__append_diag(cur, l, n);
@@ -534,6 +629,8 @@ int bw_decoders__listed(const bw_msg *m, bw_report *r, const char *text, size_t 
 		}
 		free(a);
 	}
+	if (r->n_rcpt - first == 1)
+		attach_sole_reply(r->rcpt[first], text, len);
 	return (int)(r->n_rcpt - first);
 }
 

@@ -75,6 +75,15 @@ int bw_decoders__inline_dsn(const bw_msg *m, bw_report *r);
  * subaddress of one of them? */
 bool bw_decoders__is_own_address(const bw_msg *m, const char *addr);
 
+/* Does c[0..n) end with one of words[0..nw) as a whole word (case
+ * ignored)? */
+bool bw_decoders__ends_with_word(const char *c, size_t n, const char *const *words, size_t nw);
+
+/* Do the words before an address (context[0..n), on its line) present it as
+ * the author of the original: "a post from x@y", "sent by <x@y>", "from Ruth
+ * Adler <x@y>"? */
+bool bw_decoders__presents_author(const char *context, size_t n);
+
 /* Does text[0..len) ask the sender to prove they are a person so that a
  * held message is released (a challenge-response system: nothing failed)? */
 bool bw_sniff__challenge(const char *text, size_t len);

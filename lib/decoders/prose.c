@@ -125,6 +125,9 @@ static const char *const triggers[] = {
 	"deferred", "not allowed", "prohibited", "unrouteable", "unroutable", "no mailbox",
 	"host not found", "not known", "not listed", "failure", "could not be sent",
 	"couldn't be sent", "cannot be sent", "can't be sent", "not be sent", "was not sent",
+	"not been delivered", "nothing was delivered", "cannot receive", "can't receive",
+	"will not be delivered", "won't be delivered", "held back", "was stopped", "been stopped",
+	"given up", "gave up", "not been fully delivered", "not received by",
 	/* other verbs of handing a message on */
 	"could not be handed", "not be passed on", "could not be forwarded", "could not be transferred",
 	"could not be relayed", "could not be transmitted", "could not be routed", "not be processed",
@@ -273,21 +276,6 @@ static bool header_says_not_recipient(const bw_msg *m, const char *a)
 	return same;
 }
 
-/* Does c[0..n) end with one of words[0..nw) as a whole word (case
- * ignored)? */
-static bool ends_with_word(const char *c, size_t n, const char *const *words, size_t nw)
-{
-	size_t i, wl;
-
-	for (i = 0; i < nw; i++) {
-		wl = strlen(words[i]);
-		if (n >= wl && bw_strncasecmp(c + n - wl, words[i], wl) == 0 &&
-		    (n == wl || !bw_isalnum((unsigned char)c[n - wl - 1])))
-			return true;
-	}
-	return false;
-}
-
 /* Does the context before an address end the way a message identifier is
  * introduced ("Message <", "Message-ID: <")? */
 static bool introduces_message_id(const char *c, size_t n)
@@ -301,7 +289,7 @@ static bool introduces_message_id(const char *c, size_t n)
 	n--;
 	while (n && (c[n - 1] == ' ' || c[n - 1] == '\t'))
 		n--;
-	return ends_with_word(c, n, words, sizeof(words) / sizeof(words[0]));
+	return bw_decoders__ends_with_word(c, n, words, sizeof(words) / sizeof(words[0]));
 }
 
 /* Is `a` no failed recipient: the reader's or the original sender's own
@@ -310,16 +298,10 @@ static bool introduces_message_id(const char *c, size_t n)
  * its line) presents as a contact, a sender or a message identifier? */
 static bool ignorable_address(const bw_msg *m, const char *a, const char *context, size_t n)
 {
-	static const char *const by[] = { "from", "von", "by" };
-	size_t tl = n;
-
 	if (bw_decoders__is_own_address(m, a) || bw_text__is_role_address(a) ||
 	    header_says_not_recipient(m, a) || introduces_message_id(context, n))
 		return true;
-	/* "a post from x@y", "sent by x@y": its author */
-	while (tl && strchr(" \t<(\"'", context[tl - 1]))
-		tl--;
-	if (ends_with_word(context, tl, by, sizeof(by) / sizeof(by[0])))
+	if (bw_decoders__presents_author(context, n))
 		return true;
 	return has_any(context, n, noise, sizeof(noise) / sizeof(noise[0]));
 }
@@ -864,7 +846,7 @@ static const char *const rcpt_labels[] = {
 	"original-recipient", "original recipient", "final-recipient", "final recipient",
 	"rcpt to", "rcpt", "invalid recipient", "unknown recipient", "bad recipient",
 	"undeliverable recipient", "address", "e-mail address", "email address", "mailbox", "email",
-	"e-mail",
+	"e-mail", "addressee", "addressees", "receiver", "intended recipient", "addressed to",
 	"destinataire", "destinataires", "adresse", "empfänger", "empfaenger", "adresse des empfängers",
 	"destinatario", "destinatarios", "dirección", "direccion", "destinatari", "indirizzo",
 	"destinatário", "destinatários", "endereço", "ontvanger", "geadresseerde", "adres",
@@ -958,6 +940,20 @@ static bool has_trigger_wrapped(const char *l, size_t n, const char *next, size_
 	return yes;
 }
 
+/* Does the line continue, on from the line before it in the same paragraph,
+ * a sentence that says something failed ("... could not be delivered:
+ * CompuServe has no" / "member with user ID 7654 (7654@example.com)")?  The
+ * line before must not end its sentence. */
+static bool continues_failure(const char *prev, size_t pn, const char *l, size_t n)
+{
+	size_t tl;
+	const char *t = bw_text__trim(prev, pn, &tl);
+
+	if (!tl || strchr(".!?", t[tl - 1]))
+		return false;
+	return has_trigger_wrapped(prev, pn, l, n);
+}
+
 /* Text lines of a paragraph: [start, end); whether [start, checked) says
  * something failed, once read. */
 typedef struct text_span {
@@ -1010,11 +1006,13 @@ static bool introduces_no_recipient(const char *l, size_t n)
 }
 
 /* Does the text right after an address say it was delivered ("x@y was
- * delivered", "x@y には配送されました")? */
+ * delivered", "x@y には配送されました") or received (a request "about the
+ * failed delivery to x@y has been received": an acknowledgement)? */
 static bool delivered_after(const char *s, size_t n)
 {
 	static const char *const words[] = { "was delivered", "has been delivered",
-		"were delivered", "delivered ok", "delivered successfully", "wurde zugestellt",
+		"were delivered", "delivered ok", "delivered successfully", "has been received",
+		"have been received", "wurde zugestellt",
 		"a été distribué", "a été remis", "fue entregado", "には配送されました", "に配送されました",
 		"配送済み" };
 
@@ -1081,7 +1079,7 @@ static void read_lines(const bw_msg *m, bw_report *r, size_t first, size_t len)
 	while (bw_lines__next(&it, &l, &n)) {
 		char *a, *lone = NULL, *label = NULL;
 		const char *x400;
-		bool accept;
+		bool accept, back = false;
 
 		const char *before = prev_line;
 		size_t before_n = prev_n;
@@ -1162,6 +1160,8 @@ static void read_lines(const bw_msg *m, bw_report *r, size_t first, size_t len)
 			/* a line with a failure reply ("x@y -> 550 5.1.1 ...") says
 			 * what failed in any language */
 			accept = has_trigger_wrapped(l, n, it.p, nn) || bw_smtp__has_failure_code(l, n) ||
+			         (back = cur.start && cur.end == before + before_n &&
+			                 continues_failure(before, before_n, l, n)) ||
 			         reply_follows(it.p, end) ||
 			         /* "The person you wrote to, x@y, ..." in a failure report */
 			         (report_fails && has_any(l, n, to_cues, sizeof(to_cues) / sizeof(to_cues[0])));
@@ -1204,7 +1204,10 @@ static void read_lines(const bw_msg *m, bw_report *r, size_t first, size_t len)
 				else if (!skip)
 					skip = ignorable_address(m, a, "", 0);
 				skip = skip || delivered_after(l + pos, n - pos);
-				if (!skip)
+				/* a sentence begun on the line before is read whole */
+				if (!skip && back)
+					add_with_paragraph(m, r, first, a, before, (size_t)(l + n - before), it.p, end);
+				else if (!skip)
 					add_with_paragraph(m, r, first, a, l, n, it.p, end);
 				free(a);
 				prev = pos;
