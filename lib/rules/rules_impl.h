@@ -42,12 +42,17 @@ struct bw_rule {
 	 * code itself identifies the provider. */
 	const bw_rset_provider *file_provider;
 	/* Lower-case literals the text pattern cannot match without (one of
-	 * them must occur, each part of it), NULL-terminated; NULL when the
-	 * pattern must always be tried (rules_prefilter.c).  `pf` is the same
-	 * set ready to test (rules_match.c). */
+	 * them must occur, each part of it), NULL-terminated
+	 * (rules_prefilter.c): made at compile only for a rule whose
+	 * literals the rule compiler did not store; stored ones
+	 * (src->literals) are read in place.  has_pf: the rule has literals
+	 * (else its pattern is always tried).  `pf` is the same set ready to
+	 * test (rules_match.c), built the first time the rule is a candidate
+	 * (most never are in a short process), published once; NULL until
+	 * then. */
 	char **literals;
-	bool literals_block;        /* `literals` is one allocation (stored) */
-	struct bw_prefilter *pf;
+	bool has_pf;
+	_Atomic(struct bw_prefilter *) pf;
 	/* A pattern with many top-level alternatives matched one alternative
 	 * at a time, each behind its own prefilter (rules_match.c): built on
 	 * the rule's first run, published once; NULL until then. */

@@ -39,7 +39,16 @@
 #define DEFAULT_DEPTH_LIMIT 100000UL
 #define DEFAULT_HEAP_LIMIT_KIB 65536UL
 
-static struct bw_prefilter *prefilter_new(char *const *lits);
+/* A rule's literal alternatives one at a time: from an array
+ * (bw_rules__literals(), stored_literals()) or in place from the string
+ * the rule compiler stored ('\n'-separated), which opening the rules then
+ * neither splits nor copies. */
+typedef struct lit_iter {
+	char *const *v;             /* the array, or NULL */
+	const char *p, *end;        /* what is left of the stored string */
+} lit_iter;
+
+static struct bw_prefilter *prefilter_new(lit_iter it);
 static void prefilter_free(struct bw_prefilter *pf);
 static void split_free(struct bw_split *sp);
 static void index_first_bits(bw_rules *rules);
@@ -370,12 +379,16 @@ int bw_rules__compile(bw_rules *rules, const bw_rules_options *opts)
 		if (r->src->text) {
 			uint32_t pairs;
 
-			r->literals_block = r->src->literals != NULL;
-			if ((r->src->literals ? stored_literals(r->src->literals, strlen(r->src->literals),
-			                                        &r->literals)
-			                      : bw_rules__literals(r->src->text, &r->literals)) < 0)
+			/* stored literals are read where they are (lits_of()),
+			 * the prefilter made on the rule's first candidacy */
+			r->literals = NULL;
+			if (r->src->literals)
+				r->has_pf = *r->src->literals != '\0';
+			else if (bw_rules__literals(r->src->text, &r->literals) < 0)
 				return bw_error__set(BW_ENOMEM, "out of memory");
-			r->pf = r->literals ? prefilter_new(r->literals) : NULL;
+			else
+				r->has_pf = r->literals != NULL;
+			atomic_init(&r->pf, NULL);
 			/* compiled on first use (code_for); the match data is
 			 * sized for the most groups a pattern can have: one per
 			 * '(' that is not escaped, an upper bound */
@@ -413,8 +426,8 @@ void bw_rules__release_compiled(bw_rules *rules)
 		pcre2_code_free(atomic_load_explicit(&rules->rules[i].jit_re, memory_order_relaxed));
 		split_free(atomic_load_explicit(&rules->rules[i].split, memory_order_relaxed));
 		free(rules->rules[i].evidence);
-		literals_free(rules->rules[i].literals, rules->rules[i].literals_block);
-		prefilter_free(rules->rules[i].pf);
+		bw_rules__literals_free(rules->rules[i].literals);
+		prefilter_free(atomic_load_explicit(&rules->rules[i].pf, memory_order_relaxed));
 	}
 	pcre2_match_context_free(rules->mctx);
 	rules->mctx = NULL;
@@ -602,9 +615,13 @@ struct bw_prefilter {
 	size_t n_alts;
 };
 
+/* Published for a rule whose prefilter could not be made (out of
+ * memory): the rule is then always tried. */
+static struct bw_prefilter no_prefilter;
+
 static void prefilter_free(struct bw_prefilter *pf)
 {
-	if (!pf)
+	if (!pf || pf == &no_prefilter)
 		return;
 	free(pf->parts);
 	free(pf->alt_end);
@@ -612,53 +629,102 @@ static void prefilter_free(struct bw_prefilter *pf)
 	free(pf);
 }
 
-static void part_bits(pf_part *pp)
+/* The first `max` (at most MAX_PART_TRIPLES) of the part's triple bits. */
+static void part_bits(pf_part *pp, unsigned max)
 {
 	size_t n = pp->len - 2, k, step = n > MAX_PART_TRIPLES ? n / MAX_PART_TRIPLES : 1;
 
 	pp->n_bits = 0;
-	for (k = 0; k < n && pp->n_bits < MAX_PART_TRIPLES; k += step) {
+	for (k = 0; k < n && pp->n_bits < max; k += step) {
 		const unsigned char *u = (const unsigned char *)pp->s + k;
 
 		pp->bits[pp->n_bits++] = (uint16_t)triple_bit((uint32_t)u[0] << 16 | (uint32_t)u[1] << 8 | u[2]);
 	}
 }
 
+/* The literals of rule r to read with next_alt(). */
+static lit_iter lits_of(const struct bw_rule *r)
+{
+	lit_iter it = { r->literals, NULL, NULL };
+
+	if (!r->literals && r->src->literals && *r->src->literals) {
+		it.p = r->src->literals;
+		it.end = it.p + strlen(it.p);
+	}
+	return it;
+}
+
+/* The next alternative in s[0..len) (not terminated when stored); false
+ * after the last. */
+static bool next_alt(lit_iter *it, const char **s, size_t *len)
+{
+	const char *e;
+
+	if (it->v) {
+		if (!*it->v)
+			return false;
+		*s = *it->v++;
+		*len = strlen(*s);
+		return true;
+	}
+	if (!it->p)
+		return false;
+	*s = it->p;
+	e = memchr(it->p, '\n', (size_t)(it->end - it->p));
+	*len = (size_t)((e ? e : it->end) - it->p);
+	it->p = e ? e + 1 : NULL;
+	return true;
+}
+
+/* The part of an alternative ending at `end` that starts at p: its length
+ * and whether it is BW_LITERAL_8BIT, with the first `max_bits` of its
+ * triple bits. */
+static void part_at(pf_part *pp, const char *p, const char *end, unsigned max_bits)
+{
+	const char *e = memchr(p, BW_LITERAL_AND, (size_t)(end - p));
+
+	pp->s = p;
+	pp->len = (uint32_t)((e ? e : end) - p);
+	pp->eight_bit = pp->len == 1 && *p == BW_LITERAL_8BIT;
+	pp->n_bits = 0;
+	if (!pp->eight_bit && pp->len >= 3)
+		part_bits(pp, max_bits);
+}
+
 /* The literals of one rule, split and with their bits; NULL on ENOMEM (the
  * rule is then always tried). */
-static struct bw_prefilter *prefilter_new(char *const *lits)
+static struct bw_prefilter *prefilter_new(lit_iter it)
 {
 	struct bw_prefilter *pf = calloc(1, sizeof(*pf));
-	size_t n_parts = 0, n_alts = 0, k = 0, i;
-	const char *c;
+	size_t n_parts = 0, n_alts = 0, k = 0, i, len;
+	lit_iter count = it;
+	const char *s, *c;
 
 	if (!pf)
 		return NULL;
-	for (i = 0; lits[i]; i++, n_alts++)
-		for (c = lits[i], n_parts++; *c; c++)
-			n_parts += *c == BW_LITERAL_AND;
-	pf->parts = calloc(n_parts, sizeof(*pf->parts));
-	pf->alt_end = calloc(n_alts, sizeof(*pf->alt_end));
-	pf->first = calloc(n_alts, sizeof(*pf->first));
+	while (next_alt(&count, &s, &len)) {
+		n_alts++;
+		for (c = s, n_parts++; (c = memchr(c, BW_LITERAL_AND, len - (size_t)(c - s))); c++)
+			n_parts++;
+	}
+	pf->parts = calloc(n_parts ? n_parts : 1, sizeof(*pf->parts));
+	pf->alt_end = calloc(n_alts ? n_alts : 1, sizeof(*pf->alt_end));
+	pf->first = calloc(n_alts ? n_alts : 1, sizeof(*pf->first));
 	if (!pf->parts || !pf->alt_end || !pf->first) {
 		prefilter_free(pf);
 		return NULL;
 	}
-	for (i = 0; lits[i]; i++) {
-		const char *p = lits[i];
+	for (i = 0; next_alt(&it, &s, &len); i++) {
+		const char *p = s, *end = s + len;
 
 		for (;;) {
-			const char *e = strchr(p, BW_LITERAL_AND);
 			pf_part *pp = &pf->parts[k++];
 
-			pp->s = p;
-			pp->len = (uint32_t)(e ? (size_t)(e - p) : strlen(p));
-			pp->eight_bit = pp->len == 1 && *p == BW_LITERAL_8BIT;
-			if (!pp->eight_bit && pp->len >= 3)
-				part_bits(pp);
-			if (!e)
+			part_at(pp, p, end, MAX_PART_TRIPLES);
+			p += pp->len;
+			if (p == end)
 				break;
-			p = e + 1;
+			p++;
 		}
 		pf->alt_end[i] = k;
 	}
@@ -672,6 +738,26 @@ static struct bw_prefilter *prefilter_new(char *const *lits)
 				pf->first[i] = pf->parts[j].bits[0];
 	}
 	return pf;
+}
+
+/* Rule r's prefilter, made the first time it is asked for (threads that
+ * race each make one, one copy is published, the others are freed); NULL
+ * when it could not be made. */
+static const struct bw_prefilter *pf_for(const struct bw_rule *r)
+{
+	struct bw_rule *w = (struct bw_rule *)r;
+	struct bw_prefilter *pf = atomic_load_explicit(&w->pf, memory_order_acquire), *none = NULL;
+
+	if (!pf) {
+		if (!(pf = prefilter_new(lits_of(r))))
+			pf = &no_prefilter;
+		if (!atomic_compare_exchange_strong_explicit(&w->pf, &none, pf, memory_order_acq_rel,
+		                                             memory_order_acquire)) {
+			prefilter_free(pf);
+			pf = none;
+		}
+	}
+	return pf == &no_prefilter ? NULL : pf;
 }
 
 /* An alternative in the first-bit index: its rule, and up to ALT_BITS
@@ -688,23 +774,82 @@ struct bw_pf_alt {
 	bool eight_bit;
 };
 
-/* rules->bit_start, bit_alt and pf_always (rules_impl.h); left NULL
- * when an allocation fails. */
+/* The first triple bit of alternative s[0..len) (that of its first part
+ * with one, as prefilter_new() gives it), or NO_BIT. */
+static uint16_t alt_first_bit(const char *s, size_t len)
+{
+	const char *p = s, *end = s + len;
+
+	for (;;) {
+		const char *e = memchr(p, BW_LITERAL_AND, (size_t)(end - p));
+		size_t n = (size_t)((e ? e : end) - p);
+
+		if (n >= 3)   /* (a BW_LITERAL_8BIT part is one byte) */
+			return (uint16_t)triple_bit((uint32_t)(unsigned char)p[0] << 16 |
+			                            (uint32_t)(unsigned char)p[1] << 8 |
+			                            (unsigned char)p[2]);
+		if (!e)
+			return NO_BIT;
+		p = e + 1;
+	}
+}
+
+/* Alternative s[0..len) as the index files it (its first bit is
+ * alt_first_bit()): the bits of its parts after that one, up to ALT_BITS,
+ * and whether one part is BW_LITERAL_8BIT. */
+static void alt_entry(struct bw_pf_alt *e, uint32_t rule, const char *s, size_t len)
+{
+	const char *p = s, *end = s + len;
+	bool first = true;
+	/* without that byte no part is BW_LITERAL_8BIT: the parts after
+	 * the last bit wanted need no reading (a lexicon alternative has
+	 * dozens) */
+	bool may_8bit = memchr(s, BW_LITERAL_8BIT, len) != NULL;
+
+	e->rule = rule;
+	e->n_bits = 0;
+	e->eight_bit = false;
+	for (;;) {
+		pf_part pp;
+		unsigned m;
+
+		if (e->n_bits == ALT_BITS && !may_8bit)
+			break;
+		/* (only the bits still wanted: the rest of the parts are
+		 * read for BW_LITERAL_8BIT) */
+		part_at(&pp, p, end, e->n_bits == ALT_BITS ? 0 : ALT_BITS + 1u - e->n_bits);
+		e->eight_bit |= pp.eight_bit;
+		/* the first bit of the alternative is the one filed under */
+		for (m = first && pp.n_bits ? 1 : 0; m < pp.n_bits && e->n_bits < ALT_BITS; m++)
+			e->bits[e->n_bits++] = pp.bits[m];
+		if (pp.n_bits)
+			first = false;
+		p += pp.len;
+		if (p == end)
+			break;
+		p++;
+	}
+}
+
+/* rules->bit_start, bit_alt and pf_always (rules_impl.h), read from the
+ * rules' literals (no prefilter is made for them); left NULL when an
+ * allocation fails. */
 static void index_first_bits(bw_rules *rules)
 {
-	size_t words = (rules->n_rules + 63) / 64, i, k, j, b, n = 0;
+	size_t words = (rules->n_rules + 63) / 64, i, b, n = 0, len;
 	uint32_t *start = calloc(TRIPLE_BITS + 1, sizeof(*start)), *at = NULL;
 	struct bw_pf_alt *list = NULL;
 	uint64_t *always = calloc(words ? words : 1, sizeof(*always));
+	const char *s;
 
 	if (!start || !always || rules->n_rules >= UINT32_MAX)
 		goto fail;
 	/* counts: alternatives per first bit */
 	for (i = 0; i < rules->n_rules; i++) {
-		const struct bw_prefilter *pf = rules->rules[i].pf;
+		lit_iter it = lits_of(&rules->rules[i]);
 
-		for (k = 0; pf && k < pf->n_alts; k++) {
-			b = pf->first[k];
+		while (rules->rules[i].has_pf && next_alt(&it, &s, &len)) {
+			b = alt_first_bit(s, len);
 			if (b == NO_BIT) {
 				always[i >> 6] |= (uint64_t)1 << (i & 63);
 				continue;
@@ -720,30 +865,12 @@ static void index_first_bits(bw_rules *rules)
 		goto fail;
 	memcpy(at, start, TRIPLE_BITS * sizeof(*at));
 	for (i = 0; i < rules->n_rules; i++) {
-		const struct bw_prefilter *pf = rules->rules[i].pf;
+		lit_iter it = lits_of(&rules->rules[i]);
 
-		for (k = 0; pf && k < pf->n_alts; k++) {
-			struct bw_pf_alt *e;
-			bool first = true;
-
-			b = pf->first[k];
-			if (b == NO_BIT)
-				continue;
-			e = &list[at[b]++];
-			e->rule = (uint32_t)i;
-			e->n_bits = 0;
-			e->eight_bit = false;
-			for (j = k ? pf->alt_end[k - 1] : 0; j < pf->alt_end[k]; j++) {
-				const pf_part *pp = &pf->parts[j];
-				unsigned m;
-
-				e->eight_bit |= pp->eight_bit;
-				/* the first bit of the alternative is the one filed under */
-				for (m = first && pp->n_bits ? 1 : 0; m < pp->n_bits && e->n_bits < ALT_BITS; m++)
-					e->bits[e->n_bits++] = pp->bits[m];
-				if (pp->n_bits)
-					first = false;
-			}
+		while (rules->rules[i].has_pf && next_alt(&it, &s, &len)) {
+			b = alt_first_bit(s, len);
+			if (b != NO_BIT)
+				alt_entry(&list[at[b]++], (uint32_t)i, s, len);
 		}
 	}
 	free(at);
@@ -834,6 +961,15 @@ static bool prefilter_pass(const struct bw_prefilter *pf, const char *text, size
 			return true;
 	}
 	return false;
+}
+
+/* prefilter_pass() with rule r's prefilter; true when it has none. */
+static bool rule_prefilter_pass(const struct bw_rule *r, const char *text, size_t len,
+                                const triples *ts)
+{
+	const struct bw_prefilter *pf = pf_for(r);
+
+	return !pf || prefilter_pass(pf, text, len, ts);
 }
 
 /* ---- patterns matched one alternative at a time ---------------------- */
@@ -943,7 +1079,7 @@ static struct bw_split *split_new(const char *text, const char *stored)
 			if (strchr(a->literals[j], '_'))
 				break;
 		if (a->literals && !a->literals[j])
-			a->pf = prefilter_new(a->literals);
+			a->pf = prefilter_new((lit_iter){ a->literals, NULL, NULL });
 	}
 	free(alts);
 	return sp;
@@ -1132,13 +1268,13 @@ static const struct bw_rule *score_lexicon(const bw_rules *rules, size_t from, s
 
 		/* the candidate bit first (a rule with a prefilter has a text):
 		 * it rules most of them out without reading the rule */
-		if ((r->pf && cand && !((cand[i >> 6] >> (i & 63)) & 1)) || !r->src->text)
+		if ((r->has_pf && cand && !((cand[i >> 6] >> (i & 63)) & 1)) || !r->src->text)
 			continue;
 		if (!rule_applies(r, in, prov) ||
 		    !bw_reason__fits_status(r->src->reason, in->status) ||
 		    !bw_reason__fits_stage(r->src->reason, in->smtp_command))
 			continue;
-		if (r->pf && !prefilter_pass(r->pf, lower, dlen, ts))
+		if (r->has_pf && !rule_prefilter_pass(r, lower, dlen, ts))
 			continue;
 		while (hits < LEXICON_MAX_HITS && off <= dlen &&
 		       rule_match(rules, r, diag, dlen, off, lower, ts, md) > 0) {
@@ -1272,7 +1408,7 @@ int bw_rules__match(const bw_rules *rules, const bw_match_input *in, bw_match_re
 		} else {
 			/* the candidate bit first (a rule with a prefilter has a
 			 * text): it rules most of them out without reading the rule */
-			if (r->pf && cand && !((cand[i >> 6] >> (i & 63)) & 1))
+			if (r->has_pf && cand && !((cand[i >> 6] >> (i & 63)) & 1))
 				continue;
 			if (r->src->text && !dlen)
 				continue;
@@ -1280,8 +1416,8 @@ int bw_rules__match(const bw_rules *rules, const bw_match_input *in, bw_match_re
 				continue;
 		}
 		if (r->src->text && r->tier != BW_TIER_LEXICON) {
-			if (!dlen || (r->pf && ((cand && !((cand[i >> 6] >> (i & 63)) & 1)) ||
-			                        !prefilter_pass(r->pf, lower, dlen, &ts))))
+			if (!dlen || (r->has_pf && ((cand && !((cand[i >> 6] >> (i & 63)) & 1)) ||
+			                            !rule_prefilter_pass(r, lower, dlen, &ts))))
 				continue;
 			if (!md) {
 				md = pcre2_match_data_create(rules->max_pairs, NULL);
