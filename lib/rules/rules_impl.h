@@ -32,9 +32,11 @@ struct bw_rule {
 	/* A JIT-compiled copy of `re`, published once `re` has run often
 	 * enough to pay for the compilation; NULL until then. */
 	_Atomic(pcre2_code *) jit_re;
-	char *evidence;             /* "provider x; text /.../; status 5.7.*" */
-	size_t evidence_text_at;    /* where "/.../" starts in it (a text rule) */
-	size_t evidence_text_len;   /* and its length, or 0 */
+	/* The conditions in words, "provider x; text /.../; status 5.7.*"
+	 * (bw_rules__evidence()): made the first time they are asked for
+	 * (each copies its pattern, most are never shown), published once;
+	 * NULL until then. */
+	_Atomic(char *) evidence;
 	const char *provider_name;  /* display name of src->provider, or "" */
 	/* A rule without a provider condition that lives in a file defining
 	 * exactly one provider: that provider (else NULL).  When the rule
@@ -96,5 +98,7 @@ void bw_rules__release_compiled(bw_rules *rules);
 const bw_rset_provider *bw_rules__provider(const bw_rules *rules, const char *remote_host,
                                            const char *recipient, const char *text);
 const bw_rset_provider *bw_rules__provider_by_id(const bw_rules *rules, const char *id);
+/* Rule r's conditions in words; NULL when out of memory. */
+const char *bw_rules__evidence(const struct bw_rule *r);
 
 #endif

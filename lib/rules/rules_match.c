@@ -211,9 +211,9 @@ const bw_rset_provider *bw_rules__provider_by_id(const bw_rules *rules, const ch
 
 /* ---- compiling ------------------------------------------------------- */
 
-/* The rule's conditions in words; *text_at and *text_len receive where
- * the "/pattern/" of a text rule is in it (0, 0 without one). */
-static char *make_evidence(const bw_rset_rule *r, size_t *text_at, size_t *text_len)
+/* The rule's conditions in words (where the "/pattern/" of a text rule is
+ * in them: evidence_text()). */
+static char *make_evidence(const bw_rset_rule *r)
 {
 	static const char *const keys[] = {
 		"provider", "text", "status", "reply", "command", "format", "action"
@@ -224,7 +224,6 @@ static char *make_evidence(const bw_rset_rule *r, size_t *text_at, size_t *text_
 	bw_buf b = BW_BUF_INIT;
 	size_t i;
 
-	*text_at = *text_len = 0;
 	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
 		if (!vals[i])
 			continue;
@@ -234,15 +233,39 @@ static char *make_evidence(const bw_rset_rule *r, size_t *text_at, size_t *text_
 		bw_buf__puts(&b, keys[i]);
 		bw_buf__putc(&b, ' ');
 		if (i == 1) {
-			*text_at = b.len;
 			bw_buf__putc(&b, '/');
 			bw_buf__puts(&b, vals[i]);
 			bw_buf__putc(&b, '/');
-			*text_len = b.len - *text_at;
 		} else
 			bw_buf__puts(&b, vals[i]);
 	}
 	return bw_buf__detach(&b);
+}
+
+/* Where make_evidence() puts the "/pattern/" of a text rule: after
+ * "provider x; " when there is one, and "text ". */
+static void evidence_text(const bw_rset_rule *r, size_t *at, size_t *len)
+{
+	*at = (r->provider ? strlen("provider ") + strlen(r->provider) + strlen("; ") : 0) +
+	      strlen("text ");
+	*len = strlen(r->text) + 2;
+}
+
+const char *bw_rules__evidence(const struct bw_rule *r)
+{
+	struct bw_rule *w = (struct bw_rule *)r;
+	char *ev = atomic_load_explicit(&w->evidence, memory_order_acquire), *none = NULL;
+
+	if (ev)
+		return ev;
+	if (!(ev = make_evidence(r->src)))
+		return NULL;
+	if (!atomic_compare_exchange_strong_explicit(&w->evidence, &none, ev, memory_order_acq_rel,
+	                                             memory_order_acquire)) {
+		free(ev);
+		ev = none;
+	}
+	return ev;
 }
 
 /* A rule's pattern compiled (hoisted when that is possible, rules_hoist.h: the
@@ -373,9 +396,7 @@ int bw_rules__compile(bw_rules *rules, const bw_rules_options *opts)
 			last_file = r->src->file;
 			last_provider = r->file_provider;
 		}
-		r->evidence = make_evidence(r->src, &r->evidence_text_at, &r->evidence_text_len);
-		if (!r->evidence)
-			return bw_error__set(BW_ENOMEM, "out of memory");
+		atomic_init(&r->evidence, NULL);   /* made when asked for */
 		if (r->src->text) {
 			uint32_t pairs;
 
@@ -425,7 +446,7 @@ void bw_rules__release_compiled(bw_rules *rules)
 		pcre2_code_free(atomic_load_explicit(&rules->rules[i].re, memory_order_relaxed));
 		pcre2_code_free(atomic_load_explicit(&rules->rules[i].jit_re, memory_order_relaxed));
 		split_free(atomic_load_explicit(&rules->rules[i].split, memory_order_relaxed));
-		free(rules->rules[i].evidence);
+		free(atomic_load_explicit(&rules->rules[i].evidence, memory_order_relaxed));
 		bw_rules__literals_free(rules->rules[i].literals);
 		prefilter_free(atomic_load_explicit(&rules->rules[i].pf, memory_order_relaxed));
 	}
@@ -1335,19 +1356,20 @@ static void matched_evidence(bw_match_result *res, const struct bw_rule *r, cons
                              pcre2_match_data *md)
 {
 	PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
-	size_t at = r->evidence_text_at, n = ov[1] > ov[0] ? ov[1] - ov[0] : 0;
-	const char *cut = "";
+	size_t at, text_len, n = ov[1] > ov[0] ? ov[1] - ov[0] : 0;
+	const char *cut = "", *ev = bw_rules__evidence(r);
 
-	if (!r->evidence_text_len || !n)
+	if (!r->src->text || !n || !ev)
 		return;
+	evidence_text(r->src, &at, &text_len);
 	if (n > MATCHED_MAX) {
 		n = MATCHED_MAX;
 		while (n > 0 && ((unsigned char)diag[ov[0] + n] & 0xC0) == 0x80)
 			n--;
 		cut = "...";
 	}
-	snprintf(res->evidence_buf, sizeof(res->evidence_buf), "%.*s\"%.*s%s\"%s", (int)at, r->evidence,
-	         (int)n, diag + ov[0], cut, r->evidence + at + r->evidence_text_len);
+	snprintf(res->evidence_buf, sizeof(res->evidence_buf), "%.*s\"%.*s%s\"%s", (int)at, ev,
+	         (int)n, diag + ov[0], cut, ev + at + text_len);
 	res->evidence = res->evidence_buf;
 }
 
@@ -1451,7 +1473,7 @@ int bw_rules__match(const bw_rules *rules, const bw_match_input *in, bw_match_re
 		res->n_remedies = s->remedies.n;
 		res->references = (const char *const *)s->refs.v;
 		res->n_references = s->refs.n;
-		res->evidence = r->evidence;
+		res->evidence = bw_rules__evidence(r);
 		if (r->src->text && r->tier != BW_TIER_LEXICON) {
 			copy_capture(md, "code", res->provider_code, sizeof(res->provider_code));
 			copy_capture(md, "tag", res->server_tag, sizeof(res->server_tag));
