@@ -70,7 +70,6 @@ struct bw_rules {
 	const bw_rset_provider **prov;  /* merged: a later layer replaces an id */
 	size_t n_prov;
 	pcre2_match_context *mctx;  /* limits; only read while matching */
-	uint32_t max_pairs;         /* ovector size every pattern fits in */
 	int jit;                    /* JIT-compile patterns that run often */
 	/* The literal prefilter turned around (rules_match.c): the
 	 * alternatives bit_alt[k], k in bit_start[b] .. bit_start[b + 1], have

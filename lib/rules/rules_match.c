@@ -329,27 +329,6 @@ static void literals_free(char **lits, bool one_block)
 		bw_rules__literals_free(lits);
 }
 
-/* How many capturing groups `pattern` can have at most: its '(' that are
- * not escaped (non-capturing groups, lookarounds and a '(' in a class are
- * counted too, which only makes the bound larger).  (strcspn skips the
- * bytes between, kilobytes in a lexicon rule.) */
-static uint32_t groups_at_most(const char *pattern)
-{
-	uint32_t n = 0;
-	const char *p = pattern;
-
-	while (*(p += strcspn(p, "\\("))) {
-		if (*p == '\\') {
-			if (!*++p)
-				break;
-		} else {
-			n++;
-		}
-		p++;
-	}
-	return n;
-}
-
 int bw_rules__compile(bw_rules *rules, const bw_rules_options *opts)
 {
 	const bw_rset_provider *last_provider = NULL;
@@ -369,7 +348,6 @@ int bw_rules__compile(bw_rules *rules, const bw_rules_options *opts)
 	pcre2_set_heap_limit(rules->mctx, (uint32_t)(opts && opts->heap_limit_kib
 		? (opts->heap_limit_kib > UINT32_MAX ? UINT32_MAX : opts->heap_limit_kib)
 		: DEFAULT_HEAP_LIMIT_KIB));
-	rules->max_pairs = 1;
 	/* JIT unless BOUNCEWHY_NO_JIT is set (memory checkers such as valgrind
 	 * cannot follow JIT code's wide reads); without JIT PCRE2 interprets
 	 * the same pattern. */
@@ -398,8 +376,6 @@ int bw_rules__compile(bw_rules *rules, const bw_rules_options *opts)
 		}
 		atomic_init(&r->evidence, NULL);   /* made when asked for */
 		if (r->src->text) {
-			uint32_t pairs;
-
 			/* stored literals are read where they are (lits_of()),
 			 * the prefilter made on the rule's first candidacy */
 			r->literals = NULL;
@@ -410,16 +386,12 @@ int bw_rules__compile(bw_rules *rules, const bw_rules_options *opts)
 			else
 				r->has_pf = r->literals != NULL;
 			atomic_init(&r->pf, NULL);
-			/* compiled on first use (code_for); the match data is
-			 * sized for the most groups a pattern can have: one per
-			 * '(' that is not escaped, an upper bound */
+			/* compiled on first use (code_for); the match data grows
+			 * to the groups of the patterns that run (run_code()) */
 			atomic_init(&r->re, NULL);
 			atomic_init(&r->runs, 0);
 			atomic_init(&r->jit_re, NULL);
 			atomic_init(&r->split, NULL);
-			pairs = groups_at_most(r->src->text);
-			if (pairs + 1 > rules->max_pairs)
-				rules->max_pairs = pairs + 1;
 		}
 	}
 	index_first_bits(rules);
@@ -1122,34 +1094,61 @@ static const struct bw_split *split_for(const struct bw_rule *r)
 	return sp;
 }
 
+/* The match data a match starts with: room for this many groups (it
+ * grows for a pattern with more, run_code()). */
+#define MATCH_PAIRS 32
+
+/* pcre2_match() of `code` on diag[0..dlen) from `off`, the match in *mdp,
+ * made larger first when the pattern has more groups than it has room
+ * for.  (Sized by the patterns that run rather than by a bound over all
+ * of them: counting the groups of every pattern at open read 850 KB of
+ * patterns.)  A larger ovector than the pattern needs gives the same
+ * result. */
+static int run_code(const bw_rules *rules, const pcre2_code *code, const char *diag,
+                    size_t dlen, size_t off, pcre2_match_data **mdp)
+{
+	uint32_t groups = 0;
+
+	if (code && pcre2_pattern_info(code, PCRE2_INFO_CAPTURECOUNT, &groups) == 0 &&
+	    pcre2_get_ovector_count(*mdp) < groups + 1) {
+		pcre2_match_data *larger = pcre2_match_data_create(groups + 1, NULL);
+
+		if (!larger)
+			return PCRE2_ERROR_NOMEMORY;
+		pcre2_match_data_free(*mdp);
+		*mdp = larger;
+	}
+	return pcre2_match(code, (PCRE2_SPTR)diag, dlen, off, 0, *mdp, rules->mctx);
+}
+
 /* pcre2_match() of `r`'s pattern on diag[0..dlen) from `off` (lower: the
- * lower-cased text with triples ts, for the prefilters), the match in md. */
+ * lower-cased text with triples ts, for the prefilters), the match in
+ * *mdp (run_code()). */
 static int rule_match(const bw_rules *rules, const struct bw_rule *r, const char *diag,
                       size_t dlen, size_t off, const char *lower, const triples *ts,
-                      pcre2_match_data *md)
+                      pcre2_match_data **mdp)
 {
 	const struct bw_split *sp = split_for(r);
 	size_t k, won = 0, last = 0, best = SIZE_MAX;
 	int rc, won_rc = PCRE2_ERROR_NOMATCH, fail = PCRE2_ERROR_NOMATCH;
 
 	if (sp == &no_split)
-		return pcre2_match(code_for(rules, r), (PCRE2_SPTR)diag, dlen, off, 0, md,
-		                   rules->mctx);
+		return run_code(rules, code_for(rules, r), diag, dlen, off, mdp);
 	for (k = 0; k < sp->n; k++) {
 		struct split_alt *a = &sp->alt[k];
 
 		if (a->pf && !prefilter_pass(a->pf, lower, dlen, ts))
 			continue;
-		rc = pcre2_match(code_of(rules, a->text, &a->re, &a->runs, &a->jit_re),
-		                 (PCRE2_SPTR)diag, dlen, off, 0, md, rules->mctx);
+		rc = run_code(rules, code_of(rules, a->text, &a->re, &a->runs, &a->jit_re),
+		              diag, dlen, off, mdp);
 		last = k;
 		if (rc < 0) {
 			if (rc != PCRE2_ERROR_NOMATCH)
 				fail = rc;
 			continue;
 		}
-		if (pcre2_get_ovector_pointer(md)[0] < best) {
-			best = pcre2_get_ovector_pointer(md)[0];
+		if (pcre2_get_ovector_pointer(*mdp)[0] < best) {
+			best = pcre2_get_ovector_pointer(*mdp)[0];
 			won = k;
 			won_rc = rc;
 			if (best == off)
@@ -1161,8 +1160,8 @@ static int rule_match(const bw_rules *rules, const struct bw_rule *r, const char
 	if (won != last) {
 		struct split_alt *a = &sp->alt[won];
 
-		won_rc = pcre2_match(code_of(rules, a->text, &a->re, &a->runs, &a->jit_re),
-		                     (PCRE2_SPTR)diag, dlen, off, 0, md, rules->mctx);
+		won_rc = run_code(rules, code_of(rules, a->text, &a->re, &a->runs, &a->jit_re),
+		                  diag, dlen, off, mdp);
 	}
 	return won_rc;
 }
@@ -1268,7 +1267,7 @@ static const struct bw_rule *score_lexicon(const bw_rules *rules, size_t from, s
                                            const bw_match_input *in, const char *diag,
                                            size_t dlen, const char *lower, const triples *ts,
                                            const uint64_t *cand, const bw_rset_provider *prov,
-                                           pcre2_match_data *md, int *score, bool *matched)
+                                           pcre2_match_data **mdp, int *score, bool *matched)
 {
 	struct cand { const struct bw_rule *r; int points; size_t last; } best_rule[64];
 	const struct bw_rule *won = NULL;
@@ -1298,8 +1297,8 @@ static const struct bw_rule *score_lexicon(const bw_rules *rules, size_t from, s
 		if (r->has_pf && !rule_prefilter_pass(r, lower, dlen, ts))
 			continue;
 		while (hits < LEXICON_MAX_HITS && off <= dlen &&
-		       rule_match(rules, r, diag, dlen, off, lower, ts, md) > 0) {
-			ov = pcre2_get_ovector_pointer(md);
+		       rule_match(rules, r, diag, dlen, off, lower, ts, mdp) > 0) {
+			ov = pcre2_get_ovector_pointer(*mdp);
 			hits++;
 			last = ov[1];
 			off = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
@@ -1336,9 +1335,9 @@ static const struct bw_rule *score_lexicon(const bw_rules *rules, size_t from, s
 	}
 	*score = won_sum;
 	if (won && masked)  /* its first match, for the evidence */
-		*matched = rule_match(rules, won, masked, dlen, 0, lower, ts, md) >= 0;
+		*matched = rule_match(rules, won, masked, dlen, 0, lower, ts, mdp) >= 0;
 	else if (won)
-		*matched = rule_match(rules, won, diag, dlen, 0, lower, ts, md) >= 0;
+		*matched = rule_match(rules, won, diag, dlen, 0, lower, ts, mdp) >= 0;
 	free(masked);
 	return won;
 }
@@ -1416,11 +1415,11 @@ int bw_rules__match(const bw_rules *rules, const bw_match_input *in, bw_match_re
 
 			while (end < rules->n_rules && rules->rules[end].tier == BW_TIER_LEXICON)
 				end++;
-			if (!md && !(md = pcre2_match_data_create(rules->max_pairs, NULL))) {
+			if (!md && !(md = pcre2_match_data_create(MATCH_PAIRS + 1, NULL))) {
 				result = bw_error__set(BW_ENOMEM, "out of memory");
 				break;
 			}
-			won = score_lexicon(rules, i, end, in, diag, dlen, lower, &ts, cand, prov, md,
+			won = score_lexicon(rules, i, end, in, diag, dlen, lower, &ts, cand, prov, &md,
 			                    &res->lexicon_score, &lexicon_match);
 			i = end - 1;
 			if (!won)
@@ -1442,13 +1441,13 @@ int bw_rules__match(const bw_rules *rules, const bw_match_input *in, bw_match_re
 			                            !rule_prefilter_pass(r, lower, dlen, &ts))))
 				continue;
 			if (!md) {
-				md = pcre2_match_data_create(rules->max_pairs, NULL);
+				md = pcre2_match_data_create(MATCH_PAIRS + 1, NULL);
 				if (!md) {
 					result = bw_error__set(BW_ENOMEM, "out of memory");
 					break;
 				}
 			}
-			rc = rule_match(rules, r, diag, dlen, 0, lower, &ts, md);
+			rc = rule_match(rules, r, diag, dlen, 0, lower, &ts, &md);
 			if (rc < 0) {  /* no match, or a limit hit: this rule does not apply */
 				if (!limit_rule && rc != PCRE2_ERROR_NOMATCH && rc != PCRE2_ERROR_PARTIAL)
 					limit_rule = s->id;   /* said in a warning (classify.c) */
