@@ -2,11 +2,11 @@
  * gmime_load.h - GMime (with the GIO and GLib functions the library calls)
  * reached through pointers, its libraries opened on first need.
  *
- * Loading GMime with the process costs every run about 5M instructions and
- * 160 page faults (thirteen libraries: GMime, GIO, GObject, GLib, gpgme,
- * libmount, ...; their relocations are bound at load), a third of the
- * start-up of `bouncewhy explain` or of a run on empty input, which never
- * read a MIME message.  The sources that call GMime include this header
+ * Loading GMime with the process cost every run about 4.6M instructions and
+ * 150 page faults (fifteen libraries: GMime, GIO, GObject, GLib, gpgme,
+ * libmount and what they need; their relocations are bound at load), a
+ * quarter of the start-up of `bouncewhy explain` or of a run on empty
+ * input, which never read a MIME message.  The sources that call GMime include this header
  * instead of GMime's: every function below is then a member of
  * bw_gmime__fn, filled by bw_gmime__load() with dlsym().  A function used
  * and not listed here is caught when the shared library is linked (GMime
