@@ -7,9 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <gmime/gmime.h>
-
 #include "charset.h"
+#include "gmime_load.h"
 #include "util.h"
 
 static struct {

@@ -9,11 +9,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <gio/gio.h>
-#include <gio/gunixinputstream.h>
-
 #include "bouncewhy.h"
 #include "error.h"
+#include "gmime_load.h"
 #include "log_source.h"
 
 struct bw_log_source {
@@ -61,7 +59,12 @@ int bw_log_source__open(bw_log_source **out, const char *path)
 			return BW_OK;
 		}
 	}
-	/* a stream (peeked through a buffer) or a compressed file */
+	/* a stream (peeked through a buffer) or a compressed file: GIO's
+	 * streams, loaded with GMime (gmime_load.h) */
+	if (bw_gmime__load() != BW_OK) {
+		bw_log_source__close(s);
+		return BW_ERROR;
+	}
 	{
 		GInputStream *raw = g_unix_input_stream_new(s->fd, FALSE);
 		GInputStream *buffered = g_buffered_input_stream_new_sized(raw, 65536);

@@ -21,10 +21,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <gmime/gmime.h>
-
 #include "charset.h"
 #include "error.h"
+#include "gmime_load.h"
 #include "html.h"
 #include "mimecut.h"
 #include "mimeflat.h"
@@ -39,19 +38,26 @@
 #define MAX_ORIG_HEADERS 500
 
 static pthread_once_t gmime_once = PTHREAD_ONCE_INIT;
+static bool gmime_ready;       /* GMime loaded and initialised */
 
 bool bw_msg__flat_off;
 
-/* GMime's initialisation (through gpgme) sets SIGPIPE to ignored for the
- * whole process; the library puts back what the program had. */
+/* GMime is loaded by the first parse, not with the process
+ * (gmime_load.h).  Its initialisation (through gpgme) sets SIGPIPE to
+ * ignored for the whole process; the library puts back what the program
+ * had. */
 static void gmime_init_once(void)
 {
 	struct sigaction old;
-	bool saved = sigaction(SIGPIPE, NULL, &old) == 0;
+	bool saved;
 
+	if (bw_gmime__load() != BW_OK)
+		return;
+	saved = sigaction(SIGPIPE, NULL, &old) == 0;
 	g_mime_init();
 	if (saved)
 		sigaction(SIGPIPE, &old, NULL);
+	gmime_ready = true;
 }
 
 typedef struct walk_ctx {
@@ -1613,6 +1619,8 @@ int bw_msg__parse_indexed(bw_msg *out, const char *buf, size_t len, const bw_par
 
 	memset(out, 0, sizeof(*out));
 	pthread_once(&gmime_once, gmime_init_once);
+	if (!gmime_ready)
+		return bw_gmime__load();   /* its error, for this thread */
 
 	/* The line and part budgets, applied before GMime builds anything. */
 	if (bw_prepare__input_indexed(&prep, buf, len,

@@ -32,9 +32,11 @@ struct bw_rule {
 	/* A JIT-compiled copy of `re`, published once `re` has run often
 	 * enough to pay for the compilation; NULL until then. */
 	_Atomic(pcre2_code *) jit_re;
-	char *evidence;             /* "provider x; text /.../; status 5.7.*" */
-	size_t evidence_text_at;    /* where "/.../" starts in it (a text rule) */
-	size_t evidence_text_len;   /* and its length, or 0 */
+	/* The conditions in words, "provider x; text /.../; status 5.7.*"
+	 * (bw_rules__evidence()): made the first time they are asked for
+	 * (each copies its pattern, most are never shown), published once;
+	 * NULL until then. */
+	_Atomic(char *) evidence;
 	const char *provider_name;  /* display name of src->provider, or "" */
 	/* A rule without a provider condition that lives in a file defining
 	 * exactly one provider: that provider (else NULL).  When the rule
@@ -42,12 +44,17 @@ struct bw_rule {
 	 * code itself identifies the provider. */
 	const bw_rset_provider *file_provider;
 	/* Lower-case literals the text pattern cannot match without (one of
-	 * them must occur, each part of it), NULL-terminated; NULL when the
-	 * pattern must always be tried (rules_prefilter.c).  `pf` is the same
-	 * set ready to test (rules_match.c). */
+	 * them must occur, each part of it), NULL-terminated
+	 * (rules_prefilter.c): made at compile only for a rule whose
+	 * literals the rule compiler did not store; stored ones
+	 * (src->literals) are read in place.  has_pf: the rule has literals
+	 * (else its pattern is always tried).  `pf` is the same set ready to
+	 * test (rules_match.c), built the first time the rule is a candidate
+	 * (most never are in a short process), published once; NULL until
+	 * then. */
 	char **literals;
-	bool literals_block;        /* `literals` is one allocation (stored) */
-	struct bw_prefilter *pf;
+	bool has_pf;
+	_Atomic(struct bw_prefilter *) pf;
 	/* A pattern with many top-level alternatives matched one alternative
 	 * at a time, each behind its own prefilter (rules_match.c): built on
 	 * the rule's first run, published once; NULL until then. */
@@ -63,7 +70,6 @@ struct bw_rules {
 	const bw_rset_provider **prov;  /* merged: a later layer replaces an id */
 	size_t n_prov;
 	pcre2_match_context *mctx;  /* limits; only read while matching */
-	uint32_t max_pairs;         /* ovector size every pattern fits in */
 	int jit;                    /* JIT-compile patterns that run often */
 	/* The literal prefilter turned around (rules_match.c): the
 	 * alternatives bit_alt[k], k in bit_start[b] .. bit_start[b + 1], have
@@ -91,5 +97,7 @@ void bw_rules__release_compiled(bw_rules *rules);
 const bw_rset_provider *bw_rules__provider(const bw_rules *rules, const char *remote_host,
                                            const char *recipient, const char *text);
 const bw_rset_provider *bw_rules__provider_by_id(const bw_rules *rules, const char *id);
+/* Rule r's conditions in words; NULL when out of memory. */
+const char *bw_rules__evidence(const struct bw_rule *r);
 
 #endif

@@ -73,7 +73,7 @@ const char *bw_rule_get(const bw_rule *rule, bw_rule_field field)
 	case BW_RULE_FORMAT: v = s->format; break;
 	case BW_RULE_ACTION: v = s->action; break;
 	case BW_RULE_EXPLANATION: v = s->explain; break;
-	case BW_RULE_CONDITIONS: v = rule->evidence; break;
+	case BW_RULE_CONDITIONS: v = bw_rules__evidence(rule); break;
 	default: break;
 	}
 	return v ? v : "";

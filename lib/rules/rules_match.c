@@ -39,7 +39,16 @@
 #define DEFAULT_DEPTH_LIMIT 100000UL
 #define DEFAULT_HEAP_LIMIT_KIB 65536UL
 
-static struct bw_prefilter *prefilter_new(char *const *lits);
+/* A rule's literal alternatives one at a time: from an array
+ * (bw_rules__literals(), stored_literals()) or in place from the string
+ * the rule compiler stored ('\n'-separated), which opening the rules then
+ * neither splits nor copies. */
+typedef struct lit_iter {
+	char *const *v;             /* the array, or NULL */
+	const char *p, *end;        /* what is left of the stored string */
+} lit_iter;
+
+static struct bw_prefilter *prefilter_new(lit_iter it);
 static void prefilter_free(struct bw_prefilter *pf);
 static void split_free(struct bw_split *sp);
 static void index_first_bits(bw_rules *rules);
@@ -202,9 +211,9 @@ const bw_rset_provider *bw_rules__provider_by_id(const bw_rules *rules, const ch
 
 /* ---- compiling ------------------------------------------------------- */
 
-/* The rule's conditions in words; *text_at and *text_len receive where
- * the "/pattern/" of a text rule is in it (0, 0 without one). */
-static char *make_evidence(const bw_rset_rule *r, size_t *text_at, size_t *text_len)
+/* The rule's conditions in words (where the "/pattern/" of a text rule is
+ * in them: evidence_text()). */
+static char *make_evidence(const bw_rset_rule *r)
 {
 	static const char *const keys[] = {
 		"provider", "text", "status", "reply", "command", "format", "action"
@@ -215,7 +224,6 @@ static char *make_evidence(const bw_rset_rule *r, size_t *text_at, size_t *text_
 	bw_buf b = BW_BUF_INIT;
 	size_t i;
 
-	*text_at = *text_len = 0;
 	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
 		if (!vals[i])
 			continue;
@@ -225,15 +233,39 @@ static char *make_evidence(const bw_rset_rule *r, size_t *text_at, size_t *text_
 		bw_buf__puts(&b, keys[i]);
 		bw_buf__putc(&b, ' ');
 		if (i == 1) {
-			*text_at = b.len;
 			bw_buf__putc(&b, '/');
 			bw_buf__puts(&b, vals[i]);
 			bw_buf__putc(&b, '/');
-			*text_len = b.len - *text_at;
 		} else
 			bw_buf__puts(&b, vals[i]);
 	}
 	return bw_buf__detach(&b);
+}
+
+/* Where make_evidence() puts the "/pattern/" of a text rule: after
+ * "provider x; " when there is one, and "text ". */
+static void evidence_text(const bw_rset_rule *r, size_t *at, size_t *len)
+{
+	*at = (r->provider ? strlen("provider ") + strlen(r->provider) + strlen("; ") : 0) +
+	      strlen("text ");
+	*len = strlen(r->text) + 2;
+}
+
+const char *bw_rules__evidence(const struct bw_rule *r)
+{
+	struct bw_rule *w = (struct bw_rule *)r;
+	char *ev = atomic_load_explicit(&w->evidence, memory_order_acquire), *none = NULL;
+
+	if (ev)
+		return ev;
+	if (!(ev = make_evidence(r->src)))
+		return NULL;
+	if (!atomic_compare_exchange_strong_explicit(&w->evidence, &none, ev, memory_order_acq_rel,
+	                                             memory_order_acquire)) {
+		free(ev);
+		ev = none;
+	}
+	return ev;
 }
 
 /* A rule's pattern compiled (hoisted when that is possible, rules_hoist.h: the
@@ -297,27 +329,6 @@ static void literals_free(char **lits, bool one_block)
 		bw_rules__literals_free(lits);
 }
 
-/* How many capturing groups `pattern` can have at most: its '(' that are
- * not escaped (non-capturing groups, lookarounds and a '(' in a class are
- * counted too, which only makes the bound larger).  (strcspn skips the
- * bytes between, kilobytes in a lexicon rule.) */
-static uint32_t groups_at_most(const char *pattern)
-{
-	uint32_t n = 0;
-	const char *p = pattern;
-
-	while (*(p += strcspn(p, "\\("))) {
-		if (*p == '\\') {
-			if (!*++p)
-				break;
-		} else {
-			n++;
-		}
-		p++;
-	}
-	return n;
-}
-
 int bw_rules__compile(bw_rules *rules, const bw_rules_options *opts)
 {
 	const bw_rset_provider *last_provider = NULL;
@@ -337,7 +348,6 @@ int bw_rules__compile(bw_rules *rules, const bw_rules_options *opts)
 	pcre2_set_heap_limit(rules->mctx, (uint32_t)(opts && opts->heap_limit_kib
 		? (opts->heap_limit_kib > UINT32_MAX ? UINT32_MAX : opts->heap_limit_kib)
 		: DEFAULT_HEAP_LIMIT_KIB));
-	rules->max_pairs = 1;
 	/* JIT unless BOUNCEWHY_NO_JIT is set (memory checkers such as valgrind
 	 * cannot follow JIT code's wide reads); without JIT PCRE2 interprets
 	 * the same pattern. */
@@ -364,28 +374,24 @@ int bw_rules__compile(bw_rules *rules, const bw_rules_options *opts)
 			last_file = r->src->file;
 			last_provider = r->file_provider;
 		}
-		r->evidence = make_evidence(r->src, &r->evidence_text_at, &r->evidence_text_len);
-		if (!r->evidence)
-			return bw_error__set(BW_ENOMEM, "out of memory");
+		atomic_init(&r->evidence, NULL);   /* made when asked for */
 		if (r->src->text) {
-			uint32_t pairs;
-
-			r->literals_block = r->src->literals != NULL;
-			if ((r->src->literals ? stored_literals(r->src->literals, strlen(r->src->literals),
-			                                        &r->literals)
-			                      : bw_rules__literals(r->src->text, &r->literals)) < 0)
+			/* stored literals are read where they are (lits_of()),
+			 * the prefilter made on the rule's first candidacy */
+			r->literals = NULL;
+			if (r->src->literals)
+				r->has_pf = *r->src->literals != '\0';
+			else if (bw_rules__literals(r->src->text, &r->literals) < 0)
 				return bw_error__set(BW_ENOMEM, "out of memory");
-			r->pf = r->literals ? prefilter_new(r->literals) : NULL;
-			/* compiled on first use (code_for); the match data is
-			 * sized for the most groups a pattern can have: one per
-			 * '(' that is not escaped, an upper bound */
+			else
+				r->has_pf = r->literals != NULL;
+			atomic_init(&r->pf, NULL);
+			/* compiled on first use (code_for); the match data grows
+			 * to the groups of the patterns that run (run_code()) */
 			atomic_init(&r->re, NULL);
 			atomic_init(&r->runs, 0);
 			atomic_init(&r->jit_re, NULL);
 			atomic_init(&r->split, NULL);
-			pairs = groups_at_most(r->src->text);
-			if (pairs + 1 > rules->max_pairs)
-				rules->max_pairs = pairs + 1;
 		}
 	}
 	index_first_bits(rules);
@@ -412,9 +418,9 @@ void bw_rules__release_compiled(bw_rules *rules)
 		pcre2_code_free(atomic_load_explicit(&rules->rules[i].re, memory_order_relaxed));
 		pcre2_code_free(atomic_load_explicit(&rules->rules[i].jit_re, memory_order_relaxed));
 		split_free(atomic_load_explicit(&rules->rules[i].split, memory_order_relaxed));
-		free(rules->rules[i].evidence);
-		literals_free(rules->rules[i].literals, rules->rules[i].literals_block);
-		prefilter_free(rules->rules[i].pf);
+		free(atomic_load_explicit(&rules->rules[i].evidence, memory_order_relaxed));
+		bw_rules__literals_free(rules->rules[i].literals);
+		prefilter_free(atomic_load_explicit(&rules->rules[i].pf, memory_order_relaxed));
 	}
 	pcre2_match_context_free(rules->mctx);
 	rules->mctx = NULL;
@@ -602,9 +608,13 @@ struct bw_prefilter {
 	size_t n_alts;
 };
 
+/* Published for a rule whose prefilter could not be made (out of
+ * memory): the rule is then always tried. */
+static struct bw_prefilter no_prefilter;
+
 static void prefilter_free(struct bw_prefilter *pf)
 {
-	if (!pf)
+	if (!pf || pf == &no_prefilter)
 		return;
 	free(pf->parts);
 	free(pf->alt_end);
@@ -612,53 +622,102 @@ static void prefilter_free(struct bw_prefilter *pf)
 	free(pf);
 }
 
-static void part_bits(pf_part *pp)
+/* The first `max` (at most MAX_PART_TRIPLES) of the part's triple bits. */
+static void part_bits(pf_part *pp, unsigned max)
 {
 	size_t n = pp->len - 2, k, step = n > MAX_PART_TRIPLES ? n / MAX_PART_TRIPLES : 1;
 
 	pp->n_bits = 0;
-	for (k = 0; k < n && pp->n_bits < MAX_PART_TRIPLES; k += step) {
+	for (k = 0; k < n && pp->n_bits < max; k += step) {
 		const unsigned char *u = (const unsigned char *)pp->s + k;
 
 		pp->bits[pp->n_bits++] = (uint16_t)triple_bit((uint32_t)u[0] << 16 | (uint32_t)u[1] << 8 | u[2]);
 	}
 }
 
+/* The literals of rule r to read with next_alt(). */
+static lit_iter lits_of(const struct bw_rule *r)
+{
+	lit_iter it = { r->literals, NULL, NULL };
+
+	if (!r->literals && r->src->literals && *r->src->literals) {
+		it.p = r->src->literals;
+		it.end = it.p + strlen(it.p);
+	}
+	return it;
+}
+
+/* The next alternative in s[0..len) (not terminated when stored); false
+ * after the last. */
+static bool next_alt(lit_iter *it, const char **s, size_t *len)
+{
+	const char *e;
+
+	if (it->v) {
+		if (!*it->v)
+			return false;
+		*s = *it->v++;
+		*len = strlen(*s);
+		return true;
+	}
+	if (!it->p)
+		return false;
+	*s = it->p;
+	e = memchr(it->p, '\n', (size_t)(it->end - it->p));
+	*len = (size_t)((e ? e : it->end) - it->p);
+	it->p = e ? e + 1 : NULL;
+	return true;
+}
+
+/* The part of an alternative ending at `end` that starts at p: its length
+ * and whether it is BW_LITERAL_8BIT, with the first `max_bits` of its
+ * triple bits. */
+static void part_at(pf_part *pp, const char *p, const char *end, unsigned max_bits)
+{
+	const char *e = memchr(p, BW_LITERAL_AND, (size_t)(end - p));
+
+	pp->s = p;
+	pp->len = (uint32_t)((e ? e : end) - p);
+	pp->eight_bit = pp->len == 1 && *p == BW_LITERAL_8BIT;
+	pp->n_bits = 0;
+	if (!pp->eight_bit && pp->len >= 3)
+		part_bits(pp, max_bits);
+}
+
 /* The literals of one rule, split and with their bits; NULL on ENOMEM (the
  * rule is then always tried). */
-static struct bw_prefilter *prefilter_new(char *const *lits)
+static struct bw_prefilter *prefilter_new(lit_iter it)
 {
 	struct bw_prefilter *pf = calloc(1, sizeof(*pf));
-	size_t n_parts = 0, n_alts = 0, k = 0, i;
-	const char *c;
+	size_t n_parts = 0, n_alts = 0, k = 0, i, len;
+	lit_iter count = it;
+	const char *s, *c;
 
 	if (!pf)
 		return NULL;
-	for (i = 0; lits[i]; i++, n_alts++)
-		for (c = lits[i], n_parts++; *c; c++)
-			n_parts += *c == BW_LITERAL_AND;
-	pf->parts = calloc(n_parts, sizeof(*pf->parts));
-	pf->alt_end = calloc(n_alts, sizeof(*pf->alt_end));
-	pf->first = calloc(n_alts, sizeof(*pf->first));
+	while (next_alt(&count, &s, &len)) {
+		n_alts++;
+		for (c = s, n_parts++; (c = memchr(c, BW_LITERAL_AND, len - (size_t)(c - s))); c++)
+			n_parts++;
+	}
+	pf->parts = calloc(n_parts ? n_parts : 1, sizeof(*pf->parts));
+	pf->alt_end = calloc(n_alts ? n_alts : 1, sizeof(*pf->alt_end));
+	pf->first = calloc(n_alts ? n_alts : 1, sizeof(*pf->first));
 	if (!pf->parts || !pf->alt_end || !pf->first) {
 		prefilter_free(pf);
 		return NULL;
 	}
-	for (i = 0; lits[i]; i++) {
-		const char *p = lits[i];
+	for (i = 0; next_alt(&it, &s, &len); i++) {
+		const char *p = s, *end = s + len;
 
 		for (;;) {
-			const char *e = strchr(p, BW_LITERAL_AND);
 			pf_part *pp = &pf->parts[k++];
 
-			pp->s = p;
-			pp->len = (uint32_t)(e ? (size_t)(e - p) : strlen(p));
-			pp->eight_bit = pp->len == 1 && *p == BW_LITERAL_8BIT;
-			if (!pp->eight_bit && pp->len >= 3)
-				part_bits(pp);
-			if (!e)
+			part_at(pp, p, end, MAX_PART_TRIPLES);
+			p += pp->len;
+			if (p == end)
 				break;
-			p = e + 1;
+			p++;
 		}
 		pf->alt_end[i] = k;
 	}
@@ -672,6 +731,26 @@ static struct bw_prefilter *prefilter_new(char *const *lits)
 				pf->first[i] = pf->parts[j].bits[0];
 	}
 	return pf;
+}
+
+/* Rule r's prefilter, made the first time it is asked for (threads that
+ * race each make one, one copy is published, the others are freed); NULL
+ * when it could not be made. */
+static const struct bw_prefilter *pf_for(const struct bw_rule *r)
+{
+	struct bw_rule *w = (struct bw_rule *)r;
+	struct bw_prefilter *pf = atomic_load_explicit(&w->pf, memory_order_acquire), *none = NULL;
+
+	if (!pf) {
+		if (!(pf = prefilter_new(lits_of(r))))
+			pf = &no_prefilter;
+		if (!atomic_compare_exchange_strong_explicit(&w->pf, &none, pf, memory_order_acq_rel,
+		                                             memory_order_acquire)) {
+			prefilter_free(pf);
+			pf = none;
+		}
+	}
+	return pf == &no_prefilter ? NULL : pf;
 }
 
 /* An alternative in the first-bit index: its rule, and up to ALT_BITS
@@ -688,23 +767,82 @@ struct bw_pf_alt {
 	bool eight_bit;
 };
 
-/* rules->bit_start, bit_alt and pf_always (rules_impl.h); left NULL
- * when an allocation fails. */
+/* The first triple bit of alternative s[0..len) (that of its first part
+ * with one, as prefilter_new() gives it), or NO_BIT. */
+static uint16_t alt_first_bit(const char *s, size_t len)
+{
+	const char *p = s, *end = s + len;
+
+	for (;;) {
+		const char *e = memchr(p, BW_LITERAL_AND, (size_t)(end - p));
+		size_t n = (size_t)((e ? e : end) - p);
+
+		if (n >= 3)   /* (a BW_LITERAL_8BIT part is one byte) */
+			return (uint16_t)triple_bit((uint32_t)(unsigned char)p[0] << 16 |
+			                            (uint32_t)(unsigned char)p[1] << 8 |
+			                            (unsigned char)p[2]);
+		if (!e)
+			return NO_BIT;
+		p = e + 1;
+	}
+}
+
+/* Alternative s[0..len) as the index files it (its first bit is
+ * alt_first_bit()): the bits of its parts after that one, up to ALT_BITS,
+ * and whether one part is BW_LITERAL_8BIT. */
+static void alt_entry(struct bw_pf_alt *e, uint32_t rule, const char *s, size_t len)
+{
+	const char *p = s, *end = s + len;
+	bool first = true;
+	/* without that byte no part is BW_LITERAL_8BIT: the parts after
+	 * the last bit wanted need no reading (a lexicon alternative has
+	 * dozens) */
+	bool may_8bit = memchr(s, BW_LITERAL_8BIT, len) != NULL;
+
+	e->rule = rule;
+	e->n_bits = 0;
+	e->eight_bit = false;
+	for (;;) {
+		pf_part pp;
+		unsigned m;
+
+		if (e->n_bits == ALT_BITS && !may_8bit)
+			break;
+		/* (only the bits still wanted: the rest of the parts are
+		 * read for BW_LITERAL_8BIT) */
+		part_at(&pp, p, end, e->n_bits == ALT_BITS ? 0 : ALT_BITS + 1u - e->n_bits);
+		e->eight_bit |= pp.eight_bit;
+		/* the first bit of the alternative is the one filed under */
+		for (m = first && pp.n_bits ? 1 : 0; m < pp.n_bits && e->n_bits < ALT_BITS; m++)
+			e->bits[e->n_bits++] = pp.bits[m];
+		if (pp.n_bits)
+			first = false;
+		p += pp.len;
+		if (p == end)
+			break;
+		p++;
+	}
+}
+
+/* rules->bit_start, bit_alt and pf_always (rules_impl.h), read from the
+ * rules' literals (no prefilter is made for them); left NULL when an
+ * allocation fails. */
 static void index_first_bits(bw_rules *rules)
 {
-	size_t words = (rules->n_rules + 63) / 64, i, k, j, b, n = 0;
+	size_t words = (rules->n_rules + 63) / 64, i, b, n = 0, len;
 	uint32_t *start = calloc(TRIPLE_BITS + 1, sizeof(*start)), *at = NULL;
 	struct bw_pf_alt *list = NULL;
 	uint64_t *always = calloc(words ? words : 1, sizeof(*always));
+	const char *s;
 
 	if (!start || !always || rules->n_rules >= UINT32_MAX)
 		goto fail;
 	/* counts: alternatives per first bit */
 	for (i = 0; i < rules->n_rules; i++) {
-		const struct bw_prefilter *pf = rules->rules[i].pf;
+		lit_iter it = lits_of(&rules->rules[i]);
 
-		for (k = 0; pf && k < pf->n_alts; k++) {
-			b = pf->first[k];
+		while (rules->rules[i].has_pf && next_alt(&it, &s, &len)) {
+			b = alt_first_bit(s, len);
 			if (b == NO_BIT) {
 				always[i >> 6] |= (uint64_t)1 << (i & 63);
 				continue;
@@ -720,30 +858,12 @@ static void index_first_bits(bw_rules *rules)
 		goto fail;
 	memcpy(at, start, TRIPLE_BITS * sizeof(*at));
 	for (i = 0; i < rules->n_rules; i++) {
-		const struct bw_prefilter *pf = rules->rules[i].pf;
+		lit_iter it = lits_of(&rules->rules[i]);
 
-		for (k = 0; pf && k < pf->n_alts; k++) {
-			struct bw_pf_alt *e;
-			bool first = true;
-
-			b = pf->first[k];
-			if (b == NO_BIT)
-				continue;
-			e = &list[at[b]++];
-			e->rule = (uint32_t)i;
-			e->n_bits = 0;
-			e->eight_bit = false;
-			for (j = k ? pf->alt_end[k - 1] : 0; j < pf->alt_end[k]; j++) {
-				const pf_part *pp = &pf->parts[j];
-				unsigned m;
-
-				e->eight_bit |= pp->eight_bit;
-				/* the first bit of the alternative is the one filed under */
-				for (m = first && pp->n_bits ? 1 : 0; m < pp->n_bits && e->n_bits < ALT_BITS; m++)
-					e->bits[e->n_bits++] = pp->bits[m];
-				if (pp->n_bits)
-					first = false;
-			}
+		while (rules->rules[i].has_pf && next_alt(&it, &s, &len)) {
+			b = alt_first_bit(s, len);
+			if (b != NO_BIT)
+				alt_entry(&list[at[b]++], (uint32_t)i, s, len);
 		}
 	}
 	free(at);
@@ -834,6 +954,15 @@ static bool prefilter_pass(const struct bw_prefilter *pf, const char *text, size
 			return true;
 	}
 	return false;
+}
+
+/* prefilter_pass() with rule r's prefilter; true when it has none. */
+static bool rule_prefilter_pass(const struct bw_rule *r, const char *text, size_t len,
+                                const triples *ts)
+{
+	const struct bw_prefilter *pf = pf_for(r);
+
+	return !pf || prefilter_pass(pf, text, len, ts);
 }
 
 /* ---- patterns matched one alternative at a time ---------------------- */
@@ -943,7 +1072,7 @@ static struct bw_split *split_new(const char *text, const char *stored)
 			if (strchr(a->literals[j], '_'))
 				break;
 		if (a->literals && !a->literals[j])
-			a->pf = prefilter_new(a->literals);
+			a->pf = prefilter_new((lit_iter){ a->literals, NULL, NULL });
 	}
 	free(alts);
 	return sp;
@@ -965,34 +1094,61 @@ static const struct bw_split *split_for(const struct bw_rule *r)
 	return sp;
 }
 
+/* The match data a match starts with: room for this many groups (it
+ * grows for a pattern with more, run_code()). */
+#define MATCH_PAIRS 32
+
+/* pcre2_match() of `code` on diag[0..dlen) from `off`, the match in *mdp,
+ * made larger first when the pattern has more groups than it has room
+ * for.  (Sized by the patterns that run rather than by a bound over all
+ * of them: counting the groups of every pattern at open read 850 KB of
+ * patterns.)  A larger ovector than the pattern needs gives the same
+ * result. */
+static int run_code(const bw_rules *rules, const pcre2_code *code, const char *diag,
+                    size_t dlen, size_t off, pcre2_match_data **mdp)
+{
+	uint32_t groups = 0;
+
+	if (code && pcre2_pattern_info(code, PCRE2_INFO_CAPTURECOUNT, &groups) == 0 &&
+	    pcre2_get_ovector_count(*mdp) < groups + 1) {
+		pcre2_match_data *larger = pcre2_match_data_create(groups + 1, NULL);
+
+		if (!larger)
+			return PCRE2_ERROR_NOMEMORY;
+		pcre2_match_data_free(*mdp);
+		*mdp = larger;
+	}
+	return pcre2_match(code, (PCRE2_SPTR)diag, dlen, off, 0, *mdp, rules->mctx);
+}
+
 /* pcre2_match() of `r`'s pattern on diag[0..dlen) from `off` (lower: the
- * lower-cased text with triples ts, for the prefilters), the match in md. */
+ * lower-cased text with triples ts, for the prefilters), the match in
+ * *mdp (run_code()). */
 static int rule_match(const bw_rules *rules, const struct bw_rule *r, const char *diag,
                       size_t dlen, size_t off, const char *lower, const triples *ts,
-                      pcre2_match_data *md)
+                      pcre2_match_data **mdp)
 {
 	const struct bw_split *sp = split_for(r);
 	size_t k, won = 0, last = 0, best = SIZE_MAX;
 	int rc, won_rc = PCRE2_ERROR_NOMATCH, fail = PCRE2_ERROR_NOMATCH;
 
 	if (sp == &no_split)
-		return pcre2_match(code_for(rules, r), (PCRE2_SPTR)diag, dlen, off, 0, md,
-		                   rules->mctx);
+		return run_code(rules, code_for(rules, r), diag, dlen, off, mdp);
 	for (k = 0; k < sp->n; k++) {
 		struct split_alt *a = &sp->alt[k];
 
 		if (a->pf && !prefilter_pass(a->pf, lower, dlen, ts))
 			continue;
-		rc = pcre2_match(code_of(rules, a->text, &a->re, &a->runs, &a->jit_re),
-		                 (PCRE2_SPTR)diag, dlen, off, 0, md, rules->mctx);
+		rc = run_code(rules, code_of(rules, a->text, &a->re, &a->runs, &a->jit_re),
+		              diag, dlen, off, mdp);
 		last = k;
 		if (rc < 0) {
 			if (rc != PCRE2_ERROR_NOMATCH)
 				fail = rc;
 			continue;
 		}
-		if (pcre2_get_ovector_pointer(md)[0] < best) {
-			best = pcre2_get_ovector_pointer(md)[0];
+		if (pcre2_get_ovector_pointer(*mdp)[0] < best) {
+			best = pcre2_get_ovector_pointer(*mdp)[0];
 			won = k;
 			won_rc = rc;
 			if (best == off)
@@ -1004,8 +1160,8 @@ static int rule_match(const bw_rules *rules, const struct bw_rule *r, const char
 	if (won != last) {
 		struct split_alt *a = &sp->alt[won];
 
-		won_rc = pcre2_match(code_of(rules, a->text, &a->re, &a->runs, &a->jit_re),
-		                     (PCRE2_SPTR)diag, dlen, off, 0, md, rules->mctx);
+		won_rc = run_code(rules, code_of(rules, a->text, &a->re, &a->runs, &a->jit_re),
+		                  diag, dlen, off, mdp);
 	}
 	return won_rc;
 }
@@ -1111,7 +1267,7 @@ static const struct bw_rule *score_lexicon(const bw_rules *rules, size_t from, s
                                            const bw_match_input *in, const char *diag,
                                            size_t dlen, const char *lower, const triples *ts,
                                            const uint64_t *cand, const bw_rset_provider *prov,
-                                           pcre2_match_data *md, int *score, bool *matched)
+                                           pcre2_match_data **mdp, int *score, bool *matched)
 {
 	struct cand { const struct bw_rule *r; int points; size_t last; } best_rule[64];
 	const struct bw_rule *won = NULL;
@@ -1132,17 +1288,17 @@ static const struct bw_rule *score_lexicon(const bw_rules *rules, size_t from, s
 
 		/* the candidate bit first (a rule with a prefilter has a text):
 		 * it rules most of them out without reading the rule */
-		if ((r->pf && cand && !((cand[i >> 6] >> (i & 63)) & 1)) || !r->src->text)
+		if ((r->has_pf && cand && !((cand[i >> 6] >> (i & 63)) & 1)) || !r->src->text)
 			continue;
 		if (!rule_applies(r, in, prov) ||
 		    !bw_reason__fits_status(r->src->reason, in->status) ||
 		    !bw_reason__fits_stage(r->src->reason, in->smtp_command))
 			continue;
-		if (r->pf && !prefilter_pass(r->pf, lower, dlen, ts))
+		if (r->has_pf && !rule_prefilter_pass(r, lower, dlen, ts))
 			continue;
 		while (hits < LEXICON_MAX_HITS && off <= dlen &&
-		       rule_match(rules, r, diag, dlen, off, lower, ts, md) > 0) {
-			ov = pcre2_get_ovector_pointer(md);
+		       rule_match(rules, r, diag, dlen, off, lower, ts, mdp) > 0) {
+			ov = pcre2_get_ovector_pointer(*mdp);
 			hits++;
 			last = ov[1];
 			off = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
@@ -1179,9 +1335,9 @@ static const struct bw_rule *score_lexicon(const bw_rules *rules, size_t from, s
 	}
 	*score = won_sum;
 	if (won && masked)  /* its first match, for the evidence */
-		*matched = rule_match(rules, won, masked, dlen, 0, lower, ts, md) >= 0;
+		*matched = rule_match(rules, won, masked, dlen, 0, lower, ts, mdp) >= 0;
 	else if (won)
-		*matched = rule_match(rules, won, diag, dlen, 0, lower, ts, md) >= 0;
+		*matched = rule_match(rules, won, diag, dlen, 0, lower, ts, mdp) >= 0;
 	free(masked);
 	return won;
 }
@@ -1199,19 +1355,20 @@ static void matched_evidence(bw_match_result *res, const struct bw_rule *r, cons
                              pcre2_match_data *md)
 {
 	PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
-	size_t at = r->evidence_text_at, n = ov[1] > ov[0] ? ov[1] - ov[0] : 0;
-	const char *cut = "";
+	size_t at, text_len, n = ov[1] > ov[0] ? ov[1] - ov[0] : 0;
+	const char *cut = "", *ev = bw_rules__evidence(r);
 
-	if (!r->evidence_text_len || !n)
+	if (!r->src->text || !n || !ev)
 		return;
+	evidence_text(r->src, &at, &text_len);
 	if (n > MATCHED_MAX) {
 		n = MATCHED_MAX;
 		while (n > 0 && ((unsigned char)diag[ov[0] + n] & 0xC0) == 0x80)
 			n--;
 		cut = "...";
 	}
-	snprintf(res->evidence_buf, sizeof(res->evidence_buf), "%.*s\"%.*s%s\"%s", (int)at, r->evidence,
-	         (int)n, diag + ov[0], cut, r->evidence + at + r->evidence_text_len);
+	snprintf(res->evidence_buf, sizeof(res->evidence_buf), "%.*s\"%.*s%s\"%s", (int)at, ev,
+	         (int)n, diag + ov[0], cut, ev + at + text_len);
 	res->evidence = res->evidence_buf;
 }
 
@@ -1258,11 +1415,11 @@ int bw_rules__match(const bw_rules *rules, const bw_match_input *in, bw_match_re
 
 			while (end < rules->n_rules && rules->rules[end].tier == BW_TIER_LEXICON)
 				end++;
-			if (!md && !(md = pcre2_match_data_create(rules->max_pairs, NULL))) {
+			if (!md && !(md = pcre2_match_data_create(MATCH_PAIRS + 1, NULL))) {
 				result = bw_error__set(BW_ENOMEM, "out of memory");
 				break;
 			}
-			won = score_lexicon(rules, i, end, in, diag, dlen, lower, &ts, cand, prov, md,
+			won = score_lexicon(rules, i, end, in, diag, dlen, lower, &ts, cand, prov, &md,
 			                    &res->lexicon_score, &lexicon_match);
 			i = end - 1;
 			if (!won)
@@ -1272,7 +1429,7 @@ int bw_rules__match(const bw_rules *rules, const bw_match_input *in, bw_match_re
 		} else {
 			/* the candidate bit first (a rule with a prefilter has a
 			 * text): it rules most of them out without reading the rule */
-			if (r->pf && cand && !((cand[i >> 6] >> (i & 63)) & 1))
+			if (r->has_pf && cand && !((cand[i >> 6] >> (i & 63)) & 1))
 				continue;
 			if (r->src->text && !dlen)
 				continue;
@@ -1280,17 +1437,17 @@ int bw_rules__match(const bw_rules *rules, const bw_match_input *in, bw_match_re
 				continue;
 		}
 		if (r->src->text && r->tier != BW_TIER_LEXICON) {
-			if (!dlen || (r->pf && ((cand && !((cand[i >> 6] >> (i & 63)) & 1)) ||
-			                        !prefilter_pass(r->pf, lower, dlen, &ts))))
+			if (!dlen || (r->has_pf && ((cand && !((cand[i >> 6] >> (i & 63)) & 1)) ||
+			                            !rule_prefilter_pass(r, lower, dlen, &ts))))
 				continue;
 			if (!md) {
-				md = pcre2_match_data_create(rules->max_pairs, NULL);
+				md = pcre2_match_data_create(MATCH_PAIRS + 1, NULL);
 				if (!md) {
 					result = bw_error__set(BW_ENOMEM, "out of memory");
 					break;
 				}
 			}
-			rc = rule_match(rules, r, diag, dlen, 0, lower, &ts, md);
+			rc = rule_match(rules, r, diag, dlen, 0, lower, &ts, &md);
 			if (rc < 0) {  /* no match, or a limit hit: this rule does not apply */
 				if (!limit_rule && rc != PCRE2_ERROR_NOMATCH && rc != PCRE2_ERROR_PARTIAL)
 					limit_rule = s->id;   /* said in a warning (classify.c) */
@@ -1315,7 +1472,7 @@ int bw_rules__match(const bw_rules *rules, const bw_match_input *in, bw_match_re
 		res->n_remedies = s->remedies.n;
 		res->references = (const char *const *)s->refs.v;
 		res->n_references = s->refs.n;
-		res->evidence = r->evidence;
+		res->evidence = bw_rules__evidence(r);
 		if (r->src->text && r->tier != BW_TIER_LEXICON) {
 			copy_capture(md, "code", res->provider_code, sizeof(res->provider_code));
 			copy_capture(md, "tag", res->server_tag, sizeof(res->server_tag));

@@ -309,64 +309,137 @@ static const char *check_words(const char *value, int (*ok)(const char *, size_t
 	return any ? NULL : "empty value";
 }
 
+/* One check per key (bw_rset__check_value()): the value is not NULL. */
+typedef const char *(*value_check)(const char *value);
+
+static const char *check_reason(const char *value)
+{
+	return bw_reason__known(value) ? NULL : "unknown reason (see the reason vocabulary)";
+}
+
+static const char *check_fault(const char *value)
+{
+	return (strcmp(value, "recipient") == 0 || strcmp(value, "sender") == 0 ||
+	        strcmp(value, "receiver") == 0 || strcmp(value, "transit") == 0)
+	       ? NULL : "fault must be recipient, sender, receiver or transit";
+}
+
+static const char *check_yes_no(const char *value)
+{
+	return (strcmp(value, "yes") == 0 || strcmp(value, "no") == 0)
+	       ? NULL : "value must be yes or no";
+}
+
+static const char *check_weight(const char *value)
+{
+	return (value[0] >= '1' && value[0] <= '9' && !value[1])
+	       ? NULL : "weight must be a digit from 1 to 9";
+}
+
+static const char *check_priority(const char *value)
+{
+	const char *p = value;
+
+	if (*p == '-' || *p == '+')
+		p++;
+	if (!*p || strlen(p) > 6)
+		return "priority must be an integer between -999999 and 999999";
+	for (; *p; p++)
+		if (!bw_isdigit((unsigned char)*p))
+			return "priority must be an integer between -999999 and 999999";
+	return NULL;
+}
+
+static const char *check_status(const char *value)
+{
+	return check_words(value, status_word_ok, NULL,
+	                   "status must be codes like 5.1.1, 5.7.* or 4.*, or none");
+}
+
+static const char *check_reply(const char *value)
+{
+	return check_words(value, reply_word_ok, NULL,
+	                   "reply must be codes like 550, 55* or 5*, or none");
+}
+
+static const char *check_command(const char *value)
+{
+	return check_words(value, command_word_ok, NULL,
+	                   "command must be among CONN HELO MAIL RCPT DATA STARTTLS AUTH NONE");
+}
+
+static const char *check_action(const char *value)
+{
+	return check_words(value, NULL, actions,
+	                   "action must be among failed delayed delivered relayed expanded");
+}
+
+static const char *check_format(const char *value)
+{
+	return check_words(value, format_word_ok, NULL,
+	                   "expected decoder names (see lib/decoders/registry.c) or reply, or !name to exclude one");
+}
+
+static const char *check_marks(const char *value)
+{
+	return check_words(value, mark_word_ok, NULL,
+	                   "expected names made of letters, digits, '.', '-' and '_', each optionally ending in '*'");
+}
+
+static const char *check_names(const char *value)
+{
+	return check_words(value, name_word_ok, NULL,
+	                   "expected names made of letters, digits, '.', '-' and '_'");
+}
+
+/* provider, id */
+static const char *check_one_name(const char *value)
+{
+	return strchr(value, ' ') ? "one name expected" : check_names(value);
+}
+
+/* url, ref */
+static const char *check_url(const char *value)
+{
+	return (BW_HAS_PREFIX(value, "https://") || BW_HAS_PREFIX(value, "http://"))
+	       ? NULL : "expected an http:// or https:// URL";
+}
+
+static const char *check_other(const char *value)
+{
+	return *value ? NULL : "empty value";
+}
+
+static const struct {
+	const char *key;
+	value_check check;
+} value_checks[] = {
+	{ "reason", check_reason }, { "fault", check_fault },
+	{ "permanent", check_yes_no }, { "hard", check_yes_no },
+	{ "specific", check_yes_no }, { "generic", check_yes_no },
+	{ "weight", check_weight }, { "priority", check_priority },
+	{ "status", check_status }, { "reply", check_reply },
+	{ "command", check_command }, { "action", check_action },
+	{ "provider", check_one_name }, { "id", check_one_name },
+	{ "format", check_format }, { "marks", check_marks },
+	{ "domains", check_names }, { "hosts", check_names },
+	{ "url", check_url }, { "ref", check_url },
+};
+
+/* A value checked with `check`; "missing value" when there is none. */
+static const char *checked(value_check check, const char *value)
+{
+	return value ? check(value) : "missing value";
+}
+
 const char *bw_rset__check_value(const char *key, const char *value)
 {
-	if (!value)
-		return "missing value";
-	if (strcmp(key, "reason") == 0)
-		return bw_reason__known(value) ? NULL : "unknown reason (see the reason vocabulary)";
-	if (strcmp(key, "fault") == 0)
-		return (strcmp(value, "recipient") == 0 || strcmp(value, "sender") == 0 ||
-		        strcmp(value, "receiver") == 0 || strcmp(value, "transit") == 0)
-		       ? NULL : "fault must be recipient, sender, receiver or transit";
-	if (strcmp(key, "permanent") == 0 || strcmp(key, "hard") == 0 || strcmp(key, "specific") == 0 ||
-	    strcmp(key, "generic") == 0)
-		return (strcmp(value, "yes") == 0 || strcmp(value, "no") == 0)
-		       ? NULL : "value must be yes or no";
-	if (strcmp(key, "weight") == 0)
-		return (value[0] >= '1' && value[0] <= '9' && !value[1])
-		       ? NULL : "weight must be a digit from 1 to 9";
-	if (strcmp(key, "priority") == 0) {
-		const char *p = value;
-		if (*p == '-' || *p == '+')
-			p++;
-		if (!*p || strlen(p) > 6)
-			return "priority must be an integer between -999999 and 999999";
-		for (; *p; p++)
-			if (!bw_isdigit((unsigned char)*p))
-				return "priority must be an integer between -999999 and 999999";
-		return NULL;
-	}
-	if (strcmp(key, "status") == 0)
-		return check_words(value, status_word_ok, NULL,
-		                   "status must be codes like 5.1.1, 5.7.* or 4.*, or none");
-	if (strcmp(key, "reply") == 0)
-		return check_words(value, reply_word_ok, NULL,
-		                   "reply must be codes like 550, 55* or 5*, or none");
-	if (strcmp(key, "command") == 0)
-		return check_words(value, command_word_ok, NULL,
-		                   "command must be among CONN HELO MAIL RCPT DATA STARTTLS AUTH NONE");
-	if (strcmp(key, "action") == 0)
-		return check_words(value, NULL, actions,
-		                   "action must be among failed delayed delivered relayed expanded");
-	if ((strcmp(key, "provider") == 0 || strcmp(key, "id") == 0) && strchr(value, ' '))
-		return "one name expected";
-	if (strcmp(key, "format") == 0)
-		return check_words(value, format_word_ok, NULL,
-		                   "expected decoder names (see lib/decoders/registry.c) or reply, or !name to exclude one");
-	if (strcmp(key, "marks") == 0)
-		return check_words(value, mark_word_ok, NULL,
-		                   "expected names made of letters, digits, '.', '-' and '_', each optionally ending in '*'");
-	if (strcmp(key, "domains") == 0 ||
-	    strcmp(key, "hosts") == 0 || strcmp(key, "provider") == 0 || strcmp(key, "id") == 0)
-		return check_words(value, name_word_ok, NULL,
-		                   "expected names made of letters, digits, '.', '-' and '_'");
-	if (strcmp(key, "url") == 0 || strcmp(key, "ref") == 0)
-		return (BW_HAS_PREFIX(value, "https://") || BW_HAS_PREFIX(value, "http://"))
-		       ? NULL : "expected an http:// or https:// URL";
-	if (!*value)
-		return "empty value";
-	return NULL;
+	size_t i;
+
+	for (i = 0; i < sizeof(value_checks) / sizeof(value_checks[0]); i++)
+		if (strcmp(key, value_checks[i].key) == 0)
+			return checked(value_checks[i].check, value);
+	return checked(check_other, value);
 }
 
 /* ---- whole-set validation -------------------------------------------- */
@@ -390,8 +463,14 @@ static int rule_error(const bw_rset_rule *r, const char *key, const char *msg)
 static int check_rule(const bw_rset *s, const bw_rset_rule *r,
                       const bw_rset *const *extra, size_t n_extra)
 {
+	/* each key's check called directly: every rule is validated when
+	 * the rules are opened */
 	static const char *const keys[] = {
 		"provider", "status", "reply", "command", "format", "action", "fault",
+	};
+	static const value_check checks[] = {
+		check_one_name, check_status, check_reply, check_command, check_format,
+		check_action, check_fault,
 	};
 	const char *vals[] = {
 		r->provider, r->status, r->reply, r->command, r->format, r->action, r->fault,
@@ -400,18 +479,18 @@ static int check_rule(const bw_rset *s, const bw_rset_rule *r,
 	char buf[256];
 	size_t i;
 
-	if ((msg = bw_rset__check_value("id", r->id)))
+	if ((msg = checked(check_one_name, r->id)))
 		return rule_error(r, "id", msg);
 	if (!r->reason)
 		return rule_error(r, NULL, "missing reason");
-	if ((msg = bw_rset__check_value("reason", r->reason)))
+	if ((msg = check_reason(r->reason)))
 		return bw_error__set(BW_ERULES, "%s:%u: rule %s: unknown reason '%s'",
 		                     r->file, r->line, r->id, r->reason);
 	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
-		if (vals[i] && (msg = bw_rset__check_value(keys[i], vals[i])))
+		if (vals[i] && (msg = checks[i](vals[i])))
 			return rule_error(r, keys[i], msg);
 	for (i = 0; i < r->refs.n; i++)
-		if ((msg = bw_rset__check_value("ref", r->refs.v[i])))
+		if ((msg = checked(check_url, r->refs.v[i])))
 			return rule_error(r, "ref", msg);
 	if (!r->provider && !r->text && !r->status && !r->reply && !r->command &&
 	    !r->format && !r->action)
@@ -435,20 +514,20 @@ static int check_provider(const bw_rset_provider *p)
 	const char *msg = NULL, *key = NULL;
 	size_t i;
 
-	if ((msg = bw_rset__check_value("id", p->id)))
+	if ((msg = checked(check_one_name, p->id)))
 		key = "id";
 	else if (!p->name || !*p->name)
 		key = "name", msg = "missing name";
-	else if (p->url && *p->url && (msg = bw_rset__check_value("url", p->url)))
+	else if (p->url && *p->url && (msg = check_url(p->url)))
 		key = "url";
 	for (i = 0; !msg && i < p->domains.n; i++)
-		if ((msg = bw_rset__check_value("domains", p->domains.v[i])))
+		if ((msg = checked(check_names, p->domains.v[i])))
 			key = "domains";
 	for (i = 0; !msg && i < p->hosts.n; i++)
-		if ((msg = bw_rset__check_value("hosts", p->hosts.v[i])))
+		if ((msg = checked(check_names, p->hosts.v[i])))
 			key = "hosts";
 	for (i = 0; !msg && i < p->marks.n; i++)
-		if ((msg = bw_rset__check_value("marks", p->marks.v[i])))
+		if ((msg = checked(check_marks, p->marks.v[i])))
 			key = "marks";
 	if (msg)
 		return bw_error__set(BW_ERULES, "%s:%u: provider %s: %s: %s",
