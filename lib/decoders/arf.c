@@ -63,16 +63,23 @@ static bool complaint(const bw_msg *m)
 		"beschwerde", "queja", "reclamação", "segnalazione" };
 	const char *subject = bw_msg__header(m, "Subject");
 	size_t len = bw_text__report_length(m);
+	bool in_subject;
 
-	if (!m->has_original || bw_sniff__from_daemon(m) || bw_sniff__null_return_path(m))
+	if (!m->has_original)
 		return false;
 	if (bw_msg__header(m, "X-Complainant"))
 		return true;
+	in_subject = (subject && bw_text__find_any(subject, strlen(subject), words,
+	                                           sizeof(words) / sizeof(words[0]), NULL)) ||
+	             bw_msg__header(m, "X-Complaint-Type");
+	/* A postmaster's notice with a null reverse path is a bounce as often:
+	 * its words ("rejected as spam") are about the message.  It is a
+	 * complaint when its subject says so and nothing says delivery failed. */
+	if (bw_sniff__from_daemon(m) || bw_sniff__null_return_path(m))
+		return in_subject && !bw_decoders__says_failure(m);
 	if (!bw_sniff__automated(m))
 		return false;
-	return (subject && bw_text__find_any(subject, strlen(subject), words,
-	                                     sizeof(words) / sizeof(words[0]), NULL)) ||
-	       bw_text__find_any(m->body, len, words, sizeof(words) / sizeof(words[0]), NULL);
+	return in_subject || bw_text__find_any(m->body, len, words, sizeof(words) / sizeof(words[0]), NULL);
 }
 
 static int sniff(const bw_msg *m)

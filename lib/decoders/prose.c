@@ -128,6 +128,7 @@ static const char *const triggers[] = {
 	"not been delivered", "nothing was delivered", "cannot receive", "can't receive",
 	"will not be delivered", "won't be delivered", "held back", "was stopped", "been stopped",
 	"given up", "gave up", "not been fully delivered", "not received by",
+	"not able to deliver", "were not able to", "was not able to",
 	/* other verbs of handing a message on */
 	"could not be handed", "not be passed on", "could not be forwarded", "could not be transferred",
 	"could not be relayed", "could not be transmitted", "could not be routed", "not be processed",

@@ -21,6 +21,23 @@ static const char *const subject_marks[] = {
 	"automatisch antwoord", "自動応答", "不在", "自动回复", "away until", "auto:",
 };
 
+/* A help desk's acknowledgement that it received the mail and opened a
+ * ticket: an automatic reply, whatever the subject it answers says ("Re:
+ * Delivery failed ...").  Read in the report's text. */
+static bool ticket_ack(const bw_msg *m)
+{
+	static const char *const acks[] = { "received your request", "received your message",
+		"received your e-mail", "received your email", "opened ticket", "opened a ticket",
+		"ticket has been created", "ticket has been opened", "a ticket was opened",
+		"ticket number", "thank you for contacting", "thanks for contacting",
+		"ihre anfrage ist eingegangen", "ihre nachricht ist eingegangen", "vorgangsnummer",
+		"ticketnummer", "avons bien reçu votre", "numéro de ticket", "hemos recibido su",
+		"número de ticket", "abbiamo ricevuto la sua", "recebemos a sua" };
+
+	return bw_text__find_any(m->body, bw_text__report_length(m), acks,
+	                         sizeof(acks) / sizeof(acks[0]), NULL) != NULL;
+}
+
 /* Bounces are auto-replied too: these say "delivery failure", not "away". */
 static bool bounce_like(const bw_msg *m)
 {
@@ -67,7 +84,11 @@ static int sniff(const bw_msg *m)
 	size_t i;
 
 	/* a challenge-response request is not an auto-reply to keep */
-	if (m->dsn.n || m->feedback || bounce_like(m) || bw_sniff__challenge(m->body, m->body_len))
+	if (m->dsn.n || m->feedback || bw_sniff__challenge(m->body, m->body_len))
+		return 0;
+	if (ticket_ack(m) && !bw_sniff__from_daemon(m))
+		return BW_SNIFF_SLIGHT;
+	if (bounce_like(m))
 		return 0;
 	if (bw_msg__header(m, "X-Autoreply") || bw_msg__header(m, "X-Autorespond") ||
 	    (prec && bw_strcasestr(prec, "auto_reply")))
