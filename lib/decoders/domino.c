@@ -77,6 +77,21 @@ static int sniff(const bw_msg *m)
 	return BW_SNIFF_WORDING;
 }
 
+/* "Ann Lee/Sales/Acme@ACME (ann.lee@acme.example)": a Notes name with the
+ * Internet address in parentheses at the end of the line. */
+static char *address_in_parentheses(const char *t, size_t tl)
+{
+	size_t open = tl;
+
+	if (!tl || t[tl - 1] != ')')
+		return NULL;
+	while (open && t[open - 1] != '(')
+		open--;
+	if (!open)
+		return NULL;
+	return bw_text__address_line(t + open, tl - open - 1);
+}
+
 static int decode(const bw_msg *m, bw_report *r)
 {
 	size_t n = bw_text__report_length(m), first = r->n_rcpt, batch = first, len;
@@ -102,7 +117,8 @@ static int decode(const bw_msg *m, bw_report *r)
 			state = REASON;
 			continue;
 		}
-		if (state == ADDRS && (addr = bw_text__address_line(t, tl))) {
+		if (state == ADDRS && ((addr = bw_text__address_line(t, tl)) ||
+		                       (addr = address_in_parentheses(t, tl)))) {
 			bw_recipient *rc = bw_decoders__add(r, addr, NULL, 0);
 			free(addr);
 			if (!rc)

@@ -43,9 +43,23 @@ static int decode(const bw_msg *m, bw_report *r)
 		const char *colon = memchr(l, ':', n);
 		bw_recipient *rc;
 		bool undeliverable = bw_memcasemem(l, n, "undeliverable to ") != NULL;
+		/* "Delivery to 'x@y' failed", the remote reply on the next line */
+		bool failed_to = bw_memcasemem(l, n, "delivery to ") && bw_memcasemem(l, n, "failed");
 
-		/* "Label: address", but not a header-like "To:" / "CC:" line */
-		if (!undeliverable && (!colon || colon - l < 6))
+		if (failed_to) {
+			const char *nl = memchr(it.p, '\n', len - (size_t)(it.p - m->body));
+			size_t dn = (size_t)((nl ? nl : m->body + len) - l);
+
+			if ((a = bw_text__first_address(l, n)) && !bw_decoders__find(r, first, a) &&
+			    !bw_decoders__is_own_address(m, a) && (rc = bw_decoders__add(r, a, l, dn)))
+				bw_recipient__set(rc, BW_RCPT_ACTION, "failed");
+			free(a);
+			continue;
+		}
+		/* "Label: address", but not a header-like "To:" / "CC:" line, nor
+		 * one that says the address got the message ("Delivered to:") */
+		if (!undeliverable && (!colon || colon - l < 6 ||
+		                       bw_memcasemem(l, (size_t)(colon - l), "delivered")))
 			continue;
 		if (!(a = bw_text__first_address(undeliverable ? l : colon, n - (size_t)((undeliverable ? l : colon) - l))))
 			continue;

@@ -223,6 +223,8 @@ static const char *const noise[] = { "contact", "please write", "please send", "
 	"sent by", "on behalf of", "Return-Path:", "envelope-from", "mail from", "message from",
 	"originator", "postmaster", "please try", "try instead", "new address", "forward to",
 	"forwarded to", "now at", "moved to", "redirect", "was delivered to", "were delivered to",
+	"from now on to", "from now on at", "be sent to", "can be reached at", "reach him at",
+	"reach her at", "reach them at",
 	"delivered successfully", "successfully delivered", "copy kept for", "copy sent to",
 	"other recipients", "autres destinataires", "andere empfänger", "otros destinatarios",
 	"altri destinatari", "outros destinatários", "not affected", "received a copy",
@@ -787,6 +789,18 @@ static bool list_address(const bw_kvlist *o, const char *a)
 	return false;
 }
 
+static bool received_intro(const char *l, size_t n);
+
+/* names_local_part(), unless the line that names it says it got the
+ * message ("Delivered to: LMARTIN, KCHO"). */
+static const char *named_as_failed(const char *text, size_t len, const char *a, size_t local_len,
+                                   size_t *line_len)
+{
+	const char *line = names_local_part(text, len, a, local_len, line_len);
+
+	return line && !received_intro(line, *line_len) ? line : NULL;
+}
+
 static void from_original(const bw_msg *m, bw_report *r, size_t first, size_t len)
 {
 	static const char *const fields[] = { "To", "Cc" };
@@ -823,13 +837,13 @@ static void from_original(const bw_msg *m, bw_report *r, size_t first, size_t le
 		const char *at = strrchr(cand[i], '@');
 		size_t ll;
 
-		if (at && names_local_part(m->body, len, cand[i], (size_t)(at - cand[i]), &ll))
+		if (at && named_as_failed(m->body, len, cand[i], (size_t)(at - cand[i]), &ll))
 			named++;
 	}
 	for (i = 0; i < n; i++) {
 		const char *at = strrchr(cand[i], '@');
 		size_t ll = 0;
-		const char *line = at ? names_local_part(m->body, len, cand[i], (size_t)(at - cand[i]), &ll)
+		const char *line = at ? named_as_failed(m->body, len, cand[i], (size_t)(at - cand[i]), &ll)
 		                      : NULL;
 
 		if (named ? line != NULL : n <= ORIGINAL_FALLBACK_MAX && !list_address(orig, cand[i]))
@@ -941,6 +955,19 @@ static bool has_trigger_wrapped(const char *l, size_t n, const char *next, size_
 	return yes;
 }
 
+/* Does a list intro say the addresses after it got the message ("The
+ * following recipients received the message:", "Delivered to:")? */
+static bool received_intro(const char *l, size_t n)
+{
+	static const char *const got[] = { "received the message", "received your message",
+		"were delivered", "was delivered", "delivered to", "delivered successfully",
+		"successfully delivered", "received it" };
+	static const char *const not[] = { "not ", "n't", "undeliver", "fail", "unable" };
+
+	return has_any(l, n, got, sizeof(got) / sizeof(got[0])) &&
+	       !has_any(l, n, not, sizeof(not) / sizeof(not[0]));
+}
+
 /* Does the line continue, on from the line before it in the same paragraph,
  * a sentence that says something failed ("... could not be delivered:
  * CompuServe has no" / "member with user ID 7654 (7654@example.com)")?  The
@@ -1012,7 +1039,7 @@ static bool introduces_no_recipient(const char *l, size_t n)
 static bool delivered_after(const char *s, size_t n)
 {
 	static const char *const words[] = { "was delivered", "has been delivered",
-		"were delivered", "delivered ok", "delivered successfully", "has been received",
+		"were delivered", "delivered ok", "delivered successfully", "has been received", "was accepted",
 		"have been received", "wurde zugestellt",
 		"a été distribué", "a été remis", "fue entregado", "には配送されました", "に配送されました",
 		"配送済み" };
@@ -1070,6 +1097,10 @@ static void read_lines(const bw_msg *m, bw_report *r, size_t first, size_t len)
 	const char *end = m->body + len, *l, *prev_line = NULL;
 	size_t n, tl, list_indent = 0, prev_n = 0;
 	bool listing = false, indent_known = false;
+	/* under "The following recipients received the message:" in a report
+	 * that says something else failed: the addresses listed are those that
+	 * got it (a success notice alone reports them as delivered) */
+	bool delivered_list = false;
 	bool report_fails = has_trigger(m->body, len);
 	/* the text lines of the current paragraph and of the last one before
 	 * it, read for failure words only when an address needs them */
@@ -1129,6 +1160,9 @@ static void read_lines(const bw_msg *m, bw_report *r, size_t first, size_t len)
 			if (has_any(l, n, list_intros, sizeof(list_intros) / sizeof(list_intros[0]))) {
 				listing = true;
 				indent_known = false;
+				delivered_list = received_intro(l, n);
+			} else if (has_trigger(l, n)) {
+				delivered_list = false;
 			} else if (listing && indent_known && bw_addrline__indent(l, n) <= list_indent) {
 				listing = false;
 			}
@@ -1136,6 +1170,10 @@ static void read_lines(const bw_msg *m, bw_report *r, size_t first, size_t len)
 		}
 		if (!(a = bw_text__first_address(l, n)))
 			continue;
+		if (delivered_list && report_fails && bw_addrline__starts_with_address(l, n)) {
+			free(a);
+			continue;
+		}
 		/* a sentence after the list ends it, even one that names addresses */
 		if (listing && indent_known && bw_addrline__indent(l, n) <= list_indent && !bw_addrline__starts_with_address(l, n))
 			listing = false;

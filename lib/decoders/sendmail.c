@@ -62,13 +62,22 @@ typedef struct sstate {
 	unsigned session_no;     /* counts "while talking to" lines */
 } sstate;
 
-static srcpt *get(sstate *s, const char *addr)
+static srcpt *find(sstate *s, const char *addr)
 {
 	size_t i;
 
 	for (i = 0; i < s->n; i++)
 		if (bw_strcasecmp(s->v[i].address, addr) == 0)
 			return &s->v[i];
+	return NULL;
+}
+
+static srcpt *get(sstate *s, const char *addr)
+{
+	srcpt *found = find(s, addr);
+
+	if (found)
+		return found;
 	if (bw_grow((void **)&s->v, &s->cap, s->n, sizeof(*s->v), 8) < 0) {
 		bw_error__oom();
 		return NULL;
@@ -239,7 +248,12 @@ static void read_transcript(const char *t, size_t len, sstate *s)
 			continue;
 		}
 		if (n > 3 && BW_HAS_PREFIX(l, "<<<")) {
-			srcpt *r = rcpt ? get(s, rcpt) : NULL;
+			size_t k = 3;
+			while (k < n && l[k] == ' ')
+				k++;
+			/* a recipient the server accepted ("<<< 250 OK") did not fail
+			 * there: only one already known (listed as failed) gets it */
+			srcpt *r = !rcpt ? NULL : k < n && l[k] == '2' ? find(s, rcpt) : get(s, rcpt);
 			if (r && !r->replies.len)
 				r->cmd = last_cmd, r->session_no = s->session_no;
 			else if (!r && !s->session.len)
