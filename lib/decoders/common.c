@@ -575,17 +575,14 @@ static void attach_sole_reply(bw_recipient *rc, const char *text, size_t len)
 	}
 }
 
-/* Does the line before an address, in the same sentence, say the
- * addresses after it got the message ("delivered to the other recipients,
- * including")? */
-static bool introduces_delivered(const char *l, size_t n)
+bool bw_decoders__says_received(const char *l, size_t n)
 {
-	static const char *const words[] = { "other recipients", "was delivered to",
-		"were delivered to", "has been delivered to", "received it", "delivered successfully",
-		"successfully delivered" };
+	static const char *const got[] = { "other recipients", "received the message",
+		"received your message", "received it", "was delivered", "were delivered",
+		"has been delivered", "delivered to", "delivered successfully", "successfully delivered" };
 	static const char *const failed[] = { "not ", "n't", "undeliver", "fail", "unable" };
 
-	return l && bw_text__find_any(l, n, words, sizeof(words) / sizeof(words[0]), NULL) &&
+	return l && bw_text__find_any(l, n, got, sizeof(got) / sizeof(got[0]), NULL) &&
 	       !bw_text__find_any(l, n, failed, sizeof(failed) / sizeof(failed[0]), NULL);
 }
 
@@ -620,7 +617,7 @@ int bw_decoders__listed(const bw_msg *m, bw_report *r, const char *text, size_t 
 			bw_decoders__append_diag(cur, l, n);
 		} else if (bw_decoders__is_own_address(m, a) || bw_text__is_role_address(a) ||
 		           contact_line(l, n) || origin_line(l, n) || authored(l, n, a) ||
-		           (!cur && introduces_delivered(prev, prev_n))) {
+		           (!cur && bw_decoders__says_received(prev, prev_n))) {
 			cur = NULL;
 		} else if ((cur = bw_decoders__find(r, first, a))) {
 			bw_decoders__append_diag(cur, l, n);

@@ -75,6 +75,12 @@ int bw_decoders__inline_dsn(const bw_msg *m, bw_report *r);
  * subaddress of one of them? */
 bool bw_decoders__is_own_address(const bw_msg *m, const char *addr);
 
+/* Does line l[0..n) say that the message reached the addresses it names or
+ * introduces ("The following recipients received the message:", "Delivered
+ * to:", "delivered to the other recipients, including"), and nothing there
+ * that something failed?  false for NULL. */
+bool bw_decoders__says_received(const char *l, size_t n);
+
 /* Does c[0..n) end with one of words[0..nw) as a whole word (case
  * ignored)? */
 bool bw_decoders__ends_with_word(const char *c, size_t n, const char *const *words, size_t nw);

@@ -789,8 +789,6 @@ static bool list_address(const bw_kvlist *o, const char *a)
 	return false;
 }
 
-static bool received_intro(const char *l, size_t n);
-
 /* names_local_part(), unless the line that names it says it got the
  * message ("Delivered to: LMARTIN, KCHO"). */
 static const char *named_as_failed(const char *text, size_t len, const char *a, size_t local_len,
@@ -798,7 +796,7 @@ static const char *named_as_failed(const char *text, size_t len, const char *a, 
 {
 	const char *line = names_local_part(text, len, a, local_len, line_len);
 
-	return line && !received_intro(line, *line_len) ? line : NULL;
+	return line && !bw_decoders__says_received(line, *line_len) ? line : NULL;
 }
 
 static void from_original(const bw_msg *m, bw_report *r, size_t first, size_t len)
@@ -953,19 +951,6 @@ static bool has_trigger_wrapped(const char *l, size_t n, const char *next, size_
 	yes = has_trigger(joined, strlen(joined));
 	free(joined);
 	return yes;
-}
-
-/* Does a list intro say the addresses after it got the message ("The
- * following recipients received the message:", "Delivered to:")? */
-static bool received_intro(const char *l, size_t n)
-{
-	static const char *const got[] = { "received the message", "received your message",
-		"were delivered", "was delivered", "delivered to", "delivered successfully",
-		"successfully delivered", "received it" };
-	static const char *const not[] = { "not ", "n't", "undeliver", "fail", "unable" };
-
-	return has_any(l, n, got, sizeof(got) / sizeof(got[0])) &&
-	       !has_any(l, n, not, sizeof(not) / sizeof(not[0]));
 }
 
 /* Does the line continue, on from the line before it in the same paragraph,
@@ -1160,7 +1145,7 @@ static void read_lines(const bw_msg *m, bw_report *r, size_t first, size_t len)
 			if (has_any(l, n, list_intros, sizeof(list_intros) / sizeof(list_intros[0]))) {
 				listing = true;
 				indent_known = false;
-				delivered_list = received_intro(l, n);
+				delivered_list = bw_decoders__says_received(l, n);
 			} else if (has_trigger(l, n)) {
 				delivered_list = false;
 			} else if (listing && indent_known && bw_addrline__indent(l, n) <= list_indent) {
