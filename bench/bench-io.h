@@ -56,7 +56,7 @@ static int bench_load(bench_file *f, const char *path)
 	return 0;
 }
 
-/* The warm-up: one small fixed bounce (an RFC 3464 report of 1.1 KB: a
+/* The warm-up: one small fixed bounce (an RFC 3464 report of 1,004 bytes: a
  * text part, a delivery-status part for one recipient, the original's
  * headers) that both programs parse once before their clock starts, so
  * that the timed work is parsing only.  GMime is linked into the floor and
