@@ -292,7 +292,7 @@ static int scan_fd(bw_scan *s, const char *source, int fd, bool own_fd,
                    const char *given, size_t given_len)
 {
 	char head[HEAD_MAX];
-	size_t n = given_len;
+	size_t n = given_len, want;
 	ssize_t got;
 	bw_report *r = NULL;
 	char *buf;
@@ -301,8 +301,7 @@ static int scan_fd(bw_scan *s, const char *source, int fd, bool own_fd,
 
 	if (given_len)
 		memcpy(head, given, given_len);
-	while (n < mbox_head_wanted(head, n) &&
-	       (got = read(fd, head + n, mbox_head_wanted(head, n) - n)) != 0) {
+	while ((want = mbox_head_wanted(head, n)) > n && (got = read(fd, head + n, want - n)) != 0) {
 		if (got < 0 && errno == EINTR)
 			continue;
 		if (got < 0) {
