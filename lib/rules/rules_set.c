@@ -237,12 +237,16 @@ static int is_none(const char *w, size_t len)
 /* 5.1.1, 5.1.*, 5.* (smtp.c's grammar) */
 static int status_word_ok(const char *w, size_t len)
 {
+	if (len > 1 && *w == '!')	/* "!5.7.27": any status but this one */
+		w++, len--;
 	return is_none(w, len) || bw_smtp__status_pattern_valid(w, len);
 }
 
-/* 550, 55*, 5* */
+/* 550, 55*, 5*, or "!550" to exclude one */
 static int reply_word_ok(const char *w, size_t len)
 {
+	if (len > 1 && *w == '!')
+		w++, len--;
 	return is_none(w, len) || bw_smtp__reply_pattern_valid(w, len);
 }
 
@@ -353,13 +357,13 @@ static const char *check_priority(const char *value)
 static const char *check_status(const char *value)
 {
 	return check_words(value, status_word_ok, NULL,
-	                   "status must be codes like 5.1.1, 5.7.* or 4.*, or none");
+	                   "status must be codes like 5.1.1, 5.7.* or 4.*, or none, each optionally !code to exclude it");
 }
 
 static const char *check_reply(const char *value)
 {
 	return check_words(value, reply_word_ok, NULL,
-	                   "reply must be codes like 550, 55* or 5*, or none");
+	                   "reply must be codes like 550, 55* or 5*, or none, each optionally !code to exclude it");
 }
 
 static const char *check_command(const char *value)
