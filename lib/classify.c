@@ -216,6 +216,25 @@ static int by_rules(const bw_rules *rules, const bw_recipient *rc, const view *w
 	return matched;
 }
 
+/* When the recipient's own lines matched no rule: the notice's text as a
+ * whole (rc->notice, a generic reader's report about this one recipient),
+ * read by the same rules; what it decides is less certain, and the
+ * evidence says where it was read.  Same returns as by_rules(). */
+static int by_notice(const bw_rules *rules, const bw_recipient *rc, const view *w,
+                     bw_match_result *res, verdict *v)
+{
+	view nw = *w;
+	int matched;
+
+	nw.diagnostic = rc->notice;
+	matched = by_rules(rules, rc, &nw, res, v);
+	if (matched > 0) {
+		v->confidence = v->confidence > 20 ? v->confidence - 20 : v->confidence;
+		note(v, "read in the notice's text around the recipient, not in its own lines");
+	}
+	return matched;
+}
+
 /* The built-in reading of the codes themselves, when no rule decided. */
 static void by_codes(const view *w, verdict *v)
 {
@@ -330,6 +349,8 @@ int bw_classify__recipient(const bw_rules *rules, bw_recipient *rc)
 	}
 	if (!v.reason) {
 		matched = by_rules(rules, rc, &w, &res, &v);
+		if (matched == 0 && rc->notice)
+			matched = by_notice(rules, rc, &w, &res, &v);
 		if (matched == 0)
 			by_codes(&w, &v);
 	}

@@ -127,7 +127,38 @@ void bw_recipient__free(bw_recipient *rc)
 	bw_strlist__clear(&rc->evidence);
 	bw_kvlist__clear(&rc->extras);
 	free(rc->limit_rule);
+	free(rc->notice);
 	free(rc);
+}
+
+int bw_recipient__set_notice(bw_recipient *rc, const char *text, size_t len)
+{
+	char *copy;
+	size_t i, n;
+
+	if (len > BW_NOTICE_MAX) {
+		size_t cut = BW_NOTICE_MAX;
+
+		while (cut > 0 && text[cut - 1] != '\n')
+			cut--;
+		len = cut ? cut : BW_NOTICE_MAX;
+	}
+	if (!(copy = malloc(len + 1)))
+		return BW_ENOMEM;
+	/* One line, as diagnostics are: each run of white space (line ends
+	 * and indentation) becomes one space. */
+	for (i = 0, n = 0; i < len; i++) {
+		if (bw_isspace((unsigned char)text[i])) {
+			if (n && copy[n - 1] != ' ')
+				copy[n++] = ' ';
+		} else {
+			copy[n++] = text[i];
+		}
+	}
+	copy[n] = '\0';
+	free(rc->notice);
+	rc->notice = copy;
+	return BW_OK;
 }
 
 bw_recipient *bw_report__add_recipient(bw_report *r)

@@ -42,6 +42,10 @@ struct bw_recipient {
 	bw_strlist evidence;
 	bw_kvlist extras;
 	char *limit_rule;       /* a rule whose pattern hit a PCRE2 limit, or NULL */
+	/* The notice's own text (a generic reader's report before the returned
+	 * message), read by classify only when the recipient's diagnostic
+	 * decides nothing; never output. NULL when the decoder gave none. */
+	char *notice;
 };
 
 struct bw_report {
@@ -99,6 +103,11 @@ static inline const char *bw_recipient__get(const bw_recipient *rc, bw_recipient
 {
 	return rc->f[f];
 }
+/* Keeps text[0..len) (at most BW_NOTICE_MAX bytes, cut at a line end) as
+ * the recipient's notice text, its white space runs made single spaces;
+ * BW_OK or BW_ENOMEM. */
+#define BW_NOTICE_MAX 3000
+int bw_recipient__set_notice(bw_recipient *rc, const char *text, size_t len);
 /* Appends "what: detail" to the evidence chain. */
 int bw_recipient__evidence(bw_recipient *rc, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

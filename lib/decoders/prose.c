@@ -639,6 +639,12 @@ static int finish(const bw_msg *m, bw_report *r, size_t first, size_t len)
 		else if (success && !bw_recipient__get(r->rcpt[k], BW_RCPT_ACTION))
 			bw_recipient__set(r->rcpt[k], BW_RCPT_ACTION, success);
 	}
+	/* A notice about one recipient explains that recipient's failure
+	 * wherever it says it (a paragraph below the address, a code's
+	 * meaning spelt out): classify reads it when the recipient's own
+	 * lines decide nothing. */
+	if (rc == BW_OK && r->n_rcpt - first == 1)
+		rc = bw_recipient__set_notice(r->rcpt[first], m->body, len);
 	free(lines.v);
 	return rc;
 }
