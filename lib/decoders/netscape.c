@@ -14,9 +14,12 @@
  *     if you feel this message to be in error.
  *
  * or the reason first ("The user(s) account is temporarily over quota.")
- * followed by the addresses alone, one a line.  A recipient whose own lines
- * carry no explanation gets the reason paragraph.
+ * followed by the addresses alone, one a line, in sections under lines
+ * such as "The following destination addresses were unknown here:".  A
+ * recipient whose own lines carry no explanation gets its section's line
+ * and the reason paragraph.
  */
+#include <stdbool.h>
 #include <string.h>
 
 #include "../util.h"
@@ -31,6 +34,48 @@ static const char *const stops[] = {
 static int sniff(const bw_msg *m)
 {
 	return bw_memcasemem(m->body, bw_text__report_length(m), intro) ? BW_SNIFF_DISTINCT : 0;
+}
+
+/* A line that holds one address and nothing else ("<x@example.com>"). */
+static bool address_only(const char *l, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (l[i] == ' ' || l[i] == '\t' || l[i] == ',')
+			if (i && l[i - 1] != ' ' && l[i - 1] != '\t' && i + 1 < n && l[i + 1] != ' ' &&
+			    l[i + 1] != '\t')
+				return false;   /* two words */
+	return true;
+}
+
+/* The notice puts its recipients in sections, each under a line of its own
+ * that ends with a colon ("The following destination addresses were
+ * unknown here:"): that line, for the address `a`, when the nearest
+ * non-empty line above the address's first mention is one, else NULL. */
+static const char *section_intro(const char *text, size_t len, const char *a, size_t *out_len)
+{
+	const char *at = bw_memcasemem(text, len, a), *l, *found = NULL;
+	size_t n, intro_len = 0;
+	bw_lines it;
+
+	if (!at)
+		return NULL;
+	while (at > text && at[-1] != '\n')
+		at--;   /* the lines above the address's own */
+	bw_lines__init(&it, text, (size_t)(at - text));
+	while (bw_lines__next(&it, &l, &n)) {
+		while (n && (l[n - 1] == ' ' || l[n - 1] == '\t' || l[n - 1] == '\r'))
+			n--;
+		if (!n)
+			continue;
+		if (memchr(l, '@', n) && address_only(l, n))
+			continue;   /* an address above it in the same list */
+		found = l[n - 1] == ':' && !memchr(l, '@', n) ? l : NULL;
+		intro_len = n;
+	}
+	*out_len = intro_len;
+	return found;
 }
 
 static int decode(const bw_msg *m, bw_report *r)
@@ -59,9 +104,17 @@ static int decode(const bw_msg *m, bw_report *r)
 	for (k = first; addr_at && k < r->n_rcpt; k++) {
 		const char *d = bw_recipient__get(r->rcpt[k], BW_RCPT_DIAGNOSTIC);
 		const char *a = bw_recipient__get(r->rcpt[k], BW_RCPT_RECIPIENT);
+		const char *intro_line;
+		size_t il;
+
 		/* only the address and a label on its line: no explanation */
-		if (!d || (a && strlen(d) <= strlen(a) + 14))
-			bw_decoders__append_diag(r->rcpt[k], m->body + start, (size_t)(addr_at - m->body) - start);
+		if (d && !(a && strlen(d) <= strlen(a) + 14))
+			continue;
+		/* its section's own line first (it may name the cause), then
+		 * the notice's reason paragraph */
+		if (a && (intro_line = section_intro(m->body + start, end - start, a, &il)))
+			bw_decoders__append_diag(r->rcpt[k], intro_line, il);
+		bw_decoders__append_diag(r->rcpt[k], m->body + start, (size_t)(addr_at - m->body) - start);
 	}
 	return got;
 }
