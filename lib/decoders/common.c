@@ -351,11 +351,43 @@ bool bw_sniff__bulk_mail(const bw_msg *m)
 	       bulk_precedence(m);
 }
 
+/* No mail system's mark on the message: not from a mailer-daemon, a
+ * Return-Path that is not null, no delivery-status part, no report. */
+static bool from_no_mail_system(const bw_msg *m)
+{
+	return !bw_sniff__from_daemon(m) && !bw_sniff__null_return_path(m) && !m->dsn.n &&
+	       strcmp(m->content_type, "multipart/report") != 0;
+}
+
 bool bw_sniff__list_post(const bw_msg *m)
 {
-	return bw_msg__header(m, "List-Id") && bulk_precedence(m) &&
-	       !bw_sniff__from_daemon(m) && !bw_sniff__null_return_path(m) && !m->dsn.n &&
-	       strcmp(m->content_type, "multipart/report") != 0;
+	const char *subject = bw_msg__header(m, "Subject");
+
+	return (bw_msg__header(m, "List-Id") || (subject && bw_strcasestr(subject, "digest"))) &&
+	       bulk_precedence(m) && from_no_mail_system(m);
+}
+
+/* The reply prefixes of mail programs in several languages. */
+static const char *const reply_prefixes[] = { "re:", "aw:", "sv:", "antw:", "r:", "ref:", "réf" };
+
+/* Does the subject, after any spaces and "[tag]"s, start as a reply's? */
+static bool reply_subject(const char *subject)
+{
+	size_t i;
+
+	while (subject && (*subject == ' ' || (*subject == '[' && strchr(subject, ']'))))
+		subject = *subject == '[' ? strchr(subject, ']') + 1 : subject + 1;
+	for (i = 0; subject && i < sizeof(reply_prefixes) / sizeof(reply_prefixes[0]); i++)
+		if (bw_strncasecmp(subject, reply_prefixes[i], strlen(reply_prefixes[i])) == 0)
+			return true;
+	return false;
+}
+
+bool bw_sniff__person_reply(const bw_msg *m)
+{
+	return (bw_msg__header(m, "In-Reply-To") || bw_msg__header(m, "References")) &&
+	       reply_subject(bw_msg__header(m, "Subject")) && from_no_mail_system(m) &&
+	       !m->has_original && !bw_sniff__automated(m);
 }
 
 bool bw_sniff__bounce_subject(const bw_msg *m)
@@ -438,23 +470,18 @@ bool bw_sniff__delivery_subject(const bw_msg *m)
 		"blocked", "stopped", "virus found", "infected",
 		"no se", "nicht", "non ", "não", "niet", "retras", "verzög", "retard", "ritard",
 		"atras", "échec", "fehl", "nie ", "не ", "失敗", "失败", "遅延", "延迟", "실패" };
-	static const char *const replies[] = { "re:", "aw:", "sv:", "antw:", "r:", "ref:", "réf" };
 	static const char *const about_reader[] = { "ticket", "quarantine", "summary", "digest",
 		"received:", "quarantäne", "quarantaine", "cuarentena" };
 	const char *subject = bw_msg__header(m, "Subject");
-	size_t n = subject ? strlen(subject) : 0, i;
+	size_t n = subject ? strlen(subject) : 0;
 
 	/* a ticket's acknowledgement, a quarantine digest: about the
 	 * reader's own mail, not a failure of theirs */
 	if (n && bw_text__find_any(subject, n, about_reader, sizeof(about_reader) / sizeof(about_reader[0]), NULL))
 		return false;
-	/* a reply in a conversation ("[List] Re: delivery failed"): the
-	 * prefix after any spaces and "[tag]"s */
-	while (subject && (*subject == ' ' || (*subject == '[' && strchr(subject, ']'))))
-		subject = *subject == '[' ? strchr(subject, ']') + 1 : subject + 1;
-	for (i = 0; subject && i < sizeof(replies) / sizeof(replies[0]); i++)
-		if (bw_strncasecmp(subject, replies[i], strlen(replies[i])) == 0)
-			return false;
+	/* a reply in a conversation ("[List] Re: delivery failed") */
+	if (reply_subject(subject))
+		return false;
 	n = subject ? strlen(subject) : 0;
 	return n && bw_text__find_any(subject, n, mail, sizeof(mail) / sizeof(mail[0]), NULL) &&
 	       bw_text__find_any(subject, n, failed, sizeof(failed) / sizeof(failed[0]), NULL);
@@ -462,7 +489,7 @@ bool bw_sniff__delivery_subject(const bw_msg *m)
 
 bool bw_sniff__from_daemon(const bw_msg *m)
 {
-	static const char *const names[] = { "mailer-daemon", "postmaster", "mail delivery",
+	static const char *const names[] = { "mailer-daemon", "postmaster", "post_master", "post-master", "mail delivery",
 		"mailer_daemon", "mailerdaemon", "mail-daemon", "mail_daemon", "maildaemon" };
 	size_t i;
 

@@ -102,10 +102,16 @@ bool bw_sniff__null_return_path(const bw_msg *m);
  * Precedence: bulk/list): a bounce never carries these. */
 bool bw_sniff__bulk_mail(const bw_msg *m);
 
-/* A list's distribution of posts: List-Id and Precedence: bulk/list, from
- * no mail system (not a mailer-daemon, not a null Return-Path, no
- * delivery-status part, not a multipart/report). */
+/* A list's distribution of posts: List-Id (or a digest's subject) and
+ * Precedence: bulk/list, from no mail system (not a mailer-daemon, not a
+ * null Return-Path, no delivery-status part, not a multipart/report). */
 bool bw_sniff__list_post(const bw_msg *m);
+
+/* A person's reply in a conversation: In-Reply-To or References, a reply
+ * subject ("Re: Returned mail"), from no mail system, no returned message
+ * attached, nothing automatic about it (bw_sniff__automated).  Whatever
+ * bounce it quotes, it is nobody's bounce. */
+bool bw_sniff__person_reply(const bw_msg *m);
 
 /* Does the subject (after "Fwd:") start the way delivery reports' subjects
  * do ("Undeliverable", "Returned mail", "Unzustellbar", ...)? */

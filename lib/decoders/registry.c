@@ -196,6 +196,10 @@ static int run(const bw_msg *m, bw_report *r)
 	 * bounce) is nobody's bounce, whatever text it carries. */
 	bool list_post = bw_sniff__list_post(m);
 
+	/* A person's reply that quotes a bounce is no report at all. */
+	if (bw_sniff__person_reply(m))
+		return 0;
+
 	for (i = 0; i < N_DECODERS; i++) {
 		if (list_post && !decoders[i]->list_notices)
 			continue;
