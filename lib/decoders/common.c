@@ -613,6 +613,16 @@ bool bw_decoders__says_received(const char *l, size_t n)
 	       !bw_text__find_any(l, n, failed, sizeof(failed) / sizeof(failed[0]), NULL);
 }
 
+bool bw_decoders__says_spared(const char *s, size_t n)
+{
+	static const char *const spared[] = { "received it", "was not affected", "were not affected",
+		"not affected by", "unaffected", "also addressed to", "other addressees",
+		"nicht betroffen", "pas été affecté", "no se vieron afectad", "no fue afectad",
+		"non sono stati interessati", "não foram afetad", "niet getroffen" };
+
+	return s && bw_text__find_any(s, n, spared, sizeof(spared) / sizeof(spared[0]), NULL);
+}
+
 int bw_decoders__listed(const bw_msg *m, bw_report *r, const char *text, size_t len,
                         const char *action)
 {
@@ -644,6 +654,7 @@ int bw_decoders__listed(const bw_msg *m, bw_report *r, const char *text, size_t 
 			bw_decoders__append_diag(cur, l, n);
 		} else if (bw_decoders__is_own_address(m, a) || bw_text__is_role_address(a) ||
 		           contact_line(l, n) || origin_line(l, n) || authored(l, n, a) ||
+		           bw_decoders__says_spared(l, n) ||
 		           (!cur && bw_decoders__says_received(prev, prev_n))) {
 			cur = NULL;
 		} else if ((cur = bw_decoders__find(r, first, a))) {

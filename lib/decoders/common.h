@@ -142,6 +142,11 @@ bool bw_sniff__delivery_subject(const bw_msg *m);
  * MAILER_DAEMON, mail-daemon...), postmaster or "Mail Delivery" sender? */
 bool bw_sniff__from_daemon(const bw_msg *m);
 
+/* Does s[0..n) say that the addresses it names were spared by the failure
+ * ("The other addressees (x) received it", "also addressed to x, which
+ * was not affected")? */
+bool bw_decoders__says_spared(const char *s, size_t n);
+
 /* Recipients listed one per line in text[0..len) (a block a decoder cut out
  * after its family's "following recipients" marker): each line holding an
  * address starts a recipient (the line is its diagnostic); the following

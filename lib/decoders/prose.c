@@ -228,6 +228,7 @@ static const char *const noise[] = { "contact", "please write", "please send", "
 	"delivered successfully", "successfully delivered", "copy kept for", "copy sent to",
 	"other recipients", "autres destinataires", "andere empfänger", "otros destinatarios",
 	"altri destinatari", "outros destinatários", "not affected", "received a copy",
+	"other addressees", "other addresses", "also addressed to", "also sent to",
 	"remaining recipients", "weiteren empfänger", "übrigen empfänger", "nicht betroffen",
 	"demás destinatarios", "os demais destinatários", "overige ontvangers", "andere ontvangers",
 	"pozostali odbiorcy", "ostatní příjemci", "другие получатели", "остальные получатели",
@@ -1035,7 +1036,8 @@ static bool delivered_after(const char *s, size_t n)
 		"a été distribué", "a été remis", "fue entregado", "には配送されました", "に配送されました",
 		"配送済み" };
 
-	return has_any(s, n < 40 ? n : 40, words, sizeof(words) / sizeof(words[0]));
+	return has_any(s, n < 40 ? n : 40, words, sizeof(words) / sizeof(words[0])) ||
+	       bw_decoders__says_spared(s, n < 40 ? n : 40);
 }
 
 /* Is s[0..n) only what separates the addresses of a list (commas,
