@@ -615,7 +615,8 @@ bool bw_decoders__says_received(const char *l, size_t n)
 
 bool bw_decoders__says_spared(const char *s, size_t n)
 {
-	static const char *const spared[] = { "received it", "was not affected", "were not affected",
+	static const char *const spared[] = { "received it", "received the message",
+		"received your message", "received this message", "was not affected", "were not affected",
 		"not affected by", "unaffected", "also addressed to", "other addressees",
 		"nicht betroffen", "pas été affecté", "no se vieron afectad", "no fue afectad",
 		"non sono stati interessati", "não foram afetad", "niet getroffen" };

@@ -229,6 +229,7 @@ static const char *const noise[] = { "contact", "please write", "please send", "
 	"other recipients", "autres destinataires", "andere empfänger", "otros destinatarios",
 	"altri destinatari", "outros destinatários", "not affected", "received a copy",
 	"other addressees", "other addresses", "also addressed to", "also sent to",
+	"that received", "who received", "which received",
 	"remaining recipients", "weiteren empfänger", "übrigen empfänger", "nicht betroffen",
 	"demás destinatarios", "os demais destinatários", "overige ontvangers", "andere ontvangers",
 	"pozostali odbiorcy", "ostatní příjemci", "другие получатели", "остальные получатели",
