@@ -30,7 +30,7 @@
 static const char lead[] = "An error occurred while trying to deliver the mail to the following recipients:";
 static const char tech[] = "Technical report:";
 
-static int sniff(const bw_msg *m)
+static int sniff(const bw_msg *m, const bw_found *f)
 {
 	bool body = bw_sniff__body_has(m, lead);
 
@@ -210,4 +210,4 @@ static int decode(const bw_msg *m, bw_report *r)
 	return (int)(r->n_rcpt - first);
 }
 
-const bw_decoder bw_decoder_amazonworkmail = { "amazonworkmail", sniff, decode, false };
+const bw_decoder bw_decoder_amazonworkmail = { "amazonworkmail", sniff, decode, false, NULL, 0 };

@@ -20,7 +20,7 @@
 
 static const char *const intro = "Your mail to the following recipients could not be delivered";
 
-static int sniff(const bw_msg *m)
+static int sniff(const bw_msg *m, const bw_found *f)
 {
 	return bw_memcasemem(m->body, bw_text__report_length(m), intro) ? BW_SNIFF_SIGNED : 0;
 }
@@ -106,4 +106,4 @@ static int decode(const bw_msg *m, bw_report *r)
 	return (int)(r->n_rcpt - first);
 }
 
-const bw_decoder bw_decoder_aol = { "aol", sniff, decode, false };
+const bw_decoder bw_decoder_aol = { "aol", sniff, decode, false, NULL, 0 };

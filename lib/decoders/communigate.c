@@ -20,7 +20,7 @@
 static const char *const leads[] = { "Failed to deliver to '", "Delayed delivery to '",
 	"Delivery to '" };
 
-static int sniff(const bw_msg *m)
+static int sniff(const bw_msg *m, const bw_found *f)
 {
 	size_t len = bw_text__report_length(m);
 
@@ -75,4 +75,4 @@ static int decode(const bw_msg *m, bw_report *r)
 	return (int)(r->n_rcpt - first);
 }
 
-const bw_decoder bw_decoder_communigate = { "communigate", sniff, decode, false };
+const bw_decoder bw_decoder_communigate = { "communigate", sniff, decode, false, NULL, 0 };

@@ -23,9 +23,17 @@ static const char *const list_markers[] = {
 	"to the following recipients has been delayed",
 };
 
-static int sniff(const bw_msg *m)
+/* The phrases the sniff looks for in the body (markers.h). */
+enum {
+	M_AUTOMATICALLY_GENERATED_DELIVERY_STATUS,
+};
+static const char *const body_markers[] = {
+	[M_AUTOMATICALLY_GENERATED_DELIVERY_STATUS] = "automatically generated Delivery Status Notification",
+};
+
+static int sniff(const bw_msg *m, const bw_found *f)
 {
-	if (!bw_sniff__body_has(m, "automatically generated Delivery Status Notification"))
+	if (!bw_found__in(f, M_AUTOMATICALLY_GENERATED_DELIVERY_STATUS))
 		return 0;
 	return bw_text__find_any(m->body, m->body_len, list_markers,
 	                         sizeof(list_markers) / sizeof(list_markers[0]), NULL) ? BW_SNIFF_STRONG : 0;
@@ -120,4 +128,4 @@ static int decode(const bw_msg *m, bw_report *r)
 	return (int)(r->n_rcpt - first);
 }
 
-const bw_decoder bw_decoder_dsnnotice = { "dsnnotice", sniff, decode, false };
+const bw_decoder bw_decoder_dsnnotice = { "dsnnotice", sniff, decode, false, body_markers, sizeof(body_markers) / sizeof(body_markers[0]) };

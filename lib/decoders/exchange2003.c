@@ -28,12 +28,20 @@ static const char *const intro[] = {
 	"heeft de volgende ontvanger",
 };
 
-static int sniff(const bw_msg *m)
+/* The phrases the sniff looks for in the body (markers.h). */
+enum {
+	M_MSEXCH,
+};
+static const char *const body_markers[] = {
+	[M_MSEXCH] = "MSEXCH:",
+};
+
+static int sniff(const bw_msg *m, const bw_found *f)
 {
 	bool ims = bw_sniff__header_has(m, "X-Mailer", "Internet Mail Service") ||
 	           bw_sniff__header_has(m, "X-Mailer", "Microsoft Exchange") ||
 	           bw_msg__header(m, "X-MS-Embedded-Report") != NULL;
-	bool body = bw_sniff__body_has(m, "MSEXCH:");
+	bool body = bw_found__in(f, M_MSEXCH);
 	size_t n = bw_text__report_length(m);
 
 	if (!bw_text__find_any(m->body, n, intro, sizeof(intro) / sizeof(intro[0]), NULL))
@@ -116,4 +124,4 @@ static int decode(const bw_msg *m, bw_report *r)
 	return (int)(r->n_rcpt - first);
 }
 
-const bw_decoder bw_decoder_exchange2003 = { "exchange2003", sniff, decode, false };
+const bw_decoder bw_decoder_exchange2003 = { "exchange2003", sniff, decode, false, body_markers, sizeof(body_markers) / sizeof(body_markers[0]) };

@@ -37,7 +37,7 @@ static bool has_list(const bw_msg *m)
 	return bw_text__find_any(m->body, m->body_len, lists, N_LISTS, NULL) != NULL;
 }
 
-static int sniff_gmx(const bw_msg *m)
+static int sniff_gmx(const bw_msg *m, const bw_found *f)
 {
 	if (!has_list(m))
 		return 0;
@@ -45,7 +45,7 @@ static int sniff_gmx(const bw_msg *m)
 	       bw_sniff__header_has(m, "From", ".web.de") ? BW_SNIFF_SIGNED : 0;
 }
 
-static int sniff_1und1(const bw_msg *m)
+static int sniff_1und1(const bw_msg *m, const bw_found *f)
 {
 	if (!has_list(m))
 		return 0;
@@ -105,5 +105,5 @@ static int decode(const bw_msg *m, bw_report *r)
 	return (int)(r->n_rcpt - first);
 }
 
-const bw_decoder bw_decoder_gmx = { "gmx", sniff_gmx, decode, false };
-const bw_decoder bw_decoder_einsundeins = { "einsundeins", sniff_1und1, decode, false };
+const bw_decoder bw_decoder_gmx = { "gmx", sniff_gmx, decode, false, NULL, 0 };
+const bw_decoder bw_decoder_einsundeins = { "einsundeins", sniff_1und1, decode, false, NULL, 0 };

@@ -30,7 +30,7 @@ static const char *const stops[] = {
 	"Transfer Status:", "Options:", "-----",
 };
 
-static int sniff(const bw_msg *m)
+static int sniff(const bw_msg *m, const bw_found *f)
 {
 	size_t len = bw_text__report_length(m);
 
@@ -57,4 +57,4 @@ static int decode(const bw_msg *m, bw_report *r)
 	                           delayed ? "delayed" : "failed");
 }
 
-const bw_decoder bw_decoder_groupwise = { "groupwise", sniff, decode, false };
+const bw_decoder bw_decoder_groupwise = { "groupwise", sniff, decode, false, NULL, 0 };

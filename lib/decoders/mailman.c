@@ -22,7 +22,7 @@
 
 static const char *const intro = "mailing list bounce action notice";
 
-static int sniff(const bw_msg *m)
+static int sniff(const bw_msg *m, const bw_found *f)
 {
 	if (bw_sniff__body_has(m, intro))
 		return BW_SNIFF_DISTINCT;
@@ -63,4 +63,4 @@ static int decode(const bw_msg *m, bw_report *r)
 	return (int)(r->n_rcpt - first);
 }
 
-const bw_decoder bw_decoder_mailman = { "mailman", sniff, decode, true };
+const bw_decoder bw_decoder_mailman = { "mailman", sniff, decode, true, NULL, 0 };

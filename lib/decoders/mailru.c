@@ -20,9 +20,17 @@ static const char *const lists[] = {
 	"\xd0\xbf\xd0\xbe\xd0\xbb\xd1\x83\xd1\x87\xd0\xb0\xd1\x82\xd0\xb5\xd0\xbb\xd1\x8f\xd0\xbc:", /* получателям: */
 };
 
-static int sniff(const bw_msg *m)
+/* The phrases the sniff looks for in the body (markers.h). */
+enum {
+	M_MAIL_RU,
+};
+static const char *const body_markers[] = {
+	[M_MAIL_RU] = "Mail.Ru",
+};
+
+static int sniff(const bw_msg *m, const bw_found *f)
 {
-	bool from = bw_sniff__header_has(m, "From", "mail.ru") || bw_sniff__body_has(m, "Mail.Ru");
+	bool from = bw_sniff__header_has(m, "From", "mail.ru") || bw_found__in(f, M_MAIL_RU);
 
 	if (!from)
 		return 0;
@@ -91,4 +99,4 @@ static int decode(const bw_msg *m, bw_report *r)
 	return rc;
 }
 
-const bw_decoder bw_decoder_mailru = { "mailru", sniff, decode, false };
+const bw_decoder bw_decoder_mailru = { "mailru", sniff, decode, false, body_markers, sizeof(body_markers) / sizeof(body_markers[0]) };

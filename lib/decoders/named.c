@@ -64,8 +64,8 @@ static int decode(const bw_msg *m, bw_report *r)
 #define NAMED_DECODER(id, in_text_, ...)                                              \
 	static const char *const id##_names[] = { __VA_ARGS__, NULL };                \
 	static const product id##_product = { id##_names, in_text_ };                 \
-	static int sniff_##id(const bw_msg *m) { return sniff_product(m, &id##_product); } \
-	const bw_decoder bw_decoder_##id = { #id, sniff_##id, decode, false };
+	static int sniff_##id(const bw_msg *m, const bw_found *f) { (void)f; return sniff_product(m, &id##_product); } \
+	const bw_decoder bw_decoder_##id = { #id, sniff_##id, decode, false, NULL, 0 };
 
 NAMED_DECODER(kerio, true, "Kerio Connect", "Kerio MailServer")
 NAMED_DECODER(mercury, true, "Mercury/32", "Mercury Mail Transport", "Mercury for Win32", "Mercury for NetWare")

@@ -28,7 +28,7 @@ static const char *const stops[] = {
 	"Please reply to", "if you feel this message to be in error", "Original message follows",
 };
 
-static int sniff(const bw_msg *m)
+static int sniff(const bw_msg *m, const bw_found *f)
 {
 	return bw_memcasemem(m->body, bw_text__report_length(m), intro) ? BW_SNIFF_DISTINCT : 0;
 }
@@ -66,4 +66,4 @@ static int decode(const bw_msg *m, bw_report *r)
 	return got;
 }
 
-const bw_decoder bw_decoder_netscape = { "netscape", sniff, decode, false };
+const bw_decoder bw_decoder_netscape = { "netscape", sniff, decode, false, NULL, 0 };

@@ -36,7 +36,7 @@ static bool from_outlook(const bw_msg *m)
 	return false;
 }
 
-static int sniff(const bw_msg *m)
+static int sniff(const bw_msg *m, const bw_found *f)
 {
 	if (!from_outlook(m))
 		return 0;
@@ -78,4 +78,4 @@ static int decode(const bw_msg *m, bw_report *r)
 	return (int)(r->n_rcpt - first);
 }
 
-const bw_decoder bw_decoder_outlook = { "outlook", sniff, decode, false };
+const bw_decoder bw_decoder_outlook = { "outlook", sniff, decode, false, NULL, 0 };

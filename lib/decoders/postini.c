@@ -18,7 +18,7 @@
 
 static const char *const lead = "The following message to <";
 
-static int sniff(const bw_msg *m)
+static int sniff(const bw_msg *m, const bw_found *f)
 {
 	size_t len = bw_text__report_length(m);
 
@@ -67,4 +67,4 @@ static int decode(const bw_msg *m, bw_report *r)
 	return (int)(r->n_rcpt - first);
 }
 
-const bw_decoder bw_decoder_postini = { "postini", sniff, decode, false };
+const bw_decoder bw_decoder_postini = { "postini", sniff, decode, false, NULL, 0 };

@@ -16,7 +16,7 @@
 
 static const char *const intro = "Failed addresses follow:";
 
-static int sniff(const bw_msg *m)
+static int sniff(const bw_msg *m, const bw_found *f)
 {
 	return bw_sniff__body_has(m, intro) ? BW_SNIFF_DISTINCT : 0;
 }
@@ -37,4 +37,4 @@ static int decode(const bw_msg *m, bw_report *r)
 	return bw_decoders__listed(m, r, m->body + start, end - start, "failed");
 }
 
-const bw_decoder bw_decoder_smail = { "smail", sniff, decode, false };
+const bw_decoder bw_decoder_smail = { "smail", sniff, decode, false, NULL, 0 };

@@ -23,7 +23,7 @@ static const char *const intro[] = {
 	"Message delivery to the following address",
 };
 
-static int sniff(const bw_msg *m)
+static int sniff(const bw_msg *m, const bw_found *f)
 {
 	bool from = bw_sniff__header_has(m, "From", "MAILER-DAEMON@yahoo") ||
 	            bw_sniff__header_has(m, "From", "MAILER-DAEMON@aol") ||
@@ -96,4 +96,4 @@ static int decode(const bw_msg *m, bw_report *r)
 	return (int)(r->n_rcpt - first);
 }
 
-const bw_decoder bw_decoder_yahoo = { "yahoo", sniff, decode, false };
+const bw_decoder bw_decoder_yahoo = { "yahoo", sniff, decode, false, NULL, 0 };
