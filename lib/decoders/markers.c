@@ -41,9 +41,12 @@ static void markers_free(bw_markers *s)
 
 static int add_pattern(bw_markers *s, const char *phrase, size_t cap)
 {
-	size_t n = strlen(phrase), i;
+	size_t n, i;
 	char *low;
 
+	if (!phrase)
+		return -1;   /* a list shorter than its count: no scanner */
+	n = strlen(phrase);
 	for (i = 0; i < s->n_pat; i++)
 		if (s->len[i] == n && bw_strncasecmp(s->pat[i], phrase, n) == 0)
 			return (int)i;
