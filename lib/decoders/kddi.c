@@ -18,9 +18,11 @@ static const char marker[] = "Could not be delivered to:";
 
 /* The phrases the sniff looks for in the body (markers.h). */
 enum {
+	M_MARKER,
 	M_YOUR_MAIL_SENT_ON,
 };
 static const char *const body_markers[] = {
+	[M_MARKER] = marker,
 	[M_YOUR_MAIL_SENT_ON] = "Your mail sent on:",
 };
 
@@ -30,7 +32,7 @@ static int sniff(const bw_msg *m, const bw_found *f)
 
 	if (m->feedback || m->dsn.n)
 		return 0;
-	body = bw_sniff__body_has(m, marker);
+	body = bw_found__in(f, M_MARKER);
 	if (body && (bw_sniff__header_has(m, "From", "dion.ne.jp") ||
 	             bw_sniff__header_has(m, "From", "kddi") ||
 	             bw_sniff__header_has(m, "From", "auone-net.jp") ||
