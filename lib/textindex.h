@@ -2,8 +2,9 @@
  * textindex.h - one pass over a text that answers "surely absent" for most
  * of the phrases later looked for in it.
  *
- * The decoders look for ~130 marker phrases in every message body
- * (lib/decoders/), most of which are absent.  The index records, in one
+ * The decoders look for many phrases in a message body while decoding
+ * (their sniffs' markers are found in one pass instead:
+ * lib/decoders/markers.h), most of which are absent.  The index records, in one
  * pass, which byte triples (ASCII case folded) occur in the body; a phrase
  * with a triple the body lacks cannot occur, and bw_memcasemem() answers
  * NULL for it at once.  A phrase whose triples are all there is searched

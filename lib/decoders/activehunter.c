@@ -10,7 +10,7 @@
 
 extern const bw_decoder bw_decoder_sendmail;
 
-static int sniff(const bw_msg *m)
+static int sniff(const bw_msg *m, const bw_found *f)
 {
 	return bw_msg__header(m, "X-AHMAILID") ? BW_SNIFF_SIGNED : 0;
 }
@@ -20,4 +20,4 @@ static int decode(const bw_msg *m, bw_report *r)
 	return bw_decoder_sendmail.decode(m, r);
 }
 
-const bw_decoder bw_decoder_activehunter = { "activehunter", sniff, decode, false };
+const bw_decoder bw_decoder_activehunter = { "activehunter", sniff, decode, false, NULL, 0 };

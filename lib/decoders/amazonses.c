@@ -374,17 +374,35 @@ static bool ses_headers(const bw_msg *m)
 	       bw_msg__header(m, "x-amz-sns-message-id") != NULL;
 }
 
-static int sniff(const bw_msg *m)
+/* The phrases the sniff looks for in the body (markers.h). */
+enum {
+	M_NOTIFICATIONTYPE,
+	M_EVENTTYPE,
+	M_MAIL,
+	M_MESSAGEID,
+	M_BOUNCEDRECIPIENTS,
+	M_COMPLAINEDRECIPIENTS,
+};
+static const char *const body_markers[] = {
+	[M_NOTIFICATIONTYPE] = "\"notificationType",
+	[M_EVENTTYPE] = "\"eventType",
+	[M_MAIL] = "\"mail",
+	[M_MESSAGEID] = "\"messageId",
+	[M_BOUNCEDRECIPIENTS] = "\"bouncedRecipients",
+	[M_COMPLAINEDRECIPIENTS] = "\"complainedRecipients",
+};
+
+static int sniff(const bw_msg *m, const bw_found *f)
 {
-	bool json = bw_sniff__body_has(m, "\"notificationType") || bw_sniff__body_has(m, "\"eventType");
+	bool json = bw_found__in(f, M_NOTIFICATIONTYPE) || bw_found__in(f, M_EVENTTYPE);
 
 	if (m->feedback)
 		return 0;
 	if (json && ses_headers(m))
 		return BW_SNIFF_CERTAIN;
-	if (json && bw_sniff__body_has(m, "\"mail") &&
-	    (bw_sniff__body_has(m, "\"messageId") || bw_sniff__body_has(m, "\"bouncedRecipients") ||
-	     bw_sniff__body_has(m, "\"complainedRecipients")))
+	if (json && bw_found__in(f, M_MAIL) &&
+	    (bw_found__in(f, M_MESSAGEID) || bw_found__in(f, M_BOUNCEDRECIPIENTS) ||
+	     bw_found__in(f, M_COMPLAINEDRECIPIENTS)))
 		return BW_SNIFF_LIKELY;
 	if (m->dsn.n && bw_sniff__header_has(m, "From", "amazonses.com"))
 		return BW_SNIFF_STRONG;
@@ -410,4 +428,4 @@ static int decode(const bw_msg *m, bw_report *r)
 	return got;
 }
 
-const bw_decoder bw_decoder_amazonses = { "amazonses", sniff, decode, false };
+const bw_decoder bw_decoder_amazonses = { "amazonses", sniff, decode, false, body_markers, sizeof(body_markers) / sizeof(body_markers[0]) };

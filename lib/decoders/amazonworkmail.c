@@ -29,17 +29,20 @@
 
 static const char lead[] = "An error occurred while trying to deliver the mail to the following recipients:";
 static const char tech[] = "Technical report:";
+/* The phrases the sniff looks for in the body (markers.h). */
+enum { M_LEAD, M_TECH };
+static const char *const body_markers[] = { [M_LEAD] = lead, [M_TECH] = tech };
 
-static int sniff(const bw_msg *m)
+static int sniff(const bw_msg *m, const bw_found *f)
 {
-	bool body = bw_sniff__body_has(m, lead);
+	bool body = bw_found__in(f, M_LEAD);
 
 	if (m->feedback)
 		return 0;
 	if (bw_sniff__header_has(m, "X-Mailer", "Amazon WorkMail") ||
 	    bw_sniff__header_has(m, "X-Original-Mailer", "Amazon WorkMail"))
 		return body || m->dsn.n ? BW_SNIFF_SIGNED : BW_SNIFF_HINT;
-	if (body && bw_sniff__body_has(m, tech))
+	if (body && bw_found__in(f, M_TECH))
 		return BW_SNIFF_MARKERS;
 	if (body)
 		return BW_SNIFF_WORDING;
@@ -210,4 +213,4 @@ static int decode(const bw_msg *m, bw_report *r)
 	return (int)(r->n_rcpt - first);
 }
 
-const bw_decoder bw_decoder_amazonworkmail = { "amazonworkmail", sniff, decode, false };
+const bw_decoder bw_decoder_amazonworkmail = { "amazonworkmail", sniff, decode, false, body_markers, 2 };

@@ -18,11 +18,13 @@
 #include "../util.h"
 #include "common.h"
 
-static const char *const intro = "Your mail to the following recipients could not be delivered";
+static const char intro[] = "Your mail to the following recipients could not be delivered";
+/* The phrase the sniff looks for in the body (markers.h). */
+static const char *const body_markers[] = { intro };
 
-static int sniff(const bw_msg *m)
+static int sniff(const bw_msg *m, const bw_found *f)
 {
-	return bw_memcasemem(m->body, bw_text__report_length(m), intro) ? BW_SNIFF_SIGNED : 0;
+	return bw_found__before(f, 0, bw_text__report_length(m)) ? BW_SNIFF_SIGNED : 0;
 }
 
 /* The domain of the From: address (the reporting system), or NULL. */
@@ -106,4 +108,4 @@ static int decode(const bw_msg *m, bw_report *r)
 	return (int)(r->n_rcpt - first);
 }
 
-const bw_decoder bw_decoder_aol = { "aol", sniff, decode, false };
+const bw_decoder bw_decoder_aol = { "aol", sniff, decode, false, body_markers, 1 };

@@ -12,11 +12,23 @@
 #include "../util.h"
 #include "common.h"
 
-static int sniff(const bw_msg *m)
+/* The phrases the sniff looks for in the body (markers.h). */
+enum {
+	M_MESSAGE_DETAILS,
+	M_RCPT_TO,
+	M_ERROR_MESSAGE_BELOW,
+};
+static const char *const body_markers[] = {
+	[M_MESSAGE_DETAILS] = "Message details:",
+	[M_RCPT_TO] = "RCPT TO:",
+	[M_ERROR_MESSAGE_BELOW] = "Error message below:",
+};
+
+static int sniff(const bw_msg *m, const bw_found *f)
 {
-	if (!bw_sniff__body_has(m, "Message details:") || !bw_sniff__body_has(m, "RCPT TO:"))
+	if (!bw_found__in(f, M_MESSAGE_DETAILS) || !bw_found__in(f, M_RCPT_TO))
 		return 0;
-	if (bw_sniff__body_has(m, "Error message below:"))
+	if (bw_found__in(f, M_ERROR_MESSAGE_BELOW))
 		return BW_SNIFF_MARKERS;
 	return bw_sniff__header_has(m, "Message-ID", "JavaMail") ? BW_SNIFF_WORDING : 0;
 }
@@ -66,4 +78,4 @@ static int decode(const bw_msg *m, bw_report *r)
 	return n;
 }
 
-const bw_decoder bw_decoder_apachejames = { "apachejames", sniff, decode, false };
+const bw_decoder bw_decoder_apachejames = { "apachejames", sniff, decode, false, body_markers, sizeof(body_markers) / sizeof(body_markers[0]) };

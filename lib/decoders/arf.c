@@ -82,7 +82,7 @@ static bool complaint(const bw_msg *m)
 	return in_subject || bw_text__find_any(m->body, len, words, sizeof(words) / sizeof(words[0]), NULL);
 }
 
-static int sniff(const bw_msg *m)
+static int sniff(const bw_msg *m, const bw_found *f)
 {
 	if (m->feedback)
 		return BW_SNIFF_DISTINCT;
@@ -182,4 +182,4 @@ static int decode(const bw_msg *m, bw_report *r)
 	return n;
 }
 
-const bw_decoder bw_decoder_arf = { "arf", sniff, decode, false };
+const bw_decoder bw_decoder_arf = { "arf", sniff, decode, false, NULL, 0 };

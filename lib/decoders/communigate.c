@@ -20,14 +20,21 @@
 static const char *const leads[] = { "Failed to deliver to '", "Delayed delivery to '",
 	"Delivery to '" };
 
-static int sniff(const bw_msg *m)
+/* The phrases the sniff looks for in the body (markers.h). */
+enum { M_FAILED_TO_DELIVER, M_MODULE };
+static const char *const body_markers[] = {
+	[M_FAILED_TO_DELIVER] = "Failed to deliver to '",
+	[M_MODULE] = " module(",
+};
+
+static int sniff(const bw_msg *m, const bw_found *f)
 {
 	size_t len = bw_text__report_length(m);
 
 	if (bw_sniff__header_has(m, "X-Mailer", "CommuniGate") ||
-	    (bw_memcasemem(m->body, len, "Failed to deliver to '") && bw_memcasemem(m->body, len, " module(")))
+	    (bw_found__before(f, M_FAILED_TO_DELIVER, len) && bw_found__before(f, M_MODULE, len)))
 		return BW_SNIFF_SIGNED;
-	if (bw_memcasemem(m->body, len, "Failed to deliver to '"))
+	if (bw_found__before(f, M_FAILED_TO_DELIVER, len))
 		return BW_SNIFF_HINT;
 	return 0;
 }
@@ -75,4 +82,4 @@ static int decode(const bw_msg *m, bw_report *r)
 	return (int)(r->n_rcpt - first);
 }
 
-const bw_decoder bw_decoder_communigate = { "communigate", sniff, decode, false };
+const bw_decoder bw_decoder_communigate = { "communigate", sniff, decode, false, body_markers, 2 };

@@ -25,6 +25,7 @@
 #include "../dsn.h"
 #include "../msg.h"
 #include "../record.h"
+#include "markers.h"
 
 /* What a sniff returns: 0 when the message is surely not of the family,
  * else a rung of this ladder.  Only the order matters (the registry runs
@@ -56,8 +57,10 @@ enum bw_sniff_confidence {
 typedef struct bw_decoder {
 	const char *name;
 	/* Cheap evidence (From, Subject, X-Mailer, Received, body markers):
-	 * a bw_sniff_confidence.  Must not allocate. */
-	int (*sniff)(const bw_msg *m);
+	 * a bw_sniff_confidence.  Must not allocate.  `f` says where the
+	 * decoder's markers (below) occur in the body (markers.h): a sniff
+	 * reads them there rather than searching the body itself. */
+	int (*sniff)(const bw_msg *m, const bw_found *f);
 	/* Appends the recipients.  Returns how many were added (0: not this
 	 * format after all; nothing may have been added then), or a negative
 	 * bw_error_code. */
@@ -66,6 +69,10 @@ typedef struct bw_decoder {
 	 * manager's report), which come as list mail; the other decoders do
 	 * not run on a list's distribution of posts (bw_sniff__list_post). */
 	bool list_notices;
+	/* The phrases the sniff looks for in the body (ASCII case ignored),
+	 * found for all decoders in one pass before the sniffs. */
+	const char *const *markers;
+	size_t n_markers;
 } bw_decoder;
 
 /* Runs the decoders on `m`, best sniff first, and keeps the first that

@@ -65,14 +65,22 @@ static bool lead_line(const char *t, size_t tl, enum lead which)
 	return false;
 }
 
-static int sniff(const bw_msg *m)
+/* The phrases the sniff looks for in the body (markers.h). */
+enum {
+	M_DOMINO,
+};
+static const char *const body_markers[] = {
+	[M_DOMINO] = "Domino",
+};
+
+static int sniff(const bw_msg *m, const bw_found *f)
 {
 	bool body = has_pair(m);
 
 	if (!body)
 		return 0;
 	if (bw_sniff__subject_starts(m, "DELIVERY FAILURE") || bw_sniff__subject_starts(m, "DELIVERY_FAILURE") ||
-	    bw_sniff__subject_starts(m, "Delivery Failure Report") || bw_sniff__body_has(m, "Domino"))
+	    bw_sniff__subject_starts(m, "Delivery Failure Report") || bw_found__in(f, M_DOMINO))
 		return BW_SNIFF_SIGNED;
 	return BW_SNIFF_WORDING;
 }
@@ -134,4 +142,4 @@ static int decode(const bw_msg *m, bw_report *r)
 	return (int)(r->n_rcpt - first);
 }
 
-const bw_decoder bw_decoder_domino = { "domino", sniff, decode, false };
+const bw_decoder bw_decoder_domino = { "domino", sniff, decode, false, body_markers, sizeof(body_markers) / sizeof(body_markers[0]) };

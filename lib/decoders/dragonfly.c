@@ -20,11 +20,21 @@
 #include "../util.h"
 #include "common.h"
 
-static int sniff(const bw_msg *m)
+/* The phrases the sniff looks for in the body (markers.h). */
+enum {
+	M_THIS_IS_THE_DRAGONFLY,
+	M_THERE_WAS_AN_ERROR,
+};
+static const char *const body_markers[] = {
+	[M_THIS_IS_THE_DRAGONFLY] = "This is the DragonFly Mail Agent",
+	[M_THERE_WAS_AN_ERROR] = "There was an error delivering your mail to",
+};
+
+static int sniff(const bw_msg *m, const bw_found *f)
 {
-	if (bw_sniff__body_has(m, "This is the DragonFly Mail Agent"))
+	if (bw_found__in(f, M_THIS_IS_THE_DRAGONFLY))
 		return BW_SNIFF_DISTINCT;
-	if (bw_sniff__body_has(m, "There was an error delivering your mail to"))
+	if (bw_found__in(f, M_THERE_WAS_AN_ERROR))
 		return BW_SNIFF_WORDING;
 	return 0;
 }
@@ -83,4 +93,4 @@ static int decode(const bw_msg *m, bw_report *r)
 	return 1;
 }
 
-const bw_decoder bw_decoder_dragonfly = { "dragonfly", sniff, decode, false };
+const bw_decoder bw_decoder_dragonfly = { "dragonfly", sniff, decode, false, body_markers, sizeof(body_markers) / sizeof(body_markers[0]) };

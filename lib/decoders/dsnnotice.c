@@ -16,19 +16,28 @@
 #include "../util.h"
 #include "common.h"
 
-static const char *const list_markers[] = {
-	"to the following recipients failed permanently",
+/* The phrases the sniff looks for in the body (markers.h): the notice's
+ * own words, and the introductions of its list. */
+enum {
+	M_AUTOMATICALLY_GENERATED_DELIVERY_STATUS,
+	M_LIST,
+	N_MARKERS = M_LIST + 4
+};
+static const char *const body_markers[N_MARKERS] = {
+	[M_AUTOMATICALLY_GENERATED_DELIVERY_STATUS] = "automatically generated Delivery Status Notification",
+	[M_LIST] = "to the following recipients failed permanently",
 	"to the following recipients was aborted after",
 	"to the following recipients failed temporarily",
 	"to the following recipients has been delayed",
 };
+static const char *const *const list_markers = body_markers + M_LIST;
+#define N_LIST (N_MARKERS - M_LIST)
 
-static int sniff(const bw_msg *m)
+static int sniff(const bw_msg *m, const bw_found *f)
 {
-	if (!bw_sniff__body_has(m, "automatically generated Delivery Status Notification"))
+	if (!bw_found__in(f, M_AUTOMATICALLY_GENERATED_DELIVERY_STATUS))
 		return 0;
-	return bw_text__find_any(m->body, m->body_len, list_markers,
-	                         sizeof(list_markers) / sizeof(list_markers[0]), NULL) ? BW_SNIFF_STRONG : 0;
+	return bw_found__first(f, M_LIST, N_LIST, SIZE_MAX, NULL) ? BW_SNIFF_STRONG : 0;
 }
 
 /* The technical-details line for `addr`, or the whole section when no line
@@ -67,8 +76,7 @@ static int decode(const bw_msg *m, bw_report *r)
 {
 	size_t first = r->n_rcpt, which = 0, k;
 	size_t len = bw_text__report_length(m);
-	const char *at = bw_text__find_any(m->body, len, list_markers,
-	                                   sizeof(list_markers) / sizeof(list_markers[0]), &which);
+	const char *at = bw_text__find_any(m->body, len, list_markers, N_LIST, &which);
 	const char *tech = bw_memcasemem(m->body, len, "Technical details:");
 	const char *line, *list_end = m->body + len;
 	size_t n;
@@ -120,4 +128,4 @@ static int decode(const bw_msg *m, bw_report *r)
 	return (int)(r->n_rcpt - first);
 }
 
-const bw_decoder bw_decoder_dsnnotice = { "dsnnotice", sniff, decode, false };
+const bw_decoder bw_decoder_dsnnotice = { "dsnnotice", sniff, decode, false, body_markers, sizeof(body_markers) / sizeof(body_markers[0]) };

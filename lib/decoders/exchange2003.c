@@ -18,25 +18,36 @@
 #include "../util.h"
 #include "common.h"
 
-static const char *const intro[] = {
-	"did not reach the following recipient",
+
+/* The phrases the sniff looks for in the body (markers.h): the
+ * introductions of the report, and the MTS's error prefix. */
+enum {
+	M_INTRO,
+	M_MSEXCH = M_INTRO + 7,
+	N_MARKERS
+};
+#define N_INTRO (M_MSEXCH - M_INTRO)
+static const char *const body_markers[N_MARKERS] = {
+	[M_INTRO] = "did not reach the following recipient",
 	"could not be reached:",
 	"hat folgende Empf", /* "... Empfänger nicht erreicht" */
 	"n'a pas pu atteindre",
 	"no ha llegado a los siguientes destinatarios",
 	"non ha raggiunto",
 	"heeft de volgende ontvanger",
+	[M_MSEXCH] = "MSEXCH:",
 };
+static const char *const *const intro = body_markers + M_INTRO;
 
-static int sniff(const bw_msg *m)
+static int sniff(const bw_msg *m, const bw_found *f)
 {
 	bool ims = bw_sniff__header_has(m, "X-Mailer", "Internet Mail Service") ||
 	           bw_sniff__header_has(m, "X-Mailer", "Microsoft Exchange") ||
 	           bw_msg__header(m, "X-MS-Embedded-Report") != NULL;
-	bool body = bw_sniff__body_has(m, "MSEXCH:");
+	bool body = bw_found__in(f, M_MSEXCH);
 	size_t n = bw_text__report_length(m);
 
-	if (!bw_text__find_any(m->body, n, intro, sizeof(intro) / sizeof(intro[0]), NULL))
+	if (!bw_found__first(f, M_INTRO, N_INTRO, n, NULL))
 		return body ? BW_SNIFF_HINT : 0;
 	return ims || body ? BW_SNIFF_SIGNED : BW_SNIFF_SOME;
 }
@@ -69,7 +80,7 @@ static char *recipient_line(const char *line, size_t len)
 static int decode(const bw_msg *m, bw_report *r)
 {
 	size_t n = bw_text__report_length(m), which = 0, first = r->n_rcpt, len;
-	const char *at = bw_text__find_any(m->body, n, intro, sizeof(intro) / sizeof(intro[0]), &which);
+	const char *at = bw_text__find_any(m->body, n, intro, N_INTRO, &which);
 	const char *line;
 	bw_recipient *cur = NULL;
 	bw_lines it;
@@ -116,4 +127,4 @@ static int decode(const bw_msg *m, bw_report *r)
 	return (int)(r->n_rcpt - first);
 }
 
-const bw_decoder bw_decoder_exchange2003 = { "exchange2003", sniff, decode, false };
+const bw_decoder bw_decoder_exchange2003 = { "exchange2003", sniff, decode, false, body_markers, sizeof(body_markers) / sizeof(body_markers[0]) };

@@ -31,12 +31,24 @@ static const char *const list_markers[] = {
 	"could not be delivered to one or more of its recipients",
 };
 
-static int sniff(const bw_msg *m)
+/* The phrases the sniff looks for in the body (markers.h). */
+enum {
+	M_THIS_MESSAGE_WAS_CREATED,
+	M_THIS_MESSAGE_WAS_CREATED_2,
+	M_THE_FOLLOWING_ADDRESS_ES,
+};
+static const char *const body_markers[] = {
+	[M_THIS_MESSAGE_WAS_CREATED] = "This message was created automatically by mail delivery software",
+	[M_THIS_MESSAGE_WAS_CREATED_2] = "This message was created automatically by the SMTP relay",
+	[M_THE_FOLLOWING_ADDRESS_ES] = "The following address(es) failed:",
+};
+
+static int sniff(const bw_msg *m, const bw_found *f)
 {
-	if (bw_sniff__body_has(m, "This message was created automatically by mail delivery software") ||
-	    bw_sniff__body_has(m, "This message was created automatically by the SMTP relay"))
+	if (bw_found__in(f, M_THIS_MESSAGE_WAS_CREATED) ||
+	    bw_found__in(f, M_THIS_MESSAGE_WAS_CREATED_2))
 		return BW_SNIFF_STRONG;
-	if (bw_sniff__body_has(m, "The following address(es) failed:"))
+	if (bw_found__in(f, M_THE_FOLLOWING_ADDRESS_ES))
 		return BW_SNIFF_LIKELY;
 	if (bw_msg__header(m, "X-Failed-Recipients") &&
 	    (bw_sniff__subject_starts(m, "Mail delivery failed") || bw_sniff__from_daemon(m)))
@@ -313,4 +325,4 @@ static int decode(const bw_msg *m, bw_report *r)
 	return (int)(r->n_rcpt - first);
 }
 
-const bw_decoder bw_decoder_exim = { "exim", sniff, decode, false };
+const bw_decoder bw_decoder_exim = { "exim", sniff, decode, false, body_markers, sizeof(body_markers) / sizeof(body_markers[0]) };

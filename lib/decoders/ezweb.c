@@ -30,7 +30,19 @@
 #include "../util.h"
 #include "common.h"
 
-static int sniff(const bw_msg *m)
+/* The phrases the sniff looks for in the body (markers.h). */
+enum {
+	M_THE_USER_S_ACCOUNT,
+	M_EACH_OF_THE_FOLLOWING,
+	M_THE_FOLLOWING_RECIPIENTS_DID,
+};
+static const char *const body_markers[] = {
+	[M_THE_USER_S_ACCOUNT] = "The user(s) account is disabled",
+	[M_EACH_OF_THE_FOLLOWING] = "Each of the following recipients was rejected by a remote",
+	[M_THE_FOLLOWING_RECIPIENTS_DID] = "The following recipients did not receive this message",
+};
+
+static int sniff(const bw_msg *m, const bw_found *f)
 {
 	if (m->feedback)
 		return 0;
@@ -38,9 +50,9 @@ static int sniff(const bw_msg *m)
 	    bw_sniff__header_has(m, "Reply-To", "@ezweb.ne.jp"))
 		return BW_SNIFF_MARKERS;
 	if (bw_sniff__header_has(m, "Received", "ezweb.ne.jp") &&
-	    (bw_sniff__body_has(m, "The user(s) account is disabled") ||
-	     bw_sniff__body_has(m, "Each of the following recipients was rejected by a remote") ||
-	     bw_sniff__body_has(m, "The following recipients did not receive this message")))
+	    (bw_found__in(f, M_THE_USER_S_ACCOUNT) ||
+	     bw_found__in(f, M_EACH_OF_THE_FOLLOWING) ||
+	     bw_found__in(f, M_THE_FOLLOWING_RECIPIENTS_DID)))
 		return BW_SNIFF_PROBABLE;
 	return 0;
 }
@@ -145,4 +157,4 @@ static int decode(const bw_msg *m, bw_report *r)
 	return (int)(r->n_rcpt - first);
 }
 
-const bw_decoder bw_decoder_ezweb = { "ezweb", sniff, decode, false };
+const bw_decoder bw_decoder_ezweb = { "ezweb", sniff, decode, false, body_markers, sizeof(body_markers) / sizeof(body_markers[0]) };

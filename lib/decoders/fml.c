@@ -13,7 +13,7 @@
 #include "../util.h"
 #include "common.h"
 
-static int sniff(const bw_msg *m)
+static int sniff(const bw_msg *m, const bw_found *f)
 {
 	return bw_sniff__header_has(m, "X-MLServer", "fml") ? BW_SNIFF_SIGNED : 0;
 }
@@ -36,4 +36,4 @@ static int decode(const bw_msg *m, bw_report *r)
 	return 1;
 }
 
-const bw_decoder bw_decoder_fml = { "fml", sniff, decode, true };
+const bw_decoder bw_decoder_fml = { "fml", sniff, decode, true, NULL, 0 };

@@ -32,11 +32,21 @@ static bool from_google(const bw_msg *m)
 	       bw_sniff__header_has(m, "Message-ID", ".GMR@mx.google.com");
 }
 
-static int sniff(const bw_msg *m)
+/* The phrases the sniff looks for in the body (markers.h). */
+enum {
+	M_DELIVERY_TO_THE_FOLLOWING,
+	M_TECHNICAL_DETAILS_OF,
+};
+static const char *const body_markers[] = {
+	[M_DELIVERY_TO_THE_FOLLOWING] = "Delivery to the following recipient",
+	[M_TECHNICAL_DETAILS_OF] = "Technical details of ",
+};
+
+static int sniff(const bw_msg *m, const bw_found *f)
 {
 	bool google = from_google(m);
-	bool old = bw_sniff__body_has(m, "Delivery to the following recipient");
-	bool tech = bw_sniff__body_has(m, "Technical details of ");
+	bool old = bw_found__in(f, M_DELIVERY_TO_THE_FOLLOWING);
+	bool tech = bw_found__in(f, M_TECHNICAL_DETAILS_OF);
 
 	if (bw_sniff__header_has(m, "X-Failed-Recipients", "googlegroups.com"))
 		return google ? BW_SNIFF_WEAK : 0;
@@ -194,4 +204,4 @@ out:
 	return rc;
 }
 
-const bw_decoder bw_decoder_gmail = { "gmail", sniff, decode, false };
+const bw_decoder bw_decoder_gmail = { "gmail", sniff, decode, false, body_markers, sizeof(body_markers) / sizeof(body_markers[0]) };

@@ -22,6 +22,7 @@
 #include "../util.h"
 #include "common.h"
 
+/* The list introductions: the sniff's body markers (markers.h). */
 static const char *const lists[] = {
 	"The following address failed:",
 	"The following addresses failed:",
@@ -32,22 +33,22 @@ static const char *const lists[] = {
 };
 #define N_LISTS (sizeof(lists) / sizeof(lists[0]))
 
-static bool has_list(const bw_msg *m)
+static bool has_list(const bw_found *f)
 {
-	return bw_text__find_any(m->body, m->body_len, lists, N_LISTS, NULL) != NULL;
+	return bw_found__first(f, 0, N_LISTS, SIZE_MAX, NULL) != NULL;
 }
 
-static int sniff_gmx(const bw_msg *m)
+static int sniff_gmx(const bw_msg *m, const bw_found *f)
 {
-	if (!has_list(m))
+	if (!has_list(f))
 		return 0;
 	return bw_sniff__header_has(m, "From", "gmx.") || bw_sniff__header_has(m, "From", "@web.de") ||
 	       bw_sniff__header_has(m, "From", ".web.de") ? BW_SNIFF_SIGNED : 0;
 }
 
-static int sniff_1und1(const bw_msg *m)
+static int sniff_1und1(const bw_msg *m, const bw_found *f)
 {
-	if (!has_list(m))
+	if (!has_list(f))
 		return 0;
 	return bw_sniff__header_has(m, "From", "kundenserver.de") || bw_sniff__header_has(m, "From", "ionos.") ||
 	       bw_sniff__header_has(m, "From", "1and1.") || bw_sniff__header_has(m, "From", "1und1.") ? BW_SNIFF_SIGNED : 0;
@@ -105,5 +106,5 @@ static int decode(const bw_msg *m, bw_report *r)
 	return (int)(r->n_rcpt - first);
 }
 
-const bw_decoder bw_decoder_gmx = { "gmx", sniff_gmx, decode, false };
-const bw_decoder bw_decoder_einsundeins = { "einsundeins", sniff_1und1, decode, false };
+const bw_decoder bw_decoder_gmx = { "gmx", sniff_gmx, decode, false, lists, N_LISTS };
+const bw_decoder bw_decoder_einsundeins = { "einsundeins", sniff_1und1, decode, false, lists, N_LISTS };

@@ -10,11 +10,21 @@
 #include "../util.h"
 #include "common.h"
 
-static int sniff(const bw_msg *m)
+/* The phrases the sniff looks for in the body (markers.h). */
+enum {
+	M_GROUPS_GOOGLE_COM,
+	M_GOOGLE_GROUPS,
+};
+static const char *const body_markers[] = {
+	[M_GROUPS_GOOGLE_COM] = "groups.google.com",
+	[M_GOOGLE_GROUPS] = "Google Groups",
+};
+
+static int sniff(const bw_msg *m, const bw_found *f)
 {
 	bool google = bw_sniff__header_has(m, "From", "mailer-daemon@googlemail.com") ||
 	              bw_sniff__header_has(m, "From", "mailer-daemon@google.com");
-	bool groups = bw_sniff__body_has(m, "groups.google.com") || bw_sniff__body_has(m, "Google Groups");
+	bool groups = bw_found__in(f, M_GROUPS_GOOGLE_COM) || bw_found__in(f, M_GOOGLE_GROUPS);
 
 	if (!bw_msg__header(m, "X-Failed-Recipients"))
 		return 0;
@@ -65,4 +75,4 @@ static int decode(const bw_msg *m, bw_report *r)
 	return rc;
 }
 
-const bw_decoder bw_decoder_googlegroups = { "googlegroups", sniff, decode, true };
+const bw_decoder bw_decoder_googlegroups = { "googlegroups", sniff, decode, true, body_markers, sizeof(body_markers) / sizeof(body_markers[0]) };

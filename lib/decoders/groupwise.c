@@ -19,6 +19,7 @@
 #include "../util.h"
 #include "common.h"
 
+/* The introductions: the sniff's body markers (markers.h). */
 static const char *const intro[] = {
 	"The message that you sent was undeliverable to the following:",
 	"The message that you sent has been delayed to the following:",
@@ -30,11 +31,11 @@ static const char *const stops[] = {
 	"Transfer Status:", "Options:", "-----",
 };
 
-static int sniff(const bw_msg *m)
+static int sniff(const bw_msg *m, const bw_found *f)
 {
 	size_t len = bw_text__report_length(m);
 
-	if (bw_text__find_any(m->body, len, intro, sizeof(intro) / sizeof(intro[0]), NULL))
+	if (bw_found__first(f, 0, sizeof(intro) / sizeof(intro[0]), len, NULL))
 		return BW_SNIFF_DISTINCT;
 	if (bw_sniff__subject_starts(m, "Message status - undeliverable") ||
 	    bw_sniff__subject_starts(m, "Message status - delayed"))
@@ -57,4 +58,4 @@ static int decode(const bw_msg *m, bw_report *r)
 	                           delayed ? "delayed" : "failed");
 }
 
-const bw_decoder bw_decoder_groupwise = { "groupwise", sniff, decode, false };
+const bw_decoder bw_decoder_groupwise = { "groupwise", sniff, decode, false, intro, sizeof(intro) / sizeof(intro[0]) };

@@ -16,13 +16,21 @@
 #include "../util.h"
 #include "common.h"
 
-static int sniff(const bw_msg *m)
+/* The phrases the sniff looks for in the body (markers.h). */
+enum {
+	M_NORIGINAL_MESSAGE_FOLLOWS,
+};
+static const char *const body_markers[] = {
+	[M_NORIGINAL_MESSAGE_FOLLOWS] = "\nOriginal message follows.",
+};
+
+static int sniff(const bw_msg *m, const bw_found *f)
 {
 	if (bw_sniff__header_has(m, "X-Mailer", "<SMTP32 v"))
 		return BW_SNIFF_MARKERS;
 	/* without its X-Mailer: IMail's subject and its separator line */
 	if (bw_sniff__subject_starts(m, "Undeliverable Mail") &&
-	    bw_sniff__body_has(m, "\nOriginal message follows."))
+	    bw_found__in(f, M_NORIGINAL_MESSAGE_FOLLOWS))
 		return BW_SNIFF_HINT;
 	return 0;
 }
@@ -86,4 +94,4 @@ static int decode(const bw_msg *m, bw_report *r)
 	return (int)(r->n_rcpt - first);
 }
 
-const bw_decoder bw_decoder_imailserver = { "imailserver", sniff, decode, false };
+const bw_decoder bw_decoder_imailserver = { "imailserver", sniff, decode, false, body_markers, sizeof(body_markers) / sizeof(body_markers[0]) };

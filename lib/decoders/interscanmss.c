@@ -20,15 +20,27 @@
 #include "../util.h"
 #include "common.h"
 
-static int sniff(const bw_msg *m)
+/* The phrases the sniff looks for in the body (markers.h). */
+enum {
+	M_MESSAGE_FROM_INTERSCAN,
+	M_SENT_RCPT_TO,
+	M_RECEIVED,
+};
+static const char *const body_markers[] = {
+	[M_MESSAGE_FROM_INTERSCAN] = "Message from InterScan",
+	[M_SENT_RCPT_TO] = "Sent <<< RCPT TO:",
+	[M_RECEIVED] = "Received >>> ",
+};
+
+static int sniff(const bw_msg *m, const bw_found *f)
 {
 	if (m->feedback || m->dsn.n)
 		return 0;
 	if (bw_sniff__header_has(m, "From", "InterScan") ||
 	    bw_sniff__header_has(m, "Content-Type", "InterScan") ||
-	    bw_sniff__body_has(m, "Message from InterScan"))
+	    bw_found__in(f, M_MESSAGE_FROM_INTERSCAN))
 		return BW_SNIFF_MARKERS;
-	if (bw_sniff__body_has(m, "Sent <<< RCPT TO:") && bw_sniff__body_has(m, "Received >>> "))
+	if (bw_found__in(f, M_SENT_RCPT_TO) && bw_found__in(f, M_RECEIVED))
 		return BW_SNIFF_STANDARD;
 	return 0;
 }
@@ -78,4 +90,4 @@ static int decode(const bw_msg *m, bw_report *r)
 	return (int)(r->n_rcpt - first);
 }
 
-const bw_decoder bw_decoder_interscanmss = { "interscanmss", sniff, decode, false };
+const bw_decoder bw_decoder_interscanmss = { "interscanmss", sniff, decode, false, body_markers, sizeof(body_markers) / sizeof(body_markers[0]) };

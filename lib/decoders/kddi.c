@@ -16,20 +16,30 @@
 
 static const char marker[] = "Could not be delivered to:";
 
-static int sniff(const bw_msg *m)
+/* The phrases the sniff looks for in the body (markers.h). */
+enum {
+	M_MARKER,
+	M_YOUR_MAIL_SENT_ON,
+};
+static const char *const body_markers[] = {
+	[M_MARKER] = marker,
+	[M_YOUR_MAIL_SENT_ON] = "Your mail sent on:",
+};
+
+static int sniff(const bw_msg *m, const bw_found *f)
 {
 	bool body;
 
 	if (m->feedback || m->dsn.n)
 		return 0;
-	body = bw_sniff__body_has(m, marker);
+	body = bw_found__in(f, M_MARKER);
 	if (body && (bw_sniff__header_has(m, "From", "dion.ne.jp") ||
 	             bw_sniff__header_has(m, "From", "kddi") ||
 	             bw_sniff__header_has(m, "From", "auone-net.jp") ||
 	             bw_sniff__header_has(m, "Received", "auone-net.jp") ||
 	             bw_sniff__header_has(m, "Received", "dion.ne.jp")))
 		return BW_SNIFF_STRONG;
-	if (body && bw_sniff__body_has(m, "Your mail sent on:"))
+	if (body && bw_found__in(f, M_YOUR_MAIL_SENT_ON))
 		return BW_SNIFF_HINT;
 	return 0;
 }
@@ -67,4 +77,4 @@ static int decode(const bw_msg *m, bw_report *r)
 	return (int)(r->n_rcpt - first);
 }
 
-const bw_decoder bw_decoder_kddi = { "kddi", sniff, decode, false };
+const bw_decoder bw_decoder_kddi = { "kddi", sniff, decode, false, body_markers, sizeof(body_markers) / sizeof(body_markers[0]) };

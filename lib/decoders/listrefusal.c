@@ -68,7 +68,7 @@ static const char *const list_words[] = {
 	"mailing list", "for list", "to list", "the list", "this list", "list \"", "subscribers",
 };
 
-static int sniff(const bw_msg *m)
+static int sniff(const bw_msg *m, const bw_found *f)
 {
 	const char *subj = bw_msg__header(m, "Subject");
 	size_t n = bw_text__report_length(m);
@@ -147,4 +147,4 @@ static int decode(const bw_msg *m, bw_report *r)
 	return 1;
 }
 
-const bw_decoder bw_decoder_listrefusal = { "listrefusal", sniff, decode, true };
+const bw_decoder bw_decoder_listrefusal = { "listrefusal", sniff, decode, true, NULL, 0 };

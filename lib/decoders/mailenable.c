@@ -19,13 +19,23 @@
 #include "../util.h"
 #include "common.h"
 
-static int sniff(const bw_msg *m)
+/* The phrases the sniff looks for in the body (markers.h). */
+enum {
+	M_MAILENABLE,
+	M_SMTP,
+};
+static const char *const body_markers[] = {
+	[M_MAILENABLE] = "MailEnable",
+	[M_SMTP] = "[SMTP:",
+};
+
+static int sniff(const bw_msg *m, const bw_found *f)
 {
-	bool named = bw_sniff__body_has(m, "MailEnable") || bw_sniff__header_has(m, "X-Mailer", "MailEnable") ||
+	bool named = bw_found__in(f, M_MAILENABLE) || bw_sniff__header_has(m, "X-Mailer", "MailEnable") ||
 	             bw_sniff__header_has(m, "Received", "MailEnable") ||
 	             bw_sniff__header_has(m, "Message-ID", "MailEnable");
 
-	if (named && bw_sniff__body_has(m, "[SMTP:"))
+	if (named && bw_found__in(f, M_SMTP))
 		return BW_SNIFF_SIGNED;
 	return named ? BW_SNIFF_WEAK : 0;
 }
@@ -44,4 +54,4 @@ static int decode(const bw_msg *m, bw_report *r)
 	return bw_decoders__listed(m, r, at, len - start, delayed ? "delayed" : "failed");
 }
 
-const bw_decoder bw_decoder_mailenable = { "mailenable", sniff, decode, false };
+const bw_decoder bw_decoder_mailenable = { "mailenable", sniff, decode, false, body_markers, sizeof(body_markers) / sizeof(body_markers[0]) };

@@ -20,11 +20,13 @@
 #include "../util.h"
 #include "common.h"
 
-static const char *const intro = "mailing list bounce action notice";
+static const char intro[] = "mailing list bounce action notice";
+/* The phrase the sniff looks for in the body (markers.h). */
+static const char *const body_markers[] = { intro };
 
-static int sniff(const bw_msg *m)
+static int sniff(const bw_msg *m, const bw_found *f)
 {
-	if (bw_sniff__body_has(m, intro))
+	if (bw_found__in(f, 0))
 		return BW_SNIFF_DISTINCT;
 	if (bw_sniff__subject_starts(m, "Bounce action notification"))
 		return BW_SNIFF_WORDING;
@@ -63,4 +65,4 @@ static int decode(const bw_msg *m, bw_report *r)
 	return (int)(r->n_rcpt - first);
 }
 
-const bw_decoder bw_decoder_mailman = { "mailman", sniff, decode, true };
+const bw_decoder bw_decoder_mailman = { "mailman", sniff, decode, true, body_markers, 1 };

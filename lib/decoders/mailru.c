@@ -15,18 +15,27 @@
 #include "../util.h"
 #include "common.h"
 
-static const char *const lists[] = {
-	"The following address(es) failed:",
+/* The phrases the sniff looks for in the body (markers.h): the name, and
+ * the two list introductions the decoder reads from. */
+enum {
+	M_MAIL_RU,
+	M_LISTS,
+	N_MARKERS = M_LISTS + 2
+};
+static const char *const body_markers[N_MARKERS] = {
+	[M_MAIL_RU] = "Mail.Ru",
+	[M_LISTS] = "The following address(es) failed:",
 	"\xd0\xbf\xd0\xbe\xd0\xbb\xd1\x83\xd1\x87\xd0\xb0\xd1\x82\xd0\xb5\xd0\xbb\xd1\x8f\xd0\xbc:", /* получателям: */
 };
+static const char *const *const lists = body_markers + M_LISTS;
 
-static int sniff(const bw_msg *m)
+static int sniff(const bw_msg *m, const bw_found *f)
 {
-	bool from = bw_sniff__header_has(m, "From", "mail.ru") || bw_sniff__body_has(m, "Mail.Ru");
+	bool from = bw_sniff__header_has(m, "From", "mail.ru") || bw_found__in(f, M_MAIL_RU);
 
 	if (!from)
 		return 0;
-	return bw_text__find_any(m->body, m->body_len, lists, 2, NULL) ? BW_SNIFF_SIGNED : 0;
+	return bw_found__first(f, M_LISTS, 2, SIZE_MAX, NULL) ? BW_SNIFF_SIGNED : 0;
 }
 
 static size_t indent(const char *line, size_t len)
@@ -91,4 +100,4 @@ static int decode(const bw_msg *m, bw_report *r)
 	return rc;
 }
 
-const bw_decoder bw_decoder_mailru = { "mailru", sniff, decode, false };
+const bw_decoder bw_decoder_mailru = { "mailru", sniff, decode, false, body_markers, sizeof(body_markers) / sizeof(body_markers[0]) };

@@ -27,13 +27,23 @@
 #include "../util.h"
 #include "common.h"
 
-static int sniff(const bw_msg *m)
+/* The phrases the sniff looks for in the body (markers.h). */
+enum {
+	M_HAD_PERMANENT_FATAL_DELIVERY,
+	M_SESSION_TRANSCRIPT,
+};
+static const char *const body_markers[] = {
+	[M_HAD_PERMANENT_FATAL_DELIVERY] = "had PERMANENT fatal delivery errors",
+	[M_SESSION_TRANSCRIPT] = "--- Session Transcript ---",
+};
+
+static int sniff(const bw_msg *m, const bw_found *f)
 {
 	if (bw_msg__header(m, "X-MDDSN-Message") || bw_sniff__header_has(m, "From", "MDaemon@") ||
 	    bw_sniff__header_has(m, "X-Mailer", "MDaemon"))
 		return BW_SNIFF_STRONG;
-	if (bw_sniff__body_has(m, "had PERMANENT fatal delivery errors") ||
-	    bw_sniff__body_has(m, "--- Session Transcript ---"))
+	if (bw_found__in(f, M_HAD_PERMANENT_FATAL_DELIVERY) ||
+	    bw_found__in(f, M_SESSION_TRANSCRIPT))
 		return BW_SNIFF_LIKELY;
 	return 0;
 }
@@ -191,4 +201,4 @@ static int decode(const bw_msg *m, bw_report *r)
 	return (int)(r->n_rcpt - first);
 }
 
-const bw_decoder bw_decoder_mdaemon = { "mdaemon", sniff, decode, false };
+const bw_decoder bw_decoder_mdaemon = { "mdaemon", sniff, decode, false, body_markers, sizeof(body_markers) / sizeof(body_markers[0]) };

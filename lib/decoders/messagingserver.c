@@ -20,14 +20,26 @@
 #include "../util.h"
 #include "common.h"
 
-static int sniff(const bw_msg *m)
+/* The phrases the sniff looks for in the body (markers.h). */
+enum {
+	M_THIS_REPORT_RELATES_TO,
+	M_RECIPIENT_ADDRESS,
+	M_REASON,
+};
+static const char *const body_markers[] = {
+	[M_THIS_REPORT_RELATES_TO] = "This report relates to a message you sent",
+	[M_RECIPIENT_ADDRESS] = "Recipient address:",
+	[M_REASON] = "Reason:",
+};
+
+static int sniff(const bw_msg *m, const bw_found *f)
 {
-	bool intro = bw_sniff__body_has(m, "This report relates to a message you sent");
-	bool fields = bw_sniff__body_has(m, "Recipient address:");
+	bool intro = bw_found__in(f, M_THIS_REPORT_RELATES_TO);
+	bool fields = bw_found__in(f, M_RECIPIENT_ADDRESS);
 
 	if (intro && fields)
 		return BW_SNIFF_SIGNED;
-	if (fields && bw_sniff__body_has(m, "Reason:"))
+	if (fields && bw_found__in(f, M_REASON))
 		return BW_SNIFF_PARTIAL;
 	return 0;
 }
@@ -111,4 +123,4 @@ static int decode(const bw_msg *m, bw_report *r)
 	return (int)(r->n_rcpt - first);
 }
 
-const bw_decoder bw_decoder_messagingserver = { "messagingserver", sniff, decode, false };
+const bw_decoder bw_decoder_messagingserver = { "messagingserver", sniff, decode, false, body_markers, sizeof(body_markers) / sizeof(body_markers[0]) };

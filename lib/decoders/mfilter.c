@@ -23,11 +23,21 @@
 #include "../util.h"
 #include "common.h"
 
-static int sniff(const bw_msg *m)
+/* The phrases the sniff looks for in the body (markers.h). */
+enum {
+	M_SERVER_MESSAGE,
+	M_SMTP_COMMAND,
+};
+static const char *const body_markers[] = {
+	[M_SERVER_MESSAGE] = "-------server message",
+	[M_SMTP_COMMAND] = "-------SMTP command",
+};
+
+static int sniff(const bw_msg *m, const bw_found *f)
 {
 	if (bw_sniff__header_has(m, "X-Mailer", "m-FILTER"))
 		return BW_SNIFF_SIGNED;
-	if (bw_sniff__body_has(m, "-------server message") && bw_sniff__body_has(m, "-------SMTP command"))
+	if (bw_found__in(f, M_SERVER_MESSAGE) && bw_found__in(f, M_SMTP_COMMAND))
 		return BW_SNIFF_LIKELY;
 	return 0;
 }
@@ -81,4 +91,4 @@ static int decode(const bw_msg *m, bw_report *r)
 	return (int)(r->n_rcpt - first);
 }
 
-const bw_decoder bw_decoder_mfilter = { "mfilter", sniff, decode, false };
+const bw_decoder bw_decoder_mfilter = { "mfilter", sniff, decode, false, body_markers, sizeof(body_markers) / sizeof(body_markers[0]) };

@@ -21,20 +21,30 @@
 #include "../util.h"
 #include "common.h"
 
-static int sniff(const bw_msg *m)
+/* The phrases the sniff looks for in the body (markers.h). */
+enum {
+	M_COULD_NOT_BE_DELIVERED,
+	M_MXL_MTA,
+};
+static const char *const body_markers[] = {
+	[M_COULD_NOT_BE_DELIVERED] = "could not be delivered to one or more",
+	[M_MXL_MTA] = "(mxl_mta-",
+};
+
+static int sniff(const bw_msg *m, const bw_found *f)
 {
 	bool body;
 
 	if (m->feedback || m->dsn.n)
 		return 0;
-	body = bw_sniff__body_has(m, "could not be delivered to one or more");
+	body = bw_found__in(f, M_COULD_NOT_BE_DELIVERED);
 	if (bw_msg__header(m, "X-MXL-NoteHash") || bw_msg__header(m, "X-MX-Bounce"))
 		return BW_SNIFF_DISTINCT;
 	if (bw_sniff__header_has(m, "From", "mxlogic.net") ||
 	    bw_sniff__header_has(m, "Received", "mxl_mta") ||
 	    bw_sniff__header_has(m, "Received", ".mxlogic.net"))
 		return body ? BW_SNIFF_SIGNED : BW_SNIFF_WEAK;
-	if (body && bw_sniff__body_has(m, "(mxl_mta-"))
+	if (body && bw_found__in(f, M_MXL_MTA))
 		return BW_SNIFF_LIKELY;
 	return 0;
 }
@@ -93,4 +103,4 @@ static int decode(const bw_msg *m, bw_report *r)
 	return (int)(r->n_rcpt - first);
 }
 
-const bw_decoder bw_decoder_mxlogic = { "mxlogic", sniff, decode, false };
+const bw_decoder bw_decoder_mxlogic = { "mxlogic", sniff, decode, false, body_markers, sizeof(body_markers) / sizeof(body_markers[0]) };

@@ -25,8 +25,9 @@ typedef struct product {
 static const char *const headers[] = { "X-Mailer", "Message-ID", "From", "X-Server" };
 
 /* One of p's names in a header of `headers` or, when p->in_text, in the
- * report's text?  Each header is looked at once, for all the names. */
-static bool named(const bw_msg *m, const product *p)
+ * report's text (then the names are the decoder's body markers: `f`)?
+ * Each header is looked at once, for all the names. */
+static bool named(const bw_msg *m, const bw_found *f, const product *p)
 {
 	const char *const *name;
 	size_t i, j;
@@ -42,15 +43,15 @@ static bool named(const bw_msg *m, const product *p)
 			if (bw_strcasestr(m->headers.value[i], *name))
 				return true;
 	}
-	for (name = p->names; p->in_text && *name; name++)
-		if (bw_memcasemem(m->body, bw_text__report_length(m), *name))
+	for (i = 0; p->in_text && p->names[i]; i++)
+		if (bw_found__before(f, i, bw_text__report_length(m)))
 			return true;
 	return false;
 }
 
-static int sniff_product(const bw_msg *m, const product *p)
+static int sniff_product(const bw_msg *m, const bw_found *f, const product *p)
 {
-	if (m->dsn.n || !named(m, p) || !bw_decoders__looks_like_report(m))
+	if (m->dsn.n || !named(m, f, p) || !bw_decoders__looks_like_report(m))
 		return 0;
 	return BW_SNIFF_PARTIAL;
 }
@@ -64,8 +65,10 @@ static int decode(const bw_msg *m, bw_report *r)
 #define NAMED_DECODER(id, in_text_, ...)                                              \
 	static const char *const id##_names[] = { __VA_ARGS__, NULL };                \
 	static const product id##_product = { id##_names, in_text_ };                 \
-	static int sniff_##id(const bw_msg *m) { return sniff_product(m, &id##_product); } \
-	const bw_decoder bw_decoder_##id = { #id, sniff_##id, decode, false };
+	static int sniff_##id(const bw_msg *m, const bw_found *f) { return sniff_product(m, f, &id##_product); } \
+	const bw_decoder bw_decoder_##id = { #id, sniff_##id, decode, false,                 \
+		in_text_ ? id##_names : NULL,                                         \
+		in_text_ ? sizeof(id##_names) / sizeof(id##_names[0]) - 1 : 0 };
 
 NAMED_DECODER(kerio, true, "Kerio Connect", "Kerio MailServer")
 NAMED_DECODER(mercury, true, "Mercury/32", "Mercury Mail Transport", "Mercury for Win32", "Mercury for NetWare")

@@ -25,15 +25,17 @@
 #include "../util.h"
 #include "common.h"
 
-static const char *const intro = "This Message was undeliverable due to the following reason";
+static const char intro[] = "This Message was undeliverable due to the following reason";
+/* The phrase the sniff looks for in the body (markers.h). */
+static const char *const body_markers[] = { intro };
 
 static const char *const stops[] = {
 	"Please reply to", "if you feel this message to be in error", "Original message follows",
 };
 
-static int sniff(const bw_msg *m)
+static int sniff(const bw_msg *m, const bw_found *f)
 {
-	return bw_memcasemem(m->body, bw_text__report_length(m), intro) ? BW_SNIFF_DISTINCT : 0;
+	return bw_found__before(f, 0, bw_text__report_length(m)) ? BW_SNIFF_DISTINCT : 0;
 }
 
 /* A line that holds one address and nothing else ("<x@example.com>"). */
@@ -119,4 +121,4 @@ static int decode(const bw_msg *m, bw_report *r)
 	return got;
 }
 
-const bw_decoder bw_decoder_netscape = { "netscape", sniff, decode, false };
+const bw_decoder bw_decoder_netscape = { "netscape", sniff, decode, false, body_markers, 1 };

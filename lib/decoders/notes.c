@@ -18,11 +18,21 @@
 #include "../util.h"
 #include "common.h"
 
-static int sniff(const bw_msg *m)
+/* The phrases the sniff looks for in the body (markers.h). */
+enum {
+	M_FAILURE_REASONS,
+	M_LOTUS,
+};
+static const char *const body_markers[] = {
+	[M_FAILURE_REASONS] = "------- Failure Reasons",
+	[M_LOTUS] = "Lotus",
+};
+
+static int sniff(const bw_msg *m, const bw_found *f)
 {
-	if (!bw_sniff__body_has(m, "------- Failure Reasons"))
+	if (!bw_found__in(f, M_FAILURE_REASONS))
 		return 0;
-	return bw_sniff__subject_starts(m, "Undeliverable message") || bw_sniff__body_has(m, "Lotus") ? BW_SNIFF_SIGNED : BW_SNIFF_WORDING;
+	return bw_sniff__subject_starts(m, "Undeliverable message") || bw_found__in(f, M_LOTUS) ? BW_SNIFF_SIGNED : BW_SNIFF_WORDING;
 }
 
 static int decode(const bw_msg *m, bw_report *r)
@@ -60,4 +70,4 @@ static int decode(const bw_msg *m, bw_report *r)
 	return (int)(r->n_rcpt - first);
 }
 
-const bw_decoder bw_decoder_notes = { "notes", sniff, decode, false };
+const bw_decoder bw_decoder_notes = { "notes", sniff, decode, false, body_markers, sizeof(body_markers) / sizeof(body_markers[0]) };

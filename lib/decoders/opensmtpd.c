@@ -20,10 +20,20 @@
 #include "../util.h"
 #include "common.h"
 
-static int sniff(const bw_msg *m)
+/* The phrases the sniff looks for in the body (markers.h). */
+enum {
+	M_THIS_IS_THE_MAILER,
+	M_OPENSMTPD,
+};
+static const char *const body_markers[] = {
+	[M_THIS_IS_THE_MAILER] = "This is the MAILER-DAEMON, please DO NOT REPLY",
+	[M_OPENSMTPD] = "(OpenSMTPD)",
+};
+
+static int sniff(const bw_msg *m, const bw_found *f)
 {
-	if (bw_sniff__body_has(m, "This is the MAILER-DAEMON, please DO NOT REPLY") ||
-	    bw_sniff__body_has(m, "(OpenSMTPD)"))
+	if (bw_found__in(f, M_THIS_IS_THE_MAILER) ||
+	    bw_found__in(f, M_OPENSMTPD))
 		return BW_SNIFF_MARKERS;
 	if (bw_sniff__subject_starts(m, "Delivery status notification: ") && bw_sniff__from_daemon(m))
 		return BW_SNIFF_WORDING;
@@ -67,4 +77,4 @@ static int decode(const bw_msg *m, bw_report *r)
 	return (int)(r->n_rcpt - first);
 }
 
-const bw_decoder bw_decoder_opensmtpd = { "opensmtpd", sniff, decode, false };
+const bw_decoder bw_decoder_opensmtpd = { "opensmtpd", sniff, decode, false, body_markers, sizeof(body_markers) / sizeof(body_markers[0]) };

@@ -18,6 +18,7 @@
 #include "../util.h"
 #include "common.h"
 
+/* The list introductions: the sniff's body markers (markers.h). */
 static const char *const lists[] = {
 	"Delivery to the following recipients failed",
 	"Delivery to the following recipients has been delayed",
@@ -36,11 +37,11 @@ static bool from_outlook(const bw_msg *m)
 	return false;
 }
 
-static int sniff(const bw_msg *m)
+static int sniff(const bw_msg *m, const bw_found *f)
 {
 	if (!from_outlook(m))
 		return 0;
-	return bw_text__find_any(m->body, m->body_len, lists, 4, NULL) ? BW_SNIFF_STRONG : 0;
+	return bw_found__first(f, 0, 4, SIZE_MAX, NULL) ? BW_SNIFF_STRONG : 0;
 }
 
 static int decode(const bw_msg *m, bw_report *r)
@@ -78,4 +79,4 @@ static int decode(const bw_msg *m, bw_report *r)
 	return (int)(r->n_rcpt - first);
 }
 
-const bw_decoder bw_decoder_outlook = { "outlook", sniff, decode, false };
+const bw_decoder bw_decoder_outlook = { "outlook", sniff, decode, false, lists, 4 };

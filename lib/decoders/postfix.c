@@ -30,10 +30,20 @@ static bool postfix_dsn(const bw_msg *m)
 	return false;
 }
 
-static int sniff(const bw_msg *m)
+/* The phrases the sniff looks for in the body (markers.h). */
+enum {
+	M_THIS_IS_THE_MAIL,
+	M_THIS_IS_THE_POSTFIX,
+};
+static const char *const body_markers[] = {
+	[M_THIS_IS_THE_MAIL] = "This is the mail system at host",
+	[M_THIS_IS_THE_POSTFIX] = "This is the Postfix program at host",
+};
+
+static int sniff(const bw_msg *m, const bw_found *f)
 {
-	if (bw_sniff__body_has(m, "This is the mail system at host") ||
-	    bw_sniff__body_has(m, "This is the Postfix program at host") || postfix_dsn(m))
+	if (bw_found__in(f, M_THIS_IS_THE_MAIL) ||
+	    bw_found__in(f, M_THIS_IS_THE_POSTFIX) || postfix_dsn(m))
 		return BW_SNIFF_MARKERS;
 	/* subject and sender alone add nothing to a DSN part */
 	if (!m->dsn.n && bw_sniff__from_daemon(m) &&
@@ -142,4 +152,4 @@ static int decode(const bw_msg *m, bw_report *r)
 	return (int)(r->n_rcpt - first);
 }
 
-const bw_decoder bw_decoder_postfix = { "postfix", sniff, decode, false };
+const bw_decoder bw_decoder_postfix = { "postfix", sniff, decode, false, body_markers, sizeof(body_markers) / sizeof(body_markers[0]) };

@@ -16,13 +16,16 @@
 #include "../util.h"
 #include "common.h"
 
-static const char *const lead = "The following message to <";
+static const char lead[] = "The following message to <";
+/* The phrases the sniff looks for in the body (markers.h). */
+enum { M_LEAD, M_UNDELIVERABLE };
+static const char *const body_markers[] = { [M_LEAD] = lead, [M_UNDELIVERABLE] = "was undeliverable" };
 
-static int sniff(const bw_msg *m)
+static int sniff(const bw_msg *m, const bw_found *f)
 {
 	size_t len = bw_text__report_length(m);
 
-	if (!bw_memcasemem(m->body, len, lead) || !bw_memcasemem(m->body, len, "was undeliverable"))
+	if (!bw_found__before(f, M_LEAD, len) || !bw_found__before(f, M_UNDELIVERABLE, len))
 		return 0;
 	if (bw_sniff__header_has(m, "Received", "postini") || bw_sniff__header_has(m, "Received", "psmtp.com") ||
 	    bw_sniff__header_has(m, "From", "postini"))
@@ -67,4 +70,4 @@ static int decode(const bw_msg *m, bw_report *r)
 	return (int)(r->n_rcpt - first);
 }
 
-const bw_decoder bw_decoder_postini = { "postini", sniff, decode, false };
+const bw_decoder bw_decoder_postini = { "postini", sniff, decode, false, body_markers, 2 };

@@ -78,7 +78,7 @@ static bool bounce_summary(const bw_msg *m)
 	return false;
 }
 
-static int sniff(const bw_msg *m)
+static int sniff(const bw_msg *m, const bw_found *f)
 {
 	if (bw_sniff__from_daemon(m) || bw_msg__header(m, "X-Failed-Recipients"))
 		return BW_SNIFF_LAST_RESORT;
@@ -1654,4 +1654,4 @@ static int decode(const bw_msg *m, bw_report *r)
 	return rc;
 }
 
-const bw_decoder bw_decoder_prose = { "prose", sniff, decode, false };
+const bw_decoder bw_decoder_prose = { "prose", sniff, decode, false, NULL, 0 };

@@ -24,15 +24,31 @@
 #include "../util.h"
 #include "common.h"
 
-static int sniff(const bw_msg *m)
+/* The phrases the sniff looks for in the body (markers.h). */
+enum {
+	M_THIS_IS_THE_QMAIL,
+	M_I_M_AFRAID_I,
+	M_BELOW_THIS_LINE_IS,
+	M_UNABLE_TO_DELIVER_MESSAGE,
+	M_ORIGINAL_MESSAGE_FOLLOWS,
+};
+static const char *const body_markers[] = {
+	[M_THIS_IS_THE_QMAIL] = "This is the qmail-send program",
+	[M_I_M_AFRAID_I] = "I'm afraid I wasn't able to deliver your message",
+	[M_BELOW_THIS_LINE_IS] = "--- Below this line is a copy of the message",
+	[M_UNABLE_TO_DELIVER_MESSAGE] = "Unable to deliver message to the following address",
+	[M_ORIGINAL_MESSAGE_FOLLOWS] = "--- Original message follows",
+};
+
+static int sniff(const bw_msg *m, const bw_found *f)
 {
-	if (bw_sniff__body_has(m, "This is the qmail-send program") ||
-	    bw_sniff__body_has(m, "I'm afraid I wasn't able to deliver your message"))
+	if (bw_found__in(f, M_THIS_IS_THE_QMAIL) ||
+	    bw_found__in(f, M_I_M_AFRAID_I))
 		return BW_SNIFF_MARKERS;
 	/* hosted systems that kept qmail's report layout */
-	if (bw_sniff__body_has(m, "--- Below this line is a copy of the message") ||
-	    (bw_sniff__body_has(m, "Unable to deliver message to the following address") &&
-	     bw_sniff__body_has(m, "--- Original message follows")))
+	if (bw_found__in(f, M_BELOW_THIS_LINE_IS) ||
+	    (bw_found__in(f, M_UNABLE_TO_DELIVER_MESSAGE) &&
+	     bw_found__in(f, M_ORIGINAL_MESSAGE_FOLLOWS)))
 		return BW_SNIFF_WORDING;
 	if (bw_sniff__subject_starts(m, "failure notice") && bw_sniff__from_daemon(m))
 		return BW_SNIFF_WEAK;
@@ -92,4 +108,4 @@ static int decode(const bw_msg *m, bw_report *r)
 	return (int)(r->n_rcpt - first);
 }
 
-const bw_decoder bw_decoder_qmail = { "qmail", sniff, decode, false };
+const bw_decoder bw_decoder_qmail = { "qmail", sniff, decode, false, body_markers, sizeof(body_markers) / sizeof(body_markers[0]) };

@@ -5,10 +5,12 @@
  * best claim first (ties: table order), and the first that finds recipients
  * wins.  The record says which one it was (BW_RCPT_FORMAT, BW_REPORT_FORMAT).
  *
- * The caller (parse.c) reads the body once first for all the decoders'
- * marker phrases (textindex.h): a phrase it surely lacks is answered
- * without a scan.
+ * Before the sniffs, the body is read once for the markers of all the
+ * decoders (markers.h); each sniff reads where its own were found.  The
+ * caller (parse.c) also indexes the body (textindex.h) for the searches
+ * the decoders make while decoding.
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -188,10 +190,31 @@ static int complete_from_dsn(const bw_msg *m, bw_report *r, size_t first)
 	return BW_OK;
 }
 
-static int run(const bw_msg *m, bw_report *r)
+/* The shared scanner of the decoders' markers, made on first use; each
+ * decoder's markers as its pattern ids. */
+static pthread_once_t markers_once = PTHREAD_ONCE_INIT;
+static bw_markers *markers;
+static uint16_t *marker_ids[N_DECODERS];
+
+static void make_markers(void)
 {
-	int score[N_DECODERS];
-	size_t order[N_DECODERS], n = 0, i, j;
+	const char *const *lists[N_DECODERS];
+	size_t counts[N_DECODERS], i;
+
+	for (i = 0; i < N_DECODERS; i++) {
+		lists[i] = decoders[i]->markers;
+		counts[i] = decoders[i]->n_markers;
+	}
+	markers = bw_markers__new(lists, counts, N_DECODERS, marker_ids);
+}
+
+/* Each decoder's sniff, with where its markers are (at[]: where each
+ * pattern first starts in the body); the claims in score[], the claimants
+ * best first in order[].  Returns how many. */
+static size_t sniff_all(const bw_msg *m, size_t *at, int *score, size_t *order)
+{
+	size_t n = 0, i, j;
+	bw_found f;
 	/* A list's distribution of posts (a digest, a post that quotes a
 	 * bounce) is nobody's bounce, whatever text it carries. */
 	bool list_post = bw_sniff__list_post(m);
@@ -199,11 +222,15 @@ static int run(const bw_msg *m, bw_report *r)
 	/* A person's reply that quotes a bounce is no report at all. */
 	if (bw_sniff__person_reply(m))
 		return 0;
-
+	bw_markers__scan(markers, m->body, m->body_len, at);
+	f.at = at;
+	f.len = bw_markers__lengths(markers);
+	f.body = m->body;
 	for (i = 0; i < N_DECODERS; i++) {
 		if (list_post && !decoders[i]->list_notices)
 			continue;
-		score[i] = decoders[i]->sniff(m);
+		f.id = marker_ids[i];
+		score[i] = decoders[i]->sniff(m, &f);
 		if (score[i] <= 0)
 			continue;
 		/* insertion sort, stable */
@@ -212,6 +239,23 @@ static int run(const bw_msg *m, bw_report *r)
 		order[j] = i;
 		n++;
 	}
+	return n;
+}
+
+static int run(const bw_msg *m, bw_report *r)
+{
+	int score[N_DECODERS];
+	size_t order[N_DECODERS], n, i, at_stack[512], *at = at_stack;
+
+	pthread_once(&markers_once, make_markers);
+	if (!markers)
+		return BW_ENOMEM;
+	if (bw_markers__count(markers) > sizeof(at_stack) / sizeof(at_stack[0]) &&
+	    !(at = malloc(bw_markers__count(markers) * sizeof(size_t))))
+		return BW_ENOMEM;
+	n = sniff_all(m, at, score, order);
+	if (at != at_stack)
+		free(at);
 	for (i = 0; i < n; i++) {
 		const bw_decoder *d = decoders[order[i]];
 		size_t first = r->n_rcpt, k;

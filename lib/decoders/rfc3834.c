@@ -76,7 +76,7 @@ static bool bounce_like(const bw_msg *m)
 	return n && bw_sniff__bounce_subject(m);
 }
 
-static int sniff(const bw_msg *m)
+static int sniff(const bw_msg *m, const bw_found *f)
 {
 	const char *as = bw_msg__header(m, "Auto-Submitted");
 	const char *subject = bw_msg__header(m, "Subject");
@@ -124,4 +124,4 @@ static int decode(const bw_msg *m, bw_report *r)
 	return 1;
 }
 
-const bw_decoder bw_decoder_rfc3834 = { "rfc3834", sniff, decode, false };
+const bw_decoder bw_decoder_rfc3834 = { "rfc3834", sniff, decode, false, NULL, 0 };

@@ -29,11 +29,23 @@
 #include "../error.h"
 #include "common.h"
 
-static int sniff(const bw_msg *m)
+/* The phrases the sniff looks for in the body (markers.h). */
+enum {
+	M_TRANSCRIPT_OF_SESSION_FOLLOWS,
+	M_THE_FOLLOWING_ADDRESSES_HAD,
+	M_UNSENT_MESSAGE_FOLLOWS,
+};
+static const char *const body_markers[] = {
+	[M_TRANSCRIPT_OF_SESSION_FOLLOWS] = "----- Transcript of session follows -----",
+	[M_THE_FOLLOWING_ADDRESSES_HAD] = "----- The following addresses had permanent fatal errors -----",
+	[M_UNSENT_MESSAGE_FOLLOWS] = "----- Unsent message follows -----",
+};
+
+static int sniff(const bw_msg *m, const bw_found *f)
 {
-	if (bw_sniff__body_has(m, "----- Transcript of session follows -----") ||
-	    bw_sniff__body_has(m, "----- The following addresses had permanent fatal errors -----") ||
-	    bw_sniff__body_has(m, "----- Unsent message follows -----"))
+	if (bw_found__in(f, M_TRANSCRIPT_OF_SESSION_FOLLOWS) ||
+	    bw_found__in(f, M_THE_FOLLOWING_ADDRESSES_HAD) ||
+	    bw_found__in(f, M_UNSENT_MESSAGE_FOLLOWS))
 		return BW_SNIFF_LIKELY;
 	/* subject and sender alone add nothing to a DSN part */
 	if (!m->dsn.n && bw_sniff__from_daemon(m) &&
@@ -435,4 +447,4 @@ static int decode(const bw_msg *m, bw_report *r)
 	return (int)(r->n_rcpt - first);
 }
 
-const bw_decoder bw_decoder_sendmail = { "sendmail", sniff, decode, false };
+const bw_decoder bw_decoder_sendmail = { "sendmail", sniff, decode, false, body_markers, sizeof(body_markers) / sizeof(body_markers[0]) };

@@ -14,11 +14,13 @@
 #include "../util.h"
 #include "common.h"
 
-static const char *const intro = "Failed addresses follow:";
+static const char intro[] = "Failed addresses follow:";
+/* The phrase the sniff looks for in the body (markers.h). */
+static const char *const body_markers[] = { intro };
 
-static int sniff(const bw_msg *m)
+static int sniff(const bw_msg *m, const bw_found *f)
 {
-	return bw_sniff__body_has(m, intro) ? BW_SNIFF_DISTINCT : 0;
+	return bw_found__in(f, 0) ? BW_SNIFF_DISTINCT : 0;
 }
 
 static int decode(const bw_msg *m, bw_report *r)
@@ -37,4 +39,4 @@ static int decode(const bw_msg *m, bw_report *r)
 	return bw_decoders__listed(m, r, m->body + start, end - start, "failed");
 }
 
-const bw_decoder bw_decoder_smail = { "smail", sniff, decode, false };
+const bw_decoder bw_decoder_smail = { "smail", sniff, decode, false, body_markers, 1 };

@@ -17,12 +17,20 @@
 #include "../util.h"
 #include "common.h"
 
-static int sniff(const bw_msg *m)
+/* The phrases the sniff looks for in the body (markers.h). */
+enum {
+	M_ERROR,
+};
+static const char *const body_markers[] = {
+	[M_ERROR] = "Error:",
+};
+
+static int sniff(const bw_msg *m, const bw_found *f)
 {
 	bool from = bw_sniff__header_has(m, "From", "vzwpix.com") || bw_sniff__header_has(m, "From", "vtext.com") ||
 	            bw_sniff__header_has(m, "From", "MMSC NDR");
 
-	return from && bw_sniff__body_has(m, "Error:") ? BW_SNIFF_SIGNED : 0;
+	return from && bw_found__in(f, M_ERROR) ? BW_SNIFF_SIGNED : 0;
 }
 
 static int decode(const bw_msg *m, bw_report *r)
@@ -67,4 +75,4 @@ static int decode(const bw_msg *m, bw_report *r)
 	return (int)(r->n_rcpt - first);
 }
 
-const bw_decoder bw_decoder_verizon = { "verizon", sniff, decode, false };
+const bw_decoder bw_decoder_verizon = { "verizon", sniff, decode, false, body_markers, sizeof(body_markers) / sizeof(body_markers[0]) };

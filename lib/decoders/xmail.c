@@ -15,9 +15,17 @@
 #include "../util.h"
 #include "common.h"
 
-static int sniff(const bw_msg *m)
+/* The phrases the sniff looks for in the body (markers.h). */
+enum {
+	M_XMAIL_BOUNCE_RCPT,
+};
+static const char *const body_markers[] = {
+	[M_XMAIL_BOUNCE_RCPT] = "XMail bounce: Rcpt=[",
+};
+
+static int sniff(const bw_msg *m, const bw_found *f)
 {
-	if (bw_sniff__body_has(m, "XMail bounce: Rcpt=["))
+	if (bw_found__in(f, M_XMAIL_BOUNCE_RCPT))
 		return BW_SNIFF_CERTAIN;
 	if (bw_sniff__header_has(m, "X-Mailer", "XMail") || bw_sniff__header_has(m, "From", "XMail"))
 		return BW_SNIFF_WEAK;
@@ -67,4 +75,4 @@ static int decode(const bw_msg *m, bw_report *r)
 	return (int)(r->n_rcpt - first);
 }
 
-const bw_decoder bw_decoder_xmail = { "xmail", sniff, decode, false };
+const bw_decoder bw_decoder_xmail = { "xmail", sniff, decode, false, body_markers, sizeof(body_markers) / sizeof(body_markers[0]) };

@@ -18,18 +18,19 @@
 #include "../util.h"
 #include "common.h"
 
+/* The introductions: the sniff's body markers (markers.h). */
 static const char *const intro[] = {
 	"unable to deliver your message to the following address",
 	"Message delivery to the following address",
 };
 
-static int sniff(const bw_msg *m)
+static int sniff(const bw_msg *m, const bw_found *f)
 {
 	bool from = bw_sniff__header_has(m, "From", "MAILER-DAEMON@yahoo") ||
 	            bw_sniff__header_has(m, "From", "MAILER-DAEMON@aol") ||
 	            bw_sniff__header_has(m, "From", "@yahoo-inc.com") ||
 	            bw_sniff__header_has(m, "From", "MAILER-DAEMON@y");
-	bool body = bw_text__find_any(m->body, m->body_len, intro, 2, NULL) != NULL;
+	bool body = bw_found__first(f, 0, 2, SIZE_MAX, NULL) != NULL;
 
 	if (!body)
 		return 0;
@@ -96,4 +97,4 @@ static int decode(const bw_msg *m, bw_report *r)
 	return (int)(r->n_rcpt - first);
 }
 
-const bw_decoder bw_decoder_yahoo = { "yahoo", sniff, decode, false };
+const bw_decoder bw_decoder_yahoo = { "yahoo", sniff, decode, false, intro, 2 };

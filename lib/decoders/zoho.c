@@ -14,12 +14,24 @@
 #include "../util.h"
 #include "common.h"
 
-static int sniff(const bw_msg *m)
+/* The phrases the sniff looks for in the body (markers.h). */
+enum {
+	M_ERROR_CODE,
+	M_STATUS,
+	M_MAIL_DELIVERY_S,
+};
+static const char *const body_markers[] = {
+	[M_ERROR_CODE] = "ERROR_CODE :",
+	[M_STATUS] = "[Status: ",
+	[M_MAIL_DELIVERY_S] = "mail delivery s",
+};
+
+static int sniff(const bw_msg *m, const bw_found *f)
 {
 	bool from = bw_sniff__header_has(m, "From", "zoho.") || bw_sniff__header_has(m, "User-Agent", "Zoho");
-	bool body = bw_sniff__body_has(m, "ERROR_CODE :") || bw_sniff__body_has(m, "[Status: ");
+	bool body = bw_found__in(f, M_ERROR_CODE) || bw_found__in(f, M_STATUS);
 
-	return from && body ? BW_SNIFF_SIGNED : (body && bw_sniff__body_has(m, "mail delivery s") ? BW_SNIFF_HINT : 0);
+	return from && body ? BW_SNIFF_SIGNED : (body && bw_found__in(f, M_MAIL_DELIVERY_S) ? BW_SNIFF_HINT : 0);
 }
 
 /* "ERROR_CODE :550, ERROR_CODE :5.1.1 text" -> "550 5.1.1 text" */
@@ -112,4 +124,4 @@ static int decode(const bw_msg *m, bw_report *r)
 	return (int)(r->n_rcpt - first);
 }
 
-const bw_decoder bw_decoder_zoho = { "zoho", sniff, decode, false };
+const bw_decoder bw_decoder_zoho = { "zoho", sniff, decode, false, body_markers, sizeof(body_markers) / sizeof(body_markers[0]) };
