@@ -503,6 +503,29 @@ static const char *reason_end(const bw_lines *it, const char *end)
 /* The text a "Reason:" line gives (after its colon, or the next non-empty
  * line when nothing follows the colon: "...for the following reason:"),
  * or NULL; its length in *out_len. */
+/* Does l[0..n) (a line's text before its colon) begin with the label and
+ * end with a copula: "the reason given by the local channel was",
+ * "The cause of the failure is"? */
+static bool reason_sentence(const char *l, size_t n, const char *label)
+{
+	static const char *const articles[] = { "the ", "le ", "la ", "die ", "der ", "el ", "il " };
+	static const char *const copulas[] = { "was", "is", "were", "are", "war", "ist",
+		"était", "est", "fue", "es", "era", "è", "foi", "é" };
+	size_t i, k = strlen(label);
+
+	while (n && (l[n - 1] == ' ' || l[n - 1] == '\t'))
+		n--;
+	for (i = 0; i < sizeof(articles) / sizeof(articles[0]); i++)
+		if (n > strlen(articles[i]) && bw_strncasecmp(l, articles[i], strlen(articles[i])) == 0) {
+			l += strlen(articles[i]);
+			n -= strlen(articles[i]);
+			break;
+		}
+	if (n <= k || bw_strncasecmp(l, label, k) != 0 || bw_isalnum((unsigned char)l[k]))
+		return false;
+	return bw_decoders__ends_with_word(l, n, copulas, sizeof(copulas) / sizeof(copulas[0]));
+}
+
 static const char *reason_line(const char *text, size_t len, size_t *out_len)
 {
 	bw_lines it;
@@ -535,8 +558,9 @@ static const char *reason_line(const char *text, size_t len, size_t *out_len)
 			if ((size_t)(w - l) < k)
 				continue;
 			w -= k;   /* where the label would start */
-			if (bw_strncasecmp(w, reason_labels[i], k) != 0 ||
-			    (w > l && bw_isalnum((unsigned char)w[-1])))
+			if ((bw_strncasecmp(w, reason_labels[i], k) != 0 ||
+			     (w > l && bw_isalnum((unsigned char)w[-1]))) &&
+			    !reason_sentence(l, (size_t)(c - l), reason_labels[i]))
 				continue;
 			if (vl) {
 				*out_len = (size_t)(reason_end(&it, v + vl) - v);
@@ -1154,7 +1178,9 @@ static void read_lines(const bw_msg *m, bw_report *r, size_t first, size_t len)
 			if (has_any(l, n, list_intros, sizeof(list_intros) / sizeof(list_intros[0]))) {
 				listing = true;
 				indent_known = false;
-				delivered_list = bw_decoders__says_received(l, n);
+				/* read with the paragraph's lines before it: "could
+				 * not be / delivered to the following address:" */
+				delivered_list = bw_decoders__says_received(cur.start, (size_t)(l + n - cur.start));
 			} else if (has_trigger(l, n)) {
 				delivered_list = false;
 			} else if (listing && indent_known && bw_addrline__indent(l, n) <= list_indent) {
