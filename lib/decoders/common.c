@@ -471,7 +471,7 @@ bool bw_sniff__delivery_subject(const bw_msg *m)
 		"no se", "nicht", "non ", "não", "niet", "retras", "verzög", "retard", "ritard",
 		"atras", "échec", "fehl", "nie ", "не ", "失敗", "失败", "遅延", "延迟", "실패" };
 	static const char *const about_reader[] = { "ticket", "quarantine", "summary", "digest",
-		"received:", "quarantäne", "quarantaine", "cuarentena" };
+		"received:", "quarantäne", "quarantaine", "cuarentena", "approval", "moderat" };
 	const char *subject = bw_msg__header(m, "Subject");
 	size_t n = subject ? strlen(subject) : 0;
 

@@ -135,7 +135,8 @@ bool bw_sniff__automated(const bw_msg *m);
  * up ("Message not sent to 1 recipient", "copy not yet sent", "Your mail
  * could not be filed"): a word about mail and one about failure or delay,
  * in the languages notices arrive in?  Never a reply ("Re: ..."), a ticket
- * acknowledgement or a quarantine digest. */
+ * acknowledgement, a quarantine digest or a moderator's hold ("awaiting
+ * approval"). */
 bool bw_sniff__delivery_subject(const bw_msg *m);
 
 /* Is the header From: a mailer-daemon (in any of its spellings:

@@ -68,7 +68,9 @@ static bool conversation(const bw_msg *m)
 static bool bounce_summary(const bw_msg *m)
 {
 	static const char *const words[] = { "bounce summary", "bounce report", "bounce digest",
-		"bouncing addresses", "bouncing subscribers", "bounces for", "bounce notification" };
+		"bouncing addresses", "bouncing subscribers", "bounces for", "bounce notification",
+		"held members", "members on hold", "members held", "bouncing members", "disabled members",
+		"suspended members" };
 	const char *subject = bw_msg__header(m, "Subject");
 	size_t i;
 
@@ -91,9 +93,9 @@ static int sniff(const bw_msg *m, const bw_found *f)
 	if (bw_sniff__null_return_path(m) && !bw_msg__header(m, "List-Unsubscribe") &&
 	    !bw_msg__header(m, "List-Id"))
 		return BW_SNIFF_LAST_RESORT;
-	/* a list manager's summary of its subscribers' bounces is sent as
-	 * bulk mail, and is about them */
-	if (bw_sniff__bulk_mail(m) && bounce_summary(m))
+	/* a list manager's summary of its subscribers' bounces (sent as bulk
+	 * mail or not) is about them */
+	if (bounce_summary(m))
 		return BW_SNIFF_LAST_RESORT;
 	if (bw_sniff__bulk_mail(m))
 		return 0;
@@ -654,7 +656,12 @@ static int finish(const bw_msg *m, bw_report *r, size_t first, size_t len)
 			bw_decoders__append_diag(r->rcpt[k], cause, cl);
 			d = bw_recipient__get(r->rcpt[k], BW_RCPT_DIAGNOSTIC);
 		}
-		if (!d || !bw_smtp__has_failure_code(d, strlen(d))) {
+		/* a code line naming no address, for a recipient without one of
+		 * its own: of the notice's only recipient, or of one whose lines
+		 * say nothing (several recipients each with their own words keep
+		 * them: another's code is not theirs) */
+		if (!d || (!bw_smtp__has_failure_code(d, strlen(d)) &&
+		           (r->n_rcpt - first == 1 || says_little(d)))) {
 			size_t rl = 0;
 			const char *reason = code_line_for(&lines, bw_recipient__get(r->rcpt[k], BW_RCPT_RECIPIENT), &rl);
 			if (reason)
