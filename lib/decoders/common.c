@@ -466,7 +466,7 @@ bool bw_sniff__delivery_subject(const bw_msg *m)
 		"courrier", "envoi", "remise", "messaggio", "consegna", "mensagem", "bericht",
 		"bezorg", "wiadomo", "zpráv", "сообщени", "письм", "メール", "邮件", "郵件", "메일" };
 	static const char *const failed[] = { "not ", "n't", "fail", "undeliver", "undelivered",
-		"delay", "retry", "waiting", "bounce", "rejected", "refused", "returned", "error",
+		"delay", "retry", "waiting", "deferred", "bounce", "rejected", "refused", "returned", "error",
 		"blocked", "stopped", "virus found", "infected",
 		"no se", "nicht", "non ", "não", "niet", "retras", "verzög", "retard", "ritard",
 		"atras", "échec", "fehl", "nie ", "не ", "失敗", "失败", "遅延", "延迟", "실패" };
@@ -679,7 +679,8 @@ bool bw_sniff__delay_notice(const bw_msg *m)
 		"Warning: Temporary", "Delivery warning", "Message status - delayed",
 		"Aviso: entrega retrasada", "Entrega retrasada", "Zustellung verzögert", "Verzögerte Zustellung",
 		"Remise différée", "Distribution retardée", "Consegna ritardata", "Entrega atrasada",
-		"Vertraagde bezorging", "配送遅延", "配信遅延", "投递延迟" };
+		"Vertraagde bezorging", "配送遅延", "配信遅延", "投递延迟", "Messaggio in ritardo",
+		"Delivery deferred", "Message deferred" };
 	static const char *const delayed[] = { "has been delayed", "has not yet been delivered",
 		"not been delivered yet", "has not been delivered yet", "will continue trying",
 		"will keep trying", "will continue to try", "will retry", "WARNING message only",
@@ -702,6 +703,8 @@ bool bw_sniff__delay_notice(const bw_msg *m)
 		"n'a pas encore pu être", "nouvelle tentative", "pas besoin de renvoyer",
 		"noch nicht zugestellt", "wird erneut versucht", "nicht erneut senden",
 		"non è stato ancora", "verrà ritentat", "non è necessario reinviare",
+		"non è ancora stato consegnat", "tentativi continueranno", "ancora in coda",
+		"inviarlo di nuovo",
 		"ainda não foi entregue", "tentará novamente", "não é necessário reenviar",
 		"nog niet afgeleverd", "opnieuw geprobeerd", "niet opnieuw te versturen", "nog niet worden bezorgd",
 		"blijven het", "まだ配送されていません", "再送を試みます", "再試行します", "再送する必要はありません",

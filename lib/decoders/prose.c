@@ -131,6 +131,7 @@ static const char *const triggers[] = {
 	"will not be delivered", "won't be delivered", "held back", "was stopped", "been stopped",
 	"given up", "gave up", "not been fully delivered", "not received by",
 	"not able to deliver", "were not able to", "was not able to",
+	"did not attempt", "not attempted", "was not attempted", "were not attempted",
 	/* other verbs of handing a message on */
 	"could not be handed", "not be passed on", "could not be forwarded", "could not be transferred",
 	"could not be relayed", "could not be transmitted", "could not be routed", "not be processed",
