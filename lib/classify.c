@@ -224,10 +224,16 @@ static int by_notice(const bw_rules *rules, const bw_recipient *rc, const view *
                      bw_match_result *res, verdict *v)
 {
 	view nw = *w;
+	const char *provider = v->provider, *provider_id = v->provider_id;
 	int matched;
 
 	nw.diagnostic = rc->notice;
 	matched = by_rules(rules, rc, &nw, res, v);
+	if (!v->provider) {
+		/* the provider found by the recipient's own lines stands */
+		v->provider = provider;
+		v->provider_id = provider_id;
+	}
 	if (matched > 0) {
 		v->confidence = v->confidence > 20 ? v->confidence - 20 : v->confidence;
 		note(v, "read in the notice's text around the recipient, not in its own lines");
