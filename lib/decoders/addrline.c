@@ -116,12 +116,18 @@ const char *bw_addrline__label_value(const char *l, size_t n, const char *const 
 {
 	size_t tl, i, k;
 	const char *t = bw_addrline__after_bullet(l, n, &tl);
+	/* a JSON member's key in quotes ("email": "x@y", an event mailed as
+	 * text) */
+	size_t q = tl > 1 && t[0] == '"';
 
 	for (i = 0; i < nl; i++) {
 		size_t ll = strlen(labels[i]);
-		if (tl <= ll || bw_strncasecmp(t, labels[i], ll) != 0)
+		if (tl <= ll + q || bw_strncasecmp(t + q, labels[i], ll) != 0)
 			continue;
-		for (k = ll; k < tl && (t[k] == ' ' || t[k] == '\t'); k++)
+		k = ll + q;
+		if (q && t[k++] != '"')
+			continue;
+		for (; k < tl && (t[k] == ' ' || t[k] == '\t'); k++)
 			;
 		if (k < tl && t[k] == ':')
 			k++;
