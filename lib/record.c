@@ -134,7 +134,6 @@ void bw_recipient__free(bw_recipient *rc)
 int bw_recipient__set_notice(bw_recipient *rc, const char *text, size_t len)
 {
 	char *copy;
-	size_t i, n;
 
 	if (len > BW_NOTICE_MAX) {
 		size_t cut = BW_NOTICE_MAX;
@@ -143,19 +142,9 @@ int bw_recipient__set_notice(bw_recipient *rc, const char *text, size_t len)
 			cut--;
 		len = cut ? cut : BW_NOTICE_MAX;
 	}
-	if (!(copy = malloc(len + 1)))
+	/* one line, as diagnostics are */
+	if (!(copy = bw_squeeze_dup(text, len)))
 		return BW_ENOMEM;
-	/* One line, as diagnostics are: each run of white space (line ends
-	 * and indentation) becomes one space. */
-	for (i = 0, n = 0; i < len; i++) {
-		if (bw_isspace((unsigned char)text[i])) {
-			if (n && copy[n - 1] != ' ')
-				copy[n++] = ' ';
-		} else {
-			copy[n++] = text[i];
-		}
-	}
-	copy[n] = '\0';
 	free(rc->notice);
 	rc->notice = copy;
 	return BW_OK;

@@ -602,26 +602,33 @@ static void attach_sole_reply(bw_recipient *rc, const char *text, size_t len)
 	}
 }
 
+/* Words that say the addresses they name got the message: read by
+ * bw_decoders__says_received() and bw_decoders__says_spared() both. */
+static const char *const received_words[] = { "received the message", "received your message",
+	"received it" };
+
 bool bw_decoders__says_received(const char *l, size_t n)
 {
-	static const char *const got[] = { "other recipients", "received the message",
-		"received your message", "received it", "was delivered", "were delivered",
+	static const char *const got[] = { "other recipients", "was delivered", "were delivered",
 		"has been delivered", "delivered to", "delivered successfully", "successfully delivered" };
 	static const char *const failed[] = { "not ", "n't", "undeliver", "fail", "unable" };
 
-	return l && bw_text__find_any(l, n, got, sizeof(got) / sizeof(got[0]), NULL) &&
+	return l && (bw_text__find_any(l, n, got, sizeof(got) / sizeof(got[0]), NULL) ||
+	             bw_text__find_any(l, n, received_words,
+	                               sizeof(received_words) / sizeof(received_words[0]), NULL)) &&
 	       !bw_text__find_any(l, n, failed, sizeof(failed) / sizeof(failed[0]), NULL);
 }
 
 bool bw_decoders__says_spared(const char *s, size_t n)
 {
-	static const char *const spared[] = { "received it", "received the message",
-		"received your message", "received this message", "was not affected", "were not affected",
+	static const char *const spared[] = { "received this message", "was not affected", "were not affected",
 		"not affected by", "unaffected", "also addressed to", "other addressees",
 		"nicht betroffen", "pas été affecté", "no se vieron afectad", "no fue afectad",
 		"non sono stati interessati", "não foram afetad", "niet getroffen" };
 
-	return s && bw_text__find_any(s, n, spared, sizeof(spared) / sizeof(spared[0]), NULL);
+	return s && (bw_text__find_any(s, n, spared, sizeof(spared) / sizeof(spared[0]), NULL) ||
+	             bw_text__find_any(s, n, received_words,
+	                               sizeof(received_words) / sizeof(received_words[0]), NULL));
 }
 
 int bw_decoders__listed(const bw_msg *m, bw_report *r, const char *text, size_t len,

@@ -19,10 +19,11 @@
  * recipient whose own lines carry no explanation gets its section's line
  * and the reason paragraph.
  */
-#include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../util.h"
+#include "addrline.h"
 #include "common.h"
 
 static const char intro[] = "This Message was undeliverable due to the following reason";
@@ -38,19 +39,6 @@ static int sniff(const bw_msg *m, const bw_found *f)
 	return bw_found__before(f, 0, bw_text__report_length(m)) ? BW_SNIFF_DISTINCT : 0;
 }
 
-/* A line that holds one address and nothing else ("<x@example.com>"). */
-static bool address_only(const char *l, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (l[i] == ' ' || l[i] == '\t' || l[i] == ',')
-			if (i && l[i - 1] != ' ' && l[i - 1] != '\t' && i + 1 < n && l[i + 1] != ' ' &&
-			    l[i + 1] != '\t')
-				return false;   /* two words */
-	return true;
-}
-
 /* The notice puts its recipients in sections, each under a line of its own
  * that ends with a colon ("The following destination addresses were
  * unknown here:"): that line, for the address `a`, when the nearest
@@ -58,6 +46,7 @@ static bool address_only(const char *l, size_t n)
 static const char *section_intro(const char *text, size_t len, const char *a, size_t *out_len)
 {
 	const char *at = bw_memcasemem(text, len, a), *l, *found = NULL;
+	char *lone;
 	size_t n, intro_len = 0;
 	bw_lines it;
 
@@ -71,8 +60,10 @@ static const char *section_intro(const char *text, size_t len, const char *a, si
 			n--;
 		if (!n)
 			continue;
-		if (memchr(l, '@', n) && address_only(l, n))
+		if (memchr(l, '@', n) && (lone = bw_addrline__lone(l, n))) {
+			free(lone);
 			continue;   /* an address above it in the same list */
+		}
 		found = l[n - 1] == ':' && !memchr(l, '@', n) ? l : NULL;
 		intro_len = n;
 	}
