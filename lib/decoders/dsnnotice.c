@@ -72,12 +72,31 @@ static void technical_details(const char *sec, size_t len, const char *addr, bw_
 	bw_buf__free(&all);
 }
 
+/* The technical-details section: the text after the colon of the first
+ * "Technical details...:" heading ("Technical details:", "Technical
+ * details of permanent failure:", "... of temporary failure:") at or after
+ * `from`; NULL if there is none. */
+static const char *technical_section(const char *from, const char *end)
+{
+	const char *h, *eol, *colon;
+
+	while ((h = bw_memcasemem(from, (size_t)(end - from), "Technical details"))) {
+		eol = memchr(h, '\n', (size_t)(end - h));
+		if (!eol)
+			eol = end;
+		if ((colon = memchr(h, ':', (size_t)(eol - h))))
+			return colon + 1;
+		from = eol;
+	}
+	return NULL;
+}
+
 static int decode(const bw_msg *m, bw_report *r)
 {
 	size_t first = r->n_rcpt, which = 0, k;
 	size_t len = bw_text__report_length(m);
 	const char *at = bw_text__find_any(m->body, len, list_markers, N_LIST, &which);
-	const char *tech = bw_memcasemem(m->body, len, "Technical details:");
+	const char *tech = technical_section(m->body, m->body + len);
 	const char *line, *list_end = m->body + len;
 	size_t n;
 	bw_lines it;
@@ -87,7 +106,7 @@ static int decode(const bw_msg *m, bw_report *r)
 		return 0;
 	/* the technical details follow the list; one before it says nothing */
 	if (tech && tech < at)
-		tech = bw_memcasemem(at, len - (size_t)(at - m->body), "Technical details:");
+		tech = technical_section(at, m->body + len);
 	if (tech)
 		list_end = tech;
 	if (m->dsn.n && (got = bw_dsn__decode(m, r)) < 0)
@@ -111,7 +130,7 @@ static int decode(const bw_msg *m, bw_report *r)
 	for (k = first; tech && k < r->n_rcpt; k++) {
 		bw_recipient *rc = r->rcpt[k];
 		bw_buf d = BW_BUF_INIT;
-		const char *sec = tech + strlen("Technical details:");
+		const char *sec = tech;
 		technical_details(sec, len - (size_t)(sec - m->body), bw_recipient__get(rc, BW_RCPT_RECIPIENT), &d);
 		if (d.len) {
 			/* "SMTP:RCPT host 192.0.2.8: 553 ..." names the command */

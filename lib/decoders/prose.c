@@ -963,9 +963,70 @@ static void add_with_paragraph(const bw_msg *m, bw_report *r, size_t first, cons
 	free(ds);
 }
 
+/* A negated verb of delivery, in any word order the languages above use:
+ * a delivery stem ("delivered", "consegnat", "entregad", "zugestellt"...)
+ * with a negation word ("not", "non", "no", "nicht", "pas", "não",
+ * "niet", "nie"...) as a whole word at most a few words before it in the
+ * same sentence: "was not delivered", "non e' stato consegnato", "no ha
+ * sido entregado", "konnte nicht zugestellt werden", "n'a pas été
+ * remis", "não foi entregue", "is niet afgeleverd". */
+static const char *const delivery_stems[] = { "deliver", "consegnat", "recapitat", "entregad",
+	"entregue", "zugestellt", "zustellbar", "délivré", "delivre", "remis", "distribué",
+	"afgeleverd", "bezorgd", "dostarczon", "doručen", "levere", "sent to", "enviad", "inviat",
+	"envoyé", "transmis", "received by" };
+static const char *const negations[] = { "not", "n't", "no", "non", "nicht", "pas", "não",
+	"nao", "niet", "nie", "never", "ne", "nu", "nem", "ikke", "inte" };
+
+/* Is c[0..n) a whole word at `at` in line l[0..len)? */
+static bool whole_word_at(const char *l, size_t len, size_t at, size_t n)
+{
+	unsigned char before = at ? (unsigned char)l[at - 1] : ' ';
+	unsigned char after = at + n < len ? (unsigned char)l[at + n] : ' ';
+
+	return !bw_isalnum(before) && !bw_isalnum(after) && before < 0x80 && after < 0x80;
+}
+
+static bool negated_before(const char *l, size_t len, size_t stem)
+{
+	size_t from = stem > 32 ? stem - 32 : 0, i, k;
+
+	/* the negation belongs to the same sentence */
+	for (i = stem; i > from; i--)
+		if (l[i - 1] == '.' || l[i - 1] == ';' || l[i - 1] == '!' || l[i - 1] == '?') {
+			from = i;
+			break;
+		}
+	for (i = from; i < stem; i++)
+		for (k = 0; k < sizeof(negations) / sizeof(negations[0]); k++) {
+			size_t wl = strlen(negations[k]);
+
+			/* "n't" ends its word ("wasn't"); the others are words */
+			if (i + wl <= stem && bw_strncasecmp(l + i, negations[k], wl) == 0 &&
+			    (negations[k][1] == '\'' || whole_word_at(l, len, i, wl)))
+				return true;
+		}
+	return false;
+}
+
+static bool negated_delivery(const char *l, size_t n)
+{
+	size_t k;
+
+	for (k = 0; k < sizeof(delivery_stems) / sizeof(delivery_stems[0]); k++) {
+		const char *p = l, *end = l + n;
+
+		while ((p = bw_memcasemem(p, (size_t)(end - p), delivery_stems[k]))) {
+			if (negated_before(l, n, (size_t)(p - l)))
+				return true;
+			p++;
+		}
+	}
+	return false;
+}
+
 static bool has_trigger(const char *l, size_t n)
 {
-	return has_any(l, n, triggers, sizeof(triggers) / sizeof(triggers[0]));
+	return has_any(l, n, triggers, sizeof(triggers) / sizeof(triggers[0])) || negated_delivery(l, n);
 }
 
 /* Does the line, or its sentence wrapped onto the next line (l[0..n) then
