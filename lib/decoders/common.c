@@ -89,12 +89,10 @@ bool bw_sniff__header_has(const bw_msg *m, const char *name, const char *needle)
 	return false;
 }
 
-bool bw_sniff__subject_starts(const bw_msg *m, const char *prefix)
+/* The subject's own words: after sending services' tags ("[Mailgun] ...")
+ * and "Fwd:" prefixes. */
+static const char *subject_words(const char *s)
 {
-	const char *s = bw_msg__header(m, "Subject");
-
-	if (!s)
-		return false;
 	for (;;) {
 		while (*s == ' ')
 			s++;
@@ -107,7 +105,14 @@ bool bw_sniff__subject_starts(const bw_msg *m, const char *prefix)
 		if (!BW_SKIP_PREFIX_CI(s, "fwd:") && !BW_SKIP_PREFIX_CI(s, "fw:"))
 			break;
 	}
-	return bw_startswith_ci(s, prefix);
+	return s;
+}
+
+bool bw_sniff__subject_starts(const bw_msg *m, const char *prefix)
+{
+	const char *s = bw_msg__header(m, "Subject");
+
+	return s && bw_startswith_ci(subject_words(s), prefix);
 }
 
 bool bw_sniff__body_has(const bw_msg *m, const char *needle)
@@ -236,6 +241,43 @@ static int bare_inline_dsn(const bw_msg *m, bw_report *r)
 	return bw_dsn__parse_fields(r, start, (size_t)(stop - start));
 }
 
+/* Delivery-status fields quoted in a reply or a forward ("> Status:
+ * 4.4.7"): the body with every line's quoting taken off, read as above. */
+static int quoted_inline_dsn(const bw_msg *m, bw_report *r)
+{
+	const char *field = bw_memcasemem(m->body, m->body_len, "Final-Recipient:");
+	const char *l;
+	size_t n;
+	bw_lines it;
+	bw_buf b = BW_BUF_INIT;
+	bw_msg inner;
+	int got;
+
+	if (!field || field == m->body || (field[-1] != ' ' && field[-1] != '>'))
+		return 0;
+	bw_lines__init(&it, m->body, m->body_len);
+	while (bw_lines__next(&it, &l, &n)) {
+		size_t i = 0;
+		while (i < n && l[i] == '>') {
+			i++;
+			if (i < n && l[i] == ' ')
+				i++;
+		}
+		bw_buf__put(&b, l + i, n - i);
+		bw_buf__putc(&b, '\n');
+	}
+	if (!b.len) {
+		bw_buf__free(&b);
+		return 0;
+	}
+	inner = *m;
+	inner.body = b.p;
+	inner.body_len = b.len;
+	got = bare_inline_dsn(&inner, r);
+	bw_buf__free(&b);
+	return got;
+}
+
 int bw_decoders__inline_dsn(const bw_msg *m, bw_report *r)
 {
 	const char *p = m->body, *end = m->body + m->body_len;
@@ -261,6 +303,8 @@ int bw_decoders__inline_dsn(const bw_msg *m, bw_report *r)
 	}
 	if (total == 0)
 		total = bare_inline_dsn(m, r);
+	if (total == 0)
+		total = quoted_inline_dsn(m, r);
 	return total;
 }
 
@@ -390,7 +434,7 @@ bool bw_sniff__person_reply(const bw_msg *m)
 	       !m->has_original && !bw_sniff__automated(m);
 }
 
-bool bw_sniff__bounce_subject(const bw_msg *m)
+bool bw_sniff__is_bounce_subject(const char *subject)
 {
 	static const char *const subjects[] = {
 		"Undeliverable", "Undelivered", "Returned mail", "Delivery Status Notification",
@@ -417,12 +461,21 @@ bool bw_sniff__bounce_subject(const bw_msg *m)
 		"Bounce:", "Bounce notification", "Bounced:", "Bounce report", "Hard bounce",
 		"Soft bounce", "Permanent failure", "Temporary failure", "Delivery failed",
 	};
+	const char *w;
 	size_t i;
 
+	if (!subject)
+		return false;
+	w = subject_words(subject);
 	for (i = 0; i < sizeof(subjects) / sizeof(subjects[0]); i++)
-		if (bw_sniff__subject_starts(m, subjects[i]))
+		if (bw_startswith_ci(w, subjects[i]))
 			return true;
 	return false;
+}
+
+bool bw_sniff__bounce_subject(const bw_msg *m)
+{
+	return bw_sniff__is_bounce_subject(bw_msg__header(m, "Subject"));
 }
 
 bool bw_sniff__system_notice(const bw_msg *m)
@@ -459,7 +512,7 @@ bool bw_sniff__automated(const bw_msg *m)
 	return false;
 }
 
-bool bw_sniff__delivery_subject(const bw_msg *m)
+bool bw_sniff__says_undelivered(const char *subject)
 {
 	static const char *const mail[] = { "mail", "message", "copy", "post ", "deliver", "sent", "attachment",
 		"bounce", "send", "recipient", "forward", "correo", "mensaje", "entrega", "nachricht", "zustell",
@@ -472,7 +525,6 @@ bool bw_sniff__delivery_subject(const bw_msg *m)
 		"atras", "échec", "fehl", "nie ", "не ", "失敗", "失败", "遅延", "延迟", "실패" };
 	static const char *const about_reader[] = { "ticket", "quarantine", "summary", "digest",
 		"received:", "quarantäne", "quarantaine", "cuarentena", "approval", "moderat" };
-	const char *subject = bw_msg__header(m, "Subject");
 	size_t n = subject ? strlen(subject) : 0;
 
 	/* a ticket's acknowledgement, a quarantine digest: about the
@@ -487,15 +539,88 @@ bool bw_sniff__delivery_subject(const bw_msg *m)
 	       bw_text__find_any(subject, n, failed, sizeof(failed) / sizeof(failed[0]), NULL);
 }
 
-bool bw_sniff__from_daemon(const bw_msg *m)
+bool bw_sniff__delivery_subject(const bw_msg *m)
 {
-	static const char *const names[] = { "mailer-daemon", "postmaster", "post_master", "post-master", "mail delivery",
-		"mailer_daemon", "mailerdaemon", "mail-daemon", "mail_daemon", "maildaemon" };
+	return bw_sniff__says_undelivered(bw_msg__header(m, "Subject"));
+}
+
+static const char *const daemon_names[] = { "mailer-daemon", "postmaster", "post_master", "post-master",
+	"mail delivery", "mailer_daemon", "mailerdaemon", "mail-daemon", "mail_daemon", "maildaemon" };
+
+bool bw_sniff__names_daemon(const char *value)
+{
 	size_t i;
 
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (bw_sniff__header_has(m, "From", names[i]))
+	for (i = 0; value && i < sizeof(daemon_names) / sizeof(daemon_names[0]); i++)
+		if (bw_strcasestr(value, daemon_names[i]))
 			return true;
+	return false;
+}
+
+bool bw_sniff__from_daemon(const bw_msg *m)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(daemon_names) / sizeof(daemon_names[0]); i++)
+		if (bw_sniff__header_has(m, "From", daemon_names[i]))
+			return true;
+	return false;
+}
+
+/* One line of `text` with its quoting ("> ", ">> ") and indentation taken
+ * off; its length in *n. */
+static const char *unquoted_line(const char *l, size_t *n)
+{
+	while (*n && (*l == '>' || *l == ' ' || *l == '\t'))
+		l++, (*n)--;
+	return l;
+}
+
+bool bw_sniff__pasted_bounce(const char *text, size_t len)
+{
+	bw_lines it;
+	const char *l;
+	size_t n;
+	bool final_recipient = false, from_program = false;
+	static const char *const program_senders[] = { "no-reply", "noreply", "no_reply",
+		"do-not-reply", "donotreply", "notify", "notification", "bounce" };
+
+	if (len > 65536)
+		len = 65536;
+	bw_lines__init(&it, text, len);
+	while (bw_lines__next(&it, &l, &n)) {
+		char value[256];
+		size_t vn;
+
+		l = unquoted_line(l, &n);
+		if (n >= 16 && BW_HAS_PREFIX_CI(l, "Final-Recipient:"))
+			final_recipient = true;
+		if (final_recipient && n > 8 && BW_HAS_PREFIX_CI(l, "Status:")) {
+			const char *v = l + 7;
+			while (v < l + n && *v == ' ')
+				v++;
+			if (v < l + n && (*v == '4' || *v == '5') && v + 1 < l + n && v[1] == '.')
+				return true;
+		}
+		if (n > 5 && BW_HAS_PREFIX_CI(l, "From:")) {
+			vn = n - 5 < sizeof(value) - 1 ? n - 5 : sizeof(value) - 1;
+			memcpy(value, l + 5, vn);
+			value[vn] = '\0';
+			if (bw_sniff__names_daemon(value))
+				return true;
+			from_program = bw_text__find_any(value, vn, program_senders,
+			                                 sizeof(program_senders) / sizeof(program_senders[0]), NULL) != NULL;
+		} else if (n > 8 && BW_HAS_PREFIX_CI(l, "Subject:")) {
+			vn = n - 8 < sizeof(value) - 1 ? n - 8 : sizeof(value) - 1;
+			memcpy(value, l + 8, vn);
+			value[vn] = '\0';
+			if (bw_sniff__is_bounce_subject(value + (value[0] == ' ')))
+				return true;
+			/* a sending service's notice: "Message not sent: ..." */
+			if (from_program && bw_sniff__says_undelivered(value))
+				return true;
+		}
+	}
 	return false;
 }
 

@@ -116,6 +116,8 @@ bool bw_sniff__person_reply(const bw_msg *m);
 /* Does the subject (after "Fwd:") start the way delivery reports' subjects
  * do ("Undeliverable", "Returned mail", "Unzustellbar", ...)? */
 bool bw_sniff__bounce_subject(const bw_msg *m);
+/* The same for a subject given as text (NULL: false). */
+bool bw_sniff__is_bounce_subject(const char *subject);
 
 /* Does the message come from a mail system rather than a person, by its
  * structure: a mailer-daemon or postmaster sender, X-Failed-Recipients,
@@ -138,10 +140,21 @@ bool bw_sniff__automated(const bw_msg *m);
  * acknowledgement, a quarantine digest or a moderator's hold ("awaiting
  * approval"). */
 bool bw_sniff__delivery_subject(const bw_msg *m);
+/* The same test for a subject given as text (NULL: false). */
+bool bw_sniff__says_undelivered(const char *subject);
 
 /* Is the header From: a mailer-daemon (in any of its spellings:
  * MAILER_DAEMON, mail-daemon...), postmaster or "Mail Delivery" sender? */
 bool bw_sniff__from_daemon(const bw_msg *m);
+/* Does a From value name a mail system (mailer-daemon, postmaster, "Mail
+ * Delivery ...")? */
+bool bw_sniff__names_daemon(const char *value);
+/* Does `text` carry a bounce pasted or quoted into it (a person or a
+ * help desk forwarding one): a header line "From:" naming a mail system or
+ * "Subject:" with a bounce subject (or, after a "From:" of a program such as
+ * no-reply@, a subject that says mail was not sent), quoted ("> ") or not, or delivery-status
+ * fields (Final-Recipient: and a 4.x.x/5.x.x Status:)?  Reads the first 64 KiB. */
+bool bw_sniff__pasted_bounce(const char *text, size_t len);
 
 /* Does s[0..n) say that the addresses it names were spared by the failure
  * ("The other addressees (x) received it", "also addressed to x, which

@@ -84,6 +84,11 @@ static int sniff(const bw_msg *m, const bw_found *f)
 {
 	if (bw_sniff__from_daemon(m) || bw_msg__header(m, "X-Failed-Recipients"))
 		return BW_SNIFF_LAST_RESORT;
+	/* a bounce a person or a help desk forwarded, pasted or quoted into
+	 * their own words (not a list's mail that quotes one) */
+	if (!bw_sniff__bulk_mail(m) && !bw_msg__header(m, "List-Id") &&
+	    bw_sniff__pasted_bounce(m->body, m->body_len))
+		return BW_SNIFF_LAST_RESORT;
 	if (conversation(m))
 		return 0;
 	/* Mail systems send their notices with a null reverse path (RFC 5321
@@ -352,6 +357,13 @@ static const char *const forward_marks[] = { "forwarded message",
 	"mensagem encaminhada", "doorgestuurd bericht", "messaggio inoltrato", "пересланное сообщение",
 	"转发的邮件", "転送されたメッセージ" };
 
+static bool only_blank(const char *l, size_t n)
+{
+	while (n && bw_isspace((unsigned char)*l))
+		l++, n--;
+	return n == 0;
+}
+
 /* The length of text[0..len) before a header block (three header lines or
  * more in a row at the margin, one of them From:, Received:, Return-Path: or
  * Message-ID:): the original pasted without a marker.  A summary of the
@@ -360,7 +372,9 @@ static size_t before_original(const char *text, size_t len)
 {
 	const char *l, *start = NULL;
 	size_t n, run = 0;
-	bool origin = false, after_marker = false;
+	/* at the top of the text (a notice quoted from its own header block
+	 * on) the block is the notice's own, as under a forwarding marker */
+	bool origin = false, after_marker = true;
 	bw_lines it;
 
 	bw_lines__init(&it, text, len);
@@ -368,9 +382,11 @@ static size_t before_original(const char *text, size_t len)
 		if (!header_line(l, n)) {
 			run = 0;
 			origin = false;
-			after_marker = bw_text__find_any(l, n, forward_marks,
-			                                 sizeof(forward_marks) / sizeof(forward_marks[0]),
-			                                 NULL) != NULL;
+			/* blank lines between the marker and the block keep it */
+			if (!only_blank(l, n))
+				after_marker = bw_text__find_any(l, n, forward_marks,
+				                                 sizeof(forward_marks) / sizeof(forward_marks[0]),
+				                                 NULL) != NULL;
 			continue;
 		}
 		/* the header block of a notice a person forwarded, under its
@@ -1738,6 +1754,12 @@ static int decode(const bw_msg *m, bw_report *r)
 	bw_msg inner;
 	int rc;
 
+	/* delivery-status fields pasted into the text (a help desk's ticket
+	 * quoting "the technical part of the bounce"), or quoted in a reply */
+	if (!m->dsn.n && (rc = bw_decoders__inline_dsn(m, r)) != 0) {
+		free(u);
+		return rc;
+	}
 	if (!u)
 		return read_report(m, r);
 	inner = *m;

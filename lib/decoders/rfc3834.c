@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "../addr.h"
+#include "../text.h"
 #include "../util.h"
 #include "common.h"
 #include "decoder.h"
@@ -102,11 +103,52 @@ static int sniff(const bw_msg *m, const bw_found *f)
 	return 0;
 }
 
-static int decode(const bw_msg *m, bw_report *r)
+/* The first address in header `name` when it is neither `from` nor the
+ * reply's own To: (NULL otherwise; the caller frees it). */
+static char *other_address(const bw_msg *m, const char *name, const char *from)
+{
+	const char *v = bw_msg__header(m, name), *to = bw_msg__header(m, "To");
+	char *a = v ? bw_text__first_address(v, strlen(v)) : NULL;
+
+	if (a && ((from && bw_strcasestr(from, a)) || (to && bw_strcasestr(to, a)))) {
+		free(a);
+		a = NULL;
+	}
+	return a;
+}
+
+/* The address the reply answers for.  Usually its sender; a
+ * challenge-response service or a shared responder writes from an address
+ * of its own and names the protected one: in X-Original-To (when that is
+ * not the reply's own recipient), in the subject ("Please confirm your
+ * message to x@y") or in the sender's display name ("Spam Guard for
+ * x@y <confirm@...>"). */
+static char *replied_for(const bw_msg *m)
 {
 	const char *from = bw_msg__header(m, "From");
+	char *from_addr = from ? bw_addr__normalize(from, strlen(from)) : NULL;
+	char *a;
+
+	if (!(a = other_address(m, "X-Original-To", from_addr)) &&
+	    !(a = other_address(m, "Subject", from_addr)) && from) {
+		const char *lt = strchr(from, '<');
+		char *shown = lt ? bw_text__first_address(from, (size_t)(lt - from)) : NULL;
+		if (shown && from_addr && bw_strcasecmp(shown, from_addr) != 0)
+			a = shown;
+		else
+			free(shown);
+	}
+	if (a) {
+		free(from_addr);
+		return a;
+	}
+	return from_addr;
+}
+
+static int decode(const bw_msg *m, bw_report *r)
+{
 	bw_recipient *rc;
-	char *a = from ? bw_addr__normalize(from, strlen(from)) : NULL;
+	char *a = replied_for(m);
 
 	if (!(rc = bw_report__add_recipient(r))) {
 		free(a);
