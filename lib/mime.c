@@ -1669,7 +1669,6 @@ int bw_msg__parse_indexed(bw_msg *out, const char *buf, size_t len, const bw_par
 	}
 	/* A flat multipart: no GMime objects. */
 	if (w.top && !bw_msg__flat_off && flat_view(&aux->flat, out, buf, len, &prep, opts, plain, top, po, &w, &rc)) {
-		if (getenv("BW_FLAT_DEBUG")) fprintf(stderr, "FLAT\n");
 		bw_buf__free(&top->kept);
 		goto done;
 	}
