@@ -127,13 +127,16 @@ static int decode(const bw_msg *m, bw_report *r)
 		cur = bw_decoders__find(r, first, a);
 		if (!cur)
 			cur = dsn ? NULL : bw_decoders__add(r, a, NULL, 0);
-		else if (dsn)   /* the DSN had only a status: the prose has the reply */
-			bw_recipient__set(cur, BW_RCPT_DIAGNOSTIC, NULL);
 		free(a);
 		if (cur && line[0] == '<') {
 			const char *gt = memchr(line, '>', len);
-			if (gt && gt + 1 < line + len && gt[1] == ':')
+			if (gt && gt + 1 < line + len && gt[1] == ':') {
+				/* the prose's reply replaces the DSN's (often only a
+				 * status); a bare address line keeps what the DSN said */
+				if (dsn)
+					bw_recipient__set(cur, BW_RCPT_DIAGNOSTIC, NULL);
 				bw_decoders__append_diag(cur, gt + 2, (size_t)(line + len - gt - 2));
+			}
 		}
 	}
 	explanation = bw_buf__detach(&expl);
