@@ -1243,8 +1243,10 @@ static char *mask_names(const char *text, size_t len)
 		if (!at && !(dot && alpha_tld))
 			continue;
 		if (!out) {
-			if (!(out = malloc(len + 1)))
+			if (!(out = malloc(len + 1))) {
+				bw_error__oom();   /* the parse reports it */
 				return NULL;
+			}
 			memcpy(out, text, len);
 			out[len] = '\0';
 		}
