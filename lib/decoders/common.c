@@ -6,6 +6,7 @@
 
 #include "../addr.h"
 #include "../dsn.h"
+#include "../error.h"
 #include "../smtp.h"
 #include "../util.h"
 #include "common.h"
@@ -860,6 +861,27 @@ bool bw_sniff__delay_notice(const bw_msg *m)
 	return delay && !bw_text__find_any(m->body, len, final, sizeof(final) / sizeof(final[0]), NULL);
 }
 
+/* Does `d` say nothing but an address (bullets, brackets and quotes
+ * aside)? */
+static bool only_an_address(const char *d)
+{
+	const char *p = d, *t;
+
+	while (*p) {
+		while (*p && bw_isspace((unsigned char)*p))
+			p++;
+		for (t = p; *t && !bw_isspace((unsigned char)*t); t++)
+			;
+		/* a word other than the address that has a letter or digit */
+		if (!memchr(p, '@', (size_t)(t - p)))
+			for (; p < t; p++)
+				if (bw_isalnum((unsigned char)*p))
+					return false;
+		p = t;
+	}
+	return true;
+}
+
 int bw_decoders__listed_after_intro(const bw_msg *m, bw_report *r, const char *action)
 {
 	static const char *const intros[] = { "following recipient", "following address",
@@ -870,11 +892,34 @@ int bw_decoders__listed_after_intro(const bw_msg *m, bw_report *r, const char *a
 	size_t len = bw_text__report_length(m);
 	const char *at = bw_text__find_any(m->body, len, intros, sizeof(intros) / sizeof(intros[0]), NULL);
 
+	size_t first = r->n_rcpt, k;
+	const char *list;
+	int got;
+
 	if (!at)
 		return 0;
 	while (at > m->body && at[-1] != '\n')
 		at--;
-	return bw_decoders__listed(m, r, at, len - (size_t)(at - m->body), action);
+	if ((got = bw_decoders__listed(m, r, at, len - (size_t)(at - m->body), action)) <= 0)
+		return got;
+	/* a recipient whose own line is only its address: the intro up to
+	 * the list says why ("... because this system does not have a local
+	 * user by that name. ---- Unknown or illegal user ----") */
+	list = memchr(at, '@', len - (size_t)(at - m->body));
+	while (list && list > at && list[-1] != '\n')
+		list--;
+	for (k = first; list && list > at && k < r->n_rcpt; k++) {
+		const char *d = bw_recipient__get(r->rcpt[k], BW_RCPT_DIAGNOSTIC);
+		if (!d || only_an_address(d)) {
+			char *intro = bw_strndup(at, (size_t)(list - at));
+			if (!intro)
+				return bw_error__oom(), BW_ENOMEM;
+			bw_squeeze(intro);
+			bw_decoders__append_diag(r->rcpt[k], intro, strlen(intro));
+			free(intro);
+		}
+	}
+	return got;
 }
 
 /* Does text[0..len) name the reader's address `own` other than as the

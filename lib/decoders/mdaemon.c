@@ -48,6 +48,15 @@ static int sniff(const bw_msg *m, const bw_found *f)
 	return 0;
 }
 
+/* Is the arrow at p, in line l, the transcript's command arrow: at the
+ * start of the line or right after the time stamp's colon? */
+static bool command_arrow(const char *l, const char *p)
+{
+	while (p > l && p[-1] == ' ')
+		p--;
+	return p == l || p[-1] == ':';
+}
+
 /* The reply text after "<-- " at l, up to the end of the line. */
 static const char *reply_after(const char *l, size_t n, size_t *out_len)
 {
@@ -126,7 +135,9 @@ static int transcript(const bw_msg *m, bw_report *r, size_t first, bool delayed)
 				free(a);
 			continue;
 		}
-		if ((p = bw_memcasemem(l, n, "--> "))) {
+		/* a command line ("...: --> MAIL From:<x>"), not an arrow inside
+		 * a remark ("Connection established (a:25 --> b:3190)") */
+		if ((p = bw_memcasemem(l, n, "--> ")) && command_arrow(l, p)) {
 			p += 4;
 			/* "" for a command that concerns no recipient (RSET, QUIT...) */
 			command = !bw_strncasecmp(p, "MAIL", 4) ? "MAIL" : !bw_strncasecmp(p, "DATA", 4) ? "DATA" :
