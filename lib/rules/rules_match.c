@@ -918,51 +918,117 @@ static bool candidates(const bw_rules *rules, const triples *ts, uint64_t *cand)
 	return true;
 }
 
-/* May the pattern match the text?  First the triple bits of every part of
- * an alternative, then memmem for the parts of one that passed. */
+/* May alternative k of pf match the text?  First the triple bits of every
+ * part, then memmem for the parts. */
+static inline bool alt_pass(const struct bw_prefilter *pf, size_t k, const char *text,
+                            size_t len, const triples *ts)
+{
+	size_t from, i, j;
+	bool may = true;
+	uint16_t b = pf->first[k];
+
+	/* most alternatives fail on their first bit: that test alone
+	 * (reading only `first`, not where the alternative's parts are) */
+	if (b != NO_BIT && !((ts->w[b >> 6] >> (b & 63)) & 1))
+		return false;
+	from = k ? pf->alt_end[k - 1] : 0;
+
+	for (i = from; may && i < pf->alt_end[k]; i++) {
+		const pf_part *pp = &pf->parts[i];
+
+		if (pp->eight_bit) {
+			may = ts->eight_bit;
+			continue;
+		}
+		for (j = 0; may && j < pp->n_bits; j++)
+			may = (ts->w[pp->bits[j] >> 6] >> (pp->bits[j] & 63)) & 1;
+	}
+	for (i = from; may && i < pf->alt_end[k]; i++) {
+		const pf_part *pp = &pf->parts[i];
+
+		may = pp->eight_bit || memmem(text, len, pp->s, pp->len) != NULL;
+	}
+	return may;
+}
+
+/* May the pattern match the text?  Whether one of its alternatives may. */
 static bool prefilter_pass(const struct bw_prefilter *pf, const char *text, size_t len,
                            const triples *ts)
 {
-	size_t k, from, i, j;
+	size_t k;
 
-	for (k = 0; k < pf->n_alts; k++) {
-		bool may = true;
-		uint16_t b = pf->first[k];
-
-		/* most alternatives fail on their first bit: that test alone
-		 * (reading only `first`, not where the alternative's parts are) */
-		if (b != NO_BIT && !((ts->w[b >> 6] >> (b & 63)) & 1))
-			continue;
-		from = k ? pf->alt_end[k - 1] : 0;
-
-		for (i = from; may && i < pf->alt_end[k]; i++) {
-			const pf_part *pp = &pf->parts[i];
-
-			if (pp->eight_bit) {
-				may = ts->eight_bit;
-				continue;
-			}
-			for (j = 0; may && j < pp->n_bits; j++)
-				may = (ts->w[pp->bits[j] >> 6] >> (pp->bits[j] & 63)) & 1;
-		}
-		for (i = from; may && i < pf->alt_end[k]; i++) {
-			const pf_part *pp = &pf->parts[i];
-
-			may = pp->eight_bit || memmem(text, len, pp->s, pp->len) != NULL;
-		}
-		if (may)
+	for (k = 0; k < pf->n_alts; k++)
+		if (alt_pass(pf, k, text, len, ts))
 			return true;
-	}
 	return false;
 }
 
-/* prefilter_pass() with rule r's prefilter; true when it has none. */
+/* ---- which alternatives of a split rule may match -------------------- */
+
+/* The alternatives of a rule's prefilter that passed, bit k for its k-th
+ * string (valid: made by rule_prefilter_pass()).  When a split rule's
+ * alternatives have as their strings the rule's own, in order
+ * (bw_split.same_literals), rule_match() reads these bits instead of
+ * testing each alternative's prefilter again: the rule's strings are
+ * tested once, not once for the rule and once for its alternatives.
+ * MARK_WORDS bounds the strings a rule may have for it (1024; the
+ * longest lists have about 450). */
+#define MARK_WORDS 16
+
+typedef struct alt_marks {
+	bool valid;
+	uint64_t w[MARK_WORDS];
+} alt_marks;
+
+/* prefilter_pass(), every alternative tested: bit k of w (zeroed by the
+ * caller) set for each one that passes. */
+static bool prefilter_mark(const struct bw_prefilter *pf, const char *text, size_t len,
+                           const triples *ts, uint64_t *w)
+{
+	size_t k;
+	bool any = false;
+
+	for (k = 0; k < pf->n_alts; k++) {
+		if (alt_pass(pf, k, text, len, ts)) {
+			w[k >> 6] |= (uint64_t)1 << (k & 63);
+			any = true;
+		}
+	}
+	return any;
+}
+
+/* Whether one of the marked strings [from, to) passed. */
+static bool marks_any(const alt_marks *m, size_t from, size_t to)
+{
+	for (; from < to; from++)
+		if ((m->w[from >> 6] >> (from & 63)) & 1)
+			return true;
+	return false;
+}
+
+static bool split_same_literals(const struct bw_split *sp);
+
+/* prefilter_pass() with rule r's prefilter; true when it has none.  Into
+ * *marks (when not NULL) which of its strings passed, when the rule is
+ * matched one alternative at a time with the same strings (and its split
+ * is already made: the first run makes it, rule_match()); else
+ * marks->valid is false. */
 static bool rule_prefilter_pass(const struct bw_rule *r, const char *text, size_t len,
-                                const triples *ts)
+                                const triples *ts, alt_marks *marks)
 {
 	const struct bw_prefilter *pf = pf_for(r);
+	const struct bw_split *sp = atomic_load_explicit(&r->split, memory_order_acquire);
 
-	return !pf || prefilter_pass(pf, text, len, ts);
+	if (marks)
+		marks->valid = false;
+	if (!pf)
+		return true;
+	if (marks && sp && split_same_literals(sp) && pf->n_alts <= MARK_WORDS * 64) {
+		memset(marks->w, 0, (pf->n_alts + 63) / 64 * sizeof(marks->w[0]));
+		marks->valid = true;
+		return prefilter_mark(pf, text, len, ts, marks->w);
+	}
+	return prefilter_pass(pf, text, len, ts);
 }
 
 /* ---- patterns matched one alternative at a time ---------------------- */
@@ -984,6 +1050,9 @@ struct split_alt {
 	char **literals;
 	bool literals_block;        /* made by stored_literals() */
 	struct bw_prefilter *pf;    /* NULL: always tried */
+	/* its literals are the rule's strings [lit_from, lit_to) (when
+	 * bw_split.same_literals) */
+	size_t lit_from, lit_to;
 	_Atomic(pcre2_code *) re;
 	atomic_uint runs;
 	_Atomic(pcre2_code *) jit_re;
@@ -992,10 +1061,40 @@ struct split_alt {
 struct bw_split {
 	size_t n;
 	struct split_alt *alt;
+	/* the alternatives' literals, in order, are the rule's (its
+	 * prefilter's strings): alt_marks can stand for their prefilters */
+	bool same_literals;
 };
 
 /* Published for a rule whose pattern is matched whole. */
 static struct bw_split no_split;
+
+static bool split_same_literals(const struct bw_split *sp)
+{
+	return sp->same_literals;
+}
+
+/* Whether the alternatives' literals, one after the other, are the
+ * strings of `rule_lits` (the rule's literals); sets each alternative's
+ * lit_from and lit_to.  False when an alternative has none (the rule then
+ * has no prefilter either). */
+static bool same_literals(struct split_alt *alt, size_t n, lit_iter rule_lits)
+{
+	size_t k, j, at = 0, len;
+	const char *s;
+
+	for (k = 0; k < n; k++) {
+		alt[k].lit_from = at;
+		if (!alt[k].literals)
+			return false;
+		for (j = 0; alt[k].literals[j]; j++, at++)
+			if (!next_alt(&rule_lits, &s, &len) || len != strlen(alt[k].literals[j]) ||
+			    memcmp(s, alt[k].literals[j], len) != 0)
+				return false;
+		alt[k].lit_to = at;
+	}
+	return !next_alt(&rule_lits, &s, &len);
+}
 
 static void split_free(struct bw_split *sp)
 {
@@ -1015,8 +1114,10 @@ static void split_free(struct bw_split *sp)
 }
 
 /* The alternatives of `text` ready to match, or &no_split (too few, not
- * separable, or out of memory: the pattern is then matched whole). */
-static struct bw_split *split_new(const char *text, const char *stored)
+ * separable, or out of memory: the pattern is then matched whole).
+ * `stored`: their literals as the rule compiler stored them, or NULL;
+ * `rule_lits`: the rule's own (same_literals()). */
+static struct bw_split *split_new(const char *text, const char *stored, lit_iter rule_lits)
 {
 	struct bw_split *sp;
 	char **alts = NULL;
@@ -1075,6 +1176,7 @@ static struct bw_split *split_new(const char *text, const char *stored)
 			a->pf = prefilter_new((lit_iter){ a->literals, NULL, NULL });
 	}
 	free(alts);
+	sp->same_literals = same_literals(sp->alt, sp->n, rule_lits);
 	return sp;
 }
 
@@ -1085,7 +1187,7 @@ static const struct bw_split *split_for(const struct bw_rule *r)
 
 	if (sp)
 		return sp;
-	sp = split_new(r->src->text, r->src->alt_literals);
+	sp = split_new(r->src->text, r->src->alt_literals, lits_of(r));
 	if (!atomic_compare_exchange_strong_explicit(&w->split, &none, sp, memory_order_acq_rel,
 	                                             memory_order_acquire)) {
 		split_free(sp);
@@ -1121,12 +1223,25 @@ static int run_code(const bw_rules *rules, const pcre2_code *code, const char *d
 	return pcre2_match(code, (PCRE2_SPTR)diag, dlen, off, 0, *mdp, rules->mctx);
 }
 
+/* Whether split alternative a may match: its prefilter's answer, read
+ * from marks when they are valid (rule_prefilter_pass()). */
+static bool split_alt_may(const struct split_alt *a, const alt_marks *marks, const char *lower,
+                          size_t dlen, const triples *ts)
+{
+	if (!a->pf)
+		return true;
+	if (marks && marks->valid)
+		return marks_any(marks, a->lit_from, a->lit_to);
+	return prefilter_pass(a->pf, lower, dlen, ts);
+}
+
 /* pcre2_match() of `r`'s pattern on diag[0..dlen) from `off` (lower: the
- * lower-cased text with triples ts, for the prefilters), the match in
- * *mdp (run_code()). */
+ * lower-cased text with triples ts, for the prefilters; marks: what
+ * rule_prefilter_pass() found on it, or NULL), the match in *mdp
+ * (run_code()). */
 static int rule_match(const bw_rules *rules, const struct bw_rule *r, const char *diag,
                       size_t dlen, size_t off, const char *lower, const triples *ts,
-                      pcre2_match_data **mdp)
+                      const alt_marks *marks, pcre2_match_data **mdp)
 {
 	const struct bw_split *sp = split_for(r);
 	size_t k, won = 0, last = 0, best = SIZE_MAX;
@@ -1137,7 +1252,7 @@ static int rule_match(const bw_rules *rules, const struct bw_rule *r, const char
 	for (k = 0; k < sp->n; k++) {
 		struct split_alt *a = &sp->alt[k];
 
-		if (a->pf && !prefilter_pass(a->pf, lower, dlen, ts))
+		if (!split_alt_may(a, marks, lower, dlen, ts))
 			continue;
 		rc = run_code(rules, code_of(rules, a->text, &a->re, &a->runs, &a->jit_re),
 		              diag, dlen, off, mdp);
@@ -1285,6 +1400,7 @@ static const struct bw_rule *score_lexicon(const bw_rules *rules, size_t from, s
 		PCRE2_SIZE off = 0, *ov;
 		int hits = 0;
 		size_t last = 0;
+		alt_marks marks;
 
 		/* the candidate bit first (a rule with a prefilter has a text):
 		 * it rules most of them out without reading the rule */
@@ -1294,10 +1410,11 @@ static const struct bw_rule *score_lexicon(const bw_rules *rules, size_t from, s
 		    !bw_reason__fits_status(r->src->reason, in->status) ||
 		    !bw_reason__fits_stage(r->src->reason, in->smtp_command))
 			continue;
-		if (r->has_pf && !rule_prefilter_pass(r, lower, dlen, ts))
+		if (r->has_pf && !rule_prefilter_pass(r, lower, dlen, ts, &marks))
 			continue;
 		while (hits < LEXICON_MAX_HITS && off <= dlen &&
-		       rule_match(rules, r, diag, dlen, off, lower, ts, mdp) > 0) {
+		       rule_match(rules, r, diag, dlen, off, lower, ts, r->has_pf ? &marks : NULL,
+		                  mdp) > 0) {
 			ov = pcre2_get_ovector_pointer(*mdp);
 			hits++;
 			last = ov[1];
@@ -1335,9 +1452,9 @@ static const struct bw_rule *score_lexicon(const bw_rules *rules, size_t from, s
 	}
 	*score = won_sum;
 	if (won && masked)  /* its first match, for the evidence */
-		*matched = rule_match(rules, won, masked, dlen, 0, lower, ts, mdp) >= 0;
+		*matched = rule_match(rules, won, masked, dlen, 0, lower, ts, NULL, mdp) >= 0;
 	else if (won)
-		*matched = rule_match(rules, won, diag, dlen, 0, lower, ts, mdp) >= 0;
+		*matched = rule_match(rules, won, diag, dlen, 0, lower, ts, NULL, mdp) >= 0;
 	free(masked);
 	return won;
 }
@@ -1406,6 +1523,7 @@ int bw_rules__match(const bw_rules *rules, const bw_match_input *in, bw_match_re
 	for (i = 0; i < rules->n_rules; i++) {
 		const struct bw_rule *r = &rules->rules[i];
 		const bw_rset_rule *s = r->src;
+		alt_marks marks;
 		int rc;
 
 		if (r->tier == BW_TIER_LEXICON) {
@@ -1438,7 +1556,7 @@ int bw_rules__match(const bw_rules *rules, const bw_match_input *in, bw_match_re
 		}
 		if (r->src->text && r->tier != BW_TIER_LEXICON) {
 			if (!dlen || (r->has_pf && ((cand && !((cand[i >> 6] >> (i & 63)) & 1)) ||
-			                            !rule_prefilter_pass(r, lower, dlen, &ts))))
+			                            !rule_prefilter_pass(r, lower, dlen, &ts, &marks))))
 				continue;
 			if (!md) {
 				md = pcre2_match_data_create(MATCH_PAIRS + 1, NULL);
@@ -1447,7 +1565,8 @@ int bw_rules__match(const bw_rules *rules, const bw_match_input *in, bw_match_re
 					break;
 				}
 			}
-			rc = rule_match(rules, r, diag, dlen, 0, lower, &ts, &md);
+			rc = rule_match(rules, r, diag, dlen, 0, lower, &ts, r->has_pf ? &marks : NULL,
+			                &md);
 			if (rc < 0) {  /* no match, or a limit hit: this rule does not apply */
 				if (!limit_rule && rc != PCRE2_ERROR_NOMATCH && rc != PCRE2_ERROR_PARTIAL)
 					limit_rule = s->id;   /* said in a warning (classify.c) */
