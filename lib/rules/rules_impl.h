@@ -73,9 +73,10 @@ struct bw_rules {
 	int jit;                    /* JIT-compile patterns that run often */
 	/* The literal prefilter turned around (rules_match.c): the
 	 * alternatives bit_alt[k], k in bit_start[b] .. bit_start[b + 1], have
-	 * b as their first triple bit, each with the rule it belongs to and
-	 * some more of its triple bits; bit pf_always[i] is set for a rule
-	 * whose prefilter has an alternative without one.  A text's triples
+	 * b as their first triple bit, each with the rule it belongs to, its
+	 * place among the rule's alternatives and some more of its triple
+	 * bits; bit pf_always[i] is set for a rule whose prefilter has an
+	 * alternative without one.  A text's triples
 	 * then name the only rules with an alternative whose bits are there,
 	 * the only ones whose prefilter may pass.  NULL when not built (out of
 	 * memory): every prefilter runs. */

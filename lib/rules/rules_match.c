@@ -606,6 +606,8 @@ struct bw_prefilter {
 	size_t *alt_end;            /* alternative k is parts[alt_end[k-1] .. alt_end[k]) */
 	uint16_t *first;            /* the first triple bit of alternative k, or NO_BIT */
 	size_t n_alts;
+	size_t *no_bit;             /* the alternatives whose first is NO_BIT */
+	size_t n_no_bit;
 };
 
 /* Published for a rule whose prefilter could not be made (out of
@@ -619,6 +621,7 @@ static void prefilter_free(struct bw_prefilter *pf)
 	free(pf->parts);
 	free(pf->alt_end);
 	free(pf->first);
+	free(pf->no_bit);
 	free(pf);
 }
 
@@ -703,7 +706,8 @@ static struct bw_prefilter *prefilter_new(lit_iter it)
 	pf->parts = calloc(n_parts ? n_parts : 1, sizeof(*pf->parts));
 	pf->alt_end = calloc(n_alts ? n_alts : 1, sizeof(*pf->alt_end));
 	pf->first = calloc(n_alts ? n_alts : 1, sizeof(*pf->first));
-	if (!pf->parts || !pf->alt_end || !pf->first) {
+	pf->no_bit = calloc(n_alts ? n_alts : 1, sizeof(*pf->no_bit));
+	if (!pf->parts || !pf->alt_end || !pf->first || !pf->no_bit) {
 		prefilter_free(pf);
 		return NULL;
 	}
@@ -729,6 +733,8 @@ static struct bw_prefilter *prefilter_new(lit_iter it)
 		for (; j < pf->alt_end[i] && pf->first[i] == NO_BIT; j++)
 			if (pf->parts[j].n_bits)
 				pf->first[i] = pf->parts[j].bits[0];
+		if (pf->first[i] == NO_BIT)
+			pf->no_bit[pf->n_no_bit++] = i;
 	}
 	return pf;
 }
@@ -753,15 +759,19 @@ static const struct bw_prefilter *pf_for(const struct bw_rule *r)
 	return pf == &no_prefilter ? NULL : pf;
 }
 
-/* An alternative in the first-bit index: its rule, and up to ALT_BITS
- * more triple bits of its parts after the first one it is filed under
- * (testing some of its bits, not all, still names every rule whose
- * prefilter may pass); eight_bit when one of its parts is
+/* An alternative in the first-bit index: its rule, its place among the
+ * rule's alternatives (as prefilter_new() numbers them), and up to
+ * ALT_BITS more triple bits of its parts after the first one it is filed
+ * under (testing some of its bits, not all, still names every alternative
+ * whose test may pass); eight_bit when one of its parts is
  * BW_LITERAL_8BIT.  Sixteen bytes, so that the alternatives filed under
- * one bit lie together. */
+ * one bit lie together: the index is made only for at most INDEX_MAX
+ * rules of at most INDEX_MAX alternatives each. */
 #define ALT_BITS 5
+#define INDEX_MAX UINT16_MAX
 struct bw_pf_alt {
-	uint32_t rule;
+	uint16_t rule;
+	uint16_t alt;
 	uint16_t bits[ALT_BITS];
 	uint8_t n_bits;
 	bool eight_bit;
@@ -790,7 +800,8 @@ static uint16_t alt_first_bit(const char *s, size_t len)
 /* Alternative s[0..len) as the index files it (its first bit is
  * alt_first_bit()): the bits of its parts after that one, up to ALT_BITS,
  * and whether one part is BW_LITERAL_8BIT. */
-static void alt_entry(struct bw_pf_alt *e, uint32_t rule, const char *s, size_t len)
+static void alt_entry(struct bw_pf_alt *e, uint16_t rule, uint16_t alt, const char *s,
+                      size_t len)
 {
 	const char *p = s, *end = s + len;
 	bool first = true;
@@ -800,6 +811,7 @@ static void alt_entry(struct bw_pf_alt *e, uint32_t rule, const char *s, size_t 
 	bool may_8bit = memchr(s, BW_LITERAL_8BIT, len) != NULL;
 
 	e->rule = rule;
+	e->alt = alt;
 	e->n_bits = 0;
 	e->eight_bit = false;
 	for (;;) {
@@ -835,13 +847,16 @@ static void index_first_bits(bw_rules *rules)
 	uint64_t *always = calloc(words ? words : 1, sizeof(*always));
 	const char *s;
 
-	if (!start || !always || rules->n_rules >= UINT32_MAX)
+	if (!start || !always || rules->n_rules > INDEX_MAX)
 		goto fail;
 	/* counts: alternatives per first bit */
 	for (i = 0; i < rules->n_rules; i++) {
 		lit_iter it = lits_of(&rules->rules[i]);
+		size_t k;
 
-		while (rules->rules[i].has_pf && next_alt(&it, &s, &len)) {
+		for (k = 0; rules->rules[i].has_pf && next_alt(&it, &s, &len); k++) {
+			if (k >= INDEX_MAX)
+				goto fail;
 			b = alt_first_bit(s, len);
 			if (b == NO_BIT) {
 				always[i >> 6] |= (uint64_t)1 << (i & 63);
@@ -859,11 +874,12 @@ static void index_first_bits(bw_rules *rules)
 	memcpy(at, start, TRIPLE_BITS * sizeof(*at));
 	for (i = 0; i < rules->n_rules; i++) {
 		lit_iter it = lits_of(&rules->rules[i]);
+		size_t k;
 
-		while (rules->rules[i].has_pf && next_alt(&it, &s, &len)) {
+		for (k = 0; rules->rules[i].has_pf && next_alt(&it, &s, &len); k++) {
 			b = alt_first_bit(s, len);
 			if (b != NO_BIT)
-				alt_entry(&list[at[b]++], (uint32_t)i, s, len);
+				alt_entry(&list[at[b]++], (uint16_t)i, (uint16_t)k, s, len);
 		}
 	}
 	free(at);
@@ -878,21 +894,81 @@ fail:
 	free(always);
 }
 
+#define CAND_WORDS 128
+
+/* The alternatives that the first-bit index let through for one text,
+ * listed per rule (candidates()): a rule's prefilter then tests those and
+ * its alternatives without bits, not every alternative it has (the others
+ * fail on their first bit or on one of the bits the index tested, which
+ * are some of the bits prefilter_pass() tests).  `listed` has bit i when
+ * rule i has hits, the first in head[i]; each hit names the next of its
+ * rule (NO_HIT ends).  complete is false when more than MAX_HITS came or
+ * there are more than HITS_RULES rules (then a rule's prefilter tests
+ * every alternative, as without hits).  About 12 KB, on the stack of
+ * bw_rules__match(). */
+#define MAX_HITS 2048
+#define HITS_RULES 2048
+#define NO_HIT UINT16_MAX
+
+typedef struct pf_hits {
+	bool complete;
+	size_t n;
+	uint64_t listed[HITS_RULES / 64];
+	uint16_t head[HITS_RULES];
+	struct { uint16_t alt, next; } hit[MAX_HITS];
+} pf_hits;
+
+/* Adds alternative `alt` of rule `rule` to h. */
+static void hits_add(pf_hits *h, uint16_t rule, uint16_t alt)
+{
+	uint64_t bit = (uint64_t)1 << (rule & 63);
+
+	if (!h->complete)
+		return;
+	if (h->n == MAX_HITS) {
+		h->complete = false;
+		return;
+	}
+	if (!(h->listed[rule >> 6] & bit)) {
+		h->listed[rule >> 6] |= bit;
+		h->head[rule] = NO_HIT;
+	}
+	h->hit[h->n].alt = alt;
+	h->hit[h->n].next = h->head[rule];
+	h->head[rule] = (uint16_t)h->n++;
+}
+
+/* Whether index entry e's bits (those after its first) are all in the
+ * text, and its byte >= 0x80 when it needs one. */
+static bool entry_may(const struct bw_pf_alt *e, const triples *ts)
+{
+	bool may = !e->eight_bit || ts->eight_bit;
+	unsigned j;
+
+	for (j = 0; may && j < e->n_bits; j++)
+		may = (ts->w[e->bits[j] >> 6] >> (e->bits[j] & 63)) & 1;
+	return may;
+}
+
 /* The rules whose prefilter may pass on a text with triples ts (a bit per
  * rule, in cand[0 .. (n_rules + 63) / 64)): those with an alternative
  * whose first triple bits (up to 1 + ALT_BITS) are all in the text (and
- * that has a byte >= 0x80 when the alternative needs one), and those with
- * an alternative without bits.  A superset of the rules prefilter_pass() passes, which still
- * decides.  False when the index is not there or cand too small: then
- * every prefilter is to run. */
-#define CAND_WORDS 128
-static bool candidates(const bw_rules *rules, const triples *ts, uint64_t *cand)
+ * that has a byte >= 0x80 when the alternative needs one), listed in
+ * *hits, and those with an alternative without bits.  A superset of the
+ * rules prefilter_pass() passes, which still decides.  False when the
+ * index is not there or cand too small: then every prefilter is to run
+ * whole. */
+static bool candidates(const bw_rules *rules, const triples *ts, uint64_t *cand, pf_hits *hits)
 {
 	size_t words = (rules->n_rules + 63) / 64, w;
 
 	if (!rules->bit_start || words > CAND_WORDS)
 		return false;
 	memcpy(cand, rules->pf_always, words * sizeof(*cand));
+	hits->n = 0;
+	hits->complete = rules->n_rules <= HITS_RULES;
+	if (hits->complete)
+		memset(hits->listed, 0, words * sizeof(hits->listed[0]));
 	for (w = 0; w < TRIPLE_BITS / 64; w++) {
 		uint64_t x = ts->w[w];
 
@@ -902,15 +978,11 @@ static bool candidates(const bw_rules *rules, const triples *ts, uint64_t *cand)
 
 			for (k = rules->bit_start[b]; k < rules->bit_start[b + 1]; k++) {
 				const struct bw_pf_alt *e = &rules->bit_alt[k];
-				bool may = !e->eight_bit || ts->eight_bit;
-				unsigned j;
 
-				if (cand[e->rule >> 6] & ((uint64_t)1 << (e->rule & 63)))
+				if (!entry_may(e, ts))
 					continue;
-				for (j = 0; may && j < e->n_bits; j++)
-					may = (ts->w[e->bits[j] >> 6] >> (e->bits[j] & 63)) & 1;
-				if (may)
-					cand[e->rule >> 6] |= (uint64_t)1 << (e->rule & 63);
+				cand[e->rule >> 6] |= (uint64_t)1 << (e->rule & 63);
+				hits_add(hits, e->rule, e->alt);
 			}
 			x &= x - 1;
 		}
@@ -918,51 +990,143 @@ static bool candidates(const bw_rules *rules, const triples *ts, uint64_t *cand)
 	return true;
 }
 
-/* May the pattern match the text?  First the triple bits of every part of
- * an alternative, then memmem for the parts of one that passed. */
+/* May alternative k of pf match the text?  First the triple bits of every
+ * part, then memmem for the parts. */
+static inline bool alt_pass(const struct bw_prefilter *pf, size_t k, const char *text,
+                            size_t len, const triples *ts)
+{
+	size_t from, i, j;
+	bool may = true;
+	uint16_t b = pf->first[k];
+
+	/* most alternatives fail on their first bit: that test alone
+	 * (reading only `first`, not where the alternative's parts are) */
+	if (b != NO_BIT && !((ts->w[b >> 6] >> (b & 63)) & 1))
+		return false;
+	from = k ? pf->alt_end[k - 1] : 0;
+
+	for (i = from; may && i < pf->alt_end[k]; i++) {
+		const pf_part *pp = &pf->parts[i];
+
+		if (pp->eight_bit) {
+			may = ts->eight_bit;
+			continue;
+		}
+		for (j = 0; may && j < pp->n_bits; j++)
+			may = (ts->w[pp->bits[j] >> 6] >> (pp->bits[j] & 63)) & 1;
+	}
+	for (i = from; may && i < pf->alt_end[k]; i++) {
+		const pf_part *pp = &pf->parts[i];
+
+		may = pp->eight_bit || memmem(text, len, pp->s, pp->len) != NULL;
+	}
+	return may;
+}
+
+/* May the pattern match the text?  Whether one of its alternatives may. */
 static bool prefilter_pass(const struct bw_prefilter *pf, const char *text, size_t len,
                            const triples *ts)
 {
-	size_t k, from, i, j;
+	size_t k;
 
-	for (k = 0; k < pf->n_alts; k++) {
-		bool may = true;
-		uint16_t b = pf->first[k];
-
-		/* most alternatives fail on their first bit: that test alone
-		 * (reading only `first`, not where the alternative's parts are) */
-		if (b != NO_BIT && !((ts->w[b >> 6] >> (b & 63)) & 1))
-			continue;
-		from = k ? pf->alt_end[k - 1] : 0;
-
-		for (i = from; may && i < pf->alt_end[k]; i++) {
-			const pf_part *pp = &pf->parts[i];
-
-			if (pp->eight_bit) {
-				may = ts->eight_bit;
-				continue;
-			}
-			for (j = 0; may && j < pp->n_bits; j++)
-				may = (ts->w[pp->bits[j] >> 6] >> (pp->bits[j] & 63)) & 1;
-		}
-		for (i = from; may && i < pf->alt_end[k]; i++) {
-			const pf_part *pp = &pf->parts[i];
-
-			may = pp->eight_bit || memmem(text, len, pp->s, pp->len) != NULL;
-		}
-		if (may)
+	for (k = 0; k < pf->n_alts; k++)
+		if (alt_pass(pf, k, text, len, ts))
 			return true;
-	}
 	return false;
 }
 
-/* prefilter_pass() with rule r's prefilter; true when it has none. */
-static bool rule_prefilter_pass(const struct bw_rule *r, const char *text, size_t len,
-                                const triples *ts)
+/* ---- which alternatives of a split rule may match -------------------- */
+
+/* The alternatives of a rule's prefilter that passed, bit k for its k-th
+ * string (valid: made by rule_prefilter_pass()).  When a split rule's
+ * alternatives have as their strings the rule's own, in order
+ * (bw_split.same_literals), rule_match() reads these bits instead of
+ * testing each alternative's prefilter again: the rule's strings are
+ * tested once, not once for the rule and once for its alternatives.
+ * MARK_WORDS bounds the strings a rule may have for it (1024; the
+ * longest lists have about 450). */
+#define MARK_WORDS 16
+
+typedef struct alt_marks {
+	bool valid;
+	uint64_t w[MARK_WORDS];
+} alt_marks;
+
+/* prefilter_pass(), every alternative tested: bit k of w (zeroed by the
+ * caller) set for each one that passes. */
+static bool prefilter_mark(const struct bw_prefilter *pf, const char *text, size_t len,
+                           const triples *ts, uint64_t *w)
+{
+	size_t k;
+	bool any = false;
+
+	for (k = 0; k < pf->n_alts; k++) {
+		if (alt_pass(pf, k, text, len, ts)) {
+			w[k >> 6] |= (uint64_t)1 << (k & 63);
+			any = true;
+		}
+	}
+	return any;
+}
+
+/* prefilter_pass() or prefilter_mark() (w not NULL) testing only the
+ * alternatives in rule i's hits and those without bits: the same answer
+ * (pf_hits). */
+static bool prefilter_hits(const struct bw_prefilter *pf, const pf_hits *hits, size_t i,
+                           const char *text, size_t len, const triples *ts, uint64_t *w)
+{
+	size_t n, k;
+	uint16_t h = (hits->listed[i >> 6] >> (i & 63)) & 1 ? hits->head[i] : NO_HIT;
+	bool any = false;
+
+	for (; h != NO_HIT; h = hits->hit[h].next) {
+		k = hits->hit[h].alt;
+		if (k < pf->n_alts && alt_pass(pf, k, text, len, ts)) {
+			if (!w)
+				return true;
+			w[k >> 6] |= (uint64_t)1 << (k & 63);
+			any = true;
+		}
+	}
+	for (n = 0; n < pf->n_no_bit; n++) {
+		k = pf->no_bit[n];
+		if (alt_pass(pf, k, text, len, ts)) {
+			if (!w)
+				return true;
+			w[k >> 6] |= (uint64_t)1 << (k & 63);
+			any = true;
+		}
+	}
+	return any;
+}
+
+static bool split_same_literals(const struct bw_split *sp);
+
+/* prefilter_pass() with the prefilter of rule r (rules->rules[i]); true
+ * when it has none.  hits: what candidates() found for the text, or NULL.
+ * Into *marks (when not NULL) which of its strings passed, when the rule
+ * is matched one alternative at a time with the same strings (and its
+ * split is already made: the first run makes it, rule_match()); else
+ * marks->valid is false. */
+static bool rule_prefilter_pass(const struct bw_rule *r, size_t i, const char *text, size_t len,
+                                const triples *ts, const pf_hits *hits, alt_marks *marks)
 {
 	const struct bw_prefilter *pf = pf_for(r);
+	const struct bw_split *sp = atomic_load_explicit(&r->split, memory_order_acquire);
+	uint64_t *w = NULL;
 
-	return !pf || prefilter_pass(pf, text, len, ts);
+	if (marks)
+		marks->valid = false;
+	if (!pf)
+		return true;
+	if (marks && sp && split_same_literals(sp) && pf->n_alts <= MARK_WORDS * 64) {
+		memset(marks->w, 0, (pf->n_alts + 63) / 64 * sizeof(marks->w[0]));
+		marks->valid = true;
+		w = marks->w;
+	}
+	if (hits && hits->complete)
+		return prefilter_hits(pf, hits, i, text, len, ts, w);
+	return w ? prefilter_mark(pf, text, len, ts, w) : prefilter_pass(pf, text, len, ts);
 }
 
 /* ---- patterns matched one alternative at a time ---------------------- */
@@ -984,6 +1148,9 @@ struct split_alt {
 	char **literals;
 	bool literals_block;        /* made by stored_literals() */
 	struct bw_prefilter *pf;    /* NULL: always tried */
+	/* its literals are the rule's strings [lit_from, lit_to) (when
+	 * bw_split.same_literals) */
+	size_t lit_from, lit_to;
 	_Atomic(pcre2_code *) re;
 	atomic_uint runs;
 	_Atomic(pcre2_code *) jit_re;
@@ -992,10 +1159,46 @@ struct split_alt {
 struct bw_split {
 	size_t n;
 	struct split_alt *alt;
+	/* the alternatives' literals, in order, are the rule's (its
+	 * prefilter's strings): alt_marks can stand for their prefilters.
+	 * Then, for the rule's n_lits strings, alt_of[j] is the alternative
+	 * whose string j is, and `always` has the bit of the first string of
+	 * each alternative without a prefilter (always tried). */
+	bool same_literals;
+	size_t n_lits;
+	uint16_t *alt_of;
+	uint64_t *always;
 };
 
 /* Published for a rule whose pattern is matched whole. */
 static struct bw_split no_split;
+
+static bool split_same_literals(const struct bw_split *sp)
+{
+	return sp->same_literals;
+}
+
+/* Whether the alternatives' literals, one after the other, are the
+ * strings of `rule_lits` (the rule's literals); sets each alternative's
+ * lit_from and lit_to.  False when an alternative has none (the rule then
+ * has no prefilter either). */
+static bool same_literals(struct split_alt *alt, size_t n, lit_iter rule_lits)
+{
+	size_t k, j, at = 0, len;
+	const char *s;
+
+	for (k = 0; k < n; k++) {
+		alt[k].lit_from = at;
+		if (!alt[k].literals)
+			return false;
+		for (j = 0; alt[k].literals[j]; j++, at++)
+			if (!next_alt(&rule_lits, &s, &len) || len != strlen(alt[k].literals[j]) ||
+			    memcmp(s, alt[k].literals[j], len) != 0)
+				return false;
+		alt[k].lit_to = at;
+	}
+	return !next_alt(&rule_lits, &s, &len);
+}
 
 static void split_free(struct bw_split *sp)
 {
@@ -1011,12 +1214,37 @@ static void split_free(struct bw_split *sp)
 		prefilter_free(sp->alt[k].pf);
 	}
 	free(sp->alt);
+	free(sp->alt_of);
+	free(sp->always);
 	free(sp);
 }
 
+/* sp->n_lits, alt_of and always, from the alternatives' lit_from and
+ * lit_to; false when they cannot be made (more strings than alt_marks
+ * holds, too many alternatives, out of memory). */
+static bool strings_to_alts(struct bw_split *sp)
+{
+	size_t n = sp->alt[sp->n - 1].lit_to, k, j;
+
+	if (n > MARK_WORDS * 64 || sp->n >= UINT16_MAX ||
+	    !(sp->alt_of = malloc(n * sizeof(*sp->alt_of))) ||
+	    !(sp->always = calloc((n + 63) / 64, sizeof(*sp->always))))
+		return false;
+	sp->n_lits = n;
+	for (k = 0; k < sp->n; k++) {
+		for (j = sp->alt[k].lit_from; j < sp->alt[k].lit_to; j++)
+			sp->alt_of[j] = (uint16_t)k;
+		if (!sp->alt[k].pf)
+			sp->always[sp->alt[k].lit_from >> 6] |= (uint64_t)1 << (sp->alt[k].lit_from & 63);
+	}
+	return true;
+}
+
 /* The alternatives of `text` ready to match, or &no_split (too few, not
- * separable, or out of memory: the pattern is then matched whole). */
-static struct bw_split *split_new(const char *text, const char *stored)
+ * separable, or out of memory: the pattern is then matched whole).
+ * `stored`: their literals as the rule compiler stored them, or NULL;
+ * `rule_lits`: the rule's own (same_literals()). */
+static struct bw_split *split_new(const char *text, const char *stored, lit_iter rule_lits)
 {
 	struct bw_split *sp;
 	char **alts = NULL;
@@ -1075,6 +1303,7 @@ static struct bw_split *split_new(const char *text, const char *stored)
 			a->pf = prefilter_new((lit_iter){ a->literals, NULL, NULL });
 	}
 	free(alts);
+	sp->same_literals = same_literals(sp->alt, sp->n, rule_lits) && strings_to_alts(sp);
 	return sp;
 }
 
@@ -1085,7 +1314,7 @@ static const struct bw_split *split_for(const struct bw_rule *r)
 
 	if (sp)
 		return sp;
-	sp = split_new(r->src->text, r->src->alt_literals);
+	sp = split_new(r->src->text, r->src->alt_literals, lits_of(r));
 	if (!atomic_compare_exchange_strong_explicit(&w->split, &none, sp, memory_order_acq_rel,
 	                                             memory_order_acquire)) {
 		split_free(sp);
@@ -1121,12 +1350,43 @@ static int run_code(const bw_rules *rules, const pcre2_code *code, const char *d
 	return pcre2_match(code, (PCRE2_SPTR)diag, dlen, off, 0, *mdp, rules->mctx);
 }
 
+/* The first alternative of sp after `after` (SIZE_MAX: from the first)
+ * that may match, or sp->n: one without a prefilter, or one whose
+ * prefilter passes on lower[0..dlen) (triples ts), read from marks when
+ * they are valid (rule_prefilter_pass(): then only the strings that
+ * passed are visited). */
+static size_t next_may(const struct bw_split *sp, size_t after, const alt_marks *marks,
+                       const char *lower, size_t dlen, const triples *ts)
+{
+	size_t k = after == SIZE_MAX ? 0 : after + 1, j, w;
+
+	if (!marks || !marks->valid) {
+		for (; k < sp->n; k++)
+			if (!sp->alt[k].pf || prefilter_pass(sp->alt[k].pf, lower, dlen, ts))
+				return k;
+		return sp->n;
+	}
+	if (k >= sp->n)
+		return sp->n;
+	j = sp->alt[k].lit_from;
+	for (w = j >> 6; w < (sp->n_lits + 63) / 64; w++) {
+		uint64_t x = marks->w[w] | sp->always[w];
+
+		if (w == j >> 6)
+			x &= ~(uint64_t)0 << (j & 63);
+		if (x)
+			return sp->alt_of[w * 64 + (size_t)__builtin_ctzll(x)];
+	}
+	return sp->n;
+}
+
 /* pcre2_match() of `r`'s pattern on diag[0..dlen) from `off` (lower: the
- * lower-cased text with triples ts, for the prefilters), the match in
- * *mdp (run_code()). */
+ * lower-cased text with triples ts, for the prefilters; marks: what
+ * rule_prefilter_pass() found on it, or NULL), the match in *mdp
+ * (run_code()). */
 static int rule_match(const bw_rules *rules, const struct bw_rule *r, const char *diag,
                       size_t dlen, size_t off, const char *lower, const triples *ts,
-                      pcre2_match_data **mdp)
+                      const alt_marks *marks, pcre2_match_data **mdp)
 {
 	const struct bw_split *sp = split_for(r);
 	size_t k, won = 0, last = 0, best = SIZE_MAX;
@@ -1134,11 +1394,10 @@ static int rule_match(const bw_rules *rules, const struct bw_rule *r, const char
 
 	if (sp == &no_split)
 		return run_code(rules, code_for(rules, r), diag, dlen, off, mdp);
-	for (k = 0; k < sp->n; k++) {
+	for (k = next_may(sp, SIZE_MAX, marks, lower, dlen, ts); k < sp->n;
+	     k = next_may(sp, k, marks, lower, dlen, ts)) {
 		struct split_alt *a = &sp->alt[k];
 
-		if (a->pf && !prefilter_pass(a->pf, lower, dlen, ts))
-			continue;
 		rc = run_code(rules, code_of(rules, a->text, &a->re, &a->runs, &a->jit_re),
 		              diag, dlen, off, mdp);
 		last = k;
@@ -1263,12 +1522,14 @@ static char *mask_names(const char *text, size_t len)
  * reason.  The reason with the highest sum wins (ties: the one whose cue
  * comes last in the text, as the cause usually follows the wrapper); its
  * strongest rule is returned, with the winning sum in *score.  NULL when no
- * cue matched.
+ * cue matched.  cand and found: what candidates() found for the text, or
+ * NULL.
  */
 static const struct bw_rule *score_lexicon(const bw_rules *rules, size_t from, size_t to,
                                            const bw_match_input *in, const char *diag,
                                            size_t dlen, const char *lower, const triples *ts,
-                                           const uint64_t *cand, const bw_rset_provider *prov,
+                                           const uint64_t *cand, const pf_hits *found,
+                                           const bw_rset_provider *prov,
                                            pcre2_match_data **mdp, int *score, bool *matched)
 {
 	struct cand { const struct bw_rule *r; int points; size_t last; } best_rule[64];
@@ -1287,6 +1548,7 @@ static const struct bw_rule *score_lexicon(const bw_rules *rules, size_t from, s
 		PCRE2_SIZE off = 0, *ov;
 		int hits = 0;
 		size_t last = 0;
+		alt_marks marks;
 
 		/* the candidate bit first (a rule with a prefilter has a text):
 		 * it rules most of them out without reading the rule */
@@ -1296,10 +1558,11 @@ static const struct bw_rule *score_lexicon(const bw_rules *rules, size_t from, s
 		    !bw_reason__fits_status(r->src->reason, in->status) ||
 		    !bw_reason__fits_stage(r->src->reason, in->smtp_command))
 			continue;
-		if (r->has_pf && !rule_prefilter_pass(r, lower, dlen, ts))
+		if (r->has_pf && !rule_prefilter_pass(r, i, lower, dlen, ts, found, &marks))
 			continue;
 		while (hits < LEXICON_MAX_HITS && off <= dlen &&
-		       rule_match(rules, r, diag, dlen, off, lower, ts, mdp) > 0) {
+		       rule_match(rules, r, diag, dlen, off, lower, ts, r->has_pf ? &marks : NULL,
+		                  mdp) > 0) {
 			ov = pcre2_get_ovector_pointer(*mdp);
 			hits++;
 			last = ov[1];
@@ -1337,9 +1600,9 @@ static const struct bw_rule *score_lexicon(const bw_rules *rules, size_t from, s
 	}
 	*score = won_sum;
 	if (won && masked)  /* its first match, for the evidence */
-		*matched = rule_match(rules, won, masked, dlen, 0, lower, ts, mdp) >= 0;
+		*matched = rule_match(rules, won, masked, dlen, 0, lower, ts, NULL, mdp) >= 0;
 	else if (won)
-		*matched = rule_match(rules, won, diag, dlen, 0, lower, ts, mdp) >= 0;
+		*matched = rule_match(rules, won, diag, dlen, 0, lower, ts, NULL, mdp) >= 0;
 	free(masked);
 	return won;
 }
@@ -1383,6 +1646,7 @@ int bw_rules__match(const bw_rules *rules, const bw_match_input *in, bw_match_re
 	triples ts;
 	uint64_t cand_buf[CAND_WORDS];
 	const uint64_t *cand = NULL;
+	pf_hits hits;
 	size_t i, dlen;
 	int result = 0;
 	bool lexicon_match = false;
@@ -1403,11 +1667,12 @@ int bw_rules__match(const bw_rules *rules, const bw_match_input *in, bw_match_re
 		lower[i] = (char)bw_lower((unsigned char)diag[i]);
 	lower[dlen] = '\0';
 	triples_build(&ts, lower, dlen);
-	if (candidates(rules, &ts, cand_buf))
+	if (candidates(rules, &ts, cand_buf, &hits))
 		cand = cand_buf;
 	for (i = 0; i < rules->n_rules; i++) {
 		const struct bw_rule *r = &rules->rules[i];
 		const bw_rset_rule *s = r->src;
+		alt_marks marks;
 		int rc;
 
 		if (r->tier == BW_TIER_LEXICON) {
@@ -1421,7 +1686,8 @@ int bw_rules__match(const bw_rules *rules, const bw_match_input *in, bw_match_re
 				result = bw_error__set(BW_ENOMEM, "out of memory");
 				break;
 			}
-			won = score_lexicon(rules, i, end, in, diag, dlen, lower, &ts, cand, prov, &md,
+			won = score_lexicon(rules, i, end, in, diag, dlen, lower, &ts, cand,
+			                    cand ? &hits : NULL, prov, &md,
 			                    &res->lexicon_score, &lexicon_match);
 			i = end - 1;
 			if (!won)
@@ -1440,7 +1706,8 @@ int bw_rules__match(const bw_rules *rules, const bw_match_input *in, bw_match_re
 		}
 		if (r->src->text && r->tier != BW_TIER_LEXICON) {
 			if (!dlen || (r->has_pf && ((cand && !((cand[i >> 6] >> (i & 63)) & 1)) ||
-			                            !rule_prefilter_pass(r, lower, dlen, &ts))))
+			                            !rule_prefilter_pass(r, i, lower, dlen, &ts, cand ? &hits : NULL,
+			                                                 &marks))))
 				continue;
 			if (!md) {
 				md = pcre2_match_data_create(MATCH_PAIRS + 1, NULL);
@@ -1449,7 +1716,8 @@ int bw_rules__match(const bw_rules *rules, const bw_match_input *in, bw_match_re
 					break;
 				}
 			}
-			rc = rule_match(rules, r, diag, dlen, 0, lower, &ts, &md);
+			rc = rule_match(rules, r, diag, dlen, 0, lower, &ts, r->has_pf ? &marks : NULL,
+			                &md);
 			if (rc < 0) {  /* no match, or a limit hit: this rule does not apply */
 				if (!limit_rule && rc != PCRE2_ERROR_NOMATCH && rc != PCRE2_ERROR_PARTIAL)
 					limit_rule = s->id;   /* said in a warning (classify.c) */
