@@ -295,11 +295,34 @@ void bw_addr_para__clear(bw_addr_para *p)
 
 /* An address lead at text[i..len): "<addr>" or "addr", optional "(expanded
  * from <x>)", then ':'.  Returns the offset after the colon or 0. */
+/* A display name before a bracketed address at the start of a line ("Pat
+ * Lee <pat@example.org>: ..."): the offset of its '<', or i when the line
+ * does not start that way.  The name is a few words of letters, spaces,
+ * quotes, dots, commas and hyphens. */
+static size_t after_display_name(const char *t, size_t i, size_t len)
+{
+	size_t k;
+
+	/* a name starts at the margin with a letter or a quote */
+	if (i >= len || !(bw_isalpha((unsigned char)t[i]) || (unsigned char)t[i] >= 0x80 || t[i] == '"'))
+		return i;
+	for (k = i; k < len && k - i < 64; k++) {
+		unsigned char c = (unsigned char)t[k];
+		if (c == '<')
+			return k > i && t[k - 1] == ' ' ? k : i;
+		if (!(bw_isalpha(c) || c >= 0x80 || c == ' ' || c == '"' || c == '\'' || c == '.' ||
+		      c == ',' || c == '-'))
+			return i;
+	}
+	return i;
+}
+
 static size_t addr_lead(const char *t, size_t i, size_t len, char **addr, char **orig)
 {
 	size_t a, b, k;
 
 	*addr = *orig = NULL;
+	i = after_display_name(t, i, len);
 	if (i < len && t[i] == '<') {
 		a = i + 1;
 		b = a;

@@ -357,6 +357,8 @@ static const char *const forward_marks[] = { "forwarded message",
 	"mensagem encaminhada", "doorgestuurd bericht", "messaggio inoltrato", "пересланное сообщение",
 	"转发的邮件", "転送されたメッセージ" };
 
+static void read_lone(const bw_msg *m, bw_report *r, size_t first, size_t len);
+
 static bool only_blank(const char *l, size_t n)
 {
 	while (n && bw_isspace((unsigned char)*l))
@@ -819,30 +821,42 @@ static const char *names_local_part(const char *text, size_t len, const char *lo
  * the domain of the list robot that sent it (Sender, Errors-To or
  * Return-Path "owner-x@", "x-request@", "x-bounces@"...)?  The member whose
  * delivery failed is then named nowhere in its headers. */
-static bool list_address(const bw_kvlist *o, const char *a)
+/* Is `v` a list robot's address ("owner-x@", "x-bounces@"...) at the
+ * domain of `a` (whose '@' is `at`)? */
+static bool robot_at_domain(const char *v, const char *at)
 {
 	static const char *const robots[] = { "owner-", "-owner@", "-request@", "-bounces",
 		"-errors@", "-admin@" };
+	const char *vat = v ? strrchr(v, '@') : NULL;
+	size_t k, dl = strlen(at + 1);
+
+	if (!vat)
+		return false;
+	for (k = 0; k < sizeof(robots) / sizeof(robots[0]); k++)
+		if (bw_strcasestr(v, robots[k]))
+			break;
+	return k < sizeof(robots) / sizeof(robots[0]) && bw_strncasecmp(vat + 1, at + 1, dl) == 0 &&
+	       !bw_isalnum((unsigned char)vat[1 + dl]) && vat[1 + dl] != '.';
+}
+
+/* Is `a` the address of the list the original was posted to: named by its
+ * List-Post or Reply-To, or at the domain of a list robot that the
+ * original was sent from (Sender, Errors-To, Return-Path) or that the
+ * notice was sent to (its own To: "devel-owner@lists.example.org")? */
+static bool list_address(const bw_msg *m, const bw_kvlist *o, const char *a)
+{
 	static const char *const senders[] = { "Sender", "Errors-To", "Return-Path" };
-	const char *v, *at = strrchr(a, '@'), *vat;
-	size_t i, k, dl = at ? strlen(at + 1) : 0;
+	const char *v, *at = strrchr(a, '@');
+	size_t i;
 
 	if ((v = bw_kvlist__get(o, "List-Post")) && bw_strcasestr(v, a))
 		return true;
 	if ((v = bw_kvlist__get(o, "Reply-To")) && bw_strcasestr(v, a))
 		return true;
-	for (i = 0; at && i < sizeof(senders) / sizeof(senders[0]); i++) {
-		if (!(v = bw_kvlist__get(o, senders[i])) || !(vat = strrchr(v, '@')))
-			continue;
-		for (k = 0; k < sizeof(robots) / sizeof(robots[0]); k++)
-			if (bw_strcasestr(v, robots[k]))
-				break;
-		if (k < sizeof(robots) / sizeof(robots[0]) &&
-		    bw_strncasecmp(vat + 1, at + 1, dl) == 0 &&
-		    !bw_isalnum((unsigned char)vat[1 + dl]) && vat[1 + dl] != '.')
+	for (i = 0; at && i < sizeof(senders) / sizeof(senders[0]); i++)
+		if (robot_at_domain(bw_kvlist__get(o, senders[i]), at))
 			return true;
-	}
-	return false;
+	return at && robot_at_domain(bw_msg__header(m, "To"), at);
 }
 
 /* names_local_part(), unless the line that names it says it got the
@@ -900,7 +914,7 @@ static void from_original(const bw_msg *m, bw_report *r, size_t first, size_t le
 		const char *line = at ? named_as_failed(m->body, len, cand[i], (size_t)(at - cand[i]), &ll)
 		                      : NULL;
 
-		if (named ? line != NULL : n <= ORIGINAL_FALLBACK_MAX && !list_address(orig, cand[i]))
+		if (named ? line != NULL : n <= ORIGINAL_FALLBACK_MAX && !list_address(m, orig, cand[i]))
 			add_once(m, r, first, cand[i], line ? line : diag, line ? ll : dl);
 		free(cand[i]);
 	}
@@ -915,6 +929,7 @@ static const char *const rcpt_labels[] = {
 	"original-recipient", "original recipient", "final-recipient", "final recipient",
 	"rcpt to", "rcpt", "invalid recipient", "unknown recipient", "bad recipient",
 	"undeliverable recipient", "address", "e-mail address", "email address", "mailbox", "email",
+	"rfc-822 address", "rfc822 address", "rfc 822 address", "internet address", "smtp address",
 	"e-mail", "addressee", "addressees", "receiver", "intended recipient", "addressed to",
 	"destinataire", "destinataires", "adresse", "empfänger", "empfaenger", "adresse des empfängers",
 	"destinatario", "destinatarios", "dirección", "direccion", "destinatari", "indirizzo",
@@ -1740,10 +1755,39 @@ static int read_report(const bw_msg *m, bw_report *r)
 	if (r->n_rcpt == first)
 		read_verp(m, r, first, len);
 	if (r->n_rcpt == first)
+		read_lone(m, r, first, len);
+	if (r->n_rcpt == first)
 		from_original(m, r, first, len);
 	if (r->n_rcpt > first && (rc = finish(m, r, first, len)) < 0)
 		return rc;
 	return (int)(r->n_rcpt - first);
+}
+
+/* An address alone on its line anywhere in the report, when no other
+ * tier found anyone: a notice that lists the failed address below its
+ * explanation ("Possible causes: ... / <tab>x@y").  Not a contact, a
+ * sender, a role address or the list the original went to; the line
+ * before it must not present it ("Please write to:"). */
+static void read_lone(const bw_msg *m, bw_report *r, size_t first, size_t len)
+{
+	const bw_kvlist *orig = &m->orig_headers;
+	const char *l, *prev = NULL;
+	size_t n, prev_n = 0, dl = 0;
+	bw_lines it;
+
+	/* only in a notice that says something failed */
+	if (!failure_line(m->body, len, &dl))
+		return;
+	bw_lines__init(&it, m->body, len);
+	for (; bw_lines__next(&it, &l, &n); prev = l, prev_n = n) {
+		char *a;
+		if (quoted(l, n) || !memchr(l, '@', n) || !(a = bw_addrline__lone(l, n)))
+			continue;
+		if (!ignorable_address(m, a, l, n) && !(prev && ignorable_address(m, a, prev, prev_n)) &&
+		    !list_address(m, orig, a))
+			add_once(m, r, first, a, NULL, 0);
+		free(a);
+	}
 }
 
 /* The report as read, or a copy with its folded addresses joined. */
