@@ -293,8 +293,6 @@ void bw_addr_para__clear(bw_addr_para *p)
 	memset(p, 0, sizeof(*p));
 }
 
-/* An address lead at text[i..len): "<addr>" or "addr", optional "(expanded
- * from <x>)", then ':'.  Returns the offset after the colon or 0. */
 /* A display name before a bracketed address at the start of a line ("Pat
  * Lee <pat@example.org>: ..."): the offset of its '<', or i when the line
  * does not start that way.  The name is a few words of letters, spaces,
@@ -317,6 +315,9 @@ static size_t after_display_name(const char *t, size_t i, size_t len)
 	return i;
 }
 
+/* An address lead at text[i..len): "<addr>" (after a display name or
+ * not) or "addr", optional "(expanded from <x>)", then ':'.  Returns the
+ * offset after the colon or 0. */
 static size_t addr_lead(const char *t, size_t i, size_t len, char **addr, char **orig)
 {
 	size_t a, b, k;
