@@ -1006,8 +1006,8 @@ fail:
 /* The alternatives that the bit index let through for one text, listed
  * per rule (candidates()): a rule's prefilter then tests those and its
  * alternatives without bits, not every alternative it has (the others
- * fail on one of the bits the index tested, which are some of the bits
- * prefilter_pass() tests).  `listed` has bit i when
+ * lack one of the triples the index tested, so one of their parts is not
+ * in the text, and prefilter_pass() fails them too).  `listed` has bit i when
  * rule i has hits, the first in head[i]; each hit names the next of its
  * rule (NO_HIT ends).  complete is false when more than MAX_HITS came or
  * there are more than HITS_RULES rules (then a rule's prefilter tests
