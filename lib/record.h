@@ -23,6 +23,9 @@ typedef struct bw_strlist {
 } bw_strlist;
 
 typedef struct bw_kvlist {
+	/* name, value and key lie in one block that name points to (record.c,
+	 * kv_grow()); only bw_kvlist__push_take() grows it, only
+	 * bw_kvlist__clear() frees it */
 	char **name;
 	char **value;
 	/* bw_kvlist__key() of each name: a lookup compares these before

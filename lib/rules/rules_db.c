@@ -546,6 +546,7 @@ static int read_image(sqlite3 *db, const char *path, bw_rset *s)
 		cur_list(&c, &r->examples);
 		r->literals = cur_str(&c);
 		r->alt_literals = cur_str(&c);
+		r->index_picks = cur_str(&c);
 		if (!r->id || !r->file || (r->text && !r->literals) ||
 		    r->permanent < -1 || r->permanent > 1 || r->hard < -1 || r->hard > 1)
 			c.bad = true;
@@ -673,10 +674,11 @@ enum { S_META, S_PROV, S_PDOM, S_PHOST, S_PMARK, S_RULE, S_REM, S_REF, S_EX, S_P
  *   per provider: id name url file line domains hosts marks
  *   per rule: id file line tier priority provider text status reply
  *             command format action reason fault explain permanent hard
- *             remedies refs examples literals alternatives
+ *             remedies refs examples literals alternatives index_picks
  *
  * (permanent and hard as -1/0/1; literals and alternatives as
- * rule_prefilter holds them, NULL for a rule without a text.) */
+ * rule_prefilter holds them, index_picks bw_rules__index_picks() of the
+ * literals, all three NULL for a rule without a text.) */
 static void image_u32(bw_buf *b, uint32_t v)
 {
 	char c[4] = { (char)(v & 0xFF), (char)((v >> 8) & 0xFF), (char)((v >> 16) & 0xFF),
@@ -882,7 +884,7 @@ static int write_all(sqlite3 *db, const bw_rset *s)
 		image_list(&image, &r->refs, &items);
 		image_list(&image, &r->examples, &items);
 		if (rc == SQLITE_OK && r->text) {
-			char *lits = joined_literals(r->text), *alts = NULL;
+			char *lits = joined_literals(r->text), *alts = NULL, *picks;
 
 			if (!lits || alternative_literals(r->text, &alts) < 0) {
 				free(lits);
@@ -893,11 +895,19 @@ static int write_all(sqlite3 *db, const bw_rset *s)
 			sqlite3_bind_text(st[S_PF], 2, lits, -1, SQLITE_TRANSIENT);
 			bind_opt(st[S_PF], 3, alts);
 			rc = run(st[S_PF]);
+			picks = bw_rules__index_picks(lits);
 			image_str(&image, lits);
 			image_str(&image, alts);
+			image_str(&image, picks);
 			free(lits);
 			free(alts);
+			if (!picks) {
+				rc = SQLITE_NOMEM;
+				break;
+			}
+			free(picks);
 		} else {
+			image_str(&image, NULL);
 			image_str(&image, NULL);
 			image_str(&image, NULL);
 		}

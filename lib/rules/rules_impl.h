@@ -72,8 +72,8 @@ struct bw_rules {
 	pcre2_match_context *mctx;  /* limits; only read while matching */
 	int jit;                    /* JIT-compile patterns that run often */
 	/* The literal prefilter turned around (rules_match.c): the
-	 * alternatives bit_alt[k], k in bit_start[b] .. bit_start[b + 1], have
-	 * b as their first triple bit, each with the rule it belongs to, its
+	 * alternatives bit_alt[k], k in bit_start[b] .. bit_start[b + 1], are
+	 * filed under triple bit b (the rarest of theirs), each with the rule it belongs to, its
 	 * place among the rule's alternatives and some more of its triple
 	 * bits; bit pf_always[i] is set for a rule whose prefilter has an
 	 * alternative without one.  A text's triples

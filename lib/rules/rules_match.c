@@ -759,11 +759,11 @@ static const struct bw_prefilter *pf_for(const struct bw_rule *r)
 	return pf == &no_prefilter ? NULL : pf;
 }
 
-/* An alternative in the first-bit index: its rule, its place among the
- * rule's alternatives (as prefilter_new() numbers them), and up to
- * ALT_BITS more triple bits of its parts after the first one it is filed
- * under (testing some of its bits, not all, still names every alternative
- * whose test may pass); eight_bit when one of its parts is
+/* An alternative in the bit index: its rule, its place among the rule's
+ * alternatives (as prefilter_new() numbers them), and up to ALT_BITS more
+ * triple bits of its parts besides the one it is filed under, its rarest
+ * (alt_picks; testing some of its bits, not all, still names every
+ * alternative whose test may pass); eight_bit when one of its parts is
  * BW_LITERAL_8BIT.  Sixteen bytes, so that the alternatives filed under
  * one bit lie together: the index is made only for at most INDEX_MAX
  * rules of at most INDEX_MAX alternatives each. */
@@ -777,63 +777,169 @@ struct bw_pf_alt {
 	bool eight_bit;
 };
 
-/* The first triple bit of alternative s[0..len) (that of its first part
- * with one, as prefilter_new() gives it), or NO_BIT. */
-static uint16_t alt_first_bit(const char *s, size_t len)
+/* How rarely byte c comes in a lower-cased English diagnostic, in tenths
+ * of a bit (about -log2 of its frequency): a fixed table, the letters'
+ * frequencies in English text with the space as ~18% of the bytes; digits
+ * (reply and status codes in most texts) and '.' common, other bytes rare. */
+static unsigned byte_rarity(unsigned char c)
+{
+	/* a..z */
+	static const unsigned char letter[26] = {
+		39, 63, 54, 48, 33, 58, 59, 43, 41, 97, 72, 49, 56,
+		42, 40, 60, 103, 43, 43, 37, 54, 69, 56, 97, 59, 108,
+	};
+
+	if (c >= 'a' && c <= 'z')
+		return letter[c - 'a'];
+	if (c == ' ')
+		return 25;
+	if ((c >= '0' && c <= '9') || c == '.')
+		return 50;
+	return c >= 0x80 ? 80 : 75;
+}
+
+/* The triple bit of the three bytes at u. */
+static uint16_t bit_at(const char *u)
+{
+	const unsigned char *b = (const unsigned char *)u;
+
+	return (uint16_t)triple_bit((uint32_t)b[0] << 16 | (uint32_t)b[1] << 8 | b[2]);
+}
+
+/* The triples the index files an alternative under and tests (its
+ * "picks"): the rarest of all the triples of its parts (by the sum of
+ * their bytes' byte_rarity(); of equally rare ones, the earlier), then
+ * the next rarest, up to ALT_BITS, one per triple bit.  Any triple of a
+ * part will do: an alternative that alt_pass() passes has every part in
+ * the text, so every triple of every part. */
+#define PICKS (1 + ALT_BITS)
+typedef struct alt_picks {
+	size_t n;
+	const char *at[PICKS];      /* inside the alternative, rarest first */
+	uint16_t bit[PICKS];
+	unsigned rarity[PICKS];
+	bool eight_bit;             /* one of its parts is BW_LITERAL_8BIT */
+} alt_picks;
+
+/* Keeps the triple at u in ap when it is among the PICKS rarest (and its
+ * bit not already kept). */
+static void picks_offer(alt_picks *ap, const char *u)
+{
+	uint16_t b = bit_at(u);
+	unsigned r = byte_rarity((unsigned char)u[0]) + byte_rarity((unsigned char)u[1]) +
+	             byte_rarity((unsigned char)u[2]);
+	size_t j;
+
+	for (j = 0; j < ap->n; j++)
+		if (ap->bit[j] == b)
+			return;
+	if (ap->n == PICKS && ap->rarity[PICKS - 1] >= r)
+		return;
+	j = ap->n < PICKS ? ap->n++ : PICKS - 1;
+	for (; j > 0 && ap->rarity[j - 1] < r; j--) {
+		ap->at[j] = ap->at[j - 1];
+		ap->bit[j] = ap->bit[j - 1];
+		ap->rarity[j] = ap->rarity[j - 1];
+	}
+	ap->at[j] = u;
+	ap->bit[j] = b;
+	ap->rarity[j] = r;
+}
+
+/* The picks of alternative s[0..len) (its parts split at BW_LITERAL_AND). */
+static void picks_of(alt_picks *ap, const char *s, size_t len)
 {
 	const char *p = s, *end = s + len;
 
+	ap->n = 0;
+	ap->eight_bit = false;
 	for (;;) {
 		const char *e = memchr(p, BW_LITERAL_AND, (size_t)(end - p));
-		size_t n = (size_t)((e ? e : end) - p);
+		size_t n = (size_t)((e ? e : end) - p), k;
 
-		if (n >= 3)   /* (a BW_LITERAL_8BIT part is one byte) */
-			return (uint16_t)triple_bit((uint32_t)(unsigned char)p[0] << 16 |
-			                            (uint32_t)(unsigned char)p[1] << 8 |
-			                            (unsigned char)p[2]);
+		if (n == 1 && *p == BW_LITERAL_8BIT)
+			ap->eight_bit = true;
+		for (k = 0; k + 3 <= n; k++)
+			picks_offer(ap, p + k);
 		if (!e)
-			return NO_BIT;
+			break;
 		p = e + 1;
 	}
 }
 
-/* Alternative s[0..len) as the index files it (its first bit is
- * alt_first_bit()): the bits of its parts after that one, up to ALT_BITS,
- * and whether one part is BW_LITERAL_8BIT. */
-static void alt_entry(struct bw_pf_alt *e, uint16_t rule, uint16_t alt, const char *s,
-                      size_t len)
+char *bw_rules__index_picks(const char *literals)
 {
-	const char *p = s, *end = s + len;
-	bool first = true;
-	/* without that byte no part is BW_LITERAL_8BIT: the parts after
-	 * the last bit wanted need no reading (a lexicon alternative has
-	 * dozens) */
-	bool may_8bit = memchr(s, BW_LITERAL_8BIT, len) != NULL;
+	lit_iter it = { NULL, literals, literals + strlen(literals) };
+	bw_buf b = BW_BUF_INIT;
+	const char *s;
+	size_t len, k, i = 0;
 
-	e->rule = rule;
-	e->alt = alt;
-	e->n_bits = 0;
-	e->eight_bit = false;
-	for (;;) {
-		pf_part pp;
-		unsigned m;
+	bw_buf__puts(&b, "");
+	while (*literals && next_alt(&it, &s, &len)) {
+		alt_picks ap;
 
-		if (e->n_bits == ALT_BITS && !may_8bit)
-			break;
-		/* (only the bits still wanted: the rest of the parts are
-		 * read for BW_LITERAL_8BIT) */
-		part_at(&pp, p, end, e->n_bits == ALT_BITS ? 0 : ALT_BITS + 1u - e->n_bits);
-		e->eight_bit |= pp.eight_bit;
-		/* the first bit of the alternative is the one filed under */
-		for (m = first && pp.n_bits ? 1 : 0; m < pp.n_bits && e->n_bits < ALT_BITS; m++)
-			e->bits[e->n_bits++] = pp.bits[m];
-		if (pp.n_bits)
-			first = false;
-		p += pp.len;
-		if (p == end)
-			break;
-		p++;
+		picks_of(&ap, s, len);
+		if (i++)
+			bw_buf__putc(&b, '\n');
+		for (k = 0; k < ap.n; k++)
+			bw_buf__put(&b, ap.at[k], 3);
+		if (ap.eight_bit)
+			bw_buf__putc(&b, BW_LITERAL_8BIT);
 	}
+	if (b.oom) {
+		bw_buf__free(&b);
+		return NULL;
+	}
+	return bw_buf__detach(&b);
+}
+
+/* A rule's alternatives as the index files them, one at a time: from the
+ * picks the rule compiler stored (bw_rset_rule.index_picks, a line per
+ * alternative: its picks' triples, then BW_LITERAL_8BIT when eight_bit)
+ * or, without them, from its literals (picks_of()). */
+typedef struct entry_iter {
+	lit_iter lits;              /* the literals, or the stored picks */
+	bool stored;
+} entry_iter;
+
+static entry_iter entries_of(const struct bw_rule *r)
+{
+	entry_iter it = { lits_of(r), false };
+	const char *picks = r->src->index_picks;
+
+	if (!r->literals && it.lits.p && picks) {
+		it.lits.p = picks;
+		it.lits.end = picks + strlen(picks);
+		it.stored = true;
+	}
+	return it;
+}
+
+/* The next alternative: the bit it is filed under in *bit (NO_BIT for
+ * none: the rule is then always a candidate) and the rest of its entry in
+ * *e (but its rule and place); false after the last. */
+static bool next_entry(entry_iter *it, uint16_t *bit, struct bw_pf_alt *e)
+{
+	const char *s;
+	size_t len, k;
+	alt_picks ap;
+
+	if (!next_alt(&it->lits, &s, &len))
+		return false;
+	if (!it->stored) {
+		picks_of(&ap, s, len);
+	} else {
+		ap.n = len / 3 < PICKS ? len / 3 : PICKS;
+		ap.eight_bit = len % 3 == 1;
+		for (k = 0; k < ap.n; k++)
+			ap.bit[k] = bit_at(s + 3 * k);
+	}
+	*bit = ap.n ? ap.bit[0] : NO_BIT;
+	e->n_bits = 0;
+	e->eight_bit = ap.eight_bit;
+	for (k = 1; k < ap.n; k++)
+		e->bits[e->n_bits++] = ap.bit[k];
+	return true;
 }
 
 /* rules->bit_start, bit_alt and pf_always (rules_impl.h), read from the
@@ -841,23 +947,22 @@ static void alt_entry(struct bw_pf_alt *e, uint16_t rule, uint16_t alt, const ch
  * allocation fails. */
 static void index_first_bits(bw_rules *rules)
 {
-	size_t words = (rules->n_rules + 63) / 64, i, b, n = 0, len;
+	size_t words = (rules->n_rules + 63) / 64, i, t, n = 0;
 	uint32_t *start = calloc(TRIPLE_BITS + 1, sizeof(*start)), *at = NULL;
-	struct bw_pf_alt *list = NULL;
+	struct bw_pf_alt *list = NULL, e;
 	uint64_t *always = calloc(words ? words : 1, sizeof(*always));
-	const char *s;
+	uint16_t b;
 
 	if (!start || !always || rules->n_rules > INDEX_MAX)
 		goto fail;
-	/* counts: alternatives per first bit */
+	/* counts: alternatives per index bit */
 	for (i = 0; i < rules->n_rules; i++) {
-		lit_iter it = lits_of(&rules->rules[i]);
+		entry_iter it = entries_of(&rules->rules[i]);
 		size_t k;
 
-		for (k = 0; rules->rules[i].has_pf && next_alt(&it, &s, &len); k++) {
+		for (k = 0; rules->rules[i].has_pf && next_entry(&it, &b, &e); k++) {
 			if (k >= INDEX_MAX)
 				goto fail;
-			b = alt_first_bit(s, len);
 			if (b == NO_BIT) {
 				always[i >> 6] |= (uint64_t)1 << (i & 63);
 				continue;
@@ -866,20 +971,22 @@ static void index_first_bits(bw_rules *rules)
 			n++;
 		}
 	}
-	for (b = 0; b < TRIPLE_BITS; b++)
-		start[b + 1] += start[b];
+	for (t = 0; t < TRIPLE_BITS; t++)
+		start[t + 1] += start[t];
 	if (!(list = malloc((n ? n : 1) * sizeof(*list))) ||
 	    !(at = malloc(TRIPLE_BITS * sizeof(*at))))
 		goto fail;
 	memcpy(at, start, TRIPLE_BITS * sizeof(*at));
 	for (i = 0; i < rules->n_rules; i++) {
-		lit_iter it = lits_of(&rules->rules[i]);
+		entry_iter it = entries_of(&rules->rules[i]);
 		size_t k;
 
-		for (k = 0; rules->rules[i].has_pf && next_alt(&it, &s, &len); k++) {
-			b = alt_first_bit(s, len);
-			if (b != NO_BIT)
-				alt_entry(&list[at[b]++], (uint16_t)i, (uint16_t)k, s, len);
+		for (k = 0; rules->rules[i].has_pf && next_entry(&it, &b, &e); k++) {
+			if (b == NO_BIT)
+				continue;
+			e.rule = (uint16_t)i;
+			e.alt = (uint16_t)k;
+			list[at[b]++] = e;
 		}
 	}
 	free(at);
@@ -896,11 +1003,11 @@ fail:
 
 #define CAND_WORDS 128
 
-/* The alternatives that the first-bit index let through for one text,
- * listed per rule (candidates()): a rule's prefilter then tests those and
- * its alternatives without bits, not every alternative it has (the others
- * fail on their first bit or on one of the bits the index tested, which
- * are some of the bits prefilter_pass() tests).  `listed` has bit i when
+/* The alternatives that the bit index let through for one text, listed
+ * per rule (candidates()): a rule's prefilter then tests those and its
+ * alternatives without bits, not every alternative it has (the others
+ * lack one of the triples the index tested, so one of their parts is not
+ * in the text, and prefilter_pass() fails them too).  `listed` has bit i when
  * rule i has hits, the first in head[i]; each hit names the next of its
  * rule (NO_HIT ends).  complete is false when more than MAX_HITS came or
  * there are more than HITS_RULES rules (then a rule's prefilter tests
@@ -952,7 +1059,7 @@ static bool entry_may(const struct bw_pf_alt *e, const triples *ts)
 
 /* The rules whose prefilter may pass on a text with triples ts (a bit per
  * rule, in cand[0 .. (n_rules + 63) / 64)): those with an alternative
- * whose first triple bits (up to 1 + ALT_BITS) are all in the text (and
+ * whose indexed triple bits (up to 1 + ALT_BITS) are all in the text (and
  * that has a byte >= 0x80 when the alternative needs one), listed in
  * *hits, and those with an alternative without bits.  A superset of the
  * rules prefilter_pass() passes, which still decides.  False when the

@@ -35,4 +35,13 @@ void bw_rules__literals_free(char **lits);
  * back-references, verbs, \K...), negative on ENOMEM. */
 int bw_rules__alternatives(const char *pattern, char ***out);
 
+/* Which triples of each string of `literals` (a rule's prefilter strings
+ * joined by '\n', as rule_prefilter stores them) the prefilter's index
+ * files the string under and tests: a line per string (same order) of its
+ * picked triples, three bytes each, the rarest first, then BW_LITERAL_8BIT
+ * when one of its parts is that; lines joined by '\n'.  Chosen by
+ * rules_match.c (alt_picks), stored by the rule compiler in rule_image.
+ * Owned by the caller (free()); NULL on ENOMEM. */
+char *bw_rules__index_picks(const char *literals);
+
 #endif

@@ -27,7 +27,7 @@
 
 /* Version of the layout of rule_image (rules_db.c): a database whose image
  * has another version is read from its tables. */
-#define BW_RULES_IMAGE_VERSION "1"
+#define BW_RULES_IMAGE_VERSION "2"
 
 /* A growable list of owned strings. */
 typedef struct bw_rstrv {
@@ -73,6 +73,11 @@ typedef struct bw_rset_rule {
 	/* The same for each top-level alternative of the text, separated by
 	 * '\x1e' (bw_rules__alternatives()); NULL when not stored. */
 	char *alt_literals;
+	/* Which triples of each of `literals`' strings the prefilter's index
+	 * files it under and tests (rules_match.c, bw_rules__index_picks()),
+	 * as the rule compiler chose them; NULL when not stored (read from
+	 * rule_image only: then they are chosen when the rules are opened). */
+	char *index_picks;
 } bw_rset_rule;
 
 /* What text sources share between rules, resolved when they are loaded
