@@ -1011,3 +1011,83 @@ void bw_decoders__command_from_line(bw_recipient *rc, const char *t, size_t tl)
 	if (!bw_recipient__get(rc, BW_RCPT_SMTP_COMMAND) && (stage = bw_smtp__stage_named(t, tl)))
 		bw_recipient__set(rc, BW_RCPT_SMTP_COMMAND, stage);
 }
+
+/* Is the address ending at text[d] (at the end of its line) cut by a
+ * mail program that wraps long lines at a fixed column inside a label
+ * ("...landesverband.exa" over "mple.de ist nicht ...")?  The line is
+ * long, and the next line starts with the rest of a host name: lower-case
+ * letters, digits and hyphens with a dot, then white space, punctuation or
+ * the end. */
+static bool wrapped_at_margin(const char *text, size_t len, size_t d)
+{
+	size_t start = d, k = d, e;
+	bool dot = false;
+
+	while (start > 0 && text[start - 1] != '\n')
+		start--;
+	if (d - start < 60)
+		return false;
+	if (k < len && text[k] == '\r')
+		k++;
+	if (k >= len || text[k] != '\n')
+		return false;
+	for (e = k + 1; e < len && ((text[e] >= 'a' && text[e] <= 'z') || bw_isdigit((unsigned char)text[e]) ||
+	                            text[e] == '-' || text[e] == '.'); e++)
+		dot |= text[e] == '.';
+	return e > k + 1 && dot && text[e - 1] != '.' &&
+	       (e >= len || bw_isspace((unsigned char)text[e]) || strchr(">),;", text[e]));
+}
+
+/* A copy of text[0..len) with every address that a line break cut after a
+ * '-' of its domain (a label never ends with one: "x@warehouse-" over
+ * "north.example.com"), or after a '.' when the next line goes on with a
+ * host name, joined again; NULL when there is none. */
+char *bw_decoders__unfold_addresses(const char *text, size_t len, size_t *out_len)
+{
+	bw_buf b = BW_BUF_INIT;
+	size_t i, from = 0, folds = 0;
+	const char *at;
+
+	for (i = 0; i < len && (at = memchr(text + i, '@', len - i)); i++) {
+		size_t d, k;
+
+		i = (size_t)(at - text);
+		for (d = i + 1; d < len && (bw_isalnum((unsigned char)text[d]) || text[d] == '.' ||
+		                            text[d] == '-'); d++)
+			;
+		if (d == i + 1 || (text[d - 1] != '-' && text[d - 1] != '.' && !wrapped_at_margin(text, len, d)))
+			continue;
+		k = d;
+		if (k < len && text[k] == '\r')
+			k++;
+		if (k >= len || text[k] != '\n')
+			continue;
+		for (k++; k < len && (text[k] == ' ' || text[k] == '\t'); k++)
+			;
+		if (k >= len || !bw_isalnum((unsigned char)text[k]))
+			continue;
+		if (text[d - 1] == '.') {
+			/* a sentence's full stop unless the next line goes on with
+			 * a lower-case host name ("mail." over "example.com") */
+			size_t e = k;
+			bool dot = false;
+
+			while (e < len && ((text[e] >= 'a' && text[e] <= 'z') || bw_isdigit((unsigned char)text[e]) ||
+			                   text[e] == '-' || text[e] == '.'))
+				dot |= text[e++] == '.';
+			if (!dot || (e < len && !bw_isspace((unsigned char)text[e]) && !strchr(">),;", text[e])))
+				continue;
+		}
+		bw_buf__put(&b, text + from, d - from);
+		from = k;
+		folds++;
+		i = k;
+	}
+	if (!folds) {
+		bw_buf__free(&b);
+		return NULL;
+	}
+	bw_buf__put(&b, text + from, len - from);
+	*out_len = b.len;
+	return bw_buf__detach(&b);
+}

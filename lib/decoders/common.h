@@ -192,4 +192,10 @@ bool bw_decoders__looks_like_report(const bw_msg *m);
 /* Does the report text say that delivery failed, in so many words? */
 bool bw_decoders__says_failure(const bw_msg *m);
 
+/* A copy of text[0..len) in which addresses folded over two lines are
+ * joined (after a '.' or '-', or cut inside a label by a fixed-column
+ * wrap), its length in *out_len; NULL when nothing was folded (or out of
+ * memory: the text is read as it is). */
+char *bw_decoders__unfold_addresses(const char *text, size_t len, size_t *out_len);
+
 #endif

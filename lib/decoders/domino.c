@@ -100,7 +100,7 @@ static char *address_in_parentheses(const char *t, size_t tl)
 	return bw_text__address_line(t + open, tl - open - 1);
 }
 
-static int decode(const bw_msg *m, bw_report *r)
+static int read_notice(const bw_msg *m, bw_report *r)
 {
 	size_t n = bw_text__report_length(m), first = r->n_rcpt, batch = first, len;
 	const char *line;
@@ -140,6 +140,26 @@ static int decode(const bw_msg *m, bw_report *r)
 		}
 	}
 	return (int)(r->n_rcpt - first);
+}
+
+/* The notice as read, or a copy with the addresses its fixed-column wrap
+ * cut joined again. */
+static int decode(const bw_msg *m, bw_report *r)
+{
+	size_t ulen = 0;
+	char *u = bw_decoders__unfold_addresses(m->body, m->body_len, &ulen);
+	bw_msg inner;
+	int rc;
+
+	if (!u)
+		return read_notice(m, r);
+	inner = *m;
+	inner.body = u;
+	inner.body_len = ulen;
+	inner.report_length_known = false;
+	rc = read_notice(&inner, r);
+	free(u);
+	return rc;
 }
 
 const bw_decoder bw_decoder_domino = { "domino", sniff, decode, false, body_markers, sizeof(body_markers) / sizeof(body_markers[0]) };

@@ -1677,59 +1677,6 @@ static int read_quoted(const bw_msg *m, bw_report *r, size_t first, size_t len)
 	return rc;
 }
 
-/* A copy of text[0..len) with every address that a line break cut after a
- * '-' of its domain (a label never ends with one: "x@warehouse-" over
- * "north.example.com"), or after a '.' when the next line goes on with a
- * host name, joined again; NULL when there is none. */
-static char *unfold_addresses(const char *text, size_t len, size_t *out_len)
-{
-	bw_buf b = BW_BUF_INIT;
-	size_t i, from = 0, folds = 0;
-	const char *at;
-
-	for (i = 0; i < len && (at = memchr(text + i, '@', len - i)); i++) {
-		size_t d, k;
-
-		i = (size_t)(at - text);
-		for (d = i + 1; d < len && (bw_isalnum((unsigned char)text[d]) || text[d] == '.' ||
-		                            text[d] == '-'); d++)
-			;
-		if (d == i + 1 || (text[d - 1] != '-' && text[d - 1] != '.'))
-			continue;
-		k = d;
-		if (k < len && text[k] == '\r')
-			k++;
-		if (k >= len || text[k] != '\n')
-			continue;
-		for (k++; k < len && (text[k] == ' ' || text[k] == '\t'); k++)
-			;
-		if (k >= len || !bw_isalnum((unsigned char)text[k]))
-			continue;
-		if (text[d - 1] == '.') {
-			/* a sentence's full stop unless the next line goes on with
-			 * a lower-case host name ("mail." over "example.com") */
-			size_t e = k;
-			bool dot = false;
-
-			while (e < len && ((text[e] >= 'a' && text[e] <= 'z') || bw_isdigit((unsigned char)text[e]) ||
-			                   text[e] == '-' || text[e] == '.'))
-				dot |= text[e++] == '.';
-			if (!dot || (e < len && !bw_isspace((unsigned char)text[e]) && !strchr(">),;", text[e])))
-				continue;
-		}
-		bw_buf__put(&b, text + from, d - from);
-		from = k;
-		folds++;
-		i = k;
-	}
-	if (!folds) {
-		bw_buf__free(&b);
-		return NULL;
-	}
-	bw_buf__put(&b, text + from, len - from);
-	*out_len = b.len;
-	return bw_buf__detach(&b);
-}
 
 static int read_report(const bw_msg *m, bw_report *r)
 {
@@ -1794,7 +1741,7 @@ static void read_lone(const bw_msg *m, bw_report *r, size_t first, size_t len)
 static int decode(const bw_msg *m, bw_report *r)
 {
 	size_t ulen = 0;
-	char *u = unfold_addresses(m->body, m->body_len, &ulen);
+	char *u = bw_decoders__unfold_addresses(m->body, m->body_len, &ulen);
 	bw_msg inner;
 	int rc;
 
