@@ -8,11 +8,14 @@
  *
  * Each failed recipient is a line "Explanation: address" (or "undeliverable
  * to address" followed by "Body of message generated response:" and the
- * remote reply) before "Original message follows."
+ * remote reply) before "Original message follows."  Older versions name
+ * local users by their local part under "the following local user of
+ * DOMAIN": "pat: mailbox is full".
  */
 #include <stdlib.h>
 #include <string.h>
 
+#include "../error.h"
 #include "../util.h"
 #include "common.h"
 
@@ -35,6 +38,50 @@ static int sniff(const bw_msg *m, const bw_found *f)
 	return 0;
 }
 
+/* The domain of a "following local user(s) of DOMAIN" line, or NULL (the
+ * caller frees it). */
+static char *local_users_domain(const char *l, size_t n)
+{
+	const char *p = bw_memcasemem(l, n, "local user"), *d, *e;
+	char *dom;
+
+	if (!p || !(d = bw_memcasemem(p, n - (size_t)(p - l), " of ")))
+		return NULL;
+	d += 4;
+	for (e = d; e < l + n && (bw_isalnum((unsigned char)*e) || *e == '.' || *e == '-'); e++)
+		;
+	while (e > d && e[-1] == '.')
+		e--;
+	if (e == d || !memchr(d, '.', (size_t)(e - d)))
+		return NULL;
+	if (!(dom = bw_strndup(d, (size_t)(e - d))))
+		bw_error__oom();
+	return dom;
+}
+
+/* "pat: mailbox is full" under such a line: "pat@DOMAIN", or NULL. */
+static char *local_part_line(const char *l, size_t n, const char *domain)
+{
+	const char *colon = memchr(l, ':', n), *p;
+	char *a;
+
+	while (n && bw_isspace((unsigned char)*l))
+		l++, n--;
+	if (!colon || colon == l || colon - l > 64)
+		return NULL;
+	for (p = l; p < colon; p++)
+		if (!(bw_isalnum((unsigned char)*p) || strchr("._-+%", *p)))
+			return NULL;
+	if (!(a = malloc((size_t)(colon - l) + strlen(domain) + 2))) {
+		bw_error__oom();
+		return NULL;
+	}
+	memcpy(a, l, (size_t)(colon - l));
+	a[colon - l] = '@';
+	strcpy(a + (colon - l) + 1, domain);
+	return a;
+}
+
 static int decode(const bw_msg *m, bw_report *r)
 {
 	size_t first = r->n_rcpt, len = bw_text__report_length(m);
@@ -43,6 +90,8 @@ static int decode(const bw_msg *m, bw_report *r)
 	size_t n;
 	bw_lines it;
 
+	char *domain = NULL;
+
 	if (end)
 		len = (size_t)(end - m->body);
 	bw_lines__init(&it, m->body, len);
@@ -50,6 +99,18 @@ static int decode(const bw_msg *m, bw_report *r)
 		char *a;
 		const char *colon = memchr(l, ':', n);
 		bw_recipient *rc;
+
+		/* "Mail for the following local user of example.net was not
+		 * delivered:" then "pat: mailbox is full" */
+		if (!domain && (domain = local_users_domain(l, n)))
+			continue;
+		if (domain && !memchr(l, '@', n) && (a = local_part_line(l, n, domain))) {
+			if (!bw_decoders__find(r, first, a) &&
+			    (rc = bw_decoders__add(r, a, colon + 1, n - (size_t)(colon + 1 - l))))
+				bw_recipient__set(rc, BW_RCPT_ACTION, "failed");
+			free(a);
+			continue;
+		}
 		bool undeliverable = bw_memcasemem(l, n, "undeliverable to ") != NULL;
 		/* "Delivery to 'x@y' failed", the remote reply on the next line */
 		bool failed_to = bw_memcasemem(l, n, "delivery to ") && bw_memcasemem(l, n, "failed");
@@ -91,6 +152,7 @@ static int decode(const bw_msg *m, bw_report *r)
 			break;
 		bw_recipient__set(rc, BW_RCPT_ACTION, "failed");
 	}
+	free(domain);
 	return (int)(r->n_rcpt - first);
 }
 
