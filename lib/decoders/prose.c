@@ -19,7 +19,8 @@
  *   3. X-Failed-Recipients;
  *   4. "To: x" lines of the notice's summary of the original;
  *   5. an address given in two labelled parts ("Mailbox name: x" and
- *      "Domain: y");
+ *      "Domain: y"), or as a quoted account on a host ("the account 'x' on
+ *      y");
  *   6. an address in a bounce subject ("Undeliverable: x@y");
  *   7. a VERP address the bounce was sent to;
  *   8. the returned original's To/Cc (from_original), unless it is a
@@ -1421,6 +1422,66 @@ static const char *label_value(const char *l, size_t n, const char *const *label
  * example.com"): the address they make. */
 #define SPLIT_ADDRESS_LINES 3
 
+/* An account named by its quoted local part and its host in one phrase
+ * ("The account 'dave' on isp.example.net is currently SUSPENDED", "user
+ * \"kim\" at mail.example.org"): local@host, with the failure sentence as
+ * its diagnostic. */
+static void read_account_on_host(const bw_msg *m, bw_report *r, size_t first, size_t len)
+{
+	static const char *const nouns[] = { "account ", "user ", "mailbox ", "username " };
+	const char *l, *diag;
+	size_t n, dl = 0, k;
+	bw_lines it;
+
+	if (!(diag = failure_line(m->body, len, &dl)))
+		return;
+	bw_lines__init(&it, m->body, len);
+	while (bw_lines__next(&it, &l, &n)) {
+		const char *end = l + n;
+
+		if (quoted(l, n))
+			continue;
+		for (k = 0; k < sizeof(nouns) / sizeof(nouns[0]); k++) {
+			const char *p = bw_memcasemem(l, n, nouns[k]), *lp, *le, *h, *he;
+			char q, *a;
+
+			if (!p)
+				continue;
+			p += strlen(nouns[k]);
+			if (p >= end || (*p != '\'' && *p != '"' && *p != '<'))
+				continue;
+			q = *p == '<' ? '>' : *p;
+			lp = p + 1;
+			for (le = lp; le < end && *le != q && (bw_isalnum((unsigned char)*le) || strchr("._-+", *le)); le++)
+				;
+			if (le == lp || le >= end || *le != q)
+				continue;
+			h = le + 1;
+			if (end - h > 4 && (bw_strncasecmp(h, " on ", 4) == 0 || bw_strncasecmp(h, " at ", 4) == 0))
+				h += 4;
+			else
+				continue;
+			for (he = h; he < end && (bw_isalnum((unsigned char)*he) || *he == '.' || *he == '-'); he++)
+				;
+			while (he > h && he[-1] == '.')
+				he--;
+			if (he == h || !memchr(h, '.', (size_t)(he - h)))
+				continue;
+			if (!(a = malloc((size_t)(le - lp) + (size_t)(he - h) + 2))) {
+				bw_error__oom();
+				return;
+			}
+			memcpy(a, lp, (size_t)(le - lp));
+			a[le - lp] = '@';
+			memcpy(a + (le - lp) + 1, h, (size_t)(he - h));
+			a[(le - lp) + 1 + (he - h)] = '\0';
+			if (bw_addr__plausible(a, strlen(a)) && !ignorable_address(m, a, "", 0))
+				add_once(m, r, first, a, diag, dl);
+			free(a);
+		}
+	}
+}
+
 static void read_split_address(const bw_msg *m, bw_report *r, size_t first, size_t len)
 {
 	static const char *const locals[] = { "mailbox name", "mailbox", "user name", "username",
@@ -1697,6 +1758,8 @@ static int read_report(const bw_msg *m, bw_report *r)
 		read_weak_labels(m, r, first, len);
 	if (r->n_rcpt == first)
 		read_split_address(m, r, first, len);
+	if (r->n_rcpt == first)
+		read_account_on_host(m, r, first, len);
 	if (r->n_rcpt == first)
 		read_subject(m, r, first, len);
 	if (r->n_rcpt == first)
