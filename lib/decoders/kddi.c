@@ -5,8 +5,8 @@
  *        Could not be delivered to: <user@example.dion.ne.jp>
  *        As their mailbox is full.
  *
- * One "Could not be delivered to:" line per recipient; the indented lines
- * that follow it are the reason.
+ * One "Could not be delivered to:" line per recipient; the lines that
+ * follow it, to the next blank line, are the reason.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -64,13 +64,16 @@ static int decode(const bw_msg *m, bw_report *r)
 			free(a);
 			continue;
 		}
-		if (cur && len && bw_isspace((unsigned char)line[0]) && !bw_memcasemem(line, len, "Your mail sent on:")) {
+		/* the reason runs to the next blank line, indented or not ("As
+		 * the remote mail server reported:" over the reply) */
+		if (cur && !bw_memcasemem(line, len, "Your mail sent on:")) {
 			size_t k;
 			for (k = 0; k < len && bw_isspace((unsigned char)line[k]); k++)
 				;
-			if (k < len)
+			if (k < len) {
 				bw_decoders__append_diag(cur, line + k, len - k);
-			continue;
+				continue;
+			}
 		}
 		cur = NULL;
 	}

@@ -175,7 +175,7 @@ static const char *const triggers[] = {
 	"could not be", "couldn't be", "did not reach", "didn't reach", "will be retried",
 	"no se ha entregado", "todavía no", "aún no", "noch nicht zugestellt", "pas encore été",
 	"ainda não foi", "non è ancora stato", "non-delivery", "nondelivery", "non delivery",
-	"unable to transfer",
+	"unable to transfer", "may not exist", "might not exist", "permission to post", "not allowed to post",
 };
 
 /* Lines that introduce a list of failed recipients ("the following
@@ -495,7 +495,8 @@ static const char *const reason_labels[] = {
 	"årsak", "årsag", "syy", "powód", "důvod", "sebep", "причина", "原因", "理由", "错误",
 	"원인", "사유", "supplementary information", "because", "weil", "parce que", "porque",
 	"perché", "omdat", "ponieważ", "protože", "problem", "problème", "problema", "why",
-	"warum", "pourquoi", "por qué", "porquê",
+	"warum", "pourquoi", "por qué", "porquê", "error message", "error text", "error details",
+	"diagnostic", "diagnostics", "fehlermeldung", "message d'erreur", "mensaje de error", "messaggio di errore",
 };
 
 /* Where a reason that starts on a label's line ends: its sentence may
