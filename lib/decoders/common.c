@@ -461,6 +461,8 @@ bool bw_sniff__is_bounce_subject(const char *subject)
 		/* sending services' notices to the sender */
 		"Bounce:", "Bounce notification", "Bounced:", "Bounce report", "Hard bounce",
 		"Soft bounce", "Permanent failure", "Temporary failure", "Delivery failed",
+		"Message rejected", "Mensaje rechazado", "Message refusé", "Nachricht abgelehnt",
+		"Messaggio rifiutato", "Mensagem rejeitada", "Bericht geweigerd",
 	};
 	const char *w;
 	size_t i;
@@ -850,7 +852,9 @@ bool bw_sniff__delay_notice(const bw_msg *m)
 		"not delivered to:", "not be retried", "won't be retried", "will not retry",
 		"no more attempts", "no se volverá a intentar", "no volveremos a intentar",
 		"wird nicht erneut versucht", "ne sera pas retenté", "ne sera plus retenté",
-		"non verrà ritentat", "não será tentad" };
+		"non verrà ritentat", "não será tentad",
+		/* held by a policy, not waiting for a retry */
+		"held in isolation", "held in quarantine", "has been quarantined", "will be deleted after" };
 	size_t i, len = bw_text__report_length(m);
 	bool delay = false;
 

@@ -1006,7 +1006,8 @@ static void add_with_paragraph(const bw_msg *m, bw_report *r, size_t first, cons
 static const char *const delivery_stems[] = { "deliver", "consegnat", "recapitat", "entregad",
 	"entregue", "zugestellt", "zustellbar", "délivré", "delivre", "remis", "distribué",
 	"afgeleverd", "bezorgd", "dostarczon", "doručen", "levere", "sent to", "enviad", "inviat",
-	"envoyé", "transmis", "received by" };
+	"envoyé", "transmis", "received by", "accepted", "aceptad", "angenommen", "accettat",
+	"aceit", "accepté" };
 static const char *const negations[] = { "not", "n't", "no", "non", "nicht", "pas", "não",
 	"nao", "niet", "nie", "never", "ne", "nu", "nem", "ikke", "inte" };
 
