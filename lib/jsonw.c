@@ -5,6 +5,7 @@
 #include <float.h>
 #include <locale.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,10 +20,14 @@
 
 void bw_jsonw__init(bw_jsonw *w, bw_jsonw_layout layout, bw_jsonw_sink sink, void *payload)
 {
-	memset(w, 0, sizeof(*w));
+	memset(w, 0, offsetof(bw_jsonw, inline_buf));
 	w->layout = layout;
 	w->sink = sink;
 	w->payload = payload;
+	if (sink) {
+		w->p = w->inline_buf;
+		w->cap = sizeof(w->inline_buf);
+	}
 }
 
 static void flush(bw_jsonw *w)
@@ -32,6 +37,21 @@ static void flush(bw_jsonw *w)
 	if (w->sink(w->p, w->len, w->payload) != 0)
 		w->err = BW_EIO;
 	w->len = 0;
+}
+
+/* w->p moved to a heap block of cap bytes, the text kept (the inline
+ * buffer is copied out, a heap block reallocated); NULL when out of
+ * memory, w->p unchanged. */
+static char *grow_to(bw_jsonw *w, size_t cap)
+{
+	char *p;
+
+	if (w->p != w->inline_buf)
+		return realloc(w->p, cap);
+	p = malloc(cap);
+	if (p)
+		memcpy(p, w->p, w->len);
+	return p;
 }
 
 /* Room for n more bytes (and a NUL) at w->p + w->len, or false with
@@ -59,7 +79,7 @@ static bool reserve(bw_jsonw *w, size_t n)
 		}
 		cap *= 2;
 	}
-	if (!(p = realloc(w->p, cap))) {
+	if (!(p = grow_to(w, cap))) {
 		w->err = BW_ENOMEM;
 		return false;
 	}
@@ -455,7 +475,8 @@ int bw_jsonw__finish(bw_jsonw *w, char **out)
 		}
 	}
 	err = w->err;
-	free(w->p);
+	if (w->p != w->inline_buf)
+		free(w->p);
 	w->p = NULL;
 	w->len = w->cap = 0;
 	switch (err) {

@@ -43,8 +43,14 @@ typedef int (*bw_jsonw_sink)(const char *data, size_t len, void *payload);
 
 #define BW_JSONW_MAX_DEPTH 16
 
+/* With a sink, the text is first buffered in the writer itself (so in
+ * the caller's frame): a document this long or shorter is written
+ * without an allocation. */
+#define BW_JSONW_INLINE 8192
+
 typedef struct bw_jsonw {
-	char *p;                    /* text not yet given to the sink */
+	char *p;                    /* text not yet given to the sink: inline or
+	                             * on the heap (the writer's either way) */
 	size_t len, cap;
 	bw_jsonw_sink sink;         /* NULL: everything stays in p */
 	void *payload;
@@ -56,11 +62,14 @@ typedef struct bw_jsonw {
 		bool nested;            /* an array that holds an object or array */
 		size_t count;           /* members or elements written */
 	} level[BW_JSONW_MAX_DEPTH];
+	char inline_buf[BW_JSONW_INLINE];   /* p's first buffer with a sink; last,
+	                                     * so that init does not clear it */
 } bw_jsonw;
 
 /* Starts a document.  With a sink, the text goes to it whenever some
- * kilobytes are buffered, and at bw_jsonw__finish(); without one, it is
- * all kept for bw_jsonw__finish() to hand over. */
+ * kilobytes are buffered, and at bw_jsonw__finish() (buffered in
+ * w->inline_buf up to BW_JSONW_INLINE bytes, then on the heap); without
+ * one, it is all kept on the heap for bw_jsonw__finish() to hand over. */
 void bw_jsonw__init(bw_jsonw *w, bw_jsonw_layout layout, bw_jsonw_sink sink, void *payload);
 
 void bw_jsonw__begin_object(bw_jsonw *w);

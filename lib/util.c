@@ -282,26 +282,54 @@ bool bw_startswith_ci(const char *s, const char *prefix)
 	return s && bw_strncasecmp(s, prefix, strlen(prefix)) == 0;
 }
 
-/* bw_squeeze() of s[0..n) (s[n] is its NUL).  Eight bytes at a time
- * while none is a space or a control byte (header values are mostly long
- * runs of visible bytes: signatures, Received paths). */
-static char *squeeze_n(char *s, size_t n)
+/* How many of the eight bytes in x (read from memory) come before the
+ * first below 0x21 (a space or a control byte): 8 when none is.  (The
+ * lowest flagged byte of the test is exact: a borrow leaves only a byte
+ * that is itself flagged.  Where bytes are not read little-endian, only
+ * the answer 8 is used.) */
+static size_t visible_run8(uint64_t x)
 {
 	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+	uint64_t m = (x - ones * 0x21) & ~x & highs;
+
+	if (!m)
+		return 8;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	return (size_t)__builtin_ctzll(m) / 8;
+#else
+	return 0;
+#endif
+}
+
+/* bw_squeeze() of s[0..n) (s[n] is its NUL).  Runs of visible bytes
+ * (none a space or a control byte) are moved up to eight at a time
+ * (header values are mostly words and long runs: signatures, Received
+ * paths); the bytes between them one at a time. */
+static char *squeeze_n(char *s, size_t n)
+{
 	char *r = s, *w = s, *end = s + n;
 	bool space = false;
 
 	while (r < end && bw_isspace((unsigned char)*r))
 		r++;
 	while (r < end) {
-		if (!space && end - r >= 8) {
+		if (end - r >= 8) {
 			uint64_t x;
+			size_t k, j;
+
 			memcpy(&x, r, 8);
-			/* no byte below 0x21 (each is 0x80 or more, or 0x21..0x7f) */
-			if (!((x - ones * 0x21) & ~x & highs)) {
-				memcpy(w, &x, 8);
-				w += 8;
-				r += 8;
+			k = visible_run8(x);
+			if (k) {
+				if (space && w != s)
+					*w++ = ' ';
+				space = false;
+				if (k == 8)
+					memcpy(w, &x, 8);
+				else
+					for (j = 0; j < k; j++)
+						w[j] = r[j];
+				w += k;
+				r += k;
 				continue;
 			}
 		}
