@@ -61,10 +61,6 @@ struct bw_rule {
 	_Atomic(struct bw_split *) split;
 };
 
-/* Slots for match data kept between matches: more threads matching at
- * once than this make and free their own. */
-#define BW_MD_POOL 8
-
 struct bw_rules {
 	char *path;                 /* base database opened, "" for none */
 	bw_rset *layers;            /* [0] base (maybe empty), then overlays */
@@ -74,11 +70,6 @@ struct bw_rules {
 	const bw_rset_provider **prov;  /* merged: a later layer replaces an id */
 	size_t n_prov;
 	pcre2_match_context *mctx;  /* limits; only read while matching */
-	/* Match data that finished matches left for the next ones (taken and
-	 * given back with atomic exchanges, rules_match.c md_take(),
-	 * md_give(): one per thread at a time); NULL slots are empty.  Owned
-	 * by the rules, freed with them. */
-	_Atomic(pcre2_match_data *) md_pool[BW_MD_POOL];
 	int jit;                    /* JIT-compile patterns that run often */
 	/* The literal prefilter turned around (rules_match.c): the
 	 * alternatives bit_alt[k], k in bit_start[b] .. bit_start[b + 1], are

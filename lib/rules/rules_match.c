@@ -422,9 +422,6 @@ void bw_rules__release_compiled(bw_rules *rules)
 		bw_rules__literals_free(rules->rules[i].literals);
 		prefilter_free(atomic_load_explicit(&rules->rules[i].pf, memory_order_relaxed));
 	}
-	for (i = 0; i < BW_MD_POOL; i++)
-		pcre2_match_data_free(atomic_exchange_explicit(&rules->md_pool[i], NULL,
-		                                               memory_order_acquire));
 	pcre2_match_context_free(rules->mctx);
 	rules->mctx = NULL;
 }
@@ -1437,71 +1434,6 @@ static const struct bw_split *split_for(const struct bw_rule *r)
  * grows for a pattern with more, run_code()). */
 #define MATCH_PAIRS 32
 
-/* ---- match data kept between calls --------------------------------------
- *
- * An interpreted pcre2_match() works in a vector of heap frames that PCRE2
- * (10.41 on) keeps in the match data and reuses when it is large enough.
- * A match data made per bw_rules__match() call meant that vector's
- * allocation (20 KiB at least, so one that makes glibc consolidate its
- * free chunks) once per call; one kept in rules->md_pool is made once.
- * Each slot is taken and given back whole with an atomic exchange, so a
- * match data is used by one thread at a time, and there is no ABA: a slot
- * holds a pointer or NULL, nothing else.  A kept match data holds the frame
- * vector of the largest match it ran that ended within the limits: one
- * that hit a limit is dropped then (run_code()).  The pool's slots are
- * the rules' object, matched with through a const handle: the exchanges
- * cast the const away (the bw_rules is the library's own allocation,
- * never a const object). */
-
-/* A match data to match with, the caller's until md_give(): one from the
- * pool, else a new one with room for MATCH_PAIRS groups; NULL when out of
- * memory. */
-static pcre2_match_data *md_take(const bw_rules *rules)
-{
-	bw_rules *w = (bw_rules *)rules;
-	size_t i;
-
-	for (i = 0; i < BW_MD_POOL; i++) {
-		pcre2_match_data *md = atomic_exchange_explicit(&w->md_pool[i], NULL,
-		                                                memory_order_acquire);
-
-		if (md)
-			return md;
-	}
-	return pcre2_match_data_create(MATCH_PAIRS + 1, NULL);
-}
-
-/* md (NULL: nothing) back to the pool, or freed when every slot is full. */
-static void md_give(const bw_rules *rules, pcre2_match_data *md)
-{
-	bw_rules *w = (bw_rules *)rules;
-	size_t i;
-
-	for (i = 0; md && i < BW_MD_POOL; i++) {
-		pcre2_match_data *none = NULL;
-
-		if (atomic_compare_exchange_strong_explicit(&w->md_pool[i], &none, md,
-		                                            memory_order_release,
-		                                            memory_order_relaxed))
-			return;
-	}
-	pcre2_match_data_free(md);
-}
-
-/* A match that hit a limit may have left a frame vector as large as the
- * heap limit in *mdp: *mdp is replaced by a new match data of the same
- * size, so that the pool does not keep it (kept when out of memory: it
- * is still good to match with). */
-static void md_drop_frames(pcre2_match_data **mdp)
-{
-	pcre2_match_data *fresh = pcre2_match_data_create(pcre2_get_ovector_count(*mdp), NULL);
-
-	if (!fresh)
-		return;
-	pcre2_match_data_free(*mdp);
-	*mdp = fresh;
-}
-
 /* pcre2_match() of `code` on diag[0..dlen) from `off`, the match in *mdp,
  * made larger first when the pattern has more groups than it has room
  * for.  (Sized by the patterns that run rather than by a bound over all
@@ -1512,7 +1444,6 @@ static int run_code(const bw_rules *rules, const pcre2_code *code, const char *d
                     size_t dlen, size_t off, pcre2_match_data **mdp)
 {
 	uint32_t groups = 0;
-	int rc;
 
 	if (code && pcre2_pattern_info(code, PCRE2_INFO_CAPTURECOUNT, &groups) == 0 &&
 	    pcre2_get_ovector_count(*mdp) < groups + 1) {
@@ -1523,10 +1454,7 @@ static int run_code(const bw_rules *rules, const pcre2_code *code, const char *d
 		pcre2_match_data_free(*mdp);
 		*mdp = larger;
 	}
-	rc = pcre2_match(code, (PCRE2_SPTR)diag, dlen, off, 0, *mdp, rules->mctx);
-	if (rc < 0 && rc != PCRE2_ERROR_NOMATCH && rc != PCRE2_ERROR_PARTIAL && code)
-		md_drop_frames(mdp);
-	return rc;
+	return pcre2_match(code, (PCRE2_SPTR)diag, dlen, off, 0, *mdp, rules->mctx);
 }
 
 /* The first alternative of sp after `after` (SIZE_MAX: from the first)
@@ -1861,7 +1789,7 @@ int bw_rules__match(const bw_rules *rules, const bw_match_input *in, bw_match_re
 
 			while (end < rules->n_rules && rules->rules[end].tier == BW_TIER_LEXICON)
 				end++;
-			if (!md && !(md = md_take(rules))) {
+			if (!md && !(md = pcre2_match_data_create(MATCH_PAIRS + 1, NULL))) {
 				result = bw_error__set(BW_ENOMEM, "out of memory");
 				break;
 			}
@@ -1889,7 +1817,7 @@ int bw_rules__match(const bw_rules *rules, const bw_match_input *in, bw_match_re
 			                                                 &marks))))
 				continue;
 			if (!md) {
-				md = md_take(rules);
+				md = pcre2_match_data_create(MATCH_PAIRS + 1, NULL);
 				if (!md) {
 					result = bw_error__set(BW_ENOMEM, "out of memory");
 					break;
@@ -1934,7 +1862,7 @@ int bw_rules__match(const bw_rules *rules, const bw_match_input *in, bw_match_re
 		result = 1;
 		break;
 	}
-	md_give(rules, md);
+	pcre2_match_data_free(md);
 	if (lower != lower_buf)
 		free(lower);
 	if (result == 0) {
