@@ -285,8 +285,7 @@ static bool keep_header(walk_ctx *c, char *name, const char *value, size_t vlen,
 		v[utf8_cut(v, c->max_line)] = '\0';
 		warn_line_cut(c);
 	}
-	bw_kvlist__push_take(out, name, v);
-	return true;
+	return bw_kvlist__push_take(out, name, v) == BW_OK;
 }
 
 static void copy_headers(walk_ctx *c, GMimeObject *obj, bw_kvlist *out, size_t max)
