@@ -1095,3 +1095,22 @@ char *bw_decoders__unfold_addresses(const char *text, size_t len, size_t *out_le
 	*out_len = b.len;
 	return bw_buf__detach(&b);
 }
+
+int bw_decoders__read_unfolded(const bw_msg *m, bw_report *r,
+                               int (*read)(const bw_msg *m, bw_report *r))
+{
+	size_t ulen = 0;
+	char *u = bw_decoders__unfold_addresses(m->body, m->body_len, &ulen);
+	bw_msg inner;
+	int rc;
+
+	if (!u)
+		return read(m, r);
+	inner = *m;
+	inner.body = u;
+	inner.body_len = ulen;
+	inner.report_length_known = false;
+	rc = read(&inner, r);
+	free(u);
+	return rc;
+}

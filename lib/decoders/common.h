@@ -198,4 +198,9 @@ bool bw_decoders__says_failure(const bw_msg *m);
  * memory: the text is read as it is). */
 char *bw_decoders__unfold_addresses(const char *text, size_t len, size_t *out_len);
 
+/* read(m, r) on the message, or on a copy of it whose body has its folded
+ * addresses joined (bw_decoders__unfold_addresses); read's result. */
+int bw_decoders__read_unfolded(const bw_msg *m, bw_report *r,
+                               int (*read)(const bw_msg *m, bw_report *r));
+
 #endif

@@ -146,20 +146,7 @@ static int read_notice(const bw_msg *m, bw_report *r)
  * cut joined again. */
 static int decode(const bw_msg *m, bw_report *r)
 {
-	size_t ulen = 0;
-	char *u = bw_decoders__unfold_addresses(m->body, m->body_len, &ulen);
-	bw_msg inner;
-	int rc;
-
-	if (!u)
-		return read_notice(m, r);
-	inner = *m;
-	inner.body = u;
-	inner.body_len = ulen;
-	inner.report_length_known = false;
-	rc = read_notice(&inner, r);
-	free(u);
-	return rc;
+	return bw_decoders__read_unfolded(m, r, read_notice);
 }
 
 const bw_decoder bw_decoder_domino = { "domino", sniff, decode, false, body_markers, sizeof(body_markers) / sizeof(body_markers[0]) };

@@ -1802,29 +1802,17 @@ static void read_lone(const bw_msg *m, bw_report *r, size_t first, size_t len)
 	}
 }
 
-/* The report as read, or a copy with its folded addresses joined. */
+/* Delivery-status fields pasted into the text (a help desk's ticket
+ * quoting "the technical part of the bounce", or quoted in a reply) are
+ * read as such; otherwise the report as read, or a copy with its folded
+ * addresses joined. */
 static int decode(const bw_msg *m, bw_report *r)
 {
-	size_t ulen = 0;
-	char *u = bw_decoders__unfold_addresses(m->body, m->body_len, &ulen);
-	bw_msg inner;
 	int rc;
 
-	/* delivery-status fields pasted into the text (a help desk's ticket
-	 * quoting "the technical part of the bounce"), or quoted in a reply */
-	if (!m->dsn.n && (rc = bw_decoders__inline_dsn(m, r)) != 0) {
-		free(u);
+	if (!m->dsn.n && (rc = bw_decoders__inline_dsn(m, r)) != 0)
 		return rc;
-	}
-	if (!u)
-		return read_report(m, r);
-	inner = *m;
-	inner.body = u;
-	inner.body_len = ulen;
-	inner.report_length_known = false;
-	rc = read_report(&inner, r);
-	free(u);
-	return rc;
+	return bw_decoders__read_unfolded(m, r, read_report);
 }
 
 const bw_decoder bw_decoder_prose = { "prose", sniff, decode, false, NULL, 0 };
