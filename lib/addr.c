@@ -224,3 +224,18 @@ char *bw_addr__normalize(const char *in, size_t len)
 			*p = (char)bw_lower((unsigned char)*p);
 	return out;
 }
+
+char *bw_addr__join(const char *local, size_t ll, const char *domain, size_t dl)
+{
+	char *a = malloc(ll + dl + 2);
+
+	if (!a) {
+		bw_error__oom();
+		return NULL;
+	}
+	memcpy(a, local, ll);
+	a[ll] = '@';
+	memcpy(a + ll + 1, domain, dl);
+	a[ll + 1 + dl] = '\0';
+	return a;
+}

@@ -13,6 +13,10 @@
  * (or on ENOMEM). */
 char *bw_addr__normalize(const char *in, size_t len);
 
+/* "local@domain" from local[0..ll) and domain[0..dl), for the caller to
+ * free; NULL on ENOMEM (reported with bw_error__oom()). */
+char *bw_addr__join(const char *local, size_t ll, const char *domain, size_t dl);
+
 /* Does s[0..len) look like local@domain.tld? */
 bool bw_addr__plausible(const char *s, size_t len);
 

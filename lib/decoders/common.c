@@ -579,6 +579,21 @@ static const char *unquoted_line(const char *l, size_t *n)
 	return l;
 }
 
+/* When l[0..n) starts with `label` and has something after it: the rest
+ * copied into value[size] (cut to fit, NUL-terminated), and its length;
+ * else 0. */
+static size_t label_value_copy(const char *l, size_t n, const char *label, char *value, size_t size)
+{
+	size_t k = strlen(label), vn;
+
+	if (n <= k || bw_strncasecmp(l, label, k) != 0)
+		return 0;
+	vn = n - k < size - 1 ? n - k : size - 1;
+	memcpy(value, l + k, vn);
+	value[vn] = '\0';
+	return vn;
+}
+
 bool bw_sniff__pasted_bounce(const char *text, size_t len)
 {
 	bw_lines it;
@@ -605,18 +620,12 @@ bool bw_sniff__pasted_bounce(const char *text, size_t len)
 			if (v < l + n && (*v == '4' || *v == '5') && v + 1 < l + n && v[1] == '.')
 				return true;
 		}
-		if (n > 5 && BW_HAS_PREFIX_CI(l, "From:")) {
-			vn = n - 5 < sizeof(value) - 1 ? n - 5 : sizeof(value) - 1;
-			memcpy(value, l + 5, vn);
-			value[vn] = '\0';
+		if ((vn = label_value_copy(l, n, "From:", value, sizeof(value)))) {
 			if (bw_sniff__names_daemon(value))
 				return true;
 			from_program = bw_text__find_any(value, vn, program_senders,
 			                                 sizeof(program_senders) / sizeof(program_senders[0]), NULL) != NULL;
-		} else if (n > 8 && BW_HAS_PREFIX_CI(l, "Subject:")) {
-			vn = n - 8 < sizeof(value) - 1 ? n - 8 : sizeof(value) - 1;
-			memcpy(value, l + 8, vn);
-			value[vn] = '\0';
+		} else if (label_value_copy(l, n, "Subject:", value, sizeof(value))) {
 			if (bw_sniff__is_bounce_subject(value + (value[0] == ' ')))
 				return true;
 			/* a sending service's notice: "Message not sent: ..." */
@@ -893,10 +902,8 @@ int bw_decoders__listed_after_intro(const bw_msg *m, bw_report *r, const char *a
 		"was undeliverable", "unable to deliver", "delivery failed", "delivery has failed",
 		"not be delivered to", "failed to deliver", "has been delayed", "could not deliver",
 		"undeliverable to", "delivery to the following", "permanent fatal" };
-	size_t len = bw_text__report_length(m);
+	size_t len = bw_text__report_length(m), first = r->n_rcpt, k;
 	const char *at = bw_text__find_any(m->body, len, intros, sizeof(intros) / sizeof(intros[0]), NULL);
-
-	size_t first = r->n_rcpt, k;
 	const char *list;
 	int got;
 
@@ -1016,16 +1023,33 @@ void bw_decoders__command_from_line(bw_recipient *rc, const char *t, size_t tl)
 		bw_recipient__set(rc, BW_RCPT_SMTP_COMMAND, stage);
 }
 
+/* Where the rest of a host name that starts at text[k] ends: lower-case
+ * letters, digits, hyphens and dots; *dot says whether it has a dot. */
+static size_t host_rest_end(const char *text, size_t len, size_t k, bool *dot)
+{
+	*dot = false;
+	while (k < len && ((text[k] >= 'a' && text[k] <= 'z') || bw_isdigit((unsigned char)text[k]) ||
+	                   text[k] == '-' || text[k] == '.'))
+		*dot |= text[k++] == '.';
+	return k;
+}
+
+/* Does the host name's rest end at text[e] as a word: white space,
+ * closing punctuation or the end? */
+static bool host_rest_closed(const char *text, size_t len, size_t e)
+{
+	return e >= len || bw_isspace((unsigned char)text[e]) || strchr(">),;", text[e]);
+}
+
 /* Is the address ending at text[d] (at the end of its line) cut by a
  * mail program that wraps long lines at a fixed column inside a label
  * ("...landesverband.exa" over "mple.de ist nicht ...")?  The line is
- * long, and the next line starts with the rest of a host name: lower-case
- * letters, digits and hyphens with a dot, then white space, punctuation or
- * the end. */
+ * long, and the next line starts at the margin with the rest of a host
+ * name that has a dot, then white space, punctuation or the end. */
 static bool wrapped_at_margin(const char *text, size_t len, size_t d)
 {
 	size_t start = d, k = d, e;
-	bool dot = false;
+	bool dot;
 
 	while (start > 0 && text[start - 1] != '\n')
 		start--;
@@ -1035,11 +1059,8 @@ static bool wrapped_at_margin(const char *text, size_t len, size_t d)
 		k++;
 	if (k >= len || text[k] != '\n')
 		return false;
-	for (e = k + 1; e < len && ((text[e] >= 'a' && text[e] <= 'z') || bw_isdigit((unsigned char)text[e]) ||
-	                            text[e] == '-' || text[e] == '.'); e++)
-		dot |= text[e] == '.';
-	return e > k + 1 && dot && text[e - 1] != '.' &&
-	       (e >= len || bw_isspace((unsigned char)text[e]) || strchr(">),;", text[e]));
+	e = host_rest_end(text, len, k + 1, &dot);
+	return e > k + 1 && dot && text[e - 1] != '.' && host_rest_closed(text, len, e);
 }
 
 /* A copy of text[0..len) with every address that a line break cut after a
@@ -1073,13 +1094,10 @@ char *bw_decoders__unfold_addresses(const char *text, size_t len, size_t *out_le
 		if (text[d - 1] == '.') {
 			/* a sentence's full stop unless the next line goes on with
 			 * a lower-case host name ("mail." over "example.com") */
-			size_t e = k;
-			bool dot = false;
+			bool dot;
+			size_t e = host_rest_end(text, len, k, &dot);
 
-			while (e < len && ((text[e] >= 'a' && text[e] <= 'z') || bw_isdigit((unsigned char)text[e]) ||
-			                   text[e] == '-' || text[e] == '.'))
-				dot |= text[e++] == '.';
-			if (!dot || (e < len && !bw_isspace((unsigned char)text[e]) && !strchr(">),;", text[e])))
+			if (!dot || !host_rest_closed(text, len, e))
 				continue;
 		}
 		bw_buf__put(&b, text + from, d - from);

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../addr.h"
 #include "../error.h"
 #include "../util.h"
 #include "common.h"
@@ -63,7 +64,6 @@ static char *local_users_domain(const char *l, size_t n)
 static char *local_part_line(const char *l, size_t n, const char *domain)
 {
 	const char *colon = memchr(l, ':', n), *p;
-	char *a;
 
 	while (n && bw_isspace((unsigned char)*l))
 		l++, n--;
@@ -72,14 +72,7 @@ static char *local_part_line(const char *l, size_t n, const char *domain)
 	for (p = l; p < colon; p++)
 		if (!(bw_isalnum((unsigned char)*p) || strchr("._-+%", *p)))
 			return NULL;
-	if (!(a = malloc((size_t)(colon - l) + strlen(domain) + 2))) {
-		bw_error__oom();
-		return NULL;
-	}
-	memcpy(a, l, (size_t)(colon - l));
-	a[colon - l] = '@';
-	strcpy(a + (colon - l) + 1, domain);
-	return a;
+	return bw_addr__join(l, (size_t)(colon - l), domain, strlen(domain));
 }
 
 static int decode(const bw_msg *m, bw_report *r)

@@ -358,15 +358,6 @@ static const char *const forward_marks[] = { "forwarded message",
 	"mensagem encaminhada", "doorgestuurd bericht", "messaggio inoltrato", "пересланное сообщение",
 	"转发的邮件", "転送されたメッセージ" };
 
-static void read_lone(const bw_msg *m, bw_report *r, size_t first, size_t len);
-
-static bool only_blank(const char *l, size_t n)
-{
-	while (n && bw_isspace((unsigned char)*l))
-		l++, n--;
-	return n == 0;
-}
-
 /* The length of text[0..len) before a header block (three header lines or
  * more in a row at the margin, one of them From:, Received:, Return-Path: or
  * Message-ID:): the original pasted without a marker.  A summary of the
@@ -383,10 +374,13 @@ static size_t before_original(const char *text, size_t len)
 	bw_lines__init(&it, text, len);
 	while (bw_lines__next(&it, &l, &n)) {
 		if (!header_line(l, n)) {
+			size_t tl;
+
 			run = 0;
 			origin = false;
 			/* blank lines between the marker and the block keep it */
-			if (!only_blank(l, n))
+			bw_text__trim(l, n, &tl);
+			if (tl)
 				after_marker = bw_text__find_any(l, n, forward_marks,
 				                                 sizeof(forward_marks) / sizeof(forward_marks[0]),
 				                                 NULL) != NULL;
@@ -523,9 +517,6 @@ static const char *reason_end(const bw_lines *it, const char *end)
 	return end;
 }
 
-/* The text a "Reason:" line gives (after its colon, or the next non-empty
- * line when nothing follows the colon: "...for the following reason:"),
- * or NULL; its length in *out_len. */
 /* Does l[0..n) (a line's text before its colon) begin with the label and
  * end with a copula: "the reason given by the local channel was",
  * "The cause of the failure is"? */
@@ -549,6 +540,9 @@ static bool reason_sentence(const char *l, size_t n, const char *label)
 	return bw_decoders__ends_with_word(l, n, copulas, sizeof(copulas) / sizeof(copulas[0]));
 }
 
+/* The text a "Reason:" line gives (after its colon, or the next non-empty
+ * line when nothing follows the colon: "...for the following reason:"),
+ * or NULL; its length in *out_len. */
 static const char *reason_line(const char *text, size_t len, size_t *out_len)
 {
 	bw_lines it;
@@ -818,11 +812,6 @@ static const char *names_local_part(const char *text, size_t len, const char *lo
  */
 #define ORIGINAL_FALLBACK_MAX 3
 
-/* Is `a` the list's own address in a returned original that came through
- * a mailing list: the address its List-Post or Reply-To gives, or one at
- * the domain of the list robot that sent it (Sender, Errors-To or
- * Return-Path "owner-x@", "x-request@", "x-bounces@"...)?  The member whose
- * delivery failed is then named nowhere in its headers. */
 /* Is `v` a list robot's address ("owner-x@", "x-bounces@"...) at the
  * domain of `a` (whose '@' is `at`)? */
 static bool robot_at_domain(const char *v, const char *at)
@@ -841,10 +830,12 @@ static bool robot_at_domain(const char *v, const char *at)
 	       !bw_isalnum((unsigned char)vat[1 + dl]) && vat[1 + dl] != '.';
 }
 
-/* Is `a` the address of the list the original was posted to: named by its
- * List-Post or Reply-To, or at the domain of a list robot that the
- * original was sent from (Sender, Errors-To, Return-Path) or that the
- * notice was sent to (its own To: "devel-owner@lists.example.org")? */
+/* Is `a` the list's own address in a returned original that came through
+ * a mailing list: the address its List-Post or Reply-To gives, or one at
+ * the domain of a list robot that sent the original (Sender, Errors-To,
+ * Return-Path "owner-x@", "x-request@", "x-bounces@"...) or that the
+ * notice was sent to (its own To: "devel-owner@lists.example.org")?  The
+ * member whose delivery failed is then named nowhere in its headers. */
 static bool list_address(const bw_msg *m, const bw_kvlist *o, const char *a)
 {
 	static const char *const senders[] = { "Sender", "Errors-To", "Return-Path" };
@@ -1424,6 +1415,22 @@ static const char *label_value(const char *l, size_t n, const char *const *label
  * example.com"): the address they make. */
 #define SPLIT_ADDRESS_LINES 3
 
+/* Adds local@domain, given in two pieces, when it looks like an address
+ * and is no contact or sender, with `diag` as its diagnostic.  False on
+ * ENOMEM. */
+static bool add_joined(const bw_msg *m, bw_report *r, size_t first, const char *local, size_t ll,
+                       const char *domain, size_t dl, const char *diag, size_t diag_len)
+{
+	char *a = bw_addr__join(local, ll, domain, dl);
+
+	if (!a)
+		return false;
+	if (bw_addr__plausible(a, ll + 1 + dl) && !ignorable_address(m, a, "", 0))
+		add_once(m, r, first, a, diag, diag_len);
+	free(a);
+	return true;
+}
+
 /* An account named by its quoted local part and its host in one phrase
  * ("The account 'dave' on isp.example.net is currently SUSPENDED", "user
  * \"kim\" at mail.example.org"): local@host, with the failure sentence as
@@ -1445,7 +1452,7 @@ static void read_account_on_host(const bw_msg *m, bw_report *r, size_t first, si
 			continue;
 		for (k = 0; k < sizeof(nouns) / sizeof(nouns[0]); k++) {
 			const char *p = bw_memcasemem(l, n, nouns[k]), *lp, *le, *h, *he;
-			char q, *a;
+			char q;
 
 			if (!p)
 				continue;
@@ -1469,17 +1476,8 @@ static void read_account_on_host(const bw_msg *m, bw_report *r, size_t first, si
 				he--;
 			if (he == h || !memchr(h, '.', (size_t)(he - h)))
 				continue;
-			if (!(a = malloc((size_t)(le - lp) + (size_t)(he - h) + 2))) {
-				bw_error__oom();
+			if (!add_joined(m, r, first, lp, (size_t)(le - lp), h, (size_t)(he - h), diag, dl))
 				return;
-			}
-			memcpy(a, lp, (size_t)(le - lp));
-			a[le - lp] = '@';
-			memcpy(a + (le - lp) + 1, h, (size_t)(he - h));
-			a[(le - lp) + 1 + (he - h)] = '\0';
-			if (bw_addr__plausible(a, strlen(a)) && !ignorable_address(m, a, "", 0))
-				add_once(m, r, first, a, diag, dl);
-			free(a);
 		}
 	}
 }
@@ -1510,21 +1508,9 @@ static void read_split_address(const bw_msg *m, bw_report *r, size_t first, size
 		ahead = it;
 		for (k = 0, dv = NULL; k < SPLIT_ADDRESS_LINES && !dv && bw_lines__next(&ahead, &l2, &n2); k++)
 			dv = label_value(l2, n2, domains, sizeof(domains) / sizeof(domains[0]), ".-", &dvl);
-		if (dv && memchr(dv, '.', dvl) && (diag = failure_line(m->body, len, &dl))) {
-			char *a = malloc(lvl + dvl + 2);
-
-			if (!a) {
-				bw_error__oom();
-				return;
-			}
-			memcpy(a, lv, lvl);
-			a[lvl] = '@';
-			memcpy(a + lvl + 1, dv, dvl);
-			a[lvl + 1 + dvl] = '\0';
-			if (bw_addr__plausible(a, lvl + 1 + dvl) && !ignorable_address(m, a, "", 0))
-				add_once(m, r, first, a, diag, dl);
-			free(a);
-		}
+		if (dv && memchr(dv, '.', dvl) && (diag = failure_line(m->body, len, &dl)) &&
+		    !add_joined(m, r, first, lv, lvl, dv, dvl, diag, dl))
+			return;
 	}
 }
 
@@ -1740,6 +1726,32 @@ static int read_quoted(const bw_msg *m, bw_report *r, size_t first, size_t len)
 	return rc;
 }
 
+/* An address alone on its line anywhere in the report, when no other
+ * tier found anyone: a notice that lists the failed address below its
+ * explanation ("Possible causes: ... / <tab>x@y").  Not a contact, a
+ * sender, a role address or the list the original went to; the line
+ * before it must not present it ("Please write to:"). */
+static void read_lone(const bw_msg *m, bw_report *r, size_t first, size_t len)
+{
+	const bw_kvlist *orig = &m->orig_headers;
+	const char *l, *prev = NULL;
+	size_t n, prev_n = 0, dl = 0;
+	bw_lines it;
+
+	/* only in a notice that says something failed */
+	if (!failure_line(m->body, len, &dl))
+		return;
+	bw_lines__init(&it, m->body, len);
+	for (; bw_lines__next(&it, &l, &n); prev = l, prev_n = n) {
+		char *a;
+		if (quoted(l, n) || !memchr(l, '@', n) || !(a = bw_addrline__lone(l, n)))
+			continue;
+		if (!ignorable_address(m, a, l, n) && !(prev && ignorable_address(m, a, prev, prev_n)) &&
+		    !list_address(m, orig, a))
+			add_once(m, r, first, a, NULL, 0);
+		free(a);
+	}
+}
 
 static int read_report(const bw_msg *m, bw_report *r)
 {
@@ -1773,33 +1785,6 @@ static int read_report(const bw_msg *m, bw_report *r)
 	if (r->n_rcpt > first && (rc = finish(m, r, first, len)) < 0)
 		return rc;
 	return (int)(r->n_rcpt - first);
-}
-
-/* An address alone on its line anywhere in the report, when no other
- * tier found anyone: a notice that lists the failed address below its
- * explanation ("Possible causes: ... / <tab>x@y").  Not a contact, a
- * sender, a role address or the list the original went to; the line
- * before it must not present it ("Please write to:"). */
-static void read_lone(const bw_msg *m, bw_report *r, size_t first, size_t len)
-{
-	const bw_kvlist *orig = &m->orig_headers;
-	const char *l, *prev = NULL;
-	size_t n, prev_n = 0, dl = 0;
-	bw_lines it;
-
-	/* only in a notice that says something failed */
-	if (!failure_line(m->body, len, &dl))
-		return;
-	bw_lines__init(&it, m->body, len);
-	for (; bw_lines__next(&it, &l, &n); prev = l, prev_n = n) {
-		char *a;
-		if (quoted(l, n) || !memchr(l, '@', n) || !(a = bw_addrline__lone(l, n)))
-			continue;
-		if (!ignorable_address(m, a, l, n) && !(prev && ignorable_address(m, a, prev, prev_n)) &&
-		    !list_address(m, orig, a))
-			add_once(m, r, first, a, NULL, 0);
-		free(a);
-	}
 }
 
 /* Delivery-status fields pasted into the text (a help desk's ticket
