@@ -1,11 +1,60 @@
 /*
  * rfc3464.c - the standard delivery-status report (any MTA that sends one).
+ *
+ * The delivery-status part gives action, status and often the reply, but
+ * many MTAs leave out the SMTP command the reply answered and the remote
+ * host.  Their human-readable part often has them, in a paragraph that
+ * begins with the recipient's address ("<a@example.org>: host mx...[ip]
+ * said: 550 ... (in reply to RCPT TO command)"), whatever language the
+ * rest of the notice is in.  Such a paragraph completes the fields the
+ * delivery-status part left empty; it never replaces one it gave.
  */
-#include "decoder.h"
+#include <stdlib.h>
+#include <string.h>
+
+#include "../smtp.h"
+#include "../util.h"
+#include "common.h"
 
 static int sniff(const bw_msg *m, const bw_found *f)
 {
 	return m->dsn.n ? BW_SNIFF_STANDARD : 0;
 }
 
-const bw_decoder bw_decoder_rfc3464 = { "rfc3464", sniff, bw_dsn__decode, false, NULL, 0 };
+/* Fill the empty command, remote host and address of rc from a paragraph. */
+static void complete_from_paragraph(bw_recipient *rc, const char *t, size_t len)
+{
+	char *para = bw_squeeze_dup(t, len);
+	bw_smtp_evidence ev;
+
+	if (!para)
+		return;
+	bw_smtp__scan(para, &ev);
+	if (ev.command[0] && !bw_recipient__get(rc, BW_RCPT_SMTP_COMMAND))
+		bw_recipient__set(rc, BW_RCPT_SMTP_COMMAND, ev.command);
+	if (ev.host[0] && !bw_recipient__get(rc, BW_RCPT_REMOTE_MTA))
+		bw_recipient__set(rc, BW_RCPT_REMOTE_MTA, ev.host);
+	if (ev.ip[0] && !bw_recipient__get(rc, BW_RCPT_REMOTE_IP))
+		bw_recipient__set(rc, BW_RCPT_REMOTE_IP, ev.ip);
+	free(para);
+}
+
+static int decode(const bw_msg *m, bw_report *r)
+{
+	size_t first = r->n_rcpt, len, pos = 0;
+	bw_addr_para p;
+	int got = bw_dsn__decode(m, r);
+
+	if (got <= 0 || !m->body)
+		return got;
+	len = bw_text__report_length(m);
+	while (bw_text__next_addr_para(m->body, len, &pos, &p)) {
+		bw_recipient *rc = bw_decoders__find(r, first, p.address);
+		if (rc)
+			complete_from_paragraph(rc, p.text, p.len);
+		bw_addr_para__clear(&p);
+	}
+	return got;
+}
+
+const bw_decoder bw_decoder_rfc3464 = { "rfc3464", sniff, decode, false, NULL, 0 };
