@@ -98,8 +98,15 @@ bool bw_smtp__reply_at(const char *t, size_t len, size_t i)
 	 * no. 220 of the list") says nothing about a recipient. */
 	if (c0 == '2' && (c1 != '5' || c2 > '2' || !((c3 == ' ' || c3 == '-') && bw_isalnum(at(t, len, i + 4)))))
 		return false;
+	/* a count, "(500 of 500, 100%)", is not a reply: neither number */
+	if (i >= 3 && t[i - 1] == ' ' && t[i - 2] == 'f' && t[i - 3] == 'o' &&
+	    (i == 3 || !bw_isalnum((unsigned char)t[i - 4])))
+		return false;
 	switch (c3) {
-	case '\0': case ' ': case '\t': case '\n': case '\r': case '-': case ')': case ']': case ',':
+	case ' ':
+		return !(at(t, len, i + 4) == 'o' && at(t, len, i + 5) == 'f' && at(t, len, i + 6) == ' ' &&
+		         bw_isdigit(at(t, len, i + 7)));
+	case '\0': case '\t': case '\n': case '\r': case '-': case ')': case ']': case ',':
 	case ';': case '"':
 		return true;
 	case '.':
