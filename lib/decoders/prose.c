@@ -734,6 +734,18 @@ static bool ends_with_colon(const char *l, size_t n)
  * the following address:"), the first text paragraph after the list is the
  * reason and is taken with it ("The mail server reports: the mailbox has
  * been disabled"). */
+/* A line that is a server's failure reply with its enhanced status code
+ * ("552 5.2.2 Storage allocation ... used up"): it says something failed
+ * in any wording. */
+static bool failure_reply_line(const char *l, size_t n)
+{
+	size_t tl;
+	const char *t = bw_text__trim(l, n, &tl);
+
+	return tl > 9 && (t[0] == '4' || t[0] == '5') && bw_smtp__starts_with_reply(t, tl) &&
+	       t[3] == ' ' && bw_smtp__status_at(t, tl, 4) && t[4] == t[0];
+}
+
 static const char *failure_line(const char *text, size_t len, size_t *out_len)
 {
 	bw_lines it;
@@ -743,7 +755,8 @@ static const char *failure_line(const char *text, size_t len, size_t *out_len)
 
 	bw_lines__init(&it, text, len);
 	while (bw_lines__next(&it, &l, &n)) {
-		if (!n || quoted(l, n) || !has_any(l, n, triggers, sizeof(triggers) / sizeof(triggers[0])))
+		if (!n || quoted(l, n) ||
+		    !(has_any(l, n, triggers, sizeof(triggers) / sizeof(triggers[0])) || failure_reply_line(l, n)))
 			continue;
 		if (!ends_with_colon(l, n)) {
 			end = paragraph_end(&it, l, l, n, FAILURE_PARAGRAPH_MAX);
@@ -1531,12 +1544,34 @@ static void read_subject(const bw_msg *m, bw_report *r, size_t first, size_t len
 	free(a);
 }
 
-/* A VERP address (a list's bounce address carrying the subscriber:
- * "list-bounces+jane=example.org@lists.example.net"): the subscriber's
+/* Where the subscriber's part of a VERP local part a..at starts, just
+ * after its separator: the first '+' ("list-bounces+jane=..."), else the
+ * '-' after the last all-digit id ("bounce-88120-jane=...",
+ * "list-return-42-jane=..."); NULL when there is neither. */
+static const char *verp_separator(const char *a, const char *at)
+{
+	const char *p = memchr(a, '+', (size_t)(at - a)), *sep = NULL, *q;
+
+	if (p)
+		return p;
+	for (p = a; p < at; p++) {
+		if (*p != '-' || p + 1 >= at || !bw_isdigit((unsigned char)p[1]))
+			continue;
+		for (q = p + 1; q < at && bw_isdigit((unsigned char)*q); q++)
+			;
+		if (q < at && *q == '-' && memchr(q, '=', (size_t)(at - q)))
+			sep = q;
+	}
+	return sep;
+}
+
+/* A VERP address (a list's or sending service's bounce address carrying
+ * the subscriber: "list-bounces+jane=example.org@lists.example.net",
+ * "bounce-88120-jane=example.org@mail.example.com"): the subscriber's
  * address ("jane@example.org"), or NULL. */
 static char *verp_decode(const char *a)
 {
-	const char *plus = strchr(a, '+'), *at = strrchr(a, '@'), *eq;
+	const char *at = strrchr(a, '@'), *plus = at ? verp_separator(a, at) : NULL, *eq;
 	char *out;
 
 	if (!plus || !at || plus > at)
