@@ -122,6 +122,7 @@ static const char *const triggers[] = {
 	"could not be delivered to", "couldn't be delivered to", "undeliverable to",
 	"unable to deliver", "not delivered to", "delivery to", "failed", "said:",
 	"unknown", "does not exist", "doesn't exist", "no such", "rejected", "invalid", "not valid",
+	"non-delivery", "unable-to-transfer", "unable to transfer",
 	"not found", "over quota", "quota exceeded", "mailbox full", "mailbox is full",
 	"refused", "denied", "error", "undeliverable", "not permitted", "disabled",
 	"returned", "bounced", "delayed", "could not deliver", "couldn't deliver",
@@ -640,6 +641,24 @@ static bool says_little(const char *d)
 	return !d || says_little_n(d, strlen(d));
 }
 
+/* Whether the diagnostic d already holds text[0..len), compared with
+ * their runs of blanks squeezed (a label's padding, a wrapped line). */
+static bool already_said(const char *d, const char *text, size_t len)
+{
+	char *t;
+	bool in;
+
+	if (!d)
+		return false;
+	if (memmem(d, strlen(d), text, len))
+		return true;
+	if (!(t = bw_squeeze_dup(text, len)))
+		return false;
+	in = *t && strstr(d, t) != NULL;
+	free(t);
+	return in;
+}
+
 static int finish(const bw_msg *m, bw_report *r, size_t first, size_t len)
 {
 	bool delayed = bw_sniff__delay_notice(m);
@@ -667,7 +686,7 @@ static int finish(const bw_msg *m, bw_report *r, size_t first, size_t len)
 			cause = failed;
 			cl = failed_len;
 		}
-		if (cause && !(d && memmem(d, strlen(d), cause, cl))) {
+		if (cause && !already_said(d, cause, cl)) {
 			bw_decoders__append_diag(r->rcpt[k], cause, cl);
 			d = bw_recipient__get(r->rcpt[k], BW_RCPT_DIAGNOSTIC);
 		}
