@@ -892,26 +892,38 @@ static GMimeObject *construct(GMimeStream *stream, GMimeParserOptions *po, bool 
 	return root;
 }
 
-/* Does the original's From (read by mimecut.c) say it was a bounce itself,
- * or is it encoded (GMime would decode it before we look)? */
-static bool plain_from_daemon(const plain_original *plain)
+/* What the original's From (read by mimecut.c) says: nothing against
+ * reading it as plain (FROM_PLAIN: no From, or not a mail system's), that
+ * it is encoded (FROM_ENCODED: GMime would decode it before we look), or,
+ * unencoded, that the original was a bounce itself (FROM_DAEMON: then GMime,
+ * which gives that value unfolded, says so too).  FROM_ENCODED when out
+ * of memory (GMime is then asked, as for an encoded one). */
+typedef enum { FROM_PLAIN, FROM_ENCODED, FROM_DAEMON } plain_from;
+
+static plain_from plain_from_of(const plain_original *plain)
 {
 	int i;
 
 	for (i = 0; i < plain->n; i++) {
 		const bw_mimecut_header *h = &plain->h[i];
+		plain_from kind;
 		char *v;
-		bool daemon;
 
 		if (h->name_len != 4 || bw_strncasecmp(h->name, "From", 4) != 0)
 			continue;
 		if (!(v = bw_strndup(h->value, h->value_len)))
-			return true;
-		daemon = strstr(v, "=?") || looks_like_daemon(v);
+			return FROM_ENCODED;
+		kind = strstr(v, "=?") ? FROM_ENCODED : looks_like_daemon(v) ? FROM_DAEMON : FROM_PLAIN;
 		free(v);
-		return daemon;
+		return kind;
 	}
-	return false;
+	return FROM_PLAIN;
+}
+
+/* Does the original's From say it was a bounce itself, or is it encoded? */
+static bool plain_from_daemon(const plain_original *plain)
+{
+	return plain_from_of(plain) != FROM_PLAIN;
 }
 
 /* Is h one of the headers RFC 5322 allows once (GMime warns when one is
@@ -1430,6 +1442,11 @@ static bool flat_view(bw_mimeflat *flat, bw_msg *m, const char *buf, size_t len,
 			return false;
 		plain->n = bw_mimecut__plain_original(buf, &cut, plain->h,
 		                                      sizeof(plain->h) / sizeof(plain->h[0]));
+		/* An unencoded From of a mail system: original_by_gmime()
+		 * would parse the block only to find that From and give up
+		 * (a bounce of a bounce), so GMime reads the whole at once. */
+		if (plain->n >= 0 && plain_from_of(plain) == FROM_DAEMON)
+			goto not_flat;
 		if (plain->n < 0 || plain_from_daemon(plain)) {
 			plain->n = -1;
 			orig_by_gmime = true;      /* original_by_gmime(), last */
