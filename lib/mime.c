@@ -892,26 +892,38 @@ static GMimeObject *construct(GMimeStream *stream, GMimeParserOptions *po, bool 
 	return root;
 }
 
-/* Does the original's From (read by mimecut.c) say it was a bounce itself,
- * or is it encoded (GMime would decode it before we look)? */
-static bool plain_from_daemon(const plain_original *plain)
+/* What the original's From (read by mimecut.c) says: nothing against
+ * reading it as plain (FROM_PLAIN: no From, or not a mail system's), that
+ * it is encoded (FROM_ENCODED: GMime would decode it before we look), or,
+ * unencoded, that the original was a bounce itself (FROM_DAEMON: then GMime,
+ * which gives that value unfolded, says so too).  FROM_ENCODED when out
+ * of memory (GMime is then asked, as for an encoded one). */
+typedef enum { FROM_PLAIN, FROM_ENCODED, FROM_DAEMON } plain_from;
+
+static plain_from plain_from_of(const plain_original *plain)
 {
 	int i;
 
 	for (i = 0; i < plain->n; i++) {
 		const bw_mimecut_header *h = &plain->h[i];
+		plain_from kind;
 		char *v;
-		bool daemon;
 
 		if (h->name_len != 4 || bw_strncasecmp(h->name, "From", 4) != 0)
 			continue;
 		if (!(v = bw_strndup(h->value, h->value_len)))
-			return true;
-		daemon = strstr(v, "=?") || looks_like_daemon(v);
+			return FROM_ENCODED;
+		kind = strstr(v, "=?") ? FROM_ENCODED : looks_like_daemon(v) ? FROM_DAEMON : FROM_PLAIN;
 		free(v);
-		return daemon;
+		return kind;
 	}
-	return false;
+	return FROM_PLAIN;
+}
+
+/* Does the original's From say it was a bounce itself, or is it encoded? */
+static bool plain_from_daemon(const plain_original *plain)
+{
+	return plain_from_of(plain) != FROM_PLAIN;
 }
 
 /* Is h one of the headers RFC 5322 allows once (GMime warns when one is
@@ -1365,12 +1377,13 @@ static GMimeMessage *original_by_gmime(const char *buf, const bw_mimecut *cut,
  * whose header block read_top() read, built without GMime: what
  * build_view() builds from GMime's parts, for messages where GMime would
  * have nothing to warn about.  The returned original, when there is one,
- * is the last part, cut by mimecut.c and read as plain (plain->n >= 0).
+ * is the last part, cut by mimecut.c and read as plain (plain->n >= 0), or,
+ * when gmime_original, by GMime alone (original_by_gmime()).
  * False, with nothing changed in m, when the message is not that. */
 static bool flat_view(bw_mimeflat *flat, bw_msg *m, const char *buf, size_t len,
                       const bw_prepared *prep, const bw_parse_options *opts,
                       plain_original *plain, const top_block *t, GMimeParserOptions *po,
-                      warn_ctx *w, int *rc)
+                      warn_ctx *w, bool gmime_original, int *rc)
 {
 	GMimeMessage *orig = NULL;     /* the original, when GMime reads it */
 	bool orig_by_gmime = false;
@@ -1430,7 +1443,14 @@ static bool flat_view(bw_mimeflat *flat, bw_msg *m, const char *buf, size_t len,
 			return false;
 		plain->n = bw_mimecut__plain_original(buf, &cut, plain->h,
 		                                      sizeof(plain->h) / sizeof(plain->h[0]));
+		/* An unencoded From of a mail system: original_by_gmime()
+		 * would parse the block only to find that From and give up
+		 * (a bounce of a bounce), so GMime reads the whole at once. */
+		if (plain->n >= 0 && plain_from_of(plain) == FROM_DAEMON)
+			goto not_flat;
 		if (plain->n < 0 || plain_from_daemon(plain)) {
+			if (!gmime_original)
+				goto not_flat;
 			plain->n = -1;
 			orig_by_gmime = true;      /* original_by_gmime(), last */
 		}
@@ -1599,8 +1619,13 @@ int bw_msg__parse(bw_msg *out, const char *buf, size_t len, const bw_parse_optio
 	return bw_msg__parse_indexed(out, buf, len, opts, NULL, 0);
 }
 
-int bw_msg__parse_indexed(bw_msg *out, const char *buf, size_t len, const bw_parse_options *opts,
-                          const bw_scanidx *x, size_t base)
+/* bw_msg__parse_indexed(); when plain_only, only along the ways that
+ * build no GMime message (plain_text_body(), flat_view() without
+ * original_by_gmime()) and only for input that prepare.c and the repair of
+ * unfolded parameters leave as it is: BW_MSG_NEEDS_GMIME, with *out
+ * empty, when the message is not read that way. */
+static int parse(bw_msg *out, const char *buf, size_t len, const bw_parse_options *opts,
+                 const bw_scanidx *x, size_t base, bool plain_only)
 {
 	char *repaired = NULL;
 	size_t rlen = 0;
@@ -1626,6 +1651,10 @@ int bw_msg__parse_indexed(bw_msg *out, const char *buf, size_t len, const bw_par
 	                      opts && opts->max_line_length ? opts->max_line_length : BW_DEFAULT_MAX_LINE,
 	                      opts && opts->max_parts ? opts->max_parts : DEFAULT_MAX_PARTS, x, base) < 0)
 		return bw_error__set(BW_ENOMEM, "out of memory");
+	if (plain_only && (prep.buf || prep.leading_skipped || prep.lines_cut || prep.parts_cut)) {
+		bw_prepare__clear(&prep);
+		return BW_MSG_NEEDS_GMIME;
+	}
 	if (prep.buf) {
 		buf = prep.buf;
 		len = prep.len;
@@ -1640,6 +1669,11 @@ int bw_msg__parse_indexed(bw_msg *out, const char *buf, size_t len, const bw_par
 		bw_strlist__push(&out->warnings, "too many MIME parts: the rest were not read");
 
 	if ((repaired = repair_unfolded_parameters(buf, len, &rlen, &prep))) {
+		if (plain_only) {
+			free(repaired);
+			bw_prepare__clear(&prep);
+			return BW_MSG_NEEDS_GMIME;
+		}
 		bw_prepare__clear(&prep);   /* its line offsets are the input's */
 		buf = repaired;
 		len = rlen;
@@ -1667,9 +1701,20 @@ int bw_msg__parse_indexed(bw_msg *out, const char *buf, size_t len, const bw_par
 		goto done;
 	}
 	/* A flat multipart: no GMime objects. */
-	if (w.top && !bw_msg__flat_off && flat_view(&aux->flat, out, buf, len, &prep, opts, plain, top, po, &w, &rc)) {
+	if (w.top && !bw_msg__flat_off &&
+	    flat_view(&aux->flat, out, buf, len, &prep, opts, plain, top, po, &w, !plain_only, &rc)) {
 		bw_buf__free(&top->kept);
 		goto done;
+	}
+	if (plain_only) {
+		if (w.top) {
+			bw_buf__free(&top->kept);
+			g_free(top->from);
+		}
+		g_mime_parser_options_free(po);
+		free(aux);
+		bw_prepare__clear(&prep);
+		return BW_MSG_NEEDS_GMIME;
 	}
 	msg = aux ? construct_cut(buf, len, &prep, po, &w, plain, top) : NULL;
 	if (!msg && w.top)
@@ -1706,6 +1751,18 @@ done:
 	if (rc == BW_OK && out->headers.n == 0 && out->body_len == 0)
 		rc = bw_error__set(BW_EPARSE, "not an email message: no headers and no body");
 	return rc;
+}
+
+int bw_msg__parse_indexed(bw_msg *out, const char *buf, size_t len, const bw_parse_options *opts,
+                          const bw_scanidx *x, size_t base)
+{
+	return parse(out, buf, len, opts, x, base, false);
+}
+
+int bw_msg__parse_plain(bw_msg *out, const char *buf, size_t len, const bw_parse_options *opts,
+                        const bw_scanidx *x, size_t base)
+{
+	return parse(out, buf, len, opts, x, base, true);
 }
 
 void bw_msg__clear(bw_msg *m)

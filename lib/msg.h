@@ -65,6 +65,14 @@ int bw_msg__parse(bw_msg *out, const char *buf, size_t len,
 struct bw_scanidx;
 int bw_msg__parse_indexed(bw_msg *out, const char *buf, size_t len,
                           const bw_parse_options *opts, const struct bw_scanidx *x, size_t base);
+/* What bw_msg__parse_plain() returns for a message it does not read. */
+#define BW_MSG_NEEDS_GMIME 1
+/* bw_msg__parse_indexed(), but only when the message is read without a
+ * GMime message (plain text, or a flat multipart whose returned original,
+ * if any, is plain: mime.c) and bw_prepare__input() has nothing to change in
+ * it; else BW_MSG_NEEDS_GMIME, with *out empty (nothing to clear). */
+int bw_msg__parse_plain(bw_msg *out, const char *buf, size_t len,
+                        const bw_parse_options *opts, const struct bw_scanidx *x, size_t base);
 void bw_msg__clear(bw_msg *m);
 
 /* Tests only: when set (before any parse), every message goes to GMime,

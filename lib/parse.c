@@ -209,6 +209,30 @@ static size_t preamble_length(const char *buf, size_t len)
 	return 0;
 }
 
+/* Longest mbox "From " line envelope_line() takes. */
+#define ENVELOPE_MAX 998
+
+/* The length (with its LF) of the mbox envelope line ("From " and the
+ * sender and date, as an mbox file keeps before each message) that buf
+ * starts with, or 0.  GMime's message parse skips such a first line
+ * without a warning and reads the message after it: so, when the rest is
+ * read without GMime (bw_msg__parse_plain()), it is read from the next
+ * line.  Only a short line (at most ENVELOPE_MAX bytes and shorter than
+ * max_line, so that prepare.c would not have cut it), without NUL. */
+static size_t envelope_line(const char *buf, size_t len, size_t max_line)
+{
+	const char *nl;
+	size_t n;
+
+	if (len < 5 || memcmp(buf, "From ", 5) != 0 ||
+	    !(nl = memchr(buf, '\n', len < ENVELOPE_MAX ? len : ENVELOPE_MAX)))
+		return 0;
+	n = (size_t)(nl - buf);
+	if (n >= max_line || memchr(buf, '\0', n))
+		return 0;
+	return n + 1;
+}
+
 int bw_parse_buffer(bw_report **out, const bw_rules *rules, const char *buf, size_t len,
                     const bw_parse_options *opts)
 {
@@ -218,7 +242,7 @@ int bw_parse_buffer(bw_report **out, const bw_rules *rules, const char *buf, siz
 	bw_textindex ix;    /* 8 KiB: on the stack */
 	const bw_textindex *prev_ix = NULL;
 	char *copy = NULL;
-	size_t skip;
+	size_t skip, from;
 	int err;
 
 	if (!out)
@@ -245,7 +269,12 @@ int bw_parse_buffer(bw_report **out, const bw_rules *rules, const char *buf, siz
 		bw_scanidx__build(&idx, buf, len);
 	}
 	skip = preamble_length(buf, len);
-	err = bw_msg__parse_indexed(&m, buf + skip, len - skip, opts, &idx, skip);
+	from = envelope_line(buf + skip, len - skip,
+	                     opts && opts->max_line_length ? opts->max_line_length : BW_DEFAULT_MAX_LINE);
+	err = from ? bw_msg__parse_plain(&m, buf + skip + from, len - skip - from, opts, &idx, skip + from)
+	           : BW_MSG_NEEDS_GMIME;
+	if (err == BW_MSG_NEEDS_GMIME)
+		err = bw_msg__parse_indexed(&m, buf + skip, len - skip, opts, &idx, skip);
 	bw_scanidx__free(&idx);
 	free(copy);
 	if (err < 0 && bw_error__oom_take())
