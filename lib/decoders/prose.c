@@ -122,7 +122,7 @@ static const char *const triggers[] = {
 	"could not be delivered to", "couldn't be delivered to", "undeliverable to",
 	"unable to deliver", "not delivered to", "delivery to", "failed", "said:",
 	"unknown", "does not exist", "doesn't exist", "no such", "rejected", "invalid", "not valid",
-	"non-delivery", "unable-to-transfer", "unable to transfer",
+	"non-delivery", "unable-to-transfer", "unable to transfer", "deactivated", "not taking mail",
 	"not found", "over quota", "quota exceeded", "mailbox full", "mailbox is full",
 	"refused", "denied", "error", "undeliverable", "not permitted", "disabled",
 	"returned", "bounced", "delayed", "could not deliver", "couldn't deliver",
