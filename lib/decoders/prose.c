@@ -1651,8 +1651,13 @@ static size_t report_text_length(const bw_msg *m)
 		end = bw_text__find_any(m->body, len, ends, sizeof(ends) / sizeof(ends[0]), NULL);
 	}
 	if (end) {
-		/* back to the start of that line */
-		while (end > m->body && end[-1] != '\n')
+		/* back to the start of that line, or of the sentence the marker
+		 * begins when another ends before it on the line ("... (550
+		 * 5.1.1). The original message is attached.") */
+		const char *line = end;
+		while (line > m->body && line[-1] != '\n')
+			line--;
+		while (end > line && !(end - line >= 2 && end[-1] == ' ' && strchr(".!?", end[-2])))
 			end--;
 		len = (size_t)(end - m->body);
 	}
