@@ -212,6 +212,9 @@ static bool headers_start(const char *t, size_t tl)
 	       bw_text__starts(t, tl, "DKIM-Signature:") || bw_text__starts(t, tl, "Message-ID:");
 }
 
+/* How many lines a quoted reply ("returned '...'") may wrap over. */
+#define RETURNED_LINES_MAX 6
+
 /* Reads the administrators' block into entries.  Returns their count. */
 static size_t read_admin_block(const bw_msg *m, entry *out, size_t cap)
 {
@@ -245,6 +248,34 @@ static size_t read_admin_block(const bw_msg *m, entry *out, size_t cap)
 		}
 		if (!cur)
 			continue;
+		if (!cur->diag && bw_memcasemem(t, tl, "returned '") && t[tl - 1] != '\'') {
+			/* the quoted reply wraps: its lines up to the closing quote */
+			bw_buf joined = BW_BUF_INIT;
+			bw_lines rest = it;
+			const char *l2;
+			size_t n2, k;
+
+			bw_buf__put(&joined, t, tl);
+			for (k = 0; k < RETURNED_LINES_MAX && bw_lines__next(&rest, &l2, &n2); k++) {
+				size_t t2l;
+				const char *t2 = bw_text__trim(l2, n2, &t2l);
+				char *addr = t2l ? bw_text__address_line(t2, t2l) : NULL;
+				free(addr);
+				if (!t2l || addr)
+					break;
+				bw_buf__putc(&joined, ' ');
+				bw_buf__put(&joined, t2, t2l);
+				if (t2[t2l - 1] == '\'') {
+					it = rest;
+					break;
+				}
+			}
+			if (joined.len && joined.p[joined.len - 1] == '\'')
+				cur->diag = returned_text(joined.p, joined.len);
+			bw_buf__free(&joined);
+			if (cur->diag)
+				continue;
+		}
 		if (!cur->diag && ((s = returned_text(t, tl)) || (s = hash_text(t, tl)))) {
 			cur->diag = s;
 			continue;
