@@ -15,6 +15,16 @@ static bool generic_status(const char *s)
 	return n >= 5 && strcmp(s + 1, ".0.0") == 0;
 }
 
+static void fill_route(bw_recipient *rc, const bw_smtp_evidence *ev)
+{
+	if (ev->command[0] && !bw_recipient__get(rc, BW_RCPT_SMTP_COMMAND))
+		bw_recipient__set(rc, BW_RCPT_SMTP_COMMAND, ev->command);
+	if (ev->host[0] && !bw_recipient__get(rc, BW_RCPT_REMOTE_MTA))
+		bw_recipient__set(rc, BW_RCPT_REMOTE_MTA, ev->host);
+	if (ev->ip[0] && !bw_recipient__get(rc, BW_RCPT_REMOTE_IP))
+		bw_recipient__set(rc, BW_RCPT_REMOTE_IP, ev->ip);
+}
+
 void bw_evidence__complete(bw_recipient *rc)
 {
 	const char *diag = bw_recipient__get(rc, BW_RCPT_DIAGNOSTIC);
@@ -37,10 +47,13 @@ void bw_evidence__complete(bw_recipient *rc)
 			bw_recipient__set(rc, BW_RCPT_STATUS, ev.status);
 		}
 	}
-	if (ev.command[0] && !bw_recipient__get(rc, BW_RCPT_SMTP_COMMAND))
-		bw_recipient__set(rc, BW_RCPT_SMTP_COMMAND, ev.command);
-	if (ev.host[0] && !bw_recipient__get(rc, BW_RCPT_REMOTE_MTA))
-		bw_recipient__set(rc, BW_RCPT_REMOTE_MTA, ev.host);
-	if (ev.ip[0] && !bw_recipient__get(rc, BW_RCPT_REMOTE_IP))
-		bw_recipient__set(rc, BW_RCPT_REMOTE_IP, ev.ip);
+	fill_route(rc, &ev);
+}
+
+void bw_evidence__route_from_text(bw_recipient *rc, const char *text)
+{
+	bw_smtp_evidence ev;
+
+	bw_smtp__scan(text, &ev);
+	fill_route(rc, &ev);
 }

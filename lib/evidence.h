@@ -19,4 +19,9 @@
  * evidence chain. */
 void bw_evidence__complete(bw_recipient *rc);
 
+/* Fills the recipient's SMTP_COMMAND, REMOTE_MTA and REMOTE_IP where they
+ * are empty from `text`, other words about it than its diagnostic (a
+ * notice's paragraph on the recipient, blanks squeezed). */
+void bw_evidence__route_from_text(bw_recipient *rc, const char *text);
+
 #endif

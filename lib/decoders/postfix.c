@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../evidence.h"
 #include "../smtp.h"
 #include "../util.h"
 #include "common.h"
@@ -74,17 +75,10 @@ static void fill_from_prose(bw_recipient *rc, const char *t, size_t len, bool re
 	const char *reply;
 	size_t reply_len;
 	char *para = bw_squeeze_dup(t, len);
-	bw_smtp_evidence ev;
 
 	if (!para)
 		return;
-	bw_smtp__scan(para, &ev);
-	if (ev.host[0] && !bw_recipient__get(rc, BW_RCPT_REMOTE_MTA))
-		bw_recipient__set(rc, BW_RCPT_REMOTE_MTA, ev.host);
-	if (ev.ip[0] && !bw_recipient__get(rc, BW_RCPT_REMOTE_IP))
-		bw_recipient__set(rc, BW_RCPT_REMOTE_IP, ev.ip);
-	if (ev.command[0] && !bw_recipient__get(rc, BW_RCPT_SMTP_COMMAND))
-		bw_recipient__set(rc, BW_RCPT_SMTP_COMMAND, ev.command);
+	bw_evidence__route_from_text(rc, para);
 	reply_text(para, strlen(para), &reply, &reply_len);
 	if (replace_diag || !bw_recipient__get(rc, BW_RCPT_DIAGNOSTIC)) {
 		char *d = bw_squeeze_dup(reply, reply_len);

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../smtp.h"
+#include "../evidence.h"
 #include "../util.h"
 #include "common.h"
 
@@ -25,17 +25,10 @@ static int sniff(const bw_msg *m, const bw_found *f)
 static void complete_from_paragraph(bw_recipient *rc, const char *t, size_t len)
 {
 	char *para = bw_squeeze_dup(t, len);
-	bw_smtp_evidence ev;
 
 	if (!para)
 		return;
-	bw_smtp__scan(para, &ev);
-	if (ev.command[0] && !bw_recipient__get(rc, BW_RCPT_SMTP_COMMAND))
-		bw_recipient__set(rc, BW_RCPT_SMTP_COMMAND, ev.command);
-	if (ev.host[0] && !bw_recipient__get(rc, BW_RCPT_REMOTE_MTA))
-		bw_recipient__set(rc, BW_RCPT_REMOTE_MTA, ev.host);
-	if (ev.ip[0] && !bw_recipient__get(rc, BW_RCPT_REMOTE_IP))
-		bw_recipient__set(rc, BW_RCPT_REMOTE_IP, ev.ip);
+	bw_evidence__route_from_text(rc, para);
 	free(para);
 }
 
