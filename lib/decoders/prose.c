@@ -1216,14 +1216,28 @@ static bool only_separators(const char *s, size_t n)
 	return true;
 }
 
-/* Does the next line (from p, before end) carry a failure reply ("x@y"
- * alone on its line over "last answer: 452 4.3.1 ...")? */
+/* Does the next line (from p, before end), or the line after it in the
+ * same paragraph, carry a failure reply ("x@y" alone on its line over
+ * "last answer: 452 4.3.1 ...", or over "Reported by relay X:" and then
+ * the reply)? */
 static bool reply_follows(const char *p, const char *end)
 {
-	const char *nl = p < end ? memchr(p, '\n', (size_t)(end - p)) : NULL;
-	size_t n = p < end ? (size_t)((nl ? nl : end) - p) : 0;
+	size_t k;
 
-	return n && !memchr(p, '@', n) && bw_smtp__has_failure_code(p, n);
+	/* the reply, or one line naming who reported it and then the reply
+	 * ("Reported by mail relay X:"), in the same paragraph */
+	for (k = 0; k < 2 && p < end; k++) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = (size_t)((nl ? nl : end) - p), tl;
+
+		bw_text__trim(p, n, &tl);
+		if (!tl || memchr(p, '@', n))
+			return false;
+		if (bw_smtp__has_failure_code(p, n))
+			return true;
+		p += n + 1;
+	}
+	return false;
 }
 
 /*
