@@ -215,6 +215,41 @@ static bool headers_start(const char *t, size_t tl)
 /* How many lines a quoted reply ("returned '...'") may wrap over. */
 #define RETURNED_LINES_MAX 6
 
+/* The quoted reply of a "returned '...'" line t whose closing quote is on
+ * a later line (returned_text() of the lines joined), with *it moved past
+ * them; NULL, *it unmoved, when t closes its quote or none closes it. */
+static char *wrapped_returned_text(bw_lines *it, const char *t, size_t tl)
+{
+	bw_buf joined = BW_BUF_INIT;
+	bw_lines rest = *it;
+	const char *l2;
+	size_t n2, k;
+	char *s = NULL;
+
+	if (!bw_memcasemem(t, tl, "returned '") || t[tl - 1] == '\'')
+		return NULL;
+	bw_buf__put(&joined, t, tl);
+	for (k = 0; k < RETURNED_LINES_MAX && bw_lines__next(&rest, &l2, &n2); k++) {
+		size_t t2l;
+		const char *t2 = bw_text__trim(l2, n2, &t2l);
+		char *addr = t2l ? bw_text__address_line(t2, t2l) : NULL;
+
+		free(addr);
+		if (!t2l || addr)
+			break;
+		bw_buf__putc(&joined, ' ');
+		bw_buf__put(&joined, t2, t2l);
+		if (t2[t2l - 1] == '\'') {
+			s = returned_text(joined.p, joined.len);
+			if (s)
+				*it = rest;
+			break;
+		}
+	}
+	bw_buf__free(&joined);
+	return s;
+}
+
 /* Reads the administrators' block into entries.  Returns their count. */
 static size_t read_admin_block(const bw_msg *m, entry *out, size_t cap)
 {
@@ -248,33 +283,9 @@ static size_t read_admin_block(const bw_msg *m, entry *out, size_t cap)
 		}
 		if (!cur)
 			continue;
-		if (!cur->diag && bw_memcasemem(t, tl, "returned '") && t[tl - 1] != '\'') {
-			/* the quoted reply wraps: its lines up to the closing quote */
-			bw_buf joined = BW_BUF_INIT;
-			bw_lines rest = it;
-			const char *l2;
-			size_t n2, k;
-
-			bw_buf__put(&joined, t, tl);
-			for (k = 0; k < RETURNED_LINES_MAX && bw_lines__next(&rest, &l2, &n2); k++) {
-				size_t t2l;
-				const char *t2 = bw_text__trim(l2, n2, &t2l);
-				char *addr = t2l ? bw_text__address_line(t2, t2l) : NULL;
-				free(addr);
-				if (!t2l || addr)
-					break;
-				bw_buf__putc(&joined, ' ');
-				bw_buf__put(&joined, t2, t2l);
-				if (t2[t2l - 1] == '\'') {
-					it = rest;
-					break;
-				}
-			}
-			if (joined.len && joined.p[joined.len - 1] == '\'')
-				cur->diag = returned_text(joined.p, joined.len);
-			bw_buf__free(&joined);
-			if (cur->diag)
-				continue;
+		if (!cur->diag && (s = wrapped_returned_text(&it, t, tl))) {
+			cur->diag = s;
+			continue;
 		}
 		if (!cur->diag && ((s = returned_text(t, tl)) || (s = hash_text(t, tl)))) {
 			cur->diag = s;

@@ -744,15 +744,6 @@ static bool ends_with_colon(const char *l, size_t n)
 	return n && l[n - 1] == ':';
 }
 
-/* The first line of the report that says something failed, with the rest
- * of its paragraph (the sentence that says why often follows the one that
- * says what: "could not be passed on. None of the recipients is known"),
- * as the diagnostic of a recipient named only by the returned original or
- * by a bare list.  A paragraph line holding an address ends it.  When that
- * paragraph introduces a list (it ends with a colon: "was not delivered to
- * the following address:"), the first text paragraph after the list is the
- * reason and is taken with it ("The mail server reports: the mailbox has
- * been disabled"). */
 /* A line that is a server's failure reply with its enhanced status code
  * ("552 5.2.2 Storage allocation ... used up"): it says something failed
  * in any wording. */
@@ -765,6 +756,15 @@ static bool failure_reply_line(const char *l, size_t n)
 	       t[3] == ' ' && bw_smtp__status_at(t, tl, 4) && t[4] == t[0];
 }
 
+/* The first line of the report that says something failed, with the rest
+ * of its paragraph (the sentence that says why often follows the one that
+ * says what: "could not be passed on. None of the recipients is known"),
+ * as the diagnostic of a recipient named only by the returned original or
+ * by a bare list.  A paragraph line holding an address ends it.  When that
+ * paragraph introduces a list (it ends with a colon: "was not delivered to
+ * the following address:"), the first text paragraph after the list is the
+ * reason and is taken with it ("The mail server reports: the mailbox has
+ * been disabled"). */
 static const char *failure_line(const char *text, size_t len, size_t *out_len)
 {
 	bw_lines it;
@@ -1224,8 +1224,6 @@ static bool reply_follows(const char *p, const char *end)
 {
 	size_t k;
 
-	/* the reply, or one line naming who reported it and then the reply
-	 * ("Reported by mail relay X:"), in the same paragraph */
 	for (k = 0; k < 2 && p < end; k++) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t n = (size_t)((nl ? nl : end) - p), tl;
