@@ -1386,6 +1386,7 @@ static bool flat_view(bw_mimeflat *flat, bw_msg *m, const char *buf, size_t len,
                       warn_ctx *w, bool gmime_original, int *rc)
 {
 	GMimeMessage *orig = NULL;     /* the original, when GMime reads it */
+	plain_from from;
 	bool orig_by_gmime = false;
 	bw_mimeflat_type type;
 	const bw_mimecut_header *ct = NULL;
@@ -1443,12 +1444,13 @@ static bool flat_view(bw_mimeflat *flat, bw_msg *m, const char *buf, size_t len,
 			return false;
 		plain->n = bw_mimecut__plain_original(buf, &cut, plain->h,
 		                                      sizeof(plain->h) / sizeof(plain->h[0]));
+		from = plain->n >= 0 ? plain_from_of(plain) : FROM_ENCODED;
 		/* An unencoded From of a mail system: original_by_gmime()
 		 * would parse the block only to find that From and give up
 		 * (a bounce of a bounce), so GMime reads the whole at once. */
-		if (plain->n >= 0 && plain_from_of(plain) == FROM_DAEMON)
+		if (from == FROM_DAEMON)
 			goto not_flat;
-		if (plain->n < 0 || plain_from_daemon(plain)) {
+		if (from == FROM_ENCODED) {
 			if (!gmime_original)
 				goto not_flat;
 			plain->n = -1;
