@@ -43,6 +43,17 @@ bool bw_addr__plausible(const char *s, size_t len)
 	return at && at > s && at < s + len - 1 && dot && s[len - 1] != '.';
 }
 
+char *bw_addr__verp_subscriber(const char *ext, size_t len)
+{
+	const char *eq;
+
+	for (eq = ext + len; eq > ext && eq[-1] != '='; eq--)
+		;
+	if (eq <= ext + 1 || eq >= ext + len || !memchr(eq, '.', (size_t)(ext + len - eq)))
+		return NULL;
+	return bw_addr__join(ext, (size_t)(eq - 1 - ext), eq, (size_t)(ext + len - eq));
+}
+
 /* The X.400 form of an RFC 822 address: "(a)" for '@', and the other
  * characters X.400 cannot carry written as "(p)" for '%', "(b)" for '!'
  * and "(q)" for '"' (RFC 2156 4.3.1). */

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "addr.h"
 #include "error.h"
 #include "ledger.h"
 #include "util.h"
@@ -142,7 +143,7 @@ char *bw_ledger__norm_address(const char *s)
 
 char *bw_ledger__verp_decode(const bw_policy *p, const char *addr)
 {
-	char *a = bw_ledger__norm_address(addr), *at, *sep, *eq, *res;
+	char *a = bw_ledger__norm_address(addr), *at, *sep, *res;
 	size_t plen = strlen(p->verp_prefix);
 
 	if (!a || !p->verp_prefix[0] || !p->verp_separator[0]) {
@@ -158,14 +159,7 @@ char *bw_ledger__verp_decode(const bw_policy *p, const char *addr)
 		return NULL;
 	}
 	sep += strlen(p->verp_separator);
-	/* user=example.com: the last '=' separates local part and domain */
-	eq = strrchr(sep, '=');
-	if (!eq || eq == sep || !eq[1]) {
-		free(a);
-		return NULL;
-	}
-	*eq = '@';
-	res = bw_strdup(sep);
+	res = bw_addr__verp_subscriber(sep, strlen(sep));
 	free(a);
 	return res;
 }

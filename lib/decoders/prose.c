@@ -1602,25 +1602,9 @@ static const char *verp_separator(const char *a, const char *at)
  * address ("jane@example.org"), or NULL. */
 static char *verp_decode(const char *a)
 {
-	const char *at = strrchr(a, '@'), *plus = at ? verp_separator(a, at) : NULL, *eq;
-	char *out;
+	const char *at = strrchr(a, '@'), *sep = at ? verp_separator(a, at) : NULL;
 
-	if (!plus || !at || plus > at)
-		return NULL;
-	/* the last '=' of the extension splits local part and domain */
-	for (eq = at - 1; eq > plus && *eq != '='; eq--)
-		;
-	if (eq <= plus + 1 || eq + 1 >= at || !memchr(eq + 1, '.', (size_t)(at - eq - 1)))
-		return NULL;
-	if (!(out = malloc((size_t)(at - plus)))) {
-		bw_error__oom();
-		return NULL;
-	}
-	memcpy(out, plus + 1, (size_t)(eq - plus - 1));
-	out[eq - plus - 1] = '@';
-	memcpy(out + (eq - plus), eq + 1, (size_t)(at - eq - 1));
-	out[at - plus - 1] = '\0';
-	return out;
+	return sep && sep < at ? bw_addr__verp_subscriber(sep + 1, (size_t)(at - sep - 1)) : NULL;
 }
 
 /* A bounce sent to a VERP address names its failed recipient in that

@@ -18,8 +18,26 @@ static void norm(const char *in, const char *want)
 	free(got);
 }
 
+static void verp(const char *ext, const char *want)
+{
+	char *got = bw_addr__verp_subscriber(ext, strlen(ext));
+
+	if (want)
+		CHECK_STR(got, want);
+	else
+		CHECK(got == NULL);
+	free(got);
+}
+
 int main(void)
 {
+	/* VERP extensions: the last '=' splits local part and domain */
+	verp("jane=example.org", "jane@example.org");
+	verp("a=b=mail.example.net", "a=b@mail.example.net");
+	verp("jane=localhost", NULL);        /* no dot: not a domain */
+	verp("=example.org", NULL);
+	verp("jane=", NULL);
+	verp("jane.example.org", NULL);
 	norm("rfc822; Jane@Example.COM", "Jane@example.com");
 	norm("\"Jane Doe\" <jane@example.com>", "jane@example.com");
 	norm("Jane Doe <jane@example.com> (the boss)", "jane@example.com");
