@@ -1,8 +1,11 @@
 /*
- * gen-vocab.c - turns rules/vocabulary/reasons.vocab into the C table that
- * lib/reason.c includes (reason_table.h), at build time.
+ * gen-vocab.c - turns the vocabularies of rules/vocabulary/ into C, at build
+ * time: reasons.vocab into the table lib/reason.c includes
+ * (reason_table.h), negation.vocab into the pattern
+ * lib/rules/rules_negation.c includes (negation_table.h).
  *
  *   gen-vocab INPUT.vocab OUTPUT.h
+ *   gen-vocab --negation INPUT.vocab OUTPUT.h
  *
  * The input is read with the rule files' own syntax reader
  * (lib/rules/rules_syntax.c): [reason NAME] sections with the keys below.
@@ -232,6 +235,223 @@ static const char *check_id(const char *id)
 	return NULL;
 }
 
+/* ---- negation.vocab -> one PCRE2 pattern ------------------------------ */
+
+static const char *const negation_keys[] = {
+	"before", "filler", "window", "cause", "join", "tail", "after", "spaces", NULL
+};
+static const char *const *const negation_kind_keys[] = { negation_keys };
+static const char *const negation_kinds[] = { "negation", NULL };
+static const char *const negation_repeatable[] = { NULL };
+
+typedef struct neg_out {
+	bw_buf pattern;           /* the alternation of every section */
+	size_t n;
+} neg_out;
+
+static int ascii_word(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+/* One list item as a pattern: spaces match any white space (`sep` where a
+ * language writes no spaces), a trailing '*' any word ending, an
+ * apostrophe either apostrophe, other characters themselves; \b at an edge
+ * that is an ASCII letter or digit. */
+static void item_pattern(bw_buf *b, const char *s, size_t len, const char *sep)
+{
+	size_t i;
+	int star = len && s[len - 1] == '*';
+
+	if (star)
+		len--;
+	if (len && ascii_word((unsigned char)s[0]))
+		bw_buf__puts(b, "\\b");
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == ' ') {
+			while (i + 1 < len && s[i + 1] == ' ')
+				i++;
+			bw_buf__puts(b, sep);
+		} else if (c == '\'') {
+			bw_buf__puts(b, "['\xe2\x80\x99]");
+		} else if (strchr("\\^$.[]|()?*+{}-", c)) {
+			bw_buf__putc(b, '\\');
+			bw_buf__putc(b, (char)c);
+		} else {
+			bw_buf__putc(b, (char)c);
+		}
+	}
+	if (star)
+		bw_buf__puts(b, "\\w*");
+	else if (len && ascii_word((unsigned char)s[len - 1]))
+		bw_buf__puts(b, "\\b");
+}
+
+/* "(?:a|b|c)" from the list "a | b | c"; 0 when the list is empty. */
+static int list_pattern(bw_buf *b, const char *list, const char *sep)
+{
+	const char *p = list, *e;
+	int n = 0;
+
+	bw_buf__puts(b, "(?:");
+	while (p && *p) {
+		while (*p == ' ')
+			p++;
+		for (e = p; *e && *e != '|'; e++)
+			;
+		{
+			const char *q = e;
+
+			while (q > p && q[-1] == ' ')
+				q--;
+			if (q > p) {
+				if (n++)
+					bw_buf__putc(b, '|');
+				item_pattern(b, p, (size_t)(q - p), sep);
+			}
+		}
+		p = *e ? e + 1 : e;
+	}
+	bw_buf__putc(b, ')');
+	return n;
+}
+
+/* The causes, and up to three more joined to them ("spam or virus",
+ * "SPF, DKIM and DMARC"), each joined one after at most two fillers. */
+static void causes_pattern(bw_buf *b, const char *cause, const char *join, const char *filler,
+                           const char *sep)
+{
+	list_pattern(b, cause, sep);
+	if (!join || !*join)
+		return;
+	bw_buf__puts(b, "(?:\\s*");
+	list_pattern(b, join, sep);
+	bw_buf__puts(b, "\\s*");
+	if (filler && *filler) {
+		bw_buf__puts(b, "(?:");
+		list_pattern(b, filler, sep);
+		bw_buf__printf(b, "%s){0,2}", sep);
+	}
+	list_pattern(b, cause, sep);
+	bw_buf__puts(b, "){0,3}");
+}
+
+static int negation_bad(const char *file, const bw_rsyn_section *sec, const char *what)
+{
+	return bw_error__set(BW_ERULES, "%s:%u: negation %s: %s", file, sec->line, sec->id, what);
+}
+
+static int negation_section(void *ctx, const char *file, const bw_rsyn_section *sec)
+{
+	neg_out *o = ctx;
+	const char *before = value(sec, "before"), *filler = value(sec, "filler");
+	const char *cause = value(sec, "cause"), *tail = value(sec, "tail");
+	const char *after = value(sec, "after"), *spaces = value(sec, "spaces");
+	const char *join = value(sec, "join");
+	const char *window = value(sec, "window");
+	const char *sep = "\\s+", *gap = "\\s+";
+	bw_buf b = { 0 };
+	long w = 3;
+
+	if (!cause || !*cause)
+		return negation_bad(file, sec, "missing cause");
+	if (!(before && *before) && !(after && *after))
+		return negation_bad(file, sec, "needs before or after");
+	if (spaces && strcmp(spaces, "no") == 0)
+		sep = gap = "\\s*";
+	else if (spaces && strcmp(spaces, "yes") != 0)
+		return negation_bad(file, sec, "spaces must be yes or no");
+	if (window) {
+		char *end;
+
+		w = strtol(window, &end, 10);
+		if (*end || w < 0 || w > 6)
+			return negation_bad(file, sec, "window must be 0-6");
+	}
+	if (before && *before) {
+		/* NEGATOR (FILLER ){0,w} CAUSE( TAIL)? */
+		bw_buf__puts(&b, "(?:");
+		list_pattern(&b, before, sep);
+		if (filler && *filler && w > 0) {
+			bw_buf__printf(&b, "(?:%s", gap);
+			list_pattern(&b, filler, sep);
+			bw_buf__printf(&b, "){0,%ld}", w);
+		}
+		bw_buf__puts(&b, gap);
+		causes_pattern(&b, cause, join, filler, sep);
+		if (tail && *tail) {
+			bw_buf__printf(&b, "(?:%s", gap);
+			list_pattern(&b, tail, sep);
+			bw_buf__puts(&b, ")?");
+		}
+		bw_buf__putc(&b, ')');
+	}
+	if (after && *after) {
+		/* CAUSE, then the negation later in the same clause */
+		if (before && *before)
+			bw_buf__putc(&b, '|');
+		bw_buf__puts(&b, "(?:");
+		causes_pattern(&b, cause, join, NULL, sep);
+		bw_buf__puts(&b, "[^.;:!?\xe3\x80\x82\xef\xbc\x81\xef\xbc\x9f\\n]{0,30}?");
+		list_pattern(&b, after, sep);
+		bw_buf__putc(&b, ')');
+	}
+	if (b.oom) {
+		bw_buf__free(&b);
+		return bw_error__set(BW_ENOMEM, "out of memory");
+	}
+	if (o->n++)
+		bw_buf__putc(&o->pattern, '|');
+	bw_buf__puts(&o->pattern, b.p);
+	bw_buf__free(&b);
+	return o->pattern.oom ? bw_error__set(BW_ENOMEM, "out of memory") : BW_OK;
+}
+
+static int generate_negation(const char *in, const char *outp)
+{
+	neg_out o = { 0 };
+	bw_rsyn_grammar g = { negation_kinds, negation_kind_keys, negation_repeatable, check_id,
+	                      negation_section, &o };
+	char *text;
+	size_t len = 0;
+	FILE *f;
+	int rc;
+
+	if (bw_read_file(in, &text, &len) < 0) {
+		fprintf(stderr, "gen-vocab: %s\n", bw_error_message());
+		return 1;
+	}
+	rc = bw_rsyn__parse(&g, in, text, len);
+	free(text);
+	if (rc < 0) {
+		fprintf(stderr, "gen-vocab: %s\n", bw_error_message());
+		return 1;
+	}
+	if (!(f = fopen(outp, "w"))) {
+		perror(outp);
+		return 1;
+	}
+	fputs("/* Generated by tools/gen-vocab.c from rules/vocabulary/negation.vocab:\n"
+	      " * do not edit. */\n", f);
+	fputs("static const char negation_pattern[] = ", f);
+	{
+		bw_buf lit = { 0 };
+
+		cstr(&lit, o.pattern.p ? o.pattern.p : "");
+		fputs(lit.p, f);
+		bw_buf__free(&lit);
+	}
+	fputs(";\n", f);
+	bw_buf__free(&o.pattern);
+	if (fclose(f) != 0) {
+		perror(outp);
+		return 1;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	out o;
@@ -241,8 +461,10 @@ int main(int argc, char **argv)
 	FILE *f;
 	int rc;
 
+	if (argc == 4 && strcmp(argv[1], "--negation") == 0)
+		return generate_negation(argv[2], argv[3]);
 	if (argc != 3) {
-		fprintf(stderr, "usage: gen-vocab INPUT.vocab OUTPUT.h\n");
+		fprintf(stderr, "usage: gen-vocab [--negation] INPUT.vocab OUTPUT.h\n");
 		return 2;
 	}
 	memset(&o, 0, sizeof(o));

@@ -86,6 +86,11 @@ struct bw_rules {
 	/* The providers' hosts and domains (rules_suffix.h); NULL when not
 	 * built (out of memory): every provider's list is scanned. */
 	struct bw_suffix_table *host_suffix, *domain_suffix;
+	/* The negation pattern (rules_negation.c), compiled on first use and
+	 * JIT-compiled once it has run often enough, like a rule's text. */
+	_Atomic(pcre2_code *) neg_re;
+	atomic_uint neg_runs;
+	_Atomic(pcre2_code *) neg_jit;
 	char meta_rules[24], meta_providers[24], meta_schema[16];
 };
 
@@ -100,5 +105,19 @@ const bw_rset_provider *bw_rules__provider(const bw_rules *rules, const char *re
 const bw_rset_provider *bw_rules__provider_by_id(const bw_rules *rules, const char *id);
 /* Rule r's conditions in words; NULL when out of memory. */
 const char *bw_rules__evidence(const struct bw_rule *r);
+/* The code to run pattern `text` with, compiled (and later JIT-compiled)
+ * on first use into *rep / *jitp, runs counted in *runs; NULL when it does
+ * not compile. */
+const pcre2_code *bw_rules__code_of(const bw_rules *rules, const char *text,
+                                    _Atomic(pcre2_code *) *rep, atomic_uint *runs,
+                                    _Atomic(pcre2_code *) *jitp);
+
+/* rules_negation.c */
+/* text[0..len) with every cause the reply denies ("not a block list
+ * issue", "your IP is not listed": rules/vocabulary/negation.vocab)
+ * overwritten by spaces, same length, NUL-terminated, for the caller to
+ * free; NULL when the reply denies nothing (or on ENOMEM: the text is then
+ * read as it is). */
+char *bw_rules__mask_negated(const bw_rules *rules, const char *text, size_t len);
 
 #endif

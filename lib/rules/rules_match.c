@@ -394,6 +394,9 @@ int bw_rules__compile(bw_rules *rules, const bw_rules_options *opts)
 			atomic_init(&r->split, NULL);
 		}
 	}
+	atomic_init(&rules->neg_re, NULL);   /* the negation pattern, on first use */
+	atomic_init(&rules->neg_runs, 0);
+	atomic_init(&rules->neg_jit, NULL);
 	index_first_bits(rules);
 	rules->host_suffix = bw_suffix__build(rules->prov, rules->n_prov, 1);
 	rules->domain_suffix = bw_suffix__build(rules->prov, rules->n_prov, 0);
@@ -422,6 +425,10 @@ void bw_rules__release_compiled(bw_rules *rules)
 		bw_rules__literals_free(rules->rules[i].literals);
 		prefilter_free(atomic_load_explicit(&rules->rules[i].pf, memory_order_relaxed));
 	}
+	pcre2_code_free(atomic_load_explicit(&rules->neg_re, memory_order_relaxed));
+	pcre2_code_free(atomic_load_explicit(&rules->neg_jit, memory_order_relaxed));
+	atomic_store_explicit(&rules->neg_re, NULL, memory_order_relaxed);
+	atomic_store_explicit(&rules->neg_jit, NULL, memory_order_relaxed);
 	pcre2_match_context_free(rules->mctx);
 	rules->mctx = NULL;
 }
@@ -433,9 +440,9 @@ void bw_rules__release_compiled(bw_rules *rules)
  * publishes nothing: the interpreter goes on, same results).  NULL when the
  * pattern does not compile (pcre2_match() then fails, and the rule does
  * not apply). */
-static const pcre2_code *code_of(const bw_rules *rules, const char *text,
-                                 _Atomic(pcre2_code *) *rep, atomic_uint *runs,
-                                 _Atomic(pcre2_code *) *jitp)
+const pcre2_code *bw_rules__code_of(const bw_rules *rules, const char *text,
+                                    _Atomic(pcre2_code *) *rep, atomic_uint *runs,
+                                    _Atomic(pcre2_code *) *jitp)
 {
 	pcre2_code *jit = atomic_load_explicit(jitp, memory_order_acquire);
 	pcre2_code *re;
@@ -474,7 +481,7 @@ static const pcre2_code *code_for(const bw_rules *rules, const struct bw_rule *r
 	 * object: only the bw_rules handed to callers is const. */
 	struct bw_rule *w = (struct bw_rule *)r;
 
-	return code_of(rules, r->src->text, &w->re, &w->runs, &w->jit_re);
+	return bw_rules__code_of(rules, r->src->text, &w->re, &w->runs, &w->jit_re);
 }
 
 /* ---- matching -------------------------------------------------------- */
@@ -1505,7 +1512,7 @@ static int rule_match(const bw_rules *rules, const struct bw_rule *r, const char
 	     k = next_may(sp, k, marks, lower, dlen, ts)) {
 		struct split_alt *a = &sp->alt[k];
 
-		rc = run_code(rules, code_of(rules, a->text, &a->re, &a->runs, &a->jit_re),
+		rc = run_code(rules, bw_rules__code_of(rules, a->text, &a->re, &a->runs, &a->jit_re),
 		              diag, dlen, off, mdp);
 		last = k;
 		if (rc < 0) {
@@ -1526,7 +1533,7 @@ static int rule_match(const bw_rules *rules, const struct bw_rule *r, const char
 	if (won != last) {
 		struct split_alt *a = &sp->alt[won];
 
-		won_rc = run_code(rules, code_of(rules, a->text, &a->re, &a->runs, &a->jit_re),
+		won_rc = run_code(rules, bw_rules__code_of(rules, a->text, &a->re, &a->runs, &a->jit_re),
 		                  diag, dlen, off, mdp);
 	}
 	return won_rc;
@@ -1748,8 +1755,8 @@ int bw_rules__match(const bw_rules *rules, const bw_match_input *in, bw_match_re
 {
 	const bw_rset_provider *prov;
 	pcre2_match_data *md = NULL;
-	const char *diag, *limit_rule = NULL;
-	char lower_buf[2048], *lower;
+	const char *diag, *reply, *limit_rule = NULL;
+	char lower_buf[2048], *lower, *masked;
 	triples ts;
 	uint64_t cand_buf[CAND_WORDS];
 	const uint64_t *cand = NULL;
@@ -1766,10 +1773,17 @@ int bw_rules__match(const bw_rules *rules, const bw_match_input *in, bw_match_re
 	prov = bw_rules__provider(rules, in->remote_mta, in->recipient,
 	                          in->reply_code && *in->reply_code ? diag : NULL);
 	dlen = strlen(diag);
+	/* The rules read the reply without the causes it denies; evidence
+	 * quotes the reply itself (same offsets). */
+	reply = diag;
+	if ((masked = bw_rules__mask_negated(rules, diag, dlen)))
+		diag = masked;
 	/* The text lower-cased once, for the literal prefilter. */
 	lower = dlen < sizeof(lower_buf) ? lower_buf : malloc(dlen + 1);
-	if (!lower)
+	if (!lower) {
+		free(masked);
 		return bw_error__set(BW_ENOMEM, "out of memory");
+	}
 	for (i = 0; i < dlen; i++)
 		lower[i] = (char)bw_lower((unsigned char)diag[i]);
 	lower[dlen] = '\0';
@@ -1855,9 +1869,9 @@ int bw_rules__match(const bw_rules *rules, const bw_match_input *in, bw_match_re
 			copy_capture(md, "tag", res->server_tag, sizeof(res->server_tag));
 			if (!prov && res->provider_code[0] && r->file_provider)
 				set_provider(res, r->file_provider);
-			matched_evidence(res, r, diag, md);
+			matched_evidence(res, r, reply, md);
 		} else if (lexicon_match) {
-			matched_evidence(res, r, diag, md);
+			matched_evidence(res, r, reply, md);
 		}
 		result = 1;
 		break;
@@ -1865,6 +1879,7 @@ int bw_rules__match(const bw_rules *rules, const bw_match_input *in, bw_match_re
 	pcre2_match_data_free(md);
 	if (lower != lower_buf)
 		free(lower);
+	free(masked);
 	if (result == 0) {
 		res->rule_id = NULL;
 		set_provider(res, prov);
