@@ -245,19 +245,15 @@ static const char *const negation_kinds[] = { "negation", NULL };
 static const char *const negation_repeatable[] = { NULL };
 
 typedef struct neg_out {
-	bw_buf pattern;           /* the alternation of every section */
+	bw_buf arrays;            /* each section's literal arrays */
+	bw_buf table;             /* the rows of the section table */
 	size_t n;
 } neg_out;
 
-static int ascii_word(unsigned char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-}
-
 /* One list item as a pattern: spaces match any white space (`sep` where a
  * language writes no spaces), a trailing '*' any word ending, an
- * apostrophe either apostrophe, other characters themselves; \b at an edge
- * that is an ASCII letter or digit. */
+ * apostrophe either apostrophe, other characters themselves.  Word edges
+ * are the list's (list_pattern()). */
 static void item_pattern(bw_buf *b, const char *s, size_t len, const char *sep)
 {
 	size_t i;
@@ -265,8 +261,6 @@ static void item_pattern(bw_buf *b, const char *s, size_t len, const char *sep)
 
 	if (star)
 		len--;
-	if (len && ascii_word((unsigned char)s[0]))
-		bw_buf__puts(b, "\\b");
 	for (i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)s[i];
 
@@ -285,17 +279,17 @@ static void item_pattern(bw_buf *b, const char *s, size_t len, const char *sep)
 	}
 	if (star)
 		bw_buf__puts(b, "\\w*");
-	else if (len && ascii_word((unsigned char)s[len - 1]))
-		bw_buf__puts(b, "\\b");
 }
 
-/* "(?:a|b|c)" from the list "a | b | c"; 0 when the list is empty. */
+/* "(?:a|b|c)" from the list "a | b | c", between word edges
+ * ("(?<!\w)(?:a|b|c)(?!\w)") where the language writes spaces between
+ * words (sep "\s+"); 0 when the list is empty. */
 static int list_pattern(bw_buf *b, const char *list, const char *sep)
 {
 	const char *p = list, *e;
-	int n = 0;
+	int n = 0, words = strcmp(sep, "\\s+") == 0;
 
-	bw_buf__puts(b, "(?:");
+	bw_buf__puts(b, words ? "(?<!\\w)(?:" : "(?:");
 	while (p && *p) {
 		while (*p == ' ')
 			p++;
@@ -314,8 +308,62 @@ static int list_pattern(bw_buf *b, const char *list, const char *sep)
 		}
 		p = *e ? e + 1 : e;
 	}
-	bw_buf__putc(b, ')');
+	bw_buf__puts(b, words ? ")(?!\\w)" : ")");
 	return n;
+}
+
+/* Each item of `list` as a prefilter literal, once, into `b` as a C
+ * string literal: its words lower-cased ("isn't" -> "isn", "black list*"
+ * -> "black" and "list") joined by '\x01' (BW_LITERAL_AND: every part must
+ * occur).  A text that holds no item's parts cannot match the list. */
+static void list_literals(bw_buf *b, const char *list)
+{
+	const char *p = list, *e;
+
+	while (p && *p) {
+		const char *w;
+		char lit[256];
+		size_t k = 0;
+
+		while (*p == ' ' || *p == '|')
+			p++;
+		for (e = p; *e && *e != '|'; e++)
+			;
+		lit[k++] = '"';
+		for (w = p; w < e && k + 16 < sizeof(lit); ) {
+			size_t n = 0, i;
+
+			while (w < e && *w == ' ')
+				w++;
+			while (w + n < e && w[n] != ' ' && w[n] != '*' && w[n] != '\'' && w[n] != ',')
+				n++;
+			if (n && k + n * 2 + 8 < sizeof(lit)) {
+				if (k > 1) {
+					memcpy(lit + k, "\\x01\" \"", 7);   /* a new literal piece after \x01 */
+					k += 7;
+				}
+				for (i = 0; i < n; i++) {
+					char c = w[i];
+
+					if (c >= 'A' && c <= 'Z')
+						c = (char)(c - 'A' + 'a');
+					if (c == '"' || c == '\\')
+						lit[k++] = '\\';
+					lit[k++] = c;
+				}
+			}
+			while (w < e && *w != ' ')
+				w++;
+		}
+		lit[k++] = '"';
+		lit[k++] = ',';
+		lit[k] = '\0';
+		if (k > 3 && (!b->p || !strstr(b->p, lit))) {
+			bw_buf__puts(b, lit);
+			bw_buf__putc(b, ' ');
+		}
+		p = e;
+	}
 }
 
 /* The causes, and up to three more joined to them ("spam or virus",
@@ -327,7 +375,7 @@ static void causes_pattern(bw_buf *b, const char *cause, const char *join, const
 	if (!join || !*join)
 		return;
 	bw_buf__puts(b, "(?:\\s*");
-	list_pattern(b, join, sep);
+	list_pattern(b, join, "\\s*");   /* punctuation too: no word edges */
 	bw_buf__puts(b, "\\s*");
 	if (filler && *filler) {
 		bw_buf__puts(b, "(?:");
@@ -402,11 +450,27 @@ static int negation_section(void *ctx, const char *file, const bw_rsyn_section *
 		bw_buf__free(&b);
 		return bw_error__set(BW_ENOMEM, "out of memory");
 	}
-	if (o->n++)
-		bw_buf__putc(&o->pattern, '|');
-	bw_buf__puts(&o->pattern, b.p);
+	{
+		bw_buf negs = { 0 }, causes = { 0 };
+
+		list_literals(&negs, before);
+		list_literals(&negs, after);
+		list_literals(&causes, cause);
+		bw_buf__printf(&o->arrays, "static const char *const negators_%zu[] = { %sNULL };\n",
+		               o->n, negs.p ? negs.p : "");
+		bw_buf__printf(&o->arrays, "static const char *const causes_%zu[] = { %sNULL };\n",
+		               o->n, causes.p ? causes.p : "");
+		bw_buf__free(&negs);
+		bw_buf__free(&causes);
+	}
+	bw_buf__puts(&o->table, "\t{ ");
+	cstr(&o->table, sec->id);
+	bw_buf__puts(&o->table, ", ");
+	cstr(&o->table, b.p);
+	bw_buf__printf(&o->table, ", negators_%zu, causes_%zu },\n", o->n, o->n);
+	o->n++;
 	bw_buf__free(&b);
-	return o->pattern.oom ? bw_error__set(BW_ENOMEM, "out of memory") : BW_OK;
+	return o->arrays.oom || o->table.oom ? bw_error__set(BW_ENOMEM, "out of memory") : BW_OK;
 }
 
 static int generate_negation(const char *in, const char *outp)
@@ -435,16 +499,13 @@ static int generate_negation(const char *in, const char *outp)
 	}
 	fputs("/* Generated by tools/gen-vocab.c from rules/vocabulary/negation.vocab:\n"
 	      " * do not edit. */\n", f);
-	fputs("static const char negation_pattern[] = ", f);
-	{
-		bw_buf lit = { 0 };
-
-		cstr(&lit, o.pattern.p ? o.pattern.p : "");
-		fputs(lit.p, f);
-		bw_buf__free(&lit);
-	}
-	fputs(";\n", f);
-	bw_buf__free(&o.pattern);
+	fputs(o.arrays.p ? o.arrays.p : "", f);
+	fputs("static const struct negation_section negation_sections[] = {\n", f);
+	fputs(o.table.p ? o.table.p : "", f);
+	fputs("};\n", f);
+	fprintf(f, "#define NEGATION_SECTIONS %zu\n", o.n);
+	bw_buf__free(&o.arrays);
+	bw_buf__free(&o.table);
 	if (fclose(f) != 0) {
 		perror(outp);
 		return 1;

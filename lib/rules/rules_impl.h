@@ -19,6 +19,16 @@
 #include "rules_set.h"
 #include "../rules.h"
 
+/* A section of rules/vocabulary/negation.vocab, ready to run. */
+struct bw_negation {
+	_Atomic(pcre2_code *) re;
+	atomic_uint runs;
+	_Atomic(pcre2_code *) jit;
+	/* [0] its causes, [1] its negating words: a text with none of either
+	 * cannot match (NULL when not made: the pattern always runs) */
+	struct bw_prefilter *pf[2];
+};
+
 struct bw_rule {
 	const bw_rset_rule *src;    /* borrowed from the layer that defined it */
 	size_t layer;               /* 0 base, 1.. overlays in the order given */
@@ -86,11 +96,12 @@ struct bw_rules {
 	/* The providers' hosts and domains (rules_suffix.h); NULL when not
 	 * built (out of memory): every provider's list is scanned. */
 	struct bw_suffix_table *host_suffix, *domain_suffix;
-	/* The negation pattern (rules_negation.c), compiled on first use and
-	 * JIT-compiled once it has run often enough, like a rule's text. */
-	_Atomic(pcre2_code *) neg_re;
-	atomic_uint neg_runs;
-	_Atomic(pcre2_code *) neg_jit;
+	/* One per section of the negation vocabulary (rules_negation.c): its
+	 * pattern, compiled on first use and JIT-compiled once it has run
+	 * often enough, like a rule's text, and its literal prefilters; NULL
+	 * when not made (out of memory): no reply is then read as denying. */
+	struct bw_negation *neg;
+	size_t n_neg;
 	char meta_rules[24], meta_providers[24], meta_schema[16];
 };
 
@@ -113,11 +124,19 @@ const pcre2_code *bw_rules__code_of(const bw_rules *rules, const char *text,
                                     _Atomic(pcre2_code *) *jitp);
 
 /* rules_negation.c */
-/* text[0..len) with every cause the reply denies ("not a block list
- * issue", "your IP is not listed": rules/vocabulary/negation.vocab)
- * overwritten by spaces, same length, NUL-terminated, for the caller to
- * free; NULL when the reply denies nothing (or on ENOMEM: the text is then
- * read as it is). */
-char *bw_rules__mask_negated(const bw_rules *rules, const char *text, size_t len);
+/* The sections of the negation vocabulary (rules/vocabulary/negation.vocab). */
+size_t bw_rules__negation_sections(void);
+/* The literals of section `section`, NULL-terminated: which 0 its causes,
+ * 1 its negating words (lower-case; parts joined by BW_LITERAL_AND); a
+ * text its pattern matches holds one of each. */
+const char *const *bw_rules__negation_literals(size_t section, int which);
+/* The causes that section `section` finds denied in text[0..len) ("not a
+ * block list issue", "your IP is not listed") overwritten by spaces in
+ * `out` (a copy of the text, NUL-terminated, made when `out` is NULL) and
+ * in `lower` (the text lower-cased, same length; may be NULL).  Returns
+ * `out`: NULL when nothing was denied and none was given (or on ENOMEM:
+ * the text is then read as it is). */
+char *bw_rules__mask_negated(const bw_rules *rules, size_t section, const char *text,
+                             size_t len, char *out, char *lower);
 
 #endif

@@ -394,9 +394,24 @@ int bw_rules__compile(bw_rules *rules, const bw_rules_options *opts)
 			atomic_init(&r->split, NULL);
 		}
 	}
-	atomic_init(&rules->neg_re, NULL);   /* the negation pattern, on first use */
-	atomic_init(&rules->neg_runs, 0);
-	atomic_init(&rules->neg_jit, NULL);
+	/* the negation sections: patterns on first use, prefilters now */
+	rules->n_neg = bw_rules__negation_sections();
+	rules->neg = calloc(rules->n_neg ? rules->n_neg : 1, sizeof(*rules->neg));
+	if (!rules->neg)
+		rules->n_neg = 0;   /* no reply is read as denying */
+	for (i = 0; i < rules->n_neg; i++) {
+		struct bw_negation *n = &rules->neg[i];
+		int k;
+
+		atomic_init(&n->re, NULL);
+		atomic_init(&n->runs, 0);
+		atomic_init(&n->jit, NULL);
+		for (k = 0; k < 2; k++) {
+			lit_iter it = { (char *const *)bw_rules__negation_literals(i, k), NULL, NULL };
+
+			n->pf[k] = prefilter_new(it);   /* NULL: the pattern always runs */
+		}
+	}
 	index_first_bits(rules);
 	rules->host_suffix = bw_suffix__build(rules->prov, rules->n_prov, 1);
 	rules->domain_suffix = bw_suffix__build(rules->prov, rules->n_prov, 0);
@@ -425,10 +440,15 @@ void bw_rules__release_compiled(bw_rules *rules)
 		bw_rules__literals_free(rules->rules[i].literals);
 		prefilter_free(atomic_load_explicit(&rules->rules[i].pf, memory_order_relaxed));
 	}
-	pcre2_code_free(atomic_load_explicit(&rules->neg_re, memory_order_relaxed));
-	pcre2_code_free(atomic_load_explicit(&rules->neg_jit, memory_order_relaxed));
-	atomic_store_explicit(&rules->neg_re, NULL, memory_order_relaxed);
-	atomic_store_explicit(&rules->neg_jit, NULL, memory_order_relaxed);
+	for (i = 0; i < rules->n_neg; i++) {
+		prefilter_free(rules->neg[i].pf[0]);
+		prefilter_free(rules->neg[i].pf[1]);
+		pcre2_code_free(atomic_load_explicit(&rules->neg[i].re, memory_order_relaxed));
+		pcre2_code_free(atomic_load_explicit(&rules->neg[i].jit, memory_order_relaxed));
+	}
+	free(rules->neg);
+	rules->neg = NULL;
+	rules->n_neg = 0;
 	pcre2_match_context_free(rules->mctx);
 	rules->mctx = NULL;
 }
@@ -1751,6 +1771,20 @@ static void matched_evidence(bw_match_result *res, const struct bw_rule *r, cons
 	res->evidence = res->evidence_buf;
 }
 
+/* May section i of the negation vocabulary find a denied cause in the
+ * reply (rules_negation.c)?  Only when it holds one of the section's
+ * causes and one of its negating words. */
+static bool may_deny(const bw_rules *rules, size_t i, const char *lower, size_t dlen,
+                     const triples *ts)
+{
+	int k;
+
+	for (k = 0; k < 2; k++)
+		if (rules->neg[i].pf[k] && !prefilter_pass(rules->neg[i].pf[k], lower, dlen, ts))
+			return false;
+	return dlen > 0;
+}
+
 int bw_rules__match(const bw_rules *rules, const bw_match_input *in, bw_match_result *res)
 {
 	const bw_rset_provider *prov;
@@ -1773,21 +1807,25 @@ int bw_rules__match(const bw_rules *rules, const bw_match_input *in, bw_match_re
 	prov = bw_rules__provider(rules, in->remote_mta, in->recipient,
 	                          in->reply_code && *in->reply_code ? diag : NULL);
 	dlen = strlen(diag);
-	/* The rules read the reply without the causes it denies; evidence
-	 * quotes the reply itself (same offsets). */
-	reply = diag;
-	if ((masked = bw_rules__mask_negated(rules, diag, dlen)))
-		diag = masked;
 	/* The text lower-cased once, for the literal prefilter. */
 	lower = dlen < sizeof(lower_buf) ? lower_buf : malloc(dlen + 1);
-	if (!lower) {
-		free(masked);
+	if (!lower)
 		return bw_error__set(BW_ENOMEM, "out of memory");
-	}
 	for (i = 0; i < dlen; i++)
 		lower[i] = (char)bw_lower((unsigned char)diag[i]);
 	lower[dlen] = '\0';
 	triples_build(&ts, lower, dlen);
+	/* The rules read the reply without the causes it denies (blanked in
+	 * both copies; the triples may keep a few of their bytes, which only
+	 * lets a prefilter pass); evidence quotes the reply itself (same
+	 * offsets). */
+	reply = diag;
+	masked = NULL;
+	for (i = 0; i < rules->n_neg; i++)
+		if (may_deny(rules, i, lower, dlen, &ts))
+			masked = bw_rules__mask_negated(rules, i, reply, dlen, masked, lower);
+	if (masked)
+		diag = masked;
 	if (candidates(rules, &ts, cand_buf, &hits))
 		cand = cand_buf;
 	for (i = 0; i < rules->n_rules; i++) {

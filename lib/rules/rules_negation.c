@@ -17,21 +17,38 @@
 
 #include "rules_impl.h"
 #include "../error.h"
+/* A section of the vocabulary as the build writes it (negation_table.h). */
+struct negation_section {
+	const char *name;
+	const char *pattern;
+	const char *const *negators, *const *causes;
+};
+
 #include "negation_table.h"
 
-char *bw_rules__mask_negated(const bw_rules *rules, const char *text, size_t len)
+size_t bw_rules__negation_sections(void)
 {
-	struct bw_rules *w = (struct bw_rules *)rules;   /* the lazily compiled pattern only */
+	return NEGATION_SECTIONS;
+}
+
+const char *const *bw_rules__negation_literals(size_t section, int which)
+{
+	return which ? negation_sections[section].negators : negation_sections[section].causes;
+}
+
+char *bw_rules__mask_negated(const bw_rules *rules, size_t section, const char *text,
+                             size_t len, char *out, char *lower)
+{
+	struct bw_negation *n = &rules->neg[section];   /* its lazily compiled pattern only */
 	const pcre2_code *re;
 	pcre2_match_data *md;
 	PCRE2_SIZE off = 0;
-	char *out = NULL;
 
-	if (!len || !negation_pattern[0])
-		return NULL;
-	re = bw_rules__code_of(rules, negation_pattern, &w->neg_re, &w->neg_runs, &w->neg_jit);
+	if (!len)
+		return out;
+	re = bw_rules__code_of(rules, negation_sections[section].pattern, &n->re, &n->runs, &n->jit);
 	if (!re || !(md = pcre2_match_data_create(1, NULL)))
-		return NULL;
+		return out;
 	while (off < len &&
 	       pcre2_match(re, (PCRE2_SPTR)text, len, off, 0, md, rules->mctx) >= 0) {
 		PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
@@ -49,6 +66,8 @@ char *bw_rules__mask_negated(const bw_rules *rules, const char *text, size_t len
 			out[len] = '\0';
 		}
 		memset(out + ov[0], ' ', ov[1] - ov[0]);
+		if (lower)
+			memset(lower + ov[0], ' ', ov[1] - ov[0]);
 		off = ov[1];
 	}
 	pcre2_match_data_free(md);

@@ -12,13 +12,38 @@
 
 static const bw_rules *rules;
 
+/* Every section over the reply, as bw_rules__match() runs them (without
+ * their prefilters). */
+static char *mask_all(const char *reply, size_t len, char *lower)
+{
+	char *out = NULL;
+	size_t i;
+
+	for (i = 0; i < bw_rules__negation_sections(); i++)
+		out = bw_rules__mask_negated(rules, i, reply, len, out, lower);
+	return out;
+}
+
 /* The reply as the rules read it ("" when nothing is masked). */
 static char *masked(const char *reply)
 {
-	char *m = bw_rules__mask_negated(rules, reply, strlen(reply));
+	size_t i, len = strlen(reply);
+	char *lower = malloc(len + 1), *m, *m2;
 
-	if (m)
-		CHECK(strlen(m) == strlen(reply));   /* same offsets for the evidence */
+	/* with the lower-cased copy to blank and without: the same */
+	for (i = 0; lower && i <= len; i++)
+		lower[i] = (char)(reply[i] >= 'A' && reply[i] <= 'Z' ? reply[i] - 'A' + 'a' : reply[i]);
+	m = mask_all(reply, len, NULL);
+	m2 = lower ? mask_all(reply, len, lower) : NULL;
+	CHECK((m == NULL) == (m2 == NULL));
+	if (m) {
+		CHECK(strlen(m) == len);   /* same offsets for the evidence */
+		CHECK(m2 && strcmp(m, m2) == 0);
+		for (i = 0; lower && i < len; i++)   /* blanked in the lower-cased copy too */
+			CHECK(m[i] != ' ' || lower[i] == ' ');
+	}
+	free(m2);
+	free(lower);
 	return m;
 }
 
