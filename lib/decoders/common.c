@@ -509,7 +509,7 @@ bool bw_sniff__automated(const bw_msg *m)
 		"donotreply", "do-not-reply", "do_not_reply", "notification", "notifier", "notify",
 		"dsn@", "bounce", "daemon", "robot", "gateway", "relay", "list server", "listserv",
 		"automat", "auto-reply", "autoreply", "system", "sistema", "système", "delivery",
-		"router", "reports@",
+		"router", "reports@", "alerts@", "alert@",
 		/* content and virus gateways sign their notices with the product */
 		"virus", "interscan", "scanmail", "sweeper", "webshield", "mailscanner", "amavis",
 		"content filter", "contentfilter", "mail filter", "mailfilter", "mail security",

@@ -139,6 +139,8 @@ static const char *const triggers[] = {
 	"given up", "gave up", "not been fully delivered", "not received by",
 	"not able to deliver", "were not able to", "was not able to",
 	"did not attempt", "not attempted", "was not attempted", "were not attempted",
+	/* sending services' notices: a recipient they would not send to */
+	"not sent", "suppressed", "suppression list", "inactive recipient",
 	/* other verbs of handing a message on */
 	"could not be handed", "not be passed on", "could not be forwarded", "could not be transferred",
 	"could not be relayed", "could not be transmitted", "could not be routed", "not be processed",
