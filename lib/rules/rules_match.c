@@ -410,9 +410,11 @@ void bw_rules__release_compiled(bw_rules *rules)
 	free(rules->bit_start);
 	free(rules->bit_alt);
 	free(rules->pf_always);
+	free(rules->visit_always);
 	rules->bit_start = NULL;
 	rules->bit_alt = NULL;
 	rules->pf_always = NULL;
+	rules->visit_always = NULL;
 
 	for (i = 0; i < rules->n_rules; i++) {
 		pcre2_code_free(atomic_load_explicit(&rules->rules[i].re, memory_order_relaxed));
@@ -942,24 +944,27 @@ static bool next_entry(entry_iter *it, uint16_t *bit, struct bw_pf_alt *e)
 	return true;
 }
 
-/* rules->bit_start, bit_alt and pf_always (rules_impl.h), read from the
- * rules' literals (no prefilter is made for them); left NULL when an
- * allocation fails. */
+/* rules->bit_start, bit_alt, pf_always and visit_always (rules_impl.h),
+ * read from the rules' literals (no prefilter is made for them); left
+ * NULL when an allocation fails. */
 static void index_first_bits(bw_rules *rules)
 {
 	size_t words = (rules->n_rules + 63) / 64, i, t, n = 0;
 	uint32_t *start = calloc(TRIPLE_BITS + 1, sizeof(*start)), *at = NULL;
 	struct bw_pf_alt *list = NULL, e;
 	uint64_t *always = calloc(words ? words : 1, sizeof(*always));
+	uint64_t *visit = calloc(words ? words : 1, sizeof(*visit));
 	uint16_t b;
 
-	if (!start || !always || rules->n_rules > INDEX_MAX)
+	if (!start || !always || !visit || rules->n_rules > INDEX_MAX)
 		goto fail;
 	/* counts: alternatives per index bit */
 	for (i = 0; i < rules->n_rules; i++) {
 		entry_iter it = entries_of(&rules->rules[i]);
 		size_t k;
 
+		if (!rules->rules[i].has_pf || rules->rules[i].tier == BW_TIER_LEXICON)
+			visit[i >> 6] |= (uint64_t)1 << (i & 63);
 		for (k = 0; rules->rules[i].has_pf && next_entry(&it, &b, &e); k++) {
 			if (k >= INDEX_MAX)
 				goto fail;
@@ -993,12 +998,14 @@ static void index_first_bits(bw_rules *rules)
 	rules->bit_start = start;
 	rules->bit_alt = list;
 	rules->pf_always = always;
+	rules->visit_always = visit;
 	return;
 fail:
 	free(at);
 	free(list);
 	free(start);
 	free(always);
+	free(visit);
 }
 
 #define CAND_WORDS 128
@@ -1744,6 +1751,27 @@ static void matched_evidence(bw_match_result *res, const struct bw_rule *r, cons
 	res->evidence = res->evidence_buf;
 }
 
+/* The first rule from `from` on that bw_rules__match() reads, or n_rules:
+ * a candidate for the text (cand, candidates()) or one it reads whatever
+ * the candidates (visit_always); every rule when cand is NULL.  A word of
+ * bits at a time: most rules are neither. */
+static size_t next_rule(const bw_rules *rules, const uint64_t *cand, size_t from)
+{
+	size_t w = from >> 6, words = (rules->n_rules + 63) / 64;
+	uint64_t x;
+
+	if (!cand || from >= rules->n_rules)
+		return from;
+	x = (cand[w] | rules->visit_always[w]) & (~(uint64_t)0 << (from & 63));
+	while (!x) {
+		if (++w == words)
+			return rules->n_rules;
+		x = cand[w] | rules->visit_always[w];
+	}
+	w = w * 64 + (size_t)__builtin_ctzll(x);
+	return w < rules->n_rules ? w : rules->n_rules;
+}
+
 int bw_rules__match(const bw_rules *rules, const bw_match_input *in, bw_match_result *res)
 {
 	const bw_rset_provider *prov;
@@ -1776,7 +1804,7 @@ int bw_rules__match(const bw_rules *rules, const bw_match_input *in, bw_match_re
 	triples_build(&ts, lower, dlen);
 	if (candidates(rules, &ts, cand_buf, &hits))
 		cand = cand_buf;
-	for (i = 0; i < rules->n_rules; i++) {
+	for (i = next_rule(rules, cand, 0); i < rules->n_rules; i = next_rule(rules, cand, i + 1)) {
 		const struct bw_rule *r = &rules->rules[i];
 		const bw_rset_rule *s = r->src;
 		alt_marks marks;
@@ -1802,10 +1830,8 @@ int bw_rules__match(const bw_rules *rules, const bw_match_input *in, bw_match_re
 			r = won;
 			s = r->src;
 		} else {
-			/* the candidate bit first (a rule with a prefilter has a
-			 * text): it rules most of them out without reading the rule */
-			if (r->has_pf && cand && !((cand[i >> 6] >> (i & 63)) & 1))
-				continue;
+			/* next_rule() has left out the rules with a prefilter
+			 * that the candidates rule out, without reading them */
 			if (r->src->text && !dlen)
 				continue;
 			if (!rule_applies(r, in, prov))
