@@ -7,9 +7,9 @@
  * alternatives is compiled and run one alternative at a time (see
  * rule_match()).  A pattern is interpreted for its first
  * JIT_AFTER runs, then a JIT-compiled copy of it is made, when the platform
- * allows, and used from then on: JIT compilation costs about as much as a
- * few dozen runs, and most patterns never run, or run once, in a short
- * process.  Matching only reads the bw_rules, apart from each pattern's run
+ * allows, and used from then on: most patterns never run, or run a few
+ * times, in a short process, and a JIT compile costs more than many runs
+ * of the interpreter (JIT_AFTER).  Matching only reads the bw_rules, apart from each pattern's run
  * count and that copy, published with an atomic pointer by the one thread
  * that counted the JIT_AFTER-th run: the match data is created per call,
  * and the match context (limits) is shared read-only, so threads may match
@@ -53,8 +53,13 @@ static void prefilter_free(struct bw_prefilter *pf);
 static void split_free(struct bw_split *sp);
 static void index_first_bits(bw_rules *rules);
 
-/* Runs of a pattern interpreted before its JIT-compiled copy is made. */
-#define JIT_AFTER 12
+/* Runs of a pattern interpreted before its JIT-compiled copy is made.
+ * A JIT compile costs about as much CPU time as a hundred of the
+ * interpreter's runs of a typical rule pattern (more than its instruction
+ * count says: the code is written to fresh executable memory), and the
+ * JIT-compiled copy saves little on most of them: on the corpus x5 the
+ * fewest cycles are spent at about 50 (bench/README.md, fifteenth round). */
+#define JIT_AFTER 50
 
 static pcre2_code *compile_pattern(const char *pattern, int *err, PCRE2_SIZE *off)
 {
