@@ -185,7 +185,7 @@ static void drop_last_char(bw_buf *run)
 }
 
 #define MAX_GROUPS 8     /* compulsory groups of an alternative looked at */
-#define MAX_DNF 32       /* strings one alternative may expand to */
+#define MAX_DNF 64       /* strings one alternative may expand to */
 #define MAX_ALONE 128    /* strings of a group taken alone (smallest_group()) */
 
 /* Every string of `dnf` joined (BW_LITERAL_AND) with every string of `g`;
