@@ -19,19 +19,6 @@
 #include "text.h"
 #include "util.h"
 
-/* JSON is UTF-8, always: a string that is not (an 8-bit header name, a file
- * name in another encoding, bytes given to explain) is read as Latin-1
- * where it is not UTF-8, as the MIME reader does with bodies.  Returns s or
- * a copy in *tmp (free it). */
-static const char *utf8(const char *s, char **tmp)
-{
-	*tmp = NULL;
-	if (!s || bw_text__valid_utf8(s, strlen(s)))
-		return s;
-	*tmp = bw_text__latin1_to_utf8(s, strlen(s));
-	return *tmp ? *tmp : "";
-}
-
 /* Is s[0..n) ASCII?  8 bytes at a time. */
 static bool ascii(const char *s, size_t n)
 {
@@ -47,8 +34,23 @@ static bool ascii(const char *s, size_t n)
 	return !(any & 0x8080808080808080ull);
 }
 
-/* A string value made valid UTF-8, as utf8() does (most values are ASCII,
- * and checked for that first); NULL is null. */
+/* JSON is UTF-8, always: a string that is not (an 8-bit header name, a file
+ * name in another encoding, bytes given to explain) is read as Latin-1
+ * where it is not UTF-8, as the MIME reader does with bodies.  Returns s
+ * (most strings are ASCII, and checked for that first) or a copy in *tmp
+ * (free it); its length in *len (s[0..*len) on the way in). */
+static const char *utf8(const char *s, size_t *len, char **tmp)
+{
+	*tmp = NULL;
+	if (ascii(s, *len) || bw_text__valid_utf8(s, *len))
+		return s;
+	*tmp = bw_text__latin1_to_utf8(s, *len);
+	s = *tmp ? *tmp : "";
+	*len = strlen(s);
+	return s;
+}
+
+/* A string value made valid UTF-8 (utf8()); NULL is null. */
 static void str(bw_jsonw *w, const char *s)
 {
 	size_t n;
@@ -59,12 +61,8 @@ static void str(bw_jsonw *w, const char *s)
 		return;
 	}
 	n = strlen(s);
-	if (ascii(s, n) || bw_text__valid_utf8(s, n)) {
-		bw_jsonw__string_len(w, s, n);
-		return;
-	}
-	tmp = bw_text__latin1_to_utf8(s, n);
-	bw_jsonw__string(w, tmp ? tmp : "");
+	s = utf8(s, &n, &tmp);
+	bw_jsonw__string_len(w, s, n);
 	free(tmp);
 }
 
@@ -89,9 +87,11 @@ static int v_boolean(void *w, int b) { bw_jsonw__bool(w, b != 0); return 0; }
 
 static int v_key(void *w, const char *name)
 {
+	size_t n = strlen(name);
 	char *tmp;
 
-	bw_jsonw__key(w, utf8(name, &tmp));
+	name = utf8(name, &n, &tmp);
+	bw_jsonw__key_len(w, name, n);
 	free(tmp);
 	return 0;
 }

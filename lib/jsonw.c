@@ -54,10 +54,8 @@ static char *grow_to(bw_jsonw *w, size_t cap)
 	return p;
 }
 
-/* Room for n more bytes (and a NUL) at w->p + w->len, or false with
- * w->err set.  With a sink, what is buffered goes out first once it is
- * FLUSH_AT long. */
-static bool reserve(bw_jsonw *w, size_t n)
+/* reserve() when the buffer may have to flush or grow. */
+static bool reserve_more(bw_jsonw *w, size_t n)
 {
 	size_t cap;
 	char *p;
@@ -88,7 +86,17 @@ static bool reserve(bw_jsonw *w, size_t n)
 	return true;
 }
 
-static void put(bw_jsonw *w, const char *s, size_t n)
+/* Room for n more bytes (and a NUL) at w->p + w->len, or false with
+ * w->err set.  With a sink, what is buffered goes out first once it is
+ * FLUSH_AT long.  Inline: most calls find the room there. */
+static inline bool reserve(bw_jsonw *w, size_t n)
+{
+	if (!w->err && w->len + n < w->cap && !(w->sink && w->len >= FLUSH_AT))
+		return true;
+	return reserve_more(w, n);
+}
+
+static inline void put(bw_jsonw *w, const char *s, size_t n)
 {
 	if (!reserve(w, n))
 		return;
@@ -310,6 +318,11 @@ static void quoted(bw_jsonw *w, const char *s, size_t n)
 
 void bw_jsonw__key(bw_jsonw *w, const char *key)
 {
+	bw_jsonw__key_len(w, key, strlen(key));
+}
+
+void bw_jsonw__key_len(bw_jsonw *w, const char *key, size_t len)
+{
 	size_t *count;
 
 	if (w->err)
@@ -324,20 +337,20 @@ void bw_jsonw__key(bw_jsonw *w, const char *key)
 	case BW_JSONW_SPACES_FLAT:
 		if (*count)
 			put(w, ",", 1);
-		quoted(w, key, strlen(key));
+		quoted(w, key, len);
 		put(w, ":", 1);
 		break;
 	case BW_JSONW_TABS:
 		if (*count)
 			put(w, ",\n", 2);
 		indent(w, '\t', w->depth);
-		quoted(w, key, strlen(key));
+		quoted(w, key, len);
 		put(w, ":\t", 2);
 		break;
 	case BW_JSONW_SPACES:
 		put(w, *count ? ",\n" : "\n", *count ? 2 : 1);
 		indent(w, ' ', 2 * w->depth);
-		quoted(w, key, strlen(key));
+		quoted(w, key, len);
 		put(w, ": ", 2);
 		break;
 	}

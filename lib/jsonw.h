@@ -79,6 +79,7 @@ void bw_jsonw__end_array(bw_jsonw *w);
 
 /* The name of the next member of the open object. */
 void bw_jsonw__key(bw_jsonw *w, const char *key);
+void bw_jsonw__key_len(bw_jsonw *w, const char *key, size_t len);   /* key has no NUL */
 
 /* Values: a member's after its key, an element of the open array, or the
  * document itself. */

@@ -178,11 +178,42 @@ static const char *next_byte(const char *p, const char *end, int c)
 }
 
 #ifdef __SSE2__
+/* The candidate starts hay + i .. hay + i + 15 for casemem_sse2(), a bit
+ * each: those whose first and last bytes match the needle's (f_want and
+ * l_want, the needle's bytes lower-cased; f_fold and l_fold 0x20 for a
+ * letter, whose byte with 0x20 set is the lower-case letter, else 0). */
+static unsigned casemem_block(const char *hay, size_t i, size_t n, __m128i f_want,
+                              __m128i f_fold, __m128i l_want, __m128i l_fold)
+{
+	__m128i f = _mm_loadu_si128((const __m128i *)(const void *)(hay + i));
+	__m128i l = _mm_loadu_si128((const __m128i *)(const void *)(hay + i + n - 1));
+
+	return (unsigned)_mm_movemask_epi8(
+		_mm_and_si128(_mm_cmpeq_epi8(_mm_or_si128(f, f_fold), f_want),
+		              _mm_cmpeq_epi8(_mm_or_si128(l, l_fold), l_want)));
+}
+
+/* The first of the candidates in `mask` (casemem_block() at hay + i) that
+ * matches the needle of n bytes whole, or NULL. */
+static const char *casemem_confirm(const char *hay, size_t i, unsigned mask, const char *needle,
+                                   size_t n)
+{
+	while (mask) {
+		const char *c = hay + i + (size_t)__builtin_ctz(mask);
+
+		if (n == 2 || bw_strncasecmp(c + 1, needle + 1, n - 2) == 0)
+			return c;
+		mask &= mask - 1;
+	}
+	return NULL;
+}
+
 /* bw_memcasemem() for a needle of n >= 2 bytes (n <= hay_len): sixteen
- * candidate starts at a time are those whose first and last bytes match
- * the needle's (a letter in either case: its byte with 0x20 set is the
- * lower-case letter; any other byte exactly), then each is compared
- * whole.  The first match, as the memchr loop below finds it. */
+ * candidate starts at a time (casemem_block()), each then compared whole;
+ * the starts after the last whole sixteen in one more block that ends at
+ * the last start (overlapping the one before, whose starts it leaves
+ * out), or, in a hay too short for a block, one at a time.  The first
+ * match, as the memchr loop below finds it. */
 static const char *casemem_sse2(const char *hay, size_t hay_len, const char *needle, size_t n)
 {
 	int first = bw_lower((unsigned char)needle[0]), last = bw_lower((unsigned char)needle[n - 1]);
@@ -190,25 +221,20 @@ static const char *casemem_sse2(const char *hay, size_t hay_len, const char *nee
 	const __m128i f_fold = _mm_set1_epi8(bw_isalpha(first) ? 0x20 : 0);
 	const __m128i l_fold = _mm_set1_epi8(bw_isalpha(last) ? 0x20 : 0);
 	size_t i = 0, starts = hay_len - n + 1;   /* candidate starts are < starts */
+	const char *c;
 
-	for (; i + 16 <= starts; i += 16) {
-		__m128i f = _mm_loadu_si128((const __m128i *)(const void *)(hay + i));
-		__m128i l = _mm_loadu_si128((const __m128i *)(const void *)(hay + i + n - 1));
-		unsigned mask = (unsigned)_mm_movemask_epi8(
-			_mm_and_si128(_mm_cmpeq_epi8(_mm_or_si128(f, f_fold), f_want),
-			              _mm_cmpeq_epi8(_mm_or_si128(l, l_fold), l_want)));
+	for (; i + 16 <= starts; i += 16)
+		if ((c = casemem_confirm(hay, i, casemem_block(hay, i, n, f_want, f_fold, l_want, l_fold),
+		                         needle, n)))
+			return c;
+	if (i < starts && starts >= 16) {
+		size_t j = starts - 16;     /* j < i: starts j .. i - 1 were read */
 
-		while (mask) {
-			const char *c = hay + i + (size_t)__builtin_ctz(mask);
-
-			if (n == 2 || bw_strncasecmp(c + 1, needle + 1, n - 2) == 0)
-				return c;
-			mask &= mask - 1;
-		}
+		return casemem_confirm(hay, j, casemem_block(hay, j, n, f_want, f_fold, l_want, l_fold) &
+		                                   ~((1u << (i - j)) - 1), needle, n);
 	}
 	for (; i < starts; i++) {
-		const char *c = hay + i;
-
+		c = hay + i;
 		if (bw_lower((unsigned char)c[0]) == first &&
 		    bw_lower((unsigned char)c[n - 1]) == last &&
 		    (n == 2 || bw_strncasecmp(c + 1, needle + 1, n - 2) == 0))

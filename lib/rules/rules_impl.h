@@ -93,6 +93,11 @@ struct bw_rules {
 	uint32_t *bit_start;
 	struct bw_pf_alt *bit_alt;
 	uint64_t *pf_always;
+	/* Bit i for a rule that bw_rules__match() reads whatever the text's
+	 * candidates: one without a prefilter, or of the lexicon tier (scored
+	 * as a block).  With the candidates it names the only rules to read.
+	 * Built and freed with bit_start. */
+	uint64_t *visit_always;
 	/* The providers' hosts and domains (rules_suffix.h); NULL when not
 	 * built (out of memory): every provider's list is scanned. */
 	struct bw_suffix_table *host_suffix, *domain_suffix;

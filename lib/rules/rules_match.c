@@ -7,9 +7,9 @@
  * alternatives is compiled and run one alternative at a time (see
  * rule_match()).  A pattern is interpreted for its first
  * JIT_AFTER runs, then a JIT-compiled copy of it is made, when the platform
- * allows, and used from then on: JIT compilation costs about as much as a
- * few dozen runs, and most patterns never run, or run once, in a short
- * process.  Matching only reads the bw_rules, apart from each pattern's run
+ * allows, and used from then on: most patterns never run, or run a few
+ * times, in a short process, and a JIT compile costs more than many runs
+ * of the interpreter (JIT_AFTER).  Matching only reads the bw_rules, apart from each pattern's run
  * count and that copy, published with an atomic pointer by the one thread
  * that counted the JIT_AFTER-th run: the match data is created per call,
  * and the match context (limits) is shared read-only, so threads may match
@@ -53,8 +53,13 @@ static void prefilter_free(struct bw_prefilter *pf);
 static void split_free(struct bw_split *sp);
 static void index_first_bits(bw_rules *rules);
 
-/* Runs of a pattern interpreted before its JIT-compiled copy is made. */
-#define JIT_AFTER 12
+/* Runs of a pattern interpreted before its JIT-compiled copy is made.
+ * A JIT compile costs about as much CPU time as a hundred of the
+ * interpreter's runs of a typical rule pattern (more than its instruction
+ * count says: the code is written to fresh executable memory), and the
+ * JIT-compiled copy saves little on most of them: on the corpus x5 the
+ * fewest cycles are spent at about 50 (bench/README.md, fifteenth round). */
+#define JIT_AFTER 50
 
 static pcre2_code *compile_pattern(const char *pattern, int *err, PCRE2_SIZE *off)
 {
@@ -428,9 +433,11 @@ void bw_rules__release_compiled(bw_rules *rules)
 	free(rules->bit_start);
 	free(rules->bit_alt);
 	free(rules->pf_always);
+	free(rules->visit_always);
 	rules->bit_start = NULL;
 	rules->bit_alt = NULL;
 	rules->pf_always = NULL;
+	rules->visit_always = NULL;
 
 	for (i = 0; i < rules->n_rules; i++) {
 		pcre2_code_free(atomic_load_explicit(&rules->rules[i].re, memory_order_relaxed));
@@ -969,24 +976,27 @@ static bool next_entry(entry_iter *it, uint16_t *bit, struct bw_pf_alt *e)
 	return true;
 }
 
-/* rules->bit_start, bit_alt and pf_always (rules_impl.h), read from the
- * rules' literals (no prefilter is made for them); left NULL when an
- * allocation fails. */
+/* rules->bit_start, bit_alt, pf_always and visit_always (rules_impl.h),
+ * read from the rules' literals (no prefilter is made for them); left
+ * NULL when an allocation fails. */
 static void index_first_bits(bw_rules *rules)
 {
 	size_t words = (rules->n_rules + 63) / 64, i, t, n = 0;
 	uint32_t *start = calloc(TRIPLE_BITS + 1, sizeof(*start)), *at = NULL;
 	struct bw_pf_alt *list = NULL, e;
 	uint64_t *always = calloc(words ? words : 1, sizeof(*always));
+	uint64_t *visit = calloc(words ? words : 1, sizeof(*visit));
 	uint16_t b;
 
-	if (!start || !always || rules->n_rules > INDEX_MAX)
+	if (!start || !always || !visit || rules->n_rules > INDEX_MAX)
 		goto fail;
 	/* counts: alternatives per index bit */
 	for (i = 0; i < rules->n_rules; i++) {
 		entry_iter it = entries_of(&rules->rules[i]);
 		size_t k;
 
+		if (!rules->rules[i].has_pf || rules->rules[i].tier == BW_TIER_LEXICON)
+			visit[i >> 6] |= (uint64_t)1 << (i & 63);
 		for (k = 0; rules->rules[i].has_pf && next_entry(&it, &b, &e); k++) {
 			if (k >= INDEX_MAX)
 				goto fail;
@@ -1020,12 +1030,14 @@ static void index_first_bits(bw_rules *rules)
 	rules->bit_start = start;
 	rules->bit_alt = list;
 	rules->pf_always = always;
+	rules->visit_always = visit;
 	return;
 fail:
 	free(at);
 	free(list);
 	free(start);
 	free(always);
+	free(visit);
 }
 
 #define CAND_WORDS 128
@@ -1785,6 +1797,27 @@ static bool may_deny(const bw_rules *rules, size_t i, const char *lower, size_t 
 	return dlen > 0;
 }
 
+/* The first rule from `from` on that bw_rules__match() reads, or n_rules:
+ * a candidate for the text (cand, candidates()) or one it reads whatever
+ * the candidates (visit_always); every rule when cand is NULL.  A word of
+ * bits at a time: most rules are neither. */
+static size_t next_rule(const bw_rules *rules, const uint64_t *cand, size_t from)
+{
+	size_t w = from >> 6, words = (rules->n_rules + 63) / 64;
+	uint64_t x;
+
+	if (!cand || from >= rules->n_rules)
+		return from;
+	x = (cand[w] | rules->visit_always[w]) & (~(uint64_t)0 << (from & 63));
+	while (!x) {
+		if (++w == words)
+			return rules->n_rules;
+		x = cand[w] | rules->visit_always[w];
+	}
+	w = w * 64 + (size_t)__builtin_ctzll(x);
+	return w < rules->n_rules ? w : rules->n_rules;
+}
+
 int bw_rules__match(const bw_rules *rules, const bw_match_input *in, bw_match_result *res)
 {
 	const bw_rset_provider *prov;
@@ -1828,7 +1861,7 @@ int bw_rules__match(const bw_rules *rules, const bw_match_input *in, bw_match_re
 		diag = masked;
 	if (candidates(rules, &ts, cand_buf, &hits))
 		cand = cand_buf;
-	for (i = 0; i < rules->n_rules; i++) {
+	for (i = next_rule(rules, cand, 0); i < rules->n_rules; i = next_rule(rules, cand, i + 1)) {
 		const struct bw_rule *r = &rules->rules[i];
 		const bw_rset_rule *s = r->src;
 		alt_marks marks;
@@ -1854,10 +1887,8 @@ int bw_rules__match(const bw_rules *rules, const bw_match_input *in, bw_match_re
 			r = won;
 			s = r->src;
 		} else {
-			/* the candidate bit first (a rule with a prefilter has a
-			 * text): it rules most of them out without reading the rule */
-			if (r->has_pf && cand && !((cand[i >> 6] >> (i & 63)) & 1))
-				continue;
+			/* next_rule() has left out the rules with a prefilter
+			 * that the candidates rule out, without reading them */
 			if (r->src->text && !dlen)
 				continue;
 			if (!rule_applies(r, in, prov))

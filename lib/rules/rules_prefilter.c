@@ -185,7 +185,8 @@ static void drop_last_char(bw_buf *run)
 }
 
 #define MAX_GROUPS 8     /* compulsory groups of an alternative looked at */
-#define MAX_DNF 32       /* strings one alternative may expand to */
+#define MAX_DNF 64       /* strings one alternative may expand to */
+#define MAX_ALONE 128    /* strings of a group taken alone (smallest_group()) */
 
 /* Every string of `dnf` joined (BW_LITERAL_AND) with every string of `g`;
  * false on ENOMEM. */
@@ -209,6 +210,18 @@ static bool dnf_times(strv *dnf, const strv *g)
 	strv_free(dnf);
 	*dnf = prod;
 	return ok;
+}
+
+/* The group of groups[0..ng) with the fewest strings, at most MAX_ALONE
+ * of them, or ng when none has so few. */
+static size_t smallest_group(const strv *groups, size_t ng)
+{
+	size_t k, best = ng;
+
+	for (k = 0; k < ng; k++)
+		if (groups[k].n <= MAX_ALONE && (best == ng || groups[k].n < groups[best].n))
+			best = k;
+	return best;
 }
 
 /* What one alternative p[start..end) cannot match without, as strings of
@@ -324,11 +337,15 @@ static bool alternative_set(const char *p, size_t start, size_t end, strv *out)
 		bw_buf__putc(&all, BW_LITERAL_8BIT);
 	}
 	ok = !all.oom && strv_push(&dnf, all.len ? all.p : "", all.len);
-	for (k = 0; k < ng; k++) {
+	for (k = 0; k < ng; k++)
 		if (ok && dnf.n * groups[k].n <= MAX_DNF)
 			ok = dnf_times(&dnf, &groups[k]);
+	/* Nothing else to vouch for it (no literal outside groups, every
+	 * group's set too large to multiply in): the smallest set alone. */
+	if (ok && dnf.n == 1 && !dnf.v[0][0] && (k = smallest_group(groups, ng)) < ng)
+		ok = dnf_times(&dnf, &groups[k]);
+	for (k = 0; k < ng; k++)
 		strv_free(&groups[k]);
-	}
 	/* An empty string would vouch for nothing: the alternative had no
 	 * literal at all. */
 	for (k = 0; ok && k < dnf.n; k++)
