@@ -107,6 +107,10 @@ struct bw_rules {
 	 * when not made (out of memory): no reply is then read as denying. */
 	struct bw_negation *neg;
 	size_t n_neg;
+	/* The wrapper pattern (rules_wrapper.c), compiled on first use. */
+	_Atomic(pcre2_code *) wrap_re;
+	atomic_uint wrap_runs;
+	_Atomic(pcre2_code *) wrap_jit;
 	char meta_rules[24], meta_providers[24], meta_schema[16];
 };
 
@@ -127,6 +131,12 @@ const char *bw_rules__evidence(const struct bw_rule *r);
 const pcre2_code *bw_rules__code_of(const bw_rules *rules, const char *text,
                                     _Atomic(pcre2_code *) *rep, atomic_uint *runs,
                                     _Atomic(pcre2_code *) *jitp);
+
+/* rules_wrapper.c */
+/* Where the clause after a generic head ("Client host rejected: ...",
+ * rules/vocabulary/wrappers.vocab) starts in text[0..len), past the head's
+ * colon and blanks; 0 when there is no head or nothing after it. */
+size_t bw_rules__clause_start(const bw_rules *rules, const char *text, size_t len);
 
 /* rules_negation.c */
 /* The sections of the negation vocabulary (rules/vocabulary/negation.vocab). */

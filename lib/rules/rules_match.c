@@ -399,6 +399,9 @@ int bw_rules__compile(bw_rules *rules, const bw_rules_options *opts)
 			atomic_init(&r->split, NULL);
 		}
 	}
+	atomic_init(&rules->wrap_re, NULL);   /* the wrapper pattern, on first use */
+	atomic_init(&rules->wrap_runs, 0);
+	atomic_init(&rules->wrap_jit, NULL);
 	/* the negation sections: patterns on first use, prefilters now */
 	rules->n_neg = bw_rules__negation_sections();
 	rules->neg = calloc(rules->n_neg ? rules->n_neg : 1, sizeof(*rules->neg));
@@ -456,6 +459,10 @@ void bw_rules__release_compiled(bw_rules *rules)
 	free(rules->neg);
 	rules->neg = NULL;
 	rules->n_neg = 0;
+	pcre2_code_free(atomic_load_explicit(&rules->wrap_re, memory_order_relaxed));
+	pcre2_code_free(atomic_load_explicit(&rules->wrap_jit, memory_order_relaxed));
+	atomic_store_explicit(&rules->wrap_re, NULL, memory_order_relaxed);
+	atomic_store_explicit(&rules->wrap_jit, NULL, memory_order_relaxed);
 	pcre2_match_context_free(rules->mctx);
 	rules->mctx = NULL;
 }
@@ -1818,7 +1825,11 @@ static size_t next_rule(const bw_rules *rules, const uint64_t *cand, size_t from
 	return w < rules->n_rules ? w : rules->n_rules;
 }
 
-int bw_rules__match(const bw_rules *rules, const bw_match_input *in, bw_match_result *res)
+/* bw_rules__match() on the diagnostic as given; *won_end: where the
+ * deciding rule's text match ends in it, 0 when the verdict came from no
+ * text match (a code, the lexicon, nothing). */
+static int match_text(const bw_rules *rules, const bw_match_input *in, bw_match_result *res,
+                      size_t *won_end)
 {
 	const bw_rset_provider *prov;
 	pcre2_match_data *md = NULL;
@@ -1832,8 +1843,7 @@ int bw_rules__match(const bw_rules *rules, const bw_match_input *in, bw_match_re
 	int result = 0;
 	bool lexicon_match = false;
 
-	if (!rules || !in || !res)
-		return bw_error__set(BW_EINVALID, "bw_rules__match: NULL argument");
+	*won_end = 0;
 	diag = in->diagnostic ? in->diagnostic : "";
 	/* Only a remote server's own reply (it has a reply code) names the
 	 * receiving provider; a sending service's notice names itself. */
@@ -1939,6 +1949,7 @@ int bw_rules__match(const bw_rules *rules, const bw_match_input *in, bw_match_re
 			if (!prov && res->provider_code[0] && r->file_provider)
 				set_provider(res, r->file_provider);
 			matched_evidence(res, r, reply, md);
+			*won_end = pcre2_get_ovector_pointer(md)[1];
 		} else if (lexicon_match) {
 			matched_evidence(res, r, reply, md);
 		}
@@ -1956,4 +1967,47 @@ int bw_rules__match(const bw_rules *rules, const bw_match_input *in, bw_match_re
 	if (result >= 0)
 		res->limit_rule = limit_rule;
 	return result;
+}
+
+/* The lexicon's sum of weights that lets a clause read on its own overrule
+ * the head it stands behind: at least one word that names the cause by
+ * itself (rules/lexicon/README.md). */
+#define CLAUSE_LEXICON_MIN 3
+
+int bw_rules__match(const bw_rules *rules, const bw_match_input *in, bw_match_result *res)
+{
+	bw_match_input clause_in;
+	bw_match_result clause;
+	size_t won_end, clause_end, at, len;
+	int rc, rc2;
+
+	if (!rules || !in || !res)
+		return bw_error__set(BW_EINVALID, "bw_rules__match: NULL argument");
+	rc = match_text(rules, in, res, &won_end);
+	if (rc < 0 || !in->diagnostic)
+		return rc;
+	/* "Client host rejected: <cause>": when the verdict came from the
+	 * head's own words, or from none, the clause after the head is read
+	 * alone; a phrase rule found there (or, unless a status code decided,
+	 * strong lexicon cues) names the cause the head only wraps. */
+	len = strlen(in->diagnostic);
+	/* a head ends in a colon after the words that decided */
+	if (won_end >= len || !memchr(in->diagnostic + won_end, ':', len - won_end))
+		return rc;
+	at = bw_rules__clause_start(rules, in->diagnostic, len);
+	if (!at || (rc > 0 && won_end > at))
+		return rc;
+	clause_in = *in;
+	clause_in.diagnostic = in->diagnostic + at;
+	rc2 = match_text(rules, &clause_in, &clause, &clause_end);
+	if (rc2 <= 0)
+		return rc2 < 0 ? rc2 : rc;
+	if (!(clause.tier <= BW_TIER_TEXT ||
+	      (clause.tier == BW_TIER_LEXICON && clause.lexicon_score >= CLAUSE_LEXICON_MIN &&
+	       (rc == 0 || res->tier != BW_TIER_STATUS))))
+		return rc;
+	*res = clause;
+	if (clause.evidence == clause.evidence_buf)
+		res->evidence = res->evidence_buf;
+	return rc2;
 }

@@ -1,0 +1,51 @@
+/*
+ * rules_wrapper.c - where the clause that names the cause starts, after a
+ * generic head ("Client host rejected:", "Blocked by policy:", "rejected
+ * RCPT <a@b>:").
+ *
+ * The heads are data (rules/vocabulary/wrappers.vocab), joined into one
+ * pattern at build time (tools/gen-vocab.c --wrappers, wrapper_table.h).
+ * bw_rules__match() reads the clause on its own when the verdict on the
+ * whole reply came from the head's words or from no words at all.
+ */
+#include <stdbool.h>
+#include <string.h>
+
+#include "rules_impl.h"
+#include "../util.h"
+#include "wrapper_table.h"
+
+/* Does text[0..len) hold one of the words every head holds? */
+static bool may_wrap(const char *text, size_t len)
+{
+	const char *const *w;
+
+	for (w = wrapper_needs; *w; w++)
+		if (bw_memcasemem(text, len, *w))
+			return true;
+	return false;
+}
+
+size_t bw_rules__clause_start(const bw_rules *rules, const char *text, size_t len)
+{
+	struct bw_rules *w = (struct bw_rules *)rules;   /* the lazily compiled pattern only */
+	const pcre2_code *re;
+	pcre2_match_data *md;
+	size_t at = 0;
+
+	/* every head ends in a colon */
+	if (!len || !wrapper_pattern[0] || !memchr(text, ':', len) || !may_wrap(text, len))
+		return 0;
+	re = bw_rules__code_of(rules, wrapper_pattern, &w->wrap_re, &w->wrap_runs, &w->wrap_jit);
+	if (!re || !(md = pcre2_match_data_create(1, NULL)))
+		return 0;
+	if (pcre2_match(re, (PCRE2_SPTR)text, len, 0, 0, md, rules->mctx) >= 0) {
+		at = pcre2_get_ovector_pointer(md)[1];
+		while (at < len && (text[at] == ' ' || text[at] == '\t'))
+			at++;
+		if (at >= len)
+			at = 0;   /* a head with nothing after it */
+	}
+	pcre2_match_data_free(md);
+	return at;
+}
