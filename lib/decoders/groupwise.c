@@ -12,8 +12,12 @@
  *
  * The addresses listed under the marker (one a line, with the explanation in
  * parentheses or on the lines below) are the failed recipients.  A "Message
- * status - delayed" notice lists recipients the agent still retries.
+ * status - delayed" notice lists recipients the agent still retries.  A
+ * post office's own user may be listed by its user id alone ("mkeller (Mailbox
+ * Full)"); the address it stands for is the one with that local part the
+ * notice names elsewhere ("The message was sent to: mkeller@example.org").
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "../util.h"
@@ -43,9 +47,59 @@ static int sniff(const bw_msg *m, const bw_found *f)
 	return 0;
 }
 
+/* The first address in m->body[0..len) whose local part is
+ * id[0..n) (ASCII case ignored), for the caller to free; NULL when none. */
+static char *address_of_user(const bw_msg *m, size_t len, const char *id, size_t n)
+{
+	const char *p = m->body, *end = m->body + len, *at;
+
+	while ((at = memchr(p, '@', (size_t)(end - p)))) {
+		const char *s = at;
+
+		while (s > m->body && !strchr(" \t\r\n<(:;,\"'", s[-1]))
+			s--;
+		if ((size_t)(at - s) == n && bw_strncasecmp(s, id, n) == 0)
+			return bw_text__first_address(s, (size_t)(end - s));
+		p = at + 1;
+	}
+	return NULL;
+}
+
+/* Lines "userid (explanation)" under the introduction: each user id with
+ * the address the notice gives it elsewhere.  Returns the recipients
+ * added. */
+static int listed_user_ids(const bw_msg *m, bw_report *r, const char *text, size_t tlen,
+                           size_t len, const char *action)
+{
+	size_t first = r->n_rcpt, n, i;
+	const char *l;
+	bw_lines it;
+
+	bw_lines__init(&it, text, tlen);
+	while (bw_lines__next(&it, &l, &n)) {
+		char *a;
+		bw_recipient *rc;
+
+		while (n && (*l == ' ' || *l == '\t'))
+			l++, n--;
+		for (i = 0; i < n && (bw_isalnum((unsigned char)l[i]) || strchr("._-", l[i])); i++)
+			;
+		/* a user id, then its explanation in parentheses */
+		if (!i || i + 2 > n || l[i] != ' ' || l[i + 1] != '(')
+			continue;
+		if (!(a = address_of_user(m, len, l, i)))
+			continue;
+		if (!bw_decoders__find(r, first, a) && (rc = bw_decoders__add(r, a, l, n)) && action)
+			bw_recipient__set(rc, BW_RCPT_ACTION, action);
+		free(a);
+	}
+	return (int)(r->n_rcpt - first);
+}
+
 static int decode(const bw_msg *m, bw_report *r)
 {
-	size_t len = bw_text__report_length(m), which = 0, start;
+	size_t len = bw_text__report_length(m), which = 0, start, region;
+	int got;
 	const char *at = bw_text__find_any(m->body, len, intro, sizeof(intro) / sizeof(intro[0]), &which);
 	const char *stop;
 	bool delayed = which == 1 || bw_sniff__subject_starts(m, "Message status - delayed");
@@ -54,8 +108,11 @@ static int decode(const bw_msg *m, bw_report *r)
 		return 0;
 	start = bw_text__after_line(m->body, len, intro[which]);
 	stop = bw_text__find_any(m->body + start, len - start, stops, sizeof(stops) / sizeof(stops[0]), NULL);
-	return bw_decoders__listed(m, r, m->body + start, stop ? (size_t)(stop - m->body) - start : len - start,
-	                           delayed ? "delayed" : "failed");
+	region = stop ? (size_t)(stop - m->body) - start : len - start;
+	got = bw_decoders__listed(m, r, m->body + start, region, delayed ? "delayed" : "failed");
+	if (got == 0)
+		got = listed_user_ids(m, r, m->body + start, region, len, delayed ? "delayed" : "failed");
+	return got;
 }
 
 const bw_decoder bw_decoder_groupwise = { "groupwise", sniff, decode, false, intro, sizeof(intro) / sizeof(intro[0]) };

@@ -372,10 +372,21 @@ static const char *check_command(const char *value)
 	                   "command must be among CONN HELO MAIL RCPT DATA STARTTLS AUTH NONE");
 }
 
+/* A DSN action, or "!action" to exclude it. */
+static int action_word_ok(const char *w, size_t len)
+{
+	if (len && *w == '!') {
+		w++;
+		len--;
+	}
+	return is_word_in(w, len, actions);
+}
+
 static const char *check_action(const char *value)
 {
-	return check_words(value, NULL, actions,
-	                   "action must be among failed delayed delivered relayed expanded");
+	return check_words(value, action_word_ok, NULL,
+	                   "action must be among failed delayed delivered relayed expanded, "
+	                   "each optionally !action to exclude it");
 }
 
 static const char *check_format(const char *value)
