@@ -53,7 +53,7 @@ static const char *command_of(const char *s, size_t len)
 static int decode(const bw_msg *m, bw_report *r)
 {
 	size_t first = r->n_rcpt;
-	bw_recipient *cur = NULL;
+	bw_recipient *cur = NULL, *wrapped = NULL;
 	const char *cmd = NULL;
 	bw_lines it;
 	const char *line, *at;
@@ -62,6 +62,15 @@ static int decode(const bw_msg *m, bw_report *r)
 
 	bw_lines__init(&it, m->body, bw_text__report_length(m));
 	while (bw_lines__next(&it, &line, &len)) {
+		/* a reply wrapped onto the next line mid-sentence, without a
+		 * continuation code ("... the attachment x.pif contains" / "the
+		 * virus W32.Example."): its second line belongs to it */
+		if (wrapped && len && line[0] >= 'a' && line[0] <= 'z') {
+			bw_decoders__append_diag(wrapped, line, len);
+			wrapped = NULL;
+			continue;
+		}
+		wrapped = NULL;
 		if (len > 8 && bw_startswith_ci(line, "Sent <<<")) {
 			cmd = command_of(line + 8, len - 8);
 			if ((a = bw_text__first_address(line + 8, len - 8))) {
@@ -77,6 +86,8 @@ static int decode(const bw_msg *m, bw_report *r)
 				if (cmd)
 					bw_recipient__set(cur, BW_RCPT_SMTP_COMMAND, cmd);
 				bw_recipient__set(cur, BW_RCPT_ACTION, "failed");
+				if (!strchr(".:;!?)", line[len - 1]))
+					wrapped = cur;
 			}
 			continue;
 		}
