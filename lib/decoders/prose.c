@@ -81,6 +81,29 @@ static bool bounce_summary(const bw_msg *m)
 	return false;
 }
 
+/* A subject "Your mail to x@y" / "Your message to x@y" (an address
+ * after it), not a reply in a conversation. */
+static bool mail_to_subject(const bw_msg *m)
+{
+	static const char *const heads[] = { "Your mail to ", "Your message to ", "Your e-mail to ",
+		"Your email to " };
+	const char *s = bw_msg__header(m, "Subject");
+	size_t i, n;
+
+	if (!s)
+		return false;
+	while (*s == ' ')
+		s++;
+	n = strlen(s);
+	for (i = 0; i < sizeof(heads) / sizeof(heads[0]); i++) {
+		size_t k = strlen(heads[i]);
+
+		if (n > k && bw_strncasecmp(s, heads[i], k) == 0 && memchr(s + k, '@', n - k))
+			return true;
+	}
+	return false;
+}
+
 static int sniff(const bw_msg *m, const bw_found *f)
 {
 	if (bw_sniff__from_daemon(m) || bw_msg__header(m, "X-Failed-Recipients"))
@@ -108,8 +131,10 @@ static int sniff(const bw_msg *m, const bw_found *f)
 	if (bw_sniff__bounce_subject(m))
 		return BW_SNIFF_LAST_RESORT;
 	/* a program's own notice (a CRM, a form relay, a ticket system) whose
-	 * subject says mail was not delivered or sent */
-	if (bw_sniff__automated(m) && bw_sniff__delivery_subject(m))
+	 * subject says mail was not delivered or sent, or names the address
+	 * the sender's mail went to ("Your mail to x@y": the body says what
+	 * became of it) */
+	if (bw_sniff__automated(m) && (bw_sniff__delivery_subject(m) || mail_to_subject(m)))
 		return BW_SNIFF_LAST_RESORT;
 	/* A read receipt (report-type disposition-notification) is no bounce. */
 	if (strcmp(m->content_type, "multipart/report") == 0 && !m->dsn.n && !m->feedback &&
