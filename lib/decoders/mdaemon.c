@@ -92,8 +92,18 @@ static int fail_one(const bw_msg *m, bw_report *r, size_t first, const char *add
 }
 
 #define MAX_SESSION_RCPTS 64
+#define MAX_ORPHANS 16
 
-static int transcript(const bw_msg *m, bw_report *r, size_t first, bool delayed)
+/* A session refused outside RCPT before the transcript named any of its
+ * recipients: the host it was talking to and the refusal ("host x said:
+ * ..."), for the listed recipients of that host's domain. */
+typedef struct orphan {
+	char *host, *diag;
+	const char *command;
+} orphan;
+
+static int transcript(const bw_msg *m, bw_report *r, size_t first, bool delayed,
+                      orphan *orphans, size_t *n_orphans)
 {
 	size_t len = m->body_len, n, added = 0, n_env = 0, n_ok = 0, i;
 	const char *l, *host = NULL;
@@ -166,6 +176,13 @@ static int transcript(const bw_msg *m, bw_report *r, size_t first, bool delayed)
 				for (i = 0; i < nw; i++)
 					added += (size_t)fail_one(m, r, first, who[i], ds, command ? command : "CONN",
 					                          delayed, reply[0]);
+				if (!nw && host_len && *n_orphans < MAX_ORPHANS &&
+				    (orphans[*n_orphans].host = bw_strndup(host, host_len))) {
+					orphans[*n_orphans].diag = ds;
+					orphans[*n_orphans].command = command && *command ? command : "CONN";
+					(*n_orphans)++;
+					ds = NULL;
+				}
 			}
 			free(ds);
 		} else if (pending && bw_memcasemem(l, n, "<-- ")) {
@@ -185,31 +202,83 @@ static int transcript(const bw_msg *m, bw_report *r, size_t first, bool delayed)
 	return (int)added;
 }
 
+/* Does `host` belong to the domain of address `a` (the domain itself or a
+ * name under it)? */
+static bool host_of(const char *host, const char *a)
+{
+	const char *d = strrchr(a, '@');
+	size_t hl = strlen(host), dl;
+
+	if (!d++)
+		return false;
+	dl = strlen(d);
+	return hl >= dl && bw_strcasecmp(host + hl - dl, d) == 0 &&
+	       (hl == dl || host[hl - dl - 1] == '.');
+}
+
+/* The listed recipients r->rcpt[from..] (bw_decoders__listed()) that the
+ * transcript had not reported already (r->rcpt[first..from)): kept, each
+ * with the refusal of a session with a host of its domain when there was
+ * one; the others are dropped (the transcript's reading stands). */
+static void listed_rest(bw_report *r, size_t first, size_t from, const orphan *orphans,
+                        size_t n_orphans)
+{
+	size_t i = from, k;
+
+	while (i < r->n_rcpt) {
+		bw_recipient *rc = r->rcpt[i];
+		const char *a = bw_recipient__get(rc, BW_RCPT_RECIPIENT);
+
+		if (!a || bw_decoders__find(r, first, a) != rc) {
+			bw_report__remove_recipient(r, i);   /* reported by the transcript */
+			continue;
+		}
+		for (k = 0; k < n_orphans; k++)
+			if (host_of(orphans[k].host, a)) {
+				bw_recipient__set(rc, BW_RCPT_DIAGNOSTIC, orphans[k].diag);
+				bw_recipient__set(rc, BW_RCPT_SMTP_COMMAND, orphans[k].command);
+				break;
+			}
+		i++;
+	}
+}
+
 static int decode(const bw_msg *m, bw_report *r)
 {
-	size_t first = r->n_rcpt, len;
+	size_t first = r->n_rcpt, len, n_orphans = 0, i, start, before;
 	bool delayed = bw_sniff__delay_notice(m);
+	orphan orphans[MAX_ORPHANS];
+	const char *at;
 	int got;
 
 	if (m->dsn.n && (got = bw_dsn__decode(m, r)) < 0)
 		return got;
-	if ((got = transcript(m, r, first, delayed)) < 0)
-		return got;
-	if (r->n_rcpt == first) {
-		/* no transcript: the addresses the report lists */
-		const char *at;
-		size_t start;
-		len = bw_text__report_length(m);
-		if ((at = bw_memcasemem(m->body, len, "--- Session Transcript ---")))
-			len = (size_t)(at - m->body);
-		start = bw_text__after_line(m->body, len, "delivery errors");
-		if (start == len)
-			start = bw_text__after_line(m->body, len, "following recipient");
-		if (start < len && (got = bw_decoders__listed(m, r, m->body + start, len - start,
-		                                              delayed ? "delayed" : "failed")) < 0)
-			return got;
+	if ((got = transcript(m, r, first, delayed, orphans, &n_orphans)) < 0)
+		goto out;
+	/* the addresses the report lists: all of them when there is no
+	 * transcript, else those the transcript did not report */
+	len = bw_text__report_length(m);
+	if ((at = bw_memcasemem(m->body, len, "--- Session Transcript ---")))
+		len = (size_t)(at - m->body);
+	start = bw_text__after_line(m->body, len, "delivery errors");
+	if (start == len)
+		start = bw_text__after_line(m->body, len, "following recipient");
+	if (start == len)
+		start = bw_text__after_line(m->body, len, "NOT DELIVERED TO THESE ADDRESSES");
+	before = r->n_rcpt;
+	if (start < len && (r->n_rcpt == first || at) &&
+	    (got = bw_decoders__listed(m, r, m->body + start, len - start,
+	                               delayed ? "delayed" : "failed")) < 0)
+		goto out;
+	if (r->n_rcpt > before && before > first)
+		listed_rest(r, first, before, orphans, n_orphans);
+	got = (int)(r->n_rcpt - first);
+out:
+	for (i = 0; i < n_orphans; i++) {
+		free(orphans[i].host);
+		free(orphans[i].diag);
 	}
-	return (int)(r->n_rcpt - first);
+	return got;
 }
 
 const bw_decoder bw_decoder_mdaemon = { "mdaemon", sniff, decode, false, body_markers, sizeof(body_markers) / sizeof(body_markers[0]) };
