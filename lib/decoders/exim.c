@@ -262,6 +262,8 @@ static int decode(const bw_msg *m, bw_report *r)
 		start = listed_failed_address(m, len);
 	}
 	if (at || start) {
+		bool in_generated = false;
+
 		bw_lines__init(&it, m->body + start, len - start);
 		while (bw_lines__next(&it, &line, &line_len)) {
 			size_t ind = indent_of(line, line_len);
@@ -271,8 +273,19 @@ static int decode(const bw_msg *m, bw_report *r)
 				text++, tlen--;
 			while (tlen && bw_isspace((unsigned char)text[tlen - 1]))
 				tlen--;
+			/* a transport's output printed after its address ("------
+			 * pipe to |x ------" and the text, to a blank line; read by
+			 * read_generated_text()): the list goes on after it */
+			if (in_generated) {
+				in_generated = tlen != 0;
+				continue;
+			}
 			if (!tlen)
 				continue;
+			if (ind == 0 && tlen > 7 && BW_HAS_PREFIX(text, "------ ")) {
+				in_generated = true;
+				continue;
+			}
 			if (ind == 0)
 				break;
 			if (ind <= 3) {
