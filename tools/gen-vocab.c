@@ -283,35 +283,46 @@ static void item_pattern(bw_buf *b, const char *s, size_t len, const char *sep)
 		bw_buf__puts(b, "\\w*");
 }
 
+/* The next item of a list "a | b | c" at *p, without its surrounding
+ * spaces, in *s and *n; false after the last.  Empty items are skipped. */
+static bool next_item(const char **p, const char **s, size_t *n)
+{
+	while (*p && **p) {
+		const char *b = *p, *e;
+
+		while (*b == ' ')
+			b++;
+		for (e = b; *e && *e != '|'; e++)
+			;
+		*p = *e ? e + 1 : e;
+		while (e > b && e[-1] == ' ')
+			e--;
+		if (e > b) {
+			*s = b;
+			*n = (size_t)(e - b);
+			return true;
+		}
+	}
+	return false;
+}
+
 /* "(?:a|b|c)" from the list "a | b | c", between word edges
  * ("(?<!\w)(?:a|b|c)(?!\w)") where the language writes spaces between
- * words (sep "\s+"); 0 when the list is empty. */
-static int list_pattern(bw_buf *b, const char *list, const char *sep)
+ * words (sep "\s+"). */
+static void list_pattern(bw_buf *b, const char *list, const char *sep)
 {
-	const char *p = list, *e;
-	int n = 0, words = strcmp(sep, "\\s+") == 0;
+	const char *p = list, *s;
+	size_t n;
+	bool words = strcmp(sep, "\\s+") == 0, any = false;
 
 	bw_buf__puts(b, words ? "(?<!\\w)(?:" : "(?:");
-	while (p && *p) {
-		while (*p == ' ')
-			p++;
-		for (e = p; *e && *e != '|'; e++)
-			;
-		{
-			const char *q = e;
-
-			while (q > p && q[-1] == ' ')
-				q--;
-			if (q > p) {
-				if (n++)
-					bw_buf__putc(b, '|');
-				item_pattern(b, p, (size_t)(q - p), sep);
-			}
-		}
-		p = *e ? e + 1 : e;
+	while (next_item(&p, &s, &n)) {
+		if (any)
+			bw_buf__putc(b, '|');
+		item_pattern(b, s, n, sep);
+		any = true;
 	}
 	bw_buf__puts(b, words ? ")(?!\\w)" : ")");
-	return n;
 }
 
 /* Each item of `list` as a prefilter literal, once, into `b` as a C
@@ -320,19 +331,16 @@ static int list_pattern(bw_buf *b, const char *list, const char *sep)
  * occur).  A text that holds no item's parts cannot match the list. */
 static void list_literals(bw_buf *b, const char *list)
 {
-	const char *p = list, *e;
+	const char *p = list, *s;
+	size_t len;
 
-	while (p && *p) {
-		const char *w;
+	while (next_item(&p, &s, &len)) {
+		const char *w, *e = s + len;
 		char lit[256];
 		size_t k = 0;
 
-		while (*p == ' ' || *p == '|')
-			p++;
-		for (e = p; *e && *e != '|'; e++)
-			;
 		lit[k++] = '"';
-		for (w = p; w < e && k + 16 < sizeof(lit); ) {
+		for (w = s; w < e && k + 16 < sizeof(lit); ) {
 			size_t n = 0, i;
 
 			while (w < e && *w == ' ')
@@ -364,7 +372,6 @@ static void list_literals(bw_buf *b, const char *list)
 			bw_buf__puts(b, lit);
 			bw_buf__putc(b, ' ');
 		}
-		p = e;
 	}
 }
 
@@ -401,7 +408,7 @@ static int negation_section(void *ctx, const char *file, const bw_rsyn_section *
 	const char *after = value(sec, "after"), *spaces = value(sec, "spaces");
 	const char *join = value(sec, "join");
 	const char *window = value(sec, "window");
-	const char *sep = "\\s+", *gap = "\\s+";
+	const char *sep = "\\s+";   /* between words (and lists) */
 	bw_buf b = { 0 };
 	long w = 3;
 
@@ -410,7 +417,7 @@ static int negation_section(void *ctx, const char *file, const bw_rsyn_section *
 	if (!(before && *before) && !(after && *after))
 		return negation_bad(file, sec, "needs before or after");
 	if (spaces && strcmp(spaces, "no") == 0)
-		sep = gap = "\\s*";
+		sep = "\\s*";
 	else if (spaces && strcmp(spaces, "yes") != 0)
 		return negation_bad(file, sec, "spaces must be yes or no");
 	if (window) {
@@ -425,14 +432,14 @@ static int negation_section(void *ctx, const char *file, const bw_rsyn_section *
 		bw_buf__puts(&b, "(?:");
 		list_pattern(&b, before, sep);
 		if (filler && *filler && w > 0) {
-			bw_buf__printf(&b, "(?:%s", gap);
+			bw_buf__printf(&b, "(?:%s", sep);
 			list_pattern(&b, filler, sep);
 			bw_buf__printf(&b, "){0,%ld}", w);
 		}
-		bw_buf__puts(&b, gap);
+		bw_buf__puts(&b, sep);
 		causes_pattern(&b, cause, join, filler, sep);
 		if (tail && *tail) {
-			bw_buf__printf(&b, "(?:%s", gap);
+			bw_buf__printf(&b, "(?:%s", sep);
 			list_pattern(&b, tail, sep);
 			bw_buf__puts(&b, ")?");
 		}
