@@ -19,11 +19,20 @@
 #include "rules_set.h"
 #include "../rules.h"
 
+/* A pattern compiled on its first run (most never run in a short
+ * process) and JIT-compiled once it has run often enough to pay for that
+ * (bw_rules__code_of()): `re` published once with an atomic
+ * compare-and-swap, `jit` once by the thread that counted the run that
+ * decides; NULL until then.  bw_rules__lazy_init() / bw_rules__lazy_free(). */
+struct bw_lazy_code {
+	_Atomic(pcre2_code *) re;
+	atomic_uint runs;           /* times `re` was run */
+	_Atomic(pcre2_code *) jit;
+};
+
 /* A section of rules/vocabulary/negation.vocab, ready to run. */
 struct bw_negation {
-	_Atomic(pcre2_code *) re;
-	atomic_uint runs;
-	_Atomic(pcre2_code *) jit;
+	struct bw_lazy_code code;
 	/* [0] its causes, [1] its negating words: a text with none of either
 	 * cannot match (NULL when not made: the pattern always runs) */
 	struct bw_prefilter *pf[2];
@@ -34,14 +43,9 @@ struct bw_rule {
 	size_t layer;               /* 0 base, 1.. overlays in the order given */
 	size_t seq;                 /* source order inside its layer */
 	int tier;                   /* 0 for overlay rules, else src->tier */
-	/* The compiled `text` (NULL without one, and until the pattern first
-	 * runs: patterns are compiled on first use, most never run in a short
-	 * process), published once with an atomic compare-and-swap. */
-	_Atomic(pcre2_code *) re;
-	atomic_uint runs;           /* times `re` was run */
-	/* A JIT-compiled copy of `re`, published once `re` has run often
-	 * enough to pay for the compilation; NULL until then. */
-	_Atomic(pcre2_code *) jit_re;
+	/* The compiled `text` (nothing without one) and its JIT-compiled
+	 * copy. */
+	struct bw_lazy_code code;
 	/* The conditions in words, "provider x; text /.../; status 5.7.*"
 	 * (bw_rules__evidence()): made the first time they are asked for
 	 * (each copies its pattern, most are never shown), published once;
@@ -107,10 +111,8 @@ struct bw_rules {
 	 * when not made (out of memory): no reply is then read as denying. */
 	struct bw_negation *neg;
 	size_t n_neg;
-	/* The wrapper pattern (rules_wrapper.c), compiled on first use. */
-	_Atomic(pcre2_code *) wrap_re;
-	atomic_uint wrap_runs;
-	_Atomic(pcre2_code *) wrap_jit;
+	/* The wrapper pattern (rules_wrapper.c). */
+	struct bw_lazy_code wrap;
 	char meta_rules[24], meta_providers[24], meta_schema[16];
 };
 
@@ -126,11 +128,12 @@ const bw_rset_provider *bw_rules__provider_by_id(const bw_rules *rules, const ch
 /* Rule r's conditions in words; NULL when out of memory. */
 const char *bw_rules__evidence(const struct bw_rule *r);
 /* The code to run pattern `text` with, compiled (and later JIT-compiled)
- * on first use into *rep / *jitp, runs counted in *runs; NULL when it does
- * not compile. */
+ * into *lc on first use; NULL when it does not compile. */
 const pcre2_code *bw_rules__code_of(const bw_rules *rules, const char *text,
-                                    _Atomic(pcre2_code *) *rep, atomic_uint *runs,
-                                    _Atomic(pcre2_code *) *jitp);
+                                    struct bw_lazy_code *lc);
+/* *lc with nothing compiled yet / its compiled copies freed (and reset). */
+void bw_rules__lazy_init(struct bw_lazy_code *lc);
+void bw_rules__lazy_free(struct bw_lazy_code *lc);
 
 /* rules_wrapper.c */
 /* Where the clause after a generic head ("Client host rejected: ...",

@@ -393,15 +393,11 @@ int bw_rules__compile(bw_rules *rules, const bw_rules_options *opts)
 			atomic_init(&r->pf, NULL);
 			/* compiled on first use (code_for); the match data grows
 			 * to the groups of the patterns that run (run_code()) */
-			atomic_init(&r->re, NULL);
-			atomic_init(&r->runs, 0);
-			atomic_init(&r->jit_re, NULL);
+			bw_rules__lazy_init(&r->code);
 			atomic_init(&r->split, NULL);
 		}
 	}
-	atomic_init(&rules->wrap_re, NULL);   /* the wrapper pattern, on first use */
-	atomic_init(&rules->wrap_runs, 0);
-	atomic_init(&rules->wrap_jit, NULL);
+	bw_rules__lazy_init(&rules->wrap);   /* the wrapper pattern, on first use */
 	/* the negation sections: patterns on first use, prefilters now */
 	rules->n_neg = bw_rules__negation_sections();
 	rules->neg = calloc(rules->n_neg ? rules->n_neg : 1, sizeof(*rules->neg));
@@ -411,9 +407,7 @@ int bw_rules__compile(bw_rules *rules, const bw_rules_options *opts)
 		struct bw_negation *n = &rules->neg[i];
 		int k;
 
-		atomic_init(&n->re, NULL);
-		atomic_init(&n->runs, 0);
-		atomic_init(&n->jit, NULL);
+		bw_rules__lazy_init(&n->code);
 		for (k = 0; k < 2; k++) {
 			lit_iter it = { (char *const *)bw_rules__negation_literals(i, k), NULL, NULL };
 
@@ -443,8 +437,7 @@ void bw_rules__release_compiled(bw_rules *rules)
 	rules->visit_always = NULL;
 
 	for (i = 0; i < rules->n_rules; i++) {
-		pcre2_code_free(atomic_load_explicit(&rules->rules[i].re, memory_order_relaxed));
-		pcre2_code_free(atomic_load_explicit(&rules->rules[i].jit_re, memory_order_relaxed));
+		bw_rules__lazy_free(&rules->rules[i].code);
 		split_free(atomic_load_explicit(&rules->rules[i].split, memory_order_relaxed));
 		free(atomic_load_explicit(&rules->rules[i].evidence, memory_order_relaxed));
 		bw_rules__literals_free(rules->rules[i].literals);
@@ -453,16 +446,12 @@ void bw_rules__release_compiled(bw_rules *rules)
 	for (i = 0; i < rules->n_neg; i++) {
 		prefilter_free(rules->neg[i].pf[0]);
 		prefilter_free(rules->neg[i].pf[1]);
-		pcre2_code_free(atomic_load_explicit(&rules->neg[i].re, memory_order_relaxed));
-		pcre2_code_free(atomic_load_explicit(&rules->neg[i].jit, memory_order_relaxed));
+		bw_rules__lazy_free(&rules->neg[i].code);
 	}
 	free(rules->neg);
 	rules->neg = NULL;
 	rules->n_neg = 0;
-	pcre2_code_free(atomic_load_explicit(&rules->wrap_re, memory_order_relaxed));
-	pcre2_code_free(atomic_load_explicit(&rules->wrap_jit, memory_order_relaxed));
-	atomic_store_explicit(&rules->wrap_re, NULL, memory_order_relaxed);
-	atomic_store_explicit(&rules->wrap_jit, NULL, memory_order_relaxed);
+	bw_rules__lazy_free(&rules->wrap);
 	pcre2_match_context_free(rules->mctx);
 	rules->mctx = NULL;
 }
@@ -474,11 +463,26 @@ void bw_rules__release_compiled(bw_rules *rules)
  * publishes nothing: the interpreter goes on, same results).  NULL when the
  * pattern does not compile (pcre2_match() then fails, and the rule does
  * not apply). */
-const pcre2_code *bw_rules__code_of(const bw_rules *rules, const char *text,
-                                    _Atomic(pcre2_code *) *rep, atomic_uint *runs,
-                                    _Atomic(pcre2_code *) *jitp)
+void bw_rules__lazy_init(struct bw_lazy_code *lc)
 {
-	pcre2_code *jit = atomic_load_explicit(jitp, memory_order_acquire);
+	atomic_init(&lc->re, NULL);
+	atomic_init(&lc->runs, 0);
+	atomic_init(&lc->jit, NULL);
+}
+
+void bw_rules__lazy_free(struct bw_lazy_code *lc)
+{
+	pcre2_code_free(atomic_load_explicit(&lc->re, memory_order_relaxed));
+	pcre2_code_free(atomic_load_explicit(&lc->jit, memory_order_relaxed));
+	atomic_store_explicit(&lc->re, NULL, memory_order_relaxed);
+	atomic_store_explicit(&lc->jit, NULL, memory_order_relaxed);
+}
+
+const pcre2_code *bw_rules__code_of(const bw_rules *rules, const char *text,
+                                    struct bw_lazy_code *lc)
+{
+	_Atomic(pcre2_code *) *rep = &lc->re;
+	pcre2_code *jit = atomic_load_explicit(&lc->jit, memory_order_acquire);
 	pcre2_code *re;
 
 	if (jit)
@@ -497,11 +501,11 @@ const pcre2_code *bw_rules__code_of(const bw_rules *rules, const char *text,
 			re = none;
 		}
 	}
-	if (rules->jit && atomic_fetch_add_explicit(runs, 1, memory_order_relaxed) == JIT_AFTER) {
+	if (rules->jit && atomic_fetch_add_explicit(&lc->runs, 1, memory_order_relaxed) == JIT_AFTER) {
 		pcre2_code *copy = pcre2_code_copy(re);
 
 		if (copy && pcre2_jit_compile(copy, PCRE2_JIT_COMPLETE) == 0) {
-			atomic_store_explicit(jitp, copy, memory_order_release);
+			atomic_store_explicit(&lc->jit, copy, memory_order_release);
 			return copy;
 		}
 		pcre2_code_free(copy);
@@ -515,7 +519,7 @@ static const pcre2_code *code_for(const bw_rules *rules, const struct bw_rule *r
 	 * object: only the bw_rules handed to callers is const. */
 	struct bw_rule *w = (struct bw_rule *)r;
 
-	return bw_rules__code_of(rules, r->src->text, &w->re, &w->runs, &w->jit_re);
+	return bw_rules__code_of(rules, r->src->text, &w->code);
 }
 
 /* ---- matching -------------------------------------------------------- */
@@ -1304,9 +1308,7 @@ struct split_alt {
 	/* its literals are the rule's strings [lit_from, lit_to) (when
 	 * bw_split.same_literals) */
 	size_t lit_from, lit_to;
-	_Atomic(pcre2_code *) re;
-	atomic_uint runs;
-	_Atomic(pcre2_code *) jit_re;
+	struct bw_lazy_code code;
 };
 
 struct bw_split {
@@ -1360,8 +1362,7 @@ static void split_free(struct bw_split *sp)
 	if (!sp || sp == &no_split)
 		return;
 	for (k = 0; k < sp->n; k++) {
-		pcre2_code_free(atomic_load_explicit(&sp->alt[k].re, memory_order_relaxed));
-		pcre2_code_free(atomic_load_explicit(&sp->alt[k].jit_re, memory_order_relaxed));
+		bw_rules__lazy_free(&sp->alt[k].code);
 		free(sp->alt[k].text);
 		literals_free(sp->alt[k].literals, sp->alt[k].literals_block);
 		prefilter_free(sp->alt[k].pf);
@@ -1428,9 +1429,7 @@ static struct bw_split *split_new(const char *text, const char *stored, lit_iter
 
 		a->text = alts[k];
 		alts[k] = NULL;
-		atomic_init(&a->re, NULL);
-		atomic_init(&a->runs, 0);
-		atomic_init(&a->jit_re, NULL);
+		bw_rules__lazy_init(&a->code);
 		if (stored) {
 			const char *e = strchr(stored, '\x1e');
 			size_t len = e ? (size_t)(e - stored) : strlen(stored);
@@ -1551,7 +1550,7 @@ static int rule_match(const bw_rules *rules, const struct bw_rule *r, const char
 	     k = next_may(sp, k, marks, lower, dlen, ts)) {
 		struct split_alt *a = &sp->alt[k];
 
-		rc = run_code(rules, bw_rules__code_of(rules, a->text, &a->re, &a->runs, &a->jit_re),
+		rc = run_code(rules, bw_rules__code_of(rules, a->text, &a->code),
 		              diag, dlen, off, mdp);
 		last = k;
 		if (rc < 0) {
@@ -1572,7 +1571,7 @@ static int rule_match(const bw_rules *rules, const struct bw_rule *r, const char
 	if (won != last) {
 		struct split_alt *a = &sp->alt[won];
 
-		won_rc = run_code(rules, bw_rules__code_of(rules, a->text, &a->re, &a->runs, &a->jit_re),
+		won_rc = run_code(rules, bw_rules__code_of(rules, a->text, &a->code),
 		                  diag, dlen, off, mdp);
 	}
 	return won_rc;

@@ -46,7 +46,7 @@ char *bw_rules__mask_negated(const bw_rules *rules, size_t section, const char *
 
 	if (!len)
 		return out;
-	re = bw_rules__code_of(rules, negation_sections[section].pattern, &n->re, &n->runs, &n->jit);
+	re = bw_rules__code_of(rules, negation_sections[section].pattern, &n->code);
 	if (!re || !(md = pcre2_match_data_create(1, NULL)))
 		return out;
 	while (off < len &&

@@ -36,7 +36,7 @@ size_t bw_rules__clause_start(const bw_rules *rules, const char *text, size_t le
 	/* every head ends in a colon */
 	if (!len || !wrapper_pattern[0] || !memchr(text, ':', len) || !may_wrap(text, len))
 		return 0;
-	re = bw_rules__code_of(rules, wrapper_pattern, &w->wrap_re, &w->wrap_runs, &w->wrap_jit);
+	re = bw_rules__code_of(rules, wrapper_pattern, &w->wrap);
 	if (!re || !(md = pcre2_match_data_create(1, NULL)))
 		return 0;
 	if (pcre2_match(re, (PCRE2_SPTR)text, len, 0, 0, md, rules->mctx) >= 0) {
