@@ -270,8 +270,7 @@ static int decode(const bw_msg *m, bw_report *r)
 	    (got = bw_decoders__listed(m, r, m->body + start, len - start,
 	                               delayed ? "delayed" : "failed")) < 0)
 		goto out;
-	if (r->n_rcpt > before && before > first)
-		listed_rest(r, first, before, orphans, n_orphans);
+	listed_rest(r, first, before, orphans, n_orphans);
 	got = (int)(r->n_rcpt - first);
 out:
 	for (i = 0; i < n_orphans; i++) {
