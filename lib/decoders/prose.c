@@ -696,7 +696,8 @@ static int finish(const bw_msg *m, bw_report *r, size_t first, size_t len)
 	/* The notice's own statement of the cause (its "Reason:" line)
 	 * completes every recipient's lines; the first line that says what
 	 * failed completes those of a notice's only recipient and of a
-	 * recipient whose lines name only the address.  Both read once. */
+	 * recipient whose lines name only the address or say nothing failed
+	 * (neither failure words nor a failure reply).  Both read once. */
 	const char *stated = sole_reason_line(m->body, len, &reason_len);
 	const char *failed = failure_line(m->body, len, &failed_len);
 
@@ -709,7 +710,8 @@ static int finish(const bw_msg *m, bw_report *r, size_t first, size_t len)
 			cause = stated;
 			cl = reason_len;
 		} else if (failed &&
-		           (r->n_rcpt - first == 1 || says_little(d) || !has_trigger(d, strlen(d)))) {
+		           (r->n_rcpt - first == 1 || says_little(d) ||
+		            !(has_trigger(d, strlen(d)) || bw_smtp__has_failure_code(d, strlen(d))))) {
 			cause = failed;
 			cl = failed_len;
 		}
