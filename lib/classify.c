@@ -54,12 +54,13 @@ typedef struct view {
 	const char *action;
 	const char *diagnostic;
 	bool delayed;             /* a delay report: the sender still retries */
+	char cause_status[12];    /* storage for status (bw_evidence__cause_status) */
 } view;
 
 static void read_view(const bw_recipient *rc, view *w)
 {
 	w->reason = bw_recipient__get(rc, BW_RCPT_REASON);
-	w->status = bw_recipient__get(rc, BW_RCPT_STATUS);
+	w->status = bw_evidence__cause_status(rc, w->cause_status);
 	w->reply = bw_recipient__get(rc, BW_RCPT_REPLY_CODE);
 	w->action = bw_recipient__get(rc, BW_RCPT_ACTION);
 	w->diagnostic = bw_recipient__get(rc, BW_RCPT_DIAGNOSTIC);

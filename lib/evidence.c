@@ -25,6 +25,16 @@ static void fill_route(bw_recipient *rc, const bw_smtp_evidence *ev)
 		bw_recipient__set(rc, BW_RCPT_REMOTE_IP, ev->ip);
 }
 
+/* A delay report's own verdict on a recipient it still retries (Status
+ * 4.4.7 under Action: delayed): the reply of an earlier attempt quoted
+ * with it gives the cause, not the recipient's status. */
+static bool delay_verdict(const bw_recipient *rc, const char *status)
+{
+	const char *action = bw_recipient__get(rc, BW_RCPT_ACTION);
+
+	return action && bw_strcasecmp(action, "delayed") == 0 && strcmp(status + 1, ".4.7") == 0;
+}
+
 void bw_evidence__complete(bw_recipient *rc)
 {
 	const char *diag = bw_recipient__get(rc, BW_RCPT_DIAGNOSTIC);
@@ -40,7 +50,7 @@ void bw_evidence__complete(bw_recipient *rc)
 		if (!status) {
 			bw_recipient__set(rc, BW_RCPT_STATUS, ev.status);
 			bw_recipient__evidence(rc, "status %s from the diagnostic text", ev.status);
-		} else if (strcmp(status, ev.status) != 0 &&
+		} else if (strcmp(status, ev.status) != 0 && !delay_verdict(rc, status) &&
 		           ((ev.status_paired && !generic_status(ev.status)) ||
 		            (generic_status(status) && !generic_status(ev.status) && ev.status[0] == status[0]))) {
 			bw_recipient__evidence(rc, "status %s from the remote server's reply replaces %s", ev.status, status);
@@ -48,6 +58,20 @@ void bw_evidence__complete(bw_recipient *rc)
 		}
 	}
 	fill_route(rc, &ev);
+}
+
+const char *bw_evidence__cause_status(const bw_recipient *rc, char out[12])
+{
+	const char *status = bw_recipient__get(rc, BW_RCPT_STATUS);
+	bw_smtp_evidence ev;
+
+	if (!status || !delay_verdict(rc, status))
+		return status;
+	bw_smtp__scan(bw_recipient__get(rc, BW_RCPT_DIAGNOSTIC), &ev);
+	if (!ev.status_paired || !ev.status[0] || generic_status(ev.status))
+		return status;
+	memcpy(out, ev.status, sizeof(ev.status));
+	return out;
 }
 
 void bw_evidence__route_from_text(bw_recipient *rc, const char *text)

@@ -15,9 +15,16 @@
  * remote server gave with its reply ("550 5.7.1 ...") replaces the one the
  * reporting MTA put in the DSN when they differ (the DSN's is the MTA's own
  * mapping); a generic DSN status (X.0.0) also gives way to a specific one of
- * the same class found anywhere in the text.  Notes what it took in the
- * evidence chain. */
+ * the same class found anywhere in the text; a delay report's X.4.7 under
+ * Action: delayed stays.  Notes what it took in the evidence chain. */
 void bw_evidence__complete(bw_recipient *rc);
+
+/* The status that says why: the recipient's STATUS, except under a delay
+ * report's own verdict on a recipient it still retries (Action: delayed,
+ * Status X.4.7), which bw_evidence__complete() keeps as the status; then
+ * the status the remote server paired with its reply in the diagnostic,
+ * copied into out (12 bytes), when there is one.  NULL when neither. */
+const char *bw_evidence__cause_status(const bw_recipient *rc, char out[12]);
 
 /* Fills the recipient's SMTP_COMMAND, REMOTE_MTA and REMOTE_IP where they
  * are empty from `text`, other words about it than its diagnostic (a

@@ -15,7 +15,8 @@
  *
  * or, in older versions, "#550 5.1.1 RESOLVER.ADR.RecipNotFound; not found ##",
  * or, after retries, lines "DATE - Remote Server at host (ip) returned '...'"
- * (latest first).  Most of these reports carry a delivery-status part too;
+ * (latest first; under a bare "4.4.7 Message delayed" the first of them is
+ * the recipient's reply).  Most of these reports carry a delivery-status part too;
  * its Diagnostic-Code is often cut short, so the decoder starts from the DSN
  * and takes the longer text from the prose.
  *
@@ -206,6 +207,17 @@ static bool bare_host(const char *t, size_t tl)
 	return dot && t[tl - 1] != '.';
 }
 
+/* Exchange's own word for a message it is still retrying ("400 4.4.7
+ * Message delayed"): the timestamped lines under it give the reply of the
+ * last attempt, which says why. */
+static bool only_delayed(const char *d)
+{
+	static const char tail[] = "4.4.7 Message delayed";
+	size_t n = strlen(d), tn = sizeof(tail) - 1;
+
+	return n >= tn && bw_strncasecmp(d + n - tn, tail, tn) == 0;
+}
+
 static bool headers_start(const char *t, size_t tl)
 {
 	return bw_text__starts(t, tl, "Received: ") || bw_text__starts(t, tl, "Return-Path:") ||
@@ -283,6 +295,11 @@ static size_t read_admin_block(const bw_msg *m, entry *out, size_t cap)
 		}
 		if (!cur)
 			continue;
+		if (cur->diag && only_delayed(cur->diag) && (s = returned_text(t, tl))) {
+			free(cur->diag);
+			cur->diag = s;
+			continue;
+		}
 		if (!cur->diag && (s = wrapped_returned_text(&it, t, tl))) {
 			cur->diag = s;
 			continue;
@@ -408,6 +425,9 @@ static int decode(const bw_msg *m, bw_report *r)
 				bw_recipient__set(rcp, BW_RCPT_REMOTE_MTA, e[i].host);
 		}
 	} else {
+		/* no delivery-status part: a delay notice says so in its words */
+		const char *action = bw_sniff__delay_notice(m) ? "delayed" : NULL;
+
 		for (i = 0; i < n; i++) {
 			bw_recipient *rcp;
 			const char *d = e[i].diag ? e[i].diag : (n == 1 ? gave : NULL);
@@ -419,6 +439,8 @@ static int decode(const bw_msg *m, bw_report *r)
 			}
 			if (e[i].host)
 				bw_recipient__set(rcp, BW_RCPT_REMOTE_MTA, e[i].host);
+			if (action)
+				bw_recipient__set(rcp, BW_RCPT_ACTION, action);
 		}
 	}
 	rc = (int)(r->n_rcpt - first);
