@@ -93,15 +93,30 @@ static char *failed_header_match(const bw_msg *m, const char *local)
 	return NULL;
 }
 
-static int add_entry(const bw_msg *m, bw_report *r, size_t first, entry *e, bool delayed)
+/* Adds the list entry e (or completes the DSN's record of its address).
+ * An entry that names no address is text about the failure ("Both
+ * addresses in X-Failed-Recipients were refused: ... 550 5.1.1 ..."): it
+ * goes to `unclaimed`, the diagnostic of recipients the header alone names. */
+static int add_entry(const bw_msg *m, bw_report *r, size_t first, entry *e, bool delayed,
+                     bw_buf *unclaimed)
 {
 	bw_recipient *rc;
 	char *d;
 
 	if (!e->address && e->raw && !strpbrk(e->raw, " /|@"))
 		e->address = failed_header_match(m, e->raw);
-	if (!e->address)
+	if (!e->address) {
+		if (e->raw && *e->raw != '|' && *e->raw != '/') {
+			if (unclaimed->len)
+				bw_buf__putc(unclaimed, ' ');
+			bw_buf__puts(unclaimed, e->raw);
+			if (e->diag.len) {
+				bw_buf__putc(unclaimed, ' ');
+				bw_buf__put(unclaimed, e->diag.p, e->diag.len);
+			}
+		}
 		goto done;
+	}
 	d = bw_buf__detach(&e->diag);
 	if ((rc = bw_decoders__find(r, first, e->address)) ||
 	    (e->raw && (rc = bw_decoders__find(r, first, e->raw)))) {
@@ -242,6 +257,7 @@ static int decode(const bw_msg *m, bw_report *r)
 	bool delayed;
 	bw_lines it;
 	entry e = { NULL, NULL, BW_BUF_INIT };
+	bw_buf unclaimed = BW_BUF_INIT;   /* list text that names no address */
 	int got;
 
 	if (m->dsn.n && (got = bw_dsn__decode(m, r)) < 0)
@@ -289,7 +305,7 @@ static int decode(const bw_msg *m, bw_report *r)
 			if (ind == 0)
 				break;
 			if (ind <= 3) {
-				add_entry(m, r, first, &e, delayed);
+				add_entry(m, r, first, &e, delayed, &unclaimed);
 				if (tlen > BW_LITERAL_LEN("pipe to ") && BW_SKIP_PREFIX_CI(text, "pipe to "))
 					tlen -= BW_LITERAL_LEN("pipe to ");
 				else if (tlen > BW_LITERAL_LEN("save to ") && BW_SKIP_PREFIX_CI(text, "save to "))
@@ -311,26 +327,30 @@ static int decode(const bw_msg *m, bw_report *r)
 				bw_buf__putc(&e.diag, ' ');
 			bw_buf__put(&e.diag, text, tlen);
 		}
-		add_entry(m, r, first, &e, delayed);
+		add_entry(m, r, first, &e, delayed, &unclaimed);
 	}
 	if (r->n_rcpt == first && !bw_sniff__body_has(m, "created automatically by mail delivery software") &&
-	    !bw_sniff__body_has(m, "created automatically by the SMTP relay"))
+	    !bw_sniff__body_has(m, "created automatically by the SMTP relay")) {
+		bw_buf__free(&unclaimed);
 		return 0;   /* not Exim's text: the generic reader reads it */
+	}
 	if (r->n_rcpt == first) {
-		/* no list in the text: the header names them */
+		/* no address in the list: the header names them, the list's
+		 * text says why */
 		const char *failed = bw_msg__header(m, "X-Failed-Recipients");
 		const char *p = failed;
 		while (p && *p) {
 			size_t n = strcspn(p, ",");
 			char *a = bw_text__first_address(p, n);
 			if (a && !bw_decoders__find(r, first, a))
-				bw_decoders__add(r, a, NULL, 0);
+				bw_decoders__add(r, a, unclaimed.p, unclaimed.len);
 			free(a);
 			p += n;
 			if (*p == ',')
 				p++;
 		}
 	}
+	bw_buf__free(&unclaimed);
 	read_generated_text(m, len, r, first);
 	for (k = first; k < r->n_rcpt; k++)
 		if (!bw_recipient__get(r->rcpt[k], BW_RCPT_ACTION))
