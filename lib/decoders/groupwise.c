@@ -16,6 +16,8 @@
  * post office's own user may be listed by its user id alone ("mkeller (Mailbox
  * Full)"); the address it stands for is the one with that local part the
  * notice names elsewhere ("The message was sent to: mkeller@example.org").
+ * The list ends at the next heading ("Possible causes:", or any line at the
+ * margin ending in a colon).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -96,6 +98,26 @@ static int listed_user_ids(const bw_msg *m, bw_report *r, const char *text, size
 	return (int)(r->n_rcpt - first);
 }
 
+/* The length of the list at text[0..len): up to its first heading, a line
+ * at the margin that ends with a colon and names no address ("Possibly
+ * truncated original addressee:" over the addresses the agent resolved). */
+static size_t list_length(const char *text, size_t len)
+{
+	const char *l;
+	size_t n, tl;
+	bw_lines it;
+
+	bw_lines__init(&it, text, len);
+	while (bw_lines__next(&it, &l, &n)) {
+		bw_text__trim(l, n, &tl);
+		while (n && bw_isspace((unsigned char)l[n - 1]))
+			n--;
+		if (tl && l[0] != ' ' && l[0] != '\t' && l[n - 1] == ':' && !memchr(l, '@', n))
+			return (size_t)(l - text);
+	}
+	return len;
+}
+
 static int decode(const bw_msg *m, bw_report *r)
 {
 	size_t len = bw_text__report_length(m), which = 0, start, region;
@@ -109,6 +131,7 @@ static int decode(const bw_msg *m, bw_report *r)
 	start = bw_text__after_line(m->body, len, intro[which]);
 	stop = bw_text__find_any(m->body + start, len - start, stops, sizeof(stops) / sizeof(stops[0]), NULL);
 	region = stop ? (size_t)(stop - m->body) - start : len - start;
+	region = list_length(m->body + start, region);
 	got = bw_decoders__listed(m, r, m->body + start, region, delayed ? "delayed" : "failed");
 	if (got == 0)
 		got = listed_user_ids(m, r, m->body + start, region, len, delayed ? "delayed" : "failed");
