@@ -365,6 +365,8 @@ bool bw_sniff__challenge(const char *text, size_t len)
 		"confirm that you sent", "add you to my list of approved senders",
 		"has been held, not delivered", "sender verification service", "approve yourself",
 		"pending folder", "confirm that you are a person", "verify yourself as a sender",
+		"you are a person", "you are a human", "you're human", "you're a person",
+		"message is being held until", "your message is being held. to have it delivered",
 	};
 
 	return bw_text__find_any(text, len, challenges, sizeof(challenges) / sizeof(challenges[0]),
