@@ -987,6 +987,26 @@ static bool next_entry(entry_iter *it, uint16_t *bit, struct bw_pf_alt *e)
 	return true;
 }
 
+/* The bit the next alternative is filed under, as next_entry() gives it,
+ * without the rest of its entry (the index's counting pass reads no more:
+ * from stored picks, the first triple); false after the last. */
+static bool next_bit(entry_iter *it, uint16_t *bit)
+{
+	const char *s;
+	size_t len;
+	alt_picks ap;
+
+	if (!next_alt(&it->lits, &s, &len))
+		return false;
+	if (it->stored) {
+		*bit = len >= 3 ? bit_at(s) : NO_BIT;
+		return true;
+	}
+	picks_of(&ap, s, len);
+	*bit = ap.n ? ap.bit[0] : NO_BIT;
+	return true;
+}
+
 /* rules->bit_start, bit_alt, pf_always and visit_always (rules_impl.h),
  * read from the rules' literals (no prefilter is made for them); left
  * NULL when an allocation fails. */
@@ -1008,7 +1028,7 @@ static void index_first_bits(bw_rules *rules)
 
 		if (!rules->rules[i].has_pf || rules->rules[i].tier == BW_TIER_LEXICON)
 			visit[i >> 6] |= (uint64_t)1 << (i & 63);
-		for (k = 0; rules->rules[i].has_pf && next_entry(&it, &b, &e); k++) {
+		for (k = 0; rules->rules[i].has_pf && next_bit(&it, &b); k++) {
 			if (k >= INDEX_MAX)
 				goto fail;
 			if (b == NO_BIT) {
