@@ -107,7 +107,7 @@ fi
 }
 
 echo
-awk '
+awk -v touch="${BW_BENCH_TOUCH:-1}" '
 	$1 == "STARTUP" { name = $2; for (i = 3; i < NF; i++) name = name " " $i; startup[++ns] = sprintf("%-30s %7.1f ms CPU", name, $NF) }
 	$1 == "RESULT" {
 		key = $2 " " $3
@@ -130,7 +130,7 @@ awk '
 			printf "%-10s %10.0f %10.0f %10s %10.1f %14s %14s %8.1f MiB\n", s, mps[b], us[b], fus, mbps[b], floor, sis, rss[b] / 1024
 		}
 		print ""
-		print "times: CPU time, best of the interleaved runs"
+		print "times: CPU time, best of the interleaved runs; loaded files read once before the clock: " (touch == "0" ? "no (BW_BENCH_TOUCH=0)" : "yes (bench-io.h)")
 		print "us/msg: CPU microseconds per message in-process (rules loaded once); floor us: GMime alone"
 		print "vs GMime floor: bouncewhy time / GMime-alone time (targets: corpus <= 2x, synthetic <= 0.5x)"
 		print "Sisimai slower: bouncewhy MB/s / Sisimai MB/s (target >= 6x on the corpus)"

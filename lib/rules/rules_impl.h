@@ -75,6 +75,25 @@ struct bw_rule {
 	_Atomic(struct bw_split *) split;
 };
 
+/* The literal prefilter turned around (rules_match.c): the alternatives
+ * alt[k], k in start[b] .. start[b + 1], are filed under triple bit b (the
+ * rarest of theirs), each with the rule it belongs to, its place among the
+ * rule's alternatives and some more of its triple bits; bit always[i] is
+ * set for a rule whose prefilter has an alternative without one.  A
+ * text's triples then name the only rules with an alternative whose bits
+ * are there, the only ones whose prefilter may pass.  start NULL: not
+ * built (out of memory), every prefilter runs. */
+struct bw_pf_index {
+	uint32_t *start;
+	struct bw_pf_alt *alt;
+	uint64_t *always;
+	/* Bit i for a rule that bw_rules__match() reads whatever the text's
+	 * candidates: one without a prefilter, or of the lexicon tier
+	 * (scored as a block).  With the candidates it names the only rules
+	 * to read. */
+	uint64_t *visit;
+};
+
 struct bw_rules {
 	char *path;                 /* base database opened, "" for none */
 	bw_rset *layers;            /* [0] base (maybe empty), then overlays */
@@ -85,23 +104,9 @@ struct bw_rules {
 	size_t n_prov;
 	pcre2_match_context *mctx;  /* limits; only read while matching */
 	int jit;                    /* JIT-compile patterns that run often */
-	/* The literal prefilter turned around (rules_match.c): the
-	 * alternatives bit_alt[k], k in bit_start[b] .. bit_start[b + 1], are
-	 * filed under triple bit b (the rarest of theirs), each with the rule it belongs to, its
-	 * place among the rule's alternatives and some more of its triple
-	 * bits; bit pf_always[i] is set for a rule whose prefilter has an
-	 * alternative without one.  A text's triples
-	 * then name the only rules with an alternative whose bits are there,
-	 * the only ones whose prefilter may pass.  NULL when not built (out of
-	 * memory): every prefilter runs. */
-	uint32_t *bit_start;
-	struct bw_pf_alt *bit_alt;
-	uint64_t *pf_always;
-	/* Bit i for a rule that bw_rules__match() reads whatever the text's
-	 * candidates: one without a prefilter, or of the lexicon tier (scored
-	 * as a block).  With the candidates it names the only rules to read.
-	 * Built and freed with bit_start. */
-	uint64_t *visit_always;
+	/* The literal prefilter turned around (struct bw_pf_index), made
+	 * on the first match; NULL until then. */
+	_Atomic(struct bw_pf_index *) index;
 	/* The providers' hosts and domains (rules_suffix.h); NULL when not
 	 * built (out of memory): every provider's list is scanned. */
 	struct bw_suffix_table *host_suffix, *domain_suffix;

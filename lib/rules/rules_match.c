@@ -51,7 +51,7 @@ typedef struct lit_iter {
 static struct bw_prefilter *prefilter_new(lit_iter it);
 static void prefilter_free(struct bw_prefilter *pf);
 static void split_free(struct bw_split *sp);
-static void index_first_bits(bw_rules *rules);
+static void index_free(struct bw_pf_index *ix);
 
 /* Runs of a pattern interpreted before its JIT-compiled copy is made.
  * A JIT compile costs about as much CPU time as a hundred of the
@@ -414,7 +414,7 @@ int bw_rules__compile(bw_rules *rules, const bw_rules_options *opts)
 			n->pf[k] = prefilter_new(it);   /* NULL: the pattern always runs */
 		}
 	}
-	index_first_bits(rules);
+	atomic_init(&rules->index, NULL);   /* made on the first match */
 	rules->host_suffix = bw_suffix__build(rules->prov, rules->n_prov, 1);
 	rules->domain_suffix = bw_suffix__build(rules->prov, rules->n_prov, 0);
 	return BW_OK;
@@ -427,14 +427,8 @@ void bw_rules__release_compiled(bw_rules *rules)
 	bw_suffix__free(rules->host_suffix);
 	bw_suffix__free(rules->domain_suffix);
 	rules->host_suffix = rules->domain_suffix = NULL;
-	free(rules->bit_start);
-	free(rules->bit_alt);
-	free(rules->pf_always);
-	free(rules->visit_always);
-	rules->bit_start = NULL;
-	rules->bit_alt = NULL;
-	rules->pf_always = NULL;
-	rules->visit_always = NULL;
+	index_free(atomic_load_explicit(&rules->index, memory_order_relaxed));
+	atomic_store_explicit(&rules->index, NULL, memory_order_relaxed);
 
 	for (i = 0; i < rules->n_rules; i++) {
 		bw_rules__lazy_free(&rules->rules[i].code);
@@ -987,10 +981,30 @@ static bool next_entry(entry_iter *it, uint16_t *bit, struct bw_pf_alt *e)
 	return true;
 }
 
-/* rules->bit_start, bit_alt, pf_always and visit_always (rules_impl.h),
- * read from the rules' literals (no prefilter is made for them); left
- * NULL when an allocation fails. */
-static void index_first_bits(bw_rules *rules)
+/* The bit the next alternative is filed under, as next_entry() gives it,
+ * without the rest of its entry (the index's counting pass reads no more:
+ * from stored picks, the first triple); false after the last. */
+static bool next_bit(entry_iter *it, uint16_t *bit)
+{
+	const char *s;
+	size_t len;
+	alt_picks ap;
+
+	if (!next_alt(&it->lits, &s, &len))
+		return false;
+	if (it->stored) {
+		*bit = len >= 3 ? bit_at(s) : NO_BIT;
+		return true;
+	}
+	picks_of(&ap, s, len);
+	*bit = ap.n ? ap.bit[0] : NO_BIT;
+	return true;
+}
+
+/* The rules' index (struct bw_pf_index, rules_impl.h) into ix, read from
+ * their literals (no prefilter is made for them); ix's fields left NULL
+ * when an allocation fails. */
+static void index_build(const bw_rules *rules, struct bw_pf_index *ix)
 {
 	size_t words = (rules->n_rules + 63) / 64, i, t, n = 0;
 	uint32_t *start = calloc(TRIPLE_BITS + 1, sizeof(*start)), *at = NULL;
@@ -1008,7 +1022,7 @@ static void index_first_bits(bw_rules *rules)
 
 		if (!rules->rules[i].has_pf || rules->rules[i].tier == BW_TIER_LEXICON)
 			visit[i >> 6] |= (uint64_t)1 << (i & 63);
-		for (k = 0; rules->rules[i].has_pf && next_entry(&it, &b, &e); k++) {
+		for (k = 0; rules->rules[i].has_pf && next_bit(&it, &b); k++) {
 			if (k >= INDEX_MAX)
 				goto fail;
 			if (b == NO_BIT) {
@@ -1038,10 +1052,10 @@ static void index_first_bits(bw_rules *rules)
 		}
 	}
 	free(at);
-	rules->bit_start = start;
-	rules->bit_alt = list;
-	rules->pf_always = always;
-	rules->visit_always = visit;
+	ix->start = start;
+	ix->alt = list;
+	ix->always = always;
+	ix->visit = visit;
 	return;
 fail:
 	free(at);
@@ -1049,6 +1063,43 @@ fail:
 	free(start);
 	free(always);
 	free(visit);
+}
+
+/* Published when not even the index's header could be allocated: no
+ * index (every prefilter runs). */
+static struct bw_pf_index no_index;
+
+static void index_free(struct bw_pf_index *ix)
+{
+	if (!ix || ix == &no_index)
+		return;
+	free(ix->start);
+	free(ix->alt);
+	free(ix->always);
+	free(ix->visit);
+	free(ix);
+}
+
+/* The rules' index, made the first time it is asked for (threads that
+ * race each make one, one copy is published, the others are freed): a
+ * process that opens the rules and matches nothing never makes it. */
+static const struct bw_pf_index *index_for(const bw_rules *rules)
+{
+	bw_rules *w = (bw_rules *)rules;
+	struct bw_pf_index *ix = atomic_load_explicit(&w->index, memory_order_acquire), *none = NULL;
+
+	if (!ix) {
+		if ((ix = calloc(1, sizeof(*ix))))
+			index_build(rules, ix);
+		else
+			ix = &no_index;
+		if (!atomic_compare_exchange_strong_explicit(&w->index, &none, ix, memory_order_acq_rel,
+		                                             memory_order_acquire)) {
+			index_free(ix);
+			ix = none;
+		}
+	}
+	return ix;
 }
 
 #define CAND_WORDS 128
@@ -1115,13 +1166,14 @@ static bool entry_may(const struct bw_pf_alt *e, const triples *ts)
  * rules prefilter_pass() passes, which still decides.  False when the
  * index is not there or cand too small: then every prefilter is to run
  * whole. */
-static bool candidates(const bw_rules *rules, const triples *ts, uint64_t *cand, pf_hits *hits)
+static bool candidates(const bw_rules *rules, const struct bw_pf_index *ix, const triples *ts,
+                       uint64_t *cand, pf_hits *hits)
 {
 	size_t words = (rules->n_rules + 63) / 64, w;
 
-	if (!rules->bit_start || words > CAND_WORDS)
+	if (!ix->start || words > CAND_WORDS)
 		return false;
-	memcpy(cand, rules->pf_always, words * sizeof(*cand));
+	memcpy(cand, ix->always, words * sizeof(*cand));
 	hits->n = 0;
 	hits->complete = rules->n_rules <= HITS_RULES;
 	if (hits->complete)
@@ -1133,8 +1185,8 @@ static bool candidates(const bw_rules *rules, const triples *ts, uint64_t *cand,
 			size_t b = w * 64 + (size_t)__builtin_ctzll(x);
 			uint32_t k;
 
-			for (k = rules->bit_start[b]; k < rules->bit_start[b + 1]; k++) {
-				const struct bw_pf_alt *e = &rules->bit_alt[k];
+			for (k = ix->start[b]; k < ix->start[b + 1]; k++) {
+				const struct bw_pf_alt *e = &ix->alt[k];
 
 				if (!entry_may(e, ts))
 					continue;
@@ -1805,20 +1857,21 @@ static bool may_deny(const bw_rules *rules, size_t i, const char *lower, size_t 
 
 /* The first rule from `from` on that bw_rules__match() reads, or n_rules:
  * a candidate for the text (cand, candidates()) or one it reads whatever
- * the candidates (visit_always); every rule when cand is NULL.  A word of
+ * the candidates (ix->visit); every rule when cand is NULL.  A word of
  * bits at a time: most rules are neither. */
-static size_t next_rule(const bw_rules *rules, const uint64_t *cand, size_t from)
+static size_t next_rule(const bw_rules *rules, const struct bw_pf_index *ix, const uint64_t *cand,
+                        size_t from)
 {
 	size_t w = from >> 6, words = (rules->n_rules + 63) / 64;
 	uint64_t x;
 
 	if (!cand || from >= rules->n_rules)
 		return from;
-	x = (cand[w] | rules->visit_always[w]) & (~(uint64_t)0 << (from & 63));
+	x = (cand[w] | ix->visit[w]) & (~(uint64_t)0 << (from & 63));
 	while (!x) {
 		if (++w == words)
 			return rules->n_rules;
-		x = cand[w] | rules->visit_always[w];
+		x = cand[w] | ix->visit[w];
 	}
 	w = w * 64 + (size_t)__builtin_ctzll(x);
 	return w < rules->n_rules ? w : rules->n_rules;
@@ -1837,6 +1890,7 @@ static int match_text(const bw_rules *rules, const bw_match_input *in, bw_match_
 	triples ts;
 	uint64_t cand_buf[CAND_WORDS];
 	const uint64_t *cand = NULL;
+	const struct bw_pf_index *ix;
 	pf_hits hits;
 	size_t i, dlen;
 	int result = 0;
@@ -1868,9 +1922,10 @@ static int match_text(const bw_rules *rules, const bw_match_input *in, bw_match_
 			masked = bw_rules__mask_negated(rules, i, reply, dlen, masked, lower);
 	if (masked)
 		diag = masked;
-	if (candidates(rules, &ts, cand_buf, &hits))
+	ix = index_for(rules);
+	if (candidates(rules, ix, &ts, cand_buf, &hits))
 		cand = cand_buf;
-	for (i = next_rule(rules, cand, 0); i < rules->n_rules; i = next_rule(rules, cand, i + 1)) {
+	for (i = next_rule(rules, ix, cand, 0); i < rules->n_rules; i = next_rule(rules, ix, cand, i + 1)) {
 		const struct bw_rule *r = &rules->rules[i];
 		const bw_rset_rule *s = r->src;
 		alt_marks marks;
