@@ -386,10 +386,40 @@ static const char *const forward_marks[] = { "forwarded message",
 	"mensagem encaminhada", "doorgestuurd bericht", "messaggio inoltrato", "пересланное сообщение",
 	"转发的邮件", "転送されたメッセージ" };
 
+static const char *reason_line(const char *text, size_t len, size_t *out_len);
+
+/* Does a line just after the header-like block that `it` is in give a
+ * reason ("Reason: ...")?  Then the block summarised the original for the
+ * notice ("From: / To: / Subject: / Sent:") rather than pasting it.  Read:
+ * the first lines with text, while they are labelled ("Sent: ..."). */
+static bool reason_after_block(bw_lines it)
+{
+	const char *l, *t;
+	size_t n, tl, rl, i, seen = 0;
+	bool more;
+
+	while ((more = bw_lines__next(&it, &l, &n)) && header_line(l, n))
+		;
+	for (; more && seen < 4; more = bw_lines__next(&it, &l, &n)) {
+		t = bw_text__trim(l, n, &tl);
+		if (!tl)
+			continue;
+		if (reason_line(t, tl, &rl))
+			return true;
+		seen++;
+		for (i = 0; i < tl && i < 24 && (bw_isalnum((unsigned char)t[i]) || t[i] == '-'); i++)
+			;
+		if (!i || i >= tl || t[i] != ':')
+			return false;   /* free text: the block's message body */
+	}
+	return false;
+}
+
 /* The length of text[0..len) before a header block (three header lines or
  * more in a row at the margin, one of them From:, Received:, Return-Path: or
  * Message-ID:): the original pasted without a marker.  A summary of the
- * original ("Subject: ... / Date: ...") is no such block. */
+ * original ("Subject: ... / Date: ...", or any block the notice's "Reason:"
+ * line follows) is no such block. */
 static size_t before_original(const char *text, size_t len)
 {
 	const char *l, *start = NULL;
@@ -423,8 +453,14 @@ static size_t before_original(const char *text, size_t len)
 		if (bw_text__starts(l, n, "From:") || bw_text__starts(l, n, "Received:") ||
 		    bw_text__starts(l, n, "Return-Path:") || bw_text__starts(l, n, "Message-ID:"))
 			origin = true;
-		if (run >= 3 && origin)
+		if (run >= 3 && origin) {
+			if (reason_after_block(it)) {
+				origin = false;
+				after_marker = true;   /* the rest of this block too */
+				continue;
+			}
 			return (size_t)(start - text);
+		}
 	}
 	return len;
 }
