@@ -465,7 +465,7 @@ bool bw_sniff__is_bounce_subject(const char *subject)
 		"Niet afgeleverd", "Bericht niet afgeleverd", "Nondelivery", "Bounced mail",
 		"Mail failure", "Failed mail", "Message failure", "Delivery report", "Mail delivery problem",
 		"Delivery problem", "Returned message", "Rejected mail", "メール配信エラー", "配信失敗",
-		"Недоставленное", "Не доставлено", "Wiadomość niedostarczona", "Niedostarczona",
+		"Недоставленное", "Не доставлено", "Сообщение не доставлено", "Письмо не доставлено", "Wiadomość niedostarczona", "Niedostarczona",
 		"Olevererbart", "Kan ikke leveres", "Kunne ikke leveres", "Nedoručitelná",
 		"Teslim edilemedi", "Nem kézbesíthető", "Message non délivré",
 		"Mensaje devuelto", "Mensagem devolvida", "Bezorging mislukt", "Nachricht nicht zustellbar",

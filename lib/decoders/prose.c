@@ -173,7 +173,7 @@ static const char *const triggers[] = {
 	"niet worden afgeleverd", "niet afgeleverd", "niet bezorgd", "onbekend", "non consegnat",
 	"non è stato", "sconosciut", "inesistente", "falha", "não existe", "desconhecido",
 	"fehlgeschlagen", "échec", "echec", "n'existe pas", "失敗", "エラー", "できませんでした",
-	"失败", "не доставлено", "не удалось", "не существует", "pas été délivré",
+	"失败", "не доставлено", "не было доставлено", "не была доставлена", "не были доставлены", "не может быть доставлено", "не удалось", "не существует", "pas été délivré",
 	"pas pu être délivré", "pas été distribué", "impossible de remettre",
 	"impossible de distribuer", "nicht zustellbar", "non può essere consegnat",
 	"impossibile consegnare", "mancata consegna", "no fue posible entregar", "no ha podido",
@@ -550,7 +550,7 @@ static bool has_trigger(const char *l, size_t n);
 static const char *const reason_labels[] = {
 	"reason", "reasons", "cause", "error", "grund", "fehler", "ursache", "raison", "motif",
 	"cause de l'erreur", "motivo", "razón", "razon", "causa", "reden", "oorzaak", "orsak",
-	"årsak", "årsag", "syy", "powód", "důvod", "sebep", "причина", "原因", "理由", "错误",
+	"årsak", "årsag", "syy", "powód", "důvod", "sebep", "причина", "Причина", "ошибка", "Ошибка", "原因", "理由", "错误",
 	"원인", "사유", "supplementary information", "because", "weil", "parce que", "porque",
 	"perché", "omdat", "ponieważ", "protože", "problem", "problème", "problema", "why",
 	"warum", "pourquoi", "por qué", "porquê", "error message", "error text", "error details",
@@ -1025,6 +1025,8 @@ static const char *const rcpt_labels[] = {
 	"destinatario", "destinatarios", "dirección", "direccion", "destinatari", "indirizzo",
 	"destinatário", "destinatários", "endereço", "ontvanger", "geadresseerde", "adres",
 	"宛先", "受信者", "あて先", "收件人", "收件者", "получатель", "адресат", "адрес",
+	/* Cyrillic capitals: label matching folds ASCII case only */
+	"Получатель", "Адресат", "Адрес",
 	"받는 사람", "수신자", "수신인", "받는사람",
 };
 
