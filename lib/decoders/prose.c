@@ -81,6 +81,54 @@ static bool bounce_summary(const bw_msg *m)
 	return false;
 }
 
+/* A list server's notice to a list's owner (To: owner-x@, x-owner@,
+ * x+owner@, x-request@, x-admin@) whose subject speaks of subscribers'
+ * delivery errors, bounces or removals ("Auto-deletion report", "Member
+ * x@y is bouncing", "abonnés supprimés pour erreurs"): it is about them. */
+static const char *const owner_tails[] = { "-owner", "+owner", "-request", "-admin", "-approval" };
+
+/* The list's name when `a` (an address) is a list robot's ("owner-x@",
+ * "x-owner@", "x+owner@", "x-request@", "x-admin@"): x, its length in *n,
+ * or NULL. */
+static const char *robot_list_name(const char *a, size_t *n)
+{
+	const char *at = strchr(a, '@');
+	size_t i, len = at ? (size_t)(at - a) : 0;
+
+	if (len > 6 && bw_strncasecmp(a, "owner-", 6) == 0) {
+		*n = len - 6;
+		return a + 6;
+	}
+	for (i = 0; at && i < sizeof(owner_tails) / sizeof(owner_tails[0]); i++) {
+		size_t k = strlen(owner_tails[i]);
+		if (len > k && bw_strncasecmp(at - k, owner_tails[i], k) == 0) {
+			*n = len - k;
+			return a;
+		}
+	}
+	return NULL;
+}
+
+static bool owner_error_notice(const bw_msg *m)
+{
+	static const char *const words[] = { "bounc", "delivery error", "deletion", "removed",
+		"deleted", "error report", "errors", "erreur", "supprim", "fehler", "entfernt",
+		"errore", "rimoss", "eliminad", "エラー", "错误", "錯誤" };
+	const char *to = bw_msg__header(m, "To"), *subject = bw_msg__header(m, "Subject");
+	char *a;
+	size_t i, n;
+	bool owner;
+
+	if (!to || !subject || !(a = bw_text__first_address(to, strlen(to))))
+		return false;
+	owner = robot_list_name(a, &n) != NULL;
+	free(a);
+	for (i = 0; owner && i < sizeof(words) / sizeof(words[0]); i++)
+		if (bw_strcasestr(subject, words[i]))
+			return true;
+	return false;
+}
+
 /* A subject "Your mail to x@y" / "Your message to x@y" (an address
  * after it), not a reply in a conversation. */
 static bool mail_to_subject(const bw_msg *m)
@@ -124,7 +172,7 @@ static int sniff(const bw_msg *m, const bw_found *f)
 		return BW_SNIFF_LAST_RESORT;
 	/* a list manager's summary of its subscribers' bounces (sent as bulk
 	 * mail or not) is about them */
-	if (bounce_summary(m))
+	if (bounce_summary(m) || owner_error_notice(m))
 		return BW_SNIFF_LAST_RESORT;
 	if (bw_sniff__bulk_mail(m))
 		return 0;
@@ -166,6 +214,8 @@ static const char *const triggers[] = {
 	"did not attempt", "not attempted", "was not attempted", "were not attempted",
 	/* sending services' notices: a recipient they would not send to */
 	"not sent", "suppressed", "suppression list", "inactive recipient",
+	/* a list server's word for a member whose mail fails */
+	"bouncing",
 	/* other verbs of handing a message on */
 	"could not be handed", "not be passed on", "could not be forwarded", "could not be transferred",
 	"could not be relayed", "could not be transmitted", "could not be routed", "not be processed",
@@ -338,9 +388,33 @@ static bool introduces_message_id(const char *c, size_t n)
  * address, a role address signing the report, an address a header names
  * as no recipient, or an address that `context` (the words before it on
  * its line) presents as a contact, a sender or a message identifier? */
+/* Is `a` the address of the list whose robot the notice was sent to (To:
+ * "tanka-admin@ml.example" for "tanka@ml.example"; "main+owner@birders.
+ * groups.example" for "birders@groups.example")?  A list server's notice
+ * to its owner names its list beside the members who failed. */
+static bool the_list_itself(const bw_msg *m, const char *a)
+{
+	const char *to = bw_msg__header(m, "To"), *name, *dom, *adom = strchr(a, '@');
+	char *r;
+	size_t n, al = adom ? (size_t)(adom - a) : 0;
+	bool same = false;
+
+	if (!to || !adom || !(r = bw_text__first_address(to, strlen(to))))
+		return false;
+	if ((name = robot_list_name(r, &n)) && (dom = strchr(r, '@'))) {
+		const char *dot = strchr(dom + 1, '.');
+		/* x@domain, or label@rest for a list named by its subdomain */
+		same = (al == n && bw_strncasecmp(a, name, n) == 0 && bw_strcasecmp(adom, dom) == 0) ||
+		       (dot && al == (size_t)(dot - dom - 1) && bw_strncasecmp(a, dom + 1, al) == 0 &&
+		        bw_strcasecmp(adom + 1, dot + 1) == 0);
+	}
+	free(r);
+	return same;
+}
+
 static bool ignorable_address(const bw_msg *m, const char *a, const char *context, size_t n)
 {
-	if (bw_decoders__is_own_address(m, a) || bw_text__is_role_address(a) ||
+	if (bw_decoders__is_own_address(m, a) || bw_text__is_role_address(a) || the_list_itself(m, a) ||
 	    header_says_not_recipient(m, a) || introduces_message_id(context, n))
 		return true;
 	if (bw_decoders__presents_author(context, n))
@@ -1634,7 +1708,7 @@ static void read_subject(const bw_msg *m, bw_report *r, size_t first, size_t len
 	const char *diag;
 	char *a;
 
-	if (!subject || !strchr(subject, '@') || !bw_sniff__bounce_subject(m) ||
+	if (!subject || !strchr(subject, '@') || !(bw_sniff__bounce_subject(m) || mail_to_subject(m)) ||
 	    !(diag = failure_line(m->body, len, &dl)))
 		return;
 	if ((a = bw_text__first_address(subject, strlen(subject))) && !ignorable_address(m, a, "", 0))
