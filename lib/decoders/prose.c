@@ -267,6 +267,8 @@ static const char *const list_intros[] = {
 	"volgende ontvanger", "以下收件人", "下列收件人",
 	"addresses below", "address below", "recipients below", "recipient below", "listed below",
 	"addresses listed", "recipients listed",
+	/* a list server's report on its members */
+	"following subscriber", "following member", "abonnés suivants", "folgende abonnenten",
 	/* Czech, Polish, Swedish, Danish/Norwegian, Finnish, Turkish, Hungarian,
 	 * Romanian, Russian, Ukrainian, Korean, Greek */
 	"následujícímu příjemci", "následujícím příjemcům", "následující adres",
@@ -1310,6 +1312,9 @@ static bool introduces_no_recipient(const char *l, size_t n)
 		if (tl >= k && bw_strncasecmp(t + tl - k, id_labels[i], k) == 0)
 			return true;
 	}
+	/* a finished sentence ("... or contact them.") introduces nothing */
+	if (tl && strchr(".!?", t[tl - 1]))
+		return false;
 	if (tl > 24) {
 		t += tl - 24;
 		tl = 24;
