@@ -535,7 +535,8 @@ bool bw_sniff__says_undelivered(const char *subject)
 		"bezorg", "wiadomo", "zpráv", "сообщени", "письм", "メール", "邮件", "郵件", "메일" };
 	static const char *const failed[] = { "not ", "n't", "fail", "undeliver", "undelivered",
 		"delay", "retry", "waiting", "deferred", "bounce", "rejected", "refused", "returned", "error",
-		"blocked", "stopped", "virus found", "infected",
+		"blocked", "stopped", "virus found", "infected", "too large", "too big", "trop volumineux",
+		"zu groß",
 		"no se", "nicht", "non ", "não", "niet", "retras", "verzög", "retard", "ritard",
 		"atras", "échec", "fehl", "nie ", "не ", "失敗", "失败", "遅延", "延迟", "실패" };
 	static const char *const about_reader[] = { "ticket", "quarantine", "summary", "digest",

@@ -219,6 +219,7 @@ static const char *const triggers[] = {
 	/* other verbs of handing a message on */
 	"could not be handed", "not be passed on", "could not be forwarded", "could not be transferred",
 	"could not be relayed", "could not be transmitted", "could not be routed", "not be processed",
+	"could not be distributed", "cannot be distributed", "was not distributed",
 	/* Dutch, Italian, Portuguese, German, French, Japanese, Chinese, Russian */
 	"niet worden afgeleverd", "niet afgeleverd", "niet bezorgd", "onbekend", "non consegnat",
 	"non è stato", "sconosciut", "inesistente", "falha", "não existe", "desconhecido",

@@ -47,7 +47,8 @@ static bool bounce_like(const bw_msg *m)
 	static const char *const subject_bounce[] = { "undeliver", "delivery fail", "failure notice",
 		"returned mail", "delivery status", "mail delivery", "non-delivery", "nondelivery",
 		"not delivered", "could not be delivered", "delivery problem", "failed delivery",
-		"rejected", "delivery notification" };
+		"rejected", "delivery notification", "too large", "too big", "not distributed",
+		"not be distributed", "not forwarded", "not be forwarded" };
 	const char *from = bw_msg__header(m, "From");
 	const char *subject = bw_msg__header(m, "Subject");
 	size_t i, n;
