@@ -35,14 +35,12 @@ static bool delay_verdict(const bw_recipient *rc, const char *status)
 	return action && bw_strcasecmp(action, "delayed") == 0 && strcmp(status + 1, ".4.7") == 0;
 }
 
-/* The reporting MTA's own verdict that it gave up when the message's time
- * ran out (Status X.4.7 under Action: failed): the reply of the last
- * attempt quoted with it does not replace it. */
-static bool expiry_verdict(const bw_recipient *rc, const char *status)
+bool bw_evidence__mta_verdict(const bw_recipient *rc, const char *status)
 {
 	const char *action = bw_recipient__get(rc, BW_RCPT_ACTION);
 
-	return action && bw_strcasecmp(action, "failed") == 0 && strcmp(status + 1, ".4.7") == 0;
+	return status && action && strcmp(status + 1, ".4.7") == 0 &&
+	       (bw_strcasecmp(action, "delayed") == 0 || bw_strcasecmp(action, "failed") == 0);
 }
 
 void bw_evidence__complete(bw_recipient *rc)
@@ -60,7 +58,7 @@ void bw_evidence__complete(bw_recipient *rc)
 		if (!status) {
 			bw_recipient__set(rc, BW_RCPT_STATUS, ev.status);
 			bw_recipient__evidence(rc, "status %s from the diagnostic text", ev.status);
-		} else if (strcmp(status, ev.status) != 0 && !delay_verdict(rc, status) && !expiry_verdict(rc, status) &&
+		} else if (strcmp(status, ev.status) != 0 && !bw_evidence__mta_verdict(rc, status) &&
 		           ((ev.status_paired && !generic_status(ev.status)) ||
 		            (generic_status(status) && !generic_status(ev.status) && ev.status[0] == status[0]))) {
 			bw_recipient__evidence(rc, "status %s from the remote server's reply replaces %s", ev.status, status);

@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../evidence.h"
 #include "../smtp.h"
 #include "../util.h"
 #include "../error.h"
@@ -334,7 +335,7 @@ static void prefer_remote_status(bw_recipient *rc)
 	bw_smtp_evidence ev;
 	size_t n;
 
-	if (!st || !d || !bw_smtp__starts_with_reply(d, strlen(d)))
+	if (!st || !d || !bw_smtp__starts_with_reply(d, strlen(d)) || bw_evidence__mta_verdict(rc, st))
 		return;
 	bw_smtp__scan(d, &ev);
 	n = strlen(ev.status);
