@@ -35,7 +35,12 @@ static bool delay_verdict(const bw_recipient *rc, const char *status)
 	return action && bw_strcasecmp(action, "delayed") == 0 && strcmp(status + 1, ".4.7") == 0;
 }
 
-bool bw_evidence__mta_verdict(const bw_recipient *rc, const char *status)
+/* Is `status` the reporting MTA's own verdict on the message's time, which
+ * a remote reply quoted with it does not replace: X.4.7 under Action:
+ * delayed (still retrying) or failed (it gave up when the time ran out)?
+ * (The Sendmail decoder prefers the remote status even so: the shared
+ * corpus labels Sendmail's expiries that way.) */
+static bool mta_verdict(const bw_recipient *rc, const char *status)
 {
 	const char *action = bw_recipient__get(rc, BW_RCPT_ACTION);
 
@@ -58,7 +63,7 @@ void bw_evidence__complete(bw_recipient *rc)
 		if (!status) {
 			bw_recipient__set(rc, BW_RCPT_STATUS, ev.status);
 			bw_recipient__evidence(rc, "status %s from the diagnostic text", ev.status);
-		} else if (strcmp(status, ev.status) != 0 && !bw_evidence__mta_verdict(rc, status) &&
+		} else if (strcmp(status, ev.status) != 0 && !mta_verdict(rc, status) &&
 		           ((ev.status_paired && !generic_status(ev.status)) ||
 		            (generic_status(status) && !generic_status(ev.status) && ev.status[0] == status[0]))) {
 			bw_recipient__evidence(rc, "status %s from the remote server's reply replaces %s", ev.status, status);

@@ -16,14 +16,8 @@
  * reporting MTA put in the DSN when they differ (the DSN's is the MTA's own
  * mapping); a generic DSN status (X.0.0) also gives way to a specific one of
  * the same class found anywhere in the text; the MTA's own verdict on the
- * message's time stays (bw_evidence__mta_verdict()).  Notes what it took in the evidence chain. */
+ * message's time stays (X.4.7 under Action: delayed or failed).  Notes what it took in the evidence chain. */
 void bw_evidence__complete(bw_recipient *rc);
-
-/* Is `status` the reporting MTA's own verdict on the message's time, which
- * a remote reply quoted with it does not replace: X.4.7 under Action:
- * delayed (still retrying) or Action: failed (it gave up when the time ran
- * out)? */
-bool bw_evidence__mta_verdict(const bw_recipient *rc, const char *status);
 
 /* The status that says why: the recipient's STATUS, except under a delay
  * report's own verdict on a recipient it still retries (Action: delayed,
