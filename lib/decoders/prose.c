@@ -81,6 +81,24 @@ static bool bounce_summary(const bw_msg *m)
 	return false;
 }
 
+/* A filtering service's digest of the reader's own held mail ("End User
+ * Digest: 3 New Messages", "Quarantine summary"): it lists other people's
+ * mail to the reader, whatever their subjects say, and reports no failure
+ * of the reader's mail. */
+static bool quarantine_digest(const bw_msg *m)
+{
+	const char *subject = bw_msg__header(m, "Subject");
+
+	if (!subject || bounce_summary(m))
+		return false;
+	return bw_strcasestr(subject, "digest") ||
+	       ((bw_strcasestr(subject, "quarantine") || bw_strcasestr(subject, "quarantaine") ||
+	         bw_strcasestr(subject, "quarantäne") || bw_strcasestr(subject, "cuarentena")) &&
+	        (bw_strcasestr(subject, "summary") || bw_strcasestr(subject, "report") ||
+	         bw_strcasestr(subject, "notification") || bw_strcasestr(subject, "übersicht") ||
+	         bw_strcasestr(subject, "résumé") || bw_strcasestr(subject, "resumen")));
+}
+
 /* A list server's notice to a list's owner (To: owner-x@, x-owner@,
  * x+owner@, x-request@, x-admin@) whose subject speaks of subscribers'
  * delivery errors, bounces or removals ("Auto-deletion report", "Member
@@ -161,7 +179,7 @@ static int sniff(const bw_msg *m, const bw_found *f)
 	if (!bw_sniff__bulk_mail(m) && !bw_msg__header(m, "List-Id") &&
 	    bw_sniff__pasted_bounce(m->body, m->body_len))
 		return BW_SNIFF_LAST_RESORT;
-	if (conversation(m))
+	if (conversation(m) || quarantine_digest(m))
 		return 0;
 	/* Mail systems send their notices with a null reverse path (RFC 5321
 	 * 4.5.5), a list server's report to its owner too, even when marked
