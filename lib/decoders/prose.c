@@ -89,7 +89,10 @@ static bool quarantine_digest(const bw_msg *m)
 {
 	const char *subject = bw_msg__header(m, "Subject");
 
-	if (!subject || bounce_summary(m))
+	/* a digest of the sender's own failures is a report about them
+	 * ("Non-delivery report digest") */
+	if (!subject || bounce_summary(m) || bw_sniff__bounce_subject(m) ||
+	    bw_strcasestr(subject, "deliver") || bw_strcasestr(subject, "bounce"))
 		return false;
 	return bw_strcasestr(subject, "digest") ||
 	       ((bw_strcasestr(subject, "quarantine") || bw_strcasestr(subject, "quarantaine") ||
