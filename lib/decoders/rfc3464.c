@@ -7,7 +7,8 @@
  * begins with the recipient's address ("<a@example.org>: host mx...[ip]
  * said: 550 ... (in reply to RCPT TO command)"), whatever language the
  * rest of the notice is in.  Such a paragraph completes the fields the
- * delivery-status part left empty; it never replaces one it gave.
+ * delivery-status part left empty (the diagnostic too, when it gave no
+ * Diagnostic-Code); it never replaces one it gave.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -21,13 +22,17 @@ static int sniff(const bw_msg *m, const bw_found *f)
 	return m->dsn.n ? BW_SNIFF_STANDARD : 0;
 }
 
-/* Fill the empty command, remote host and address of rc from a paragraph. */
+/* Fill the empty command, remote host and address of rc from a paragraph;
+ * a recipient the delivery-status part gave no Diagnostic-Code takes the
+ * paragraph as its diagnostic ("<a@example.org>: No such domain."). */
 static void complete_from_paragraph(bw_recipient *rc, const char *t, size_t len)
 {
 	char *para = bw_squeeze_dup(t, len);
 
 	if (!para)
 		return;
+	if (*para && !bw_recipient__get(rc, BW_RCPT_DIAGNOSTIC))
+		bw_recipient__set(rc, BW_RCPT_DIAGNOSTIC, para);
 	bw_evidence__route_from_text(rc, para);
 	free(para);
 }
