@@ -8,7 +8,8 @@
  *
  * Each failed recipient is a line "Explanation: address" (or "undeliverable
  * to address" followed by "Body of message generated response:" and the
- * remote reply) before "Original message follows."  Older versions name
+ * remote reply, or "RCPT TO:<address>" over the reply) before "Original
+ * message follows."  Older versions name
  * local users by their local part under "the following local user of
  * DOMAIN": "pat: mailbox is full".
  */
@@ -137,6 +138,10 @@ static int decode(const bw_msg *m, bw_report *r)
 			} else {
 				rc = bw_decoders__add(r, a, l, n);
 			}
+		} else if (colon - l == 7 && bw_strncasecmp(l, "RCPT TO", 7) == 0) {
+			/* "RCPT TO:<address>", the server's reply on the next line */
+			const char *nl = memchr(it.p, '\n', len - (size_t)(it.p - m->body));
+			rc = bw_decoders__add(r, a, l, (size_t)((nl ? nl : m->body + len) - l));
 		} else {
 			rc = bw_decoders__add(r, a, l, (size_t)(colon - l));
 		}
