@@ -1119,6 +1119,7 @@ static const char *const rcpt_labels[] = {
 	"undeliverable recipient", "address", "e-mail address", "email address", "mailbox", "email",
 	"rfc-822 address", "rfc822 address", "rfc 822 address", "internet address", "smtp address",
 	"e-mail", "addressee", "addressees", "receiver", "intended recipient", "addressed to",
+	"sent to",
 	"destinataire", "destinataires", "adresse", "empfänger", "empfaenger", "adresse des empfängers",
 	"destinatario", "destinatarios", "dirección", "direccion", "destinatari", "indirizzo",
 	"destinatário", "destinatários", "endereço", "ontvanger", "geadresseerde", "adres",
