@@ -837,7 +837,7 @@ bool bw_sniff__delay_notice(const bw_msg *m)
 		"Aviso: entrega retrasada", "Entrega retrasada", "Zustellung verzögert", "Verzögerte Zustellung",
 		"Remise différée", "Distribution retardée", "Consegna ritardata", "Entrega atrasada",
 		"Vertraagde bezorging", "配送遅延", "配信遅延", "投递延迟", "邮件延迟", "郵件延遲", "Messaggio in ritardo",
-		"Delivery deferred", "Message deferred" };
+		"Delivery deferred", "Message deferred", "Delivery status notification: delay" };
 	static const char *const delayed[] = { "has been delayed", "has not yet been delivered",
 		"not been delivered yet", "has not been delivered yet", "will continue trying",
 		"will keep trying", "will continue to try", "will retry", "WARNING message only",
@@ -867,7 +867,8 @@ bool bw_sniff__delay_notice(const bw_msg *m)
 		"blijven het", "まだ配送されていません", "再送を試みます", "再試行します", "再送する必要はありません",
 		"仍在重试", "将继续尝试", "遅れています", "再送の必要はありません", "引き続き配送を試みます",
 		"投递延迟", "延迟投递", "继续重试", "繼續重試", "无需重新发送", "無需重新發送",
-		"暂时未能送达", "暫時未能送達", "暂时无法投递" };
+		"暂时未能送达", "暫時未能送達", "暂时无法投递", "still being tried", "still being attempted",
+		"zatím nepodařilo", "zatím nedoručen", "pokusí znovu", "pouze upozornění" };
 	static const char *const final[] = { "permanent fatal", "failed permanently", "permanent error",
 		"giving up", "gave up", "has been removed from the mail queue", "will not be retried",
 		"no further attempts", "could not be delivered to", "permanently failed",

@@ -45,7 +45,8 @@ static int decode(const bw_msg *m, bw_report *r)
 	size_t first = r->n_rcpt, len = bw_text__report_length(m), pos, k;
 	const char *end = bw_memcasemem(m->body, len, "Below is a copy of the original message");
 	bool delayed = bw_sniff__body_has(m, "A message is delayed") ||
-	               bw_sniff__subject_starts(m, "Delivery status notification: delayed");
+	               bw_sniff__subject_starts(m, "Delivery status notification: delay") ||
+	               bw_sniff__delay_notice(m);
 	bw_addr_para p;
 	int got;
 
