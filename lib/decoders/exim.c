@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "../util.h"
+#include "addrline.h"
 #include "common.h"
 
 static const char *const list_markers[] = {
@@ -304,6 +305,15 @@ static int decode(const bw_msg *m, bw_report *r)
 			}
 			if (ind == 0)
 				break;
+			/* "  Reason: ..." at the address's own indent (Merak's copy of
+			 * the layout): more about the entry, not a new one */
+			if (ind <= 3 && e.address && !bw_addrline__starts_with_address(text, tlen) &&
+			    *text != '|' && *text != '/') {
+				if (e.diag.len)
+					bw_buf__putc(&e.diag, ' ');
+				bw_buf__put(&e.diag, text, tlen);
+				continue;
+			}
 			if (ind <= 3) {
 				add_entry(m, r, first, &e, delayed, &unclaimed);
 				if (tlen > BW_LITERAL_LEN("pipe to ") && BW_SKIP_PREFIX_CI(text, "pipe to "))
