@@ -1142,9 +1142,10 @@ static const char *const weak_labels[] = { "to", "an", "à", "a", "para", "aan",
 
 /* The diagnostic of the recipient on line l[0..n): the line itself and
  * the lines after it (from `after`) up to a blank or quoted line or a line
- * that names another address.  Caller frees. */
-static char *diag_paragraph(const char *l, size_t n, const char *after, const char *end,
-                            const char *a)
+ * that names another address than the recipient's or the sender's.  Caller
+ * frees. */
+static char *diag_paragraph(const bw_msg *m, const char *l, size_t n, const char *after,
+                            const char *end, const char *a)
 {
 	bw_buf d = BW_BUF_INIT;
 	size_t k = 0;
@@ -1157,9 +1158,10 @@ static char *diag_paragraph(const char *l, size_t n, const char *after, const ch
 		if (!tl || quoted(after + k, ll))
 			break;
 		if (memchr(after + k, '@', ll)) {
-			/* another recipient's line ends it; this one's does not */
+			/* another recipient's line ends it; this one's does not,
+			 * nor one naming the sender ("sent: MAIL FROM:<me@...>") */
 			char *o = bw_text__first_address(after + k, ll);
-			bool other = o && bw_strcasecmp(o, a) != 0;
+			bool other = o && bw_strcasecmp(o, a) != 0 && !bw_decoders__is_own_address(m, o);
 			free(o);
 			if (other)
 				break;
@@ -1179,7 +1181,7 @@ static void add_with_paragraph(const bw_msg *m, bw_report *r, size_t first, cons
 
 	if (bw_decoders__find(r, first, a))
 		return;   /* named again: its first paragraph is its diagnostic */
-	ds = diag_paragraph(l, n, after, end, a);
+	ds = diag_paragraph(m, l, n, after, end, a);
 
 	add_once(m, r, first, a, ds, ds ? strlen(ds) : 0);
 	free(ds);
