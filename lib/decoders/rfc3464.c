@@ -37,6 +37,38 @@ static void complete_from_paragraph(bw_recipient *rc, const char *t, size_t len)
 	free(para);
 }
 
+/* The paragraph after the line of text[0..len) that names `a` alone
+ * ("Delivery to the following recipients failed. / a@b / The domain b
+ * could not be found in DNS."), up to a blank line after its text; NULL
+ * when none, or when it names an address itself. */
+static const char *paragraph_after(const char *text, size_t len, const char *a, size_t *out_len)
+{
+	const char *at = bw_memcasemem(text, len, a), *l, *start = NULL, *end = NULL;
+	size_t n, tl;
+	bw_lines it;
+
+	if (!at || !(at = memchr(at, '\n', len - (size_t)(at - text))))
+		return NULL;
+	bw_lines__init(&it, at + 1, len - (size_t)(at + 1 - text));
+	while (bw_lines__next(&it, &l, &n)) {
+		bw_text__trim(l, n, &tl);
+		if (!tl) {
+			if (start)
+				break;
+			continue;
+		}
+		if (memchr(l, '@', n) || (size_t)(l + n - (start ? start : l)) > 400)
+			break;
+		if (!start)
+			start = l;
+		end = l + n;
+	}
+	if (!start || (end && memchr(start, '@', (size_t)(end - start))))
+		return NULL;
+	*out_len = (size_t)(end - start);
+	return start;
+}
+
 static int decode(const bw_msg *m, bw_report *r)
 {
 	size_t first = r->n_rcpt, len, pos = 0;
@@ -51,6 +83,14 @@ static int decode(const bw_msg *m, bw_report *r)
 		if (rc)
 			complete_from_paragraph(rc, p.text, p.len);
 		bw_addr_para__clear(&p);
+	}
+	/* the only recipient, named alone on a line with the reason below */
+	if (r->n_rcpt == first + 1 && !bw_recipient__get(r->rcpt[first], BW_RCPT_DIAGNOSTIC)) {
+		size_t pl = 0;
+		const char *para = paragraph_after(m->body, len,
+		                                   bw_recipient__get(r->rcpt[first], BW_RCPT_RECIPIENT), &pl);
+		if (para)
+			complete_from_paragraph(r->rcpt[first], para, pl);
 	}
 	return got;
 }
