@@ -244,7 +244,7 @@ static const char *const triggers[] = {
 	/* Dutch, Italian, Portuguese, German, French, Japanese, Chinese, Russian */
 	"niet worden afgeleverd", "niet afgeleverd", "niet bezorgd", "onbekend", "non consegnat",
 	"non è stato", "sconosciut", "inesistente", "falha", "não existe", "desconhecido",
-	"fehlgeschlagen", "échec", "echec", "n'existe pas", "失敗", "エラー", "できませんでした",
+	"fehlgeschlagen", "échec", "Échec", "echec", "n'existe pas", "失敗", "エラー", "できませんでした",
 	"失败", "не доставлено", "не было доставлено", "не была доставлена", "не были доставлены", "не может быть доставлено", "не удалось", "не существует", "pas été délivré",
 	"pas pu être délivré", "pas été distribué", "impossible de remettre",
 	"impossible de distribuer", "nicht zustellbar", "non può essere consegnat",
