@@ -100,6 +100,23 @@ static char *address_in_parentheses(const char *t, size_t tl)
 	return bw_text__address_line(t + open, tl - open - 1);
 }
 
+/* The recipient of the batch r->rcpt[batch..] whose address begins the
+ * reason line t ("a@b: the user is not listed"), when the batch has more
+ * than one; NULL otherwise. */
+static bw_recipient *own_reason_line(bw_report *r, size_t batch, const char *t, size_t tl)
+{
+	const char *colon = memchr(t, ':', tl);
+	bw_recipient *rc = NULL;
+	char *a;
+
+	if (r->n_rcpt - batch < 2 || !colon || !memchr(t, '@', (size_t)(colon - t)) ||
+	    !(a = bw_text__address_line(t, (size_t)(colon - t))))
+		return NULL;
+	rc = bw_decoders__find(r, batch, a);
+	free(a);
+	return rc;
+}
+
 static int read_notice(const bw_msg *m, bw_report *r)
 {
 	size_t n = bw_text__report_length(m), first = r->n_rcpt, batch = first, len;
@@ -132,11 +149,17 @@ static int read_notice(const bw_msg *m, bw_report *r)
 			if (!rc)
 				return BW_ENOMEM;
 		} else if (state == REASON) {
-			if (lead_line(t, tl, OPENING))
+			bw_recipient *own;
+
+			if (lead_line(t, tl, OPENING)) {
 				state = NONE;
-			else
+			} else if ((own = own_reason_line(r, batch, t, tl))) {
+				/* "a@b: reason" under several recipients: a's alone */
+				bw_decoders__append_diag(own, t, tl);
+			} else {
 				for (i = batch; i < r->n_rcpt; i++)
 					bw_decoders__append_diag(r->rcpt[i], t, tl);
+			}
 		}
 	}
 	return (int)(r->n_rcpt - first);
