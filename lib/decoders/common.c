@@ -861,7 +861,8 @@ bool bw_sniff__delay_notice(const bw_msg *m)
 		"noch nicht zugestellt", "wird erneut versucht", "nicht erneut senden",
 		"non è stato ancora", "verrà ritentat", "non è necessario reinviare",
 		"non è ancora stato consegnat", "tentativi continueranno", "ancora in coda",
-		"inviarlo di nuovo",
+		/* not the advice "send it again", which failures give too */
+		"non è necessario inviarlo di nuovo", "non occorre inviarlo di nuovo",
 		"ainda não foi entregue", "tentará novamente", "não é necessário reenviar",
 		"nog niet afgeleverd", "opnieuw geprobeerd", "niet opnieuw te versturen", "nog niet worden bezorgd",
 		"blijven het", "まだ配送されていません", "再送を試みます", "再試行します", "再送する必要はありません",
