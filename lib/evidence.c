@@ -25,14 +25,21 @@ static void fill_route(bw_recipient *rc, const bw_smtp_evidence *ev)
 		bw_recipient__set(rc, BW_RCPT_REMOTE_IP, ev->ip);
 }
 
+/* Is `status` X.4.7 (delivery time expired) under the recipient's Action
+ * `action`? */
+static bool x47_under(const bw_recipient *rc, const char *status, const char *action)
+{
+	const char *a = bw_recipient__get(rc, BW_RCPT_ACTION);
+
+	return status && status[0] && strcmp(status + 1, ".4.7") == 0 && a && bw_strcasecmp(a, action) == 0;
+}
+
 /* A delay report's own verdict on a recipient it still retries (Status
  * 4.4.7 under Action: delayed): the reply of an earlier attempt quoted
  * with it gives the cause, not the recipient's status. */
 static bool delay_verdict(const bw_recipient *rc, const char *status)
 {
-	const char *action = bw_recipient__get(rc, BW_RCPT_ACTION);
-
-	return action && bw_strcasecmp(action, "delayed") == 0 && strcmp(status + 1, ".4.7") == 0;
+	return x47_under(rc, status, "delayed");
 }
 
 /* Is `status` the reporting MTA's own verdict on the message's time, which
@@ -42,10 +49,7 @@ static bool delay_verdict(const bw_recipient *rc, const char *status)
  * corpus labels Sendmail's expiries that way.) */
 static bool mta_verdict(const bw_recipient *rc, const char *status)
 {
-	const char *action = bw_recipient__get(rc, BW_RCPT_ACTION);
-
-	return status && action && strcmp(status + 1, ".4.7") == 0 &&
-	       (bw_strcasecmp(action, "delayed") == 0 || bw_strcasecmp(action, "failed") == 0);
+	return delay_verdict(rc, status) || x47_under(rc, status, "failed");
 }
 
 void bw_evidence__complete(bw_recipient *rc)

@@ -102,10 +102,7 @@ static bool quarantine_digest(const bw_msg *m)
 	         bw_strcasestr(subject, "résumé") || bw_strcasestr(subject, "resumen")));
 }
 
-/* A list server's notice to a list's owner (To: owner-x@, x-owner@,
- * x+owner@, x-request@, x-admin@) whose subject speaks of subscribers'
- * delivery errors, bounces or removals ("Auto-deletion report", "Member
- * x@y is bouncing", "abonnés supprimés pour erreurs"): it is about them. */
+/* The local-part endings of a list's robot addresses (owner-x@ aside). */
 static const char *const owner_tails[] = { "-owner", "+owner", "-request", "-admin", "-approval" };
 
 /* The list's name when `a` (an address) is a list robot's ("owner-x@",
@@ -130,6 +127,10 @@ static const char *robot_list_name(const char *a, size_t *n)
 	return NULL;
 }
 
+/* A list server's notice to a list's owner (To: owner-x@, x-owner@,
+ * x+owner@, x-request@, x-admin@) whose subject speaks of subscribers'
+ * delivery errors, bounces or removals ("Auto-deletion report", "Member
+ * x@y is bouncing", "abonnés supprimés pour erreurs"): it is about them. */
 static bool owner_error_notice(const bw_msg *m)
 {
 	static const char *const words[] = { "bounc", "delivery error", "deletion", "removed",
