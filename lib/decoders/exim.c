@@ -303,8 +303,13 @@ static int decode(const bw_msg *m, bw_report *r)
 				in_generated = true;
 				continue;
 			}
-			if (ind == 0)
+			/* a line at the margin ends the list, unless no entry came
+			 * yet (the intro in a second language) */
+			if (ind == 0) {
+				if (!e.raw && r->n_rcpt == first && !unclaimed.len)
+					continue;
 				break;
+			}
 			/* "  Reason: ..." at the address's own indent (Merak's copy of
 			 * the layout): more about the entry, not a new one */
 			if (ind <= 3 && e.address && !bw_addrline__starts_with_address(text, tlen) &&
