@@ -103,16 +103,15 @@ static int listed_user_ids(const bw_msg *m, bw_report *r, const char *text, size
  * truncated original addressee:" over the addresses the agent resolved). */
 static size_t list_length(const char *text, size_t len)
 {
-	const char *l;
+	const char *l, *t;
 	size_t n, tl;
 	bw_lines it;
 
 	bw_lines__init(&it, text, len);
 	while (bw_lines__next(&it, &l, &n)) {
-		bw_text__trim(l, n, &tl);
-		while (n && bw_isspace((unsigned char)l[n - 1]))
-			n--;
-		if (tl && l[0] != ' ' && l[0] != '\t' && l[n - 1] == ':' && !memchr(l, '@', n))
+		t = bw_text__trim(l, n, &tl);
+		/* at the margin: nothing trimmed before it */
+		if (tl && t == l && t[tl - 1] == ':' && !memchr(t, '@', tl))
 			return (size_t)(l - text);
 	}
 	return len;

@@ -487,6 +487,17 @@ static const char *const forward_marks[] = { "forwarded message",
 
 static const char *reason_line(const char *text, size_t len, size_t *out_len);
 
+/* Does the trimmed line t[0..tl) start with a label, a word of up to 24
+ * letters, digits or hyphens followed by a colon ("Host:", "Sent:")? */
+static bool starts_label(const char *t, size_t tl)
+{
+	size_t i;
+
+	for (i = 0; i < tl && i < 24 && (bw_isalnum((unsigned char)t[i]) || t[i] == '-'); i++)
+		;
+	return i && i < tl && t[i] == ':';
+}
+
 /* Does a line just after the header-like block that `it` is in give a
  * reason ("Reason: ...")?  Then the block summarised the original for the
  * notice ("From: / To: / Subject: / Sent:") rather than pasting it.  Read:
@@ -494,7 +505,7 @@ static const char *reason_line(const char *text, size_t len, size_t *out_len);
 static bool reason_after_block(bw_lines it)
 {
 	const char *l, *t;
-	size_t n, tl, rl, i, seen = 0;
+	size_t n, tl, rl, seen = 0;
 	bool more;
 
 	while ((more = bw_lines__next(&it, &l, &n)) && header_line(l, n))
@@ -506,9 +517,7 @@ static bool reason_after_block(bw_lines it)
 		if (reason_line(t, tl, &rl))
 			return true;
 		seen++;
-		for (i = 0; i < tl && i < 24 && (bw_isalnum((unsigned char)t[i]) || t[i] == '-'); i++)
-			;
-		if (!i || i >= tl || t[i] != ':')
+		if (!starts_label(t, tl))
 			return false;   /* free text: the block's message body */
 	}
 	return false;
@@ -667,13 +676,9 @@ static const char *reason_end(const bw_lines *it, const char *end)
 	size_t n, k;
 
 	for (k = 0; k < 3 && bw_lines__next(&rest, &l, &n); k++) {
-		size_t tl, i;
+		size_t tl;
 		const char *t = bw_text__trim(l, n, &tl);
-		if (!tl || quoted(t, tl))
-			break;
-		for (i = 0; i < tl && i < 24 && (bw_isalnum((unsigned char)t[i]) || t[i] == '-'); i++)
-			;
-		if (i && i < tl && t[i] == ':')
+		if (!tl || quoted(t, tl) || starts_label(t, tl))
 			break;
 		end = t + tl;
 	}

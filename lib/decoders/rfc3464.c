@@ -37,10 +37,10 @@ static void complete_from_paragraph(bw_recipient *rc, const char *t, size_t len)
 	free(para);
 }
 
-/* The paragraph after the line of text[0..len) that names `a` alone
+/* The paragraph after the first line of text[0..len) that names `a`
  * ("Delivery to the following recipients failed. / a@b / The domain b
- * could not be found in DNS."), up to a blank line after its text; NULL
- * when none, or when it names an address itself. */
+ * could not be found in DNS."): its lines up to a blank line, a line that
+ * names an address, or 400 bytes; NULL when there is none. */
 static const char *paragraph_after(const char *text, size_t len, const char *a, size_t *out_len)
 {
 	const char *at = bw_memcasemem(text, len, a), *l, *start = NULL, *end = NULL;
@@ -63,7 +63,7 @@ static const char *paragraph_after(const char *text, size_t len, const char *a, 
 			start = l;
 		end = l + n;
 	}
-	if (!start || (end && memchr(start, '@', (size_t)(end - start))))
+	if (!start)
 		return NULL;
 	*out_len = (size_t)(end - start);
 	return start;
