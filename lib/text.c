@@ -345,11 +345,15 @@ static size_t addr_lead(const char *t, size_t i, size_t len, char **addr, char *
 		return 0;
 	while (k < len && (t[k] == ' ' || t[k] == '\t'))
 		k++;
-	if (k + 14 < len && BW_HAS_PREFIX_CI(t + k, "(expanded from")) {
-		const char *close = memchr(t + k, ')', len - k);
-		if (!close)
+	/* "(expanded from <x>)", in whatever language: a parenthesis on the
+	 * line that holds an address */
+	if (k < len && t[k] == '(') {
+		const char *eol = memchr(t + k, '\n', len - k);
+		size_t line_end = eol ? (size_t)(eol - t) : len;
+		const char *close = memchr(t + k, ')', line_end - k);
+		if (!close || !memchr(t + k, '@', (size_t)(close - t) - k))
 			return 0;
-		*orig = bw_text__first_address(t + k + 14, (size_t)(close - t) - k - 14);
+		*orig = bw_text__first_address(t + k + 1, (size_t)(close - t) - k - 1);
 		k = (size_t)(close - t) + 1;
 	}
 	if (k >= len || t[k] != ':' || (k + 1 < len && !bw_isspace((unsigned char)t[k + 1]))) {

@@ -465,7 +465,7 @@ bool bw_sniff__is_bounce_subject(const char *subject)
 		"Niet afgeleverd", "Bericht niet afgeleverd", "Nondelivery", "Bounced mail",
 		"Mail failure", "Failed mail", "Message failure", "Delivery report", "Mail delivery problem",
 		"Delivery problem", "Returned message", "Rejected mail", "メール配信エラー", "配信失敗",
-		"Недоставленное", "Не доставлено", "Сообщение не доставлено", "Письмо не доставлено", "Wiadomość niedostarczona", "Niedostarczona",
+		"Недоставленное", "Не доставлено", "Сообщение не доставлено", "Письмо не доставлено", "Письмо не отправлено", "Сообщение не отправлено", "Wiadomość niedostarczona", "Niedostarczona",
 		"Olevererbart", "Kan ikke leveres", "Kunne ikke leveres", "Nedoručitelná",
 		"Teslim edilemedi", "Nem kézbesíthető", "Message non délivré",
 		"Mensaje devuelto", "Mensagem devolvida", "Bezorging mislukt", "Nachricht nicht zustellbar",
@@ -869,7 +869,13 @@ bool bw_sniff__delay_notice(const bw_msg *m)
 		"仍在重试", "将继续尝试", "遅れています", "再送の必要はありません", "引き続き配送を試みます",
 		"投递延迟", "延迟投递", "继续重试", "繼續重試", "无需重新发送", "無需重新發送",
 		"暂时未能送达", "暫時未能送達", "暂时无法投递", "still being tried", "still being attempted",
-		"zatím nepodařilo", "zatím nedoručen", "pokusí znovu", "pouze upozornění" };
+		"zatím nepodařilo", "zatím nedoručen", "pokusí znovu", "pouze upozornění",
+		"nie została jeszcze dostarczona", "nie zostało jeszcze dostarczone", "nadal będzie próbował",
+		"będzie ponawiał", "nie musisz wysyłać", "ещё не доставлен", "еще не доставлен",
+		"попытки будут продолжаться", "попытки доставки будут продолжены", "остаётся в очереди",
+		"остается в очереди", "не нужно отправлять", "ще не доставлено", "спроби триватимуть",
+		"ešte nebola doručená", "még nem sikerült kézbesíteni", "încă nu a fost livrat",
+		"henüz teslim edilemedi", "δεν έχει παραδοθεί ακόμη", "все още не е доставено" };
 	static const char *const final[] = { "permanent fatal", "failed permanently", "permanent error",
 		"giving up", "gave up", "has been removed from the mail queue", "will not be retried",
 		"no further attempts", "could not be delivered to", "permanently failed",

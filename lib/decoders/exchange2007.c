@@ -107,6 +107,19 @@ static bool from_exchange_online(const bw_msg *m)
 	return false;
 }
 
+static const char *admin_block_by_shape(const bw_msg *m);
+
+/* Does a delivery-status part of m give a recipient's reply? */
+static bool dsn_gives_replies(const bw_msg *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->dsn.n; i++)
+		if (bw_strcasestr(m->dsn.v[i], "Diagnostic-Code:"))
+			return true;
+	return false;
+}
+
 static int sniff_common(const bw_msg *m, const bw_found *f)
 {
 	bool ndr = bw_msg__header(m, "X-MS-Exchange-Message-Is-Ndr") != NULL;
@@ -123,6 +136,10 @@ static int sniff_common(const bw_msg *m, const bw_found *f)
 	if (admin || (ndr && (intro || prose)))
 		return BW_SNIFF_LIKELY;
 	if (intro && prose)
+		return BW_SNIFF_PARTIAL;
+	/* by its shape only where no delivery-status part gives the
+	 * replies (the standard reader has them otherwise) */
+	if (!dsn_gives_replies(m) && admin_block_by_shape(m))
 		return BW_SNIFF_PARTIAL;
 	return 0;
 }
@@ -262,6 +279,52 @@ static char *wrapped_returned_text(bw_lines *it, const char *t, size_t tl)
 	return s;
 }
 
+/* Is t Exchange's older reply line, "#550 5.1.1 TEXT ##"? */
+static bool hash_line(const char *t, size_t tl)
+{
+	return tl > 12 && t[0] == '#' && bw_isdigit((unsigned char)t[1]) && bw_isdigit((unsigned char)t[2]) &&
+	       bw_isdigit((unsigned char)t[3]) && t[4] == ' ' && bw_memcasemem(t, tl, "##");
+}
+
+/*
+ * The administrators' block found by its shape when its heading is in a
+ * language the markers do not know: the address line just above the first
+ * "#550 5.1.1 TEXT ##" line (with at most a host name between them).  The
+ * user-facing paragraphs above it name the same addresses, but with words
+ * under them, never such a line.  NULL when there is none.
+ */
+static const char *admin_block_by_shape(const bw_msg *m)
+{
+	const char *line, *addr_line = NULL;
+	size_t len, since = 0;
+	bw_lines it;
+
+	if (!bw_memcasemem(m->body, m->body_len, "##"))
+		return NULL;
+	bw_lines__init(&it, m->body, m->body_len);
+	while (bw_lines__next(&it, &line, &len)) {
+		size_t tl;
+		const char *t = bw_text__trim(line, len, &tl);
+		char *a;
+
+		if (!tl)
+			continue;
+		if (headers_start(t, tl))
+			break;
+		if ((a = bw_text__address_line(t, tl))) {
+			free(a);
+			addr_line = line;
+			since = 0;
+			continue;
+		}
+		if (addr_line && since <= 1 && hash_line(t, tl))
+			return addr_line;
+		if (++since > 1)
+			addr_line = NULL;
+	}
+	return NULL;
+}
+
 /* Reads the administrators' block into entries.  Returns their count. */
 static size_t read_admin_block(const bw_msg *m, entry *out, size_t cap)
 {
@@ -271,7 +334,7 @@ static size_t read_admin_block(const bw_msg *m, entry *out, size_t cap)
 	bw_lines it;
 	entry *cur = NULL;
 
-	if (!at)
+	if (!at && !(at = admin_block_by_shape(m)))
 		return 0;
 	bw_lines__init(&it, at, m->body_len - (size_t)(at - m->body));
 	while (bw_lines__next(&it, &line, &len)) {

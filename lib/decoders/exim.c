@@ -269,11 +269,17 @@ static int decode(const bw_msg *m, bw_report *r)
 	start = 0;
 	if (at) {
 		start = bw_text__after_line(m->body, len, list_markers[which]);
-		/* "could not be delivered ..." may be followed by the list marker line */
+		/* "could not be delivered ...": the list follows the marker's
+		 * line, or the "The following address(es) failed:" line that
+		 * comes after it ("... recipients. This is a permanent error.
+		 * The following address(es) failed:") */
 		if (which == 6) {
-			const char *colon = memchr(at, ':', len - (size_t)(at - m->body));
-			if (colon)
-				start = bw_text__after_line(m->body, len, "failed:");
+			size_t rest = len - start;
+			const char *nl = memchr(m->body + start, '\n', rest);
+			size_t next = nl ? (size_t)(nl - m->body) + 1 : len;
+
+			if (bw_memcasemem(m->body + start, next - start, "failed:"))
+				start = next;
 		}
 	} else {
 		start = listed_failed_address(m, len);

@@ -246,7 +246,7 @@ static const char *const triggers[] = {
 	"niet worden afgeleverd", "niet afgeleverd", "niet bezorgd", "onbekend", "non consegnat",
 	"non è stato", "sconosciut", "inesistente", "falha", "não existe", "desconhecido",
 	"fehlgeschlagen", "échec", "Échec", "echec", "n'existe pas", "失敗", "エラー", "できませんでした",
-	"失败", "не доставлено", "не было доставлено", "не была доставлена", "не были доставлены", "не может быть доставлено", "не удалось", "не существует", "pas été délivré",
+	"失败", "не доставлено", "не было доставлено", "не было отправлено", "не была отправлена", "не отправлено", "не была доставлена", "не были доставлены", "не может быть доставлено", "не удалось", "не существует", "pas été délivré",
 	"pas pu être délivré", "pas été distribué", "impossible de remettre",
 	"impossible de distribuer", "nicht zustellbar", "non può essere consegnat",
 	"impossibile consegnare", "mancata consegna", "no fue posible entregar", "no ha podido",
