@@ -72,11 +72,13 @@ extern const bw_decoder bw_decoder_opensmtpd;
 extern const bw_decoder bw_decoder_dragonfly;
 extern const bw_decoder bw_decoder_qmail;
 extern const bw_decoder bw_decoder_exim;
+extern const bw_decoder bw_decoder_pec;
 
 static const bw_decoder *const decoders[] = {
 	&bw_decoder_arf,
 	&bw_decoder_rfc3464,
 	&bw_decoder_rfc3834,
+	&bw_decoder_pec,
 	&bw_decoder_apachejames,
 	&bw_decoder_dsnnotice,
 	&bw_decoder_exchange2003,
