@@ -2046,8 +2046,9 @@ int bw_rules__match(const bw_rules *rules, const bw_match_input *in, bw_match_re
 	 * alone; a phrase rule found there (or, unless a status code decided,
 	 * strong lexicon cues) names the cause the head only wraps. */
 	len = strlen(in->diagnostic);
-	/* a head ends in a colon after the words that decided */
-	if (won_end >= len || !memchr(in->diagnostic + won_end, ':', len - won_end))
+	/* a head ends in a colon (or " - ") after the words that decided */
+	if (won_end >= len || (!memchr(in->diagnostic + won_end, ':', len - won_end) &&
+	                       !bw_memcasemem(in->diagnostic + won_end, len - won_end, " - ")))
 		return rc;
 	at = bw_rules__clause_start(rules, in->diagnostic, len);
 	if (!at || (rc > 0 && won_end > at))
@@ -2057,7 +2058,10 @@ int bw_rules__match(const bw_rules *rules, const bw_match_input *in, bw_match_re
 	rc2 = match_text(rules, &clause_in, &clause, &clause_end);
 	if (rc2 <= 0)
 		return rc2 < 0 ? rc2 : rc;
+	/* the clause's own status code outranks a head's generic words
+	 * ("Transport rule 'Leavers': ..." under 5.1.1) */
 	if (!(clause.tier <= BW_TIER_TEXT ||
+	      (clause.tier == BW_TIER_STATUS && rc > 0 && res->tier == BW_TIER_TEXT) ||
 	      (clause.tier == BW_TIER_LEXICON && clause.lexicon_score >= CLAUSE_LEXICON_MIN &&
 	       (rc == 0 || res->tier != BW_TIER_STATUS))))
 		return rc;
