@@ -52,6 +52,17 @@ static bool mta_verdict(const bw_recipient *rc, const char *status)
 	return delay_verdict(rc, status) || x47_under(rc, status, "failed");
 }
 
+/* Is `status` one of Exchange's own codes for a delivery it could not even
+ * attempt (X.4.3nn: 5.4.310 DNS domain does not exist, 4.4.312 DNS query
+ * failed, 4.4.316 connection refused or timed out)?  The reply code
+ * printed with it ("550 5.4.310 ...") is the reporting server's, not a
+ * reply: no remote server answered. */
+static bool unattempted_status(const char *s)
+{
+	return s[0] && s[1] == '.' && s[2] == '4' && s[3] == '.' && s[4] == '3' && bw_isdigit((unsigned char)s[5]) &&
+	       bw_isdigit((unsigned char)s[6]) && !s[7];
+}
+
 void bw_evidence__complete(bw_recipient *rc)
 {
 	const char *diag = bw_recipient__get(rc, BW_RCPT_DIAGNOSTIC);
@@ -61,7 +72,7 @@ void bw_evidence__complete(bw_recipient *rc)
 	if (!diag)
 		return;
 	bw_smtp__scan(diag, &ev);
-	if (ev.reply_code[0] && !bw_recipient__get(rc, BW_RCPT_REPLY_CODE))
+	if (ev.reply_code[0] && !bw_recipient__get(rc, BW_RCPT_REPLY_CODE) && !unattempted_status(ev.status))
 		bw_recipient__set(rc, BW_RCPT_REPLY_CODE, ev.reply_code);
 	if (ev.status[0]) {
 		if (!status) {
