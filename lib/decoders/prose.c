@@ -447,6 +447,24 @@ static bool ignorable_address(const bw_msg *m, const char *a, const char *contex
 	return has_any(context, n, noise, sizeof(noise) / sizeof(noise[0]));
 }
 
+/* "... contact the list owner\nat x@y": an address whose line begins with
+ * at most a short word (a preposition) continues the sentence of the line
+ * before, whose end may present it as a contact or a sender. */
+static bool presented_before(const bw_msg *m, const char *a, const char *l, size_t start,
+                             const char *before, size_t before_n)
+{
+	size_t i, tail = before_n > 48 ? 48 : before_n;
+
+	if (!before || !before_n || start > 6)
+		return false;
+	for (i = 0; i < start; i++)
+		if (!bw_isalpha((unsigned char)l[i]) && l[i] != ' ' && l[i] != '\t')
+			return false;
+	if (before[before_n - 1] == '.' || before[before_n - 1] == ':')
+		return false;
+	return ignorable_address(m, a, before + before_n - tail, tail);
+}
+
 static bw_recipient *add_once(const bw_msg *m, bw_report *r, size_t first, const char *a,
                               const char *diag, size_t diag_len)
 {
@@ -635,7 +653,13 @@ static const char *success_action(const bw_msg *m, size_t len)
 		"erfolgreich zugestellt", "erfolgreich übermittelt", "remis avec succès",
 		"distribué avec succès", "entregado correctamente", "entregado con éxito",
 		"consegnato correttamente", "consegnato con successo", "entregue com sucesso",
-		"succesvol afgeleverd", "配信されました", "已成功投递" };
+		"succesvol afgeleverd", "配信されました", "已成功投递",
+		/* Exchange's delivery receipts */
+		"been delivered to the following recipient", "was delivered to the following recipient",
+		"an folgende empfänger übermittelt", "an die folgenden empfänger übermittelt",
+		"a été remis aux destinataires suivants", "a été remis au destinataire suivant",
+		"se ha entregado a los siguientes destinatarios", "è stato recapitato ai seguenti destinatari",
+		"is afgeleverd bij de volgende geadresseerden", "foi entregue aos seguintes destinatários" };
 	static const char *const relayed[] = { "successfully relayed", "relayed successfully" };
 	static const char *const failure[] = { "fail", "could not", "couldn't", "cannot", "unable",
 		"undeliver", "not delivered", "rejected", "refused", "error", "permanent", "delayed",
@@ -1572,6 +1596,7 @@ static void read_lines(const bw_msg *m, bw_report *r, size_t first, size_t len)
 				 * separator parts from the one before shares its verdict */
 				if (!(prev && only_separators(l + prev, start - prev)))
 					skip = ignorable_address(m, a, l + prev, start - prev) ||
+					       (!prev && presented_before(m, a, l, start, before, before_n)) ||
 					       /* "(reply-to" ending the line before */
 					       (!prev && only_separators(l, start) &&
 					        introduces_no_recipient(before, before_n));
