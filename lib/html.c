@@ -12,6 +12,39 @@ static const struct { const char *name; const char *text; } entities[] = {
 	{ "nbsp", " " }, { "copy", "\xC2\xA9" }, { "reg", "\xC2\xAE" }, { "mdash", "\xE2\x80\x94" },
 	{ "ndash", "\xE2\x80\x93" }, { "hellip", "\xE2\x80\xA6" }, { "rsquo", "\xE2\x80\x99" },
 	{ "lsquo", "\xE2\x80\x98" }, { "rdquo", "\xE2\x80\x9D" }, { "ldquo", "\xE2\x80\x9C" },
+	/* the letters of the languages replies arrive in */
+	{ "aacute", "\xC3\xA1" }, { "agrave", "\xC3\xA0" }, { "acirc", "\xC3\xA2" },
+	{ "auml", "\xC3\xA4" }, { "atilde", "\xC3\xA3" }, { "aring", "\xC3\xA5" },
+	{ "eacute", "\xC3\xA9" }, { "egrave", "\xC3\xA8" }, { "ecirc", "\xC3\xAA" },
+	{ "euml", "\xC3\xAB" }, { "etilde", "\xE1\xBA\xBD" }, { "ecedil", "\xC8\xA9" },
+	{ "iacute", "\xC3\xAD" }, { "igrave", "\xC3\xAC" }, { "icirc", "\xC3\xAE" },
+	{ "iuml", "\xC3\xAF" }, { "itilde", "\xC4\xA9" }, { "oacute", "\xC3\xB3" },
+	{ "ograve", "\xC3\xB2" }, { "ocirc", "\xC3\xB4" }, { "ouml", "\xC3\xB6" },
+	{ "otilde", "\xC3\xB5" }, { "uacute", "\xC3\xBA" }, { "ugrave", "\xC3\xB9" },
+	{ "ucirc", "\xC3\xBB" }, { "uuml", "\xC3\xBC" }, { "utilde", "\xC5\xA9" },
+	{ "uring", "\xC5\xAF" }, { "yacute", "\xC3\xBD" }, { "ygrave", "\xE1\xBB\xB3" },
+	{ "ycirc", "\xC5\xB7" }, { "yuml", "\xC3\xBF" }, { "ytilde", "\xE1\xBB\xB9" },
+	{ "yring", "\xE1\xBA\x99" }, { "Aacute", "\xC3\x81" }, { "Agrave", "\xC3\x80" },
+	{ "Acirc", "\xC3\x82" }, { "Auml", "\xC3\x84" }, { "Atilde", "\xC3\x83" },
+	{ "Aring", "\xC3\x85" }, { "Eacute", "\xC3\x89" }, { "Egrave", "\xC3\x88" },
+	{ "Ecirc", "\xC3\x8A" }, { "Euml", "\xC3\x8B" }, { "Etilde", "\xE1\xBA\xBC" },
+	{ "Ecedil", "\xC8\xA8" }, { "Iacute", "\xC3\x8D" }, { "Igrave", "\xC3\x8C" },
+	{ "Icirc", "\xC3\x8E" }, { "Iuml", "\xC3\x8F" }, { "Itilde", "\xC4\xA8" },
+	{ "Oacute", "\xC3\x93" }, { "Ograve", "\xC3\x92" }, { "Ocirc", "\xC3\x94" },
+	{ "Ouml", "\xC3\x96" }, { "Otilde", "\xC3\x95" }, { "Uacute", "\xC3\x9A" },
+	{ "Ugrave", "\xC3\x99" }, { "Ucirc", "\xC3\x9B" }, { "Uuml", "\xC3\x9C" },
+	{ "Utilde", "\xC5\xA8" }, { "Uring", "\xC5\xAE" }, { "Yacute", "\xC3\x9D" },
+	{ "Ygrave", "\xE1\xBB\xB2" }, { "Ycirc", "\xC5\xB6" }, { "Yuml", "\xC5\xB8" },
+	{ "Ytilde", "\xE1\xBB\xB8" }, { "nacute", "\xC5\x84" }, { "ngrave", "\xC7\xB9" },
+	{ "ntilde", "\xC3\xB1" }, { "ncedil", "\xC5\x86" }, { "cacute", "\xC4\x87" },
+	{ "ccirc", "\xC4\x89" }, { "ccedil", "\xC3\xA7" }, { "Nacute", "\xC5\x83" },
+	{ "Ngrave", "\xC7\xB8" }, { "Ntilde", "\xC3\x91" }, { "Ncedil", "\xC5\x85" },
+	{ "Cacute", "\xC4\x86" }, { "Ccirc", "\xC4\x88" }, { "Ccedil", "\xC3\x87" },
+	{ "szlig", "\xC3\x9F" }, { "aelig", "\xC3\xA6" }, { "AElig", "\xC3\x86" },
+	{ "oslash", "\xC3\xB8" }, { "Oslash", "\xC3\x98" }, { "laquo", "\xC2\xAB" },
+	{ "raquo", "\xC2\xBB" }, { "euro", "\xE2\x82\xAC" }, { "iexcl", "\xC2\xA1" },
+	{ "iquest", "\xC2\xBF" }, { "deg", "\xC2\xB0" }, { "middot", "\xC2\xB7" },
+	{ "times", "\xC3\x97" },
 };
 
 static void put_codepoint(bw_buf *b, unsigned long cp)
@@ -44,6 +77,7 @@ static void put_codepoint(bw_buf *b, unsigned long cp)
 static size_t entity(bw_buf *b, const char *s, size_t left)
 {
 	size_t i, n;
+	int pass;
 
 	if (left > 1 && s[0] == '#') {
 		unsigned long cp = 0;
@@ -66,14 +100,39 @@ static size_t entity(bw_buf *b, const char *s, size_t left)
 		put_codepoint(b, cp);
 		return (i < left && s[i] == ';') ? i + 1 : i;
 	}
-	for (i = 0; i < sizeof(entities) / sizeof(entities[0]); i++) {
-		n = strlen(entities[i].name);
-		if (n < left && bw_strncasecmp(s, entities[i].name, n) == 0 && s[n] == ';') {
-			bw_buf__puts(b, entities[i].text);
-			return n + 1;
+	/* names are case-sensitive ("Eacute" is not "eacute"); a name in
+	 * another case ("&AMP;") is taken when no name matches exactly */
+	for (pass = 0; pass < 2; pass++)
+		for (i = 0; i < sizeof(entities) / sizeof(entities[0]); i++) {
+			n = strlen(entities[i].name);
+			if (n < left && s[n] == ';' &&
+			    (pass ? bw_strncasecmp(s, entities[i].name, n) : strncmp(s, entities[i].name, n)) == 0) {
+				bw_buf__puts(b, entities[i].text);
+				return n + 1;
+			}
 		}
-	}
 	return 0;
+}
+
+char *bw_html__decode_entities(const char *s, size_t len)
+{
+	bw_buf b = BW_BUF_INIT;
+	size_t i, n;
+	bool any = false;
+
+	for (i = 0; i < len; i++) {
+		if (s[i] == '&' && (n = entity(&b, s + i + 1, len - i - 1))) {
+			i += n;
+			any = true;
+			continue;
+		}
+		bw_buf__putc(&b, s[i]);
+	}
+	if (!any) {
+		bw_buf__free(&b);
+		return NULL;
+	}
+	return bw_buf__detach(&b);
 }
 
 static bool tag_is(const char *tag, size_t len, const char *name)

@@ -409,6 +409,19 @@ int bw_classify_reply(bw_report **out, const bw_rules *rules, const char *reply,
 		bw_report_free(r);
 		return bw_error__set(BW_ENOMEM, "out of memory");
 	}
+	/* A reply as another program stored it ("d&eacute;lai", "%20", "\u003c"):
+	 * read what it says */
+	{
+		char *plain = bw_text__unescape(text), *sq;
+		if (plain) {
+			sq = bw_squeeze_dup(plain, strlen(plain));
+			free(plain);
+			if (sq) {
+				free(text);
+				text = sq;
+			}
+		}
+	}
 	/* A log line: "... to=<x@y>, relay=..., status=bounced (host ... said: ...)" */
 	if ((p = bw_strcasestr(text, "to=<"))) {
 		const char *e = strchr(p + 4, '>');

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "addr.h"
+#include "html.h"
 #include "text.h"
 #include "util.h"
 
@@ -495,4 +496,107 @@ void bw_text__put_terminal(bw_buf *b, const char *s, size_t len)
 				bw_buf__printf(b, "\\x%02x", p[i++]);
 		}
 	}
+}
+
+static int hex_value(int c)
+{
+	if (bw_isdigit(c))
+		return c - '0';
+	c = bw_lower(c);
+	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/* How many "%XX" escapes s[0..len) has, and whether it has a space. */
+static size_t percent_escapes(const char *s, size_t len, bool *space)
+{
+	size_t i, n = 0;
+
+	*space = false;
+	for (i = 0; i < len; i++) {
+		if (s[i] == ' ')
+			*space = true;
+		else if (s[i] == '%' && i + 2 < len && hex_value((unsigned char)s[i + 1]) >= 0 &&
+		         hex_value((unsigned char)s[i + 2]) >= 0)
+			n++;
+	}
+	return n;
+}
+
+/* Appends the UTF-8 bytes of code point cp. */
+static void put_utf8(bw_buf *b, unsigned long cp)
+{
+	char u[4];
+
+	if (cp < 0x80) {
+		bw_buf__putc(b, (char)cp);
+	} else if (cp < 0x800) {
+		u[0] = (char)(0xC0 | (cp >> 6));
+		u[1] = (char)(0x80 | (cp & 0x3F));
+		bw_buf__put(b, u, 2);
+	} else {
+		u[0] = (char)(0xE0 | (cp >> 12));
+		u[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+		u[2] = (char)(0x80 | (cp & 0x3F));
+		bw_buf__put(b, u, 3);
+	}
+}
+
+/* s with URL escapes ("554%205.7.1%20...", when the text has no space of
+ * its own) and JSON escapes ("\u003c", "\n") decoded; NULL when there is
+ * nothing of the kind. */
+static char *unescape_codes(const char *s, size_t len)
+{
+	bw_buf b = BW_BUF_INIT;
+	bool space, url, any = false;
+	size_t i;
+
+	url = percent_escapes(s, len, &space) >= 2 && !space;
+	for (i = 0; i < len; i++) {
+		if (url && s[i] == '%' && i + 2 < len && hex_value((unsigned char)s[i + 1]) >= 0 &&
+		    hex_value((unsigned char)s[i + 2]) >= 0) {
+			bw_buf__putc(&b, (char)(hex_value((unsigned char)s[i + 1]) * 16 +
+			                        hex_value((unsigned char)s[i + 2])));
+			i += 2;
+			any = true;
+		} else if (s[i] == '\\' && i + 5 < len && s[i + 1] == 'u' &&
+		           hex_value((unsigned char)s[i + 2]) >= 0 && hex_value((unsigned char)s[i + 3]) >= 0 &&
+		           hex_value((unsigned char)s[i + 4]) >= 0 && hex_value((unsigned char)s[i + 5]) >= 0) {
+			unsigned long cp = 0;
+			size_t k;
+			for (k = 2; k < 6; k++)
+				cp = cp * 16 + (unsigned long)hex_value((unsigned char)s[i + k]);
+			put_utf8(&b, cp >= 0xD800 && cp <= 0xDFFF ? 0xFFFD : cp);
+			i += 5;
+			any = true;
+		} else if (s[i] == '\\' && i + 1 < len && (s[i + 1] == 'n' || s[i + 1] == 't' || s[i + 1] == 'r')) {
+			bw_buf__putc(&b, ' ');
+			i++;
+			any = true;
+		} else if (s[i] == '\\' && i + 1 < len && (s[i + 1] == '"' || s[i + 1] == '/' || s[i + 1] == '\\')) {
+			bw_buf__putc(&b, s[i + 1]);
+			i++;
+			any = true;
+		} else {
+			bw_buf__putc(&b, s[i]);
+		}
+	}
+	if (!any) {
+		bw_buf__free(&b);
+		return NULL;
+	}
+	return bw_buf__detach(&b);
+}
+
+char *bw_text__unescape(const char *s)
+{
+	char *codes, *ents;
+
+	if (!s)
+		return NULL;
+	codes = unescape_codes(s, strlen(s));
+	ents = bw_html__decode_entities(codes ? codes : s, strlen(codes ? codes : s));
+	if (!ents)
+		return codes;
+	free(codes);
+	return ents;
 }
