@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "evidence.h"
+#include "text.h"
 #include "util.h"
 
 static bool generic_status(const char *s)
@@ -68,9 +69,21 @@ void bw_evidence__complete(bw_recipient *rc)
 	const char *diag = bw_recipient__get(rc, BW_RCPT_DIAGNOSTIC);
 	const char *status = bw_recipient__get(rc, BW_RCPT_STATUS);
 	bw_smtp_evidence ev;
+	char *plain;
 
 	if (!diag)
 		return;
+	/* a reply as another program stored it ("d&eacute;lai", "550%205.1.1",
+	 * "\u003c"): the record keeps what it says */
+	if ((plain = bw_text__unescape(diag))) {
+		char *sq = bw_squeeze_dup(plain, strlen(plain));
+		free(plain);
+		if (sq) {
+			bw_recipient__set(rc, BW_RCPT_DIAGNOSTIC, sq);
+			free(sq);
+			diag = bw_recipient__get(rc, BW_RCPT_DIAGNOSTIC);
+		}
+	}
 	bw_smtp__scan(diag, &ev);
 	if (ev.reply_code[0] && !bw_recipient__get(rc, BW_RCPT_REPLY_CODE) && !unattempted_status(ev.status))
 		bw_recipient__set(rc, BW_RCPT_REPLY_CODE, ev.reply_code);

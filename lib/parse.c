@@ -409,19 +409,6 @@ int bw_classify_reply(bw_report **out, const bw_rules *rules, const char *reply,
 		bw_report_free(r);
 		return bw_error__set(BW_ENOMEM, "out of memory");
 	}
-	/* A reply as another program stored it ("d&eacute;lai", "%20", "\u003c"):
-	 * read what it says */
-	{
-		char *plain = bw_text__unescape(text), *sq;
-		if (plain) {
-			sq = bw_squeeze_dup(plain, strlen(plain));
-			free(plain);
-			if (sq) {
-				free(text);
-				text = sq;
-			}
-		}
-	}
 	/* A log line: "... to=<x@y>, relay=..., status=bounced (host ... said: ...)" */
 	if ((p = bw_strcasestr(text, "to=<"))) {
 		const char *e = strchr(p + 4, '>');
@@ -431,7 +418,13 @@ int bw_classify_reply(bw_report **out, const bw_rules *rules, const char *reply,
 	bw_recipient__set(rc, BW_RCPT_DIAGNOSTIC, text);
 	bw_recipient__set(rc, BW_RCPT_FORMAT, "reply");
 	bw_recipient__set(rc, BW_RCPT_ACTION, "failed");
-	bw_smtp__scan(text, &ev);
+	{
+		/* the codes of a reply stored escaped ("452%204.2.2") count too;
+		 * bw_evidence__complete() keeps the unescaped text */
+		char *plain = bw_text__unescape(text);
+		bw_smtp__scan(plain ? plain : text, &ev);
+		free(plain);
+	}
 	if (remote_host && *remote_host)
 		bw_recipient__set(rc, BW_RCPT_REMOTE_MTA, remote_host);
 	if (command && *command)

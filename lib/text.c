@@ -506,20 +506,28 @@ static int hex_value(int c)
 	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
 }
 
-/* How many "%XX" escapes s[0..len) has, and whether it has a space. */
-static size_t percent_escapes(const char *s, size_t len, bool *space)
+/* Is there a "%XX" escape at s[i]? */
+static bool percent_at(const char *s, size_t len, size_t i)
 {
-	size_t i, n = 0;
+	return s[i] == '%' && i + 2 < len && hex_value((unsigned char)s[i + 1]) >= 0 &&
+	       hex_value((unsigned char)s[i + 2]) >= 0;
+}
 
-	*space = false;
-	for (i = 0; i < len; i++) {
-		if (s[i] == ' ')
-			*space = true;
-		else if (s[i] == '%' && i + 2 < len && hex_value((unsigned char)s[i + 1]) >= 0 &&
-		         hex_value((unsigned char)s[i + 2]) >= 0)
+/* Is s[i] inside a word (a run without white space) that holds two "%XX"
+ * escapes or more, i.e. a URL-escaped text ("550%205.1.1%20User%20unknown")
+ * rather than a stray percent sign ("95% full")? */
+static bool in_escaped_word(const char *s, size_t len, size_t i)
+{
+	size_t b = i, e = i, n = 0;
+
+	while (b > 0 && !bw_isspace((unsigned char)s[b - 1]))
+		b--;
+	while (e < len && !bw_isspace((unsigned char)s[e]))
+		e++;
+	for (i = b; i < e && n < 2; i++)
+		if (percent_at(s, len, i))
 			n++;
-	}
-	return n;
+	return n >= 2;
 }
 
 /* Appends the UTF-8 bytes of code point cp. */
@@ -541,19 +549,17 @@ static void put_utf8(bw_buf *b, unsigned long cp)
 	}
 }
 
-/* s with URL escapes ("554%205.7.1%20...", when the text has no space of
- * its own) and JSON escapes ("\u003c", "\n") decoded; NULL when there is
+/* s with URL escapes ("554%205.7.1%20...", in a word that holds two of
+ * them or more) and JSON escapes ("\u003c", "\n") decoded; NULL when there is
  * nothing of the kind. */
 static char *unescape_codes(const char *s, size_t len)
 {
 	bw_buf b = BW_BUF_INIT;
-	bool space, url, any = false;
+	bool any = false;
 	size_t i;
 
-	url = percent_escapes(s, len, &space) >= 2 && !space;
 	for (i = 0; i < len; i++) {
-		if (url && s[i] == '%' && i + 2 < len && hex_value((unsigned char)s[i + 1]) >= 0 &&
-		    hex_value((unsigned char)s[i + 2]) >= 0) {
+		if (percent_at(s, len, i) && in_escaped_word(s, len, i)) {
 			bw_buf__putc(&b, (char)(hex_value((unsigned char)s[i + 1]) * 16 +
 			                        hex_value((unsigned char)s[i + 2])));
 			i += 2;

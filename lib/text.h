@@ -97,8 +97,8 @@ size_t bw_text__after_line(const char *text, size_t len, const char *marker);
 bool bw_text__is_role_address(const char *addr);
 
 /* A reply as another program stored it, with its escapes undone: URL
- * escapes ("554%205.7.1%20User%20unknown", when the text has no space of its
- * own), JSON escapes ("\u003c", "\n") and HTML character references
+ * escapes ("554%205.7.1%20User%20unknown", in a word holding two of them or
+ * more), JSON escapes ("\u003c", "\n") and HTML character references
  * ("d&eacute;lai", "&#39;").  A string for the caller to free; NULL when
  * there is nothing to undo (or on ENOMEM). */
 char *bw_text__unescape(const char *s);
