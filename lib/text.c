@@ -133,6 +133,29 @@ const char *bw_text__find_any(const char *text, size_t len, const char *const *m
 	return best;
 }
 
+/* Does the header block just below a marker at text[0..len) come from a
+ * mail system ("From: Mail Delivery System <MAILER-DAEMON@...>")? */
+static bool introduces_notice(const char *text, size_t len)
+{
+	static const char *const senders[] = { "mailer-daemon", "postmaster", "mail delivery" };
+	size_t n = len < 400 ? len : 400, i;
+	const char *l = memchr(text, '\n', n), *end = text + n;
+
+	while (l && l + 1 < end) {
+		const char *eol = memchr(l + 1, '\n', (size_t)(end - l - 1));
+		size_t ll = (size_t)((eol ? eol : end) - (l + 1));
+
+		if (ll > 5 && bw_strncasecmp(l + 1, "From:", 5) == 0) {
+			for (i = 0; i < sizeof(senders) / sizeof(senders[0]); i++)
+				if (bw_memcasemem(l + 1, ll, senders[i]))
+					return true;
+			return false;
+		}
+		l = eol;
+	}
+	return false;
+}
+
 size_t bw_text__report_length(const bw_msg *m)
 {
 	static const char *const markers[] = {
@@ -148,11 +171,19 @@ size_t bw_text__report_length(const bw_msg *m)
 		"----- Message header follows -----",
 		"--- The header of the original message is following. ---",
 	};
-	const char *at;
+	const char *at, *from = m->body;
+	size_t left = m->body_len;
 
 	if (m->report_length_known)
 		return m->report_length;
-	at = bw_text__find_any(m->body, m->body_len, markers, sizeof(markers) / sizeof(markers[0]), NULL);
+	/* A person's forward ("-----Original Message-----" over "From: Mail
+	 * Delivery System <Mailer-Daemon@...>") introduces the notice itself,
+	 * not the returned original: the report goes on below it. */
+	while ((at = bw_text__find_any(from, left, markers, sizeof(markers) / sizeof(markers[0]), NULL)) &&
+	       introduces_notice(at, left - (size_t)(at - from))) {
+		left -= (size_t)(at - from) + 1;
+		from = at + 1;
+	}
 	return at ? (size_t)(at - m->body) : m->body_len;
 }
 

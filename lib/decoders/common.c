@@ -607,6 +607,29 @@ static size_t label_value_copy(const char *l, size_t n, const char *label, char 
 	return vn;
 }
 
+/* The labels of a forwarded message's header lines, as mail programs write
+ * them in the languages they are set to ("From:", "Von:", "发件人:"...). */
+static const char *const from_labels[] = { "From:", "Von:", "De:", "Da:", "Van:", "Od:", "Från:",
+	"Fra:", "Kimden:", "Gönderen:", "От:", "Від:", "Feladó:", "Lähettäjä:", "Expéditeur:",
+	"Remitente:", "Mittente:", "Remetente:", "发件人:", "发件人：", "寄件者:", "寄件者：", "寄件人:",
+	"寄件人：", "差出人:", "差出人：", "送信者:", "送信者：", "보낸 사람:", "보낸사람:" };
+static const char *const subject_labels[] = { "Subject:", "Betreff:", "Objet:", "Asunto:", "Oggetto:",
+	"Onderwerp:", "Temat:", "Předmět:", "Ämne:", "Emne:", "Konu:", "Тема:", "Tárgy:", "Aihe:",
+	"Assunto:", "Sujet:", "主题:", "主题：", "主旨:", "主旨：", "件名:", "件名：", "제목:" };
+
+/* The value of line l[0..n) when it starts with one of `labels`, copied
+ * into value (its length; 0 when no label starts the line). */
+static size_t forwarded_label(const char *l, size_t n, const char *const *labels, size_t n_labels,
+                              char *value, size_t cap)
+{
+	size_t i, vn;
+
+	for (i = 0; i < n_labels; i++)
+		if ((vn = label_value_copy(l, n, labels[i], value, cap)))
+			return vn;
+	return 0;
+}
+
 bool bw_sniff__pasted_bounce(const char *text, size_t len)
 {
 	bw_lines it;
@@ -633,12 +656,14 @@ bool bw_sniff__pasted_bounce(const char *text, size_t len)
 			if (v < l + n && (*v == '4' || *v == '5') && v + 1 < l + n && v[1] == '.')
 				return true;
 		}
-		if ((vn = label_value_copy(l, n, "From:", value, sizeof(value)))) {
+		if ((vn = forwarded_label(l, n, from_labels, sizeof(from_labels) / sizeof(from_labels[0]),
+		                          value, sizeof(value)))) {
 			if (bw_sniff__names_daemon(value))
 				return true;
 			from_program = bw_text__find_any(value, vn, program_senders,
 			                                 sizeof(program_senders) / sizeof(program_senders[0]), NULL) != NULL;
-		} else if (label_value_copy(l, n, "Subject:", value, sizeof(value))) {
+		} else if (forwarded_label(l, n, subject_labels, sizeof(subject_labels) / sizeof(subject_labels[0]),
+		                           value, sizeof(value))) {
 			if (bw_sniff__is_bounce_subject(value + (value[0] == ' ')))
 				return true;
 			/* a sending service's notice: "Message not sent: ..." */

@@ -216,6 +216,7 @@ static int sniff(const bw_msg *m, const bw_found *f)
 static const char *const triggers[] = {
 	"could not be delivered to", "couldn't be delivered to", "undeliverable to",
 	"unable to deliver", "not delivered to", "delivery to", "failed", "said:",
+	"problem delivering", "trouble delivering", "delivering your message to",
 	"unknown", "does not exist", "doesn't exist", "no such", "rejected", "invalid", "not valid",
 	"non-delivery", "unable-to-transfer", "unable to transfer", "deactivated", "not taking mail",
 	"not found", "over quota", "quota exceeded", "mailbox full", "mailbox is full",
