@@ -1178,3 +1178,10 @@ int bw_decoders__read_unfolded(const bw_msg *m, bw_report *r,
 	free(u);
 	return rc;
 }
+
+bool bw_decoders__local_program(const bw_recipient *rc)
+{
+	const char *type = bw_recipient__get(rc, BW_RCPT_DIAGNOSTIC_TYPE);
+
+	return type && bw_strcasecmp(type, "x-unix") == 0;
+}

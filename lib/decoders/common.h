@@ -70,6 +70,11 @@ void bw_decoders__command_from_line(bw_recipient *rc, const char *t, size_t tl);
  * Returns the number of recipients added. */
 int bw_decoders__inline_dsn(const bw_msg *m, bw_report *r);
 
+/* Is the record's Diagnostic-Code a local program's output (type X-Unix)?
+ * The notice's paragraph about the address then says more: which program
+ * and how it ended ("Command died with status 1: ... Command output: ..."). */
+bool bw_decoders__local_program(const bw_recipient *rc);
+
 /* Is `addr` the bounce's own To: or Cc: address (whom the notice informs) or
  * the returned original's From: (never a failed recipient), or a "+tag"
  * subaddress of one of them? */

@@ -131,6 +131,9 @@ static int decode(const bw_msg *m, bw_report *r)
 			/* the DSN's Diagnostic-Code is the same reply, sometimes cut;
 			 * the paragraph's "said:" text is the whole of it */
 			fill_from_prose(rc, p.text, p.len, bw_memcasemem(p.text, p.len, " said:") != NULL);
+			/* a local program's output: the longer of it and the paragraph */
+			if (bw_decoders__local_program(rc))
+				bw_decoders__better_diag(rc, p.text, p.len);
 		} else if (!had_dsn && !bw_decoders__is_own_address(m, p.address)) {
 			if (!(rc = bw_decoders__add(r, p.address, NULL, 0))) {
 				bw_addr_para__clear(&p);

@@ -80,12 +80,8 @@ static int decode(const bw_msg *m, bw_report *r)
 	len = bw_text__report_length(m);
 	while (bw_text__next_addr_para(m->body, len, &pos, &p)) {
 		bw_recipient *rc = bw_decoders__find(r, first, p.address);
-		const char *type = rc ? bw_recipient__get(rc, BW_RCPT_DIAGNOSTIC_TYPE) : NULL;
 
-		/* a local program's output (X-Unix): the notice's paragraph
-		 * also says which program and how it ended ("Command died
-		 * with status 1: ... Command output: ...") */
-		if (type && bw_strcasecmp(type, "x-unix") == 0)
+		if (rc && bw_decoders__local_program(rc))
 			bw_decoders__better_diag(rc, p.text, p.len);
 		if (rc)
 			complete_from_paragraph(rc, p.text, p.len);
