@@ -11,6 +11,7 @@
 #include "../addr.h"
 #include "../text.h"
 #include "../util.h"
+#include "../smtp.h"
 #include "common.h"
 #include "decoder.h"
 
@@ -37,6 +38,23 @@ static bool ticket_ack(const bw_msg *m)
 
 	return bw_text__find_any(m->body, bw_text__report_length(m), acks,
 	                         sizeof(acks) / sizeof(acks[0]), NULL) != NULL;
+}
+
+/* A forwarding service's notice that the forward failed, quoting the
+ * target server's refusal ("... could not be forwarded ... 550 5.7.1 ..."):
+ * auto-submitted, but a bounce about the forwarding target. */
+static bool forward_failed(const bw_msg *m)
+{
+	static const char *const words[] = { "could not be forwarded", "couldn't be forwarded",
+		"could not forward", "unable to forward", "failed to forward", "could not pass it on",
+		"tried to pass it on", "forwarding failed", "no se pudo reenviar", "reenviarse a",
+		"mensaje reenviado", "konnte nicht weitergeleitet", "weiterleitung fehlgeschlagen",
+		"n'a pas pu être transféré", "transfert a échoué", "non è stato possibile inoltrare",
+		"inoltro non riuscito", "não foi possível reencaminhar", "kon niet worden doorgestuurd" };
+	size_t len = bw_text__report_length(m);
+
+	return bw_text__find_any(m->body, len, words, sizeof(words) / sizeof(words[0]), NULL) &&
+	       bw_smtp__has_failure_code(m->body, len);
 }
 
 /* Bounces are auto-replied too: these say "delivery failure", not "away". */
@@ -86,7 +104,7 @@ static int sniff(const bw_msg *m, const bw_found *f)
 	size_t i;
 
 	/* a challenge-response request is not an auto-reply to keep */
-	if (m->dsn.n || m->feedback || bw_sniff__challenge(m->body, m->body_len))
+	if (m->dsn.n || m->feedback || bw_sniff__challenge(m->body, m->body_len) || forward_failed(m))
 		return 0;
 	if (ticket_ack(m) && !bw_sniff__from_daemon(m))
 		return BW_SNIFF_SLIGHT;
