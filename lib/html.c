@@ -47,32 +47,6 @@ static const struct { const char *name; const char *text; } entities[] = {
 	{ "times", "\xC3\x97" },
 };
 
-static void put_codepoint(bw_buf *b, unsigned long cp)
-{
-	char u[4];
-
-	if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-		cp = 0xFFFD;
-	if (cp < 0x80) {
-		bw_buf__putc(b, (char)cp);
-	} else if (cp < 0x800) {
-		u[0] = (char)(0xC0 | (cp >> 6));
-		u[1] = (char)(0x80 | (cp & 0x3F));
-		bw_buf__put(b, u, 2);
-	} else if (cp < 0x10000) {
-		u[0] = (char)(0xE0 | (cp >> 12));
-		u[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		u[2] = (char)(0x80 | (cp & 0x3F));
-		bw_buf__put(b, u, 3);
-	} else {
-		u[0] = (char)(0xF0 | (cp >> 18));
-		u[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-		u[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		u[3] = (char)(0x80 | (cp & 0x3F));
-		bw_buf__put(b, u, 4);
-	}
-}
-
 /* Decodes the entity at s (after '&'); returns the bytes consumed, 0 if none. */
 static size_t entity(bw_buf *b, const char *s, size_t left)
 {
@@ -97,7 +71,7 @@ static size_t entity(bw_buf *b, const char *s, size_t left)
 		}
 		if (i == n)
 			return 0;
-		put_codepoint(b, cp);
+		bw_buf__put_codepoint(b, cp);
 		return (i < left && s[i] == ';') ? i + 1 : i;
 	}
 	/* names are case-sensitive ("Eacute" is not "eacute"); a name in

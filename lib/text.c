@@ -561,25 +561,6 @@ static bool in_escaped_word(const char *s, size_t len, size_t i)
 	return n >= 2;
 }
 
-/* Appends the UTF-8 bytes of code point cp. */
-static void put_utf8(bw_buf *b, unsigned long cp)
-{
-	char u[4];
-
-	if (cp < 0x80) {
-		bw_buf__putc(b, (char)cp);
-	} else if (cp < 0x800) {
-		u[0] = (char)(0xC0 | (cp >> 6));
-		u[1] = (char)(0x80 | (cp & 0x3F));
-		bw_buf__put(b, u, 2);
-	} else {
-		u[0] = (char)(0xE0 | (cp >> 12));
-		u[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		u[2] = (char)(0x80 | (cp & 0x3F));
-		bw_buf__put(b, u, 3);
-	}
-}
-
 /* s with URL escapes ("554%205.7.1%20...", in a word that holds two of
  * them or more) and JSON escapes ("\u003c", "\n") decoded; NULL when there is
  * nothing of the kind. */
@@ -602,7 +583,7 @@ static char *unescape_codes(const char *s, size_t len)
 			size_t k;
 			for (k = 2; k < 6; k++)
 				cp = cp * 16 + (unsigned long)hex_value((unsigned char)s[i + k]);
-			put_utf8(&b, cp >= 0xD800 && cp <= 0xDFFF ? 0xFFFD : cp);
+			bw_buf__put_codepoint(&b, cp);
 			i += 5;
 			any = true;
 		} else if (s[i] == '\\' && i + 1 < len && (s[i + 1] == 'n' || s[i + 1] == 't' || s[i + 1] == 'r')) {

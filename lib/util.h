@@ -27,6 +27,9 @@ typedef struct bw_buf {
 void bw_buf__put(bw_buf *b, const char *s, size_t len);
 void bw_buf__puts(bw_buf *b, const char *s);
 void bw_buf__putc(bw_buf *b, char c);
+/* Appends code point cp as UTF-8; U+FFFD for one that is not a character
+ * (NUL, a surrogate, beyond U+10FFFF). */
+void bw_buf__put_codepoint(bw_buf *b, unsigned long cp);
 void bw_buf__printf(bw_buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* bw_buf__printf with the arguments as a va_list (the caller's, left as
