@@ -57,7 +57,8 @@ static bool mta_verdict(const bw_recipient *rc, const char *status)
  * attempt (X.4.3nn: 5.4.310 DNS domain does not exist, 4.4.312 DNS query
  * failed, 4.4.316 connection refused or timed out)?  The reply code
  * printed with it ("550 5.4.310 ...") is the reporting server's, not a
- * reply: no remote server answered. */
+ * reply: no remote server answered.  So is Exchange's "441 4.4.1" (no
+ * connection to the host: 441 is no reply code of RFC 5321). */
 static bool unattempted_status(const char *s)
 {
 	return s[0] && s[1] == '.' && s[2] == '4' && s[3] == '.' && s[4] == '3' && bw_isdigit((unsigned char)s[5]) &&
@@ -85,7 +86,8 @@ void bw_evidence__complete(bw_recipient *rc)
 		}
 	}
 	bw_smtp__scan(diag, &ev);
-	if (ev.reply_code[0] && !bw_recipient__get(rc, BW_RCPT_REPLY_CODE) && !unattempted_status(ev.status))
+	if (ev.reply_code[0] && !bw_recipient__get(rc, BW_RCPT_REPLY_CODE) && !unattempted_status(ev.status) &&
+	    !(strcmp(ev.reply_code, "441") == 0 && strcmp(ev.status, "4.4.1") == 0))
 		bw_recipient__set(rc, BW_RCPT_REPLY_CODE, ev.reply_code);
 	if (ev.status[0]) {
 		if (!status) {
