@@ -268,7 +268,7 @@ static const char *const triggers[] = {
 	"nie udało się dostarczyć", "nie dostarczono", "nie mogła zostać dostarczona",
 	"opóźnion", "kunde inte levereras", "kunde inte leverera", "iletilemedi", "teslim edilemedi",
 	"nem sikerült kézbesíteni", "nem kézbesíthető", "nu a putut fi livrat", "nu a putut fi trimis",
-	"не вдалося доставити", "не доставлено", "전달할 수 없", "전달하지 못했", "δεν ήταν δυνατή η παράδοση",
+	"не вдалося доставити", "не доставлено", "не існує", "не знайдено", "немає такого", "拒收", "被拒", "拒绝接收", "전달할 수 없", "전달하지 못했", "δεν ήταν δυνατή η παράδοση",
 	"δεν παραδόθηκε", "wasn't delivered", "weren't delivered", "wasn't sent", "couldn't be found",
 	"nog niet worden", "niet worden bezorgd", "kon nog niet", "handed over",
 	/* not delivered yet, held up, turned away */
