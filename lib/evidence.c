@@ -53,16 +53,18 @@ static bool mta_verdict(const bw_recipient *rc, const char *status)
 	return delay_verdict(rc, status) || x47_under(rc, status, "failed");
 }
 
-/* Is `status` one of Exchange's own codes for a delivery it could not even
- * attempt (X.4.3nn: 5.4.310 DNS domain does not exist, 4.4.312 DNS query
- * failed, 4.4.316 connection refused or timed out)?  The reply code
- * printed with it ("550 5.4.310 ...") is the reporting server's, not a
- * reply: no remote server answered.  So is Exchange's "441 4.4.1" (no
- * connection to the host: 441 is no reply code of RFC 5321). */
-static bool unattempted_status(const char *s)
+/* Is the reply code in `ev` the reporting server's own, printed with one of
+ * Exchange's codes for a delivery it could not even attempt (X.4.3nn:
+ * 5.4.310 DNS domain does not exist, 4.4.312 DNS query failed, 4.4.316
+ * connection refused or timed out; "441 4.4.1", no connection to the host,
+ * 441 being no reply code of RFC 5321)?  No remote server answered. */
+static bool own_reply_code(const bw_smtp_evidence *ev)
 {
-	return s[0] && s[1] == '.' && s[2] == '4' && s[3] == '.' && s[4] == '3' && bw_isdigit((unsigned char)s[5]) &&
-	       bw_isdigit((unsigned char)s[6]) && !s[7];
+	const char *s = ev->status;
+
+	return (s[0] && s[1] == '.' && s[2] == '4' && s[3] == '.' && s[4] == '3' &&
+	        bw_isdigit((unsigned char)s[5]) && bw_isdigit((unsigned char)s[6]) && !s[7]) ||
+	       (strcmp(ev->reply_code, "441") == 0 && strcmp(s, "4.4.1") == 0);
 }
 
 void bw_evidence__complete(bw_recipient *rc)
@@ -86,8 +88,7 @@ void bw_evidence__complete(bw_recipient *rc)
 		}
 	}
 	bw_smtp__scan(diag, &ev);
-	if (ev.reply_code[0] && !bw_recipient__get(rc, BW_RCPT_REPLY_CODE) && !unattempted_status(ev.status) &&
-	    !(strcmp(ev.reply_code, "441") == 0 && strcmp(ev.status, "4.4.1") == 0))
+	if (ev.reply_code[0] && !bw_recipient__get(rc, BW_RCPT_REPLY_CODE) && !own_reply_code(&ev))
 		bw_recipient__set(rc, BW_RCPT_REPLY_CODE, ev.reply_code);
 	if (ev.status[0]) {
 		if (!status) {

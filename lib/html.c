@@ -60,12 +60,8 @@ static size_t entity(bw_buf *b, const char *s, size_t left)
 		if (i < left && (s[i] == 'x' || s[i] == 'X'))
 			base = 16, i++;
 		for (n = i; i < left && i < n + 8; i++) {
-			int c = (unsigned char)s[i], d;
-			if (bw_isdigit(c))
-				d = c - '0';
-			else if (base == 16 && bw_lower(c) >= 'a' && bw_lower(c) <= 'f')
-				d = bw_lower(c) - 'a' + 10;
-			else
+			int d = bw_hex_value((unsigned char)s[i]);
+			if (d < 0 || d >= base)
 				break;
 			cp = cp * (unsigned long)base + (unsigned long)d;
 		}

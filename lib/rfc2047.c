@@ -46,14 +46,6 @@ static void decode_b(const char *s, size_t n, bw_buf *out)
 	}
 }
 
-static int hex(int c)
-{
-	if (c >= '0' && c <= '9') return c - '0';
-	c = bw_lower(c);
-	if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-	return -1;
-}
-
 static void decode_q(const char *s, size_t n, bw_buf *out)
 {
 	size_t i;
@@ -61,9 +53,9 @@ static void decode_q(const char *s, size_t n, bw_buf *out)
 	for (i = 0; i < n; i++) {
 		if (s[i] == '_') {
 			bw_buf__putc(out, ' ');
-		} else if (s[i] == '=' && i + 2 < n && hex((unsigned char)s[i + 1]) >= 0 &&
-		           hex((unsigned char)s[i + 2]) >= 0) {
-			bw_buf__putc(out, (char)(hex((unsigned char)s[i + 1]) * 16 + hex((unsigned char)s[i + 2])));
+		} else if (s[i] == '=' && i + 2 < n && bw_hex_value((unsigned char)s[i + 1]) >= 0 &&
+		           bw_hex_value((unsigned char)s[i + 2]) >= 0) {
+			bw_buf__putc(out, (char)(bw_hex_value((unsigned char)s[i + 1]) * 16 + bw_hex_value((unsigned char)s[i + 2])));
 			i += 2;
 		} else {
 			bw_buf__putc(out, s[i]);

@@ -529,19 +529,11 @@ void bw_text__put_terminal(bw_buf *b, const char *s, size_t len)
 	}
 }
 
-static int hex_value(int c)
-{
-	if (bw_isdigit(c))
-		return c - '0';
-	c = bw_lower(c);
-	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
 /* Is there a "%XX" escape at s[i]? */
 static bool percent_at(const char *s, size_t len, size_t i)
 {
-	return s[i] == '%' && i + 2 < len && hex_value((unsigned char)s[i + 1]) >= 0 &&
-	       hex_value((unsigned char)s[i + 2]) >= 0;
+	return s[i] == '%' && i + 2 < len && bw_hex_value((unsigned char)s[i + 1]) >= 0 &&
+	       bw_hex_value((unsigned char)s[i + 2]) >= 0;
 }
 
 /* Is s[i] inside a word (a run without white space) that holds two "%XX"
@@ -572,17 +564,17 @@ static char *unescape_codes(const char *s, size_t len)
 
 	for (i = 0; i < len; i++) {
 		if (percent_at(s, len, i) && in_escaped_word(s, len, i)) {
-			bw_buf__putc(&b, (char)(hex_value((unsigned char)s[i + 1]) * 16 +
-			                        hex_value((unsigned char)s[i + 2])));
+			bw_buf__putc(&b, (char)(bw_hex_value((unsigned char)s[i + 1]) * 16 +
+			                        bw_hex_value((unsigned char)s[i + 2])));
 			i += 2;
 			any = true;
 		} else if (s[i] == '\\' && i + 5 < len && s[i + 1] == 'u' &&
-		           hex_value((unsigned char)s[i + 2]) >= 0 && hex_value((unsigned char)s[i + 3]) >= 0 &&
-		           hex_value((unsigned char)s[i + 4]) >= 0 && hex_value((unsigned char)s[i + 5]) >= 0) {
+		           bw_hex_value((unsigned char)s[i + 2]) >= 0 && bw_hex_value((unsigned char)s[i + 3]) >= 0 &&
+		           bw_hex_value((unsigned char)s[i + 4]) >= 0 && bw_hex_value((unsigned char)s[i + 5]) >= 0) {
 			unsigned long cp = 0;
 			size_t k;
 			for (k = 2; k < 6; k++)
-				cp = cp * 16 + (unsigned long)hex_value((unsigned char)s[i + k]);
+				cp = cp * 16 + (unsigned long)bw_hex_value((unsigned char)s[i + k]);
 			bw_buf__put_codepoint(&b, cp);
 			i += 5;
 			any = true;
@@ -609,7 +601,8 @@ char *bw_text__unescape(const char *s)
 {
 	char *codes, *ents;
 
-	if (!s)
+	/* most texts hold no escape of any kind: no copy for them */
+	if (!s || !strpbrk(s, "%\\&"))
 		return NULL;
 	codes = unescape_codes(s, strlen(s));
 	ents = bw_html__decode_entities(codes ? codes : s, strlen(codes ? codes : s));

@@ -489,3 +489,11 @@ void bw_buf__put_codepoint(bw_buf *b, unsigned long cp)
 		bw_buf__put(b, u, 4);
 	}
 }
+
+int bw_hex_value(int c)
+{
+	if (bw_isdigit(c))
+		return c - '0';
+	c = bw_lower(c);
+	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}

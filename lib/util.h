@@ -30,6 +30,8 @@ void bw_buf__putc(bw_buf *b, char c);
 /* Appends code point cp as UTF-8; U+FFFD for one that is not a character
  * (NUL, a surrogate, beyond U+10FFFF). */
 void bw_buf__put_codepoint(bw_buf *b, unsigned long cp);
+/* The value of hexadecimal digit c (either case), or -1. */
+int bw_hex_value(int c);
 void bw_buf__printf(bw_buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* bw_buf__printf with the arguments as a va_list (the caller's, left as

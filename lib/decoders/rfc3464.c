@@ -81,10 +81,11 @@ static int decode(const bw_msg *m, bw_report *r)
 	while (bw_text__next_addr_para(m->body, len, &pos, &p)) {
 		bw_recipient *rc = bw_decoders__find(r, first, p.address);
 
-		if (rc && bw_decoders__local_program(rc))
-			bw_decoders__better_diag(rc, p.text, p.len);
-		if (rc)
+		if (rc) {
+			if (bw_decoders__local_program(rc))
+				bw_decoders__better_diag(rc, p.text, p.len);
 			complete_from_paragraph(rc, p.text, p.len);
+		}
 		bw_addr_para__clear(&p);
 	}
 	/* the only recipient, named alone on a line with the reason below */
