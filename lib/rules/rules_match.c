@@ -2046,9 +2046,8 @@ int bw_rules__match(const bw_rules *rules, const bw_match_input *in, bw_match_re
 	 * alone; a phrase rule found there (or, unless a status code decided,
 	 * strong lexicon cues) names the cause the head only wraps. */
 	len = strlen(in->diagnostic);
-	/* a head ends in a colon (or " - ") after the words that decided */
-	if (won_end >= len || (!memchr(in->diagnostic + won_end, ':', len - won_end) &&
-	                       !bw_memcasemem(in->diagnostic + won_end, len - won_end, " - ")))
+	/* a head ends after the words that decided */
+	if (won_end >= len || !bw_rules__may_end_head(in->diagnostic + won_end, len - won_end))
 		return rc;
 	at = bw_rules__clause_start(rules, in->diagnostic, len);
 	if (!at || (rc > 0 && won_end > at))
