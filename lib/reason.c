@@ -45,7 +45,9 @@ int bw_reason__fits_status(const char *reason, const char *status)
 	if (!r || !r->subjects || !status || !status[0] || status[1] != '.')
 		return 1;
 	subject = status[2];
-	if (subject == '0' || !(subject >= '0' && subject <= '9'))
+	/* 0 is the generic subject; RFC 3463 defines no subject above 7, so
+	 * a code such as 5.9.1 says nothing about the cause */
+	if (!(subject >= '1' && subject <= '7') || (status[3] >= '0' && status[3] <= '9'))
 		return 1;
 	return strchr(r->subjects, subject) != NULL;
 }
