@@ -719,6 +719,11 @@ static GMimeMessage *forwarded_bounce(GMimeObject *top)
 
 	if (!top || !GMIME_IS_MULTIPART(top))
 		return NULL;
+	/* a report's own attached message is what it reports on (a complaint's
+	 * spam, a notice's returned original), even when that looks like a
+	 * bounce */
+	if (type_is(g_mime_object_get_content_type(top), "multipart", "report"))
+		return NULL;
 	n = g_mime_multipart_get_count(GMIME_MULTIPART(top));
 	for (i = 0; i < n; i++) {
 		GMimeObject *child = g_mime_multipart_get_part(GMIME_MULTIPART(top), i);

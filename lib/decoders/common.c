@@ -536,7 +536,7 @@ bool bw_sniff__says_undelivered(const char *subject)
 	static const char *const failed[] = { "not ", "n't", "fail", "undeliver", "undelivered",
 		"delay", "retry", "waiting", "deferred", "bounce", "rejected", "refused", "returned", "error",
 		"blocked", "stopped", "virus found", "infected", "too large", "too big", "trop volumineux",
-		"zu groß",
+		"zu groß", "できなかった", "できません", "未能", "无法", "無法", "不能",
 		"no se", "nicht", "non ", "não", "niet", "retras", "verzög", "retard", "ritard",
 		"atras", "échec", "fehl", "nie ", "не ", "失敗", "失败", "遅延", "延迟", "실패" };
 	static const char *const about_reader[] = { "ticket", "quarantine", "summary", "digest",
@@ -670,6 +670,25 @@ bool bw_sniff__pasted_bounce(const char *text, size_t len)
 			if (from_program && bw_sniff__says_undelivered(value))
 				return true;
 		}
+	}
+	return false;
+}
+
+bool bw_sniff__quotes_failure_reply(const char *text, size_t len)
+{
+	size_t i, s;
+
+	if (len > 65536)
+		len = 65536;
+	for (i = 0; i + 9 <= len; i++) {
+		if ((text[i] != '4' && text[i] != '5') || !bw_smtp__reply_at(text, len, i))
+			continue;
+		s = i + 3;
+		if (text[s] != ' ' && text[s] != '-')
+			continue;
+		s++;
+		if (s < len && text[s] == text[i] && bw_smtp__status_at(text, len, s))
+			return true;
 	}
 	return false;
 }

@@ -160,6 +160,11 @@ bool bw_sniff__names_daemon(const char *value);
  * no-reply@, a subject that says mail was not sent), quoted ("> ") or not, or delivery-status
  * fields (Final-Recipient: and a 4.x.x/5.x.x Status:)?  Reads the first 64 KiB. */
 bool bw_sniff__pasted_bounce(const char *text, size_t len);
+/* Does `text` quote a remote server's failure reply the way mail systems
+ * report one: a 4xx or 5xx reply code followed by an enhanced status code
+ * of the same class ("550 5.1.1 <a@b>: ...", "said: 452-4.2.2 ...")?
+ * Reads the first 64 KiB. */
+bool bw_sniff__quotes_failure_reply(const char *text, size_t len);
 
 /* Does s[0..n) say that the addresses it names were spared by the failure
  * ("The other addressees (x) received it", "also addressed to x, which

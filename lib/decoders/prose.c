@@ -174,8 +174,25 @@ static bool mail_to_subject(const bw_msg *m)
 	return false;
 }
 
+/* Outlook's report on a message recall ("Recall Failure: x", "Recall
+ * Success: x"): the recall failed, not the delivery. */
+static bool recall_report(const bw_msg *m)
+{
+	static const char *const heads[] = { "Recall Failure", "Recall Success", "Message Recall",
+		"Rückruffehler", "Rückruf erfolgreich", "Échec du rappel", "Rappel réussi" };
+	const char *s = bw_msg__header(m, "Subject");
+	size_t i;
+
+	for (i = 0; s && i < sizeof(heads) / sizeof(heads[0]); i++)
+		if (bw_startswith_ci(s, heads[i]))
+			return true;
+	return false;
+}
+
 static int sniff(const bw_msg *m, const bw_found *f)
 {
+	if (recall_report(m))
+		return 0;
 	if (bw_sniff__from_daemon(m) || bw_msg__header(m, "X-Failed-Recipients"))
 		return BW_SNIFF_LAST_RESORT;
 	/* a bounce a person or a help desk forwarded, pasted or quoted into
@@ -200,6 +217,16 @@ static int sniff(const bw_msg *m, const bw_found *f)
 		return 0;
 	if (bw_sniff__bounce_subject(m))
 		return BW_SNIFF_LAST_RESORT;
+	/* a notice that a person, an office or a program wrote around a
+	 * server's reply: a subject saying mail was not delivered, or a
+	 * program's sender, and the reply itself ("550 5.1.1 <a@b>: ...") */
+	if ((bw_sniff__delivery_subject(m) || bw_sniff__automated(m)) &&
+	    bw_sniff__quotes_failure_reply(m->body, bw_text__report_length(m)))
+		return BW_SNIFF_LAST_RESORT;
+	/* a subject saying that mail to an address was not delivered ("your
+	 * email to x@y didn't go out") */
+	if (bw_sniff__delivery_subject(m) && strchr(bw_msg__header(m, "Subject"), '@'))
+		return BW_SNIFF_LAST_RESORT;
 	/* a program's own notice (a CRM, a form relay, a ticket system) whose
 	 * subject says mail was not delivered or sent, or names the address
 	 * the sender's mail went to ("Your mail to x@y": the body says what
@@ -211,6 +238,19 @@ static int sniff(const bw_msg *m, const bw_found *f)
 	    strcmp(m->report_type, "disposition-notification") != 0)
 		return BW_SNIFF_LAST_RESORT;
 	return 0;
+}
+
+/* Does diagnostic d quote a permanent refusal: a 5xx reply code followed
+ * by a 5.x.x status code? */
+static bool permanent_reply(const char *d)
+{
+	size_t n = d ? strlen(d) : 0, i;
+
+	for (i = 0; i + 9 <= n; i++)
+		if (d[i] == '5' && bw_smtp__reply_at(d, n, i) && (d[i + 3] == ' ' || d[i + 3] == '-') &&
+		    d[i + 4] == '5' && bw_smtp__status_at(d, n, i + 4))
+			return true;
+	return false;
 }
 
 static const char *const triggers[] = {
@@ -895,7 +935,10 @@ static int finish(const bw_msg *m, bw_report *r, size_t first, size_t len)
 			if (reason)
 				bw_decoders__append_diag(r->rcpt[k], reason, rl);
 		}
-		if (delayed && !bw_recipient__get(r->rcpt[k], BW_RCPT_ACTION))
+		/* a delay notice's words do not hold back a recipient whose own
+		 * reply is a permanent refusal ("554 5.7.1 ...") */
+		if (delayed && !bw_recipient__get(r->rcpt[k], BW_RCPT_ACTION) &&
+		    !permanent_reply(bw_recipient__get(r->rcpt[k], BW_RCPT_DIAGNOSTIC)))
 			bw_recipient__set(r->rcpt[k], BW_RCPT_ACTION, "delayed");
 		else if (success && !bw_recipient__get(r->rcpt[k], BW_RCPT_ACTION))
 			bw_recipient__set(r->rcpt[k], BW_RCPT_ACTION, success);

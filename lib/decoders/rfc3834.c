@@ -106,7 +106,10 @@ static int sniff(const bw_msg *m, const bw_found *f)
 	/* a challenge-response request is not an auto-reply to keep */
 	if (m->dsn.n || m->feedback || bw_sniff__challenge(m->body, m->body_len) || forward_failed(m))
 		return 0;
-	if (ticket_ack(m) && !bw_sniff__from_daemon(m))
+	/* an acknowledgement quotes no server's failure reply; a notice that
+	 * does is about a failure, whatever it says about tickets */
+	if (ticket_ack(m) && !bw_sniff__from_daemon(m) &&
+	    !bw_sniff__quotes_failure_reply(m->body, bw_text__report_length(m)))
 		return BW_SNIFF_SLIGHT;
 	if (bounce_like(m))
 		return 0;

@@ -73,9 +73,15 @@ static int decode(const bw_msg *m, bw_report *r)
 			t = bw_text__trim(t, tl, &tl);
 		}
 		{
-			/* drop the command tag and a "550:" colon after the code */
-			const char *tag = memchr(t, '[', tl);
+			/* drop the command tag ("[RCPT_TO]", the last bracket on the
+			 * line: a reply's own "[BL21]" stays) and a "550:" colon
+			 * after the code */
+			const char *tag = NULL;
 			char *piece;
+			size_t i;
+			for (i = tl; i > 0 && !tag; i--)
+				if (t[i - 1] == '[')
+					tag = t + i - 1;
 			if (tag && tag > t && memchr(tag, ']', tl - (size_t)(tag - t)) &&
 			    (bw_memcasemem(tag, tl - (size_t)(tag - t), "_TO]") || bw_memcasemem(tag, tl - (size_t)(tag - t), "_FROM]") ||
 			     bw_memcasemem(tag, tl - (size_t)(tag - t), "[DATA]")))
