@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "evidence.h"
+#include "mojibake.h"
 #include "text.h"
 #include "util.h"
 
@@ -86,6 +87,13 @@ void bw_evidence__complete(bw_recipient *rc)
 			free(sq);
 			diag = bw_recipient__get(rc, BW_RCPT_DIAGNOSTIC);
 		}
+	}
+	/* ... or as a program decoded it with the wrong charset ("Ð¡Ð»Ð¸ÑˆÐºÐ¾Ð¼") */
+	if ((plain = bw_mojibake__repair(diag))) {
+		bw_recipient__evidence(rc, "the diagnostic was shown in the wrong charset; read as: %s", plain);
+		bw_recipient__set(rc, BW_RCPT_DIAGNOSTIC, plain);
+		free(plain);
+		diag = bw_recipient__get(rc, BW_RCPT_DIAGNOSTIC);
 	}
 	bw_smtp__scan(diag, &ev);
 	if (ev.reply_code[0] && !bw_recipient__get(rc, BW_RCPT_REPLY_CODE) && !own_reply_code(&ev))

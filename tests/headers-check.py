@@ -3,7 +3,7 @@
 include guard, and no module includes one from a layer above its own.
 
 Layers, lowest first (a module may include its own layer and those below):
-  0  util, error, reason, smtp, textindex, jsonw, charset, gmime_load   plain helpers and vocabularies
+  0  util, error, reason, smtp, textindex, jsonw, charset, gmime_load, mojibake   plain helpers and vocabularies
   1  addr, rfc2047, html, record, msg, dsn, evidence, headers, text
   2  decoders/ (one per reporting-server family), rules/ (the rule engine)
   3  mime, mimecut, mimeflat, prepare, classify, report_text, walk, json, output, report, mbox, parse, scan (the pipeline,
@@ -21,7 +21,7 @@ root = sys.argv[1]
 lib = os.path.join(root, "lib")
 LAYER = {}
 for n, names in enumerate([
-        "util error reason smtp textindex jsonw charset gmime_load",
+        "util error reason smtp textindex jsonw charset gmime_load mojibake",
         "addr rfc2047 html record msg dsn evidence headers text",
         "rules",
         "mime mimecut mimeflat prepare classify report_text walk json output report mbox parse scan"]):
