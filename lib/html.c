@@ -113,12 +113,28 @@ static bool tag_is(const char *tag, size_t len, const char *name)
 	       (len == n || !bw_isalnum((unsigned char)tag[n]));
 }
 
+/* A blank of preformatted text while the text is built: the clean-up
+ * keeps it (a control character no HTML text holds). */
+#define PRE_BLANK '\x1f'
+
+/* Does the text so far end (blanks aside) where a row's first cell
+ * already ends its label (':'), or where no label stands (a line break)? */
+static bool row_label_ends(const bw_buf *b)
+{
+	size_t n = b->len;
+
+	while (n && b->p[n - 1] == ' ')
+		n--;
+	return !n || b->p[n - 1] == ':' || b->p[n - 1] == '\n';
+}
+
 char *bw_html__to_text(const char *html, size_t len)
 {
 	static const char *const blocks[] = { "br", "p", "div", "tr", "li", "table", "h1", "h2",
 		"h3", "h4", "h5", "h6", "blockquote", "pre", "hr", "dt", "dd", "ul", "ol", "td", "th" };
 	bw_buf b = BW_BUF_INIT;
-	size_t i = 0, k;
+	size_t i = 0, k, cells = 0;
+	bool in_cell = false, in_pre = false;
 
 	while (i < len) {
 		char c = html[i];
@@ -160,6 +176,29 @@ char *bw_html__to_text(const char *html, size_t len)
 				}
 				continue;
 			}
+			if (tag_is(tag, tlen, "pre"))
+				in_pre = !closing;
+			if (tag_is(tag, tlen, "tr") || tag_is(tag, tlen, "table"))
+				cells = 0, in_cell = false;
+			if (tag_is(tag, tlen, "td") || tag_is(tag, tlen, "th"))
+				in_cell = !closing;
+			/* a line break inside a cell keeps the row one line ("a@b: host
+			 * x<br>550 5.1.1 ...") */
+			if (in_cell && tag_is(tag, tlen, "br")) {
+				bw_buf__putc(&b, ' ');
+				i = (size_t)(end - html) + 1;
+				continue;
+			}
+			/* a row's first cell labels the rest ("Recipient | a@b", "a@b |
+			 * 550 ...") the way a notice's own "Label: value" does */
+			if (!closing && (tag_is(tag, tlen, "td") || tag_is(tag, tlen, "th")) && ++cells == 2 &&
+			    b.len && !row_label_ends(&b)) {
+				while (b.len && b.p[b.len - 1] == ' ')
+					b.p[--b.len] = '\0';
+				bw_buf__puts(&b, ": ");
+				i = (size_t)(end - html) + 1;
+				continue;
+			}
 			for (k = 0; k < sizeof(blocks) / sizeof(blocks[0]); k++) {
 				if (tag_is(tag, tlen, blocks[k])) {
 					bw_buf__putc(&b, (k >= sizeof(blocks) / sizeof(blocks[0]) - 2) ? ' ' : '\n');
@@ -173,6 +212,11 @@ char *bw_html__to_text(const char *html, size_t len)
 				i += n + 1;
 			else
 				bw_buf__putc(&b, c), i++;
+		} else if (in_pre && (c == '\n' || c == ' ' || c == '\t')) {
+			/* preformatted text keeps its lines and indentation (a
+			 * notice's list pasted into <pre>) */
+			bw_buf__putc(&b, c == '\n' ? '\n' : PRE_BLANK);
+			i++;
 		} else if (c == '\n' || c == '\t') {
 			bw_buf__putc(&b, ' ');
 			i++;
@@ -196,6 +240,8 @@ char *bw_html__to_text(const char *html, size_t len)
 				at_line_start = true;
 			} else if (*r == ' ' && (at_line_start || (w > b.p && w[-1] == ' '))) {
 				continue;
+			} else if (*r == PRE_BLANK) {
+				*w++ = ' ';    /* kept: preformatted */
 			} else {
 				*w++ = *r;
 				at_line_start = false;

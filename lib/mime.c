@@ -539,6 +539,20 @@ static bool reparse_misdeclared(walk_ctx *c, GMimeMultipart *mp, unsigned depth,
 	return true;
 }
 
+/* The length of a text part's decoded content, or (size_t)-1 when it is
+ * not one. */
+static size_t part_length(GMimeObject *obj)
+{
+	char *text;
+	size_t n;
+
+	if (!GMIME_IS_TEXT_PART(obj) || !(text = g_mime_text_part_get_text(GMIME_TEXT_PART(obj))))
+		return (size_t)-1;
+	n = strlen(text);
+	g_free(text);
+	return n;
+}
+
 static void walk_multipart(walk_ctx *c, GMimeMultipart *mp, unsigned depth, int msg_depth)
 {
 	GMimeContentType *ct = g_mime_object_get_content_type(GMIME_OBJECT(mp));
@@ -558,18 +572,24 @@ static void walk_multipart(walk_ctx *c, GMimeMultipart *mp, unsigned depth, int 
 		return;
 	}
 	if (type_is(ct, "multipart", "alternative")) {
-		/* One representation: the plain one when there is one. */
-		GMimeObject *pick = NULL;
+		/* One representation: the plain one when there is one, unless
+		 * it only points to the HTML one (BW_MIME_STUB_PLAIN). */
+		GMimeObject *pick = NULL, *html = NULL;
+		bool plain = false;
 		for (i = 0; i < n; i++) {
 			GMimeObject *child = g_mime_multipart_get_part(mp, i);
 			GMimeContentType *cct = g_mime_object_get_content_type(child);
-			if (type_is(cct, "text", "plain")) {
+			if (type_is(cct, "text", "html") && !html)
+				html = child;
+			if (type_is(cct, "text", "plain") && !plain) {
 				pick = child;
-				break;
+				plain = true;
 			}
 			if (!pick)
 				pick = child;
 		}
+		if (plain && html && part_length(pick) < BW_MIME_STUB_PLAIN)
+			pick = html;
 		if (pick)
 			walk(c, pick, depth + 1, msg_depth);
 		return;
@@ -1325,9 +1345,16 @@ static void flat_leaves(const bw_mimeflat *flat, const bw_mimeflat_part *p, unsi
 		return;
 	}
 	if (bw_mimeflat__is(&p->type, "multipart", "alternative")) {
-		for (j = p->n_child; j-- > 0;)
+		unsigned html = p->n_child;
+		for (j = p->n_child; j-- > 0;) {
 			if (bw_mimeflat__is(&flat->child[p->child + j].type, "text", "plain"))
 				pick = j;
+			else if (bw_mimeflat__is(&flat->child[p->child + j].type, "text", "html"))
+				html = j;
+		}
+		if (html < p->n_child && bw_mimeflat__is(&flat->child[p->child + pick].type, "text", "plain") &&
+		    flat->child[p->child + pick].body_len < BW_MIME_STUB_PLAIN)
+			pick = html;
 		flat_leaves(flat, &flat->child[p->child + pick], level + 1, leaf, n_leaf, walked, depth);
 		return;
 	}

@@ -57,6 +57,11 @@ typedef enum bw_mimeflat_encoding {
 bw_mimeflat_encoding bw_mimeflat__encoding(const char *v, size_t n);
 
 /* One direct part. */
+/* A multipart/alternative's plain part shorter than this (its encoded
+ * bytes) beside an HTML one only points to it ("Your mail client cannot
+ * display this message", "view it in HTML"): the HTML is the text read. */
+#define BW_MIME_STUB_PLAIN 200
+
 typedef struct bw_mimeflat_part {
 	bw_mimeflat_type type;      /* text/plain when the part has no Content-Type */
 	bw_mimeflat_encoding encoding;  /* never BW_MIMEFLAT_OTHER */

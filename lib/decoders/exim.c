@@ -285,7 +285,7 @@ static int decode(const bw_msg *m, bw_report *r)
 		start = listed_failed_address(m, len);
 	}
 	if (at || start) {
-		bool in_generated = false;
+		bool in_generated = false, html_rows = false, margin_entry = false;
 
 		bw_lines__init(&it, m->body + start, len - start);
 		while (bw_lines__next(&it, &line, &line_len)) {
@@ -303,11 +303,46 @@ static int decode(const bw_msg *m, bw_report *r)
 				in_generated = tlen != 0;
 				continue;
 			}
-			if (!tlen)
+			if (!tlen) {
+				/* a blank line ends an entry that began at the margin */
+				if (margin_entry) {
+					add_entry(m, r, first, &e, delayed, &unclaimed);
+					margin_entry = false;
+				}
 				continue;
+			}
 			if (ind == 0 && tlen > 7 && BW_HAS_PREFIX(text, "------ ")) {
 				in_generated = true;
 				continue;
+			}
+			/* the list made text from an HTML notice, its indentation
+			 * lost: an address alone at the margin, its reason on the
+			 * lines below to a blank line */
+			if (ind == 0 && margin_entry) {
+				bw_buf__putc(&e.diag, ' ');
+				bw_buf__put(&e.diag, text, tlen);
+				continue;
+			}
+			if (ind == 0 && !e.raw && (r->n_rcpt == first || html_rows) && !memchr(text, ' ', tlen) &&
+			    (e.address = bw_text__first_address(text, tlen))) {
+				e.raw = bw_strndup(text, tlen);
+				margin_entry = html_rows = true;
+				continue;
+			}
+			/* ... or "a@b: reason" at the margin (one table row a line) */
+			if (ind == 0 && !e.raw && bw_addrline__starts_with_address(text, tlen) &&
+			    (r->n_rcpt == first || html_rows)) {
+				const char *colon = memchr(text, ':', tlen);
+				char *a = colon ? bw_text__first_address(text, (size_t)(colon - text)) : NULL;
+				if (a) {
+					html_rows = true;
+					e.address = a;
+					e.raw = bw_strndup(text, (size_t)(colon - text));
+					colon++;
+					bw_buf__put(&e.diag, colon, tlen - (size_t)(colon - text));
+					add_entry(m, r, first, &e, delayed, &unclaimed);
+					continue;
+				}
 			}
 			/* a line at the margin ends the list, unless no entry came
 			 * yet (the intro in a second language) */
