@@ -113,6 +113,33 @@ static bool tag_is(const char *tag, size_t len, const char *name)
 	       (len == n || !bw_isalnum((unsigned char)tag[n]));
 }
 
+/* The address of an <a> tag's href="mailto:..." (percent escapes
+ * undone, a "Name <address>" form reduced to the address) copied into
+ * out[cap]: its length, 0 when the tag has none. */
+static size_t mailto_address(const char *tag, size_t tlen, char *out, size_t cap)
+{
+	const char *v = bw_memcasemem(tag, tlen, "mailto:"), *end = tag + tlen, *lt, *gt;
+	size_t n = 0;
+
+	if (!v)
+		return 0;
+	for (v += 7; v < end && *v != '"' && *v != '\'' && *v != '?' && *v != ' ' && n + 1 < cap; v++) {
+		if (*v == '%' && v + 2 < end && bw_hex_value(v[1]) >= 0 && bw_hex_value(v[2]) >= 0) {
+			out[n++] = (char)(bw_hex_value(v[1]) * 16 + bw_hex_value(v[2]));
+			v += 2;
+		} else {
+			out[n++] = *v;
+		}
+	}
+	out[n] = '\0';
+	if ((lt = memchr(out, '<', n)) && (gt = memchr(lt, '>', n - (size_t)(lt - out)))) {
+		n = (size_t)(gt - lt - 1);
+		memmove(out, lt + 1, n);
+		out[n] = '\0';
+	}
+	return memchr(out, '@', n) && !memchr(out, '<', n) && !memchr(out, '>', n) ? n : 0;
+}
+
 /* A blank of preformatted text while the text is built: the clean-up
  * keeps it (a control character no HTML text holds). */
 #define PRE_BLANK '\x1f'
@@ -135,6 +162,8 @@ char *bw_html__to_text(const char *html, size_t len)
 	bw_buf b = BW_BUF_INIT;
 	size_t i = 0, k, cells = 0;
 	bool in_cell = false, in_pre = false;
+	char mailto[256];
+	size_t mailto_len = 0, anchor_at = 0;
 
 	while (i < len) {
 		char c = html[i];
@@ -178,6 +207,21 @@ char *bw_html__to_text(const char *html, size_t len)
 			}
 			if (tag_is(tag, tlen, "pre"))
 				in_pre = !closing;
+			/* a link's mailto: address, when the link's own text
+			 * shows none ("<a href="mailto:x%40y">Xavier</a>") */
+			if (tag_is(tag, tlen, "a")) {
+				if (!closing) {
+					mailto_len = mailto_address(tag, tlen, mailto, sizeof(mailto));
+					anchor_at = b.len;
+				} else if (mailto_len) {
+					if (!memchr(b.p + anchor_at, '@', b.len - anchor_at)) {
+						bw_buf__puts(&b, " <");
+						bw_buf__put(&b, mailto, mailto_len);
+						bw_buf__putc(&b, '>');
+					}
+					mailto_len = 0;
+				}
+			}
 			if (tag_is(tag, tlen, "tr") || tag_is(tag, tlen, "table"))
 				cells = 0, in_cell = false;
 			if (tag_is(tag, tlen, "td") || tag_is(tag, tlen, "th"))

@@ -234,6 +234,25 @@ char *bw_text__first_address(const char *s, size_t len)
 		if (a < i && bw_addr__plausible(s + a, b - a))
 			return bw_addr__normalize(s + a, b - a);
 	}
+	/* an address written URL-escaped ("anna%2Bnews%40example.com", as
+	 * sending services' notices and links carry it) */
+	if (bw_memcasemem(s, len, "%40")) {
+		char *plain = malloc(len + 1), *r;
+		size_t n = 0;
+		if (!plain)
+			return NULL;
+		for (i = 0; i < len; i++) {
+			if (s[i] == '%' && i + 2 < len && bw_hex_value(s[i + 1]) >= 0 && bw_hex_value(s[i + 2]) >= 0) {
+				plain[n++] = (char)(bw_hex_value(s[i + 1]) * 16 + bw_hex_value(s[i + 2]));
+				i += 2;
+			} else {
+				plain[n++] = s[i];
+			}
+		}
+		r = memchr(plain, '%', n) && bw_memcasemem(plain, n, "%40") ? NULL : bw_text__first_address(plain, n);
+		free(plain);
+		return r;
+	}
 	return NULL;
 }
 

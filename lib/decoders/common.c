@@ -871,6 +871,21 @@ int bw_decoders__listed(const bw_msg *m, bw_report *r, const char *text, size_t 
 	return (int)(r->n_rcpt - first);
 }
 
+/* Does text[0..len) hold one of `final` as the server's last word, not
+ * as what it will do later ("we will keep trying for 4 days before
+ * giving up")? */
+static bool says_final(const char *text, size_t len, const char *const *final, size_t n)
+{
+	const char *at = text, *hit;
+
+	while ((hit = bw_text__find_any(at, len - (size_t)(at - text), final, n, NULL))) {
+		if (hit - text < 7 || bw_strncasecmp(hit - 7, "before ", 7) != 0)
+			return true;
+		at = hit + 1;
+	}
+	return false;
+}
+
 bool bw_sniff__delay_notice(const bw_msg *m)
 {
 	static const char *const subjects[] = { "Delayed Mail", "Delivery delayed", "Delivery Delay",
@@ -936,7 +951,7 @@ bool bw_sniff__delay_notice(const bw_msg *m)
 		delay = bw_sniff__subject_starts(m, subjects[i]);
 	if (!delay)
 		delay = bw_text__find_any(m->body, len, delayed, sizeof(delayed) / sizeof(delayed[0]), NULL) != NULL;
-	return delay && !bw_text__find_any(m->body, len, final, sizeof(final) / sizeof(final[0]), NULL);
+	return delay && !says_final(m->body, len, final, sizeof(final) / sizeof(final[0]));
 }
 
 /* Does `d` say nothing but an address (bullets, brackets and quotes

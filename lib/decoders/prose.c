@@ -1554,7 +1554,7 @@ static void read_lines(const bw_msg *m, bw_report *r, size_t first, size_t len)
 			free(x);
 			continue;
 		}
-		if (!memchr(l, '@', n)) {
+		if (!memchr(l, '@', n) && !bw_memcasemem(l, n, "%40")) {
 			if (!cur.start)
 				cur.start = l;
 			cur.end = l + n;
