@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "addr.h"
+#include "error.h"
 #include "html.h"
 #include "text.h"
 #include "util.h"
@@ -239,8 +240,10 @@ char *bw_text__first_address(const char *s, size_t len)
 	if (bw_memcasemem(s, len, "%40")) {
 		char *plain = malloc(len + 1), *r;
 		size_t n = 0;
-		if (!plain)
+		if (!plain) {
+			bw_error__oom();
 			return NULL;
+		}
 		for (i = 0; i < len; i++) {
 			if (s[i] == '%' && i + 2 < len && bw_hex_value(s[i + 1]) >= 0 && bw_hex_value(s[i + 2]) >= 0) {
 				plain[n++] = (char)(bw_hex_value(s[i + 1]) * 16 + bw_hex_value(s[i + 2]));

@@ -2054,6 +2054,60 @@ static void read_lone(const bw_msg *m, bw_report *r, size_t first, size_t len)
 	}
 }
 
+/* Is address a in the domain of the notice's own recipient (the
+ * sender's organisation)? */
+static bool same_domain_as_reader(const bw_msg *m, const char *a)
+{
+	const char *to = bw_msg__header(m, "To"), *at = strrchr(a, '@');
+	char *t = to ? bw_text__first_address(to, strlen(to)) : NULL;
+	const char *tat = t ? strrchr(t, '@') : NULL;
+	bool same = at && tat && bw_strcasecmp(at, tat) == 0;
+
+	free(t);
+	return same;
+}
+
+/* A notice in words none of the tiers above reads (a language they do
+ * not know) that quotes a server's failure reply ("550 5.1.1 ...") and
+ * names one address besides its own, its sender's, contacts and role
+ * addresses: that address failed. */
+static void read_sole_address(const bw_msg *m, bw_report *r, size_t first, size_t len)
+{
+	const bw_kvlist *orig = &m->orig_headers;
+	char *sole = NULL;
+	const char *l, *prev = NULL;
+	size_t n, prev_n = 0;
+	bw_lines it;
+	bool several = false;
+
+	if (!bw_sniff__quotes_failure_reply(m->body, len))
+		return;
+	bw_lines__init(&it, m->body, len);
+	for (; !several && bw_lines__next(&it, &l, &n); prev = l, prev_n = n) {
+		size_t pos = 0, start;
+		char *a;
+
+		if (quoted(l, n) || !memchr(l, '@', n))
+			continue;
+		while (!several && (a = bw_addrline__next(l, n, &pos, &start))) {
+			/* nor the sender's colleagues ("contact your administrator
+			 * (it@sender.example)") */
+			if (ignorable_address(m, a, l, start) || presented_before(m, a, l, start, prev, prev_n) ||
+			    same_domain_as_reader(m, a) || list_address(m, orig, a))
+				free(a);
+			else if (!sole)
+				sole = a;
+			else {
+				several = bw_strcasecmp(sole, a) != 0;
+				free(a);
+			}
+		}
+	}
+	if (sole && !several)
+		add_once(m, r, first, sole, NULL, 0);
+	free(sole);
+}
+
 static int read_report(const bw_msg *m, bw_report *r)
 {
 	size_t first = r->n_rcpt, len = report_text_length(m);
@@ -2081,6 +2135,8 @@ static int read_report(const bw_msg *m, bw_report *r)
 		read_verp(m, r, first, len);
 	if (r->n_rcpt == first)
 		read_lone(m, r, first, len);
+	if (r->n_rcpt == first)
+		read_sole_address(m, r, first, len);
 	if (r->n_rcpt == first)
 		from_original(m, r, first, len);
 	if (r->n_rcpt > first && (rc = finish(m, r, first, len)) < 0)
