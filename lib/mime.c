@@ -902,6 +902,50 @@ static char *repair_unfolded_parameters(const char *buf, size_t len, size_t *out
 	return bw_buf__detach(&b);
 }
 
+/* A header block that runs straight into the body, with no blank line
+ * ("Content-Transfer-Encoding: 8bit" then "<html>..."): the first line
+ * that is neither a header field nor its continuation starts the body.
+ * Returns a repaired copy (the blank line put in) or NULL when the block
+ * ends as it should, or holds fewer than three fields. */
+static char *repair_unended_header_block(const char *buf, size_t len, size_t *out_len)
+{
+	size_t at = 0, fields = 0;
+	char *out;
+
+	while (at < len) {
+		const char *l = buf + at, *nl = memchr(l, '\n', len - at);
+		size_t n = nl ? (size_t)(nl - l) : len - at, i;
+
+		if (!n)
+			return NULL;                 /* a blank line: the block ends well */
+		if (l[0] != ' ' && l[0] != '\t') {
+			for (i = 0; i < n && l[i] != ':' && l[i] > ' ' && l[i] < 127; i++)
+				;
+			if (i == n || l[i] != ':' || i == 0) {
+				if (fields < 3 || (n >= 5 && memcmp(l, "From ", 5) == 0))
+					return NULL;
+				break;
+			}
+			fields++;
+		}
+		if (!nl)
+			return NULL;
+		at += n + 1;
+	}
+	if (at >= len)
+		return NULL;
+	if (!(out = malloc(len + 2))) {
+		bw_error__oom();    /* reported by the parse */
+		return NULL;
+	}
+	memcpy(out, buf, at);
+	out[at] = '\n';
+	memcpy(out + at + 1, buf + at, len - at);
+	out[len + 1] = '\0';
+	*out_len = len + 1;
+	return out;
+}
+
 /* A message from stream, or (part) its top-level part alone: GMime then
  * builds no message object (address lists, dates) for headers it is not
  * given (read_top()). */
@@ -1702,7 +1746,18 @@ static int parse(bw_msg *out, const char *buf, size_t len, const bw_parse_option
 	if (prep.parts_cut)
 		bw_strlist__push(&out->warnings, "too many MIME parts: the rest were not read");
 
-	if ((repaired = repair_unfolded_parameters(buf, len, &rlen, &prep))) {
+	if ((repaired = repair_unended_header_block(buf, len, &rlen))) {
+		if (plain_only) {
+			free(repaired);
+			bw_prepare__clear(&prep);
+			return BW_MSG_NEEDS_GMIME;
+		}
+		bw_prepare__clear(&prep);   /* its line offsets are the input's */
+		buf = repaired;
+		len = rlen;
+		bw_strlist__push(&out->warnings, "the header block ran into the body without a blank line: the first line that is no header starts the body");
+	}
+	if (!repaired && (repaired = repair_unfolded_parameters(buf, len, &rlen, &prep))) {
 		if (plain_only) {
 			free(repaired);
 			bw_prepare__clear(&prep);
