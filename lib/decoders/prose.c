@@ -294,7 +294,7 @@ static const char *const triggers[] = {
 	"não foi entregue", "falhou", "mislukt", "宛先不明", "nie została dostarczona",
 	"nie można dostarczyć", "kunde inte levereras", "kunne ikke leveres", "kunne ikke levere",
 	"nelze doručit", "nebyla doručena", "teslim edilemedi", "ei voitu toimittaa",
-	"전달되지 않았습니다", "전송 실패", "無法傳遞", "無法投遞", "退回", "未能投递", "未能投遞",
+	"전달되지 않았습니다", "전송 실패", "발송되지 않았", "발송 실패", "존재하지 않", "실패 사유", "無法傳遞", "無法投遞", "退回", "未能投递", "未能投遞",
 	/* French, German, Spanish, Japanese */
 	"pas pu être remis", "pas pu etre remis", "non remis", "pas pu être distribué", "destinataire",
 	"introuvable", "inconnu", "nicht zugestellt", "unzustellbar", "konnte nicht", "empfänger",
@@ -2069,8 +2069,8 @@ static bool same_domain_as_reader(const bw_msg *m, const char *a)
 
 /* A notice in words none of the tiers above reads (a language they do
  * not know) that quotes a server's failure reply ("550 5.1.1 ...") and
- * names one address besides its own, its sender's, contacts and role
- * addresses: that address failed. */
+ * names one address besides its own, its reader's domain, contacts and
+ * role addresses: that address failed. */
 static void read_sole_address(const bw_msg *m, bw_report *r, size_t first, size_t len)
 {
 	const bw_kvlist *orig = &m->orig_headers;
