@@ -145,8 +145,8 @@ void bw_rules__lazy_free(struct bw_lazy_code *lc);
  * rules/vocabulary/wrappers.vocab) starts in text[0..len), past the head's
  * end and blanks; 0 when there is no head or nothing after it. */
 size_t bw_rules__clause_start(const bw_rules *rules, const char *text, size_t len);
-/* Whether text[0..len) holds anything a head can end with (a colon, " - ",
- * an opening parenthesis): the cheap test before the heads' pattern. */
+/* Whether text[0..len) holds anything a head can end with (a colon or
+ * " - "): the cheap test before the heads' pattern. */
 bool bw_rules__may_end_head(const char *text, size_t len);
 
 /* rules_negation.c */

@@ -26,11 +26,11 @@ static bool may_wrap(const char *text, size_t len)
 	return false;
 }
 
-/* Does text[0..len) hold anything a head can end with (a colon, " - ",
- * an opening parenthesis)? */
+/* Does text[0..len) hold anything a head can end with (a colon or
+ * " - ")? */
 bool bw_rules__may_end_head(const char *text, size_t len)
 {
-	return memchr(text, ':', len) || memchr(text, '(', len) || bw_memcasemem(text, len, " - ");
+	return memchr(text, ':', len) || bw_memcasemem(text, len, " - ");
 }
 
 size_t bw_rules__clause_start(const bw_rules *rules, const char *text, size_t len)
@@ -40,7 +40,7 @@ size_t bw_rules__clause_start(const bw_rules *rules, const char *text, size_t le
 	pcre2_match_data *md;
 	size_t at = 0;
 
-	/* every head ends in a colon, " - " or an opening parenthesis */
+	/* every head ends in a colon or " - " */
 	if (!len || !wrapper_pattern[0] || !bw_rules__may_end_head(text, len) || !may_wrap(text, len))
 		return 0;
 	re = bw_rules__code_of(rules, wrapper_pattern, &w->wrap);
