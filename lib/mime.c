@@ -1706,6 +1706,7 @@ static int parse(bw_msg *out, const char *buf, size_t len, const bw_parse_option
                  const bw_scanidx *x, size_t base, bool plain_only)
 {
 	char *repaired = NULL;
+	const char *repair_warning = NULL;
 	size_t rlen = 0;
 	bw_prepared prep;
 	GMimeParserOptions *po;
@@ -1746,7 +1747,12 @@ static int parse(bw_msg *out, const char *buf, size_t len, const bw_parse_option
 	if (prep.parts_cut)
 		bw_strlist__push(&out->warnings, "too many MIME parts: the rest were not read");
 
-	if ((repaired = repair_unended_header_block(buf, len, &rlen))) {
+	/* One repair of the raw text at most, and what it says it did. */
+	if ((repaired = repair_unended_header_block(buf, len, &rlen)))
+		repair_warning = "the header block ran into the body without a blank line: the first line that is no header starts the body";
+	else if ((repaired = repair_unfolded_parameters(buf, len, &rlen, &prep)))
+		repair_warning = "a Content-Type parameter on an unindented line: read as a continuation";
+	if (repaired) {
 		if (plain_only) {
 			free(repaired);
 			bw_prepare__clear(&prep);
@@ -1755,18 +1761,7 @@ static int parse(bw_msg *out, const char *buf, size_t len, const bw_parse_option
 		bw_prepare__clear(&prep);   /* its line offsets are the input's */
 		buf = repaired;
 		len = rlen;
-		bw_strlist__push(&out->warnings, "the header block ran into the body without a blank line: the first line that is no header starts the body");
-	}
-	if (!repaired && (repaired = repair_unfolded_parameters(buf, len, &rlen, &prep))) {
-		if (plain_only) {
-			free(repaired);
-			bw_prepare__clear(&prep);
-			return BW_MSG_NEEDS_GMIME;
-		}
-		bw_prepare__clear(&prep);   /* its line offsets are the input's */
-		buf = repaired;
-		len = rlen;
-		bw_strlist__push(&out->warnings, "a Content-Type parameter on an unindented line: read as a continuation");
+		bw_strlist__push(&out->warnings, repair_warning);
 	}
 	w.m = out;
 	w.limit = -1;
