@@ -214,7 +214,8 @@ char *bw_html__to_text(const char *html, size_t len)
 					mailto_len = mailto_address(tag, tlen, mailto, sizeof(mailto));
 					anchor_at = b.len;
 				} else if (mailto_len) {
-					if (!memchr(b.p + anchor_at, '@', b.len - anchor_at)) {
+					if (anchor_at > b.len || b.len == anchor_at ||
+					    !memchr(b.p + anchor_at, '@', b.len - anchor_at)) {
 						bw_buf__puts(&b, " <");
 						bw_buf__put(&b, mailto, mailto_len);
 						bw_buf__putc(&b, '>');
