@@ -39,6 +39,7 @@
 	X(g_mime_content_type_get_mime_type) \
 	X(g_mime_content_type_get_parameter) \
 	X(g_mime_content_type_is_type) \
+	X(g_mime_data_wrapper_get_stream) \
 	X(g_mime_data_wrapper_write_to_stream) \
 	X(g_mime_encoding_flush) \
 	X(g_mime_encoding_init_decode) \
@@ -79,6 +80,7 @@
 	X(g_mime_stream_filter_get_type) \
 	X(g_mime_stream_filter_new) \
 	X(g_mime_stream_flush) \
+	X(g_mime_stream_length) \
 	X(g_mime_stream_mem_get_byte_array) \
 	X(g_mime_stream_mem_get_type) \
 	X(g_mime_stream_mem_new) \
@@ -131,6 +133,7 @@ int bw_gmime__load(void);
 #define g_mime_content_type_get_mime_type (bw_gmime__fn.g_mime_content_type_get_mime_type)
 #define g_mime_content_type_get_parameter (bw_gmime__fn.g_mime_content_type_get_parameter)
 #define g_mime_content_type_is_type (bw_gmime__fn.g_mime_content_type_is_type)
+#define g_mime_data_wrapper_get_stream (bw_gmime__fn.g_mime_data_wrapper_get_stream)
 #define g_mime_data_wrapper_write_to_stream (bw_gmime__fn.g_mime_data_wrapper_write_to_stream)
 #define g_mime_encoding_flush (bw_gmime__fn.g_mime_encoding_flush)
 #define g_mime_encoding_init_decode (bw_gmime__fn.g_mime_encoding_init_decode)
@@ -171,6 +174,7 @@ int bw_gmime__load(void);
 #define g_mime_stream_filter_get_type (bw_gmime__fn.g_mime_stream_filter_get_type)
 #define g_mime_stream_filter_new (bw_gmime__fn.g_mime_stream_filter_new)
 #define g_mime_stream_flush (bw_gmime__fn.g_mime_stream_flush)
+#define g_mime_stream_length (bw_gmime__fn.g_mime_stream_length)
 #define g_mime_stream_mem_get_byte_array (bw_gmime__fn.g_mime_stream_mem_get_byte_array)
 #define g_mime_stream_mem_get_type (bw_gmime__fn.g_mime_stream_mem_get_type)
 #define g_mime_stream_mem_new (bw_gmime__fn.g_mime_stream_mem_new)

@@ -124,12 +124,10 @@ static size_t mailto_address(const char *tag, size_t tlen, char *out, size_t cap
 	if (!v)
 		return 0;
 	for (v += 7; v < end && *v != '"' && *v != '\'' && *v != '?' && *v != ' ' && n + 1 < cap; v++) {
-		if (*v == '%' && v + 2 < end && bw_hex_value(v[1]) >= 0 && bw_hex_value(v[2]) >= 0) {
-			out[n++] = (char)(bw_hex_value(v[1]) * 16 + bw_hex_value(v[2]));
+		int c = bw_percent_escape_at(v, (size_t)(end - v), 0);
+		out[n++] = c >= 0 ? (char)c : *v;
+		if (c >= 0)
 			v += 2;
-		} else {
-			out[n++] = *v;
-		}
 	}
 	out[n] = '\0';
 	if ((lt = memchr(out, '<', n)) && (gt = memchr(lt, '>', n - (size_t)(lt - out)))) {

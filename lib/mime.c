@@ -539,18 +539,19 @@ static bool reparse_misdeclared(walk_ctx *c, GMimeMultipart *mp, unsigned depth,
 	return true;
 }
 
-/* The length of a text part's decoded content, or (size_t)-1 when it is
- * not one. */
+/* The length of a leaf part's content as it is stored (encoded, as the
+ * flat path measures it: BW_MIME_STUB_PLAIN), or (size_t)-1 when
+ * unknown; nothing is decoded. */
 static size_t part_length(GMimeObject *obj)
 {
-	char *text;
-	size_t n;
+	GMimeDataWrapper *dw;
+	GMimeStream *s;
+	gint64 n;
 
-	if (!GMIME_IS_TEXT_PART(obj) || !(text = g_mime_text_part_get_text(GMIME_TEXT_PART(obj))))
+	if (!GMIME_IS_PART(obj) || !(dw = g_mime_part_get_content(GMIME_PART(obj))) ||
+	    !(s = g_mime_data_wrapper_get_stream(dw)) || (n = g_mime_stream_length(s)) < 0)
 		return (size_t)-1;
-	n = strlen(text);
-	g_free(text);
-	return n;
+	return (size_t)n;
 }
 
 static void walk_multipart(walk_ctx *c, GMimeMultipart *mp, unsigned depth, int msg_depth)

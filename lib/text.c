@@ -245,12 +245,10 @@ char *bw_text__first_address(const char *s, size_t len)
 			return NULL;
 		}
 		for (i = 0; i < len; i++) {
-			if (s[i] == '%' && i + 2 < len && bw_hex_value(s[i + 1]) >= 0 && bw_hex_value(s[i + 2]) >= 0) {
-				plain[n++] = (char)(bw_hex_value(s[i + 1]) * 16 + bw_hex_value(s[i + 2]));
+			int c = bw_percent_escape_at(s, len, i);
+			plain[n++] = c >= 0 ? (char)c : s[i];
+			if (c >= 0)
 				i += 2;
-			} else {
-				plain[n++] = s[i];
-			}
 		}
 		r = memchr(plain, '%', n) && bw_memcasemem(plain, n, "%40") ? NULL : bw_text__first_address(plain, n);
 		free(plain);
@@ -554,8 +552,7 @@ void bw_text__put_terminal(bw_buf *b, const char *s, size_t len)
 /* Is there a "%XX" escape at s[i]? */
 static bool percent_at(const char *s, size_t len, size_t i)
 {
-	return s[i] == '%' && i + 2 < len && bw_hex_value((unsigned char)s[i + 1]) >= 0 &&
-	       bw_hex_value((unsigned char)s[i + 2]) >= 0;
+	return bw_percent_escape_at(s, len, i) >= 0;
 }
 
 /* Is s[i] inside a word (a run without white space) that holds two "%XX"
@@ -586,8 +583,7 @@ static char *unescape_codes(const char *s, size_t len)
 
 	for (i = 0; i < len; i++) {
 		if (percent_at(s, len, i) && in_escaped_word(s, len, i)) {
-			bw_buf__putc(&b, (char)(bw_hex_value((unsigned char)s[i + 1]) * 16 +
-			                        bw_hex_value((unsigned char)s[i + 2])));
+			bw_buf__putc(&b, (char)bw_percent_escape_at(s, len, i));
 			i += 2;
 			any = true;
 		} else if (s[i] == '\\' && i + 5 < len && s[i + 1] == 'u' &&

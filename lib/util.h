@@ -32,6 +32,9 @@ void bw_buf__putc(bw_buf *b, char c);
 void bw_buf__put_codepoint(bw_buf *b, unsigned long cp);
 /* The value of hexadecimal digit c (either case), or -1. */
 int bw_hex_value(int c);
+/* The byte a URL escape ("%2B") at s[i] of s[0..len) stands for, or -1
+ * when none starts there. */
+int bw_percent_escape_at(const char *s, size_t len, size_t i);
 void bw_buf__printf(bw_buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* bw_buf__printf with the arguments as a va_list (the caller's, left as

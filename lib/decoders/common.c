@@ -674,14 +674,14 @@ bool bw_sniff__pasted_bounce(const char *text, size_t len)
 	return false;
 }
 
-bool bw_sniff__quotes_failure_reply(const char *text, size_t len)
+bool bw_sniff__quotes_reply(const char *text, size_t len, const char *classes)
 {
 	size_t i, s;
 
 	if (len > 65536)
 		len = 65536;
 	for (i = 0; i + 9 <= len; i++) {
-		if ((text[i] != '4' && text[i] != '5') || !bw_smtp__reply_at(text, len, i))
+		if (!strchr(classes, text[i]) || !bw_smtp__reply_at(text, len, i))
 			continue;
 		s = i + 3;
 		if (text[s] != ' ' && text[s] != '-')
@@ -691,6 +691,11 @@ bool bw_sniff__quotes_failure_reply(const char *text, size_t len)
 			return true;
 	}
 	return false;
+}
+
+bool bw_sniff__quotes_failure_reply(const char *text, size_t len)
+{
+	return bw_sniff__quotes_reply(text, len, "45");
 }
 
 bool bw_decoders__ends_with_word(const char *c, size_t n, const char *const *words, size_t nw)

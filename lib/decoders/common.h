@@ -165,6 +165,9 @@ bool bw_sniff__pasted_bounce(const char *text, size_t len);
  * of the same class ("550 5.1.1 <a@b>: ...", "said: 452-4.2.2 ...")?
  * Reads the first 64 KiB. */
 bool bw_sniff__quotes_failure_reply(const char *text, size_t len);
+/* The same for reply classes of one's choice ("5": a permanent refusal,
+ * "554 5.7.1 ..."); a NUL is never a class. */
+bool bw_sniff__quotes_reply(const char *text, size_t len, const char *classes);
 
 /* Does s[0..n) say that the addresses it names were spared by the failure
  * ("The other addressees (x) received it", "also addressed to x, which

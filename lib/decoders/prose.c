@@ -191,6 +191,8 @@ static bool recall_report(const bw_msg *m)
 
 static int sniff(const bw_msg *m, const bw_found *f)
 {
+	bool delivery;
+
 	if (recall_report(m))
 		return 0;
 	if (bw_sniff__from_daemon(m) || bw_msg__header(m, "X-Failed-Recipients"))
@@ -220,18 +222,19 @@ static int sniff(const bw_msg *m, const bw_found *f)
 	/* a notice that a person, an office or a program wrote around a
 	 * server's reply: a subject saying mail was not delivered, or a
 	 * program's sender, and the reply itself ("550 5.1.1 <a@b>: ...") */
-	if ((bw_sniff__delivery_subject(m) || bw_sniff__automated(m)) &&
+	delivery = bw_sniff__delivery_subject(m);
+	if ((delivery || bw_sniff__automated(m)) &&
 	    bw_sniff__quotes_failure_reply(m->body, bw_text__report_length(m)))
 		return BW_SNIFF_LAST_RESORT;
 	/* a subject saying that mail to an address was not delivered ("your
 	 * email to x@y didn't go out") */
-	if (bw_sniff__delivery_subject(m) && strchr(bw_msg__header(m, "Subject"), '@'))
+	if (delivery && strchr(bw_msg__header(m, "Subject"), '@'))
 		return BW_SNIFF_LAST_RESORT;
 	/* a program's own notice (a CRM, a form relay, a ticket system) whose
 	 * subject says mail was not delivered or sent, or names the address
 	 * the sender's mail went to ("Your mail to x@y": the body says what
 	 * became of it) */
-	if (bw_sniff__automated(m) && (bw_sniff__delivery_subject(m) || mail_to_subject(m)))
+	if (bw_sniff__automated(m) && (delivery || mail_to_subject(m)))
 		return BW_SNIFF_LAST_RESORT;
 	/* A read receipt (report-type disposition-notification) is no bounce. */
 	if (strcmp(m->content_type, "multipart/report") == 0 && !m->dsn.n && !m->feedback &&
@@ -240,17 +243,10 @@ static int sniff(const bw_msg *m, const bw_found *f)
 	return 0;
 }
 
-/* Does diagnostic d quote a permanent refusal: a 5xx reply code followed
- * by a 5.x.x status code? */
-static bool permanent_reply(const char *d)
+/* Does diagnostic d quote a permanent refusal ("554 5.7.1 ...")? */
+static bool quotes_permanent_reply(const char *d)
 {
-	size_t n = d ? strlen(d) : 0, i;
-
-	for (i = 0; i + 9 <= n; i++)
-		if (d[i] == '5' && bw_smtp__reply_at(d, n, i) && (d[i + 3] == ' ' || d[i + 3] == '-') &&
-		    d[i + 4] == '5' && bw_smtp__status_at(d, n, i + 4))
-			return true;
-	return false;
+	return d && bw_sniff__quotes_reply(d, strlen(d), "5");
 }
 
 static const char *const triggers[] = {
@@ -938,7 +934,7 @@ static int finish(const bw_msg *m, bw_report *r, size_t first, size_t len)
 		/* a delay notice's words do not hold back a recipient whose own
 		 * reply is a permanent refusal ("554 5.7.1 ...") */
 		if (delayed && !bw_recipient__get(r->rcpt[k], BW_RCPT_ACTION) &&
-		    !permanent_reply(bw_recipient__get(r->rcpt[k], BW_RCPT_DIAGNOSTIC)))
+		    !quotes_permanent_reply(bw_recipient__get(r->rcpt[k], BW_RCPT_DIAGNOSTIC)))
 			bw_recipient__set(r->rcpt[k], BW_RCPT_ACTION, "delayed");
 		else if (success && !bw_recipient__get(r->rcpt[k], BW_RCPT_ACTION))
 			bw_recipient__set(r->rcpt[k], BW_RCPT_ACTION, success);
@@ -2054,17 +2050,13 @@ static void read_lone(const bw_msg *m, bw_report *r, size_t first, size_t len)
 	}
 }
 
-/* Is address a in the domain of the notice's own recipient (the
- * sender's organisation)? */
-static bool same_domain_as_reader(const bw_msg *m, const char *a)
+/* Is address a in the domain of reader, the notice's own recipient (the
+ * sender's organisation; NULL: none known)? */
+static bool same_domain_as_reader(const char *a, const char *reader)
 {
-	const char *to = bw_msg__header(m, "To"), *at = strrchr(a, '@');
-	char *t = to ? bw_text__first_address(to, strlen(to)) : NULL;
-	const char *tat = t ? strrchr(t, '@') : NULL;
-	bool same = at && tat && bw_strcasecmp(at, tat) == 0;
+	const char *at = strrchr(a, '@'), *rat = reader ? strrchr(reader, '@') : NULL;
 
-	free(t);
-	return same;
+	return at && rat && bw_strcasecmp(at, rat) == 0;
 }
 
 /* A notice in words none of the tiers above reads (a language they do
@@ -2074,14 +2066,16 @@ static bool same_domain_as_reader(const bw_msg *m, const char *a)
 static void read_sole_address(const bw_msg *m, bw_report *r, size_t first, size_t len)
 {
 	const bw_kvlist *orig = &m->orig_headers;
-	char *sole = NULL;
-	const char *l, *prev = NULL;
+	char *sole = NULL, *reader;
+	const char *l, *prev = NULL, *to;
 	size_t n, prev_n = 0;
 	bw_lines it;
 	bool several = false;
 
 	if (!bw_sniff__quotes_failure_reply(m->body, len))
 		return;
+	to = bw_msg__header(m, "To");
+	reader = to ? bw_text__first_address(to, strlen(to)) : NULL;
 	bw_lines__init(&it, m->body, len);
 	for (; !several && bw_lines__next(&it, &l, &n); prev = l, prev_n = n) {
 		size_t pos = 0, start;
@@ -2093,7 +2087,7 @@ static void read_sole_address(const bw_msg *m, bw_report *r, size_t first, size_
 			/* nor the sender's colleagues ("contact your administrator
 			 * (it@sender.example)") */
 			if (ignorable_address(m, a, l, start) || presented_before(m, a, l, start, prev, prev_n) ||
-			    same_domain_as_reader(m, a) || list_address(m, orig, a))
+			    same_domain_as_reader(a, reader) || list_address(m, orig, a))
 				free(a);
 			else if (!sole)
 				sole = a;
@@ -2106,6 +2100,7 @@ static void read_sole_address(const bw_msg *m, bw_report *r, size_t first, size_
 	if (sole && !several)
 		add_once(m, r, first, sole, NULL, 0);
 	free(sole);
+	free(reader);
 }
 
 static int read_report(const bw_msg *m, bw_report *r)
