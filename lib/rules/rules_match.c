@@ -1655,6 +1655,76 @@ static bool rule_applies(const struct bw_rule *r, const bw_match_input *in,
 #define LEXICON_MAX_HITS 2
 
 
+/* ---- links ------------------------------------------------------------ */
+
+/* Where the link that starts at text[i] ("http://", "https://" or "www."
+ * at the start of a word) ends, or i when none starts there.  A link runs
+ * to white space, a quote or a bracket; trailing punctuation is the
+ * sentence's. */
+static size_t link_end(const char *text, size_t len, size_t i)
+{
+	size_t e;
+
+	if (i > 0 && (bw_isalnum((unsigned char)text[i - 1]) || text[i - 1] == '.' ||
+	              text[i - 1] == '/' || text[i - 1] == '@'))
+		return i;
+	/* text is terminated: the prefix tests stop at its end */
+	if (!(BW_HAS_PREFIX_CI(text + i, "http://") || BW_HAS_PREFIX_CI(text + i, "https://") ||
+	      BW_HAS_PREFIX_CI(text + i, "www.")))
+		return i;
+	for (e = i; e < len && !bw_isspace((unsigned char)text[e]) && !strchr("<>\"'()[]{}", text[e]);
+	     e++)
+		;
+	while (e > i && strchr(".,;:!?", text[e - 1]))
+		e--;
+	return e;
+}
+
+/* The paths of a reply's links: help pages and delisting forms, whose words
+ * ("/blocklist-removal", "/help/dmarc") name whatever the page is about, not
+ * the cause of this refusal (the host before them may name a block list
+ * service and is not part of it).  At most LINKS_MAX are kept. */
+#define LINKS_MAX 8
+typedef struct { size_t n; size_t b[LINKS_MAX], e[LINKS_MAX]; } links;
+
+static void links_find(links *l, const char *text, size_t len)
+{
+	size_t i = 0, e;
+
+	l->n = 0;
+	while (i < len && l->n < LINKS_MAX) {
+		if ((text[i] | 0x20) != 'h' && (text[i] | 0x20) != 'w') {
+			i++;
+			continue;
+		}
+		e = link_end(text, len, i);
+		if (e == i) {
+			i++;
+			continue;
+		}
+		/* the host stays: it may name a block list service */
+		if ((text[i] | 0x20) == 'h')
+			i += BW_LITERAL_LEN("http://") + ((text[i + 4] | 0x20) == 's');
+		while (i < e && text[i] != '/' && text[i] != '?' && text[i] != '#')
+			i++;
+		if (i < e) {
+			l->b[l->n] = i;
+			l->e[l->n++] = e;
+		}
+		i = e;
+	}
+}
+
+static bool in_link(const links *l, size_t off)
+{
+	size_t k;
+
+	for (k = 0; k < l->n; k++)
+		if (off >= l->b[k] && off < l->e[k])
+			return true;
+	return false;
+}
+
 static bool host_char(unsigned char c)
 {
 	return bw_isalnum(c) || c == '.' || c == '-' || c == '_' || c == '@' || c == '%' || c == '+';
@@ -1667,16 +1737,37 @@ static bool host_char(unsigned char c)
  * labels of a name ("invalid", "relay", "spam").  A run of name characters
  * is a name when it has an '@', or dots between labels ending in an
  * alphabetic label of two letters or more (not "5.7.1", not "e.g.").
+ * So are the paths of links (links_find()).
  * Returns NULL (nothing to hide, or no memory: the text is used as it is)
  * or a copy of `len` bytes for the caller to free.
  */
 static char *mask_names(const char *text, size_t len)
 {
 	char *out = NULL;
-	size_t i = 0;
+	size_t i = 0, k;
+	links l;
+
+	/* a link's path is no cue either ("/help/blocklist-removal"; its host
+	 * is a name, below) */
+	links_find(&l, text, len);
+	for (k = 0; k < l.n; k++) {
+		size_t j;
+
+		if (!out) {
+			if (!(out = malloc(len + 1))) {
+				bw_error__oom();   /* the parse reports it */
+				return NULL;
+			}
+			memcpy(out, text, len);
+			out[len] = '\0';
+		}
+		for (j = l.b[k]; j < l.e[k]; j++)
+			if (bw_isalnum((unsigned char)text[j]))
+				out[j] = '_';
+	}
 
 	while (i < len) {
-		size_t b = i, e, last, k;
+		size_t b = i, e, last;
 		bool at = false, dot = false, alpha_tld = true;
 
 		if (!host_char((unsigned char)text[i])) {
@@ -1877,6 +1968,42 @@ static size_t next_rule(const bw_rules *rules, const struct bw_pf_index *ix, con
 	return w < rules->n_rules ? w : rules->n_rules;
 }
 
+/* Fills res with the verdict of rule r (md: its text match, when it has a
+ * text; lexicon_match: the lexicon's evidence is in md); *won_end: where
+ * the text match ends. */
+static void take(bw_match_result *res, const struct bw_rule *r, const bw_rset_provider *prov,
+                 const char *reply, pcre2_match_data *md, bool lexicon_match, size_t *won_end)
+{
+	const bw_rset_rule *s = r->src;
+	int score = res->lexicon_score;
+
+	memset(res, 0, sizeof(*res));
+	res->lexicon_score = r->tier == BW_TIER_LEXICON ? score : 0;
+	res->tier = r->tier;
+	res->rule_id = s->id;
+	res->reason = s->reason;
+	res->fault = s->fault;
+	res->permanent = s->permanent;
+	res->hard_bounce = s->hard;
+	set_provider(res, prov);
+	res->explanation = s->explain;
+	res->remedies = (const char *const *)s->remedies.v;
+	res->n_remedies = s->remedies.n;
+	res->references = (const char *const *)s->refs.v;
+	res->n_references = s->refs.n;
+	res->evidence = bw_rules__evidence(r);
+	if (s->text && r->tier != BW_TIER_LEXICON) {
+		copy_capture(md, "code", res->provider_code, sizeof(res->provider_code));
+		copy_capture(md, "tag", res->server_tag, sizeof(res->server_tag));
+		if (!prov && res->provider_code[0] && r->file_provider)
+			set_provider(res, r->file_provider);
+		matched_evidence(res, r, reply, md);
+		*won_end = pcre2_get_ovector_pointer(md)[1];
+	} else if (lexicon_match) {
+		matched_evidence(res, r, reply, md);
+	}
+}
+
 /* bw_rules__match() on the diagnostic as given; *won_end: where the
  * deciding rule's text match ends in it, 0 when the verdict came from no
  * text match (a code, the lexicon, nothing). */
@@ -1892,7 +2019,8 @@ static int match_text(const bw_rules *rules, const bw_match_input *in, bw_match_
 	const uint64_t *cand = NULL;
 	const struct bw_pf_index *ix;
 	pf_hits hits;
-	size_t i, dlen;
+	links lk;
+	size_t i, dlen, deferred = SIZE_MAX;
 	int result = 0;
 	bool lexicon_match = false;
 
@@ -1911,6 +2039,7 @@ static int match_text(const bw_rules *rules, const bw_match_input *in, bw_match_
 		lower[i] = (char)bw_lower((unsigned char)diag[i]);
 	lower[dlen] = '\0';
 	triples_build(&ts, lower, dlen);
+	links_find(&lk, lower, dlen);
 	/* The rules read the reply without the causes it denies (blanked in
 	 * both copies; the triples may keep a few of their bytes, which only
 	 * lets a prefilter pass); evidence quotes the reply itself (same
@@ -1977,38 +2106,29 @@ static int match_text(const bw_rules *rules, const bw_match_input *in, bw_match_
 					limit_rule = s->id;   /* said in a warning (classify.c) */
 				continue;
 			}
+			/* words found only in a link ("see .../faq/rbl-listed.html")
+			 * wait: words of the reply itself at the same tier win */
+			if (r->tier >= BW_TIER_TEXT && in_link(&lk, pcre2_get_ovector_pointer(md)[0])) {
+				if (deferred == SIZE_MAX)
+					deferred = i;
+				continue;
+			}
 		}
-		{
-			int score = res->lexicon_score;
-
-			memset(res, 0, sizeof(*res));
-			res->lexicon_score = r->tier == BW_TIER_LEXICON ? score : 0;
+		if (deferred != SIZE_MAX && r->tier > rules->rules[deferred].tier) {
+			/* nothing at the link's tier outside links: the link it is */
+			r = &rules->rules[deferred];
+			s = r->src;
+			if (rule_match(rules, r, diag, dlen, 0, lower, &ts, NULL, &md) < 0)
+				break;	/* cannot happen: it matched above */
 		}
-		res->tier = r->tier;
-		res->rule_id = s->id;
-		res->reason = s->reason;
-		res->fault = s->fault;
-		res->permanent = s->permanent;
-		res->hard_bounce = s->hard;
-		set_provider(res, prov);
-		res->explanation = s->explain;
-		res->remedies = (const char *const *)s->remedies.v;
-		res->n_remedies = s->remedies.n;
-		res->references = (const char *const *)s->refs.v;
-		res->n_references = s->refs.n;
-		res->evidence = bw_rules__evidence(r);
-		if (r->src->text && r->tier != BW_TIER_LEXICON) {
-			copy_capture(md, "code", res->provider_code, sizeof(res->provider_code));
-			copy_capture(md, "tag", res->server_tag, sizeof(res->server_tag));
-			if (!prov && res->provider_code[0] && r->file_provider)
-				set_provider(res, r->file_provider);
-			matched_evidence(res, r, reply, md);
-			*won_end = pcre2_get_ovector_pointer(md)[1];
-		} else if (lexicon_match) {
-			matched_evidence(res, r, reply, md);
-		}
+		take(res, r, prov, reply, md, lexicon_match, won_end);
 		result = 1;
 		break;
+	}
+	if (result == 0 && deferred != SIZE_MAX && md &&
+	    rule_match(rules, &rules->rules[deferred], diag, dlen, 0, lower, &ts, NULL, &md) >= 0) {
+		take(res, &rules->rules[deferred], prov, reply, md, false, won_end);
+		result = 1;
 	}
 	pcre2_match_data_free(md);
 	if (lower != lower_buf)
