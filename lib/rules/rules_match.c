@@ -1968,6 +1968,13 @@ static size_t next_rule(const bw_rules *rules, const struct bw_pf_index *ix, con
 	return w < rules->n_rules ? w : rules->n_rules;
 }
 
+/* The lexicon's sum of weights that outranks a phrase found only in a
+ * link's path: words that name the cause on their own (weight 3,
+ * rules/lexicon/README.md).  A decisive status code outranks the link too.
+ * Measured on the noisy-reply set (heldout65) and heldout23's "See
+ * .../policy#RBL (policy block)". */
+#define LINK_LEXICON_MIN 3
+
 /* Fills res with the verdict of rule r (md: its text match, when it has a
  * text; lexicon_match: the lexicon's evidence is in md); *won_end: where
  * the text match ends. */
@@ -2114,8 +2121,11 @@ static int match_text(const bw_rules *rules, const bw_match_input *in, bw_match_
 				continue;
 			}
 		}
-		if (deferred != SIZE_MAX && r->tier > rules->rules[deferred].tier) {
-			/* nothing at the link's tier outside links: the link it is */
+		if (deferred != SIZE_MAX && r->tier > rules->rules[deferred].tier &&
+		    (r->tier > BW_TIER_LEXICON ||
+		     (r->tier == BW_TIER_LEXICON && res->lexicon_score < LINK_LEXICON_MIN))) {
+			/* the reply's own words name no cause at least as
+			 * plainly as a link's path: the link it is */
 			r = &rules->rules[deferred];
 			s = r->src;
 			if (rule_match(rules, r, diag, dlen, 0, lower, &ts, NULL, &md) < 0)
