@@ -369,7 +369,7 @@ static const char *const noise[] = { "contact", "please write", "please send", "
 	"Sender:", "reply-to", "write to", "questions", "report abuse", "send a message to", "email us",
 	"écrivez", "contactez", "wenden sie sich", "kontakt", "escriba", "contacte", "問い合わせ",
 	"unsubscribe", "visit", "Message-ID", "In-Reply-To:", "References:", "expanded from",
-	"sent by", "on behalf of", "Return-Path:", "envelope-from", "mail from", "message from",
+	"sent by", "on behalf of", "from your alias", "from the alias", "sent from", "Return-Path:", "envelope-from", "mail from", "message from",
 	"originator", "postmaster", "please try", "try instead", "new address", "forward to",
 	"forwarded to", "now at", "moved to", "redirect", "was delivered to", "were delivered to",
 	"from now on to", "from now on at", "be sent to", "can be reached at", "reach him at",
@@ -499,7 +499,18 @@ static bool presented_before(const bw_msg *m, const char *a, const char *l, size
 			return false;
 	if (before[before_n - 1] == '.' || before[before_n - 1] == ':')
 		return false;
-	return ignorable_address(m, a, before + before_n - tail, tail);
+	before += before_n - tail;
+	/* "sent from your alias x@y to\n<a>": the words before another
+	 * address present that one */
+	for (i = tail; i > 0 && before[i - 1] != '@'; i--)
+		;
+	if (i) {
+		while (i < tail && !bw_isspace((unsigned char)before[i]))
+			i++;
+		before += i;
+		tail -= i;
+	}
+	return ignorable_address(m, a, before, tail);
 }
 
 static bw_recipient *add_once(const bw_msg *m, bw_report *r, size_t first, const char *a,
@@ -724,6 +735,8 @@ static const char *const reason_labels[] = {
 	"perché", "omdat", "ponieważ", "protože", "problem", "problème", "problema", "why",
 	"warum", "pourquoi", "por qué", "porquê", "error message", "error text", "error details",
 	"diagnostic", "diagnostics", "fehlermeldung", "message d'erreur", "mensaje de error", "messaggio di errore",
+	"response", "server response", "remote response", "smtp response", "server reply", "remote reply",
+	"réponse", "respuesta", "risposta", "resposta", "antwort",
 };
 
 /* Where a reason that starts on a label's line ends: its sentence may
@@ -787,7 +800,7 @@ static const char *reason_line(const char *text, size_t len, size_t *out_len)
 		if (!tl || quoted(l, tl))
 			continue;
 		if (want_next) {
-			*out_len = tl;
+			*out_len = (size_t)(reason_end(&it, l + tl) - l);
 			return l;
 		}
 		if (!(c = memchr(l, ':', tl)) && !(c = memmem(l, tl, "\xEF\xBC\x9A", 3)))

@@ -153,6 +153,8 @@ static void read_fatal_list(const char *t, size_t len, sstate *s, bool transient
 	const char *prog_reason = NULL;
 	size_t prog_reason_len = 0;
 	bool program = false;
+	/* a "(reason: ..." that goes on to the next lines until its ")" */
+	bool open_reason = false;
 
 	bw_lines__init(&it, t, len);
 	while (bw_lines__next(&it, &l, &n)) {
@@ -165,6 +167,16 @@ static void read_fatal_list(const char *t, size_t len, sstate *s, bool transient
 			continue;
 		if (k > 5 && p[0] == '-' && p[1] == '-' && p[2] == '-')
 			break;
+		while (k && bw_isspace((unsigned char)p[k - 1]))
+			k--;
+		if (open_reason) {
+			/* "address was retired. Please write to x@y)": more
+			 * of the reason, not an address of the list */
+			open_reason = p[k - 1] != ')';
+			if (cur)
+				put(&cur->reason, p, open_reason ? k : k - 1);
+			continue;
+		}
 		if (*p == '|' || *p == '/' || (k > 1 && *p == '"' && (p[1] == '|' || p[1] == '/'))) {
 			program = true;
 			prog_reason = NULL;
@@ -173,6 +185,7 @@ static void read_fatal_list(const char *t, size_t len, sstate *s, bool transient
 		}
 		if (BW_HAS_PREFIX_CI(p, "(reason:")) {
 			size_t rl = k > 9 && p[k - 1] == ')' ? k - 9 : k - 8;
+			open_reason = p[k - 1] != ')';
 			if (cur)
 				put(&cur->reason, p + 8, rl);
 			else if (program) {
