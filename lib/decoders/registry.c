@@ -276,6 +276,13 @@ static int run(const bw_msg *m, bw_report *r)
 		for (k = first; k < r->n_rcpt; k++)
 			if (!bw_recipient__get(r->rcpt[k], BW_RCPT_FORMAT))
 				bw_recipient__set(r->rcpt[k], BW_RCPT_FORMAT, d->name);
+		/* a notice about one recipient whose reader found no words of
+		 * the failure ("... to the following recipients: a@b", the cause
+		 * in a paragraph below): classify may read the notice as a whole */
+		if (r->n_rcpt - first == 1 && !r->rcpt[first]->notice &&
+		    !bw_recipient__get(r->rcpt[first], BW_RCPT_DIAGNOSTIC) &&
+		    (got = bw_recipient__set_notice(r->rcpt[first], m->body, bw_text__report_length(m))) < 0)
+			return got;
 		return (int)(r->n_rcpt - first);
 	}
 	return 0;
