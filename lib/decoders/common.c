@@ -367,6 +367,10 @@ bool bw_sniff__challenge(const char *text, size_t len)
 		"pending folder", "confirm that you are a person", "verify yourself as a sender",
 		"you are a person", "you are a human", "you're human", "you're a person",
 		"message is being held until", "your message is being held. to have it delivered",
+		/* a moderated list or group holding a post: not delivered, not refused */
+		"is awaiting approval", "awaiting approval by", "awaiting moderator", "awaiting moderation",
+		"held for moderation", "held for moderator", "held for approval", "pending moderator approval",
+		"waiting for approval by", "approval by a moderator", "approval by the moderator",
 	};
 
 	return bw_text__find_any(text, len, challenges, sizeof(challenges) / sizeof(challenges[0]),

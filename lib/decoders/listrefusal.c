@@ -33,6 +33,7 @@ static const char *const refused[] = {
 	"not authorized to post", "not authorised to post", "not authorized to send mail to the",
 	"non-member submission", "post by non-member", "not allowed to send messages to the list",
 	"not allowed to send to the list", "not allowed to send to this list",
+	"not allowed to send messages to this list", "only subscribers may post", "only members may post",
 };
 
 /* Local parts of list robots, in From, Sender or Return-Path: "dev-owner",
@@ -73,7 +74,8 @@ static int sniff(const bw_msg *m, const bw_found *f)
 	const char *subj = bw_msg__header(m, "Subject");
 	size_t n = bw_text__report_length(m);
 
-	if (!m->has_original)
+	/* the refused post attached, or at least a list robot's own notice */
+	if (!m->has_original && !robot_sender(m))
 		return 0;
 	if (!bw_msg__header(m, "List-Id") && !bw_msg__header(m, "X-BeenThere") && !robot_sender(m))
 		return 0;
@@ -103,6 +105,52 @@ static char *list_address(const bw_msg *m)
 	return NULL;
 }
 
+/* Without the post attached: the first address of the notice's text that
+ * is neither its reader's nor a robot's ("Your message to the Birdwatch
+ * mailing list (birdwatch@lists.example) has been rejected"). */
+static char *named_list(const bw_msg *m, const char *hit, size_t n)
+{
+	static const char *const robots[] = { "-owner@", "-request@", "-bounces@", "-admin@", "owner-",
+		"sympa@", "listserv@", "majordomo@", "mailman@", "listmaster@" };
+	const char *p = hit, *end = m->body + n, *blank;
+	int back;
+
+	/* the paragraph of the refusal and the one before it ("Your message to
+	 * the X list (x@y) has been rejected for the following reasons:") */
+	for (back = 0; back < 2 && p > m->body; back++) {
+		while (p > m->body && p[-1] == '\n')
+			p--;    /* the blank lines above (none the first time) */
+		while (p > m->body && !(p[-1] == '\n' && (p - 1 == m->body || p[-2] == '\n')))
+			p--;
+	}
+	if ((blank = memmem(hit, (size_t)(end - hit), "\n\n", 2)))
+		end = blank;
+
+	while (p < end) {
+		const char *at = memchr(p, '@', (size_t)(end - p));
+		const char *b, *e;
+		char *a;
+		size_t k;
+		bool robot = false;
+
+		if (!at)
+			break;
+		for (b = at; b > m->body && !bw_isspace((unsigned char)b[-1]) && !strchr("(<\"'", b[-1]); b--)
+			;
+		for (e = at; e < end && !bw_isspace((unsigned char)*e) && !strchr(")>\"',;", *e); e++)
+			;
+		p = e > at ? e : at + 1;
+		if (!(a = bw_text__first_address(b, (size_t)(e - b))))
+			continue;
+		for (k = 0; k < sizeof(robots) / sizeof(robots[0]) && !robot; k++)
+			robot = bw_strcasestr(a, robots[k]) != NULL;
+		if (!robot && !bw_decoders__is_own_address(m, a))
+			return a;
+		free(a);
+	}
+	return NULL;
+}
+
 static int decode(const bw_msg *m, bw_report *r)
 {
 	size_t n = bw_text__report_length(m), len, tl;
@@ -113,6 +161,8 @@ static int decode(const bw_msg *m, bw_report *r)
 	bw_recipient *rc;
 	bw_lines it;
 
+	if (!addr && !m->has_original && hit)
+		addr = named_list(m, hit, n);
 	if (!addr)
 		return 0;
 	if (bw_decoders__is_own_address(m, addr) || !(rc = bw_decoders__add(r, addr, NULL, 0))) {
@@ -123,7 +173,8 @@ static int decode(const bw_msg *m, bw_report *r)
 	bw_recipient__set(rc, BW_RCPT_ACTION, "failed");
 	/* the diagnostic: the paragraph that says the post was refused, and the
 	 * one after it when that one only announces the reason ("for the
-	 * following reason:") */
+	 * following reason:") or is one short line ("Your message to the X list
+	 * has been rejected.") */
 	if (!hit)
 		hit = m->body;
 	while (hit > m->body && hit[-1] != '\n')
@@ -141,7 +192,8 @@ static int decode(const bw_msg *m, bw_report *r)
 				continue;
 			}
 			bw_decoders__append_diag(rc, t, tl);
-			announces = t[tl - 1] == ':';
+			announces = t[tl - 1] == ':' || (!paragraphs && tl < 100 &&
+			                                  strlen(bw_recipient__get(rc, BW_RCPT_DIAGNOSTIC)) == tl);
 		}
 	}
 	return 1;
