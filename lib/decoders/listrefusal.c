@@ -183,6 +183,7 @@ static int decode(const bw_msg *m, bw_report *r)
 	{
 		int paragraphs = 0;
 		bool announces = false;
+		const char *d;
 
 		while (bw_lines__next(&it, &line, &len)) {
 			t = bw_text__trim(line, len, &tl);
@@ -192,8 +193,9 @@ static int decode(const bw_msg *m, bw_report *r)
 				continue;
 			}
 			bw_decoders__append_diag(rc, t, tl);
-			announces = t[tl - 1] == ':' || (!paragraphs && tl < 100 &&
-			                                  strlen(bw_recipient__get(rc, BW_RCPT_DIAGNOSTIC)) == tl);
+			d = bw_recipient__get(rc, BW_RCPT_DIAGNOSTIC);
+			/* (no diagnostic: out of memory, which the parse reports) */
+			announces = t[tl - 1] == ':' || (!paragraphs && tl < 100 && d && strlen(d) == tl);
 		}
 	}
 	return 1;

@@ -273,6 +273,11 @@ static const char *const triggers[] = {
 	"did not attempt", "not attempted", "was not attempted", "were not attempted",
 	/* sending services' notices: a recipient they would not send to */
 	"not sent", "suppressed", "suppression list", "inactive recipient",
+	/* ... and the sender's own server refusing to send (German, French,
+	 * Spanish, Portuguese, Italian, Dutch) */
+	"nicht versendet", "nicht gesendet", "nicht verschickt", "pas été envoyé", "no se envió",
+	"no fue enviado", "não foi enviad", "non è stato inviato", "non è stata inviata",
+	"niet verzonden",
 	/* a list server's word for a member whose mail fails */
 	"bouncing",
 	/* other verbs of handing a message on */
@@ -369,7 +374,10 @@ static const char *const noise[] = { "contact", "please write", "please send", "
 	"Sender:", "reply-to", "write to", "questions", "report abuse", "send a message to", "email us",
 	"écrivez", "contactez", "wenden sie sich", "kontakt", "escriba", "contacte", "問い合わせ",
 	"unsubscribe", "visit", "Message-ID", "In-Reply-To:", "References:", "expanded from",
-	"sent by", "on behalf of", "from your alias", "from the alias", "sent from", "Return-Path:", "envelope-from", "mail from", "message from",
+	"Nachrichten-ID", "ID du message", "ID de mensaje", "ID del mensaje", "ID da mensagem",
+	"sent by", "on behalf of", "from your alias", "from the alias", "sent from",
+	"adresse d'expédition", "adresse de l'expéditeur", "sender address", "absenderadresse",
+	"dirección del remitente", "endereço do remetente", "indirizzo del mittente", "Return-Path:", "envelope-from", "mail from", "message from",
 	"originator", "postmaster", "please try", "try instead", "new address", "forward to",
 	"forwarded to", "now at", "moved to", "redirect", "was delivered to", "were delivered to",
 	"from now on to", "from now on at", "be sent to", "can be reached at", "reach him at",
@@ -434,7 +442,8 @@ static bool header_says_not_recipient(const bw_msg *m, const char *a)
  * introduced ("Message <", "Message-ID: <")? */
 static bool introduces_message_id(const char *c, size_t n)
 {
-	static const char *const words[] = { "message", "message-id:", "message-id", "msgid" };
+	static const char *const words[] = { "message", "message-id:", "message-id", "msgid",
+		"nachrichten-id:", "nachrichten-id", "id du message", "id del mensaje", "id da mensagem" };
 
 	while (n && (c[n - 1] == ' ' || c[n - 1] == '\t'))
 		n--;
@@ -736,7 +745,9 @@ static const char *const reason_labels[] = {
 	"warum", "pourquoi", "por qué", "porquê", "error message", "error text", "error details",
 	"diagnostic", "diagnostics", "fehlermeldung", "message d'erreur", "mensaje de error", "messaggio di errore",
 	"response", "server response", "remote response", "smtp response", "server reply", "remote reply",
-	"réponse", "respuesta", "risposta", "resposta", "antwort",
+	"réponse", "respuesta", "risposta", "resposta", "antwort", "réponse du serveur",
+	"respuesta del servidor", "resposta do servidor", "antwort des servers", "risposta del server",
+	"server's response", "server's reply", "response from the server", "reply from the server",
 };
 
 /* Where a reason that starts on a label's line ends: its sentence may
@@ -1445,6 +1456,22 @@ static bool delivered_after(const char *s, size_t n)
 	       bw_decoders__says_spared(s, n < 40 ? n : 40);
 }
 
+/* Does the text after an address say that address is the sender's
+ * ("<a@b>: Sender address rejected: not owned by user ...")? */
+static bool sender_after(const char *s, size_t n)
+{
+	static const char *const says[] = { "sender address rejected", "sender rejected",
+		"sender address denied", "sender verify failed", "sender address not owned" };
+	size_t i;
+
+	while (n && (*s == '>' || *s == ':' || *s == ' ' || *s == '\t' || *s == '.'))
+		s++, n--;
+	for (i = 0; i < sizeof(says) / sizeof(says[0]); i++)
+		if (n >= strlen(says[i]) && bw_strncasecmp(s, says[i], strlen(says[i])) == 0)
+			return true;
+	return false;
+}
+
 /* Is s[0..n) only what separates the addresses of a list (commas,
  * semicolons, brackets, spaces, "and")? */
 static bool only_separators(const char *s, size_t n)
@@ -1655,7 +1682,7 @@ static void read_lines(const bw_msg *m, bw_report *r, size_t first, size_t len)
 					        introduces_no_recipient(before, before_n));
 				else if (!skip)
 					skip = ignorable_address(m, a, "", 0);
-				skip = skip || delivered_after(l + pos, n - pos);
+				skip = skip || delivered_after(l + pos, n - pos) || sender_after(l + pos, n - pos);
 				/* a sentence begun on the line before is read whole */
 				if (!skip && back)
 					add_with_paragraph(m, r, first, a, before, (size_t)(l + n - before), it.p, end);

@@ -244,6 +244,30 @@ static size_t sniff_all(const bw_msg *m, size_t *at, int *score, size_t *order)
 	return n;
 }
 
+/* Whether no recipient from `first` on has a diagnostic beyond its own
+ * address (the line that listed it). */
+static bool says_nothing(const bw_report *r, size_t first)
+{
+	size_t k;
+
+	for (k = first; k < r->n_rcpt; k++) {
+		const char *d = bw_recipient__get(r->rcpt[k], BW_RCPT_DIAGNOSTIC);
+		const char *a = bw_recipient__get(r->rcpt[k], BW_RCPT_RECIPIENT);
+		size_t dl;
+
+		if (!d)
+			continue;
+		d = bw_text__trim(d, strlen(d), &dl);
+		while (dl && strchr("<>", *d))
+			d++, dl--;
+		while (dl && strchr("<>:,;", d[dl - 1]))
+			dl--;
+		if (dl && !(a && strlen(a) == dl && bw_strncasecmp(d, a, dl) == 0))
+			return false;
+	}
+	return r->n_rcpt > first;
+}
+
 static int run(const bw_msg *m, bw_report *r)
 {
 	int score[N_DECODERS];
@@ -276,13 +300,16 @@ static int run(const bw_msg *m, bw_report *r)
 		for (k = first; k < r->n_rcpt; k++)
 			if (!bw_recipient__get(r->rcpt[k], BW_RCPT_FORMAT))
 				bw_recipient__set(r->rcpt[k], BW_RCPT_FORMAT, d->name);
-		/* a notice about one recipient whose reader found no words of
-		 * the failure ("... to the following recipients: a@b", the cause
-		 * in a paragraph below): classify may read the notice as a whole */
-		if (r->n_rcpt - first == 1 && !r->rcpt[first]->notice &&
-		    !bw_recipient__get(r->rcpt[first], BW_RCPT_DIAGNOSTIC) &&
-		    (got = bw_recipient__set_notice(r->rcpt[first], m->body, bw_text__report_length(m))) < 0)
-			return got;
+		/* a notice whose reader found no words of the failure for any of
+		 * its recipients ("... to the following recipients: a@b", the
+		 * cause in a paragraph below): classify may read the notice as a
+		 * whole for each */
+		if (says_nothing(r, first))
+			for (k = first; k < r->n_rcpt; k++)
+				if (!r->rcpt[k]->notice &&
+				    (got = bw_recipient__set_notice(r->rcpt[k], m->body,
+				                                    bw_text__report_length(m))) < 0)
+					return got;
 		return (int)(r->n_rcpt - first);
 	}
 	return 0;
