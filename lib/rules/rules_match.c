@@ -1730,6 +1730,27 @@ static bool host_char(unsigned char c)
 	return bw_isalnum(c) || c == '.' || c == '-' || c == '_' || c == '@' || c == '%' || c == '+';
 }
 
+/* Overwrites the letters and digits of text[b..e) with '_' in *out, a copy
+ * of text[0..len) made on first use.  False when the copy could not be
+ * made (*out is then NULL; the parse reports it). */
+static bool blank_span(char **out, const char *text, size_t len, size_t b, size_t e)
+{
+	size_t j;
+
+	if (!*out) {
+		if (!(*out = malloc(len + 1))) {
+			bw_error__oom();
+			return false;
+		}
+		memcpy(*out, text, len);
+		(*out)[len] = '\0';
+	}
+	for (j = b; j < e; j++)
+		if (bw_isalnum((unsigned char)text[j]))
+			(*out)[j] = '_';
+	return true;
+}
+
 /*
  * The text with every address and host name ("kim@example.org",
  * "relay.example.invalid") overwritten by '_' (a word character, so that no
@@ -1750,21 +1771,9 @@ static char *mask_names(const char *text, size_t len)
 	/* a link's path is no cue either ("/help/blocklist-removal"; its host
 	 * is a name, below) */
 	links_find(&l, text, len);
-	for (k = 0; k < l.n; k++) {
-		size_t j;
-
-		if (!out) {
-			if (!(out = malloc(len + 1))) {
-				bw_error__oom();   /* the parse reports it */
-				return NULL;
-			}
-			memcpy(out, text, len);
-			out[len] = '\0';
-		}
-		for (j = l.b[k]; j < l.e[k]; j++)
-			if (bw_isalnum((unsigned char)text[j]))
-				out[j] = '_';
-	}
+	for (k = 0; k < l.n; k++)
+		if (!blank_span(&out, text, len, l.b[k], l.e[k]))
+			return NULL;
 
 	while (i < len) {
 		size_t b = i, e, last;
@@ -1796,17 +1805,8 @@ static char *mask_names(const char *text, size_t len)
 				alpha_tld = false;
 		if (!at && !(dot && alpha_tld))
 			continue;
-		if (!out) {
-			if (!(out = malloc(len + 1))) {
-				bw_error__oom();   /* the parse reports it */
-				return NULL;
-			}
-			memcpy(out, text, len);
-			out[len] = '\0';
-		}
-		for (k = b; k < e; k++)
-			if (bw_isalnum((unsigned char)text[k]))
-				out[k] = '_';
+		if (!blank_span(&out, text, len, b, e))
+			return NULL;
 	}
 	return out;
 }
