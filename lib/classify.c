@@ -308,11 +308,13 @@ static void write_verdict(bw_recipient *rc, const view *w, const verdict *v)
 	if (rc->hard_bounce < 0) {
 		/* An address-level reason makes a hard bounce even when the
 		 * server answered with a temporary code ("450 4.1.1 User
-		 * unknown"), unless the delivery is still being retried; a
-		 * reason that depends on permanence (notaccept) needs a
-		 * permanent failure. */
+		 * unknown") or is still retrying: the words say the address is
+		 * bad (the sets' authors and the shared corpus label it so; it
+		 * was soft while retried until the tenth session); a reason
+		 * that depends on permanence (notaccept) needs a permanent
+		 * failure. */
 		hard = info ? info->hard : 0;
-		rc->hard_bounce = hard > 0 ? !w->delayed : (hard < 0 ? rc->permanent : 0);
+		rc->hard_bounce = hard > 0 ? 1 : (hard < 0 ? rc->permanent : 0);
 	}
 	if (!info)
 		return;
