@@ -36,23 +36,34 @@ static const char *const refused[] = {
 	"not allowed to send messages to this list", "only subscribers may post", "only members may post",
 };
 
-/* Local parts of list robots, in From, Sender or Return-Path: "dev-owner",
- * "dev-bounces", "dev-request", "owner-dev", "sympa", "listserv",
- * "majordomo", "listmaster". */
+/* Local parts of list robots: "dev-owner", "dev-bounces", "dev-request",
+ * "owner-dev", "sympa", "listserv", "majordomo", "listmaster". */
+static const char *const robot_marks[] = {
+	"-owner@", "-bounces@", "-request@", "-admin@", "owner-", "sympa@", "listserv@",
+	"majordomo@", "mailman@", "listmaster@",
+};
+
+/* Does text[0..n) hold a list robot's address? */
+static bool names_robot(const char *text, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(robot_marks) / sizeof(robot_marks[0]); i++)
+		if (bw_memcasemem(text, n, robot_marks[i]))
+			return true;
+	return false;
+}
+
+/* A list robot in From, Sender or Return-Path. */
 static bool robot_sender(const bw_msg *m)
 {
-	static const char *const marks[] = {
-		"-owner@", "-bounces@", "-request@", "-admin@", "owner-", "sympa@", "listserv@",
-		"majordomo@", "mailman@", "listmaster@",
-	};
 	static const char *const fields[] = { "From", "Sender", "Return-Path" };
-	size_t i, f;
+	size_t f;
 
 	for (f = 0; f < sizeof(fields) / sizeof(fields[0]); f++) {
 		const char *v = bw_msg__header(m, fields[f]);
-		for (i = 0; v && i < sizeof(marks) / sizeof(marks[0]); i++)
-			if (bw_memcasemem(v, strlen(v), marks[i]))
-				return true;
+		if (v && names_robot(v, strlen(v)))
+			return true;
 	}
 	return false;
 }
@@ -110,8 +121,6 @@ static char *list_address(const bw_msg *m)
  * mailing list (birdwatch@lists.example) has been rejected"). */
 static char *named_list(const bw_msg *m, const char *hit, size_t n)
 {
-	static const char *const robots[] = { "-owner@", "-request@", "-bounces@", "-admin@", "owner-",
-		"sympa@", "listserv@", "majordomo@", "mailman@", "listmaster@" };
 	const char *p = hit, *end = m->body + n, *blank;
 	int back;
 
@@ -130,8 +139,6 @@ static char *named_list(const bw_msg *m, const char *hit, size_t n)
 		const char *at = memchr(p, '@', (size_t)(end - p));
 		const char *b, *e;
 		char *a;
-		size_t k;
-		bool robot = false;
 
 		if (!at)
 			break;
@@ -142,9 +149,7 @@ static char *named_list(const bw_msg *m, const char *hit, size_t n)
 		p = e > at ? e : at + 1;
 		if (!(a = bw_text__first_address(b, (size_t)(e - b))))
 			continue;
-		for (k = 0; k < sizeof(robots) / sizeof(robots[0]) && !robot; k++)
-			robot = bw_strcasestr(a, robots[k]) != NULL;
-		if (!robot && !bw_decoders__is_own_address(m, a))
+		if (!names_robot(a, strlen(a)) && !bw_decoders__is_own_address(m, a))
 			return a;
 		free(a);
 	}
@@ -181,9 +186,8 @@ static int decode(const bw_msg *m, bw_report *r)
 		hit--;
 	bw_lines__init(&it, hit, n - (size_t)(hit - m->body));
 	{
-		int paragraphs = 0;
+		int paragraphs = 0, lines = 0;
 		bool announces = false;
-		const char *d;
 
 		while (bw_lines__next(&it, &line, &len)) {
 			t = bw_text__trim(line, len, &tl);
@@ -193,9 +197,8 @@ static int decode(const bw_msg *m, bw_report *r)
 				continue;
 			}
 			bw_decoders__append_diag(rc, t, tl);
-			d = bw_recipient__get(rc, BW_RCPT_DIAGNOSTIC);
-			/* (no diagnostic: out of memory, which the parse reports) */
-			announces = t[tl - 1] == ':' || (!paragraphs && tl < 100 && d && strlen(d) == tl);
+			lines++;
+			announces = t[tl - 1] == ':' || (lines == 1 && tl < 100);
 		}
 	}
 	return 1;

@@ -304,12 +304,14 @@ static int run(const bw_msg *m, bw_report *r)
 		 * its recipients ("... to the following recipients: a@b", the
 		 * cause in a paragraph below): classify may read the notice as a
 		 * whole for each */
-		if (says_nothing(r, first))
+		if (says_nothing(r, first)) {
+			size_t len = bw_text__report_length(m);
+
 			for (k = first; k < r->n_rcpt; k++)
 				if (!r->rcpt[k]->notice &&
-				    (got = bw_recipient__set_notice(r->rcpt[k], m->body,
-				                                    bw_text__report_length(m))) < 0)
+				    (got = bw_recipient__set_notice(r->rcpt[k], m->body, len)) < 0)
 					return got;
+		}
 		return (int)(r->n_rcpt - first);
 	}
 	return 0;

@@ -1758,21 +1758,19 @@ static bool blank_span(char **out, const char *text, size_t len, size_t b, size_
  * labels of a name ("invalid", "relay", "spam").  A run of name characters
  * is a name when it has an '@', or dots between labels ending in an
  * alphabetic label of two letters or more (not "5.7.1", not "e.g.").
- * So are the paths of links (links_find()).
+ * So are the paths of its links `l` (links_find() of the same text).
  * Returns NULL (nothing to hide, or no memory: the text is used as it is)
  * or a copy of `len` bytes for the caller to free.
  */
-static char *mask_names(const char *text, size_t len)
+static char *mask_names(const char *text, size_t len, const links *l)
 {
 	char *out = NULL;
 	size_t i = 0, k;
-	links l;
 
 	/* a link's path is no cue either ("/help/blocklist-removal"; its host
 	 * is a name, below) */
-	links_find(&l, text, len);
-	for (k = 0; k < l.n; k++)
-		if (!blank_span(&out, text, len, l.b[k], l.e[k]))
+	for (k = 0; k < l->n; k++)
+		if (!blank_span(&out, text, len, l->b[k], l->e[k]))
 			return NULL;
 
 	while (i < len) {
@@ -1818,13 +1816,13 @@ static char *mask_names(const char *text, size_t len)
  * comes last in the text, as the cause usually follows the wrapper); its
  * strongest rule is returned, with the winning sum in *score.  NULL when no
  * cue matched.  cand and found: what candidates() found for the text, or
- * NULL.
+ * NULL; lk: the text's links.
  */
 static const struct bw_rule *score_lexicon(const bw_rules *rules, size_t from, size_t to,
                                            const bw_match_input *in, const char *diag,
                                            size_t dlen, const char *lower, const triples *ts,
                                            const uint64_t *cand, const pf_hits *found,
-                                           const bw_rset_provider *prov,
+                                           const links *lk, const bw_rset_provider *prov,
                                            pcre2_match_data **mdp, int *score, bool *matched)
 {
 	struct cand { const struct bw_rule *r; int points; size_t last; } best_rule[64];
@@ -1835,7 +1833,7 @@ static const struct bw_rule *score_lexicon(const bw_rules *rules, size_t from, s
 
 	if (!dlen)
 		return NULL;
-	masked = mask_names(diag, dlen);
+	masked = mask_names(diag, dlen, lk);
 	if (masked)
 		diag = masked;
 	for (i = from; i < to && n < sizeof(best_rule) / sizeof(best_rule[0]); i++) {
@@ -2046,7 +2044,6 @@ static int match_text(const bw_rules *rules, const bw_match_input *in, bw_match_
 		lower[i] = (char)bw_lower((unsigned char)diag[i]);
 	lower[dlen] = '\0';
 	triples_build(&ts, lower, dlen);
-	links_find(&lk, lower, dlen);
 	/* The rules read the reply without the causes it denies (blanked in
 	 * both copies; the triples may keep a few of their bytes, which only
 	 * lets a prefilter pass); evidence quotes the reply itself (same
@@ -2058,6 +2055,9 @@ static int match_text(const bw_rules *rules, const bw_match_input *in, bw_match_
 			masked = bw_rules__mask_negated(rules, i, reply, dlen, masked, lower);
 	if (masked)
 		diag = masked;
+	/* the links of the text the rules read, once for the deferral below
+	 * and the lexicon's masking */
+	links_find(&lk, lower, dlen);
 	ix = index_for(rules);
 	if (candidates(rules, ix, &ts, cand_buf, &hits))
 		cand = cand_buf;
@@ -2079,7 +2079,7 @@ static int match_text(const bw_rules *rules, const bw_match_input *in, bw_match_
 				break;
 			}
 			won = score_lexicon(rules, i, end, in, diag, dlen, lower, &ts, cand,
-			                    cand ? &hits : NULL, prov, &md,
+			                    cand ? &hits : NULL, &lk, prov, &md,
 			                    &res->lexicon_score, &lexicon_match);
 			i = end - 1;
 			if (!won)
