@@ -165,11 +165,37 @@ typedef struct entry {
 	char *host;    /* the server that answered, when named alone on a line */
 } entry;
 
+/* The opening "returned '" of a quoted reply in t (or with the typographic
+ * quote a mail client's copy may put there, U+2018), *open_len its length;
+ * NULL if none. */
+static const char *returned_quote(const char *t, size_t tl, size_t *open_len)
+{
+	const char *r = bw_memcasemem(t, tl, "returned '");
+
+	*open_len = 10;
+	if (!r) {
+		r = bw_memcasemem(t, tl, "returned \xe2\x80\x98");
+		*open_len = 12;
+	}
+	return r;
+}
+
+/* The length of the quote that closes t ("'" or U+2019), 0 if none. */
+static size_t closing_quote(const char *t, size_t tl)
+{
+	if (tl >= 1 && t[tl - 1] == '\'')
+		return 1;
+	if (tl >= 3 && memcmp(t + tl - 3, "\xe2\x80\x99", 3) == 0)
+		return 3;
+	return 0;
+}
+
 /* The text quoted in "... returned '...'", with "Remote Server at host (ip)"
  * kept in front so that evidence.c finds the remote host. */
 static char *returned_text(const char *t, size_t tl)
 {
-	const char *ret = bw_memcasemem(t, tl, "returned '");
+	size_t ol, q;
+	const char *ret = returned_quote(t, tl, &ol);
 	const char *start = t, *dash;
 	const char *end = t + tl;
 	bw_buf b = BW_BUF_INIT;
@@ -180,8 +206,9 @@ static char *returned_text(const char *t, size_t tl)
 	dash = bw_memcasemem(t, (size_t)(ret - t), " - ");
 	if (dash && bw_isdigit((unsigned char)t[0]))
 		start = dash + 3;
-	if (end > ret + 10 && end[-1] == '\'')
-		end--;
+	q = closing_quote(t, tl);
+	if (q && end - q > ret + ol)
+		end -= q;
 	{
 		const char *host = bw_memcasemem(start, (size_t)(ret - start), " at ");
 		if (host) {
@@ -191,7 +218,7 @@ static char *returned_text(const char *t, size_t tl)
 			bw_buf__puts(&b, " said: ");
 		}
 	}
-	bw_buf__put(&b, ret + 10, (size_t)(end - ret - 10));
+	bw_buf__put(&b, ret + ol, (size_t)(end - ret - ol));
 	return bw_buf__detach(&b);
 }
 
@@ -252,10 +279,10 @@ static char *wrapped_returned_text(bw_lines *it, const char *t, size_t tl)
 	bw_buf joined = BW_BUF_INIT;
 	bw_lines rest = *it;
 	const char *l2;
-	size_t n2, k;
+	size_t n2, k, ol;
 	char *s = NULL;
 
-	if (!bw_memcasemem(t, tl, "returned '") || t[tl - 1] == '\'')
+	if (!returned_quote(t, tl, &ol) || closing_quote(t, tl))
 		return NULL;
 	bw_buf__put(&joined, t, tl);
 	for (k = 0; k < RETURNED_LINES_MAX && bw_lines__next(&rest, &l2, &n2); k++) {
@@ -268,7 +295,7 @@ static char *wrapped_returned_text(bw_lines *it, const char *t, size_t tl)
 			break;
 		bw_buf__putc(&joined, ' ');
 		bw_buf__put(&joined, t2, t2l);
-		if (t2[t2l - 1] == '\'') {
+		if (closing_quote(t2, t2l)) {
 			s = returned_text(joined.p, joined.len);
 			if (s)
 				*it = rest;
@@ -277,6 +304,34 @@ static char *wrapped_returned_text(bw_lines *it, const char *t, size_t tl)
 	}
 	bw_buf__free(&joined);
 	return s;
+}
+
+/* Longest label a localised template puts before the remote reply. */
+#define REPLY_LABEL_MAX 60
+
+/* The reply of a line "<label>: 554 5.7.1 text", the remote server's answer
+ * under a heading in the template's language ("Respuesta del servidor
+ * remoto: 554 ..."): a label of words without digits, then a reply code;
+ * NULL otherwise. */
+static char *labelled_reply_text(const char *t, size_t tl)
+{
+	const char *colon = memchr(t, ':', tl < REPLY_LABEL_MAX ? tl : REPLY_LABEL_MAX);
+	const char *c;
+	size_t i, rest;
+
+	if (!colon || colon == t || !memchr(t, ' ', (size_t)(colon - t)))
+		return NULL;
+	for (i = 0; t + i < colon; i++)
+		if (bw_isdigit((unsigned char)t[i]) || t[i] == '@' || t[i] == '.')
+			return NULL;
+	c = colon + 1;
+	while (c < t + tl && *c == ' ')
+		c++;
+	rest = (size_t)(t + tl - c);
+	if (rest < 5 || (c[0] != '4' && c[0] != '5') || !bw_isdigit((unsigned char)c[1]) ||
+	    !bw_isdigit((unsigned char)c[2]) || (c[3] != ' ' && c[3] != '-'))
+		return NULL;
+	return bw_squeeze_dup(c, rest);
 }
 
 /* Is t Exchange's older reply line, "#550 5.1.1 TEXT ##"? */
@@ -367,7 +422,8 @@ static size_t read_admin_block(const bw_msg *m, entry *out, size_t cap)
 			cur->diag = s;
 			continue;
 		}
-		if (!cur->diag && ((s = returned_text(t, tl)) || (s = hash_text(t, tl)))) {
+		if (!cur->diag && ((s = returned_text(t, tl)) || (s = hash_text(t, tl)) ||
+		                   (s = labelled_reply_text(t, tl)))) {
 			cur->diag = s;
 			continue;
 		}
