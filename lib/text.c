@@ -165,7 +165,7 @@ size_t bw_text__report_length(const bw_msg *m)
 		"--- Below this line is a copy of the message",
 		"----- Original message -----",
 		"-----Original Message-----",
-		"------- Returned Message --------",
+		"- Returned Message -",
 		"----- Transcript of session follows -----\n\n\nReturn-Path:",
 		"Original message follows",
 		"Original message headers:",

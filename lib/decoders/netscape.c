@@ -71,19 +71,24 @@ static const char *section_intro(const char *text, size_t len, const char *a, si
 	return found;
 }
 
-static int decode(const bw_msg *m, bw_report *r)
+/* One notice section: from the line after the intro at m->body + start up
+ * to the next stop line (or the next intro, for a notice in several parts,
+ * one per reason), or to len.  Its recipients are added to r; returns how
+ * many (or an error) and sets *next to where the section ends. */
+static int decode_section(const bw_msg *m, bw_report *r, size_t start, size_t len, size_t *next)
 {
-	size_t len = bw_text__report_length(m), start, end, first = r->n_rcpt, k;
-	const char *stop, *addr_at = NULL, *l;
+	size_t end, first = r->n_rcpt, k;
+	const char *stop, *again, *addr_at = NULL, *l;
 	size_t n;
 	bw_lines it;
 	int got;
 
-	if (!bw_memcasemem(m->body, len, intro))
-		return 0;
-	start = bw_text__after_line(m->body, len, intro);
 	stop = bw_text__find_any(m->body + start, len - start, stops, sizeof(stops) / sizeof(stops[0]), NULL);
 	end = stop ? (size_t)(stop - m->body) : len;
+	again = bw_memcasemem(m->body + start, end - start, intro);
+	if (again)
+		end = (size_t)(again - m->body);
+	*next = end;
 	got = bw_decoders__listed(m, r, m->body + start, end - start, "failed");
 	if (got <= 0)
 		return got;
@@ -110,6 +115,27 @@ static int decode(const bw_msg *m, bw_report *r)
 		bw_decoders__append_diag(r->rcpt[k], m->body + start, (size_t)(addr_at - m->body) - start);
 	}
 	return got;
+}
+
+/* Every section of the notice: a notice that failed for several reasons
+ * repeats the intro, once per reason, often in parts of its own. */
+static int decode(const bw_msg *m, bw_report *r)
+{
+	size_t len = bw_text__report_length(m), pos = 0, next;
+	const char *at;
+	int got, total = 0;
+
+	while (pos < len && (at = bw_memcasemem(m->body + pos, len - pos, intro))) {
+		size_t off = (size_t)(at - m->body);
+		size_t start = off + bw_text__after_line(at, len - off, intro);
+
+		got = decode_section(m, r, start, len, &next);
+		if (got < 0)
+			return got;
+		total += got;
+		pos = next > start ? next : start;
+	}
+	return total;
 }
 
 const bw_decoder bw_decoder_netscape = { "netscape", sniff, decode, false, body_markers, 1 };

@@ -353,7 +353,7 @@ static const char *const list_intros[] = {
 };
 
 static const char *const ends[] = {
-	"Original message follows", "--- Original message", "copy of the original message",
+	"Original message follows", "--- Original message", "- Returned Message -", "copy of the original message",
 	"original message is attached", "attached is the original message",
 	"Below is a copy", "Message headers follow", "original message headers",
 	"Original mail as follows", "original mail info",
@@ -1140,6 +1140,17 @@ static bool list_address(const bw_msg *m, const bw_kvlist *o, const char *a)
 	return at && robot_at_domain(bw_msg__header(m, "To"), at);
 }
 
+/* Is `a` one of cand[0..n) already (case-insensitively)? */
+static bool already_candidate(char *const *cand, size_t n, const char *a)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (bw_strcasecmp(cand[i], a) == 0)
+			return true;
+	return false;
+}
+
 /* names_local_part(), unless the line that names it says it got the
  * message ("Delivered to: LMARTIN, KCHO"). */
 static const char *named_as_failed(const char *text, size_t len, const char *a, size_t local_len,
@@ -1152,8 +1163,13 @@ static const char *named_as_failed(const char *text, size_t len, const char *a, 
 
 static void from_original(const bw_msg *m, bw_report *r, size_t first, size_t len)
 {
-	static const char *const fields[] = { "To", "Cc" };
-	char *cand[ORIGINAL_FALLBACK_MAX * 2];
+	/* To and Cc; then the fields a receiving server adds for the envelope
+	 * recipient, which count only where the report names their local part
+	 * ("Receiver not found: 76543.2101"): alone they may be a list's */
+	static const char *const fields[] = { "To", "Cc", "X-Original-To", "Delivered-To", "Envelope-To" };
+	enum { N_HEADER_FIELDS = 2 };
+	char *cand[ORIGINAL_FALLBACK_MAX * 2 + 3];
+	bool envelope[ORIGINAL_FALLBACK_MAX * 2 + 3];
 	size_t n = 0, i, named = 0, dl = 0, off;
 	const char *diag = failure_line(m->body, len, &dl);
 	const bw_kvlist *orig = &m->orig_headers;
@@ -1173,9 +1189,11 @@ static void from_original(const bw_msg *m, bw_report *r, size_t first, size_t le
 			size_t k = strcspn(v, ",");
 			char *a = bw_text__first_address(v, k);
 
-			if (a && !bw_decoders__is_own_address(m, a) && !bw_text__is_role_address(a))
+			if (a && !bw_decoders__is_own_address(m, a) && !bw_text__is_role_address(a) &&
+			    !already_candidate(cand, n, a)) {
+				envelope[n] = i >= N_HEADER_FIELDS;
 				cand[n++] = a;
-			else
+			} else
 				free(a);
 			v += k;
 			if (*v == ',')
@@ -1195,7 +1213,8 @@ static void from_original(const bw_msg *m, bw_report *r, size_t first, size_t le
 		const char *line = at ? named_as_failed(m->body, len, cand[i], (size_t)(at - cand[i]), &ll)
 		                      : NULL;
 
-		if (named ? line != NULL : n <= ORIGINAL_FALLBACK_MAX && !list_address(m, orig, cand[i]))
+		if (named ? line != NULL
+		          : !envelope[i] && n <= ORIGINAL_FALLBACK_MAX && !list_address(m, orig, cand[i]))
 			add_once(m, r, first, cand[i], line ? line : diag, line ? ll : dl);
 		free(cand[i]);
 	}

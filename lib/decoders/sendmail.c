@@ -141,6 +141,20 @@ static char *summary_address(const char *l, size_t n)
 	return bw_text__first_address(l, (size_t)(dots - l));
 }
 
+/* Is p[0..k) a local user name alone on its line ("fred"), which the
+ * "(expanded from: <address>)" line under it turns into the address? */
+static bool local_name(const char *p, size_t k)
+{
+	size_t i;
+
+	if (k == 0 || k > 64)
+		return false;
+	for (i = 0; i < k; i++)
+		if (!bw_isalnum((unsigned char)p[i]) && !strchr("._-+", p[i]))
+			return false;
+	return true;
+}
+
 static void read_fatal_list(const char *t, size_t len, sstate *s, bool transient)
 {
 	bw_lines it;
@@ -148,8 +162,9 @@ static void read_fatal_list(const char *t, size_t len, sstate *s, bool transient
 	size_t n;
 	srcpt *cur = NULL;
 
-	/* a program or file the address expanded to ("|/usr/bin/procmail"):
-	 * its reason waits for the "(expanded from: <address>)" line */
+	/* a program, file or local user the address expanded to
+	 * ("|/usr/bin/procmail", "fred"): its reason waits for the
+	 * "(expanded from: <address>)" line, which names the recipient */
 	const char *prog_reason = NULL;
 	size_t prog_reason_len = 0;
 	bool program = false;
@@ -177,7 +192,8 @@ static void read_fatal_list(const char *t, size_t len, sstate *s, bool transient
 				put(&cur->reason, p, open_reason ? k : k - 1);
 			continue;
 		}
-		if (*p == '|' || *p == '/' || (k > 1 && *p == '"' && (p[1] == '|' || p[1] == '/'))) {
+		if (*p == '|' || *p == '/' || (k > 1 && *p == '"' && (p[1] == '|' || p[1] == '/')) ||
+		    local_name(p, k)) {
 			program = true;
 			prog_reason = NULL;
 			cur = NULL;
@@ -254,8 +270,14 @@ static void read_transcript(const char *t, size_t len, sstate *s)
 			n--;
 		if (!n)
 			continue;
-		if (n > 5 && l[0] == '-' && l[1] == '-' && l[2] == '-' && bw_memcasemem(l, n, "-----"))
-			break;
+		{
+			size_t sp = 0;
+			while (sp < n && l[sp] == ' ')
+				sp++;
+			if (n - sp >= 5 && l[sp] == '-' && l[sp + 1] == '-' && l[sp + 2] == '-' &&
+			    bw_memcasemem(l, n, "-----"))
+				break;
+		}
 		if (bw_memcasemem(l, n < 40 ? n : 40, "while talking to")) {
 			s->session.len = 0;
 			s->session_cmd = NULL;
