@@ -863,6 +863,12 @@ int bw_decoders__listed(const bw_msg *m, bw_report *r, const char *text, size_t 
 		}
 		if (cur && bw_strcasecmp(bw_recipient__get(cur, BW_RCPT_RECIPIENT), a) == 0) {
 			bw_decoders__append_diag(cur, l, n);
+		} else if (cur && bw_decoders__is_own_address(m, a) && (l[0] == ' ' || l[0] == '\t') &&
+		           bw_smtp__has_failure_code(l, n)) {
+			/* an indented reply under the recipient that quotes the
+			 * sender's address ("Error: 550 5.1.8 <sender>: Sender
+			 * address rejected"): the recipient's diagnostic */
+			bw_decoders__append_diag(cur, l, n);
 		} else if (bw_decoders__is_own_address(m, a) || bw_text__is_role_address(a) ||
 		           contact_line(l, n) || origin_line(l, n) || authored(l, n, a) ||
 		           bw_decoders__says_spared(l, n) ||

@@ -280,6 +280,8 @@ static const char *const triggers[] = {
 	"niet verzonden",
 	/* a list server's word for a member whose mail fails */
 	"bouncing",
+	/* a group or list refusing the sender's post */
+	"allow you to post", "not allowed to post", "not a member of",
 	/* other verbs of handing a message on */
 	"could not be handed", "not be passed on", "could not be forwarded", "could not be transferred",
 	"could not be relayed", "could not be transmitted", "could not be routed", "not be processed",
