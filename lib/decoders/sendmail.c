@@ -255,6 +255,18 @@ static void pipelined_rcpt(sstate *s)
 		s->session_cmd = "RCPT";
 }
 
+/* Is l[0..n) one of the report's "----- ... -----" section lines, indented
+ * or not (the next section, or the returned message, starts there)? */
+static bool marker_line(const char *l, size_t n)
+{
+	size_t sp = 0;
+
+	while (sp < n && l[sp] == ' ')
+		sp++;
+	return n - sp >= 5 && l[sp] == '-' && l[sp + 1] == '-' && l[sp + 2] == '-' &&
+	       bw_memcasemem(l, n, "-----");
+}
+
 static void read_transcript(const char *t, size_t len, sstate *s)
 {
 	bw_lines it;
@@ -270,14 +282,8 @@ static void read_transcript(const char *t, size_t len, sstate *s)
 			n--;
 		if (!n)
 			continue;
-		{
-			size_t sp = 0;
-			while (sp < n && l[sp] == ' ')
-				sp++;
-			if (n - sp >= 5 && l[sp] == '-' && l[sp + 1] == '-' && l[sp + 2] == '-' &&
-			    bw_memcasemem(l, n, "-----"))
-				break;
-		}
+		if (marker_line(l, n))
+			break;
 		if (bw_memcasemem(l, n < 40 ? n : 40, "while talking to")) {
 			s->session.len = 0;
 			s->session_cmd = NULL;
