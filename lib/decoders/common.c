@@ -479,6 +479,7 @@ bool bw_sniff__is_bounce_subject(const char *subject)
 		"Soft bounce", "Permanent failure", "Temporary failure", "Delivery failed",
 		"Message rejected", "Mensaje rechazado", "Message refusé", "Nachricht abgelehnt",
 		"Messaggio rifiutato", "Mensagem rejeitada", "Bericht geweigerd",
+		"Notificación de rebote", "Rebote", "Notification de rebond", "Rebond",
 	};
 	const char *w;
 	size_t i;
@@ -721,7 +722,7 @@ bool bw_decoders__presents_author(const char *context, size_t n)
 	size_t tl = n, words;
 	bool angle = (n && context[n - 1] == '<') || context[n] == '<';
 
-	while (tl && strchr(" \t<(\"'", context[tl - 1]))
+	while (tl && strchr(" \t<(\"':", context[tl - 1]))
 		tl--;
 	/* the word right before, or before a display name of up to four words
 	 * (letters, dots, hyphens, apostrophes, quotes, commas) in front of a
