@@ -33,6 +33,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../smtp.h"
 #include "../util.h"
 #include "common.h"
 
@@ -328,8 +329,7 @@ static char *labelled_reply_text(const char *t, size_t tl)
 	while (c < t + tl && *c == ' ')
 		c++;
 	rest = (size_t)(t + tl - c);
-	if (rest < 5 || (c[0] != '4' && c[0] != '5') || !bw_isdigit((unsigned char)c[1]) ||
-	    !bw_isdigit((unsigned char)c[2]) || (c[3] != ' ' && c[3] != '-'))
+	if (rest < 5 || (c[0] != '4' && c[0] != '5') || !bw_smtp__starts_with_reply(c, rest))
 		return NULL;
 	return bw_squeeze_dup(c, rest);
 }

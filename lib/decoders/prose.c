@@ -1170,9 +1170,10 @@ static void from_original(const bw_msg *m, bw_report *r, size_t first, size_t le
 	 * ("Receiver not found: 76543.2101"): alone they may be a list's */
 	static const char *const fields[] = { "To", "Cc", "X-Original-To", "Delivered-To", "Envelope-To" };
 	enum { N_HEADER_FIELDS = 2 };
-	char *cand[ORIGINAL_FALLBACK_MAX * 2 + 3];
-	bool envelope[ORIGINAL_FALLBACK_MAX * 2 + 3];
-	size_t n = 0, i, named = 0, dl = 0, off;
+	/* room for a few To/Cc addresses and one of each envelope field */
+	char *cand[ORIGINAL_FALLBACK_MAX * 2 + sizeof(fields) / sizeof(fields[0]) - N_HEADER_FIELDS];
+	bool envelope[sizeof(cand) / sizeof(cand[0])];
+	size_t n = 0, n_header = 0, i, named = 0, dl = 0, off;
 	const char *diag = failure_line(m->body, len, &dl);
 	const bw_kvlist *orig = &m->orig_headers;
 	bw_kvlist inline_orig = { 0 };
@@ -1194,6 +1195,7 @@ static void from_original(const bw_msg *m, bw_report *r, size_t first, size_t le
 			if (a && !bw_decoders__is_own_address(m, a) && !bw_text__is_role_address(a) &&
 			    !already_candidate(cand, n, a)) {
 				envelope[n] = i >= N_HEADER_FIELDS;
+				n_header += !envelope[n];
 				cand[n++] = a;
 			} else
 				free(a);
@@ -1216,7 +1218,8 @@ static void from_original(const bw_msg *m, bw_report *r, size_t first, size_t le
 		                      : NULL;
 
 		if (named ? line != NULL
-		          : !envelope[i] && n <= ORIGINAL_FALLBACK_MAX && !list_address(m, orig, cand[i]))
+		          : !envelope[i] && n_header <= ORIGINAL_FALLBACK_MAX &&
+		            !list_address(m, orig, cand[i]))
 			add_once(m, r, first, cand[i], line ? line : diag, line ? ll : dl);
 		free(cand[i]);
 	}
