@@ -847,6 +847,7 @@ int bw_decoders__listed(const bw_msg *m, bw_report *r, const char *text, size_t 
 	bw_lines__init(&it, text, len);
 	for (; bw_lines__next(&it, &l, &n); prev = l, prev_n = n) {
 		char *a;
+		bool own;
 		bw_text__trim(l, n, &tl);
 		if (!tl) {
 			cur = NULL;
@@ -862,17 +863,17 @@ int bw_decoders__listed(const bw_msg *m, bw_report *r, const char *text, size_t 
 				bw_decoders__append_diag(cur, l, n);
 			continue;
 		}
+		own = bw_decoders__is_own_address(m, a);
 		if (cur && bw_strcasecmp(bw_recipient__get(cur, BW_RCPT_RECIPIENT), a) == 0) {
 			bw_decoders__append_diag(cur, l, n);
-		} else if (cur && bw_decoders__is_own_address(m, a) && (l[0] == ' ' || l[0] == '\t') &&
+		} else if (cur && own && (l[0] == ' ' || l[0] == '\t') &&
 		           bw_smtp__has_failure_code(l, n)) {
 			/* an indented reply under the recipient that quotes the
 			 * sender's address ("Error: 550 5.1.8 <sender>: Sender
 			 * address rejected"): the recipient's diagnostic */
 			bw_decoders__append_diag(cur, l, n);
-		} else if (bw_decoders__is_own_address(m, a) || bw_text__is_role_address(a) ||
-		           contact_line(l, n) || origin_line(l, n) || authored(l, n, a) ||
-		           bw_decoders__says_spared(l, n) ||
+		} else if (own || bw_text__is_role_address(a) || contact_line(l, n) ||
+		           origin_line(l, n) || authored(l, n, a) || bw_decoders__says_spared(l, n) ||
 		           (!cur && bw_decoders__says_received(prev, prev_n))) {
 			cur = NULL;
 		} else if ((cur = bw_decoders__find(r, first, a))) {

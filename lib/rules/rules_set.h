@@ -118,6 +118,10 @@ typedef struct bw_rset {
 	char **image_ptrs;
 } bw_rset;
 
+/* `pattern` widened so that its letters with diacritics also match their
+ * plain spellings (rules_fold.c); malloc'd, NULL when out of memory. */
+char *bw_rset__fold_pattern(const char *pattern);
+
 /* rules_set.c: construction and validation. */
 void bw_rset__free(bw_rset *s);   /* frees the content, not `s` */
 bw_rset_provider *bw_rset__add_provider(bw_rset *s);  /* zeroed; NULL on ENOMEM */

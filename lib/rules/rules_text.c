@@ -445,6 +445,24 @@ static int expand_fragments(const bw_rset *s, bw_rset_rule *r)
 	return BW_OK;
 }
 
+/* The rule's pattern widened to match words written without their
+ * diacritics (rules_fold.c). */
+static int fold(bw_rset_rule *r)
+{
+	char buf[256];
+	const char *msg;
+	char *folded;
+
+	if (!(folded = bw_rset__fold_pattern(r->text)))
+		return bw_error__set(BW_ENOMEM, "out of memory");
+	free(r->text);
+	r->text = folded;
+	if ((msg = bw_rset__pattern_error(r->text, buf, sizeof(buf))))
+		return bw_error__set(BW_ERULES, "%s:%u: rule %s: text without diacritics: %s",
+		                     r->file, r->line, r->id, msg);
+	return BW_OK;
+}
+
 /* A list made of `first`'s items, then `l`'s own. */
 static int prepend(bw_rstrv *l, const bw_rstrv *first)
 {
@@ -477,6 +495,8 @@ static int resolve_shared(bw_rset *s)
 		const bw_rset_shared *a;
 
 		if (r->text && strstr(r->text, "%{") && (rc = expand_fragments(s, r)) < 0)
+			break;
+		if (r->text && (rc = fold(r)) < 0)
 			break;
 		if (!r->advice)
 			continue;
