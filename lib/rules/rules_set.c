@@ -279,9 +279,19 @@ static int name_word_ok(const char *w, size_t len)
 }
 
 /* A mark: a name, or a name's start followed by '*' (a code's shape). */
+/* A name, where a ':' may also join two parts (AOL's "RTR:BB"), optionally
+ * ending in '*'. */
 static int mark_word_ok(const char *w, size_t len)
 {
-	return len > 1 && w[len - 1] == '*' ? name_word_ok(w, len - 1) : name_word_ok(w, len);
+	const char *colon;
+
+	if (len > 1 && w[len - 1] == '*')
+		len--;
+	colon = memchr(w, ':', len);
+	if (colon && colon > w && (size_t)(colon - w) + 1 <= len)
+		return name_word_ok(w, (size_t)(colon - w)) &&
+		       (colon + 1 == w + len || name_word_ok(colon + 1, len - (size_t)(colon - w) - 1));
+	return name_word_ok(w, len);
 }
 
 static const char *const actions[] = {
@@ -398,7 +408,8 @@ static const char *check_format(const char *value)
 static const char *check_marks(const char *value)
 {
 	return check_words(value, mark_word_ok, NULL,
-	                   "expected names made of letters, digits, '.', '-' and '_', each optionally ending in '*'");
+	                   "expected names made of letters, digits, '.', '-' and '_' (two joined by a ':'), "
+	                   "each optionally ending in '*'");
 }
 
 static const char *check_names(const char *value)
