@@ -542,7 +542,9 @@ static int in_list(const char *list, const char *value)
 			e++;
 		wl = (size_t)(e - p);
 		if (wl > 1 && *p == '!') {
-			if (wl - 1 == vlen && bw_strncasecmp(value, p + 1, wl - 1) == 0)
+			/* "!5.7.*": a whole class excluded */
+			if (p[wl - 1] == '*' ? vlen >= wl - 2 && bw_strncasecmp(value, p + 1, wl - 2) == 0
+			                     : wl - 1 == vlen && bw_strncasecmp(value, p + 1, wl - 1) == 0)
 				return 0;
 		} else if (wl) {
 			positive = 1;
