@@ -45,7 +45,20 @@ bool bw_addr__plausible(const char *s, size_t len)
 
 char *bw_addr__verp_subscriber(const char *ext, size_t len)
 {
-	const char *eq;
+	const char *eq, *sympa = bw_memcasemem(ext, len, "==a==");
+
+	/* Sympa's form, "jane==a==example.org==listname" */
+	if (sympa) {
+		const char *dom = sympa + 5, *end = ext + len, *next = dom;
+
+		while (next + 1 < end && !(next[0] == '=' && next[1] == '='))
+			next++;
+		if (next + 1 < end)
+			end = next;
+		if (sympa > ext && end > dom && memchr(dom, '.', (size_t)(end - dom)))
+			return bw_addr__join(ext, (size_t)(sympa - ext), dom, (size_t)(end - dom));
+		return NULL;
+	}
 
 	for (eq = ext + len; eq > ext && eq[-1] != '='; eq--)
 		;

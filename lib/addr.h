@@ -20,7 +20,8 @@ char *bw_addr__join(const char *local, size_t ll, const char *domain, size_t dl)
 /* The subscriber address a VERP extension carries: "jane=example.org"
  * (the part of "list-bounces+jane=example.org@lists.example" after its
  * separator) -> "jane@example.org".  The last '=' separates local part and
- * domain; both must be non-empty and the domain must hold a dot.  NULL when
+ * domain; both must be non-empty and the domain must hold a dot.  Sympa's
+ * "jane==a==example.org==listname" is read too.  NULL when
  * ext[0..len) is no such extension (or on ENOMEM, reported). */
 char *bw_addr__verp_subscriber(const char *ext, size_t len);
 

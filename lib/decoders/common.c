@@ -781,27 +781,58 @@ static bool authored(const char *l, size_t n, const char *a)
 	return at && bw_decoders__presents_author(l, (size_t)(at - l));
 }
 
+/* Does the line l[0..n) start with a label that introduces the cause
+ * ("Reason: the domain does not exist")? */
+static bool reason_label(const char *l, size_t n)
+{
+	static const char *const labels[] = { "reason:", "reason :", "cause:", "error:", "problem:",
+		"diagnostic:", "grund:", "ursache:", "fehler:", "raison:", "raison :", "cause :",
+		"erreur :", "erreur:", "motivo:", "causa:", "errore:", "reden:", "oorzaak:", "fout:",
+		"przyczyna:", "důvod:", "причина:", "原因：", "原因:", "理由：", "理由:" };
+	size_t i = 0, k;
+
+	while (i < n && (l[i] == ' ' || l[i] == '\t'))
+		i++;
+	for (k = 0; k < sizeof(labels) / sizeof(labels[0]); k++)
+		if (n - i > strlen(labels[k]) && bw_strncasecmp(l + i, labels[k], strlen(labels[k])) == 0)
+			return true;
+	return false;
+}
+
 /* A list of one recipient whose own lines quote no reply, in a notice
  * that quotes the server's reply in a paragraph of its own ("The server
  * there said:" / "552 Message too large"): that reply is the recipient's.
  * Only a line that names no address counts, and only before the returned
- * original's headers. */
+ * original's headers.  A paragraph led by a label such as "Reason:" is the
+ * recipient's too, with the lines that continue it. */
 static void attach_sole_reply(bw_recipient *rc, const char *text, size_t len)
 {
 	const char *d = bw_recipient__get(rc, BW_RCPT_DIAGNOSTIC), *l;
-	size_t n;
+	size_t n, more = 0;
 	bw_lines it;
 
 	if (d && bw_smtp__has_failure_code(d, strlen(d)))
 		return;
 	bw_lines__init(&it, text, len);
 	while (bw_lines__next(&it, &l, &n)) {
+		if (more) {
+			size_t tl;
+			bw_text__trim(l, n, &tl);
+			if (!tl || !--more)
+				return;
+			bw_decoders__append_diag(rc, l, n);
+			continue;
+		}
 		if (bw_text__find_any(l, n < 14 ? n : 14, header_starts,
 		                      sizeof(header_starts) / sizeof(header_starts[0]), NULL) == l)
 			return;
 		if (n && l[0] != '>' && !memchr(l, '@', n) && bw_smtp__has_failure_code(l, n)) {
 			bw_decoders__append_diag(rc, l, n);
 			return;
+		}
+		if (reason_label(l, n)) {
+			bw_decoders__append_diag(rc, l, n);
+			more = 6;
 		}
 	}
 }

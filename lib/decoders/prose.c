@@ -894,6 +894,18 @@ static bool says_little(const char *d)
 	return !d || says_little_n(d, strlen(d));
 }
 
+
+/* Does d quote a server's failure reply (a 4xx or 5xx reply code, not only
+ * a status code)? */
+static bool quotes_failure_reply(const char *d)
+{
+	size_t i, n = d ? strlen(d) : 0;
+
+	for (i = 0; i < n; i++)
+		if ((d[i] == '4' || d[i] == '5') && bw_smtp__reply_at(d, n, i))
+			return true;
+	return false;
+}
 /* Whether the diagnostic d already holds text[0..len), compared with
  * their runs of blanks squeezed (a label's padding, a wrapped line). */
 static bool already_said(const char *d, const char *text, size_t len)
@@ -921,9 +933,10 @@ static int finish(const bw_msg *m, bw_report *r, size_t first, size_t len)
 	int rc = collect_code_lines(m, len, &lines);
 	/* The notice's own statement of the cause (its "Reason:" line)
 	 * completes every recipient's lines; the first line that says what
-	 * failed completes those of a notice's only recipient and of a
-	 * recipient whose lines name only the address or say nothing failed
-	 * (neither failure words nor a failure reply).  Both read once. */
+	 * failed completes those of a notice's only recipient without a reply
+	 * of its own and of a recipient whose lines name only the address or
+	 * say nothing failed (neither failure words nor a failure reply).
+	 * Both read once. */
 	const char *stated = sole_reason_line(m->body, len, &reason_len);
 	const char *failed = failure_line(m->body, len, &failed_len);
 
@@ -936,7 +949,8 @@ static int finish(const bw_msg *m, bw_report *r, size_t first, size_t len)
 			cause = stated;
 			cl = reason_len;
 		} else if (failed &&
-		           (r->n_rcpt - first == 1 || says_little(d) ||
+		           ((r->n_rcpt - first == 1 && !quotes_failure_reply(d)) ||
+		            says_little(d) ||
 		            !(has_trigger(d, strlen(d)) || bw_smtp__has_failure_code(d, strlen(d))))) {
 			cause = failed;
 			cl = failed_len;

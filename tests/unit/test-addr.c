@@ -38,6 +38,10 @@ int main(void)
 	verp("=example.org", NULL);
 	verp("jane=", NULL);
 	verp("jane.example.org", NULL);
+	verp("heidi==a==alpine.example==touren", "heidi@alpine.example");   /* Sympa */
+	verp("heidi==A==alpine.example", "heidi@alpine.example");
+	verp("heidi==a==localhost==list", NULL);
+	verp("==a==alpine.example", NULL);
 	norm("rfc822; Jane@Example.COM", "Jane@example.com");
 	norm("\"Jane Doe\" <jane@example.com>", "jane@example.com");
 	norm("Jane Doe <jane@example.com> (the boss)", "jane@example.com");
