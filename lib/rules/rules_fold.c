@@ -16,6 +16,11 @@
  *
  * The rewrite only widens: whatever matched before still matches, so a
  * rule's examples and its place in the stack are unchanged.
+ *
+ * The lexicon's cues are phrases, not patterns: each is written out again
+ * in its plain spellings (bw_rset__plain_spelling()), which keeps the
+ * literal prefilter of every cue as selective as the cue itself; classes
+ * and groups in the many short cues would weaken it for every reply.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -198,4 +203,48 @@ char *bw_rset__fold_pattern(const char *p)
 		return NULL;
 	}
 	return out.p ? bw_buf__detach(&out) : bw_strdup("");
+}
+
+char *bw_rset__plain_spelling(const char *s, size_t len, bool umlaut_e)
+{
+	bw_buf out = BW_BUF_INIT;
+	size_t i = 0;
+
+	while (i < len) {
+		const struct fold_letter *f;
+		uint32_t cp;
+		size_t n = utf8_at((const unsigned char *)s + i, &cp);
+
+		if (i + n > len)
+			n = len - i;
+		if (cp >= 0x80 && (f = lookup(cp))) {
+			bw_buf__puts(&out, f->plain);
+			if (f->umlaut && umlaut_e)
+				bw_buf__putc(&out, 'e');
+		} else {
+			bw_buf__put(&out, s + i, n);
+		}
+		i += n;
+	}
+	if (out.oom) {
+		bw_buf__free(&out);
+		return NULL;
+	}
+	return out.p ? bw_buf__detach(&out) : bw_strdup("");
+}
+
+bool bw_rset__has_umlaut(const char *s, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len) {
+		const struct fold_letter *f;
+		uint32_t cp;
+		size_t n = utf8_at((const unsigned char *)s + i, &cp);
+
+		if (cp >= 0x80 && (f = lookup(cp)) && f->umlaut)
+			return true;
+		i += n;
+	}
+	return false;
 }

@@ -162,6 +162,31 @@ static const unsigned char *last_char(const unsigned char *b, const unsigned cha
 	return p;
 }
 
+/* One cue, b[0..e), as a pattern alternative into out (its '*' already
+ * removed: star). */
+static void put_cue(bw_buf *out, const char *b, const char *e, int star)
+{
+	const char *start = b;
+
+	if (bounded((const unsigned char *)b))
+		bw_buf__puts(out, *b & 0x80 ? OTHER_START : "\\b");
+	for (; b < e; b++) {
+		if (bw_isspace((unsigned char)*b)) {
+			while (b + 1 < e && bw_isspace((unsigned char)b[1]))
+				b++;
+			bw_buf__puts(out, "\\s+");
+		} else if (strchr("\\^$.[]|()?*+{}-#", *b)) {
+			bw_buf__printf(out, "\\%c", *b);
+		} else {
+			bw_buf__printf(out, "%c", *b);
+		}
+	}
+	if (star)
+		bw_buf__puts(out, "\\w*");
+	else if (bounded(last_char((const unsigned char *)start, (const unsigned char *)e)))
+		bw_buf__puts(out, e[-1] & 0x80 ? OTHER_END : "\\b");
+}
+
 char *bw_rset__cues_pattern(const char *cues)
 {
 	bw_buf out = BW_BUF_INIT;
@@ -171,7 +196,7 @@ char *bw_rset__cues_pattern(const char *cues)
 	bw_buf__puts(&out, "(?:");
 	while (*p) {
 		const char *b = p, *e;
-		int star = 0;
+		int star = 0, k;
 
 		while (*p && *p != '|')
 			p++;
@@ -190,25 +215,26 @@ char *bw_rset__cues_pattern(const char *cues)
 			bw_buf__free(&out);
 			return NULL;
 		}
-		if (n++)
-			bw_buf__puts(&out, "|");
-		if (bounded((const unsigned char *)b))
-			bw_buf__puts(&out, *b & 0x80 ? OTHER_START : "\\b");
-		for (; b < e; b++) {
-			if (bw_isspace((unsigned char)*b)) {
-				while (b + 1 < e && bw_isspace((unsigned char)b[1]))
-					b++;
-				bw_buf__puts(&out, "\\s+");
-			} else if (strchr("\\^$.[]|()?*+{}-#", *b)) {
-				bw_buf__printf(&out, "\\%c", *b);
-			} else {
-				bw_buf__printf(&out, "%c", *b);
+		/* the cue as written, then its plain spellings (umlauts as the
+		 * vowel, then as the vowel and an e) when they differ: a cue
+		 * is written once, with its marks, and the lexicon's patterns
+		 * keep plain literals for the prefilter (rules_fold.c) */
+		for (k = 0; k < 3; k++) {
+			char *v = k ? bw_rset__plain_spelling(b, (size_t)(e - b), k == 2) : NULL;
+
+			if (k && (!v || (strlen(v) == (size_t)(e - b) && memcmp(v, b, strlen(v)) == 0) ||
+			          (k == 2 && !bw_rset__has_umlaut(b, (size_t)(e - b))))) {
+				free(v);
+				continue;
 			}
+			if (n++)
+				bw_buf__puts(&out, "|");
+			if (v)
+				put_cue(&out, v, v + strlen(v), star);
+			else
+				put_cue(&out, b, e, star);
+			free(v);
 		}
-		if (star)
-			bw_buf__puts(&out, "\\w*");
-		else if (bounded(last_char((const unsigned char *)cues, (const unsigned char *)e)))
-			bw_buf__puts(&out, e[-1] & 0x80 ? OTHER_END : "\\b");
 	}
 	bw_buf__puts(&out, ")");
 	if (!n || out.oom) {

@@ -11,6 +11,7 @@
 #ifndef BW_RULES_SET_H
 #define BW_RULES_SET_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -121,6 +122,14 @@ typedef struct bw_rset {
 /* `pattern` widened so that its letters with diacritics also match their
  * plain spellings (rules_fold.c); malloc'd, NULL when out of memory. */
 char *bw_rset__fold_pattern(const char *pattern);
+
+/* s[0..len) with every letter that has diacritics written plain ("é" ->
+ * "e", "ß" -> "ss"; umlauts as the vowel, or with umlaut_e as the vowel and
+ * an e); malloc'd, NULL when out of memory. */
+char *bw_rset__plain_spelling(const char *s, size_t len, bool umlaut_e);
+
+/* Does s[0..len) hold a German umlaut (ä, ö, ü)? */
+bool bw_rset__has_umlaut(const char *s, size_t len);
 
 /* rules_set.c: construction and validation. */
 void bw_rset__free(bw_rset *s);   /* frees the content, not `s` */

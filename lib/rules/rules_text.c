@@ -496,7 +496,9 @@ static int resolve_shared(bw_rset *s)
 
 		if (r->text && strstr(r->text, "%{") && (rc = expand_fragments(s, r)) < 0)
 			break;
-		if (r->text && (rc = fold(r)) < 0)
+		/* the lexicon's cues carry their plain spellings already
+		 * (bw_rset__cues_pattern) */
+		if (r->text && r->tier != BW_TIER_LEXICON && (rc = fold(r)) < 0)
 			break;
 		if (!r->advice)
 			continue;
