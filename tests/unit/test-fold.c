@@ -64,6 +64,22 @@ int main(void)
 	CHECK_STR(fold("\\p{L}é\\x{e9}"), "\\p{L}[ée]\\x{e9}");
 	CHECK_STR(fold("\\Qé\\E"), "\\Qé\\E");
 
+	/* the plain spellings of a lexicon cue */
+	{
+		char *a = bw_rset__plain_spelling("Empfänger größe", strlen("Empfänger größe"), false);
+		char *b = bw_rset__plain_spelling("Empfänger größe", strlen("Empfänger größe"), true);
+		char *c = bw_rset__plain_spelling("alıcı bulunamadı", strlen("alıcı bulunamadı"), false);
+
+		CHECK_STR(a, "Empfanger grosse");
+		CHECK_STR(b, "Empfaenger groesse");
+		CHECK_STR(c, "alici bulunamadi");
+		CHECK(bw_rset__has_umlaut("Größe", strlen("Größe")));
+		CHECK(!bw_rset__has_umlaut("désactivé", strlen("désactivé")));
+		free(a);
+		free(b);
+		free(c);
+	}
+
 	CHECK(matches("\\bkullanıcı\\s+bulunamadı\\b", "550 KULLANICI BULUNAMADI"));
 	CHECK(matches("\\bkullanıcı\\s+bulunamadı\\b", "550 kullanıcı bulunamadı"));
 	CHECK(matches("\\bEmpfänger\\s+unbekannt\\b", "550 Empfaenger unbekannt"));
