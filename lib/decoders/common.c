@@ -781,21 +781,42 @@ static bool authored(const char *l, size_t n, const char *a)
 	return at && bw_decoders__presents_author(l, (size_t)(at - l));
 }
 
-/* Does the line l[0..n) start with a label that introduces the cause
- * ("Reason: the domain does not exist")? */
+/* The words that label the cause of a failure ("Reason:", "Ursache:",
+ * "Server response:"): the prose reader's reason lines and a listed sole
+ * recipient's "Reason:" paragraph. */
+const char *const bw_decoders__reason_labels[] = {
+	"reason", "reasons", "cause", "error", "grund", "fehler", "ursache", "raison", "motif",
+	"cause de l'erreur", "motivo", "razón", "razon", "causa", "reden", "oorzaak", "orsak",
+	"årsak", "årsag", "syy", "powód", "důvod", "sebep", "причина", "Причина", "ошибка", "Ошибка", "原因", "理由", "错误",
+	"원인", "사유", "supplementary information", "because", "weil", "parce que", "porque",
+	"perché", "omdat", "ponieważ", "protože", "problem", "problème", "problema", "why",
+	"warum", "pourquoi", "por qué", "porquê", "error message", "error text", "error details",
+	"diagnostic", "diagnostics", "fehlermeldung", "message d'erreur", "mensaje de error", "messaggio di errore",
+	"response", "server response", "remote response", "smtp response", "server reply", "remote reply",
+	"réponse", "respuesta", "risposta", "resposta", "antwort", "réponse du serveur",
+	"respuesta del servidor", "resposta do servidor", "antwort des servers", "risposta del server",
+	"server's response", "server's reply", "response from the server", "reply from the server",
+	NULL
+};
+
+/* Does the line l[0..n) start with one of bw_decoders__reason_labels and
+ * its colon ("Reason: the domain does not exist")? */
 static bool reason_label(const char *l, size_t n)
 {
-	static const char *const labels[] = { "reason:", "reason :", "cause:", "error:", "problem:",
-		"diagnostic:", "grund:", "ursache:", "fehler:", "raison:", "raison :", "cause :",
-		"erreur :", "erreur:", "motivo:", "causa:", "errore:", "reden:", "oorzaak:", "fout:",
-		"przyczyna:", "důvod:", "причина:", "原因：", "原因:", "理由：", "理由:" };
-	size_t i = 0, k;
+	size_t i = 0, k, j;
 
 	while (i < n && (l[i] == ' ' || l[i] == '\t'))
 		i++;
-	for (k = 0; k < sizeof(labels) / sizeof(labels[0]); k++)
-		if (n - i > strlen(labels[k]) && bw_strncasecmp(l + i, labels[k], strlen(labels[k])) == 0)
+	for (k = 0; bw_decoders__reason_labels[k]; k++) {
+		size_t ll = strlen(bw_decoders__reason_labels[k]);
+
+		if (n - i <= ll || bw_strncasecmp(l + i, bw_decoders__reason_labels[k], ll) != 0)
+			continue;
+		for (j = i + ll; j < n && (l[j] == ' ' || l[j] == '\t'); j++)
+			;
+		if (j < n && (l[j] == ':' || (n - j >= 3 && memcmp(l + j, "\xEF\xBC\x9A", 3) == 0)))
 			return true;
+	}
 	return false;
 }
 

@@ -169,6 +169,11 @@ bool bw_sniff__quotes_failure_reply(const char *text, size_t len);
  * "554 5.7.1 ..."); a NUL is never a class. */
 bool bw_sniff__quotes_reply(const char *text, size_t len, const char *classes);
 
+/* The words that label the cause of a failure ("Reason", "Ursache",
+ * "server response"), NULL-terminated; compared without regard to ASCII
+ * case (the Cyrillic ones are there in both cases). */
+extern const char *const bw_decoders__reason_labels[];
+
 /* Does s[0..n) say that the addresses it names were spared by the failure
  * ("The other addressees (x) received it", "also addressed to x, which
  * was not affected")? */

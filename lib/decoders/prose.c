@@ -737,19 +737,6 @@ static const char *failure_line(const char *text, size_t len, size_t *out_len);
 static bool has_trigger(const char *l, size_t n);
 
 /* Labels that introduce the notice's own statement of the cause. */
-static const char *const reason_labels[] = {
-	"reason", "reasons", "cause", "error", "grund", "fehler", "ursache", "raison", "motif",
-	"cause de l'erreur", "motivo", "razón", "razon", "causa", "reden", "oorzaak", "orsak",
-	"årsak", "årsag", "syy", "powód", "důvod", "sebep", "причина", "Причина", "ошибка", "Ошибка", "原因", "理由", "错误",
-	"원인", "사유", "supplementary information", "because", "weil", "parce que", "porque",
-	"perché", "omdat", "ponieważ", "protože", "problem", "problème", "problema", "why",
-	"warum", "pourquoi", "por qué", "porquê", "error message", "error text", "error details",
-	"diagnostic", "diagnostics", "fehlermeldung", "message d'erreur", "mensaje de error", "messaggio di errore",
-	"response", "server response", "remote response", "smtp response", "server reply", "remote reply",
-	"réponse", "respuesta", "risposta", "resposta", "antwort", "réponse du serveur",
-	"respuesta del servidor", "resposta do servidor", "antwort des servers", "risposta del server",
-	"server's response", "server's reply", "response from the server", "reply from the server",
-};
 
 /* Where a reason that starts on a label's line ends: its sentence may
  * wrap onto the next lines (up to three), until a blank line or a line
@@ -818,8 +805,8 @@ static const char *reason_line(const char *text, size_t len, size_t *out_len)
 		if (!(c = memchr(l, ':', tl)) && !(c = memmem(l, tl, "\xEF\xBC\x9A", 3)))
 			continue;
 		v = bw_text__trim(c + (*c == ':' ? 1 : 3), (size_t)(l + tl - c - (*c == ':' ? 1 : 3)), &vl);
-		for (i = 0; i < sizeof(reason_labels) / sizeof(reason_labels[0]); i++) {
-			size_t k = strlen(reason_labels[i]);
+		for (i = 0; bw_decoders__reason_labels[i]; i++) {
+			size_t k = strlen(bw_decoders__reason_labels[i]);
 			const char *w = c;
 
 			/* the label ends the text before the colon ("Reason:",
@@ -829,9 +816,9 @@ static const char *reason_line(const char *text, size_t len, size_t *out_len)
 			if ((size_t)(w - l) < k)
 				continue;
 			w -= k;   /* where the label would start */
-			if ((bw_strncasecmp(w, reason_labels[i], k) != 0 ||
+			if ((bw_strncasecmp(w, bw_decoders__reason_labels[i], k) != 0 ||
 			     (w > l && bw_isalnum((unsigned char)w[-1]))) &&
-			    !reason_sentence(l, (size_t)(c - l), reason_labels[i]))
+			    !reason_sentence(l, (size_t)(c - l), bw_decoders__reason_labels[i]))
 				continue;
 			if (vl) {
 				*out_len = (size_t)(reason_end(&it, v + vl) - v);
@@ -894,7 +881,6 @@ static bool says_little(const char *d)
 	return !d || says_little_n(d, strlen(d));
 }
 
-
 /* Does d quote a server's failure reply (a 4xx or 5xx reply code, not only
  * a status code)? */
 static bool quotes_failure_reply(const char *d)
@@ -906,6 +892,7 @@ static bool quotes_failure_reply(const char *d)
 			return true;
 	return false;
 }
+
 /* Whether the diagnostic d already holds text[0..len), compared with
  * their runs of blanks squeezed (a label's padding, a wrapped line). */
 static bool already_said(const char *d, const char *text, size_t len)

@@ -219,20 +219,22 @@ char *bw_rset__cues_pattern(const char *cues)
 		 * vowel, then as the vowel and an e) when they differ: a cue
 		 * is written once, with its marks, and the lexicon's patterns
 		 * keep plain literals for the prefilter (rules_fold.c) */
-		for (k = 0; k < 3; k++) {
-			char *v = k ? bw_rset__plain_spelling(b, (size_t)(e - b), k == 2) : NULL;
+		if (n++)
+			bw_buf__puts(&out, "|");
+		put_cue(&out, b, e, star);
+		for (k = 0; k < 2; k++) {
+			char *v;
 
-			if (k && (!v || (strlen(v) == (size_t)(e - b) && memcmp(v, b, strlen(v)) == 0) ||
-			          (k == 2 && !bw_rset__has_umlaut(b, (size_t)(e - b))))) {
-				free(v);
-				continue;
+			if (k && !bw_rset__has_umlaut(b, (size_t)(e - b)))
+				break;
+			if (!(v = bw_rset__plain_spelling(b, (size_t)(e - b), k))) {
+				out.oom = true;
+				break;
 			}
-			if (n++)
+			if (strlen(v) != (size_t)(e - b) || memcmp(v, b, (size_t)(e - b)) != 0) {
 				bw_buf__puts(&out, "|");
-			if (v)
 				put_cue(&out, v, v + strlen(v), star);
-			else
-				put_cue(&out, b, e, star);
+			}
 			free(v);
 		}
 	}
@@ -304,20 +306,19 @@ static int name_word_ok(const char *w, size_t len)
 	return len > 0;
 }
 
-/* A mark: a name, or a name's start followed by '*' (a code's shape). */
-/* A name, where a ':' may also join two parts (AOL's "RTR:BB"), optionally
- * ending in '*'. */
+/* A mark: a name, or two joined by a ':' (AOL's "RTR:BB"), or the start
+ * of one followed by '*' (a code's shape: "OFR*", "RTR:*"). */
 static int mark_word_ok(const char *w, size_t len)
 {
 	const char *colon;
+	size_t head;
 
 	if (len > 1 && w[len - 1] == '*')
 		len--;
-	colon = memchr(w, ':', len);
-	if (colon && colon > w && (size_t)(colon - w) + 1 <= len)
-		return name_word_ok(w, (size_t)(colon - w)) &&
-		       (colon + 1 == w + len || name_word_ok(colon + 1, len - (size_t)(colon - w) - 1));
-	return name_word_ok(w, len);
+	if (!(colon = memchr(w, ':', len)) || colon == w)
+		return name_word_ok(w, len);
+	head = (size_t)(colon - w);
+	return name_word_ok(w, head) && (head + 1 == len || name_word_ok(colon + 1, len - head - 1));
 }
 
 static const char *const actions[] = {
