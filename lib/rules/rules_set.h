@@ -128,6 +128,11 @@ char *bw_rset__fold_pattern(const char *pattern);
  * an e); malloc'd, NULL when out of memory. */
 char *bw_rset__plain_spelling(const char *s, size_t len, bool umlaut_e);
 
+/* `pattern` widened so that a negation matches written long or contracted
+ * ("is\s+not" also "isn't", "doesn't" also "does not"; rules_contraction.c);
+ * malloc'd, NULL when out of memory. */
+char *bw_rset__widen_contractions(const char *pattern);
+
 /* Does s[0..len) hold a German umlaut (ä, ö, ü)? */
 bool bw_rset__has_umlaut(const char *s, size_t len);
 

@@ -446,7 +446,8 @@ static int expand_fragments(const bw_rset *s, bw_rset_rule *r)
 }
 
 /* The rule's pattern widened to match words written without their
- * diacritics (rules_fold.c). */
+ * diacritics (rules_fold.c) and negations written long or contracted
+ * (rules_contraction.c). */
 static int fold(bw_rset_rule *r)
 {
 	char buf[256];
@@ -454,6 +455,10 @@ static int fold(bw_rset_rule *r)
 	char *folded;
 
 	if (!(folded = bw_rset__fold_pattern(r->text)))
+		return bw_error__set(BW_ENOMEM, "out of memory");
+	free(r->text);
+	r->text = folded;
+	if (!(folded = bw_rset__widen_contractions(r->text)))
 		return bw_error__set(BW_ENOMEM, "out of memory");
 	free(r->text);
 	r->text = folded;
