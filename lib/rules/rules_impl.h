@@ -150,6 +150,14 @@ size_t bw_rules__clause_start(const bw_rules *rules, const char *text, size_t le
 bool bw_rules__may_end_head(const char *text, size_t len);
 
 /* rules_negation.c */
+/* text[0..len) with the words servers spell several ways written one way
+ * ("mail box" -> "mailbox ", rules_respell.c), in `out` (a copy of the text,
+ * NUL-terminated, made when `out` is NULL) and in `lower` (the text
+ * lower-cased, same length).  Returns `out`: NULL when nothing was
+ * respelled and none was given (or on ENOMEM: the text is then read as it
+ * is). */
+char *bw_rules__respell(const char *text, size_t len, char *out, char *lower);
+
 /* The sections of the negation vocabulary (rules/vocabulary/negation.vocab). */
 size_t bw_rules__negation_sections(void);
 /* The literals of section `section`, NULL-terminated: which 0 its causes,

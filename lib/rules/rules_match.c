@@ -2045,13 +2045,13 @@ static int match_text(const bw_rules *rules, const bw_match_input *in, bw_match_
 	for (i = 0; i < dlen; i++)
 		lower[i] = (char)bw_lower((unsigned char)diag[i]);
 	lower[dlen] = '\0';
+	/* The rules read the reply respelled ("mail box" as "mailbox ") and
+	 * without the causes it denies (blanked in both copies; the triples
+	 * may keep a few of their bytes, which only lets a prefilter pass);
+	 * evidence quotes the reply itself (same offsets). */
+	masked = bw_rules__respell(diag, dlen, NULL, lower);
 	triples_build(&ts, lower, dlen);
-	/* The rules read the reply without the causes it denies (blanked in
-	 * both copies; the triples may keep a few of their bytes, which only
-	 * lets a prefilter pass); evidence quotes the reply itself (same
-	 * offsets). */
 	reply = diag;
-	masked = NULL;
 	for (i = 0; i < rules->n_neg; i++)
 		if (may_deny(rules, i, lower, dlen, &ts))
 			masked = bw_rules__mask_negated(rules, i, reply, dlen, masked, lower);
