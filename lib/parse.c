@@ -131,13 +131,42 @@ static void prefer_full_addresses(bw_report *r)
 	}
 }
 
-static int finish(bw_report *r, const bw_rules *rules)
+/* A notice with no delivery-status part that says it is only a warning
+ * (the message waits for another try: "THIS IS A WARNING ONLY", "Gmail
+ * will retry", bw_sniff__delay_notice()) reports delays, whatever reader
+ * found its recipients: each recipient not marked otherwise becomes
+ * delayed, unless its own reply or status is permanent (read from its
+ * diagnostic by bw_evidence__complete() first). */
+static bool only_a_warning(const bw_msg *m)
+{
+	return m->dsn.n == 0 && bw_sniff__delay_notice(m);
+}
+
+static void warning_delays(bw_report *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->n_rcpt; i++) {
+		const char *a = bw_recipient__get(r->rcpt[i], BW_RCPT_ACTION);
+		const char *code = bw_recipient__get(r->rcpt[i], BW_RCPT_REPLY_CODE);
+		const char *st = bw_recipient__get(r->rcpt[i], BW_RCPT_STATUS);
+
+		if ((a && strcmp(a, "failed") != 0) || (code && code[0] == '5') || (st && st[0] == '5'))
+			continue;
+		bw_recipient__set(r->rcpt[i], BW_RCPT_ACTION, "delayed");
+	}
+}
+
+static int finish(bw_report *r, const bw_rules *rules, bool warning)
 {
 	size_t i;
 	int err;
 
-	for (i = 0; i < r->n_rcpt; i++) {
+	for (i = 0; i < r->n_rcpt; i++)
 		bw_evidence__complete(r->rcpt[i]);
+	if (warning)
+		warning_delays(r);
+	for (i = 0; i < r->n_rcpt; i++) {
 		if ((err = bw_classify__recipient(rules, r->rcpt[i])) < 0)
 			return err;
 		if (r->rcpt[i]->limit_rule)
@@ -244,6 +273,7 @@ int bw_parse_buffer(bw_report **out, const bw_rules *rules, const char *buf, siz
 	char *copy = NULL;
 	size_t skip, from;
 	int err;
+	bool warning;
 
 	if (!out)
 		return bw_error__set(BW_EINVALID, "bw_parse_buffer: out is NULL");
@@ -308,12 +338,13 @@ int bw_parse_buffer(bw_report **out, const bw_rules *rules, const char *buf, siz
 		r->kind_set = true;
 		bw_report__warn(r, "a delivery failure notice that names no recipient bouncewhy could find");
 	}
+	warning = err >= 0 && r->n_rcpt > 0 && only_a_warning(&m);
 	if (m.body_len >= 3)
 		bw_textindex__use(prev_ix);
 	bw_msg__clear(&m);
 	if (err >= 0) {
 		prefer_full_addresses(r);
-		err = finish(r, rules);
+		err = finish(r, rules, warning);
 	}
 	/* An allocation failed somewhere, even where its result was not
 	 * checked: the report may lack a field, so there is no report. */
@@ -434,7 +465,7 @@ int bw_classify_reply(bw_report **out, const bw_rules *rules, const char *reply,
 		bw_recipient__set(rc, BW_RCPT_ACTION, NULL);
 	else if (ev.reply_code[0] == '4' || ev.status[0] == '4')
 		bw_recipient__set(rc, BW_RCPT_ACTION, "delayed");
-	if ((err = finish(r, rules)) >= 0 && bw_error__oom_take())
+	if ((err = finish(r, rules, false)) >= 0 && bw_error__oom_take())
 		err = bw_error__set(BW_ENOMEM, "out of memory");
 	if (err < 0) {
 		bw_report_free(r);

@@ -1003,7 +1003,23 @@ bool bw_sniff__delay_notice(const bw_msg *m)
 		"попытки будут продолжаться", "попытки доставки будут продолжены", "остаётся в очереди",
 		"остается в очереди", "не нужно отправлять", "ще не доставлено", "спроби триватимуть",
 		"ešte nebola doručená", "még nem sikerült kézbesíteni", "încă nu a fost livrat",
-		"henüz teslim edilemedi", "δεν έχει παραδοθεί ακόμη", "все още не е доставено" };
+		"henüz teslim edilemedi", "δεν έχει παραδοθεί ακόμη", "все още не е доставено",
+		/* "THIS IS A WARNING ONLY" banners (Postfix and others, translated;
+		 * upper-case forms where the letters are not ASCII) and "we keep
+		 * trying" */
+		"simple avertissement", "avertissement seulement", "de nouvelles tentatives auront lieu",
+		"reste en file d'attente", "nur eine warnung", "dies ist eine warnung",
+		"weitere zustellversuche", "versucht es weiter", "wir versuchen es",
+		"solo un aviso", "sólo un aviso", "SÓLO UN AVISO", "seguirá intentándolo", "seguira intentandolo",
+		"solo un avviso", "si ritenterà", "verranno eseguiti nuovi tentativi",
+		"apenas um aviso", "continuaremos a tentar", "POUZE UPOZORNĚNÍ", "uyarıdır", "UYARIDIR",
+		"лише попередження", "ЛИШЕ ПОПЕРЕДЖЕННЯ", "само предупреждение", "САМО ПРЕДУПРЕЖДЕНИЕ",
+		"только предупреждение", "ТОЛЬКО ПРЕДУПРЕЖДЕНИЕ", "пока не доставлено", "тек ескерту",
+		"ТЕК ЕСКЕРТУ", "rhybudd yn unig", "ainult hoiatus", "samo opozorilo", "alleen een waarschuwing",
+		"tylko ostrzeżenie", "TYLKO OSTRZEŻENIE", "endast en varning", "bara en varning",
+		"kun en advarsel", "vain varoitus", "csak figyelmeztetés", "CSAK FIGYELMEZTETÉS",
+		"doar un avertisment", "μόνο προειδοποίηση", "ΜΟΝΟ ΠΡΟΕΙΔΟΠΟΙΗΣΗ", "재전송을 시도",
+		"계속 재시도", "引き続き配信を試み", "itajaribu tena" };
 	static const char *const final[] = { "permanent fatal", "failed permanently", "permanent error",
 		"giving up", "gave up", "has been removed from the mail queue", "will not be retried",
 		"no further attempts", "could not be delivered to", "permanently failed",
