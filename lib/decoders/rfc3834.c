@@ -97,6 +97,14 @@ static bool bounce_like(const bw_msg *m)
 	return n && bw_sniff__bounce_subject(m);
 }
 
+/* Is m a multipart/report of a delivery status (RFC 3462)? */
+static bool says_delivery_report(const bw_msg *m)
+{
+	const char *ct = bw_msg__header(m, "Content-Type");
+
+	return ct && bw_strcasestr(ct, "multipart/report") && bw_strcasestr(ct, "delivery-status");
+}
+
 static int sniff(const bw_msg *m, const bw_found *f)
 {
 	const char *as = bw_msg__header(m, "Auto-Submitted");
@@ -104,8 +112,12 @@ static int sniff(const bw_msg *m, const bw_found *f)
 	const char *prec = bw_msg__header(m, "Precedence");
 	size_t i;
 
-	/* a challenge-response request is not an auto-reply to keep */
-	if (m->dsn.n || m->feedback || bw_sniff__challenge(m->body, m->body_len) || forward_failed(m))
+	/* a challenge-response request is not an auto-reply to keep; a
+	 * message that calls itself a delivery report (an Exchange NDR's
+	 * header, multipart/report of a delivery status) is not one either,
+	 * even with its status part lost */
+	if (m->dsn.n || m->feedback || bw_sniff__challenge(m->body, m->body_len) || forward_failed(m) ||
+	    bw_msg__header(m, "X-MS-Exchange-Message-Is-Ndr") || says_delivery_report(m))
 		return 0;
 	/* an acknowledgement quotes no server's failure reply; a notice that
 	 * does is about a failure, whatever it says about tickets */
