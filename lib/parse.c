@@ -142,6 +142,42 @@ static bool only_a_warning(const bw_msg *m)
 	return m->dsn.n == 0 && bw_sniff__delay_notice(m);
 }
 
+/* A notice with no delivery-status part that says the message arrived
+ * ("successfully delivered", "delivery ... is complete", a return receipt)
+ * and nowhere that delivery failed reports deliveries: each recipient
+ * not marked otherwise and without a reply code becomes delivered. */
+static bool only_a_success(const bw_msg *m)
+{
+	static const char *const said[] = { "successfully delivered", "successful delivery",
+		"delivery to these recipients or groups is complete", "has been delivered to the following",
+		"was delivered to the following", "delivered to mailbox", "delivered successfully",
+		"erfolgreich zugestellt", "zugestellt an folgende", "remis avec succès", "distribué avec succès",
+		"entregado correctamente", "entregado con éxito", "consegnato correttamente",
+		"recapito a questi destinatari o gruppi è stato completato", "entregue com sucesso",
+		"is bezorgd bij", "succesvol afgeleverd", "uspješno je isporučena", "dostarczona pomyślnie",
+		"úspěšně doručena", "успешно доставлено", "正常に配信されました", "已成功投递", "已成功送達" };
+
+	return m->dsn.n == 0 &&
+	       bw_text__find_any(m->body, bw_text__report_length(m), said, sizeof(said) / sizeof(said[0]), NULL) &&
+	       !bw_decoders__says_failure(m) && !bw_sniff__delay_notice(m);
+}
+
+static void success_deliveries(bw_report *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->n_rcpt; i++) {
+		const char *a = bw_recipient__get(r->rcpt[i], BW_RCPT_ACTION);
+		const char *code = bw_recipient__get(r->rcpt[i], BW_RCPT_REPLY_CODE);
+		const char *st = bw_recipient__get(r->rcpt[i], BW_RCPT_STATUS);
+
+		if ((a && strcmp(a, "failed") != 0) || (code && (code[0] == '4' || code[0] == '5')) ||
+		    (st && (st[0] == '4' || st[0] == '5')))
+			continue;
+		bw_recipient__set(r->rcpt[i], BW_RCPT_ACTION, "delivered");
+	}
+}
+
 static void warning_delays(bw_report *r)
 {
 	size_t i;
@@ -157,7 +193,7 @@ static void warning_delays(bw_report *r)
 	}
 }
 
-static int finish(bw_report *r, const bw_rules *rules, bool warning)
+static int finish(bw_report *r, const bw_rules *rules, bool warning, bool success)
 {
 	size_t i;
 	int err;
@@ -166,6 +202,8 @@ static int finish(bw_report *r, const bw_rules *rules, bool warning)
 		bw_evidence__complete(r->rcpt[i]);
 	if (warning)
 		warning_delays(r);
+	else if (success)
+		success_deliveries(r);
 	for (i = 0; i < r->n_rcpt; i++) {
 		if ((err = bw_classify__recipient(rules, r->rcpt[i])) < 0)
 			return err;
@@ -273,7 +311,7 @@ int bw_parse_buffer(bw_report **out, const bw_rules *rules, const char *buf, siz
 	char *copy = NULL;
 	size_t skip, from;
 	int err;
-	bool warning;
+	bool warning, success;
 
 	if (!out)
 		return bw_error__set(BW_EINVALID, "bw_parse_buffer: out is NULL");
@@ -339,12 +377,13 @@ int bw_parse_buffer(bw_report **out, const bw_rules *rules, const char *buf, siz
 		bw_report__warn(r, "a delivery failure notice that names no recipient bouncewhy could find");
 	}
 	warning = err >= 0 && r->n_rcpt > 0 && only_a_warning(&m);
+	success = err >= 0 && r->n_rcpt > 0 && !warning && only_a_success(&m);
 	if (m.body_len >= 3)
 		bw_textindex__use(prev_ix);
 	bw_msg__clear(&m);
 	if (err >= 0) {
 		prefer_full_addresses(r);
-		err = finish(r, rules, warning);
+		err = finish(r, rules, warning, success);
 	}
 	/* An allocation failed somewhere, even where its result was not
 	 * checked: the report may lack a field, so there is no report. */
@@ -465,7 +504,7 @@ int bw_classify_reply(bw_report **out, const bw_rules *rules, const char *reply,
 		bw_recipient__set(rc, BW_RCPT_ACTION, NULL);
 	else if (ev.reply_code[0] == '4' || ev.status[0] == '4')
 		bw_recipient__set(rc, BW_RCPT_ACTION, "delayed");
-	if ((err = finish(r, rules, false)) >= 0 && bw_error__oom_take())
+	if ((err = finish(r, rules, false, false)) >= 0 && bw_error__oom_take())
 		err = bw_error__set(BW_ENOMEM, "out of memory");
 	if (err < 0) {
 		bw_report_free(r);
