@@ -368,10 +368,11 @@ int bw_parse_buffer(bw_report **out, const bw_rules *rules, const char *buf, siz
 	m.report_length = bw_text__report_length(&m);
 	m.report_length_known = true;
 	err = bw_decoders__run(&m, r);
-	/* A mail system's notice that says delivery failed is a bounce even
-	 * when no reader found whom it was about. */
+	/* A mail system's notice that says delivery failed, or quotes a
+	 * server's failure reply, is a bounce even when no reader found whom
+	 * it was about. */
 	if (err >= 0 && r->n_rcpt == 0 && !r->kind_set && bw_sniff__system_notice(&m) &&
-	    bw_decoders__says_failure(&m)) {
+	    (bw_decoders__says_failure(&m) || bw_sniff__quotes_failure_reply(m.body, m.report_length))) {
 		r->kind = BW_KIND_BOUNCE;
 		r->kind_set = true;
 		bw_report__warn(r, "a delivery failure notice that names no recipient bouncewhy could find");

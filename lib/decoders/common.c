@@ -503,6 +503,7 @@ bool bw_sniff__system_notice(const bw_msg *m)
 	if (bw_sniff__challenge(m->body, m->report_length_known ? m->report_length : m->body_len))
 		return false;
 	return bw_sniff__from_daemon(m) || bw_msg__header(m, "X-Failed-Recipients") ||
+	       bw_msg__header(m, "X-MS-Exchange-Message-Is-Ndr") ||
 	       (bw_sniff__null_return_path(m) && !bw_msg__header(m, "List-Unsubscribe") &&
 	        !bw_msg__header(m, "List-Id") &&
 	        (bw_sniff__bounce_subject(m) || bw_sniff__delivery_subject(m))) ||
@@ -1140,7 +1141,8 @@ bool bw_decoders__says_failure(const bw_msg *m)
 		"pas été distribué", "nicht zustellbar", "non può essere consegnat", "mancata consegna",
 		"no fue posible entregar", "não foi entregue", "nie została dostarczona",
 		"kunde inte levereras", "kunne ikke leveres", "nelze doručit", "teslim edilemedi",
-		"전달되지 않았습니다", "無法傳遞",
+		"전달되지 않았습니다", "無法傳遞", "niet worden bezorgd", "kon niet worden bezorgd",
+		"refused by the destination", "will not try again", "kan inte levereras", "ei voitu toimittaa",
 	};
 	size_t len = m->report_length_known ? m->report_length : m->body_len;
 	const char *to = bw_msg__header(m, "To");
