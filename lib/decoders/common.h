@@ -126,10 +126,10 @@ bool bw_sniff__is_bounce_subject(const char *subject);
 
 /* Does the message come from a mail system rather than a person, by its
  * structure: a mailer-daemon or postmaster sender, X-Failed-Recipients,
- * a null Return-Path with a bounce or delivery subject (on mail without
- * List-Unsubscribe or List-Id), or (for mail not sent in bulk) a
- * multipart/report of delivery-status?  Never a challenge-response
- * request.  (A program's own notice is a bounce only when a reader finds
+ * an Exchange NDR header, a null Return-Path with a bounce or delivery
+ * subject (on mail without List-Unsubscribe or List-Id), or (for mail not
+ * sent in bulk) a multipart/report of delivery-status?  Never a
+ * challenge-response request.  (A program's own notice is a bounce only when a reader finds
  * whom it is about.) */
 bool bw_sniff__system_notice(const bw_msg *m);
 

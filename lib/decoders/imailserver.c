@@ -31,11 +31,13 @@ static const char *const body_markers[] = {
 
 static int sniff(const bw_msg *m, const bw_found *f)
 {
-	if (bw_sniff__header_has(m, "X-Mailer", "<SMTP32 v"))
+	if (bw_sniff__header_has(m, "X-Mailer", "<SMTP32 v") || bw_sniff__header_has(m, "X-Mailer", "<IMail v"))
 		return BW_SNIFF_MARKERS;
-	/* without its X-Mailer: IMail's subject and its separator line */
-	if (bw_sniff__subject_starts(m, "Undeliverable Mail") &&
-	    bw_found__in(f, M_NORIGINAL_MESSAGE_FOLLOWS))
+	/* without its X-Mailer: IMail's separator line, under its subject or
+	 * its "Mail for the following local user(s) of DOMAIN" */
+	if (bw_found__in(f, M_NORIGINAL_MESSAGE_FOLLOWS) &&
+	    (bw_sniff__subject_starts(m, "Undeliverable Mail") ||
+	     (bw_sniff__null_return_path(m) && bw_sniff__body_has(m, "following local user"))))
 		return BW_SNIFF_HINT;
 	return 0;
 }
