@@ -76,7 +76,7 @@ void bw_rset__free(bw_rset *s)
 	for (i = 0; i < s->n_shared; i++) {
 		bw_rset_shared *x = &s->shared[i];
 
-		free(x->id); free(x->file); free(x->text); free(x->explain);
+		free(x->id); free(x->file); free(x->text); free(x->words); free(x->explain);
 		bw_rstrv__clear(&x->remedies);
 		bw_rstrv__clear(&x->refs);
 	}

@@ -83,14 +83,17 @@ typedef struct bw_rset_rule {
 
 /* What text sources share between rules, resolved when they are loaded
  * (bw_rset__load_text) and never stored: [advice ID] sections (an
- * explanation, remedies and references that rules name with `advice`) and
- * [fragment ID] sections (a pattern that `text` includes as %{ID}). */
+ * explanation, remedies and references that rules name with `advice`),
+ * [fragment ID] sections (a pattern that `text` includes as %{ID}) and
+ * [synonym ID] sections (other spellings of words every pattern uses,
+ * rules_synonym.c). */
 typedef struct bw_rset_shared {
-	int fragment;       /* 1 [fragment], 0 [advice] */
+	int fragment;       /* 1 [fragment], 2 [synonym], 0 [advice] */
 	char *id;
 	char *file;
 	unsigned int line;
-	char *text;         /* fragment pattern */
+	char *text;         /* fragment pattern; a synonym's `also` */
+	char *words;        /* a synonym's `words` */
 	char *explain;      /* advice */
 	bw_rstrv remedies, refs;
 } bw_rset_shared;
@@ -132,6 +135,11 @@ char *bw_rset__plain_spelling(const char *s, size_t len, bool umlaut_e);
  * ("is\s+not" also "isn't", "doesn't" also "does not"; rules_contraction.c);
  * malloc'd, NULL when out of memory. */
 char *bw_rset__widen_contractions(const char *pattern);
+
+/* `pattern` with every whole-word `words` (as rules write it, outside
+ * classes and lookbehinds) widened to "(?:words|also)" (rules_synonym.c);
+ * malloc'd, NULL when out of memory. */
+char *bw_rset__widen_synonym(const char *pattern, const char *words, const char *also);
 
 /* Does s[0..len) hold a German umlaut (ä, ö, ü)? */
 bool bw_rset__has_umlaut(const char *s, size_t len);

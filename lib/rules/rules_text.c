@@ -28,9 +28,11 @@ static const char *const rule_keys[] = {
 };
 static const char *const advice_keys[] = { "explain", "remedy", "ref", NULL };
 static const char *const fragment_keys[] = { "text", NULL };
-static const char *const kind_names[] = { "provider", "rule", "advice", "fragment", NULL };
-enum { KIND_PROVIDER, KIND_RULE, KIND_ADVICE, KIND_FRAGMENT };
-static const char *const *const kind_keys[] = { provider_keys, rule_keys, advice_keys, fragment_keys };
+static const char *const synonym_keys[] = { "words", "also", NULL };
+static const char *const kind_names[] = { "provider", "rule", "advice", "fragment", "synonym", NULL };
+enum { KIND_PROVIDER, KIND_RULE, KIND_ADVICE, KIND_FRAGMENT, KIND_SYNONYM };
+static const char *const *const kind_keys[] = { provider_keys, rule_keys, advice_keys, fragment_keys,
+                                                synonym_keys };
 static const char *const repeatable_keys[] = { "remedy", "ref", "example", NULL };
 
 /* Replaces *field with a copy of v. */
@@ -209,7 +211,8 @@ static int apply_rule(bw_rset *s, const char *file, const bw_rsyn_section *sec)
 	return rc;
 }
 
-/* [advice ID] and [fragment ID]: kept aside until every source is read. */
+/* [advice ID], [fragment ID] and [synonym ID]: kept aside until every
+ * source is read. */
 static int apply_shared(bw_rset *s, const char *file, const bw_rsyn_section *sec)
 {
 	bw_rset_shared *x = bw_rset__add_shared(s);
@@ -219,7 +222,7 @@ static int apply_shared(bw_rset *s, const char *file, const bw_rsyn_section *sec
 
 	if (!x)
 		return bw_error__set(BW_ENOMEM, "out of memory");
-	x->fragment = sec->kind == KIND_FRAGMENT;
+	x->fragment = sec->kind == KIND_FRAGMENT ? 1 : sec->kind == KIND_SYNONYM ? 2 : 0;
 	x->line = sec->line;
 	if (set_str(&x->id, sec->id) < 0 || set_str(&x->file, file) < 0)
 		return BW_ENOMEM;
@@ -228,13 +231,16 @@ static int apply_shared(bw_rset *s, const char *file, const bw_rsyn_section *sec
 		const char *v = e->value.p ? e->value.p : "";
 		const char *msg = bw_rset__check_value(e->key, v);
 
-		if (!msg && strcmp(e->key, "text") == 0)
+		if (!msg && (strcmp(e->key, "text") == 0 || strcmp(e->key, "words") == 0 ||
+		             strcmp(e->key, "also") == 0))
 			msg = bw_rset__pattern_error(v, buf, sizeof(buf));
 		if (msg)
 			return bw_error__set(BW_ERULES, "%s:%u: %s %s: %s: %s", file, e->line,
 			                     kind_names[sec->kind], sec->id, e->key, msg);
-		if (strcmp(e->key, "text") == 0)
+		if (strcmp(e->key, "text") == 0 || strcmp(e->key, "also") == 0)
 			rc = set_str(&x->text, v);
+		else if (strcmp(e->key, "words") == 0)
+			rc = set_str(&x->words, v);
 		else if (strcmp(e->key, "explain") == 0)
 			rc = set_str(&x->explain, v);
 		else if (strcmp(e->key, "remedy") == 0)
@@ -242,8 +248,11 @@ static int apply_shared(bw_rset *s, const char *file, const bw_rsyn_section *sec
 		else
 			rc = bw_rstrv__push(&x->refs, v);
 	}
-	if (rc == BW_OK && x->fragment && !x->text)
+	if (rc == BW_OK && x->fragment == 1 && !x->text)
 		return bw_error__set(BW_ERULES, "%s:%u: fragment %s: missing text", file, sec->line, sec->id);
+	if (rc == BW_OK && x->fragment == 2 && (!x->text || !x->words))
+		return bw_error__set(BW_ERULES, "%s:%u: synonym %s: needs words and also", file, sec->line,
+		                     sec->id);
 	for (i = 0; rc == BW_OK && i + 1 < s->n_shared; i++)
 		if (s->shared[i].fragment == x->fragment && strcmp(s->shared[i].id, x->id) == 0)
 			return bw_error__set(BW_ERULES, "%s:%u: %s %s is already defined at %s:%u", file,
@@ -468,6 +477,31 @@ static int fold(bw_rset_rule *r)
 	return BW_OK;
 }
 
+/* The rule's pattern widened to match the other words of each [synonym]
+ * (rules_synonym.c). */
+static int widen_synonyms(const bw_rset *s, bw_rset_rule *r)
+{
+	char buf[256];
+	const char *msg;
+	char *wide;
+	size_t i;
+
+	for (i = 0; i < s->n_shared; i++) {
+		const bw_rset_shared *x = &s->shared[i];
+
+		if (x->fragment != 2 || !strstr(r->text, x->words))
+			continue;
+		if (!(wide = bw_rset__widen_synonym(r->text, x->words, x->text)))
+			return bw_error__set(BW_ENOMEM, "out of memory");
+		free(r->text);
+		r->text = wide;
+		if ((msg = bw_rset__pattern_error(r->text, buf, sizeof(buf))))
+			return bw_error__set(BW_ERULES, "%s:%u: rule %s: text with synonym %s: %s",
+			                     r->file, r->line, r->id, x->id, msg);
+	}
+	return BW_OK;
+}
+
 /* A list made of `first`'s items, then `l`'s own. */
 static int prepend(bw_rstrv *l, const bw_rstrv *first)
 {
@@ -504,6 +538,8 @@ static int resolve_shared(bw_rset *s)
 		/* the lexicon's cues carry their plain spellings already
 		 * (bw_rset__cues_pattern) */
 		if (r->text && r->tier != BW_TIER_LEXICON && (rc = fold(r)) < 0)
+			break;
+		if (r->text && (rc = widen_synonyms(s, r)) < 0)
 			break;
 		if (!r->advice)
 			continue;
