@@ -397,7 +397,7 @@ static void test_parse_errors(void)
 		{ "[rule a]\nprovider = nobody\nreason = blocked\n", ":1: rule a: unknown provider 'nobody'" },
 		{ "[rule a]\ntext = (unclosed\nreason = blocked\n", ":2: rule a: text: pattern does not compile" },
 		{ "[rule a]\n  reason = blocked\n", ":2: continuation line without a key" },
-		{ "\n\nreason = blocked\n", ":3: 'reason' outside a [provider], [rule], [advice] or [fragment] section" },
+		{ "\n\nreason = blocked\n", ":3: 'reason' outside a [provider], [rule], [advice], [fragment] or [synonym] section" },
 		{ "[rule a]\nreply = 550\n", ":1: rule a: missing reason" },
 		{ "[rule a]\nreason = blocked\n", ":1: rule a: a rule needs at least one condition" },
 		{ "[rule a]\nstatus = 5.7.x\nreason = blocked\n", ":2: rule a: status: status must be" },
