@@ -68,8 +68,10 @@ char *bw_rset__widen_synonym(const char *p, const char *words, const char *also)
 	while (p[i]) {
 		size_t n;
 
+		/* a whole word, whose last letter no quantifier follows
+		 * ("messages?" is "message" and an optional s) */
 		if (!behind_n && wl && strncmp(p + i, words, wl) == 0 && !word_byte(p[i + wl]) &&
-		    at_word_start(&out)) {
+		    !strchr("?*+{", p[i + wl] ? p[i + wl] : 'x') && at_word_start(&out)) {
 			bw_buf__puts(&out, "(?:");
 			bw_buf__put(&out, p + i, wl);
 			bw_buf__putc(&out, '|');

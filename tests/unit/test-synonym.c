@@ -32,5 +32,7 @@ int main(void)
 	          "\\b(?:too\\s+many|excessive)\\s+connections\\b");
 	CHECK_STR(widen("\\btoo\\S+many\\b", "too\\s+many", "excessive"), "\\btoo\\S+many\\b");
 	CHECK_STR(widen("", "mailbox", "inbox"), "");
+	/* a quantified last letter belongs to the word's other spelling */
+	CHECK_STR(widen("\\bmessages?\\s+per\\b", "messages", "e-?mails"), "\\bmessages?\\s+per\\b");
 	return check_done();
 }
