@@ -27,7 +27,6 @@
 #include "rules_set.h"
 #include "../util.h"
 
-#define MAX_DEPTH 64
 #define APOS "['\xE2\x80\x99]"   /* ' or U+2019 */
 
 static const char *const aux_words[] = {
@@ -197,28 +196,6 @@ static size_t nt_at(const char *p)
 	return 0;
 }
 
-/* Index past the class starting at p[i] ('['). */
-static size_t class_end(const char *p, size_t i)
-{
-	i++;
-	if (p[i] == '^')
-		i++;
-	if (p[i] == ']')
-		i++;
-	while (p[i] && p[i] != ']') {
-		if (p[i] == '\\' && p[i + 1])
-			i++;
-		else if (p[i] == '[' && p[i + 1] == ':') {
-			const char *close = strstr(p + i, ":]");
-
-			if (close)
-				i = (size_t)(close - p) + 1;
-		}
-		i++;
-	}
-	return p[i] ? i + 1 : i;
-}
-
 /* The class c[0..n) into out; a class that accepts a straight apostrophe
  * and is not negated also accepts the curly one. */
 static void put_class(bw_buf *out, const char *c, size_t n)
@@ -245,15 +222,14 @@ static void put_class(bw_buf *out, const char *c, size_t n)
 char *bw_rset__widen_contractions(const char *p)
 {
 	bw_buf out = BW_BUF_INIT;
-	bool behind[MAX_DEPTH];
-	int depth = 0, behind_n = 0;
+	bw_rpat_groups g = { .depth = 0 };
 	size_t i = 0;
 
 	while (p[i]) {
 		size_t n, at;
 		enum aux k;
 
-		if (!behind_n && (p[i] == '\\' || p[i] == ' ' || p[i] == 'n')) {
+		if (!g.behind_n && (p[i] == '\\' || p[i] == ' ' || p[i] == 'n')) {
 			k = tail_aux(&out, &at);
 			if (k != AUX_NONE && (n = not_at(p + i, k == AUX_CAN && p[i] == 'n'))) {
 				if (k == AUX_WILL) {
@@ -297,7 +273,7 @@ char *bw_rset__widen_contractions(const char *p)
 		/* a "not" starting a word of its own ("\bnot\s+accepted",
 		 * "(?:not\s+found|...)") also reads the end of a contraction:
 		 * "isn't accepted" */
-		if (!behind_n && (n = lone_not_at(p + i, &out))) {
+		if (!g.behind_n && (n = lone_not_at(p + i, &out))) {
 			bw_buf__puts(&out, "(?:");
 			bw_buf__put(&out, p + i, n);
 			bw_buf__puts(&out, "|(?:\\b[a-z]{2,6})?n" APOS "t)");
@@ -305,18 +281,13 @@ char *bw_rset__widen_contractions(const char *p)
 			continue;
 		}
 		if (p[i] == '\\') {
-			n = p[i + 1] ? 2 : 1;
-			if (p[i + 1] == 'Q') {
-				const char *e = strstr(p + i, "\\E");
-
-				n = e ? (size_t)(e - (p + i)) + 2 : strlen(p + i);
-			}
-			bw_buf__put(&out, p + i, n);
-			i += n;
+			n = bw_rpat__escape_end(p, i);
+			bw_buf__put(&out, p + i, n - i);
+			i = n;
 			continue;
 		}
 		if (p[i] == '[') {
-			n = class_end(p, i);
+			n = bw_rpat__class_end(p, i);
 			put_class(&out, p + i, n - i);
 			i = n;
 			continue;
@@ -326,18 +297,7 @@ char *bw_rset__widen_contractions(const char *p)
 			i++;
 			continue;
 		}
-		if (p[i] == '(') {
-			bool lb = p[i + 1] == '?' && p[i + 2] == '<' && (p[i + 3] == '=' || p[i + 3] == '!');
-
-			if (depth < MAX_DEPTH)
-				behind[depth] = lb;
-			depth++;
-			behind_n += lb;
-		} else if (p[i] == ')' && depth > 0) {
-			depth--;
-			if (depth < MAX_DEPTH && behind[depth])
-				behind_n--;
-		}
+		bw_rpat__group(&g, p, i);
 		bw_buf__putc(&out, p[i]);
 		i++;
 	}

@@ -32,8 +32,6 @@
 
 #include "rules_fold_table.h"
 
-#define MAX_DEPTH 64
-
 static const struct fold_letter *lookup(uint32_t cp)
 {
 	size_t lo = 0, hi = sizeof(fold_letters) / sizeof(fold_letters[0]);
@@ -74,27 +72,6 @@ static size_t utf8_at(const unsigned char *p, uint32_t *cp)
 	return n;
 }
 
-/* Index just past the escape sequence at p[i] ('\\'): \p{..}, \x{..},
- * \Q..\E and other letters' arguments are copied whole. */
-static size_t escape_end(const char *p, size_t i)
-{
-	uint32_t cp;
-
-	i++;
-	if (!p[i])
-		return i;
-	if ((p[i] == 'p' || p[i] == 'P' || p[i] == 'x' || p[i] == 'o' || p[i] == 'g' ||
-	     p[i] == 'k' || p[i] == 'N') && p[i + 1] == '{') {
-		const char *close = strchr(p + i, '}');
-		return close ? (size_t)(close - p) + 1 : strlen(p);
-	}
-	if (p[i] == 'Q') {
-		const char *end = strstr(p + i, "\\E");
-		return end ? (size_t)(end - p) + 2 : strlen(p);
-	}
-	return i + utf8_at((const unsigned char *)p + i, &cp);
-}
-
 /* The class that starts at p[i] ('['), widened into out; returns the
  * index past it. */
 static size_t put_class(bw_buf *out, const char *p, size_t i)
@@ -115,7 +92,7 @@ static size_t put_class(bw_buf *out, const char *p, size_t i)
 		size_t n;
 
 		if (p[i] == '\\') {
-			i = escape_end(p, i);
+			i = bw_rpat__escape_end(p, i);
 			continue;
 		}
 		if (p[i] == '[' && p[i + 1] == ':') {
@@ -148,8 +125,7 @@ static size_t put_class(bw_buf *out, const char *p, size_t i)
 char *bw_rset__fold_pattern(const char *p)
 {
 	bw_buf out = BW_BUF_INIT;
-	bool behind[MAX_DEPTH];
-	int depth = 0, behind_n = 0;
+	bw_rpat_groups g = { .depth = 0 };
 	size_t i = 0;
 
 	while (p[i]) {
@@ -158,7 +134,7 @@ char *bw_rset__fold_pattern(const char *p)
 		size_t n;
 
 		if (p[i] == '\\') {
-			n = escape_end(p, i);
+			n = bw_rpat__escape_end(p, i);
 			bw_buf__put(&out, p + i, n - i);
 			i = n;
 			continue;
@@ -167,27 +143,16 @@ char *bw_rset__fold_pattern(const char *p)
 			i = put_class(&out, p, i);
 			continue;
 		}
-		if (p[i] == '(') {
-			bool lb = p[i + 1] == '?' && p[i + 2] == '<' && (p[i + 3] == '=' || p[i + 3] == '!');
-
-			if (depth < MAX_DEPTH)
-				behind[depth] = lb;
-			depth++;
-			behind_n += lb;
-		} else if (p[i] == ')' && depth > 0) {
-			depth--;
-			if (depth < MAX_DEPTH && behind[depth])
-				behind_n--;
-		}
+		bw_rpat__group(&g, p, i);
 		n = utf8_at((const unsigned char *)p + i, &cp);
 		if (cp < 0x80 || !(f = lookup(cp))) {
 			bw_buf__put(&out, p + i, n);
-		} else if (strlen(f->plain) == 1 && (behind_n || !f->umlaut)) {
+		} else if (strlen(f->plain) == 1 && (g.behind_n || !f->umlaut)) {
 			bw_buf__putc(&out, '[');
 			bw_buf__put(&out, p + i, n);
 			bw_buf__puts(&out, f->plain);
 			bw_buf__putc(&out, ']');
-		} else if (behind_n) {
+		} else if (g.behind_n) {
 			bw_buf__put(&out, p + i, n);
 		} else {
 			bw_buf__puts(&out, "(?:");

@@ -122,6 +122,22 @@ typedef struct bw_rset {
 	char **image_ptrs;
 } bw_rset;
 
+/* Walking a pattern's source (rules_pattern.c), for the widenings below. */
+/* Index just past the escape sequence at p[i] ('\\'): \p{..}, \x{..},
+ * \Q..\E and a letter's UTF-8 sequence whole. */
+size_t bw_rpat__escape_end(const char *p, size_t i);
+/* Index just past the character class that starts at p[i] ('['). */
+size_t bw_rpat__class_end(const char *p, size_t i);
+/* The groups open at a point of the walk: bw_rpat__group() is called at
+ * every '(' and ')' outside escapes and classes; behind_n > 0 inside a
+ * lookbehind. */
+#define BW_RPAT_MAX_DEPTH 64
+typedef struct bw_rpat_groups {
+	bool behind[BW_RPAT_MAX_DEPTH];
+	int depth, behind_n;
+} bw_rpat_groups;
+void bw_rpat__group(bw_rpat_groups *g, const char *p, size_t i);
+
 /* `pattern` widened so that its letters with diacritics also match their
  * plain spellings (rules_fold.c); malloc'd, NULL when out of memory. */
 char *bw_rset__fold_pattern(const char *pattern);
