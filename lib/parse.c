@@ -131,22 +131,49 @@ static void prefer_full_addresses(bw_report *r)
 	}
 }
 
-/* A notice with no delivery-status part that says it is only a warning
- * (the message waits for another try: "THIS IS A WARNING ONLY", "Gmail
- * will retry", bw_sniff__delay_notice()) reports delays, whatever reader
- * found its recipients: each recipient not marked otherwise becomes
- * delayed, unless its own reply or status is permanent (read from its
- * diagnostic by bw_evidence__complete() first). */
-static bool only_a_warning(const bw_msg *m)
+/* Whether a recipient may be read as delayed (permanent: its reply or
+ * status is 5xx) or as delivered (a 4xx or 5xx one is no delivery): not
+ * marked otherwise by its reader, and no such code. */
+static bool open_to(const bw_recipient *rc, bool permanent_only)
 {
-	return m->dsn.n == 0 && bw_sniff__delay_notice(m);
+	const char *a = bw_recipient__get(rc, BW_RCPT_ACTION);
+	const char *code = bw_recipient__get(rc, BW_RCPT_REPLY_CODE);
+	const char *st = bw_recipient__get(rc, BW_RCPT_STATUS);
+
+	if (a && strcmp(a, "failed") != 0)
+		return false;
+	if (code && (code[0] == '5' || (!permanent_only && code[0] == '4')))
+		return false;
+	return !(st && (st[0] == '5' || (!permanent_only && st[0] == '4')));
 }
 
-/* A notice with no delivery-status part that says the message arrived
- * ("successfully delivered", "delivery ... is complete", a return receipt)
- * and nowhere that delivery failed reports deliveries: each recipient
- * not marked otherwise and without a reply code becomes delivered. */
-static bool only_a_success(const bw_msg *m)
+/* Sets `action` on the recipients open_to() it; returns how many. */
+static size_t mark_open(bw_report *r, bool permanent_only, const char *action)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < r->n_rcpt; i++)
+		if (open_to(r->rcpt[i], permanent_only)) {
+			if (action)
+				bw_recipient__set(r->rcpt[i], BW_RCPT_ACTION, action);
+			n++;
+		}
+	return n;
+}
+
+/* A notice with no delivery-status part, whatever reader found its
+ * recipients, may still say what became of them (its recipients' SMTP
+ * facts read from their diagnostics first):
+ *  - that it is only a warning (the message waits for another try: "THIS
+ *    IS A WARNING ONLY", "Gmail will retry", bw_sniff__delay_notice()):
+ *    each recipient not marked otherwise becomes delayed, unless its own
+ *    reply or status is permanent;
+ *  - that the message arrived ("successfully delivered", "delivery ... is
+ *    complete", a return receipt) and nowhere that delivery failed: each
+ *    recipient not marked otherwise and without a failure code becomes
+ *    delivered.
+ * The notice's text is searched only when a recipient is open to either. */
+static void notice_actions(const bw_msg *m, bw_report *r)
 {
 	static const char *const said[] = { "successfully delivered", "successful delivery",
 		"delivery to these recipients or groups is complete", "has been delivered to the following",
@@ -156,54 +183,29 @@ static bool only_a_success(const bw_msg *m)
 		"recapito a questi destinatari o gruppi è stato completato", "entregue com sucesso",
 		"is bezorgd bij", "succesvol afgeleverd", "uspješno je isporučena", "dostarczona pomyślnie",
 		"úspěšně doručena", "успешно доставлено", "正常に配信されました", "已成功投递", "已成功送達" };
-
-	return m->dsn.n == 0 &&
-	       bw_text__find_any(m->body, bw_text__report_length(m), said, sizeof(said) / sizeof(said[0]), NULL) &&
-	       !bw_decoders__says_failure(m) && !bw_sniff__delay_notice(m);
-}
-
-static void success_deliveries(bw_report *r)
-{
 	size_t i;
 
-	for (i = 0; i < r->n_rcpt; i++) {
-		const char *a = bw_recipient__get(r->rcpt[i], BW_RCPT_ACTION);
-		const char *code = bw_recipient__get(r->rcpt[i], BW_RCPT_REPLY_CODE);
-		const char *st = bw_recipient__get(r->rcpt[i], BW_RCPT_STATUS);
-
-		if ((a && strcmp(a, "failed") != 0) || (code && (code[0] == '4' || code[0] == '5')) ||
-		    (st && (st[0] == '4' || st[0] == '5')))
-			continue;
-		bw_recipient__set(r->rcpt[i], BW_RCPT_ACTION, "delivered");
+	for (i = 0; i < r->n_rcpt; i++)
+		bw_evidence__complete(r->rcpt[i]);
+	if (m->dsn.n || !mark_open(r, true, NULL))
+		return;
+	if (bw_sniff__delay_notice(m)) {
+		mark_open(r, true, "delayed");
+		return;
 	}
+	if (mark_open(r, false, NULL) &&
+	    bw_text__find_any(m->body, bw_text__report_length(m), said, sizeof(said) / sizeof(said[0]), NULL) &&
+	    !bw_decoders__says_failure(m))
+		mark_open(r, false, "delivered");
 }
 
-static void warning_delays(bw_report *r)
-{
-	size_t i;
-
-	for (i = 0; i < r->n_rcpt; i++) {
-		const char *a = bw_recipient__get(r->rcpt[i], BW_RCPT_ACTION);
-		const char *code = bw_recipient__get(r->rcpt[i], BW_RCPT_REPLY_CODE);
-		const char *st = bw_recipient__get(r->rcpt[i], BW_RCPT_STATUS);
-
-		if ((a && strcmp(a, "failed") != 0) || (code && code[0] == '5') || (st && st[0] == '5'))
-			continue;
-		bw_recipient__set(r->rcpt[i], BW_RCPT_ACTION, "delayed");
-	}
-}
-
-static int finish(bw_report *r, const bw_rules *rules, bool warning, bool success)
+/* Classifies the recipients (their SMTP facts completed from their
+ * diagnostics) and decides the report's kind. */
+static int finish(bw_report *r, const bw_rules *rules)
 {
 	size_t i;
 	int err;
 
-	for (i = 0; i < r->n_rcpt; i++)
-		bw_evidence__complete(r->rcpt[i]);
-	if (warning)
-		warning_delays(r);
-	else if (success)
-		success_deliveries(r);
 	for (i = 0; i < r->n_rcpt; i++) {
 		if ((err = bw_classify__recipient(rules, r->rcpt[i])) < 0)
 			return err;
@@ -311,7 +313,6 @@ int bw_parse_buffer(bw_report **out, const bw_rules *rules, const char *buf, siz
 	char *copy = NULL;
 	size_t skip, from;
 	int err;
-	bool warning, success;
 
 	if (!out)
 		return bw_error__set(BW_EINVALID, "bw_parse_buffer: out is NULL");
@@ -377,14 +378,14 @@ int bw_parse_buffer(bw_report **out, const bw_rules *rules, const char *buf, siz
 		r->kind_set = true;
 		bw_report__warn(r, "a delivery failure notice that names no recipient bouncewhy could find");
 	}
-	warning = err >= 0 && r->n_rcpt > 0 && only_a_warning(&m);
-	success = err >= 0 && r->n_rcpt > 0 && !warning && only_a_success(&m);
+	if (err >= 0)
+		notice_actions(&m, r);
 	if (m.body_len >= 3)
 		bw_textindex__use(prev_ix);
 	bw_msg__clear(&m);
 	if (err >= 0) {
 		prefer_full_addresses(r);
-		err = finish(r, rules, warning, success);
+		err = finish(r, rules);
 	}
 	/* An allocation failed somewhere, even where its result was not
 	 * checked: the report may lack a field, so there is no report. */
@@ -505,7 +506,8 @@ int bw_classify_reply(bw_report **out, const bw_rules *rules, const char *reply,
 		bw_recipient__set(rc, BW_RCPT_ACTION, NULL);
 	else if (ev.reply_code[0] == '4' || ev.status[0] == '4')
 		bw_recipient__set(rc, BW_RCPT_ACTION, "delayed");
-	if ((err = finish(r, rules, false, false)) >= 0 && bw_error__oom_take())
+	bw_evidence__complete(rc);
+	if ((err = finish(r, rules)) >= 0 && bw_error__oom_take())
 		err = bw_error__set(BW_ENOMEM, "out of memory");
 	if (err < 0) {
 		bw_report_free(r);
