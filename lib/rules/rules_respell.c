@@ -41,13 +41,14 @@ char *bw_rules__respell(const char *text, size_t len, char *out, char *lower)
 	size_t i, k;
 
 	for (i = 0; i < len; i++) {
-		if (i && word_char((unsigned char)lower[i - 1]))
-			continue;
 		for (k = 0; k < sizeof(respellings) / sizeof(respellings[0]); k++) {
 			const struct respelling *r = &respellings[k];
-			size_t n = strlen(r->from);
+			size_t n;
 
-			if (lower[i] != r->from[0] || n > len - i || memcmp(lower + i, r->from, n) != 0)
+			if (lower[i] != r->from[0] || (i && word_char((unsigned char)lower[i - 1])))
+				continue;
+			n = strlen(r->from);
+			if (n > len - i || memcmp(lower + i, r->from, n) != 0)
 				continue;
 			if (!out) {
 				if (!(out = malloc(len + 1))) {
