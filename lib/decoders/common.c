@@ -966,7 +966,8 @@ bool bw_sniff__delay_notice(const bw_msg *m)
 		"Aviso: entrega retrasada", "Entrega retrasada", "Zustellung verzögert", "Verzögerte Zustellung",
 		"Remise différée", "Distribution retardée", "Consegna ritardata", "Entrega atrasada",
 		"Vertraagde bezorging", "配送遅延", "配信遅延", "投递延迟", "邮件延迟", "郵件延遲", "Messaggio in ritardo",
-		"Delivery deferred", "Message deferred", "Delivery status notification: delay" };
+		"Delivery deferred", "Message deferred", "Delivery status notification: delay",
+		"WARNING: delayed" };
 	static const char *const delayed[] = { "has been delayed", "has not yet been delivered",
 		"not been delivered yet", "has not been delivered yet", "will continue trying",
 		"will keep trying", "will continue to try", "will retry", "WARNING message only",
@@ -1020,7 +1021,10 @@ bool bw_sniff__delay_notice(const bw_msg *m)
 		"tylko ostrzeżenie", "TYLKO OSTRZEŻENIE", "endast en varning", "bara en varning",
 		"kun en advarsel", "vain varoitus", "csak figyelmeztetés", "CSAK FIGYELMEZTETÉS",
 		"doar un avertisment", "μόνο προειδοποίηση", "ΜΟΝΟ ΠΡΟΕΙΔΟΠΟΙΗΣΗ", "재전송을 시도",
-		"계속 재시도", "引き続き配信を試み", "itajaribu tena" };
+		"계속 재시도", "引き続き配信を試み", "itajaribu tena",
+		"se zpozdilo", "se zpožďuje", "se bude dále zkoušet", "er forsinket", "forsinket levering",
+		"fortsetter å prøve", "vi prøver igjen", "jest opóźnione", "opóźnione dostarczanie",
+		"będzie próbował ponownie", "delayed mail" };
 	static const char *const final[] = { "permanent fatal", "failed permanently", "permanent error",
 		"giving up", "gave up", "has been removed from the mail queue", "will not be retried",
 		"no further attempts", "could not be delivered to", "permanently failed",

@@ -67,7 +67,7 @@ static bool bounce_like(const bw_msg *m)
 		"not delivered", "could not be delivered", "delivery problem", "failed delivery",
 		"rejected", "delivery notification", "too large", "too big", "not distributed",
 		"not be distributed", "not forwarded", "not be forwarded", "blocked", "quarantined",
-		"refused", "not accepted" };
+		"refused", "not accepted", "delayed mail", "delivery delayed", "warning: delayed" };
 	const char *from = bw_msg__header(m, "From");
 	const char *subject = bw_msg__header(m, "Subject");
 	size_t i, n;
