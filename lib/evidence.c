@@ -12,9 +12,7 @@
 
 static bool generic_status(const char *s)
 {
-	size_t n = strlen(s);
-
-	return n >= 5 && strcmp(s + 1, ".0.0") == 0;
+	return bw_smtp__status_generic(s, strlen(s));
 }
 
 static void fill_route(bw_recipient *rc, const bw_smtp_evidence *ev)

@@ -257,10 +257,9 @@ const char *bw_smtp__stage_named(const char *line, size_t len)
 	return NULL;
 }
 
-/* Is the status code s[0..n) a class's generic X.0.0? */
-static bool generic_at(const char *s, size_t n)
+bool bw_smtp__status_generic(const char *s, size_t len)
 {
-	return n == 5 && s[1] == '.' && s[2] == '0' && s[3] == '.' && s[4] == '0';
+	return len == 5 && s[1] == '.' && s[2] == '0' && s[3] == '.' && s[4] == '0';
 }
 
 static void scan_codes(const char *t, size_t len, bw_smtp_evidence *ev)
@@ -315,8 +314,8 @@ static void scan_codes(const char *t, size_t len, bw_smtp_evidence *ev)
 				ev->status_paired = score >= 3;
 				status = t + i;
 				best_status_len = n;
-			} else if (status && t[i] == status[0] && generic_at(status, best_status_len) &&
-			           !generic_at(t + i, n) && (size_t)(t + i - (status + best_status_len)) <= 40) {
+			} else if (status && t[i] == status[0] && bw_smtp__status_generic(status, best_status_len) &&
+			           !bw_smtp__status_generic(t + i, n) && (size_t)(t + i - (status + best_status_len)) <= 40) {
 				/* "550 5.0.0 #5.1.0 Address rejected", "550 5.0.0
 				 * [GW02] 5.1.1 ...": a relay's generic code, then
 				 * the detail of the server it quotes */

@@ -23,6 +23,8 @@
  * digits "expressed without leading zero digits" (so 0-999; "5.01.1" is
  * not one)?  No white space, nothing else. */
 bool bw_smtp__status_valid(const char *s, size_t len);
+/* Is s[0..len) a class's generic status, X.0.0 (RFC 3463: no detail)? */
+bool bw_smtp__status_generic(const char *s, size_t len);
 
 /* The length of an enhanced status code starting at t[i] and standing alone
  * in t[0..len), or 0: not preceded by a letter, digit, '.', '/', '_', '@',

@@ -97,12 +97,11 @@ static bool bounce_like(const bw_msg *m)
 	return n && bw_sniff__bounce_subject(m);
 }
 
-/* Is m a multipart/report of a delivery status (RFC 3462)? */
+/* Is m a multipart/report of a delivery status (RFC 3462; "delivery-status"
+ * or "global-delivery-status"), whatever parts it still has? */
 static bool says_delivery_report(const bw_msg *m)
 {
-	const char *ct = bw_msg__header(m, "Content-Type");
-
-	return ct && bw_strcasestr(ct, "multipart/report") && bw_strcasestr(ct, "delivery-status");
+	return strcmp(m->content_type, "multipart/report") == 0 && bw_strcasestr(m->report_type, "delivery-status");
 }
 
 static int sniff(const bw_msg *m, const bw_found *f)

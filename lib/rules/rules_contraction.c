@@ -280,12 +280,6 @@ char *bw_rset__widen_contractions(const char *p)
 			i += n;
 			continue;
 		}
-		if (p[i] == '\\') {
-			n = bw_rpat__escape_end(p, i);
-			bw_buf__put(&out, p + i, n - i);
-			i = n;
-			continue;
-		}
 		if (p[i] == '[') {
 			n = bw_rpat__class_end(p, i);
 			put_class(&out, p + i, n - i);
@@ -297,9 +291,7 @@ char *bw_rset__widen_contractions(const char *p)
 			i++;
 			continue;
 		}
-		bw_rpat__group(&g, p, i);
-		bw_buf__putc(&out, p[i]);
-		i++;
+		i = bw_rpat__copy(&out, p, i, &g);
 	}
 	if (out.oom) {
 		bw_buf__free(&out);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "rules_set.h"
+#include "../util.h"
 
 /* Length of the UTF-8 sequence at p (1 for a stray byte). */
 static size_t utf8_len(const unsigned char *p)
@@ -77,4 +78,20 @@ void bw_rpat__group(bw_rpat_groups *g, const char *p, size_t i)
 		if (g->depth < BW_RPAT_MAX_DEPTH && g->behind[g->depth])
 			g->behind_n--;
 	}
+}
+
+size_t bw_rpat__copy(bw_buf *out, const char *p, size_t i, bw_rpat_groups *g)
+{
+	size_t n;
+
+	if (p[i] == '\\')
+		n = bw_rpat__escape_end(p, i);
+	else if (p[i] == '[')
+		n = bw_rpat__class_end(p, i);
+	else {
+		bw_rpat__group(g, p, i);
+		n = i + 1;
+	}
+	bw_buf__put(out, p + i, n - i);
+	return n;
 }

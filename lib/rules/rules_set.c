@@ -190,7 +190,6 @@ static void put_cue(bw_buf *out, const char *b, const char *e, int star)
 char *bw_rset__cues_pattern(const char *cues)
 {
 	bw_buf out = BW_BUF_INIT;
-	char *wide;
 	const char *p = cues;
 	int n = 0;
 
@@ -244,10 +243,7 @@ char *bw_rset__cues_pattern(const char *cues)
 		bw_buf__free(&out);
 		return NULL;
 	}
-	/* and each negation written long or contracted (rules_contraction.c) */
-	wide = bw_rset__widen_contractions(out.p);
-	bw_buf__free(&out);
-	return wide;
+	return bw_buf__detach(&out);
 }
 
 /* ---- value checks ---------------------------------------------------- */

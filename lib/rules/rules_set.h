@@ -87,8 +87,12 @@ typedef struct bw_rset_rule {
  * [fragment ID] sections (a pattern that `text` includes as %{ID}) and
  * [synonym ID] sections (other spellings of words every pattern uses,
  * rules_synonym.c). */
+typedef enum bw_rset_shared_kind {
+	BW_SHARED_ADVICE, BW_SHARED_FRAGMENT, BW_SHARED_SYNONYM
+} bw_rset_shared_kind;
+
 typedef struct bw_rset_shared {
-	int fragment;       /* 1 [fragment], 2 [synonym], 0 [advice] */
+	bw_rset_shared_kind kind;
 	char *id;
 	char *file;
 	unsigned int line;
@@ -137,6 +141,10 @@ typedef struct bw_rpat_groups {
 	int depth, behind_n;
 } bw_rpat_groups;
 void bw_rpat__group(bw_rpat_groups *g, const char *p, size_t i);
+/* Copies the token at p[i] into out as it is (an escape or a class whole,
+ * else one byte, tracked with g) and returns the index past it. */
+struct bw_buf;
+size_t bw_rpat__copy(struct bw_buf *out, const char *p, size_t i, bw_rpat_groups *g);
 
 /* `pattern` widened so that its letters with diacritics also match their
  * plain spellings (rules_fold.c); malloc'd, NULL when out of memory. */

@@ -42,8 +42,6 @@ char *bw_rset__widen_synonym(const char *p, const char *words, const char *also)
 	size_t i = 0, wl = strlen(words);
 
 	while (p[i]) {
-		size_t n;
-
 		/* a whole word, whose last letter no quantifier follows
 		 * ("messages?" is "message" and an optional s) */
 		if (!g.behind_n && wl && strncmp(p + i, words, wl) == 0 && !word_byte(p[i + wl]) &&
@@ -56,21 +54,7 @@ char *bw_rset__widen_synonym(const char *p, const char *words, const char *also)
 			i += wl;
 			continue;
 		}
-		if (p[i] == '\\') {
-			n = bw_rpat__escape_end(p, i);
-			bw_buf__put(&out, p + i, n - i);
-			i = n;
-			continue;
-		}
-		if (p[i] == '[') {
-			n = bw_rpat__class_end(p, i);
-			bw_buf__put(&out, p + i, n - i);
-			i = n;
-			continue;
-		}
-		bw_rpat__group(&g, p, i);
-		bw_buf__putc(&out, p[i]);
-		i++;
+		i = bw_rpat__copy(&out, p, i, &g);
 	}
 	if (out.oom) {
 		bw_buf__free(&out);

@@ -222,7 +222,8 @@ static int apply_shared(bw_rset *s, const char *file, const bw_rsyn_section *sec
 
 	if (!x)
 		return bw_error__set(BW_ENOMEM, "out of memory");
-	x->fragment = sec->kind == KIND_FRAGMENT ? 1 : sec->kind == KIND_SYNONYM ? 2 : 0;
+	x->kind = sec->kind == KIND_FRAGMENT ? BW_SHARED_FRAGMENT
+	          : sec->kind == KIND_SYNONYM ? BW_SHARED_SYNONYM : BW_SHARED_ADVICE;
 	x->line = sec->line;
 	if (set_str(&x->id, sec->id) < 0 || set_str(&x->file, file) < 0)
 		return BW_ENOMEM;
@@ -248,13 +249,13 @@ static int apply_shared(bw_rset *s, const char *file, const bw_rsyn_section *sec
 		else
 			rc = bw_rstrv__push(&x->refs, v);
 	}
-	if (rc == BW_OK && x->fragment == 1 && !x->text)
+	if (rc == BW_OK && x->kind == BW_SHARED_FRAGMENT && !x->text)
 		return bw_error__set(BW_ERULES, "%s:%u: fragment %s: missing text", file, sec->line, sec->id);
-	if (rc == BW_OK && x->fragment == 2 && (!x->text || !x->words))
+	if (rc == BW_OK && x->kind == BW_SHARED_SYNONYM && (!x->text || !x->words))
 		return bw_error__set(BW_ERULES, "%s:%u: synonym %s: needs words and also", file, sec->line,
 		                     sec->id);
 	for (i = 0; rc == BW_OK && i + 1 < s->n_shared; i++)
-		if (s->shared[i].fragment == x->fragment && strcmp(s->shared[i].id, x->id) == 0)
+		if (s->shared[i].kind == x->kind && strcmp(s->shared[i].id, x->id) == 0)
 			return bw_error__set(BW_ERULES, "%s:%u: %s %s is already defined at %s:%u", file,
 			                     sec->line, kind_names[sec->kind], x->id, s->shared[i].file,
 			                     s->shared[i].line);
@@ -407,12 +408,13 @@ int bw_rset__scan(bw_rstrv *real, bw_rstrv *names, bw_rstrv *dirs,
 	return rc;
 }
 
-static const bw_rset_shared *find_shared(const bw_rset *s, int fragment, const char *id, size_t len)
+static const bw_rset_shared *find_shared(const bw_rset *s, bw_rset_shared_kind kind, const char *id,
+                                         size_t len)
 {
 	size_t i;
 
 	for (i = 0; i < s->n_shared; i++)
-		if (s->shared[i].fragment == fragment && strlen(s->shared[i].id) == len &&
+		if (s->shared[i].kind == kind && strlen(s->shared[i].id) == len &&
 		    memcmp(s->shared[i].id, id, len) == 0)
 			return &s->shared[i];
 	return NULL;
@@ -428,7 +430,8 @@ static int expand_fragments(const bw_rset *s, bw_rset_rule *r)
 
 	while ((open = strstr(p, "%{"))) {
 		const char *close = strchr(open + 2, '}');
-		const bw_rset_shared *f = close ? find_shared(s, 1, open + 2, (size_t)(close - open - 2)) : NULL;
+		const bw_rset_shared *f =
+			close ? find_shared(s, BW_SHARED_FRAGMENT, open + 2, (size_t)(close - open - 2)) : NULL;
 
 		if (!f) {
 			bw_buf__free(&out);
@@ -454,52 +457,46 @@ static int expand_fragments(const bw_rset *s, bw_rset_rule *r)
 	return BW_OK;
 }
 
-/* The rule's pattern widened to match words written without their
- * diacritics (rules_fold.c) and negations written long or contracted
- * (rules_contraction.c). */
-static int fold(bw_rset_rule *r)
+/* The rule's pattern replaced by `wide` (a widening of it, malloc'd;
+ * NULL when out of memory), which must still compile: `what` names the
+ * widening in the error. */
+static int widened(bw_rset_rule *r, char *wide, const char *what)
 {
 	char buf[256];
 	const char *msg;
-	char *folded;
 
-	if (!(folded = bw_rset__fold_pattern(r->text)))
+	if (!wide)
 		return bw_error__set(BW_ENOMEM, "out of memory");
 	free(r->text);
-	r->text = folded;
-	if (!(folded = bw_rset__widen_contractions(r->text)))
-		return bw_error__set(BW_ENOMEM, "out of memory");
-	free(r->text);
-	r->text = folded;
+	r->text = wide;
 	if ((msg = bw_rset__pattern_error(r->text, buf, sizeof(buf))))
-		return bw_error__set(BW_ERULES, "%s:%u: rule %s: text without diacritics: %s",
-		                     r->file, r->line, r->id, msg);
+		return bw_error__set(BW_ERULES, "%s:%u: rule %s: text %s: %s", r->file, r->line, r->id,
+		                     what, msg);
 	return BW_OK;
 }
 
-/* The rule's pattern widened to match the other words of each [synonym]
- * (rules_synonym.c). */
-static int widen_synonyms(const bw_rset *s, bw_rset_rule *r)
+/* The rule's pattern widened when the rules are read: letters with
+ * diacritics also match their plain spellings (rules_fold.c; not the
+ * lexicon's cues, which carry their plain spellings already:
+ * bw_rset__cues_pattern), negations match written long or contracted
+ * (rules_contraction.c), and the words of each [synonym] match its other
+ * words (rules_synonym.c). */
+static int widen(const bw_rset *s, bw_rset_rule *r)
 {
-	char buf[256];
-	const char *msg;
-	char *wide;
 	size_t i;
+	int rc = BW_OK;
 
-	for (i = 0; i < s->n_shared; i++) {
+	if (r->tier != BW_TIER_LEXICON)
+		rc = widened(r, bw_rset__fold_pattern(r->text), "without diacritics");
+	if (rc == BW_OK)
+		rc = widened(r, bw_rset__widen_contractions(r->text), "with contractions");
+	for (i = 0; rc == BW_OK && i < s->n_shared; i++) {
 		const bw_rset_shared *x = &s->shared[i];
 
-		if (x->fragment != 2 || !strstr(r->text, x->words))
-			continue;
-		if (!(wide = bw_rset__widen_synonym(r->text, x->words, x->text)))
-			return bw_error__set(BW_ENOMEM, "out of memory");
-		free(r->text);
-		r->text = wide;
-		if ((msg = bw_rset__pattern_error(r->text, buf, sizeof(buf))))
-			return bw_error__set(BW_ERULES, "%s:%u: rule %s: text with synonym %s: %s",
-			                     r->file, r->line, r->id, x->id, msg);
+		if (x->kind == BW_SHARED_SYNONYM && strstr(r->text, x->words))
+			rc = widened(r, bw_rset__widen_synonym(r->text, x->words, x->text), "with synonyms");
 	}
-	return BW_OK;
+	return rc;
 }
 
 /* A list made of `first`'s items, then `l`'s own. */
@@ -535,15 +532,11 @@ static int resolve_shared(bw_rset *s)
 
 		if (r->text && strstr(r->text, "%{") && (rc = expand_fragments(s, r)) < 0)
 			break;
-		/* the lexicon's cues carry their plain spellings already
-		 * (bw_rset__cues_pattern) */
-		if (r->text && r->tier != BW_TIER_LEXICON && (rc = fold(r)) < 0)
-			break;
-		if (r->text && (rc = widen_synonyms(s, r)) < 0)
+		if (r->text && (rc = widen(s, r)) < 0)
 			break;
 		if (!r->advice)
 			continue;
-		if (!(a = find_shared(s, 0, r->advice, strlen(r->advice))))
+		if (!(a = find_shared(s, BW_SHARED_ADVICE, r->advice, strlen(r->advice))))
 			return bw_error__set(BW_ERULES, "%s:%u: rule %s: advice: unknown advice %s",
 			                     r->file, r->line, r->id, r->advice);
 		if (!r->explain && a->explain && set_str(&r->explain, a->explain) < 0)
