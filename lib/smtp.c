@@ -207,6 +207,12 @@ static const struct { const char *phrase; const char *stage; } reply_phrases[] =
 	{ "does not like recipient", "RCPT" }, { "does not like sender", "MAIL" },
 	{ "but sender was rejected", "MAIL" }, { "failed on data command", "DATA" },
 	{ "failed after i sent the message", "DATA" },
+	/* a reporter saying the other server refused the address itself */
+	{ "rejected the address", "RCPT" }, { "rejected address", "RCPT" },
+	{ "rejected the recipient", "RCPT" }, { "refused the address", "RCPT" },
+	{ "refused the recipient", "RCPT" }, { "not accept the address", "RCPT" },
+	{ "not accept the recipient", "RCPT" }, { "n't accept the address", "RCPT" },
+	{ "n't accept the recipient", "RCPT" },
 };
 
 const char *bw_smtp__stage_of_reply(const char *text)

@@ -176,6 +176,13 @@ int main(void)
 	CHECK_STR(bw_smtp__stage_of_reply("mail from:<x@y> refused, after DATA too"), "MAIL");
 	CHECK_STR(bw_smtp__stage_of_reply("qmail: does not like recipient"), "RCPT");
 	CHECK_STR(bw_smtp__stage_of_reply("IN REPLY TO STARTTLS"), "STARTTLS");
+	/* a reporter saying the other server refused the address itself */
+	CHECK_STR(bw_smtp__stage_of_reply("Remote SMTP server has rejected address: 550 No such user"), "RCPT");
+	CHECK_STR(bw_smtp__stage_of_reply("the remote server did not accept the address: 550 unknown"), "RCPT");
+	CHECK_STR(bw_smtp__stage_of_reply("mx.example.net refused the recipient (550 no such user)"), "RCPT");
+	CHECK_STR(bw_smtp__stage_of_reply("The server didn't accept the recipient: 550 unknown user"), "RCPT");
+	/* a wrapper about the address, not a reporter's account of a refusal */
+	CHECK(bw_smtp__stage_of_reply("550 5.1.1 <a@b>: Recipient address rejected: unknown") == NULL);
 	CHECK_STR(bw_smtp__stage_of_command("RCPT TO:<a@example.com>", 23), "RCPT");
 	CHECK_STR(bw_smtp__stage_of_command("  mail from:<>", 14), "MAIL");
 	CHECK_STR(bw_smtp__stage_of_command("ehlo mx.example.com", 19), "HELO");
