@@ -290,7 +290,9 @@ static void write_verdict(bw_recipient *rc, const view *w, const verdict *v)
 		bw_recipient__set(rc, BW_RCPT_SERVER_TAG, res->server_tag);
 		copy_list(&rc->remedies, res->remedies, res->n_remedies);
 		copy_list(&rc->references, res->references, res->n_references);
-		if (res->permanent >= 0)
+		/* A rule's "permanent" describes its cause's final failure;
+		 * a delay report has not failed for good whatever the cause. */
+		if (res->permanent >= 0 && !w->delayed)
 			rc->permanent = res->permanent;
 		if (res->hard_bounce >= 0)
 			rc->hard_bounce = res->hard_bounce;

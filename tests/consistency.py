@@ -5,7 +5,7 @@ Usage: consistency.py BOUNCEWHY DIR [DIR...]   (a missing DIR is skipped)
 For every recipient of every message: a failure carries at least one
 remedy; a hard bounce is never told to keep the address and a soft one
 never told plainly to remove it; a delay (action delayed) never says the
-server gave up; a complaint's advice is to stop mailing the complainer;
+server gave up nor calls the failure permanent; a complaint's advice is to stop mailing the complainer;
 every verdict names the tier that decided it and a confidence.
 """
 import json
@@ -32,6 +32,8 @@ def check(rec, r):
     if r.get('action') == 'delayed' and re.search(r'\bgave up\b|\bgiven up\b',
                                                   (r.get('explanation') or ''), re.I):
         errors.append('%s: a delay whose explanation says the server gave up' % where)
+    if r.get('action') == 'delayed' and r.get('permanent'):
+        errors.append('%s: a delay called permanent' % where)
     if r['reason'] == 'feedback' and not re.search(r'\b(stop|unsubscribe)', text, re.I):
         errors.append('%s: a complaint without the advice to stop mailing' % where)
     if not r.get('decided_by') or not isinstance(r.get('confidence'), int):
