@@ -183,8 +183,14 @@ static void put_cue(bw_buf *out, const char *b, const char *e, int star)
 	}
 	if (star)
 		bw_buf__puts(out, "\\w*");
-	else if (bounded(last_char((const unsigned char *)start, (const unsigned char *)e)))
+	else if (bounded(last_char((const unsigned char *)start, (const unsigned char *)e))) {
+		/* an English plural of the last word ("rate limit" reads "rate
+		 * limits"): a cue ending in a lower-case ASCII letter other
+		 * than s or y (whose plural is not one added s) */
+		if (e[-1] >= 'a' && e[-1] <= 'z' && e[-1] != 's' && e[-1] != 'y')
+			bw_buf__puts(out, "s?");
 		bw_buf__puts(out, e[-1] & 0x80 ? OTHER_END : "\\b");
+	}
 }
 
 char *bw_rset__cues_pattern(const char *cues)
