@@ -89,15 +89,10 @@ static size_t put_class(bw_buf *out, const char *p, size_t i)
 		i++;
 	while (p[i] && p[i] != ']') {
 		uint32_t cp;
-		size_t n;
+		size_t n = bw_rpat__class_skip(p, i);
 
-		if (p[i] == '\\') {
-			i = bw_rpat__escape_end(p, i);
-			continue;
-		}
-		if (p[i] == '[' && p[i + 1] == ':') {
-			const char *close = strstr(p + i, ":]");
-			i = close ? (size_t)(close - p) + 2 : strlen(p);
+		if (n != i) {
+			i = n;
 			continue;
 		}
 		n = utf8_at((const unsigned char *)p + i, &cp);

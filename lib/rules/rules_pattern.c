@@ -41,6 +41,18 @@ size_t bw_rpat__escape_end(const char *p, size_t i)
 	return i + utf8_len((const unsigned char *)p + i);
 }
 
+size_t bw_rpat__class_skip(const char *p, size_t i)
+{
+	if (p[i] == '\\')
+		return bw_rpat__escape_end(p, i);
+	if (p[i] == '[' && p[i + 1] == ':') {
+		const char *close = strstr(p + i, ":]");
+
+		return close ? (size_t)(close - p) + 2 : strlen(p);
+	}
+	return i;
+}
+
 size_t bw_rpat__class_end(const char *p, size_t i)
 {
 	i++;
@@ -49,17 +61,9 @@ size_t bw_rpat__class_end(const char *p, size_t i)
 	if (p[i] == ']')
 		i++;
 	while (p[i] && p[i] != ']') {
-		if (p[i] == '\\') {
-			i = bw_rpat__escape_end(p, i);
-			continue;
-		}
-		if (p[i] == '[' && p[i + 1] == ':') {
-			const char *close = strstr(p + i, ":]");
+		size_t j = bw_rpat__class_skip(p, i);
 
-			i = close ? (size_t)(close - p) + 2 : strlen(p);
-			continue;
-		}
-		i++;
+		i = j != i ? j : i + 1;
 	}
 	return p[i] ? i + 1 : i;
 }

@@ -130,6 +130,9 @@ typedef struct bw_rset {
 /* Index just past the escape sequence at p[i] ('\\'): \p{..}, \x{..},
  * \Q..\E and a letter's UTF-8 sequence whole. */
 size_t bw_rpat__escape_end(const char *p, size_t i);
+/* Inside a character class: the index past the escape or POSIX bracket
+ * ("[:alpha:]") at p[i], or i itself when p[i] is an ordinary member. */
+size_t bw_rpat__class_skip(const char *p, size_t i);
 /* Index just past the character class that starts at p[i] ('['). */
 size_t bw_rpat__class_end(const char *p, size_t i);
 /* The groups open at a point of the walk: bw_rpat__group() is called at
