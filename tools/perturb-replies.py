@@ -131,6 +131,9 @@ R = {
  'temporarily': sub(r"\b(unavailable|blocked|rejected|refused)\b", r"temporarily \1"),
  'hyphen': sub(r"\b(over) (quota)\b", r"\1-\2"),
  'spaces': lambda s: re.sub(r' ', '  ', s) if ' ' in s else None,
+ 'pfx-said': lambda s: ('host mx.example.net[192.0.2.25] said: %s (in reply to RCPT TO command)' % s) if CODE_RX.match(s) else None,
+ 'exim-said': lambda s: ('SMTP error from remote mail server after RCPT TO:<robin@example.net>: %s' % s) if CODE_RX.match(s) else None,
+ 'smtp-semi': lambda s: ('smtp; %s' % s) if CODE_RX.match(s) else None,
 }
 def run(args, inp):
     return subprocess.run(args, input=inp, stdout=subprocess.PIPE, check=False).stdout.decode('utf-8', 'replace')

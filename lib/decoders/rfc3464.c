@@ -37,24 +37,89 @@ static void complete_from_paragraph(bw_recipient *rc, const char *t, size_t len)
 	free(para);
 }
 
-/* The paragraph after the first line of text[0..len) that names `a`
- * ("Delivery to the following recipients failed. / a@b / The domain b
- * could not be found in DNS."): its lines up to a blank line, a line that
- * names an address, or 400 bytes; NULL when there is none. */
+/* Does the line l[0..n) say more than the address at `at` (a sentence
+ * around it, not a label or a bullet alone)?  Counts the letters and
+ * other non-ASCII bytes outside the address. */
+static bool line_says_more(const char *l, size_t n, const char *at, size_t alen)
+{
+	size_t i, letters = 0;
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)l[i];
+
+		if (l + i >= at && l + i < at + alen)
+			continue;
+		if (c >= 0x80 || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))
+			letters++;
+	}
+	return letters >= 24;
+}
+
+/* Is there a non-blank line in t[0..n)? */
+static bool has_text_after(const char *t, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!bw_isspace((unsigned char)t[i]))
+			return true;
+	return false;
+}
+
+/* The paragraph that says why `a` failed, from text[0..len): when the first
+ * line that names `a` is a sentence ("Because the recipient does not
+ * exist, mail to "a@b" could not be sent." wrapped over lines), the
+ * paragraph holding that line and the paragraph after it ("The error was:
+ * / DNS Error: ..."), when the sentence runs on past the line or nothing
+ * follows it; otherwise, as when the line gives the address alone or
+ * after a label ("Delivery to the following recipients failed. / a@b / The domain
+ * b could not be found in DNS."), the lines after it up to a blank line.
+ * Never past a line that names another address or 400 bytes; NULL when
+ * there is none. */
 static const char *paragraph_after(const char *text, size_t len, const char *a, size_t *out_len)
 {
-	const char *at = bw_memcasemem(text, len, a), *l, *start = NULL, *end = NULL;
-	size_t n, tl;
+	const char *at = bw_memcasemem(text, len, a), *l, *start = NULL, *end = NULL, *ls, *le;
+	size_t n, tl, alen = strlen(a);
+	bool sentence = false, gap = false;
 	bw_lines it;
 
-	if (!at || !(at = memchr(at, '\n', len - (size_t)(at - text))))
+	if (!at)
 		return NULL;
-	bw_lines__init(&it, at + 1, len - (size_t)(at + 1 - text));
+	for (ls = at; ls > text && ls[-1] != '\n'; ls--)
+		;
+	le = memchr(at, '\n', len - (size_t)(at - text));
+	if (!le)
+		le = text + len;
+	/* a sentence that goes on past the address's line, or has nothing
+	 * after it ("...mail to "a@b" could not / be sent."): its paragraph */
+	if (line_says_more(ls, (size_t)(le - ls), at, alen) &&
+	    (le + 1 >= text + len || (le[1] != '\n' && !(le[1] == '\r' && le + 2 < text + len && le[2] == '\n')) ||
+	     !has_text_after(le + 1, (size_t)(text + len - le - 1)))) {
+		/* back to the paragraph's first line, never over a line that
+		 * names another address */
+		start = ls;
+		while (start > text) {
+			const char *pe = start - 1, *ps = pe;
+
+			while (ps > text && ps[-1] != '\n')
+				ps--;
+			bw_text__trim(ps, (size_t)(pe - ps), &tl);
+			if (!tl || memchr(ps, '@', (size_t)(pe - ps)) || (size_t)(le - ps) > 400)
+				break;
+			start = ps;
+		}
+		end = le;
+		sentence = true;
+	}
+	if (le >= text + len)
+		goto done;
+	bw_lines__init(&it, le + 1, len - (size_t)(le + 1 - text));
 	while (bw_lines__next(&it, &l, &n)) {
 		bw_text__trim(l, n, &tl);
 		if (!tl) {
-			if (start)
+			if (start && (!sentence || gap))
 				break;
+			gap = gap || start;
 			continue;
 		}
 		if (memchr(l, '@', n) || (size_t)(l + n - (start ? start : l)) > 400)
@@ -63,6 +128,7 @@ static const char *paragraph_after(const char *text, size_t len, const char *a, 
 			start = l;
 		end = l + n;
 	}
+done:
 	if (!start)
 		return NULL;
 	*out_len = (size_t)(end - start);
