@@ -21,6 +21,7 @@
 #include "evidence.h"
 #include "reason.h"
 #include "rules.h"
+#include "text.h"
 #include "util.h"
 
 /* The built-in readings of the codes come from the vocabulary
@@ -183,7 +184,7 @@ static int by_rules(const bw_rules *rules, const bw_recipient *rc, const view *w
                     bw_match_result *res, verdict *v)
 {
 	bw_match_input in;
-	char *unfolded;
+	char *unfolded, *joined;
 	int matched;
 
 	if (!rules)
@@ -191,6 +192,8 @@ static int by_rules(const bw_rules *rules, const bw_recipient *rc, const view *w
 	memset(&in, 0, sizeof(in));
 	unfolded = bw_smtp__unfold_reply(w->diagnostic);
 	in.diagnostic = unfolded ? unfolded : w->diagnostic;
+	if ((joined = bw_text__join_cjk(in.diagnostic)))
+		in.diagnostic = joined;
 	in.status = w->status;
 	in.reply_code = w->reply;
 	in.smtp_command = bw_recipient__get(rc, BW_RCPT_SMTP_COMMAND);
@@ -201,6 +204,7 @@ static int by_rules(const bw_rules *rules, const bw_recipient *rc, const view *w
 	memset(res, 0, sizeof(*res));
 	res->permanent = res->hard_bounce = -1;
 	matched = bw_rules__match(rules, &in, res);
+	free(joined);
 	free(unfolded);
 	if (matched < 0)
 		return matched;

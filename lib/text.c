@@ -629,3 +629,48 @@ char *bw_text__unescape(const char *s)
 	free(codes);
 	return ents;
 }
+
+/* Does s[i..n) start a character of a script without spaces (U+3000-U+9FFF
+ * or U+FF00-U+FFEF, three bytes in UTF-8)? */
+static bool cjk_at(const unsigned char *s, size_t n, size_t i)
+{
+	if (i + 3 > n)
+		return false;
+	if (s[i] >= 0xE3 && s[i] <= 0xE9)
+		return (s[i + 1] & 0xC0) == 0x80 && (s[i + 2] & 0xC0) == 0x80;
+	return s[i] == 0xEF && s[i + 1] >= 0xBC && s[i + 1] <= 0xBF && (s[i + 2] & 0xC0) == 0x80;
+}
+
+char *bw_text__join_cjk(const char *s)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t n, i, o = 0;
+	char *out = NULL;
+
+	if (!s)
+		return NULL;
+	n = strlen(s);
+	for (i = 0; i < n; i++) {
+		if (bw_isspace(u[i]) && i >= 3 && cjk_at(u, n, i - 3)) {
+			size_t j = i;
+
+			while (j < n && bw_isspace(u[j]))
+				j++;
+			if (j < n && cjk_at(u, n, j)) {
+				if (!out) {
+					if (!(out = malloc(n + 1)))
+						return NULL;
+					memcpy(out, s, i);
+					o = i;
+				}
+				i = j - 1;
+				continue;
+			}
+		}
+		if (out)
+			out[o++] = s[i];
+	}
+	if (out)
+		out[o] = '\0';
+	return out;
+}

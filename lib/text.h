@@ -96,6 +96,14 @@ size_t bw_text__after_line(const char *text, size_t len, const char *marker);
  * failed (postmaster@, mailer-daemon@, abuse@, ...)? */
 bool bw_text__is_role_address(const char *addr);
 
+/* s with the white space between two characters of a script written
+ * without spaces (Chinese, Japanese: CJK punctuation, kana, ideographs,
+ * full-width forms; not hangul, which has spaces) taken out: a notice
+ * wrapped mid-sentence ("因为您不是\n列表订户") reads as one sentence
+ * again.  A string for the caller to free; NULL when there is nothing to
+ * join (or on ENOMEM). */
+char *bw_text__join_cjk(const char *s);
+
 /* A reply as another program stored it, with its escapes undone: URL
  * escapes ("554%205.7.1%20User%20unknown", in a word holding two of them or
  * more), JSON escapes ("\u003c", "\n") and HTML character references

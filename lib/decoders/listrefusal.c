@@ -40,7 +40,7 @@ static const char *const refused[] = {
  * "owner-dev", "sympa", "listserv", "majordomo", "listmaster". */
 static const char *const robot_marks[] = {
 	"-owner@", "-bounces@", "-request@", "-admin@", "owner-", "sympa@", "listserv@",
-	"majordomo@", "mailman@", "listmaster@",
+	"majordomo@", "mailman@", "listmaster@", "+owner@", "+bounces",
 };
 
 /* Does text[0..n) hold a list robot's address? */
@@ -68,6 +68,15 @@ static bool robot_sender(const bw_msg *m)
 	return false;
 }
 
+/* A list robot in From itself (not only the envelope or Sender a list
+ * puts on every post it distributes). */
+static bool robot_from(const bw_msg *m)
+{
+	const char *v = bw_msg__header(m, "From");
+
+	return v && names_robot(v, strlen(v));
+}
+
 /* Words of a refusal and words that name a list, for a notice in words of
  * its own ("Your message for list X has been rejected: only subscribers
  * may post"): from a list's robot, returning the post, both must occur. */
@@ -78,6 +87,24 @@ static const char *const refusal_words[] = {
 };
 static const char *const list_words[] = {
 	"mailing list", "for list", "to list", "the list", "this list", "list \"", "subscribers",
+};
+
+/* The same in other languages, read only in a notice that comes From a
+ * list's robot and returns the post: a refusal ("abgewiesen", "negato",
+ * "无法投递") and a word for the list ("Liste", "konference", "列表"). */
+static const char *const refusal_words_intl[] = {
+	"abgewiesen", "abgelehnt", "zurückgewiesen", "nicht verteilt", "nicht über die liste",
+	"rejeté", "refusé", "pas été distribué", "pas pu être distribué", "rechazad",
+	"no ha sido distribuido", "no se ha podido distribuir", "rifiutat", "respint", "negato",
+	"non è stato possibile consegnare", "non è stato distribuito", "rejeitad", "recusad",
+	"não foi distribuíd", "geweigerd", "afgewezen", "niet verspreid", "odmítnut", "zamítnut",
+	"není možné doručit", "není možné", "nelze doručit", "odrzucon", "nie może zostać rozesłan",
+	"отклонен", "отвергнут", "не может быть разослан", "拒否", "配信できません", "無法投遞",
+	"无法投递", "被拒绝", "拒绝", "거부", "reddedildi", "elutasítva",
+};
+static const char *const list_words_intl[] = {
+	"liste", "lista", "lijst", "konferenc", "seznam", "listy", "рассылк", "список",
+	"メーリングリスト", "リスト", "列表", "邮件列表", "郵件列表", "리스트", "listesi", "listá",
 };
 
 static int sniff(const bw_msg *m, const bw_found *f)
@@ -96,6 +123,14 @@ static int sniff(const bw_msg *m, const bw_found *f)
 		return BW_SNIFF_WORDING;
 	if (bw_text__find_any(m->body, n, refusal_words, sizeof(refusal_words) / sizeof(refusal_words[0]), NULL) &&
 	    bw_text__find_any(m->body, n, list_words, sizeof(list_words) / sizeof(list_words[0]), NULL))
+		return BW_SNIFF_WORDING;
+	if (m->has_original && robot_from(m) &&
+	    (bw_text__find_any(m->body, n, refusal_words_intl,
+	                       sizeof(refusal_words_intl) / sizeof(refusal_words_intl[0]), NULL) ||
+	     (subj && bw_text__find_any(subj, strlen(subj), refusal_words_intl,
+	                                sizeof(refusal_words_intl) / sizeof(refusal_words_intl[0]), NULL))) &&
+	    bw_text__find_any(m->body, n, list_words_intl, sizeof(list_words_intl) / sizeof(list_words_intl[0]),
+	                      NULL))
 		return BW_SNIFF_WORDING;
 	return 0;
 }
@@ -179,7 +214,14 @@ static int decode(const bw_msg *m, bw_report *r)
 	/* the diagnostic: the paragraph that says the post was refused, and the
 	 * one after it when that one only announces the reason ("for the
 	 * following reason:") or is one short line ("Your message to the X list
-	 * has been rejected.") */
+	 * has been rejected."); in another language, the paragraph of its
+	 * refusal word, from its first line */
+	if (!hit && (hit = bw_text__find_any(m->body, n, refusal_words_intl,
+	                                     sizeof(refusal_words_intl) / sizeof(refusal_words_intl[0]),
+	                                     NULL))) {
+		while (hit > m->body && !(hit[-1] == '\n' && (hit - 1 == m->body || hit[-2] == '\n')))
+			hit--;
+	}
 	if (!hit)
 		hit = m->body;
 	while (hit > m->body && hit[-1] != '\n')

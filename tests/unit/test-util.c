@@ -211,5 +211,21 @@ int main(void)
 			CHECK(bw_text__find_word("gsmtp", 3, "gsmtp", "", "") == NULL);
 		}
 	}
+	/* a notice wrapped mid-sentence in Chinese or Japanese reads as one
+	 * sentence; spaces next to Latin text or between hangul stay */
+	{
+		char *j = bw_text__join_cjk("因为您不是 列表订户。");
+		CHECK(j && strcmp(j, "因为您不是列表订户。") == 0);
+		free(j);
+		j = bw_text__join_cjk("送信 できません。 受信者");
+		CHECK(j && strcmp(j, "送信できません。受信者") == 0);
+		free(j);
+		CHECK(bw_text__join_cjk("550 5.1.1 用户不存在 user unknown") == NULL);
+		CHECK(bw_text__join_cjk("수신자를 찾을 수 없습니다") == NULL);
+		CHECK(bw_text__join_cjk("plain ascii text") == NULL);
+		CHECK(bw_text__join_cjk(NULL) == NULL);
+		j = bw_text__join_cjk("\xE5\x9B \xE5");   /* cut sequences: nothing read past the end */
+		CHECK(j == NULL);
+	}
 	return check_done();
 }
