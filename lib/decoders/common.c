@@ -480,6 +480,8 @@ bool bw_sniff__is_bounce_subject(const char *subject)
 		"Message rejected", "Mensaje rechazado", "Message refusé", "Nachricht abgelehnt",
 		"Messaggio rifiutato", "Mensagem rejeitada", "Bericht geweigerd",
 		"Notificación de rebote", "Rebote", "Notification de rebond", "Rebond",
+		/* a filter's notice to the sender (MailScanner's "{Bounce} ...") */
+		"{Bounce}",
 	};
 	const char *w;
 	size_t i;

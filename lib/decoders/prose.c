@@ -321,6 +321,11 @@ static const char *const triggers[] = {
 	"no se ha entregado", "todavía no", "aún no", "noch nicht zugestellt", "pas encore été",
 	"ainda não foi", "non è ancora stato", "non-delivery", "nondelivery", "non delivery",
 	"unable to transfer", "may not exist", "might not exist", "permission to post", "not allowed to post",
+	/* refused or destroyed, in other languages (a filter's notice to the
+	 * sender: "Este mensaje ha sido destruido", "e-mail ... rechazado") */
+	"rechazad", "rifiutat", "respint", "rejeitad", "recusad", "abgewiesen", "abgelehnt",
+	"geweigerd", "odrzucon", "odmítnut", "отклонен", "отвергнут", "destruid", "distrutt",
+	"détruit", "vernichtet", "destroyed",
 };
 
 /* Lines that introduce a list of failed recipients ("the following
