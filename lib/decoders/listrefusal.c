@@ -212,7 +212,7 @@ static int decode(const bw_msg *m, bw_report *r)
 	free(addr);
 	bw_recipient__set(rc, BW_RCPT_ACTION, "failed");
 	/* the diagnostic: the paragraph that says the post was refused, and the
-	 * one after it when that one only announces the reason ("for the
+	 * next ones (two at most) while each announces the reason ("for the
 	 * following reason:") or is one short line ("Your message to the X list
 	 * has been rejected."); in another language, the paragraph of its
 	 * refusal word, from its first line */
@@ -231,16 +231,26 @@ static int decode(const bw_msg *m, bw_report *r)
 		int paragraphs = 0, lines = 0;
 		bool announces = false;
 
+		bool colon = false;
+
 		while (bw_lines__next(&it, &line, &len)) {
 			t = bw_text__trim(line, len, &tl);
 			if (!tl) {
-				if (bw_recipient__get(rc, BW_RCPT_DIAGNOSTIC) && (++paragraphs > 1 || !announces))
+				if (bw_recipient__get(rc, BW_RCPT_DIAGNOSTIC) && lines &&
+				    (++paragraphs > 2 || !(announces || colon)))
 					break;
+				lines = 0;
+				colon = announces = false;
 				continue;
 			}
 			bw_decoders__append_diag(rc, t, tl);
 			lines++;
-			announces = t[tl - 1] == ':' || (lines == 1 && tl < 100);
+			/* a paragraph announces the next one when one of its lines
+			 * ends in a colon ("for the following reason:", a notice in
+			 * two languages line by line) or it is one short line */
+			colon = colon || t[tl - 1] == ':' ||
+			        (tl >= 3 && memcmp(t + tl - 3, "\xEF\xBC\x9A", 3) == 0);
+			announces = lines == 1 && tl < 100;
 		}
 	}
 	return 1;

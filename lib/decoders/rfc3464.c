@@ -80,7 +80,7 @@ static const char *paragraph_after(const char *text, size_t len, const char *a, 
 {
 	const char *at = bw_memcasemem(text, len, a), *l, *start = NULL, *end = NULL, *ls, *le;
 	size_t n, tl, alen = strlen(a);
-	bool sentence = false, gap = false;
+	bool sentence = false, gap = false, announces = false;
 	bw_lines it;
 
 	if (!at)
@@ -115,18 +115,27 @@ static const char *paragraph_after(const char *text, size_t len, const char *a, 
 		goto done;
 	bw_lines__init(&it, le + 1, len - (size_t)(le + 1 - text));
 	while (bw_lines__next(&it, &l, &n)) {
-		bw_text__trim(l, n, &tl);
+		const char *t = bw_text__trim(l, n, &tl);
+
 		if (!tl) {
-			if (start && (!sentence || gap))
+			/* one more paragraph after a line that announces it ("for
+			 * the following reason:") */
+			if (start && (!sentence || gap) && !announces)
 				break;
+			if (start && gap)
+				announces = false;
 			gap = gap || start;
 			continue;
 		}
-		if (memchr(l, '@', n) || (size_t)(l + n - (start ? start : l)) > 400)
+		if ((memchr(l, '@', n) && !bw_memcasemem(l, n, a)) ||
+		    (size_t)(l + n - (start ? start : l)) > 400)
 			break;
 		if (!start)
 			start = l;
 		end = l + n;
+		if (sentence)
+			announces = announces || t[tl - 1] == ':' ||
+			            (tl >= 3 && memcmp(t + tl - 3, "\xEF\xBC\x9A", 3) == 0);
 	}
 done:
 	if (!start)
