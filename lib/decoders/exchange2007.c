@@ -121,6 +121,17 @@ static bool dsn_gives_replies(const bw_msg *m)
 	return false;
 }
 
+/* Does a delivery-status part of m hold `words`? */
+static bool dsn_says(const bw_msg *m, const char *words)
+{
+	size_t i;
+
+	for (i = 0; i < m->dsn.n; i++)
+		if (bw_strcasestr(m->dsn.v[i], words))
+			return true;
+	return false;
+}
+
 static int sniff_common(const bw_msg *m, const bw_found *f)
 {
 	bool ndr = bw_msg__header(m, "X-MS-Exchange-Message-Is-Ndr") != NULL;
@@ -137,6 +148,12 @@ static int sniff_common(const bw_msg *m, const bw_found *f)
 	if (admin || (ndr && (intro || prose)))
 		return BW_SNIFF_LIKELY;
 	if (intro && prose)
+		return BW_SNIFF_PARTIAL;
+	/* a delay notice in a language the headings above do not list: the
+	 * delivery-status part gives only Exchange's generic "400 4.4.7
+	 * Message delayed", and the attempts' replies stand in the notice's
+	 * (untranslated) "Server at X returned '...'" lines */
+	if (prose && dsn_says(m, "4.4.7 Message delayed"))
 		return BW_SNIFF_PARTIAL;
 	/* by its shape only where no delivery-status part gives the
 	 * replies (the standard reader has them otherwise) */
@@ -354,7 +371,7 @@ static const char *admin_block_by_shape(const bw_msg *m)
 	size_t len, since = 0;
 	bw_lines it;
 
-	if (!bw_memcasemem(m->body, m->body_len, "##"))
+	if (!bw_memcasemem(m->body, m->body_len, "##") && !bw_memcasemem(m->body, m->body_len, "returned '"))
 		return NULL;
 	bw_lines__init(&it, m->body, m->body_len);
 	while (bw_lines__next(&it, &line, &len)) {
@@ -374,6 +391,15 @@ static const char *admin_block_by_shape(const bw_msg *m)
 		}
 		if (addr_line && since <= 1 && hash_line(t, tl))
 			return addr_line;
+		{
+			size_t ol;
+
+			/* or an address over the server's quoted reply ("Server at
+			 * mx.example.net returned '...'"), whatever language the
+			 * notice's headings are in */
+			if (addr_line && since == 0 && returned_quote(t, tl, &ol))
+				return addr_line;
+		}
 		if (++since > 1)
 			addr_line = NULL;
 	}
