@@ -99,10 +99,10 @@ static int sniff(const bw_msg *m, const bw_found *f)
 
 static bool add(bw_report *r, const char *address, const char *type)
 {
-	char *a = bw_addr__normalize(address, strlen(address));
+	char *a = *address ? bw_addr__normalize(address, strlen(address)) : NULL;
 	bw_recipient *rc;
 
-	if (!a)
+	if (!a && *address)
 		return false;
 	if ((rc = bw_report__add_recipient(r))) {
 		bw_recipient__set(rc, BW_RCPT_RECIPIENT, a);
@@ -169,9 +169,11 @@ static int decode(const bw_msg *m, bw_report *r)
 		         bw_strcasecmp(f.name[i], "Version"))
 			bw_kvlist__push(&r->extras, f.name[i], f.value[i]);
 	}
-	/* No Original-Rcpt-To: the complaining address is the original's To. */
-	if (n == 0 && (to = bw_kvlist__get(&m->orig_headers, "To")))
+	/* No Original-Rcpt-To: the complaining address is the original's To,
+	 * when it is an address ("To: <Undisclosed Recipients>" is none). */
+	if (n == 0 && (to = bw_kvlist__get(&m->orig_headers, "To")) && strchr(to, '@'))
 		n += add(r, to, type);
+	/* none named: the report still counts, without a recipient */
 	if (n == 0)
 		n += add(r, "", type) ? 1 : 0;
 	bw_kvlist__clear(&f);
