@@ -459,6 +459,56 @@ static void take_leaf(walk_ctx *c, leaf_kind k, int msg_depth, char *text, size_
 	free(text);
 }
 
+/* Is t[0..n) only white space? */
+static bool blank_text(const char *t, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!bw_isspace((unsigned char)t[i]))
+			return false;
+	return true;
+}
+
+/* A delivery-status part written without the blank line after its
+ * Content-Type (RFC 3249's examples print it so): its fields end up among
+ * the part's headers and its body is empty.  Those fields as the part's
+ * text ("Name: value" lines, the Content-* and MIME-Version ones left out),
+ * or NULL when none is a delivery-status field. */
+static char *dsn_fields_in_headers(GMimeObject *obj, size_t *len)
+{
+	GMimeHeaderList *list = g_mime_object_get_header_list(obj);
+	bw_buf b = BW_BUF_INIT;
+	bool dsn = false;
+	int i, n;
+
+	if (!list)
+		return NULL;
+	n = g_mime_header_list_get_count(list);
+	for (i = 0; i < n; i++) {
+		GMimeHeader *h = g_mime_header_list_get_header_at(list, i);
+		const char *name = g_mime_header_get_name(h);
+		const char *value = g_mime_header_get_raw_value(h);
+
+		if (!name || bw_strncasecmp(name, "Content-", 8) == 0 ||
+		    bw_strcasecmp(name, "MIME-Version") == 0)
+			continue;
+		if (bw_strcasecmp(name, "Final-Recipient") == 0 || bw_strcasecmp(name, "Reporting-MTA") == 0 ||
+		    bw_strcasecmp(name, "Action") == 0 || bw_strcasecmp(name, "Status") == 0)
+			dsn = true;
+		bw_buf__puts(&b, name);
+		bw_buf__puts(&b, ": ");
+		bw_buf__puts(&b, value ? value : "");
+		bw_buf__putc(&b, '\n');
+	}
+	if (!dsn) {
+		bw_buf__free(&b);
+		return NULL;
+	}
+	*len = b.len;
+	return bw_buf__detach(&b);
+}
+
 static void walk_leaf(walk_ctx *c, GMimePart *part, int msg_depth)
 {
 	GMimeContentType *ct = g_mime_object_get_content_type(GMIME_OBJECT(part));
@@ -474,6 +524,15 @@ static void walk_leaf(walk_ctx *c, GMimePart *part, int msg_depth)
 	                 subtype ? subtype : "", subtype ? strlen(subtype) : 0);
 	if (leaf_wanted(c, k, msg_depth)) {
 		char *text = part_text(part, &len);
+
+		if (k == LEAF_DSN && text && blank_text(text, len)) {
+			char *fields = dsn_fields_in_headers(GMIME_OBJECT(part), &len);
+
+			if (fields) {
+				free(text);
+				text = fields;
+			}
+		}
 		take_leaf(c, k, msg_depth, text, len);
 	}
 }
