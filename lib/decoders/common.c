@@ -481,7 +481,8 @@ bool bw_sniff__is_bounce_subject(const char *subject)
 		"Messaggio rifiutato", "Mensagem rejeitada", "Bericht geweigerd",
 		"Notificación de rebote", "Rebote", "Notification de rebond", "Rebond",
 		/* a filter's notice to the sender (MailScanner's "{Bounce} ...") */
-		"{Bounce}",
+		"{Bounce}", "Nachricht abgewiesen", "Wiadomość niedoręczona", "Thư không gửi được",
+		"Không gửi được", "無法送達", "无法送达",
 	};
 	const char *w;
 	size_t i;

@@ -326,6 +326,11 @@ static const char *const triggers[] = {
 	"rechazad", "rifiutat", "respint", "rejeitad", "recusad", "abgewiesen", "abgelehnt",
 	"geweigerd", "odrzucon", "odmítnut", "отклонен", "отвергнут", "destruid", "distrutt",
 	"détruit", "vernichtet", "destroyed",
+	/* not delivered, in more words: Polish, Vietnamese, Chinese (traditional),
+	 * Korean */
+	"nie została doręczona", "nie zostało doręczone", "niedoręczon", "không thể chuyển",
+	"không gửi được", "không thể gửi", "không thể giao", "無法送達", "无法送达", "無法寄達",
+	"전달되지 못했", "배달되지 않았",
 };
 
 /* Lines that introduce a list of failed recipients ("the following
