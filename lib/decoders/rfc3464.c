@@ -163,13 +163,29 @@ static int decode(const bw_msg *m, bw_report *r)
 		}
 		bw_addr_para__clear(&p);
 	}
-	/* the only recipient, named alone on a line with the reason below */
-	if (r->n_rcpt == first + 1 && !bw_recipient__get(r->rcpt[first], BW_RCPT_DIAGNOSTIC)) {
-		size_t pl = 0;
-		const char *para = paragraph_after(m->body, len,
-		                                   bw_recipient__get(r->rcpt[first], BW_RCPT_RECIPIENT), &pl);
-		if (para)
-			complete_from_paragraph(r->rcpt[first], para, pl);
+	/* recipients named on a line each with their own reason below ("a@b /
+	 * Reason: mailbox full", one paragraph per recipient): when every
+	 * recipient the delivery-status part left without a diagnostic has
+	 * such lines, each takes its own (one reason below a list of several
+	 * addresses belongs to none in particular) */
+	{
+		size_t k, missing = 0, found = 0, pl[64];
+		const char *para[64];
+
+		for (k = first; k < r->n_rcpt && k - first < 64; k++) {
+			para[k - first] = NULL;
+			if (bw_recipient__get(r->rcpt[k], BW_RCPT_DIAGNOSTIC))
+				continue;
+			missing++;
+			if ((para[k - first] = paragraph_after(m->body, len,
+			                                       bw_recipient__get(r->rcpt[k], BW_RCPT_RECIPIENT),
+			                                       &pl[k - first])))
+				found++;
+		}
+		if (missing && found == missing && r->n_rcpt - first <= 64)
+			for (k = first; k < r->n_rcpt; k++)
+				if (para[k - first])
+					complete_from_paragraph(r->rcpt[k], para[k - first], pl[k - first]);
 	}
 	return got;
 }
