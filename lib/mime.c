@@ -505,8 +505,14 @@ static char *dsn_fields_in_headers(GMimeObject *obj, size_t *len)
 		bw_buf__free(&b);
 		return NULL;
 	}
-	*len = b.len;
-	return bw_buf__detach(&b);
+	{
+		size_t blen = b.len;
+		char *out = bw_buf__detach(&b);   /* NULL when out of memory */
+
+		if (out)
+			*len = blen;
+		return out;
+	}
 }
 
 static void walk_leaf(walk_ctx *c, GMimePart *part, int msg_depth)
@@ -526,11 +532,13 @@ static void walk_leaf(walk_ctx *c, GMimePart *part, int msg_depth)
 		char *text = part_text(part, &len);
 
 		if (k == LEAF_DSN && text && blank_text(text, len)) {
-			char *fields = dsn_fields_in_headers(GMIME_OBJECT(part), &len);
+			size_t flen = 0;
+			char *fields = dsn_fields_in_headers(GMIME_OBJECT(part), &flen);
 
 			if (fields) {
 				free(text);
 				text = fields;
+				len = flen;
 			}
 		}
 		take_leaf(c, k, msg_depth, text, len);
