@@ -459,17 +459,6 @@ static void take_leaf(walk_ctx *c, leaf_kind k, int msg_depth, char *text, size_
 	free(text);
 }
 
-/* Is t[0..n) only white space? */
-static bool blank_text(const char *t, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (!bw_isspace((unsigned char)t[i]))
-			return false;
-	return true;
-}
-
 /* A delivery-status part written without the blank line after its
  * Content-Type (RFC 3249's examples print it so): its fields end up among
  * the part's headers and its body is empty.  Those fields as the part's
@@ -531,7 +520,7 @@ static void walk_leaf(walk_ctx *c, GMimePart *part, int msg_depth)
 	if (leaf_wanted(c, k, msg_depth)) {
 		char *text = part_text(part, &len);
 
-		if (k == LEAF_DSN && text && blank_text(text, len)) {
+		if (k == LEAF_DSN && text && bw_text__blank(text, len)) {
 			size_t flen = 0;
 			char *fields = dsn_fields_in_headers(GMIME_OBJECT(part), &flen);
 

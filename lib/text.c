@@ -674,3 +674,13 @@ char *bw_text__join_cjk(const char *s)
 		out[o] = '\0';
 	return out;
 }
+
+bool bw_text__blank(const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (!bw_isspace((unsigned char)s[i]))
+			return false;
+	return true;
+}

@@ -96,6 +96,9 @@ size_t bw_text__after_line(const char *text, size_t len, const char *marker);
  * failed (postmaster@, mailer-daemon@, abuse@, ...)? */
 bool bw_text__is_role_address(const char *addr);
 
+/* Is s[0..len) only white space (or empty)? */
+bool bw_text__blank(const char *s, size_t len);
+
 /* s with the white space between two characters of a script written
  * without spaces (Chinese, Japanese: CJK punctuation, kana, ideographs,
  * full-width forms; not hangul, which has spaces) taken out: a notice

@@ -55,17 +55,6 @@ static bool line_says_more(const char *l, size_t n, const char *at, size_t alen)
 	return letters >= 24;
 }
 
-/* Is there a non-blank line in t[0..n)? */
-static bool has_text_after(const char *t, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (!bw_isspace((unsigned char)t[i]))
-			return true;
-	return false;
-}
-
 /* The paragraph that says why `a` failed, from text[0..len): when the first
  * line that names `a` is a sentence ("Because the recipient does not
  * exist, mail to "a@b" could not be sent." wrapped over lines), the
@@ -94,7 +83,7 @@ static const char *paragraph_after(const char *text, size_t len, const char *a, 
 	 * after it ("...mail to "a@b" could not / be sent."): its paragraph */
 	if (line_says_more(ls, (size_t)(le - ls), at, alen) &&
 	    (le + 1 >= text + len || (le[1] != '\n' && !(le[1] == '\r' && le + 2 < text + len && le[2] == '\n')) ||
-	     !has_text_after(le + 1, (size_t)(text + len - le - 1)))) {
+	     bw_text__blank(le + 1, (size_t)(text + len - le - 1)))) {
 		/* back to the paragraph's first line, never over a line that
 		 * names another address */
 		start = ls;
