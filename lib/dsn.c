@@ -81,7 +81,6 @@ static const char *after_type(const char *value, char *type, size_t type_size)
 	return semi;
 }
 
-/* The first valid status code in `value` ("5.1.1 (user unknown)"). */
 /* Is the Status field's comment only the code's generic name ("unknown
  * temporary failure", "Other undefined Status")? */
 static bool generic_comment(const char *c, size_t n)

@@ -684,3 +684,10 @@ bool bw_text__blank(const char *s, size_t len)
 			return false;
 	return true;
 }
+
+bool bw_text__ends_with_colon(const char *s, size_t len)
+{
+	while (len && bw_isspace((unsigned char)s[len - 1]))
+		len--;
+	return (len && s[len - 1] == ':') || (len >= 3 && memcmp(s + len - 3, "\xEF\xBC\x9A", 3) == 0);
+}

@@ -99,6 +99,11 @@ bool bw_text__is_role_address(const char *addr);
 /* Is s[0..len) only white space (or empty)? */
 bool bw_text__blank(const char *s, size_t len);
 
+/* Does s[0..len) end in a colon, ASCII or full-width (U+FF1A), white space
+ * after it ignored: a line that announces what follows ("for the following
+ * reason:", "以下の通りです：")? */
+bool bw_text__ends_with_colon(const char *s, size_t len);
+
 /* s with the white space between two characters of a script written
  * without spaces (Chinese, Japanese: CJK punctuation, kana, ideographs,
  * full-width forms; not hangul, which has spaces) taken out: a notice

@@ -110,17 +110,6 @@ static bool from_exchange_online(const bw_msg *m)
 
 static const char *admin_block_by_shape(const bw_msg *m);
 
-/* Does a delivery-status part of m give a recipient's reply? */
-static bool dsn_gives_replies(const bw_msg *m)
-{
-	size_t i;
-
-	for (i = 0; i < m->dsn.n; i++)
-		if (bw_strcasestr(m->dsn.v[i], "Diagnostic-Code:"))
-			return true;
-	return false;
-}
-
 /* Does a delivery-status part of m hold `words`? */
 static bool dsn_says(const bw_msg *m, const char *words)
 {
@@ -130,6 +119,12 @@ static bool dsn_says(const bw_msg *m, const char *words)
 		if (bw_strcasestr(m->dsn.v[i], words))
 			return true;
 	return false;
+}
+
+/* Does a delivery-status part of m give a recipient's reply? */
+static bool dsn_gives_replies(const bw_msg *m)
+{
+	return dsn_says(m, "Diagnostic-Code:");
 }
 
 static int sniff_common(const bw_msg *m, const bw_found *f)
@@ -368,7 +363,7 @@ static bool hash_line(const char *t, size_t tl)
 static const char *admin_block_by_shape(const bw_msg *m)
 {
 	const char *line, *addr_line = NULL;
-	size_t len, since = 0;
+	size_t len, since = 0, ol;
 	bw_lines it;
 
 	if (!bw_memcasemem(m->body, m->body_len, "##") && !bw_memcasemem(m->body, m->body_len, "returned '"))
@@ -391,15 +386,11 @@ static const char *admin_block_by_shape(const bw_msg *m)
 		}
 		if (addr_line && since <= 1 && hash_line(t, tl))
 			return addr_line;
-		{
-			size_t ol;
-
-			/* or an address over the server's quoted reply ("Server at
-			 * mx.example.net returned '...'"), whatever language the
-			 * notice's headings are in */
-			if (addr_line && since == 0 && returned_quote(t, tl, &ol))
-				return addr_line;
-		}
+		/* or an address over the server's quoted reply ("Server at
+		 * mx.example.net returned '...'"), whatever language the
+		 * notice's headings are in */
+		if (addr_line && since == 0 && returned_quote(t, tl, &ol))
+			return addr_line;
 		if (++since > 1)
 			addr_line = NULL;
 	}

@@ -229,9 +229,7 @@ static int decode(const bw_msg *m, bw_report *r)
 	bw_lines__init(&it, hit, n - (size_t)(hit - m->body));
 	{
 		int paragraphs = 0, lines = 0;
-		bool announces = false;
-
-		bool colon = false;
+		bool announces = false, colon = false;
 
 		while (bw_lines__next(&it, &line, &len)) {
 			t = bw_text__trim(line, len, &tl);
@@ -248,8 +246,7 @@ static int decode(const bw_msg *m, bw_report *r)
 			/* a paragraph announces the next one when one of its lines
 			 * ends in a colon ("for the following reason:", a notice in
 			 * two languages line by line) or it is one short line */
-			colon = colon || t[tl - 1] == ':' ||
-			        (tl >= 3 && memcmp(t + tl - 3, "\xEF\xBC\x9A", 3) == 0);
+			colon = colon || bw_text__ends_with_colon(t, tl);
 			announces = lines == 1 && tl < 100;
 		}
 	}

@@ -123,8 +123,7 @@ static const char *paragraph_after(const char *text, size_t len, const char *a, 
 			start = l;
 		end = l + n;
 		if (sentence)
-			announces = announces || t[tl - 1] == ':' ||
-			            (tl >= 3 && memcmp(t + tl - 3, "\xEF\xBC\x9A", 3) == 0);
+			announces = announces || bw_text__ends_with_colon(t, tl);
 	}
 done:
 	if (!start)
@@ -157,11 +156,11 @@ static int decode(const bw_msg *m, bw_report *r)
 	 * recipient the delivery-status part left without a diagnostic has
 	 * such lines, each takes its own (one reason below a list of several
 	 * addresses belongs to none in particular) */
-	{
+	if (r->n_rcpt - first <= 64) {
 		size_t k, missing = 0, found = 0, pl[64];
 		const char *para[64];
 
-		for (k = first; k < r->n_rcpt && k - first < 64; k++) {
+		for (k = first; k < r->n_rcpt; k++) {
 			para[k - first] = NULL;
 			if (bw_recipient__get(r->rcpt[k], BW_RCPT_DIAGNOSTIC))
 				continue;
@@ -171,7 +170,7 @@ static int decode(const bw_msg *m, bw_report *r)
 			                                       &pl[k - first])))
 				found++;
 		}
-		if (missing && found == missing && r->n_rcpt - first <= 64)
+		if (missing && found == missing)
 			for (k = first; k < r->n_rcpt; k++)
 				if (para[k - first])
 					complete_from_paragraph(r->rcpt[k], para[k - first], pl[k - first]);

@@ -227,5 +227,11 @@ int main(void)
 		j = bw_text__join_cjk("\xE5\x9B \xE5");   /* cut sequences: nothing read past the end */
 		CHECK(j == NULL);
 	}
+	CHECK(bw_text__ends_with_colon("for the following reason:", 25));
+	CHECK(bw_text__ends_with_colon("reason:  \n", 10));
+	CHECK(bw_text__ends_with_colon("理由は以下の通りです：", strlen("理由は以下の通りです：")));
+	CHECK(!bw_text__ends_with_colon("mailbox full.", 13));
+	CHECK(!bw_text__ends_with_colon("", 0));
+	CHECK(bw_text__blank(" \t\r\n", 4) && bw_text__blank("", 0) && !bw_text__blank(" x ", 3));
 	return check_done();
 }
