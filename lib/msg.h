@@ -53,6 +53,10 @@ typedef struct bw_msg {
 	 * report_length_known. */
 	size_t report_length;
 	bool report_length_known;
+	/* Set for a second reading of a failure notice whose first named no
+	 * recipient: the notice's own addresses (its To and Cc, the original's
+	 * From) may then be the recipient, as when a sender mailed themselves. */
+	bool own_may_fail;
 } bw_msg;
 
 /* Parses `buf` (LF line endings already) into `out`.  Returns BW_OK,

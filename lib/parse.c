@@ -371,7 +371,15 @@ int bw_parse_buffer(bw_report **out, const bw_rules *rules, const char *buf, siz
 	err = bw_decoders__run(&m, r);
 	/* A mail system's notice that says delivery failed, or quotes a
 	 * server's failure reply, is a bounce even when no reader found whom
-	 * it was about. */
+	 * it was about.  A mail system's notice that named no one and returns
+	 * the original is read once more with its own addresses allowed: a
+	 * sender who mailed themselves is the recipient.  (A phishing "bounce"
+	 * that names only its reader returns no original.) */
+	if (err >= 0 && r->n_rcpt == 0 && !r->kind_set && bw_sniff__system_notice(&m) &&
+	    (bw_kvlist__get(&m.orig_headers, "From") || m.report_length < m.body_len)) {
+		m.own_may_fail = true;
+		err = bw_decoders__run(&m, r);
+	}
 	if (err >= 0 && r->n_rcpt == 0 && !r->kind_set && bw_sniff__system_notice(&m) &&
 	    (bw_decoders__says_failure(&m) || bw_sniff__quotes_failure_reply(m.body, m.report_length))) {
 		r->kind = BW_KIND_BOUNCE;

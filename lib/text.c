@@ -157,6 +157,88 @@ static bool introduces_notice(const char *text, size_t len)
 	return false;
 }
 
+/* Is l[0..n) a header field a returned original carries and a notice's
+ * summary of it does not ("Received:", "Message-ID:", "MIME-Version:")? */
+static bool original_only_field(const char *l, size_t n)
+{
+	static const char *const names[] = { "Received:", "Return-Path:", "Message-ID:",
+		"MIME-Version:", "Content-Type:", "DKIM-Signature:", "X-" };
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (n > strlen(names[i]) && bw_strncasecmp(l, names[i], strlen(names[i])) == 0)
+			return true;
+	return false;
+}
+
+/* Does l[0..n) look like a header field ("Name: value", the name of
+ * letters, digits and '-')? */
+static bool field_line(const char *l, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n && (bw_isalnum((unsigned char)l[i]) || l[i] == '-'))
+		i++;
+	return i > 0 && i + 1 < n && l[i] == ':' && l[i + 1] == ' ';
+}
+
+/* Is l[0..n) a line of words between runs of dashes ("------ 元のメッセージ
+ * ------", "--- Ursprüngliche Nachricht ---")? */
+static bool dashed_title(const char *l, size_t n)
+{
+	size_t a = 0, b = n, i;
+	bool word = false;
+
+	while (b > 0 && (l[b - 1] == ' ' || l[b - 1] == '\t' || l[b - 1] == '\r'))
+		b--;
+	while (a < b && (l[a] == ' ' || l[a] == '\t'))
+		a++;
+	if (b - a < 8 || l[a] != '-' || l[a + 1] != '-' || l[a + 2] != '-' || l[b - 1] != '-' ||
+	    l[b - 2] != '-' || l[b - 3] != '-')
+		return false;
+	for (i = a; i < b; i++)
+		if (l[i] != '-' && l[i] != ' ' && l[i] != '=')
+			word = true;
+	return word;
+}
+
+/* The first line of words between dashes, in any language, over a header
+ * block (blank lines allowed between) that has a field only a returned
+ * original carries: where the original starts, or NULL. */
+static const char *dashed_marker_over_headers(const char *text, size_t len)
+{
+	const char *p = text, *end = text + len;
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p)), *q;
+		size_t n = (size_t)((nl ? nl : end) - p);
+		bool only = false;
+
+		if (dashed_title(p, n)) {
+			q = nl ? nl + 1 : end;
+			/* blank lines, then the header block */
+			while (q < end) {
+				const char *e = memchr(q, '\n', (size_t)(end - q));
+				if (!bw_text__blank(q, (size_t)((e ? e : end) - q)))
+					break;
+				q = e ? e + 1 : end;
+			}
+			while (q < end) {
+				const char *e = memchr(q, '\n', (size_t)(end - q));
+				size_t qn = (size_t)((e ? e : end) - q);
+				if (!field_line(q, qn) && !(qn && (*q == ' ' || *q == '\t')))
+					break;
+				only = only || original_only_field(q, qn);
+				q = e ? e + 1 : end;
+			}
+			if (only)
+				return p;
+		}
+		p = nl ? nl + 1 : end;
+	}
+	return NULL;
+}
+
 size_t bw_text__report_length(const bw_msg *m)
 {
 	static const char *const markers[] = {
@@ -184,6 +266,12 @@ size_t bw_text__report_length(const bw_msg *m)
 	       introduces_notice(at, left - (size_t)(at - from))) {
 		left -= (size_t)(at - from) + 1;
 		from = at + 1;
+	}
+	/* a marker in words the list above lacks, found by its shape */
+	{
+		const char *shape = dashed_marker_over_headers(m->body, at ? (size_t)(at - m->body) : m->body_len);
+		if (shape && !introduces_notice(shape, m->body_len - (size_t)(shape - m->body)))
+			at = shape;
 	}
 	return at ? (size_t)(at - m->body) : m->body_len;
 }

@@ -349,9 +349,9 @@ static bool header_address_is(const char *value, const char *addr)
 bool bw_decoders__is_own_address(const bw_msg *m, const char *addr)
 {
 	/* the notice's own To and Cc (whom it informs) and the original's From */
-	return header_address_is(bw_msg__header(m, "To"), addr) ||
+	return !m->own_may_fail && (header_address_is(bw_msg__header(m, "To"), addr) ||
 	       header_address_is(bw_msg__header(m, "Cc"), addr) ||
-	       header_address_is(bw_kvlist__get(&m->orig_headers, "From"), addr);
+	       header_address_is(bw_kvlist__get(&m->orig_headers, "From"), addr));
 }
 
 bool bw_sniff__challenge(const char *text, size_t len)

@@ -1506,6 +1506,32 @@ static bool sender_after(const char *s, size_t n)
 	return false;
 }
 
+/* Does the text after an address (the rest of its line s[0..n), or when
+ * nothing follows it there, the next line from `next`) present it as a
+ * contact, in the languages whose verb follows its object ("<x>\nへご連絡
+ * ください", "x로 문의하십시오")? */
+static bool contact_after(const char *s, size_t n, const char *next, const char *end)
+{
+	static const char *const words[] = { "へご連絡", "までご連絡", "にご連絡", "へお問い合わせ",
+		"までお問い合わせ", "にお問い合わせ", "へお問合せ", "までお問合せ", "にお問合せ",
+		"로 문의", "으로 문의", "에게 문의", "에 문의", "로 연락", "으로 연락", "에게 연락" };
+	size_t i;
+
+	while (n && (*s == '>' || *s == ')' || *s == ' ' || *s == '\t'))
+		s++, n--;
+	if (!n && next && next < end) {
+		const char *nl = memchr(next, '\n', (size_t)(end - next));
+		s = next;
+		n = (size_t)((nl ? nl : end) - next);
+		while (n && (*s == ' ' || *s == '\t'))
+			s++, n--;
+	}
+	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (n >= strlen(words[i]) && memcmp(s, words[i], strlen(words[i])) == 0)
+			return true;
+	return false;
+}
+
 /* Is s[0..n) only what separates the addresses of a list (commas,
  * semicolons, brackets, spaces, "and")? */
 static bool only_separators(const char *s, size_t n)
@@ -1692,7 +1718,7 @@ static void read_lines(const bw_msg *m, bw_report *r, size_t first, size_t len)
 			char *w = bw_addrline__next(l, n, &pos, &start);
 			a = label ? label : lone;
 			free(w);
-			if (!ignorable_address(m, a, l, start) &&
+			if (!ignorable_address(m, a, l, start) && !contact_after(l + pos, n - pos, it.p, end) &&
 			    !(lone && introduces_no_recipient(before, before_n)))
 				add_with_paragraph(m, r, first, a, l, n, it.p, end);
 			free(label);
@@ -1716,7 +1742,8 @@ static void read_lines(const bw_msg *m, bw_report *r, size_t first, size_t len)
 					        introduces_no_recipient(before, before_n));
 				else if (!skip)
 					skip = ignorable_address(m, a, "", 0);
-				skip = skip || delivered_after(l + pos, n - pos) || sender_after(l + pos, n - pos);
+				skip = skip || delivered_after(l + pos, n - pos) || sender_after(l + pos, n - pos) ||
+				       contact_after(l + pos, n - pos, it.p, end);
 				/* a sentence begun on the line before is read whole */
 				if (!skip && back)
 					add_with_paragraph(m, r, first, a, before, (size_t)(l + n - before), it.p, end);
@@ -2117,8 +2144,11 @@ static void read_lone(const bw_msg *m, bw_report *r, size_t first, size_t len)
 		char *a;
 		if (quoted(l, n) || !memchr(l, '@', n) || !(a = bw_addrline__lone(l, n)))
 			continue;
+		const char *at = bw_memcasemem(l, n, a);
+		size_t after = at ? (size_t)(at - l) + strlen(a) : n;
+
 		if (!ignorable_address(m, a, l, n) && !(prev && ignorable_address(m, a, prev, prev_n)) &&
-		    !list_address(m, orig, a))
+		    !contact_after(l + after, n - after, it.p, m->body + len) && !list_address(m, orig, a))
 			add_once(m, r, first, a, NULL, 0);
 		free(a);
 	}
@@ -2161,6 +2191,7 @@ static void read_sole_address(const bw_msg *m, bw_report *r, size_t first, size_
 			/* nor the sender's colleagues ("contact your administrator
 			 * (it@sender.example)") */
 			if (ignorable_address(m, a, l, start) || presented_before(m, a, l, start, prev, prev_n) ||
+			    contact_after(l + pos, n - pos, it.p, m->body + len) ||
 			    same_domain_as_reader(a, reader) || list_address(m, orig, a))
 				free(a);
 			else if (!sole)

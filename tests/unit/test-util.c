@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "msg.h"
 #include "text.h"
 #include "util.h"
 
@@ -233,5 +234,33 @@ int main(void)
 	CHECK(!bw_text__ends_with_colon("mailbox full.", 13));
 	CHECK(!bw_text__ends_with_colon("", 0));
 	CHECK(bw_text__blank(" \t\r\n", 4) && bw_text__blank("", 0) && !bw_text__blank(" x ", 3));
+	/* the returned original starts at a title between dashes, in any
+	 * language, over a header block only an original carries; a notice's
+	 * own summary ("From:/To:/Subject:" alone) or a dashed heading over
+	 * text is no original */
+	{
+		static const char *const bodies[][2] = {
+			{ "Not delivered.\n\n------ 元のメッセージ ------\nFrom: a@x.example\nMessage-ID: <1@x>\n\nhi\n",
+			  "------ 元のメッセージ" },
+			{ "Nicht zugestellt.\n--- Ursprüngliche Nachricht ---\n\nReceived: from x\n by y\nFrom: a@x\n", "--- Urspr" },
+			{ "Failed.\n----- Details -----\nFrom: a@x\nTo: b@y\nSubject: s\n\n----- Reason -----\nfull\n", NULL },
+			{ "Failed.\n----- Transcript -----\n550 5.1.1 unknown\nMessage-ID: <1@x>\n", NULL },
+		};
+		size_t i;
+
+		for (i = 0; i < sizeof(bodies) / sizeof(bodies[0]); i++) {
+			bw_msg m;
+			size_t got;
+
+			memset(&m, 0, sizeof m);
+			m.body = (char *)bodies[i][0];
+			m.body_len = strlen(bodies[i][0]);
+			got = bw_text__report_length(&m);
+			if (bodies[i][1])
+				CHECK(got == (size_t)(strstr(bodies[i][0], bodies[i][1]) - bodies[i][0]));
+			else
+				CHECK(got == m.body_len);
+		}
+	}
 	return check_done();
 }
