@@ -97,6 +97,46 @@ static bool bounce_like(const bw_msg *m)
 	return n && bw_sniff__bounce_subject(m);
 }
 
+/* Does the start of the text say it is an automatic reply ("This is an
+ * automatic reply", "这是来自QQ邮箱的假期自动回复邮件"), or that its author is
+ * away and will answer on return ("out of the office ... when I return")?
+ * What an auto-reply without its headers (forwarded, pasted, or sent by a
+ * client that marks nothing) still says. */
+static bool text_says_away(const bw_msg *m)
+{
+	static const char *const automatic[] = { "automatic reply", "automated reply", "auto-reply",
+		"autoreply", "auto reply", "automatic response", "automated response",
+		"automatically generated reply", "自动回复", "自動回覆", "自動返信", "自動応答",
+		"automatische antwort", "réponse automatique", "respuesta automática",
+		"risposta automatica", "resposta automática", "automatisch antwoord",
+		"automatyczna odpowiedź", "автоматический ответ", "자동 응답" };
+	static const char *const away[] = { "out of the office", "out of office", "on vacation",
+		"on holiday", "on leave", "away from the office", "away from my desk", "休假", "不在",
+		"abwesend", "nicht im büro", "absent du bureau", "en congé", "en vacances",
+		"fuera de la oficina", "de vacaciones", "fuori ufficio", "in ferie",
+		"fora do escritório", "de férias", "afwezig", "niet op kantoor", "poza biurem",
+		"na urlopie", "в отпуске", "휴가" };
+	static const char *const back[] = { "return", "back on", "back in", "will respond",
+		"will reply", "will get back", "limited access", "no access to", "not have access",
+		"尽快", "回复", "zurück", "de retour", "a mi regreso", "al mio rientro", "no meu regresso",
+		"rückkehr", "terug", "po powrocie", "после возвращения", "복귀" };
+	size_t len = bw_text__report_length(m), n;
+	char *flat;
+	bool says;
+
+	if (len > 1500)
+		len = 1500;
+	if (bw_sniff__quotes_failure_reply(m->body, len) || !(flat = bw_squeeze_dup(m->body, len)))
+		return false;
+	/* read with its lines joined: "nicht\nim Büro" */
+	n = strlen(flat);
+	says = bw_text__find_any(flat, n, automatic, sizeof(automatic) / sizeof(automatic[0]), NULL) ||
+	       (bw_text__find_any(flat, n, away, sizeof(away) / sizeof(away[0]), NULL) &&
+	        bw_text__find_any(flat, n, back, sizeof(back) / sizeof(back[0]), NULL));
+	free(flat);
+	return says;
+}
+
 /* Is m a multipart/report of a delivery status (RFC 3462; "delivery-status"
  * or "global-delivery-status"), whatever parts it still has? */
 static bool says_delivery_report(const bw_msg *m)
@@ -134,7 +174,7 @@ static int sniff(const bw_msg *m, const bw_found *f)
 		for (i = 0; i < sizeof(subject_marks) / sizeof(subject_marks[0]); i++)
 			if (bw_strcasestr(subject, subject_marks[i]))
 				return BW_SNIFF_FAINT;
-	return 0;
+	return text_says_away(m) ? BW_SNIFF_FAINT : 0;
 }
 
 /* The first address in header `name` when it is neither `from` nor the
