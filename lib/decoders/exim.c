@@ -286,9 +286,10 @@ static int decode(const bw_msg *m, bw_report *r)
 	}
 	if (at || start) {
 		bool in_generated = false, html_rows = false, margin_entry = false;
+		bool blank = true, prev_blank = true;
 
 		bw_lines__init(&it, m->body + start, len - start);
-		while (bw_lines__next(&it, &line, &line_len)) {
+		for (; bw_lines__next(&it, &line, &line_len); prev_blank = blank) {
 			size_t ind = indent_of(line, line_len);
 			const char *text = line;
 			size_t tlen = line_len;
@@ -296,6 +297,7 @@ static int decode(const bw_msg *m, bw_report *r)
 				text++, tlen--;
 			while (tlen && bw_isspace((unsigned char)text[tlen - 1]))
 				tlen--;
+			blank = tlen == 0;
 			/* a transport's output printed after its address ("------
 			 * pipe to |x ------" and the text, to a blank line; read by
 			 * read_generated_text()): the list goes on after it */
@@ -343,6 +345,15 @@ static int decode(const bw_msg *m, bw_report *r)
 					add_entry(m, r, first, &e, delayed, &unclaimed);
 					continue;
 				}
+			}
+			/* a sentence of the entry wrapped onto the margin (a notice
+			 * re-wrapped when pasted or forwarded): the line right after
+			 * an unfinished one goes on with it */
+			if (ind == 0 && e.raw && e.diag.len && !prev_blank &&
+			    !strchr(".!?", e.diag.p[e.diag.len - 1])) {
+				bw_buf__putc(&e.diag, ' ');
+				bw_buf__put(&e.diag, text, tlen);
+				continue;
 			}
 			/* a line at the margin ends the list, unless no entry came
 			 * yet (the intro in a second language) */
