@@ -290,6 +290,11 @@ static void scan_codes(const char *t, size_t len, bw_smtp_evidence *ev)
 				j++;
 			if ((n = bw_smtp__status_at(t, len, j)) && t[j] == t[i])
 				score = 4;
+			/* "554 5.0.0 <mx.example #5.0.0 smtp; 550 5.7.1 ...>": a
+			 * relay's own code, then the remote reply it quotes after
+			 * the RFC 3464 diagnostic type */
+			if (preceded_by(t, i, "smtp;"))
+				score = 5;
 			for (k = 0; score == 1 && k < COUNT(lead_ins); k++)
 				if (i == 0 || preceded_by(t, i, lead_ins[k]))
 					score = 3;
@@ -312,7 +317,7 @@ static void scan_codes(const char *t, size_t len, bw_smtp_evidence *ev)
 			while (k > 0 && i - k < 3 && strchr(" -'\"#", t[k - 1]))
 				k--;
 			if (k >= 3 && k < i && bw_smtp__reply_at(t, len, k - 3) && t[k - 3] == t[i])
-				score = 3;
+				score = preceded_by(t, k - 3, "smtp;") ? 4 : 3;
 			else if (i > 0 && (t[i - 1] == '#' || t[i - 1] == '('))
 				score = 2;
 			if (score > best_status) {

@@ -127,6 +127,16 @@ int main(void)
 	     "that you tried to reach does not exist", reply, status);
 	CHECK_STR(reply, "550");
 	CHECK_STR(status, "5.1.1");
+	/* a relay's own code, then the remote reply it quotes after "smtp;"
+	 * (Exchange: "<host #5.0.0 smtp; 550 ...>"): the remote reply */
+	scan("554 5.0.0 <mx.example.net #5.0.0 smtp; 550-5.7.1 Messages with multiple "
+	     "addresses in From: header are 550-5.7.1 not accepted>", reply, status);
+	CHECK_STR(reply, "550");
+	CHECK_STR(status, "5.7.1");
+	scan("554 5.7.0 < #5.7.133 smtp;550 5.7.133 RESOLVER.RST.SenderNotAuthenticatedForGroup",
+	     reply, status);
+	CHECK_STR(reply, "550");
+	CHECK_STR(status, "5.7.133");
 	scan("connect to 5.1.1.1 port 25: 451 4.4.1 try later", reply, status);
 	CHECK_STR(reply, "451");
 	CHECK_STR(status, "4.4.1");
