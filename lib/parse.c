@@ -161,6 +161,18 @@ static size_t mark_open(bw_report *r, bool permanent_only, const char *action)
 	return n;
 }
 
+/* Does the notice's subject say that something failed ("Delivery status
+ * notification: error", "Undeliverable: ...")?  Such a notice is no
+ * delivery report, whatever its template's other lines say. */
+static bool subject_says_failure(const bw_msg *m)
+{
+	static const char *const words[] = { "error", "fail", "undeliver", "not delivered",
+		"returned", "non remis", "unzustellbar", "no entregado", "non recapitabile" };
+	const char *s = bw_msg__header(m, "Subject");
+
+	return s && bw_text__find_any(s, strlen(s), words, sizeof(words) / sizeof(words[0]), NULL);
+}
+
 /* A notice with no delivery-status part, whatever reader found its
  * recipients, may still say what became of them (its recipients' SMTP
  * facts read from their diagnostics first):
@@ -171,7 +183,7 @@ static size_t mark_open(bw_report *r, bool permanent_only, const char *action)
  *  - that the message arrived ("successfully delivered", "delivery ... is
  *    complete", a return receipt) and nowhere that delivery failed: each
  *    recipient not marked otherwise and without a failure code becomes
- *    delivered.
+ *    delivered (not when the subject says it reports an error).
  * The notice's text is searched only when a recipient is open to either. */
 static void notice_actions(const bw_msg *m, bw_report *r)
 {
@@ -195,7 +207,7 @@ static void notice_actions(const bw_msg *m, bw_report *r)
 	}
 	if (mark_open(r, false, NULL) &&
 	    bw_text__find_any(m->body, bw_text__report_length(m), said, sizeof(said) / sizeof(said[0]), NULL) &&
-	    !bw_decoders__says_failure(m))
+	    !bw_decoders__says_failure(m) && !subject_says_failure(m))
 		mark_open(r, false, "delivered");
 }
 
