@@ -109,7 +109,11 @@ static bool text_says_away(const bw_msg *m)
 		"automatically generated reply", "自动回复", "自動回覆", "自動返信", "自動応答",
 		"automatische antwort", "réponse automatique", "respuesta automática",
 		"risposta automatica", "resposta automática", "automatisch antwoord",
-		"automatyczna odpowiedź", "автоматический ответ", "자동 응답" };
+		"automatyczna odpowiedź", "автоматический ответ", "자동 응답",
+		/* an acknowledgement or a responder of a mailbox nobody reads */
+		"邮件已经收到", "邮件已收到", "已收到您的邮件", "已收到你的邮件", "来信已收到",
+		"will not be responded to", "will not receive a response", "is not monitored",
+		"is no longer monitored", "not being monitored", "unattended mailbox" };
 	static const char *const away[] = { "out of the office", "out of office", "on vacation",
 		"on holiday", "on leave", "away from the office", "away from my desk", "休假", "不在",
 		"abwesend", "nicht im büro", "absent du bureau", "en congé", "en vacances",
