@@ -182,22 +182,27 @@ static bool field_line(const char *l, size_t n)
 	return i > 0 && i + 1 < n && l[i] == ':' && l[i + 1] == ' ';
 }
 
-/* Is l[0..n) a line of words between runs of dashes ("------ 元のメッセージ
- * ------", "--- Ursprüngliche Nachricht ---")? */
+/* Is l[0..n) a line of words between runs of dashes or equals signs
+ * ("------ 元のメッセージ ------", "--- Ursprüngliche Nachricht ---",
+ * "===== Failed message follows: =====")? */
 static bool dashed_title(const char *l, size_t n)
 {
 	size_t a = 0, b = n, i;
 	bool word = false;
+	char c;
 
 	while (b > 0 && (l[b - 1] == ' ' || l[b - 1] == '\t' || l[b - 1] == '\r'))
 		b--;
 	while (a < b && (l[a] == ' ' || l[a] == '\t'))
 		a++;
-	if (b - a < 8 || l[a] != '-' || l[a + 1] != '-' || l[a + 2] != '-' || l[b - 1] != '-' ||
-	    l[b - 2] != '-' || l[b - 3] != '-')
+	if (b - a < 8)
+		return false;
+	c = l[a];
+	if ((c != '-' && c != '=') || l[a + 1] != c || l[a + 2] != c || l[b - 1] != c ||
+	    l[b - 2] != c || l[b - 3] != c)
 		return false;
 	for (i = a; i < b; i++)
-		if (l[i] != '-' && l[i] != ' ' && l[i] != '=')
+		if (l[i] != c && l[i] != ' ')
 			word = true;
 	return word;
 }

@@ -189,6 +189,35 @@ static bool recall_report(const bw_msg *m)
 	return false;
 }
 
+static bool has_trigger(const char *l, size_t n);
+
+/* Does the notice return its reader's own message (the first From: line of
+ * the text after the report names the notice's To) and say in the report
+ * that something failed?  A mail system's notice by structure, whatever its
+ * sender and subject ("COMSAT@host", "Msg of Friday ..."). */
+static bool returns_readers_message(const bw_msg *m)
+{
+	size_t len = bw_text__report_length(m), lines = 0;
+	const char *to = bw_msg__header(m, "To"), *p = m->body + len, *end = m->body + m->body_len;
+	char *reader, *author = NULL;
+	bool same;
+
+	if (!to || len >= m->body_len || !has_trigger(m->body, len) ||
+	    !(reader = bw_text__first_address(to, strlen(to))))
+		return false;
+	while (p < end && lines++ < 30 && !author) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = (size_t)((nl ? nl : end) - p);
+		if (n > 5 && bw_strncasecmp(p, "From:", 5) == 0)
+			author = bw_text__first_address(p + 5, n - 5);
+		p = nl ? nl + 1 : end;
+	}
+	same = author && bw_strcasecmp(author, reader) == 0;
+	free(author);
+	free(reader);
+	return same;
+}
+
 static int sniff(const bw_msg *m, const bw_found *f)
 {
 	bool delivery;
@@ -235,6 +264,8 @@ static int sniff(const bw_msg *m, const bw_found *f)
 	 * the sender's mail went to ("Your mail to x@y": the body says what
 	 * became of it) */
 	if (bw_sniff__automated(m) && (delivery || mail_to_subject(m)))
+		return BW_SNIFF_LAST_RESORT;
+	if (returns_readers_message(m))
 		return BW_SNIFF_LAST_RESORT;
 	/* A read receipt (report-type disposition-notification) is no bounce. */
 	if (strcmp(m->content_type, "multipart/report") == 0 && !m->dsn.n && !m->feedback &&
