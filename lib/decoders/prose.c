@@ -525,9 +525,41 @@ static bool the_list_itself(const bw_msg *m, const char *a)
 	return same;
 }
 
+/* Is domain d the domain `of` or one of its subdomains? */
+static bool domain_within(const char *d, const char *of)
+{
+	size_t dl = strlen(d), ol = strlen(of);
+
+	return bw_strcasecmp(d, of) == 0 ||
+	       (dl > ol && d[dl - ol - 1] == '.' && bw_strcasecmp(d + dl - ol, of) == 0);
+}
+
+/* Is `a` a role address that signs or is offered by the notice itself: a
+ * postmaster or mailer-daemon anywhere, or another role (abuse@,
+ * security@, webmaster@...) in the domain the notice comes from?  A role
+ * address of another domain listed as failed (a report to abuse@ that
+ * bounced) is a recipient like any other. */
+static bool reporting_role(const bw_msg *m, const char *a)
+{
+	const char *from = bw_msg__header(m, "From"), *at = strrchr(a, '@'), *fat;
+	char *f;
+	bool same;
+
+	if (!bw_text__is_role_address(a))
+		return false;
+	if (bw_startswith_ci(a, "postmaster@") || bw_startswith_ci(a, "mailer-daemon@") ||
+	    bw_startswith_ci(a, "mailer_daemon@") || !from || !at ||
+	    !(f = bw_text__first_address(from, strlen(from))))
+		return true;
+	fat = strrchr(f, '@');
+	same = fat && (domain_within(fat + 1, at + 1) || domain_within(at + 1, fat + 1));
+	free(f);
+	return same;
+}
+
 static bool ignorable_address(const bw_msg *m, const char *a, const char *context, size_t n)
 {
-	if (bw_decoders__is_own_address(m, a) || bw_text__is_role_address(a) || the_list_itself(m, a) ||
+	if (bw_decoders__is_own_address(m, a) || reporting_role(m, a) || the_list_itself(m, a) ||
 	    header_says_not_recipient(m, a) || introduces_message_id(context, n))
 		return true;
 	if (bw_decoders__presents_author(context, n))
@@ -1234,7 +1266,7 @@ static void from_original(const bw_msg *m, bw_report *r, size_t first, size_t le
 			size_t k = strcspn(v, ",");
 			char *a = bw_text__first_address(v, k);
 
-			if (a && !bw_decoders__is_own_address(m, a) && !bw_text__is_role_address(a) &&
+			if (a && !bw_decoders__is_own_address(m, a) && !reporting_role(m, a) &&
 			    !already_candidate(cand, n, a)) {
 				envelope[n] = i >= N_HEADER_FIELDS;
 				n_header += !envelope[n];
