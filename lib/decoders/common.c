@@ -970,7 +970,7 @@ bool bw_sniff__delay_notice(const bw_msg *m)
 		"Remise différée", "Distribution retardée", "Consegna ritardata", "Entrega atrasada",
 		"Vertraagde bezorging", "配送遅延", "配信遅延", "投递延迟", "邮件延迟", "郵件延遲", "Messaggio in ritardo",
 		"Delivery deferred", "Message deferred", "Delivery status notification: delay",
-		"WARNING: delayed" };
+		"WARNING: delayed", "Mail delivery deferred" };
 	static const char *const delayed[] = { "has been delayed", "has not yet been delivered",
 		"not been delivered yet", "has not been delivered yet", "will continue trying",
 		"will keep trying", "will continue to try", "will retry", "WARNING message only",
@@ -990,6 +990,7 @@ bool bw_sniff__delay_notice(const bw_msg *m)
 		"todavía no ha podido ser entregado", "volverá a intentar", "no es necesario que vuelva a enviar",
 		"keeps retrying", "keep retrying", "still retrying", "retrying continues", "will try again",
 		"will be tried again", "this is a warning", "seguiremos intentándolo", "intentaremos de nuevo",
+		"will be reattempted", "be re-attempted", "reattempted later", "address(es) deferred:",
 		"n'a pas encore pu être", "nouvelle tentative", "pas besoin de renvoyer",
 		"noch nicht zugestellt", "wird erneut versucht", "nicht erneut senden",
 		"non è stato ancora", "verrà ritentat", "non è necessario reinviare",
@@ -1044,7 +1045,10 @@ bool bw_sniff__delay_notice(const bw_msg *m)
 		delay = bw_sniff__subject_starts(m, subjects[i]);
 	if (!delay)
 		delay = bw_text__find_any(m->body, len, delayed, sizeof(delayed) / sizeof(delayed[0]), NULL) != NULL;
-	return delay && !says_final(m->body, len, final, sizeof(final) / sizeof(final[0]));
+	/* Exim's failure intro over a deferral ("could not be delivered to
+	 * ... This is a temporary error.") is no final word */
+	return delay && (bw_memcasemem(m->body, len, "this is a temporary error") ||
+	                 !says_final(m->body, len, final, sizeof(final) / sizeof(final[0])));
 }
 
 /* Does `d` say nothing but an address (bullets, brackets and quotes

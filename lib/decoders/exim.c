@@ -30,6 +30,8 @@ static const char *const list_markers[] = {
 	"have not yet been delivered are:",
 	"has not yet been delivered are:",
 	"could not be delivered to one or more of its recipients",
+	/* a deferral returned to the sender (cPanel's Exim) */
+	"The following address(es) deferred:",
 };
 
 /* The phrases the sniff looks for in the body (markers.h). */
@@ -278,7 +280,8 @@ static int decode(const bw_msg *m, bw_report *r)
 			const char *nl = memchr(m->body + start, '\n', rest);
 			size_t next = nl ? (size_t)(nl - m->body) + 1 : len;
 
-			if (bw_memcasemem(m->body + start, next - start, "failed:"))
+			if (bw_memcasemem(m->body + start, next - start, "failed:") ||
+			    bw_memcasemem(m->body + start, next - start, "deferred:"))
 				start = next;
 		}
 	} else {
