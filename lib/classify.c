@@ -184,7 +184,7 @@ static int by_rules(const bw_rules *rules, const bw_recipient *rc, const view *w
                     bw_match_result *res, verdict *v)
 {
 	bw_match_input in;
-	char *unfolded, *joined;
+	char *unfolded, *joined, *cut;
 	int matched;
 
 	if (!rules)
@@ -194,6 +194,8 @@ static int by_rules(const bw_rules *rules, const bw_recipient *rc, const view *w
 	in.diagnostic = unfolded ? unfolded : w->diagnostic;
 	if ((joined = bw_text__join_cjk(in.diagnostic)))
 		in.diagnostic = joined;
+	if ((cut = bw_text__cut_advice(in.diagnostic)))
+		in.diagnostic = cut;
 	in.status = w->status;
 	in.reply_code = w->reply;
 	in.smtp_command = bw_recipient__get(rc, BW_RCPT_SMTP_COMMAND);
@@ -204,6 +206,7 @@ static int by_rules(const bw_rules *rules, const bw_recipient *rc, const view *w
 	memset(res, 0, sizeof(*res));
 	res->permanent = res->hard_bounce = -1;
 	matched = bw_rules__match(rules, &in, res);
+	free(cut);
 	free(joined);
 	free(unfolded);
 	if (matched < 0)

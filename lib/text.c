@@ -784,3 +784,21 @@ bool bw_text__ends_with_colon(const char *s, size_t len)
 		len--;
 	return (len && s[len - 1] == ':') || (len >= 3 && memcmp(s + len - 3, "\xEF\xBC\x9A", 3) == 0);
 }
+
+char *bw_text__cut_advice(const char *s)
+{
+	static const char *const labels[] = { "Solution:", "Solutions:", "Suggestion:", "Suggestions:",
+		"Suggested solution", "解决建议", "解决方案", "解决办法", "解决方法", "处理建议", "解決建議",
+		"解決方法", "対処方法", "対処法", "해결 방법", "Lösung:", "Lösungsvorschlag", "Solución:",
+		"Solução:", "Soluzione:", "Oplossing:", "Rozwiązanie:" };
+	const char *at;
+	size_t n;
+
+	if (!s || (n = strlen(s)) < 16)
+		return NULL;
+	/* the cause comes first: a label in the first few characters is the
+	 * notice's only text */
+	if (!(at = bw_text__find_any(s + 8, n - 8, labels, sizeof(labels) / sizeof(labels[0]), NULL)))
+		return NULL;
+	return bw_strndup(s, (size_t)(at - s));
+}

@@ -112,6 +112,13 @@ bool bw_text__ends_with_colon(const char *s, size_t len);
  * join (or on ENOMEM). */
 char *bw_text__join_cjk(const char *s);
 
+/* s cut before the advice a notice gives after its cause ("Solution:",
+ * "Suggestions:", "解决建议", "対処方法"): what the reader should do is no
+ * evidence of why it failed ("... check whether the recipient set up a
+ * blacklist").  A string for the caller to free; NULL when s gives no such
+ * advice after some text of its own (or on ENOMEM). */
+char *bw_text__cut_advice(const char *s);
+
 /* A reply as another program stored it, with its escapes undone: URL
  * escapes ("554%205.7.1%20User%20unknown", in a word holding two of them or
  * more), JSON escapes ("\u003c", "\n") and HTML character references

@@ -234,6 +234,18 @@ int main(void)
 	CHECK(!bw_text__ends_with_colon("mailbox full.", 13));
 	CHECK(!bw_text__ends_with_colon("", 0));
 	CHECK(bw_text__blank(" \t\r\n", 4) && bw_text__blank("", 0) && !bw_text__blank(" x ", 3));
+	/* the advice after a cause is cut; a label at the very start is kept */
+	{
+		char *c = bw_text__cut_advice("Reason: mailbox does not exist. Solution: check the blacklist");
+		CHECK(c && strcmp(c, "Reason: mailbox does not exist. ") == 0);
+		free(c);
+		c = bw_text__cut_advice("退信原因：连接收件方邮件系统失败。解决建议：请检查黑名单");
+		CHECK(c && strcmp(c, "退信原因：连接收件方邮件系统失败。") == 0);
+		free(c);
+		CHECK(bw_text__cut_advice("Solution: resend the message later please") == NULL);
+		CHECK(bw_text__cut_advice("550 5.1.1 user unknown") == NULL);
+		CHECK(bw_text__cut_advice(NULL) == NULL);
+	}
 	/* the returned original starts at a title between dashes, in any
 	 * language, over a header block only an original carries; a notice's
 	 * own summary ("From:/To:/Subject:" alone) or a dashed heading over
