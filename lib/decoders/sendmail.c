@@ -100,6 +100,29 @@ static srcpt *get(sstate *s, const char *addr)
 	return &s->v[s->n++];
 }
 
+/* Does l[0..n) say more than the address in it: at least two words of
+ * three letters or more that are no address ("ResponseCode 421, Host not
+ * reachable")? */
+static bool words_beside(const char *l, size_t n)
+{
+	size_t i = 0, words = 0;
+
+	while (i < n) {
+		size_t start, letters = 0;
+		bool addr = false;
+
+		while (i < n && bw_isspace((unsigned char)l[i]))
+			i++;
+		for (start = i; i < n && !bw_isspace((unsigned char)l[i]); i++) {
+			addr = addr || l[i] == '@';
+			letters += bw_isalpha((unsigned char)l[i]) != 0;
+		}
+		if (i > start && !addr && letters >= 3)
+			words++;
+	}
+	return words >= 2;
+}
+
 static void put(bw_buf *b, const char *s, size_t n)
 {
 	while (n && bw_isspace((unsigned char)*s))
@@ -227,9 +250,14 @@ static void read_fatal_list(const char *t, size_t len, sstate *s, bool transient
 			continue;
 		if ((a = bw_text__first_address(p, k))) {
 			cur = get(s, a);
-			free(a);
-			if (cur)
+			if (cur) {
 				cur->transient = transient;
+				/* the reason on the address's own line ("[Status: Error,
+				 * Address: <a@b>, ResponseCode 421, Host not reachable.]") */
+				if (!cur->reason.len && words_beside(p, k))
+					put(&cur->reason, p, k);
+			}
+			free(a);
 		}
 	}
 }
@@ -360,7 +388,11 @@ static char *diag_for(const srcpt *r, const sstate *s)
 		put(&b, r->summary.p, r->summary.len);
 	if (!b.len && r && r->reason.len)
 		put(&b, r->reason.p, r->reason.len);
-	if (s->misc.len && (!r || !r->summary.len))
+	/* the transcript's other lines, unless the list gave the reason and
+	 * they quote no reply (a transcript that holds only the original's
+	 * headers) */
+	if (s->misc.len && (!r || !r->summary.len) &&
+	    !(b.len && !bw_smtp__has_failure_code(s->misc.p, s->misc.len)))
 		put(&b, s->misc.p, s->misc.len);
 	if (!b.len && s->session.len)
 		put(&b, s->session.p, s->session.len);
