@@ -363,6 +363,7 @@ bool bw_sniff__challenge(const char *text, size_t len)
 		"to be delivered, please confirm", "confirm your message", "verify your message",
 		"release your message", "message has been held", "awaiting your confirmation",
 		"confirm that you sent", "add you to my list of approved senders",
+		"senders i have approved", "i now allow incoming messages only from",
 		"has been held, not delivered", "sender verification service", "approve yourself",
 		"pending folder", "confirm that you are a person", "verify yourself as a sender",
 		"you are a person", "you are a human", "you're human", "you're a person",
