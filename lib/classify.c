@@ -351,7 +351,7 @@ int bw_classify__recipient(const bw_rules *rules, bw_recipient *rc)
 {
 	view w;
 	verdict v;
-	bw_match_result res;
+	bw_match_result res, nres;
 	size_t i;
 	int matched = 0;
 
@@ -369,6 +369,29 @@ int bw_classify__recipient(const bw_rules *rules, bw_recipient *rc)
 		matched = by_rules(rules, rc, &w, &res, &v);
 		if (matched == 0 && rc->notice)
 			matched = by_notice(rules, rc, &w, &res, &v);
+		else if (matched > 0 && rc->notice && res.tier >= BW_TIER_GENERIC) {
+			/* own lines that only a generic rule read (a status code's
+			 * catch-all, a bare wrapper): the notice's words, when a
+			 * phrase, a provider's rule or the lexicon reads them,
+			 * say more */
+			verdict nv;
+			int nm;
+
+			memset(&nv, 0, sizeof(nv));
+			nv.provider = v.provider;
+			nv.provider_id = v.provider_id;
+			nm = by_notice(rules, rc, &w, &nres, &nv);
+			if (nm < 0)
+				matched = nm;
+			if (nm > 0 && nres.tier <= BW_TIER_LEXICON) {
+				for (i = 0; i < v.n_evidence; i++)
+					free(v.evidence[i]);
+				v = nv;
+			} else {
+				for (i = 0; i < nv.n_evidence; i++)
+					free(nv.evidence[i]);
+			}
+		}
 		if (matched == 0)
 			by_codes(&w, &v);
 	}

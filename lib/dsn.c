@@ -17,6 +17,7 @@
 #include "msg.h"
 #include "rfc2047.h"
 #include "smtp.h"
+#include "text.h"
 #include "util.h"
 
 typedef enum field_kind {
@@ -81,32 +82,6 @@ static const char *after_type(const char *value, char *type, size_t type_size)
 	return semi;
 }
 
-/* Is the Status field's comment only the code's generic name ("unknown
- * temporary failure", "Other undefined Status")? */
-static bool generic_comment(const char *c, size_t n)
-{
-	static const char *const words[] = { "unknown", "other", "undefined", "temporary", "transient",
-		"permanent", "persistent", "failure", "status", "error", "success", "delivered", "ok" };
-	size_t i = 0, k;
-
-	while (i < n) {
-		size_t w;
-
-		while (i < n && !bw_isalpha((unsigned char)c[i]))
-			i++;
-		for (w = i; i < n && bw_isalpha((unsigned char)c[i]); i++)
-			;
-		if (i == w)
-			break;
-		for (k = 0; k < sizeof(words) / sizeof(words[0]); k++)
-			if (i - w == strlen(words[k]) && bw_strncasecmp(c + w, words[k], i - w) == 0)
-				break;
-		if (k == sizeof(words) / sizeof(words[0]))
-			return false;
-	}
-	return true;
-}
-
 /* Status: "5.1.1", or with a comment that says why ("4.0.0 (mx.example:
  * host name lookup failure)", RFC 3464's own example): the comment is the
  * recipient's diagnostic while no Diagnostic-Code gives one. */
@@ -120,7 +95,7 @@ static int set_status(bw_recipient *rc, const char *value)
 			int err = bw_recipient__set_len(rc, BW_RCPT_STATUS, value + i, n);
 
 			if (err == BW_OK && open && (close = memchr(open, ')', len - (size_t)(open - value))) &&
-			    close - open > 1 && !generic_comment(open + 1, (size_t)(close - open - 1)) &&
+			    close - open > 1 && !bw_text__only_status_name(open + 1, (size_t)(close - open - 1)) &&
 			    !bw_recipient__get(rc, BW_RCPT_DIAGNOSTIC))
 				err = bw_recipient__set_len(rc, BW_RCPT_DIAGNOSTIC, open + 1,
 				                            (size_t)(close - open - 1));

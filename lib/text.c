@@ -802,3 +802,30 @@ char *bw_text__cut_advice(const char *s)
 		return NULL;
 	return bw_strndup(s, (size_t)(at - s));
 }
+
+bool bw_text__only_status_name(const char *c, size_t n)
+{
+	static const char *const words[] = { "unknown", "other", "undefined", "temporary", "transient",
+		"permanent", "persistent", "failure", "status", "error", "success", "delivered", "ok",
+		/* RFC 3463's subjects: "Other or undefined security status" */
+		"or", "and", "security", "policy", "mailbox", "mail", "system", "network", "routing",
+		"protocol", "media", "address", "addressing", "message", "content" };
+	size_t i = 0, k;
+
+	while (i < n) {
+		size_t w;
+
+		while (i < n && !bw_isalpha((unsigned char)c[i]))
+			i++;
+		for (w = i; i < n && bw_isalpha((unsigned char)c[i]); i++)
+			;
+		if (i == w)
+			break;
+		for (k = 0; k < sizeof(words) / sizeof(words[0]); k++)
+			if (i - w == strlen(words[k]) && bw_strncasecmp(c + w, words[k], i - w) == 0)
+				break;
+		if (k == sizeof(words) / sizeof(words[0]))
+			return false;
+	}
+	return true;
+}

@@ -119,6 +119,11 @@ char *bw_text__join_cjk(const char *s);
  * advice after some text of its own (or on ENOMEM). */
 char *bw_text__cut_advice(const char *s);
 
+/* Is s[0..n) only the generic name of a status code, RFC 3463's or an
+ * MTA's ("Other or undefined security status", "unknown temporary
+ * failure"), words that say nothing the code does not (or no word)? */
+bool bw_text__only_status_name(const char *s, size_t n);
+
 /* A reply as another program stored it, with its escapes undone: URL
  * escapes ("554%205.7.1%20User%20unknown", in a word holding two of them or
  * more), JSON escapes ("\u003c", "\n") and HTML character references

@@ -245,7 +245,7 @@ static size_t sniff_all(const bw_msg *m, size_t *at, int *score, size_t *order)
 }
 
 /* Whether no recipient from `first` on has a diagnostic beyond its own
- * address (the line that listed it). */
+ * address (the line that listed it) or its status code's generic name. */
 static bool says_nothing(const bw_report *r, size_t first)
 {
 	size_t k;
@@ -262,7 +262,10 @@ static bool says_nothing(const bw_report *r, size_t first)
 			d++, dl--;
 		while (dl && strchr("<>:,;", d[dl - 1]))
 			dl--;
-		if (dl && !(a && strlen(a) == dl && bw_strncasecmp(d, a, dl) == 0))
+		/* beyond its address, or the status code's generic name
+		 * ("Other or undefined security status") */
+		if (dl && !(a && strlen(a) == dl && bw_strncasecmp(d, a, dl) == 0) &&
+		    !bw_text__only_status_name(d, dl))
 			return false;
 	}
 	return r->n_rcpt > first;
