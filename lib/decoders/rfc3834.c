@@ -119,11 +119,22 @@ static bool text_says_away(const bw_msg *m)
 		"abwesend", "nicht im büro", "absent du bureau", "en congé", "en vacances",
 		"fuera de la oficina", "de vacaciones", "fuori ufficio", "in ferie",
 		"fora do escritório", "de férias", "afwezig", "niet op kantoor", "poza biurem",
-		"na urlopie", "в отпуске", "휴가" };
+		"na urlopie", "в отпуске", "휴가", "out of my office", "currently unavailable",
+		"currently away" };
 	static const char *const back[] = { "return", "back on", "back in", "will respond",
 		"will reply", "will get back", "limited access", "no access to", "not have access",
 		"尽快", "回复", "zurück", "de retour", "a mi regreso", "al mio rientro", "no meu regresso",
 		"rückkehr", "terug", "po powrocie", "после возвращения", "복귀" };
+	/* thanks for the mail and a promise to answer: an acknowledgement
+	 * ("Thanks for your letter. I'll write back as soon as I can",
+	 * "我已经收到你的邮件，我稍后会给你回复") */
+	static const char *const thanks[] = { "thank you for your email", "thank you for your e-mail",
+		"thanks for your email", "thank you for your letter", "thanks for your letter",
+		"thank you for your message", "thanks for your message", "感谢您的来信", "感谢你的来信",
+		"您的邮件", "你的邮件", "已收到", "已经收到", "收到后" };
+	static const char *const promise[] = { "as soon as i can", "as soon as possible",
+		"will respond", "will reply", "will write back", "be responding", "get back to you",
+		"尽快", "回复", "答复", "处理" };
 	size_t len = bw_text__report_length(m), n;
 	char *flat;
 	bool says;
@@ -136,7 +147,9 @@ static bool text_says_away(const bw_msg *m)
 	n = strlen(flat);
 	says = bw_text__find_any(flat, n, automatic, sizeof(automatic) / sizeof(automatic[0]), NULL) ||
 	       (bw_text__find_any(flat, n, away, sizeof(away) / sizeof(away[0]), NULL) &&
-	        bw_text__find_any(flat, n, back, sizeof(back) / sizeof(back[0]), NULL));
+	        bw_text__find_any(flat, n, back, sizeof(back) / sizeof(back[0]), NULL)) ||
+	       (bw_text__find_any(flat, n, thanks, sizeof(thanks) / sizeof(thanks[0]), NULL) &&
+	        bw_text__find_any(flat, n, promise, sizeof(promise) / sizeof(promise[0]), NULL));
 	free(flat);
 	return says;
 }
