@@ -302,6 +302,7 @@ static const char *const triggers[] = {
 	"given up", "gave up", "not been fully delivered", "not received by",
 	"not able to deliver", "were not able to", "was not able to",
 	"did not attempt", "not attempted", "was not attempted", "were not attempted",
+	"does not allow", "doesn't allow",
 	/* sending services' notices: a recipient they would not send to */
 	"not sent", "suppressed", "suppression list", "inactive recipient",
 	/* ... and the sender's own server refusing to send (German, French,
@@ -1310,7 +1311,7 @@ static const char *const rcpt_labels[] = {
 	"undeliverable recipient", "address", "e-mail address", "email address", "mailbox", "email",
 	"rfc-822 address", "rfc822 address", "rfc 822 address", "internet address", "smtp address",
 	"e-mail", "addressee", "addressees", "receiver", "intended recipient", "addressed to",
-	"sent to",
+	"sent to", "envelope recipient", "envelope-recipient",
 	"destinataire", "destinataires", "adresse", "empfänger", "empfaenger", "adresse des empfängers",
 	"destinatario", "destinatarios", "dirección", "direccion", "destinatari", "indirizzo",
 	"destinatário", "destinatários", "endereço", "ontvanger", "geadresseerde", "adres",
