@@ -182,9 +182,9 @@ static bool field_line(const char *l, size_t n)
 	return i > 0 && i + 1 < n && l[i] == ':' && l[i + 1] == ' ';
 }
 
-/* Is l[0..n) a line of words between runs of dashes or equals signs
- * ("------ 元のメッセージ ------", "--- Ursprüngliche Nachricht ---",
- * "===== Failed message follows: =====")? */
+/* Is l[0..n) a line of words between runs of dashes, em dashes or equals
+ * signs ("------ 元のメッセージ ------", "--- Ursprüngliche Nachricht ---",
+ * "===== Failed message follows: =====", "—— Original message ——")? */
 static bool dashed_title(const char *l, size_t n)
 {
 	size_t a = 0, b = n, i;
@@ -197,6 +197,10 @@ static bool dashed_title(const char *l, size_t n)
 		a++;
 	if (b - a < 8)
 		return false;
+	/* "—— Original message ——": runs of em dashes (U+2014) */
+	if (b - a > 12 && memcmp(l + a, "\xE2\x80\x94\xE2\x80\x94", 6) == 0 &&
+	    memcmp(l + b - 6, "\xE2\x80\x94\xE2\x80\x94", 6) == 0)
+		return true;
 	c = l[a];
 	if ((c != '-' && c != '=') || l[a + 1] != c || l[a + 2] != c || l[b - 1] != c ||
 	    l[b - 2] != c || l[b - 3] != c)

@@ -256,6 +256,7 @@ int main(void)
 			  "------ 元のメッセージ" },
 			{ "Nicht zugestellt.\n--- Ursprüngliche Nachricht ---\n\nReceived: from x\n by y\nFrom: a@x\n", "--- Urspr" },
 			{ "Failed.\n----- Details -----\nFrom: a@x\nTo: b@y\nSubject: s\n\n----- Reason -----\nfull\n", NULL },
+			{ "read error\n—— Original message ——\nDKIM-Signature: v=1\nFrom: a@x\n", "—— Original" },
 			{ "Failed.\n----- Transcript -----\n550 5.1.1 unknown\nMessage-ID: <1@x>\n", NULL },
 		};
 		size_t i;
