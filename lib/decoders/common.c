@@ -801,6 +801,7 @@ const char *const bw_decoders__reason_labels[] = {
 	"réponse", "respuesta", "risposta", "resposta", "antwort", "réponse du serveur",
 	"respuesta del servidor", "resposta do servidor", "antwort des servers", "risposta del server",
 	"server's response", "server's reply", "response from the server", "reply from the server",
+	"remote host said", "remote server said", "the server said",
 	NULL
 };
 
