@@ -249,6 +249,40 @@ static int by_notice(const bw_rules *rules, const bw_recipient *rc, const view *
 	return matched;
 }
 
+/* Frees the evidence lines of `v`. */
+static void verdict_clear(verdict *v)
+{
+	size_t i;
+
+	for (i = 0; i < v->n_evidence; i++)
+		free(v->evidence[i]);
+	v->n_evidence = 0;
+}
+
+/* Own lines that only a generic rule read (a status code's catch-all, a
+ * bare wrapper): the notice's words, when a phrase, a provider's rule or
+ * the lexicon reads them, say more and replace `v` (its rule then in
+ * `nres`, which must outlive it).  Returns `matched`, or a negative
+ * bw_error_code. */
+static int notice_over_generic(const bw_rules *rules, const bw_recipient *rc, const view *w,
+                               bw_match_result *nres, verdict *v, int matched)
+{
+	verdict nv;
+	int nm;
+
+	memset(&nv, 0, sizeof(nv));
+	nv.provider = v->provider;
+	nv.provider_id = v->provider_id;
+	nm = by_notice(rules, rc, w, nres, &nv);
+	if (nm > 0 && nres->tier <= BW_TIER_LEXICON) {
+		verdict_clear(v);
+		*v = nv;
+		return matched;
+	}
+	verdict_clear(&nv);
+	return nm < 0 ? nm : matched;
+}
+
 /* The built-in reading of the codes themselves, when no rule decided. */
 static void by_codes(const view *w, verdict *v)
 {
@@ -352,7 +386,6 @@ int bw_classify__recipient(const bw_rules *rules, bw_recipient *rc)
 	view w;
 	verdict v;
 	bw_match_result res, nres;
-	size_t i;
 	int matched = 0;
 
 	read_view(rc, &w);
@@ -369,35 +402,13 @@ int bw_classify__recipient(const bw_rules *rules, bw_recipient *rc)
 		matched = by_rules(rules, rc, &w, &res, &v);
 		if (matched == 0 && rc->notice)
 			matched = by_notice(rules, rc, &w, &res, &v);
-		else if (matched > 0 && rc->notice && res.tier >= BW_TIER_GENERIC) {
-			/* own lines that only a generic rule read (a status code's
-			 * catch-all, a bare wrapper): the notice's words, when a
-			 * phrase, a provider's rule or the lexicon reads them,
-			 * say more */
-			verdict nv;
-			int nm;
-
-			memset(&nv, 0, sizeof(nv));
-			nv.provider = v.provider;
-			nv.provider_id = v.provider_id;
-			nm = by_notice(rules, rc, &w, &nres, &nv);
-			if (nm < 0)
-				matched = nm;
-			if (nm > 0 && nres.tier <= BW_TIER_LEXICON) {
-				for (i = 0; i < v.n_evidence; i++)
-					free(v.evidence[i]);
-				v = nv;
-			} else {
-				for (i = 0; i < nv.n_evidence; i++)
-					free(nv.evidence[i]);
-			}
-		}
+		else if (matched > 0 && rc->notice && res.tier >= BW_TIER_GENERIC)
+			matched = notice_over_generic(rules, rc, &w, &nres, &v, matched);
 		if (matched == 0)
 			by_codes(&w, &v);
 	}
 	if (matched >= 0)
 		write_verdict(rc, &w, &v);
-	for (i = 0; i < v.n_evidence; i++)
-		free(v.evidence[i]);
+	verdict_clear(&v);
 	return matched < 0 ? matched : BW_OK;
 }

@@ -324,6 +324,7 @@ int bw_parse_buffer(bw_report **out, const bw_rules *rules, const char *buf, siz
 	const bw_textindex *prev_ix = NULL;
 	char *copy = NULL;
 	size_t skip, from;
+	bool system_notice;
 	int err;
 
 	if (!out)
@@ -381,18 +382,18 @@ int bw_parse_buffer(bw_report **out, const bw_rules *rules, const char *buf, siz
 	m.report_length = bw_text__report_length(&m);
 	m.report_length_known = true;
 	err = bw_decoders__run(&m, r);
+	system_notice = err >= 0 && r->n_rcpt == 0 && !r->kind_set && bw_sniff__system_notice(&m);
 	/* A mail system's notice that says delivery failed, or quotes a
 	 * server's failure reply, is a bounce even when no reader found whom
 	 * it was about.  A mail system's notice that named no one and returns
 	 * the original is read once more with its own addresses allowed: a
 	 * sender who mailed themselves is the recipient.  (A phishing "bounce"
 	 * that names only its reader returns no original.) */
-	if (err >= 0 && r->n_rcpt == 0 && !r->kind_set && bw_sniff__system_notice(&m) &&
-	    (bw_kvlist__get(&m.orig_headers, "From") || m.report_length < m.body_len)) {
+	if (system_notice && (bw_kvlist__get(&m.orig_headers, "From") || m.report_length < m.body_len)) {
 		m.own_may_fail = true;
 		err = bw_decoders__run(&m, r);
 	}
-	if (err >= 0 && r->n_rcpt == 0 && !r->kind_set && bw_sniff__system_notice(&m) &&
+	if (system_notice && err >= 0 && r->n_rcpt == 0 && !r->kind_set &&
 	    (bw_decoders__says_failure(&m) || bw_sniff__quotes_failure_reply(m.body, m.report_length))) {
 		r->kind = BW_KIND_BOUNCE;
 		r->kind_set = true;

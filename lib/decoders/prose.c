@@ -2205,12 +2205,14 @@ static void read_lone(const bw_msg *m, bw_report *r, size_t first, size_t len)
 		return;
 	bw_lines__init(&it, m->body, len);
 	for (; bw_lines__next(&it, &l, &n); prev = l, prev_n = n) {
+		const char *at;
+		size_t after;
 		char *a;
+
 		if (quoted(l, n) || !memchr(l, '@', n) || !(a = bw_addrline__lone(l, n)))
 			continue;
-		const char *at = bw_memcasemem(l, n, a);
-		size_t after = at ? (size_t)(at - l) + strlen(a) : n;
-
+		at = bw_memcasemem(l, n, a);
+		after = at ? (size_t)(at - l) + strlen(a) : n;
 		if (!ignorable_address(m, a, l, n) && !(prev && ignorable_address(m, a, prev, prev_n)) &&
 		    !contact_after(l + after, n - after, it.p, m->body + len) && !list_address(m, orig, a))
 			add_once(m, r, first, a, NULL, 0);

@@ -250,6 +250,7 @@ static void read_fatal_list(const char *t, size_t len, sstate *s, bool transient
 			continue;
 		if ((a = bw_text__first_address(p, k))) {
 			cur = get(s, a);
+			free(a);
 			if (cur) {
 				cur->transient = transient;
 				/* the reason on the address's own line ("[Status: Error,
@@ -257,7 +258,6 @@ static void read_fatal_list(const char *t, size_t len, sstate *s, bool transient
 				if (!cur->reason.len && words_beside(p, k))
 					put(&cur->reason, p, k);
 			}
-			free(a);
 		}
 	}
 }

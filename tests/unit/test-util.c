@@ -9,6 +9,15 @@
 #include "text.h"
 #include "util.h"
 
+/* Is `got`, a string the function under test made (freed here), `want`? */
+static bool gives(char *got, const char *want)
+{
+	bool same = got && strcmp(got, want) == 0;
+
+	free(got);
+	return same;
+}
+
 /* bw_text__valid_utf8 reads ASCII eight bytes at a time: a NUL or an
  * 8-bit byte at every offset of a long text, and a valid sequence across
  * the eight-byte steps. */
@@ -215,18 +224,14 @@ int main(void)
 	/* a notice wrapped mid-sentence in Chinese or Japanese reads as one
 	 * sentence; spaces next to Latin text or between hangul stay */
 	{
-		char *j = bw_text__join_cjk("因为您不是 列表订户。");
-		CHECK(j && strcmp(j, "因为您不是列表订户。") == 0);
-		free(j);
-		j = bw_text__join_cjk("送信 できません。 受信者");
-		CHECK(j && strcmp(j, "送信できません。受信者") == 0);
-		free(j);
+		CHECK(gives(bw_text__join_cjk("因为您不是 列表订户。"), "因为您不是列表订户。"));
+		CHECK(gives(bw_text__join_cjk("送信 できません。 受信者"), "送信できません。受信者"));
 		CHECK(bw_text__join_cjk("550 5.1.1 用户不存在 user unknown") == NULL);
 		CHECK(bw_text__join_cjk("수신자를 찾을 수 없습니다") == NULL);
 		CHECK(bw_text__join_cjk("plain ascii text") == NULL);
 		CHECK(bw_text__join_cjk(NULL) == NULL);
-		j = bw_text__join_cjk("\xE5\x9B \xE5");   /* cut sequences: nothing read past the end */
-		CHECK(j == NULL);
+		/* cut sequences: nothing read past the end */
+		CHECK(bw_text__join_cjk("\xE5\x9B \xE5") == NULL);
 	}
 	CHECK(bw_text__ends_with_colon("for the following reason:", 25));
 	CHECK(bw_text__ends_with_colon("reason:  \n", 10));
@@ -235,17 +240,13 @@ int main(void)
 	CHECK(!bw_text__ends_with_colon("", 0));
 	CHECK(bw_text__blank(" \t\r\n", 4) && bw_text__blank("", 0) && !bw_text__blank(" x ", 3));
 	/* the advice after a cause is cut; a label at the very start is kept */
-	{
-		char *c = bw_text__cut_advice("Reason: mailbox does not exist. Solution: check the blacklist");
-		CHECK(c && strcmp(c, "Reason: mailbox does not exist. ") == 0);
-		free(c);
-		c = bw_text__cut_advice("退信原因：连接收件方邮件系统失败。解决建议：请检查黑名单");
-		CHECK(c && strcmp(c, "退信原因：连接收件方邮件系统失败。") == 0);
-		free(c);
-		CHECK(bw_text__cut_advice("Solution: resend the message later please") == NULL);
-		CHECK(bw_text__cut_advice("550 5.1.1 user unknown") == NULL);
-		CHECK(bw_text__cut_advice(NULL) == NULL);
-	}
+	CHECK(gives(bw_text__cut_advice("Reason: mailbox does not exist. Solution: check the blacklist"),
+	            "Reason: mailbox does not exist. "));
+	CHECK(gives(bw_text__cut_advice("退信原因：连接收件方邮件系统失败。解决建议：请检查黑名单"),
+	            "退信原因：连接收件方邮件系统失败。"));
+	CHECK(bw_text__cut_advice("Solution: resend the message later please") == NULL);
+	CHECK(bw_text__cut_advice("550 5.1.1 user unknown") == NULL);
+	CHECK(bw_text__cut_advice(NULL) == NULL);
 	/* the returned original starts at a title between dashes, in any
 	 * language, over a header block only an original carries; a notice's
 	 * own summary ("From:/To:/Subject:" alone) or a dashed heading over
