@@ -772,6 +772,39 @@ char *bw_text__join_cjk(const char *s)
 	return out;
 }
 
+void bw_text__beside_addresses(const char *s, size_t len, size_t *letters, size_t *words)
+{
+	size_t i = 0, nl = 0, nw = 0;
+
+	while (i < len) {
+		size_t start, ascii = 0, other = 0;
+		bool addr = false;
+
+		while (i < len && bw_isspace((unsigned char)s[i]))
+			i++;
+		for (start = i; i < len && !bw_isspace((unsigned char)s[i]); i++) {
+			unsigned char c = (unsigned char)s[i];
+
+			addr = addr || c == '@';
+			ascii += bw_isalpha(c) != 0;
+			other += c >= 0x80;
+		}
+		/* a word that holds an address keeps its non-ASCII letters:
+		 * Chinese and Japanese write the sentence around it without
+		 * spaces ("发往"a@b"的邮件无法送达") */
+		if (i > start) {
+			size_t k = addr ? other : ascii + other;
+
+			nl += k;
+			nw += k >= 3;
+		}
+	}
+	if (letters)
+		*letters = nl;
+	if (words)
+		*words = nw;
+}
+
 bool bw_text__blank(const char *s, size_t len)
 {
 	size_t i;

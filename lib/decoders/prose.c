@@ -928,25 +928,13 @@ static bool own_reason(const char *d)
 	return d && reason_line(d, strlen(d), &n) != NULL;
 }
 
-/* Does d[0..n) (a diagnostic) say more than the addresses it names?
- * Counts the letters outside addresses. */
+/* Does d[0..n) (a diagnostic) say little beside the addresses it names
+ * (fewer than eight letters)? */
 static bool says_little_n(const char *d, size_t n)
 {
-	size_t letters = 0;
-	const char *p, *end = d + n;
+	size_t letters;
 
-	for (p = d; p < end; p++) {
-		if (*p == '@') {
-			/* skip the address around it */
-			while (p < end && *p != ' ' && *p != '>' && *p != ',')
-				p++;
-			if (p == end)
-				break;
-			continue;
-		}
-		if (bw_isalpha((unsigned char)*p))
-			letters++;
-	}
+	bw_text__beside_addresses(d, n, &letters, NULL);
 	return letters < 8;
 }
 
@@ -1022,10 +1010,12 @@ static int finish(const bw_msg *m, bw_report *r, size_t first, size_t len)
 		}
 		/* a code line naming no address, for a recipient without one of
 		 * its own: of the notice's only recipient, or of one whose lines
-		 * say nothing (several recipients each with their own words keep
-		 * them: another's code is not theirs) */
+		 * say nothing or end announcing what follows ("... but the
+		 * forwarding target refused it:"); several recipients each with
+		 * their own words keep them: another's code is not theirs */
 		if (!d || (!bw_smtp__has_failure_code(d, strlen(d)) &&
-		           (r->n_rcpt - first == 1 || says_little(d)))) {
+		           (r->n_rcpt - first == 1 || says_little(d) ||
+		            bw_text__ends_with_colon(d, strlen(d))))) {
 			size_t rl = 0;
 			const char *reason = code_line_for(&lines, bw_recipient__get(r->rcpt[k], BW_RCPT_RECIPIENT), &rl);
 			if (reason)

@@ -37,24 +37,6 @@ static void complete_from_paragraph(bw_recipient *rc, const char *t, size_t len)
 	free(para);
 }
 
-/* Does the line l[0..n) say more than the address at `at` (a sentence
- * around it, not a label or a bullet alone)?  Counts the letters and
- * other non-ASCII bytes outside the address. */
-static bool line_says_more(const char *l, size_t n, const char *at, size_t alen)
-{
-	size_t i, letters = 0;
-
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)l[i];
-
-		if (l + i >= at && l + i < at + alen)
-			continue;
-		if (c >= 0x80 || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))
-			letters++;
-	}
-	return letters >= 24;
-}
-
 /* The paragraph that says why `a` failed, from text[0..len): when the first
  * line that names `a` is a sentence ("Because the recipient does not
  * exist, mail to "a@b" could not be sent." wrapped over lines), the
@@ -68,7 +50,7 @@ static bool line_says_more(const char *l, size_t n, const char *at, size_t alen)
 static const char *paragraph_after(const char *text, size_t len, const char *a, size_t *out_len)
 {
 	const char *at = bw_memcasemem(text, len, a), *l, *start = NULL, *end = NULL, *ls, *le;
-	size_t n, tl, alen = strlen(a);
+	size_t n, tl, letters;
 	bool sentence = false, gap = false, announces = false;
 	bw_lines it;
 
@@ -81,7 +63,8 @@ static const char *paragraph_after(const char *text, size_t len, const char *a, 
 		le = text + len;
 	/* a sentence that goes on past the address's line, or has nothing
 	 * after it ("...mail to "a@b" could not / be sent."): its paragraph */
-	if (line_says_more(ls, (size_t)(le - ls), at, alen) &&
+	bw_text__beside_addresses(ls, (size_t)(le - ls), &letters, NULL);
+	if (letters >= 24 &&
 	    (le + 1 >= text + len || (le[1] != '\n' && !(le[1] == '\r' && le + 2 < text + len && le[2] == '\n')) ||
 	     bw_text__blank(le + 1, (size_t)(text + len - le - 1)))) {
 		/* back to the paragraph's first line, never over a line that

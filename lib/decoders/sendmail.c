@@ -105,21 +105,9 @@ static srcpt *get(sstate *s, const char *addr)
  * reachable")? */
 static bool words_beside(const char *l, size_t n)
 {
-	size_t i = 0, words = 0;
+	size_t words;
 
-	while (i < n) {
-		size_t start, letters = 0;
-		bool addr = false;
-
-		while (i < n && bw_isspace((unsigned char)l[i]))
-			i++;
-		for (start = i; i < n && !bw_isspace((unsigned char)l[i]); i++) {
-			addr = addr || l[i] == '@';
-			letters += bw_isalpha((unsigned char)l[i]) != 0;
-		}
-		if (i > start && !addr && letters >= 3)
-			words++;
-	}
+	bw_text__beside_addresses(l, n, NULL, &words);
 	return words >= 2;
 }
 
