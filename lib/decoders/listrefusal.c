@@ -77,6 +77,16 @@ static bool robot_from(const bw_msg *m)
 	return v && names_robot(v, strlen(v));
 }
 
+/* A notice to a list's robot itself (Majordomo's "BOUNCE list: Non-member
+ * submission" to owner-list@, asking the owner to approve): no refusal
+ * told to a sender. */
+static bool robot_reader(const bw_msg *m)
+{
+	const char *v = bw_msg__header(m, "To");
+
+	return v && names_robot(v, strlen(v));
+}
+
 /* Words of a refusal and words that name a list, for a notice in words of
  * its own ("Your message for list X has been rejected: only subscribers
  * may post"): from a list's robot, returning the post, both must occur. */
@@ -191,6 +201,55 @@ static char *named_list(const bw_msg *m, const char *hit, size_t n)
 	return NULL;
 }
 
+/* A post held for a moderator's decision, not refused ("Your mail to
+ * 'dev' is being held until the list moderator can review it"): the
+ * robot's notice is no bounce, whatever reason it gives for the hold
+ * ("Post by non-member to a members-only list"). */
+static bool held(const bw_msg *m, size_t n)
+{
+	static const char *const marks[] = {
+		"being held", "held for", "held until", "is held", "awaiting moderat",
+		"awaiting approval", "awaiting the approval", "waiting for approval",
+		"waiting for moderat", "pending approval", "pending moderat", "needs approval",
+		"requires approval", "must be approved", "for approval", "moderator can review",
+	};
+
+	return bw_text__find_any(m->body, n, marks, sizeof(marks) / sizeof(marks[0]), NULL) != NULL;
+}
+
+/* The list a robot writes for, from its own address in From: the list's
+ * name with the robot's mark taken off ("dev-owner@lists.example",
+ * "dev-bounces@...", "owner-dev@..." are the robots of dev@lists.example),
+ * for a notice that names no address at all ("This is a members-only list.
+ * Your message has been automatically rejected").  NULL when From is a
+ * robot of the whole site (sympa@, listserv@) or no robot. */
+static char *robot_list(const bw_msg *m)
+{
+	static const char *const suffixes[] = { "-owner", "-bounces", "-request", "-admin" };
+	const char *v = bw_msg__header(m, "From");
+	char *a = v ? bw_text__first_address(v, strlen(v)) : NULL, *at;
+	size_t i, local;
+
+	if (!a || !(at = strchr(a, '@')))
+		goto none;
+	local = (size_t)(at - a);
+	if (local > 6 && strncmp(a, "owner-", 6) == 0) {
+		memmove(a, a + 6, strlen(a + 6) + 1);
+		return a;
+	}
+	for (i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
+		size_t k = strlen(suffixes[i]);
+
+		if (local > k && strncmp(at - k, suffixes[i], k) == 0) {
+			memmove(at - k, at, strlen(at) + 1);
+			return a;
+		}
+	}
+none:
+	free(a);
+	return NULL;
+}
+
 static int decode(const bw_msg *m, bw_report *r)
 {
 	size_t n = bw_text__report_length(m), len, tl;
@@ -203,6 +262,8 @@ static int decode(const bw_msg *m, bw_report *r)
 
 	if (!addr && !m->has_original && hit)
 		addr = named_list(m, hit, n);
+	if (!addr && !m->has_original && !held(m, n) && !robot_reader(m))
+		addr = robot_list(m);
 	if (!addr)
 		return 0;
 	if (bw_decoders__is_own_address(m, addr) || !(rc = bw_decoders__add(r, addr, NULL, 0))) {
