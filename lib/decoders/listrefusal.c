@@ -18,6 +18,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "../util.h"
 #include "common.h"
@@ -217,21 +218,57 @@ static bool held(const bw_msg *m, size_t n)
 	return bw_text__find_any(m->body, n, marks, sizeof(marks) / sizeof(marks[0]), NULL) != NULL;
 }
 
+/* The first address of the notice's text at `domain` that is neither a
+ * list robot's nor its reader's; NULL if none. */
+static char *address_at(const bw_msg *m, size_t n, const char *domain)
+{
+	const char *p = m->body, *end = m->body + n;
+	size_t dl = strlen(domain);
+
+	while (p < end) {
+		const char *at = memchr(p, '@', (size_t)(end - p));
+		const char *b, *e;
+		char *a;
+
+		if (!at)
+			break;
+		for (b = at; b > m->body && !bw_isspace((unsigned char)b[-1]) && !strchr("(<\"'", b[-1]); b--)
+			;
+		for (e = at; e < end && !bw_isspace((unsigned char)*e) && !strchr(")>\"',;", *e); e++)
+			;
+		p = e > at ? e : at + 1;
+		if (!(a = bw_text__first_address(b, (size_t)(e - b))))
+			continue;
+		if (strlen(strchr(a, '@') + 1) == dl && strncasecmp(strchr(a, '@') + 1, domain, dl) == 0 &&
+		    !names_robot(a, strlen(a)) && !bw_decoders__is_own_address(m, a))
+			return a;
+		free(a);
+	}
+	return NULL;
+}
+
 /* The list a robot writes for, from its own address in From: the list's
- * name with the robot's mark taken off ("dev-owner@lists.example",
- * "dev-bounces@...", "owner-dev@..." are the robots of dev@lists.example),
- * for a notice that names no address at all ("This is a members-only list.
+ * address at the robot's domain where the text names one, else the robot's
+ * name with its mark taken off ("dev-owner@lists.example", "dev-bounces@...",
+ * "owner-dev@..." are the robots of dev@lists.example), for a notice whose
+ * refusal names no list address ("This is a members-only list.
  * Your message has been automatically rejected").  NULL when From is a
  * robot of the whole site (sympa@, listserv@) or no robot. */
-static char *robot_list(const bw_msg *m)
+static char *robot_list(const bw_msg *m, size_t n)
 {
 	static const char *const suffixes[] = { "-owner", "-bounces", "-request", "-admin" };
 	const char *v = bw_msg__header(m, "From");
-	char *a = v ? bw_text__first_address(v, strlen(v)) : NULL, *at;
+	char *a = v ? bw_text__first_address(v, strlen(v)) : NULL, *at, *named;
 	size_t i, local;
 
 	if (!a || !(at = strchr(a, '@')))
 		goto none;
+	/* the list's own address in the text, at the robot's domain ("Your
+	 * mail to <hobby-ml@ml.example> was refused", from fml-admin@) */
+	if ((named = address_at(m, n, at + 1))) {
+		free(a);
+		return named;
+	}
 	local = (size_t)(at - a);
 	if (local > 6 && strncmp(a, "owner-", 6) == 0) {
 		memmove(a, a + 6, strlen(a + 6) + 1);
@@ -263,7 +300,7 @@ static int decode(const bw_msg *m, bw_report *r)
 	if (!addr && !m->has_original && hit)
 		addr = named_list(m, hit, n);
 	if (!addr && !m->has_original && !held(m, n) && !robot_reader(m))
-		addr = robot_list(m);
+		addr = robot_list(m, n);
 	if (!addr)
 		return 0;
 	if (bw_decoders__is_own_address(m, addr) || !(rc = bw_decoders__add(r, addr, NULL, 0))) {
@@ -277,6 +314,17 @@ static int decode(const bw_msg *m, bw_report *r)
 	 * following reason:") or is one short line ("Your message to the X list
 	 * has been rejected."); in another language, the paragraph of its
 	 * refusal word, from its first line */
+	/* a robot's notice whose only refusal is its subject ("BOUNCE
+	 * list@host: Non-member submission from ...") above the post */
+	if (!hit) {
+		const char *subj = bw_msg__header(m, "Subject");
+
+		if (subj && bw_text__find_any(subj, strlen(subj), refused, sizeof(refused) / sizeof(refused[0]),
+		                              NULL)) {
+			bw_decoders__append_diag(rc, subj, strlen(subj));
+			return 1;
+		}
+	}
 	if (!hit && (hit = bw_text__find_any(m->body, n, refusal_words_intl,
 	                                     sizeof(refusal_words_intl) / sizeof(refusal_words_intl[0]),
 	                                     NULL))) {
