@@ -43,6 +43,37 @@ bool bw_addr__plausible(const char *s, size_t len)
 	return at && at > s && at < s + len - 1 && dot && s[len - 1] != '.';
 }
 
+bool bw_addr__single_label(const char *s, size_t len)
+{
+	const char *at = memchr(s, '@', len);
+	size_t i, dl;
+	bool letter = false;
+
+	if (!at || at == s || memchr(at + 1, '@', len - (size_t)(at - s) - 1))
+		return false;
+	dl = len - (size_t)(at - s) - 1;
+	if (dl < 2 || dl > 63 || at[1] == '-' || s[len - 1] == '-')
+		return false;
+	for (i = 1; i <= dl; i++) {
+		unsigned char c = (unsigned char)at[i];
+
+		if (!(bw_isalnum(c) || c == '-'))
+			return false;
+		letter = letter || bw_isalpha(c);
+	}
+	/* the local part as plausible as any: checked with a stand-in domain */
+	{
+		char buf[320];
+		size_t ll = (size_t)(at - s);
+
+		if (ll + 10 > sizeof(buf))
+			return false;
+		memcpy(buf, s, ll);
+		memcpy(buf + ll, "@x.example", 10);
+		return letter && bw_addr__plausible(buf, ll + 10);
+	}
+}
+
 char *bw_addr__verp_subscriber(const char *ext, size_t len)
 {
 	const char *eq, *sympa = bw_memcasemem(ext, len, "==a==");

@@ -28,4 +28,11 @@ char *bw_addr__verp_subscriber(const char *ext, size_t len);
 /* Does s[0..len) look like local@domain.tld? */
 bool bw_addr__plausible(const char *s, size_t len);
 
+/* Is s[0..len) local@label, a domain of one DNS label (letters, digits,
+ * hyphens; not only digits) and a plausible local part: an address typed
+ * without its top-level domain ("kim@gmail").  Not plausible in running
+ * text; a field or a line that holds only an address still gives it as the
+ * address that failed ("Final-Recipient: rfc822; kim@example"). */
+bool bw_addr__single_label(const char *s, size_t len);
+
 #endif

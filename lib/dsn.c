@@ -109,6 +109,10 @@ static int set_address(bw_recipient *rc, bw_recipient_field f, const char *value
 	char *addr = bw_addr__normalize(value, strlen(value));
 	int err;
 
+	/* a field that holds only an address gives one typed without its
+	 * top-level domain too ("rfc822; kim@gmail") */
+	if (!addr)
+		addr = bw_text__address_line(value, strlen(value));
 	if (!addr)
 		return BW_OK;
 	err = bw_recipient__set(rc, f, addr);

@@ -430,8 +430,15 @@ char *bw_text__address_line(const char *s, size_t len)
 	for (i = 0; i < len; i++)
 		if (bw_isspace((unsigned char)s[i]) || s[i] == '<' || s[i] == '>' || s[i] == '"')
 			return NULL;
-	if (!bw_addr__plausible(s, len))
-		return NULL;
+	if (!bw_addr__plausible(s, len)) {
+		char *out, *p;
+
+		if (!bw_addr__single_label(s, len) || !(out = bw_strndup(s, len)))
+			return NULL;
+		for (p = strchr(out, '@') + 1; *p; p++)
+			*p = (char)bw_lower((unsigned char)*p);
+		return out;
+	}
 	return bw_addr__normalize(s, len);
 }
 

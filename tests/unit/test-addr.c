@@ -70,5 +70,15 @@ int main(void)
 	norm("<\"jane..doe\"@Example.com>", "\"jane..doe\"@example.com");
 	norm("\"Jane Doe\" <\"j d\"@example.com>", "\"j d\"@example.com");
 	norm("", NULL);
+	/* an address typed without its top-level domain: not plausible in
+	 * running text, an address of its own in a field or on a line */
+	norm("rfc822; kim@gmail", NULL);
+	CHECK(bw_addr__single_label("kim@gmail", 9));
+	CHECK(bw_addr__single_label("kim.lee@mail-host", 17));
+	CHECK(!bw_addr__single_label("kim@gmail.com", 13));    /* two labels */
+	CHECK(!bw_addr__single_label("kim@12345", 9));         /* digits only */
+	CHECK(!bw_addr__single_label("kim@-x", 6));
+	CHECK(!bw_addr__single_label("@gmail", 6));
+	CHECK(!bw_addr__single_label("k<m@gmail", 9));
 	return check_done();
 }
