@@ -20,6 +20,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "../util.h"
 #include "common.h"
@@ -159,6 +160,34 @@ static int old_format(const bw_msg *m, bw_report *r, size_t n, const char *diag)
 	return (int)(r->n_rcpt - first);
 }
 
+/* A notice flattened from HTML glues the next word to the address
+ * ("delivered to a@b.examplebecause the domain b.example couldn't be
+ * found"): when the sentence names "the domain D" and the address's domain
+ * is D with letters after it, the address ends at D.  addr is cut in
+ * place. */
+static void unglue_domain(char *addr, const char *text, size_t len)
+{
+	char *dom = strchr(addr, '@');
+	const char *p = text, *end = text + len;
+
+	if (!dom++)
+		return;
+	while ((p = bw_memcasemem(p, (size_t)(end - p), "domain ")) != NULL) {
+		const char *d = p + 7, *e = d;
+		size_t dl;
+
+		while (e < end && !bw_isspace((unsigned char)*e))
+			e++;
+		dl = (size_t)(e - d);
+		if (dl > 2 && memchr(d, '.', dl) && strlen(dom) > dl && strncasecmp(dom, d, dl) == 0 &&
+		    bw_isalpha((unsigned char)dom[dl])) {
+			dom[dl] = '\0';
+			return;
+		}
+		p = e;
+	}
+}
+
 /* "Your message wasn't delivered to user@example.com because ..." */
 static int new_format(const bw_msg *m, bw_report *r, size_t n, const char *diag)
 {
@@ -174,6 +203,7 @@ static int new_format(const bw_msg *m, bw_report *r, size_t n, const char *diag)
 	at += strlen(markers[which]);
 	if (!(addr = bw_text__first_address(at, (size_t)(m->body + n - at) < 200 ? (size_t)(m->body + n - at) : 200)))
 		return 0;
+	unglue_domain(addr, at, (size_t)(m->body + n - at) < 300 ? (size_t)(m->body + n - at) : 300);
 	if (!bw_decoders__add(r, addr, diag, diag ? strlen(diag) : 0)) {
 		free(addr);
 		return BW_ENOMEM;
