@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "error.h"
 #include "smtp.h"
 #include "util.h"
 
@@ -499,8 +500,10 @@ char *bw_smtp__unfold_reply(const char *text)
 		size_t skip = repeated_prefix(text, i, code, status, slen);
 
 		if (skip && !out) {
-			if (!(out = malloc(n + 1)))
+			if (!(out = malloc(n + 1))) {
+				bw_error__oom();
 				return NULL;
+			}
 			memcpy(out, text, i);
 			o = i;
 		}

@@ -762,8 +762,10 @@ char *bw_text__join_cjk(const char *s)
 				j++;
 			if (j < n && cjk_at(u, n, j)) {
 				if (!out) {
-					if (!(out = malloc(n + 1)))
+					if (!(out = malloc(n + 1))) {
+						bw_error__oom();
 						return NULL;
+					}
 					memcpy(out, s, i);
 					o = i;
 				}

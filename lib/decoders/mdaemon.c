@@ -110,6 +110,7 @@ static int transcript(const bw_msg *m, bw_report *r, size_t first, bool delayed,
 	size_t host_len = 0;
 	char *pending = NULL, *env[MAX_SESSION_RCPTS], *ok[MAX_SESSION_RCPTS];
 	const char *command = NULL;    /* the last command sent; NULL: the greeting */
+	bool oom = false;
 	bw_lines it;
 
 	bw_lines__init(&it, m->body, len);
@@ -163,7 +164,27 @@ static int transcript(const bw_msg *m, bw_report *r, size_t first, bool delayed,
 				bw_buf__puts(&d, " said: ");
 			}
 			bw_buf__put(&d, reply, rl);
-			ds = bw_buf__detach(&d);
+			/* a multi-line reply ("<-- 550-5.7.1 ..." up to "<-- 550
+			 * 5.7.1 ..."), its lines joined: the classifier reads the
+			 * whole, not its first or last line */
+			while (rl > 3 && reply[3] == '-') {
+				bw_lines peek = it;
+				const char *nl, *more;
+				size_t nn, ml;
+
+				if (!bw_lines__next(&peek, &nl, &nn) || !(more = reply_after(nl, nn, &ml)) ||
+				    ml < 4 || memcmp(more, reply, 3) != 0)
+					break;
+				it = peek;
+				bw_buf__puts(&d, " ");
+				bw_buf__put(&d, more, ml);
+				reply = more;
+				rl = ml;
+			}
+			if (!(ds = bw_buf__detach(&d))) {
+				oom = true;
+				break;
+			}
 			if (pending) {
 				added += (size_t)fail_one(m, r, first, pending, ds, "RCPT", delayed, reply[0]);
 				free(pending);
@@ -199,7 +220,7 @@ static int transcript(const bw_msg *m, bw_report *r, size_t first, bool delayed,
 		free(env[i]);
 	for (i = 0; i < n_ok; i++)
 		free(ok[i]);
-	return (int)added;
+	return oom ? BW_ENOMEM : (int)added;
 }
 
 /* Does `host` belong to the domain of address `a` (the domain itself or a
