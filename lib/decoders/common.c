@@ -1156,6 +1156,9 @@ bool bw_decoders__says_failure(const bw_msg *m)
 		"kunde inte levereras", "kunne ikke leveres", "nelze doručit", "teslim edilemedi",
 		"전달되지 않았습니다", "無法傳遞", "niet worden bezorgd", "kon niet worden bezorgd",
 		"refused by the destination", "will not try again", "kan inte levereras", "ei voitu toimittaa",
+		/* a group's refusal ("the group you tried to contact (x) may not
+		 * exist, or you may not have permission to post") */
+		"you tried to contact", "weren't able to post", "were not able to post",
 	};
 	size_t len = m->report_length_known ? m->report_length : m->body_len;
 	const char *to = bw_msg__header(m, "To");
