@@ -162,6 +162,36 @@ static char *list_address(const bw_msg *m)
 	return NULL;
 }
 
+/* The first address in the text p[0..end) of m's body that is neither a
+ * list robot's nor the notice's reader's, and is at `domain` when that is
+ * not NULL; NULL if none. */
+static char *list_address_in(const bw_msg *m, const char *p, const char *end, const char *domain)
+{
+	size_t dl = domain ? strlen(domain) : 0;
+
+	while (p < end) {
+		const char *at = memchr(p, '@', (size_t)(end - p));
+		const char *b, *e;
+		char *a;
+
+		if (!at)
+			break;
+		for (b = at; b > m->body && !bw_isspace((unsigned char)b[-1]) && !strchr("(<\"'", b[-1]); b--)
+			;
+		for (e = at; e < end && !bw_isspace((unsigned char)*e) && !strchr(")>\"',;", *e); e++)
+			;
+		p = e > at ? e : at + 1;
+		if (!(a = bw_text__first_address(b, (size_t)(e - b))))
+			continue;
+		if ((!domain || (strlen(strchr(a, '@') + 1) == dl &&
+		                 strncasecmp(strchr(a, '@') + 1, domain, dl) == 0)) &&
+		    !names_robot(a, strlen(a)) && !bw_decoders__is_own_address(m, a))
+			return a;
+		free(a);
+	}
+	return NULL;
+}
+
 /* Without the post attached: the first address of the notice's text that
  * is neither its reader's nor a robot's ("Your message to the Birdwatch
  * mailing list (birdwatch@lists.example) has been rejected"). */
@@ -181,25 +211,7 @@ static char *named_list(const bw_msg *m, const char *hit, size_t n)
 	if ((blank = memmem(hit, (size_t)(end - hit), "\n\n", 2)))
 		end = blank;
 
-	while (p < end) {
-		const char *at = memchr(p, '@', (size_t)(end - p));
-		const char *b, *e;
-		char *a;
-
-		if (!at)
-			break;
-		for (b = at; b > m->body && !bw_isspace((unsigned char)b[-1]) && !strchr("(<\"'", b[-1]); b--)
-			;
-		for (e = at; e < end && !bw_isspace((unsigned char)*e) && !strchr(")>\"',;", *e); e++)
-			;
-		p = e > at ? e : at + 1;
-		if (!(a = bw_text__first_address(b, (size_t)(e - b))))
-			continue;
-		if (!names_robot(a, strlen(a)) && !bw_decoders__is_own_address(m, a))
-			return a;
-		free(a);
-	}
-	return NULL;
+	return list_address_in(m, p, end, NULL);
 }
 
 /* A post held for a moderator's decision, not refused ("Your mail to
@@ -218,33 +230,11 @@ static bool held(const bw_msg *m, size_t n)
 	return bw_text__find_any(m->body, n, marks, sizeof(marks) / sizeof(marks[0]), NULL) != NULL;
 }
 
-/* The first address of the notice's text at `domain` that is neither a
- * list robot's nor its reader's; NULL if none. */
+/* The first address of the notice's text at `domain`, not a robot's nor
+ * its reader's; NULL if none. */
 static char *address_at(const bw_msg *m, size_t n, const char *domain)
 {
-	const char *p = m->body, *end = m->body + n;
-	size_t dl = strlen(domain);
-
-	while (p < end) {
-		const char *at = memchr(p, '@', (size_t)(end - p));
-		const char *b, *e;
-		char *a;
-
-		if (!at)
-			break;
-		for (b = at; b > m->body && !bw_isspace((unsigned char)b[-1]) && !strchr("(<\"'", b[-1]); b--)
-			;
-		for (e = at; e < end && !bw_isspace((unsigned char)*e) && !strchr(")>\"',;", *e); e++)
-			;
-		p = e > at ? e : at + 1;
-		if (!(a = bw_text__first_address(b, (size_t)(e - b))))
-			continue;
-		if (strlen(strchr(a, '@') + 1) == dl && strncasecmp(strchr(a, '@') + 1, domain, dl) == 0 &&
-		    !names_robot(a, strlen(a)) && !bw_decoders__is_own_address(m, a))
-			return a;
-		free(a);
-	}
-	return NULL;
+	return list_address_in(m, m->body, m->body + n, domain);
 }
 
 /* The list a robot writes for, from its own address in From: the list's
