@@ -1112,12 +1112,34 @@ int bw_decoders__listed_after_intro(const bw_msg *m, bw_report *r, const char *a
 	return got;
 }
 
+/* Is the line from b up to the address at `hit` a salutation: one of
+ * `words` at its start, a few words at most before the address? */
+static bool greets(const char *b, const char *hit, const char *const *words, size_t n)
+{
+	size_t i, tl;
+	const char *t = b;
+
+	while (t < hit && bw_isspace((unsigned char)*t))
+		t++;
+	tl = (size_t)(hit - t);
+	if (tl > 40)
+		return false;
+	for (i = 0; i < n; i++)
+		if (bw_text__starts(t, tl, words[i]))
+			return true;
+	return false;
+}
+
 /* Does text[0..len) name the reader's address `own` other than as the
  * one who got a copy or whom to contact ("the list administrator (x)
  * received a copy") or in a header line of the returned original? */
 static bool names_reader(const char *text, size_t len, const char *own)
 {
 	static const char *const aside[] = { "copy", "contact", "administrator", "questions" };
+	/* a salutation ("Hello kim@example.org,") names the reader it greets */
+	static const char *const greetings[] = { "hello ", "hi ", "dear ", "hallo ", "bonjour ",
+		"hola ", "ciao ", "olá ", "guten tag ", "liebe ", "lieber ", "cher ", "chère ",
+		"estimado ", "estimada ", "caro ", "cara ", "beste ", "您好", "你好", "尊敬的" };
 	const char *p = text, *e = text + len, *hit;
 
 	while (p < e && (hit = bw_memcasemem(p, (size_t)(e - p), own))) {
@@ -1130,7 +1152,8 @@ static bool names_reader(const char *text, size_t len, const char *own)
 			;
 		if (!(h > b && h < hit && *h == ':') &&
 		    !bw_text__find_any(b, (size_t)((nl ? nl : e) - b), aside,
-		                       sizeof(aside) / sizeof(aside[0]), NULL))
+		                       sizeof(aside) / sizeof(aside[0]), NULL) &&
+		    !greets(b, hit, greetings, sizeof(greetings) / sizeof(greetings[0])))
 			return true;
 		p = nl ? nl + 1 : e;
 	}
@@ -1159,11 +1182,19 @@ bool bw_decoders__says_failure(const bw_msg *m)
 		/* a group's refusal ("the group you tried to contact (x) may not
 		 * exist, or you may not have permission to post") */
 		"you tried to contact", "weren't able to post", "were not able to post",
+		"message rejected", "message was rejected", "message blocked", "message was blocked",
+		"被退回", "邮件被退", "郵件被退",
 	};
 	size_t len = m->report_length_known ? m->report_length : m->body_len;
 	const char *to = bw_msg__header(m, "To");
 	char *own = to ? bw_text__first_address(to, strlen(to)) : NULL;
-	bool about_reader = own && names_reader(m->body, len, own);
+	/* the reader's own mailbox spoken of ("incoming messages could not be
+	 * delivered to your inbox"): the reader is who did not receive */
+	static const char *const readers_box[] = { "your inbox", "your mailbox", "your storage",
+		"incoming messages", "pending messages" };
+	bool about_reader = own && (names_reader(m->body, len, own) ||
+	                            bw_text__find_any(m->body, len, readers_box,
+	                                              sizeof(readers_box) / sizeof(readers_box[0]), NULL));
 
 	free(own);
 	/* A notice about the reader's own mailbox ("messages for you were
