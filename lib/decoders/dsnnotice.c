@@ -40,8 +40,8 @@ static int sniff(const bw_msg *m, const bw_found *f)
 	return bw_found__first(f, M_LIST, N_LIST, SIZE_MAX, NULL) ? BW_SNIFF_STRONG : 0;
 }
 
-/* The technical-details line for `addr`, or the whole section when no line
- * names an address. */
+/* The technical-details line for `addr` (and the lines that carry its
+ * reply on), or the whole section when no line names an address. */
 static void technical_details(const char *sec, size_t len, const char *addr, bw_buf *out)
 {
 	const char *line;
@@ -59,7 +59,17 @@ static void technical_details(const char *sec, size_t len, const char *addr, bw_
 		if (!n || *t == '=')
 			continue;
 		if (bw_memcasemem(t, n, addr)) {
+			/* with the lines that carry its reply on, up to a blank
+			 * line or a line about another address */
 			bw_buf__put(out, t, n);
+			while (bw_lines__next(&it, &line, &n)) {
+				const char *c = bw_text__trim(line, n, &n);
+
+				if (!n || memchr(c, '@', n))
+					break;
+				bw_buf__putc(out, ' ');
+				bw_buf__put(out, c, n);
+			}
 			bw_buf__free(&all);
 			return;
 		}
@@ -74,18 +84,23 @@ static void technical_details(const char *sec, size_t len, const char *addr, bw_
 
 /* The technical-details section: the text after the colon of the first
  * "Technical details...:" heading ("Technical details:", "Technical
- * details of permanent failure:", "... of temporary failure:") at or after
- * `from`; NULL if there is none. */
-static const char *technical_section(const char *from, const char *end)
+ * details of permanent failure:", "... of temporary failure:"), or of a
+ * line that starts "Reason:" (GoDaddy's notices; *reason_only set), at or
+ * after `from`; NULL if there is none. */
+static const char *technical_section(const char *from, const char *end, bool *reason_only)
 {
+	static const char *const headings[] = { "Technical details", "Reason:" };
 	const char *h, *eol, *colon;
+	size_t which = 0;
 
-	while ((h = bw_memcasemem(from, (size_t)(end - from), "Technical details"))) {
+	while ((h = bw_text__find_any(from, (size_t)(end - from), headings, 2, &which))) {
 		eol = memchr(h, '\n', (size_t)(end - h));
 		if (!eol)
 			eol = end;
-		if ((colon = memchr(h, ':', (size_t)(eol - h))))
+		if ((which == 0 || h == from || h[-1] == '\n') && (colon = memchr(h, ':', (size_t)(eol - h)))) {
+			*reason_only = which == 1;
 			return colon + 1;
+		}
 		from = eol;
 	}
 	return NULL;
@@ -96,7 +111,8 @@ static int decode(const bw_msg *m, bw_report *r)
 	size_t first = r->n_rcpt, which = 0, k;
 	size_t len = bw_text__report_length(m);
 	const char *at = bw_text__find_any(m->body, len, list_markers, N_LIST, &which);
-	const char *tech = technical_section(m->body, m->body + len);
+	bool reason_only = false;
+	const char *tech = technical_section(m->body, m->body + len, &reason_only);
 	const char *line, *list_end = m->body + len;
 	size_t n;
 	bw_lines it;
@@ -106,7 +122,7 @@ static int decode(const bw_msg *m, bw_report *r)
 		return 0;
 	/* the technical details follow the list; one before it says nothing */
 	if (tech && tech < at)
-		tech = technical_section(at, m->body + len);
+		tech = technical_section(at, m->body + len, &reason_only);
 	if (tech)
 		list_end = tech;
 	if (m->dsn.n && (got = bw_dsn__decode(m, r)) < 0)
@@ -131,6 +147,11 @@ static int decode(const bw_msg *m, bw_report *r)
 		bw_recipient *rc = r->rcpt[k];
 		bw_buf d = BW_BUF_INIT;
 		const char *sec = tech;
+
+		/* a "Reason:" in the notice's own words completes no delivery
+		 * status part's Diagnostic-Code */
+		if (reason_only && bw_recipient__get(rc, BW_RCPT_DIAGNOSTIC))
+			continue;
 		technical_details(sec, len - (size_t)(sec - m->body), bw_recipient__get(rc, BW_RCPT_RECIPIENT), &d);
 		if (d.len) {
 			/* "SMTP:RCPT host 192.0.2.8: 553 ..." names the command */
