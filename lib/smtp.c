@@ -99,6 +99,12 @@ bool bw_smtp__reply_at(const char *t, size_t len, size_t i)
 	 * no. 220 of the list") says nothing about a recipient. */
 	if (c0 == '2' && (c1 != '5' || c2 > '2' || !((c3 == ' ' || c3 == '-') && bw_isalnum(at(t, len, i + 4)))))
 		return false;
+	/* a process's or file's number ("WANTED gid 502", "pid 451", "port 587",
+	 * "line 550") is no reply */
+	if (i > 0 && t[i - 1] == ' ' &&
+	    (preceded_by(t, i, " gid") || preceded_by(t, i, " uid") || preceded_by(t, i, " pid") ||
+	     preceded_by(t, i, " port") || preceded_by(t, i, " line")))
+		return false;
 	/* a count, "(500 of 500, 100%)", is not a reply: neither number */
 	if (i >= 3 && t[i - 1] == ' ' && t[i - 2] == 'f' && t[i - 3] == 'o' &&
 	    (i == 3 || !bw_isalnum((unsigned char)t[i - 4])))

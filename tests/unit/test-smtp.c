@@ -112,6 +112,10 @@ int main(void)
 	CHECK(!reply_in("exit status 250", "250"));           /* bare success code */
 	CHECK(reply_in("250 2.1.5 Ok", "250"));
 	CHECK(!reply_in("2024-05-12", "2024"));
+	/* a process's or a file's number is no reply */
+	CHECK(!reply_in("Failure to exec script. WANTED gid 502, GOT gid 30928.", "502"));
+	CHECK(!reply_in("connect to mx.example.org port 587, timed out", "587"));
+	CHECK(reply_in("Remote host said: 502 5.5.2 Command not implemented", "502"));
 	CHECK(bw_smtp__starts_with_reply("550 5.1.1 x", 11));
 	CHECK(bw_smtp__starts_with_reply("421", 3));
 	CHECK(!bw_smtp__starts_with_reply("550) x", 6));
