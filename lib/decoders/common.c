@@ -1182,16 +1182,17 @@ bool bw_decoders__says_failure(const bw_msg *m)
 		/* a group's refusal ("the group you tried to contact (x) may not
 		 * exist, or you may not have permission to post") */
 		"you tried to contact", "weren't able to post", "were not able to post",
+		/* the message refused ("Message rejected. See ...", "您的邮件被退回") */
 		"message rejected", "message was rejected", "message blocked", "message was blocked",
 		"被退回", "邮件被退", "郵件被退",
 	};
-	size_t len = m->report_length_known ? m->report_length : m->body_len;
-	const char *to = bw_msg__header(m, "To");
-	char *own = to ? bw_text__first_address(to, strlen(to)) : NULL;
 	/* the reader's own mailbox spoken of ("incoming messages could not be
 	 * delivered to your inbox"): the reader is who did not receive */
 	static const char *const readers_box[] = { "your inbox", "your mailbox", "your storage",
 		"incoming messages", "pending messages" };
+	size_t len = m->report_length_known ? m->report_length : m->body_len;
+	const char *to = bw_msg__header(m, "To");
+	char *own = to ? bw_text__first_address(to, strlen(to)) : NULL;
 	bool about_reader = own && (names_reader(m->body, len, own) ||
 	                            bw_text__find_any(m->body, len, readers_box,
 	                                              sizeof(readers_box) / sizeof(readers_box[0]), NULL));
