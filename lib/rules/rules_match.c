@@ -398,6 +398,7 @@ int bw_rules__compile(bw_rules *rules, const bw_rules_options *opts)
 		}
 	}
 	bw_rules__lazy_init(&rules->wrap);   /* the wrapper pattern, on first use */
+	atomic_init(&rules->wrap_split, NULL);
 	/* the negation sections: patterns on first use, prefilters now */
 	rules->n_neg = bw_rules__negation_sections();
 	rules->neg = calloc(rules->n_neg ? rules->n_neg : 1, sizeof(*rules->neg));
@@ -446,6 +447,8 @@ void bw_rules__release_compiled(bw_rules *rules)
 	rules->neg = NULL;
 	rules->n_neg = 0;
 	bw_rules__lazy_free(&rules->wrap);
+	split_free(atomic_load_explicit(&rules->wrap_split, memory_order_relaxed));
+	atomic_store_explicit(&rules->wrap_split, NULL, memory_order_relaxed);
 	pcre2_match_context_free(rules->mctx);
 	rules->mctx = NULL;
 }
@@ -1513,20 +1516,30 @@ static struct bw_split *split_new(const char *text, const char *stored, lit_iter
 	return sp;
 }
 
-static const struct bw_split *split_for(const struct bw_rule *r)
+/* The split of `text` in *slot, made the first time it is asked for
+ * (threads that race each make one, one copy is published, the others are
+ * freed); split_new()'s arguments. */
+static const struct bw_split *split_in(_Atomic(struct bw_split *) *slot, const char *text,
+                                       const char *stored, lit_iter rule_lits)
 {
-	struct bw_rule *w = (struct bw_rule *)r;
-	struct bw_split *sp = atomic_load_explicit(&w->split, memory_order_acquire), *none = NULL;
+	struct bw_split *sp = atomic_load_explicit(slot, memory_order_acquire), *none = NULL;
 
 	if (sp)
 		return sp;
-	sp = split_new(r->src->text, r->src->alt_literals, lits_of(r));
-	if (!atomic_compare_exchange_strong_explicit(&w->split, &none, sp, memory_order_acq_rel,
+	sp = split_new(text, stored, rule_lits);
+	if (!atomic_compare_exchange_strong_explicit(slot, &none, sp, memory_order_acq_rel,
 	                                             memory_order_acquire)) {
 		split_free(sp);
 		sp = none;
 	}
 	return sp;
+}
+
+static const struct bw_split *split_for(const struct bw_rule *r)
+{
+	struct bw_rule *w = (struct bw_rule *)r;
+
+	return split_in(&w->split, r->src->text, r->src->alt_literals, lits_of(r));
 }
 
 /* The match data a match starts with: room for this many groups (it
@@ -1586,20 +1599,17 @@ static size_t next_may(const struct bw_split *sp, size_t after, const alt_marks 
 	return sp->n;
 }
 
-/* pcre2_match() of `r`'s pattern on diag[0..dlen) from `off` (lower: the
- * lower-cased text with triples ts, for the prefilters; marks: what
- * rule_prefilter_pass() found on it, or NULL), the match in *mdp
- * (run_code()). */
-static int rule_match(const bw_rules *rules, const struct bw_rule *r, const char *diag,
-                      size_t dlen, size_t off, const char *lower, const triples *ts,
-                      const alt_marks *marks, pcre2_match_data **mdp)
+/* pcre2_match() of the pattern split into sp on diag[0..dlen) from `off`,
+ * an alternative at a time (lower: the lower-cased text with triples ts,
+ * for their prefilters; marks: what rule_prefilter_pass() found on it, or
+ * NULL), the match in *mdp (run_code()). */
+static int split_match(const bw_rules *rules, const struct bw_split *sp, const char *diag,
+                       size_t dlen, size_t off, const char *lower, const triples *ts,
+                       const alt_marks *marks, pcre2_match_data **mdp)
 {
-	const struct bw_split *sp = split_for(r);
 	size_t k, won = 0, last = 0, best = SIZE_MAX;
 	int rc, won_rc = PCRE2_ERROR_NOMATCH, fail = PCRE2_ERROR_NOMATCH;
 
-	if (sp == &no_split)
-		return run_code(rules, code_for(rules, r), diag, dlen, off, mdp);
 	for (k = next_may(sp, SIZE_MAX, marks, lower, dlen, ts); k < sp->n;
 	     k = next_may(sp, k, marks, lower, dlen, ts)) {
 		struct split_alt *a = &sp->alt[k];
@@ -1629,6 +1639,47 @@ static int rule_match(const bw_rules *rules, const struct bw_rule *r, const char
 		                  diag, dlen, off, mdp);
 	}
 	return won_rc;
+}
+
+/* pcre2_match() of `r`'s pattern on diag[0..dlen) from `off` (lower: the
+ * lower-cased text with triples ts, for the prefilters; marks: what
+ * rule_prefilter_pass() found on it, or NULL), the match in *mdp
+ * (run_code()). */
+static int rule_match(const bw_rules *rules, const struct bw_rule *r, const char *diag,
+                      size_t dlen, size_t off, const char *lower, const triples *ts,
+                      const alt_marks *marks, pcre2_match_data **mdp)
+{
+	const struct bw_split *sp = split_for(r);
+
+	if (sp == &no_split)
+		return run_code(rules, code_for(rules, r), diag, dlen, off, mdp);
+	return split_match(rules, sp, diag, dlen, off, lower, ts, marks, mdp);
+}
+
+int bw_rules__find(const bw_rules *rules, const char *pattern, struct bw_lazy_code *lc,
+                   _Atomic(struct bw_split *) *slot, const char *text, size_t len,
+                   pcre2_match_data **mdp)
+{
+	static const lit_iter none = { NULL, NULL, NULL };
+	const struct bw_split *sp = split_in(slot, pattern, NULL, none);
+	char lower_buf[2048], *lower;
+	triples ts;
+	size_t i;
+	int rc;
+
+	if (sp == &no_split)
+		return run_code(rules, bw_rules__code_of(rules, pattern, lc), text, len, 0, mdp);
+	lower = len < sizeof(lower_buf) ? lower_buf : malloc(len + 1);
+	if (!lower)
+		return PCRE2_ERROR_NOMEMORY;
+	for (i = 0; i < len; i++)
+		lower[i] = (char)bw_lower((unsigned char)text[i]);
+	lower[len] = '\0';
+	triples_build(&ts, lower, len);
+	rc = split_match(rules, sp, text, len, 0, lower, &ts, NULL, mdp);
+	if (lower != lower_buf)
+		free(lower);
+	return rc;
 }
 
 /* Whether the non-text conditions of `r` hold. */
