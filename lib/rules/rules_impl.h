@@ -67,6 +67,12 @@ struct bw_rule {
 	 * (most never are in a short process), published once; NULL until
 	 * then. */
 	char **literals;
+	/* For a rule without literals of its own whose alternatives have
+	 * theirs (src->alt_literals): their strings one after the other, an
+	 * empty one (always passes) for an alternative without, joined by
+	 * '\n' as stored literals are (alt_strings(), rules_match.c); else
+	 * NULL. */
+	char *alt_strings;
 	bool has_pf;
 	_Atomic(struct bw_prefilter *) pf;
 	/* A pattern with many top-level alternatives matched one alternative

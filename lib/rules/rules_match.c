@@ -275,63 +275,71 @@ const char *bw_rules__evidence(const struct bw_rule *r)
 
 /* A rule's pattern compiled (hoisted when that is possible, rules_hoist.h: the
  * same matches, faster), or NULL when it does not compile (a database not
- * written by the rule compiler) or memory ran out. */
-static pcre2_code *compile_rule(const char *text)
+ * written by the rule compiler) or memory ran out.  The pattern is
+ * text[0..len), or all of text for len SIZE_MAX (an alternative of a
+ * split pattern is a piece of it, copied only here). */
+static pcre2_code *compile_rule(const char *text, size_t len)
 {
 	PCRE2_SIZE off = 0;
 	pcre2_code *re = NULL;
 	int err = 0;
-	char *fast;
+	char *fast, *copy = NULL;
 
+	if (len != SIZE_MAX && !(text = copy = bw_strndup(text, len)))
+		return NULL;
 	if ((fast = bw_rules__hoist(text))) {
 		re = compile_pattern(fast, &err, &off);
 		free(fast);
 	}
 	if (!re)
 		re = compile_pattern(text, &err, &off);
+	free(copy);
 	return re;
 }
 
-/* The literals the rule compiler stored (joined[0..len): '\n'-separated,
- * empty for none) as bw_rules__literals() gives them: a NULL-terminated
- * array in *out (NULL for none), made as one allocation with the strings
- * after the array (free it with free(), not bw_rules__literals_free():
- * see literals_free()).  Negative on ENOMEM. */
-static int stored_literals(const char *joined, size_t len, char ***out)
+/* A rule's strings made from the literals the rule compiler stored for its
+ * alternatives (`alts`: an alternative's strings joined by '\n', the
+ * alternatives by '\x1e'): theirs one after the other, an empty string for
+ * an alternative without any or with a '_' in one (the lexicon matches a
+ * copy with names masked by '_', split_new(): such a literal may be found
+ * only there), joined by '\n'.  The pattern cannot match a text without
+ * one of them, as it cannot without one of its alternatives (an empty
+ * string always passes): a prefilter for a rule the rule compiler
+ * derived none for, a long list of cues in one group (the lexicon's, whose
+ * strings are too many for one group's set).  NULL when there are fewer
+ * than two alternatives, none has literals, or memory ran out. */
+static char *alt_strings(const char *alts)
 {
-	size_t n = 1, i = 0;
-	const char *p, *end = joined + len;
-	char **v, *w, *e;
+	size_t n = 1, len, real = 0;
+	const char *a, *e;
+	char *out, *w;
 
-	*out = NULL;
-	if (!len)
-		return 0;
-	for (p = joined; (p = memchr(p, '\n', (size_t)(end - p))); p++)
-		n++;
-	if (!(v = malloc((n + 1) * sizeof(*v) + len + 1)))
-		return -1;
-	w = (char *)(v + n + 1);
-	memcpy(w, joined, len);
-	w[len] = '\0';
-	for (;; w = e + 1) {
-		v[i++] = w;
-		if (!(e = strchr(w, '\n')))
+	if (!alts)
+		return NULL;
+	for (a = alts; *a; a++)
+		n += *a == '\x1e';
+	len = (size_t)(a - alts);
+	if (n < 2 || !(out = malloc(len + 1)))
+		return NULL;
+	for (a = alts, w = out;; a = e + 1) {
+		e = strchr(a, '\x1e');
+		len = e ? (size_t)(e - a) : strlen(a);
+		if (a != alts)
+			*w++ = '\n';
+		if (len && !memchr(a, '_', len)) {
+			memcpy(w, a, len);
+			w += len;
+			real++;
+		}
+		if (!e)
 			break;
-		*e = '\0';
 	}
-	v[i] = NULL;
-	*out = v;
-	return (int)n;
-}
-
-/* Frees literals made by stored_literals() (one block) or by
- * bw_rules__literals(). */
-static void literals_free(char **lits, bool one_block)
-{
-	if (one_block)
-		free(lits);
-	else
-		bw_rules__literals_free(lits);
+	*w = '\0';
+	if (!real) {
+		free(out);
+		return NULL;
+	}
+	return out;
 }
 
 int bw_rules__compile(bw_rules *rules, const bw_rules_options *opts)
@@ -384,12 +392,16 @@ int bw_rules__compile(bw_rules *rules, const bw_rules_options *opts)
 			/* stored literals are read where they are (lits_of()),
 			 * the prefilter made on the rule's first candidacy */
 			r->literals = NULL;
+			r->alt_strings = NULL;
 			if (r->src->literals)
 				r->has_pf = *r->src->literals != '\0';
 			else if (bw_rules__literals(r->src->text, &r->literals) < 0)
 				return bw_error__set(BW_ENOMEM, "out of memory");
 			else
 				r->has_pf = r->literals != NULL;
+			if (!r->has_pf && r->src->literals &&
+			    (r->alt_strings = alt_strings(r->src->alt_literals)))
+				r->has_pf = true;
 			atomic_init(&r->pf, NULL);
 			/* compiled on first use (code_for); the match data grows
 			 * to the groups of the patterns that run (run_code()) */
@@ -436,6 +448,7 @@ void bw_rules__release_compiled(bw_rules *rules)
 		split_free(atomic_load_explicit(&rules->rules[i].split, memory_order_relaxed));
 		free(atomic_load_explicit(&rules->rules[i].evidence, memory_order_relaxed));
 		bw_rules__literals_free(rules->rules[i].literals);
+		free(rules->rules[i].alt_strings);
 		prefilter_free(atomic_load_explicit(&rules->rules[i].pf, memory_order_relaxed));
 	}
 	for (i = 0; i < rules->n_neg; i++) {
@@ -475,8 +488,9 @@ void bw_rules__lazy_free(struct bw_lazy_code *lc)
 	atomic_store_explicit(&lc->jit, NULL, memory_order_relaxed);
 }
 
-const pcre2_code *bw_rules__code_of(const bw_rules *rules, const char *text,
-                                    struct bw_lazy_code *lc)
+/* bw_rules__code_of() of text[0..len) (compile_rule()). */
+static const pcre2_code *code_of(const bw_rules *rules, const char *text, size_t len,
+                                 struct bw_lazy_code *lc)
 {
 	_Atomic(pcre2_code *) *rep = &lc->re;
 	pcre2_code *jit = atomic_load_explicit(&lc->jit, memory_order_acquire);
@@ -486,7 +500,7 @@ const pcre2_code *bw_rules__code_of(const bw_rules *rules, const char *text,
 		return jit;
 	re = atomic_load_explicit(rep, memory_order_acquire);
 	if (!re) {
-		pcre2_code *mine = compile_rule(text), *none = NULL;
+		pcre2_code *mine = compile_rule(text, len), *none = NULL;
 
 		if (!mine)
 			return NULL;
@@ -508,6 +522,12 @@ const pcre2_code *bw_rules__code_of(const bw_rules *rules, const char *text,
 		pcre2_code_free(copy);
 	}
 	return re;
+}
+
+const pcre2_code *bw_rules__code_of(const bw_rules *rules, const char *text,
+                                    struct bw_lazy_code *lc)
+{
+	return code_of(rules, text, SIZE_MAX, lc);
 }
 
 static const pcre2_code *code_for(const bw_rules *rules, const struct bw_rule *r)
@@ -687,7 +707,10 @@ static lit_iter lits_of(const struct bw_rule *r)
 {
 	lit_iter it = { r->literals, NULL, NULL };
 
-	if (!r->literals && r->src->literals && *r->src->literals) {
+	if (r->alt_strings) {
+		it.p = r->alt_strings;
+		it.end = it.p + strlen(it.p);
+	} else if (!r->literals && r->src->literals && *r->src->literals) {
 		it.p = r->src->literals;
 		it.end = it.p + strlen(it.p);
 	}
@@ -951,7 +974,7 @@ static entry_iter entries_of(const struct bw_rule *r)
 	entry_iter it = { lits_of(r), false };
 	const char *picks = r->src->index_picks;
 
-	if (!r->literals && it.lits.p && picks) {
+	if (!r->literals && !r->alt_strings && it.lits.p && picks) {
 		it.lits.p = picks;
 		it.lits.end = picks + strlen(picks);
 		it.stored = true;
@@ -1314,14 +1337,13 @@ static bool prefilter_hits(const struct bw_prefilter *pf, const pf_hits *hits, s
 	return any;
 }
 
-static bool split_same_literals(const struct bw_split *sp);
+static bool split_reads_marks(const struct bw_split *sp);
 
 /* prefilter_pass() with the prefilter of rule r (rules->rules[i]); true
  * when it has none.  hits: what candidates() found for the text, or NULL.
  * Into *marks (when not NULL) which of its strings passed, when the rule
- * is matched one alternative at a time with the same strings (and its
- * split is already made: the first run makes it, rule_match()); else
- * marks->valid is false. */
+ * is matched one alternative at a time with the same strings, or may be
+ * (split_reads_marks()); else marks->valid is false. */
 static bool rule_prefilter_pass(const struct bw_rule *r, size_t i, const char *text, size_t len,
                                 const triples *ts, const pf_hits *hits, alt_marks *marks)
 {
@@ -1333,7 +1355,7 @@ static bool rule_prefilter_pass(const struct bw_rule *r, size_t i, const char *t
 		marks->valid = false;
 	if (!pf)
 		return true;
-	if (marks && sp && split_same_literals(sp) && pf->n_alts <= MARK_WORDS * 64) {
+	if (marks && split_reads_marks(sp) && pf->n_alts <= MARK_WORDS * 64) {
 		memset(marks->w, 0, (pf->n_alts + 63) / 64 * sizeof(marks->w[0]));
 		marks->valid = true;
 		w = marks->w;
@@ -1358,10 +1380,15 @@ static bool rule_prefilter_pass(const struct bw_rule *r, size_t i, const char *t
 #define SPLIT_MIN 4
 
 struct split_alt {
-	char *text;
-	char **literals;
-	bool literals_block;        /* made by stored_literals() */
-	struct bw_prefilter *pf;    /* NULL: always tried */
+	const char *text;           /* text[0..len), a piece of the pattern */
+	size_t len;
+	/* its literals: the rule compiler's, read in place, or `made` */
+	lit_iter lits;
+	char **made;
+	bool always;                /* none to test (or one with '_'): always tried */
+	/* its own prefilter, made only when the rule's cannot stand for it
+	 * (!bw_split.same_literals); NULL then too when always */
+	struct bw_prefilter *pf;
 	/* its literals are the rule's strings [lit_from, lit_to) (when
 	 * bw_split.same_literals) */
 	size_t lit_from, lit_to;
@@ -1371,12 +1398,16 @@ struct split_alt {
 struct bw_split {
 	size_t n;
 	struct split_alt *alt;
-	/* the alternatives' literals, in order, are the rule's (its
-	 * prefilter's strings): alt_marks can stand for their prefilters.
-	 * Then, for the rule's n_lits strings, alt_of[j] is the alternative
-	 * whose string j is, and `always` has the bit of the first string of
-	 * each alternative without a prefilter (always tried). */
+	/* the alternatives' literals, in order, are the strings of the
+	 * rule's prefilter `pf`: alt_marks, or pf's strings [lit_from,
+	 * lit_to), stand for an alternative's prefilter, and the
+	 * alternatives have none of their own (most of them never run:
+	 * making one for each cost more than the runs saved).  Then, for the
+	 * rule's n_lits strings, alt_of[j] is the alternative whose string j
+	 * is, and `always` has the bit of the first string of each
+	 * alternative always tried. */
 	bool same_literals;
+	const struct bw_prefilter *pf;
 	size_t n_lits;
 	uint16_t *alt_of;
 	uint64_t *always;
@@ -1385,28 +1416,43 @@ struct bw_split {
 /* Published for a rule whose pattern is matched whole. */
 static struct bw_split no_split;
 
-static bool split_same_literals(const struct bw_split *sp)
+/* Whether rule_match() may read the marks for the rule whose split is sp:
+ * when its alternatives have the rule's strings, or before its first run
+ * (NULL: the split is not made yet; next_may() then reads the marks only
+ * if the split it makes has the same strings). */
+static bool split_reads_marks(const struct bw_split *sp)
 {
-	return sp->same_literals;
+	return !sp || (sp != &no_split && sp->same_literals);
 }
 
 /* Whether the alternatives' literals, one after the other, are the
- * strings of `rule_lits` (the rule's literals); sets each alternative's
- * lit_from and lit_to.  False when an alternative has none (the rule then
- * has no prefilter either). */
+ * strings of `rule_lits` (the rule's literals), an alternative without a
+ * prefilter standing for one empty string of them when they have it
+ * there (alt_strings()); sets each alternative's lit_from and lit_to.
+ * False when an alternative has none otherwise (the rule then has no
+ * prefilter either). */
 static bool same_literals(struct split_alt *alt, size_t n, lit_iter rule_lits)
 {
-	size_t k, j, at = 0, len;
-	const char *s;
+	size_t k, at = 0, len, own_len;
+	const char *s, *own;
 
 	for (k = 0; k < n; k++) {
+		lit_iter peek = rule_lits, it = alt[k].lits;
+
 		alt[k].lit_from = at;
-		if (!alt[k].literals)
-			return false;
-		for (j = 0; alt[k].literals[j]; j++, at++)
-			if (!next_alt(&rule_lits, &s, &len) || len != strlen(alt[k].literals[j]) ||
-			    memcmp(s, alt[k].literals[j], len) != 0)
+		if (alt[k].always && next_alt(&peek, &s, &len) && !len) {
+			/* an alternative always tried: the empty string the
+			 * rule has for it (alt_strings()) */
+			rule_lits = peek;
+			alt[k].lit_to = ++at;
+			continue;
+		}
+		for (; next_alt(&it, &own, &own_len); at++)
+			if (!next_alt(&rule_lits, &s, &len) || len != own_len ||
+			    memcmp(s, own, len) != 0)
 				return false;
+		if (at == alt[k].lit_from)
+			return false;
 		alt[k].lit_to = at;
 	}
 	return !next_alt(&rule_lits, &s, &len);
@@ -1420,8 +1466,7 @@ static void split_free(struct bw_split *sp)
 		return;
 	for (k = 0; k < sp->n; k++) {
 		bw_rules__lazy_free(&sp->alt[k].code);
-		free(sp->alt[k].text);
-		literals_free(sp->alt[k].literals, sp->alt[k].literals_block);
+		bw_rules__literals_free(sp->alt[k].made);
 		prefilter_free(sp->alt[k].pf);
 	}
 	free(sp->alt);
@@ -1445,21 +1490,62 @@ static bool strings_to_alts(struct bw_split *sp)
 	for (k = 0; k < sp->n; k++) {
 		for (j = sp->alt[k].lit_from; j < sp->alt[k].lit_to; j++)
 			sp->alt_of[j] = (uint16_t)k;
-		if (!sp->alt[k].pf)
+		if (sp->alt[k].always)
 			sp->always[sp->alt[k].lit_from >> 6] |= (uint64_t)1 << (sp->alt[k].lit_from & 63);
 	}
 	return true;
 }
 
+/* Whether the strings of `it` are none, or one has a '_' (the lexicon
+ * matches a copy with names masked by '_': such a literal might be found
+ * only there). */
+static bool no_usable_literal(lit_iter it)
+{
+	const char *s;
+	size_t len, n = 0;
+
+	for (; next_alt(&it, &s, &len); n++)
+		if (memchr(s, '_', len))
+			return true;
+	return n == 0;
+}
+
+/* The literals of the split's alternative a: the piece of `stored` (the
+ * rule compiler's, an alternative's strings joined by '\n', the
+ * alternatives by '\x1e') that starts at *stored, past which *stored is
+ * moved; without `stored`, made from its text.  False on ENOMEM. */
+static bool alt_literals(struct split_alt *a, const char **stored)
+{
+	char *copy;
+	int rc;
+
+	if (*stored) {
+		const char *e = strchr(*stored, '\x1e');
+		size_t len = e ? (size_t)(e - *stored) : strlen(*stored);
+
+		a->lits = (lit_iter){ NULL, len ? *stored : NULL, *stored + len };
+		*stored += len + (e ? 1 : 0);
+		return true;
+	}
+	if (!(copy = bw_strndup(a->text, a->len)))
+		return false;
+	rc = bw_rules__literals(copy, &a->made);
+	free(copy);
+	a->lits = (lit_iter){ a->made, NULL, NULL };
+	return rc >= 0;
+}
+
 /* The alternatives of `text` ready to match, or &no_split (too few, not
  * separable, or out of memory: the pattern is then matched whole).
  * `stored`: their literals as the rule compiler stored them, or NULL;
- * `rule_lits`: the rule's own (same_literals()). */
-static struct bw_split *split_new(const char *text, const char *stored, lit_iter rule_lits)
+ * `rule_lits`: the rule's own, the strings of its prefilter `rule_pf`
+ * (NULL for none; same_literals()). */
+static struct bw_split *split_new(const char *text, const char *stored, lit_iter rule_lits,
+                                  const struct bw_prefilter *rule_pf)
 {
 	struct bw_split *sp;
-	char **alts = NULL;
-	int n = bw_rules__alternatives(text, &alts);
+	size_t *at = NULL;
+	int n = bw_rules__alternative_spans(text, &at);
 	size_t k, n_stored = 1;
 	const char *c;
 
@@ -1471,48 +1557,35 @@ static struct bw_split *split_new(const char *text, const char *stored, lit_iter
 		stored = NULL;
 
 	if (n < SPLIT_MIN || !(sp = calloc(1, sizeof(*sp)))) {
-		bw_rules__literals_free(alts);
+		free(at);
 		return &no_split;
 	}
 	if (!(sp->alt = calloc((size_t)n, sizeof(*sp->alt)))) {
 		free(sp);
-		bw_rules__literals_free(alts);
+		free(at);
 		return &no_split;
 	}
 	sp->n = (size_t)n;
 	for (k = 0; k < sp->n; k++) {
 		struct split_alt *a = &sp->alt[k];
-		size_t j;
 
-		a->text = alts[k];
-		alts[k] = NULL;
+		a->text = text + at[2 * k];
+		a->len = at[2 * k + 1];
 		bw_rules__lazy_init(&a->code);
-		if (stored) {
-			const char *e = strchr(stored, '\x1e');
-			size_t len = e ? (size_t)(e - stored) : strlen(stored);
-
-			a->literals_block = true;
-			if (stored_literals(stored, len, &a->literals) < 0) {
-				free(alts);
-				split_free(sp);
-				return &no_split;
-			}
-			stored += len + (e ? 1 : 0);
-		} else if (bw_rules__literals(a->text, &a->literals) < 0) {
-			free(alts);
+		if (!alt_literals(a, &stored)) {
+			free(at);
 			split_free(sp);
 			return &no_split;
 		}
-		/* the lexicon matches a copy with names masked by '_': a
-		 * literal with '_' might be found only there */
-		for (j = 0; a->literals && a->literals[j]; j++)
-			if (strchr(a->literals[j], '_'))
-				break;
-		if (a->literals && !a->literals[j])
-			a->pf = prefilter_new((lit_iter){ a->literals, NULL, NULL });
+		a->always = no_usable_literal(a->lits);
 	}
-	free(alts);
-	sp->same_literals = same_literals(sp->alt, sp->n, rule_lits) && strings_to_alts(sp);
+	free(at);
+	sp->pf = rule_pf;
+	sp->same_literals = rule_pf && same_literals(sp->alt, sp->n, rule_lits) &&
+	                    strings_to_alts(sp);
+	for (k = 0; !sp->same_literals && k < sp->n; k++)
+		if (!sp->alt[k].always)
+			sp->alt[k].pf = prefilter_new(sp->alt[k].lits);
 	return sp;
 }
 
@@ -1520,13 +1593,14 @@ static struct bw_split *split_new(const char *text, const char *stored, lit_iter
  * (threads that race each make one, one copy is published, the others are
  * freed); split_new()'s arguments. */
 static const struct bw_split *split_in(_Atomic(struct bw_split *) *slot, const char *text,
-                                       const char *stored, lit_iter rule_lits)
+                                       const char *stored, lit_iter rule_lits,
+                                       const struct bw_prefilter *rule_pf)
 {
 	struct bw_split *sp = atomic_load_explicit(slot, memory_order_acquire), *none = NULL;
 
 	if (sp)
 		return sp;
-	sp = split_new(text, stored, rule_lits);
+	sp = split_new(text, stored, rule_lits, rule_pf);
 	if (!atomic_compare_exchange_strong_explicit(slot, &none, sp, memory_order_acq_rel,
 	                                             memory_order_acquire)) {
 		split_free(sp);
@@ -1538,8 +1612,12 @@ static const struct bw_split *split_in(_Atomic(struct bw_split *) *slot, const c
 static const struct bw_split *split_for(const struct bw_rule *r)
 {
 	struct bw_rule *w = (struct bw_rule *)r;
+	const struct bw_split *sp = atomic_load_explicit(&w->split, memory_order_acquire);
 
-	return split_in(&w->split, r->src->text, r->src->alt_literals, lits_of(r));
+	if (sp)
+		return sp;
+	return split_in(&w->split, r->src->text, r->src->alt_literals, lits_of(r),
+	                r->has_pf ? pf_for(r) : NULL);
 }
 
 /* The match data a match starts with: room for this many groups (it
@@ -1569,19 +1647,37 @@ static int run_code(const bw_rules *rules, const pcre2_code *code, const char *d
 	return pcre2_match(code, (PCRE2_SPTR)diag, dlen, off, 0, *mdp, rules->mctx);
 }
 
+/* May alternative k of sp match lower[0..dlen) (triples ts)?  When it is
+ * always tried, or one of its strings passes: in the rule's prefilter
+ * (same_literals), else in its own. */
+static bool alt_may(const struct bw_split *sp, size_t k, const char *lower, size_t dlen,
+                    const triples *ts)
+{
+	const struct split_alt *a = &sp->alt[k];
+	size_t j;
+
+	if (a->always)
+		return true;
+	if (!sp->same_literals)
+		return !a->pf || prefilter_pass(a->pf, lower, dlen, ts);
+	for (j = a->lit_from; j < a->lit_to; j++)
+		if (alt_pass(sp->pf, j, lower, dlen, ts))
+			return true;
+	return false;
+}
+
 /* The first alternative of sp after `after` (SIZE_MAX: from the first)
- * that may match, or sp->n: one without a prefilter, or one whose
- * prefilter passes on lower[0..dlen) (triples ts), read from marks when
- * they are valid (rule_prefilter_pass(): then only the strings that
- * passed are visited). */
+ * that may match (alt_may()), or sp->n, read from marks when they are
+ * valid for it (rule_prefilter_pass(): then only the strings that passed
+ * are visited). */
 static size_t next_may(const struct bw_split *sp, size_t after, const alt_marks *marks,
                        const char *lower, size_t dlen, const triples *ts)
 {
 	size_t k = after == SIZE_MAX ? 0 : after + 1, j, w;
 
-	if (!marks || !marks->valid) {
+	if (!marks || !marks->valid || !sp->same_literals) {
 		for (; k < sp->n; k++)
-			if (!sp->alt[k].pf || prefilter_pass(sp->alt[k].pf, lower, dlen, ts))
+			if (alt_may(sp, k, lower, dlen, ts))
 				return k;
 		return sp->n;
 	}
@@ -1614,8 +1710,7 @@ static int split_match(const bw_rules *rules, const struct bw_split *sp, const c
 	     k = next_may(sp, k, marks, lower, dlen, ts)) {
 		struct split_alt *a = &sp->alt[k];
 
-		rc = run_code(rules, bw_rules__code_of(rules, a->text, &a->code),
-		              diag, dlen, off, mdp);
+		rc = run_code(rules, code_of(rules, a->text, a->len, &a->code), diag, dlen, off, mdp);
 		last = k;
 		if (rc < 0) {
 			if (rc != PCRE2_ERROR_NOMATCH)
@@ -1635,8 +1730,8 @@ static int split_match(const bw_rules *rules, const struct bw_split *sp, const c
 	if (won != last) {
 		struct split_alt *a = &sp->alt[won];
 
-		won_rc = run_code(rules, bw_rules__code_of(rules, a->text, &a->code),
-		                  diag, dlen, off, mdp);
+		won_rc = run_code(rules, code_of(rules, a->text, a->len, &a->code), diag, dlen, off,
+		                  mdp);
 	}
 	return won_rc;
 }
@@ -1661,7 +1756,7 @@ int bw_rules__find(const bw_rules *rules, const char *pattern, struct bw_lazy_co
                    pcre2_match_data **mdp)
 {
 	static const lit_iter none = { NULL, NULL, NULL };
-	const struct bw_split *sp = split_in(slot, pattern, NULL, none);
+	const struct bw_split *sp = split_in(slot, pattern, NULL, none, NULL);
 	char lower_buf[2048], *lower;
 	triples ts;
 	size_t i;

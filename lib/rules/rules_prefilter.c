@@ -11,6 +11,7 @@
  * than escaped punctuation, quantified characters) only shortens the
  * literal runs, and a pattern it cannot vouch for gets no prefilter.
  */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -431,10 +432,9 @@ static bool ties_alternatives(const char *p)
 	return false;
 }
 
-int bw_rules__alternatives(const char *p, char ***out)
+int bw_rules__alternative_spans(const char *p, size_t **out)
 {
-	strv l = { NULL, 0 };
-	size_t start = 0, end = strlen(p), i, alt;
+	size_t start = 0, end = strlen(p), i, alt, n = 0, cap = 0, *at = NULL;
 
 	*out = NULL;
 	if (ties_alternatives(p))
@@ -446,18 +446,45 @@ int bw_rules__alternatives(const char *p, char ***out)
 	}
 	for (alt = start;;) {
 		i = alternative_end(p, alt, end);
-		if (!strv_push(&l, p + alt, i - alt)) {
-			strv_free(&l);
-			return -1;
+		if (n == cap) {
+			size_t *grown = realloc(at, (cap = cap ? 2 * cap : 16) * 2 * sizeof(*at));
+
+			if (!grown) {
+				free(at);
+				return -1;
+			}
+			at = grown;
 		}
+		at[2 * n] = alt;
+		at[2 * n++ + 1] = i - alt;
 		if (i >= end)
 			break;
 		alt = i + 1;
 	}
-	if (l.n < 2) {
-		strv_free(&l);
+	if (n < 2 || n > INT_MAX) {
+		free(at);
 		return 0;
 	}
+	*out = at;
+	return (int)n;
+}
+
+int bw_rules__alternatives(const char *p, char ***out)
+{
+	strv l = { NULL, 0 };
+	size_t *at;
+	int n = bw_rules__alternative_spans(p, &at), k;
+
+	*out = NULL;
+	for (k = 0; k < n; k++)
+		if (!strv_push(&l, p + at[2 * k], at[2 * k + 1])) {
+			strv_free(&l);
+			free(at);
+			return -1;
+		}
+	free(at);
+	if (n <= 0)
+		return n;
 	*out = l.v;
-	return (int)l.n;
+	return n;
 }

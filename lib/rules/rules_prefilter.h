@@ -34,6 +34,10 @@ void bw_rules__literals_free(char **lits);
  * fewer than two or uses syntax that ties them together (option settings,
  * back-references, verbs, \K...), negative on ENOMEM. */
 int bw_rules__alternatives(const char *pattern, char ***out);
+/* The same alternatives as places in `pattern`, not copies: alternative k
+ * is the (*out)[2k + 1] bytes at pattern + (*out)[2k]; *out is freed with
+ * free().  Same return values. */
+int bw_rules__alternative_spans(const char *pattern, size_t **out);
 
 /* Which triples of each string of `literals` (a rule's prefilter strings
  * joined by '\n', as rule_prefilter stores them) the prefilter's index
