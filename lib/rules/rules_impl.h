@@ -82,8 +82,8 @@ struct bw_rule {
 };
 
 /* The literal prefilter turned around (rules_match.c): the alternatives
- * alt[k], k in start[b] .. start[b + 1], are filed under triple bit b (the
- * rarest of theirs), each with the rule it belongs to, its place among the
+ * alt[k], k in start[b] .. start[b + 1], are filed under triple bit b (one
+ * that few others have), each with the rule it belongs to, its place among the
  * rule's alternatives and some more of its triple bits; bit always[i] is
  * set for a rule whose prefilter has an alternative without one.  A
  * text's triples then name the only rules with an alternative whose bits
