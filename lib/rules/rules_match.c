@@ -85,6 +85,9 @@ const char *bw_rset__pattern_error(const char *pattern, char *buf, size_t size)
 
 /* ---- providers ------------------------------------------------------- */
 
+typedef struct triples triples;
+static bool may_occur(const triples *ts, const char *s, size_t len);
+
 /* Length of `suffix` when `name` is it or ends with ".suffix", else 0. */
 static size_t label_suffix(const char *name, size_t len, const char *suffix)
 {
@@ -146,8 +149,11 @@ static bool starts_word(const char *text, size_t len, const char *prefix, size_t
 
 /* The provider a mark names: a whole word of the text (letters, digits,
  * '-' and '.' around it do not continue it), or for a mark ending in '*'
- * (a code's shape, "OFR*") the start of one; the longest mark winning. */
-static const bw_rset_provider *by_mark(const bw_rules *rules, const char *text)
+ * (a code's shape, "OFR*") the start of one; the longest mark winning.
+ * ts: the triples of the text lower-cased, or NULL: a mark with one the
+ * text lacks is not looked for. */
+static const bw_rset_provider *by_mark(const bw_rules *rules, const char *text,
+                                       const triples *ts)
 {
 	const bw_rset_provider *best = NULL;
 	size_t best_len = 0, tlen = strlen(text), i, j;
@@ -159,14 +165,16 @@ static const bw_rset_provider *by_mark(const bw_rules *rules, const char *text)
 			size_t ml = strlen(l->v[j]);
 			bool prefix = ml > 1 && l->v[j][ml - 1] == '*';
 
+			if (ml - prefix <= best_len || (ts && !may_occur(ts, l->v[j], ml - prefix)))
+				continue;
 			if (prefix) {
-				if (ml - 1 > best_len && starts_word(text, tlen, l->v[j], ml - 1)) {
+				if (starts_word(text, tlen, l->v[j], ml - 1)) {
 					best = rules->prov[i];
 					best_len = ml - 1;
 				}
 				continue;
 			}
-			if (ml > best_len && bw_text__find_word(text, tlen, l->v[j], "", "")) {
+			if (bw_text__find_word(text, tlen, l->v[j], "", "")) {
 				best = rules->prov[i];
 				best_len = ml;
 			}
@@ -189,8 +197,11 @@ static const bw_rset_provider *by_named_host(const bw_rules *rules, const char *
 	return NULL;
 }
 
-const bw_rset_provider *bw_rules__provider(const bw_rules *rules, const char *remote_host,
-                                           const char *recipient, const char *text)
+/* bw_rules__provider(), ts: the triples of the text lower-cased, or NULL
+ * (by_mark()). */
+static const bw_rset_provider *provider_of(const bw_rules *rules, const char *remote_host,
+                                           const char *recipient, const char *text,
+                                           const triples *ts)
 {
 	const bw_rset_provider *p = NULL;
 	const char *at;
@@ -199,9 +210,15 @@ const bw_rset_provider *bw_rules__provider(const bw_rules *rules, const char *re
 		p = best_suffix(rules, remote_host, 1);
 	if (!p && recipient && (at = strrchr(recipient, '@')))
 		p = best_suffix(rules, at + 1, 0);
-	if (!p && text && *text && !(p = by_mark(rules, text)))
+	if (!p && text && *text && !(p = by_mark(rules, text, ts)))
 		p = by_named_host(rules, text);
 	return p;
+}
+
+const bw_rset_provider *bw_rules__provider(const bw_rules *rules, const char *remote_host,
+                                           const char *recipient, const char *text)
+{
+	return provider_of(rules, remote_host, recipient, text, NULL);
 }
 
 const bw_rset_provider *bw_rules__provider_by_id(const bw_rules *rules, const char *id)
@@ -621,14 +638,32 @@ static void copy_capture(pcre2_match_data *md, const char *name, char *dst, size
  * prefilter tries ~400 literals per recipient, most of them absent). */
 #define TRIPLE_BITS 4096
 
-typedef struct triples {
+struct triples {
 	uint64_t w[TRIPLE_BITS / 64];
 	bool eight_bit;             /* the text has a byte >= 0x80 */
-} triples;
+};
 
 static inline uint32_t triple_bit(uint32_t t)
 {
 	return (t * 2654435761u) >> 20;   /* 12 bits: TRIPLE_BITS */
+}
+
+/* Whether every triple of s[0..len), lower-cased, is among ts: only then
+ * may s occur in the text, ignoring ASCII case (s shorter than a triple
+ * always may). */
+static bool may_occur(const triples *ts, const char *s, size_t len)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t k;
+
+	for (k = 0; k + 3 <= len; k++) {
+		uint32_t b = triple_bit((uint32_t)bw_lower(u[k]) << 16 | (uint32_t)bw_lower(u[k + 1]) << 8 |
+		                        bw_lower(u[k + 2]));
+
+		if (!((ts->w[b >> 6] >> (b & 63)) & 1))
+			return false;
+	}
+	return true;
 }
 
 static void triples_build(triples *ts, const char *lower, size_t len)
@@ -2223,24 +2258,26 @@ static int match_text(const bw_rules *rules, const bw_match_input *in, bw_match_
 
 	*won_end = 0;
 	diag = in->diagnostic ? in->diagnostic : "";
-	/* Only a remote server's own reply (it has a reply code) names the
-	 * receiving provider; a sending service's notice names itself. */
-	prov = bw_rules__provider(rules, in->remote_mta, in->recipient,
-	                          in->reply_code && *in->reply_code ? diag : NULL);
 	dlen = strlen(diag);
-	/* The text lower-cased once, for the literal prefilter. */
+	/* The text lower-cased once, for the literal prefilter (and its
+	 * triples, for the providers' marks first). */
 	lower = dlen < sizeof(lower_buf) ? lower_buf : malloc(dlen + 1);
 	if (!lower)
 		return bw_error__set(BW_ENOMEM, "out of memory");
 	for (i = 0; i < dlen; i++)
 		lower[i] = (char)bw_lower((unsigned char)diag[i]);
 	lower[dlen] = '\0';
+	triples_build(&ts, lower, dlen);
+	/* Only a remote server's own reply (it has a reply code) names the
+	 * receiving provider; a sending service's notice names itself. */
+	prov = provider_of(rules, in->remote_mta, in->recipient,
+	                   in->reply_code && *in->reply_code ? diag : NULL, &ts);
 	/* The rules read the reply respelled ("mail box" as "mailbox ") and
 	 * without the causes it denies (blanked in both copies; the triples
 	 * may keep a few of their bytes, which only lets a prefilter pass);
 	 * evidence quotes the reply itself (same offsets). */
-	masked = bw_rules__respell(diag, dlen, NULL, lower);
-	triples_build(&ts, lower, dlen);
+	if ((masked = bw_rules__respell(diag, dlen, NULL, lower)))
+		triples_build(&ts, lower, dlen);
 	reply = diag;
 	for (i = 0; i < rules->n_neg; i++)
 		if (may_deny(rules, i, lower, dlen, &ts))
