@@ -700,12 +700,14 @@ typedef struct pf_part {       /* 32 bytes: a lexicon rule has thousands */
 /* first[k] when alternative k has no triple bit to test first */
 #define NO_BIT 0xFFFF
 
+/* One allocation: the header, then parts, alt_end, no_bit and first
+ * (prefilter_new()). */
 struct bw_prefilter {
 	pf_part *parts;
-	size_t *alt_end;            /* alternative k is parts[alt_end[k-1] .. alt_end[k]) */
+	uint32_t *alt_end;          /* alternative k is parts[alt_end[k-1] .. alt_end[k]) */
 	uint16_t *first;            /* the first triple bit of alternative k, or NO_BIT */
 	size_t n_alts;
-	size_t *no_bit;             /* the alternatives whose first is NO_BIT */
+	uint32_t *no_bit;           /* the alternatives whose first is NO_BIT */
 	size_t n_no_bit;
 };
 
@@ -715,13 +717,8 @@ static struct bw_prefilter no_prefilter;
 
 static void prefilter_free(struct bw_prefilter *pf)
 {
-	if (!pf || pf == &no_prefilter)
-		return;
-	free(pf->parts);
-	free(pf->alt_end);
-	free(pf->first);
-	free(pf->no_bit);
-	free(pf);
+	if (pf != &no_prefilter)
+		free(pf);
 }
 
 /* The first `max` (at most MAX_PART_TRIPLES) of the part's triple bits. */
@@ -789,54 +786,71 @@ static void part_at(pf_part *pp, const char *p, const char *end, unsigned max_bi
 		part_bits(pp, max_bits);
 }
 
+/* How many alternatives (strings) and parts `it` has, into *n_alts and
+ * *n_parts: for stored literals one pass over their bytes. */
+static void count_parts(lit_iter it, size_t *n_alts, size_t *n_parts)
+{
+	const char *s, *c;
+	size_t len;
+
+	*n_alts = *n_parts = 0;
+	if (!it.v) {
+		size_t lines = 1, ands = 0;
+
+		if (!it.p)
+			return;
+		for (c = it.p; (c = memchr(c, '\n', (size_t)(it.end - c))); c++)
+			lines++;
+		for (c = it.p; (c = memchr(c, BW_LITERAL_AND, (size_t)(it.end - c))); c++)
+			ands++;
+		*n_alts = lines;
+		*n_parts = lines + ands;
+		return;
+	}
+	while (next_alt(&it, &s, &len)) {
+		++*n_alts;
+		for (c = s, ++*n_parts; (c = memchr(c, BW_LITERAL_AND, len - (size_t)(c - s))); c++)
+			++*n_parts;
+	}
+}
+
 /* The literals of one rule, split and with their bits; NULL on ENOMEM (the
- * rule is then always tried). */
+ * rule is then always tried).  One allocation, written whole. */
 static struct bw_prefilter *prefilter_new(lit_iter it)
 {
-	struct bw_prefilter *pf = calloc(1, sizeof(*pf));
-	size_t n_parts = 0, n_alts = 0, k = 0, i, len;
-	lit_iter count = it;
-	const char *s, *c;
+	struct bw_prefilter *pf;
+	size_t n_parts, n_alts, k = 0, i, len;
+	const char *s;
 
-	if (!pf)
+	count_parts(it, &n_alts, &n_parts);
+	if (n_alts > UINT32_MAX || n_parts > UINT32_MAX ||
+	    !(pf = malloc(sizeof(*pf) + n_parts * sizeof(*pf->parts) +
+	                  n_alts * (2 * sizeof(uint32_t) + sizeof(uint16_t)))))
 		return NULL;
-	while (next_alt(&count, &s, &len)) {
-		n_alts++;
-		for (c = s, n_parts++; (c = memchr(c, BW_LITERAL_AND, len - (size_t)(c - s))); c++)
-			n_parts++;
-	}
-	pf->parts = calloc(n_parts ? n_parts : 1, sizeof(*pf->parts));
-	pf->alt_end = calloc(n_alts ? n_alts : 1, sizeof(*pf->alt_end));
-	pf->first = calloc(n_alts ? n_alts : 1, sizeof(*pf->first));
-	pf->no_bit = calloc(n_alts ? n_alts : 1, sizeof(*pf->no_bit));
-	if (!pf->parts || !pf->alt_end || !pf->first || !pf->no_bit) {
-		prefilter_free(pf);
-		return NULL;
-	}
+	pf->parts = (pf_part *)(pf + 1);
+	pf->alt_end = (uint32_t *)(pf->parts + n_parts);
+	pf->no_bit = pf->alt_end + n_alts;
+	pf->first = (uint16_t *)(pf->no_bit + n_alts);
+	pf->n_alts = n_alts;
+	pf->n_no_bit = 0;
 	for (i = 0; next_alt(&it, &s, &len); i++) {
 		const char *p = s, *end = s + len;
 
+		pf->first[i] = NO_BIT;
 		for (;;) {
 			pf_part *pp = &pf->parts[k++];
 
 			part_at(pp, p, end, MAX_PART_TRIPLES);
+			if (pf->first[i] == NO_BIT && pp->n_bits)
+				pf->first[i] = pp->bits[0];
 			p += pp->len;
 			if (p == end)
 				break;
 			p++;
 		}
-		pf->alt_end[i] = k;
-	}
-	pf->n_alts = n_alts;
-	for (i = 0; i < n_alts; i++) {
-		size_t j = i ? pf->alt_end[i - 1] : 0;
-
-		pf->first[i] = NO_BIT;
-		for (; j < pf->alt_end[i] && pf->first[i] == NO_BIT; j++)
-			if (pf->parts[j].n_bits)
-				pf->first[i] = pf->parts[j].bits[0];
+		pf->alt_end[i] = (uint32_t)k;
 		if (pf->first[i] == NO_BIT)
-			pf->no_bit[pf->n_no_bit++] = i;
+			pf->no_bit[pf->n_no_bit++] = (uint32_t)i;
 	}
 	return pf;
 }
