@@ -1412,9 +1412,10 @@ static bool prefilter_pass(const struct bw_prefilter *pf, const char *text, size
  * (bw_split.same_literals), rule_match() reads these bits instead of
  * testing each alternative's prefilter again: the rule's strings are
  * tested once, not once for the rule and once for its alternatives.
- * MARK_WORDS bounds the strings a rule may have for it (1024; the
- * longest lists have about 450). */
-#define MARK_WORDS 16
+ * MARK_WORDS bounds the strings a rule may have for it (2048; the
+ * longest list, filtered.recipient-refuses's, has 1,238, the lexicon's
+ * up to 384). */
+#define MARK_WORDS 32
 
 typedef struct alt_marks {
 	bool valid;
@@ -1883,6 +1884,22 @@ static int rule_match(const bw_rules *rules, const struct bw_rule *r, const char
 	return split_match(rules, sp, diag, dlen, off, lower, ts, marks, mdp);
 }
 
+/* rule_match() from the start of a rule (rules->rules[i]) that matched
+ * before, for that match again: its marks made anew (hits: what
+ * candidates() found, or NULL), so that its split reads them rather than
+ * testing every alternative's strings. */
+static int rematch(const bw_rules *rules, size_t i, const char *diag, size_t dlen,
+                   const char *lower, const triples *ts, const pf_hits *hits,
+                   pcre2_match_data **mdp)
+{
+	const struct bw_rule *r = &rules->rules[i];
+	alt_marks marks, *mp = NULL;
+
+	if (r->has_pf && rule_prefilter_pass(r, i, lower, dlen, ts, hits, &marks))
+		mp = &marks;
+	return rule_match(rules, r, diag, dlen, 0, lower, ts, mp, mdp);
+}
+
 int bw_rules__find(const bw_rules *rules, const char *pattern, struct bw_lazy_code *lc,
                    _Atomic(struct bw_split *) *slot, const char *text, size_t len,
                    pcre2_match_data **mdp)
@@ -2172,10 +2189,9 @@ static const struct bw_rule *score_lexicon(const bw_rules *rules, size_t from, s
 		}
 	}
 	*score = won_sum;
-	if (won && masked)  /* its first match, for the evidence */
-		*matched = rule_match(rules, won, masked, dlen, 0, lower, ts, NULL, mdp) >= 0;
-	else if (won)
-		*matched = rule_match(rules, won, diag, dlen, 0, lower, ts, NULL, mdp) >= 0;
+	if (won)  /* its first match, for the evidence */
+		*matched = rematch(rules, (size_t)(won - rules->rules), masked ? masked : diag, dlen,
+		                   lower, ts, found, mdp) >= 0;
 	free(masked);
 	return won;
 }
@@ -2410,7 +2426,7 @@ static int match_text(const bw_rules *rules, const bw_match_input *in, bw_match_
 			 * plainly as a link's path: the link it is */
 			r = &rules->rules[deferred];
 			s = r->src;
-			if (rule_match(rules, r, diag, dlen, 0, lower, &ts, NULL, &md) < 0)
+			if (rematch(rules, deferred, diag, dlen, lower, &ts, cand ? &hits : NULL, &md) < 0)
 				break;	/* cannot happen: it matched above */
 		}
 		take(res, r, prov, reply, md, lexicon_match, won_end);
@@ -2418,7 +2434,7 @@ static int match_text(const bw_rules *rules, const bw_match_input *in, bw_match_
 		break;
 	}
 	if (result == 0 && deferred != SIZE_MAX && md &&
-	    rule_match(rules, &rules->rules[deferred], diag, dlen, 0, lower, &ts, NULL, &md) >= 0) {
+	    rematch(rules, deferred, diag, dlen, lower, &ts, cand ? &hits : NULL, &md) >= 0) {
 		take(res, &rules->rules[deferred], prov, reply, md, false, won_end);
 		result = 1;
 	}
