@@ -678,7 +678,8 @@ enum { S_META, S_PROV, S_PDOM, S_PHOST, S_PMARK, S_RULE, S_REM, S_REF, S_EX, S_P
  *
  * (permanent and hard as -1/0/1; literals and alternatives as
  * rule_prefilter holds them, index_picks bw_rules__index_picks() of the
- * literals, all three NULL for a rule without a text.) */
+ * literals, or of bw_rules__alt_strings() of the alternatives when the
+ * literals are "", all three NULL for a rule without a text.) */
 static void image_u32(bw_buf *b, uint32_t v)
 {
 	char c[4] = { (char)(v & 0xFF), (char)((v >> 8) & 0xFF), (char)((v >> 16) & 0xFF),
@@ -884,7 +885,7 @@ static int write_all(sqlite3 *db, const bw_rset *s)
 		image_list(&image, &r->refs, &items);
 		image_list(&image, &r->examples, &items);
 		if (rc == SQLITE_OK && r->text) {
-			char *lits = joined_literals(r->text), *alts = NULL, *picks;
+			char *lits = joined_literals(r->text), *alts = NULL, *alt_strings, *picks;
 
 			if (!lits || alternative_literals(r->text, &alts) < 0) {
 				free(lits);
@@ -895,7 +896,11 @@ static int write_all(sqlite3 *db, const bw_rset *s)
 			sqlite3_bind_text(st[S_PF], 2, lits, -1, SQLITE_TRANSIENT);
 			bind_opt(st[S_PF], 3, alts);
 			rc = run(st[S_PF]);
-			picks = bw_rules__index_picks(lits);
+			/* for a rule that has no literals of its own, the
+			 * index files its alternatives' (rules_match.c) */
+			alt_strings = *lits ? NULL : bw_rules__alt_strings(alts);
+			picks = bw_rules__index_picks(alt_strings ? alt_strings : lits);
+			free(alt_strings);
 			image_str(&image, lits);
 			image_str(&image, alts);
 			image_str(&image, picks);

@@ -70,7 +70,7 @@ struct bw_rule {
 	/* For a rule without literals of its own whose alternatives have
 	 * theirs (src->alt_literals): their strings one after the other, an
 	 * empty one (always passes) for an alternative without, joined by
-	 * '\n' as stored literals are (alt_strings(), rules_match.c); else
+	 * '\n' as stored literals are (bw_rules__alt_strings()); else
 	 * NULL. */
 	char *alt_strings;
 	bool has_pf;

@@ -314,51 +314,6 @@ static pcre2_code *compile_rule(const char *text, size_t len)
 	return re;
 }
 
-/* A rule's strings made from the literals the rule compiler stored for its
- * alternatives (`alts`: an alternative's strings joined by '\n', the
- * alternatives by '\x1e'): theirs one after the other, an empty string for
- * an alternative without any or with a '_' in one (the lexicon matches a
- * copy with names masked by '_', split_new(): such a literal may be found
- * only there), joined by '\n'.  The pattern cannot match a text without
- * one of them, as it cannot without one of its alternatives (an empty
- * string always passes): a prefilter for a rule the rule compiler
- * derived none for, a long list of cues in one group (the lexicon's, whose
- * strings are too many for one group's set).  NULL when there are fewer
- * than two alternatives, none has literals, or memory ran out. */
-static char *alt_strings(const char *alts)
-{
-	size_t n = 1, len, real = 0;
-	const char *a, *e;
-	char *out, *w;
-
-	if (!alts)
-		return NULL;
-	for (a = alts; *a; a++)
-		n += *a == '\x1e';
-	len = (size_t)(a - alts);
-	if (n < 2 || !(out = malloc(len + 1)))
-		return NULL;
-	for (a = alts, w = out;; a = e + 1) {
-		e = strchr(a, '\x1e');
-		len = e ? (size_t)(e - a) : strlen(a);
-		if (a != alts)
-			*w++ = '\n';
-		if (len && !memchr(a, '_', len)) {
-			memcpy(w, a, len);
-			w += len;
-			real++;
-		}
-		if (!e)
-			break;
-	}
-	*w = '\0';
-	if (!real) {
-		free(out);
-		return NULL;
-	}
-	return out;
-}
-
 int bw_rules__compile(bw_rules *rules, const bw_rules_options *opts)
 {
 	const bw_rset_provider *last_provider = NULL;
@@ -417,7 +372,7 @@ int bw_rules__compile(bw_rules *rules, const bw_rules_options *opts)
 			else
 				r->has_pf = r->literals != NULL;
 			if (!r->has_pf && r->src->literals &&
-			    (r->alt_strings = alt_strings(r->src->alt_literals)))
+			    (r->alt_strings = bw_rules__alt_strings(r->src->alt_literals)))
 				r->has_pf = true;
 			atomic_init(&r->pf, NULL);
 			/* compiled on first use (code_for); the match data grows
@@ -1019,12 +974,25 @@ typedef struct entry_iter {
 	bool stored;
 } entry_iter;
 
+/* How many '\n' s holds. */
+static size_t lines_in(const char *s)
+{
+	size_t n = 0;
+
+	for (; (s = strchr(s, '\n')); s++)
+		n++;
+	return n;
+}
+
 static entry_iter entries_of(const struct bw_rule *r)
 {
 	entry_iter it = { lits_of(r), false };
 	const char *picks = r->src->index_picks;
 
-	if (!r->literals && !r->alt_strings && it.lits.p && picks) {
+	/* the picks stored for a rule whose strings are its alternatives' are
+	 * theirs when the rule compiler made them so (one line a string) */
+	if (!r->literals && it.lits.p && picks &&
+	    (!r->alt_strings || lines_in(picks) == lines_in(r->alt_strings))) {
 		it.lits.p = picks;
 		it.lits.end = picks + strlen(picks);
 		it.stored = true;
@@ -1560,8 +1528,8 @@ static bool split_reads_marks(const struct bw_split *sp)
 
 /* Whether the alternatives' literals, one after the other, are the
  * strings of `rule_lits` (the rule's literals), an alternative without a
- * prefilter standing for one empty string of them when they have it
- * there (alt_strings()); sets each alternative's lit_from and lit_to.
+ * prefilter standing for one empty string of them when they have it there
+ * (bw_rules__alt_strings()); sets each alternative's lit_from and lit_to.
  * False when an alternative has none otherwise (the rule then has no
  * prefilter either). */
 static bool same_literals(struct split_alt *alt, size_t n, lit_iter rule_lits)
@@ -1575,7 +1543,7 @@ static bool same_literals(struct split_alt *alt, size_t n, lit_iter rule_lits)
 		alt[k].lit_from = at;
 		if (alt[k].always && next_alt(&peek, &s, &len) && !len) {
 			/* an alternative always tried: the empty string the
-			 * rule has for it (alt_strings()) */
+			 * rule has for it (bw_rules__alt_strings()) */
 			rule_lits = peek;
 			alt[k].lit_to = ++at;
 			continue;
@@ -1684,8 +1652,8 @@ static struct bw_split *split_new(const char *text, const char *stored, lit_iter
 
 	/* the literals the rule compiler stored, when they are for as many
 	 * alternatives */
-	for (c = stored; c && *c; c++)
-		n_stored += *c == '\x1e';
+	for (c = stored; c && (c = strchr(c, '\x1e')); c++)
+		n_stored++;
 	if (stored && n_stored != (size_t)n)
 		stored = NULL;
 

@@ -566,3 +566,39 @@ int bw_rules__alternatives(const char *p, char ***out)
 	*out = l.v;
 	return n;
 }
+
+char *bw_rules__alt_strings(const char *alts)
+{
+	size_t n = 1, len, real = 0;
+	const char *a, *e;
+	char *out, *w;
+
+	if (!alts)
+		return NULL;
+	for (a = alts; (a = strchr(a, '\x1e')); a++)
+		n++;
+	len = strlen(alts);
+	if (n < 2 || !(out = malloc(len + 1)))
+		return NULL;
+	for (a = alts, w = out;; a = e + 1) {
+		e = strchr(a, '\x1e');
+		len = e ? (size_t)(e - a) : strlen(a);
+		if (a != alts)
+			*w++ = '\n';
+		/* the lexicon matches a copy with names masked by '_': such a
+		 * literal may be found only there */
+		if (len && !memchr(a, '_', len)) {
+			memcpy(w, a, len);
+			w += len;
+			real++;
+		}
+		if (!e)
+			break;
+	}
+	*w = '\0';
+	if (!real) {
+		free(out);
+		return NULL;
+	}
+	return out;
+}

@@ -39,6 +39,18 @@ int bw_rules__alternatives(const char *pattern, char ***out);
  * free().  Same return values. */
 int bw_rules__alternative_spans(const char *pattern, size_t **out);
 
+/* A pattern's strings made from the literals of its alternatives (`alts`,
+ * as the rule compiler stores them: an alternative's strings joined by
+ * '\n', the alternatives by '\x1e'): theirs one after the other, an empty
+ * string for an alternative without any or with a '_' in one, joined by
+ * '\n'.  The pattern cannot match a text without one of them, as it cannot
+ * without one of its alternatives (an empty string always passes): the
+ * prefilter of a rule bw_rules__literals() finds none for, a long list of
+ * cues in one group (the lexicon's, whose strings are too many for one
+ * group's set).  Owned by the caller (free()); NULL when there are fewer
+ * than two alternatives, none has literals, or memory ran out. */
+char *bw_rules__alt_strings(const char *alts);
+
 /* Which triples of each string of `literals` (a rule's prefilter strings
  * joined by '\n', as rule_prefilter stores them) the prefilter's index
  * files the string under and tests: a line per string (same order) of its
