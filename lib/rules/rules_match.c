@@ -591,7 +591,7 @@ static void copy_capture(pcre2_match_data *md, const char *name, char *dst, size
 /* The byte triples of the lower-cased text, read once per match: a rule
  * literal with a triple the text lacks is rejected without a memmem (the
  * prefilter tries ~400 literals per recipient, most of them absent). */
-#define TRIPLE_BITS 4096
+#define TRIPLE_BITS BW_RULES_TRIPLE_BITS
 
 struct triples {
 	uint64_t w[TRIPLE_BITS / 64];
@@ -879,28 +879,33 @@ static uint16_t bit_at(const char *u)
 }
 
 /* The triples the index files an alternative under and tests (its
- * "picks"): the rarest of all the triples of its parts (by the sum of
- * their bytes' byte_rarity(); of equally rare ones, the earlier), then
- * the next rarest, up to ALT_BITS, one per triple bit.  Any triple of a
- * part will do: an alternative that alt_pass() passes has every part in
- * the text, so every triple of every part. */
+ * "picks"): the rarest of all the triples of its parts, then the next
+ * rarest, up to ALT_BITS, one per triple bit; rarest by `seen` when given
+ * (the fewest of the rules' examples have it, bw_rules__count_triples()),
+ * of equally rare ones by the sum of their bytes' byte_rarity(), of those
+ * the earlier.  Any triple of a part will do: an alternative that
+ * alt_pass() passes has every part in the text, so every triple of every
+ * part. */
 #define PICKS (1 + ALT_BITS)
 typedef struct alt_picks {
 	size_t n;
 	const char *at[PICKS];      /* inside the alternative, rarest first */
 	uint16_t bit[PICKS];
-	unsigned rarity[PICKS];
+	uint64_t rarity[PICKS];
 	bool eight_bit;             /* one of its parts is BW_LITERAL_8BIT */
 } alt_picks;
 
 /* Keeps the triple at u in ap when it is among the PICKS rarest (and its
- * bit not already kept). */
-static void picks_offer(alt_picks *ap, const char *u)
+ * bit not already kept); seen: as picks_of() has it. */
+static void picks_offer(alt_picks *ap, const char *u, const uint32_t *seen)
 {
 	uint16_t b = bit_at(u);
-	unsigned r = byte_rarity((unsigned char)u[0]) + byte_rarity((unsigned char)u[1]) +
+	uint64_t r = byte_rarity((unsigned char)u[0]) + byte_rarity((unsigned char)u[1]) +
 	             byte_rarity((unsigned char)u[2]);
 	size_t j;
+
+	if (seen)
+		r |= (uint64_t)(UINT32_MAX - seen[b]) << 32;
 
 	for (j = 0; j < ap->n; j++)
 		if (ap->bit[j] == b)
@@ -918,8 +923,10 @@ static void picks_offer(alt_picks *ap, const char *u)
 	ap->rarity[j] = r;
 }
 
-/* The picks of alternative s[0..len) (its parts split at BW_LITERAL_AND). */
-static void picks_of(alt_picks *ap, const char *s, size_t len)
+/* The picks of alternative s[0..len) (its parts split at BW_LITERAL_AND);
+ * seen: how many of the rules' examples have each triple bit, or NULL
+ * (the bytes' rarity alone). */
+static void picks_of(alt_picks *ap, const char *s, size_t len, const uint32_t *seen)
 {
 	const char *p = s, *end = s + len;
 
@@ -932,14 +939,14 @@ static void picks_of(alt_picks *ap, const char *s, size_t len)
 		if (n == 1 && *p == BW_LITERAL_8BIT)
 			ap->eight_bit = true;
 		for (k = 0; k + 3 <= n; k++)
-			picks_offer(ap, p + k);
+			picks_offer(ap, p + k, seen);
 		if (!e)
 			break;
 		p = e + 1;
 	}
 }
 
-char *bw_rules__index_picks(const char *literals)
+char *bw_rules__index_picks(const char *literals, const uint32_t *seen)
 {
 	lit_iter it = { NULL, literals, literals + strlen(literals) };
 	bw_buf b = BW_BUF_INIT;
@@ -950,7 +957,7 @@ char *bw_rules__index_picks(const char *literals)
 	while (*literals && next_alt(&it, &s, &len)) {
 		alt_picks ap;
 
-		picks_of(&ap, s, len);
+		picks_of(&ap, s, len, seen);
 		if (i++)
 			bw_buf__putc(&b, '\n');
 		for (k = 0; k < ap.n; k++)
@@ -1013,7 +1020,7 @@ static bool next_entry(entry_iter *it, uint16_t *bit, struct bw_pf_alt *e)
 	if (!next_alt(&it->lits, &s, &len))
 		return false;
 	if (!it->stored) {
-		picks_of(&ap, s, len);
+		picks_of(&ap, s, len, NULL);
 	} else {
 		ap.n = len / 3 < PICKS ? len / 3 : PICKS;
 		ap.eight_bit = len % 3 == 1;
@@ -1080,30 +1087,32 @@ fail:
 
 /* In seen[b], how many of the rules' examples (replies as servers write
  * them) have a triple with bit b: which triples come in many texts. */
-static void count_example_triples(const bw_rules *rules, uint32_t *seen)
+void bw_rules__count_triples(const char *text, uint32_t *seen)
 {
 	char buf[2048], *lower;
 	triples ts;
-	size_t i, j, k, len, w;
+	size_t len = strlen(text), k, w;
 	uint64_t x;
 
-	for (i = 0; i < rules->n_rules; i++) {
-		const bw_rstrv *ex = &rules->rules[i].src->examples;
+	if (len < 3 || !(lower = len < sizeof(buf) ? buf : malloc(len + 1)))
+		return;
+	for (k = 0; k < len; k++)
+		lower[k] = (char)bw_lower((unsigned char)text[k]);
+	triples_build(&ts, lower, len);
+	if (lower != buf)
+		free(lower);
+	for (w = 0; w < TRIPLE_BITS / 64; w++)
+		for (x = ts.w[w]; x; x &= x - 1)
+			seen[w * 64 + (size_t)__builtin_ctzll(x)]++;
+}
 
-		for (j = 0; j < ex->n; j++) {
-			len = strlen(ex->v[j]);
-			if (!(lower = len < sizeof(buf) ? buf : malloc(len + 1)))
-				continue;
-			for (k = 0; k < len; k++)
-				lower[k] = (char)bw_lower((unsigned char)ex->v[j][k]);
-			triples_build(&ts, lower, len);
-			if (lower != buf)
-				free(lower);
-			for (w = 0; w < TRIPLE_BITS / 64; w++)
-				for (x = ts.w[w]; x; x &= x - 1)
-					seen[w * 64 + (size_t)__builtin_ctzll(x)]++;
-		}
-	}
+static void count_example_triples(const bw_rules *rules, uint32_t *seen)
+{
+	size_t i, j;
+
+	for (i = 0; i < rules->n_rules; i++)
+		for (j = 0; j < rules->rules[i].src->examples.n; j++)
+			bw_rules__count_triples(rules->rules[i].src->examples.v[j], seen);
 }
 
 /* Whether bit a comes in fewer texts than bit b, as far as seen (the

@@ -5,6 +5,7 @@
 #define BW_RULES_PREFILTER_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* Separates the literals of one alternative that must all occur. */
 #define BW_LITERAL_AND '\x01'
@@ -51,13 +52,22 @@ int bw_rules__alternative_spans(const char *pattern, size_t **out);
  * than two alternatives, none has literals, or memory ran out. */
 char *bw_rules__alt_strings(const char *alts);
 
+/* How many bits the prefilter hashes a text's byte triples to. */
+#define BW_RULES_TRIPLE_BITS 4096
+
+/* Adds 1 to seen[b] (BW_RULES_TRIPLE_BITS of them) for each triple bit b
+ * of `text` lower-cased, once however often it comes. */
+void bw_rules__count_triples(const char *text, uint32_t *seen);
+
 /* Which triples of each string of `literals` (a rule's prefilter strings
  * joined by '\n', as rule_prefilter stores them) the prefilter's index
  * files the string under and tests: a line per string (same order) of its
  * picked triples, three bytes each, the rarest first, then BW_LITERAL_8BIT
- * when one of its parts is that; lines joined by '\n'.  Chosen by
- * rules_match.c (alt_picks), stored by the rule compiler in rule_image.
+ * when one of its parts is that; lines joined by '\n'.  Rarest by `seen`
+ * when not NULL (how many of the rules' examples have each triple bit,
+ * bw_rules__count_triples()), then by the rarity of their bytes.  Chosen
+ * by rules_match.c (alt_picks), stored by the rule compiler in rule_image.
  * Owned by the caller (free()); NULL on ENOMEM. */
-char *bw_rules__index_picks(const char *literals);
+char *bw_rules__index_picks(const char *literals, const uint32_t *seen);
 
 #endif
