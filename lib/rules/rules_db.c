@@ -783,18 +783,19 @@ static int write_all(sqlite3 *db, const bw_rset *s)
 	};
 	sqlite3_stmt *st[S_COUNT] = { 0 };
 	bw_buf image = BW_BUF_INIT;
-	uint32_t items = 0, *seen = calloc(BW_RULES_TRIPLE_BITS, sizeof(*seen));
+	uint32_t items = 0;
+	bw_triple_count *ex = calloc(1, sizeof(*ex));
 	char version[16];
 	size_t i, j;
-	int rc = seen ? SQLITE_OK : SQLITE_NOMEM;
+	int rc = ex ? SQLITE_OK : SQLITE_NOMEM;
 
 	for (i = 0; i < S_COUNT && rc == SQLITE_OK; i++)
 		rc = sqlite3_prepare_v2(db, sql[i], -1, &st[i], NULL);
 	/* which triples the examples (replies as servers write them) have:
 	 * the index picks the rarest (bw_rules__index_picks()) */
-	for (i = 0; seen && i < s->n_rule; i++)
+	for (i = 0; ex && i < s->n_rule; i++)
 		for (j = 0; j < s->rule[i].examples.n; j++)
-			bw_rules__count_triples(s->rule[i].examples.v[j], seen);
+			bw_rules__count_triples(ex, s->rule[i].examples.v[j]);
 
 	snprintf(version, sizeof(version), "%d", BW_RULES_SCHEMA_VERSION);
 	if (rc == SQLITE_OK) {
@@ -904,7 +905,7 @@ static int write_all(sqlite3 *db, const bw_rset *s)
 			/* for a rule that has no literals of its own, the
 			 * index files its alternatives' (rules_match.c) */
 			alt_strings = *lits ? NULL : bw_rules__alt_strings(alts);
-			picks = bw_rules__index_picks(alt_strings ? alt_strings : lits, seen);
+			picks = bw_rules__index_picks(alt_strings ? alt_strings : lits, ex->seen);
 			free(alt_strings);
 			image_str(&image, lits);
 			image_str(&image, alts);
@@ -936,7 +937,7 @@ static int write_all(sqlite3 *db, const bw_rset *s)
 		rc = run(st[S_IMAGE]);
 	}
 	bw_buf__free(&image);
-	free(seen);
+	free(ex);
 	for (i = 0; i < S_COUNT; i++)
 		sqlite3_finalize(st[i]);
 	return rc;

@@ -1085,34 +1085,34 @@ fail:
 	return false;
 }
 
-/* In seen[b], how many of the rules' examples (replies as servers write
- * them) have a triple with bit b: which triples come in many texts. */
-void bw_rules__count_triples(const char *text, uint32_t *seen)
+void bw_rules__count_triples(bw_triple_count *c, const char *text)
 {
-	char buf[2048], *lower;
-	triples ts;
-	size_t len = strlen(text), k, w;
-	uint64_t x;
+	const unsigned char *u = (const unsigned char *)text;
+	uint32_t t = 0, b;
+	size_t i;
 
-	if (len < 3 || !(lower = len < sizeof(buf) ? buf : malloc(len + 1)))
-		return;
-	for (k = 0; k < len; k++)
-		lower[k] = (char)bw_lower((unsigned char)text[k]);
-	triples_build(&ts, lower, len);
-	if (lower != buf)
-		free(lower);
-	for (w = 0; w < TRIPLE_BITS / 64; w++)
-		for (x = ts.w[w]; x; x &= x - 1)
-			seen[w * 64 + (size_t)__builtin_ctzll(x)]++;
+	c->texts++;
+	for (i = 0; u[i]; i++) {
+		t = ((t << 8) | (uint32_t)bw_lower(u[i])) & 0xFFFFFF;
+		if (i < 2)
+			continue;
+		b = triple_bit(t);
+		if (c->last[b] != c->texts) {   /* once a text */
+			c->last[b] = c->texts;
+			c->seen[b]++;
+		}
+	}
 }
 
-static void count_example_triples(const bw_rules *rules, uint32_t *seen)
+/* How many of the rules' examples (replies as servers write them) have
+ * each triple bit: which triples come in many texts. */
+static void count_example_triples(const bw_rules *rules, bw_triple_count *c)
 {
 	size_t i, j;
 
 	for (i = 0; i < rules->n_rules; i++)
 		for (j = 0; j < rules->rules[i].src->examples.n; j++)
-			bw_rules__count_triples(rules->rules[i].src->examples.v[j], seen);
+			bw_rules__count_triples(c, rules->rules[i].src->examples.v[j]);
 }
 
 /* Whether bit a comes in fewer texts than bit b, as far as seen (the
@@ -1156,22 +1156,22 @@ static void index_build(const bw_rules *rules, struct bw_pf_index *ix)
 	size_t words = (rules->n_rules + 63) / 64, i, t, n = 0;
 	uint32_t *start = calloc(TRIPLE_BITS + 1, sizeof(*start)), *at = NULL;
 	uint32_t *uses = calloc(TRIPLE_BITS, sizeof(*uses));
-	uint32_t *seen = calloc(TRIPLE_BITS, sizeof(*seen));
+	bw_triple_count *ex = calloc(1, sizeof(*ex));
 	struct bw_pf_alt *list = NULL;
 	gathered *g = NULL;
 	uint64_t *always = calloc(words ? words : 1, sizeof(*always));
 	uint64_t *visit = calloc(words ? words : 1, sizeof(*visit));
 
-	if (!start || !uses || !seen || !always || !visit || rules->n_rules > INDEX_MAX ||
+	if (!start || !uses || !ex || !always || !visit || rules->n_rules > INDEX_MAX ||
 	    !index_gather(rules, always, uses, &g, &n))
 		goto fail;
-	count_example_triples(rules, seen);
+	count_example_triples(rules, ex);
 	for (i = 0; i < rules->n_rules; i++)
 		if (!rules->rules[i].has_pf || rules->rules[i].tier == BW_TIER_LEXICON)
 			visit[i >> 6] |= (uint64_t)1 << (i & 63);
 	/* counts: alternatives per index bit */
 	for (i = 0; i < n; i++) {
-		file_under_least_used(&g[i], seen, uses);
+		file_under_least_used(&g[i], ex->seen, uses);
 		start[g[i].bit + 1]++;
 	}
 	for (t = 0; t < TRIPLE_BITS; t++)
@@ -1185,7 +1185,7 @@ static void index_build(const bw_rules *rules, struct bw_pf_index *ix)
 	free(at);
 	free(g);
 	free(uses);
-	free(seen);
+	free(ex);
 	ix->start = start;
 	ix->alt = list;
 	ix->always = always;
@@ -1195,7 +1195,7 @@ fail:
 	free(at);
 	free(g);
 	free(uses);
-	free(seen);
+	free(ex);
 	free(list);
 	free(start);
 	free(always);

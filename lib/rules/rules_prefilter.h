@@ -55,9 +55,17 @@ char *bw_rules__alt_strings(const char *alts);
 /* How many bits the prefilter hashes a text's byte triples to. */
 #define BW_RULES_TRIPLE_BITS 4096
 
-/* Adds 1 to seen[b] (BW_RULES_TRIPLE_BITS of them) for each triple bit b
- * of `text` lower-cased, once however often it comes. */
-void bw_rules__count_triples(const char *text, uint32_t *seen);
+/* How many texts have each triple bit (bw_rules__count_triples()), zeroed
+ * before the first. */
+typedef struct bw_triple_count {
+	uint32_t seen[BW_RULES_TRIPLE_BITS];  /* texts with the bit */
+	uint32_t last[BW_RULES_TRIPLE_BITS];  /* the last of them (from 1) */
+	uint32_t texts;
+} bw_triple_count;
+
+/* Counts `text` in c: 1 more in seen[b] for each triple bit b of the text
+ * lower-cased, once however often it comes. */
+void bw_rules__count_triples(bw_triple_count *c, const char *text);
 
 /* Which triples of each string of `literals` (a rule's prefilter strings
  * joined by '\n', as rule_prefilter stores them) the prefilter's index
