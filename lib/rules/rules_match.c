@@ -612,8 +612,8 @@ static bool may_occur(const triples *ts, const char *s, size_t len)
 	size_t k;
 
 	for (k = 0; k + 3 <= len; k++) {
-		uint32_t b = triple_bit((uint32_t)bw_lower(u[k]) << 16 | (uint32_t)bw_lower(u[k + 1]) << 8 |
-		                        bw_lower(u[k + 2]));
+		uint32_t b = triple_bit((uint32_t)bw_lower(u[k]) << 16 |
+		                        (uint32_t)bw_lower(u[k + 1]) << 8 | bw_lower(u[k + 2]));
 
 		if (!((ts->w[b >> 6] >> (b & 63)) & 1))
 			return false;
@@ -1064,9 +1064,10 @@ static bool index_gather(const bw_rules *rules, uint64_t *always, uint32_t *uses
 				continue;
 			}
 			if (*n == cap) {
-				gathered *grown = realloc(v, (cap = cap ? 2 * cap : 1024) * sizeof(*v));
+				gathered *grown;
 
-				if (!grown)
+				cap = cap ? 2 * cap : 1024;
+				if (!(grown = realloc(v, cap * sizeof(*v))))
 					goto fail;
 				v = grown;
 			}
@@ -1820,7 +1821,8 @@ static int split_match(const bw_rules *rules, const struct bw_split *sp, const c
 	     k = next_may(sp, k, marks, lower, dlen, ts)) {
 		struct split_alt *a = &sp->alt[k];
 
-		rc = run_code(rules, code_of(rules, a->text, a->len, &a->code), diag, dlen, off, mdp);
+		rc = run_code(rules, code_of(rules, a->text, a->len, &a->code), diag, dlen, off,
+		              mdp);
 		last = k;
 		if (rc < 0) {
 			if (rc != PCRE2_ERROR_NOMATCH)
@@ -2167,8 +2169,8 @@ static const struct bw_rule *score_lexicon(const bw_rules *rules, size_t from, s
 	}
 	*score = won_sum;
 	if (won)  /* its first match, for the evidence */
-		*matched = rematch(rules, (size_t)(won - rules->rules), masked ? masked : diag, dlen,
-		                   lower, ts, found, mdp) >= 0;
+		*matched = rematch(rules, (size_t)(won - rules->rules), diag, dlen, lower, ts,
+		                   found, mdp) >= 0;
 	free(masked);
 	return won;
 }
@@ -2403,7 +2405,8 @@ static int match_text(const bw_rules *rules, const bw_match_input *in, bw_match_
 			 * plainly as a link's path: the link it is */
 			r = &rules->rules[deferred];
 			s = r->src;
-			if (rematch(rules, deferred, diag, dlen, lower, &ts, cand ? &hits : NULL, &md) < 0)
+			if (rematch(rules, deferred, diag, dlen, lower, &ts, cand ? &hits : NULL,
+			            &md) < 0)
 				break;	/* cannot happen: it matched above */
 		}
 		take(res, r, prov, reply, md, lexicon_match, won_end);
