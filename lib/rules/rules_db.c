@@ -678,7 +678,8 @@ enum { S_META, S_PROV, S_PDOM, S_PHOST, S_PMARK, S_RULE, S_REM, S_REF, S_EX, S_P
  *
  * (permanent and hard as -1/0/1; literals and alternatives as
  * rule_prefilter holds them, index_picks bw_rules__index_picks() of the
- * literals, all three NULL for a rule without a text.) */
+ * literals, or of bw_rules__alt_strings() of the alternatives when the
+ * literals are "", all three NULL for a rule without a text.) */
 static void image_u32(bw_buf *b, uint32_t v)
 {
 	char c[4] = { (char)(v & 0xFF), (char)((v >> 8) & 0xFF), (char)((v >> 16) & 0xFF),
@@ -783,12 +784,18 @@ static int write_all(sqlite3 *db, const bw_rset *s)
 	sqlite3_stmt *st[S_COUNT] = { 0 };
 	bw_buf image = BW_BUF_INIT;
 	uint32_t items = 0;
+	bw_triple_count *ex = calloc(1, sizeof(*ex));
 	char version[16];
-	size_t i;
-	int rc = SQLITE_OK;
+	size_t i, j;
+	int rc = ex ? SQLITE_OK : SQLITE_NOMEM;
 
 	for (i = 0; i < S_COUNT && rc == SQLITE_OK; i++)
 		rc = sqlite3_prepare_v2(db, sql[i], -1, &st[i], NULL);
+	/* which triples the examples (replies as servers write them) have:
+	 * the index picks the rarest (bw_rules__index_picks()) */
+	for (i = 0; ex && i < s->n_rule; i++)
+		for (j = 0; j < s->rule[i].examples.n; j++)
+			bw_rules__count_triples(ex, s->rule[i].examples.v[j]);
 
 	snprintf(version, sizeof(version), "%d", BW_RULES_SCHEMA_VERSION);
 	if (rc == SQLITE_OK) {
@@ -884,7 +891,7 @@ static int write_all(sqlite3 *db, const bw_rset *s)
 		image_list(&image, &r->refs, &items);
 		image_list(&image, &r->examples, &items);
 		if (rc == SQLITE_OK && r->text) {
-			char *lits = joined_literals(r->text), *alts = NULL, *picks;
+			char *lits = joined_literals(r->text), *alts = NULL, *alt_strings, *picks;
 
 			if (!lits || alternative_literals(r->text, &alts) < 0) {
 				free(lits);
@@ -895,7 +902,11 @@ static int write_all(sqlite3 *db, const bw_rset *s)
 			sqlite3_bind_text(st[S_PF], 2, lits, -1, SQLITE_TRANSIENT);
 			bind_opt(st[S_PF], 3, alts);
 			rc = run(st[S_PF]);
-			picks = bw_rules__index_picks(lits);
+			/* for a rule that has no literals of its own, the
+			 * index files its alternatives' (rules_match.c) */
+			alt_strings = *lits ? NULL : bw_rules__alt_strings(alts);
+			picks = bw_rules__index_picks(alt_strings ? alt_strings : lits, ex->seen);
+			free(alt_strings);
 			image_str(&image, lits);
 			image_str(&image, alts);
 			image_str(&image, picks);
@@ -926,6 +937,7 @@ static int write_all(sqlite3 *db, const bw_rset *s)
 		rc = run(st[S_IMAGE]);
 	}
 	bw_buf__free(&image);
+	free(ex);
 	for (i = 0; i < S_COUNT; i++)
 		sqlite3_finalize(st[i]);
 	return rc;

@@ -67,6 +67,12 @@ struct bw_rule {
 	 * (most never are in a short process), published once; NULL until
 	 * then. */
 	char **literals;
+	/* For a rule without literals of its own whose alternatives have
+	 * theirs (src->alt_literals): their strings one after the other, an
+	 * empty one (always passes) for an alternative without, joined by
+	 * '\n' as stored literals are (bw_rules__alt_strings()); else
+	 * NULL. */
+	char *alt_strings;
 	bool has_pf;
 	_Atomic(struct bw_prefilter *) pf;
 	/* A pattern with many top-level alternatives matched one alternative
@@ -76,8 +82,8 @@ struct bw_rule {
 };
 
 /* The literal prefilter turned around (rules_match.c): the alternatives
- * alt[k], k in start[b] .. start[b + 1], are filed under triple bit b (the
- * rarest of theirs), each with the rule it belongs to, its place among the
+ * alt[k], k in start[b] .. start[b + 1], are filed under triple bit b (one
+ * that few others have), each with the rule it belongs to, its place among the
  * rule's alternatives and some more of its triple bits; bit always[i] is
  * set for a rule whose prefilter has an alternative without one.  A
  * text's triples then name the only rules with an alternative whose bits
@@ -116,8 +122,10 @@ struct bw_rules {
 	 * when not made (out of memory): no reply is then read as denying. */
 	struct bw_negation *neg;
 	size_t n_neg;
-	/* The wrapper pattern (rules_wrapper.c). */
+	/* The wrapper pattern (rules_wrapper.c), and its alternatives, each
+	 * matched behind its own prefilter (bw_rules__find()). */
 	struct bw_lazy_code wrap;
+	_Atomic(struct bw_split *) wrap_split;
 	char meta_rules[24], meta_providers[24], meta_schema[16];
 };
 
@@ -136,6 +144,14 @@ const char *bw_rules__evidence(const struct bw_rule *r);
  * into *lc on first use; NULL when it does not compile. */
 const pcre2_code *bw_rules__code_of(const bw_rules *rules, const char *text,
                                     struct bw_lazy_code *lc);
+/* pcre2_match() of `pattern` on text[0..len) from its start, the match in
+ * *mdp (made larger when the pattern has more groups than it has room
+ * for): a pattern of many top-level alternatives an alternative at a time,
+ * each behind the prefilter of its literals, split into *split on first
+ * use (NULL until then); else compiled whole into *lc. */
+int bw_rules__find(const bw_rules *rules, const char *pattern, struct bw_lazy_code *lc,
+                   _Atomic(struct bw_split *) *split, const char *text, size_t len,
+                   pcre2_match_data **mdp);
 /* *lc with nothing compiled yet / its compiled copies freed (and reset). */
 void bw_rules__lazy_init(struct bw_lazy_code *lc);
 void bw_rules__lazy_free(struct bw_lazy_code *lc);

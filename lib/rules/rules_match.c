@@ -85,6 +85,9 @@ const char *bw_rset__pattern_error(const char *pattern, char *buf, size_t size)
 
 /* ---- providers ------------------------------------------------------- */
 
+typedef struct triples triples;
+static bool may_occur(const triples *ts, const char *s, size_t len);
+
 /* Length of `suffix` when `name` is it or ends with ".suffix", else 0. */
 static size_t label_suffix(const char *name, size_t len, const char *suffix)
 {
@@ -146,8 +149,11 @@ static bool starts_word(const char *text, size_t len, const char *prefix, size_t
 
 /* The provider a mark names: a whole word of the text (letters, digits,
  * '-' and '.' around it do not continue it), or for a mark ending in '*'
- * (a code's shape, "OFR*") the start of one; the longest mark winning. */
-static const bw_rset_provider *by_mark(const bw_rules *rules, const char *text)
+ * (a code's shape, "OFR*") the start of one; the longest mark winning.
+ * ts: the triples of the text lower-cased, or NULL: a mark with one the
+ * text lacks is not looked for. */
+static const bw_rset_provider *by_mark(const bw_rules *rules, const char *text,
+                                       const triples *ts)
 {
 	const bw_rset_provider *best = NULL;
 	size_t best_len = 0, tlen = strlen(text), i, j;
@@ -159,14 +165,16 @@ static const bw_rset_provider *by_mark(const bw_rules *rules, const char *text)
 			size_t ml = strlen(l->v[j]);
 			bool prefix = ml > 1 && l->v[j][ml - 1] == '*';
 
+			if (ml - prefix <= best_len || (ts && !may_occur(ts, l->v[j], ml - prefix)))
+				continue;
 			if (prefix) {
-				if (ml - 1 > best_len && starts_word(text, tlen, l->v[j], ml - 1)) {
+				if (starts_word(text, tlen, l->v[j], ml - 1)) {
 					best = rules->prov[i];
 					best_len = ml - 1;
 				}
 				continue;
 			}
-			if (ml > best_len && bw_text__find_word(text, tlen, l->v[j], "", "")) {
+			if (bw_text__find_word(text, tlen, l->v[j], "", "")) {
 				best = rules->prov[i];
 				best_len = ml;
 			}
@@ -189,8 +197,11 @@ static const bw_rset_provider *by_named_host(const bw_rules *rules, const char *
 	return NULL;
 }
 
-const bw_rset_provider *bw_rules__provider(const bw_rules *rules, const char *remote_host,
-                                           const char *recipient, const char *text)
+/* bw_rules__provider(), ts: the triples of the text lower-cased, or NULL
+ * (by_mark()). */
+static const bw_rset_provider *provider_of(const bw_rules *rules, const char *remote_host,
+                                           const char *recipient, const char *text,
+                                           const triples *ts)
 {
 	const bw_rset_provider *p = NULL;
 	const char *at;
@@ -199,9 +210,15 @@ const bw_rset_provider *bw_rules__provider(const bw_rules *rules, const char *re
 		p = best_suffix(rules, remote_host, 1);
 	if (!p && recipient && (at = strrchr(recipient, '@')))
 		p = best_suffix(rules, at + 1, 0);
-	if (!p && text && *text && !(p = by_mark(rules, text)))
+	if (!p && text && *text && !(p = by_mark(rules, text, ts)))
 		p = by_named_host(rules, text);
 	return p;
+}
+
+const bw_rset_provider *bw_rules__provider(const bw_rules *rules, const char *remote_host,
+                                           const char *recipient, const char *text)
+{
+	return provider_of(rules, remote_host, recipient, text, NULL);
 }
 
 const bw_rset_provider *bw_rules__provider_by_id(const bw_rules *rules, const char *id)
@@ -275,63 +292,26 @@ const char *bw_rules__evidence(const struct bw_rule *r)
 
 /* A rule's pattern compiled (hoisted when that is possible, rules_hoist.h: the
  * same matches, faster), or NULL when it does not compile (a database not
- * written by the rule compiler) or memory ran out. */
-static pcre2_code *compile_rule(const char *text)
+ * written by the rule compiler) or memory ran out.  The pattern is
+ * text[0..len), or all of text for len SIZE_MAX (an alternative of a
+ * split pattern is a piece of it, copied only here). */
+static pcre2_code *compile_rule(const char *text, size_t len)
 {
 	PCRE2_SIZE off = 0;
 	pcre2_code *re = NULL;
 	int err = 0;
-	char *fast;
+	char *fast, *copy = NULL;
 
+	if (len != SIZE_MAX && !(text = copy = bw_strndup(text, len)))
+		return NULL;
 	if ((fast = bw_rules__hoist(text))) {
 		re = compile_pattern(fast, &err, &off);
 		free(fast);
 	}
 	if (!re)
 		re = compile_pattern(text, &err, &off);
+	free(copy);
 	return re;
-}
-
-/* The literals the rule compiler stored (joined[0..len): '\n'-separated,
- * empty for none) as bw_rules__literals() gives them: a NULL-terminated
- * array in *out (NULL for none), made as one allocation with the strings
- * after the array (free it with free(), not bw_rules__literals_free():
- * see literals_free()).  Negative on ENOMEM. */
-static int stored_literals(const char *joined, size_t len, char ***out)
-{
-	size_t n = 1, i = 0;
-	const char *p, *end = joined + len;
-	char **v, *w, *e;
-
-	*out = NULL;
-	if (!len)
-		return 0;
-	for (p = joined; (p = memchr(p, '\n', (size_t)(end - p))); p++)
-		n++;
-	if (!(v = malloc((n + 1) * sizeof(*v) + len + 1)))
-		return -1;
-	w = (char *)(v + n + 1);
-	memcpy(w, joined, len);
-	w[len] = '\0';
-	for (;; w = e + 1) {
-		v[i++] = w;
-		if (!(e = strchr(w, '\n')))
-			break;
-		*e = '\0';
-	}
-	v[i] = NULL;
-	*out = v;
-	return (int)n;
-}
-
-/* Frees literals made by stored_literals() (one block) or by
- * bw_rules__literals(). */
-static void literals_free(char **lits, bool one_block)
-{
-	if (one_block)
-		free(lits);
-	else
-		bw_rules__literals_free(lits);
 }
 
 int bw_rules__compile(bw_rules *rules, const bw_rules_options *opts)
@@ -384,12 +364,16 @@ int bw_rules__compile(bw_rules *rules, const bw_rules_options *opts)
 			/* stored literals are read where they are (lits_of()),
 			 * the prefilter made on the rule's first candidacy */
 			r->literals = NULL;
+			r->alt_strings = NULL;
 			if (r->src->literals)
 				r->has_pf = *r->src->literals != '\0';
 			else if (bw_rules__literals(r->src->text, &r->literals) < 0)
 				return bw_error__set(BW_ENOMEM, "out of memory");
 			else
 				r->has_pf = r->literals != NULL;
+			if (!r->has_pf && r->src->literals &&
+			    (r->alt_strings = bw_rules__alt_strings(r->src->alt_literals)))
+				r->has_pf = true;
 			atomic_init(&r->pf, NULL);
 			/* compiled on first use (code_for); the match data grows
 			 * to the groups of the patterns that run (run_code()) */
@@ -398,6 +382,7 @@ int bw_rules__compile(bw_rules *rules, const bw_rules_options *opts)
 		}
 	}
 	bw_rules__lazy_init(&rules->wrap);   /* the wrapper pattern, on first use */
+	atomic_init(&rules->wrap_split, NULL);
 	/* the negation sections: patterns on first use, prefilters now */
 	rules->n_neg = bw_rules__negation_sections();
 	rules->neg = calloc(rules->n_neg ? rules->n_neg : 1, sizeof(*rules->neg));
@@ -435,6 +420,7 @@ void bw_rules__release_compiled(bw_rules *rules)
 		split_free(atomic_load_explicit(&rules->rules[i].split, memory_order_relaxed));
 		free(atomic_load_explicit(&rules->rules[i].evidence, memory_order_relaxed));
 		bw_rules__literals_free(rules->rules[i].literals);
+		free(rules->rules[i].alt_strings);
 		prefilter_free(atomic_load_explicit(&rules->rules[i].pf, memory_order_relaxed));
 	}
 	for (i = 0; i < rules->n_neg; i++) {
@@ -446,6 +432,8 @@ void bw_rules__release_compiled(bw_rules *rules)
 	rules->neg = NULL;
 	rules->n_neg = 0;
 	bw_rules__lazy_free(&rules->wrap);
+	split_free(atomic_load_explicit(&rules->wrap_split, memory_order_relaxed));
+	atomic_store_explicit(&rules->wrap_split, NULL, memory_order_relaxed);
 	pcre2_match_context_free(rules->mctx);
 	rules->mctx = NULL;
 }
@@ -472,8 +460,9 @@ void bw_rules__lazy_free(struct bw_lazy_code *lc)
 	atomic_store_explicit(&lc->jit, NULL, memory_order_relaxed);
 }
 
-const pcre2_code *bw_rules__code_of(const bw_rules *rules, const char *text,
-                                    struct bw_lazy_code *lc)
+/* bw_rules__code_of() of text[0..len) (compile_rule()). */
+static const pcre2_code *code_of(const bw_rules *rules, const char *text, size_t len,
+                                 struct bw_lazy_code *lc)
 {
 	_Atomic(pcre2_code *) *rep = &lc->re;
 	pcre2_code *jit = atomic_load_explicit(&lc->jit, memory_order_acquire);
@@ -483,7 +472,7 @@ const pcre2_code *bw_rules__code_of(const bw_rules *rules, const char *text,
 		return jit;
 	re = atomic_load_explicit(rep, memory_order_acquire);
 	if (!re) {
-		pcre2_code *mine = compile_rule(text), *none = NULL;
+		pcre2_code *mine = compile_rule(text, len), *none = NULL;
 
 		if (!mine)
 			return NULL;
@@ -505,6 +494,12 @@ const pcre2_code *bw_rules__code_of(const bw_rules *rules, const char *text,
 		pcre2_code_free(copy);
 	}
 	return re;
+}
+
+const pcre2_code *bw_rules__code_of(const bw_rules *rules, const char *text,
+                                    struct bw_lazy_code *lc)
+{
+	return code_of(rules, text, SIZE_MAX, lc);
 }
 
 static const pcre2_code *code_for(const bw_rules *rules, const struct bw_rule *r)
@@ -596,16 +591,34 @@ static void copy_capture(pcre2_match_data *md, const char *name, char *dst, size
 /* The byte triples of the lower-cased text, read once per match: a rule
  * literal with a triple the text lacks is rejected without a memmem (the
  * prefilter tries ~400 literals per recipient, most of them absent). */
-#define TRIPLE_BITS 4096
+#define TRIPLE_BITS BW_RULES_TRIPLE_BITS
 
-typedef struct triples {
+struct triples {
 	uint64_t w[TRIPLE_BITS / 64];
 	bool eight_bit;             /* the text has a byte >= 0x80 */
-} triples;
+};
 
 static inline uint32_t triple_bit(uint32_t t)
 {
 	return (t * 2654435761u) >> 20;   /* 12 bits: TRIPLE_BITS */
+}
+
+/* Whether every triple of s[0..len), lower-cased, is among ts: only then
+ * may s occur in the text, ignoring ASCII case (s shorter than a triple
+ * always may). */
+static bool may_occur(const triples *ts, const char *s, size_t len)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t k;
+
+	for (k = 0; k + 3 <= len; k++) {
+		uint32_t b = triple_bit((uint32_t)bw_lower(u[k]) << 16 |
+		                        (uint32_t)bw_lower(u[k + 1]) << 8 | bw_lower(u[k + 2]));
+
+		if (!((ts->w[b >> 6] >> (b & 63)) & 1))
+			return false;
+	}
+	return true;
 }
 
 static void triples_build(triples *ts, const char *lower, size_t len)
@@ -642,12 +655,14 @@ typedef struct pf_part {       /* 32 bytes: a lexicon rule has thousands */
 /* first[k] when alternative k has no triple bit to test first */
 #define NO_BIT 0xFFFF
 
+/* One allocation: the header, then parts, alt_end, no_bit and first
+ * (prefilter_new()). */
 struct bw_prefilter {
 	pf_part *parts;
-	size_t *alt_end;            /* alternative k is parts[alt_end[k-1] .. alt_end[k]) */
+	uint32_t *alt_end;          /* alternative k is parts[alt_end[k-1] .. alt_end[k]) */
 	uint16_t *first;            /* the first triple bit of alternative k, or NO_BIT */
 	size_t n_alts;
-	size_t *no_bit;             /* the alternatives whose first is NO_BIT */
+	uint32_t *no_bit;           /* the alternatives whose first is NO_BIT */
 	size_t n_no_bit;
 };
 
@@ -657,13 +672,8 @@ static struct bw_prefilter no_prefilter;
 
 static void prefilter_free(struct bw_prefilter *pf)
 {
-	if (!pf || pf == &no_prefilter)
-		return;
-	free(pf->parts);
-	free(pf->alt_end);
-	free(pf->first);
-	free(pf->no_bit);
-	free(pf);
+	if (pf != &no_prefilter)
+		free(pf);
 }
 
 /* The first `max` (at most MAX_PART_TRIPLES) of the part's triple bits. */
@@ -684,7 +694,10 @@ static lit_iter lits_of(const struct bw_rule *r)
 {
 	lit_iter it = { r->literals, NULL, NULL };
 
-	if (!r->literals && r->src->literals && *r->src->literals) {
+	if (r->alt_strings) {
+		it.p = r->alt_strings;
+		it.end = it.p + strlen(it.p);
+	} else if (!r->literals && r->src->literals && *r->src->literals) {
 		it.p = r->src->literals;
 		it.end = it.p + strlen(it.p);
 	}
@@ -728,54 +741,71 @@ static void part_at(pf_part *pp, const char *p, const char *end, unsigned max_bi
 		part_bits(pp, max_bits);
 }
 
+/* How many alternatives (strings) and parts `it` has, into *n_alts and
+ * *n_parts: for stored literals one pass over their bytes. */
+static void count_parts(lit_iter it, size_t *n_alts, size_t *n_parts)
+{
+	const char *s, *c;
+	size_t len;
+
+	*n_alts = *n_parts = 0;
+	if (!it.v) {
+		size_t lines = 1, ands = 0;
+
+		if (!it.p)
+			return;
+		for (c = it.p; (c = memchr(c, '\n', (size_t)(it.end - c))); c++)
+			lines++;
+		for (c = it.p; (c = memchr(c, BW_LITERAL_AND, (size_t)(it.end - c))); c++)
+			ands++;
+		*n_alts = lines;
+		*n_parts = lines + ands;
+		return;
+	}
+	while (next_alt(&it, &s, &len)) {
+		++*n_alts;
+		for (c = s, ++*n_parts; (c = memchr(c, BW_LITERAL_AND, len - (size_t)(c - s))); c++)
+			++*n_parts;
+	}
+}
+
 /* The literals of one rule, split and with their bits; NULL on ENOMEM (the
- * rule is then always tried). */
+ * rule is then always tried).  One allocation, written whole. */
 static struct bw_prefilter *prefilter_new(lit_iter it)
 {
-	struct bw_prefilter *pf = calloc(1, sizeof(*pf));
-	size_t n_parts = 0, n_alts = 0, k = 0, i, len;
-	lit_iter count = it;
-	const char *s, *c;
+	struct bw_prefilter *pf;
+	size_t n_parts, n_alts, k = 0, i, len;
+	const char *s;
 
-	if (!pf)
+	count_parts(it, &n_alts, &n_parts);
+	if (n_alts > UINT32_MAX || n_parts > UINT32_MAX ||
+	    !(pf = malloc(sizeof(*pf) + n_parts * sizeof(*pf->parts) +
+	                  n_alts * (2 * sizeof(uint32_t) + sizeof(uint16_t)))))
 		return NULL;
-	while (next_alt(&count, &s, &len)) {
-		n_alts++;
-		for (c = s, n_parts++; (c = memchr(c, BW_LITERAL_AND, len - (size_t)(c - s))); c++)
-			n_parts++;
-	}
-	pf->parts = calloc(n_parts ? n_parts : 1, sizeof(*pf->parts));
-	pf->alt_end = calloc(n_alts ? n_alts : 1, sizeof(*pf->alt_end));
-	pf->first = calloc(n_alts ? n_alts : 1, sizeof(*pf->first));
-	pf->no_bit = calloc(n_alts ? n_alts : 1, sizeof(*pf->no_bit));
-	if (!pf->parts || !pf->alt_end || !pf->first || !pf->no_bit) {
-		prefilter_free(pf);
-		return NULL;
-	}
+	pf->parts = (pf_part *)(pf + 1);
+	pf->alt_end = (uint32_t *)(pf->parts + n_parts);
+	pf->no_bit = pf->alt_end + n_alts;
+	pf->first = (uint16_t *)(pf->no_bit + n_alts);
+	pf->n_alts = n_alts;
+	pf->n_no_bit = 0;
 	for (i = 0; next_alt(&it, &s, &len); i++) {
 		const char *p = s, *end = s + len;
 
+		pf->first[i] = NO_BIT;
 		for (;;) {
 			pf_part *pp = &pf->parts[k++];
 
 			part_at(pp, p, end, MAX_PART_TRIPLES);
+			if (pf->first[i] == NO_BIT && pp->n_bits)
+				pf->first[i] = pp->bits[0];
 			p += pp->len;
 			if (p == end)
 				break;
 			p++;
 		}
-		pf->alt_end[i] = k;
-	}
-	pf->n_alts = n_alts;
-	for (i = 0; i < n_alts; i++) {
-		size_t j = i ? pf->alt_end[i - 1] : 0;
-
-		pf->first[i] = NO_BIT;
-		for (; j < pf->alt_end[i] && pf->first[i] == NO_BIT; j++)
-			if (pf->parts[j].n_bits)
-				pf->first[i] = pf->parts[j].bits[0];
+		pf->alt_end[i] = (uint32_t)k;
 		if (pf->first[i] == NO_BIT)
-			pf->no_bit[pf->n_no_bit++] = i;
+			pf->no_bit[pf->n_no_bit++] = (uint32_t)i;
 	}
 	return pf;
 }
@@ -802,9 +832,10 @@ static const struct bw_prefilter *pf_for(const struct bw_rule *r)
 
 /* An alternative in the bit index: its rule, its place among the rule's
  * alternatives (as prefilter_new() numbers them), and up to ALT_BITS more
- * triple bits of its parts besides the one it is filed under, its rarest
- * (alt_picks; testing some of its bits, not all, still names every
- * alternative whose test may pass); eight_bit when one of its parts is
+ * triple bits of its parts besides the one it is filed under, all of
+ * them its picks (alt_picks, file_under_least_used(); testing some of its
+ * bits, not all, still names every alternative whose test may pass);
+ * eight_bit when one of its parts is
  * BW_LITERAL_8BIT.  Sixteen bytes, so that the alternatives filed under
  * one bit lie together: the index is made only for at most INDEX_MAX
  * rules of at most INDEX_MAX alternatives each. */
@@ -848,28 +879,33 @@ static uint16_t bit_at(const char *u)
 }
 
 /* The triples the index files an alternative under and tests (its
- * "picks"): the rarest of all the triples of its parts (by the sum of
- * their bytes' byte_rarity(); of equally rare ones, the earlier), then
- * the next rarest, up to ALT_BITS, one per triple bit.  Any triple of a
- * part will do: an alternative that alt_pass() passes has every part in
- * the text, so every triple of every part. */
+ * "picks"): the rarest of all the triples of its parts, then the next
+ * rarest, up to ALT_BITS, one per triple bit; rarest by `seen` when given
+ * (the fewest of the rules' examples have it, bw_rules__count_triples()),
+ * of equally rare ones by the sum of their bytes' byte_rarity(), of those
+ * the earlier.  Any triple of a part will do: an alternative that
+ * alt_pass() passes has every part in the text, so every triple of every
+ * part. */
 #define PICKS (1 + ALT_BITS)
 typedef struct alt_picks {
 	size_t n;
 	const char *at[PICKS];      /* inside the alternative, rarest first */
 	uint16_t bit[PICKS];
-	unsigned rarity[PICKS];
+	uint64_t rarity[PICKS];
 	bool eight_bit;             /* one of its parts is BW_LITERAL_8BIT */
 } alt_picks;
 
 /* Keeps the triple at u in ap when it is among the PICKS rarest (and its
- * bit not already kept). */
-static void picks_offer(alt_picks *ap, const char *u)
+ * bit not already kept); seen: as picks_of() has it. */
+static void picks_offer(alt_picks *ap, const char *u, const uint32_t *seen)
 {
 	uint16_t b = bit_at(u);
-	unsigned r = byte_rarity((unsigned char)u[0]) + byte_rarity((unsigned char)u[1]) +
+	uint64_t r = byte_rarity((unsigned char)u[0]) + byte_rarity((unsigned char)u[1]) +
 	             byte_rarity((unsigned char)u[2]);
 	size_t j;
+
+	if (seen)
+		r |= (uint64_t)(UINT32_MAX - seen[b]) << 32;
 
 	for (j = 0; j < ap->n; j++)
 		if (ap->bit[j] == b)
@@ -887,8 +923,10 @@ static void picks_offer(alt_picks *ap, const char *u)
 	ap->rarity[j] = r;
 }
 
-/* The picks of alternative s[0..len) (its parts split at BW_LITERAL_AND). */
-static void picks_of(alt_picks *ap, const char *s, size_t len)
+/* The picks of alternative s[0..len) (its parts split at BW_LITERAL_AND);
+ * seen: how many of the rules' examples have each triple bit, or NULL
+ * (the bytes' rarity alone). */
+static void picks_of(alt_picks *ap, const char *s, size_t len, const uint32_t *seen)
 {
 	const char *p = s, *end = s + len;
 
@@ -901,14 +939,14 @@ static void picks_of(alt_picks *ap, const char *s, size_t len)
 		if (n == 1 && *p == BW_LITERAL_8BIT)
 			ap->eight_bit = true;
 		for (k = 0; k + 3 <= n; k++)
-			picks_offer(ap, p + k);
+			picks_offer(ap, p + k, seen);
 		if (!e)
 			break;
 		p = e + 1;
 	}
 }
 
-char *bw_rules__index_picks(const char *literals)
+char *bw_rules__index_picks(const char *literals, const uint32_t *seen)
 {
 	lit_iter it = { NULL, literals, literals + strlen(literals) };
 	bw_buf b = BW_BUF_INIT;
@@ -919,7 +957,7 @@ char *bw_rules__index_picks(const char *literals)
 	while (*literals && next_alt(&it, &s, &len)) {
 		alt_picks ap;
 
-		picks_of(&ap, s, len);
+		picks_of(&ap, s, len, seen);
 		if (i++)
 			bw_buf__putc(&b, '\n');
 		for (k = 0; k < ap.n; k++)
@@ -943,12 +981,25 @@ typedef struct entry_iter {
 	bool stored;
 } entry_iter;
 
+/* How many '\n' s holds. */
+static size_t lines_in(const char *s)
+{
+	size_t n = 0;
+
+	for (; (s = strchr(s, '\n')); s++)
+		n++;
+	return n;
+}
+
 static entry_iter entries_of(const struct bw_rule *r)
 {
 	entry_iter it = { lits_of(r), false };
 	const char *picks = r->src->index_picks;
 
-	if (!r->literals && it.lits.p && picks) {
+	/* the picks stored for a rule whose strings are its alternatives' are
+	 * theirs when the rule compiler made them so (one line a string) */
+	if (!r->literals && it.lits.p && picks &&
+	    (!r->alt_strings || lines_in(picks) == lines_in(r->alt_strings))) {
 		it.lits.p = picks;
 		it.lits.end = picks + strlen(picks);
 		it.stored = true;
@@ -956,9 +1007,10 @@ static entry_iter entries_of(const struct bw_rule *r)
 	return it;
 }
 
-/* The next alternative: the bit it is filed under in *bit (NO_BIT for
- * none: the rule is then always a candidate) and the rest of its entry in
- * *e (but its rule and place); false after the last. */
+/* The next alternative: its first pick (the rarest triple by
+ * byte_rarity()) in *bit (NO_BIT for none: the rule is then always a
+ * candidate) and the rest of its entry in *e (but its rule and place);
+ * false after the last. */
 static bool next_entry(entry_iter *it, uint16_t *bit, struct bw_pf_alt *e)
 {
 	const char *s;
@@ -968,7 +1020,7 @@ static bool next_entry(entry_iter *it, uint16_t *bit, struct bw_pf_alt *e)
 	if (!next_alt(&it->lits, &s, &len))
 		return false;
 	if (!it->stored) {
-		picks_of(&ap, s, len);
+		picks_of(&ap, s, len, NULL);
 	} else {
 		ap.n = len / 3 < PICKS ? len / 3 : PICKS;
 		ap.eight_bit = len % 3 == 1;
@@ -983,24 +1035,118 @@ static bool next_entry(entry_iter *it, uint16_t *bit, struct bw_pf_alt *e)
 	return true;
 }
 
-/* The bit the next alternative is filed under, as next_entry() gives it,
- * without the rest of its entry (the index's counting pass reads no more:
- * from stored picks, the first triple); false after the last. */
-static bool next_bit(entry_iter *it, uint16_t *bit)
-{
-	const char *s;
-	size_t len;
-	alt_picks ap;
+/* An alternative as index_build() gathers it: its entry and the bit it is
+ * filed under. */
+typedef struct gathered {
+	struct bw_pf_alt e;
+	uint16_t bit;
+} gathered;
 
-	if (!next_alt(&it->lits, &s, &len))
-		return false;
-	if (it->stored) {
-		*bit = len >= 3 ? bit_at(s) : NO_BIT;
-		return true;
+/* The alternatives with picks of every rule with a prefilter, in *out (n
+ * of them; the rules with one without any marked in `always`), and in
+ * uses[b] how many of them have bit b among their picks; false on ENOMEM
+ * or when there are more than the index can number. */
+static bool index_gather(const bw_rules *rules, uint64_t *always, uint32_t *uses,
+                         gathered **out, size_t *n)
+{
+	size_t i, k, j, cap = 0;
+	gathered g, *v = NULL;
+
+	*n = 0;
+	for (i = 0; i < rules->n_rules; i++) {
+		entry_iter it = entries_of(&rules->rules[i]);
+
+		for (k = 0; rules->rules[i].has_pf && next_entry(&it, &g.bit, &g.e); k++) {
+			if (k >= INDEX_MAX)
+				goto fail;
+			if (g.bit == NO_BIT) {
+				always[i >> 6] |= (uint64_t)1 << (i & 63);
+				continue;
+			}
+			if (*n == cap) {
+				gathered *grown;
+
+				cap = cap ? 2 * cap : 1024;
+				if (!(grown = realloc(v, cap * sizeof(*v))))
+					goto fail;
+				v = grown;
+			}
+			g.e.rule = (uint16_t)i;
+			g.e.alt = (uint16_t)k;
+			v[(*n)++] = g;
+			uses[g.bit]++;
+			for (j = 0; j < g.e.n_bits; j++)
+				uses[g.e.bits[j]]++;
+		}
 	}
-	picks_of(&ap, s, len);
-	*bit = ap.n ? ap.bit[0] : NO_BIT;
+	*out = v;
 	return true;
+fail:
+	free(v);
+	return false;
+}
+
+void bw_rules__count_triples(bw_triple_count *c, const char *text)
+{
+	const unsigned char *u = (const unsigned char *)text;
+	uint32_t t = 0, b;
+	size_t i;
+
+	c->texts++;
+	for (i = 0; u[i]; i++) {
+		t = ((t << 8) | (uint32_t)bw_lower(u[i])) & 0xFFFFFF;
+		if (i < 2)
+			continue;
+		b = triple_bit(t);
+		if (c->last[b] != c->texts) {   /* once a text */
+			c->last[b] = c->texts;
+			c->seen[b]++;
+		}
+	}
+}
+
+/* How many of the rules' examples (replies as servers write them) have
+ * each triple bit: which triples come in many texts. */
+static void count_example_triples(const bw_rules *rules, bw_triple_count *c)
+{
+	size_t i, j;
+
+	for (i = 0; i < rules->n_rules; i++)
+		for (j = 0; j < rules->rules[i].src->examples.n; j++)
+			bw_rules__count_triples(c, rules->rules[i].src->examples.v[j]);
+}
+
+/* Whether bit a comes in fewer texts than bit b, as far as seen (the
+ * examples) and uses (the alternatives' picks) tell. */
+static bool rarer(uint16_t a, uint16_t b, const uint32_t *seen, const uint32_t *uses)
+{
+	return seen[a] != seen[b] ? seen[a] < seen[b] : uses[a] < uses[b];
+}
+
+/* Files g under the pick whose triple the fewest of the rules' examples
+ * have, of equally few the one the fewest alternatives have among their
+ * picks, of equally few the rarer by byte_rarity(); its other picks stay
+ * its entry's bits.  A text's bits name the alternatives filed under them,
+ * and candidates() reads each: an alternative is read for every text
+ * with its filing bit, and triples the examples, or many rules' literals,
+ * share ("ser", "ail", "ion") come in many texts, which the bytes' rarity
+ * alone does not tell.  Entries read per text, rarity / picks' uses /
+ * examples first: shared corpus 1654 / 1012 / 548, tests/corpus 1831 /
+ * 908 / 509, blind100 2273 / 1355 / 731. */
+static void file_under_least_used(gathered *g, const uint32_t *seen, const uint32_t *uses)
+{
+	size_t j, best = g->e.n_bits;
+	uint16_t b = g->bit;
+
+	for (j = 0; j < g->e.n_bits; j++)
+		if (rarer(g->e.bits[j], b, seen, uses)) {
+			b = g->e.bits[j];
+			best = j;
+		}
+	if (best == g->e.n_bits)
+		return;
+	g->e.bits[best] = g->bit;
+	g->bit = b;
 }
 
 /* The rules' index (struct bw_pf_index, rules_impl.h) into ix, read from
@@ -1010,30 +1156,24 @@ static void index_build(const bw_rules *rules, struct bw_pf_index *ix)
 {
 	size_t words = (rules->n_rules + 63) / 64, i, t, n = 0;
 	uint32_t *start = calloc(TRIPLE_BITS + 1, sizeof(*start)), *at = NULL;
-	struct bw_pf_alt *list = NULL, e;
+	uint32_t *uses = calloc(TRIPLE_BITS, sizeof(*uses));
+	bw_triple_count *ex = calloc(1, sizeof(*ex));
+	struct bw_pf_alt *list = NULL;
+	gathered *g = NULL;
 	uint64_t *always = calloc(words ? words : 1, sizeof(*always));
 	uint64_t *visit = calloc(words ? words : 1, sizeof(*visit));
-	uint16_t b;
 
-	if (!start || !always || !visit || rules->n_rules > INDEX_MAX)
+	if (!start || !uses || !ex || !always || !visit || rules->n_rules > INDEX_MAX ||
+	    !index_gather(rules, always, uses, &g, &n))
 		goto fail;
-	/* counts: alternatives per index bit */
-	for (i = 0; i < rules->n_rules; i++) {
-		entry_iter it = entries_of(&rules->rules[i]);
-		size_t k;
-
+	count_example_triples(rules, ex);
+	for (i = 0; i < rules->n_rules; i++)
 		if (!rules->rules[i].has_pf || rules->rules[i].tier == BW_TIER_LEXICON)
 			visit[i >> 6] |= (uint64_t)1 << (i & 63);
-		for (k = 0; rules->rules[i].has_pf && next_bit(&it, &b); k++) {
-			if (k >= INDEX_MAX)
-				goto fail;
-			if (b == NO_BIT) {
-				always[i >> 6] |= (uint64_t)1 << (i & 63);
-				continue;
-			}
-			start[b + 1]++;
-			n++;
-		}
+	/* counts: alternatives per index bit */
+	for (i = 0; i < n; i++) {
+		file_under_least_used(&g[i], ex->seen, uses);
+		start[g[i].bit + 1]++;
 	}
 	for (t = 0; t < TRIPLE_BITS; t++)
 		start[t + 1] += start[t];
@@ -1041,19 +1181,12 @@ static void index_build(const bw_rules *rules, struct bw_pf_index *ix)
 	    !(at = malloc(TRIPLE_BITS * sizeof(*at))))
 		goto fail;
 	memcpy(at, start, TRIPLE_BITS * sizeof(*at));
-	for (i = 0; i < rules->n_rules; i++) {
-		entry_iter it = entries_of(&rules->rules[i]);
-		size_t k;
-
-		for (k = 0; rules->rules[i].has_pf && next_entry(&it, &b, &e); k++) {
-			if (b == NO_BIT)
-				continue;
-			e.rule = (uint16_t)i;
-			e.alt = (uint16_t)k;
-			list[at[b]++] = e;
-		}
-	}
+	for (i = 0; i < n; i++)
+		list[at[g[i].bit]++] = g[i].e;
 	free(at);
+	free(g);
+	free(uses);
+	free(ex);
 	ix->start = start;
 	ix->alt = list;
 	ix->always = always;
@@ -1061,6 +1194,9 @@ static void index_build(const bw_rules *rules, struct bw_pf_index *ix)
 	return;
 fail:
 	free(at);
+	free(g);
+	free(uses);
+	free(ex);
 	free(list);
 	free(start);
 	free(always);
@@ -1254,9 +1390,10 @@ static bool prefilter_pass(const struct bw_prefilter *pf, const char *text, size
  * (bw_split.same_literals), rule_match() reads these bits instead of
  * testing each alternative's prefilter again: the rule's strings are
  * tested once, not once for the rule and once for its alternatives.
- * MARK_WORDS bounds the strings a rule may have for it (1024; the
- * longest lists have about 450). */
-#define MARK_WORDS 16
+ * MARK_WORDS bounds the strings a rule may have for it (2048; the
+ * longest list, filtered.recipient-refuses's, has 1,238, the lexicon's
+ * up to 384). */
+#define MARK_WORDS 32
 
 typedef struct alt_marks {
 	bool valid;
@@ -1311,14 +1448,13 @@ static bool prefilter_hits(const struct bw_prefilter *pf, const pf_hits *hits, s
 	return any;
 }
 
-static bool split_same_literals(const struct bw_split *sp);
+static bool split_reads_marks(const struct bw_split *sp);
 
 /* prefilter_pass() with the prefilter of rule r (rules->rules[i]); true
  * when it has none.  hits: what candidates() found for the text, or NULL.
  * Into *marks (when not NULL) which of its strings passed, when the rule
- * is matched one alternative at a time with the same strings (and its
- * split is already made: the first run makes it, rule_match()); else
- * marks->valid is false. */
+ * is matched one alternative at a time with the same strings, or may be
+ * (split_reads_marks()); else marks->valid is false. */
 static bool rule_prefilter_pass(const struct bw_rule *r, size_t i, const char *text, size_t len,
                                 const triples *ts, const pf_hits *hits, alt_marks *marks)
 {
@@ -1330,7 +1466,7 @@ static bool rule_prefilter_pass(const struct bw_rule *r, size_t i, const char *t
 		marks->valid = false;
 	if (!pf)
 		return true;
-	if (marks && sp && split_same_literals(sp) && pf->n_alts <= MARK_WORDS * 64) {
+	if (marks && split_reads_marks(sp) && pf->n_alts <= MARK_WORDS * 64) {
 		memset(marks->w, 0, (pf->n_alts + 63) / 64 * sizeof(marks->w[0]));
 		marks->valid = true;
 		w = marks->w;
@@ -1355,10 +1491,15 @@ static bool rule_prefilter_pass(const struct bw_rule *r, size_t i, const char *t
 #define SPLIT_MIN 4
 
 struct split_alt {
-	char *text;
-	char **literals;
-	bool literals_block;        /* made by stored_literals() */
-	struct bw_prefilter *pf;    /* NULL: always tried */
+	const char *text;           /* text[0..len), a piece of the pattern */
+	size_t len;
+	/* its literals: the rule compiler's, read in place, or `made` */
+	lit_iter lits;
+	char **made;
+	bool always;                /* none to test (or one with '_'): always tried */
+	/* its own prefilter, made only when the rule's cannot stand for it
+	 * (!bw_split.same_literals); NULL then too when always */
+	struct bw_prefilter *pf;
 	/* its literals are the rule's strings [lit_from, lit_to) (when
 	 * bw_split.same_literals) */
 	size_t lit_from, lit_to;
@@ -1368,12 +1509,16 @@ struct split_alt {
 struct bw_split {
 	size_t n;
 	struct split_alt *alt;
-	/* the alternatives' literals, in order, are the rule's (its
-	 * prefilter's strings): alt_marks can stand for their prefilters.
-	 * Then, for the rule's n_lits strings, alt_of[j] is the alternative
-	 * whose string j is, and `always` has the bit of the first string of
-	 * each alternative without a prefilter (always tried). */
+	/* the alternatives' literals, in order, are the strings of the
+	 * rule's prefilter `pf`: alt_marks, or pf's strings [lit_from,
+	 * lit_to), stand for an alternative's prefilter, and the
+	 * alternatives have none of their own (most of them never run:
+	 * making one for each cost more than the runs saved).  Then, for the
+	 * rule's n_lits strings, alt_of[j] is the alternative whose string j
+	 * is, and `always` has the bit of the first string of each
+	 * alternative always tried. */
 	bool same_literals;
+	const struct bw_prefilter *pf;
 	size_t n_lits;
 	uint16_t *alt_of;
 	uint64_t *always;
@@ -1382,28 +1527,43 @@ struct bw_split {
 /* Published for a rule whose pattern is matched whole. */
 static struct bw_split no_split;
 
-static bool split_same_literals(const struct bw_split *sp)
+/* Whether rule_match() may read the marks for the rule whose split is sp:
+ * when its alternatives have the rule's strings, or before its first run
+ * (NULL: the split is not made yet; next_may() then reads the marks only
+ * if the split it makes has the same strings). */
+static bool split_reads_marks(const struct bw_split *sp)
 {
-	return sp->same_literals;
+	return !sp || (sp != &no_split && sp->same_literals);
 }
 
 /* Whether the alternatives' literals, one after the other, are the
- * strings of `rule_lits` (the rule's literals); sets each alternative's
- * lit_from and lit_to.  False when an alternative has none (the rule then
- * has no prefilter either). */
+ * strings of `rule_lits` (the rule's literals), an alternative without a
+ * prefilter standing for one empty string of them when they have it there
+ * (bw_rules__alt_strings()); sets each alternative's lit_from and lit_to.
+ * False when an alternative has none otherwise (the rule then has no
+ * prefilter either). */
 static bool same_literals(struct split_alt *alt, size_t n, lit_iter rule_lits)
 {
-	size_t k, j, at = 0, len;
-	const char *s;
+	size_t k, at = 0, len, own_len;
+	const char *s, *own;
 
 	for (k = 0; k < n; k++) {
+		lit_iter peek = rule_lits, it = alt[k].lits;
+
 		alt[k].lit_from = at;
-		if (!alt[k].literals)
-			return false;
-		for (j = 0; alt[k].literals[j]; j++, at++)
-			if (!next_alt(&rule_lits, &s, &len) || len != strlen(alt[k].literals[j]) ||
-			    memcmp(s, alt[k].literals[j], len) != 0)
+		if (alt[k].always && next_alt(&peek, &s, &len) && !len) {
+			/* an alternative always tried: the empty string the
+			 * rule has for it (bw_rules__alt_strings()) */
+			rule_lits = peek;
+			alt[k].lit_to = ++at;
+			continue;
+		}
+		for (; next_alt(&it, &own, &own_len); at++)
+			if (!next_alt(&rule_lits, &s, &len) || len != own_len ||
+			    memcmp(s, own, len) != 0)
 				return false;
+		if (at == alt[k].lit_from)
+			return false;
 		alt[k].lit_to = at;
 	}
 	return !next_alt(&rule_lits, &s, &len);
@@ -1417,8 +1577,7 @@ static void split_free(struct bw_split *sp)
 		return;
 	for (k = 0; k < sp->n; k++) {
 		bw_rules__lazy_free(&sp->alt[k].code);
-		free(sp->alt[k].text);
-		literals_free(sp->alt[k].literals, sp->alt[k].literals_block);
+		bw_rules__literals_free(sp->alt[k].made);
 		prefilter_free(sp->alt[k].pf);
 	}
 	free(sp->alt);
@@ -1442,91 +1601,134 @@ static bool strings_to_alts(struct bw_split *sp)
 	for (k = 0; k < sp->n; k++) {
 		for (j = sp->alt[k].lit_from; j < sp->alt[k].lit_to; j++)
 			sp->alt_of[j] = (uint16_t)k;
-		if (!sp->alt[k].pf)
+		if (sp->alt[k].always)
 			sp->always[sp->alt[k].lit_from >> 6] |= (uint64_t)1 << (sp->alt[k].lit_from & 63);
 	}
 	return true;
 }
 
+/* Whether the strings of `it` are none, or one has a '_' (the lexicon
+ * matches a copy with names masked by '_': such a literal might be found
+ * only there). */
+static bool no_usable_literal(lit_iter it)
+{
+	const char *s;
+	size_t len, n = 0;
+
+	for (; next_alt(&it, &s, &len); n++)
+		if (memchr(s, '_', len))
+			return true;
+	return n == 0;
+}
+
+/* The literals of the split's alternative a: the piece of `stored` (the
+ * rule compiler's, an alternative's strings joined by '\n', the
+ * alternatives by '\x1e') that starts at *stored, past which *stored is
+ * moved; without `stored`, made from its text.  False on ENOMEM. */
+static bool alt_literals(struct split_alt *a, const char **stored)
+{
+	char *copy;
+	int rc;
+
+	if (*stored) {
+		const char *e = strchr(*stored, '\x1e');
+		size_t len = e ? (size_t)(e - *stored) : strlen(*stored);
+
+		a->lits = (lit_iter){ NULL, len ? *stored : NULL, *stored + len };
+		*stored += len + (e ? 1 : 0);
+		return true;
+	}
+	if (!(copy = bw_strndup(a->text, a->len)))
+		return false;
+	rc = bw_rules__literals(copy, &a->made);
+	free(copy);
+	a->lits = (lit_iter){ a->made, NULL, NULL };
+	return rc >= 0;
+}
+
 /* The alternatives of `text` ready to match, or &no_split (too few, not
  * separable, or out of memory: the pattern is then matched whole).
  * `stored`: their literals as the rule compiler stored them, or NULL;
- * `rule_lits`: the rule's own (same_literals()). */
-static struct bw_split *split_new(const char *text, const char *stored, lit_iter rule_lits)
+ * `rule_lits`: the rule's own, the strings of its prefilter `rule_pf`
+ * (NULL for none; same_literals()). */
+static struct bw_split *split_new(const char *text, const char *stored, lit_iter rule_lits,
+                                  const struct bw_prefilter *rule_pf)
 {
 	struct bw_split *sp;
-	char **alts = NULL;
-	int n = bw_rules__alternatives(text, &alts);
+	size_t *at = NULL;
+	int n = bw_rules__alternative_spans(text, &at);
 	size_t k, n_stored = 1;
 	const char *c;
 
 	/* the literals the rule compiler stored, when they are for as many
 	 * alternatives */
-	for (c = stored; c && *c; c++)
-		n_stored += *c == '\x1e';
+	for (c = stored; c && (c = strchr(c, '\x1e')); c++)
+		n_stored++;
 	if (stored && n_stored != (size_t)n)
 		stored = NULL;
 
 	if (n < SPLIT_MIN || !(sp = calloc(1, sizeof(*sp)))) {
-		bw_rules__literals_free(alts);
+		free(at);
 		return &no_split;
 	}
 	if (!(sp->alt = calloc((size_t)n, sizeof(*sp->alt)))) {
 		free(sp);
-		bw_rules__literals_free(alts);
+		free(at);
 		return &no_split;
 	}
 	sp->n = (size_t)n;
 	for (k = 0; k < sp->n; k++) {
 		struct split_alt *a = &sp->alt[k];
-		size_t j;
 
-		a->text = alts[k];
-		alts[k] = NULL;
+		a->text = text + at[2 * k];
+		a->len = at[2 * k + 1];
 		bw_rules__lazy_init(&a->code);
-		if (stored) {
-			const char *e = strchr(stored, '\x1e');
-			size_t len = e ? (size_t)(e - stored) : strlen(stored);
-
-			a->literals_block = true;
-			if (stored_literals(stored, len, &a->literals) < 0) {
-				free(alts);
-				split_free(sp);
-				return &no_split;
-			}
-			stored += len + (e ? 1 : 0);
-		} else if (bw_rules__literals(a->text, &a->literals) < 0) {
-			free(alts);
+		if (!alt_literals(a, &stored)) {
+			free(at);
 			split_free(sp);
 			return &no_split;
 		}
-		/* the lexicon matches a copy with names masked by '_': a
-		 * literal with '_' might be found only there */
-		for (j = 0; a->literals && a->literals[j]; j++)
-			if (strchr(a->literals[j], '_'))
-				break;
-		if (a->literals && !a->literals[j])
-			a->pf = prefilter_new((lit_iter){ a->literals, NULL, NULL });
+		a->always = no_usable_literal(a->lits);
 	}
-	free(alts);
-	sp->same_literals = same_literals(sp->alt, sp->n, rule_lits) && strings_to_alts(sp);
+	free(at);
+	sp->pf = rule_pf;
+	sp->same_literals = rule_pf && same_literals(sp->alt, sp->n, rule_lits) &&
+	                    strings_to_alts(sp);
+	for (k = 0; !sp->same_literals && k < sp->n; k++)
+		if (!sp->alt[k].always)
+			sp->alt[k].pf = prefilter_new(sp->alt[k].lits);
+	return sp;
+}
+
+/* The split of `text` in *slot, made the first time it is asked for
+ * (threads that race each make one, one copy is published, the others are
+ * freed); split_new()'s arguments. */
+static const struct bw_split *split_in(_Atomic(struct bw_split *) *slot, const char *text,
+                                       const char *stored, lit_iter rule_lits,
+                                       const struct bw_prefilter *rule_pf)
+{
+	struct bw_split *sp = atomic_load_explicit(slot, memory_order_acquire), *none = NULL;
+
+	if (sp)
+		return sp;
+	sp = split_new(text, stored, rule_lits, rule_pf);
+	if (!atomic_compare_exchange_strong_explicit(slot, &none, sp, memory_order_acq_rel,
+	                                             memory_order_acquire)) {
+		split_free(sp);
+		sp = none;
+	}
 	return sp;
 }
 
 static const struct bw_split *split_for(const struct bw_rule *r)
 {
 	struct bw_rule *w = (struct bw_rule *)r;
-	struct bw_split *sp = atomic_load_explicit(&w->split, memory_order_acquire), *none = NULL;
+	const struct bw_split *sp = atomic_load_explicit(&w->split, memory_order_acquire);
 
 	if (sp)
 		return sp;
-	sp = split_new(r->src->text, r->src->alt_literals, lits_of(r));
-	if (!atomic_compare_exchange_strong_explicit(&w->split, &none, sp, memory_order_acq_rel,
-	                                             memory_order_acquire)) {
-		split_free(sp);
-		sp = none;
-	}
-	return sp;
+	return split_in(&w->split, r->src->text, r->src->alt_literals, lits_of(r),
+	                r->has_pf ? pf_for(r) : NULL);
 }
 
 /* The match data a match starts with: room for this many groups (it
@@ -1556,19 +1758,37 @@ static int run_code(const bw_rules *rules, const pcre2_code *code, const char *d
 	return pcre2_match(code, (PCRE2_SPTR)diag, dlen, off, 0, *mdp, rules->mctx);
 }
 
+/* May alternative k of sp match lower[0..dlen) (triples ts)?  When it is
+ * always tried, or one of its strings passes: in the rule's prefilter
+ * (same_literals), else in its own. */
+static bool alt_may(const struct bw_split *sp, size_t k, const char *lower, size_t dlen,
+                    const triples *ts)
+{
+	const struct split_alt *a = &sp->alt[k];
+	size_t j;
+
+	if (a->always)
+		return true;
+	if (!sp->same_literals)
+		return !a->pf || prefilter_pass(a->pf, lower, dlen, ts);
+	for (j = a->lit_from; j < a->lit_to; j++)
+		if (alt_pass(sp->pf, j, lower, dlen, ts))
+			return true;
+	return false;
+}
+
 /* The first alternative of sp after `after` (SIZE_MAX: from the first)
- * that may match, or sp->n: one without a prefilter, or one whose
- * prefilter passes on lower[0..dlen) (triples ts), read from marks when
- * they are valid (rule_prefilter_pass(): then only the strings that
- * passed are visited). */
+ * that may match (alt_may()), or sp->n, read from marks when they are
+ * valid for it (rule_prefilter_pass(): then only the strings that passed
+ * are visited). */
 static size_t next_may(const struct bw_split *sp, size_t after, const alt_marks *marks,
                        const char *lower, size_t dlen, const triples *ts)
 {
 	size_t k = after == SIZE_MAX ? 0 : after + 1, j, w;
 
-	if (!marks || !marks->valid) {
+	if (!marks || !marks->valid || !sp->same_literals) {
 		for (; k < sp->n; k++)
-			if (!sp->alt[k].pf || prefilter_pass(sp->alt[k].pf, lower, dlen, ts))
+			if (alt_may(sp, k, lower, dlen, ts))
 				return k;
 		return sp->n;
 	}
@@ -1586,26 +1806,23 @@ static size_t next_may(const struct bw_split *sp, size_t after, const alt_marks 
 	return sp->n;
 }
 
-/* pcre2_match() of `r`'s pattern on diag[0..dlen) from `off` (lower: the
- * lower-cased text with triples ts, for the prefilters; marks: what
- * rule_prefilter_pass() found on it, or NULL), the match in *mdp
- * (run_code()). */
-static int rule_match(const bw_rules *rules, const struct bw_rule *r, const char *diag,
-                      size_t dlen, size_t off, const char *lower, const triples *ts,
-                      const alt_marks *marks, pcre2_match_data **mdp)
+/* pcre2_match() of the pattern split into sp on diag[0..dlen) from `off`,
+ * an alternative at a time (lower: the lower-cased text with triples ts,
+ * for their prefilters; marks: what rule_prefilter_pass() found on it, or
+ * NULL), the match in *mdp (run_code()). */
+static int split_match(const bw_rules *rules, const struct bw_split *sp, const char *diag,
+                       size_t dlen, size_t off, const char *lower, const triples *ts,
+                       const alt_marks *marks, pcre2_match_data **mdp)
 {
-	const struct bw_split *sp = split_for(r);
 	size_t k, won = 0, last = 0, best = SIZE_MAX;
 	int rc, won_rc = PCRE2_ERROR_NOMATCH, fail = PCRE2_ERROR_NOMATCH;
 
-	if (sp == &no_split)
-		return run_code(rules, code_for(rules, r), diag, dlen, off, mdp);
 	for (k = next_may(sp, SIZE_MAX, marks, lower, dlen, ts); k < sp->n;
 	     k = next_may(sp, k, marks, lower, dlen, ts)) {
 		struct split_alt *a = &sp->alt[k];
 
-		rc = run_code(rules, bw_rules__code_of(rules, a->text, &a->code),
-		              diag, dlen, off, mdp);
+		rc = run_code(rules, code_of(rules, a->text, a->len, &a->code), diag, dlen, off,
+		              mdp);
 		last = k;
 		if (rc < 0) {
 			if (rc != PCRE2_ERROR_NOMATCH)
@@ -1625,10 +1842,67 @@ static int rule_match(const bw_rules *rules, const struct bw_rule *r, const char
 	if (won != last) {
 		struct split_alt *a = &sp->alt[won];
 
-		won_rc = run_code(rules, bw_rules__code_of(rules, a->text, &a->code),
-		                  diag, dlen, off, mdp);
+		won_rc = run_code(rules, code_of(rules, a->text, a->len, &a->code), diag, dlen, off,
+		                  mdp);
 	}
 	return won_rc;
+}
+
+/* pcre2_match() of `r`'s pattern on diag[0..dlen) from `off` (lower: the
+ * lower-cased text with triples ts, for the prefilters; marks: what
+ * rule_prefilter_pass() found on it, or NULL), the match in *mdp
+ * (run_code()). */
+static int rule_match(const bw_rules *rules, const struct bw_rule *r, const char *diag,
+                      size_t dlen, size_t off, const char *lower, const triples *ts,
+                      const alt_marks *marks, pcre2_match_data **mdp)
+{
+	const struct bw_split *sp = split_for(r);
+
+	if (sp == &no_split)
+		return run_code(rules, code_for(rules, r), diag, dlen, off, mdp);
+	return split_match(rules, sp, diag, dlen, off, lower, ts, marks, mdp);
+}
+
+/* rule_match() from the start of a rule (rules->rules[i]) that matched
+ * before, for that match again: its marks made anew (hits: what
+ * candidates() found, or NULL), so that its split reads them rather than
+ * testing every alternative's strings. */
+static int rematch(const bw_rules *rules, size_t i, const char *diag, size_t dlen,
+                   const char *lower, const triples *ts, const pf_hits *hits,
+                   pcre2_match_data **mdp)
+{
+	const struct bw_rule *r = &rules->rules[i];
+	alt_marks marks, *mp = NULL;
+
+	if (r->has_pf && rule_prefilter_pass(r, i, lower, dlen, ts, hits, &marks))
+		mp = &marks;
+	return rule_match(rules, r, diag, dlen, 0, lower, ts, mp, mdp);
+}
+
+int bw_rules__find(const bw_rules *rules, const char *pattern, struct bw_lazy_code *lc,
+                   _Atomic(struct bw_split *) *slot, const char *text, size_t len,
+                   pcre2_match_data **mdp)
+{
+	static const lit_iter none = { NULL, NULL, NULL };
+	const struct bw_split *sp = split_in(slot, pattern, NULL, none, NULL);
+	char lower_buf[2048], *lower;
+	triples ts;
+	size_t i;
+	int rc;
+
+	if (sp == &no_split)
+		return run_code(rules, bw_rules__code_of(rules, pattern, lc), text, len, 0, mdp);
+	lower = len < sizeof(lower_buf) ? lower_buf : malloc(len + 1);
+	if (!lower)
+		return PCRE2_ERROR_NOMEMORY;
+	for (i = 0; i < len; i++)
+		lower[i] = (char)bw_lower((unsigned char)text[i]);
+	lower[len] = '\0';
+	triples_build(&ts, lower, len);
+	rc = split_match(rules, sp, text, len, 0, lower, &ts, NULL, mdp);
+	if (lower != lower_buf)
+		free(lower);
+	return rc;
 }
 
 /* Whether the non-text conditions of `r` hold. */
@@ -1894,10 +2168,9 @@ static const struct bw_rule *score_lexicon(const bw_rules *rules, size_t from, s
 		}
 	}
 	*score = won_sum;
-	if (won && masked)  /* its first match, for the evidence */
-		*matched = rule_match(rules, won, masked, dlen, 0, lower, ts, NULL, mdp) >= 0;
-	else if (won)
-		*matched = rule_match(rules, won, diag, dlen, 0, lower, ts, NULL, mdp) >= 0;
+	if (won)  /* its first match, for the evidence */
+		*matched = rematch(rules, (size_t)(won - rules->rules), diag, dlen, lower, ts,
+		                   found, mdp) >= 0;
 	free(masked);
 	return won;
 }
@@ -2033,24 +2306,26 @@ static int match_text(const bw_rules *rules, const bw_match_input *in, bw_match_
 
 	*won_end = 0;
 	diag = in->diagnostic ? in->diagnostic : "";
-	/* Only a remote server's own reply (it has a reply code) names the
-	 * receiving provider; a sending service's notice names itself. */
-	prov = bw_rules__provider(rules, in->remote_mta, in->recipient,
-	                          in->reply_code && *in->reply_code ? diag : NULL);
 	dlen = strlen(diag);
-	/* The text lower-cased once, for the literal prefilter. */
+	/* The text lower-cased once, for the literal prefilter (and its
+	 * triples, for the providers' marks first). */
 	lower = dlen < sizeof(lower_buf) ? lower_buf : malloc(dlen + 1);
 	if (!lower)
 		return bw_error__set(BW_ENOMEM, "out of memory");
 	for (i = 0; i < dlen; i++)
 		lower[i] = (char)bw_lower((unsigned char)diag[i]);
 	lower[dlen] = '\0';
+	triples_build(&ts, lower, dlen);
+	/* Only a remote server's own reply (it has a reply code) names the
+	 * receiving provider; a sending service's notice names itself. */
+	prov = provider_of(rules, in->remote_mta, in->recipient,
+	                   in->reply_code && *in->reply_code ? diag : NULL, &ts);
 	/* The rules read the reply respelled ("mail box" as "mailbox ") and
 	 * without the causes it denies (blanked in both copies; the triples
 	 * may keep a few of their bytes, which only lets a prefilter pass);
 	 * evidence quotes the reply itself (same offsets). */
-	masked = bw_rules__respell(diag, dlen, NULL, lower);
-	triples_build(&ts, lower, dlen);
+	if ((masked = bw_rules__respell(diag, dlen, NULL, lower)))
+		triples_build(&ts, lower, dlen);
 	reply = diag;
 	for (i = 0; i < rules->n_neg; i++)
 		if (may_deny(rules, i, lower, dlen, &ts))
@@ -2130,7 +2405,8 @@ static int match_text(const bw_rules *rules, const bw_match_input *in, bw_match_
 			 * plainly as a link's path: the link it is */
 			r = &rules->rules[deferred];
 			s = r->src;
-			if (rule_match(rules, r, diag, dlen, 0, lower, &ts, NULL, &md) < 0)
+			if (rematch(rules, deferred, diag, dlen, lower, &ts, cand ? &hits : NULL,
+			            &md) < 0)
 				break;	/* cannot happen: it matched above */
 		}
 		take(res, r, prov, reply, md, lexicon_match, won_end);
@@ -2138,7 +2414,7 @@ static int match_text(const bw_rules *rules, const bw_match_input *in, bw_match_
 		break;
 	}
 	if (result == 0 && deferred != SIZE_MAX && md &&
-	    rule_match(rules, &rules->rules[deferred], diag, dlen, 0, lower, &ts, NULL, &md) >= 0) {
+	    rematch(rules, deferred, diag, dlen, lower, &ts, cand ? &hits : NULL, &md) >= 0) {
 		take(res, &rules->rules[deferred], prov, reply, md, false, won_end);
 		result = 1;
 	}

@@ -11,6 +11,8 @@
  * than escaped punctuation, quantified characters) only shortens the
  * literal runs, and a pattern it cannot vouch for gets no prefilter.
  */
+#include <limits.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -403,61 +405,200 @@ int bw_rules__literals(const char *p, char ***out)
 	return (int)l.n;
 }
 
-/* Whether `p` uses syntax that ties its top-level alternatives together, so
- * that they cannot be matched one by one: option settings and other "(?"
- * forms than groups and lookarounds, verbs, back-references and
- * subroutine calls, \K, \G, \Q...\E, \c. */
-static bool ties_alternatives(const char *p)
+/* Whether the "(?" or "(*" at p ties a pattern's top-level alternatives
+ * together: option settings and other "(?" forms than groups and
+ * lookarounds, verbs, subroutine calls. */
+static bool tying_group(const char *p)
 {
-	size_t i;
+	if (p[1] == '*')
+		return true;
+	if (p[1] != '?')
+		return false;
+	if (!strchr(":=!<>", p[2]))
+		return true;
+	return p[2] == '<' && p[3] != '=' && p[3] != '!' && !bw_isalpha((unsigned char)p[3]) &&
+	       p[3] != '_';
+}
 
-	for (i = 0; p[i]; i++) {
-		if (p[i] == '\\' && p[i + 1]) {
-			char e = p[i + 1];
+/* Whether the escape "\\e" ties them: back-references, \K, \G, \Q...\E,
+ * \c. */
+static bool tying_escape(char e)
+{
+	switch (e) {
+	case 'g': case 'k': case 'K': case 'G': case 'Q': case 'E': case 'c':
+		return true;
+	default:
+		return e >= '1' && e <= '9';
+	}
+}
 
-			if ((e >= '1' && e <= '9') || strchr("gkKGQEc", e))
-				return true;
+/* One pass over a pattern: whether it ties its top-level alternatives
+ * together (tying_group(), tying_escape(), looked for inside classes too),
+ * where the group that starts it closes (SIZE_MAX: it does not, or none
+ * starts it), and the places of the '|' outside classes at depth 0 and at
+ * depth 1 (a ')' at depth 0 is a plain character), pushed into bars[0]
+ * and bars[1].  False on ENOMEM. */
+typedef struct bar_list {
+	size_t *v, n, cap;
+} bar_list;
+
+static bool push_bar(bar_list *l, size_t at)
+{
+	if (l->n == l->cap) {
+		size_t *grown = realloc(l->v, (l->cap = l->cap ? 2 * l->cap : 64) * sizeof(*l->v));
+
+		if (!grown)
+			return false;
+		l->v = grown;
+	}
+	l->v[l->n++] = at;
+	return true;
+}
+
+static bool scan_bars(const char *p, bool *ties, size_t *first_close, bar_list bars[2])
+{
+	/* the bytes the loop below reads; it skips the others at once (the
+	 * lexicon's patterns are kilobytes long) */
+	static const bool special[256] = {
+		['\0'] = true, ['\\'] = true, ['('] = true, [')'] = true,
+		['['] = true, [']'] = true, ['|'] = true,
+	};
+	size_t i, depth = 0;
+	bool in_class = false;
+
+	*ties = false;
+	*first_close = SIZE_MAX;
+	for (i = 0;; i++) {
+		char c;
+
+		while (!special[(unsigned char)p[i]])
 			i++;
+		if (!(c = p[i]))
+			break;
+		if (c == '\\' && p[i + 1]) {
+			if (tying_escape(p[++i]))
+				*ties = true;
 			continue;
 		}
-		if (p[i] == '(' && p[i + 1] == '*')
-			return true;
-		if (p[i] == '(' && p[i + 1] == '?' && !strchr(":=!<>", p[i + 2]))
-			return true;
-		if (p[i] == '(' && p[i + 1] == '?' && p[i + 2] == '<' && p[i + 3] != '=' &&
-		    p[i + 3] != '!' && !bw_isalpha((unsigned char)p[i + 3]) && p[i + 3] != '_')
-			return true;
+		if (c == '(' && tying_group(p + i))
+			*ties = true;
+		if (in_class) {
+			in_class = c != ']';
+			continue;
+		}
+		if (c == '[') {
+			in_class = true;
+			/* "[]abc]" and "[^]abc]": a leading ] is a member */
+			if (p[i + 1] == '^')
+				i++;
+			if (p[i + 1] == ']')
+				i++;
+		} else if (c == '(') {
+			depth++;
+		} else if (c == ')' && depth) {
+			if (--depth == 0 && *first_close == SIZE_MAX && p[0] == '(')
+				*first_close = i;
+		} else if (c == '|' && depth < 2 && !push_bar(&bars[depth], i)) {
+			return false;
+		}
 	}
-	return false;
+	return true;
+}
+
+int bw_rules__alternative_spans(const char *p, size_t **out)
+{
+	size_t len = strlen(p), start = 0, end = len, first_close, n = 0, k, *at;
+	bar_list bars[2] = { { NULL, 0, 0 }, { NULL, 0, 0 } }, *use = &bars[0];
+	bool ties;
+
+	*out = NULL;
+	if (!scan_bars(p, &ties, &first_close, bars)) {
+		free(bars[0].v);
+		free(bars[1].v);
+		return -1;
+	}
+	/* the whole pattern one "(?:...)" group (closed by its last byte, or
+	 * never): its alternatives */
+	if (strncmp(p, "(?:", 3) == 0 && (first_close == len - 1 || first_close == SIZE_MAX) &&
+	    len >= 4 && p[len - 1] == ')') {
+		start = 3;
+		end = len - 1;
+		use = &bars[1];
+	}
+	for (k = 0; k < use->n; k++)
+		n += use->v[k] >= start && use->v[k] < end;
+	if (ties || n + 1 < 2 || n + 1 > INT_MAX || !(at = malloc(2 * (n + 1) * sizeof(*at)))) {
+		free(bars[0].v);
+		free(bars[1].v);
+		return ties || n + 1 < 2 || n + 1 > INT_MAX ? 0 : -1;
+	}
+	for (k = 0, n = 0; k < use->n; k++) {
+		if (use->v[k] < start || use->v[k] >= end)
+			continue;
+		at[2 * n] = start;
+		at[2 * n++ + 1] = use->v[k] - start;
+		start = use->v[k] + 1;
+	}
+	at[2 * n] = start;
+	at[2 * n++ + 1] = end - start;
+	free(bars[0].v);
+	free(bars[1].v);
+	*out = at;
+	return (int)n;
 }
 
 int bw_rules__alternatives(const char *p, char ***out)
 {
 	strv l = { NULL, 0 };
-	size_t start = 0, end = strlen(p), i, alt;
+	size_t *at;
+	int n = bw_rules__alternative_spans(p, &at), k;
 
 	*out = NULL;
-	if (ties_alternatives(p))
-		return 0;
-	/* the whole pattern one "(?:...)" group: its alternatives */
-	if (strncmp(p, "(?:", 3) == 0 && skip_group(p, 0) == end && end >= 4 && p[end - 1] == ')') {
-		start = 3;
-		end--;
-	}
-	for (alt = start;;) {
-		i = alternative_end(p, alt, end);
-		if (!strv_push(&l, p + alt, i - alt)) {
+	for (k = 0; k < n; k++)
+		if (!strv_push(&l, p + at[2 * k], at[2 * k + 1])) {
 			strv_free(&l);
+			free(at);
 			return -1;
 		}
-		if (i >= end)
-			break;
-		alt = i + 1;
-	}
-	if (l.n < 2) {
-		strv_free(&l);
-		return 0;
-	}
+	free(at);
+	if (n <= 0)
+		return n;
 	*out = l.v;
-	return (int)l.n;
+	return n;
+}
+
+char *bw_rules__alt_strings(const char *alts)
+{
+	size_t n = 1, len, real = 0;
+	const char *a, *e;
+	char *out, *w;
+
+	if (!alts)
+		return NULL;
+	for (a = alts; (a = strchr(a, '\x1e')); a++)
+		n++;
+	len = strlen(alts);
+	if (n < 2 || !(out = malloc(len + 1)))
+		return NULL;
+	for (a = alts, w = out;; a = e + 1) {
+		e = strchr(a, '\x1e');
+		len = e ? (size_t)(e - a) : strlen(a);
+		if (a != alts)
+			*w++ = '\n';
+		/* the lexicon matches a copy with names masked by '_': such a
+		 * literal may be found only there */
+		if (len && !memchr(a, '_', len)) {
+			memcpy(w, a, len);
+			w += len;
+			real++;
+		}
+		if (!e)
+			break;
+	}
+	*w = '\0';
+	if (!real) {
+		free(out);
+		return NULL;
+	}
+	return out;
 }

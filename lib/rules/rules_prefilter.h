@@ -5,6 +5,7 @@
 #define BW_RULES_PREFILTER_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* Separates the literals of one alternative that must all occur. */
 #define BW_LITERAL_AND '\x01'
@@ -34,14 +35,47 @@ void bw_rules__literals_free(char **lits);
  * fewer than two or uses syntax that ties them together (option settings,
  * back-references, verbs, \K...), negative on ENOMEM. */
 int bw_rules__alternatives(const char *pattern, char ***out);
+/* The same alternatives as places in `pattern`, not copies: alternative k
+ * is the (*out)[2k + 1] bytes at pattern + (*out)[2k]; *out is freed with
+ * free().  Same return values. */
+int bw_rules__alternative_spans(const char *pattern, size_t **out);
+
+/* A pattern's strings made from the literals of its alternatives (`alts`,
+ * as the rule compiler stores them: an alternative's strings joined by
+ * '\n', the alternatives by '\x1e'): theirs one after the other, an empty
+ * string for an alternative without any or with a '_' in one, joined by
+ * '\n'.  The pattern cannot match a text without one of them, as it cannot
+ * without one of its alternatives (an empty string always passes): the
+ * prefilter of a rule bw_rules__literals() finds none for, a long list of
+ * cues in one group (the lexicon's, whose strings are too many for one
+ * group's set).  Owned by the caller (free()); NULL when there are fewer
+ * than two alternatives, none has literals, or memory ran out. */
+char *bw_rules__alt_strings(const char *alts);
+
+/* How many bits the prefilter hashes a text's byte triples to. */
+#define BW_RULES_TRIPLE_BITS 4096
+
+/* How many texts have each triple bit (bw_rules__count_triples()), zeroed
+ * before the first. */
+typedef struct bw_triple_count {
+	uint32_t seen[BW_RULES_TRIPLE_BITS];  /* texts with the bit */
+	uint32_t last[BW_RULES_TRIPLE_BITS];  /* the last of them (from 1) */
+	uint32_t texts;
+} bw_triple_count;
+
+/* Counts `text` in c: 1 more in seen[b] for each triple bit b of the text
+ * lower-cased, once however often it comes. */
+void bw_rules__count_triples(bw_triple_count *c, const char *text);
 
 /* Which triples of each string of `literals` (a rule's prefilter strings
  * joined by '\n', as rule_prefilter stores them) the prefilter's index
  * files the string under and tests: a line per string (same order) of its
  * picked triples, three bytes each, the rarest first, then BW_LITERAL_8BIT
- * when one of its parts is that; lines joined by '\n'.  Chosen by
- * rules_match.c (alt_picks), stored by the rule compiler in rule_image.
+ * when one of its parts is that; lines joined by '\n'.  Rarest by `seen`
+ * when not NULL (how many of the rules' examples have each triple bit,
+ * bw_rules__count_triples()), then by the rarity of their bytes.  Chosen
+ * by rules_match.c (alt_picks), stored by the rule compiler in rule_image.
  * Owned by the caller (free()); NULL on ENOMEM. */
-char *bw_rules__index_picks(const char *literals);
+char *bw_rules__index_picks(const char *literals, const uint32_t *seen);
 
 #endif
