@@ -13,12 +13,16 @@ static bool addr_char(int c)
 	return c > 32 && c < 127 && !strchr("<>()[],;:\"\\", c);
 }
 
-bool bw_addr__plausible(const char *s, size_t len)
+/* The shape of an address in s[0..len): one '@' with something on both
+ * sides, address characters only (a quoted local part may hold any
+ * printable ones).  The '@' into *at, whether the domain holds a dot into
+ * *dot. */
+static bool address_shape(const char *s, size_t len, const char **at, bool *dot)
 {
-	const char *at = NULL;
 	size_t i = 0;
-	bool dot = false;
 
+	*at = NULL;
+	*dot = false;
 	/* A quoted local part ("jean claude"@x, RFC 5321 4.1.2): any
 	 * printable characters but a quote or a backslash between the quotes. */
 	if (len > 2 && s[0] == '"') {
@@ -31,25 +35,33 @@ bool bw_addr__plausible(const char *s, size_t len)
 	}
 	for (; i < len; i++) {
 		if (s[i] == '@') {
-			if (at)
+			if (*at)
 				return false;
-			at = s + i;
+			*at = s + i;
 		} else if (!addr_char((unsigned char)s[i]) && (unsigned char)s[i] < 0x80) {
 			return false;
-		} else if (at && s[i] == '.') {
-			dot = true;
+		} else if (*at && s[i] == '.') {
+			*dot = true;
 		}
 	}
-	return at && at > s && at < s + len - 1 && dot && s[len - 1] != '.';
+	return *at && *at > s && *at < s + len - 1;
+}
+
+bool bw_addr__plausible(const char *s, size_t len)
+{
+	const char *at;
+	bool dot;
+
+	return address_shape(s, len, &at, &dot) && dot && s[len - 1] != '.';
 }
 
 bool bw_addr__single_label(const char *s, size_t len)
 {
-	const char *at = memchr(s, '@', len);
+	const char *at;
 	size_t i, dl;
-	bool letter = false;
+	bool dot, letter = false;
 
-	if (!at || at == s || memchr(at + 1, '@', len - (size_t)(at - s) - 1))
+	if (!address_shape(s, len, &at, &dot) || dot)
 		return false;
 	dl = len - (size_t)(at - s) - 1;
 	if (dl < 2 || dl > 63 || at[1] == '-' || s[len - 1] == '-')
@@ -61,17 +73,7 @@ bool bw_addr__single_label(const char *s, size_t len)
 			return false;
 		letter = letter || bw_isalpha(c);
 	}
-	/* the local part as plausible as any: checked with a stand-in domain */
-	{
-		char buf[320];
-		size_t ll = (size_t)(at - s);
-
-		if (ll + 10 > sizeof(buf))
-			return false;
-		memcpy(buf, s, ll);
-		memcpy(buf + ll, "@x.example", 10);
-		return letter && bw_addr__plausible(buf, ll + 10);
-	}
+	return letter;
 }
 
 char *bw_addr__verp_subscriber(const char *ext, size_t len)

@@ -99,8 +99,9 @@ bool bw_text__is_role_address(const char *addr);
 /* What s[0..len) says beside the addresses it names: in its words (runs
  * of non-space), the letters (ASCII letters and non-ASCII bytes) into
  * *letters and the words of three such letters or more into *words; a word
- * that holds an address ('@') counts its non-ASCII letters only.  A line that gives an address alone or after a label says little;
- * a sentence around it says more.  Either pointer may be NULL. */
+ * that holds an address ('@') counts its non-ASCII letters only.  A line
+ * that gives an address alone or after a label says little; a sentence
+ * around it says more.  Either pointer may be NULL. */
 void bw_text__beside_addresses(const char *s, size_t len, size_t *letters, size_t *words);
 
 /* Is s[0..len) only white space (or empty)? */

@@ -20,7 +20,6 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "../util.h"
 #include "common.h"
@@ -179,7 +178,7 @@ static void unglue_domain(char *addr, const char *text, size_t len)
 		while (e < end && !bw_isspace((unsigned char)*e))
 			e++;
 		dl = (size_t)(e - d);
-		if (dl > 2 && memchr(d, '.', dl) && strlen(dom) > dl && strncasecmp(dom, d, dl) == 0 &&
+		if (dl > 2 && memchr(d, '.', dl) && strlen(dom) > dl && bw_strncasecmp(dom, d, dl) == 0 &&
 		    bw_isalpha((unsigned char)dom[dl])) {
 			dom[dl] = '\0';
 			return;

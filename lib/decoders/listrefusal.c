@@ -18,7 +18,6 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "../util.h"
 #include "common.h"
@@ -184,7 +183,7 @@ static char *list_address_in(const bw_msg *m, const char *p, const char *end, co
 		if (!(a = bw_text__first_address(b, (size_t)(e - b))))
 			continue;
 		if ((!domain || (strlen(strchr(a, '@') + 1) == dl &&
-		                 strncasecmp(strchr(a, '@') + 1, domain, dl) == 0)) &&
+		                 bw_strncasecmp(strchr(a, '@') + 1, domain, dl) == 0)) &&
 		    !names_robot(a, strlen(a)) && !bw_decoders__is_own_address(m, a))
 			return a;
 		free(a);
@@ -230,13 +229,6 @@ static bool held(const bw_msg *m, size_t n)
 	return bw_text__find_any(m->body, n, marks, sizeof(marks) / sizeof(marks[0]), NULL) != NULL;
 }
 
-/* The first address of the notice's text at `domain`, not a robot's nor
- * its reader's; NULL if none. */
-static char *address_at(const bw_msg *m, size_t n, const char *domain)
-{
-	return list_address_in(m, m->body, m->body + n, domain);
-}
-
 /* The list a robot writes for, from its own address in From: the list's
  * address at the robot's domain where the text names one, else the robot's
  * name with its mark taken off ("dev-owner@lists.example", "dev-bounces@...",
@@ -255,7 +247,7 @@ static char *robot_list(const bw_msg *m, size_t n)
 		goto none;
 	/* the list's own address in the text, at the robot's domain ("Your
 	 * mail to <hobby-ml@ml.example> was refused", from fml-admin@) */
-	if ((named = address_at(m, n, at + 1))) {
+	if ((named = list_address_in(m, m->body, m->body + n, at + 1))) {
 		free(a);
 		return named;
 	}
@@ -299,11 +291,6 @@ static int decode(const bw_msg *m, bw_report *r)
 	}
 	free(addr);
 	bw_recipient__set(rc, BW_RCPT_ACTION, "failed");
-	/* the diagnostic: the paragraph that says the post was refused, and the
-	 * next ones (two at most) while each announces the reason ("for the
-	 * following reason:") or is one short line ("Your message to the X list
-	 * has been rejected."); in another language, the paragraph of its
-	 * refusal word, from its first line */
 	/* a robot's notice whose only refusal is its subject ("BOUNCE
 	 * list@host: Non-member submission from ...") above the post */
 	if (!hit) {
@@ -315,6 +302,11 @@ static int decode(const bw_msg *m, bw_report *r)
 			return 1;
 		}
 	}
+	/* the diagnostic: the paragraph that says the post was refused, and the
+	 * next ones (two at most) while each announces the reason ("for the
+	 * following reason:") or is one short line ("Your message to the X list
+	 * has been rejected."); in another language, the paragraph of its
+	 * refusal word, from its first line */
 	if (!hit && (hit = bw_text__find_any(m->body, n, refusal_words_intl,
 	                                     sizeof(refusal_words_intl) / sizeof(refusal_words_intl[0]),
 	                                     NULL))) {

@@ -113,12 +113,12 @@ static bool text_says_away(const bw_msg *m)
 		/* an acknowledgement or a responder of a mailbox nobody reads */
 		"邮件已经收到", "邮件已收到", "已收到您的邮件", "已收到你的邮件", "来信已收到",
 		"邮件我已收到", "邮件我已经收到", "我已收到您的邮件", "我已收到你的邮件",
+		"will not be responded to", "will not receive a response", "is not monitored",
+		"is no longer monitored", "not being monitored", "unattended mailbox",
 		/* the author's date of return ("Ich bin am 17. Juli wieder im Büro",
 		 * "I'll be back at the office on June 17th") */
 		"wieder im büro", "back at the office on", "back in the office on", "back in office on",
-		"de retour au bureau le", "de vuelta en la oficina el",
-		"will not be responded to", "will not receive a response", "is not monitored",
-		"is no longer monitored", "not being monitored", "unattended mailbox" };
+		"de retour au bureau le", "de vuelta en la oficina el" };
 	static const char *const away[] = { "out of the office", "out of office", "on vacation",
 		"on holiday", "on leave", "away from the office", "away from my desk", "休假", "不在",
 		"abwesend", "nicht im büro", "absent du bureau", "en congé", "en vacances",
