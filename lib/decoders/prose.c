@@ -10,7 +10,7 @@
  * of tiers (the first that finds anyone wins):
  *   1. "<address>:" paragraphs, their text as the diagnostic;
  *   2. the generic line reader (read_lines): every address on a line that
- *      says something failed (a sentence wrapped onto the next line
+ *      says something failed (a sentence wrapped over the next lines
  *      counts), after a recipient label ("Recipient:", "Original-Recipient:",
  *      "Destinatário:", "宛先:" ...), or alone on its line (bullets,
  *      brackets, quotes, a display name allowed) in a list that a
@@ -1461,6 +1461,42 @@ static bool has_trigger_wrapped(const char *l, size_t n, const char *next, size_
 	return yes;
 }
 
+/* Does the sentence that the line starts say something failed, read on
+ * over the paragraph's next lines (from next, before end) while it has not
+ * ended: "Ihre Nachricht an x@y wurde von unserem / Spamfilter als Spam
+ * eingestuft und deshalb / abgewiesen."  The line right after is always
+ * read with it (has_trigger_wrapped); two more while no line ends in ".",
+ * "!" or "?", unless a label or a quote comes before the address. */
+static bool sentence_fails(const char *l, size_t n, const char *next, const char *end)
+{
+	const char *start = l, *stop = l + n, *p = next, *at = memchr(l, '@', n), *c;
+	int more, most = 3;
+
+	/* a labelled or structured line ("Sent on behalf: x", "C: RCPT
+	 * TO:<x>", a JSON field) starts no sentence: only the next line is
+	 * read with it */
+	for (c = l; at && c < at; c++)
+		if (*c == ':' || *c == '"')
+			most = 1;
+	for (more = 0; more < most && p < end; more++) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p)), *le = nl ? nl : end;
+		size_t tl;
+
+		if (!bw_text__trim(p, (size_t)(le - p), &tl) || !tl || quoted(p, (size_t)(le - p)))
+			break;
+		if (more) {
+			const char *t = bw_text__trim(start, (size_t)(stop - start), &tl);
+			if (tl && strchr(".!?", t[tl - 1]))
+				break;
+		}
+		if (has_trigger_wrapped(start, (size_t)(stop - start), p, (size_t)(le - p)))
+			return true;
+		stop = le;
+		p = nl ? nl + 1 : end;
+	}
+	return has_trigger(l, n);
+}
+
 /* Does the line continue, on from the line before it in the same paragraph,
  * a sentence that says something failed ("... could not be delivered:
  * CompuServe has no" / "member with user ID 7654 (7654@example.com)")?  The
@@ -1747,11 +1783,9 @@ static void read_lines(const bw_msg *m, bw_report *r, size_t first, size_t len)
 			indent_known = false;
 		}
 		if (!(accept = listing || label)) {
-			const char *nl = memchr(it.p, '\n', (size_t)(end - it.p));
-			size_t nn = it.p < end ? (size_t)((nl ? nl : end) - it.p) : 0;
 			/* a line with a failure reply ("x@y -> 550 5.1.1 ...") says
 			 * what failed in any language */
-			accept = has_trigger_wrapped(l, n, it.p, nn) || bw_smtp__has_failure_code(l, n) ||
+			accept = sentence_fails(l, n, it.p, end) || bw_smtp__has_failure_code(l, n) ||
 			         (back = cur.start && cur.end == before + before_n &&
 			                 continues_failure(before, before_n, l, n)) ||
 			         reply_follows(it.p, end) ||
