@@ -54,6 +54,7 @@ typedef struct view {
 	const char *reply;
 	const char *action;
 	const char *diagnostic;
+	const char *command;      /* the SMTP command refused or after which it failed */
 	bool delayed;             /* a delay report: the sender still retries */
 	char cause_status[12];    /* storage for status (bw_evidence__cause_status) */
 } view;
@@ -65,6 +66,7 @@ static void read_view(const bw_recipient *rc, view *w)
 	w->reply = bw_recipient__get(rc, BW_RCPT_REPLY_CODE);
 	w->action = bw_recipient__get(rc, BW_RCPT_ACTION);
 	w->diagnostic = bw_recipient__get(rc, BW_RCPT_DIAGNOSTIC);
+	w->command = bw_recipient__get(rc, BW_RCPT_SMTP_COMMAND);
 	w->delayed = w->action && strcmp(w->action, "delayed") == 0;
 }
 
@@ -300,7 +302,9 @@ static void by_codes(const view *w, verdict *v)
 		v->confidence = 35;
 		note(v, "action delayed and no more specific evidence");
 	} else {
-		v->reason = (w->status || w->reply || w->diagnostic) ? "onhold" : "undefined";
+		/* a recipient refused at a known stage failed, for a reason not
+		 * given: on hold; with nothing at all known, undefined */
+		v->reason = (w->status || w->reply || w->diagnostic || w->command) ? "onhold" : "undefined";
 		v->decided_by = "none";
 		v->confidence = 0;
 		note(v, "no rule and no specific code: %s", v->reason);

@@ -1132,10 +1132,14 @@ static bool greets(const char *b, const char *hit, const char *const *words, siz
 
 /* Does text[0..len) name the reader's address `own` other than as the
  * one who got a copy or whom to contact ("the list administrator (x)
- * received a copy") or in a header line of the returned original? */
+ * received a copy"), as the sender, or in a header line of the returned
+ * original? */
 static bool names_reader(const char *text, size_t len, const char *own)
 {
-	static const char *const aside[] = { "copy", "contact", "administrator", "questions" };
+	/* ... or as the sender of the mail that failed ("<x> sender rejected",
+	 * "MAIL FROM:<x>") */
+	static const char *const aside[] = { "copy", "contact", "administrator", "questions",
+		"sender", "mail from", "absender", "expéditeur", "remitente", "mittente", "remetente" };
 	/* a salutation ("Hello kim@example.org,") names the reader it greets */
 	static const char *const greetings[] = { "hello ", "hi ", "dear ", "hallo ", "bonjour ",
 		"hola ", "ciao ", "olá ", "guten tag ", "liebe ", "lieber ", "cher ", "chère ",

@@ -16,7 +16,10 @@
  * diagnostic.  A 4xx/5xx answer to any other command (MAIL, DATA, EHLO, the
  * greeting) fails every recipient of the session: those accepted at RCPT,
  * else the envelope recipients the transcript lists ("*  To: address").  Warnings ("This is a WARNING message only", "has not yet been
- * delivered") mark the recipients delayed.  When the transcript names none
+ * delivered") mark the recipients delayed.  Older versions' "--- Partial
+ * Session Transcript ---" carries no arrows ("   RCPT To:<x>", "   550 ...");
+ * when it stops before the server took the message, the recipients it
+ * accepted at RCPT failed for a reason it does not show.  When the transcript names none
  * the addresses listed in the report are taken; a DSN part, when there is
  * one, is read first and its recipients get the transcript's reply.
  */
@@ -57,14 +60,30 @@ static bool command_arrow(const char *l, const char *p)
 	return p == l || p[-1] == ':';
 }
 
-/* The reply text after "<-- " at l, up to the end of the line. */
-static const char *reply_after(const char *l, size_t n, size_t *out_len)
+/* An older transcript's line without arrows ("   RCPT To:<x>", "   550
+ * 5.1.1 ..."): the line from its first visible character, or NULL when the
+ * transcript has arrows or this is not one. */
+static const char *bare(const char *l, size_t n, bool arrowless, size_t *out_len)
+{
+	const char *t;
+
+	if (!arrowless)
+		return NULL;
+	t = bw_text__trim(l, n, out_len);
+	return *out_len ? t : NULL;
+}
+
+/* The reply text after "<-- " at l (or, in a transcript without arrows, at
+ * the start of the line), up to the end of the line. */
+static const char *reply_after(const char *l, size_t n, bool arrowless, size_t *out_len)
 {
 	const char *p = bw_memcasemem(l, n, "<-- ");
+	size_t bl;
 
-	if (!p)
+	if (p)
+		p += 4;
+	else if (!(p = bare(l, n, arrowless, &bl)))
 		return NULL;
-	p += 4;
 	*out_len = n - (size_t)(p - l);
 	if (!bw_smtp__reply_at(p, *out_len, 0) || p[0] == '2')
 		return NULL;
@@ -110,13 +129,21 @@ static int transcript(const bw_msg *m, bw_report *r, size_t first, bool delayed,
 	size_t host_len = 0;
 	char *pending = NULL, *env[MAX_SESSION_RCPTS], *ok[MAX_SESSION_RCPTS];
 	const char *command = NULL;    /* the last command sent; NULL: the greeting */
-	bool oom = false;
+	bool oom = false, arrowless = false, refused = false, data_taken = false, go_ahead = false;
 	bw_lines it;
 
 	bw_lines__init(&it, m->body, len);
 	while (bw_lines__next(&it, &l, &n)) {
-		const char *p, *reply;
-		size_t rl;
+		const char *p, *reply, *b;
+		size_t rl, bl;
+		/* "--- Partial Session Transcript ---" of older versions: its
+		 * commands and replies carry no arrows */
+		if (!arrowless && bw_memcasemem(l, n, "Partial Session Transcript ---"))
+			arrowless = true;
+		if ((b = bare(l, n, arrowless, &bl)) && bl >= 4 && memcmp(b, "354", 3) == 0 && b[3] == ' ')
+			go_ahead = true;
+		else if (b && go_ahead && bl >= 4 && b[0] == '2' && bw_smtp__reply_at(b, bl, 0))
+			data_taken = true;   /* the message itself was accepted */
 		if ((p = bw_text__after(l, n, "connection to ["))) {
 			const char *e;
 			e = memchr(p, ']', n - (size_t)(p - l));
@@ -131,7 +158,8 @@ static int transcript(const bw_msg *m, bw_report *r, size_t first, bool delayed,
 				host_len--;
 			continue;
 		}
-		if ((p = bw_memcasemem(l, n, "--> RCPT To:"))) {
+		if ((p = bw_memcasemem(l, n, "--> RCPT To:")) ||
+		    ((p = bare(l, n, arrowless, &bl)) && bw_text__starts(p, bl, "RCPT To:"))) {
 			free(pending);
 			pending = bw_text__first_address(p, n - (size_t)(p - l));
 			command = "RCPT";
@@ -148,14 +176,16 @@ static int transcript(const bw_msg *m, bw_report *r, size_t first, bool delayed,
 		}
 		/* a command line ("...: --> MAIL From:<x>"), not an arrow inside
 		 * a remark ("Connection established (a:25 --> b:3190)") */
-		if ((p = bw_memcasemem(l, n, "--> ")) && command_arrow(l, p)) {
-			p += 4;
+		if (((p = bw_memcasemem(l, n, "--> ")) && command_arrow(l, p) && (p += 4)) ||
+		    ((p = bare(l, n, arrowless, &bl)) && bl >= 4 &&
+		     (!bw_strncasecmp(p, "MAIL", 4) || !bw_strncasecmp(p, "DATA", 4) ||
+		      !bw_strncasecmp(p, "EHLO", 4) || !bw_strncasecmp(p, "HELO", 4)))) {
 			/* "" for a command that concerns no recipient (RSET, QUIT...) */
 			command = !bw_strncasecmp(p, "MAIL", 4) ? "MAIL" : !bw_strncasecmp(p, "DATA", 4) ? "DATA" :
 			          !bw_strncasecmp(p, "EHLO", 4) || !bw_strncasecmp(p, "HELO", 4) ? "EHLO" : "";
 			continue;
 		}
-		if ((reply = reply_after(l, n, &rl)) && (pending || !command || *command)) {
+		if ((reply = reply_after(l, n, arrowless, &rl)) && (pending || !command || *command)) {
 			bw_buf d = BW_BUF_INIT;
 			char *ds;
 			if (host && host_len) {
@@ -172,7 +202,7 @@ static int transcript(const bw_msg *m, bw_report *r, size_t first, bool delayed,
 				const char *nl, *more;
 				size_t nn, ml;
 
-				if (!bw_lines__next(&peek, &nl, &nn) || !(more = reply_after(nl, nn, &ml)) ||
+				if (!bw_lines__next(&peek, &nl, &nn) || !(more = reply_after(nl, nn, arrowless, &ml)) ||
 				    ml < 4 || memcmp(more, reply, 3) != 0)
 					break;
 				it = peek;
@@ -192,6 +222,7 @@ static int transcript(const bw_msg *m, bw_report *r, size_t first, bool delayed,
 			} else {
 				/* refused outside RCPT: every recipient of this session */
 				char **who = n_ok ? ok : env;
+				refused = true;
 				size_t nw = n_ok ? n_ok : n_env;
 
 				for (i = 0; i < nw; i++)
@@ -206,7 +237,9 @@ static int transcript(const bw_msg *m, bw_report *r, size_t first, bool delayed,
 				}
 			}
 			free(ds);
-		} else if (pending && bw_memcasemem(l, n, "<-- ")) {
+		} else if (pending && (bw_memcasemem(l, n, "<-- ") ||
+		                       ((b = bare(l, n, arrowless, &bl)) && b[0] == '2' &&
+		                        bw_smtp__reply_at(b, bl, 0)))) {
 			/* a 2xx: this recipient was accepted */
 			if (n_ok < MAX_SESSION_RCPTS)
 				ok[n_ok++] = pending;
@@ -215,6 +248,12 @@ static int transcript(const bw_msg *m, bw_report *r, size_t first, bool delayed,
 			pending = NULL;
 		}
 	}
+	/* A permanent failure whose transcript stops after the recipients were
+	 * accepted, before the server took the message ("354 Enter mail" and
+	 * no more): the failure came later, its reply is not shown. */
+	if (!oom && !delayed && arrowless && !refused && !data_taken)
+		for (i = 0; i < n_ok; i++)
+			added += (size_t)fail_one(m, r, first, ok[i], NULL, go_ahead ? "DATA" : NULL, false, '5');
 	free(pending);
 	for (i = 0; i < n_env; i++)
 		free(env[i]);
@@ -279,7 +318,8 @@ static int decode(const bw_msg *m, bw_report *r)
 	/* the addresses the report lists: all of them when there is no
 	 * transcript, else those the transcript did not report */
 	len = bw_text__report_length(m);
-	if ((at = bw_memcasemem(m->body, len, "--- Session Transcript ---")))
+	if ((at = bw_memcasemem(m->body, len, "--- Session Transcript ---")) ||
+	    (at = bw_memcasemem(m->body, len, "--- Partial Session Transcript ---")))
 		len = (size_t)(at - m->body);
 	start = bw_text__after_line(m->body, len, "delivery errors");
 	if (start == len)
