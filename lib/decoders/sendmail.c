@@ -19,7 +19,10 @@
  * lacks (a local mailer's exit code, an empty Diagnostic-Code).  Sendmail's
  * Status is its own mapping (4.4.7 for every timeout, 5.1.1 for any RCPT
  * refusal); when the remote reply in Diagnostic-Code carries an enhanced code
- * of the same class, that code is the more exact one.
+ * of the same class, that code is the more exact one.  A section heading
+ * counts where it stands as one, not where a paragraph quotes it; a
+ * recipient that nothing else gives a reason takes the one of the subject
+ * ("Returned mail: User unknown").
  */
 #include <stdlib.h>
 #include <string.h>
@@ -424,6 +427,65 @@ static void set_command(bw_recipient *rc, const srcpt *sr, const sstate *s)
 		bw_recipient__set(rc, BW_RCPT_SMTP_COMMAND, cmd);
 }
 
+/* The first occurrence of `heading` in text[0..len) that stands as a
+ * heading, not quoted in a sentence that explains the notice ('... listed
+ * in the section labeled: "----- Transcript of Session Follows -----"'):
+ * no quotation mark before it on its line.  NULL when there is none. */
+static const char *heading_at(const char *text, size_t len, const char *heading)
+{
+	const char *p = text, *e = text + len, *hit;
+
+	while (p < e && (hit = bw_memcasemem(p, (size_t)(e - p), heading))) {
+		const char *b = hit;
+
+		while (b > text && b[-1] != '\n')
+			b--;
+		if (!memchr(b, '"', (size_t)(hit - b)))
+			return hit;
+		p = hit + 1;
+	}
+	return NULL;
+}
+
+/* The offset just after the line of that heading, or len. */
+static size_t after_heading(const char *text, size_t len, const char *heading)
+{
+	const char *at = heading_at(text, len, heading), *nl;
+
+	if (!at)
+		return len;
+	nl = memchr(at, '\n', len - (size_t)(at - text));
+	return nl ? (size_t)(nl - text) + 1 : len;
+}
+
+/* Sendmail names the failure in its subject ("Returned mail: User
+ * unknown", "Returned mail: Host unknown (Name server: x: host not
+ * found)"): that text, for a recipient that nothing else gives a reason,
+ * or NULL (no such subject, or the uninformative "see transcript for
+ * details"). */
+static const char *subject_reason(const bw_msg *m)
+{
+	const char *v = bw_msg__header(m, "Subject");
+	size_t n;
+
+	if (!v || !bw_text__starts(v, strlen(v), "Returned mail:"))
+		return NULL;
+	v = bw_text__trim(v + 14, strlen(v + 14), &n);
+	if (!n || bw_text__starts(v, n, "see transcript"))
+		return NULL;
+	return v;
+}
+
+static void reason_from_subject(const bw_msg *m, bw_recipient *rc)
+{
+	const char *d = bw_recipient__get(rc, BW_RCPT_DIAGNOSTIC), *why = subject_reason(m);
+
+	if (why && (!d || !*d)) {
+		bw_recipient__set(rc, BW_RCPT_DIAGNOSTIC, why);
+		bw_recipient__evidence(rc, "the reason is the one Sendmail put in the subject");
+	}
+}
+
 static int decode(const bw_msg *m, bw_report *r)
 {
 	static const struct { const char *heading; bool transient; } lists[] = {
@@ -442,11 +504,11 @@ static int decode(const bw_msg *m, bw_report *r)
 	/* the addresses listed as failed, then those listed as still queued
 	 * (a heading that is not there leaves nothing to read) */
 	for (i = 0; i < sizeof(lists) / sizeof(lists[0]); i++) {
-		size_t off = bw_text__after_line(m->body, m->body_len, lists[i].heading);
+		size_t off = after_heading(m->body, m->body_len, lists[i].heading);
 		read_fatal_list(m->body + off, m->body_len - off, &s, lists[i].transient);
 	}
-	if ((at = bw_memcasemem(m->body, m->body_len, "----- Transcript of session follows -----"))) {
-		size_t off = bw_text__after_line(m->body, m->body_len, "----- Transcript of session follows -----");
+	if ((at = heading_at(m->body, m->body_len, "----- Transcript of session follows -----"))) {
+		size_t off = after_heading(m->body, m->body_len, "----- Transcript of session follows -----");
 		size_t stop = m->body_len;
 		const char *unsent = bw_memcasemem(m->body + off, m->body_len - off, "----- Unsent message follows");
 		const char *dsn = bw_memcasemem(m->body + off, m->body_len - off, "\nReporting-MTA:");
@@ -484,6 +546,7 @@ static int decode(const bw_msg *m, bw_report *r)
 			} else {
 				prefer_remote_status(rc);
 			}
+			reason_from_subject(m, rc);
 		}
 	} else {
 		/* a warning ("THIS IS A WARNING MESSAGE ONLY", "transient non-fatal
@@ -497,6 +560,7 @@ static int decode(const bw_msg *m, bw_report *r)
 				break;
 			bw_recipient__set(rc, BW_RCPT_ACTION, s.v[i].transient ? "delayed" : action);
 			set_command(rc, &s.v[i], &s);
+			reason_from_subject(m, rc);
 		}
 	}
 	for (i = 0; i < s.n; i++) {
