@@ -1087,19 +1087,22 @@ static bool failure_reply_line(const char *l, size_t n)
  * paragraph introduces a list (it ends with a colon: "was not delivered to
  * the following address:"), the first text paragraph after the list is the
  * reason and is taken with it ("The mail server reports: the mailbox has
- * been disabled"). */
+ * been disabled"), unless the list's entries carry their own reasons,
+ * indented under their addresses: then the intro alone. */
 static const char *failure_line(const char *text, size_t len, size_t *out_len)
 {
 	bw_lines it;
 	const char *l, *l2, *end;
-	size_t n, n2, tl;
+	size_t n, n2, tl, list_indent = 0;
 	char *lone;
+	bool listed;
 
 	bw_lines__init(&it, text, len);
 	while (bw_lines__next(&it, &l, &n)) {
 		if (!n || quoted(l, n) ||
 		    !(has_any(l, n, triggers, sizeof(triggers) / sizeof(triggers[0])) || failure_reply_line(l, n)))
 			continue;
+		listed = false;
 		if (!ends_with_colon(l, n)) {
 			end = paragraph_end(&it, l, l, n, FAILURE_PARAGRAPH_MAX);
 			*out_len = (size_t)(end - l);
@@ -1113,6 +1116,8 @@ static const char *failure_line(const char *text, size_t len, size_t *out_len)
 			if (!tl || !memchr(l2, '@', n2) || !(lone = bw_addrline__lone(l2, n2)))
 				return l;
 			free(lone);
+			listed = true;
+			list_indent = bw_addrline__indent(l2, n2);
 		}
 		/* an intro: skip the list (address lines, blank lines) to the
 		 * next text paragraph, unless the report ends there */
@@ -1120,8 +1125,17 @@ static const char *failure_line(const char *text, size_t len, size_t *out_len)
 			*out_len = n;
 		while (bw_lines__next(&it, &l2, &n2)) {
 			bw_text__trim(l2, n2, &tl);
-			if (!tl || memchr(l2, '@', n2))
+			if (!tl)
 				continue;
+			if (memchr(l2, '@', n2)) {
+				listed = true;
+				list_indent = bw_addrline__indent(l2, n2);
+				continue;
+			}
+			/* an entry's own reason, indented under its address: the
+			 * list gives the reasons, the notice has none of its own */
+			if (listed && bw_addrline__indent(l2, n2) > list_indent)
+				break;
 			if (quoted(l2, n2) || has_any(l2, n2, ends, sizeof(ends) / sizeof(ends[0])) ||
 			    header_line(l2, n2) || (size_t)(l2 - l) > FAILURE_REASON_MAX)
 				break;
@@ -1330,16 +1344,45 @@ static char *diag_paragraph(const bw_msg *m, const char *l, size_t n, const char
                             const char *end, const char *a)
 {
 	bw_buf d = BW_BUF_INIT;
-	size_t k = 0;
+	size_t k = 0, base = bw_addrline__indent(l, n);
+	bool block = false;   /* reading a block indented under the address */
 
 	while (after + k < end) {
 		const char *nl = memchr(after + k, '\n', (size_t)(end - after - k));
 		size_t ll = nl ? (size_t)(nl - after - k) : (size_t)(end - after - k), tl;
 
 		bw_text__trim(after + k, ll, &tl);
+		if (!tl && !k && !block) {
+			/* a blank line, then a block indented under the address:
+			 * that entry's reason ("x@y" / "" / "    This account has
+			 * been disabled ...") */
+			const char *p = after + ll + (nl ? 1 : 0);
+			size_t skip = ll + (nl ? 1 : 0);
+
+			while (p < end) {
+				const char *pn = memchr(p, '\n', (size_t)(end - p));
+				size_t pl = pn ? (size_t)(pn - p) : (size_t)(end - p), ptl;
+
+				bw_text__trim(p, pl, &ptl);
+				if (ptl)
+					break;
+				skip += pl + (pn ? 1 : 0);
+				p += pl + (pn ? 1 : 0);
+			}
+			if (p < end && bw_addrline__indent(p, (size_t)(end - p)) > base &&
+			    !quoted(p, (size_t)(end - p))) {
+				after += skip;
+				block = true;
+				continue;
+			}
+		}
 		if (!tl || quoted(after + k, ll))
 			break;
-		if (memchr(after + k, '@', ll)) {
+		if (block) {
+			/* the block ends where its indentation does */
+			if (bw_addrline__indent(after + k, ll) <= base)
+				break;
+		} else if (memchr(after + k, '@', ll)) {
 			/* another recipient's line ends it; this one's does not,
 			 * nor one naming the sender ("sent: MAIL FROM:<me@...>") */
 			char *o = bw_text__first_address(after + k, ll);
