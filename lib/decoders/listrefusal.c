@@ -34,6 +34,15 @@ static const char *const refused[] = {
 	"non-member submission", "post by non-member", "not allowed to send messages to the list",
 	"not allowed to send to the list", "not allowed to send to this list",
 	"not allowed to send messages to this list", "only subscribers may post", "only members may post",
+	/* French, German, Spanish, Italian, Portuguese, Dutch, Japanese */
+	"pas autorisé(e) à envoyer", "pas autorisé à envoyer", "pas autorisée à envoyer",
+	"seules les personnes abonnées", "seuls les abonnés", "seuls les membres",
+	"nicht berechtigt, beiträge an", "nicht berechtigt, an die liste", "nur von eingetragenen mitgliedern",
+	"nur abonnenten dürfen", "nur mitglieder dürfen", "no está autorizado a enviar",
+	"solo los suscriptores pueden", "solo los miembros pueden", "non sei autorizzato a inviare",
+	"solo gli iscritti possono", "não tem permissão para enviar", "apenas assinantes podem",
+	"somente membros podem", "alleen leden mogen", "alleen abonnees mogen",
+	"メンバーからの投稿のみ", "メンバーとして登録されていない",
 };
 
 /* Local parts of list robots: "dev-owner", "dev-bounces", "dev-request",
@@ -236,37 +245,88 @@ static bool held(const bw_msg *m, size_t n)
  * refusal names no list address ("This is a members-only list.
  * Your message has been automatically rejected").  NULL when From is a
  * robot of the whole site (sympa@, listserv@) or no robot. */
-static char *robot_list(const bw_msg *m, size_t n)
+/* A robot's address with its mark taken off ("dev-owner@x", "owner-dev@x"
+ * -> "dev@x"), in place; NULL (a freed) when it carries none. */
+static char *unmark(char *a)
 {
 	static const char *const suffixes[] = { "-owner", "-bounces", "-request", "-admin" };
+	char *at = strchr(a, '@');
+	size_t i, local = at ? (size_t)(at - a) : 0;
+
+	if (local > 6 && strncmp(a, "owner-", 6) == 0) {
+		memmove(a, a + 6, strlen(a + 6) + 1);
+		return a;
+	}
+	for (i = 0; at && i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
+		size_t k = strlen(suffixes[i]);
+
+		if (local > k && bw_strncasecmp(at - k, suffixes[i], k) == 0) {
+			memmove(at - k, at, strlen(at) + 1);
+			return a;
+		}
+	}
+	free(a);
+	return NULL;
+}
+
+/* The first list robot's address with a mark at `domain` in text[0..n)
+ * ("write to GERMANISTIK-L-request@LISTSERV.UNI.EXAMPLE"), unmarked: the
+ * list it serves.  NULL if none. */
+static char *list_of_named_robot(const char *text, size_t n, const char *domain)
+{
+	const char *p = text, *end = text + n;
+	size_t dl = strlen(domain);
+
+	while (p < end) {
+		const char *at = memchr(p, '@', (size_t)(end - p)), *b, *e;
+		char *a;
+
+		if (!at)
+			break;
+		for (b = at; b > text && !bw_isspace((unsigned char)b[-1]) && !strchr("(<\"':", b[-1]); b--)
+			;
+		for (e = at; e < end && !bw_isspace((unsigned char)*e) && !strchr(")>\"',;", *e); e++)
+			;
+		p = e > at ? e : at + 1;
+		if (!(a = bw_text__first_address(b, (size_t)(e - b))))
+			continue;
+		if (strlen(strchr(a, '@') + 1) == dl && bw_strncasecmp(strchr(a, '@') + 1, domain, dl) == 0 &&
+		    names_robot(a, strlen(a)) && (a = unmark(a)))
+			return a;
+		free(a);
+	}
+	return NULL;
+}
+
+/* The list a robot writes for, from its own address in From: the list's
+ * address at the robot's domain where the text names one, else the robot's
+ * name with its mark taken off ("dev-owner@lists.example", "dev-bounces@...",
+ * "owner-dev@..." are the robots of dev@lists.example), for a notice whose
+ * refusal names no list address ("This is a members-only list.
+ * Your message has been automatically rejected"); from a robot of the
+ * whole site (sympa@, listserv@), the list whose own robot the text names
+ * ("contact the owners: dev-request@lists.example").  NULL if none. */
+static char *robot_list(const bw_msg *m, size_t n)
+{
 	const char *v = bw_msg__header(m, "From");
 	char *a = v ? bw_text__first_address(v, strlen(v)) : NULL, *at, *named;
-	size_t i, local;
 
-	if (!a || !(at = strchr(a, '@')))
-		goto none;
+	if (!a || !(at = strchr(a, '@'))) {
+		free(a);
+		return NULL;
+	}
 	/* the list's own address in the text, at the robot's domain ("Your
 	 * mail to <hobby-ml@ml.example> was refused", from fml-admin@) */
 	if ((named = list_address_in(m, m->body, m->body + n, at + 1))) {
 		free(a);
 		return named;
 	}
-	local = (size_t)(at - a);
-	if (local > 6 && strncmp(a, "owner-", 6) == 0) {
-		memmove(a, a + 6, strlen(a + 6) + 1);
+	named = list_of_named_robot(m->body, n, at + 1);
+	if ((a = unmark(a))) {
+		free(named);
 		return a;
 	}
-	for (i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
-		size_t k = strlen(suffixes[i]);
-
-		if (local > k && strncmp(at - k, suffixes[i], k) == 0) {
-			memmove(at - k, at, strlen(at) + 1);
-			return a;
-		}
-	}
-none:
-	free(a);
-	return NULL;
+	return named;
 }
 
 static int decode(const bw_msg *m, bw_report *r)
