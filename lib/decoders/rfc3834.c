@@ -181,8 +181,9 @@ static int sniff(const bw_msg *m, const bw_found *f)
 	    bw_msg__header(m, "X-MS-Exchange-Message-Is-Ndr") || says_delivery_report(m))
 		return 0;
 	/* an acknowledgement quotes no server's failure reply; a notice that
-	 * does is about a failure, whatever it says about tickets */
-	if (ticket_ack(m) && !bw_sniff__from_daemon(m) &&
+	 * does is about a failure, whatever it says about tickets (from a
+	 * postmaster desk too, when it says nothing failed) */
+	if (ticket_ack(m) && (!bw_sniff__from_daemon(m) || !bw_decoders__says_failure(m)) &&
 	    !bw_sniff__quotes_failure_reply(m->body, bw_text__report_length(m)))
 		return BW_SNIFF_SLIGHT;
 	if (bounce_like(m))
