@@ -358,6 +358,11 @@ static const char *const triggers[] = {
 	"rechazad", "rifiutat", "respint", "rejeitad", "recusad", "abgewiesen", "abgelehnt",
 	"geweigerd", "odrzucon", "odmítnut", "отклонен", "отвергнут", "destruid", "distrutt",
 	"détruit", "vernichtet", "destroyed",
+	/* ... in the past tense and in more languages ("a refusé votre message",
+	 * "rechazó su mensaje", "ble avvist", "tidak dapat dikirim") */
+	"refusé", "rejeté", "rechazó", "rejeitou", "recusou", "avvist", "afvist", "avvisat",
+	"hylätty", "hylättiin", "reddedildi", "elutasít", "zamítnut", "respins", "odbijen",
+	"απορρίφθηκε", "ditolak", "tidak dapat dikirim", "tidak terkirim", "gagal dikirim",
 	/* not delivered, in more words: Polish, Vietnamese, Chinese (traditional),
 	 * Korean */
 	"nie została doręczona", "nie zostało doręczone", "niedoręczon", "không thể chuyển",
