@@ -77,6 +77,12 @@ char *bw_addrline__lone(const char *l, size_t n)
 
 	if (!tl || !memchr(t, '@', tl))
 		return NULL;
+	/* Exchange's "x@y<mailto:x@y>": the address, its link dropped */
+	{
+		const char *mt = bw_memcasemem(t, tl, "<mailto:");
+		if (mt && mt > t && memchr(t, '@', (size_t)(mt - t)) && t[tl - 1] == '>')
+			tl = (size_t)(mt - t);
+	}
 	/* "Name <address>" */
 	if (t[tl - 1] == '>' && memchr(t, '<', tl)) {
 		const char *lt = t + tl - 1;

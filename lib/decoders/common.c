@@ -9,6 +9,7 @@
 #include "../error.h"
 #include "../smtp.h"
 #include "../util.h"
+#include "addrline.h"
 #include "common.h"
 
 void bw_lines__init(bw_lines *it, const char *text, size_t len)
@@ -893,6 +894,15 @@ bool bw_decoders__says_spared(const char *s, size_t n)
 	                               sizeof(received_words) / sizeof(received_words[0]), NULL));
 }
 
+/* Does the line hold one address and nothing else? */
+static bool lone_address(const char *l, size_t n)
+{
+	char *a = bw_addrline__lone(l, n);
+
+	free(a);
+	return a != NULL;
+}
+
 int bw_decoders__listed(const bw_msg *m, bw_report *r, const char *text, size_t len,
                         const char *action)
 {
@@ -900,6 +910,7 @@ int bw_decoders__listed(const bw_msg *m, bw_report *r, const char *text, size_t 
 	bw_recipient *cur = NULL;
 	const char *l, *prev = NULL;
 	size_t n, tl;
+	bool seen_address = false, first_entry;
 	bw_lines it;
 
 	bw_lines__init(&it, text, len);
@@ -922,6 +933,11 @@ int bw_decoders__listed(const bw_msg *m, bw_report *r, const char *text, size_t 
 			continue;
 		}
 		own = bw_decoders__is_own_address(m, a);
+		/* the list's first entry, an address alone on its line right under
+		 * the heading, is a failed recipient even when it is a role
+		 * address (a message to postmaster@ whose mailbox is full) */
+		first_entry = !seen_address;
+		seen_address = true;
 		if (cur && bw_strcasecmp(bw_recipient__get(cur, BW_RCPT_RECIPIENT), a) == 0) {
 			bw_decoders__append_diag(cur, l, n);
 		} else if (cur && own && (l[0] == ' ' || l[0] == '\t') &&
@@ -930,7 +946,8 @@ int bw_decoders__listed(const bw_msg *m, bw_report *r, const char *text, size_t 
 			 * sender's address ("Error: 550 5.1.8 <sender>: Sender
 			 * address rejected"): the recipient's diagnostic */
 			bw_decoders__append_diag(cur, l, n);
-		} else if (own || bw_text__is_role_address(a) || contact_line(l, n) ||
+		} else if (own || (bw_text__is_role_address(a) && !(first_entry && lone_address(l, n))) ||
+		           contact_line(l, n) ||
 		           origin_line(l, n) || authored(l, n, a) || bw_decoders__says_spared(l, n) ||
 		           (!cur && bw_decoders__says_received(prev, prev_n))) {
 			cur = NULL;

@@ -1732,6 +1732,10 @@ static void read_lines(const bw_msg *m, bw_report *r, size_t first, size_t len)
 	const char *end = m->body + len, *l, *prev_line = NULL;
 	size_t n, tl, list_indent = 0, prev_n = 0;
 	bool listing = false, indent_known = false;
+	/* a list a "following recipients" line just opened, before its first
+	 * entry: that entry may be a role address (mail to postmaster@ that
+	 * failed), which elsewhere only signs the notice */
+	bool fresh_list = false;
 	/* under "The following recipients received the message:" in a report
 	 * that says something else failed: the addresses listed are those that
 	 * got it (a success notice alone reports them as delivered) */
@@ -1746,7 +1750,7 @@ static void read_lines(const bw_msg *m, bw_report *r, size_t first, size_t len)
 	while (bw_lines__next(&it, &l, &n)) {
 		char *a, *lone = NULL, *label = NULL;
 		const char *x400;
-		bool accept, back = false;
+		bool accept, back = false, role_entry;
 
 		const char *before = prev_line;
 		size_t before_n = prev_n;
@@ -1794,6 +1798,7 @@ static void read_lines(const bw_msg *m, bw_report *r, size_t first, size_t len)
 			cur.end = l + n;
 			if (has_any(l, n, list_intros, sizeof(list_intros) / sizeof(list_intros[0]))) {
 				listing = true;
+				fresh_list = true;
 				indent_known = false;
 				/* read with the paragraph's lines before it: "could
 				 * not be / delivered to the following address:" */
@@ -1849,12 +1854,23 @@ static void read_lines(const bw_msg *m, bw_report *r, size_t first, size_t len)
 			list_indent = bw_addrline__indent(l, n);
 			indent_known = true;
 		}
+		/* the first entry right under a "following recipients" line may
+		 * be a role address that failed (mail to postmaster@) */
+		role_entry = false;
+		if (fresh_list && listing) {
+			char *only = bw_addrline__lone(l, n);
+			role_entry = only && reporting_role(m, only) && !bw_decoders__is_own_address(m, only) &&
+			             !the_list_itself(m, only);
+			free(only);
+		}
+		fresh_list = false;
 		if (label || lone) {
 			size_t pos = 0, start = 0;
 			char *w = bw_addrline__next(l, n, &pos, &start);
 			a = label ? label : lone;
 			free(w);
-			if (!ignorable_address(m, a, l, start) && !contact_after(l + pos, n - pos, it.p, end) &&
+			if ((role_entry || !ignorable_address(m, a, l, start)) &&
+			    !contact_after(l + pos, n - pos, it.p, end) &&
 			    !(lone && introduces_no_recipient(before, before_n)))
 				add_with_paragraph(m, r, first, a, l, n, it.p, end);
 			free(label);
@@ -1871,7 +1887,7 @@ static void read_lines(const bw_msg *m, bw_report *r, size_t first, size_t len)
 				/* "other recipients (a, b)": an address that only a
 				 * separator parts from the one before shares its verdict */
 				if (!(prev && only_separators(l + prev, start - prev)))
-					skip = ignorable_address(m, a, l + prev, start - prev) ||
+					skip = (!role_entry && ignorable_address(m, a, l + prev, start - prev)) ||
 					       (!prev && presented_before(m, a, l, start, before, before_n)) ||
 					       /* "(reply-to" ending the line before */
 					       (!prev && only_separators(l, start) &&
