@@ -15,6 +15,7 @@
  * or "user@example.com:" then "SMTP error from remote server for TEXT
  * command, host: mx.example.com (192.0.2.1) reason: 550 5.2.0 ...", or
  * "<user@example.com>" then "Reason:" and the reason on the next line.
+ * Addresses listed one under the other share the lines after the last.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -56,9 +57,10 @@ static int sniff_1und1(const bw_msg *m, const bw_found *f)
 
 static int decode(const bw_msg *m, bw_report *r)
 {
-	size_t n = bw_text__report_length(m), first = r->n_rcpt, len;
+	size_t n = bw_text__report_length(m), first = r->n_rcpt, len, group = first, k;
 	const char *at = bw_text__find_any(m->body, n, lists, N_LISTS, NULL), *line;
 	bw_recipient *cur = NULL;
+	bool in_text = false;   /* text lines read since the last address line */
 	bw_lines it;
 
 	if (!at)
@@ -79,6 +81,11 @@ static int decode(const bw_msg *m, bw_report *r)
 		if (bw_text__starts(t, tl, "---"))
 			break;
 		if ((addr = bw_text__address_line(t, tl))) {
+			/* addresses listed one under the other share the reason
+			 * given after the last of them */
+			if (in_text)
+				group = r->n_rcpt;
+			in_text = false;
 			cur = bw_decoders__add(r, addr, NULL, 0);
 			free(addr);
 			if (!cur)
@@ -87,21 +94,26 @@ static int decode(const bw_msg *m, bw_report *r)
 		}
 		if (!cur)
 			continue;
+		in_text = true;
 		if (bw_text__skip(&t, &tl, "Reason:")) {
 			t = bw_text__trim(t, tl, &tl);
 			if (!tl)
 				continue;
 		}
-		bw_decoders__command_from_line(cur, t, tl);
-		if (bw_text__starts(t, tl, "host:")) {
-			size_t hl, k = 0;
-			h = bw_text__trim(t + 5, tl - 5, &hl);
-			while (k < hl && !bw_isspace((unsigned char)h[k]))
-				k++;
-			if (k && !bw_recipient__get(cur, BW_RCPT_REMOTE_MTA))
-				bw_recipient__set_len(cur, BW_RCPT_REMOTE_MTA, h, k);
+		for (k = group; k < r->n_rcpt; k++) {
+			bw_recipient *rc = r->rcpt[k];
+
+			bw_decoders__command_from_line(rc, t, tl);
+			if (bw_text__starts(t, tl, "host:")) {
+				size_t hl, w = 0;
+				h = bw_text__trim(t + 5, tl - 5, &hl);
+				while (w < hl && !bw_isspace((unsigned char)h[w]))
+					w++;
+				if (w && !bw_recipient__get(rc, BW_RCPT_REMOTE_MTA))
+					bw_recipient__set_len(rc, BW_RCPT_REMOTE_MTA, h, w);
+			}
+			bw_decoders__append_diag(rc, t, tl);
 		}
-		bw_decoders__append_diag(cur, t, tl);
 	}
 	return (int)(r->n_rcpt - first);
 }
