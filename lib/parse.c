@@ -131,6 +131,65 @@ static void prefer_full_addresses(bw_report *r)
 	}
 }
 
+/* The one address at `domain` that the report's text names ("<kim@x>:
+ * connect to x[192.0.2.6]:25: ..."), or NULL when it names none or
+ * several.  Caller frees. */
+static char *sole_address_at(const char *text, size_t len, const char *domain)
+{
+	const char *p = text, *end = text + len;
+	size_t dl = strlen(domain);
+	char *found = NULL;
+
+	while (p < end) {
+		const char *at = memchr(p, '@', (size_t)(end - p)), *b, *e;
+		char *a;
+
+		if (!at)
+			break;
+		for (b = at; b > text && !bw_isspace((unsigned char)b[-1]) && !strchr("<(\"'", b[-1]); b--)
+			;
+		for (e = at; e < end && !bw_isspace((unsigned char)*e) && !strchr(">)\"',;", *e); e++)
+			;
+		p = e > at ? e : at + 1;
+		if (!(a = bw_text__first_address(b, (size_t)(e - b))))
+			continue;
+		if (strlen(strchr(a, '@') + 1) != dl || bw_strcasecmp(strchr(a, '@') + 1, domain) != 0 ||
+		    (found && bw_strcasecmp(found, a) == 0)) {
+			free(a);
+			continue;
+		}
+		if (found) {
+			free(found);
+			free(a);
+			return NULL;   /* several */
+		}
+		found = a;
+	}
+	return found;
+}
+
+/* A recipient named by its domain alone (a DSN's "Final-Recipient:
+ * rfc822; example.org", the local part lost) whose report's text names one
+ * address at that domain: that address. */
+static void complete_domain_only(const bw_msg *m, bw_report *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->n_rcpt; i++) {
+		const char *a = bw_recipient__get(r->rcpt[i], BW_RCPT_RECIPIENT);
+		char *full;
+
+		if (!a || strchr(a, '@') || !strchr(a, '.') || strchr(a, ' '))
+			continue;
+		if ((full = sole_address_at(m->body, m->report_length, a))) {
+			bw_recipient__evidence(r->rcpt[i], "recipient %s named by its domain only; the report's text gives %s",
+			                       a, full);
+			bw_recipient__set(r->rcpt[i], BW_RCPT_RECIPIENT, full);
+			free(full);
+		}
+	}
+}
+
 /* Whether a recipient may be read as delayed (permanent: its reply or
  * status is 5xx) or as delivered (a 4xx or 5xx one is no delivery): not
  * marked otherwise by its reader, and no such code. */
@@ -399,8 +458,10 @@ int bw_parse_buffer(bw_report **out, const bw_rules *rules, const char *buf, siz
 		r->kind_set = true;
 		bw_report__warn(r, "a delivery failure notice that names no recipient bouncewhy could find");
 	}
-	if (err >= 0)
+	if (err >= 0) {
 		notice_actions(&m, r);
+		complete_domain_only(&m, r);
+	}
 	if (m.body_len >= 3)
 		bw_textindex__use(prev_ix);
 	bw_msg__clear(&m);
