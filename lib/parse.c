@@ -136,23 +136,11 @@ static void prefer_full_addresses(bw_report *r)
  * several.  Caller frees. */
 static char *sole_address_at(const char *text, size_t len, const char *domain)
 {
-	const char *p = text, *end = text + len;
+	const char *p = text;
 	size_t dl = strlen(domain);
-	char *found = NULL;
+	char *found = NULL, *a;
 
-	while (p < end) {
-		const char *at = memchr(p, '@', (size_t)(end - p)), *b, *e;
-		char *a;
-
-		if (!at)
-			break;
-		for (b = at; b > text && !bw_isspace((unsigned char)b[-1]) && !strchr("<(\"'", b[-1]); b--)
-			;
-		for (e = at; e < end && !bw_isspace((unsigned char)*e) && !strchr(">)\"',;", *e); e++)
-			;
-		p = e > at ? e : at + 1;
-		if (!(a = bw_text__first_address(b, (size_t)(e - b))))
-			continue;
+	while ((a = bw_text__next_address(text, text + len, &p))) {
 		if (strlen(strchr(a, '@') + 1) != dl || bw_strcasecmp(strchr(a, '@') + 1, domain) != 0 ||
 		    (found && bw_strcasecmp(found, a) == 0)) {
 			free(a);

@@ -591,6 +591,30 @@ size_t bw_text__after_line(const char *text, size_t len, const char *marker)
 	return nl ? (size_t)(nl - text) + 1 : len;
 }
 
+char *bw_text__next_address(const char *text, const char *end, const char **pos)
+{
+	const char *p = *pos;
+
+	while (p < end) {
+		const char *at = memchr(p, '@', (size_t)(end - p)), *b, *e;
+		char *a;
+
+		if (!at)
+			break;
+		for (b = at; b > text && !bw_isspace((unsigned char)b[-1]) && !strchr("(<\"':", b[-1]); b--)
+			;
+		for (e = at; e < end && !bw_isspace((unsigned char)*e) && !strchr(")>\"',;", *e); e++)
+			;
+		p = e > at ? e : at + 1;
+		if ((a = bw_text__first_address(b, (size_t)(e - b)))) {
+			*pos = p;
+			return a;
+		}
+	}
+	*pos = end;
+	return NULL;
+}
+
 bool bw_text__is_role_address(const char *addr)
 {
 	static const char *const roles[] = { "postmaster@", "mailer-daemon@", "mailer_daemon@",

@@ -45,6 +45,12 @@ size_t bw_text__report_length(const bw_msg *m);
  * normalised (addr.h); NULL when there is none.  Caller frees. */
 char *bw_text__first_address(const char *s, size_t len);
 
+/* The next address of the text from *pos (at least `text`) up to `end`: the
+ * word around its next '@' (cut at white space, brackets and quotes),
+ * normalised; *pos moves past that word.  NULL when no address is left.
+ * Caller frees. */
+char *bw_text__next_address(const char *text, const char *end, const char **pos);
+
 /* When s[0..len) holds nothing but one address (white space, "<>", quotes,
  * a "mailto:"/"rfc822;" prefix and a trailing ':' or ',' allowed), that
  * address normalised; otherwise NULL.  Caller frees. */

@@ -176,21 +176,9 @@ static char *list_address(const bw_msg *m)
 static char *list_address_in(const bw_msg *m, const char *p, const char *end, const char *domain)
 {
 	size_t dl = domain ? strlen(domain) : 0;
+	char *a;
 
-	while (p < end) {
-		const char *at = memchr(p, '@', (size_t)(end - p));
-		const char *b, *e;
-		char *a;
-
-		if (!at)
-			break;
-		for (b = at; b > m->body && !bw_isspace((unsigned char)b[-1]) && !strchr("(<\"'", b[-1]); b--)
-			;
-		for (e = at; e < end && !bw_isspace((unsigned char)*e) && !strchr(")>\"',;", *e); e++)
-			;
-		p = e > at ? e : at + 1;
-		if (!(a = bw_text__first_address(b, (size_t)(e - b))))
-			continue;
+	while ((a = bw_text__next_address(m->body, end, &p))) {
 		if ((!domain || (strlen(strchr(a, '@') + 1) == dl &&
 		                 bw_strncasecmp(strchr(a, '@') + 1, domain, dl) == 0)) &&
 		    !names_robot(a, strlen(a)) && !bw_decoders__is_own_address(m, a))
@@ -274,22 +262,11 @@ static char *unmark(char *a)
  * list it serves.  NULL if none. */
 static char *list_of_named_robot(const char *text, size_t n, const char *domain)
 {
-	const char *p = text, *end = text + n;
+	const char *p = text;
 	size_t dl = strlen(domain);
+	char *a;
 
-	while (p < end) {
-		const char *at = memchr(p, '@', (size_t)(end - p)), *b, *e;
-		char *a;
-
-		if (!at)
-			break;
-		for (b = at; b > text && !bw_isspace((unsigned char)b[-1]) && !strchr("(<\"':", b[-1]); b--)
-			;
-		for (e = at; e < end && !bw_isspace((unsigned char)*e) && !strchr(")>\"',;", *e); e++)
-			;
-		p = e > at ? e : at + 1;
-		if (!(a = bw_text__first_address(b, (size_t)(e - b))))
-			continue;
+	while ((a = bw_text__next_address(text, text + n, &p))) {
 		if (strlen(strchr(a, '@') + 1) == dl && bw_strncasecmp(strchr(a, '@') + 1, domain, dl) == 0 &&
 		    names_robot(a, strlen(a)) && (a = unmark(a)))
 			return a;
