@@ -137,11 +137,10 @@ static void prefer_full_addresses(bw_report *r)
 static char *sole_address_at(const char *text, size_t len, const char *domain)
 {
 	const char *p = text;
-	size_t dl = strlen(domain);
 	char *found = NULL, *a;
 
 	while ((a = bw_text__next_address(text, text + len, &p))) {
-		if (strlen(strchr(a, '@') + 1) != dl || bw_strcasecmp(strchr(a, '@') + 1, domain) != 0 ||
+		if (bw_strcasecmp(strchr(a, '@') + 1, domain) != 0 ||
 		    (found && bw_strcasecmp(found, a) == 0)) {
 			free(a);
 			continue;

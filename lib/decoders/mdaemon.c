@@ -140,6 +140,7 @@ static int transcript(const bw_msg *m, bw_report *r, size_t first, bool delayed,
 		 * commands and replies carry no arrows */
 		if (!arrowless && bw_memcasemem(l, n, "Partial Session Transcript ---"))
 			arrowless = true;
+		/* the line without arrows, read once */
 		if ((b = bare(l, n, arrowless, &bl)) && bl >= 4 && memcmp(b, "354", 3) == 0 && b[3] == ' ')
 			go_ahead = true;
 		else if (b && go_ahead && bl >= 4 && b[0] == '2' && bw_smtp__reply_at(b, bl, 0))
@@ -158,8 +159,7 @@ static int transcript(const bw_msg *m, bw_report *r, size_t first, bool delayed,
 				host_len--;
 			continue;
 		}
-		if ((p = bw_memcasemem(l, n, "--> RCPT To:")) ||
-		    ((p = bare(l, n, arrowless, &bl)) && bw_text__starts(p, bl, "RCPT To:"))) {
+		if ((p = bw_memcasemem(l, n, "--> RCPT To:")) || (b && bw_text__starts(p = b, bl, "RCPT To:"))) {
 			free(pending);
 			pending = bw_text__first_address(p, n - (size_t)(p - l));
 			command = "RCPT";
@@ -177,7 +177,7 @@ static int transcript(const bw_msg *m, bw_report *r, size_t first, bool delayed,
 		/* a command line ("...: --> MAIL From:<x>"), not an arrow inside
 		 * a remark ("Connection established (a:25 --> b:3190)") */
 		if (((p = bw_memcasemem(l, n, "--> ")) && command_arrow(l, p) && (p += 4)) ||
-		    ((p = bare(l, n, arrowless, &bl)) && bl >= 4 &&
+		    (b && bl >= 4 && (p = b) &&
 		     (!bw_strncasecmp(p, "MAIL", 4) || !bw_strncasecmp(p, "DATA", 4) ||
 		      !bw_strncasecmp(p, "EHLO", 4) || !bw_strncasecmp(p, "HELO", 4)))) {
 			/* "" for a command that concerns no recipient (RSET, QUIT...) */
@@ -222,9 +222,9 @@ static int transcript(const bw_msg *m, bw_report *r, size_t first, bool delayed,
 			} else {
 				/* refused outside RCPT: every recipient of this session */
 				char **who = n_ok ? ok : env;
-				refused = true;
 				size_t nw = n_ok ? n_ok : n_env;
 
+				refused = true;
 				for (i = 0; i < nw; i++)
 					added += (size_t)fail_one(m, r, first, who[i], ds, command ? command : "CONN",
 					                          delayed, reply[0]);
@@ -238,8 +238,7 @@ static int transcript(const bw_msg *m, bw_report *r, size_t first, bool delayed,
 			}
 			free(ds);
 		} else if (pending && (bw_memcasemem(l, n, "<-- ") ||
-		                       ((b = bare(l, n, arrowless, &bl)) && b[0] == '2' &&
-		                        bw_smtp__reply_at(b, bl, 0)))) {
+		                       (b && b[0] == '2' && bw_smtp__reply_at(b, bl, 0)))) {
 			/* a 2xx: this recipient was accepted */
 			if (n_ok < MAX_SESSION_RCPTS)
 				ok[n_ok++] = pending;

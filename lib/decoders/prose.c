@@ -1361,22 +1361,15 @@ static char *diag_paragraph(const bw_msg *m, const char *l, size_t n, const char
 			/* a blank line, then a block indented under the address:
 			 * that entry's reason ("x@y" / "" / "    This account has
 			 * been disabled ...") */
-			const char *p = after + ll + (nl ? 1 : 0);
-			size_t skip = ll + (nl ? 1 : 0);
+			const char *p = NULL;
+			size_t pl = 0, ptl = 0;
+			bw_lines rest;
 
-			while (p < end) {
-				const char *pn = memchr(p, '\n', (size_t)(end - p));
-				size_t pl = pn ? (size_t)(pn - p) : (size_t)(end - p), ptl;
-
+			bw_lines__init(&rest, after, (size_t)(end - after));
+			while (!ptl && bw_lines__next(&rest, &p, &pl))
 				bw_text__trim(p, pl, &ptl);
-				if (ptl)
-					break;
-				skip += pl + (pn ? 1 : 0);
-				p += pl + (pn ? 1 : 0);
-			}
-			if (p < end && bw_addrline__indent(p, (size_t)(end - p)) > base &&
-			    !quoted(p, (size_t)(end - p))) {
-				after += skip;
+			if (ptl && bw_addrline__indent(p, pl) > base && !quoted(p, pl)) {
+				after = p;
 				block = true;
 				continue;
 			}
@@ -1520,6 +1513,8 @@ static bool sentence_fails(const char *l, size_t n, const char *next, const char
 	const char *start = l, *stop = l + n, *p = next, *at = memchr(l, '@', n), *c;
 	int more, most = 3;
 
+	if (has_trigger(l, n))
+		return true;
 	/* a labelled or structured line ("Sent on behalf: x", "C: RCPT
 	 * TO:<x>", a JSON field) starts no sentence: only the next line is
 	 * read with it */
@@ -1542,7 +1537,7 @@ static bool sentence_fails(const char *l, size_t n, const char *next, const char
 		stop = le;
 		p = nl ? nl + 1 : end;
 	}
-	return has_trigger(l, n);
+	return false;
 }
 
 /* Does the line continue, on from the line before it in the same paragraph,

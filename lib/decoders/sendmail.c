@@ -447,10 +447,11 @@ static const char *heading_at(const char *text, size_t len, const char *heading)
 	return NULL;
 }
 
-/* The offset just after the line of that heading, or len. */
-static size_t after_heading(const char *text, size_t len, const char *heading)
+/* The offset just after the line of text[0..len) that `at` is on, or len
+ * when at is NULL. */
+static size_t after_line_of(const char *text, size_t len, const char *at)
 {
-	const char *at = heading_at(text, len, heading), *nl;
+	const char *nl;
 
 	if (!at)
 		return len;
@@ -504,11 +505,11 @@ static int decode(const bw_msg *m, bw_report *r)
 	/* the addresses listed as failed, then those listed as still queued
 	 * (a heading that is not there leaves nothing to read) */
 	for (i = 0; i < sizeof(lists) / sizeof(lists[0]); i++) {
-		size_t off = after_heading(m->body, m->body_len, lists[i].heading);
+		size_t off = after_line_of(m->body, m->body_len, heading_at(m->body, m->body_len, lists[i].heading));
 		read_fatal_list(m->body + off, m->body_len - off, &s, lists[i].transient);
 	}
 	if ((at = heading_at(m->body, m->body_len, "----- Transcript of session follows -----"))) {
-		size_t off = after_heading(m->body, m->body_len, "----- Transcript of session follows -----");
+		size_t off = after_line_of(m->body, m->body_len, at);
 		size_t stop = m->body_len;
 		const char *unsent = bw_memcasemem(m->body + off, m->body_len - off, "----- Unsent message follows");
 		const char *dsn = bw_memcasemem(m->body + off, m->body_len - off, "\nReporting-MTA:");
