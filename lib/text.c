@@ -211,19 +211,58 @@ static bool dashed_title(const char *l, size_t n)
 	return word;
 }
 
-/* The first line of words between dashes, in any language, over a header
- * block (blank lines allowed between) that has a field only a returned
- * original carries: where the original starts, or NULL. */
-static const char *dashed_marker_over_headers(const char *text, size_t len)
+/* Is l[0..n) a heading of words that ends in a colon ("Original message
+ * headers:", "Исходные заголовки сообщения:", "Cabeçalhos da mensagem
+ * original:"), not itself a header field? */
+static bool colon_title(const char *l, size_t n)
+{
+	size_t a = 0, i;
+	bool letter = false;
+
+	while (n > 0 && (l[n - 1] == ' ' || l[n - 1] == '\t' || l[n - 1] == '\r'))
+		n--;
+	while (a < n && (l[a] == ' ' || l[a] == '\t'))
+		a++;
+	if (n - a < 8 || n - a > 100 || l[n - 1] != ':' || field_line(l + a, n - a))
+		return false;
+	for (i = a; i < n - 1; i++) {
+		if (l[i] == ':' || l[i] == '<' || l[i] == '@')
+			return false;
+		letter = letter || bw_isalpha((unsigned char)l[i]) || (unsigned char)l[i] >= 0x80;
+	}
+	return letter && memchr(l + a, ' ', n - a) != NULL;
+}
+
+/* Is l[0..n) a field that only a whole returned original's header
+ * carries, never a notice's own summary or delivery-status text
+ * ("Received:", "Return-Path:", "Message-ID:", "DKIM-Signature:")? */
+static bool transit_field(const char *l, size_t n)
+{
+	static const char *const names[] = { "Received:", "Return-Path:", "Message-ID:",
+		"DKIM-Signature:" };
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (n > strlen(names[i]) && bw_strncasecmp(l, names[i], strlen(names[i])) == 0)
+			return true;
+	return false;
+}
+
+/* The first title, in any language, over a header block (blank lines
+ * allowed between) that has a field only a returned original carries:
+ * where the original starts, or NULL.  The title is a line of words
+ * between dashes, or a heading that ends in a colon over a header that
+ * has the original's transit fields. */
+static const char *marker_over_headers(const char *text, size_t len)
 {
 	const char *p = text, *end = text + len;
 
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p)), *q;
 		size_t n = (size_t)((nl ? nl : end) - p);
-		bool only = false;
+		bool only = false, dashed = dashed_title(p, n);
 
-		if (dashed_title(p, n)) {
+		if (dashed || colon_title(p, n)) {
 			q = nl ? nl + 1 : end;
 			/* blank lines, then the header block */
 			while (q < end) {
@@ -237,7 +276,7 @@ static const char *dashed_marker_over_headers(const char *text, size_t len)
 				size_t qn = (size_t)((e ? e : end) - q);
 				if (!field_line(q, qn) && !(qn && (*q == ' ' || *q == '\t')))
 					break;
-				only = only || original_only_field(q, qn);
+				only = only || (dashed ? original_only_field(q, qn) : transit_field(q, qn));
 				q = e ? e + 1 : end;
 			}
 			if (only)
@@ -278,7 +317,7 @@ size_t bw_text__report_length(const bw_msg *m)
 	}
 	/* a marker in words the list above lacks, found by its shape */
 	{
-		const char *shape = dashed_marker_over_headers(m->body, at ? (size_t)(at - m->body) : m->body_len);
+		const char *shape = marker_over_headers(m->body, at ? (size_t)(at - m->body) : m->body_len);
 		if (shape && !introduces_notice(shape, m->body_len - (size_t)(shape - m->body)))
 			at = shape;
 	}

@@ -1200,6 +1200,9 @@ bool bw_decoders__says_failure(const bw_msg *m)
 		"kunde inte levereras", "kunne ikke leveres", "nelze doručit", "teslim edilemedi",
 		"전달되지 않았습니다", "無法傳遞", "niet worden bezorgd", "kon niet worden bezorgd",
 		"refused by the destination", "will not try again", "kan inte levereras", "ei voitu toimittaa",
+		"не было доставлено", "не удалось доставить", "не удалось выполнить доставку",
+		"не вдалося доставити", "δεν ήταν δυνατή η παράδοση", "nem sikerült kézbesíteni",
+		"nu a putut fi livrat",
 		/* a group's refusal ("the group you tried to contact (x) may not
 		 * exist, or you may not have permission to post") */
 		"you tried to contact", "weren't able to post", "were not able to post",

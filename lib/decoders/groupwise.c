@@ -49,8 +49,8 @@ static int sniff(const bw_msg *m, const bw_found *f)
 	return 0;
 }
 
-/* The first address in m->body[0..len) whose local part is
- * id[0..n) (ASCII case ignored), for the caller to free; NULL when none. */
+/* The first address in m->body[0..len) whose local part is id[0..n)
+ * (ASCII case ignored), for the caller to free; NULL when none. */
 static char *address_of_user(const bw_msg *m, size_t len, const char *id, size_t n)
 {
 	const char *p = m->body, *end = m->body + len, *at;
@@ -133,7 +133,8 @@ static int decode(const bw_msg *m, bw_report *r)
 	region = list_length(m->body + start, region);
 	got = bw_decoders__listed(m, r, m->body + start, region, delayed ? "delayed" : "failed");
 	if (got == 0)
-		got = listed_user_ids(m, r, m->body + start, region, len, delayed ? "delayed" : "failed");
+		got = listed_user_ids(m, r, m->body + start, region, m->body_len,
+		                     delayed ? "delayed" : "failed");
 	return got;
 }
 
