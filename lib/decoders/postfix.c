@@ -70,7 +70,12 @@ static void reply_text(const char *t, size_t len, const char **out, size_t *out_
 	}
 }
 
-static void fill_from_prose(bw_recipient *rc, const char *t, size_t len, bool replace_diag)
+/* Takes the route and the reply from a recipient's paragraph; the reply
+ * replaces the diagnostic when `always`, when there is none, or when the
+ * paragraph quotes the server: the DSN's Diagnostic-Code is the same reply,
+ * sometimes cut, and the paragraph's "said:" text is the whole of it, while
+ * "refused to talk to me:" says that the reply was the server's greeting. */
+static void fill_from_prose(bw_recipient *rc, const char *t, size_t len, bool always)
 {
 	const char *reply;
 	size_t reply_len;
@@ -80,7 +85,8 @@ static void fill_from_prose(bw_recipient *rc, const char *t, size_t len, bool re
 		return;
 	bw_evidence__route_from_text(rc, para);
 	reply_text(para, strlen(para), &reply, &reply_len);
-	if (replace_diag || !bw_recipient__get(rc, BW_RCPT_DIAGNOSTIC)) {
+	if (always || !bw_recipient__get(rc, BW_RCPT_DIAGNOSTIC) || reply != para ||
+	    bw_strcasestr(para, "refused to talk to me:")) {
 		char *d = bw_squeeze_dup(reply, reply_len);
 		if (d && *d)
 			bw_recipient__set(rc, BW_RCPT_DIAGNOSTIC, d);
@@ -128,9 +134,7 @@ static int decode(const bw_msg *m, bw_report *r)
 	while (bw_text__next_addr_para(m->body, len, &pos, &p)) {
 		bw_recipient *rc = match(r, first, &p);
 		if (rc) {
-			/* the DSN's Diagnostic-Code is the same reply, sometimes cut;
-			 * the paragraph's "said:" text is the whole of it */
-			fill_from_prose(rc, p.text, p.len, bw_memcasemem(p.text, p.len, " said:") != NULL);
+			fill_from_prose(rc, p.text, p.len, false);
 			/* a local program's output: the longer of it and the paragraph */
 			if (bw_decoders__local_program(rc))
 				bw_decoders__better_diag(rc, p.text, p.len);
