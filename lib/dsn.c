@@ -326,7 +326,7 @@ int bw_dsn__parse_fields(bw_report *r, const char *text, size_t len)
 	dsn_state st;
 	bw_buf value = BW_BUF_INIT;
 	char name[64], empty[1] = "";   /* writable: field() squeezes in place */
-	bool have = false;
+	bool have = false, broken_fold;
 	size_t i = 0;
 
 	memset(&st, 0, sizeof(st));
@@ -341,7 +341,12 @@ int bw_dsn__parse_fields(bw_report *r, const char *text, size_t len)
 
 		for (blank = 0; blank < ll && bw_isspace((unsigned char)line[blank]); blank++)
 			;
-		if (have && (i >= len || blank == ll || !(line[0] == ' ' || line[0] == '\t'))) {
+		/* a multi-line reply in Diagnostic-Code whose later lines lost
+		 * their folding ("550-5.7.1 ..." at the margin): still the field */
+		broken_fold = have && i < len && ll > 4 && bw_strcasecmp(name, "Diagnostic-Code") == 0 &&
+		              (line[3] == '-' || line[3] == ' ') && bw_smtp__reply_at(line, ll, 0);
+		if (have && !broken_fold &&
+		    (i >= len || blank == ll || !(line[0] == ' ' || line[0] == '\t'))) {
 			field(&st, name, value.p ? value.p : empty);
 			have = false;
 		}
@@ -352,7 +357,7 @@ int bw_dsn__parse_fields(bw_report *r, const char *text, size_t len)
 			st.cur = NULL;
 			continue;
 		}
-		if (line[0] == ' ' || line[0] == '\t') {
+		if (line[0] == ' ' || line[0] == '\t' || broken_fold) {
 			if (have) {
 				bw_buf__putc(&value, ' ');
 				bw_buf__put(&value, line, ll);

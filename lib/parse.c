@@ -429,9 +429,12 @@ int bw_parse_buffer(bw_report **out, const bw_rules *rules, const char *buf, siz
 	m.report_length_known = true;
 	err = bw_decoders__run(&m, r);
 	system_notice = err >= 0 && r->n_rcpt == 0 && !r->kind_set && bw_sniff__system_notice(&m);
-	/* A mail system's notice that says delivery failed, or quotes a
-	 * server's failure reply, is a bounce even when no reader found whom
-	 * it was about.  A mail system's notice that named no one and returns
+	/* A mail system's notice that says delivery failed, quotes a
+	 * server's failure reply, carries a failed recipient's
+	 * delivery-status fields, or comes from a mailer-daemon under a
+	 * bounce's subject (and is not about the reader's own mailbox), is a
+	 * bounce even when no reader found whom it was about.  A mail
+	 * system's notice that named no one and returns
 	 * the original is read once more with its own addresses allowed: a
 	 * sender who mailed themselves is the recipient.  (A phishing "bounce"
 	 * that names only its reader returns no original.) */
@@ -440,7 +443,9 @@ int bw_parse_buffer(bw_report **out, const bw_rules *rules, const char *buf, siz
 		err = bw_decoders__run(&m, r);
 	}
 	if (system_notice && err >= 0 && r->n_rcpt == 0 && !r->kind_set &&
-	    (bw_decoders__says_failure(&m) || bw_sniff__quotes_failure_reply(m.body, m.report_length))) {
+	    (bw_decoders__says_failure(&m) || bw_sniff__quotes_failure_reply(m.body, m.report_length) ||
+	     bw_sniff__pasted_bounce(m.body, m.report_length) ||
+	     (bw_sniff__from_daemon(&m) && bw_sniff__bounce_subject(&m) && !bw_decoders__about_reader(&m)))) {
 		r->kind = BW_KIND_BOUNCE;
 		r->kind_set = true;
 		bw_report__warn(r, "a delivery failure notice that names no recipient bouncewhy could find");

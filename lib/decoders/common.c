@@ -572,7 +572,9 @@ bool bw_sniff__delivery_subject(const bw_msg *m)
 }
 
 static const char *const daemon_names[] = { "mailer-daemon", "postmaster", "post_master", "post-master",
-	"mail delivery", "mailer_daemon", "mailerdaemon", "mail-daemon", "mail_daemon", "maildaemon" };
+	"mail delivery", "mailer_daemon", "mailerdaemon", "mail-daemon", "mail_daemon", "maildaemon",
+	/* Exchange's own system mailbox, the sender of its NDRs */
+	"MicrosoftExchange329e71ec88ae4615bbc36ab6ce41109e" };
 
 bool bw_sniff__names_daemon(const char *value)
 {
@@ -658,7 +660,10 @@ bool bw_sniff__pasted_bounce(const char *text, size_t len)
 		size_t vn;
 
 		l = unquoted_line(l, &n);
-		if (n >= 16 && BW_HAS_PREFIX_CI(l, "Final-Recipient:"))
+		/* a recipient's group of fields: Final-Recipient, or (the
+		 * recipient cut from the paste) Action: failed */
+		if ((n >= 16 && BW_HAS_PREFIX_CI(l, "Final-Recipient:")) ||
+		    (n >= 14 && BW_HAS_PREFIX_CI(l, "Action: failed")))
 			final_recipient = true;
 		if (final_recipient && n > 8 && BW_HAS_PREFIX_CI(l, "Status:")) {
 			const char *v = l + 7;
@@ -1181,6 +1186,23 @@ static bool names_reader(const char *text, size_t len, const char *own)
 	return false;
 }
 
+bool bw_decoders__about_reader(const bw_msg *m)
+{
+	/* the reader's own mailbox spoken of ("incoming messages could not be
+	 * delivered to your inbox"): the reader is who did not receive */
+	static const char *const readers_box[] = { "your inbox", "your mailbox", "your storage",
+		"incoming messages", "pending messages" };
+	size_t len = m->report_length_known ? m->report_length : m->body_len;
+	const char *to = bw_msg__header(m, "To");
+	char *own = to ? bw_text__first_address(to, strlen(to)) : NULL;
+	bool about = own && (names_reader(m->body, len, own) ||
+	                     bw_text__find_any(m->body, len, readers_box,
+	                                       sizeof(readers_box) / sizeof(readers_box[0]), NULL));
+
+	free(own);
+	return about;
+}
+
 bool bw_decoders__says_failure(const bw_msg *m)
 {
 	static const char *const words[] = {
@@ -1198,8 +1220,9 @@ bool bw_decoders__says_failure(const bw_msg *m)
 		"pas été distribué", "nicht zustellbar", "non può essere consegnat", "mancata consegna",
 		"no fue posible entregar", "não foi entregue", "nie została dostarczona",
 		"kunde inte levereras", "kunne ikke leveres", "nelze doručit", "teslim edilemedi",
-		"전달되지 않았습니다", "無法傳遞", "niet worden bezorgd", "kon niet worden bezorgd",
-		"refused by the destination", "will not try again", "kan inte levereras", "ei voitu toimittaa",
+		"전달되지 않았습니다", "전송되지 않았습니다", "無法傳遞", "niet worden bezorgd", "kon niet worden bezorgd",
+		"refused by the destination", "will not try again", "delivery of the email was stopped",
+		"delivery of the e-mail was stopped", "delivery of the message was stopped", "kan inte levereras", "ei voitu toimittaa",
 		"не было доставлено", "не удалось доставить", "не удалось выполнить доставку",
 		"не вдалося доставити", "δεν ήταν δυνατή η παράδοση", "nem sikerült kézbesíteni",
 		"nu a putut fi livrat",
@@ -1210,21 +1233,11 @@ bool bw_decoders__says_failure(const bw_msg *m)
 		"message rejected", "message was rejected", "message blocked", "message was blocked",
 		"被退回", "邮件被退", "郵件被退",
 	};
-	/* the reader's own mailbox spoken of ("incoming messages could not be
-	 * delivered to your inbox"): the reader is who did not receive */
-	static const char *const readers_box[] = { "your inbox", "your mailbox", "your storage",
-		"incoming messages", "pending messages" };
 	size_t len = m->report_length_known ? m->report_length : m->body_len;
-	const char *to = bw_msg__header(m, "To");
-	char *own = to ? bw_text__first_address(to, strlen(to)) : NULL;
-	bool about_reader = own && (names_reader(m->body, len, own) ||
-	                            bw_text__find_any(m->body, len, readers_box,
-	                                              sizeof(readers_box) / sizeof(readers_box[0]), NULL));
 
-	free(own);
 	/* A notice about the reader's own mailbox ("messages for you were
 	 * rejected, verify your account") is no bounce of theirs. */
-	if (about_reader)
+	if (bw_decoders__about_reader(m))
 		return false;
 	if (bw_text__find_any(m->body, len, words, sizeof(words) / sizeof(words[0]), NULL))
 		return true;

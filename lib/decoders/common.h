@@ -158,7 +158,8 @@ bool bw_sniff__names_daemon(const char *value);
  * help desk forwarding one): a header line "From:" naming a mail system or
  * "Subject:" with a bounce subject (or, after a "From:" of a program such as
  * no-reply@, a subject that says mail was not sent), quoted ("> ") or not, or delivery-status
- * fields (Final-Recipient: and a 4.x.x/5.x.x Status:)?  Reads the first 64 KiB. */
+ * fields (Final-Recipient: or "Action: failed", and a 4.x.x/5.x.x Status:)?  Reads the first
+ * 64 KiB. */
 bool bw_sniff__pasted_bounce(const char *text, size_t len);
 /* Does `text` quote a remote server's failure reply the way mail systems
  * report one: a 4xx or 5xx reply code followed by an enhanced status code
@@ -207,7 +208,12 @@ int bw_decoders__listed_after_intro(const bw_msg *m, bw_report *r, const char *a
  * multipart/report)?  For sniffers keyed on a product name that also appears
  * in ordinary mail relayed by that product. */
 bool bw_decoders__looks_like_report(const bw_msg *m);
-/* Does the report text say that delivery failed, in so many words? */
+/* Does the report text speak of the reader's own mailbox (it names the
+ * notice's To as the one affected, or says "your inbox", "incoming
+ * messages"): a notice to a mailbox owner, or phishing dressed as one? */
+bool bw_decoders__about_reader(const bw_msg *m);
+/* Does the report text say that delivery failed, in so many words (and
+ * not of the reader's own mailbox)? */
 bool bw_decoders__says_failure(const bw_msg *m);
 
 /* A copy of text[0..len) in which addresses folded over two lines are

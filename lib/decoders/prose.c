@@ -329,7 +329,7 @@ static const char *const triggers[] = {
 	"não foi entregue", "falhou", "mislukt", "宛先不明", "nie została dostarczona",
 	"nie można dostarczyć", "kunde inte levereras", "kunne ikke leveres", "kunne ikke levere",
 	"nelze doručit", "nebyla doručena", "teslim edilemedi", "ei voitu toimittaa",
-	"전달되지 않았습니다", "전송 실패", "발송되지 않았", "발송 실패", "존재하지 않", "실패 사유", "無法傳遞", "無法投遞", "退回", "未能投递", "未能投遞",
+	"전달되지 않았습니다", "전송되지 않았", "전송 실패", "찾을 수 없", "받을 수 없", "발송되지 않았", "발송 실패", "존재하지 않", "실패 사유", "無法傳遞", "無法投遞", "退回", "未能投递", "未能投遞",
 	/* French, German, Spanish, Japanese */
 	"pas pu être remis", "pas pu etre remis", "non remis", "pas pu être distribué", "destinataire",
 	"introuvable", "inconnu", "nicht zugestellt", "unzustellbar", "konnte nicht", "empfänger",

@@ -113,6 +113,13 @@ static bool text_says_away(const bw_msg *m)
 		/* an acknowledgement or a responder of a mailbox nobody reads */
 		"邮件已经收到", "邮件已收到", "已收到您的邮件", "已收到你的邮件", "来信已收到",
 		"邮件我已收到", "邮件我已经收到", "我已收到您的邮件", "我已收到你的邮件",
+		"your email has been received", "your e-mail has been received",
+		"your message has been received", "your mail has been received",
+		"ihre e-mail ist eingegangen", "ihre nachricht ist eingegangen",
+		"votre message a bien été reçu", "votre e-mail a bien été reçu",
+		"su mensaje ha sido recibido", "su correo ha sido recibido",
+		"la tua email è stata ricevuta", "il tuo messaggio è stato ricevuto",
+		"sua mensagem foi recebida", "seu e-mail foi recebido",
 		"will not be responded to", "will not receive a response", "is not monitored",
 		"is no longer monitored", "not being monitored", "unattended mailbox",
 		/* the author's date of return ("Ich bin am 17. Juli wieder im Büro",
