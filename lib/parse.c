@@ -54,13 +54,25 @@ static bool keep_original_header(const char *name)
 	return false;
 }
 
-static void fill_report_fields(bw_report *r, const bw_msg *m)
+/* The returned original's header fields the report keeps. */
+static void fill_original_fields(bw_report *r, const bw_msg *m)
 {
 	static const struct { const char *header; bw_report_field field; } orig[] = {
 		{ "Message-ID", BW_REPORT_ORIG_MESSAGE_ID }, { "From", BW_REPORT_ORIG_FROM },
 		{ "To", BW_REPORT_ORIG_TO }, { "Subject", BW_REPORT_ORIG_SUBJECT },
 		{ "Date", BW_REPORT_ORIG_DATE }, { "List-Id", BW_REPORT_ORIG_LIST_ID },
 	};
+	size_t i;
+
+	for (i = 0; i < sizeof(orig) / sizeof(orig[0]); i++)
+		bw_report__set(r, orig[i].field, bw_kvlist__get(&m->orig_headers, orig[i].header));
+	for (i = 0; i < m->orig_headers.n; i++)
+		if (keep_original_header(m->orig_headers.name[i]))
+			bw_kvlist__push(&r->original_headers, m->orig_headers.name[i], m->orig_headers.value[i]);
+}
+
+static void fill_report_fields(bw_report *r, const bw_msg *m)
+{
 	static const char *const envelope[] = { "Message-ID", "To", "Delivered-To",
 		"X-Original-To", "Envelope-To", "X-Envelope-To" };
 	size_t i;
@@ -71,11 +83,7 @@ static void fill_report_fields(bw_report *r, const bw_msg *m)
 	bw_report__set(r, BW_REPORT_SUBJECT, bw_msg__header(m, "Subject"));
 	bw_report__set(r, BW_REPORT_FROM, bw_msg__header(m, "From"));
 	bw_report__set(r, BW_REPORT_DATE, bw_msg__header(m, "Date"));
-	for (i = 0; i < sizeof(orig) / sizeof(orig[0]); i++)
-		bw_report__set(r, orig[i].field, bw_kvlist__get(&m->orig_headers, orig[i].header));
-	for (i = 0; i < m->orig_headers.n; i++)
-		if (keep_original_header(m->orig_headers.name[i]))
-			bw_kvlist__push(&r->original_headers, m->orig_headers.name[i], m->orig_headers.value[i]);
+	fill_original_fields(r, m);
 	for (i = 0; i < m->warnings.n; i++)
 		bw_report__warn(r, "%s", m->warnings.v[i]);
 	if (m->nested)
@@ -217,6 +225,38 @@ static bool subject_says_failure(const bw_msg *m)
 	const char *s = bw_msg__header(m, "Subject");
 
 	return s && bw_text__find_any(s, strlen(s), words, sizeof(words) / sizeof(words[0]), NULL);
+}
+
+/* A notice that returns its original inline, after a marker line in its
+ * text ("--- The header of the original message is following. ---",
+ * "Original message headers:"), and in no MIME part of its own: the
+ * header block under the marker is the original's header, read like a
+ * returned part's (its Message-ID, From, Subject; its envelope recipient
+ * in Received "for <x>").  Kept only when it holds two fields or more;
+ * returns whether it was. */
+static bool inline_original_headers(bw_msg *m)
+{
+	const char *p, *end = m->body + m->body_len, *nl;
+
+	if (m->has_original || m->report_length >= m->body_len)
+		return false;
+	p = m->body + m->report_length;
+	if (!(nl = memchr(p, '\n', (size_t)(end - p))))
+		return false;
+	for (p = nl + 1; p < end && (*p == '\n' || *p == '\r' || *p == ' ' || *p == '\t'); p++)
+		if (*p == ' ' || *p == '\t') {
+			const char *e = memchr(p, '\n', (size_t)(end - p));
+			if (!e || !bw_text__blank(p, (size_t)(e - p)))
+				break;
+			p = e;
+		}
+	bw_headers__parse(p, (size_t)(end - p), &m->orig_headers);
+	if (m->orig_headers.n < 2) {
+		bw_kvlist__clear(&m->orig_headers);
+		return false;
+	}
+	m->has_original = true;
+	return true;
 }
 
 /* A notice with no delivery-status part, whatever reader found its
@@ -427,6 +467,8 @@ int bw_parse_buffer(bw_report **out, const bw_rules *rules, const char *buf, siz
 	}
 	m.report_length = bw_text__report_length(&m);
 	m.report_length_known = true;
+	if (inline_original_headers(&m))
+		fill_original_fields(r, &m);
 	err = bw_decoders__run(&m, r);
 	system_notice = err >= 0 && r->n_rcpt == 0 && !r->kind_set && bw_sniff__system_notice(&m);
 	/* A mail system's notice that says delivery failed, quotes a
@@ -446,9 +488,12 @@ int bw_parse_buffer(bw_report **out, const bw_rules *rules, const char *buf, siz
 	    (bw_decoders__says_failure(&m) || bw_sniff__quotes_failure_reply(m.body, m.report_length) ||
 	     bw_sniff__pasted_bounce(m.body, m.report_length) ||
 	     (bw_sniff__from_daemon(&m) && bw_sniff__bounce_subject(&m) && !bw_decoders__about_reader(&m)))) {
-		r->kind = BW_KIND_BOUNCE;
-		r->kind_set = true;
-		bw_report__warn(r, "a delivery failure notice that names no recipient bouncewhy could find");
+		/* the returned original's header may name whom it was for */
+		if (!bw_decoders__add_original_recipient(&m, r, NULL, 0)) {
+			r->kind = BW_KIND_BOUNCE;
+			r->kind_set = true;
+			bw_report__warn(r, "a delivery failure notice that names no recipient bouncewhy could find");
+		}
 	}
 	if (err >= 0) {
 		notice_actions(&m, r);

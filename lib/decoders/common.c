@@ -1186,6 +1186,75 @@ static bool names_reader(const char *text, size_t len, const char *own)
 	return false;
 }
 
+/* The address a Received field of the returned original names its
+ * envelope recipient by ("... for <x@y>; date"), for the caller to free;
+ * NULL when it names none. */
+static char *received_for(const char *v)
+{
+	const char *p = v;
+
+	while ((p = bw_strcasestr(p, "for "))) {
+		if (p == v || p[-1] == ' ' || p[-1] == '\t' || p[-1] == ')') {
+			const char *q = p + 4;
+			size_t n;
+			while (*q == ' ' || *q == '<')
+				q++;
+			n = strcspn(q, ">; \t");
+			if (n && memchr(q, '@', n))
+				return bw_text__first_address(q, n);
+		}
+		p += 4;
+	}
+	return NULL;
+}
+
+char *bw_decoders__original_recipient(const bw_msg *m)
+{
+	const bw_kvlist *h = &m->orig_headers;
+	char *found = NULL, *a;
+	size_t i;
+
+	for (i = 0; i < h->n; i++) {
+		if (bw_strcasecmp(h->name[i], "Received") != 0 || !(a = received_for(h->value[i])))
+			continue;
+		if (found && bw_strcasecmp(found, a) != 0) {
+			free(a);
+			free(found);
+			return NULL;        /* several envelope recipients */
+		}
+		free(found);
+		found = a;
+	}
+	if (!found) {
+		const char *to = bw_kvlist__get(h, "To");
+		if (to && strchr(to, '@') == strrchr(to, '@'))
+			found = bw_text__first_address(to, strlen(to));
+	}
+	if (found && bw_decoders__is_own_address(m, found)) {
+		free(found);
+		return NULL;
+	}
+	return found;
+}
+
+bw_recipient *bw_decoders__add_original_recipient(const bw_msg *m, bw_report *r, const char *diag,
+                                                  size_t diag_len)
+{
+	char *a = bw_decoders__original_recipient(m);
+	bw_recipient *rc;
+
+	if (!a)
+		return NULL;
+	if ((rc = bw_decoders__add(r, a, diag, diag_len))) {
+		if (!diag)
+			attach_sole_reply(rc, m->body, m->report_length_known ? m->report_length : m->body_len);
+		bw_report__warn(r, "the failed recipient %s was taken from the returned original's header "
+		                "(the notice's text names no address)", a);
+	}
+	free(a);
+	return rc;
+}
+
 bool bw_decoders__about_reader(const bw_msg *m)
 {
 	/* the reader's own mailbox spoken of ("incoming messages could not be

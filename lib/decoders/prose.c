@@ -470,7 +470,9 @@ static bool header_says_not_recipient(const bw_msg *m, const char *a)
 	size_t i;
 	bool same = false;
 
-	for (i = 0; i < sizeof(senders) / sizeof(senders[0]) && !same; i++) {
+	/* (read again with the notice's own addresses allowed, the original's
+	 * sender may be its recipient: a sender who mailed themselves) */
+	for (i = 0; i < sizeof(senders) / sizeof(senders[0]) && !same && !m->own_may_fail; i++) {
 		v = bw_kvlist__get(&m->orig_headers, senders[i]);
 		o = v ? bw_text__first_address(v, strlen(v)) : NULL;
 		same = o && bw_strcasecmp(o, a) == 0;
