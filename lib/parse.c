@@ -227,6 +227,14 @@ static bool subject_says_failure(const bw_msg *m)
 	return s && bw_text__find_any(s, strlen(s), words, sizeof(words) / sizeof(words[0]), NULL);
 }
 
+/* A delay warning, not a notice that the message is held for someone to
+ * release (a gateway's quarantine also says "you do not need to resend"). */
+static bool retried_later(const bw_msg *m)
+{
+	return bw_sniff__delay_notice(m) && !bw_sniff__body_has(m, "been held") &&
+	       !bw_sniff__body_has(m, "being held") && !bw_sniff__body_has(m, "quarantin");
+}
+
 /* A notice that returns its original inline, after a marker line in its
  * text ("--- The header of the original message is following. ---",
  * "Original message headers:"), and in no MIME part of its own: the
@@ -475,7 +483,8 @@ int bw_parse_buffer(bw_report **out, const bw_rules *rules, const char *buf, siz
 	 * server's failure reply, carries a failed recipient's
 	 * delivery-status fields, or comes from a mailer-daemon under a
 	 * bounce's subject (and is not about the reader's own mailbox), is a
-	 * bounce even when no reader found whom it was about.  A mail
+	 * bounce even when no reader found whom it was about (a delay when it
+	 * says delivery will be tried again).  A mail
 	 * system's notice that named no one and returns
 	 * the original is read once more with its own addresses allowed: a
 	 * sender who mailed themselves is the recipient.  (A phishing "bounce"
@@ -487,12 +496,15 @@ int bw_parse_buffer(bw_report **out, const bw_rules *rules, const char *buf, siz
 	if (system_notice && err >= 0 && r->n_rcpt == 0 && !r->kind_set &&
 	    (bw_decoders__says_failure(&m) || bw_sniff__quotes_failure_reply(m.body, m.report_length) ||
 	     bw_sniff__pasted_bounce(m.body, m.report_length) ||
-	     (bw_sniff__from_daemon(&m) && bw_sniff__bounce_subject(&m) && !bw_decoders__about_reader(&m)))) {
+	     ((retried_later(&m) || (bw_sniff__from_daemon(&m) && bw_sniff__bounce_subject(&m))) &&
+	      !bw_decoders__about_reader(&m)))) {
 		/* the returned original's header may name whom it was for */
 		if (!bw_decoders__add_original_recipient(&m, r, NULL, 0)) {
-			r->kind = BW_KIND_BOUNCE;
+			bool delay = retried_later(&m);
+			r->kind = delay ? BW_KIND_DELAY : BW_KIND_BOUNCE;
 			r->kind_set = true;
-			bw_report__warn(r, "a delivery failure notice that names no recipient bouncewhy could find");
+			bw_report__warn(r, "a delivery %s notice that names no recipient bouncewhy could find",
+			                delay ? "delay" : "failure");
 		}
 	}
 	if (err >= 0) {
