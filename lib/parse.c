@@ -482,9 +482,10 @@ int bw_parse_buffer(bw_report **out, const bw_rules *rules, const char *buf, siz
 	/* A mail system's notice that says delivery failed, quotes a
 	 * server's failure reply, carries a failed recipient's
 	 * delivery-status fields, or comes from a mailer-daemon under a
-	 * bounce's subject (and is not about the reader's own mailbox), is a
-	 * bounce even when no reader found whom it was about (a delay when it
-	 * says delivery will be tried again).  A mail
+	 * bounce's subject, is a bounce even when no reader found whom it was
+	 * about (a delay when it says delivery will be tried again); not when
+	 * it speaks of the reader's own mailbox ("incoming messages could not
+	 * be delivered to your inbox": phishing dressed as a bounce).  A mail
 	 * system's notice that named no one and returns
 	 * the original is read once more with its own addresses allowed: a
 	 * sender who mailed themselves is the recipient.  (A phishing "bounce"
@@ -493,11 +494,10 @@ int bw_parse_buffer(bw_report **out, const bw_rules *rules, const char *buf, siz
 		m.own_may_fail = true;
 		err = bw_decoders__run(&m, r);
 	}
-	if (system_notice && err >= 0 && r->n_rcpt == 0 && !r->kind_set &&
+	if (system_notice && err >= 0 && r->n_rcpt == 0 && !r->kind_set && !bw_decoders__about_reader(&m) &&
 	    (bw_decoders__says_failure(&m) || bw_sniff__quotes_failure_reply(m.body, m.report_length) ||
-	     bw_sniff__pasted_bounce(m.body, m.report_length) ||
-	     ((retried_later(&m) || (bw_sniff__from_daemon(&m) && bw_sniff__bounce_subject(&m))) &&
-	      !bw_decoders__about_reader(&m)))) {
+	     bw_sniff__pasted_bounce(m.body, m.report_length) || retried_later(&m) ||
+	     (bw_sniff__from_daemon(&m) && bw_sniff__bounce_subject(&m)))) {
 		/* the returned original's header may name whom it was for */
 		if (!bw_decoders__add_original_recipient(&m, r, NULL, 0)) {
 			bool delay = retried_later(&m);

@@ -352,6 +352,18 @@ static bool cjk_punctuation(const unsigned char *s)
 	       ((s[0] == 0xE3 && s[1] == 0x80) || (s[0] == 0xEF && (s[1] == 0xBC || s[1] == 0xBD)));
 }
 
+/* Does s[from..b) end with a dot and a label of ASCII letters, a top-level
+ * domain ("x@example.ne.jp宛て": the CJK text after ".jp" is a sentence,
+ * not more of the domain)? */
+static bool ends_with_ascii_tld(const char *s, size_t from, size_t b)
+{
+	size_t e = b;
+
+	while (e > from && bw_isalpha((unsigned char)s[e - 1]))
+		e--;
+	return b - e >= 2 && e > from && s[e - 1] == '.';
+}
+
 char *bw_text__first_address(const char *s, size_t len)
 {
 	size_t i;
@@ -364,7 +376,9 @@ char *bw_text__first_address(const char *s, size_t len)
 			if (a >= 3 && cjk_before((const unsigned char *)s + a - 3))
 				break;
 		for (b = i + 1; b < len && domain_char((unsigned char)s[b]); b++)
-			if (b + 3 <= len && cjk_punctuation((const unsigned char *)s + b))
+			if (b + 3 <= len && (cjk_punctuation((const unsigned char *)s + b) ||
+			                     (cjk_before((const unsigned char *)s + b) &&
+			                      ends_with_ascii_tld(s, i + 1, b))))
 				break;
 		while (b > i + 1 && (s[b - 1] == '.' || s[b - 1] == '-'))
 			b--;

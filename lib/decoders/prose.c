@@ -335,7 +335,7 @@ static const char *const triggers[] = {
 	"introuvable", "inconnu", "nicht zugestellt", "unzustellbar", "konnte nicht", "empfänger",
 	"unbekannt", "no se pudo entregar", "no pudo ser entregado", "no se ha podido entregar",
 	"destinatario", "desconocido", "配信できません", "届けられません", "宛先", "送信できません",
-	"存在しません", "non è stato possibile recapitare", "impossibile recapitare", "non recapitato",
+	"存在しません", "ブロックされ", "拒否され", "届きませんでした", "non è stato possibile recapitare", "impossibile recapitare", "non recapitato",
 	"não pôde ser entregue", "não foi possível entregar", "kon niet worden bezorgd",
 	"onbestelbaar", "无法投递", "未能送达", "投递失败", "退信", "收件人", "不存在",
 	/* Czech, Polish, Swedish, Turkish, Hungarian, Romanian, Ukrainian, Korean, Greek */

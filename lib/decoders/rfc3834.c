@@ -125,7 +125,9 @@ static bool text_says_away(const bw_msg *m)
 		/* the author's date of return ("Ich bin am 17. Juli wieder im Büro",
 		 * "I'll be back at the office on June 17th") */
 		"wieder im büro", "back at the office on", "back in the office on", "back in office on",
-		"de retour au bureau le", "de vuelta en la oficina el" };
+		"de retour au bureau le", "de vuelta en la oficina el",
+		/* "Ich bin bis einschließlich 27. August nicht in der Agentur" */
+		"ich bin bis", "bin bis einschließlich", "bin bis zum" };
 	static const char *const away[] = { "out of the office", "out of office", "on vacation",
 		"on holiday", "on leave", "away from the office", "away from my desk", "休假", "不在",
 		"abwesend", "nicht im büro", "absent du bureau", "en congé", "en vacances",
@@ -133,7 +135,8 @@ static bool text_says_away(const bw_msg *m)
 		"fora do escritório", "de férias", "afwezig", "niet op kantoor", "poza biurem",
 		"na urlopie", "в отпуске", "휴가", "out of my office", "currently unavailable",
 		"currently away" };
-	static const char *const back[] = { "return", "back on", "back in", "will respond",
+	static const char *const back[] = { "return", "back on", "back in", "will respond", "until",
+		"during my absence", "in my absence", "while i am away", "while i'm away",
 		"will reply", "will get back", "limited access", "no access to", "not have access",
 		"尽快", "回复", "zurück", "de retour", "a mi regreso", "al mio rientro", "no meu regresso",
 		"rückkehr", "terug", "po powrocie", "после возвращения", "복귀" };
@@ -173,6 +176,24 @@ static bool says_delivery_report(const bw_msg *m)
 	return strcmp(m->content_type, "multipart/report") == 0 && bw_strcasestr(m->report_type, "delivery-status");
 }
 
+/* Does the notice, from no mail system, open by calling itself an
+ * automated response to the reader's mail ("Thank you for writing x@y.
+ * This is an automated response to the email you sent to this address")?
+ * Then a bounce's subject it carries ("Returned mail: see transcript for
+ * details", the subject of the mail it answers) does not make it one. */
+static bool declares_itself(const bw_msg *m)
+{
+	static const char *const says[] = { "this is an automated response",
+		"this is an automatic response", "this is an automated reply", "this is an automatic reply",
+		"this is an auto-reply", "this is an autoreply", "this is an auto-generated response" };
+	size_t len = bw_text__report_length(m);
+
+	if (len > 600)
+		len = 600;
+	return !bw_sniff__from_daemon(m) && !bw_sniff__quotes_failure_reply(m->body, bw_text__report_length(m)) &&
+	       bw_text__find_any(m->body, len, says, sizeof(says) / sizeof(says[0]), NULL) != NULL;
+}
+
 static int sniff(const bw_msg *m, const bw_found *f)
 {
 	const char *as = bw_msg__header(m, "Auto-Submitted");
@@ -193,7 +214,7 @@ static int sniff(const bw_msg *m, const bw_found *f)
 	if (ticket_ack(m) && (!bw_sniff__from_daemon(m) || !bw_decoders__says_failure(m)) &&
 	    !bw_sniff__quotes_failure_reply(m->body, bw_text__report_length(m)))
 		return BW_SNIFF_SLIGHT;
-	if (bounce_like(m))
+	if (bounce_like(m) && !declares_itself(m))
 		return 0;
 	if (bw_msg__header(m, "X-Autoreply") || bw_msg__header(m, "X-Autorespond") ||
 	    (prec && bw_strcasestr(prec, "auto_reply")))
