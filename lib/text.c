@@ -235,11 +235,11 @@ static bool colon_title(const char *l, size_t n)
 
 /* Is l[0..n) a field that only a whole returned original's header
  * carries, never a notice's own summary or delivery-status text
- * ("Received:", "Return-Path:", "Message-ID:", "DKIM-Signature:")? */
+ * ("Received:", "Return-Path:", "DKIM-Signature:"; a summary may give
+ * the Message-ID: "Il seguente messaggio:" over "Message-ID: ...")? */
 static bool transit_field(const char *l, size_t n)
 {
-	static const char *const names[] = { "Received:", "Return-Path:", "Message-ID:",
-		"DKIM-Signature:" };
+	static const char *const names[] = { "Received:", "Return-Path:", "DKIM-Signature:" };
 	size_t i;
 
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
