@@ -113,6 +113,7 @@ static bool text_says_away(const bw_msg *m)
 		/* an acknowledgement or a responder of a mailbox nobody reads */
 		"邮件已经收到", "邮件已收到", "已收到您的邮件", "已收到你的邮件", "来信已收到",
 		"邮件我已收到", "邮件我已经收到", "我已收到您的邮件", "我已收到你的邮件",
+		"信件已经收到", "信件已收到", "来信收到", "来信已经收到",
 		"your email has been received", "your e-mail has been received",
 		"your message has been received", "your mail has been received",
 		"ihre e-mail ist eingegangen", "ihre nachricht ist eingegangen",
@@ -146,7 +147,7 @@ static bool text_says_away(const bw_msg *m)
 	static const char *const thanks[] = { "thank you for your email", "thank you for your e-mail",
 		"thanks for your email", "thank you for your letter", "thanks for your letter",
 		"thank you for your message", "thanks for your message", "感谢您的来信", "感谢你的来信",
-		"您的邮件", "你的邮件", "已收到", "已经收到", "收到后" };
+		"您的邮件", "你的邮件", "已收到", "已经收到", "收到后", "您发来的邮件", "你发来的邮件" };
 	static const char *const promise[] = { "as soon as i can", "as soon as possible",
 		"will respond", "will reply", "will write back", "be responding", "get back to you",
 		"尽快", "回复", "答复", "处理" };
