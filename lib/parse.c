@@ -244,21 +244,20 @@ static bool retried_later(const bw_msg *m)
  * returns whether it was. */
 static bool inline_original_headers(bw_msg *m)
 {
-	const char *p, *end = m->body + m->body_len, *nl;
+	const char *l;
+	size_t n;
+	bw_lines it;
+	bool more;
 
 	if (m->has_original || m->report_length >= m->body_len)
 		return false;
-	p = m->body + m->report_length;
-	if (!(nl = memchr(p, '\n', (size_t)(end - p))))
+	bw_lines__init(&it, m->body + m->report_length, m->body_len - m->report_length);
+	bw_lines__next(&it, &l, &n);            /* the marker line */
+	while ((more = bw_lines__next(&it, &l, &n)) && bw_text__blank(l, n))
+		;
+	if (!more)
 		return false;
-	for (p = nl + 1; p < end && (*p == '\n' || *p == '\r' || *p == ' ' || *p == '\t'); p++)
-		if (*p == ' ' || *p == '\t') {
-			const char *e = memchr(p, '\n', (size_t)(end - p));
-			if (!e || !bw_text__blank(p, (size_t)(e - p)))
-				break;
-			p = e;
-		}
-	bw_headers__parse(p, (size_t)(end - p), &m->orig_headers);
+	bw_headers__parse(l, (size_t)(m->body + m->body_len - l), &m->orig_headers);
 	if (m->orig_headers.n < 2) {
 		bw_kvlist__clear(&m->orig_headers);
 		return false;
@@ -486,10 +485,10 @@ int bw_parse_buffer(bw_report **out, const bw_rules *rules, const char *buf, siz
 	 * about (a delay when it says delivery will be tried again); not when
 	 * it speaks of the reader's own mailbox ("incoming messages could not
 	 * be delivered to your inbox": phishing dressed as a bounce).  A mail
-	 * system's notice that named no one and returns
-	 * the original is read once more with its own addresses allowed: a
-	 * sender who mailed themselves is the recipient.  (A phishing "bounce"
-	 * that names only its reader returns no original.) */
+	 * system's notice that named no one and returns the original is read
+	 * once more with its own addresses allowed: a sender who mailed
+	 * themselves is the recipient.  (A phishing "bounce" that names only
+	 * its reader returns no original.) */
 	if (system_notice && (bw_kvlist__get(&m.orig_headers, "From") || m.report_length < m.body_len)) {
 		m.own_may_fail = true;
 		err = bw_decoders__run(&m, r);

@@ -157,18 +157,25 @@ static bool introduces_notice(const char *text, size_t len)
 	return false;
 }
 
-/* Is l[0..n) a header field a returned original carries and a notice's
- * summary of it does not ("Received:", "Message-ID:", "MIME-Version:")? */
-static bool original_only_field(const char *l, size_t n)
+/* Header fields a returned original carries and a notice's summary of it
+ * does not; the transit ones (Received, Return-Path, DKIM-Signature) not
+ * even a summary that gives the Message-ID ("Il seguente messaggio:" over
+ * "Message-ID: ..."). */
+typedef enum original_field { NOT_ORIGINAL, ORIGINAL_ONLY, TRANSIT } original_field;
+
+static original_field original_field_at(const char *l, size_t n)
 {
-	static const char *const names[] = { "Received:", "Return-Path:", "Message-ID:",
-		"MIME-Version:", "Content-Type:", "DKIM-Signature:", "X-" };
+	static const struct { const char *name; original_field kind; } fields[] = {
+		{ "Received:", TRANSIT }, { "Return-Path:", TRANSIT }, { "DKIM-Signature:", TRANSIT },
+		{ "Message-ID:", ORIGINAL_ONLY }, { "MIME-Version:", ORIGINAL_ONLY },
+		{ "Content-Type:", ORIGINAL_ONLY }, { "X-", ORIGINAL_ONLY },
+	};
 	size_t i;
 
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (n > strlen(names[i]) && bw_strncasecmp(l, names[i], strlen(names[i])) == 0)
-			return true;
-	return false;
+	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
+		if (n > strlen(fields[i].name) && bw_strncasecmp(l, fields[i].name, strlen(fields[i].name)) == 0)
+			return fields[i].kind;
+	return NOT_ORIGINAL;
 }
 
 /* Does l[0..n) look like a header field ("Name: value", the name of
@@ -233,21 +240,6 @@ static bool colon_title(const char *l, size_t n)
 	return letter && memchr(l + a, ' ', n - a) != NULL;
 }
 
-/* Is l[0..n) a field that only a whole returned original's header
- * carries, never a notice's own summary or delivery-status text
- * ("Received:", "Return-Path:", "DKIM-Signature:"; a summary may give
- * the Message-ID: "Il seguente messaggio:" over "Message-ID: ...")? */
-static bool transit_field(const char *l, size_t n)
-{
-	static const char *const names[] = { "Received:", "Return-Path:", "DKIM-Signature:" };
-	size_t i;
-
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (n > strlen(names[i]) && bw_strncasecmp(l, names[i], strlen(names[i])) == 0)
-			return true;
-	return false;
-}
-
 /* The first title, in any language, over a header block (blank lines
  * allowed between) that has a field only a returned original carries:
  * where the original starts, or NULL.  The title is a line of words
@@ -276,7 +268,7 @@ static const char *marker_over_headers(const char *text, size_t len)
 				size_t qn = (size_t)((e ? e : end) - q);
 				if (!field_line(q, qn) && !(qn && (*q == ' ' || *q == '\t')))
 					break;
-				only = only || (dashed ? original_only_field(q, qn) : transit_field(q, qn));
+				only = only || original_field_at(q, qn) >= (dashed ? ORIGINAL_ONLY : TRANSIT);
 				q = e ? e + 1 : end;
 			}
 			if (only)
