@@ -3,11 +3,15 @@
  * time: reasons.vocab into the table lib/reason.c includes
  * (reason_table.h), negation.vocab into the patterns
  * lib/rules/rules_negation.c includes (negation_table.h), wrappers.vocab
- * into the pattern lib/rules/rules_wrapper.c includes (wrapper_table.h).
+ * into the pattern lib/rules/rules_wrapper.c includes (wrapper_table.h),
+ * the phrase lists of the readers (notices.vocab, prose.vocab,
+ * autoreply.vocab, lists.vocab) into the lists lib/decoders/ puts in its
+ * arrays (NAME_phrases.h).
  *
  *   gen-vocab INPUT.vocab OUTPUT.h
  *   gen-vocab --negation INPUT.vocab OUTPUT.h
  *   gen-vocab --wrappers INPUT.vocab OUTPUT.h
+ *   gen-vocab --phrases INPUT.vocab OUTPUT.h
  *
  * The input is read with the rule files' own syntax reader
  * (lib/rules/rules_syntax.c): [reason NAME] sections with the keys below.
@@ -594,6 +598,119 @@ static int generate_wrappers(const char *in, const char *outp)
 	return rc;
 }
 
+/* ---- phrase lists -> C string lists ---------------------------------- */
+
+static const char *const phrase_keys[] = { "words", NULL };
+static const char *const *const phrase_kind_keys[] = { phrase_keys };
+static const char *const phrase_kinds[] = { "phrases", NULL };
+
+typedef struct phrase_out {
+	bw_buf defs;              /* one #define per section */
+	const char *vocab;        /* the file's name, for the comments */
+} phrase_out;
+
+static int phrase_bad(const char *file, const bw_rsyn_section *sec, const char *what, const char *item)
+{
+	return bw_error__set(BW_ERULES, "%s:%u: phrases %s: %s%s%s", file, sec->line, sec->id, what,
+	                     item ? ": " : "", item ? item : "");
+}
+
+/* [phrases ID] words = a | b | "c " ...: a list of literal phrases, split
+ * at '|'; each is trimmed unless written in double quotes (which keep
+ * spaces at its ends and a '|' inside).  Becomes
+ * "#define BW_PHRASES_ID "a", "b", "c "" for the C file to put inside
+ * an array's braces. */
+static int phrase_section(void *ctx, const char *file, const bw_rsyn_section *sec)
+{
+	phrase_out *o = ctx;
+	const char *words = value(sec, "words"), *p;
+	char **seen = NULL;
+	size_t n_seen = 0, cap = 0, i;
+	int rc = BW_OK;
+
+	if (!words || !*words)
+		return phrase_bad(file, sec, "needs words", NULL);
+	bw_buf__printf(&o->defs, "/* %s, [phrases %s] */\n#define BW_PHRASES_", o->vocab, sec->id);
+	for (p = sec->id; *p; p++)
+		bw_buf__putc(&o->defs, *p == '-' ? '_' : (char)(*p >= 'a' && *p <= 'z' ? *p - 'a' + 'A' : *p));
+	bw_buf__putc(&o->defs, ' ');
+	for (p = words; rc == BW_OK && *p;) {
+		const char *b, *e;
+		char *item;
+
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*p == '"') {
+			b = ++p;
+			if (!(e = strchr(p, '"'))) {
+				rc = phrase_bad(file, sec, "unclosed quote", b);
+				break;
+			}
+			p = e + 1;
+			while (*p == ' ' || *p == '\t')
+				p++;
+			if (*p && *p != '|') {
+				rc = phrase_bad(file, sec, "text after a quoted phrase", b);
+				break;
+			}
+		} else {
+			b = p;
+			p += strcspn(p, "|");
+			e = p;
+			while (e > b && (e[-1] == ' ' || e[-1] == '\t'))
+				e--;
+		}
+		if (*p == '|')
+			p++;
+		if (e == b) {
+			rc = phrase_bad(file, sec, "empty phrase", NULL);
+			break;
+		}
+		if (!(item = bw_strndup(b, (size_t)(e - b)))) {
+			rc = bw_error__set(BW_ENOMEM, "out of memory");
+			break;
+		}
+		for (i = 0; i < n_seen && strcmp(seen[i], item) != 0; i++)
+			;
+		if (i < n_seen) {
+			rc = phrase_bad(file, sec, "phrase given twice", item);
+			free(item);
+			break;
+		}
+		if (bw_grow((void **)&seen, &cap, n_seen, sizeof(*seen), 64) != BW_OK) {
+			free(item);
+			rc = bw_error__set(BW_ENOMEM, "out of memory");
+			break;
+		}
+		seen[n_seen++] = item;
+		if (n_seen > 1)
+			bw_buf__puts(&o->defs, ", ");
+		cstr(&o->defs, item);
+	}
+	bw_buf__putc(&o->defs, '\n');
+	for (i = 0; i < n_seen; i++)
+		free(seen[i]);
+	free(seen);
+	if (rc == BW_OK && o->defs.oom)
+		rc = bw_error__set(BW_ENOMEM, "out of memory");
+	return rc;
+}
+
+static int generate_phrases(const char *in, const char *outp)
+{
+	const char *base = strrchr(in, '/');
+	phrase_out o = { { 0 }, base ? base + 1 : in };
+	bw_rsyn_grammar g = { phrase_kinds, phrase_kind_keys, negation_repeatable, check_id,
+	                      phrase_section, &o };
+	int rc;
+
+	if (read_vocab(in, &g))
+		return 1;
+	rc = write_header(outp, o.vocab, &o.defs);
+	bw_buf__free(&o.defs);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	out o;
@@ -607,8 +724,10 @@ int main(int argc, char **argv)
 		return generate_negation(argv[2], argv[3]);
 	if (argc == 4 && strcmp(argv[1], "--wrappers") == 0)
 		return generate_wrappers(argv[2], argv[3]);
+	if (argc == 4 && strcmp(argv[1], "--phrases") == 0)
+		return generate_phrases(argv[2], argv[3]);
 	if (argc != 3) {
-		fprintf(stderr, "usage: gen-vocab [--negation|--wrappers] INPUT.vocab OUTPUT.h\n");
+		fprintf(stderr, "usage: gen-vocab [--negation|--wrappers|--phrases] INPUT.vocab OUTPUT.h\n");
 		return 2;
 	}
 	memset(&o, 0, sizeof(o));

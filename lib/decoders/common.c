@@ -11,6 +11,7 @@
 #include "../util.h"
 #include "addrline.h"
 #include "common.h"
+#include "notices_phrases.h"
 
 void bw_lines__init(bw_lines *it, const char *text, size_t len)
 {
@@ -199,9 +200,7 @@ bool bw_decoders__use_inner_reply(bw_recipient *rc)
 /* Does the line start with a field of a delivery-status group? */
 static bool dsn_field_line(const char *p, const char *end)
 {
-	static const char *const names[] = { "Reporting-MTA:", "Received-From-MTA:", "Arrival-Date:",
-		"Final-Recipient:", "Original-Recipient:", "Action:", "Status:", "Remote-MTA:",
-		"Diagnostic-Code:", "Original-Envelope-Id:", "X-Actual-Recipient:" };
+	static const char *const names[] = { BW_PHRASES_DSN_FIELD_LINE_NAMES };
 	size_t i;
 
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
@@ -357,23 +356,7 @@ bool bw_decoders__is_own_address(const bw_msg *m, const char *addr)
 
 bool bw_sniff__challenge(const char *text, size_t len)
 {
-	static const char *const challenges[] = {
-		"confirm you are human", "confirm that you are human", "verify you are human",
-		"verify that you are human", "challenge/response", "challenge-response",
-		"prove you are human", "are not a robot", "are a real person",
-		"to be delivered, please confirm", "confirm your message", "verify your message",
-		"release your message", "message has been held", "awaiting your confirmation",
-		"confirm that you sent", "add you to my list of approved senders",
-		"senders i have approved", "i now allow incoming messages only from",
-		"has been held, not delivered", "sender verification service", "approve yourself",
-		"pending folder", "confirm that you are a person", "verify yourself as a sender",
-		"you are a person", "you are a human", "you're human", "you're a person",
-		"message is being held until", "your message is being held. to have it delivered",
-		/* a moderated list or group holding a post: not delivered, not refused */
-		"is awaiting approval", "awaiting approval by", "awaiting moderator", "awaiting moderation",
-		"held for moderation", "held for moderator", "held for approval", "pending moderator approval",
-		"waiting for approval by", "approval by a moderator", "approval by the moderator",
-	};
+	static const char *const challenges[] = { BW_PHRASES_CHALLENGE_CHALLENGES };
 
 	return bw_text__find_any(text, len, challenges, sizeof(challenges) / sizeof(challenges[0]),
 	                         NULL) != NULL;
@@ -455,37 +438,7 @@ bool bw_sniff__person_reply(const bw_msg *m)
 
 bool bw_sniff__is_bounce_subject(const char *subject)
 {
-	static const char *const subjects[] = {
-		"Undeliverable", "Undelivered", "Returned mail", "Delivery Status Notification",
-		"failure notice", "Mail delivery failed", "Delivery failure", "Mail System Error",
-		"Delivery Notification", "Nondeliverable", "Non-delivery", "Mail could not be delivered",
-		"Message delivery has failed", "failed delivery", "Message not delivered",
-		"Delivery delayed", "Delayed Mail", "Warning: message", "Non remis", "Non distribu",
-		"Unzustellbar", "Nicht zustellbar", "Nicht zugestellt", "Mensaje no entregado",
-		"No se puede entregar", "Imposible entregar", "No entregado", "Onbestelbaar",
-		"Non recapitabile", "配信不能", "配信エラー", "配信できませんでした",
-		"Não entregue", "Mensagem não entregue", "系统退信", "退信", "邮件投递失败",
-		"Falha na entrega", "Echec de", "Échec de", "Erreur de remise", "Error de entrega",
-		"Error en la entrega", "Errore di consegna", "Mancata consegna", "Messaggio non consegnato",
-		"Mancato recapito", "Zustellung fehlgeschlagen", "Fehler bei der Zustellung",
-		"Niet afgeleverd", "Bericht niet afgeleverd", "Nondelivery", "Bounced mail",
-		"Mail failure", "Failed mail", "Message failure", "Delivery report", "Mail delivery problem",
-		"Delivery problem", "Returned message", "Rejected mail", "メール配信エラー", "配信失敗",
-		"Недоставленное", "Не доставлено", "Сообщение не доставлено", "Письмо не доставлено", "Письмо не отправлено", "Сообщение не отправлено", "Wiadomość niedostarczona", "Niedostarczona",
-		"Olevererbart", "Kan ikke leveres", "Kunne ikke leveres", "Nedoručitelná",
-		"Teslim edilemedi", "Nem kézbesíthető", "Message non délivré",
-		"Mensaje devuelto", "Mensagem devolvida", "Bezorging mislukt", "Nachricht nicht zustellbar",
-		"메일 전송 실패", "郵件無法傳遞",
-		/* sending services' notices to the sender */
-		"Bounce:", "Bounce notification", "Bounced:", "Bounce report", "Hard bounce",
-		"Soft bounce", "Permanent failure", "Temporary failure", "Delivery failed",
-		"Message rejected", "Mensaje rechazado", "Message refusé", "Nachricht abgelehnt",
-		"Messaggio rifiutato", "Mensagem rejeitada", "Bericht geweigerd",
-		"Notificación de rebote", "Rebote", "Notification de rebond", "Rebond",
-		/* a filter's notice to the sender (MailScanner's "{Bounce} ...") */
-		"{Bounce}", "Nachricht abgewiesen", "Wiadomość niedoręczona", "Thư không gửi được",
-		"Không gửi được", "無法送達", "无法送达",
-	};
+	static const char *const subjects[] = { BW_PHRASES_IS_BOUNCE_SUBJECT_SUBJECTS };
 	const char *w;
 	size_t i;
 
@@ -518,15 +471,7 @@ bool bw_sniff__system_notice(const bw_msg *m)
 
 bool bw_sniff__automated(const bw_msg *m)
 {
-	static const char *const robots[] = { "mailer", "no-reply", "noreply", "no_reply",
-		"donotreply", "do-not-reply", "do_not_reply", "notification", "notifier", "notify",
-		"dsn@", "bounce", "daemon", "robot", "gateway", "relay", "list server", "listserv",
-		"automat", "auto-reply", "autoreply", "system", "sistema", "système", "delivery",
-		"router", "reports@", "alerts@", "alert@",
-		/* content and virus gateways sign their notices with the product */
-		"virus", "interscan", "scanmail", "sweeper", "webshield", "mailscanner", "amavis",
-		"content filter", "contentfilter", "mail filter", "mailfilter", "mail security",
-		"email security", "spamblocker", "spam filter" };
+	static const char *const robots[] = { BW_PHRASES_AUTOMATED_ROBOTS };
 	const char *v = bw_msg__header(m, "Auto-Submitted");
 	size_t i;
 
@@ -540,18 +485,9 @@ bool bw_sniff__automated(const bw_msg *m)
 
 bool bw_sniff__says_undelivered(const char *subject)
 {
-	static const char *const mail[] = { "mail", "message", "copy", "post ", "deliver", "sent", "attachment",
-		"bounce", "send", "recipient", "forward", "correo", "mensaje", "entrega", "nachricht", "zustell",
-		"courrier", "envoi", "remise", "messaggio", "consegna", "mensagem", "bericht",
-		"bezorg", "wiadomo", "zpráv", "сообщени", "письм", "メール", "邮件", "郵件", "메일" };
-	static const char *const failed[] = { "not ", "n't", "fail", "undeliver", "undelivered",
-		"delay", "retry", "waiting", "deferred", "bounce", "rejected", "refused", "returned", "error",
-		"blocked", "stopped", "virus found", "infected", "too large", "too big", "trop volumineux",
-		"zu groß", "できなかった", "できません", "未能", "无法", "無法", "不能",
-		"no se", "nicht", "non ", "não", "niet", "retras", "verzög", "retard", "ritard",
-		"atras", "échec", "fehl", "nie ", "не ", "失敗", "失败", "遅延", "延迟", "실패" };
-	static const char *const about_reader[] = { "ticket", "quarantine", "summary", "digest",
-		"received:", "quarantäne", "quarantaine", "cuarentena", "approval", "moderat" };
+	static const char *const mail[] = { BW_PHRASES_SAYS_UNDELIVERED_MAIL };
+	static const char *const failed[] = { BW_PHRASES_SAYS_UNDELIVERED_FAILED };
+	static const char *const about_reader[] = { BW_PHRASES_SAYS_UNDELIVERED_ABOUT_READER };
 	size_t n = subject ? strlen(subject) : 0;
 
 	/* a ticket's acknowledgement, a quarantine digest: about the
@@ -571,10 +507,7 @@ bool bw_sniff__delivery_subject(const bw_msg *m)
 	return bw_sniff__says_undelivered(bw_msg__header(m, "Subject"));
 }
 
-static const char *const daemon_names[] = { "mailer-daemon", "postmaster", "post_master", "post-master",
-	"mail delivery", "mailer_daemon", "mailerdaemon", "mail-daemon", "mail_daemon", "maildaemon",
-	/* Exchange's own system mailbox, the sender of its NDRs */
-	"MicrosoftExchange329e71ec88ae4615bbc36ab6ce41109e" };
+static const char *const daemon_names[] = { BW_PHRASES_DAEMON_NAMES };
 
 bool bw_sniff__names_daemon(const char *value)
 {
@@ -622,13 +555,8 @@ static size_t label_value_copy(const char *l, size_t n, const char *label, char 
 
 /* The labels of a forwarded message's header lines, as mail programs write
  * them in the languages they are set to ("From:", "Von:", "发件人:"...). */
-static const char *const from_labels[] = { "From:", "Von:", "De:", "Da:", "Van:", "Od:", "Från:",
-	"Fra:", "Kimden:", "Gönderen:", "От:", "Від:", "Feladó:", "Lähettäjä:", "Expéditeur:",
-	"Remitente:", "Mittente:", "Remetente:", "发件人:", "发件人：", "寄件者:", "寄件者：", "寄件人:",
-	"寄件人：", "差出人:", "差出人：", "送信者:", "送信者：", "보낸 사람:", "보낸사람:" };
-static const char *const subject_labels[] = { "Subject:", "Betreff:", "Objet:", "Asunto:", "Oggetto:",
-	"Onderwerp:", "Temat:", "Předmět:", "Ämne:", "Emne:", "Konu:", "Тема:", "Tárgy:", "Aihe:",
-	"Assunto:", "Sujet:", "主题:", "主题：", "主旨:", "主旨：", "件名:", "件名：", "제목:" };
+static const char *const from_labels[] = { BW_PHRASES_FROM_LABELS };
+static const char *const subject_labels[] = { BW_PHRASES_SUBJECT_LABELS };
 
 /* The value of line l[0..n) when it starts with one of `labels`, copied
  * into value (its length; 0 when no label starts the line). */
@@ -649,8 +577,7 @@ bool bw_sniff__pasted_bounce(const char *text, size_t len)
 	const char *l;
 	size_t n;
 	bool final_recipient = false, from_program = false;
-	static const char *const program_senders[] = { "no-reply", "noreply", "no_reply",
-		"do-not-reply", "donotreply", "notify", "notification", "bounce" };
+	static const char *const program_senders[] = { BW_PHRASES_PASTED_BOUNCE_PROGRAM_SENDERS };
 
 	if (len > 65536)
 		len = 65536;
@@ -758,22 +685,18 @@ bool bw_decoders__presents_author(const char *context, size_t n)
 /* A line that asks the reader to contact someone: its address is no recipient. */
 static bool contact_line(const char *l, size_t n)
 {
-	static const char *const noise[] = { "contact", "please reply to", "send mail to",
-		"write to", "for assistance", "for help", "http://", "https://", "mailto:" };
+	static const char *const noise[] = { BW_PHRASES_CONTACT_LINE_NOISE };
 
 	return bw_text__find_any(l, n, noise, sizeof(noise) / sizeof(noise[0]), NULL) != NULL;
 }
 
-static const char *const header_starts[] = { "Received:", "Return-Path:", "Message-ID:",
-	"From:", "Subject:", "Date:", "To:", "MIME-Version:", "Content-Type:" };
+static const char *const header_starts[] = { BW_PHRASES_HEADER_STARTS };
 
 /* A line about the original message (its sender, its identifier), indented
  * in a summary: its address did not fail. */
 static bool origin_line(const char *l, size_t n)
 {
-	static const char *const labels[] = { "Message-ID", "From:", "Sender:", "Reply-To:",
-		"Return-Path:", "In-Reply-To:", "References:", "Mail From:", "MAIL FROM:<", "Sent by",
-		"Author:", "Originator:" };
+	static const char *const labels[] = { BW_PHRASES_ORIGIN_LINE_LABELS };
 	size_t tl;
 	const char *t = bw_text__trim(l, n, &tl);
 	size_t i;
@@ -889,10 +812,7 @@ bool bw_decoders__says_received(const char *l, size_t n)
 
 bool bw_decoders__says_spared(const char *s, size_t n)
 {
-	static const char *const spared[] = { "received this message", "was not affected", "were not affected",
-		"not affected by", "unaffected", "also addressed to", "other addressees",
-		"nicht betroffen", "pas été affecté", "no se vieron afectad", "no fue afectad",
-		"non sono stati interessati", "não foram afetad", "niet getroffen" };
+	static const char *const spared[] = { BW_PHRASES_SAYS_SPARED_SPARED };
 
 	return s && (bw_text__find_any(s, n, spared, sizeof(spared) / sizeof(spared[0]), NULL) ||
 	             bw_text__find_any(s, n, received_words,
@@ -985,83 +905,9 @@ static bool says_final(const char *text, size_t len, const char *const *final, s
 
 bool bw_sniff__delay_notice(const bw_msg *m)
 {
-	static const char *const subjects[] = { "Delayed Mail", "Delivery delayed", "Delivery Delay",
-		"Message delayed", "Warning: message", "Delivery Status Notification (Delay)",
-		"Mail delivery delayed", "Warning: could not send message", "Delivery Notification: Delay",
-		"Message delivery delayed", "Delay notification", "Temporary delivery failure",
-		"Warning: Temporary", "Delivery warning", "Message status - delayed",
-		"Aviso: entrega retrasada", "Entrega retrasada", "Zustellung verzögert", "Verzögerte Zustellung",
-		"Remise différée", "Distribution retardée", "Consegna ritardata", "Entrega atrasada",
-		"Vertraagde bezorging", "配送遅延", "配信遅延", "投递延迟", "邮件延迟", "郵件延遲", "Messaggio in ritardo",
-		"Delivery deferred", "Message deferred", "Delivery status notification: delay",
-		"WARNING: delayed", "Mail delivery deferred" };
-	static const char *const delayed[] = { "has been delayed", "has not yet been delivered",
-		"not been delivered yet", "has not been delivered yet", "will continue trying",
-		"will keep trying", "will continue to try", "will retry", "WARNING message only",
-		"you do not need to resend", "no action is required on your part", "still trying",
-		"delivery has been delayed", "delivery attempts will continue", "is delayed",
-		"will be retried", "will continue to attempt", "advisory only", "only a warning",
-		"no need to resend", "is still in the queue", "still be retried",
-		/* the same in the languages notices arrive in */
-		"wurde verzögert", "ist verzögert", "wird weiterhin versucht", "werden fortgesetzt",
-		"a été retardé", "est retardé", "été différé", "nouvelles tentatives seront",
-		"se ha retrasado", "ha sido retrasad", "se seguirá intentando", "è stata ritardata",
-		"è stato ritardato", "foi atrasad", "está atrasad", "is vertraagd", "zostało opóźnione",
-		"została opóźniona", "będą ponawiane", "byla zpožděna", "bylo zpožděno",
-		"doručení je zpožděno", "задерживается", "была задержана", "遅延しています",
-		"遅延が発生", "已延迟", "已延遲", "har försenats", "är försenad", "gecikti", "gecikmiştir",
-		"késik", "késleltetve", "지연되었습니다", "지연되고",
-		"todavía no ha podido ser entregado", "volverá a intentar", "no es necesario que vuelva a enviar",
-		"keeps retrying", "keep retrying", "still retrying", "retrying continues", "will try again",
-		"will be tried again", "this is a warning", "seguiremos intentándolo", "intentaremos de nuevo",
-		"will be reattempted", "be re-attempted", "reattempted later", "address(es) deferred:",
-		"n'a pas encore pu être", "nouvelle tentative", "pas besoin de renvoyer",
-		"noch nicht zugestellt", "wird erneut versucht", "nicht erneut senden",
-		"non è stato ancora", "verrà ritentat", "non è necessario reinviare",
-		"non è ancora stato consegnat", "tentativi continueranno", "ancora in coda",
-		/* not the advice "send it again", which failures give too */
-		"non è necessario inviarlo di nuovo", "non occorre inviarlo di nuovo",
-		"ainda não foi entregue", "tentará novamente", "não é necessário reenviar",
-		"nog niet afgeleverd", "opnieuw geprobeerd", "niet opnieuw te versturen", "nog niet worden bezorgd",
-		"blijven het", "まだ配送されていません", "再送を試みます", "再試行します", "再送する必要はありません",
-		"仍在重试", "将继续尝试", "遅れています", "再送の必要はありません", "引き続き配送を試みます",
-		"投递延迟", "延迟投递", "继续重试", "繼續重試", "无需重新发送", "無需重新發送",
-		"暂时未能送达", "暫時未能送達", "暂时无法投递", "still being tried", "still being attempted",
-		"zatím nepodařilo", "zatím nedoručen", "pokusí znovu", "pouze upozornění",
-		"nie została jeszcze dostarczona", "nie zostało jeszcze dostarczone", "nadal będzie próbował",
-		"będzie ponawiał", "nie musisz wysyłać", "ещё не доставлен", "еще не доставлен",
-		"попытки будут продолжаться", "попытки доставки будут продолжены", "остаётся в очереди",
-		"остается в очереди", "не нужно отправлять", "ще не доставлено", "спроби триватимуть",
-		"ešte nebola doručená", "még nem sikerült kézbesíteni", "încă nu a fost livrat",
-		"henüz teslim edilemedi", "δεν έχει παραδοθεί ακόμη", "все още не е доставено",
-		/* "THIS IS A WARNING ONLY" banners (Postfix and others, translated;
-		 * upper-case forms where the letters are not ASCII) and "we keep
-		 * trying" */
-		"simple avertissement", "avertissement seulement", "de nouvelles tentatives auront lieu",
-		"reste en file d'attente", "nur eine warnung", "dies ist eine warnung",
-		"weitere zustellversuche", "versucht es weiter", "wir versuchen es",
-		"solo un aviso", "sólo un aviso", "SÓLO UN AVISO", "seguirá intentándolo", "seguira intentandolo",
-		"solo un avviso", "si ritenterà", "verranno eseguiti nuovi tentativi",
-		"apenas um aviso", "continuaremos a tentar", "POUZE UPOZORNĚNÍ", "uyarıdır", "UYARIDIR",
-		"лише попередження", "ЛИШЕ ПОПЕРЕДЖЕННЯ", "само предупреждение", "САМО ПРЕДУПРЕЖДЕНИЕ",
-		"только предупреждение", "ТОЛЬКО ПРЕДУПРЕЖДЕНИЕ", "пока не доставлено", "тек ескерту",
-		"ТЕК ЕСКЕРТУ", "rhybudd yn unig", "ainult hoiatus", "samo opozorilo", "alleen een waarschuwing",
-		"tylko ostrzeżenie", "TYLKO OSTRZEŻENIE", "endast en varning", "bara en varning",
-		"kun en advarsel", "vain varoitus", "csak figyelmeztetés", "CSAK FIGYELMEZTETÉS",
-		"doar un avertisment", "μόνο προειδοποίηση", "ΜΟΝΟ ΠΡΟΕΙΔΟΠΟΙΗΣΗ", "재전송을 시도",
-		"계속 재시도", "引き続き配信を試み", "itajaribu tena",
-		"se zpozdilo", "se zpožďuje", "se bude dále zkoušet", "er forsinket", "forsinket levering",
-		"fortsetter å prøve", "vi prøver igjen", "jest opóźnione", "opóźnione dostarczanie",
-		"będzie próbował ponownie", "delayed mail" };
-	static const char *const final[] = { "permanent fatal", "failed permanently", "permanent error",
-		"giving up", "gave up", "has been removed from the mail queue", "will not be retried",
-		"no further attempts", "could not be delivered to", "permanently failed",
-		"not delivered to:", "not be retried", "won't be retried", "will not retry",
-		"no more attempts", "no se volverá a intentar", "no volveremos a intentar",
-		"wird nicht erneut versucht", "ne sera pas retenté", "ne sera plus retenté",
-		"non verrà ritentat", "não será tentad",
-		/* held by a policy, not waiting for a retry */
-		"held in isolation", "held in quarantine", "has been quarantined", "will be deleted after" };
+	static const char *const subjects[] = { BW_PHRASES_DELAY_NOTICE_SUBJECTS };
+	static const char *const delayed[] = { BW_PHRASES_DELAY_NOTICE_DELAYED };
+	static const char *const final[] = { BW_PHRASES_DELAY_NOTICE_FINAL };
 	size_t i, len = bw_text__report_length(m);
 	bool delay = false;
 
@@ -1098,11 +944,7 @@ static bool only_an_address(const char *d)
 
 int bw_decoders__listed_after_intro(const bw_msg *m, bw_report *r, const char *action)
 {
-	static const char *const intros[] = { "following recipient", "following address",
-		"following destination", "could not be delivered", "couldn't be delivered",
-		"was undeliverable", "unable to deliver", "delivery failed", "delivery has failed",
-		"not be delivered to", "failed to deliver", "has been delayed", "could not deliver",
-		"undeliverable to", "delivery to the following", "permanent fatal" };
+	static const char *const intros[] = { BW_PHRASES_LISTED_AFTER_INTRO_INTROS };
 	size_t len = bw_text__report_length(m), first = r->n_rcpt, k;
 	const char *at = bw_text__find_any(m->body, len, intros, sizeof(intros) / sizeof(intros[0]), NULL);
 	const char *list;
@@ -1160,12 +1002,9 @@ static bool names_reader(const char *text, size_t len, const char *own)
 {
 	/* ... or as the sender of the mail that failed ("<x> sender rejected",
 	 * "MAIL FROM:<x>") */
-	static const char *const aside[] = { "copy", "contact", "administrator", "questions",
-		"sender", "mail from", "absender", "expéditeur", "remitente", "mittente", "remetente" };
+	static const char *const aside[] = { BW_PHRASES_NAMES_READER_ASIDE };
 	/* a salutation ("Hello kim@example.org,") names the reader it greets */
-	static const char *const greetings[] = { "hello ", "hi ", "dear ", "hallo ", "bonjour ",
-		"hola ", "ciao ", "olá ", "guten tag ", "liebe ", "lieber ", "cher ", "chère ",
-		"estimado ", "estimada ", "caro ", "cara ", "beste ", "您好", "你好", "尊敬的" };
+	static const char *const greetings[] = { BW_PHRASES_NAMES_READER_GREETINGS };
 	const char *p = text, *e = text + len, *hit;
 
 	while (p < e && (hit = bw_memcasemem(p, (size_t)(e - p), own))) {
@@ -1274,34 +1113,7 @@ bool bw_decoders__about_reader(const bw_msg *m)
 
 bool bw_decoders__says_failure(const bw_msg *m)
 {
-	static const char *const words[] = {
-		"could not be delivered", "couldn't be delivered", "undeliverable", "not delivered",
-		"delivery failed", "delivery has failed", "failed to deliver", "unable to deliver",
-		"could not deliver", "permanent error", "fatal error", "returned to sender",
-		"non remis", "pas pu être", "unzustellbar", "nicht zugestellt", "no se pudo entregar",
-		"no pudo ser entregado", "non è stato possibile", "não foi possível entregar",
-		"配信できませんでした", "无法投递", "退信", "could not be sent", "couldn't be sent",
-		"delivery failure", "failed delivery", "undelivered", "user unknown", "unknown user",
-		"host unknown", "no such user", "mailbox unavailable", "did not reach",
-		"could not be reached", "permanent failure", "não entregue", "niet afgeleverd",
-		"niet worden afgeleverd", "non consegnat", "fehlgeschlagen", "échec de la remise",
-		"失敗しました", "配信できません", "送信できません", "pas été délivré",
-		"pas été distribué", "nicht zustellbar", "non può essere consegnat", "mancata consegna",
-		"no fue posible entregar", "não foi entregue", "nie została dostarczona",
-		"kunde inte levereras", "kunne ikke leveres", "nelze doručit", "teslim edilemedi",
-		"전달되지 않았습니다", "전송되지 않았습니다", "無法傳遞", "niet worden bezorgd", "kon niet worden bezorgd",
-		"refused by the destination", "will not try again", "delivery of the email was stopped",
-		"delivery of the e-mail was stopped", "delivery of the message was stopped", "kan inte levereras", "ei voitu toimittaa",
-		"не было доставлено", "не удалось доставить", "не удалось выполнить доставку",
-		"не вдалося доставити", "δεν ήταν δυνατή η παράδοση", "nem sikerült kézbesíteni",
-		"nu a putut fi livrat",
-		/* a group's refusal ("the group you tried to contact (x) may not
-		 * exist, or you may not have permission to post") */
-		"you tried to contact", "weren't able to post", "were not able to post",
-		/* the message refused ("Message rejected. See ...", "您的邮件被退回") */
-		"message rejected", "message was rejected", "message blocked", "message was blocked",
-		"被退回", "邮件被退", "郵件被退",
-	};
+	static const char *const words[] = { BW_PHRASES_SAYS_FAILURE_WORDS };
 	size_t len = m->report_length_known ? m->report_length : m->body_len;
 
 	/* A notice about the reader's own mailbox ("messages for you were
@@ -1322,8 +1134,7 @@ bool bw_decoders__says_failure(const bw_msg *m)
 
 bool bw_decoders__looks_like_report(const bw_msg *m)
 {
-	static const char *const words[] = { "undeliver", "undelivered", "delivery", "returned mail",
-		"failure notice", "failed", "delayed", "not delivered", "mail system error", "bounce" };
+	static const char *const words[] = { BW_PHRASES_LOOKS_LIKE_REPORT_WORDS };
 	const char *subject = bw_msg__header(m, "Subject");
 	size_t i;
 

@@ -21,36 +21,14 @@
 
 #include "../util.h"
 #include "common.h"
+#include "lists_phrases.h"
 
 /* A post to a list was refused (the subject or the first lines say so). */
-static const char *const refused[] = {
-	"mailing list was rejected", "mailing list has been rejected", "list was rejected",
-	"list has been rejected", "was rejected by the list", "has been rejected by the list",
-	"list was refused", "list has been refused", "rejected by the moderator",
-	"rejected by the list moderator", "not allowed to post", "non-members are not allowed",
-	"not a member of the list", "not a member of this list", "posting restricted to members",
-	"only members can post", "members-only list", "members only list",
-	"not authorized to post", "not authorised to post", "not authorized to send mail to the",
-	"non-member submission", "post by non-member", "not allowed to send messages to the list",
-	"not allowed to send to the list", "not allowed to send to this list",
-	"not allowed to send messages to this list", "only subscribers may post", "only members may post",
-	/* French, German, Spanish, Italian, Portuguese, Dutch, Japanese */
-	"pas autorisé(e) à envoyer", "pas autorisé à envoyer", "pas autorisée à envoyer",
-	"seules les personnes abonnées", "seuls les abonnés", "seuls les membres",
-	"nicht berechtigt, beiträge an", "nicht berechtigt, an die liste", "nur von eingetragenen mitgliedern",
-	"nur abonnenten dürfen", "nur mitglieder dürfen", "no está autorizado a enviar",
-	"solo los suscriptores pueden", "solo los miembros pueden", "non sei autorizzato a inviare",
-	"solo gli iscritti possono", "não tem permissão para enviar", "apenas assinantes podem",
-	"somente membros podem", "alleen leden mogen", "alleen abonnees mogen",
-	"メンバーからの投稿のみ", "メンバーとして登録されていない",
-};
+static const char *const refused[] = { BW_PHRASES_REFUSED };
 
 /* Local parts of list robots: "dev-owner", "dev-bounces", "dev-request",
  * "owner-dev", "sympa", "listserv", "majordomo", "listmaster". */
-static const char *const robot_marks[] = {
-	"-owner@", "-bounces@", "-request@", "-admin@", "owner-", "sympa@", "listserv@",
-	"majordomo@", "mailman@", "listmaster@", "+owner@", "+bounces",
-};
+static const char *const robot_marks[] = { BW_PHRASES_ROBOT_MARKS };
 
 /* Does text[0..n) hold a list robot's address? */
 static bool names_robot(const char *text, size_t n)
@@ -99,11 +77,7 @@ static bool robot_reader(const bw_msg *m)
 /* Words of a refusal and words that name a list, for a notice in words of
  * its own ("Your message for list X has been rejected: only subscribers
  * may post"): from a list's robot, returning the post, both must occur. */
-static const char *const refusal_words[] = {
-	"rejected", "refused", "denied", "declined", "not distributed", "not accepted",
-	"not been distributed", "not been accepted", "not allowed", "not permitted",
-	"only subscribers", "only members", "may post", "can post",
-};
+static const char *const refusal_words[] = { BW_PHRASES_REFUSAL_WORDS };
 static const char *const list_words[] = {
 	"mailing list", "for list", "to list", "the list", "this list", "list \"", "subscribers",
 };
@@ -111,20 +85,8 @@ static const char *const list_words[] = {
 /* The same in other languages, read only in a notice that comes From a
  * list's robot and returns the post: a refusal ("abgewiesen", "negato",
  * "无法投递") and a word for the list ("Liste", "konference", "列表"). */
-static const char *const refusal_words_intl[] = {
-	"abgewiesen", "abgelehnt", "zurückgewiesen", "nicht verteilt", "nicht über die liste",
-	"rejeté", "refusé", "pas été distribué", "pas pu être distribué", "rechazad",
-	"no ha sido distribuido", "no se ha podido distribuir", "rifiutat", "respint", "negato",
-	"non è stato possibile consegnare", "non è stato distribuito", "rejeitad", "recusad",
-	"não foi distribuíd", "geweigerd", "afgewezen", "niet verspreid", "odmítnut", "zamítnut",
-	"není možné doručit", "není možné", "nelze doručit", "odrzucon", "nie może zostać rozesłan",
-	"отклонен", "отвергнут", "не может быть разослан", "拒否", "配信できません", "無法投遞",
-	"无法投递", "被拒绝", "拒绝", "거부", "reddedildi", "elutasítva",
-};
-static const char *const list_words_intl[] = {
-	"liste", "lista", "lijst", "konferenc", "seznam", "listy", "рассылк", "список",
-	"メーリングリスト", "リスト", "列表", "邮件列表", "郵件列表", "리스트", "listesi", "listá",
-};
+static const char *const refusal_words_intl[] = { BW_PHRASES_REFUSAL_WORDS_INTL };
+static const char *const list_words_intl[] = { BW_PHRASES_LIST_WORDS_INTL };
 
 static int sniff(const bw_msg *m, const bw_found *f)
 {
@@ -216,12 +178,7 @@ static char *named_list(const bw_msg *m, const char *hit, size_t n)
  * ("Post by non-member to a members-only list"). */
 static bool held(const bw_msg *m, size_t n)
 {
-	static const char *const marks[] = {
-		"being held", "held for", "held until", "is held", "awaiting moderat",
-		"awaiting approval", "awaiting the approval", "waiting for approval",
-		"waiting for moderat", "pending approval", "pending moderat", "needs approval",
-		"requires approval", "must be approved", "for approval", "moderator can review",
-	};
+	static const char *const marks[] = { BW_PHRASES_HELD_MARKS };
 
 	return bw_text__find_any(m->body, n, marks, sizeof(marks) / sizeof(marks[0]), NULL) != NULL;
 }

@@ -50,6 +50,7 @@
 #include "../util.h"
 #include "addrline.h"
 #include "common.h"
+#include "prose_phrases.h"
 
 
 /* A person's reply in a conversation (In-Reply-To or References) that
@@ -68,10 +69,7 @@ static bool conversation(const bw_msg *m)
  * summary for 2017-05-22", "Bouncing addresses on list x"). */
 static bool bounce_summary(const bw_msg *m)
 {
-	static const char *const words[] = { "bounce summary", "bounce report", "bounce digest",
-		"bouncing addresses", "bouncing subscribers", "bounces for", "bounce notification",
-		"held members", "members on hold", "members held", "bouncing members", "disabled members",
-		"suspended members" };
+	static const char *const words[] = { BW_PHRASES_BOUNCE_SUMMARY_WORDS };
 	const char *subject = bw_msg__header(m, "Subject");
 	size_t i;
 
@@ -133,9 +131,7 @@ static const char *robot_list_name(const char *a, size_t *n)
  * x@y is bouncing", "abonnés supprimés pour erreurs"): it is about them. */
 static bool owner_error_notice(const bw_msg *m)
 {
-	static const char *const words[] = { "bounc", "delivery error", "deletion", "removed",
-		"deleted", "error report", "errors", "erreur", "supprim", "fehler", "entfernt",
-		"errore", "rimoss", "eliminad", "エラー", "错误", "錯誤" };
+	static const char *const words[] = { BW_PHRASES_OWNER_ERROR_NOTICE_WORDS };
 	const char *to = bw_msg__header(m, "To"), *subject = bw_msg__header(m, "Subject");
 	char *a;
 	size_t i, n;
@@ -280,135 +276,13 @@ static bool quotes_permanent_reply(const char *d)
 	return d && bw_sniff__quotes_reply(d, strlen(d), "5");
 }
 
-static const char *const triggers[] = {
-	"could not be delivered to", "couldn't be delivered to", "undeliverable to",
-	"unable to deliver", "not delivered to", "delivery to", "failed", "said:",
-	"problem delivering", "trouble delivering", "delivering your message to",
-	"unknown", "does not exist", "doesn't exist", "no such", "rejected", "invalid", "not valid",
-	"non-delivery", "unable-to-transfer", "unable to transfer", "deactivated", "not taking mail",
-	"not found", "over quota", "quota exceeded", "mailbox full", "mailbox is full",
-	"refused", "denied", "error", "undeliverable", "not permitted", "disabled",
-	"returned", "bounced", "delayed", "could not deliver", "couldn't deliver",
-	"cannot deliver", "can't deliver", "failed to deliver", "could not be delivered",
-	"couldn't be delivered", "cannot be delivered", "can't be delivered", "did not reach",
-	"could not be reached", "cannot be reached", "couldn't be reached", "was not delivered",
-	"no longer", "not accept", "exceed", "quota", "too large", "too big", "size limit",
-	"unavailable", "inactive", "suspended", "expired", "blocked", "unreachable", "timed out",
-	"deferred", "not allowed", "prohibited", "unrouteable", "unroutable", "no mailbox",
-	"host not found", "not known", "not listed", "failure", "could not be sent",
-	"couldn't be sent", "cannot be sent", "can't be sent", "not be sent", "was not sent",
-	"not been delivered", "nothing was delivered", "cannot receive", "can't receive",
-	"will not be delivered", "won't be delivered", "held back", "was stopped", "been stopped",
-	"given up", "gave up", "not been fully delivered", "not received by",
-	"not able to deliver", "were not able to", "was not able to",
-	"did not attempt", "not attempted", "was not attempted", "were not attempted",
-	"does not allow", "doesn't allow",
-	/* sending services' notices: a recipient they would not send to */
-	"not sent", "suppressed", "suppression list", "inactive recipient",
-	/* ... and the sender's own server refusing to send (German, French,
-	 * Spanish, Portuguese, Italian, Dutch) */
-	"nicht versendet", "nicht gesendet", "nicht verschickt", "pas été envoyé", "no se envió",
-	"no fue enviado", "não foi enviad", "non è stato inviato", "non è stata inviata",
-	"niet verzonden",
-	/* a list server's word for a member whose mail fails */
-	"bouncing",
-	/* a group or list refusing the sender's post */
-	"allow you to post", "not allowed to post", "not a member of",
-	/* other verbs of handing a message on */
-	"could not be handed", "not be passed on", "could not be forwarded", "could not be transferred",
-	"could not be relayed", "could not be transmitted", "could not be routed", "not be processed",
-	"could not be distributed", "cannot be distributed", "was not distributed",
-	/* Dutch, Italian, Portuguese, German, French, Japanese, Chinese, Russian */
-	"niet worden afgeleverd", "niet afgeleverd", "niet bezorgd", "onbekend", "non consegnat",
-	"non è stato", "sconosciut", "inesistente", "falha", "não existe", "desconhecido",
-	"fehlgeschlagen", "échec", "Échec", "echec", "n'existe pas", "失敗", "エラー", "できませんでした",
-	"失败", "не доставлено", "не было доставлено", "не было отправлено", "не была отправлена", "не отправлено", "не была доставлена", "не были доставлены", "не может быть доставлено", "не удалось", "не существует", "pas été délivré",
-	"pas pu être délivré", "pas été distribué", "impossible de remettre",
-	"impossible de distribuer", "nicht zustellbar", "non può essere consegnat",
-	"impossibile consegnare", "mancata consegna", "no fue posible entregar", "no ha podido",
-	"não foi entregue", "falhou", "mislukt", "宛先不明", "nie została dostarczona",
-	"nie można dostarczyć", "kunde inte levereras", "kunne ikke leveres", "kunne ikke levere",
-	"nelze doručit", "nebyla doručena", "teslim edilemedi", "ei voitu toimittaa",
-	"전달되지 않았습니다", "전송되지 않았", "전송 실패", "찾을 수 없", "받을 수 없", "발송되지 않았", "발송 실패", "존재하지 않", "실패 사유", "無法傳遞", "無法投遞", "退回", "未能投递", "未能投遞",
-	/* French, German, Spanish, Japanese */
-	"pas pu être remis", "pas pu etre remis", "non remis", "pas pu être distribué", "destinataire",
-	"introuvable", "inconnu", "nicht zugestellt", "unzustellbar", "konnte nicht", "empfänger",
-	"unbekannt", "no se pudo entregar", "no pudo ser entregado", "no se ha podido entregar",
-	"destinatario", "desconocido", "配信できません", "届けられません", "宛先", "送信できません",
-	"存在しません", "ブロックされ", "拒否され", "届きませんでした", "non è stato possibile recapitare", "impossibile recapitare", "non recapitato",
-	"não pôde ser entregue", "não foi possível entregar", "kon niet worden bezorgd",
-	"onbestelbaar", "无法投递", "未能送达", "投递失败", "退信", "收件人", "不存在",
-	/* Czech, Polish, Swedish, Turkish, Hungarian, Romanian, Ukrainian, Korean, Greek */
-	"nepodařilo doručit", "nepodařilo se doručit", "nebylo možné doručit", "nedoručitelná",
-	"nie udało się dostarczyć", "nie dostarczono", "nie mogła zostać dostarczona",
-	"opóźnion", "kunde inte levereras", "kunde inte leverera", "iletilemedi", "teslim edilemedi",
-	"nem sikerült kézbesíteni", "nem kézbesíthető", "nu a putut fi livrat", "nu a putut fi trimis",
-	"не вдалося доставити", "не доставлено", "не існує", "не знайдено", "немає такого", "拒收", "被拒", "拒绝接收", "전달할 수 없", "전달하지 못했", "δεν ήταν δυνατή η παράδοση",
-	"δεν παραδόθηκε", "wasn't delivered", "weren't delivered", "wasn't sent", "couldn't be found",
-	"nog niet worden", "niet worden bezorgd", "kon nog niet", "handed over",
-	/* not delivered yet, held up, turned away */
-	"undelivered", "not been delivered", "not yet been delivered", "not yet delivered",
-	"not been sent", "not sent to", "turned away", "declined", "not accepted", "gave up",
-	"could not be", "couldn't be", "did not reach", "didn't reach", "will be retried",
-	"no se ha entregado", "todavía no", "aún no", "noch nicht zugestellt", "pas encore été",
-	"ainda não foi", "non è ancora stato", "non-delivery", "nondelivery", "non delivery",
-	"unable to transfer", "may not exist", "might not exist", "permission to post", "not allowed to post",
-	/* refused or destroyed, in other languages (a filter's notice to the
-	 * sender: "Este mensaje ha sido destruido", "e-mail ... rechazado") */
-	"rechazad", "rifiutat", "respint", "rejeitad", "recusad", "abgewiesen", "abgelehnt",
-	"geweigerd", "odrzucon", "odmítnut", "отклонен", "отвергнут", "destruid", "distrutt",
-	"détruit", "vernichtet", "destroyed",
-	/* ... in the past tense and in more languages ("a refusé votre message",
-	 * "rechazó su mensaje", "ble avvist", "tidak dapat dikirim") */
-	"refusé", "rejeté", "rechazó", "rejeitou", "recusou", "avvist", "afvist", "avvisat",
-	"hylätty", "hylättiin", "reddedildi", "elutasít", "zamítnut", "respins", "odbijen",
-	"απορρίφθηκε", "ditolak", "tidak dapat dikirim", "tidak terkirim", "gagal dikirim",
-	/* not delivered, in more words: Polish, Vietnamese, Chinese (traditional),
-	 * Korean */
-	"nie została doręczona", "nie zostało doręczone", "niedoręczon", "không thể chuyển",
-	"không gửi được", "không thể gửi", "không thể giao", "無法送達", "无法送达", "無法寄達",
-	"전달되지 못했", "배달되지 않았",
-};
+static const char *const triggers[] = { BW_PHRASES_TRIGGERS };
 
 /* Lines that introduce a list of failed recipients ("the following
  * recipients", in the languages above). */
-static const char *const list_intros[] = {
-	"following recipient", "following address", "following destination", "destinataire suivant",
-	"destinataires suivants", "adresse suivante", "adresses suivantes", "folgende empfänger",
-	"folgenden empfänger", "folgende adresse", "folgenden adresse", "siguientes destinatarios",
-	"siguiente destinatario", "siguientes direcciones", "次の宛先", "以下の宛先", "下記の宛先",
-	"seguenti destinatari", "seguente destinatario", "seguintes destinatários", "volgende geadresseerde",
-	"volgende ontvanger", "以下收件人", "下列收件人",
-	"addresses below", "address below", "recipients below", "recipient below", "listed below",
-	"addresses listed", "recipients listed",
-	/* a list server's report on its members */
-	"following subscriber", "following member", "abonnés suivants", "folgende abonnenten",
-	/* Czech, Polish, Swedish, Danish/Norwegian, Finnish, Turkish, Hungarian,
-	 * Romanian, Russian, Ukrainian, Korean, Greek */
-	"následujícímu příjemci", "následujícím příjemcům", "následující adres",
-	"poniższego odbiorcy", "poniższych odbiorców", "następującego odbiorcy",
-	"następujących odbiorców", "następujące adres", "följande mottagare", "følgende modtager",
-	"følgende mottaker", "seuraavalle vastaanottajalle", "seuraaville vastaanottajille",
-	"aşağıdaki alıcı", "következő címzett", "următorul destinatar", "următorii destinatari",
-	"следующему получателю", "следующим получателям", "следующие адрес",
-	"наступному одержувачу", "наступним одержувачам", "다음 수신자", "τον ακόλουθο παραλήπτη",
-	"τους ακόλουθους παραλήπτες",
-	/* Exchange's "Delivery has failed to these recipients or groups:" */
-	"to these recipients", "à ces destinataires", "an diese empfänger", "a estos destinatarios",
-	"a questi destinatari", "para estes destinatários", "aan deze geadresseerden",
-	"以下地址", "下列地址", "以下のアドレス", "下記のアドレス", "다음 주소",
-	"for these recipients", "for the following recipients", "für diese empfänger",
-	"pour ces destinataires", "para estos destinatarios", "per questi destinatari",
-};
+static const char *const list_intros[] = { BW_PHRASES_LIST_INTROS };
 
-static const char *const ends[] = {
-	"Original message follows", "--- Original message", "- Returned Message -", "copy of the original message",
-	"original message is attached", "attached is the original message",
-	"Below is a copy", "Message headers follow", "original message headers",
-	"Original mail as follows", "original mail info",
-	"Content-Type: message/", "Received: from", "Return-Path:",
-	"message d'origine", "原邮件信息", "原始邮件", "原郵件", "元のメッセージ", "원본 메시지",
-};
+static const char *const ends[] = { BW_PHRASES_ENDS };
 
 static bool has_any(const char *l, size_t n, const char *const *v, size_t nv)
 {
@@ -417,32 +291,7 @@ static bool has_any(const char *l, size_t n, const char *const *v, size_t nv)
 
 /* Words before an address that make it a contact, a sender or an
  * identifier rather than a failed recipient. */
-static const char *const noise[] = { "contact", "please write", "please send", "please reply",
-	"please e-mail", "please email", "please forward", "please direct", "please notify", "http",
-	"for help", "for assistance", "help desk", "helpdesk", "From:", "Reply-To:",
-	"Sender:", "reply-to", "write to", "questions", "report abuse", "send a message to", "email us",
-	"écrivez", "contactez", "wenden sie sich", "kontakt", "escriba", "contacte", "問い合わせ",
-	"unsubscribe", "visit", "Message-ID", "In-Reply-To:", "References:", "expanded from",
-	"Nachrichten-ID", "ID du message", "ID de mensaje", "ID del mensaje", "ID da mensagem",
-	"sent by", "on behalf of", "from your alias", "from the alias", "sent from",
-	"adresse d'expédition", "adresse de l'expéditeur", "sender address", "absenderadresse",
-	"dirección del remitente", "endereço do remetente", "indirizzo del mittente", "Return-Path:", "envelope-from", "mail from", "message from",
-	"originator", "postmaster", "please try", "try instead", "new address", "forward to",
-	"forwarded to", "now at", "moved to", "redirect", "was delivered to", "were delivered to",
-	"from now on to", "from now on at", "be sent to", "can be reached at", "reach him at",
-	"reach her at", "reach them at",
-	"delivered successfully", "successfully delivered", "copy kept for", "copy sent to",
-	"other recipients", "autres destinataires", "andere empfänger", "otros destinatarios",
-	"altri destinatari", "outros destinatários", "not affected", "received a copy",
-	"other addressees", "other addresses", "also addressed to", "also sent to",
-	"that received", "who received", "which received",
-	"remaining recipients", "weiteren empfänger", "übrigen empfänger", "nicht betroffen",
-	"demás destinatarios", "os demais destinatários", "overige ontvangers", "andere ontvangers",
-	"pozostali odbiorcy", "ostatní příjemci", "другие получатели", "остальные получатели",
-	"他の宛先", "其他收件人", "neue adresse", "nouvelle adresse", "nueva dirección",
-	"nuovo indirizzo", "novo endereço", "nieuw adres", "nowy adres", "новый адрес", "551 ",
-	"成功投递", "投递成功", "已送达", "正常に配送", "お問い合わせ",
-	"다른 주소", "정상적으로 전달" };
+static const char *const noise[] = { BW_PHRASES_NOISE };
 
 /* Does header `v` hold `a` as a message identifier ("<a>")? */
 static bool names_message_id(const char *v, const char *a)
@@ -626,8 +475,7 @@ static bool quoted(const char *l, size_t n)
 /* Does the line start (at the margin) with a header of a returned message? */
 static bool header_line(const char *l, size_t n)
 {
-	static const char *const names[] = { "From:", "To:", "Subject:", "Date:", "Cc:", "Message-ID:",
-		"Received:", "Return-Path:", "MIME-Version:", "Content-Type:", "Reply-To:" };
+	static const char *const names[] = { BW_PHRASES_HEADER_LINE_NAMES };
 	size_t i;
 
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
@@ -637,10 +485,7 @@ static bool header_line(const char *l, size_t n)
 }
 
 /* The line a mail program writes above a message a person forwards. */
-static const char *const forward_marks[] = { "forwarded message",
-	"begin forwarded", "weitergeleitete nachricht", "message transféré", "mensaje reenviado",
-	"mensagem encaminhada", "doorgestuurd bericht", "messaggio inoltrato", "пересланное сообщение",
-	"转发的邮件", "転送されたメッセージ" };
+static const char *const forward_marks[] = { BW_PHRASES_FORWARD_MARKS };
 
 static const char *reason_line(const char *text, size_t len, size_t *out_len);
 
@@ -787,22 +632,9 @@ static const char *code_line_for(const code_lines *lines, const char *addr, size
  * "relayed" or NULL. */
 static const char *success_action(const bw_msg *m, size_t len)
 {
-	static const char *const delivered[] = { "successfully delivered", "delivered successfully",
-		"delivery was successful", "delivery succeeded", "successful delivery",
-		"erfolgreich zugestellt", "erfolgreich übermittelt", "remis avec succès",
-		"distribué avec succès", "entregado correctamente", "entregado con éxito",
-		"consegnato correttamente", "consegnato con successo", "entregue com sucesso",
-		"succesvol afgeleverd", "配信されました", "已成功投递",
-		/* Exchange's delivery receipts */
-		"been delivered to the following recipient", "was delivered to the following recipient",
-		"an folgende empfänger übermittelt", "an die folgenden empfänger übermittelt",
-		"a été remis aux destinataires suivants", "a été remis au destinataire suivant",
-		"se ha entregado a los siguientes destinatarios", "è stato recapitato ai seguenti destinatari",
-		"is afgeleverd bij de volgende geadresseerden", "foi entregue aos seguintes destinatários" };
+	static const char *const delivered[] = { BW_PHRASES_SUCCESS_ACTION_DELIVERED };
 	static const char *const relayed[] = { "successfully relayed", "relayed successfully" };
-	static const char *const failure[] = { "fail", "could not", "couldn't", "cannot", "unable",
-		"undeliver", "not delivered", "rejected", "refused", "error", "permanent", "delayed",
-		"unknown", "does not exist", "no such" };
+	static const char *const failure[] = { BW_PHRASES_SUCCESS_ACTION_FAILURE };
 
 	if (!bw_text__find_any(m->body, len, delivered, sizeof(delivered) / sizeof(delivered[0]), NULL) &&
 	    !bw_text__find_any(m->body, len, relayed, sizeof(relayed) / sizeof(relayed[0]), NULL))
@@ -845,8 +677,7 @@ static const char *reason_end(const bw_lines *it, const char *end)
 static bool reason_sentence(const char *l, size_t n, const char *label)
 {
 	static const char *const articles[] = { "the ", "le ", "la ", "die ", "der ", "el ", "il " };
-	static const char *const copulas[] = { "was", "is", "were", "are", "war", "ist",
-		"était", "est", "fue", "es", "era", "è", "foi", "é" };
+	static const char *const copulas[] = { BW_PHRASES_REASON_SENTENCE_COPULAS };
 	size_t i, k = strlen(label);
 
 	while (n && (l[n - 1] == ' ' || l[n - 1] == '\t'))
@@ -1315,33 +1146,15 @@ static void from_original(const bw_msg *m, bw_report *r, size_t first, size_t le
 /* Labels that name a failed recipient on their line ("Recipient: <x>",
  * "Original-Recipient: rfc822;x", "Destinatário: x"), in the languages
  * above. */
-static const char *const rcpt_labels[] = {
-	"recipient", "recipients", "failed recipient", "recipient address", "recipient's address",
-	"original-recipient", "original recipient", "final-recipient", "final recipient",
-	"rcpt to", "rcpt", "invalid recipient", "unknown recipient", "bad recipient",
-	"undeliverable recipient", "address", "e-mail address", "email address", "mailbox", "email",
-	"rfc-822 address", "rfc822 address", "rfc 822 address", "internet address", "smtp address",
-	"e-mail", "addressee", "addressees", "receiver", "intended recipient", "addressed to",
-	"sent to", "envelope recipient", "envelope-recipient",
-	"destinataire", "destinataires", "adresse", "empfänger", "empfaenger", "adresse des empfängers",
-	"destinatario", "destinatarios", "dirección", "direccion", "destinatari", "indirizzo",
-	"destinatário", "destinatários", "endereço", "ontvanger", "geadresseerde", "adres",
-	"宛先", "受信者", "あて先", "收件人", "收件者", "получатель", "адресат", "адрес",
-	/* Cyrillic capitals: label matching folds ASCII case only */
-	"Получатель", "Адресат", "Адрес",
-	"받는 사람", "수신자", "수신인", "받는사람",
-};
+static const char *const rcpt_labels[] = { BW_PHRASES_RCPT_LABELS };
 
 /* Words that present the address after them as the one the message was
  * sent to. */
-static const char *const to_cues[] = { "you wrote to", "you sent to", "you mailed to",
-	"your message to", "your mail to", "your e-mail to", "your email to",
-	"your message was addressed to", "intended for", "destined for" };
+static const char *const to_cues[] = { BW_PHRASES_TO_CUES };
 
 /* Weaker labels: the original's summary ("To: x") names the recipient of
  * a notice that names no one else. */
-static const char *const weak_labels[] = { "to", "an", "à", "a", "para", "aan", "envelope-to",
-	"original-to", "x-original-to", "delivered-to" };
+static const char *const weak_labels[] = { BW_PHRASES_WEAK_LABELS };
 
 /* The diagnostic of the recipient on line l[0..n): the line itself and
  * the lines after it (from `after`) up to a blank or quoted line or a line
@@ -1419,13 +1232,8 @@ static void add_with_paragraph(const bw_msg *m, bw_report *r, size_t first, cons
  * same sentence: "was not delivered", "non e' stato consegnato", "no ha
  * sido entregado", "konnte nicht zugestellt werden", "n'a pas été
  * remis", "não foi entregue", "is niet afgeleverd". */
-static const char *const delivery_stems[] = { "deliver", "consegnat", "recapitat", "entregad",
-	"entregue", "zugestellt", "zustellbar", "délivré", "delivre", "remis", "distribué",
-	"afgeleverd", "bezorgd", "dostarczon", "doručen", "levere", "sent to", "enviad", "inviat",
-	"envoyé", "transmis", "received by", "accepted", "aceptad", "angenommen", "accettat",
-	"aceit", "accepté" };
-static const char *const negations[] = { "not", "n't", "no", "non", "nicht", "pas", "não",
-	"nao", "niet", "nie", "never", "ne", "nu", "nem", "ikke", "inte" };
+static const char *const delivery_stems[] = { BW_PHRASES_DELIVERY_STEMS };
+static const char *const negations[] = { BW_PHRASES_NEGATIONS };
 
 /* Is c[0..n) a whole word at `at` in line l[0..len)? */
 static bool whole_word_at(const char *l, size_t len, size_t at, size_t n)
@@ -1615,11 +1423,7 @@ static bool introduces_no_recipient(const char *l, size_t n)
  * failed delivery to x@y has been received": an acknowledgement)? */
 static bool delivered_after(const char *s, size_t n)
 {
-	static const char *const words[] = { "was delivered", "has been delivered",
-		"were delivered", "delivered ok", "delivered successfully", "has been received", "was accepted",
-		"have been received", "wurde zugestellt",
-		"a été distribué", "a été remis", "fue entregado", "には配送されました", "に配送されました",
-		"配送済み" };
+	static const char *const words[] = { BW_PHRASES_DELIVERED_AFTER_WORDS };
 
 	return has_any(s, n < 40 ? n : 40, words, sizeof(words) / sizeof(words[0])) ||
 	       bw_decoders__says_spared(s, n < 40 ? n : 40);
@@ -1647,9 +1451,7 @@ static bool sender_after(const char *s, size_t n)
  * ください", "x로 문의하십시오")? */
 static bool contact_after(const char *s, size_t n, const char *next, const char *end)
 {
-	static const char *const words[] = { "へご連絡", "までご連絡", "にご連絡", "へお問い合わせ",
-		"までお問い合わせ", "にお問い合わせ", "へお問合せ", "までお問合せ", "にお問合せ",
-		"로 문의", "으로 문의", "에게 문의", "에 문의", "로 연락", "으로 연락", "에게 연락" };
+	static const char *const words[] = { BW_PHRASES_CONTACT_AFTER_WORDS };
 	size_t i;
 
 	while (n && (*s == '>' || *s == ')' || *s == ' ' || *s == '\t'))
@@ -1671,7 +1473,7 @@ static bool contact_after(const char *s, size_t n, const char *next, const char 
  * semicolons, brackets, spaces, "and")? */
 static bool only_separators(const char *s, size_t n)
 {
-	static const char *const words[] = { "and", "und", "et", "y", "e", "en", "i", "или", "и" };
+	static const char *const words[] = { BW_PHRASES_ONLY_SEPARATORS_WORDS };
 	size_t i = 0, k;
 
 	while (i < n) {
@@ -2020,12 +1822,8 @@ static void read_account_on_host(const bw_msg *m, bw_report *r, size_t first, si
 
 static void read_split_address(const bw_msg *m, bw_report *r, size_t first, size_t len)
 {
-	static const char *const locals[] = { "mailbox name", "mailbox", "user name", "username",
-		"user", "user id", "userid", "account", "account name", "local part", "recipient name",
-		"benutzer", "benutzername", "postfach", "utilisateur", "nom d'utilisateur", "compte",
-		"usuario", "cuenta", "utente", "usuário", "conta", "gebruiker", "gebruikersnaam" };
-	static const char *const domains[] = { "domain", "domain name", "mail domain", "host",
-		"hostname", "host name", "domäne", "domaine", "dominio", "domínio", "domein" };
+	static const char *const locals[] = { BW_PHRASES_READ_SPLIT_ADDRESS_LOCALS };
+	static const char *const domains[] = { BW_PHRASES_READ_SPLIT_ADDRESS_DOMAINS };
 	const char *l, *lv, *dv, *diag;
 	size_t n, lvl = 0, dvl = 0, dl = 0, k;
 	bw_lines it;

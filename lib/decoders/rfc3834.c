@@ -14,27 +14,16 @@
 #include "../smtp.h"
 #include "common.h"
 #include "decoder.h"
+#include "autoreply_phrases.h"
 
-static const char *const subject_marks[] = {
-	"out of office", "out of the office", "automatic reply", "auto reply", "autoreply",
-	"auto-reply", "away from", "vacation", "on leave", "abwesenheit", "abwesend",
-	"automatische antwort", "réponse automatique", "absence", "risposta automatica",
-	"respuesta automática", "fuera de la oficina", "resposta automática", "afwezig",
-	"automatisch antwoord", "自動応答", "不在", "自动回复", "away until", "auto:",
-};
+static const char *const subject_marks[] = { BW_PHRASES_SUBJECT_MARKS };
 
 /* A help desk's acknowledgement that it received the mail and opened a
  * ticket: an automatic reply, whatever the subject it answers says ("Re:
  * Delivery failed ...").  Read in the report's text. */
 static bool ticket_ack(const bw_msg *m)
 {
-	static const char *const acks[] = { "received your request", "received your message",
-		"received your e-mail", "received your email", "opened ticket", "opened a ticket",
-		"ticket has been created", "ticket has been opened", "a ticket was opened",
-		"ticket number", "thank you for contacting", "thanks for contacting",
-		"ihre anfrage ist eingegangen", "ihre nachricht ist eingegangen", "vorgangsnummer",
-		"ticketnummer", "avons bien reçu votre", "numéro de ticket", "hemos recibido su",
-		"número de ticket", "abbiamo ricevuto la sua", "recebemos a sua" };
+	static const char *const acks[] = { BW_PHRASES_TICKET_ACK_ACKS };
 
 	return bw_text__find_any(m->body, bw_text__report_length(m), acks,
 	                         sizeof(acks) / sizeof(acks[0]), NULL) != NULL;
@@ -45,12 +34,7 @@ static bool ticket_ack(const bw_msg *m)
  * auto-submitted, but a bounce about the forwarding target. */
 static bool forward_failed(const bw_msg *m)
 {
-	static const char *const words[] = { "could not be forwarded", "couldn't be forwarded",
-		"could not forward", "unable to forward", "failed to forward", "could not pass it on",
-		"tried to pass it on", "forwarding failed", "no se pudo reenviar", "reenviarse a",
-		"mensaje reenviado", "konnte nicht weitergeleitet", "weiterleitung fehlgeschlagen",
-		"n'a pas pu être transféré", "transfert a échoué", "non è stato possibile inoltrare",
-		"inoltro non riuscito", "não foi possível reencaminhar", "kon niet worden doorgestuurd" };
+	static const char *const words[] = { BW_PHRASES_FORWARD_FAILED_WORDS };
 	size_t len = bw_text__report_length(m);
 
 	return bw_text__find_any(m->body, len, words, sizeof(words) / sizeof(words[0]), NULL) &&
@@ -62,12 +46,7 @@ static bool bounce_like(const bw_msg *m)
 {
 	static const char *const from_marks[] = { "mailer-daemon", "postmaster", "mail delivery",
 		"mail administrator", "mailer_daemon" };
-	static const char *const subject_bounce[] = { "undeliver", "delivery fail", "failure notice",
-		"returned mail", "delivery status", "mail delivery", "non-delivery", "nondelivery",
-		"not delivered", "could not be delivered", "delivery problem", "failed delivery",
-		"rejected", "delivery notification", "too large", "too big", "not distributed",
-		"not be distributed", "not forwarded", "not be forwarded", "blocked", "quarantined",
-		"refused", "not accepted", "delayed mail", "delivery delayed", "warning: delayed" };
+	static const char *const subject_bounce[] = { BW_PHRASES_BOUNCE_LIKE_SUBJECT_BOUNCE };
 	const char *from = bw_msg__header(m, "From");
 	const char *subject = bw_msg__header(m, "Subject");
 	size_t i, n;
@@ -104,53 +83,14 @@ static bool bounce_like(const bw_msg *m)
  * client that marks nothing) still says. */
 static bool text_says_away(const bw_msg *m)
 {
-	static const char *const automatic[] = { "automatic reply", "automated reply", "auto-reply",
-		"autoreply", "auto reply", "automatic response", "automated response",
-		"automatically generated reply", "自动回复", "自動回覆", "自動返信", "自動応答",
-		"automatische antwort", "réponse automatique", "respuesta automática",
-		"risposta automatica", "resposta automática", "automatisch antwoord",
-		"automatyczna odpowiedź", "автоматический ответ", "자동 응답",
-		/* an acknowledgement or a responder of a mailbox nobody reads */
-		"邮件已经收到", "邮件已收到", "已收到您的邮件", "已收到你的邮件", "来信已收到",
-		"邮件我已收到", "邮件我已经收到", "我已收到您的邮件", "我已收到你的邮件",
-		"信件已经收到", "信件已收到", "来信收到", "来信已经收到",
-		"your email has been received", "your e-mail has been received",
-		"your message has been received", "your mail has been received",
-		"ihre e-mail ist eingegangen", "ihre nachricht ist eingegangen",
-		"votre message a bien été reçu", "votre e-mail a bien été reçu",
-		"su mensaje ha sido recibido", "su correo ha sido recibido",
-		"la tua email è stata ricevuta", "il tuo messaggio è stato ricevuto",
-		"sua mensagem foi recebida", "seu e-mail foi recebido",
-		"will not be responded to", "will not receive a response", "is not monitored",
-		"is no longer monitored", "not being monitored", "unattended mailbox",
-		/* the author's date of return ("Ich bin am 17. Juli wieder im Büro",
-		 * "I'll be back at the office on June 17th") */
-		"wieder im büro", "back at the office on", "back in the office on", "back in office on",
-		"de retour au bureau le", "de vuelta en la oficina el",
-		/* "Ich bin bis einschließlich 27. August nicht in der Agentur" */
-		"ich bin bis", "bin bis einschließlich", "bin bis zum" };
-	static const char *const away[] = { "out of the office", "out of office", "on vacation",
-		"on holiday", "on leave", "away from the office", "away from my desk", "休假", "不在",
-		"abwesend", "nicht im büro", "absent du bureau", "en congé", "en vacances",
-		"fuera de la oficina", "de vacaciones", "fuori ufficio", "in ferie",
-		"fora do escritório", "de férias", "afwezig", "niet op kantoor", "poza biurem",
-		"na urlopie", "в отпуске", "휴가", "out of my office", "currently unavailable",
-		"currently away" };
-	static const char *const back[] = { "return", "back on", "back in", "will respond", "until",
-		"during my absence", "in my absence", "while i am away", "while i'm away",
-		"will reply", "will get back", "limited access", "no access to", "not have access",
-		"尽快", "回复", "zurück", "de retour", "a mi regreso", "al mio rientro", "no meu regresso",
-		"rückkehr", "terug", "po powrocie", "после возвращения", "복귀" };
+	static const char *const automatic[] = { BW_PHRASES_TEXT_SAYS_AWAY_AUTOMATIC };
+	static const char *const away[] = { BW_PHRASES_TEXT_SAYS_AWAY_AWAY };
+	static const char *const back[] = { BW_PHRASES_TEXT_SAYS_AWAY_BACK };
 	/* thanks for the mail and a promise to answer: an acknowledgement
 	 * ("Thanks for your letter. I'll write back as soon as I can",
 	 * "我已经收到你的邮件，我稍后会给你回复") */
-	static const char *const thanks[] = { "thank you for your email", "thank you for your e-mail",
-		"thanks for your email", "thank you for your letter", "thanks for your letter",
-		"thank you for your message", "thanks for your message", "感谢您的来信", "感谢你的来信",
-		"您的邮件", "你的邮件", "已收到", "已经收到", "收到后", "您发来的邮件", "你发来的邮件" };
-	static const char *const promise[] = { "as soon as i can", "as soon as possible",
-		"will respond", "will reply", "will write back", "be responding", "get back to you",
-		"尽快", "回复", "答复", "处理" };
+	static const char *const thanks[] = { BW_PHRASES_TEXT_SAYS_AWAY_THANKS };
+	static const char *const promise[] = { BW_PHRASES_TEXT_SAYS_AWAY_PROMISE };
 	size_t len = bw_text__report_length(m), n;
 	char *flat;
 	bool says;
@@ -184,9 +124,7 @@ static bool says_delivery_report(const bw_msg *m)
  * details", the subject of the mail it answers) does not make it one. */
 static bool declares_itself(const bw_msg *m)
 {
-	static const char *const says[] = { "this is an automated response",
-		"this is an automatic response", "this is an automated reply", "this is an automatic reply",
-		"this is an auto-reply", "this is an autoreply", "this is an auto-generated response" };
+	static const char *const says[] = { BW_PHRASES_DECLARES_ITSELF_SAYS };
 	size_t len = bw_text__report_length(m);
 
 	if (len > 600)
