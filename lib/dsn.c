@@ -56,6 +56,18 @@ static field_kind classify_field(const char *name)
 	return F_OTHER;
 }
 
+bool bw_dsn__field_line(const char *p, size_t len)
+{
+	size_t i, n;
+
+	for (i = 0; i < sizeof(field_names) / sizeof(field_names[0]); i++) {
+		n = strlen(field_names[i].name);
+		if (len > n && p[n] == ':' && bw_strncasecmp(p, field_names[i].name, n) == 0)
+			return true;
+	}
+	return false;
+}
+
 /* "dns; mx.example.com" -> "mx.example.com"; "smtp; 550 ..." -> type and text. */
 static const char *after_type(const char *value, char *type, size_t type_size)
 {

@@ -15,6 +15,10 @@
  * Returns the number of recipients added. */
 int bw_dsn__parse_fields(bw_report *r, const char *text, size_t len);
 
+/* Does p[0..len) start with the name of a delivery-status field and its
+ * colon ("Final-Recipient:", "Diagnostic-Code:"; case ignored)? */
+bool bw_dsn__field_line(const char *p, size_t len);
+
 /* The RFC 3464 delivery-status decoder: the field groups of every
  * delivery-status part of `m` (bw_dsn__parse_fields).  Decoders that start
  * from the DSN call it, then patch what their family gets wrong. */

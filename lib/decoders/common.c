@@ -197,18 +197,6 @@ bool bw_decoders__use_inner_reply(bw_recipient *rc)
 	return changed;
 }
 
-/* Does the line start with a field of a delivery-status group? */
-static bool dsn_field_line(const char *p, const char *end)
-{
-	static const char *const names[] = { BW_PHRASES_DSN_FIELD_LINE_NAMES };
-	size_t i;
-
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if ((size_t)(end - p) >= strlen(names[i]) && bw_strncasecmp(p, names[i], strlen(names[i])) == 0)
-			return true;
-	return false;
-}
-
 /* Delivery-status groups pasted into the text without any MIME header
  * (a multipart whose boundaries were lost): from the first line that starts
  * a group ("Reporting-MTA:" or "Final-Recipient:") through every following
@@ -228,7 +216,7 @@ static int bare_inline_dsn(const bw_msg *m, bw_report *r)
 	if (!start)
 		return 0;
 	stop = start;
-	while (stop < end && dsn_field_line(stop, end)) {
+	while (stop < end && bw_dsn__field_line(stop, (size_t)(end - stop))) {
 		/* to the end of this group */
 		const char *gap = strstr(stop, "\n\n");
 		if (!gap || gap >= end) {
