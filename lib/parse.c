@@ -493,13 +493,15 @@ int bw_parse_buffer(bw_report **out, const bw_rules *rules, const char *buf, siz
 		m.own_may_fail = true;
 		err = bw_decoders__run(&m, r);
 	}
-	if (system_notice && err >= 0 && r->n_rcpt == 0 && !r->kind_set && !bw_decoders__about_reader(&m) &&
-	    (bw_decoders__says_failure(&m) || bw_sniff__quotes_failure_reply(m.body, m.report_length) ||
-	     bw_sniff__pasted_bounce(m.body, m.report_length) || retried_later(&m) ||
-	     (bw_sniff__from_daemon(&m) && bw_sniff__bounce_subject(&m)))) {
-		/* the returned original's header may name whom it was for */
-		if (!bw_decoders__add_original_recipient(&m, r, NULL, 0)) {
-			bool delay = retried_later(&m);
+	if (system_notice && err >= 0 && r->n_rcpt == 0 && !r->kind_set && !bw_decoders__about_reader(&m)) {
+		bool delay = retried_later(&m);
+
+		if ((delay || bw_decoders__says_failure(&m) ||
+		     bw_sniff__quotes_failure_reply(m.body, m.report_length) ||
+		     bw_sniff__pasted_bounce(m.body, m.report_length) ||
+		     (bw_sniff__from_daemon(&m) && bw_sniff__bounce_subject(&m))) &&
+		    /* the returned original's header may name whom it was for */
+		    !bw_decoders__add_original_recipient(&m, r)) {
 			r->kind = delay ? BW_KIND_DELAY : BW_KIND_BOUNCE;
 			r->kind_set = true;
 			bw_report__warn(r, "a delivery %s notice that names no recipient bouncewhy could find",

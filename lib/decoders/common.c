@@ -1035,7 +1035,12 @@ static char *received_for(const char *v)
 	return NULL;
 }
 
-char *bw_decoders__original_recipient(const bw_msg *m)
+/* The one envelope recipient the returned original's header names: the
+ * address its Received fields give ("for <x@y>"), all the same, else its
+ * To when that holds one address; never the notice's own address (see
+ * bw_decoders__is_own_address).  NULL when none or several; the caller
+ * frees it. */
+static char *original_recipient(const bw_msg *m)
 {
 	const bw_kvlist *h = &m->orig_headers;
 	char *found = NULL, *a;
@@ -1064,17 +1069,15 @@ char *bw_decoders__original_recipient(const bw_msg *m)
 	return found;
 }
 
-bw_recipient *bw_decoders__add_original_recipient(const bw_msg *m, bw_report *r, const char *diag,
-                                                  size_t diag_len)
+bw_recipient *bw_decoders__add_original_recipient(const bw_msg *m, bw_report *r)
 {
-	char *a = bw_decoders__original_recipient(m);
+	char *a = original_recipient(m);
 	bw_recipient *rc;
 
 	if (!a)
 		return NULL;
-	if ((rc = bw_decoders__add(r, a, diag, diag_len))) {
-		if (!diag)
-			attach_sole_reply(rc, m->body, m->report_length_known ? m->report_length : m->body_len);
+	if ((rc = bw_decoders__add(r, a, NULL, 0))) {
+		attach_sole_reply(rc, m->body, m->report_length_known ? m->report_length : m->body_len);
 		bw_report__warn(r, "the failed recipient %s was taken from the returned original's header "
 		                "(the notice's text names no address)", a);
 	}

@@ -208,19 +208,13 @@ int bw_decoders__listed_after_intro(const bw_msg *m, bw_report *r, const char *a
  * multipart/report)?  For sniffers keyed on a product name that also appears
  * in ordinary mail relayed by that product. */
 bool bw_decoders__looks_like_report(const bw_msg *m);
-/* The one envelope recipient the returned original's header names: the
- * address its Received fields give ("for <x@y>"), all the same, else its
- * To when that holds one address; never the notice's own address (see
- * bw_decoders__is_own_address).  NULL when none or several; the caller
- * frees it. */
-char *bw_decoders__original_recipient(const bw_msg *m);
-/* For a notice whose text names no failed address: appends the returned
- * original's envelope recipient (bw_decoders__original_recipient) with
- * `diag` (NULL: the report's failure reply, when one line quotes it) and a
- * warning that says where the address came from.  NULL when there is
- * none. */
-bw_recipient *bw_decoders__add_original_recipient(const bw_msg *m, bw_report *r, const char *diag,
-                                                  size_t diag_len);
+/* For a notice whose text names no failed address: appends the one
+ * envelope recipient the returned original's header names (its Received
+ * fields' "for <x@y>", all the same, else its To when that holds one
+ * address; never the notice's own address), with the report's failure
+ * reply when one line quotes it, and a warning that says where the
+ * address came from.  NULL when there is none (or several). */
+bw_recipient *bw_decoders__add_original_recipient(const bw_msg *m, bw_report *r);
 /* Does the report text speak of the reader's own mailbox (it names the
  * notice's To as the one affected, or says "your inbox", "incoming
  * messages"): a notice to a mailbox owner, or phishing dressed as one? */

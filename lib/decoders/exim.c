@@ -445,9 +445,6 @@ static int decode(const bw_msg *m, bw_report *r)
 			if (*p == ',')
 				p++;
 		}
-		/* ... or only the returned original's header does */
-		if (!failed && unclaimed.len)
-			bw_decoders__add_original_recipient(m, r, unclaimed.p, unclaimed.len);
 	}
 	bw_buf__free(&unclaimed);
 	read_generated_text(m, len, r, first);
