@@ -52,7 +52,6 @@
 #include "common.h"
 #include "prose_phrases.h"
 
-
 /* A person's reply in a conversation (In-Reply-To or References) that
  * carries none of a bounce's structural marks: a human mail that talks
  * about undeliverable things is no bounce.  (Some mail systems' bounces
