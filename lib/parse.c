@@ -148,17 +148,10 @@ static char *sole_address_at(const char *text, size_t len, const char *domain)
 	char *found = NULL, *a;
 
 	while ((a = bw_text__next_address(text, text + len, &p))) {
-		if (bw_strcasecmp(strchr(a, '@') + 1, domain) != 0 ||
-		    (found && bw_strcasecmp(found, a) == 0)) {
+		if (bw_strcasecmp(strchr(a, '@') + 1, domain) != 0)
 			free(a);
-			continue;
-		}
-		if (found) {
-			free(found);
-			free(a);
+		else if (!bw_text__keep_sole(&found, a))
 			return NULL;   /* several */
-		}
-		found = a;
 	}
 	return found;
 }
@@ -496,7 +489,7 @@ int bw_parse_buffer(bw_report **out, const bw_rules *rules, const char *buf, siz
 	if (system_notice && err >= 0 && r->n_rcpt == 0 && !r->kind_set && !bw_decoders__about_reader(&m)) {
 		bool delay = retried_later(&m);
 
-		if ((delay || bw_decoders__says_failure(&m) ||
+		if ((delay || bw_decoders__failure_words(&m) ||
 		     bw_sniff__quotes_failure_reply(m.body, m.report_length) ||
 		     bw_sniff__pasted_bounce(m.body, m.report_length) ||
 		     (bw_sniff__from_daemon(&m) && bw_sniff__bounce_subject(&m))) &&

@@ -454,6 +454,21 @@ const char *bw_text__after(const char *hay, size_t len, const char *needle)
 	return p ? p + strlen(needle) : NULL;
 }
 
+bool bw_text__keep_sole(char **sole, char *a)
+{
+	if (*sole && bw_strcasecmp(*sole, a) != 0) {
+		free(a);
+		free(*sole);
+		*sole = NULL;
+		return false;
+	}
+	if (*sole)
+		free(a);           /* the same again: the first spelling stays */
+	else
+		*sole = a;
+	return true;
+}
+
 char *bw_text__address_line(const char *s, size_t len)
 {
 	size_t i;

@@ -51,6 +51,12 @@ char *bw_text__first_address(const char *s, size_t len);
  * Caller frees. */
 char *bw_text__next_address(const char *text, const char *end, const char **pos);
 
+/* Folds address `a` (owned, taken) into *sole, the one distinct address
+ * met so far (case-insensitively; the first spelling stays): false when
+ * `a` is a second distinct one, and then *sole and `a` are freed and
+ * *sole is NULL. */
+bool bw_text__keep_sole(char **sole, char *a);
+
 /* When s[0..len) holds nothing but one address (white space, "<>", quotes,
  * a "mailto:"/"rfc822;" prefix and a trailing ':' or ',' allowed), that
  * address normalised; otherwise NULL.  Caller frees. */

@@ -1047,15 +1047,9 @@ static char *original_recipient(const bw_msg *m)
 	size_t i;
 
 	for (i = 0; i < h->n; i++) {
-		if (bw_strcasecmp(h->name[i], "Received") != 0 || !(a = received_for(h->value[i])))
-			continue;
-		if (found && bw_strcasecmp(found, a) != 0) {
-			free(a);
-			free(found);
+		if (bw_strcasecmp(h->name[i], "Received") == 0 && (a = received_for(h->value[i])) &&
+		    !bw_text__keep_sole(&found, a))
 			return NULL;        /* several envelope recipients */
-		}
-		free(found);
-		found = a;
 	}
 	if (!found) {
 		const char *to = bw_kvlist__get(h, "To");
@@ -1102,15 +1096,11 @@ bool bw_decoders__about_reader(const bw_msg *m)
 	return about;
 }
 
-bool bw_decoders__says_failure(const bw_msg *m)
+bool bw_decoders__failure_words(const bw_msg *m)
 {
 	static const char *const words[] = { BW_PHRASES_SAYS_FAILURE_WORDS };
 	size_t len = m->report_length_known ? m->report_length : m->body_len;
 
-	/* A notice about the reader's own mailbox ("messages for you were
-	 * rejected, verify your account") is no bounce of theirs. */
-	if (bw_decoders__about_reader(m))
-		return false;
 	if (bw_text__find_any(m->body, len, words, sizeof(words) / sizeof(words[0]), NULL))
 		return true;
 	/* the words wrapped over two lines */
@@ -1121,6 +1111,13 @@ bool bw_decoders__says_failure(const bw_msg *m)
 		free(flat);
 		return yes;
 	}
+}
+
+bool bw_decoders__says_failure(const bw_msg *m)
+{
+	/* A notice about the reader's own mailbox ("messages for you were
+	 * rejected, verify your account") is no bounce of theirs. */
+	return !bw_decoders__about_reader(m) && bw_decoders__failure_words(m);
 }
 
 bool bw_decoders__looks_like_report(const bw_msg *m)

@@ -222,6 +222,9 @@ bool bw_decoders__about_reader(const bw_msg *m);
 /* Does the report text say that delivery failed, in so many words (and
  * not of the reader's own mailbox)? */
 bool bw_decoders__says_failure(const bw_msg *m);
+/* The words alone: bw_decoders__says_failure() for a caller that has
+ * asked bw_decoders__about_reader() already. */
+bool bw_decoders__failure_words(const bw_msg *m);
 
 /* A copy of text[0..len) in which addresses folded over two lines are
  * joined (after a '.' or '-', or cut inside a label by a fixed-column
