@@ -803,15 +803,58 @@ static char *unescape_codes(const char *s, size_t len)
 	return bw_buf__detach(&b);
 }
 
+/* qmail's log writes a reply with its spaces as underscores
+ * ("failure:_Sorry,_no_mailbox_here_by_that_name._(#5.1.1)/"): a word
+ * (a run without white space) holding three underscores or more, one of
+ * them after a punctuation mark as a sentence has them ("said:_",
+ * "Sorry,_"; a list of filter symbols "R_SPF_FAIL,MIME_HTML" has none), no
+ * run of underscores (a queue id's "_____wD3x") and no address or link, is
+ * read with spaces.  A copy, or NULL when no word is
+ * written so. */
+static char *underscores_as_spaces(const char *s)
+{
+	const char *w = s, *e;
+	char *out = NULL;
+
+	while (*w) {
+		size_t under = 0, i;
+		bool sentence = false;
+
+		while (*w && bw_isspace((unsigned char)*w))
+			w++;
+		for (e = w; *e && !bw_isspace((unsigned char)*e); e++) {
+			under += *e == '_';
+			sentence = sentence || (*e == '_' && e > w && strchr(".,:;!?", e[-1]));
+		}
+		if (under >= 3 && sentence && !memchr(w, '@', (size_t)(e - w)) &&
+		    !bw_memcasemem(w, (size_t)(e - w), "://") && !bw_memcasemem(w, (size_t)(e - w), "__")) {
+			if (!out && !(out = bw_strndup(s, strlen(s))))
+				return NULL;
+			for (i = (size_t)(w - s); i < (size_t)(e - s); i++)
+				if (out[i] == '_')
+					out[i] = ' ';
+		}
+		w = e;
+	}
+	return out;
+}
+
 char *bw_text__unescape(const char *s)
 {
-	char *codes, *ents;
+	char *codes, *ents, *spaced = NULL;
 
 	/* most texts hold no escape of any kind: no copy for them */
-	if (!s || !strpbrk(s, "%\\&"))
+	if (!s || !strpbrk(s, "%\\&_"))
 		return NULL;
+	if (strchr(s, '_') && (spaced = underscores_as_spaces(s)))
+		s = spaced;
+	if (!strpbrk(s, "%\\&"))
+		return spaced;
 	codes = unescape_codes(s, strlen(s));
 	ents = bw_html__decode_entities(codes ? codes : s, strlen(codes ? codes : s));
+	if (!ents && !codes)
+		return spaced;
+	free(spaced);
 	if (!ents)
 		return codes;
 	free(codes);
