@@ -37,6 +37,19 @@ int bw_reason__fits_stage(const char *reason, const char *command)
 	return strcmp(r->fault, "recipient") != 0;
 }
 
+int bw_reason__fits_reply(const char *reason, const char *reply_code, const char *status)
+{
+	const bw_reason_info *r = bw_reason__find(reason);
+
+	/* a generic X.0.0 (a reporting MTA's own) says no more than the code */
+	if (status && status[0] && !(status[1] == '.' && strcmp(status + 2, "0.0") == 0))
+		return 1;
+	if (!r || !r->fault || !reply_code || strlen(reply_code) != 3 ||
+	    reply_code[0] != '5' || reply_code[1] != '0' || !strchr("01234", reply_code[2]))
+		return 1;
+	return strcmp(r->fault, "recipient") != 0;
+}
+
 int bw_reason__fits_status(const char *reason, const char *status)
 {
 	const bw_reason_info *r = bw_reason__find(reason);

@@ -2125,7 +2125,8 @@ static const struct bw_rule *score_lexicon(const bw_rules *rules, size_t from, s
 			continue;
 		if (!rule_applies(r, in, prov) ||
 		    !bw_reason__fits_status(r->src->reason, in->status) ||
-		    !bw_reason__fits_stage(r->src->reason, in->smtp_command))
+		    !bw_reason__fits_stage(r->src->reason, in->smtp_command) ||
+		    !bw_reason__fits_reply(r->src->reason, in->reply_code, in->status))
 			continue;
 		if (r->has_pf && !rule_prefilter_pass(r, i, lower, dlen, ts, found, &marks))
 			continue;
