@@ -2438,6 +2438,18 @@ static int match_text(const bw_rules *rules, const bw_match_input *in, bw_match_
  * fewer on the wrapper set (heldout40). */
 #define CLAUSE_LEXICON_MIN 2
 
+/* The SMTP stage a wrapper's head text[0..at) names: "HELO" for the
+ * greeting ("Helo command rejected:"), "CONN" for the client ("Client host
+ * rejected:"), else NULL. */
+static const char *head_stage(const char *text, size_t at)
+{
+	if (bw_memcasemem(text, at, "helo command") || bw_memcasemem(text, at, "ehlo command"))
+		return "HELO";
+	if (bw_memcasemem(text, at, "client host"))
+		return "CONN";
+	return NULL;
+}
+
 int bw_rules__match(const bw_rules *rules, const bw_match_input *in, bw_match_result *res)
 {
 	bw_match_input clause_in;
@@ -2466,6 +2478,12 @@ int bw_rules__match(const bw_rules *rules, const bw_match_input *in, bw_match_re
 	rc2 = match_text(rules, &clause_in, &clause, &clause_end);
 	if (rc2 <= 0)
 		return rc2 < 0 ? rc2 : rc;
+	/* a head that names the greeting or the client ("Helo command
+	 * rejected:", "Client host rejected:") gives its clause that subject:
+	 * "the domain does not exist" there is the HELO name's, not a
+	 * recipient's */
+	if (rc > 0 && !bw_reason__fits_stage(clause.reason, head_stage(in->diagnostic, at)))
+		return rc;
 	/* the clause's own status code outranks a head's generic words
 	 * ("Transport rule 'Leavers': ..." under 5.1.1) */
 	if (!(clause.tier <= BW_TIER_TEXT ||
