@@ -809,8 +809,7 @@ static char *unescape_codes(const char *s, size_t len)
  * them after a punctuation mark as a sentence has them ("said:_",
  * "Sorry,_"; a list of filter symbols "R_SPF_FAIL,MIME_HTML" has none), no
  * run of underscores (a queue id's "_____wD3x") and no address or link, is
- * read with spaces.  A copy, or NULL when no word is
- * written so. */
+ * read with spaces.  A copy, or NULL when no word is written so. */
 static char *underscores_as_spaces(const char *s)
 {
 	const char *w = s, *e;
