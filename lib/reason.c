@@ -41,11 +41,14 @@ int bw_reason__fits_reply(const char *reason, const char *reply_code, const char
 {
 	const bw_reason_info *r = bw_reason__find(reason);
 
+	const char *means = bw_reason__of_reply(reply_code);
+
 	/* a generic X.0.0 (a reporting MTA's own) says no more than the code */
-	if (status && status[0] && !(status[1] == '.' && strcmp(status + 2, "0.0") == 0))
+	if (status && status[0] && !bw_smtp__status_generic(status, strlen(status)))
 		return 1;
-	if (!r || !r->fault || !reply_code || strlen(reply_code) != 3 ||
-	    reply_code[0] != '5' || reply_code[1] != '0' || !strchr("01234", reply_code[2]))
+	/* the command-level codes: the reply codes the vocabulary gives
+	 * syntaxerror (500-504) */
+	if (!r || !r->fault || !means || strcmp(means, "syntaxerror") != 0)
 		return 1;
 	return strcmp(r->fault, "recipient") != 0;
 }

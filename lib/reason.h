@@ -50,8 +50,9 @@ int bw_reason__fits_status(const char *reason, const char *status);
 int bw_reason__fits_stage(const char *reason, const char *command);
 /* 0 when `reason` is the recipient's fault and the reply code is one of
  * RFC 5321's command-level codes (500 and 501 syntax, 502 and 504 not
- * implemented, 503 bad sequence) given without an enhanced status code
- * (or with a generic X.0.0):
+ * implemented, 503 bad sequence: the reply codes the vocabulary gives
+ * syntaxerror) given without an enhanced status code (or with a generic
+ * X.0.0):
  * such a reply refuses a command or its syntax, not a mailbox; 1
  * otherwise.  (The lexicon asks it; a phrase rule may still say more.) */
 int bw_reason__fits_reply(const char *reason, const char *reply_code, const char *status);

@@ -13,6 +13,13 @@
 #include "common.h"
 #include "notices_phrases.h"
 
+/* The length of the notice's own text when parse.c has measured it
+ * (bw_text__report_length), else the whole body. */
+static size_t known_report_length(const bw_msg *m)
+{
+	return m->report_length_known ? m->report_length : m->body_len;
+}
+
 void bw_lines__init(bw_lines *it, const char *text, size_t len)
 {
 	it->p = text;
@@ -446,7 +453,7 @@ bool bw_sniff__bounce_subject(const bw_msg *m)
 
 bool bw_sniff__system_notice(const bw_msg *m)
 {
-	if (bw_sniff__challenge(m->body, m->report_length_known ? m->report_length : m->body_len))
+	if (bw_sniff__challenge(m->body, known_report_length(m)))
 		return false;
 	return bw_sniff__from_daemon(m) || bw_msg__header(m, "X-Failed-Recipients") ||
 	       bw_msg__header(m, "X-MS-Exchange-Message-Is-Ndr") ||
@@ -1071,7 +1078,7 @@ bw_recipient *bw_decoders__add_original_recipient(const bw_msg *m, bw_report *r)
 	if (!a)
 		return NULL;
 	if ((rc = bw_decoders__add(r, a, NULL, 0))) {
-		attach_sole_reply(rc, m->body, m->report_length_known ? m->report_length : m->body_len);
+		attach_sole_reply(rc, m->body, known_report_length(m));
 		bw_report__warn(r, "the failed recipient %s was taken from the returned original's header "
 		                "(the notice's text names no address)", a);
 	}
@@ -1085,7 +1092,7 @@ bool bw_decoders__about_reader(const bw_msg *m)
 	 * delivered to your inbox"): the reader is who did not receive */
 	static const char *const readers_box[] = { "your inbox", "your mailbox", "your storage",
 		"incoming messages", "pending messages" };
-	size_t len = m->report_length_known ? m->report_length : m->body_len;
+	size_t len = known_report_length(m);
 	const char *to = bw_msg__header(m, "To");
 	char *own = to ? bw_text__first_address(to, strlen(to)) : NULL;
 	bool about = own && (names_reader(m->body, len, own) ||
@@ -1099,7 +1106,7 @@ bool bw_decoders__about_reader(const bw_msg *m)
 bool bw_decoders__failure_words(const bw_msg *m)
 {
 	static const char *const words[] = { BW_PHRASES_SAYS_FAILURE_WORDS };
-	size_t len = m->report_length_known ? m->report_length : m->body_len;
+	size_t len = known_report_length(m);
 
 	if (bw_text__find_any(m->body, len, words, sizeof(words) / sizeof(words[0]), NULL))
 		return true;
