@@ -552,11 +552,14 @@ static int generate_negation(const char *in, const char *outp)
 
 /* ---- wrappers.vocab -> one PCRE2 pattern ------------------------------ */
 
-static const char *const wrapper_keys[] = { "text", "needs", NULL };
+static const char *const wrapper_keys[] = { "text", "needs", "stage", "marks", NULL };
+/* the SMTP stages a head may name (bw_reason__fits_stage()'s names) */
+static const char *const wrapper_stage_names[] = { "CONN", "HELO", "MAIL", "RCPT", "DATA", NULL };
 
 typedef struct wrap_out {
 	bw_buf pattern;           /* the alternation of every head */
 	bw_buf needs;             /* the literals, as C strings */
+	bw_buf stages;            /* { stage, mark } rows */
 } wrap_out;
 static const char *const *const wrapper_kind_keys[] = { wrapper_keys };
 static const char *const wrapper_kinds[] = { "wrapper", NULL };
@@ -565,20 +568,47 @@ static int wrapper_section(void *ctx, const char *file, const bw_rsyn_section *s
 {
 	wrap_out *o = ctx;
 	const char *text = value(sec, "text"), *needs = value(sec, "needs");
+	const char *stage = value(sec, "stage"), *marks = value(sec, "marks");
+	const char *const *st;
 
 	if (!text || !*text || !needs || !*needs)
 		return bw_error__set(BW_ERULES, "%s:%u: wrapper %s: needs text and needs", file,
 		                     sec->line, sec->id);
+	if (!stage != !marks)
+		return bw_error__set(BW_ERULES, "%s:%u: wrapper %s: stage and marks go together",
+		                     file, sec->line, sec->id);
+	if (stage) {
+		const char *p = marks, *m;
+		size_t n;
+
+		for (st = wrapper_stage_names; *st && strcmp(*st, stage) != 0; st++)
+			;
+		if (!*st)
+			return bw_error__set(BW_ERULES, "%s:%u: wrapper %s: unknown stage '%s'", file,
+			                     sec->line, sec->id, stage);
+		while (next_item(&p, &m, &n)) {
+			size_t i;
+
+			for (i = 0; i < n; i++)
+				if (!((m[i] >= 'a' && m[i] <= 'z') || (m[i] >= 'A' && m[i] <= 'Z') ||
+				      m[i] == ' ' || m[i] == '-'))
+					return bw_error__set(BW_ERULES, "%s:%u: wrapper %s: marks are "
+					                     "words and spaces", file, sec->line, sec->id);
+			bw_buf__printf(&o->stages, "\t{ \"%s\", ", stage);
+			bw_buf__printf(&o->stages, "\"%.*s\" },\n", (int)n, m);
+		}
+	}
 	if (o->pattern.p)
 		bw_buf__putc(&o->pattern, '|');
 	bw_buf__printf(&o->pattern, "(?:%s)", text);
 	list_literals(&o->needs, needs);
-	return o->pattern.oom || o->needs.oom ? bw_error__set(BW_ENOMEM, "out of memory") : BW_OK;
+	return o->pattern.oom || o->needs.oom || o->stages.oom ? bw_error__set(BW_ENOMEM, "out of memory")
+	                                                       : BW_OK;
 }
 
 static int generate_wrappers(const char *in, const char *outp)
 {
-	wrap_out o = { { 0 }, { 0 } };
+	wrap_out o = { { 0 }, { 0 }, { 0 } };
 	bw_buf lit = { 0 }, body = { 0 };
 	bw_rsyn_grammar g = { wrapper_kinds, wrapper_kind_keys, negation_repeatable, check_id,
 	                      wrapper_section, &o };
@@ -590,11 +620,16 @@ static int generate_wrappers(const char *in, const char *outp)
 	bw_buf__printf(&body, "static const char wrapper_pattern[] = %s;\n", lit.p ? lit.p : "\"\"");
 	bw_buf__printf(&body, "static const char *const wrapper_needs[] = { %sNULL };\n",
 	               o.needs.p ? o.needs.p : "");
+	bw_buf__printf(&body, "/* the heads that name an SMTP stage: a phrase each */\n"
+	                      "static const struct wrapper_stage {\n\tconst char *stage;\n"
+	                      "\tconst char *mark;\n} wrapper_stages[] = {\n%s\t{ NULL, NULL }\n};\n",
+	               o.stages.p ? o.stages.p : "");
 	rc = write_header(outp, "wrappers.vocab", &body);
 	bw_buf__free(&body);
 	bw_buf__free(&lit);
 	bw_buf__free(&o.pattern);
 	bw_buf__free(&o.needs);
+	bw_buf__free(&o.stages);
 	return rc;
 }
 

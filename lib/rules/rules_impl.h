@@ -161,6 +161,9 @@ void bw_rules__lazy_free(struct bw_lazy_code *lc);
  * rules/vocabulary/wrappers.vocab) starts in text[0..len), past the head's
  * end and blanks; 0 when there is no head or nothing after it. */
 size_t bw_rules__clause_start(const bw_rules *rules, const char *text, size_t len);
+/* The SMTP stage ("HELO", "CONN"...) the wrapper head text[0..at) names
+ * (rules/vocabulary/wrappers.vocab's `stage` and `marks`), or NULL. */
+const char *bw_rules__head_stage(const char *text, size_t at);
 /* Whether text[0..len) holds anything a head can end with (a colon or
  * " - "): the cheap test before the heads' pattern. */
 bool bw_rules__may_end_head(const char *text, size_t len);

@@ -2438,18 +2438,6 @@ static int match_text(const bw_rules *rules, const bw_match_input *in, bw_match_
  * fewer on the wrapper set (heldout40). */
 #define CLAUSE_LEXICON_MIN 2
 
-/* The SMTP stage a wrapper's head text[0..at) names: "HELO" for the
- * greeting ("Helo command rejected:"), "CONN" for the client ("Client host
- * rejected:"), else NULL. */
-static const char *head_stage(const char *text, size_t at)
-{
-	if (bw_memcasemem(text, at, "helo command") || bw_memcasemem(text, at, "ehlo command"))
-		return "HELO";
-	if (bw_memcasemem(text, at, "client host"))
-		return "CONN";
-	return NULL;
-}
-
 int bw_rules__match(const bw_rules *rules, const bw_match_input *in, bw_match_result *res)
 {
 	bw_match_input clause_in;
@@ -2482,7 +2470,7 @@ int bw_rules__match(const bw_rules *rules, const bw_match_input *in, bw_match_re
 	 * rejected:", "Client host rejected:") gives its clause that subject:
 	 * "the domain does not exist" there is the HELO name's, not a
 	 * recipient's */
-	if (rc > 0 && !bw_reason__fits_stage(clause.reason, head_stage(in->diagnostic, at)))
+	if (rc > 0 && !bw_reason__fits_stage(clause.reason, bw_rules__head_stage(in->diagnostic, at)))
 		return rc;
 	/* the clause's own status code outranks a head's generic words
 	 * ("Transport rule 'Leavers': ..." under 5.1.1) */

@@ -57,3 +57,13 @@ size_t bw_rules__clause_start(const bw_rules *rules, const char *text, size_t le
 	pcre2_match_data_free(md);
 	return at;
 }
+
+const char *bw_rules__head_stage(const char *text, size_t at)
+{
+	const struct wrapper_stage *w;
+
+	for (w = wrapper_stages; w->stage; w++)
+		if (bw_memcasemem(text, at, w->mark))
+			return w->stage;
+	return NULL;
+}
