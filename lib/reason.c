@@ -40,7 +40,6 @@ int bw_reason__fits_stage(const char *reason, const char *command)
 int bw_reason__fits_reply(const char *reason, const char *reply_code, const char *status)
 {
 	const bw_reason_info *r = bw_reason__find(reason);
-
 	const char *means = bw_reason__of_reply(reply_code);
 
 	/* a generic X.0.0 (a reporting MTA's own) says no more than the code */

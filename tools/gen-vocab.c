@@ -24,6 +24,7 @@
 #include "bouncewhy.h"
 #include "../lib/error.h"
 #include "../lib/rules/rules_syntax.h"
+#include "../lib/smtp.h"
 #include "../lib/util.h"
 
 static const char *const reason_keys[] = {
@@ -553,8 +554,6 @@ static int generate_negation(const char *in, const char *outp)
 /* ---- wrappers.vocab -> one PCRE2 pattern ------------------------------ */
 
 static const char *const wrapper_keys[] = { "text", "needs", "stage", "marks", NULL };
-/* the SMTP stages a head may name (bw_reason__fits_stage()'s names) */
-static const char *const wrapper_stage_names[] = { "CONN", "HELO", "MAIL", "RCPT", "DATA", NULL };
 
 typedef struct wrap_out {
 	bw_buf pattern;           /* the alternation of every head */
@@ -569,7 +568,6 @@ static int wrapper_section(void *ctx, const char *file, const bw_rsyn_section *s
 	wrap_out *o = ctx;
 	const char *text = value(sec, "text"), *needs = value(sec, "needs");
 	const char *stage = value(sec, "stage"), *marks = value(sec, "marks");
-	const char *const *st;
 
 	if (!text || !*text || !needs || !*needs)
 		return bw_error__set(BW_ERULES, "%s:%u: wrapper %s: needs text and needs", file,
@@ -579,11 +577,11 @@ static int wrapper_section(void *ctx, const char *file, const bw_rsyn_section *s
 		                     file, sec->line, sec->id);
 	if (stage) {
 		const char *p = marks, *m;
+		const char *known = bw_smtp__stage_of_command(stage, strlen(stage));
 		size_t n;
 
-		for (st = wrapper_stage_names; *st && strcmp(*st, stage) != 0; st++)
-			;
-		if (!*st)
+		/* a stage name as lib/smtp.c names the stages */
+		if (!known || strcmp(known, stage) != 0)
 			return bw_error__set(BW_ERULES, "%s:%u: wrapper %s: unknown stage '%s'", file,
 			                     sec->line, sec->id, stage);
 		while (next_item(&p, &m, &n)) {
@@ -594,8 +592,7 @@ static int wrapper_section(void *ctx, const char *file, const bw_rsyn_section *s
 				      m[i] == ' ' || m[i] == '-'))
 					return bw_error__set(BW_ERULES, "%s:%u: wrapper %s: marks are "
 					                     "words and spaces", file, sec->line, sec->id);
-			bw_buf__printf(&o->stages, "\t{ \"%s\", ", stage);
-			bw_buf__printf(&o->stages, "\"%.*s\" },\n", (int)n, m);
+			bw_buf__printf(&o->stages, "\t{ \"%s\", \"%.*s\" },\n", stage, (int)n, m);
 		}
 	}
 	if (o->pattern.p)
