@@ -413,6 +413,29 @@ static void prefer_remote_status(bw_recipient *rc)
 	bw_recipient__set(rc, BW_RCPT_STATUS, ev.status);
 }
 
+/* Sendmail's Diagnostic-Code keeps only the first line of a multi-line
+ * reply ("550-5.7.1 ... has detected that this message is"); the
+ * transcript's "<<<" lines for the recipient (or the session) hold all of
+ * it.  The whole reply replaces the first line when it begins with it. */
+static void complete_reply(bw_recipient *rc, const srcpt *sr, const sstate *s)
+{
+	const char *d = bw_recipient__get(rc, BW_RCPT_DIAGNOSTIC);
+	const bw_buf *b = sr && sr->replies.len ? &sr->replies : s->session.len ? &s->session : NULL;
+	char *first, *whole;
+
+	if (!d || strlen(d) < 5 || d[3] != '-' || !b)
+		return;
+	first = bw_squeeze_dup(d, strlen(d));
+	whole = bw_squeeze_dup(b->p, b->len);
+	if (first && whole && strlen(whole) > strlen(first) &&
+	    strncmp(whole, first, strlen(first)) == 0) {
+		bw_recipient__evidence(rc, "the transcript completes the multi-line reply the DSN cut after its first line");
+		bw_recipient__set(rc, BW_RCPT_DIAGNOSTIC, whole);
+	}
+	free(first);
+	free(whole);
+}
+
 /* The SMTP stage of `sr`'s failure, unless the record already has one: the
  * command its own reply answered, else, when it has no reply of its own,
  * the command the session's reply answered. */
@@ -545,6 +568,7 @@ static int decode(const bw_msg *m, bw_report *r)
 					bw_recipient__set(rc, BW_RCPT_DIAGNOSTIC, bw_squeeze(t));
 				free(t);
 			} else {
+				complete_reply(rc, sr, &s);
 				prefer_remote_status(rc);
 			}
 			reason_from_subject(m, rc);
