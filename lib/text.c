@@ -585,6 +585,39 @@ static size_t addr_lead(const char *t, size_t i, size_t len, char **addr, char *
 	return k + 1;
 }
 
+/* The start of the text that belongs to an address line ending at or
+ * before `after`: `after` itself, or, when the rest of that line and the
+ * next line are blank, the first line of the next paragraph provided it is
+ * no address lead of its own. */
+static size_t text_after_blank(const char *text, size_t after, size_t len)
+{
+	size_t k = after, ls;
+	char *a, *o;
+
+	while (k < len && text[k] != '\n' && bw_isspace((unsigned char)text[k]))
+		k++;
+	if (k >= len || text[k] != '\n')
+		return after;
+	ls = k + 1;
+	k = ls;
+	while (k < len && text[k] != '\n' && bw_isspace((unsigned char)text[k]))
+		k++;
+	if (k >= len || text[k] != '\n')
+		return after;        /* text on the very next line: the usual case */
+	while (k < len && bw_isspace((unsigned char)text[k]))
+		k++;
+	while (k > ls && text[k - 1] != '\n')
+		k--;
+	if (k >= len || text[k] == '-')
+		return after;
+	if (addr_lead(text, k, len, &a, &o)) {
+		free(a);
+		free(o);
+		return after;
+	}
+	return k;
+}
+
 bool bw_text__next_addr_para(const char *text, size_t len, size_t *pos, bw_addr_para *out)
 {
 	size_t i = *pos;
@@ -600,6 +633,10 @@ bool bw_text__next_addr_para(const char *text, size_t len, size_t *pos, bw_addr_
 			i = eol + 1;
 			continue;
 		}
+		/* an address line with nothing after it, then a blank line: the
+		 * paragraph under the blank line is its text, unless it is the
+		 * next lead ("<a@x>:" / "" / "ezmlm-reject: fatal: ...") */
+		after = text_after_blank(text, after, len);
 		/* the paragraph: to a blank line or the next lead */
 		j = after;
 		for (;;) {
