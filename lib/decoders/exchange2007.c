@@ -248,6 +248,28 @@ static char *hash_text(const char *t, size_t tl)
 	return bw_squeeze_dup(t + 1, (size_t)(end - t - 1));
 }
 
+/* "#<host #5.7.1 smtp;530 5.7.1 Client was not authenticated> #SMTP#" (the
+ * host inside may be empty): the remote reply after "smtp;", else the text
+ * after the status, up to the closing '>'. */
+static char *angle_hash_text(const char *t, size_t tl)
+{
+	const char *end, *p, *smtp;
+
+	if (tl < 6 || t[0] != '#' || t[1] != '<')
+		return NULL;
+	end = memchr(t, '>', tl);
+	if (!end)
+		end = t + tl;
+	p = memchr(t + 2, '#', (size_t)(end - t - 2));
+	if (!p || p + 1 >= end || !bw_isdigit((unsigned char)p[1]))
+		return NULL;
+	smtp = bw_memcasemem(p, (size_t)(end - p), "smtp;");
+	p = smtp ? smtp + 5 : p + 1;
+	while (p < end && *p == ' ')
+		p++;
+	return p < end ? bw_squeeze_dup(p, (size_t)(end - p)) : NULL;
+}
+
 static bool bare_host(const char *t, size_t tl)
 {
 	size_t i;
@@ -440,7 +462,7 @@ static size_t read_admin_block(const bw_msg *m, entry *out, size_t cap)
 			continue;
 		}
 		if (!cur->diag && ((s = returned_text(t, tl)) || (s = hash_text(t, tl)) ||
-		                   (s = labelled_reply_text(t, tl)))) {
+		                   (s = angle_hash_text(t, tl)) || (s = labelled_reply_text(t, tl)))) {
 			cur->diag = s;
 			continue;
 		}
@@ -449,7 +471,7 @@ static size_t read_admin_block(const bw_msg *m, entry *out, size_t cap)
 			const char *sp = memchr(t, ' ', tl);
 			size_t hl = sp ? (size_t)(sp - t) : 0;
 			if (!cur->diag && sp && bare_host(t, hl) &&
-			    (s = hash_text(sp + 1, tl - hl - 1))) {
+			    ((s = hash_text(sp + 1, tl - hl - 1)) || (s = angle_hash_text(sp + 1, tl - hl - 1)))) {
 				cur->diag = s;
 				if (!cur->host)
 					cur->host = bw_strndup(t, hl);
