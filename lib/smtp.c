@@ -99,6 +99,11 @@ bool bw_smtp__reply_at(const char *t, size_t len, size_t i)
 	 * no. 220 of the list") says nothing about a recipient. */
 	if (c0 == '2' && (c1 != '5' || c2 > '2' || !((c3 == ' ' || c3 == '-') && bw_isalnum(at(t, len, i + 4)))))
 		return false;
+	/* the success a client waited for and did not get ("Expected response
+	 * code 250 but got an empty response") is no reply either */
+	if (c0 == '2' && i > 0 &&
+	    bw_memcasemem(t + (i > 40 ? i - 40 : 0), i > 40 ? 40 : i, "expect"))
+		return false;
 	/* a process's or file's number ("WANTED gid 502", "pid 451", "port 587",
 	 * "line 550") is no reply */
 	if (i > 0 && t[i - 1] == ' ' &&

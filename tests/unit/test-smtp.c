@@ -96,6 +96,9 @@ int main(void)
 	CHECK(reply_in("550-5.1.1 The email account", "550"));
 	CHECK(reply_in("said: 550", "550"));
 	CHECK(reply_in("(550) denied", "550"));
+	/* the success a client expected and did not get is no reply */
+	CHECK(!reply_in("Expected response code 250 but got an empty response", "250"));
+	CHECK(reply_in("Expected response code 250 but got code \"550\", with message \"550 5.1.1 User unknown\"", "550 5.1.1"));
 	CHECK(reply_in("error 550. Try again", "550"));
 	CHECK(reply_in("421\r\n", "421"));
 	CHECK(!reply_in("5501 user unknown", "550"));
