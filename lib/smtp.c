@@ -207,6 +207,11 @@ const char *bw_smtp__stage_of_command(const char *w, size_t len)
 static const struct { const char *phrase; const char *stage; } reply_phrases[] = {
 	{ "in reply to rcpt to", "RCPT" }, { "after rcpt to", "RCPT" }, { "in reply to rcpt", "RCPT" },
 	{ "rcpt to:<", "RCPT" }, { "rcpt to: <", "RCPT" },
+	/* a client's own account of the command that failed ("RCPT TO <x>
+	 * failed: ...", "DATA command failed: ...") */
+	{ "rcpt to <", "RCPT" }, { "rcpt to command", "RCPT" }, { "rcpt command failed", "RCPT" },
+	{ "mail from <", "MAIL" }, { "mail command failed", "MAIL" },
+	{ "data command failed", "DATA" },
 	{ "in reply to mail from", "MAIL" }, { "after mail from", "MAIL" }, { "mail from:<", "MAIL" },
 	{ "in reply to end of data", "DATA" }, { "after end of data", "DATA" },
 	{ "in reply to data", "DATA" }, { "after data", "DATA" }, { "end of data", "DATA" },

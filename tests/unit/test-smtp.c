@@ -187,6 +187,10 @@ int main(void)
 	CHECK_STR(bw_smtp__stage_of_reply("550 no such user (in reply to RCPT TO command)"), "RCPT");
 	CHECK_STR(bw_smtp__stage_of_reply("554 rejected (in reply to end of DATA command)"), "DATA");
 	CHECK_STR(bw_smtp__stage_of_reply("after EHLO: 421 go away; after RCPT TO: 550"), "HELO");
+	/* a client's own account of the command that failed */
+	CHECK_STR(bw_smtp__stage_of_reply("RCPT TO <bob@example.com> failed: mailbox unavailable"), "RCPT");
+	CHECK_STR(bw_smtp__stage_of_reply("DATA command failed: Transaction failed"), "DATA");
+	CHECK_STR(bw_smtp__stage_of_reply("MAIL command failed: 553 sender rejected"), "MAIL");
 	CHECK(bw_smtp__stage_of_reply("550 user unknown") == NULL);
 	/* phrases without the common lead-ins, alone and before one with it */
 	CHECK_STR(bw_smtp__stage_of_reply("Remote host said: 550 unknown (RCPT TO:<a@b>)"), "RCPT");
