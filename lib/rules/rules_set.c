@@ -193,26 +193,36 @@ static void put_cue(bw_buf *out, const char *b, const char *e, int star)
 	}
 }
 
+/* The next phrase of a `cues` list at *p, trimmed, into [*b, *e); false
+ * at the end of the list. */
+static bool next_cue(const char **p, const char **b, const char **e)
+{
+	const char *q = *p;
+
+	if (!*q)
+		return false;
+	*b = q;
+	while (*q && *q != '|')
+		q++;
+	*e = q;
+	*p = *q ? q + 1 : q;
+	while (*b < *e && bw_isspace((unsigned char)**b))
+		(*b)++;
+	while (*e > *b && bw_isspace((unsigned char)(*e)[-1]))
+		(*e)--;
+	return true;
+}
+
 char *bw_rset__cues_pattern(const char *cues)
 {
 	bw_buf out = BW_BUF_INIT;
-	const char *p = cues;
+	const char *p = cues, *b, *e;
 	int n = 0;
 
 	bw_buf__puts(&out, "(?:");
-	while (*p) {
-		const char *b = p, *e;
+	while (next_cue(&p, &b, &e)) {
 		int star = 0, k;
 
-		while (*p && *p != '|')
-			p++;
-		e = p;
-		if (*p)
-			p++;
-		while (b < e && bw_isspace((unsigned char)*b))
-			b++;
-		while (e > b && bw_isspace((unsigned char)e[-1]))
-			e--;
 		if (e > b && e[-1] == '*') {
 			star = 1;
 			e--;
@@ -250,6 +260,22 @@ char *bw_rset__cues_pattern(const char *cues)
 		return NULL;
 	}
 	return bw_buf__detach(&out);
+}
+
+const char *bw_rset__cue_repeated(const char *cues, size_t *len)
+{
+	const char *p = cues, *b, *e;
+
+	while (next_cue(&p, &b, &e)) {
+		const char *q = p, *b2, *e2;
+
+		while (next_cue(&q, &b2, &e2))
+			if (e2 - b2 == e - b && e > b && bw_strncasecmp(b, b2, (size_t)(e - b)) == 0) {
+				*len = (size_t)(e - b);
+				return b;
+			}
+	}
+	return NULL;
 }
 
 /* ---- value checks ---------------------------------------------------- */

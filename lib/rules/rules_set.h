@@ -184,6 +184,9 @@ int bw_rset__tier(const bw_rset_rule *r);
  * a trailing '*' any word ending), or NULL when a phrase is empty or the
  * memory runs out.  The caller frees it. */
 char *bw_rset__cues_pattern(const char *cues);
+/* The first phrase of `cues` written twice (case ignored for ASCII letters),
+ * its length in *len; NULL when each phrase is written once. */
+const char *bw_rset__cue_repeated(const char *cues, size_t *len);
 /* Checks one key's value.  Returns NULL when fine, else a static message. */
 const char *bw_rset__check_value(const char *key, const char *value);
 /* Checks a whole set: required keys, values, unique ids, known providers

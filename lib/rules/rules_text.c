@@ -192,6 +192,12 @@ static int apply_rule(bw_rset *s, const char *file, const bw_rsyn_section *sec)
 		                     "`weight` and none of text, provider, specific, generic, priority",
 		                     file, sec->line, sec->id);
 	if (rc == BW_OK && cues) {
+		const char *twice;
+		size_t tlen;
+
+		if ((twice = bw_rset__cue_repeated(cues, &tlen)))
+			return bw_error__set(BW_ERULES, "%s:%u: rule %s: cue '%.*s' given twice",
+			                     file, sec->line, sec->id, (int)tlen, twice);
 		if (!(r->text = bw_rset__cues_pattern(cues)))
 			return bw_error__set(BW_ERULES, "%s:%u: rule %s: cues: expected phrases "
 			                     "separated by '|'", file, sec->line, sec->id);

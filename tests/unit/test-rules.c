@@ -416,6 +416,7 @@ static void test_parse_errors(void)
 		{ "[rule a]\ncues = spam\ntext = x\nreason = blocked\n", ":1: rule a: a lexicon rule has" },
 		{ "[rule a]\ncues = spam\nweight = 10\nreason = blocked\n", ":3: rule a: weight: " },
 		{ "[rule a]\ncues = spam ||\nreason = blocked\n", ":1: rule a: cues: expected phrases" },
+		{ "[rule a]\ncues = spam | junk |\n  Spam\nreason = blocked\n", ":1: rule a: cue 'spam' given twice" },
 		{ "[rule a]\nformat = postifx\nreason = blocked\n", ":2: rule a: format: expected decoder names" },
 	};
 	size_t i;
