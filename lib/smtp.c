@@ -79,6 +79,19 @@ static bool preceded_by(const char *t, size_t i, const char *word)
 	return i >= n && bw_strncasecmp(t + i - n, word, n) == 0;
 }
 
+/* "expect" in w[0..n), not as "unexpected" */
+static bool awaited(const char *w, size_t n)
+{
+	const char *p = w, *e = w + n;
+
+	while (p < e && (p = bw_memcasemem(p, (size_t)(e - p), "expect"))) {
+		if (p - w < 2 || bw_strncasecmp(p - 2, "un", 2) != 0)
+			return true;
+		p += 6;
+	}
+	return false;
+}
+
 bool bw_smtp__reply_at(const char *t, size_t len, size_t i)
 {
 	int c0 = at(t, len, i), c1 = at(t, len, i + 1), c2 = at(t, len, i + 2);
@@ -100,9 +113,9 @@ bool bw_smtp__reply_at(const char *t, size_t len, size_t i)
 	if (c0 == '2' && (c1 != '5' || c2 > '2' || !((c3 == ' ' || c3 == '-') && bw_isalnum(at(t, len, i + 4)))))
 		return false;
 	/* the success a client waited for and did not get ("Expected response
-	 * code 250 but got an empty response") is no reply either */
-	if (c0 == '2' && i > 0 &&
-	    bw_memcasemem(t + (i > 40 ? i - 40 : 0), i > 40 ? 40 : i, "expect"))
+	 * code 250 but got an empty response") is no reply either; one it got
+	 * and did not want ("unexpected reply 250 OK") is */
+	if (c0 == '2' && i > 0 && awaited(t + (i > 40 ? i - 40 : 0), i > 40 ? 40 : i))
 		return false;
 	/* a process's or file's number ("WANTED gid 502", "pid 451", "port 587",
 	 * "line 550") is no reply */

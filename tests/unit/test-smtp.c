@@ -99,6 +99,9 @@ int main(void)
 	/* the success a client expected and did not get is no reply */
 	CHECK(!reply_in("Expected response code 250 but got an empty response", "250"));
 	CHECK(reply_in("Expected response code 250 but got code \"550\", with message \"550 5.1.1 User unknown\"", "550 5.1.1"));
+	/* one it got and did not want is */
+	CHECK(reply_in("Unexpected reply 250 2.0.0 OK to DATA", "250"));
+	CHECK(!reply_in("unexpected EOF; expected 250 after DATA", "250"));
 	CHECK(reply_in("error 550. Try again", "550"));
 	CHECK(reply_in("421\r\n", "421"));
 	CHECK(!reply_in("5501 user unknown", "550"));
