@@ -286,6 +286,17 @@ static bool marker_line(const char *l, size_t n)
 	       bw_memcasemem(l, n, "-----");
 }
 
+/* Does t[0..len) name first another recipient of the notice than `addr`
+ * (not the sender, whom a MAIL FROM reply names)? */
+static bool names_other(sstate *s, const char *t, size_t len, const char *addr)
+{
+	char *a = bw_text__first_address(t, len);
+	bool other = a && bw_strcasecmp(a, addr) != 0 && find(s, a);
+
+	free(a);
+	return other;
+}
+
 static void read_transcript(const char *t, size_t len, sstate *s)
 {
 	bw_lines it;
@@ -352,8 +363,11 @@ static void read_transcript(const char *t, size_t len, sstate *s)
 				else
 					put(&r->summary, l, n);
 				/* the session's replies explain a summary without its own
-				 * reply ("Remote protocol error"), not one that has it */
-				if (!inner && !r->replies.len && s->session.len) {
+				 * reply ("Remote protocol error"), not one that has it,
+				 * nor one whose reply names another recipient ("<<< 550
+				 * 5.1.1 <b@example.org>... User unknown" after DATA) */
+				if (!inner && !r->replies.len && s->session.len &&
+				    !names_other(s, s->session.p, s->session.len, r->address)) {
 					put(&r->replies, s->session.p, s->session.len);
 					r->cmd = s->session_cmd;
 					r->session_no = s->session_no;
