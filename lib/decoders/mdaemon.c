@@ -128,13 +128,14 @@ static int transcript(const bw_msg *m, bw_report *r, size_t first, bool delayed,
 	const char *l, *host = NULL;
 	size_t host_len = 0;
 	char *pending = NULL, *env[MAX_SESSION_RCPTS], *ok[MAX_SESSION_RCPTS];
+	bw_buf local = BW_BUF_INIT;    /* the server's own "*  Error: ..." lines */
 	const char *command = NULL;    /* the last command sent; NULL: the greeting */
 	bool oom = false, arrowless = false, refused = false, data_taken = false, go_ahead = false;
 	bw_lines it;
 
 	bw_lines__init(&it, m->body, len);
 	while (bw_lines__next(&it, &l, &n)) {
-		const char *p, *reply, *b;
+		const char *p, *reply, *b, *err;
 		size_t rl, bl;
 		/* "--- Partial Session Transcript ---" of older versions: its
 		 * commands and replies carry no arrows */
@@ -163,6 +164,15 @@ static int transcript(const bw_msg *m, bw_report *r, size_t first, bool delayed,
 			free(pending);
 			pending = bw_text__first_address(p, n - (size_t)(p - l));
 			command = "RCPT";
+			continue;
+		}
+		/* "*  DNS Error: Domain name not found", "*  Error: Host x does
+		 * not exist": a failure of this server's own, no reply */
+		if ((p = bw_memcasemem(l, n, "*  ")) && (err = bw_memcasemem(p, n - (size_t)(p - l), "Error:")) &&
+		    err - p < 16) {
+			if (local.len)
+				bw_buf__puts(&local, " ");
+			bw_buf__put(&local, p + 3, n - (size_t)(p + 3 - l));
 			continue;
 		}
 		if ((p = bw_memcasemem(l, n, "*  To:"))) {
@@ -253,6 +263,14 @@ static int transcript(const bw_msg *m, bw_report *r, size_t first, bool delayed,
 	if (!oom && !delayed && arrowless && !refused && !data_taken)
 		for (i = 0; i < n_ok; i++)
 			added += (size_t)fail_one(m, r, first, ok[i], NULL, go_ahead ? "DATA" : NULL, false, '5');
+	/* No server answered (the name did not resolve, no connection): the
+	 * envelope recipients failed with this server's own errors. */
+	if (!oom && local.oom)
+		oom = true;
+	if (!oom && !added && !refused && local.len)
+		for (i = 0; i < n_env; i++)
+			added += (size_t)fail_one(m, r, first, env[i], local.p, NULL, delayed, delayed ? '4' : '5');
+	bw_buf__free(&local);
 	free(pending);
 	for (i = 0; i < n_env; i++)
 		free(env[i]);
