@@ -152,6 +152,14 @@ static int bounded(const unsigned char *p)
  * a letter that follows a mark. */
 #define OTHER_START "(?<![\\w\\p{M}])"
 #define OTHER_END "(?![\\w\\p{M}])"
+/* Word edges for a cue that begins or ends with an ASCII letter or digit:
+ * no letter or digit of an alphabetic script next to it, but an
+ * ideograph, kana or hangul may be ("KISA RBLに", "IP가 차단", "送信元IP"):
+ * those scripts glue words together, and a Latin term inside them is
+ * still a word. */
+#define CJK "\\p{Han}\\p{Hiragana}\\p{Katakana}\\p{Hangul}"
+#define ASCII_START "(?<![^\\W" CJK "])"
+#define ASCII_END "(?![^\\W" CJK "])"
 
 static const unsigned char *last_char(const unsigned char *b, const unsigned char *e)
 {
@@ -169,7 +177,7 @@ static void put_cue(bw_buf *out, const char *b, const char *e, int star)
 	const char *start = b;
 
 	if (bounded((const unsigned char *)b))
-		bw_buf__puts(out, *b & 0x80 ? OTHER_START : "\\b");
+		bw_buf__puts(out, *b & 0x80 ? OTHER_START : ASCII_START);
 	for (; b < e; b++) {
 		if (bw_isspace((unsigned char)*b)) {
 			while (b + 1 < e && bw_isspace((unsigned char)b[1]))
@@ -189,7 +197,7 @@ static void put_cue(bw_buf *out, const char *b, const char *e, int star)
 		 * than s or y (whose plural is not one added s) */
 		if (e[-1] >= 'a' && e[-1] <= 'z' && e[-1] != 's' && e[-1] != 'y')
 			bw_buf__puts(out, "s?");
-		bw_buf__puts(out, e[-1] & 0x80 ? OTHER_END : "\\b");
+		bw_buf__puts(out, e[-1] & 0x80 ? OTHER_END : ASCII_END);
 	}
 }
 

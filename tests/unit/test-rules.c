@@ -352,6 +352,12 @@ static void test_lexicon_and_sharing(void)
 	CHECK_STR(win(r, "550 listed: spam", NULL, "550", NULL, NULL, &res), "lex.spam");
 	CHECK(res.lexicon_score == 3);
 	CHECK_STR(win(r, "452 quota, quota and spam", NULL, "452", NULL, NULL, NULL), "lex.full");
+	/* a Latin cue glued to hangul or kana is still a word ("spam에",
+	 * "スパムspamです"), not inside a Latin word ("spamx") */
+	CHECK_STR(win(r, "550 spam에 해당합니다", NULL, "550", NULL, NULL, NULL), "lex.spam");
+	CHECK_STR(win(r, "550 内容がspamです", NULL, "550", NULL, NULL, NULL), "lex.spam");
+	CHECK_STR(win(r, "550 spamx", NULL, "550", NULL, NULL, NULL), "");
+	CHECK_STR(win(r, "550 xspam", NULL, "550", NULL, NULL, NULL), "");
 	/* a spam cue never turns 5.1.1 into spam */
 	CHECK_STR(win(r, "550 5.1.1 spam", "5.1.1", "550", NULL, NULL, NULL), "");
 	/* a mailbox reason is no cue at the connection stage */
