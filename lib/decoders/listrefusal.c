@@ -263,6 +263,25 @@ static char *robot_list(const bw_msg *m, size_t n)
 	return named;
 }
 
+/* The list the subject names ("Rejected posting to DEV-L@LISTS.EXAMPLE"):
+ * its first address that is neither a robot's nor the reader's.  NULL if
+ * none. */
+static char *subject_list(const bw_msg *m)
+{
+	const char *subj = bw_msg__header(m, "Subject"), *p;
+	char *a;
+
+	if (!subj)
+		return NULL;
+	p = subj;
+	while ((a = bw_text__next_address(subj, subj + strlen(subj), &p))) {
+		if (!names_robot(a, strlen(a)) && !bw_decoders__is_own_address(m, a))
+			return a;
+		free(a);
+	}
+	return NULL;
+}
+
 static int decode(const bw_msg *m, bw_report *r)
 {
 	size_t n = bw_text__report_length(m), len, tl;
@@ -275,7 +294,8 @@ static int decode(const bw_msg *m, bw_report *r)
 
 	if (!addr && !m->has_original && hit)
 		addr = named_list(m, hit, n);
-	if (!addr && !m->has_original && !held(m, n) && !robot_reader(m))
+	if (!addr && !m->has_original && !held(m, n) && !robot_reader(m) &&
+	    !(addr = subject_list(m)))
 		addr = robot_list(m, n);
 	if (!addr)
 		return 0;
