@@ -132,15 +132,16 @@ static char *list_address(const bw_msg *m)
 	return NULL;
 }
 
-/* The first address in the text p[0..end) of m's body that is neither a
- * list robot's nor the notice's reader's, and is at `domain` when that is
- * not NULL; NULL if none. */
-static char *list_address_in(const bw_msg *m, const char *p, const char *end, const char *domain)
+/* The first address in p[0..end) of `text` (m's body or a header of m)
+ * that is neither a list robot's nor the notice's reader's, and is at
+ * `domain` when that is not NULL; NULL if none. */
+static char *list_address_in(const bw_msg *m, const char *text, const char *p, const char *end,
+                             const char *domain)
 {
 	size_t dl = domain ? strlen(domain) : 0;
 	char *a;
 
-	while ((a = bw_text__next_address(m->body, end, &p))) {
+	while ((a = bw_text__next_address(text, end, &p))) {
 		if ((!domain || (strlen(strchr(a, '@') + 1) == dl &&
 		                 bw_strncasecmp(strchr(a, '@') + 1, domain, dl) == 0)) &&
 		    !names_robot(a, strlen(a)) && !bw_decoders__is_own_address(m, a))
@@ -169,7 +170,7 @@ static char *named_list(const bw_msg *m, const char *hit, size_t n)
 	if ((blank = memmem(hit, (size_t)(end - hit), "\n\n", 2)))
 		end = blank;
 
-	return list_address_in(m, p, end, NULL);
+	return list_address_in(m, m->body, p, end, NULL);
 }
 
 /* A post held for a moderator's decision, not refused ("Your mail to
@@ -251,7 +252,7 @@ static char *robot_list(const bw_msg *m, size_t n)
 	}
 	/* the list's own address in the text, at the robot's domain ("Your
 	 * mail to <hobby-ml@ml.example> was refused", from fml-admin@) */
-	if ((named = list_address_in(m, m->body, m->body + n, at + 1))) {
+	if ((named = list_address_in(m, m->body, m->body, m->body + n, at + 1))) {
 		free(a);
 		return named;
 	}
@@ -268,18 +269,9 @@ static char *robot_list(const bw_msg *m, size_t n)
  * none. */
 static char *subject_list(const bw_msg *m)
 {
-	const char *subj = bw_msg__header(m, "Subject"), *p;
-	char *a;
+	const char *subj = bw_msg__header(m, "Subject");
 
-	if (!subj)
-		return NULL;
-	p = subj;
-	while ((a = bw_text__next_address(subj, subj + strlen(subj), &p))) {
-		if (!names_robot(a, strlen(a)) && !bw_decoders__is_own_address(m, a))
-			return a;
-		free(a);
-	}
-	return NULL;
+	return subj ? list_address_in(m, subj, subj, subj + strlen(subj), NULL) : NULL;
 }
 
 static int decode(const bw_msg *m, bw_report *r)

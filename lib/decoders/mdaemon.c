@@ -265,8 +265,7 @@ static int transcript(const bw_msg *m, bw_report *r, size_t first, bool delayed,
 			added += (size_t)fail_one(m, r, first, ok[i], NULL, go_ahead ? "DATA" : NULL, false, '5');
 	/* No server answered (the name did not resolve, no connection): the
 	 * envelope recipients failed with this server's own errors. */
-	if (!oom && local.oom)
-		oom = true;
+	oom = oom || local.oom;
 	if (!oom && !added && !refused && local.len)
 		for (i = 0; i < n_env; i++)
 			added += (size_t)fail_one(m, r, first, env[i], local.p, NULL, delayed, delayed ? '4' : '5');
