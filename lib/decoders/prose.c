@@ -1286,6 +1286,27 @@ static bool has_trigger(const char *l, size_t n)
 	return has_any(l, n, triggers, sizeof(triggers) / sizeof(triggers[0])) || negated_delivery(l, n);
 }
 
+/* Does the text say a delivery failed ("could not", "undeliverable",
+ * "konnte nicht zugestellt werden")?  And does a list's own introduction
+ * say its recipients got the message ("An folgende Empfänger wurde die
+ * Nachricht erfolgreich zugestellt:", "The message was successfully
+ * delivered to the following recipients:"), with no word of failure on
+ * that line?  The paragraph around it may say that others failed. */
+static const char *const success_failure[] = { BW_PHRASES_SUCCESS_ACTION_FAILURE };
+
+static bool says_not_delivered(const char *l, size_t n)
+{
+	return has_any(l, n, success_failure, sizeof(success_failure) / sizeof(success_failure[0])) ||
+	       negated_delivery(l, n);
+}
+
+static bool introduces_delivered(const char *l, size_t n)
+{
+	static const char *const delivered[] = { BW_PHRASES_SUCCESS_ACTION_DELIVERED };
+
+	return has_any(l, n, delivered, sizeof(delivered) / sizeof(delivered[0])) && !says_not_delivered(l, n);
+}
+
 /* Does the line, or its sentence wrapped onto the next line (l[0..n) then
  * next[0..nn), white space squeezed), say something failed? */
 static bool has_trigger_wrapped(const char *l, size_t n, const char *next, size_t nn)
@@ -1600,7 +1621,8 @@ static void read_lines(const bw_msg *m, bw_report *r, size_t first, size_t len)
 				indent_known = false;
 				/* read with the paragraph's lines before it: "could
 				 * not be / delivered to the following address:" */
-				delivered_list = bw_decoders__says_received(cur.start, (size_t)(l + n - cur.start));
+				delivered_list = bw_decoders__says_received(cur.start, (size_t)(l + n - cur.start)) ||
+				                 (introduces_delivered(l, n) && says_not_delivered(m->body, len));
 			} else if (has_trigger(l, n)) {
 				delivered_list = false;
 			} else if (listing && indent_known && bw_addrline__indent(l, n) <= list_indent) {
