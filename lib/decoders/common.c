@@ -352,9 +352,20 @@ bool bw_decoders__is_own_address(const bw_msg *m, const char *addr)
 bool bw_sniff__challenge(const char *text, size_t len)
 {
 	static const char *const challenges[] = { BW_PHRASES_CHALLENGE_CHALLENGES };
+	static const char *const wrapped_hints[] = { "confirm", "verif", "human", "person", "robot", "approv" };
+	char *flat;
+	bool yes;
 
-	return bw_text__find_any(text, len, challenges, sizeof(challenges) / sizeof(challenges[0]),
-	                         NULL) != NULL;
+	if (bw_text__find_any(text, len, challenges, sizeof(challenges) / sizeof(challenges[0]), NULL))
+		return true;
+	/* a phrase wrapped over two lines ("please confirm that you are\na person"),
+	 * looked for only where a challenge's usual words occur */
+	if (!bw_text__find_any(text, len, wrapped_hints, sizeof(wrapped_hints) / sizeof(wrapped_hints[0]), NULL) ||
+	    !(flat = bw_squeeze_dup(text, len)))
+		return false;
+	yes = bw_text__find_any(flat, strlen(flat), challenges, sizeof(challenges) / sizeof(challenges[0]), NULL) != NULL;
+	free(flat);
+	return yes;
 }
 
 bool bw_sniff__null_return_path(const bw_msg *m)
