@@ -629,17 +629,21 @@ static const char *code_line_for(const code_lines *lines, const char *addr, size
 /* A notice that says the message was delivered or relayed (a success
  * DSN written as text) and nowhere that delivery failed: "delivered",
  * "relayed" or NULL. */
+/* What a success notice says (its recipients got the message), and the
+ * words that make a notice a failure after all. */
+static const char *const success_delivered[] = { BW_PHRASES_SUCCESS_ACTION_DELIVERED };
+static const char *const success_failure[] = { BW_PHRASES_SUCCESS_ACTION_FAILURE };
+
 static const char *success_action(const bw_msg *m, size_t len)
 {
-	static const char *const delivered[] = { BW_PHRASES_SUCCESS_ACTION_DELIVERED };
 	static const char *const relayed[] = { "successfully relayed", "relayed successfully" };
-	static const char *const failure[] = { BW_PHRASES_SUCCESS_ACTION_FAILURE };
 
-	if (!bw_text__find_any(m->body, len, delivered, sizeof(delivered) / sizeof(delivered[0]), NULL) &&
+	if (!bw_text__find_any(m->body, len, success_delivered,
+	                       sizeof(success_delivered) / sizeof(success_delivered[0]), NULL) &&
 	    !bw_text__find_any(m->body, len, relayed, sizeof(relayed) / sizeof(relayed[0]), NULL))
 		return NULL;
 	if (bw_decoders__says_failure(m) ||
-	    bw_text__find_any(m->body, len, failure, sizeof(failure) / sizeof(failure[0]), NULL))
+	    bw_text__find_any(m->body, len, success_failure, sizeof(success_failure) / sizeof(success_failure[0]), NULL))
 		return NULL;
 	return bw_text__find_any(m->body, len, relayed, sizeof(relayed) / sizeof(relayed[0]), NULL)
 	       ? "relayed" : "delivered";
@@ -1292,8 +1296,6 @@ static bool has_trigger(const char *l, size_t n)
  * Nachricht erfolgreich zugestellt:", "The message was successfully
  * delivered to the following recipients:"), with no word of failure on
  * that line?  The paragraph around it may say that others failed. */
-static const char *const success_failure[] = { BW_PHRASES_SUCCESS_ACTION_FAILURE };
-
 static bool says_not_delivered(const char *l, size_t n)
 {
 	return has_any(l, n, success_failure, sizeof(success_failure) / sizeof(success_failure[0])) ||
@@ -1302,9 +1304,8 @@ static bool says_not_delivered(const char *l, size_t n)
 
 static bool introduces_delivered(const char *l, size_t n)
 {
-	static const char *const delivered[] = { BW_PHRASES_SUCCESS_ACTION_DELIVERED };
-
-	return has_any(l, n, delivered, sizeof(delivered) / sizeof(delivered[0])) && !says_not_delivered(l, n);
+	return has_any(l, n, success_delivered, sizeof(success_delivered) / sizeof(success_delivered[0])) &&
+	       !says_not_delivered(l, n);
 }
 
 /* Does the line, or its sentence wrapped onto the next line (l[0..n) then
