@@ -349,23 +349,28 @@ bool bw_decoders__is_own_address(const bw_msg *m, const char *addr)
 	       header_address_is(bw_kvlist__get(&m->orig_headers, "From"), addr));
 }
 
+/* Does one of the phrases v[0..nv) occur in text[0..len) once its white
+ * space is squeezed (a phrase wrapped over two lines)?  False on ENOMEM. */
+static bool find_any_squeezed(const char *text, size_t len, const char *const *v, size_t nv)
+{
+	char *flat = bw_squeeze_dup(text, len);
+	bool yes = flat && bw_text__find_any(flat, strlen(flat), v, nv, NULL);
+
+	free(flat);
+	return yes;
+}
+
 bool bw_sniff__challenge(const char *text, size_t len)
 {
 	static const char *const challenges[] = { BW_PHRASES_CHALLENGE_CHALLENGES };
 	static const char *const wrapped_hints[] = { "confirm", "verif", "human", "person", "robot", "approv" };
-	char *flat;
-	bool yes;
+	size_t nc = sizeof(challenges) / sizeof(challenges[0]);
 
-	if (bw_text__find_any(text, len, challenges, sizeof(challenges) / sizeof(challenges[0]), NULL))
-		return true;
-	/* a phrase wrapped over two lines ("please confirm that you are\na person"),
-	 * looked for only where a challenge's usual words occur */
-	if (!bw_text__find_any(text, len, wrapped_hints, sizeof(wrapped_hints) / sizeof(wrapped_hints[0]), NULL) ||
-	    !(flat = bw_squeeze_dup(text, len)))
-		return false;
-	yes = bw_text__find_any(flat, strlen(flat), challenges, sizeof(challenges) / sizeof(challenges[0]), NULL) != NULL;
-	free(flat);
-	return yes;
+	/* a phrase wrapped over two lines ("please confirm that you are\na
+	 * person") is looked for only where a challenge's usual words occur */
+	return bw_text__find_any(text, len, challenges, nc, NULL) ||
+	       (bw_text__find_any(text, len, wrapped_hints, sizeof(wrapped_hints) / sizeof(wrapped_hints[0]), NULL) &&
+	        find_any_squeezed(text, len, challenges, nc));
 }
 
 bool bw_sniff__null_return_path(const bw_msg *m)
@@ -1119,16 +1124,9 @@ bool bw_decoders__failure_words(const bw_msg *m)
 	static const char *const words[] = { BW_PHRASES_SAYS_FAILURE_WORDS };
 	size_t len = known_report_length(m);
 
-	if (bw_text__find_any(m->body, len, words, sizeof(words) / sizeof(words[0]), NULL))
-		return true;
-	/* the words wrapped over two lines */
-	{
-		char *flat = bw_squeeze_dup(m->body, len);
-		bool yes = flat && bw_text__find_any(flat, strlen(flat), words,
-		                                     sizeof(words) / sizeof(words[0]), NULL);
-		free(flat);
-		return yes;
-	}
+	/* the words as written, or wrapped over two lines */
+	return bw_text__find_any(m->body, len, words, sizeof(words) / sizeof(words[0]), NULL) ||
+	       find_any_squeezed(m->body, len, words, sizeof(words) / sizeof(words[0]));
 }
 
 bool bw_decoders__says_failure(const bw_msg *m)
