@@ -626,14 +626,14 @@ static const char *code_line_for(const code_lines *lines, const char *addr, size
 /* After the recipients are known: a line with a reply code that names no
  * address, or names the recipient, serves each recipient whose own lines
  * gave none; a delay warning marks them delayed. */
-/* A notice that says the message was delivered or relayed (a success
- * DSN written as text) and nowhere that delivery failed: "delivered",
- * "relayed" or NULL. */
 /* What a success notice says (its recipients got the message), and the
  * words that make a notice a failure after all. */
 static const char *const success_delivered[] = { BW_PHRASES_SUCCESS_ACTION_DELIVERED };
 static const char *const success_failure[] = { BW_PHRASES_SUCCESS_ACTION_FAILURE };
 
+/* A notice that says the message was delivered or relayed (a success
+ * DSN written as text) and nowhere that delivery failed: "delivered",
+ * "relayed" or NULL. */
 static const char *success_action(const bw_msg *m, size_t len)
 {
 	static const char *const relayed[] = { "successfully relayed", "relayed successfully" };
@@ -1291,17 +1291,18 @@ static bool has_trigger(const char *l, size_t n)
 }
 
 /* Does the text say a delivery failed ("could not", "undeliverable",
- * "konnte nicht zugestellt werden")?  And does a list's own introduction
- * say its recipients got the message ("An folgende Empfänger wurde die
- * Nachricht erfolgreich zugestellt:", "The message was successfully
- * delivered to the following recipients:"), with no word of failure on
- * that line?  The paragraph around it may say that others failed. */
+ * "konnte nicht zugestellt werden")? */
 static bool says_not_delivered(const char *l, size_t n)
 {
 	return has_any(l, n, success_failure, sizeof(success_failure) / sizeof(success_failure[0])) ||
 	       negated_delivery(l, n);
 }
 
+/* Does a list's own introduction say its recipients got the message
+ * ("An folgende Empfänger wurde die Nachricht erfolgreich zugestellt:",
+ * "The message was successfully delivered to the following recipients:"),
+ * with no word of failure on that line?  The paragraph around it may say
+ * that others failed. */
 static bool introduces_delivered(const char *l, size_t n)
 {
 	return has_any(l, n, success_delivered, sizeof(success_delivered) / sizeof(success_delivered[0])) &&
