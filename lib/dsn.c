@@ -212,7 +212,28 @@ typedef struct dsn_state {
 	bw_kvlist defaults;
 	size_t first;         /* index of the first recipient this DSN added */
 	int added;
+	/* The group being read: how many groups ended before it, whether it
+	 * has a field yet, and where its fields begin in defaults. */
+	unsigned groups;
+	bool group_open;
+	size_t group_from;
 } dsn_state;
+
+/* A recipient group after the per-message one whose fields came before
+ * its recipient line ("Action: failed", "Status: 5.1.2", then
+ * "Original-recipient:", as Sun's Messaging Server writes them): those
+ * fields are the new recipient's own, not defaults for all. */
+static void adopt_group_fields(dsn_state *st)
+{
+	size_t j;
+
+	if (!st->cur || !st->groups || st->defaults.n <= st->group_from)
+		return;
+	for (j = st->group_from; j < st->defaults.n; j++)
+		apply_field(st->cur, classify_field(st->defaults.name[j]), st->defaults.name[j],
+		            st->defaults.value[j]);
+	st->defaults.n = st->group_from;
+}
 
 static bw_recipient *new_recipient(dsn_state *st)
 {
@@ -232,6 +253,7 @@ static void field(dsn_state *st, const char *name, char *value)
 		value = decoded = bw_rfc2047__decode(value);
 	if (!value)
 		return;
+	st->group_open = true;
 	if (st->r->max_line && strlen(value) > st->r->max_line) {
 		/* max_line_length: a field folded over many lines, or a delivery-
 		 * status text quoted in a body, is cut at a UTF-8 boundary. */
@@ -257,14 +279,22 @@ static void field(dsn_state *st, const char *name, char *value)
 		bw_kvlist__push(&st->r->extras, name, value);
 		break;
 	case F_FINAL_RECIPIENT:
-		if (!st->cur || bw_recipient__get(st->cur, BW_RCPT_RECIPIENT))
+		if (!st->cur) {
 			new_recipient(st);
+			adopt_group_fields(st);
+		} else if (bw_recipient__get(st->cur, BW_RCPT_RECIPIENT)) {
+			new_recipient(st);
+		}
 		if (st->cur)
 			apply_field(st->cur, k, name, value);
 		break;
 	case F_ORIGINAL_RECIPIENT:
-		if (!st->cur || bw_recipient__get(st->cur, BW_RCPT_ORIGINAL_RECIPIENT))
+		if (!st->cur) {
 			new_recipient(st);
+			adopt_group_fields(st);
+		} else if (bw_recipient__get(st->cur, BW_RCPT_ORIGINAL_RECIPIENT)) {
+			new_recipient(st);
+		}
 		if (st->cur)
 			apply_field(st->cur, k, name, value);
 		break;
@@ -367,6 +397,10 @@ int bw_dsn__parse_fields(bw_report *r, const char *text, size_t len)
 		i += ll + 1;
 		if (blank == ll) {          /* blank line: the group ends */
 			st.cur = NULL;
+			if (st.group_open)
+				st.groups++;
+			st.group_open = false;
+			st.group_from = st.defaults.n;
 			continue;
 		}
 		if (line[0] == ' ' || line[0] == '\t' || broken_fold) {

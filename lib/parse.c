@@ -470,14 +470,17 @@ int bw_parse_buffer(bw_report **out, const bw_rules *rules, const char *buf, siz
 	if (inline_original_headers(&m))
 		fill_original_fields(r, &m);
 	err = bw_decoders__run(&m, r);
-	system_notice = err >= 0 && r->n_rcpt == 0 && !r->kind_set && bw_sniff__system_notice(&m);
+	system_notice = err >= 0 && r->n_rcpt == 0 && !r->kind_set && bw_sniff__system_notice(&m) &&
+	                !bw_sniff__session_notice(&m);
 	/* A mail system's notice that says delivery failed, quotes a
 	 * server's failure reply, carries a failed recipient's
 	 * delivery-status fields, or comes from a mailer-daemon under a
 	 * bounce's subject, is a bounce even when no reader found whom it was
 	 * about (a delay when it says delivery will be tried again); not when
 	 * it speaks of the reader's own mailbox ("incoming messages could not
-	 * be delivered to your inbox": phishing dressed as a bounce).  A mail
+	 * be delivered to your inbox": phishing dressed as a bounce), nor when
+	 * it reports an SMTP session to the postmaster (Postfix's "SMTP server:
+	 * errors from ...", a transcript of no failed message).  A mail
 	 * system's notice that named no one and returns the original is read
 	 * once more with its own addresses allowed: a sender who mailed
 	 * themselves is the recipient.  (A phishing "bounce" that names only

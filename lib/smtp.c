@@ -233,6 +233,9 @@ static const struct { const char *phrase; const char *stage; } reply_phrases[] =
 	{ "after starttls", "STARTTLS" }, { "in reply to auth", "AUTH" },
 	{ "after initial connection", "CONN" }, { "in reply to initial greeting", "CONN" },
 	{ "during the smtp greeting", "CONN" }, { "after pipelined", "DATA" },
+	/* Postfix's notice localised into Japanese: "(RCPT TO コマンドへの応答)" */
+	{ "rcpt to コマンド", "RCPT" }, { "mail from コマンド", "MAIL" },
+	{ "end of data コマンド", "DATA" }, { "data コマンド", "DATA" },
 	/* qmail-remote */
 	{ "does not like recipient", "RCPT" }, { "does not like sender", "MAIL" },
 	{ "but sender was rejected", "MAIL" }, { "failed on data command", "DATA" },

@@ -530,6 +530,21 @@ bool bw_sniff__names_daemon(const char *value)
 	return false;
 }
 
+/* A mail system's report to its postmaster about an SMTP session (Postfix's
+ * notify_classes: "Postfix SMTP server: errors from unknown[192.0.2.9]"
+ * with the session's transcript): it reports no message that failed. */
+static const char *const session_notice_subjects[] = { BW_PHRASES_SESSION_NOTICE_SUBJECTS };
+
+bool bw_sniff__session_notice(const bw_msg *m)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(session_notice_subjects) / sizeof(session_notice_subjects[0]); i++)
+		if (bw_sniff__header_has(m, "Subject", session_notice_subjects[i]))
+			return bw_memcasemem(m->body, m->body_len, "transcript of session") != NULL;
+	return false;
+}
+
 bool bw_sniff__from_daemon(const bw_msg *m)
 {
 	size_t i;

@@ -151,6 +151,11 @@ bool bw_sniff__says_undelivered(const char *subject);
 /* Is the header From: a mailer-daemon (in any of its spellings:
  * MAILER_DAEMON, mail-daemon...), postmaster or "Mail Delivery" sender? */
 bool bw_sniff__from_daemon(const bw_msg *m);
+
+/* Is m a mail system's report to its postmaster about an SMTP session
+ * (Postfix's "SMTP server: errors from ..." with a transcript), which
+ * reports no failed message? */
+bool bw_sniff__session_notice(const bw_msg *m);
 /* Does a From value name a mail system (mailer-daemon, postmaster, "Mail
  * Delivery ...")? */
 bool bw_sniff__names_daemon(const char *value);

@@ -177,6 +177,8 @@ static char *named_list(const bw_msg *m, const char *hit, size_t n)
  * 'dev' is being held until the list moderator can review it"): the
  * robot's notice is no bounce, whatever reason it gives for the hold
  * ("Post by non-member to a members-only list"). */
+static const char *const final_words[] = { BW_PHRASES_HELD_FINAL };
+
 static bool held(const bw_msg *m, size_t n)
 {
 	static const char *const marks[] = { BW_PHRASES_HELD_MARKS };
@@ -284,6 +286,13 @@ static int decode(const bw_msg *m, bw_report *r)
 	bw_recipient *rc;
 	bw_lines it;
 
+	/* a post held for the moderator is no refusal, unless the notice
+	 * also says it was rejected */
+	if (held(m, n) && !bw_text__find_any(m->body, n, final_words,
+	                                     sizeof(final_words) / sizeof(final_words[0]), NULL)) {
+		free(addr);
+		return 0;
+	}
 	if (!addr && !m->has_original && hit)
 		addr = named_list(m, hit, n);
 	if (!addr && !m->has_original && !held(m, n) && !robot_reader(m) &&
