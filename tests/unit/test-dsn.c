@@ -70,6 +70,34 @@ int main(void)
 	CHECK_STR(bw_recipient_get(rc, BW_RCPT_DIAGNOSTIC), "552 mailbox full");
 	bw_report_free(r);
 
+	/* Recipient groups whose Action and Status come before the recipient
+	 * line (Sun Messaging Server): each keeps its own; fields in the
+	 * per-message group stay defaults for all. */
+	r = parse("Reporting-MTA: dns;mail.example.org\n"
+	          "Action: failed\n"
+	          "\n"
+	          "Status: 5.0.0 (remote server rejected address)\n"
+	          "Diagnostic-code: smtp;550 5.1.1 unknown alias\n"
+	          "Original-recipient: rfc822;c@example.edu\n"
+	          "Final-recipient: rfc822;c@example.edu\n"
+	          "\n"
+	          "Status: 5.1.2 (illegal host/domain name found)\n"
+	          "Original-recipient: rfc822;d@example.edu\n"
+	          "Final-recipient: rfc822;d@example.edu\n");
+	CHECK(bw_report_recipient_count(r) == 2);
+	rc = bw_report_recipient(r, 0);
+	CHECK_STR(bw_recipient_get(rc, BW_RCPT_RECIPIENT), "c@example.edu");
+	CHECK_STR(bw_recipient_get(rc, BW_RCPT_STATUS), "5.0.0");
+	CHECK_STR(bw_recipient_get(rc, BW_RCPT_DIAGNOSTIC), "550 5.1.1 unknown alias");
+	CHECK_STR(bw_recipient_get(rc, BW_RCPT_ACTION), "failed");
+	rc = bw_report_recipient(r, 1);
+	CHECK_STR(bw_recipient_get(rc, BW_RCPT_RECIPIENT), "d@example.edu");
+	CHECK_STR(bw_recipient_get(rc, BW_RCPT_STATUS), "5.1.2");
+	/* the status's comment is its only diagnostic, not c's reply */
+	CHECK_STR(bw_recipient_get(rc, BW_RCPT_DIAGNOSTIC), "illegal host/domain name found");
+	CHECK_STR(bw_recipient_get(rc, BW_RCPT_ACTION), "failed");
+	bw_report_free(r);
+
 	/* Original-Recipient only, an invalid status, RFC 2047 in a field. */
 	r = parse("Original-Recipient: rfc822; only@example.com\n"
 	          "Action: failure\n"

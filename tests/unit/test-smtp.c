@@ -189,6 +189,9 @@ int main(void)
 	CHECK(!bw_smtp__stage_known("rcpt", 4));
 	CHECK_STR(bw_smtp__stage_of_reply("550 no such user (in reply to RCPT TO command)"), "RCPT");
 	CHECK_STR(bw_smtp__stage_of_reply("554 rejected (in reply to end of DATA command)"), "DATA");
+	/* Postfix's notice localised into Japanese */
+	CHECK_STR(bw_smtp__stage_of_reply("550 5.1.1 <a@example.jp>: Unknown user (RCPT TO コマンドへの応答)"), "RCPT");
+	CHECK_STR(bw_smtp__stage_of_reply("550 Unknown user (end of DATA コマンドへの応答)"), "DATA");
 	CHECK_STR(bw_smtp__stage_of_reply("after EHLO: 421 go away; after RCPT TO: 550"), "HELO");
 	/* a client's own account of the command that failed */
 	CHECK_STR(bw_smtp__stage_of_reply("RCPT TO <bob@example.com> failed: mailbox unavailable"), "RCPT");
