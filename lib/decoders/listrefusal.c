@@ -178,6 +178,9 @@ static char *named_list(const bw_msg *m, const char *hit, size_t n)
  * robot's notice is no bounce, whatever reason it gives for the hold
  * ("Post by non-member to a members-only list"). */
 static const char *const final_words[] = { BW_PHRASES_HELD_FINAL };
+/* Words of a refusal's paragraph that leave its cause to the next one ("the
+ * attached message matched the list's content filtering rules"). */
+static const char *const announce_words[] = { BW_PHRASES_REFUSAL_ANNOUNCES };
 
 static bool held(const bw_msg *m, size_t n)
 {
@@ -352,7 +355,9 @@ static int decode(const bw_msg *m, bw_report *r)
 			/* a paragraph announces the next one when one of its lines
 			 * ends in a colon ("for the following reason:", a notice in
 			 * two languages line by line) or it is one short line */
-			colon = colon || bw_text__ends_with_colon(t, tl);
+			colon = colon || bw_text__ends_with_colon(t, tl) ||
+			        bw_text__find_any(t, tl, announce_words,
+			                          sizeof(announce_words) / sizeof(announce_words[0]), NULL);
 			announces = lines == 1 && tl < 100;
 		}
 	}

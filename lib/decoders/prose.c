@@ -1228,6 +1228,21 @@ static void add_with_paragraph(const bw_msg *m, bw_report *r, size_t first, cons
 	free(ds);
 }
 
+/* The addresses after the first on a recipient label's line ("Recipient(s):
+ * a@x; b@x", "Recipients: a@x, b@x"): each failed like the first. */
+static void add_more_labelled(const bw_msg *m, bw_report *r, size_t first, const char *label,
+                              const char *l, size_t n, const char *after, const char *end)
+{
+	size_t pos = 0, start = 0;
+	char *w;
+
+	while ((w = bw_addrline__next(l, n, &pos, &start))) {
+		if (bw_strcasecmp(w, label) != 0 && !ignorable_address(m, w, l, start))
+			add_with_paragraph(m, r, first, w, l, n, after, end);
+		free(w);
+	}
+}
+
 /* A negated verb of delivery, in any word order the languages above use:
  * a delivery stem ("delivered", "consegnat", "entregad", "zugestellt"...)
  * with a negation word ("not", "non", "no", "nicht", "pas", "não",
@@ -1695,6 +1710,9 @@ static void read_lines(const bw_msg *m, bw_report *r, size_t first, size_t len)
 			    !contact_after(l + pos, n - pos, it.p, end) &&
 			    !(lone && introduces_no_recipient(before, before_n)))
 				add_with_paragraph(m, r, first, a, l, n, it.p, end);
+			/* a label over several addresses ("Recipient(s): a@x; b@x") */
+			if (label && (memchr(l, ';', n) || memchr(l, ',', n)))
+				add_more_labelled(m, r, first, label, l, n, it.p, end);
 			free(label);
 			free(lone);
 			continue;
