@@ -630,12 +630,16 @@ static void walk_multipart(walk_ctx *c, GMimeMultipart *mp, unsigned depth, int 
 	}
 	if (type_is(ct, "multipart", "alternative")) {
 		/* One representation: the plain one when there is one, unless
-		 * it only points to the HTML one (BW_MIME_STUB_PLAIN). */
-		GMimeObject *pick = NULL, *html = NULL;
+		 * it only points to the HTML one (BW_MIME_STUB_PLAIN); a report
+		 * (multipart/report) over any, as when an archiver wrapped a
+		 * bounce as one alternative beside a text summary. */
+		GMimeObject *pick = NULL, *html = NULL, *report = NULL;
 		bool plain = false;
 		for (i = 0; i < n; i++) {
 			GMimeObject *child = g_mime_multipart_get_part(mp, i);
 			GMimeContentType *cct = g_mime_object_get_content_type(child);
+			if (type_is(cct, "multipart", "report") && !report)
+				report = child;
 			if (type_is(cct, "text", "html") && !html)
 				html = child;
 			if (type_is(cct, "text", "plain") && !plain) {
@@ -647,6 +651,8 @@ static void walk_multipart(walk_ctx *c, GMimeMultipart *mp, unsigned depth, int 
 		}
 		if (plain && html && part_length(pick) < BW_MIME_STUB_PLAIN)
 			pick = html;
+		if (report)
+			pick = report;
 		if (pick)
 			walk(c, pick, depth + 1, msg_depth);
 		return;
@@ -1430,7 +1436,8 @@ static bool open_to_end(const char *buf, size_t len, const bw_mimeflat *flat, bw
 }
 
 /* The leaves walk() would visit under part p (at `level`), in order: of
- * a multipart/alternative only its plain text part (else its first);
+ * a multipart/alternative only its plain text part (else its first; a
+ * multipart/report over either);
  * *walked counts every part visited, *depth the deepest level. */
 static void flat_leaves(const bw_mimeflat *flat, const bw_mimeflat_part *p, unsigned level,
                         const bw_mimeflat_part **leaf, unsigned *n_leaf, unsigned *walked,
@@ -1456,6 +1463,11 @@ static void flat_leaves(const bw_mimeflat *flat, const bw_mimeflat_part *p, unsi
 		if (html < p->n_child && bw_mimeflat__is(&flat->child[p->child + pick].type, "text", "plain") &&
 		    flat->child[p->child + pick].body_len < BW_MIME_STUB_PLAIN)
 			pick = html;
+		for (j = 0; j < p->n_child; j++)
+			if (bw_mimeflat__is(&flat->child[p->child + j].type, "multipart", "report")) {
+				pick = j;
+				break;
+			}
 		flat_leaves(flat, &flat->child[p->child + pick], level + 1, leaf, n_leaf, walked, depth);
 		return;
 	}
