@@ -341,7 +341,7 @@ static bool header_says_not_recipient(const bw_msg *m, const char *a)
  * introduced ("Message <", "Message-ID: <")? */
 static bool introduces_message_id(const char *c, size_t n)
 {
-	static const char *const words[] = { "message", "message-id:", "message-id", "msgid" };
+	static const char *const words[] = { "message", "message-id:", "message-id", "msgid", "id:", "id", "msg-id:", "messageid:" };
 
 	while (n && (c[n - 1] == ' ' || c[n - 1] == '\t'))
 		n--;
