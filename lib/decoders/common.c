@@ -757,6 +757,8 @@ const char *const bw_decoders__reason_labels[] = {
 	"respuesta del servidor", "resposta do servidor", "antwort des servers", "risposta del server",
 	"server's response", "server's reply", "response from the server", "reply from the server",
 	"remote host said", "remote server said", "the server said",
+	"reason for blocking", "reason for rejection", "reason for the rejection", "reason for refusal",
+	"reason for non-delivery", "reason for failure", "blocking reason", "rejection reason",
 	NULL
 };
 
