@@ -232,7 +232,7 @@ static void adopt_group_fields(dsn_state *st)
 	for (j = st->group_from; j < st->defaults.n; j++)
 		apply_field(st->cur, classify_field(st->defaults.name[j]), st->defaults.name[j],
 		            st->defaults.value[j]);
-	st->defaults.n = st->group_from;
+	bw_kvlist__truncate(&st->defaults, st->group_from);
 }
 
 static bw_recipient *new_recipient(dsn_state *st)
@@ -279,20 +279,13 @@ static void field(dsn_state *st, const char *name, char *value)
 		bw_kvlist__push(&st->r->extras, name, value);
 		break;
 	case F_FINAL_RECIPIENT:
-		if (!st->cur) {
-			new_recipient(st);
-			adopt_group_fields(st);
-		} else if (bw_recipient__get(st->cur, BW_RCPT_RECIPIENT)) {
-			new_recipient(st);
-		}
-		if (st->cur)
-			apply_field(st->cur, k, name, value);
-		break;
 	case F_ORIGINAL_RECIPIENT:
+		/* a new recipient for a group's first, or for one who has it */
 		if (!st->cur) {
 			new_recipient(st);
 			adopt_group_fields(st);
-		} else if (bw_recipient__get(st->cur, BW_RCPT_ORIGINAL_RECIPIENT)) {
+		} else if (bw_recipient__get(st->cur, k == F_FINAL_RECIPIENT ? BW_RCPT_RECIPIENT
+		                                                                : BW_RCPT_ORIGINAL_RECIPIENT)) {
 			new_recipient(st);
 		}
 		if (st->cur)

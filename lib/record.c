@@ -115,6 +115,15 @@ const char *bw_kvlist__get(const bw_kvlist *l, const char *name)
 	return NULL;
 }
 
+void bw_kvlist__truncate(bw_kvlist *l, size_t n)
+{
+	while (l->n > n) {
+		l->n--;
+		free(l->name[l->n]);
+		free(l->value[l->n]);
+	}
+}
+
 void bw_kvlist__clear(bw_kvlist *l)
 {
 	size_t i;

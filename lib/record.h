@@ -85,6 +85,9 @@ static inline uint32_t bw_kvlist__key(const char *name)
 	return (uint32_t)(len > 0xFFFFFF ? 0xFFFFFF : len) << 8 | (uint32_t)bw_lower((unsigned char)name[0]);
 }
 void bw_kvlist__clear(bw_kvlist *l);
+/* Drops the entries from index n on (their names and values freed); the
+ * list keeps its block. */
+void bw_kvlist__truncate(bw_kvlist *l, size_t n);
 
 /* Reports and recipients. */
 bw_report *bw_report__new(size_t max_rcpt);
