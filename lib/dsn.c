@@ -212,9 +212,10 @@ typedef struct dsn_state {
 	bw_kvlist defaults;
 	size_t first;         /* index of the first recipient this DSN added */
 	int added;
-	/* The group being read: how many groups ended before it, whether it
-	 * has a field yet, and where its fields begin in defaults. */
-	unsigned groups;
+	/* The group being read: whether one ended before it (it is not the
+	 * per-message group), whether it has a field yet, and where its fields
+	 * begin in defaults. */
+	bool after_first_group;
 	bool group_open;
 	size_t group_from;
 } dsn_state;
@@ -227,7 +228,7 @@ static void adopt_group_fields(dsn_state *st)
 {
 	size_t j;
 
-	if (!st->cur || !st->groups || st->defaults.n <= st->group_from)
+	if (!st->cur || !st->after_first_group || st->defaults.n <= st->group_from)
 		return;
 	for (j = st->group_from; j < st->defaults.n; j++)
 		apply_field(st->cur, classify_field(st->defaults.name[j]), st->defaults.name[j],
@@ -390,8 +391,7 @@ int bw_dsn__parse_fields(bw_report *r, const char *text, size_t len)
 		i += ll + 1;
 		if (blank == ll) {          /* blank line: the group ends */
 			st.cur = NULL;
-			if (st.group_open)
-				st.groups++;
+			st.after_first_group = st.after_first_group || st.group_open;
 			st.group_open = false;
 			st.group_from = st.defaults.n;
 			continue;

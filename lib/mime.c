@@ -1453,21 +1453,21 @@ static void flat_leaves(const bw_mimeflat *flat, const bw_mimeflat_part *p, unsi
 		return;
 	}
 	if (bw_mimeflat__is(&p->type, "multipart", "alternative")) {
-		unsigned html = p->n_child;
+		unsigned html = p->n_child, report = p->n_child;
+		/* backwards: each kind's first part is the one kept */
 		for (j = p->n_child; j-- > 0;) {
 			if (bw_mimeflat__is(&flat->child[p->child + j].type, "text", "plain"))
 				pick = j;
 			else if (bw_mimeflat__is(&flat->child[p->child + j].type, "text", "html"))
 				html = j;
+			else if (bw_mimeflat__is(&flat->child[p->child + j].type, "multipart", "report"))
+				report = j;
 		}
 		if (html < p->n_child && bw_mimeflat__is(&flat->child[p->child + pick].type, "text", "plain") &&
 		    flat->child[p->child + pick].body_len < BW_MIME_STUB_PLAIN)
 			pick = html;
-		for (j = 0; j < p->n_child; j++)
-			if (bw_mimeflat__is(&flat->child[p->child + j].type, "multipart", "report")) {
-				pick = j;
-				break;
-			}
+		if (report < p->n_child)
+			pick = report;
 		flat_leaves(flat, &flat->child[p->child + pick], level + 1, leaf, n_leaf, walked, depth);
 		return;
 	}

@@ -410,7 +410,7 @@ int bw_parse_buffer(bw_report **out, const bw_rules *rules, const char *buf, siz
 	const bw_textindex *prev_ix = NULL;
 	char *copy = NULL;
 	size_t skip, from;
-	bool system_notice;
+	bool system_notice, session_report;
 	int err;
 
 	if (!out)
@@ -469,9 +469,12 @@ int bw_parse_buffer(bw_report **out, const bw_rules *rules, const char *buf, siz
 	m.report_length_known = true;
 	if (inline_original_headers(&m))
 		fill_original_fields(r, &m);
-	err = bw_decoders__run(&m, r);
-	system_notice = err >= 0 && r->n_rcpt == 0 && !r->kind_set && bw_sniff__system_notice(&m) &&
-	                !bw_sniff__session_notice(&m);
+	/* a report to the postmaster about an SMTP session (Postfix's "SMTP
+	 * server: errors from ...") names no failed message: no reader runs */
+	session_report = bw_sniff__session_notice(&m);
+	err = session_report ? BW_OK : bw_decoders__run(&m, r);
+	system_notice = err >= 0 && !session_report && r->n_rcpt == 0 && !r->kind_set &&
+	                bw_sniff__system_notice(&m);
 	/* A mail system's notice that says delivery failed, quotes a
 	 * server's failure reply, carries a failed recipient's
 	 * delivery-status fields, or comes from a mailer-daemon under a
@@ -479,8 +482,7 @@ int bw_parse_buffer(bw_report **out, const bw_rules *rules, const char *buf, siz
 	 * about (a delay when it says delivery will be tried again); not when
 	 * it speaks of the reader's own mailbox ("incoming messages could not
 	 * be delivered to your inbox": phishing dressed as a bounce), nor when
-	 * it reports an SMTP session to the postmaster (Postfix's "SMTP server:
-	 * errors from ...", a transcript of no failed message).  A mail
+	 * it reports an SMTP session to the postmaster.  A mail
 	 * system's notice that named no one and returns the original is read
 	 * once more with its own addresses allowed: a sender who mailed
 	 * themselves is the recipient.  (A phishing "bounce" that names only

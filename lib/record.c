@@ -126,12 +126,7 @@ void bw_kvlist__truncate(bw_kvlist *l, size_t n)
 
 void bw_kvlist__clear(bw_kvlist *l)
 {
-	size_t i;
-
-	for (i = 0; i < l->n; i++) {
-		free(l->name[i]);
-		free(l->value[i]);
-	}
+	bw_kvlist__truncate(l, 0);
 	free(l->name);      /* the block: value and key are inside it */
 	memset(l, 0, sizeof(*l));
 }

@@ -173,15 +173,16 @@ static char *named_list(const bw_msg *m, const char *hit, size_t n)
 	return list_address_in(m, m->body, p, end, NULL);
 }
 
-/* A post held for a moderator's decision, not refused ("Your mail to
- * 'dev' is being held until the list moderator can review it"): the
- * robot's notice is no bounce, whatever reason it gives for the hold
- * ("Post by non-member to a members-only list"). */
+/* Words that say a held post was refused after all ("was rejected"). */
 static const char *const final_words[] = { BW_PHRASES_HELD_FINAL };
 /* Words of a refusal's paragraph that leave its cause to the next one ("the
  * attached message matched the list's content filtering rules"). */
 static const char *const announce_words[] = { BW_PHRASES_REFUSAL_ANNOUNCES };
 
+/* A post held for a moderator's decision, not refused ("Your mail to
+ * 'dev' is being held until the list moderator can review it"): the
+ * robot's notice is no bounce, whatever reason it gives for the hold
+ * ("Post by non-member to a members-only list"). */
 static bool held(const bw_msg *m, size_t n)
 {
 	static const char *const marks[] = { BW_PHRASES_HELD_MARKS };
@@ -189,13 +190,6 @@ static bool held(const bw_msg *m, size_t n)
 	return bw_text__find_any(m->body, n, marks, sizeof(marks) / sizeof(marks[0]), NULL) != NULL;
 }
 
-/* The list a robot writes for, from its own address in From: the list's
- * address at the robot's domain where the text names one, else the robot's
- * name with its mark taken off ("dev-owner@lists.example", "dev-bounces@...",
- * "owner-dev@..." are the robots of dev@lists.example), for a notice whose
- * refusal names no list address ("This is a members-only list.
- * Your message has been automatically rejected").  NULL when From is a
- * robot of the whole site (sympa@, listserv@) or no robot. */
 /* A robot's address with its mark taken off ("dev-owner@x", "owner-dev@x"
  * -> "dev@x"), in place; NULL (a freed) when it carries none. */
 static char *unmark(char *a)
@@ -285,20 +279,20 @@ static int decode(const bw_msg *m, bw_report *r)
 	const char *hit = bw_text__find_any(m->body, n, refused, sizeof(refused) / sizeof(refused[0]),
 	                                    NULL);
 	const char *line, *t;
-	char *addr = list_address(m);
+	bool is_held = held(m, n);
+	char *addr;
 	bw_recipient *rc;
 	bw_lines it;
 
 	/* a post held for the moderator is no refusal, unless the notice
 	 * also says it was rejected */
-	if (held(m, n) && !bw_text__find_any(m->body, n, final_words,
-	                                     sizeof(final_words) / sizeof(final_words[0]), NULL)) {
-		free(addr);
+	if (is_held && !bw_text__find_any(m->body, n, final_words,
+	                                  sizeof(final_words) / sizeof(final_words[0]), NULL))
 		return 0;
-	}
+	addr = list_address(m);
 	if (!addr && !m->has_original && hit)
 		addr = named_list(m, hit, n);
-	if (!addr && !m->has_original && !held(m, n) && !robot_reader(m) &&
+	if (!addr && !m->has_original && !is_held && !robot_reader(m) &&
 	    !(addr = subject_list(m)))
 		addr = robot_list(m, n);
 	if (!addr)

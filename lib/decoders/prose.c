@@ -338,7 +338,7 @@ static bool header_says_not_recipient(const bw_msg *m, const char *a)
 }
 
 /* Does the context before an address end the way a message identifier is
- * introduced ("Message <", "Message-ID: <")? */
+ * introduced ("Message <", "Message-ID: <", "Message ID: <")? */
 static bool introduces_message_id(const char *c, size_t n)
 {
 	static const char *const words[] = { "message", "message-id:", "message-id", "msgid", "id:", "id", "msg-id:", "messageid:" };
@@ -623,9 +623,6 @@ static const char *code_line_for(const code_lines *lines, const char *addr, size
 	return NULL;
 }
 
-/* After the recipients are known: a line with a reply code that names no
- * address, or names the recipient, serves each recipient whose own lines
- * gave none; a delay warning marks them delayed. */
 /* What a success notice says (its recipients got the message), and the
  * words that make a notice a failure after all. */
 static const char *const success_delivered[] = { BW_PHRASES_SUCCESS_ACTION_DELIVERED };
@@ -814,6 +811,9 @@ static bool already_said(const char *d, const char *text, size_t len)
 	return in;
 }
 
+/* After the recipients are known: a line with a reply code that names no
+ * address, or names the recipient, serves each recipient whose own lines
+ * gave none; a delay warning marks them delayed. */
 static int finish(const bw_msg *m, bw_report *r, size_t first, size_t len)
 {
 	bool delayed = bw_sniff__delay_notice(m);

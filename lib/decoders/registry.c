@@ -279,8 +279,6 @@ static int run(const bw_msg *m, bw_report *r)
 	pthread_once(&markers_once, make_markers);
 	if (!markers)
 		return BW_ENOMEM;
-	if (bw_sniff__session_notice(m))
-		return 0;
 	if (bw_markers__count(markers) > sizeof(at_stack) / sizeof(at_stack[0]) &&
 	    !(at = malloc(bw_markers__count(markers) * sizeof(size_t))))
 		return BW_ENOMEM;
