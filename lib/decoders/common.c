@@ -1075,11 +1075,51 @@ static char *received_for(const char *v)
 	return NULL;
 }
 
+/* Is `v` a list robot's address ("owner-x@", "x-bounces@"...) at the
+ * domain of `a` (whose '@' is `at`)? */
+static bool robot_at_domain(const char *v, const char *at)
+{
+	static const char *const robots[] = { "owner-", "-owner@", "-request@", "-bounces",
+		"-errors@", "-admin@" };
+	const char *vat = v ? strrchr(v, '@') : NULL;
+	size_t k, dl = strlen(at + 1);
+
+	if (!vat)
+		return false;
+	for (k = 0; k < sizeof(robots) / sizeof(robots[0]); k++)
+		if (bw_strcasestr(v, robots[k]))
+			break;
+	return k < sizeof(robots) / sizeof(robots[0]) && bw_strncasecmp(vat + 1, at + 1, dl) == 0 &&
+	       !bw_isalnum((unsigned char)vat[1 + dl]) && vat[1 + dl] != '.';
+}
+
+/* Is `a` the list's own address in a returned original that came through
+ * a mailing list: the address its List-Post or Reply-To gives, or one at
+ * the domain of a list robot that sent the original (Sender, Errors-To,
+ * Return-Path "owner-x@", "x-request@", "x-bounces@"...) or that the
+ * notice was sent to (its own To: "devel-owner@lists.example.org")?  The
+ * member whose delivery failed is then named nowhere in its headers. */
+bool bw_decoders__list_address(const bw_msg *m, const bw_kvlist *o, const char *a)
+{
+	static const char *const senders[] = { "Sender", "Errors-To", "Return-Path" };
+	const char *v, *at = strrchr(a, '@');
+	size_t i;
+
+	if ((v = bw_kvlist__get(o, "List-Post")) && bw_strcasestr(v, a))
+		return true;
+	if ((v = bw_kvlist__get(o, "Reply-To")) && bw_strcasestr(v, a))
+		return true;
+	for (i = 0; at && i < sizeof(senders) / sizeof(senders[0]); i++)
+		if (robot_at_domain(bw_kvlist__get(o, senders[i]), at))
+			return true;
+	return at && robot_at_domain(bw_msg__header(m, "To"), at);
+}
+
 /* The one envelope recipient the returned original's header names: the
  * address its Received fields give ("for <x@y>"), all the same, else its
  * To when that holds one address; never the notice's own address (see
- * bw_decoders__is_own_address).  NULL when none or several; the caller
- * frees it. */
+ * bw_decoders__is_own_address) nor a list's (bw_decoders__list_address).
+ * NULL when none or several; the caller frees it. */
 static char *original_recipient(const bw_msg *m)
 {
 	const bw_kvlist *h = &m->orig_headers;
@@ -1096,7 +1136,8 @@ static char *original_recipient(const bw_msg *m)
 		if (to && strchr(to, '@') == strrchr(to, '@'))
 			found = bw_text__first_address(to, strlen(to));
 	}
-	if (found && bw_decoders__is_own_address(m, found)) {
+	if (found && (bw_decoders__is_own_address(m, found) ||
+	              bw_decoders__list_address(m, h, found))) {
 		free(found);
 		return NULL;
 	}

@@ -80,6 +80,11 @@ bool bw_decoders__local_program(const bw_recipient *rc);
  * subaddress of one of them? */
 bool bw_decoders__is_own_address(const bw_msg *m, const char *addr);
 
+/* Is `a` the list's own address in a returned original `o` that came
+ * through a mailing list (its List-Post or Reply-To, or an address at the
+ * domain of the list robot that sent it or that the notice went to)? */
+bool bw_decoders__list_address(const bw_msg *m, const bw_kvlist *o, const char *a);
+
 /* Does line l[0..n) say that the message reached the addresses it names or
  * introduces ("The following recipients received the message:", "Delivered
  * to:", "delivered to the other recipients, including"), and nothing there

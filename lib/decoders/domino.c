@@ -54,15 +54,16 @@ static bool has_pair(const bw_msg *m)
 	return false;
 }
 
-/* Does the trimmed line t start with the `which` lead of any language? */
-static bool lead_line(const char *t, size_t tl, enum lead which)
+/* The length of the `which` lead of any language that starts the trimmed
+ * line t, or 0. */
+static size_t lead_line(const char *t, size_t tl, enum lead which)
 {
 	size_t i;
 
 	for (i = 0; i < sizeof(leads) / sizeof(leads[0]); i++)
 		if (bw_text__starts(t, tl, leads[i][which]))
-			return true;
-	return false;
+			return strlen(leads[i][which]);
+	return 0;
 }
 
 /* The phrases the sniff looks for in the body (markers.h). */
@@ -122,25 +123,31 @@ static int read_notice(const bw_msg *m, bw_report *r)
 	size_t n = bw_text__report_length(m), first = r->n_rcpt, batch = first, len;
 	const char *line;
 	enum { NONE, ADDRS, REASON } state = NONE;
+	bool reason_read = false;
 	bw_lines it;
 
 	bw_lines__init(&it, m->body, n);
 	while (bw_lines__next(&it, &line, &len)) {
-		size_t tl, i;
+		size_t tl, i, lead;
 		const char *t = bw_text__trim(line, len, &tl);
 		char *addr;
 
 		if (!tl) {
+			/* the reason is one paragraph: what follows it is advice */
+			if (state == REASON && reason_read)
+				state = NONE;
 			continue;
 		}
-		if (lead_line(t, tl, TO)) {
-			state = ADDRS;
-			batch = r->n_rcpt;
-			continue;
-		}
-		if (lead_line(t, tl, BECAUSE)) {
-			state = REASON;
-			continue;
+		if ((lead = lead_line(t, tl, TO)) || (lead = lead_line(t, tl, BECAUSE))) {
+			state = lead_line(t, tl, TO) ? ADDRS : REASON;
+			if (state == ADDRS)
+				batch = r->n_rcpt;
+			reason_read = false;
+			/* the first address or the reason may follow on the lead's
+			 * own line ("because:   Unable to deliver ...") */
+			t = bw_text__trim(t + lead, tl - lead, &tl);
+			if (!tl)
+				continue;
 		}
 		if (state == ADDRS && ((addr = bw_text__address_line(t, tl)) ||
 		                       (addr = address_in_parentheses(t, tl)))) {
@@ -156,9 +163,11 @@ static int read_notice(const bw_msg *m, bw_report *r)
 			} else if ((own = own_reason_line(r, batch, t, tl))) {
 				/* "a@b: reason" under several recipients: a's alone */
 				bw_decoders__append_diag(own, t, tl);
+				reason_read = true;
 			} else {
 				for (i = batch; i < r->n_rcpt; i++)
 					bw_decoders__append_diag(r->rcpt[i], t, tl);
+				reason_read = true;
 			}
 		}
 	}

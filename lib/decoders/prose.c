@@ -1022,46 +1022,6 @@ static const char *names_local_part(const char *text, size_t len, const char *lo
  */
 #define ORIGINAL_FALLBACK_MAX 3
 
-/* Is `v` a list robot's address ("owner-x@", "x-bounces@"...) at the
- * domain of `a` (whose '@' is `at`)? */
-static bool robot_at_domain(const char *v, const char *at)
-{
-	static const char *const robots[] = { "owner-", "-owner@", "-request@", "-bounces",
-		"-errors@", "-admin@" };
-	const char *vat = v ? strrchr(v, '@') : NULL;
-	size_t k, dl = strlen(at + 1);
-
-	if (!vat)
-		return false;
-	for (k = 0; k < sizeof(robots) / sizeof(robots[0]); k++)
-		if (bw_strcasestr(v, robots[k]))
-			break;
-	return k < sizeof(robots) / sizeof(robots[0]) && bw_strncasecmp(vat + 1, at + 1, dl) == 0 &&
-	       !bw_isalnum((unsigned char)vat[1 + dl]) && vat[1 + dl] != '.';
-}
-
-/* Is `a` the list's own address in a returned original that came through
- * a mailing list: the address its List-Post or Reply-To gives, or one at
- * the domain of a list robot that sent the original (Sender, Errors-To,
- * Return-Path "owner-x@", "x-request@", "x-bounces@"...) or that the
- * notice was sent to (its own To: "devel-owner@lists.example.org")?  The
- * member whose delivery failed is then named nowhere in its headers. */
-static bool list_address(const bw_msg *m, const bw_kvlist *o, const char *a)
-{
-	static const char *const senders[] = { "Sender", "Errors-To", "Return-Path" };
-	const char *v, *at = strrchr(a, '@');
-	size_t i;
-
-	if ((v = bw_kvlist__get(o, "List-Post")) && bw_strcasestr(v, a))
-		return true;
-	if ((v = bw_kvlist__get(o, "Reply-To")) && bw_strcasestr(v, a))
-		return true;
-	for (i = 0; at && i < sizeof(senders) / sizeof(senders[0]); i++)
-		if (robot_at_domain(bw_kvlist__get(o, senders[i]), at))
-			return true;
-	return at && robot_at_domain(bw_msg__header(m, "To"), at);
-}
-
 /* Is `a` one of cand[0..n) already (case-insensitively)? */
 static bool already_candidate(char *const *cand, size_t n, const char *a)
 {
@@ -1137,9 +1097,8 @@ static void from_original(const bw_msg *m, bw_report *r, size_t first, size_t le
 		const char *line = at ? named_as_failed(m->body, len, cand[i], (size_t)(at - cand[i]), &ll)
 		                      : NULL;
 
-		if (named ? line != NULL
-		          : !envelope[i] && n_header <= ORIGINAL_FALLBACK_MAX &&
-		            !list_address(m, orig, cand[i]))
+		if ((named ? line != NULL : !envelope[i] && n_header <= ORIGINAL_FALLBACK_MAX) &&
+		    !bw_decoders__list_address(m, orig, cand[i]))
 			add_once(m, r, first, cand[i], line ? line : diag, line ? ll : dl);
 		free(cand[i]);
 	}
@@ -1967,15 +1926,40 @@ static void read_verp(const bw_msg *m, bw_report *r, size_t first, size_t len)
 
 /* The length of the report in m->body: before the returned original (a
  * marker line, or a header block pasted without one). */
+/* The length of a header block that opens the text, through the blank
+ * line under it (an old gateway's notice that starts with the fields it
+ * kept of the original: "Sender:", "Received: from ...", "Subject:"), or
+ * 0.  The report follows it, so its fields end nothing. */
+static size_t leading_header_block(const char *text, size_t len)
+{
+	const char *l;
+	size_t n, fields = 0, known = 0, tl;
+	bw_lines it;
+
+	bw_lines__init(&it, text, len);
+	while (bw_lines__next(&it, &l, &n)) {
+		if (fields && n && (*l == ' ' || *l == '\t') && bw_text__trim(l, n, &tl) && tl)
+			continue;       /* a folded field goes on */
+		if (n && *l != ' ' && *l != '\t' && starts_label(l, n)) {
+			fields++;
+			known += header_line(l, n);
+			continue;
+		}
+		bw_text__trim(l, n, &tl);
+		return fields >= 2 && known && !tl ? (size_t)(l + n - text) : 0;
+	}
+	return 0;
+}
+
 static size_t report_text_length(const bw_msg *m)
 {
-	size_t len = bw_text__report_length(m);
-	const char *end = bw_text__find_any(m->body, len, ends, sizeof(ends) / sizeof(ends[0]), NULL);
+	size_t len = bw_text__report_length(m), top = leading_header_block(m->body, len);
+	const char *end = bw_text__find_any(m->body + top, len - top, ends, sizeof(ends) / sizeof(ends[0]), NULL);
 
 	if (!memchr(m->body, '@', len)) {
 		/* cut at a "The original message was received" preamble */
 		len = m->body_len;
-		end = bw_text__find_any(m->body, len, ends, sizeof(ends) / sizeof(ends[0]), NULL);
+		end = bw_text__find_any(m->body + top, len - top, ends, sizeof(ends) / sizeof(ends[0]), NULL);
 	}
 	if (end) {
 		/* back to the start of that line, or of the sentence the marker
@@ -2138,7 +2122,7 @@ static void read_lone(const bw_msg *m, bw_report *r, size_t first, size_t len)
 		at = bw_memcasemem(l, n, a);
 		after = at ? (size_t)(at - l) + strlen(a) : n;
 		if (!ignorable_address(m, a, l, n) && !(prev && ignorable_address(m, a, prev, prev_n)) &&
-		    !contact_after(l + after, n - after, it.p, m->body + len) && !list_address(m, orig, a))
+		    !contact_after(l + after, n - after, it.p, m->body + len) && !bw_decoders__list_address(m, orig, a))
 			add_once(m, r, first, a, NULL, 0);
 		free(a);
 	}
@@ -2182,7 +2166,7 @@ static void read_sole_address(const bw_msg *m, bw_report *r, size_t first, size_
 			 * (it@sender.example)") */
 			if (ignorable_address(m, a, l, start) || presented_before(m, a, l, start, prev, prev_n) ||
 			    contact_after(l + pos, n - pos, it.p, m->body + len) ||
-			    same_domain_as_reader(a, reader) || list_address(m, orig, a))
+			    same_domain_as_reader(a, reader) || bw_decoders__list_address(m, orig, a))
 				free(a);
 			else if (!sole)
 				sole = a;
@@ -2196,6 +2180,71 @@ static void read_sole_address(const bw_msg *m, bw_report *r, size_t first, size_
 		add_once(m, r, first, sole, NULL, 0);
 	free(sole);
 	free(reader);
+}
+
+/* Tier 9: a failure list whose entries name only a local part, each
+ * with its cause in parentheses ("The message that you sent was
+ * undeliverable to the following:" / "mtrujillo (user not found)"), that
+ * no address of the returned original has: an old gateway's own user, at
+ * the domain of the mail system that signs the notice (its mailer-daemon
+ * or postmaster From). */
+static bool local_entry(const char *t, size_t tl, size_t *local_len)
+{
+	size_t k = 0;
+
+	while (k < tl && (bw_isalnum((unsigned char)t[k]) || strchr("._+-", t[k])))
+		k++;
+	if (k < 2 || k > 64 || !bw_isalnum((unsigned char)t[0]))
+		return false;
+	*local_len = k;
+	while (k < tl && (t[k] == ' ' || t[k] == '\t'))
+		k++;
+	/* "(cause)" closing the line, with words inside */
+	return k < tl - 2 && t[k] == '(' && t[tl - 1] == ')' && bw_isalpha((unsigned char)t[k + 1]);
+}
+
+static void read_local_entries(const bw_msg *m, bw_report *r, size_t first, size_t len)
+{
+	const char *from = bw_msg__header(m, "From"), *l, *at;
+	char *sender = from && bw_sniff__from_daemon(m) ? bw_text__first_address(from, strlen(from)) : NULL;
+	bool intro = false, listed = false;
+	size_t n;
+	bw_lines it;
+
+	if (!sender || !(at = strrchr(sender, '@')) || !strchr(at, '.')) {
+		free(sender);
+		return;
+	}
+	bw_lines__init(&it, m->body, len);
+	while (bw_lines__next(&it, &l, &n)) {
+		size_t tl, ll;
+		const char *t = bw_text__trim(l, n, &tl);
+
+		if (!tl) {
+			if (listed)
+				break;
+			continue;
+		}
+		if (intro && local_entry(t, tl, &ll)) {
+			char *a = malloc(ll + strlen(at) + 1);
+
+			if (!a) {
+				bw_error__oom();
+				break;
+			}
+			memcpy(a, t, ll);
+			strcpy(a + ll, at);
+			add_once(m, r, first, a, t, tl);
+			free(a);
+			listed = true;
+			continue;
+		}
+		if (listed)
+			break;
+		/* a line that says something failed and ends in a colon */
+		intro = t[tl - 1] == ':' && has_trigger(t, tl);
+	}
+	free(sender);
 }
 
 static int read_report(const bw_msg *m, bw_report *r)
@@ -2229,6 +2278,8 @@ static int read_report(const bw_msg *m, bw_report *r)
 		read_sole_address(m, r, first, len);
 	if (r->n_rcpt == first)
 		from_original(m, r, first, len);
+	if (r->n_rcpt == first)
+		read_local_entries(m, r, first, len);
 	if (r->n_rcpt > first && (rc = finish(m, r, first, len)) < 0)
 		return rc;
 	return (int)(r->n_rcpt - first);
