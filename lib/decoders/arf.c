@@ -65,7 +65,9 @@ static bool complaint(const bw_msg *m)
 	size_t len = bw_text__report_length(m);
 	bool in_subject;
 
-	if (!m->has_original)
+	/* a challenge that says it keeps out unsolicited mail complains of
+	 * nothing */
+	if (!m->has_original || bw_sniff__challenge(m->body, len))
 		return false;
 	if (bw_msg__header(m, "X-Complainant"))
 		return true;

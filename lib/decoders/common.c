@@ -1160,18 +1160,25 @@ bw_recipient *bw_decoders__add_original_recipient(const bw_msg *m, bw_report *r)
 	return rc;
 }
 
-bool bw_decoders__about_reader(const bw_msg *m)
+size_t bw_decoders__about_readers_box(const bw_msg *m)
 {
 	/* the reader's own mailbox spoken of ("incoming messages could not be
 	 * delivered to your inbox"): the reader is who did not receive */
 	static const char *const readers_box[] = { "your inbox", "your mailbox", "your storage",
 		"incoming messages", "pending messages" };
-	size_t len = known_report_length(m);
+	size_t i, n = 0, len = known_report_length(m);
+
+	for (i = 0; i < sizeof(readers_box) / sizeof(readers_box[0]); i++)
+		n += bw_text__find_any(m->body, len, readers_box + i, 1, NULL) != NULL;
+	return n;
+}
+
+bool bw_decoders__about_reader(const bw_msg *m)
+{
 	const char *to = bw_msg__header(m, "To");
 	char *own = to ? bw_text__first_address(to, strlen(to)) : NULL;
-	bool about = own && (names_reader(m->body, len, own) ||
-	                     bw_text__find_any(m->body, len, readers_box,
-	                                       sizeof(readers_box) / sizeof(readers_box[0]), NULL));
+	bool about = own && (names_reader(m->body, known_report_length(m), own) ||
+	                     bw_decoders__about_readers_box(m) > 0);
 
 	free(own);
 	return about;

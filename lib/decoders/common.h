@@ -225,6 +225,10 @@ bool bw_decoders__looks_like_report(const bw_msg *m);
  * reply when one line quotes it, and a warning that says where the
  * address came from.  NULL when there is none (or several). */
 bw_recipient *bw_decoders__add_original_recipient(const bw_msg *m, bw_report *r);
+/* How many of the phrases that speak of the reader's own mailbox
+ * ("incoming messages", "your inbox") the report uses. */
+size_t bw_decoders__about_readers_box(const bw_msg *m);
+
 /* Does the report text speak of the reader's own mailbox (it names the
  * notice's To as the one affected, or says "your inbox", "incoming
  * messages"): a notice to a mailbox owner, or phishing dressed as one? */

@@ -2254,6 +2254,13 @@ static int read_report(const bw_msg *m, bw_report *r)
 
 	if (bw_sniff__challenge(m->body, len))
 		return 0;
+	/* a notice about the reader's own mailbox ("4 incoming messages were
+	 * held, release them to your inbox"), returning no message of theirs:
+	 * the addresses it lists are not recipients of a failed message.  One
+	 * such phrase may be a forwarding service's ("your mailbox provider
+	 * refused it"); two make the notice about the reader's mailbox */
+	if (!m->has_original && !m->dsn.n && bw_decoders__about_readers_box(m) >= 2)
+		return 0;
 	read_text(m, r, first, len);
 	keep_failed_recipients(m, r, first);
 	if (r->n_rcpt == first) {
