@@ -114,7 +114,8 @@ static void decide_kind(bw_report *r)
 		else if (reason && strcmp(reason, "delivered") == 0)
 			delivered++;
 	}
-	if (delayed == r->n_rcpt)
+	/* delayed ones beside delivered ones, none failed: still a delay */
+	if (delayed && delayed + delivered == r->n_rcpt)
 		r->kind = BW_KIND_DELAY;
 	else if (delivered == r->n_rcpt)
 		r->kind = BW_KIND_DELIVERED;
