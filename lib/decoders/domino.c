@@ -128,7 +128,7 @@ static int read_notice(const bw_msg *m, bw_report *r)
 
 	bw_lines__init(&it, m->body, n);
 	while (bw_lines__next(&it, &line, &len)) {
-		size_t tl, i, lead;
+		size_t tl, i, to, because;
 		const char *t = bw_text__trim(line, len, &tl);
 		char *addr;
 
@@ -138,14 +138,16 @@ static int read_notice(const bw_msg *m, bw_report *r)
 				state = NONE;
 			continue;
 		}
-		if ((lead = lead_line(t, tl, TO)) || (lead = lead_line(t, tl, BECAUSE))) {
-			state = lead_line(t, tl, TO) ? ADDRS : REASON;
-			if (state == ADDRS)
+		to = lead_line(t, tl, TO);
+		because = to ? 0 : lead_line(t, tl, BECAUSE);
+		if (to || because) {
+			state = to ? ADDRS : REASON;
+			if (to)
 				batch = r->n_rcpt;
 			reason_read = false;
 			/* the first address or the reason may follow on the lead's
 			 * own line ("because:   Unable to deliver ...") */
-			t = bw_text__trim(t + lead, tl - lead, &tl);
+			t = bw_text__trim(t + to + because, tl - to - because, &tl);
 			if (!tl)
 				continue;
 		}

@@ -1924,8 +1924,6 @@ static void read_verp(const bw_msg *m, bw_report *r, size_t first, size_t len)
 	free(d);
 }
 
-/* The length of the report in m->body: before the returned original (a
- * marker line, or a header block pasted without one). */
 /* The length of a header block that opens the text, through the blank
  * line under it (an old gateway's notice that starts with the fields it
  * kept of the original: "Sender:", "Received: from ...", "Subject:"), or
@@ -1938,19 +1936,24 @@ static size_t leading_header_block(const char *text, size_t len)
 
 	bw_lines__init(&it, text, len);
 	while (bw_lines__next(&it, &l, &n)) {
-		if (fields && n && (*l == ' ' || *l == '\t') && bw_text__trim(l, n, &tl) && tl)
-			continue;       /* a folded field goes on */
-		if (n && *l != ' ' && *l != '\t' && starts_label(l, n)) {
-			fields++;
-			known += header_line(l, n);
-			continue;
-		}
 		bw_text__trim(l, n, &tl);
-		return fields >= 2 && known && !tl ? (size_t)(l + n - text) : 0;
+		if (!tl)
+			return fields >= 2 && known ? (size_t)(l + n - text) : 0;
+		if (*l == ' ' || *l == '\t') {
+			if (!fields)
+				return 0;
+			continue;       /* a folded field goes on */
+		}
+		if (!starts_label(l, n))
+			return 0;
+		fields++;
+		known += header_line(l, n);
 	}
 	return 0;
 }
 
+/* The length of the report in m->body: before the returned original (a
+ * marker line, or a header block pasted without one). */
 static size_t report_text_length(const bw_msg *m)
 {
 	size_t len = bw_text__report_length(m), top = leading_header_block(m->body, len);
@@ -2226,14 +2229,10 @@ static void read_local_entries(const bw_msg *m, bw_report *r, size_t first, size
 			continue;
 		}
 		if (intro && local_entry(t, tl, &ll)) {
-			char *a = malloc(ll + strlen(at) + 1);
+			char *a = bw_addr__join(t, ll, at + 1, strlen(at + 1));
 
-			if (!a) {
-				bw_error__oom();
+			if (!a)
 				break;
-			}
-			memcpy(a, t, ll);
-			strcpy(a + ll, at);
 			add_once(m, r, first, a, t, tl);
 			free(a);
 			listed = true;
