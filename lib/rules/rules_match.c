@@ -2085,6 +2085,38 @@ static char *mask_names(const char *text, size_t len, const links *l)
 	return out;
 }
 
+/* One lexicon rule's cue matches in a reply: where each is, and the points
+ * they are worth once the ones another cause's longer cue covers are gone. */
+struct lexicon_hit {
+	const struct bw_rule *r;
+	int hits, points;
+	size_t last, at[LEXICON_MAX_HITS], end[LEXICON_MAX_HITS];
+};
+
+/* How many of h[i]'s matches stand on their own: a match lying inside a
+ * longer match of a rule with another reason is part of that phrase, not a
+ * cue of its own ("закончилось место" in "у адресата закончилось место"). */
+static int unsubsumed(const struct lexicon_hit *h, size_t n, size_t i)
+{
+	int k, m, count = 0;
+	size_t j;
+
+	for (k = 0; k < h[i].hits; k++) {
+		bool inside = false;
+
+		for (j = 0; j < n && !inside; j++) {
+			if (j == i || strcmp(h[j].r->src->reason, h[i].r->src->reason) == 0)
+				continue;
+			for (m = 0; m < h[j].hits && !inside; m++)
+				inside = h[j].at[m] <= h[i].at[k] && h[j].end[m] >= h[i].end[k] &&
+				         h[j].end[m] - h[j].at[m] > h[i].end[k] - h[i].at[k];
+		}
+		if (!inside)
+			count++;
+	}
+	return count;
+}
+
 /*
  * The lexicon tier, rules[from..to): every cue rule whose conditions hold
  * and whose reason fits the enhanced status code adds weight x hits to its
@@ -2101,7 +2133,7 @@ static const struct bw_rule *score_lexicon(const bw_rules *rules, size_t from, s
                                            const links *lk, const bw_rset_provider *prov,
                                            pcre2_match_data **mdp, int *score, bool *matched)
 {
-	struct cand { const struct bw_rule *r; int points; size_t last; } best_rule[64];
+	struct lexicon_hit best_rule[64];
 	const struct bw_rule *won = NULL;
 	size_t n = 0, i, j, won_last = 0;
 	int won_sum = 0;
@@ -2134,6 +2166,8 @@ static const struct bw_rule *score_lexicon(const bw_rules *rules, size_t from, s
 		       rule_match(rules, r, diag, dlen, off, lower, ts, r->has_pf ? &marks : NULL,
 		                  mdp) > 0) {
 			ov = pcre2_get_ovector_pointer(*mdp);
+			best_rule[n].at[hits] = ov[0];
+			best_rule[n].end[hits] = ov[1];
 			hits++;
 			last = ov[1];
 			off = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
@@ -2141,10 +2175,12 @@ static const struct bw_rule *score_lexicon(const bw_rules *rules, size_t from, s
 		if (!hits)
 			continue;
 		best_rule[n].r = r;
-		best_rule[n].points = hits * r->src->priority;
+		best_rule[n].hits = hits;
 		best_rule[n].last = last;
 		n++;
 	}
+	for (i = 0; i < n; i++)
+		best_rule[i].points = unsubsumed(best_rule, n, i) * best_rule[i].r->src->priority;
 	for (i = 0; i < n; i++) {
 		int sum = 0;
 		size_t last = 0;
