@@ -363,6 +363,8 @@ static bool find_any_squeezed(const char *text, size_t len, const char *const *v
 bool bw_sniff__challenge(const char *text, size_t len)
 {
 	static const char *const challenges[] = { BW_PHRASES_CHALLENGE_CHALLENGES };
+	static const char *const unchanged[] = { BW_PHRASES_CHALLENGE_UNCHANGED_SUBJECT };
+	static const char *const confirm[] = { BW_PHRASES_CHALLENGE_CONFIRM };
 	static const char *const wrapped_hints[] = { "confirm", "verif", "human", "person", "robot", "approv" };
 	size_t nc = sizeof(challenges) / sizeof(challenges[0]);
 
@@ -370,7 +372,9 @@ bool bw_sniff__challenge(const char *text, size_t len)
 	 * person") is looked for only where a challenge's usual words occur */
 	return bw_text__find_any(text, len, challenges, nc, NULL) ||
 	       (bw_text__find_any(text, len, wrapped_hints, sizeof(wrapped_hints) / sizeof(wrapped_hints[0]), NULL) &&
-	        find_any_squeezed(text, len, challenges, nc));
+	        find_any_squeezed(text, len, challenges, nc)) ||
+	       (bw_text__find_any(text, len, unchanged, sizeof(unchanged) / sizeof(unchanged[0]), NULL) &&
+	        bw_text__find_any(text, len, confirm, sizeof(confirm) / sizeof(confirm[0]), NULL));
 }
 
 bool bw_sniff__null_return_path(const bw_msg *m)
