@@ -2090,7 +2090,7 @@ static char *mask_names(const char *text, size_t len, const links *l)
 struct lexicon_hit {
 	const struct bw_rule *r;
 	int hits, points;
-	size_t last, at[LEXICON_MAX_HITS], end[LEXICON_MAX_HITS];
+	size_t at[LEXICON_MAX_HITS], end[LEXICON_MAX_HITS];   /* end[hits - 1]: the last */
 };
 
 /* How many of h[i]'s matches stand on their own: a match lying inside a
@@ -2148,7 +2148,6 @@ static const struct bw_rule *score_lexicon(const bw_rules *rules, size_t from, s
 		const struct bw_rule *r = &rules->rules[i];
 		PCRE2_SIZE off = 0, *ov;
 		int hits = 0;
-		size_t last = 0;
 		alt_marks marks;
 
 		/* the candidate bit first (a rule with a prefilter has a text):
@@ -2169,14 +2168,12 @@ static const struct bw_rule *score_lexicon(const bw_rules *rules, size_t from, s
 			best_rule[n].at[hits] = ov[0];
 			best_rule[n].end[hits] = ov[1];
 			hits++;
-			last = ov[1];
 			off = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
 		}
 		if (!hits)
 			continue;
 		best_rule[n].r = r;
 		best_rule[n].hits = hits;
-		best_rule[n].last = last;
 		n++;
 	}
 	for (i = 0; i < n; i++)
@@ -2191,8 +2188,8 @@ static const struct bw_rule *score_lexicon(const bw_rules *rules, size_t from, s
 			if (strcmp(best_rule[j].r->src->reason, best_rule[i].r->src->reason) != 0)
 				continue;
 			sum += best_rule[j].points;
-			if (best_rule[j].last > last)
-				last = best_rule[j].last;
+			if (best_rule[j].end[best_rule[j].hits - 1] > last)
+				last = best_rule[j].end[best_rule[j].hits - 1];
 			if (best_rule[j].points > top_points) {
 				top_points = best_rule[j].points;
 				top = best_rule[j].r;
