@@ -365,7 +365,7 @@ bool bw_sniff__challenge(const char *text, size_t len)
 	static const char *const challenges[] = { BW_PHRASES_CHALLENGE_CHALLENGES };
 	static const char *const unchanged[] = { BW_PHRASES_CHALLENGE_UNCHANGED_SUBJECT };
 	static const char *const confirm[] = { BW_PHRASES_CHALLENGE_CONFIRM };
-	static const char *const wrapped_hints[] = { "confirm", "verif", "human", "person", "robot", "approv" };
+	static const char *const wrapped_hints[] = { BW_PHRASES_CHALLENGE_WRAPPED_HINTS };
 	size_t nc = sizeof(challenges) / sizeof(challenges[0]);
 
 	/* a phrase wrapped over two lines ("please confirm that you are\na
