@@ -367,14 +367,17 @@ bool bw_sniff__challenge(const char *text, size_t len)
 	static const char *const confirm[] = { BW_PHRASES_CHALLENGE_CONFIRM };
 	static const char *const wrapped_hints[] = { BW_PHRASES_CHALLENGE_WRAPPED_HINTS };
 	size_t nc = sizeof(challenges) / sizeof(challenges[0]);
+	bool confirms;
 
+	if (bw_text__find_any(text, len, challenges, nc, NULL))
+		return true;
+	confirms = bw_text__find_any(text, len, confirm, sizeof(confirm) / sizeof(confirm[0]), NULL);
 	/* a phrase wrapped over two lines ("please confirm that you are\na
 	 * person") is looked for only where a challenge's usual words occur */
-	return bw_text__find_any(text, len, challenges, nc, NULL) ||
-	       (bw_text__find_any(text, len, wrapped_hints, sizeof(wrapped_hints) / sizeof(wrapped_hints[0]), NULL) &&
-	        find_any_squeezed(text, len, challenges, nc)) ||
-	       (bw_text__find_any(text, len, unchanged, sizeof(unchanged) / sizeof(unchanged[0]), NULL) &&
-	        bw_text__find_any(text, len, confirm, sizeof(confirm) / sizeof(confirm[0]), NULL));
+	if ((confirms || bw_text__find_any(text, len, wrapped_hints, sizeof(wrapped_hints) / sizeof(wrapped_hints[0]), NULL)) &&
+	    find_any_squeezed(text, len, challenges, nc))
+		return true;
+	return confirms && bw_text__find_any(text, len, unchanged, sizeof(unchanged) / sizeof(unchanged[0]), NULL);
 }
 
 bool bw_sniff__null_return_path(const bw_msg *m)
