@@ -74,6 +74,7 @@ struct bw_rule {
 	 * NULL. */
 	char *alt_strings;
 	bool has_pf;
+	bool frame;                 /* a lexicon frame (bw_rset__is_frame()) */
 	_Atomic(struct bw_prefilter *) pf;
 	/* A pattern with many top-level alternatives matched one alternative
 	 * at a time, each behind its own prefilter (rules_match.c): built on

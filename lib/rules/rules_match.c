@@ -361,6 +361,7 @@ int bw_rules__compile(bw_rules *rules, const bw_rules_options *opts)
 		}
 		atomic_init(&r->evidence, NULL);   /* made when asked for */
 		if (r->src->text) {
+			r->frame = r->src->tier == BW_TIER_LEXICON && bw_rset__is_frame(r->src->text);
 			/* stored literals are read where they are (lits_of()),
 			 * the prefilter made on the rule's first candidacy */
 			r->literals = NULL;
@@ -2086,35 +2087,94 @@ static char *mask_names(const char *text, size_t len, const links *l)
 }
 
 /* One lexicon rule's cue matches in a reply: where each is, and the points
- * they are worth once the ones another cause's longer cue covers are gone. */
+ * they are worth once the ones another cause's longer cue covers are gone.
+ * A frame's match runs from its first part to its last, subject and state
+ * in either order; sb..se and tb..te are its subject and its state (a
+ * cue's state is the whole match, its subject empty). */
 struct lexicon_hit {
 	const struct bw_rule *r;
 	int hits, points;
 	size_t at[LEXICON_MAX_HITS], end[LEXICON_MAX_HITS];   /* end[hits - 1]: the last */
+	size_t sb[LEXICON_MAX_HITS], se[LEXICON_MAX_HITS];
+	size_t tb[LEXICON_MAX_HITS], te[LEXICON_MAX_HITS];
 };
 
-/* How many of h[i]'s matches stand on their own: a match lying inside a
- * longer match of a rule with another reason is part of that phrase, not a
- * cue of its own ("закончилось место" in "у адресата закончилось место"). */
-static int unsubsumed(const struct lexicon_hit *h, size_t n, size_t i)
+/* Whether [b, e) lies inside [ib, ie) and is not all of it (strict) or
+ * may be all of it. */
+static bool span_in(size_t b, size_t e, size_t ib, size_t ie, bool strict)
 {
-	int k, m, count = 0;
+	return ib <= b && ie >= e && (!strict || ie - ib > e - b);
+}
+
+/* The words between a frame's subject and its state, in bytes. */
+static size_t frame_gap(const struct lexicon_hit *h, int k)
+{
+	return h->sb[k] < h->tb[k] ? h->tb[k] - h->se[k] : h->sb[k] - h->te[k];
+}
+
+/* Whether match k of hit i is part of match m of hit j, a rule with
+ * another reason.  A cue inside a longer cue is part of that phrase
+ * ("закончилось место" in "у адресата закончилось место"); for a frame j
+ * only its subject and its state are phrases (the words between are not
+ * read), and a cue that is one of them, or runs from one into the other,
+ * is part of the frame ("no space left" of "the spool has no space left").
+ * Of two frames that say the same state of different subjects, the one
+ * whose subject is nearer is read ("recipient domain nonexistent" says it
+ * of the domain). */
+static bool part_of(const struct lexicon_hit *hi, int k, const struct lexicon_hit *hj, int m)
+{
+	size_t b = hi->at[k], e = hi->end[k];
+
+	if (hi->r->frame && hj->r->frame)
+		return hi->tb[k] < hj->te[m] && hi->te[k] > hj->tb[m] &&
+		       frame_gap(hj, m) < frame_gap(hi, k);
+	if (!hj->r->frame)
+		return span_in(b, e, hj->at[m], hj->end[m], true);
+	if (!span_in(b, e, hj->at[m], hj->end[m], false))
+		return false;
+	return (b < hj->se[m] && e > hj->sb[m]) || (b < hj->te[m] && e > hj->tb[m]);
+}
+
+/* Which of h[i]'s matches stand on their own, as bits (bit k for match k),
+ * in three passes over the hits.  FRAMES_NEAR: a frame's match that another
+ * reason's frame reads with a nearer subject does not (part_of()).  CUES: a
+ * cue's match that is part of a longer cue of another reason, or of a
+ * standing frame's subject or state, does not.  FRAMES: a frame's match
+ * stands when it stood in the first pass and no standing cue of its own
+ * reason says its state (the cue counts it).  alive: the bits of every hit
+ * so far. */
+enum { FRAMES_NEAR, CUES, FRAMES };
+
+static unsigned standing(const struct lexicon_hit *h, size_t n, size_t i, const unsigned *alive,
+                         int pass)
+{
+	int k, m;
 	size_t j;
+	unsigned out = 0;
 
 	for (k = 0; k < h[i].hits; k++) {
-		bool inside = false;
+		bool inside = pass == FRAMES && !(alive[i] >> k & 1u);
 
 		for (j = 0; j < n && !inside; j++) {
-			if (j == i || strcmp(h[j].r->src->reason, h[i].r->src->reason) == 0)
+			bool same;
+
+			if (j == i || (pass == FRAMES_NEAR && !h[j].r->frame) ||
+			    (pass == FRAMES && h[j].r->frame))
 				continue;
-			for (m = 0; m < h[j].hits && !inside; m++)
-				inside = h[j].at[m] <= h[i].at[k] && h[j].end[m] >= h[i].end[k] &&
-				         h[j].end[m] - h[j].at[m] > h[i].end[k] - h[i].at[k];
+			same = strcmp(h[j].r->src->reason, h[i].r->src->reason) == 0;
+			for (m = 0; m < h[j].hits && !inside; m++) {
+				if (pass == FRAMES)
+					inside = same && (alive[j] >> m & 1u) &&
+					         h[j].at[m] < h[i].te[k] && h[j].end[m] > h[i].tb[k];
+				else if (!same && (pass == FRAMES_NEAR || !h[j].r->frame ||
+				                   (alive[j] >> m & 1u)))
+					inside = part_of(&h[i], k, &h[j], m);
+			}
 		}
 		if (!inside)
-			count++;
+			out |= 1u << k;
 	}
-	return count;
+	return out;
 }
 
 /*
@@ -2134,6 +2194,7 @@ static const struct bw_rule *score_lexicon(const bw_rules *rules, size_t from, s
                                            pcre2_match_data **mdp, int *score, bool *matched)
 {
 	struct lexicon_hit best_rule[64];
+	unsigned alive[64];
 	const struct bw_rule *won = NULL;
 	size_t n = 0, i, j, won_last = 0;
 	int won_sum = 0;
@@ -2147,7 +2208,7 @@ static const struct bw_rule *score_lexicon(const bw_rules *rules, size_t from, s
 	for (i = from; i < to && n < sizeof(best_rule) / sizeof(best_rule[0]); i++) {
 		const struct bw_rule *r = &rules->rules[i];
 		PCRE2_SIZE off = 0, *ov;
-		int hits = 0;
+		int hits = 0, rc;
 		alt_marks marks;
 
 		/* the candidate bit first (a rule with a prefilter has a text):
@@ -2162,11 +2223,26 @@ static const struct bw_rule *score_lexicon(const bw_rules *rules, size_t from, s
 		if (r->has_pf && !rule_prefilter_pass(r, i, lower, dlen, ts, found, &marks))
 			continue;
 		while (hits < LEXICON_MAX_HITS && off <= dlen &&
-		       rule_match(rules, r, diag, dlen, off, lower, ts, r->has_pf ? &marks : NULL,
-		                  mdp) > 0) {
+		       (rc = rule_match(rules, r, diag, dlen, off, lower, ts,
+		                        r->has_pf ? &marks : NULL, mdp)) > 0) {
+			struct lexicon_hit *h = &best_rule[n];
+
 			ov = pcre2_get_ovector_pointer(*mdp);
-			best_rule[n].at[hits] = ov[0];
-			best_rule[n].end[hits] = ov[1];
+			h->at[hits] = h->tb[hits] = ov[0];
+			h->end[hits] = h->te[hits] = ov[1];
+			h->sb[hits] = h->se[hits] = ov[0];
+			if (r->frame && rc == 3) {          /* groups 1-2: subject, state */
+				h->sb[hits] = ov[2];
+				h->se[hits] = ov[3];
+				h->tb[hits] = ov[4];
+				h->te[hits] = ov[5];
+			} else if (r->frame && rc == 5) {   /* groups 3-4: state, subject */
+				h->tb[hits] = ov[6];
+				h->te[hits] = ov[7];
+				h->sb[hits] = ov[8];
+				h->se[hits] = ov[9];
+				h->end[hits] = ov[9];
+			}
 			hits++;
 			off = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
 		}
@@ -2176,8 +2252,19 @@ static const struct bw_rule *score_lexicon(const bw_rules *rules, size_t from, s
 		best_rule[n].hits = hits;
 		n++;
 	}
+	/* frames against frames, then cues, then frames again (which defer
+	 * to a standing cue of their reason): standing() */
 	for (i = 0; i < n; i++)
-		best_rule[i].points = unsubsumed(best_rule, n, i) * best_rule[i].r->src->priority;
+		alive[i] = best_rule[i].r->frame ? standing(best_rule, n, i, alive, FRAMES_NEAR)
+		                                 : ~0u;
+	for (i = 0; i < n; i++)
+		if (!best_rule[i].r->frame)
+			alive[i] = standing(best_rule, n, i, alive, CUES);
+	for (i = 0; i < n; i++)
+		if (best_rule[i].r->frame)
+			alive[i] = standing(best_rule, n, i, alive, FRAMES);
+	for (i = 0; i < n; i++)
+		best_rule[i].points = __builtin_popcount(alive[i]) * best_rule[i].r->src->priority;
 	for (i = 0; i < n; i++) {
 		int sum = 0;
 		size_t last = 0;

@@ -270,6 +270,72 @@ char *bw_rset__cues_pattern(const char *cues)
 	return bw_buf__detach(&out);
 }
 
+/* A frame's gap: up to FRAME_GAP words of the same clause between its
+ * subject and its state (no '.', ';', ':', '!' or '?' ending a sentence or
+ * a clause between them: a dot inside a word, as in a name or "5.7.1",
+ * is part of the word). */
+#define FRAME_GAP "8"
+#define FRAME_SEP "[\\s,\"()\\[\\]/]+"
+#define FRAME_WORD "(?:[^\\s.;:!?,\"()\\[\\]/<>]|\\.(?=[^\\s.]))+"
+#define FRAME_BETWEEN "(?:" FRAME_SEP FRAME_WORD "){0," FRAME_GAP "}?" FRAME_SEP
+
+/* A `|` list with its phrases longest first, for the caller to free (NULL
+ * when the memory runs out): the first alternative that matches is taken,
+ * and a frame's parts should be as long as the text allows. */
+static char *longest_first(const char *list)
+{
+	const char *p = list, *b, *e, *cue[512];
+	size_t len[512], n = 0, i, j;
+	bw_buf out = BW_BUF_INIT;
+
+	while (n < 512 && next_cue(&p, &b, &e)) {
+		if (e == b)   /* an empty phrase: the list as written, for its error */
+			return bw_strdup(list);
+		for (i = n; i > 0 && len[i - 1] < (size_t)(e - b); i--) {
+			cue[i] = cue[i - 1];
+			len[i] = len[i - 1];
+		}
+		cue[i] = b;
+		len[i] = (size_t)(e - b);
+		n++;
+	}
+	for (j = 0; j < n; j++)
+		bw_buf__printf(&out, "%s%.*s", j ? "|" : "", (int)len[j], cue[j]);
+	if (*p)   /* more than 512: the rest as written */
+		bw_buf__printf(&out, "|%s", p);
+	return bw_buf__detach(&out);
+}
+
+char *bw_rset__frame_pattern(const char *subject, const char *state, bool either_order)
+{
+	char *ls = longest_first(subject), *lt = longest_first(state);
+	char *s = ls ? bw_rset__cues_pattern(ls) : NULL, *t = lt ? bw_rset__cues_pattern(lt) : NULL;
+	char *out = NULL;
+	bw_buf b = BW_BUF_INIT;
+
+	free(ls);
+	free(lt);
+
+	if (s && t) {
+		/* groups 1 and 2: subject, state; 3 and 4: state, subject (in
+		 * a lookahead: the match ends with the state, so the subject
+		 * may start the next match's gap) */
+		bw_buf__printf(&b, "(?:(%s)" FRAME_BETWEEN "(%s)", s, t);
+		if (either_order)
+			bw_buf__printf(&b, "|(%s)(?=" FRAME_BETWEEN "(%s))", t, s);
+		bw_buf__puts(&b, ")");
+		out = bw_buf__detach(&b);
+	}
+	free(s);
+	free(t);
+	return out;
+}
+
+bool bw_rset__is_frame(const char *text)
+{
+	return text && strncmp(text, "(?:((?:", 7) == 0 && strstr(text, FRAME_BETWEEN "((?:");
+}
+
 const char *bw_rset__cue_repeated(const char *cues, size_t *len)
 {
 	const char *p = cues, *b, *e;

@@ -184,6 +184,14 @@ int bw_rset__tier(const bw_rset_rule *r);
  * a trailing '*' any word ending), or NULL when a phrase is empty or the
  * memory runs out.  The caller frees it. */
 char *bw_rset__cues_pattern(const char *cues);
+/* The pattern of a lexicon frame: a phrase of `subject` and one of `state`
+ * (both lists as in `cues`) in the same clause, a few words apart; the
+ * subject first, or either first.  Groups 1 and 2 hold the subject and the
+ * state when the subject comes first; else groups 3 and 4 hold the state
+ * and the subject (the match is the state alone).  NULL as above. */
+char *bw_rset__frame_pattern(const char *subject, const char *state, bool either_order);
+/* Whether a rule's pattern is a frame's (bw_rset__frame_pattern()). */
+bool bw_rset__is_frame(const char *text);
 /* The first phrase of `cues` written twice (case ignored for ASCII letters),
  * its length in *len; NULL when each phrase is written once. */
 const char *bw_rset__cue_repeated(const char *cues, size_t *len);

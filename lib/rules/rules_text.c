@@ -24,7 +24,7 @@ static const char *const provider_keys[] = { "name", "domains", "hosts", "marks"
 static const char *const rule_keys[] = {
 	"provider", "text", "status", "reply", "command", "format", "action",
 	"reason", "fault", "permanent", "hard", "explain", "remedy", "ref",
-	"example", "priority", "specific", "generic", "cues", "weight", "advice", NULL
+	"example", "priority", "specific", "generic", "cues", "subject", "state", "order", "weight", "advice", NULL
 };
 static const char *const advice_keys[] = { "explain", "remedy", "ref", NULL };
 static const char *const fragment_keys[] = { "text", NULL };
@@ -121,7 +121,7 @@ static int apply_rule(bw_rset *s, const char *file, const bw_rsyn_section *sec)
 	size_t i;
 	int rc = BW_OK;
 	bool specific = false, generic = false;
-	const char *cues = NULL;
+	const char *cues = NULL, *subject = NULL, *state = NULL, *order = NULL;
 	int weight = 0;
 
 	if (!r)
@@ -174,6 +174,12 @@ static int apply_rule(bw_rset *s, const char *file, const bw_rsyn_section *sec)
 			generic = strcmp(v, "yes") == 0;
 		else if (strcmp(e->key, "cues") == 0)
 			cues = v;
+		else if (strcmp(e->key, "subject") == 0)
+			subject = v;
+		else if (strcmp(e->key, "state") == 0)
+			state = v;
+		else if (strcmp(e->key, "order") == 0)
+			order = v;
 		else if (strcmp(e->key, "weight") == 0)
 			weight = v[0] - '0';
 		else if (strcmp(e->key, "remedy") == 0)
@@ -186,21 +192,31 @@ static int apply_rule(bw_rset *s, const char *file, const bw_rsyn_section *sec)
 	if (rc == BW_OK && !r->reason)
 		return bw_error__set(BW_ERULES, "%s:%u: rule %s: missing reason",
 		                     file, sec->line, sec->id);
-	if (rc == BW_OK && (cues || weight) &&
-	    (!cues || r->text || r->provider || specific || generic || r->priority))
-		return bw_error__set(BW_ERULES, "%s:%u: rule %s: a lexicon rule has `cues` and "
-		                     "`weight` and none of text, provider, specific, generic, priority",
-		                     file, sec->line, sec->id);
-	if (rc == BW_OK && cues) {
-		const char *twice;
+	if (rc == BW_OK && (subject || state || order) && (cues || !subject || !state))
+		return bw_error__set(BW_ERULES, "%s:%u: rule %s: a frame has `subject` and `state` "
+		                     "and no `cues`", file, sec->line, sec->id);
+	if (rc == BW_OK && order && strcmp(order, "either") != 0 && strcmp(order, "subject-first") != 0)
+		return bw_error__set(BW_ERULES, "%s:%u: rule %s: order: expected either or "
+		                     "subject-first", file, sec->line, sec->id);
+	if (rc == BW_OK && (cues || subject || weight) &&
+	    (!(cues || subject) || r->text || r->provider || specific || generic || r->priority))
+		return bw_error__set(BW_ERULES, "%s:%u: rule %s: a lexicon rule has `cues` (or "
+		                     "`subject` and `state`) and `weight` and none of text, provider, "
+		                     "specific, generic, priority", file, sec->line, sec->id);
+	if (rc == BW_OK && (cues || subject)) {
+		const char *twice = NULL, *list = cues ? cues : subject;
 		size_t tlen;
 
-		if ((twice = bw_rset__cue_repeated(cues, &tlen)))
+		if ((twice = bw_rset__cue_repeated(list, &tlen)) ||
+		    (state && (twice = bw_rset__cue_repeated(state, &tlen))))
 			return bw_error__set(BW_ERULES, "%s:%u: rule %s: cue '%.*s' given twice",
 			                     file, sec->line, sec->id, (int)tlen, twice);
-		if (!(r->text = bw_rset__cues_pattern(cues)))
-			return bw_error__set(BW_ERULES, "%s:%u: rule %s: cues: expected phrases "
-			                     "separated by '|'", file, sec->line, sec->id);
+		r->text = cues ? bw_rset__cues_pattern(cues) : bw_rset__frame_pattern(subject, state,
+		                                                             !order || strcmp(order, "either") == 0);
+		if (!r->text)
+			return bw_error__set(BW_ERULES, "%s:%u: rule %s: %s: expected phrases "
+			                     "separated by '|'", file, sec->line, sec->id,
+			                     cues ? "cues" : "subject or state");
 		r->priority = weight ? weight : 1;
 	}
 	if (rc == BW_OK && !r->provider && !r->text && !r->status && !r->reply &&
@@ -212,7 +228,7 @@ static int apply_rule(bw_rset *s, const char *file, const bw_rsyn_section *sec)
 		r->tier = BW_TIER_PROVIDER;
 	else if (generic && (r->tier == BW_TIER_TEXT || r->tier == BW_TIER_STATUS))
 		r->tier = BW_TIER_GENERIC;
-	else if (cues)
+	else if (cues || subject)
 		r->tier = BW_TIER_LEXICON;
 	return rc;
 }

@@ -393,6 +393,56 @@ static void test_lexicon_and_sharing(void)
 	bw_rules_free(r);
 }
 
+/* Lexicon frames: a subject and its state in one clause, a few words
+ * apart; the nearer subject decides; a frame beats a bare cue of another
+ * reason on its own words, and defers to a cue of its own reason. */
+static void test_lexicon_frames(void)
+{
+	const char *p = path_in(work, "frames.rules");
+	const char *txt =
+		"[rule fr.host]\nsubject = domain\nstate = does not exist | no entry\n"
+		"weight = 3\nreason = hostunknown\nexample = 550 the domain, sadly, has no entry\n\n"
+		"[rule fr.user]\nsubject = recipient\nstate = does not exist\nweight = 3\n"
+		"reason = userunknown\nexample = 550 the recipient you named does not exist\n\n"
+		"[rule fr.spool]\nsubject = spool\nstate = no space left | no space\nweight = 3\n"
+		"order = subject-first\nreason = systemfull\nexample = 452 the spool has no space left\n\n"
+		"[rule lex.full]\ncues = no space left\nweight = 3\nreason = mailboxfull\n"
+		"example = 452 no space left\n\n"
+		"[rule lex.host]\ncues = no entry\nweight = 3\nreason = hostunknown\n"
+		"example = 550 no entry\n";
+	bw_match_result res;
+	bw_rules *r;
+
+	write_file(p, txt, strlen(txt));
+	CHECK(compile_one(path_in(work, "frames.db"), p) == BW_OK);
+	r = open_with(path_in(work, "frames.db"), NULL, 0);
+	CHECK(r != NULL);
+	if (!r)
+		return;
+	/* words between, a name among them, either order */
+	CHECK_STR(win(r, "550 the domain of kim@mail.example.org (old) does not exist", NULL, "550",
+	              NULL, NULL, &res), "fr.host");
+	CHECK(res.lexicon_score == 3);
+	CHECK_STR(win(r, "550 does not exist, that domain", NULL, "550", NULL, NULL, NULL), "fr.host");
+	/* not across a sentence, nor more than eight words apart */
+	CHECK_STR(win(r, "550 the domain is fine. It does not exist", NULL, "550", NULL, NULL, NULL), "");
+	CHECK_STR(win(r, "550 the domain a b c d e f g h i does not exist", NULL, "550", NULL, NULL,
+	              NULL), "");
+	/* the nearer subject says whose state it is */
+	CHECK_STR(win(r, "550 recipient domain does not exist", NULL, "550", NULL, NULL, NULL), "fr.host");
+	CHECK_STR(win(r, "550 domain of the recipient does not exist", NULL, "550", NULL, NULL, NULL),
+	          "fr.user");
+	/* a frame reads a bare cue of another reason as its state ... */
+	CHECK_STR(win(r, "452 the spool has no space left", NULL, "452", NULL, NULL, NULL), "fr.spool");
+	CHECK_STR(win(r, "452 no space left", NULL, "452", NULL, NULL, NULL), "lex.full");
+	/* ... but only in its order */
+	CHECK_STR(win(r, "452 no space left in the spool", NULL, "452", NULL, NULL, NULL), "lex.full");
+	/* and a cue of its own reason counts the words once */
+	CHECK_STR(win(r, "550 the domain has no entry", NULL, "550", NULL, NULL, &res), "lex.host");
+	CHECK(res.lexicon_score == 3);
+	bw_rules_free(r);
+}
+
 /* Each case: file content, then the expected start of the error message
  * after the file name ("file:line: ..."). */
 static void test_parse_errors(void)
@@ -422,6 +472,10 @@ static void test_parse_errors(void)
 		{ "[rule a]\ncues = spam\ntext = x\nreason = blocked\n", ":1: rule a: a lexicon rule has" },
 		{ "[rule a]\ncues = spam\nweight = 10\nreason = blocked\n", ":3: rule a: weight: " },
 		{ "[rule a]\ncues = spam ||\nreason = blocked\n", ":1: rule a: cues: expected phrases" },
+		{ "[rule a]\nsubject = domain\nreason = hostunknown\n", ":1: rule a: a frame has `subject` and `state`" },
+		{ "[rule a]\nsubject = domain\nstate = gone\ncues = x\nreason = hostunknown\n", ":1: rule a: a frame has" },
+		{ "[rule a]\nsubject = domain\nstate = gone\norder = backwards\nreason = hostunknown\n", ":1: rule a: order: expected" },
+		{ "[rule a]\nsubject = domain | |\nstate = gone\nreason = hostunknown\n", ":1: rule a: subject or state: expected phrases" },
 		{ "[rule a]\ncues = spam | junk |\n  Spam\nreason = blocked\n", ":1: rule a: cue 'spam' given twice" },
 		{ "[rule a]\nformat = postifx\nreason = blocked\n", ":2: rule a: format: expected decoder names" },
 	};
@@ -994,6 +1048,7 @@ int main(int argc, char **argv)
 	test_tiers(db);
 	test_overlays(db);
 	test_lexicon_and_sharing();
+	test_lexicon_frames();
 	test_parse_errors();
 	test_db_errors(db);
 	test_determinism();
