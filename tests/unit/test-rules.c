@@ -95,6 +95,21 @@ static bw_rules *open_with(const char *db, const char *const *overlays, size_t n
 	return r;
 }
 
+/* `txt` written to work/NAME.rules, compiled as a base into work/NAME.db and
+ * opened; NULL (a check failed) when any step does. */
+static bw_rules *base_from(const char *name, const char *txt)
+{
+	char src[64], db[64];
+	const char *p;
+
+	snprintf(src, sizeof(src), "%s.rules", name);
+	snprintf(db, sizeof(db), "%s.db", name);
+	p = path_in(work, src);
+	write_file(p, txt, strlen(txt));
+	CHECK(compile_one(path_in(work, db), p) == BW_OK);
+	return open_with(path_in(work, db), NULL, 0);
+}
+
 /* Matches and returns the winning rule id ("" for none). */
 static const char *win(const bw_rules *r, const char *diag, const char *status,
                        const char *reply, const char *host, const char *rcpt,
@@ -318,7 +333,6 @@ static void test_overlays(const char *db)
  * codes, format exclusions, provider marks, advice and fragments. */
 static void test_lexicon_and_sharing(void)
 {
-	const char *p = path_in(work, "lexicon.rules");
 	const char *txt =
 		"[provider acme]\nname = Acme Mail\nhosts = acme.example\nmarks = acmesmtp\n\n"
 		"[rule acme.own]\nprovider = acme\ntext = \\bwidget\\b\nreason = blocked\n"
@@ -341,10 +355,8 @@ static void test_lexicon_and_sharing(void)
 	bw_match_input in;
 	bw_rules *r;
 
-	write_file(p, txt, strlen(txt));
 	/* as a base: an overlay's own rules would all rank as site rules */
-	CHECK(compile_one(path_in(work, "lexicon.db"), p) == BW_OK);
-	r = open_with(path_in(work, "lexicon.db"), NULL, 0);
+	r = base_from("lexicon", txt);
 	CHECK(r != NULL);
 	if (!r)
 		return;
@@ -398,7 +410,6 @@ static void test_lexicon_and_sharing(void)
  * reason on its own words, and defers to a cue of its own reason. */
 static void test_lexicon_frames(void)
 {
-	const char *p = path_in(work, "frames.rules");
 	const char *txt =
 		"[rule fr.host]\nsubject = domain\nstate = does not exist | no entry\n"
 		"weight = 3\nreason = hostunknown\nexample = 550 the domain, sadly, has no entry\n\n"
@@ -413,9 +424,7 @@ static void test_lexicon_frames(void)
 	bw_match_result res;
 	bw_rules *r;
 
-	write_file(p, txt, strlen(txt));
-	CHECK(compile_one(path_in(work, "frames.db"), p) == BW_OK);
-	r = open_with(path_in(work, "frames.db"), NULL, 0);
+	r = base_from("frames", txt);
 	CHECK(r != NULL);
 	if (!r)
 		return;
