@@ -2106,6 +2106,12 @@ static bool span_in(size_t b, size_t e, size_t ib, size_t ie, bool strict)
 	return ib <= b && ie >= e && (!strict || ie - ib > e - b);
 }
 
+/* Whether [b, e) and [ob, oe) share a byte. */
+static bool spans_meet(size_t b, size_t e, size_t ob, size_t oe)
+{
+	return b < oe && e > ob;
+}
+
 /* The words between a frame's subject and its state, in bytes. */
 static size_t frame_gap(const struct lexicon_hit *h, int k)
 {
@@ -2126,13 +2132,13 @@ static bool part_of(const struct lexicon_hit *hi, int k, const struct lexicon_hi
 	size_t b = hi->at[k], e = hi->end[k];
 
 	if (hi->r->frame && hj->r->frame)
-		return hi->tb[k] < hj->te[m] && hi->te[k] > hj->tb[m] &&
+		return spans_meet(hi->tb[k], hi->te[k], hj->tb[m], hj->te[m]) &&
 		       frame_gap(hj, m) < frame_gap(hi, k);
 	if (!hj->r->frame)
 		return span_in(b, e, hj->at[m], hj->end[m], true);
 	if (!span_in(b, e, hj->at[m], hj->end[m], false))
 		return false;
-	return (b < hj->se[m] && e > hj->sb[m]) || (b < hj->te[m] && e > hj->tb[m]);
+	return spans_meet(b, e, hj->sb[m], hj->se[m]) || spans_meet(b, e, hj->tb[m], hj->te[m]);
 }
 
 /* Which of h[i]'s matches stand on their own, as bits (bit k for match k),
@@ -2165,7 +2171,7 @@ static unsigned standing(const struct lexicon_hit *h, size_t n, size_t i, const 
 			for (m = 0; m < h[j].hits && !inside; m++) {
 				if (pass == FRAMES)
 					inside = same && (alive[j] >> m & 1u) &&
-					         h[j].at[m] < h[i].te[k] && h[j].end[m] > h[i].tb[k];
+					         spans_meet(h[j].at[m], h[j].end[m], h[i].tb[k], h[i].te[k]);
 				else if (!same && (pass == FRAMES_NEAR || !h[j].r->frame ||
 				                   (alive[j] >> m & 1u)))
 					inside = part_of(&h[i], k, &h[j], m);
