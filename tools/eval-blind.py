@@ -93,13 +93,13 @@ def main():
         grecs = {str(r.get('recipient') or '').lower(): r for r in rec.get('recipients') or []}
         wrecs = want.get('recipients') or []
         n['recipient set'] += 1
-        if {w['recipient'].lower() for w in wrecs} == set(grecs):
+        if {(w.get('recipient') or '').lower() for w in wrecs} == set(grecs):
             ok['recipient set'] += 1
         else:
             misses.append('%s: recipients want %s got %s' % (
-                f, sorted(w['recipient'] for w in wrecs), sorted(grecs)))
+                f, sorted(w.get('recipient') or '' for w in wrecs), sorted(grecs)))
         for w in wrecs:
-            g = grecs.get(w['recipient'].lower())
+            g = grecs.get((w.get('recipient') or '').lower())
             n['recipient found'] += 1
             ok['recipient found'] += g is not None
             g = g or {}
@@ -114,7 +114,7 @@ def main():
                     per_reason[w[k]][1] += right
                 if not right:
                     misses.append('%s: %s %s want %r got %r | %s' % (
-                        f, w['recipient'], k, w[k], g.get(k),
+                        f, w.get('recipient') or '', k, w[k], g.get(k),
                         ' '.join(str(g.get('diagnostic') or '').split())[:160]))
     print('%s: %d messages, %d labelled recipients' % (d, len(files), n['recipient found']))
     for k in ('kind', 'recipient set', 'recipient found') + FIELDS:
