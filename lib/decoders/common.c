@@ -341,6 +341,105 @@ static bool header_address_is(const char *value, const char *addr)
 	return same;
 }
 
+/* s[0..n) lower-cased into out (room for n + 1 bytes) without quotes and
+ * with white space runs as one space, trimmed; returns its length. */
+static size_t name_key(const char *s, size_t n, char *out)
+{
+	size_t i, w = 0;
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == '"' || c == '\'' || c == '\\')
+			continue;
+		if (bw_isspace(c)) {
+			if (w && out[w - 1] != ' ')
+				out[w++] = ' ';
+			continue;
+		}
+		out[w++] = (char)bw_lower(c);
+	}
+	while (w && out[w - 1] == ' ')
+		w--;
+	out[w] = '\0';
+	return w;
+}
+
+/* One mailbox of an address list, item[0..n): does its display name (the
+ * words before "<address>", or an old-style "(comment)" after a bare
+ * address) have the key `want`?  Then its address, else NULL. */
+static char *mailbox_named(const char *item, size_t n, const char *want, size_t wlen)
+{
+	const char *lt = NULL, *name = item, *open, *close;
+	size_t nlen = 0, i, klen;
+	bool q = false;
+	char *key, *a = NULL;
+
+	for (i = 0; i < n && !lt; i++) {
+		if (item[i] == '"')
+			q = !q;
+		else if (item[i] == '<' && !q)
+			lt = item + i;
+	}
+	if (lt) {
+		nlen = (size_t)(lt - item);
+	} else if ((open = memchr(item, '(', n)) && (close = memchr(open, ')', n - (size_t)(open - item)))) {
+		name = open + 1;
+		nlen = (size_t)(close - name);
+	}
+	if (!nlen || !(key = malloc(nlen + 1)))
+		return NULL;
+	klen = name_key(name, nlen, key);
+	if (klen == wlen && memcmp(key, want, wlen) == 0)
+		a = lt ? bw_text__first_address(lt, n - (size_t)(lt - item)) : bw_text__first_address(item, n);
+	free(key);
+	return a;
+}
+
+char *bw_decoders__address_of_name(const bw_msg *m, const char *name, size_t len)
+{
+	static const char *const fields[] = { "To", "Cc" };
+	char *want, *found = NULL;
+	size_t wlen, h, f;
+
+	if (!len || !(want = malloc(len + 1)))
+		return NULL;
+	wlen = name_key(name, len, want);
+	for (h = 0; wlen && h < m->orig_headers.n; h++) {
+		const char *v = m->orig_headers.value[h], *start = v;
+		bool q = false;
+		int angle = 0, paren = 0;
+
+		for (f = 0; f < 2 && bw_strcasecmp(m->orig_headers.name[h], fields[f]) != 0; f++)
+			;
+		if (f == 2)
+			continue;
+		for (;; v++) {
+			if (*v == '"' && !angle && !paren)
+				q = !q;
+			else if (!q && *v == '<')
+				angle++;
+			else if (!q && *v == '>' && angle)
+				angle--;
+			else if (!q && *v == '(')
+				paren++;
+			else if (!q && *v == ')' && paren)
+				paren--;
+			if (*v == '\0' || (*v == ',' && !q && !angle && !paren)) {
+				char *a = mailbox_named(start, (size_t)(v - start), want, wlen);
+				if (a && !bw_text__keep_sole(&found, a)) {
+					free(want);
+					return NULL;    /* two mailboxes of that name */
+				}
+				if (*v == '\0')
+					break;
+				start = v + 1;
+			}
+		}
+	}
+	free(want);
+	return found;
+}
+
 bool bw_decoders__is_own_address(const bw_msg *m, const char *addr)
 {
 	/* the notice's own To and Cc (whom it informs) and the original's From */

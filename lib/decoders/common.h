@@ -75,6 +75,13 @@ int bw_decoders__inline_dsn(const bw_msg *m, bw_report *r);
  * and how it ended ("Command died with status 1: ... Command output: ..."). */
 bool bw_decoders__local_program(const bw_recipient *rc);
 
+/* The address that the returned original's To or Cc gives for the display
+ * name name[0..len) ("Boyd, Marcus" <MBoyd@example.com>), compared without
+ * case, quotes or repeated white space; NULL when no mailbox there has that
+ * name, or when two with that name have different addresses.  The caller
+ * frees it.  For notices that list a recipient by name only (Exchange 5.5). */
+char *bw_decoders__address_of_name(const bw_msg *m, const char *name, size_t len);
+
 /* Is `addr` the bounce's own To: or Cc: address (whom the notice informs) or
  * the returned original's From: (never a failed recipient), or a "+tag"
  * subaddress of one of them? */

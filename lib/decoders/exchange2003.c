@@ -8,6 +8,9 @@
  *         The recipient name is not recognized
  *         MSEXCH:IMS:ORG:SITE:SERVER 0 (000C05A6) Unknown Recipient
  *
+ * A mailbox of the sender's own organisation is named by its display name
+ * ("Boyd, Marcus on ..."); the returned original's To or Cc gives its address.
+ *
  * Each failed recipient starts a line "ADDRESS on DATE" (the word "on" is
  * localised: "am", "le", "el", "il", "op", "em"...); the lines indented
  * below it are the explanation and the MSEXCH code.
@@ -77,6 +80,34 @@ static char *recipient_line(const char *line, size_t len)
 	return bw_text__address_line(line + a, i - a);
 }
 
+/* "Boyd, Marcus on DATE": a recipient the report names by display name only
+ * (local Exchange mailboxes), at the left margin; its address is the one the
+ * returned original's To or Cc gives for that name, else NULL.  The word
+ * before the date is localised as in the address lines. */
+static char *name_line(const bw_msg *m, const char *line, size_t len)
+{
+	static const char *const on[] = { " on ", " am ", " le ", " el ", " il ", " op ", " em ", " den " };
+	size_t i, k, w;
+
+	if (!len || bw_isspace((unsigned char)line[0]) || !m->has_original)
+		return NULL;
+	for (i = 1; i < len; i++) {
+		for (w = 0; w < sizeof(on) / sizeof(on[0]); w++) {
+			size_t ol = strlen(on[w]);
+			char *a;
+			if (i + ol > len || bw_strncasecmp(line + i, on[w], ol) != 0)
+				continue;
+			for (k = i + ol; k < len && !bw_isdigit((unsigned char)line[k]); k++)
+				;
+			if (k == len)
+				continue;
+			if ((a = bw_decoders__address_of_name(m, line, i)))
+				return a;
+		}
+	}
+	return NULL;
+}
+
 static int decode(const bw_msg *m, bw_report *r)
 {
 	size_t n = bw_text__report_length(m), which = 0, first = r->n_rcpt, len;
@@ -102,7 +133,7 @@ static int decode(const bw_msg *m, bw_report *r)
 			continue;
 		}
 		blank = 0;
-		if ((addr = recipient_line(line, len))) {
+		if ((addr = recipient_line(line, len)) || (addr = name_line(m, line, len))) {
 			cur = bw_decoders__add(r, addr, NULL, 0);
 			free(addr);
 			if (!cur)

@@ -423,18 +423,24 @@ static bool ignorable_address(const bw_msg *m, const char *a, const char *contex
 	return has_any(context, n, noise, sizeof(noise) / sizeof(noise[0]));
 }
 
-/* "... contact the list owner\nat x@y": an address whose line begins with
- * at most a short word (a preposition) continues the sentence of the line
- * before, whose end may present it as a contact or a sender. */
+/* "... contact the list owner\nat x@y", "...; the new\n address is <x@y>": an
+ * address whose line begins with at most a few words (no punctuation)
+ * continues the sentence of the line before, whose end, read with those
+ * words, may present it as a contact, a sender or a new address. */
 static bool presented_before(const bw_msg *m, const char *a, const char *l, size_t start,
                              const char *before, size_t before_n)
 {
-	size_t i, tail = before_n > 48 ? 48 : before_n;
+	size_t i, tail = before_n > 48 ? 48 : before_n, lead;
+	char joined[48 + 1 + 24];
+	const char *lt;
 
-	if (!before || !before_n || start > 6)
+	for (i = 0; i < start && (l[i] == ' ' || l[i] == '\t'); i++)
+		;
+	if (!before || !before_n || start - i > 24)
 		return false;
-	for (i = 0; i < start; i++)
-		if (!bw_isalpha((unsigned char)l[i]) && l[i] != ' ' && l[i] != '\t')
+	for (; i < start; i++)
+		if (!bw_isalpha((unsigned char)l[i]) && l[i] != ' ' && l[i] != '\t' &&
+		    !(l[i] == '<' && i + 1 == start))
 			return false;
 	if (before[before_n - 1] == '.' || before[before_n - 1] == ':')
 		return false;
@@ -449,7 +455,11 @@ static bool presented_before(const bw_msg *m, const char *a, const char *l, size
 		before += i;
 		tail -= i;
 	}
-	return ignorable_address(m, a, before, tail);
+	lt = bw_text__trim(l, start, &lead);
+	memcpy(joined, before, tail);
+	joined[tail] = ' ';
+	memcpy(joined + tail + 1, lt, lead);
+	return ignorable_address(m, a, joined, tail + 1 + lead);
 }
 
 static bw_recipient *add_once(const bw_msg *m, bw_report *r, size_t first, const char *a,
@@ -908,6 +918,28 @@ static bool ends_with_colon(const char *l, size_t n)
 	return n && l[n - 1] == ':';
 }
 
+/* A reason paragraph l..end that ends announcing what follows ("Error text
+ * from the local delivery agent:") takes the next paragraph with it, the
+ * words it announces, unless that is quoted text, a header block or an
+ * address; text_end bounds the search.  The new end. */
+static const char *past_announcement(const char *text_end, const char *l, const char *end)
+{
+	bw_lines it;
+	const char *l2;
+	size_t n2, tl;
+
+	if (!ends_with_colon(l, (size_t)(end - l)))
+		return end;
+	bw_lines__init(&it, end, (size_t)(text_end - end));
+	tl = 0;
+	while (!tl && bw_lines__next(&it, &l2, &n2))
+		bw_text__trim(l2, n2, &tl);
+	if (!tl || quoted(l2, n2) || header_line(l2, n2) || memchr(l2, '@', n2) ||
+	    has_any(l2, n2, ends, sizeof(ends) / sizeof(ends[0])))
+		return end;
+	return paragraph_end(&it, l, l2, n2, FAILURE_REASON_MAX);
+}
+
 /* A line that is a server's failure reply with its enhanced status code
  * ("552 5.2.2 Storage allocation ... used up"): it says something failed
  * in any wording. */
@@ -981,6 +1013,7 @@ static const char *failure_line(const char *text, size_t len, size_t *out_len)
 			    header_line(l2, n2) || (size_t)(l2 - l) > FAILURE_REASON_MAX)
 				break;
 			end = paragraph_end(&it, l, l2, n2, FAILURE_REASON_MAX);
+			end = past_announcement(text + len, l, end);
 			*out_len = (size_t)(end - l);
 			break;
 		}
@@ -1665,7 +1698,8 @@ static void read_lines(const bw_msg *m, bw_report *r, size_t first, size_t len)
 			char *w = bw_addrline__next(l, n, &pos, &start);
 			a = label ? label : lone;
 			free(w);
-			if ((role_entry || !ignorable_address(m, a, l, start)) &&
+			if ((role_entry || (!ignorable_address(m, a, l, start) &&
+			                    !presented_before(m, a, l, start, before, before_n))) &&
 			    !contact_after(l + pos, n - pos, it.p, end) &&
 			    !(lone && introduces_no_recipient(before, before_n)))
 				add_with_paragraph(m, r, first, a, l, n, it.p, end);

@@ -44,7 +44,8 @@ static void complete_from_paragraph(bw_recipient *rc, const char *t, size_t len)
  * / DNS Error: ..."), when the sentence runs on past the line or nothing
  * follows it; otherwise, as when the line gives the address alone or
  * after a label ("Delivery to the following recipients failed. / a@b / The domain
- * b could not be found in DNS."), the lines after it up to a blank line.
+ * b could not be found in DNS."), the lines after it up to a blank line, and
+ * the paragraph after that when they end announcing it ("Reason:").
  * Never past a line that names another address or 400 bytes; NULL when
  * there is none. */
 static const char *paragraph_after(const char *text, size_t len, const char *a, size_t *out_len)
@@ -105,8 +106,10 @@ static const char *paragraph_after(const char *text, size_t len, const char *a, 
 		if (!start)
 			start = l;
 		end = l + n;
-		if (sentence)
-			announces = announces || bw_text__ends_with_colon(t, tl);
+		/* a sentence announces what follows anywhere in it; lines
+		 * under an address, when the last of them does ("Reason:") */
+		announces = sentence ? announces || bw_text__ends_with_colon(t, tl)
+		                     : bw_text__ends_with_colon(t, tl);
 	}
 done:
 	if (!start)
