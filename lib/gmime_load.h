@@ -75,6 +75,7 @@
 	X(g_mime_parser_options_set_rfc2047_compliance_mode) \
 	X(g_mime_parser_options_set_warning_callback) \
 	X(g_mime_part_get_content) \
+	X(g_mime_part_get_filename) \
 	X(g_mime_part_get_type) \
 	X(g_mime_stream_filter_add) \
 	X(g_mime_stream_filter_get_type) \
@@ -169,6 +170,7 @@ int bw_gmime__load(void);
 #define g_mime_parser_options_set_rfc2047_compliance_mode (bw_gmime__fn.g_mime_parser_options_set_rfc2047_compliance_mode)
 #define g_mime_parser_options_set_warning_callback (bw_gmime__fn.g_mime_parser_options_set_warning_callback)
 #define g_mime_part_get_content (bw_gmime__fn.g_mime_part_get_content)
+#define g_mime_part_get_filename (bw_gmime__fn.g_mime_part_get_filename)
 #define g_mime_part_get_type (bw_gmime__fn.g_mime_part_get_type)
 #define g_mime_stream_filter_add (bw_gmime__fn.g_mime_stream_filter_add)
 #define g_mime_stream_filter_get_type (bw_gmime__fn.g_mime_stream_filter_get_type)

@@ -504,10 +504,26 @@ static char *dsn_fields_in_headers(GMimeObject *obj, size_t *len)
 	}
 }
 
+/* Does file name `name` end in the extension of a program or an archive
+ * (".exe", ".scr", ".pif", ".zip", ...)? */
+static bool program_file_name(const char *name)
+{
+	static const char *const ext[] = { ".exe", ".scr", ".pif", ".com", ".bat", ".cmd", ".cpl",
+		".vbs", ".js", ".jse", ".wsf", ".hta", ".lnk", ".zip", ".rar", ".7z", ".cab" };
+	size_t i, n = strlen(name);
+
+	for (i = 0; i < sizeof(ext) / sizeof(ext[0]); i++) {
+		size_t el = strlen(ext[i]);
+		if (n > el && bw_strcasecmp(name + n - el, ext[i]) == 0)
+			return true;
+	}
+	return false;
+}
+
 static void walk_leaf(walk_ctx *c, GMimePart *part, int msg_depth)
 {
 	GMimeContentType *ct = g_mime_object_get_content_type(GMIME_OBJECT(part));
-	const char *type, *subtype;
+	const char *type, *subtype, *name;
 	leaf_kind k;
 	size_t len;
 
@@ -515,6 +531,9 @@ static void walk_leaf(walk_ctx *c, GMimePart *part, int msg_depth)
 		return;
 	type = g_mime_content_type_get_media_type(ct);
 	subtype = g_mime_content_type_get_media_subtype(ct);
+	if (msg_depth == 0 && !c->m->program_attachment && type && bw_strcasecmp(type, "application") == 0 &&
+	    (name = g_mime_part_get_filename(part)) && program_file_name(name))
+		c->m->program_attachment = bw_strdup(name);
 	k = leaf_kind_of(type ? type : "", type ? strlen(type) : 0,
 	                 subtype ? subtype : "", subtype ? strlen(subtype) : 0);
 	if (leaf_wanted(c, k, msg_depth)) {
@@ -1373,7 +1392,8 @@ static bool flat_text(const bw_mimeflat_part *p, char **out, size_t *len)
 }
 
 /* May a flat part of this type be read without GMime?  Not a multipart
- * (GMime would read its parts), not a returned message (GMime parses it)
+ * (GMime would read its parts), not an application/ file (its name may
+ * matter), not a returned message (GMime parses it)
  * nor another message/ type GMime builds an object of its own for. */
 static bool flat_leaf_type(const bw_mimeflat_type *t)
 {
@@ -1382,6 +1402,9 @@ static bool flat_leaf_type(const bw_mimeflat_type *t)
 	size_t i;
 
 	if (t->type_len == 9 && bw_strncasecmp(t->type, "multipart", 9) == 0)
+		return false;
+	/* an attached file: GMime reads its name (walk_leaf()) */
+	if (t->type_len == 11 && bw_strncasecmp(t->type, "application", 11) == 0)
 		return false;
 	if (t->type_len != 7 || bw_strncasecmp(t->type, "message", 7) != 0)
 		return true;
@@ -1928,6 +1951,7 @@ void bw_msg__clear(bw_msg *m)
 	free(m->report_type);
 	free(m->body);
 	free(m->feedback);
+	free(m->program_attachment);
 	memset(m, 0, sizeof(*m));
 }
 

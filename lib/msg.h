@@ -41,6 +41,10 @@ typedef struct bw_msg {
 	 * them, in order; empty when none was attached. */
 	bw_kvlist orig_headers;
 	bool has_original;
+	/* The file name of a program or an archive attached outside any
+	 * returned message ("message.zip", "document.scr"), or NULL: what a
+	 * worm dressed as a delivery notice carries instead of the original. */
+	char *program_attachment;
 	/* Set when the bounce was found inside an attached message (a bounce
 	 * forwarded by a person, or a bounce of a bounce). */
 	bool nested;

@@ -492,6 +492,17 @@ int bw_parse_buffer(bw_report **out, const bw_rules *rules, const char *buf, siz
 		m.own_may_fail = true;
 		err = bw_decoders__run(&m, r);
 	}
+	/* ... nor when, naming no one, returning no message and quoting no
+	 * server, it carries a program or an archive instead: a worm dressed
+	 * as a delivery notice ("...has been sent as a binary attachment"). */
+	if (system_notice && err >= 0 && r->n_rcpt == 0 && !r->kind_set && m.program_attachment &&
+	    !m.has_original && !m.dsn.n && !bw_sniff__quotes_failure_reply(m.body, m.report_length)) {
+		bw_report__warn(r, "a delivery notice that names no one and returns no message but "
+		                "carries a program or an archive (%s): malware dressed as a bounce, "
+		                "not a bounce", m.program_attachment);
+		r->kind = BW_KIND_NOT_A_BOUNCE;
+		r->kind_set = true;
+	}
 	if (system_notice && err >= 0 && r->n_rcpt == 0 && !r->kind_set && !bw_decoders__about_reader(&m)) {
 		bool delay = retried_later(&m);
 
