@@ -386,8 +386,12 @@ static char *mailbox_named(const char *item, size_t n, const char *want, size_t 
 		name = open + 1;
 		nlen = (size_t)(close - name);
 	}
-	if (!nlen || !(key = malloc(nlen + 1)))
+	if (!nlen)
 		return NULL;
+	if (!(key = malloc(nlen + 1))) {
+		bw_error__oom();
+		return NULL;
+	}
 	klen = name_key(name, nlen, key);
 	if (klen == wlen && memcmp(key, want, wlen) == 0)
 		a = lt ? bw_text__first_address(lt, n - (size_t)(lt - item)) : bw_text__first_address(item, n);
@@ -401,8 +405,12 @@ char *bw_decoders__address_of_name(const bw_msg *m, const char *name, size_t len
 	char *want, *found = NULL;
 	size_t wlen, h, f;
 
-	if (!len || !(want = malloc(len + 1)))
+	if (!len)
 		return NULL;
+	if (!(want = malloc(len + 1))) {
+		bw_error__oom();
+		return NULL;
+	}
 	wlen = name_key(name, len, want);
 	for (h = 0; wlen && h < m->orig_headers.n; h++) {
 		const char *v = m->orig_headers.value[h], *start = v;
