@@ -37,6 +37,28 @@ static void complete_from_paragraph(bw_recipient *rc, const char *t, size_t len)
 	free(para);
 }
 
+/* Does l[0..n), which does not name `a`, name another address?  In a
+ * server's failure reply the notice's own addresses (its reader's, the
+ * original's sender: "554 5.7.1 <sender>: Sender address rejected") do not
+ * count. */
+static bool names_other(const bw_msg *m, const char *l, size_t n, const char *a)
+{
+	const char *pos = l;
+	char *w;
+	bool other = false;
+
+	bool reply;
+
+	if (!memchr(l, '@', n) || bw_memcasemem(l, n, a))
+		return false;
+	reply = bw_smtp__has_failure_code(l, n);
+	while (!other && (w = bw_text__next_address(pos, l + n, &pos))) {
+		other = !reply || !bw_decoders__is_own_address(m, w);
+		free(w);
+	}
+	return other;
+}
+
 /* The paragraph that says why `a` failed, from text[0..len): when the first
  * line that names `a` is a sentence ("Because the recipient does not
  * exist, mail to "a@b" could not be sent." wrapped over lines), the
@@ -46,9 +68,10 @@ static void complete_from_paragraph(bw_recipient *rc, const char *t, size_t len)
  * after a label ("Delivery to the following recipients failed. / a@b / The domain
  * b could not be found in DNS."), the lines after it up to a blank line, and
  * the paragraph after that when they end announcing it ("Reason:").
- * Never past a line that names another address or 400 bytes; NULL when
- * there is none. */
-static const char *paragraph_after(const char *text, size_t len, const char *a, size_t *out_len)
+ * Never past a line that names another address (the notice's own, quoted in
+ * a reply, do not count) or 400 bytes; NULL when there is none. */
+static const char *paragraph_after(const bw_msg *m, const char *text, size_t len, const char *a,
+                                   size_t *out_len)
 {
 	const char *at = bw_memcasemem(text, len, a), *l, *start = NULL, *end = NULL, *ls, *le;
 	size_t n, tl, letters;
@@ -100,8 +123,7 @@ static const char *paragraph_after(const char *text, size_t len, const char *a, 
 			gap = gap || start;
 			continue;
 		}
-		if ((memchr(l, '@', n) && !bw_memcasemem(l, n, a)) ||
-		    (size_t)(l + n - (start ? start : l)) > 400)
+		if (names_other(m, l, n, a) || (size_t)(l + n - (start ? start : l)) > 400)
 			break;
 		if (!start)
 			start = l;
@@ -151,7 +173,7 @@ static int decode(const bw_msg *m, bw_report *r)
 			if (bw_recipient__get(r->rcpt[k], BW_RCPT_DIAGNOSTIC))
 				continue;
 			missing++;
-			if ((para[k - first] = paragraph_after(m->body, len,
+			if ((para[k - first] = paragraph_after(m, m->body, len,
 			                                       bw_recipient__get(r->rcpt[k], BW_RCPT_RECIPIENT),
 			                                       &pl[k - first])))
 				found++;
