@@ -28,6 +28,7 @@
 #include "mimecut.h"
 #include "mimeflat.h"
 #include "msg.h"
+#include "notices_phrases.h"
 #include "prepare.h"
 #include "rfc2047.h"
 #include "text.h"
@@ -505,11 +506,10 @@ static char *dsn_fields_in_headers(GMimeObject *obj, size_t *len)
 }
 
 /* Does file name `name` end in the extension of a program or an archive
- * (".exe", ".scr", ".pif", ".zip", ...)? */
+ * (".exe", ".scr", ".pif", ".zip", ...: rules/vocabulary/notices.vocab)? */
 static bool program_file_name(const char *name)
 {
-	static const char *const ext[] = { ".exe", ".scr", ".pif", ".com", ".bat", ".cmd", ".cpl",
-		".vbs", ".js", ".jse", ".wsf", ".hta", ".lnk", ".zip", ".rar", ".7z", ".cab" };
+	static const char *const ext[] = { BW_PHRASES_PROGRAM_ATTACHMENT_ENDINGS };
 	size_t i, n = strlen(name);
 
 	for (i = 0; i < sizeof(ext) / sizeof(ext[0]); i++) {

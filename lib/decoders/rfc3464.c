@@ -45,9 +45,7 @@ static bool names_other(const bw_msg *m, const char *l, size_t n, const char *a)
 {
 	const char *pos = l;
 	char *w;
-	bool other = false;
-
-	bool reply;
+	bool other = false, reply;
 
 	if (!memchr(l, '@', n) || bw_memcasemem(l, n, a))
 		return false;
