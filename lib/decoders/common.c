@@ -364,6 +364,22 @@ static size_t name_key(const char *s, size_t n, char *out)
 	return w;
 }
 
+/* name_key() of s[0..n) in a new string (the caller frees it), its length
+ * in *klen; NULL for an empty s or when out of memory (reported). */
+static char *name_key_dup(const char *s, size_t n, size_t *klen)
+{
+	char *key;
+
+	if (!n)
+		return NULL;
+	if (!(key = malloc(n + 1))) {
+		bw_error__oom();
+		return NULL;
+	}
+	*klen = name_key(s, n, key);
+	return key;
+}
+
 /* One mailbox of an address list, item[0..n): does its display name (the
  * words before "<address>", or an old-style "(comment)" after a bare
  * address) have the key `want`?  Then its address, else NULL. */
@@ -386,13 +402,8 @@ static char *mailbox_named(const char *item, size_t n, const char *want, size_t 
 		name = open + 1;
 		nlen = (size_t)(close - name);
 	}
-	if (!nlen)
+	if (!(key = name_key_dup(name, nlen, &klen)))
 		return NULL;
-	if (!(key = malloc(nlen + 1))) {
-		bw_error__oom();
-		return NULL;
-	}
-	klen = name_key(name, nlen, key);
 	if (klen == wlen && memcmp(key, want, wlen) == 0)
 		a = lt ? bw_text__first_address(lt, n - (size_t)(lt - item)) : bw_text__first_address(item, n);
 	free(key);
@@ -405,13 +416,8 @@ char *bw_decoders__address_of_name(const bw_msg *m, const char *name, size_t len
 	char *want, *found = NULL;
 	size_t wlen, h, f;
 
-	if (!len)
+	if (!(want = name_key_dup(name, len, &wlen)))
 		return NULL;
-	if (!(want = malloc(len + 1))) {
-		bw_error__oom();
-		return NULL;
-	}
-	wlen = name_key(name, len, want);
 	for (h = 0; wlen && h < m->orig_headers.n; h++) {
 		const char *v = m->orig_headers.value[h], *start = v;
 		bool q = false;
