@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "rules_prefilter.h"
+#include "rules_casefold.h"
 #include "../util.h"
 
 #define MIN_LITERAL 3
@@ -226,19 +227,81 @@ static size_t smallest_group(const strv *groups, size_t ng)
 	return best;
 }
 
+/* Whether run[0..len) (a cased run of alternative_set()) holds a character
+ * that a run of plain characters cannot: one neither ASCII nor without
+ * case variants (caseless_char()). */
+static bool has_cased(const char *run, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len) {
+		if ((unsigned char)run[i] < 0x80)
+			i++;
+		else if (i + 3 <= len && caseless_char(run + i))
+			i += 3;
+		else
+			return true;
+	}
+	return false;
+}
+
+/* Appends `part` to every string of dnf (BW_LITERAL_AND between); false on
+ * ENOMEM. */
+static bool dnf_and(strv *dnf, const bw_buf *part)
+{
+	bw_buf b = BW_BUF_INIT;
+	size_t i;
+	bool ok = true;
+
+	for (i = 0; ok && i < dnf->n; i++) {
+		char *joined;
+
+		b.len = 0;
+		bw_buf__puts(&b, dnf->v[i]);
+		bw_buf__putc(&b, BW_LITERAL_AND);
+		bw_buf__put(&b, part->p, part->len);
+		if (b.oom || !(joined = bw_strndup(b.p, b.len))) {
+			ok = false;
+			break;
+		}
+		free(dnf->v[i]);
+		dnf->v[i] = joined;
+	}
+	bw_buf__free(&b);
+	return ok;
+}
+
 /* What one alternative p[start..end) cannot match without, as strings of
  * parts that must all occur (BW_LITERAL_AND), one of which must hold: all
  * its runs of plain characters outside groups, a mark when it has a
  * character no ASCII text matches, and one string of each compulsory
- * group's own set (expanded while that stays within MAX_DNF strings). */
+ * group's own set (expanded while that stays within MAX_DNF strings);
+ * then, on each string, its runs that hold characters of cased scripts
+ * (as bw_casefold__literal_char() writes them: the text is looked at
+ * folded the same way, bw_casefold__text()).  Those come last and decide
+ * nothing else: the strings are the ones the plain runs give, each with
+ * more parts. */
 static bool alternative_set(const char *p, size_t start, size_t end, strv *out)
 {
-	bw_buf run = BW_BUF_INIT, all = BW_BUF_INIT;
+	bw_buf run = BW_BUF_INIT, all = BW_BUF_INIT, cased = BW_BUF_INIT, more = BW_BUF_INIT;
 	strv groups[MAX_GROUPS], dnf = { NULL, 0 };
 	size_t i = start, l8, ng = 0, k;
 	bool ok, needs_8bit = false;
 
-#define BREAK_RUN() do { \
+	/* run: the plain characters since the last break (ASCII, and
+	 * characters without case variants), a part of `all` when long
+	 * enough.  cased: the same characters and those of cased scripts
+	 * that a literal may hold, broken where it may not hold one; a part
+	 * of `more` when long enough and holding one run cannot. */
+#define BREAK_CASED() do { \
+		if (cased.len >= MIN_LITERAL && has_cased(cased.p, cased.len)) { \
+			if (more.len) \
+				bw_buf__putc(&more, BW_LITERAL_AND); \
+			bw_buf__put(&more, cased.p, cased.len); \
+		} \
+		cased.len = 0; \
+	} while (0)
+#define BREAK_PLAIN() do { \
 		if (run.len >= MIN_LITERAL) { \
 			if (all.len) \
 				bw_buf__putc(&all, BW_LITERAL_AND); \
@@ -246,8 +309,12 @@ static bool alternative_set(const char *p, size_t start, size_t end, strv *out)
 		} \
 		run.len = 0; \
 	} while (0)
+#define BREAK_RUN() do { BREAK_PLAIN(); BREAK_CASED(); } while (0)
 	while (i < end) {
 		char c = p[i];
+		uint32_t cp, lit;
+		size_t n;
+
 		if (c == '(') {
 			size_t close = skip_group(p, i), body = group_body(p, i);
 			bool optional = close < end && (p[close] == '?' || p[close] == '*' ||
@@ -271,6 +338,7 @@ static bool alternative_set(const char *p, size_t start, size_t end, strv *out)
 		if (c == '?' || c == '*' || c == '{') {
 			/* the atom before is optional (or counted): drop it */
 			drop_last_char(&run);
+			drop_last_char(&cased);
 			BREAK_RUN();
 			if (c == '{')
 				while (i < end && p[i] != '}')
@@ -302,6 +370,7 @@ static bool alternative_set(const char *p, size_t start, size_t end, strv *out)
 					continue;
 				}
 				bw_buf__putc(&run, e);
+				bw_buf__putc(&cased, e);
 				i += 2;
 				continue;
 			}
@@ -311,34 +380,50 @@ static bool alternative_set(const char *p, size_t start, size_t end, strv *out)
 		}
 		if ((unsigned char)c >= 0x80 && i + 3 <= end && caseless_char(p + i)) {
 			bw_buf__put(&run, p + i, 3);
+			bw_buf__put(&cased, p + i, 3);
 			i += 3;
 			continue;
+		}
+		if ((unsigned char)c < 0x80 && c >= 0x20) {
+			bw_buf__putc(&run, (char)bw_lower((unsigned char)c));
+			if (bw_casefold__literal_char((unsigned char)c, &lit))
+				bw_buf__putc(&cased, (char)lit);
+			else
+				BREAK_CASED();
+			i++;
+			continue;
+		}
+		/* any other character breaks the plain run; a cased run goes
+		 * on through one a literal may hold */
+		BREAK_PLAIN();
+		n = (unsigned char)c >= 0x80 ? bw_casefold__char_at(p + i, end - i, &cp) : 0;
+		if (n && bw_casefold__literal_char(cp, &lit)) {
+			char folded[4];
+
+			bw_buf__put(&cased, folded, bw_casefold__put(lit, folded));
+		} else {
+			BREAK_CASED();
 		}
 		if ((unsigned char)c >= 0x80 && i + 1 < end && (l8 = non_ascii_char(p + i)) &&
 		    i + l8 <= end) {
 			/* a compulsory character no ASCII text can match */
-			BREAK_RUN();
 			if (i + l8 == end || !strchr("?*{", p[i + l8]))
 				needs_8bit = true;
 			i += l8;
 			continue;
 		}
-		if ((unsigned char)c >= 0x80 || c < 0x20) {
-			BREAK_RUN();
-			i++;
-			continue;
-		}
-		bw_buf__putc(&run, (char)bw_lower((unsigned char)c));
-		i++;
+		i += n ? n : 1;
 	}
 	BREAK_RUN();
 #undef BREAK_RUN
+#undef BREAK_PLAIN
+#undef BREAK_CASED
 	if (needs_8bit) {
 		if (all.len)
 			bw_buf__putc(&all, BW_LITERAL_AND);
 		bw_buf__putc(&all, BW_LITERAL_8BIT);
 	}
-	ok = !all.oom && strv_push(&dnf, all.len ? all.p : "", all.len);
+	ok = !all.oom && !more.oom && strv_push(&dnf, all.len ? all.p : "", all.len);
 	for (k = 0; k < ng; k++)
 		if (ok && dnf.n * groups[k].n <= MAX_DNF)
 			ok = dnf_times(&dnf, &groups[k]);
@@ -352,11 +437,15 @@ static bool alternative_set(const char *p, size_t start, size_t end, strv *out)
 	 * literal at all. */
 	for (k = 0; ok && k < dnf.n; k++)
 		ok = dnf.v[k][0] != '\0';
+	if (ok && more.len)
+		ok = dnf_and(&dnf, &more);
 	for (k = 0; ok && k < dnf.n; k++)
 		ok = strv_push(out, dnf.v[k], strlen(dnf.v[k]));
 	strv_free(&dnf);
 	bw_buf__free(&run);
 	bw_buf__free(&all);
+	bw_buf__free(&cased);
+	bw_buf__free(&more);
 	return ok;
 }
 

@@ -19,7 +19,11 @@
  * contains, ignoring ASCII case, all the BW_LITERAL_AND-separated parts of
  * at least one of them.  One string per top-level alternative: its runs of
  * at least 3 plain characters outside any group (or, when it has none, the
- * strings of one of its compulsory groups).  `*out` is a NULL-terminated array the caller frees with
+ * strings of one of its compulsory groups); then, as more parts of the
+ * same strings, its runs that hold letters of other cased scripts, written
+ * as bw_casefold__literal_char() gives them: those are to be looked for in
+ * the subject folded by bw_casefold__text() (where the plain parts are
+ * found exactly when they are in the subject lower-cased).  `*out` is a NULL-terminated array the caller frees with
  * bw_rules__literals_free().  Returns the number of strings, 0 when no
  * such set can be derived (an alternative without a run of 3 plain
  * characters, extended mode, \Q...\E): the pattern must always be tried

@@ -61,13 +61,31 @@ int main(void)
 	CHECK_STR(set_of("^\\s*(?:6[4-9]|7[0-8]|255)\\s*$"), "");
 	CHECK_STR(set_of("x{2}yz"), "");
 	/* characters without case (CJK, kana, Hangul) are literals; others,
-	 * such as Cyrillic or accented Latin, are not */
+	 * such as Cyrillic or accented Latin, are a mark, and then, as more
+	 * parts of the same strings, in runs with every letter written as the
+	 * smallest of its case class (rules_casefold.h) */
 	CHECK_STR(set_of("宛先不明|unknown"), "宛先不明|unknown");
 	CHECK_STR(set_of("ユーザー?不明"), "ユーザ&不明");
-	CHECK_STR(set_of("спам|unknown"), "8|unknown");
-	CHECK_STR(set_of("Empfänger|unknown"), "empf&nger&8|unknown");
-	CHECK_STR(set_of("zu\\s+groß"), "gro&8");
-	CHECK_STR(set_of("спам"), "8");
+	CHECK_STR(set_of("спам|unknown"), "8&СПАМ|unknown");
+	CHECK_STR(set_of("Empfänger|unknown"), "empf&nger&8&empfÄnger|unknown");
+	CHECK_STR(set_of("zu\\s+groß"), "gro&8&groß");
+	CHECK_STR(set_of("спам"), "8&СПАМ");
+	CHECK_STR(set_of("СПАМ\\s+фильтр"), "8&СПАМ&ФИЛЬТР");
+	CHECK_STR(set_of("λόγος"), "8&ΛΌΓΟΣ");           /* final sigma: Σ */
+	CHECK_STR(set_of("שגיאה"), "8&שגיאה");            /* no case: as it is */
+	CHECK_STR(set_of("ошибк[аи]"), "8&ОШИБК");
+	CHECK_STR(set_of("спамм?"), "8&СПАМ");             /* optional: not required */
+	CHECK_STR(set_of("спа+м"), "8&СПА");               /* repeated: the run ends */
+	CHECK_STR(set_of("(?:ошибка|сбой)\\s+сети"), "8&8&ОШИБКА&СЕТИ|8&8&СБОЙ&СЕТИ");
+	/* 'k' and 's' also match the Kelvin sign and the long s: a run
+	 * of cased letters ends there (runs are counted in bytes) */
+	CHECK_STR(set_of("kvóta"), "8&vÓta");
+	CHECK_STR(set_of("smí"), "8&mÍ");
+	CHECK_STR(set_of("ší"), "8&ŠÍ");
+	CHECK_STR(set_of("sž"), "8");
+	CHECK_STR(set_of("\\bı\\b"), "");               /* dotless i matches 'I' */
+	/* a run that the plain runs already hold adds nothing */
+	CHECK_STR(set_of("ab–cd"), "8&ab–cd");
 	CHECK_STR(set_of("ab|zu\\s+groß"), "");     /* "ab" vouches for nothing */
 	CHECK_STR(set_of("Empfä?nger"), "empf&nger");   /* the optional character is not required */
 	CHECK_STR(set_of("\\bſ\\b"), "");               /* long s matches 's' caselessly */
