@@ -380,6 +380,18 @@ int bw_rules__compile(bw_rules *rules, const bw_rules_options *opts)
 			/* compiled on first use (code_for); the match data grows
 			 * to the groups of the patterns that run (run_code()) */
 			bw_rules__lazy_init(&r->code);
+			bw_rules__lazy_init(&r->guard);
+			r->guard_text = NULL;
+			if ((r->guard_len = bw_rules__guard_len(r->src->text))) {
+				bw_buf g = BW_BUF_INIT;
+
+				/* "(?!L)": "\G(?:L)" */
+				bw_buf__puts(&g, "\\G(?:");
+				bw_buf__put(&g, r->src->text + 3, r->guard_len - 4);
+				bw_buf__putc(&g, ')');
+				if (!(r->guard_text = bw_buf__detach(&g)))
+					return bw_error__set(BW_ENOMEM, "out of memory");
+			}
 			atomic_init(&r->split, NULL);
 		}
 	}
@@ -419,6 +431,8 @@ void bw_rules__release_compiled(bw_rules *rules)
 
 	for (i = 0; i < rules->n_rules; i++) {
 		bw_rules__lazy_free(&rules->rules[i].code);
+		bw_rules__lazy_free(&rules->rules[i].guard);
+		free(rules->rules[i].guard_text);
 		split_free(atomic_load_explicit(&rules->rules[i].split, memory_order_relaxed));
 		free(atomic_load_explicit(&rules->rules[i].evidence, memory_order_relaxed));
 		bw_rules__literals_free(rules->rules[i].literals);
@@ -510,7 +524,8 @@ static const pcre2_code *code_for(const bw_rules *rules, const struct bw_rule *r
 	 * object: only the bw_rules handed to callers is const. */
 	struct bw_rule *w = (struct bw_rule *)r;
 
-	return bw_rules__code_of(rules, r->src->text, &w->code);
+	/* a guarded text: what follows its lookahead (rules_guard.c) */
+	return bw_rules__code_of(rules, r->src->text + (r->guard_text ? r->guard_len : 0), &w->code);
 }
 
 /* ---- matching -------------------------------------------------------- */
@@ -1777,6 +1792,12 @@ static int run_code(const bw_rules *rules, const pcre2_code *code, const char *d
 	return pcre2_match(code, (PCRE2_SPTR)diag, dlen, off, 0, *mdp, rules->mctx);
 }
 
+int bw_rules__run_code(const bw_rules *rules, const pcre2_code *code, const char *diag,
+                       size_t dlen, size_t off, pcre2_match_data **mdp)
+{
+	return run_code(rules, code, diag, dlen, off, mdp);
+}
+
 /* May alternative k of sp match the text of ts?  When it is always
  * tried, or one of its strings passes: in the rule's prefilter
  * (same_literals), else in its own. */
@@ -1874,6 +1895,13 @@ static int rule_match(const bw_rules *rules, const struct bw_rule *r, const char
 {
 	const struct bw_split *sp = split_for(r);
 
+	if (sp == &no_split && r->guard_text) {
+		struct bw_rule *w = (struct bw_rule *)r;   /* the lazy code only */
+
+		return bw_rules__guarded_match(rules, code_for(rules, r),
+		                               bw_rules__code_of(rules, r->guard_text, &w->guard),
+		                               diag, dlen, off, mdp);
+	}
 	if (sp == &no_split)
 		return run_code(rules, code_for(rules, r), diag, dlen, off, mdp);
 	return split_match(rules, sp, diag, dlen, off, ts, marks, mdp);
