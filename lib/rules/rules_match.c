@@ -2153,6 +2153,28 @@ static char *mask_names(const char *text, size_t len, const links *l)
 	return out;
 }
 
+/* The prefilters' text and triples for text[0..len), a copy of the text
+ * of ts with names masked (mask_names()), into *out: lower-cased, folded
+ * as ts's text is (fold_prefilter_text()), in buf (room for `size` bytes)
+ * or a copy malloc'd into *owned; eight_bit as in ts.  False on ENOMEM. */
+static bool masked_text_of(const char *text, size_t len, const triples *ts, triples *out,
+                           char *buf, size_t size, char **owned)
+{
+	char *lower = len < size ? buf : (*owned = malloc(len + 1));
+	size_t i;
+
+	if (!lower)
+		return false;
+	for (i = 0; i < len; i++)
+		lower[i] = (char)bw_lower((unsigned char)text[i]);
+	lower[len] = '\0';
+	if (ts->eight_bit)
+		lower[len = bw_casefold__text(lower, len, lower)] = '\0';
+	triples_build(out, lower, len);
+	out->eight_bit = ts->eight_bit;
+	return true;
+}
+
 /* One lexicon rule's cue matches in a reply: where each is, and the points
  * they are worth once the ones another cause's longer cue covers are gone.
  * A frame's match runs from its first part to its last, subject and state
@@ -2271,13 +2293,22 @@ static const struct bw_rule *score_lexicon(const bw_rules *rules, size_t from, s
 	const struct bw_rule *won = NULL;
 	size_t n = 0, i, j, won_last = 0;
 	int won_sum = 0;
-	char *masked;
+	char *masked, masked_buf[2048], *masked_pf = NULL;
+	triples masked_ts;
 
 	if (!dlen)
 		return NULL;
 	masked = mask_names(diag, dlen, lk);
-	if (masked)
+	if (masked) {
 		diag = masked;
+		/* the cues are looked for in the text with names masked, and
+		 * so are their literals (one found there is in the text
+		 * itself: a literal with a '_' is none, bw_rules__alt_strings();
+		 * without the memory, in the text itself) */
+		if (masked_text_of(diag, dlen, ts, &masked_ts, masked_buf, sizeof(masked_buf),
+		                   &masked_pf))
+			ts = &masked_ts;
+	}
 	for (i = from; i < to && n < sizeof(best_rule) / sizeof(best_rule[0]); i++) {
 		const struct bw_rule *r = &rules->rules[i];
 		PCRE2_SIZE off = 0, *ov;
@@ -2366,6 +2397,7 @@ static const struct bw_rule *score_lexicon(const bw_rules *rules, size_t from, s
 		*matched = rematch(rules, (size_t)(won - rules->rules), diag, dlen, ts, found,
 		                   mdp) >= 0;
 	free(masked);
+	free(masked_pf);
 	return won;
 }
 
