@@ -615,9 +615,12 @@ struct triples {
 	bool eight_bit;             /* the text has a byte >= 0x80 */
 	/* The text the prefilters look for their literals in: lower-cased,
 	 * and with the letters of cased scripts folded when it has a byte
-	 * >= 0x80 (prefilter_text()). */
+	 * >= 0x80 (fold_prefilter_text()). */
 	const char *text;
 	size_t len;
+	/* It has the Kelvin sign or the long s, which 'k' and 's' match
+	 * caselessly: its spaced parts (BW_LITERAL_SPACED) are not read. */
+	bool kin;
 };
 
 static inline uint32_t triple_bit(uint32_t t)
@@ -651,6 +654,7 @@ static void triples_build(triples *ts, const char *lower, size_t len)
 	memset(ts, 0, sizeof(*ts));
 	ts->text = lower;
 	ts->len = len;
+	ts->kin = memmem(lower, len, "\xe2\x84\xaa", 3) || memmem(lower, len, "\xc5\xbf", 2);
 	for (i = 0; i < len; i++) {
 		uint32_t b;
 
@@ -672,6 +676,8 @@ typedef struct pf_part {       /* 32 bytes: a lexicon rule has thousands */
 	const char *s;              /* inside the rule's literals; not terminated */
 	uint32_t len;               /* (a literal is a piece of one rule's pattern) */
 	bool eight_bit;             /* BW_LITERAL_8BIT: some byte >= 0x80 */
+	bool spaced;                /* BW_LITERAL_SPACED (without the mark): its bits
+	                             * are those of its first word */
 	uint8_t n_bits;
 	uint16_t bits[MAX_PART_TRIPLES];
 } pf_part;
@@ -750,19 +756,32 @@ static bool next_alt(lit_iter *it, const char **s, size_t *len)
 	return true;
 }
 
-/* The part of an alternative ending at `end` that starts at p: its length
- * and whether it is BW_LITERAL_8BIT, with the first `max_bits` of its
- * triple bits. */
-static void part_at(pf_part *pp, const char *p, const char *end, unsigned max_bits)
+/* The part of an alternative ending at `end` that starts at p: whether it
+ * is BW_LITERAL_8BIT or BW_LITERAL_SPACED, with the first `max_bits` of
+ * its triple bits (a spaced part's, of its first word).  Returns its
+ * length in the literals. */
+static size_t part_at(pf_part *pp, const char *p, const char *end, unsigned max_bits)
 {
 	const char *e = memchr(p, BW_LITERAL_AND, (size_t)(end - p));
+	size_t raw = (size_t)((e ? e : end) - p);
 
-	pp->s = p;
-	pp->len = (uint32_t)((e ? e : end) - p);
+	pp->spaced = raw > 1 && *p == BW_LITERAL_SPACED;
+	pp->s = p + pp->spaced;
+	pp->len = (uint32_t)(raw - pp->spaced);
 	pp->eight_bit = pp->len == 1 && *p == BW_LITERAL_8BIT;
 	pp->n_bits = 0;
-	if (!pp->eight_bit && pp->len >= 3)
+	if (pp->spaced) {
+		const char *sp = memchr(pp->s, ' ', pp->len);
+		uint32_t len = pp->len;
+
+		pp->len = (uint32_t)(sp - pp->s);  /* the first word's bits */
+		if (pp->len >= 3)
+			part_bits(pp, max_bits);
+		pp->len = len;
+	} else if (!pp->eight_bit && pp->len >= 3) {
 		part_bits(pp, max_bits);
+	}
+	return raw;
 }
 
 /* How many alternatives (strings) and parts `it` has, into *n_alts and
@@ -819,10 +838,11 @@ static struct bw_prefilter *prefilter_new(lit_iter it)
 		for (;;) {
 			pf_part *pp = &pf->parts[k++];
 
-			part_at(pp, p, end, MAX_PART_TRIPLES);
-			if (pf->first[i] == NO_BIT && pp->n_bits)
+			/* (not a spaced part's bit: a text with the Kelvin
+			 * sign or the long s does not read those) */
+			p += part_at(pp, p, end, MAX_PART_TRIPLES);
+			if (pf->first[i] == NO_BIT && pp->n_bits && !pp->spaced)
 				pf->first[i] = pp->bits[0];
-			p += pp->len;
 			if (p == end)
 				break;
 			p++;
@@ -962,7 +982,9 @@ static void picks_of(alt_picks *ap, const char *s, size_t len, const uint32_t *s
 
 		if (n == 1 && *p == BW_LITERAL_8BIT)
 			ap->eight_bit = true;
-		for (k = 0; k + 3 <= n; k++)
+		/* not a spaced part's triples: a text with the Kelvin sign
+		 * or the long s does not read those parts */
+		for (k = 0; (n < 1 || *p != BW_LITERAL_SPACED) && k + 3 <= n; k++)
 			picks_offer(ap, p + k, seen);
 		if (!e)
 			break;
@@ -1395,13 +1417,18 @@ static inline bool alt_pass(const struct bw_prefilter *pf, size_t k, const tripl
 			may = ts->eight_bit;
 			continue;
 		}
+		if (pp->spaced && ts->kin)
+			continue;
 		for (j = 0; may && j < pp->n_bits; j++)
 			may = (ts->w[pp->bits[j] >> 6] >> (pp->bits[j] & 63)) & 1;
 	}
 	for (i = from; may && i < pf->alt_end[k]; i++) {
 		const pf_part *pp = &pf->parts[i];
 
-		may = pp->eight_bit || memmem(ts->text, ts->len, pp->s, pp->len) != NULL;
+		if (pp->spaced)
+			may = ts->kin || bw_rules__spaced_in(ts->text, ts->len, pp->s, pp->len);
+		else
+			may = pp->eight_bit || memmem(ts->text, ts->len, pp->s, pp->len) != NULL;
 	}
 	return may;
 }

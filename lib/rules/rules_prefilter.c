@@ -245,6 +245,31 @@ static bool has_cased(const char *run, size_t len)
 	return false;
 }
 
+/* Ends a spaced run of alternative_set() (its words and single spaces):
+ * one with a space that stands for \s between two words is a part of
+ * `more`, BW_LITERAL_SPACED first. */
+static void break_spaced(bw_buf *spaced, bool *from_s, bw_buf *more)
+{
+	while (spaced->len && spaced->p[spaced->len - 1] == ' ')
+		spaced->len--;
+	if (*from_s && spaced->len >= MIN_LITERAL && memchr(spaced->p, ' ', spaced->len)) {
+		if (more->len)
+			bw_buf__putc(more, BW_LITERAL_AND);
+		bw_buf__putc(more, BW_LITERAL_SPACED);
+		bw_buf__put(more, spaced->p, spaced->len);
+	}
+	spaced->len = 0;
+	*from_s = false;
+}
+
+/* Appends a space (one or more white space characters) to a spaced run,
+ * but at its start or after another. */
+static void spaced_space(bw_buf *spaced)
+{
+	if (spaced->len && spaced->p[spaced->len - 1] != ' ')
+		bw_buf__putc(spaced, ' ');
+}
+
 /* Appends `part` to every string of dnf (BW_LITERAL_AND between); false on
  * ENOMEM. */
 static bool dnf_and(strv *dnf, const bw_buf *part)
@@ -278,21 +303,26 @@ static bool dnf_and(strv *dnf, const bw_buf *part)
  * group's own set (expanded while that stays within MAX_DNF strings);
  * then, on each string, its runs that hold characters of cased scripts
  * (as bw_casefold__literal_char() writes them: the text is looked at
- * folded the same way, bw_casefold__text()).  Those come last and decide
- * nothing else: the strings are the ones the plain runs give, each with
- * more parts. */
+ * folded the same way, bw_casefold__text()) and its runs of words
+ * separated by white space ("no\s+such\s+user": BW_LITERAL_SPACED).
+ * Those come last and decide nothing else: the strings are the ones the
+ * plain runs give, each with more parts. */
 static bool alternative_set(const char *p, size_t start, size_t end, strv *out)
 {
 	bw_buf run = BW_BUF_INIT, all = BW_BUF_INIT, cased = BW_BUF_INIT, more = BW_BUF_INIT;
+	bw_buf spaced = BW_BUF_INIT;
 	strv groups[MAX_GROUPS], dnf = { NULL, 0 };
 	size_t i = start, l8, ng = 0, k;
-	bool ok, needs_8bit = false;
+	bool ok, needs_8bit = false, from_s = false;
 
 	/* run: the plain characters since the last break (ASCII, and
 	 * characters without case variants), a part of `all` when long
 	 * enough.  cased: the same characters and those of cased scripts
 	 * that a literal may hold, broken where it may not hold one; a part
-	 * of `more` when long enough and holding one run cannot. */
+	 * of `more` when long enough and holding one run cannot.  spaced:
+	 * the ASCII characters, a single space for each run of \s, spaces
+	 * and \b (which matches none), broken by anything else
+	 * (break_spaced()). */
 #define BREAK_CASED() do { \
 		if (cased.len >= MIN_LITERAL && has_cased(cased.p, cased.len)) { \
 			if (more.len) \
@@ -309,7 +339,11 @@ static bool alternative_set(const char *p, size_t start, size_t end, strv *out)
 		} \
 		run.len = 0; \
 	} while (0)
-#define BREAK_RUN() do { BREAK_PLAIN(); BREAK_CASED(); } while (0)
+#define BREAK_RUN() do { \
+		BREAK_PLAIN(); \
+		BREAK_CASED(); \
+		break_spaced(&spaced, &from_s, &more); \
+	} while (0)
 	while (i < end) {
 		char c = p[i];
 		uint32_t cp, lit;
@@ -339,6 +373,7 @@ static bool alternative_set(const char *p, size_t start, size_t end, strv *out)
 			/* the atom before is optional (or counted): drop it */
 			drop_last_char(&run);
 			drop_last_char(&cased);
+			drop_last_char(&spaced);
 			BREAK_RUN();
 			if (c == '{')
 				while (i < end && p[i] != '}')
@@ -362,16 +397,38 @@ static bool alternative_set(const char *p, size_t start, size_t end, strv *out)
 		}
 		if (c == '\\') {
 			char e = p[i + 1];
+			bool quantified = i + 2 < end && strchr("?*{", p[i + 2]);
+
 			if (escaped_literal(e)) {
 				/* the escaped character may itself be quantified */
-				if (i + 2 < end && strchr("?*{", p[i + 2])) {
+				if (quantified) {
 					BREAK_RUN();
 					i += 2;
 					continue;
 				}
 				bw_buf__putc(&run, e);
 				bw_buf__putc(&cased, e);
+				if (e == ' ')
+					spaced_space(&spaced);
+				else
+					bw_buf__putc(&spaced, e);
 				i += 2;
+				continue;
+			}
+			if ((e == 's' || e == 'b') && !quantified) {
+				/* white space, or none (\b): the spaced run goes on */
+				BREAK_PLAIN();
+				BREAK_CASED();
+				i += 2;
+				if (e == 's') {
+					spaced_space(&spaced);
+					from_s = true;
+					if (i < end && p[i] == '+') {
+						i++;
+						if (i < end && (p[i] == '?' || p[i] == '+'))
+							i++;
+					}
+				}
 				continue;
 			}
 			BREAK_RUN();
@@ -381,6 +438,7 @@ static bool alternative_set(const char *p, size_t start, size_t end, strv *out)
 		if ((unsigned char)c >= 0x80 && i + 3 <= end && caseless_char(p + i)) {
 			bw_buf__put(&run, p + i, 3);
 			bw_buf__put(&cased, p + i, 3);
+			break_spaced(&spaced, &from_s, &more);
 			i += 3;
 			continue;
 		}
@@ -390,12 +448,17 @@ static bool alternative_set(const char *p, size_t start, size_t end, strv *out)
 				bw_buf__putc(&cased, (char)lit);
 			else
 				BREAK_CASED();
+			if (c == ' ')
+				spaced_space(&spaced);
+			else
+				bw_buf__putc(&spaced, (char)bw_lower((unsigned char)c));
 			i++;
 			continue;
 		}
-		/* any other character breaks the plain run; a cased run goes
-		 * on through one a literal may hold */
+		/* any other character breaks the plain and spaced runs; a cased
+		 * run goes on through one a literal may hold */
 		BREAK_PLAIN();
+		break_spaced(&spaced, &from_s, &more);
 		n = (unsigned char)c >= 0x80 ? bw_casefold__char_at(p + i, end - i, &cp) : 0;
 		if (n && bw_casefold__literal_char(cp, &lit)) {
 			char folded[4];
@@ -423,7 +486,7 @@ static bool alternative_set(const char *p, size_t start, size_t end, strv *out)
 			bw_buf__putc(&all, BW_LITERAL_AND);
 		bw_buf__putc(&all, BW_LITERAL_8BIT);
 	}
-	ok = !all.oom && !more.oom && strv_push(&dnf, all.len ? all.p : "", all.len);
+	ok = !all.oom && !more.oom && !spaced.oom && strv_push(&dnf, all.len ? all.p : "", all.len);
 	for (k = 0; k < ng; k++)
 		if (ok && dnf.n * groups[k].n <= MAX_DNF)
 			ok = dnf_times(&dnf, &groups[k]);
@@ -445,6 +508,7 @@ static bool alternative_set(const char *p, size_t start, size_t end, strv *out)
 	bw_buf__free(&run);
 	bw_buf__free(&all);
 	bw_buf__free(&cased);
+	bw_buf__free(&spaced);
 	bw_buf__free(&more);
 	return ok;
 }
@@ -477,6 +541,59 @@ static bool literal_set(const char *p, size_t start, size_t end, strv *out)
 			return true;
 		alt = e + 1;
 	}
+}
+
+size_t bw_rules__space_at(const char *p, size_t avail)
+{
+	const unsigned char *u = (const unsigned char *)p;
+
+	if (!avail)
+		return 0;
+	if (u[0] == ' ' || (u[0] >= '\t' && u[0] <= '\r'))
+		return 1;
+	if (u[0] == 0xC2 && avail >= 2 && (u[1] == 0x85 || u[1] == 0xA0))
+		return 2;                          /* U+0085, U+00A0 */
+	if (avail < 3 || (u[0] != 0xE1 && u[0] != 0xE2 && u[0] != 0xE3))
+		return 0;
+	if ((u[0] == 0xE1 && u[1] == 0x9A && u[2] == 0x80) ||            /* U+1680 */
+	    (u[0] == 0xE1 && u[1] == 0xA0 && u[2] == 0x8E) ||            /* U+180E */
+	    (u[0] == 0xE2 && u[1] == 0x80 && (u[2] <= 0x8A || u[2] == 0xA8 || u[2] == 0xA9 ||
+	                                      u[2] == 0xAF)) ||           /* U+2000-200A, 2028, 2029, 202F */
+	    (u[0] == 0xE2 && u[1] == 0x81 && u[2] == 0x9F) ||            /* U+205F */
+	    (u[0] == 0xE3 && u[1] == 0x80 && u[2] == 0x80))              /* U+3000 */
+		return u[2] >= 0x80 && u[2] <= 0xBF ? 3 : 0;
+	return 0;
+}
+
+bool bw_rules__spaced_in(const char *text, size_t text_len, const char *words, size_t len)
+{
+	const char *sp = memchr(words, ' ', len), *at = text, *end = text + text_len;
+	size_t first = sp ? (size_t)(sp - words) : len;
+
+	while ((at = memmem(at, (size_t)(end - at), words, first))) {
+		const char *t = at + first, *w = words + first, *wend = words + len;
+
+		while (w < wend) {
+			const char *next;
+			size_t n, wl, spaces = 0;
+
+			w++;                       /* the space */
+			while ((n = bw_rules__space_at(t, (size_t)(end - t)))) {
+				t += n;
+				spaces++;
+			}
+			next = memchr(w, ' ', (size_t)(wend - w));
+			wl = (size_t)((next ? next : wend) - w);
+			if (!spaces || (size_t)(end - t) < wl || memcmp(t, w, wl) != 0)
+				break;
+			t += wl;
+			w += wl;
+		}
+		if (w >= wend)
+			return true;
+		at++;
+	}
+	return false;
 }
 
 int bw_rules__literals(const char *p, char ***out)

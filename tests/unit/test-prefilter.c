@@ -24,6 +24,8 @@ static const char *set_of(const char *pattern)
 			*p = '&';  /* parts that must all occur */
 		for (p = buf; (p = strchr(p, BW_LITERAL_8BIT)); )
 			*p = '8';  /* some 8-bit byte */
+		for (p = buf; (p = strchr(p, BW_LITERAL_SPACED)); )
+			*p = '~';  /* words in order, white space between */
 	}
 	bw_rules__literals_free(l);
 	return buf;
@@ -48,7 +50,8 @@ int main(void)
 {
 	char pattern[2200], want[1024];
 
-	CHECK_STR(set_of("\\buser\\s+unknown\\b|\\bno\\s+such\\s+user\\b"), "user&unknown|such&user");
+	CHECK_STR(set_of("\\buser\\s+unknown\\b|\\bno\\s+such\\s+user\\b"),
+	          "user&unknown&~user unknown|such&user&~no such user");
 	CHECK_STR(set_of("\\b(?:SPF|DKIM)\\b"), "spf|dkim");
 	CHECK_STR(set_of("Mailbox\\s+(?:is\\s+)?full"), "mailbox&full");
 	CHECK_STR(set_of("colou?red"), "colo&red");
@@ -68,7 +71,7 @@ int main(void)
 	CHECK_STR(set_of("ユーザー?不明"), "ユーザ&不明");
 	CHECK_STR(set_of("спам|unknown"), "8&СПАМ|unknown");
 	CHECK_STR(set_of("Empfänger|unknown"), "empf&nger&8&empfÄnger|unknown");
-	CHECK_STR(set_of("zu\\s+groß"), "gro&8&groß");
+	CHECK_STR(set_of("zu\\s+groß"), "gro&8&~zu gro&groß");
 	CHECK_STR(set_of("спам"), "8&СПАМ");
 	CHECK_STR(set_of("СПАМ\\s+фильтр"), "8&СПАМ&ФИЛЬТР");
 	CHECK_STR(set_of("λόγος"), "8&ΛΌΓΟΣ");           /* final sigma: Σ */
@@ -95,13 +98,21 @@ int main(void)
 	CHECK_STR(set_of("[abc]{3}"), "");
 	/* and one string of each compulsory group */
 	CHECK_STR(set_of("\\bclient\\s+host\\s+(?:rejected|blocked)\\b"),
-	          "client&host&rejected|client&host&blocked");
+	          "client&host&rejected&~client host|client&host&blocked&~client host");
 	CHECK_STR(set_of("(?:mail\\s*box|inbox)\\s+(?:is\\s+)?(?:full|over\\s*quota)"),
 	          "mail&box&full|mail&box&over&quota|inbox&full|inbox&over&quota");
 	CHECK_STR(set_of("(?:is|was)\\s+full"), "full");   /* "is" vouches for nothing */
 	/* every run of an alternative must occur; short runs are not required */
-	CHECK_STR(set_of("\\bhost\\s+(?:or\\s+domain\\s+)?not\\s+found\\b"), "host&not&found");
-	CHECK_STR(set_of("\\bno\\s+MX\\s+record"), "record");
+	CHECK_STR(set_of("\\bhost\\s+(?:or\\s+domain\\s+)?not\\s+found\\b"), "host&not&found&~not found");
+	CHECK_STR(set_of("\\bno\\s+MX\\s+record"), "record&~no mx record");
+	/* words separated by white space (\\s, \\s+, a space), \\b between:
+	 * a spaced part, which only adds to the strings */
+	CHECK_STR(set_of("rate\\s+limit\\b\\s*exceeded"), "rate&limit&exceeded&~rate limit");
+	CHECK_STR(set_of("too\\s+many  connections"), "too&many  connections&~too many connections");
+	CHECK_STR(set_of("user unknown"), "user unknown");          /* no \\s: the plain run */
+	CHECK_STR(set_of("no\\s+such\\s?user"), "such&user&~no such");
+	CHECK_STR(set_of("the\\s+box\\s+is\\s+full+"), "the&box&full&~the box is full");
+	CHECK_STR(set_of("sorry\\s+(?:no|not)\\s+mailbox"), "sorry&mailbox");
 	/* groups too large to multiply in, and nothing else: the smallest
 	 * group's strings alone */
 	snprintf(pattern, sizeof(pattern), "%s\\s+%s", group_of('y', 70), group_of('x', 66));
