@@ -1136,22 +1136,10 @@ void bw_rules__count_triples(bw_triple_count *c, const char *text)
 {
 	const unsigned char *u = (const unsigned char *)text;
 	uint32_t t = 0, b;
-	size_t i, len = strlen(text);
-	char *lower = NULL;
+	size_t i;
 
-	/* a text with letters of cased scripts: counted as the prefilter
-	 * reads it, lower-cased and folded (when there is memory for that;
-	 * the counts only choose which triples the index files under) */
-	for (i = 0; i < len && u[i] < 0x80; i++)
-		;
-	if (i < len && (lower = malloc(len + 1))) {
-		for (i = 0; i < len; i++)
-			lower[i] = (char)bw_lower(u[i]);
-		len = bw_casefold__text(lower, len, lower);
-		u = (const unsigned char *)lower;
-	}
 	c->texts++;
-	for (i = 0; i < len; i++) {
+	for (i = 0; u[i]; i++) {
 		t = ((t << 8) | (uint32_t)bw_lower(u[i])) & 0xFFFFFF;
 		if (i < 2)
 			continue;
@@ -1161,7 +1149,6 @@ void bw_rules__count_triples(bw_triple_count *c, const char *text)
 			c->seen[b]++;
 		}
 	}
-	free(lower);
 }
 
 /* How many of the rules' examples (replies as servers write them) have
