@@ -307,7 +307,7 @@ static bool dnf_and(strv *dnf, const bw_buf *part)
  * separated by white space ("no\s+such\s+user": BW_LITERAL_SPACED).
  * Those come last and decide nothing else: the strings are the ones the
  * plain runs give, each with more parts. */
-static bool alternative_set(const char *p, size_t start, size_t end, strv *out)
+static bool alternative_set(const char *p, size_t start, size_t end, strv *out, bw_buf *bare)
 {
 	bw_buf run = BW_BUF_INIT, all = BW_BUF_INIT, cased = BW_BUF_INIT, more = BW_BUF_INIT;
 	bw_buf spaced = BW_BUF_INIT;
@@ -497,9 +497,14 @@ static bool alternative_set(const char *p, size_t start, size_t end, strv *out)
 	for (k = 0; k < ng; k++)
 		strv_free(&groups[k]);
 	/* An empty string would vouch for nothing: the alternative had no
-	 * literal at all. */
+	 * literal at all (but the runs of cased scripts or spaced words it
+	 * may have, into *bare when given: bw_rules__literals()). */
 	for (k = 0; ok && k < dnf.n; k++)
-		ok = dnf.v[k][0] != '\0';
+		if (dnf.v[k][0] == '\0') {
+			ok = false;
+			if (bare && !all.oom && !more.oom && !spaced.oom)
+				bw_buf__put(bare, more.p, more.len);
+		}
 	if (ok && more.len)
 		ok = dnf_and(&dnf, &more);
 	for (k = 0; ok && k < dnf.n; k++)
@@ -535,7 +540,7 @@ static bool literal_set(const char *p, size_t start, size_t end, strv *out)
 
 	for (;;) {
 		e = alternative_end(p, alt, end);
-		if (!alternative_set(p, alt, e, out))
+		if (!alternative_set(p, alt, e, out, NULL))
 			return false;
 		if (e >= end)
 			return true;
@@ -600,15 +605,40 @@ int bw_rules__literals(const char *p, char ***out)
 {
 	strv l = { NULL, 0 };
 
+	size_t len = strlen(p);
+	bw_buf bare = BW_BUF_INIT;
+
 	*out = NULL;
 	if (strstr(p, "(?x") || strstr(p, "\\Q") || strstr(p, "(?-i") || strstr(p, "(?|"))
 		return 0;
-	if (!literal_set(p, 0, strlen(p), &l) || !l.n) {
-		strv_free(&l);
-		return 0;
+	if (literal_set(p, 0, len, &l) && l.n) {
+		*out = l.v;
+		return (int)l.n;
 	}
-	*out = l.v;
-	return (int)l.n;
+	strv_free(&l);
+	/* A pattern of one alternative without a plain run long enough (it
+	 * would always be tried) that has runs of cased scripts or spaced
+	 * words: those alone (\bMX\s+0\s+..., \bt[êe]n\s+mi[ềe]n...).  Each is
+	 * required where the pattern matches (a spaced part is not read in a
+	 * text with the Kelvin sign or the long s: there it is as always
+	 * tried).  Only for a whole pattern: in a group, or beside other
+	 * alternatives, a set that vouched for nothing before would change
+	 * what the others' sets are. */
+	if (alternative_end(p, 0, len) == len && (alternative_set(p, 0, len, &l, &bare), bare.len) &&
+	    !bare.oom) {
+		strv_free(&l);
+		if (!strv_push(&l, bare.p, bare.len)) {
+			strv_free(&l);
+			bw_buf__free(&bare);
+			return -1;
+		}
+		bw_buf__free(&bare);
+		*out = l.v;
+		return 1;
+	}
+	strv_free(&l);
+	bw_buf__free(&bare);
+	return 0;
 }
 
 /* Whether the "(?" or "(*" at p ties a pattern's top-level alternatives

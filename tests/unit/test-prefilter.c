@@ -113,6 +113,14 @@ int main(void)
 	CHECK_STR(set_of("no\\s+such\\s?user"), "such&user&~no such");
 	CHECK_STR(set_of("the\\s+box\\s+is\\s+full+"), "the&box&full&~the box is full");
 	CHECK_STR(set_of("sorry\\s+(?:no|not)\\s+mailbox"), "sorry&mailbox");
+	/* a whole pattern of one alternative without a plain run long
+	 * enough: its spaced and cased runs alone, else always tried */
+	CHECK_STR(set_of("\\bMX\\s+0\\s+[\"“]\\.[\"”]"), "~mx 0");
+	CHECK_STR(set_of("ab\\s+cd"), "~ab cd");
+	CHECK_STR(set_of("мы\\s+не"), "8&МЫ&НЕ");           /* (a mark: not bare) */
+	CHECK_STR(set_of("ab\\s+cd|efgh"), "");           /* beside another alternative */
+	CHECK_STR(set_of("(?:ab\\s+cd)"), "");            /* in a group */
+	CHECK_STR(set_of("ab\\s+c(?:d|e)"), "~ab c");
 	/* groups too large to multiply in, and nothing else: the smallest
 	 * group's strings alone */
 	snprintf(pattern, sizeof(pattern), "%s\\s+%s", group_of('y', 70), group_of('x', 66));
