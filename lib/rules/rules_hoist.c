@@ -71,7 +71,15 @@ static size_t item_end(const char *p, size_t i, bool *bad)
 	}
 }
 
-static bool hoist_alternation(const char *p, size_t i, size_t end, bw_buf *b);
+/* What to hoist: wb, runs of alternatives that begin with \b; always,
+ * runs of two or more that begin with the same lookbehind, but in the
+ * pattern's own alternation (hoist_alternation()). */
+typedef struct hoisting {
+	bool wb;
+} hoisting;
+
+static bool hoist_alternation(const hoisting *h, const char *p, size_t i, size_t end, bool outer,
+                              bw_buf *b);
 
 /* Does p[i..] start a group name ("name>" of "(?<name>")? */
 static bool name_start(char c)
@@ -82,10 +90,13 @@ static bool name_start(char c)
 #define BAD ((size_t)-1)
 
 /* Copies the alternative that starts at p[i] to b, up to the '|' that ends
- * it or `end`, rewriting the alternations of the groups it holds.  Returns
- * where it stopped, BAD for syntax not read here. */
-static size_t copy_alternative(const char *p, size_t i, size_t end, bw_buf *b)
+ * it or `end`, rewriting the alternations of the groups it holds (outer:
+ * the alternative is one of the pattern's own, hoist_alternation()).
+ * Returns where it stopped, BAD for syntax not read here. */
+static size_t copy_alternative(const hoisting *h, const char *p, size_t i, size_t end, bool outer,
+                               bw_buf *b)
 {
+	size_t first = i;
 	size_t run = i;       /* items not yet copied, up to a group */
 
 	while (i < end && p[i] != '|') {
@@ -118,7 +129,10 @@ static size_t copy_alternative(const char *p, size_t i, size_t end, bw_buf *b)
 			return BAD;                                    /* (*VERB) (?| (?# (?( (?i) ... */
 		}
 		bw_buf__put(b, p + run, open - run);
-		if (!hoist_alternation(p, open, e - 1, b))
+		/* a "(?:...)" that is the whole pattern: its alternation is
+		 * the outer one */
+		if (!hoist_alternation(h, p, open, e - 1,
+		                       outer && first == 0 && i == 0 && e == end && open == 3, b))
 			return BAD;
 		bw_buf__putc(b, ')');
 		i = run = e;
@@ -127,39 +141,97 @@ static size_t copy_alternative(const char *p, size_t i, size_t end, bw_buf *b)
 	return i;
 }
 
-/* Does the alternative at p[i] (the alternation ending at `end`) begin
- * with a \b that nothing quantifies? */
-static bool begins_with_boundary(const char *p, size_t i, size_t end)
+/* Whether the group p[i..e) holds no capturing group (every '(' outside
+ * escapes and classes starts "(?" other than a named group). */
+static bool captures_nothing(const char *p, size_t i, size_t e)
 {
-	return i + 2 <= end && p[i] == '\\' && p[i + 1] == 'b' &&
-	       (i + 2 == end || !strchr("*+?{", p[i + 2]));
+	bool bad = false;
+
+	for (i++; i < e - 1;) {
+		size_t next = item_end(p, i, &bad);
+
+		if (bad)
+			return false;
+		if (p[i] == '(') {
+			if (p[i + 1] != '?' || p[i + 2] == '\'' || p[i + 2] == 'P' ||
+			    (p[i + 2] == '<' && p[i + 3] != '=' && p[i + 3] != '!'))
+				return false;
+			if (!captures_nothing(p, i, next))
+				return false;
+		}
+		i = next;
+	}
+	return true;
+}
+
+/* The length of the assertion the alternative at p[i] (the alternation
+ * ending at `end`) begins with, when it is one that can be hoisted and
+ * nothing quantifies it: a \b, or a lookbehind that holds no capturing
+ * group (the lexicon's word edges, "(?<![\w\p{M}])"); else 0. */
+static size_t leading_assertion(const char *p, size_t i, size_t end)
+{
+	size_t e = i;
+	bool bad = false;
+
+	if (i + 2 <= end && p[i] == '\\' && p[i + 1] == 'b')
+		e = i + 2;
+	else if (i + 4 <= end && p[i] == '(' && p[i + 1] == '?' && p[i + 2] == '<' &&
+	         (p[i + 3] == '=' || p[i + 3] == '!')) {
+		e = item_end(p, i, &bad);
+		if (bad || e > end || !captures_nothing(p, i, e))
+			return 0;
+	}
+	if (e == i || (e < end && strchr("*+?{", p[e])))
+		return 0;
+	return e - i;
+}
+
+/* Whether the alternative after the one at p[i] (the alternation ending
+ * at `end`) begins with the n bytes at p[i] too (leading_assertion()). */
+static bool next_begins_alike(const char *p, size_t i, size_t n, size_t end)
+{
+	bool bad = false;
+	size_t j = i;
+
+	while (j < end && p[j] != '|' && !bad)
+		j = item_end(p, j, &bad);
+	return !bad && j < end && leading_assertion(p, j + 1, end) == n &&
+	       memcmp(p + i, p + j + 1, n) == 0;
 }
 
 /* Copies the alternation p[i..end) (a group's content, or the pattern) to
- * b, each run of alternatives that begin with \b as one "\b(?:...)". */
-static bool hoist_alternation(const char *p, size_t i, size_t end, bw_buf *b)
+ * b, each run of alternatives that begin with the same assertion
+ * (leading_assertion(), written the same) as one "assertion(?:...)": a
+ * \b even alone, a lookbehind when two or more begin with it, but not in
+ * the outer alternation (the pattern's, or that of a "(?:...)" that is
+ * all of it): the rules match a pattern of many alternatives there one
+ * alternative at a time (rules_match.c), each compiled on its own, and the
+ * lexicon's cue lists, thousands of such alternatives, are not to be
+ * rewritten and checked whole for nothing. */
+static bool hoist_alternation(const hoisting *h, const char *p, size_t i, size_t end, bool outer,
+                              bw_buf *b)
 {
 	bool first = true, in_run = false;
+	const char *lead = NULL;
+	size_t lead_len = 0;
 
 	for (;;) {
-		bool wb = begins_with_boundary(p, i, end);
-		size_t e;
+		size_t n = leading_assertion(p, i, end), e;
 
-		if (wb && !in_run) {
-			if (!first)
-				bw_buf__putc(b, '|');
-			bw_buf__puts(b, "\\b(?:");
-			in_run = true;
-		} else if (wb) {
-			bw_buf__putc(b, '|');
-		} else {
-			if (in_run)
-				bw_buf__putc(b, ')');
+		if (in_run && (n != lead_len || memcmp(p + i, lead, n) != 0)) {
+			bw_buf__putc(b, ')');
 			in_run = false;
-			if (!first)
-				bw_buf__putc(b, '|');
 		}
-		if ((e = copy_alternative(p, wb ? i + 2 : i, end, b)) == BAD)
+		if (!first)
+			bw_buf__putc(b, '|');
+		if (n && !in_run && (p[i] == '\\' ? h->wb : !outer && next_begins_alike(p, i, n, end))) {
+			bw_buf__put(b, p + i, n);
+			bw_buf__puts(b, "(?:");
+			in_run = true;
+			lead = p + i;
+			lead_len = n;
+		}
+		if ((e = copy_alternative(h, p, in_run ? i + n : i, end, outer, b)) == BAD)
 			return false;
 		first = false;
 		if (e >= end)
@@ -175,9 +247,12 @@ char *bw_rules__hoist(const char *pattern)
 {
 	bw_buf b = BW_BUF_INIT;
 	size_t len = strlen(pattern);
+	hoisting h = { strstr(pattern, "|\\b") != NULL };
 
-	/* nothing to gain without two alternatives beginning with \b */
-	if (!strstr(pattern, "|\\b") || !hoist_alternation(pattern, 0, len, &b) || b.oom ||
+	/* nothing to gain without two alternatives beginning with an
+	 * assertion */
+	if ((!h.wb && !strstr(pattern, "|(?<")) ||
+	    !hoist_alternation(&h, pattern, 0, len, true, &b) || b.oom ||
 	    (b.len == len && memcmp(b.p, pattern, len) == 0)) {
 		bw_buf__free(&b);
 		return NULL;

@@ -44,8 +44,14 @@ struct bw_rule {
 	size_t seq;                 /* source order inside its layer */
 	int tier;                   /* 0 for overlay rules, else src->tier */
 	/* The compiled `text` (nothing without one) and its JIT-compiled
-	 * copy. */
+	 * copy; for a text that begins with a negative lookahead
+	 * (rules_guard.c), what follows the lookahead, the lookahead's own
+	 * pattern in guard_text ("\G(?:...)", anchored where it is tried) and
+	 * `guard`; guard_text NULL for other texts. */
 	struct bw_lazy_code code;
+	size_t guard_len;
+	char *guard_text;
+	struct bw_lazy_code guard;
 	/* The conditions in words, "provider x; text /.../; status 5.7.*"
 	 * (bw_rules__evidence()): made the first time they are asked for
 	 * (each copies its pattern, most are never shown), published once;
@@ -156,6 +162,26 @@ int bw_rules__find(const bw_rules *rules, const char *pattern, struct bw_lazy_co
 /* *lc with nothing compiled yet / its compiled copies freed (and reset). */
 void bw_rules__lazy_init(struct bw_lazy_code *lc);
 void bw_rules__lazy_free(struct bw_lazy_code *lc);
+
+/* pcre2_match() of `code` on diag[0..dlen) from `off`, the match in *mdp,
+ * made larger first when the pattern has more groups than it has room
+ * for. */
+int bw_rules__run_code(const bw_rules *rules, const pcre2_code *code, const char *diag,
+                       size_t dlen, size_t off, pcre2_match_data **mdp);
+
+/* rules_guard.c */
+/* The length of the negative lookahead "(?!...)" `pattern` begins with,
+ * when it captures nothing and guards all the rest (no '|' follows at the
+ * top level, no \G, \K, verb or branch reset anywhere); else 0. */
+size_t bw_rules__guard_len(const char *pattern);
+/* pcre2_match() of "(?!L)R" on diag[0..dlen) from `off`, the match in
+ * *mdp: R's matches (`rest`) in turn, the first where L ("\G(?:L)",
+ * `guard`) does not match.  The same match and groups as the whole
+ * pattern's; PCRE2_ERROR_NOMATCH when a code is NULL (it did not
+ * compile). */
+int bw_rules__guarded_match(const bw_rules *rules, const pcre2_code *rest,
+                            const pcre2_code *guard, const char *diag, size_t dlen, size_t off,
+                            pcre2_match_data **mdp);
 
 /* rules_wrapper.c */
 /* Where the clause after a generic head ("Client host rejected: ...",

@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "rules_impl.h"
+#include "rules_casefold.h"
 #include "rules_hoist.h"
 #include "rules_prefilter.h"
 #include "rules_suffix.h"
@@ -379,6 +380,18 @@ int bw_rules__compile(bw_rules *rules, const bw_rules_options *opts)
 			/* compiled on first use (code_for); the match data grows
 			 * to the groups of the patterns that run (run_code()) */
 			bw_rules__lazy_init(&r->code);
+			bw_rules__lazy_init(&r->guard);
+			r->guard_text = NULL;
+			if ((r->guard_len = bw_rules__guard_len(r->src->text))) {
+				bw_buf g = BW_BUF_INIT;
+
+				/* "(?!L)": "\G(?:L)" */
+				bw_buf__puts(&g, "\\G(?:");
+				bw_buf__put(&g, r->src->text + 3, r->guard_len - 4);
+				bw_buf__putc(&g, ')');
+				if (!(r->guard_text = bw_buf__detach(&g)))
+					return bw_error__set(BW_ENOMEM, "out of memory");
+			}
 			atomic_init(&r->split, NULL);
 		}
 	}
@@ -418,6 +431,8 @@ void bw_rules__release_compiled(bw_rules *rules)
 
 	for (i = 0; i < rules->n_rules; i++) {
 		bw_rules__lazy_free(&rules->rules[i].code);
+		bw_rules__lazy_free(&rules->rules[i].guard);
+		free(rules->rules[i].guard_text);
 		split_free(atomic_load_explicit(&rules->rules[i].split, memory_order_relaxed));
 		free(atomic_load_explicit(&rules->rules[i].evidence, memory_order_relaxed));
 		bw_rules__literals_free(rules->rules[i].literals);
@@ -509,7 +524,8 @@ static const pcre2_code *code_for(const bw_rules *rules, const struct bw_rule *r
 	 * object: only the bw_rules handed to callers is const. */
 	struct bw_rule *w = (struct bw_rule *)r;
 
-	return bw_rules__code_of(rules, r->src->text, &w->code);
+	/* a guarded text: what follows its lookahead (rules_guard.c) */
+	return bw_rules__code_of(rules, r->src->text + (r->guard_text ? r->guard_len : 0), &w->code);
 }
 
 /* ---- matching -------------------------------------------------------- */
@@ -597,6 +613,14 @@ static void copy_capture(pcre2_match_data *md, const char *name, char *dst, size
 struct triples {
 	uint64_t w[TRIPLE_BITS / 64];
 	bool eight_bit;             /* the text has a byte >= 0x80 */
+	/* The text the prefilters look for their literals in: lower-cased,
+	 * and with the letters of cased scripts folded when it has a byte
+	 * >= 0x80 (fold_prefilter_text()). */
+	const char *text;
+	size_t len;
+	/* It has the Kelvin sign or the long s, which 'k' and 's' match
+	 * caselessly: its spaced parts (BW_LITERAL_SPACED) are not read. */
+	bool kin;
 };
 
 static inline uint32_t triple_bit(uint32_t t)
@@ -628,6 +652,9 @@ static void triples_build(triples *ts, const char *lower, size_t len)
 	size_t i;
 
 	memset(ts, 0, sizeof(*ts));
+	ts->text = lower;
+	ts->len = len;
+	ts->kin = memmem(lower, len, "\xe2\x84\xaa", 3) || memmem(lower, len, "\xc5\xbf", 2);
 	for (i = 0; i < len; i++) {
 		uint32_t b;
 
@@ -649,6 +676,8 @@ typedef struct pf_part {       /* 32 bytes: a lexicon rule has thousands */
 	const char *s;              /* inside the rule's literals; not terminated */
 	uint32_t len;               /* (a literal is a piece of one rule's pattern) */
 	bool eight_bit;             /* BW_LITERAL_8BIT: some byte >= 0x80 */
+	bool spaced;                /* BW_LITERAL_SPACED (without the mark): its bits
+	                             * are those of its first word */
 	uint8_t n_bits;
 	uint16_t bits[MAX_PART_TRIPLES];
 } pf_part;
@@ -727,19 +756,32 @@ static bool next_alt(lit_iter *it, const char **s, size_t *len)
 	return true;
 }
 
-/* The part of an alternative ending at `end` that starts at p: its length
- * and whether it is BW_LITERAL_8BIT, with the first `max_bits` of its
- * triple bits. */
-static void part_at(pf_part *pp, const char *p, const char *end, unsigned max_bits)
+/* The part of an alternative ending at `end` that starts at p: whether it
+ * is BW_LITERAL_8BIT or BW_LITERAL_SPACED, with the first `max_bits` of
+ * its triple bits (a spaced part's, of its first word).  Returns its
+ * length in the literals. */
+static size_t part_at(pf_part *pp, const char *p, const char *end, unsigned max_bits)
 {
 	const char *e = memchr(p, BW_LITERAL_AND, (size_t)(end - p));
+	size_t raw = (size_t)((e ? e : end) - p);
 
-	pp->s = p;
-	pp->len = (uint32_t)((e ? e : end) - p);
+	pp->spaced = raw > 1 && *p == BW_LITERAL_SPACED;
+	pp->s = p + pp->spaced;
+	pp->len = (uint32_t)(raw - pp->spaced);
 	pp->eight_bit = pp->len == 1 && *p == BW_LITERAL_8BIT;
 	pp->n_bits = 0;
-	if (!pp->eight_bit && pp->len >= 3)
+	if (pp->spaced) {
+		const char *sp = memchr(pp->s, ' ', pp->len);
+		uint32_t len = pp->len;
+
+		pp->len = (uint32_t)(sp - pp->s);  /* the first word's bits */
+		if (pp->len >= 3)
+			part_bits(pp, max_bits);
+		pp->len = len;
+	} else if (!pp->eight_bit && pp->len >= 3) {
 		part_bits(pp, max_bits);
+	}
+	return raw;
 }
 
 /* How many alternatives (strings) and parts `it` has, into *n_alts and
@@ -796,10 +838,11 @@ static struct bw_prefilter *prefilter_new(lit_iter it)
 		for (;;) {
 			pf_part *pp = &pf->parts[k++];
 
-			part_at(pp, p, end, MAX_PART_TRIPLES);
-			if (pf->first[i] == NO_BIT && pp->n_bits)
+			/* (not a spaced part's bit: a text with the Kelvin
+			 * sign or the long s does not read those) */
+			p += part_at(pp, p, end, MAX_PART_TRIPLES);
+			if (pf->first[i] == NO_BIT && pp->n_bits && !pp->spaced)
 				pf->first[i] = pp->bits[0];
-			p += pp->len;
 			if (p == end)
 				break;
 			p++;
@@ -939,7 +982,9 @@ static void picks_of(alt_picks *ap, const char *s, size_t len, const uint32_t *s
 
 		if (n == 1 && *p == BW_LITERAL_8BIT)
 			ap->eight_bit = true;
-		for (k = 0; k + 3 <= n; k++)
+		/* not a spaced part's triples: a text with the Kelvin sign
+		 * or the long s does not read those parts */
+		for (k = 0; (n < 1 || *p != BW_LITERAL_SPACED) && k + 3 <= n; k++)
 			picks_offer(ap, p + k, seen);
 		if (!e)
 			break;
@@ -1338,10 +1383,9 @@ static bool candidates(const bw_rules *rules, const struct bw_pf_index *ix, cons
 	return true;
 }
 
-/* May alternative k of pf match the text?  First the triple bits of every
- * part, then memmem for the parts. */
-static inline bool alt_pass(const struct bw_prefilter *pf, size_t k, const char *text,
-                            size_t len, const triples *ts)
+/* May alternative k of pf match the text (ts->text)?  First the triple
+ * bits of every part, then memmem for the parts. */
+static inline bool alt_pass(const struct bw_prefilter *pf, size_t k, const triples *ts)
 {
 	size_t from, i, j;
 	bool may = true;
@@ -1360,25 +1404,29 @@ static inline bool alt_pass(const struct bw_prefilter *pf, size_t k, const char 
 			may = ts->eight_bit;
 			continue;
 		}
+		if (pp->spaced && ts->kin)
+			continue;
 		for (j = 0; may && j < pp->n_bits; j++)
 			may = (ts->w[pp->bits[j] >> 6] >> (pp->bits[j] & 63)) & 1;
 	}
 	for (i = from; may && i < pf->alt_end[k]; i++) {
 		const pf_part *pp = &pf->parts[i];
 
-		may = pp->eight_bit || memmem(text, len, pp->s, pp->len) != NULL;
+		if (pp->spaced)
+			may = ts->kin || bw_rules__spaced_in(ts->text, ts->len, pp->s, pp->len);
+		else
+			may = pp->eight_bit || memmem(ts->text, ts->len, pp->s, pp->len) != NULL;
 	}
 	return may;
 }
 
 /* May the pattern match the text?  Whether one of its alternatives may. */
-static bool prefilter_pass(const struct bw_prefilter *pf, const char *text, size_t len,
-                           const triples *ts)
+static bool prefilter_pass(const struct bw_prefilter *pf, const triples *ts)
 {
 	size_t k;
 
 	for (k = 0; k < pf->n_alts; k++)
-		if (alt_pass(pf, k, text, len, ts))
+		if (alt_pass(pf, k, ts))
 			return true;
 	return false;
 }
@@ -1403,14 +1451,13 @@ typedef struct alt_marks {
 
 /* prefilter_pass(), every alternative tested: bit k of w (zeroed by the
  * caller) set for each one that passes. */
-static bool prefilter_mark(const struct bw_prefilter *pf, const char *text, size_t len,
-                           const triples *ts, uint64_t *w)
+static bool prefilter_mark(const struct bw_prefilter *pf, const triples *ts, uint64_t *w)
 {
 	size_t k;
 	bool any = false;
 
 	for (k = 0; k < pf->n_alts; k++) {
-		if (alt_pass(pf, k, text, len, ts)) {
+		if (alt_pass(pf, k, ts)) {
 			w[k >> 6] |= (uint64_t)1 << (k & 63);
 			any = true;
 		}
@@ -1422,7 +1469,7 @@ static bool prefilter_mark(const struct bw_prefilter *pf, const char *text, size
  * alternatives in rule i's hits and those without bits: the same answer
  * (pf_hits). */
 static bool prefilter_hits(const struct bw_prefilter *pf, const pf_hits *hits, size_t i,
-                           const char *text, size_t len, const triples *ts, uint64_t *w)
+                           const triples *ts, uint64_t *w)
 {
 	size_t n, k;
 	uint16_t h = (hits->listed[i >> 6] >> (i & 63)) & 1 ? hits->head[i] : NO_HIT;
@@ -1430,7 +1477,7 @@ static bool prefilter_hits(const struct bw_prefilter *pf, const pf_hits *hits, s
 
 	for (; h != NO_HIT; h = hits->hit[h].next) {
 		k = hits->hit[h].alt;
-		if (k < pf->n_alts && alt_pass(pf, k, text, len, ts)) {
+		if (k < pf->n_alts && alt_pass(pf, k, ts)) {
 			if (!w)
 				return true;
 			w[k >> 6] |= (uint64_t)1 << (k & 63);
@@ -1439,7 +1486,7 @@ static bool prefilter_hits(const struct bw_prefilter *pf, const pf_hits *hits, s
 	}
 	for (n = 0; n < pf->n_no_bit; n++) {
 		k = pf->no_bit[n];
-		if (alt_pass(pf, k, text, len, ts)) {
+		if (alt_pass(pf, k, ts)) {
 			if (!w)
 				return true;
 			w[k >> 6] |= (uint64_t)1 << (k & 63);
@@ -1456,8 +1503,8 @@ static bool split_reads_marks(const struct bw_split *sp);
  * Into *marks (when not NULL) which of its strings passed, when the rule
  * is matched one alternative at a time with the same strings, or may be
  * (split_reads_marks()); else marks->valid is false. */
-static bool rule_prefilter_pass(const struct bw_rule *r, size_t i, const char *text, size_t len,
-                                const triples *ts, const pf_hits *hits, alt_marks *marks)
+static bool rule_prefilter_pass(const struct bw_rule *r, size_t i, const triples *ts,
+                                const pf_hits *hits, alt_marks *marks)
 {
 	const struct bw_prefilter *pf = pf_for(r);
 	const struct bw_split *sp = atomic_load_explicit(&r->split, memory_order_acquire);
@@ -1473,8 +1520,8 @@ static bool rule_prefilter_pass(const struct bw_rule *r, size_t i, const char *t
 		w = marks->w;
 	}
 	if (hits && hits->complete)
-		return prefilter_hits(pf, hits, i, text, len, ts, w);
-	return w ? prefilter_mark(pf, text, len, ts, w) : prefilter_pass(pf, text, len, ts);
+		return prefilter_hits(pf, hits, i, ts, w);
+	return w ? prefilter_mark(pf, ts, w) : prefilter_pass(pf, ts);
 }
 
 /* ---- patterns matched one alternative at a time ---------------------- */
@@ -1759,11 +1806,16 @@ static int run_code(const bw_rules *rules, const pcre2_code *code, const char *d
 	return pcre2_match(code, (PCRE2_SPTR)diag, dlen, off, 0, *mdp, rules->mctx);
 }
 
-/* May alternative k of sp match lower[0..dlen) (triples ts)?  When it is
- * always tried, or one of its strings passes: in the rule's prefilter
+int bw_rules__run_code(const bw_rules *rules, const pcre2_code *code, const char *diag,
+                       size_t dlen, size_t off, pcre2_match_data **mdp)
+{
+	return run_code(rules, code, diag, dlen, off, mdp);
+}
+
+/* May alternative k of sp match the text of ts?  When it is always
+ * tried, or one of its strings passes: in the rule's prefilter
  * (same_literals), else in its own. */
-static bool alt_may(const struct bw_split *sp, size_t k, const char *lower, size_t dlen,
-                    const triples *ts)
+static bool alt_may(const struct bw_split *sp, size_t k, const triples *ts)
 {
 	const struct split_alt *a = &sp->alt[k];
 	size_t j;
@@ -1771,9 +1823,9 @@ static bool alt_may(const struct bw_split *sp, size_t k, const char *lower, size
 	if (a->always)
 		return true;
 	if (!sp->same_literals)
-		return !a->pf || prefilter_pass(a->pf, lower, dlen, ts);
+		return !a->pf || prefilter_pass(a->pf, ts);
 	for (j = a->lit_from; j < a->lit_to; j++)
-		if (alt_pass(sp->pf, j, lower, dlen, ts))
+		if (alt_pass(sp->pf, j, ts))
 			return true;
 	return false;
 }
@@ -1783,13 +1835,13 @@ static bool alt_may(const struct bw_split *sp, size_t k, const char *lower, size
  * valid for it (rule_prefilter_pass(): then only the strings that passed
  * are visited). */
 static size_t next_may(const struct bw_split *sp, size_t after, const alt_marks *marks,
-                       const char *lower, size_t dlen, const triples *ts)
+                       const triples *ts)
 {
 	size_t k = after == SIZE_MAX ? 0 : after + 1, j, w;
 
 	if (!marks || !marks->valid || !sp->same_literals) {
 		for (; k < sp->n; k++)
-			if (alt_may(sp, k, lower, dlen, ts))
+			if (alt_may(sp, k, ts))
 				return k;
 		return sp->n;
 	}
@@ -1808,18 +1860,17 @@ static size_t next_may(const struct bw_split *sp, size_t after, const alt_marks 
 }
 
 /* pcre2_match() of the pattern split into sp on diag[0..dlen) from `off`,
- * an alternative at a time (lower: the lower-cased text with triples ts,
- * for their prefilters; marks: what rule_prefilter_pass() found on it, or
- * NULL), the match in *mdp (run_code()). */
+ * an alternative at a time (ts: the prefilters' text and its triples;
+ * marks: what rule_prefilter_pass() found on it, or NULL), the match in
+ * *mdp (run_code()). */
 static int split_match(const bw_rules *rules, const struct bw_split *sp, const char *diag,
-                       size_t dlen, size_t off, const char *lower, const triples *ts,
-                       const alt_marks *marks, pcre2_match_data **mdp)
+                       size_t dlen, size_t off, const triples *ts, const alt_marks *marks,
+                       pcre2_match_data **mdp)
 {
 	size_t k, won = 0, last = 0, best = SIZE_MAX;
 	int rc, won_rc = PCRE2_ERROR_NOMATCH, fail = PCRE2_ERROR_NOMATCH;
 
-	for (k = next_may(sp, SIZE_MAX, marks, lower, dlen, ts); k < sp->n;
-	     k = next_may(sp, k, marks, lower, dlen, ts)) {
+	for (k = next_may(sp, SIZE_MAX, marks, ts); k < sp->n; k = next_may(sp, k, marks, ts)) {
 		struct split_alt *a = &sp->alt[k];
 
 		rc = run_code(rules, code_of(rules, a->text, a->len, &a->code), diag, dlen, off,
@@ -1849,19 +1900,25 @@ static int split_match(const bw_rules *rules, const struct bw_split *sp, const c
 	return won_rc;
 }
 
-/* pcre2_match() of `r`'s pattern on diag[0..dlen) from `off` (lower: the
- * lower-cased text with triples ts, for the prefilters; marks: what
- * rule_prefilter_pass() found on it, or NULL), the match in *mdp
- * (run_code()). */
+/* pcre2_match() of `r`'s pattern on diag[0..dlen) from `off` (ts: the
+ * prefilters' text and its triples; marks: what rule_prefilter_pass()
+ * found on it, or NULL), the match in *mdp (run_code()). */
 static int rule_match(const bw_rules *rules, const struct bw_rule *r, const char *diag,
-                      size_t dlen, size_t off, const char *lower, const triples *ts,
-                      const alt_marks *marks, pcre2_match_data **mdp)
+                      size_t dlen, size_t off, const triples *ts, const alt_marks *marks,
+                      pcre2_match_data **mdp)
 {
 	const struct bw_split *sp = split_for(r);
 
+	if (sp == &no_split && r->guard_text) {
+		struct bw_rule *w = (struct bw_rule *)r;   /* the lazy code only */
+
+		return bw_rules__guarded_match(rules, code_for(rules, r),
+		                               bw_rules__code_of(rules, r->guard_text, &w->guard),
+		                               diag, dlen, off, mdp);
+	}
 	if (sp == &no_split)
 		return run_code(rules, code_for(rules, r), diag, dlen, off, mdp);
-	return split_match(rules, sp, diag, dlen, off, lower, ts, marks, mdp);
+	return split_match(rules, sp, diag, dlen, off, ts, marks, mdp);
 }
 
 /* rule_match() from the start of a rule (rules->rules[i]) that matched
@@ -1869,15 +1926,35 @@ static int rule_match(const bw_rules *rules, const struct bw_rule *r, const char
  * candidates() found, or NULL), so that its split reads them rather than
  * testing every alternative's strings. */
 static int rematch(const bw_rules *rules, size_t i, const char *diag, size_t dlen,
-                   const char *lower, const triples *ts, const pf_hits *hits,
-                   pcre2_match_data **mdp)
+                   const triples *ts, const pf_hits *hits, pcre2_match_data **mdp)
 {
 	const struct bw_rule *r = &rules->rules[i];
 	alt_marks marks, *mp = NULL;
 
-	if (r->has_pf && rule_prefilter_pass(r, i, lower, dlen, ts, hits, &marks))
+	if (r->has_pf && rule_prefilter_pass(r, i, ts, hits, &marks))
 		mp = &marks;
-	return rule_match(rules, r, diag, dlen, 0, lower, ts, mp, mdp);
+	return rule_match(rules, r, diag, dlen, 0, ts, mp, mdp);
+}
+
+/* Folds the letters of cased scripts in the text of ts (lower-cased, with
+ * a byte >= 0x80) as rules_prefilter.c writes them in literals
+ * (bw_casefold__text()), into buf (room for `size` bytes) or, for a
+ * longer text, a copy malloc'd into *owned, and makes ts that text's
+ * triples; its eight_bit stays what it was.  False on ENOMEM (ts
+ * unchanged). */
+static bool fold_prefilter_text(triples *ts, char *buf, size_t size, char **owned)
+{
+	bool eight_bit = ts->eight_bit;
+	char *out = ts->len < size ? buf : (*owned = malloc(ts->len + 1));
+	size_t len;
+
+	if (!out)
+		return false;
+	len = bw_casefold__text(ts->text, ts->len, out);
+	out[len] = '\0';
+	triples_build(ts, out, len);
+	ts->eight_bit = eight_bit;
+	return true;
 }
 
 int bw_rules__find(const bw_rules *rules, const char *pattern, struct bw_lazy_code *lc,
@@ -1886,7 +1963,7 @@ int bw_rules__find(const bw_rules *rules, const char *pattern, struct bw_lazy_co
 {
 	static const lit_iter none = { NULL, NULL, NULL };
 	const struct bw_split *sp = split_in(slot, pattern, NULL, none, NULL);
-	char lower_buf[2048], *lower;
+	char lower_buf[2048], fold_buf[2048], *lower, *folded = NULL;
 	triples ts;
 	size_t i;
 	int rc;
@@ -1900,7 +1977,11 @@ int bw_rules__find(const bw_rules *rules, const char *pattern, struct bw_lazy_co
 		lower[i] = (char)bw_lower((unsigned char)text[i]);
 	lower[len] = '\0';
 	triples_build(&ts, lower, len);
-	rc = split_match(rules, sp, text, len, 0, lower, &ts, NULL, mdp);
+	if (ts.eight_bit && !fold_prefilter_text(&ts, fold_buf, sizeof(fold_buf), &folded))
+		rc = PCRE2_ERROR_NOMEMORY;
+	else
+		rc = split_match(rules, sp, text, len, 0, &ts, NULL, mdp);
+	free(folded);
 	if (lower != lower_buf)
 		free(lower);
 	return rc;
@@ -2086,6 +2167,28 @@ static char *mask_names(const char *text, size_t len, const links *l)
 	return out;
 }
 
+/* The prefilters' text and triples for text[0..len), a copy of the text
+ * of ts with names masked (mask_names()), into *out: lower-cased, folded
+ * as ts's text is (fold_prefilter_text()), in buf (room for `size` bytes)
+ * or a copy malloc'd into *owned; eight_bit as in ts.  False on ENOMEM. */
+static bool masked_text_of(const char *text, size_t len, const triples *ts, triples *out,
+                           char *buf, size_t size, char **owned)
+{
+	char *lower = len < size ? buf : (*owned = malloc(len + 1));
+	size_t i;
+
+	if (!lower)
+		return false;
+	for (i = 0; i < len; i++)
+		lower[i] = (char)bw_lower((unsigned char)text[i]);
+	lower[len] = '\0';
+	if (ts->eight_bit)
+		lower[len = bw_casefold__text(lower, len, lower)] = '\0';
+	triples_build(out, lower, len);
+	out->eight_bit = ts->eight_bit;
+	return true;
+}
+
 /* One lexicon rule's cue matches in a reply: where each is, and the points
  * they are worth once the ones another cause's longer cue covers are gone.
  * A frame's match runs from its first part to its last, subject and state
@@ -2189,12 +2292,12 @@ static unsigned standing(const struct lexicon_hit *h, size_t n, size_t i, const 
  * reason.  The reason with the highest sum wins (ties: the one whose cue
  * comes last in the text, as the cause usually follows the wrapper); its
  * strongest rule is returned, with the winning sum in *score.  NULL when no
- * cue matched.  cand and found: what candidates() found for the text, or
- * NULL; lk: the text's links.
+ * cue matched.  ts: the prefilters' text and its triples; cand and found:
+ * what candidates() found for the text, or NULL; lk: the text's links.
  */
 static const struct bw_rule *score_lexicon(const bw_rules *rules, size_t from, size_t to,
                                            const bw_match_input *in, const char *diag,
-                                           size_t dlen, const char *lower, const triples *ts,
+                                           size_t dlen, const triples *ts,
                                            const uint64_t *cand, const pf_hits *found,
                                            const links *lk, const bw_rset_provider *prov,
                                            pcre2_match_data **mdp, int *score, bool *matched)
@@ -2204,13 +2307,22 @@ static const struct bw_rule *score_lexicon(const bw_rules *rules, size_t from, s
 	const struct bw_rule *won = NULL;
 	size_t n = 0, i, j, won_last = 0;
 	int won_sum = 0;
-	char *masked;
+	char *masked, masked_buf[2048], *masked_pf = NULL;
+	triples masked_ts;
 
 	if (!dlen)
 		return NULL;
 	masked = mask_names(diag, dlen, lk);
-	if (masked)
+	if (masked) {
 		diag = masked;
+		/* the cues are looked for in the text with names masked, and
+		 * so are their literals (one found there is in the text
+		 * itself: a literal with a '_' is none, bw_rules__alt_strings();
+		 * without the memory, in the text itself) */
+		if (masked_text_of(diag, dlen, ts, &masked_ts, masked_buf, sizeof(masked_buf),
+		                   &masked_pf))
+			ts = &masked_ts;
+	}
 	for (i = from; i < to && n < sizeof(best_rule) / sizeof(best_rule[0]); i++) {
 		const struct bw_rule *r = &rules->rules[i];
 		PCRE2_SIZE off = 0, *ov;
@@ -2226,11 +2338,11 @@ static const struct bw_rule *score_lexicon(const bw_rules *rules, size_t from, s
 		    !bw_reason__fits_stage(r->src->reason, in->smtp_command) ||
 		    !bw_reason__fits_reply(r->src->reason, in->reply_code, in->status))
 			continue;
-		if (r->has_pf && !rule_prefilter_pass(r, i, lower, dlen, ts, found, &marks))
+		if (r->has_pf && !rule_prefilter_pass(r, i, ts, found, &marks))
 			continue;
 		while (hits < LEXICON_MAX_HITS && off <= dlen &&
-		       (rc = rule_match(rules, r, diag, dlen, off, lower, ts,
-		                        r->has_pf ? &marks : NULL, mdp)) > 0) {
+		       (rc = rule_match(rules, r, diag, dlen, off, ts, r->has_pf ? &marks : NULL,
+		                        mdp)) > 0) {
 			struct lexicon_hit *h = &best_rule[n];
 
 			ov = pcre2_get_ovector_pointer(*mdp);
@@ -2296,9 +2408,10 @@ static const struct bw_rule *score_lexicon(const bw_rules *rules, size_t from, s
 	}
 	*score = won_sum;
 	if (won)  /* its first match, for the evidence */
-		*matched = rematch(rules, (size_t)(won - rules->rules), diag, dlen, lower, ts,
-		                   found, mdp) >= 0;
+		*matched = rematch(rules, (size_t)(won - rules->rules), diag, dlen, ts, found,
+		                   mdp) >= 0;
 	free(masked);
+	free(masked_pf);
 	return won;
 }
 
@@ -2335,15 +2448,14 @@ static void matched_evidence(bw_match_result *res, const struct bw_rule *r, cons
 /* May section i of the negation vocabulary find a denied cause in the
  * reply (rules_negation.c)?  Only when it holds one of the section's
  * causes and one of its negating words. */
-static bool may_deny(const bw_rules *rules, size_t i, const char *lower, size_t dlen,
-                     const triples *ts)
+static bool may_deny(const bw_rules *rules, size_t i, const triples *ts)
 {
 	int k;
 
 	for (k = 0; k < 2; k++)
-		if (rules->neg[i].pf[k] && !prefilter_pass(rules->neg[i].pf[k], lower, dlen, ts))
+		if (rules->neg[i].pf[k] && !prefilter_pass(rules->neg[i].pf[k], ts))
 			return false;
-	return dlen > 0;
+	return ts->len > 0;
 }
 
 /* The first rule from `from` on that bw_rules__match() reads, or n_rules:
@@ -2420,7 +2532,7 @@ static int match_text(const bw_rules *rules, const bw_match_input *in, bw_match_
 	const bw_rset_provider *prov;
 	pcre2_match_data *md = NULL;
 	const char *diag, *reply, *limit_rule = NULL;
-	char lower_buf[2048], *lower, *masked;
+	char lower_buf[2048], fold_buf[2048], *lower, *masked, *folded = NULL;
 	triples ts;
 	uint64_t cand_buf[CAND_WORDS];
 	const uint64_t *cand = NULL;
@@ -2455,13 +2567,21 @@ static int match_text(const bw_rules *rules, const bw_match_input *in, bw_match_
 		triples_build(&ts, lower, dlen);
 	reply = diag;
 	for (i = 0; i < rules->n_neg; i++)
-		if (may_deny(rules, i, lower, dlen, &ts))
+		if (may_deny(rules, i, &ts))
 			masked = bw_rules__mask_negated(rules, i, reply, dlen, masked, lower);
 	if (masked)
 		diag = masked;
 	/* the links of the text the rules read, once for the deferral below
 	 * and the lexicon's masking */
 	links_find(&lk, lower, dlen);
+	/* a text with letters of other scripts than ASCII: the prefilters
+	 * read it with them folded, as their literals are */
+	if (ts.eight_bit && !fold_prefilter_text(&ts, fold_buf, sizeof(fold_buf), &folded)) {
+		if (lower != lower_buf)
+			free(lower);
+		free(masked);
+		return bw_error__set(BW_ENOMEM, "out of memory");
+	}
 	ix = index_for(rules);
 	if (candidates(rules, ix, &ts, cand_buf, &hits))
 		cand = cand_buf;
@@ -2482,7 +2602,7 @@ static int match_text(const bw_rules *rules, const bw_match_input *in, bw_match_
 				result = bw_error__set(BW_ENOMEM, "out of memory");
 				break;
 			}
-			won = score_lexicon(rules, i, end, in, diag, dlen, lower, &ts, cand,
+			won = score_lexicon(rules, i, end, in, diag, dlen, &ts, cand,
 			                    cand ? &hits : NULL, &lk, prov, &md,
 			                    &res->lexicon_score, &lexicon_match);
 			i = end - 1;
@@ -2500,7 +2620,7 @@ static int match_text(const bw_rules *rules, const bw_match_input *in, bw_match_
 		}
 		if (r->src->text && r->tier != BW_TIER_LEXICON) {
 			if (!dlen || (r->has_pf && ((cand && !((cand[i >> 6] >> (i & 63)) & 1)) ||
-			                            !rule_prefilter_pass(r, i, lower, dlen, &ts, cand ? &hits : NULL,
+			                            !rule_prefilter_pass(r, i, &ts, cand ? &hits : NULL,
 			                                                 &marks))))
 				continue;
 			if (!md) {
@@ -2510,8 +2630,7 @@ static int match_text(const bw_rules *rules, const bw_match_input *in, bw_match_
 					break;
 				}
 			}
-			rc = rule_match(rules, r, diag, dlen, 0, lower, &ts, r->has_pf ? &marks : NULL,
-			                &md);
+			rc = rule_match(rules, r, diag, dlen, 0, &ts, r->has_pf ? &marks : NULL, &md);
 			if (rc < 0) {  /* no match, or a limit hit: this rule does not apply */
 				if (!limit_rule && rc != PCRE2_ERROR_NOMATCH && rc != PCRE2_ERROR_PARTIAL)
 					limit_rule = s->id;   /* said in a warning (classify.c) */
@@ -2532,8 +2651,7 @@ static int match_text(const bw_rules *rules, const bw_match_input *in, bw_match_
 			 * plainly as a link's path: the link it is */
 			r = &rules->rules[deferred];
 			s = r->src;
-			if (rematch(rules, deferred, diag, dlen, lower, &ts, cand ? &hits : NULL,
-			            &md) < 0)
+			if (rematch(rules, deferred, diag, dlen, &ts, cand ? &hits : NULL, &md) < 0)
 				break;	/* cannot happen: it matched above */
 		}
 		take(res, r, prov, reply, md, lexicon_match, won_end);
@@ -2541,13 +2659,14 @@ static int match_text(const bw_rules *rules, const bw_match_input *in, bw_match_
 		break;
 	}
 	if (result == 0 && deferred != SIZE_MAX && md &&
-	    rematch(rules, deferred, diag, dlen, lower, &ts, cand ? &hits : NULL, &md) >= 0) {
+	    rematch(rules, deferred, diag, dlen, &ts, cand ? &hits : NULL, &md) >= 0) {
 		take(res, &rules->rules[deferred], prov, reply, md, false, won_end);
 		result = 1;
 	}
 	pcre2_match_data_free(md);
 	if (lower != lower_buf)
 		free(lower);
+	free(folded);
 	free(masked);
 	if (result == 0) {
 		res->rule_id = NULL;

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "rules_prefilter.h"
+#include "rules_casefold.h"
 #include "../util.h"
 
 #define MIN_LITERAL 3
@@ -226,19 +227,111 @@ static size_t smallest_group(const strv *groups, size_t ng)
 	return best;
 }
 
+/* Whether run[0..len) (a cased run of alternative_set()) holds a character
+ * that a run of plain characters cannot: one neither ASCII nor without
+ * case variants (caseless_char()). */
+static bool has_cased(const char *run, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len) {
+		if ((unsigned char)run[i] < 0x80)
+			i++;
+		else if (i + 3 <= len && caseless_char(run + i))
+			i += 3;
+		else
+			return true;
+	}
+	return false;
+}
+
+/* Ends a spaced run of alternative_set() (its words and single spaces):
+ * one with a space that stands for \s between two words is a part of
+ * `more`, BW_LITERAL_SPACED first. */
+static void break_spaced(bw_buf *spaced, bool *from_s, bw_buf *more)
+{
+	while (spaced->len && spaced->p[spaced->len - 1] == ' ')
+		spaced->len--;
+	if (*from_s && spaced->len >= MIN_LITERAL && memchr(spaced->p, ' ', spaced->len)) {
+		if (more->len)
+			bw_buf__putc(more, BW_LITERAL_AND);
+		bw_buf__putc(more, BW_LITERAL_SPACED);
+		bw_buf__put(more, spaced->p, spaced->len);
+	}
+	spaced->len = 0;
+	*from_s = false;
+}
+
+/* Appends a space (one or more white space characters) to a spaced run,
+ * but at its start or after another. */
+static void spaced_space(bw_buf *spaced)
+{
+	if (spaced->len && spaced->p[spaced->len - 1] != ' ')
+		bw_buf__putc(spaced, ' ');
+}
+
+/* Appends `part` to every string of dnf (BW_LITERAL_AND between); false on
+ * ENOMEM. */
+static bool dnf_and(strv *dnf, const bw_buf *part)
+{
+	bw_buf b = BW_BUF_INIT;
+	size_t i;
+	bool ok = true;
+
+	for (i = 0; ok && i < dnf->n; i++) {
+		char *joined;
+
+		b.len = 0;
+		bw_buf__puts(&b, dnf->v[i]);
+		bw_buf__putc(&b, BW_LITERAL_AND);
+		bw_buf__put(&b, part->p, part->len);
+		if (b.oom || !(joined = bw_strndup(b.p, b.len))) {
+			ok = false;
+			break;
+		}
+		free(dnf->v[i]);
+		dnf->v[i] = joined;
+	}
+	bw_buf__free(&b);
+	return ok;
+}
+
 /* What one alternative p[start..end) cannot match without, as strings of
  * parts that must all occur (BW_LITERAL_AND), one of which must hold: all
  * its runs of plain characters outside groups, a mark when it has a
  * character no ASCII text matches, and one string of each compulsory
- * group's own set (expanded while that stays within MAX_DNF strings). */
-static bool alternative_set(const char *p, size_t start, size_t end, strv *out)
+ * group's own set (expanded while that stays within MAX_DNF strings);
+ * then, on each string, its runs that hold characters of cased scripts
+ * (as bw_casefold__literal_char() writes them: the text is looked at
+ * folded the same way, bw_casefold__text()) and its runs of words
+ * separated by white space ("no\s+such\s+user": BW_LITERAL_SPACED).
+ * Those come last and decide nothing else: the strings are the ones the
+ * plain runs give, each with more parts. */
+static bool alternative_set(const char *p, size_t start, size_t end, strv *out, bw_buf *bare)
 {
-	bw_buf run = BW_BUF_INIT, all = BW_BUF_INIT;
+	bw_buf run = BW_BUF_INIT, all = BW_BUF_INIT, cased = BW_BUF_INIT, more = BW_BUF_INIT;
+	bw_buf spaced = BW_BUF_INIT;
 	strv groups[MAX_GROUPS], dnf = { NULL, 0 };
 	size_t i = start, l8, ng = 0, k;
-	bool ok, needs_8bit = false;
+	bool ok, needs_8bit = false, from_s = false;
 
-#define BREAK_RUN() do { \
+	/* run: the plain characters since the last break (ASCII, and
+	 * characters without case variants), a part of `all` when long
+	 * enough.  cased: the same characters and those of cased scripts
+	 * that a literal may hold, broken where it may not hold one; a part
+	 * of `more` when long enough and holding one run cannot.  spaced:
+	 * the ASCII characters, a single space for each run of \s, spaces
+	 * and \b (which matches none), broken by anything else
+	 * (break_spaced()). */
+#define BREAK_CASED() do { \
+		if (cased.len >= MIN_LITERAL && has_cased(cased.p, cased.len)) { \
+			if (more.len) \
+				bw_buf__putc(&more, BW_LITERAL_AND); \
+			bw_buf__put(&more, cased.p, cased.len); \
+		} \
+		cased.len = 0; \
+	} while (0)
+#define BREAK_PLAIN() do { \
 		if (run.len >= MIN_LITERAL) { \
 			if (all.len) \
 				bw_buf__putc(&all, BW_LITERAL_AND); \
@@ -246,8 +339,16 @@ static bool alternative_set(const char *p, size_t start, size_t end, strv *out)
 		} \
 		run.len = 0; \
 	} while (0)
+#define BREAK_RUN() do { \
+		BREAK_PLAIN(); \
+		BREAK_CASED(); \
+		break_spaced(&spaced, &from_s, &more); \
+	} while (0)
 	while (i < end) {
 		char c = p[i];
+		uint32_t cp, lit;
+		size_t n;
+
 		if (c == '(') {
 			size_t close = skip_group(p, i), body = group_body(p, i);
 			bool optional = close < end && (p[close] == '?' || p[close] == '*' ||
@@ -271,6 +372,8 @@ static bool alternative_set(const char *p, size_t start, size_t end, strv *out)
 		if (c == '?' || c == '*' || c == '{') {
 			/* the atom before is optional (or counted): drop it */
 			drop_last_char(&run);
+			drop_last_char(&cased);
+			drop_last_char(&spaced);
 			BREAK_RUN();
 			if (c == '{')
 				while (i < end && p[i] != '}')
@@ -294,15 +397,38 @@ static bool alternative_set(const char *p, size_t start, size_t end, strv *out)
 		}
 		if (c == '\\') {
 			char e = p[i + 1];
+			bool quantified = i + 2 < end && strchr("?*{", p[i + 2]);
+
 			if (escaped_literal(e)) {
 				/* the escaped character may itself be quantified */
-				if (i + 2 < end && strchr("?*{", p[i + 2])) {
+				if (quantified) {
 					BREAK_RUN();
 					i += 2;
 					continue;
 				}
 				bw_buf__putc(&run, e);
+				bw_buf__putc(&cased, e);
+				if (e == ' ')
+					spaced_space(&spaced);
+				else
+					bw_buf__putc(&spaced, e);
 				i += 2;
+				continue;
+			}
+			if ((e == 's' || e == 'b') && !quantified) {
+				/* white space, or none (\b): the spaced run goes on */
+				BREAK_PLAIN();
+				BREAK_CASED();
+				i += 2;
+				if (e == 's') {
+					spaced_space(&spaced);
+					from_s = true;
+					if (i < end && p[i] == '+') {
+						i++;
+						if (i < end && (p[i] == '?' || p[i] == '+'))
+							i++;
+					}
+				}
 				continue;
 			}
 			BREAK_RUN();
@@ -311,34 +437,56 @@ static bool alternative_set(const char *p, size_t start, size_t end, strv *out)
 		}
 		if ((unsigned char)c >= 0x80 && i + 3 <= end && caseless_char(p + i)) {
 			bw_buf__put(&run, p + i, 3);
+			bw_buf__put(&cased, p + i, 3);
+			break_spaced(&spaced, &from_s, &more);
 			i += 3;
 			continue;
+		}
+		if ((unsigned char)c < 0x80 && c >= 0x20) {
+			bw_buf__putc(&run, (char)bw_lower((unsigned char)c));
+			if (bw_casefold__literal_char((unsigned char)c, &lit))
+				bw_buf__putc(&cased, (char)lit);
+			else
+				BREAK_CASED();
+			if (c == ' ')
+				spaced_space(&spaced);
+			else
+				bw_buf__putc(&spaced, (char)bw_lower((unsigned char)c));
+			i++;
+			continue;
+		}
+		/* any other character breaks the plain and spaced runs; a cased
+		 * run goes on through one a literal may hold */
+		BREAK_PLAIN();
+		break_spaced(&spaced, &from_s, &more);
+		n = (unsigned char)c >= 0x80 ? bw_casefold__char_at(p + i, end - i, &cp) : 0;
+		if (n && bw_casefold__literal_char(cp, &lit)) {
+			char folded[4];
+
+			bw_buf__put(&cased, folded, bw_casefold__put(lit, folded));
+		} else {
+			BREAK_CASED();
 		}
 		if ((unsigned char)c >= 0x80 && i + 1 < end && (l8 = non_ascii_char(p + i)) &&
 		    i + l8 <= end) {
 			/* a compulsory character no ASCII text can match */
-			BREAK_RUN();
 			if (i + l8 == end || !strchr("?*{", p[i + l8]))
 				needs_8bit = true;
 			i += l8;
 			continue;
 		}
-		if ((unsigned char)c >= 0x80 || c < 0x20) {
-			BREAK_RUN();
-			i++;
-			continue;
-		}
-		bw_buf__putc(&run, (char)bw_lower((unsigned char)c));
-		i++;
+		i += n ? n : 1;
 	}
 	BREAK_RUN();
 #undef BREAK_RUN
+#undef BREAK_PLAIN
+#undef BREAK_CASED
 	if (needs_8bit) {
 		if (all.len)
 			bw_buf__putc(&all, BW_LITERAL_AND);
 		bw_buf__putc(&all, BW_LITERAL_8BIT);
 	}
-	ok = !all.oom && strv_push(&dnf, all.len ? all.p : "", all.len);
+	ok = !all.oom && !more.oom && !spaced.oom && strv_push(&dnf, all.len ? all.p : "", all.len);
 	for (k = 0; k < ng; k++)
 		if (ok && dnf.n * groups[k].n <= MAX_DNF)
 			ok = dnf_times(&dnf, &groups[k]);
@@ -349,14 +497,24 @@ static bool alternative_set(const char *p, size_t start, size_t end, strv *out)
 	for (k = 0; k < ng; k++)
 		strv_free(&groups[k]);
 	/* An empty string would vouch for nothing: the alternative had no
-	 * literal at all. */
+	 * literal at all (but the runs of cased scripts or spaced words it
+	 * may have, into *bare when given: bw_rules__literals()). */
 	for (k = 0; ok && k < dnf.n; k++)
-		ok = dnf.v[k][0] != '\0';
+		if (dnf.v[k][0] == '\0') {
+			ok = false;
+			if (bare && !all.oom && !more.oom && !spaced.oom)
+				bw_buf__put(bare, more.p, more.len);
+		}
+	if (ok && more.len)
+		ok = dnf_and(&dnf, &more);
 	for (k = 0; ok && k < dnf.n; k++)
 		ok = strv_push(out, dnf.v[k], strlen(dnf.v[k]));
 	strv_free(&dnf);
 	bw_buf__free(&run);
 	bw_buf__free(&all);
+	bw_buf__free(&cased);
+	bw_buf__free(&spaced);
+	bw_buf__free(&more);
 	return ok;
 }
 
@@ -382,7 +540,7 @@ static bool literal_set(const char *p, size_t start, size_t end, strv *out)
 
 	for (;;) {
 		e = alternative_end(p, alt, end);
-		if (!alternative_set(p, alt, e, out))
+		if (!alternative_set(p, alt, e, out, NULL))
 			return false;
 		if (e >= end)
 			return true;
@@ -390,19 +548,97 @@ static bool literal_set(const char *p, size_t start, size_t end, strv *out)
 	}
 }
 
+size_t bw_rules__space_at(const char *p, size_t avail)
+{
+	const unsigned char *u = (const unsigned char *)p;
+
+	if (!avail)
+		return 0;
+	if (u[0] == ' ' || (u[0] >= '\t' && u[0] <= '\r'))
+		return 1;
+	if (u[0] == 0xC2 && avail >= 2 && (u[1] == 0x85 || u[1] == 0xA0))
+		return 2;                          /* U+0085, U+00A0 */
+	if (avail < 3 || (u[0] != 0xE1 && u[0] != 0xE2 && u[0] != 0xE3))
+		return 0;
+	if ((u[0] == 0xE1 && u[1] == 0x9A && u[2] == 0x80) ||            /* U+1680 */
+	    (u[0] == 0xE1 && u[1] == 0xA0 && u[2] == 0x8E) ||            /* U+180E */
+	    (u[0] == 0xE2 && u[1] == 0x80 && (u[2] <= 0x8A || u[2] == 0xA8 || u[2] == 0xA9 ||
+	                                      u[2] == 0xAF)) ||           /* U+2000-200A, 2028, 2029, 202F */
+	    (u[0] == 0xE2 && u[1] == 0x81 && u[2] == 0x9F) ||            /* U+205F */
+	    (u[0] == 0xE3 && u[1] == 0x80 && u[2] == 0x80))              /* U+3000 */
+		return u[2] >= 0x80 && u[2] <= 0xBF ? 3 : 0;
+	return 0;
+}
+
+bool bw_rules__spaced_in(const char *text, size_t text_len, const char *words, size_t len)
+{
+	const char *sp = memchr(words, ' ', len), *at = text, *end = text + text_len;
+	size_t first = sp ? (size_t)(sp - words) : len;
+
+	while ((at = memmem(at, (size_t)(end - at), words, first))) {
+		const char *t = at + first, *w = words + first, *wend = words + len;
+
+		while (w < wend) {
+			const char *next;
+			size_t n, wl, spaces = 0;
+
+			w++;                       /* the space */
+			while ((n = bw_rules__space_at(t, (size_t)(end - t)))) {
+				t += n;
+				spaces++;
+			}
+			next = memchr(w, ' ', (size_t)(wend - w));
+			wl = (size_t)((next ? next : wend) - w);
+			if (!spaces || (size_t)(end - t) < wl || memcmp(t, w, wl) != 0)
+				break;
+			t += wl;
+			w += wl;
+		}
+		if (w >= wend)
+			return true;
+		at++;
+	}
+	return false;
+}
+
 int bw_rules__literals(const char *p, char ***out)
 {
 	strv l = { NULL, 0 };
 
+	size_t len = strlen(p);
+	bw_buf bare = BW_BUF_INIT;
+
 	*out = NULL;
 	if (strstr(p, "(?x") || strstr(p, "\\Q") || strstr(p, "(?-i") || strstr(p, "(?|"))
 		return 0;
-	if (!literal_set(p, 0, strlen(p), &l) || !l.n) {
-		strv_free(&l);
-		return 0;
+	if (literal_set(p, 0, len, &l) && l.n) {
+		*out = l.v;
+		return (int)l.n;
 	}
-	*out = l.v;
-	return (int)l.n;
+	strv_free(&l);
+	/* A pattern of one alternative without a plain run long enough (it
+	 * would always be tried) that has runs of cased scripts or spaced
+	 * words: those alone (\bMX\s+0\s+..., \bt[êe]n\s+mi[ềe]n...).  Each is
+	 * required where the pattern matches (a spaced part is not read in a
+	 * text with the Kelvin sign or the long s: there it is as always
+	 * tried).  Only for a whole pattern: in a group, or beside other
+	 * alternatives, a set that vouched for nothing before would change
+	 * what the others' sets are. */
+	if (alternative_end(p, 0, len) == len && (alternative_set(p, 0, len, &l, &bare), bare.len) &&
+	    !bare.oom) {
+		strv_free(&l);
+		if (!strv_push(&l, bare.p, bare.len)) {
+			strv_free(&l);
+			bw_buf__free(&bare);
+			return -1;
+		}
+		bw_buf__free(&bare);
+		*out = l.v;
+		return 1;
+	}
+	strv_free(&l);
+	bw_buf__free(&bare);
+	return 0;
 }
 
 /* Whether the "(?" or "(*" at p ties a pattern's top-level alternatives

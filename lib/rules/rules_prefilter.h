@@ -4,6 +4,7 @@
 #ifndef BW_RULES_PREFILTER_H
 #define BW_RULES_PREFILTER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -13,13 +14,35 @@
  * character (Cyrillic, accented Latin, CJK...) no ASCII text matches. */
 #define BW_LITERAL_8BIT '\x02'
 
+/* Marks a part that is words to be found in that order, each after the
+ * one before and white space ("no such user" of "no\s+such\s+user":
+ * "\x03no such user"), bw_rules__spaced_in().  Its words hold ASCII
+ * characters only, 'k' and 's' among them: the Kelvin sign and the long s
+ * match those caselessly, and a text with either is read without such
+ * parts. */
+#define BW_LITERAL_SPACED '\x03'
+
+/* The length of the white space character at p[0..avail) (one that
+ * PCRE2's \s matches with PCRE2_UCP), 0 when none is there. */
+size_t bw_rules__space_at(const char *p, size_t avail);
+
+/* Whether the words of a spaced part, words[0..len) (without its mark;
+ * single spaces between them), occur in text[0..text_len): the first,
+ * then for each next one or more white space characters and the word. */
+bool bw_rules__spaced_in(const char *text, size_t text_len, const char *words, size_t len);
+
 /* A set of lower-case strings (ASCII, and characters without case variants
  * such as CJK ideographs and kana) such that `pattern` (compiled
  * case-insensitively, without the x flag) can only match a subject that
  * contains, ignoring ASCII case, all the BW_LITERAL_AND-separated parts of
  * at least one of them.  One string per top-level alternative: its runs of
  * at least 3 plain characters outside any group (or, when it has none, the
- * strings of one of its compulsory groups).  `*out` is a NULL-terminated array the caller frees with
+ * strings of one of its compulsory groups); then, as more parts of the
+ * same strings, its runs that hold letters of other cased scripts, written
+ * as bw_casefold__literal_char() gives them: those are to be looked for in
+ * the subject folded by bw_casefold__text() (where the plain parts are
+ * found exactly when they are in the subject lower-cased), and its runs
+ * of words separated by white space (BW_LITERAL_SPACED).  `*out` is a NULL-terminated array the caller frees with
  * bw_rules__literals_free().  Returns the number of strings, 0 when no
  * such set can be derived (an alternative without a run of 3 plain
  * characters, extended mode, \Q...\E): the pattern must always be tried

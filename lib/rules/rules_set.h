@@ -24,7 +24,7 @@
  * database stores in rule_prefilter: change it whenever bw_rules__literals()
  * gives other strings for the same pattern, so that databases written
  * before are derived again when opened. */
-#define BW_RULES_PREFILTER_VERSION "1"
+#define BW_RULES_PREFILTER_VERSION "4"
 
 /* Version of the layout of rule_image (rules_db.c): a database whose image
  * has another version is read from its tables. */

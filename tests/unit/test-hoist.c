@@ -1,5 +1,5 @@
 /*
- * The \b hoisting of lib/rules/rules_hoist.c: what it rewrites, what it
+ * The \b and lookbehind hoisting of lib/rules/rules_hoist.c: what it rewrites, what it
  * leaves alone, and that every pattern of the rules database matches every
  * rule example the same way (same result, same match, same named captures)
  * written and rewritten, as well as every example with 4 bytes cut off
@@ -150,6 +150,23 @@ int main(void)
 	check_rewrite("\\ba|\\bb(", NULL);
 	/* a quantified \b is not a boundary to hoist */
 	check_rewrite("\\b?a|\\bb", "\\b?a|\\b(?:b)");
+	/* a lookbehind that two or more alternatives of a group begin with
+	 * (the lexicon's word edges in a frame), when it captures nothing */
+	check_rewrite("x(?:(?<!x)foo|(?<!x)bar|baz)", "x(?:(?<!x)(?:foo|bar)|baz)");
+	check_rewrite("((?:(?<![\\w\\p{M}])a|(?<![\\w\\p{M}])b))c",
+	              "((?:(?<![\\w\\p{M}])(?:a|b)))c");
+	check_rewrite("(?:\\ba|\\bb|(?<=x)c|(?<=x)d|e)f", "(?:\\b(?:a|b)|(?<=x)(?:c|d)|e)f");
+	check_rewrite("y(?:(?<!(?<=a)b)c|(?<!(?<=a)b)d)", "y(?:(?<!(?<=a)b)(?:c|d))");
+	check_rewrite("y(?:(?<!x)a|(?<!y)b|(?<!x)c)", NULL);     /* none twice in a row */
+	check_rewrite("y(?:(?<=(x))a|(?<=(x))b)", NULL);         /* captures: numbers would change */
+	check_rewrite("y(?:(?<=(?<n>x))a|(?<=(?<n>x))b)", NULL);
+	check_rewrite("y(?:(?<!x)?a|(?<!x)?b)", NULL);
+	/* not in the pattern's own alternation, or that of a "(?:...)" that
+	 * is all of it: matched an alternative at a time (rules_match.c) */
+	check_rewrite("(?<!x)a|(?<!x)b", NULL);
+	check_rewrite("(?:(?<!x)a|(?<!x)b)", NULL);
+	check_rewrite("(?:(?<!x)a|(?<!x)b)c", "(?:(?<!x)(?:a|b))c");
+	check_rewrite("(?:(?:(?<!x)a|(?<!x)b))", "(?:(?:(?<!x)(?:a|b)))");
 	if (db)
 		CHECK(check_database(db) > 50);
 	return check_done();
