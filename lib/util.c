@@ -46,7 +46,8 @@ void bw_buf__put(bw_buf *b, const char *s, size_t len)
 {
 	if (!buf_grow(b, len))
 		return;
-	memcpy(b->p + b->len, s, len);
+	if (len)    /* s may be NULL then (an empty piece): memcpy must not see it */
+		memcpy(b->p + b->len, s, len);
 	b->len += len;
 	b->p[b->len] = '\0';
 }
