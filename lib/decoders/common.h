@@ -104,7 +104,8 @@ bool bw_decoders__ends_with_word(const char *c, size_t n, const char *const *wor
 
 /* Do the words before an address (context[0..n), on its line) present it as
  * the author of the original: "a post from x@y", "sent by <x@y>", "from Ruth
- * Adler <x@y>"? */
+ * Adler <x@y>"? context[n] must be readable (the address's first byte, or
+ * a NUL). */
 bool bw_decoders__presents_author(const char *context, size_t n);
 
 /* Does text[0..len) ask the sender to prove they are a person so that a

@@ -431,7 +431,7 @@ static bool presented_before(const bw_msg *m, const char *a, const char *l, size
                              const char *before, size_t before_n)
 {
 	size_t i, tail = before_n > 48 ? 48 : before_n, lead;
-	char joined[48 + 1 + 24];
+	char joined[48 + 1 + 24 + 1];
 	const char *lt;
 
 	for (i = 0; i < start && (l[i] == ' ' || l[i] == '\t'); i++)
@@ -459,6 +459,8 @@ static bool presented_before(const bw_msg *m, const char *a, const char *l, size
 	memcpy(joined, before, tail);
 	joined[tail] = ' ';
 	memcpy(joined + tail + 1, lt, lead);
+	/* bw_decoders__presents_author looks one byte past the context */
+	joined[tail + 1 + lead] = '\0';
 	return ignorable_address(m, a, joined, tail + 1 + lead);
 }
 
