@@ -40,8 +40,10 @@ static bool captures(const char *p, size_t i, size_t e)
 	return false;
 }
 
-/* Whether p[i..] has a '|' outside groups, classes and escapes. */
-static bool top_level_bar(const char *p, size_t i)
+/* Where p[i..] first has `stop` ('|' or ')') outside the groups it opens,
+ * classes and escapes (a ')' closing an enclosing group, for ')'); the
+ * pattern's end if nowhere. */
+static size_t top_level(const char *p, size_t i, char stop)
 {
 	size_t depth = 0;
 
@@ -54,45 +56,31 @@ static bool top_level_bar(const char *p, size_t i)
 			i = bw_rpat__class_end(p, i);
 			continue;
 		}
+		if (!depth && p[i] == stop)
+			return i;
 		if (p[i] == '(')
 			depth++;
 		else if (p[i] == ')' && depth)
 			depth--;
-		else if (p[i] == '|' && !depth)
-			return true;
 		i++;
 	}
-	return false;
+	return i;
 }
 
 size_t bw_rules__guard_len(const char *pattern)
 {
 	const char *p = pattern;
-	size_t i, depth = 0;
+	size_t i;
 
 	if (strncmp(p, "(?!", 3) != 0 || strstr(p, "\\G") || strstr(p, "(*") || strstr(p, "\\K") ||
 	    strstr(p, "(?|"))
 		return 0;
-	for (i = 0; p[i]; ) {
-		if (p[i] == '\\') {
-			i = bw_rpat__escape_end(p, i);
-			continue;
-		}
-		if (p[i] == '[') {
-			i = bw_rpat__class_end(p, i);
-			continue;
-		}
-		if (p[i] == '(')
-			depth++;
-		else if (p[i] == ')' && --depth == 0)
-			break;
-		i++;
-	}
+	i = top_level(p, 1, ')');
 	/* the lookahead ends at p[i]: something must follow, not a
 	 * quantifier of it, and all of it under the lookahead (no '|' at the
 	 * top level) */
 	if (!p[i] || !p[i + 1] || strchr("?*+{|", p[i + 1]) || captures(p, 0, i) ||
-	    top_level_bar(p, i + 1))
+	    p[top_level(p, i + 1, '|')])
 		return 0;
 	return i + 1;
 }
