@@ -1145,7 +1145,8 @@ static bool greets(const char *b, const char *hit, const char *const *words, siz
 /* Does text[0..len) name the reader's address `own` other than as the
  * one who got a copy or whom to contact ("the list administrator (x)
  * received a copy"), as the sender, or in a header line of the returned
- * original? */
+ * original?  An address that opens its line continues the line before
+ * ("... chosen not to receive mail from your address\n(x):"). */
 static bool names_reader(const char *text, size_t len, const char *own)
 {
 	/* ... or as the sender of the mail that failed ("<x> sender rejected",
@@ -1160,6 +1161,19 @@ static bool names_reader(const char *text, size_t len, const char *own)
 
 		while (b > text && b[-1] != '\n')
 			b--;
+		/* the line before, for an address that opens its line */
+		for (h = b; h < hit && strchr(" \t(<\"", *h); h++)
+			;
+		if (h == hit && b > text) {
+			const char *pb = b - 1;
+
+			while (pb > text && pb[-1] != '\n')
+				pb--;
+			if (bw_text__find_any(pb, (size_t)(b - pb), aside, sizeof(aside) / sizeof(aside[0]), NULL)) {
+				p = nl ? nl + 1 : e;
+				continue;
+			}
+		}
 		/* a header line of the returned original ("Sender: x") */
 		for (h = b; h < hit && (bw_isalnum((unsigned char)*h) || *h == '-'); h++)
 			;

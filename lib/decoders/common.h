@@ -233,6 +233,12 @@ bool bw_decoders__looks_like_report(const bw_msg *m);
  * reply when one line quotes it, and a warning that says where the
  * address came from.  NULL when there is none (or several). */
 bw_recipient *bw_decoders__add_original_recipient(const bw_msg *m, bw_report *r);
+/* For a notice from a mail system whose text names no failed address: the
+ * names it gives without a domain under a failure label ("Receiver not
+ * found: 76543.1234") or below an intro to the failed recipients, each read
+ * as an address at the domain of the notice's From: (bareid.c), with a
+ * warning.  How many were added. */
+int bw_decoders__add_bare_ids(const bw_msg *m, bw_report *r);
 /* How many of the phrases that speak of the reader's own mailbox
  * ("incoming messages", "your inbox") the report uses. */
 size_t bw_decoders__about_readers_box(const bw_msg *m);

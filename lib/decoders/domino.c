@@ -54,15 +54,23 @@ static bool has_pair(const bw_msg *m)
 	return false;
 }
 
+/* The words that join a second "was not delivered to:" to the first ("and
+ * was not delivered to:"), in the languages above. */
+static const char *const joins[] = { "and ", "und ", "et ", "y ", "e ", "en " };
+
 /* The length of the `which` lead of any language that starts the trimmed
- * line t, or 0. */
+ * line t (after a joining word, for the recipients' lead), or 0. */
 static size_t lead_line(const char *t, size_t tl, enum lead which)
 {
-	size_t i;
+	size_t i, skip = 0;
 
+	if (which == TO)
+		for (i = 0; i < sizeof(joins) / sizeof(joins[0]) && !skip; i++)
+			if (bw_text__starts(t, tl, joins[i]))
+				skip = strlen(joins[i]);
 	for (i = 0; i < sizeof(leads) / sizeof(leads[0]); i++)
-		if (bw_text__starts(t, tl, leads[i][which]))
-			return strlen(leads[i][which]);
+		if (bw_text__starts(t + skip, tl - skip, leads[i][which]))
+			return skip + strlen(leads[i][which]);
 	return 0;
 }
 

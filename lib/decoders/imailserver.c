@@ -132,6 +132,10 @@ static int decode(const bw_msg *m, bw_report *r)
 			free(a);
 			continue;
 		}
+		/* "Delivery failed 3 attempts: address" says only that it
+		 * failed: the remote reply, when it follows, says why */
+		if (!undeliverable && bw_memcasemem(l, (size_t)(colon - l), "delivery failed"))
+			undeliverable = bw_text__after(it.p, len - (size_t)(it.p - m->body), "generated response:") != NULL;
 		if (undeliverable) {
 			/* the remote reply follows the line */
 			const char *resp = bw_text__after(it.p, len - (size_t)(it.p - m->body), "generated response:");

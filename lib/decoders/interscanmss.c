@@ -72,7 +72,11 @@ static int decode(const bw_msg *m, bw_report *r)
 		}
 		wrapped = NULL;
 		if (len > 8 && bw_startswith_ci(line, "Sent <<<")) {
-			cmd = command_of(line + 8, len - 8);
+			const char *c = command_of(line + 8, len - 8);
+
+			/* "Sent <<< (message content, N bytes)" is still DATA */
+			if (c || !cur)
+				cmd = c;
 			if ((a = bw_text__first_address(line + 8, len - 8))) {
 				if (!(cur = bw_decoders__find(r, first, a)))
 					cur = bw_decoders__add(r, a, NULL, 0);
@@ -81,6 +85,12 @@ static int decode(const bw_msg *m, bw_report *r)
 			continue;
 		}
 		if (len > 12 && bw_startswith_ci(line, "Received >>>")) {
+			const char *had = cur ? bw_recipient__get(cur, BW_RCPT_DIAGNOSTIC) : NULL;
+
+			/* the server took the address ("250 2.1.5 Ok") and refused
+			 * later, at DATA: the refusal is the recipient's reply */
+			if (had && (*had == '2' || *had == '3') && bw_smtp__has_failure_code(line + 12, len - 12))
+				bw_recipient__set(cur, BW_RCPT_DIAGNOSTIC, NULL);
 			if (cur && !bw_recipient__get(cur, BW_RCPT_DIAGNOSTIC)) {
 				bw_decoders__append_diag(cur, line + 12, len - 12);
 				if (cmd)

@@ -283,6 +283,24 @@ static const char *const list_intros[] = { BW_PHRASES_LIST_INTROS };
 
 static const char *const ends[] = { BW_PHRASES_ENDS };
 
+/* Does the line end waiting for its cause ("Could not be delivered because
+ * of"), the cause in the paragraph after it? */
+static bool dangling(const char *l, size_t n)
+{
+	static const char *const words[] = { BW_PHRASES_DANGLING };
+	size_t i, wl;
+
+	while (n && (bw_isspace((unsigned char)l[n - 1]) || l[n - 1] == ':'))
+		n--;
+	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+		wl = strlen(words[i]);
+		if (n > wl && bw_strncasecmp(l + n - wl, words[i], wl) == 0 &&
+		    !bw_isalnum((unsigned char)l[n - wl - 1]))
+			return true;
+	}
+	return false;
+}
+
 static bool has_any(const char *l, size_t n, const char *const *v, size_t nv)
 {
 	return bw_text__find_any(l, n, v, nv, NULL) != NULL;
@@ -978,6 +996,21 @@ static const char *failure_line(const char *text, size_t len, size_t *out_len)
 		    !(has_any(l, n, triggers, sizeof(triggers) / sizeof(triggers[0])) || failure_reply_line(l, n)))
 			continue;
 		listed = false;
+		/* "... because of" over a blank line and the reply: the reply
+		 * is the cause, whatever address it names */
+		if (dangling(l, n)) {
+			tl = 0;
+			while (!tl && bw_lines__next(&it, &l2, &n2))
+				bw_text__trim(l2, n2, &tl);
+			if (tl && !quoted(l2, n2) && !header_line(l2, n2) &&
+			    !has_any(l2, n2, ends, sizeof(ends) / sizeof(ends[0]))) {
+				end = paragraph_end(&it, l, l2, n2, FAILURE_REASON_MAX);
+				*out_len = (size_t)(end - l);
+				return l;
+			}
+			*out_len = n;
+			return l;
+		}
 		if (!ends_with_colon(l, n)) {
 			end = paragraph_end(&it, l, l, n, FAILURE_PARAGRAPH_MAX);
 			*out_len = (size_t)(end - l);
