@@ -4,8 +4,9 @@
  * fml answers a post it refuses (the sender is not a member, a loop, a
  * duplicated Message-ID) with prose naming the list address in angle
  * brackets: "You are not a member of this mailing list <list@example.org>."
- * The refused destination is that list address; the first paragraph is the
- * explanation.
+ * The refused destination is that list address (or, when the text names
+ * only the poster in brackets, the address fml signs with: "--list@host, Be
+ * Seeing You!"); its text up to the signature is the explanation.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -18,14 +19,73 @@ static int sniff(const bw_msg *m, const bw_found *f)
 	return bw_sniff__header_has(m, "X-MLServer", "fml") ? BW_SNIFF_SIGNED : 0;
 }
 
+/* The first address in text[0..n) that is not the reader's own (the
+ * refused poster), for the caller to free; NULL when none. */
+static char *other_than_reader(const bw_msg *m, const char *text, size_t n)
+{
+	const char *p = text, *end = text + n;
+	char *a;
+
+	while (p < end && (a = bw_text__next_address(p, end, &p))) {
+		if (!bw_decoders__is_own_address(m, a))
+			return a;
+		free(a);
+	}
+	return NULL;
+}
+
+/* The end of fml's own text: its signature ("--list@host, Be Seeing
+ * You!") or the returned header's title, whichever comes first. */
+static size_t text_length(const bw_msg *m)
+{
+	size_t n = bw_text__report_length(m);
+	const char *sig = bw_memcasemem(m->body, n, "Be Seeing You");
+	static const char *const returned[] = { "original message", "original mail", "\n---" };
+	const char *orig = bw_text__find_any(m->body, n, returned, sizeof(returned) / sizeof(returned[0]), NULL);
+
+	if (sig) {
+		while (sig > m->body && sig[-1] != '\n')
+			sig--;
+		n = (size_t)(sig - m->body);
+	}
+	if (orig && (size_t)(orig - m->body) < n) {
+		while (orig > m->body && orig[-1] != '\n')
+			orig--;
+		n = (size_t)(orig - m->body);
+	}
+	return n;
+}
+
 static int decode(const bw_msg *m, bw_report *r)
 {
-	const char *para_end = strstr(m->body, "\n\n");
-	size_t n = para_end ? (size_t)(para_end - m->body) : m->body_len;
-	const char *lt = memchr(m->body, '<', n);
-	char *a = lt ? bw_text__first_address(lt, n - (size_t)(lt - m->body)) : NULL;
+	size_t n = text_length(m), all = bw_text__report_length(m);
+	const char *para_end = bw_memcasemem(m->body, n, "\n\n");
+	size_t first_para = para_end ? (size_t)(para_end - m->body) : n;
+	const char *lt = memchr(m->body, '<', first_para);
+	const char *sig = bw_memcasemem(m->body, all, "Be Seeing You");
+	char *a = NULL;
 	bw_recipient *rc;
 
+	/* the list: the bracketed address of the first paragraph ("You are
+	 * not a member of this mailing list <list@host>"), unless that is the
+	 * poster's own; else the address fml signs with ("--list@host, Be
+	 * Seeing You!"); else the first other address of its text */
+	if (lt && (a = bw_text__first_address(lt, first_para - (size_t)(lt - m->body))) &&
+	    bw_decoders__is_own_address(m, a)) {
+		free(a);
+		a = NULL;
+	}
+	if (!a && sig) {
+		const char *b = sig;
+
+		while (b > m->body && b[-1] != '\n')
+			b--;
+		while (b < sig && (*b == '-' || *b == ' '))
+			b++;   /* the signature's dashes are no part of the address */
+		a = other_than_reader(m, b, (size_t)(sig - b));
+	}
+	if (!a)
+		a = other_than_reader(m, m->body, n);
 	if (!a)
 		return 0;
 	rc = bw_decoders__add(r, a, m->body, n);

@@ -117,6 +117,68 @@ static size_t list_length(const char *text, size_t len)
 	return len;
 }
 
+/* The length of a user id that starts the trimmed line t ("rtaylor (mailbox
+ * full)"), or 0. */
+static size_t user_id_entry(const char *t, size_t tl)
+{
+	size_t i;
+
+	for (i = 0; i < tl && (bw_isalnum((unsigned char)t[i]) || strchr("._-", t[i])); i++)
+		;
+	return i && i + 2 <= tl && t[i] == ' ' && t[i + 1] == '(' ? i : 0;
+}
+
+/* Does the trimmed line t start an entry of the list: an address first
+ * ("x@y (host not found)") or a user id with its explanation? */
+static bool entry_start(const char *t, size_t tl)
+{
+	size_t i;
+
+	for (i = 0; i < tl && !bw_isspace((unsigned char)t[i]) && t[i] != '('; i++)
+		if (t[i] == '@')
+			return true;
+	return user_id_entry(t, tl) != 0;
+}
+
+/* A list that mixes addresses and user ids ("jprice (user not found)" over
+ * "m.ochoa@x (host not found)"): each entry, up to the next, read on its own,
+ * so that one entry's words are never another's.  0 when the list is not
+ * such a mix. */
+static int read_entries(const bw_msg *m, bw_report *r, const char *text, size_t len, const char *action)
+{
+	const char *l, *starts[64];
+	size_t n, tl, k = 0, i, ids = 0, addrs = 0, first = r->n_rcpt;
+	bw_lines it;
+
+	bw_lines__init(&it, text, len);
+	while (bw_lines__next(&it, &l, &n) && k < sizeof(starts) / sizeof(starts[0])) {
+		const char *t = bw_text__trim(l, n, &tl);
+
+		if (tl && entry_start(t, tl)) {
+			starts[k++] = l;
+			if (user_id_entry(t, tl))
+				ids++;
+			else
+				addrs++;
+		}
+	}
+	if (!ids || !addrs)
+		return 0;
+	for (i = 0; i < k; i++) {
+		const char *e = i + 1 < k ? starts[i + 1] : text + len;
+		size_t el = (size_t)(e - starts[i]);
+		const char *t = bw_text__trim(starts[i], el, &tl);
+
+		if (user_id_entry(t, tl)) {
+			if (listed_user_ids(m, r, starts[i], el, m->body_len, action) < 0)
+				return BW_ENOMEM;
+		} else if (bw_decoders__listed(m, r, starts[i], el, action) < 0) {
+			return BW_ENOMEM;
+		}
+	}
+	return (int)(r->n_rcpt - first);
+}
+
 static int decode(const bw_msg *m, bw_report *r)
 {
 	size_t len = bw_text__report_length(m), which = 0, start, region;
@@ -131,6 +193,8 @@ static int decode(const bw_msg *m, bw_report *r)
 	stop = bw_text__find_any(m->body + start, len - start, stops, sizeof(stops) / sizeof(stops[0]), NULL);
 	region = stop ? (size_t)(stop - m->body) - start : len - start;
 	region = list_length(m->body + start, region);
+	if ((got = read_entries(m, r, m->body + start, region, delayed ? "delayed" : "failed")) != 0)
+		return got;
 	got = bw_decoders__listed(m, r, m->body + start, region, delayed ? "delayed" : "failed");
 	if (got == 0)
 		got = listed_user_ids(m, r, m->body + start, region, m->body_len,

@@ -131,6 +131,7 @@ static int transcript(const bw_msg *m, bw_report *r, size_t first, bool delayed,
 	bw_buf local = BW_BUF_INIT;    /* the server's own "*  Error: ..." lines */
 	const char *command = NULL;    /* the last command sent; NULL: the greeting */
 	bool oom = false, arrowless = false, refused = false, data_taken = false, go_ahead = false;
+	bool ended = false;            /* the session said QUIT: the next "*  To:" opens another */
 	bw_lines it;
 
 	bw_lines__init(&it, m->body, len);
@@ -148,6 +149,12 @@ static int transcript(const bw_msg *m, bw_report *r, size_t first, bool delayed,
 			data_taken = true;   /* the message itself was accepted */
 		if ((p = bw_text__after(l, n, "connection to ["))) {
 			const char *e;
+			/* a new session: its greeting first, none of the last
+			 * session's recipients accepted in it */
+			command = NULL;
+			for (i = 0; i < n_ok; i++)
+				free(ok[i]);
+			n_ok = 0;
 			e = memchr(p, ']', n - (size_t)(p - l));
 			host = p;
 			host_len = e ? (size_t)(e - p) : 0;
@@ -178,6 +185,13 @@ static int transcript(const bw_msg *m, bw_report *r, size_t first, bool delayed,
 		if ((p = bw_memcasemem(l, n, "*  To:"))) {
 			char *a = bw_text__first_address(p, n - (size_t)(p - l));
 
+			if (ended) {
+				for (i = 0; i < n_env; i++)
+					free(env[i]);
+				n_env = 0;
+				ended = false;
+			}
+
 			if (a && n_env < MAX_SESSION_RCPTS)
 				env[n_env++] = a;
 			else
@@ -193,6 +207,8 @@ static int transcript(const bw_msg *m, bw_report *r, size_t first, bool delayed,
 			/* "" for a command that concerns no recipient (RSET, QUIT...) */
 			command = !bw_strncasecmp(p, "MAIL", 4) ? "MAIL" : !bw_strncasecmp(p, "DATA", 4) ? "DATA" :
 			          !bw_strncasecmp(p, "EHLO", 4) || !bw_strncasecmp(p, "HELO", 4) ? "EHLO" : "";
+			if (!bw_strncasecmp(p, "QUIT", 4))
+				ended = true;
 			continue;
 		}
 		if ((reply = reply_after(l, n, arrowless, &rl)) && (pending || !command || *command)) {
@@ -342,6 +358,8 @@ static int decode(const bw_msg *m, bw_report *r)
 		start = bw_text__after_line(m->body, len, "following recipient");
 	if (start == len)
 		start = bw_text__after_line(m->body, len, "NOT DELIVERED TO THESE ADDRESSES");
+	if (start == len)
+		start = bw_text__after_line(m->body, len, "recipients listed below");
 	before = r->n_rcpt;
 	if (start < len && (r->n_rcpt == first || at) &&
 	    (got = bw_decoders__listed(m, r, m->body + start, len - start,

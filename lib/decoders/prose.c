@@ -1190,6 +1190,16 @@ static const char *const weak_labels[] = { BW_PHRASES_WEAK_LABELS };
  * the lines after it (from `after`) up to a blank or quoted line or a line
  * that names another address than the recipient's or the sender's.  Caller
  * frees. */
+/* A title between dashes: "----- Non-delivered information -----". */
+static bool dashed_title(const char *l, size_t n)
+{
+	size_t tl;
+	const char *t = bw_text__trim(l, n, &tl);
+
+	return tl > 6 && t[0] == '-' && t[1] == '-' && t[2] == '-' && t[tl - 1] == '-' && t[tl - 2] == '-' &&
+	       t[tl - 3] == '-';
+}
+
 static char *diag_paragraph(const bw_msg *m, const char *l, size_t n, const char *after,
                             const char *end, const char *a)
 {
@@ -1215,7 +1225,10 @@ static char *diag_paragraph(const bw_msg *m, const char *l, size_t n, const char
 				bw_text__trim(p, pl, &ptl);
 			if (ptl && bw_addrline__indent(p, pl) > base && !quoted(p, pl)) {
 				after = p;
-				block = true;
+				/* a section title between dashes ("----- Non-delivered
+				 * information -----") opens the entry's reason, which
+				 * may start at the margin below it */
+				block = !dashed_title(p, pl);
 				continue;
 			}
 		}
