@@ -69,7 +69,7 @@ static int decode(const bw_msg *m, bw_report *r)
 	/* the list: the bracketed address of the first paragraph ("You are
 	 * not a member of this mailing list <list@host>"), unless that is the
 	 * poster's own; else the address fml signs with ("--list@host, Be
-	 * Seeing You!"); else the first other address of its text */
+	 * Seeing You!") */
 	if (lt && (a = bw_text__first_address(lt, first_para - (size_t)(lt - m->body))) &&
 	    bw_decoders__is_own_address(m, a)) {
 		free(a);
@@ -85,9 +85,7 @@ static int decode(const bw_msg *m, bw_report *r)
 		a = other_than_reader(m, b, (size_t)(sig - b));
 	}
 	if (!a)
-		a = other_than_reader(m, m->body, n);
-	if (!a)
-		return 0;
+		return 0;   /* a report about members, to the list's admin: others read it */
 	rc = bw_decoders__add(r, a, m->body, n);
 	free(a);
 	if (!rc)
