@@ -34,35 +34,37 @@ static char *other_than_reader(const bw_msg *m, const char *text, size_t n)
 	return NULL;
 }
 
-/* The end of fml's own text: its signature ("--list@host, Be Seeing
- * You!") or the returned header's title, whichever comes first. */
-static size_t text_length(const bw_msg *m)
+/* The start of the line of text that p is on. */
+static const char *line_start(const char *text, const char *p)
 {
-	size_t n = bw_text__report_length(m);
-	const char *sig = bw_memcasemem(m->body, n, "Be Seeing You");
-	static const char *const returned[] = { "original message", "original mail", "\n---" };
-	const char *orig = bw_text__find_any(m->body, n, returned, sizeof(returned) / sizeof(returned[0]), NULL);
+	while (p > text && p[-1] != '\n')
+		p--;
+	return p;
+}
 
-	if (sig) {
-		while (sig > m->body && sig[-1] != '\n')
-			sig--;
-		n = (size_t)(sig - m->body);
-	}
-	if (orig && (size_t)(orig - m->body) < n) {
-		while (orig > m->body && orig[-1] != '\n')
-			orig--;
-		n = (size_t)(orig - m->body);
-	}
+/* The end of fml's own text in m->body[0..len): the line of its signature
+ * (sig_line, or NULL) or the returned header's title, whichever comes
+ * first. */
+static size_t text_length(const bw_msg *m, size_t len, const char *sig_line)
+{
+	static const char *const returned[] = { "original message", "original mail", "\n---" };
+	const char *orig = bw_text__find_any(m->body, len, returned, sizeof(returned) / sizeof(returned[0]), NULL);
+	size_t n = sig_line ? (size_t)(sig_line - m->body) : len;
+
+	if (orig && (size_t)(orig - m->body) < n)
+		n = (size_t)(line_start(m->body, orig) - m->body);
 	return n;
 }
 
 static int decode(const bw_msg *m, bw_report *r)
 {
-	size_t n = text_length(m), all = bw_text__report_length(m);
+	size_t all = bw_text__report_length(m);
+	const char *sig = bw_memcasemem(m->body, all, "Be Seeing You");
+	const char *sig_line = sig ? line_start(m->body, sig) : NULL;
+	size_t n = text_length(m, all, sig_line);
 	const char *para_end = bw_memcasemem(m->body, n, "\n\n");
 	size_t first_para = para_end ? (size_t)(para_end - m->body) : n;
 	const char *lt = memchr(m->body, '<', first_para);
-	const char *sig = bw_memcasemem(m->body, all, "Be Seeing You");
 	char *a = NULL;
 	bw_recipient *rc;
 
@@ -76,10 +78,8 @@ static int decode(const bw_msg *m, bw_report *r)
 		a = NULL;
 	}
 	if (!a && sig) {
-		const char *b = sig;
+		const char *b = sig_line;
 
-		while (b > m->body && b[-1] != '\n')
-			b--;
 		while (b < sig && (*b == '-' || *b == ' '))
 			b++;   /* the signature's dashes are no part of the address */
 		a = other_than_reader(m, b, (size_t)(sig - b));

@@ -67,6 +67,17 @@ static char *address_of_user(const bw_msg *m, size_t len, const char *id, size_t
 	return NULL;
 }
 
+/* The length of a user id that starts the trimmed line t ("rtaylor (mailbox
+ * full)"), or 0. */
+static size_t user_id_entry(const char *t, size_t tl)
+{
+	size_t i;
+
+	for (i = 0; i < tl && (bw_isalnum((unsigned char)t[i]) || strchr("._-", t[i])); i++)
+		;
+	return i && i + 2 <= tl && t[i] == ' ' && t[i + 1] == '(' ? i : 0;
+}
+
 /* Lines "userid (explanation)" under the introduction: each user id with
  * the address the notice gives it elsewhere.  Returns the recipients
  * added. */
@@ -84,10 +95,8 @@ static int listed_user_ids(const bw_msg *m, bw_report *r, const char *text, size
 
 		while (n && (*l == ' ' || *l == '\t'))
 			l++, n--;
-		for (i = 0; i < n && (bw_isalnum((unsigned char)l[i]) || strchr("._-", l[i])); i++)
-			;
 		/* a user id, then its explanation in parentheses */
-		if (!i || i + 2 > n || l[i] != ' ' || l[i + 1] != '(')
+		if (!(i = user_id_entry(l, n)))
 			continue;
 		if (!(a = address_of_user(m, len, l, i)))
 			continue;
@@ -115,17 +124,6 @@ static size_t list_length(const char *text, size_t len)
 			return (size_t)(l - text);
 	}
 	return len;
-}
-
-/* The length of a user id that starts the trimmed line t ("rtaylor (mailbox
- * full)"), or 0. */
-static size_t user_id_entry(const char *t, size_t tl)
-{
-	size_t i;
-
-	for (i = 0; i < tl && (bw_isalnum((unsigned char)t[i]) || strchr("._-", t[i])); i++)
-		;
-	return i && i + 2 <= tl && t[i] == ' ' && t[i + 1] == '(' ? i : 0;
 }
 
 /* Does the trimmed line t start an entry of the list: an address first

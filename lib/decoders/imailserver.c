@@ -93,7 +93,7 @@ static int decode(const bw_msg *m, bw_report *r)
 	bw_lines__init(&it, m->body, len);
 	while (bw_lines__next(&it, &l, &n)) {
 		char *a;
-		const char *colon = memchr(l, ':', n);
+		const char *colon = memchr(l, ':', n), *resp;
 		bw_recipient *rc;
 
 		/* "Mail for the following local user of example.net was not
@@ -132,18 +132,16 @@ static int decode(const bw_msg *m, bw_report *r)
 			free(a);
 			continue;
 		}
-		/* "Delivery failed 3 attempts: address" says only that it
-		 * failed: the remote reply, when it follows, says why */
-		if (!undeliverable && bw_memcasemem(l, (size_t)(colon - l), "delivery failed"))
-			undeliverable = bw_text__after(it.p, len - (size_t)(it.p - m->body), "generated response:") != NULL;
-		if (undeliverable) {
-			/* the remote reply follows the line */
-			const char *resp = bw_text__after(it.p, len - (size_t)(it.p - m->body), "generated response:");
-			if (resp) {
-				rc = bw_decoders__add(r, a, resp, len - (size_t)(resp - m->body));
-			} else {
-				rc = bw_decoders__add(r, a, l, n);
-			}
+		/* the remote reply that follows the line: the cause of an
+		 * "undeliverable to" line, and of a "Delivery failed 3 attempts:
+		 * address", which says only that it failed */
+		resp = undeliverable || bw_memcasemem(l, (size_t)(colon - l), "delivery failed")
+		               ? bw_text__after(it.p, len - (size_t)(it.p - m->body), "generated response:")
+		               : NULL;
+		if (resp) {
+			rc = bw_decoders__add(r, a, resp, len - (size_t)(resp - m->body));
+		} else if (undeliverable) {
+			rc = bw_decoders__add(r, a, l, n);
 		} else if (colon - l == 7 && bw_strncasecmp(l, "RCPT TO", 7) == 0) {
 			/* "RCPT TO:<address>", the server's reply on the next line */
 			const char *nl = memchr(it.p, '\n', len - (size_t)(it.p - m->body));

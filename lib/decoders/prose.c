@@ -938,6 +938,32 @@ static bool ends_with_colon(const char *l, size_t n)
 	return n && l[n - 1] == ':';
 }
 
+/* The next line of it that holds text, in *l and *n; its trimmed length, 0
+ * at the end. */
+static size_t next_text_line(bw_lines *it, const char **l, size_t *n)
+{
+	size_t tl = 0;
+
+	while (!tl && bw_lines__next(it, l, n))
+		bw_text__trim(*l, *n, &tl);
+	return tl;
+}
+
+/* The end of the paragraph after the blank lines at it, read as the words
+ * a reason from `from` announces; NULL when there is none or it is quoted
+ * text, a header block, the returned original or (unless address_ok) an
+ * address. */
+static const char *announced_paragraph(bw_lines *it, const char *from, bool address_ok)
+{
+	const char *l2;
+	size_t n2;
+
+	if (!next_text_line(it, &l2, &n2) || quoted(l2, n2) || header_line(l2, n2) ||
+	    (!address_ok && memchr(l2, '@', n2)) || has_any(l2, n2, ends, sizeof(ends) / sizeof(ends[0])))
+		return NULL;
+	return paragraph_end(it, from, l2, n2, FAILURE_REASON_MAX);
+}
+
 /* A reason paragraph l..end that ends announcing what follows ("Error text
  * from the local delivery agent:") takes the next paragraph with it, the
  * words it announces, unless that is quoted text, a header block or an
@@ -945,19 +971,13 @@ static bool ends_with_colon(const char *l, size_t n)
 static const char *past_announcement(const char *text_end, const char *l, const char *end)
 {
 	bw_lines it;
-	const char *l2;
-	size_t n2, tl;
+	const char *next;
 
 	if (!ends_with_colon(l, (size_t)(end - l)))
 		return end;
 	bw_lines__init(&it, end, (size_t)(text_end - end));
-	tl = 0;
-	while (!tl && bw_lines__next(&it, &l2, &n2))
-		bw_text__trim(l2, n2, &tl);
-	if (!tl || quoted(l2, n2) || header_line(l2, n2) || memchr(l2, '@', n2) ||
-	    has_any(l2, n2, ends, sizeof(ends) / sizeof(ends[0])))
-		return end;
-	return paragraph_end(&it, l, l2, n2, FAILURE_REASON_MAX);
+	next = announced_paragraph(&it, l, false);
+	return next ? next : end;
 }
 
 /* A line that is a server's failure reply with its enhanced status code
@@ -999,16 +1019,8 @@ static const char *failure_line(const char *text, size_t len, size_t *out_len)
 		/* "... because of" over a blank line and the reply: the reply
 		 * is the cause, whatever address it names */
 		if (dangling(l, n)) {
-			tl = 0;
-			while (!tl && bw_lines__next(&it, &l2, &n2))
-				bw_text__trim(l2, n2, &tl);
-			if (tl && !quoted(l2, n2) && !header_line(l2, n2) &&
-			    !has_any(l2, n2, ends, sizeof(ends) / sizeof(ends[0]))) {
-				end = paragraph_end(&it, l, l2, n2, FAILURE_REASON_MAX);
-				*out_len = (size_t)(end - l);
-				return l;
-			}
-			*out_len = n;
+			end = announced_paragraph(&it, l, true);
+			*out_len = end ? (size_t)(end - l) : n;
 			return l;
 		}
 		if (!ends_with_colon(l, n)) {
@@ -1018,10 +1030,7 @@ static const char *failure_line(const char *text, size_t len, size_t *out_len)
 			 * too ("... could not be delivered to the subscriber" over
 			 * the address, then why) */
 			bw_lines__init(&it, end, (size_t)(text + len - end));
-			tl = 0;
-			while (!tl && bw_lines__next(&it, &l2, &n2))
-				bw_text__trim(l2, n2, &tl);
-			if (!tl || !memchr(l2, '@', n2) || !(lone = bw_addrline__lone(l2, n2)))
+			if (!next_text_line(&it, &l2, &n2) || !memchr(l2, '@', n2) || !(lone = bw_addrline__lone(l2, n2)))
 				return l;
 			free(lone);
 			listed = true;
@@ -1221,8 +1230,7 @@ static char *diag_paragraph(const bw_msg *m, const char *l, size_t n, const char
 			bw_lines rest;
 
 			bw_lines__init(&rest, after, (size_t)(end - after));
-			while (!ptl && bw_lines__next(&rest, &p, &pl))
-				bw_text__trim(p, pl, &ptl);
+			ptl = next_text_line(&rest, &p, &pl);
 			if (ptl && bw_addrline__indent(p, pl) > base && !quoted(p, pl)) {
 				after = p;
 				/* a section title between dashes ("----- Non-delivered

@@ -23,20 +23,10 @@ static bool captures(const char *p, size_t i, size_t e)
 {
 	size_t j;
 
-	for (j = i + 1; j < e;) {
-		if (p[j] == '\\') {
-			j = bw_rpat__escape_end(p, j);
-			continue;
-		}
-		if (p[j] == '[') {
-			j = bw_rpat__class_end(p, j);
-			continue;
-		}
+	for (j = i + 1; j < e; j = bw_rpat__token_end(p, j))
 		if (p[j] == '(' && (p[j + 1] != '?' || p[j + 2] == '\'' || p[j + 2] == 'P' ||
 		                    (p[j + 2] == '<' && p[j + 3] != '=' && p[j + 3] != '!')))
 			return true;
-		j++;
-	}
 	return false;
 }
 
@@ -47,22 +37,13 @@ static size_t top_level(const char *p, size_t i, char stop)
 {
 	size_t depth = 0;
 
-	while (p[i]) {
-		if (p[i] == '\\') {
-			i = bw_rpat__escape_end(p, i);
-			continue;
-		}
-		if (p[i] == '[') {
-			i = bw_rpat__class_end(p, i);
-			continue;
-		}
+	for (; p[i]; i = bw_rpat__token_end(p, i)) {
 		if (!depth && p[i] == stop)
 			return i;
 		if (p[i] == '(')
 			depth++;
 		else if (p[i] == ')' && depth)
 			depth--;
-		i++;
 	}
 	return i;
 }

@@ -84,18 +84,21 @@ void bw_rpat__group(bw_rpat_groups *g, const char *p, size_t i)
 	}
 }
 
+size_t bw_rpat__token_end(const char *p, size_t i)
+{
+	if (p[i] == '\\')
+		return bw_rpat__escape_end(p, i);
+	if (p[i] == '[')
+		return bw_rpat__class_end(p, i);
+	return i + 1;
+}
+
 size_t bw_rpat__copy(bw_buf *out, const char *p, size_t i, bw_rpat_groups *g)
 {
-	size_t n;
+	size_t n = bw_rpat__token_end(p, i);
 
-	if (p[i] == '\\')
-		n = bw_rpat__escape_end(p, i);
-	else if (p[i] == '[')
-		n = bw_rpat__class_end(p, i);
-	else {
+	if (p[i] != '\\' && p[i] != '[')
 		bw_rpat__group(g, p, i);
-		n = i + 1;
-	}
 	bw_buf__put(out, p + i, n - i);
 	return n;
 }

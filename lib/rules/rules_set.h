@@ -135,6 +135,9 @@ size_t bw_rpat__escape_end(const char *p, size_t i);
 size_t bw_rpat__class_skip(const char *p, size_t i);
 /* Index just past the character class that starts at p[i] ('['). */
 size_t bw_rpat__class_end(const char *p, size_t i);
+/* Index just past the token at p[i]: an escape or a character class whole,
+ * else one byte. */
+size_t bw_rpat__token_end(const char *p, size_t i);
 /* The groups open at a point of the walk: bw_rpat__group() is called at
  * every '(' and ')' outside escapes and classes; behind_n > 0 inside a
  * lookbehind. */
