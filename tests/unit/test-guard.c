@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "examples.h"
 #include "rules/rules_impl.h"
 
 #define FLAGS (PCRE2_CASELESS | PCRE2_UTF | PCRE2_UCP | PCRE2_MATCH_INVALID_UTF)
@@ -70,50 +71,43 @@ static bool agrees(const bw_rules *rules, const char *pattern, const char *text,
 	return ok;
 }
 
+struct guarded {
+	const bw_rules *rules;
+	const char *pattern;
+};
+
+static bool agrees_on(const char *text, size_t len, void *arg)
+{
+	const struct guarded *g = arg;
+
+	return agrees(g->rules, g->pattern, text, len, false);
+}
+
 /* Every pattern of the database with a leading negative lookahead over
- * every rule example, as written, cut and as Latin-1 (invalid UTF-8);
- * returns how many patterns there were. */
+ * every rule example in each of its forms (examples.h); returns how many
+ * patterns there were. */
 static int check_database(const bw_rules *rules, const char *path)
 {
 	sqlite3 *db = NULL;
-	sqlite3_stmt *pats = NULL, *exs = NULL;
-	char **ex = NULL;
-	size_t n_ex = 0, i;
+	sqlite3_stmt *pats = NULL;
+	examples ex;
 	int n = 0;
 
 	CHECK(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK);
-	CHECK(sqlite3_prepare_v2(db, "SELECT text FROM rule_example", -1, &exs, NULL) == SQLITE_OK);
-	while (exs && sqlite3_step(exs) == SQLITE_ROW) {
-		ex = realloc(ex, (n_ex + 1) * sizeof(*ex));
-		ex[n_ex++] = strdup((const char *)sqlite3_column_text(exs, 0));
-	}
+	CHECK(examples_load(&ex, db));
 	CHECK(sqlite3_prepare_v2(db, "SELECT text FROM rule WHERE text LIKE '(?!%'", -1, &pats,
 	                         NULL) == SQLITE_OK);
 	while (pats && sqlite3_step(pats) == SQLITE_ROW) {
-		const char *text = (const char *)sqlite3_column_text(pats, 0);
-		bool ok = true;
+		struct guarded g = { rules, (const char *)sqlite3_column_text(pats, 0) };
 
-		if (!bw_rules__guard_len(text))
+		if (!bw_rules__guard_len(g.pattern))
 			continue;
 		n++;
-		for (i = 0; ok && i < n_ex; i++) {
-			size_t len = strlen(ex[i]), k;
-			char latin1[1024];
-
-			ok = agrees(rules, text, ex[i], len, false) &&
-			     (len <= 8 || agrees(rules, text, ex[i] + 4, len - 8, false));
-			for (k = 0; k < len && k < sizeof(latin1); k++)
-				latin1[k] = (char)(ex[i][k] == 'e' ? 0xE9 : ex[i][k]);
-			ok = ok && agrees(rules, text, latin1, k, false);
-		}
-		CHECK(ok);
+		CHECK(examples_all_forms(&ex, agrees_on, &g));
 	}
 	sqlite3_finalize(pats);
-	sqlite3_finalize(exs);
 	sqlite3_close(db);
-	for (i = 0; i < n_ex; i++)
-		free(ex[i]);
-	free(ex);
+	examples_free(&ex);
 	return n;
 }
 

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "examples.h"
 #include "rules/rules_hoist.h"
 
 #define FLAGS (PCRE2_CASELESS | PCRE2_UTF | PCRE2_UCP | PCRE2_MATCH_INVALID_UTF)
@@ -46,7 +47,7 @@ static void capture(pcre2_match_data *md, const char *name, char *out, size_t si
 }
 
 /* Both codes on text: the same result, match and named captures. */
-static int same(pcre2_code *a, pcre2_code *b, const char *text, size_t len, pcre2_match_data *ma,
+static bool same(pcre2_code *a, pcre2_code *b, const char *text, size_t len, pcre2_match_data *ma,
                 pcre2_match_data *mb)
 {
 	int ra = pcre2_match(a, (PCRE2_SPTR)text, len, 0, 0, ma, NULL);
@@ -55,78 +56,72 @@ static int same(pcre2_code *a, pcre2_code *b, const char *text, size_t len, pcre
 	char ca[256], cb[256];
 
 	if ((ra >= 0) != (rb >= 0))
-		return 0;
+		return false;
 	if (ra < 0)
-		return 1;
+		return true;
 	if (oa[0] != ob[0] || oa[1] != ob[1])
-		return 0;
+		return false;
 	capture(ma, "code", ca, sizeof(ca));
 	capture(mb, "code", cb, sizeof(cb));
 	if (strcmp(ca, cb) != 0)
-		return 0;
+		return false;
 	capture(ma, "tag", ca, sizeof(ca));
 	capture(mb, "tag", cb, sizeof(cb));
 	return strcmp(ca, cb) == 0;
 }
 
-/* Every pattern of the database against every example; returns how many
- * patterns were rewritten. */
+struct pair {
+	pcre2_code *written, *rewritten;
+	pcre2_match_data *ma, *mb;
+};
+
+static bool same_on(const char *text, size_t len, void *arg)
+{
+	const struct pair *p = arg;
+
+	return same(p->written, p->rewritten, text, len, p->ma, p->mb);
+}
+
+/* Every pattern of the database against every example in each of its forms
+ * (examples.h); returns how many patterns were rewritten. */
 static int check_database(const char *path)
 {
 	sqlite3 *db = NULL;
-	sqlite3_stmt *pats = NULL, *exs = NULL;
-	pcre2_match_data *ma = pcre2_match_data_create(32, NULL), *mb = pcre2_match_data_create(32, NULL);
-	char **ex = NULL;
-	size_t n_ex = 0, i;
+	sqlite3_stmt *pats = NULL;
+	struct pair p = { NULL, NULL, pcre2_match_data_create(32, NULL),
+	                  pcre2_match_data_create(32, NULL) };
+	examples ex;
 	int rewritten = 0;
 
 	CHECK(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK);
-	CHECK(sqlite3_prepare_v2(db, "SELECT text FROM rule_example", -1, &exs, NULL) == SQLITE_OK);
-	while (exs && sqlite3_step(exs) == SQLITE_ROW) {
-		ex = realloc(ex, (n_ex + 1) * sizeof(*ex));
-		ex[n_ex++] = strdup((const char *)sqlite3_column_text(exs, 0));
-	}
-	CHECK(n_ex > 100);
+	CHECK(examples_load(&ex, db));
+	CHECK(ex.n > 100);
 	CHECK(sqlite3_prepare_v2(db, "SELECT id, text FROM rule WHERE text IS NOT NULL", -1, &pats, NULL) == SQLITE_OK);
 	while (pats && sqlite3_step(pats) == SQLITE_ROW) {
 		const char *id = (const char *)sqlite3_column_text(pats, 0);
 		const char *text = (const char *)sqlite3_column_text(pats, 1);
 		char *fast = bw_rules__hoist(text);
-		pcre2_code *a, *b;
-		int ok = 1;
+		bool ok;
 
 		if (!fast)
 			continue;
 		rewritten++;
-		a = compile(text);
-		b = compile(fast);
-		CHECK(a && b);
-		for (i = 0; a && b && i < n_ex; i++) {
-			size_t len = strlen(ex[i]), k;
-			char latin1[1024];
-
-			ok &= same(a, b, ex[i], len, ma, mb);
-			if (len > 8)
-				ok &= same(a, b, ex[i] + 4, len - 8, ma, mb);
-			for (k = 0; k < len && k < sizeof(latin1); k++)
-				latin1[k] = (char)(ex[i][k] == 'e' ? 0xE9 : ex[i][k]);
-			ok &= same(a, b, latin1, k, ma, mb);
-		}
+		p.written = compile(text);
+		p.rewritten = compile(fast);
+		CHECK(p.written && p.rewritten);
+		ok = p.written && p.rewritten && examples_all_forms(&ex, same_on, &p);
 		if (!ok)
 			fprintf(stderr, "rule %s: the rewritten pattern matches differently\n", id);
 		CHECK(ok);
-		pcre2_code_free(a);
-		pcre2_code_free(b);
+		pcre2_code_free(p.written);
+		pcre2_code_free(p.rewritten);
 		free(fast);
 	}
 	sqlite3_finalize(pats);
-	sqlite3_finalize(exs);
 	sqlite3_close(db);
-	for (i = 0; i < n_ex; i++)
-		free(ex[i]);
-	free(ex);
-	pcre2_match_data_free(ma);
-	pcre2_match_data_free(mb);
+	examples_free(&ex);
+	pcre2_match_data_free(p.ma);
+	pcre2_match_data_free(p.mb);
 	return rewritten;
 }
 
