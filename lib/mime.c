@@ -813,17 +813,16 @@ static const char *from_of(GMimeObject *root, const char *from)
 	return GMIME_IS_MESSAGE(root) ? g_mime_object_get_header(root, "From") : from;
 }
 
-/* A bounce forwarded by a person: the real report is the attached message. */
-static GMimeMessage *forwarded_bounce(GMimeObject *top)
+/* The one message attached to a multipart that is not a report (a
+ * report's own attached message is what it reports on: a complaint's spam,
+ * a notice's returned original, even when that looks like a bounce). */
+static GMimeMessage *only_attached_message(GMimeObject *top)
 {
 	GMimeMessage *inner = NULL;
 	int i, n, found = 0;
 
 	if (!top || !GMIME_IS_MULTIPART(top))
 		return NULL;
-	/* a report's own attached message is what it reports on (a complaint's
-	 * spam, a notice's returned original), even when that looks like a
-	 * bounce */
 	if (type_is(g_mime_object_get_content_type(top), "multipart", "report"))
 		return NULL;
 	n = g_mime_multipart_get_count(GMIME_MULTIPART(top));
@@ -834,14 +833,95 @@ static GMimeMessage *forwarded_bounce(GMimeObject *top)
 			found++;
 		}
 	}
-	if (found != 1 || !inner)
-		return NULL;
+	return found == 1 ? inner : NULL;
+}
+
+/* A bounce forwarded by a person: the real report is the attached message. */
+static bool is_bounce(GMimeMessage *inner)
+{
+	GMimeObject *top;
+
 	if (looks_like_daemon(g_mime_object_get_header(GMIME_OBJECT(inner), "From")))
-		return inner;
+		return true;
 	top = g_mime_message_get_mime_part(inner);
-	if (top && type_is(g_mime_object_get_content_type(top), "multipart", "report"))
-		return inner;
+	return top && type_is(g_mime_object_get_content_type(top), "multipart", "report");
+}
+
+/* An automatic reply that a list manager passed on to the list's owners as
+ * a bounce it could not read (Mailman's "Uncaught bounce notification"):
+ * the wrapper is the list's administrative mail (X-List-Administrivia, or
+ * Precedence: bulk, list or junk) and the attached message says by its own
+ * Auto-Submitted field (RFC 3834) that it is an automatic reply.  The
+ * fields' values with their lengths (NULL: no such field). */
+static bool relays_autoreply(const char *precedence, size_t pl, bool administrivia,
+                             const char *auto_submitted, size_t al)
+{
+	static const char *const bulk[] = { "bulk", "list", "junk" };
+	size_t i;
+
+	if (!auto_submitted || !bw_memcasemem(auto_submitted, al, "auto-replied"))
+		return false;
+	for (i = 0; !administrivia && precedence && i < sizeof(bulk) / sizeof(bulk[0]); i++)
+		administrivia = bw_memcasemem(precedence, pl, bulk[i]) != NULL;
+	return administrivia;
+}
+
+/* The value of the first field `name` of a header block read without
+ * GMime, *vl its length; NULL if there is none. */
+static const char *plain_header(const plain_original *p, const char *name, size_t *vl)
+{
+	size_t nl = strlen(name);
+	int i;
+
+	for (i = 0; i < p->n; i++)
+		if (p->h[i].name_len == nl && bw_strncasecmp(p->h[i].name, name, nl) == 0) {
+			*vl = p->h[i].value_len;
+			return p->h[i].value;
+		}
+	*vl = 0;
 	return NULL;
+}
+
+/* relays_autoreply() of a message GMime built and its attached message;
+ * the message's own fields from `top` when GMime was given only some of
+ * them (read_top(): top->n >= 0). */
+static bool relayed_autoreply(GMimeObject *root, const plain_original *top, GMimeMessage *inner)
+{
+	const char *as = g_mime_object_get_header(GMIME_OBJECT(inner), "Auto-Submitted");
+	const char *prec;
+	size_t pl, xl;
+	bool admin;
+
+	if (top && top->n >= 0) {
+		prec = plain_header(top, "Precedence", &pl);
+		admin = plain_header(top, "X-List-Administrivia", &xl) != NULL;
+	} else {
+		prec = GMIME_IS_MESSAGE(root) ? g_mime_object_get_header(root, "Precedence") : NULL;
+		pl = prec ? strlen(prec) : 0;
+		admin = GMIME_IS_MESSAGE(root) && g_mime_object_get_header(root, "X-List-Administrivia");
+	}
+	return relays_autoreply(prec, pl, admin, as, as ? strlen(as) : 0);
+}
+
+/* relays_autoreply() of header blocks read without GMime: the message's
+ * own and its attached message's. */
+static bool plain_relays_autoreply(const plain_original *top, const plain_original *orig)
+{
+	size_t pl, al, xl;
+	const char *prec = plain_header(top, "Precedence", &pl);
+	const char *as = plain_header(orig, "Auto-Submitted", &al);
+
+	return relays_autoreply(prec, pl, plain_header(top, "X-List-Administrivia", &xl) != NULL, as, al);
+}
+
+/* The attached message that is the report of root: a bounce a person
+ * forwarded, or an automatic reply a list manager relayed; NULL if none.
+ * `top`: root's own header block as read_top() read it, or NULL. */
+static GMimeMessage *attached_report(GMimeObject *root, const plain_original *top)
+{
+	GMimeMessage *inner = only_attached_message(top_part(root));
+
+	return inner && (is_bounce(inner) || relayed_autoreply(root, top, inner)) ? inner : NULL;
 }
 
 static void view_init(walk_ctx *c, bw_msg *m, const bw_parse_options *opts)
@@ -1613,6 +1693,9 @@ static bool flat_view(bw_mimeflat *flat, bw_msg *m, const char *buf, size_t len,
 		plain->n = bw_mimecut__plain_original(buf, &cut, plain->h,
 		                                      sizeof(plain->h) / sizeof(plain->h[0]));
 		from = plain->n >= 0 ? plain_from_of(plain) : FROM_ENCODED;
+		/* the attached message is the report (attached_report()) */
+		if (plain->n >= 0 && plain_relays_autoreply(&t->all, plain))
+			goto not_flat;
 		/* An unencoded From of a mail system: original_by_gmime()
 		 * would parse the block only to find that From and give up
 		 * (a bounce of a bounce), so GMime reads the whole at once. */
@@ -1740,7 +1823,7 @@ static GMimeObject *construct_cut(const char *buf, size_t len, const bw_prepared
 	keep = cut.cut;
 	plain->n = bw_mimecut__plain_original(buf, &cut, plain->h,
 	                                      sizeof(plain->h) / sizeof(plain->h[0]));
-	if (plain->n >= 0 && plain_from_daemon(plain))
+	if (plain->n >= 0 && (plain_from_daemon(plain) || plain_relays_autoreply(&tb->all, plain)))
 		plain->n = -1;
 	if (plain->n >= 0) {
 		keep = cut.orig;
@@ -1774,7 +1857,7 @@ static GMimeObject *construct_cut(const char *buf, size_t len, const bw_prepared
 	if (n == (int)cut.n_parts &&
 	    GMIME_IS_MESSAGE_PART(g_mime_multipart_get_part(GMIME_MULTIPART(top), n - 1)) &&
 	    g_strcmp0(g_mime_multipart_get_boundary(GMIME_MULTIPART(top)), cut.boundary) == 0 &&
-	    !(forwarded_bounce(top) && !looks_like_daemon(from_of(msg, tb->from))))
+	    !(attached_report(msg, &tb->all) && !looks_like_daemon(from_of(msg, tb->from))))
 		return msg;
 	g_object_unref(msg);
 undo:
@@ -1908,7 +1991,7 @@ static int parse(bw_msg *out, const char *buf, size_t len, const bw_parse_option
 		bw_prepare__clear(&prep);
 		return bw_error__set(BW_EPARSE, "not an email message: no header block found");
 	}
-	inner = forwarded_bounce(top_part(msg));
+	inner = attached_report(msg, w.top ? &top->all : NULL);
 	if (inner && !looks_like_daemon(from_of(msg, w.top ? top->from : NULL))) {
 		out->nested = true;
 		rc = build_view(out, GMIME_OBJECT(inner), opts, NULL, NULL);

@@ -87,7 +87,7 @@ static void fill_report_fields(bw_report *r, const bw_msg *m)
 	for (i = 0; i < m->warnings.n; i++)
 		bw_report__warn(r, "%s", m->warnings.v[i]);
 	if (m->nested)
-		bw_report__warn(r, "the report was found inside an attached message (forwarded bounce)");
+		bw_report__warn(r, "the report was found inside an attached message (a bounce forwarded, or a notice a list manager relayed)");
 }
 
 static bool action_is(const bw_recipient *rc, const char *a)

@@ -452,7 +452,11 @@ static size_t read_admin_block(const bw_msg *m, entry *out, size_t cap)
 		}
 		if (!cur)
 			continue;
-		if (cur->diag && only_delayed(cur->diag) && (s = returned_text(t, tl))) {
+		/* under a bare "Message delayed", the last attempt's reply: a
+		 * "Remote Server at host returned '...'" line or one a label
+		 * introduces ("Last error: 452 4.2.2 ...", in any language) */
+		if (cur->diag && only_delayed(cur->diag) &&
+		    ((s = returned_text(t, tl)) || (s = labelled_reply_text(t, tl)))) {
 			free(cur->diag);
 			cur->diag = s;
 			continue;

@@ -190,7 +190,8 @@ static void read_fatal_list(const char *t, size_t len, sstate *s, bool transient
 		const char *p = l;
 		size_t k = n;
 		char *a;
-		while (k && bw_isspace((unsigned char)*p))
+		/* a notice a person forwarded quotes each line ("> ", "> > ") */
+		while (k && (bw_isspace((unsigned char)*p) || *p == '>'))
 			p++, k--;
 		if (!k)
 			continue;
