@@ -119,6 +119,19 @@ static bool add(bw_report *r, const char *address, const char *type)
 	return rc != NULL;
 }
 
+/* Who complained when no feedback field names them: the report's
+ * X-Complainant, Hotmail's X-HmXmrOriginalRecipient in the original (its
+ * To may be redacted), or the original's To. */
+static const char *complainant(const bw_msg *m)
+{
+	const char *to;
+
+	if ((to = bw_msg__header(m, "X-Complainant")) ||
+	    (to = bw_kvlist__get(&m->orig_headers, "X-HmXmrOriginalRecipient")))
+		return to;
+	return bw_kvlist__get(&m->orig_headers, "To");
+}
+
 static int decode(const bw_msg *m, bw_report *r)
 {
 	bw_kvlist f = { 0 };
@@ -137,11 +150,7 @@ static int decode(const bw_msg *m, bw_report *r)
 		 * recipient */
 		type = "abuse";
 		bw_report__set(r, BW_REPORT_FEEDBACK_TYPE, type);
-		if ((to = bw_msg__header(m, "X-Complainant")))
-			n += add(r, to, type);
-		else if ((to = bw_kvlist__get(&m->orig_headers, "X-HmXmrOriginalRecipient")))
-			n += add(r, to, type);
-		else if ((to = bw_kvlist__get(&m->orig_headers, "To")))
+		if ((to = complainant(m)))
 			n += add(r, to, type);
 		if (n > 0) {
 			r->kind = BW_KIND_FEEDBACK;
@@ -171,9 +180,9 @@ static int decode(const bw_msg *m, bw_report *r)
 		         bw_strcasecmp(f.name[i], "Version"))
 			bw_kvlist__push(&r->extras, f.name[i], f.value[i]);
 	}
-	/* No Original-Rcpt-To: the complaining address is the original's To,
-	 * when it is an address ("To: <Undisclosed Recipients>" is none). */
-	if (n == 0 && (to = bw_kvlist__get(&m->orig_headers, "To")) && strchr(to, '@'))
+	/* No Original-Rcpt-To: the complaining address is complainant(), when
+	 * it is an address ("To: <Undisclosed Recipients>" is none). */
+	if (n == 0 && (to = complainant(m)) && strchr(to, '@'))
 		n += add(r, to, type);
 	/* none named: the report still counts, without a recipient */
 	if (n == 0)
