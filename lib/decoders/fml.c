@@ -65,6 +65,7 @@ static int decode(const bw_msg *m, bw_report *r)
 	const char *para_end = bw_memcasemem(m->body, n, "\n\n");
 	size_t first_para = para_end ? (size_t)(para_end - m->body) : n;
 	const char *lt = memchr(m->body, '<', first_para);
+	const char *start = m->body;
 	char *a = NULL;
 	bw_recipient *rc;
 
@@ -86,7 +87,22 @@ static int decode(const bw_msg *m, bw_report *r)
 	}
 	if (!a)
 		return 0;   /* a report about members, to the list's admin: others read it */
-	rc = bw_decoders__add(r, a, m->body, n);
+	/* a signature right under fml's greeting ("Hi, I am the fml ML
+	 * manager ... --list@host, Be Seeing You!"), before the explanation:
+	 * the explanation is the text after it, up to the returned header */
+	if (sig_line && !bw_memcasemem(m->body, (size_t)(sig_line - m->body), "\n\n")) {
+		const char *after = memchr(sig, '\n', all - (size_t)(sig - m->body));
+
+		if (after) {
+			size_t en = text_length(m, all, NULL);
+
+			if (en > (size_t)(after - m->body)) {
+				start = after + 1;
+				n = en - (size_t)(start - m->body);
+			}
+		}
+	}
+	rc = bw_decoders__add(r, a, start, n);
 	free(a);
 	if (!rc)
 		return 0;

@@ -110,6 +110,37 @@ static char *prose_diag(const bw_msg *m, size_t n)
 	return NULL;
 }
 
+/* Of several "Technical details of ..." blocks (one per recipient domain),
+ * the one about addr: the block that names the address, or its domain
+ * ("rejected by the server for the recipient domain example.org"); its
+ * text for the caller to free, or NULL when there is one block or none
+ * names it. */
+static char *own_block(const bw_msg *m, size_t n, const char *addr)
+{
+	static const char marker[] = "Technical details of ";
+	const char *dom = strchr(addr, '@'), *at, *next, *end = m->body + n;
+
+	at = bw_memcasemem(m->body, n, marker);
+	if (!dom || !at || !bw_memcasemem(at + 1, (size_t)(end - at - 1), marker))
+		return NULL;
+	dom++;
+	for (; at; at = next) {
+		const char *d, *colon;
+		size_t bl, dl = strlen(dom);
+
+		next = bw_memcasemem(at + 1, (size_t)(end - at - 1), marker);
+		bl = (size_t)((next ? next : end) - at);
+		for (d = at; (d = bw_memcasemem(d, bl - (size_t)(d - at), "domain ")) != NULL; d += 7)
+			if (bl - (size_t)(d + 7 - at) > dl && bw_strncasecmp(d + 7, dom, dl) == 0 &&
+			    !bw_isalnum((unsigned char)d[7 + dl]) && d[7 + dl] != '-' &&
+			    !(d[7 + dl] == '.' && bw_isalnum((unsigned char)d[8 + dl])))
+				break;
+		if ((d || bw_memcasemem(at, bl, addr)) && (colon = memchr(at, ':', bl)))
+			return block_after(colon, (size_t)(at + bl - colon), ":", false);
+	}
+	return NULL;
+}
+
 /* "Delivery to the following recipient(s) failed permanently:" and the
  * indented addresses under it. */
 static int old_format(const bw_msg *m, bw_report *r, size_t n, const char *diag)
@@ -149,7 +180,13 @@ static int old_format(const bw_msg *m, bw_report *r, size_t n, const char *diag)
 		if (!(addr = bw_text__address_line(t, tl)))
 			break;
 		seen = true;
-		rc = bw_decoders__add(r, addr, diag, diag_len);
+		{
+			char *own = own_block(m, n, addr);
+
+			rc = own ? bw_decoders__add(r, addr, own, strlen(own))
+			         : bw_decoders__add(r, addr, diag, diag_len);
+			free(own);
+		}
 		free(addr);
 		if (!rc)
 			return BW_ENOMEM;
