@@ -121,6 +121,16 @@ typedef struct orphan {
 	const char *command;
 } orphan;
 
+/* Does a remark of the server's own ("*  ...") say that reaching the host
+ * failed (a lookup or a connection)? */
+static bool remark_fails(const char *t, size_t n)
+{
+	static const char *const words[] = { "timed out", "failed", "refused", "no MX",
+		"unable to", "could not", "not found", "unreachable" };
+
+	return bw_text__find_any(t, n, words, sizeof(words) / sizeof(words[0]), NULL) != NULL;
+}
+
 static int transcript(const bw_msg *m, bw_report *r, size_t first, bool delayed,
                       orphan *orphans, size_t *n_orphans)
 {
@@ -180,6 +190,27 @@ static int transcript(const bw_msg *m, bw_report *r, size_t first, bool delayed,
 			if (local.len)
 				bw_buf__puts(&local, " ");
 			bw_buf__put(&local, p + 3, n - (size_t)(p + 3 - l));
+			continue;
+		}
+		/* "*  DNS lookup timed out; no MX records obtained for [x]": this
+		 * server's own failure to reach the session's host, which gave no
+		 * reply: the recipients listed for that host take it
+		 * (listed_rest()) */
+		if ((p = bw_memcasemem(l, n, "*  ")) && host_len && !pending && !n_ok &&
+		    *n_orphans < MAX_ORPHANS && remark_fails(p + 3, n - (size_t)(p + 3 - l))) {
+			char *hd = bw_strndup(host, host_len), *dd = bw_squeeze_dup(p + 3, n - (size_t)(p + 3 - l));
+
+			if (hd && dd) {
+				orphans[*n_orphans].host = hd;
+				orphans[*n_orphans].diag = dd;
+				orphans[*n_orphans].command = "CONN";
+				(*n_orphans)++;
+			} else {
+				free(hd);
+				free(dd);
+				oom = true;
+				break;
+			}
 			continue;
 		}
 		if ((p = bw_memcasemem(l, n, "*  To:"))) {
@@ -360,6 +391,8 @@ static int decode(const bw_msg *m, bw_report *r)
 		start = bw_text__after_line(m->body, len, "NOT DELIVERED TO THESE ADDRESSES");
 	if (start == len)
 		start = bw_text__after_line(m->body, len, "recipients listed below");
+	if (start == len)
+		start = bw_text__after_line(m->body, len, "not yet reached");
 	before = r->n_rcpt;
 	if (start < len && (r->n_rcpt == first || at) &&
 	    (got = bw_decoders__listed(m, r, m->body + start, len - start,
