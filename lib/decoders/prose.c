@@ -1209,6 +1209,30 @@ static bool dashed_title(const char *l, size_t n)
 	       t[tl - 3] == '-';
 }
 
+/* Is l[0..n) a labelled recipient's line and nothing else: a label of
+ * words, then an address, bracketed or not ("Recipient: <x@y>")?  (A bare
+ * address may head its own reason indented below it.) */
+static bool bare_recipient_line(const char *l, size_t n)
+{
+	size_t tl, i;
+	const char *t = bw_text__trim(l, n, &tl);
+	const char *colon = memchr(t, ':', tl < 30 ? tl : 30);
+	char *a;
+
+	if (!colon || colon == t || !memchr(colon, '@', tl - (size_t)(colon - t)))
+		return false;
+	for (i = 0; t + i < colon; i++)
+		if (!bw_isalpha((unsigned char)t[i]) && t[i] != ' ' && t[i] != '(' && t[i] != ')' &&
+		    t[i] != '-')
+			return false;
+	tl -= (size_t)(colon + 1 - t);
+	t = colon + 1;
+	if (!(a = bw_text__address_line(t, tl)))
+		return false;
+	free(a);
+	return true;
+}
+
 static char *diag_paragraph(const bw_msg *m, const char *l, size_t n, const char *after,
                             const char *end, const char *a)
 {
@@ -1252,6 +1276,13 @@ static char *diag_paragraph(const bw_msg *m, const char *l, size_t n, const char
 			char *o = bw_text__first_address(after + k, ll);
 			bool other = o && bw_strcasecmp(o, a) != 0 && !bw_decoders__is_own_address(m, o);
 			free(o);
+			/* a run of recipients' lines with nothing else on them
+			 * ("Recipient: <a>" / "Recipient: <b>" / "Error: ..."):
+			 * what follows the run is every one's */
+			if (other && !k && nl && bare_recipient_line(after, ll)) {
+				after = nl + 1;
+				continue;
+			}
 			if (other)
 				break;
 		}
