@@ -1233,6 +1233,31 @@ static bool bare_recipient_line(const char *l, size_t n)
 	return true;
 }
 
+/* Is l[0..n) a JSON member that names the sender ("sender": "x@y",
+ * "from_email": ..., "return_path": ...), as a sending service's event
+ * pasted into a notice carries one beside the recipient's? */
+static bool json_sender_member(const char *l, size_t n)
+{
+	static const char *const keys[] = { "\"sender\"", "\"from\"", "\"from_email\"",
+		"\"fromemail\"", "\"return_path\"", "\"returnpath\"", "\"reply_to\"", "\"source\"",
+		"\"mail_from\"", "\"envelope_from\"" };
+	size_t tl, i;
+	const char *t = bw_text__trim(l, n, &tl);
+
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		size_t kl = strlen(keys[i]);
+		const char *c = t + kl;
+
+		if (tl <= kl || bw_strncasecmp(t, keys[i], kl) != 0)
+			continue;
+		while (c < t + tl && (*c == ' ' || *c == '\t'))
+			c++;
+		if (c < t + tl && *c == ':')
+			return true;
+	}
+	return false;
+}
+
 static char *diag_paragraph(const bw_msg *m, const char *l, size_t n, const char *after,
                             const char *end, const char *a)
 {
@@ -1279,6 +1304,8 @@ static char *diag_paragraph(const bw_msg *m, const char *l, size_t n, const char
 			/* a run of recipients' lines with nothing else on them
 			 * ("Recipient: <a>" / "Recipient: <b>" / "Error: ..."):
 			 * what follows the run is every one's */
+			if (other && json_sender_member(after + k, ll))
+				other = false;
 			if (other && !k && nl && bare_recipient_line(after, ll)) {
 				after = nl + 1;
 				continue;
@@ -1815,7 +1842,7 @@ static void read_lines(const bw_msg *m, bw_report *r, size_t first, size_t len)
 				else if (!skip)
 					skip = ignorable_address(m, a, "", 0);
 				skip = skip || delivered_after(l + pos, n - pos) || sender_after(l + pos, n - pos) ||
-				       contact_after(l + pos, n - pos, it.p, end);
+				       contact_after(l + pos, n - pos, it.p, end) || json_sender_member(l, n);
 				/* a sentence begun on the line before is read whole */
 				if (!skip && back)
 					add_with_paragraph(m, r, first, a, before, (size_t)(l + n - before), it.p, end);
