@@ -367,7 +367,10 @@ static void read_transcript(const char *t, size_t len, sstate *s)
 				 * reply ("Remote protocol error"), not one that has it,
 				 * nor one whose reply names another recipient ("<<< 550
 				 * 5.1.1 <b@example.org>... User unknown" after DATA) */
+				/* nor one whose host was never found ("Host unknown (Name
+				 * server: ...)"): no session was held for it */
 				if (!inner && !r->replies.len && s->session.len &&
+				    !bw_memcasemem(rest, rn, "Host unknown") &&
 				    !names_other(s, s->session.p, s->session.len, r->address)) {
 					put(&r->replies, s->session.p, s->session.len);
 					r->cmd = s->session_cmd;
