@@ -847,25 +847,6 @@ static bool is_bounce(GMimeMessage *inner)
 	return top && type_is(g_mime_object_get_content_type(top), "multipart", "report");
 }
 
-/* An automatic reply that a list manager passed on to the list's owners as
- * a bounce it could not read (Mailman's "Uncaught bounce notification"):
- * the wrapper is the list's administrative mail (X-List-Administrivia, or
- * Precedence: bulk, list or junk) and the attached message says by its own
- * Auto-Submitted field (RFC 3834) that it is an automatic reply.  The
- * fields' values with their lengths (NULL: no such field). */
-static bool relays_autoreply(const char *precedence, size_t pl, bool administrivia,
-                             const char *auto_submitted, size_t al)
-{
-	static const char *const bulk[] = { "bulk", "list", "junk" };
-	size_t i;
-
-	if (!auto_submitted || !bw_memcasemem(auto_submitted, al, "auto-replied"))
-		return false;
-	for (i = 0; !administrivia && precedence && i < sizeof(bulk) / sizeof(bulk[0]); i++)
-		administrivia = bw_memcasemem(precedence, pl, bulk[i]) != NULL;
-	return administrivia;
-}
-
 /* The value of the first field `name` of a header block read without
  * GMime, *vl its length; NULL if there is none. */
 static const char *plain_header(const plain_original *p, const char *name, size_t *vl)
@@ -882,36 +863,57 @@ static const char *plain_header(const plain_original *p, const char *name, size_
 	return NULL;
 }
 
-/* relays_autoreply() of a message GMime built and its attached message;
- * the message's own fields from `top` when GMime was given only some of
- * them (read_top(): top->n >= 0). */
-static bool relayed_autoreply(GMimeObject *root, const plain_original *top, GMimeMessage *inner)
+/* Is a message a list's administrative mail (X-List-Administrivia, or
+ * Precedence: bulk, list or junk)?  Its fields from `top` when read_top()
+ * read its header block (top->n >= 0; GMime was then given only some of
+ * them), else from root as GMime built it. */
+static bool list_administrivia(GMimeObject *root, const plain_original *top)
 {
-	const char *as = g_mime_object_get_header(GMIME_OBJECT(inner), "Auto-Submitted");
-	const char *prec;
-	size_t pl, xl;
-	bool admin;
+	static const char *const bulk[] = { "bulk", "list", "junk" };
+	const char *prec = NULL;
+	size_t pl = 0, xl, i;
+	bool admin = false;
 
 	if (top && top->n >= 0) {
 		prec = plain_header(top, "Precedence", &pl);
 		admin = plain_header(top, "X-List-Administrivia", &xl) != NULL;
-	} else {
-		prec = GMIME_IS_MESSAGE(root) ? g_mime_object_get_header(root, "Precedence") : NULL;
+	} else if (root && GMIME_IS_MESSAGE(root)) {
+		prec = g_mime_object_get_header(root, "Precedence");
 		pl = prec ? strlen(prec) : 0;
-		admin = GMIME_IS_MESSAGE(root) && g_mime_object_get_header(root, "X-List-Administrivia");
+		admin = g_mime_object_get_header(root, "X-List-Administrivia") != NULL;
 	}
-	return relays_autoreply(prec, pl, admin, as, as ? strlen(as) : 0);
+	for (i = 0; !admin && prec && i < sizeof(bulk) / sizeof(bulk[0]); i++)
+		admin = bw_memcasemem(prec, pl, bulk[i]) != NULL;
+	return admin;
 }
 
-/* relays_autoreply() of header blocks read without GMime: the message's
- * own and its attached message's. */
+/* Does an Auto-Submitted value (al bytes; NULL: no such field) say the
+ * message is an automatic reply (RFC 3834)? */
+static bool auto_replied(const char *auto_submitted, size_t al)
+{
+	return auto_submitted && bw_memcasemem(auto_submitted, al, "auto-replied");
+}
+
+/* An automatic reply that a list manager passed on to the list's owners as
+ * a bounce it could not read (Mailman's "Uncaught bounce notification"):
+ * the wrapper is the list's administrative mail and the attached message
+ * says by its own Auto-Submitted field that it is an automatic reply.
+ * root and top as list_administrivia() takes them; inner as GMime built it. */
+static bool relayed_autoreply(GMimeObject *root, const plain_original *top, GMimeMessage *inner)
+{
+	const char *as = g_mime_object_get_header(GMIME_OBJECT(inner), "Auto-Submitted");
+
+	return auto_replied(as, as ? strlen(as) : 0) && list_administrivia(root, top);
+}
+
+/* relayed_autoreply() of header blocks read without GMime: the message's
+ * own (top) and its attached message's (orig). */
 static bool plain_relays_autoreply(const plain_original *top, const plain_original *orig)
 {
-	size_t pl, al, xl;
-	const char *prec = plain_header(top, "Precedence", &pl);
+	size_t al;
 	const char *as = plain_header(orig, "Auto-Submitted", &al);
 
-	return relays_autoreply(prec, pl, plain_header(top, "X-List-Administrivia", &xl) != NULL, as, al);
+	return auto_replied(as, al) && list_administrivia(NULL, top);
 }
 
 /* The attached message that is the report of root: a bounce a person

@@ -1195,10 +1195,6 @@ static const char *const to_cues[] = { BW_PHRASES_TO_CUES };
  * a notice that names no one else. */
 static const char *const weak_labels[] = { BW_PHRASES_WEAK_LABELS };
 
-/* The diagnostic of the recipient on line l[0..n): the line itself and
- * the lines after it (from `after`) up to a blank or quoted line or a line
- * that names another address than the recipient's or the sender's.  Caller
- * frees. */
 /* A title between dashes: "----- Non-delivered information -----". */
 static bool dashed_title(const char *l, size_t n)
 {
@@ -1258,6 +1254,10 @@ static bool json_sender_member(const char *l, size_t n)
 	return false;
 }
 
+/* The diagnostic of the recipient on line l[0..n): the line itself and
+ * the lines after it (from `after`) up to a blank or quoted line or a line
+ * that names another address than the recipient's or the sender's.  Caller
+ * frees. */
 static char *diag_paragraph(const bw_msg *m, const char *l, size_t n, const char *after,
                             const char *end, const char *a)
 {
@@ -1301,11 +1301,12 @@ static char *diag_paragraph(const bw_msg *m, const char *l, size_t n, const char
 			char *o = bw_text__first_address(after + k, ll);
 			bool other = o && bw_strcasecmp(o, a) != 0 && !bw_decoders__is_own_address(m, o);
 			free(o);
+			/* a pasted event's sender ("sender": "x@y") is neither */
+			if (other && json_sender_member(after + k, ll))
+				other = false;
 			/* a run of recipients' lines with nothing else on them
 			 * ("Recipient: <a>" / "Recipient: <b>" / "Error: ..."):
 			 * what follows the run is every one's */
-			if (other && json_sender_member(after + k, ll))
-				other = false;
 			if (other && !k && nl && bare_recipient_line(after, ll)) {
 				after = nl + 1;
 				continue;

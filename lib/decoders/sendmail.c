@@ -366,8 +366,8 @@ static void read_transcript(const char *t, size_t len, sstate *s)
 				/* the session's replies explain a summary without its own
 				 * reply ("Remote protocol error"), not one that has it,
 				 * nor one whose reply names another recipient ("<<< 550
-				 * 5.1.1 <b@example.org>... User unknown" after DATA) */
-				/* nor one whose host was never found ("Host unknown (Name
+				 * 5.1.1 <b@example.org>... User unknown" after DATA),
+				 * nor one whose host was never found ("Host unknown (Name
 				 * server: ...)"): no session was held for it */
 				if (!inner && !r->replies.len && s->session.len &&
 				    !bw_memcasemem(rest, rn, "Host unknown") &&
