@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "charset.h"
+#include "error.h"
 #include "rfc2047.h"
 #include "text.h"
 #include "util.h"
@@ -102,6 +103,10 @@ static void convert(bw_buf *out, const char *charset, const char *bytes, size_t 
 			return;
 		}
 		iconv_close(cd);
+		/* no room to convert: the text is lost, not read as Latin-1 */
+		bw_error__oom();
+		out->oom = true;
+		return;
 	}
 	fallback = bw_text__latin1_to_utf8(bytes, n);
 	if (fallback) {

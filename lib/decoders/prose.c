@@ -260,6 +260,11 @@ static int sniff(const bw_msg *m, const bw_found *f)
 	 * became of it) */
 	if (bw_sniff__automated(m) && (delivery || mail_to_subject(m)))
 		return BW_SNIFF_LAST_RESORT;
+	/* a content or virus gateway's notice under a subject of its own
+	 * ("Virus found", "受信拒否のお知らせ"): a program's sender, and text
+	 * saying the mail was not delivered */
+	if (bw_sniff__automated(m) && bw_decoders__says_failure(m))
+		return BW_SNIFF_LAST_RESORT;
 	if (returns_readers_message(m))
 		return BW_SNIFF_LAST_RESORT;
 	/* A read receipt (report-type disposition-notification) is no bounce. */
