@@ -244,7 +244,7 @@ static bool colon_title(const char *l, size_t n)
  * allowed between) that has a field only a returned original carries:
  * where the original starts, or NULL.  The title is a line of words
  * between dashes, or a heading that ends in a colon over a header that
- * has the original's transit fields. */
+ * has the original's transit fields or two of its own. */
 static const char *marker_over_headers(const char *text, size_t len)
 {
 	const char *p = text, *end = text + len;
@@ -253,6 +253,7 @@ static const char *marker_over_headers(const char *text, size_t len)
 		const char *nl = memchr(p, '\n', (size_t)(end - p)), *q;
 		size_t n = (size_t)((nl ? nl : end) - p);
 		bool only = false, dashed = dashed_title(p, n);
+		size_t own = 0;
 
 		if (dashed || colon_title(p, n)) {
 			q = nl ? nl + 1 : end;
@@ -269,6 +270,11 @@ static const char *marker_over_headers(const char *text, size_t len)
 				if (!field_line(q, qn) && !(qn && (*q == ' ' || *q == '\t')))
 					break;
 				only = only || original_field_at(q, qn) >= (dashed ? ORIGINAL_ONLY : TRANSIT);
+				/* or, under a colon heading, two fields only a message
+				 * carries (Message-ID and MIME-Version: the original's
+				 * header as Exchange returns it, without transit fields) */
+				own += original_field_at(q, qn) == ORIGINAL_ONLY;
+				only = only || own >= 2;
 				q = e ? e + 1 : end;
 			}
 			if (only)

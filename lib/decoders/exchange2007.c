@@ -42,7 +42,7 @@
  * the wording of the prose. */
 enum {
 	M_ADMIN,
-	M_INTRO = M_ADMIN + 13,
+	M_INTRO = M_ADMIN + 17,
 	M_REMOTE_SERVER_RETURNED = M_INTRO + 11,
 	M_RETURNED,
 	M_MICROSOFT_EXCHANGE,
@@ -66,6 +66,10 @@ static const char *const body_markers[N_MARKERS] = {
 	"Generierender Server",
 	"Servidor de generaci\xc3\xb3n",
 	"Servidor de gera\xc3\xa7\xc3\xa3o",
+	"Diagnostische gegevens voor beheerders",
+	"Genererende server",
+	"\xe7\xae\xa1\xe7\x90\x86\xe8\x80\x85\xe5\x90\x91\xe3\x81\x91\xe3\x81\xae\xe8\xa8\xba\xe6\x96\xad\xe6\x83\x85\xe5\xa0\xb1", /* 管理者向けの診断情報 */
+	"\xe7\x94\x9f\xe6\x88\x90\xe3\x82\xb5\xe3\x83\xbc\xe3\x83\x90\xe3\x83\xbc:", /* 生成サーバー: */
 	[M_INTRO] = "Delivery has failed to these recipients or",
 	"rejected your message to the following e",
 	"Your message to",
@@ -109,6 +113,7 @@ static bool from_exchange_online(const bw_msg *m)
 }
 
 static const char *admin_block_by_shape(const bw_msg *m);
+static const char *quoted_reply(const char *t, size_t tl, size_t *open_len);
 
 /* Does a delivery-status part of m hold `words`? */
 static bool dsn_says(const bw_msg *m, const char *words)
@@ -134,6 +139,7 @@ static int sniff_common(const bw_msg *m, const bw_found *f)
 	bool intro = bw_found__first(f, M_INTRO, N_INTRO, bw_text__report_length(m), NULL) != NULL;
 	bool prose = bw_found__in(f, M_REMOTE_SERVER_RETURNED) || bw_found__in(f, M_RETURNED) ||
 	             bw_found__in(f, M_MICROSOFT_EXCHANGE);
+	size_t ql;
 
 	if (admin && (ndr || intro || prose))
 		return BW_SNIFF_MARKERS;
@@ -148,7 +154,8 @@ static int sniff_common(const bw_msg *m, const bw_found *f)
 	 * delivery-status part gives only Exchange's generic "400 4.4.7
 	 * Message delayed", and the attempts' replies stand in the notice's
 	 * (untranslated) "Server at X returned '...'" lines */
-	if (prose && dsn_says(m, "4.4.7 Message delayed"))
+	if ((prose || quoted_reply(m->body, bw_text__report_length(m), &ql)) &&
+	    dsn_says(m, "4.4.7 Message delayed"))
 		return BW_SNIFF_PARTIAL;
 	/* by its shape only where no delivery-status part gives the
 	 * replies (the standard reader has them otherwise) */
@@ -178,6 +185,25 @@ typedef struct entry {
 	char *host;    /* the server that answered, when named alone on a line */
 } entry;
 
+/* The first quote in t ("'" or U+2018) that opens a failure reply ("'421
+ * 4.7.0 ...'"); *open_len its length; NULL if none. */
+static const char *quoted_reply(const char *t, size_t tl, size_t *open_len)
+{
+	const char *r;
+
+	for (r = t; r < t + tl; r++) {
+		size_t q = *r == '\'' ? 1 : (size_t)(t + tl - r) >= 3 && memcmp(r, "\xe2\x80\x98", 3) == 0 ? 3 : 0;
+		const char *c = r + q;
+
+		if (q && t + tl - c >= 4 && (c[0] == '4' || c[0] == '5') && bw_isdigit((unsigned char)c[1]) &&
+		    bw_isdigit((unsigned char)c[2]) && (c[3] == ' ' || c[3] == '-')) {
+			*open_len = q;
+			return r;
+		}
+	}
+	return NULL;
+}
+
 /* The opening "returned '" of a quoted reply in t, in English or as the
  * localised templates word it ("a retourné '", "devolvió '", "wurde '
  * ... ' zurückgegeben"), with the straight quote or the typographic one a
@@ -202,11 +228,13 @@ static const char *returned_quote(const char *t, size_t tl, size_t *open_len)
 			*open_len = strlen(opens[i]);
 			return r;
 		}
-	return NULL;
+	/* a template in another language ("heeft '421 ...' geretourneerd",
+	 * "から '450 ...' が返されました"): a quote opening a reply code */
+	return quoted_reply(t, tl, open_len);
 }
 
-/* The length of the quote that closes t ("'" or U+2019), 0 if none. */
-static size_t closing_quote(const char *t, size_t tl)
+/* The length of the quote that ends t ("'" or U+2019), 0 if none. */
+static size_t ends_with_quote(const char *t, size_t tl)
 {
 	if (tl >= 1 && t[tl - 1] == '\'')
 		return 1;
@@ -215,11 +243,27 @@ static size_t closing_quote(const char *t, size_t tl)
 	return 0;
 }
 
+/* Where the quote that closes the reply in from[0..end) is (the last "'"
+ * or U+2019: a template's words may follow it, "' geretourneerd"); `end`
+ * if there is none. */
+static const char *closing_quote(const char *from, const char *end)
+{
+	const char *p;
+
+	for (p = end; p > from; p--) {
+		if (p[-1] == '\'')
+			return p - 1;
+		if (p - from >= 3 && memcmp(p - 3, "\xe2\x80\x99", 3) == 0)
+			return p - 3;
+	}
+	return end;
+}
+
 /* The text quoted in "... returned '...'", with "Remote Server at host (ip)"
  * kept in front so that evidence.c finds the remote host. */
 static char *returned_text(const char *t, size_t tl)
 {
-	size_t ol, q;
+	size_t ol;
 	const char *ret = returned_quote(t, tl, &ol);
 	const char *start = t, *dash;
 	const char *end = t + tl;
@@ -231,9 +275,7 @@ static char *returned_text(const char *t, size_t tl)
 	dash = bw_memcasemem(t, (size_t)(ret - t), " - ");
 	if (dash && bw_isdigit((unsigned char)t[0]))
 		start = dash + 3;
-	q = closing_quote(t, tl);
-	if (q && end - q > ret + ol)
-		end -= q;
+	end = closing_quote(ret + ol, end);
 	{
 		const char *host = bw_memcasemem(start, (size_t)(ret - start), " at ");
 		if (host) {
@@ -325,13 +367,13 @@ static char *wrapped_returned_text(bw_lines *it, const char *t, size_t tl)
 {
 	bw_buf joined = BW_BUF_INIT;
 	bw_lines rest = *it;
-	const char *l2;
+	const char *l2, *o;
 	size_t n2, k, ol;
 	char *s = NULL;
 
 	/* the opening quote on this line, or the line ending in "returned"
 	 * with the quote on the next */
-	if ((!returned_quote(t, tl, &ol) || closing_quote(t, tl)) &&
+	if (((o = returned_quote(t, tl, &ol)) == NULL || closing_quote(o + ol, t + tl) < t + tl) &&
 	    !(tl >= 8 && bw_strncasecmp(t + tl - 8, "returned", 8) == 0))
 		return NULL;
 	bw_buf__put(&joined, t, tl);
@@ -345,7 +387,7 @@ static char *wrapped_returned_text(bw_lines *it, const char *t, size_t tl)
 			break;
 		bw_buf__putc(&joined, ' ');
 		bw_buf__put(&joined, t2, t2l);
-		if (closing_quote(t2, t2l)) {
+		if (ends_with_quote(t2, t2l)) {
 			s = returned_text(joined.p, joined.len);
 			if (s)
 				*it = rest;
@@ -439,13 +481,17 @@ static size_t read_admin_block(const bw_msg *m, entry *out, size_t cap)
 {
 	const char *at = bw_text__find_any(m->body, m->body_len, admin_markers, N_ADMIN, NULL);
 	const char *line;
-	size_t len, n = 0;
+	size_t len, n = 0, report;
 	bw_lines it;
 	entry *cur = NULL;
 
 	if (!at && !(at = admin_block_by_shape(m)))
 		return 0;
-	bw_lines__init(&it, at, m->body_len - (size_t)(at - m->body));
+	/* the block ends where the returned original's headers begin, under
+	 * a heading in any language ("Oorspronkelijke berichtkoppen:") */
+	report = bw_text__report_length(m);
+	bw_lines__init(&it, at, (size_t)(at - m->body) < report ? report - (size_t)(at - m->body)
+	                                                        : m->body_len - (size_t)(at - m->body));
 	while (bw_lines__next(&it, &line, &len)) {
 		size_t tl;
 		const char *t = bw_text__trim(line, len, &tl);

@@ -399,6 +399,15 @@ static int decode(const bw_msg *m, bw_report *r)
 	                               delayed ? "delayed" : "failed")) < 0)
 		goto out;
 	listed_rest(r, first, before, orphans, n_orphans);
+	/* a permanent failure notice ("had PERMANENT fatal delivery errors",
+	 * sent when the retry queue gave up): a last attempt answered with a
+	 * 4xx reply is still a failure, not a delay */
+	if (!delayed && bw_memcasemem(m->body, len, body_markers[M_HAD_PERMANENT_FATAL_DELIVERY]))
+		for (i = first; i < r->n_rcpt; i++)
+			if (bw_recipient__set(r->rcpt[i], BW_RCPT_ACTION, "failed") < 0) {
+				got = BW_ENOMEM;
+				goto out;
+			}
 	got = (int)(r->n_rcpt - first);
 out:
 	for (i = 0; i < n_orphans; i++) {
