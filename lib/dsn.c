@@ -116,6 +116,26 @@ static int set_status(bw_recipient *rc, const char *value)
 	return BW_OK;
 }
 
+/* Exchange's X-Supplementary-Info, "<mx.example.net #530 5.7.1 Client was
+ * not authenticated>": the remote host's reply after the '#', the
+ * recipient's diagnostic while no Diagnostic-Code gives one (Exchange
+ * writes none for a reply its smart host relayed). */
+static int set_supplementary(bw_recipient *rc, const char *value)
+{
+	const char *p = value, *end = value + strlen(value), *hash;
+
+	while (p < end && (*p == ' ' || *p == '<'))
+		p++;
+	while (end > p && (end[-1] == ' ' || end[-1] == '>'))
+		end--;
+	hash = memchr(p, '#', (size_t)(end - p));
+	if (hash && hash + 1 < end && bw_isdigit((unsigned char)hash[1]))
+		p = hash + 1;
+	else if (!bw_smtp__has_failure_code(p, (size_t)(end - p)))
+		return BW_OK;
+	return end > p ? bw_recipient__set_len(rc, BW_RCPT_DIAGNOSTIC, p, (size_t)(end - p)) : BW_OK;
+}
+
 static int set_address(bw_recipient *rc, bw_recipient_field f, const char *value)
 {
 	char *addr = bw_addr__normalize(value, strlen(value));
@@ -195,6 +215,12 @@ static int apply_field(bw_recipient *rc, field_kind k, const char *name, const c
 	case F_WILL_RETRY_UNTIL:
 		return bw_recipient__set(rc, BW_RCPT_WILL_RETRY_UNTIL, value);
 	default:
+		if (bw_strcasecmp(name, "X-Supplementary-Info") == 0 && !bw_recipient__get(rc, BW_RCPT_DIAGNOSTIC)) {
+			int err = set_supplementary(rc, value);
+
+			if (err < 0)
+				return err;
+		}
 		return bw_kvlist__push(&rc->extras, name, value);
 	}
 }
