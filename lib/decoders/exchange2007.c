@@ -152,10 +152,11 @@ static int sniff_common(const bw_msg *m, const bw_found *f)
 		return BW_SNIFF_PARTIAL;
 	/* a delay notice in a language the headings above do not list: the
 	 * delivery-status part gives only Exchange's generic "400 4.4.7
-	 * Message delayed", and the attempts' replies stand in the notice's
-	 * (untranslated) "Server at X returned '...'" lines */
+	 * Message delayed" (or its status alone), and the attempts' replies
+	 * stand in the notice's quoted lines ("Server at X returned '...'",
+	 * "Serwer X zwrócił '...'") */
 	if ((prose || quoted_reply(m->body, bw_text__report_length(m), &ql)) &&
-	    dsn_says(m, "4.4.7 Message delayed"))
+	    (dsn_says(m, "4.4.7 Message delayed") || (dsn_says(m, "Status: 4.4.7") && !dsn_gives_replies(m))))
 		return BW_SNIFF_PARTIAL;
 	/* by its shape only where no delivery-status part gives the
 	 * replies (the standard reader has them otherwise) */
@@ -445,7 +446,7 @@ static const char *admin_block_by_shape(const bw_msg *m)
 	size_t len, since = 0, ol;
 	bw_lines it;
 
-	if (!bw_memcasemem(m->body, m->body_len, "##") && !bw_memcasemem(m->body, m->body_len, "returned '"))
+	if (!bw_memcasemem(m->body, m->body_len, "##") && !quoted_reply(m->body, m->body_len, &ol))
 		return NULL;
 	bw_lines__init(&it, m->body, m->body_len);
 	while (bw_lines__next(&it, &line, &len)) {
