@@ -547,8 +547,9 @@ bool bw_sniff__list_post(const bw_msg *m)
 /* The reply prefixes of mail programs in several languages. */
 static const char *const reply_prefixes[] = { "re:", "aw:", "sv:", "antw:", "r:", "ref:", "réf" };
 
-/* Does the subject, after any spaces and "[tag]"s, start as a reply's? */
-static bool reply_subject(const char *subject)
+/* Where the subject goes on after any spaces and "[tag]"s and a reply's
+ * prefix ("Re:", "AW:"); NULL when it has no such prefix. */
+static const char *after_reply_prefix(const char *subject)
 {
 	size_t i;
 
@@ -556,14 +557,41 @@ static bool reply_subject(const char *subject)
 		subject = *subject == '[' ? strchr(subject, ']') + 1 : subject + 1;
 	for (i = 0; subject && i < sizeof(reply_prefixes) / sizeof(reply_prefixes[0]); i++)
 		if (bw_strncasecmp(subject, reply_prefixes[i], strlen(reply_prefixes[i])) == 0)
+			return subject + strlen(reply_prefixes[i]);
+	return NULL;
+}
+
+/* Does the subject, after any spaces and "[tag]"s, start as a reply's? */
+static bool reply_subject(const char *subject)
+{
+	return after_reply_prefix(subject) != NULL;
+}
+
+/* Does a reply's subject answer a forward ("Re: Fwd: ...", "AW: WG: ...")?
+ * A reply to a forwarded bounce is a conversation about it, whether or
+ * not the mail program kept In-Reply-To. */
+static bool reply_to_forward(const char *subject)
+{
+	static const char *const forward_prefixes[] = { "fwd:", "fw:", "wg:", "tr:", "rv:", "vs:", "doorst:" };
+	size_t i;
+
+	if (!(subject = after_reply_prefix(subject)))
+		return false;
+	while (*subject == ' ')
+		subject++;
+	for (i = 0; i < sizeof(forward_prefixes) / sizeof(forward_prefixes[0]); i++)
+		if (bw_strncasecmp(subject, forward_prefixes[i], strlen(forward_prefixes[i])) == 0)
 			return true;
 	return false;
 }
 
 bool bw_sniff__person_reply(const bw_msg *m)
 {
-	return (bw_msg__header(m, "In-Reply-To") || bw_msg__header(m, "References")) &&
-	       reply_subject(bw_msg__header(m, "Subject")) && from_no_mail_system(m) &&
+	const char *subject = bw_msg__header(m, "Subject");
+
+	return (bw_msg__header(m, "In-Reply-To") || bw_msg__header(m, "References") ||
+	        reply_to_forward(subject)) &&
+	       reply_subject(subject) && from_no_mail_system(m) &&
 	       !m->has_original && !bw_sniff__automated(m);
 }
 
