@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../smtp.h"
 #include "../util.h"
 #include "common.h"
 
@@ -141,6 +142,51 @@ static char *own_block(const bw_msg *m, size_t n, const char *addr)
 	return NULL;
 }
 
+/* Does a reply start at diag[i] ("550 ..." after a space or at the
+ * start)? */
+static bool reply_starts(const char *diag, size_t n, size_t i)
+{
+	return i + 4 <= n && (i == 0 || diag[i - 1] == ' ' || diag[i - 1] == '\n') &&
+	       (diag[i] == '4' || diag[i] == '5') && diag[i + 3] == ' ' && bw_smtp__reply_at(diag, n, i);
+}
+
+/* Of a block that quotes several replies, one a recipient ("550 5.2.1
+ * <a@b>: disabled 550 5.1.1 <c@d>: does not exist"), the reply that names
+ * addr in angle brackets (from its code to the next reply's), for the
+ * caller to free; NULL when the block quotes one reply, or none names
+ * addr. */
+static char *own_reply(const char *diag, const char *addr)
+{
+	size_t n = diag ? strlen(diag) : 0, al = strlen(addr), i, replies = 0;
+	const char *own = NULL, *end = NULL;
+
+	for (i = 0; i < n; i++) {
+		size_t j;
+		const char *lt;
+
+		if (!reply_starts(diag, n, i))
+			continue;
+		replies++;
+		if (own) {
+			if (!end)
+				end = diag + i;
+			continue;
+		}
+		for (j = i + 4; j < n && !reply_starts(diag, n, j); j++)
+			;
+		lt = bw_memcasemem(diag + i, j - i, addr);
+		if (lt && lt > diag + i && lt[-1] == '<' && lt[al] == '>')
+			own = diag + i;
+	}
+	if (!own || replies < 2)
+		return NULL;
+	if (!end)
+		end = diag + n;
+	while (end > own && end[-1] == ' ')
+		end--;
+	return bw_strndup(own, (size_t)(end - own));
+}
+
 /* "Delivery to the following recipient(s) failed permanently:" and the
  * indented addresses under it. */
 static int old_format(const bw_msg *m, bw_report *r, size_t n, const char *diag)
@@ -183,6 +229,8 @@ static int old_format(const bw_msg *m, bw_report *r, size_t n, const char *diag)
 		{
 			char *own = own_block(m, n, addr);
 
+			if (!own)
+				own = own_reply(diag, addr);
 			rc = own ? bw_decoders__add(r, addr, own, strlen(own))
 			         : bw_decoders__add(r, addr, diag, diag_len);
 			free(own);
