@@ -57,18 +57,41 @@ static bool jmrp(const bw_msg *m)
  * mail as unwanted"), or names the complainant in X-Complainant. */
 static bool complaint(const bw_msg *m)
 {
-	static const char *const words[] = { "complaint", "abuse report", "spam report",
+	static const char *const words[] = { "complaint", "abuse report", "spam report", "spamreport",
 		"unsolicited", "feedback loop", "reported as spam", "marked as spam", "this is spam",
 		"as unwanted", "as junk", "reported the attached", "clicked \"junk", "plainte",
 		"beschwerde", "queja", "reclamação", "segnalazione" };
+	/* without the reported message, the subject alone must say it: a
+	 * desk's ticket ("Spam complaint for 203.0.113.58"), a sending
+	 * service's notice ("A subscriber marked your campaign X as spam") */
+	static const char *const subject_words[] = { "complaint", "abuse report", "spam report",
+		"spamreport", "feedback loop", " as spam", "plainte", "beschwerde", "queja",
+		"reclamação", "segnalazione" };
 	const char *subject = bw_msg__header(m, "Subject");
 	size_t len = bw_text__report_length(m);
 	bool in_subject;
 
 	/* a challenge that says it keeps out unsolicited mail complains of
 	 * nothing */
-	if (!m->has_original || bw_sniff__challenge(m->body, len))
+	if (bw_sniff__challenge(m->body, len))
 		return false;
+	if (!m->has_original) {
+		const char *auto_submitted = bw_msg__header(m, "Auto-Submitted");
+		const char *hit = subject ? bw_text__find_any(subject, strlen(subject), subject_words,
+		                                              sizeof(subject_words) / sizeof(subject_words[0]), NULL)
+		                          : NULL;
+
+		/* not a count in a campaign's statistics ("3 complaints"), not a
+		 * desk's acknowledgement of a complaint (auto-replied, "Re:"),
+		 * not a notice about the reader's own mailbox (phishing) */
+		return hit && !bw_startswith_ci(hit, "complaints") &&
+		       (bw_sniff__automated(m) || bw_sniff__header_has(m, "From", "abuse") ||
+		        bw_sniff__header_has(m, "From", "report") || bw_sniff__header_has(m, "From", "spamcop")) &&
+		       !(auto_submitted && bw_strncasecmp(auto_submitted, "auto-replied", 12) == 0) &&
+		       !bw_sniff__reply_subject(subject) && !bw_sniff__from_daemon(m) &&
+		       !bw_sniff__null_return_path(m) && !bw_decoders__says_failure(m) &&
+		       !bw_decoders__about_reader(m);
+	}
 	if (bw_msg__header(m, "X-Complainant"))
 		return true;
 	in_subject = (subject && bw_text__find_any(subject, strlen(subject), words,
@@ -132,13 +155,34 @@ static const char *complainant(const bw_msg *m)
 	return bw_kvlist__get(&m->orig_headers, "To");
 }
 
+/* The address on a line "Subscriber: a@b" or "Complainant: a@b" of the
+ * notice's text, for the caller to free; NULL when there is none. */
+static char *labelled_complainant(const bw_msg *m)
+{
+	static const char *const labels[] = { "Subscriber:", "Complainant:", "Reported by:" };
+	size_t len = bw_text__report_length(m), i;
+	const char *at;
+
+	for (i = 0; i < sizeof(labels) / sizeof(labels[0]); i++)
+		if ((at = bw_memcasemem(m->body, len, labels[i])) && (at == m->body || at[-1] == '\n' ||
+		                                                       at[-1] == ' ')) {
+			const char *v = at + strlen(labels[i]);
+			const char *eol = memchr(v, '\n', len - (size_t)(v - m->body));
+			char *addr = bw_text__first_address(v, (size_t)((eol ? eol : m->body + len) - v));
+
+			if (addr)
+				return addr;
+		}
+	return NULL;
+}
+
 static int decode(const bw_msg *m, bw_report *r)
 {
 	bw_kvlist f = { 0 };
 	const char *type, *to, *text;
 	size_t i;
 	int n = 0;
-	char lower[32];
+	char lower[32], *a;
 
 	if (m->feedback) {
 		bw_headers__parse(m->feedback, strlen(m->feedback), &f);
@@ -152,6 +196,15 @@ static int decode(const bw_msg *m, bw_report *r)
 		bw_report__set(r, BW_REPORT_FEEDBACK_TYPE, type);
 		if ((to = complainant(m)))
 			n += add(r, to, type);
+		/* a notice that names the complaining subscriber on a line of
+		 * its own ("Subscriber: a@b") */
+		if (n == 0 && (a = labelled_complainant(m))) {
+			n += add(r, a, type);
+			free(a);
+		}
+		/* none named: the complaint still counts, without a recipient */
+		if (n == 0)
+			n += add(r, "", type) ? 1 : 0;
 		if (n > 0) {
 			r->kind = BW_KIND_FEEDBACK;
 			r->kind_set = true;

@@ -562,7 +562,7 @@ static const char *after_reply_prefix(const char *subject)
 }
 
 /* Does the subject, after any spaces and "[tag]"s, start as a reply's? */
-static bool reply_subject(const char *subject)
+bool bw_sniff__reply_subject(const char *subject)
 {
 	return after_reply_prefix(subject) != NULL;
 }
@@ -591,7 +591,7 @@ bool bw_sniff__person_reply(const bw_msg *m)
 
 	return (bw_msg__header(m, "In-Reply-To") || bw_msg__header(m, "References") ||
 	        reply_to_forward(subject)) &&
-	       reply_subject(subject) && from_no_mail_system(m) &&
+	       bw_sniff__reply_subject(subject) && from_no_mail_system(m) &&
 	       !m->has_original && !bw_sniff__automated(m);
 }
 
@@ -654,7 +654,7 @@ bool bw_sniff__says_undelivered(const char *subject)
 	if (n && bw_text__find_any(subject, n, about_reader, sizeof(about_reader) / sizeof(about_reader[0]), NULL))
 		return false;
 	/* a reply in a conversation ("[List] Re: delivery failed") */
-	if (reply_subject(subject))
+	if (bw_sniff__reply_subject(subject))
 		return false;
 	n = subject ? strlen(subject) : 0;
 	return n && bw_text__find_any(subject, n, mail, sizeof(mail) / sizeof(mail[0]), NULL) &&

@@ -130,6 +130,9 @@ bool bw_sniff__list_post(const bw_msg *m);
  * attached, nothing automatic about it (bw_sniff__automated).  Whatever
  * bounce it quotes, it is nobody's bounce. */
 bool bw_sniff__person_reply(const bw_msg *m);
+/* Does the subject, after any spaces and "[tag]"s, start as a reply's
+ * ("Re:", "AW:", "SV:")? */
+bool bw_sniff__reply_subject(const char *subject);
 
 /* Does the subject (after "Fwd:") start the way delivery reports' subjects
  * do ("Undeliverable", "Returned mail", "Unzustellbar", ...)? */
