@@ -13,8 +13,9 @@
  *   -------original message
  *
  * The addresses come after the "failed to send to" line, the remote reply
- * under "-------server message", the command it answered under
- * "-------SMTP command".
+ * under "-------server message" (one per recipient when the section names
+ * each address on a line of its own above its reply), the command it
+ * answered under "-------SMTP command".
  */
 #include <stdlib.h>
 #include <string.h>
@@ -58,6 +59,38 @@ static void section(const bw_msg *m, const char *marker, const char **out, size_
 	*out_len = e - start;
 }
 
+/* Within a server-message section that gives each recipient its own reply
+ * (the address alone on a line, its reply on the lines below it), the
+ * part for addr: *out and *out_len, or unchanged when it has no such
+ * part. */
+static void own_part(const char *text, size_t len, const char *addr, const char **out, size_t *out_len)
+{
+	const char *l, *mine = NULL, *end = NULL;
+	size_t n;
+	bw_lines it;
+
+	bw_lines__init(&it, text, len);
+	while (bw_lines__next(&it, &l, &n)) {
+		size_t tl;
+		const char *t = bw_text__trim(l, n, &tl);
+		char *a = tl ? bw_text__address_line(t, tl) : NULL;
+
+		if (a && mine && !end)
+			end = l;
+		if (a && !mine && bw_strcasecmp(a, addr) == 0)
+			mine = l + n;
+		free(a);
+	}
+	if (!mine)
+		return;
+	if (!end)
+		end = text + len;
+	if (end > mine) {
+		*out = mine;
+		*out_len = (size_t)(end - mine);
+	}
+}
+
 static int decode(const bw_msg *m, bw_report *r)
 {
 	size_t first = r->n_rcpt, start, k;
@@ -75,7 +108,13 @@ static int decode(const bw_msg *m, bw_report *r)
 	while (bw_lines__next(&it, &l, &n)) {
 		char *a = bw_text__first_address(l, n);
 		if (a && !bw_decoders__find(r, first, a) && !bw_decoders__is_own_address(m, a)) {
-			bw_recipient *rc = bw_decoders__add(r, a, reply, reply_len);
+			const char *own = reply;
+			size_t own_len = reply_len;
+			bw_recipient *rc;
+
+			if (reply)
+				own_part(reply, reply_len, a, &own, &own_len);
+			rc = bw_decoders__add(r, a, own, own_len);
 			if (rc)
 				bw_recipient__set(rc, BW_RCPT_ACTION, "failed");
 		}
