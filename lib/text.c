@@ -267,13 +267,16 @@ static const char *marker_over_headers(const char *text, size_t len)
 			while (q < end) {
 				const char *e = memchr(q, '\n', (size_t)(end - q));
 				size_t qn = (size_t)((e ? e : end) - q);
+				original_field kind;
+
 				if (!field_line(q, qn) && !(qn && (*q == ' ' || *q == '\t')))
 					break;
-				only = only || original_field_at(q, qn) >= (dashed ? ORIGINAL_ONLY : TRANSIT);
+				kind = original_field_at(q, qn);
+				only = only || kind >= (dashed ? ORIGINAL_ONLY : TRANSIT);
 				/* or, under a colon heading, two fields only a message
 				 * carries (Message-ID and MIME-Version: the original's
 				 * header as Exchange returns it, without transit fields) */
-				own += original_field_at(q, qn) == ORIGINAL_ONLY;
+				own += kind == ORIGINAL_ONLY;
 				only = only || own >= 2;
 				q = e ? e + 1 : end;
 			}

@@ -76,7 +76,6 @@ static bool complaint(const bw_msg *m)
 	if (bw_sniff__challenge(m->body, len))
 		return false;
 	if (!m->has_original) {
-		const char *auto_submitted = bw_msg__header(m, "Auto-Submitted");
 		const char *hit = subject ? bw_text__find_any(subject, strlen(subject), subject_words,
 		                                              sizeof(subject_words) / sizeof(subject_words[0]), NULL)
 		                          : NULL;
@@ -87,7 +86,7 @@ static bool complaint(const bw_msg *m)
 		return hit && !bw_startswith_ci(hit, "complaints") &&
 		       (bw_sniff__automated(m) || bw_sniff__header_has(m, "From", "abuse") ||
 		        bw_sniff__header_has(m, "From", "report") || bw_sniff__header_has(m, "From", "spamcop")) &&
-		       !(auto_submitted && bw_strncasecmp(auto_submitted, "auto-replied", 12) == 0) &&
+		       !bw_sniff__marked_auto_reply(m) &&
 		       !bw_sniff__reply_subject(subject) && !bw_sniff__from_daemon(m) &&
 		       !bw_sniff__null_return_path(m) && !bw_decoders__says_failure(m) &&
 		       !bw_decoders__about_reader(m);

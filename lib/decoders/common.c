@@ -526,9 +526,7 @@ static bool from_no_mail_system(const bw_msg *m)
 	       strcmp(m->content_type, "multipart/report") != 0;
 }
 
-/* Marked as an automatic reply (RFC 3834's Auto-Submitted: auto-replied,
- * or the X-Autoreply header vacation programs add). */
-static bool marked_auto_reply(const bw_msg *m)
+bool bw_sniff__marked_auto_reply(const bw_msg *m)
 {
 	const char *as = bw_msg__header(m, "Auto-Submitted");
 
@@ -541,7 +539,7 @@ bool bw_sniff__list_post(const bw_msg *m)
 
 	/* an auto-reply to a digest repeats its subject and precedence */
 	return (bw_msg__header(m, "List-Id") || (subject && bw_strcasestr(subject, "digest"))) &&
-	       bulk_precedence(m) && from_no_mail_system(m) && !marked_auto_reply(m);
+	       bulk_precedence(m) && from_no_mail_system(m) && !bw_sniff__marked_auto_reply(m);
 }
 
 /* The reply prefixes of mail programs in several languages. */

@@ -153,6 +153,9 @@ bool bw_sniff__system_notice(const bw_msg *m);
  * notifications, mailer, gateway or list server address or name) or an
  * Auto-Submitted header other than "no" (RFC 3834)? */
 bool bw_sniff__automated(const bw_msg *m);
+/* Marked as an automatic reply (RFC 3834's Auto-Submitted: auto-replied,
+ * or the X-Autoreply header vacation programs add). */
+bool bw_sniff__marked_auto_reply(const bw_msg *m);
 
 /* Does the subject say that mail was not delivered, not sent or is held
  * up ("Message not sent to 1 recipient", "copy not yet sent", "Your mail

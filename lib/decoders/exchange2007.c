@@ -155,8 +155,8 @@ static int sniff_common(const bw_msg *m, const bw_found *f)
 	 * Message delayed" (or its status alone), and the attempts' replies
 	 * stand in the notice's quoted lines ("Server at X returned '...'",
 	 * "Serwer X zwrócił '...'") */
-	if ((prose || quoted_reply(m->body, bw_text__report_length(m), &ql)) &&
-	    (dsn_says(m, "4.4.7 Message delayed") || (dsn_says(m, "Status: 4.4.7") && !dsn_gives_replies(m))))
+	if ((dsn_says(m, "4.4.7 Message delayed") || (dsn_says(m, "Status: 4.4.7") && !dsn_gives_replies(m))) &&
+	    (prose || quoted_reply(m->body, bw_text__report_length(m), &ql)))
 		return BW_SNIFF_PARTIAL;
 	/* by its shape only where no delivery-status part gives the
 	 * replies (the standard reader has them otherwise) */
