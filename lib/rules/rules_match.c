@@ -2700,8 +2700,10 @@ int bw_rules__match(const bw_rules *rules, const bw_match_input *in, bw_match_re
 	 * alone; a phrase rule found there (or, unless a status code decided,
 	 * strong lexicon cues) names the cause the head only wraps. */
 	len = strlen(in->diagnostic);
-	/* a head ends after the words that decided */
-	if (won_end >= len || !bw_rules__may_end_head(in->diagnostic + won_end, len - won_end))
+	/* a head ends after the words that decided (most heads with a colon
+	 * or " - " there; RFC 5321's "Requested action not taken: mailbox
+	 * unavailable" ends with its words, its colon before them) */
+	if (won_end >= len)
 		return rc;
 	at = bw_rules__clause_start(rules, in->diagnostic, len);
 	if (!at || (rc > 0 && won_end > at))

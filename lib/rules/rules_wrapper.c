@@ -13,7 +13,30 @@
 
 #include "rules_impl.h"
 #include "../util.h"
+#include "rules_prefilter.h"
 #include "wrapper_table.h"
+
+/* Does text[0..len) hold every part of need `w` (its words joined by
+ * BW_LITERAL_AND: "not\x01taken")? */
+static bool holds_need(const char *text, size_t len, const char *w)
+{
+	char part[64];
+
+	for (;;) {
+		const char *e = strchr(w, BW_LITERAL_AND);
+		size_t n = e ? (size_t)(e - w) : strlen(w);
+
+		if (n >= sizeof(part))
+			n = sizeof(part) - 1;
+		memcpy(part, w, n);
+		part[n] = '\0';
+		if (n && !bw_memcasemem(text, len, part))
+			return false;
+		if (!e)
+			return true;
+		w = e + 1;
+	}
+}
 
 /* Does text[0..len) hold one of the words every head holds? */
 static bool may_wrap(const char *text, size_t len)
@@ -21,7 +44,7 @@ static bool may_wrap(const char *text, size_t len)
 	const char *const *w;
 
 	for (w = wrapper_needs; *w; w++)
-		if (bw_memcasemem(text, len, *w))
+		if (holds_need(text, len, *w))
 			return true;
 	return false;
 }
