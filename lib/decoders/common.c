@@ -813,6 +813,25 @@ bool bw_sniff__quotes_failure_reply(const char *text, size_t len)
 	return bw_sniff__quotes_reply(text, len, "45");
 }
 
+bool bw_sniff__quotes_failure_status(const char *text, size_t len)
+{
+	size_t i, s;
+
+	if (len > 65536)
+		len = 65536;
+	for (i = 0; i + 6 <= len; i++) {
+		if ((text[i] != '4' && text[i] != '5') ||
+		    (i > 0 && !bw_isspace((unsigned char)text[i - 1]) && text[i - 1] != ':' &&
+		     text[i - 1] != '(' && text[i - 1] != '#'))
+			continue;
+		if (!(s = bw_smtp__status_at(text, len, i)) || i + s + 1 >= len)
+			continue;
+		if (text[i + s] == ' ' && bw_isalpha((unsigned char)text[i + s + 1]))
+			return true;
+	}
+	return false;
+}
+
 bool bw_decoders__ends_with_word(const char *c, size_t n, const char *const *words, size_t nw)
 {
 	size_t i, wl;

@@ -250,6 +250,11 @@ static int sniff(const bw_msg *m, const bw_found *f)
 	if ((delivery || bw_sniff__automated(m)) &&
 	    bw_sniff__quotes_failure_reply(m->body, bw_text__report_length(m)))
 		return BW_SNIFF_LAST_RESORT;
+	/* ... or the reply's enhanced status code alone, where the subject
+	 * says mail was not delivered (a web application's "Mailer error:
+	 * ... Detail: 5.7.23 The message was rejected ... SMTP code: 550") */
+	if (delivery && bw_sniff__quotes_failure_status(m->body, bw_text__report_length(m)))
+		return BW_SNIFF_LAST_RESORT;
 	/* a subject saying that mail to an address was not delivered ("your
 	 * email to x@y didn't go out") */
 	if (delivery && strchr(bw_msg__header(m, "Subject"), '@'))

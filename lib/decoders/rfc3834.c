@@ -133,12 +133,23 @@ static bool declares_itself(const bw_msg *m)
 	       bw_text__find_any(m->body, len, says, sizeof(says) / sizeof(says[0]), NULL) != NULL;
 }
 
+/* Does the subject carry an auto-reply's mark ("Out of Office:",
+ * "Automatic reply:")? */
+static bool subject_marked(const char *subject)
+{
+	size_t i;
+
+	for (i = 0; subject && i < sizeof(subject_marks) / sizeof(subject_marks[0]); i++)
+		if (bw_strcasestr(subject, subject_marks[i]))
+			return true;
+	return false;
+}
+
 static int sniff(const bw_msg *m, const bw_found *f)
 {
 	const char *as = bw_msg__header(m, "Auto-Submitted");
 	const char *subject = bw_msg__header(m, "Subject");
 	const char *prec = bw_msg__header(m, "Precedence");
-	size_t i;
 
 	/* a challenge-response request is not an auto-reply to keep; a
 	 * message that calls itself a delivery report (an Exchange NDR's
@@ -146,6 +157,14 @@ static int sniff(const bw_msg *m, const bw_found *f)
 	 * even with its status part lost */
 	if (m->dsn.n || m->feedback || bw_sniff__challenge(m->body, m->body_len) || forward_failed(m) ||
 	    bw_msg__header(m, "X-MS-Exchange-Message-Is-Ndr") || says_delivery_report(m))
+		return 0;
+	/* a webmail's or an application's own "message not sent" notice is
+	 * auto-replied too; one that quotes a server's failure reply ("556
+	 * 5.1.10 <a@b>: ...") and says nothing of being away is about that
+	 * failure */
+	if (bw_sniff__quotes_failure_reply(m->body, bw_text__report_length(m)) && !text_says_away(m) &&
+	    !subject_marked(subject) && !bw_msg__header(m, "X-Autoreply") &&
+	    !bw_msg__header(m, "X-Autorespond"))
 		return 0;
 	/* an acknowledgement quotes no server's failure reply; a notice that
 	 * does is about a failure, whatever it says about tickets (from a
@@ -160,10 +179,8 @@ static int sniff(const bw_msg *m, const bw_found *f)
 		return BW_SNIFF_TRACE;
 	if (as && bw_strcasestr(as, "auto-replied"))
 		return BW_SNIFF_SLIGHT;
-	if (subject)
-		for (i = 0; i < sizeof(subject_marks) / sizeof(subject_marks[0]); i++)
-			if (bw_strcasestr(subject, subject_marks[i]))
-				return BW_SNIFF_FAINT;
+	if (subject_marked(subject))
+		return BW_SNIFF_FAINT;
 	return text_says_away(m) ? BW_SNIFF_FAINT : 0;
 }
 
