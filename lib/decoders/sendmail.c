@@ -66,6 +66,8 @@ typedef struct srcpt {
 	const char *cmd;  /* the command its first "<<<" reply answered */
 	bool transient;   /* listed under "transient non-fatal errors": still queued */
 	unsigned session_no; /* the "while talking to" session of that reply */
+	bool accepted;    /* its RCPT got a 2xx reply (in session accepted_no) */
+	unsigned accepted_no;
 } srcpt;
 
 typedef struct sstate {
@@ -338,6 +340,24 @@ static void read_transcript(const char *t, size_t len, sstate *s)
 			/* a recipient the server accepted ("<<< 250 OK") did not fail
 			 * there: only one already known (listed as failed) gets it */
 			srcpt *r = !rcpt ? NULL : k < n && l[k] == '2' ? find(s, rcpt) : get(s, rcpt);
+			size_t i;
+
+			/* a listed recipient whose RCPT was accepted failed later in
+			 * the session: the refusal of DATA (or of its end) is its
+			 * reply, not the "250 Ok" */
+			if (r && k < n && l[k] == '2' && !r->replies.len) {
+				r->accepted = true;
+				r->accepted_no = s->session_no;
+				continue;
+			}
+			if (!r && k < n && (l[k] == '4' || l[k] == '5'))
+				for (i = 0; i < s->n; i++)
+					if (s->v[i].accepted && s->v[i].accepted_no == s->session_no &&
+					    !s->v[i].replies.len) {
+						s->v[i].cmd = last_cmd;
+						s->v[i].session_no = s->session_no;
+						put(&s->v[i].replies, l + 3, n - 3);
+					}
 			if (r && !r->replies.len)
 				r->cmd = last_cmd, r->session_no = s->session_no;
 			else if (!r && !s->session.len)
