@@ -85,13 +85,17 @@ static bool bounce_summary(const bw_msg *m)
 static bool quarantine_digest(const bw_msg *m)
 {
 	const char *subject = bw_msg__header(m, "Subject");
+	const char *flag = bw_msg__header(m, "X-MS-Exchange-Organization-Quarantine-Digest");
 
 	/* a digest of the sender's own failures is a report about them
 	 * ("Non-delivery report digest") */
 	if (!subject || bounce_summary(m) || bw_sniff__bounce_subject(m) ||
 	    bw_strcasestr(subject, "deliver") || bw_strcasestr(subject, "bounce"))
 		return false;
-	return bw_strcasestr(subject, "digest") ||
+	/* Exchange Online marks its quarantine notifications so */
+	if (flag && bw_strcasestr(flag, "true"))
+		return true;
+	return bw_strcasestr(subject, "digest") || bw_strcasestr(subject, "in quarantine") ||
 	       ((bw_strcasestr(subject, "quarantine") || bw_strcasestr(subject, "quarantaine") ||
 	         bw_strcasestr(subject, "quarantäne") || bw_strcasestr(subject, "cuarentena")) &&
 	        (bw_strcasestr(subject, "summary") || bw_strcasestr(subject, "report") ||
