@@ -190,15 +190,14 @@ bool bw_sniff__pasted_bounce(const char *text, size_t len);
  * of the same class ("550 5.1.1 <a@b>: ...", "said: 452-4.2.2 ...")?
  * Reads the first 64 KiB. */
 bool bw_sniff__quotes_failure_reply(const char *text, size_t len);
-
+/* The same for reply classes of one's choice ("5": a permanent refusal,
+ * "554 5.7.1 ..."); a NUL is never a class. */
+bool bw_sniff__quotes_reply(const char *text, size_t len, const char *classes);
 /* Does text[0..len) (at most its first 64 KB) give a failure's enhanced
  * status code (4.x.y or 5.x.y, RFC 3463) as the start of a sentence: the
  * code, a space and a letter ("Detail: 5.7.23 The message was rejected")?
  * Not a version or a section number inside words. */
 bool bw_sniff__quotes_failure_status(const char *text, size_t len);
-/* The same for reply classes of one's choice ("5": a permanent refusal,
- * "554 5.7.1 ..."); a NUL is never a class. */
-bool bw_sniff__quotes_reply(const char *text, size_t len, const char *classes);
 
 /* The words that label the cause of a failure ("Reason", "Ursache",
  * "server response"), NULL-terminated; compared without regard to ASCII
