@@ -161,10 +161,13 @@ static int sniff(const bw_msg *m, const bw_found *f)
 	/* a webmail's or an application's own "message not sent" notice is
 	 * auto-replied too; one that quotes a server's failure reply ("556
 	 * 5.1.10 <a@b>: ...") and says nothing of being away is about that
-	 * failure */
-	if (bw_sniff__quotes_failure_reply(m->body, bw_text__report_length(m)) && !text_says_away(m) &&
+	 * failure.  Only the auto-replied marks below would claim it (the
+	 * tests after them claim no message that quotes such a reply), so
+	 * the body is scanned only when one of them is there. */
+	if (((as && bw_strcasestr(as, "auto-replied")) || (prec && bw_strcasestr(prec, "auto_reply"))) &&
 	    !subject_marked(subject) && !bw_msg__header(m, "X-Autoreply") &&
-	    !bw_msg__header(m, "X-Autorespond"))
+	    !bw_msg__header(m, "X-Autorespond") &&
+	    bw_sniff__quotes_failure_reply(m->body, bw_text__report_length(m)) && !text_says_away(m))
 		return 0;
 	/* an acknowledgement quotes no server's failure reply; a notice that
 	 * does is about a failure, whatever it says about tickets (from a
