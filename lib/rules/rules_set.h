@@ -117,7 +117,8 @@ typedef struct bw_rset {
 	 * to that compilation (same message), so each is compiled once. */
 	int patterns_compiled_later;
 	/* A set read from a database's rule_image: every string and list
-	 * element points into `image` (image_len bytes, mapped with mmap),
+	 * element points into `image` (a mapping of image_len bytes, the image
+	 * and its rounding up to huge pages, see image_map() in rules_db.c),
 	 * every list's array into `image_ptrs` (one allocation; lists with
 	 * cap 0); bw_rset__free() frees those two and the arrays, no string
 	 * one by one. */
