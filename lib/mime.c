@@ -836,12 +836,33 @@ static GMimeMessage *only_attached_message(GMimeObject *top)
 	return found == 1 ? inner : NULL;
 }
 
-/* A bounce forwarded by a person: the real report is the attached message. */
+/* Does an Auto-Submitted value (al bytes; NULL: no such field) say the
+ * message is an automatic reply (RFC 3834)? */
+static bool auto_replied(const char *auto_submitted, size_t al)
+{
+	return auto_submitted && bw_memcasemem(auto_submitted, al, "auto-replied");
+}
+
+/* Does a Return-Path value name the null reverse path ("<>")? */
+static bool null_return_path(const char *rp)
+{
+	while (rp && (*rp == ' ' || *rp == '\t'))
+		rp++;
+	return rp && rp[0] == '<' && rp[1] == '>';
+}
+
+/* A bounce forwarded by a person: the real report is the attached message.
+ * A mail system's notice: from a daemon's address, a report, or delivered
+ * with the null reverse path (RFC 5321 4.5.5) under a failure's subject
+ * (auto-replies and help desks' acknowledgements come with it too). */
 static bool is_bounce(GMimeMessage *inner)
 {
 	GMimeObject *top;
 
 	if (looks_like_daemon(g_mime_object_get_header(GMIME_OBJECT(inner), "From")))
+		return true;
+	if (null_return_path(g_mime_object_get_header(GMIME_OBJECT(inner), "Return-Path")) &&
+	    bw_text__is_bounce_subject(g_mime_object_get_header(GMIME_OBJECT(inner), "Subject")))
 		return true;
 	top = g_mime_message_get_mime_part(inner);
 	return top && type_is(g_mime_object_get_content_type(top), "multipart", "report");
@@ -885,13 +906,6 @@ static bool list_administrivia(GMimeObject *root, const plain_original *top)
 	for (i = 0; !admin && prec && i < sizeof(bulk) / sizeof(bulk[0]); i++)
 		admin = bw_memcasemem(prec, pl, bulk[i]) != NULL;
 	return admin;
-}
-
-/* Does an Auto-Submitted value (al bytes; NULL: no such field) say the
- * message is an automatic reply (RFC 3834)? */
-static bool auto_replied(const char *auto_submitted, size_t al)
-{
-	return auto_submitted && bw_memcasemem(auto_submitted, al, "auto-replied");
 }
 
 /* An automatic reply that a list manager passed on to the list's owners as
@@ -1157,6 +1171,25 @@ static plain_from plain_from_of(const plain_original *plain)
 static bool plain_from_daemon(const plain_original *plain)
 {
 	return plain_from_of(plain) != FROM_PLAIN;
+}
+
+/* is_bounce()'s null reverse path of a header block read without GMime:
+ * delivered with Return-Path <> under a failure's subject (unencoded; an
+ * encoded one goes to GMime anyway). */
+static bool plain_null_notice(const plain_original *plain)
+{
+	size_t rl, sl;
+	const char *rp = plain_header(plain, "Return-Path", &rl);
+	const char *subject = plain_header(plain, "Subject", &sl);
+	char buf[256];
+
+	while (rl && (*rp == ' ' || *rp == '\t'))
+		rp++, rl--;
+	if (rl < 2 || rp[0] != '<' || rp[1] != '>' || !subject || sl >= sizeof(buf))
+		return false;
+	memcpy(buf, subject, sl);
+	buf[sl] = '\0';
+	return bw_text__is_bounce_subject(buf);
 }
 
 /* Is h one of the headers RFC 5322 allows once (GMime warns when one is
@@ -1701,7 +1734,7 @@ static bool flat_view(bw_mimeflat *flat, bw_msg *m, const char *buf, size_t len,
 		/* An unencoded From of a mail system: original_by_gmime()
 		 * would parse the block only to find that From and give up
 		 * (a bounce of a bounce), so GMime reads the whole at once. */
-		if (from == FROM_DAEMON)
+		if (from == FROM_DAEMON || (plain->n >= 0 && plain_null_notice(plain)))
 			goto not_flat;
 		if (from == FROM_ENCODED) {
 			if (!gmime_original)
@@ -1825,7 +1858,8 @@ static GMimeObject *construct_cut(const char *buf, size_t len, const bw_prepared
 	keep = cut.cut;
 	plain->n = bw_mimecut__plain_original(buf, &cut, plain->h,
 	                                      sizeof(plain->h) / sizeof(plain->h[0]));
-	if (plain->n >= 0 && (plain_from_daemon(plain) || plain_relays_autoreply(&tb->all, plain)))
+	if (plain->n >= 0 && (plain_from_daemon(plain) || plain_null_notice(plain) ||
+	                      plain_relays_autoreply(&tb->all, plain)))
 		plain->n = -1;
 	if (plain->n >= 0) {
 		keep = cut.orig;

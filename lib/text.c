@@ -12,6 +12,7 @@
 #include "addr.h"
 #include "error.h"
 #include "html.h"
+#include "notices_phrases.h"
 #include "text.h"
 #include "util.h"
 
@@ -1046,4 +1047,38 @@ bool bw_text__only_status_name(const char *c, size_t n)
 			return false;
 	}
 	return true;
+}
+
+/* The subject's own words: after sending services' tags ("[Mailgun] ...")
+ * and "Fwd:" prefixes. */
+const char *bw_text__subject_words(const char *s)
+{
+	for (;;) {
+		while (*s == ' ')
+			s++;
+		/* A sending service's tag ("[Mailgun] Permanent failure ..."). */
+		const char *close = *s == '[' ? strchr(s, ']') : NULL;
+		if (close && close - s < 40 && !memchr(s, '@', (size_t)(close - s))) {
+			s = close + 1;
+			continue;
+		}
+		if (!BW_SKIP_PREFIX_CI(s, "fwd:") && !BW_SKIP_PREFIX_CI(s, "fw:"))
+			break;
+	}
+	return s;
+}
+
+bool bw_text__is_bounce_subject(const char *subject)
+{
+	static const char *const subjects[] = { BW_PHRASES_IS_BOUNCE_SUBJECT_SUBJECTS };
+	const char *w;
+	size_t i;
+
+	if (!subject)
+		return false;
+	w = bw_text__subject_words(subject);
+	for (i = 0; i < sizeof(subjects) / sizeof(subjects[0]); i++)
+		if (bw_startswith_ci(w, subjects[i]))
+			return true;
+	return false;
 }

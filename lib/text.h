@@ -152,4 +152,13 @@ bool bw_text__only_status_name(const char *s, size_t n);
  * there is nothing to undo (or on ENOMEM). */
 char *bw_text__unescape(const char *s);
 
+/* A subject's own words: after sending services' tags ("[Mailgun] ...")
+ * and "Fwd:" prefixes (a pointer into s). */
+const char *bw_text__subject_words(const char *s);
+
+/* Does a subject (NULL: none) open, after those, with the words of a
+ * delivery failure's subject ("Undeliverable", "Returned mail", ...;
+ * rules/vocabulary/notices.vocab)? */
+bool bw_text__is_bounce_subject(const char *subject);
+
 #endif

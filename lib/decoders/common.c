@@ -99,30 +99,11 @@ bool bw_sniff__header_has(const bw_msg *m, const char *name, const char *needle)
 	return false;
 }
 
-/* The subject's own words: after sending services' tags ("[Mailgun] ...")
- * and "Fwd:" prefixes. */
-static const char *subject_words(const char *s)
-{
-	for (;;) {
-		while (*s == ' ')
-			s++;
-		/* A sending service's tag ("[Mailgun] Permanent failure ..."). */
-		const char *close = *s == '[' ? strchr(s, ']') : NULL;
-		if (close && close - s < 40 && !memchr(s, '@', (size_t)(close - s))) {
-			s = close + 1;
-			continue;
-		}
-		if (!BW_SKIP_PREFIX_CI(s, "fwd:") && !BW_SKIP_PREFIX_CI(s, "fw:"))
-			break;
-	}
-	return s;
-}
-
 bool bw_sniff__subject_starts(const bw_msg *m, const char *prefix)
 {
 	const char *s = bw_msg__header(m, "Subject");
 
-	return s && bw_startswith_ci(subject_words(s), prefix);
+	return s && bw_startswith_ci(bw_text__subject_words(s), prefix);
 }
 
 bool bw_sniff__body_has(const bw_msg *m, const char *needle)
@@ -595,17 +576,7 @@ bool bw_sniff__person_reply(const bw_msg *m)
 
 bool bw_sniff__is_bounce_subject(const char *subject)
 {
-	static const char *const subjects[] = { BW_PHRASES_IS_BOUNCE_SUBJECT_SUBJECTS };
-	const char *w;
-	size_t i;
-
-	if (!subject)
-		return false;
-	w = subject_words(subject);
-	for (i = 0; i < sizeof(subjects) / sizeof(subjects[0]); i++)
-		if (bw_startswith_ci(w, subjects[i]))
-			return true;
-	return false;
+	return bw_text__is_bounce_subject(subject);
 }
 
 bool bw_sniff__bounce_subject(const bw_msg *m)

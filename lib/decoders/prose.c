@@ -64,6 +64,67 @@ static bool conversation(const bw_msg *m)
 	       strcmp(m->content_type, "multipart/report") != 0;
 }
 
+/* A person's reply, a postmaster's too ("Re: our mail to you is
+ * refused"): its subject opens with a reply's prefix, it answers a message
+ * (In-Reply-To or References), came with a return path of its own, carries
+ * no report, and quotes the mail it answers under an attribution line ("On
+ * 10 May, IT <it@example.com> wrote:").  The rejection it quotes is the
+ * correspondent's, not a failure of this mail. */
+static bool postmaster_reply(const bw_msg *m)
+{
+	static const char *const prefixes[] = { BW_PHRASES_REPLY_SUBJECT_PREFIXES };
+	static const char *const attributions[] = { BW_PHRASES_REPLY_ATTRIBUTIONS };
+	const char *subject = bw_msg__header(m, "Subject"), *rp = bw_msg__header(m, "Return-Path");
+	const char *l, *t;
+	size_t i, n, tl, len = bw_text__report_length(m);
+	bool prefixed = false, attributed = false;
+	bw_lines it;
+
+	if (!subject || !rp || bw_sniff__null_return_path(m) || m->has_original || m->dsn.n ||
+	    strcmp(m->content_type, "multipart/report") == 0 ||
+	    bw_msg__header(m, "X-Failed-Recipients") ||
+	    !(bw_msg__header(m, "In-Reply-To") || bw_msg__header(m, "References")))
+		return false;
+	t = bw_text__trim(subject, strlen(subject), &tl);
+	for (i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]) && !prefixed; i++)
+		prefixed = bw_text__starts(t, tl, prefixes[i]);
+	if (!prefixed)
+		return false;
+	bw_lines__init(&it, m->body, len);
+	while (bw_lines__next(&it, &l, &n)) {
+		t = bw_text__trim(l, n, &tl);
+		if (attributed && tl && *t == '>')
+			return true;
+		for (i = 0; i < sizeof(attributions) / sizeof(attributions[0]) && !attributed; i++) {
+			size_t al = strlen(attributions[i]);
+
+			attributed = tl >= al && bw_strncasecmp(t + tl - al, attributions[i], al) == 0;
+		}
+	}
+	return false;
+}
+
+/* A carrier's notice about a parcel, or a phishing imitation of one
+ * ("Delivery Failure Notification - Package US95..."): two of its words
+ * about goods in the subject and text, however much it dresses as a
+ * delivery report, and not sent as a mail system's notice. */
+static bool parcel_notice(const bw_msg *m)
+{
+	static const char *const words[] = { BW_PHRASES_PARCEL_WORDS };
+	const char *subject = bw_msg__header(m, "Subject");
+	size_t i, n = 0, len = bw_text__report_length(m);
+
+	/* a mail system's own notice may return a shop's mail about a parcel */
+	if (m->dsn.n || strcmp(m->content_type, "multipart/report") == 0 || m->has_original ||
+	    bw_sniff__from_daemon(m) || bw_sniff__null_return_path(m))
+		return false;
+	for (i = 0; i < sizeof(words) / sizeof(words[0]) && n < 2; i++)
+		if (bw_memcasemem(m->body, len, words[i]) ||
+		    (subject && bw_strcasestr(subject, words[i])))
+			n++;
+	return n >= 2;
+}
+
 /* A subject that announces a summary of bounces ("photo list: bounce
  * summary for 2017-05-22", "Bouncing addresses on list x"). */
 static bool bounce_summary(const bw_msg *m)
@@ -221,7 +282,7 @@ static int sniff(const bw_msg *m, const bw_found *f)
 {
 	bool delivery;
 
-	if (recall_report(m))
+	if (recall_report(m) || postmaster_reply(m) || parcel_notice(m))
 		return 0;
 	if (bw_sniff__from_daemon(m) || bw_msg__header(m, "X-Failed-Recipients"))
 		return BW_SNIFF_LAST_RESORT;
