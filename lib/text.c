@@ -807,9 +807,45 @@ static bool in_escaped_word(const char *s, size_t len, size_t i)
 	return n >= 2;
 }
 
+/* The byte of a quoted-printable escape at s[i] ("=20", "=3D": '=' and two
+ * upper-case hex digits, RFC 2045 6.7), or -1. */
+static int qp_escape_at(const char *s, size_t len, size_t i)
+{
+	int hi, lo;
+
+	if (i + 2 >= len || s[i] != '=' || !(bw_isdigit((unsigned char)s[i + 1]) || (s[i + 1] >= 'A' && s[i + 1] <= 'F')) ||
+	    !(bw_isdigit((unsigned char)s[i + 2]) || (s[i + 2] >= 'A' && s[i + 2] <= 'F')))
+		return -1;
+	hi = bw_hex_value((unsigned char)s[i + 1]);
+	lo = bw_hex_value((unsigned char)s[i + 2]);
+	return hi * 16 + lo;
+}
+
+/* Is s[i] inside a word (a run without white space) that a quoted-printable
+ * encoding left undecoded ("550=205.1.1=20User=20unknown"): two escapes or
+ * more, one of them an encoded space ("=20"), which a link's parameters
+ * ("?id=AB&k=FF") do not hold? */
+static bool in_qp_word(const char *s, size_t len, size_t i)
+{
+	size_t b = i, e = i, n = 0;
+	bool space = false;
+
+	while (b > 0 && !bw_isspace((unsigned char)s[b - 1]))
+		b--;
+	while (e < len && !bw_isspace((unsigned char)s[e]))
+		e++;
+	for (i = b; i + 2 < e; i++)
+		if (qp_escape_at(s, e, i) >= 0) {
+			n++;
+			space = space || (s[i + 1] == '2' && s[i + 2] == '0');
+		}
+	return n >= 2 && space;
+}
+
 /* s with URL escapes ("554%205.7.1%20...", in a word that holds two of
- * them or more) and JSON escapes ("\u003c", "\n") decoded; NULL when there is
- * nothing of the kind. */
+ * them or more), quoted-printable ones left undecoded (in_qp_word()) and
+ * JSON escapes ("\u003c", "\n") decoded; NULL when there is nothing of the
+ * kind. */
 static char *unescape_codes(const char *s, size_t len)
 {
 	bw_buf b = BW_BUF_INIT;
@@ -819,6 +855,10 @@ static char *unescape_codes(const char *s, size_t len)
 	for (i = 0; i < len; i++) {
 		if (percent_at(s, len, i) && in_escaped_word(s, len, i)) {
 			bw_buf__putc(&b, (char)bw_percent_escape_at(s, len, i));
+			i += 2;
+			any = true;
+		} else if (qp_escape_at(s, len, i) >= 0 && in_qp_word(s, len, i)) {
+			bw_buf__putc(&b, (char)qp_escape_at(s, len, i));
 			i += 2;
 			any = true;
 		} else if (s[i] == '\\' && i + 5 < len && s[i + 1] == 'u' &&
@@ -890,11 +930,11 @@ char *bw_text__unescape(const char *s)
 	char *codes, *ents, *spaced = NULL;
 
 	/* most texts hold no escape of any kind: no copy for them */
-	if (!s || !strpbrk(s, "%\\&_"))
+	if (!s || !strpbrk(s, "%\\&_="))
 		return NULL;
 	if (strchr(s, '_') && (spaced = underscores_as_spaces(s)))
 		s = spaced;
-	if (!strpbrk(s, "%\\&"))
+	if (!strpbrk(s, "%\\&="))
 		return spaced;
 	codes = unescape_codes(s, strlen(s));
 	ents = bw_html__decode_entities(codes ? codes : s, strlen(codes ? codes : s));

@@ -146,7 +146,8 @@ bool bw_text__only_status_name(const char *s, size_t n);
 
 /* A reply as another program stored it, with its escapes undone: URL
  * escapes ("554%205.7.1%20User%20unknown", in a word holding two of them or
- * more), JSON escapes ("\u003c", "\n") and HTML character references
+ * more), quoted-printable ones left undecoded ("550=205.1.1=20User=20unknown",
+ * in a word holding two of them or more, one an encoded space), JSON escapes ("\u003c", "\n") and HTML character references
  * ("d&eacute;lai", "&#39;"), and qmail's log's underscores for spaces
  * ("Sorry,_no_mailbox_here").  A string for the caller to free; NULL when
  * there is nothing to undo (or on ENOMEM). */

@@ -8,8 +8,10 @@
  * copy of the reply the rules read is respelled in place: a joined word
  * moves its separator to the word's end ("mail box full" -> "mailbox  full"
  * with two spaces, which every rule reads as one \s+), a hyphen between two
- * words becomes a space.  Lengths and offsets stay the same, so evidence
- * still quotes the reply as written.
+ * words becomes a space.  A word broken at a line's end by hyphenation and
+ * joined again with a space ("does not ex- ist", "repu- tation") is made
+ * whole the same way ("exist  ").  Lengths and offsets stay the same, so
+ * evidence still quotes the reply as written.
  */
 #include <stdbool.h>
 #include <stdlib.h>
@@ -36,10 +38,58 @@ static bool word_char(unsigned char c)
 	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c >= 0x80;
 }
 
+static bool lower_letter(unsigned char c)
+{
+	return c >= 'a' && c <= 'z';
+}
+
+/* Copies text for respelling (the first change): NULL when out of memory. */
+static char *respell_copy(const char *text, size_t len)
+{
+	char *out = malloc(len + 1);
+
+	if (!out) {
+		bw_error__oom();   /* the parse reports it */
+		return NULL;
+	}
+	memcpy(out, text, len);
+	out[len] = '\0';
+	return out;
+}
+
+/* A word hyphenated at a line's break: "ex- ist", a lower-case letter on
+ * either side of "- " in the text as written (a sentence's next word after
+ * a dash, "rejected - Please", has spaces or a capital) -> "exist  ". */
+static char *join_hyphenated(const char *text, size_t len, char *out, char *lower, bool *oom)
+{
+	size_t i, end;
+
+	for (i = 1; i + 2 < len; i++) {
+		if (text[i] != '-' || text[i + 1] != ' ' || !lower_letter((unsigned char)text[i - 1]) ||
+		    !lower_letter((unsigned char)text[i + 2]))
+			continue;
+		if (!out && !(out = respell_copy(text, len))) {
+			*oom = true;
+			return NULL;
+		}
+		for (end = i + 2; end < len && word_char((unsigned char)lower[end]); end++)
+			;
+		memmove(out + i, out + i + 2, end - i - 2);
+		memmove(lower + i, lower + i + 2, end - i - 2);
+		out[end - 2] = out[end - 1] = ' ';
+		lower[end - 2] = lower[end - 1] = ' ';
+		i = end - 1;
+	}
+	return out;
+}
+
 char *bw_rules__respell(const char *text, size_t len, char *out, char *lower)
 {
 	size_t i, k;
+	bool oom = false;
 
+	if (memchr(text, '-', len) && (out = join_hyphenated(text, len, out, lower, &oom), oom))
+		return NULL;
 	for (i = 0; i < len; i++) {
 		for (k = 0; k < sizeof(respellings) / sizeof(respellings[0]); k++) {
 			const struct respelling *r = &respellings[k];
@@ -50,14 +100,8 @@ char *bw_rules__respell(const char *text, size_t len, char *out, char *lower)
 			n = strlen(r->from);
 			if (n > len - i || memcmp(lower + i, r->from, n) != 0)
 				continue;
-			if (!out) {
-				if (!(out = malloc(len + 1))) {
-					bw_error__oom();   /* the parse reports it */
-					return NULL;
-				}
-				memcpy(out, text, len);
-				out[len] = '\0';
-			}
+			if (!out && !(out = respell_copy(text, len)))
+				return NULL;
 			if (r->op == SPACE) {
 				out[i + r->at] = ' ';
 				lower[i + r->at] = ' ';
