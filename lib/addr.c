@@ -162,6 +162,51 @@ static char *around_at(const char *s, const char *e, const char *at)
 	return bw_addr__normalize(a, (size_t)(b - a));
 }
 
+/* Is s[0..n) a dot-atom (RFC 5322 3.2.3): atext runs joined by single
+ * dots, none at either end? */
+static bool dot_atom(const char *s, size_t n)
+{
+	size_t i;
+
+	if (!n || s[0] == '.' || s[n - 1] == '.')
+		return false;
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == '.' ? s[i + 1] == '.' : !(bw_isalnum(c) || strchr("!#$%&'*+-/=?^_`{|}~", c)))
+			return false;
+	}
+	return true;
+}
+
+/* Exchange's encapsulation of an SMTP address in another address space
+ * ("IMCEASMTP-grace+40remote+2Eexample+2Eorg@example.com": the address
+ * with '+' and two hex digits for each character the local part may not
+ * hold): the encapsulated address, or NULL when `a` is no such form. */
+static char *imcea_smtp(const char *a)
+{
+	const char *at = strrchr(a, '@'), *p;
+	bw_buf b = BW_BUF_INIT;
+
+	if (!at || !bw_startswith_ci(a, "imceasmtp-"))
+		return NULL;
+	for (p = a + BW_LITERAL_LEN("imceasmtp-"); p < at; p++) {
+		if (*p == '+' && at - p > 2 && bw_hex_value((unsigned char)p[1]) >= 0 &&
+		    bw_hex_value((unsigned char)p[2]) >= 0) {
+			bw_buf__putc(&b, (char)(bw_hex_value((unsigned char)p[1]) * 16 +
+			                        bw_hex_value((unsigned char)p[2])));
+			p += 2;
+		} else {
+			bw_buf__putc(&b, *p);
+		}
+	}
+	if (b.oom || !b.len || !bw_addr__plausible(b.p, b.len)) {
+		bw_buf__free(&b);
+		return NULL;
+	}
+	return bw_buf__detach(&b);
+}
+
 char *bw_addr__normalize(const char *in, size_t len)
 {
 	const char *s = in, *e = in + len, *lt, *semi;
@@ -209,7 +254,18 @@ char *bw_addr__normalize(const char *in, size_t len)
 			while (d > qa + 2 && (d[-1] == '.' || d[-1] == '-'))
 				d--;
 			if (q0 >= s && q0 + 1 < qa && d > qa + 2 && memchr(qa + 2, '.', (size_t)(d - qa - 2))) {
-				char *q = bw_strndup(q0, (size_t)(d - q0));
+				char *q;
+
+				/* quotes around what needs none ("jo.ann"@x is
+				 * jo.ann@x, RFC 5322 3.4.1): dropped */
+				if (dot_atom(q0 + 1, (size_t)(qa - q0 - 1))) {
+					q = bw_addr__join(q0 + 1, (size_t)(qa - q0 - 1), qa + 2,
+					                  (size_t)(d - qa - 2));
+					for (at = q ? strrchr(q, '@') : NULL; at && *at; at++)
+						*at = (char)bw_lower((unsigned char)*at);
+					return q;
+				}
+				q = bw_strndup(q0, (size_t)(d - q0));
 
 				for (at = q ? q + (qa - q0) + 1 : NULL; at && *at; at++)
 					*at = (char)bw_lower((unsigned char)*at);
@@ -274,6 +330,11 @@ char *bw_addr__normalize(const char *in, size_t len)
 			last = p;
 		*last = '@';
 		*at = '\0';
+	}
+	/* "IMCEASMTP-x+40y@z": the encapsulated x@y */
+	if ((p = imcea_smtp(out))) {
+		free(out);
+		out = p;
 	}
 	/* A quoted local part "a b"@x keeps its quotes; drop a stray one. */
 	if ((at = strrchr(out, '@')))

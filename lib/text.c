@@ -497,9 +497,21 @@ char *bw_text__address_line(const char *s, size_t len)
 	}
 	if (!len || !memchr(s, '@', len))
 		return NULL;
-	for (i = 0; i < len; i++)
+	/* a quoted local part ("olga.nilsen"@x, "j d"@x): the quotes and what
+	 * they hold, then a domain of its own */
+	i = 0;
+	if (s[0] == '"') {
+		for (i = 1; i < len && s[i] != '"'; i++)
+			;
+		if (i + 1 >= len || s[i + 1] != '@' || i == 1)
+			return NULL;
+		i += 2;
+	}
+	for (; i < len; i++)
 		if (bw_isspace((unsigned char)s[i]) || s[i] == '<' || s[i] == '>' || s[i] == '"')
 			return NULL;
+	if (s[0] == '"')
+		return bw_addr__normalize(s, len);
 	if (!bw_addr__plausible(s, len)) {
 		char *out, *p;
 

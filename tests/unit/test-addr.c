@@ -69,6 +69,14 @@ int main(void)
 	/* a quoted local part keeps its quotes */
 	norm("<\"jane..doe\"@Example.com>", "\"jane..doe\"@example.com");
 	norm("\"Jane Doe\" <\"j d\"@example.com>", "\"j d\"@example.com");
+	/* ... but quotes around a dot-atom are dropped (RFC 5322 3.4.1) */
+	norm("<\"rsuzuki\"@Example.org>", "rsuzuki@example.org");
+	norm("\"jo.ann\"@example.org", "jo.ann@example.org");
+	norm("\".jo\"@example.org", "\".jo\"@example.org");
+	/* Exchange's encapsulated SMTP address (IMCEASMTP-, '+' and hex) */
+	norm("IMCEASMTP-grace+40remote+2Eexample+2Eorg@example.com", "grace@remote.example.org");
+	norm("<imceasmtp-a+2Eb+40mail.example.net@corp.example.com>", "a.b@mail.example.net");
+	norm("IMCEASMTP-nothing@example.com", "IMCEASMTP-nothing@example.com");
 	norm("", NULL);
 	/* an address typed without its top-level domain: not plausible in
 	 * running text, an address of its own in a field or on a line */
