@@ -2188,6 +2188,22 @@ static size_t report_text_length(const bw_msg *m)
 		len = m->body_len;
 		end = bw_text__find_any(m->body + top, len - top, ends, sizeof(ends) / sizeof(ends[0]), NULL);
 	}
+	/* a marker over a summary of the original at the notice's top, before
+	 * it names anyone or quotes a failure (NetEase's "原邮件信息" over
+	 * subject and recipient, the cause below them): the report goes on
+	 * past it */
+	while (end && !memchr(m->body + top, '@', (size_t)(end - m->body - top)) &&
+	       !bw_smtp__has_failure_code(m->body + top, (size_t)(end - m->body - top))) {
+		const char *nl = memchr(end, '\n', (size_t)(m->body + len - end));
+		const char *next = nl ? bw_text__find_any(nl, (size_t)(m->body + len - nl), ends,
+		                                          sizeof(ends) / sizeof(ends[0]), NULL) : NULL;
+
+		size_t rest = nl ? (size_t)((next ? next : m->body + len) - nl) : 0;
+
+		if (!nl || !memchr(nl, '@', rest) || !bw_smtp__has_failure_code(nl, rest))
+			break;
+		end = next;
+	}
 	if (end) {
 		/* back to the start of that line, or of the sentence the marker
 		 * begins when another ends before it on the line ("... (550
