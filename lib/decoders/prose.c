@@ -125,6 +125,22 @@ static bool parcel_notice(const bw_msg *m)
 	return n >= 2;
 }
 
+/* A sending service's periodic report of the addresses it has added to its
+ * suppression list ("Daily suppression report for example.com (3 new)"):
+ * a summary of earlier failures, each already reported, not the failure of
+ * a message. */
+static bool suppression_digest(const bw_msg *m)
+{
+	static const char *const subjects[] = { BW_PHRASES_SUPPRESSION_DIGEST_SUBJECTS };
+	const char *subject = bw_msg__header(m, "Subject");
+	size_t i;
+
+	for (i = 0; subject && i < sizeof(subjects) / sizeof(subjects[0]); i++)
+		if (bw_strcasestr(subject, subjects[i]))
+			return true;
+	return false;
+}
+
 /* A subject that announces a summary of bounces ("photo list: bounce
  * summary for 2017-05-22", "Bouncing addresses on list x"). */
 static bool bounce_summary(const bw_msg *m)
@@ -282,7 +298,7 @@ static int sniff(const bw_msg *m, const bw_found *f)
 {
 	bool delivery;
 
-	if (recall_report(m) || postmaster_reply(m) || parcel_notice(m))
+	if (recall_report(m) || postmaster_reply(m) || parcel_notice(m) || suppression_digest(m))
 		return 0;
 	if (bw_sniff__from_daemon(m) || bw_msg__header(m, "X-Failed-Recipients"))
 		return BW_SNIFF_LAST_RESORT;
