@@ -35,12 +35,21 @@ static const char sqlite_magic[16] = "SQLite format 3";
 
 /* Maps len bytes of fresh memory for the image, aligned to IMAGE_HUGE and
  * advised to be backed by huge pages (MADV_HUGEPAGE, where there is one);
- * *maplen gets the mapping's length for munmap(). NULL when out of memory. */
+ * *maplen gets the mapping's length for munmap(). An image smaller than one
+ * huge page (a user's overlay) is mapped plainly: a huge page would cost it
+ * 2 MiB of memory.  NULL when out of memory. */
 static char *image_map(size_t len, size_t *maplen)
 {
 	size_t full, head, tail;
 	char *raw, *p;
 
+	if (len < IMAGE_HUGE) {
+		p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (p == MAP_FAILED)
+			return NULL;
+		*maplen = len;
+		return p;
+	}
 	if (len > SIZE_MAX - 2 * IMAGE_HUGE)
 		return NULL;
 	full = (len + IMAGE_HUGE - 1) / IMAGE_HUGE * IMAGE_HUGE;
