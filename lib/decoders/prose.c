@@ -65,7 +65,8 @@ static bool conversation(const bw_msg *m)
 }
 
 /* A person's reply, a postmaster's too ("Re: our mail to you is
- * refused"): its subject opens with a reply's prefix, it answers a message
+ * refused"; postmasters write from a mail system's address, so the sniff
+ * asks this before it asks who sent the message): its subject opens with a reply's prefix, it answers a message
  * (In-Reply-To or References), came with a return path of its own, carries
  * no report, and quotes the mail it answers under an attribution line ("On
  * 10 May, IT <it@example.com> wrote:").  The rejection it quotes is the
@@ -2213,7 +2214,6 @@ static size_t report_text_length(const bw_msg *m)
 		const char *nl = memchr(end, '\n', (size_t)(m->body + len - end));
 		const char *next = nl ? bw_text__find_any(nl, (size_t)(m->body + len - nl), ends,
 		                                          sizeof(ends) / sizeof(ends[0]), NULL) : NULL;
-
 		size_t rest = nl ? (size_t)((next ? next : m->body + len) - nl) : 0;
 
 		if (!nl || !memchr(nl, '@', rest) || !bw_smtp__has_failure_code(nl, rest))
