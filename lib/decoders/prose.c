@@ -68,10 +68,10 @@ static bool conversation(const bw_msg *m)
  * refused"; postmasters write from a mail system's address, so the sniff
  * asks this before it asks who sent the message): its subject opens with a
  * reply's prefix, it answers a message (In-Reply-To or References), came
- * with a return path of its own, carries
- * no report, and quotes the mail it answers under an attribution line ("On
- * 10 May, IT <it@example.com> wrote:").  The rejection it quotes is the
- * correspondent's, not a failure of this mail. */
+ * with a return path of its own, carries no report, and quotes the mail it
+ * answers under an attribution line ("On 10 May, IT <it@example.com>
+ * wrote:").  The rejection it quotes is the correspondent's, not a failure
+ * of this mail. */
 static bool postmaster_reply(const bw_msg *m)
 {
 	static const char *const prefixes[] = { BW_PHRASES_REPLY_SUBJECT_PREFIXES };
