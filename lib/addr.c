@@ -191,10 +191,10 @@ static char *imcea_smtp(const char *a)
 	if (!at || !bw_startswith_ci(a, "imceasmtp-"))
 		return NULL;
 	for (p = a + BW_LITERAL_LEN("imceasmtp-"); p < at; p++) {
-		if (*p == '+' && at - p > 2 && bw_hex_value((unsigned char)p[1]) >= 0 &&
-		    bw_hex_value((unsigned char)p[2]) >= 0) {
-			bw_buf__putc(&b, (char)(bw_hex_value((unsigned char)p[1]) * 16 +
-			                        bw_hex_value((unsigned char)p[2])));
+		int c = bw_hex_escape_at(p, (size_t)(at - p), 0, '+');
+
+		if (c >= 0) {
+			bw_buf__putc(&b, (char)c);
 			p += 2;
 		} else {
 			bw_buf__putc(&b, *p);

@@ -843,12 +843,13 @@ static bool auto_replied(const char *auto_submitted, size_t al)
 	return auto_submitted && bw_memcasemem(auto_submitted, al, "auto-replied");
 }
 
-/* Does a Return-Path value name the null reverse path ("<>")? */
-static bool null_return_path(const char *rp)
+/* Does a Return-Path value (rl bytes; NULL: no such field) name the null
+ * reverse path ("<>")? */
+static bool null_return_path(const char *rp, size_t rl)
 {
-	while (rp && (*rp == ' ' || *rp == '\t'))
-		rp++;
-	return rp && rp[0] == '<' && rp[1] == '>';
+	while (rl && (*rp == ' ' || *rp == '\t'))
+		rp++, rl--;
+	return rl >= 2 && rp[0] == '<' && rp[1] == '>';
 }
 
 /* A bounce forwarded by a person: the real report is the attached message.
@@ -858,10 +859,12 @@ static bool null_return_path(const char *rp)
 static bool is_bounce(GMimeMessage *inner)
 {
 	GMimeObject *top;
+	const char *rp;
 
 	if (looks_like_daemon(g_mime_object_get_header(GMIME_OBJECT(inner), "From")))
 		return true;
-	if (null_return_path(g_mime_object_get_header(GMIME_OBJECT(inner), "Return-Path")) &&
+	rp = g_mime_object_get_header(GMIME_OBJECT(inner), "Return-Path");
+	if (null_return_path(rp, rp ? strlen(rp) : 0) &&
 	    bw_text__is_bounce_subject(g_mime_object_get_header(GMIME_OBJECT(inner), "Subject")))
 		return true;
 	top = g_mime_message_get_mime_part(inner);
@@ -1183,9 +1186,7 @@ static bool plain_null_notice(const plain_original *plain)
 	const char *subject = plain_header(plain, "Subject", &sl);
 	char buf[256];
 
-	while (rl && (*rp == ' ' || *rp == '\t'))
-		rp++, rl--;
-	if (rl < 2 || rp[0] != '<' || rp[1] != '>' || !subject || sl >= sizeof(buf))
+	if (!null_return_path(rp, rl) || !subject || sl >= sizeof(buf))
 		return false;
 	memcpy(buf, subject, sl);
 	buf[sl] = '\0';

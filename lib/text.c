@@ -802,17 +802,25 @@ static bool percent_at(const char *s, size_t len, size_t i)
 	return bw_percent_escape_at(s, len, i) >= 0;
 }
 
+/* The word (a run without white space) of s[0..len) that holds s[i]:
+ * its start in *b, its end in *e. */
+static void word_around(const char *s, size_t len, size_t i, size_t *b, size_t *e)
+{
+	*b = *e = i;
+	while (*b > 0 && !bw_isspace((unsigned char)s[*b - 1]))
+		(*b)--;
+	while (*e < len && !bw_isspace((unsigned char)s[*e]))
+		(*e)++;
+}
+
 /* Is s[i] inside a word (a run without white space) that holds two "%XX"
  * escapes or more, i.e. a URL-escaped text ("550%205.1.1%20User%20unknown")
  * rather than a stray percent sign ("95% full")? */
 static bool in_escaped_word(const char *s, size_t len, size_t i)
 {
-	size_t b = i, e = i, n = 0;
+	size_t b, e, n = 0;
 
-	while (b > 0 && !bw_isspace((unsigned char)s[b - 1]))
-		b--;
-	while (e < len && !bw_isspace((unsigned char)s[e]))
-		e++;
+	word_around(s, len, i, &b, &e);
 	for (i = b; i < e && n < 2; i++)
 		if (percent_at(s, len, i))
 			n++;
@@ -823,14 +831,9 @@ static bool in_escaped_word(const char *s, size_t len, size_t i)
  * upper-case hex digits, RFC 2045 6.7), or -1. */
 static int qp_escape_at(const char *s, size_t len, size_t i)
 {
-	int hi, lo;
-
-	if (i + 2 >= len || s[i] != '=' || !(bw_isdigit((unsigned char)s[i + 1]) || (s[i + 1] >= 'A' && s[i + 1] <= 'F')) ||
-	    !(bw_isdigit((unsigned char)s[i + 2]) || (s[i + 2] >= 'A' && s[i + 2] <= 'F')))
+	if (i + 2 >= len || (s[i + 1] >= 'a' && s[i + 1] <= 'f') || (s[i + 2] >= 'a' && s[i + 2] <= 'f'))
 		return -1;
-	hi = bw_hex_value((unsigned char)s[i + 1]);
-	lo = bw_hex_value((unsigned char)s[i + 2]);
-	return hi * 16 + lo;
+	return bw_hex_escape_at(s, len, i, '=');
 }
 
 /* Is s[i] inside a word (a run without white space) that a quoted-printable
@@ -839,13 +842,10 @@ static int qp_escape_at(const char *s, size_t len, size_t i)
  * ("?id=AB&k=FF") do not hold? */
 static bool in_qp_word(const char *s, size_t len, size_t i)
 {
-	size_t b = i, e = i, n = 0;
+	size_t b, e, n = 0;
 	bool space = false;
 
-	while (b > 0 && !bw_isspace((unsigned char)s[b - 1]))
-		b--;
-	while (e < len && !bw_isspace((unsigned char)s[e]))
-		e++;
+	word_around(s, len, i, &b, &e);
 	for (i = b; i + 2 < e; i++)
 		if (qp_escape_at(s, e, i) >= 0) {
 			n++;

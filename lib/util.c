@@ -499,12 +499,17 @@ int bw_hex_value(int c)
 	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
 }
 
-int bw_percent_escape_at(const char *s, size_t len, size_t i)
+int bw_hex_escape_at(const char *s, size_t len, size_t i, char intro)
 {
 	int hi, lo;
 
-	if (s[i] != '%' || i + 2 >= len || (hi = bw_hex_value((unsigned char)s[i + 1])) < 0 ||
+	if (s[i] != intro || i + 2 >= len || (hi = bw_hex_value((unsigned char)s[i + 1])) < 0 ||
 	    (lo = bw_hex_value((unsigned char)s[i + 2])) < 0)
 		return -1;
 	return hi * 16 + lo;
+}
+
+int bw_percent_escape_at(const char *s, size_t len, size_t i)
+{
+	return bw_hex_escape_at(s, len, i, '%');
 }

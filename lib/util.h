@@ -32,6 +32,10 @@ void bw_buf__putc(bw_buf *b, char c);
 void bw_buf__put_codepoint(bw_buf *b, unsigned long cp);
 /* The value of hexadecimal digit c (either case), or -1. */
 int bw_hex_value(int c);
+/* The byte an escape of `intro` and two hex digits (either case) at s[i]
+ * of s[0..len) stands for ("%2B" URL, "=3D" quoted-printable, "+40"
+ * Exchange's IMCEA), or -1 when none starts there. */
+int bw_hex_escape_at(const char *s, size_t len, size_t i, char intro);
 /* The byte a URL escape ("%2B") at s[i] of s[0..len) stands for, or -1
  * when none starts there. */
 int bw_percent_escape_at(const char *s, size_t len, size_t i);

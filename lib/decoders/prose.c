@@ -64,6 +64,14 @@ static bool conversation(const bw_msg *m)
 	       strcmp(m->content_type, "multipart/report") != 0;
 }
 
+/* Does the message's subject hold one of words[0..n) (case ignored)? */
+static bool subject_has_any(const bw_msg *m, const char *const *words, size_t n)
+{
+	const char *subject = bw_msg__header(m, "Subject");
+
+	return subject && bw_text__find_any(subject, strlen(subject), words, n, NULL) != NULL;
+}
+
 /* A person's reply, a postmaster's too ("Re: our mail to you is
  * refused"; postmasters write from a mail system's address, so the sniff
  * asks this before it asks who sent the message): its subject opens with a
@@ -134,13 +142,8 @@ static bool parcel_notice(const bw_msg *m)
 static bool suppression_digest(const bw_msg *m)
 {
 	static const char *const subjects[] = { BW_PHRASES_SUPPRESSION_DIGEST_SUBJECTS };
-	const char *subject = bw_msg__header(m, "Subject");
-	size_t i;
 
-	for (i = 0; subject && i < sizeof(subjects) / sizeof(subjects[0]); i++)
-		if (bw_strcasestr(subject, subjects[i]))
-			return true;
-	return false;
+	return subject_has_any(m, subjects, sizeof(subjects) / sizeof(subjects[0]));
 }
 
 /* A subject that announces a summary of bounces ("photo list: bounce
@@ -148,13 +151,8 @@ static bool suppression_digest(const bw_msg *m)
 static bool bounce_summary(const bw_msg *m)
 {
 	static const char *const words[] = { BW_PHRASES_BOUNCE_SUMMARY_WORDS };
-	const char *subject = bw_msg__header(m, "Subject");
-	size_t i;
 
-	for (i = 0; subject && i < sizeof(words) / sizeof(words[0]); i++)
-		if (bw_strcasestr(subject, words[i]))
-			return true;
-	return false;
+	return subject_has_any(m, words, sizeof(words) / sizeof(words[0]));
 }
 
 /* A filtering service's digest of the reader's own held mail ("End User
