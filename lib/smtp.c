@@ -301,6 +301,12 @@ bool bw_smtp__status_generic(const char *s, size_t len)
 	return len == 5 && s[1] == '.' && s[2] == '0' && s[3] == '.' && s[4] == '0';
 }
 
+/* A reply code's or status code's first digit: a refusal (4 or 5)? */
+static bool failing(char c)
+{
+	return c == '4' || c == '5';
+}
+
 static void scan_codes(const char *t, size_t len, bw_smtp_evidence *ev)
 {
 	static const char *const lead_ins[] = {
@@ -335,10 +341,15 @@ static void scan_codes(const char *t, size_t len, bw_smtp_evidence *ev)
 				k = i;
 				while (k > 0 && (t[k - 1] == ' ' || t[k - 1] == '\t'))
 					k--;
-				if (k == 0 || t[k - 1] == '\n' || t[k - 1] == '(' || t[k - 1] == '"')
+				if (k == 0 || t[k - 1] == '\n' || t[k - 1] == '(' || t[k - 1] == '"' || t[k - 1] == '>')
 					score = 2;
 			}
-			if (score > best_reply) {
+			/* replies run together ("250 2.1.5 Ok 554 5.0.0 Delivery
+			 * failed", a transcript's "250 ... 354 ... 552 ..."): the
+			 * first refusal is the one that failed, whatever precedes
+			 * or follows it */
+			if (reply && failing(reply[0]) != failing(t[i]) ? failing(t[i]) && score >= 2
+			                                                 : score > best_reply) {
 				best_reply = score;
 				reply = t + i;
 			}
@@ -353,7 +364,8 @@ static void scan_codes(const char *t, size_t len, bw_smtp_evidence *ev)
 				score = preceded_by(t, k - 3, "smtp;") ? 4 : 3;
 			else if (i > 0 && (t[i - 1] == '#' || t[i - 1] == '('))
 				score = 2;
-			if (score > best_status) {
+			if (status && failing(status[0]) != failing(t[i]) ? failing(t[i]) && score >= 2
+			                                                   : score > best_status) {
 				best_status = score;
 				ev->status_paired = score >= 3;
 				status = t + i;
@@ -371,6 +383,9 @@ static void scan_codes(const char *t, size_t len, bw_smtp_evidence *ev)
 	}
 	if (reply)
 		memcpy(ev->reply_code, reply, 3), ev->reply_code[3] = '\0';
+	/* a success code beside the refusal kept is another reply's */
+	if (status && reply && failing(reply[0]) && !failing(status[0]))
+		status = NULL;
 	if (status && best_status_len < sizeof(ev->status))
 		memcpy(ev->status, status, best_status_len), ev->status[best_status_len] = '\0';
 }

@@ -98,6 +98,7 @@ typedef struct bw_rset_shared {
 	unsigned int line;
 	char *text;         /* fragment pattern; a synonym's `also` */
 	char *words;        /* a synonym's `words` */
+	bool not_lexicon;   /* a synonym's `lexicon = no`: the lexicon's cues keep their words */
 	char *explain;      /* advice */
 	bw_rstrv remedies, refs;
 } bw_rset_shared;

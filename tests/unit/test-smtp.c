@@ -163,6 +163,23 @@ int main(void)
 	CHECK_STR(reply, "550");
 	scan("failed at 14:52: host unreachable", reply, status);
 	CHECK_STR(reply, "");
+	/* replies run together: the refusal, not the greeting or the Ok
+	 * before it, nor a reset after it */
+	scan("250 2.1.5 Ok 554 5.0.0 Delivery failed", reply, status);
+	CHECK_STR(reply, "554");
+	CHECK_STR(status, "5.0.0");
+	scan("250-mx.example.com 250-SIZE 10240000 250 8BITMIME 354 End data with <CR><LF>.<CR><LF> "
+	     "552 5.3.4 Message too big", reply, status);
+	CHECK_STR(reply, "552");
+	CHECK_STR(status, "5.3.4");
+	scan("RCPT TO:<b@example.net> 550 No such user 250 2.0.0 Reset state", reply, status);
+	CHECK_STR(reply, "550");
+	CHECK_STR(status, "");
+	scan("MAIL FROM:<a@example.com> 250 OK RCPT TO:<b@example.net> 450 try later", reply, status);
+	CHECK_STR(reply, "450");
+	scan("250 2.0.0 Ok: queued as 4BqT1x0Zz9", reply, status);
+	CHECK_STR(reply, "250");
+	CHECK_STR(status, "2.0.0");
 	scan(NULL, reply, status);
 	CHECK_STR(reply, "");
 
