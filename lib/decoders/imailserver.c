@@ -9,7 +9,8 @@
  * Each failed recipient is a line "Explanation: address" (or "undeliverable
  * to address" followed by "Body of message generated response:" and the
  * remote reply, or "RCPT TO:<address>" over the reply) before "Original
- * message follows."  Older versions name
+ * message follows."  A cause without an address ("Unknown host: HOST") is
+ * the cause of a "Could not deliver mail to: address" under it.  Older versions name
  * local users by their local part under "the following local user of
  * DOMAIN": "pat: mailbox is full".
  */
@@ -87,6 +88,8 @@ static int decode(const bw_msg *m, bw_report *r)
 	bw_lines it;
 
 	char *domain = NULL;
+	const char *cause = NULL;   /* "Unknown host: mail.example.net" */
+	size_t cause_n = 0;
 
 	if (end)
 		len = (size_t)(end - m->body);
@@ -126,6 +129,13 @@ static int decode(const bw_msg *m, bw_report *r)
 		if (!undeliverable && (!colon || colon - l < 6 ||
 		                       bw_memcasemem(l, (size_t)(colon - l), "delivered")))
 			continue;
+		/* "Unknown host: mail.example.net" (a cause, no address) over
+		 * "Could not deliver mail to: address" (an address, no cause) */
+		if (!undeliverable && !memchr(l, '@', n)) {
+			cause = l;
+			cause_n = n;
+			continue;
+		}
 		if (!(a = bw_text__first_address(undeliverable ? l : colon, n - (size_t)((undeliverable ? l : colon) - l))))
 			continue;
 		if (bw_decoders__find(r, first, a) || bw_decoders__is_own_address(m, a)) {
@@ -146,6 +156,8 @@ static int decode(const bw_msg *m, bw_report *r)
 			/* "RCPT TO:<address>", the server's reply on the next line */
 			const char *nl = memchr(it.p, '\n', len - (size_t)(it.p - m->body));
 			rc = bw_decoders__add(r, a, l, (size_t)((nl ? nl : m->body + len) - l));
+		} else if (cause && bw_memcasemem(l, (size_t)(colon - l), "deliver")) {
+			rc = bw_decoders__add(r, a, cause, cause_n);
 		} else {
 			rc = bw_decoders__add(r, a, l, (size_t)(colon - l));
 		}

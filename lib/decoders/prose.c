@@ -1121,7 +1121,22 @@ static const char *failure_line(const char *text, size_t len, size_t *out_len)
 			 * too ("... could not be delivered to the subscriber" over
 			 * the address, then why) */
 			bw_lines__init(&it, end, (size_t)(text + len - end));
-			if (!next_text_line(&it, &l2, &n2) || !memchr(l2, '@', n2) || !(lone = bw_addrline__lone(l2, n2)))
+			if (!next_text_line(&it, &l2, &n2))
+				return l;
+			if (!memchr(l2, '@', n2)) {
+				/* "Your message was returned." over "The following
+				 * addresses are not valid at example.org and the
+				 * message was not delivered to them:": the list's
+				 * intro says why, and is taken with it */
+				const char *e2 = paragraph_end(&it, l2, l2, n2, FAILURE_PARAGRAPH_MAX);
+
+				if (ends_with_colon(l2, (size_t)(e2 - l2)) &&
+				    has_any(l2, (size_t)(e2 - l2), triggers, sizeof(triggers) / sizeof(triggers[0])) &&
+				    (size_t)(e2 - l) <= FAILURE_PARAGRAPH_MAX)
+					*out_len = (size_t)(e2 - l);
+				return l;
+			}
+			if (!(lone = bw_addrline__lone(l2, n2)))
 				return l;
 			free(lone);
 			listed = true;

@@ -2116,10 +2116,28 @@ static bool blank_span(char **out, const char *text, size_t len, size_t b, size_
  * labels of a name ("invalid", "relay", "spam").  A run of name characters
  * is a name when it has an '@', or dots between labels ending in an
  * alphabetic label of two letters or more (not "5.7.1", not "e.g.").
- * So are the paths of its links `l` (links_find() of the same text).
+ * So are the paths of its links `l` (links_find() of the same text), and
+ * the names of fields ("relay=" of a log, "\"event\":" of JSON).
  * Returns NULL (nothing to hide, or no memory: the text is used as it is)
  * or a copy of `len` bytes for the caller to free.
  */
+/* The names of a mail log's transport fields (Postfix, Sendmail, Exim's
+ * key=value lines): "relay=" is no request to relay.  Fields that carry a
+ * cause in their own names ("reason=", "p=reject", "spamscore=") stay. */
+static bool log_field(const char *w, size_t n)
+{
+	static const char *const fields[] = {
+		"relay", "delay", "delays", "dsn", "mailer", "pri", "ctladdr", "conn_use", "proto",
+		"nrcpt", "nrcpts", "size", "msgid", "orig_to", "daemon", "class", "tls", "xdelay",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
+		if (strlen(fields[i]) == n && bw_strncasecmp(w, fields[i], n) == 0)
+			return true;
+	return false;
+}
+
 static char *mask_names(const char *text, size_t len, const links *l)
 {
 	char *out = NULL;
@@ -2131,6 +2149,24 @@ static char *mask_names(const char *text, size_t len, const links *l)
 		if (!blank_span(&out, text, len, l->b[k], l->e[k]))
 			return NULL;
 
+	/* the names of a record's fields are no cue either: "relay=" of a
+	 * log line, "\"bounceType\":" of a JSON record */
+	for (i = 0; i < len; i++) {
+		size_t b = i, e;
+
+		if (!bw_isalpha((unsigned char)text[i]) || (i && (bw_isalnum((unsigned char)text[i - 1]) ||
+		                                                 text[i - 1] == '_' || text[i - 1] == '-')))
+			continue;
+		for (e = i; e < len && (bw_isalnum((unsigned char)text[e]) || text[e] == '_' || text[e] == '-'); e++)
+			;
+		i = e;
+		if (!(e < len && text[e] == '=' && log_field(text + b, e - b)) &&
+		    !(b && text[b - 1] == '"' && e + 1 < len && text[e] == '"' && text[e + 1] == ':'))
+			continue;
+		if (!blank_span(&out, text, len, b, e))
+			return NULL;
+	}
+	i = 0;
 	while (i < len) {
 		size_t b = i, e, last;
 		bool at = false, dot = false, alpha_tld = true;
