@@ -640,6 +640,16 @@ int bw_classify_reply(bw_report **out, const bw_rules *rules, const char *reply,
 		bw_smtp__scan(plain ? plain : text, &ev);
 		free(plain);
 	}
+	/* a pasted auto-reply ("I'm out of the office until Monday"): no
+	 * failure, whatever words of one it holds (a pipe to a program,
+	 * "|/usr/bin/autoreply", names the program that failed) */
+	if (!ev.reply_code[0] && !ev.status[0] && !strchr(text, '|') &&
+	    bw_decoders__says_away(text, strlen(text))) {
+		bw_recipient__set(rc, BW_RCPT_REASON, "vacation");
+		bw_recipient__evidence(rc, "the text says its author is away (an automatic reply): not a failure");
+		rc->permanent = 0;
+		rc->hard_bounce = 0;
+	}
 	if (remote_host && *remote_host)
 		bw_recipient__set(rc, BW_RCPT_REMOTE_MTA, remote_host);
 	if (command && *command)

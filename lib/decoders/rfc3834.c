@@ -80,8 +80,9 @@ static bool bounce_like(const bw_msg *m)
  * automatic reply", "这是来自QQ邮箱的假期自动回复邮件"), or that its author is
  * away and will answer on return ("out of the office ... when I return")?
  * What an auto-reply without its headers (forwarded, pasted, or sent by a
- * client that marks nothing) still says. */
-static bool text_says_away(const bw_msg *m)
+ * client that marks nothing) still says; and what `bouncewhy explain`
+ * reads in a pasted auto-reply's text. */
+bool bw_decoders__says_away(const char *text, size_t len)
 {
 	static const char *const automatic[] = { BW_PHRASES_TEXT_SAYS_AWAY_AUTOMATIC };
 	static const char *const away[] = { BW_PHRASES_TEXT_SAYS_AWAY_AWAY };
@@ -91,13 +92,13 @@ static bool text_says_away(const bw_msg *m)
 	 * "我已经收到你的邮件，我稍后会给你回复") */
 	static const char *const thanks[] = { BW_PHRASES_TEXT_SAYS_AWAY_THANKS };
 	static const char *const promise[] = { BW_PHRASES_TEXT_SAYS_AWAY_PROMISE };
-	size_t len = bw_text__report_length(m), n;
 	char *flat;
+	size_t n;
 	bool says;
 
 	if (len > 1500)
 		len = 1500;
-	if (bw_sniff__quotes_failure_reply(m->body, len) || !(flat = bw_squeeze_dup(m->body, len)))
+	if (bw_sniff__quotes_failure_reply(text, len) || !(flat = bw_squeeze_dup(text, len)))
 		return false;
 	/* read with its lines joined: "nicht\nim Büro" */
 	n = strlen(flat);
@@ -108,6 +109,11 @@ static bool text_says_away(const bw_msg *m)
 	        bw_text__find_any(flat, n, promise, sizeof(promise) / sizeof(promise[0]), NULL));
 	free(flat);
 	return says;
+}
+
+static bool text_says_away(const bw_msg *m)
+{
+	return bw_decoders__says_away(m->body, bw_text__report_length(m));
 }
 
 /* Is m a multipart/report of a delivery status (RFC 3462; "delivery-status"
