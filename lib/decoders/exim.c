@@ -390,6 +390,10 @@ static int decode(const bw_msg *m, bw_report *r)
 					continue;
 				break;
 			}
+			/* "(generated from alias@domain)": the alias the entry above
+			 * was expanded from, at any indent, no entry of its own */
+			if (tlen > 15 && BW_HAS_PREFIX_CI(text, "(generated from"))
+				continue;
 			/* "  Reason: ..." at the address's own indent (Merak's copy of
 			 * the layout): more about the entry, not a new one */
 			if (ind <= 3 && e.address && !bw_addrline__starts_with_address(text, tlen) &&
@@ -417,8 +421,6 @@ static int decode(const bw_msg *m, bw_report *r)
 					e.address = bw_text__first_address(text, tlen);
 				continue;
 			}
-			if (tlen > 15 && BW_HAS_PREFIX_CI(text, "(generated from"))
-				continue;
 			if (e.diag.len)
 				bw_buf__putc(&e.diag, ' ');
 			bw_buf__put(&e.diag, text, tlen);

@@ -10,7 +10,8 @@
  * with two spaces, which every rule reads as one \s+), a hyphen between two
  * words becomes a space.  A word broken at a line's end by hyphenation and
  * joined again with a space ("does not ex- ist", "repu- tation") is made
- * whole the same way ("exist  ").  Lengths and offsets stay the same, so
+ * whole the same way ("exist  "), and underscores written for spaces
+ * (qmail-send's log) are spaces again.  Lengths and offsets stay the same, so
  * evidence still quotes the reply as written.
  */
 #include <stdbool.h>
@@ -83,11 +84,42 @@ static char *join_hyphenated(const char *text, size_t len, char *out, char *lowe
 	return out;
 }
 
+/* Underscores written for spaces ("Remote_host_said:_550_5.1.1_...", as
+ * qmail-send logs a reply; "_is_temporarily_rate_limited", a text made one
+ * token): in a run without spaces holding four or more, all read as
+ * spaces (an identifier such as "SMTPSEND_DNS_NonExistentDomain" has
+ * fewer). */
+#define UNDERSCORE_RUN_MIN 4
+
+static char *underscores_as_spaces(const char *text, size_t len, char *out, char *lower, bool *oom)
+{
+	size_t i = 0, b, under;
+
+	while (i < len) {
+		while (i < len && bw_isspace((unsigned char)text[i]))
+			i++;
+		for (b = i, under = 0; i < len && !bw_isspace((unsigned char)text[i]); i++)
+			under += text[i] == '_';
+		if (under < UNDERSCORE_RUN_MIN)
+			continue;
+		if (!out && !(out = respell_copy(text, len))) {
+			*oom = true;
+			return NULL;
+		}
+		for (; b < i; b++)
+			if (out[b] == '_')
+				out[b] = lower[b] = ' ';
+	}
+	return out;
+}
+
 char *bw_rules__respell(const char *text, size_t len, char *out, char *lower)
 {
 	size_t i, k;
 	bool oom = false;
 
+	if (memchr(text, '_', len) && (out = underscores_as_spaces(text, len, out, lower, &oom), oom))
+		return NULL;
 	if (memchr(text, '-', len) && (out = join_hyphenated(text, len, out, lower, &oom), oom))
 		return NULL;
 	for (i = 0; i < len; i++) {
