@@ -345,9 +345,10 @@ static void scan_codes(const char *t, size_t len, bw_smtp_evidence *ev)
 					score = 2;
 			}
 			/* replies run together ("250 2.1.5 Ok 554 5.0.0 Delivery
-			 * failed", a transcript's "250 ... 354 ... 552 ..."): the
-			 * first refusal is the one that failed, whatever precedes
-			 * or follows it */
+			 * failed", a transcript's "250 ... 354 ... 552 ..."): a
+			 * refusal displaces the successes before it and no success
+			 * after it displaces a refusal; among refusals the best
+			 * placed wins as before */
 			if (reply && failing(reply[0]) != failing(t[i]) ? failing(t[i]) && score >= 2
 			                                                 : score > best_reply) {
 				best_reply = score;

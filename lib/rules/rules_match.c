@@ -2109,18 +2109,6 @@ static bool blank_span(char **out, const char *text, size_t len, size_t b, size_
 	return true;
 }
 
-/*
- * The text with every address and host name ("kim@example.org",
- * "relay.example.invalid") overwritten by '_' (a word character, so that no
- * cue matches inside one): a cue names the cause in words, not in the
- * labels of a name ("invalid", "relay", "spam").  A run of name characters
- * is a name when it has an '@', or dots between labels ending in an
- * alphabetic label of two letters or more (not "5.7.1", not "e.g.").
- * So are the paths of its links `l` (links_find() of the same text), and
- * the names of fields ("relay=" of a log, "\"event\":" of JSON).
- * Returns NULL (nothing to hide, or no memory: the text is used as it is)
- * or a copy of `len` bytes for the caller to free.
- */
 /* The names of a mail log's transport fields (Postfix, Sendmail, Exim's
  * key=value lines): "relay=" is no request to relay.  Fields that carry a
  * cause in their own names ("reason=", "p=reject", "spamscore=") stay. */
@@ -2138,6 +2126,18 @@ static bool log_field(const char *w, size_t n)
 	return false;
 }
 
+/*
+ * The text with every address and host name ("kim@example.org",
+ * "relay.example.invalid") overwritten by '_' (a word character, so that no
+ * cue matches inside one): a cue names the cause in words, not in the
+ * labels of a name ("invalid", "relay", "spam").  A run of name characters
+ * is a name when it has an '@', or dots between labels ending in an
+ * alphabetic label of two letters or more (not "5.7.1", not "e.g.").
+ * So are the paths of its links `l` (links_find() of the same text), and
+ * the names of fields ("relay=" of a log, "\"event\":" of JSON).
+ * Returns NULL (nothing to hide, or no memory: the text is used as it is)
+ * or a copy of `len` bytes for the caller to free.
+ */
 static char *mask_names(const char *text, size_t len, const links *l)
 {
 	char *out = NULL;
