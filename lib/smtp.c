@@ -211,7 +211,7 @@ const char *bw_smtp__stage_of_command(const char *w, size_t len)
 	while (n < len && !bw_isspace((unsigned char)w[n]) && w[n] != ':')
 		n++;
 	for (i = 0; i < COUNT(map); i++)
-		if (strlen(map[i].word) == n && bw_strncasecmp(w, map[i].word, n) == 0)
+		if (bw_word_is_ci(w, n, map[i].word))
 			return map[i].stage;
 	return NULL;
 }

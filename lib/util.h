@@ -67,6 +67,11 @@ static inline bool bw_streq_ci(const char *a, const char *b)
 	return bw_lower((unsigned char)*a) == bw_lower((unsigned char)*b) && bw_strcasecmp(a, b) == 0;
 }
 int bw_strncasecmp(const char *a, const char *b, size_t n);
+/* Is w[0..n), a word cut out of a longer text, `word` (case ignored)? */
+static inline bool bw_word_is_ci(const char *w, size_t n, const char *word)
+{
+	return strlen(word) == n && bw_strncasecmp(w, word, n) == 0;
+}
 /* Case-insensitive substring search (ASCII); NULL if absent. */
 const char *bw_strcasestr(const char *hay, const char *needle);
 /* Same, limited to the first hay_len bytes. */

@@ -2109,6 +2109,12 @@ static bool blank_span(char **out, const char *text, size_t len, size_t b, size_
 	return true;
 }
 
+/* A letter, digit, '_' or '-': a character of a field's name. */
+static bool field_char(unsigned char c)
+{
+	return bw_isalnum(c) || c == '_' || c == '-';
+}
+
 /* The names of a mail log's transport fields (Postfix, Sendmail, Exim's
  * key=value lines): "relay=" is no request to relay.  Fields that carry a
  * cause in their own names ("reason=", "p=reject", "spamscore=") stay. */
@@ -2121,7 +2127,7 @@ static bool log_field(const char *w, size_t n)
 	size_t i;
 
 	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
-		if (strlen(fields[i]) == n && bw_strncasecmp(w, fields[i], n) == 0)
+		if (bw_word_is_ci(w, n, fields[i]))
 			return true;
 	return false;
 }
@@ -2154,10 +2160,9 @@ static char *mask_names(const char *text, size_t len, const links *l)
 	for (i = 0; i < len; i++) {
 		size_t b = i, e;
 
-		if (!bw_isalpha((unsigned char)text[i]) || (i && (bw_isalnum((unsigned char)text[i - 1]) ||
-		                                                 text[i - 1] == '_' || text[i - 1] == '-')))
+		if (!bw_isalpha((unsigned char)text[i]) || (i && field_char((unsigned char)text[i - 1])))
 			continue;
-		for (e = i; e < len && (bw_isalnum((unsigned char)text[e]) || text[e] == '_' || text[e] == '-'); e++)
+		for (e = i; e < len && field_char((unsigned char)text[e]); e++)
 			;
 		i = e;
 		if (!(e < len && text[e] == '=' && log_field(text + b, e - b)) &&
