@@ -575,7 +575,7 @@ static const struct {
 } value_checks[] = {
 	{ "reason", check_reason }, { "fault", check_fault },
 	{ "permanent", check_yes_no }, { "hard", check_yes_no },
-	{ "specific", check_yes_no }, { "generic", check_yes_no }, { "lexicon", check_yes_no },
+	{ "specific", check_yes_no }, { "generic", check_yes_no }, { "lexicon", check_yes_no }, { "patterns", check_yes_no },
 	{ "weight", check_weight }, { "priority", check_priority },
 	{ "status", check_status }, { "reply", check_reply },
 	{ "command", check_command }, { "action", check_action },

@@ -99,6 +99,7 @@ typedef struct bw_rset_shared {
 	char *text;         /* fragment pattern; a synonym's `also` */
 	char *words;        /* a synonym's `words` */
 	bool not_lexicon;   /* a synonym's `lexicon = no`: the lexicon's cues keep their words */
+	bool not_patterns;  /* a synonym's `patterns = no`: only the lexicon's cues are widened */
 	char *explain;      /* advice */
 	bw_rstrv remedies, refs;
 } bw_rset_shared;

@@ -28,7 +28,7 @@ static const char *const rule_keys[] = {
 };
 static const char *const advice_keys[] = { "explain", "remedy", "ref", NULL };
 static const char *const fragment_keys[] = { "text", NULL };
-static const char *const synonym_keys[] = { "words", "also", "lexicon", NULL };
+static const char *const synonym_keys[] = { "words", "also", "lexicon", "patterns", NULL };
 static const char *const kind_names[] = { "provider", "rule", "advice", "fragment", "synonym", NULL };
 enum { KIND_PROVIDER, KIND_RULE, KIND_ADVICE, KIND_FRAGMENT, KIND_SYNONYM };
 static const char *const *const kind_keys[] = { provider_keys, rule_keys, advice_keys, fragment_keys,
@@ -266,6 +266,8 @@ static int apply_shared(bw_rset *s, const char *file, const bw_rsyn_section *sec
 			rc = set_str(&x->words, v);
 		else if (strcmp(e->key, "lexicon") == 0)
 			x->not_lexicon = strcmp(v, "no") == 0;
+		else if (strcmp(e->key, "patterns") == 0)
+			x->not_patterns = strcmp(v, "no") == 0;
 		else if (strcmp(e->key, "explain") == 0)
 			rc = set_str(&x->explain, v);
 		else if (strcmp(e->key, "remedy") == 0)
@@ -504,7 +506,8 @@ static int widened(bw_rset_rule *r, char *wide, const char *what)
  * lexicon's cues, which carry their plain spellings already:
  * bw_rset__cues_pattern), negations match written long or contracted
  * (rules_contraction.c), and the words of each [synonym] match its other
- * words (rules_synonym.c; the lexicon's cues too unless `lexicon = no`). */
+ * words (rules_synonym.c; the lexicon's cues too unless `lexicon = no`,
+ * only they with `patterns = no`). */
 static int widen(const bw_rset *s, bw_rset_rule *r)
 {
 	size_t i;
@@ -518,7 +521,8 @@ static int widen(const bw_rset *s, bw_rset_rule *r)
 		const bw_rset_shared *x = &s->shared[i];
 
 		if (x->kind == BW_SHARED_SYNONYM && strstr(r->text, x->words) &&
-		    !(x->not_lexicon && r->tier == BW_TIER_LEXICON))
+		    !(x->not_lexicon && r->tier == BW_TIER_LEXICON) &&
+		    !(x->not_patterns && r->tier != BW_TIER_LEXICON))
 			rc = widened(r, bw_rset__widen_synonym(r->text, x->words, x->text), "with synonyms");
 	}
 	return rc;
