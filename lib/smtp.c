@@ -92,6 +92,28 @@ static bool awaited(const char *w, size_t n)
 	return false;
 }
 
+/* Is the word after position i (a number and a space) a unit that makes
+ * the number a quantity ("limit: 500 lines", "550 users max", "451 messages
+ * per hour")? */
+static bool unit_follows(const char *t, size_t len, size_t i)
+{
+	static const char *const units[] = {
+		"lines", "messages", "mails", "emails", "e-mails", "recipients", "users", "members",
+		"bytes", "characters", "chars", "posts", "topics", "connections", "addresses",
+		"items", "seconds", "minutes", "hours", "days", "times", "KB", "MB", "kB", "per",
+	};
+	size_t b = i, e, k;
+
+	while (b < len && t[b] == ' ')
+		b++;
+	for (e = b; e < len && (bw_isalnum((unsigned char)t[e]) || t[e] == '-'); e++)
+		;
+	for (k = 0; k < sizeof(units) / sizeof(units[0]); k++)
+		if (bw_word_is_ci(t + b, e - b, units[k]))
+			return true;
+	return false;
+}
+
 bool bw_smtp__reply_at(const char *t, size_t len, size_t i)
 {
 	int c0 = at(t, len, i), c1 = at(t, len, i + 1), c2 = at(t, len, i + 2);
@@ -130,7 +152,8 @@ bool bw_smtp__reply_at(const char *t, size_t len, size_t i)
 	switch (c3) {
 	case ' ':
 		return !(at(t, len, i + 4) == 'o' && at(t, len, i + 5) == 'f' && at(t, len, i + 6) == ' ' &&
-		         bw_isdigit(at(t, len, i + 7)));
+		         bw_isdigit(at(t, len, i + 7))) &&
+		       !unit_follows(t, len, i + 4);
 	case '\0': case '\t': case '\n': case '\r': case '-': case ')': case ']': case ',':
 	case ';': case '"':
 		return true;

@@ -122,6 +122,13 @@ int main(void)
 	CHECK(!reply_in("Failure to exec script. WANTED gid 502, GOT gid 30928.", "502"));
 	CHECK(!reply_in("connect to mx.example.org port 587, timed out", "587"));
 	CHECK(reply_in("Remote host said: 502 5.5.2 Command not implemented", "502"));
+	/* a number with a unit after it is a quantity */
+	CHECK(!reply_in("Your post is too long (limit: 500 lines)", "500"));
+	CHECK(!reply_in("at most 450 messages per hour", "450"));
+	CHECK(!reply_in("Sorry: 550 users max per list", "550"));
+	CHECK(!reply_in("quota of 421 MB reached", "421"));
+	CHECK(reply_in("550 user unknown", "550"));
+	CHECK(reply_in("said: 452 mailbox full", "452"));
 	CHECK(bw_smtp__starts_with_reply("550 5.1.1 x", 11));
 	CHECK(bw_smtp__starts_with_reply("421", 3));
 	CHECK(!bw_smtp__starts_with_reply("550) x", 6));
