@@ -611,23 +611,38 @@ bool bw_sniff__automated(const bw_msg *m)
 	return false;
 }
 
+/* The subject with what it quotes blanked out ('2 contacts were not sent
+ * "Tickets on sale"': the quoted title is the original's subject, not the
+ * notice's words); NULL when out of memory. */
+static char *unquoted(const char *subject)
+{
+	char *s = bw_strdup(subject), *p, *q;
+
+	for (p = s; p && (p = strchr(p, '"')) && (q = strchr(p + 1, '"')); p = q + 1)
+		memset(p, ' ', (size_t)(q - p + 1));
+	return s;
+}
+
 bool bw_sniff__says_undelivered(const char *subject)
 {
 	static const char *const mail[] = { BW_PHRASES_SAYS_UNDELIVERED_MAIL };
 	static const char *const failed[] = { BW_PHRASES_SAYS_UNDELIVERED_FAILED };
 	static const char *const about_reader[] = { BW_PHRASES_SAYS_UNDELIVERED_ABOUT_READER };
-	size_t n = subject ? strlen(subject) : 0;
+	char *own;
+	size_t n;
+	bool says;
 
+	/* a reply in a conversation ("[List] Re: delivery failed") */
+	if (!subject || bw_sniff__reply_subject(subject) || !(own = unquoted(subject)))
+		return false;
+	n = strlen(own);
 	/* a ticket's acknowledgement, a quarantine digest: about the
 	 * reader's own mail, not a failure of theirs */
-	if (n && bw_text__find_any(subject, n, about_reader, sizeof(about_reader) / sizeof(about_reader[0]), NULL))
-		return false;
-	/* a reply in a conversation ("[List] Re: delivery failed") */
-	if (bw_sniff__reply_subject(subject))
-		return false;
-	n = subject ? strlen(subject) : 0;
-	return n && bw_text__find_any(subject, n, mail, sizeof(mail) / sizeof(mail[0]), NULL) &&
-	       bw_text__find_any(subject, n, failed, sizeof(failed) / sizeof(failed[0]), NULL);
+	says = n && !bw_text__find_any(own, n, about_reader, sizeof(about_reader) / sizeof(about_reader[0]), NULL) &&
+	       bw_text__find_any(own, n, mail, sizeof(mail) / sizeof(mail[0]), NULL) &&
+	       bw_text__find_any(own, n, failed, sizeof(failed) / sizeof(failed[0]), NULL);
+	free(own);
+	return says;
 }
 
 bool bw_sniff__delivery_subject(const bw_msg *m)
