@@ -100,7 +100,7 @@ static bool unit_follows(const char *t, size_t len, size_t i)
 	static const char *const units[] = {
 		"lines", "messages", "mails", "emails", "e-mails", "recipients", "users", "members",
 		"bytes", "characters", "chars", "posts", "topics", "connections", "addresses",
-		"items", "seconds", "minutes", "hours", "days", "times", "KB", "MB", "kB", "per",
+		"items", "seconds", "minutes", "hours", "days", "times", "KB", "MB", "per",
 	};
 	size_t b = i, e, k;
 
