@@ -1296,10 +1296,10 @@ static const struct bw_pf_index *index_for(const bw_rules *rules)
  * rule i has hits, the first in head[i]; each hit names the next of its
  * rule (NO_HIT ends).  complete is false when more than MAX_HITS came or
  * there are more than HITS_RULES rules (then a rule's prefilter tests
- * every alternative, as without hits).  About 12 KB, on the stack of
+ * every alternative, as without hits).  About 20 KB, on the stack of
  * bw_rules__match(). */
 #define MAX_HITS 2048
-#define HITS_RULES 2048
+#define HITS_RULES 4096
 #define NO_HIT UINT16_MAX
 
 typedef struct pf_hits {
