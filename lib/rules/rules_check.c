@@ -114,6 +114,13 @@ int bw_rules_check(char **out, const bw_rules *rules)
 			failures++;
 		}
 	}
+	if (rules->n_rules > bw_rules__candidate_capacity()) {
+		bw_buf__printf(&rep, "%zu rules are more than the matcher's candidate lists hold (%zu): "
+		               "every reply would test every alternative of every rule; raise HITS_RULES "
+		               "in lib/rules/rules_match.c\n",
+		               rules->n_rules, bw_rules__candidate_capacity());
+		failures++;
+	}
 	for (i = 0; i < rules->n_rules && rc >= 0; i++) {
 		const struct bw_rule *r = &rules->rules[i];
 

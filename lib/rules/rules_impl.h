@@ -169,6 +169,11 @@ void bw_rules__lazy_free(struct bw_lazy_code *lc);
 int bw_rules__run_code(const bw_rules *rules, const pcre2_code *code, const char *diag,
                        size_t dlen, size_t off, pcre2_match_data **mdp);
 
+/* How many rules the matcher's per-text candidate lists hold: with more,
+ * every reply tests every alternative of every rule (correct, but several
+ * times slower); `rules check` reports a set that is larger. */
+size_t bw_rules__candidate_capacity(void);
+
 /* rules_guard.c */
 /* The length of the negative lookahead "(?!...)" `pattern` begins with,
  * when it captures nothing and guards all the rest (no '|' follows at the

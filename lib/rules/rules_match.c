@@ -1310,6 +1310,11 @@ typedef struct pf_hits {
 	struct { uint16_t alt, next; } hit[MAX_HITS];
 } pf_hits;
 
+size_t bw_rules__candidate_capacity(void)
+{
+	return HITS_RULES;
+}
+
 /* Adds alternative `alt` of rule `rule` to h. */
 static void hits_add(pf_hits *h, uint16_t rule, uint16_t alt)
 {
