@@ -275,7 +275,7 @@ char *bw_rset__cues_pattern(const char *cues)
  * a clause between them: a dot inside a word, as in a name or "5.7.1",
  * is part of the word). */
 #define FRAME_GAP "8"
-#define FRAME_SEP "[\\s,\"()\\[\\]/]+"
+#define FRAME_SEP "[\\s,\"()\\[\\]/<>]+"
 #define FRAME_WORD "(?:[^\\s.;:!?,\"()\\[\\]/<>]|\\.(?=[^\\s.]))+"
 #define FRAME_BETWEEN "(?:" FRAME_SEP FRAME_WORD "){0," FRAME_GAP "}?" FRAME_SEP
 
