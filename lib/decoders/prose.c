@@ -723,10 +723,27 @@ static int collect_code_lines(const bw_msg *m, size_t len, code_lines *out)
 
 static bool says_little_n(const char *d, size_t n);
 
-/* The first of `lines` that names no address, names `addr` ("Reason: 550
- * ...", "Remote server replied: 552 5.2.2 <addr>: Mailbox full") or is a
- * 551 (whose address is where to write instead); NULL if none. */
-static const char *code_line_for(const code_lines *lines, const char *addr, size_t *out_len)
+/* Whether every address l[0..n) names is the notice's own (its reader's,
+ * the original's sender: "550 5.7.1 <sender>: Sender address rejected"). */
+static bool names_only_own(const bw_msg *m, const char *l, size_t n)
+{
+	const char *pos = l;
+	char *w;
+	bool own = true;
+
+	while (own && (w = bw_text__next_address(pos, l + n, &pos))) {
+		own = bw_decoders__is_own_address(m, w);
+		free(w);
+	}
+	return own;
+}
+
+/* The first of `lines` that names no address but the notice's own, names
+ * `addr` ("Reason: 550 ...", "Remote server replied: 552 5.2.2 <addr>:
+ * Mailbox full") or is a 551 (whose address is where to write instead);
+ * NULL if none. */
+static const char *code_line_for(const bw_msg *m, const code_lines *lines, const char *addr,
+                                 size_t *out_len)
 {
 	size_t i, pass;
 
@@ -735,6 +752,7 @@ static const char *code_line_for(const code_lines *lines, const char *addr, size
 		for (i = 0; i < lines->count; i++)
 			if ((pass == 1 || !says_little_n(lines->v[i].l, lines->v[i].n)) &&
 			    (!memchr(lines->v[i].l, '@', lines->v[i].n) ||
+			     names_only_own(m, lines->v[i].l, lines->v[i].n) ||
 			     (addr && *addr && bw_memcasemem(lines->v[i].l, lines->v[i].n, addr)) ||
 			     /* "551 User not local; please try <x>": x is the forward path */
 			     bw_memcasemem(lines->v[i].l, lines->v[i].n, "551 "))) {
@@ -979,7 +997,7 @@ static int finish(const bw_msg *m, bw_report *r, size_t first, size_t len)
 		           (r->n_rcpt - first == 1 || says_little(d) ||
 		            bw_text__ends_with_colon(d, strlen(d))))) {
 			size_t rl = 0;
-			const char *reason = code_line_for(&lines, bw_recipient__get(r->rcpt[k], BW_RCPT_RECIPIENT), &rl);
+			const char *reason = code_line_for(m, &lines, bw_recipient__get(r->rcpt[k], BW_RCPT_RECIPIENT), &rl);
 			if (reason)
 				bw_decoders__append_diag(r->rcpt[k], reason, rl);
 		}
@@ -1093,6 +1111,28 @@ static bool failure_reply_line(const char *l, size_t n)
  * reason and is taken with it ("The mail server reports: the mailbox has
  * been disabled"), unless the list's entries carry their own reasons,
  * indented under their addresses: then the intro alone. */
+/* Words of a legal footer (prose.vocab, disclaimer-words). */
+static const char *const disclaimer[] = { BW_PHRASES_DISCLAIMER_WORDS };
+
+/* Whether the paragraph around l (in text[0..len)) is a disclaimer: two
+ * of its words or more ("If you are not the intended recipient ...
+ * confidential ..."). */
+static bool in_disclaimer(const char *text, size_t len, const char *l)
+{
+	const char *b = l, *e = l, *end = text + len;
+	size_t i, hits = 0;
+
+	while (b > text && !(b[-1] == '\n' && (b - 1 == text || b[-2] == '\n')))
+		b--;
+	while (e < end && !(*e == '\n' && (e + 1 == end || e[1] == '\n' ||
+	                                   (e[1] == '\r' && e + 2 < end && e[2] == '\n'))))
+		e++;
+	for (i = 0; i < sizeof(disclaimer) / sizeof(disclaimer[0]) && hits < 2; i++)
+		if (bw_memcasemem(b, (size_t)(e - b), disclaimer[i]))
+			hits++;
+	return hits >= 2;
+}
+
 static const char *failure_line(const char *text, size_t len, size_t *out_len)
 {
 	bw_lines it;
@@ -1104,7 +1144,8 @@ static const char *failure_line(const char *text, size_t len, size_t *out_len)
 	bw_lines__init(&it, text, len);
 	while (bw_lines__next(&it, &l, &n)) {
 		if (!n || quoted(l, n) ||
-		    !(has_any(l, n, triggers, sizeof(triggers) / sizeof(triggers[0])) || failure_reply_line(l, n)))
+		    !(has_any(l, n, triggers, sizeof(triggers) / sizeof(triggers[0])) || failure_reply_line(l, n)) ||
+		    in_disclaimer(text, len, l))
 			continue;
 		listed = false;
 		/* "... because of" over a blank line and the reply: the reply

@@ -57,6 +57,41 @@ static bool names_other(const bw_msg *m, const char *l, size_t n, const char *a)
 	return other;
 }
 
+/* Whether the line that holds `at` (text[0..]) is a header of the
+ * original as a notice repeats it ("To:      a@b" above "Subject:"):
+ * it says whom the message was for, not why it failed. */
+static bool original_header_line(const char *text, const char *at)
+{
+	static const char *const names[] = { "to:", "cc:", "bcc:" };
+	const char *ls = at;
+	size_t i;
+
+	while (ls > text && ls[-1] != '\n')
+		ls--;
+	while (ls < at && (*ls == ' ' || *ls == '\t'))
+		ls++;
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if ((size_t)(at - ls) >= strlen(names[i]) && bw_strncasecmp(ls, names[i], strlen(names[i])) == 0)
+			return true;
+	return false;
+}
+
+/* The first place text[0..len) names `a`, past the lines that repeat the
+ * original's headers when it names `a` again below them ("Failed
+ * recipient: a@b"); NULL when it never does. */
+static const char *first_naming(const char *text, size_t len, const char *a)
+{
+	const char *first = bw_memcasemem(text, len, a), *at = first;
+	size_t alen = strlen(a);
+
+	while (at && original_header_line(text, at)) {
+		size_t off = (size_t)(at - text) + alen;
+
+		at = off < len ? bw_memcasemem(at + alen, len - off, a) : NULL;
+	}
+	return at ? at : first;
+}
+
 /* The paragraph that says why `a` failed, from text[0..len): when the first
  * line that names `a` is a sentence ("Because the recipient does not
  * exist, mail to "a@b" could not be sent." wrapped over lines), the
@@ -71,7 +106,7 @@ static bool names_other(const bw_msg *m, const char *l, size_t n, const char *a)
 static const char *paragraph_after(const bw_msg *m, const char *text, size_t len, const char *a,
                                    size_t *out_len)
 {
-	const char *at = bw_memcasemem(text, len, a), *l, *start = NULL, *end = NULL, *ls, *le;
+	const char *at = first_naming(text, len, a), *l, *start = NULL, *end = NULL, *ls, *le;
 	size_t n, tl, letters;
 	bool sentence = false, gap = false, announces = false;
 	bw_lines it;
