@@ -15,9 +15,11 @@
  * localised: "am", "le", "el", "il", "op", "em"...); the lines indented
  * below it are the explanation and the MSEXCH code.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../addr.h"
 #include "../util.h"
 #include "common.h"
 
@@ -80,6 +82,66 @@ static char *recipient_line(const char *line, size_t len)
 	return bw_text__address_line(line + a, i - a);
 }
 
+/* The value of X.400 attribute `key` ("s" for the surname) in an O/R
+ * address written with ';' or '/' between its attributes
+ * ("c=GB;a=ATTMAIL;p=EXAMPLE;o=HQ;s=Doe;g=Jane;", "/G=Jane/S=Doe/..."),
+ * as a pointer into it and *vl bytes; NULL when it has none. */
+static const char *x400_attr(const char *t, size_t n, char key, size_t *vl)
+{
+	size_t i, e;
+
+	for (i = 0; i + 2 <= n; i++)
+		if ((i == 0 || t[i - 1] == ';' || t[i - 1] == '/') && (t[i] | 0x20) == key &&
+		    t[i + 1] == '=') {
+			for (e = i + 2; e < n && t[e] != ';' && t[e] != '/'; e++)
+				;
+			*vl = e - i - 2;
+			return *vl ? t + i + 2 : NULL;
+		}
+	return NULL;
+}
+
+/* A recipient the report names by its X.400 O/R address
+ * ("c=GB;a=ATTMAIL;p=EXAMPLE;o=HQ;s=Doe;g=Jane; on DATE"): the returned
+ * original's address that carries the same surname ("/G=Jane/S=Doe/..."
+ * @gateway), else the O/R address as written; NULL when name[0..len) is
+ * no O/R address (it needs a country and a surname). */
+static char *x400_recipient(const bw_msg *m, const char *name, size_t len)
+{
+	static const char *const fields[] = { "To", "Cc" };
+	const char *sur, *pos, *end, *v;
+	size_t sl, cl, f, wl;
+	char *a, want[80];
+
+	while (len && bw_isspace((unsigned char)name[len - 1]))
+		len--;
+	if (memchr(name, '@', len) || !x400_attr(name, len, 'c', &cl) || !(sur = x400_attr(name, len, 's', &sl)) ||
+	    sl + 3 > sizeof(want))
+		return NULL;
+	/* one that carries its RFC 822 form ("/rfc-822=user(a)example.com/") */
+	if (bw_memcasemem(name, len, "rfc-822="))
+		return bw_addr__normalize(name, len);
+	wl = (size_t)snprintf(want, sizeof(want), "s=%.*s", (int)sl, sur);
+	for (f = 0; f < sizeof(fields) / sizeof(fields[0]); f++) {
+		if (!(v = bw_kvlist__get(&m->orig_headers, fields[f])))
+			continue;
+		/* item by item (an O/R address has no comma) */
+		for (pos = v; *pos; pos = *end ? end + 1 : end) {
+			size_t k, il;
+
+			end = strchr(pos, ',');
+			if (!end)
+				end = pos + strlen(pos);
+			il = (size_t)(end - pos);
+			for (k = 1; k + wl <= il; k++)
+				if ((pos[k - 1] == '/' || pos[k - 1] == ';') && bw_strncasecmp(pos + k, want, wl) == 0 &&
+				    memchr(pos, '@', il) && (a = bw_addr__normalize(pos, il)))
+					return a;
+		}
+	}
+	return bw_strndup(name, len);
+}
+
 /* "Boyd, Marcus on DATE": a recipient the report names by display name only
  * (local Exchange mailboxes), at the left margin; its address is the one the
  * returned original's To or Cc gives for that name, else NULL.  The word
@@ -101,7 +163,7 @@ static char *name_line(const bw_msg *m, const char *line, size_t len)
 				;
 			if (k == len)
 				continue;
-			if ((a = bw_decoders__address_of_name(m, line, i)))
+			if ((a = bw_decoders__address_of_name(m, line, i)) || (a = x400_recipient(m, line, i)))
 				return a;
 		}
 	}
