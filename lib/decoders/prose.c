@@ -1101,16 +1101,6 @@ static bool failure_reply_line(const char *l, size_t n)
 	       t[3] == ' ' && bw_smtp__status_at(t, tl, 4) && t[4] == t[0];
 }
 
-/* The first line of the report that says something failed, with the rest
- * of its paragraph (the sentence that says why often follows the one that
- * says what: "could not be passed on. None of the recipients is known"),
- * as the diagnostic of a recipient named only by the returned original or
- * by a bare list.  A paragraph line holding an address ends it.  When that
- * paragraph introduces a list (it ends with a colon: "was not delivered to
- * the following address:"), the first text paragraph after the list is the
- * reason and is taken with it ("The mail server reports: the mailbox has
- * been disabled"), unless the list's entries carry their own reasons,
- * indented under their addresses: then the intro alone. */
 /* Words of a legal footer (prose.vocab, disclaimer-words). */
 static const char *const disclaimer[] = { BW_PHRASES_DISCLAIMER_WORDS };
 
@@ -1122,7 +1112,8 @@ static bool in_disclaimer(const char *text, size_t len, const char *l)
 	const char *b = l, *e = l, *end = text + len;
 	size_t i, hits = 0;
 
-	while (b > text && !(b[-1] == '\n' && (b - 1 == text || b[-2] == '\n')))
+	while (b > text && !(b[-1] == '\n' && (b - 1 == text || b[-2] == '\n' ||
+	                                       (b[-2] == '\r' && (b - 2 == text || b[-3] == '\n')))))
 		b--;
 	while (e < end && !(*e == '\n' && (e + 1 == end || e[1] == '\n' ||
 	                                   (e[1] == '\r' && e + 2 < end && e[2] == '\n'))))
@@ -1133,6 +1124,16 @@ static bool in_disclaimer(const char *text, size_t len, const char *l)
 	return hits >= 2;
 }
 
+/* The first line of the report that says something failed, with the rest
+ * of its paragraph (the sentence that says why often follows the one that
+ * says what: "could not be passed on. None of the recipients is known"),
+ * as the diagnostic of a recipient named only by the returned original or
+ * by a bare list.  A paragraph line holding an address ends it.  When that
+ * paragraph introduces a list (it ends with a colon: "was not delivered to
+ * the following address:"), the first text paragraph after the list is the
+ * reason and is taken with it ("The mail server reports: the mailbox has
+ * been disabled"), unless the list's entries carry their own reasons,
+ * indented under their addresses: then the intro alone. */
 static const char *failure_line(const char *text, size_t len, size_t *out_len)
 {
 	bw_lines it;
