@@ -443,6 +443,19 @@ bool bw_decoders__is_own_address(const bw_msg *m, const char *addr)
 	       header_address_is(bw_kvlist__get(&m->orig_headers, "From"), addr));
 }
 
+bool bw_decoders__names_only_own(const bw_msg *m, const char *l, size_t n)
+{
+	const char *pos = l;
+	char *w;
+	bool own = true;
+
+	while (own && (w = bw_text__next_address(pos, l + n, &pos))) {
+		own = bw_decoders__is_own_address(m, w);
+		free(w);
+	}
+	return own;
+}
+
 /* Does one of the phrases v[0..nv) occur in text[0..len) once its white
  * space is squeezed (a phrase wrapped over two lines)?  False on ENOMEM. */
 static bool find_any_squeezed(const char *text, size_t len, const char *const *v, size_t nv)

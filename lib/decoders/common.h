@@ -86,6 +86,10 @@ char *bw_decoders__address_of_name(const bw_msg *m, const char *name, size_t len
  * the returned original's From: (never a failed recipient), or a "+tag"
  * subaddress of one of them? */
 bool bw_decoders__is_own_address(const bw_msg *m, const char *addr);
+/* Whether every address l[0..n) names is the notice's own (its reader's,
+ * the original's sender: "550 5.7.1 <sender>: Sender address rejected");
+ * true when it names none. */
+bool bw_decoders__names_only_own(const bw_msg *m, const char *l, size_t n);
 
 /* Is `a` the list's own address in a returned original `o` that came
  * through a mailing list (its List-Post or Reply-To, or an address at the

@@ -91,7 +91,7 @@ static const char *x400_attr(const char *t, size_t n, char key, size_t *vl)
 	size_t i, e;
 
 	for (i = 0; i + 2 <= n; i++)
-		if ((i == 0 || t[i - 1] == ';' || t[i - 1] == '/') && (t[i] | 0x20) == key &&
+		if ((i == 0 || t[i - 1] == ';' || t[i - 1] == '/') && bw_lower((unsigned char)t[i]) == key &&
 		    t[i + 1] == '=') {
 			for (e = i + 2; e < n && t[e] != ';' && t[e] != '/'; e++)
 				;

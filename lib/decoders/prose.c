@@ -723,21 +723,6 @@ static int collect_code_lines(const bw_msg *m, size_t len, code_lines *out)
 
 static bool says_little_n(const char *d, size_t n);
 
-/* Whether every address l[0..n) names is the notice's own (its reader's,
- * the original's sender: "550 5.7.1 <sender>: Sender address rejected"). */
-static bool names_only_own(const bw_msg *m, const char *l, size_t n)
-{
-	const char *pos = l;
-	char *w;
-	bool own = true;
-
-	while (own && (w = bw_text__next_address(pos, l + n, &pos))) {
-		own = bw_decoders__is_own_address(m, w);
-		free(w);
-	}
-	return own;
-}
-
 /* The first of `lines` that names no address but the notice's own, names
  * `addr` ("Reason: 550 ...", "Remote server replied: 552 5.2.2 <addr>:
  * Mailbox full") or is a 551 (whose address is where to write instead);
@@ -752,7 +737,7 @@ static const char *code_line_for(const bw_msg *m, const code_lines *lines, const
 		for (i = 0; i < lines->count; i++)
 			if ((pass == 1 || !says_little_n(lines->v[i].l, lines->v[i].n)) &&
 			    (!memchr(lines->v[i].l, '@', lines->v[i].n) ||
-			     names_only_own(m, lines->v[i].l, lines->v[i].n) ||
+			     bw_decoders__names_only_own(m, lines->v[i].l, lines->v[i].n) ||
 			     (addr && *addr && bw_memcasemem(lines->v[i].l, lines->v[i].n, addr)) ||
 			     /* "551 User not local; please try <x>": x is the forward path */
 			     bw_memcasemem(lines->v[i].l, lines->v[i].n, "551 "))) {

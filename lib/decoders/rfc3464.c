@@ -45,16 +45,15 @@ static bool names_other(const bw_msg *m, const char *l, size_t n, const char *a)
 {
 	const char *pos = l;
 	char *w;
-	bool other = false, reply;
 
 	if (!memchr(l, '@', n) || bw_memcasemem(l, n, a))
 		return false;
-	reply = bw_smtp__has_failure_code(l, n);
-	while (!other && (w = bw_text__next_address(pos, l + n, &pos))) {
-		other = !reply || !bw_decoders__is_own_address(m, w);
-		free(w);
-	}
-	return other;
+	if (bw_smtp__has_failure_code(l, n))
+		return !bw_decoders__names_only_own(m, l, n);
+	if (!(w = bw_text__next_address(pos, l + n, &pos)))
+		return false;
+	free(w);
+	return true;
 }
 
 /* Whether the line that holds `at` (text[0..]) is a header of the
@@ -71,7 +70,7 @@ static bool original_header_line(const char *text, const char *at)
 	while (ls < at && (*ls == ' ' || *ls == '\t'))
 		ls++;
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if ((size_t)(at - ls) >= strlen(names[i]) && bw_strncasecmp(ls, names[i], strlen(names[i])) == 0)
+		if (bw_text__starts(ls, (size_t)(at - ls), names[i]))
 			return true;
 	return false;
 }
