@@ -343,6 +343,40 @@ char *bw_addr__normalize(const char *in, size_t len)
 	return out;
 }
 
+char *bw_addr__embedded_unicode(const char *s, size_t len)
+{
+	bw_buf b = BW_BUF_INIT;
+	size_t i, n = 0;
+
+	for (i = 0; i < len; i++) {
+		unsigned long cp = 0;
+		size_t k = i + 3, digits = 0;
+		int h;
+
+		if (len - i < 5 || memcmp(s + i, "\\x{", 3) != 0) {
+			bw_buf__putc(&b, s[i]);
+			continue;
+		}
+		for (; k < len && digits < 7 && (h = bw_hex_value((unsigned char)s[k])) >= 0; k++, digits++)
+			cp = cp * 16 + (unsigned long)h;
+		/* RFC 6533 3: two to six hex digits, no surrogate, not above
+		 * U+10FFFF; anything else stays as written */
+		if (k >= len || s[k] != '}' || digits < 2 || digits > 6 || cp > 0x10FFFF ||
+		    (cp >= 0xD800 && cp <= 0xDFFF) || cp == 0) {
+			bw_buf__putc(&b, s[i]);
+			continue;
+		}
+		bw_buf__put_codepoint(&b, cp);
+		n++;
+		i = k;
+	}
+	if (!n || b.oom) {
+		bw_buf__free(&b);
+		return NULL;
+	}
+	return bw_buf__detach(&b);
+}
+
 char *bw_addr__join(const char *local, size_t ll, const char *domain, size_t dl)
 {
 	char *a = malloc(ll + dl + 2);

@@ -25,6 +25,12 @@ char *bw_addr__join(const char *local, size_t ll, const char *domain, size_t dl)
  * ext[0..len) is no such extension (or on ENOMEM, reported). */
 char *bw_addr__verp_subscriber(const char *ext, size_t len);
 
+/* RFC 6533's embedded Unicode in a "utf-8" address type, "j\x{E9}r\x{F4}me@x"
+ * (3.1: a backslash, 'x' and two to six hex digits in braces for one code
+ * point): a copy of s[0..len) with each such escape written as UTF-8, for
+ * the caller to free; NULL when s holds none (or on ENOMEM). */
+char *bw_addr__embedded_unicode(const char *s, size_t len);
+
 /* Does s[0..len) look like local@domain.tld? */
 bool bw_addr__plausible(const char *s, size_t len);
 

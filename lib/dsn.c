@@ -138,13 +138,21 @@ static int set_supplementary(bw_recipient *rc, const char *value)
 
 static int set_address(bw_recipient *rc, bw_recipient_field f, const char *value)
 {
-	char *addr = bw_addr__normalize(value, strlen(value));
+	/* "utf-8; j\x{E9}r\x{F4}me@example.org" (RFC 6533) reads as the
+	 * address it encodes */
+	char *plain = strstr(value, "\\x{") ? bw_addr__embedded_unicode(value, strlen(value)) : NULL;
+	char *addr;
 	int err;
+
+	if (plain)
+		value = plain;
+	addr = bw_addr__normalize(value, strlen(value));
 
 	/* a field that holds only an address gives one typed without its
 	 * top-level domain too ("rfc822; kim@gmail") */
 	if (!addr)
 		addr = bw_text__address_line(value, strlen(value));
+	free(plain);
 	if (!addr)
 		return BW_OK;
 	err = bw_recipient__set(rc, f, addr);

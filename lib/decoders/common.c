@@ -1442,10 +1442,44 @@ static bool wrapped_at_margin(const char *text, size_t len, size_t d)
 	return e > k + 1 && dot && text[e - 1] != '.' && host_rest_closed(text, len, e);
 }
 
+static bool local_char(unsigned char c)
+{
+	return bw_isalnum(c) || c == '.' || c == '-' || c == '_' || c == '+';
+}
+
+/* Does the local part that starts text[j] at the margin of its line (after
+ * its indentation) go on from the end of the line before, cut after a
+ * hyphen ("margaret.oconnor-" over "whitfield@example.com")?  The line
+ * before must end with a word of local-part characters ending in '-' that
+ * stands alone (after white space, '<', '(' or a colon); *cut is where
+ * that line's text ends.  Nothing before `from` is looked at. */
+static bool local_part_cut(const char *text, size_t from, size_t j, size_t *cut)
+{
+	size_t p = j, q;
+
+	while (p > from && (text[p - 1] == ' ' || text[p - 1] == '\t'))
+		p--;
+	if (p <= from || text[p - 1] != '\n')
+		return false;
+	p--;
+	if (p > from && text[p - 1] == '\r')
+		p--;
+	if (p <= from || text[p - 1] != '-')
+		return false;
+	for (q = p; q > from && local_char((unsigned char)text[q - 1]); q--)
+		;
+	if (p - q < 3 || !bw_isalnum((unsigned char)text[q]) ||
+	    (q > 0 && !strchr(" \t<(:\n", text[q - 1])))
+		return false;
+	*cut = p;
+	return true;
+}
+
 /* A copy of text[0..len) with every address that a line break cut after a
  * '-' of its domain (a label never ends with one: "x@warehouse-" over
  * "north.example.com"), or after a '.' when the next line goes on with a
- * host name, joined again; NULL when there is none. */
+ * host name, or after a '-' of its local part (local_part_cut), joined
+ * again; NULL when there is none. */
 char *bw_decoders__unfold_addresses(const char *text, size_t len, size_t *out_len)
 {
 	bw_buf b = BW_BUF_INIT;
@@ -1456,6 +1490,13 @@ char *bw_decoders__unfold_addresses(const char *text, size_t len, size_t *out_le
 		size_t d, k;
 
 		i = (size_t)(at - text);
+		for (k = i; k > from && local_char((unsigned char)text[k - 1]); k--)
+			;
+		if (k < i && local_part_cut(text, from, k, &d)) {
+			bw_buf__put(&b, text + from, d - from);
+			from = k;
+			folds++;
+		}
 		for (d = i + 1; d < len && (bw_isalnum((unsigned char)text[d]) || text[d] == '.' ||
 		                            text[d] == '-'); d++)
 			;

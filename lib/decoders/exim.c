@@ -252,6 +252,13 @@ static size_t listed_failed_address(const bw_msg *m, size_t len)
 	return 0;
 }
 
+/* Does the trimmed line t begin a local transport's entry: "pipe to
+ * |command" or "save to /path"? */
+static bool local_transport_entry(const char *t, size_t tl)
+{
+	return (tl > 9 && BW_HAS_PREFIX_CI(t, "pipe to |")) || (tl > 8 && BW_HAS_PREFIX_CI(t, "save to "));
+}
+
 /* A notice pasted without Exim's introduction (the body starts with the
  * list): is its first line a local transport's entry, "pipe to |command"
  * or "save to /path", indented one to three columns, over the "generated
@@ -269,7 +276,7 @@ static bool starts_with_entry(const bw_msg *m, size_t len)
 	} while (bw_text__blank(line, line_len));
 	ind = indent_of(line, line_len);
 	text = bw_text__trim(line, line_len, &tlen);
-	if (ind == 0 || ind > 3 || !(BW_HAS_PREFIX_CI(text, "pipe to |") || BW_HAS_PREFIX_CI(text, "save to ")))
+	if (ind == 0 || ind > 3 || !local_transport_entry(text, tlen))
 		return false;
 	if (!bw_lines__next(&it, &line, &line_len))
 		return false;
@@ -397,7 +404,7 @@ static int decode(const bw_msg *m, bw_report *r)
 			/* "  Reason: ..." at the address's own indent (Merak's copy of
 			 * the layout): more about the entry, not a new one */
 			if (ind <= 3 && e.address && !bw_addrline__starts_with_address(text, tlen) &&
-			    *text != '|' && *text != '/') {
+			    *text != '|' && *text != '/' && !local_transport_entry(text, tlen)) {
 				if (e.diag.len)
 					bw_buf__putc(&e.diag, ' ');
 				bw_buf__put(&e.diag, text, tlen);

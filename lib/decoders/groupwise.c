@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../smtp.h"
 #include "../util.h"
 #include "common.h"
 
@@ -177,9 +178,65 @@ static int read_entries(const bw_msg *m, bw_report *r, const char *text, size_t 
 	return (int)(r->n_rcpt - first);
 }
 
+/* Does t[0..tl) name one of the recipients r->rcpt[first..]? */
+static bool names_listed(const bw_report *r, size_t first, const char *t, size_t tl)
+{
+	size_t i;
+
+	for (i = first; i < r->n_rcpt; i++) {
+		const char *a = bw_recipient__get(r->rcpt[i], BW_RCPT_RECIPIENT);
+
+		if (a && bw_memcasemem(t, tl, a))
+			return true;
+	}
+	return false;
+}
+
+/* After the list, a heading at the margin and the remote host's reply
+ * indented under it ("The remote host rejected the sender address of the
+ * message:" over "553 5.1.8 <a@b>: Sender address rejected: ..."): the
+ * cause of every recipient listed, r->rcpt[first..], added to their
+ * diagnostics with its heading.  Only the first such paragraph is read. */
+static void reply_after_list(bw_report *r, size_t first, const char *text, size_t len)
+{
+	const char *l, *head = NULL;
+	size_t n, tl, hl = 0, i;
+	bw_lines it;
+
+	bw_lines__init(&it, text, len);
+	while (bw_lines__next(&it, &l, &n)) {
+		const char *t = bw_text__trim(l, n, &tl);
+
+		if (!tl)
+			continue;
+		if (t == l) {
+			/* a heading at the margin, or prose: only a heading
+			 * (ending in a colon, naming no address) is kept */
+			head = t[tl - 1] == ':' && !memchr(t, '@', tl) ? t : NULL;
+			hl = head ? tl : 0;
+			continue;
+		}
+		if (!head || !bw_smtp__has_failure_code(t, tl))
+			continue;
+		for (i = first; i < r->n_rcpt; i++) {
+			const char *d = bw_recipient__get(r->rcpt[i], BW_RCPT_DIAGNOSTIC);
+			const char *a = bw_recipient__get(r->rcpt[i], BW_RCPT_RECIPIENT);
+
+			/* an entry with its own reply keeps it; a reply that
+			 * names another listed recipient is that one's */
+			if ((d && bw_smtp__has_failure_code(d, strlen(d))) ||
+			    (memchr(t, '@', tl) && a && !bw_memcasemem(t, tl, a) && names_listed(r, first, t, tl)))
+				continue;
+			bw_decoders__append_diag(r->rcpt[i], head, hl);
+			bw_decoders__append_diag(r->rcpt[i], t, tl);
+		}
+		return;
+	}
+}
+
 static int decode(const bw_msg *m, bw_report *r)
 {
-	size_t len = bw_text__report_length(m), which = 0, start, region;
+	size_t len = bw_text__report_length(m), which = 0, start, region, first = r->n_rcpt, end;
 	int got;
 	const char *at = bw_text__find_any(m->body, len, intro, sizeof(intro) / sizeof(intro[0]), &which);
 	const char *stop;
@@ -190,13 +247,17 @@ static int decode(const bw_msg *m, bw_report *r)
 	start = bw_text__after_line(m->body, len, intro[which]);
 	stop = bw_text__find_any(m->body + start, len - start, stops, sizeof(stops) / sizeof(stops[0]), NULL);
 	region = stop ? (size_t)(stop - m->body) - start : len - start;
+	end = start + region;
 	region = list_length(m->body + start, region);
-	if ((got = read_entries(m, r, m->body + start, region, delayed ? "delayed" : "failed")) != 0)
+	if ((got = read_entries(m, r, m->body + start, region, delayed ? "delayed" : "failed")) < 0)
 		return got;
-	got = bw_decoders__listed(m, r, m->body + start, region, delayed ? "delayed" : "failed");
+	if (got == 0)
+		got = bw_decoders__listed(m, r, m->body + start, region, delayed ? "delayed" : "failed");
 	if (got == 0)
 		got = listed_user_ids(m, r, m->body + start, region, m->body_len,
 		                     delayed ? "delayed" : "failed");
+	if (got > 0)
+		reply_after_list(r, first, m->body + start + region, end - start - region);
 	return got;
 }
 

@@ -1838,6 +1838,12 @@ static void read_lines(const bw_msg *m, bw_report *r, size_t first, size_t len)
 			if (cur.start)
 				last = cur;
 			cur.start = cur.end = cur.checked = NULL;
+			/* no sentence goes on over a blank line: an address that
+			 * begins the next paragraph is not presented by the last
+			 * words of this one ("... Sender address rejected" over
+			 * the next entry of a list) */
+			prev_line = NULL;
+			prev_n = 0;
 			continue;
 		}
 		prev_line = l;

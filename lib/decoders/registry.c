@@ -141,6 +141,26 @@ static const bw_recipient_field dsn_fields[] = {
 	BW_RCPT_WILL_RETRY_UNTIL,
 };
 
+/* Does the recipient's diagnostic say nothing beyond its own address (the
+ * line that listed it) or its status code's generic name ("Other or
+ * undefined security status")?  False when it has none. */
+static bool diag_says_nothing(const bw_recipient *rc)
+{
+	const char *d = bw_recipient__get(rc, BW_RCPT_DIAGNOSTIC);
+	const char *a = bw_recipient__get(rc, BW_RCPT_RECIPIENT);
+	size_t dl;
+
+	if (!d)
+		return false;
+	d = bw_text__trim(d, strlen(d), &dl);
+	while (dl && strchr("<>", *d))
+		d++, dl--;
+	while (dl && strchr("<>:,;", d[dl - 1]))
+		dl--;
+	return !dl || (a && strlen(a) == dl && bw_strncasecmp(d, a, dl) == 0) ||
+	       bw_text__only_status_name(d, dl);
+}
+
 /*
  * A decoder read the message's own wording and found recipients[first..);
  * when the message also carries a delivery-status part, each of them that
@@ -179,7 +199,10 @@ static int complete_from_dsn(const bw_msg *m, bw_report *r, size_t first)
 			for (k = 0; k < sizeof(dsn_fields) / sizeof(dsn_fields[0]); k++) {
 				const char *v = bw_recipient__get(dsn->rcpt[j], dsn_fields[k]);
 
-				if (v && !bw_recipient__get(rc, dsn_fields[k]) &&
+				/* a diagnostic that only repeats the address
+				 * that listed it is none */
+				if (v && (!bw_recipient__get(rc, dsn_fields[k]) ||
+				          (dsn_fields[k] == BW_RCPT_DIAGNOSTIC && diag_says_nothing(rc))) &&
 				    bw_recipient__set(rc, dsn_fields[k], v) < 0) {
 					bw_report_free(dsn);
 					return BW_ENOMEM;
@@ -244,30 +267,15 @@ static size_t sniff_all(const bw_msg *m, size_t *at, int *score, size_t *order)
 	return n;
 }
 
-/* Whether no recipient from `first` on has a diagnostic beyond its own
- * address (the line that listed it) or its status code's generic name. */
+/* Whether no recipient from `first` on has a diagnostic that says more
+ * (diag_says_nothing, or none at all). */
 static bool says_nothing(const bw_report *r, size_t first)
 {
 	size_t k;
 
-	for (k = first; k < r->n_rcpt; k++) {
-		const char *d = bw_recipient__get(r->rcpt[k], BW_RCPT_DIAGNOSTIC);
-		const char *a = bw_recipient__get(r->rcpt[k], BW_RCPT_RECIPIENT);
-		size_t dl;
-
-		if (!d)
-			continue;
-		d = bw_text__trim(d, strlen(d), &dl);
-		while (dl && strchr("<>", *d))
-			d++, dl--;
-		while (dl && strchr("<>:,;", d[dl - 1]))
-			dl--;
-		/* beyond its address, or the status code's generic name
-		 * ("Other or undefined security status") */
-		if (dl && !(a && strlen(a) == dl && bw_strncasecmp(d, a, dl) == 0) &&
-		    !bw_text__only_status_name(d, dl))
+	for (k = first; k < r->n_rcpt; k++)
+		if (bw_recipient__get(r->rcpt[k], BW_RCPT_DIAGNOSTIC) && !diag_says_nothing(r->rcpt[k]))
 			return false;
-	}
 	return r->n_rcpt > first;
 }
 

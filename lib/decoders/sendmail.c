@@ -67,6 +67,7 @@ typedef struct srcpt {
 	bool transient;   /* listed under "transient non-fatal errors": still queued */
 	unsigned session_no; /* the "while talking to" session of that reply */
 	bool accepted;    /* its RCPT got a 2xx reply (in session accepted_no) */
+	bool delivered_only; /* named only by a summary that reports a delivery */
 	unsigned accepted_no;
 } srcpt;
 
@@ -300,6 +301,37 @@ static bool names_other(sstate *s, const char *t, size_t len, const char *addr)
 	return other;
 }
 
+/* Does the rest of a summary line, after "<a@b>...", begin with one of
+ * words[0..n)? */
+static bool summary_says(const char *rest, size_t rn, const char *const *words, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (rn >= strlen(words[i]) && bw_strncasecmp(rest, words[i], strlen(words[i])) == 0)
+			return true;
+	return false;
+}
+
+/* ... that the message reached the recipient, or went on from here? */
+static bool reports_delivery(const char *rest, size_t rn)
+{
+	static const char *const words[] = {
+		"Successfully delivered", "Sent", "relayed", "expanded", "delivered",
+	};
+
+	return summary_says(rest, rn, words, sizeof(words) / sizeof(words[0]));
+}
+
+/* ... the recipient's own outcome: delivered, or deferred with its own
+ * cause ("Deferred: Connection timed out with ...")? */
+static bool own_outcome(const char *rest, size_t rn)
+{
+	static const char *const deferred[] = { "Deferred" };
+
+	return reports_delivery(rest, rn) || summary_says(rest, rn, deferred, 1);
+}
+
 static void read_transcript(const char *t, size_t len, sstate *s)
 {
 	bw_lines it;
@@ -369,14 +401,24 @@ static void read_transcript(const char *t, size_t len, sstate *s)
 			continue;
 		}
 		if ((a = summary_address(l, n))) {
-			srcpt *r = get(s, a);
+			const char *dots = bw_memcasemem(l, n, "...");
+			const char *rest = dots ? dots + 3 : l + n;
+			size_t rn = n - (size_t)(rest - l);
+			srcpt *r;
+			bool known;
+
+			while (rn && *rest == ' ')
+				rest++, rn--;
+			/* a summary that reports a delivery ("<a>... Sent",
+			 * "Successfully delivered") names no failed recipient:
+			 * one it alone names is kept for its text (a
+			 * delivery-status part may list it), not reported */
+			known = find(s, a) != NULL;
+			r = get(s, a);
+			if (r && !known && reports_delivery(rest, rn))
+				r->delivered_only = true;
 			free(a);
 			if (r) {
-				const char *dots = bw_memcasemem(l, n, "...");
-				const char *rest = dots + 3;
-				size_t rn = n - (size_t)(rest - l);
-				while (rn && *rest == ' ')
-					rest++, rn--;
 				/* "554 <a>... 550 Host unknown": the inner reply is the remote's */
 				bool inner = rn >= 4 && rest[3] == ' ' && bw_smtp__starts_with_reply(rest, rn);
 				if (inner)
@@ -388,8 +430,11 @@ static void read_transcript(const char *t, size_t len, sstate *s)
 				 * nor one whose reply names another recipient ("<<< 550
 				 * 5.1.1 <b@example.org>... User unknown" after DATA),
 				 * nor one whose host was never found ("Host unknown (Name
-				 * server: ...)"): no session was held for it */
+				 * server: ...)"): no session was held for it, nor one that
+				 * states its own outcome ("Deferred: Connection timed out
+				 * with ...", "Successfully delivered") */
 				if (!inner && !r->replies.len && s->session.len &&
+				    !own_outcome(rest, rn) &&
 				    !bw_memcasemem(rest, rn, "Host unknown") &&
 				    !names_other(s, s->session.p, s->session.len, r->address)) {
 					put(&r->replies, s->session.p, s->session.len);
@@ -616,8 +661,13 @@ static int decode(const bw_msg *m, bw_report *r)
 		 * errors"): the server still retries */
 		const char *action = bw_sniff__delay_notice(m) ? "delayed" : "failed";
 		for (i = 0; i < s.n; i++) {
-			char *t = diag_for(&s.v[i], &s);
-			bw_recipient *rc = bw_decoders__add(r, s.v[i].address, t, t ? strlen(t) : 0);
+			char *t;
+			bw_recipient *rc;
+
+			if (s.v[i].delivered_only)
+				continue;
+			t = diag_for(&s.v[i], &s);
+			rc = bw_decoders__add(r, s.v[i].address, t, t ? strlen(t) : 0);
 			free(t);
 			if (!rc)
 				break;
