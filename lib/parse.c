@@ -510,9 +510,10 @@ int bw_parse_buffer(bw_report **out, const bw_rules *rules, const char *buf, siz
 		     bw_sniff__quotes_failure_reply(m.body, m.report_length) ||
 		     bw_sniff__pasted_bounce(m.body, m.report_length) ||
 		     (bw_sniff__from_daemon(&m) && bw_sniff__bounce_subject(&m))) &&
-		    /* the returned original's header, or a name it gives
-		     * without a domain, may name whom it was for */
-		    !bw_decoders__add_original_recipient(&m, r) && !bw_decoders__add_bare_ids(&m, r)) {
+		    /* the returned original's header, the subject, or a name
+		     * it gives without a domain, may name whom it was for */
+		    !bw_decoders__add_original_recipient(&m, r) && !bw_decoders__add_subject_recipient(&m, r) &&
+		    !bw_decoders__add_bare_ids(&m, r)) {
 			r->kind = delay ? BW_KIND_DELAY : BW_KIND_BOUNCE;
 			r->kind_set = true;
 			bw_report__warn(r, "a delivery %s notice that names no recipient bouncewhy could find",

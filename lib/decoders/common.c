@@ -1293,18 +1293,96 @@ bool bw_decoders__list_address(const bw_msg *m, const bw_kvlist *o, const char *
 	return at && robot_at_domain(bw_msg__header(m, "To"), at);
 }
 
-/* The one envelope recipient the returned original's header names: the
- * address its Received fields give ("for <x@y>"), all the same, else its
- * To when that holds one address; never the notice's own address (see
- * bw_decoders__is_own_address) nor a list's (bw_decoders__list_address).
- * NULL when none or several; the caller frees it. */
-static char *original_recipient(const bw_msg *m)
+/* Where the subscriber's part of a VERP local part a..at starts, just
+ * after its separator: after the first '+' ("list-bounces+jane=..."), and
+ * past a bounce tag with a number there ("dev+bounces-2203-jane=...",
+ * mlmmj's form); else after the '-' that follows the last all-digit id
+ * ("bounce-88120-jane=...", "list-return-42-jane=..."); NULL when there is
+ * neither. */
+static const char *verp_separator(const char *a, const char *at)
 {
-	const bw_kvlist *h = &m->orig_headers;
-	char *found = NULL, *a;
+	const char *p = memchr(a, '+', (size_t)(at - a)), *sep = NULL, *q;
+
+	for (p = p ? p : a; p < at; p++) {
+		if (*p != '-' || p + 1 >= at || !bw_isdigit((unsigned char)p[1]))
+			continue;
+		for (q = p + 1; q < at && bw_isdigit((unsigned char)*q); q++)
+			;
+		if (q < at && *q == '-' && memchr(q, '=', (size_t)(at - q)))
+			sep = q;
+	}
+	if (!sep)
+		sep = memchr(a, '+', (size_t)(at - a));
+	return sep;
+}
+
+char *bw_decoders__verp_decode(const char *a)
+{
+	const char *at = strrchr(a, '@'), *sep = at ? verp_separator(a, at) : NULL;
+
+	return sep && sep < at ? bw_addr__verp_subscriber(sep + 1, (size_t)(at - sep - 1)) : NULL;
+}
+
+/* The subscriber the notice's own envelope names: the VERP address it was
+ * sent to (Delivered-To, X-Original-To, Envelope-To, To), else the
+ * returned original's Return-Path; NULL when none is one. */
+static char *verp_subscriber(const bw_msg *m)
+{
+	static const char *const fields[] = { "Delivered-To", "X-Original-To", "Envelope-To", "To" };
+	const char *v;
+	char *a, *d = NULL;
 	size_t i;
 
-	for (i = 0; i < h->n; i++) {
+	for (i = 0; i < sizeof(fields) / sizeof(fields[0]) && !d; i++)
+		if ((v = bw_msg__header(m, fields[i])) && (a = bw_text__first_address(v, strlen(v)))) {
+			d = bw_decoders__verp_decode(a);
+			free(a);
+		}
+	if (!d && (v = bw_kvlist__get(&m->orig_headers, "Return-Path")) &&
+	    (a = bw_text__first_address(v, strlen(v)))) {
+		d = bw_decoders__verp_decode(a);
+		free(a);
+	}
+	return d;
+}
+
+/* A recipient the notice's text does not name: the notice's one failure
+ * reply is its diagnostic, or else the notice as a whole is what the
+ * classifier reads for it. */
+static void attach_notice(bw_recipient *rc, const bw_msg *m)
+{
+	size_t len = known_report_length(m);
+
+	attach_sole_reply(rc, m->body, len);
+	if (!bw_recipient__get(rc, BW_RCPT_DIAGNOSTIC) && !rc->notice)
+		bw_recipient__set_notice(rc, m->body, len);
+}
+
+/* The one envelope recipient the returned original's header names: the
+ * subscriber a VERP address of the notice names (verp_subscriber), else
+ * the original's X-Original-To or Delivered-To (the address its last hop
+ * delivered to), else the address its Received fields give ("for <x@y>"),
+ * all the same, else its To when that holds one address; never the
+ * notice's own address (see bw_decoders__is_own_address) nor a list's
+ * (bw_decoders__list_address).  NULL when none or several; the caller
+ * frees it. */
+static char *original_recipient(const bw_msg *m)
+{
+	static const char *const envelope[] = { "X-Original-To", "Delivered-To" };
+	const bw_kvlist *h = &m->orig_headers;
+	char *found = verp_subscriber(m), *a;
+	size_t i;
+
+	for (i = 0; !found && i < sizeof(envelope) / sizeof(envelope[0]); i++) {
+		const char *v = bw_kvlist__get(h, envelope[i]);
+
+		if (v && strchr(v, '@') == strrchr(v, '@') && (found = bw_text__first_address(v, strlen(v))) &&
+		    (bw_decoders__is_own_address(m, found) || bw_decoders__list_address(m, h, found))) {
+			free(found);
+			found = NULL;
+		}
+	}
+	for (i = 0; i < h->n && !found; i++) {
 		if (bw_strcasecmp(h->name[i], "Received") == 0 && (a = received_for(h->value[i])) &&
 		    !bw_text__keep_sole(&found, a))
 			return NULL;        /* several envelope recipients */
@@ -1322,6 +1400,55 @@ static char *original_recipient(const bw_msg *m)
 	return found;
 }
 
+bw_recipient *bw_decoders__add_subject_recipient(const bw_msg *m, bw_report *r)
+{
+	const char *subject = bw_msg__header(m, "Subject");
+	bw_recipient *rc = NULL;
+	char *a;
+
+	if (!subject || !strchr(subject, '@') || strchr(subject, '@') != strrchr(subject, '@') ||
+	    !(a = bw_text__first_address(subject, strlen(subject))))
+		return NULL;
+	if (!bw_decoders__is_own_address(m, a) && !bw_decoders__list_address(m, &m->orig_headers, a) &&
+	    (rc = bw_decoders__add(r, a, NULL, 0))) {
+		attach_notice(rc, m);
+		bw_report__warn(r, "the failed recipient %s was taken from the notice's subject (its text "
+		                "names no address)", a);
+	}
+	free(a);
+	return rc;
+}
+
+int bw_decoders__list_stand_ins(const bw_msg *m, bw_report *r, size_t first)
+{
+	char *sub = NULL;
+	size_t i;
+
+	for (i = r->n_rcpt; i > first; i--) {
+		bw_recipient *rc = r->rcpt[i - 1];
+		const char *a = bw_recipient__get(rc, BW_RCPT_RECIPIENT);
+
+		/* the list itself, or a mailbox id without a domain */
+		if (!a || (strchr(a, '@') && !bw_decoders__list_address(m, &m->orig_headers, a)))
+			continue;
+		if (!sub && !(sub = original_recipient(m)))
+			return 0;
+		if (bw_decoders__find(r, first, sub)) {
+			bw_report__remove_recipient(r, i - 1);
+			continue;
+		}
+		bw_report__warn(r, "the notice names %s, %s; the subscriber it was returned for is %s "
+		                "(the notice's envelope or the returned original's header)", a,
+		                strchr(a, '@') ? "the list itself" : "a mailbox without a domain", sub);
+		if (bw_recipient__set(rc, BW_RCPT_RECIPIENT, sub) < 0) {
+			free(sub);
+			return BW_ENOMEM;
+		}
+	}
+	free(sub);
+	return 0;
+}
+
 bw_recipient *bw_decoders__add_original_recipient(const bw_msg *m, bw_report *r)
 {
 	char *a = original_recipient(m);
@@ -1330,7 +1457,7 @@ bw_recipient *bw_decoders__add_original_recipient(const bw_msg *m, bw_report *r)
 	if (!a)
 		return NULL;
 	if ((rc = bw_decoders__add(r, a, NULL, 0))) {
-		attach_sole_reply(rc, m->body, known_report_length(m));
+		attach_notice(rc, m);
 		bw_report__warn(r, "the failed recipient %s was taken from the returned original's header "
 		                "(the notice's text names no address)", a);
 	}

@@ -272,6 +272,24 @@ bool bw_decoders__says_failure(const bw_msg *m);
  * asked bw_decoders__about_reader() already. */
 bool bw_decoders__failure_words(const bw_msg *m);
 
+/* A failure notice whose text names no one but whose subject names one
+ * address ("Mail to x@y returned: account inactive"), not the
+ * notice's own nor a list's: that address, added to r as failed (with the
+ * notice's one failure reply, if any); NULL when none (or on ENOMEM). */
+bw_recipient *bw_decoders__add_subject_recipient(const bw_msg *m, bw_report *r);
+
+/* The subscriber a VERP address carries ("list-bounces+jane=example.org@x",
+ * "bounce-88120-jane=example.org@x", "dev+bounces-2203-jane=example.org@x"):
+ * "jane@example.org" for the caller to free, or NULL. */
+char *bw_decoders__verp_decode(const char *a);
+
+/* A list's message returned by a notice that names, as its failed
+ * recipients r->rcpt[first..], the list itself (bw_decoders__list_address)
+ * or a mailbox id without a domain: each such recipient becomes the
+ * subscriber the notice was returned for (a VERP address of its envelope,
+ * else the returned original's envelope recipient), once.  0, or BW_ENOMEM. */
+int bw_decoders__list_stand_ins(const bw_msg *m, bw_report *r, size_t first);
+
 /* A copy of text[0..len) in which addresses folded over two lines are
  * joined (after a '.' or '-', or cut inside a label by a fixed-column
  * wrap), its length in *out_len; NULL when nothing was folded (or out of

@@ -2153,38 +2153,6 @@ static void read_subject(const bw_msg *m, bw_report *r, size_t first, size_t len
 	free(a);
 }
 
-/* Where the subscriber's part of a VERP local part a..at starts, just
- * after its separator: the first '+' ("list-bounces+jane=..."), else the
- * '-' after the last all-digit id ("bounce-88120-jane=...",
- * "list-return-42-jane=..."); NULL when there is neither. */
-static const char *verp_separator(const char *a, const char *at)
-{
-	const char *p = memchr(a, '+', (size_t)(at - a)), *sep = NULL, *q;
-
-	if (p)
-		return p;
-	for (p = a; p < at; p++) {
-		if (*p != '-' || p + 1 >= at || !bw_isdigit((unsigned char)p[1]))
-			continue;
-		for (q = p + 1; q < at && bw_isdigit((unsigned char)*q); q++)
-			;
-		if (q < at && *q == '-' && memchr(q, '=', (size_t)(at - q)))
-			sep = q;
-	}
-	return sep;
-}
-
-/* A VERP address (a list's or sending service's bounce address carrying
- * the subscriber: "list-bounces+jane=example.org@lists.example.net",
- * "bounce-88120-jane=example.org@mail.example.com"): the subscriber's
- * address ("jane@example.org"), or NULL. */
-static char *verp_decode(const char *a)
-{
-	const char *at = strrchr(a, '@'), *sep = at ? verp_separator(a, at) : NULL;
-
-	return sep && sep < at ? bw_addr__verp_subscriber(sep + 1, (size_t)(at - sep - 1)) : NULL;
-}
-
 /* A bounce sent to a VERP address names its failed recipient in that
  * address: the envelope headers of the bounce (To, Delivered-To,
  * X-Original-To, Envelope-To) or the returned original's Return-Path. */
@@ -2199,12 +2167,12 @@ static void read_verp(const bw_msg *m, bw_report *r, size_t first, size_t len)
 		return;
 	for (i = 0; i < sizeof(fields) / sizeof(fields[0]) && !d; i++)
 		if ((v = bw_msg__header(m, fields[i])) && (a = bw_text__first_address(v, strlen(v)))) {
-			d = verp_decode(a);
+			d = bw_decoders__verp_decode(a);
 			free(a);
 		}
 	if (!d && (v = bw_kvlist__get(&m->orig_headers, "Return-Path")) &&
 	    (a = bw_text__first_address(v, strlen(v)))) {
-		d = verp_decode(a);
+		d = bw_decoders__verp_decode(a);
 		free(a);
 	}
 	if (d && !ignorable_address(m, d, "", 0))

@@ -305,7 +305,8 @@ static int run(const bw_msg *m, bw_report *r)
 				bw_report__remove_recipient(r, r->n_rcpt - 1);
 			continue;
 		}
-		if ((got = complete_from_dsn(m, r, first)) < 0)
+		if ((got = complete_from_dsn(m, r, first)) < 0 ||
+		    (got = bw_decoders__list_stand_ins(m, r, first)) < 0)
 			return got;
 		bw_report__set(r, BW_REPORT_FORMAT, d->name);
 		for (k = first; k < r->n_rcpt; k++)
