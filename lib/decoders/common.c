@@ -1258,7 +1258,7 @@ static char *received_for(const char *v)
 static bool robot_at_domain(const char *v, const char *at)
 {
 	static const char *const robots[] = { "owner-", "-owner@", "-request@", "-bounces",
-		"-errors@", "-admin@" };
+		"+bounces", "+owner", "-errors@", "-admin@" };
 	const char *vat = v ? strrchr(v, '@') : NULL;
 	size_t k, dl = strlen(at + 1);
 
@@ -1273,9 +1273,10 @@ static bool robot_at_domain(const char *v, const char *at)
 
 /* Is `a` the list's own address in a returned original that came through
  * a mailing list: the address its List-Post or Reply-To gives, or one at
- * the domain of a list robot that sent the original (Sender, Errors-To,
- * Return-Path "owner-x@", "x-request@", "x-bounces@"...) or that the
- * notice was sent to (its own To: "devel-owner@lists.example.org")?  The
+ * the domain of a list robot that sent
+ * the original (Sender, Errors-To, Return-Path "owner-x@", "x-request@",
+ * "x-bounces@", "x+bounces-..."...) or that the notice was sent to (its
+ * own To: "devel-owner@lists.example.org")?  The
  * member whose delivery failed is then named nowhere in its headers. */
 bool bw_decoders__list_address(const bw_msg *m, const bw_kvlist *o, const char *a)
 {
@@ -1421,31 +1422,42 @@ bw_recipient *bw_decoders__add_subject_recipient(const bw_msg *m, bw_report *r)
 
 int bw_decoders__list_stand_ins(const bw_msg *m, bw_report *r, size_t first)
 {
-	char *sub = NULL;
+	char *sub = NULL, *verp = verp_subscriber(m);
 	size_t i;
 
 	for (i = r->n_rcpt; i > first; i--) {
 		bw_recipient *rc = r->rcpt[i - 1];
 		const char *a = bw_recipient__get(rc, BW_RCPT_RECIPIENT);
+		bool list;
 
-		/* the list itself, or a mailbox id without a domain */
-		if (!a || (strchr(a, '@') && !bw_decoders__list_address(m, &m->orig_headers, a)))
+		/* the list itself; a mailbox id without a domain, or an
+		 * Exchange-internal X.500 name ("IMCEAEX-_O=...@domain"), only
+		 * when a VERP address names the subscriber (else the id is
+		 * completed or kept as the notice gives it) */
+		if (!a)
 			continue;
-		if (!sub && !(sub = original_recipient(m)))
-			return 0;
+		list = strchr(a, '@') && !bw_startswith_ci(a, "imceaex-");
+		if (list ? !bw_decoders__list_address(m, &m->orig_headers, a) : !verp)
+			continue;
+		if (!sub && !(sub = list ? original_recipient(m) : bw_strdup(verp)))
+			break;
 		if (bw_decoders__find(r, first, sub)) {
 			bw_report__remove_recipient(r, i - 1);
 			continue;
 		}
 		bw_report__warn(r, "the notice names %s, %s; the subscriber it was returned for is %s "
 		                "(the notice's envelope or the returned original's header)", a,
-		                strchr(a, '@') ? "the list itself" : "a mailbox without a domain", sub);
+		                !strchr(a, '@') ? "a mailbox without a domain" :
+		                bw_startswith_ci(a, "imceaex-") ? "an Exchange-internal name" : "the list itself",
+		                sub);
 		if (bw_recipient__set(rc, BW_RCPT_RECIPIENT, sub) < 0) {
 			free(sub);
+			free(verp);
 			return BW_ENOMEM;
 		}
 	}
 	free(sub);
+	free(verp);
 	return 0;
 }
 

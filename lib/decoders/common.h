@@ -284,8 +284,9 @@ bw_recipient *bw_decoders__add_subject_recipient(const bw_msg *m, bw_report *r);
 char *bw_decoders__verp_decode(const char *a);
 
 /* A list's message returned by a notice that names, as its failed
- * recipients r->rcpt[first..], the list itself (bw_decoders__list_address)
- * or a mailbox id without a domain: each such recipient becomes the
+ * recipients r->rcpt[first..], the list itself (bw_decoders__list_address),
+ * a mailbox id without a domain or an Exchange-internal X.500 name
+ * ("IMCEAEX-..."): each such recipient becomes the
  * subscriber the notice was returned for (a VERP address of its envelope,
  * else the returned original's envelope recipient), once.  0, or BW_ENOMEM. */
 int bw_decoders__list_stand_ins(const bw_msg *m, bw_report *r, size_t first);

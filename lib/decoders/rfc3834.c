@@ -12,6 +12,7 @@
 #include "../text.h"
 #include "../util.h"
 #include "../smtp.h"
+#include "addrline.h"
 #include "common.h"
 #include "decoder.h"
 #include "autoreply_phrases.h"
@@ -207,6 +208,51 @@ static char *other_address(const bw_msg *m, const char *name, const char *from)
 	return a;
 }
 
+/* Is `a` an address nobody reads, that a responder writes from ("noreply@",
+ * "no-reply@", "donotreply@", "autoreply@", "helpdesk-noreply@")? */
+static bool no_reply_address(const char *a)
+{
+	static const char *const marks[] = { "noreply", "no-reply", "no_reply", "donotreply",
+		"do-not-reply", "do_not_reply", "autoreply", "auto-reply", "autoresponder" };
+	const char *at = a ? strrchr(a, '@') : NULL;
+	size_t i;
+
+	for (i = 0; at && i < sizeof(marks) / sizeof(marks[0]); i++)
+		if (bw_memcasemem(a, (size_t)(at - a), marks[i]))
+			return true;
+	return false;
+}
+
+/* A reply written from an address nobody reads stands for the person its
+ * text names ("Thank you for your email to x@y"): the first address of
+ * its text that is neither that sender, nor the reply's own To, nor
+ * another such address; NULL when the sender is a person's or the text
+ * names no other. */
+static char *no_reply_stands_for(const bw_msg *m, const char *from_addr)
+{
+	const char *to = bw_msg__header(m, "To"), *l;
+	size_t len = bw_text__report_length(m), n;
+	bw_lines it;
+
+	/* a help desk's acknowledgement stands for the desk, whatever
+	 * address its text is about */
+	if (!no_reply_address(from_addr) || ticket_ack(m))
+		return NULL;
+	bw_lines__init(&it, m->body, len);
+	while (bw_lines__next(&it, &l, &n)) {
+		size_t pos = 0, start = 0;
+		char *a;
+
+		while ((a = bw_addrline__next(l, n, &pos, &start))) {
+			if (bw_strcasecmp(a, from_addr) != 0 && !(to && bw_strcasestr(to, a)) &&
+			    !no_reply_address(a))
+				return a;
+			free(a);
+		}
+	}
+	return NULL;
+}
+
 /* The address the reply answers for.  Usually its sender; a
  * challenge-response service or a shared responder writes from an address
  * of its own and names the protected one: in X-Original-To (when that is
@@ -220,7 +266,8 @@ static char *replied_for(const bw_msg *m)
 	char *a;
 
 	if (!(a = other_address(m, "X-Original-To", from_addr)) &&
-	    !(a = other_address(m, "Subject", from_addr)) && from) {
+	    !(a = other_address(m, "Subject", from_addr)) &&
+	    !(a = no_reply_stands_for(m, from_addr)) && from) {
 		const char *lt = strchr(from, '<');
 		char *shown = lt ? bw_text__first_address(from, (size_t)(lt - from)) : NULL;
 		if (shown && from_addr && bw_strcasecmp(shown, from_addr) != 0)
