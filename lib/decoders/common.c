@@ -1317,17 +1317,17 @@ static const char *verp_separator(const char *a, const char *at)
 	return sep;
 }
 
-char *bw_decoders__verp_decode(const char *a)
+/* The subscriber a VERP address carries ("list-bounces+jane=example.org@x",
+ * "bounce-88120-jane=example.org@x", "dev+bounces-2203-jane=example.org@x"):
+ * "jane@example.org" for the caller to free, or NULL. */
+static char *verp_decode(const char *a)
 {
 	const char *at = strrchr(a, '@'), *sep = at ? verp_separator(a, at) : NULL;
 
 	return sep && sep < at ? bw_addr__verp_subscriber(sep + 1, (size_t)(at - sep - 1)) : NULL;
 }
 
-/* The subscriber the notice's own envelope names: the VERP address it was
- * sent to (Delivered-To, X-Original-To, Envelope-To, To), else the
- * returned original's Return-Path; NULL when none is one. */
-static char *verp_subscriber(const bw_msg *m)
+char *bw_decoders__verp_subscriber(const bw_msg *m)
 {
 	static const char *const fields[] = { "Delivered-To", "X-Original-To", "Envelope-To", "To" };
 	const char *v;
@@ -1336,12 +1336,12 @@ static char *verp_subscriber(const bw_msg *m)
 
 	for (i = 0; i < sizeof(fields) / sizeof(fields[0]) && !d; i++)
 		if ((v = bw_msg__header(m, fields[i])) && (a = bw_text__first_address(v, strlen(v)))) {
-			d = bw_decoders__verp_decode(a);
+			d = verp_decode(a);
 			free(a);
 		}
 	if (!d && (v = bw_kvlist__get(&m->orig_headers, "Return-Path")) &&
 	    (a = bw_text__first_address(v, strlen(v)))) {
-		d = bw_decoders__verp_decode(a);
+		d = verp_decode(a);
 		free(a);
 	}
 	return d;
@@ -1371,7 +1371,7 @@ static char *original_recipient(const bw_msg *m)
 {
 	static const char *const envelope[] = { "X-Original-To", "Delivered-To" };
 	const bw_kvlist *h = &m->orig_headers;
-	char *found = verp_subscriber(m), *a;
+	char *found = bw_decoders__verp_subscriber(m), *a;
 	size_t i;
 
 	for (i = 0; !found && i < sizeof(envelope) / sizeof(envelope[0]); i++) {
@@ -1422,7 +1422,7 @@ bw_recipient *bw_decoders__add_subject_recipient(const bw_msg *m, bw_report *r)
 
 int bw_decoders__list_stand_ins(const bw_msg *m, bw_report *r, size_t first)
 {
-	char *sub = NULL, *verp = verp_subscriber(m);
+	char *sub = NULL, *verp = bw_decoders__verp_subscriber(m);
 	size_t i;
 
 	for (i = r->n_rcpt; i > first; i--) {

@@ -278,10 +278,10 @@ bool bw_decoders__failure_words(const bw_msg *m);
  * notice's one failure reply, if any); NULL when none (or on ENOMEM). */
 bw_recipient *bw_decoders__add_subject_recipient(const bw_msg *m, bw_report *r);
 
-/* The subscriber a VERP address carries ("list-bounces+jane=example.org@x",
- * "bounce-88120-jane=example.org@x", "dev+bounces-2203-jane=example.org@x"):
- * "jane@example.org" for the caller to free, or NULL. */
-char *bw_decoders__verp_decode(const char *a);
+/* The subscriber the notice's own envelope names: the VERP address it was
+ * sent to (Delivered-To, X-Original-To, Envelope-To, To), else the
+ * returned original's Return-Path; NULL when none is one.  Caller frees. */
+char *bw_decoders__verp_subscriber(const bw_msg *m);
 
 /* A list's message returned by a notice that names, as its failed
  * recipients r->rcpt[first..], the list itself (bw_decoders__list_address),

@@ -2158,23 +2158,13 @@ static void read_subject(const bw_msg *m, bw_report *r, size_t first, size_t len
  * X-Original-To, Envelope-To) or the returned original's Return-Path. */
 static void read_verp(const bw_msg *m, bw_report *r, size_t first, size_t len)
 {
-	static const char *const fields[] = { "Delivered-To", "X-Original-To", "Envelope-To", "To" };
-	const char *v = NULL, *diag;
-	size_t i, dl = 0;
-	char *a = NULL, *d = NULL;
+	const char *diag;
+	size_t dl = 0;
+	char *d;
 
 	if (!(diag = failure_line(m->body, len, &dl)))
 		return;
-	for (i = 0; i < sizeof(fields) / sizeof(fields[0]) && !d; i++)
-		if ((v = bw_msg__header(m, fields[i])) && (a = bw_text__first_address(v, strlen(v)))) {
-			d = bw_decoders__verp_decode(a);
-			free(a);
-		}
-	if (!d && (v = bw_kvlist__get(&m->orig_headers, "Return-Path")) &&
-	    (a = bw_text__first_address(v, strlen(v)))) {
-		d = bw_decoders__verp_decode(a);
-		free(a);
-	}
+	d = bw_decoders__verp_subscriber(m);
 	if (d && !ignorable_address(m, d, "", 0))
 		add_once(m, r, first, d, diag, dl);
 	free(d);
