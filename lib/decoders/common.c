@@ -1581,7 +1581,10 @@ static bool wrapped_at_margin(const char *text, size_t len, size_t d)
 	return e > k + 1 && dot && text[e - 1] != '.' && host_rest_closed(text, len, e);
 }
 
-static bool local_char(unsigned char c)
+/* The characters a local part cut by a line break is read back over: a
+ * narrower set than RFC 5322's atext (text.c), so that a line's last word
+ * with '=', '/' or a quote is never taken for the start of an address. */
+static bool fold_local_char(unsigned char c)
 {
 	return bw_isalnum(c) || c == '.' || c == '-' || c == '_' || c == '+';
 }
@@ -1605,7 +1608,7 @@ static bool local_part_cut(const char *text, size_t from, size_t j, size_t *cut)
 		p--;
 	if (p <= from || text[p - 1] != '-')
 		return false;
-	for (q = p; q > from && local_char((unsigned char)text[q - 1]); q--)
+	for (q = p; q > from && fold_local_char((unsigned char)text[q - 1]); q--)
 		;
 	if (p - q < 3 || !bw_isalnum((unsigned char)text[q]) ||
 	    (q > 0 && !strchr(" \t<(:\n", text[q - 1])))
@@ -1629,7 +1632,7 @@ char *bw_decoders__unfold_addresses(const char *text, size_t len, size_t *out_le
 		size_t d, k;
 
 		i = (size_t)(at - text);
-		for (k = i; k > from && local_char((unsigned char)text[k - 1]); k--)
+		for (k = i; k > from && fold_local_char((unsigned char)text[k - 1]); k--)
 			;
 		if (k < i && local_part_cut(text, from, k, &d)) {
 			bw_buf__put(&b, text + from, d - from);

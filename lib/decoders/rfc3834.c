@@ -212,8 +212,7 @@ static char *other_address(const bw_msg *m, const char *name, const char *from)
  * "no-reply@", "donotreply@", "autoreply@", "helpdesk-noreply@")? */
 static bool no_reply_address(const char *a)
 {
-	static const char *const marks[] = { "noreply", "no-reply", "no_reply", "donotreply",
-		"do-not-reply", "do_not_reply", "autoreply", "auto-reply", "autoresponder" };
+	static const char *const marks[] = { BW_PHRASES_NO_REPLY_ADDRESS_MARKS };
 	const char *at = a ? strrchr(a, '@') : NULL;
 	size_t i;
 

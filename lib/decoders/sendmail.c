@@ -301,35 +301,26 @@ static bool names_other(sstate *s, const char *t, size_t len, const char *addr)
 	return other;
 }
 
-/* Does the rest of a summary line, after "<a@b>...", begin with one of
- * words[0..n)? */
-static bool summary_says(const char *rest, size_t rn, const char *const *words, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (rn >= strlen(words[i]) && bw_strncasecmp(rest, words[i], strlen(words[i])) == 0)
-			return true;
-	return false;
-}
-
-/* ... that the message reached the recipient, or went on from here? */
+/* Does the rest of a summary line, after "<a@b>...", say that the message
+ * reached the recipient, or went on from here? */
 static bool reports_delivery(const char *rest, size_t rn)
 {
 	static const char *const words[] = {
 		"Successfully delivered", "Sent", "relayed", "expanded", "delivered",
 	};
+	size_t i;
 
-	return summary_says(rest, rn, words, sizeof(words) / sizeof(words[0]));
+	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (bw_text__starts(rest, rn, words[i]))
+			return true;
+	return false;
 }
 
-/* ... the recipient's own outcome: delivered, or deferred with its own
+/* ... or the recipient's own outcome: delivered, or deferred with its own
  * cause ("Deferred: Connection timed out with ...")? */
 static bool own_outcome(const char *rest, size_t rn)
 {
-	static const char *const deferred[] = { "Deferred" };
-
-	return reports_delivery(rest, rn) || summary_says(rest, rn, deferred, 1);
+	return reports_delivery(rest, rn) || bw_text__starts(rest, rn, "Deferred");
 }
 
 static void read_transcript(const char *t, size_t len, sstate *s)
@@ -405,7 +396,6 @@ static void read_transcript(const char *t, size_t len, sstate *s)
 			const char *rest = dots ? dots + 3 : l + n;
 			size_t rn = n - (size_t)(rest - l);
 			srcpt *r;
-			bool known;
 
 			while (rn && *rest == ' ')
 				rest++, rn--;
@@ -413,9 +403,7 @@ static void read_transcript(const char *t, size_t len, sstate *s)
 			 * "Successfully delivered") names no failed recipient:
 			 * one it alone names is kept for its text (a
 			 * delivery-status part may list it), not reported */
-			known = find(s, a) != NULL;
-			r = get(s, a);
-			if (r && !known && reports_delivery(rest, rn))
+			if (!(r = find(s, a)) && (r = get(s, a)) && reports_delivery(rest, rn))
 				r->delivered_only = true;
 			free(a);
 			if (r) {
