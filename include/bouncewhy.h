@@ -386,6 +386,13 @@ typedef enum bw_report_field {
 	BW_REPORT_FEEDBACK_TYPE,      /**< ARF Feedback-Type (feedback reports) */
 	BW_REPORT_USER_AGENT,         /**< ARF User-Agent */
 	BW_REPORT_SOURCE_IP,          /**< ARF Source-IP */
+	BW_REPORT_SUBSCRIBER,         /**< the list subscriber a VERP return address of the
+	                                   notice names ("list-bounces+jane=example.org@..."
+	                                   in its Delivered-To, X-Original-To, Envelope-To
+	                                   or To, or the returned original's Return-Path):
+	                                   whose subscription the notice concerns, also when
+	                                   the failed address is another (a forwarding
+	                                   target) */
 	BW_REPORT_FIELD_COUNT
 } bw_report_field;
 

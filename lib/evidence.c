@@ -66,6 +66,16 @@ static bool own_reply_code(const bw_smtp_evidence *ev)
 	       (strcmp(ev->reply_code, "441") == 0 && strcmp(s, "4.4.1") == 0);
 }
 
+/* Would `status` say the opposite of the recipient's Action: a permanent
+ * class for a recipient still being retried ("Action: delayed", "Status:
+ * 4.7.8" quoting "535 5.7.8" from a relay host that the MTA retries)? */
+static bool contradicts_action(const bw_recipient *rc, const char *status)
+{
+	const char *a = bw_recipient__get(rc, BW_RCPT_ACTION);
+
+	return a && bw_strcasecmp(a, "delayed") == 0 && status[0] != '4';
+}
+
 void bw_evidence__complete(bw_recipient *rc)
 {
 	const char *diag = bw_recipient__get(rc, BW_RCPT_DIAGNOSTIC);
@@ -101,6 +111,7 @@ void bw_evidence__complete(bw_recipient *rc)
 			bw_recipient__set(rc, BW_RCPT_STATUS, ev.status);
 			bw_recipient__evidence(rc, "status %s from the diagnostic text", ev.status);
 		} else if (strcmp(status, ev.status) != 0 && !mta_verdict(rc, status) &&
+		           !contradicts_action(rc, ev.status) &&
 		           ((ev.status_paired && !generic_status(ev.status)) ||
 		            (generic_status(status) && !generic_status(ev.status) && ev.status[0] == status[0]))) {
 			bw_recipient__evidence(rc, "status %s from the remote server's reply replaces %s", ev.status, status);

@@ -75,6 +75,7 @@ static void fill_report_fields(bw_report *r, const bw_msg *m)
 {
 	static const char *const envelope[] = { "Message-ID", "To", "Delivered-To",
 		"X-Original-To", "Envelope-To", "X-Envelope-To" };
+	char *verp;
 	size_t i;
 
 	for (i = 0; i < sizeof(envelope) / sizeof(envelope[0]); i++)
@@ -83,6 +84,10 @@ static void fill_report_fields(bw_report *r, const bw_msg *m)
 	bw_report__set(r, BW_REPORT_SUBJECT, bw_msg__header(m, "Subject"));
 	bw_report__set(r, BW_REPORT_FROM, bw_msg__header(m, "From"));
 	bw_report__set(r, BW_REPORT_DATE, bw_msg__header(m, "Date"));
+	if ((verp = bw_decoders__verp_subscriber(m))) {
+		bw_report__set(r, BW_REPORT_SUBSCRIBER, verp);
+		free(verp);
+	}
 	fill_original_fields(r, m);
 	for (i = 0; i < m->warnings.n; i++)
 		bw_report__warn(r, "%s", m->warnings.v[i]);

@@ -23,6 +23,7 @@ static const char *const report_field_names[BW_REPORT_FIELD_COUNT] = {
 	[BW_REPORT_FEEDBACK_TYPE] = "feedback_type",
 	[BW_REPORT_USER_AGENT] = "user_agent",
 	[BW_REPORT_SOURCE_IP] = "source_ip",
+	[BW_REPORT_SUBSCRIBER] = "subscriber",
 };
 
 static const char *const recipient_field_names[BW_RCPT_FIELD_COUNT] = {

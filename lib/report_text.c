@@ -197,6 +197,9 @@ int bw_report_to_text(char **out, const bw_report *report, const char *source, l
 	if (*format)
 		bw_buf__printf(&b, " (read as %s)", format);
 	bw_buf__printf(&b, ", %zu recipient%s\n", n, n == 1 ? "" : "s");
+	if (*bw_report_get(report, BW_REPORT_SUBSCRIBER))
+		bw_buf__printf(&b, "  subscriber (named by the VERP return address): %s\n",
+		               safe(&keep, bw_report_get(report, BW_REPORT_SUBSCRIBER)));
 	for (i = 0; i < n; i++)
 		recipient_text(&b, &keep, report, bw_report_recipient(report, i), flags);
 	for (i = 0; (flags & BW_TEXT_EXPLAIN) && i < bw_report_warning_count(report); i++)

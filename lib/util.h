@@ -57,6 +57,7 @@ static inline int bw_lower(int c) { return (c >= 'A' && c <= 'Z') ? c + 32 : c; 
 static inline bool bw_isspace(int c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v'; }
 static inline bool bw_isdigit(int c) { return c >= '0' && c <= '9'; }
 static inline bool bw_isalpha(int c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+static inline bool bw_islower(int c) { return c >= 'a' && c <= 'z'; }
 static inline bool bw_isalnum(int c) { return bw_isalpha(c) || bw_isdigit(c); }
 
 int bw_strcasecmp(const char *a, const char *b);

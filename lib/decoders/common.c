@@ -1271,8 +1271,24 @@ static bool robot_at_domain(const char *v, const char *at)
 	       !bw_isalnum((unsigned char)vat[1 + dl]) && vat[1 + dl] != '.';
 }
 
+/* Does a List-Id value ("Garden club <garden.groups.example>") give the
+ * address a (whose '@' is at) as its id, the '@' written as a dot, as
+ * list managers form it (RFC 2919 3)? */
+static bool list_id_names(const char *v, const char *a, const char *at)
+{
+	const char *lt = strrchr(v, '<'), *id = lt ? lt + 1 : v;
+	size_t ll = (size_t)(at - a), dl = strlen(at + 1);
+
+	while (bw_isspace((unsigned char)*id))
+		id++;
+	return bw_strncasecmp(id, a, ll) == 0 && id[ll] == '.' &&
+	       bw_strncasecmp(id + ll + 1, at + 1, dl) == 0 &&
+	       (id[ll + 1 + dl] == '>' || id[ll + 1 + dl] == '\0' || bw_isspace((unsigned char)id[ll + 1 + dl]));
+}
+
 /* Is `a` the list's own address in a returned original that came through
- * a mailing list: the address its List-Post or Reply-To gives, or one at
+ * a mailing list: the address its List-Post or Reply-To gives, the one its
+ * List-Id names, or one at
  * the domain of a list robot that sent
  * the original (Sender, Errors-To, Return-Path "owner-x@", "x-request@",
  * "x-bounces@", "x+bounces-..."...) or that the notice was sent to (its
@@ -1287,6 +1303,8 @@ bool bw_decoders__list_address(const bw_msg *m, const bw_kvlist *o, const char *
 	if ((v = bw_kvlist__get(o, "List-Post")) && bw_strcasestr(v, a))
 		return true;
 	if ((v = bw_kvlist__get(o, "Reply-To")) && bw_strcasestr(v, a))
+		return true;
+	if (at && (v = bw_kvlist__get(o, "List-Id")) && list_id_names(v, a, at))
 		return true;
 	for (i = 0; at && i < sizeof(senders) / sizeof(senders[0]); i++)
 		if (robot_at_domain(bw_kvlist__get(o, senders[i]), at))
@@ -1317,14 +1335,44 @@ static const char *verp_separator(const char *a, const char *at)
 	return sep;
 }
 
+/* Whether s..end is a sending service's id rather than a word of a
+ * mailbox name: hex digits (and dots) holding at least two digits and four
+ * characters ("4412345", "ab12", "7fa3c1.2b7d"), or one letter and three
+ * digits or more ("m88213", "u7731"). */
+static bool verp_id_token(const char *s, const char *end)
+{
+	size_t n = (size_t)(end - s), digits = 0, i;
+	bool hex = true;
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		digits += bw_isdigit(c) ? 1 : 0;
+		hex = hex && (bw_hex_value(c) >= 0 || c == '.');
+	}
+	if (hex && n >= 4 && digits >= 2)
+		return true;
+	return n >= 4 && bw_isalpha((unsigned char)s[0]) && digits == n - 1;
+}
+
 /* The subscriber a VERP address carries ("list-bounces+jane=example.org@x",
- * "bounce-88120-jane=example.org@x", "dev+bounces-2203-jane=example.org@x"):
+ * "bounce-88120-jane=example.org@x", "dev+bounces-2203-jane=example.org@x"),
+ * without the ids a sending service puts before it
+ * ("bounces+4412345-ab12-jane=example.org@x", "bounce+7f3a2c+1234567+jane=..."):
  * "jane@example.org" for the caller to free, or NULL. */
 static char *verp_decode(const char *a)
 {
-	const char *at = strrchr(a, '@'), *sep = at ? verp_separator(a, at) : NULL;
+	const char *at = strrchr(a, '@'), *sep = at ? verp_separator(a, at) : NULL, *p, *end;
+	char *d = sep && sep < at ? bw_addr__verp_subscriber(sep + 1, (size_t)(at - sep - 1)) : NULL;
 
-	return sep && sep < at ? bw_addr__verp_subscriber(sep + 1, (size_t)(at - sep - 1)) : NULL;
+	while (d && (end = strrchr(d, '@'))) {
+		for (p = d; p < end && *p != '-' && *p != '+'; p++)
+			;
+		if (p >= end - 1 || !verp_id_token(d, p))
+			break;
+		memmove(d, p + 1, strlen(p + 1) + 1);
+	}
+	return d;
 }
 
 char *bw_decoders__verp_subscriber(const bw_msg *m)

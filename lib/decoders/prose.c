@@ -1391,6 +1391,28 @@ static bool json_sender_member(const char *l, size_t n)
  * the lines after it (from `after`) up to a blank or quoted line or a line
  * that names another address than the recipient's or the sender's.  Caller
  * frees. */
+/* Is address o, on the line at text + k (ll bytes), presented by the words
+ * before it, on its line or at the end of the line before, as a new address,
+ * a contact or a sender (see ignorable_address)? */
+static bool presented_in_paragraph(const bw_msg *m, const char *o, const char *text, size_t k,
+                                   size_t ll)
+{
+	const char *line = text + k, *at = bw_memcasemem(line, ll, o), *prev;
+	size_t start = at ? (size_t)(at - line) : 0, pn;
+
+	if (!at)
+		return false;
+	if (start && ignorable_address(m, o, line, start))
+		return true;
+	if (!k)
+		return false;
+	/* the line before: from after its own line break to this line's */
+	for (pn = k - 1; pn > 0 && text[pn - 1] != '\n'; pn--)
+		;
+	prev = text + pn;
+	return presented_before(m, o, line, start, prev, k - 1 - pn);
+}
+
 static char *diag_paragraph(const bw_msg *m, const char *l, size_t n, const char *after,
                             const char *end, const char *a)
 {
@@ -1433,9 +1455,12 @@ static char *diag_paragraph(const bw_msg *m, const char *l, size_t n, const char
 			 * nor one naming the sender ("sent: MAIL FROM:<me@...>") */
 			char *o = bw_text__first_address(after + k, ll);
 			bool other = o && bw_strcasecmp(o, a) != 0 && !bw_decoders__is_own_address(m, o);
-			free(o);
-			/* a pasted event's sender ("sender": "x@y") is neither */
+			/* a pasted event's sender ("sender": "x@y") is neither;
+			 * nor an address the sentence presents as a new address or
+			 * a contact ("has moved and now receives\nmail at x@y") */
 			if (other && json_sender_member(after + k, ll))
+				other = false;
+			if (other && presented_in_paragraph(m, o, after, k, ll))
 				other = false;
 			/* a run of recipients' lines with nothing else on them
 			 * ("Recipient: <a>" / "Recipient: <b>" / "Error: ..."):
@@ -1444,6 +1469,7 @@ static char *diag_paragraph(const bw_msg *m, const char *l, size_t n, const char
 				after = nl + 1;
 				continue;
 			}
+			free(o);
 			if (other)
 				break;
 		}

@@ -74,7 +74,7 @@ static bool bounce_like(const bw_msg *m)
 	for (i = 0; n && i < sizeof(subject_bounce) / sizeof(subject_bounce[0]); i++)
 		if (bw_memcasemem(subject, n, subject_bounce[i]))
 			return true;
-	return n && bw_sniff__bounce_subject(m);
+	return n && (bw_sniff__bounce_subject(m) || bw_sniff__delivery_subject(m));
 }
 
 /* Does the start of the text say it is an automatic reply ("This is an

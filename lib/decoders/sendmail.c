@@ -31,6 +31,7 @@
 #include "../util.h"
 #include "../error.h"
 #include "common.h"
+#include "notices_phrases.h"
 
 /* The phrases the sniff looks for in the body (markers.h). */
 enum {
@@ -438,8 +439,29 @@ static void read_transcript(const char *t, size_t len, sstate *s)
 	free(rcpt);
 }
 
+/* Does the transcript's other text start as a local program's output
+ * ("procmail: Quota exceeded while writing ...", "mail.local: ...",
+ * "sh: ..."): a lower-case program name and a colon, unlike a header line? */
+static bool program_output(const bw_buf *misc)
+{
+	size_t i;
+
+	if (!misc->len || !bw_islower((unsigned char)misc->p[0]))
+		return false;
+	for (i = 1; i < misc->len && i <= 20; i++) {
+		unsigned char c = (unsigned char)misc->p[i];
+
+		if (c == ':')
+			return i + 1 < misc->len && misc->p[i + 1] == ' ';
+		if (!bw_islower(c) && !bw_isdigit(c) && c != '.' && c != '-' && c != '_')
+			return false;
+	}
+	return false;
+}
+
 static char *diag_for(const srcpt *r, const sstate *s)
 {
+	static const char *const mute[] = { BW_PHRASES_SENDMAIL_MUTE_SUMMARIES };
 	bw_buf b = BW_BUF_INIT;
 
 	/* the remote's own reply is the evidence; Sendmail's summary line maps
@@ -455,6 +477,13 @@ static char *diag_for(const srcpt *r, const sstate *s)
 	 * headers) */
 	if (s->misc.len && (!r || !r->summary.len) &&
 	    !(b.len && !bw_smtp__has_failure_code(s->misc.p, s->misc.len)))
+		put(&b, s->misc.p, s->misc.len);
+	/* a summary that says only that the local program failed, after
+	 * that program's words ("procmail: Quota exceeded ..." then "550
+	 * 5.0.0 <a>... Can't create output"): those words say why, when the
+	 * transcript is about this one recipient */
+	else if (r && r->summary.len && !r->replies.len && s->n == 1 && program_output(&s->misc) &&
+	         bw_text__find_any(r->summary.p, r->summary.len, mute, sizeof(mute) / sizeof(mute[0]), NULL))
 		put(&b, s->misc.p, s->misc.len);
 	if (!b.len && s->session.len)
 		put(&b, s->session.p, s->session.len);

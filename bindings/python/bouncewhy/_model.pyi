@@ -122,6 +122,10 @@ class Diagnosis:
     user_agent: Optional[str]
     #: ARF Source-IP.
     source_ip: Optional[str]
+    #: The list subscriber a VERP return address of the notice names (whose
+    #: subscription the notice concerns, also when the failed address is a
+    #: forwarding target).
+    subscriber: Optional[str]
     #: Headers kept from the returned original message (Message-ID, From, To, Subject, Date, List-Id and all X- headers).
     original_headers: Dict[str, str]
     #: Per-message extension fields (X-Postfix-Queue-ID...).

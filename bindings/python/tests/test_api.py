@@ -52,6 +52,15 @@ def test_values_of_a_known_bounce():
     assert by_addr["taro@example.jp"].hard_bounce is False
 
 
+def test_subscriber_of_a_verp_return_address():
+    # the failed address is a forwarding target; the VERP return address
+    # names the subscriber the list knows
+    d = bouncewhy.parse_file(os.path.join(corpus_dir(), "rfc3464", "verp-ids-forward-target.eml"))
+    assert d.subscriber == "jane.roe@example.org"
+    assert [r.recipient for r in d] == ["jroe.home@forward.example.net"]
+    assert bouncewhy.parse_file(THREE).subscriber is None
+
+
 def test_seed_reply_sc001():
     d = bouncewhy.parse_file(SC001)
     (r,) = d.recipients
