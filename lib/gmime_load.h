@@ -55,11 +55,13 @@
 	X(g_mime_message_get_type) \
 	X(g_mime_message_part_get_message) \
 	X(g_mime_message_part_get_type) \
+	X(g_mime_message_part_new_with_message) \
 	X(g_mime_multipart_get_boundary) \
 	X(g_mime_multipart_get_count) \
 	X(g_mime_multipart_get_part) \
 	X(g_mime_multipart_get_prologue) \
 	X(g_mime_multipart_get_type) \
+	X(g_mime_multipart_replace) \
 	X(g_mime_object_get_content_type) \
 	X(g_mime_object_get_content_type_parameter) \
 	X(g_mime_object_get_header) \
@@ -87,6 +89,7 @@
 	X(g_mime_stream_mem_new) \
 	X(g_mime_stream_mem_new_with_buffer) \
 	X(g_mime_stream_mem_new_with_byte_array) \
+	X(g_mime_stream_reset) \
 	X(g_mime_stream_write) \
 	X(g_mime_text_part_get_text) \
 	X(g_mime_text_part_get_type) \
@@ -150,11 +153,13 @@ int bw_gmime__load(void);
 #define g_mime_message_get_type (bw_gmime__fn.g_mime_message_get_type)
 #define g_mime_message_part_get_message (bw_gmime__fn.g_mime_message_part_get_message)
 #define g_mime_message_part_get_type (bw_gmime__fn.g_mime_message_part_get_type)
+#define g_mime_message_part_new_with_message (bw_gmime__fn.g_mime_message_part_new_with_message)
 #define g_mime_multipart_get_boundary (bw_gmime__fn.g_mime_multipart_get_boundary)
 #define g_mime_multipart_get_count (bw_gmime__fn.g_mime_multipart_get_count)
 #define g_mime_multipart_get_part (bw_gmime__fn.g_mime_multipart_get_part)
 #define g_mime_multipart_get_prologue (bw_gmime__fn.g_mime_multipart_get_prologue)
 #define g_mime_multipart_get_type (bw_gmime__fn.g_mime_multipart_get_type)
+#define g_mime_multipart_replace (bw_gmime__fn.g_mime_multipart_replace)
 #define g_mime_object_get_content_type (bw_gmime__fn.g_mime_object_get_content_type)
 #define g_mime_object_get_content_type_parameter (bw_gmime__fn.g_mime_object_get_content_type_parameter)
 #define g_mime_object_get_header (bw_gmime__fn.g_mime_object_get_header)
@@ -182,6 +187,7 @@ int bw_gmime__load(void);
 #define g_mime_stream_mem_new (bw_gmime__fn.g_mime_stream_mem_new)
 #define g_mime_stream_mem_new_with_buffer (bw_gmime__fn.g_mime_stream_mem_new_with_buffer)
 #define g_mime_stream_mem_new_with_byte_array (bw_gmime__fn.g_mime_stream_mem_new_with_byte_array)
+#define g_mime_stream_reset (bw_gmime__fn.g_mime_stream_reset)
 #define g_mime_stream_write (bw_gmime__fn.g_mime_stream_write)
 #define g_mime_text_part_get_text (bw_gmime__fn.g_mime_text_part_get_text)
 #define g_mime_text_part_get_type (bw_gmime__fn.g_mime_text_part_get_type)

@@ -816,6 +816,47 @@ static const char *from_of(GMimeObject *root, const char *from)
 /* The one message attached to a multipart that is not a report (a
  * report's own attached message is what it reports on: a complaint's spam,
  * a notice's returned original, even when that looks like a bounce). */
+/* A message saved as a file and attached as one ("Undelivered Mail
+ * Returned to Sender.eml", application/octet-stream): the part of mp at i
+ * is replaced by a message/rfc822 part holding it, so that it is read as
+ * the attached message it is.  Nothing changes when the part is not named
+ * *.eml or holds no header block. */
+static void promote_eml_attachment(GMimeMultipart *mp, int i)
+{
+	GMimeObject *child = g_mime_multipart_get_part(mp, i), *old;
+	const char *name = GMIME_IS_PART(child) ? g_mime_part_get_filename(GMIME_PART(child)) : NULL;
+	size_t nl = name ? strlen(name) : 0;
+	GMimeDataWrapper *w;
+	GMimeStream *mem;
+	GMimeParser *parser;
+	GMimeMessage *msg;
+	GMimeMessagePart *mpart;
+
+	if (nl < 5 || bw_strcasecmp(name + nl - 4, ".eml") != 0 ||
+	    !(w = g_mime_part_get_content(GMIME_PART(child))))
+		return;
+	mem = g_mime_stream_mem_new();
+	g_mime_data_wrapper_write_to_stream(w, mem);
+	g_mime_stream_reset(mem);
+	parser = g_mime_parser_new_with_stream(mem);
+	g_object_unref(mem);
+	msg = g_mime_parser_construct_message(parser, NULL);
+	g_object_unref(parser);
+	if (!msg)
+		return;
+	if (!g_mime_object_get_header(GMIME_OBJECT(msg), "From") &&
+	    !g_mime_object_get_header(GMIME_OBJECT(msg), "Subject")) {
+		g_object_unref(msg);
+		return;
+	}
+	mpart = g_mime_message_part_new_with_message("rfc822", msg);
+	g_object_unref(msg);
+	old = g_mime_multipart_replace(mp, i, GMIME_OBJECT(mpart));
+	g_object_unref(mpart);
+	if (old)
+		g_object_unref(old);
+}
+
 static GMimeMessage *only_attached_message(GMimeObject *top)
 {
 	GMimeMessage *inner = NULL;
@@ -827,7 +868,10 @@ static GMimeMessage *only_attached_message(GMimeObject *top)
 		return NULL;
 	n = g_mime_multipart_get_count(GMIME_MULTIPART(top));
 	for (i = 0; i < n; i++) {
-		GMimeObject *child = g_mime_multipart_get_part(GMIME_MULTIPART(top), i);
+		GMimeObject *child;
+
+		promote_eml_attachment(GMIME_MULTIPART(top), i);
+		child = g_mime_multipart_get_part(GMIME_MULTIPART(top), i);
 		if (GMIME_IS_MESSAGE_PART(child)) {
 			inner = g_mime_message_part_get_message(GMIME_MESSAGE_PART(child));
 			found++;

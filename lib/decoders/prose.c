@@ -303,9 +303,12 @@ static int sniff(const bw_msg *m, const bw_found *f)
 	if (bw_sniff__from_daemon(m) || bw_msg__header(m, "X-Failed-Recipients"))
 		return BW_SNIFF_LAST_RESORT;
 	/* a bounce a person or a help desk forwarded, pasted or quoted into
-	 * their own words (not a list's mail that quotes one) */
-	if (!bw_sniff__bulk_mail(m) && !bw_msg__header(m, "List-Id") &&
-	    bw_sniff__pasted_bounce(m->body, m->body_len))
+	 * their own words (not a list's mail that quotes one; an issue
+	 * tracker's or a help desk's notice, marked bulk but automated and
+	 * no list's, is one of them) */
+	if ((!bw_sniff__bulk_mail(m) ||
+	     (bw_sniff__automated(m) && !bw_msg__header(m, "List-Unsubscribe"))) &&
+	    !bw_msg__header(m, "List-Id") && bw_sniff__pasted_bounce(m->body, m->body_len))
 		return BW_SNIFF_LAST_RESORT;
 	if (conversation(m) || quarantine_digest(m))
 		return 0;
@@ -661,9 +664,15 @@ static size_t before_original(const char *text, size_t len)
 
 	bw_lines__init(&it, text, len);
 	while (bw_lines__next(&it, &l, &n)) {
-		if (!header_line(l, n)) {
-			size_t tl;
+		size_t tl;
 
+		/* inside a block, a folded field's continuation ("\tby mx...")
+		 * and a field whose name has a hyphen ("X-Original-To:",
+		 * "Delivered-To:"; not a summary's "Sent:") belong to it */
+		if (run && n && (l[0] == ' ' || l[0] == '\t') && bw_text__trim(l, n, &tl) && tl)
+			continue;
+		if (!header_line(l, n) && !(run && n && starts_label(l, n) && memchr(l, '-', n) &&
+		                            (const char *)memchr(l, '-', n) < (const char *)memchr(l, ':', n))) {
 			run = 0;
 			origin = false;
 			/* blank lines between the marker and the block keep it */
@@ -1253,6 +1262,25 @@ static const char *named_as_failed(const char *text, size_t len, const char *a, 
 	return line && !bw_decoders__says_received(line, *line_len) ? line : NULL;
 }
 
+/* Is a the one address of the original's X-Original-To or Envelope-To (the
+ * envelope recipient the bouncing server recorded)? */
+static bool recorded_envelope(const bw_kvlist *orig, const char *a)
+{
+	static const char *const fields[] = { "X-Original-To", "Envelope-To" };
+	size_t i;
+
+	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+		const char *v = bw_kvlist__get(orig, fields[i]);
+		char *f = v && strchr(v, '@') == strrchr(v, '@') ? bw_text__first_address(v, strlen(v)) : NULL;
+		bool same = f && bw_strcasecmp(f, a) == 0;
+
+		free(f);
+		if (same)
+			return true;
+	}
+	return false;
+}
+
 static void from_original(const bw_msg *m, bw_report *r, size_t first, size_t len)
 {
 	/* To and Cc; then the fields a receiving server adds for the envelope
@@ -1264,6 +1292,7 @@ static void from_original(const bw_msg *m, bw_report *r, size_t first, size_t le
 	char *cand[ORIGINAL_FALLBACK_MAX * 2 + sizeof(fields) / sizeof(fields[0]) - N_HEADER_FIELDS];
 	bool envelope[sizeof(cand) / sizeof(cand[0])];
 	size_t n = 0, n_header = 0, i, named = 0, dl = 0, off;
+	bool envelope_only = false;
 	const char *diag = failure_line(m->body, len, &dl);
 	const bw_kvlist *orig = &m->orig_headers;
 	bw_kvlist inline_orig = { 0 };
@@ -1300,6 +1329,12 @@ static void from_original(const bw_msg *m, bw_report *r, size_t first, size_t le
 
 		if (at && named_as_failed(m->body, len, cand[i], (size_t)(at - cand[i]), &ll))
 			named++;
+		/* the envelope recipient the bouncing server itself recorded
+		 * (X-Original-To, Envelope-To) is whom the message failed for;
+		 * the header's To and Cc then name a list and the others its
+		 * author wrote to (bw_decoders__add_original_recipient reads it) */
+		if (envelope[i] && recorded_envelope(orig, cand[i]) && !bw_decoders__list_address(m, orig, cand[i]))
+			envelope_only = true;
 	}
 	for (i = 0; i < n; i++) {
 		const char *at = strrchr(cand[i], '@');
@@ -1307,7 +1342,10 @@ static void from_original(const bw_msg *m, bw_report *r, size_t first, size_t le
 		const char *line = at ? named_as_failed(m->body, len, cand[i], (size_t)(at - cand[i]), &ll)
 		                      : NULL;
 
-		if ((named ? line != NULL : !envelope[i] && n_header <= ORIGINAL_FALLBACK_MAX) &&
+		/* (with an envelope recipient recorded, the header's To and Cc
+		 * are not taken: the notice's reader that follows this one
+		 * names that recipient, with the whole notice as its words) */
+		if ((named ? line != NULL : !envelope_only && !envelope[i] && n_header <= ORIGINAL_FALLBACK_MAX) &&
 		    !bw_decoders__list_address(m, orig, cand[i]))
 			add_once(m, r, first, cand[i], line ? line : diag, line ? ll : dl);
 		free(cand[i]);
