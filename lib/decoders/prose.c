@@ -1500,6 +1500,7 @@ static char *diag_paragraph(const bw_msg *m, const char *l, size_t n, const char
 				other = false;
 			if (other && presented_in_paragraph(m, o, after, k, ll))
 				other = false;
+			free(o);
 			/* a run of recipients' lines with nothing else on them
 			 * ("Recipient: <a>" / "Recipient: <b>" / "Error: ..."):
 			 * what follows the run is every one's */
@@ -1507,7 +1508,6 @@ static char *diag_paragraph(const bw_msg *m, const char *l, size_t n, const char
 				after = nl + 1;
 				continue;
 			}
-			free(o);
 			if (other)
 				break;
 		}
